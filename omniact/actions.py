@@ -1,0 +1,468 @@
+"""The action set, defined once, and the one parser every script goes through.
+
+`ACTIONS` is the table: each PyAutoGUI function we accept, its parameters as PyAutoGUI names them, and a
+one-line description. The parser, the formatter, the agents' prompt stubs and the sandbox's adapter are all
+derived from it, so adding an action here adds it everywhere.
+
+Scripts are never executed. `parse_script` reads them with `ast` and accepts only statements of the form
+``pyautogui.<name>(<literal>, ..., <kw>=<literal>)``; anything else is a `ParseError` with line and column.
+
+>>> [a.name for a in parse_script('pyautogui.click(412.5, 88.0)\\npyautogui.write("shoes")')]
+['click', 'write']
+>>> format_script(parse_script("pyautogui.hotkey('ctrl','c')"))
+'pyautogui.hotkey("ctrl", "c")'
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence, Union
+
+from omniact.errors import ParseError
+
+__all__ = [
+    "Action", "ActionSpec", "Param", "ACTIONS", "ALIASES", "POINTER_ACTIONS", "KEY_ACTIONS",
+    "parse_script", "format_script", "format_action", "normalize_key", "api_stubs", "MAX_SCRIPT_CHARS",
+]
+
+Value = Union[int, float, str, bool, None, tuple]
+
+#: Scripts longer than this are refused before `ast` sees them: no real script is this long, and a huge
+#: input must not cost the scorer more than a check of its length.
+MAX_SCRIPT_CHARS = 200_000
+
+_REQUIRED = object()
+
+
+class _Tween(str):
+    """A ``pyautogui.easeXxx`` reference: a name, kept apart from string literals."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a PyAutoGUI function.
+
+    `kind` says which literals it takes: ``coord`` (a number, None, or for the first parameter an
+    ``(x, y)`` pair), ``int``, ``number``, ``text``, ``key`` (one key name), ``keys`` (a key name or a list
+    of them), ``button``, ``tween`` (``pyautogui.easeInQuad`` and friends) or ``bool``.
+    """
+
+    name: str
+    kind: str
+    default: Any = _REQUIRED
+
+    @property
+    def required(self) -> bool:
+        return self.default is _REQUIRED
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """A PyAutoGUI function we accept: its parameters in PyAutoGUI's order and what it does."""
+
+    name: str
+    params: tuple[Param, ...]
+    description: str
+    #: hotkey takes its keys as *args.
+    varargs: Param | None = None
+
+    @property
+    def pointer(self) -> bool:
+        """True when the action takes a screen point (x, y)."""
+        return any(p.name == "x" for p in self.params)
+
+    def param(self, name: str) -> Param | None:
+        for p in self.params:
+            if p.name == name:
+                return p
+        return None
+
+    def stub(self) -> str:
+        """A Python signature line for prompts, e.g. ``pyautogui.click(x, y, clicks=1, button="left")``."""
+        parts = []
+        if self.varargs is not None:
+            parts.append(f"*{self.varargs.name}")
+        for p in self.params:
+            parts.append(p.name if p.required or p.default is None and p.kind == "coord"
+                         else f"{p.name}={_format_value(p.default)}")
+        return f"pyautogui.{self.name}({', '.join(parts)})"
+
+
+def _mouse(*extra: Param) -> tuple[Param, ...]:
+    return (Param("x", "coord", None), Param("y", "coord", None)) + extra
+
+
+_DURATION = Param("duration", "number", 0.0)
+_TWEEN = Param("tween", "tween", _Tween("linear"))
+_INTERVAL = Param("interval", "number", 0.0)
+
+ACTIONS: dict[str, ActionSpec] = {s.name: s for s in (
+    ActionSpec("click", _mouse(Param("clicks", "int", 1), _INTERVAL, Param("button", "button", "left"),
+                               _DURATION, _TWEEN),
+               "Move the mouse to (x, y) and click (button: left, right or middle)."),
+    ActionSpec("doubleClick", _mouse(_INTERVAL, Param("button", "button", "left"), _DURATION, _TWEEN),
+               "Double-click at (x, y)."),
+    ActionSpec("rightClick", _mouse(_DURATION, _TWEEN), "Right-click at (x, y), e.g. to open a context menu."),
+    ActionSpec("tripleClick", _mouse(_INTERVAL, Param("button", "button", "left"), _DURATION, _TWEEN),
+               "Triple-click at (x, y), e.g. to select a line of text."),
+    ActionSpec("middleClick", _mouse(_DURATION, _TWEEN), "Middle-click at (x, y)."),
+    ActionSpec("moveTo", _mouse(_DURATION, _TWEEN), "Move the mouse to (x, y) without clicking (hover)."),
+    ActionSpec("dragTo", _mouse(_DURATION, _TWEEN, Param("button", "button", "left"),
+                                Param("mouseDownUp", "bool", True)),
+               "Press the button at the current mouse position, drag to (x, y) and release."),
+    ActionSpec("mouseDown", _mouse(Param("button", "button", "left"), _DURATION, _TWEEN),
+               "Press a mouse button at (x, y) and keep it pressed."),
+    ActionSpec("mouseUp", _mouse(Param("button", "button", "left"), _DURATION, _TWEEN),
+               "Release a mouse button at (x, y)."),
+    ActionSpec("scroll", (Param("clicks", "int"), Param("x", "coord", None), Param("y", "coord", None)),
+               "Scroll vertically by `clicks` notches (positive is up), at (x, y) if given."),
+    ActionSpec("hscroll", (Param("clicks", "int"), Param("x", "coord", None), Param("y", "coord", None)),
+               "Scroll horizontally by `clicks` notches (positive is right), at (x, y) if given."),
+    ActionSpec("write", (Param("message", "text"), _INTERVAL), "Type the text `message`."),
+    ActionSpec("press", (Param("keys", "keys"), Param("presses", "int", 1), _INTERVAL),
+               "Press and release a key (or each key of a list in turn), e.g. press(\"enter\")."),
+    ActionSpec("hotkey", (_INTERVAL,), "Press keys together, e.g. hotkey(\"ctrl\", \"c\").",
+               varargs=Param("keys", "key")),
+    ActionSpec("keyDown", (Param("key", "key"),), "Hold a key down."),
+    ActionSpec("keyUp", (Param("key", "key"),), "Release a held key."),
+    ActionSpec("sleep", (Param("seconds", "number"),), "Wait for `seconds` seconds."),
+)}
+
+#: Other names PyAutoGUI accepts for the same function. The name as written is kept in `Action.alias`.
+ALIASES: dict[str, str] = {"typewrite": "write"}
+
+POINTER_ACTIONS = frozenset(n for n, s in ACTIONS.items() if s.pointer)
+KEY_ACTIONS = frozenset({"press", "hotkey", "keyDown", "keyUp"})
+
+_BUTTONS = frozenset({"left", "right", "middle", "primary", "secondary"})
+
+# Synonyms PyAutoGUI (or people) use for one key, mapped to one name so that scoring and replay agree.
+_KEY_SYNONYMS: dict[str, str] = {
+    "return": "enter", "\n": "enter", "\r": "enter",
+    "escape": "esc",
+    "control": "ctrl", "ctrlleft": "ctrl", "ctrlright": "ctrl", "lctrl": "ctrl", "rctrl": "ctrl",
+    "cmd": "command", "commandleft": "command", "commandright": "command", "meta": "command",
+    "option": "alt", "optionleft": "alt", "optionright": "alt", "altleft": "alt", "altright": "alt",
+    "shiftleft": "shift", "shiftright": "shift", "lshift": "shift", "rshift": "shift",
+    "super": "win", "windows": "win", "winleft": "win", "winright": "win",
+    "del": "delete", "ins": "insert", "bksp": "backspace", "back": "backspace",
+    "pgup": "pageup", "pgdn": "pagedown", "page_up": "pageup", "page_down": "pagedown",
+    "arrowup": "up", "arrowdown": "down", "arrowleft": "left", "arrowright": "right",
+    "spacebar": "space", " ": "space", "\t": "tab",
+    "capslock": "capslock", "caps_lock": "capslock",
+}
+
+
+def normalize_key(key: str) -> str:
+    """One name per key: lower-case, trimmed, synonyms folded (``Return`` -> ``enter``, ``cmd`` -> ``command``).
+
+    >>> [normalize_key(k) for k in ("Return", "ESCAPE", "control", "cmd", "option")]
+    ['enter', 'esc', 'ctrl', 'command', 'alt']
+    """
+    if key in _KEY_SYNONYMS:  # whitespace keys must be looked up before stripping
+        return _KEY_SYNONYMS[key]
+    k = key.strip().lower()
+    return _KEY_SYNONYMS.get(k, k)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One parsed PyAutoGUI call.
+
+    `args` holds the parameters the script gave, bound to PyAutoGUI's names in the table's order
+    (positional and keyword arguments alike), with literal values; hotkey's keys are under ``keys`` as a
+    tuple. `alias` is the name as written when it differs from the canonical `name` (``typewrite``).
+    `line` and `col` are 1-based positions in the source script (0 when built by hand).
+    """
+
+    name: str
+    args: tuple[tuple[str, Value], ...] = ()
+    # Where the call stood in its script; two calls that do the same thing compare equal wherever they stand.
+    line: int = field(default=0, compare=False)
+    col: int = field(default=0, compare=False)
+    alias: str | None = None
+
+    @classmethod
+    def make(cls, name: str, **kwargs: Value) -> "Action":
+        """Build an action by hand: ``Action.make("click", x=10, y=20)``. Arguments are checked like a script's."""
+        return _bind(name, (), kwargs, alias=None, line=0, col=0)
+
+    @property
+    def spec(self) -> ActionSpec:
+        return ACTIONS[self.name]
+
+    def get(self, param: str, default: Value = None) -> Value:
+        for k, v in self.args:
+            if k == param:
+                return v
+        p = self.spec.param(param)
+        if p is not None and not p.required and default is None:
+            return p.default
+        return default
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """The screen point, or None when the action has none (or the script left it out)."""
+        x, y = self.get("x"), self.get("y")
+        if x is None or y is None:
+            return None
+        return (float(x), float(y))  # type: ignore[arg-type]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Normalised key names for press, hotkey, keyDown and keyUp; () for other actions."""
+        if self.name == "press" or self.name == "hotkey":
+            raw = self.get("keys")
+            seq = (raw,) if isinstance(raw, str) else tuple(raw or ())
+        elif self.name in ("keyDown", "keyUp"):
+            seq = (self.get("key"),)
+        else:
+            return ()
+        return tuple(normalize_key(str(k)) for k in seq)
+
+    @property
+    def text(self) -> str | None:
+        """The text of a write action."""
+        return self.get("message") if self.name == "write" else None  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Parsing
+
+
+def parse_script(text: object) -> list[Action]:
+    """Parse a PyAutoGUI script into typed actions, executing nothing.
+
+    Accepted: ``pyautogui.<name>(...)`` statements whose arguments are literals (numbers, strings, booleans,
+    None, tuples/lists of them, and ``pyautogui.easeInQuad``-style tweens), plus ``import pyautogui``,
+    ``import time``, ``time.sleep(...)``, comments and blank lines, which are ignored. Raises `ParseError`
+    with 1-based line and column for anything else.
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"a script must be text, not {type(text).__name__}")
+    if len(text) > MAX_SCRIPT_CHARS:
+        raise ParseError(f"script is {len(text):,} characters long; the limit is {MAX_SCRIPT_CHARS:,}")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ParseError("script contains a NUL byte", line=line)
+    try:
+        tree = ast.parse(text, mode="exec")
+    except SyntaxError as e:
+        raise ParseError(f"not valid Python: {e.msg}", line=e.lineno or 1, col=e.offset or 1) from None
+    except (RecursionError, MemoryError, ValueError, OverflowError) as e:
+        raise ParseError(f"script is too deeply nested or too large to read ({type(e).__name__})") from None
+
+    actions: list[Action] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import) and all(a.name in ("pyautogui", "time") and a.asname is None
+                                                for a in stmt.names):
+            continue
+        if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+            raise _err(stmt, "only pyautogui.<action>(...) calls are allowed")
+        call = stmt.value
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            raise _err(call, "only pyautogui.<action>(...) calls are allowed")
+        module, attr = func.value.id, func.attr
+        if module == "time" and attr == "sleep":
+            continue
+        if module != "pyautogui":
+            raise _err(call, f"calls to {module}.{attr} are not allowed; only pyautogui.<action>(...)")
+        canonical = ALIASES.get(attr, attr)
+        if canonical not in ACTIONS:
+            raise _err(func, f"pyautogui.{attr} is not a supported action{_suggest(attr)}")
+        pos = [_literal(a) for a in call.args]
+        kw: dict[str, Value] = {}
+        for k in call.keywords:
+            if k.arg is None:
+                raise _err(k.value, "**kwargs are not allowed")
+            if k.arg in kw:
+                raise _err(k.value, f"argument {k.arg!r} given twice")
+            kw[k.arg] = _literal(k.value, tween=(k.arg == "tween"))
+        actions.append(_bind(canonical, pos, kw, alias=attr if attr != canonical else None,
+                             line=stmt.lineno, col=stmt.col_offset + 1))
+    return actions
+
+
+def _err(node: ast.AST, message: str) -> ParseError:
+    return ParseError(message, line=getattr(node, "lineno", 1), col=getattr(node, "col_offset", 0) + 1)
+
+
+def _suggest(name: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(ACTIONS) + list(ALIASES), n=1)
+    if not close:
+        close = [n for n in ACTIONS if n.lower() == name.lower()]
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _literal(node: ast.AST, tween: bool = False) -> Value:
+    if isinstance(node, ast.Constant):
+        v = node.value
+        if isinstance(v, bool) or v is None or isinstance(v, str):
+            return v
+        if isinstance(v, (int, float)):
+            return _finite(node, v)
+        raise _err(node, f"{type(v).__name__} literals are not allowed")
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)) \
+            and isinstance(node.operand, ast.Constant) and type(node.operand.value) in (int, float):
+        v = node.operand.value
+        return _finite(node, -v if isinstance(node.op, ast.USub) else v)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return tuple(_literal(e) for e in node.elts)
+    if tween and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+            and node.value.id == "pyautogui" and (node.attr.startswith("ease") or node.attr == "linear"):
+        return _Tween(node.attr)
+    raise _err(node, "arguments must be literals (numbers, strings, lists); nothing is evaluated")
+
+
+def _finite(node: ast.AST, v: int | float) -> int | float:
+    if isinstance(v, float) and not math.isfinite(v):
+        raise _err(node, "numbers must be finite")
+    if isinstance(v, int) and abs(v) > 10**15:
+        raise _err(node, "number is out of range")
+    return v
+
+
+def _check(spec: ActionSpec, p: Param, v: Value, line: int, col: int) -> Value:
+    def bad(what: str) -> ParseError:
+        return ParseError(f"pyautogui.{spec.name}: {p.name} must be {what}, not {v!r:.40}", line=line, col=col)
+
+    k = p.kind
+    is_num = isinstance(v, (int, float)) and not isinstance(v, bool)
+    if k == "coord":
+        if v is None or is_num:
+            return v
+        raise bad("a number")
+    if k == "int":
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v
+        if isinstance(v, float) and v.is_integer():
+            return v  # PyAutoGUI accepts 3.0 for clicks/presses; keep what was written
+        raise bad("a whole number")
+    if k == "number":
+        if is_num:
+            return v
+        raise bad("a number")
+    if k == "text":
+        if isinstance(v, str):
+            return v
+        raise bad("a string")
+    if k == "key":
+        if isinstance(v, str) and v:
+            return v
+        raise bad("a key name string")
+    if k == "keys":
+        if isinstance(v, str) and v:
+            return v
+        if isinstance(v, tuple) and v and all(isinstance(e, str) and e for e in v):
+            return v
+        raise bad("a key name or a list of key names")
+    if k == "button":
+        if isinstance(v, str) and v.lower() in _BUTTONS:
+            return v
+        raise bad("one of left, right, middle, primary, secondary")
+    if k == "bool":
+        if isinstance(v, bool):
+            return v
+        raise bad("True or False")
+    if k == "tween":
+        if isinstance(v, _Tween):
+            return v
+        raise bad("a pyautogui easing function")
+    raise AssertionError(k)
+
+
+def _bind(name: str, pos: Sequence[Value], kw: Mapping[str, Value], *, alias: str | None,
+          line: int, col: int) -> Action:
+    spec = ACTIONS.get(name)
+    if spec is None:
+        raise ParseError(f"pyautogui.{name} is not a supported action{_suggest(name)}", line=line, col=col)
+    bound: dict[str, Value] = {}
+    if spec.varargs is not None:
+        keys = list(pos)
+        if "keys" in kw:  # Action.make("hotkey", keys=("ctrl", "c"))
+            given = kw["keys"]
+            keys = list(given) if isinstance(given, (tuple, list)) else [given]
+            kw = {k: v for k, v in kw.items() if k != "keys"}
+        if not keys:
+            raise ParseError(f"pyautogui.{name} needs at least one key", line=line, col=col)
+        bound["keys"] = tuple(_check(spec, spec.varargs, k, line, col) for k in keys)
+        params = spec.params
+    else:
+        params = spec.params
+        # PyAutoGUI accepts click((x, y)): a pair in the first coordinate slot.
+        if pos and params[0].name == "x" and isinstance(pos[0], tuple):
+            if len(pos[0]) != 2:
+                raise ParseError(f"pyautogui.{name}: a point must be (x, y)", line=line, col=col)
+            pos = list(pos[0]) + list(pos[1:])
+        if len(pos) > len(params):
+            raise ParseError(f"pyautogui.{name} takes at most {len(params)} positional arguments, "
+                             f"got {len(pos)}", line=line, col=col)
+        for p, v in zip(params, pos):
+            bound[p.name] = v
+    for k, v in kw.items():
+        p = spec.param(k)
+        if p is None:
+            raise ParseError(f"pyautogui.{name} has no argument {k!r}", line=line, col=col)
+        if k in bound:
+            raise ParseError(f"pyautogui.{name}: argument {k!r} given twice", line=line, col=col)
+        bound[k] = v
+    for p in params:
+        if p.name in bound:
+            bound[p.name] = _check(spec, p, bound[p.name], line, col)
+        elif p.required:
+            raise ParseError(f"pyautogui.{name} needs the argument {p.name!r}", line=line, col=col)
+    if spec.pointer and ("x" in bound) != ("y" in bound) and spec.params[0].name == "x":
+        raise ParseError(f"pyautogui.{name}: give both x and y, or neither", line=line, col=col)
+    order = (["keys"] if spec.varargs else []) + [p.name for p in params]
+    args = tuple((n, bound[n]) for n in order if n in bound)
+    return Action(name, args, line, col, alias)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Formatting
+
+
+def _format_value(v: Value) -> str:
+    if isinstance(v, _Tween):
+        return f"pyautogui.{v}"
+    if isinstance(v, str):
+        # A JSON string is a valid Python string literal, and double quotes are what OmniACT's gold uses.
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, tuple):
+        return "[" + ", ".join(_format_value(e) for e in v) + "]"
+    return repr(v)
+
+
+def format_action(action: Action) -> str:
+    """One canonical line: positional arguments up to the first one left out, keywords after it."""
+    spec = action.spec
+    given = dict(action.args)
+    parts: list[str] = []
+    if spec.varargs is not None:
+        parts.extend(_format_value(k) for k in given.get("keys", ()))
+        positional_ok = False
+    else:
+        positional_ok = True
+    for p in spec.params:
+        if p.name not in given:
+            positional_ok = False
+            continue
+        v = _format_value(given[p.name])
+        parts.append(v if positional_ok else f"{p.name}={v}")
+    return f"pyautogui.{action.alias or action.name}({', '.join(parts)})"
+
+
+def format_script(actions: Iterable[Action]) -> str:
+    """The canonical script text, one call a line; `parse_script` reads it back to the same actions."""
+    return "\n".join(format_action(a) for a in actions)
+
+
+def api_stubs() -> str:
+    """The action table as prompt stubs, one ``signature  # description`` line per action."""
+    return "\n".join(f"{s.stub()}  # {s.description}" for s in ACTIONS.values())

@@ -1,0 +1,326 @@
+"""Reading OmniACT split files, task files and box files, exactly as the published data set lays them out.
+
+A data root holds ``train.json``/``val.json``/``test.json``; each maps a task id to six paths relative to the
+root (``task``, ``image``, ``box``, ``ocr``, ``icon``, ``color``). The published web entries name files that
+are on disk under another name (``screen_3.png`` is ``screen3.png``; ``boxes/x/screen_3.json`` is
+``boxes/x/screen3_boxes.json``): like every known consumer we try the path as written, then the renamed one.
+
+Loading reads task and box files and each screenshot's 24-byte PNG header, never its pixels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from omniact.errors import DataError, UserError
+from omniact.task import Box, Screen, Task, UIElement, read_png_size
+
+__all__ = ["Dataset", "load_split", "builtin_root", "resolve_data_root", "write_manifest", "verify_manifest",
+           "MANIFEST_NAME", "SPLITS", "infer_os"]
+
+SPLITS = ("train", "val", "test")
+MANIFEST_NAME = "MANIFEST.sha256"
+
+_QUIRK_IMAGE = re.compile(r"screen_(\w+)\.png$")
+_QUIRK_BOX = re.compile(r"screen_(\w+)\.json$")
+
+# App names that say which OS a desktop screenshot came from. OmniACT's folders name apps, not systems;
+# the names below are the ones that only exist on one system.
+_OS_WORDS = {
+    "macos": ("mac", "macos", "osx", "finder", "safari", "keynote", "pages", "numbers", "imovie", "garageband",
+              "facetime", "itunes", "launchpad", "textedit", "quicktime", "xcode", "appstore", "app_store",
+              "system_preferences", "systempreferences", "system_settings", "iphoto", "ibooks", "preview"),
+    "windows": ("windows", "win", "win10", "win11", "notepad", "mspaint", "paint", "wordpad", "explorer",
+                "file_explorer", "edge", "powershell", "cmd", "control_panel", "outlook"),
+    "linux": ("linux", "ubuntu", "gnome", "kde", "gedit", "nautilus", "thunderbird", "rhythmbox", "libreoffice",
+              "gimp", "vlc"),
+}
+
+
+def infer_os(platform: str, app: str, width: int) -> str | None:
+    """The OS a screenshot shows, where its app name or its size says; None for the web and unknown apps."""
+    if platform != "desktop":
+        return None
+    words = set(re.split(r"[^a-z0-9]+", app.lower())) | {app.lower()}
+    for os_name, names in _OS_WORDS.items():
+        if words & set(names):
+            return os_name
+    if width >= 2560:  # only macOS ships Retina screenshots (2880x1800, 3360x2100)
+        return "macos"
+    return None
+
+
+def builtin_root() -> Path:
+    """The built-in suite's data root (``tasks/`` beside the packages)."""
+    return Path(__file__).resolve().parent.parent / "tasks"
+
+
+def resolve_data_root(data: str | os.PathLike | None) -> Path:
+    """`--data` as given, or the built-in suite when it is left out."""
+    root = builtin_root() if data is None else Path(data).expanduser()
+    if not root.is_dir():
+        if data is None:
+            raise UserError("the built-in suite is not here (tasks/ is missing); pass --data DIR")
+        raise UserError("data directory does not exist", file=str(root))
+    return root.resolve()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The tasks of one split, in split-file order, and the hash of the files they were read from."""
+
+    root: Path
+    split: str
+    split_path: Path
+    tasks: tuple[Task, ...]
+    #: sha256 over the split file and every task and box file it names, in split order
+    sha256: str
+    _by_id: Mapping[str, Task] = field(default_factory=dict, repr=False, compare=False)
+
+    def __len__(self) -> int:
+        return len(self.tasks)
+
+    def __iter__(self) -> Iterator[Task]:
+        return iter(self.tasks)
+
+    def __getitem__(self, task_id: str) -> Task:
+        return self._by_id[task_id]
+
+    def __contains__(self, task_id: object) -> bool:
+        return task_id in self._by_id
+
+    def get(self, task_id: str) -> Task | None:
+        return self._by_id.get(task_id)
+
+    def describe(self) -> dict[str, Any]:
+        """The ``dataset`` object of the score contract."""
+        return {"root": str(self.root), "split": self.split, "n_tasks": len(self.tasks), "sha256": self.sha256}
+
+
+def _split_path(root: Path, split: str) -> Path:
+    p = Path(split)
+    if p.suffix == ".json" and p.is_file():
+        return p.resolve()
+    cand = root / f"{split}.json"
+    if not cand.is_file():
+        have = sorted(x.stem for x in root.glob("*.json") if x.name != MANIFEST_NAME)
+        hint = f" (splits here: {', '.join(have)})" if have else ""
+        raise UserError(f"no split file {split}.json{hint}", file=str(root))
+    return cand
+
+
+def _resolve(root: Path, rel: str, quirk: re.Pattern | None, replacement: str | None) -> Path | None:
+    """The path as written, or for web entries the renamed file on disk; None when neither exists."""
+    p = root / rel
+    if p.is_file():
+        return p
+    if quirk is not None and replacement is not None:
+        alt = root / quirk.sub(replacement, rel)
+        if alt.is_file():
+            return alt
+    return None
+
+
+def _platform_app(rel_task: str) -> tuple[str, str]:
+    parts = Path(rel_task).parts
+    for i, part in enumerate(parts):
+        if part in ("desktop", "web") and i + 1 < len(parts) - 1:
+            return part, parts[i + 1]
+    return "desktop", parts[-2] if len(parts) >= 2 else ""
+
+
+def _read_task_file(path: Path) -> tuple[str, str]:
+    """(goal, gold script). Line 1 is ``Task: <goal>``; the ``Output Script:`` line is dropped."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DataError("task file is not UTF-8 text", file=str(path)) from None
+    lines = text.strip().split("\n")
+    first = lines[0].strip()
+    if not first.lower().startswith("task:"):
+        raise DataError("line 1 must be 'Task: <goal>'", file=str(path), line=1)
+    body = lines[1:]
+    if body and body[0].strip().lower().rstrip(":") == "output script":
+        body = body[1:]
+    return first[5:].strip(), "\n".join(body)
+
+
+def _read_boxes(path: Path) -> tuple[UIElement, ...]:
+    try:
+        data = json.loads(path.read_bytes())
+    except ValueError as e:
+        raise DataError(f"box file is not valid JSON: {e}", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise DataError("box file must hold a JSON object keyed by element id", file=str(path))
+    out = []
+    for key, v in data.items():
+        try:
+            (x0, y0), (x1, y1) = v["top_left"], v["bottom_right"]
+            box = Box(float(x0), float(y0), float(x1), float(y1))
+        except (KeyError, TypeError, ValueError):
+            raise DataError(f"element {key!r} needs top_left and bottom_right as [x, y]", file=str(path)) from None
+        valid = v.get("valid")
+        out.append(UIElement(str(key), box, str(v.get("label", "")), None if valid is None else bool(valid)))
+    return tuple(out)
+
+
+def _file_digest(h: "hashlib._Hash", rel: str, data: bytes) -> None:
+    h.update(b"%d:%s\0%d:" % (len(rel), rel.encode(), len(data)))
+    h.update(data)
+
+
+def load_split(root: str | os.PathLike | None, split: str = "test") -> Dataset:
+    """Load one split of an OmniACT-layout data set (the built-in suite when `root` is None).
+
+    Raises `DataError` (``FILE: problem``) for a missing or unreadable split, task, box or screenshot file.
+    OCR, icon and colour files are optional: a missing one means no detections.
+    """
+    root = resolve_data_root(root)
+    split_path = _split_path(root, split)
+    raw = split_path.read_bytes()
+    try:
+        index = json.loads(raw)
+    except ValueError as e:
+        raise DataError(f"split file is not valid JSON: {e}", file=str(split_path)) from None
+    if not isinstance(index, dict):
+        raise DataError("split file must hold a JSON object keyed by task id", file=str(split_path))
+
+    h = hashlib.sha256()
+    _file_digest(h, split_path.name, raw)
+    boxes: dict[Path, tuple[UIElement, ...]] = {}
+    sizes: dict[Path, tuple[int, int]] = {}
+    tasks = []
+    for task_id, entry in index.items():
+        tasks.append(_load_entry(root, split_path, str(task_id), entry, h, boxes, sizes))
+    by_id = {t.id: t for t in tasks}
+    name = split_path.stem if Path(split).suffix == ".json" else split
+    return Dataset(root, name, split_path, tuple(tasks), h.hexdigest(), by_id)
+
+
+def _load_entry(root: Path, split_path: Path, task_id: str, entry: Any, h: "hashlib._Hash",
+                boxes: dict[Path, tuple[UIElement, ...]], sizes: dict[Path, tuple[int, int]]) -> Task:
+    where = str(split_path)
+    if not isinstance(entry, dict) or not isinstance(entry.get("task"), str) or not isinstance(entry.get("image"), str):
+        raise DataError(f"entry {task_id!r} needs 'task' and 'image' paths", file=where)
+    rel_task = entry["task"]
+    task_path = root / rel_task
+    try:
+        task_bytes = task_path.read_bytes()
+    except OSError as e:
+        raise DataError(f"task file is {'missing' if isinstance(e, FileNotFoundError) else 'unreadable'} "
+                        f"(task {task_id} in {split_path.name})", file=str(task_path)) from None
+    _file_digest(h, rel_task, task_bytes)
+    goal, gold = _read_task_file(task_path)
+    platform, app = _platform_app(rel_task)
+    web = platform == "web"
+
+    image_path = _resolve(root, entry["image"], _QUIRK_IMAGE if web else None, r"screen\1.png")
+    if image_path is None:
+        raise DataError(f"screenshot is missing (task {task_id} in {split_path.name})",
+                        file=str(root / entry["image"]))
+    size = sizes.get(image_path)
+    if size is None:
+        size = sizes[image_path] = read_png_size(image_path)
+
+    box_path = None
+    elements: tuple[UIElement, ...] = ()
+    rel_box = entry.get("box")
+    if isinstance(rel_box, str) and rel_box:
+        box_path = _resolve(root, rel_box, _QUIRK_BOX if web else None, r"screen\1_boxes.json")
+        if box_path is None:
+            raise DataError(f"box file is missing (task {task_id} in {split_path.name})", file=str(root / rel_box))
+        if box_path not in boxes:
+            try:
+                data = box_path.read_bytes()
+            except OSError as e:
+                raise DataError(f"box file is unreadable: {e.strerror}", file=str(box_path)) from None
+            _file_digest(h, rel_box, data)
+            boxes[box_path] = _read_boxes(box_path)
+        elements = boxes[box_path]
+
+    def optional(key: str) -> Path | None:
+        rel = entry.get(key)
+        return root / rel if isinstance(rel, str) and rel else None
+
+    width, height = size
+    os_name = entry.get("os") or infer_os(platform, app, width)
+    dpr = entry.get("dpr")
+    if not isinstance(dpr, (int, float)) or isinstance(dpr, bool) or dpr <= 0:
+        dpr = 2.0 if os_name == "macos" and width >= 2560 else 1.0
+    screen_id = re.sub(r"\.(png|jpe?g)$", "", str(Path(entry["image"]).with_suffix("")))
+    known = {"task", "image", "box", "ocr", "icon", "color", "os", "dpr", "check", "env"}
+    return Task(
+        id=task_id, goal=goal, gold_script=gold,
+        screen=Screen(width, height, float(dpr), platform, app, os_name),
+        image_path=image_path, task_path=task_path, box_path=box_path, elements=elements,
+        ocr_path=optional("ocr"), icon_path=optional("icon"), color_path=optional("color"),
+        check=entry.get("check") if isinstance(entry.get("check"), str) else None,
+        env=entry.get("env") if isinstance(entry.get("env"), str) else None,
+        screen_id=screen_id, extra={k: v for k, v in entry.items() if k not in known},
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Manifest: a sha256sum-compatible list of every file under the root, so a copy can be verified.
+
+
+def _manifest_files(root: Path) -> list[Path]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(filenames):
+            if name == MANIFEST_NAME or name.startswith("."):
+                continue
+            out.append(Path(dirpath) / name)
+    return out
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_manifest(root: str | os.PathLike) -> tuple[Path, int]:
+    """Write ``MANIFEST.sha256`` (``sha256sum -c`` can read it) for every file under `root`."""
+    root = Path(root)
+    lines = [f"{_sha256_file(p)}  {p.relative_to(root).as_posix()}\n" for p in _manifest_files(root)]
+    out = root / MANIFEST_NAME
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text("".join(lines), encoding="utf-8")
+    os.replace(tmp, out)
+    return out, len(lines)
+
+
+def verify_manifest(root: str | os.PathLike) -> list[str]:
+    """Problems found checking `root` against its manifest, one ``FILE:LINE: problem`` string each."""
+    root = Path(root)
+    mpath = root / MANIFEST_NAME
+    problems: list[str] = []
+    listed: set[str] = set()
+    for n, line in enumerate(mpath.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        digest, sep, rel = line.partition("  ")
+        if not sep or len(digest) != 64:
+            problems.append(f"{mpath}:{n}: not a 'SHA256  PATH' line")
+            continue
+        listed.add(rel)
+        p = root / rel
+        if not p.is_file():
+            problems.append(f"{mpath}:{n}: {rel} is missing")
+        elif _sha256_file(p) != digest:
+            problems.append(f"{mpath}:{n}: {rel} has changed (sha256 differs)")
+    for p in _manifest_files(root):
+        rel = p.relative_to(root).as_posix()
+        if rel not in listed:
+            problems.append(f"{p}: not in {MANIFEST_NAME} (run `omniact manifest --data {root}` to add it)")
+    return problems

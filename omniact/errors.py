@@ -1,0 +1,56 @@
+"""One root exception, and the two kinds of failure a user can see.
+
+A `UserError` is the user's input being wrong: the CLI prints its one-line `str()` and exits with code 2.
+A `ParseError` is a script the shared parser rejects: for an agent's prediction it becomes a score of 0
+and a count, never a crash; for a script the user hands us (``replay --script``) it is a user error.
+Anything else that escapes is a bug of ours and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = ["OmniactError", "UserError", "DataError", "ParseError"]
+
+
+class OmniactError(Exception):
+    """Root of every exception omniact raises on purpose."""
+
+
+class UserError(OmniactError):
+    """The user's input is wrong. Rendered as ``FILE:LINE: [task ID: ]message``."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 task_id: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = None if file is None else str(file)
+        self.line = line
+        self.task_id = task_id
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file is not None:
+            where = self.file if self.line is None else f"{self.file}:{self.line}"
+            where += ": "
+        task = f"task {self.task_id}: " if self.task_id is not None else ""
+        return f"{where}{task}{self.message}"
+
+
+class DataError(UserError):
+    """A data set file is missing, unreadable or malformed."""
+
+
+class ParseError(UserError):
+    """A script is not a list of whitelisted ``pyautogui`` calls with literal arguments.
+
+    `line` and `col` are 1-based positions in the script text.
+    """
+
+    def __init__(self, message: str, *, line: int = 1, col: int = 1, file: str | None = None,
+                 task_id: str | None = None) -> None:
+        super().__init__(message, file=file, line=line, task_id=task_id)
+        self.col = col
+
+    def __str__(self) -> str:
+        if self.file is not None:
+            return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        return f"line {self.line}, column {self.col}: {self.message}"

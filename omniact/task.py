@@ -1,0 +1,229 @@
+"""The data model: a Task (goal, gold script, screen), its UI elements, and the agent's gold-free view."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+from omniact.errors import DataError
+
+if TYPE_CHECKING:  # PIL loads only when an image is asked for
+    from PIL.Image import Image
+
+__all__ = ["Box", "UIElement", "Detection", "Detections", "Screen", "Task", "TaskView", "read_png_size"]
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned box in screenshot pixels; `left, top` is the top-left corner."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def center(self) -> tuple[float, float]:
+        # The same float operations as the gold scripts' centres ((tl + br) / 2), so equality tests hold.
+        return ((self.left + self.right) / 2, (self.top + self.bottom) / 2)
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def area(self) -> float:
+        return max(self.width, 0.0) * max(self.height, 0.0)
+
+    @property
+    def diagonal(self) -> float:
+        return math.sqrt(self.width ** 2 + self.height ** 2)
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.left <= x <= self.right and self.top <= y <= self.bottom
+
+    def distance(self, x: float, y: float) -> float:
+        """Euclidean distance from (x, y) to the box; 0 inside it."""
+        dx = max(self.left - x, 0.0, x - self.right)
+        dy = max(self.top - y, 0.0, y - self.bottom)
+        return math.hypot(dx, dy)
+
+
+@dataclass(frozen=True)
+class UIElement:
+    """One element of a box file: its box, its free-text label and, when the file says, whether it is valid."""
+
+    id: str
+    box: Box
+    label: str
+    valid: bool | None = None
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One detected element: OCR text, an icon name or a colour name, with its centre."""
+
+    kind: str  # "ocr" | "icon" | "color"
+    label: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Detections:
+    """What a DetACT-style detector saw on a screen. Empty when the data set has no detection files."""
+
+    ocr: tuple[Detection, ...] = ()
+    icons: tuple[Detection, ...] = ()
+    colors: tuple[Detection, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.ocr or self.icons or self.colors)
+
+    def __iter__(self):
+        return iter(self.ocr + self.icons + self.colors)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A screenshot's geometry and provenance.
+
+    `width`/`height` are device pixels as stored in the PNG; `dpr` is device pixels per CSS/point pixel
+    (2 for a Retina screenshot); `platform` is ``desktop`` or ``web``; `os` is ``macos``, ``windows`` or
+    ``linux`` when known.
+    """
+
+    width: int
+    height: int
+    dpr: float
+    platform: str
+    app: str
+    os: str | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """One benchmark task, gold answer included. Agents never see this: they get `view()`.
+
+    Paths are absolute. `elements` holds the screen's box file (shared between the tasks of a screen);
+    `check` and `env` are set by data sets that can be replayed (the built-in suite).
+    """
+
+    id: str
+    goal: str
+    gold_script: str
+    screen: Screen
+    image_path: Path
+    task_path: Path
+    box_path: Path | None
+    elements: tuple[UIElement, ...] = ()
+    ocr_path: Path | None = None
+    icon_path: Path | None = None
+    color_path: Path | None = None
+    #: a JavaScript expression that is truthy once the task is done (built-in suite only)
+    check: str | None = None
+    #: the page to replay on, relative to the data root (built-in suite only)
+    env: str | None = None
+    #: identifies the screen the task is on, e.g. ``web/amazon/screen_3``
+    screen_id: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def platform(self) -> str:
+        return self.screen.platform
+
+    @property
+    def app(self) -> str:
+        return self.screen.app
+
+    def detections(self) -> Detections:
+        """The OCR/icon/colour detections from the data set's files (empty where a file is missing)."""
+        return load_detections(self.ocr_path, self.icon_path, self.color_path)
+
+    def view(self) -> "TaskView":
+        """What an agent may see: no gold script, no boxes."""
+        return TaskView(id=self.id, goal=self.goal, image_path=self.image_path, width=self.screen.width,
+                        height=self.screen.height, dpr=self.screen.dpr, platform=self.screen.platform,
+                        app=self.screen.app, os=self.screen.os, detections=self.detections())
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """The agent's view of a task. It has no gold field, so an agent cannot read the answer by mistake.
+
+    `image` opens the screenshot on first use (PIL); coordinates an agent writes are in `width` x `height`
+    screenshot pixels.
+    """
+
+    id: str
+    goal: str
+    image_path: Path
+    width: int
+    height: int
+    dpr: float = 1.0
+    platform: str = "desktop"
+    app: str = ""
+    os: str | None = None
+    detections: Detections = field(default_factory=Detections)
+
+    @property
+    def image(self) -> "Image":
+        cached = self.__dict__.get("_image")
+        if cached is None:
+            from PIL import Image as PILImage
+
+            with PILImage.open(self.image_path) as im:
+                cached = im.convert("RGB")
+            object.__setattr__(self, "_image", cached)  # frozen: cache outside the fields
+        return cached
+
+
+def read_png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk: 24 bytes read, no pixels decoded."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(24)
+    except OSError as e:
+        raise DataError(f"cannot read screenshot: {e.strerror or e}", file=str(path)) from None
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        raise DataError("not a PNG file", file=str(path))
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def _points(path: Path, value: Any) -> list[tuple[float, float]]:
+    """Detection values are one [x, y] (OCR) or a list of them (icon, colour)."""
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return [(float(value[0]), float(value[1]))]
+    if isinstance(value, (list, tuple)):
+        out = []
+        for v in value:
+            out.extend(_points(path, v))
+        return out
+    raise DataError(f"expected [x, y] or a list of them, got {json.dumps(value)[:60]}", file=str(path))
+
+
+@lru_cache(maxsize=4096)
+def _read_detections(path: Path | None, kind: str) -> tuple[Detection, ...]:
+    if path is None or not path.is_file():
+        return ()
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError) as e:
+        raise DataError(f"cannot read {kind} detections: {e}", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise DataError(f"{kind} file must hold a JSON object", file=str(path))
+    return tuple(Detection(kind, str(label), x, y) for label, v in data.items() for x, y in _points(path, v))
+
+
+def load_detections(ocr: Path | None, icon: Path | None, color: Path | None) -> Detections:
+    return Detections(_read_detections(ocr, "ocr"), _read_detections(icon, "icon"),
+                      _read_detections(color, "color"))
