@@ -1,0 +1,34 @@
+# omniact: set-up, tests, benchmarks and the built-in suite.
+PYTHON ?= python3
+PIP ?= $(PYTHON) -m pip
+APT_PACKAGES = chromium fonts-dejavu-core fonts-liberation2 fonts-noto-core tesseract-ocr xvfb
+# torch is pinned in the same install as transformers: an unpinned torch pulls a multi-GB CUDA build.
+EXTRAS = test,sandbox,agents,local-models,detact,tesseract,ray,dev
+
+.PHONY: setup system-packages test test-fast bench tasks lint demo
+
+setup: system-packages
+	$(PIP) install -q -e ".[$(EXTRAS)]"
+
+# System packages (Chromium for replay, fonts for deterministic rendering, Tesseract, Xvfb). Needs root;
+# skipped with a note when apt-get is unavailable.
+system-packages:
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  if [ -n "$$missing" ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; fi; \
+	else echo "note: not root or no apt-get; install these yourself: $(APT_PACKAGES)"; fi
+
+test:
+	$(PYTHON) -m pytest -n 2 --dist loadfile
+
+test-fast:
+	$(PYTHON) -m pytest -n 2 --dist loadfile -m "not browser and not slow"
+
+bench:
+	$(PYTHON) bench/run.py
+
+tasks:
+	$(PYTHON) tasks/build.py
+
+lint:
+	$(PYTHON) -m ruff check omniact scoring agents tests bench
