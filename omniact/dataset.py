@@ -21,7 +21,7 @@ from typing import Any, Iterator, Mapping
 from omniact.errors import DataError, UserError
 from omniact.task import Box, Screen, Task, UIElement, read_png_size
 
-__all__ = ["Dataset", "load_split", "builtin_root", "resolve_data_root", "write_manifest", "verify_manifest",
+__all__ = ["Dataset", "load_split", "find_task", "split_names", "builtin_root", "resolve_data_root", "write_manifest", "verify_manifest",
            "MANIFEST_NAME", "SPLITS", "infer_os"]
 
 SPLITS = ("train", "val", "test")
@@ -175,11 +175,14 @@ def _file_digest(h: "hashlib._Hash", rel: str, data: bytes) -> None:
     h.update(data)
 
 
-def load_split(root: str | os.PathLike | None, split: str = "test") -> Dataset:
+def load_split(root: str | os.PathLike | None, split: str = "test", *,
+               problems: list[DataError] | None = None) -> Dataset:
     """Load one split of an OmniACT-layout data set (the built-in suite when `root` is None).
 
-    Raises `DataError` (``FILE: problem``) for a missing or unreadable split, task, box or screenshot file.
-    OCR, icon and colour files are optional: a missing one means no detections.
+    Raises `DataError` (``FILE: problem``) for a missing or unreadable split, task, box or screenshot file;
+    with a `problems` list, a broken entry is recorded there and left out instead, so that every problem of a
+    data set can be reported at once. OCR, icon and colour files are optional: a missing one means no
+    detections.
     """
     root = resolve_data_root(root)
     split_path = _split_path(root, split)
@@ -197,7 +200,12 @@ def load_split(root: str | os.PathLike | None, split: str = "test") -> Dataset:
     sizes: dict[Path, tuple[int, int]] = {}
     tasks = []
     for task_id, entry in index.items():
-        tasks.append(_load_entry(root, split_path, str(task_id), entry, h, boxes, sizes))
+        try:
+            tasks.append(_load_entry(root, split_path, str(task_id), entry, h, boxes, sizes))
+        except DataError as e:
+            if problems is None:
+                raise
+            problems.append(e)
     by_id = {t.id: t for t in tasks}
     name = split_path.stem if Path(split).suffix == ".json" else split
     return Dataset(root, name, split_path, tuple(tasks), h.hexdigest(), by_id)
@@ -266,11 +274,29 @@ def _load_entry(root: Path, split_path: Path, task_id: str, entry: Any, h: "hash
     )
 
 
+def split_names(root: str | os.PathLike | None) -> list[str]:
+    """The split files of a data root: the standard ones first, then any others (``test_unseen``)."""
+    root = resolve_data_root(root)
+    names = [p.stem for p in sorted(root.glob("*.json")) if p.name != MANIFEST_NAME]
+    return [s for s in SPLITS if s in names] + [s for s in names if s not in SPLITS]
+
+
+def find_task(root: str | os.PathLike | None, task_id: str, split: str | None = None) -> Task:
+    """One task by id, from `split` or else from whichever split holds it."""
+    for name in [split] if split else split_names(root):
+        ds = load_split(root, name)
+        if task_id in ds:
+            return ds[task_id]
+    where = f"split {split}" if split else "any split"
+    raise UserError(f"no task {task_id!r} in {where}", file=str(resolve_data_root(root)))
+
+
 # --------------------------------------------------------------------------------------------------------
 # Manifest: a sha256sum-compatible list of every file under the root, so a copy can be verified.
 
 
 def _manifest_files(root: Path) -> list[Path]:
+    """Every file under `root`, then every file its split files name outside it (sorted, deduplicated)."""
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
@@ -278,7 +304,27 @@ def _manifest_files(root: Path) -> list[Path]:
             if name == MANIFEST_NAME or name.startswith("."):
                 continue
             out.append(Path(dirpath) / name)
-    return out
+    outside: set[Path] = set()
+    for split_file in sorted(root.glob("*.json")):
+        try:
+            index = json.loads(split_file.read_bytes())
+        except ValueError:
+            continue
+        if not isinstance(index, dict):
+            continue
+        for entry in index.values():
+            if not isinstance(entry, dict):
+                continue
+            for rel in entry.values():
+                if isinstance(rel, str) and rel.startswith("../"):
+                    p = Path(os.path.normpath(root / rel))
+                    if p.is_file():
+                        outside.add(p)
+    return out + sorted(outside)
+
+
+def _rel(root: Path, p: Path) -> str:
+    return Path(os.path.relpath(p, root)).as_posix()
 
 
 def _sha256_file(path: Path) -> str:
@@ -292,7 +338,7 @@ def _sha256_file(path: Path) -> str:
 def write_manifest(root: str | os.PathLike) -> tuple[Path, int]:
     """Write ``MANIFEST.sha256`` (``sha256sum -c`` can read it) for every file under `root`."""
     root = Path(root)
-    lines = [f"{_sha256_file(p)}  {p.relative_to(root).as_posix()}\n" for p in _manifest_files(root)]
+    lines = [f"{_sha256_file(p)}  {_rel(root, p)}\n" for p in _manifest_files(root)]
     out = root / MANIFEST_NAME
     tmp = out.with_suffix(".tmp")
     tmp.write_text("".join(lines), encoding="utf-8")
@@ -304,6 +350,8 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
     """Problems found checking `root` against its manifest, one ``FILE:LINE: problem`` string each."""
     root = Path(root)
     mpath = root / MANIFEST_NAME
+    if not mpath.is_file():
+        return []
     problems: list[str] = []
     listed: set[str] = set()
     for n, line in enumerate(mpath.read_text(encoding="utf-8").splitlines(), 1):
@@ -314,13 +362,13 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
             problems.append(f"{mpath}:{n}: not a 'SHA256  PATH' line")
             continue
         listed.add(rel)
-        p = root / rel
+        p = Path(os.path.normpath(root / rel))
         if not p.is_file():
             problems.append(f"{mpath}:{n}: {rel} is missing")
         elif _sha256_file(p) != digest:
             problems.append(f"{mpath}:{n}: {rel} has changed (sha256 differs)")
     for p in _manifest_files(root):
-        rel = p.relative_to(root).as_posix()
+        rel = _rel(root, p)
         if rel not in listed:
             problems.append(f"{p}: not in {MANIFEST_NAME} (run `omniact manifest --data {root}` to add it)")
     return problems

@@ -1,0 +1,101 @@
+"""Human-readable tables for the CLI (rich). Scores are shown x100 with two decimals, as in the paper."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping
+
+from omniact.actions import parse_script
+from omniact.dataset import Dataset
+from omniact.errors import ParseError
+
+__all__ = ["print_score", "task_rows", "print_tasks", "gold_action_names"]
+
+_METRICS = (("SS", "sequence_score"), ("AS", "action_score"), ("M", "click_penalty"), ("K", "key_penalty"),
+            ("W", "write_penalty"))
+_NAME = re.compile(r"pyautogui\.(\w+)\s*\(")
+
+
+def gold_action_names(script: str) -> list[str]:
+    """Action names of a gold script; names as written where the shared parser refuses the script."""
+    try:
+        return [a.name for a in parse_script(script)]
+    except ParseError:
+        return _NAME.findall(script)
+
+
+def task_rows(ds: Dataset) -> list[dict[str, Any]]:
+    rows = []
+    for t in ds.tasks:
+        rows.append({
+            "id": t.id, "platform": t.platform, "os": t.screen.os, "app": t.app, "goal": t.goal,
+            "actions": gold_action_names(t.gold_script), "screenshot": str(t.image_path),
+            "width": t.screen.width, "height": t.screen.height, "dpr": t.screen.dpr,
+        })
+    return rows
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+def print_tasks(rows: Iterable[Mapping[str, Any]]) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for col in ("id", "platform", "app", "goal", "actions", "size", "screenshot"):
+        table.add_column(col, overflow="fold")
+    n = 0
+    for r in rows:
+        n += 1
+        table.add_row(r["id"], r["platform"] + (f"/{r['os']}" if r["os"] else ""), r["app"], r["goal"],
+                      " ".join(r["actions"]), f"{r['width']}x{r['height']}" + (f"@{r['dpr']:g}x" if r["dpr"] != 1 else ""),
+                      r["screenshot"])
+    console = _console()
+    console.print(table)
+    console.print(f"{n} tasks")
+
+
+def _x100(v: float) -> str:
+    return f"{100 * v:.2f}"
+
+
+def _group_table(title: str, groups: Mapping[str, Mapping[str, Any]]):
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", title_style="bold", header_style="bold")
+    table.add_column(title.split()[-1])
+    table.add_column("tasks", justify="right")
+    for short, _ in _METRICS:
+        table.add_column(short, justify="right")
+    for name, g in sorted(groups.items(), key=lambda kv: (-kv[1]["n_tasks"], kv[0])):
+        table.add_row(name, str(g["n_tasks"]), *(_x100(g[key]) for _, key in _METRICS))
+    return table
+
+
+def print_score(result: Any) -> None:
+    """The score as tables: totals, then the breakdowns by platform, app and gold action type."""
+    from rich.table import Table
+
+    d = result.to_json()
+    console = _console()
+    ds = d.get("dataset") or {}
+    head = f"[bold]omniact score[/bold]  mode [bold]{d['mode']}[/bold]  scorer {d['scorer_version']}"
+    if ds:
+        head += f"\ndata {ds['root']}  split {ds['split']}  {ds['n_tasks']} tasks  sha256 {ds['sha256'][:12]}"
+    console.print(head)
+    table = Table(header_style="bold")
+    for short, _ in _METRICS:
+        table.add_column(short, justify="right")
+    for col in ("scored", "missing", "parse errors"):
+        table.add_column(col, justify="right")
+    table.add_row(*(_x100(d[key]) for _, key in _METRICS), str(d["n_scored"]), str(d["n_missing"]),
+                  str(d["n_parse_errors"]))
+    console.print(table)
+    console.print("SS sequence score, AS action score, M/K/W click/key/write penalties (x100; AS = SS - M - K - W)")
+    for key, title in (("platform", "by platform"), ("app", "by app"), ("action", "by gold action")):
+        groups = d["breakdown"].get(key) or {}
+        if groups:
+            console.print(_group_table(title, groups))

@@ -1,0 +1,81 @@
+"""`omniact validate`: check a data set or a prediction file and say, one line each, what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from omniact.actions import parse_script
+from omniact.dataset import MANIFEST_NAME, load_split, resolve_data_root, split_names, verify_manifest
+from omniact.errors import DataError, ParseError
+
+__all__ = ["validate_data", "validate_predictions"]
+
+
+def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str], bool]:
+    """Problems (which fail validation) and warnings of a data root, and whether it passed.
+
+    Problems: a missing/unreadable/malformed split, task, box or screenshot file; a gold script the shared
+    parser refuses; a file that differs from MANIFEST.sha256. Warnings: gold the reference scorer cannot score
+    as published (a click with no box centred on it, a task with no actions), ids in several splits.
+    """
+    import scoring
+
+    root = resolve_data_root(data)
+    names = [split] if split else split_names(root)
+    problems: list[str] = []
+    warnings: list[str] = []
+    seen: dict[str, str] = {}
+    n_tasks = 0
+    for name in names:
+        errors: list[DataError] = []
+        ds = load_split(root, name, problems=errors)
+        problems.extend(str(e) for e in errors)
+        n_tasks += len(ds)
+        for t in ds.tasks:
+            if t.id in seen and seen[t.id] != name:
+                warnings.append(f"{ds.split_path}: task id {t.id} is also in {seen[t.id]}.json")
+            seen.setdefault(t.id, name)
+            try:
+                parse_script(t.gold_script)
+            except ParseError as e:
+                # +2: the task file's first two lines are the goal and "Output Script:"
+                problems.append(f"{t.task_path}:{e.line + 2}:{e.col}: gold script: {e.message}")
+        warnings.extend(f"warning: {w}" for w in scoring.gold_problems(ds.tasks))
+    manifest = root / MANIFEST_NAME
+    if manifest.is_file():
+        problems.extend(verify_manifest(root))
+    lines = problems + warnings
+    ok = not problems
+    summary = f"{len(names)} split(s), {n_tasks} tasks"
+    if manifest.is_file():
+        summary += f", {MANIFEST_NAME} {'verified' if ok else 'checked'}"
+    lines.append(f"{'ok' if ok else 'FAILED'}: {root}: {summary}; {len(problems)} problem(s), "
+                 f"{len(warnings)} warning(s)")
+    return lines, ok
+
+
+def validate_predictions(data: Path | None, split: str, path: Path) -> tuple[list[str], bool]:
+    """Check a prediction file against a split.
+
+    A broken file (bad JSON line, duplicate or unknown id) raises UserError (exit 2). Scripts the parser
+    refuses are agent mistakes, not file errors: they are listed and will score 0, and validation passes.
+    """
+    from omniact.predictions import read_predictions
+
+    ds = load_split(data, split)
+    preds = read_predictions(path, known_ids=ds)
+    lines = []
+    n_bad = 0
+    for task_id, p in preds.items():
+        try:
+            parse_script(p.script)
+        except ParseError as e:
+            n_bad += 1
+            if n_bad <= 20:
+                lines.append(f"{path}:{p.line}: task {task_id}: script will score 0: {e}")
+    if n_bad > 20:
+        lines.append(f"... and {n_bad - 20} more unreadable scripts")
+    missing = sum(1 for t in ds.tasks if t.id not in preds)
+    lines.append(f"ok: {path}: {len(preds)} predictions for {len(ds)} tasks of {ds.split}; {missing} missing, "
+                 f"{n_bad} unreadable (they score 0)")
+    return lines, True

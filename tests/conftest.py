@@ -1,0 +1,23 @@
+"""Shared fixtures. Every test runs offline on data it builds itself or on the committed built-in suite."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from omniact_fixture import make_dataset  # noqa: E402
+
+# The embedding model and any transformers code must never try the network in tests.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def omniact_data(tmp_path_factory) -> Path:
+    """A small data set in the published OmniACT layout (read-only: copy it before changing files)."""
+    return make_dataset(tmp_path_factory.mktemp("omniact"))

@@ -1,0 +1,141 @@
+"""The one parser: what it accepts, what it refuses (with line and column), and the canonical format."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from omniact.actions import ACTIONS, Action, api_stubs, format_script, normalize_key, parse_script
+from omniact.errors import ParseError
+
+
+def test_reads_omniact_gold_lines_with_any_spacing():
+    acts = parse_script('import pyautogui\n# go\n\npyautogui.click(150.5,120.0)\npyautogui.write("Seattle, WA")\n'
+                        'pyautogui.press("enter")\npyautogui.hotkey("ctrl", "c")\n'
+                        'pyautogui.dragTo(243, 179, button="left")\ntime.sleep(1)\n')
+    assert [a.name for a in acts] == ["click", "write", "press", "hotkey", "dragTo"]
+    assert acts[0].point == (150.5, 120.0) and acts[0].line == 4
+    assert acts[1].text == "Seattle, WA"
+    assert acts[2].keys == ("enter",)
+    assert acts[3].keys == ("ctrl", "c")
+    assert acts[4].point == (243.0, 179.0) and acts[4].get("button") == "left"
+
+
+def test_keyword_and_positional_arguments_bind_alike():
+    a, b, c = parse_script("pyautogui.click(x=10, y=20, button='right')\npyautogui.click(10, 20, 1, 0.0, 'right')\n"
+                           "pyautogui.click((10, 20), button='right')")
+    assert a.point == b.point == c.point == (10.0, 20.0)
+    assert a.get("button") == b.get("button") == c.get("button") == "right"
+
+
+def test_typewrite_is_an_alias_of_write_and_keeps_its_name():
+    (a,) = parse_script("pyautogui.typewrite('hi')")
+    assert a.name == "write" and a.alias == "typewrite" and a.text == "hi"
+    assert format_script([a]) == 'pyautogui.typewrite("hi")'
+
+
+def test_press_takes_a_list_and_presses():
+    (a,) = parse_script("pyautogui.press(['tab', 'Return'], presses=2)")
+    assert a.keys == ("tab", "enter") and a.get("presses") == 2
+
+
+@pytest.mark.parametrize("script, line, col, words", [
+    ("pyautogui.click(1,2)\nos.system('rm -rf /')", 2, 1, "os.system"),
+    ("eval('1+1')", 1, 1, "only pyautogui"),
+    ("pyautogui.click(__import__('os'), 2)", 1, 17, "literals"),
+    ("pyautogui.click(1e999, 2)", 1, 17, "finite"),
+    ("pyautogui.clik(1, 2)", 1, 1, "did you mean click"),
+    ("pyautogui.click(1)", 1, 1, "both x and y"),
+    ("pyautogui.write()", 1, 1, "message"),
+    ("pyautogui.write(message='a', message='b')", 1, 38, "given twice"),
+    ("pyautogui.press(enter)", 1, 17, "literals"),
+    ("pyautogui.click(1, 2, button='sideways')", 1, 1, "button"),
+    ("pyautogui.click(1, 2, foo=3)", 1, 1, "no argument 'foo'"),
+    ("pyautogui.hotkey()", 1, 1, "at least one key"),
+    ("x = pyautogui.click(1, 2)", 1, 1, "only pyautogui"),
+    ("pyautogui.click(1, 2", 1, 16, "not valid Python"),
+    ("import os", 1, 1, "only pyautogui"),
+    ("pyautogui.click(1, 2); pyautogui.write(f'{x}')", 1, 40, "literals"),
+])
+def test_refuses_anything_but_literal_pyautogui_calls(script, line, col, words):
+    with pytest.raises(ParseError) as e:
+        parse_script(script)
+    assert e.value.line == line
+    assert e.value.col == col
+    if words:
+        assert words in str(e.value)
+
+
+@pytest.mark.parametrize("bad", [None, 42, ["pyautogui.click(1,2)"], b"pyautogui.click(1,2)",
+                                 "(" * 10_000, "pyautogui.write('" + "a" * 300_000 + "')",
+                                 "pyautogui.write('a\x00b')", "\x00"])
+def test_hostile_inputs_are_parse_errors_not_crashes(bad):
+    with pytest.raises(ParseError):
+        parse_script(bad)
+
+
+def test_nothing_is_ever_executed(tmp_path):
+    marker = tmp_path / "pwned"
+    for s in (f"open({str(marker)!r}, 'w')", f"pyautogui.write(open({str(marker)!r}, 'w'))",
+              f"pyautogui.click(*[open({str(marker)!r}, 'w')])"):
+        with pytest.raises(ParseError):
+            parse_script(s)
+    assert not marker.exists()
+
+
+def test_key_names_are_normalised_in_one_place():
+    assert [normalize_key(k) for k in ("Return", "ESC", "escape", "Control", "cmd", "option", "del", "PgDn")] == \
+        ["enter", "esc", "esc", "ctrl", "command", "alt", "delete", "pagedown"]
+
+
+def test_every_action_has_a_stub_and_description():
+    stubs = api_stubs().splitlines()
+    assert len(stubs) == len(ACTIONS)
+    assert 'pyautogui.click(x, y, clicks=1, interval=0.0, button="left"' in stubs[0]
+    assert any(s.startswith("pyautogui.hotkey(*keys") for s in stubs)
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=20)
+_num = st.one_of(st.integers(-5000, 5000), st.floats(-5000, 5000, allow_nan=False).map(lambda f: round(f, 3)))
+_key = st.sampled_from(["enter", "tab", "a", "ctrl", "shift", "command", "f5", "Return", "esc"])
+
+
+@st.composite
+def _actions(draw):
+    name = draw(st.sampled_from(sorted(ACTIONS)))
+    spec = ACTIONS[name]
+    kw = {}
+    if spec.varargs is not None:
+        kw["keys"] = tuple(draw(st.lists(_key, min_size=1, max_size=3)))
+    for p in spec.params:
+        if p.required or draw(st.booleans()):
+            if p.kind == "coord":
+                if p.name == "y" and "x" not in kw:
+                    continue
+                kw[p.name] = draw(_num)
+                if p.name == "x":
+                    kw["y"] = draw(_num)
+            elif p.kind == "int":
+                kw[p.name] = draw(st.integers(-20, 20))
+            elif p.kind == "number":
+                kw[p.name] = draw(st.floats(0, 5).map(lambda f: round(f, 2)))
+            elif p.kind == "text":
+                kw[p.name] = draw(_text)
+            elif p.kind == "key":
+                kw[p.name] = draw(_key)
+            elif p.kind == "keys":
+                kw[p.name] = draw(st.one_of(_key, st.lists(_key, min_size=1, max_size=3).map(tuple)))
+            elif p.kind == "button":
+                kw[p.name] = draw(st.sampled_from(["left", "right", "middle"]))
+            elif p.kind == "bool":
+                kw[p.name] = draw(st.booleans())
+    return Action.make(name, **kw)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_actions(), max_size=6))
+def test_format_then_parse_round_trips(actions):
+    text = format_script(actions)
+    assert parse_script(text) == actions
+    assert format_script(parse_script(text)) == text

@@ -1,0 +1,134 @@
+"""Loading the published OmniACT layout: paths, the web file-name quirk, geometry, hashes and errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from omniact.dataset import find_task, load_split, verify_manifest, write_manifest
+from omniact.errors import DataError, UserError
+
+
+def test_loads_desktop_and_web_tasks_with_their_geometry(omniact_data):
+    ds = load_split(omniact_data, "test")
+    assert len(ds) == 12 and [t.id for t in ds][:3] == ["0", "1", "2"]
+    finder, amazon = ds["0"], ds["10"]
+    assert (finder.platform, finder.app, finder.screen.os) == ("desktop", "finder", "macos")
+    assert (finder.screen.width, finder.screen.height, finder.screen.dpr) == (2880, 1800, 2.0)
+    assert (amazon.platform, amazon.app, amazon.screen.os) == ("web", "amazon", None)
+    assert (amazon.screen.width, amazon.screen.height, amazon.screen.dpr) == (1440, 900, 1.0)
+    assert ds["6"].screen.os == "windows" and ds["6"].screen.dpr == 1.0  # notepad only exists on Windows
+    assert finder.goal == "Open the Documents folder"
+    assert finder.gold_script == "pyautogui.click(170.0,330.0)"
+
+
+def test_web_file_name_quirk_is_resolved_for_screenshots_and_boxes(omniact_data):
+    t = load_split(omniact_data, "test")["10"]
+    assert t.image_path.name == "screen1.png"
+    assert t.box_path.name == "screen1_boxes.json"
+    assert [e.label for e in t.elements] == ["search_bar", "See deals", "cart_button"]
+    assert t.elements[0].box.center == (412.5, 88.0)
+
+
+def test_box_files_keep_labels_validity_and_order(omniact_data):
+    t = load_split(omniact_data, "test")["0"]
+    labels = [(e.id, e.label, e.valid) for e in t.elements]
+    assert labels[3] == ("3", "NA", False) and labels[0] == ("0", "sidebar_documents", True)
+
+
+def test_detections_are_optional(omniact_data):
+    ds = load_split(omniact_data, "test")
+    det = ds["10"].view().detections
+    assert {(d.label, d.x, d.y) for d in det.ocr} == {("See deals", 412.0, 826.0), ("Search Amazon", 412.0, 88.0)}
+    assert [(d.label, d.x) for d in det.icons] == [("cart", 1300.0), ("search", 510.0)]
+    assert len(det.colors) == 3
+    assert not ds["0"].view().detections  # no files for the desktop screens: no detections, no error
+
+
+def test_agent_view_has_no_gold(omniact_data):
+    view = load_split(omniact_data, "test")["1"].view()
+    assert not hasattr(view, "gold_script") and not hasattr(view, "elements")
+    assert view.goal == "Search for report" and (view.width, view.height) == (2880, 1800)
+    assert view.image.size == (2880, 1800)
+
+
+def test_loading_reads_no_screenshot_pixels(omniact_data, monkeypatch):
+    import PIL.Image
+
+    def refuse(*a, **k):
+        raise AssertionError("loading a split must not open screenshots")
+
+    monkeypatch.setattr(PIL.Image, "open", refuse)
+    assert len(load_split(omniact_data, "test")) == 12
+
+
+def test_content_hash_covers_split_task_and_box_files(omniact_data, tmp_path):
+    base = load_split(omniact_data, "test").sha256
+    assert load_split(omniact_data, "test").sha256 == base
+    copy = shutil.copytree(omniact_data, tmp_path / "copy")
+    assert load_split(copy, "test").sha256 == base  # the hash is of content, not of where it lives
+    box = copy / "data/metadata/desktop/boxes/finder/screen_1.json"
+    box.write_text(box.read_text().replace("sidebar_documents", "sidebar_docs"))
+    assert load_split(copy, "test").sha256 != base
+    shutil.copy(omniact_data / "data/metadata/desktop/boxes/finder/screen_1.json", box)
+    task = copy / "data/tasks/desktop/finder/task_1.0.txt"
+    task.write_text(task.read_text().replace("170.0", "171.0"))
+    assert load_split(copy, "test").sha256 != base
+
+
+@pytest.mark.parametrize("breakage, expected", [
+    (lambda r: (r / "data/tasks/desktop/finder/task_1.2.txt").unlink(), "task_1.2.txt: task file is missing"),
+    (lambda r: (r / "data/data/desktop/notepad/screen_2.png").unlink(), "screen_2.png: screenshot is missing"),
+    (lambda r: (r / "data/metadata/desktop/boxes/notepad/screen_2.json").write_text("{oops"),
+     "screen_2.json: box file is not valid JSON"),
+    (lambda r: (r / "data/data/desktop/notepad/screen_2.png").write_bytes(b"GIF89a"), "screen_2.png: not a PNG"),
+    (lambda r: (r / "data/tasks/web/amazon/task_1.0.txt").write_text("Search\npyautogui.click(1,2)"),
+     "task_1.0.txt:1: line 1 must be 'Task: <goal>'"),
+    (lambda r: (r / "test.json").write_text("[1, 2]"), "test.json: split file must hold a JSON object"),
+])
+def test_broken_files_are_reported_as_file_and_problem(omniact_data, tmp_path, breakage, expected):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    breakage(root)
+    with pytest.raises(DataError) as e:
+        load_split(root, "test")
+    assert expected in str(e.value)
+
+
+def test_problems_can_be_collected_instead_of_raised(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    (root / "data/tasks/desktop/finder/task_1.2.txt").unlink()
+    (root / "data/tasks/web/amazon/task_1.1.txt").unlink()
+    problems = []
+    ds = load_split(root, "test", problems=problems)
+    assert len(ds) == 10 and len(problems) == 2
+
+
+def test_unknown_split_names_the_ones_there(omniact_data):
+    with pytest.raises(UserError, match=r"no split file dev.json \(splits here: test, train, val\)"):
+        load_split(omniact_data, "dev")
+
+
+def test_find_task_searches_every_split(omniact_data):
+    assert find_task(omniact_data, "14").goal == "Open the File menu"
+    with pytest.raises(UserError, match="no task '99'"):
+        find_task(omniact_data, "99")
+
+
+def test_manifest_detects_changed_missing_and_new_files(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    path, n = write_manifest(root)
+    assert n == len([p for p in root.rglob("*") if p.is_file()]) - 1
+    assert verify_manifest(root) == []
+    (root / "data/data/desktop/notepad/screen_2.png").write_bytes(b"\x89PNG changed")
+    (root / "ocr/web/amazon/screen_1.json").unlink()
+    (root / "extra.txt").write_text("new")
+    problems = "\n".join(verify_manifest(root))
+    assert "screen_2.png has changed" in problems
+    assert "ocr/web/amazon/screen_1.json is missing" in problems
+    assert "extra.txt: not in MANIFEST.sha256" in problems
+    # sha256sum -c can read it
+    line = path.read_text().splitlines()[0]
+    assert len(line.split("  ")[0]) == 64
