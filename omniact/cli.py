@@ -122,11 +122,12 @@ def tasks(data: Path | None, split: str, as_json: bool) -> None:
     """List a split's tasks: id, platform, app, goal, gold actions, screenshot and its size."""
     from omniact.tables import print_tasks, task_rows
 
-    rows = task_rows(_load(data, split))
+    ds = _load(data, split)
+    rows = task_rows(ds)
     if as_json:
         echo_json(rows)
     else:
-        print_tasks(rows)
+        print_tasks(rows, root=str(ds.root))
 
 
 @main.command()

@@ -34,10 +34,13 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
     scale = max(1, round(task.screen.dpr))
     draw = ImageDraw.Draw(image, "RGBA")
     font = ImageFont.load_default(size=13 * scale)
+    small = ImageFont.load_default(size=9 * scale)
     for e in task.elements:
         b = e.box
         colour = BOX if e.valid is not False else INVALID
         draw.rectangle([b.left, b.top, b.right, b.bottom], outline=colour + (200,), width=scale)
+        if e.label and e.label != "NA":
+            draw.text((b.left + 2 * scale, b.top + scale), e.label[:28], fill=colour + (230,), font=small)
     try:
         gold = parse_script(task.gold_script)
     except ParseError:

@@ -41,18 +41,20 @@ def _console():
     return Console()
 
 
-def print_tasks(rows: Iterable[Mapping[str, Any]]) -> None:
+def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> None:
+    import os
+
     from rich.table import Table
 
     table = Table(box=None, header_style="bold")
     for col in ("id", "platform", "app", "goal", "actions", "size", "screenshot"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold", no_wrap=col in ("id", "size"))
     n = 0
     for r in rows:
         n += 1
         table.add_row(r["id"], r["platform"] + (f"/{r['os']}" if r["os"] else ""), r["app"], r["goal"],
                       " ".join(r["actions"]), f"{r['width']}x{r['height']}" + (f"@{r['dpr']:g}x" if r["dpr"] != 1 else ""),
-                      r["screenshot"])
+                      os.path.relpath(r["screenshot"], root) if root else r["screenshot"])
     console = _console()
     console.print(table)
     console.print(f"{n} tasks")
