@@ -1,0 +1,138 @@
+"""The `omniact` command as a user runs it: outputs, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from omniact.cli import main
+from omniact_fixture import TASKS
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def gold_predictions(path: Path, ids=None, mutate=None) -> Path:
+    with open(path, "w") as f:
+        for task_id, _, _, _, lines in TASKS[:12]:
+            if ids is not None and task_id not in ids:
+                continue
+            script = "\n".join(lines)
+            if mutate:
+                script = mutate(task_id, script)
+            f.write(json.dumps({"id": task_id, "script": script}) + "\n")
+    return path
+
+
+CONTRACT_KEYS = {"mode", "scorer_version", "dataset", "sequence_score", "action_score", "click_penalty",
+                 "key_penalty", "write_penalty", "ideal_score", "n_scored", "n_missing", "n_parse_errors",
+                 "breakdown"}
+
+
+@pytest.mark.parametrize("mode", ["reference", "strict"])
+def test_score_json_is_the_contract_and_gold_scores_one(omniact_data, tmp_path, mode):
+    preds = gold_predictions(tmp_path / "p.jsonl")
+    r = run("score", "--data", omniact_data, "--split", "test", "--predictions", preds, "--mode", mode, "--json")
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert set(d) == CONTRACT_KEYS
+    assert d["mode"] == mode
+    assert d["dataset"]["split"] == "test" and d["dataset"]["n_tasks"] == 12 and len(d["dataset"]["sha256"]) == 64
+    assert d["sequence_score"] == d["action_score"] == 1.0
+    assert d["click_penalty"] == d["key_penalty"] == d["write_penalty"] == 0.0
+    assert d["n_scored"] == 12 and d["n_missing"] == 0 and d["n_parse_errors"] == 0
+    # weights n - 0.9 summed: 1-action tasks 0.1 each (7), 2-action 1.1 (2), 3-action 2.1 (3)
+    assert d["ideal_score"] == pytest.approx(7 * 0.1 + 2 * 1.1 + 3 * 2.1)
+    assert set(d["breakdown"]["platform"]) == {"desktop", "web"}
+    assert set(d["breakdown"]["app"]) == {"finder", "notepad", "amazon"}
+    assert {"click", "doubleClick", "rightClick", "moveTo", "dragTo", "scroll", "hscroll", "write", "press",
+            "hotkey"} <= set(d["breakdown"]["action"])
+
+
+def test_missing_and_unreadable_predictions_score_zero_and_are_counted(omniact_data, tmp_path):
+    preds = gold_predictions(tmp_path / "p.jsonl", ids={"0", "1", "10"},
+                             mutate=lambda i, s: "__import__('os').system('true')" if i == "0" else s)
+    d = json.loads(run("score", "--data", omniact_data, "--predictions", preds, "--split", "test", "--json").output)
+    assert d["n_missing"] == 9 and d["n_scored"] == 3 and d["n_parse_errors"] == 1
+    ideal = 7 * 0.1 + 2 * 1.1 + 3 * 2.1
+    assert d["sequence_score"] == pytest.approx((2.1 + 2.1) / ideal)  # tasks 1 and 10 (3 actions each)
+
+
+def test_score_table_shows_x100_and_breakdowns(omniact_data, tmp_path):
+    preds = gold_predictions(tmp_path / "p.jsonl", mutate=lambda i, s: s.replace("running shoes", "running shoe"))
+    r = run("score", "--data", omniact_data, "--split", "test", "--predictions", preds)
+    assert r.exit_code == 0
+    assert "100.00" in r.output and "by platform" in r.output and "by app" in r.output
+    assert "by gold action" in r.output and "amazon" in r.output
+
+
+@pytest.mark.parametrize("content, line, words", [
+    ('{"id": "0", "script": "pyautogui.click(1,2)"}\n{"id": "1", "script": \n', 2, ""),
+    ('{"id": "0", "script": "x"}\n{"id": "0", "script": "y"}\n', 2, "duplicate"),
+    ('{"id": "0", "script": "x"}\n\n{"id": "4242", "script": "y"}\n', 3, "4242"),
+])
+def test_broken_prediction_files_exit_2_with_file_and_line(omniact_data, tmp_path, content, line, words):
+    p = tmp_path / "bad.jsonl"
+    p.write_text(content)
+    for verb in ("score", "validate"):
+        r = CliRunner().invoke(main, [verb, "--data", str(omniact_data), "--split", "test", "--predictions", str(p)])
+        assert r.exit_code == 2, r.output
+        msg = r.output.strip().splitlines()[-1]
+        assert f"{p}:{line}:" in msg and words in msg
+        assert "Traceback" not in r.output
+
+
+def test_validate_predictions_lists_unreadable_scripts_but_passes(omniact_data, tmp_path):
+    preds = gold_predictions(tmp_path / "p.jsonl", mutate=lambda i, s: "rm -rf /" if i == "3" else s)
+    r = run("validate", "--data", omniact_data, "--split", "test", "--predictions", preds)
+    assert r.exit_code == 0
+    assert "task 3: script will score 0" in r.output and "1 unreadable" in r.output
+
+
+def test_validate_data_and_manifest(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    assert run("validate", "--data", root).exit_code == 0
+    r = run("manifest", "--data", root)
+    assert r.exit_code == 0 and "MANIFEST.sha256" in r.output
+    r = run("validate", "--data", root)
+    assert r.exit_code == 0 and "verified" in r.output
+    (root / "data/metadata/desktop/boxes/finder/screen_1.json").write_text("{}")
+    r = CliRunner().invoke(main, ["validate", "--data", str(root)])
+    assert r.exit_code == 2 and "screen_1.json has changed" in r.output
+    (root / "data/tasks/desktop/finder/task_1.0.txt").write_text("Task: x\nOutput Script:\nos.system('x')\n")
+    r = CliRunner().invoke(main, ["validate", "--data", str(root)])
+    assert r.exit_code == 2 and "task_1.0.txt:3:1: gold script" in r.output
+
+
+def test_tasks_json_lists_every_task(omniact_data):
+    rows = json.loads(run("tasks", "--data", omniact_data, "--split", "test", "--json").output)
+    assert len(rows) == 12
+    r = rows[1]
+    assert (r["id"], r["platform"], r["app"], r["actions"]) == ("1", "desktop", "finder", ["click", "write", "press"])
+    assert (r["width"], r["height"], r["dpr"]) == (2880, 1800, 2.0)
+
+
+def test_show_draws_the_task(omniact_data, tmp_path):
+    out = tmp_path / "t.png"
+    r = run("show", "--data", omniact_data, "10", "--out", out)
+    assert r.exit_code == 0
+    with Image.open(out) as im:
+        assert im.size == (1440, 900)
+        # the gold target box is filled green around the click at (412.5, 88)
+        r_, g, b = im.convert("RGB").getpixel((320, 95))
+        assert g > r_ and g > b
+
+
+def test_user_errors_are_one_line_and_exit_2(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "omniact.cli", "score", "--data", str(tmp_path / "nope"),
+                           "--predictions", str(tmp_path / "p.jsonl")], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "does not exist" in proc.stderr
