@@ -168,6 +168,91 @@ def manifest(data: Path | None) -> None:
     click.echo(f"{path}: {n} files")
 
 
+@main.command("agents")
+@click.option("--check", "check", default=None, metavar="AGENT",
+              help="Run AGENT (name, module:Class or file.py:Class) on a few tasks and report problems.")
+@click.option("--agent-arg", "agent_args", multiple=True, metavar="KEY=VALUE", help="Argument for --check.")
+@data_option
+@split_option
+@click.option("-n", "n", default=3, show_default=True, help="Tasks to try with --check.")
+def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None, split: str, n: int) -> None:
+    """List the registered agents, one line each (or --check one)."""
+    from omniact.agent import check_agent, list_agents
+
+    if check is None:
+        for name, target, desc in list_agents():
+            click.echo(f"{name:<12} {desc}  [{target}]")
+        return
+    args = {}
+    for item in agent_args:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UserError(f"--agent-arg must be KEY=VALUE, not {item!r}")
+        args[key.strip()] = value
+    report = check_agent(check, n=n, data=data, split=split, args=args)
+    click.echo(str(report))
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command("run")
+@click.option("--agent", "agent", required=True, help="Registered name, module:Class or path/file.py:Class.")
+@click.option("--agent-arg", "agent_args", multiple=True, metavar="KEY=VALUE",
+              help="Argument for the agent's constructor (repeatable).")
+@click.option("--agent-config", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="TOML file of agent arguments (--agent-arg values override it).")
+@data_option
+@split_option
+@click.option("--workers", default=1, show_default=True, help="Tasks run at the same time.")
+@click.option("--executor", default="local", show_default=True, help="Where tasks run: local (or ray).")
+@click.option("--worker-type", type=click.Choice(["threads", "processes"]), default=None,
+              help="Threads (I/O-bound agents) or processes (CPU-bound); default: what the agent declares.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Run folder: run.sqlite, predictions.jsonl, manifest.json, scores.json.")
+@click.option("--resume", is_flag=True, help="Continue the run in --out (after a crash or Ctrl-C).")
+@click.option("--retry-errors", is_flag=True, help="With --resume, also re-run the tasks that failed.")
+@click.option("--limit", type=int, default=None, help="Only the first N tasks of the split.")
+@click.option("--task-timeout", type=float, default=None, help="Seconds a task may take; then it scores 0.")
+@click.option("--no-cache", "no_cache", is_flag=True, help="Ask model agents for fresh answers.")
+@click.option("--seed", default=0, show_default=True, help="Run seed (each task's seed derives from it).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@json_option
+def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, data: Path | None, split: str,
+            workers: int, executor: str, worker_type: str | None, out: Path, resume: bool, retry_errors: bool,
+            limit: int | None, task_timeout: float | None, no_cache: bool, seed: int, quiet: bool,
+            as_json: bool) -> None:
+    """Run an agent over a split; write predictions, manifest and scores to --out."""
+    from omniact.runner import run
+
+    args: dict[str, str] = {}
+    for item in agent_args:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--agent-arg must be KEY=VALUE, not {item!r}")
+        args[key.strip()] = value
+    try:
+        s = run(agent, out=out, data=data, split=split, agent_args=args, agent_config=agent_config,
+                workers=workers, executor=executor, worker_type=worker_type, resume=resume,
+                retry_errors=retry_errors, limit=limit, task_timeout=task_timeout, cache=not no_cache,
+                seed=seed, progress=not quiet and not as_json)
+    except KeyboardInterrupt:
+        click.echo(f"omniact: interrupted; finished tasks are saved. Continue with: omniact run ... "
+                   f"--out {out} --resume", err=True)
+        sys.exit(130)
+    if as_json:
+        echo_json({"out": str(s.out), "n_tasks": s.n_tasks, "n_done": s.n_done, "n_run": s.n_run,
+                   "errors": dict(s.errors), "uses_gold": s.uses_gold, "prompt_tokens": s.prompt_tokens,
+                   "completion_tokens": s.completion_tokens, "cost": s.cost, "scores": dict(s.scores)})
+        return
+    errs = ", ".join(f"{k} {v}" for k, v in sorted(s.errors.items())) or "none"
+    click.echo(f"{s.out}: {s.n_done}/{s.n_tasks} tasks ({s.n_run} run now), errors: {errs}"
+               + (", agent used gold scripts" if s.uses_gold else ""))
+    for mode, sc in s.scores.items():
+        click.echo(f"  {mode:<9} SS {100 * sc['sequence_score']:6.2f}  AS {100 * sc['action_score']:6.2f}")
+    if s.prompt_tokens or s.completion_tokens:
+        click.echo(f"  tokens {s.prompt_tokens} in / {s.completion_tokens} out, cost ${s.cost:.4f}")
+
+
 # --- verbs added by area owners go above this line ---
 
 

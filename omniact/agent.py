@@ -1,0 +1,394 @@
+"""The Agent protocol and the registry that finds agents by name.
+
+An agent is any class with ``act(view) -> str``: it reads a `TaskView` (goal, screenshot, detections; never the
+gold script) and answers with a PyAutoGUI script. Optional parts:
+
+- ``setup()`` / ``close()``: called once per worker, before the first and after the last task.
+- ``coordinates``: ``"pixels"`` (default, screenshot pixels), ``"normalized"`` (0-1) or ``"normalized_1000"``
+  (0-1000); the harness rewrites the script's points to pixels (`to_pixels`).
+- ``uses_gold = True`` with ``act_with_gold(view, gold_script) -> str``: only for reference agents (the oracle).
+  The runner calls ``act_with_gold`` for such agents and flags the run ``uses_gold`` in its manifest; the
+  ``TaskView`` itself never carries the gold script.
+- ``last_usage``: a `Usage` the agent sets after each ``act`` (tokens, cost); ``last_raw``: the model's raw
+  answer. The runner records both.
+- ``parallelism``: ``"threads"`` (default; I/O-bound agents) or ``"processes"`` (CPU-bound ones).
+
+Agents are named by a registered name (entry-point group ``omniact.agents``), ``module:Class`` or
+``path/to/file.py:Class``:
+
+>>> agent = load_agent("noop")
+>>> agent.act  # doctest: +ELLIPSIS
+<bound method ...>
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Protocol, runtime_checkable
+
+from omniact.errors import ParseError, UserError
+
+__all__ = [
+    "Agent", "Usage", "COORDINATE_SPACES", "ENTRY_POINT_GROUP", "load_agent", "resolve_agent_class",
+    "list_agents", "check_agent", "CheckReport", "to_pixels", "agent_name", "task_seed", "read_agent_config",
+]
+
+ENTRY_POINT_GROUP = "omniact.agents"
+COORDINATE_SPACES = ("pixels", "normalized", "normalized_1000")
+
+
+@runtime_checkable
+class Agent(Protocol):
+    """What the runner needs from an agent: ``act(view) -> script``. Everything else is optional."""
+
+    def act(self, view: Any) -> str:  # pragma: no cover - protocol
+        ...
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens and cost of one task's model calls. `cached` is True when every answer came from the cache."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+    calls: int = 0
+    cached: bool = False
+
+    def __add__(self, other: "Usage") -> "Usage":
+        return Usage(self.prompt_tokens + other.prompt_tokens, self.completion_tokens + other.completion_tokens,
+                     self.cost + other.cost, self.calls + other.calls, self.cached and other.cached)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
+                "cost": round(self.cost, 8), "calls": self.calls, "cached": self.cached}
+
+
+def task_seed(seed: int, task_id: str) -> int:
+    """A seed for one task that depends only on the run's seed and the task id, never on the worker."""
+    digest = hashlib.sha256(f"{seed}\0{task_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Coordinates
+
+
+def to_pixels(script: str, coordinates: str, width: int, height: int) -> str:
+    """Rewrite an agent's script from its declared coordinate space to screenshot pixels.
+
+    Scripts in pixels are returned unchanged. Others go through the shared parser and formatter, so the
+    result is canonical; a script the parser rejects raises `ParseError`.
+
+    >>> to_pixels("pyautogui.click(0.5, 0.25)", "normalized", 200, 100)
+    'pyautogui.click(100.0, 25.0)'
+    """
+    if coordinates == "pixels":
+        return script
+    if coordinates not in COORDINATE_SPACES:
+        raise UserError(f"unknown coordinate space {coordinates!r}; use one of {', '.join(COORDINATE_SPACES)}")
+    from omniact.actions import Action, format_script, parse_script
+
+    scale = 1.0 if coordinates == "normalized" else 1000.0
+    out = []
+    for a in parse_script(script):
+        args = dict(a.args)
+        if isinstance(args.get("x"), (int, float)) and isinstance(args.get("y"), (int, float)):
+            args["x"] = round(float(args["x"]) / scale * width, 2)
+            args["y"] = round(float(args["y"]) / scale * height, 2)
+        out.append(Action(a.name, tuple(args.items()), a.line, a.col, a.alias))
+    return format_script(out)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Registry
+
+
+def _entry_points() -> dict[str, Any]:
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def _import_file(path: Path) -> Any:
+    if not path.is_file():
+        raise UserError("agent file does not exist", file=str(path))
+    # A stable module name per file, so that classes pickle by reference in worker processes.
+    name = "omniact_agentfile_" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise UserError("cannot import this file as Python", file=str(path))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as e:
+        del sys.modules[name]
+        raise UserError(f"syntax error: {e.msg}", file=str(path), line=e.lineno) from None
+    except Exception:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def _attr(module: Any, name: str, where: str) -> Any:
+    obj = module
+    for part in name.split("."):
+        if not hasattr(obj, part):
+            have = [n for n, v in vars(module).items() if inspect.isclass(v) and hasattr(v, "act")]
+            close = difflib.get_close_matches(part, have, n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else (
+                f" (agent classes there: {', '.join(sorted(have))})" if have else "")
+            raise UserError(f"{where} has no attribute {part!r}{hint}")
+        obj = getattr(obj, part)
+    return obj
+
+
+def resolve_agent_class(spec: str | type) -> type:
+    """The class a spec names: a registered name, ``module:Class`` or ``path/file.py:Class``."""
+    if inspect.isclass(spec):
+        return spec
+    if not isinstance(spec, str) or not spec.strip():
+        raise UserError("an agent spec must be a name, module:Class or path/file.py:Class")
+    spec = spec.strip()
+    if ":" in spec:
+        target, _, attr = spec.rpartition(":")
+        if target.endswith(".py") or "/" in target or "\\" in target:
+            path = Path(target).expanduser()
+            module = _import_file(path)
+            where = str(path)
+        else:
+            try:
+                module = importlib.import_module(target)
+            except ModuleNotFoundError as e:
+                if e.name and target.startswith(e.name):
+                    raise UserError(f"cannot import module {target!r} for agent {spec!r}") from None
+                raise
+            where = f"module {target}"
+        obj = _attr(module, attr, where)
+    else:
+        eps = _entry_points()
+        ep = eps.get(spec)
+        if ep is None:
+            close = difflib.get_close_matches(spec, list(eps), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else (
+                f"; registered: {', '.join(sorted(eps))}" if eps else "")
+            raise UserError(f"unknown agent {spec!r}{hint} (or give module:Class or path/file.py:Class)")
+        obj = ep.load()
+    if not (inspect.isclass(obj) or callable(obj)):
+        raise UserError(f"{spec!r} is not a class")
+    if inspect.isclass(obj) and not callable(getattr(obj, "act", None)):
+        raise UserError(f"{spec!r} has no act(view) method, so it is not an agent")
+    return obj
+
+
+def read_agent_config(path: str | Path) -> dict[str, Any]:
+    """An agent config file (TOML): top-level keys, or the keys of an ``[agent]`` table, are arguments."""
+    import tomllib
+
+    p = Path(path).expanduser()
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError("agent config file does not exist", file=str(p)) from None
+    except tomllib.TOMLDecodeError as e:
+        line = getattr(e, "lineno", None)
+        raise UserError(f"not valid TOML: {e}", file=str(p), line=line) from None
+    if isinstance(data.get("agent"), dict):
+        data = data["agent"]
+    return dict(data)
+
+
+def _coerce(value: Any, default: Any, annotation: Any, name: str) -> Any:
+    """CLI arguments arrive as text; convert them to the type the constructor's default or hint says."""
+    if not isinstance(value, str):
+        return value
+    kind = type(default) if default is not inspect.Parameter.empty and default is not None else None
+    ann = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
+    ann = str(ann).replace(" ", "")
+    if kind is None:
+        for t, names in ((bool, ("bool",)), (int, ("int",)), (float, ("float",))):
+            if ann in names or ann in (n + "|None" for n in names) or ann in ("None|" + n for n in names):
+                kind = t
+                break
+    try:
+        if kind is bool:
+            low = value.strip().lower()
+            if low in ("1", "true", "yes", "on"):
+                return True
+            if low in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(value)
+        if kind is int:
+            return int(value)
+        if kind is float:
+            return float(value)
+    except ValueError:
+        raise UserError(f"agent argument {name}={value!r}: expected {kind.__name__}") from None
+    return value
+
+
+def _bind_kwargs(cls: type, args: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        sig = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return dict(args)
+    params = sig.parameters
+    var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    names = [n for n, p in params.items() if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                                          inspect.Parameter.KEYWORD_ONLY)]
+    kwargs: dict[str, Any] = {}
+    for k, v in args.items():
+        if k not in params and not var_kw:
+            close = difflib.get_close_matches(k, names, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else (
+                f"; it takes: {', '.join(names)}" if names else "; it takes none")
+            raise UserError(f"agent {agent_name(cls)} has no argument {k!r}{hint}")
+        p = params.get(k)
+        kwargs[k] = _coerce(v, p.default, p.annotation, k) if p is not None else v
+    # Run-wide settings (seed, cache, data root) go to agents that ask for them, unless the user set them.
+    for k, v in defaults.items():
+        if k not in kwargs and k in params:
+            kwargs[k] = v
+    return kwargs
+
+
+def load_agent(spec: str | type, args: Mapping[str, Any] | None = None, config: str | Path | None = None,
+               *, defaults: Mapping[str, Any] | None = None) -> Any:
+    """Build an agent from a spec, ``--agent-arg`` values and an optional TOML config file.
+
+    `args` override the config file's values. Text values are converted to the type of the constructor
+    parameter's default (int, float, bool). `defaults` (run-wide settings such as ``seed``) are passed only
+    to constructors that take a parameter of that name and only when the user did not set it. An unknown
+    name or argument is a `UserError` with close-match suggestions.
+    """
+    cls = resolve_agent_class(spec)
+    merged: dict[str, Any] = {}
+    if config is not None:
+        merged.update(read_agent_config(config))
+    merged.update(args or {})
+    kwargs = _bind_kwargs(cls, merged, defaults or {})
+    try:
+        agent = cls(**kwargs)
+    except (TypeError, ValueError) as e:
+        raise UserError(f"cannot build agent {agent_name(cls)}: {e}") from None
+    coords = getattr(agent, "coordinates", "pixels")
+    if coords not in COORDINATE_SPACES:
+        raise UserError(f"agent {agent_name(cls)} declares coordinates={coords!r}; "
+                        f"use one of {', '.join(COORDINATE_SPACES)}")
+    return agent
+
+
+def agent_name(obj: Any) -> str:
+    """A readable name: the agent's `name` attribute, else ``module:Class``."""
+    cls = obj if inspect.isclass(obj) else type(obj)
+    name = getattr(obj, "name", None)
+    if isinstance(name, str) and name:
+        return name
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def list_agents() -> list[tuple[str, str, str]]:
+    """Registered agents as ``(name, target, one-line description)``, sorted by name."""
+    out = []
+    for name, ep in sorted(_entry_points().items()):
+        try:
+            obj = ep.load()
+            doc = (inspect.getdoc(obj) or "").strip().splitlines()
+            desc = doc[0] if doc else ""
+        except Exception as e:  # a broken plugin must not hide the others
+            desc = f"(cannot load: {type(e).__name__}: {e})"
+        out.append((name, ep.value, desc))
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# check_agent
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `check_agent` found: one line per task tried, and the problems among them."""
+
+    agent: str
+    lines: tuple[str, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def __str__(self) -> str:
+        head = f"{self.agent}: {'OK' if self.ok else f'{len(self.problems)} problem(s)'}"
+        return "\n".join([head, *("  " + line for line in self.lines)])
+
+
+def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = None, split: str = "test",
+                args: Mapping[str, Any] | None = None) -> CheckReport:
+    """Run an agent on the first `n` tasks of a split and report what a run would hold against it.
+
+    Reports an agent that cannot be built, raises, returns something other than text, or writes a script
+    the shared parser rejects. Uses the built-in suite unless `data` names another root (the tests pass a
+    fixture set).
+
+    >>> print(check_agent("noop", n=1, data="tests/runner/fixtures/data"))  # doctest: +SKIP
+    noop: OK
+    """
+    from omniact.dataset import load_split
+
+    lines: list[str] = []
+    problems: list[str] = []
+    if inspect.isclass(agent_or_class) or isinstance(agent_or_class, str):
+        try:
+            agent = load_agent(agent_or_class, args)
+        except Exception as e:
+            name = agent_or_class if isinstance(agent_or_class, str) else agent_name(agent_or_class)
+            msg = f"cannot build: {type(e).__name__}: {e}"
+            return CheckReport(str(name), (msg,), (msg,))
+    else:
+        agent = agent_or_class
+    name = agent_name(agent)
+    ds = load_split(data, split)
+    coords = getattr(agent, "coordinates", "pixels")
+    if coords not in COORDINATE_SPACES:
+        problems.append(f"coordinates={coords!r} is not one of {', '.join(COORDINATE_SPACES)}")
+    try:
+        if callable(getattr(agent, "setup", None)):
+            agent.setup()
+        for task in ds.tasks[:n]:
+            view = task.view()
+            try:
+                if getattr(agent, "uses_gold", False):
+                    out = agent.act_with_gold(view, task.gold_script)
+                else:
+                    out = agent.act(view)
+            except Exception as e:
+                problems.append(f"task {task.id}: act raised {type(e).__name__}: {e}")
+                lines.append(problems[-1])
+                continue
+            if not isinstance(out, str):
+                problems.append(f"task {task.id}: act returned {type(out).__name__}, not str")
+                lines.append(problems[-1])
+                continue
+            try:
+                from omniact.actions import parse_script
+
+                actions = parse_script(to_pixels(out, coords, view.width, view.height))
+            except ParseError as e:
+                problems.append(f"task {task.id}: script does not parse: {e}")
+                lines.append(problems[-1])
+                continue
+            lines.append(f"task {task.id}: ok, {len(actions)} action(s)")
+    finally:
+        if callable(getattr(agent, "close", None)):
+            agent.close()
+    return CheckReport(name, tuple(lines), tuple(problems))

@@ -1,0 +1,433 @@
+"""Executors: where the runner's tasks run. The local pool is the default; a distributed engine plugs in here.
+
+The contract is small on purpose, so that another engine (Ray) can take the local pool's place without the
+agents or the store noticing:
+
+- the runner builds a picklable `WorkerSpec` (which agent with which arguments, which data set, the seed);
+- ``executor.map(spec, task_ids)`` yields one `TaskResult` per task id, in any order, as tasks finish;
+- every worker builds a `Worker` from the spec once (data set loaded once, agent built and ``setup()`` once)
+  and calls ``worker.run(task_id)`` per task. `Worker.run` never raises for an agent's fault: exceptions,
+  non-text answers and unparseable scripts come back as results with ``error_kind`` set.
+- Randomness is seeded per task from (run seed, task id) in `Worker.run`, so results do not depend on which
+  worker ran a task or in what order.
+
+What an executor adds on top: per-task timeouts and surviving dead workers. The local executor runs N slots,
+each a thread (I/O-bound agents: model servers) or a process (CPU-bound agents); a task over its time limit is
+recorded as ``timeout`` and its slot is abandoned (thread) or killed (process) and replaced; a process that
+dies mid-task is recorded as ``crash``. The run goes on either way.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import random
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
+
+from omniact.errors import ParseError, UserError
+from omniact.store import TaskResult
+
+__all__ = ["WorkerSpec", "Worker", "Executor", "LocalExecutor", "make_executor", "EXECUTORS",
+           "WORKER_TYPES"]
+
+WORKER_TYPES = ("threads", "processes")
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """Everything a worker needs to build its agent and find its tasks; picklable, so it can travel.
+
+    `agent` is what the user named (a registered name, ``module:Class``, ``path.py:Class`` or a class that
+    pickles by reference); `agent_args` and `agent_config` are handed to `omniact.agent.load_agent`, and
+    `agent_defaults` are the run-wide settings (``seed``, ``cache``, ``data_root``) offered to constructors.
+    """
+
+    agent: Any
+    data_root: str
+    split: str
+    agent_args: Mapping[str, Any] = field(default_factory=dict)
+    agent_config: str | None = None
+    agent_defaults: Mapping[str, Any] = field(default_factory=dict)
+    seed: int = 0
+
+
+_DATASETS: dict[tuple[str, str], Any] = {}
+_DATASETS_LOCK = threading.Lock()
+
+
+def _dataset(root: str, split: str) -> Any:
+    """One loaded split per process, shared by the threads in it."""
+    from omniact.dataset import load_split
+
+    with _DATASETS_LOCK:
+        ds = _DATASETS.get((root, split))
+        if ds is None:
+            ds = _DATASETS[(root, split)] = load_split(root, split)
+        return ds
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    # Only libraries the agent already imported: seeding must not import torch into a light agent's worker.
+    np = sys.modules.get("numpy")
+    if np is not None:
+        np.random.seed(seed % 2**32)
+    torch = sys.modules.get("torch")
+    if torch is not None and hasattr(torch, "manual_seed"):
+        torch.manual_seed(seed % 2**63)
+
+
+class Worker:
+    """One agent instance and the data set, running tasks one at a time (see the module docstring)."""
+
+    def __init__(self, spec: WorkerSpec, name: str = "") -> None:
+        from omniact.agent import load_agent
+
+        self.spec = spec
+        self.name = name or f"pid{os.getpid()}"
+        self.dataset = _dataset(spec.data_root, spec.split)
+        self.setup_error: str | None = None
+        self.agent = load_agent(spec.agent, spec.agent_args, spec.agent_config, defaults=spec.agent_defaults)
+        setup = getattr(self.agent, "setup", None)
+        if callable(setup):
+            try:
+                setup()
+            except Exception as e:  # the runner stops the run with this message: no task is recorded
+                self.setup_error = f"agent setup() failed: {type(e).__name__}: {e}"
+
+    def run(self, task_id: str) -> TaskResult:
+        """Run the agent on one task and turn whatever happens into a `TaskResult`."""
+        from omniact.actions import parse_script
+        from omniact.agent import Usage, task_seed, to_pixels
+
+        t0 = time.perf_counter()
+
+        def fail(kind: str, message: str, **kw: Any) -> TaskResult:
+            return TaskResult(task_id, kw.pop("script", ""), error=message, error_kind=kind,
+                              seconds=time.perf_counter() - t0, worker=self.name, **kw)
+
+        if self.setup_error is not None:
+            return fail("setup", self.setup_error)
+        task = self.dataset[task_id]
+        view = task.view()
+        agent = self.agent
+        _seed_everything(task_seed(self.spec.seed, task_id))
+        for attr in ("last_usage", "last_raw"):
+            if hasattr(agent, attr):
+                try:
+                    setattr(agent, attr, None)
+                except AttributeError:
+                    pass
+        try:
+            if getattr(agent, "uses_gold", False):
+                out = agent.act_with_gold(view, task.gold_script)
+            else:
+                out = agent.act(view)
+        except Exception as e:
+            tb = traceback.extract_tb(e.__traceback__)
+            where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
+            return fail("exception", f"{type(e).__name__}: {e}{where}", **self._usage(agent))
+        if not isinstance(out, str):
+            return fail("bad_output", f"act() returned {type(out).__name__}, not str", **self._usage(agent))
+        coords = getattr(agent, "coordinates", "pixels")
+        try:
+            script = to_pixels(out, coords, view.width, view.height)
+            parse_script(script)
+        except ParseError as e:
+            # Kept as written, so re-scoring the exported predictions counts the same parse error.
+            return fail("parse", f"script does not parse: {e}", script=out, **self._usage(agent))
+        return TaskResult(task_id, script, seconds=time.perf_counter() - t0, worker=self.name,
+                          **self._usage(agent))
+
+    @staticmethod
+    def _usage(agent: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        raw = getattr(agent, "last_raw", None)
+        if isinstance(raw, str):
+            out["raw"] = raw
+        u = getattr(agent, "last_usage", None)
+        if u is not None:
+            get = (lambda k: u.get(k, 0)) if isinstance(u, Mapping) else (lambda k: getattr(u, k, 0))
+            out.update(prompt_tokens=int(get("prompt_tokens") or 0),
+                       completion_tokens=int(get("completion_tokens") or 0),
+                       cost=float(get("cost") or 0.0), cached=bool(get("cached") or False))
+        return out
+
+    def close(self) -> None:
+        close = getattr(self.agent, "close", None)
+        if callable(close):
+            try:
+                close()
+            except Exception:
+                pass
+
+
+class Executor(Protocol):
+    """Runs tasks somewhere and streams their results back to the driver (which alone writes the store)."""
+
+    name: str
+
+    def map(self, spec: WorkerSpec, task_ids: Sequence[str]) -> Iterator[TaskResult]:
+        """Yield exactly one result per task id, in any order. Closing the iterator stops the workers."""
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+# --------------------------------------------------------------------------------------------------------
+# The local pool
+
+
+class _Slot:
+    """One worker in a thread or a process; reports ("started"|"done"|"died", slot, payload) to `events`."""
+
+    def __init__(self, key: int, spec: WorkerSpec, kind: str, events: "queue.Queue[tuple]") -> None:
+        self.key = key
+        self.kind = kind
+        self.events = events
+        self.task_id: str | None = None
+        self.started_at: float | None = None
+        self.retired = False
+        if kind == "threads":
+            self.inbox: "queue.Queue[str | None]" = queue.Queue()
+            self.thread = threading.Thread(target=self._thread_main, args=(spec,), daemon=True,
+                                           name=f"omniact-worker-{key}")
+            self.thread.start()
+        else:
+            import multiprocessing as mp
+
+            ctx = mp.get_context("spawn")  # the driver has threads (progress bar): never fork it
+            self.conn, child = ctx.Pipe()
+            self.process = ctx.Process(target=_process_main, args=(child, spec, f"proc{key}"), daemon=True,
+                                       name=f"omniact-worker-{key}")
+            self.process.start()
+            child.close()
+            self.reader = threading.Thread(target=self._read, daemon=True, name=f"omniact-reader-{key}")
+            self.reader.start()
+
+    # threads ---------------------------------------------------------------------------------------
+    def _thread_main(self, spec: WorkerSpec) -> None:
+        worker = None
+        try:
+            worker = Worker(spec, name=f"thread{self.key}")
+        except BaseException as e:
+            err = f"worker could not start: {type(e).__name__}: {e}"
+        while True:
+            task_id = self.inbox.get()
+            if task_id is None:
+                break
+            self.events.put(("started", self, task_id))
+            if worker is None:
+                self.events.put(("done", self, TaskResult(task_id, error=err, error_kind="setup",
+                                                           worker=f"thread{self.key}")))
+                continue
+            try:
+                result = worker.run(task_id)
+            except BaseException as e:  # SystemExit and friends from an agent: the worker is gone
+                self.events.put(("died", self, f"{type(e).__name__}: {e}"))
+                return
+            self.events.put(("done", self, result))
+        if worker is not None:
+            worker.close()
+
+    # processes -------------------------------------------------------------------------------------
+    def _read(self) -> None:
+        try:
+            while True:
+                msg = self.conn.recv()
+                if msg[0] == "started":
+                    self.events.put(("started", self, msg[1]))
+                elif msg[0] == "done":
+                    self.events.put(("done", self, TaskResult(**msg[1])))
+        except (EOFError, OSError):
+            pass
+        self.process.join(5)
+        code = self.process.exitcode
+        self.events.put(("died", self, f"worker process died (exit code {code})"))
+
+    # both -------------------------------------------------------------------------------------------
+    def send(self, task_id: str) -> None:
+        self.task_id = task_id
+        self.started_at = None
+        if self.kind == "threads":
+            self.inbox.put(task_id)
+        else:
+            self.conn.send(task_id)
+
+    def stop(self, kill: bool) -> None:
+        """Retire the slot: a thread is told to stop (or abandoned if stuck); a process is ended."""
+        self.retired = True
+        if self.kind == "threads":
+            self.inbox.put(None)
+            return
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+            self.process.join(10)
+            if self.process.is_alive():
+                self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
+    """A worker process: build the worker once, then run the task ids that arrive until told to stop."""
+    worker = None
+    err = None
+    try:
+        worker = Worker(spec, name=name)
+    except BaseException as e:
+        err = f"worker could not start: {type(e).__name__}: {e}"
+    while True:
+        try:
+            task_id = conn.recv()
+        except (EOFError, OSError):
+            break
+        if task_id is None:
+            break
+        conn.send(("started", task_id))
+        if worker is None:
+            result = TaskResult(task_id, error=err, error_kind="setup", worker=name)
+        else:
+            result = worker.run(task_id)
+        conn.send(("done", result.to_json()))
+    if worker is not None:
+        worker.close()
+
+
+class LocalExecutor:
+    """N worker slots on this machine, threads or processes, with per-task timeouts (module docstring)."""
+
+    name = "local"
+
+    def __init__(self, workers: int = 1, worker_type: str = "threads", task_timeout: float | None = None) -> None:
+        if workers < 1:
+            raise UserError(f"--workers must be at least 1, not {workers}")
+        if worker_type not in WORKER_TYPES:
+            raise UserError(f"worker type must be one of {', '.join(WORKER_TYPES)}, not {worker_type!r}")
+        if task_timeout is not None and task_timeout <= 0:
+            raise UserError(f"--task-timeout must be positive, not {task_timeout}")
+        self.workers = workers
+        self.worker_type = worker_type
+        self.task_timeout = task_timeout
+        #: tasks whose slot had to be abandoned or killed (timeouts) or that died (crashes), this run
+        self.replaced_workers = 0
+
+    def map(self, spec: WorkerSpec, task_ids: Sequence[str]) -> Iterator[TaskResult]:
+        pending = deque(task_ids)
+        if not pending:
+            return
+        events: "queue.Queue[tuple]" = queue.Queue()
+        n = min(self.workers, len(pending))
+        slots: list[_Slot] = []
+        counter = 0
+
+        def new_slot() -> _Slot:
+            nonlocal counter
+            counter += 1
+            s = _Slot(counter, spec, self.worker_type, events)
+            slots.append(s)
+            return s
+
+        def dispatch(s: _Slot) -> None:
+            if pending:
+                s.send(pending.popleft())
+            else:
+                s.task_id = None
+                s.stop(kill=False)
+                slots.remove(s)
+
+        def replace(s: _Slot) -> None:
+            self.replaced_workers += 1
+            if s in slots:
+                slots.remove(s)
+            s.stop(kill=True)
+            if pending:
+                dispatch(new_slot())
+
+        try:
+            for _ in range(n):
+                dispatch(new_slot())
+            while slots:
+                wait = None
+                if self.task_timeout is not None:
+                    starts = [s.started_at for s in slots if s.started_at is not None and s.task_id is not None]
+                    if starts:
+                        wait = max(0.0, min(starts) + self.task_timeout - time.monotonic())
+                try:
+                    kind, slot, payload = events.get(timeout=wait)
+                except queue.Empty:
+                    now = time.monotonic()
+                    for s in list(slots):
+                        if s.task_id is not None and s.started_at is not None \
+                                and now - s.started_at >= self.task_timeout:
+                            tid = s.task_id
+                            s.task_id = None
+                            yield TaskResult(tid, error=f"timed out after {self.task_timeout:g} s",
+                                             error_kind="timeout", seconds=now - s.started_at,
+                                             worker=f"{self.worker_type[:-1]}{s.key}")
+                            replace(s)
+                    continue
+                if slot.retired or slot not in slots:
+                    continue  # a late message from a slot we already gave up on
+                if kind == "started":
+                    if payload == slot.task_id:
+                        slot.started_at = time.monotonic()
+                elif kind == "done":
+                    if payload.task_id != slot.task_id:
+                        continue
+                    slot.task_id = None
+                    yield payload
+                    dispatch(slot)
+                elif kind == "died":
+                    tid = slot.task_id
+                    slot.task_id = None
+                    if tid is not None:
+                        yield TaskResult(tid, error=f"worker crashed: {payload}", error_kind="crash",
+                                         worker=f"{self.worker_type[:-1]}{slot.key}")
+                    replace(slot)
+        finally:
+            for s in list(slots):
+                s.stop(kill=s.task_id is not None)
+
+    def close(self) -> None:
+        pass
+
+
+#: Executors by name: "module:Class" targets imported on demand, so the local default never imports Ray.
+EXECUTORS: dict[str, str] = {
+    "local": "omniact.executor:LocalExecutor",
+    "ray": "omniact.ray_executor:RayExecutor",
+}
+
+
+def make_executor(name: str, *, workers: int = 1, worker_type: str = "threads",
+                  task_timeout: float | None = None, **options: Any) -> Executor:
+    """Build an executor by name (``local``, ``ray``...). Extra `options` go to the executor's constructor."""
+    import difflib
+    import importlib
+
+    target = EXECUTORS.get(name)
+    if target is None:
+        close = difflib.get_close_matches(name, list(EXECUTORS), n=1)
+        hint = f"; did you mean {close[0]}?" if close else f"; use one of {', '.join(EXECUTORS)}"
+        raise UserError(f"unknown executor {name!r}{hint}")
+    module, _, cls = target.partition(":")
+    try:
+        factory: Callable[..., Executor] = getattr(importlib.import_module(module), cls)
+    except ImportError as e:
+        raise UserError(f"executor {name!r} is not available here ({e}); "
+                        f"install it with pip install 'omniact[{name}]'") from None
+    return factory(workers=workers, worker_type=worker_type, task_timeout=task_timeout, **options)

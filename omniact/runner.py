@@ -1,0 +1,403 @@
+"""Run an agent over a split: workers, timeouts, a resumable store, and the run's record.
+
+A run folder holds::
+
+    run.sqlite         the store: one row per finished task (see omniact.store)
+    predictions.jsonl  the contract format, one record per task, split order; a failed task has an empty
+                       script and an "error" field (an unparseable answer keeps its text, scored as 0)
+    manifest.json      agent, arguments (secrets redacted), data set and its hash, versions, git commit,
+                       seed, start/end, counts, tokens, cost, and whether the agent used the gold scripts
+    scores.json        {"reference": ..., "strict": ...}: the scorer's output for the predictions above
+
+Only the driver writes the store, one transaction per task, so ``kill -9`` at any moment loses at most the
+tasks that were running, and ``resume=True`` runs exactly the tasks without a row.
+
+>>> summary = run("oracle", out="runs/oracle", data="tests/runner/fixtures/data")  # doctest: +SKIP
+>>> summary.scores["reference"]["action_score"]  # doctest: +SKIP
+1.0
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Mapping
+
+from omniact.errors import UserError
+from omniact.store import STORE_NAME, RunStore, TaskResult
+
+__all__ = ["run", "RunSummary", "export_run", "MANIFEST_FILE", "PREDICTIONS_FILE", "SCORES_FILE",
+           "RUN_FORMAT_VERSION"]
+
+MANIFEST_FILE = "manifest.json"
+PREDICTIONS_FILE = "predictions.jsonl"
+SCORES_FILE = "scores.json"
+RUN_FORMAT_VERSION = 1
+SCORE_MODES = ("reference", "strict")
+
+_SECRET_WORDS = ("key", "token", "secret", "password", "auth")
+# Settings that make two sessions the same run; a resume with other values would mix two runs in one record.
+_IDENTITY = ("agent", "agent_args", "agent_config_values", "data_root", "split", "dataset_sha256", "seed")
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a run did. `scores` maps mode to the scorer's JSON (empty when the scorer is unavailable)."""
+
+    out: Path
+    n_tasks: int
+    n_done: int
+    n_run: int
+    errors: Mapping[str, int]
+    uses_gold: bool
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+    seconds: float
+    scores: Mapping[str, Any] = field(default_factory=dict)
+    retried_tasks: int = 0
+
+    @property
+    def n_errors(self) -> int:
+        return sum(self.errors.values())
+
+    @property
+    def predictions_path(self) -> Path:
+        return self.out / PREDICTIONS_FILE
+
+
+def _redact(args: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: ("***" if any(w in k.lower() for w in _SECRET_WORDS) and v else v) for k, v in args.items()}
+
+
+def _spec_text(agent: Any) -> str:
+    if isinstance(agent, str):
+        return agent
+    return f"{agent.__module__}:{agent.__qualname__}"
+
+
+def _git_commit() -> str | None:
+    here = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True,
+                             timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    return out.stdout.strip() or None
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for dist in ("omniact", "openai", "transformers", "torch", "sentence-transformers", "pillow", "rich",
+                 "click", "ray"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _subset(dataset: Any, ids: list[str]) -> Any:
+    """The data set restricted to `ids` (for --limit), keeping its identity so scores name the same data."""
+    if len(ids) == len(dataset.tasks):
+        return dataset
+    keep = set(ids)
+    tasks = tuple(t for t in dataset.tasks if t.id in keep)
+    return dataclasses.replace(dataset, tasks=tasks, _by_id={t.id: t for t in tasks})
+
+
+# --------------------------------------------------------------------------------------------------------
+# Scoring, imported lazily: the scorer is its own package and a run must not depend on it to finish.
+
+
+def _scorer() -> Any:
+    try:
+        import scoring
+
+        return getattr(scoring, "score", None)
+    except ImportError:
+        return None
+
+
+class _RunningScore:
+    """Sequence and action score over the tasks finished so far, for the progress bar."""
+
+    def __init__(self, dataset: Any) -> None:
+        self.dataset = dataset
+        self.score = _scorer()
+        self.ideal = 0.0
+        self.ss = 0.0
+        self.as_ = 0.0
+
+    def add(self, task_id: str, script: str) -> None:
+        if self.score is None:
+            return
+        try:
+            one = _subset(self.dataset, [task_id])
+            s = self.score(one, {task_id: script}, "reference").to_json()
+        except Exception:
+            self.score = None  # never let the display break a run
+            return
+        w = float(s.get("ideal_score") or 0.0)
+        self.ideal += w
+        self.ss += float(s.get("sequence_score") or 0.0) * w
+        self.as_ += float(s.get("action_score") or 0.0) * w
+
+    def text(self) -> str:
+        if self.score is None or self.ideal <= 0:
+            return ""
+        return f"SS {100 * self.ss / self.ideal:.1f} AS {100 * self.as_ / self.ideal:.1f}"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Exports
+
+
+def _prediction_record(task_id: str, r: TaskResult | None, agent: str, model: str | None) -> dict[str, Any]:
+    if r is None:
+        return {"id": task_id, "script": "", "agent": agent, "error": "not run", "error_kind": "missing"}
+    rec: dict[str, Any] = {"id": task_id, "script": r.script, "agent": agent}
+    if model:
+        rec["model"] = model
+    rec["usage"] = {"prompt_tokens": r.prompt_tokens, "completion_tokens": r.completion_tokens,
+                    "cost": round(r.cost, 8), "cached": r.cached}
+    if r.error is not None:
+        rec["error"] = r.error
+        rec["error_kind"] = r.error_kind
+    return rec
+
+
+def export_run(out: str | Path, dataset: Any, ids: list[str] | None = None, *,
+               manifest: Mapping[str, Any] | None = None, score: bool = True) -> dict[str, Any]:
+    """Write ``predictions.jsonl`` (split order) and, with `score`, ``scores.json`` from a run's store.
+
+    Returns the scores by mode (empty when the scorer is not installed). Safe to call on a finished or a
+    partial run; the files are replaced atomically.
+    """
+    from omniact.predictions import write_predictions
+
+    out = Path(out)
+    ids = ids if ids is not None else [t.id for t in dataset.tasks]
+    with RunStore(out / STORE_NAME) as store:
+        results = {r.task_id: r for r in store.results(ids)}
+        agent = (manifest or {}).get("agent") or store.get_meta("config", {}).get("agent", "")
+    model = (manifest or {}).get("agent_args", {}).get("model")
+    write_predictions(out / PREDICTIONS_FILE, (_prediction_record(i, results.get(i), agent, model) for i in ids))
+    scores: dict[str, Any] = {}
+    scorer = _scorer() if score else None
+    if scorer is not None:
+        preds = {i: results[i].script if i in results else "" for i in ids}
+        sub = _subset(dataset, ids)
+        for mode in SCORE_MODES:
+            scores[mode] = scorer(sub, preds, mode).to_json()
+        _write_json(out / SCORES_FILE, scores)
+    return scores
+
+
+def _write_json(path: Path, obj: Any) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------------------------------------
+# The run
+
+
+def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, split: str = "test",
+        agent_args: Mapping[str, Any] | None = None, agent_config: str | Path | None = None,
+        workers: int = 1, executor: str = "local", worker_type: str | None = None,
+        resume: bool = False, retry_errors: bool = False, limit: int | None = None,
+        task_timeout: float | None = None, cache: bool = True, seed: int = 0, progress: bool = False,
+        executor_options: Mapping[str, Any] | None = None) -> RunSummary:
+    """Run `agent` over a split into the folder `out` and return what happened.
+
+    `agent` is a registered name, ``module:Class``, ``path/file.py:Class`` or a class. `worker_type` is
+    ``threads`` or ``processes``; left out, the agent's ``parallelism`` attribute decides (threads by
+    default). A folder that already holds a run needs ``resume=True`` (which checks that the agent, its
+    arguments, the data and the seed are the same); `retry_errors` also re-runs the tasks that failed.
+    `cache=False` asks model agents for fresh answers. Agent failures are recorded, never raised; an agent
+    that cannot be built at all is a `UserError`.
+    """
+    from omniact.agent import _bind_kwargs, read_agent_config, resolve_agent_class
+    from omniact.dataset import load_split, resolve_data_root
+    from omniact.executor import WORKER_TYPES, WorkerSpec, make_executor
+
+    t_start = time.time()
+    root = resolve_data_root(data)
+    dataset = load_split(root, split)
+    cls = resolve_agent_class(agent)
+    args = {k: v for k, v in (agent_args or {}).items()}
+    config_values = read_agent_config(agent_config) if agent_config is not None else {}
+    defaults = {"seed": seed, "cache": cache, "data_root": str(root)}
+    # Checks argument names and types now, in the driver, instead of failing in every worker.
+    _bind_kwargs(cls, {**config_values, **args}, defaults)
+    uses_gold = bool(getattr(cls, "uses_gold", False))
+    wtype = worker_type or getattr(cls, "parallelism", "threads")
+    if wtype not in WORKER_TYPES:
+        raise UserError(f"worker type must be one of {', '.join(WORKER_TYPES)}, not {wtype!r}")
+    if limit is not None and limit < 0:
+        raise UserError(f"--limit must be positive, not {limit}")
+    ids = [t.id for t in dataset.tasks][: limit if limit is not None else None]
+
+    out = Path(out).expanduser()
+    store_path = out / STORE_NAME
+    if store_path.exists() and not resume:
+        raise UserError("this folder already holds a run; pass --resume to continue it "
+                        "(add --retry-errors to re-run failed tasks) or choose another --out", file=str(out))
+    identity = {"agent": _spec_text(agent), "agent_args": _redact(args),
+                "agent_config_values": _redact(config_values), "data_root": str(root), "split": dataset.split,
+                "dataset_sha256": dataset.sha256, "seed": seed}
+    out.mkdir(parents=True, exist_ok=True)
+    store = RunStore(store_path)
+    try:
+        old = store.get_meta("config")
+        if old is not None:
+            diff = [k for k in _IDENTITY if old.get(k) != identity.get(k)]
+            if diff:
+                raise UserError("cannot resume: this run was made with other settings ("
+                                + "; ".join(f"{k}: {old.get(k)!r} now {identity.get(k)!r}" for k in diff)
+                                + "); choose another --out", file=str(out))
+        else:
+            store.set_meta("config", identity)
+            store.set_meta("started", _now())
+        started = store.get_meta("started") or _now()
+
+        done = store.finished_ids(include_errors=not retry_errors)
+        pending = [i for i in ids if i not in done]
+        retried = len([i for i in pending if i in store.finished_ids()])
+
+        manifest = {
+            "format_version": RUN_FORMAT_VERSION,
+            "agent": identity["agent"], "agent_class": f"{cls.__module__}:{cls.__qualname__}",
+            "agent_name": getattr(cls, "name", None) or cls.__qualname__,
+            "agent_args": _redact(args), "agent_config": None if agent_config is None else str(agent_config),
+            "agent_config_values": _redact(config_values),
+            "coordinates": getattr(cls, "coordinates", "pixels"),
+            "uses_gold": uses_gold,
+            "dataset": dataset.describe(), "limit": limit, "n_tasks": len(ids),
+            "seed": seed, "cache": cache,
+            "executor": executor, "workers": workers, "worker_type": wtype, "task_timeout": task_timeout,
+            "versions": _versions(), "git_commit": _git_commit(), "command": sys.argv,
+            "started": started, "ended": None, "status": "running", "sessions": store.session,
+        }
+        _write_json(out / MANIFEST_FILE, manifest)
+
+        spec = WorkerSpec(agent=agent, data_root=str(root), split=split, agent_args=args,
+                          agent_config=None if agent_config is None else str(agent_config),
+                          agent_defaults=defaults, seed=seed)
+        ex = make_executor(executor, workers=workers, worker_type=wtype, task_timeout=task_timeout,
+                           **dict(executor_options or {}))
+        status = "interrupted"
+        n_run = 0
+        try:
+            n_run = _drive(ex, spec, pending, store, dataset, len(ids), progress)
+            status = "finished"
+        finally:
+            ex.close()
+            manifest["status"] = status
+            manifest["ended"] = _now()
+            _finish(out, store, dataset, ids, manifest, score=(status == "finished"))
+        results = store.results(ids)
+    finally:
+        store.close()
+
+    errors: dict[str, int] = {}
+    for r in results:
+        if r.error_kind:
+            errors[r.error_kind] = errors.get(r.error_kind, 0) + 1
+    scores = json.loads((out / SCORES_FILE).read_text()) if (out / SCORES_FILE).exists() else {}
+    return RunSummary(out=out, n_tasks=len(ids), n_done=len(results), n_run=n_run, errors=errors,
+                      uses_gold=uses_gold, prompt_tokens=sum(r.prompt_tokens for r in results),
+                      completion_tokens=sum(r.completion_tokens for r in results),
+                      cost=sum(r.cost for r in results), seconds=time.time() - t_start, scores=scores,
+                      retried_tasks=retried)
+
+
+def _finish(out: Path, store: RunStore, dataset: Any, ids: list[str], manifest: dict[str, Any],
+            score: bool) -> None:
+    results = store.results(ids)
+    errors: dict[str, int] = {}
+    for r in results:
+        if r.error_kind:
+            errors[r.error_kind] = errors.get(r.error_kind, 0) + 1
+    manifest.update(n_done=len(results), errors=errors,
+                    usage={"prompt_tokens": sum(r.prompt_tokens for r in results),
+                           "completion_tokens": sum(r.completion_tokens for r in results),
+                           "cost": round(sum(r.cost for r in results), 8),
+                           "cached_tasks": sum(1 for r in results if r.cached)})
+    scores = export_run(out, dataset, ids, manifest=manifest, score=score and len(results) == len(ids))
+    if scores:
+        manifest["scores"] = {m: {k: s.get(k) for k in ("sequence_score", "action_score")}
+                              for m, s in scores.items()}
+    _write_json(out / MANIFEST_FILE, manifest)
+
+
+def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any, total: int,
+           show: bool) -> int:
+    """Feed results from the executor into the store, one transaction each, updating the progress bar."""
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    running = _RunningScore(dataset) if show else None
+    done_before = total - len(pending)
+    errors = 0
+    tokens = 0
+    cost = 0.0
+    if show and running is not None:
+        for r in store.results([t.id for t in dataset.tasks]):  # a resumed run shows its whole score
+            running.add(r.task_id, r.script)
+            errors += r.error is not None
+            tokens += r.prompt_tokens + r.completion_tokens
+            cost += r.cost
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+                        TextColumn("{task.fields[stats]}"),
+                        console=Console(stderr=True), disable=not show, transient=False)
+
+    def stats() -> str:
+        parts = [running.text() if running else "", f"errors {errors}"]
+        if tokens:
+            parts.append(f"tokens {tokens / 1000:.1f}k")
+        if cost:
+            parts.append(f"${cost:.4f}")
+        return "  ".join(p for p in parts if p)
+
+    n = 0
+    with progress:
+        bar = progress.add_task("run", total=total, completed=done_before, stats=stats())
+        results = ex.map(spec, pending)
+        try:
+            for r in results:
+                if r.error_kind == "setup":
+                    raise UserError(f"agent could not be started: {r.error}")
+                store.record(r)
+                n += 1
+                errors += r.error is not None
+                tokens += r.prompt_tokens + r.completion_tokens
+                cost += r.cost
+                if running is not None:
+                    running.add(r.task_id, r.script)
+                progress.update(bar, advance=1, stats=stats())
+        finally:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
+    return n

@@ -1,0 +1,196 @@
+"""The run store: one SQLite file per run, one row per finished task, written in one transaction each.
+
+The file is ``run.sqlite`` in the run's output folder, in WAL mode with ``synchronous=FULL``, so a row that
+was committed survives a ``kill -9`` of the runner (or of the machine's power) and a row that was not
+committed does not exist: after a crash every task is either fully recorded or not at all, and ``--resume``
+runs exactly the tasks without a row. Attempts are logged too, so a resumed run can tell what it redid.
+
+>>> import tempfile, pathlib
+>>> s = RunStore(pathlib.Path(tempfile.mkdtemp()) / "run.sqlite")
+>>> s.record(TaskResult("1", "pyautogui.press(\\"enter\\")"))
+>>> [r.task_id for r in s.results()]
+['1']
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+__all__ = ["RunStore", "TaskResult", "ERROR_KINDS", "STORE_NAME", "SCHEMA_VERSION"]
+
+STORE_NAME = "run.sqlite"
+SCHEMA_VERSION = 1
+#: Why a task failed. ``parse``: the agent answered but the shared parser rejects the script. (``setup``, an
+#: agent that cannot be built or set up, stops the run instead and is never stored.)
+ERROR_KINDS = ("exception", "timeout", "crash", "bad_output", "parse")
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """What one task produced. A failed task has ``error``/``error_kind`` set and (except ``parse``) no script.
+
+    `script` is in screenshot pixels (already converted from the agent's coordinate space); `raw` is the
+    model's raw answer when the agent exposes it.
+    """
+
+    task_id: str
+    script: str = ""
+    error: str | None = None
+    error_kind: str | None = None
+    raw: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+    cached: bool = False
+    seconds: float = 0.0
+    worker: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (
+    task_id TEXT PRIMARY KEY,
+    script TEXT NOT NULL,
+    error TEXT,
+    error_kind TEXT,
+    raw TEXT,
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    cost REAL NOT NULL DEFAULT 0,
+    cached INTEGER NOT NULL DEFAULT 0,
+    seconds REAL NOT NULL DEFAULT 0,
+    worker TEXT NOT NULL DEFAULT '',
+    extra TEXT NOT NULL DEFAULT '{}',
+    finished_at REAL NOT NULL,
+    attempt INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS attempts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id TEXT NOT NULL,
+    session INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    at REAL NOT NULL
+);
+"""
+
+_COLS = ("task_id", "script", "error", "error_kind", "raw", "prompt_tokens", "completion_tokens", "cost",
+         "cached", "seconds", "worker", "extra")
+
+
+class RunStore:
+    """The SQLite file of one run. Safe to use from several threads of the driver (one lock, one connection)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        # check_same_thread=False: the driver's threads share the connection, serialised by self._lock.
+        self._db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        with self._lock:
+            self._db.executescript(_SCHEMA)
+            if self.get_meta("schema_version") is None:
+                self._set_meta("schema_version", SCHEMA_VERSION)
+        self.session = self._next_session()
+
+    # -- metadata ------------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def _set_meta(self, key: str, value: Any) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+
+    def set_meta(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._set_meta(key, value)
+
+    def _next_session(self) -> int:
+        with self._lock:
+            n = int(self.get_meta("sessions", 0)) + 1
+            self._set_meta("sessions", n)
+        return n
+
+    # -- results -------------------------------------------------------------------------------------
+    def record(self, result: TaskResult) -> None:
+        """Store one task's result and its attempt in a single transaction (replacing an earlier failure)."""
+        values = (result.task_id, result.script, result.error, result.error_kind, result.raw,
+                  int(result.prompt_tokens), int(result.completion_tokens), float(result.cost),
+                  int(bool(result.cached)), float(result.seconds), result.worker,
+                  json.dumps(result.extra or {}, default=str))
+        now = time.time()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                prev = self._db.execute("SELECT attempt FROM results WHERE task_id = ?",
+                                        (result.task_id,)).fetchone()
+                attempt = 1 if prev is None else prev[0] + 1
+                self._db.execute(
+                    f"INSERT OR REPLACE INTO results ({', '.join(_COLS)}, finished_at, attempt) "
+                    f"VALUES ({', '.join('?' * len(_COLS))}, ?, ?)", values + (now, attempt))
+                self._db.execute("INSERT INTO attempts (task_id, session, outcome, at) VALUES (?, ?, ?, ?)",
+                                 (result.task_id, self.session, result.error_kind or "ok", now))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def finished_ids(self, *, include_errors: bool = True) -> set[str]:
+        """Task ids with a stored result; with ``include_errors=False`` only the successful ones."""
+        sql = "SELECT task_id FROM results" + ("" if include_errors else " WHERE error IS NULL")
+        with self._lock:
+            return {r[0] for r in self._db.execute(sql)}
+
+    def results(self, ids: Iterable[str] | None = None) -> list[TaskResult]:
+        """Stored results, in `ids` order when given (missing ids are skipped), else in finishing order."""
+        with self._lock:
+            rows = self._db.execute(f"SELECT {', '.join(_COLS)} FROM results ORDER BY finished_at, rowid").fetchall()
+        by_id = {r[0]: self._row(r) for r in rows}
+        if ids is None:
+            return list(by_id.values())
+        return [by_id[i] for i in ids if i in by_id]
+
+    def __iter__(self) -> Iterator[TaskResult]:
+        return iter(self.results())
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+
+    def attempts(self) -> list[tuple[str, int, str]]:
+        """Every recorded attempt as ``(task_id, session, outcome)``, oldest first."""
+        with self._lock:
+            return [tuple(r) for r in self._db.execute(
+                "SELECT task_id, session, outcome FROM attempts ORDER BY seq")]  # type: ignore[misc]
+
+    @staticmethod
+    def _row(r: tuple) -> TaskResult:
+        d = dict(zip(_COLS, r))
+        d["cached"] = bool(d["cached"])
+        d["extra"] = json.loads(d["extra"] or "{}")
+        return TaskResult(**d)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> "RunStore":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
