@@ -1,0 +1,16 @@
+"""The OmniACT metric: sequence score, action score and penalties, in two modes.
+
+``reference`` reproduces the released scorer's numbers exactly (its lower-cased string rules, see
+`scoring.reference`) without ever crashing; ``strict`` is the corrected metric on parsed actions (see
+`scoring.strict`). Numbers of the two modes are never comparable with each other.
+
+>>> from scoring import bleu
+>>> round(bleu("seattle", "seatle"), 4)
+0.7559
+"""
+
+from scoring.bleu import bleu
+from scoring.result import MODES, SCORER_VERSION, GroupScore, Score, TaskScore
+from scoring.scorer import gold_problems, score
+
+__all__ = ["score", "Score", "TaskScore", "GroupScore", "SCORER_VERSION", "MODES", "bleu", "gold_problems"]

@@ -1,0 +1,170 @@
+"""Prediction files: what an agent answered, one script per task id.
+
+The contract format is JSON Lines, one object a line::
+
+    {"id": "2849", "script": "pyautogui.click(412.5, 88.0)", "agent": "oracle", "usage": {...}}
+
+(blank lines are fine). One JSON object ``{"2849": "pyautogui.click(...)", ...}`` is accepted too. A file that
+cannot be trusted to mean what it says is refused with a `UserError` naming the file and line: a broken
+JSON line, a line that is not an object or has no ``id``, a duplicate id, an id that is not in the split.
+A script that is not text (a number, null, a list) is kept: it is the agent's mistake, scored as a parse
+error, not the user's.
+
+>>> import tempfile, os
+>>> p = os.path.join(tempfile.mkdtemp(), "run.jsonl")
+>>> write_predictions(p, [{"id": "1", "script": "pyautogui.press(\\"enter\\")", "agent": "me"}])
+>>> read_predictions(p)["1"].extra
+{'agent': 'me'}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Collection, Iterable, Mapping
+
+from omniact.errors import UserError
+
+__all__ = ["Prediction", "read_predictions", "write_predictions"]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One agent answer. `script` is normally text; anything else is kept and later scored as a parse error.
+
+    `line` is the 1-based line of the record in its file (1 for a JSON object file); `extra` holds the
+    record's other fields (agent, model, usage, error, ...).
+    """
+
+    id: str
+    script: object
+    line: int = 1
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+def _decode(path: str, data: bytes) -> str:
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise UserError("file contains a NUL byte; a predictions file is UTF-8 JSON text", file=path, line=line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise UserError(f"not UTF-8 text (byte 0x{data[e.start]:02x})", file=path, line=line) from None
+    return text[1:] if text.startswith("\ufeff") else text  # tolerate a BOM: editors on Windows write one
+
+
+def _task_id(value: Any) -> str | None:
+    # Ids are strings in split files; agents that wrote them as numbers mean the same task.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def read_predictions(path: str | os.PathLike, known_ids: Collection[str] | None = None) -> dict[str, Prediction]:
+    """Read a predictions file (JSON Lines, or one JSON object ``{id: script}``) into ``{id: Prediction}``.
+
+    With `known_ids` (the split's task ids), an id outside it is refused: scoring a run against the wrong
+    split must not silently report a low score. Raises `UserError` (``FILE:LINE: problem``).
+    """
+    where = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        problem = "does not exist" if isinstance(e, FileNotFoundError) else f"cannot be read ({e.strerror or e})"
+        raise UserError(f"predictions file {problem}", file=where) from None
+    text = _decode(where, data)
+    # A list would make every lookup linear; anything else with `in` (a set, a Dataset) is used as it is.
+    known = set(known_ids) if isinstance(known_ids, (list, tuple)) else known_ids
+
+    whole = _whole_object(text)
+    if whole is not None:
+        out: dict[str, Prediction] = {}
+        for key, script in whole:
+            if key in out:
+                raise UserError(f"duplicate id {key!r}", file=where, line=1)
+            if known is not None and key not in known:
+                raise UserError(f"id {key!r} is not a task of this split", file=where, line=1)
+            out[key] = Prediction(key, script, 1, {})
+        return out
+
+    out = {}
+    loads = json.loads
+    for n, raw in enumerate(text.split("\n"), 1):  # not splitlines(): JSON strings may hold U+2028 raw
+        if not raw.strip():
+            continue
+        try:
+            rec = loads(raw)
+        except ValueError as e:
+            msg = getattr(e, "msg", str(e))
+            col = getattr(e, "colno", None)
+            raise UserError(f"not valid JSON: {msg}" + (f" (column {col})" if col else ""),
+                            file=where, line=n) from None
+        if not isinstance(rec, dict):
+            raise UserError('expected a JSON object like {"id": "...", "script": "..."}', file=where, line=n)
+        if "id" not in rec:
+            raise UserError('record has no "id"', file=where, line=n)
+        key = _task_id(rec["id"])
+        if key is None:
+            raise UserError(f'"id" must be a string (or a whole number), not {json.dumps(rec["id"])[:40]}',
+                            file=where, line=n)
+        prev = out.get(key)
+        if prev is not None:
+            raise UserError(f"duplicate id {key!r} (first on line {prev.line})", file=where, line=n)
+        if known is not None and key not in known:
+            raise UserError(f"id {key!r} is not a task of this split", file=where, line=n)
+        script = rec.get("script")
+        extra = {k: v for k, v in rec.items() if k != "id" and k != "script"} if len(rec) > 2 else {}
+        out[key] = Prediction(key, script, n, extra)
+    return out
+
+
+def _whole_object(text: str) -> list[tuple[str, object]] | None:
+    """The pairs of a ``{id: script}`` file, or None when the file is JSON Lines.
+
+    A one-line JSONL file is also one JSON object; it is told apart by its ``"id"`` key.
+    """
+    stripped = text.lstrip()
+    if not stripped.startswith("{"):
+        return None
+    pairs: list[tuple[str, object]] = []
+    try:
+        # Keeps every pair, so a duplicate key is seen instead of silently overwritten.
+        obj = json.loads(text, object_pairs_hook=lambda kv: kv)
+    except ValueError:
+        return None  # "Extra data" after the first line: JSON Lines
+    if not isinstance(obj, list) or any(k == "id" for k, _ in obj):
+        return None
+    for k, v in obj:
+        pairs.append((k, v))
+    return pairs
+
+
+def write_predictions(path: str | os.PathLike, records: Iterable[Mapping[str, Any] | Prediction]) -> None:
+    """Write records as JSON Lines, atomically: readers see the old file or the new one, never half of one."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            for rec in records:
+                if isinstance(rec, Prediction):
+                    rec = {"id": rec.id, "script": rec.script, **rec.extra}
+                try:
+                    line = json.dumps(rec, ensure_ascii=False)
+                    line.encode("utf-8")
+                except UnicodeEncodeError:  # a lone surrogate cannot be UTF-8: escape it instead
+                    line = json.dumps(rec, ensure_ascii=True)
+                f.write(line + "\n")
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,282 @@
+"""The "reference" mode: the released OmniACT scorer's rules, reproduced to the last float operation.
+
+The released script works on lower-cased text lines, not on parsed calls:
+
+1. Gold lines are the task file minus line 1, lower-cased, keeping lines whose stripped text starts with
+   ``pyautogui``; predicted lines are the prediction, stripped, split on newlines, filtered the same way.
+2. A task matches when both have the same number of lines and, at each position, the (unstripped) predicted
+   line starts with ``pyautogui.`` and the names (text between ``pyautogui.`` and the first ``(``) are equal.
+3. Only for a match, each gold line i of n adds a penalty: ``click`` (only that lower-cased name) the
+   box-distance penalty ``1 - D / (d + D)`` times 1/n against the first box whose centre equals the gold
+   point; ``press`` 1/n when the keys between the first quotes differ; ``hotkey`` 1/n when the sets of
+   comma-separated pieces with their outer characters removed differ; ``write`` ``(1 - BLEU) / n`` between the
+   gold text in double quotes and the predicted text between the first two quote characters of either kind.
+
+Where the released script would crash (keyword arguments, missing coordinates, a gold key in single quotes, no
+box with the gold point as centre, a zero-size box, a coordinate too large to square), we do not: that one line
+is read with the shared parser instead (values lower-cased, as every value the released rules read is), the
+gold box is found by containment, and if the parser cannot read the line either the task scores 0 with a note.
+A NaN coordinate (``click(nan, nan)``), which the released script turns into a NaN total, counts as unreadable.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from omniact.actions import Action, parse_script
+from omniact.errors import ParseError
+from scoring.bleu import bleu
+from scoring.boxes import BoxIndex
+
+__all__ = ["GoldLines", "gold_lines", "score_task", "penalty_released", "Outcome"]
+
+_QUOTES = re.compile("\"|'")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One task's result in either mode: match, the three penalties and an optional note."""
+
+    matched: bool
+    click: float = 0.0
+    key: float = 0.0
+    write: float = 0.0
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class GoldLines:
+    """A gold script as the released scorer sees it.
+
+    `lines` are (original line, lower-cased stripped line) pairs of the kept lines; `names` their lower-cased
+    action names; `problem` says why the gold cannot be scored (a kept line no rule can read), else None.
+    """
+
+    lines: tuple[tuple[str, str], ...]
+    names: tuple[str, ...]
+    problem: str | None
+
+    @property
+    def n(self) -> int:
+        return len(self.lines)
+
+
+class _Unreadable(Exception):
+    """A line neither the released rule nor the shared parser can read; the message says which and why."""
+
+
+def _filter(lines: list[str]) -> list[tuple[int, str, str]]:
+    out = []
+    for i, x in enumerate(lines):
+        low = x.lower()
+        if low.strip().startswith("pyautogui"):
+            out.append((i, x, low))
+    return out
+
+
+def gold_lines(gold_script: str) -> GoldLines:
+    """Filter a gold script (a Task's `gold_script`: the task file minus its first two lines) like the release."""
+    kept = _filter(gold_script.split("\n"))
+    lines, names = [], []
+    problem = None
+    for k, (_, orig, low) in enumerate(kept, 1):
+        g = low.strip()
+        lines.append((orig, g))
+        try:
+            names.append(g.split("pyautogui.")[1].split("(")[0])
+        except IndexError:
+            try:
+                a = _parse_line(orig)
+                names.append((a.alias or a.name).lower())
+            except ParseError as e:
+                names.append("")
+                problem = problem or f"gold line {k} cannot be read ({e})"
+    return GoldLines(tuple(lines), tuple(names), problem)
+
+
+def _parse_line(orig: str) -> Action:
+    actions = parse_script(orig.strip())
+    if len(actions) != 1:
+        raise ParseError("not exactly one pyautogui call")
+    return actions[0]
+
+
+def _fallback(orig: str, what: str, side: str, k: int, rule_error: Exception,
+              get: Callable[[Action], object], notes: list[str]) -> object:
+    """Read `what` from one line with the shared parser, because the released string rule failed on it."""
+    try:
+        a = _parse_line(orig)
+    except ParseError as e:
+        raise _Unreadable(f"{side} line {k}: the released scorer cannot read its {what} "
+                          f"({type(rule_error).__name__}) and the shared parser rejects it ({e})") from None
+    value = get(a)
+    notes.append(f"{side} line {k}: {what} read by the shared parser (the released string rule fails)")
+    return value
+
+
+def _rule_point(line: str) -> tuple[float, float]:
+    """The released scorer's point: the first two comma-separated fields inside the parentheses."""
+    inner = line.split("pyautogui.")[1].split("(")[1]
+    x = float(inner.split(",")[0])
+    y = float(inner.split(",")[1].split(")")[0])
+    if x != x or y != y:
+        raise ValueError("NaN coordinate")
+    return x, y
+
+
+def _first_key(a: Action) -> str | None:
+    keys = a.get("keys") if a.name in ("press", "hotkey") else a.get("key")
+    if isinstance(keys, tuple):
+        keys = keys[0] if keys else None
+    return keys.lower() if isinstance(keys, str) else None
+
+
+def _key_set(a: Action) -> set[str] | None:
+    keys = a.get("keys") if a.name in ("press", "hotkey") else a.get("key")
+    if isinstance(keys, str):
+        keys = (keys,)
+    return {k.lower() for k in keys} if isinstance(keys, tuple) else None
+
+
+def _text(a: Action) -> str | None:
+    t = a.text
+    return t.lower() if isinstance(t, str) else None
+
+
+def _point(a: Action) -> tuple[float, float] | None:
+    return a.point
+
+
+def penalty_released(tl0: float, tl1: float, br0: float, br1: float, px: float, py: float) -> float:
+    """The released scorer's click penalty ``1 - mu / (dist + mu)``, in its float operation order.
+
+    Where it would raise (a zero-size box hit exactly: 0/0; a coordinate too large to square) the same
+    quantity is computed safely: 0 for an exact hit, else with hypot, so a far point gets (almost) 1.
+    """
+    try:
+        len_x = br0 - tl0
+        len_y = br1 - tl1
+        cx = (br0 + tl0) / 2
+        cy = (br1 + tl1) / 2
+        dx = abs(cx - px) - (len_x * 0.5)
+        dy = abs(cy - py) - (len_y * 0.5)
+        dist = math.sqrt((dx * (dx > 0)) ** 2 + (dy * (dy > 0)) ** 2)
+        mu = math.sqrt(len_x ** 2 + len_y ** 2)
+        penalty = 1 - mu / (dist + mu)
+    except ZeroDivisionError:  # a zero-size box and the point exactly on it
+        return 0.0
+    except (OverflowError, ValueError):
+        penalty = float("nan")
+    if penalty == penalty and 0.0 <= penalty <= 1.0:
+        return penalty
+    # Overflow or inf arithmetic: the distance-to-box formulation without squaring.
+    cx, cy = tl0 / 2 + br0 / 2, tl1 / 2 + br1 / 2
+    dx = max(abs(cx - px) - (br0 - tl0) * 0.5, 0.0)
+    dy = max(abs(cy - py) - (br1 - tl1) * 0.5, 0.0)
+    dist, mu = math.hypot(dx, dy), math.hypot(br0 - tl0, br1 - tl1)
+    if dist == 0:
+        return 0.0
+    if not math.isfinite(dist) or mu == 0:
+        return 1.0
+    p = 1 - mu / (dist + mu)
+    return p if p == p else 1.0
+
+
+def score_task(gold: GoldLines, boxes: BoxIndex, script: str) -> Outcome:
+    """Score one prediction against one gold script with the released rules (see the module docstring)."""
+    if gold.problem is not None:
+        return Outcome(False, note=gold.problem)
+    n = gold.n
+    stripped = script.strip()
+    # Line numbers in notes refer to the prediction as written, before strip() removed leading blank lines.
+    offset = script.count("\n", 0, len(script) - len(script.lstrip())) + 1
+    pred = _filter(stripped.split("\n"))
+    if len(pred) != n:
+        return Outcome(False)
+    names = gold.names
+    for i in range(n):
+        low = pred[i][2]
+        if not low.startswith("pyautogui.") or low.split("pyautogui.")[1].split("(")[0] != names[i]:
+            return Outcome(False)
+    notes: list[str] = []
+    try:
+        click, key, write = _penalties(gold, boxes, pred, offset, notes)
+    except _Unreadable as e:
+        notes.append(str(e))
+        return Outcome(False, note="; ".join(notes))
+    return Outcome(True, click, key, write, "; ".join(notes) if notes else None)
+
+
+def _penalties(gold: GoldLines, boxes: BoxIndex, pred: list[tuple[int, str, str]], offset: int,
+               notes: list[str]) -> tuple[float, float, float]:
+    n = gold.n
+    click = key = write = 0
+    for i in range(n):
+        name = gold.names[i]
+        g_orig, g = gold.lines[i]
+        p_idx, p_orig, p = pred[i]
+        gk, pk = i + 1, p_idx + offset
+        if name == "click":
+            try:
+                gx, gy = _rule_point(g)
+            except (IndexError, ValueError) as e:
+                pt = _fallback(g_orig, "point", "gold", gk, e, _point, notes)
+                if pt is None:
+                    raise _Unreadable(f"gold line {gk}: the click has no point") from None
+                gx, gy = pt  # type: ignore[misc]
+                if gx != gx or gy != gy:
+                    raise _Unreadable(f"gold line {gk}: NaN point") from None
+            box, why = boxes.gold_box(gx, gy, exact_first=True)
+            if why:
+                notes.append(f"gold line {gk}: {why}")
+            try:
+                px, py = _rule_point(p)
+            except (IndexError, ValueError) as e:
+                pt = _fallback(p_orig, "point", "predicted", pk, e, _point, notes)
+                if pt is None:  # click() with no point: it clicks wherever the mouse is
+                    click += (1.0 / n) * 1.0
+                    continue
+                px, py = pt  # type: ignore[misc]
+            click += (1.0 / n) * penalty_released(box.left, box.top, box.right, box.bottom, px, py)
+        elif name == "press":
+            try:
+                gold_key = g.split('"')[1]
+            except IndexError as e:
+                gold_key = _need(_fallback(g_orig, "key", "gold", gk, e, _first_key, notes), "gold", gk)
+            try:
+                pred_key = _QUOTES.split(p)[1]
+            except IndexError as e:
+                pred_key = _need(_fallback(p_orig, "key", "predicted", pk, e, _first_key, notes), "predicted", pk)
+            if gold_key.strip() != pred_key.strip():
+                key += 1 / n
+        elif name == "hotkey":
+            try:
+                gold_set = {x[1:-1] for x in g.split("(")[1].split(")")[0].split(",") if len(x) > 2}
+            except IndexError as e:
+                gold_set = _need(_fallback(g_orig, "keys", "gold", gk, e, _key_set, notes), "gold", gk)
+            try:
+                pred_set = {x[1:-1] for x in p.split("(")[1].split(")")[0].split(",") if len(x) > 2}
+            except IndexError as e:
+                pred_set = _need(_fallback(p_orig, "keys", "predicted", pk, e, _key_set, notes), "predicted", pk)
+            if gold_set != pred_set:
+                key += 1 / n
+        elif name == "write":
+            try:
+                reference = g.split('"')[1]
+            except IndexError as e:
+                reference = _need(_fallback(g_orig, "text", "gold", gk, e, _text, notes), "gold", gk)
+            try:
+                candidate = _QUOTES.split(p)[1]
+            except IndexError as e:
+                candidate = _need(_fallback(p_orig, "text", "predicted", pk, e, _text, notes), "predicted", pk)
+            write += (1 - bleu(reference, candidate)) / n
+    return click, key, write
+
+
+def _need(value, side: str, k: int):
+    if value is None:
+        raise _Unreadable(f"{side} line {k}: the parsed call has no value of the kind this action needs")
+    return value

@@ -1,0 +1,98 @@
+"""What scoring returns: per-task results, per-group sums and the whole score, with its JSON contract."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Mapping
+
+__all__ = ["TaskScore", "GroupScore", "Score", "SCORER_VERSION", "MODES"]
+
+SCORER_VERSION = "1.0.0"
+MODES = ("reference", "strict")
+
+
+@dataclass(frozen=True)
+class TaskScore:
+    """One task's result.
+
+    `weight` is ``n_gold - 0.9`` (0 for a task whose gold has no pyautogui line: it is skipped). `click`,
+    `key` and `write` are the task's penalties, each in [0, 1] and non-zero only when `matched`; `score` is
+    ``max(matched - click - key - write, 0)``. `parse_error` is the shared parser's message for the prediction
+    ('line L, column C: ...'), counted in both modes; `note` says when something unusual decided the score
+    (a line read by the parser because the released rule cannot read it, a gold box found by containment).
+    """
+
+    id: str
+    weight: float
+    n_gold: int
+    matched: bool
+    click: float = 0.0
+    key: float = 0.0
+    write: float = 0.0
+    score: float = 0.0
+    missing: bool = False
+    parse_error: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    """The scores of a group of tasks (a platform, an app, a gold action type), as fractions of its ideal."""
+
+    n_tasks: int
+    sequence_score: float
+    action_score: float
+    click_penalty: float
+    key_penalty: float
+    write_penalty: float
+    ideal_score: float
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Score:
+    """A whole run's score in one mode. Fractions in [0, 1]; tables show them x100.
+
+    ``action_score == sequence_score - click_penalty - key_penalty - write_penalty`` (up to float rounding).
+    `breakdown` maps ``"platform"``, ``"app"`` and ``"action"`` (gold action types, ACTIONS-table names) to
+    ``{name: GroupScore}``. `dataset` is the data set's ``describe()`` when scoring was given a Dataset.
+    """
+
+    mode: str
+    scorer_version: str
+    sequence_score: float
+    action_score: float
+    click_penalty: float
+    key_penalty: float
+    write_penalty: float
+    ideal_score: float
+    n_scored: int
+    n_missing: int
+    n_parse_errors: int
+    breakdown: Mapping[str, Mapping[str, GroupScore]]
+    tasks: tuple[TaskScore, ...] = ()
+    dataset: Mapping[str, Any] | None = None
+
+    def to_json(self, include_tasks: bool = False) -> dict[str, Any]:
+        """The score contract's JSON object (design.md); with `include_tasks`, also ``tasks`` (one per task)."""
+        out: dict[str, Any] = {
+            "mode": self.mode,
+            "scorer_version": self.scorer_version,
+            "dataset": None if self.dataset is None else dict(self.dataset),
+            "sequence_score": self.sequence_score,
+            "action_score": self.action_score,
+            "click_penalty": self.click_penalty,
+            "key_penalty": self.key_penalty,
+            "write_penalty": self.write_penalty,
+            "ideal_score": self.ideal_score,
+            "n_scored": self.n_scored,
+            "n_missing": self.n_missing,
+            "n_parse_errors": self.n_parse_errors,
+            "breakdown": {kind: {name: g.to_json() for name, g in groups.items()}
+                          for kind, groups in self.breakdown.items()},
+        }
+        if include_tasks:
+            out["tasks"] = [asdict(t) for t in self.tasks]
+        return out
