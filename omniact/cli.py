@@ -253,6 +253,57 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         click.echo(f"  tokens {s.prompt_tokens} in / {s.completion_tokens} out, cost ${s.cost:.4f}")
 
 
+@main.command()
+@data_option
+@split_option
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Directory for leaderboard.json/.csv/.md and the static site.")
+@click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
+@click.option("--workers", type=int, default=1, show_default=True, help="Processes scoring submissions.")
+@click.option("--bootstrap", "samples", type=int, default=1000, show_default=True,
+              help="Task resamples for the 95% intervals.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap resamples.")
+@click.option("--task-pages/--no-task-pages", default=True, show_default=True,
+              help="Write a page per task (screenshot, overlays, every entry's script).")
+def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Path, mode: str, workers: int,
+                samples: int, seed: int, task_pages: bool) -> None:
+    """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
+    from omniact.report import build_leaderboard, write_site, write_tables
+
+    ds = _load(data, split)
+    board = build_leaderboard(ds, sources, mode=mode, samples=samples, seed=seed, workers=workers,
+                              cache_dir=out / ".cache")
+    write_tables(board, out)
+    index = write_site(board, ds, out, task_pages=task_pages)
+    for r in board.rejected:
+        click.echo(f"omniact: rejected {r.source}: {r.error}", err=True)
+    cached = len(board.entries) + len(board.rejected) - board.scored_now
+    click.echo(f"{len(board.entries)} entries ranked ({board.scored_now} scored now, {max(cached, 0)} from "
+               f"cache), {len(board.rejected)} rejected -> {index}")
+
+
+@main.command()
+@click.argument("run", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Data root (default: the one recorded in the run's manifest, else the built-in suite).")
+@click.option("--split", default=None, help="Split (default: the run's).")
+@click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
+def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str) -> None:
+    """An HTML report of one run (or prediction file): scores, breakdowns, and a page per task."""
+    from omniact.report import build_leaderboard, find_submission, write_site, write_tables
+
+    sub = find_submission(run)
+    root = data if data is not None else sub.meta.get("_data_root")
+    ds = _load(Path(root) if root else None, split or sub.meta.get("_split") or "test")
+    board = build_leaderboard(ds, [run], mode=mode, samples=1000, cache_dir=out / ".cache")
+    if board.rejected:
+        raise UserError(board.rejected[0].error)
+    write_tables(board, out)
+    click.echo(str(write_site(board, ds, out)))
+
+
 # --- verbs added by area owners go above this line ---
 
 

@@ -1,0 +1,341 @@
+"""The leaderboard: many submissions scored against one split, with bootstrap intervals and ties.
+
+Scoring is a pure function of (prediction file, data set, scorer mode and version), so each submission's
+per-task results are cached under that key: adding one submission to a board of fifty scores only that one.
+Intervals resample tasks with replacement (seeded); every entry sees the same resamples, so the difference of
+two entries is a paired bootstrap, and neighbours whose difference interval includes 0 are marked tied.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from omniact.dataset import Dataset
+from omniact.errors import UserError
+from omniact.report.submission import Submission, find_submission
+
+__all__ = ["Entry", "Rejected", "Leaderboard", "build_leaderboard", "SCHEMA_VERSION", "METRICS"]
+
+SCHEMA_VERSION = 1
+#: (short name, key) in the order tables show them
+METRICS = (("SS", "sequence_score"), ("AS", "action_score"), ("M", "click_penalty"), ("K", "key_penalty"),
+           ("W", "write_penalty"))
+_VECTORS = ("w", "m", "c", "k", "x", "s")  # weight, matched, click, key, write (x), task score
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One scored submission. Scores are fractions in [0, 1]; `ci` maps each metric key to (low, high)."""
+
+    name: str
+    submission: Submission
+    score: Mapping[str, Any]  # the scorer's contract JSON
+    ci: Mapping[str, tuple[float, float]]
+    exact_solved: float
+    tasks: Mapping[str, Any] = field(repr=False)  # per-task vectors, in dataset order
+    rank: int = 0
+    tied_with_above: bool = False
+    dataset_match: bool | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        s = self.score
+        meta = self.submission.meta
+        return {
+            "rank": self.rank, "name": self.name, "source": self.submission.source,
+            **{k: meta.get(k) for k in ("team", "agent", "model", "date", "link")},
+            **{key: s[key] for _, key in METRICS},
+            "ci": {k: list(v) for k, v in self.ci.items()},
+            "exact_solved": self.exact_solved, "tied_with_above": self.tied_with_above,
+            "n_scored": s["n_scored"], "n_missing": s["n_missing"], "n_parse_errors": s["n_parse_errors"],
+            "provenance": {"mode": s["mode"], "scorer_version": s["scorer_version"],
+                           "dataset_sha256": self.submission.dataset_sha256, "dataset_match": self.dataset_match,
+                           "uses_gold": self.submission.uses_gold, "file_sha256": self.submission.file_sha256},
+            "breakdown": s["breakdown"],
+        }
+
+
+@dataclass(frozen=True)
+class Rejected:
+    source: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    dataset: Mapping[str, Any]
+    mode: str
+    scorer_version: str
+    entries: tuple[Entry, ...]
+    rejected: tuple[Rejected, ...]
+    bootstrap: Mapping[str, Any]
+    task_ids: tuple[str, ...]
+    scored_now: int = 0  # how many submissions were scored (not taken from the cache) by this build
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "dataset": dict(self.dataset),
+            "scorer": {"mode": self.mode, "version": self.scorer_version},
+            "bootstrap": dict(self.bootstrap),
+            "entries": [e.to_json() for e in self.entries],
+            "rejected": [{"source": r.source, "error": r.error} for r in self.rejected],
+        }
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        head = ["rank", "tied_with_above", "name", "team", "agent", "model", "date"]
+        for short, key in METRICS:
+            head += [short, f"{short}_low", f"{short}_high"]
+        head += ["exact_solved", "n_missing", "n_parse_errors", "uses_gold", "dataset_match", "source"]
+        w.writerow(head)
+        for e in self.entries:
+            j = e.to_json()
+            row = [e.rank, e.tied_with_above, e.name, j["team"], j["agent"], j["model"], j["date"]]
+            for _, key in METRICS:
+                lo, hi = e.ci[key]
+                row += [f"{100 * j[key]:.2f}", f"{100 * lo:.2f}", f"{100 * hi:.2f}"]
+            row += [f"{100 * e.exact_solved:.2f}", j["n_missing"], j["n_parse_errors"], e.submission.uses_gold,
+                    e.dataset_match, e.submission.source]
+            w.writerow(row)
+        return buf.getvalue()
+
+    def to_markdown(self) -> str:
+        lines = [f"# Leaderboard: {self.dataset.get('split')} ({self.dataset.get('n_tasks')} tasks, "
+                 f"{self.mode} mode, scorer {self.scorer_version})", "",
+                 "| # | name | " + " | ".join(s for s, _ in METRICS) + " | exact | notes |",
+                 "|---:|---|" + "---:|" * len(METRICS) + "---:|---|"]
+        for e in self.entries:
+            cells = []
+            for _, key in METRICS:
+                lo, hi = e.ci[key]
+                cells.append(f"{100 * e.score[key]:.2f} [{100 * lo:.2f}, {100 * hi:.2f}]")
+            notes = []
+            if e.tied_with_above:
+                notes.append("tied with the entry above")
+            if e.submission.uses_gold:
+                notes.append("uses gold")
+            if e.dataset_match is False:
+                notes.append("scored on other data")
+            rank = f"{e.rank}=" if e.tied_with_above else str(e.rank)
+            lines.append(f"| {rank} | {_md(e.name)} | " + " | ".join(cells)
+                         + f" | {100 * e.exact_solved:.2f} | {'; '.join(notes)} |")
+        if self.rejected:
+            lines += ["", "Rejected submissions:", ""]
+            lines += [f"- `{r.source}`: {_md(r.error)}" for r in self.rejected]
+        b = self.bootstrap
+        lines += ["", f"Scores x100 with {int(b['confidence'] * 100)}% bootstrap intervals ({b['samples']} task "
+                  f"resamples, seed {b['seed']}). Ranked by action score (AS); `=` marks a neighbour whose paired "
+                  "bootstrap difference includes 0."]
+        return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Scoring with a cache
+
+
+def _cache_key(sub: Submission, dataset_sha: str, mode: str, version: str) -> str:
+    return hashlib.sha256(f"{sub.file_sha256}|{dataset_sha}|{mode}|{version}".encode()).hexdigest()
+
+
+def _vectors(result: Any) -> dict[str, list]:
+    v: dict[str, list] = {k: [] for k in _VECTORS}
+    v["parse_error"] = []
+    v["missing"] = []
+    for t in result.tasks:
+        v["w"].append(t.weight)
+        v["m"].append(1.0 if t.matched else 0.0)
+        v["c"].append(t.click)
+        v["k"].append(t.key)
+        v["x"].append(t.write)
+        v["s"].append(t.score)
+        v["parse_error"].append(t.parse_error)
+        v["missing"].append(bool(t.missing))
+    return v
+
+
+_WORKER_DS: Dataset | None = None
+
+
+def _init_worker(ds: Dataset) -> None:
+    global _WORKER_DS
+    _WORKER_DS = ds
+
+
+def _score_one(sub: Submission, mode: str, ds: Dataset | None = None) -> dict[str, Any]:
+    """Validate and score one submission; a broken one comes back as {"error": ...}, never raises."""
+    import scoring
+    from omniact.predictions import read_predictions
+
+    ds = ds if ds is not None else _WORKER_DS
+    try:
+        preds = read_predictions(sub.predictions, known_ids=ds)
+    except UserError as e:
+        return {"error": str(e)}
+    result = scoring.score(ds, {k: p.script for k, p in preds.items()}, mode=mode)
+    return {"score": result.to_json(), "tasks": _vectors(result)}
+
+
+def _load_cached(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _store_cached(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Bootstrap
+
+
+def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, seed: int,
+               confidence: float) -> tuple[list[dict[str, tuple[float, float]]], list[Any]]:
+    """Per-entry metric intervals and each entry's resampled AS (for paired differences)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n_tasks, size=(samples, n_tasks)) if n_tasks else np.zeros((samples, 0), dtype=int)
+    lo_q, hi_q = 100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2
+    cis, as_samples = [], []
+    for e in entries:
+        t = e["tasks"]
+        w = np.asarray(t["w"], dtype=float)
+        w = np.where(w > 0, w, 0.0)  # a task with no gold actions carries no weight, as in scoring
+        m = np.asarray(t["m"], dtype=float)
+        per = {"sequence_score": w * m, "action_score": w * np.asarray(t["s"], dtype=float),
+               "click_penalty": w * m * np.asarray(t["c"], dtype=float),
+               "key_penalty": w * m * np.asarray(t["k"], dtype=float),
+               "write_penalty": w * m * np.asarray(t["x"], dtype=float)}
+        denom = w[idx].sum(axis=1)
+        denom[denom == 0] = 1.0
+        ci = {}
+        for key, vec in per.items():
+            stat = vec[idx].sum(axis=1) / denom
+            if key == "action_score":
+                as_samples.append(stat)
+            ci[key] = (float(np.percentile(stat, lo_q)), float(np.percentile(stat, hi_q)))
+        cis.append(ci)
+    return cis, as_samples
+
+
+def _paired_tie(a: Any, b: Any, confidence: float) -> bool:
+    import numpy as np
+
+    diff = a - b
+    lo, hi = np.percentile(diff, [100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2])
+    return bool(lo <= 0 <= hi)
+
+
+# --------------------------------------------------------------------------------------------------------
+
+
+def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike], *, mode: str = "reference",
+                      samples: int = 1000, seed: int = 0, confidence: float = 0.95, workers: int = 1,
+                      cache_dir: Path | None = None, progress: Any = None) -> Leaderboard:
+    """Score every submission (from the cache where it can) and rank them by action score.
+
+    A source that is not a readable submission, or whose prediction file is broken, is reported in
+    `rejected` and left out; it never stops the others.
+    """
+    import scoring
+
+    version = scoring.SCORER_VERSION
+    subs: list[Submission] = []
+    rejected: list[Rejected] = []
+    for src in sources:
+        try:
+            subs.append(find_submission(Path(src)))
+        except UserError as e:
+            rejected.append(Rejected(str(src), str(e)))
+    seen: dict[str, int] = {}
+    for i, sub in enumerate(subs):  # entry names key pages and scripts: make them unique
+        n = seen.get(sub.name, 0) + 1
+        seen[sub.name] = n
+        if n > 1:
+            subs[i] = replace(sub, name=f"{sub.name} ({n})")
+    results: dict[int, dict[str, Any]] = {}
+    todo: list[int] = []
+    for i, sub in enumerate(subs):
+        cached = None
+        if cache_dir is not None:
+            cached = _load_cached(cache_dir / f"{_cache_key(sub, ds.sha256, mode, version)}.json")
+        if cached is not None:
+            results[i] = cached
+        else:
+            todo.append(i)
+    if workers > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ds,)) as pool:
+            futures = {i: pool.submit(_score_one, subs[i], mode) for i in todo}
+            for i, fut in futures.items():
+                results[i] = fut.result()
+                if progress:
+                    progress(subs[i])
+    else:
+        for i in todo:
+            results[i] = _score_one(subs[i], mode, ds)
+            if progress:
+                progress(subs[i])
+    if cache_dir is not None:
+        for i in todo:
+            if "error" not in results[i]:
+                _store_cached(cache_dir / f"{_cache_key(subs[i], ds.sha256, mode, version)}.json", results[i])
+
+    good: list[tuple[Submission, dict[str, Any]]] = []
+    for i, sub in enumerate(subs):
+        r = results[i]
+        if "error" in r:
+            rejected.append(Rejected(sub.source, r["error"]))
+        else:
+            good.append((sub, r))
+    n_tasks = len(ds.tasks)
+    cis, as_samples = _bootstrap([r for _, r in good], n_tasks, samples, seed, confidence)
+    raw = []
+    for (sub, r), ci, samp in zip(good, cis, as_samples):
+        s = r["score"]
+        scored = [x for x, w in zip(r["tasks"]["s"], r["tasks"]["w"]) if w > 0]
+        exact = sum(1 for x in scored if x >= 1.0 - 1e-12) / len(scored) if scored else 0.0
+        match = None if sub.dataset_sha256 is None else sub.dataset_sha256 == ds.sha256
+        raw.append((sub, s, ci, exact, r["tasks"], samp, match))
+    raw.sort(key=lambda t: (-t[1]["action_score"], -t[1]["sequence_score"], t[0].name))
+    entries: list[Entry] = []
+    for pos, (sub, s, ci, exact, tasks, samp, match) in enumerate(raw):
+        tied = pos > 0 and _paired_tie(raw[pos - 1][5], samp, confidence)
+        rank = entries[-1].rank if tied else pos + 1
+        entries.append(Entry(sub.name, sub, s, ci, exact, tasks, rank, tied, match))
+    return Leaderboard(dataset=ds.describe(), mode=mode, scorer_version=version, entries=tuple(entries),
+                       rejected=tuple(rejected),
+                       bootstrap={"samples": samples, "seed": seed, "confidence": confidence},
+                       task_ids=tuple(t.id for t in ds.tasks), scored_now=len(todo))
+
+
+def write_tables(board: Leaderboard, out: Path) -> list[Path]:
+    """leaderboard.json, leaderboard.csv and leaderboard.md, each written atomically."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in (("leaderboard.json", json.dumps(board.to_json(), indent=2, ensure_ascii=False) + "\n"),
+                       ("leaderboard.csv", board.to_csv()), ("leaderboard.md", board.to_markdown())):
+        p = out / name
+        tmp = p.with_name(f".{name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, p)
+        written.append(p)
+    return written
+

@@ -1,0 +1,370 @@
+"""The static site: an index with a sortable table and a chart, a page per entry, a page per task.
+
+Self-contained (inline CSS/JS/SVG, screenshots copied in), with relative links only, so it works opened from
+disk and served by any static server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from omniact.actions import Action, format_action, parse_script
+from omniact.dataset import Dataset
+from omniact.errors import ParseError
+from omniact.report.leaderboard import METRICS, Entry, Leaderboard
+from omniact.task import Task
+
+__all__ = ["write_site"]
+
+CSS = """
+:root { --fg:#1d2330; --muted:#667085; --line:#e4e7ec; --accent:#2f6fed; --gold:#12a150; --pred:#d6246e; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: var(--fg);
+       margin: 0; background: #f7f8fa; }
+header { background: #101828; color: #fff; padding: 14px 28px; }
+header a { color: #c7d7fe; } header h1 { margin: 0; font-size: 20px; }
+main { padding: 20px 28px 60px; max-width: 1500px; }
+table { border-collapse: collapse; background: #fff; border: 1px solid var(--line); margin: 10px 0 24px; }
+th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+th { background: #f2f4f7; cursor: pointer; user-select: none; position: sticky; top: 0; }
+th.sorted-asc::after { content: " \\25B2"; } th.sorted-desc::after { content: " \\25BC"; }
+td.l, th.l { text-align: left; white-space: normal; }
+.ci { color: var(--muted); font-size: 12px; }
+.tie { color: #b54708; font-weight: 600; }
+.badge { display: inline-block; padding: 0 6px; border-radius: 8px; background: #fef0c7; color: #93370d;
+         font-size: 12px; margin-left: 4px; }
+.bad { background: #fee4e2; color: #b42318; }
+.muted { color: var(--muted); }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 18px; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
+pre { background: #0b1020; color: #e6edf3; padding: 10px; border-radius: 6px; overflow: auto; font-size: 13px; }
+.shot { position: relative; display: inline-block; max-width: 100%; }
+.shot img, .shot svg { width: 100%; height: auto; display: block; }
+.shot svg { position: absolute; left: 0; top: 0; height: 100%; }
+.scripts { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
+a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: underline; }
+"""
+
+SORT_JS = """
+document.querySelectorAll('table.sortable').forEach(function (table) {
+  table.querySelectorAll('th').forEach(function (th, col) {
+    th.addEventListener('click', function () {
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      var asc = !th.classList.contains('sorted-asc');
+      table.querySelectorAll('th').forEach(function (h) { h.classList.remove('sorted-asc', 'sorted-desc'); });
+      th.classList.add(asc ? 'sorted-asc' : 'sorted-desc');
+      rows.sort(function (a, b) {
+        var x = a.cells[col].getAttribute('data-v'), y = b.cells[col].getAttribute('data-v');
+        var nx = parseFloat(x), ny = parseFloat(y);
+        var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : String(x).localeCompare(String(y));
+        return asc ? c : -c;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+});
+"""
+
+TASK_JS = """
+(function () {
+  var data = JSON.parse(document.getElementById('task-data').textContent);
+  var select = document.getElementById('entry');
+  var layer = document.getElementById('pred-layer');
+  var script = document.getElementById('pred-script');
+  var NS = 'http://www.w3.org/2000/svg';
+  function show(i) {
+    while (layer.firstChild) layer.removeChild(layer.firstChild);
+    var e = data.entries[i];
+    if (!e) { script.textContent = ''; return; }
+    script.textContent = e.script === null ? '(no prediction)' : e.script;
+    e.points.forEach(function (p, k) {
+      var c = document.createElementNS(NS, 'circle');
+      c.setAttribute('cx', p[0]); c.setAttribute('cy', p[1]); c.setAttribute('r', data.r);
+      c.setAttribute('class', 'pred-point'); c.setAttribute('fill', '#d6246e'); c.setAttribute('fill-opacity', '0.85');
+      c.setAttribute('stroke', '#fff'); c.setAttribute('stroke-width', data.r / 6);
+      layer.appendChild(c);
+      var t = document.createElementNS(NS, 'text');
+      t.setAttribute('x', p[0]); t.setAttribute('y', p[1]); t.setAttribute('fill', '#fff');
+      t.setAttribute('font-size', data.r * 1.2); t.setAttribute('text-anchor', 'middle');
+      t.setAttribute('dominant-baseline', 'central'); t.textContent = String(k + 1);
+      layer.appendChild(t);
+    });
+  }
+  if (select) { select.addEventListener('change', function () { show(select.selectedIndex); }); }
+  show(0);
+})();
+"""
+
+
+def _e(text: Any) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _slug(name: str, taken: set[str]) -> str:
+    base = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.lower()).strip("-")[:60] or "entry"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def task_file(task_id: str) -> str:
+    """A task id as a safe file name (ids come from the split file: never let one climb out of the site)."""
+    if task_id and all(c.isalnum() or c in "-_." for c in task_id) and not task_id.startswith("."):
+        return f"{task_id}.html"
+    return f"t-{hashlib.sha256(task_id.encode()).hexdigest()[:16]}.html"
+
+
+def _page(title: str, body: str, depth: int, scripts: Sequence[str] = ()) -> str:
+    up = "../" * depth
+    js = "".join(f"<script>{s}</script>" for s in scripts)
+    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{_e(title)}</title>"
+            f"<meta name=viewport content='width=device-width, initial-scale=1'>"
+            f"<link rel=icon href='data:,'><style>{CSS}</style></head><body>"
+            f"<header><h1><a href='{up}index.html'>omniact</a> &rsaquo; {_e(title)}</h1></header>"
+            f"<main>{body}</main>{js}</body></html>")
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _pct(v: float) -> str:
+    return f"{100 * v:.2f}"
+
+
+def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title: str, width: int = 640) -> str:
+    """A horizontal bar chart (x100) with interval whiskers, as inline SVG."""
+    bar_h, gap, left, right = 20, 8, 190, 72
+    h = 30 + len(rows) * (bar_h + gap)
+    plot_w = width - left - right
+    parts = [f"<svg class=chart role=img aria-label='{_e(title)}' viewBox='0 0 {width} {h}' "
+             f"width='{width}' height='{h}' xmlns='http://www.w3.org/2000/svg' font-size='12'>",
+             f"<text x='0' y='14' font-weight='600'>{_e(title)}</text>"]
+    for tick in range(0, 101, 25):
+        x = left + plot_w * tick / 100
+        parts.append(f"<line x1='{x:.1f}' y1='22' x2='{x:.1f}' y2='{h}' stroke='#e4e7ec'/>"
+                     f"<text x='{x:.1f}' y='{h - 1}' fill='#667085' text-anchor='middle' font-size='9'>{tick}</text>")
+    for i, (label, value, ci) in enumerate(rows):
+        y = 26 + i * (bar_h + gap)
+        w = plot_w * max(0.0, min(1.0, value))
+        parts.append(f"<text x='{left - 6}' y='{y + bar_h * 0.7:.1f}' text-anchor='end'>{_e(label[:28])}</text>"
+                     f"<rect x='{left}' y='{y}' width='{w:.1f}' height='{bar_h}' fill='#2f6fed' rx='3'/>"
+                     f"<text x='{left + w + 4:.1f}' y='{y + bar_h * 0.7:.1f}' fill='#344054'>{_pct(value)}</text>")
+        if ci is not None:
+            x0, x1 = left + plot_w * ci[0], left + plot_w * ci[1]
+            ym = y + bar_h / 2
+            parts.append(f"<line class=whisker x1='{x0:.1f}' y1='{ym}' x2='{x1:.1f}' y2='{ym}' stroke='#101828' "
+                         f"stroke-width='1.5'/><line x1='{x0:.1f}' y1='{ym - 5}' x2='{x0:.1f}' y2='{ym + 5}' "
+                         f"stroke='#101828'/><line x1='{x1:.1f}' y1='{ym - 5}' x2='{x1:.1f}' y2='{ym + 5}' "
+                         f"stroke='#101828'/>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _metric_cells(e: Entry) -> str:
+    cells = []
+    for _, key in METRICS:
+        lo, hi = e.ci[key]
+        cells.append(f"<td data-v='{e.score[key]:.10f}'>{_pct(e.score[key])}"
+                     f"<div class=ci>[{_pct(lo)}, {_pct(hi)}]</div></td>")
+    return "".join(cells)
+
+
+def _notes(e: Entry) -> str:
+    out = []
+    if e.submission.uses_gold:
+        out.append("<span class=badge>uses gold</span>")
+    if e.dataset_match is False:
+        out.append("<span class='badge bad'>other data</span>")
+    if e.score["n_missing"]:
+        out.append(f"<span class=badge>{e.score['n_missing']} missing</span>")
+    return "".join(out)
+
+
+def _index(board: Leaderboard, slugs: Mapping[str, str]) -> str:
+    ds = board.dataset
+    head = "".join(f"<th>{s}</th>" for s, _ in METRICS)
+    rows = []
+    for e in board.entries:
+        rank = f"{e.rank}<span class=tie title='tied with the entry above'>=</span>" if e.tied_with_above else str(e.rank)
+        meta = e.submission.meta
+        who = " &middot; ".join(_e(meta[k]) for k in ("team", "model", "date") if meta.get(k))
+        link = f" <a href='{_e(meta['link'])}' rel=noopener>link</a>" if str(meta.get("link", "")).startswith(
+            ("http://", "https://")) else ""
+        rows.append(
+            f"<tr class=entry><td data-v='{e.rank}'>{rank}</td>"
+            f"<td class=l data-v='{_e(e.name)}'><a href='entries/{slugs[e.name]}.html'>{_e(e.name)}</a>"
+            f"{_notes(e)}<div class=muted>{who}{link}</div></td>{_metric_cells(e)}"
+            f"<td data-v='{e.exact_solved:.10f}'>{_pct(e.exact_solved)}</td>"
+            f"<td data-v='{e.score['n_parse_errors']}'>{e.score['n_parse_errors']}</td></tr>")
+    chart_as = _chart([(e.name, e.score["action_score"], e.ci["action_score"]) for e in board.entries],
+                      "Action score (AS) with 95% interval")
+    chart_ss = _chart([(e.name, e.score["sequence_score"], e.ci["sequence_score"]) for e in board.entries],
+                      "Sequence score (SS) with 95% interval")
+    rejected = ""
+    if board.rejected:
+        items = "".join(f"<li><code>{_e(r.source)}</code>: {_e(r.error)}</li>" for r in board.rejected)
+        rejected = f"<h2>Rejected submissions</h2><ul id=rejected>{items}</ul>"
+    b = board.bootstrap
+    body = (f"<p class=muted>Split <b>{_e(ds.get('split'))}</b>, {ds.get('n_tasks')} tasks, data sha256 "
+            f"<code>{_e(str(ds.get('sha256'))[:16])}</code>; scorer {_e(board.scorer_version)} in "
+            f"<b>{_e(board.mode)}</b> mode. Scores x100, intervals from {b['samples']} task resamples (seed "
+            f"{b['seed']}); ranked by AS; <span class=tie>=</span> marks a tie with the entry above (paired "
+            f"bootstrap difference includes 0). Click a column to sort.</p>"
+            f"<table id=leaderboard class=sortable><thead><tr><th>#</th><th class=l>entry</th>{head}"
+            f"<th>exact</th><th>parse errors</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<div class=grid><div class=card>{chart_as}</div><div class=card>{chart_ss}</div></div>{rejected}")
+    return _page(f"Leaderboard: {ds.get('split')}", body, 0, [SORT_JS])
+
+
+def _entry_page(e: Entry, ds: Dataset, task_pages: bool) -> str:
+    s = e.score
+    charts = []
+    for key, title in (("platform", "by platform"), ("app", "by app"), ("action", "by gold action type")):
+        groups = s["breakdown"].get(key) or {}
+        rows = sorted(groups.items(), key=lambda kv: -kv[1]["n_tasks"])
+        bars = [(f"{k} ({g['n_tasks']})", g["action_score"], None) for k, g in rows]
+        charts.append(f"<div class=card>{_chart(bars, f'AS {title}')}</div>")
+    prov = e.to_json()["provenance"]
+    prov_rows = "".join(f"<tr><td class=l>{_e(k)}</td><td class=l>{_e(v)}</td></tr>" for k, v in prov.items())
+    meta_rows = "".join(f"<tr><td class=l>{_e(k)}</td><td class=l>{_e(v)}</td></tr>"
+                        for k, v in e.submission.meta.items() if k not in ("dataset_sha256", "uses_gold")
+                        and not k.startswith("_"))
+    t = e.tasks
+    rows = []
+    for i, task in enumerate(ds.tasks):
+        cell = (f"<a href='../tasks/{task_file(task.id)}'>{_e(task.id)}</a>" if task_pages else _e(task.id))
+        status = ("missing" if t["missing"][i] else "parse error" if t["parse_error"][i]
+                  else "match" if t["m"][i] else "no match")
+        rows.append(f"<tr><td class=l data-v='{_e(task.id)}'>{cell}</td><td class=l data-v='{_e(task.app)}'>"
+                    f"{_e(task.app)}</td><td class=l data-v='{_e(task.goal)}'>{_e(task.goal)}</td>"
+                    f"<td class=l data-v='{status}'>{status}</td>"
+                    + "".join(f"<td data-v='{t[k][i]:.10f}'>{t[k][i]:.3f}</td>" for k in ("c", "k", "x", "s"))
+                    + "</tr>")
+    body = (f"<table class=sortable><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}<th>exact</th>"
+            f"<th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
+            f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
+            f"</table><div class=grid>{''.join(charts)}</div>"
+            f"<div class=grid><div class=card><h3>Provenance</h3><table>{prov_rows}</table></div>"
+            f"<div class=card><h3>Submission</h3><table>{meta_rows}</table></div></div>"
+            f"<h2>Tasks</h2><table class=sortable id=tasks><thead><tr><th class=l>task</th><th class=l>app</th>"
+            f"<th class=l>goal</th><th class=l>result</th><th>click pen.</th><th>key pen.</th><th>write pen.</th>"
+            f"<th>score</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return _page(e.name, body, 1, [SORT_JS])
+
+
+def _points(actions: Iterable[Action]) -> list[list[float]]:
+    return [list(a.point) for a in actions if a.point is not None]
+
+
+def _screenshot(task: Task, img_dir: Path, cache: dict[Path, str]) -> str:
+    """Copy a screenshot into the site once (JPEG: a site of Retina PNGs would be hundreds of MB)."""
+    name = cache.get(task.image_path)
+    if name is None:
+        from PIL import Image
+
+        name = hashlib.sha256(str(task.image_path).encode()).hexdigest()[:16] + ".jpg"
+        target = img_dir / name
+        if not target.exists():
+            img_dir.mkdir(parents=True, exist_ok=True)
+            with Image.open(task.image_path) as im:
+                tmp = target.with_name(f".{name}.tmp")
+                im.convert("RGB").save(tmp, format="JPEG", quality=85)
+                os.replace(tmp, target)
+        cache[task.image_path] = name
+    return name
+
+
+def _task_page(task: Task, board: Leaderboard, index: int, scripts: Mapping[str, Mapping[str, Any]],
+               image: str) -> str:
+    w, h = task.screen.width, task.screen.height
+    r = 10 * max(1.0, task.screen.dpr)
+    try:
+        gold = parse_script(task.gold_script)
+    except ParseError:
+        gold = []
+    boxes = []
+    gold_pts = _points(gold)
+    for el in task.elements:
+        b = el.box
+        target = any(b.contains(x, y) for x, y in gold_pts)
+        style = ("stroke='#12a150' stroke-width='%.1f' fill='#12a150' fill-opacity='0.15'" % (r / 3) if target
+                 else "stroke='#2f6fed' stroke-opacity='0.55' stroke-width='%.1f' fill='none'" % (r / 8))
+        boxes.append(f"<rect class=box x='{b.left}' y='{b.top}' width='{b.width}' height='{b.height}' {style}>"
+                     f"<title>{_e(el.label)}</title></rect>")
+    for k, (x, y) in enumerate(gold_pts, 1):
+        boxes.append(f"<circle class=gold-point cx='{x}' cy='{y}' r='{r}' fill='#12a150' stroke='#fff' "
+                     f"stroke-width='{r / 6}'/><text x='{x}' y='{y}' fill='#fff' font-size='{r * 1.2}' "
+                     f"text-anchor='middle' dominant-baseline='central'>{k}</text>")
+    entries_data = []
+    rows = []
+    for e in board.entries:
+        t = e.tasks
+        sc = scripts.get(e.name, {}).get(task.id)
+        try:
+            pts = _points(parse_script(sc)) if isinstance(sc, str) else []
+        except ParseError:
+            pts = []
+        entries_data.append({"name": e.name, "script": sc if isinstance(sc, str) else None, "points": pts})
+        status = ("missing" if t["missing"][index] else "parse error" if t["parse_error"][index]
+                  else "match" if t["m"][index] else "no match")
+        rows.append(f"<tr><td class=l>{_e(e.name)}</td><td class=l>{status}</td>"
+                    + "".join(f"<td>{t[k][index]:.3f}</td>" for k in ("c", "k", "x", "s")) + "</tr>")
+    options = "".join(f"<option>{_e(e.name)}</option>" for e in board.entries)
+    data = json.dumps({"r": r, "entries": entries_data}).replace("</", "<\\/")
+    gold_text = "\n".join(format_action(a) for a in gold) if gold else task.gold_script
+    body = (f"<p><b>Goal:</b> {_e(task.goal)} <span class=muted>({_e(task.platform)}, {_e(task.app)}, "
+            f"{w}x{h}, task {_e(task.id)})</span></p>"
+            f"<p>Prediction of <select id=entry>{options}</select> <span class=muted>gold in green, "
+            f"prediction in magenta; hover a box for its label</span></p>"
+            f"<div class=shot><img id=screenshot src='../img/{image}' width='{w}' height='{h}' alt='screenshot'>"
+            f"<svg viewBox='0 0 {w} {h}' xmlns='http://www.w3.org/2000/svg' preserveAspectRatio='none'>"
+            f"{''.join(boxes)}<g id=pred-layer></g></svg></div>"
+            f"<div class=scripts><div><h3>Gold</h3><pre id=gold-script>{_e(gold_text)}</pre></div>"
+            f"<div><h3>Predicted</h3><pre id=pred-script></pre></div></div>"
+            f"<h3>Per entry</h3><table><thead><tr><th class=l>entry</th><th class=l>result</th><th>click pen.</th>"
+            f"<th>key pen.</th><th>write pen.</th><th>score</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<script type='application/json' id=task-data>{data}</script>")
+    return _page(f"Task {task.id}", body, 1, [TASK_JS])
+
+
+def _read_scripts(board: Leaderboard) -> dict[str, dict[str, Any]]:
+    from omniact.predictions import read_predictions
+
+    out = {}
+    for e in board.entries:
+        preds = read_predictions(e.submission.predictions)
+        out[e.name] = {k: p.script for k, p in preds.items()}
+    return out
+
+
+def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool = True) -> Path:
+    """Write index.html, entries/<entry>.html and (by default) tasks/<id>.html under `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    slugs = {e.name: _slug(e.name, taken) for e in board.entries}
+    _write(out / "index.html", _index(board, slugs))
+    stale = out / "entries"
+    if stale.is_dir():
+        shutil.rmtree(stale)
+    for e in board.entries:
+        _write(out / "entries" / f"{slugs[e.name]}.html", _entry_page(e, ds, task_pages))
+    if task_pages:
+        scripts = _read_scripts(board)
+        images: dict[Path, str] = {}
+        for i, task in enumerate(ds.tasks):
+            image = _screenshot(task, out / "img", images)
+            _write(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, image))
+    return out / "index.html"

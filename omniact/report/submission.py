@@ -1,0 +1,112 @@
+"""Submissions: a prediction file (with an optional metadata file beside it) or a run directory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from omniact.errors import UserError
+
+__all__ = ["Submission", "find_submission", "META_FIELDS"]
+
+#: What a metadata file may say about an entry. All optional.
+META_FIELDS = ("name", "team", "agent", "model", "date", "link", "uses_gold", "dataset_sha256", "notes")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One leaderboard entry's source.
+
+    `predictions` is the prediction file; `meta` merges the run manifest (for a run directory) and the
+    metadata file; `file_sha256` keys the score cache.
+    """
+
+    name: str
+    source: str
+    predictions: Path
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    file_sha256: str = ""
+
+    @property
+    def uses_gold(self) -> bool:
+        return bool(self.meta.get("uses_gold"))
+
+    @property
+    def dataset_sha256(self) -> str | None:
+        return self.meta.get("dataset_sha256")
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise UserError(f"cannot read metadata: {e}", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise UserError("metadata must be a JSON object", file=str(path))
+    return data
+
+
+def _meta_beside(pred: Path) -> Path | None:
+    for cand in (pred.with_name(pred.name + ".meta.json"), pred.with_suffix(".meta.json"),
+                 pred.parent / "meta.json"):
+        if cand.is_file():
+            return cand
+    return None
+
+
+def _from_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a run's manifest.json that the leaderboard shows."""
+    out: dict[str, Any] = {}
+    agent = manifest.get("agent")
+    if isinstance(agent, dict):
+        out["agent"] = agent.get("name") or agent.get("spec")
+        args = agent.get("args") or agent.get("config") or {}
+        if isinstance(args, dict) and args.get("model"):
+            out["model"] = args["model"]
+    elif isinstance(agent, str):
+        out["agent"] = manifest.get("agent_name") or agent
+    args = manifest.get("agent_args")
+    if isinstance(args, dict) and args.get("model"):
+        out["model"] = args["model"]
+    for key in ("model", "uses_gold"):
+        if key in manifest:
+            out[key] = manifest[key]
+    ds = manifest.get("dataset")
+    if isinstance(ds, dict):
+        if ds.get("sha256"):
+            out["dataset_sha256"] = ds["sha256"]
+        # where the run's data lives, so `omniact report RUN` needs no --data
+        out["_data_root"], out["_split"] = ds.get("root"), ds.get("split")
+    if manifest.get("started"):
+        out["date"] = str(manifest["started"])[:10]
+    return out
+
+
+def find_submission(path: Path) -> Submission:
+    """A submission from a prediction file or a run directory. Raises UserError when it is neither."""
+    path = Path(path)
+    meta: dict[str, Any] = {}
+    if path.is_dir():
+        pred = path / "predictions.jsonl"
+        if not pred.is_file():
+            raise UserError("not a run directory (no predictions.jsonl)", file=str(path))
+        manifest = path / "manifest.json"
+        if manifest.is_file():
+            meta.update(_from_manifest(_read_json(manifest)))
+        default_name = path.name
+    elif path.is_file():
+        pred = path
+        default_name = path.name.split(".")[0] or path.stem
+    else:
+        raise UserError("no such file or directory", file=str(path))
+    side = _meta_beside(pred)
+    if side is not None:
+        meta.update({k: v for k, v in _read_json(side).items() if k in META_FIELDS})
+    meta = {k: v for k, v in meta.items() if v is not None}
+    data = pred.read_bytes()
+    name = str(meta.get("name") or default_name)
+    return Submission(name=name, source=str(path), predictions=pred, meta=meta,
+                      file_sha256=hashlib.sha256(data).hexdigest())
