@@ -1,0 +1,119 @@
+"""Leaderboards: validation, ranking, intervals, ties, caching, and the table files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from omniact.cli import main
+from omniact.dataset import load_split
+from omniact.report import build_leaderboard, write_tables
+from omniact_fixture import TASKS
+
+
+def write_sub(path: Path, mutate=None, meta=None) -> Path:
+    with open(path, "w") as f:
+        for task_id, _, _, _, lines in TASKS[:12]:
+            script = "\n".join(lines)
+            if mutate:
+                script = mutate(task_id, script)
+            if script is not None:
+                f.write(json.dumps({"id": task_id, "script": script}) + "\n")
+    if meta:
+        path.with_name(path.name + ".meta.json").write_text(json.dumps(meta))
+    return path
+
+
+@pytest.fixture()
+def subs(tmp_path):
+    d = tmp_path / "subs"
+    d.mkdir()
+    write_sub(d / "perfect.jsonl", meta={"name": "Perfect agent", "team": "Gold Team", "uses_gold": True})
+    # wrong key on every press task, and a far click on task 11
+    write_sub(d / "sloppy.jsonl", mutate=lambda i, s: s.replace('"enter"', '"tab"').replace("412.0,826.0", "5,5"))
+    write_sub(d / "half.jsonl", mutate=lambda i, s: s if int(i) % 2 else None)
+    write_sub(d / "blank.jsonl", mutate=lambda i, s: "")
+    (d / "broken.jsonl").write_text('{"id": "0", "script": "pyautogui.click(1,2)"}\n{"id": "0", "script": ""}\n')
+    return d
+
+
+def test_ranked_by_action_score_with_intervals_and_rejections(omniact_data, subs, tmp_path):
+    ds = load_split(omniact_data, "test")
+    sources = sorted(subs.glob("*.jsonl")) + [tmp_path / "nope.jsonl"]
+    board = build_leaderboard(ds, sources, samples=300, seed=1)
+    names = [e.name for e in board.entries]
+    assert names[0] == "Perfect agent" and names[-1] == "blank"
+    assert set(names) == {"Perfect agent", "sloppy", "half", "blank"}
+    scores = [e.score["action_score"] for e in board.entries]
+    assert scores == sorted(scores, reverse=True)
+    for e in board.entries:
+        for _, key in (("SS", "sequence_score"), ("AS", "action_score")):
+            lo, hi = e.ci[key]
+            assert lo <= e.score[key] + 1e-12 and e.score[key] <= hi + 1e-12
+    assert {Path(r.source).name for r in board.rejected} == {"broken.jsonl", "nope.jsonl"}
+    assert "duplicate" in next(r.error for r in board.rejected if r.source.endswith("broken.jsonl"))
+    perfect = board.entries[0]
+    assert perfect.exact_solved == 1.0 and perfect.submission.uses_gold
+    assert perfect.submission.meta["team"] == "Gold Team"
+    half = next(e for e in board.entries if e.name == "half")
+    assert half.score["n_missing"] == 6
+
+
+def test_bootstrap_is_seeded_and_ties_are_paired(omniact_data, subs):
+    ds = load_split(omniact_data, "test")
+    a = build_leaderboard(ds, [subs / "perfect.jsonl", subs / "sloppy.jsonl"], samples=200, seed=7)
+    b = build_leaderboard(ds, [subs / "perfect.jsonl", subs / "sloppy.jsonl"], samples=200, seed=7)
+    assert [e.ci for e in a.entries] == [e.ci for e in b.entries]
+    # the same predictions twice: every paired difference is 0, so the second is tied with the first
+    c = build_leaderboard(ds, [subs / "sloppy.jsonl", subs / "sloppy.jsonl"], samples=200)
+    assert [e.name for e in c.entries] == ["sloppy", "sloppy (2)"]
+    assert c.entries[1].tied_with_above and c.entries[1].rank == c.entries[0].rank
+    # blank scores 0 everywhere; perfect scores 1: never tied
+    d = build_leaderboard(ds, [subs / "perfect.jsonl", subs / "blank.jsonl"], samples=200)
+    assert not d.entries[1].tied_with_above and d.entries[1].rank == 2
+
+
+def test_adding_a_submission_scores_only_that_one(omniact_data, subs, tmp_path):
+    ds = load_split(omniact_data, "test")
+    cache = tmp_path / "cache"
+    first = build_leaderboard(ds, [subs / "perfect.jsonl", subs / "sloppy.jsonl"], samples=50, cache_dir=cache)
+    assert first.scored_now == 2
+    second = build_leaderboard(ds, [subs / "perfect.jsonl", subs / "sloppy.jsonl", subs / "half.jsonl"],
+                               samples=50, cache_dir=cache)
+    assert second.scored_now == 1
+    assert [e.score for e in second.entries if e.name != "half"] == [e.score for e in first.entries]
+    (subs / "sloppy.jsonl").write_text((subs / "sloppy.jsonl").read_text().replace('tab', 'esc'))
+    third = build_leaderboard(ds, [subs / "perfect.jsonl", subs / "sloppy.jsonl"], samples=50, cache_dir=cache)
+    assert third.scored_now == 1  # the changed file, found by its content hash
+
+
+def test_table_files(omniact_data, subs, tmp_path):
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, sorted(subs.glob("*.jsonl")), samples=100)
+    write_tables(board, tmp_path / "out")
+    j = json.loads((tmp_path / "out/leaderboard.json").read_text())
+    assert j["schema_version"] == 1 and j["scorer"]["mode"] == "reference"
+    assert j["dataset"]["sha256"] == ds.sha256
+    assert [e["name"] for e in j["entries"]] == [e.name for e in board.entries]
+    e0 = j["entries"][0]
+    assert {"name", "source", "sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty",
+            "ci", "rank", "tied_with_above", "exact_solved", "provenance", "breakdown"} <= set(e0)
+    assert e0["provenance"]["uses_gold"] is True
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out/leaderboard.csv").read_text())))
+    assert [r["name"] for r in rows] == [e.name for e in board.entries] and rows[0]["AS"] == "100.00"
+    md = (tmp_path / "out/leaderboard.md").read_text()
+    assert "| 1 | Perfect agent | 100.00 [100.00, 100.00]" in md and "broken.jsonl" in md
+
+
+def test_cli_leaderboard_reports_broken_submissions_and_goes_on(omniact_data, subs, tmp_path):
+    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test",
+                                  *map(str, sorted(subs.glob("*.jsonl"))), "--out", str(tmp_path / "site"),
+                                  "--bootstrap", "100", "--workers", "2"])
+    assert r.exit_code == 0, r.output
+    assert "4 entries ranked" in r.output and "rejected" in r.output
+    assert (tmp_path / "site/index.html").is_file() and (tmp_path / "site/tasks/10.html").is_file()

@@ -1,0 +1,112 @@
+"""The static site, opened in Chromium as a reader would: from disk and served."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from omniact.dataset import load_split
+from omniact.report import build_leaderboard, write_site, write_tables
+from test_report_leaderboard import write_sub
+
+pytestmark = pytest.mark.browser
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def site(omniact_data, tmp_path_factory):
+    d = tmp_path_factory.mktemp("site")
+    write_sub(d / "perfect.jsonl", meta={"name": "Perfect", "team": "T"})
+    write_sub(d / "sloppy.jsonl", mutate=lambda i, s: s.replace('"enter"', '"tab"').replace("412.5,88.0", "600,300"))
+    write_sub(d / "blank.jsonl", mutate=lambda i, s: "")
+    (d / "broken.jsonl").write_text("not json\n")
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, sorted(d.glob("*.jsonl")), samples=100)
+    out = d / "out"
+    write_tables(board, out)
+    write_site(board, ds, out)
+    return out, board
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    out, _ = site
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def open_page(browser, url):
+    page = browser.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return page, errors
+
+
+@pytest.mark.parametrize("how", ["disk", "served"])
+def test_index_lists_entries_in_rank_order_and_sorts(site, browser, served, how):
+    out, board = site
+    base = out.as_uri() if how == "disk" else served
+    page, errors = open_page(browser, f"{base}/index.html")
+    names = page.locator("#leaderboard tbody tr td:nth-child(2) a").all_inner_texts()
+    assert names == [e.name for e in board.entries] == ["Perfect", "sloppy", "blank"]
+    assert "broken.jsonl" in page.locator("#rejected").inner_text()
+    assert page.locator("svg.chart").count() == 2 and page.locator("svg.chart .whisker").count() >= 3
+    # sort by name (ascending), then by name again (descending)
+    header = page.locator("#leaderboard thead th").nth(1)
+    header.click()
+    assert page.locator("#leaderboard tbody tr td:nth-child(2) a").all_inner_texts() == ["blank", "Perfect", "sloppy"]
+    header.click()
+    assert page.locator("#leaderboard tbody tr td:nth-child(2) a").all_inner_texts() == ["sloppy", "Perfect", "blank"]
+    # sort by AS ascending puts the worst first
+    page.locator("#leaderboard thead th").nth(3).click()
+    assert page.locator("#leaderboard tbody tr td:nth-child(2) a").first.inner_text() == "blank"
+    page.locator("#leaderboard tbody tr td:nth-child(2) a", has_text="sloppy").click()
+    page.wait_for_load_state("load")
+    assert page.locator("#tasks tbody tr").count() == 12
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("how", ["disk", "served"])
+def test_task_page_shows_screenshot_overlays_and_scripts(site, browser, served, how):
+    out, _ = site
+    base = out.as_uri() if how == "disk" else served
+    page, errors = open_page(browser, f"{base}/tasks/10.html")
+    img = page.locator("#screenshot")
+    assert img.evaluate("i => i.complete && i.naturalWidth") == 1440
+    assert page.locator("rect.box").count() == 3
+    assert page.locator("circle.gold-point").count() == 1
+    assert page.locator("#pred-layer circle.pred-point").count() == 1  # Perfect: same point as gold
+    assert 'pyautogui.write("running shoes")' in page.locator("#gold-script").inner_text()
+    page.select_option("#entry", label="sloppy")
+    assert "600,300" in page.locator("#pred-script").inner_text()
+    cx = page.locator("#pred-layer circle.pred-point").get_attribute("cx")
+    assert float(cx) == 600.0
+    page.select_option("#entry", label="blank")
+    assert page.locator("#pred-layer circle").count() == 0
+    assert errors == []
+    page.close()
