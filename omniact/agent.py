@@ -237,12 +237,36 @@ def _coerce(value: Any, default: Any, annotation: Any, name: str) -> Any:
     return value
 
 
-def _bind_kwargs(cls: type, args: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+def _init_params(cls: type) -> dict[str, inspect.Parameter] | None:
+    """Constructor parameters; a subclass that passes **kwargs up also takes its bases' parameters."""
     try:
-        sig = inspect.signature(cls)
+        params = dict(inspect.signature(cls).parameters)
     except (TypeError, ValueError):
+        return None
+    if not inspect.isclass(cls):
+        return params
+    for base in cls.__mro__[1:]:
+        if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+            break
+        if "__init__" not in vars(base) or base is object:
+            continue
+        try:
+            more = inspect.signature(base.__init__).parameters
+        except (TypeError, ValueError):
+            break
+        var = [k for k, p in params.items() if p.kind is inspect.Parameter.VAR_KEYWORD]
+        for k in var:
+            del params[k]
+        for k, p in list(more.items())[1:]:  # skip self
+            if k not in params and p.kind is not inspect.Parameter.VAR_POSITIONAL:
+                params[k] = p
+    return params
+
+
+def _bind_kwargs(cls: type, args: Mapping[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+    params = _init_params(cls)
+    if params is None:
         return dict(args)
-    params = sig.parameters
     var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     names = [n for n, p in params.items() if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                                           inspect.Parameter.KEYWORD_ONLY)]

@@ -130,6 +130,8 @@ class Worker:
                 out = agent.act_with_gold(view, task.gold_script)
             else:
                 out = agent.act(view)
+        except ParseError as e:  # the agent says its model's answer holds no script
+            return fail("parse", f"no script in the answer: {e.message}", **self._usage(agent))
         except Exception as e:
             tb = traceback.extract_tb(e.__traceback__)
             where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""

@@ -1,0 +1,61 @@
+"""A response cache in SQLite, so reruns of a model agent are free and give the same answers.
+
+The key is a hash of everything that decides an answer: the model, the endpoint (server URL or model path),
+the messages (images included, as their data URLs) and the decoding parameters. The file is shared by
+threads and processes (WAL mode); it lives in ``$OMNIACT_CACHE_DIR`` (default ``~/.cache/omniact``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any, Mapping
+
+__all__ = ["ResponseCache", "cache_dir", "cache_key"]
+
+
+def cache_dir() -> Path:
+    """Where omniact keeps caches (responses, goal embeddings)."""
+    return Path(os.environ.get("OMNIACT_CACHE_DIR") or Path.home() / ".cache" / "omniact").expanduser()
+
+
+def cache_key(model: str, endpoint: str, messages: Any, params: Mapping[str, Any]) -> str:
+    blob = json.dumps({"model": model, "endpoint": endpoint, "messages": messages, "params": dict(params)},
+                      sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class ResponseCache:
+    """``get(key) -> dict | None`` and ``put(key, value)`` over one SQLite file."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else cache_dir() / "responses.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
+                         "created REAL NOT NULL)")
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM responses WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def put(self, key: str, value: Mapping[str, Any]) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO responses (key, value, created) VALUES (?, ?, ?)",
+                             (key, json.dumps(dict(value), ensure_ascii=False), time.time()))
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,242 @@
+"""Text on the screen: OCR words merged into element-level text boxes.
+
+RapidOCR is the default engine (its ONNX models ship in the wheel, so it works offline); Tesseract
+(pytesseract plus the ``tesseract`` binary) is an option. Either way the engine's words are grouped into
+lines and each line is split where the gap between two words is wider than a space would be, so that a menu
+bar "File  Edit  View" becomes three elements, each with its own centre, while "Search mail" stays one.
+
+Engines load once per process, on first use.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from omniact.task import Box
+
+__all__ = ["Word", "TextBox", "ENGINES", "read_text", "merge_words", "get_engine"]
+
+ENGINES = ("rapidocr", "tesseract")
+
+#: A gap wider than this many line heights separates two elements. A space in a UI font is ~0.25 of the
+#: OCR line height; gaps between menu items or toolbar labels are 0.5 and more.
+SPLIT_GAP = 0.42
+#: OCR results below this confidence are dropped: they are mostly icons read as letters.
+MIN_SCORE = 0.5
+
+
+@dataclass(frozen=True)
+class Word:
+    """One OCR word (or line, for engines that give no word boxes) with its box and confidence."""
+
+    text: str
+    box: Box
+    score: float
+    line: int  # words with the same `line` were read as one line
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """One element-level piece of text: a label, a menu item, a sentence."""
+
+    text: str
+    box: Box
+    score: float
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return self.box.center
+
+
+def merge_words(words: Sequence[Word], split_gap: float = SPLIT_GAP, grey: Any = None) -> list[TextBox]:
+    """Group words into element-level text boxes: same line, and no gap wider than `split_gap` heights.
+
+    With `grey` (the screenshot as an ``(H, W)`` uint8 array) the gaps are measured on the pixels of each
+    line (OCR engines place word boxes only roughly) and the boxes are tightened to the ink; without it,
+    the words' own boxes are used.
+
+    >>> from omniact.task import Box
+    >>> ws = [Word("File", Box(0, 0, 30, 20), .99, 0), Word("Edit", Box(45, 0, 75, 20), .99, 0),
+    ...       Word("Search", Box(200, 0, 250, 20), .99, 1), Word("mail", Box(255, 0, 285, 20), .99, 1)]
+    >>> [t.text for t in merge_words(ws)]
+    ['File', 'Edit', 'Search mail']
+    """
+    by_line: dict[int, list[Word]] = {}
+    for w in words:
+        if w.text.strip():
+            by_line.setdefault(w.line, []).append(w)
+    out: list[TextBox] = []
+    for line in by_line.values():
+        line.sort(key=lambda w: w.box.left)
+        spans = _ink_spans(grey, line, split_gap) if grey is not None else None
+        if spans:
+            groups: list[list[Word]] = [[] for _ in spans]
+            for w in line:
+                cx = (w.box.left + w.box.right) / 2
+                k = min(range(len(spans)), key=lambda i: _dist_1d(cx, spans[i][0], spans[i][1]))
+                groups[k].append(w)
+            for (x0, x1, y0, y1), group in zip(spans, groups):
+                if group:
+                    joined = _join(group)
+                    out.append(TextBox(joined.text, Box(float(x0), float(y0), float(x1), float(y1)), joined.score))
+            continue
+        group = [line[0]]
+        for w in line[1:]:
+            prev = group[-1]
+            height = max(min(prev.box.height, w.box.height), 1.0)
+            if w.box.left - prev.box.right > split_gap * height:
+                out.append(_join(group))
+                group = [w]
+            else:
+                group.append(w)
+        out.append(_join(group))
+    return out
+
+
+def _dist_1d(x: float, lo: float, hi: float) -> float:
+    return max(lo - x, 0.0, x - hi)
+
+
+def _ink_spans(grey: Any, line: Sequence[Word], split_gap: float) -> list[tuple[int, int, int, int]] | None:
+    """Runs of ink along one OCR line, split at blank gaps wider than `split_gap` x the ink height.
+
+    Returns ``(left, right, top, bottom)`` per run, or None when the line has no measurable ink."""
+    import numpy as np
+
+    h, w = grey.shape[:2]
+    x0 = max(int(min(v.box.left for v in line)), 0)
+    x1 = min(int(round(max(v.box.right for v in line))), w)
+    y0 = max(int(min(v.box.top for v in line)), 0)
+    y1 = min(int(round(max(v.box.bottom for v in line))), h)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    crop = grey[y0:y1, x0:x1].astype(np.int16)
+    border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
+    background = int(np.median(border))
+    ink = np.abs(crop - background) > 48
+    rows = np.flatnonzero(ink.any(axis=1))
+    cols = ink.any(axis=0)
+    if rows.size == 0 or not cols.any():
+        return None
+    ink_h = int(rows[-1] - rows[0] + 1)
+    min_gap = max(split_gap * ink_h * 1.4, 2.0)  # ink height is ~0.7 of the OCR line height
+    spans: list[tuple[int, int, int, int]] = []
+    idx = np.flatnonzero(cols)
+    start = prev = int(idx[0])
+    for c in idx[1:]:
+        c = int(c)
+        if c - prev - 1 > min_gap:
+            spans.append((start, prev + 1))
+            start = c
+        prev = c
+    spans.append((start, prev + 1))
+    out = []
+    for a, b in spans:
+        r = np.flatnonzero(ink[:, a:b].any(axis=1))
+        out.append((x0 + a, x0 + b, y0 + int(r[0]), y0 + int(r[-1]) + 1))
+    return out
+
+
+def _join(group: Sequence[Word]) -> TextBox:
+    box = Box(min(w.box.left for w in group), min(w.box.top for w in group),
+              max(w.box.right for w in group), max(w.box.bottom for w in group))
+    # CJK words carry no spaces between them; Latin ones do.
+    sep = "" if all(_is_cjk(w.text) for w in group) else " "
+    score = sum(w.score * len(w.text) for w in group) / max(sum(len(w.text) for w in group), 1)
+    return TextBox(sep.join(w.text.strip() for w in group), box, round(score, 4))
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
+
+
+def _quad_box(quad: Any) -> Box:
+    xs = [float(p[0]) for p in quad]
+    ys = [float(p[1]) for p in quad]
+    return Box(min(xs), min(ys), max(xs), max(ys))
+
+
+class _RapidOCR:
+    """RapidOCR with its bundled models; angle classification off (screenshots are never rotated)."""
+
+    name = "rapidocr"
+
+    def __init__(self) -> None:
+        from rapidocr import RapidOCR
+
+        self._engine = RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False})
+        self._lock = threading.Lock()
+
+    def words(self, bgr: Any) -> list[Word]:
+        # onnxruntime sessions are thread-safe, but RapidOCR keeps per-call state on the object.
+        with self._lock:
+            result = self._engine(bgr, return_word_box=True)
+        if result.boxes is None or result.txts is None:
+            return []
+        out: list[Word] = []
+        word_results = result.word_results or ()
+        for i, (quad, text, score) in enumerate(zip(result.boxes, result.txts, result.scores)):
+            parts = word_results[i] if i < len(word_results) else ()
+            # Word boxes are only trusted when they spell the whole line; otherwise keep the line box.
+            if parts and "".join(p[0] for p in parts).replace(" ", "") == str(text).replace(" ", ""):
+                for wtext, wscore, wquad in parts:
+                    out.append(Word(str(wtext), _quad_box(wquad), float(wscore), i))
+            else:
+                out.append(Word(str(text), _quad_box(quad), float(score), i))
+        return out
+
+
+class _Tesseract:
+    """Tesseract through pytesseract: word boxes with block/paragraph/line numbers."""
+
+    name = "tesseract"
+
+    def __init__(self) -> None:
+        import pytesseract
+
+        self._tess = pytesseract
+        try:
+            pytesseract.get_tesseract_version()
+        except Exception as e:  # the binary is a system package
+            raise RuntimeError(f"tesseract is not installed ({e}); install tesseract-ocr or use ocr=rapidocr")
+
+    def words(self, bgr: Any) -> list[Word]:
+        rgb = bgr[:, :, ::-1]
+        data = self._tess.image_to_data(rgb, output_type=self._tess.Output.DICT)
+        out: list[Word] = []
+        lines: dict[tuple, int] = {}
+        for i, text in enumerate(data["text"]):
+            conf = float(data["conf"][i])
+            if not str(text).strip() or conf < 0:
+                continue
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            line = lines.setdefault(key, len(lines))
+            x, y, w, h = (float(data[k][i]) for k in ("left", "top", "width", "height"))
+            out.append(Word(str(text), Box(x, y, x + w, y + h), conf / 100.0, line))
+        return out
+
+
+_ENGINES: dict[str, Any] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def get_engine(name: str = "rapidocr") -> Any:
+    """The process-wide OCR engine of that name, loaded on first use."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown OCR engine {name!r}; use one of {', '.join(ENGINES)}")
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(name)
+        if engine is None:
+            engine = _ENGINES[name] = _RapidOCR() if name == "rapidocr" else _Tesseract()
+    return engine
+
+
+def read_text(bgr: Any, engine: str = "rapidocr", min_score: float = MIN_SCORE) -> tuple[list[TextBox], list[Word]]:
+    """OCR an ``(H, W, 3)`` BGR uint8 array: element-level text boxes, and the raw words they came from."""
+    import cv2
+
+    words = [w for w in get_engine(engine).words(bgr) if w.score >= min_score]
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    return merge_words(words, grey=grey), words

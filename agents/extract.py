@@ -1,0 +1,90 @@
+"""Getting the script out of a model's answer: code fences, numbered lists, prose around the calls.
+
+Only lines the shared parser accepts are kept; nothing is executed.
+
+>>> extract_script("Sure! First click the box:\\n```python\\npyautogui.click(10, 20)\\n```\\nThen type.")
+'pyautogui.click(10, 20)'
+>>> extract_script("1. pyautogui.press('enter')  # submit")
+"pyautogui.press('enter')"
+"""
+
+from __future__ import annotations
+
+import re
+
+from omniact.actions import parse_script
+from omniact.errors import ParseError
+
+__all__ = ["extract_script"]
+
+_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:```|\Z)", re.S)
+_CALL = re.compile(r"pyautogui\s*\.\s*[A-Za-z_]\w*\s*\(")
+
+
+def _calls_in(line: str) -> list[str]:
+    """Each ``pyautogui.name(...)`` call in a line, cut at its balanced closing parenthesis."""
+    out = []
+    for m in _CALL.finditer(line):
+        depth = 0
+        quote: str | None = None
+        i = m.end() - 1
+        end = None
+        while i < len(line):
+            c = line[i]
+            if quote:
+                if c == "\\":
+                    i += 2
+                    continue
+                if c == quote:
+                    quote = None
+            elif c in "\"'":
+                quote = c
+            elif c in "([{":
+                depth += 1
+            elif c in ")]}":
+                depth -= 1
+                if depth == 0:
+                    end = i + 1
+                    break
+            i += 1
+        if end is not None:
+            out.append(line[m.start():end])
+    return out
+
+
+def _accepted(candidate: str) -> bool:
+    try:
+        return len(parse_script(candidate)) == 1
+    except ParseError:
+        return False
+
+
+def _scan(text: str) -> list[str]:
+    lines = []
+    for raw in text.splitlines():
+        stripped = raw.strip().strip("`").strip()
+        if not stripped:
+            continue
+        if _accepted(stripped):  # the common case: the line is exactly one call
+            lines.append(stripped)
+            continue
+        for call in _calls_in(stripped):
+            if _accepted(call):
+                lines.append(call)
+    return lines
+
+
+def extract_script(answer: str) -> str:
+    """The PyAutoGUI calls in `answer`, one per line, in order; ``""`` when there is none.
+
+    Code fences are preferred: when any fenced block holds an accepted call, only fenced blocks are read
+    (models often repeat or discuss calls in their prose).
+    """
+    if not isinstance(answer, str) or not answer:
+        return ""
+    fenced = [m.group(2) for m in _FENCE.finditer(answer)]
+    if fenced:
+        lines = _scan("\n".join(fenced))
+        if lines:
+            return "\n".join(lines)
+    return "\n".join(_scan(answer))

@@ -1,0 +1,168 @@
+"""The paper's text-only agent: the OmniACT prompt (API, examples, screen elements) sent to a language model.
+
+Backends: any OpenAI-compatible chat server (``model`` and ``base_url``; the key from ``api_key`` or
+``OPENAI_API_KEY``), or a local transformers causal LM (``model_path``). Answers are cached (see
+agents.cache); tokens and cost are reported per task through ``last_usage``.
+
+    omniact run --agent llm --agent-arg base_url=http://127.0.0.1:8000/v1 --agent-arg model=qwen2.5-7b ...
+    omniact run --agent llm --agent-arg model_path=~/models/qwen2.5-0.5b-instruct ...
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from omniact.agent import Usage
+from omniact.errors import ParseError, UserError
+
+__all__ = ["LLMAgent", "load_prices"]
+
+
+def load_prices(path: str | Path) -> dict[str, tuple[float, float]]:
+    """A price table: TOML or JSON mapping a model name to ``{prompt = USD, completion = USD}`` per 1M tokens."""
+    p = Path(path).expanduser()
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError:
+        raise UserError("price table does not exist", file=str(p)) from None
+    try:
+        if p.suffix == ".json":
+            data = json.loads(text)
+        else:
+            import tomllib
+
+            data = tomllib.loads(text)
+    except ValueError as e:
+        raise UserError(f"cannot read the price table: {e}", file=str(p)) from None
+    out = {}
+    for model, v in data.items():
+        if not isinstance(v, dict):
+            raise UserError(f"price of {model!r} must be a table with prompt and completion", file=str(p))
+        out[model] = (float(v.get("prompt", 0.0)), float(v.get("completion", 0.0)))
+    return out
+
+
+class LLMAgent:
+    """The paper's text-only prompt (API stubs, 5 MiniLM-chosen examples, screen elements) to an LLM."""
+
+    name = "llm"
+    parallelism = "threads"
+    coordinates = "pixels"
+    #: set by VLMAgent
+    _vision = False
+
+    def __init__(self, model: str = "", base_url: str = "", api_key: str = "", model_path: str = "",
+                 temperature: float = 0.0, max_tokens: int = 512, timeout: float = 60.0, retries: int = 4,
+                 backoff: float = 1.0, n_examples: int = 5, examples_data: str = "", examples_split: str = "train",
+                 max_elements: int = 200, price_prompt: float = 0.0, price_completion: float = 0.0,
+                 prices: str = "", cache: bool = True, cache_path: str = "", data_root: str = "",
+                 device: str = "cpu") -> None:
+        if not model and not model_path:
+            raise UserError(f"the {self.name} agent needs --agent-arg model=NAME (with base_url=URL for a "
+                            "server) or --agent-arg model_path=DIR (a local transformers model)")
+        self.model = model
+        self.base_url = base_url
+        self.api_key = api_key
+        self.model_path = model_path
+        self.temperature = temperature
+        self.max_tokens = max_tokens
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.n_examples = n_examples
+        self.examples_data = examples_data or data_root
+        self.examples_split = examples_split
+        self.max_elements = max_elements
+        self.price = (price_prompt, price_completion)
+        if prices:
+            table = load_prices(prices)
+            key = model or Path(model_path).name
+            if key in table:
+                self.price = table[key]
+        self.cache = cache
+        self.cache_path = cache_path
+        self.device = device
+        self.backend: Any = None
+        self.selector: Any = None
+        self.last_usage: Usage | None = None
+        self.last_raw: str | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------------------------------------
+    def _make_backend(self) -> Any:
+        from agents import backends
+
+        if self.model_path:
+            cls = backends.TransformersVLMBackend if self._vision else backends.TransformersBackend
+            return cls(self.model_path, device=self.device)
+        return backends.OpenAIBackend(self.model, base_url=self.base_url or None, api_key=self.api_key or None,
+                                      timeout=self.timeout, retries=self.retries, backoff=self.backoff)
+
+    def setup(self) -> None:
+        """Build the backend, the response cache and the example selector (once per worker)."""
+        with self._lock:
+            if self.backend is not None:
+                return
+            from agents.backends import CachedBackend
+            from agents.cache import ResponseCache
+
+            backend = self._make_backend()
+            self.backend = CachedBackend(backend, ResponseCache(self.cache_path or None), read=self.cache)
+            if self.n_examples > 0:
+                from agents.prompt import ExampleSelector
+                from omniact.dataset import resolve_data_root
+
+                root = resolve_data_root(self.examples_data or None)
+                if (root / f"{self.examples_split}.json").is_file() or self.examples_split.endswith(".json"):
+                    self.selector = ExampleSelector(root, self.examples_split, self.n_examples)
+
+    def close(self) -> None:
+        if self.backend is not None:
+            self.backend.cache.close()
+
+    # ------------------------------------------------------------------------------------------------
+    def examples(self, goal: str) -> list[Any]:
+        return self.selector.select(goal) if self.selector is not None else []
+
+    def messages(self, view: Any) -> tuple[list[dict[str, Any]], float]:
+        """The chat messages for a task, and the factor from screenshot pixels to the model's coordinates."""
+        from agents.prompt import build_messages, format_elements
+
+        elements = format_elements(view.detections, 1.0, self.max_elements)
+        return build_messages(view.goal, self.examples(view.goal), elements), 1.0
+
+    def act(self, view: Any) -> str:
+        if self.backend is None:
+            self.setup()
+        from agents.extract import extract_script
+
+        messages, scale = self.messages(view)
+        c = self.backend.complete(messages, temperature=self.temperature, max_tokens=self.max_tokens)
+        cost = 0.0 if c.cached else (c.prompt_tokens * self.price[0] + c.completion_tokens * self.price[1]) / 1e6
+        self.last_usage = Usage(c.prompt_tokens, c.completion_tokens, cost, 1, c.cached)
+        self.last_raw = c.text
+        script = extract_script(c.text)
+        if not script:
+            if not c.text.strip():
+                raise ParseError("the model's answer is empty")
+            # Kept as written: the runner records it as a parse error and scoring sees what the model said.
+            return c.text.strip()
+        return self.to_screen(script, scale)
+
+    def to_screen(self, script: str, scale: float) -> str:
+        """Map the model's coordinates back to screenshot pixels (a no-op for text models)."""
+        if scale == 1.0:
+            return script
+        from omniact.actions import Action, format_script, parse_script
+
+        out = []
+        for a in parse_script(script):
+            args = dict(a.args)
+            for k in ("x", "y"):
+                if isinstance(args.get(k), (int, float)) and not isinstance(args.get(k), bool):
+                    args[k] = round(float(args[k]) / scale, 1)
+            out.append(Action(a.name, tuple(args.items()), a.line, a.col, a.alias))
+        return format_script(out)

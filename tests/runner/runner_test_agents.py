@@ -1,0 +1,101 @@
+"""Agents the runner tests load by path (``tests/runner/runner_test_agents.py:Name``), as a user would."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+# The right answer for every fixture test task, so that the well-behaved tasks of a faulty run score.
+ANSWERS = {
+    "100": "pyautogui.click(40.0,20.0)",
+    "101": 'pyautogui.click(140.0,20.0)\npyautogui.write("groceries")\npyautogui.press("enter")',
+    "102": 'pyautogui.click(160.0,115.0)\npyautogui.hotkey("ctrl", "a")\npyautogui.hotkey("ctrl", "c")',
+    "103": 'pyautogui.click(120.0,25.0)\npyautogui.write("running shoes")\npyautogui.press("enter")',
+    "104": "pyautogui.click(70.0,200.0)",
+    "105": "pyautogui.scroll(-5)",
+}
+
+_NEVER = threading.Event()
+
+
+class Faulty:
+    """Task 100 raises, 101 hangs, 102 answers garbage, 103 returns a number, 105 kills its worker."""
+
+    def __init__(self, crash: str = "exit") -> None:
+        self.crash = crash
+
+    def act(self, view):
+        if view.id == "100":
+            raise ValueError("model exploded")
+        if view.id == "101":
+            _NEVER.wait(600)  # hangs (the runner's timeout abandons or kills it)
+        if view.id == "102":
+            return "I would click the button, then I am done!"
+        if view.id == "103":
+            return 42
+        if view.id == "105":
+            if self.crash == "exit":
+                os._exit(13)  # a dying worker process
+            raise SystemExit(3)  # a thread worker that an agent shuts down
+        return ANSWERS[view.id]
+
+
+class Normalized:
+    """Answers the right point of every click in 0-1 coordinates."""
+
+    coordinates = "normalized"
+
+    def act(self, view):
+        lines = []
+        for line in ANSWERS[view.id].splitlines():
+            if line.startswith("pyautogui.click("):
+                x, y = (float(v) for v in line[len("pyautogui.click("):-1].split(","))
+                line = f"pyautogui.click({x / view.width}, {y / view.height})"
+            lines.append(line)
+        return "\n".join(lines)
+
+
+class Slow:
+    """Logs each task it starts to `log`, then sleeps `delay` seconds and answers right."""
+
+    def __init__(self, log: str = "", delay: float = 0.3) -> None:
+        self.log = log
+        self.delay = delay
+
+    def act(self, view):
+        if self.log:
+            with open(self.log, "a") as f:
+                f.write(view.id + "\n")
+        time.sleep(self.delay)
+        return ANSWERS.get(view.id, "")
+
+
+class Flaky:
+    """Fails every task while the file `marker` exists."""
+
+    def __init__(self, marker: str = "") -> None:
+        self.marker = marker
+
+    def act(self, view):
+        if self.marker and Path(self.marker).exists():
+            raise RuntimeError("flaky backend")
+        return ANSWERS[view.id]
+
+
+class SeedEcho:
+    """Answers with a click at a point drawn from Python's `random` (seeded per task by the runner)."""
+
+    def act(self, view):
+        import random
+
+        return f"pyautogui.click({random.randint(0, view.width)}, {random.randint(0, view.height)})"
+
+
+class BrokenSetup:
+    def setup(self):
+        raise OSError("GPU on fire")
+
+    def act(self, view):
+        return ""

@@ -1,0 +1,108 @@
+"""An agent that raises, hangs, answers garbage or kills its worker costs only its own tasks."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from omniact.predictions import read_predictions
+from omniact.runner import run
+from omniact.store import RunStore
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "fixtures" / "data"
+AGENTS = HERE / "runner_test_agents.py"
+
+
+@pytest.mark.parametrize("worker_type,crash,died", [("threads", "raise", "SystemExit"),
+                                                     ("processes", "exit", "exit code 13")])
+def test_raising_hanging_garbage_and_crashing_tasks_are_recorded_and_the_run_completes(
+        tmp_path, worker_type, crash, died):
+    s = run(f"{AGENTS}:Faulty", agent_args={"crash": crash}, out=tmp_path / "r", data=DATA, workers=2,
+            worker_type=worker_type, task_timeout=3)
+    assert s.n_done == 6
+    assert s.errors == {"exception": 1, "timeout": 1, "parse": 1, "bad_output": 1, "crash": 1}
+    preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
+    assert "model exploded" in preds["100"].extra["error"] and preds["100"].script == ""
+    assert preds["101"].extra["error_kind"] == "timeout" and "3 s" in preds["101"].extra["error"]
+    # garbage is kept as written, so re-scoring counts the same parse error
+    assert preds["102"].script.startswith("I would click") and preds["102"].extra["error_kind"] == "parse"
+    assert "not str" in preds["103"].extra["error"]
+    assert died in preds["105"].extra["error"]
+    assert "error" not in preds["104"].extra
+    ref = s.scores["reference"]
+    assert ref["n_parse_errors"] == 1 and ref["n_scored"] == 6
+    assert 0 < ref["sequence_score"] < 1  # the one good task scored
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["errors"] == s.errors and manifest["status"] == "finished"
+
+
+def test_retry_errors_reruns_only_the_failed_tasks(tmp_path):
+    marker = tmp_path / "down"
+    marker.write_text("")
+    out = tmp_path / "r"
+    s = run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA, limit=3)
+    assert s.errors == {"exception": 3}
+    marker.unlink()
+    s = run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA, resume=True)
+    assert s.n_run == 3 and s.errors == {"exception": 3}  # resume alone runs only the new tasks
+    s = run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA, resume=True,
+            retry_errors=True)
+    assert s.n_run == 3 and s.retried_tasks == 3 and not s.errors
+    assert s.scores["reference"]["action_score"] == 1.0
+    with RunStore(out / "run.sqlite") as store:
+        per_task = {}
+        for tid, _, outcome in store.attempts():
+            per_task.setdefault(tid, []).append(outcome)
+    assert per_task == {"100": ["exception", "ok"], "101": ["exception", "ok"], "102": ["exception", "ok"],
+                        "103": ["ok"], "104": ["ok"], "105": ["ok"]}
+
+
+def _rows(db: Path) -> list[str]:
+    if not db.exists():
+        return []
+    con = sqlite3.connect(str(db), timeout=30)
+    try:
+        return [r[0] for r in con.execute("SELECT task_id FROM results")]
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        con.close()
+
+
+def test_kill_9_mid_run_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
+    out, log = tmp_path / "r", tmp_path / "log.txt"
+    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{AGENTS}:Slow", "--agent-arg", f"log={log}",
+           "--agent-arg", "delay=0.4", "--data", str(DATA), "--out", str(out), "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(_rows(out / "run.sqlite")) < 2:  # wait until some tasks are done, then kill mid-task
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    done_before = set(_rows(out / "run.sqlite"))
+    assert 2 <= len(done_before) < 6
+    started_before = log.read_text().split()
+    log.write_text("")
+    r = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    redone = log.read_text().split()
+    assert not set(redone) & done_before  # nothing finished is run again
+    assert done_before | set(redone) == {"100", "101", "102", "103", "104", "105"}
+    assert set(done_before) <= set(started_before)
+    with RunStore(out / "run.sqlite") as store:
+        attempts = [t for t, _, _ in store.attempts()]
+    assert sorted(attempts) == ["100", "101", "102", "103", "104", "105"]  # each task recorded exactly once
+    assert json.loads((out / "scores.json").read_text())["reference"]["action_score"] == 1.0

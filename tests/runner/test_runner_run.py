@@ -1,0 +1,120 @@
+"""Runs end to end on the fixture data set: oracle scores, exports, manifest, resume rules, determinism."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from omniact.cli import main
+from omniact.dataset import builtin_root, load_split
+from omniact.errors import UserError
+from omniact.predictions import read_predictions
+from omniact.runner import run
+from omniact.store import RunStore
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "fixtures" / "data"
+AGENTS = HERE / "runner_test_agents.py"
+
+
+def _rescore(out: Path, data: Path, split: str = "test") -> dict:
+    import scoring
+
+    ds = load_split(data, split)
+    preds = read_predictions(out / "predictions.jsonl", known_ids={t.id for t in ds.tasks})
+    return {m: scoring.score(ds, {k: p.script for k, p in preds.items()}, m).to_json() for m in ("reference", "strict")}
+
+
+def test_oracle_scores_one_and_rescoring_the_export_gives_the_same_scores(tmp_path):
+    s = run("oracle", out=tmp_path / "r", data=DATA)
+    assert s.n_done == s.n_tasks == 6 and not s.errors and s.uses_gold
+    for mode in ("reference", "strict"):
+        assert s.scores[mode]["sequence_score"] == 1.0
+        assert s.scores[mode]["action_score"] == 1.0
+    assert _rescore(tmp_path / "r", DATA) == json.loads((tmp_path / "r" / "scores.json").read_text())
+    ids = [json.loads(line)["id"] for line in (tmp_path / "r" / "predictions.jsonl").read_text().splitlines()]
+    assert ids == [t.id for t in load_split(DATA, "test").tasks]  # split order
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["uses_gold"] is True and manifest["status"] == "finished"
+    assert manifest["dataset"]["sha256"] == load_split(DATA, "test").sha256
+    assert manifest["seed"] == 0 and manifest["versions"]["omniact"] and manifest["ended"]
+
+
+def test_oracle_on_the_builtin_suite_scores_one(tmp_path):
+    if not (builtin_root() / "test.json").is_file() or not len(load_split(None, "test")):
+        pytest.skip("the built-in suite has no test tasks yet")
+    s = run("oracle", out=tmp_path / "r", workers=2)
+    assert not s.errors
+    for mode in ("reference", "strict"):
+        assert s.scores[mode]["sequence_score"] == 1.0 and s.scores[mode]["action_score"] == 1.0
+    assert _rescore(tmp_path / "r", builtin_root()) == s.scores
+
+
+def test_noop_scores_zero(tmp_path):
+    s = run("noop", out=tmp_path / "r", data=DATA)
+    assert s.scores["reference"]["sequence_score"] == 0.0 and not s.uses_gold
+
+
+def test_an_existing_run_needs_resume_and_the_same_settings(tmp_path):
+    out = tmp_path / "r"
+    s = run("noop", out=out, data=DATA, limit=2)
+    assert s.n_done == 2 and s.scores["reference"]["n_scored"] == 2
+    with pytest.raises(UserError, match="--resume"):
+        run("noop", out=out, data=DATA)
+    with pytest.raises(UserError, match="other settings"):
+        run("random", out=out, data=DATA, resume=True)
+    with pytest.raises(UserError, match="other settings"):
+        run("noop", out=out, data=DATA, resume=True, seed=5)
+    s = run("noop", out=out, data=DATA, resume=True)  # the rest of the split, nothing twice
+    assert s.n_done == 6 and s.n_run == 4
+    with RunStore(out / "run.sqlite") as store:
+        assert sorted(t for t, _, _ in store.attempts()) == sorted(t.id for t in load_split(DATA, "test").tasks)
+
+
+def test_normalized_coordinates_are_converted_to_pixels(tmp_path):
+    s = run(f"{AGENTS}:Normalized", out=tmp_path / "r", data=DATA)
+    assert not s.errors
+    assert s.scores["strict"]["action_score"] == 1.0
+    preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
+    assert preds["104"].script == "pyautogui.click(70.0, 200.0)"
+
+
+def test_seeded_results_do_not_depend_on_workers_or_their_kind(tmp_path):
+    def scripts(out):
+        return {k: p.script for k, p in read_predictions(out / "predictions.jsonl").items()}
+
+    run("random", out=tmp_path / "a", data=DATA, seed=7)
+    run("random", out=tmp_path / "b", data=DATA, seed=7, workers=3, worker_type="processes")
+    run("random", out=tmp_path / "c", data=DATA, seed=8, workers=2)
+    assert scripts(tmp_path / "a") == scripts(tmp_path / "b") != scripts(tmp_path / "c")
+    run(f"{AGENTS}:SeedEcho", out=tmp_path / "d", data=DATA, seed=1, workers=1)
+    run(f"{AGENTS}:SeedEcho", out=tmp_path / "e", data=DATA, seed=1, workers=3)
+    assert scripts(tmp_path / "d") == scripts(tmp_path / "e")
+
+
+def test_cli_run_and_agents(tmp_path):
+    r = CliRunner().invoke(main, ["run", "--agent", "oracle", "--data", str(DATA), "--out", str(tmp_path / "r"),
+                                  "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["scores"]["reference"]["action_score"] == 1.0 and out["uses_gold"] is True
+    r = CliRunner().invoke(main, ["run", "--agent", "oracel", "--data", str(DATA), "--out", str(tmp_path / "x")])
+    assert r.exit_code == 2 and "did you mean oracle" in r.output
+    r = CliRunner().invoke(main, ["run", "--agent", "random", "--agent-arg", "sed=3", "--data", str(DATA),
+                                  "--out", str(tmp_path / "y")])
+    assert r.exit_code == 2 and "did you mean seed" in r.output
+    r = CliRunner().invoke(main, ["agents"])
+    assert r.exit_code == 0
+    names = [line.split()[0] for line in r.output.splitlines()]
+    assert {"oracle", "noop", "random", "llm", "vlm"} <= set(names)
+
+
+def test_an_agent_that_cannot_start_stops_the_run_with_one_line(tmp_path):
+    r = CliRunner().invoke(main, ["run", "--agent", f"{AGENTS}:BrokenSetup", "--data", str(DATA), "--out",
+                                  str(tmp_path / "r"), "-q"])
+    assert r.exit_code == 2 and "GPU on fire" in r.output
+    with RunStore(tmp_path / "r" / "run.sqlite") as store:
+        assert len(store) == 0  # nothing recorded: a fixed agent can --resume the whole split
