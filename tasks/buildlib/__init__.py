@@ -1,0 +1,1 @@
+"""Helpers of tasks/build.py: reading app specs, rendering screens, gold scripts, splits and verification."""
