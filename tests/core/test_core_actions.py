@@ -139,3 +139,45 @@ def test_format_then_parse_round_trips(actions):
     text = format_script(actions)
     assert parse_script(text) == actions
     assert format_script(parse_script(text)) == text
+
+
+# The fast paths must never disagree with the ast parser.
+from omniact.actions import _VALID_SCRIPT, _parse_ast, _parse_simple, script_is_valid  # noqa: E402
+
+_fragments = st.sampled_from([
+    "pyautogui.click(412.5,88.0)", "pyautogui.click(1, 2, button='right')", "pyautogui.click(x=1, y=2)",
+    "pyautogui.click(1,2,)", "pyautogui.click(1,,2)", "pyautogui.click(007, 1)", "pyautogui.click(1e999, 1)",
+    "pyautogui.click(-0.0, +5)", "pyautogui.click(x=1, 2)", "pyautogui.click(1, 2, clicks=2.0)",
+    "pyautogui.click(1, 2, clicks=2.5)", 'pyautogui.write("a, b (c)")', "pyautogui.write('don\\'t')",
+    'pyautogui.write("tab\\there")', "pyautogui.typewrite('x', interval=0.1)", 'pyautogui.press("")',
+    'pyautogui.press(["a", "b"])', "pyautogui.hotkey('ctrl', 'c')", 'pyautogui.hotkey("ctrl","shift", "t")',
+    "pyautogui.dragTo(243, 179, button=\"left\")", "pyautogui.rightClick(1, 2, button='left')",
+    "pyautogui.scroll(-10)", "pyautogui.hscroll(5, 10, 20)", "pyautogui.scroll(1.5)", "pyautogui.sleep(1)",
+    "pyautogui.keyDown('shift')", "pyautogui.moveTo(1, 2, tween=pyautogui.easeInQuad)", "import pyautogui",
+    "import time", "time.sleep(2)", "# a comment", "  # indented comment", "", "   ", "  pyautogui.click(1,2)",
+    "pyautogui.click(1,2)  # trailing", "pyautogui.click(1,2); pyautogui.click(3,4)", "x = 1", "\"\"\"",
+    "pyautogui.Click(1, 2)", "pyautogui.click (1, 2)", "pyautogui.click(1, 2)\t", "pyautogui.click(True, 2)",
+    "pyautogui.click(None, None)", "pyautogui.click(1_000, 2)", "pyautogui.write(message='a', message='b')",
+    "pyautogui.click(1,\\", "2)", "pyautogui.click(10000000000000000, 1)", "pyautogui.write(\"\")",
+    "pyautogui.hotkey('ctrl',)", "pyautogui.press('enter', presses=3)", "# x\rpyautogui.evil()",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_fragments, max_size=5), st.sampled_from(["\n", "\r\n"]))
+def test_fast_paths_agree_with_the_ast_parser(lines, sep):
+    text = sep.join(lines)
+    try:
+        expected = _parse_ast(text)
+    except ParseError:
+        expected = None
+    fast = _parse_simple(text)
+    if fast is not None:
+        assert fast == expected and [a.line for a in fast] == [a.line for a in expected]
+    if _VALID_SCRIPT.fullmatch(text):
+        assert expected is not None, "the validity pattern accepted a script the parser refuses"
+    assert script_is_valid(text) == (expected is not None)
+    try:
+        assert parse_script(text) == expected
+    except ParseError:
+        assert expected is None
