@@ -1,0 +1,96 @@
+"""How fast the scorer is, as a ratio to the floor: a bare Python process that only reads the same files.
+
+The floor reads and JSON-parses the split file, every task file, every box file (once each, trying the
+web file-name quirk's renamed path like every consumer) and the predictions file. Ours is the whole
+``omniact score ... --json`` process (``python -m scoring`` when the CLI verb is not there), imports
+included. Both run several times, interleaved, on a generated 20,000-task data set; the best of each is
+compared (the machine is shared, so the minimum is the least noisy estimate), and CPU time (user + sys) is
+reported beside the wall time.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+FLOOR = r"""
+import json, sys, os
+root = sys.argv[1]
+split = json.load(open(os.path.join(root, 'test.json'), 'rb'))
+seen = set()
+for e in split.values():
+    with open(os.path.join(root, e['task']), encoding='utf-8') as f:
+        f.read()
+    b = e['box']
+    if b in seen:
+        continue
+    seen.add(b)
+    p = os.path.join(root, b)
+    if not os.path.exists(p):
+        d, name = os.path.split(p)
+        p = os.path.join(d, name.replace('screen_', 'screen').replace('.json', '_boxes.json'))
+    json.loads(open(p, 'rb').read())
+with open(sys.argv[2], encoding='utf-8') as f:
+    for line in f:
+        if line.strip():
+            json.loads(line)
+"""
+
+
+def _command(root: Path, preds: Path, mode: str) -> list[str]:
+    exe = shutil.which("omniact")
+    if exe is not None:
+        probe = subprocess.run([exe, "score", "--help"], capture_output=True, text=True)
+        if probe.returncode == 0:
+            return [exe, "score", "--data", str(root), "--split", "test", "--predictions", str(preds),
+                    "--mode", mode, "--json"]
+    return [sys.executable, "-m", "scoring", str(root), "test", str(preds), "--mode", mode]
+
+
+def _run(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU (user + sys) seconds of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed: {proc.stderr.strip()[-300:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def main(repeats: int = 3) -> None:
+    from gen_data import generate
+
+    tmp = Path(tempfile.mkdtemp(prefix="omniact-bench-"))
+    try:
+        root, preds = generate(tmp / "data", 20_000)
+        floor_cmd = [sys.executable, "-c", FLOOR, str(root), str(preds)]
+        env_note = "" if shutil.which("omniact") else " via python -m scoring"
+        for mode in ("reference", "strict"):
+            ours_cmd = _command(root, preds, mode)
+            floors, ours = [], []
+            _run(floor_cmd)  # warm the page cache so neither side pays for the first read
+            for _ in range(repeats):
+                floors.append(_run(floor_cmd))
+                ours.append(_run(ours_cmd))
+            fw, fc = min(w for w, _ in floors), min(c for _, c in floors)
+            ow, oc = min(w for w, _ in ours), min(c for _, c in ours)
+            print(f"scoring ({mode}, 20k tasks): {ow / fw:.2f}x floor (ours {ow:.2f}s, floor {fw:.2f}s; "
+                  f"CPU {oc / fc:.2f}x: ours {oc:.2f}s, floor {fc:.2f}s; best of {repeats}{env_note})", flush=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(int(os.environ.get("BENCH_REPEATS", "3")))

@@ -1,0 +1,28 @@
+"""Building tasks in memory for scoring tests: a gold script on a screen with given boxes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from omniact.task import Box, Screen, Task, UIElement
+
+# The default screen: one 100x50 box centred on (100, 50) and a big invalid one elsewhere.
+DEFAULT_BOXES = [((50, 25), (150, 75), True), ((1000, 0), (1900, 1000), False)]
+
+
+def make_task(gold: str, boxes=DEFAULT_BOXES, task_id: str = "t1", platform: str = "desktop",
+              app: str = "notepad") -> Task:
+    elements = tuple(UIElement(str(i), Box(float(tl[0]), float(tl[1]), float(br[0]), float(br[1])),
+                               f"box{i}", valid) for i, (tl, br, valid) in enumerate(boxes))
+    return Task(id=task_id, goal="do it", gold_script=gold,
+                screen=Screen(1920, 1080, 1.0, platform, app, None),
+                image_path=Path("/nonexistent/screen.png"), task_path=Path(f"/nonexistent/task_{task_id}.txt"),
+                box_path=None, elements=elements)
+
+
+def one(gold: str, pred: object, mode: str = "reference", boxes=DEFAULT_BOXES):
+    """Score one task; returns (Score, TaskScore)."""
+    from scoring import score
+
+    s = score([make_task(gold, boxes)], {"t1": pred}, mode)
+    return s, s.tasks[0]
