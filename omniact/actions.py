@@ -410,6 +410,8 @@ def _parse_simple(text: str) -> list[Action] | None:
                     if not math.isfinite(v):
                         return None
                 elif inum is not None:
+                    if len(inum) > 17:  # out of range anyway, and int() refuses more than 4,300 digits
+                        return None
                     v = int(inum)
                     if abs(v) > 10**15:
                         return None
