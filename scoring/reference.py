@@ -31,7 +31,7 @@ from omniact.errors import ParseError
 from scoring.bleu import bleu
 from scoring.boxes import BoxIndex
 
-__all__ = ["GoldLines", "gold_lines", "score_task", "penalty_released", "Outcome"]
+__all__ = ["GoldLines", "gold_lines", "score_task", "penalty_released", "Outcome", "safe_parse"]
 
 _QUOTES = re.compile("\"|'")
 
@@ -97,8 +97,18 @@ def gold_lines(gold_script: str) -> GoldLines:
     return GoldLines(tuple(lines), tuple(names), problem)
 
 
+def safe_parse(script: object) -> list[Action]:
+    """parse_script, with any unexpected failure on hostile input reported as a ParseError, never raised."""
+    try:
+        return parse_script(script)
+    except ParseError:
+        raise
+    except (ValueError, RecursionError, MemoryError, OverflowError, TypeError) as e:
+        raise ParseError(f"script cannot be read ({type(e).__name__})") from None
+
+
 def _parse_line(orig: str) -> Action:
-    actions = parse_script(orig.strip())
+    actions = safe_parse(orig.strip())
     if len(actions) != 1:
         raise ParseError("not exactly one pyautogui call")
     return actions[0]
@@ -110,8 +120,9 @@ def _fallback(orig: str, what: str, side: str, k: int, rule_error: Exception,
     try:
         a = _parse_line(orig)
     except ParseError as e:
+        why = f"{type(rule_error).__name__}: {str(rule_error)[:60]}"
         raise _Unreadable(f"{side} line {k}: the released scorer cannot read its {what} "
-                          f"({type(rule_error).__name__}) and the shared parser rejects it ({e})") from None
+                          f"({why}) and the shared parser rejects it ({e})") from None
     value = get(a)
     notes.append(f"{side} line {k}: {what} read by the shared parser (the released string rule fails)")
     return value

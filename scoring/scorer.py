@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from omniact.actions import ACTIONS, ALIASES, Action, parse_script
+from omniact.actions import ACTIONS, ALIASES, Action
 from omniact.errors import ParseError, UserError
 from omniact.predictions import Prediction
 from omniact.task import Task
@@ -72,11 +72,11 @@ class _Caches:
     def parse(self, script: object) -> list[Action]:
         """parse_script, remembered by text; raises its ParseError."""
         if not isinstance(script, str):
-            return parse_script(script)
+            return reference.safe_parse(script)
         r = self.parsed.get(script)
         if r is None:
             try:
-                r = parse_script(script)
+                r = reference.safe_parse(script)
             except ParseError as e:
                 r = e
             self.parsed[script] = r

@@ -1,0 +1,102 @@
+"""Prediction files: JSON Lines or one JSON object; broken files are refused naming file and line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from omniact.errors import UserError
+from omniact.predictions import Prediction, read_predictions, write_predictions
+
+
+def _write(tmp_path, text: str | bytes, name: str = "run.jsonl"):
+    p = tmp_path / name
+    p.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return p
+
+
+def test_jsonl_with_blank_lines_extra_fields_and_non_string_scripts(tmp_path):
+    p = _write(tmp_path, '{"id": "1", "script": "pyautogui.click(1, 2)", "agent": "a", "usage": {"tokens": 3}}\n'
+                         '\n   \n'
+                         '{"id": 2, "script": null}\n'
+                         '{"id": "3", "script": [1, 2]}\n'
+                         '{"id": "4"}\n')
+    preds = read_predictions(p)
+    assert list(preds) == ["1", "2", "3", "4"]
+    assert preds["1"] == Prediction("1", "pyautogui.click(1, 2)", 1, {"agent": "a", "usage": {"tokens": 3}})
+    assert preds["1"].extra == {"agent": "a", "usage": {"tokens": 3}}
+    assert preds["2"].script is None and preds["2"].line == 4
+    assert preds["3"].script == [1, 2] and preds["4"].script is None
+
+
+def test_single_json_object_file(tmp_path):
+    p = _write(tmp_path, json.dumps({"1": "pyautogui.click(1, 2)", "2": 5}, indent=2), "run.json")
+    preds = read_predictions(p, known_ids={"1", "2", "3"})
+    assert preds["1"].script == "pyautogui.click(1, 2)" and preds["2"].script == 5 and preds["1"].line == 1
+
+
+def test_one_line_jsonl_is_not_mistaken_for_an_object_file(tmp_path):
+    p = _write(tmp_path, '{"id": "7", "script": "pyautogui.press(\\"enter\\")"}')
+    assert read_predictions(p)["7"].script == 'pyautogui.press("enter")'
+
+
+@pytest.mark.parametrize("text,line,words", [
+    ('{"id": "1", "script": "x"}\n{"id": "2", "script": \n', 2, "not valid JSON"),
+    ('{"id": "1", "script": "x"}\n\n["1", "x"]\n', 3, "expected a JSON object"),
+    ('{"id": "1", "script": "x"}\n{"script": "y"}\n', 2, 'no "id"'),
+    ('{"id": "1", "script": "x"}\n{"id": true, "script": "y"}\n', 2, '"id" must be'),
+    ('{"id": "1", "script": "x"}\n{"id": "2", "script": "y"}\n{"id": 1, "script": "z"}\n', 3,
+     "duplicate id '1' (first on line 1)"),
+    ('{"id": "1", "script": "x"}\n{"id": "99", "script": "y"}\n', 2, "'99' is not a task of this split"),
+])
+def test_bad_files_are_refused_with_file_and_line(tmp_path, text, line, words):
+    p = _write(tmp_path, text)
+    with pytest.raises(UserError) as e:
+        read_predictions(p, known_ids=["1", "2"])
+    assert e.value.file == str(p) and e.value.line == line
+    assert words in str(e.value) and str(e.value).startswith(f"{p}:{line}: ")
+    assert "did you mean" not in str(e.value)
+
+
+def test_duplicate_key_in_object_file(tmp_path):
+    p = _write(tmp_path, '{"1": "a", "1": "b"}', "run.json")
+    with pytest.raises(UserError, match="duplicate id '1'"):
+        read_predictions(p)
+
+
+@pytest.mark.parametrize("data,line", [(b'{"id": "1", "script": "x"}\n{"id": "2", "script": "\x00"}\n', 2),
+                                       (b'{"id": "1", "script": "x"}\n{"id": "2", "script": "\xff\xfe"}\n', 2)])
+def test_nul_and_non_utf8_bytes_are_refused(tmp_path, data, line):
+    with pytest.raises(UserError) as e:
+        read_predictions(_write(tmp_path, data))
+    assert e.value.line == line
+
+
+def test_missing_file_is_a_user_error(tmp_path):
+    with pytest.raises(UserError, match="does not exist"):
+        read_predictions(tmp_path / "nope.jsonl")
+
+
+def test_write_then_read_round_trip_atomically(tmp_path):
+    p = tmp_path / "out" / "run.jsonl"
+    records = [{"id": "1", "script": "pyautogui.write(\"héllo\u2028\")", "model": "m"},
+               Prediction("2", None, 1, {"error": "timeout"}), {"id": "3", "script": "\ud800"}]
+    write_predictions(p, records)
+    assert sorted(x.name for x in p.parent.iterdir()) == ["run.jsonl"]  # no temp file left behind
+    back = read_predictions(p)
+    assert back["1"].script == records[0]["script"] and back["1"].extra == {"model": "m"}
+    assert back["2"].script is None and back["2"].extra == {"error": "timeout"}
+    assert back["3"].script == "\ud800"
+
+
+def test_known_ids_may_be_a_dataset(omniact_data, tmp_path):
+    from omniact.dataset import load_split
+
+    ds = load_split(omniact_data, "test")
+    p = tmp_path / "preds_known.jsonl"
+    write_predictions(p, [{"id": "0", "script": "pyautogui.click(170.0,330.0)"}])
+    assert list(read_predictions(p, known_ids=ds)) == ["0"]
+    write_predictions(p, [{"id": "12", "script": "x"}])  # a train task
+    with pytest.raises(UserError, match="not a task of this split"):
+        read_predictions(p, known_ids=ds)

@@ -1,0 +1,130 @@
+"""Strict mode: one test per rule of scoring/strict.py, numbers worked out by hand.
+
+Default screen (scoring_helpers): box 0 is (50, 25)-(150, 75): 100 x 50, diagonal sqrt(12500) = 111.8034.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from scoring_helpers import make_task, one
+
+from scoring import score
+
+D = math.sqrt(12500)
+CLICK = "pyautogui.click(100.0,50.0)"
+
+
+def test_keyword_and_positional_arguments_read_alike():
+    s, t = one(CLICK, "pyautogui.click(x=100, y=50)", "strict")
+    assert t.matched and t.score == 1.0 and t.note is None
+
+
+@pytest.mark.parametrize("name", ["click", "rightClick", "doubleClick", "tripleClick", "middleClick", "moveTo",
+                                  "dragTo", "mouseDown", "mouseUp"])
+def test_every_pointer_action_is_distance_scored(name):
+    # (250, 50): d = 250 - 150 = 100, D = 111.8034 -> d / (d + D) = 0.4721360.
+    s, t = one(f"pyautogui.{name}(100.0,50.0)", f"pyautogui.{name}(250, 50)", "strict")
+    assert t.matched and t.click == pytest.approx(100 / (100 + D), abs=1e-15)
+
+
+def test_scroll_with_a_point_is_distance_scored_and_without_one_is_not():
+    s, t = one("pyautogui.scroll(-5, x=100, y=50)", "pyautogui.scroll(-5, 250, 50)", "strict")
+    assert t.click == pytest.approx(100 / (100 + D), abs=1e-15)
+    assert one("pyautogui.scroll(-5)", "pyautogui.scroll(10)", "strict")[1].score == 1.0
+
+
+def test_gold_box_is_the_smallest_containing_box():
+    # Big (0,0)-(400,200) listed first, small (90,40)-(110,60); gold (100, 50) -> the small one.
+    # Prediction (120, 50): d = 120 - 110 = 10, D = sqrt(20^2 + 20^2) = 28.2843 -> 10 / 38.2843 = 0.2612.
+    boxes = [((0, 0), (400, 200), True), ((90, 40), (110, 60), True)]
+    s, t = one("pyautogui.click(100,50)", "pyautogui.click(120, 50)", "strict", boxes=boxes)
+    assert t.click == pytest.approx(10 / (10 + math.sqrt(800)), abs=1e-15)
+    # Not on a box centre at all: containment still finds the box (no note in strict mode).
+    s, t = one("pyautogui.click(60,30)", "pyautogui.click(70, 30)", "strict")
+    assert t.click == 0.0 and t.note is None
+
+
+def test_no_box_zero_size_box_at_the_gold_point():
+    # D = 0: any miss costs the full 1/n, an exact hit nothing.
+    assert one("pyautogui.click(500,500)", "pyautogui.click(500, 500)", "strict")[1].click == 0.0
+    t = one("pyautogui.click(500,500)", "pyautogui.click(503, 504)", "strict")[1]
+    assert t.click == 1.0 and "zero-size" in t.note
+
+
+def test_predicted_action_without_point_gets_full_penalty():
+    # Two gold lines: 1/n = 0.5.
+    t = one(f"{CLICK}\n{CLICK}", f"{CLICK}\npyautogui.click()", "strict")[1]
+    assert t.matched and t.click == 0.5
+
+
+@pytest.mark.parametrize("pred,penalised", [
+    ('pyautogui.press("return")', False),            # return = enter
+    ('pyautogui.press("ENTER")', False),
+    ('pyautogui.press(keys="enter")', False),
+    ('pyautogui.press("enter", presses=2)', True),    # presses differ
+    ('pyautogui.press("tab")', True),
+])
+def test_press_normalised_keys_and_presses(pred, penalised):
+    t = one('pyautogui.press("enter")', pred, "strict")[1]
+    assert t.matched and t.key == (1.0 if penalised else 0.0)
+
+
+def test_key_down_and_up_normalised():
+    assert one('pyautogui.keyDown("control")', 'pyautogui.keyDown("ctrl")', "strict")[1].key == 0.0
+    assert one('pyautogui.keyUp("esc")', 'pyautogui.keyUp("escape")', "strict")[1].key == 0.0
+    assert one('pyautogui.keyUp("esc")', 'pyautogui.keyUp("shift")', "strict")[1].key == 1.0
+
+
+@pytest.mark.parametrize("pred,penalised", [
+    ('pyautogui.hotkey("c", "ctrl")', False),     # a set: order never matters
+    ("pyautogui.hotkey('ctrl','c')", False),      # nor quotes or spacing
+    ('pyautogui.hotkey("control", "C")', False),  # normalised names
+    ('pyautogui.hotkey("ctrl", "v")', True),
+    ('pyautogui.hotkey("ctrl", "shift", "c")', True),
+])
+def test_hotkey_key_sets(pred, penalised):
+    t = one('pyautogui.hotkey("ctrl", "c")', pred, "strict")[1]
+    assert t.matched and t.key == (1.0 if penalised else 0.0)
+
+
+def test_typewrite_is_write():
+    assert one('pyautogui.write("hi")', 'pyautogui.typewrite("hi")', "strict")[1].score == 1.0
+
+
+def test_exact_text_is_never_penalised_and_case_counts():
+    # The one-character text that reference mode penalises fully costs nothing here.
+    assert one('pyautogui.write("a")', 'pyautogui.write("a")', "strict")[1].write == 0.0
+    # Original case: "Seattle" vs "seattle": unigrams 6/7 (S unmatched), bigrams 5/6 (Se unmatched), equal
+    # lengths so brevity 1: BLEU = sqrt(6/7 * 5/6) = sqrt(5/7) = 0.8451543; penalty 0.1548457.
+    t = one('pyautogui.write("Seattle")', 'pyautogui.write("seattle")', "strict")[1]
+    assert t.write == pytest.approx(1 - math.sqrt(5 / 7), abs=1e-15)
+
+
+def test_names_must_match_canonically():
+    assert not one(CLICK, "pyautogui.doubleClick(100, 50)", "strict")[1].matched
+    assert not one(CLICK, f"{CLICK}\n{CLICK}", "strict")[1].matched
+
+
+def test_rejected_prediction_scores_zero_and_is_counted():
+    s, t = one(CLICK, "pyautogui.Click(100, 50)", "strict")
+    assert not t.matched and s.n_parse_errors == 1 and "Click" in t.parse_error
+    assert t.parse_error.startswith("line 1, column ")
+
+
+def test_comments_imports_and_sleep_are_ignored():
+    pred = f"import pyautogui\nimport time\n# go\n{CLICK}\ntime.sleep(1)"
+    assert one(CLICK, pred, "strict")[1].score == 1.0
+
+
+def test_same_ideal_as_reference_and_identity():
+    # Two tasks, strict: a matched with press wrong (w 1.1, K 0.5), b unmatched (w 0.1).
+    # ideal 1.2; SS = 1.1 / 1.2; K = 0.55 / 1.2; AS = 0.55 / 1.2 = SS - K.
+    tasks = [make_task(f'{CLICK}\npyautogui.press("enter")', task_id="a"), make_task(CLICK, task_id="b")]
+    preds = {"a": f'{CLICK}\npyautogui.press("tab")', "b": "pyautogui.moveTo(1, 1)"}
+    s = score(tasks, preds, "strict")
+    r = score(tasks, preds, "reference")
+    assert s.ideal_score == r.ideal_score == pytest.approx(1.2)
+    assert s.sequence_score == pytest.approx(1.1 / 1.2) and s.key_penalty == pytest.approx(0.55 / 1.2)
+    assert s.action_score == pytest.approx(s.sequence_score - s.key_penalty, abs=1e-12)
