@@ -304,6 +304,33 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     click.echo(str(write_site(board, ds, out)))
 
 
+@main.command()
+@data_option
+@split_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Output root: files go to the split entries' ocr/icon/color paths under it.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Screenshots detected in parallel (processes).")
+@click.option("--ocr", type=click.Choice(["rapidocr", "tesseract"]), default="rapidocr", show_default=True)
+@click.option("--skip-existing", is_flag=True, help="Leave screens whose three files already exist.")
+@json_option
+def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, skip_existing: bool,
+           as_json: bool) -> None:
+    """DetACT detection (OCR, icons, colours) of a split's screenshots, written in OmniACT's file layout."""
+    from agents.detact.detector import detect_split
+
+    def progress(done: int, total: int) -> None:
+        if not as_json:
+            click.echo(f"\r{done}/{total} screens", nl=done == total, err=True)
+
+    summary = detect_split(data, split, out, workers, ocr=ocr, skip_existing=skip_existing, progress=progress)
+    if as_json:
+        echo_json(summary)
+    else:
+        click.echo(f"{summary['screens']} screens ({summary['tasks']} tasks), {summary['elements']} elements, "
+                   f"{summary['seconds']} s -> {summary['out']}")
+
+
 # --- verbs added by area owners go above this line ---
 
 

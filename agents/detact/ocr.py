@@ -10,6 +10,7 @@ Engines load once per process, on first use.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -166,7 +167,11 @@ class _RapidOCR:
     def __init__(self) -> None:
         from rapidocr import RapidOCR
 
-        self._engine = RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False})
+        params: dict[str, Any] = {"Global.log_level": "error", "Global.use_cls": False}
+        threads = os.environ.get("OMNIACT_OCR_THREADS")
+        if threads and threads.isdigit():  # set by multi-process runs so workers do not oversubscribe cores
+            params["EngineConfig.onnxruntime.intra_op_num_threads"] = int(threads)
+        self._engine = RapidOCR(params=params)
         self._lock = threading.Lock()
 
     def words(self, bgr: Any) -> list[Word]:

@@ -1,0 +1,118 @@
+"""The `detact` agent: DetACT's screen reading, the goal filter, and a planner (heuristic offline, or an LLM).
+
+    omniact run --agent detact --split test --out runs/detact                      # offline, no model
+    omniact run --agent detact --agent-arg llm=openai --agent-arg model=gpt-4o ... # the paper's pipeline
+
+Elements come from the task view's detections (the data set's OCR/icon/colour files) when it has them, and
+from running the detector on the screenshot otherwise (``detect=always`` forces that). The filter keeps the
+`top_k` elements most relevant to the goal; the heuristic planner grounds each step of the goal on them, or
+with ``llm=...`` the `llm` (or ``llm=vlm``: `vlm`) agent gets them as its screen element list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from omniact.errors import UserError
+from omniact.task import Detections
+
+__all__ = ["DetactAgent"]
+
+_LLM_KINDS = ("openai", "llm", "local", "transformers", "vlm")
+
+
+class DetactAgent:
+    """DetACT (OCR, icons, colour, goal filter) + heuristic planner; llm=openai|local|vlm hands it to a model."""
+
+    name = "detact"
+    coordinates = "pixels"
+
+    def __init__(self, llm: str = "", top_k: int = 20, ocr: str = "rapidocr", detect: str = "auto",
+                 embeddings: bool = True, icons: bool = True, **llm_args: Any) -> None:
+        if llm and llm not in _LLM_KINDS:
+            raise UserError(f"detact: llm={llm!r} is not one of {', '.join(_LLM_KINDS)} (or leave it out for "
+                            "the offline planner)")
+        if detect not in ("auto", "always", "never"):
+            raise UserError("detact: detect must be auto (use the data set's files when present), always or never")
+        if llm_args and not llm:
+            raise UserError(f"detact: {', '.join(sorted(llm_args))} only apply with llm=openai|local|vlm")
+        if top_k < 1:
+            raise UserError("detact: top_k must be at least 1")
+        self.llm = llm
+        self.top_k = top_k
+        self.ocr = ocr
+        self.detect = detect
+        self.embeddings = embeddings
+        self.icons = icons
+        self.llm_args = dict(llm_args)
+        # OCR is CPU-bound: process workers, unless a model server does the heavy part.
+        self.parallelism = "threads" if llm in ("openai", "llm") else "processes"
+        self._planner_llm: Any = None
+        self._detected: OrderedDict[str, Detections] = OrderedDict()
+        self._lock = threading.Lock()
+        self.last_usage: Any = None
+        self.last_raw: str | None = None
+
+    def setup(self) -> None:
+        if self.llm and self._planner_llm is None:
+            if self.llm == "vlm":
+                from agents.vlm import VLMAgent as cls
+            else:
+                from agents.llm import LLMAgent as cls
+            from omniact.agent import load_agent
+
+            self._planner_llm = load_agent(cls, self.llm_args)
+            self._planner_llm.setup()
+
+    def close(self) -> None:
+        if self._planner_llm is not None and callable(getattr(self._planner_llm, "close", None)):
+            self._planner_llm.close()
+
+    # ------------------------------------------------------------------------------------------------
+    def elements(self, view: Any) -> Detections:
+        """The screen's detections: the view's own (from the data set's files), or detected now."""
+        if self.detect != "always" and view.detections:
+            return view.detections
+        if self.detect == "never":
+            return Detections()
+        key = str(view.image_path)
+        with self._lock:
+            cached = self._detected.get(key)
+        if cached is not None:
+            return cached
+        from agents.detact.detector import Detector
+
+        result = Detector(ocr=self.ocr, icons=self.icons).detect(view.image_path).to_detections()
+        with self._lock:
+            self._detected[key] = result
+            while len(self._detected) > 64:  # tasks of one screen come together; a few screens suffice
+                self._detected.popitem(last=False)
+        return result
+
+    def filtered(self, view: Any) -> list[Any]:
+        """The `top_k` detections most relevant to the goal, best first."""
+        from agents.detact.filter import rank_elements
+
+        return [r.detection for r in rank_elements(view.goal, self.elements(view), k=self.top_k,
+                                                   embeddings=self.embeddings)]
+
+    def act(self, view: Any) -> str:
+        if self.llm:
+            if self._planner_llm is None:
+                self.setup()
+            kept = self.filtered(view)
+            narrowed = Detections(tuple(d for d in kept if d.kind == "ocr"), tuple(d for d in kept if d.kind == "icon"),
+                                  tuple(d for d in kept if d.kind == "color"))
+            script = self._planner_llm.act(dataclasses.replace(view, detections=narrowed))
+            self.last_usage = getattr(self._planner_llm, "last_usage", None)
+            self.last_raw = getattr(self._planner_llm, "last_raw", None)
+            return script
+        from agents.detact.planner import plan
+
+        # The planner ranks all elements per target phrase itself; the goal-level top-k would drop the
+        # target of a later step ("... and then click Send") in favour of words of an earlier one.
+        return plan(view.goal, list(self.elements(view)), os=view.os, platform=view.platform, width=view.width,
+                    height=view.height, k=self.top_k, embeddings=self.embeddings)

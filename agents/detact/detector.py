@@ -1,0 +1,324 @@
+"""DetACT's detector: OCR + region proposals + icon matching + colour, one call per screenshot.
+
+>>> from agents.detact.detector import detect         # doctest: +SKIP
+>>> result = detect("screen_1.png")                   # doctest: +SKIP
+>>> result.to_ocr_json()["Compose"]                   # doctest: +SKIP
+[692.0, 24.0]
+
+`DetectionResult` writes the published DetACT file formats (OCR ``{"text": [x, y]}``, icons and colours
+``{"label": [[x, y], ...]}``), so files we compute and the published ones are interchangeable, and converts
+to `omniact.task.Detections`, what agents see in a `TaskView`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from agents.detact.element import Element, overlap
+from omniact.task import Box, Detection, Detections
+
+__all__ = ["Detector", "DetectionResult", "detect", "detect_split", "detection_paths", "load_image", "write_json"]
+
+
+@dataclass(frozen=True)
+class DetectionResult:
+    """Every element found on one screenshot, in screenshot pixels, plus timings (seconds) per stage."""
+
+    width: int
+    height: int
+    elements: tuple[Element, ...]
+    timings: Mapping[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def texts(self) -> tuple[Element, ...]:
+        return tuple(e for e in self.elements if e.kind == "text")
+
+    @property
+    def icons(self) -> tuple[Element, ...]:
+        return tuple(e for e in self.elements if e.kind == "icon")
+
+    @property
+    def regions(self) -> tuple[Element, ...]:
+        return tuple(e for e in self.elements if e.kind == "region")
+
+    def to_ocr_json(self) -> dict[str, list[float]]:
+        """``{"text": [x, y]}``; a repeated string keeps its first (top-most, then left-most) location."""
+        out: dict[str, list[float]] = {}
+        for e in sorted(self.texts, key=lambda e: (e.box.top, e.box.left)):
+            out.setdefault(e.label, _pt(e.center))
+        return out
+
+    def to_icon_json(self) -> dict[str, list[list[float]]]:
+        """``{"label": [[x, y], ...]}``: the centre of every match of each icon."""
+        out: dict[str, list[list[float]]] = {}
+        for e in self.icons:
+            out.setdefault(e.label, []).append(_pt(e.center))
+        return out
+
+    def to_color_json(self) -> dict[str, list[list[float]]]:
+        """``{"colour": [[x, y], ...]}``: the centre of every non-text element (icons and regions) by colour."""
+        out: dict[str, list[list[float]]] = {}
+        for e in self.elements:
+            if e.kind != "text" and e.color:
+                out.setdefault(e.color, []).append(_pt(e.center))
+        return out
+
+    def to_detections(self) -> Detections:
+        """The same content as the three files, as `omniact.task.Detections` (what a `TaskView` carries)."""
+        def dets(kind: str, data: Mapping[str, Any]) -> tuple[Detection, ...]:
+            out = []
+            for label, v in data.items():
+                pts = [v] if kind == "ocr" else v
+                out.extend(Detection(kind, label, float(p[0]), float(p[1])) for p in pts)
+            return tuple(out)
+
+        return Detections(dets("ocr", self.to_ocr_json()), dets("icon", self.to_icon_json()),
+                          dets("color", self.to_color_json()))
+
+    def write(self, ocr: Path | None = None, icon: Path | None = None, color: Path | None = None) -> None:
+        """Write the published-format files (any subset) atomically."""
+        for path, data in ((ocr, self.to_ocr_json()), (icon, self.to_icon_json()), (color, self.to_color_json())):
+            if path is not None:
+                write_json(Path(path), data)
+
+    def to_json(self) -> dict[str, Any]:
+        """The richer element list: kind, label, box, score, colour of every element."""
+        return {"width": self.width, "height": self.height, "elements": [
+            {"kind": e.kind, "label": e.label, "box": [e.box.left, e.box.top, e.box.right, e.box.bottom],
+             "score": e.score, "color": e.color} for e in self.elements]}
+
+
+def _pt(p: tuple[float, float]) -> list[float]:
+    return [round(p[0], 1), round(p[1], 1)]
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically (a temporary file renamed over the target)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load_image(image: Any) -> Any:
+    """A path, a PIL image or an RGB array as an ``(H, W, 3)`` uint8 RGB array."""
+    import numpy as np
+
+    if isinstance(image, (str, os.PathLike)):
+        from PIL import Image
+
+        with Image.open(image) as im:
+            return np.asarray(im.convert("RGB"))
+    if hasattr(image, "convert"):  # PIL
+        return np.asarray(image.convert("RGB"))
+    arr = np.asarray(image)
+    if arr.ndim == 2:
+        arr = np.stack([arr] * 3, axis=-1)
+    return np.ascontiguousarray(arr[:, :, :3]).astype(np.uint8)
+
+
+class Detector:
+    """The DetACT pipeline with its settings; one instance can detect on many screenshots.
+
+    `ocr` is ``rapidocr`` (default) or ``tesseract``; `icons`/`colors` switch those stages off;
+    `icon_threshold` is the SSIM a template match must reach; `icon_styles` the Font Awesome styles used
+    as templates.
+    """
+
+    def __init__(self, ocr: str = "rapidocr", icons: bool = True, colors: bool = True,
+                 icon_threshold: float | None = None, icon_styles: Iterable[str] = ("solid", "regular")) -> None:
+        from agents.detact.icons import THRESHOLD
+
+        self.ocr = ocr
+        self.icons = icons
+        self.colors = colors
+        self.icon_threshold = THRESHOLD if icon_threshold is None else icon_threshold
+        self.icon_styles = tuple(icon_styles)
+
+    def detect(self, image: Any) -> DetectionResult:
+        """Detect the elements of one screenshot (a path, a PIL image or an RGB array)."""
+        import time
+
+        import cv2
+
+        from agents.detact.colour import region_colour
+        from agents.detact.ocr import read_text
+        from agents.detact.regions import propose_regions, screen_scale
+
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        rgb = load_image(image)
+        h, w = rgb.shape[:2]
+        bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+        grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        t1 = time.perf_counter()
+        texts, _ = read_text(bgr, self.ocr)
+        t2 = time.perf_counter()
+        timings["load"], timings["ocr"] = t1 - t0, t2 - t1
+
+        scale = screen_scale(w, h)
+        # One or two characters are as often an icon read as a letter ("Q" for a magnifier) as a real
+        # label; they go to the icon matcher too, and a confident icon match replaces them.
+        short = [t for t in texts if len(t.text.strip()) <= 2]
+        regions = propose_regions(grey, [t.box for t in texts if t not in short], scale)
+        t3 = time.perf_counter()
+        timings["regions"] = t3 - t2
+
+        candidates: list[Box] = [r.box for r in regions if r.kind == "blob"] + [t.box for t in short]
+        matches: list[Any] = [None] * len(candidates)
+        if self.icons and candidates:
+            from agents.detact.icons import get_matcher
+
+            matcher = get_matcher(self.icon_styles, self.icon_threshold)
+            margin = max(int(round(2 * scale)), 1)
+            patches = [_crop(grey, b, margin) for b in candidates]
+            matches = matcher.match_many(patches)
+        t4 = time.perf_counter()
+        timings["icons"] = t4 - t3
+
+        elements: list[Element] = []
+        icon_boxes: list[Box] = []
+        n_blobs = sum(1 for r in regions if r.kind == "blob")
+        for b, m in zip(candidates, matches):
+            if m is not None and all(overlap(b, o) < 0.5 for o in icon_boxes):
+                icon_boxes.append(b)
+                elements.append(Element("icon", m.label, b, m.score,
+                                        region_colour(rgb, b) if self.colors else None))
+        for t in texts:
+            if t in short and any(overlap(t.box, o) > 0.3 for o in icon_boxes):
+                continue  # the letters were an icon
+            elements.append(Element("text", t.text, t.box, t.score))
+        text_boxes = [t.box for t in texts]
+        for i, r in enumerate(regions):
+            if r.kind == "blob" and (matches[i] if i < n_blobs else None) is not None:
+                continue
+            if any(overlap(r.box, o) > 0.5 for o in icon_boxes):
+                continue
+            # A container's label is the text inside it (a button's caption, a field's placeholder).
+            inside = [t for t in texts if r.box.contains(*t.box.center)]
+            tight = inside and sum(t.box.area for t in inside) * 12 >= r.box.area
+            label = " ".join(t.text for t in sorted(inside, key=lambda t: (t.box.top, t.box.left))) if tight else ""
+            elements.append(Element("region", label, r.box, r.score,
+                                    region_colour(rgb, r.box) if self.colors else None))
+        del text_boxes
+        timings["colour"] = time.perf_counter() - t4
+        timings["total"] = time.perf_counter() - t0
+        return DetectionResult(w, h, tuple(elements), timings)
+
+
+def _crop(grey: Any, box: Box, margin: int) -> Any:
+    h, w = grey.shape[:2]
+    x0, y0 = max(int(box.left) - margin, 0), max(int(box.top) - margin, 0)
+    x1, y1 = min(int(round(box.right)) + margin, w), min(int(round(box.bottom)) + margin, h)
+    return grey[y0:y1, x0:x1]
+
+
+_DEFAULT: Detector | None = None
+
+
+def detect(image: Any, **options: Any) -> DetectionResult:
+    """Detect the elements of a screenshot with the default settings (or `options` for `Detector`)."""
+    global _DEFAULT
+    if options:
+        return Detector(**options).detect(image)
+    if _DEFAULT is None:
+        _DEFAULT = Detector()
+    return _DEFAULT.detect(image)
+
+
+# --------------------------------------------------------------------------------------------------------
+# A whole split
+
+
+_FOLDERS = {"ocr": "ocr", "icon": "detact_icon", "color": "detact_color"}
+
+
+def detection_paths(task: Any, root: Path) -> dict[str, str]:
+    """The split entry's ocr/icon/color paths relative to the data root; where an entry has none, OmniACT's
+    default (``ocr/<platform>/<app>/screen_<k>.json``, beside the image's name)."""
+    out: dict[str, str] = {}
+    image_rel = Path(task.image_path).resolve().relative_to(root)
+    stem = image_rel.stem
+    if task.platform == "web" and not stem.startswith("screen_") and stem.startswith("screen"):
+        stem = "screen_" + stem[len("screen"):]  # the web file-name quirk, undone
+    for kind, attr in (("ocr", "ocr_path"), ("icon", "icon_path"), ("color", "color_path")):
+        p = getattr(task, attr)
+        if p is not None:
+            out[kind] = Path(p).resolve().relative_to(root).as_posix() if Path(p).resolve().is_relative_to(root) \
+                else Path(p).as_posix()
+        else:
+            out[kind] = f"{_FOLDERS[kind]}/{task.platform}/{task.app}/{stem}.json"
+    return out
+
+
+def _detect_one(job: tuple[str, dict[str, str], str, dict[str, Any]]) -> tuple[str, int, dict[str, float]]:
+    image, rels, out, options = job
+    result = detect(image, **options) if options else detect(image)
+    base = Path(out)
+    result.write(base / rels["ocr"], base / rels["icon"], base / rels["color"])
+    return image, len(result.elements), dict(result.timings)
+
+
+def _worker_init(threads: int) -> None:
+    os.environ["OMNIACT_OCR_THREADS"] = str(threads)
+
+
+def detect_split(data: Any, split: str, out: Path, workers: int = 1, *, ocr: str = "rapidocr",
+                 skip_existing: bool = False, progress: Any = None) -> dict[str, Any]:
+    """Run the detector on every screenshot of a split (each screen once) and write OCR/icon/colour files
+    under `out` at the split entries' own relative paths. Returns a summary (screens, elements, seconds).
+
+    `workers` > 1 runs screenshots in that many processes; `progress` is called with (done, total) after
+    each screenshot.
+    """
+    import time
+
+    from omniact.dataset import load_split
+
+    ds = load_split(data, split)
+    root = ds.root.resolve()
+    jobs: dict[str, tuple[str, dict[str, str], str, dict[str, Any]]] = {}
+    options = {} if ocr == "rapidocr" else {"ocr": ocr}
+    for task in ds.tasks:
+        key = str(Path(task.image_path).resolve())
+        if key in jobs:
+            continue
+        rels = detection_paths(task, root)
+        if skip_existing and all((Path(out) / r).is_file() for r in rels.values()):
+            continue
+        jobs[key] = (key, rels, str(out), options)
+    todo = list(jobs.values())
+    t0 = time.perf_counter()
+    n_elements = 0
+    done = 0
+    timings: dict[str, float] = {}
+
+    def record(r: tuple[str, int, dict[str, float]]) -> None:
+        nonlocal n_elements, done
+        n_elements += r[1]
+        for k, v in r[2].items():
+            timings[k] = timings.get(k, 0.0) + v
+        done += 1
+        if progress is not None:
+            progress(done, len(todo))
+
+    if workers <= 1 or len(todo) <= 1:
+        for job in todo:
+            record(_detect_one(job))
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn: onnxruntime's thread pools do not survive fork.
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                                 initargs=(max(1, (os.cpu_count() or 1) // workers),)) as pool:
+            for r in pool.map(_detect_one, todo):
+                record(r)
+    return {"split": ds.split, "tasks": len(ds.tasks), "screens": len(todo), "elements": n_elements,
+            "seconds": round(time.perf_counter() - t0, 2), "stage_seconds": {k: round(v, 2) for k, v in timings.items()},
+            "out": str(out)}

