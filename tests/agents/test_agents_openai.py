@@ -1,0 +1,182 @@
+"""The llm and vlm agents against an OpenAI-compatible server started by the test (no network)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from omniact.dataset import load_split
+from omniact.predictions import read_predictions
+from omniact.runner import run
+
+RUNNER = Path(__file__).resolve().parent.parent / "runner"
+DATA = RUNNER / "fixtures" / "data"
+sys.path.insert(0, str(RUNNER))
+from runner_test_agents import ANSWERS  # noqa: E402
+
+GOALS = {t.goal: t.id for t in load_split(DATA, "test").tasks}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.requests: list[dict] = []
+        self.plan: list[int] = []  # statuses to answer before the next 200s
+        self.lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+
+def _answer(body: dict) -> str:
+    user = body["messages"][-1]["content"]
+    scale = 1.0
+    if isinstance(user, list):
+        from PIL import Image
+
+        url = next(p["image_url"]["url"] for p in user if p["type"] == "image_url")
+        with Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as im:
+            width = im.width
+        text = "\n".join(p["text"] for p in user if p["type"] == "text")
+        task_id = GOALS[re.search(r"Task: (.*)\nOutput Script:$", text).group(1)]
+        full = load_split(DATA, "test")[task_id].screen.width
+        scale = width / full
+    else:
+        task_id = GOALS[re.search(r"Task: (.*)\nOutput Script:$", user).group(1)]
+    lines = []
+    for line in ANSWERS[task_id].splitlines():  # answer in the coordinates of the image the model saw
+        m = re.match(r"pyautogui\.click\(([\d.]+),([\d.]+)\)", line)
+        if m:
+            line = f"pyautogui.click({float(m.group(1)) * scale:.1f}, {float(m.group(2)) * scale:.1f})"
+        lines.append(line)
+    return "Here is the script:\n```python\n" + "\n".join(lines) + "\n```\nThis should do it."
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        server: _Server = self.server  # type: ignore[assignment]
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        with server.lock:
+            server.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
+            status = server.plan.pop(0) if server.plan else 200
+        if status != 200:
+            payload = json.dumps({"error": {"message": f"status {status}", "type": "x"}}).encode()
+        else:
+            payload = json.dumps({
+                "id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": _answer(body)}}],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110}}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+@pytest.fixture()
+def server():
+    s = _Server()
+    t = threading.Thread(target=s.serve_forever, daemon=True)
+    t.start()
+    yield s
+    s.shutdown()
+    s.server_close()
+
+
+def _args(server, tmp_path, **kw):
+    args = {"base_url": server.url, "model": "tiny-test", "api_key": "sk-test", "backoff": "0.01",
+            "cache_path": str(tmp_path / "cache.sqlite")}
+    args.update(kw)
+    return args
+
+
+def test_llm_prompt_shape_retries_tokens_cost_and_cache(server, tmp_path):
+    server.plan = [429, 500]  # the first call is rate-limited, then the server fails once
+    args = _args(server, tmp_path, price_prompt="1.0", price_completion="2.0")
+    s = run("llm", agent_args=args, out=tmp_path / "r", data=DATA, workers=2)
+    assert not s.errors
+    assert s.scores["strict"]["action_score"] == 1.0 and s.scores["reference"]["action_score"] == 1.0
+    assert len(server.requests) == 6 + 2  # two retried calls
+    assert s.prompt_tokens == 600 and s.completion_tokens == 60
+    assert s.cost == pytest.approx((600 * 1.0 + 60 * 2.0) / 1e6)
+
+    req = next(r for r in server.requests if "Task: Create a new note\n" in r["messages"][1]["content"])
+    assert req["path"] == "/v1/chat/completions" and req["auth"] == "Bearer sk-test"
+    assert req["model"] == "tiny-test" and req["temperature"] == 0.0 and req["max_tokens"] == 512
+    system, user = req["messages"]
+    assert system["role"] == "system" and "PyAutoGUI" in system["content"]
+    assert user["role"] == "user" and user["content"].endswith("Task: Create a new note\nOutput Script:")
+    assert "pyautogui.click(x, y, clicks=1" in user["content"]  # stubs from the action table
+    # five train examples, the most similar goal first (MiniLM cosine)
+    examples = re.findall(r"^Task: (.*)$", user["content"], re.M)[:-1]
+    assert len(examples) == 5 and examples[0] == "Make a new note"
+    assert "Task: Make a new note\nOutput Script:\npyautogui.click(40.0,20.0)" in user["content"]
+    # the screen's elements, as the paper writes them
+    for line in ('"New Note": <x: 40, y: 20>', "Icon: Share: <x: 280, y: 20>", "Color: Yellow: <x: 160, y: 115>"):
+        assert line in user["content"].splitlines()
+
+    preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
+    assert preds["104"].extra["model"] == "tiny-test" and preds["104"].extra["usage"]["prompt_tokens"] == 100
+
+    # a rerun is answered from the cache: no request, no cost, same predictions
+    n = len(server.requests)
+    s2 = run("llm", agent_args=args, out=tmp_path / "r2", data=DATA)
+    assert len(server.requests) == n and s2.cost == 0 and s2.scores == s.scores
+    assert read_predictions(tmp_path / "r2" / "predictions.jsonl")["104"].extra["usage"]["cached"] is True
+    # --no-cache asks again
+    run("llm", agent_args=args, out=tmp_path / "r3", data=DATA, cache=False)
+    assert len(server.requests) == n + 6
+
+
+def test_server_errors_after_retries_and_bad_requests_are_recorded_not_raised(server, tmp_path):
+    server.plan = [500, 500, 400]
+    args = _args(server, tmp_path, retries="1", n_examples="0")
+    s = run("llm", agent_args=args, out=tmp_path / "r", data=DATA, limit=2)
+    assert s.errors == {"exception": 2}
+    preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
+    assert "HTTP 500" in preds["100"].extra["error"] and "2 attempt" in preds["100"].extra["error"]
+    assert "HTTP 400" in preds["101"].extra["error"] and "1 attempt" in preds["101"].extra["error"]
+    assert len(server.requests) == 3
+
+
+def test_vlm_sends_the_resized_screenshot_and_maps_coordinates_back(server, tmp_path):
+    from PIL import Image
+
+    args = _args(server, tmp_path, max_side="160", n_examples="0")
+    s = run("vlm", agent_args=args, out=tmp_path / "r", data=DATA)
+    assert not s.errors
+    assert s.scores["strict"]["action_score"] == 1.0
+    req = next(r for r in server.requests if "Task: Create a new note\n" in r["messages"][1]["content"][-1]["text"])
+    parts = req["messages"][1]["content"]
+    image = next(p for p in parts if p["type"] == "image_url")["image_url"]["url"]
+    assert image.startswith("data:image/png;base64,")
+    with Image.open(io.BytesIO(base64.b64decode(image.split(",", 1)[1]))) as im:
+        assert im.size == (160, 100)  # 320x200 screenshot, longer side 160
+    text = parts[-1]["text"]
+    assert '"New Note": <x: 20, y: 10>' in text.splitlines()  # elements in the resized image's pixels
+    preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
+    assert preds["104"].script == "pyautogui.click(70.0, 200.0)"  # mapped back to screenshot pixels
+
+
+def test_an_answer_without_a_script_is_a_parse_error(server, tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "_answer", lambda body: "I am sorry, I cannot see the screen.")
+    s = run("llm", agent_args=_args(server, tmp_path, n_examples="0"), out=tmp_path / "r", data=DATA, limit=1)
+    assert s.errors == {"parse": 1}
+    assert s.scores["reference"]["n_parse_errors"] == 0 or s.scores["reference"]["sequence_score"] == 0
+    rec = read_predictions(tmp_path / "r" / "predictions.jsonl")["100"]
+    assert rec.extra["error_kind"] == "parse"

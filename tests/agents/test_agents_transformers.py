@@ -1,0 +1,112 @@
+"""The local transformers backends, on tiny random-weight models built here from configs, via generate().
+
+The models' output head is zeroed, so every logit ties and greedy decoding always picks token 0, which the
+test's vocabulary makes the word ``pyautogui.press("enter")``: the answer is known without training
+anything, and the whole path (chat template, tokenisation, the image processor, generate, decoding, script
+extraction, token counts) runs for real.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from omniact.predictions import read_predictions
+from omniact.runner import run
+
+DATA = Path(__file__).resolve().parent.parent / "runner" / "fixtures" / "data"
+ANSWER_TOKEN = 'pyautogui.press("enter")'
+TEMPLATE = ("{% for m in messages %}{{ m['role'] }}: {% if m['content'] is string %}{{ m['content'] }}"
+            "{% else %}{% for p in m['content'] %}{% if p['type'] == 'image' %}<image>{% else %}{{ p['text'] }}"
+            "{% endif %}{% endfor %}{% endif %}\n{% endfor %}{% if add_generation_prompt %}assistant:{% endif %}")
+
+
+def _tokenizer():
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    words = [ANSWER_TOKEN, "[UNK]", "</s>", "[PAD]", "<image>", "system", "user", "assistant", ":", "Task",
+             "Output", "Script", "pyautogui", ".", "click", "(", ")", ",", "x", "y", "a", "the", "note", "new"]
+    tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.decoder = decoders.WordPiece(prefix="##")  # joins words with spaces
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", eos_token="</s>", pad_token="[PAD]",
+                                   additional_special_tokens=["<image>"])
+    fast.chat_template = TEMPLATE
+    return fast
+
+
+def _llama_config(vocab: int):
+    from transformers import LlamaConfig
+
+    return LlamaConfig(vocab_size=vocab, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                       num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=8192,
+                       eos_token_id=2, pad_token_id=3, bos_token_id=None, tie_word_embeddings=False)
+
+
+@pytest.fixture(scope="module")
+def tiny_llama(tmp_path_factory) -> Path:
+    import torch
+    from transformers import LlamaForCausalLM
+
+    path = tmp_path_factory.mktemp("tiny-llama")
+    tok = _tokenizer()
+    torch.manual_seed(0)
+    model = LlamaForCausalLM(_llama_config(len(tok)))
+    with torch.no_grad():
+        model.lm_head.weight.zero_()
+    model.save_pretrained(path)
+    tok.save_pretrained(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_llava(tmp_path_factory) -> Path:
+    import torch
+    from transformers import CLIPImageProcessor, CLIPVisionConfig, LlavaConfig, LlavaForConditionalGeneration, \
+        LlavaProcessor
+
+    path = tmp_path_factory.mktemp("tiny-llava")
+    tok = _tokenizer()
+    vision = CLIPVisionConfig(hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
+                              image_size=32, patch_size=8, projection_dim=16)
+    config = LlavaConfig(vision_config=vision, text_config=_llama_config(len(tok)),
+                         image_token_index=tok.convert_tokens_to_ids("<image>"),
+                         vision_feature_select_strategy="default", vision_feature_layer=-1)
+    torch.manual_seed(0)
+    model = LlavaForConditionalGeneration(config)
+    with torch.no_grad():
+        model.lm_head.weight.zero_()
+    model.save_pretrained(path)
+    processor = LlavaProcessor(
+        image_processor=CLIPImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32}),
+        tokenizer=tok, patch_size=8, vision_feature_select_strategy="default", num_additional_image_tokens=1,
+        chat_template=TEMPLATE)
+    processor.save_pretrained(path)
+    return path
+
+
+def test_llm_agent_on_a_local_causal_lm(tiny_llama, tmp_path):
+    args = {"model_path": str(tiny_llama), "max_tokens": "2", "n_examples": "0",
+            "cache_path": str(tmp_path / "cache.sqlite")}
+    s = run("llm", agent_args=args, out=tmp_path / "r", data=DATA, limit=2)
+    assert not s.errors
+    preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
+    assert preds["100"].script == f"{ANSWER_TOKEN}\n{ANSWER_TOKEN}"
+    usage = preds["100"].extra["usage"]
+    assert usage["completion_tokens"] == 2 and usage["prompt_tokens"] > 100 and not usage["cached"]
+    s2 = run("llm", agent_args=args, out=tmp_path / "r2", data=DATA, limit=2)
+    assert read_predictions(tmp_path / "r2" / "predictions.jsonl")["100"].extra["usage"]["cached"]
+    assert s2.scores == s.scores
+
+
+def test_vlm_agent_on_a_local_image_text_to_text_model(tiny_llava, tmp_path):
+    args = {"model_path": str(tiny_llava), "max_tokens": "1", "n_examples": "0", "max_side": "64",
+            "cache_path": str(tmp_path / "cache.sqlite")}
+    s = run("vlm", agent_args=args, out=tmp_path / "r", data=DATA, limit=1)
+    assert not s.errors, read_predictions(tmp_path / "r" / "predictions.jsonl")["100"].extra
+    preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
+    assert preds["100"].script == ANSWER_TOKEN
+    # the prompt held the image's tokens (16 patches) as well as the text
+    assert preds["100"].extra["usage"]["prompt_tokens"] > 16
