@@ -1,0 +1,16 @@
+"""The replay sandbox: PyAutoGUI scripts replayed in Chromium under Playwright, with success checks.
+
+Playwright loads only when a replay runs; importing this package is cheap.
+
+- `replay_task` / `replay_tasks`: built-in-suite tasks (their page and JavaScript check), one or a batch
+  in worker processes.
+- `replay_page`: any local HTML file or loopback URL, with an optional check.
+- `miniwob_task` / `replay_miniwob`: MiniWoB++ episodes (seeded), scored by the page's reward.
+"""
+
+from omniact.sandbox.replay import (ReplayJob, ReplayResult, StepRecord, replay_page, replay_task,
+                                    replay_tasks, run_job)
+from omniact.sandbox.miniwob import MiniwobTask, miniwob_envs, miniwob_task, replay_miniwob, replay_miniwob_suite
+
+__all__ = ["StepRecord", "ReplayResult", "ReplayJob", "replay_task", "replay_tasks", "replay_page", "run_job",
+           "MiniwobTask", "miniwob_task", "replay_miniwob", "replay_miniwob_suite", "miniwob_envs"]

@@ -1,0 +1,365 @@
+"""PyAutoGUI actions as Playwright mouse and keyboard calls.
+
+Every action of `omniact.actions.ACTIONS` has a handler here (a test pins that): the table is the one
+source of the action set, and this module only says how a browser performs each entry. Points in a script
+are screenshot (device) pixels, as in OmniACT; Playwright's mouse takes CSS pixels, so points are divided
+by the device pixel ratio. Keys go through `normalize_key` first, so ``Return``/``enter`` and
+``cmd``/``command`` replay alike; PyAutoGUI's ``command`` is the Meta key.
+
+What a browser cannot do is recorded as ``unsupported`` rather than crashing the replay: OS-level keys
+(``win``, ``command+space``, ``alt+tab``, ``printscreen``) everywhere, and on web pages the browser's own
+shortcuts (``ctrl+t``, ``ctrl+w``, ``ctrl+n``, ``cmd+q``...), which a real browser keeps from the page.
+Desktop-style apps (a mail client drawn in a page) do get ``ctrl+n``: on a real desktop it is theirs.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+from omniact.actions import ACTIONS, Action, format_action, normalize_key
+
+if TYPE_CHECKING:  # playwright loads only inside the sandbox's worker
+    from playwright.sync_api import Page
+
+__all__ = ["Adapter", "StepOutcome", "HANDLED_ACTIONS", "SCROLL_PX_PER_CLICK", "SLEEP_CAP_S", "DRAG_STEPS",
+           "playwright_key", "unsupported_combo"]
+
+#: CSS pixels one PyAutoGUI scroll "click" moves (a typical wheel notch in Chromium is 100 px).
+SCROLL_PX_PER_CLICK = 100
+#: Longest single pyautogui.sleep honoured: waiting helps nothing in a replay, and a script of sleeps must
+#: not eat the task's time budget.
+SLEEP_CAP_S = 2.0
+#: Intermediate mousemove events in a drag; pages that track pointermove need more than one.
+DRAG_STEPS = 10
+#: Most repetitions one call may ask for (press(presses=...), click(clicks=...)).
+MAX_REPEAT = 100
+
+# normalize_key() names -> Playwright key names. Single printable characters pass through as they are.
+_KEYS: dict[str, str] = {
+    "enter": "Enter", "esc": "Escape", "tab": "Tab", "space": "Space", "backspace": "Backspace",
+    "delete": "Delete", "insert": "Insert", "home": "Home", "end": "End", "pageup": "PageUp",
+    "pagedown": "PageDown", "up": "ArrowUp", "down": "ArrowDown", "left": "ArrowLeft", "right": "ArrowRight",
+    "shift": "Shift", "ctrl": "Control", "alt": "Alt", "command": "Meta", "altgr": "AltGraph",
+    "capslock": "CapsLock", "numlock": "NumLock", "scrolllock": "ScrollLock", "pause": "Pause",
+    "apps": "ContextMenu", "menu": "ContextMenu",
+    "add": "NumpadAdd", "subtract": "NumpadSubtract", "multiply": "NumpadMultiply", "divide": "NumpadDivide",
+    "decimal": "NumpadDecimal",
+    "volumemute": "AudioVolumeMute", "volumedown": "AudioVolumeDown", "volumeup": "AudioVolumeUp",
+    "nexttrack": "MediaTrackNext", "prevtrack": "MediaTrackPrevious", "playpause": "MediaPlayPause",
+    **{f"f{i}": f"F{i}" for i in range(1, 13)},
+    **{f"num{i}": f"Numpad{i}" for i in range(10)},
+}
+# Keys the operating system keeps for itself: no page ever sees them.
+_OS_KEYS = frozenset({"win", "fn", "printscreen", "prtsc", "prtscr", "prntscrn", "print", "sleep", "launchmail",
+                      "launchmediaselect", "launchapp1", "launchapp2", "browserback", "browserforward",
+                      "browserrefresh", "browserstop", "browsersearch", "browserfavorites", "browserhome",
+                      "select", "execute", "help", "separator", "stop", "kana", "kanji", "hangul", "hanja",
+                      "hanguel", "junja", "final", "convert", "nonconvert", "accept", "modechange", "clear"}
+                     | {f"f{i}" for i in range(13, 25)})
+# Combinations the OS takes before any application sees them (as key sets).
+_OS_COMBOS = [frozenset(c) for c in (
+    ("command", "space"), ("command", "tab"), ("alt", "tab"), ("alt", "shift", "tab"), ("command", "q"),
+    ("ctrl", "alt", "delete"), ("ctrl", "alt", "del"), ("alt", "f4"), ("ctrl", "esc"), ("ctrl", "shift", "esc"),
+    ("command", "h"), ("command", "m"), ("command", "option", "esc"), ("ctrl", "command", "q"),
+    ("command", "shift", "3"), ("command", "shift", "4"), ("command", "shift", "5"), ("ctrl", "alt", "t"),
+)]
+# Browser-chrome shortcuts Chromium reserves: it acts on them (new tab, close window, next tab...) and
+# never lets the page see them. Checked only for web tasks; others (ctrl+s, ctrl+f...) reach the page.
+_BROWSER_COMBOS = [frozenset((mod,) + rest) for mod in ("ctrl", "command") for rest in (
+    ("t",), ("w",), ("n",), ("q",), ("shift", "t"), ("shift", "n"), ("shift", "w"), ("shift", "q"),
+    ("tab",), ("shift", "tab"), ("pageup",), ("pagedown",), ("f4",), *((str(d),) for d in range(1, 10)),
+)]
+
+
+def playwright_key(key: str) -> str | None:
+    """The Playwright name of a PyAutoGUI key, or None when no page can receive it.
+
+    >>> [playwright_key(k) for k in ("Return", "cmd", "a", "F5", "win")]
+    ['Enter', 'Meta', 'a', 'F5', None]
+    """
+    k = normalize_key(key)
+    if k in _OS_KEYS:
+        return None
+    if k in _KEYS:
+        return _KEYS[k]
+    if len(key) == 1:  # a character: keep its case ("A" types a capital)
+        return key
+    if len(k) == 1:
+        return k
+    return ""  # not a key PyAutoGUI knows
+
+
+def unsupported_combo(keys: tuple[str, ...], platform: str) -> str | None:
+    """Why a key or key set cannot reach the page (None when it can). `keys` are normalize_key() names."""
+    s = frozenset(keys)
+    if "win" in s:
+        return "the Windows key belongs to the OS"
+    for k in keys:
+        if k in _OS_KEYS:
+            return f"{k} is handled by the OS, not the page"
+    if s in _OS_COMBOS:
+        return f"{'+'.join(keys)} is an OS shortcut"
+    if platform == "web" and s in _BROWSER_COMBOS:
+        return f"{'+'.join(keys)} is a browser shortcut the page never receives"
+    return None
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What one action did: the Playwright calls made (as text), ``ok``/``unsupported``/``error: ...``,
+    and the point acted on in CSS pixels (None for keyboard actions)."""
+
+    call: str
+    outcome: str
+    point: tuple[float, float] | None = None
+
+
+def _fmt(v: float) -> str:
+    return f"{round(v, 2):g}"
+
+
+class Adapter:
+    """Performs actions on one page, keeping the mouse position between them as PyAutoGUI's screen does.
+
+    `deadline` (a `time.monotonic()` value) stops long repetitions early; the hard per-task limit is the
+    browser watchdog's job.
+    """
+
+    def __init__(self, page: "Page", *, viewport: tuple[int, int], dpr: float = 1.0, platform: str = "web",
+                 deadline: float | None = None) -> None:
+        self.page = page
+        self.viewport = viewport
+        self.dpr = float(dpr)
+        self.platform = platform
+        self.deadline = deadline
+        # The mouse starts at the centre of the screen (suite contract).
+        self.x, self.y = viewport[0] / 2, viewport[1] / 2
+        self.held_keys: list[str] = []
+
+    # -- helpers ------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Put the mouse at the viewport centre (Playwright's starts at 0, 0)."""
+        self.page.mouse.move(self.x, self.y)
+
+    def _point(self, action: Action) -> tuple[float, float]:
+        """The action's point in CSS pixels, clamped to the screen as the OS clamps the cursor."""
+        x, y = action.get("x"), action.get("y")
+        cx = self.x if x is None else float(x) / self.dpr  # type: ignore[arg-type]
+        cy = self.y if y is None else float(y) / self.dpr  # type: ignore[arg-type]
+        w, h = self.viewport
+        edge = 1.0 / self.dpr
+        return min(max(cx, 0.0), w - edge), min(max(cy, 0.0), h - edge)
+
+    def _move(self, x: float, y: float, calls: list[str], steps: int = 1) -> None:
+        self.page.mouse.move(x, y, steps=steps)
+        calls.append(f"mouse.move({_fmt(x)}, {_fmt(y)}" + (f", steps={steps})" if steps > 1 else ")"))
+        self.x, self.y = x, y
+
+    @staticmethod
+    def _button(action: Action, default: str = "left") -> str:
+        b = str(action.get("button") or default).lower()
+        return {"primary": "left", "secondary": "right"}.get(b, b)
+
+    def _repeat(self, n: Any) -> int:
+        return max(0, min(int(n), MAX_REPEAT))
+
+    def _out_of_time(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
+
+    # -- entry point --------------------------------------------------------------------------------
+
+    def perform(self, action: Action) -> StepOutcome:
+        """Do one action. Playwright errors are the caller's to catch (they mean the page is gone)."""
+        handler = _HANDLERS.get(action.name)
+        if handler is None:  # a new table entry nobody taught the sandbox yet
+            return StepOutcome("", f"unsupported: no browser mapping for pyautogui.{action.name}")
+        return handler(self, action)
+
+    # -- pointer ------------------------------------------------------------------------------------
+
+    def _click(self, action: Action, *, button: str | None = None, count: int | None = None,
+               dbl: bool = False) -> StepOutcome:
+        x, y = self._point(action)
+        calls: list[str] = []
+        self._move(x, y, calls)
+        btn = button or self._button(action)
+        n = count if count is not None else self._repeat(action.get("clicks", 1))
+        if dbl:
+            self.page.mouse.dblclick(x, y, button=btn)  # type: ignore[arg-type]
+            calls.append(f'mouse.dblclick({_fmt(x)}, {_fmt(y)}, button="{btn}")')
+        elif n > 0:
+            # click_count=n sends n down/up pairs with a rising detail, as an OS does for fast clicks,
+            # so clicks=2 fires dblclick like PyAutoGUI's does.
+            self.page.mouse.click(x, y, button=btn, click_count=n)  # type: ignore[arg-type]
+            calls.append(f'mouse.click({_fmt(x)}, {_fmt(y)}, button="{btn}"'
+                         + (f", click_count={n})" if n != 1 else ")"))
+        return StepOutcome("; ".join(calls), "ok", (x, y))
+
+    def do_click(self, a: Action) -> StepOutcome:
+        return self._click(a)
+
+    def do_doubleClick(self, a: Action) -> StepOutcome:
+        return self._click(a, dbl=True)
+
+    def do_tripleClick(self, a: Action) -> StepOutcome:
+        return self._click(a, count=3)
+
+    def do_rightClick(self, a: Action) -> StepOutcome:
+        return self._click(a, button="right", count=1)
+
+    def do_middleClick(self, a: Action) -> StepOutcome:
+        return self._click(a, button="middle", count=1)
+
+    def do_moveTo(self, a: Action) -> StepOutcome:
+        x, y = self._point(a)
+        calls: list[str] = []
+        self._move(x, y, calls)
+        return StepOutcome("; ".join(calls), "ok", (x, y))
+
+    def do_dragTo(self, a: Action) -> StepOutcome:
+        x, y = self._point(a)
+        btn = self._button(a)
+        calls: list[str] = []
+        down_up = a.get("mouseDownUp", True) is not False
+        if down_up:
+            self.page.mouse.down(button=btn)  # type: ignore[arg-type]
+            calls.append(f'mouse.down(button="{btn}")')
+        self._move(x, y, calls, steps=DRAG_STEPS)
+        if down_up:
+            self.page.mouse.up(button=btn)  # type: ignore[arg-type]
+            calls.append(f'mouse.up(button="{btn}")')
+        return StepOutcome("; ".join(calls), "ok", (x, y))
+
+    def do_mouseDown(self, a: Action) -> StepOutcome:
+        x, y = self._point(a)
+        calls: list[str] = []
+        if (x, y) != (self.x, self.y):
+            self._move(x, y, calls)
+        btn = self._button(a)
+        self.page.mouse.down(button=btn)  # type: ignore[arg-type]
+        calls.append(f'mouse.down(button="{btn}")')
+        return StepOutcome("; ".join(calls), "ok", (x, y))
+
+    def do_mouseUp(self, a: Action) -> StepOutcome:
+        x, y = self._point(a)
+        calls: list[str] = []
+        if (x, y) != (self.x, self.y):
+            self._move(x, y, calls, steps=DRAG_STEPS)
+        btn = self._button(a)
+        self.page.mouse.up(button=btn)  # type: ignore[arg-type]
+        calls.append(f'mouse.up(button="{btn}")')
+        return StepOutcome("; ".join(calls), "ok", (x, y))
+
+    def _wheel(self, a: Action, horizontal: bool) -> StepOutcome:
+        clicks = int(a.get("clicks"))  # type: ignore[arg-type]
+        calls: list[str] = []
+        x, y = self._point(a)
+        if (x, y) != (self.x, self.y):
+            self._move(x, y, calls)
+        # PyAutoGUI: positive clicks scroll up (vertical) or right (horizontal); a wheel's positive deltaY
+        # scrolls down.
+        dx, dy = (clicks * SCROLL_PX_PER_CLICK, 0) if horizontal else (0, -clicks * SCROLL_PX_PER_CLICK)
+        if clicks:
+            self.page.mouse.wheel(dx, dy)
+            calls.append(f"mouse.wheel({dx}, {dy})")
+        return StepOutcome("; ".join(calls), "ok", (x, y))
+
+    def do_scroll(self, a: Action) -> StepOutcome:
+        return self._wheel(a, horizontal=False)
+
+    def do_hscroll(self, a: Action) -> StepOutcome:
+        return self._wheel(a, horizontal=True)
+
+    # -- keyboard -----------------------------------------------------------------------------------
+
+    def _keys_or_reason(self, raw: tuple[str, ...]) -> tuple[list[str], str | None]:
+        norm = tuple(normalize_key(k) for k in raw)
+        why = unsupported_combo(norm, self.platform)
+        if why:
+            return [], f"unsupported: {why}"
+        out = []
+        for k in raw:
+            pk = playwright_key(k)
+            if pk == "":
+                return [], f"error: unknown key name {k!r}"
+            assert pk is not None  # OS keys were caught above
+            out.append(pk)
+        return out, None
+
+    def do_write(self, a: Action) -> StepOutcome:
+        text = str(a.get("message"))
+        self.page.keyboard.type(text)
+        return StepOutcome(f"keyboard.type({text!r})", "ok")
+
+    def do_press(self, a: Action) -> StepOutcome:
+        raw = a.get("keys")
+        seq = (raw,) if isinstance(raw, str) else tuple(raw or ())  # type: ignore[arg-type]
+        n = self._repeat(a.get("presses", 1))
+        calls: list[str] = []
+        # Each key of a list is pressed on its own (PyAutoGUI's press(["a", "b"])), so check them one by one.
+        keys: list[str] = []
+        for k in seq:
+            mapped, why = self._keys_or_reason((str(k),))
+            if why:
+                return StepOutcome("", why)
+            keys.extend(mapped)
+        for _ in range(n):
+            if self._out_of_time():
+                return StepOutcome("; ".join(calls), "error: task time ran out")
+            for k in keys:
+                self.page.keyboard.press(k)
+                calls.append(f'keyboard.press("{k}")')
+        return StepOutcome("; ".join(calls), "ok")
+
+    def do_hotkey(self, a: Action) -> StepOutcome:
+        raw = tuple(str(k) for k in a.get("keys") or ())  # type: ignore[union-attr]
+        keys, why = self._keys_or_reason(raw)
+        if why:
+            return StepOutcome("", why)
+        calls = []
+        for k in keys:  # press all in order, release in reverse, as PyAutoGUI does
+            self.page.keyboard.down(k)
+            calls.append(f'keyboard.down("{k}")')
+        for k in reversed(keys):
+            self.page.keyboard.up(k)
+            calls.append(f'keyboard.up("{k}")')
+        return StepOutcome("; ".join(calls), "ok")
+
+    def do_keyDown(self, a: Action) -> StepOutcome:
+        keys, why = self._keys_or_reason((str(a.get("key")),))
+        if why:
+            return StepOutcome("", why)
+        self.page.keyboard.down(keys[0])
+        self.held_keys.append(keys[0])
+        return StepOutcome(f'keyboard.down("{keys[0]}")', "ok")
+
+    def do_keyUp(self, a: Action) -> StepOutcome:
+        keys, why = self._keys_or_reason((str(a.get("key")),))
+        if why:
+            return StepOutcome("", why)
+        self.page.keyboard.up(keys[0])
+        if keys[0] in self.held_keys:
+            self.held_keys.remove(keys[0])
+        return StepOutcome(f'keyboard.up("{keys[0]}")', "ok")
+
+    def do_sleep(self, a: Action) -> StepOutcome:
+        seconds = max(0.0, min(float(a.get("seconds")), SLEEP_CAP_S))  # type: ignore[arg-type]
+        if self.deadline is not None:
+            seconds = max(0.0, min(seconds, self.deadline - time.monotonic()))
+        self.page.wait_for_timeout(seconds * 1000)
+        return StepOutcome(f"page.wait_for_timeout({_fmt(seconds * 1000)})", "ok")
+
+
+_HANDLERS: dict[str, Callable[[Adapter, Action], StepOutcome]] = {
+    name: getattr(Adapter, f"do_{name}") for name in ACTIONS if hasattr(Adapter, f"do_{name}")}
+
+#: The table's actions the browser can perform; a test checks this is all of them.
+HANDLED_ACTIONS = frozenset(_HANDLERS)
+
+
+def describe(action: Action) -> str:
+    """The canonical text of an action, as StepRecord.action shows it."""
+    return format_action(action)

@@ -1,0 +1,337 @@
+"""Chromium under Playwright, isolated per task and guarded by a watchdog.
+
+A `BrowserHost` keeps one Chromium warm for the life of its process (a replay worker) and gives each task
+a fresh browser context (`Session`): its own cookies and storage, the task's viewport and device pixel
+ratio, and a request filter that lets through only the task's own origin (``http://127.0.0.1:<port>``,
+websockets included) and aborts and logs everything else. Downloads are refused, dialogs dismissed and
+pop-up windows closed, each noted in the session's log.
+
+A page that never yields (``while(true){}``) blocks Playwright's calls for good: no Playwright timeout
+applies to a mouse click whose event handler never returns. The watchdog therefore kills the Chromium
+process when a task's deadline passes; the blocked call then fails, the task is recorded as timed out, and
+the next task gets a freshly launched browser.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import threading
+import time
+import urllib.parse
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from omniact.sandbox.server import LoopbackServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+
+__all__ = ["BrowserHost", "Session", "Watch", "shared_host", "LAUNCH_ARGS", "chromium_path", "same_origin"]
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run"]
+#: Playwright calls that take a timeout (waits, navigation) give up after this long.
+ACTION_TIMEOUT_MS = 5_000
+
+
+def chromium_path() -> str:
+    """The Chromium binary: $OMNIACT_CHROMIUM, else Debian's /usr/bin/chromium."""
+    return os.environ.get("OMNIACT_CHROMIUM", "/usr/bin/chromium")
+
+
+def same_origin(url: str, origin: str) -> bool:
+    """True when `url` is on `origin` (scheme-insensitive between http/ws and https/wss).
+
+    >>> same_origin("ws://127.0.0.1:8888/api/kernels", "http://127.0.0.1:8888")
+    True
+    >>> same_origin("http://127.0.0.1:9999/x", "http://127.0.0.1:8888")
+    False
+    """
+    try:
+        u, o = urllib.parse.urlsplit(url), urllib.parse.urlsplit(origin)
+        secure = {"http": False, "ws": False, "https": True, "wss": True}
+        if u.scheme not in secure or o.scheme not in secure or secure[u.scheme] != secure[o.scheme]:
+            return False
+        return (u.hostname, u.port or (443 if secure[u.scheme] else 80)) == \
+            (o.hostname, o.port or (443 if secure[o.scheme] else 80))
+    except ValueError:  # a malformed port
+        return False
+
+
+# --------------------------------------------------------------------------------------------------------
+# Processes
+
+
+def _children_map() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat", "rb") as f:
+                stat = f.read().decode("latin-1")
+            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        kids.setdefault(ppid, []).append(int(d))
+    return kids
+
+
+def _descendants(pid: int) -> list[int]:
+    kids = _children_map()
+    out, stack = [], [pid]
+    while stack:
+        for c in kids.get(stack.pop(), []):
+            out.append(c)
+            stack.append(c)
+    return out
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().decode("utf-8", "replace").split("\0")
+    except OSError:
+        return []
+
+
+def _browser_pids() -> set[int]:
+    """Chromium browser (not renderer/helper) processes started below this process."""
+    out = set()
+    for pid in _descendants(os.getpid()):
+        cmd = _cmdline(pid)
+        if cmd and "chrom" in os.path.basename(cmd[0]) and not any(a.startswith("--type=") for a in cmd):
+            out.add(pid)
+    return out
+
+
+def _kill_tree(pid: int) -> None:
+    victims = [pid] + _descendants(pid)
+    for p in victims:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+# --------------------------------------------------------------------------------------------------------
+# Sessions
+
+
+@dataclass
+class Session:
+    """One task's browser context and page, and what the isolation layer did during it."""
+
+    context: "BrowserContext"
+    page: "Page"
+    origin: str | None
+    blocked: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    trace_path: Path | None = None
+
+    def close(self) -> None:
+        try:
+            if self.trace_path is not None:
+                self.trace_path.parent.mkdir(parents=True, exist_ok=True)
+                self.context.tracing.stop(path=str(self.trace_path))
+        finally:
+            self.context.close()
+
+
+@dataclass
+class Watch:
+    """A running deadline. `expired` turns True when the watchdog had to kill the browser."""
+
+    seconds: float
+    deadline: float
+    expired: bool = False
+
+    @property
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+class BrowserHost:
+    """A warm Chromium for one process (one thread), relaunched when the watchdog killed it."""
+
+    def __init__(self, executable: str | None = None) -> None:
+        self.executable = executable or chromium_path()
+        self._pw: "Playwright | None" = None
+        self._browser: "Browser | None" = None
+        self._browser_pid: int | None = None
+        self._servers: dict[Path, LoopbackServer] = {}
+        self._lock = threading.Lock()
+        self.launches = 0
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+
+    def browser(self) -> "Browser":
+        """The running browser, launched (or relaunched after a kill) on demand."""
+        if self._browser is not None and self._browser.is_connected():
+            return self._browser
+        self._drop_browser()
+        if self._pw is None:
+            from playwright.sync_api import sync_playwright
+
+            self._pw = sync_playwright().start()
+        before = _browser_pids()
+        self._browser = self._pw.chromium.launch(executable_path=self.executable, args=LAUNCH_ARGS,
+                                                 headless=True)
+        new = _browser_pids() - before
+        self._browser_pid = max(new) if new else None
+        self.launches += 1
+        return self._browser
+
+    def _drop_browser(self) -> None:
+        b, self._browser = self._browser, None
+        if b is not None:
+            try:
+                b.close()
+            except Exception:  # already dead: the watchdog killed it
+                pass
+        if self._browser_pid is not None:
+            _kill_tree(self._browser_pid)  # make sure no orphaned renderer keeps spinning
+            self._browser_pid = None
+
+    def kill_browser(self) -> None:
+        """Kill Chromium from any thread; blocked Playwright calls then fail with TargetClosedError."""
+        with self._lock:
+            pid = self._browser_pid
+            if pid is not None:
+                _kill_tree(pid)
+            elif self._pw is not None:
+                # No browser pid known: kill the Playwright driver instead (and with it the browser).
+                for p in _descendants(os.getpid()):
+                    if any("playwright" in a for a in _cmdline(p)[:2]):
+                        _kill_tree(p)
+                self._pw = None
+
+    def close(self) -> None:
+        self._drop_browser()
+        for s in self._servers.values():
+            s.close()
+        self._servers.clear()
+        if self._pw is not None:
+            try:
+                self._pw.stop()
+            except Exception:
+                pass
+            self._pw = None
+
+    def server_for(self, root: Path) -> LoopbackServer:
+        """A loopback server for `root`, started once and reused by later tasks of the same data root."""
+        root = Path(root).resolve()
+        s = self._servers.get(root)
+        if s is None:
+            s = self._servers[root] = LoopbackServer(root)
+        return s
+
+    # -- deadline -----------------------------------------------------------------------------------
+
+    @contextmanager
+    def watchdog(self, seconds: float) -> Iterator[Watch]:
+        """Within the block, kill the browser if `seconds` pass; `Watch.expired` tells afterwards."""
+        watch = Watch(seconds, time.monotonic() + seconds)
+
+        def fire() -> None:
+            watch.expired = True
+            self.kill_browser()
+
+        timer = threading.Timer(max(seconds, 0.0), fire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield watch
+        finally:
+            timer.cancel()
+            if watch.expired:
+                self._browser = None  # dead; relaunch on next use
+                self._browser_pid = None
+
+    # -- sessions -----------------------------------------------------------------------------------
+
+    def open(self, *, viewport: tuple[int, int], dpr: float, origin: str | None, trace_path: Path | None = None,
+             timeout_ms: int = ACTION_TIMEOUT_MS) -> Session:
+        """A fresh context and page: viewport in CSS pixels, requests limited to `origin`."""
+        browser = self.browser()
+        context = browser.new_context(
+            viewport={"width": int(viewport[0]), "height": int(viewport[1])},
+            screen={"width": int(viewport[0]), "height": int(viewport[1])},
+            device_scale_factor=float(dpr), accept_downloads=False, service_workers="block",
+            locale="en-US", timezone_id="UTC", color_scheme="light", reduced_motion="reduce",
+        )
+        context.set_default_timeout(timeout_ms)
+        session = Session(context=context, page=None, origin=origin, trace_path=trace_path)  # type: ignore[arg-type]
+        _isolate(session)
+        if trace_path is not None:
+            context.tracing.start(screenshots=True, snapshots=True)
+        session.page = context.new_page()
+        _guard_page(session, session.page)
+        return session
+
+
+def _isolate(s: Session) -> None:
+    """Route every request: the task's origin passes, anything else is aborted and logged."""
+    origin = s.origin
+
+    def allowed(url: str) -> bool:
+        if url.startswith(("data:", "blob:", "about:")):
+            return True
+        return origin is not None and same_origin(url, origin)
+
+    def on_route(route: Any) -> None:
+        url = route.request.url
+        if allowed(url):
+            route.continue_()
+        else:
+            s.blocked.append(f"{route.request.method} {url}")
+            route.abort("blockedbyclient")
+
+    def on_ws(ws: Any) -> None:
+        s.blocked.append(f"WEBSOCKET {ws.url}")
+        ws.close(code=1008, reason="blocked by the omniact sandbox")
+
+    s.context.route("**/*", on_route)
+    s.context.route_web_socket(lambda url: not allowed(url), on_ws)
+
+    def on_page(page: Any) -> None:
+        if page is s.page or s.page is None:
+            return
+        s.events.append(f"popup closed: {page.url}")
+        try:
+            page.close()
+        except Exception:
+            pass
+
+    s.context.on("page", on_page)
+
+
+def _guard_page(s: Session, page: "Page") -> None:
+    def on_dialog(dialog: Any) -> None:
+        s.events.append(f"dialog dismissed: {dialog.type} {dialog.message[:200]!r}")
+        try:
+            dialog.dismiss()
+        except Exception:
+            pass
+
+    def on_download(download: Any) -> None:
+        s.events.append(f"download refused: {download.url}")
+
+    page.on("dialog", on_dialog)
+    page.on("download", on_download)
+
+
+_SHARED: BrowserHost | None = None
+
+
+def shared_host() -> BrowserHost:
+    """This process's warm browser host (created on first use, closed at exit)."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = BrowserHost()
+        atexit.register(_SHARED.close)
+    return _SHARED

@@ -1,0 +1,541 @@
+"""Replaying PyAutoGUI scripts in a real browser and checking what they achieved.
+
+The flow for one task (the suite contract): serve the data root on a loopback port, open the task's page
+with viewport = screenshot size / dpr and device_scale_factor = dpr, wait for ``window.omni.ready``, put the
+mouse at the viewport centre, perform the parsed actions (points divided by dpr), let the page settle
+(no request in flight, then `settle_ms`), and evaluate the task's JavaScript check. Nothing in a script is
+executed as Python: it goes through `omniact.actions.parse_script`.
+
+>>> from omniact.sandbox import replay_page                                    # doctest: +SKIP
+>>> r = replay_page(html=Path("counter.html"), script="pyautogui.click(100, 40)",
+...                 check="window.count === 1")                                # doctest: +SKIP
+>>> r.success, [s.outcome for s in r.steps]                                    # doctest: +SKIP
+(True, ['ok'])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import urllib.parse
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+from omniact.actions import format_action, parse_script
+from omniact.errors import ParseError, UserError
+
+if TYPE_CHECKING:
+    from omniact.sandbox.browser import BrowserHost, Session
+    from omniact.task import Task
+
+__all__ = ["StepRecord", "ReplayResult", "ReplayJob", "replay_task", "replay_tasks", "replay_page", "run_job",
+           "job_for_task", "DEFAULT_SETTLE_MS", "DEFAULT_TASK_TIMEOUT"]
+
+DEFAULT_SETTLE_MS = 300
+DEFAULT_TASK_TIMEOUT = 30.0
+#: Longest wait for in-flight requests to finish after the script (a page that polls never goes quiet).
+NETWORK_QUIET_MAX_MS = 3_000
+#: Extra seconds the pool grants a worker beyond the task timeout before killing the whole process
+#: (browser relaunch and cleanup happen inside this margin).
+WORKER_GRACE_S = 20.0
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One replayed action.
+
+    `action` is the canonical text of the parsed call, `call` the Playwright calls made (text), `outcome`
+    ``ok``, ``unsupported: why`` or ``error: why``; `point` is where the pointer acted in CSS pixels;
+    `image` the PNG written for this step (the screen after it, with the point drawn), if any.
+    """
+
+    index: int
+    line: int
+    action: str
+    call: str
+    outcome: str
+    point: tuple[float, float] | None = None
+    image: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["point"] = None if self.point is None else [round(self.point[0], 3), round(self.point[1], 3)]
+        return d
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """What one replay achieved.
+
+    `success` is the check's verdict (for MiniWoB++, reward > 0; without a check, every step ``ok``).
+    `reason` says why it failed (None on success). `reward` is MiniWoB++'s raw reward, else None.
+    `blocked_requests` lists every request the sandbox aborted (``METHOD URL``); `events` the dialogs
+    dismissed, pop-ups closed and downloads refused; `info` extra facts (MiniWoB++ utterance and rewards,
+    trace path).
+    """
+
+    task_id: str
+    success: bool
+    reward: float | None = None
+    reason: str | None = None
+    steps: tuple[StepRecord, ...] = ()
+    blocked_requests: tuple[str, ...] = ()
+    parse_error: str | None = None
+    elapsed: float = 0.0
+    events: tuple[str, ...] = ()
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict: the fields above, steps as objects, `elapsed` in seconds."""
+        return {
+            "task_id": self.task_id, "success": self.success, "reward": self.reward, "reason": self.reason,
+            "parse_error": self.parse_error, "elapsed": round(self.elapsed, 3),
+            "steps": [s.to_json() for s in self.steps], "blocked_requests": list(self.blocked_requests),
+            "events": list(self.events), "info": dict(self.info),
+        }
+
+
+@dataclass(frozen=True)
+class ReplayJob:
+    """Everything a worker needs to replay one script (picklable: it crosses process boundaries).
+
+    Exactly one of `root` + `path` (a page served from a loopback server over `root`) and `url` (a page
+    the user serves on a loopback address) says where to replay.
+    """
+
+    task_id: str
+    script: str
+    root: str | None = None
+    path: str | None = None
+    url: str | None = None
+    viewport: tuple[int, int] = (1440, 900)
+    dpr: float = 1.0
+    platform: str = "web"
+    check: str | None = None
+    wait_ready: bool = False
+    wait_for: str | None = None
+    settle_ms: int = DEFAULT_SETTLE_MS
+    task_timeout: float = DEFAULT_TASK_TIMEOUT
+    out_dir: str | None = None
+    step_images: bool = False
+    trace: bool = False
+    miniwob_seed: int | None = None
+
+
+# --------------------------------------------------------------------------------------------------------
+# One job, in this process
+
+
+def run_job(job: ReplayJob, host: "BrowserHost | None" = None) -> ReplayResult:
+    """Replay one job with this process's warm browser. Never raises for a page's or script's misdeeds."""
+    t0 = time.monotonic()
+    try:
+        actions = parse_script(job.script)
+    except ParseError as e:
+        return ReplayResult(job.task_id, False, reason=f"parse error: {e}", parse_error=str(e),
+                            elapsed=time.monotonic() - t0)
+    from omniact.sandbox.browser import shared_host
+
+    host = host or shared_host()
+    # Launching (or relaunching after a kill) is the sandbox's cost, not the task's: keep it out of the budget.
+    host.browser()
+    run = _Run(job, actions, host)
+    with host.watchdog(job.task_timeout) as watch:
+        run.watch = watch
+        try:
+            run.execute()
+        except Exception as e:  # the page or browser died under us, or the watchdog killed it
+            run.fail_with(e)
+        finally:
+            run.close()
+    if watch.expired:
+        at = f" at step {len(run.steps) + 1}" if run.started and len(run.steps) < len(actions) else ""
+        run.reason = f"timed out after {job.task_timeout:g}s{at}"
+        run.success = False
+        run.reward = None if job.miniwob_seed is None else (run.reward or 0.0)
+    return ReplayResult(job.task_id, run.success, reward=run.reward, reason=None if run.success else run.reason,
+                        steps=tuple(run.steps), blocked_requests=tuple(run.blocked), elapsed=time.monotonic() - t0,
+                        events=tuple(run.events), info=run.info)
+
+
+class _Run:
+    """The mutable state of one replay while it runs."""
+
+    def __init__(self, job: ReplayJob, actions: list, host: "BrowserHost") -> None:
+        self.job, self.actions, self.host = job, actions, host
+        self.steps: list[StepRecord] = []
+        self.blocked: list[str] = []
+        self.events: list[str] = []
+        self.info: dict[str, Any] = {}
+        self.success = False
+        self.reason: str | None = None
+        self.reward: float | None = None
+        self.started = False
+        self.session: "Session | None" = None
+        self.watch: Any = None
+        self.out = Path(job.out_dir) if job.out_dir else None
+
+    # -- phases -------------------------------------------------------------------------------------
+
+    def execute(self) -> None:
+        job = self.job
+        if job.url is not None:
+            url, origin = job.url, _origin_of(job.url)
+        else:
+            assert job.root is not None and job.path is not None, "a job needs root+path or url"
+            server = self.host.server_for(Path(job.root))
+            url, origin = server.url(job.path), server.origin
+        trace_path = self.out / "trace.zip" if (self.out and job.trace) else None
+        self.session = s = self.host.open(viewport=job.viewport, dpr=job.dpr, origin=origin, trace_path=trace_path)
+        if trace_path is not None:
+            self.info["trace"] = str(trace_path)
+        page = s.page
+        inflight = _track_requests(page)
+        self.inflight = inflight
+        ms = lambda: max(1, int(self.watch.remaining * 1000))  # noqa: E731 - the time left, in Playwright's unit
+        resp = page.goto(url, wait_until="load", timeout=ms())
+        if resp is not None and resp.status >= 400:
+            self.reason = f"page answered HTTP {resp.status}: {url}"
+            return
+        if job.wait_ready and not self._wait_js("window.omni && window.omni.ready", "window.omni.ready"):
+            return
+        if job.wait_for and not self._wait_selector(job.wait_for):
+            return
+        if job.miniwob_seed is not None and not self._start_miniwob(job.miniwob_seed):
+            return
+
+        from omniact.sandbox.adapter import Adapter
+
+        adapter = Adapter(page, viewport=job.viewport, dpr=job.dpr, platform=job.platform,
+                          deadline=self.watch.deadline)
+        adapter.start()
+        if self.out and job.step_images:
+            self.out.mkdir(parents=True, exist_ok=True)
+            _save_png(page.screenshot(), self.out / "step_00_initial.png", None, job.dpr)
+        self.started = True
+        for i, action in enumerate(self.actions, 1):
+            try:
+                o = adapter.perform(action)
+                call, outcome, point = o.call, o.outcome, o.point
+            except Exception as e:
+                if self.watch.expired:
+                    raise
+                call, outcome, point = "", f"error: {_first_line(e)}", None
+            image = None
+            if self.out and job.step_images and not self.watch.expired:
+                p = self.out / f"step_{i:02d}.png"
+                _save_png(page.screenshot(), p, point, job.dpr)
+                image = str(p)
+            self.steps.append(StepRecord(i, action.line, format_action(action), call, outcome, point, image))
+            if outcome.startswith("error") and "page" in outcome.lower() and "closed" in outcome.lower():
+                break  # the page is gone: nothing further can happen
+
+        if job.miniwob_seed is not None:
+            self._read_miniwob()  # before settling: the episode's reward is fixed the moment it ends
+        self._settle()
+        if job.miniwob_seed is not None:
+            self._read_miniwob()
+            self.success = bool(self.reward and self.reward > 0)
+            if not self.success:
+                self.reason = self.info.get("reward_reason") or (
+                    f"reward {self.reward:g}" if self.info.get("done") else "episode did not end")
+                if self.info.get("done") and self.reason and not self.reason.startswith("reward"):
+                    self.reason = f"reward {self.reward:g} ({self.reason})"
+        elif job.check is not None:
+            self._check(job.check)
+        else:
+            bad = [s for s in self.steps if s.outcome != "ok"]
+            self.success = not bad
+            if bad:
+                self.reason = f"step {bad[0].index}: {bad[0].outcome}"
+        if self.out and job.step_images:
+            _save_png(page.screenshot(), self.out / "final.png", None, job.dpr)
+
+    def _wait_js(self, expr: str, what: str) -> bool:
+        from playwright.sync_api import TimeoutError as PWTimeout
+
+        try:
+            self.session.page.wait_for_function(expr, timeout=max(1, int(self.watch.remaining * 1000)))
+            return True
+        except PWTimeout:
+            self.reason = f"page never became ready ({what} stayed false)"
+            return False
+
+    def _wait_selector(self, css: str) -> bool:
+        from playwright.sync_api import TimeoutError as PWTimeout
+
+        try:
+            self.session.page.wait_for_selector(css, state="visible",
+                                                timeout=max(1, int(self.watch.remaining * 1000)))
+            return True
+        except PWTimeout:
+            self.reason = f"--wait-for {css!r}: no such visible element"
+            return False
+
+    def _settle(self) -> None:
+        page = self.session.page
+        # Network idle, as we count it: no request of this page still in flight. (Playwright's
+        # "networkidle" adds a fixed 500 ms quiet window, which would dominate a short replay.)
+        t_end = time.monotonic() + min(NETWORK_QUIET_MAX_MS / 1000, max(self.watch.remaining - 1, 0))
+        while self.inflight[0] > 0 and time.monotonic() < t_end:
+            page.wait_for_timeout(25)
+        # Two animation frames so that the last input's rendering happened, then the pause.
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))")
+        pause = min(self.job.settle_ms, max(int((self.watch.remaining - 1) * 1000), 0))
+        if pause > 0:
+            page.wait_for_timeout(pause)
+
+    def _check(self, check: str) -> None:
+        try:
+            # The expression is the data set's (or the user's) own JavaScript, evaluated in the page.
+            got = self.session.page.evaluate(_CHECK_JS.replace("%CHECK%", check))
+        except Exception as e:
+            if self.watch.expired:
+                raise
+            self.reason = f"check raised: {_first_line(e)}"
+            return
+        self.success = bool(got["ok"])
+        if got.get("value") is not None:
+            self.info["check_value"] = got["value"]
+        if not self.success:
+            self.reason = "check was false after the script"
+
+    # -- MiniWoB++ ----------------------------------------------------------------------------------
+
+    def _start_miniwob(self, seed: int) -> bool:
+        from omniact.sandbox.miniwob import START_EPISODE_JS
+
+        if not self._wait_js("typeof core !== 'undefined' && typeof genProblem === 'function'",
+                             "MiniWoB++ core"):
+            return False
+        self.session.page.evaluate(START_EPISODE_JS, seed)
+        if not self._wait_js("WOB_TASK_READY", "WOB_TASK_READY"):
+            return False
+        self.info["utterance"] = self.session.page.evaluate(
+            "() => { const u = core.getUtterance(); return typeof u === 'string' ? u : u.utterance; }")
+        return True
+
+    def _read_miniwob(self) -> None:
+        from omniact.sandbox.miniwob import READ_REWARD_JS
+
+        got = self.session.page.evaluate(READ_REWARD_JS)
+        self.info.update(got)
+        self.reward = float(got.get("raw_reward") or 0.0) if got.get("done") else 0.0
+
+    # -- errors and cleanup -------------------------------------------------------------------------
+
+    def fail_with(self, e: BaseException) -> None:
+        self.success = False
+        if self.watch is not None and self.watch.expired:
+            return  # run_job words the timeout
+        self.reason = f"browser error: {_first_line(e)}"
+
+    def close(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        self.blocked.extend(s.blocked)
+        self.events.extend(s.events)
+        if self.watch is not None and self.watch.expired:
+            return  # the browser is dead; nothing to close
+        try:
+            s.close()
+        except Exception:
+            pass
+
+
+# The check's verdict, plus its value when it is not a plain boolean and small (it helps debug a check).
+_CHECK_JS = """async () => {
+  const v = await (
+%CHECK%
+  );
+  let value = null;
+  if (typeof v !== 'boolean') {
+    try { const j = JSON.stringify(v); value = j !== undefined && j.length <= 4000 ? JSON.parse(j) : String(v).slice(0, 200); }
+    catch (e) { value = String(v).slice(0, 200); }
+  }
+  return {ok: !!v, value: value};
+}"""
+
+
+def _track_requests(page: Any) -> list[int]:
+    box = [0]
+
+    def up(_r: Any) -> None:
+        box[0] += 1
+
+    def down(_r: Any) -> None:
+        box[0] = max(0, box[0] - 1)
+
+    page.on("request", up)
+    page.on("requestfinished", down)
+    page.on("requestfailed", down)
+    return box
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    msg = text[0] if text else type(e).__name__
+    return msg[:300]
+
+
+def _origin_of(url: str) -> str:
+    u = urllib.parse.urlsplit(url)
+    return f"{u.scheme}://{u.netloc}"
+
+
+def _save_png(png: bytes, path: Path, point: tuple[float, float] | None, dpr: float) -> None:
+    """Write a screenshot, with the action point (CSS pixels) drawn as a red ring and cross."""
+    if point is None:
+        path.write_bytes(png)
+        return
+    import io
+
+    from PIL import Image, ImageDraw
+
+    with Image.open(io.BytesIO(png)) as im:
+        im = im.convert("RGB")
+        d = ImageDraw.Draw(im)
+        x, y = point[0] * dpr, point[1] * dpr
+        r = 12 * dpr
+        w = max(2, int(2 * dpr))
+        d.ellipse((x - r, y - r, x + r, y + r), outline=(255, 0, 0), width=w)
+        d.line((x - r * 1.6, y, x + r * 1.6, y), fill=(255, 0, 0), width=max(1, w // 2))
+        d.line((x, y - r * 1.6, x, y + r * 1.6), fill=(255, 0, 0), width=max(1, w // 2))
+        im.save(path, format="PNG")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Public API
+
+
+def _safe_name(task_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", task_id) or "task"
+
+
+def _data_root(task: "Task") -> Path:
+    """The data root a task was loaded from: its task file sits at <root>/data/tasks/<platform>/<app>/."""
+    for p in task.task_path.parents:
+        if p.name == "tasks" and p.parent.name == "data":
+            return p.parent.parent
+    from omniact.dataset import builtin_root
+
+    return builtin_root()
+
+
+def job_for_task(task: "Task", script: str, *, root: Path | None = None, out_dir: Path | None = None,
+                 step_images: bool = False, task_timeout: float = DEFAULT_TASK_TIMEOUT, trace: bool = False,
+                 settle_ms: int = DEFAULT_SETTLE_MS) -> ReplayJob:
+    """The replay job for a built-in-suite task (it must carry `env` and `check`)."""
+    if not task.env:
+        raise UserError("task has no environment to replay on (its split entry has no 'env')", task_id=task.id)
+    root = Path(root) if root is not None else _data_root(task)
+    dpr = task.screen.dpr or 1.0
+    viewport = (int(round(task.screen.width / dpr)), int(round(task.screen.height / dpr)))
+    return ReplayJob(task_id=task.id, script=script, root=str(root), path=task.env, viewport=viewport, dpr=dpr,
+                     platform=task.screen.platform, check=task.check, wait_ready=True, settle_ms=settle_ms,
+                     task_timeout=task_timeout, out_dir=str(out_dir) if out_dir else None,
+                     step_images=step_images and out_dir is not None, trace=trace and out_dir is not None)
+
+
+def replay_task(task: "Task", script: str, *, out_dir: Path | None = None, step_images: bool = False,
+                task_timeout: float = DEFAULT_TASK_TIMEOUT, trace: bool = False, root: Path | None = None,
+                settle_ms: int = DEFAULT_SETTLE_MS) -> ReplayResult:
+    """Replay `script` on a built-in-suite task in this process and evaluate the task's check.
+
+    `out_dir` receives ``<task id>/step_NN.png`` (with `step_images`) and ``trace.zip`` (with `trace`).
+    A script the parser rejects gives ``success=False`` with `parse_error` set. `root` is the data root
+    (found from the task's paths when left out).
+    """
+    if not task.env:
+        return ReplayResult(task.id, False, reason="task has no environment to replay on (no 'env')")
+    job = job_for_task(task, script, root=root, out_dir=Path(out_dir) / _safe_name(task.id) if out_dir else None,
+                       step_images=step_images, task_timeout=task_timeout, trace=trace, settle_ms=settle_ms)
+    return run_job(job)
+
+
+def replay_tasks(tasks: Sequence["Task"], scripts: Mapping[str, str], *, workers: int = 2,
+                 out_dir: Path | None = None, task_timeout: float = DEFAULT_TASK_TIMEOUT, executor: Any = None,
+                 step_images: bool = False, trace: bool = False, root: Path | None = None,
+                 settle_ms: int = DEFAULT_SETTLE_MS, progress: Any = None) -> list[ReplayResult]:
+    """Replay many tasks in worker processes; one result per task, in the order of `tasks`.
+
+    `scripts` maps task id -> script; a task without one fails with reason ``no prediction`` (it is not
+    replayed). A task that hangs is killed at `task_timeout` and recorded as a failure with its reason; the
+    batch goes on. `executor` is anything with ``map_unordered(fn, items)`` yielding ``fn(item)`` for every
+    item (a Ray pool, say); the default is a local pool of `workers` processes, each keeping one browser warm.
+    `progress(result)` is called as each result arrives.
+    """
+    from omniact.sandbox.workers import LocalPool, WorkerLost
+
+    results: dict[str, ReplayResult] = {}
+    jobs: list[ReplayJob] = []
+    for t in tasks:
+        if t.id not in scripts:
+            results[t.id] = ReplayResult(t.id, False, reason="no prediction")
+        elif not t.env:
+            results[t.id] = ReplayResult(t.id, False, reason="task has no environment to replay on (no 'env')")
+        else:
+            jobs.append(job_for_task(t, scripts[t.id], root=root,
+                                     out_dir=Path(out_dir) / _safe_name(t.id) if out_dir else None,
+                                     step_images=step_images, task_timeout=task_timeout, trace=trace,
+                                     settle_ms=settle_ms))
+    for r in results.values():
+        if progress:
+            progress(r)
+    if jobs:
+        own = executor is None
+        pool = LocalPool(workers=max(1, min(workers, len(jobs)))) if own else executor
+        try:
+            for out in pool.map_unordered(run_job, jobs):
+                if isinstance(out, WorkerLost):
+                    job = out.item
+                    out = ReplayResult(job.task_id, False, reason=out.reason, elapsed=out.elapsed)
+                if isinstance(out, ReplayResult):
+                    results[out.task_id] = out
+                    if progress:
+                        progress(out)
+        finally:
+            if own:
+                pool.close()
+    return [results.get(t.id) or ReplayResult(t.id, False, reason="the executor returned no result")
+            for t in tasks]
+
+
+def replay_page(*, html: Path | None = None, url: str | None = None, script: str,
+                viewport: tuple[int, int] = (1440, 900), dpr: float = 1.0, check: str | None = None,
+                wait_for: str | None = None, settle_ms: int = DEFAULT_SETTLE_MS, out_dir: Path | None = None,
+                task_timeout: float = DEFAULT_TASK_TIMEOUT, trace: bool = False, step_images: bool | None = None,
+                task_id: str = "page") -> ReplayResult:
+    """Replay `script` on a local HTML file (served from a loopback server over its folder) or on a page
+    the user serves at a loopback `url`; `check` is a JavaScript expression evaluated afterwards.
+
+    Only the page's own origin is reachable: every other request is aborted and listed in
+    `blocked_requests`. With `out_dir`, step images are written there (unless `step_images=False`).
+    """
+    if (html is None) == (url is None):
+        raise UserError("give exactly one of an HTML file and a URL")
+    out = Path(out_dir) if out_dir else None
+    common = dict(task_id=task_id, script=script, viewport=(int(viewport[0]), int(viewport[1])), dpr=float(dpr),
+                  check=check, wait_for=wait_for, settle_ms=int(settle_ms), task_timeout=float(task_timeout),
+                  out_dir=str(out) if out else None, step_images=bool(out) if step_images is None else
+                  (step_images and out is not None), trace=trace and out is not None)
+    if html is not None:
+        html = Path(html).resolve()
+        if not html.is_file():
+            raise UserError("no such HTML file", file=str(html))
+        job = ReplayJob(root=str(html.parent), path=urllib.parse.quote(html.name), **common)  # type: ignore[arg-type]
+    else:
+        check_loopback_url(url)  # type: ignore[arg-type]
+        job = ReplayJob(url=url, **common)  # type: ignore[arg-type]
+    return run_job(job)
+
+
+def check_loopback_url(url: str) -> None:
+    """Refuse URLs that are not http(s) on a loopback address: the sandbox never leaves the machine."""
+    u = urllib.parse.urlsplit(url)
+    if u.scheme not in ("http", "https") or u.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise UserError(f"--url must be http://127.0.0.1:<port>/... or http://localhost:<port>/... (got {url!r})")

@@ -1,0 +1,174 @@
+"""A local pool of replay worker processes, each keeping one browser warm across tasks.
+
+The pool has the executor shape replay_tasks() accepts: ``map_unordered(fn, items)`` yields ``fn(item)``
+for every item as it completes. Inside a worker, the browser watchdog ends a hung task; should a worker
+still not answer within the task's timeout plus a grace period (the Playwright driver itself wedged), the
+pool kills the worker's whole process group (the worker, its Playwright driver and Chromium), yields a
+`WorkerLost` for that item and starts a fresh worker, so a batch never stalls.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable, Iterable, Iterator
+
+__all__ = ["LocalPool", "WorkerLost"]
+
+_GRACE_S = 20.0
+
+
+@dataclass(frozen=True)
+class WorkerLost:
+    """An item whose worker died or had to be killed; `reason` says which."""
+
+    item: Any
+    reason: str
+    elapsed: float = 0.0
+
+
+def _worker_main(conn: Connection) -> None:
+    # Own process group: the pool can then kill this worker together with the driver and browser it spawns.
+    try:
+        os.setsid()
+    except OSError:
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        while True:
+            try:
+                msg = conn.recv()
+            except EOFError:
+                break
+            if msg is None:
+                break
+            fn, item = msg
+            try:
+                conn.send(("ok", fn(item)))
+            except Exception as e:  # a bug of ours: report it with the traceback, keep serving
+                conn.send(("err", f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=8)}"))
+    finally:
+        from omniact.sandbox import browser
+
+        if browser._SHARED is not None:
+            browser._SHARED.close()
+
+
+class _Worker:
+    def __init__(self, ctx: Any) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child,), daemon=True, name="omniact-replay")
+        self.proc.start()
+        child.close()
+        self.item: Any = None
+        self.started = 0.0
+        self.limit: float | None = None
+
+    def kill(self) -> None:
+        pid = self.proc.pid
+        if pid is not None:
+            for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+                try:
+                    kill()
+                except (ProcessLookupError, PermissionError, OSError):
+                    pass
+        self.proc.join(5)
+        self.conn.close()
+
+
+class LocalPool:
+    """`workers` processes (spawned, so the parent's threads and state stay out of them).
+
+    `timeout_of(item)` gives an item's time limit in seconds (default: its ``task_timeout`` attribute, if
+    any); the worker is killed at that limit plus a grace period.
+    """
+
+    def __init__(self, workers: int = 2, *, timeout_of: Callable[[Any], float | None] | None = None,
+                 grace: float = _GRACE_S) -> None:
+        self.size = max(1, int(workers))
+        self.timeout_of = timeout_of or (lambda item: getattr(item, "task_timeout", None))
+        self.grace = grace
+        self._ctx = mp.get_context("spawn")
+        self._workers: list[_Worker] = []
+        self.restarts = 0
+
+    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """Yield fn(item) for every item, in completion order; a lost item yields a `WorkerLost`."""
+        todo = deque(items)
+        while len(self._workers) < min(self.size, max(len(todo), 1)):
+            self._workers.append(_Worker(self._ctx))
+        busy: dict[Connection, _Worker] = {}
+
+        def dispatch(w: _Worker) -> None:
+            item = todo.popleft()
+            w.item, w.started = item, time.monotonic()
+            t = self.timeout_of(item)
+            w.limit = None if t is None else w.started + float(t) + self.grace
+            w.conn.send((fn, item))
+            busy[w.conn] = w
+
+        for w in self._workers:
+            if todo:
+                dispatch(w)
+        while busy:
+            limits = [w.limit for w in busy.values() if w.limit is not None]
+            timeout = None if not limits else max(0.0, min(limits) - time.monotonic())
+            ready = wait(list(busy), timeout=timeout)
+            now = time.monotonic()
+            for conn in ready:
+                w = busy.pop(conn)
+                try:
+                    kind, payload = conn.recv()
+                except (EOFError, OSError):
+                    yield WorkerLost(w.item, "replay worker died (browser or driver crash)", now - w.started)
+                    w = self._replace(w)
+                else:
+                    if kind == "ok":
+                        yield payload
+                    else:
+                        yield WorkerLost(w.item, f"internal error in the replay worker: {payload}", now - w.started)
+                if todo:
+                    dispatch(w)
+            for conn, w in list(busy.items()):
+                if w.limit is not None and now >= w.limit:
+                    busy.pop(conn)
+                    yield WorkerLost(w.item, f"timed out: the worker did not answer within "
+                                             f"{w.limit - w.started:g}s and was killed", now - w.started)
+                    w = self._replace(w)
+                    if todo:
+                        dispatch(w)
+
+    def _replace(self, w: _Worker) -> _Worker:
+        w.kill()
+        self.restarts += 1
+        fresh = _Worker(self._ctx)
+        self._workers[self._workers.index(w)] = fresh
+        return fresh
+
+    def close(self) -> None:
+        """Stop every worker (each closes its browser)."""
+        for w in self._workers:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        deadline = time.monotonic() + 10
+        for w in self._workers:
+            w.proc.join(max(0.1, deadline - time.monotonic()))
+            if w.proc.is_alive():
+                w.kill()
+            else:
+                w.conn.close()
+        self._workers.clear()
+
+    def __enter__(self) -> "LocalPool":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
