@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+
+# This folder is named like the `scoring` package. When the repository root is not on sys.path (pytest run
+# as `pytest` rather than `python -m pytest`), tests/ (which the root conftest puts on sys.path) makes this
+# folder a namespace package that shadows the editable-installed `scoring`. Put the root first, and drop a
+# shadow that an earlier import may have cached.
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+if getattr(sys.modules.get("scoring"), "__file__", "") is None:
+    for _name in [n for n in sys.modules if n == "scoring" or n.startswith("scoring.")]:
+        del sys.modules[_name]
 
 from omniact.task import Box, Screen, Task, UIElement
 

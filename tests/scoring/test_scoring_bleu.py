@@ -8,6 +8,7 @@ import sys
 import warnings
 
 import pytest
+import scoring_helpers  # noqa: F401  (the real `scoring` package, not this folder)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import scoring_helpers  # noqa: F401  (the real `scoring` package, not this folder)
 
 from omniact.errors import UserError
 from omniact.predictions import Prediction, read_predictions, write_predictions
