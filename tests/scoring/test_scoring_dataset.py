@@ -1,0 +1,107 @@
+"""Scoring a data set in the published layout, end to end: the contract JSON, breakdowns, gold problems."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import scoring_helpers  # noqa: F401  (the real `scoring` package, not this folder)
+
+from omniact.dataset import load_split
+from omniact.predictions import read_predictions, write_predictions
+from scoring import MODES, SCORER_VERSION, gold_problems, score
+
+CONTRACT = ["mode", "scorer_version", "dataset", "sequence_score", "action_score", "click_penalty", "key_penalty",
+            "write_penalty", "ideal_score", "n_scored", "n_missing", "n_parse_errors", "breakdown"]
+GROUP = ["n_tasks", "sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty",
+         "ideal_score"]
+
+
+@pytest.fixture(scope="module")
+def ds(omniact_data):
+    return load_split(omniact_data, "test")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_gold_answers_score_perfectly_and_json_has_exactly_the_contract_keys(ds, mode):
+    s = score(ds, {t.id: t.gold_script for t in ds}, mode)
+    j = s.to_json()
+    assert list(j) == CONTRACT
+    assert j["mode"] == mode and j["scorer_version"] == SCORER_VERSION == "1.0.0"
+    assert j["dataset"] == ds.describe() and j["dataset"]["n_tasks"] == 12
+    assert j["sequence_score"] == j["action_score"] == 1.0 and j["n_missing"] == j["n_parse_errors"] == 0
+    assert set(j["breakdown"]) == {"platform", "app", "action"}
+    assert set(j["breakdown"]["platform"]) == {"desktop", "web"}
+    # All ten OmniACT action types, named as in the ACTIONS table.
+    assert set(j["breakdown"]["action"]) == {"click", "doubleClick", "rightClick", "moveTo", "dragTo", "scroll",
+                                              "hscroll", "write", "press", "hotkey"}
+    for groups in j["breakdown"].values():
+        for g in groups.values():
+            assert list(g) == GROUP
+    assert j["breakdown"]["action"]["doubleClick"]["n_tasks"] == 1
+    json.dumps(s.to_json(include_tasks=True))  # serialisable, per-task rows included
+    assert len(s.to_json(include_tasks=True)["tasks"]) == 12
+
+
+def test_breakdown_groups_sum_like_the_total(ds):
+    # Task "1" (3 lines, w 2.1) answered with the wrong key: 1 - 1/3; every other task missing.
+    preds = {"1": 'pyautogui.click(2450.0,130.0)\npyautogui.write("report")\npyautogui.press("tab")'}
+    s = score(ds, preds)
+    assert s.n_missing == 11 and s.n_scored == 1
+    finder = s.breakdown["app"]["finder"]
+    # finder test tasks 0-5: weights 0.1 + 2.1 + 0.1 + 0.1 + 1.1 + 1.1 = 4.6
+    assert finder.ideal_score == pytest.approx(4.6) and finder.n_tasks == 6
+    assert finder.sequence_score == pytest.approx(2.1 / 4.6)
+    assert finder.key_penalty == pytest.approx(0.7 / 4.6)
+    assert s.breakdown["app"]["amazon"].sequence_score == 0.0
+    assert s.breakdown["action"]["press"].sequence_score == pytest.approx(2.1 / 4.2)  # tasks 1 and 10
+
+
+def test_gold_problems_list_clicks_without_an_exact_centre(ds, omniact_data):
+    assert gold_problems(ds) == []
+    from scoring_helpers import make_task
+
+    probs = gold_problems([make_task("pyautogui.click(60.0,30.0)", task_id="a"), make_task("# nothing", task_id="b"),
+                           make_task("pyautogui.click(500.0,500.0)", task_id="c")])
+    assert len(probs) == 3
+    assert "task a: gold line 1: no box has its centre at the click point (60, 30)" in probs[0]
+    assert "task b" in probs[1] and "no pyautogui line" in probs[1]
+    assert "no box contains it either" in probs[2]
+
+
+def test_python_m_scoring_prints_the_contract(omniact_data, tmp_path):
+    ds = load_split(omniact_data, "test")
+    p = tmp_path / "run.jsonl"
+    write_predictions(p, [{"id": t.id, "script": t.gold_script} for t in ds][:6])
+    out = subprocess.run([sys.executable, "-m", "scoring", str(omniact_data), "test", str(p), "--mode", "strict"],
+                         capture_output=True, text=True, check=True).stdout
+    j = json.loads(out)
+    assert list(j) == CONTRACT and j["mode"] == "strict" and j["n_missing"] == 6
+    same = score(ds, read_predictions(p), "strict").to_json()
+    assert j == json.loads(json.dumps(same))
+
+
+def test_python_m_scoring_refuses_a_bad_file_with_exit_2(omniact_data, tmp_path):
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"id": "0", "script": "x"}\n{"id": "0", "script": "y"}\n')
+    r = subprocess.run([sys.executable, "-m", "scoring", str(omniact_data), "test", str(p)],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and f"{p}:2: duplicate id '0' (first on line 1)" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_unknown_mode_is_a_user_error(ds):
+    from omniact.errors import UserError
+
+    with pytest.raises(UserError, match="unknown scoring mode"):
+        score(ds, {}, "lenient")
+
+
+def test_prediction_objects_and_plain_strings_score_the_same(ds):
+    from omniact.predictions import Prediction
+
+    plain = {t.id: t.gold_script for t in ds}
+    objs = {k: Prediction(k, v, 1, {}) for k, v in plain.items()}
+    assert score(ds, plain).to_json() == score(ds, objs).to_json()
