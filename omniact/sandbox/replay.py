@@ -140,8 +140,10 @@ def run_job(job: ReplayJob, host: "BrowserHost | None" = None) -> ReplayResult:
     from omniact.sandbox.browser import shared_host
 
     host = host or shared_host()
-    # Launching (or relaunching after a kill) is the sandbox's cost, not the task's: keep it out of the budget.
+    # Launching (or relaunching after a kill) is the sandbox's cost, not the task's: keep it out of the
+    # budget and out of `elapsed`.
     host.browser()
+    t0 = time.monotonic()
     run = _Run(job, actions, host)
     with host.watchdog(job.task_timeout) as watch:
         run.watch = watch
@@ -189,14 +191,17 @@ class _Run:
             server = self.host.server_for(Path(job.root))
             url, origin = server.url(job.path), server.origin
         trace_path = self.out / "trace.zip" if (self.out and job.trace) else None
+        self._lap("start")
         self.session = s = self.host.open(viewport=job.viewport, dpr=job.dpr, origin=origin, trace_path=trace_path)
         if trace_path is not None:
             self.info["trace"] = str(trace_path)
         page = s.page
         inflight = _track_requests(page)
         self.inflight = inflight
-        ms = lambda: max(1, int(self.watch.remaining * 1000))  # noqa: E731 - the time left, in Playwright's unit
+        ms = self._wait_ms
+        self._lap("open")
         resp = page.goto(url, wait_until="load", timeout=ms())
+        self._lap("load")
         if resp is not None and resp.status >= 400:
             self.reason = f"page answered HTTP {resp.status}: {url}"
             return
@@ -207,6 +212,7 @@ class _Run:
         if job.miniwob_seed is not None and not self._start_miniwob(job.miniwob_seed):
             return
 
+        self._lap("ready")
         from omniact.sandbox.adapter import Adapter
 
         adapter = Adapter(page, viewport=job.viewport, dpr=job.dpr, platform=job.platform,
@@ -233,9 +239,11 @@ class _Run:
             if outcome.startswith("error") and "page" in outcome.lower() and "closed" in outcome.lower():
                 break  # the page is gone: nothing further can happen
 
+        self._lap("script")
         if job.miniwob_seed is not None:
             self._read_miniwob()  # before settling: the episode's reward is fixed the moment it ends
         self._settle()
+        self._lap("settle")
         if job.miniwob_seed is not None:
             self._read_miniwob()
             self.success = bool(self.reward and self.reward > 0)
@@ -251,14 +259,27 @@ class _Run:
             self.success = not bad
             if bad:
                 self.reason = f"step {bad[0].index}: {bad[0].outcome}"
+        self._lap("check")
         if self.out and job.step_images:
             _save_png(page.screenshot(), self.out / "final.png", None, job.dpr)
+
+    def _wait_ms(self) -> int:
+        """A Playwright timeout that ends a second before the watchdog would, so a page that is merely
+        slow fails with its own reason instead of costing a browser."""
+        return max(1, int((self.watch.remaining - 1.0) * 1000))
+
+    def _lap(self, name: str) -> None:
+        """Record how long the phase that just ended took (info["timings"], seconds)."""
+        now = time.monotonic()
+        if name != "start":
+            self.info.setdefault("timings", {})[name] = round(now - self._t, 3)
+        self._t = now
 
     def _wait_js(self, expr: str, what: str) -> bool:
         from playwright.sync_api import TimeoutError as PWTimeout
 
         try:
-            self.session.page.wait_for_function(expr, timeout=max(1, int(self.watch.remaining * 1000)))
+            self.session.page.wait_for_function(expr, timeout=self._wait_ms())
             return True
         except PWTimeout:
             self.reason = f"page never became ready ({what} stayed false)"
@@ -268,8 +289,7 @@ class _Run:
         from playwright.sync_api import TimeoutError as PWTimeout
 
         try:
-            self.session.page.wait_for_selector(css, state="visible",
-                                                timeout=max(1, int(self.watch.remaining * 1000)))
+            self.session.page.wait_for_selector(css, state="visible", timeout=self._wait_ms())
             return True
         except PWTimeout:
             self.reason = f"--wait-for {css!r}: no such visible element"

@@ -1,0 +1,313 @@
+"""The `omniact replay` verb's logic (cli.py declares the options and calls `replay_command`).
+
+Modes, chosen by the options given:
+  --split/--data with --predictions FILE or --agent NAME   every task of the split, success per task
+  --task ID with --script FILE or --agent NAME             one task, step images
+  --html FILE | --url URL with --script FILE              any page, optional --check
+  --miniwob ENV --seed N with --script FILE or --agent     one MiniWoB++ episode, reward
+  --miniwob-suite --agent NAME [--miniwob-envs] [--seeds]  mean reward over envs x seeds
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from omniact.errors import ParseError, UserError
+
+__all__ = ["replay_command", "parse_viewport", "parse_seeds", "agent_scripts"]
+
+
+def parse_viewport(text: str) -> tuple[int, int]:
+    """``1440x900`` -> (1440, 900)."""
+    m = re.fullmatch(r"\s*(\d{2,5})\s*[xX×,]\s*(\d{2,5})\s*", text or "")
+    if not m:
+        raise UserError(f"--viewport must be WIDTHxHEIGHT in CSS pixels, e.g. 1440x900 (got {text!r})")
+    return int(m.group(1)), int(m.group(2))
+
+
+def parse_seeds(text: str) -> list[int]:
+    """``0-4`` or ``1,3,7`` or ``0-2,9`` -> a list of seeds."""
+    out: list[int] = []
+    for part in (text or "").split(","):
+        part = part.strip()
+        m = re.fullmatch(r"(\d+)\s*-\s*(\d+)", part)
+        if m and int(m.group(1)) <= int(m.group(2)) and int(m.group(2)) - int(m.group(1)) < 10_000:
+            out.extend(range(int(m.group(1)), int(m.group(2)) + 1))
+        elif part.isdigit():
+            out.append(int(part))
+        else:
+            raise UserError(f"--seeds must look like 0-4 or 1,3,7 (got {text!r})")
+    return out
+
+
+def _read_script(path: Path) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UserError(f"cannot read the script: {getattr(e, 'strerror', None) or e}", file=str(path)) from None
+    from omniact.actions import parse_script
+
+    try:
+        parse_script(text)
+    except ParseError as e:  # the user's own script: a user error, shown as FILE:LINE:COL
+        e.file = str(path)
+        raise
+    return text
+
+
+def _load_agent(spec: str, agent_args: Sequence[str]) -> Any:
+    from omniact.agent import load_agent
+
+    args: dict[str, str] = {}
+    for item in agent_args:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--agent-arg must be KEY=VALUE, not {item!r}")
+        args[key.strip()] = value
+    agent = load_agent(spec, args)
+    setup = getattr(agent, "setup", None)
+    if callable(setup):
+        setup()
+    return agent
+
+
+def agent_scripts(agent: Any, items: Sequence[tuple[Any, str | None]]) -> tuple[dict[str, str], dict[str, str]]:
+    """Ask `agent` for a script per (task view, gold script or None); returns ({id: script}, {id: error}).
+
+    Mirrors the runner: reference agents (``uses_gold``) get the gold script, answers in normalised
+    coordinates are converted to pixels, and an agent's exception is that task's failure, not a crash.
+    """
+    from omniact.agent import to_pixels
+
+    scripts: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for view, gold in items:
+        try:
+            if getattr(agent, "uses_gold", False):
+                if gold is None:
+                    raise RuntimeError("this agent answers from gold scripts, and this task has none")
+                out = agent.act_with_gold(view, gold)
+            else:
+                out = agent.act(view)
+            if not isinstance(out, str):
+                raise TypeError(f"act() returned {type(out).__name__}, not str")
+            try:
+                out = to_pixels(out, getattr(agent, "coordinates", "pixels"), view.width, view.height)
+            except ParseError:
+                pass  # replayed as written: the replay records the parse error
+            scripts[view.id] = out
+        except Exception as e:  # an agent's failure is a score
+            errors[view.id] = f"agent error: {type(e).__name__}: {e}"
+    return scripts, errors
+
+
+def _find_task(data: Path | None, split: str | None, task_id: str):
+    from omniact.dataset import load_split, resolve_data_root
+
+    root = resolve_data_root(data)
+    tried = []
+    names = [split or "test"]
+    if split is None:  # look through the other splits too: ids are unique across a data set
+        names += sorted({p.stem for p in root.glob("*.json") if p.stem not in names and p.name[0] != "."})
+    for name in names:
+        try:
+            ds = load_split(root, name)
+        except UserError:
+            continue
+        tried.append(name)
+        if task_id in ds:
+            return ds[task_id], root
+    raise UserError(f"no task {task_id!r} in split(s) {', '.join(tried) or '(none)'}", file=str(root))
+
+
+def _write_out(out: Path | None, obj: Mapping[str, Any]) -> None:
+    if out is None:
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "replay.json").write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _echo_result(echo: Callable[[str], None], r: Any) -> None:
+    mark = "PASS" if r.success else "FAIL"
+    extra = f" reward {r.reward:g}" if r.reward is not None else ""
+    echo(f"{mark} {r.task_id}{extra} ({r.elapsed:.1f}s)" + ("" if r.success else f": {r.reason}"))
+    for s in r.steps:
+        echo(f"  {s.index:>2} {s.outcome:<12.60} {s.action}" + (f"  ->  {s.call}" if s.call else ""))
+    for b in r.blocked_requests:
+        echo(f"  blocked: {b}")
+    for e in r.events:
+        echo(f"  {e}")
+
+
+def replay_command(*, data: Path | None, split: str | None, predictions: Path | None, agent: str | None,
+                   agent_args: Sequence[str], task_id: str | None, script: Path | None, html: Path | None,
+                   url: str | None, wait_for: str | None, miniwob: str | None, miniwob_suite: bool,
+                   miniwob_envs: str | None, seeds: str, seed: int, check: str | None, settle_ms: int,
+                   task_timeout: float, workers: int, trace: bool, viewport: str, dpr: float | None,
+                   out: Path | None, limit: int | None, as_json: bool, echo: Callable[[str], None]) -> dict:
+    """Run the replay the options ask for, print the outcome, and return the JSON object."""
+    if task_timeout <= 0:
+        raise UserError("--task-timeout must be positive")
+    if settle_ms < 0:
+        raise UserError("--settle-ms must be 0 or more")
+    if dpr is not None and not (0.25 <= dpr <= 8):
+        raise UserError("--dpr must be between 0.25 and 8")
+    targets = [n for n, v in (("--html", html), ("--url", url), ("--miniwob", miniwob),
+                              ("--miniwob-suite", miniwob_suite), ("--task", task_id)) if v]
+    if len(targets) > 1:
+        raise UserError(f"choose one of {', '.join(targets)}")
+    target = targets[0] if targets else "--split"
+    if predictions is not None and target != "--split":
+        raise UserError(f"--predictions goes with --split, not with {target}")
+    if predictions is not None and agent is not None:
+        raise UserError("give --predictions or --agent, not both")
+    if script is not None and agent is not None:
+        raise UserError("give --script or --agent, not both")
+    if wait_for and target not in ("--html", "--url"):
+        raise UserError("--wait-for goes with --html or --url")
+    if check and target not in ("--html", "--url"):
+        raise UserError("--check goes with --html or --url (built-in tasks carry their own checks)")
+
+    if target == "--split":
+        return _split_mode(data, split, predictions, agent, agent_args, script, settle_ms, task_timeout,
+                           workers, trace, out, limit, as_json, echo)
+    if target == "--miniwob-suite":
+        if agent is None:
+            raise UserError("--miniwob-suite needs --agent NAME")
+        from omniact.sandbox.miniwob import DEFAULT_SUITE, replay_miniwob_suite
+
+        envs = [e.strip() for e in miniwob_envs.split(",") if e.strip()] if miniwob_envs else list(DEFAULT_SUITE)
+        summary = replay_miniwob_suite(_load_agent(agent, agent_args), envs, parse_seeds(seeds), dpr=dpr or 1.0,
+                                       workers=workers, out_dir=out, task_timeout=task_timeout)
+        summary = {"agent": agent, "envs": envs, **summary}
+        _write_out(out, summary)
+        if as_json:
+            echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        else:
+            for env, r in summary["per_env"].items():
+                echo(f"{env:<24} mean reward {r:+.3f}")
+            echo(f"{summary['n_episodes']} episodes: mean reward {summary['mean_reward']:+.3f}, "
+                 f"success {100 * summary['success_rate']:.1f}%")
+        return summary
+
+    # Single replays: the script comes from --script or from the agent.
+    if script is None and agent is None:
+        raise UserError(f"{target} needs --script FILE (or --agent NAME)")
+    if agent is not None and target in ("--html", "--url"):
+        raise UserError(f"{target} replays a --script FILE; agents act on tasks (--task, --split, --miniwob)")
+    text = _read_script(script) if script is not None else None
+
+    if target == "--task":
+        task, root = _find_task(data, split, task_id)  # type: ignore[arg-type]
+        if text is None:
+            scripts, errors = agent_scripts(_load_agent(agent, agent_args), [(task.view(), task.gold_script)])
+            if task.id in errors:
+                from omniact.sandbox.replay import ReplayResult
+
+                result = ReplayResult(task.id, False, reason=errors[task.id])
+            else:
+                text = scripts[task.id]
+        if text is not None:
+            from omniact.sandbox.replay import replay_task
+
+            result = replay_task(task, text, out_dir=out, step_images=out is not None, task_timeout=task_timeout,
+                                 trace=trace, root=root, settle_ms=settle_ms)
+    elif target == "--miniwob":
+        from omniact.sandbox.miniwob import miniwob_task, replay_miniwob
+
+        if text is None:
+            with miniwob_task(miniwob, seed, dpr=dpr or 1.0, task_timeout=task_timeout) as mt:  # type: ignore[arg-type]
+                scripts, errors = agent_scripts(_load_agent(agent, agent_args), [(mt.view, None)])
+            if mt.id in errors:
+                from omniact.sandbox.replay import ReplayResult
+
+                result = ReplayResult(mt.id, False, reward=0.0, reason=errors[mt.id])
+            text = scripts.get(mt.id)
+        if text is not None:
+            result = replay_miniwob(miniwob, seed, text, dpr=dpr or 1.0, out_dir=out,  # type: ignore[arg-type]
+                                    task_timeout=task_timeout, trace=trace)
+    else:
+        from omniact.sandbox.replay import replay_page
+
+        result = replay_page(html=html, url=url, script=text, viewport=parse_viewport(viewport),  # type: ignore
+                             dpr=dpr or 1.0, check=check, wait_for=wait_for, settle_ms=settle_ms, out_dir=out,
+                             task_timeout=task_timeout, trace=trace)
+    obj = result.to_json()
+    _write_out(out, obj)
+    if as_json:
+        echo(json.dumps(obj, indent=2, ensure_ascii=False))
+    else:
+        _echo_result(echo, result)
+    return obj
+
+
+def _split_mode(data, split, predictions, agent, agent_args, script, settle_ms, task_timeout, workers, trace,
+                out, limit, as_json, echo) -> dict:
+    from omniact.dataset import load_split
+    from omniact.sandbox.replay import ReplayResult, replay_tasks
+
+    if script is not None:
+        raise UserError("--script replays one task: add --task ID (or use --html/--url/--miniwob)")
+    if predictions is None and agent is None:
+        raise UserError("replay needs something to replay: --predictions FILE or --agent NAME for a split, "
+                        "--task ID --script FILE, --html/--url FILE, or --miniwob ENV")
+    ds = load_split(data, split or "test")
+    tasks = list(ds.tasks[:limit] if limit is not None else ds.tasks)
+    if not any(t.env for t in tasks):
+        raise UserError(f"no task of split {ds.split} can be replayed: its entries have no 'env' page "
+                        "(only the built-in suite and data sets like it carry env and check)", file=str(ds.split_path))
+    agent_errors: dict[str, str] = {}
+    if predictions is not None:
+        from omniact.predictions import read_predictions
+
+        if Path(predictions).is_dir():  # a run folder
+            predictions = Path(predictions) / "predictions.jsonl"
+        preds = read_predictions(predictions, known_ids={t.id for t in ds.tasks})
+        # A non-text script is the agent's mistake: replayed as "" it fails, and we say why below.
+        scripts = {k: p.script if isinstance(p.script, str) else "" for k, p in preds.items()}
+        for k, p in preds.items():
+            if not isinstance(p.script, str):
+                agent_errors[k] = f"prediction is not text ({type(p.script).__name__})"
+    else:
+        scripts, agent_errors = agent_scripts(_load_agent(agent, agent_args),
+                                              [(t.view(), t.gold_script) for t in tasks])
+    done = [0]
+
+    def progress(_r: Any) -> None:
+        done[0] += 1
+        if not as_json and sys.stderr.isatty():
+            print(f"\r{done[0]}/{len(tasks)} tasks", end="", file=sys.stderr, flush=True)
+
+    results = replay_tasks(tasks, {k: v for k, v in scripts.items() if k not in agent_errors}, workers=workers,
+                           out_dir=out, task_timeout=task_timeout, step_images=out is not None, trace=trace,
+                           root=ds.root, settle_ms=settle_ms, progress=progress)
+    if not as_json and sys.stderr.isatty():
+        print(file=sys.stderr)
+    results = [ReplayResult(r.task_id, False, reason=agent_errors[r.task_id]) if r.task_id in agent_errors else r
+               for r in results]
+    n_ok = sum(r.success for r in results)
+    obj = {
+        "dataset": ds.describe(),
+        "source": str(predictions) if predictions is not None else f"agent:{agent}",
+        "n_tasks": len(results), "n_success": n_ok, "success_rate": n_ok / len(results) if results else 0.0,
+        "n_missing": sum(r.reason == "no prediction" for r in results),
+        "n_parse_errors": sum(r.parse_error is not None for r in results),
+        "n_timeouts": sum(bool(r.reason and r.reason.startswith("timed out")) for r in results),
+        "tasks": [r.to_json() for r in results],
+    }
+    _write_out(out, obj)
+    if as_json:
+        echo(json.dumps(obj, indent=2, ensure_ascii=False))
+    else:
+        for r in results:
+            echo(f"{'PASS' if r.success else 'FAIL'} {r.task_id:<12} {r.elapsed:5.1f}s"
+                 + ("" if r.success else f"  {r.reason}"))
+        echo(f"{n_ok}/{len(results)} tasks succeeded ({100 * obj['success_rate']:.1f}%)"
+             + (f", {obj['n_missing']} without prediction" if obj["n_missing"] else "")
+             + (f", {obj['n_parse_errors']} parse errors" if obj["n_parse_errors"] else "")
+             + (f", {obj['n_timeouts']} timed out" if obj["n_timeouts"] else ""))
+    return obj

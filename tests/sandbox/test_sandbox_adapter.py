@@ -1,0 +1,131 @@
+"""The action adapter without a browser: a fake page records the Playwright calls each action makes."""
+
+from __future__ import annotations
+
+import pytest
+
+from omniact.actions import ACTIONS, parse_script
+from omniact.sandbox.adapter import (HANDLED_ACTIONS, SCROLL_PX_PER_CLICK, SLEEP_CAP_S, Adapter, playwright_key,
+                                     unsupported_combo)
+
+
+class _Recorder:
+    def __init__(self, log: list, prefix: str) -> None:
+        self._log, self._prefix = log, prefix
+
+    def __getattr__(self, name: str):
+        return lambda *a, **k: self._log.append((f"{self._prefix}.{name}", a, k))
+
+
+class FakePage:
+    def __init__(self) -> None:
+        self.log: list = []
+        self.mouse = _Recorder(self.log, "mouse")
+        self.keyboard = _Recorder(self.log, "keyboard")
+
+    def wait_for_timeout(self, ms: float) -> None:
+        self.log.append(("wait", (ms,), {}))
+
+
+def run(script: str, *, dpr: float = 1.0, platform: str = "web", viewport=(1440, 900)):
+    page = FakePage()
+    ad = Adapter(page, viewport=viewport, dpr=dpr, platform=platform)  # type: ignore[arg-type]
+    outs = [ad.perform(a) for a in parse_script(script)]
+    return page.log, outs, ad
+
+
+def test_every_action_in_the_table_has_a_browser_mapping():
+    assert HANDLED_ACTIONS == set(ACTIONS)
+
+
+def test_points_are_divided_by_the_device_pixel_ratio():
+    log, outs, _ = run("pyautogui.click(200, 100)", dpr=2)
+    assert ("mouse.click", (100.0, 50.0), {"button": "left", "click_count": 1}) in log
+    assert outs[0].point == (100.0, 50.0) and outs[0].outcome == "ok"
+
+
+def test_mouse_starts_at_the_viewport_centre_for_actions_without_a_point():
+    log, outs, _ = run("pyautogui.click()\npyautogui.scroll(2)")
+    assert log[0] == ("mouse.move", (720.0, 450.0), {"steps": 1})
+    assert outs[1].point == (720.0, 450.0)
+
+
+def test_scroll_positive_is_up_and_hscroll_positive_is_right():
+    log, _, _ = run("pyautogui.scroll(3)\npyautogui.scroll(-2, x=10, y=20)\npyautogui.hscroll(4)")
+    wheels = [a for name, a, _ in log if name == "mouse.wheel"]
+    assert wheels == [(0, -3 * SCROLL_PX_PER_CLICK), (0, 2 * SCROLL_PX_PER_CLICK), (4 * SCROLL_PX_PER_CLICK, 0)]
+    assert ("mouse.move", (10.0, 20.0), {"steps": 1}) in log  # scroll at (x, y) moves there first
+
+
+def test_drag_presses_moves_in_steps_and_releases_from_the_current_position():
+    log, outs, ad = run("pyautogui.moveTo(20, 40)\npyautogui.dragTo(300, 400, button='left')", dpr=2)
+    names = [n for n, _, _ in log]
+    assert names == ["mouse.move", "mouse.down", "mouse.move", "mouse.up"]
+    assert log[0][1] == (10.0, 20.0)
+    assert log[2][1] == (150.0, 200.0) and log[2][2]["steps"] > 1
+    assert (ad.x, ad.y) == (150.0, 200.0)
+
+
+def test_click_variants_map_to_buttons_and_counts():
+    log, _, _ = run("pyautogui.rightClick(5, 5)\npyautogui.doubleClick(5, 5)\npyautogui.tripleClick(5, 5)\n"
+                    "pyautogui.middleClick(5, 5)\npyautogui.click(5, 5, clicks=2, button='secondary')")
+    calls = [(n, k) for n, _, k in log if n != "mouse.move"]
+    assert calls == [("mouse.click", {"button": "right", "click_count": 1}), ("mouse.dblclick", {"button": "left"}),
+                     ("mouse.click", {"button": "left", "click_count": 3}),
+                     ("mouse.click", {"button": "middle", "click_count": 1}),
+                     ("mouse.click", {"button": "right", "click_count": 2})]
+
+
+def test_points_off_screen_are_clamped_like_the_os_cursor():
+    _, outs, _ = run("pyautogui.click(-50, 99999)")
+    x, y = outs[0].point
+    assert x == 0.0 and 899 <= y < 900
+
+
+def test_hotkey_presses_in_order_and_releases_in_reverse_with_command_as_meta():
+    log, outs, _ = run('pyautogui.hotkey("cmd", "shift", "z")', platform="desktop")
+    assert [(n, a[0]) for n, a, _ in log] == [("keyboard.down", "Meta"), ("keyboard.down", "Shift"),
+                                             ("keyboard.down", "z"), ("keyboard.up", "z"),
+                                             ("keyboard.up", "Shift"), ("keyboard.up", "Meta")]
+    assert outs[0].outcome == "ok"
+
+
+def test_press_write_and_key_synonyms():
+    log, outs, _ = run('pyautogui.press("Return")\npyautogui.press(["esc", "tab"], presses=2)\n'
+                       'pyautogui.typewrite("hi there")\npyautogui.keyDown("ctrl")\npyautogui.keyUp("control")')
+    assert [(n, a[0]) for n, a, _ in log] == [
+        ("keyboard.press", "Enter"), ("keyboard.press", "Escape"), ("keyboard.press", "Tab"),
+        ("keyboard.press", "Escape"), ("keyboard.press", "Tab"), ("keyboard.type", "hi there"),
+        ("keyboard.down", "Control"), ("keyboard.up", "Control")]
+    assert all(o.outcome == "ok" for o in outs)
+
+
+@pytest.mark.parametrize("script", ['pyautogui.hotkey("ctrl", "t")', 'pyautogui.hotkey("ctrl", "w")',
+                                    'pyautogui.hotkey("ctrl", "n")', 'pyautogui.hotkey("command", "q")',
+                                    'pyautogui.hotkey("command", "space")', 'pyautogui.hotkey("alt", "tab")',
+                                    'pyautogui.press("win")', 'pyautogui.press("printscreen")'])
+def test_browser_and_os_shortcuts_are_unsupported_on_the_web_not_crashes(script):
+    log, outs, _ = run(script, platform="web")
+    assert log == [] and outs[0].outcome.startswith("unsupported")
+
+
+def test_desktop_apps_receive_their_own_shortcuts_but_not_the_os_ones():
+    _, outs, _ = run('pyautogui.hotkey("ctrl", "n")\npyautogui.hotkey("alt", "tab")\npyautogui.press("win")',
+                     platform="desktop")
+    assert [o.outcome.split(":")[0] for o in outs] == ["ok", "unsupported", "unsupported"]
+
+
+def test_unknown_key_is_an_error_step():
+    log, outs, _ = run('pyautogui.press("notakey")')
+    assert log == [] and outs[0].outcome.startswith("error: unknown key")
+
+
+def test_sleep_is_capped():
+    log, _, _ = run("pyautogui.sleep(3600)")
+    assert log == [("wait", (SLEEP_CAP_S * 1000,), {})]
+
+
+def test_key_names():
+    assert [playwright_key(k) for k in ("enter", "ESC", "pgdn", "num5", "f12", "A", "volumeup")] == [
+        "Enter", "Escape", "PageDown", "Numpad5", "F12", "A", "AudioVolumeUp"]
+    assert unsupported_combo(("ctrl", "s"), "web") is None

@@ -1,0 +1,136 @@
+"""Replays in a real Chromium: what each action does to a page, isolation, and the result's JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from omniact.sandbox import replay_page, replay_task
+from omniact.sandbox.replay import ReplayJob, run_job
+
+HERE = Path(__file__).parent
+PLAYGROUND = HERE / "fixtures" / "suite" / "apps" / "playground" / "index.html"
+PAGES = HERE / "fixtures" / "pages"
+TIMEOUT = 90.0  # generous: the test machine is shared; hangs are tested with short timeouts elsewhere
+
+pytestmark = pytest.mark.browser
+
+STATE = ("({...window.omni.state, listTop: document.getElementById('list').scrollTop,"
+         " stripLeft: document.getElementById('strip').scrollLeft})")
+
+# Every pointer and key action, in device pixels of a dpr-2 screenshot (twice the page's CSS pixels).
+ALL_ACTIONS = """
+pyautogui.click(200, 80)
+pyautogui.click(200, 80)
+pyautogui.click(340, 190)
+pyautogui.write("Ada")
+pyautogui.moveTo(180, 650)
+pyautogui.rightClick(540, 650)
+pyautogui.doubleClick(900, 650)
+pyautogui.middleClick(180, 850)
+pyautogui.moveTo(120, 360)
+pyautogui.dragTo(720, 400)
+pyautogui.scroll(-3, x=1400, y=240)
+pyautogui.hscroll(2, x=1400, y=600)
+pyautogui.hotkey("ctrl", "s")
+pyautogui.hotkey("ctrl", "t")
+pyautogui.press("win")
+"""
+
+
+@pytest.fixture(scope="module")
+def all_actions(tmp_path_factory):
+    out = tmp_path_factory.mktemp("steps")
+    r = replay_page(html=PLAYGROUND, script=ALL_ACTIONS, viewport=(1440, 900), dpr=2, check=STATE, out_dir=out,
+                    task_timeout=TIMEOUT)
+    return r, out
+
+
+def test_each_action_does_what_pyautogui_would_at_dpr_2(all_actions):
+    r, _ = all_actions
+    s = r.info["check_value"]
+    assert s["count"] == 2
+    assert s["clicks"][0] == {"x": 100, "y": 40, "button": 0, "detail": 1}  # device px / 2 = CSS px
+    assert s["text"] == "Ada"
+    assert s["hovered"] is True
+    assert s["menu"] is True
+    assert s["dbl"] == 1
+    assert s["middle"] == 1
+    assert s["dropped"] is True and s["moves"] > 1
+    assert s["listTop"] == 300  # 3 clicks down x 100 px
+    assert s["stripLeft"] == 200  # 2 clicks right x 100 px
+    assert "ctrl+s" in s["combos"] and "ctrl+t" not in s["combos"]
+
+
+def test_unsupported_actions_are_recorded_and_the_rest_runs(all_actions):
+    r, _ = all_actions
+    outcomes = [st.outcome.split(":")[0] for st in r.steps]
+    assert outcomes == ["ok"] * 13 + ["unsupported", "unsupported"]
+    assert r.steps[0].call.endswith('mouse.click(100, 40, button="left")')
+    assert r.steps[0].point == (100.0, 40.0) and r.steps[0].line == 2
+
+
+def test_step_images_show_the_action_point(all_actions):
+    r, out = all_actions
+    assert (out / "step_00_initial.png").is_file() and (out / "final.png").is_file()
+    first = r.steps[0]
+    assert first.image == str(out / "step_01.png")
+    with Image.open(first.image) as im:
+        assert im.size == (2880, 1800)  # screenshot pixels at dpr 2
+        assert im.convert("RGB").getpixel((200, 80)) == (255, 0, 0)
+
+
+def test_json_shape(all_actions):
+    r, _ = all_actions
+    j = r.to_json()
+    assert set(j) >= {"task_id", "success", "reward", "reason", "parse_error", "elapsed", "steps",
+                      "blocked_requests", "events"}
+    assert j["success"] is True and j["reward"] is None and j["reason"] is None
+    assert set(j["steps"][0]) == {"index", "line", "action", "call", "outcome", "point", "image"}
+    assert j["steps"][0]["point"] == [100.0, 40.0]
+
+
+def test_requests_outside_the_page_origin_are_blocked_and_logged():
+    r = replay_page(html=PAGES / "external.html", script="", check="window.omni.state",
+                    task_timeout=TIMEOUT)
+    blocked = "\n".join(r.blocked_requests)
+    assert "http://example.org/tracker.png" in blocked
+    assert "https://example.com/api/data" in blocked
+    assert "WEBSOCKET ws://example.com:8080/socket" in blocked
+    assert r.info["check_value"]["fetched"] == "failed"
+    assert r.info["check_value"]["local"] == "local content"  # the page's own origin still works
+
+
+def test_popups_dialogs_and_downloads_do_not_stop_the_replay():
+    script = "\n".join(f"pyautogui.click(100, {y})" for y in (25, 85, 145, 205))
+    r = replay_page(html=PAGES / "popups.html", script=script, check="window.omni.state", task_timeout=TIMEOUT)
+    s = r.info["check_value"]
+    assert s == {"opened": 1, "alerted": 1, "after": 1, "confirmed": False}
+    events = "\n".join(r.events)
+    assert "popup closed" in events
+    assert "dialog dismissed: confirm" in events and "dialog dismissed: alert" in events
+    assert "download refused" in events
+
+
+def test_a_check_that_is_false_or_throws_fails_with_a_reason():
+    r = replay_page(html=PLAYGROUND, script="", check="window.omni.state.count === 1", task_timeout=TIMEOUT)
+    assert not r.success and r.reason == "check was false after the script"
+    r = replay_page(html=PLAYGROUND, script="", check="window.nope.x", task_timeout=TIMEOUT)
+    assert not r.success and r.reason.startswith("check raised")
+
+
+def test_a_page_that_never_becomes_ready_fails_with_its_reason():
+    job = ReplayJob(task_id="t", script="pyautogui.click(1, 1)", root=str(PAGES), path="never_ready.html",
+                    wait_ready=True, check="true", task_timeout=4.0)
+    r = run_job(job)
+    assert not r.success and "never became ready" in r.reason and r.steps == ()
+
+
+def test_an_unparseable_prediction_is_a_failure_not_a_crash():
+    from omniact.dataset import load_split
+
+    task = load_split(HERE / "fixtures" / "suite", "test")["101"]
+    r = replay_task(task, "pyautogui.click(1, 1)\nos.system('echo hi')")
+    assert not r.success and r.parse_error and "os.system" in r.parse_error and r.steps == ()

@@ -1,0 +1,47 @@
+"""The loopback server: serves its folder, nothing outside it, no listings."""
+
+from __future__ import annotations
+
+import http.client
+import os
+
+import pytest
+
+from omniact.sandbox.server import LoopbackServer
+
+
+def _get(server: LoopbackServer, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", path)
+    r = conn.getresponse()
+    return r.status, r.read()
+
+
+@pytest.fixture()
+def served(tmp_path):
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "index.html").write_text("<p>hello</p>")
+    (root / "sub" / "a.js").write_text("var a = 1;")
+    (tmp_path / "secret.txt").write_text("top secret")
+    os.symlink(tmp_path / "secret.txt", root / "link.txt")
+    with LoopbackServer(root) as s:
+        yield s
+
+
+def test_serves_files_on_loopback(served):
+    assert served.origin.startswith("http://127.0.0.1:")
+    assert _get(served, "/index.html") == (200, b"<p>hello</p>")
+    assert _get(served, "/sub/a.js?x=1") == (200, b"var a = 1;")
+
+
+@pytest.mark.parametrize("path", ["/../secret.txt", "/sub/../../secret.txt", "/%2e%2e/secret.txt",
+                                  "/sub/%2E%2E/%2E%2E/secret.txt", "/link.txt", "/..%2fsecret.txt"])
+def test_nothing_outside_the_root_is_reachable(served, path):
+    status, body = _get(served, path)
+    assert status == 404 and b"top secret" not in body
+
+
+def test_no_directory_listing(served):
+    status, body = _get(served, "/sub/")
+    assert status == 404 and b"a.js" not in body
