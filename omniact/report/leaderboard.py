@@ -208,31 +208,43 @@ def _store_cached(path: Path, data: dict[str, Any]) -> None:
 
 def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, seed: int,
                confidence: float) -> tuple[list[dict[str, tuple[float, float]]], list[Any]]:
-    """Per-entry metric intervals and each entry's resampled AS (for paired differences)."""
+    """Per-entry metric intervals and each entry's resampled AS (for paired differences).
+
+    A resample is a vector of task counts, so every weighted sum over every resample of every entry is one
+    matrix product: counts (samples x tasks) @ per-task contributions (tasks x entries*metrics).
+    """
     import numpy as np
 
+    if not entries:
+        return [], []
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n_tasks, size=(samples, n_tasks)) if n_tasks else np.zeros((samples, 0), dtype=int)
-    lo_q, hi_q = 100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2
-    cis, as_samples = [], []
+    idx = rng.integers(0, n_tasks, size=(samples, n_tasks)) if n_tasks else np.zeros((samples, 0), dtype=np.int64)
+    offsets = (np.arange(samples, dtype=np.int64) * n_tasks)[:, None]
+    counts = np.bincount((idx + offsets).ravel(), minlength=samples * n_tasks).reshape(samples, n_tasks)
+    counts = counts.astype(np.float64)
+    keys = ("sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty")
+    columns = []
+    w = None
     for e in entries:
         t = e["tasks"]
-        w = np.asarray(t["w"], dtype=float)
-        w = np.where(w > 0, w, 0.0)  # a task with no gold actions carries no weight, as in scoring
+        ew = np.asarray(t["w"], dtype=float)
+        ew = np.where(ew > 0, ew, 0.0)  # a task with no gold actions carries no weight, as in scoring
+        w = ew if w is None else w
         m = np.asarray(t["m"], dtype=float)
-        per = {"sequence_score": w * m, "action_score": w * np.asarray(t["s"], dtype=float),
-               "click_penalty": w * m * np.asarray(t["c"], dtype=float),
-               "key_penalty": w * m * np.asarray(t["k"], dtype=float),
-               "write_penalty": w * m * np.asarray(t["x"], dtype=float)}
-        denom = w[idx].sum(axis=1)
-        denom[denom == 0] = 1.0
-        ci = {}
-        for key, vec in per.items():
-            stat = vec[idx].sum(axis=1) / denom
-            if key == "action_score":
-                as_samples.append(stat)
-            ci[key] = (float(np.percentile(stat, lo_q)), float(np.percentile(stat, hi_q)))
-        cis.append(ci)
+        columns += [ew * m, ew * np.asarray(t["s"], dtype=float), ew * m * np.asarray(t["c"], dtype=float),
+                    ew * m * np.asarray(t["k"], dtype=float), ew * m * np.asarray(t["x"], dtype=float)]
+    sums = counts @ np.stack(columns, axis=1)  # samples x (entries * metrics)
+    denom = counts @ w
+    denom[denom == 0] = 1.0
+    stats = sums / denom[:, None]
+    lo_q, hi_q = 100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2
+    lows = np.percentile(stats, lo_q, axis=0)
+    highs = np.percentile(stats, hi_q, axis=0)
+    cis, as_samples = [], []
+    for i in range(len(entries)):
+        base = i * len(keys)
+        cis.append({k: (float(lows[base + j]), float(highs[base + j])) for j, k in enumerate(keys)})
+        as_samples.append(stats[:, base + 1])
     return cis, as_samples
 
 
