@@ -1,0 +1,339 @@
+"""Ray as the executor: the same runs, replays and leaderboards, spread over a Ray cluster.
+
+Nothing here schedules: Ray places the workers. What this module adds is what omniact promises on top:
+
+- Workers are actors. Each builds its `Worker` (data set loaded once, agent built and set up once) or keeps its
+  browser warm, and serves many tasks. Task ids go out in batches sized for throughput; an actor streams one
+  result per task back as it finishes (a Ray generator), and the driver alone writes the store, so resume,
+  exports and scores are exactly those of a local run.
+- Faults: when an actor or its node dies, the tasks of its batch that had not come back are sent to another
+  actor (a new one, placed by Ray on a live node); tasks that already came back are never run again and never
+  recorded twice. `retried_tasks` counts the tasks sent again. A task that fails for its own reasons (the
+  agent raised, timed out, answered garbage) is a result, never retried; a task whose worker died
+  `max_attempts` times is recorded as a crash.
+- Resources: each actor declares its CPUs and memory (browsers and OCR are heavy) and, when the cluster has
+  GPUs and the agent loads a local model, one GPU.
+- Randomness is seeded per task by `Worker.run` from (run seed, task id), so results never depend on which
+  worker ran a task.
+
+Ray is an optional extra (``pip install 'omniact[ray]'``); importing this module does not import it.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from omniact.errors import UserError
+from omniact.store import TaskResult
+
+__all__ = ["RayExecutor", "RayPool", "connect"]
+
+#: A dead actor's unfinished task is sent again at most this many times in all.
+MAX_ATTEMPTS = 3
+
+
+def connect(address: str | None = "auto") -> None:
+    """Join the Ray cluster at `address` (``auto``: the one `ray start` started here; None: a private local
+    one). Raises UserError when there is no cluster to join."""
+    try:
+        import ray
+    except ImportError:
+        raise UserError("the ray executor needs Ray: pip install 'omniact[ray]'") from None
+    if ray.is_initialized():
+        return
+    try:
+        ray.init(address=None if address in (None, "", "local") else address, ignore_reinit_error=True,
+                 log_to_driver=False, include_dashboard=False, logging_level="ERROR")
+    except ConnectionError as e:
+        raise UserError(f"cannot reach a Ray cluster at {address!r} ({e}); start one with `ray start --head` "
+                        "or pass --ray-address") from None
+
+
+def _actor_errors() -> tuple[type[BaseException], ...]:
+    import ray.exceptions as rx
+
+    return tuple(getattr(rx, n) for n in ("RayActorError", "ActorDiedError", "ActorUnavailableError",
+                                         "WorkerCrashedError", "NodeDiedError", "ObjectLostError",
+                                         "OwnerDiedError") if hasattr(rx, n))
+
+
+# --------------------------------------------------------------------------------------------------------
+# Runs: the runner's Executor protocol
+
+
+class _TaskActor:
+    """One agent worker on some node of the cluster (wrapped by ray.remote at run time)."""
+
+    def __init__(self, spec: Any, task_timeout: float | None) -> None:
+        self.spec = spec
+        self.task_timeout = task_timeout
+        self.worker: Any = None
+
+    def _worker(self) -> Any:
+        if self.worker is None:
+            from omniact.executor import Worker
+
+            self.worker = Worker(self.spec, name=f"ray-{_node_name()}")
+        return self.worker
+
+    def ready(self) -> str:
+        self._worker()
+        return _node_name()
+
+    def run_batch(self, task_ids: Sequence[str]) -> Iterator[dict[str, Any]]:
+        for task_id in task_ids:
+            yield self._run_one(task_id).to_json()
+
+    def _run_one(self, task_id: str) -> TaskResult:
+        worker = self._worker()
+        if self.task_timeout is None:
+            return worker.run(task_id)
+        box: dict[str, Any] = {}
+        t = threading.Thread(target=lambda: box.setdefault("r", worker.run(task_id)), daemon=True)
+        t0 = time.perf_counter()
+        t.start()
+        t.join(self.task_timeout)
+        if t.is_alive():
+            # The agent is stuck in this task: abandon its thread and build a fresh agent for the next one.
+            self.worker = None
+            return TaskResult(task_id, error=f"timed out after {self.task_timeout:g} s", error_kind="timeout",
+                              seconds=time.perf_counter() - t0, worker=worker.name)
+        return box.get("r") or TaskResult(task_id, error="worker thread ended without a result",
+                                          error_kind="crash", worker=worker.name)
+
+
+def _node_name() -> str:
+    try:
+        import ray
+
+        return ray.get_runtime_context().get_node_id()[:8]
+    except Exception:
+        import os
+
+        return f"pid{os.getpid()}"
+
+
+class RayExecutor:
+    """The runner's executor on a Ray cluster (see the module docstring)."""
+
+    name = "ray"
+
+    def __init__(self, workers: int = 2, worker_type: str = "processes", task_timeout: float | None = None, *,
+                 address: str | None = "auto", batch_size: int | None = None, num_cpus: float = 1.0,
+                 memory_mb: int | None = None, num_gpus: float | str = "auto",
+                 max_attempts: int = MAX_ATTEMPTS) -> None:
+        if workers < 1:
+            raise UserError(f"--workers must be at least 1, not {workers}")
+        self.workers = workers
+        self.task_timeout = task_timeout
+        self.address = address
+        self.batch_size = batch_size
+        self.num_cpus = num_cpus
+        self.memory_mb = memory_mb
+        self.num_gpus = num_gpus
+        self.max_attempts = max_attempts
+        #: tasks sent again because the actor running them died
+        self.retried_tasks = 0
+        #: actors replaced after dying
+        self.replaced_workers = 0
+
+    def _gpus(self, spec: Any) -> float:
+        if self.num_gpus != "auto":
+            return float(self.num_gpus)
+        import ray
+
+        has_gpu = ray.cluster_resources().get("GPU", 0) > 0
+        local_model = any(k in (spec.agent_args or {}) for k in ("model_path", "model-path"))
+        return 1.0 if has_gpu and local_model else 0.0
+
+    def _batch(self, n_tasks: int) -> int:
+        if self.batch_size:
+            return max(1, int(self.batch_size))
+        # Enough batches that a slow worker does not hold the tail, few enough that dispatch is cheap.
+        return max(1, min(64, math.ceil(n_tasks / (self.workers * 4))))
+
+    def map(self, spec: Any, task_ids: Sequence[str]) -> Iterator[TaskResult]:
+        import ray
+
+        connect(self.address)
+        errors = _actor_errors()
+        options: dict[str, Any] = {"num_cpus": self.num_cpus, "max_restarts": 0, "max_task_retries": 0}
+        if self.memory_mb:
+            options["memory"] = int(self.memory_mb) * 1024 * 1024
+        gpus = self._gpus(spec)
+        if gpus:
+            options["num_gpus"] = gpus
+        actor_cls = ray.remote(_TaskActor).options(**options)
+        todo = deque(task_ids)
+        if not todo:
+            return
+        batch = self._batch(len(todo))
+        attempts: dict[str, int] = {}
+        done: set[str] = set()
+        idle: list[Any] = [actor_cls.remote(spec, self.task_timeout)
+                           for _ in range(min(self.workers, math.ceil(len(todo) / batch)))]
+        running: dict[Any, tuple[Any, list[str]]] = {}  # generator -> (actor, ids not yet returned)
+
+        def dispatch() -> None:
+            while idle and todo:
+                ids = [todo.popleft() for _ in range(min(batch, len(todo)))]
+                actor = idle.pop()
+                running[actor.run_batch.remote(ids)] = (actor, ids)
+
+        try:
+            dispatch()
+            while running:
+                ready, _ = ray.wait(list(running), num_returns=1, timeout=5.0)
+                for gen in ready:
+                    actor, left = running[gen]
+                    try:
+                        ref = next(gen)
+                        payload = ray.get(ref)
+                    except StopIteration:
+                        del running[gen]
+                        idle.append(actor)
+                        continue
+                    except errors as e:
+                        del running[gen]
+                        self.replaced_workers += 1
+                        try:
+                            ray.kill(actor)
+                        except Exception:
+                            pass
+                        for tid in left:
+                            attempts[tid] = attempts.get(tid, 0) + 1
+                            if attempts[tid] >= self.max_attempts:
+                                done.add(tid)
+                                yield TaskResult(tid, error=f"worker died {attempts[tid]} times: "
+                                                 f"{type(e).__name__}", error_kind="crash")
+                            else:
+                                self.retried_tasks += 1
+                                todo.appendleft(tid)
+                        # The surviving actors take the tasks back; a new actor only when none is left
+                        # (one would wait forever for the CPU the survivors hold).
+                        if todo and not running and not idle:
+                            idle.append(actor_cls.remote(spec, self.task_timeout))
+                        continue
+                    result = TaskResult(**payload)
+                    if result.task_id in left:
+                        left.remove(result.task_id)
+                    if result.task_id not in done:  # a result is recorded once, whatever happened
+                        done.add(result.task_id)
+                        yield result
+                dispatch()
+        finally:
+            for actor, _ in list(running.values()) + [(a, None) for a in idle]:
+                try:
+                    ray.kill(actor)
+                except Exception:
+                    pass
+
+    def close(self) -> None:
+        pass
+
+
+# --------------------------------------------------------------------------------------------------------
+# Replays and leaderboards: the ``map_unordered(fn, items)`` pool shape
+
+
+class _FnActor:
+    """Calls module-level functions for the driver; module state (a warm browser) lives as long as the actor."""
+
+    def call(self, fn: Callable[[Any], Any], item: Any) -> Any:
+        return fn(item)
+
+
+class RayPool:
+    """``map_unordered(fn, items)`` on Ray actors, one item in flight per actor.
+
+    `timeout_of(item)` gives an item's time limit; an actor that has not answered by then plus `grace` is
+    killed and replaced. An item whose actor died is sent again (at most `max_attempts` times in all); after
+    that `on_lost(item, reason)` gives its result (by default the error is raised).
+    """
+
+    def __init__(self, workers: int = 2, *, address: str | None = "auto", num_cpus: float = 1.0,
+                 memory_mb: int | None = None, timeout_of: Callable[[Any], float | None] | None = None,
+                 grace: float = 20.0, max_attempts: int = MAX_ATTEMPTS,
+                 on_lost: Callable[[Any, str], Any] | None = None) -> None:
+        self.workers = max(1, int(workers))
+        self.address = address
+        self.num_cpus = num_cpus
+        self.memory_mb = memory_mb
+        self.timeout_of = timeout_of or (lambda item: getattr(item, "task_timeout", None))
+        self.grace = grace
+        self.max_attempts = max_attempts
+        self.on_lost = on_lost
+        self.retried_tasks = 0
+
+    def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        import ray
+
+        connect(self.address)
+        errors = _actor_errors()
+        options: dict[str, Any] = {"num_cpus": self.num_cpus, "max_restarts": 0, "max_task_retries": 0}
+        if self.memory_mb:
+            options["memory"] = int(self.memory_mb) * 1024 * 1024
+        actor_cls = ray.remote(_FnActor).options(**options)
+        todo = deque((i, item) for i, item in enumerate(items))
+        attempts: dict[int, int] = {}
+        idle = [actor_cls.remote() for _ in range(min(self.workers, len(todo)))]
+        running: dict[Any, tuple[Any, int, Any, float | None]] = {}
+
+        def lost(key: int, item: Any, reason: str) -> Iterator[Any]:
+            attempts[key] = attempts.get(key, 0) + 1
+            if attempts[key] < self.max_attempts:
+                self.retried_tasks += 1
+                todo.appendleft((key, item))
+                return iter(())
+            if self.on_lost is None:
+                raise RuntimeError(f"item {key} lost {attempts[key]} times: {reason}")
+            return iter((self.on_lost(item, reason),))
+
+        try:
+            while todo or running:
+                while idle and todo:
+                    key, item = todo.popleft()
+                    actor = idle.pop()
+                    t = self.timeout_of(item)
+                    deadline = None if t is None else time.monotonic() + float(t) + self.grace
+                    running[actor.call.remote(fn, item)] = (actor, key, item, deadline)
+                deadlines = [d for *_, d in running.values() if d is not None]
+                wait = 5.0 if not deadlines else max(0.0, min(min(deadlines) - time.monotonic(), 5.0))
+                ready, _ = ray.wait(list(running), num_returns=1, timeout=wait)
+                for ref in ready:
+                    actor, key, item, _ = running.pop(ref)
+                    try:
+                        value = ray.get(ref)
+                    except errors as e:
+                        ray.kill(actor)
+                        yield from lost(key, item, f"worker died ({type(e).__name__})")
+                        if todo and not running and not idle:
+                            idle.append(actor_cls.remote())
+                        continue
+                    idle.append(actor)
+                    yield value
+                now = time.monotonic()
+                for ref, (actor, key, item, deadline) in list(running.items()):
+                    if deadline is not None and now >= deadline:
+                        # The item's own fault (a hung page): replaced, never sent again.
+                        running.pop(ref)
+                        ray.kill(actor)
+                        attempts[key] = self.max_attempts
+                        yield from lost(key, item, "worker did not answer in time and was killed")
+                        idle.append(actor_cls.remote())  # this actor's CPU is free again
+        finally:
+            for actor, *_ in running.values():
+                try:
+                    ray.kill(actor)
+                except Exception:
+                    pass
+            for actor in idle:
+                try:
+                    ray.kill(actor)
+                except Exception:
+                    pass
+
