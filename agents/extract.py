@@ -65,9 +65,7 @@ def _scan(text: str) -> list[str]:
         stripped = raw.strip().strip("`").strip()
         if not stripped:
             continue
-        if _accepted(stripped):  # the common case: the line is exactly one call
-            lines.append(stripped)
-            continue
+        # Each call cut at its closing parenthesis: comments and prose around it are dropped.
         for call in _calls_in(stripped):
             if _accepted(call):
                 lines.append(call)

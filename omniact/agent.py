@@ -29,6 +29,7 @@ import importlib
 import importlib.util
 import inspect
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Protocol, runtime_checkable
@@ -357,11 +358,11 @@ class CheckReport:
 
 
 def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = None, split: str = "test",
-                args: Mapping[str, Any] | None = None) -> CheckReport:
+                args: Mapping[str, Any] | None = None, timeout: float = 60.0) -> CheckReport:
     """Run an agent on the first `n` tasks of a split and report what a run would hold against it.
 
-    Reports an agent that cannot be built, raises, returns something other than text, or writes a script
-    the shared parser rejects. Uses the built-in suite unless `data` names another root (the tests pass a
+    Reports an agent that cannot be built, raises, hangs (no answer within `timeout` seconds), returns
+    something other than text, or writes a script the shared parser rejects. Uses the built-in suite unless `data` names another root (the tests pass a
     fixture set).
 
     >>> print(check_agent("noop", n=1, data="tests/runner/fixtures/data"))  # doctest: +SKIP
@@ -390,15 +391,30 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
             agent.setup()
         for task in ds.tasks[:n]:
             view = task.view()
-            try:
-                if getattr(agent, "uses_gold", False):
-                    out = agent.act_with_gold(view, task.gold_script)
-                else:
-                    out = agent.act(view)
-            except Exception as e:
+            box: dict[str, Any] = {}
+
+            def call() -> None:
+                try:
+                    if getattr(agent, "uses_gold", False):
+                        box["out"] = agent.act_with_gold(view, task.gold_script)
+                    else:
+                        box["out"] = agent.act(view)
+                except BaseException as e:  # noqa: BLE001 - reported, not raised
+                    box["error"] = e
+
+            worker = threading.Thread(target=call, daemon=True)
+            worker.start()
+            worker.join(timeout)
+            if worker.is_alive():
+                problems.append(f"task {task.id}: act did not return within {timeout:g} s")
+                lines.append(problems[-1])
+                break  # the agent is stuck in that call; asking it again would not be a fair test
+            if "error" in box:
+                e = box["error"]
                 problems.append(f"task {task.id}: act raised {type(e).__name__}: {e}")
                 lines.append(problems[-1])
                 continue
+            out = box.get("out")
             if not isinstance(out, str):
                 problems.append(f"task {task.id}: act returned {type(out).__name__}, not str")
                 lines.append(problems[-1])
