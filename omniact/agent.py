@@ -112,10 +112,17 @@ def to_pixels(script: str, coordinates: str, width: int, height: int) -> str:
 # Registry
 
 
-def _entry_points() -> dict[str, Any]:
-    from importlib.metadata import entry_points
+_EP_CACHE: dict[str, Any] | None = None
 
-    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+def _entry_points() -> dict[str, Any]:
+    # Scanning every installed distribution's metadata is slow; plugins do not change while a process runs.
+    global _EP_CACHE
+    if _EP_CACHE is None:
+        from importlib.metadata import entry_points
+
+        _EP_CACHE = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    return _EP_CACHE
 
 
 def _import_file(path: Path) -> Any:

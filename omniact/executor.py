@@ -35,7 +35,7 @@ from omniact.errors import ParseError, UserError
 from omniact.store import TaskResult
 
 __all__ = ["WorkerSpec", "Worker", "Executor", "LocalExecutor", "make_executor", "EXECUTORS",
-           "WORKER_TYPES"]
+           "WORKER_TYPES", "share_dataset"]
 
 WORKER_TYPES = ("threads", "processes")
 
@@ -60,6 +60,12 @@ class WorkerSpec:
 
 _DATASETS: dict[tuple[str, str], Any] = {}
 _DATASETS_LOCK = threading.Lock()
+
+
+def share_dataset(root: str, split: str, dataset: Any) -> None:
+    """Hand a split the driver just loaded to the workers of this process (each run loads it afresh)."""
+    with _DATASETS_LOCK:
+        _DATASETS[(root, split)] = dataset
 
 
 def _dataset(root: str, split: str) -> Any:

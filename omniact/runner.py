@@ -97,15 +97,21 @@ def _git_commit() -> str | None:
 
 
 def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
+    """Python, omniact, and the packages of interest that this process has loaded (agents load their own).
 
-    out = {"python": platform.python_version()}
-    for dist in ("omniact", "openai", "transformers", "torch", "sentence-transformers", "pillow", "rich",
-                 "click", "ray"):
-        try:
-            out[dist] = version(dist)
-        except PackageNotFoundError:
-            pass
+    Read from the modules' ``__version__``: asking the package metadata costs a scan of site-packages per
+    name, which would be most of a short run's time.
+    """
+    import omniact
+
+    out = {"python": platform.python_version(), "omniact": omniact.__version__}
+    for module, dist in (("openai", "openai"), ("transformers", "transformers"), ("torch", "torch"),
+                         ("sentence_transformers", "sentence-transformers"), ("PIL", "pillow"),
+                         ("ray", "ray"), ("scoring", "scoring")):
+        mod = sys.modules.get(module)
+        v = getattr(mod, "__version__", None) or getattr(mod, "SCORER_VERSION", None) if mod else None
+        if isinstance(v, str):
+            out[dist] = v
     return out
 
 
@@ -236,12 +242,15 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     that cannot be built at all is a `UserError`.
     """
     from omniact.agent import _bind_kwargs, read_agent_config, resolve_agent_class
-    from omniact.dataset import load_split, resolve_data_root
-    from omniact.executor import WORKER_TYPES, WorkerSpec, make_executor
+    from omniact.dataset import resolve_data_root
+    from omniact.dataset import load_split
+    from omniact.executor import WORKER_TYPES, WorkerSpec, make_executor, share_dataset
 
     t_start = time.time()
     root = resolve_data_root(data)
     dataset = load_split(root, split)
+    # Thread workers in this process use this very copy instead of reading the split again.
+    share_dataset(str(root), split, dataset)
     cls = resolve_agent_class(agent)
     args = {k: v for k, v in (agent_args or {}).items()}
     config_values = read_agent_config(agent_config) if agent_config is not None else {}
@@ -313,6 +322,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
             ex.close()
             manifest["status"] = status
             manifest["ended"] = _now()
+            manifest["versions"] = _versions()
             _finish(out, store, dataset, ids, manifest, score=(status == "finished"))
         results = store.results(ids)
     finally:
