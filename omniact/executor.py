@@ -189,6 +189,8 @@ class Executor(Protocol):
     def close(self) -> None:
         ...
 
+    # Optional: ``stats() -> dict`` (workers replaced, tasks retried elsewhere...) goes into the manifest.
+
 
 # --------------------------------------------------------------------------------------------------------
 # The local pool
@@ -409,6 +411,9 @@ class LocalExecutor:
         finally:
             for s in list(slots):
                 s.stop(kill=s.task_id is not None)
+
+    def stats(self) -> dict[str, Any]:
+        return {"replaced_workers": self.replaced_workers}
 
     def close(self) -> None:
         pass

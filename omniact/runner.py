@@ -63,7 +63,10 @@ class RunSummary:
     cost: float
     seconds: float
     scores: Mapping[str, Any] = field(default_factory=dict)
+    #: failed tasks of earlier sessions that this session ran again (``retry_errors``)
     retried_tasks: int = 0
+    #: what the executor reports through its optional ``stats()`` (e.g. workers replaced, tasks retried)
+    executor_stats: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def n_errors(self) -> int:
@@ -319,7 +322,11 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
             n_run = _drive(ex, spec, pending, store, dataset, len(ids), progress)
             status = "finished"
         finally:
+            # Executors may report what they had to do (workers replaced, tasks retried on other nodes).
+            stats = getattr(ex, "stats", None)
+            executor_stats = dict(stats()) if callable(stats) else {}
             ex.close()
+            manifest["executor_stats"] = executor_stats
             manifest["status"] = status
             manifest["ended"] = _now()
             manifest["versions"] = _versions()
@@ -337,7 +344,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                       uses_gold=uses_gold, prompt_tokens=sum(r.prompt_tokens for r in results),
                       completion_tokens=sum(r.completion_tokens for r in results),
                       cost=sum(r.cost for r in results), seconds=time.time() - t_start, scores=scores,
-                      retried_tasks=retried)
+                      retried_tasks=retried, executor_stats=executor_stats)
 
 
 def _finish(out: Path, store: RunStore, dataset: Any, ids: list[str], manifest: dict[str, Any],
