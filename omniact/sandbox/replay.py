@@ -38,9 +38,6 @@ DEFAULT_SETTLE_MS = 300
 DEFAULT_TASK_TIMEOUT = 30.0
 #: Longest wait for in-flight requests to finish after the script (a page that polls never goes quiet).
 NETWORK_QUIET_MAX_MS = 3_000
-#: Extra seconds the pool grants a worker beyond the task timeout before killing the whole process
-#: (browser relaunch and cleanup happen inside this margin).
-WORKER_GRACE_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -282,7 +279,7 @@ class _Run:
             self.session.page.wait_for_function(expr, timeout=self._wait_ms())
             return True
         except PWTimeout:
-            self.reason = f"page never became ready ({what} stayed false)"
+            self.reason = f"timed out after {self.job.task_timeout:g}s waiting for the page to be ready ({what})"
             return False
 
     def _wait_selector(self, css: str) -> bool:
@@ -292,7 +289,7 @@ class _Run:
             self.session.page.wait_for_selector(css, state="visible", timeout=self._wait_ms())
             return True
         except PWTimeout:
-            self.reason = f"--wait-for {css!r}: no such visible element"
+            self.reason = f"timed out after {self.job.task_timeout:g}s waiting for --wait-for {css!r} to be visible"
             return False
 
     def _settle(self) -> None:
@@ -351,6 +348,11 @@ class _Run:
         self.success = False
         if self.watch is not None and self.watch.expired:
             return  # run_job words the timeout
+        if type(e).__name__ == "TimeoutError" and self.watch is not None and self.watch.remaining < 1.5:
+            # A Playwright wait cut short by the task's own budget: that is the task timing out.
+            phase = "loading the page" if not self.started else "running the script"
+            self.reason = f"timed out after {self.job.task_timeout:g}s while {phase}"
+            return
         self.reason = f"browser error: {_first_line(e)}"
 
     def close(self) -> None:

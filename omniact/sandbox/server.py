@@ -59,6 +59,14 @@ class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = False
 
+    def handle_error(self, request, client_address) -> None:  # type: ignore[override]
+        import sys
+
+        # A browser killed mid-response (the watchdog) leaves broken pipes: expected, not worth a traceback.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
 
 class LoopbackServer:
     """Serve `root` on 127.0.0.1 at a free port until `close()` (or the end of a ``with`` block).

@@ -21,7 +21,19 @@ from typing import Any, Callable, Iterable, Iterator
 
 __all__ = ["LocalPool", "WorkerLost"]
 
-_GRACE_S = 20.0
+#: Seconds a worker may overrun an item's own time limit before the pool kills it. Generous: the browser
+#: watchdog normally ends a hung task at its limit, and relaunching Chromium on a loaded machine is slow.
+_GRACE_S = 60.0
+#: Seconds a new worker may take to start and warm up (launch its browser).
+_STARTUP_S = 180.0
+_DEFAULT = object()
+
+
+def warm_browser() -> None:
+    """Worker warm-up: launch this process's browser before the first task, outside any task's clock."""
+    from omniact.sandbox.browser import shared_host
+
+    shared_host().browser()
 
 
 @dataclass(frozen=True)
@@ -33,7 +45,7 @@ class WorkerLost:
     elapsed: float = 0.0
 
 
-def _worker_main(conn: Connection) -> None:
+def _worker_main(conn: Connection, warmup: Callable[[], None] | None) -> None:
     # Own process group: the pool can then kill this worker together with the driver and browser it spawns.
     try:
         os.setsid()
@@ -41,6 +53,12 @@ def _worker_main(conn: Connection) -> None:
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
+        if warmup is not None:
+            try:
+                warmup()
+            except Exception:  # the first task will retry and report the failure as its own
+                pass
+        conn.send(("ready", None))
         while True:
             try:
                 msg = conn.recv()
@@ -61,11 +79,13 @@ def _worker_main(conn: Connection) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Any, warmup: Callable[[], None] | None) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child,), daemon=True, name="omniact-replay")
+        self.proc = ctx.Process(target=_worker_main, args=(child, warmup), daemon=True, name="omniact-replay")
         self.proc.start()
         child.close()
+        self.ready = False
+        self.born = time.monotonic()
         self.item: Any = None
         self.started = 0.0
         self.limit: float | None = None
@@ -86,11 +106,13 @@ class LocalPool:
     """`workers` processes (spawned, so the parent's threads and state stay out of them).
 
     `timeout_of(item)` gives an item's time limit in seconds (default: its ``task_timeout`` attribute, if
-    any); the worker is killed at that limit plus a grace period.
+    any); the worker is killed at that limit plus `grace`. `warmup` runs in each new worker before it takes
+    work (default: launch the browser; None for none).
     """
 
     def __init__(self, workers: int = 2, *, timeout_of: Callable[[Any], float | None] | None = None,
-                 grace: float = _GRACE_S) -> None:
+                 grace: float = _GRACE_S, warmup: Any = _DEFAULT) -> None:
+        self.warmup = warm_browser if warmup is _DEFAULT else warmup
         self.size = max(1, int(workers))
         self.timeout_of = timeout_of or (lambda item: getattr(item, "task_timeout", None))
         self.grace = grace
@@ -102,8 +124,9 @@ class LocalPool:
         """Yield fn(item) for every item, in completion order; a lost item yields a `WorkerLost`."""
         todo = deque(items)
         while len(self._workers) < min(self.size, max(len(todo), 1)):
-            self._workers.append(_Worker(self._ctx))
+            self._workers.append(_Worker(self._ctx, self.warmup))
         busy: dict[Connection, _Worker] = {}
+        self._await_ready()
 
         def dispatch(w: _Worker) -> None:
             item = todo.popleft()
@@ -147,9 +170,26 @@ class LocalPool:
     def _replace(self, w: _Worker) -> _Worker:
         w.kill()
         self.restarts += 1
-        fresh = _Worker(self._ctx)
+        fresh = _Worker(self._ctx, self.warmup)
         self._workers[self._workers.index(w)] = fresh
+        self._await_ready([fresh])
         return fresh
+
+    def _await_ready(self, workers: list[_Worker] | None = None) -> None:
+        """Wait for new workers' warm-up, so no task's clock includes a browser launch."""
+        pending = {w.conn: w for w in (workers or self._workers) if not w.ready}
+        while pending:
+            left = min(w.born for w in pending.values()) + _STARTUP_S - time.monotonic()
+            ready = wait(list(pending), timeout=max(left, 0))
+            if not ready:
+                raise RuntimeError(f"a replay worker did not start within {_STARTUP_S:g}s")
+            for conn in ready:
+                w = pending.pop(conn)
+                try:
+                    conn.recv()
+                except (EOFError, OSError):
+                    raise RuntimeError("a replay worker died while starting (is Chromium installed?)") from None
+                w.ready = True
 
     def close(self) -> None:
         """Stop every worker (each closes its browser)."""
