@@ -24,6 +24,8 @@ ENGINES = ("rapidocr", "tesseract")
 #: A gap wider than this many line heights separates two elements. A space in a UI font is ~0.25 of the
 #: OCR line height; gaps between menu items or toolbar labels are 0.5 and more.
 SPLIT_GAP = 0.42
+#: The same rule measured on the pixels: a blank run wider than this many ink heights splits a line.
+INK_SPLIT_GAP = 0.8
 #: OCR results below this confidence are dropped: they are mostly icons read as letters.
 MIN_SCORE = 0.5
 
@@ -122,7 +124,9 @@ def _ink_spans(grey: Any, line: Sequence[Word], split_gap: float) -> list[tuple[
     if rows.size == 0 or not cols.any():
         return None
     ink_h = int(rows[-1] - rows[0] + 1)
-    min_gap = max(split_gap * ink_h * 1.4, 2.0)  # ink height is ~0.7 of the OCR line height
+    # A word space is 0.3-0.6 of the ink height (capitals to descenders); gaps between separate labels
+    # (menu items, toolbar buttons) are 1 and more.
+    min_gap = max(INK_SPLIT_GAP * ink_h, 2.0)
     spans: list[tuple[int, int, int, int]] = []
     idx = np.flatnonzero(cols)
     start = prev = int(idx[0])

@@ -151,7 +151,8 @@ def _split_clauses(goal: str) -> list[str]:
             clauses.append(part)
         else:  # "Search for salt and pepper": the "and" joins words, not actions
             clauses[-1] += seps[i - 1] + part
-    return [c.strip(" .!?") for c in clauses if c.strip(" .!?")]
+    # Only a full stop ends a clause: "!" and "?" may belong to the text to type.
+    return [c.strip().rstrip(".").strip() for c in clauses if c.strip().rstrip(".").strip()]
 
 
 def _keys_from(phrase: str) -> tuple[str, ...] | None:
@@ -324,11 +325,13 @@ def _ground(phrase: str, detections: Sequence[Detection], width: int, height: in
         return (round(width / 2, 1), round(height / 2, 1))
     ranked = rank_elements(phrase, detections, k=k, embeddings=embeddings)
     if prefer == "input":
-        # A text field is usually shown by its placeholder or its label; prefer one that says so.
+        # Text goes into a field, which shows its placeholder or label as text; an icon beside it (a
+        # magnifier) is the button, so a nearly as good text match wins over an icon.
+        top = ranked[0].score
         for r in ranked[:5]:
-            if r.score >= ranked[0].score - 0.1 and re.search(r"search|type|enter|find|\.\.\.|…", r.detection.label,
-                                                                 re.I):
-                return (r.detection.x, r.detection.y)
+            d = r.detection
+            if d.kind == "ocr" and (r.score >= top - 0.1 or (ranked[0].detection.kind != "ocr" and r.score >= top - 0.35)):
+                return (d.x, d.y)
     best = ranked[0].detection
     return (best.x, best.y)
 

@@ -1,0 +1,116 @@
+"""The `detact` agent and the `omniact detect` verb on small data sets in OmniACT's layout."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from detact_screens import draw_screen
+from omniact.actions import parse_script
+
+
+def test_registered_and_arguments_are_typed():
+    from omniact.agent import load_agent
+
+    agent = load_agent("detact", {"top_k": "5", "embeddings": "false"})
+    assert agent.top_k == 5 and agent.embeddings is False
+    assert agent.parallelism == "processes"
+    from omniact.errors import UserError
+
+    with pytest.raises(UserError):
+        load_agent("detact", {"llm": "nonsense"})
+    with pytest.raises(UserError):
+        load_agent("detact", {"model": "x"})  # a model without llm= would be silently ignored
+
+
+def test_uses_the_data_sets_detections(omniact_data):
+    """A task whose screen has OCR/icon/colour files: the agent plans on them, no detection run."""
+    from omniact.dataset import load_split
+
+    from agents.detact.agent import DetactAgent
+
+    ds = load_split(omniact_data, "test")
+    agent = DetactAgent(embeddings=False, detect="never")
+    view = ds["10"].view()  # "Search for running shoes" on a screen with "Search Amazon" at (412, 88)
+    assert view.detections
+    actions = parse_script(agent.act(view))
+    assert [a.name for a in actions] == ["click", "write", "press"]
+    assert actions[0].point == (412.0, 88.0) and actions[1].text == "running shoes"
+    for task in ds:
+        parse_script(agent.act(task.view()))  # every task gets a parseable script
+
+
+def _one_screen_dataset(root: Path) -> Path:
+    """One desktop screen drawn by PIL, two tasks, no detection files."""
+    image = root / "data/data/desktop/mailer/screen_1.png"
+    image.parent.mkdir(parents=True)
+    boxes = draw_screen(image)
+    box_file = root / "data/metadata/desktop/boxes/mailer/screen_1.json"
+    box_file.parent.mkdir(parents=True)
+    box_file.write_text(json.dumps({str(i): {"top_left": list(b[:2]), "bottom_right": list(b[2:]), "label": k}
+                                    for i, (k, b) in enumerate(boxes.items())}))
+    entries = {}
+    for n, goal in enumerate(("Click the Compose button", "Open the settings")):
+        rel = f"data/tasks/desktop/mailer/task_1.{n}.txt"
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(f"Task: {goal}\nOutput Script:\npyautogui.click(610.0,22.0)\n")
+        entries[str(n)] = {"task": rel, "image": "data/data/desktop/mailer/screen_1.png",
+                           "box": "data/metadata/desktop/boxes/mailer/screen_1.json",
+                           "ocr": "ocr/desktop/mailer/screen_1.json",
+                           "icon": "detact_icon/desktop/mailer/screen_1.json",
+                           "color": "detact_color/desktop/mailer/screen_1.json"}
+    (root / "test.json").write_text(json.dumps(entries))
+    return root
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory):
+    pytest.importorskip("rapidocr")
+    root = _one_screen_dataset(tmp_path_factory.mktemp("drawn"))
+    out = root / "det"
+    result = CliRunner().invoke(__import__("omniact.cli", fromlist=["main"]).main,
+                                ["detect", "--data", str(root), "--split", "test", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    return root, out, json.loads(result.output)
+
+
+def test_detect_verb_writes_omniact_layout(drawn):
+    root, out, summary = drawn
+    assert summary["screens"] == 1 and summary["tasks"] == 2
+    for rel in ("ocr/desktop/mailer/screen_1.json", "detact_icon/desktop/mailer/screen_1.json",
+                "detact_color/desktop/mailer/screen_1.json"):
+        assert (out / rel).is_file(), rel
+    assert "Compose" in json.loads((out / "ocr/desktop/mailer/screen_1.json").read_text())
+
+
+def test_agent_with_precomputed_files_and_on_the_fly_agree(drawn, tmp_path):
+    """Detect-on-the-fly and the written files give the agent the same elements, and it finds its targets."""
+    from omniact.dataset import load_split
+
+    from agents.detact.agent import DetactAgent
+
+    root, out, _ = drawn
+    with_files = tmp_path / "with_files"
+    shutil.copytree(root, with_files, ignore=shutil.ignore_patterns("det"))
+    for sub in ("ocr", "detact_icon", "detact_color"):
+        shutil.copytree(out / sub, with_files / sub)
+    agent = DetactAgent(embeddings=False)
+    precomputed = load_split(with_files, "test")
+    bare = load_split(root, "test")
+    assert precomputed["0"].view().detections and not bare["0"].view().detections
+    assert agent.elements(precomputed["0"].view()) == agent.elements(bare["0"].view())
+    compose = parse_script(agent.act(precomputed["0"].view()))
+    assert compose[0].name == "click" and 560 <= compose[0].point[0] <= 660 and 6 <= compose[0].point[1] <= 38
+    settings = parse_script(agent.act(bare["1"].view()))  # the gear icon is the settings
+    assert 800 <= settings[0].point[0] <= 824 and 10 <= settings[0].point[1] <= 34
+
+
+def test_check_agent_passes(omniact_data):
+    from omniact.agent import check_agent
+
+    report = check_agent("detact", n=3, data=omniact_data, args={"embeddings": "false", "detect": "never"})
+    assert report.ok, str(report)

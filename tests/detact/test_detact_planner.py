@@ -1,0 +1,147 @@
+"""The goal filter and the heuristic planner on synthetic element lists (no images, no model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from omniact.actions import parse_script
+from omniact.task import Detection
+
+SCREEN = [
+    Detection("ocr", "File", 27, 20), Detection("ocr", "Edit", 85, 20), Detection("ocr", "View", 143, 20),
+    Detection("ocr", "Search mail", 380, 22), Detection("ocr", "Compose", 610, 22),
+    Detection("ocr", "Delete", 720, 22), Detection("ocr", "Weekly report from Alice", 125, 90),
+    Detection("ocr", "Lunch on Friday with Bob", 125, 130), Detection("ocr", "Archive", 60, 300),
+    Detection("ocr", "report.pdf", 500, 400), Detection("ocr", "Email address", 300, 500),
+    Detection("icon", "Gear", 812, 22), Detection("icon", "Magnifying Glass", 240, 22),
+    Detection("icon", "Trash Can", 860, 22),
+    Detection("color", "blue", 610, 22), Detection("color", "red", 720, 22), Detection("color", "white", 380, 22),
+]
+
+
+def run(goal: str, os: str | None = None, platform: str = "desktop", dets=SCREEN) -> list[tuple]:
+    from agents.detact.planner import plan
+
+    script = plan(goal, dets, os=os, platform=platform, width=1920, height=1080, embeddings=False)
+    out = []
+    for a in parse_script(script):  # the planner's scripts go through the shared parser
+        if a.point is not None:
+            out.append((a.name, a.point))
+        elif a.name == "write":
+            out.append((a.name, a.text))
+        elif a.name in ("press", "hotkey"):
+            out.append((a.name, a.keys))
+        else:
+            out.append((a.name, a.get("clicks")))
+    return out
+
+
+def test_filter_ranks_the_relevant_element_first():
+    from agents.detact.filter import rank_elements
+
+    ranked = rank_elements("Open the weekly report", SCREEN, k=3, embeddings=False)
+    assert ranked[0].detection.label == "Weekly report from Alice"
+    assert len(ranked) == 3 and ranked[0].score > ranked[1].score
+    # Icons answer to Font Awesome's aliases: a magnifier is what people call "search".
+    assert rank_elements("the search icon", [SCREEN[1], SCREEN[12]], embeddings=False)[0].detection.label \
+        == "Magnifying Glass"
+    assert rank_elements("settings", SCREEN, embeddings=False)[0].detection.label == "Gear"
+    # OCR slips still match.
+    assert rank_elements("Compose", [Detection("ocr", "Cornpose", 1, 1), Detection("ocr", "Close", 2, 2)],
+                         embeddings=False)[0].detection.label == "Cornpose"
+
+
+def test_filter_keeps_top_k():
+    from agents.detact.filter import rank_elements
+
+    assert len(rank_elements("delete", SCREEN, k=5, embeddings=False)) == 5
+    assert len(rank_elements("delete", SCREEN, k=None, embeddings=False)) == len(SCREEN)
+    assert rank_elements("anything", [], embeddings=False) == []
+
+
+def test_filter_with_minilm_embeddings():
+    pytest.importorskip("sentence_transformers")
+    from agents.detact.filter import rank_elements
+
+    ranked = rank_elements("write a new message", [Detection("ocr", "Compose", 1, 1),
+                                                    Detection("ocr", "Archive", 2, 2),
+                                                    Detection("ocr", "Sign out", 3, 3)], embeddings=True)
+    assert ranked[0].detection.label == "Compose"
+
+
+def test_click_open_select():
+    assert run("Click the Compose button") == [("click", (610, 22))]
+    assert run("Open the weekly report") == [("click", (125, 90))]
+    assert run("Select the Edit menu") == [("click", (85, 20))]
+    assert run("Go to settings") == [("click", (812, 22))]
+
+
+def test_colour_names_the_target():
+    assert run("Click the red button") == [("click", (720, 22))]
+
+
+def test_type_into_a_field():
+    assert run('Type "bob@example.com" into the email address field') == \
+        [("click", (300, 500)), ("write", "bob@example.com")]
+    assert run("Fill the email address field with alice@example.com") == \
+        [("click", (300, 500)), ("write", "alice@example.com")]
+    assert run("Type Hello, World!") == [("write", "Hello, World!")]
+
+
+def test_search_for_text():
+    assert run("Search for running shoes") == [("click", (380, 22)), ("write", "running shoes"),
+                                               ("press", ("enter",))]
+    # "and" inside the query does not start a new step.
+    assert run("Search for salt and pepper")[1] == ("write", "salt and pepper")
+
+
+def test_press_keys():
+    assert run("Press enter") == [("press", ("enter",))]
+    assert run("Hit the escape key") == [("press", ("esc",))]
+    assert run("Press tab twice") == [("press", ("tab",)), ("press", ("tab",))]
+    assert run("Press ctrl+shift+t") == [("hotkey", ("ctrl", "shift", "t"))]
+
+
+@pytest.mark.parametrize("goal,keys", [
+    ("Copy the text", ("c",)), ("Paste it", ("v",)), ("Undo", ("z",)), ("Save the document", ("s",)),
+    ("Select all", ("a",)), ("Open a new tab", ("t",)), ("Redo the last change", ("shift", "z")),
+])
+def test_named_shortcuts_use_the_platform_modifier(goal, keys):
+    assert run(goal, os="macos") == [("hotkey", ("command",) + keys)]
+    assert run(goal, os="windows") == [("hotkey", ("ctrl",) + keys)]
+    assert run(goal, os=None, platform="web") == [("hotkey", ("ctrl",) + keys)]
+
+
+def test_scroll_in_four_directions():
+    assert run("Scroll down the page") == [("scroll", -10)]
+    assert run("Scroll up") == [("scroll", 10)]
+    assert run("Scroll to the right") == [("hscroll", 10)]
+    assert run("Scroll left") == [("hscroll", -10)]
+
+
+def test_pointer_variants():
+    assert run("Right-click on report.pdf") == [("rightClick", (500, 400))]
+    assert run("Double-click the Archive folder") == [("doubleClick", (60, 300))]
+    assert run("Hover over the Edit menu") == [("moveTo", (85, 20))]
+    assert run("Open report.pdf") == [("doubleClick", (500, 400))]  # a file on a desktop
+    assert run("Open report.pdf", platform="web") == [("click", (500, 400))]
+
+
+def test_drag_onto():
+    assert run("Drag report.pdf onto the Archive folder") == [("moveTo", (500, 400)), ("dragTo", (60, 300))]
+
+
+def test_several_steps_in_one_goal():
+    assert run("Click Compose, type hello and press enter", os="windows") == \
+        [("click", (610, 22)), ("write", "hello"), ("press", ("enter",))]
+    assert run("Select all and copy", os="windows") == [("hotkey", ("ctrl", "a")), ("hotkey", ("ctrl", "c"))]
+
+
+def test_no_elements_still_gives_a_script():
+    assert run("Click the OK button", dets=[]) == [("click", (960, 540))]
+
+
+def test_hotkey_spacing_matches_the_gold_style():
+    from agents.detact.planner import plan
+
+    assert plan("Copy it", [], os="windows", embeddings=False) == 'pyautogui.hotkey("ctrl", "c")'
