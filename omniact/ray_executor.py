@@ -232,6 +232,10 @@ class RayExecutor:
                 except Exception:
                     pass
 
+    def stats(self) -> dict[str, Any]:
+        """What the run had to do about lost workers; the runner puts it in the manifest."""
+        return {"retried_tasks": self.retried_tasks, "replaced_workers": self.replaced_workers}
+
     def close(self) -> None:
         pass
 
