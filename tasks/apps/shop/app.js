@@ -68,9 +68,9 @@
           search,
           h('span', {class: 'kbd', static: 'search_shortcut_hint'}, 'Ctrl K'),
           h('button', {class: 'search-btn', omni: 'search_button', title: 'Search', on: {click: submitSearch}}, icon('fa-solid fa-magnifying-glass'))),
-        h('button', {class: 'hdr-btn', omni: 'account_button'}, icon('fa-regular fa-user'), h('span', {}, h('small', {}, 'Hello, Sam'), h('b', {}, 'Account'))),
-        h('button', {class: 'hdr-btn', omni: 'orders_button'}, icon('fa-solid fa-box'), h('span', {}, h('small', {}, 'Returns'), h('b', {}, '& Orders'))),
-        h('button', {class: 'hdr-btn icon-only', omni: 'wishlist_button', title: 'Wish list'}, icon('fa-regular fa-heart'),
+        h('button', {class: 'hdr-btn', omni: 'account_button', on: {click: () => go('account')}}, icon('fa-regular fa-user'), h('span', {}, h('small', {}, 'Hello, Sam'), h('b', {}, 'Account'))),
+        h('button', {class: 'hdr-btn', omni: 'orders_button', on: {click: () => go('orders')}}, icon('fa-solid fa-box'), h('span', {}, h('small', {}, 'Returns'), h('b', {}, '& Orders'))),
+        h('button', {class: 'hdr-btn icon-only', omni: 'wishlist_button', title: 'Wish list', on: {click: () => go('wishlist')}}, icon('fa-regular fa-heart'),
           bind(h('span', {class: 'badge'}), (el) => { el.textContent = state.wishlist.length; el.style.display = state.wishlist.length ? '' : 'none'; })),
         h('button', {class: 'hdr-btn cart-btn', omni: 'cart_button', on: {click: () => go('cart')}}, icon('fa-solid fa-cart-shopping'),
           bind(h('span', {class: 'badge cart-badge'}), (el) => { el.textContent = cartCount(); }), h('b', {}, 'Cart'))),
@@ -85,7 +85,7 @@
           (el) => el.classList.toggle('hover', state.ui.megaMenu === key));
         }),
         h('span', {class: 'grow'}),
-        h('button', {class: 'nav-item', omni: 'help_link'}, icon('fa-regular fa-circle-question'), ' Help'),
+        h('button', {class: 'nav-item', omni: 'help_link', on: {click: () => go('help')}}, icon('fa-regular fa-circle-question'), ' Help'),
         h('button', {class: 'nav-item strong', omni: 'sell_link'}, 'Sell on Cartwheel')),
       bind(h('div', {class: 'mega'}, ['Running shoes', 'Trainers', 'Hiking boots', 'Sandals', 'Socks', 'Jackets', 'Shorts', 'Accessories'].map((x) => h('a', {}, x))),
         (el) => { el.style.display = ['men', 'women', 'kids'].includes(state.ui.megaMenu) ? 'grid' : 'none';
@@ -125,21 +125,21 @@
       h('button', {class: 'hero-arrow right', omni: 'hero_next', on: {click: () => set((s) => { s.heroSlide = s.heroSlide === 3 ? 1 : s.heroSlide + 1; })}}, icon('fa-solid fa-chevron-right')));
     const side = h('aside', {class: 'home-side'},
       h('div', {class: 'card signin'}, h('h3', {}, 'Sign in for the best experience'),
-        h('button', {class: 'btn primary', omni: 'sign_in_button'}, 'Sign in securely'),
-        h('a', {class: 'link', omni: 'create_account_link'}, 'New customer? Start here.')),
+        h('button', {class: 'btn primary', omni: 'sign_in_button', on: {click: () => go('signin')}}, 'Sign in securely'),
+        h('a', {class: 'link', omni: 'create_account_link', on: {click: () => go('register')}}, 'New customer? Start here.')),
       h('div', {class: 'card today'}, h('h3', {}, "Today's deal"),
         h('div', {class: 'today-row'}, thumb(DEALS[0], 'small'), h('div', {}, h('b', {}, DEALS[0].name), h('div', {class: 'price'}, money(DEALS[0].price), h('s', {}, money(DEALS[0].old))),
           h('button', {class: 'btn small', omni: 'todays_deal_add', on: {click: () => addToCart(DEALS[0].name, null, 'black')}}, 'Add to cart')))));
     const cats = h('section', {class: 'cats'}, h('h2', {}, 'Shop by category'),
       h('div', {class: 'cat-row'}, CATEGORIES.map((c) => h('button', {class: 'cat-tile', omni: 'category_' + slug(c.name) + '_tile', style: {background: c.tint},
         on: {click: () => { state.category = c.name; go('results'); }}}, icon('fa-solid ' + c.icon), h('span', {}, c.name)))));
-    const track = h('div', {class: 'deal-track', omni: 'deals_carousel', on: {scroll: (e) => { state.ui.deals = e.target.scrollLeft; }}},
+    const track = h('div', {class: 'deal-track', on: {scroll: (e) => { state.ui.deals = e.target.scrollLeft; }}},
       DEALS.map((d) => {
         const k = slug(d.name);
         const off = Math.round(100 * (1 - d.price / d.old));
         return h('div', {class: 'deal-card', omni: 'deal_' + k + '_card',
           on: {dblclick: () => set((s) => { if (!s.wishlist.includes(d.name)) s.wishlist.push(d.name); }),
-               contextmenu: (e) => openMenu(e, d.name, [['Add to wish list', 'fa-regular fa-heart'], ['Share', 'fa-solid fa-share-nodes'], ['Hide this deal', 'fa-regular fa-eye-slash']])}},
+               contextmenu: (e) => { if (e.target.closest('button')) { e.preventDefault(); return; } openMenu(e, d.name, [['Add to wish list', 'fa-regular fa-heart'], ['Share', 'fa-solid fa-share-nodes'], ['Hide this deal', 'fa-regular fa-eye-slash']]); }}},
           thumb(d), h('span', {class: 'off'}, '-' + off + '%'),
           bind(h('i', {class: 'fa-solid fa-heart liked'}), (el) => { el.style.display = state.wishlist.includes(d.name) ? '' : 'none'; }),
           h('div', {class: 'deal-name'}, d.name),
@@ -228,8 +228,9 @@
       bind(h('button', {class: 'seg icon', omni: 'view_list_button', title: 'List', on: {click: () => set((s) => { s.layout = 'list'; })}}, icon('fa-solid fa-list')), (el) => el.classList.toggle('on', state.layout === 'list')));
     const grid = h('div', {class: 'grid'}, PRODUCTS.map((p) => {
       const k = slug(p.name);
-      return h('div', {class: 'pcard', on: {contextmenu: (e) => openMenu(e, p.name, [['Open in new tab', 'fa-solid fa-up-right-from-square'], ['Add to compare', 'fa-solid fa-code-compare'], ['Add to wish list', 'fa-regular fa-heart'], ['Share', 'fa-solid fa-share-nodes']])}},
-        h('div', {class: 'pimg', omni: 'product_' + k + '_image', on: {dblclick: () => set((s) => { s.quickView = p.name; })}}, thumb(p), p.old ? h('span', {class: 'off'}, 'Sale') : null),
+      return h('div', {class: 'pcard', on: {contextmenu: (e) => e.preventDefault()}},
+        h('div', {class: 'pimg', omni: 'product_' + k + '_image', on: {dblclick: () => set((s) => { s.quickView = p.name; }),
+          contextmenu: (e) => { e.stopPropagation(); openMenu(e, p.name, [['Open in new tab', 'fa-solid fa-up-right-from-square'], ['Add to compare', 'fa-solid fa-code-compare'], ['Add to wish list', 'fa-regular fa-heart'], ['Share', 'fa-solid fa-share-nodes']]); }}}, thumb(p), p.old ? h('span', {class: 'off'}, 'Sale') : null),
         bind(h('button', {class: 'heart', omni: 'product_' + k + '_wishlist', title: 'Add to wish list', on: {click: () => set((s) => toggle(s.wishlist, p.name))}}, icon('fa-regular fa-heart')),
           (el) => { el.firstChild.className = state.wishlist.includes(p.name) ? 'fa-solid fa-heart' : 'fa-regular fa-heart'; }),
         h('a', {class: 'pname', omni: 'product_' + k + '_name', on: {click: () => { state.product.name = p.name; go('product'); }}}, p.name),
@@ -312,7 +313,7 @@
             (el) => el.classList.toggle('on', state.delivery.option === k)))));
     function checkPost() { set((s) => { if (/^\d{5}$/.test(s.delivery.postcode)) s.delivery.checked = s.delivery.postcode; }); }
 
-    const also = h('div', {class: 'also-track', omni: 'also_viewed_carousel', on: {scroll: (e) => { state.ui.also = e.target.scrollLeft; }}},
+    const also = h('div', {class: 'also-track', on: {scroll: (e) => { state.ui.also = e.target.scrollLeft; }}},
       PRODUCTS.slice(1).concat(DEALS.slice(0, 5)).map((q) => h('div', {class: 'also-card', omni: 'also_' + slug(q.name) + '_card',
         on: {click: () => { state.product.name = q.name; go('product'); }}}, thumb(q, 'small'), h('div', {class: 'also-name'}, q.name), h('div', {class: 'price'}, money(q.price)))));
     const list = h('div', {class: 'review-list', omni: 'reviews_list', on: {scroll: (e) => { state.ui.reviews = e.target.scrollTop; }}},
@@ -323,7 +324,7 @@
           (el) => el.classList.toggle('on', state.reviews.helpful.includes(r.id))))));
     const draft = h('textarea', {class: 'review-draft', placeholder: 'Share your thoughts with other customers', omni: 'review_textarea',
       on: {input: (e) => set((s) => { s.reviews.draft = e.target.value; }), keydown: (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); postReview(); } }}});
-    function postReview() { set((s) => { if (s.reviews.draft.trim()) { s.reviews.posted.push({text: s.reviews.draft, stars: s.reviews.stars}); s.reviews.draft = ''; } }); draft.value = state.reviews.draft; }
+    function postReview() { set((s) => { if (s.reviews.draft.trim()) { s.reviews.posted.push({text: s.reviews.draft, stars: s.reviews.stars}); s.reviews.draft = ''; s.reviews.stars = 0; } }); draft.value = state.reviews.draft; }
     const reviews = h('section', {class: 'reviews'},
       h('div', {class: 'sec-head'}, h('h2', {}, 'Customer reviews'), h('span', {class: 'grow'}),
         [['top', 'Top reviews'], ['recent', 'Most recent']].map(([k, t]) => bind(h('button', {class: 'seg', omni: 'reviews_sort_' + k, on: {click: () => set((s) => { s.reviews.sort = k; })}}, t), (el) => el.classList.toggle('on', state.reviews.sort === k)))),
@@ -357,10 +358,11 @@
         on: {keydown: (e) => { if (e.key === 'Enter') commit(e.target.value); }, change: (e) => commit(e.target.value)}});
       function commit(v) { const n = parseInt(v, 10); set((s) => { const l = s.cart.find((x) => x.item === c.item); if (l && n >= 1 && n <= 10) l.qty = n; }); }
       bind(q, (el) => { const l = state.cart.find((x) => x.item === c.item); if (l && document.activeElement !== el) el.value = String(l.qty); });
-      const row = h('div', {class: 'cart-row', on: {contextmenu: (e) => openMenu(e, c.item, [['Move to wish list', 'fa-regular fa-heart'], ['Save for later', 'fa-regular fa-bookmark'], ['Remove', 'fa-regular fa-trash-can']])}},
+      const row = h('div', {class: 'cart-row', on: {contextmenu: (e) => e.preventDefault()}},
         h('span', {class: 'handle', omni: 'cart_' + k + '_handle', title: 'Drag to save for later'}, icon('fa-solid fa-grip-vertical')),
         thumb(p, 'small'),
-        h('div', {class: 'cr-info'}, h('a', {class: 'pname', omni: 'cart_' + k + '_name', on: {click: () => { state.product.name = c.item; go('product'); }}}, c.item),
+        h('div', {class: 'cr-info'}, h('a', {class: 'pname', omni: 'cart_' + k + '_name', on: {click: () => { state.product.name = c.item; go('product'); },
+          contextmenu: (e) => openMenu(e, c.item, [['Move to wish list', 'fa-regular fa-heart'], ['Save for later', 'fa-regular fa-bookmark'], ['Remove', 'fa-regular fa-trash-can']])}}, c.item),
           h('div', {class: 'stock'}, 'In stock'), h('div', {class: 'muted'}, [c.size ? 'Size: ' + c.size : null, c.color ? 'Colour: ' + c.color : null].filter(Boolean).join(' · ')),
           h('div', {class: 'cr-actions'},
             h('button', {class: 'qbtn', omni: 'cart_' + k + '_minus', on: {click: () => set((s) => { const l = s.cart.find((x) => x.item === c.item); if (l.qty > 1) l.qty -= 1; })}}, icon('fa-solid fa-minus')),
@@ -401,16 +403,16 @@
         state.saved.forEach((name) => el.append(h('div', {class: 'saved-item'}, thumb(findItem(name), 'tiny'), h('span', {}, name),
           h('button', {class: 'btn small', omni: 'saved_' + slug(name) + '_move', on: {click: () => set((s) => { s.saved = s.saved.filter((x) => x !== name); s.cart.push({item: name, size: null, color: null, qty: 1}); })}}, 'Move to cart'))));
       }));
-    const bought = h('div', {class: 'also-track', omni: 'also_bought_carousel', on: {scroll: (e) => { state.ui.also = e.target.scrollLeft; }}},
-      DEALS.slice(3).map((q) => h('div', {class: 'also-card small'}, thumb(q, 'small'), h('div', {class: 'also-name'}, q.name), h('div', {class: 'price'}, money(q.price)),
-        h('button', {class: 'btn small', omni: 'bought_' + slug(q.name) + '_add', on: {click: () => addToCart(q.name, null, null)}}, 'Add'))));
+    const bought = h('div', {class: 'also-track', on: {scroll: (e) => { state.ui.also = e.target.scrollLeft; }}},
+      DEALS.slice(3).map((q) => h('div', {class: 'also-card small', omni: 'bought_' + slug(q.name) + '_card', on: {click: () => { state.product.name = q.name; go('product'); }}}, thumb(q, 'small'), h('div', {class: 'also-name'}, q.name), h('div', {class: 'price'}, money(q.price)),
+        h('button', {class: 'btn small', omni: 'bought_' + slug(q.name) + '_add', on: {click: (e) => { e.stopPropagation(); addToCart(q.name, null, null); }}}, 'Add'))));
     return h('main', {class: 'cartpage'},
       h('div', {class: 'cart-main'}, h('h1', {}, 'Shopping Cart'), h('div', {class: 'cart-head muted'}, h('a', {class: 'link', omni: 'deselect_all_link'}, 'Deselect all items'), h('span', {class: 'grow'}), 'Price'), rows),
       summary, h('div', {class: 'cart-bottom'}, saved, h('section', {class: 'also'}, h('div', {class: 'sec-head'}, h('h2', {}, 'Customers also bought')), bought)));
   }
 
   function checkoutView() {
-    return h('main', {class: 'checkout'}, h('h1', {}, state.view === 'paypal' ? 'Redirecting to PayPal…' : 'Checkout'),
+    return h('main', {class: 'checkout'}, h('h1', {}, ({paypal: 'Redirecting to PayPal…', checkout: 'Checkout', account: 'Your account', orders: 'Your orders', wishlist: 'Your wish list', signin: 'Sign in', register: 'Create account', help: 'Help & customer service'})[state.view] || state.view),
       h('p', {}, 'Items: ' + cartCount() + ' · Shipping: ' + state.shipping));
   }
 
@@ -429,8 +431,8 @@
     Kit.resetBinders();
     if (menuEl) { menuEl.remove(); menuEl = null; }
     root.innerHTML = '';
-    const views = {home, results, product, cart, checkout: checkoutView, paypal: checkoutView};
-    root.append(header(), (views[state.view] || home)());
+    const views = {home, results, product, cart};
+    root.append(header(), (views[state.view] || checkoutView)());
     window.scrollTo(0, 0);
     sync();
   }

@@ -47,13 +47,22 @@
       ready: true,
       state,
       initial,
+      /* Keys may be dotted paths into nested objects: {'filters.brands': ['Stride']}. */
       is(expected) {
-        expected = expected || {};
-        for (const k of Object.keys(expected)) if (!(k in state)) return false;
+        const want = Kit.clone(initial);
+        for (const [path, v] of Object.entries(expected || {})) {
+          const parts = path.split('.');
+          let o = want;
+          for (const p of parts.slice(0, -1)) {
+            if (o === null || typeof o !== 'object' || !(p in o)) return false;
+            o = o[p];
+          }
+          if (o === null || typeof o !== 'object' || !(parts[parts.length - 1] in o)) return false;
+          o[parts[parts.length - 1]] = v;
+        }
         for (const k of Object.keys(state)) {
           if (k === 'ui') continue;
-          const want = k in expected ? expected[k] : initial[k];
-          if (!Kit.equal(state[k], want)) return false;
+          if (!Kit.equal(state[k], want[k])) return false;
         }
         return true;
       },
