@@ -331,6 +331,43 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
                    f"{summary['seconds']} s -> {summary['out']}")
 
 
+@main.command("replay")
+@data_option
+@click.option("--split", default=None, help="Split name or split JSON file (default: test).")
+@click.option("--predictions", type=click.Path(path_type=Path), default=None,
+              help="Predictions to replay on the split (JSON Lines of {id, script}, or a run folder).")
+@click.option("--agent", default=None, help="Agent whose scripts to replay (oracle = gold scripts).")
+@click.option("--agent-arg", "agent_args", multiple=True, metavar="KEY=VALUE", help="Agent argument (repeatable).")
+@click.option("--task", "task_id", default=None, help="Replay one task of the data set (step images in --out).")
+@click.option("--script", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A PyAutoGUI script file to replay.")
+@click.option("--html", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A local HTML page (served from a loopback server over its folder).")
+@click.option("--url", default=None, help="A page you serve on 127.0.0.1/localhost (requests stay on its origin).")
+@click.option("--wait-for", default=None, metavar="CSS", help="Wait for this element before the first action.")
+@click.option("--check", default=None, metavar="JS", help="JavaScript expression; the replay succeeds if truthy.")
+@click.option("--miniwob", default=None, metavar="ENV", help="A MiniWoB++ task, e.g. click-button.")
+@click.option("--seed", type=int, default=0, show_default=True, help="MiniWoB++ episode seed.")
+@click.option("--miniwob-suite", is_flag=True, help="Evaluate --agent on MiniWoB++ envs x seeds (mean reward).")
+@click.option("--miniwob-envs", default=None, metavar="A,B", help="Envs for --miniwob-suite (default: 10 click/type tasks).")
+@click.option("--seeds", default="0-4", show_default=True, help="Seeds for --miniwob-suite, e.g. 0-4 or 1,3,7.")
+@click.option("--viewport", default="1440x900", show_default=True, help="CSS size for --html/--url.")
+@click.option("--dpr", type=float, default=None, help="Device pixel ratio for --html/--url/--miniwob (default 1).")
+@click.option("--settle-ms", type=int, default=300, show_default=True, help="Pause after the script, before the check.")
+@click.option("--task-timeout", type=float, default=30.0, show_default=True, help="Seconds per task; then it fails.")
+@click.option("--workers", type=int, default=2, show_default=True, help="Replay worker processes.")
+@click.option("--limit", type=int, default=None, help="Only the first N tasks of the split.")
+@click.option("--trace", is_flag=True, help="Save a Playwright trace (trace.zip) per task in --out.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for replay.json, step images (PNG per step, action point drawn) and traces.")
+@json_option
+def replay_cmd(**options: Any) -> None:
+    """Replay PyAutoGUI scripts in Chromium and check what they achieved (success per task, MiniWoB++ reward)."""
+    from omniact.sandbox.command import replay_command
+
+    replay_command(echo=click.echo, **options)
+
+
 # --- verbs added by area owners go above this line ---
 
 

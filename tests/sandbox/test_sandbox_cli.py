@@ -1,0 +1,116 @@
+"""`omniact replay`: every mode from the command line, JSON output, and user errors as one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from omniact.cli import main
+from omniact.sandbox.server import LoopbackServer
+
+HERE = Path(__file__).parent
+SUITE = HERE / "fixtures" / "suite"
+PLAYGROUND = SUITE / "apps" / "playground" / "index.html"
+PAGES = HERE / "fixtures" / "pages"
+T = ["--task-timeout", "90"]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, ["replay", *args], catch_exceptions=False)
+
+
+def test_user_errors_are_one_line_with_exit_2(tmp_path):
+    bad = tmp_path / "s.py"
+    bad.write_text("pyautogui.click(1, 2)\nimport os; os.remove('x')\n")
+    r = invoke("--html", str(PLAYGROUND), "--script", str(bad))
+    assert r.exit_code == 2 and f"{bad}:2:1:" in r.output
+    r = invoke("--html", str(PLAYGROUND), "--url", "http://127.0.0.1:1/", "--script", str(bad))
+    assert r.exit_code == 2 and "choose one of" in r.output
+    ok = tmp_path / "ok.py"
+    ok.write_text("pyautogui.click(1, 2)\n")
+    r = invoke("--url", "http://example.com/", "--script", str(ok))
+    assert r.exit_code == 2 and "127.0.0.1" in r.output
+    r = invoke("--html", str(PLAYGROUND), "--script", str(ok), "--viewport", "huge")
+    assert r.exit_code == 2 and "--viewport" in r.output
+    r = invoke("--data", str(SUITE))
+    assert r.exit_code == 2 and "--predictions" in r.output
+
+
+@pytest.mark.browser
+def test_html_with_check_viewport_and_dpr_as_json(tmp_path):
+    s = tmp_path / "s.py"
+    s.write_text("pyautogui.click(200, 80)\npyautogui.click(340, 190)\npyautogui.write('hi')\n")
+    r = invoke("--html", str(PLAYGROUND), "--script", str(s), "--viewport", "1280x800", "--dpr", "2",
+               "--check", "window.omni.state.count === 1 && window.omni.state.text === 'hi'",
+               "--settle-ms", "50", "--json", *T)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["success"] is True and [st["outcome"] for st in out["steps"]] == ["ok", "ok", "ok"]
+    assert out["steps"][0]["point"] == [100.0, 40.0]
+
+
+@pytest.mark.browser
+def test_url_mode_waits_for_an_element_and_keeps_requests_on_the_origin(tmp_path):
+    s = tmp_path / "s.py"
+    s.write_text("")
+    with LoopbackServer(PAGES) as server:
+        r = invoke("--url", server.url("external.html"), "--wait-for", "img", "--script", str(s),
+                   "--check", "window.omni.state.local === 'local content'", "--json", *T)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["success"] is True
+    assert any("example.org" in b for b in out["blocked_requests"])
+
+
+@pytest.mark.browser
+def test_split_with_predictions_reports_success_per_task(tmp_path):
+    preds = tmp_path / "run.jsonl"
+    preds.write_text("\n".join(json.dumps(x) for x in [
+        {"id": "101", "script": "pyautogui.click(100.0, 40.0)\npyautogui.click(100.0, 40.0)"},
+        {"id": "102", "script": "pyautogui.click(170.0, 95.0)\npyautogui.write(\"Ada\")"},
+        {"id": "103", "script": "this is not a script"}]) + "\n")
+    out_dir = tmp_path / "out"
+    r = invoke("--data", str(SUITE), "--split", "test", "--predictions", str(preds), "--out", str(out_dir),
+               "--workers", "1", "--json", *T)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert (out["n_tasks"], out["n_success"], out["n_missing"], out["n_parse_errors"]) == (4, 2, 1, 1)
+    assert out["success_rate"] == 0.5
+    assert [t["task_id"] for t in out["tasks"]] == ["101", "102", "103", "104"]
+    assert [t["success"] for t in out["tasks"]] == [True, True, False, False]
+    assert json.loads((out_dir / "replay.json").read_text())["n_success"] == 2
+    assert (out_dir / "101" / "step_01.png").is_file() and (out_dir / "102" / "step_02.png").is_file()
+
+
+@pytest.mark.browser
+def test_one_task_with_a_script_writes_step_images_and_a_table(tmp_path):
+    s = tmp_path / "s.py"
+    s.write_text("pyautogui.moveTo(120, 360)\npyautogui.dragTo(720, 400)\n")  # task 103 is dpr 2
+    r = invoke("--data", str(SUITE), "--task", "103", "--script", str(s), "--out", str(tmp_path / "o"), *T)
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("PASS 103")
+    assert (tmp_path / "o" / "103" / "step_02.png").is_file()
+
+
+@pytest.mark.browser
+def test_agent_oracle_replays_gold_scripts(tmp_path):
+    pytest.importorskip("agents.oracle")
+    r = invoke("--data", str(SUITE), "--agent", "oracle", "--workers", "1", "--json", *T)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["n_success"] == out["n_tasks"] == 4 and out["source"] == "agent:oracle"
+
+
+@pytest.mark.browser
+def test_miniwob_script_reports_reward(tmp_path):
+    s = tmp_path / "s.py"
+    s.write_text("pyautogui.click(5, 5)\n")  # the query banner: no button, the episode goes on
+    r = invoke("--miniwob", "click-button", "--seed", "3", "--script", str(s), "--json", *T)
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["reward"] == 0.0 and out["success"] is False and out["task_id"] == "miniwob/click-button/3"
+    r = invoke("--miniwob", "click-buton", "--script", str(s))
+    assert r.exit_code == 2 and "click-button" in r.output
