@@ -80,14 +80,25 @@ def _dataset(root: str, split: str) -> Any:
 
 
 def _seed_everything(seed: int) -> None:
+    """Seed the global generators before a task (best effort, see below).
+
+    These generators are per process: with several thread workers, tasks running at the same time draw
+    from the same generator, so only agents that derive their own generator from
+    ``omniact.agent.task_seed(seed, view.id)`` (like ``random``), or that run in process workers, get
+    results that cannot depend on scheduling.
+    """
     random.seed(seed)
     # Only libraries the agent already imported: seeding must not import torch into a light agent's worker.
-    np = sys.modules.get("numpy")
-    if np is not None:
-        np.random.seed(seed % 2**32)
-    torch = sys.modules.get("torch")
-    if torch is not None and hasattr(torch, "manual_seed"):
-        torch.manual_seed(seed % 2**63)
+    # Another thread may be importing one of them right now (a partially initialised module): skip it then.
+    try:
+        np_random = getattr(sys.modules.get("numpy"), "random", None)
+        if np_random is not None and hasattr(np_random, "seed"):
+            np_random.seed(seed % 2**32)
+        manual_seed = getattr(sys.modules.get("torch"), "manual_seed", None)
+        if manual_seed is not None:
+            manual_seed(seed % 2**63)
+    except Exception:
+        pass
 
 
 class Worker:

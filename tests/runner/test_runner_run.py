@@ -90,8 +90,9 @@ def test_seeded_results_do_not_depend_on_workers_or_their_kind(tmp_path):
     run("random", out=tmp_path / "b", data=DATA, seed=7, workers=3, worker_type="processes")
     run("random", out=tmp_path / "c", data=DATA, seed=8, workers=2)
     assert scripts(tmp_path / "a") == scripts(tmp_path / "b") != scripts(tmp_path / "c")
+    # an agent drawing from the global `random`: seeded per task, so worker processes cannot change it
     run(f"{AGENTS}:SeedEcho", out=tmp_path / "d", data=DATA, seed=1, workers=1)
-    run(f"{AGENTS}:SeedEcho", out=tmp_path / "e", data=DATA, seed=1, workers=3)
+    run(f"{AGENTS}:SeedEcho", out=tmp_path / "e", data=DATA, seed=1, workers=3, worker_type="processes")
     assert scripts(tmp_path / "d") == scripts(tmp_path / "e")
 
 
