@@ -452,6 +452,7 @@ def make_executor(name: str, *, workers: int = 1, worker_type: str = "threads",
     try:
         factory: Callable[..., Executor] = getattr(importlib.import_module(module), cls)
     except ImportError as e:
-        raise UserError(f"executor {name!r} is not available here ({e}); "
-                        f"install it with pip install 'omniact[{name}]'") from None
+        if e.name == module:
+            raise UserError(f"executor {name!r} is not part of this omniact installation") from None
+        raise UserError(f"executor {name!r} needs {e.name}: pip install 'omniact[{name}]'") from None
     return factory(workers=workers, worker_type=worker_type, task_timeout=task_timeout, **options)

@@ -23,6 +23,7 @@ import dataclasses
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -43,7 +44,11 @@ SCORES_FILE = "scores.json"
 RUN_FORMAT_VERSION = 1
 SCORE_MODES = ("reference", "strict")
 
-_SECRET_WORDS = ("key", "token", "secret", "password", "auth")
+# Argument names that hold secrets: api_key, token, hf_token, secret, password, auth (not max_tokens).
+_SECRET = re.compile(r"(^|_)(api_?key|key|token|secret|password|passwd|auth|authorization)$", re.I)
+#: the run stops (everything recorded so far kept) when its first this-many tasks all fail with one message:
+#: a wrong URL, model name or key, which would otherwise cost every task its retries
+FAIL_FAST = 10
 # Settings that make two sessions the same run; a resume with other values would mix two runs in one record.
 _IDENTITY = ("agent", "agent_args", "agent_config_values", "data_root", "split", "dataset_sha256", "seed")
 
@@ -78,7 +83,8 @@ class RunSummary:
 
 
 def _redact(args: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: ("***" if any(w in k.lower() for w in _SECRET_WORDS) and v else v) for k, v in args.items()}
+    """Arguments fit for a record anyone may read: ``api_key``, ``token``... shown as ``***``."""
+    return {k: ("***" if _SECRET.search(k) and v else v) for k, v in args.items()}
 
 
 def _spec_text(agent: Any) -> str:
@@ -268,6 +274,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         raise UserError(f"--limit must be positive, not {limit}")
     ids = [t.id for t in dataset.tasks][: limit if limit is not None else None]
 
+    resume = resume or retry_errors  # --retry-errors means continuing a run
     out = Path(out).expanduser()
     store_path = out / STORE_NAME
     if store_path.exists() and not resume:
@@ -398,6 +405,7 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
         return "  ".join(p for p in parts if p)
 
     n = 0
+    first_errors: list[str | None] = []
     with progress:
         bar = progress.add_task("run", total=total, completed=done_before, stats=stats())
         results = ex.map(spec, pending)
@@ -407,6 +415,10 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
                     raise UserError(f"agent could not be started: {r.error}")
                 store.record(r)
                 n += 1
+                first_errors.append(r.error if r.error_kind == "exception" else None)
+                if n == FAIL_FAST and len(set(first_errors)) == 1 and first_errors[0] is not None:
+                    raise UserError(f"the first {n} tasks all failed with: {first_errors[0]}; fix the cause, "
+                                    f"then continue with --resume --retry-errors")
                 errors += r.error is not None
                 tokens += r.prompt_tokens + r.completion_tokens
                 cost += r.cost

@@ -130,6 +130,9 @@ def test_llm_prompt_shape_retries_tokens_cost_and_cache(server, tmp_path):
     for line in ('"New Note": <x: 40, y: 20>', "Icon: Share: <x: 280, y: 20>", "Color: Yellow: <x: 160, y: 115>"):
         assert line in user["content"].splitlines()
 
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["agent_args"]["api_key"] == "***" and manifest["agent_args"]["model"] == "tiny-test"
+    assert manifest["usage"]["prompt_tokens"] == 600 and manifest["uses_gold"] is False
     preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
     assert preds["104"].extra["model"] == "tiny-test" and preds["104"].extra["usage"]["prompt_tokens"] == 100
 

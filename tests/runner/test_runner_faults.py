@@ -106,3 +106,20 @@ def test_kill_9_mid_run_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
         attempts = [t for t, _, _ in store.attempts()]
     assert sorted(attempts) == ["100", "101", "102", "103", "104", "105"]  # each task recorded exactly once
     assert json.loads((out / "scores.json").read_text())["reference"]["action_score"] == 1.0
+
+
+def test_a_run_whose_first_tasks_all_fail_alike_stops_early_and_resumes(tmp_path, monkeypatch):
+    import omniact.runner as runner
+
+    monkeypatch.setattr(runner, "FAIL_FAST", 3)
+    marker = tmp_path / "down"
+    marker.write_text("")
+    out = tmp_path / "r"
+    with pytest.raises(runner.UserError, match="first 3 tasks all failed with: RuntimeError: flaky backend"):
+        run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA)
+    with RunStore(out / "run.sqlite") as store:
+        assert len(store) == 3
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+    marker.unlink()
+    s = run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA, retry_errors=True)
+    assert s.n_done == 6 and not s.errors
