@@ -16,7 +16,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from agents.detact.element import Element, overlap
 from omniact.task import Box, Detection, Detections
@@ -241,8 +241,7 @@ def detection_paths(task: Any, root: Path) -> dict[str, str]:
     """The split entry's ocr/icon/color paths relative to the data root; where an entry has none, OmniACT's
     default (``ocr/<platform>/<app>/screen_<k>.json``, beside the image's name)."""
     out: dict[str, str] = {}
-    image_rel = Path(task.image_path).resolve().relative_to(root)
-    stem = image_rel.stem
+    stem = Path(task.image_path).stem
     if task.platform == "web" and not stem.startswith("screen_") and stem.startswith("screen"):
         stem = "screen_" + stem[len("screen"):]  # the web file-name quirk, undone
     for kind, attr in (("ocr", "ocr_path"), ("icon", "icon_path"), ("color", "color_path")):
@@ -267,10 +266,12 @@ def _worker_init(threads: int) -> None:
     os.environ["OMNIACT_OCR_THREADS"] = str(threads)
 
 
-def detect_split(data: Any, split: str, out: Path, workers: int = 1, *, ocr: str = "rapidocr",
+def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int = 1, *, ocr: str = "rapidocr",
                  skip_existing: bool = False, progress: Any = None) -> dict[str, Any]:
     """Run the detector on every screenshot of a split (each screen once) and write OCR/icon/colour files
     under `out` at the split entries' own relative paths. Returns a summary (screens, elements, seconds).
+
+    `split` may be a list of splits: screens they share are detected once.
 
     `workers` > 1 runs screenshots in that many processes; `progress` is called with (done, total) after
     each screenshot.
@@ -279,11 +280,12 @@ def detect_split(data: Any, split: str, out: Path, workers: int = 1, *, ocr: str
 
     from omniact.dataset import load_split
 
-    ds = load_split(data, split)
-    root = ds.root.resolve()
+    splits = [split] if isinstance(split, str) else list(split)
+    datasets = [load_split(data, s) for s in splits]
+    root = datasets[0].root.resolve()
     jobs: dict[str, tuple[str, dict[str, str], str, dict[str, Any]]] = {}
     options = {} if ocr == "rapidocr" else {"ocr": ocr}
-    for task in ds.tasks:
+    for task in (t for ds in datasets for t in ds.tasks):
         key = str(Path(task.image_path).resolve())
         if key in jobs:
             continue
@@ -319,6 +321,7 @@ def detect_split(data: Any, split: str, out: Path, workers: int = 1, *, ocr: str
                                  initargs=(max(1, (os.cpu_count() or 1) // workers),)) as pool:
             for r in pool.map(_detect_one, todo):
                 record(r)
-    return {"split": ds.split, "tasks": len(ds.tasks), "screens": len(todo), "elements": n_elements,
+    return {"split": ",".join(ds.split for ds in datasets), "tasks": sum(len(ds.tasks) for ds in datasets),
+            "screens": len(todo), "elements": n_elements,
             "seconds": round(time.perf_counter() - t0, 2), "stage_seconds": {k: round(v, 2) for k, v in timings.items()},
             "out": str(out)}

@@ -230,7 +230,7 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
             if keys[-1] in ("s", "p", "q") and obj_low and not _GENERIC_OBJECTS.match(obj_low) and \
                     not re.match(r"^(?:as\b|the\s+(?:file|document|page)|changes|it\b)", obj_low):
                 break  # "save the draft", "print the invoice": a control is more likely than a shortcut
-            return [Intent("shortcut", keys=keys, text=obj)]
+            return [Intent("shortcut", keys=keys, text=obj, target=c[: m.start("obj")].strip())]
 
     # drag X onto Y
     m = re.match(r"^(?:drag|move|drop)\s+(?P<a>.+?)\s+(?:onto|into|on to|over to|to|over|on|in)\s+(?P<b>.+)$", c, re.I)
@@ -272,6 +272,13 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
     if m and (re.search(r"\x00\d+\x00", m.group("t")) or re.match(r"^(?:type|write|input|key in|insert)\b", c, re.I)
               or re.search(r"\b(?:field|box|bar|input|area|form|column|cell|editor|document)\b", m.group("x"), re.I)):
         return [Intent("type", target=_clean_target(text_of(m.group("x"))), text=_strip_text(text_of(m.group("t"))))]
+    m = re.match(r"^(?:set|change|update|switch)\s+(?P<x>.+?)\s+to\s+(?P<t>.+)$", c, re.I)
+    if m and not re.search(r"\x00\d+\x00|^\s*[\d.,:/-]+\s*$", m.group("t")) and not re.search(
+            r"\b(?:name|title|field|box|text|value|amount|number|address|email address|subject|label|password)\b",
+            m.group("x"), re.I):
+        # "Change the frequency to weekly and the format to plain text": choices, one click each.
+        pairs = re.split(r"\s+and\s+|,\s*", c[m.start("x"):])
+        return [Intent("click", target=_clean_target(text_of(p.split(" to ", 1)[-1]))) for p in pairs if p.strip()]
     m = re.match(r"^(?:fill(?:\s+in|\s+out)?|complete)\s+(?P<x>.+?)\s+with\s+(?P<t>.+)$", c, re.I) or \
         re.match(r"^(?:set|change|update|rename)\s+(?P<x>.+?)\s+to\s+(?P<t>.+)$", c, re.I)
     if m:
@@ -289,7 +296,18 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
         return [Intent("open_item", target=_clean_target(text_of(m.group("t"))))]
 
     # everything else: click the best match for the phrase
-    target = _NAV_VERB.sub("", c, count=1) if _NAV_VERB.match(c) else c
+    nav = _NAV_VERB.match(c)
+    target = _NAV_VERB.sub("", c, count=1) if nav else c
+    # "Follow the Celtics, the Knicks and the Heat": one click per item. A bare "and" splits only after
+    # a verb that acts on things ("like A and B"), not after open/go to ("Open Terms and Conditions").
+    vm = None if nav else _VERB_START.match(c)
+    verb = "" if vm is None else re.match(r"^\S+(?:\s+(?:up|in|out|on|off|down))?(?:\s+(?:for|to|from|with))?",
+                                          c, re.I).group(0)
+    body = target[len(verb):].strip() if verb and target.lower().startswith(verb.lower()) else target
+    pattern = r",\s*(?:and\s+|or\s+)?" if nav else r",\s*(?:and\s+|or\s+)?|\s+and\s+"
+    items = [x for x in re.split(pattern, body) if x.strip()]
+    if len(items) >= 2 and (verb or "," in body) and all(len(x.split()) <= 6 for x in items):
+        return [Intent("click", target=_clean_target(text_of(f"{verb} {x}".strip()))) for x in items]
     return [Intent("click", target=_clean_target(text_of(target)) or text_of(c))]
 
 
@@ -336,6 +354,20 @@ def _ground(phrase: str, detections: Sequence[Detection], width: int, height: in
     return (best.x, best.y)
 
 
+def _button_for(verb_phrase: str, detections: Sequence[Detection]) -> Detection | None:
+    """A short text element that starts with the shortcut's verb ("Save", "Save changes", "Print")."""
+    words = verb_phrase.lower().split()
+    if not words:
+        return None
+    for d in detections:
+        if d.kind != "ocr":
+            continue
+        label = re.findall(r"[a-z]+", d.label.lower())
+        if label and len(label) <= 3 and label[: len(words)] == words:
+            return d
+    return None
+
+
 def plan_actions(goal: str, detections: Iterable[Detection], *, os: str | None = None, platform: str = "desktop",
                  width: int = 1920, height: int = 1080, k: int = 20, embeddings: bool = True) -> list[Action]:
     """The actions for a goal on a screen described by `detections` (OCR, icon and colour detections)."""
@@ -377,7 +409,11 @@ def plan_actions(goal: str, detections: Iterable[Detection], *, os: str | None =
         elif it.kind == "hotkey":
             out.append(Action.make("hotkey", keys=tuple(mod if k == "mod" else k for k in it.keys)))
         elif it.kind == "shortcut":
-            out.append(Action.make("hotkey", keys=tuple(mod if k == "mod" else k for k in it.keys)))
+            button = _button_for(it.target, dets)
+            if button is not None:  # a visible "Save" / "Save changes" button beats the keyboard shortcut
+                out.append(Action.make("click", x=round(float(button.x), 1), y=round(float(button.y), 1)))
+            else:
+                out.append(Action.make("hotkey", keys=tuple(mod if k == "mod" else k for k in it.keys)))
         elif it.kind == "scroll":
             if it.text in ("left", "right"):
                 out.append(Action.make("hscroll", clicks=10 if it.text == "right" else -10))
