@@ -266,14 +266,22 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap resamples.")
 @click.option("--task-pages/--no-task-pages", default=True, show_default=True,
               help="Write a page per task (screenshot, overlays, every entry's script).")
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Score on local processes or on a Ray cluster.")
+@click.option("--ray-address", default="auto", show_default=True, help="Ray cluster to join (--executor ray).")
 def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Path, mode: str, workers: int,
-                samples: int, seed: int, task_pages: bool) -> None:
+                samples: int, seed: int, task_pages: bool, executor: str, ray_address: str) -> None:
     """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
     from omniact.report import build_leaderboard, write_site, write_tables
 
     ds = _load(data, split)
+    pool = None
+    if executor == "ray":
+        from omniact.ray_executor import RayPool
+
+        pool = RayPool(workers, address=ray_address)
     board = build_leaderboard(ds, sources, mode=mode, samples=samples, seed=seed, workers=workers,
-                              cache_dir=out / ".cache")
+                              cache_dir=out / ".cache", pool=pool)
     write_tables(board, out)
     index = write_site(board, ds, out, task_pages=task_pages)
     for r in board.rejected:

@@ -16,7 +16,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from omniact.dataset import Dataset
 from omniact.errors import UserError
@@ -166,26 +166,59 @@ def _vectors(result: Any) -> dict[str, list]:
     return v
 
 
-_WORKER_DS: Dataset | None = None
+# One loaded split per worker process (local pool or Ray actor): the gold side is read and parsed once per
+# worker, not once per submission.
+_WORKER_DS: dict[tuple[str, str, str], Dataset] = {}
 
 
 def _init_worker(ds: Dataset) -> None:
-    global _WORKER_DS
-    _WORKER_DS = ds
+    _WORKER_DS[(str(ds.root), ds.split, ds.sha256)] = ds
 
 
-def _score_one(sub: Submission, mode: str, ds: Dataset | None = None) -> dict[str, Any]:
+def _worker_dataset(root: str, split: str, sha: str) -> Dataset:
+    ds = _WORKER_DS.get((root, split, sha))
+    if ds is None:
+        from omniact.dataset import load_split
+
+        ds = load_split(root, split)
+        if ds.sha256 != sha:
+            raise UserError("the data set changed while the leaderboard was being scored", file=root)
+        _WORKER_DS[(root, split, ds.sha256)] = ds
+    return ds
+
+
+def _score_job(job: tuple[int, Submission, str, str, str, str]) -> tuple[int, dict[str, Any]]:
+    """Pool entry point: (index, submission, mode, data root, split, data sha256) -> (index, result)."""
+    i, sub, mode, root, split, sha = job
+    return i, _score_one(sub, mode, _worker_dataset(root, split, sha))
+
+
+def _score_one(sub: Submission, mode: str, ds: Dataset) -> dict[str, Any]:
     """Validate and score one submission; a broken one comes back as {"error": ...}, never raises."""
     import scoring
     from omniact.predictions import read_predictions
 
-    ds = ds if ds is not None else _WORKER_DS
     try:
         preds = read_predictions(sub.predictions, known_ids=ds)
     except UserError as e:
         return {"error": str(e)}
     result = scoring.score(ds, {k: p.script for k, p in preds.items()}, mode=mode)
     return {"score": result.to_json(), "tasks": _vectors(result)}
+
+
+class _ProcessPool:
+    """``map_unordered`` over local processes, each given the loaded split once."""
+
+    def __init__(self, workers: int, ds: Dataset) -> None:
+        self.workers = workers
+        self.ds = ds
+
+    def map_unordered(self, fn: Any, items: Iterable[Any]) -> Iterator[Any]:
+        from concurrent.futures import as_completed
+
+        with ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=(self.ds,)) as pool:
+            for fut in as_completed([pool.submit(fn, item) for item in items]):
+                yield fut.result()
 
 
 def _load_cached(path: Path) -> dict[str, Any] | None:
@@ -261,8 +294,11 @@ def _paired_tie(a: Any, b: Any, confidence: float) -> bool:
 
 def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike], *, mode: str = "reference",
                       samples: int = 1000, seed: int = 0, confidence: float = 0.95, workers: int = 1,
-                      cache_dir: Path | None = None, progress: Any = None) -> Leaderboard:
+                      cache_dir: Path | None = None, progress: Any = None, pool: Any = None) -> Leaderboard:
     """Score every submission (from the cache where it can) and rank them by action score.
+
+    Submissions are scored in this process, in `workers` local processes, or on `pool` (anything with
+    ``map_unordered(fn, items)``, e.g. `omniact.ray_executor.RayPool`).
 
     A source that is not a readable submission, or whose prediction file is broken, is reported in
     `rejected` and left out; it never stops the others.
@@ -293,18 +329,18 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike], *, mode
             results[i] = cached
         else:
             todo.append(i)
-    if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(ds,)) as pool:
-            futures = {i: pool.submit(_score_one, subs[i], mode) for i in todo}
-            for i, fut in futures.items():
-                results[i] = fut.result()
-                if progress:
-                    progress(subs[i])
+    jobs = [(i, subs[i], mode, str(ds.root), ds.split, ds.sha256) for i in todo]
+    if pool is None and workers > 1 and len(todo) > 1:
+        pool = _ProcessPool(workers, ds)
+    if pool is None:
+        _init_worker(ds)
+        outputs: Iterable[tuple[int, dict[str, Any]]] = map(_score_job, jobs)
     else:
-        for i in todo:
-            results[i] = _score_one(subs[i], mode, ds)
-            if progress:
-                progress(subs[i])
+        outputs = pool.map_unordered(_score_job, jobs)
+    for i, result in outputs:
+        results[i] = result
+        if progress:
+            progress(subs[i])
     if cache_dir is not None:
         for i in todo:
             if "error" not in results[i]:
