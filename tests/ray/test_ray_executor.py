@@ -76,3 +76,18 @@ def test_losing_a_node_mid_run_records_every_task_once(cluster, data, tmp_path):
     assert manifest["executor_stats"]["retried_tasks"] > 0
     assert summary.executor_stats["retried_tasks"] == manifest["executor_stats"]["retried_tasks"]
     assert summary.n_done == 40
+
+
+def test_leaderboard_on_ray_equals_local(cluster, data, tmp_path):
+    from omniact.dataset import load_split
+    from omniact.ray_executor import RayPool
+    from omniact.report import build_leaderboard
+
+    ds = load_split(data, "test")
+    subs = []
+    for k in range(3):  # three runs of the seeded agent with different seeds
+        run(AGENT, out=tmp_path / f"s{k}", data=data, agent_args={"delay": "0"}, seed=k)
+        subs.append(tmp_path / f"s{k}")
+    local = build_leaderboard(ds, subs, samples=100)
+    far = build_leaderboard(ds, subs, samples=100, pool=RayPool(2, address=cluster[0].address))
+    assert [e.to_json() for e in far.entries] == [e.to_json() for e in local.entries]
