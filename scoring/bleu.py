@@ -25,21 +25,25 @@ __all__ = ["bleu"]
 _TINY = sys.float_info.min
 
 
+def _ngrams(text: str, n: int) -> Counter:
+    # Tuples of characters count exactly like NLTK's n-gram tuples; zip runs in C, which matters by the 10,000.
+    if n == 1:
+        return Counter(text)
+    if len(text) < n:
+        return Counter()
+    return Counter(zip(*(text[i:] for i in range(n))))
+
+
 def _clipped(reference: str, candidate: str, n: int) -> tuple[int, int]:
     """NLTK's modified_precision: (clipped matches, max(1, candidate n-grams))."""
-    if n == 1:
-        counts = Counter(candidate)
-        ref_counts = Counter(reference)
-    else:
-        counts = Counter(candidate[i:i + n] for i in range(len(candidate) - n + 1)) \
-            if len(candidate) >= n else Counter()
-        ref_counts = Counter(reference[i:i + n] for i in range(len(reference) - n + 1)) \
-            if len(reference) >= n else Counter()
+    counts = _ngrams(candidate, n)
+    ref_counts = _ngrams(reference, n)
     numerator = 0
+    get = ref_counts.get
     for gram, c in counts.items():
-        r = ref_counts.get(gram, 0)
+        r = get(gram, 0)
         numerator += c if c < r else r
-    return numerator, max(1, sum(counts.values()))
+    return numerator, max(1, len(candidate) - n + 1)
 
 
 def bleu(reference: str, candidate: str, weights: tuple[float, ...] = (0.5, 0.5)) -> float:

@@ -12,19 +12,29 @@ __all__ = ["BoxIndex"]
 class BoxIndex:
     """The boxes of one screen, indexed once so that every task on the screen looks its clicks up cheaply."""
 
-    __slots__ = ("boxes", "_centres")
+    __slots__ = ("_elements", "_boxes", "_centres")
 
     def __init__(self, elements: Sequence[UIElement]) -> None:
-        self.boxes: tuple[Box, ...] = tuple(e.box for e in elements)
-        centres: dict[tuple[float, float], Box] = {}
-        for b in self.boxes:
-            # setdefault keeps the first box in file order, as the released scorer's linear scan does.
-            centres.setdefault(((b.left + b.right) / 2, (b.top + b.bottom) / 2), b)
-        self._centres = centres
+        # Built on first use: most tasks never look a box up (no match, or no click).
+        self._elements = elements
+        self._boxes: tuple[Box, ...] | None = None
+        self._centres: dict[tuple[float, float], Box] | None = None
+
+    @property
+    def boxes(self) -> tuple[Box, ...]:
+        if self._boxes is None:
+            self._boxes = tuple(e.box for e in self._elements)
+        return self._boxes
 
     def exact_centre(self, x: float, y: float) -> Box | None:
         """The first box (file order, valid or not) whose centre is exactly (x, y)."""
-        return self._centres.get((x, y))
+        centres = self._centres
+        if centres is None:
+            centres = self._centres = {}
+            for b in self.boxes:
+                # setdefault keeps the first box in file order, as the released scorer's linear scan does.
+                centres.setdefault(((b.left + b.right) / 2, (b.top + b.bottom) / 2), b)
+        return centres.get((x, y))
 
     def smallest_containing(self, x: float, y: float) -> Box | None:
         """The smallest-area box holding (x, y) (edges included); the first in file order on a tie."""

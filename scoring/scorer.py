@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from omniact.actions import ACTIONS, ALIASES, Action
+from omniact.actions import ACTIONS, ALIASES, Action, script_is_valid
 from omniact.errors import ParseError, UserError
 from omniact.predictions import Prediction
 from omniact.task import Task
@@ -28,30 +28,22 @@ _CANONICAL = {name.lower(): name for name in ACTIONS}
 _CANONICAL.update({alias.lower(): ACTIONS[target].name for alias, target in ALIASES.items()})
 
 
-class _Sum:
-    """Weighted sums of one group, accumulated in task order as the released scorer does."""
-
-    __slots__ = ("n", "ideal", "seq", "act", "click", "key", "write")
-
-    def __init__(self) -> None:
-        self.n = 0
-        self.ideal = self.seq = self.act = self.click = self.key = self.write = 0.0
-
-    def add(self, w: float, ts: TaskScore) -> None:
-        self.ideal += w
-        m = 1 if ts.matched else 0
-        self.seq += m * w
-        self.act += ts.score * w
-        if m:
-            self.click += ts.click * w
-            self.key += ts.key * w
-            self.write += ts.write * w
-
-    def group(self) -> GroupScore:
-        i = self.ideal
-        if not i:
-            return GroupScore(self.n, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        return GroupScore(self.n, self.seq / i, self.act / i, self.click / i, self.key / i, self.write / i, i)
+def _group(n_tasks: int, rows: Iterable[int], w: list[float], m: list[int], sc: list[float], c: list[float],
+           k: list[float], wr: list[float]) -> GroupScore:
+    """Weighted sums over the given task rows, accumulated in task order as the released scorer does."""
+    ideal = seq = act = click = key = write = 0.0
+    for i in rows:
+        wi = w[i]
+        ideal += wi
+        seq += m[i] * wi
+        act += sc[i] * wi
+        if m[i]:
+            click += c[i] * wi
+            key += k[i] * wi
+            write += wr[i] * wi
+    if not ideal:
+        return GroupScore(n_tasks, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    return GroupScore(n_tasks, seq / ideal, act / ideal, click / ideal, key / ideal, write / ideal, ideal)
 
 
 class _Caches:
@@ -99,6 +91,13 @@ class _Caches:
         return t
 
 
+def _valid(script: str) -> bool:
+    try:
+        return script_is_valid(script)
+    except (ValueError, RecursionError, MemoryError, OverflowError, TypeError):
+        return False  # the parser proper then reports it as a parse error
+
+
 def score(tasks: Iterable[Task], predictions: Mapping[str, object], mode: str = "reference") -> Score:
     """Score `predictions` (task id -> script text, or `Prediction`) on `tasks` (a Dataset or Tasks).
 
@@ -112,18 +111,29 @@ def score(tasks: Iterable[Task], predictions: Mapping[str, object], mode: str = 
     describe = getattr(tasks, "describe", None)
     dataset = describe() if callable(describe) else None
     caches = _Caches()
-    total = _Sum()
-    groups: dict[str, dict[str, _Sum]] = {"platform": {}, "app": {}, "action": {}}
     results: list[TaskScore] = []
+    # One row per weighted task (n_gold > 0), and the rows of each breakdown group.
+    w_: list[float] = []
+    m_: list[int] = []
+    s_: list[float] = []
+    c_: list[float] = []
+    k_: list[float] = []
+    wr_: list[float] = []
+    rows: dict[tuple[str, str], list[int]] = {}
+    counts: dict[tuple[str, str], int] = {}
     n_scored = n_missing = n_parse_errors = 0
     is_strict = mode == "strict"
+    get = predictions.get
+    gold_of = caches.gold_lines
+    score_reference = reference.score_task
+    no_match = Outcome(False)
 
     for task in tasks:
-        script = predictions.get(task.id, _MISSING)
+        script = get(task.id, _MISSING)
         if isinstance(script, Prediction):
             script = script.script
-        gold = caches.gold_lines(task.gold_script)
-        n_gold = gold.n
+        gold = gold_of(task.gold_script)
+        n_gold = len(gold.lines)
         missing = script is _MISSING
         parse_error = None
         pred_actions = None
@@ -131,29 +141,30 @@ def score(tasks: Iterable[Task], predictions: Mapping[str, object], mode: str = 
             n_missing += 1
         else:
             n_scored += 1
-            try:
-                pred_actions = caches.parse(script)
-            except ParseError as e:
-                parse_error = str(e)
-                n_parse_errors += 1
+            # Reference mode only needs to know whether the parser accepts the script; the cheap exact check
+            # answers that for plain scripts, and the parser proper runs for the rest (and for the message).
+            if is_strict or not (isinstance(script, str) and _valid(script)):
+                try:
+                    pred_actions = caches.parse(script)
+                except ParseError as e:
+                    parse_error = str(e)
+                    n_parse_errors += 1
 
+        keys = [("platform", task.platform), ("app", task.app)]
         if n_gold == 0:
-            ts = TaskScore(task.id, 0.0, 0, False, missing=missing, parse_error=parse_error,
-                           note="the gold script has no pyautogui line: task skipped (a data problem)")
-            results.append(ts)
-            for kind, name in (("platform", task.platform), ("app", task.app)):
-                groups[kind].setdefault(name, _Sum()).n += 1
-            total.n += 1
+            results.append(TaskScore(task.id, 0.0, 0, False, 0.0, 0.0, 0.0, 0.0, missing, parse_error,
+                                     "the gold script has no pyautogui line: task skipped (a data problem)"))
+            for key in keys:
+                counts[key] = counts.get(key, 0) + 1
             continue
 
         weight = n_gold - 0.9
         if missing:
-            out = Outcome(False)
+            out = no_match
         elif not is_strict:
-            out = (reference.score_task(gold, caches.box_index(task), script) if isinstance(script, str)
-                   else Outcome(False))
+            out = score_reference(gold, caches.box_index(task), script) if isinstance(script, str) else no_match
         elif pred_actions is None:
-            out = Outcome(False)
+            out = no_match
         else:
             try:
                 gold_actions = caches.parse(task.gold_script)
@@ -162,31 +173,38 @@ def score(tasks: Iterable[Task], predictions: Mapping[str, object], mode: str = 
             else:
                 out = strict.score_task(gold_actions, caches.box_index(task), pred_actions)
 
+        row = len(w_)
+        w_.append(weight)
         if out.matched:
-            s = float(max(1 - out.click - out.key - out.write, 0))
-            ts = TaskScore(task.id, weight, n_gold, True, out.click, out.key, out.write, s, False,
-                           parse_error, out.note)
+            sc = float(max(1 - out.click - out.key - out.write, 0))
+            results.append(TaskScore(task.id, weight, n_gold, True, out.click, out.key, out.write, sc, False,
+                                     parse_error, out.note))
+            m_.append(1)
+            s_.append(sc)
+            c_.append(out.click)
+            k_.append(out.key)
+            wr_.append(out.write)
         else:
-            ts = TaskScore(task.id, weight, n_gold, False, 0.0, 0.0, 0.0, 0.0, missing, parse_error, out.note)
-        results.append(ts)
+            results.append(TaskScore(task.id, weight, n_gold, False, 0.0, 0.0, 0.0, 0.0, missing, parse_error,
+                                     out.note))
+            m_.append(0)
+            s_.append(0.0)
+            c_.append(0.0)
+            k_.append(0.0)
+            wr_.append(0.0)
+        keys.extend(("action", name) for name in caches.action_types(gold))
+        for key in keys:
+            r = rows.get(key)
+            if r is None:
+                r = rows[key] = []
+            r.append(row)
+            counts[key] = counts.get(key, 0) + 1
 
-        total.n += 1
-        total.add(weight, ts)
-        for kind, name in (("platform", task.platform), ("app", task.app)):
-            g = groups[kind].get(name)
-            if g is None:
-                g = groups[kind][name] = _Sum()
-            g.n += 1
-            g.add(weight, ts)
-        for name in caches.action_types(gold):
-            g = groups["action"].get(name)
-            if g is None:
-                g = groups["action"][name] = _Sum()
-            g.n += 1
-            g.add(weight, ts)
-
-    t = total.group()
-    breakdown = {kind: {name: sums[name].group() for name in sorted(sums)} for kind, sums in groups.items()}
+    cols = (w_, m_, s_, c_, k_, wr_)
+    t = _group(len(results), range(len(w_)), *cols)
+    breakdown: dict[str, dict[str, GroupScore]] = {"platform": {}, "app": {}, "action": {}}
+    for kind, name in sorted(counts):
+        breakdown[kind][name] = _group(counts[(kind, name)], rows.get((kind, name), ()), *cols)
     return Score(mode=mode, scorer_version=SCORER_VERSION, sequence_score=t.sequence_score,
                  action_score=t.action_score, click_penalty=t.click_penalty, key_penalty=t.key_penalty,
                  write_penalty=t.write_penalty, ideal_score=t.ideal_score, n_scored=n_scored,
