@@ -26,6 +26,12 @@
     [16, 'Long Way Home', 'Eli Brennan', 2019, 'Americana', ['#6b705c', '#3f4238'], 'fa-road'],
     [17, 'Static Bloom', 'Nova Reyes', 2022, 'Pop', ['#ffafcc', '#a2d2ff'], 'fa-spa'],
     [18, 'Low Tide Letters', 'The Velvet Tides', 2021, 'Alternative', ['#0f4c5c', '#5f0f40'], 'fa-envelope'],
+    [19, 'Copper Sky', 'Mara Quinn', 2024, 'Folk', ['#e9c46a', '#bc6c25'], 'fa-feather'],
+    [20, 'Velvet Underpass', 'Night Shift', 2023, 'Electronic', ['#3a0ca3', '#720026'], 'fa-headphones'],
+    [21, 'Summer Static', 'Orbit Kids', 2021, 'Hip-Hop/Rap', ['#00b4d8', '#0077b6'], 'fa-microphone'],
+    [22, 'Lighthouse Sessions', 'June Alder', 2024, 'Jazz', ['#cdb4db', '#6d597a'], 'fa-lightbulb'],
+    [23, 'Parade', 'The Palms', 2020, 'Pop', ['#ff70a6', '#ff9770'], 'fa-star'],
+    [24, 'Frost & Ember', 'Ilse Varga', 2023, 'Classical', ['#caf0f8', '#48cae4'], 'fa-snowflake'],
   ];
   const TRACKS = {
     1: [['Lanterns on the Water', 232], ['Harbor Lights', 254], ['Undertow', 221], ['Saltwater Radio', 198], ['Night Ferry', 267],
@@ -330,7 +336,8 @@
       case 'lyrics_button': state.lyricsOpen = !state.lyricsOpen; if (state.lyricsOpen) state.queueOpen = false; break;
       case 'playing_next_button': state.queueOpen = !state.queueOpen; if (state.queueOpen) state.lyricsOpen = false; break;
       case 'airplay_button': state.airplayMenu = true; break;
-      case 'now_playing_title': case 'now_playing_artist_album': openView('album:' + state.current.album); break;
+      case 'now_playing_title': openView('album:' + state.current.album); break;
+      case 'now_playing_artist_album': openView('artists'); state.artistShown = state.current.artist; break;
       case 'now_playing_artwork': state.nowPlayingExpanded = true; break;
       case 'now_playing_more_button': state.contextMenu = { track: state.current.ref, x: 880, y: 96, via: 'now_playing' }; break;
       case 'album_play_button': if (v.startsWith('album:')) { state.shuffle = false; playRef(v.slice(6) + ':1'); } break;
@@ -423,5 +430,11 @@
     else if (src.startsWith('a:')) { const id = +src.slice(2); TRACKS[id].forEach((_, i) => pl.tracks.push(`${id}:${i + 1}`)); }
   }
   function dragText(src) { if (src.startsWith('t:')) return '♪ ' + tinfo(src.slice(2)).title; return '◉ ' + album(+src.slice(2))[1]; }
-  Kit.init({ state, render, click, dbl, context, key, input, slide, drop, dragText });
+  function after(root) {
+    // a new playlist starts with its whole name selected, so typing replaces "Untitled Playlist"
+    const f = root.querySelector('.si.edit input');
+    if (f && !state.nameSelected) { f.focus(); f.select(); state.nameSelected = true; }
+    if (!f) state.nameSelected = false;
+  }
+  Kit.init({ state, render, click, dbl, context, key, input, slide, drop, dragText, after });
 })();
