@@ -32,7 +32,7 @@ sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(REPO))
 
 from buildlib.gold import (Element, GoldError, box_file, elements_from_box_file, gold_actions,  # noqa: E402
-                           moved_variants, task_file_text)
+                           task_file_text)
 from buildlib.spec import AppSpec, SpecError, list_apps, load_app  # noqa: E402
 from buildlib.splits import ACTION_TYPES, SplitItem, assign  # noqa: E402
 
@@ -133,7 +133,8 @@ def render_apps(apps: list[AppSpec], paths: Paths, log) -> tuple[dict, list[str]
 
 def build(selected: list[str], paths: Paths, render: bool, log) -> tuple[dict, list[str]]:
     """Render the selected apps, write their task files and rewrite the split files from every app that has
-    box files. Returns (split entries by split name, problems of the selected apps)."""
+    box files. Returns ({"splits": entries by split name, "info": per-task build facts}, problems of the
+    selected apps)."""
     names = list_apps(SRC / "apps")
     specs: dict[str, AppSpec] = {}
     problems: list[str] = []
@@ -247,12 +248,12 @@ def summary(result: dict, log) -> None:
 def verify(result: dict, selected: list[str], paths: Paths, workers: int, only: set[int] | None, log) -> list[str]:
     from omniact.dataset import load_split
 
-    from buildlib.verify import Probe, describe, failures, run_probes
+    from buildlib.verify import describe, failures, probes_for, run_probes
 
     by_id = {}
     for s in SPLIT_NAMES:
         by_id.update({t.id: t for t in load_split(paths.data, s)})
-    probes: list[Probe] = []
+    probes = []
     names = {}
     for key, d in sorted(result["info"].items()):
         t = d["task"]
@@ -260,13 +261,19 @@ def verify(result: dict, selected: list[str], paths: Paths, workers: int, only: 
             continue
         tid = d["id"]
         names[tid] = f"{t.app} task {t.index} (screen {t.screen!r}, id {tid}, {d['split']})"
-        probes.append(Probe(tid, "gold", by_id[tid].gold_script, True))
-        probes.append(Probe(tid, "empty", "", False))
-        for i, target, script in moved_variants(d["actions"], d["elements"]):
-            probes.append(Probe(tid, "moved", script, False,
-                                f"step {i + 1} ({d['actions'][i].name}) moved onto {target.label!r}"))
+        probes.extend(probes_for(by_id[tid]))
     log(f"verify: {len(probes)} replays of {len(names)} tasks ({workers} workers)")
-    outcomes = run_probes(by_id, probes, root=SRC, workers=workers)  # pages come from the apps' sources
+    done = [0]
+
+    def progress(o) -> None:
+        done[0] += 1
+        if o.success != o.probe.expect:
+            print(f"FAIL {names[o.probe.task_id]}: {describe(o)}", flush=True)
+        if done[0] % 100 == 0:
+            log(f"verify: {done[0]}/{len(probes)} replays done")
+
+    # Pages come from the apps' sources, whatever --out says.
+    outcomes = run_probes(by_id, probes, root=SRC, workers=workers, progress=progress)
     bad = [f"{names[o.probe.task_id]}: {describe(o)}" for o in failures(outcomes)]
     return sorted(set(bad), key=bad.index)
 
@@ -310,9 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     bad: list[str] = []
     if args.verify:
         bad = verify(result, selected, paths, args.workers, _parse_only(args.tasks), log)
-        for b in bad:
-            print(f"FAIL {b}")
-        log(f"verify: {len(bad)} failing checks" if bad else "verify: all tasks pass")
+        log(f"verify: {len(bad)} failing checks (listed above)" if bad else "verify: all tasks pass")
     return 1 if problems or bad else 0
 
 

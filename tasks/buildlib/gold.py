@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,32 +98,3 @@ def script(actions: list[Action]) -> str:
 def task_file_text(goal: str, actions: list[Action]) -> str:
     """OmniACT's task file: ``Task: <goal>``, ``Output Script:``, one call a line."""
     return f"Task: {goal}\nOutput Script:\n{format_script(actions)}\n"
-
-
-def moved_variants(actions: list[Action], elements: list[Element]) -> list[tuple[int, Element, str]]:
-    """For each click-like action, the same script with that one action moved onto the centre of the nearest
-    other interactive element with a different label: (action index, element moved to, script)."""
-    out = []
-    for i, a in enumerate(actions):
-        if a.name not in CLICK_LIKE:
-            continue
-        px, py = a.point
-        here = [e for e in elements if e.valid and e.center == (px, py)]
-        labels = {e.label for e in here}
-        best = None
-        for e in elements:
-            if not e.valid or e.label in labels or e.center == (px, py):
-                continue
-            cx, cy = e.center
-            d = math.hypot(cx - px, cy - py)
-            if best is None or d < best[0]:
-                best = (d, e)
-        if best is None:
-            continue
-        target = best[1]
-        args = dict(a.args)
-        args["x"], args["y"] = target.center
-        moved = list(actions)
-        moved[i] = Action(a.name, tuple(args.items()))
-        out.append((i, target, format_script(moved)))
-    return out

@@ -56,6 +56,7 @@
     legroomOnly: false,
     seatInfo: null,
     upgrade: false,
+    seatsSkipped: false,
     form: {title: '', first: 'Alex', last: 'Kim', dobDay: '', dobMonth: '', dobYear: '', email: 'alex.kim@example.com', phone: '', ff: '',
       meal: 'standard', bags: 0, insurance: false, sms: false, terms: false, assist: false},
     ui: {tooltip: null, hoverSeat: null, destScroll: 0, dateScroll: 0, listScroll: 0, cabinScroll: 0},
@@ -177,12 +178,12 @@
   }
 
   // ------------------------------------------------------------------ results
-  function slider(label, key, ticks, min, max, unit) {
+  function slider(label, key, ticks, min, max, unit, step) {
     const W = 200;
     const keys = Array.isArray(key) ? key : [key];
     const track = h('div', {class: 'range'});
     const pos = (v) => ((v - min) / (max - min) * W) + 'px';
-    const valueAt = (x) => { const r = track.getBoundingClientRect(); const f = Math.max(0, Math.min(1, (x - r.left) / W)); return Math.round(min + f * (max - min)); };
+    const valueAt = (x) => { const r = track.getBoundingClientRect(); const f = Math.max(0, Math.min(1, (x - r.left) / W)); return min + Math.round(f * (max - min) / step) * step; };
     track.append(h('div', {class: 'rail'}));
     track.append(bind(h('div', {class: 'fill'}), (el) => {
       const lo = keys.length === 2 ? state.filters[keys[0]] : min, hi = state.filters[keys[keys.length - 1]];
@@ -193,8 +194,8 @@
       const hd = bind(h('div', {class: 'handle', omni: label + '_' + name + '_handle'}), (el) => { el.style.left = pos(state.filters[k]); });
       Kit.draggable(hd, {onMove: (x) => set((s) => {
         let v = valueAt(x);
-        if (keys.length === 2 && i === 0) v = Math.min(v, s.filters[keys[1]] - 1);
-        if (keys.length === 2 && i === 1) v = Math.max(v, s.filters[keys[0]] + 1);
+        if (keys.length === 2 && i === 0) v = Math.min(v, s.filters[keys[1]] - step);
+        if (keys.length === 2 && i === 1) v = Math.max(v, s.filters[keys[0]] + step);
         s.filters[k] = v;
       })});
       track.append(hd);
@@ -213,10 +214,10 @@
       AIRLINES.map(([k, t]) => check(t, 'airline_' + k + '_checkbox', () => f().airlines.includes(k), (s) => toggle(s.filters.airlines, k))),
       h('h4', {}, 'Departure time'),
       bind(h('div', {class: 'muted small'}), (el) => { el.textContent = `${pad(f().depMin)}:00 – ${f().depMax === 24 ? '23:59' : pad(f().depMax) + ':00'}`; }),
-      slider('departure', ['depMin', 'depMax'], [0, 6, 12, 18, 24], 0, 24, (t) => t + 'h'),
+      slider('departure', ['depMin', 'depMax'], [0, 6, 12, 18, 24], 0, 24, (t) => t + 'h', 1),
       h('h4', {}, 'Max price'),
       bind(h('div', {class: 'muted small'}), (el) => { el.textContent = 'Up to $' + f().priceMax; }),
-      slider('price', 'priceMax', [200, 400, 600, 800], 200, 800, (t) => '$' + t),
+      slider('price', 'priceMax', [200, 400, 600, 800], 200, 800, (t) => '$' + t, 10),
       h('h4', {}, 'Bags'),
       bind(h('button', {class: 'switch-row', omni: 'carry_on_toggle', on: {click: () => set((s) => { s.filters.carryOn = !s.filters.carryOn; })}}, h('span', {class: 'switch'}, h('span', {class: 'knob'})), 'Carry-on bag included'),
         (el) => el.classList.toggle('on', f().carryOn)));
@@ -226,7 +227,7 @@
         return bind(h('button', {class: 'dchip', omni: 'date_dec_' + d, on: {click: () => set((s) => { s.date = key; })}}, h('b', {}, nice(key)), h('span', {}, '$' + (190 + (d * 41) % 120))),
           (el) => el.classList.toggle('on', state.date === key));
       }));
-    const list = h('div', {class: 'flist', omni: 'flight_list', on: {scroll: (e) => { state.ui.listScroll = e.target.scrollTop; }}},
+    const list = h('div', {class: 'flist', on: {scroll: (e) => { state.ui.listScroll = e.target.scrollTop; }}},
       FLIGHTS.map((fl) => {
         const [, aname, tint] = AIRLINES.find((a) => a[0] === fl.air);
         const card = h('div', {class: 'fcard', omni: 'flight_' + fl.id + '_card',
@@ -287,7 +288,7 @@
         if (!fromDrag) s.activePassenger = n === 1 && !s.seats.p2 ? 2 : n === 2 && !s.seats.p1 ? 1 : n;
       });
     }
-    const cabin = h('div', {class: 'cabin', omni: 'seat_map', on: {scroll: (e) => { state.ui.cabinScroll = e.target.scrollTop; }}},
+    const cabin = h('div', {class: 'cabin', on: {scroll: (e) => { state.ui.cabinScroll = e.target.scrollTop; }}},
       h('div', {class: 'nose'}, icon('fa-solid fa-plane', 'nose-icon'), h('span', {}, 'Front of aircraft')),
       h('div', {class: 'srow head'}, h('span', {class: 'rn'}), ['A', 'B', 'C', '', 'D', 'E', 'F'].map((c) => h('span', {class: c ? 'col' : 'aisle'}, c))),
       ROWS.map((r) => h('div', {class: 'srow' + (LEGROOM.includes(r) ? ' legroom' : '')}, h('span', {class: 'rn'}, String(r)),
@@ -326,7 +327,7 @@
       h('div', {class: 'upsell'}, h('b', {}, icon('fa-solid fa-couch'), ' Comfort+'), h('p', {}, 'More legroom, priority boarding and free drinks for $79 per person.'),
         bind(h('button', {class: 'btn', omni: 'upgrade_button', on: {click: () => set((s) => { s.upgrade = !s.upgrade; })}}), (el) => { el.textContent = state.upgrade ? 'Upgraded ✓' : 'Upgrade'; })),
       h('button', {class: 'btn primary wide', omni: 'continue_button', on: {click: () => go('passenger')}}, 'Continue to passengers'),
-      h('button', {class: 'link wide', omni: 'skip_seats_button', on: {click: () => { state.seats = {p1: null, p2: null}; go('passenger'); }}}, 'Skip, assign seats at check-in'));
+      h('button', {class: 'link wide', omni: 'skip_seats_button', on: {click: () => { state.seats = {p1: null, p2: null}; state.seatsSkipped = true; go('passenger'); }}}, 'Skip, assign seats at check-in'));
     return h('main', {class: 'seats'}, stepper(2), h('div', {class: 'sbody'}, left, h('div', {class: 'cabin-wrap'}, cabin), right));
   }
 
