@@ -24,10 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--data", type=Path, default=HERE)
+    ap.add_argument("--skip-existing", action="store_true", help="Leave screens whose three files exist.")
     args = ap.parse_args(argv)
     root = args.data.resolve()
     splits = split_names(root)
-    summary = detect_split(root, splits, root, args.workers,
+    summary = detect_split(root, splits, root, args.workers, skip_existing=args.skip_existing,
                            progress=lambda d, t: print(f"\r{d}/{t} screens", end="\n" if d == t else "",
                                                        file=sys.stderr, flush=True))
     wanted = set()

@@ -25,6 +25,7 @@ sees a gold script or a gold box, and nothing in it knows any particular app.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -351,7 +352,35 @@ def _ground(phrase: str, detections: Sequence[Detection], width: int, height: in
             if d.kind == "ocr" and (r.score >= top - 0.1 or (ranked[0].detection.kind != "ocr" and r.score >= top - 0.35)):
                 return (d.x, d.y)
     best = ranked[0].detection
+    if best.kind == "icon":
+        near = _icon_near_text(phrase, best, detections, embeddings)
+        if near is not None:
+            return (near.x, near.y)
     return (best.x, best.y)
+
+
+def _icon_near_text(phrase: str, icon: Detection, detections: Sequence[Detection],
+                    embeddings: bool) -> Detection | None:
+    """For "bookmark the methane article" on a screen with many bookmark icons: the instance of the icon
+    nearest to the text that the rest of the phrase names. None when the icon is unique or the rest of the
+    phrase matches no text."""
+    from agents.detact.filter import _icon_terms, rank_elements, relevance, tokens
+
+    twins = [d for d in detections if d.kind == "icon" and d.label == icon.label]
+    if len(twins) < 2:
+        return None
+    terms = {w for t in _icon_terms().get(icon.label.lower(), ()) for w in t.split()} | set(tokens(icon.label))
+    rest = " ".join(w for w in tokens(phrase) if w not in terms)
+    if not rest:
+        return None
+    texts = [d for d in detections if d.kind == "ocr"]
+    ranked = [r for r in rank_elements(rest, texts, k=3, embeddings=embeddings) if relevance(rest, r.detection) > 0.2]
+    if not ranked:
+        return None
+    anchor = ranked[0].detection
+    # Controls sit after (right of / below) what they act on; distance breaks the tie.
+    return min(twins, key=lambda d: math.hypot(d.x - anchor.x, (d.y - anchor.y) * 1.5)
+               + (40.0 if d.y < anchor.y - 40 else 0.0))
 
 
 def _button_for(verb_phrase: str, detections: Sequence[Detection]) -> Detection | None:

@@ -114,3 +114,14 @@ def test_check_agent_passes(omniact_data):
 
     report = check_agent("detact", n=3, data=omniact_data, args={"embeddings": "false", "detect": "never"})
     assert report.ok, str(report)
+
+
+def test_detection_recall_counts_boxes_holding_a_detection(omniact_data):
+    from agents.detact.evaluate import detection_recall
+
+    r = detection_recall(omniact_data, "test")  # only the web screen has detection files
+    web = r["per_platform"]["web"]
+    # search_bar holds "Search Amazon" (412, 88), "See deals" holds (412, 826), cart_button holds the cart icon.
+    assert web["boxes"] == 3 and web["found"] == 3
+    assert r["per_platform"]["desktop"]["found"] == 0
+    assert 0 < r["overall"]["recall"] < 1

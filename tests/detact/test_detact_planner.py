@@ -145,3 +145,11 @@ def test_hotkey_spacing_matches_the_gold_style():
     from agents.detact.planner import plan
 
     assert plan("Copy it", [], os="windows", embeddings=False) == 'pyautogui.hotkey("ctrl", "c")'
+
+
+def test_a_repeated_icon_is_grounded_next_to_the_text_the_goal_names():
+    dets = [Detection("ocr", "Central bank holds rates steady", 700, 230),
+            Detection("ocr", "Battery that lasts a decade", 700, 400),
+            Detection("icon", "Bookmark", 870, 330), Detection("icon", "Bookmark", 870, 470)]
+    assert run("Bookmark the battery story", dets=dets) == [("click", (870, 470))]
+    assert run("Bookmark the central bank story", dets=dets) == [("click", (870, 330))]
