@@ -31,10 +31,9 @@ REPO = SRC.parent
 sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(REPO))
 
-from buildlib.gold import (Element, GoldError, box_file, elements_from_box_file, gold_actions,  # noqa: E402
-                           task_file_text)
-from buildlib.spec import AppSpec, SpecError, list_apps, load_app  # noqa: E402
-from buildlib.splits import ACTION_TYPES, SplitItem, assign  # noqa: E402
+from buildlib.gold import Element, GoldError, box_file, elements_from_box_file, gold_actions, task_file_text
+from buildlib.spec import AppSpec, SpecError, list_apps, load_app
+from buildlib.splits import ACTION_TYPES, SplitItem, assign
 
 SPLIT_NAMES = ("train", "val", "test", "test_unseen")
 
@@ -188,9 +187,9 @@ def build(selected: list[str], paths: Paths, render: bool, log) -> tuple[dict, l
                     problems.append(str(e))
                 continue
             for j, s in enumerate(t.steps):
-                if "dragTo" in s and (j == 0 or not any(x in t.steps[j - 1] for x in ("moveTo", "click", "dragTo"))):
-                    if name in selected:
-                        problems.append(f"{name} task {t.index}: dragTo at step {j + 1} needs a moveTo before it")
+                if name in selected and "dragTo" in s and (
+                        j == 0 or not any(x in t.steps[j - 1] for x in ("moveTo", "click", "dragTo"))):
+                    problems.append(f"{name} task {t.index}: dragTo at step {j + 1} needs a moveTo before it")
             files = []
             for goal in t.goals:
                 counters[k] += 1
@@ -246,9 +245,9 @@ def summary(result: dict, log) -> None:
 
 
 def verify(result: dict, selected: list[str], paths: Paths, workers: int, only: set[int] | None, log) -> list[str]:
-    from omniact.dataset import load_split
-
     from buildlib.verify import describe, failures, probes_for, run_probes
+
+    from omniact.dataset import load_split
 
     by_id = {}
     for s in SPLIT_NAMES:

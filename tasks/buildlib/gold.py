@@ -8,9 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo, when run from a checkout
 
-from omniact.actions import Action, format_script  # noqa: E402
-
-from buildlib.spec import TaskSpec  # noqa: E402
+from buildlib.spec import TaskSpec
+from omniact.actions import Action, format_script
 
 CLICK_LIKE = ("click", "doubleClick", "rightClick")
 

@@ -6,10 +6,10 @@ import contextlib
 import functools
 import io
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -19,7 +19,7 @@ READY_TIMEOUT_MS = 10_000
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
     def end_headers(self):
@@ -119,7 +119,7 @@ def render_screen(context, url: str, png_path: Path | None) -> list[RawBox]:
         page.goto(url, wait_until="load")
         try:
             page.wait_for_function("() => window.omni && window.omni.ready === true", timeout=READY_TIMEOUT_MS)
-        except Exception:
+        except Exception:  # noqa: BLE001 - any failure to get ready is reported the same way
             raise RuntimeError("window.omni.ready never became true"
                                + (f"; {errors[0][:300]}" if errors else "")) from None
         page.evaluate("() => document.fonts.ready.then(() => true)")
