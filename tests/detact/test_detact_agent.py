@@ -125,3 +125,50 @@ def test_detection_recall_counts_boxes_holding_a_detection(omniact_data):
     assert web["boxes"] == 3 and web["found"] == 3
     assert r["per_platform"]["desktop"]["found"] == 0
     assert 0 < r["overall"]["recall"] < 1
+
+
+def test_llm_mode_sends_only_the_filtered_elements(omniact_data, tmp_path):
+    """llm=openai: the llm agent's prompt, with the top-k elements for the goal, to an OpenAI-style server."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    pytest.importorskip("openai")
+    requests = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            requests.append(body)
+            payload = json.dumps({"id": "c", "object": "chat.completion", "created": 0, "model": body["model"],
+                                  "choices": [{"index": 0, "finish_reason": "stop", "message": {
+                                      "role": "assistant", "content": "pyautogui.click(412, 826)"}}],
+                                  "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(payload.encode())
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        from omniact.agent import load_agent
+        from omniact.dataset import load_split
+
+        agent = load_agent("detact", {"llm": "openai", "model": "m", "api_key": "k", "n_examples": "0",
+                                      "base_url": f"http://127.0.0.1:{server.server_address[1]}/v1",
+                                      "cache_path": str(tmp_path / "cache.sqlite"), "top_k": "2",
+                                      "embeddings": "false"})
+        assert agent.parallelism == "threads"
+        view = load_split(omniact_data, "test")["11"].view()  # "See today's deals"
+        assert agent.act(view) == "pyautogui.click(412, 826)"
+        agent.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    prompt = requests[0]["messages"][-1]["content"]
+    assert '"See deals": <x: 412, y: 826>' in prompt
+    # top_k=2 of the screen's 6 detections reached the model.
+    assert prompt.count("<x: ") == 2
