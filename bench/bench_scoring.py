@@ -47,9 +47,11 @@ with open(sys.argv[2], encoding='utf-8') as f:
 
 
 def _command(root: Path, preds: Path, mode: str) -> list[str]:
-    exe = shutil.which("omniact")
+    # The console script next to this interpreter (a pyenv shim in PATH would add its own start-up to ours).
+    local = Path(sys.executable).parent / "omniact"
+    exe = str(local) if local.is_file() else shutil.which("omniact")
     if exe is not None:
-        probe = subprocess.run([exe, "score", "--help"], capture_output=True, text=True)
+        probe = subprocess.run([exe, "score", "--help"], capture_output=True, text=True, check=False)
         if probe.returncode == 0:
             return [exe, "score", "--data", str(root), "--split", "test", "--predictions", str(preds),
                     "--mode", mode, "--json"]
@@ -60,7 +62,7 @@ def _run(cmd: list[str]) -> tuple[float, float]:
     """Wall and CPU (user + sys) seconds of one child process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -76,7 +78,7 @@ def main(repeats: int = 3) -> None:
     try:
         root, preds = generate(tmp / "data", 20_000)
         floor_cmd = [sys.executable, "-c", FLOOR, str(root), str(preds)]
-        env_note = "" if shutil.which("omniact") else " via python -m scoring"
+        env_note = "" if _command(root, preds, "reference")[1] == "score" else " via python -m scoring"
         for mode in ("reference", "strict"):
             ours_cmd = _command(root, preds, mode)
             floors, ours = [], []

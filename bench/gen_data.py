@@ -29,8 +29,7 @@ ACTION_MIX = [("click", 63.73), ("press", 16.28), ("write", 11.65), ("hotkey", 3
               ("scroll", 1.68), ("rightClick", 0.77), ("doubleClick", 0.58), ("dragTo", 0.29), ("hscroll", 0.17)]
 KEYS = ["enter", "tab", "esc", "backspace", "delete", "down", "up", "space", "pagedown", "f5"]
 HOTKEYS = [("ctrl", "c"), ("ctrl", "v"), ("command", "s"), ("ctrl", "shift", "n"), ("alt", "f4"), ("command", "q")]
-WORDS = ("seattle running shoes hotel in paris weather tomorrow budget report quarterly meeting notes "
-         "john@example.com dinner for two 42 invoice draft summer vacation project plan").split()
+WORDS = ["seattle", "running", "shoes", "hotel", "in", "paris", "weather", "tomorrow", "budget", "report", "quarterly", "meeting", "notes", "john@example.com", "dinner", "for", "two", "42", "invoice", "draft", "summer", "vacation", "project", "plan"]
 
 
 def _png(width: int, height: int) -> bytes:
@@ -172,8 +171,7 @@ def generate(out: str | Path, n_tasks: int = 20_000, n_screens: int = 2_000, see
     (root / "test.json").write_text(json.dumps(split, indent=1))
     pred_path = root / "predictions.jsonl"
     with open(pred_path, "w", encoding="utf-8") as f:
-        for rec in preds:
-            f.write(json.dumps(rec) + "\n")
+        f.writelines(json.dumps(rec) + "\n" for rec in preds)
     return root, pred_path
 
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Collection, Iterable, Mapping
+from typing import Any
 
 from omniact.errors import UserError
 
@@ -54,7 +55,7 @@ def _decode(path: str, data: bytes) -> str:
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         raise UserError(f"not UTF-8 text (byte 0x{data[e.start]:02x})", file=path, line=line) from None
-    return text[1:] if text.startswith("\ufeff") else text  # tolerate a BOM: editors on Windows write one
+    return text.removeprefix("\ufeff")  # tolerate a BOM: editors on Windows write one
 
 
 def _task_id(value: Any) -> str | None:

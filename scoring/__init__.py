@@ -13,4 +13,4 @@ from scoring.bleu import bleu
 from scoring.result import MODES, SCORER_VERSION, GroupScore, Score, TaskScore
 from scoring.scorer import gold_problems, score
 
-__all__ = ["score", "Score", "TaskScore", "GroupScore", "SCORER_VERSION", "MODES", "bleu", "gold_problems"]
+__all__ = ["MODES", "SCORER_VERSION", "GroupScore", "Score", "TaskScore", "bleu", "gold_problems", "score"]

@@ -42,7 +42,7 @@ def _clipped(reference: str, candidate: str, n: int) -> tuple[int, int]:
     get = ref_counts.get
     for gram, c in counts.items():
         r = get(gram, 0)
-        numerator += c if c < r else r
+        numerator += min(r, c)
     return numerator, max(1, len(candidate) - n + 1)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from omniact.task import Box, UIElement
 
@@ -12,7 +12,7 @@ __all__ = ["BoxIndex"]
 class BoxIndex:
     """The boxes of one screen, indexed once so that every task on the screen looks its clicks up cheaply."""
 
-    __slots__ = ("_elements", "_boxes", "_centres")
+    __slots__ = ("_boxes", "_centres", "_elements")
 
     def __init__(self, elements: Sequence[UIElement]) -> None:
         # Built on first use: most tasks never look a box up (no match, or no click).

@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from omniact.actions import Action, parse_script
 from omniact.errors import ParseError
 from scoring.bleu import bleu
 from scoring.boxes import BoxIndex
 
-__all__ = ["GoldLines", "gold_lines", "score_task", "penalty_released", "Outcome", "safe_parse"]
+__all__ = ["GoldLines", "Outcome", "gold_lines", "penalty_released", "safe_parse", "score_task"]
 
 _QUOTES = re.compile("\"|'")
 
@@ -133,7 +133,7 @@ def _rule_point(line: str) -> tuple[float, float]:
     inner = line.split("pyautogui.")[1].split("(")[1]
     x = float(inner.split(",")[0])
     y = float(inner.split(",")[1].split(")")[0])
-    if x != x or y != y:
+    if math.isnan(x) or math.isnan(y):
         raise ValueError("NaN coordinate")
     return x, y
 
@@ -181,7 +181,7 @@ def penalty_released(tl0: float, tl1: float, br0: float, br1: float, px: float, 
         return 0.0
     except (OverflowError, ValueError):
         penalty = float("nan")
-    if penalty == penalty and 0.0 <= penalty <= 1.0:
+    if 0.0 <= penalty <= 1.0:  # False for NaN too
         return penalty
     # Overflow or inf arithmetic: the distance-to-box formulation without squaring.
     cx, cy = tl0 / 2 + br0 / 2, tl1 / 2 + br1 / 2
@@ -193,7 +193,7 @@ def penalty_released(tl0: float, tl1: float, br0: float, br1: float, px: float, 
     if not math.isfinite(dist) or mu == 0:
         return 1.0
     p = 1 - mu / (dist + mu)
-    return p if p == p else 1.0
+    return 1.0 if math.isnan(p) else p
 
 
 def score_task(gold: GoldLines, boxes: BoxIndex, script: str) -> Outcome:
@@ -238,7 +238,7 @@ def _penalties(gold: GoldLines, boxes: BoxIndex, pred: list[tuple[int, str, str]
                 if pt is None:
                     raise _Unreadable(f"gold line {gk}: the click has no point") from None
                 gx, gy = pt  # type: ignore[misc]
-                if gx != gx or gy != gy:
+                if math.isnan(gx) or math.isnan(gy):
                     raise _Unreadable(f"gold line {gk}: NaN point") from None
             box, why = boxes.gold_box(gx, gy, exact_first=True)
             if why:

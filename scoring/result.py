@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Any
 
-__all__ = ["TaskScore", "GroupScore", "Score", "SCORER_VERSION", "MODES"]
+__all__ = ["MODES", "SCORER_VERSION", "GroupScore", "Score", "TaskScore"]
 
 SCORER_VERSION = "1.0.0"
 MODES = ("reference", "strict")

@@ -8,7 +8,8 @@ predictions the shared parser rejects). They differ in how a prediction is compa
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from omniact.actions import ACTIONS, ALIASES, Action, script_is_valid
 from omniact.errors import ParseError, UserError
@@ -19,7 +20,7 @@ from scoring.boxes import BoxIndex
 from scoring.reference import GoldLines, Outcome
 from scoring.result import MODES, SCORER_VERSION, GroupScore, Score, TaskScore
 
-__all__ = ["score", "gold_problems"]
+__all__ = ["gold_problems", "score"]
 
 _MISSING = object()
 

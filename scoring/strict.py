@@ -30,14 +30,14 @@ Rules (the README copies them):
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from omniact.actions import Action
 from scoring.bleu import bleu
 from scoring.boxes import BoxIndex
 from scoring.reference import Outcome
 
-__all__ = ["score_task", "click_penalty"]
+__all__ = ["click_penalty", "score_task"]
 
 
 def click_penalty(box_left: float, box_top: float, box_right: float, box_bottom: float,

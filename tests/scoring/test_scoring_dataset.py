@@ -87,7 +87,7 @@ def test_python_m_scoring_refuses_a_bad_file_with_exit_2(omniact_data, tmp_path)
     p = tmp_path / "bad.jsonl"
     p.write_text('{"id": "0", "script": "x"}\n{"id": "0", "script": "y"}\n')
     r = subprocess.run([sys.executable, "-m", "scoring", str(omniact_data), "test", str(p)],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, check=False)
     assert r.returncode == 2 and f"{p}:2: duplicate id '0' (first on line 1)" in r.stderr
     assert "Traceback" not in r.stderr
 

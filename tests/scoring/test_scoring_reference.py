@@ -89,7 +89,7 @@ def test_first_exact_centre_box_wins_even_when_invalid():
     # box 0. Prediction (210, 50): dx = 110 - 100 = 10, dist = 10, mu = sqrt(200^2 + 100^2) = 223.6068;
     # penalty = 1 - 223.6068 / 233.6068 = 0.0428068. (Box 1 would give dist 100: penalty 0.7596.)
     boxes = [((0, 0), (200, 100), False), ((90, 40), (110, 60), True)]
-    s, t = one(CLICK, "pyautogui.click(210, 50)", boxes=boxes)
+    _, t = one(CLICK, "pyautogui.click(210, 50)", boxes=boxes)
     mu = math.sqrt(200 ** 2 + 100 ** 2)
     assert t.click == pytest.approx(1 - mu / (10 + mu), abs=1e-15)
     assert t.note is None
@@ -98,7 +98,7 @@ def test_first_exact_centre_box_wins_even_when_invalid():
 def test_no_exact_centre_falls_back_to_containment_with_a_note():
     # Gold (60, 30) is no box's centre (the release would crash); box 0 contains it and is used:
     # prediction (250, 50) -> penalty 0.4721360 as in test_click_distance_penalty.
-    s, t = one("pyautogui.click(60.0,30.0)", "pyautogui.click(250.0, 50.0)")
+    _, t = one("pyautogui.click(60.0,30.0)", "pyautogui.click(250.0, 50.0)")
     assert t.click == pytest.approx(1 - math.sqrt(12500) / (100 + math.sqrt(12500)), abs=1e-15)
     assert "used containment" in t.note
 
@@ -128,7 +128,7 @@ def test_press_quote_rules(pred, penalised):
 
 def test_press_gold_in_single_quotes_is_read_by_the_parser():
     # The release crashes on gold_line.split('"')[1]; we read the gold key with the shared parser: "enter".
-    s, t = one("pyautogui.press('enter')", 'pyautogui.press("enter")')
+    _, t = one("pyautogui.press('enter')", 'pyautogui.press("enter")')
     assert t.matched and t.key == 0.0 and "shared parser" in t.note
 
 
@@ -196,7 +196,7 @@ def test_keyword_click_is_read_by_the_parser():
 
 def test_click_without_point_gets_the_full_penalty():
     # click(): the parser accepts it (clicks where the mouse is) but there is no point -> full 1/n.
-    s, t = one(f"{CLICK}\n{CLICK}", f"{CLICK}\npyautogui.click()")
+    _, t = one(f"{CLICK}\n{CLICK}", f"{CLICK}\npyautogui.click()")
     assert t.matched and t.click == 0.5
 
 

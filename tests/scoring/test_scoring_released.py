@@ -76,7 +76,7 @@ def released(task_files: list[str], box_files: list[dict], preds: list[str]) -> 
                     px = pl.split("pyautogui.")[1].split("(")[1].split(",")[0]
                     py = pl.split("pyautogui.")[1].split("(")[1].split(",")[1].split(")")[0]
                     c += (1.0 / n) * l2(tl, br, float(px), float(py))
-                if ga == "press":
+                if ga == "press":  # noqa: SIM102  (transcribed as released)
                     if g.split('"')[1].strip() != re.split("\"|'", pl)[1].strip():
                         p += 1 / n
                 if ga == "hotkey":

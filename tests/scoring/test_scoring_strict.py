@@ -17,7 +17,7 @@ CLICK = "pyautogui.click(100.0,50.0)"
 
 
 def test_keyword_and_positional_arguments_read_alike():
-    s, t = one(CLICK, "pyautogui.click(x=100, y=50)", "strict")
+    _, t = one(CLICK, "pyautogui.click(x=100, y=50)", "strict")
     assert t.matched and t.score == 1.0 and t.note is None
 
 
@@ -25,12 +25,12 @@ def test_keyword_and_positional_arguments_read_alike():
                                   "dragTo", "mouseDown", "mouseUp"])
 def test_every_pointer_action_is_distance_scored(name):
     # (250, 50): d = 250 - 150 = 100, D = 111.8034 -> d / (d + D) = 0.4721360.
-    s, t = one(f"pyautogui.{name}(100.0,50.0)", f"pyautogui.{name}(250, 50)", "strict")
+    _, t = one(f"pyautogui.{name}(100.0,50.0)", f"pyautogui.{name}(250, 50)", "strict")
     assert t.matched and t.click == pytest.approx(100 / (100 + D), abs=1e-15)
 
 
 def test_scroll_with_a_point_is_distance_scored_and_without_one_is_not():
-    s, t = one("pyautogui.scroll(-5, x=100, y=50)", "pyautogui.scroll(-5, 250, 50)", "strict")
+    _, t = one("pyautogui.scroll(-5, x=100, y=50)", "pyautogui.scroll(-5, 250, 50)", "strict")
     assert t.click == pytest.approx(100 / (100 + D), abs=1e-15)
     assert one("pyautogui.scroll(-5)", "pyautogui.scroll(10)", "strict")[1].score == 1.0
 
@@ -39,10 +39,10 @@ def test_gold_box_is_the_smallest_containing_box():
     # Big (0,0)-(400,200) listed first, small (90,40)-(110,60); gold (100, 50) -> the small one.
     # Prediction (120, 50): d = 120 - 110 = 10, D = sqrt(20^2 + 20^2) = 28.2843 -> 10 / 38.2843 = 0.2612.
     boxes = [((0, 0), (400, 200), True), ((90, 40), (110, 60), True)]
-    s, t = one("pyautogui.click(100,50)", "pyautogui.click(120, 50)", "strict", boxes=boxes)
+    _, t = one("pyautogui.click(100,50)", "pyautogui.click(120, 50)", "strict", boxes=boxes)
     assert t.click == pytest.approx(10 / (10 + math.sqrt(800)), abs=1e-15)
     # Not on a box centre at all: containment still finds the box (no note in strict mode).
-    s, t = one("pyautogui.click(60,30)", "pyautogui.click(70, 30)", "strict")
+    _, t = one("pyautogui.click(60,30)", "pyautogui.click(70, 30)", "strict")
     assert t.click == 0.0 and t.note is None
 
 
