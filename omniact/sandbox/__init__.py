@@ -8,9 +8,34 @@ Playwright loads only when a replay runs; importing this package is cheap.
 - `miniwob_task` / `replay_miniwob`: MiniWoB++ episodes (seeded), scored by the page's reward.
 """
 
-from omniact.sandbox.replay import (ReplayJob, ReplayResult, StepRecord, replay_page, replay_task,
-                                    replay_tasks, run_job)
-from omniact.sandbox.miniwob import MiniwobTask, miniwob_envs, miniwob_task, replay_miniwob, replay_miniwob_suite
+from omniact.sandbox.miniwob import (
+    MiniwobTask,
+    miniwob_envs,
+    miniwob_task,
+    replay_miniwob,
+    replay_miniwob_suite,
+)
+from omniact.sandbox.replay import (
+    ReplayJob,
+    ReplayResult,
+    StepRecord,
+    replay_page,
+    replay_task,
+    replay_tasks,
+    run_job,
+)
 
-__all__ = ["StepRecord", "ReplayResult", "ReplayJob", "replay_task", "replay_tasks", "replay_page", "run_job",
-           "MiniwobTask", "miniwob_task", "replay_miniwob", "replay_miniwob_suite", "miniwob_envs"]
+__all__ = [
+    "StepRecord",
+    "ReplayResult",
+    "ReplayJob",
+    "replay_task",
+    "replay_tasks",
+    "replay_page",
+    "run_job",
+    "MiniwobTask",
+    "miniwob_task",
+    "replay_miniwob",
+    "replay_miniwob_suite",
+    "miniwob_envs",
+]

@@ -23,8 +23,16 @@ from omniact.actions import ACTIONS, Action, format_action, normalize_key
 if TYPE_CHECKING:  # playwright loads only inside the sandbox's worker
     from playwright.sync_api import Page
 
-__all__ = ["Adapter", "StepOutcome", "HANDLED_ACTIONS", "SCROLL_PX_PER_CLICK", "SLEEP_CAP_S", "DRAG_STEPS",
-           "playwright_key", "unsupported_combo"]
+__all__ = [
+    "Adapter",
+    "StepOutcome",
+    "HANDLED_ACTIONS",
+    "SCROLL_PX_PER_CLICK",
+    "SLEEP_CAP_S",
+    "DRAG_STEPS",
+    "playwright_key",
+    "unsupported_combo",
+]
 
 #: CSS pixels one PyAutoGUI scroll "click" moves (a typical wheel notch in Chromium is 100 px).
 SCROLL_PX_PER_CLICK = 100
@@ -38,39 +46,134 @@ MAX_REPEAT = 100
 
 # normalize_key() names -> Playwright key names. Single printable characters pass through as they are.
 _KEYS: dict[str, str] = {
-    "enter": "Enter", "esc": "Escape", "tab": "Tab", "space": "Space", "backspace": "Backspace",
-    "delete": "Delete", "insert": "Insert", "home": "Home", "end": "End", "pageup": "PageUp",
-    "pagedown": "PageDown", "up": "ArrowUp", "down": "ArrowDown", "left": "ArrowLeft", "right": "ArrowRight",
-    "shift": "Shift", "ctrl": "Control", "alt": "Alt", "command": "Meta", "altgr": "AltGraph",
-    "capslock": "CapsLock", "numlock": "NumLock", "scrolllock": "ScrollLock", "pause": "Pause",
-    "apps": "ContextMenu", "menu": "ContextMenu",
-    "add": "NumpadAdd", "subtract": "NumpadSubtract", "multiply": "NumpadMultiply", "divide": "NumpadDivide",
+    "enter": "Enter",
+    "esc": "Escape",
+    "tab": "Tab",
+    "space": "Space",
+    "backspace": "Backspace",
+    "delete": "Delete",
+    "insert": "Insert",
+    "home": "Home",
+    "end": "End",
+    "pageup": "PageUp",
+    "pagedown": "PageDown",
+    "up": "ArrowUp",
+    "down": "ArrowDown",
+    "left": "ArrowLeft",
+    "right": "ArrowRight",
+    "shift": "Shift",
+    "ctrl": "Control",
+    "alt": "Alt",
+    "command": "Meta",
+    "altgr": "AltGraph",
+    "capslock": "CapsLock",
+    "numlock": "NumLock",
+    "scrolllock": "ScrollLock",
+    "pause": "Pause",
+    "apps": "ContextMenu",
+    "menu": "ContextMenu",
+    "add": "NumpadAdd",
+    "subtract": "NumpadSubtract",
+    "multiply": "NumpadMultiply",
+    "divide": "NumpadDivide",
     "decimal": "NumpadDecimal",
-    "volumemute": "AudioVolumeMute", "volumedown": "AudioVolumeDown", "volumeup": "AudioVolumeUp",
-    "nexttrack": "MediaTrackNext", "prevtrack": "MediaTrackPrevious", "playpause": "MediaPlayPause",
+    "volumemute": "AudioVolumeMute",
+    "volumedown": "AudioVolumeDown",
+    "volumeup": "AudioVolumeUp",
+    "nexttrack": "MediaTrackNext",
+    "prevtrack": "MediaTrackPrevious",
+    "playpause": "MediaPlayPause",
     **{f"f{i}": f"F{i}" for i in range(1, 13)},
     **{f"num{i}": f"Numpad{i}" for i in range(10)},
 }
 # Keys the operating system keeps for itself: no page ever sees them.
-_OS_KEYS = frozenset({"win", "fn", "printscreen", "prtsc", "prtscr", "prntscrn", "print", "sleep", "launchmail",
-                      "launchmediaselect", "launchapp1", "launchapp2", "browserback", "browserforward",
-                      "browserrefresh", "browserstop", "browsersearch", "browserfavorites", "browserhome",
-                      "select", "execute", "help", "separator", "stop", "kana", "kanji", "hangul", "hanja",
-                      "hanguel", "junja", "final", "convert", "nonconvert", "accept", "modechange", "clear"}
-                     | {f"f{i}" for i in range(13, 25)})
+_OS_KEYS = frozenset(
+    {
+        "win",
+        "fn",
+        "printscreen",
+        "prtsc",
+        "prtscr",
+        "prntscrn",
+        "print",
+        "sleep",
+        "launchmail",
+        "launchmediaselect",
+        "launchapp1",
+        "launchapp2",
+        "browserback",
+        "browserforward",
+        "browserrefresh",
+        "browserstop",
+        "browsersearch",
+        "browserfavorites",
+        "browserhome",
+        "select",
+        "execute",
+        "help",
+        "separator",
+        "stop",
+        "kana",
+        "kanji",
+        "hangul",
+        "hanja",
+        "hanguel",
+        "junja",
+        "final",
+        "convert",
+        "nonconvert",
+        "accept",
+        "modechange",
+        "clear",
+    }
+    | {f"f{i}" for i in range(13, 25)}
+)
 # Combinations the OS takes before any application sees them (as key sets).
-_OS_COMBOS = [frozenset(c) for c in (
-    ("command", "space"), ("command", "tab"), ("alt", "tab"), ("alt", "shift", "tab"), ("command", "q"),
-    ("ctrl", "alt", "delete"), ("ctrl", "alt", "del"), ("alt", "f4"), ("ctrl", "esc"), ("ctrl", "shift", "esc"),
-    ("command", "h"), ("command", "m"), ("command", "option", "esc"), ("ctrl", "command", "q"),
-    ("command", "shift", "3"), ("command", "shift", "4"), ("command", "shift", "5"), ("ctrl", "alt", "t"),
-)]
+_OS_COMBOS = [
+    frozenset(c)
+    for c in (
+        ("command", "space"),
+        ("command", "tab"),
+        ("alt", "tab"),
+        ("alt", "shift", "tab"),
+        ("command", "q"),
+        ("ctrl", "alt", "delete"),
+        ("ctrl", "alt", "del"),
+        ("alt", "f4"),
+        ("ctrl", "esc"),
+        ("ctrl", "shift", "esc"),
+        ("command", "h"),
+        ("command", "m"),
+        ("command", "option", "esc"),
+        ("ctrl", "command", "q"),
+        ("command", "shift", "3"),
+        ("command", "shift", "4"),
+        ("command", "shift", "5"),
+        ("ctrl", "alt", "t"),
+    )
+]
 # Browser-chrome shortcuts Chromium reserves: it acts on them (new tab, close window, next tab...) and
 # never lets the page see them. Checked only for web tasks; others (ctrl+s, ctrl+f...) reach the page.
-_BROWSER_COMBOS = [frozenset((mod,) + rest) for mod in ("ctrl", "command") for rest in (
-    ("t",), ("w",), ("n",), ("q",), ("shift", "t"), ("shift", "n"), ("shift", "w"), ("shift", "q"),
-    ("tab",), ("shift", "tab"), ("pageup",), ("pagedown",), ("f4",), *((str(d),) for d in range(1, 10)),
-)]
+_BROWSER_COMBOS = [
+    frozenset((mod,) + rest)
+    for mod in ("ctrl", "command")
+    for rest in (
+        ("t",),
+        ("w",),
+        ("n",),
+        ("q",),
+        ("shift", "t"),
+        ("shift", "n"),
+        ("shift", "w"),
+        ("shift", "q"),
+        ("tab",),
+        ("shift", "tab"),
+        ("pageup",),
+        ("pagedown",),
+        ("f4",),
+        *((str(d),) for d in range(1, 10)),
+    )
+]
 
 
 def playwright_key(key: str) -> str | None:
@@ -127,8 +230,15 @@ class Adapter:
     browser watchdog's job.
     """
 
-    def __init__(self, page: "Page", *, viewport: tuple[int, int], dpr: float = 1.0, platform: str = "web",
-                 deadline: float | None = None) -> None:
+    def __init__(
+        self,
+        page: "Page",
+        *,
+        viewport: tuple[int, int],
+        dpr: float = 1.0,
+        platform: str = "web",
+        deadline: float | None = None,
+    ) -> None:
         self.page = page
         self.viewport = viewport
         self.dpr = float(dpr)
@@ -180,8 +290,9 @@ class Adapter:
 
     # -- pointer ------------------------------------------------------------------------------------
 
-    def _click(self, action: Action, *, button: str | None = None, count: int | None = None,
-               dbl: bool = False) -> StepOutcome:
+    def _click(
+        self, action: Action, *, button: str | None = None, count: int | None = None, dbl: bool = False
+    ) -> StepOutcome:
         x, y = self._point(action)
         calls: list[str] = []
         self._move(x, y, calls)
@@ -194,8 +305,10 @@ class Adapter:
             # click_count=n sends n down/up pairs with a rising detail, as an OS does for fast clicks,
             # so clicks=2 fires dblclick like PyAutoGUI's does.
             self.page.mouse.click(x, y, button=btn, click_count=n)  # type: ignore[arg-type]
-            calls.append(f'mouse.click({_fmt(x)}, {_fmt(y)}, button="{btn}"'
-                         + (f", click_count={n})" if n != 1 else ")"))
+            calls.append(
+                f'mouse.click({_fmt(x)}, {_fmt(y)}, button="{btn}"'
+                + (f", click_count={n})" if n != 1 else ")")
+            )
         return StepOutcome("; ".join(calls), "ok", (x, y))
 
     def do_click(self, a: Action) -> StepOutcome:
@@ -354,7 +467,8 @@ class Adapter:
 
 
 _HANDLERS: dict[str, Callable[[Adapter, Action], StepOutcome]] = {
-    name: getattr(Adapter, f"do_{name}") for name in ACTIONS if hasattr(Adapter, f"do_{name}")}
+    name: getattr(Adapter, f"do_{name}") for name in ACTIONS if hasattr(Adapter, f"do_{name}")
+}
 
 #: The table's actions the browser can perform; a test checks this is all of them.
 HANDLED_ACTIONS = frozenset(_HANDLERS)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import signal
 import threading
 import time
@@ -32,8 +33,14 @@ if TYPE_CHECKING:
 
 __all__ = ["BrowserHost", "Session", "Watch", "shared_host", "LAUNCH_ARGS", "chromium_path", "same_origin"]
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 #: Playwright calls that take a timeout (waits, navigation) give up after this long.
 ACTION_TIMEOUT_MS = 5_000
 
@@ -56,8 +63,10 @@ def same_origin(url: str, origin: str) -> bool:
         secure = {"http": False, "ws": False, "https": True, "wss": True}
         if u.scheme not in secure or o.scheme not in secure or secure[u.scheme] != secure[o.scheme]:
             return False
-        return (u.hostname, u.port or (443 if secure[u.scheme] else 80)) == \
-            (o.hostname, o.port or (443 if secure[o.scheme] else 80))
+        return (u.hostname, u.port or (443 if secure[u.scheme] else 80)) == (
+            o.hostname,
+            o.port or (443 if secure[o.scheme] else 80),
+        )
     except ValueError:  # a malformed port
         return False
 
@@ -74,7 +83,7 @@ def _children_map() -> dict[int, list[int]]:
         try:
             with open(f"/proc/{d}/stat", "rb") as f:
                 stat = f.read().decode("latin-1")
-            ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
         except (OSError, ValueError, IndexError):
             continue
         kids.setdefault(ppid, []).append(int(d))
@@ -149,10 +158,22 @@ class Watch:
     seconds: float
     deadline: float
     expired: bool = False
+    _timer: Any = None
+    _fire: Any = None
 
     @property
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
+
+    def restart(self, seconds: float) -> None:
+        """Give `seconds` from now (e.g. the task's own budget once the sandbox's set-up is done)."""
+        if self.expired:
+            return
+        self._timer.cancel()
+        self.seconds, self.deadline = seconds, time.monotonic() + seconds
+        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
 
 
 class BrowserHost:
@@ -179,8 +200,9 @@ class BrowserHost:
 
             self._pw = sync_playwright().start()
         before = _browser_pids()
-        self._browser = self._pw.chromium.launch(executable_path=self.executable, args=LAUNCH_ARGS,
-                                                 headless=True)
+        self._browser = self._pw.chromium.launch(
+            executable_path=self.executable, args=LAUNCH_ARGS, headless=True
+        )
         new = _browser_pids() - before
         self._browser_pid = max(new) if new else None
         self.launches += 1
@@ -241,28 +263,41 @@ class BrowserHost:
             watch.expired = True
             self.kill_browser()
 
-        timer = threading.Timer(max(seconds, 0.0), fire)
-        timer.daemon = True
-        timer.start()
+        watch._fire = fire
+        watch._timer = threading.Timer(max(seconds, 0.0), fire)
+        watch._timer.daemon = True
+        watch._timer.start()
         try:
             yield watch
         finally:
-            timer.cancel()
+            watch._timer.cancel()
             if watch.expired:
                 self._browser = None  # dead; relaunch on next use
                 self._browser_pid = None
 
     # -- sessions -----------------------------------------------------------------------------------
 
-    def open(self, *, viewport: tuple[int, int], dpr: float, origin: str | None, trace_path: Path | None = None,
-             timeout_ms: int = ACTION_TIMEOUT_MS) -> Session:
+    def open(
+        self,
+        *,
+        viewport: tuple[int, int],
+        dpr: float,
+        origin: str | None,
+        trace_path: Path | None = None,
+        timeout_ms: int = ACTION_TIMEOUT_MS,
+    ) -> Session:
         """A fresh context and page: viewport in CSS pixels, requests limited to `origin`."""
         browser = self.browser()
         context = browser.new_context(
             viewport={"width": int(viewport[0]), "height": int(viewport[1])},
             screen={"width": int(viewport[0]), "height": int(viewport[1])},
-            device_scale_factor=float(dpr), accept_downloads=False, service_workers="block",
-            locale="en-US", timezone_id="UTC", color_scheme="light", reduced_motion="reduce",
+            device_scale_factor=float(dpr),
+            accept_downloads=False,
+            service_workers="block",
+            locale="en-US",
+            timezone_id="UTC",
+            color_scheme="light",
+            reduced_motion="reduce",
         )
         context.set_default_timeout(timeout_ms)
         session = Session(context=context, page=None, origin=origin, trace_path=trace_path)  # type: ignore[arg-type]
@@ -274,29 +309,42 @@ class BrowserHost:
         return session
 
 
-def _isolate(s: Session) -> None:
-    """Route every request: the task's origin passes, anything else is aborted and logged."""
-    origin = s.origin
+def _others(origin: str | None, schemes: tuple[str, ...]) -> "re.Pattern[str]":
+    """A regex matching every URL *not* on `origin`.
 
-    def allowed(url: str) -> bool:
-        if url.startswith(("data:", "blob:", "about:")):
-            return True
-        return origin is not None and same_origin(url, origin)
+    Given to Playwright as a pattern (not a Python callable), it is matched inside the driver, so requests
+    to the task's own server are never intercepted: no round trip to Python for each page, script, style
+    sheet and font, which is most of what a task loads.
+    """
+    if origin is None:
+        return re.compile(r"^(?!(?:data|blob|about):)")
+    u = urllib.parse.urlsplit(origin)
+    host = re.escape(u.hostname or "")
+    if ":" in (u.hostname or ""):  # an IPv6 literal keeps its brackets in URLs
+        host = r"\[" + host + r"\]"
+    default = 443 if u.scheme == "https" else 80
+    port = u.port or default
+    ports = f"(?::{port})" + ("?" if port == default else "")
+    return re.compile(
+        rf"^(?!(?:data|blob|about):|(?:{'|'.join(schemes)})://{host}{ports}(?:[/?#]|$))", re.IGNORECASE
+    )
+
+
+def _isolate(s: Session) -> None:
+    """Abort and log every request outside the task's origin; the origin's own requests pass untouched."""
+    origin = s.origin
+    secure = origin is not None and origin.startswith("https")
 
     def on_route(route: Any) -> None:
-        url = route.request.url
-        if allowed(url):
-            route.continue_()
-        else:
-            s.blocked.append(f"{route.request.method} {url}")
-            route.abort("blockedbyclient")
+        s.blocked.append(f"{route.request.method} {route.request.url}")
+        route.abort("blockedbyclient")
 
     def on_ws(ws: Any) -> None:
         s.blocked.append(f"WEBSOCKET {ws.url}")
         ws.close(code=1008, reason="blocked by the omniact sandbox")
 
-    s.context.route("**/*", on_route)
-    s.context.route_web_socket(lambda url: not allowed(url), on_ws)
+    s.context.route(_others(origin, ("https",) if secure else ("http",)), on_route)
+    s.context.route_web_socket(_others(origin, ("wss",) if secure else ("ws",)), on_ws)
 
     def on_page(page: Any) -> None:
         if page is s.page or s.page is None:
@@ -308,6 +356,27 @@ def _isolate(s: Session) -> None:
             pass
 
     s.context.on("page", on_page)
+    # Requests the page's scripts have in flight, counted in the page (no per-request protocol events):
+    # the replay waits for zero before its check.
+    s.context.add_init_script(_PENDING_JS)
+
+
+_PENDING_JS = """(() => {
+  if (window.__omniPending !== undefined) return;
+  window.__omniPending = 0;
+  const done = () => { window.__omniPending = Math.max(0, window.__omniPending - 1); };
+  const f = window.fetch;
+  if (f) window.fetch = function () {
+    window.__omniPending++;
+    return f.apply(this, arguments).finally(done);
+  };
+  const send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function () {
+    window.__omniPending++;
+    this.addEventListener('loadend', done, {once: true});
+    return send.apply(this, arguments);
+  };
+})();"""
 
 
 def _guard_page(s: Session, page: "Page") -> None:

@@ -48,7 +48,9 @@ def _read_script(path: Path) -> str:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise UserError(f"cannot read the script: {getattr(e, 'strerror', None) or e}", file=str(path)) from None
+        raise UserError(
+            f"cannot read the script: {getattr(e, 'strerror', None) or e}", file=str(path)
+        ) from None
     from omniact.actions import parse_script
 
     try:
@@ -75,7 +77,9 @@ def _load_agent(spec: str, agent_args: Sequence[str]) -> Any:
     return agent
 
 
-def agent_scripts(agent: Any, items: Sequence[tuple[Any, str | None]]) -> tuple[dict[str, str], dict[str, str]]:
+def agent_scripts(
+    agent: Any, items: Sequence[tuple[Any, str | None]]
+) -> tuple[dict[str, str], dict[str, str]]:
     """Ask `agent` for a script per (task view, gold script or None); returns ({id: script}, {id: error}).
 
     Mirrors the runner: reference agents (``uses_gold``) get the gold script, answers in normalised
@@ -143,12 +147,35 @@ def _echo_result(echo: Callable[[str], None], r: Any) -> None:
         echo(f"  {e}")
 
 
-def replay_command(*, data: Path | None, split: str | None, predictions: Path | None, agent: str | None,
-                   agent_args: Sequence[str], task_id: str | None, script: Path | None, html: Path | None,
-                   url: str | None, wait_for: str | None, miniwob: str | None, miniwob_suite: bool,
-                   miniwob_envs: str | None, seeds: str, seed: int, check: str | None, settle_ms: int,
-                   task_timeout: float, workers: int, trace: bool, viewport: str, dpr: float | None,
-                   out: Path | None, limit: int | None, as_json: bool, echo: Callable[[str], None]) -> dict:
+def replay_command(
+    *,
+    data: Path | None,
+    split: str | None,
+    predictions: Path | None,
+    agent: str | None,
+    agent_args: Sequence[str],
+    task_id: str | None,
+    script: Path | None,
+    html: Path | None,
+    url: str | None,
+    wait_for: str | None,
+    miniwob: str | None,
+    miniwob_suite: bool,
+    miniwob_envs: str | None,
+    seeds: str,
+    seed: int,
+    check: str | None,
+    settle_ms: int,
+    task_timeout: float,
+    workers: int,
+    trace: bool,
+    viewport: str,
+    dpr: float | None,
+    out: Path | None,
+    limit: int | None,
+    as_json: bool,
+    echo: Callable[[str], None],
+) -> dict:
     """Run the replay the options ask for, print the outcome, and return the JSON object."""
     if task_timeout <= 0:
         raise UserError("--task-timeout must be positive")
@@ -156,8 +183,17 @@ def replay_command(*, data: Path | None, split: str | None, predictions: Path | 
         raise UserError("--settle-ms must be 0 or more")
     if dpr is not None and not (0.25 <= dpr <= 8):
         raise UserError("--dpr must be between 0.25 and 8")
-    targets = [n for n, v in (("--html", html), ("--url", url), ("--miniwob", miniwob),
-                              ("--miniwob-suite", miniwob_suite), ("--task", task_id)) if v]
+    targets = [
+        n
+        for n, v in (
+            ("--html", html),
+            ("--url", url),
+            ("--miniwob", miniwob),
+            ("--miniwob-suite", miniwob_suite),
+            ("--task", task_id),
+        )
+        if v
+    ]
     if len(targets) > 1:
         raise UserError(f"choose one of {', '.join(targets)}")
     target = targets[0] if targets else "--split"
@@ -173,16 +209,39 @@ def replay_command(*, data: Path | None, split: str | None, predictions: Path | 
         raise UserError("--check goes with --html or --url (built-in tasks carry their own checks)")
 
     if target == "--split":
-        return _split_mode(data, split, predictions, agent, agent_args, script, settle_ms, task_timeout,
-                           workers, trace, out, limit, as_json, echo)
+        return _split_mode(
+            data,
+            split,
+            predictions,
+            agent,
+            agent_args,
+            script,
+            settle_ms,
+            task_timeout,
+            workers,
+            trace,
+            out,
+            limit,
+            as_json,
+            echo,
+        )
     if target == "--miniwob-suite":
         if agent is None:
             raise UserError("--miniwob-suite needs --agent NAME")
         from omniact.sandbox.miniwob import DEFAULT_SUITE, replay_miniwob_suite
 
-        envs = [e.strip() for e in miniwob_envs.split(",") if e.strip()] if miniwob_envs else list(DEFAULT_SUITE)
-        summary = replay_miniwob_suite(_load_agent(agent, agent_args), envs, parse_seeds(seeds), dpr=dpr or 1.0,
-                                       workers=workers, out_dir=out, task_timeout=task_timeout)
+        envs = (
+            [e.strip() for e in miniwob_envs.split(",") if e.strip()] if miniwob_envs else list(DEFAULT_SUITE)
+        )
+        summary = replay_miniwob_suite(
+            _load_agent(agent, agent_args),
+            envs,
+            parse_seeds(seeds),
+            dpr=dpr or 1.0,
+            workers=workers,
+            out_dir=out,
+            task_timeout=task_timeout,
+        )
         summary = {"agent": agent, "envs": envs, **summary}
         _write_out(out, summary)
         if as_json:
@@ -190,8 +249,10 @@ def replay_command(*, data: Path | None, split: str | None, predictions: Path | 
         else:
             for env, r in summary["per_env"].items():
                 echo(f"{env:<24} mean reward {r:+.3f}")
-            echo(f"{summary['n_episodes']} episodes: mean reward {summary['mean_reward']:+.3f}, "
-                 f"success {100 * summary['success_rate']:.1f}%")
+            echo(
+                f"{summary['n_episodes']} episodes: mean reward {summary['mean_reward']:+.3f}, "
+                f"success {100 * summary['success_rate']:.1f}%"
+            )
         return summary
 
     # Single replays: the script comes from --script or from the agent.
@@ -214,8 +275,16 @@ def replay_command(*, data: Path | None, split: str | None, predictions: Path | 
         if text is not None:
             from omniact.sandbox.replay import replay_task
 
-            result = replay_task(task, text, out_dir=out, step_images=out is not None, task_timeout=task_timeout,
-                                 trace=trace, root=root, settle_ms=settle_ms)
+            result = replay_task(
+                task,
+                text,
+                out_dir=out,
+                step_images=out is not None,
+                task_timeout=task_timeout,
+                trace=trace,
+                root=root,
+                settle_ms=settle_ms,
+            )
     elif target == "--miniwob":
         from omniact.sandbox.miniwob import miniwob_task, replay_miniwob
 
@@ -228,14 +297,31 @@ def replay_command(*, data: Path | None, split: str | None, predictions: Path | 
                 result = ReplayResult(mt.id, False, reward=0.0, reason=errors[mt.id])
             text = scripts.get(mt.id)
         if text is not None:
-            result = replay_miniwob(miniwob, seed, text, dpr=dpr or 1.0, out_dir=out,  # type: ignore[arg-type]
-                                    task_timeout=task_timeout, trace=trace)
+            result = replay_miniwob(
+                miniwob,
+                seed,
+                text,
+                dpr=dpr or 1.0,
+                out_dir=out,  # type: ignore[arg-type]
+                task_timeout=task_timeout,
+                trace=trace,
+            )
     else:
         from omniact.sandbox.replay import replay_page
 
-        result = replay_page(html=html, url=url, script=text, viewport=parse_viewport(viewport),  # type: ignore
-                             dpr=dpr or 1.0, check=check, wait_for=wait_for, settle_ms=settle_ms, out_dir=out,
-                             task_timeout=task_timeout, trace=trace)
+        result = replay_page(
+            html=html,
+            url=url,
+            script=text,
+            viewport=parse_viewport(viewport),  # type: ignore
+            dpr=dpr or 1.0,
+            check=check,
+            wait_for=wait_for,
+            settle_ms=settle_ms,
+            out_dir=out,
+            task_timeout=task_timeout,
+            trace=trace,
+        )
     obj = result.to_json()
     _write_out(out, obj)
     if as_json:
@@ -245,21 +331,40 @@ def replay_command(*, data: Path | None, split: str | None, predictions: Path | 
     return obj
 
 
-def _split_mode(data, split, predictions, agent, agent_args, script, settle_ms, task_timeout, workers, trace,
-                out, limit, as_json, echo) -> dict:
+def _split_mode(
+    data,
+    split,
+    predictions,
+    agent,
+    agent_args,
+    script,
+    settle_ms,
+    task_timeout,
+    workers,
+    trace,
+    out,
+    limit,
+    as_json,
+    echo,
+) -> dict:
     from omniact.dataset import load_split
     from omniact.sandbox.replay import ReplayResult, replay_tasks
 
     if script is not None:
         raise UserError("--script replays one task: add --task ID (or use --html/--url/--miniwob)")
     if predictions is None and agent is None:
-        raise UserError("replay needs something to replay: --predictions FILE or --agent NAME for a split, "
-                        "--task ID --script FILE, --html/--url FILE, or --miniwob ENV")
+        raise UserError(
+            "replay needs something to replay: --predictions FILE or --agent NAME for a split, "
+            "--task ID --script FILE, --html/--url FILE, or --miniwob ENV"
+        )
     ds = load_split(data, split or "test")
     tasks = list(ds.tasks[:limit] if limit is not None else ds.tasks)
     if not any(t.env for t in tasks):
-        raise UserError(f"no task of split {ds.split} can be replayed: its entries have no 'env' page "
-                        "(only the built-in suite and data sets like it carry env and check)", file=str(ds.split_path))
+        raise UserError(
+            f"no task of split {ds.split} can be replayed: its entries have no 'env' page "
+            "(only the built-in suite and data sets like it carry env and check)",
+            file=str(ds.split_path),
+        )
     agent_errors: dict[str, str] = {}
     if predictions is not None:
         from omniact.predictions import read_predictions
@@ -273,8 +378,9 @@ def _split_mode(data, split, predictions, agent, agent_args, script, settle_ms, 
             if not isinstance(p.script, str):
                 agent_errors[k] = f"prediction is not text ({type(p.script).__name__})"
     else:
-        scripts, agent_errors = agent_scripts(_load_agent(agent, agent_args),
-                                              [(t.view(), t.gold_script) for t in tasks])
+        scripts, agent_errors = agent_scripts(
+            _load_agent(agent, agent_args), [(t.view(), t.gold_script) for t in tasks]
+        )
     done = [0]
 
     def progress(_r: Any) -> None:
@@ -282,18 +388,31 @@ def _split_mode(data, split, predictions, agent, agent_args, script, settle_ms, 
         if not as_json and sys.stderr.isatty():
             print(f"\r{done[0]}/{len(tasks)} tasks", end="", file=sys.stderr, flush=True)
 
-    results = replay_tasks(tasks, {k: v for k, v in scripts.items() if k not in agent_errors}, workers=workers,
-                           out_dir=out, task_timeout=task_timeout, step_images=out is not None, trace=trace,
-                           root=ds.root, settle_ms=settle_ms, progress=progress)
+    results = replay_tasks(
+        tasks,
+        {k: v for k, v in scripts.items() if k not in agent_errors},
+        workers=workers,
+        out_dir=out,
+        task_timeout=task_timeout,
+        step_images=out is not None,
+        trace=trace,
+        root=ds.root,
+        settle_ms=settle_ms,
+        progress=progress,
+    )
     if not as_json and sys.stderr.isatty():
         print(file=sys.stderr)
-    results = [ReplayResult(r.task_id, False, reason=agent_errors[r.task_id]) if r.task_id in agent_errors else r
-               for r in results]
+    results = [
+        ReplayResult(r.task_id, False, reason=agent_errors[r.task_id]) if r.task_id in agent_errors else r
+        for r in results
+    ]
     n_ok = sum(r.success for r in results)
     obj = {
         "dataset": ds.describe(),
         "source": str(predictions) if predictions is not None else f"agent:{agent}",
-        "n_tasks": len(results), "n_success": n_ok, "success_rate": n_ok / len(results) if results else 0.0,
+        "n_tasks": len(results),
+        "n_success": n_ok,
+        "success_rate": n_ok / len(results) if results else 0.0,
         "n_missing": sum(r.reason == "no prediction" for r in results),
         "n_parse_errors": sum(r.parse_error is not None for r in results),
         "n_timeouts": sum(bool(r.reason and r.reason.startswith("timed out")) for r in results),
@@ -304,10 +423,14 @@ def _split_mode(data, split, predictions, agent, agent_args, script, settle_ms, 
         echo(json.dumps(obj, indent=2, ensure_ascii=False))
     else:
         for r in results:
-            echo(f"{'PASS' if r.success else 'FAIL'} {r.task_id:<12} {r.elapsed:5.1f}s"
-                 + ("" if r.success else f"  {r.reason}"))
-        echo(f"{n_ok}/{len(results)} tasks succeeded ({100 * obj['success_rate']:.1f}%)"
-             + (f", {obj['n_missing']} without prediction" if obj["n_missing"] else "")
-             + (f", {obj['n_parse_errors']} parse errors" if obj["n_parse_errors"] else "")
-             + (f", {obj['n_timeouts']} timed out" if obj["n_timeouts"] else ""))
+            echo(
+                f"{'PASS' if r.success else 'FAIL'} {r.task_id:<12} {r.elapsed:5.1f}s"
+                + ("" if r.success else f"  {r.reason}")
+            )
+        echo(
+            f"{n_ok}/{len(results)} tasks succeeded ({100 * obj['success_rate']:.1f}%)"
+            + (f", {obj['n_missing']} without prediction" if obj["n_missing"] else "")
+            + (f", {obj['n_parse_errors']} parse errors" if obj["n_parse_errors"] else "")
+            + (f", {obj['n_timeouts']} timed out" if obj["n_timeouts"] else "")
+        )
     return obj

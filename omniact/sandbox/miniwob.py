@@ -29,14 +29,34 @@ from typing import Any, Iterable, Sequence
 
 from omniact.errors import UserError
 
-__all__ = ["MiniwobTask", "miniwob_task", "replay_miniwob", "replay_miniwob_suite", "miniwob_envs", "miniwob_html",
-           "DEFAULT_SUITE", "VIEWPORT", "START_EPISODE_JS", "READ_REWARD_JS"]
+__all__ = [
+    "MiniwobTask",
+    "miniwob_task",
+    "replay_miniwob",
+    "replay_miniwob_suite",
+    "miniwob_envs",
+    "miniwob_html",
+    "DEFAULT_SUITE",
+    "VIEWPORT",
+    "START_EPISODE_JS",
+    "READ_REWARD_JS",
+]
 
 #: The task area MiniWoB++ agents see, in CSS pixels (#wrap in core.css).
 VIEWPORT = (160, 210)
 #: Single-screen tasks an OmniACT-style one-shot script can solve: the default `--miniwob-suite`.
-DEFAULT_SUITE = ("click-button", "click-link", "click-test", "click-test-2", "click-dialog", "click-option",
-                 "click-checkboxes", "enter-text", "focus-text", "click-tab")
+DEFAULT_SUITE = (
+    "click-button",
+    "click-link",
+    "click-test",
+    "click-test-2",
+    "click-dialog",
+    "click-option",
+    "click-checkboxes",
+    "enter-text",
+    "focus-text",
+    "click-tab",
+)
 
 START_EPISODE_JS = """(seed) => {
   if (!window.__omniHooked) {
@@ -90,15 +110,35 @@ def _check_env(env: str) -> str:
     return env
 
 
-def _job(env: str, seed: int, script: str, *, dpr: float, out_dir: Path | None, step_images: bool,
-         task_timeout: float, trace: bool, settle_ms: int = 100):
+def _job(
+    env: str,
+    seed: int,
+    script: str,
+    *,
+    dpr: float,
+    out_dir: Path | None,
+    step_images: bool,
+    task_timeout: float,
+    trace: bool,
+    settle_ms: int = 100,
+):
     from omniact.sandbox.replay import ReplayJob
 
-    return ReplayJob(task_id=f"miniwob/{env}/{seed}", script=script, root=str(miniwob_html()),
-                     path=f"miniwob/{env}.html", viewport=VIEWPORT, dpr=float(dpr), platform="web",
-                     settle_ms=settle_ms, task_timeout=task_timeout, out_dir=str(out_dir) if out_dir else None,
-                     step_images=step_images and out_dir is not None, trace=trace and out_dir is not None,
-                     miniwob_seed=int(seed))
+    return ReplayJob(
+        task_id=f"miniwob/{env}/{seed}",
+        script=script,
+        root=str(miniwob_html()),
+        path=f"miniwob/{env}.html",
+        viewport=VIEWPORT,
+        dpr=float(dpr),
+        platform="web",
+        settle_ms=settle_ms,
+        task_timeout=task_timeout,
+        out_dir=str(out_dir) if out_dir else None,
+        step_images=step_images and out_dir is not None,
+        trace=trace and out_dir is not None,
+        miniwob_seed=int(seed),
+    )
 
 
 @dataclass
@@ -134,14 +174,23 @@ def _view_from(env: str, seed: int, dpr: float, result: Any, image: Path, tmp: P
     utterance = str(result.info.get("utterance") or "")
     if not image.is_file():
         raise RuntimeError(f"MiniWoB++ {env} seed {seed}: no screenshot ({result.reason})")
-    view = TaskView(id=f"miniwob/{env}/{seed}", goal=utterance, image_path=image,
-                    width=int(round(VIEWPORT[0] * dpr)), height=int(round(VIEWPORT[1] * dpr)), dpr=float(dpr),
-                    platform="web", app=f"miniwob/{env}", os=None)
+    view = TaskView(
+        id=f"miniwob/{env}/{seed}",
+        goal=utterance,
+        image_path=image,
+        width=int(round(VIEWPORT[0] * dpr)),
+        height=int(round(VIEWPORT[1] * dpr)),
+        dpr=float(dpr),
+        platform="web",
+        app=f"miniwob/{env}",
+        os=None,
+    )
     return MiniwobTask(env, int(seed), view, utterance, tmp)
 
 
-def miniwob_task(env: str, seed: int, *, dpr: float = 1.0, out_dir: Path | None = None,
-                 task_timeout: float = 30.0) -> MiniwobTask:
+def miniwob_task(
+    env: str, seed: int, *, dpr: float = 1.0, out_dir: Path | None = None, task_timeout: float = 30.0
+) -> MiniwobTask:
     """Start episode `seed` of MiniWoB++ task `env` and capture it as a task an agent can act on.
 
     The screenshot goes to `out_dir` (kept) or to a temporary folder removed by `close()`.
@@ -153,27 +202,64 @@ def miniwob_task(env: str, seed: int, *, dpr: float = 1.0, out_dir: Path | None 
     if out_dir is None:
         tmp = out_dir = Path(tempfile.mkdtemp(prefix="omniact-miniwob-"))
     out_dir = Path(out_dir)
-    result = run_job(_job(env, seed, "", dpr=dpr, out_dir=out_dir, step_images=True, task_timeout=task_timeout,
-                          trace=False, settle_ms=0))
+    result = run_job(
+        _job(
+            env,
+            seed,
+            "",
+            dpr=dpr,
+            out_dir=out_dir,
+            step_images=True,
+            task_timeout=task_timeout,
+            trace=False,
+            settle_ms=0,
+        )
+    )
     return _view_from(env, seed, dpr, result, out_dir / "step_00_initial.png", tmp)
 
 
-def replay_miniwob(env: str, seed: int, script: str, *, dpr: float = 1.0, out_dir: Path | None = None,
-                   task_timeout: float = 30.0, trace: bool = False, step_images: bool | None = None):
+def replay_miniwob(
+    env: str,
+    seed: int,
+    script: str,
+    *,
+    dpr: float = 1.0,
+    out_dir: Path | None = None,
+    task_timeout: float = 30.0,
+    trace: bool = False,
+    step_images: bool | None = None,
+):
     """Replay `script` on episode `seed` of `env`; `ReplayResult.reward` is the episode's raw reward
     (0.0 when the script did not end the episode), `success` is reward > 0."""
     from omniact.sandbox.replay import run_job
 
     env = _check_env(env)
     out = Path(out_dir) if out_dir else None
-    return run_job(_job(env, seed, script, dpr=dpr, out_dir=out,
-                        step_images=bool(out) if step_images is None else step_images,
-                        task_timeout=task_timeout, trace=trace))
+    return run_job(
+        _job(
+            env,
+            seed,
+            script,
+            dpr=dpr,
+            out_dir=out,
+            step_images=bool(out) if step_images is None else step_images,
+            task_timeout=task_timeout,
+            trace=trace,
+        )
+    )
 
 
-def replay_miniwob_suite(agent: Any, envs: Sequence[str] = DEFAULT_SUITE, seeds: Iterable[int] = range(5), *,
-                         dpr: float = 1.0, workers: int = 2, out_dir: Path | None = None,
-                         task_timeout: float = 30.0, executor: Any = None) -> dict[str, Any]:
+def replay_miniwob_suite(
+    agent: Any,
+    envs: Sequence[str] = DEFAULT_SUITE,
+    seeds: Iterable[int] = range(5),
+    *,
+    dpr: float = 1.0,
+    workers: int = 2,
+    out_dir: Path | None = None,
+    task_timeout: float = 30.0,
+    executor: Any = None,
+) -> dict[str, Any]:
     """Evaluate `agent` (anything with ``act(task_view) -> script``) on every env x seed by execution.
 
     Returns ``{"mean_reward", "success_rate", "n_episodes", "per_env": {env: mean reward}, "episodes":
@@ -190,27 +276,56 @@ def replay_miniwob_suite(agent: Any, envs: Sequence[str] = DEFAULT_SUITE, seeds:
     own = executor is None
     pool = LocalPool(workers=max(1, min(workers, len(pairs)))) if own else executor
     try:
-        obs_jobs = [_job(e, s, "", dpr=dpr, out_dir=obs_root / e / str(s), step_images=True,
-                         task_timeout=task_timeout, trace=False, settle_ms=0) for e, s in pairs]
-        observed = {o.task_id: o for o in pool.map_unordered(run_job, obs_jobs) if isinstance(o, ReplayResult)}
+        obs_jobs = [
+            _job(
+                e,
+                s,
+                "",
+                dpr=dpr,
+                out_dir=obs_root / e / str(s),
+                step_images=True,
+                task_timeout=task_timeout,
+                trace=False,
+                settle_ms=0,
+            )
+            for e, s in pairs
+        ]
+        observed = {
+            o.task_id: o for o in pool.map_unordered(run_job, obs_jobs) if isinstance(o, ReplayResult)
+        }
         replay_jobs, results = [], {}
         for e, s in pairs:
             tid = f"miniwob/{e}/{s}"
             obs = observed.get(tid)
             image = obs_root / e / str(s) / "step_00_initial.png"
             if obs is None or not image.is_file():
-                results[tid] = ReplayResult(tid, False, reward=0.0,
-                                            reason=f"could not start the episode: {obs.reason if obs else 'lost'}")
+                results[tid] = ReplayResult(
+                    tid,
+                    False,
+                    reward=0.0,
+                    reason=f"could not start the episode: {obs.reason if obs else 'lost'}",
+                )
                 continue
             task = _view_from(e, s, dpr, obs, image, None)
             try:
                 script = agent.act(task.view)
             except Exception as ex:  # an agent's failure is a score, not a crash
-                results[tid] = ReplayResult(tid, False, reward=0.0, reason=f"agent error: {type(ex).__name__}: {ex}")
+                results[tid] = ReplayResult(
+                    tid, False, reward=0.0, reason=f"agent error: {type(ex).__name__}: {ex}"
+                )
                 continue
-            replay_jobs.append(_job(e, s, script if isinstance(script, str) else "", dpr=dpr,
-                                    out_dir=Path(out_dir) / e / str(s) if out_dir else None, step_images=bool(out_dir),
-                                    task_timeout=task_timeout, trace=False))
+            replay_jobs.append(
+                _job(
+                    e,
+                    s,
+                    script if isinstance(script, str) else "",
+                    dpr=dpr,
+                    out_dir=Path(out_dir) / e / str(s) if out_dir else None,
+                    step_images=bool(out_dir),
+                    task_timeout=task_timeout,
+                    trace=False,
+                )
+            )
         for r in pool.map_unordered(run_job, replay_jobs):
             if isinstance(r, WorkerLost):
                 r = ReplayResult(r.item.task_id, False, reward=0.0, reason=r.reason, elapsed=r.elapsed)
@@ -221,7 +336,13 @@ def replay_miniwob_suite(agent: Any, envs: Sequence[str] = DEFAULT_SUITE, seeds:
         shutil.rmtree(tmp, ignore_errors=True)
     ordered = [results[f"miniwob/{e}/{s}"] for e, s in pairs]
     rewards = [r.reward or 0.0 for r in ordered]
-    per_env = {e: statistics.fmean(r.reward or 0.0 for r in ordered if r.task_id.split("/")[1] == e) for e in envs}
-    return {"mean_reward": statistics.fmean(rewards) if rewards else 0.0,
-            "success_rate": sum(r.success for r in ordered) / len(ordered) if ordered else 0.0,
-            "n_episodes": len(ordered), "per_env": per_env, "episodes": [r.to_json() for r in ordered]}
+    per_env = {
+        e: statistics.fmean(r.reward or 0.0 for r in ordered if r.task_id.split("/")[1] == e) for e in envs
+    }
+    return {
+        "mean_reward": statistics.fmean(rewards) if rewards else 0.0,
+        "success_rate": sum(r.success for r in ordered) / len(ordered) if ordered else 0.0,
+        "n_episodes": len(ordered),
+        "per_env": per_env,
+        "episodes": [r.to_json() for r in ordered],
+    }

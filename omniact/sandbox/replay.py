@@ -15,14 +15,12 @@ executed as Python: it goes through `omniact.actions.parse_script`.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import time
 import urllib.parse
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from omniact.actions import format_action, parse_script
 from omniact.errors import ParseError, UserError
@@ -31,11 +29,23 @@ if TYPE_CHECKING:
     from omniact.sandbox.browser import BrowserHost, Session
     from omniact.task import Task
 
-__all__ = ["StepRecord", "ReplayResult", "ReplayJob", "replay_task", "replay_tasks", "replay_page", "run_job",
-           "job_for_task", "DEFAULT_SETTLE_MS", "DEFAULT_TASK_TIMEOUT"]
+__all__ = [
+    "StepRecord",
+    "ReplayResult",
+    "ReplayJob",
+    "replay_task",
+    "replay_tasks",
+    "replay_page",
+    "run_job",
+    "job_for_task",
+    "DEFAULT_SETTLE_MS",
+    "DEFAULT_TASK_TIMEOUT",
+]
 
 DEFAULT_SETTLE_MS = 300
 DEFAULT_TASK_TIMEOUT = 30.0
+#: Seconds allowed for opening a fresh browser context and page, on top of the task's own timeout.
+SETUP_ALLOWANCE_S = 30.0
 #: Longest wait for in-flight requests to finish after the script (a page that polls never goes quiet).
 NETWORK_QUIET_MAX_MS = 3_000
 
@@ -88,10 +98,16 @@ class ReplayResult:
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: the fields above, steps as objects, `elapsed` in seconds."""
         return {
-            "task_id": self.task_id, "success": self.success, "reward": self.reward, "reason": self.reason,
-            "parse_error": self.parse_error, "elapsed": round(self.elapsed, 3),
-            "steps": [s.to_json() for s in self.steps], "blocked_requests": list(self.blocked_requests),
-            "events": list(self.events), "info": dict(self.info),
+            "task_id": self.task_id,
+            "success": self.success,
+            "reward": self.reward,
+            "reason": self.reason,
+            "parse_error": self.parse_error,
+            "elapsed": round(self.elapsed, 3),
+            "steps": [s.to_json() for s in self.steps],
+            "blocked_requests": list(self.blocked_requests),
+            "events": list(self.events),
+            "info": dict(self.info),
         }
 
 
@@ -132,8 +148,9 @@ def run_job(job: ReplayJob, host: "BrowserHost | None" = None) -> ReplayResult:
     try:
         actions = parse_script(job.script)
     except ParseError as e:
-        return ReplayResult(job.task_id, False, reason=f"parse error: {e}", parse_error=str(e),
-                            elapsed=time.monotonic() - t0)
+        return ReplayResult(
+            job.task_id, False, reason=f"parse error: {e}", parse_error=str(e), elapsed=time.monotonic() - t0
+        )
     from omniact.sandbox.browser import shared_host
 
     host = host or shared_host()
@@ -142,7 +159,9 @@ def run_job(job: ReplayJob, host: "BrowserHost | None" = None) -> ReplayResult:
     host.browser()
     t0 = time.monotonic()
     run = _Run(job, actions, host)
-    with host.watchdog(job.task_timeout) as watch:
+    # The sandbox's own set-up (a fresh context and page) gets its own allowance; the task's budget starts
+    # when the page is about to load, so a loaded machine does not eat into it.
+    with host.watchdog(job.task_timeout + SETUP_ALLOWANCE_S) as watch:
         run.watch = watch
         try:
             run.execute()
@@ -155,9 +174,17 @@ def run_job(job: ReplayJob, host: "BrowserHost | None" = None) -> ReplayResult:
         run.reason = f"timed out after {job.task_timeout:g}s{at}"
         run.success = False
         run.reward = None if job.miniwob_seed is None else (run.reward or 0.0)
-    return ReplayResult(job.task_id, run.success, reward=run.reward, reason=None if run.success else run.reason,
-                        steps=tuple(run.steps), blocked_requests=tuple(run.blocked), elapsed=time.monotonic() - t0,
-                        events=tuple(run.events), info=run.info)
+    return ReplayResult(
+        job.task_id,
+        run.success,
+        reward=run.reward,
+        reason=None if run.success else run.reason,
+        steps=tuple(run.steps),
+        blocked_requests=tuple(run.blocked),
+        elapsed=time.monotonic() - t0,
+        events=tuple(run.events),
+        info=run.info,
+    )
 
 
 class _Run:
@@ -189,12 +216,13 @@ class _Run:
             url, origin = server.url(job.path), server.origin
         trace_path = self.out / "trace.zip" if (self.out and job.trace) else None
         self._lap("start")
-        self.session = s = self.host.open(viewport=job.viewport, dpr=job.dpr, origin=origin, trace_path=trace_path)
+        self.session = s = self.host.open(
+            viewport=job.viewport, dpr=job.dpr, origin=origin, trace_path=trace_path
+        )
+        self.watch.restart(job.task_timeout)
         if trace_path is not None:
             self.info["trace"] = str(trace_path)
         page = s.page
-        inflight = _track_requests(page)
-        self.inflight = inflight
         ms = self._wait_ms
         self._lap("open")
         resp = page.goto(url, wait_until="load", timeout=ms())
@@ -212,14 +240,19 @@ class _Run:
         self._lap("ready")
         from omniact.sandbox.adapter import Adapter
 
-        adapter = Adapter(page, viewport=job.viewport, dpr=job.dpr, platform=job.platform,
-                          deadline=self.watch.deadline)
+        adapter = Adapter(
+            page, viewport=job.viewport, dpr=job.dpr, platform=job.platform, deadline=self.watch.deadline
+        )
         adapter.start()
         if self.out and job.step_images:
             self.out.mkdir(parents=True, exist_ok=True)
             _save_png(page.screenshot(), self.out / "step_00_initial.png", None, job.dpr)
         self.started = True
         for i, action in enumerate(self.actions, 1):
+            if self.watch.remaining <= 0:
+                self.reason = f"timed out after {job.task_timeout:g}s at step {i}"
+                self.success = False
+                return
             try:
                 o = adapter.perform(action)
                 call, outcome, point = o.call, o.outcome, o.point
@@ -246,7 +279,8 @@ class _Run:
             self.success = bool(self.reward and self.reward > 0)
             if not self.success:
                 self.reason = self.info.get("reward_reason") or (
-                    f"reward {self.reward:g}" if self.info.get("done") else "episode did not end")
+                    f"reward {self.reward:g}" if self.info.get("done") else "episode did not end"
+                )
                 if self.info.get("done") and self.reason and not self.reason.startswith("reward"):
                     self.reason = f"reward {self.reward:g} ({self.reason})"
         elif job.check is not None:
@@ -279,7 +313,9 @@ class _Run:
             self.session.page.wait_for_function(expr, timeout=self._wait_ms())
             return True
         except PWTimeout:
-            self.reason = f"timed out after {self.job.task_timeout:g}s waiting for the page to be ready ({what})"
+            self.reason = (
+                f"timed out after {self.job.task_timeout:g}s waiting for the page to be ready ({what})"
+            )
             return False
 
     def _wait_selector(self, css: str) -> bool:
@@ -289,16 +325,23 @@ class _Run:
             self.session.page.wait_for_selector(css, state="visible", timeout=self._wait_ms())
             return True
         except PWTimeout:
-            self.reason = f"timed out after {self.job.task_timeout:g}s waiting for --wait-for {css!r} to be visible"
+            self.reason = (
+                f"timed out after {self.job.task_timeout:g}s waiting for --wait-for {css!r} to be visible"
+            )
             return False
 
     def _settle(self) -> None:
         page = self.session.page
-        # Network idle, as we count it: no request of this page still in flight. (Playwright's
-        # "networkidle" adds a fixed 500 ms quiet window, which would dominate a short replay.)
-        t_end = time.monotonic() + min(NETWORK_QUIET_MAX_MS / 1000, max(self.watch.remaining - 1, 0))
-        while self.inflight[0] > 0 and time.monotonic() < t_end:
-            page.wait_for_timeout(25)
+        # Network idle, as we count it: the document loaded and no fetch/XHR of the page in flight.
+        # (Playwright's "networkidle" adds a fixed 500 ms quiet window, which would dominate a short replay.)
+        quiet = min(NETWORK_QUIET_MAX_MS, self._wait_ms())
+        try:
+            page.wait_for_function(
+                "document.readyState === 'complete' && !window.__omniPending", timeout=quiet
+            )
+        except Exception as e:
+            if type(e).__name__ != "TimeoutError":
+                raise  # a page that keeps polling is still checked, after the wait
         # Two animation frames so that the last input's rendering happened, then the pause.
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))")
         pause = min(self.job.settle_ms, max(int((self.watch.remaining - 1) * 1000), 0))
@@ -325,14 +368,16 @@ class _Run:
     def _start_miniwob(self, seed: int) -> bool:
         from omniact.sandbox.miniwob import START_EPISODE_JS
 
-        if not self._wait_js("typeof core !== 'undefined' && typeof genProblem === 'function'",
-                             "MiniWoB++ core"):
+        if not self._wait_js(
+            "typeof core !== 'undefined' && typeof genProblem === 'function'", "MiniWoB++ core"
+        ):
             return False
         self.session.page.evaluate(START_EPISODE_JS, seed)
         if not self._wait_js("WOB_TASK_READY", "WOB_TASK_READY"):
             return False
         self.info["utterance"] = self.session.page.evaluate(
-            "() => { const u = core.getUtterance(); return typeof u === 'string' ? u : u.utterance; }")
+            "() => { const u = core.getUtterance(); return typeof u === 'string' ? u : u.utterance; }"
+        )
         return True
 
     def _read_miniwob(self) -> None:
@@ -376,26 +421,14 @@ _CHECK_JS = """async () => {
   );
   let value = null;
   if (typeof v !== 'boolean') {
-    try { const j = JSON.stringify(v); value = j !== undefined && j.length <= 4000 ? JSON.parse(j) : String(v).slice(0, 200); }
+    try {
+      const j = JSON.stringify(v);
+      value = j !== undefined && j.length <= 4000 ? JSON.parse(j) : String(v).slice(0, 200);
+    }
     catch (e) { value = String(v).slice(0, 200); }
   }
   return {ok: !!v, value: value};
 }"""
-
-
-def _track_requests(page: Any) -> list[int]:
-    box = [0]
-
-    def up(_r: Any) -> None:
-        box[0] += 1
-
-    def down(_r: Any) -> None:
-        box[0] = max(0, box[0] - 1)
-
-    page.on("request", up)
-    page.on("requestfinished", down)
-    page.on("requestfailed", down)
-    return box
 
 
 def _first_line(e: BaseException) -> str:
@@ -448,24 +481,54 @@ def _data_root(task: "Task") -> Path:
     return builtin_root()
 
 
-def job_for_task(task: "Task", script: str, *, root: Path | None = None, out_dir: Path | None = None,
-                 step_images: bool = False, task_timeout: float = DEFAULT_TASK_TIMEOUT, trace: bool = False,
-                 settle_ms: int = DEFAULT_SETTLE_MS) -> ReplayJob:
+def job_for_task(
+    task: "Task",
+    script: str,
+    *,
+    root: Path | None = None,
+    out_dir: Path | None = None,
+    step_images: bool = False,
+    task_timeout: float = DEFAULT_TASK_TIMEOUT,
+    trace: bool = False,
+    settle_ms: int = DEFAULT_SETTLE_MS,
+) -> ReplayJob:
     """The replay job for a built-in-suite task (it must carry `env` and `check`)."""
     if not task.env:
-        raise UserError("task has no environment to replay on (its split entry has no 'env')", task_id=task.id)
+        raise UserError(
+            "task has no environment to replay on (its split entry has no 'env')", task_id=task.id
+        )
     root = Path(root) if root is not None else _data_root(task)
     dpr = task.screen.dpr or 1.0
     viewport = (int(round(task.screen.width / dpr)), int(round(task.screen.height / dpr)))
-    return ReplayJob(task_id=task.id, script=script, root=str(root), path=task.env, viewport=viewport, dpr=dpr,
-                     platform=task.screen.platform, check=task.check, wait_ready=True, settle_ms=settle_ms,
-                     task_timeout=task_timeout, out_dir=str(out_dir) if out_dir else None,
-                     step_images=step_images and out_dir is not None, trace=trace and out_dir is not None)
+    return ReplayJob(
+        task_id=task.id,
+        script=script,
+        root=str(root),
+        path=task.env,
+        viewport=viewport,
+        dpr=dpr,
+        platform=task.screen.platform,
+        check=task.check,
+        wait_ready=True,
+        settle_ms=settle_ms,
+        task_timeout=task_timeout,
+        out_dir=str(out_dir) if out_dir else None,
+        step_images=step_images and out_dir is not None,
+        trace=trace and out_dir is not None,
+    )
 
 
-def replay_task(task: "Task", script: str, *, out_dir: Path | None = None, step_images: bool = False,
-                task_timeout: float = DEFAULT_TASK_TIMEOUT, trace: bool = False, root: Path | None = None,
-                settle_ms: int = DEFAULT_SETTLE_MS) -> ReplayResult:
+def replay_task(
+    task: "Task",
+    script: str,
+    *,
+    out_dir: Path | None = None,
+    step_images: bool = False,
+    task_timeout: float = DEFAULT_TASK_TIMEOUT,
+    trace: bool = False,
+    root: Path | None = None,
+    settle_ms: int = DEFAULT_SETTLE_MS,
+) -> ReplayResult:
     """Replay `script` on a built-in-suite task in this process and evaluate the task's check.
 
     `out_dir` receives ``<task id>/step_NN.png`` (with `step_images`) and ``trace.zip`` (with `trace`).
@@ -474,15 +537,33 @@ def replay_task(task: "Task", script: str, *, out_dir: Path | None = None, step_
     """
     if not task.env:
         return ReplayResult(task.id, False, reason="task has no environment to replay on (no 'env')")
-    job = job_for_task(task, script, root=root, out_dir=Path(out_dir) / _safe_name(task.id) if out_dir else None,
-                       step_images=step_images, task_timeout=task_timeout, trace=trace, settle_ms=settle_ms)
+    job = job_for_task(
+        task,
+        script,
+        root=root,
+        out_dir=Path(out_dir) / _safe_name(task.id) if out_dir else None,
+        step_images=step_images,
+        task_timeout=task_timeout,
+        trace=trace,
+        settle_ms=settle_ms,
+    )
     return run_job(job)
 
 
-def replay_tasks(tasks: Sequence["Task"], scripts: Mapping[str, str], *, workers: int = 2,
-                 out_dir: Path | None = None, task_timeout: float = DEFAULT_TASK_TIMEOUT, executor: Any = None,
-                 step_images: bool = False, trace: bool = False, root: Path | None = None,
-                 settle_ms: int = DEFAULT_SETTLE_MS, progress: Any = None) -> list[ReplayResult]:
+def replay_tasks(
+    tasks: Sequence["Task"],
+    scripts: Mapping[str, str],
+    *,
+    workers: int = 2,
+    out_dir: Path | None = None,
+    task_timeout: float = DEFAULT_TASK_TIMEOUT,
+    executor: Any = None,
+    step_images: bool = False,
+    trace: bool = False,
+    root: Path | None = None,
+    settle_ms: int = DEFAULT_SETTLE_MS,
+    progress: Any = None,
+) -> list[ReplayResult]:
     """Replay many tasks in worker processes; one result per task, in the order of `tasks`.
 
     `scripts` maps task id -> script; a task without one fails with reason ``no prediction`` (it is not
@@ -499,12 +580,22 @@ def replay_tasks(tasks: Sequence["Task"], scripts: Mapping[str, str], *, workers
         if t.id not in scripts:
             results[t.id] = ReplayResult(t.id, False, reason="no prediction")
         elif not t.env:
-            results[t.id] = ReplayResult(t.id, False, reason="task has no environment to replay on (no 'env')")
+            results[t.id] = ReplayResult(
+                t.id, False, reason="task has no environment to replay on (no 'env')"
+            )
         else:
-            jobs.append(job_for_task(t, scripts[t.id], root=root,
-                                     out_dir=Path(out_dir) / _safe_name(t.id) if out_dir else None,
-                                     step_images=step_images, task_timeout=task_timeout, trace=trace,
-                                     settle_ms=settle_ms))
+            jobs.append(
+                job_for_task(
+                    t,
+                    scripts[t.id],
+                    root=root,
+                    out_dir=Path(out_dir) / _safe_name(t.id) if out_dir else None,
+                    step_images=step_images,
+                    task_timeout=task_timeout,
+                    trace=trace,
+                    settle_ms=settle_ms,
+                )
+            )
     for r in results.values():
         if progress:
             progress(r)
@@ -523,15 +614,28 @@ def replay_tasks(tasks: Sequence["Task"], scripts: Mapping[str, str], *, workers
         finally:
             if own:
                 pool.close()
-    return [results.get(t.id) or ReplayResult(t.id, False, reason="the executor returned no result")
-            for t in tasks]
+    return [
+        results.get(t.id) or ReplayResult(t.id, False, reason="the executor returned no result")
+        for t in tasks
+    ]
 
 
-def replay_page(*, html: Path | None = None, url: str | None = None, script: str,
-                viewport: tuple[int, int] = (1440, 900), dpr: float = 1.0, check: str | None = None,
-                wait_for: str | None = None, settle_ms: int = DEFAULT_SETTLE_MS, out_dir: Path | None = None,
-                task_timeout: float = DEFAULT_TASK_TIMEOUT, trace: bool = False, step_images: bool | None = None,
-                task_id: str = "page") -> ReplayResult:
+def replay_page(
+    *,
+    html: Path | None = None,
+    url: str | None = None,
+    script: str,
+    viewport: tuple[int, int] = (1440, 900),
+    dpr: float = 1.0,
+    check: str | None = None,
+    wait_for: str | None = None,
+    settle_ms: int = DEFAULT_SETTLE_MS,
+    out_dir: Path | None = None,
+    task_timeout: float = DEFAULT_TASK_TIMEOUT,
+    trace: bool = False,
+    step_images: bool | None = None,
+    task_id: str = "page",
+) -> ReplayResult:
     """Replay `script` on a local HTML file (served from a loopback server over its folder) or on a page
     the user serves at a loopback `url`; `check` is a JavaScript expression evaluated afterwards.
 
@@ -541,10 +645,19 @@ def replay_page(*, html: Path | None = None, url: str | None = None, script: str
     if (html is None) == (url is None):
         raise UserError("give exactly one of an HTML file and a URL")
     out = Path(out_dir) if out_dir else None
-    common = dict(task_id=task_id, script=script, viewport=(int(viewport[0]), int(viewport[1])), dpr=float(dpr),
-                  check=check, wait_for=wait_for, settle_ms=int(settle_ms), task_timeout=float(task_timeout),
-                  out_dir=str(out) if out else None, step_images=bool(out) if step_images is None else
-                  (step_images and out is not None), trace=trace and out is not None)
+    common = dict(
+        task_id=task_id,
+        script=script,
+        viewport=(int(viewport[0]), int(viewport[1])),
+        dpr=float(dpr),
+        check=check,
+        wait_for=wait_for,
+        settle_ms=int(settle_ms),
+        task_timeout=float(task_timeout),
+        out_dir=str(out) if out else None,
+        step_images=bool(out) if step_images is None else (step_images and out is not None),
+        trace=trace and out is not None,
+    )
     if html is not None:
         html = Path(html).resolve()
         if not html.is_file():
@@ -560,4 +673,6 @@ def check_loopback_url(url: str) -> None:
     """Refuse URLs that are not http(s) on a loopback address: the sandbox never leaves the machine."""
     u = urllib.parse.urlsplit(url)
     if u.scheme not in ("http", "https") or u.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise UserError(f"--url must be http://127.0.0.1:<port>/... or http://localhost:<port>/... (got {url!r})")
+        raise UserError(
+            f"--url must be http://127.0.0.1:<port>/... or http://localhost:<port>/... (got {url!r})"
+        )

@@ -21,10 +21,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     root: Path  # set on the per-server subclass
 
     # Chromium asks for these; the right types keep fonts and modules working.
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css",
-                      ".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
-                      ".json": "application/json", ".wasm": "application/wasm"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".css": "text/css",
+        ".svg": "image/svg+xml",
+        ".woff2": "font/woff2",
+        ".woff": "font/woff",
+        ".ttf": "font/ttf",
+        ".json": "application/json",
+        ".wasm": "application/wasm",
+    }
 
     def translate_path(self, path: str) -> str:
         # Resolve, then refuse anything that ends up outside the root (``..`` segments, encoded or not,
@@ -85,8 +93,9 @@ class LoopbackServer:
         handler = type("Handler", (_Handler,), {"root": self.root})
         self._httpd = _Server(("127.0.0.1", 0), handler)
         self.port: int = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name=f"omniact-http-{self.port}",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name=f"omniact-http-{self.port}", daemon=True
+        )
         self._thread.start()
 
     @property

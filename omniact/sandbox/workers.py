@@ -110,8 +110,14 @@ class LocalPool:
     work (default: launch the browser; None for none).
     """
 
-    def __init__(self, workers: int = 2, *, timeout_of: Callable[[Any], float | None] | None = None,
-                 grace: float = _GRACE_S, warmup: Any = _DEFAULT) -> None:
+    def __init__(
+        self,
+        workers: int = 2,
+        *,
+        timeout_of: Callable[[Any], float | None] | None = None,
+        grace: float = _GRACE_S,
+        warmup: Any = _DEFAULT,
+    ) -> None:
         self.warmup = warm_browser if warmup is _DEFAULT else warmup
         self.size = max(1, int(workers))
         self.timeout_of = timeout_of or (lambda item: getattr(item, "task_timeout", None))
@@ -155,14 +161,20 @@ class LocalPool:
                     if kind == "ok":
                         yield payload
                     else:
-                        yield WorkerLost(w.item, f"internal error in the replay worker: {payload}", now - w.started)
+                        yield WorkerLost(
+                            w.item, f"internal error in the replay worker: {payload}", now - w.started
+                        )
                 if todo:
                     dispatch(w)
             for conn, w in list(busy.items()):
                 if w.limit is not None and now >= w.limit:
                     busy.pop(conn)
-                    yield WorkerLost(w.item, f"timed out: the worker did not answer within "
-                                             f"{w.limit - w.started:g}s and was killed", now - w.started)
+                    yield WorkerLost(
+                        w.item,
+                        f"timed out: the worker did not answer within "
+                        f"{w.limit - w.started:g}s and was killed",
+                        now - w.started,
+                    )
                     w = self._replace(w)
                     if todo:
                         dispatch(w)
@@ -188,7 +200,9 @@ class LocalPool:
                 try:
                     conn.recv()
                 except (EOFError, OSError):
-                    raise RuntimeError("a replay worker died while starting (is Chromium installed?)") from None
+                    raise RuntimeError(
+                        "a replay worker died while starting (is Chromium installed?)"
+                    ) from None
                 w.ready = True
 
     def close(self) -> None:

@@ -5,8 +5,14 @@ from __future__ import annotations
 import pytest
 
 from omniact.actions import ACTIONS, parse_script
-from omniact.sandbox.adapter import (HANDLED_ACTIONS, SCROLL_PX_PER_CLICK, SLEEP_CAP_S, Adapter, playwright_key,
-                                     unsupported_combo)
+from omniact.sandbox.adapter import (
+    HANDLED_ACTIONS,
+    SCROLL_PX_PER_CLICK,
+    SLEEP_CAP_S,
+    Adapter,
+    playwright_key,
+    unsupported_combo,
+)
 
 
 class _Recorder:
@@ -53,7 +59,11 @@ def test_mouse_starts_at_the_viewport_centre_for_actions_without_a_point():
 def test_scroll_positive_is_up_and_hscroll_positive_is_right():
     log, _, _ = run("pyautogui.scroll(3)\npyautogui.scroll(-2, x=10, y=20)\npyautogui.hscroll(4)")
     wheels = [a for name, a, _ in log if name == "mouse.wheel"]
-    assert wheels == [(0, -3 * SCROLL_PX_PER_CLICK), (0, 2 * SCROLL_PX_PER_CLICK), (4 * SCROLL_PX_PER_CLICK, 0)]
+    assert wheels == [
+        (0, -3 * SCROLL_PX_PER_CLICK),
+        (0, 2 * SCROLL_PX_PER_CLICK),
+        (4 * SCROLL_PX_PER_CLICK, 0),
+    ]
     assert ("mouse.move", (10.0, 20.0), {"steps": 1}) in log  # scroll at (x, y) moves there first
 
 
@@ -67,13 +77,18 @@ def test_drag_presses_moves_in_steps_and_releases_from_the_current_position():
 
 
 def test_click_variants_map_to_buttons_and_counts():
-    log, _, _ = run("pyautogui.rightClick(5, 5)\npyautogui.doubleClick(5, 5)\npyautogui.tripleClick(5, 5)\n"
-                    "pyautogui.middleClick(5, 5)\npyautogui.click(5, 5, clicks=2, button='secondary')")
+    log, _, _ = run(
+        "pyautogui.rightClick(5, 5)\npyautogui.doubleClick(5, 5)\npyautogui.tripleClick(5, 5)\n"
+        "pyautogui.middleClick(5, 5)\npyautogui.click(5, 5, clicks=2, button='secondary')"
+    )
     calls = [(n, k) for n, _, k in log if n != "mouse.move"]
-    assert calls == [("mouse.click", {"button": "right", "click_count": 1}), ("mouse.dblclick", {"button": "left"}),
-                     ("mouse.click", {"button": "left", "click_count": 3}),
-                     ("mouse.click", {"button": "middle", "click_count": 1}),
-                     ("mouse.click", {"button": "right", "click_count": 2})]
+    assert calls == [
+        ("mouse.click", {"button": "right", "click_count": 1}),
+        ("mouse.dblclick", {"button": "left"}),
+        ("mouse.click", {"button": "left", "click_count": 3}),
+        ("mouse.click", {"button": "middle", "click_count": 1}),
+        ("mouse.click", {"button": "right", "click_count": 2}),
+    ]
 
 
 def test_points_off_screen_are_clamped_like_the_os_cursor():
@@ -84,34 +99,58 @@ def test_points_off_screen_are_clamped_like_the_os_cursor():
 
 def test_hotkey_presses_in_order_and_releases_in_reverse_with_command_as_meta():
     log, outs, _ = run('pyautogui.hotkey("cmd", "shift", "z")', platform="desktop")
-    assert [(n, a[0]) for n, a, _ in log] == [("keyboard.down", "Meta"), ("keyboard.down", "Shift"),
-                                             ("keyboard.down", "z"), ("keyboard.up", "z"),
-                                             ("keyboard.up", "Shift"), ("keyboard.up", "Meta")]
+    assert [(n, a[0]) for n, a, _ in log] == [
+        ("keyboard.down", "Meta"),
+        ("keyboard.down", "Shift"),
+        ("keyboard.down", "z"),
+        ("keyboard.up", "z"),
+        ("keyboard.up", "Shift"),
+        ("keyboard.up", "Meta"),
+    ]
     assert outs[0].outcome == "ok"
 
 
 def test_press_write_and_key_synonyms():
-    log, outs, _ = run('pyautogui.press("Return")\npyautogui.press(["esc", "tab"], presses=2)\n'
-                       'pyautogui.typewrite("hi there")\npyautogui.keyDown("ctrl")\npyautogui.keyUp("control")')
+    log, outs, _ = run(
+        'pyautogui.press("Return")\npyautogui.press(["esc", "tab"], presses=2)\n'
+        'pyautogui.typewrite("hi there")\npyautogui.keyDown("ctrl")\npyautogui.keyUp("control")'
+    )
     assert [(n, a[0]) for n, a, _ in log] == [
-        ("keyboard.press", "Enter"), ("keyboard.press", "Escape"), ("keyboard.press", "Tab"),
-        ("keyboard.press", "Escape"), ("keyboard.press", "Tab"), ("keyboard.type", "hi there"),
-        ("keyboard.down", "Control"), ("keyboard.up", "Control")]
+        ("keyboard.press", "Enter"),
+        ("keyboard.press", "Escape"),
+        ("keyboard.press", "Tab"),
+        ("keyboard.press", "Escape"),
+        ("keyboard.press", "Tab"),
+        ("keyboard.type", "hi there"),
+        ("keyboard.down", "Control"),
+        ("keyboard.up", "Control"),
+    ]
     assert all(o.outcome == "ok" for o in outs)
 
 
-@pytest.mark.parametrize("script", ['pyautogui.hotkey("ctrl", "t")', 'pyautogui.hotkey("ctrl", "w")',
-                                    'pyautogui.hotkey("ctrl", "n")', 'pyautogui.hotkey("command", "q")',
-                                    'pyautogui.hotkey("command", "space")', 'pyautogui.hotkey("alt", "tab")',
-                                    'pyautogui.press("win")', 'pyautogui.press("printscreen")'])
+@pytest.mark.parametrize(
+    "script",
+    [
+        'pyautogui.hotkey("ctrl", "t")',
+        'pyautogui.hotkey("ctrl", "w")',
+        'pyautogui.hotkey("ctrl", "n")',
+        'pyautogui.hotkey("command", "q")',
+        'pyautogui.hotkey("command", "space")',
+        'pyautogui.hotkey("alt", "tab")',
+        'pyautogui.press("win")',
+        'pyautogui.press("printscreen")',
+    ],
+)
 def test_browser_and_os_shortcuts_are_unsupported_on_the_web_not_crashes(script):
     log, outs, _ = run(script, platform="web")
     assert log == [] and outs[0].outcome.startswith("unsupported")
 
 
 def test_desktop_apps_receive_their_own_shortcuts_but_not_the_os_ones():
-    _, outs, _ = run('pyautogui.hotkey("ctrl", "n")\npyautogui.hotkey("alt", "tab")\npyautogui.press("win")',
-                     platform="desktop")
+    _, outs, _ = run(
+        'pyautogui.hotkey("ctrl", "n")\npyautogui.hotkey("alt", "tab")\npyautogui.press("win")',
+        platform="desktop",
+    )
     assert [o.outcome.split(":")[0] for o in outs] == ["ok", "unsupported", "unsupported"]
 
 
@@ -127,5 +166,12 @@ def test_sleep_is_capped():
 
 def test_key_names():
     assert [playwright_key(k) for k in ("enter", "ESC", "pgdn", "num5", "f12", "A", "volumeup")] == [
-        "Enter", "Escape", "PageDown", "Numpad5", "F12", "A", "AudioVolumeUp"]
+        "Enter",
+        "Escape",
+        "PageDown",
+        "Numpad5",
+        "F12",
+        "A",
+        "AudioVolumeUp",
+    ]
     assert unsupported_combo(("ctrl", "s"), "web") is None

@@ -43,9 +43,22 @@ def test_user_errors_are_one_line_with_exit_2(tmp_path):
 def test_html_with_check_viewport_and_dpr_as_json(tmp_path):
     s = tmp_path / "s.py"
     s.write_text("pyautogui.click(200, 80)\npyautogui.click(340, 190)\npyautogui.write('hi')\n")
-    r = invoke("--html", str(PLAYGROUND), "--script", str(s), "--viewport", "1280x800", "--dpr", "2",
-               "--check", "window.omni.state.count === 1 && window.omni.state.text === 'hi'",
-               "--settle-ms", "50", "--json", *T)
+    r = invoke(
+        "--html",
+        str(PLAYGROUND),
+        "--script",
+        str(s),
+        "--viewport",
+        "1280x800",
+        "--dpr",
+        "2",
+        "--check",
+        "window.omni.state.count === 1 && window.omni.state.text === 'hi'",
+        "--settle-ms",
+        "50",
+        "--json",
+        *T,
+    )
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
     assert out["success"] is True and [st["outcome"] for st in out["steps"]] == ["ok", "ok", "ok"]
@@ -57,8 +70,18 @@ def test_url_mode_waits_for_an_element_and_keeps_requests_on_the_origin(tmp_path
     s = tmp_path / "s.py"
     s.write_text("")
     with LoopbackServer(PAGES) as server:
-        r = invoke("--url", server.url("external.html"), "--wait-for", "img", "--script", str(s),
-                   "--check", "window.omni.state.local === 'local content'", "--json", *T)
+        r = invoke(
+            "--url",
+            server.url("external.html"),
+            "--wait-for",
+            "img",
+            "--script",
+            str(s),
+            "--check",
+            "window.omni.state.local === 'local content'",
+            "--json",
+            *T,
+        )
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
     assert out["success"] is True
@@ -68,13 +91,32 @@ def test_url_mode_waits_for_an_element_and_keeps_requests_on_the_origin(tmp_path
 @pytest.mark.browser
 def test_split_with_predictions_reports_success_per_task(tmp_path):
     preds = tmp_path / "run.jsonl"
-    preds.write_text("\n".join(json.dumps(x) for x in [
-        {"id": "101", "script": "pyautogui.click(100.0, 40.0)\npyautogui.click(100.0, 40.0)"},
-        {"id": "102", "script": "pyautogui.click(170.0, 95.0)\npyautogui.write(\"Ada\")"},
-        {"id": "103", "script": "this is not a script"}]) + "\n")
+    preds.write_text(
+        "\n".join(
+            json.dumps(x)
+            for x in [
+                {"id": "101", "script": "pyautogui.click(100.0, 40.0)\npyautogui.click(100.0, 40.0)"},
+                {"id": "102", "script": 'pyautogui.click(170.0, 95.0)\npyautogui.write("Ada")'},
+                {"id": "103", "script": "this is not a script"},
+            ]
+        )
+        + "\n"
+    )
     out_dir = tmp_path / "out"
-    r = invoke("--data", str(SUITE), "--split", "test", "--predictions", str(preds), "--out", str(out_dir),
-               "--workers", "1", "--json", *T)
+    r = invoke(
+        "--data",
+        str(SUITE),
+        "--split",
+        "test",
+        "--predictions",
+        str(preds),
+        "--out",
+        str(out_dir),
+        "--workers",
+        "1",
+        "--json",
+        *T,
+    )
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
     assert (out["n_tasks"], out["n_success"], out["n_missing"], out["n_parse_errors"]) == (4, 2, 1, 1)
@@ -114,3 +156,37 @@ def test_miniwob_script_reports_reward(tmp_path):
     assert out["reward"] == 0.0 and out["success"] is False and out["task_id"] == "miniwob/click-button/3"
     r = invoke("--miniwob", "click-buton", "--script", str(s))
     assert r.exit_code == 2 and "click-button" in r.output
+
+
+AGENT = '''
+class ClickCentre:
+    """Clicks the middle of whatever screen it is shown."""
+
+    def act(self, view):
+        return f"pyautogui.click({view.width / 2}, {view.height / 2})"
+'''
+
+
+@pytest.mark.browser
+def test_miniwob_suite_evaluates_an_agent_by_mean_reward(tmp_path):
+    agent = tmp_path / "centre_agent.py"
+    agent.write_text(AGENT)
+    r = invoke(
+        "--miniwob-suite",
+        "--agent",
+        f"{agent}:ClickCentre",
+        "--miniwob-envs",
+        "click-test,click-button",
+        "--seeds",
+        "0",
+        "--workers",
+        "1",
+        "--json",
+        *T,
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["n_episodes"] == 2 and set(out["per_env"]) == {"click-test", "click-button"}
+    assert -1.0 <= out["mean_reward"] <= 1.0
+    assert all(e["info"].get("utterance") for e in out["episodes"])
+    assert out["episodes"][0]["steps"][0]["point"] == [80.0, 105.0]

@@ -49,8 +49,9 @@ def test_the_task_view_has_the_utterance_and_a_screenshot():
 def test_a_correct_click_gets_reward_1_at_dpr_2(episode):
     target, buttons = episode
     b = next(b for b in buttons if b["text"] == target)
-    r = replay_miniwob("click-button", SEED, f"pyautogui.click({b['x'] * 2}, {b['y'] * 2})", dpr=2,
-                       task_timeout=90)
+    r = replay_miniwob(
+        "click-button", SEED, f"pyautogui.click({b['x'] * 2}, {b['y'] * 2})", dpr=2, task_timeout=90
+    )
     assert r.reward == 1.0 and r.success and r.info["done"] is True
     assert r.info["utterance"].startswith("Click on the")
 

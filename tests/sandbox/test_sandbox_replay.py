@@ -17,8 +17,10 @@ TIMEOUT = 90.0  # generous: the test machine is shared; hangs are tested with sh
 
 pytestmark = pytest.mark.browser
 
-STATE = ("({...window.omni.state, listTop: document.getElementById('list').scrollTop,"
-         " stripLeft: document.getElementById('strip').scrollLeft})")
+STATE = (
+    "({...window.omni.state, listTop: document.getElementById('list').scrollTop,"
+    " stripLeft: document.getElementById('strip').scrollLeft})"
+)
 
 # Every pointer and key action, in device pixels of a dpr-2 screenshot (twice the page's CSS pixels).
 ALL_ACTIONS = """
@@ -43,8 +45,15 @@ pyautogui.press("win")
 @pytest.fixture(scope="module")
 def all_actions(tmp_path_factory):
     out = tmp_path_factory.mktemp("steps")
-    r = replay_page(html=PLAYGROUND, script=ALL_ACTIONS, viewport=(1440, 900), dpr=2, check=STATE, out_dir=out,
-                    task_timeout=TIMEOUT)
+    r = replay_page(
+        html=PLAYGROUND,
+        script=ALL_ACTIONS,
+        viewport=(1440, 900),
+        dpr=2,
+        check=STATE,
+        out_dir=out,
+        task_timeout=TIMEOUT,
+    )
     return r, out
 
 
@@ -85,16 +94,24 @@ def test_step_images_show_the_action_point(all_actions):
 def test_json_shape(all_actions):
     r, _ = all_actions
     j = r.to_json()
-    assert set(j) >= {"task_id", "success", "reward", "reason", "parse_error", "elapsed", "steps",
-                      "blocked_requests", "events"}
+    assert set(j) >= {
+        "task_id",
+        "success",
+        "reward",
+        "reason",
+        "parse_error",
+        "elapsed",
+        "steps",
+        "blocked_requests",
+        "events",
+    }
     assert j["success"] is True and j["reward"] is None and j["reason"] is None
     assert set(j["steps"][0]) == {"index", "line", "action", "call", "outcome", "point", "image"}
     assert j["steps"][0]["point"] == [100.0, 40.0]
 
 
 def test_requests_outside_the_page_origin_are_blocked_and_logged():
-    r = replay_page(html=PAGES / "external.html", script="", check="window.omni.state",
-                    task_timeout=TIMEOUT)
+    r = replay_page(html=PAGES / "external.html", script="", check="window.omni.state", task_timeout=TIMEOUT)
     blocked = "\n".join(r.blocked_requests)
     assert "http://example.org/tracker.png" in blocked
     assert "https://example.com/api/data" in blocked
@@ -105,7 +122,9 @@ def test_requests_outside_the_page_origin_are_blocked_and_logged():
 
 def test_popups_dialogs_and_downloads_do_not_stop_the_replay():
     script = "\n".join(f"pyautogui.click(100, {y})" for y in (25, 85, 145, 205))
-    r = replay_page(html=PAGES / "popups.html", script=script, check="window.omni.state", task_timeout=TIMEOUT)
+    r = replay_page(
+        html=PAGES / "popups.html", script=script, check="window.omni.state", task_timeout=TIMEOUT
+    )
     s = r.info["check_value"]
     assert s == {"opened": 1, "alerted": 1, "after": 1, "confirmed": False}
     events = "\n".join(r.events)
@@ -122,8 +141,15 @@ def test_a_check_that_is_false_or_throws_fails_with_a_reason():
 
 
 def test_a_page_that_never_becomes_ready_fails_with_its_reason():
-    job = ReplayJob(task_id="t", script="pyautogui.click(1, 1)", root=str(PAGES), path="never_ready.html",
-                    wait_ready=True, check="true", task_timeout=4.0)
+    job = ReplayJob(
+        task_id="t",
+        script="pyautogui.click(1, 1)",
+        root=str(PAGES),
+        path="never_ready.html",
+        wait_ready=True,
+        check="true",
+        task_timeout=4.0,
+    )
     r = run_job(job)
     assert not r.success and r.steps == ()
     assert r.reason.startswith("timed out after 4s waiting for the page to be ready")

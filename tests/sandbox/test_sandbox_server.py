@@ -35,8 +35,17 @@ def test_serves_files_on_loopback(served):
     assert _get(served, "/sub/a.js?x=1") == (200, b"var a = 1;")
 
 
-@pytest.mark.parametrize("path", ["/../secret.txt", "/sub/../../secret.txt", "/%2e%2e/secret.txt",
-                                  "/sub/%2E%2E/%2E%2E/secret.txt", "/link.txt", "/..%2fsecret.txt"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/sub/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/sub/%2E%2E/%2E%2E/secret.txt",
+        "/link.txt",
+        "/..%2fsecret.txt",
+    ],
+)
 def test_nothing_outside_the_root_is_reachable(served, path):
     status, body = _get(served, path)
     assert status == 404 and b"top secret" not in body
