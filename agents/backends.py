@@ -13,13 +13,23 @@ import os
 import random
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 from omniact.errors import UserError
 
-__all__ = ["Completion", "Backend", "OpenAIBackend", "TransformersBackend", "TransformersVLMBackend",
-           "CachedBackend", "BackendError", "image_data_url", "decode_data_url"]
+__all__ = [
+    "Backend",
+    "BackendError",
+    "CachedBackend",
+    "Completion",
+    "OpenAIBackend",
+    "TransformersBackend",
+    "TransformersVLMBackend",
+    "decode_data_url",
+    "image_data_url",
+]
 
 
 class BackendError(RuntimeError):

@@ -13,8 +13,9 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["ResponseCache", "cache_dir", "cache_key"]
 

@@ -17,7 +17,7 @@ from omniact.errors import ParseError
 
 __all__ = ["extract_script"]
 
-_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:```|\Z)", re.S)
+_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _CALL = re.compile(r"pyautogui\s*\.\s*[A-Za-z_]\w*\s*\(")
 
 

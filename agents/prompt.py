@@ -19,12 +19,22 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-__all__ = ["ROLE", "RULES", "Example", "ExampleSelector", "format_elements", "build_prompt", "build_messages",
-           "embedding_model", "EMBEDDING_MODEL_NAME"]
+__all__ = [
+    "EMBEDDING_MODEL_NAME",
+    "ROLE",
+    "RULES",
+    "Example",
+    "ExampleSelector",
+    "build_messages",
+    "build_prompt",
+    "embedding_model",
+    "format_elements",
+]
 
 EMBEDDING_MODEL_NAME = "all-MiniLM-L6-v2"
 

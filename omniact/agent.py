@@ -30,15 +30,27 @@ import importlib.util
 import inspect
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from omniact.errors import ParseError, UserError
 
 __all__ = [
-    "Agent", "Usage", "COORDINATE_SPACES", "ENTRY_POINT_GROUP", "load_agent", "resolve_agent_class",
-    "list_agents", "check_agent", "CheckReport", "to_pixels", "agent_name", "task_seed", "read_agent_config",
+    "COORDINATE_SPACES",
+    "ENTRY_POINT_GROUP",
+    "Agent",
+    "CheckReport",
+    "Usage",
+    "agent_name",
+    "check_agent",
+    "list_agents",
+    "load_agent",
+    "read_agent_config",
+    "resolve_agent_class",
+    "task_seed",
+    "to_pixels",
 ]
 
 ENTRY_POINT_GROUP = "omniact.agents"
@@ -63,7 +75,7 @@ class Usage:
     calls: int = 0
     cached: bool = False
 
-    def __add__(self, other: "Usage") -> "Usage":
+    def __add__(self, other: Usage) -> Usage:
         return Usage(self.prompt_tokens + other.prompt_tokens, self.completion_tokens + other.completion_tokens,
                      self.cost + other.cost, self.calls + other.calls, self.cached and other.cached)
 
@@ -326,6 +338,10 @@ def agent_name(obj: Any) -> str:
     name = getattr(obj, "name", None)
     if isinstance(name, str) and name:
         return name
+    if cls.__module__.startswith("omniact_agentfile_"):  # loaded from path/file.py:Class
+        path = getattr(sys.modules.get(cls.__module__), "__file__", None)
+        if path:
+            return f"{path}:{cls.__qualname__}"
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
@@ -400,10 +416,10 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
             view = task.view()
             box: dict[str, Any] = {}
 
-            def call() -> None:
+            def call(box: dict[str, Any] = box, view: Any = view, gold: str = task.gold_script) -> None:
                 try:
                     if getattr(agent, "uses_gold", False):
-                        box["out"] = agent.act_with_gold(view, task.gold_script)
+                        box["out"] = agent.act_with_gold(view, gold)
                     else:
                         box["out"] = agent.act(view)
                 except BaseException as e:  # noqa: BLE001 - reported, not raised

@@ -27,15 +27,24 @@ import threading
 import time
 import traceback
 from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 from omniact.errors import ParseError, UserError
 from omniact.store import TaskResult
 
-__all__ = ["WorkerSpec", "Worker", "Executor", "LocalExecutor", "make_executor", "EXECUTORS",
-           "WORKER_TYPES", "share_dataset"]
+__all__ = [
+    "EXECUTORS",
+    "WORKER_TYPES",
+    "Executor",
+    "LocalExecutor",
+    "Worker",
+    "WorkerSpec",
+    "make_executor",
+    "share_dataset",
+]
 
 WORKER_TYPES = ("threads", "processes")
 
@@ -122,7 +131,7 @@ class Worker:
     def run(self, task_id: str) -> TaskResult:
         """Run the agent on one task and turn whatever happens into a `TaskResult`."""
         from omniact.actions import parse_script
-        from omniact.agent import Usage, task_seed, to_pixels
+        from omniact.agent import task_seed, to_pixels
 
         t0 = time.perf_counter()
 
@@ -210,7 +219,7 @@ class Executor(Protocol):
 class _Slot:
     """One worker in a thread or a process; reports ("started"|"done"|"died", slot, payload) to `events`."""
 
-    def __init__(self, key: int, spec: WorkerSpec, kind: str, events: "queue.Queue[tuple]") -> None:
+    def __init__(self, key: int, spec: WorkerSpec, kind: str, events: queue.Queue[tuple]) -> None:
         self.key = key
         self.kind = kind
         self.events = events
@@ -218,7 +227,7 @@ class _Slot:
         self.started_at: float | None = None
         self.retired = False
         if kind == "threads":
-            self.inbox: "queue.Queue[str | None]" = queue.Queue()
+            self.inbox: queue.Queue[str | None] = queue.Queue()
             self.thread = threading.Thread(target=self._thread_main, args=(spec,), daemon=True,
                                            name=f"omniact-worker-{key}")
             self.thread.start()
@@ -350,7 +359,7 @@ class LocalExecutor:
         pending = deque(task_ids)
         if not pending:
             return
-        events: "queue.Queue[tuple]" = queue.Queue()
+        events: queue.Queue[tuple] = queue.Queue()
         n = min(self.workers, len(pending))
         slots: list[_Slot] = []
         counter = 0
@@ -391,7 +400,7 @@ class LocalExecutor:
                     kind, slot, payload = events.get(timeout=wait)
                 except queue.Empty:
                     now = time.monotonic()
-                    for s in list(slots):
+                    for s in slots:
                         if s.task_id is not None and s.started_at is not None \
                                 and now - s.started_at >= self.task_timeout:
                             tid = s.task_id
@@ -420,7 +429,7 @@ class LocalExecutor:
                                          worker=f"{self.worker_type[:-1]}{slot.key}")
                     replace(slot)
         finally:
-            for s in list(slots):
+            for s in slots:
                 s.stop(kill=s.task_id is not None)
 
     def stats(self) -> dict[str, Any]:

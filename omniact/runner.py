@@ -27,16 +27,24 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from omniact.errors import UserError
 from omniact.store import STORE_NAME, RunStore, TaskResult
 
-__all__ = ["run", "RunSummary", "export_run", "MANIFEST_FILE", "PREDICTIONS_FILE", "SCORES_FILE",
-           "RUN_FORMAT_VERSION"]
+__all__ = [
+    "MANIFEST_FILE",
+    "PREDICTIONS_FILE",
+    "RUN_FORMAT_VERSION",
+    "SCORES_FILE",
+    "RunSummary",
+    "export_run",
+    "run",
+]
 
 MANIFEST_FILE = "manifest.json"
 PREDICTIONS_FILE = "predictions.jsonl"
@@ -45,7 +53,7 @@ RUN_FORMAT_VERSION = 1
 SCORE_MODES = ("reference", "strict")
 
 # Argument names that hold secrets: api_key, token, hf_token, secret, password, auth (not max_tokens).
-_SECRET = re.compile(r"(^|_)(api_?key|key|token|secret|password|passwd|auth|authorization)$", re.I)
+_SECRET = re.compile(r"(^|_)(api_?key|key|token|secret|password|passwd|auth|authorization)$", re.IGNORECASE)
 #: the run stops (everything recorded so far kept) when its first this-many tasks all fail with one message:
 #: a wrong URL, model name or key, which would otherwise cost every task its retries
 FAIL_FAST = 10
@@ -97,7 +105,7 @@ def _git_commit() -> str | None:
     here = Path(__file__).resolve().parent.parent
     try:
         out = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=5)
+                             timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     if out.returncode != 0:
@@ -251,8 +259,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     that cannot be built at all is a `UserError`.
     """
     from omniact.agent import _bind_kwargs, read_agent_config, resolve_agent_class
-    from omniact.dataset import resolve_data_root
-    from omniact.dataset import load_split
+    from omniact.dataset import load_split, resolve_data_root
     from omniact.executor import WORKER_TYPES, WorkerSpec, make_executor, share_dataset
 
     t_start = time.time()
@@ -280,67 +287,70 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     if store_path.exists() and not resume:
         raise UserError("this folder already holds a run; pass --resume to continue it "
                         "(add --retry-errors to re-run failed tasks) or choose another --out", file=str(out))
-    identity = {"agent": _spec_text(agent), "agent_args": _redact(args),
-                "agent_config_values": _redact(config_values), "data_root": str(root), "split": dataset.split,
-                "dataset_sha256": dataset.sha256, "seed": seed}
-    out.mkdir(parents=True, exist_ok=True)
-    store = RunStore(store_path)
+    # Before anything is written: a wrong executor name or option must not leave a half-made run folder.
+    ex = make_executor(executor, workers=workers, worker_type=wtype, task_timeout=task_timeout,
+                       **dict(executor_options or {}))
     try:
-        old = store.get_meta("config")
-        if old is not None:
-            diff = [k for k in _IDENTITY if old.get(k) != identity.get(k)]
-            if diff:
-                raise UserError("cannot resume: this run was made with other settings ("
-                                + "; ".join(f"{k}: {old.get(k)!r} now {identity.get(k)!r}" for k in diff)
-                                + "); choose another --out", file=str(out))
-        else:
-            store.set_meta("config", identity)
-            store.set_meta("started", _now())
-        started = store.get_meta("started") or _now()
-
-        done = store.finished_ids(include_errors=not retry_errors)
-        pending = [i for i in ids if i not in done]
-        retried = len([i for i in pending if i in store.finished_ids()])
-
-        manifest = {
-            "format_version": RUN_FORMAT_VERSION,
-            "agent": identity["agent"], "agent_class": f"{cls.__module__}:{cls.__qualname__}",
-            "agent_name": getattr(cls, "name", None) or cls.__qualname__,
-            "agent_args": _redact(args), "agent_config": None if agent_config is None else str(agent_config),
-            "agent_config_values": _redact(config_values),
-            "coordinates": getattr(cls, "coordinates", "pixels"),
-            "uses_gold": uses_gold,
-            "dataset": dataset.describe(), "limit": limit, "n_tasks": len(ids),
-            "seed": seed, "cache": cache,
-            "executor": executor, "workers": workers, "worker_type": wtype, "task_timeout": task_timeout,
-            "versions": _versions(), "git_commit": _git_commit(), "command": sys.argv,
-            "started": started, "ended": None, "status": "running", "sessions": store.session,
-        }
-        _write_json(out / MANIFEST_FILE, manifest)
-
-        spec = WorkerSpec(agent=agent, data_root=str(root), split=split, agent_args=args,
-                          agent_config=None if agent_config is None else str(agent_config),
-                          agent_defaults=defaults, seed=seed)
-        ex = make_executor(executor, workers=workers, worker_type=wtype, task_timeout=task_timeout,
-                           **dict(executor_options or {}))
-        status = "interrupted"
-        n_run = 0
+        identity = {"agent": _spec_text(agent), "agent_args": _redact(args),
+                    "agent_config_values": _redact(config_values), "data_root": str(root), "split": dataset.split,
+                    "dataset_sha256": dataset.sha256, "seed": seed}
+        out.mkdir(parents=True, exist_ok=True)
+        store = RunStore(store_path)
         try:
-            n_run = _drive(ex, spec, pending, store, dataset, len(ids), progress)
-            status = "finished"
+            old = store.get_meta("config")
+            if old is not None:
+                diff = [k for k in _IDENTITY if old.get(k) != identity.get(k)]
+                if diff:
+                    raise UserError("cannot resume: this run was made with other settings ("
+                                    + "; ".join(f"{k}: {old.get(k)!r} now {identity.get(k)!r}" for k in diff)
+                                    + "); choose another --out", file=str(out))
+            else:
+                store.set_meta("config", identity)
+                store.set_meta("started", _now())
+            started = store.get_meta("started") or _now()
+
+            done = store.finished_ids(include_errors=not retry_errors)
+            pending = [i for i in ids if i not in done]
+            retried = len([i for i in pending if i in store.finished_ids()])
+
+            manifest = {
+                "format_version": RUN_FORMAT_VERSION,
+                "agent": identity["agent"], "agent_class": f"{cls.__module__}:{cls.__qualname__}",
+                "agent_name": getattr(cls, "name", None) or cls.__qualname__,
+                "agent_args": _redact(args), "agent_config": None if agent_config is None else str(agent_config),
+                "agent_config_values": _redact(config_values),
+                "coordinates": getattr(cls, "coordinates", "pixels"),
+                "uses_gold": uses_gold,
+                "dataset": dataset.describe(), "limit": limit, "n_tasks": len(ids),
+                "seed": seed, "cache": cache,
+                "executor": executor, "workers": workers, "worker_type": wtype, "task_timeout": task_timeout,
+                "versions": _versions(), "git_commit": _git_commit(), "command": sys.argv,
+                "started": started, "ended": None, "status": "running", "sessions": store.session,
+            }
+            _write_json(out / MANIFEST_FILE, manifest)
+
+            spec = WorkerSpec(agent=agent, data_root=str(root), split=split, agent_args=args,
+                              agent_config=None if agent_config is None else str(agent_config),
+                              agent_defaults=defaults, seed=seed)
+            status = "interrupted"
+            n_run = 0
+            try:
+                n_run = _drive(ex, spec, pending, store, dataset, len(ids), progress)
+                status = "finished"
+            finally:
+                # Executors may report what they had to do (workers replaced, tasks retried on other nodes).
+                stats = getattr(ex, "stats", None)
+                executor_stats = dict(stats()) if callable(stats) else {}
+                manifest["executor_stats"] = executor_stats
+                manifest["status"] = status
+                manifest["ended"] = _now()
+                manifest["versions"] = _versions()
+                _finish(out, store, dataset, ids, manifest, score=(status == "finished"))
+            results = store.results(ids)
         finally:
-            # Executors may report what they had to do (workers replaced, tasks retried on other nodes).
-            stats = getattr(ex, "stats", None)
-            executor_stats = dict(stats()) if callable(stats) else {}
-            ex.close()
-            manifest["executor_stats"] = executor_stats
-            manifest["status"] = status
-            manifest["ended"] = _now()
-            manifest["versions"] = _versions()
-            _finish(out, store, dataset, ids, manifest, score=(status == "finished"))
-        results = store.results(ids)
+            store.close()
     finally:
-        store.close()
+        ex.close()
 
     errors: dict[str, int] = {}
     for r in results:
@@ -377,8 +387,14 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
            show: bool) -> int:
     """Feed results from the executor into the store, one transaction each, updating the progress bar."""
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     running = _RunningScore(dataset) if show else None
     done_before = total - len(pending)

@@ -17,11 +17,12 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-__all__ = ["RunStore", "TaskResult", "ERROR_KINDS", "STORE_NAME", "SCHEMA_VERSION"]
+__all__ = ["ERROR_KINDS", "SCHEMA_VERSION", "STORE_NAME", "RunStore", "TaskResult"]
 
 STORE_NAME = "run.sqlite"
 SCHEMA_VERSION = 1
@@ -190,8 +191,8 @@ class RunStore:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> "RunStore":
+    def __enter__(self) -> RunStore:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

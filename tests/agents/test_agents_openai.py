@@ -20,7 +20,7 @@ from omniact.runner import run
 RUNNER = Path(__file__).resolve().parent.parent / "runner"
 DATA = RUNNER / "fixtures" / "data"
 sys.path.insert(0, str(RUNNER))
-from runner_test_agents import ANSWERS  # noqa: E402
+from runner_test_agents import ANSWERS
 
 GOALS = {t.goal: t.id for t in load_split(DATA, "test").tasks}
 
@@ -123,7 +123,7 @@ def test_llm_prompt_shape_retries_tokens_cost_and_cache(server, tmp_path):
     assert user["role"] == "user" and user["content"].endswith("Task: Create a new note\nOutput Script:")
     assert "pyautogui.click(x, y, clicks=1" in user["content"]  # stubs from the action table
     # five train examples, the most similar goal first (MiniLM cosine)
-    examples = re.findall(r"^Task: (.*)$", user["content"], re.M)[:-1]
+    examples = re.findall(r"^Task: (.*)$", user["content"], re.MULTILINE)[:-1]
     assert len(examples) == 5 and examples[0] == "Make a new note"
     assert "Task: Make a new note\nOutput Script:\npyautogui.click(40.0,20.0)" in user["content"]
     # the screen's elements, as the paper writes them

@@ -64,8 +64,13 @@ def tiny_llama(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def tiny_llava(tmp_path_factory) -> Path:
     import torch
-    from transformers import CLIPImageProcessor, CLIPVisionConfig, LlavaConfig, LlavaForConditionalGeneration, \
-        LlavaProcessor
+    from transformers import (
+        CLIPImageProcessor,
+        CLIPVisionConfig,
+        LlavaConfig,
+        LlavaForConditionalGeneration,
+        LlavaProcessor,
+    )
 
     path = tmp_path_factory.mktemp("tiny-llava")
     tok = _tokenizer()

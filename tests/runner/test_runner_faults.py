@@ -96,7 +96,7 @@ def test_kill_9_mid_run_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
     assert 2 <= len(done_before) < 6
     started_before = log.read_text().split()
     log.write_text("")
-    r = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=300)
+    r = subprocess.run(cmd + ["--resume"], capture_output=True, text=True, timeout=300, check=False)
     assert r.returncode == 0, r.stderr
     redone = log.read_text().split()
     assert not set(redone) & done_before  # nothing finished is run again
@@ -109,7 +109,7 @@ def test_kill_9_mid_run_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
 
 
 def test_a_run_whose_first_tasks_all_fail_alike_stops_early_and_resumes(tmp_path, monkeypatch):
-    import omniact.runner as runner
+    from omniact import runner
 
     monkeypatch.setattr(runner, "FAIL_FAST", 3)
     marker = tmp_path / "down"
