@@ -357,11 +357,13 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @click.option("--miniwob", default=None, metavar="ENV", help="A MiniWoB++ task, e.g. click-button.")
 @click.option("--seed", type=int, default=0, show_default=True, help="MiniWoB++ episode seed.")
 @click.option("--miniwob-suite", is_flag=True, help="Evaluate --agent on MiniWoB++ envs x seeds (mean reward).")
-@click.option("--miniwob-envs", default=None, metavar="A,B", help="Envs for --miniwob-suite (default: 10 click/type tasks).")
+@click.option("--miniwob-envs", default=None, metavar="A,B",
+              help="Envs for --miniwob-suite (default: 10 click/type tasks).")
 @click.option("--seeds", default="0-4", show_default=True, help="Seeds for --miniwob-suite, e.g. 0-4 or 1,3,7.")
 @click.option("--viewport", default="1440x900", show_default=True, help="CSS size for --html/--url.")
 @click.option("--dpr", type=float, default=None, help="Device pixel ratio for --html/--url/--miniwob (default 1).")
-@click.option("--settle-ms", type=int, default=300, show_default=True, help="Pause after the script, before the check.")
+@click.option("--settle-ms", type=int, default=300, show_default=True,
+              help="Pause after the script, before the check.")
 @click.option("--task-timeout", type=float, default=30.0, show_default=True, help="Seconds per task; then it fails.")
 @click.option("--workers", type=int, default=2, show_default=True, help="Replay worker processes.")
 @click.option("--limit", type=int, default=None, help="Only the first N tasks of the split.")
