@@ -205,6 +205,8 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
 @split_option
 @click.option("--workers", default=1, show_default=True, help="Tasks run at the same time.")
 @click.option("--executor", default="local", show_default=True, help="Where tasks run: local (or ray).")
+@click.option("--ray-address", "ray_address", default="auto", show_default=True,
+              help="Ray cluster to join (with --executor ray).")
 @click.option("--worker-type", type=click.Choice(["threads", "processes"]), default=None,
               help="Threads (I/O-bound agents) or processes (CPU-bound); default: what the agent declares.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
@@ -218,7 +220,8 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @json_option
 def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, data: Path | None, split: str,
-            workers: int, executor: str, worker_type: str | None, out: Path, resume: bool, retry_errors: bool,
+            workers: int, executor: str, ray_address: str, worker_type: str | None, out: Path, resume: bool,
+            retry_errors: bool,
             limit: int | None, task_timeout: float | None, no_cache: bool, seed: int, quiet: bool,
             as_json: bool) -> None:
     """Run an agent over a split; write predictions, manifest and scores to --out."""
@@ -234,7 +237,8 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         s = run(agent, out=out, data=data, split=split, agent_args=args, agent_config=agent_config,
                 workers=workers, executor=executor, worker_type=worker_type, resume=resume,
                 retry_errors=retry_errors, limit=limit, task_timeout=task_timeout, cache=not no_cache,
-                seed=seed, progress=not quiet and not as_json)
+                seed=seed, progress=not quiet and not as_json,
+                executor_options={"address": ray_address} if executor == "ray" else None)
     except KeyboardInterrupt:
         click.echo(f"omniact: interrupted; finished tasks are saved. Continue with: omniact run ... "
                    f"--out {out} --resume", err=True)
