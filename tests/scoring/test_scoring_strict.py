@@ -128,3 +128,8 @@ def test_same_ideal_as_reference_and_identity():
     assert s.ideal_score == r.ideal_score == pytest.approx(1.2)
     assert s.sequence_score == pytest.approx(1.1 / 1.2) and s.key_penalty == pytest.approx(0.55 / 1.2)
     assert s.action_score == pytest.approx(s.sequence_score - s.key_penalty, abs=1e-12)
+
+
+def test_unreadable_gold_scores_zero_with_a_note():
+    _, t = one("pyautogui.click(100, 50) + 1", "pyautogui.click(100, 50)", "strict")
+    assert not t.matched and "the gold script cannot be read" in t.note and t.parse_error is None
