@@ -377,10 +377,13 @@
     const onView = e.target.closest('#view');
     if (!onView) return;
     e.preventDefault();
+    // Chromium reports wheel deltas divided by the device pixel ratio; scale back so one notch is 100 CSS px
+    const f = window.devicePixelRatio || 1, dx = e.deltaX * f, dy = e.deltaY * f;
     if (S.view === 'week' || S.view === 'day') {
-      if (e.deltaX) { hAcc += e.deltaX; while (Math.abs(hAcc) >= 300) { go(hAcc > 0 ? 1 : -1); hAcc -= 300 * Math.sign(hAcc); } }
-      if (e.deltaY) S.scrollTop += e.deltaY;
-    } else { vAcc += e.deltaY; while (Math.abs(vAcc) >= 300) { go(vAcc > 0 ? 1 : -1); vAcc -= 300 * Math.sign(vAcc); } }
+      // a sideways swipe pages through weeks (days), as on a trackpad: 300 px per page
+      if (dx) { hAcc += dx; while (Math.abs(hAcc) >= 300) { go(hAcc > 0 ? 1 : -1); hAcc -= 300 * Math.sign(hAcc); } }
+      if (dy) S.scrollTop += dy;
+    } else { vAcc += dy; while (Math.abs(vAcc) >= 300) { go(vAcc > 0 ? 1 : -1); vAcc -= 300 * Math.sign(vAcc); } }
     render();
   }, { passive: false });
   document.addEventListener('keydown', (e) => {
@@ -397,7 +400,7 @@
         case 'i': if (S.selected) S.inspector = S.selected; break;
         case 'd': if (S.selected) { const o = ev(S.selected); S.newCount++; S.events.push(Object.assign({}, o, { id: 'new_' + S.newCount })); } break;
         case 'm': S.window = 'minimized'; break;
-        case 'a': if (inInput) document.activeElement.select(); break;  // ⌘A in a text field selects its text
+        case 'a': if (inInput) { document.activeElement.select(); e.preventDefault(); return; } break;  // ⌘A in a text field: no re-render, keep focus
         default: h = false;
       }
       if (h) { e.preventDefault(); render(); }

@@ -76,7 +76,7 @@ import sys
 from collections import defaultdict
 
 CATEGORIES = ["rent", "groceries", "transport", "utilities", "eating out", "subscriptions", "travel", "health", "gifts", "insurance", "education", "childcare", "pets", "home repairs", "charity", "savings", "miscellaneous"]
-CURRENCY = "EUR"  # every amount in the export is in euros; convert before loading if the bank ever changes the export format again
+CURRENCY = "EUR"  # every amount in the export is in euros; convert before loading if the bank ever changes the export format again (it did in March 2024, when amounts briefly arrived in cents and every total was off by a factor of one hundred)
 
 
 def load(path):
@@ -538,8 +538,8 @@ TODO: add the regional breakdown.`;
       let h = true;
       switch (k.toLowerCase()) {
         case 's': if (sh) S.saveAsDialog = true; else save(d); break;
-        case 'f': S.find.open = true; S.find.replace = false; S.focus = 'find'; setTimeout(() => { $('#find_input').focus(); $('#find_input').select(); }, 0); break;
-        case 'h': S.find.open = true; S.find.replace = true; S.focus = 'find'; setTimeout(() => $('#find_input').focus(), 0); break;
+        case 'f': S.find.origin = offset(d, selRange(d) ? selRange(d)[0] : d.caret); S.find.open = true; S.find.replace = false; S.focus = 'find'; setTimeout(() => { $('#find_input').focus(); $('#find_input').select(); }, 0); break;
+        case 'h': S.find.origin = offset(d, selRange(d) ? selRange(d)[0] : d.caret); S.find.open = true; S.find.replace = true; S.focus = 'find'; setTimeout(() => $('#find_input').focus(), 0); break;
         case 'g': findNext(sh ? -1 : 1); break;
         case 't': newTab(); break;
         case 'n': S.newWindows++; break;
@@ -587,7 +587,9 @@ TODO: add the regional breakdown.`;
     if (h) { e.preventDefault(); S.focus = 'text'; render(); }
   });
   document.addEventListener('input', (e) => {
-    if (e.target.id === 'find_input') { S.find.query = e.target.value; S.find.current = -1; S.focus = 'find'; findNext(1); }
+    if (e.target.id === 'find_input') {  // incremental search starts again from where the search began
+      const d = D(); S.find.query = e.target.value; S.find.current = -1; S.focus = 'find';
+      d.anchor = null; d.caret = posAt(d, S.find.origin || 0); findNext(1); }
     if (e.target.id === 'replace_input') { S.find.replacement = e.target.value; S.focus = 'replace'; }
     render();
   });

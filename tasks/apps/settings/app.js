@@ -45,7 +45,7 @@
     wifi: true, airplane: false, connected: 'HomeNet-5G', knownOpened: false, hiddenNetworkDialog: false, networkSettings: null,
     bluetooth: true, devices: {}, visibleAs: "Maya's Laptop",
     resolution: '1920 × 1080 (16:9)', refresh: '60.00 Hz', scale: 100, orientation: 'Landscape', fractional: false, nightLight: false,
-    output: 'Speakers – Built-in Audio', volume: 70, balance: 0, overamp: false, input: 'Internal Microphone – Built-in Audio', inputVolume: 55,
+    output: 'Speakers – Built-in Audio', volume: 70, muted: false, balance: 0, overamp: false, input: 'Internal Microphone – Built-in Audio', inputVolume: 55,
     alert: 'Click', systemSounds: true, testSpeakers: false,
     powerMode: 'balanced', autoBrightness: true, dimScreen: true, screenBlank: '5 minutes', autoPowerSaver: true, autoSuspend: false,
     powerButton: 'Suspend', batteryPercentage: false,
@@ -100,7 +100,7 @@
     },
     sound() {
       return group('Output', row('Output Device', '', `<button class="pill" data-act="test" data-omni="test_speakers_button">Test…</button>` + dd('output', 'output_device_dropdown')) +
-          `<div class="row"><div class="t" style="flex:none;width:130px">Output Volume</div><button class="ib" data-act="mute" data-omni="mute_output_button"><i class="fa-solid fa-volume-${S.volume === 0 ? 'xmark' : 'high'}"></i></button>${slider('volume', 'volume', [[0, '0%'], [25, '25%'], [50, '50%'], [75, '75%'], [100, '100%']], 0, 100)}</div>` +
+          `<div class="row"><div class="t" style="flex:none;width:130px">Output Volume</div><button class="ib" data-act="mute" data-omni="mute_output_button"><i class="fa-solid fa-volume-${S.muted || S.volume === 0 ? 'xmark' : 'high'}"></i></button>${slider('volume', 'volume', [[0, '0%'], [25, '25%'], [50, '50%'], [75, '75%'], [100, '100%']], 0, 100)}</div>` +
           `<div class="row"><div class="t" style="flex:none;width:130px">Balance</div>${slider('balance', 'balance', [[-1, 'Left'], [0, 'Center'], [1, 'Right']], -1, 1)}</div>` +
           row('Over-Amplification', 'Allow volume above 100%', sw('overamp', 'over_amplification_switch', S.overamp))) +
         group('Input', row('Input Device', '', dd('input', 'input_device_dropdown')) +
@@ -235,7 +235,7 @@
       case 'hidden': S.hiddenNetworkDialog = true; break;
       case 'hotspot': S.hotspotDialog = true; break;
       case 'test': S.testSpeakers = true; break;
-      case 'mute': S.volume = 0; break;
+      case 'mute': S.muted = !S.muted; break;
       case 'add_picture': S.addPicture = true; break;
       case 'min': S.window = 'minimized'; break;
       case 'max': S.window = S.window === 'maximized' ? 'normal' : 'maximized'; break;
