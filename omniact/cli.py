@@ -324,7 +324,8 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Screenshots detected in parallel (processes).")
 @click.option("--ocr", type=click.Choice(["rapidocr", "tesseract"]), default="rapidocr", show_default=True)
-@click.option("--skip-existing", is_flag=True, help="Leave screens whose three files already exist.")
+@click.option("--skip-existing", is_flag=True, help="Leave screens whose three files exist and are newer than "
+              "the screenshot.")
 @json_option
 def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, skip_existing: bool,
            as_json: bool) -> None:
@@ -349,7 +350,8 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @click.option("--predictions", type=click.Path(path_type=Path), default=None,
               help="Predictions to replay on the split (JSON Lines of {id, script}, or a run folder).")
 @click.option("--agent", default=None, help="Agent whose scripts to replay (oracle = gold scripts).")
-@click.option("--agent-arg", "agent_args", multiple=True, metavar="KEY=VALUE", help="Agent argument (repeatable).")
+@click.option("--agent-arg", "agent_args", multiple=True, metavar="KEY=VALUE",
+              help="Agent argument (repeatable).")
 @click.option("--task", "task_id", default=None, help="Replay one task of the data set (step images in --out).")
 @click.option("--script", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A PyAutoGUI script file to replay.")

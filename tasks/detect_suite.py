@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--data", type=Path, default=HERE)
-    ap.add_argument("--skip-existing", action="store_true", help="Leave screens whose three files exist.")
+    ap.add_argument("--skip-existing", action="store_true", help="Leave screens whose three files exist and are newer than the screenshot.")
     args = ap.parse_args(argv)
     root = args.data.resolve()
     splits = split_names(root)

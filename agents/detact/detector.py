@@ -262,6 +262,15 @@ def _detect_one(job: tuple[str, dict[str, str], str, dict[str, Any]]) -> tuple[s
     return image, len(result.elements), dict(result.timings)
 
 
+def _up_to_date(image: Path, files: list[Path]) -> bool:
+    """True when every file exists and is newer than the screenshot (a re-rendered screen is detected again)."""
+    try:
+        t = image.stat().st_mtime
+        return all(f.is_file() and f.stat().st_mtime >= t for f in files)
+    except OSError:
+        return False
+
+
 def _worker_init(threads: int) -> None:
     os.environ["OMNIACT_OCR_THREADS"] = str(threads)
 
@@ -274,7 +283,8 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
     `split` may be a list of splits: screens they share are detected once.
 
     `workers` > 1 runs screenshots in that many processes; `progress` is called with (done, total) after
-    each screenshot.
+    each screenshot. With `skip_existing`, screens whose three files exist and are newer than the
+    screenshot are left alone.
     """
     import time
 
@@ -290,7 +300,7 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
         if key in jobs:
             continue
         rels = detection_paths(task, root)
-        if skip_existing and all((Path(out) / r).is_file() for r in rels.values()):
+        if skip_existing and _up_to_date(Path(key), [Path(out) / r for r in rels.values()]):
             continue
         jobs[key] = (key, rels, str(out), options)
     todo = list(jobs.values())

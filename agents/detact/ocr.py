@@ -212,7 +212,13 @@ class _Tesseract:
             raise RuntimeError(f"tesseract is not installed ({e}); install tesseract-ocr or use ocr=rapidocr")
 
     def words(self, bgr: Any) -> list[Word]:
+        import cv2
+
+        # Tesseract is trained on print-sized text; UI text at 1x reads better enlarged.
+        f = 2.0 if bgr.shape[0] < 1500 else 1.0
         rgb = bgr[:, :, ::-1]
+        if f != 1.0:
+            rgb = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
         data = self._tess.image_to_data(rgb, output_type=self._tess.Output.DICT)
         out: list[Word] = []
         lines: dict[tuple, int] = {}
@@ -222,7 +228,7 @@ class _Tesseract:
                 continue
             key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
             line = lines.setdefault(key, len(lines))
-            x, y, w, h = (float(data[k][i]) for k in ("left", "top", "width", "height"))
+            x, y, w, h = (float(data[k][i]) / f for k in ("left", "top", "width", "height"))
             out.append(Word(str(text), Box(x, y, x + w, y + h), conf / 100.0, line))
         return out
 

@@ -134,3 +134,21 @@ def test_word_merging_splits_menu_items_but_not_phrases():
     words = [Word("File", Box(0, 0, 30, 20), 0.99, 0), Word("Edit", Box(50, 0, 80, 20), 0.99, 0),
              Word("Save", Box(200, 0, 240, 20), 0.99, 1), Word("draft", Box(245, 0, 285, 20), 0.98, 1)]
     assert [t.text for t in merge_words(words)] == ["File", "Edit", "Save draft"]
+
+
+def test_tesseract_engine_reads_the_same_labels(tmp_path):
+    import shutil
+
+    pytest.importorskip("pytesseract")
+    if shutil.which("tesseract") is None:
+        pytest.skip("the tesseract binary is not installed")
+    import cv2
+
+    from agents.detact.ocr import read_text
+
+    path = tmp_path / "screen.png"
+    boxes = draw_screen(path)
+    texts, _ = read_text(cv2.imread(str(path)), engine="tesseract")
+    by_text = {t.text: t.center for t in texts}
+    assert "File" in by_text and "Edit" in by_text, sorted(by_text)
+    assert inside(by_text["File"], boxes["File"])
