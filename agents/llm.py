@@ -20,6 +20,9 @@ from omniact.errors import ParseError, UserError
 
 __all__ = ["LLMAgent", "load_prices"]
 
+_SELECTORS: dict[tuple[str, str, int], Any] = {}
+_SELECTORS_LOCK = threading.Lock()
+
 
 def load_prices(path: str | Path) -> dict[str, tuple[float, float]]:
     """A price table: TOML or JSON mapping a model name to ``{prompt = USD, completion = USD}`` per 1M tokens."""
@@ -117,7 +120,11 @@ class LLMAgent:
 
                 root = resolve_data_root(self.examples_data or None)
                 if (root / f"{self.examples_split}.json").is_file() or self.examples_split.endswith(".json"):
-                    self.selector = ExampleSelector(root, self.examples_split, self.n_examples)
+                    key = (str(root), self.examples_split, self.n_examples)
+                    with _SELECTORS_LOCK:  # one per process: the worker threads share the train split
+                        if key not in _SELECTORS:
+                            _SELECTORS[key] = ExampleSelector(root, self.examples_split, self.n_examples)
+                        self.selector = _SELECTORS[key]
 
     def close(self) -> None:
         if self.backend is not None:
