@@ -167,7 +167,7 @@
       const sel = state.selection.includes(it.name); const cut = state.clipboard && state.clipboard.op === 'cut' && state.clipboard.from === state.path && state.clipboard.names.includes(it.name);
       const ctx = state.contextMenu && state.contextMenu.target === it.name;
       const drop = it.kind === 'folder' ? ` data-drop="${esc(state.path + '\\' + it.name)}"` : '';
-      h += `<div class="tr${sel ? ' sel' : ''}${ctx ? ' ctx' : ''}${cut ? ' cut' : ''}" data-omni="${label(it)}" data-drag="${esc(it.name)}"${drop}${it.kind === 'file' ? ` data-tip="Type: ${esc(typeOf(it))}&#10;Size: ${fmtSize(it.size)}&#10;Date modified: ${esc(it.modified)}"` : ''}>`;
+      h += `<div class="tr${sel ? ' sel' : ''}${ctx ? ' ctxsel' : ''}${cut ? ' cut' : ''}" data-omni="${label(it)}" data-drag="${esc(it.name)}"${drop}${it.kind === 'file' ? ` data-tip="Type: ${esc(typeOf(it))}&#10;Size: ${fmtSize(it.size)}&#10;Date modified: ${esc(it.modified)}"` : ''}>`;
       if (state.renaming === it.name) h += `<div class="td name" style="width:440px">${icon(it, 16)}<input class="ren" data-omni="rename_field" value="${esc(it.name)}" spellcheck="false"></div>`;
       else h += `<div class="td name" style="width:440px">${icon(it, 16)}<span>${esc(it.name)}</span></div>`;
       h += `<div class="td" style="width:210px">${esc(it.modified)}</div><div class="td" style="width:290px">${esc(typeOf(it))}</div><div class="td num" style="width:120px">${fmtSize(it.size)}</div>`;
@@ -182,7 +182,7 @@
       const drop = it.kind === 'folder' ? ` data-drop="${esc(state.path + '\\' + it.name)}"` : '';
       const img = /\.(jpg|png)$/i.test(it.name);
       const tip = it.kind === 'file' ? ` data-tip="Item type: ${esc(typeOf(it))}&#10;Dimensions: 4032 x 3024&#10;Size: ${fmtSize(it.size)}"` : '';
-      h += `<div class="tile${sel ? ' sel' : ''}${ctx ? ' ctx' : ''}" data-omni="${label(it)}" data-drag="${esc(it.name)}"${drop}${tip}>`;
+      h += `<div class="tile${sel ? ' sel' : ''}${ctx ? ' ctxsel' : ''}" data-omni="${label(it)}" data-drag="${esc(it.name)}"${drop}${tip}>`;
       if (img) h += `<div class="thumb" style="background:linear-gradient(135deg,${THUMB[i % THUMB.length]})"><i class="fa-solid ${thumbIcon(it.name)}"></i></div>`;
       else h += `<div class="ticon">${icon(it, 88)}</div>`;
       if (state.renaming === it.name) h += `<input class="ren" data-omni="rename_field" value="${esc(it.name)}" spellcheck="false">`;
