@@ -51,7 +51,7 @@ def main() -> None:
             t0 = time.perf_counter()
             summary = run("oracle", out=out, data=data, split="test", workers=1, progress=False)
             run_times.append(time.perf_counter() - t0)
-            assert summary.scores["reference"]["action_score"] == 1.0, summary.scores
+            assert not summary.errors and summary.scores["strict"]["action_score"] == 1.0, summary.scores
             # Re-scoring the run from its files, as `omniact score` does: load, read, score both modes.
             t0 = time.perf_counter()
             fresh = load_split(data, "test")
