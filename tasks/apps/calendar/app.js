@@ -274,7 +274,7 @@
   document.addEventListener('click', (e) => {
     if (dragInfo && dragInfo.moved) return;
     const t = e.target;
-    if (e.detail === 2 && !t.closest('#inspector,#ctx,#mbmenu,#dock,#sidebar,button')) { onDouble(e); return; }
+    if (e.detail === 2 && (t.closest('#year [data-date]') || !t.closest('#inspector,#ctx,#mbmenu,#dock,#sidebar,button'))) { onDouble(e); return; }
     if (t.tagName === 'INPUT' && t.closest('#inspector')) { S.focusField = t.id.replace('ins_', ''); return; }  // keep focus: no re-render
     const inPop = t.closest('#inspector,#ctx,#mbmenu');
     if (S.contextMenu && !t.closest('#ctx')) { S.contextMenu = null; render(); return; }
