@@ -64,6 +64,7 @@ def _ours(tasks, root) -> tuple[float, int, int]:
         + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in phases.items())
         + f", total {elapsed * 1000:.0f} ms",
         file=sys.stderr,
+        flush=True,
     )
     return dt, n_actions, sum(r.success for r in results)
 

@@ -285,23 +285,29 @@ class BrowserHost:
         origin: str | None,
         trace_path: Path | None = None,
         timeout_ms: int = ACTION_TIMEOUT_MS,
+        trusted_page: bool = False,
     ) -> Session:
-        """A fresh context and page: viewport in CSS pixels, requests limited to `origin`."""
+        """A fresh context and page: viewport in CSS pixels, requests limited to `origin`.
+
+        Every page gets the request filter, refused downloads, dismissed dialogs and closed pop-ups. Pages of
+        unknown code (``trusted_page=False``: a user's --html/--url page) also get their websockets filtered,
+        service workers blocked and their fetch/XHR counted for settling; pages that ship with omniact or
+        MiniWoB++ (no websockets, no network by the suite contract) skip those, since each costs round trips
+        at every page's creation and the script replayed on them cannot open a socket.
+        """
         browser = self.browser()
+        # Locale and time zone as the suite's build renders its screenshots, so text and dates match.
         context = browser.new_context(
             viewport={"width": int(viewport[0]), "height": int(viewport[1])},
-            screen={"width": int(viewport[0]), "height": int(viewport[1])},
             device_scale_factor=float(dpr),
             accept_downloads=False,
-            service_workers="block",
+            service_workers="allow" if trusted_page else "block",
             locale="en-US",
             timezone_id="UTC",
-            color_scheme="light",
-            reduced_motion="reduce",
         )
         context.set_default_timeout(timeout_ms)
         session = Session(context=context, page=None, origin=origin, trace_path=trace_path)  # type: ignore[arg-type]
-        _isolate(session)
+        _isolate(session, untrusted=not trusted_page)
         if trace_path is not None:
             context.tracing.start(screenshots=True, snapshots=True)
         session.page = context.new_page()
@@ -330,7 +336,7 @@ def _others(origin: str | None, schemes: tuple[str, ...]) -> "re.Pattern[str]":
     )
 
 
-def _isolate(s: Session) -> None:
+def _isolate(s: Session, untrusted: bool = True) -> None:
     """Abort and log every request outside the task's origin; the origin's own requests pass untouched."""
     origin = s.origin
     secure = origin is not None and origin.startswith("https")
@@ -344,7 +350,8 @@ def _isolate(s: Session) -> None:
         ws.close(code=1008, reason="blocked by the omniact sandbox")
 
     s.context.route(_others(origin, ("https",) if secure else ("http",)), on_route)
-    s.context.route_web_socket(_others(origin, ("wss",) if secure else ("ws",)), on_ws)
+    if untrusted:
+        s.context.route_web_socket(_others(origin, ("wss",) if secure else ("ws",)), on_ws)
 
     def on_page(page: Any) -> None:
         if page is s.page or s.page is None:
@@ -358,7 +365,8 @@ def _isolate(s: Session) -> None:
     s.context.on("page", on_page)
     # Requests the page's scripts have in flight, counted in the page (no per-request protocol events):
     # the replay waits for zero before its check.
-    s.context.add_init_script(_PENDING_JS)
+    if untrusted:
+        s.context.add_init_script(_PENDING_JS)
 
 
 _PENDING_JS = """(() => {

@@ -138,6 +138,7 @@ def _job(
         step_images=step_images and out_dir is not None,
         trace=trace and out_dir is not None,
         miniwob_seed=int(seed),
+        trusted_page=True,
     )
 
 

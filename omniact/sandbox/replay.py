@@ -136,6 +136,8 @@ class ReplayJob:
     step_images: bool = False
     trace: bool = False
     miniwob_seed: int | None = None
+    #: the page ships with omniact or MiniWoB++ (see BrowserHost.open): lighter isolation, same filter
+    trusted_page: bool = False
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -217,7 +219,11 @@ class _Run:
         trace_path = self.out / "trace.zip" if (self.out and job.trace) else None
         self._lap("start")
         self.session = s = self.host.open(
-            viewport=job.viewport, dpr=job.dpr, origin=origin, trace_path=trace_path
+            viewport=job.viewport,
+            dpr=job.dpr,
+            origin=origin,
+            trace_path=trace_path,
+            trusted_page=job.trusted_page,
         )
         self.watch.restart(job.task_timeout)
         if trace_path is not None:
@@ -510,6 +516,7 @@ def job_for_task(
         platform=task.screen.platform,
         check=task.check,
         wait_ready=True,
+        trusted_page=True,
         settle_ms=settle_ms,
         task_timeout=task_timeout,
         out_dir=str(out_dir) if out_dir else None,
