@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+# tests/ first, for the shared fixture module; the repository root before it, so that the packages `scoring`
+# and `agents` are never shadowed by the test folders of the same names when pytest is run as `pytest`.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from omniact_fixture import make_dataset  # noqa: E402
 
