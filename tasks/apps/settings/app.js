@@ -193,7 +193,7 @@
   function setSlider(key, v) {
     const el = document.querySelector(`[data-slider="${key}"]`); const min = Number(el.dataset.min), max = Number(el.dataset.max);
     v = Math.max(min, Math.min(max, v));
-    S[key] = key === 'balance' ? Math.round(v * 100) / 100 : Math.round(v);
+    S[key] = key === 'balance' ? Math.round(v * 10) / 10 : Math.round(v);  // balance moves in tenths
   }
   function sliderFromX(key, x) {
     const el = document.querySelector(`[data-slider="${key}"]`); const r = el.getBoundingClientRect();
