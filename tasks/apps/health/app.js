@@ -227,7 +227,7 @@
     const pts = [["Nov 2024", 171], ["Feb 2025", 165], ["May 2025", 162], ["Aug 2025", 149], ["Feb 2026", 131], ["Nov 2026", 118]];
     const comps = [["Total cholesterol", "186 mg/dL", "< 200", 0.62, false], ["LDL cholesterol", "118 mg/dL", "< 100", 0.72, true], ["HDL cholesterol", "52 mg/dL", "> 40", 0.5, false], ["Triglycerides", "140 mg/dL", "< 150", 0.66, false]];
     app.innerHTML = `<div class="page"><h1>Test results</h1>
-      <div class="rgrid"><div class="rlist" data-omni="results_list" id="rlist">${RESULTS.map((r) => `<div class="ritem${r[0] === S.result ? " on" : ""}" data-omni="result_${r[0]}" data-result="${r[0]}"><i class="fa-solid ${r[5]}"></i><div><b>${r[1]}</b><small>${r[2]} · ${r[3]}</small></div>${r[4] ? '<span class="new">New</span>' : ""}</div>`).join("")}</div>
+      <div class="rgrid"><div class="rlist" data-omni-static="results_list" id="rlist">${RESULTS.map((r) => `<div class="ritem${r[0] === S.result ? " on" : ""}" data-omni="result_${r[0]}" data-result="${r[0]}"><i class="fa-solid ${r[5]}"></i><div><b>${r[1]}</b><small>${r[2]} · ${r[3]}</small></div>${r[4] ? '<span class="new">New</span>' : ""}</div>`).join("")}</div>
       <div class="card rdetail"><div class="ch"><div><h2>Lipid Panel</h2><span class="muted">Collected Nov 24, 2026 · Resulted Nov 25, 2026 · Ordered by Dr. Priya Shah</span></div>
           <div class="racts"><button class="sbtn ghost" data-omni="download_pdf"><i class="fa-solid fa-download"></i> PDF</button><button class="sbtn ghost" data-omni="share_result"><i class="fa-solid fa-share-nodes"></i> Share</button>
           <button class="sbtn" data-omni="ask_about_result"><i class="fa-regular fa-comment-dots"></i> Ask a question</button></div></div>
@@ -345,8 +345,9 @@
   });
   document.addEventListener("contextmenu", (e) => {
     e.preventDefault();
-    const el = e.target.closest(".thread,.appt,.ritem");
-    if (!el) return;
+    // Only the row itself opens its menu: a right-click on one of its buttons is a right-click on that button.
+    const el = e.target.closest("[data-omni]");
+    if (!el || !el.matches(".thread,.appt,.ritem")) return;
     S.contextMenu = el.dataset.omni;
     const items = el.classList.contains("thread") ? ["Open in new window", "Mark as unread", "Star", "Archive", "Delete"] : el.classList.contains("appt") ? ["Add to calendar", "Get directions", "Reschedule", "Cancel"] : ["Open", "Download PDF", "Share", "Ask a question"];
     ctx.innerHTML = items.map((t) => `<div class="ci">${t}</div>`).join("");
