@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["detect", "Detector", "DetectionResult", "Element", "DetactAgent", "rank_elements", "plan"]
+__all__ = ["DetactAgent", "DetectionResult", "Detector", "Element", "detect", "plan", "rank_elements"]
 
 
 def __getattr__(name: str) -> Any:

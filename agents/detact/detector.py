@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from agents.detact.element import Element, overlap
 from omniact.task import Box, Detection, Detections
 
-__all__ = ["Detector", "DetectionResult", "detect", "detect_split", "detection_paths", "load_image", "write_json"]
+__all__ = ["DetectionResult", "Detector", "detect", "detect_split", "detection_paths", "load_image", "write_json"]
 
 
 @dataclass(frozen=True)

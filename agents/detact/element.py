@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from omniact.task import Box
 
-__all__ = ["Element", "KINDS", "iou", "nms"]
+__all__ = ["KINDS", "Element", "iou", "nms"]
 
 #: text: OCR'd text; icon: a region matched to a Font Awesome icon; region: any other visual element
 #: (button, input, checkbox, image), possibly holding text (then `label` is that text).

@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 __all__ = ["detection_recall", "icon_precision", "render_icon_page"]
 
@@ -32,10 +33,9 @@ def detection_recall(data: Any, split: str, det_root: Path | None = None) -> dic
     colour detection lies inside it. ``all`` counts every valid box of each screen once; ``targets`` only
     the boxes holding a gold script's point (what an agent must find).
     """
+    from agents.detact.detector import detection_paths
     from omniact.dataset import load_split
     from omniact.task import load_detections
-
-    from agents.detact.detector import detection_paths
 
     ds = load_split(data, split)
     root = ds.root.resolve()

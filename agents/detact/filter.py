@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from omniact.task import Detection
 
-__all__ = ["Ranked", "rank_elements", "relevance", "tokens", "STOPWORDS", "DEFAULT_K"]
+__all__ = ["DEFAULT_K", "STOPWORDS", "Ranked", "rank_elements", "relevance", "tokens"]
 
 DEFAULT_K = 20
 
@@ -38,7 +39,7 @@ a an the this that these those it its to of in on at for from by with into onto 
 please now current currently my your our their me i you we us can could would should will
 click tap press select choose pick open go navigate visit show view see find locate use using
 button icon link tab option field box menu item entry bar page screen window section panel area list
-""".split())
+""".split())  # noqa: SIM905 - a word list reads better as text
 
 _COLOURS = ("yellow", "blue", "green", "red", "pink", "violet", "purple", "white", "black", "orange",
             "brown", "grey", "gray")
@@ -86,7 +87,7 @@ def _fuzzy(phrase_words: Sequence[str], label: str) -> float:
     n = max(len(lab.split()), 1)
     best = 0.0
     for size in {n, max(n - 1, 1), n + 1}:
-        for i in range(0, max(len(phrase_words) - size + 1, 1)):
+        for i in range(max(len(phrase_words) - size + 1, 1)):
             window = " ".join(phrase_words[i:i + size])
             if abs(len(window) - len(lab)) > max(len(lab), 4):
                 continue

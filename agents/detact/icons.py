@@ -27,13 +27,22 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-__all__ = ["IconMatch", "IconMatcher", "THRESHOLD", "SIZES", "cache_dir", "icon_terms", "get_matcher",
-           "normalise_patch"]
+__all__ = [
+    "SIZES",
+    "THRESHOLD",
+    "IconMatch",
+    "IconMatcher",
+    "cache_dir",
+    "get_matcher",
+    "icon_terms",
+    "normalise_patch",
+]
 
 #: SSIM a match must reach (see the module docstring for how it was chosen).
 THRESHOLD = 0.85

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from omniact.task import Box
 
-__all__ = ["Word", "TextBox", "ENGINES", "read_text", "merge_words", "get_engine"]
+__all__ = ["ENGINES", "TextBox", "Word", "get_engine", "merge_words", "read_text"]
 
 ENGINES = ("rapidocr", "tesseract")
 

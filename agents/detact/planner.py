@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from omniact.actions import Action, format_script, normalize_key
 from omniact.task import Detection
 
-__all__ = ["Intent", "parse_goal", "plan", "plan_actions", "modifier_for", "SHORTCUTS"]
+__all__ = ["SHORTCUTS", "Intent", "modifier_for", "parse_goal", "plan", "plan_actions"]
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ _CLICK_VERBS = (r"click(?: on)?|left[- ]click(?: on)?|tap(?: on)?|press(?: on)?|
                 r"switch to|view|show|see|display|play|launch|start|expand|collapse|access|hit")
 # Verbs that only say "activate": dropped from the phrase that is grounded. Other verbs ("reply",
 # "delete", "like") are often the very label of the control, so they are kept.
-_NAV_VERB = re.compile(rf"^(?:{_CLICK_VERBS})\b\s*", re.I)
+_NAV_VERB = re.compile(rf"^(?:{_CLICK_VERBS})\b\s*", re.IGNORECASE)
 
 _VERB_START = re.compile(
     r"^(?:click|double[- ]click|right[- ]click|left[- ]click|tap|press|hit|select|choose|pick|open|go|navigate|visit|"
@@ -104,7 +104,7 @@ _VERB_START = re.compile(
     r"type|write|enter|input|fill|search|look|find|scroll|drag|move|hover|copy|paste|cut|undo|redo|save|"
     r"print|refresh|reload|zoom|delete|remove|add|create|reply|forward|send|sort|filter|set|change|rename|"
     r"download|upload|share|like|follow|sign|log|book|buy|subscribe|mark|star|archive|compose|clear|"
-    r"submit|confirm|cancel|apply|minimi[sz]e|maximi[sz]e|put|insert|use|bookmark|quit)\b", re.I)
+    r"submit|confirm|cancel|apply|minimi[sz]e|maximi[sz]e|put|insert|use|bookmark|quit)\b", re.IGNORECASE)
 
 
 def modifier_for(os: str | None, platform: str = "desktop", width: int = 0) -> str:
@@ -146,9 +146,7 @@ def _split_clauses(goal: str) -> list[str]:
     seps = re.findall(r"\s*(?:,\s*and then\s+|,\s*then\s+|\s+and then\s+|\s+then\s+|;\s*|,\s*and\s+|\s+and\s+|,\s*"
                       r"|\.\s+)", goal)
     for i, part in enumerate(parts):
-        if not clauses:
-            clauses.append(part)
-        elif _VERB_START.match(part.strip()):
+        if not clauses or _VERB_START.match(part.strip()):
             clauses.append(part)
         else:  # "Search for salt and pepper": the "and" joins words, not actions
             clauses[-1] += seps[i - 1] + part
@@ -189,14 +187,17 @@ def _times(text: str) -> tuple[str, int]:
 
 
 def _clean_target(t: str) -> str:
-    t = re.sub(r"^(?:on|at|onto|into|in|the|a|an)\s+", "", t.strip(), flags=re.I)
+    t = re.sub(r"^(?:on|at|onto|into|in|the|a|an)\s+", "", t.strip(), flags=re.IGNORECASE)
     return t.strip(" .,!?")
 
 
 def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
     c = clause.strip()
     low = c.lower()
-    text_of = lambda s: _restore(s, quoted).strip()  # noqa: E731 - tiny local helper
+
+    def text_of(s: str) -> str:
+        return _restore(s, quoted).strip()
+
 
     # scroll
     m = re.match(r"^scroll(?:\s+(?:the\s+)?(?:page|screen|window|view|list|document|content)s?)?\s+(?P<d>up|down|left|"
@@ -234,66 +235,66 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
             return [Intent("shortcut", keys=keys, text=obj, target=c[: m.start("obj")].strip())]
 
     # drag X onto Y
-    m = re.match(r"^(?:drag|move|drop)\s+(?P<a>.+?)\s+(?:onto|into|on to|over to|to|over|on|in)\s+(?P<b>.+)$", c, re.I)
-    if m and not re.match(r"^(?:the\s+)?(?:mouse|cursor|pointer)\b", m.group("a"), re.I):
+    m = re.match(r"^(?:drag|move|drop)\s+(?P<a>.+?)\s+(?:onto|into|on to|over to|to|over|on|in)\s+(?P<b>.+)$", c, re.IGNORECASE)
+    if m and not re.match(r"^(?:the\s+)?(?:mouse|cursor|pointer)\b", m.group("a"), re.IGNORECASE):
         return [Intent("drag", target=_clean_target(text_of(m.group("a"))), dest=_clean_target(text_of(m.group("b"))))]
 
     # hover
     m = re.match(r"^(?:hover(?:\s+(?:the\s+)?(?:mouse|cursor|pointer))?(?:\s+(?:over|on|above))?|mouse\s+over|"
                  r"move\s+(?:the\s+)?(?:mouse|cursor|pointer)\s+(?:over|to|onto|on|above)|point\s+(?:at|to)|"
-                 r"put\s+(?:the\s+)?(?:mouse|cursor|pointer)\s+(?:over|on))\s+(?P<t>.+)$", c, re.I)
+                 r"put\s+(?:the\s+)?(?:mouse|cursor|pointer)\s+(?:over|on))\s+(?P<t>.+)$", c, re.IGNORECASE)
     if m:
         return [Intent("hover", target=_clean_target(text_of(m.group("t"))))]
 
     # right-click / context menu
-    m = re.match(r"^right[- ]?click(?:\s+on)?\s+(?P<t>.+)$", c, re.I) or \
+    m = re.match(r"^right[- ]?click(?:\s+on)?\s+(?P<t>.+)$", c, re.IGNORECASE) or \
         re.match(r"^(?:open|show|display|bring up)\s+(?:the\s+)?(?:context\s+menu|right[- ]click\s+menu|"
-                 r"(?:more\s+)?options|menu)\s+(?:of|for|on)\s+(?P<t>.+)$", c, re.I)
+                 r"(?:more\s+)?options|menu)\s+(?:of|for|on)\s+(?P<t>.+)$", c, re.IGNORECASE)
     if m:
         return [Intent("right_click", target=_clean_target(text_of(m.group("t"))))]
 
     # double-click
-    m = re.match(r"^double[- ]?click(?:\s+on)?\s+(?P<t>.+)$", c, re.I)
+    m = re.match(r"^double[- ]?click(?:\s+on)?\s+(?P<t>.+)$", c, re.IGNORECASE)
     if m:
         return [Intent("double_click", target=_clean_target(text_of(m.group("t"))))]
 
     # search for T [in X]
     m = re.match(r"^(?:search|look)\s+(?:up\s+|for\s+|the\s+web\s+for\s+)?(?P<t>.+?)(?:\s+(?:in|on|using|with|via)\s+"
                  r"(?P<x>(?:the\s+)?[\w\s]*?(?:search|bar|box|field|engine|google|bing|site|store|app)\b.*))?$",
-                 c, re.I) or re.match(r"^(?:find|google)\s+(?P<t>.+?)(?:\s+(?:in|on|using)\s+(?P<x>.+))?$", c, re.I)
+                 c, re.IGNORECASE) or re.match(r"^(?:find|google)\s+(?P<t>.+?)(?:\s+(?:in|on|using)\s+(?P<x>.+))?$", c, re.IGNORECASE)
     if m:
         target = _clean_target(text_of(m.group("x"))) if m.group("x") else "search"
         text = text_of(m.group("t"))
-        text = re.sub(r"^(?:for\s+)", "", text, flags=re.I)
+        text = re.sub(r"^(?:for\s+)", "", text, flags=re.IGNORECASE)
         return [Intent("search", target=target, text=_strip_text(text))]
 
     # type T into X / fill X with T / set X to T
     m = re.match(r"^(?:type|write|enter|input|insert|put|key in|add)\s+(?P<t>.+?)\s+(?:in|into|inside|in to|on|as|to|"
-                 r"under|for)\s+(?P<x>(?:the\s+)?.+)$", c, re.I)
-    if m and (re.search(r"\x00\d+\x00", m.group("t")) or re.match(r"^(?:type|write|input|key in|insert)\b", c, re.I)
-              or re.search(r"\b(?:field|box|bar|input|area|form|column|cell|editor|document)\b", m.group("x"), re.I)):
+                 r"under|for)\s+(?P<x>(?:the\s+)?.+)$", c, re.IGNORECASE)
+    if m and (re.search(r"\x00\d+\x00", m.group("t")) or re.match(r"^(?:type|write|input|key in|insert)\b", c, re.IGNORECASE)
+              or re.search(r"\b(?:field|box|bar|input|area|form|column|cell|editor|document)\b", m.group("x"), re.IGNORECASE)):
         return [Intent("type", target=_clean_target(text_of(m.group("x"))), text=_strip_text(text_of(m.group("t"))))]
-    m = re.match(r"^(?:set|change|update|switch)\s+(?P<x>.+?)\s+to\s+(?P<t>.+)$", c, re.I)
+    m = re.match(r"^(?:set|change|update|switch)\s+(?P<x>.+?)\s+to\s+(?P<t>.+)$", c, re.IGNORECASE)
     if m and not re.search(r"\x00\d+\x00|^\s*[\d.,:/-]+\s*$", m.group("t")) and not re.search(
             r"\b(?:name|title|field|box|text|value|amount|number|address|email address|subject|label|password)\b",
-            m.group("x"), re.I):
+            m.group("x"), re.IGNORECASE):
         # "Change the frequency to weekly and the format to plain text": choices, one click each.
         pairs = re.split(r"\s+and\s+|,\s*", c[m.start("x"):])
         return [Intent("click", target=_clean_target(text_of(p.split(" to ", 1)[-1]))) for p in pairs if p.strip()]
-    m = re.match(r"^(?:fill(?:\s+in|\s+out)?|complete)\s+(?P<x>.+?)\s+with\s+(?P<t>.+)$", c, re.I) or \
-        re.match(r"^(?:set|change|update|rename)\s+(?P<x>.+?)\s+to\s+(?P<t>.+)$", c, re.I)
+    m = re.match(r"^(?:fill(?:\s+in|\s+out)?|complete)\s+(?P<x>.+?)\s+with\s+(?P<t>.+)$", c, re.IGNORECASE) or \
+        re.match(r"^(?:set|change|update|rename)\s+(?P<x>.+?)\s+to\s+(?P<t>.+)$", c, re.IGNORECASE)
     if m:
         return [Intent("type", target=_clean_target(text_of(m.group("x"))), text=_strip_text(text_of(m.group("t"))))]
-    m = re.match(r"^(?:type|write|input|key in|enter)\s+(?P<t>.+)$", c, re.I)
+    m = re.match(r"^(?:type|write|input|key in|enter)\s+(?P<t>.+)$", c, re.IGNORECASE)
     if m and not _keys_from(m.group("t")):
         return [Intent("type", text=_strip_text(text_of(m.group("t"))))]
     if m:  # "enter" alone is the key
         return [Intent("press", keys=_keys_from(m.group("t")) or ("enter",), amount=1)]
 
     # open a file/folder on a desktop: double-click, decided later (needs the platform)
-    m = re.match(r"^(?:open|launch|run|start)\s+(?P<t>.+)$", c, re.I)
+    m = re.match(r"^(?:open|launch|run|start)\s+(?P<t>.+)$", c, re.IGNORECASE)
     if m and re.search(r"\.\w{2,4}\b|\b(?:file|document|project|spreadsheet|presentation)\b",
-                       m.group("t"), re.I):
+                       m.group("t"), re.IGNORECASE):
         return [Intent("open_item", target=_clean_target(text_of(m.group("t"))))]
 
     # everything else: click the best match for the phrase
@@ -303,7 +304,7 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
     # a verb that acts on things ("like A and B"), not after open/go to ("Open Terms and Conditions").
     vm = None if nav else _VERB_START.match(c)
     verb = "" if vm is None else re.match(r"^\S+(?:\s+(?:up|in|out|on|off|down))?(?:\s+(?:for|to|from|with))?",
-                                          c, re.I).group(0)
+                                          c, re.IGNORECASE).group(0)
     body = target[len(verb):].strip() if verb and target.lower().startswith(verb.lower()) else target
     pattern = r",\s*(?:and\s+|or\s+)?" if nav else r",\s*(?:and\s+|or\s+)?|\s+and\s+"
     items = [x for x in re.split(pattern, body) if x.strip()]
@@ -314,7 +315,7 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
 
 def _strip_text(t: str) -> str:
     t = t.strip()
-    t = re.sub(r"^(?:the\s+)?(?:text|word|words|phrase|message|query|term|name|value|number)\s+(?=\S)", "", t, flags=re.I)
+    t = re.sub(r"^(?:the\s+)?(?:text|word|words|phrase|message|query|term|name|value|number)\s+(?=\S)", "", t, flags=re.IGNORECASE)
     return t.strip().strip("\"“”'‘’`").strip()
 
 

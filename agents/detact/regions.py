@@ -13,8 +13,9 @@ Overlapping proposals are reduced with non-maximum suppression.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from agents.detact.element import nms, overlap
 from omniact.task import Box

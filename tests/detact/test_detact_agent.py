@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from detact_screens import draw_screen
+
 from omniact.actions import parse_script
 
 
@@ -29,9 +29,8 @@ def test_registered_and_arguments_are_typed():
 
 def test_uses_the_data_sets_detections(omniact_data):
     """A task whose screen has OCR/icon/colour files: the agent plans on them, no detection run."""
-    from omniact.dataset import load_split
-
     from agents.detact.agent import DetactAgent
+    from omniact.dataset import load_split
 
     ds = load_split(omniact_data, "test")
     agent = DetactAgent(embeddings=False, detect="never")
@@ -89,9 +88,8 @@ def test_detect_verb_writes_omniact_layout(drawn):
 
 def test_agent_with_precomputed_files_and_on_the_fly_agree(drawn, tmp_path):
     """Detect-on-the-fly and the written files give the agent the same elements, and it finds its targets."""
-    from omniact.dataset import load_split
-
     from agents.detact.agent import DetactAgent
+    from omniact.dataset import load_split
 
     root, out, _ = drawn
     with_files = tmp_path / "with_files"

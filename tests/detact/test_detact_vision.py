@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from detact_screens import draw_screen, fa_icon, icon_sheet
 
 pytest.importorskip("rapidocr")
