@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from omniact.errors import DataError, UserError
-from omniact.task import Box, Screen, Task, UIElement, read_png_size
+from omniact.task import LazyElements, Screen, Task, read_png_size
 
 __all__ = ["Dataset", "load_split", "find_task", "split_names", "builtin_root", "resolve_data_root", "write_manifest", "verify_manifest",
            "MANIFEST_NAME", "SPLITS", "infer_os"]
@@ -128,46 +128,34 @@ def _resolve(root: Path, rel: str, quirk: re.Pattern | None, replacement: str | 
 
 
 def _platform_app(rel_task: str) -> tuple[str, str]:
-    parts = Path(rel_task).parts
+    parts = rel_task.replace("\\", "/").split("/")
     for i, part in enumerate(parts):
         if part in ("desktop", "web") and i + 1 < len(parts) - 1:
             return part, parts[i + 1]
     return "desktop", parts[-2] if len(parts) >= 2 else ""
 
 
-def _read_task_file(path: Path) -> tuple[str, str]:
+def _parse_task_text(text: str, where: str) -> tuple[str, str]:
     """(goal, gold script). Line 1 is ``Task: <goal>``; the ``Output Script:`` line is dropped."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise DataError("task file is not UTF-8 text", file=str(path)) from None
     lines = text.strip().split("\n")
     first = lines[0].strip()
     if not first.lower().startswith("task:"):
-        raise DataError("line 1 must be 'Task: <goal>'", file=str(path), line=1)
+        raise DataError("line 1 must be 'Task: <goal>'", file=where, line=1)
     body = lines[1:]
     if body and body[0].strip().lower().rstrip(":") == "output script":
         body = body[1:]
     return first[5:].strip(), "\n".join(body)
 
 
-def _read_boxes(path: Path) -> tuple[UIElement, ...]:
+def _read_boxes(path: Path, data: bytes) -> LazyElements:
+    """A box file's elements, parsed now (so a broken file fails the load) and built on first use."""
     try:
-        data = json.loads(path.read_bytes())
+        raw = json.loads(data)
     except ValueError as e:
         raise DataError(f"box file is not valid JSON: {e}", file=str(path)) from None
-    if not isinstance(data, dict):
+    if not isinstance(raw, dict):
         raise DataError("box file must hold a JSON object keyed by element id", file=str(path))
-    out = []
-    for key, v in data.items():
-        try:
-            (x0, y0), (x1, y1) = v["top_left"], v["bottom_right"]
-            box = Box(float(x0), float(y0), float(x1), float(y1))
-        except (KeyError, TypeError, ValueError):
-            raise DataError(f"element {key!r} needs top_left and bottom_right as [x, y]", file=str(path)) from None
-        valid = v.get("valid")
-        out.append(UIElement(str(key), box, str(v.get("label", "")), None if valid is None else bool(valid)))
-    return tuple(out)
+    return LazyElements(path, raw)
 
 
 def _file_digest(h: "hashlib._Hash", rel: str, data: bytes) -> None:
@@ -196,12 +184,11 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
 
     h = hashlib.sha256()
     _file_digest(h, split_path.name, raw)
-    boxes: dict[Path, tuple[UIElement, ...]] = {}
-    sizes: dict[Path, tuple[int, int]] = {}
+    ctx = _LoadContext(root, str(root), split_path, h)
     tasks = []
     for task_id, entry in index.items():
         try:
-            tasks.append(_load_entry(root, split_path, str(task_id), entry, h, boxes, sizes))
+            tasks.append(ctx.load(str(task_id), entry))
         except DataError as e:
             if problems is None:
                 raise
@@ -211,67 +198,102 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
     return Dataset(root, name, split_path, tuple(tasks), h.hexdigest(), by_id)
 
 
-def _load_entry(root: Path, split_path: Path, task_id: str, entry: Any, h: "hashlib._Hash",
-                boxes: dict[Path, tuple[UIElement, ...]], sizes: dict[Path, tuple[int, int]]) -> Task:
-    where = str(split_path)
-    if not isinstance(entry, dict) or not isinstance(entry.get("task"), str) or not isinstance(entry.get("image"), str):
-        raise DataError(f"entry {task_id!r} needs 'task' and 'image' paths", file=where)
-    rel_task = entry["task"]
-    task_path = root / rel_task
-    try:
-        task_bytes = task_path.read_bytes()
-    except OSError as e:
-        raise DataError(f"task file is {'missing' if isinstance(e, FileNotFoundError) else 'unreadable'} "
-                        f"(task {task_id} in {split_path.name})", file=str(task_path)) from None
-    _file_digest(h, rel_task, task_bytes)
-    goal, gold = _read_task_file(task_path)
-    platform, app = _platform_app(rel_task)
-    web = platform == "web"
+_KNOWN_KEYS = frozenset({"task", "image", "box", "ocr", "icon", "color", "os", "dpr", "check", "env"})
 
-    image_path = _resolve(root, entry["image"], _QUIRK_IMAGE if web else None, r"screen\1.png")
-    if image_path is None:
-        raise DataError(f"screenshot is missing (task {task_id} in {split_path.name})",
-                        file=str(root / entry["image"]))
-    size = sizes.get(image_path)
-    if size is None:
-        size = sizes[image_path] = read_png_size(image_path)
 
-    box_path = None
-    elements: tuple[UIElement, ...] = ()
-    rel_box = entry.get("box")
-    if isinstance(rel_box, str) and rel_box:
-        box_path = _resolve(root, rel_box, _QUIRK_BOX if web else None, r"screen\1_boxes.json")
-        if box_path is None:
-            raise DataError(f"box file is missing (task {task_id} in {split_path.name})", file=str(root / rel_box))
-        if box_path not in boxes:
-            try:
-                data = box_path.read_bytes()
-            except OSError as e:
-                raise DataError(f"box file is unreadable: {e.strerror}", file=str(box_path)) from None
-            _file_digest(h, rel_box, data)
-            boxes[box_path] = _read_boxes(box_path)
-        elements = boxes[box_path]
+@dataclass(frozen=True)
+class _ScreenInfo:
+    """What the tasks of one screen share: resolved once per screen, not once per task."""
 
-    def optional(key: str) -> Path | None:
-        rel = entry.get(key)
-        return root / rel if isinstance(rel, str) and rel else None
+    screen: Screen
+    image_path: Path
+    box_path: Path | None
+    elements: Any
+    ocr_path: Path | None
+    icon_path: Path | None
+    color_path: Path | None
+    screen_id: str
 
-    width, height = size
-    os_name = entry.get("os") or infer_os(platform, app, width)
-    dpr = entry.get("dpr")
-    if not isinstance(dpr, (int, float)) or isinstance(dpr, bool) or dpr <= 0:
-        dpr = 2.0 if os_name == "macos" and width >= 2560 else 1.0
-    screen_id = re.sub(r"\.(png|jpe?g)$", "", str(Path(entry["image"]).with_suffix("")))
-    known = {"task", "image", "box", "ocr", "icon", "color", "os", "dpr", "check", "env"}
-    return Task(
-        id=task_id, goal=goal, gold_script=gold,
-        screen=Screen(width, height, float(dpr), platform, app, os_name),
-        image_path=image_path, task_path=task_path, box_path=box_path, elements=elements,
-        ocr_path=optional("ocr"), icon_path=optional("icon"), color_path=optional("color"),
-        check=entry.get("check") if isinstance(entry.get("check"), str) else None,
-        env=entry.get("env") if isinstance(entry.get("env"), str) else None,
-        screen_id=screen_id, extra={k: v for k, v in entry.items() if k not in known},
-    )
+
+class _LoadContext:
+    """One split's load. Tasks of a screen (about ten, as phrasings and siblings) share a `_ScreenInfo`; only
+    the task file is read per task, once, for both its text and the hash."""
+
+    def __init__(self, root: Path, root_str: str, split_path: Path, h: "hashlib._Hash") -> None:
+        self.root, self.root_str, self.split_path, self.h = root, root_str, split_path, h
+        self.screens: dict[tuple, _ScreenInfo] = {}
+        self.boxes: dict[Path, Any] = {}
+        self.dirs: dict[str, tuple[str, str]] = {}
+
+    def load(self, task_id: str, entry: Any) -> Task:
+        if not isinstance(entry, dict) or not isinstance(entry.get("task"), str) \
+                or not isinstance(entry.get("image"), str):
+            raise DataError(f"entry {task_id!r} needs 'task' and 'image' paths", file=str(self.split_path))
+        rel_task = entry["task"]
+        task_file = os.path.join(self.root_str, rel_task)
+        try:
+            with open(task_file, "rb") as f:
+                task_bytes = f.read()
+        except OSError as e:
+            raise DataError(f"task file is {'missing' if isinstance(e, FileNotFoundError) else 'unreadable'} "
+                            f"(task {task_id} in {self.split_path.name})", file=task_file) from None
+        _file_digest(self.h, rel_task, task_bytes)
+        try:
+            text = task_bytes.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DataError("task file is not UTF-8 text", file=task_file) from None
+        goal, gold = _parse_task_text(text, task_file)
+        folder = rel_task.rpartition("/")[0]
+        pa = self.dirs.get(folder)
+        if pa is None:
+            pa = self.dirs[folder] = _platform_app(rel_task)
+        get = entry.get
+        key = (entry["image"], get("box"), get("ocr"), get("icon"), get("color"), get("os"), get("dpr"), pa)
+        info = self.screens.get(key)
+        if info is None:
+            info = self.screens[key] = self._screen(task_id, entry, *pa)
+        check, env = get("check"), get("env")
+        extra = {k: v for k, v in entry.items() if k not in _KNOWN_KEYS} if len(entry) > 6 else {}
+        return Task(id=task_id, goal=goal, gold_script=gold, screen=info.screen, image_path=info.image_path,
+                    task_path=Path(task_file), box_path=info.box_path, elements=info.elements,
+                    ocr_path=info.ocr_path, icon_path=info.icon_path, color_path=info.color_path,
+                    check=check if isinstance(check, str) else None, env=env if isinstance(env, str) else None,
+                    screen_id=info.screen_id, extra=extra)
+
+    def _screen(self, task_id: str, entry: dict, platform: str, app: str) -> _ScreenInfo:
+        root, where = self.root, f"task {task_id} in {self.split_path.name}"
+        web = platform == "web"
+        image_path = _resolve(root, entry["image"], _QUIRK_IMAGE if web else None, r"screen\1.png")
+        if image_path is None:
+            raise DataError(f"screenshot is missing ({where})", file=str(root / entry["image"]))
+        width, height = read_png_size(image_path)
+        box_path = None
+        elements: Any = ()
+        rel_box = entry.get("box")
+        if isinstance(rel_box, str) and rel_box:
+            box_path = _resolve(root, rel_box, _QUIRK_BOX if web else None, r"screen\1_boxes.json")
+            if box_path is None:
+                raise DataError(f"box file is missing ({where})", file=str(root / rel_box))
+            elements = self.boxes.get(box_path)
+            if elements is None:
+                try:
+                    data = box_path.read_bytes()
+                except OSError as e:
+                    raise DataError(f"box file is unreadable: {e.strerror}", file=str(box_path)) from None
+                _file_digest(self.h, rel_box, data)
+                elements = self.boxes[box_path] = _read_boxes(box_path, data)
+
+        def optional(key: str) -> Path | None:
+            rel = entry.get(key)
+            return root / rel if isinstance(rel, str) and rel else None
+
+        os_name = entry.get("os") or infer_os(platform, app, width)
+        dpr = entry.get("dpr")
+        if not isinstance(dpr, (int, float)) or isinstance(dpr, bool) or dpr <= 0:
+            dpr = 2.0 if os_name == "macos" and width >= 2560 else 1.0
+        screen_id = re.sub(r"\.(png|jpe?g)$", "", entry["image"])
+        return _ScreenInfo(Screen(width, height, float(dpr), platform, app, os_name), image_path, box_path,
+                           elements, optional("ocr"), optional("icon"), optional("color"), screen_id)
 
 
 def split_names(root: str | os.PathLike | None) -> list[str]:

@@ -7,14 +7,14 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from omniact.errors import DataError
 
 if TYPE_CHECKING:  # PIL loads only when an image is asked for
     from PIL.Image import Image
 
-__all__ = ["Box", "UIElement", "Detection", "Detections", "Screen", "Task", "TaskView", "read_png_size"]
+__all__ = ["Box", "UIElement", "LazyElements", "Detection", "Detections", "Screen", "Task", "TaskView", "read_png_size"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,58 @@ class UIElement:
     box: Box
     label: str
     valid: bool | None = None
+
+
+class LazyElements(Sequence[UIElement]):
+    """A box file's elements, built on first use from its parsed JSON.
+
+    A split shares one box file between the tasks of a screen and most uses need few screens' elements, so
+    building the ~40 objects a screen only when asked keeps loading a 20,000-task split cheap. Compares equal to
+    the tuple of the same elements.
+    """
+
+    __slots__ = ("path", "_raw", "_built")
+
+    def __init__(self, path: Path, raw: Mapping[str, Any]) -> None:
+        self.path = path
+        self._raw = raw
+        self._built: tuple[UIElement, ...] | None = None
+
+    def _elements(self) -> tuple[UIElement, ...]:
+        if self._built is None:
+            out = []
+            for key, v in self._raw.items():
+                try:
+                    (x0, y0), (x1, y1) = v["top_left"], v["bottom_right"]
+                    box = Box(float(x0), float(y0), float(x1), float(y1))
+                except (KeyError, TypeError, ValueError):
+                    raise DataError(f"element {key!r} needs top_left and bottom_right as [x, y]",
+                                    file=str(self.path)) from None
+                valid = v.get("valid")
+                out.append(UIElement(str(key), box, str(v.get("label", "")), None if valid is None else bool(valid)))
+            self._built = tuple(out)
+            self._raw = {}
+        return self._built
+
+    def __len__(self) -> int:
+        return len(self._elements())
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._elements()[i]
+
+    def __iter__(self) -> Iterator[UIElement]:
+        return iter(self._elements())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (LazyElements, tuple)):
+            return self._elements() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._elements())
+
+    def __repr__(self) -> str:
+        return f"LazyElements({self.path}, {len(self)} elements)"
 
 
 @dataclass(frozen=True)
@@ -124,7 +176,8 @@ class Task:
     image_path: Path
     task_path: Path
     box_path: Path | None
-    elements: tuple[UIElement, ...] = ()
+    #: the screen's box file: a tuple, or a `LazyElements` built on first use
+    elements: Sequence[UIElement] = ()
     ocr_path: Path | None = None
     icon_path: Path | None = None
     color_path: Path | None = None
