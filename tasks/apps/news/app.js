@@ -475,9 +475,10 @@
   });
 
   document.addEventListener("contextmenu", (e) => {
-    const el = e.target.closest("[data-story],[data-result],[data-video]");
+    // Only the card itself opens its menu: a right-click on its bookmark button is a right-click on that button.
+    const el = e.target.closest("[data-omni]");
     e.preventDefault();
-    if (!el) return;
+    if (!el || !el.matches("[data-story],[data-result],[data-video]")) return;
     S.contextMenu = el.dataset.omni;
     ctx.innerHTML = ["Open in new tab", "Save for later", "Share…", "Copy link", "Hide this story"].map((t) => `<div class="ci">${t}</div>`).join("");
     ctx.style.left = e.clientX + "px"; ctx.style.top = e.clientY + "px"; ctx.hidden = false;
