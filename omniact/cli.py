@@ -377,11 +377,21 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for replay.json, step images (PNG per step, action point drawn) and traces.")
 @json_option
-def replay_cmd(**options: Any) -> None:
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Replay a split on local worker processes or on a Ray cluster.")
+@click.option("--ray-address", default="auto", show_default=True, help="Ray cluster to join (--executor ray).")
+def replay_cmd(executor: str, ray_address: str, **options: Any) -> None:
     """Replay PyAutoGUI scripts in Chromium and check what they achieved (success per task, MiniWoB++ reward)."""
     from omniact.sandbox.command import replay_command
 
-    replay_command(echo=click.echo, **options)
+    pool = None
+    if executor == "ray":
+        from omniact.ray_executor import RayPool
+        from omniact.sandbox.workers import WorkerLost
+
+        # Each Ray actor keeps its browser warm across tasks, as a local worker does.
+        pool = RayPool(options["workers"], address=ray_address, on_lost=lambda item, why: WorkerLost(item, why))
+    replay_command(echo=click.echo, executor=pool, **options)
 
 
 # --- verbs added by area owners go above this line ---

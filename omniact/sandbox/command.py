@@ -175,8 +175,12 @@ def replay_command(
     limit: int | None,
     as_json: bool,
     echo: Callable[[str], None],
+    executor: Any = None,
 ) -> dict:
-    """Run the replay the options ask for, print the outcome, and return the JSON object."""
+    """Run the replay the options ask for, print the outcome, and return the JSON object.
+
+    `executor` (anything with ``map_unordered``, e.g. a Ray pool) runs a split's replays instead of the local
+    worker processes."""
     if task_timeout <= 0:
         raise UserError("--task-timeout must be positive")
     if settle_ms < 0:
@@ -224,6 +228,7 @@ def replay_command(
             limit,
             as_json,
             echo,
+            executor,
         )
     if target == "--miniwob-suite":
         if agent is None:
@@ -346,6 +351,7 @@ def _split_mode(
     limit,
     as_json,
     echo,
+    executor=None,
 ) -> dict:
     from omniact.dataset import load_split
     from omniact.sandbox.replay import ReplayResult, replay_tasks
@@ -394,6 +400,7 @@ def _split_mode(
         workers=workers,
         out_dir=out,
         task_timeout=task_timeout,
+        executor=executor,
         step_images=out is not None,
         trace=trace,
         root=ds.root,
