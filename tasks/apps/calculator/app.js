@@ -488,7 +488,9 @@
     const t = e.target.closest('[data-hist],[data-mem],#display');
     if (!t) { S.contextMenu = null; update(); return; }
     const target = t.id === 'display' ? 'display' : t.dataset.omni;
-    S.contextMenu = { target, x: e.clientX, y: e.clientY };
+    // which labelled part of the display was right-clicked (the result or the expression line above it)
+    const part = (e.target.closest('[data-omni]') || t).dataset.omni || target;
+    S.contextMenu = { target, part, x: e.clientX, y: e.clientY };
     update();
   });
   // hover: tooltips and item highlights (mouseover bubbles, so rerenders keep working)
