@@ -174,8 +174,17 @@ class RayExecutor:
         batch = self._batch(len(todo))
         attempts: dict[str, int] = {}
         done: set[str] = set()
-        idle: list[Any] = [actor_cls.remote(spec, self.task_timeout)
-                           for _ in range(min(self.workers, math.ceil(len(todo) / batch)))]
+        idle: list[Any] = []
+        # Actors get work only once Ray has placed them and they are ready: one that cannot be placed (no
+        # free CPU after a node died) must never hold a batch.
+        starting: dict[Any, Any] = {}
+
+        def start() -> None:
+            actor = actor_cls.remote(spec, self.task_timeout)
+            starting[actor.ready.remote()] = actor
+
+        for _ in range(min(self.workers, math.ceil(len(todo) / batch))):
+            start()
         running: dict[Any, tuple[Any, list[str]]] = {}  # generator -> (actor, ids not yet returned)
 
         def dispatch() -> None:
@@ -185,10 +194,22 @@ class RayExecutor:
                 running[actor.run_batch.remote(ids)] = (actor, ids)
 
         try:
-            dispatch()
-            while running:
-                ready, _ = ray.wait(list(running), num_returns=1, timeout=5.0)
-                for gen in ready:
+            while running or (todo and starting):
+                ready, _ = ray.wait(list(running) + list(starting), num_returns=1, timeout=5.0)
+                for ref in ready:
+                    if ref in starting:
+                        actor = starting.pop(ref)
+                        try:
+                            ray.get(ref)
+                        except errors:
+                            if todo and not running and not idle and not starting:
+                                start()
+                            continue
+                        except Exception as e:  # the worker could not even build its agent
+                            raise UserError(f"a Ray worker could not start: {type(e).__name__}: {e}") from None
+                        idle.append(actor)
+                        continue
+                    gen = ref
                     actor, left = running[gen]
                     try:
                         ref = next(gen)
@@ -213,10 +234,9 @@ class RayExecutor:
                             else:
                                 self.retried_tasks += 1
                                 todo.appendleft(tid)
-                        # The surviving actors take the tasks back; a new actor only when none is left
-                        # (one would wait forever for the CPU the survivors hold).
-                        if todo and not running and not idle:
-                            idle.append(actor_cls.remote(spec, self.task_timeout))
+                        # The surviving actors take the tasks back; a new actor only when none is left.
+                        if todo and not running and not idle and not starting:
+                            start()
                         continue
                     result = TaskResult(**payload)
                     if result.task_id in left:
@@ -226,7 +246,7 @@ class RayExecutor:
                         yield result
                 dispatch()
         finally:
-            for actor, _ in list(running.values()) + [(a, None) for a in idle]:
+            for actor in [a for a, _ in running.values()] + idle + list(starting.values()):
                 try:
                     ray.kill(actor)
                 except Exception:
@@ -246,6 +266,9 @@ class RayExecutor:
 
 class _FnActor:
     """Calls module-level functions for the driver; module state (a warm browser) lives as long as the actor."""
+
+    def ready(self) -> bool:
+        return True
 
     def call(self, fn: Callable[[Any], Any], item: Any) -> Any:
         return fn(item)
@@ -284,7 +307,15 @@ class RayPool:
         actor_cls = ray.remote(_FnActor).options(**options)
         todo = deque((i, item) for i, item in enumerate(items))
         attempts: dict[int, int] = {}
-        idle = [actor_cls.remote() for _ in range(min(self.workers, len(todo)))]
+        idle: list[Any] = []
+        starting: dict[Any, Any] = {}
+
+        def start() -> None:
+            actor = actor_cls.remote()
+            starting[actor.ready.remote()] = actor
+
+        for _ in range(min(self.workers, len(todo))):
+            start()
         running: dict[Any, tuple[Any, int, Any, float | None]] = {}
 
         def lost(key: int, item: Any, reason: str) -> Iterator[Any]:
@@ -298,7 +329,7 @@ class RayPool:
             return iter((self.on_lost(item, reason),))
 
         try:
-            while todo or running:
+            while running or (todo and (idle or starting)):
                 while idle and todo:
                     key, item = todo.popleft()
                     actor = idle.pop()
@@ -307,16 +338,26 @@ class RayPool:
                     running[actor.call.remote(fn, item)] = (actor, key, item, deadline)
                 deadlines = [d for *_, d in running.values() if d is not None]
                 wait = 5.0 if not deadlines else max(0.0, min(min(deadlines) - time.monotonic(), 5.0))
-                ready, _ = ray.wait(list(running), num_returns=1, timeout=wait)
+                ready, _ = ray.wait(list(running) + list(starting), num_returns=1, timeout=wait)
                 for ref in ready:
+                    if ref in starting:
+                        actor = starting.pop(ref)
+                        try:
+                            ray.get(ref)
+                        except errors:
+                            if todo and not running and not idle and not starting:
+                                start()
+                            continue
+                        idle.append(actor)
+                        continue
                     actor, key, item, _ = running.pop(ref)
                     try:
                         value = ray.get(ref)
                     except errors as e:
                         ray.kill(actor)
                         yield from lost(key, item, f"worker died ({type(e).__name__})")
-                        if todo and not running and not idle:
-                            idle.append(actor_cls.remote())
+                        if todo and not running and not idle and not starting:
+                            start()
                         continue
                     idle.append(actor)
                     yield value
@@ -328,14 +369,14 @@ class RayPool:
                         ray.kill(actor)
                         attempts[key] = self.max_attempts
                         yield from lost(key, item, "worker did not answer in time and was killed")
-                        idle.append(actor_cls.remote())  # this actor's CPU is free again
+                        start()  # the killed actor's CPU is free again
         finally:
             for actor, *_ in running.values():
                 try:
                     ray.kill(actor)
                 except Exception:
                     pass
-            for actor in idle:
+            for actor in idle + list(starting.values()):
                 try:
                     ray.kill(actor)
                 except Exception:

@@ -24,3 +24,14 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 def omniact_data(tmp_path_factory) -> Path:
     """A small data set in the published OmniACT layout (read-only: copy it before changing files)."""
     return make_dataset(tmp_path_factory.mktemp("omniact"))
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _close_shared_browser():
+    """A test module that replays in-process leaves the sandbox's warm browser (and its Playwright event loop)
+    behind; close it, so that the next module in the same worker can start Playwright of its own."""
+    yield
+    browser = sys.modules.get("omniact.sandbox.browser")
+    if browser is not None and getattr(browser, "_SHARED", None) is not None:
+        browser._SHARED.close()
+        browser._SHARED = None

@@ -69,6 +69,7 @@ def test_losing_a_node_mid_run_records_every_task_once(cluster, data, tmp_path):
                   executor="ray", executor_options={"address": c.address, "batch_size": 4})
     killer.join()
     assert time.monotonic() - t0 > 3.0  # the node really died during the run
+    print("executor stats:", summary.executor_stats)
     got = predictions(tmp_path / "r")
     assert sorted(got) == sorted(json.loads((data / "test.json").read_text()))
     assert all(s.startswith("pyautogui.click(") for s in got.values())
