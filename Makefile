@@ -19,10 +19,10 @@ system-packages:
 	else echo "note: not root or no apt-get; install these yourself: $(APT_PACKAGES)"; fi
 
 test:
-	$(PYTHON) -m pytest -n 2 --dist loadfile
+	$(PYTHON) -m pytest -q -n 2 --dist loadfile
 
 test-fast:
-	$(PYTHON) -m pytest -n 2 --dist loadfile -m "not browser and not slow"
+	$(PYTHON) -m pytest -q -n 2 --dist loadfile -m "not browser and not slow"
 
 bench:
 	$(PYTHON) bench/run.py
