@@ -1,4 +1,4 @@
-"""Generates tasks.json for the shop app: python make_tasks.py tasks.json (checks use omni.is, see kit.js)."""
+"""Generates tasks.json for the shop app: python make_tasks.py tasks.json (checks use omni.is, see ../_shared/web-kit.js)."""
 import json
 T = []
 def is_(exp=None, extra=None):

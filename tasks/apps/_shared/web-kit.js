@@ -1,5 +1,5 @@
-/* kit.js: the small helpers shared by the shop and flights apps (a copy lives in each app folder so every
-   app stays self-contained). DOM building, the window.omni contract and exact-state checks.
+/* web-kit.js: the small helpers shared by the shop and flights apps (one copy in _shared, served beside
+   every app). DOM building, the window.omni contract and exact-state checks.
 
    omni.is(expected) is what the tasks' checks call: true when every key of omni.state other than `ui`
    equals expected[key] if given, else its initial value. So a check states the whole intended change and

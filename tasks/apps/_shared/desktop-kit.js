@@ -1,5 +1,5 @@
-/* kit.js: the small event layer shared by the desktop-style suite apps (a copy lives in each app folder so
-   every app stays self-contained).  The app gives a render() that returns HTML for the whole screen and
+/* desktop-kit.js: the small event layer shared by the desktop-style suite apps (files, mail, music; one
+   copy in _shared, served beside every app).  The app gives a render() that returns HTML for the whole screen and
    handlers keyed by data-omni labels; the kit wires pointer, wheel and key events to them.
    Why not native dblclick: the app re-renders on the first click, and Chromium drops dblclick when the node
    under the pointer was replaced, so a double click is read from click.detail === 2 instead. */
