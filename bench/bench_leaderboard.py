@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from gen_data import generate  # noqa: E402
+from gen_data import generate
 
 N_SUBMISSIONS = 100
 N_TASKS = 2_000

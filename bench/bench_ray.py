@@ -24,9 +24,9 @@ DELAY = 0.05
 
 def main() -> None:
     import ray
+    from gen_data import generate
     from ray.cluster_utils import Cluster
 
-    from gen_data import generate
     from omniact.runner import run
 
     agent = f"{HERE.parent / 'tests' / 'ray' / 'ray_test_agents.py'}:SlowSeeded"

@@ -19,14 +19,27 @@ import ast
 import json
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence, Union
+from typing import Any, Union
 
 from omniact.errors import ParseError
 
 __all__ = [
-    "Action", "ActionSpec", "Param", "ACTIONS", "ALIASES", "POINTER_ACTIONS", "KEY_ACTIONS",
-    "parse_script", "script_is_valid", "format_script", "format_action", "normalize_key", "api_stubs", "MAX_SCRIPT_CHARS",
+    "ACTIONS",
+    "ALIASES",
+    "KEY_ACTIONS",
+    "MAX_SCRIPT_CHARS",
+    "POINTER_ACTIONS",
+    "Action",
+    "ActionSpec",
+    "Param",
+    "api_stubs",
+    "format_action",
+    "format_script",
+    "normalize_key",
+    "parse_script",
+    "script_is_valid",
 ]
 
 Value = Union[int, float, str, bool, None, tuple]
@@ -187,7 +200,7 @@ class Action:
     alias: str | None = None
 
     @classmethod
-    def make(cls, name: str, **kwargs: Value) -> "Action":
+    def make(cls, name: str, **kwargs: Value) -> Action:
         """Build an action by hand: ``Action.make("click", x=10, y=20)``. Arguments are checked like a script's."""
         return _bind(name, (), kwargs, alias=None, line=0, col=0)
 
@@ -476,7 +489,7 @@ def _literal(node: ast.AST, tween: bool = False) -> Value:
     raise _err(node, "arguments must be literals (numbers, strings, lists); nothing is evaluated")
 
 
-def _finite(node: ast.AST, v: int | float) -> int | float:
+def _finite(node: ast.AST, v: float) -> int | float:
     if isinstance(v, float) and not math.isfinite(v):
         raise _err(node, "numbers must be finite")
     if isinstance(v, int) and abs(v) > 10**15:

@@ -14,15 +14,27 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from omniact.errors import DataError, UserError
 from omniact.task import LazyElements, Screen, Task, read_png_size
 
-__all__ = ["Dataset", "load_split", "find_task", "split_names", "builtin_root", "resolve_data_root", "write_manifest", "verify_manifest",
-           "MANIFEST_NAME", "SPLITS", "infer_os"]
+__all__ = [
+    "MANIFEST_NAME",
+    "SPLITS",
+    "Dataset",
+    "builtin_root",
+    "find_task",
+    "infer_os",
+    "load_split",
+    "resolve_data_root",
+    "split_names",
+    "verify_manifest",
+    "write_manifest",
+]
 
 SPLITS = ("train", "val", "test")
 MANIFEST_NAME = "MANIFEST.sha256"
@@ -158,7 +170,7 @@ def _read_boxes(path: Path, data: bytes) -> LazyElements:
     return LazyElements(path, raw)
 
 
-def _file_digest(h: "hashlib._Hash", rel: str, data: bytes) -> None:
+def _file_digest(h: hashlib._Hash, rel: str, data: bytes) -> None:
     h.update(b"%d:%s\0%d:" % (len(rel), rel.encode(), len(data)))
     h.update(data)
 
@@ -219,7 +231,7 @@ class _LoadContext:
     """One split's load. Tasks of a screen (about ten, as phrasings and siblings) share a `_ScreenInfo`; only
     the task file is read per task, once, for both its text and the hash."""
 
-    def __init__(self, root: Path, root_str: str, split_path: Path, h: "hashlib._Hash") -> None:
+    def __init__(self, root: Path, root_str: str, split_path: Path, h: hashlib._Hash) -> None:
         self.root, self.root_str, self.split_path, self.h = root, root_str, split_path, h
         self.screens: dict[tuple, _ScreenInfo] = {}
         self.boxes: dict[Path, Any] = {}

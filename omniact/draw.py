@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from omniact.actions import Action, format_action, parse_script
 from omniact.errors import ParseError

@@ -25,7 +25,8 @@ import math
 import threading
 import time
 from collections import deque
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from omniact.errors import UserError
 from omniact.store import TaskResult

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from omniact.actions import parse_script
 from omniact.dataset import Dataset
 from omniact.errors import ParseError
 
-__all__ = ["print_score", "task_rows", "print_tasks", "gold_action_names"]
+__all__ = ["gold_action_names", "print_score", "print_tasks", "task_rows"]
 
 _METRICS = (("SS", "sequence_score"), ("AS", "action_score"), ("M", "click_penalty"), ("K", "key_penalty"),
             ("W", "write_penalty"))

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from omniact.errors import DataError
 
 if TYPE_CHECKING:  # PIL loads only when an image is asked for
     from PIL.Image import Image
 
-__all__ = ["Box", "UIElement", "LazyElements", "Detection", "Detections", "Screen", "Task", "TaskView", "read_png_size"]
+__all__ = ["Box", "Detection", "Detections", "LazyElements", "Screen", "Task", "TaskView", "UIElement", "read_png_size"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class LazyElements(Sequence[UIElement]):
     the tuple of the same elements.
     """
 
-    __slots__ = ("path", "_raw", "_built")
+    __slots__ = ("_built", "_raw", "path")
 
     def __init__(self, path: Path, raw: Mapping[str, Any]) -> None:
         self.path = path
@@ -201,7 +202,7 @@ class Task:
         """The OCR/icon/colour detections from the data set's files (empty where a file is missing)."""
         return load_detections(self.ocr_path, self.icon_path, self.color_path)
 
-    def view(self) -> "TaskView":
+    def view(self) -> TaskView:
         """What an agent may see: no gold script, no boxes."""
         return TaskView(id=self.id, goal=self.goal, image_path=self.image_path, width=self.screen.width,
                         height=self.screen.height, dpr=self.screen.dpr, platform=self.screen.platform,
@@ -228,7 +229,7 @@ class TaskView:
     detections: Detections = field(default_factory=Detections)
 
     @property
-    def image(self) -> "Image":
+    def image(self) -> Image:
         cached = self.__dict__.get("_image")
         if cached is None:
             from PIL import Image as PILImage

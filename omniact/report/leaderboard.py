@@ -13,16 +13,17 @@ import hashlib
 import io
 import json
 import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from omniact.dataset import Dataset
 from omniact.errors import UserError
 from omniact.report.submission import Submission, find_submission
 
-__all__ = ["Entry", "Rejected", "Leaderboard", "build_leaderboard", "SCHEMA_VERSION", "METRICS"]
+__all__ = ["METRICS", "SCHEMA_VERSION", "Entry", "Leaderboard", "Rejected", "build_leaderboard"]
 
 SCHEMA_VERSION = 1
 #: (short name, key) in the order tables show them

@@ -11,8 +11,9 @@ import html
 import json
 import os
 import shutil
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from omniact.actions import Action, format_action, parse_script
 from omniact.dataset import Dataset

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from omniact.errors import UserError
 
-__all__ = ["Submission", "find_submission", "META_FIELDS"]
+__all__ = ["META_FIELDS", "Submission", "find_submission"]
 
 #: What a metadata file may say about an entry. All optional.
 META_FIELDS = ("name", "team", "agent", "model", "date", "link", "uses_gold", "dataset_sha256", "notes")

@@ -142,7 +142,7 @@ def test_format_then_parse_round_trips(actions):
 
 
 # The fast paths must never disagree with the ast parser.
-from omniact.actions import _VALID_SCRIPT, _parse_ast, _parse_simple, script_is_valid  # noqa: E402
+from omniact.actions import _VALID_SCRIPT, _parse_ast, _parse_simple, script_is_valid
 
 _fragments = st.sampled_from([
     "pyautogui.click(412.5,88.0)", "pyautogui.click(1, 2, button='right')", "pyautogui.click(x=1, y=2)",

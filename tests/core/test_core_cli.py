@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from omniact_fixture import TASKS
 from PIL import Image
 
 from omniact.cli import main
-from omniact_fixture import TASKS
 
 
 def run(*args: str):

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.slow
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent / "bench"))
 
-from gen_data import generate  # noqa: E402
+from gen_data import generate
 
-from omniact.runner import run  # noqa: E402
+from omniact.runner import run
 
 AGENT = f"{HERE / 'ray_test_agents.py'}:SlowSeeded"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from omniact_fixture import TASKS
 
 from omniact.cli import main
 from omniact.dataset import load_split
 from omniact.report import build_leaderboard, write_tables
-from omniact_fixture import TASKS
 
 
 def write_sub(path: Path, mutate=None, meta=None) -> Path:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import threading
-from pathlib import Path
 
 import pytest
+from test_report_leaderboard import write_sub
 
 from omniact.dataset import load_split
 from omniact.report import build_leaderboard, write_site, write_tables
-from test_report_leaderboard import write_sub
 
 pytestmark = pytest.mark.browser
 

@@ -33,7 +33,7 @@ def _groups():
         for group, t in sorted(firsts.items(), key=lambda kv: (kv[1].app, int(kv[0].rpartition(":")[2]))):
             by_app.setdefault(t.app, []).append((group, t))
         sample = {}
-        for app, items in by_app.items():
+        for items in by_app.values():
             for group, t in (items[len(items) // 3], items[(2 * len(items)) // 3]):
                 sample[group] = t
         firsts = sample
