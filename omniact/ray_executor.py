@@ -62,6 +62,31 @@ def _actor_errors() -> tuple[type[BaseException], ...]:
                                          "OwnerDiedError") if hasattr(rx, n))
 
 
+def _admit(ref: Any, starting: dict[Any, Any], idle: list[Any], errors: tuple[type[BaseException], ...]) -> bool:
+    """An actor's `ready()` came back: move it to `idle`. False when it died before it was ready."""
+    import ray
+
+    actor = starting.pop(ref)
+    try:
+        ray.get(ref)
+    except errors:
+        return False
+    except Exception as e:  # the worker could not even build its agent
+        raise UserError(f"a Ray worker could not start: {type(e).__name__}: {e}") from None
+    idle.append(actor)
+    return True
+
+
+def _kill_all(actors: Iterable[Any]) -> None:
+    import ray
+
+    for actor in actors:
+        try:
+            ray.kill(actor)
+        except Exception:  # already gone with its node
+            pass
+
+
 # --------------------------------------------------------------------------------------------------------
 # Runs: the runner's Executor protocol
 
@@ -199,16 +224,9 @@ class RayExecutor:
                 ready, _ = ray.wait(list(running) + list(starting), num_returns=1, timeout=5.0)
                 for ref in ready:
                     if ref in starting:
-                        actor = starting.pop(ref)
-                        try:
-                            ray.get(ref)
-                        except errors:
-                            if todo and not running and not idle and not starting:
-                                start()
-                            continue
-                        except Exception as e:  # the worker could not even build its agent
-                            raise UserError(f"a Ray worker could not start: {type(e).__name__}: {e}") from None
-                        idle.append(actor)
+                        if not _admit(ref, starting, idle, errors) and todo and not running and not idle \
+                                and not starting:
+                            start()
                         continue
                     gen = ref
                     actor, left = running[gen]
@@ -222,10 +240,7 @@ class RayExecutor:
                     except errors as e:
                         del running[gen]
                         self.replaced_workers += 1
-                        try:
-                            ray.kill(actor)
-                        except Exception:
-                            pass
+                        _kill_all([actor])
                         for tid in left:
                             attempts[tid] = attempts.get(tid, 0) + 1
                             if attempts[tid] >= self.max_attempts:
@@ -247,11 +262,7 @@ class RayExecutor:
                         yield result
                 dispatch()
         finally:
-            for actor in [a for a, _ in running.values()] + idle + list(starting.values()):
-                try:
-                    ray.kill(actor)
-                except Exception:
-                    pass
+            _kill_all([a for a, _ in running.values()] + idle + list(starting.values()))
 
     def stats(self) -> dict[str, Any]:
         """What the run had to do about lost workers; the runner puts it in the manifest."""
@@ -342,20 +353,15 @@ class RayPool:
                 ready, _ = ray.wait(list(running) + list(starting), num_returns=1, timeout=wait)
                 for ref in ready:
                     if ref in starting:
-                        actor = starting.pop(ref)
-                        try:
-                            ray.get(ref)
-                        except errors:
-                            if todo and not running and not idle and not starting:
-                                start()
-                            continue
-                        idle.append(actor)
+                        if not _admit(ref, starting, idle, errors) and todo and not running and not idle \
+                                and not starting:
+                            start()
                         continue
                     actor, key, item, _ = running.pop(ref)
                     try:
                         value = ray.get(ref)
                     except errors as e:
-                        ray.kill(actor)
+                        _kill_all([actor])
                         yield from lost(key, item, f"worker died ({type(e).__name__})")
                         if todo and not running and not idle and not starting:
                             start()
@@ -372,14 +378,5 @@ class RayPool:
                         yield from lost(key, item, "worker did not answer in time and was killed")
                         start()  # the killed actor's CPU is free again
         finally:
-            for actor, *_ in running.values():
-                try:
-                    ray.kill(actor)
-                except Exception:
-                    pass
-            for actor in idle + list(starting.values()):
-                try:
-                    ray.kill(actor)
-                except Exception:
-                    pass
+            _kill_all([a for a, *_ in running.values()] + idle + list(starting.values()))
 
