@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,20 +18,24 @@ __all__ = ["detection_recall", "icon_precision", "render_icon_page"]
 
 def _gold_points(task: Any) -> list[tuple[float, float]]:
     from omniact.actions import parse_script
+    from omniact.errors import ParseError
 
     try:
         return [a.point for a in parse_script(task.gold_script) if a.point is not None]
-    except Exception:
+    except ParseError:  # a gold script the parser rejects holds no point to count
         return []
 
 
-def detection_recall(data: Any, split: str, det_root: Path | None = None) -> dict[str, Any]:
+def detection_recall(data: Any, split: str, det_root: Path | None = None,
+                     ids: Collection[str] | None = None) -> dict[str, Any]:
     """Recall of the gold boxes by the detections of each screen.
 
     Detections come from the files under `det_root` (at the split entries' relative paths), or from the
     data set's own files when `det_root` is None. A box counts as found when the centre of any OCR, icon or
     colour detection lies inside it. ``all`` counts every valid box of each screen once; ``targets`` only
-    the boxes holding a gold script's point (what an agent must find).
+    the boxes holding a gold script's point (what an agent must find). With `ids`, only the screens of those
+    tasks (and their gold scripts) count. Tallies are given overall, per platform, per OS (``web`` for web
+    screens) and per app.
     """
     from agents.detact.detector import detection_paths
     from omniact.dataset import load_split
@@ -41,7 +45,10 @@ def detection_recall(data: Any, split: str, det_root: Path | None = None) -> dic
     root = ds.root.resolve()
     screens: dict[str, Any] = {}
     targets: dict[str, set] = {}
+    wanted = set(ids) if ids is not None else None
     for task in ds.tasks:
+        if wanted is not None and task.id not in wanted:
+            continue
         key = str(task.image_path)
         if key not in screens:
             if det_root is None:
@@ -60,14 +67,19 @@ def detection_recall(data: Any, split: str, det_root: Path | None = None) -> dic
         return {"boxes": 0, "found": 0, "targets": 0, "targets_found": 0}
 
     per: dict[str, dict[str, int]] = {}
+    per_os: dict[str, dict[str, int]] = {}
+    per_app: dict[str, dict[str, int]] = {}
     total = tally()
     for key, (task, points) in screens.items():
         row = per.setdefault(task.platform, tally())
+        os_name = "web" if task.platform == "web" else (task.screen.os or "unknown")
+        os_row = per_os.setdefault(os_name, tally())
+        app_row = per_app.setdefault(task.app, tally())
         for e in task.elements:
             if e.valid is False or e.label == "NA":
                 continue
             found = any(e.box.contains(x, y) for x, y in points)
-            for t in (row, total):
+            for t in (row, os_row, app_row, total):
                 t["boxes"] += 1
                 t["found"] += found
                 if e.id in targets[key]:
@@ -79,7 +91,9 @@ def detection_recall(data: Any, split: str, det_root: Path | None = None) -> dic
                 "target_recall": round(t["targets_found"] / t["targets"], 4) if t["targets"] else None}
 
     return {"split": ds.split, "screens": len(screens), "overall": ratios(total),
-            "per_platform": {k: ratios(v) for k, v in sorted(per.items())}}
+            "per_platform": {k: ratios(v) for k, v in sorted(per.items())},
+            "per_os": {k: ratios(v) for k, v in sorted(per_os.items())},
+            "per_app": {k: ratios(v) for k, v in sorted(per_app.items())}}
 
 
 def render_icon_page(path: Path, names: Sequence[tuple[str, str]], seed: int = 0, dpr: int = 1) -> list[dict]:
@@ -162,7 +176,7 @@ def icon_precision(workdir: Path, n: int = 120, seed: int = 0, dpr: int = 1,
     scale = screen_scale(rgb.shape[1], rgb.shape[0]) if dpr == 1 else float(dpr)
     regions = [r for r in propose_regions(grey, (), scale) if r.kind == "blob"]
     matcher = get_matcher()
-    m = max(int(round(2 * scale)), 1)
+    m = max(round(2 * scale), 1)
     patches = [grey[max(int(r.box.top) - m, 0):int(r.box.bottom) + m, max(int(r.box.left) - m, 0):int(r.box.right) + m]
                for r in regions]
     matches = matcher.match_many(patches, threshold=0.0)
