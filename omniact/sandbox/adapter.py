@@ -246,13 +246,28 @@ class Adapter:
         self.deadline = deadline
         # The mouse starts at the centre of the screen (suite contract).
         self.x, self.y = viewport[0] / 2, viewport[1] / 2
+        # Whether the page has been told where the mouse is (see start()).
+        self.placed = False
         self.held_keys: list[str] = []
 
     # -- helpers ------------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Put the mouse at the viewport centre (Playwright's starts at 0, 0)."""
-        self.page.mouse.move(self.x, self.y)
+        """The mouse is at the viewport centre (Playwright's starts at 0, 0).
+
+        The page is told lazily, by a move to the centre just before the first action that acts where the
+        mouse already is (a drag, a scroll or a click without a point, mouseDown). An action with its own
+        point goes straight there, as PyAutoGUI's cursor jumps from the centre in one move. This saves the
+        first input event of a fresh page, the slowest one (it waits for the page's first frames), on
+        almost every task.
+        """
+        self.x, self.y = self.viewport[0] / 2, self.viewport[1] / 2
+        self.placed = False
+
+    def _place(self, calls: list[str]) -> None:
+        """Make sure the page has seen the mouse at its current position (see start())."""
+        if not self.placed:
+            self._move(self.x, self.y, calls)
 
     def _point(self, action: Action) -> tuple[float, float]:
         """The action's point in CSS pixels, clamped to the screen as the OS clamps the cursor."""
@@ -267,6 +282,7 @@ class Adapter:
         self.page.mouse.move(x, y, steps=steps)
         calls.append(f"mouse.move({_fmt(x)}, {_fmt(y)}" + (f", steps={steps})" if steps > 1 else ")"))
         self.x, self.y = x, y
+        self.placed = True
 
     @staticmethod
     def _button(action: Action, default: str = "left") -> str:
@@ -295,13 +311,20 @@ class Adapter:
     ) -> StepOutcome:
         x, y = self._point(action)
         calls: list[str] = []
-        self._move(x, y, calls)
         btn = button or self._button(action)
         n = count if count is not None else self._repeat(action.get("clicks", 1))
+        if not dbl and n == 0:  # PyAutoGUI still moves the mouse
+            self._move(x, y, calls)
+            return StepOutcome("; ".join(calls), "ok", (x, y))
+        if action.get("x") is None or action.get("y") is None:
+            self._place(calls)  # a click where the mouse is
+        # Playwright's click (and dblclick) moves to the point itself first: no separate move, which would
+        # be a second mousemove event and a second round trip to the page.
+        self.x, self.y, self.placed = x, y, True
         if dbl:
             self.page.mouse.dblclick(x, y, button=btn)  # type: ignore[arg-type]
             calls.append(f'mouse.dblclick({_fmt(x)}, {_fmt(y)}, button="{btn}")')
-        elif n > 0:
+        else:
             # click_count=n sends n down/up pairs with a rising detail, as an OS does for fast clicks,
             # so clicks=2 fires dblclick like PyAutoGUI's does.
             self.page.mouse.click(x, y, button=btn, click_count=n)  # type: ignore[arg-type]
@@ -337,6 +360,7 @@ class Adapter:
         btn = self._button(a)
         calls: list[str] = []
         down_up = a.get("mouseDownUp", True) is not False
+        self._place(calls)  # the drag starts where the mouse is
         if down_up:
             self.page.mouse.down(button=btn)  # type: ignore[arg-type]
             calls.append(f'mouse.down(button="{btn}")')
@@ -351,6 +375,7 @@ class Adapter:
         calls: list[str] = []
         if (x, y) != (self.x, self.y):
             self._move(x, y, calls)
+        self._place(calls)
         btn = self._button(a)
         self.page.mouse.down(button=btn)  # type: ignore[arg-type]
         calls.append(f'mouse.down(button="{btn}")')
@@ -361,6 +386,7 @@ class Adapter:
         calls: list[str] = []
         if (x, y) != (self.x, self.y):
             self._move(x, y, calls, steps=DRAG_STEPS)
+        self._place(calls)
         btn = self._button(a)
         self.page.mouse.up(button=btn)  # type: ignore[arg-type]
         calls.append(f'mouse.up(button="{btn}")')
@@ -372,6 +398,7 @@ class Adapter:
         x, y = self._point(a)
         if (x, y) != (self.x, self.y):
             self._move(x, y, calls)
+        self._place(calls)  # the wheel turns where the mouse is
         # PyAutoGUI: positive clicks scroll up (vertical) or right (horizontal); a wheel's positive deltaY
         # scrolls down.
         dx, dy = (clicks * SCROLL_PX_PER_CLICK, 0) if horizontal else (0, -clicks * SCROLL_PX_PER_CLICK)

@@ -141,6 +141,8 @@ class Session:
     blocked: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
     trace_path: Path | None = None
+    #: the browser the context belongs to (a spare made before a relaunch is of no use)
+    browser: Any = None
 
     def close(self) -> None:
         try:
@@ -187,6 +189,10 @@ class BrowserHost:
         self._servers: dict[Path, LoopbackServer] = {}
         self._lock = threading.Lock()
         self.launches = 0
+        #: Keep a spare context ready for the next task (see prepare_spare); replay workers turn it on.
+        self.spares = False
+        self._spare: tuple[tuple, Session] | None = None
+        self.spares_used = 0
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
@@ -209,6 +215,7 @@ class BrowserHost:
         return self._browser
 
     def _drop_browser(self) -> None:
+        self._discard_spare()
         b, self._browser = self._browser, None
         if b is not None:
             try:
@@ -274,6 +281,7 @@ class BrowserHost:
             if watch.expired:
                 self._browser = None  # dead; relaunch on next use
                 self._browser_pid = None
+                self._spare = None  # died with it
 
     # -- sessions -----------------------------------------------------------------------------------
 
@@ -294,7 +302,76 @@ class BrowserHost:
         service workers blocked and their fetch/XHR counted for settling; pages that ship with omniact or
         MiniWoB++ (no websockets, no network by the suite contract) skip those, since each costs round trips
         at every page's creation and the script replayed on them cannot open a socket.
+
+        The spare made by `prepare_spare` for the same settings is handed out when there is one: it is as
+        fresh as a new one (never navigated, nothing of another task in it), only made earlier.
         """
+        key = self._spare_key(viewport, dpr, origin, timeout_ms, trusted_page)
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            if (
+                spare[0] == key
+                and trace_path is None
+                and self._browser is not None
+                and spare[1].browser is self._browser
+                and self._browser.is_connected()
+            ):
+                self.spares_used += 1
+                return spare[1]
+            self._close_quietly(spare[1])
+        return self._new_session(viewport, dpr, origin, trace_path, timeout_ms, trusted_page)
+
+    def prepare_spare(
+        self,
+        *,
+        viewport: tuple[int, int],
+        dpr: float,
+        origin: str | None,
+        timeout_ms: int = ACTION_TIMEOUT_MS,
+        trusted_page: bool = False,
+    ) -> None:
+        """Make the next task's context and page now, if spares are on and there is none yet.
+
+        A replay calls this while it waits for its own page to settle: creating a context and page (a new
+        renderer process) is the slowest part of opening a task, and the settle pause is otherwise idle.
+        The next task with the same settings gets it from `open`; isolation is unchanged, since the spare
+        is a context of its own that no page has used.
+        """
+        if not self.spares or self._spare is not None or self._browser is None:
+            return
+        if not self._browser.is_connected():
+            return
+        key = self._spare_key(viewport, dpr, origin, timeout_ms, trusted_page)
+        try:
+            self._spare = (key, self._new_session(viewport, dpr, origin, None, timeout_ms, trusted_page))
+        except Exception:  # the browser is going down; the next open() relaunches it
+            self._spare = None
+
+    def _discard_spare(self) -> None:
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            self._close_quietly(spare[1])
+
+    @staticmethod
+    def _close_quietly(s: Session) -> None:
+        try:
+            s.context.close()
+        except Exception:
+            pass
+
+    @staticmethod
+    def _spare_key(viewport, dpr, origin, timeout_ms, trusted_page) -> tuple:
+        return (int(viewport[0]), int(viewport[1]), float(dpr), origin, int(timeout_ms), bool(trusted_page))
+
+    def _new_session(
+        self,
+        viewport: tuple[int, int],
+        dpr: float,
+        origin: str | None,
+        trace_path: Path | None,
+        timeout_ms: int,
+        trusted_page: bool,
+    ) -> Session:
         browser = self.browser()
         # Locale and time zone as the suite's build renders its screenshots, so text and dates match.
         context = browser.new_context(
@@ -306,7 +383,7 @@ class BrowserHost:
             timezone_id="UTC",
         )
         context.set_default_timeout(timeout_ms)
-        session = Session(context=context, page=None, origin=origin, trace_path=trace_path)  # type: ignore[arg-type]
+        session = Session(context=context, page=None, origin=origin, trace_path=trace_path, browser=browser)  # type: ignore[arg-type]
         _isolate(session, untrusted=not trusted_page)
         if trace_path is not None:
             context.tracing.start(screenshots=True, snapshots=True)

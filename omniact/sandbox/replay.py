@@ -48,6 +48,8 @@ DEFAULT_TASK_TIMEOUT = 30.0
 SETUP_ALLOWANCE_S = 30.0
 #: Longest wait for in-flight requests to finish after the script (a page that polls never goes quiet).
 NETWORK_QUIET_MAX_MS = 3_000
+#: A check that has stayed true this long (ms, polled in the page) ends the settle pause early.
+STABLE_MS = 100
 
 
 @dataclass(frozen=True)
@@ -337,22 +339,33 @@ class _Run:
             return False
 
     def _settle(self) -> None:
-        page = self.session.page
-        # Network idle, as we count it: the document loaded and no fetch/XHR of the page in flight.
-        # (Playwright's "networkidle" adds a fixed 500 ms quiet window, which would dominate a short replay.)
+        """Let the page settle before the check: no request in flight (as we count them: the document
+        loaded and no fetch/XHR of the page pending, at most NETWORK_QUIET_MAX_MS), two animation frames
+        so the last input's rendering happened, then `settle_ms`.
+
+        The pause ends early only in one direction: when the check has been true, polled in the page
+        every few milliseconds, for STABLE_MS in a row. A check that is false (or turns false again) gets
+        the whole pause, so a failure is never declared early. While the page rests, the worker makes the
+        next task's context (BrowserHost.prepare_spare), the slowest part of opening a task.
+        (Playwright's "networkidle" would add a fixed 500 ms quiet window, dominating a short replay.)
+        """
+        job, s = self.job, self.session
         quiet = min(NETWORK_QUIET_MAX_MS, self._wait_ms())
-        try:
-            page.wait_for_function(
-                "document.readyState === 'complete' && !window.__omniPending", timeout=quiet
+        poll = job.check if (job.miniwob_seed is None and job.settle_ms > 0) else None
+        stable = min(job.settle_ms, STABLE_MS)
+        s.page.evaluate(_SETTLE_JS, {"quiet": quiet, "check": poll})
+        t = time.monotonic()
+        if not job.trace:
+            self.host.prepare_spare(
+                viewport=job.viewport, dpr=job.dpr, origin=s.origin, trusted_page=job.trusted_page
             )
-        except Exception as e:
-            if type(e).__name__ != "TimeoutError":
-                raise  # a page that keeps polling is still checked, after the wait
-        # Two animation frames so that the last input's rendering happened, then the pause.
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))")
-        pause = min(self.job.settle_ms, max(int((self.watch.remaining - 1) * 1000), 0))
-        if pause > 0:
-            page.wait_for_timeout(pause)
+            self.info.setdefault("timings", {})["spare"] = round(time.monotonic() - t, 3)
+        left = job.settle_ms - (time.monotonic() - t) * 1000
+        left = int(min(left, (self.watch.remaining - 1) * 1000))
+        if poll is not None:
+            s.page.evaluate(_SETTLE_WAIT_JS, {"left": max(left, 0), "stable": stable})
+        elif left > 0:
+            s.page.wait_for_timeout(left)
 
     def _check(self, check: str) -> None:
         try:
@@ -419,6 +432,44 @@ class _Run:
         except Exception:
             pass
 
+
+# Settling, part 1: network quiet (readyState complete, no counted fetch/XHR pending; at most `quiet` ms),
+# two animation frames, then (given a check) a poller in the page that notes since when the check has
+# been true. The check is compiled with new Function inside a try: a page whose CSP forbids that, or a
+# check that does not compile, simply gets no early end (the final check below reports its error).
+_SETTLE_JS = """async ({quiet, check}) => {
+  const t0 = performance.now();
+  while (!(document.readyState === 'complete' && !window.__omniPending) && performance.now() - t0 < quiet)
+    await new Promise(r => setTimeout(r, 10));
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+  if (check === null) return;
+  let f;
+  try { f = new Function('return (async () => (\\n' + check + '\\n))();'); } catch (e) { return; }
+  const st = {since: null, stop: false};
+  window.__omniSettle = st;
+  const tick = async () => {
+    if (st.stop) return;
+    let ok = false;
+    try { ok = !!(await f()); } catch (e) { ok = false; }
+    if (!ok) st.since = null;
+    else if (st.since === null) st.since = performance.now();
+    setTimeout(tick, 10);
+  };
+  tick();
+}"""
+
+# Settling, part 2: wait out the rest of the pause (`left` ms), or less once the check has been true for
+# `stable` ms in a row.
+_SETTLE_WAIT_JS = """async ({left, stable}) => {
+  const st = window.__omniSettle;
+  const end = performance.now() + left;
+  for (;;) {
+    const now = performance.now();
+    if (now >= end || (st && st.since !== null && now - st.since >= stable)) break;
+    await new Promise(r => setTimeout(r, Math.min(10, Math.max(1, end - now))));
+  }
+  if (st) st.stop = true;
+}"""
 
 # The check's verdict, plus its value when it is not a plain boolean and small (it helps debug a check).
 _CHECK_JS = """async () => {

@@ -30,10 +30,13 @@ _DEFAULT = object()
 
 
 def warm_browser() -> None:
-    """Worker warm-up: launch this process's browser before the first task, outside any task's clock."""
+    """Worker warm-up: launch this process's browser before the first task, outside any task's clock, and
+    let it keep a spare context for the next task (a worker serves a stream of tasks)."""
     from omniact.sandbox.browser import shared_host
 
-    shared_host().browser()
+    host = shared_host()
+    host.spares = True
+    host.browser()
 
 
 @dataclass(frozen=True)
