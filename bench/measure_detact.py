@@ -45,6 +45,10 @@ def _os_of(task: Any) -> str:
     return "web" if task.platform == "web" else (task.screen.os or "unknown")
 
 
+def _id_key(task_id: str) -> tuple[int, str]:
+    return (int(task_id), "") if task_id.isdigit() else (1 << 62, task_id)
+
+
 def _task_ids(data: str | Path | None, split: str, limit: int | None) -> list[str]:
     from omniact.dataset import load_split
 
@@ -108,7 +112,8 @@ def replay_rates(data: str | Path | None, split: str, scripts: Mapping[str, str]
     """Replay `scripts` on their tasks in the sandbox and count successes, overall, per platform and per app.
 
     Each group holds ``tasks``, ``success`` and ``rate`` (percent); ``reasons`` counts the failures' reasons
-    by their first words (a browser or sandbox failure shows there, not as a low agent score).
+    by their first words (a browser or sandbox failure shows there, not as a low agent score); ``succeeded``
+    lists the ids of the tasks whose check passed.
     """
     from omniact.dataset import load_split
     from omniact.sandbox import replay_tasks
@@ -137,6 +142,7 @@ def replay_rates(data: str | Path | None, split: str, scripts: Mapping[str, str]
     return {"overall": rate(total), "per_platform": {k: rate(v) for k, v in sorted(per_platform.items())},
             "per_app": {k: rate(v) for k, v in sorted(per_app.items())},
             "reasons": dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
+            "succeeded": sorted((r.task_id for r in results if r.success), key=_id_key),
             "seconds": round(time.monotonic() - t0, 1)}
 
 
@@ -195,10 +201,10 @@ def format_report(result: Mapping[str, Any]) -> str:
         lines.append(f"== {split} ==")
         lines.append(f"detection recall ({rc['screens']} screens): all boxes {_fmt(ov['recall'])}% of {ov['boxes']}, "
                      f"targets {_fmt(ov['target_recall'])}% of {ov['targets']}")
-        lines.append(f"  {'group':<10} {'boxes':>6} {'recall%':>8} {'targets':>8} {'target%':>8}")
-        for kind in ("per_platform", "per_os"):
+        lines.append(f"  {'group':<16} {'boxes':>6} {'recall%':>8} {'targets':>8} {'target%':>8}")
+        for kind, tag in (("per_platform", "platform"), ("per_os", "os")):
             for name, g in rc[kind].items():
-                lines.append(f"  {name:<10} {g['boxes']:>6} {_fmt(g['recall']):>8} {g['targets']:>8} "
+                lines.append(f"  {tag + ' ' + name:<16} {g['boxes']:>6} {_fmt(g['recall']):>8} {g['targets']:>8} "
                              f"{_fmt(g['target_recall']):>8}")
         ag = row.get("agent")
         if ag:
