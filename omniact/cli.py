@@ -374,6 +374,8 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @click.option("--workers", type=int, default=2, show_default=True, help="Replay worker processes.")
 @click.option("--limit", type=int, default=None, help="Only the first N tasks of the split.")
 @click.option("--trace", is_flag=True, help="Save a Playwright trace (trace.zip) per task in --out.")
+@click.option("--step-images", is_flag=True,
+              help="With --split: also write a PNG per step of every task in --out (--task always does).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for replay.json, step images (PNG per step, action point drawn) and traces.")
 @json_option

@@ -176,15 +176,19 @@ def replay_command(
     as_json: bool,
     echo: Callable[[str], None],
     executor: Any = None,
+    step_images: bool = False,
 ) -> dict:
     """Run the replay the options ask for, print the outcome, and return the JSON object.
 
     `executor` (anything with ``map_unordered``, e.g. a Ray pool) runs a split's replays instead of the local
-    worker processes."""
+    worker processes. `step_images`: for a split, also write a PNG per step of every task into `out` (one
+    task's replay, --task, always writes them)."""
     if task_timeout <= 0:
         raise UserError("--task-timeout must be positive")
     if settle_ms < 0:
         raise UserError("--settle-ms must be 0 or more")
+    if step_images and out is None:
+        raise UserError("--step-images writes the images into --out DIR: add --out")
     if dpr is not None and not (0.25 <= dpr <= 8):
         raise UserError("--dpr must be between 0.25 and 8")
     targets = [
@@ -229,6 +233,7 @@ def replay_command(
             as_json,
             echo,
             executor,
+            step_images=step_images,
         )
     if target == "--miniwob-suite":
         if agent is None:
@@ -352,6 +357,8 @@ def _split_mode(
     as_json,
     echo,
     executor=None,
+    *,
+    step_images: bool = False,
 ) -> dict:
     from omniact.dataset import load_split
     from omniact.sandbox.replay import ReplayResult, replay_tasks
@@ -401,7 +408,9 @@ def _split_mode(
         out_dir=out,
         task_timeout=task_timeout,
         executor=executor,
-        step_images=out is not None,
+        # A PNG per step of every task is costly (a screenshot per action) and rarely looked at for a
+        # whole split: only on request (--step-images). Single-task replays always write them.
+        step_images=step_images and out is not None,
         trace=trace,
         root=ds.root,
         settle_ms=settle_ms,

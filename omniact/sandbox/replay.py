@@ -50,6 +50,8 @@ SETUP_ALLOWANCE_S = 30.0
 NETWORK_QUIET_MAX_MS = 3_000
 #: A check that has stayed true this long (ms, polled in the page) ends the settle pause early.
 STABLE_MS = 100
+#: Seconds a task must have left for the worker to make the next task's context during its settle pause.
+SPARE_MIN_REMAINING_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -355,7 +357,8 @@ class _Run:
         stable = min(job.settle_ms, STABLE_MS)
         s.page.evaluate(_SETTLE_JS, {"quiet": quiet, "check": poll})
         t = time.monotonic()
-        if not job.trace:
+        # No spare for a traced task (a trace starts with its context) or when the task's own time is short.
+        if not job.trace and self.watch.remaining > SPARE_MIN_REMAINING_S:
             self.host.prepare_spare(
                 viewport=job.viewport, dpr=job.dpr, origin=s.origin, trusted_page=job.trusted_page
             )

@@ -124,7 +124,30 @@ def test_split_with_predictions_reports_success_per_task(tmp_path):
     assert [t["task_id"] for t in out["tasks"]] == ["101", "102", "103", "104"]
     assert [t["success"] for t in out["tasks"]] == [True, True, False, False]
     assert json.loads((out_dir / "replay.json").read_text())["n_success"] == 2
-    assert (out_dir / "101" / "step_01.png").is_file() and (out_dir / "102" / "step_02.png").is_file()
+    assert not list(out_dir.rglob("*.png"))  # step images of a split only on request
+
+
+@pytest.mark.browser
+def test_a_split_writes_step_images_on_request(tmp_path):
+    out_dir = tmp_path / "out"
+    args = (
+        "--data",
+        str(SUITE),
+        "--split",
+        "test",
+        "--agent",
+        "oracle",
+        "--limit",
+        "1",
+        "--workers",
+        "1",
+        *T,
+    )
+    r = invoke(*args, "--out", str(out_dir), "--step-images")
+    assert r.exit_code == 0, r.output
+    assert (out_dir / "101" / "step_01.png").is_file()
+    r = invoke(*args, "--step-images")
+    assert r.exit_code == 2 and "--out" in r.output
 
 
 @pytest.mark.browser
