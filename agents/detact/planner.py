@@ -199,9 +199,18 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
         return _restore(s, quoted).strip()
 
 
+    # "... by dragging it onto Y", "... by hovering", "... with a right-click": the manner names the action
+    manner = _parse_manner(c, quoted)
+    if manner is not None:
+        return manner
+
     # scroll
     m = re.match(r"^scroll(?:\s+(?:the\s+)?(?:page|screen|window|view|list|document|content)s?)?\s+(?P<d>up|down|left|"
                  r"right|to the (?:top|bottom|left|right|end|start))\b", low)
+    if not m and low.startswith("scroll") and re.search(r"\b(?:horizontal(?:ly)?|sideways)\b", low):
+        # "Scroll sideways two weeks into the past": horizontal, backwards when the goal says so
+        back = re.search(r"\b(?:left|back(?:wards?)?|past|previous|earlier|start|beginning)\b", low)
+        return [Intent("scroll", text="left" if back else "right")]
     if m or low.startswith("scroll"):
         d = m.group("d") if m else ("down" if "down" in low or "bottom" in low else "up" if "up" in low or "top"
                                     in low else "right" if "right" in low else "left" if "left" in low else "down")
@@ -311,6 +320,63 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
     if len(items) >= 2 and (verb or "," in body) and all(len(x.split()) <= 6 for x in items):
         return [Intent("click", target=_clean_target(text_of(f"{verb} {x}".strip()))) for x in items]
     return [Intent("click", target=_clean_target(text_of(target)) or text_of(c))]
+
+
+_PRONOUN = re.compile(r"^(?:it|them|this|that|there|its|their)$", re.IGNORECASE)
+_PREP = r"(?:onto|on to|into|in to|to|on|over|under|in|inside)"
+
+
+def _main_object(main: str) -> str:
+    """The object of an imperative clause's verb: "Show the Men drop-down" -> "Men drop-down",
+    "Throw notes.txt away" -> "notes.txt"."""
+    body = re.sub(r"^\S+\s+", "", main.strip())
+    return _clean_target(re.sub(r"\s+(?:away|out|off|up|down)$", "", body, flags=re.IGNORECASE))
+
+
+def _parse_manner(c: str, quoted: Sequence[str]) -> list[Intent] | None:
+    """Goals that say how to act after what to do: "Put X on Y by dragging it there", "Show the menu by
+    hovering on Z", "Maximize the window by double-clicking its title bar", "Check X with a right-click",
+    "Go back by scrolling left". None when the clause names no manner."""
+    m = re.match(r"^(?P<main>.+?),?\s+(?:by|with|using|via)\s+(?P<how>dragging|drag(?:ging)?\s+and\s+drop(?:ping)?|"
+                 r"hovering|pointing|mousing|double[- ]?clicking|right[- ]?clicking|scrolling|a\s+right[- ]?click|"
+                 r"a\s+double[- ]?click|a\s+drag)\b(?P<rest>.*)$", c, re.IGNORECASE)
+    if not m:
+        return None
+    main, how, rest = m.group("main").strip(), m.group("how").lower(), m.group("rest").strip()
+
+    def text_of(s: str) -> str:
+        return _restore(s, quoted).strip()
+
+    # What the manner phrase itself names ("by hovering on the stars", "by double-clicking its header bar").
+    named = re.sub(rf"^(?:{_PREP}|at)\s+", "", rest, flags=re.IGNORECASE)
+    named = re.sub(r"^(?:its|their|the)\s+", "", named, flags=re.IGNORECASE).strip()
+    if how.startswith("drag") or how == "a drag":
+        # "... by dragging it onto Recycle Bin": the destination follows; else it is in the main clause.
+        d = re.match(rf"^(?:it|them|\S+)?\s*{_PREP}\s+(?P<b>.+)$", rest, re.IGNORECASE)
+        dest = None if d is None or _PRONOUN.match(d.group("b").strip()) else d.group("b")
+        a = re.match(rf"^\S+\s+(?P<a>.+?)\s+(?:away\s+)?{_PREP}\s+(?P<b>.+)$", main, re.IGNORECASE)
+        if dest is not None:
+            target = a.group("a") if a else _main_object(main)
+            return [Intent("drag", target=_clean_target(text_of(target)), dest=_clean_target(text_of(dest)))]
+        if a is not None:
+            return [Intent("drag", target=_clean_target(text_of(a.group("a"))), dest=_clean_target(text_of(a.group("b"))))]
+        return None
+    if how == "scrolling":
+        d = re.match(r"^\s*(?:the\s+\w+\s+)?(?P<d>up|down|left|right|sideways|horizontally)\b", rest, re.IGNORECASE)
+        if d is None:
+            return None
+        direction = d.group("d").lower()
+        if direction in ("sideways", "horizontally"):
+            back = re.search(r"\b(?:left|back(?:wards?)?|past|previous|earlier)\b", main, re.IGNORECASE)
+            direction = "left" if back else "right"
+        return [Intent("scroll", text=direction)]
+    target = named if named and not _PRONOUN.match(named) else _main_object(main)
+    target = _clean_target(text_of(target))
+    if how in ("hovering", "pointing", "mousing"):
+        return [Intent("hover", target=target)]
+    if "double" in how:
+        return [Intent("double_click", target=target)]
+    return [Intent("right_click", target=target)]
 
 
 def _strip_text(t: str) -> str:
