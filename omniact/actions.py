@@ -327,6 +327,8 @@ def _valid_script_pattern() -> re.Pattern:
 
 
 _VALID_SCRIPT = _valid_script_pattern()
+#: The plain-script pattern's fullmatch: not None means `script_is_valid` (scoring calls it without a wrapper).
+plain_script_match = _VALID_SCRIPT.fullmatch
 
 
 def _parse_ast(text: str) -> list[Action]:

@@ -19,7 +19,6 @@ tasks that were running, and ``resume=True`` runs exactly the tasks without a ro
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import platform
@@ -140,9 +139,7 @@ def _subset(dataset: Any, ids: list[str]) -> Any:
     """The data set restricted to `ids` (for --limit), keeping its identity so scores name the same data."""
     if len(ids) == len(dataset.tasks):
         return dataset
-    keep = set(ids)
-    tasks = tuple(t for t in dataset.tasks if t.id in keep)
-    return dataclasses.replace(dataset, tasks=tasks, _by_id={t.id: t for t in tasks})
+    return dataset.subset(ids)
 
 
 # --------------------------------------------------------------------------------------------------------

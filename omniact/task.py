@@ -83,16 +83,25 @@ class LazyElements(Sequence[UIElement]):
         self._raw = raw
         self._built: tuple[UIElement, ...] | None = None
 
+    def _rect(self, key: str, v: Any) -> tuple[float, float, float, float]:
+        try:
+            (x0, y0), (x1, y1) = v["top_left"], v["bottom_right"]
+            return float(x0), float(y0), float(x1), float(y1)
+        except (KeyError, TypeError, ValueError):
+            raise DataError(f"element {key!r} needs top_left and bottom_right as [x, y]",
+                            file=str(self.path)) from None
+
+    def rects(self) -> tuple[tuple[float, float, float, float], ...]:
+        """Every element's (left, top, right, bottom), in file order, without building the elements."""
+        if self._built is not None:
+            return tuple((e.box.left, e.box.top, e.box.right, e.box.bottom) for e in self._built)
+        return tuple(self._rect(key, v) for key, v in self._raw.items())
+
     def _elements(self) -> tuple[UIElement, ...]:
         if self._built is None:
             out = []
             for key, v in self._raw.items():
-                try:
-                    (x0, y0), (x1, y1) = v["top_left"], v["bottom_right"]
-                    box = Box(float(x0), float(y0), float(x1), float(y1))
-                except (KeyError, TypeError, ValueError):
-                    raise DataError(f"element {key!r} needs top_left and bottom_right as [x, y]",
-                                    file=str(self.path)) from None
+                box = Box(*self._rect(key, v))
                 valid = v.get("valid")
                 out.append(UIElement(str(key), box, str(v.get("label", "")), None if valid is None else bool(valid)))
             self._built = tuple(out)

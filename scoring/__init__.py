@@ -10,7 +10,9 @@
 """
 
 from scoring.bleu import bleu
-from scoring.result import MODES, SCORER_VERSION, GroupScore, Score, TaskScore
+from scoring.gold import PreparedGold, prepare
+from scoring.result import MODES, SCORER_VERSION, GroupScore, Score, TaskScore, TaskScores
 from scoring.scorer import gold_problems, score
 
-__all__ = ["MODES", "SCORER_VERSION", "GroupScore", "Score", "TaskScore", "bleu", "gold_problems", "score"]
+__all__ = ["MODES", "SCORER_VERSION", "GroupScore", "PreparedGold", "Score", "TaskScore", "TaskScores", "bleu",
+           "gold_problems", "prepare", "score"]

@@ -25,13 +25,15 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from omniact.actions import Action, parse_script
 from omniact.errors import ParseError
 from scoring.bleu import bleu
 from scoring.boxes import BoxIndex
 
-__all__ = ["GoldLines", "Outcome", "gold_lines", "penalty_released", "safe_parse", "score_task"]
+__all__ = ["GoldLines", "Outcome", "Plan", "gold_lines", "penalty_released", "plan", "safe_parse", "score_plan",
+           "score_task"]
 
 _QUOTES = re.compile("\"|'")
 
@@ -291,3 +293,87 @@ def _need(value, side: str, k: int):
     if value is None:
         raise _Unreadable(f"{side} line {k}: the parsed call has no value of the kind this action needs")
     return value
+
+
+# --------------------------------------------------------------------------------------------------------
+# The same rules on a prepared gold side. `plan` does the gold half of `_penalties` once per (gold script, screen);
+# `score_plan` then does only the predicted half, and answers only where every line is read by the released
+# string rules, so it returns exactly what `score_task` returns (a property test holds the two together). On
+# anything unusual (a line the rules cannot read, a name found without its parenthesis, non-ASCII text whose
+# lower-casing could differ line by line) it returns None and `score_task` decides, notes included.
+
+_SKIP, _CLICK, _PRESS, _HOTKEY, _WRITE = range(5)
+
+#: (n, per line: (prefix "pyautogui.<name>(", lower-cased name, kind, gold value))
+Plan = tuple[int, tuple[tuple[str, str, int, Any], ...]]
+
+
+def plan(gold: GoldLines, boxes: BoxIndex) -> Plan | None:
+    """The gold half of the released rules for one gold script on one screen; None where `score_task` must run
+    (a gold line the string rules cannot read, a gold point with no box centred on it)."""
+    if gold.problem is not None or not gold.n:
+        return None
+    steps = []
+    for (_, g), name in zip(gold.lines, gold.names):
+        try:
+            if name == "click":
+                x, y = _rule_point(g)
+                rect = boxes.exact_rect(x, y)
+                if rect is None:
+                    return None
+                step = (_CLICK, rect)
+            elif name == "press":
+                step = (_PRESS, g.split('"')[1].strip())
+            elif name == "hotkey":
+                step = (_HOTKEY, {x[1:-1] for x in g.split("(")[1].split(")")[0].split(",") if len(x) > 2})
+            elif name == "write":
+                step = (_WRITE, g.split('"')[1])
+            else:
+                step = (_SKIP, None)
+        except (IndexError, ValueError):
+            return None
+        steps.append((f"pyautogui.{name}(", name, *step))
+    return gold.n, tuple(steps)
+
+
+_NO_MATCH = (False, 0.0, 0.0, 0.0)
+# The released line filter (lines whose stripped text starts with "pyautogui") as one scan over the whole text:
+# `^` after each newline, then the characters str.strip() removes on ASCII text, and the rest of the line.
+_KEPT_LINES = re.compile(r"^[\t\x0b\x0c\r\x1c-\x1f ]*pyautogui[^\n]*", re.MULTILINE).findall
+
+
+def score_plan(prepared: Plan, script: str) -> tuple[bool, float, float, float] | None:
+    """(matched, click, key, write) for `script` with the released rules, or None when `score_task` must decide."""
+    if not script.isascii():
+        return None
+    # ASCII only: lower-casing the whole text is lower-casing each line, and strip() strips the same characters.
+    kept = _KEPT_LINES(script.strip().lower())
+    n, steps = prepared
+    if len(kept) != n:
+        return _NO_MATCH
+    for line, (prefix, name, _, _) in zip(kept, steps):
+        if not line.startswith(prefix):  # the released comparison, for a line without "pyautogui.<name>("
+            if not line.startswith("pyautogui.") or line.split("pyautogui.")[1].split("(")[0] != name:
+                return _NO_MATCH
+            return None
+    click = key = write = 0
+    try:
+        for line, (_, _, kind, value) in zip(kept, steps):
+            if kind == _CLICK:
+                inner = line.split("pyautogui.")[1].split("(")[1]
+                px = float(inner.split(",")[0])
+                py = float(inner.split(",")[1].split(")")[0])
+                if math.isnan(px) or math.isnan(py):  # the general rule reports it
+                    return None
+                click += (1.0 / n) * penalty_released(value[0], value[1], value[2], value[3], px, py)
+            elif kind == _PRESS:
+                if value != _QUOTES.split(line)[1].strip():
+                    key += 1 / n
+            elif kind == _HOTKEY:
+                if value != {x[1:-1] for x in line.split("(")[1].split(")")[0].split(",") if len(x) > 2}:
+                    key += 1 / n
+            elif kind == _WRITE:
+                write += (1 - bleu(value, _QUOTES.split(line)[1])) / n
+    except (IndexError, ValueError):
+        return None
+    return True, click, key, write

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["MODES", "SCORER_VERSION", "GroupScore", "Score", "TaskScore"]
+__all__ = ["MODES", "SCORER_VERSION", "GroupScore", "Score", "TaskScore", "TaskScores"]
 
 SCORER_VERSION = "1.0.0"
 MODES = ("reference", "strict")
@@ -34,6 +34,69 @@ class TaskScore:
     missing: bool = False
     parse_error: str | None = None
     note: str | None = None
+
+
+_SKIPPED = "the gold script has no pyautogui line: task skipped (a data problem)"
+
+
+class TaskScores(Sequence[TaskScore]):
+    """Per-task results as columns, each `TaskScore` built when asked for.
+
+    Scoring 20,000 tasks fills a few lists; most callers only need the totals, and a leaderboard reads the
+    columns directly (`column`). Compares equal to the tuple of the same TaskScores.
+    """
+
+    __slots__ = ("_cols", "_notes", "_parse_errors")
+
+    def __init__(self, ids: Sequence[str], weights: Sequence[float], n_gold: Sequence[int], matched: Sequence[int],
+                 click: Sequence[float], key: Sequence[float], write: Sequence[float], score: Sequence[float],
+                 missing: Sequence[bool], parse_errors: Mapping[int, str], notes: Mapping[int, str]) -> None:
+        self._cols = {"id": ids, "weight": weights, "n_gold": n_gold, "matched": matched, "click": click,
+                      "key": key, "write": write, "score": score, "missing": missing}
+        self._parse_errors = parse_errors
+        self._notes = notes
+
+    def column(self, name: str) -> Sequence[Any]:
+        """One field for every task, in split order (``matched`` as 0/1; ``parse_error``/``note`` may be None)."""
+        if name == "parse_error":
+            return [self._parse_errors.get(i) for i in range(len(self))]
+        if name == "note":
+            return [self._note(i) for i in range(len(self))]
+        return self._cols[name]
+
+    def _note(self, i: int) -> str | None:
+        return _SKIPPED if not self._cols["n_gold"][i] else self._notes.get(i)
+
+    def _item(self, i: int) -> TaskScore:
+        c = self._cols
+        return TaskScore(c["id"][i], c["weight"][i], c["n_gold"][i], bool(c["matched"][i]), c["click"][i],
+                         c["key"][i], c["write"][i], c["score"][i], bool(c["missing"][i]),
+                         self._parse_errors.get(i), self._note(i))
+
+    def __len__(self) -> int:
+        return len(self._cols["id"])
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return tuple(self._item(k) for k in range(*i.indices(len(self))))
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("task index out of range")
+        return self._item(i)
+
+    def __iter__(self) -> Iterator[TaskScore]:
+        return map(self._item, range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (TaskScores, tuple, list)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"TaskScores({len(self)} tasks)"
 
 
 @dataclass(frozen=True)
@@ -73,7 +136,7 @@ class Score:
     n_missing: int
     n_parse_errors: int
     breakdown: Mapping[str, Mapping[str, GroupScore]]
-    tasks: tuple[TaskScore, ...] = ()
+    tasks: Sequence[TaskScore] = ()
     dataset: Mapping[str, Any] | None = None
 
     def to_json(self, include_tasks: bool = False) -> dict[str, Any]:

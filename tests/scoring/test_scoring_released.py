@@ -219,3 +219,49 @@ def test_action_score_is_sequence_score_minus_penalties(run, mode):
             assert t.click + t.key + t.write <= 1 + 1e-12
         else:
             assert t.click == t.key == t.write == t.score == 0.0
+
+
+def _both_paths(gold: str, pred: str, elements) -> tuple[object, object]:
+    """(the prepared-gold fast path's answer, the general rule's answer) for one task."""
+    from scoring import reference
+    from scoring.boxes import BoxIndex
+
+    lines = reference.gold_lines(gold)
+    index = BoxIndex(elements)
+    prepared = reference.plan(lines, index)
+    fast = None if prepared is None else reference.score_plan(prepared, pred)
+    return fast, reference.score_task(lines, index, pred)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(runs())
+def test_the_prepared_gold_path_gives_exactly_what_the_general_rule_gives(run):
+    _, box_files, golds, preds = run
+    for task, pred in zip(_tasks(golds, box_files), preds):
+        fast, out = _both_paths(task.gold_script, pred, task.elements)
+        if fast is not None:  # where it answers, bit for bit the same numbers, and nothing worth a note
+            assert fast == (out.matched, out.click, out.key, out.write) if out.matched else not fast[0]
+            assert out.note is None
+
+
+@pytest.mark.parametrize(("pred", "fast_answers"), [
+    ("pyautogui.click", False),  # the name is right but there is no parenthesis: the general rule decides
+    ("pyautogui.click(100.0, 50.0)\nΣ", False),  # non-ASCII: lower-casing might not be line by line
+    ("pyautogui.click(x=100, y=50)", False),  # keyword arguments: read by the shared parser, with a note
+    ("pyautogui.click(nan, nan)", False),
+    ("PYAUTOGUI.CLICK(100.0,50.0)", True),
+    ("  pyautogui.click(101.0,50.0)  ", True),
+    ("pyautogui.press('enter')", True),  # another action: no match, answered at once
+    ("import pyautogui\n\n \t\n\x0c pyautogui.click(90.0,50.0)\r\n\n", True),  # blank lines, odd whitespace
+    ("pyautogui.click(100.0,50.0)\npyautogui.click(100.0,50.0)", True),  # one line too many
+])
+def test_unusual_predictions_take_the_general_rule_and_score_the_same(pred, fast_answers):
+    from scoring_helpers import DEFAULT_BOXES
+
+    gold = "pyautogui.click(100.0,50.0)"
+    fast, out = _both_paths(gold, pred, make_task(gold, DEFAULT_BOXES).elements)
+    assert (fast is not None) == fast_answers
+    if fast is not None:
+        assert fast == (out.matched, out.click, out.key, out.write)
+    t = score([make_task(gold)], {"t1": pred}).tasks[0]
+    assert (t.matched, t.click, t.note) == (out.matched, out.click, out.note)

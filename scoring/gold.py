@@ -1,0 +1,127 @@
+"""The gold side of a split, prepared once: scoring any number of prediction sets against it then costs only
+the predictions (a leaderboard scores a hundred submissions against one prepared split).
+
+Preparing reads each distinct gold script once (the released line filter, action names, and for `reference`
+mode a *plan*: each line's gold point already looked up in its screen's boxes, each gold key, key set and text
+already cut out by the released string rules), indexes each screen's boxes once, and lays out the breakdown
+groups. Nothing here depends on a prediction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from omniact.actions import ACTIONS, ALIASES, Action
+from omniact.dataset import gold_rows, paused_gc
+from omniact.errors import ParseError
+from scoring import reference
+from scoring.boxes import BoxIndex
+from scoring.reference import GoldLines, Plan
+
+__all__ = ["PreparedGold", "prepare"]
+
+# Gold line names are lower-cased by the released rules; the breakdown names them as the ACTIONS table does.
+_CANONICAL = {name.lower(): name for name in ACTIONS}
+_CANONICAL.update({alias.lower(): ACTIONS[target].name for alias, target in ALIASES.items()})
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedGold:
+    """A split's gold side, ready to score predictions against (see `scoring.score`).
+
+    Per task, in split order: `ids`, `weights` (``n - 0.9``, 0 for a task whose gold has no pyautogui line),
+    `lines` (the released scorer's view of the gold), `boxes` (the screen's index, shared by its tasks) and
+    `plans` (reference mode's prepared gold, None where the general rule must run). `groups` are the breakdown
+    groups: ``((kind, name), task positions with weight, number of tasks)``.
+    """
+
+    ids: tuple[str, ...]
+    index: Mapping[str, int]
+    weights: tuple[float, ...]
+    lines: tuple[GoldLines, ...]
+    boxes: tuple[BoxIndex, ...]
+    plans: tuple[Plan | None, ...]
+    groups: tuple[tuple[tuple[str, str], tuple[int, ...], int], ...]
+    texts: tuple[str, ...]
+    dataset: Mapping[str, Any] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def gold_actions(self, i: int) -> list[Action]:
+        """Task i's gold script through the shared parser (strict mode); raises ParseError. Cached by text."""
+        text = self.texts[i]
+        cache = self.__dict__.setdefault("_parsed", {})
+        hit = cache.get(text)
+        if hit is None:
+            try:
+                hit = reference.safe_parse(text)
+            except ParseError as e:
+                hit = e
+            cache[text] = hit
+        if isinstance(hit, ParseError):
+            raise hit
+        return hit
+
+
+def prepare(tasks: Iterable[Any]) -> PreparedGold:
+    """Prepare a Dataset, a TaskList or any iterable of Tasks for scoring (a PreparedGold is returned as is)."""
+    if isinstance(tasks, PreparedGold):
+        return tasks
+    with paused_gc():
+        return _prepare(tasks)
+
+
+def _prepare(tasks: Iterable[Any]) -> PreparedGold:
+    describe = getattr(tasks, "describe", None)
+    dataset = describe() if callable(describe) else None
+    ids: list[str] = []
+    weights: list[float] = []
+    lines: list[GoldLines] = []
+    boxes: list[BoxIndex] = []
+    plans: list[Plan | None] = []
+    texts: list[str] = []
+    by_text: dict[str, GoldLines] = {}
+    by_screen: dict[int, tuple[Any, BoxIndex]] = {}
+    by_plan: dict[tuple[int, str], Plan | None] = {}
+    types_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+    rows: dict[tuple[str, str], list[int]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for i, (task_id, text, platform, app, elements) in enumerate(gold_rows(tasks)):
+        gold = by_text.get(text)
+        if gold is None:
+            gold = by_text[text] = reference.gold_lines(text)
+        hit = by_screen.get(id(elements))
+        if hit is None or hit[0] is not elements:
+            hit = by_screen[id(elements)] = (elements, BoxIndex(elements))  # keeps `elements` alive: ids unique
+        index = hit[1]
+        n = gold.n
+        ids.append(task_id)
+        lines.append(gold)
+        boxes.append(index)
+        texts.append(text)
+        key = (id(index), text)
+        if key in by_plan:
+            plan = by_plan[key]
+        else:
+            plan = by_plan[key] = reference.plan(gold, index) if n else None
+        plans.append(plan)
+        weights.append(n - 0.9 if n else 0.0)
+        keys = [("platform", platform), ("app", app)]
+        if n:
+            t = types_of.get(gold.names)
+            if t is None:
+                t = types_of[gold.names] = tuple(dict.fromkeys(_CANONICAL.get(x, x) for x in gold.names if x))
+            keys.extend(("action", name) for name in t)
+        for k in keys:
+            counts[k] = counts.get(k, 0) + 1
+            if n:
+                r = rows.get(k)
+                if r is None:
+                    r = rows[k] = []
+                r.append(i)
+    groups = tuple((k, tuple(rows.get(k, ())), counts[k]) for k in sorted(counts))
+    return PreparedGold(tuple(ids), {t: i for i, t in enumerate(ids)}, tuple(weights), tuple(lines), tuple(boxes),
+                        tuple(plans), groups, tuple(texts), dataset)
