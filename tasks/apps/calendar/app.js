@@ -145,6 +145,7 @@
     return h;
   }
 
+  let focusAfterRender = null;  // {id, select}: the input render() focuses once it has drawn it
   function render() {
     $('#win').style.display = S.window === 'closed' || S.window === 'minimized' ? 'none' : 'flex';
     $('#win').classList.toggle('full', S.window === 'full');
@@ -224,6 +225,13 @@
         const inDock = !!el.closest('#dock');
         tp.style.left = (inDock ? b.left + b.width / 2 - tp.offsetWidth / 2 : b.left) + 'px'; tp.style.top = (inDock ? b.top - 34 : b.bottom + 6) + 'px'; } }
     markHidden();
+    // Focus the field a command just opened now, in the same task as the click: a deferred focus
+    // (setTimeout) lost the first keys typed right after the click whenever they arrived first.
+    if (focusAfterRender) {
+      const f = focusAfterRender, i = document.getElementById(f.id);
+      focusAfterRender = null;
+      if (i) { i.focus(); if (f.select) i.select(); }
+    }
   }
   const MENUS = {
     file: [['new_event', 'New Event', '⌘N'], ['new_calendar', 'New Calendar', ''], null, ['import', 'Import…', ''], ['export', 'Export', ''], null, ['print', 'Print…', '⌘P']],
@@ -257,7 +265,7 @@
     S.newCount++;
     const e = E('new_' + S.newCount, 'New Event', 'home', date, hour, hour === null ? null : hour + 1);
     S.events.push(e); S.selected = e.id; S.inspector = e.id; S.focusField = 'title';
-    setTimeout(() => { const i = $('#ins_title'); if (i) { i.focus(); i.select(); } }, 0);
+    focusAfterRender = { id: 'ins_title', select: true };
   }
   function deleteEvent(id) { const i = S.events.findIndex((e) => e.id === id); if (i >= 0) { S.deleted.push(id); S.events.splice(i, 1); }
     if (S.selected === id) S.selected = null; if (S.inspector === id) S.inspector = null; }
@@ -306,7 +314,7 @@
       case 'mini_next': S.miniMonth = addMonths(S.miniMonth + '-01', 1).slice(0, 7); break;
       case 'add': newEvent(S.view === 'day' ? S.anchor : TODAY, 10); break;
       case 'sidebar': S.sidebar = !S.sidebar; break;
-      case 'search': S.searchFocus = true; setTimeout(() => $('#search_input').focus(), 0); break;
+      case 'search': S.searchFocus = true; focusAfterRender = { id: 'search_input' }; break;
       case 'close': S.window = 'closed'; break; case 'minimize': S.window = 'minimized'; break;
       case 'zoom': S.window = S.window === 'full' ? 'normal' : 'full'; break;
       case 'cal_picker': S.calPicker = !S.calPicker; break;
