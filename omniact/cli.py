@@ -72,11 +72,10 @@ def _load(data: Path | None, split: str):
 def score(data: Path | None, split: str, predictions: Path, mode: str, as_json: bool) -> None:
     """Score predictions with the OmniACT metrics (sequence score, action score and penalties)."""
     import scoring
-    from omniact.predictions import read_predictions
+    from omniact.predictions import read_scripts
 
     ds = _load(data, split)
-    preds = read_predictions(_predictions_file(predictions), known_ids=ds)
-    result = scoring.score(ds, {k: p.script for k, p in preds.items()}, mode=mode)
+    result = scoring.score(ds, read_scripts(_predictions_file(predictions), known_ids=ds.ids), mode=mode)
     if as_json:
         echo_json(result.to_json())
     else:

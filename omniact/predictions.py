@@ -22,14 +22,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from omniact.errors import UserError
 
-__all__ = ["Prediction", "read_predictions", "write_predictions"]
+__all__ = ["Prediction", "read_predictions", "read_scripts", "write_predictions"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,17 @@ def read_predictions(path: str | os.PathLike, known_ids: Collection[str] | None 
     With `known_ids` (the split's task ids), an id outside it is refused: scoring a run against the wrong
     split must not silently report a low score. Raises `UserError` (``FILE:LINE: problem``).
     """
+    return {key: Prediction(key, script, n, extra) for key, script, n, extra in _records(path, known_ids, True)}
+
+
+def read_scripts(path: str | os.PathLike, known_ids: Collection[str] | None = None) -> dict[str, object]:
+    """``{id: script}`` of a predictions file, checked exactly like `read_predictions` (what scoring needs)."""
+    return {key: script for key, script, _, _ in _records(path, known_ids, False)}
+
+
+def _records(path: str | os.PathLike, known_ids: Collection[str] | None,
+             extras: bool) -> Iterator[tuple[str, object, int, dict[str, Any]]]:
+    """(id, script, line, other fields) per record; `extras` False leaves the other fields out (faster)."""
     where = str(path)
     try:
         data = Path(path).read_bytes()
@@ -85,19 +96,21 @@ def read_predictions(path: str | os.PathLike, known_ids: Collection[str] | None 
 
     whole = _whole_object(text)
     if whole is not None:
-        out: dict[str, Prediction] = {}
+        seen: set[str] = set()
         for key, script in whole:
-            if key in out:
+            if key in seen:
                 raise UserError(f"duplicate id {key!r}", file=where, line=1)
             if known is not None and key not in known:
                 raise UserError(f"id {key!r} is not a task of this split", file=where, line=1)
-            out[key] = Prediction(key, script, 1, {})
-        return out
+            seen.add(key)
+            yield key, script, 1, {}
+        return
 
-    out = {}
+    lines: dict[str, int] = {}
     loads = json.loads
+    no_extra: dict[str, Any] = {}
     for n, raw in enumerate(text.split("\n"), 1):  # not splitlines(): JSON strings may hold U+2028 raw
-        if not raw.strip():
+        if not raw or raw.isspace():
             continue
         try:
             rec = loads(raw)
@@ -114,15 +127,17 @@ def read_predictions(path: str | os.PathLike, known_ids: Collection[str] | None 
         if key is None:
             raise UserError(f'"id" must be a string (or a whole number), not {json.dumps(rec["id"])[:40]}',
                             file=where, line=n)
-        prev = out.get(key)
-        if prev is not None:
-            raise UserError(f"duplicate id {key!r} (first on line {prev.line})", file=where, line=n)
+        first = lines.get(key)
+        if first is not None:
+            raise UserError(f"duplicate id {key!r} (first on line {first})", file=where, line=n)
         if known is not None and key not in known:
             raise UserError(f"id {key!r} is not a task of this split", file=where, line=n)
-        script = rec.get("script")
-        extra = {k: v for k, v in rec.items() if k != "id" and k != "script"} if len(rec) > 2 else {}
-        out[key] = Prediction(key, script, n, extra)
-    return out
+        lines[key] = n
+        if not extras:
+            extra = no_extra
+        else:
+            extra = {k: v for k, v in rec.items() if k != "id" and k != "script"} if len(rec) > 2 else {}
+        yield key, rec.get("script"), n, extra
 
 
 def _whole_object(text: str) -> list[tuple[str, object]] | None:

@@ -152,10 +152,16 @@ def _cache_key(sub: Submission, dataset_sha: str, mode: str, version: str) -> st
 
 
 def _vectors(result: Any) -> dict[str, list]:
+    tasks = result.tasks
+    column = getattr(tasks, "column", None)
+    if callable(column):  # scoring's per-task columns, read as they are
+        return {"w": list(column("weight")), "m": [float(x) for x in column("matched")], "c": list(column("click")),
+                "k": list(column("key")), "x": list(column("write")), "s": list(column("score")),
+                "parse_error": list(column("parse_error")), "missing": [bool(x) for x in column("missing")]}
     v: dict[str, list] = {k: [] for k in _VECTORS}
     v["parse_error"] = []
     v["missing"] = []
-    for t in result.tasks:
+    for t in tasks:
         v["w"].append(t.weight)
         v["m"].append(1.0 if t.matched else 0.0)
         v["c"].append(t.click)
@@ -167,43 +173,47 @@ def _vectors(result: Any) -> dict[str, list]:
     return v
 
 
-# One loaded split per worker process (local pool or Ray actor): the gold side is read and parsed once per
-# worker, not once per submission.
-_WORKER_DS: dict[tuple[str, str, str], Dataset] = {}
+# One loaded and prepared split per worker process (local pool or Ray actor): the gold side is read and
+# prepared once per worker, not once per submission.
+_WORKER_DS: dict[tuple[str, str, str], tuple[Dataset, Any]] = {}
 
 
-def _init_worker(ds: Dataset) -> None:
-    _WORKER_DS[(str(ds.root), ds.split, ds.sha256)] = ds
+def _init_worker(ds: Dataset, gold: Any = None) -> None:
+    import scoring
+
+    _WORKER_DS[(str(ds.root), ds.split, ds.sha256)] = (ds, scoring.prepare(ds if gold is None else gold))
 
 
-def _worker_dataset(root: str, split: str, sha: str) -> Dataset:
-    ds = _WORKER_DS.get((root, split, sha))
-    if ds is None:
+def _worker_dataset(root: str, split: str, sha: str) -> tuple[Dataset, Any]:
+    hit = _WORKER_DS.get((root, split, sha))
+    if hit is None:
+        import scoring
         from omniact.dataset import load_split
 
         ds = load_split(root, split)
         if ds.sha256 != sha:
             raise UserError("the data set changed while the leaderboard was being scored", file=root)
-        _WORKER_DS[(root, split, ds.sha256)] = ds
-    return ds
+        hit = _WORKER_DS[(root, split, ds.sha256)] = (ds, scoring.prepare(ds))
+    return hit
 
 
 def _score_job(job: tuple[int, Submission, str, str, str, str]) -> tuple[int, dict[str, Any]]:
     """Pool entry point: (index, submission, mode, data root, split, data sha256) -> (index, result)."""
     i, sub, mode, root, split, sha = job
-    return i, _score_one(sub, mode, _worker_dataset(root, split, sha))
+    ds, gold = _worker_dataset(root, split, sha)
+    return i, _score_one(sub, mode, ds, gold)
 
 
-def _score_one(sub: Submission, mode: str, ds: Dataset) -> dict[str, Any]:
+def _score_one(sub: Submission, mode: str, ds: Dataset, gold: Any = None) -> dict[str, Any]:
     """Validate and score one submission; a broken one comes back as {"error": ...}, never raises."""
     import scoring
-    from omniact.predictions import read_predictions
+    from omniact.predictions import read_scripts
 
     try:
-        preds = read_predictions(sub.predictions, known_ids=ds)
+        scripts = read_scripts(sub.predictions, known_ids=ds.ids)
     except UserError as e:
         return {"error": str(e)}
-    result = scoring.score(ds, {k: p.script for k, p in preds.items()}, mode=mode)
+    result = scoring.score(ds if gold is None else gold, scripts, mode=mode)
     return {"score": result.to_json(), "tasks": _vectors(result)}
 
 
@@ -217,7 +227,12 @@ class _ProcessPool:
     def map_unordered(self, fn: Any, items: Iterable[Any]) -> Iterator[Any]:
         from concurrent.futures import as_completed
 
-        with ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker, initargs=(self.ds,)) as pool:
+        import scoring
+
+        # Prepared here once; forked workers inherit it (other start methods receive it pickled, once each).
+        gold = scoring.prepare(self.ds)
+        with ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
+                                 initargs=(self.ds, gold)) as pool:
             for fut in as_completed([pool.submit(fn, item) for item in items]):
                 yield fut.result()
 
