@@ -68,14 +68,17 @@ def _load(data: Path | None, split: str):
               help="JSON Lines of {\"id\", \"script\"} (or one JSON object {id: script}), or a run directory.")
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True,
               help="reference reproduces the released OmniACT scorer; strict is the corrected metric.")
+@click.option("--no-cache", is_flag=True,
+              help="Read and prepare the gold side afresh instead of using the cached copy of unchanged files.")
 @json_option
-def score(data: Path | None, split: str, predictions: Path, mode: str, as_json: bool) -> None:
+def score(data: Path | None, split: str, predictions: Path, mode: str, no_cache: bool, as_json: bool) -> None:
     """Score predictions with the OmniACT metrics (sequence score, action score and penalties)."""
     import scoring
     from omniact.predictions import read_scripts
+    from scoring.gold_cache import load_prepared
 
-    ds = _load(data, split)
-    result = scoring.score(ds, read_scripts(_predictions_file(predictions), known_ids=ds.ids), mode=mode)
+    gold = load_prepared(data, split, use_cache=not no_cache)
+    result = scoring.score(gold, read_scripts(_predictions_file(predictions), known_ids=gold.index), mode=mode)
     if as_json:
         echo_json(result.to_json())
     else:

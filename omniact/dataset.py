@@ -30,12 +30,14 @@ __all__ = [
     "Dataset",
     "TaskList",
     "builtin_root",
+    "find_split_file",
     "find_task",
     "gold_rows",
     "infer_os",
     "load_split",
     "paused_gc",
     "resolve_data_root",
+    "source_files",
     "split_names",
     "verify_manifest",
     "write_manifest",
@@ -142,6 +144,33 @@ class TaskList(Sequence[Task]):
         """(id, gold script, platform, app, elements) per task, without building Task objects."""
         for task_id, _, gold, info, _, _, _, _ in self._rows:
             yield task_id, gold, info.screen.platform, info.screen.app, info.elements
+
+
+def source_files(ds: Dataset) -> list[str]:
+    """Every file a loaded split was read from: the split file, then per task its task file and, the first
+    time they appear, its screenshot and box file."""
+    out = [str(ds.split_path)]
+    seen: set[int] = set()
+    rows = getattr(ds.tasks, "_rows", None)
+    if rows is None:  # a subset or hand-made tuple of Tasks: each Task stands for its screen
+        rows = [(None, None, None, t, str(t.task_path)) for t in ds.tasks]
+    shared: set[str] = set()
+    for row in rows:
+        info = row[3]
+        out.append(row[4])
+        if id(info) in seen:
+            continue
+        seen.add(id(info))
+        for p in (info.image_path, info.box_path):
+            if p is not None and str(p) not in shared:
+                shared.add(str(p))
+                out.append(str(p))
+    return out
+
+
+def find_split_file(root: str | os.PathLike | None, split: str) -> Path:
+    """The split file `load_split(root, split)` reads (a split name or a JSON file); UserError when missing."""
+    return _split_path(resolve_data_root(root), split)
 
 
 def gold_rows(tasks: Iterable[Task]) -> Iterator[tuple[str, str, str, str, Any]]:

@@ -27,6 +27,13 @@ class BoxIndex:
         self._rects: tuple[Rect, ...] | None = None
         self._centres: dict[tuple[float, float], Rect] | None = None
 
+    @classmethod
+    def from_rects(cls, rects: tuple[Rect, ...]) -> BoxIndex:
+        """An index over boxes given as (left, top, right, bottom) tuples in file order."""
+        index = cls(())
+        index._rects = rects
+        return index
+
     @property
     def rects(self) -> tuple[Rect, ...]:
         if self._rects is None:

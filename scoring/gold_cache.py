@@ -1,0 +1,147 @@
+"""A split's prepared gold side kept on disk between runs, so scoring the same data again reads only the
+predictions.
+
+Trusted only while every file it was built from is unchanged by the test git uses for its index: same size,
+modification time, change time, inode and device for the split file, every task file, screenshot and box file
+(a change time cannot be set back by a user, so any write, copy or rename invalidates the entry). An entry is not
+written when a file changed in the two seconds before the load began (a second write in the same clock tick
+could otherwise go unseen). Anything unexpected (a missing, truncated or foreign file, another scorer or Python
+version) is a miss: the split is loaded and prepared as usual. Entries live in ``$OMNIACT_CACHE_DIR/gold``
+(default ``~/.cache/omniact/gold``), one per split file; `omniact score --no-cache` bypasses them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from omniact.dataset import find_split_file, load_split, paused_gc, source_files
+from scoring.boxes import BoxIndex
+from scoring.gold import PreparedGold, prepare
+from scoring.reference import GoldLines
+from scoring.result import SCORER_VERSION
+
+__all__ = ["cache_dir", "load_prepared"]
+
+_FORMAT = 1
+_RACY_NS = 2_000_000_000
+# What an entry must have been written by: this layout, this scorer, and this Python (marshal's format).
+_STAMP = (_FORMAT, SCORER_VERSION, sys.version_info[:3], marshal.version)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("OMNIACT_CACHE_DIR")
+    root = Path(base).expanduser() if base else Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "omniact"
+    return root / "gold"
+
+
+def _entry_path(split_file: Path) -> Path:
+    return cache_dir() / (hashlib.sha256(str(split_file).encode()).hexdigest()[:32] + ".marshal")
+
+
+def _stats(files: list[str]) -> list[tuple[int, int, int, int, int]] | None:
+    out = []
+    stat = os.stat
+    try:
+        for f in files:
+            st = stat(f)
+            out.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev))
+    except OSError:
+        return None
+    return out
+
+
+def load_prepared(root: str | os.PathLike | None, split: str, *, use_cache: bool = True) -> PreparedGold:
+    """The prepared gold side of a split, from the cache when every source file is unchanged, else loaded
+    (`load_split`, whose DataErrors propagate) and prepared, and the cache refreshed."""
+    split_file = find_split_file(root, split)
+    entry = _entry_path(split_file)
+    if use_cache:
+        hit = _read(entry, split_file)
+        if hit is not None:
+            return hit
+    started = time.time_ns()
+    ds = load_split(root, split)
+    gold = prepare(ds)
+    if use_cache:
+        try:
+            _write(entry, split_file, gold, source_files(ds), started)
+        except (OSError, ValueError, TypeError):
+            pass  # a cache that cannot be written only costs time
+    return gold
+
+
+def _read(entry: Path, split_file: Path) -> PreparedGold | None:
+    try:
+        data = entry.read_bytes()
+    except OSError:
+        return None
+    try:
+        with paused_gc():
+            raw = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(raw, dict) or raw.get("stamp") != _STAMP or raw.get("split_file") != str(split_file):
+        return None
+    files = raw["files"]
+    if _stats(files) != raw["stats"]:
+        return None
+    with paused_gc():
+        return _thaw(raw)
+
+
+def _write(entry: Path, split_file: Path, gold: PreparedGold, files: list[str], started: int) -> None:
+    stats = _stats(files)
+    if stats is None or any(max(s[1], s[2]) >= started - _RACY_NS for s in stats):
+        return  # a file changed just now: it could change again within the same clock tick
+    raw = {"stamp": _STAMP, "split_file": str(split_file), "files": files, "stats": stats, **_freeze(gold)}
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", dir=str(entry.parent))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            marshal.dump(raw, f)
+        os.replace(tmp, entry)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _freeze(gold: PreparedGold) -> dict[str, Any]:
+    """PreparedGold as marshal-able values: shared gold readings and screens stored once, referred to by index."""
+    line_ids: dict[int, int] = {}
+    lines: list[tuple] = []
+    screen_ids: dict[int, int] = {}
+    screens: list[tuple] = []
+    task_lines, task_screens = [], []
+    for g, b in zip(gold.lines, gold.boxes):
+        k = line_ids.get(id(g))
+        if k is None:
+            k = line_ids[id(g)] = len(lines)
+            lines.append((g.lines, g.names, g.problem))
+        task_lines.append(k)
+        k = screen_ids.get(id(b))
+        if k is None:
+            k = screen_ids[id(b)] = len(screens)
+            screens.append(b.rects)
+        task_screens.append(k)
+    return {"ids": gold.ids, "weights": gold.weights, "texts": gold.texts, "lines": lines, "task_lines": task_lines,
+            "screens": screens, "task_screens": task_screens, "plans": gold.plans, "groups": gold.groups,
+            "dataset": dict(gold.dataset) if gold.dataset is not None else None}
+
+
+def _thaw(raw: dict[str, Any]) -> PreparedGold:
+    lines = [GoldLines(*x) for x in raw["lines"]]
+    screens = [BoxIndex.from_rects(r) for r in raw["screens"]]
+    ids = raw["ids"]
+    return PreparedGold(ids, {t: i for i, t in enumerate(ids)}, raw["weights"],
+                        tuple(lines[k] for k in raw["task_lines"]), tuple(screens[k] for k in raw["task_screens"]),
+                        raw["plans"], raw["groups"], raw["texts"], raw["dataset"])

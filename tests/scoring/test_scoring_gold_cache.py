@@ -1,0 +1,97 @@
+"""The on-disk cache of a split's prepared gold side: same numbers as a fresh load, never stale."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+from omniact_fixture import make_dataset
+from scoring_helpers import _ROOT  # noqa: F401  (puts the repository's `scoring` first)
+
+import scoring
+from omniact.dataset import load_split
+from scoring import gold_cache
+
+
+@pytest.fixture
+def data(tmp_path, monkeypatch):
+    monkeypatch.setenv("OMNIACT_CACHE_DIR", str(tmp_path / "cache"))
+    # The fixture's files were written a moment ago; a cache is normally not written for files that changed
+    # in the last two seconds (see the module). The tests below change files on purpose and check each change.
+    monkeypatch.setattr(gold_cache, "_RACY_NS", 0)
+    return make_dataset(tmp_path / "data")
+
+
+def _preds(root) -> dict[str, str]:
+    ds = load_split(root, "test")
+    return {t.id: t.gold_script for t in ds.tasks}
+
+
+def _score(root, preds, **kw):
+    return scoring.score(gold_cache.load_prepared(root, "test", **kw), preds).to_json()
+
+
+def test_a_cached_gold_side_scores_exactly_like_a_fresh_load_and_reads_no_task_file(data, monkeypatch):
+    preds = _preds(data)
+    preds[next(iter(preds))] = "pyautogui.click(1, 1)"
+    fresh = scoring.score(load_split(data, "test"), preds).to_json()
+    assert _score(data, preds) == fresh  # first run: loads, prepares, writes the entry
+    assert list((data.parent / "cache" / "gold").glob("*.marshal"))
+
+    def no_load(*a, **k):
+        raise AssertionError("the split was loaded again although nothing changed")
+
+    monkeypatch.setattr(gold_cache, "load_split", no_load)
+    assert _score(data, preds) == fresh
+    assert _score(data, preds, use_cache=True)["dataset"] == fresh["dataset"]
+
+
+def test_changing_a_gold_script_invalidates_the_cache(data):
+    preds = _preds(data)
+    before = _score(data, preds)
+    assert before["sequence_score"] == 1.0
+    ds = load_split(data, "test")
+    task = ds.tasks[0]
+    text = task.task_path.read_text()
+    task.task_path.write_text(text.replace("pyautogui.", "pyautogui.rightClick(1, 1)\npyautogui.", 1))
+    after = _score(data, preds)
+    assert after["sequence_score"] < 1.0
+    assert after["dataset"]["sha256"] != before["dataset"]["sha256"]
+    assert after == scoring.score(load_split(data, "test"), preds).to_json()
+
+
+def test_a_deleted_screenshot_is_reported_not_served_from_the_cache(data):
+    preds = _preds(data)
+    _score(data, preds)
+    image = load_split(data, "test").tasks[0].image_path
+    os.unlink(image)
+    with pytest.raises(Exception, match="screenshot"):
+        _score(data, preds)
+
+
+def test_a_corrupt_or_foreign_entry_is_a_miss(data):
+    preds = _preds(data)
+    good = _score(data, preds)
+    (entry,) = (data.parent / "cache" / "gold").glob("*.marshal")
+    for junk in (b"", b"\x00garbage", entry.read_bytes()[:100]):
+        entry.write_bytes(junk)
+        assert _score(data, preds) == good
+
+
+def test_a_copied_data_set_does_not_use_the_original_entry(data, tmp_path):
+    preds = _preds(data)
+    _score(data, preds)
+    copy = tmp_path / "copy"
+    shutil.copytree(data, copy)
+    split = json.loads((copy / "test.json").read_text())
+    task_file = copy / next(iter(split.values()))["task"]
+    task_file.write_text(task_file.read_text().replace("Task:", "Task: changed", 1))
+    assert _score(copy, preds)["dataset"]["root"] == str(copy.resolve())
+
+
+def test_files_changed_just_before_the_load_are_not_cached(data, monkeypatch):
+    monkeypatch.setattr(gold_cache, "_RACY_NS", 60_000_000_000)  # everything here changed within a minute
+    _score(data, _preds(data))
+    assert not list((data.parent / "cache" / "gold").glob("*.marshal"))
