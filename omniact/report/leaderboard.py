@@ -110,8 +110,8 @@ class Leaderboard:
         return buf.getvalue()
 
     def to_markdown(self) -> str:
-        lines = [f"# Leaderboard: {self.dataset.get('split')} ({self.dataset.get('n_tasks')} tasks, "
-                 f"{self.mode} mode, scorer {self.scorer_version})", "",
+        lines = [(f"# Leaderboard: {self.dataset.get('split')} ({self.dataset.get('n_tasks')} tasks, "
+                 f"{self.mode} mode, scorer {self.scorer_version})"), "",
                  "| # | name | " + " | ".join(s for s, _ in METRICS) + " | exact | notes |",
                  "|---:|---|" + "---:|" * len(METRICS) + "---:|---|"]
         for e in self.entries:
@@ -133,9 +133,9 @@ class Leaderboard:
             lines += ["", "Rejected submissions:", ""]
             lines += [f"- `{r.source}`: {_md(r.error)}" for r in self.rejected]
         b = self.bootstrap
-        lines += ["", f"Scores x100 with {int(b['confidence'] * 100)}% bootstrap intervals ({b['samples']} task "
+        lines += ["", (f"Scores x100 with {int(b['confidence'] * 100)}% bootstrap intervals ({b['samples']} task "
                   f"resamples, seed {b['seed']}). Ranked by action score (AS); `=` marks a neighbour whose paired "
-                  "bootstrap difference includes 0."]
+                  "bootstrap difference includes 0.")]
         return "\n".join(lines) + "\n"
 
 

@@ -150,8 +150,8 @@ def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title:
     bar_h, gap, left, right = 20, 8, 190, 72
     h = 30 + len(rows) * (bar_h + gap)
     plot_w = width - left - right
-    parts = [f"<svg class=chart role=img aria-label='{_e(title)}' viewBox='0 0 {width} {h}' "
-             f"width='{width}' height='{h}' xmlns='http://www.w3.org/2000/svg' font-size='12'>",
+    parts = [(f"<svg class=chart role=img aria-label='{_e(title)}' viewBox='0 0 {width} {h}' "
+             f"width='{width}' height='{h}' xmlns='http://www.w3.org/2000/svg' font-size='12'>"),
              f"<text x='0' y='14' font-weight='600'>{_e(title)}</text>"]
     for tick in range(0, 101, 25):
         x = left + plot_w * tick / 100
@@ -230,7 +230,17 @@ def _index(board: Leaderboard, slugs: Mapping[str, str]) -> str:
     return _page(f"Leaderboard: {ds.get('split')}", body, 0, [SORT_JS])
 
 
-def _entry_page(e: Entry, ds: Dataset, task_pages: bool) -> str:
+def _row_heads(ds: Dataset, task_pages: bool) -> list[str]:
+    """Each task's first three cells (id, app, goal): the same on every entry page, so escaped once."""
+    heads = []
+    for task in ds.tasks:
+        cell = (f"<a href='../tasks/{task_file(task.id)}'>{_e(task.id)}</a>" if task_pages else _e(task.id))
+        heads.append(f"<tr><td class=l data-v='{_e(task.id)}'>{cell}</td><td class=l data-v='{_e(task.app)}'>"
+                     f"{_e(task.app)}</td><td class=l data-v='{_e(task.goal)}'>{_e(task.goal)}</td>")
+    return heads
+
+
+def _entry_page(e: Entry, heads: list[str]) -> str:
     s = e.score
     charts = []
     for key, title in (("platform", "by platform"), ("app", "by app"), ("action", "by gold action type")):
@@ -245,15 +255,11 @@ def _entry_page(e: Entry, ds: Dataset, task_pages: bool) -> str:
                         and not k.startswith("_"))
     t = e.tasks
     rows = []
-    for i, task in enumerate(ds.tasks):
-        cell = (f"<a href='../tasks/{task_file(task.id)}'>{_e(task.id)}</a>" if task_pages else _e(task.id))
-        status = ("missing" if t["missing"][i] else "parse error" if t["parse_error"][i]
-                  else "match" if t["m"][i] else "no match")
-        rows.append(f"<tr><td class=l data-v='{_e(task.id)}'>{cell}</td><td class=l data-v='{_e(task.app)}'>"
-                    f"{_e(task.app)}</td><td class=l data-v='{_e(task.goal)}'>{_e(task.goal)}</td>"
-                    f"<td class=l data-v='{status}'>{status}</td>"
-                    + "".join(f"<td data-v='{t[k][i]:.10f}'>{t[k][i]:.3f}</td>" for k in ("c", "k", "x", "s"))
-                    + "</tr>")
+    missing, errors, matched, pens = t["missing"], t["parse_error"], t["m"], (t["c"], t["k"], t["x"], t["s"])
+    for i, head in enumerate(heads):
+        status = ("missing" if missing[i] else "parse error" if errors[i] else "match" if matched[i] else "no match")
+        rows.append(f"{head}<td class=l data-v='{status}'>{status}</td>"
+                    + "".join(f"<td data-v='{v[i]:.10f}'>{v[i]:.3f}</td>" for v in pens) + "</tr>")
     body = (f"<table class=sortable><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}<th>exact</th>"
             f"<th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
             f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
@@ -360,8 +366,9 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     stale = out / "entries"
     if stale.is_dir():
         shutil.rmtree(stale)
+    heads = _row_heads(ds, task_pages) if board.entries else []
     for e in board.entries:
-        _write(out / "entries" / f"{slugs[e.name]}.html", _entry_page(e, ds, task_pages))
+        _write(out / "entries" / f"{slugs[e.name]}.html", _entry_page(e, heads))
     if task_pages:
         scripts = _read_scripts(board)
         images: dict[Path, str] = {}
