@@ -146,10 +146,13 @@ class TaskList(Sequence[Task]):
             yield task_id, gold, info.screen.platform, info.screen.app, info.elements
 
 
-def source_files(ds: Dataset) -> list[str]:
-    """Every file a loaded split was read from: the split file, then per task its task file and, the first
-    time they appear, its screenshot and box file."""
+def source_files(ds: Dataset) -> tuple[list[str], list[str]]:
+    """What a loaded split was read from: (files, absent). `files` are the split file, then per task its task
+    file and, the first time they appear, its screenshot and box file; `absent` the paths the split file names
+    that did not exist (the web file-name quirk's renamed files were read instead: creating one would change
+    what is read)."""
     out = [str(ds.split_path)]
+    absent: list[str] = []
     seen: set[int] = set()
     rows = getattr(ds.tasks, "_rows", None)
     if rows is None:  # a subset or hand-made tuple of Tasks: each Task stands for its screen
@@ -165,7 +168,8 @@ def source_files(ds: Dataset) -> list[str]:
             if p is not None and str(p) not in shared:
                 shared.add(str(p))
                 out.append(str(p))
-    return out
+        absent.extend(getattr(info, "absent", ()))
+    return out, absent
 
 
 def find_split_file(root: str | os.PathLike | None, split: str) -> Path:
@@ -370,6 +374,8 @@ class _ScreenInfo:
     icon_path: Path | None
     color_path: Path | None
     screen_id: str
+    #: paths as the split file wrote them that did not exist, so that a renamed file was used instead
+    absent: tuple[str, ...] = ()
 
 
 class _LoadContext:
@@ -446,8 +452,10 @@ class _LoadContext:
         if not isinstance(dpr, (int, float)) or isinstance(dpr, bool) or dpr <= 0:
             dpr = 2.0 if os_name == "macos" and width >= 2560 else 1.0
         screen_id = re.sub(r"\.(png|jpe?g)$", "", entry["image"])
+        written = [root / entry["image"]] + ([root / rel_box] if box_path is not None else [])
+        absent = tuple(str(w) for w, used in zip(written, (image_path, box_path)) if w != used)
         return _ScreenInfo(Screen(width, height, float(dpr), platform, app, os_name), image_path, box_path,
-                           elements, optional("ocr"), optional("icon"), optional("color"), screen_id)
+                           elements, optional("ocr"), optional("icon"), optional("color"), screen_id, absent)
 
 
 def split_names(root: str | os.PathLike | None) -> list[str]:

@@ -3,7 +3,8 @@ predictions.
 
 Trusted only while every file it was built from is unchanged by the test git uses for its index: same size,
 modification time, change time, inode and device for the split file, every task file, screenshot and box file
-(a change time cannot be set back by a user, so any write, copy or rename invalidates the entry). An entry is not
+(a change time cannot be set back by a user, so any write, copy or rename invalidates the entry), and while the
+paths the web file-name quirk stepped around still do not exist. An entry is not
 written when a file changed in the two seconds before the load began (a second write in the same clock tick
 could otherwise go unseen). Anything unexpected (a missing, truncated or foreign file, another scorer or Python
 version) is a miss: the split is loaded and prepared as usual. Entries live in ``$OMNIACT_CACHE_DIR/gold``
@@ -71,7 +72,7 @@ def load_prepared(root: str | os.PathLike | None, split: str, *, use_cache: bool
     gold = prepare(ds)
     if use_cache:
         try:
-            _write(entry, split_file, gold, source_files(ds), started)
+            _write(entry, split_file, gold, *source_files(ds), started)
         except (OSError, ValueError, TypeError):
             pass  # a cache that cannot be written only costs time
     return gold
@@ -89,18 +90,19 @@ def _read(entry: Path, split_file: Path) -> PreparedGold | None:
         return None
     if not isinstance(raw, dict) or raw.get("stamp") != _STAMP or raw.get("split_file") != str(split_file):
         return None
-    files = raw["files"]
-    if _stats(files) != raw["stats"]:
+    if _stats(raw["files"]) != raw["stats"] or any(map(os.path.lexists, raw["absent"])):
         return None
     with paused_gc():
         return _thaw(raw)
 
 
-def _write(entry: Path, split_file: Path, gold: PreparedGold, files: list[str], started: int) -> None:
+def _write(entry: Path, split_file: Path, gold: PreparedGold, files: list[str], absent: list[str],
+           started: int) -> None:
     stats = _stats(files)
     if stats is None or any(max(s[1], s[2]) >= started - _RACY_NS for s in stats):
         return  # a file changed just now: it could change again within the same clock tick
-    raw = {"stamp": _STAMP, "split_file": str(split_file), "files": files, "stats": stats, **_freeze(gold)}
+    raw = {"stamp": _STAMP, "split_file": str(split_file), "files": files, "stats": stats, "absent": absent,
+           **_freeze(gold)}
     entry.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", dir=str(entry.parent))
     try:

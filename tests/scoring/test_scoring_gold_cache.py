@@ -95,3 +95,21 @@ def test_files_changed_just_before_the_load_are_not_cached(data, monkeypatch):
     monkeypatch.setattr(gold_cache, "_RACY_NS", 60_000_000_000)  # everything here changed within a minute
     _score(data, _preds(data))
     assert not list((data.parent / "cache" / "gold").glob("*.marshal"))
+
+
+def test_creating_the_file_a_web_entry_names_invalidates_the_cache(data):
+    """The published web entries name files that are on disk under another name; if the named file appears,
+    the loader reads it instead, so the cached entry must not be used."""
+    preds = _preds(data)
+    _score(data, preds)
+    ds = load_split(data, "test")
+    web = next(t for t in ds.tasks if t.platform == "web")
+    split = json.loads((data / "test.json").read_text())
+    named = data / split[web.id]["box"]
+    assert not named.exists() and web.box_path != named
+    boxes = json.loads(web.box_path.read_text())
+    for b in boxes.values():  # the named file moves every box: a gold point no longer hits its box's centre
+        b["top_left"][0] += 1
+    named.write_text(json.dumps(boxes))
+    assert _score(data, preds) == scoring.score(load_split(data, "test"), preds).to_json()
+    assert load_split(data, "test")[web.id].box_path == named
