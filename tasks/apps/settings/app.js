@@ -131,6 +131,7 @@
     },
   };
 
+  let focusAfterRender = null;  // id of the input render() focuses once it has drawn it
   function render() {
     document.body.classList.toggle('dark', S.style === 'dark');
     $('#win').classList.toggle('maximized', S.window === 'maximized');
@@ -177,6 +178,9 @@
     if (S.tooltip) { const el = document.querySelector(`[data-omni="${S.tooltip}"]`);
       if (el && el.dataset.tip) { const b = el.getBoundingClientRect(); tp.textContent = el.dataset.tip; tp.style.display = 'block'; tp.style.left = b.left + 'px'; tp.style.top = (b.bottom + 8) + 'px'; } }
     markHidden();
+    // Focus the field a click just opened now, in the same task as the click: a deferred focus (setTimeout)
+    // lost the first keys typed right after the click whenever they arrived first.
+    if (focusAfterRender) { const i = document.getElementById(focusAfterRender); focusAfterRender = null; if (i) i.focus(); }
   }
   function markHidden() {
     document.querySelectorAll('[data-omni-hidden]').forEach((el) => { el.setAttribute('data-omni', el.getAttribute('data-omni-hidden')); el.removeAttribute('data-omni-hidden'); });
@@ -219,7 +223,7 @@
     else if (d.dd) { S.popover = S.popover === d.dd ? null : d.dd; S.hl = DD[d.dd].indexOf(S[d.dd]); }
     else if (d.opt) choose(Number(d.opt));
     else if (d.netset) S.networkSettings = d.netset;
-    else if (d.net) { const n = NETS.find((x) => x[0] === d.net); if (S.connected !== d.net) { if (n[2]) { S.dialog = d.net; S.password = ''; setTimeout(() => $('#pw_input').focus(), 0); } else S.connected = d.net; } }
+    else if (d.net) { const n = NETS.find((x) => x[0] === d.net); if (S.connected !== d.net) { if (n[2]) { S.dialog = d.net; S.password = ''; focusAfterRender = 'pw_input'; } else S.connected = d.net; } }
     else if (d.dev) { const st = S.devices[d.dev]; S.devices[d.dev] = st === 'connected' ? 'disconnected' : 'connected'; }
     else if (d.pm) S.powerMode = d.pm;
     else if (d.scale) S.scale = Number(d.scale);
@@ -229,7 +233,7 @@
     else if (d.mark) setSlider(d.mark, Number(d.v));
     else if (d.slider) { if (!t.closest('[data-knob]')) sliderFromX(d.slider, e.clientX); }
     else switch (d.act) {
-      case 'search': S.searchOpen = !S.searchOpen; if (!S.searchOpen) S.search = ''; else setTimeout(() => $('#search_input').focus(), 0); break;
+      case 'search': S.searchOpen = !S.searchOpen; if (!S.searchOpen) S.search = ''; else focusAfterRender = 'search_input'; break;
       case 'menu': S.mainMenu = !S.mainMenu; break;
       case 'known': S.knownOpened = true; break;
       case 'hidden': S.hiddenNetworkDialog = true; break;
@@ -243,7 +247,7 @@
       case 'dlg_cancel': S.dialog = null; S.password = ''; break;
       case 'dlg_connect': if (S.password.length >= 8) { S.connected = S.dialog; S.savedPassword = S.password; S.dialog = null; } break;
       case 'pw_show': S.showPassword = !S.showPassword; break;
-      case 'pw_focus': setTimeout(() => $('#pw_input').focus(), 0); return;
+      case 'pw_focus': $('#pw_input').focus(); return;
     }
     render();
   });
