@@ -36,6 +36,7 @@ __all__ = [
     "infer_os",
     "load_split",
     "paused_gc",
+    "read_box_file",
     "resolve_data_root",
     "source_files",
     "split_names",
@@ -272,6 +273,15 @@ def _parse_task_text(text: str, where: str) -> tuple[str, str]:
     if body and body[0].strip().lower().rstrip(":") == "output script":
         body = body[1:]
     return first[5:].strip(), "\n".join(body)
+
+
+def read_box_file(path: Path) -> LazyElements:
+    """One box file's elements (built on first use); DataError when it cannot be read or is not a box file."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise DataError(f"box file is unreadable: {e.strerror}", file=str(path)) from None
+    return _read_boxes(Path(path), data)
 
 
 def _read_boxes(path: Path, data: bytes) -> LazyElements:

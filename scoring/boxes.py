@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from omniact.task import Box, LazyElements, UIElement
 
@@ -26,6 +27,18 @@ class BoxIndex:
         self._elements = elements
         self._rects: tuple[Rect, ...] | None = None
         self._centres: dict[tuple[float, float], Rect] | None = None
+
+    @property
+    def source(self) -> Path | None:
+        """The box file the boxes were read from, when they came from one."""
+        return getattr(self._elements, "path", None)
+
+    @classmethod
+    def from_file(cls, path: Path) -> BoxIndex:
+        """An index over a box file's boxes, read now (DataError when the file is unreadable)."""
+        from omniact.dataset import read_box_file
+
+        return cls(read_box_file(path))
 
     @classmethod
     def from_rects(cls, rects: tuple[Rect, ...]) -> BoxIndex:

@@ -9,8 +9,9 @@ groups. Nothing here depends on a prediction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from omniact.actions import ACTIONS, ALIASES, Action
@@ -20,11 +21,64 @@ from scoring import reference
 from scoring.boxes import BoxIndex
 from scoring.reference import GoldLines, Plan
 
-__all__ = ["PreparedGold", "prepare"]
+__all__ = ["BoxesByTask", "GoldLinesByTask", "PreparedGold", "prepare"]
 
 # Gold line names are lower-cased by the released rules; the breakdown names them as the ACTIONS table does.
 _CANONICAL = {name.lower(): name for name in ACTIONS}
 _CANONICAL.update({alias.lower(): ACTIONS[target].name for alias, target in ALIASES.items()})
+
+
+class GoldLinesByTask(Sequence[GoldLines]):
+    """Each task's `GoldLines`, read from its gold text when first asked for (shared between equal texts)."""
+
+    __slots__ = ("_cache", "_texts")
+
+    def __init__(self, texts: Sequence[str], known: Mapping[str, GoldLines] | None = None) -> None:
+        self._texts = texts
+        self._cache: dict[str, GoldLines] = dict(known or {})
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return tuple(self[k] for k in range(*i.indices(len(self))))
+        text = self._texts[i]
+        g = self._cache.get(text)
+        if g is None:
+            g = self._cache[text] = reference.gold_lines(text)
+        return g
+
+
+class BoxesByTask(Sequence[BoxIndex]):
+    """Each task's screen index; a screen given as a box file path is read when first asked for."""
+
+    __slots__ = ("_screens", "_task_screen")
+
+    def __init__(self, task_screen: Sequence[int], screens: list[BoxIndex | str]) -> None:
+        self._task_screen = task_screen
+        self._screens = screens
+
+    def __len__(self) -> int:
+        return len(self._task_screen)
+
+    def screen_of(self, i: int) -> int:
+        return self._task_screen[i]
+
+    def screen(self, k: int) -> BoxIndex:
+        s = self._screens[k]
+        if isinstance(s, str):
+            s = self._screens[k] = BoxIndex.from_file(Path(s))
+        return s
+
+    def screens(self) -> list[BoxIndex | str]:
+        """Every screen, in first-use order: a BoxIndex, or the path of a box file not read yet."""
+        return list(self._screens)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return tuple(self[k] for k in range(*i.indices(len(self))))
+        return self.screen(self._task_screen[i])
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,19 +86,21 @@ class PreparedGold:
     """A split's gold side, ready to score predictions against (see `scoring.score`).
 
     Per task, in split order: `ids`, `weights` (``n - 0.9``, 0 for a task whose gold has no pyautogui line),
-    `lines` (the released scorer's view of the gold), `boxes` (the screen's index, shared by its tasks) and
-    `plans` (reference mode's prepared gold, None where the general rule must run). `groups` are the breakdown
-    groups: ``((kind, name), task positions with weight, number of tasks)``.
+    `n_gold` (n), `plans` (reference mode's prepared gold, None where the general rule must run), `texts` (the
+    gold scripts), `lines` (the released scorer's view of each gold script) and `boxes` (the screen's index,
+    shared by its tasks); the last two are built on first use. `groups` are the breakdown groups:
+    ``((kind, name), task positions with weight, number of tasks)``.
     """
 
     ids: tuple[str, ...]
     index: Mapping[str, int]
     weights: tuple[float, ...]
-    lines: tuple[GoldLines, ...]
-    boxes: tuple[BoxIndex, ...]
+    n_gold: tuple[int, ...]
     plans: tuple[Plan | None, ...]
     groups: tuple[tuple[tuple[str, str], tuple[int, ...], int], ...]
     texts: tuple[str, ...]
+    lines: GoldLinesByTask
+    boxes: BoxesByTask
     dataset: Mapping[str, Any] | None = None
 
     def __len__(self) -> int:
@@ -79,12 +135,13 @@ def _prepare(tasks: Iterable[Any]) -> PreparedGold:
     dataset = describe() if callable(describe) else None
     ids: list[str] = []
     weights: list[float] = []
-    lines: list[GoldLines] = []
-    boxes: list[BoxIndex] = []
+    n_gold: list[int] = []
     plans: list[Plan | None] = []
     texts: list[str] = []
+    task_screen: list[int] = []
+    screens: list[BoxIndex | str] = []
     by_text: dict[str, GoldLines] = {}
-    by_screen: dict[int, tuple[Any, BoxIndex]] = {}
+    by_screen: dict[int, tuple[Any, int]] = {}
     by_plan: dict[tuple[int, str], Plan | None] = {}
     types_of: dict[tuple[str, ...], tuple[str, ...]] = {}
     rows: dict[tuple[str, str], list[int]] = {}
@@ -95,18 +152,19 @@ def _prepare(tasks: Iterable[Any]) -> PreparedGold:
             gold = by_text[text] = reference.gold_lines(text)
         hit = by_screen.get(id(elements))
         if hit is None or hit[0] is not elements:
-            hit = by_screen[id(elements)] = (elements, BoxIndex(elements))  # keeps `elements` alive: ids unique
-        index = hit[1]
+            hit = by_screen[id(elements)] = (elements, len(screens))  # keeps `elements` alive: ids stay unique
+            screens.append(BoxIndex(elements))
+        k = hit[1]
         n = gold.n
         ids.append(task_id)
-        lines.append(gold)
-        boxes.append(index)
         texts.append(text)
-        key = (id(index), text)
+        task_screen.append(k)
+        n_gold.append(n)
+        key = (k, text)
         if key in by_plan:
             plan = by_plan[key]
         else:
-            plan = by_plan[key] = reference.plan(gold, index) if n else None
+            plan = by_plan[key] = reference.plan(gold, screens[k]) if n else None
         plans.append(plan)
         weights.append(n - 0.9 if n else 0.0)
         keys = [("platform", platform), ("app", app)]
@@ -115,13 +173,15 @@ def _prepare(tasks: Iterable[Any]) -> PreparedGold:
             if t is None:
                 t = types_of[gold.names] = tuple(dict.fromkeys(_CANONICAL.get(x, x) for x in gold.names if x))
             keys.extend(("action", name) for name in t)
-        for k in keys:
-            counts[k] = counts.get(k, 0) + 1
+        for g in keys:
+            counts[g] = counts.get(g, 0) + 1
             if n:
-                r = rows.get(k)
+                r = rows.get(g)
                 if r is None:
-                    r = rows[k] = []
+                    r = rows[g] = []
                 r.append(i)
-    groups = tuple((k, tuple(rows.get(k, ())), counts[k]) for k in sorted(counts))
-    return PreparedGold(tuple(ids), {t: i for i, t in enumerate(ids)}, tuple(weights), tuple(lines), tuple(boxes),
-                        tuple(plans), groups, tuple(texts), dataset)
+    groups = tuple((g, tuple(rows.get(g, ())), counts[g]) for g in sorted(counts))
+    texts_t = tuple(texts)
+    return PreparedGold(tuple(ids), {t: i for i, t in enumerate(ids)}, tuple(weights), tuple(n_gold), tuple(plans),
+                        groups, texts_t, GoldLinesByTask(texts_t, by_text), BoxesByTask(task_screen, screens),
+                        dataset)

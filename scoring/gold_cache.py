@@ -24,13 +24,12 @@ from typing import Any
 
 from omniact.dataset import find_split_file, load_split, paused_gc, source_files
 from scoring.boxes import BoxIndex
-from scoring.gold import PreparedGold, prepare
-from scoring.reference import GoldLines
+from scoring.gold import BoxesByTask, GoldLinesByTask, PreparedGold, prepare
 from scoring.result import SCORER_VERSION
 
 __all__ = ["cache_dir", "load_prepared"]
 
-_FORMAT = 1
+_FORMAT = 2
 _RACY_NS = 2_000_000_000
 # What an entry must have been written by: this layout, this scorer, and this Python (marshal's format).
 _STAMP = (_FORMAT, SCORER_VERSION, sys.version_info[:3], marshal.version)
@@ -118,32 +117,24 @@ def _write(entry: Path, split_file: Path, gold: PreparedGold, files: list[str], 
 
 
 def _freeze(gold: PreparedGold) -> dict[str, Any]:
-    """PreparedGold as marshal-able values: shared gold readings and screens stored once, referred to by index."""
-    line_ids: dict[int, int] = {}
-    lines: list[tuple] = []
-    screen_ids: dict[int, int] = {}
-    screens: list[tuple] = []
-    task_lines, task_screens = [], []
-    for g, b in zip(gold.lines, gold.boxes):
-        k = line_ids.get(id(g))
-        if k is None:
-            k = line_ids[id(g)] = len(lines)
-            lines.append((g.lines, g.names, g.problem))
-        task_lines.append(k)
-        k = screen_ids.get(id(b))
-        if k is None:
-            k = screen_ids[id(b)] = len(screens)
-            screens.append(b.rects)
-        task_screens.append(k)
-    return {"ids": gold.ids, "weights": gold.weights, "texts": gold.texts, "lines": lines, "task_lines": task_lines,
-            "screens": screens, "task_screens": task_screens, "plans": gold.plans, "groups": gold.groups,
+    """PreparedGold as marshal-able values. The gold texts are kept (their readings are rebuilt when a task needs
+    the general rule); screens are kept as their box file's path, read again only when a task needs them."""
+    screens = []
+    for b in gold.boxes.screens():
+        if isinstance(b, str):
+            screens.append(b)
+        else:
+            source = b.source
+            screens.append(str(source) if source is not None else b.rects)
+    return {"ids": gold.ids, "weights": gold.weights, "n_gold": gold.n_gold, "texts": gold.texts,
+            "screens": screens, "task_screens": [gold.boxes.screen_of(i) for i in range(len(gold.ids))],
+            "plans": gold.plans, "groups": gold.groups,
             "dataset": dict(gold.dataset) if gold.dataset is not None else None}
 
 
 def _thaw(raw: dict[str, Any]) -> PreparedGold:
-    lines = [GoldLines(*x) for x in raw["lines"]]
-    screens = [BoxIndex.from_rects(r) for r in raw["screens"]]
-    ids = raw["ids"]
-    return PreparedGold(ids, {t: i for i, t in enumerate(ids)}, raw["weights"],
-                        tuple(lines[k] for k in raw["task_lines"]), tuple(screens[k] for k in raw["task_screens"]),
-                        raw["plans"], raw["groups"], raw["texts"], raw["dataset"])
+    screens = [s if isinstance(s, str) else BoxIndex.from_rects(s) for s in raw["screens"]]
+    ids, texts = raw["ids"], raw["texts"]
+    return PreparedGold(ids, {t: i for i, t in enumerate(ids)}, raw["weights"], raw["n_gold"], raw["plans"],
+                        raw["groups"], texts, GoldLinesByTask(texts), BoxesByTask(raw["task_screens"], screens),
+                        raw["dataset"])

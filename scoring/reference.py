@@ -308,9 +308,20 @@ _SKIP, _CLICK, _PRESS, _HOTKEY, _WRITE = range(5)
 Plan = tuple[int, tuple[tuple[str, str, int, Any], ...]]
 
 
+def _click_constants(rect: tuple[float, float, float, float]) -> tuple[float, ...]:
+    """The gold box's part of `penalty_released`, computed once with the same float operations:
+    (left, top, right, bottom, centre x, centre y, half width, half height, diagonal)."""
+    tl0, tl1, br0, br1 = rect
+    len_x = br0 - tl0
+    len_y = br1 - tl1
+    return (tl0, tl1, br0, br1, (br0 + tl0) / 2, (br1 + tl1) / 2, len_x * 0.5, len_y * 0.5,
+            math.sqrt(len_x ** 2 + len_y ** 2))
+
+
 def plan(gold: GoldLines, boxes: BoxIndex) -> Plan | None:
     """The gold half of the released rules for one gold script on one screen; None where `score_task` must run
-    (a gold line the string rules cannot read, a gold point with no box centred on it)."""
+    (a gold line the string rules cannot read, a gold point with no box centred on it, a box too large to
+    square)."""
     if gold.problem is not None or not gold.n:
         return None
     steps = []
@@ -321,7 +332,7 @@ def plan(gold: GoldLines, boxes: BoxIndex) -> Plan | None:
                 rect = boxes.exact_rect(x, y)
                 if rect is None:
                     return None
-                step = (_CLICK, rect)
+                step = (_CLICK, _click_constants(rect))
             elif name == "press":
                 step = (_PRESS, g.split('"')[1].strip())
             elif name == "hotkey":
@@ -330,7 +341,7 @@ def plan(gold: GoldLines, boxes: BoxIndex) -> Plan | None:
                 step = (_WRITE, g.split('"')[1])
             else:
                 step = (_SKIP, None)
-        except (IndexError, ValueError):
+        except (IndexError, ValueError, OverflowError):
             return None
         steps.append((f"pyautogui.{name}(", name, *step))
     return gold.n, tuple(steps)
@@ -340,6 +351,7 @@ _NO_MATCH = (False, 0.0, 0.0, 0.0)
 # The released line filter (lines whose stripped text starts with "pyautogui") as one scan over the whole text:
 # `^` after each newline, then the characters str.strip() removes on ASCII text, and the rest of the line.
 _KEPT_LINES = re.compile(r"^[\t\x0b\x0c\r\x1c-\x1f ]*pyautogui[^\n]*", re.MULTILINE).findall
+_sqrt = math.sqrt
 
 
 def score_plan(prepared: Plan, script: str) -> tuple[bool, float, float, float] | None:
@@ -358,14 +370,29 @@ def score_plan(prepared: Plan, script: str) -> tuple[bool, float, float, float] 
             return None
     click = key = write = 0
     try:
-        for line, (_, _, kind, value) in zip(kept, steps):
+        for line, (prefix, _, kind, value) in zip(kept, steps):
             if kind == _CLICK:
-                inner = line.split("pyautogui.")[1].split("(")[1]
-                px = float(inner.split(",")[0])
-                py = float(inner.split(",")[1].split(")")[0])
-                if math.isnan(px) or math.isnan(py):  # the general rule reports it
+                # The released point: the first two comma-separated fields after "pyautogui.<name>(", the text
+                # ending at the next "(" or "pyautogui.". Lines with neither (nearly all) are cut directly.
+                inner = line[len(prefix):]
+                if "(" in inner or "pyautogui." in inner:
+                    inner = line.split("pyautogui.")[1].split("(")[1]
+                fields = inner.split(",", 2)
+                px = float(fields[0])
+                py = float(fields[1].split(")")[0])
+                if px != px or py != py:  # noqa: PLR0124  (NaN: the general rule reports it)
                     return None
-                click += (1.0 / n) * penalty_released(value[0], value[1], value[2], value[3], px, py)
+                tl0, tl1, br0, br1, cx, cy, hx, hy, mu = value
+                dx = abs(cx - px) - hx
+                dy = abs(cy - py) - hy
+                try:
+                    penalty = 1 - mu / (_sqrt((dx * (dx > 0)) ** 2 + (dy * (dy > 0)) ** 2) + mu)
+                except (ZeroDivisionError, OverflowError):
+                    penalty = penalty_released(tl0, tl1, br0, br1, px, py)
+                else:
+                    if not 0.0 <= penalty <= 1.0:
+                        penalty = penalty_released(tl0, tl1, br0, br1, px, py)
+                click += (1.0 / n) * penalty
             elif kind == _PRESS:
                 if value != _QUOTES.split(line)[1].strip():
                     key += 1 / n

@@ -155,8 +155,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
     breakdown: dict[str, dict[str, GroupScore]] = {"platform": {}, "app": {}, "action": {}}
     for (kind, name), rows, count in gold.groups:
         breakdown[kind][name] = _group(count, rows, *cols)
-    results = TaskScores(gold.ids, weights, tuple(x.n for x in lines), m_, c_, k_, wr_, s_, missing, parse_errors,
-                         notes)
+    results = TaskScores(gold.ids, weights, gold.n_gold, m_, c_, k_, wr_, s_, missing, parse_errors, notes)
     return Score(mode=mode, scorer_version=SCORER_VERSION, sequence_score=t.sequence_score,
                  action_score=t.action_score, click_penalty=t.click_penalty, key_penalty=t.key_penalty,
                  write_penalty=t.write_penalty, ideal_score=t.ideal_score, n_scored=n_tasks - n_missing,
