@@ -70,6 +70,13 @@ class _Unreadable(Exception):
     """A line neither the released rule nor the shared parser can read; the message says which and why."""
 
 
+# The released line filter (lines whose stripped text starts with "pyautogui") as one scan over a whole ASCII
+# text: `^` after each newline, then the characters str.strip() removes on ASCII text, and the rest of the line.
+_KEPT_LINE = re.compile(r"^[\t\x0b\x0c\r\x1c-\x1f ]*pyautogui[^\n]*", re.MULTILINE)
+_KEPT_LINES = _KEPT_LINE.findall
+_KEPT_LINE_MATCHES = _KEPT_LINE.finditer
+
+
 def _filter(lines: list[str]) -> list[tuple[int, str, str]]:
     out = []
     for i, x in enumerate(lines):
@@ -81,7 +88,10 @@ def _filter(lines: list[str]) -> list[tuple[int, str, str]]:
 
 def gold_lines(gold_script: str) -> GoldLines:
     """Filter a gold script (a Task's `gold_script`: the task file minus its first two lines) like the release."""
-    kept = _filter(gold_script.split("\n"))
+    if gold_script.isascii():  # one scan; lower-casing ASCII keeps every character where it is
+        kept = [(0, gold_script[m.start():m.end()], m.group()) for m in _KEPT_LINE_MATCHES(gold_script.lower())]
+    else:
+        kept = _filter(gold_script.split("\n"))
     lines, names = [], []
     problem = None
     for k, (_, orig, low) in enumerate(kept, 1):
@@ -348,9 +358,6 @@ def plan(gold: GoldLines, boxes: BoxIndex) -> Plan | None:
 
 
 _NO_MATCH = (False, 0.0, 0.0, 0.0)
-# The released line filter (lines whose stripped text starts with "pyautogui") as one scan over the whole text:
-# `^` after each newline, then the characters str.strip() removes on ASCII text, and the rest of the line.
-_KEPT_LINES = re.compile(r"^[\t\x0b\x0c\r\x1c-\x1f ]*pyautogui[^\n]*", re.MULTILINE).findall
 _sqrt = math.sqrt
 
 

@@ -265,3 +265,18 @@ def test_unusual_predictions_take_the_general_rule_and_score_the_same(pred, fast
         assert fast == (out.matched, out.click, out.key, out.write)
     t = score([make_task(gold)], {"t1": pred}).tasks[0]
     assert (t.matched, t.click, t.note) == (out.matched, out.click, out.note)
+
+
+_PIECES = st.sampled_from(["pyautogui", ".click(", "PyAutoGUI.", "press(", '"a"', ")", ",", "1.5", "\n", " ", "\t",
+                           "\r", "\x0b", "\x0c", "\x1c", "#", "import pyautogui", "x", "(", "pyautogui.write(\"Hi\")"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_the_one_scan_line_filter_keeps_exactly_the_released_lines(text):
+    from scoring import reference
+
+    assert text.isascii()
+    released_kept = reference._filter(text.split("\n"))
+    assert reference.gold_lines(text).lines == tuple((orig, low.strip()) for _, orig, low in released_kept)
+    assert reference._KEPT_LINES(text.strip().lower()) == [low for _, _, low in reference._filter(text.strip().split("\n"))]
