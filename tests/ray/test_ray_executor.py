@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import threading
 import time
@@ -20,6 +21,7 @@ sys.path.insert(0, str(HERE.parent.parent / "bench"))
 from gen_data import generate
 
 from omniact.runner import run
+from omniact.store import STORE_NAME
 
 AGENT = f"{HERE / 'ray_test_agents.py'}:SlowSeeded"
 
@@ -62,13 +64,32 @@ def test_ray_run_gives_the_same_predictions_as_a_local_run(cluster, data, tmp_pa
 
 def test_losing_a_node_mid_run_records_every_task_once(cluster, data, tmp_path):
     c, second = cluster
-    killer = threading.Timer(3.0, lambda: c.remove_node(second, allow_graceful=False))
+    out = tmp_path / "r"
+    killed_at: list[int] = []
+
+    def kill_once_both_nodes_work() -> None:
+        # Not on a timer: on a loaded machine the actors may not even have started after a few seconds. Six
+        # recorded tasks mean both workers are streaming batches, so the dead node holds unfinished ones.
+        deadline = time.monotonic() + 120
+        done = 0
+        while time.monotonic() < deadline:
+            try:
+                with sqlite3.connect(f"file:{out / STORE_NAME}?mode=ro", uri=True, timeout=5) as db:
+                    done = db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+            except sqlite3.Error:
+                done = 0  # the run has not created its store yet
+            if done >= 6:
+                break
+            time.sleep(0.05)
+        killed_at.append(done)
+        c.remove_node(second, allow_graceful=False)
+
+    killer = threading.Thread(target=kill_once_both_nodes_work)
     killer.start()
-    t0 = time.monotonic()
-    summary = run(AGENT, out=tmp_path / "r", data=data, agent_args={"delay": "0.3"}, workers=2, seed=5,
+    summary = run(AGENT, out=out, data=data, agent_args={"delay": "0.3"}, workers=2, seed=5,
                   executor="ray", executor_options={"address": c.address, "batch_size": 4})
     killer.join()
-    assert time.monotonic() - t0 > 3.0  # the node really died during the run
+    assert killed_at and killed_at[0] < 40  # the node really died during the run
     print("executor stats:", summary.executor_stats)
     got = predictions(tmp_path / "r")
     assert sorted(got) == sorted(json.loads((data / "test.json").read_text()))
