@@ -67,26 +67,25 @@ def test_losing_a_node_mid_run_records_every_task_once(cluster, data, tmp_path):
     out = tmp_path / "r"
     killed_at: list[int] = []
 
-    def kill_once_both_nodes_work() -> None:
-        # Not on a timer: on a loaded machine the actors may not even have started after a few seconds. Six
-        # recorded tasks mean both workers are streaming batches, so the dead node holds unfinished ones.
+    marks = tmp_path / "marks"
+    marks.mkdir()
+
+    def kill_while_the_second_node_works() -> None:
+        # Not on a timer: on a loaded machine the second node's actor may start late, and a node killed with no
+        # task in hand loses nothing. The agent marks the node it runs on as it starts a task (each takes 0.3 s).
         deadline = time.monotonic() + 120
-        done = 0
-        while time.monotonic() < deadline:
-            try:
-                with sqlite3.connect(f"file:{out / STORE_NAME}?mode=ro", uri=True, timeout=5) as db:
-                    done = db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
-            except sqlite3.Error:
-                done = 0  # the run has not created its store yet
-            if done >= 6:
-                break
-            time.sleep(0.05)
-        killed_at.append(done)
+        while time.monotonic() < deadline and not (marks / second.node_id).exists():
+            time.sleep(0.02)
+        try:
+            with sqlite3.connect(f"file:{out / STORE_NAME}?mode=ro", uri=True, timeout=5) as db:
+                killed_at.append(db.execute("SELECT COUNT(*) FROM results").fetchone()[0])
+        except sqlite3.Error:
+            killed_at.append(0)  # nothing recorded yet
         c.remove_node(second, allow_graceful=False)
 
-    killer = threading.Thread(target=kill_once_both_nodes_work)
+    killer = threading.Thread(target=kill_while_the_second_node_works)
     killer.start()
-    summary = run(AGENT, out=out, data=data, agent_args={"delay": "0.3"}, workers=2, seed=5,
+    summary = run(AGENT, out=out, data=data, agent_args={"delay": "0.3", "mark_dir": str(marks)}, workers=2, seed=5,
                   executor="ray", executor_options={"address": c.address, "batch_size": 4})
     killer.join()
     assert killed_at and killed_at[0] < 40  # the node really died during the run
