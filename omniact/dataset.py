@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from omniact.errors import DataError, UserError
+from omniact.lazy import LazySequence
 from omniact.task import LazyElements, Screen, Task, read_png_size
 
 __all__ = [
@@ -91,7 +92,7 @@ def resolve_data_root(data: str | os.PathLike | None) -> Path:
     return root.resolve()
 
 
-class TaskList(Sequence[Task]):
+class TaskList(LazySequence[Task]):
     """A split's tasks in split-file order, each `Task` built on first use.
 
     Loading keeps what a task needs as a plain row and makes the Task (and its Paths) only when asked: scoring
@@ -105,7 +106,7 @@ class TaskList(Sequence[Task]):
         self._rows = rows
         self._built: list[Task | None] = [None] * len(rows)
 
-    def _task(self, i: int) -> Task:
+    def _item(self, i: int) -> Task:
         t = self._built[i]
         if t is None:
             task_id, goal, gold, info, task_file, check, env, extra = self._rows[i]
@@ -118,28 +119,6 @@ class TaskList(Sequence[Task]):
 
     def __len__(self) -> int:
         return len(self._rows)
-
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return tuple(self._task(k) for k in range(*i.indices(len(self._rows))))
-        if i < 0:
-            i += len(self._rows)
-        if not 0 <= i < len(self._rows):
-            raise IndexError("task index out of range")
-        return self._task(i)
-
-    def __iter__(self) -> Iterator[Task]:
-        return map(self._task, range(len(self._rows)))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (TaskList, tuple, list)):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"TaskList({len(self)} tasks)"
 
     def gold_rows(self) -> Iterator[tuple[str, str, str, str, Any]]:
         """(id, gold script, platform, app, elements) per task, without building Task objects."""

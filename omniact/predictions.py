@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from omniact.atomic import atomic_file
 from omniact.errors import UserError
 
 __all__ = ["Prediction", "read_predictions", "read_scripts", "write_predictions"]
@@ -163,24 +163,13 @@ def _whole_object(text: str) -> list[tuple[str, object]] | None:
 
 def write_predictions(path: str | os.PathLike, records: Iterable[Mapping[str, Any] | Prediction]) -> None:
     """Write records as JSON Lines, atomically: readers see the old file or the new one, never half of one."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            for rec in records:
-                if isinstance(rec, Prediction):
-                    rec = {"id": rec.id, "script": rec.script, **rec.extra}
-                try:
-                    line = json.dumps(rec, ensure_ascii=False)
-                    line.encode("utf-8")
-                except UnicodeEncodeError:  # a lone surrogate cannot be UTF-8: escape it instead
-                    line = json.dumps(rec, ensure_ascii=True)
-                f.write(line + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_file(path, "w", encoding="utf-8", newline="\n") as f:
+        for rec in records:
+            if isinstance(rec, Prediction):
+                rec = {"id": rec.id, "script": rec.script, **rec.extra}
+            try:
+                line = json.dumps(rec, ensure_ascii=False)
+                line.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate cannot be UTF-8: escape it instead
+                line = json.dumps(rec, ensure_ascii=True)
+            f.write(line + "\n")

@@ -17,6 +17,7 @@ from typing import Any
 from omniact.actions import ACTIONS, ALIASES, Action
 from omniact.dataset import gold_rows, paused_gc
 from omniact.errors import ParseError
+from omniact.lazy import LazySequence
 from scoring import reference
 from scoring.boxes import BoxIndex
 from scoring.reference import GoldLines, Plan
@@ -28,7 +29,7 @@ _CANONICAL = {name.lower(): name for name in ACTIONS}
 _CANONICAL.update({alias.lower(): ACTIONS[target].name for alias, target in ALIASES.items()})
 
 
-class GoldLinesByTask(Sequence[GoldLines]):
+class GoldLinesByTask(LazySequence[GoldLines]):
     """Each task's `GoldLines`, read from its gold text when first asked for (shared between equal texts)."""
 
     __slots__ = ("_cache", "_texts")
@@ -40,9 +41,7 @@ class GoldLinesByTask(Sequence[GoldLines]):
     def __len__(self) -> int:
         return len(self._texts)
 
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return tuple(self[k] for k in range(*i.indices(len(self))))
+    def _item(self, i: int) -> GoldLines:
         text = self._texts[i]
         g = self._cache.get(text)
         if g is None:
@@ -50,7 +49,7 @@ class GoldLinesByTask(Sequence[GoldLines]):
         return g
 
 
-class BoxesByTask(Sequence[BoxIndex]):
+class BoxesByTask(LazySequence[BoxIndex]):
     """Each task's screen index; a screen given as a box file path is read when first asked for."""
 
     __slots__ = ("_screens", "_task_screen")
@@ -75,9 +74,7 @@ class BoxesByTask(Sequence[BoxIndex]):
         """Every screen, in first-use order: a BoxIndex, or the path of a box file not read yet."""
         return list(self._screens)
 
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return tuple(self[k] for k in range(*i.indices(len(self))))
+    def _item(self, i: int) -> BoxIndex:
         return self.screen(self._task_screen[i])
 
 

@@ -17,11 +17,11 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from omniact.atomic import atomic_file
 from omniact.dataset import find_split_file, load_split, paused_gc, source_files
 from scoring.boxes import BoxIndex
 from scoring.gold import BoxesByTask, GoldLinesByTask, PreparedGold, prepare
@@ -102,18 +102,8 @@ def _write(entry: Path, split_file: Path, gold: PreparedGold, files: list[str], 
         return  # a file changed just now: it could change again within the same clock tick
     raw = {"stamp": _STAMP, "split_file": str(split_file), "files": files, "stats": stats, "absent": absent,
            **_freeze(gold)}
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{entry.name}.", dir=str(entry.parent))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            marshal.dump(raw, f)
-        os.replace(tmp, entry)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_file(entry) as f:
+        marshal.dump(raw, f)
 
 
 def _freeze(gold: PreparedGold) -> dict[str, Any]:

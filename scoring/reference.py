@@ -140,6 +140,11 @@ def _fallback(orig: str, what: str, side: str, k: int, rule_error: Exception,
     return value
 
 
+def _hotkey_keys(line: str) -> set[str]:
+    """The released hotkey rule: the comma-separated pieces inside the parentheses, outer characters removed."""
+    return {x[1:-1] for x in line.split("(")[1].split(")")[0].split(",") if len(x) > 2}
+
+
 def _rule_point(line: str) -> tuple[float, float]:
     """The released scorer's point: the first two comma-separated fields inside the parentheses."""
     inner = line.split("pyautogui.")[1].split("(")[1]
@@ -277,11 +282,11 @@ def _penalties(gold: GoldLines, boxes: BoxIndex, pred: list[tuple[int, str, str]
                 key += 1 / n
         elif name == "hotkey":
             try:
-                gold_set = {x[1:-1] for x in g.split("(")[1].split(")")[0].split(",") if len(x) > 2}
+                gold_set = _hotkey_keys(g)
             except IndexError as e:
                 gold_set = _need(_fallback(g_orig, "keys", "gold", gk, e, _key_set, notes), "gold", gk)
             try:
-                pred_set = {x[1:-1] for x in p.split("(")[1].split(")")[0].split(",") if len(x) > 2}
+                pred_set = _hotkey_keys(p)
             except IndexError as e:
                 pred_set = _need(_fallback(p_orig, "keys", "predicted", pk, e, _key_set, notes), "predicted", pk)
             if gold_set != pred_set:
@@ -346,7 +351,7 @@ def plan(gold: GoldLines, boxes: BoxIndex) -> Plan | None:
             elif name == "press":
                 step = (_PRESS, g.split('"')[1].strip())
             elif name == "hotkey":
-                step = (_HOTKEY, {x[1:-1] for x in g.split("(")[1].split(")")[0].split(",") if len(x) > 2})
+                step = (_HOTKEY, _hotkey_keys(g))
             elif name == "write":
                 step = (_WRITE, g.split('"')[1])
             else:
@@ -404,7 +409,7 @@ def score_plan(prepared: Plan, script: str) -> tuple[bool, float, float, float] 
                 if value != _QUOTES.split(line)[1].strip():
                     key += 1 / n
             elif kind == _HOTKEY:
-                if value != {x[1:-1] for x in line.split("(")[1].split(")")[0].split(",") if len(x) > 2}:
+                if value != _hotkey_keys(line):
                     key += 1 / n
             elif kind == _WRITE:
                 write += (1 - bleu(value, _QUOTES.split(line)[1])) / n

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from omniact.lazy import LazySequence
 
 __all__ = ["MODES", "SCORER_VERSION", "GroupScore", "Score", "TaskScore", "TaskScores"]
 
@@ -39,7 +41,7 @@ class TaskScore:
 _SKIPPED = "the gold script has no pyautogui line: task skipped (a data problem)"
 
 
-class TaskScores(Sequence[TaskScore]):
+class TaskScores(LazySequence[TaskScore]):
     """Per-task results as columns, each `TaskScore` built when asked for.
 
     Scoring 20,000 tasks fills a few lists; most callers only need the totals, and a leaderboard reads the
@@ -75,28 +77,6 @@ class TaskScores(Sequence[TaskScore]):
 
     def __len__(self) -> int:
         return len(self._cols["id"])
-
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return tuple(self._item(k) for k in range(*i.indices(len(self))))
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError("task index out of range")
-        return self._item(i)
-
-    def __iter__(self) -> Iterator[TaskScore]:
-        return map(self._item, range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (TaskScores, tuple, list)):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"TaskScores({len(self)} tasks)"
 
 
 @dataclass(frozen=True)

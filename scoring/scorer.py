@@ -49,11 +49,6 @@ def _valid(script: str) -> bool:
         return False  # the parser proper then reports it as a parse error
 
 
-def _parse(script: object) -> list[Action]:
-    """The shared parser, with hostile input reported as its ParseError."""
-    return reference.safe_parse(script)
-
-
 def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object], mode: str = "reference") -> Score:
     """Score `predictions` (task id -> script text, or `Prediction`) on `tasks` (a Dataset, Tasks, or the
     `PreparedGold` of `scoring.prepare`, which saves preparing the gold again for every prediction set).
@@ -103,7 +98,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
             hit = parsed.get(script) if is_text else None
             if hit is None:
                 try:
-                    hit = _parse(script)
+                    hit = reference.safe_parse(script)
                 except ParseError as e:
                     hit = e
                 if is_text:
