@@ -294,6 +294,8 @@ def script_is_valid(text: object) -> bool:
     if isinstance(text, str) and "\x00" not in text and len(text) <= MAX_SCRIPT_CHARS \
             and _VALID_SCRIPT.fullmatch(text) is not None:
         return True
+    if isinstance(text, str) and "\x00" not in text and len(text) <= MAX_SCRIPT_CHARS and _certainly_invalid(text):
+        return False
     try:
         parse_script(text)
     except ParseError:
@@ -308,7 +310,8 @@ def _valid_script_pattern() -> re.Pattern:
     text = r"(?:\"[^\"\\\r\n]*\"|'[^'\\\r\n]*')"
     key = r"(?:\"[^\"\\\r\n]+\"|'[^'\\\r\n]+')"
     button = rf"{s},{s}button{s}={s}(?:\"(?:left|right|middle)\"|'(?:left|right|middle)')"
-    point = rf"{s}{num}{s},{s}{num}{s}"
+    # A point given by position or by keyword (agents write both: ``click(412, 88)``, ``click(x=412, y=88)``).
+    point = rf"{s}(?:{num}{s},{s}{num}|x{s}={s}{num}{s},{s}y{s}={s}{num}){s}"
     with_button = "click|doubleClick|tripleClick|dragTo|mouseDown|mouseUp"
     without = "rightClick|middleClick|moveTo"
     calls = [
@@ -323,10 +326,44 @@ def _valid_script_pattern() -> re.Pattern:
     ]
     line = (rf"(?:pyautogui\.(?:{'|'.join(calls)})[ \t]*|import[ \t]+pyautogui[ \t]*"
             rf"|[ \t]*(?:#[^\r\n]*)?)")
-    return re.compile(rf"{line}(?:\n{line})*")
+    return re.compile(line), re.compile(rf"{line}(?:\n{line})*")
 
 
-_VALID_SCRIPT = _valid_script_pattern()
+_VALID_LINE, _VALID_SCRIPT = _valid_script_pattern()
+_PLAIN_LINE = _VALID_LINE.fullmatch
+# An ASCII name at the start of a line, not continued by a non-ASCII character (which could NFKC-normalise the
+# whole name into "pyautogui"); possessive, so it cannot back off to a shorter name followed by ASCII.
+_LEADING_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*+)(?![^\x00-\x7f])")
+_STATEMENT_HEADS = frozenset(("import", "pyautogui", "time"))
+
+
+def _certainly_invalid(text: str) -> bool:
+    """True only for scripts `parse_script` certainly refuses, found without parsing: prose around code and
+    scripts cut off mid-call are a large share of model answers, and `ast` is slow to reject them.
+
+    After the longest run of plain lines (each a complete statement, so nothing is left open), the next line
+    is certainly refused when it starts at column 0 with a name other than ``import``, ``pyautogui`` or
+    ``time`` (no whitelisted statement starts that way), or when the rest of the script has no quote, comment
+    or backslash and its brackets do not pair up (every bracket is then a token, and unpaired ones are a
+    syntax error). False means "not known": the parser decides.
+    """
+    lines = text.split("\n")
+    k = 0
+    for line in lines:
+        if _PLAIN_LINE(line) is None:
+            break
+        k += 1
+    else:
+        return False
+    m = _LEADING_NAME.match(lines[k])
+    if m is not None and m.group(1) not in _STATEMENT_HEADS:
+        return True
+    rest = "\n".join(lines[k:]) if k else text
+    if '"' in rest or "'" in rest or "#" in rest or "\\" in rest:
+        return False
+    return (rest.count("(") != rest.count(")") or rest.count("[") != rest.count("]")
+            or rest.count("{") != rest.count("}"))
+
 #: The plain-script pattern's fullmatch: not None means `script_is_valid` (scoring calls it without a wrapper).
 plain_script_match = _VALID_SCRIPT.fullmatch
 

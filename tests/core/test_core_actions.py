@@ -142,7 +142,7 @@ def test_format_then_parse_round_trips(actions):
 
 
 # The fast paths must never disagree with the ast parser.
-from omniact.actions import _VALID_SCRIPT, _parse_ast, _parse_simple, script_is_valid
+from omniact.actions import _VALID_SCRIPT, _certainly_invalid, _parse_ast, _parse_simple, script_is_valid
 
 _fragments = st.sampled_from([
     "pyautogui.click(412.5,88.0)", "pyautogui.click(1, 2, button='right')", "pyautogui.click(x=1, y=2)",
@@ -160,6 +160,12 @@ _fragments = st.sampled_from([
     "pyautogui.click(None, None)", "pyautogui.click(1_000, 2)", "pyautogui.write(message='a', message='b')",
     "pyautogui.click(1,\\", "2)", "pyautogui.click(10000000000000000, 1)", "pyautogui.write(\"\")",
     "pyautogui.hotkey('ctrl',)", "pyautogui.press('enter', presses=3)", "# x\rpyautogui.evil()",
+    # Keyword points, prose around code and calls cut off mid-way (the quick validity and invalidity checks).
+    "pyautogui.moveTo(x = 3, y=4.5)", "pyautogui.click(y=1, x=2)", "pyautogui.dragTo(x=1, y=2, button='left')",
+    "Here is the script:", "```python", "```", "Done.", "pyautogui.click(10, ", "pyautogui.click(10, 2))",
+    "pyautogui.write('a', ", "print(1)", "timeout(3)", "importx pyautogui", "pyautogui_x.click(1, 2)",
+    "pyautogu\uff49.click(1, 2)", "t\u0131me.sleep(1)", "pyautogui.click([1, 2)", "(pyautogui.click(1, 2))",
+    "pyautogui.click(1, 2", ")", "\"\"\"pyautogui.click(1, 2", "# (", "pyautogui.click(1,2) \\",
 ])
 
 
@@ -176,6 +182,8 @@ def test_fast_paths_agree_with_the_ast_parser(lines, sep):
         assert fast == expected and [a.line for a in fast] == [a.line for a in expected]
     if _VALID_SCRIPT.fullmatch(text):
         assert expected is not None, "the validity pattern accepted a script the parser refuses"
+    if _certainly_invalid(text):
+        assert expected is None, "the quick invalidity check refused a script the parser accepts"
     assert script_is_valid(text) == (expected is not None)
     try:
         assert parse_script(text) == expected
