@@ -59,9 +59,13 @@ class TaskScores(LazySequence[TaskScore]):
         self._notes = notes
 
     def column(self, name: str) -> Sequence[Any]:
-        """One field for every task, in split order (``matched`` as 0/1; ``parse_error``/``note`` may be None)."""
+        """One field for every task, in split order (``matched`` as 0/1; ``parse_error``/``note`` may be None;
+        ``parse_failed`` says whether there is a parse error without working out its message)."""
         if name == "parse_error":
             return [self._parse_errors.get(i) for i in range(len(self))]
+        if name == "parse_failed":
+            errors = self._parse_errors
+            return [i in errors for i in range(len(self))]
         if name == "note":
             return [self._note(i) for i in range(len(self))]
         return self._cols[name]

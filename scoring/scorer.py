@@ -8,7 +8,7 @@ predictions the shared parser rejects). They differ in how a prediction is compa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from omniact.actions import MAX_SCRIPT_CHARS, Action, plain_script_match, script_is_valid
 from omniact.dataset import paused_gc
@@ -49,6 +49,44 @@ def _valid(script: str) -> bool:
         return False  # the parser proper then reports it as a parse error
 
 
+class _ParseErrors(Mapping[int, str]):
+    """Task position -> the shared parser's message for its prediction. Reference mode only needs to know that
+    the parser refuses a script (the count); the message is worked out when someone reads it."""
+
+    __slots__ = ("_messages", "_scripts")
+
+    def __init__(self) -> None:
+        self._messages: dict[int, str] = {}
+        self._scripts: dict[int, str] = {}
+
+    def refused(self, i: int, script: str) -> None:
+        self._scripts[i] = script
+
+    def __setitem__(self, i: int, message: str) -> None:
+        self._messages[i] = message
+
+    def __getitem__(self, i: int) -> str:
+        hit = self._messages.get(i)
+        if hit is None:
+            script = self._scripts[i]  # KeyError for a task with no parse error, as a Mapping should raise
+            try:
+                reference.safe_parse(script)
+                hit = "the shared parser refuses this script"  # unreachable: refused() is only told refusals
+            except ParseError as e:
+                hit = str(e)
+            self._messages[i] = hit
+        return hit
+
+    def __contains__(self, i: object) -> bool:
+        return i in self._messages or i in self._scripts
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(sorted(self._messages.keys() | self._scripts.keys()))
+
+    def __len__(self) -> int:
+        return len(self._messages.keys() | self._scripts.keys())
+
+
 def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object], mode: str = "reference") -> Score:
     """Score `predictions` (task id -> script text, or `Prediction`) on `tasks` (a Dataset, Tasks, or the
     `PreparedGold` of `scoring.prepare`, which saves preparing the gold again for every prediction set).
@@ -73,7 +111,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
     k_ = [0.0] * n_tasks
     wr_ = [0.0] * n_tasks
     missing = [True] * n_tasks
-    parse_errors: dict[int, str] = {}
+    parse_errors = _ParseErrors()
     notes: dict[int, str] = {}
     is_strict = mode == "strict"
     index = gold.index
@@ -90,11 +128,13 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
         missing[i] = False
         pred_actions = None
         is_text = isinstance(script, str)
-        # Reference mode only needs to know whether the parser accepts the script; the cheap exact check
-        # answers that for plain scripts, and the parser proper runs for the rest (and for the message).
-        if is_strict or not is_text or not (
-                "\x00" not in script and len(script) <= MAX_SCRIPT_CHARS and valid_plain(script) is not None
-                or _valid(script)):
+        # Reference mode only needs to know whether the parser accepts the script: the plain-script pattern
+        # answers for most, `script_is_valid` for the rest, and the message waits until someone reads it.
+        if not is_strict and is_text and not (
+                "\x00" not in script and len(script) <= MAX_SCRIPT_CHARS and valid_plain(script) is not None):
+            if not _valid(script):
+                parse_errors.refused(i, script)
+        elif is_strict or not is_text:
             hit = parsed.get(script) if is_text else None
             if hit is None:
                 try:

@@ -157,7 +157,7 @@ def _vectors(result: Any) -> dict[str, list]:
     if callable(column):  # scoring's per-task columns, read as they are
         return {"w": list(column("weight")), "m": [float(x) for x in column("matched")], "c": list(column("click")),
                 "k": list(column("key")), "x": list(column("write")), "s": list(column("score")),
-                "parse_error": list(column("parse_error")), "missing": [bool(x) for x in column("missing")]}
+                "parse_error": list(column("parse_failed")), "missing": [bool(x) for x in column("missing")]}
     v: dict[str, list] = {k: [] for k in _VECTORS}
     v["parse_error"] = []
     v["missing"] = []

@@ -70,6 +70,21 @@ def test_parse_error_count_is_the_same_in_both_modes(tmp_path):
     assert score(tasks, p, "reference").n_parse_errors == score(tasks, p, "strict").n_parse_errors
 
 
+def test_reference_mode_gives_each_refused_prediction_the_parsers_message(tmp_path):
+    # Reference mode decides refusals without the parser where it can; the message must still be the parser's.
+    preds = _hostile(str(tmp_path / "x")) + [
+        "Here is the script:\n```python\npyautogui.click(1, 2)\n```", "pyautogui.click(1, 2)\npyautogui.click(10, ",
+        "pyautogui.click(x=1, y=2)", "print(1)\npyautogui.click(1, 2)"]
+    tasks = [make_task(GOLD, task_id=str(i)) for i in range(len(preds))]
+    p = {str(i): v for i, v in enumerate(preds)}
+    ref, strict = score(tasks, p, "reference"), score(tasks, p, "strict")
+    assert [t.parse_error for t in ref.tasks] == [t.parse_error for t in strict.tasks]
+    assert ref.tasks.column("parse_failed") == [t.parse_error is not None for t in strict.tasks]
+    prose, cut, keywords, call = (ref.tasks[len(preds) - k] for k in (4, 3, 2, 1))
+    assert prose.parse_error.startswith("line 1, column ") and cut.parse_error.startswith("line 2, column ")
+    assert keywords.parse_error is None and call.parse_error.startswith("line 1, column ")
+
+
 def test_infinite_and_huge_coordinates_in_reference_mode():
     # float("inf") and float("1e999") are what the release reads: the point is infinitely far -> full penalty.
     for pred in ("pyautogui.click(inf, 50)", "pyautogui.click(1e999, 50)", "pyautogui.click(1e200, 1e200)"):
