@@ -32,8 +32,8 @@ from omniact.errors import ParseError
 from scoring.bleu import bleu
 from scoring.boxes import BoxIndex
 
-__all__ = ["GoldLines", "Outcome", "Plan", "gold_lines", "penalty_released", "plan", "safe_parse", "score_plan",
-           "score_task"]
+__all__ = ["GoldLines", "Outcome", "Plan", "gold_lines", "penalty_released", "plan", "plan_boxes", "safe_parse",
+           "score_plan", "score_task"]
 
 _QUOTES = re.compile("\"|'")
 
@@ -360,6 +360,13 @@ def plan(gold: GoldLines, boxes: BoxIndex) -> Plan | None:
             return None
         steps.append((f"pyautogui.{name}(", name, *step))
     return gold.n, tuple(steps)
+
+
+def plan_boxes(prepared: Plan) -> BoxIndex:
+    """A box index that serves `score_task` exactly as the whole screen's would, for a gold script that has a plan:
+    it holds the box of each gold click (the first box centred on its point), so the screen's box file need not
+    be read again when a prediction takes the general rule."""
+    return BoxIndex.from_rects(tuple(value[:4] for _, _, kind, value in prepared[1] if kind == _CLICK))
 
 
 _NO_MATCH = (False, 0.0, 0.0, 0.0)

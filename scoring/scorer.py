@@ -116,7 +116,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
     is_strict = mode == "strict"
     index = gold.index
     plans, lines, boxes = gold.plans, gold.lines, gold.boxes
-    score_plan, score_task = reference.score_plan, reference.score_task
+    score_plan, score_task, plan_boxes = reference.score_plan, reference.score_task, reference.plan_boxes
     parsed: dict[str, list[Action] | ParseError] = {}
     valid_plain = plain_script_match
     for task_id, script in predictions.items():
@@ -155,7 +155,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
             plan = plans[i]
             r = None if plan is None else score_plan(plan, script)
             if r is None:
-                out = score_task(lines[i], boxes[i], script)
+                out = score_task(lines[i], boxes[i] if plan is None else plan_boxes(plan), script)
                 if out.note:
                     notes[i] = out.note
                 if not out.matched:

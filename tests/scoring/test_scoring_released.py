@@ -230,7 +230,10 @@ def _both_paths(gold: str, pred: str, elements) -> tuple[object, object]:
     index = BoxIndex(elements)
     prepared = reference.plan(lines, index)
     fast = None if prepared is None else reference.score_plan(prepared, pred)
-    return fast, reference.score_task(lines, index, pred)
+    out = reference.score_task(lines, index, pred)
+    if prepared is not None:  # the plan's own boxes serve the general rule as the whole screen does
+        assert reference.score_task(lines, reference.plan_boxes(prepared), pred) == out
+    return fast, out
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
