@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -105,3 +106,25 @@ def test_prediction_objects_and_plain_strings_score_the_same(ds):
     plain = {t.id: t.gold_script for t in ds}
     objs = {k: Prediction(k, v, 1, {}) for k, v in plain.items()}
     assert score(ds, plain).to_json() == score(ds, objs).to_json()
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_the_score_command_in_its_own_process_prints_everything(omniact_data, tmp_path, as_json):
+    # The console script ends its process as soon as the output is written (no collector, no teardown):
+    # the whole output must still arrive, the same as the command run in-process.
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    ds = load_split(omniact_data, "test")
+    p = tmp_path / "run.jsonl"
+    write_predictions(p, [{"id": t.id, "script": t.gold_script} for t in ds][:6])
+    args = ["score", "--data", str(omniact_data), "--predictions", str(p)] + (["--json"] if as_json else [])
+    env = {**os.environ, "OMNIACT_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "120"}
+    r = subprocess.run([sys.executable, "-m", "omniact.cli", *args], capture_output=True, text=True, env=env,
+                       check=False)
+    assert r.returncode == 0 and r.stderr == ""
+    in_process = CliRunner().invoke(main, args, env={"COLUMNS": "120"})
+    assert in_process.exit_code == 0 and r.stdout == in_process.output
+    if as_json:
+        assert json.loads(r.stdout) == json.loads(json.dumps(score(ds, read_predictions(p)).to_json()))
