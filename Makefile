@@ -7,8 +7,11 @@ EXTRAS = test,sandbox,agents,local-models,detact,tesseract,ray,dev
 
 .PHONY: setup system-packages test test-fast bench tasks verify-suite lint
 
+# An editable install leaves bytecode to be written at first import, which never happens where
+# PYTHONDONTWRITEBYTECODE is set: compile once here, so each `omniact` start reads bytecode as after a normal install.
 setup: system-packages
 	$(PIP) install -q -e ".[$(EXTRAS)]"
+	$(PYTHON) -m compileall -q omniact scoring agents >/dev/null
 
 # System packages (Chromium for replay, fonts for deterministic rendering, Tesseract, Xvfb). Needs root;
 # skipped with a note when apt-get is unavailable.

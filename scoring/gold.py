@@ -137,48 +137,89 @@ def _prepare(tasks: Iterable[Any]) -> PreparedGold:
     texts: list[str] = []
     task_screen: list[int] = []
     screens: list[BoxIndex | str] = []
+    screen_keys: list[tuple[tuple[str, str], tuple[str, str]]] = []
     by_text: dict[str, GoldLines] = {}
-    by_screen: dict[int, tuple[Any, int]] = {}
-    by_plan: dict[tuple[int, str], Plan | None] = {}
+    by_screen: dict[tuple[int, str, str], tuple[Any, int]] = {}
+    by_plan: dict[tuple[int, str], tuple[tuple[str, ...], Plan | None]] = {}
     types_of: dict[tuple[str, ...], tuple[str, ...]] = {}
-    rows: dict[tuple[str, str], list[int]] = {}
-    counts: dict[tuple[str, str], int] = {}
+    # Task positions (with weight) per screen and per set of gold action types; the groups are made of these.
+    rows_of_screen: dict[int, list[int]] = {}
+    rows_of_types: dict[tuple[str, ...], list[int]] = {}
+    n_of_screen: dict[int, int] = {}
+    n_of_types: dict[tuple[str, ...], int] = {}
+    gold_plan, gold_lines, make_plan = reference.gold_plan, reference.gold_lines, reference.plan
     for i, (task_id, text, platform, app, elements) in enumerate(gold_rows(tasks)):
-        gold = by_text.get(text)
-        if gold is None:
-            gold = by_text[text] = reference.gold_lines(text)
-        hit = by_screen.get(id(elements))
+        # A screen is its box file's elements as one app shows them (a box file shared by two apps, which no
+        # published file is, would be two screens with one index each).
+        where = (id(elements), platform, app)
+        hit = by_screen.get(where)
         if hit is None or hit[0] is not elements:
-            hit = by_screen[id(elements)] = (elements, len(screens))  # keeps `elements` alive: ids stay unique
+            hit = by_screen[where] = (elements, len(screens))  # keeps `elements` alive: ids stay unique
             screens.append(BoxIndex(elements))
+            screen_keys.append((("platform", platform), ("app", app)))
         k = hit[1]
-        n = gold.n
+        key = (k, text)
+        read = by_plan.get(key)
+        if read is None:
+            read = gold_plan(text, screens[k])  # type: ignore[arg-type]
+            if read is None:
+                gold = by_text.get(text)
+                if gold is None:
+                    gold = by_text[text] = gold_lines(text)
+                read = (gold.names, make_plan(gold, screens[k]) if gold.n else None)  # type: ignore[arg-type]
+            by_plan[key] = read
+        names, plan = read
+        n = len(names)
         ids.append(task_id)
         texts.append(text)
         task_screen.append(k)
         n_gold.append(n)
-        key = (k, text)
-        if key in by_plan:
-            plan = by_plan[key]
-        else:
-            plan = by_plan[key] = reference.plan(gold, screens[k]) if n else None
         plans.append(plan)
-        weights.append(n - 0.9 if n else 0.0)
-        keys = [("platform", platform), ("app", app)]
+        t = types_of.get(names)
+        if t is None:
+            t = types_of[names] = tuple(dict.fromkeys(_CANONICAL.get(x, x) for x in names if x))
+        n_of_screen[k] = n_of_screen.get(k, 0) + 1
         if n:
-            t = types_of.get(gold.names)
-            if t is None:
-                t = types_of[gold.names] = tuple(dict.fromkeys(_CANONICAL.get(x, x) for x in gold.names if x))
-            keys.extend(("action", name) for name in t)
-        for g in keys:
-            counts[g] = counts.get(g, 0) + 1
-            if n:
-                r = rows.get(g)
-                if r is None:
-                    r = rows[g] = []
-                r.append(i)
-    groups = tuple((g, tuple(rows.get(g, ())), counts[g]) for g in sorted(counts))
+            weights.append(n - 0.9)
+            n_of_types[t] = n_of_types.get(t, 0) + 1
+            r = rows_of_screen.get(k)
+            if r is None:
+                r = rows_of_screen[k] = []
+            r.append(i)
+            r = rows_of_types.get(t)
+            if r is None:
+                r = rows_of_types[t] = []
+            r.append(i)
+        else:
+            weights.append(0.0)
+    groups = _groups(screen_keys, n_of_screen, rows_of_screen, n_of_types, rows_of_types)
     texts_t = tuple(texts)
     return PreparedGold(tuple(ids), {t: i for i, t in enumerate(ids)}, tuple(weights), tuple(n_gold), tuple(plans),
                         groups, texts_t, GoldLinesByTask(texts_t, by_text), BoxesByTask(task_screen, screens),
                         dataset)
+
+
+def _groups(screen_keys: list[tuple[tuple[str, str], tuple[str, str]]], n_of_screen: dict[int, int],
+            rows_of_screen: dict[int, list[int]], n_of_types: dict[tuple[str, ...], int],
+            rows_of_types: dict[tuple[str, ...], list[int]]) -> tuple[tuple[tuple[str, str], tuple[int, ...], int], ...]:
+    """The breakdown groups, ``((kind, name), task positions with weight in split order, number of tasks)``:
+    a platform or app is the union of its screens, an action type the union of the type sets that hold it.
+    (A task whose gold has no pyautogui line counts in its platform and app, with no position.)"""
+    counts: dict[tuple[str, str], int] = {}
+    parts: dict[tuple[str, str], list[list[int]]] = {}
+    for k, n in n_of_screen.items():
+        for g in screen_keys[k]:
+            counts[g] = counts.get(g, 0) + n
+            if k in rows_of_screen:
+                parts.setdefault(g, []).append(rows_of_screen[k])
+    for t, n in n_of_types.items():
+        for name in t:
+            g = ("action", name)
+            counts[g] = counts.get(g, 0) + n
+            parts.setdefault(g, []).append(rows_of_types[t])
+    out = []
+    for g in sorted(counts):
+        chunks = parts.get(g, ())
+        rows = chunks[0] if len(chunks) == 1 else sorted(i for c in chunks for i in c)
+        out.append((g, tuple(rows), counts[g]))
+    return tuple(out)

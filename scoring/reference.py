@@ -32,8 +32,8 @@ from omniact.errors import ParseError
 from scoring.bleu import bleu
 from scoring.boxes import BoxIndex
 
-__all__ = ["GoldLines", "Outcome", "Plan", "gold_lines", "penalty_released", "plan", "plan_boxes", "safe_parse",
-           "score_plan", "score_task"]
+__all__ = ["GoldLines", "Outcome", "Plan", "gold_lines", "gold_plan", "penalty_released", "plan", "plan_boxes",
+           "safe_parse", "score_plan", "score_task"]
 
 _QUOTES = re.compile("\"|'")
 
@@ -333,6 +333,26 @@ def _click_constants(rect: tuple[float, float, float, float]) -> tuple[float, ..
             math.sqrt(len_x ** 2 + len_y ** 2))
 
 
+def _plan_step(g: str, name: str, boxes: BoxIndex) -> tuple[str, str, int, Any] | None:
+    """One gold line's part of a plan (g: the lower-cased stripped line); None where `score_task` must run.
+    Raises IndexError, ValueError or OverflowError where the released string rules cannot read the line."""
+    if name == "click":
+        x, y = _rule_point(g)
+        rect = boxes.exact_rect(x, y)
+        if rect is None:
+            return None
+        kind, value = _CLICK, _click_constants(rect)
+    elif name == "press":
+        kind, value = _PRESS, g.split('"')[1].strip()
+    elif name == "hotkey":
+        kind, value = _HOTKEY, _hotkey_keys(g)
+    elif name == "write":
+        kind, value = _WRITE, g.split('"')[1]
+    else:
+        kind, value = _SKIP, None
+    return f"pyautogui.{name}(", name, kind, value
+
+
 def plan(gold: GoldLines, boxes: BoxIndex) -> Plan | None:
     """The gold half of the released rules for one gold script on one screen; None where `score_task` must run
     (a gold line the string rules cannot read, a gold point with no box centred on it, a box too large to
@@ -342,24 +362,41 @@ def plan(gold: GoldLines, boxes: BoxIndex) -> Plan | None:
     steps = []
     for (_, g), name in zip(gold.lines, gold.names):
         try:
-            if name == "click":
-                x, y = _rule_point(g)
-                rect = boxes.exact_rect(x, y)
-                if rect is None:
-                    return None
-                step = (_CLICK, _click_constants(rect))
-            elif name == "press":
-                step = (_PRESS, g.split('"')[1].strip())
-            elif name == "hotkey":
-                step = (_HOTKEY, _hotkey_keys(g))
-            elif name == "write":
-                step = (_WRITE, g.split('"')[1])
-            else:
-                step = (_SKIP, None)
+            step = _plan_step(g, name, boxes)
         except (IndexError, ValueError, OverflowError):
             return None
-        steps.append((f"pyautogui.{name}(", name, *step))
+        if step is None:
+            return None
+        steps.append(step)
     return gold.n, tuple(steps)
+
+
+def gold_plan(gold_script: str, boxes: BoxIndex) -> tuple[tuple[str, ...], Plan | None] | None:
+    """`gold_lines(gold_script).names` and `plan(gold_lines(gold_script), boxes)` in one pass, without building
+    the `GoldLines`; None where those two must run (non-ASCII text, a kept line without ``pyautogui.``).
+    Preparing a 20,000-task split reads every gold script once, so this is on the path of every first run."""
+    if not gold_script.isascii():
+        return None
+    names = []
+    steps: list[tuple[str, str, int, Any]] | None = []
+    for low in _KEPT_LINES(gold_script.lower()):
+        g = low.strip()
+        # The released name: g.split("pyautogui.")[1].split("(")[0], written with partitions.
+        _, found, rest = g.partition("pyautogui.")
+        if not found:
+            return None
+        name = rest.partition("pyautogui.")[0].partition("(")[0]
+        names.append(name)
+        if steps is not None:
+            try:
+                step = _plan_step(g, name, boxes)
+            except (IndexError, ValueError, OverflowError):
+                step = None
+            if step is None:
+                steps = None
+            else:
+                steps.append(step)
+    return tuple(names), (len(names), tuple(steps)) if steps else None
 
 
 def plan_boxes(prepared: Plan) -> BoxIndex:

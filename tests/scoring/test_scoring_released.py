@@ -229,6 +229,9 @@ def _both_paths(gold: str, pred: str, elements) -> tuple[object, object]:
     lines = reference.gold_lines(gold)
     index = BoxIndex(elements)
     prepared = reference.plan(lines, index)
+    quick = reference.gold_plan(gold, index)
+    if quick is not None:  # the one-pass reading gives exactly the gold lines' names and the plan
+        assert quick == (lines.names, prepared)
     fast = None if prepared is None else reference.score_plan(prepared, pred)
     out = reference.score_task(lines, index, pred)
     if prepared is not None:  # the plan's own boxes serve the general rule as the whole screen does
