@@ -267,7 +267,7 @@ def _read_boxes(path: Path, data: bytes) -> LazyElements:
     """A box file's elements, parsed now (so a broken file fails the load) and built on first use."""
     try:
         raw = json.loads(data)
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         raise DataError(f"box file is not valid JSON: {e}", file=str(path)) from None
     if not isinstance(raw, dict):
         raise DataError("box file must hold a JSON object keyed by element id", file=str(path))
@@ -325,7 +325,7 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
     raw = split_path.read_bytes()
     try:
         index = json.loads(raw)
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         raise DataError(f"split file is not valid JSON: {e}", file=str(split_path)) from None
     if not isinstance(index, dict):
         raise DataError("split file must hold a JSON object keyed by task id", file=str(split_path))
@@ -481,7 +481,7 @@ def _manifest_files(root: Path) -> list[Path]:
     for split_file in sorted(root.glob("*.json")):
         try:
             index = json.loads(split_file.read_bytes())
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if not isinstance(index, dict):
             continue

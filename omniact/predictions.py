@@ -20,6 +20,7 @@ error, not the user's.
 from __future__ import annotations
 
 import json
+import json.scanner
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -108,12 +109,22 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None,
 
     lines: dict[str, int] = {}
     loads = json.loads
+    scan = _SCAN
     no_extra: dict[str, Any] = {}
     for n, raw in enumerate(text.split("\n"), 1):  # not splitlines(): JSON strings may hold U+2028 raw
         if not raw or raw.isspace():
             continue
         try:
-            rec = loads(raw)
+            # The decoder's scanner reads a line that starts with its value and ends with it (or with a CR) in
+            # one C call; anything else goes through json.loads, which also words the error.
+            try:
+                rec, end = scan(raw, 0)
+            except StopIteration:
+                rec, end = None, -1
+            if end != len(raw) and (end < 0 or raw[end:] != "\r"):
+                rec = loads(raw)
+        except RecursionError:
+            raise UserError("not valid JSON here: nested too deeply to read", file=where, line=n) from None
         except ValueError as e:
             msg = getattr(e, "msg", str(e))
             col = getattr(e, "colno", None)
@@ -140,6 +151,9 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None,
         yield key, rec.get("script"), n, extra
 
 
+_SCAN = json.scanner.make_scanner(json.JSONDecoder())
+
+
 def _whole_object(text: str) -> list[tuple[str, object]] | None:
     """The pairs of a ``{id: script}`` file, or None when the file is JSON Lines.
 
@@ -152,8 +166,8 @@ def _whole_object(text: str) -> list[tuple[str, object]] | None:
     try:
         # Keeps every pair, so a duplicate key is seen instead of silently overwritten.
         obj = json.loads(text, object_pairs_hook=lambda kv: kv)
-    except ValueError:
-        return None  # "Extra data" after the first line: JSON Lines
+    except (ValueError, RecursionError):
+        return None  # "Extra data" after the first line: JSON Lines (read line by line, where errors are worded)
     if not isinstance(obj, list) or any(k == "id" for k, _ in obj):
         return None
     for k, v in obj:

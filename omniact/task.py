@@ -280,7 +280,7 @@ def _read_detections(path: Path | None, kind: str) -> tuple[Detection, ...]:
         return ()
     try:
         data = json.loads(path.read_bytes())
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:
         raise DataError(f"cannot read {kind} detections: {e}", file=str(path)) from None
     if not isinstance(data, dict):
         raise DataError(f"{kind} file must hold a JSON object", file=str(path))

@@ -43,7 +43,7 @@ class Submission:
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RecursionError) as e:
         raise UserError(f"cannot read metadata: {e}", file=str(path)) from None
     if not isinstance(data, dict):
         raise UserError("metadata must be a JSON object", file=str(path))

@@ -44,7 +44,9 @@ def subs(tmp_path):
 
 def test_ranked_by_action_score_with_intervals_and_rejections(omniact_data, subs, tmp_path):
     ds = load_split(omniact_data, "test")
-    sources = sorted(subs.glob("*.jsonl")) + [tmp_path / "nope.jsonl"]
+    deep = tmp_path / "deep.jsonl"  # nested past the JSON reader's recursion limit
+    deep.write_text('{"id": "0", "script": "x"}\n' + "[" * 100_000 + "]" * 100_000 + "\n")
+    sources = sorted(subs.glob("*.jsonl")) + [tmp_path / "nope.jsonl", deep]
     board = build_leaderboard(ds, sources, samples=300, seed=1)
     names = [e.name for e in board.entries]
     assert names[0] == "Perfect agent" and names[-1] == "blank"
@@ -55,8 +57,9 @@ def test_ranked_by_action_score_with_intervals_and_rejections(omniact_data, subs
         for _, key in (("SS", "sequence_score"), ("AS", "action_score")):
             lo, hi = e.ci[key]
             assert lo <= e.score[key] + 1e-12 and e.score[key] <= hi + 1e-12
-    assert {Path(r.source).name for r in board.rejected} == {"broken.jsonl", "nope.jsonl"}
+    assert {Path(r.source).name for r in board.rejected} == {"broken.jsonl", "nope.jsonl", "deep.jsonl"}
     assert "duplicate" in next(r.error for r in board.rejected if r.source.endswith("broken.jsonl"))
+    assert "deep.jsonl:2: " in next(r.error for r in board.rejected if r.source.endswith("deep.jsonl"))
     perfect = board.entries[0]
     assert perfect.exact_solved == 1.0 and perfect.submission.uses_gold
     assert perfect.submission.meta["team"] == "Gold Team"

@@ -50,6 +50,10 @@ def test_one_line_jsonl_is_not_mistaken_for_an_object_file(tmp_path):
     ('{"id": "1", "script": "x"}\n{"id": "2", "script": "y"}\n{"id": 1, "script": "z"}\n', 3,
      "duplicate id '1' (first on line 1)"),
     ('{"id": "1", "script": "x"}\n{"id": "99", "script": "y"}\n', 2, "'99' is not a task of this split"),
+    ('{"id": "1", "script": "x"}\n' + "[" * 100_000 + "]" * 100_000 + "\n", 2, "nested too deeply"),
+    ("{" * 100_000 + "\n", 1, "not valid JSON"),
+    ('{"id": "1", "script": "x"} \t\n{"id": "2", "script": "y"} {}\n', 2, "Extra data"),
+    (' {"id": "1", "script": "x"}\r\n{"id": "2", "script": "y"}x\r\n', 2, "Extra data"),
 ])
 def test_bad_files_are_refused_with_file_and_line(tmp_path, text, line, words):
     p = _write(tmp_path, text)
