@@ -294,13 +294,20 @@ def script_is_valid(text: object) -> bool:
     if isinstance(text, str) and "\x00" not in text and len(text) <= MAX_SCRIPT_CHARS \
             and _VALID_SCRIPT.fullmatch(text) is not None:
         return True
-    if isinstance(text, str) and "\x00" not in text and len(text) <= MAX_SCRIPT_CHARS and _certainly_invalid(text):
+    if certainly_refused(text):
         return False
     try:
         parse_script(text)
     except ParseError:
         return False
     return True
+
+
+def certainly_refused(text: object) -> bool:
+    """True only when `parse_script` certainly refuses `text`, found without parsing (prose around code, a call
+    cut off mid-way); False means "not known". Scoring counts such scripts and words their errors only when
+    asked."""
+    return isinstance(text, str) and "\x00" not in text and len(text) <= MAX_SCRIPT_CHARS and _certainly_invalid(text)
 
 
 def _valid_script_pattern() -> re.Pattern:
@@ -425,11 +432,21 @@ _SIMPLE_IMPORT = re.compile(r"import[ \t]+(?:pyautogui|time)[ \t]*")
 _CONSTS = {"True": True, "False": False, "None": None}
 
 
+# Calls already read by `_parse_simple`, by line text: (name, args, alias). Agents repeat lines across tasks
+# (``press("enter")``, a gold click copied exactly), so most lines of a big run are read once.
+_LINES: dict[str, tuple[str, tuple[tuple[str, Value], ...], str | None]] = {}
+
+
 def _parse_simple(text: str) -> list[Action] | None:
     if "\r" in text or "\\" in text:
         return None
     actions: list[Action] = []
+    known = _LINES
     for lineno, line in enumerate(text.split("\n"), 1):
+        hit = known.get(line)
+        if hit is not None:
+            actions.append(Action(hit[0], hit[1], lineno, 1, hit[2]))
+            continue
         head = line[:1]
         if head == "" or head == "#" or head in " \t":
             rest = line.lstrip(" \t")
@@ -488,10 +505,13 @@ def _parse_simple(text: str) -> list[Action] | None:
         if canonical not in ACTIONS:
             return None
         try:
-            actions.append(_bind(canonical, pos, kw, alias=attr if attr != canonical else None,
-                                 line=lineno, col=1))
+            action = _bind(canonical, pos, kw, alias=attr if attr != canonical else None, line=lineno, col=1)
         except ParseError:
             return None
+        actions.append(action)
+        if len(known) >= _PARSED_MAX:
+            known.clear()
+        known[line] = (action.name, action.args, action.alias)
     return actions
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from omniact.actions import MAX_SCRIPT_CHARS, Action, plain_script_match, script_is_valid
+from omniact.actions import MAX_SCRIPT_CHARS, Action, certainly_refused, plain_script_match, script_is_valid
 from omniact.dataset import paused_gc
 from omniact.errors import ParseError, UserError
 from omniact.predictions import Prediction
@@ -40,6 +40,15 @@ def _group(n_tasks: int, rows: Iterable[int], w: Sequence[float], m: list[int], 
     if not ideal:
         return GroupScore(n_tasks, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     return GroupScore(n_tasks, seq / ideal, act / ideal, click / ideal, key / ideal, write / ideal, ideal)
+
+
+def _refusal(script: object) -> str:
+    """The parser's message for a prediction that is not text."""
+    try:
+        reference.safe_parse(script)
+    except ParseError as e:
+        return str(e)
+    return "the shared parser refuses this script"  # unreachable: the parser reads only text
 
 
 def _valid(script: str) -> bool:
@@ -129,20 +138,23 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
         pred_actions = None
         is_text = isinstance(script, str)
         # Reference mode only needs to know whether the parser accepts the script: the plain-script pattern
-        # answers for most, `script_is_valid` for the rest, and the message waits until someone reads it.
-        if not is_strict and is_text and not (
-                "\x00" not in script and len(script) <= MAX_SCRIPT_CHARS and valid_plain(script) is not None):
-            if not _valid(script):
+        # answers for most, `script_is_valid` for the rest. Strict mode parses, unless the script is certainly
+        # refused. Either way a refusal's message is worked out when someone reads it.
+        if not is_text:
+            parse_errors[i] = _refusal(script)
+        elif not is_strict:
+            if not ("\x00" not in script and len(script) <= MAX_SCRIPT_CHARS and valid_plain(script) is not None) \
+                    and not _valid(script):
                 parse_errors.refused(i, script)
-        elif is_strict or not is_text:
-            hit = parsed.get(script) if is_text else None
+        elif valid_plain(script) is None and certainly_refused(script):
+            parse_errors.refused(i, script)
+        else:
+            hit = parsed.get(script)
             if hit is None:
                 try:
-                    hit = reference.safe_parse(script)
+                    hit = parsed[script] = reference.safe_parse(script)
                 except ParseError as e:
-                    hit = e
-                if is_text:
-                    parsed[script] = hit
+                    hit = parsed[script] = e
             if isinstance(hit, ParseError):
                 parse_errors[i] = str(hit)
             else:
