@@ -12,13 +12,16 @@ import csv
 import hashlib
 import io
 import json
+import marshal
 import os
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from omniact.atomic import atomic_file
 from omniact.dataset import Dataset
 from omniact.errors import UserError
 from omniact.report.submission import Submission, find_submission
@@ -237,18 +240,29 @@ class _ProcessPool:
                 yield fut.result()
 
 
+# Cached results are marshal files: per-task columns of floats are stored as bytes, not as decimal text (JSON
+# encoding was a tenth of scoring a submission). Marshal's format is this Python's, so the stamp says which.
+_CACHE_STAMP = ("omniact-leaderboard", 1, sys.version_info[:2], marshal.version)
+
+
+def _cache_path(cache_dir: Path, sub: Submission, dataset_sha: str, mode: str, version: str) -> Path:
+    return cache_dir / f"{_cache_key(sub, dataset_sha, mode, version)}.marshal"
+
+
 def _load_cached(path: Path) -> dict[str, Any] | None:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError):
-        return None
+        stamp, data = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None  # missing, truncated or foreign: scored again
+    return data if stamp == _CACHE_STAMP and isinstance(data, dict) else None
 
 
 def _store_cached(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        with atomic_file(path) as f:
+            marshal.dump((_CACHE_STAMP, data), f)
+    except (OSError, ValueError):
+        pass  # a result that cannot be cached is scored again next time
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -340,7 +354,7 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike], *, mode
     for i, sub in enumerate(subs):
         cached = None
         if cache_dir is not None:
-            cached = _load_cached(cache_dir / f"{_cache_key(sub, ds.sha256, mode, version)}.json")
+            cached = _load_cached(_cache_path(cache_dir, sub, ds.sha256, mode, version))
         if cached is not None:
             results[i] = cached
         else:
@@ -360,7 +374,7 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike], *, mode
     if cache_dir is not None:
         for i in todo:
             if "error" not in results[i]:
-                _store_cached(cache_dir / f"{_cache_key(subs[i], ds.sha256, mode, version)}.json", results[i])
+                _store_cached(_cache_path(cache_dir, subs[i], ds.sha256, mode, version), results[i])
 
     good: list[tuple[Submission, dict[str, Any]]] = []
     for i, sub in enumerate(subs):
@@ -397,9 +411,8 @@ def write_tables(board: Leaderboard, out: Path) -> list[Path]:
     for name, text in (("leaderboard.json", json.dumps(board.to_json(), indent=2, ensure_ascii=False) + "\n"),
                        ("leaderboard.csv", board.to_csv()), ("leaderboard.md", board.to_markdown())):
         p = out / name
-        tmp = p.with_name(f".{name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, p)
+        with atomic_file(p, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
         written.append(p)
     return written
 

@@ -240,6 +240,9 @@ def _row_heads(ds: Dataset, task_pages: bool) -> list[str]:
     return heads
 
 
+_STATUS_CELLS = {s: f"<td class=l data-v='{s}'>{s}</td>" for s in ("missing", "parse error", "match", "no match")}
+
+
 def _entry_page(e: Entry, heads: list[str]) -> str:
     s = e.score
     charts = []
@@ -255,11 +258,20 @@ def _entry_page(e: Entry, heads: list[str]) -> str:
                         and not k.startswith("_"))
     t = e.tasks
     rows = []
-    missing, errors, matched, pens = t["missing"], t["parse_error"], t["m"], (t["c"], t["k"], t["x"], t["s"])
+    missing, errors, matched = t["missing"], t["parse_error"], t["m"]
+    # A leaderboard writes a row per task per entry; most penalties are 0 or a few fractions 1/n, so each
+    # distinct value's cell is formatted once.
+    cells: dict[float, str] = {}
     for i, head in enumerate(heads):
         status = ("missing" if missing[i] else "parse error" if errors[i] else "match" if matched[i] else "no match")
-        rows.append(f"{head}<td class=l data-v='{status}'>{status}</td>"
-                    + "".join(f"<td data-v='{v[i]:.10f}'>{v[i]:.3f}</td>" for v in pens) + "</tr>")
+        row = [head, _STATUS_CELLS[status]]
+        for v in (t["c"][i], t["k"][i], t["x"][i], t["s"][i]):
+            cell = cells.get(v)
+            if cell is None:
+                cell = cells[v] = f"<td data-v='{v:.10f}'>{v:.3f}</td>"
+            row.append(cell)
+        row.append("</tr>")
+        rows.append("".join(row))
     body = (f"<table class=sortable><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}<th>exact</th>"
             f"<th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
             f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
