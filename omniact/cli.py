@@ -109,11 +109,12 @@ def score(data: Path | None, split: str, predictions: Path, mode: str, no_cache:
     """Score predictions with the OmniACT metrics (sequence score, action score and penalties)."""
     import scoring
     from omniact.predictions import read_scripts
-    from scoring.gold_cache import load_prepared
+    from scoring.gold_cache import load_prepared, update
 
     _bulk_process()
     gold = load_prepared(data, split, use_cache=not no_cache)
     result = scoring.score(gold, read_scripts(_predictions_file(predictions), known_ids=gold.index), mode=mode)
+    update(gold)  # keeps what this run worked out (strict mode's gold plans) for the next one
     if as_json:
         echo_json(result.to_json())
     else:

@@ -18,7 +18,7 @@ from omniact.actions import ACTIONS, ALIASES, Action
 from omniact.dataset import gold_rows, paused_gc
 from omniact.errors import ParseError
 from omniact.lazy import LazySequence
-from scoring import reference
+from scoring import reference, strict
 from scoring.boxes import BoxIndex
 from scoring.reference import GoldLines, Plan
 
@@ -102,6 +102,24 @@ class PreparedGold:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def strict_plan(self, i: int) -> strict.Plan | str:
+        """Task i's gold side for strict mode (`scoring.strict.plan`), or why its gold script cannot be read.
+        Worked out on first use, once per gold script and screen; `scoring.gold_cache` keeps them."""
+        known = self.__dict__.setdefault("_strict", {})
+        hit = known.get(i)
+        if hit is None:
+            shared = self.__dict__.setdefault("_strict_by_text", {})
+            key = (self.boxes.screen_of(i), self.texts[i])
+            hit = shared.get(key)
+            if hit is None:
+                try:
+                    hit = strict.plan(self.gold_actions(i), self.boxes[i])
+                except ParseError as e:
+                    hit = str(e)
+                shared[key] = hit
+            known[i] = hit
+        return hit
 
     def gold_actions(self, i: int) -> list[Action]:
         """Task i's gold script through the shared parser (strict mode); raises ParseError. Cached by text."""

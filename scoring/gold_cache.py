@@ -27,9 +27,9 @@ from scoring.boxes import BoxIndex
 from scoring.gold import BoxesByTask, GoldLinesByTask, PreparedGold, prepare
 from scoring.result import SCORER_VERSION
 
-__all__ = ["cache_dir", "load_prepared"]
+__all__ = ["cache_dir", "load_prepared", "update"]
 
-_FORMAT = 2
+_FORMAT = 3
 _RACY_NS = 2_000_000_000
 # What an entry must have been written by: this layout, this scorer, and this Python (marshal's format).
 _STAMP = (_FORMAT, SCORER_VERSION, sys.version_info[:3], marshal.version)
@@ -77,6 +77,35 @@ def load_prepared(root: str | os.PathLike | None, split: str, *, use_cache: bool
     return gold
 
 
+def update(gold: PreparedGold) -> None:
+    """Rewrite the cache entry `gold` came from (or was written to) when scoring added to it since: strict mode's
+    gold plans are worked out on first use, and kept so that the next strict run skips them (and the box files)."""
+    origin = gold.__dict__.get("_cache_origin")
+    if origin is None:
+        return
+    entry, header, n_strict = origin
+    if len(gold.__dict__.get("_strict", ())) <= n_strict:
+        return
+    try:
+        _dump(entry, {**header, **_freeze(gold)}, gold)
+    except (OSError, ValueError, TypeError):
+        pass  # a cache that cannot be written only costs time
+
+
+def _dump(entry: Path, raw: dict[str, Any], gold: PreparedGold) -> None:
+    with atomic_file(entry) as f:
+        marshal.dump(raw, f)
+    _remember(gold, entry, raw)
+
+
+def _remember(gold: PreparedGold, entry: Path, raw: dict[str, Any]) -> None:
+    header = {k: raw[k] for k in _HEADER}
+    gold.__dict__["_cache_origin"] = (entry, header, len(gold.__dict__.get("_strict", ())))
+
+
+_HEADER = ("stamp", "split_file", "files", "stats", "absent")
+
+
 def _read(entry: Path, split_file: Path) -> PreparedGold | None:
     try:
         data = entry.read_bytes()
@@ -92,7 +121,9 @@ def _read(entry: Path, split_file: Path) -> PreparedGold | None:
     if _stats(raw["files"]) != raw["stats"] or any(map(os.path.lexists, raw["absent"])):
         return None
     with paused_gc():
-        return _thaw(raw)
+        gold = _thaw(raw)
+    _remember(gold, entry, raw)
+    return gold
 
 
 def _write(entry: Path, split_file: Path, gold: PreparedGold, files: list[str], absent: list[str],
@@ -102,8 +133,7 @@ def _write(entry: Path, split_file: Path, gold: PreparedGold, files: list[str], 
         return  # a file changed just now: it could change again within the same clock tick
     raw = {"stamp": _STAMP, "split_file": str(split_file), "files": files, "stats": stats, "absent": absent,
            **_freeze(gold)}
-    with atomic_file(entry) as f:
-        marshal.dump(raw, f)
+    _dump(entry, raw, gold)
 
 
 def _freeze(gold: PreparedGold) -> dict[str, Any]:
@@ -119,12 +149,16 @@ def _freeze(gold: PreparedGold) -> dict[str, Any]:
     return {"ids": gold.ids, "weights": gold.weights, "n_gold": gold.n_gold, "texts": gold.texts,
             "screens": screens, "task_screens": [gold.boxes.screen_of(i) for i in range(len(gold.ids))],
             "plans": gold.plans, "groups": gold.groups,
-            "dataset": dict(gold.dataset) if gold.dataset is not None else None}
+            "dataset": dict(gold.dataset) if gold.dataset is not None else None,
+            "strict": dict(gold.__dict__.get("_strict", {}))}
 
 
 def _thaw(raw: dict[str, Any]) -> PreparedGold:
     screens = [s if isinstance(s, str) else BoxIndex.from_rects(s) for s in raw["screens"]]
     ids, texts = raw["ids"], raw["texts"]
-    return PreparedGold(ids, {t: i for i, t in enumerate(ids)}, raw["weights"], raw["n_gold"], raw["plans"],
+    gold = PreparedGold(ids, {t: i for i, t in enumerate(ids)}, raw["weights"], raw["n_gold"], raw["plans"],
                         raw["groups"], texts, GoldLinesByTask(texts), BoxesByTask(raw["task_screens"], screens),
                         raw["dataset"])
+    if raw["strict"]:
+        gold.__dict__["_strict"] = raw["strict"]
+    return gold

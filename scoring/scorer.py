@@ -126,6 +126,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
     index = gold.index
     plans, lines, boxes = gold.plans, gold.lines, gold.boxes
     score_plan, score_task, plan_boxes = reference.score_plan, reference.score_task, reference.plan_boxes
+    strict_plan, strict_score = gold.strict_plan, strict.score_plan
     parsed: dict[str, list[Action] | ParseError] = {}
     valid_plain = plain_script_match
     for task_id, script in predictions.items():
@@ -178,12 +179,11 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
         else:
             if pred_actions is None:
                 continue
-            try:
-                gold_actions = gold.gold_actions(i)
-            except ParseError as e:
-                notes[i] = f"the gold script cannot be read ({e})"
+            gold_plan = strict_plan(i)
+            if isinstance(gold_plan, str):
+                notes[i] = f"the gold script cannot be read ({gold_plan})"
                 continue
-            out = strict.score_task(gold_actions, boxes[i], pred_actions)
+            out = strict_score(gold_plan, pred_actions)
             if out.note:
                 notes[i] = out.note
             if not out.matched:

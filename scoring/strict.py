@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from omniact.actions import Action
 from scoring.bleu import bleu
 from scoring.boxes import BoxIndex
 from scoring.reference import Outcome
 
-__all__ = ["click_penalty", "score_task"]
+__all__ = ["Plan", "click_penalty", "plan", "score_plan", "score_task"]
 
 
 def click_penalty(box_left: float, box_top: float, box_right: float, box_bottom: float,
@@ -54,35 +55,72 @@ def click_penalty(box_left: float, box_top: float, box_right: float, box_bottom:
     return d / (d + big_d)
 
 
+_SKIP, _POINT, _PRESS, _KEYS, _HOTKEY, _WRITE = range(6)
+
+#: Per gold action: (canonical name, kind, value, note). Plain values only, so a prepared split can be cached.
+Plan = tuple[tuple[str, int, Any, "str | None"], ...]
+
+
+def plan(gold: Sequence[Action], boxes: BoxIndex) -> Plan:
+    """The gold half of the rules above, done once per gold script and screen: each pointer action's gold box
+    (with the note when it was not found by containment), each key, key set and text."""
+    steps = []
+    for i, g in enumerate(gold, 1):
+        gpt = g.point
+        note = None
+        if gpt is not None:
+            box, why = boxes.gold_box(gpt[0], gpt[1], exact_first=False)
+            kind, value = _POINT, (box.left, box.top, box.right, box.bottom)
+            note = f"gold action {i}: {why}" if why else None
+        elif g.name == "press":
+            kind, value = _PRESS, (g.keys, g.get("presses"))
+        elif g.name == "keyDown" or g.name == "keyUp":
+            kind, value = _KEYS, g.keys
+        elif g.name == "hotkey":
+            kind, value = _HOTKEY, frozenset(g.keys)
+        elif g.name == "write":
+            kind, value = _WRITE, g.text or ""
+        else:
+            kind, value = _SKIP, None
+        steps.append((g.name, kind, value, note))
+    return tuple(steps)
+
+
 def score_task(gold: Sequence[Action], boxes: BoxIndex, pred: Sequence[Action]) -> Outcome:
     """Score parsed prediction actions against parsed gold actions with the strict rules above."""
-    n = len(gold)
-    if len(pred) != n or any(g.name != p.name for g, p in zip(gold, pred)):
+    return score_plan(plan(gold, boxes), pred)
+
+
+def score_plan(steps: Plan, pred: Sequence[Action]) -> Outcome:
+    """`score_task` on a gold script's `plan`."""
+    n = len(steps)
+    if len(pred) != n or any(step[0] != p.name for step, p in zip(steps, pred)):
         return Outcome(False)
     if n == 0:
         return Outcome(True)
     inv = 1.0 / n
     click = key = write = 0.0
     notes: list[str] = []
-    for i, (g, p) in enumerate(zip(gold, pred), 1):
-        gpt = g.point
-        if gpt is not None:
-            box, why = boxes.gold_box(gpt[0], gpt[1], exact_first=False)
-            if why:
-                notes.append(f"gold action {i}: {why}")
+    for (name, kind, value, note), p in zip(steps, pred):
+        if note:
+            notes.append(note)
+        if kind == _POINT:
             ppt = p.point
             if ppt is None:
                 click += inv
             else:
-                click += inv * click_penalty(box.left, box.top, box.right, box.bottom, ppt[0], ppt[1])
-        elif g.name == "press" or g.name == "keyDown" or g.name == "keyUp":
-            if g.keys != p.keys or (g.name == "press" and g.get("presses") != p.get("presses")):
+                click += inv * click_penalty(value[0], value[1], value[2], value[3], ppt[0], ppt[1])
+        elif kind == _PRESS:
+            if value[0] != p.keys or value[1] != p.get("presses"):
                 key += inv
-        elif g.name == "hotkey":
-            if set(g.keys) != set(p.keys):
+        elif kind == _KEYS:
+            if value != p.keys:
                 key += inv
-        elif g.name == "write":
-            gt, pt = g.text or "", p.text or ""
-            if gt != pt:
-                write += (1 - bleu(gt, pt)) * inv
+        elif kind == _HOTKEY:
+            if value != set(p.keys):
+                key += inv
+        elif kind == _WRITE:
+            pt = p.text or ""
+            if value != pt:
+                write += (1 - bleu(value, pt)) * inv
     return Outcome(True, click, key, write, "; ".join(notes) if notes else None)

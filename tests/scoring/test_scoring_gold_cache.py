@@ -48,6 +48,26 @@ def test_a_cached_gold_side_scores_exactly_like_a_fresh_load_and_reads_no_task_f
     assert _score(data, preds, use_cache=True)["dataset"] == fresh["dataset"]
 
 
+def test_strict_gold_plans_are_kept_and_the_next_strict_run_reads_no_box_file(data, monkeypatch):
+    preds = _preds(data)
+    first = list(preds)[:3]
+    preds[first[0]] = "pyautogui.click(1, 1)"
+    preds[first[1]] = "Here is the script: pyautogui.click(1, 1)"
+    fresh = scoring.score(load_split(data, "test"), preds, "strict")
+    gold = gold_cache.load_prepared(data, "test")
+    assert scoring.score(gold, preds, "strict").to_json(include_tasks=True) == fresh.to_json(include_tasks=True)
+    gold_cache.update(gold)  # what `omniact score --mode strict` does after scoring
+
+    from scoring import boxes
+
+    def no_read(*a, **k):
+        raise AssertionError("a box file was read although the strict plans were cached")
+
+    monkeypatch.setattr(boxes.BoxIndex, "from_file", no_read)
+    again = gold_cache.load_prepared(data, "test")
+    assert scoring.score(again, preds, "strict").to_json(include_tasks=True) == fresh.to_json(include_tasks=True)
+
+
 def test_changing_a_gold_script_invalidates_the_cache(data):
     preds = _preds(data)
     before = _score(data, preds)
