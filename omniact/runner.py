@@ -20,7 +20,6 @@ tasks that were running, and ``resume=True`` runs exactly the tasks without a ro
 from __future__ import annotations
 
 import json
-import os
 import platform
 import re
 import subprocess
@@ -32,6 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from omniact.atomic import atomic_file
 from omniact.errors import UserError
 from omniact.store import STORE_NAME, RunStore, TaskResult
 
@@ -231,9 +231,9 @@ def export_run(out: str | Path, dataset: Any, ids: list[str] | None = None, *,
 
 
 def _write_json(path: Path, obj: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    text = json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n"
+    with atomic_file(path, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from agents.detact.element import Element, overlap
+from omniact.atomic import atomic_file
 from omniact.task import Box, Detection, Detections
 
 __all__ = ["DetectionResult", "Detector", "detect", "detect_split", "detection_paths", "load_image", "write_json"]
@@ -99,10 +100,9 @@ def _pt(p: tuple[float, float]) -> list[float]:
 
 def write_json(path: Path, data: Any) -> None:
     """Write JSON atomically (a temporary file renamed over the target)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    with atomic_file(path, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 def load_image(image: Any) -> Any:

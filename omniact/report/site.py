@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from omniact.actions import Action, format_action, parse_script
+from omniact.atomic import atomic_file
 from omniact.dataset import Dataset
 from omniact.errors import ParseError
 from omniact.report.leaderboard import METRICS, Entry, Leaderboard
@@ -135,10 +135,8 @@ def _page(title: str, body: str, depth: int, scripts: Sequence[str] = ()) -> str
 
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_file(path, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 def _pct(v: float) -> str:
@@ -298,10 +296,8 @@ def _screenshot(task: Task, img_dir: Path, cache: dict[Path, str]) -> str:
         target = img_dir / name
         if not target.exists():
             img_dir.mkdir(parents=True, exist_ok=True)
-            with Image.open(task.image_path) as im:
-                tmp = target.with_name(f".{name}.tmp")
-                im.convert("RGB").save(tmp, format="JPEG", quality=85)
-                os.replace(tmp, target)
+            with Image.open(task.image_path) as im, atomic_file(target) as f:
+                im.convert("RGB").save(f, format="JPEG", quality=85)
         cache[task.image_path] = name
     return name
 
