@@ -43,12 +43,12 @@ def _group(n_tasks: int, rows: Iterable[int], w: Sequence[float], m: list[int], 
 
 
 def _refusal(script: object) -> str:
-    """The parser's message for a prediction that is not text."""
+    """The parser's message for a prediction it refuses (one that is not text, or one found refused earlier)."""
     try:
         reference.safe_parse(script)
     except ParseError as e:
         return str(e)
-    return "the shared parser refuses this script"  # unreachable: the parser reads only text
+    return "the shared parser refuses this script"  # unreachable: only refused scripts come here
 
 
 def _valid(script: str) -> bool:
@@ -77,13 +77,8 @@ class _ParseErrors(Mapping[int, str]):
     def __getitem__(self, i: int) -> str:
         hit = self._messages.get(i)
         if hit is None:
-            script = self._scripts[i]  # KeyError for a task with no parse error, as a Mapping should raise
-            try:
-                reference.safe_parse(script)
-                hit = "the shared parser refuses this script"  # unreachable: refused() is only told refusals
-            except ParseError as e:
-                hit = str(e)
-            self._messages[i] = hit
+            # KeyError for a task with no parse error, as a Mapping should raise.
+            hit = self._messages[i] = _refusal(self._scripts[i])
         return hit
 
     def __contains__(self, i: object) -> bool:
