@@ -129,7 +129,7 @@ _EP_CACHE: dict[str, Any] | None = None
 
 def _entry_points() -> dict[str, Any]:
     # Scanning every installed distribution's metadata is slow; plugins do not change while a process runs.
-    global _EP_CACHE
+    global _EP_CACHE  # noqa: PLW0603 - scanned lazily, once per process
     if _EP_CACHE is None:
         from importlib.metadata import entry_points
 
@@ -141,7 +141,7 @@ def _import_file(path: Path) -> Any:
     if not path.is_file():
         raise UserError("agent file does not exist", file=str(path))
     # A stable module name per file, so that classes pickle by reference in worker processes.
-    name = "omniact_agentfile_" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    name = "omniact_agentfile_" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]  # noqa: S324 - a name, not a secret
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
@@ -353,7 +353,7 @@ def list_agents() -> list[tuple[str, str, str]]:
             obj = ep.load()
             doc = (inspect.getdoc(obj) or "").strip().splitlines()
             desc = doc[0] if doc else ""
-        except Exception as e:  # a broken plugin must not hide the others
+        except Exception as e:  # noqa: BLE001 - a broken plugin must not hide the others
             desc = f"(cannot load: {type(e).__name__}: {e})"
         out.append((name, ep.value, desc))
     return out
@@ -398,7 +398,7 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
     if inspect.isclass(agent_or_class) or isinstance(agent_or_class, str):
         try:
             agent = load_agent(agent_or_class, args)
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - an agent that cannot be built is the check's finding, not a crash
             name = agent_or_class if isinstance(agent_or_class, str) else agent_name(agent_or_class)
             msg = f"cannot build: {type(e).__name__}: {e}"
             return CheckReport(str(name), (msg,), (msg,))
@@ -433,8 +433,8 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
                 lines.append(problems[-1])
                 break  # the agent is stuck in that call; asking it again would not be a fair test
             if "error" in box:
-                e = box["error"]
-                problems.append(f"task {task.id}: act raised {type(e).__name__}: {e}")
+                err = box["error"]
+                problems.append(f"task {task.id}: act raised {type(err).__name__}: {err}")
                 lines.append(problems[-1])
                 continue
             out = box.get("out")

@@ -8,7 +8,7 @@ Anything else that escapes is a bug of ours and keeps its traceback.
 
 from __future__ import annotations
 
-__all__ = ["OmniactError", "UserError", "DataError", "ParseError"]
+__all__ = ["DataError", "OmniactError", "ParseError", "UserError"]
 
 
 class OmniactError(Exception):

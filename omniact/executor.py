@@ -106,7 +106,7 @@ def _seed_everything(seed: int) -> None:
         manual_seed = getattr(sys.modules.get("torch"), "manual_seed", None)
         if manual_seed is not None:
             manual_seed(seed % 2**63)
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - seeding is best-effort: an odd numpy/torch must not stop the task
         pass
 
 
@@ -125,7 +125,7 @@ class Worker:
         if callable(setup):
             try:
                 setup()
-            except Exception as e:  # the runner stops the run with this message: no task is recorded
+            except Exception as e:  # noqa: BLE001 - the runner stops the run with this message: no task is recorded
                 self.setup_error = f"agent setup() failed: {type(e).__name__}: {e}"
 
     def run(self, task_id: str) -> TaskResult:
@@ -158,7 +158,7 @@ class Worker:
                 out = agent.act(view)
         except ParseError as e:  # the agent says its model's answer holds no script
             return fail("parse", f"no script in the answer: {e.message}", **self._usage(agent))
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - a failing agent is the task's result, not the run's end
             tb = traceback.extract_tb(e.__traceback__)
             where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
             return fail("exception", f"{type(e).__name__}: {e}{where}", **self._usage(agent))
@@ -193,7 +193,7 @@ class Worker:
         if callable(close):
             try:
                 close()
-            except Exception:
+            except Exception:  # noqa: BLE001, S110 - best-effort clean-up of an agent at the end of the run
                 pass
 
 
@@ -248,7 +248,7 @@ class _Slot:
         worker = None
         try:
             worker = Worker(spec, name=f"thread{self.key}")
-        except BaseException as e:
+        except BaseException as e:  # noqa: BLE001 - even SystemExit in an agent's constructor: each task reports it
             err = f"worker could not start: {type(e).__name__}: {e}"
         while True:
             task_id = self.inbox.get()
@@ -261,7 +261,7 @@ class _Slot:
                 continue
             try:
                 result = worker.run(task_id)
-            except BaseException as e:  # SystemExit and friends from an agent: the worker is gone
+            except BaseException as e:  # noqa: BLE001 - SystemExit and friends from an agent: the worker is gone
                 self.events.put(("died", self, f"{type(e).__name__}: {e}"))
                 return
             self.events.put(("done", self, result))
@@ -318,7 +318,7 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
     err = None
     try:
         worker = Worker(spec, name=name)
-    except BaseException as e:
+    except BaseException as e:  # noqa: BLE001 - even SystemExit in an agent's constructor: each task reports it
         err = f"worker could not start: {type(e).__name__}: {e}"
     while True:
         try:

@@ -71,7 +71,7 @@ def _admit(ref: Any, starting: dict[Any, Any], idle: list[Any], errors: tuple[ty
         ray.get(ref)
     except errors:
         return False
-    except Exception as e:  # the worker could not even build its agent
+    except Exception as e:  # noqa: BLE001 - the worker could not even build its agent
         raise UserError(f"a Ray worker could not start: {type(e).__name__}: {e}") from None
     idle.append(actor)
     return True
@@ -83,7 +83,7 @@ def _kill_all(actors: Iterable[Any]) -> None:
     for actor in actors:
         try:
             ray.kill(actor)
-        except Exception:  # already gone with its node
+        except Exception:  # noqa: BLE001, S110 - already gone with its node
             pass
 
 
@@ -137,7 +137,7 @@ def _node_name() -> str:
         import ray
 
         return ray.get_runtime_context().get_node_id()[:8]
-    except Exception:
+    except Exception:  # noqa: BLE001 - not inside a Ray worker: name the process instead
         import os
 
         return f"pid{os.getpid()}"

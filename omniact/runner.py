@@ -171,7 +171,7 @@ class _RunningScore:
         try:
             one = _subset(self.dataset, [task_id])
             s = self.score(one, {task_id: script}, "reference").to_json()
-        except Exception:
+        except Exception:  # noqa: BLE001 - the live score is display only
             self.score = None  # never let the display break a run
             return
         w = float(s.get("ideal_score") or 0.0)
@@ -265,7 +265,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     # Thread workers in this process use this very copy instead of reading the split again.
     share_dataset(str(root), split, dataset)
     cls = resolve_agent_class(agent)
-    args = {k: v for k, v in (agent_args or {}).items()}
+    args = dict(agent_args or {})
     config_values = read_agent_config(agent_config) if agent_config is not None else {}
     defaults = {"seed": seed, "cache": cache, "data_root": str(root)}
     # Checks argument names and types now, in the driver, instead of failing in every worker.

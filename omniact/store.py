@@ -143,7 +143,7 @@ class RunStore:
                                         (result.task_id,)).fetchone()
                 attempt = 1 if prev is None else prev[0] + 1
                 self._db.execute(
-                    f"INSERT OR REPLACE INTO results ({', '.join(_COLS)}, finished_at, attempt) "
+                    f"INSERT OR REPLACE INTO results ({', '.join(_COLS)}, finished_at, attempt) "  # noqa: S608 - column names from _COLS; values are bound
                     f"VALUES ({', '.join('?' * len(_COLS))}, ?, ?)", values + (now, attempt))
                 self._db.execute("INSERT INTO attempts (task_id, session, outcome, at) VALUES (?, ?, ?, ?)",
                                  (result.task_id, self.session, result.error_kind or "ok", now))
@@ -154,14 +154,14 @@ class RunStore:
 
     def finished_ids(self, *, include_errors: bool = True) -> set[str]:
         """Task ids with a stored result; with ``include_errors=False`` only the successful ones."""
-        sql = "SELECT task_id FROM results" + ("" if include_errors else " WHERE error IS NULL")
+        sql = "SELECT task_id FROM results" + ("" if include_errors else " WHERE error IS NULL")  # noqa: S608 - constant text
         with self._lock:
             return {r[0] for r in self._db.execute(sql)}
 
     def results(self, ids: Iterable[str] | None = None) -> list[TaskResult]:
         """Stored results, in `ids` order when given (missing ids are skipped), else in finishing order."""
         with self._lock:
-            rows = self._db.execute(f"SELECT {', '.join(_COLS)} FROM results ORDER BY finished_at, rowid").fetchall()
+            rows = self._db.execute(f"SELECT {', '.join(_COLS)} FROM results ORDER BY finished_at, rowid").fetchall()  # noqa: S608 - column names from _COLS
         by_id = {r[0]: self._row(r) for r in rows}
         if ids is None:
             return list(by_id.values())

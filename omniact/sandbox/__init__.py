@@ -26,16 +26,16 @@ from omniact.sandbox.replay import (
 )
 
 __all__ = [
-    "StepRecord",
-    "ReplayResult",
-    "ReplayJob",
-    "replay_task",
-    "replay_tasks",
-    "replay_page",
-    "run_job",
     "MiniwobTask",
+    "ReplayJob",
+    "ReplayResult",
+    "StepRecord",
+    "miniwob_envs",
     "miniwob_task",
     "replay_miniwob",
     "replay_miniwob_suite",
-    "miniwob_envs",
+    "replay_page",
+    "replay_task",
+    "replay_tasks",
+    "run_job",
 ]

@@ -15,8 +15,9 @@ Desktop-style apps (a mail client drawn in a page) do get ``ctrl+n``: on a real 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from omniact.actions import ACTIONS, Action, format_action, normalize_key
 
@@ -24,12 +25,12 @@ if TYPE_CHECKING:  # playwright loads only inside the sandbox's worker
     from playwright.sync_api import Page
 
 __all__ = [
-    "Adapter",
-    "StepOutcome",
+    "DRAG_STEPS",
     "HANDLED_ACTIONS",
     "SCROLL_PX_PER_CLICK",
     "SLEEP_CAP_S",
-    "DRAG_STEPS",
+    "Adapter",
+    "StepOutcome",
     "playwright_key",
     "unsupported_combo",
 ]
@@ -232,7 +233,7 @@ class Adapter:
 
     def __init__(
         self,
-        page: "Page",
+        page: Page,
         *,
         viewport: tuple[int, int],
         dpr: float = 1.0,
@@ -425,7 +426,7 @@ class Adapter:
             pk = playwright_key(k)
             if pk == "":
                 return [], f"error: unknown key name {k!r}"
-            assert pk is not None  # OS keys were caught above
+            assert pk is not None  # noqa: S101 - OS keys were caught above (narrows the type)
             out.append(pk)
         return out, None
 

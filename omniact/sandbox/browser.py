@@ -21,10 +21,11 @@ import signal
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from omniact.sandbox.server import LoopbackServer
 
@@ -32,14 +33,14 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 __all__ = [
+    "LAUNCH_ARGS",
+    "REPLAY_ARGS",
     "BrowserHost",
     "Session",
     "Watch",
-    "shared_host",
-    "LAUNCH_ARGS",
-    "REPLAY_ARGS",
     "chromium_path",
     "same_origin",
+    "shared_host",
 ]
 
 LAUNCH_ARGS = [
@@ -149,8 +150,8 @@ def _kill_tree(pid: int) -> None:
 class Session:
     """One task's browser context and page, and what the isolation layer did during it."""
 
-    context: "BrowserContext"
-    page: "Page"
+    context: BrowserContext
+    page: Page
     origin: str | None
     blocked: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
@@ -197,8 +198,8 @@ class BrowserHost:
 
     def __init__(self, executable: str | None = None) -> None:
         self.executable = executable or chromium_path()
-        self._pw: "Playwright | None" = None
-        self._browser: "Browser | None" = None
+        self._pw: Playwright | None = None
+        self._browser: Browser | None = None
         self._browser_pid: int | None = None
         self._servers: dict[Path, LoopbackServer] = {}
         self._lock = threading.Lock()
@@ -210,7 +211,7 @@ class BrowserHost:
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
-    def browser(self) -> "Browser":
+    def browser(self) -> Browser:
         """The running browser, launched (or relaunched after a kill) on demand."""
         if self._browser is not None and self._browser.is_connected():
             return self._browser
@@ -234,7 +235,7 @@ class BrowserHost:
         if b is not None:
             try:
                 b.close()
-            except Exception:  # already dead: the watchdog killed it
+            except Exception:  # noqa: BLE001, S110 - already dead: the watchdog killed it
                 pass
         if self._browser_pid is not None:
             _kill_tree(self._browser_pid)  # make sure no orphaned renderer keeps spinning
@@ -261,7 +262,7 @@ class BrowserHost:
         if self._pw is not None:
             try:
                 self._pw.stop()
-            except Exception:
+            except Exception:  # noqa: BLE001, S110 - best-effort shutdown: the driver may be gone already
                 pass
             self._pw = None
 
@@ -358,7 +359,7 @@ class BrowserHost:
         key = self._spare_key(viewport, dpr, origin, timeout_ms, trusted_page)
         try:
             self._spare = (key, self._new_session(viewport, dpr, origin, None, timeout_ms, trusted_page))
-        except Exception:  # the browser is going down; the next open() relaunches it
+        except Exception:  # noqa: BLE001 - the browser is going down; the next open() relaunches it
             self._spare = None
 
     def discard_spare(self) -> None:
@@ -371,7 +372,7 @@ class BrowserHost:
     def _close_quietly(s: Session) -> None:
         try:
             s.context.close()
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - best-effort: the context may be gone with its browser
             pass
 
     @staticmethod
@@ -407,7 +408,7 @@ class BrowserHost:
         return session
 
 
-def _others(origin: str | None, schemes: tuple[str, ...]) -> "re.Pattern[str]":
+def _others(origin: str | None, schemes: tuple[str, ...]) -> re.Pattern[str]:
     """A regex matching every URL *not* on `origin`.
 
     Given to Playwright as a pattern (not a Python callable), it is matched inside the driver, so requests
@@ -451,7 +452,7 @@ def _isolate(s: Session, untrusted: bool = True) -> None:
         s.events.append(f"popup closed: {page.url}")
         try:
             page.close()
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - the page may have closed itself already
             pass
 
     s.context.on("page", on_page)
@@ -479,12 +480,12 @@ _PENDING_JS = """(() => {
 })();"""
 
 
-def _guard_page(s: Session, page: "Page") -> None:
+def _guard_page(s: Session, page: Page) -> None:
     def on_dialog(dialog: Any) -> None:
         s.events.append(f"dialog dismissed: {dialog.type} {dialog.message[:200]!r}")
         try:
             dialog.dismiss()
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - the dialog may be gone with its page already
             pass
 
     def on_download(download: Any) -> None:
@@ -499,7 +500,7 @@ _SHARED: BrowserHost | None = None
 
 def shared_host() -> BrowserHost:
     """This process's warm browser host (created on first use, closed at exit)."""
-    global _SHARED
+    global _SHARED  # noqa: PLW0603 - started lazily, once per process
     if _SHARED is None:
         _SHARED = BrowserHost()
         atexit.register(_SHARED.close)

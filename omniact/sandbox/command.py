@@ -13,17 +13,18 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from omniact.errors import ParseError, UserError
 
-__all__ = ["replay_command", "parse_viewport", "parse_seeds", "agent_scripts"]
+__all__ = ["agent_scripts", "parse_seeds", "parse_viewport", "replay_command"]
 
 
 def parse_viewport(text: str) -> tuple[int, int]:
     """``1440x900`` -> (1440, 900)."""
-    m = re.fullmatch(r"\s*(\d{2,5})\s*[xX×,]\s*(\d{2,5})\s*", text or "")
+    m = re.fullmatch(r"\s*(\d{2,5})\s*[xX×,]\s*(\d{2,5})\s*", text or "")  # noqa: RUF001 - a multiplication sign is accepted too
     if not m:
         raise UserError(f"--viewport must be WIDTHxHEIGHT in CSS pixels, e.g. 1440x900 (got {text!r})")
     return int(m.group(1)), int(m.group(2))
@@ -104,7 +105,7 @@ def agent_scripts(
             except ParseError:
                 pass  # replayed as written: the replay records the parse error
             scripts[view.id] = out
-        except Exception as e:  # an agent's failure is a score
+        except Exception as e:  # noqa: BLE001 - an agent's failure is a score
             errors[view.id] = f"agent error: {type(e).__name__}: {e}"
     return scripts, errors
 

@@ -23,23 +23,24 @@ import importlib.util
 import shutil
 import statistics
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from omniact.errors import UserError
 
 __all__ = [
+    "DEFAULT_SUITE",
+    "READ_REWARD_JS",
+    "START_EPISODE_JS",
+    "VIEWPORT",
     "MiniwobTask",
+    "miniwob_envs",
+    "miniwob_html",
     "miniwob_task",
     "replay_miniwob",
     "replay_miniwob_suite",
-    "miniwob_envs",
-    "miniwob_html",
-    "DEFAULT_SUITE",
-    "VIEWPORT",
-    "START_EPISODE_JS",
-    "READ_REWARD_JS",
 ]
 
 #: The task area MiniWoB++ agents see, in CSS pixels (#wrap in core.css).
@@ -162,10 +163,10 @@ class MiniwobTask:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
 
-    def __enter__(self) -> "MiniwobTask":
+    def __enter__(self) -> MiniwobTask:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -179,8 +180,8 @@ def _view_from(env: str, seed: int, dpr: float, result: Any, image: Path, tmp: P
         id=f"miniwob/{env}/{seed}",
         goal=utterance,
         image_path=image,
-        width=int(round(VIEWPORT[0] * dpr)),
-        height=int(round(VIEWPORT[1] * dpr)),
+        width=round(VIEWPORT[0] * dpr),
+        height=round(VIEWPORT[1] * dpr),
         dpr=float(dpr),
         platform="web",
         app=f"miniwob/{env}",
@@ -310,7 +311,7 @@ def replay_miniwob_suite(
             task = _view_from(e, s, dpr, obs, image, None)
             try:
                 script = agent.act(task.view)
-            except Exception as ex:  # an agent's failure is a score, not a crash
+            except Exception as ex:  # noqa: BLE001 - an agent's failure is a score, not a crash
                 results[tid] = ReplayResult(
                     tid, False, reward=0.0, reason=f"agent error: {type(ex).__name__}: {ex}"
                 )

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 import time
 import urllib.parse
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from omniact.actions import format_action, parse_script
 from omniact.errors import ParseError, UserError
@@ -30,16 +31,16 @@ if TYPE_CHECKING:
     from omniact.task import Task
 
 __all__ = [
-    "StepRecord",
-    "ReplayResult",
-    "ReplayJob",
-    "replay_task",
-    "replay_tasks",
-    "replay_page",
-    "run_job",
-    "job_for_task",
     "DEFAULT_SETTLE_MS",
     "DEFAULT_TASK_TIMEOUT",
+    "ReplayJob",
+    "ReplayResult",
+    "StepRecord",
+    "job_for_task",
+    "replay_page",
+    "replay_task",
+    "replay_tasks",
+    "run_job",
 ]
 
 DEFAULT_SETTLE_MS = 300
@@ -148,7 +149,7 @@ class ReplayJob:
 # One job, in this process
 
 
-def run_job(job: ReplayJob, host: "BrowserHost | None" = None) -> ReplayResult:
+def run_job(job: ReplayJob, host: BrowserHost | None = None) -> ReplayResult:
     """Replay one job with this process's warm browser. Never raises for a page's or script's misdeeds."""
     t0 = time.monotonic()
     try:
@@ -171,7 +172,7 @@ def run_job(job: ReplayJob, host: "BrowserHost | None" = None) -> ReplayResult:
         run.watch = watch
         try:
             run.execute()
-        except Exception as e:  # the page or browser died under us, or the watchdog killed it
+        except Exception as e:  # noqa: BLE001 - the page or browser died under us, or the watchdog killed it
             run.fail_with(e)
         finally:
             run.close()
@@ -196,7 +197,7 @@ def run_job(job: ReplayJob, host: "BrowserHost | None" = None) -> ReplayResult:
 class _Run:
     """The mutable state of one replay while it runs."""
 
-    def __init__(self, job: ReplayJob, actions: list, host: "BrowserHost") -> None:
+    def __init__(self, job: ReplayJob, actions: list, host: BrowserHost) -> None:
         self.job, self.actions, self.host = job, actions, host
         self.steps: list[StepRecord] = []
         self.blocked: list[str] = []
@@ -206,7 +207,7 @@ class _Run:
         self.reason: str | None = None
         self.reward: float | None = None
         self.started = False
-        self.session: "Session | None" = None
+        self.session: Session | None = None
         self.watch: Any = None
         self.out = Path(job.out_dir) if job.out_dir else None
 
@@ -217,7 +218,7 @@ class _Run:
         if job.url is not None:
             url, origin = job.url, _origin_of(job.url)
         else:
-            assert job.root is not None and job.path is not None, "a job needs root+path or url"
+            assert job.root is not None and job.path is not None, "a job needs root+path or url"  # noqa: S101 - ReplayJob invariant
             server = self.host.server_for(Path(job.root))
             url, origin = server.url(job.path), server.origin
         trace_path = self.out / "trace.zip" if (self.out and job.trace) else None
@@ -432,7 +433,7 @@ class _Run:
             return  # the browser is dead; nothing to close
         try:
             s.close()
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - best-effort: the session may be gone with its browser
             pass
 
 
@@ -531,7 +532,7 @@ def _safe_name(task_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", task_id) or "task"
 
 
-def _data_root(task: "Task") -> Path:
+def _data_root(task: Task) -> Path:
     """The data root a task was loaded from: its task file sits at <root>/data/tasks/<platform>/<app>/."""
     for p in task.task_path.parents:
         if p.name == "tasks" and p.parent.name == "data":
@@ -542,7 +543,7 @@ def _data_root(task: "Task") -> Path:
 
 
 def job_for_task(
-    task: "Task",
+    task: Task,
     script: str,
     *,
     root: Path | None = None,
@@ -559,7 +560,7 @@ def job_for_task(
         )
     root = Path(root) if root is not None else _data_root(task)
     dpr = task.screen.dpr or 1.0
-    viewport = (int(round(task.screen.width / dpr)), int(round(task.screen.height / dpr)))
+    viewport = (round(task.screen.width / dpr), round(task.screen.height / dpr))
     return ReplayJob(
         task_id=task.id,
         script=script,
@@ -580,7 +581,7 @@ def job_for_task(
 
 
 def replay_task(
-    task: "Task",
+    task: Task,
     script: str,
     *,
     out_dir: Path | None = None,
@@ -612,7 +613,7 @@ def replay_task(
 
 
 def replay_tasks(
-    tasks: Sequence["Task"],
+    tasks: Sequence[Task],
     scripts: Mapping[str, str],
     *,
     workers: int = 2,
@@ -706,19 +707,19 @@ def replay_page(
     if (html is None) == (url is None):
         raise UserError("give exactly one of an HTML file and a URL")
     out = Path(out_dir) if out_dir else None
-    common = dict(
-        task_id=task_id,
-        script=script,
-        viewport=(int(viewport[0]), int(viewport[1])),
-        dpr=float(dpr),
-        check=check,
-        wait_for=wait_for,
-        settle_ms=int(settle_ms),
-        task_timeout=float(task_timeout),
-        out_dir=str(out) if out else None,
-        step_images=bool(out) if step_images is None else (step_images and out is not None),
-        trace=trace and out is not None,
-    )
+    common = {
+        "task_id": task_id,
+        "script": script,
+        "viewport": (int(viewport[0]), int(viewport[1])),
+        "dpr": float(dpr),
+        "check": check,
+        "wait_for": wait_for,
+        "settle_ms": int(settle_ms),
+        "task_timeout": float(task_timeout),
+        "out_dir": str(out) if out else None,
+        "step_images": bool(out) if step_images is None else (step_images and out is not None),
+        "trace": trace and out is not None,
+    }
     if html is not None:
         html = Path(html).resolve()
         if not html.is_file():

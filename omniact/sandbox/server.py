@@ -13,6 +13,7 @@ import os
 import threading
 import urllib.parse
 from pathlib import Path
+from typing import ClassVar
 
 __all__ = ["LoopbackServer"]
 
@@ -21,7 +22,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     root: Path  # set on the per-server subclass
 
     # Chromium asks for these; the right types keep fonts and modules working.
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
         ".mjs": "text/javascript",
@@ -53,7 +54,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def list_directory(self, path: str | os.PathLike):  # type: ignore[override]
         self.send_error(404, "No directory listings")
-        return None
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -110,7 +110,7 @@ class LoopbackServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def __enter__(self) -> "LoopbackServer":
+    def __enter__(self) -> LoopbackServer:
         return self
 
     def __exit__(self, *exc) -> None:

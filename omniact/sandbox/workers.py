@@ -15,9 +15,10 @@ import signal
 import time
 import traceback
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 __all__ = ["LocalPool", "WorkerLost"]
 
@@ -59,7 +60,7 @@ def _worker_main(conn: Connection, warmup: Callable[[], None] | None) -> None:
         if warmup is not None:
             try:
                 warmup()
-            except Exception:  # the first task will retry and report the failure as its own
+            except Exception:  # noqa: BLE001, S110 - the first task will retry and report the failure as its own
                 pass
         conn.send(("ready", None))
         while True:
@@ -72,7 +73,7 @@ def _worker_main(conn: Connection, warmup: Callable[[], None] | None) -> None:
             fn, item = msg
             try:
                 conn.send(("ok", fn(item)))
-            except Exception as e:  # a bug of ours: report it with the traceback, keep serving
+            except Exception as e:  # noqa: BLE001 - a bug of ours: report it with the traceback, keep serving
                 conn.send(("err", f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=8)}"))
     finally:
         from omniact.sandbox import browser
@@ -224,8 +225,8 @@ class LocalPool:
                 w.conn.close()
         self._workers.clear()
 
-    def __enter__(self) -> "LocalPool":
+    def __enter__(self) -> LocalPool:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
