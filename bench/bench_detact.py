@@ -23,7 +23,7 @@ def _screens() -> list[Path]:
     try:
         ds = load_split(None, "test")
         paths = list(dict.fromkeys(t.image_path for t in ds.tasks))
-    except Exception:  # a suite being rebuilt: its screenshots are still there
+    except Exception:  # noqa: BLE001 - a suite being rebuilt: its screenshots are still there
         paths = sorted((ROOT / "screenshots").rglob("*.png"))
     # Spread over platforms/apps: one screenshot per app first.
     by_app: dict[str, Path] = {}
@@ -94,7 +94,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             for dpr in (1, 2):
                 r = icon_precision(Path(tmp), n=120, seed=0, dpr=dpr)
-                row = r["thresholds"][THRESHOLD] if THRESHOLD in r["thresholds"] else None
+                row = r["thresholds"].get(THRESHOLD)
                 if row is None:
                     continue
                 curve = ", ".join(f"{th}: P {v['precision']} R {v['recall']}" for th, v in r["thresholds"].items())

@@ -176,7 +176,7 @@ def generate(out: str | Path, n_tasks: int = 20_000, n_screens: int = 2_000, see
 
 
 if __name__ == "__main__":
-    target = sys.argv[1] if len(sys.argv) > 1 else "/tmp/omniact-bench"
+    target = sys.argv[1] if len(sys.argv) > 1 else "/tmp/omniact-bench"  # noqa: S108 - scratch data, regenerated
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 20_000
     r, p = generate(target, count)
     print(f"data: {r}\npredictions: {p}")

@@ -23,7 +23,7 @@ def main() -> int:
         try:
             spec.loader.exec_module(module)
             module.main()
-        except Exception as e:  # one broken benchmark must not hide the others
+        except Exception as e:  # noqa: BLE001 - one broken benchmark must not hide the others
             failed += 1
             print(f"{path.stem}: FAILED ({type(e).__name__}: {e})", flush=True)
         print(f"   ({time.perf_counter() - t0:.1f} s)", flush=True)

@@ -20,7 +20,7 @@ def colour_name(r: float, g: float, b: float) -> str:
     >>> [colour_name(*c) for c in ((26, 115, 232), (217, 48, 37), (250, 250, 250), (40, 40, 40), (255, 165, 0))]
     ['blue', 'red', 'white', 'black', 'orange']
     """
-    h, l, s = colorsys.rgb_to_hls(r / 255.0, g / 255.0, b / 255.0)
+    h, l, s = colorsys.rgb_to_hls(r / 255.0, g / 255.0, b / 255.0)  # noqa: E741 - colorsys's names
     v = max(r, g, b) / 255.0
     chroma = (max(r, g, b) - min(r, g, b)) / 255.0
     if v < 0.18 or (chroma < 0.12 and l < 0.22):
@@ -51,7 +51,7 @@ def region_colour(rgb: Any, box: Any) -> str:
     """The colour name of a box's mean RGB on an ``(H, W, 3)`` uint8 RGB array."""
     h, w = rgb.shape[:2]
     x0, y0 = max(int(box.left), 0), max(int(box.top), 0)
-    x1, y1 = min(int(round(box.right)), w), min(int(round(box.bottom)), h)
+    x1, y1 = min(round(box.right), w), min(round(box.bottom), h)
     if x1 <= x0 or y1 <= y0:
         return "grey"
     mean = rgb[y0:y1, x0:x1].reshape(-1, 3).mean(axis=0)

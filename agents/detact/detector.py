@@ -175,7 +175,7 @@ class Detector:
             from agents.detact.icons import get_matcher
 
             matcher = get_matcher(self.icon_styles, self.icon_threshold)
-            margin = max(int(round(2 * scale)), 1)
+            margin = max(round(2 * scale), 1)
             patches = [_crop(grey, b, margin) for b in candidates]
             matches = matcher.match_many(patches)
         t4 = time.perf_counter()
@@ -214,7 +214,7 @@ class Detector:
 def _crop(grey: Any, box: Box, margin: int) -> Any:
     h, w = grey.shape[:2]
     x0, y0 = max(int(box.left) - margin, 0), max(int(box.top) - margin, 0)
-    x1, y1 = min(int(round(box.right)) + margin, w), min(int(round(box.bottom)) + margin, h)
+    x1, y1 = min(round(box.right) + margin, w), min(round(box.bottom) + margin, h)
     return grey[y0:y1, x0:x1]
 
 
@@ -223,7 +223,7 @@ _DEFAULT: Detector | None = None
 
 def detect(image: Any, **options: Any) -> DetectionResult:
     """Detect the elements of a screenshot with the default settings (or `options` for `Detector`)."""
-    global _DEFAULT
+    global _DEFAULT  # noqa: PLW0603 - built lazily, once per process
     if options:
         return Detector(**options).detect(image)
     if _DEFAULT is None:

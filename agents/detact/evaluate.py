@@ -144,7 +144,7 @@ def render_icon_page(path: Path, names: Sequence[tuple[str, str]], seed: int = 0
         finally:
             browser.close()
     out = []
-    for id_, l, t, r, b in boxes:
+    for id_, l, t, r, b in boxes:  # noqa: E741 - left, top, right, bottom
         style, name = names[int(id_[1:])]
         out.append({"style": style, "name": name, "box": (l * dpr, t * dpr, r * dpr, b * dpr)})
     return out
@@ -188,7 +188,7 @@ def icon_precision(workdir: Path, n: int = 120, seed: int = 0, dpr: int = 1,
     def truth_at(box: Any) -> dict | None:
         cx, cy = box.center
         for t in truth:
-            l, tp, r, b = t["box"]
+            l, tp, r, b = t["box"]  # noqa: E741 - left, top, right, bottom
             if l - 2 <= cx <= r + 2 and tp - 2 <= cy <= b + 2:
                 return t
         return None

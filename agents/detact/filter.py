@@ -101,7 +101,7 @@ def _icon_terms() -> dict[str, tuple[str, ...]]:
         from agents.detact.icons import icon_terms
 
         return icon_terms()
-    except Exception:  # fontawesomefree missing: icons are matched on their labels only
+    except Exception:  # noqa: BLE001 - fontawesomefree missing or broken: icons are matched on their labels only
         return {}
 
 
@@ -124,7 +124,7 @@ def relevance(phrase: str, detection: Detection) -> float:
     lexical = 0.0 if hit == 0 else 2 * label_cov * phrase_cov / (label_cov + phrase_cov)
     if detection.kind == "icon":
         terms = _icon_terms().get(detection.label.lower(), ())
-        term_hit = any(set(_stem(x) for x in t.split()) <= p_stems for t in terms if t)
+        term_hit = any({_stem(x) for x in t.split()} <= p_stems for t in terms if t)
         if term_hit:
             lexical = max(lexical, 0.85)
     fuzzy = _fuzzy(p_words or p_all, detection.label)
@@ -155,7 +155,7 @@ class _Embedder:
         if missing:
             try:
                 vecs = _encode(missing)
-            except Exception:  # no model on this machine: lexical and fuzzy signals only
+            except Exception:  # noqa: BLE001 - no model on this machine: lexical and fuzzy signals only
                 self._failed = True
                 return None
             with self._lock:

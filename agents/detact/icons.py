@@ -167,7 +167,7 @@ class IconMatcher:
 
     def _cache_file(self) -> Path:
         version = _metadata_version()
-        key = hashlib.sha1(f"{_CACHE_VERSION}|{version}|{self.styles}|{self.sizes}".encode()).hexdigest()[:12]
+        key = hashlib.sha1(f"{_CACHE_VERSION}|{version}|{self.styles}|{self.sizes}".encode()).hexdigest()[:12]  # noqa: S324 - a cache key
         return self._cache / f"fa-templates-{key}.npz"
 
     def _load(self) -> None:
@@ -302,7 +302,7 @@ def _metadata_version() -> str:
         from importlib.metadata import version
 
         return version("fontawesomefree")
-    except Exception:
+    except Exception:  # noqa: BLE001 - the version only keys the template cache; any failure reads "unknown"
         return "unknown"
 
 

@@ -111,9 +111,9 @@ def _ink_spans(grey: Any, line: Sequence[Word], split_gap: float) -> list[tuple[
 
     h, w = grey.shape[:2]
     x0 = max(int(min(v.box.left for v in line)), 0)
-    x1 = min(int(round(max(v.box.right for v in line))), w)
+    x1 = min(round(max(v.box.right for v in line)), w)
     y0 = max(int(min(v.box.top for v in line)), 0)
-    y1 = min(int(round(max(v.box.bottom for v in line))), h)
+    y1 = min(round(max(v.box.bottom for v in line)), h)
     if x1 - x0 < 2 or y1 - y0 < 2:
         return None
     crop = grey[y0:y1, x0:x1].astype(np.int16)
@@ -210,7 +210,7 @@ class _Tesseract:
         try:
             pytesseract.get_tesseract_version()
         except Exception as e:  # the binary is a system package
-            raise RuntimeError(f"tesseract is not installed ({e}); install tesseract-ocr or use ocr=rapidocr")
+            raise RuntimeError(f"tesseract is not installed ({e}); install tesseract-ocr or use ocr=rapidocr") from e
 
     def words(self, bgr: Any) -> list[Word]:
         import cv2

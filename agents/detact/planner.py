@@ -129,7 +129,7 @@ def _protect_quotes(goal: str) -> tuple[str, list[str]]:
         return f"\x00{len(quoted) - 1}\x00"
 
     # An opening quote follows a non-word character, so the apostrophe of "don't" opens nothing.
-    text = re.sub(r"(?<!\w)[\"“”‘’'`](.+?)[\"“”‘’'`](?!\w)", sub, goal)
+    text = re.sub(r"(?<!\w)[\"“”‘’'`](.+?)[\"“”‘’'`](?!\w)", sub, goal)  # noqa: RUF001 - curly quotes are meant
     return text, quoted
 
 
@@ -382,7 +382,7 @@ def _parse_manner(c: str, quoted: Sequence[str]) -> list[Intent] | None:
 def _strip_text(t: str) -> str:
     t = t.strip()
     t = re.sub(r"^(?:the\s+)?(?:text|word|words|phrase|message|query|term|name|value|number)\s+(?=\S)", "", t, flags=re.IGNORECASE)
-    return t.strip().strip("\"“”'‘’`").strip()
+    return t.strip().strip("\"“”'‘’`").strip()  # noqa: RUF001 - curly quotes are meant
 
 
 def parse_goal(goal: str) -> list[Intent]:

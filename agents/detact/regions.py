@@ -54,7 +54,7 @@ def propose_regions(grey: Any, text_boxes: Sequence[Box] = (), scale: float = 1.
 
     regions: list[Region] = []
     # Containers: outlines closed with a small kernel, any size from a checkbox to a large panel.
-    k = max(int(round(2 * scale)), 1)
+    k = max(round(2 * scale), 1)
     closed = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((k + 1, k + 1), np.uint8))
     contours, _ = cv2.findContours(closed, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     min_side = 10 * scale
@@ -70,11 +70,11 @@ def propose_regions(grey: Any, text_boxes: Sequence[Box] = (), scale: float = 1.
 
     # Blobs: text blanked out, edges dilated to join an icon's parts.
     blob_edges = edges.copy()
-    pad = int(round(2 * scale))
+    pad = round(2 * scale)
     for b in text_boxes:
         blob_edges[max(int(b.top) - pad, 0):min(int(b.bottom) + pad, h),
                    max(int(b.left) - pad, 0):min(int(b.right) + pad, w)] = 0
-    d = max(int(round(3 * scale)), 2)
+    d = max(round(3 * scale), 2)
     dilated = cv2.dilate(blob_edges, np.ones((d, d), np.uint8))
     contours, _ = cv2.findContours(dilated, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     lo, hi = 8 * scale, 64 * scale
