@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from omniact_fixture import make_dataset  # noqa: E402
+from omniact_fixture import make_dataset
 
 # The embedding model and any transformers code must never try the network in tests.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

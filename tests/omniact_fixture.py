@@ -82,7 +82,7 @@ def screen_paths(key: str) -> dict[str, str]:
 def make_dataset(root: Path) -> Path:
     """Write the fixture data set under `root` and return it."""
     root.mkdir(parents=True, exist_ok=True)
-    for key, (platform, app, k, size, boxes) in SCREENS.items():
+    for key, (platform, _app, k, size, boxes) in SCREENS.items():
         paths = screen_paths(key)
         image = root / paths["image"]
         box = root / paths["box"]

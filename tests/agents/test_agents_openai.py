@@ -20,7 +20,7 @@ from omniact.runner import run
 RUNNER = Path(__file__).resolve().parent.parent / "runner"
 DATA = RUNNER / "fixtures" / "data"
 sys.path.insert(0, str(RUNNER))
-from runner_test_agents import ANSWERS
+from runner_test_agents import ANSWERS  # noqa: E402 - importable once tests/runner is on sys.path
 
 GOALS = {t.goal: t.id for t in load_split(DATA, "test").tasks}
 

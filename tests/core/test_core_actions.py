@@ -6,7 +6,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omniact.actions import ACTIONS, Action, api_stubs, format_script, normalize_key, parse_script
+from omniact.actions import (
+    _VALID_SCRIPT,
+    ACTIONS,
+    Action,
+    _certainly_invalid,
+    _parse_ast,
+    _parse_simple,
+    api_stubs,
+    format_script,
+    normalize_key,
+    parse_script,
+    script_is_valid,
+)
 from omniact.errors import ParseError
 
 
@@ -142,8 +154,6 @@ def test_format_then_parse_round_trips(actions):
 
 
 # The fast paths must never disagree with the ast parser.
-from omniact.actions import _VALID_SCRIPT, _certainly_invalid, _parse_ast, _parse_simple, script_is_valid
-
 _fragments = st.sampled_from([
     "pyautogui.click(412.5,88.0)", "pyautogui.click(1, 2, button='right')", "pyautogui.click(x=1, y=2)",
     "pyautogui.click(1,2,)", "pyautogui.click(1,,2)", "pyautogui.click(007, 1)", "pyautogui.click(1e999, 1)",

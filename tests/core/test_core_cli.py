@@ -133,6 +133,6 @@ def test_show_draws_the_task(omniact_data, tmp_path):
 
 def test_user_errors_are_one_line_and_exit_2(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "omniact.cli", "score", "--data", str(tmp_path / "nope"),
-                           "--predictions", str(tmp_path / "p.jsonl")], capture_output=True, text=True)
+                           "--predictions", str(tmp_path / "p.jsonl")], capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "does not exist" in proc.stderr

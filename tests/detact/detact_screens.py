@@ -37,7 +37,7 @@ def draw_screen(path: Path, scale: int = 1) -> dict[str, tuple[float, float, flo
 
     def text(label: str, x: int, y: int, fill=(20, 20, 20)) -> None:
         d.text((x * s, y * s), label, font=font, fill=fill)
-        l, t, r, b = d.textbbox((x * s, y * s), label, font=font)
+        l, t, r, b = d.textbbox((x * s, y * s), label, font=font)  # noqa: E741 - left, top, right, bottom
         boxes[label] = (l, t, r, b)
 
     d.rectangle((0, 0, 900 * s, 44 * s), fill=(255, 255, 255))

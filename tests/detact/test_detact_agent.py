@@ -78,7 +78,7 @@ def drawn(tmp_path_factory):
 
 
 def test_detect_verb_writes_omniact_layout(drawn):
-    root, out, summary = drawn
+    _root, out, summary = drawn
     assert summary["screens"] == 1 and summary["tasks"] == 2
     for rel in ("ocr/desktop/mailer/screen_1.json", "detact_icon/desktop/mailer/screen_1.json",
                 "detact_color/desktop/mailer/screen_1.json"):

@@ -18,10 +18,10 @@ pytestmark = pytest.mark.slow
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent / "bench"))
 
-from gen_data import generate
+from gen_data import generate  # noqa: E402 - after the skip without ray, and bench/ on sys.path
 
-from omniact.runner import run
-from omniact.store import STORE_NAME
+from omniact.runner import run  # noqa: E402 - after the skip without ray
+from omniact.store import STORE_NAME  # noqa: E402 - after the skip without ray
 
 AGENT = f"{HERE / 'ray_test_agents.py'}:SlowSeeded"
 

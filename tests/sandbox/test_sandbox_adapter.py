@@ -41,7 +41,7 @@ def run(script: str, *, dpr: float = 1.0, platform: str = "web", viewport=(1440,
 
 
 def test_every_action_in_the_table_has_a_browser_mapping():
-    assert HANDLED_ACTIONS == set(ACTIONS)
+    assert set(ACTIONS) == HANDLED_ACTIONS
 
 
 def test_points_are_divided_by_the_device_pixel_ratio():
@@ -68,7 +68,7 @@ def test_scroll_positive_is_up_and_hscroll_positive_is_right():
 
 
 def test_drag_presses_moves_in_steps_and_releases_from_the_current_position():
-    log, outs, ad = run("pyautogui.moveTo(20, 40)\npyautogui.dragTo(300, 400, button='left')", dpr=2)
+    log, _outs, ad = run("pyautogui.moveTo(20, 40)\npyautogui.dragTo(300, 400, button='left')", dpr=2)
     names = [n for n, _, _ in log]
     assert names == ["mouse.move", "mouse.down", "mouse.move", "mouse.up"]
     assert log[0][1] == (10.0, 20.0)

@@ -16,7 +16,7 @@ if getattr(sys.modules.get("scoring"), "__file__", "") is None:
     for _name in [n for n in sys.modules if n == "scoring" or n.startswith("scoring.")]:
         del sys.modules[_name]
 
-from omniact.task import Box, Screen, Task, UIElement
+from omniact.task import Box, Screen, Task, UIElement  # noqa: E402 - after the real `scoring` is put first
 
 # The default screen: one 100x50 box centred on (100, 50) and a big invalid one elsewhere.
 DEFAULT_BOXES = [((50, 25), (150, 75), True), ((1000, 0), (1900, 1000), False)]

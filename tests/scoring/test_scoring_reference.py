@@ -208,14 +208,14 @@ def test_gold_without_pyautogui_lines_is_skipped_not_negative():
 
 def test_write_gold_in_single_quotes_is_read_by_the_parser():
     # gold_line.split('"')[1] crashes the release; the parser reads the gold text "hello" (lower-cased).
-    s, t = one("pyautogui.write('Hello there')", 'pyautogui.write("hello there")')
+    _s, t = one("pyautogui.write('Hello there')", 'pyautogui.write("hello there")')
     assert t.matched and t.write == 0.0 and "shared parser" in t.note
 
 
 def test_windows_line_endings_are_read_like_the_release():
     # Lines keep their "\r": names and quoted values are unaffected, and the point's y is "50.0" before ")".
     pred = '{}\r\npyautogui.press("enter")\r\n'.format("pyautogui.click(250.0,50.0)")
-    s, t = one(f'{CLICK}\npyautogui.press("enter")', pred)
+    _s, t = one(f'{CLICK}\npyautogui.press("enter")', pred)
     assert t.matched and t.key == 0.0
     assert t.click == pytest.approx(0.5 * (1 - math.sqrt(12500) / (100 + math.sqrt(12500))), abs=1e-15)
 

@@ -71,7 +71,7 @@ def test_coverage_bars(splits, groups):
 
 
 def test_every_action_type_is_in_at_least_five_test_tasks(groups):
-    count = {k: 0 for k in TYPES}
+    count = dict.fromkeys(TYPES, 0)
     for members in groups.values():
         name, t = members[0]
         if name == "test":
