@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from omniact.errors import ParseError
 
@@ -42,7 +42,7 @@ __all__ = [
     "script_is_valid",
 ]
 
-Value = Union[int, float, str, bool, None, tuple]
+Value = int | float | str | bool | None | tuple
 
 #: Scripts longer than this are refused before `ast` sees them: no real script is this long, and a huge
 #: input must not cost the scorer more than a check of its length.
@@ -100,7 +100,7 @@ class ActionSpec:
         if self.varargs is not None:
             parts.append(f"*{self.varargs.name}")
         for p in self.params:
-            parts.append(p.name if p.required or p.default is None and p.kind == "coord"
+            parts.append(p.name if p.required or (p.default is None and p.kind == "coord")
                          else f"{p.name}={_format_value(p.default)}")
         return f"pyautogui.{self.name}({', '.join(parts)})"
 

@@ -37,7 +37,7 @@ class _Group(click.Group):
 
 def run() -> None:
     """The console script's entry point: `main`, in a process that ends when the verb does."""
-    global _ONE_SHOT
+    global _ONE_SHOT  # noqa: PLW0603 - set once, by the console entry point, before any verb runs
     _ONE_SHOT = True
     main()
 
@@ -431,7 +431,7 @@ def replay_cmd(executor: str, ray_address: str, **options: Any) -> None:
         from omniact.sandbox.workers import WorkerLost
 
         # Each Ray actor keeps its browser warm across tasks, as a local worker does.
-        pool = RayPool(options["workers"], address=ray_address, on_lost=lambda item, why: WorkerLost(item, why))
+        pool = RayPool(options["workers"], address=ray_address, on_lost=WorkerLost)
     replay_command(echo=click.echo, executor=pool, **options)
 
 

@@ -101,7 +101,7 @@ def score_plan(steps: Plan, pred: Sequence[Action]) -> Outcome:
     inv = 1.0 / n
     click = key = write = 0.0
     notes: list[str] = []
-    for (name, kind, value, note), p in zip(steps, pred):
+    for (_name, kind, value, note), p in zip(steps, pred):
         if note:
             notes.append(note)
         if kind == _POINT:

@@ -97,7 +97,7 @@ class Leaderboard:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         head = ["rank", "tied_with_above", "name", "team", "agent", "model", "date"]
-        for short, key in METRICS:
+        for short, _key in METRICS:
             head += [short, f"{short}_low", f"{short}_high"]
         head += ["exact_solved", "n_missing", "n_parse_errors", "uses_gold", "dataset_match", "source"]
         w.writerow(head)
