@@ -187,56 +187,85 @@ def _generate(model: Any, inputs: Mapping[str, Any], pad_id: Any, temperature: f
         return model.generate(**inputs, **kwargs)
 
 
-class TransformersBackend:
-    """A causal language model from a local path, prompted through its chat template."""
+class _LocalModel:
+    """What both local backends share: the model folder checked up front, the model loaded once per process,
+    and this backend's generate() calls taken one at a time (generate() on one model is not thread-safe).
+
+    A subclass names its `kind` (the process-wide cache key, so an LM and a VLM from one folder never share
+    an entry) and loads its pair (tokenizer or processor, model) in `_load`.
+    """
+
+    kind = ""
 
     def __init__(self, model_path: str, device: str = "cpu") -> None:
         self.endpoint = _check_path(model_path)
         self.model = os.path.basename(os.path.normpath(self.endpoint))
         self.device = device
         self._lock = threading.Lock()
+        self._pair: tuple[Any, Any] = _load_once(self.kind, self.endpoint, device, self._load)
 
-        def load() -> tuple[Any, Any]:
-            from transformers import AutoModelForCausalLM, AutoTokenizer
+    def _load(self) -> tuple[Any, Any]:
+        raise NotImplementedError
 
-            tok = AutoTokenizer.from_pretrained(self.endpoint)
-            model = AutoModelForCausalLM.from_pretrained(self.endpoint).to(device)
-            model.eval()
-            return tok, model
+    def _answer(self, net: Any, tok: Any, inputs: Any, temperature: float, max_tokens: int) -> Completion:
+        """Generate from the prepared `inputs` and decode only the new tokens, with the token counts."""
+        pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+        with self._lock:
+            out = _generate(net, inputs, pad, temperature, max_tokens)
+        n_in = inputs["input_ids"].shape[1]
+        new = out[0, n_in:]
+        return Completion(tok.decode(new, skip_special_tokens=True), int(n_in), int(new.shape[0]))
 
-        self.tokenizer, self.lm = _load_once("lm", self.endpoint, device, load)
+
+class TransformersBackend(_LocalModel):
+    """A causal language model from a local path, prompted through its chat template."""
+
+    kind = "lm"
+
+    def _load(self) -> tuple[Any, Any]:
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        tok = AutoTokenizer.from_pretrained(self.endpoint)
+        model = AutoModelForCausalLM.from_pretrained(self.endpoint).to(self.device)
+        model.eval()
+        return tok, model
+
+    @property
+    def tokenizer(self) -> Any:
+        return self._pair[0]
+
+    @property
+    def lm(self) -> Any:
+        return self._pair[1]
 
     def complete(self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0,
                  max_tokens: int = 512) -> Completion:
         flat = [{"role": m["role"], "content": _text_of(m["content"])} for m in messages]
         text = self.tokenizer.apply_chat_template(flat, tokenize=False, add_generation_prompt=True)
         inputs = self.tokenizer(text, return_tensors="pt", add_special_tokens=False).to(self.device)
-        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
-        with self._lock:  # generate() on one shared model is not thread-safe
-            out = _generate(self.lm, inputs, pad, temperature, max_tokens)
-        n_in = inputs["input_ids"].shape[1]
-        new = out[0, n_in:]
-        return Completion(self.tokenizer.decode(new, skip_special_tokens=True), int(n_in), int(new.shape[0]))
+        return self._answer(self.lm, self.tokenizer, inputs, temperature, max_tokens)
 
 
-class TransformersVLMBackend:
+class TransformersVLMBackend(_LocalModel):
     """A vision-language model from a local path (AutoProcessor + AutoModelForImageTextToText)."""
 
-    def __init__(self, model_path: str, device: str = "cpu") -> None:
-        self.endpoint = _check_path(model_path)
-        self.model = os.path.basename(os.path.normpath(self.endpoint))
-        self.device = device
-        self._lock = threading.Lock()
+    kind = "vlm"
 
-        def load() -> tuple[Any, Any]:
-            from transformers import AutoModelForImageTextToText, AutoProcessor
+    def _load(self) -> tuple[Any, Any]:
+        from transformers import AutoModelForImageTextToText, AutoProcessor
 
-            proc = AutoProcessor.from_pretrained(self.endpoint)
-            model = AutoModelForImageTextToText.from_pretrained(self.endpoint).to(device)
-            model.eval()
-            return proc, model
+        proc = AutoProcessor.from_pretrained(self.endpoint)
+        model = AutoModelForImageTextToText.from_pretrained(self.endpoint).to(self.device)
+        model.eval()
+        return proc, model
 
-        self.processor, self.vlm = _load_once("vlm", self.endpoint, device, load)
+    @property
+    def processor(self) -> Any:
+        return self._pair[0]
+
+    @property
+    def vlm(self) -> Any:
+        return self._pair[1]
 
     def complete(self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0,
                  max_tokens: int = 512) -> Completion:
@@ -257,13 +286,9 @@ class TransformersVLMBackend:
             chat.append({"role": m["role"], "content": parts})
         text = self.processor.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
         inputs = self.processor(text=[text], images=images or None, return_tensors="pt").to(self.device)
-        tok = getattr(self.processor, "tokenizer", self.processor)
-        pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
-        with self._lock:
-            out = _generate(self.vlm, inputs, pad, temperature, max_tokens)
-        n_in = inputs["input_ids"].shape[1]
-        new = out[0, n_in:]
-        return Completion(tok.decode(new, skip_special_tokens=True), int(n_in), int(new.shape[0]))
+        # A processor carries its tokenizer; a bare tokenizer (text-only checkpoints) is its own.
+        return self._answer(self.vlm, getattr(self.processor, "tokenizer", self.processor), inputs,
+                            temperature, max_tokens)
 
 
 def _text_of(content: Any) -> str:
