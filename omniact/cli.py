@@ -265,13 +265,9 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
             as_json: bool) -> None:
     """Run an agent over a split; write predictions, manifest and scores to --out."""
     from omniact.runner import run
+    from omniact.sandbox.command import parse_agent_args
 
-    args: dict[str, str] = {}
-    for item in agent_args:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UserError(f"--agent-arg must be KEY=VALUE, not {item!r}")
-        args[key.strip()] = value
+    args = parse_agent_args(agent_args)
     try:
         s = run(agent, out=out, data=data, split=split, agent_args=args, agent_config=agent_config,
                 workers=workers, executor=executor, worker_type=worker_type, resume=resume,

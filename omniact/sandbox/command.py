@@ -14,12 +14,13 @@ import json
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from omniact.errors import ParseError, UserError
 
-__all__ = ["agent_scripts", "parse_seeds", "parse_viewport", "replay_command"]
+__all__ = ["agent_scripts", "parse_agent_args", "parse_seeds", "parse_viewport", "replay_command"]
 
 
 def parse_viewport(text: str) -> tuple[int, int]:
@@ -45,6 +46,20 @@ def parse_seeds(text: str) -> list[int]:
     return out
 
 
+def parse_agent_args(items: Sequence[str]) -> dict[str, str]:
+    """``("model=gpt-4o", "temperature=0")`` -> ``{"model": "gpt-4o", "temperature": "0"}``.
+
+    Values stay text: the agent registry converts them to the types the agent's constructor declares.
+    """
+    args: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--agent-arg must be KEY=VALUE, not {item!r}")
+        args[key.strip()] = value
+    return args
+
+
 def _read_script(path: Path) -> str:
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -65,13 +80,7 @@ def _read_script(path: Path) -> str:
 def _load_agent(spec: str, agent_args: Sequence[str]) -> Any:
     from omniact.agent import load_agent
 
-    args: dict[str, str] = {}
-    for item in agent_args:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UserError(f"--agent-arg must be KEY=VALUE, not {item!r}")
-        args[key.strip()] = value
-    agent = load_agent(spec, args)
+    agent = load_agent(spec, parse_agent_args(agent_args))
     setup = getattr(agent, "setup", None)
     if callable(setup):
         setup()
@@ -218,24 +227,12 @@ def replay_command(
         raise UserError("--check goes with --html or --url (built-in tasks carry their own checks)")
 
     if target == "--split":
-        return _split_mode(
-            data,
-            split,
-            predictions,
-            agent,
-            agent_args,
-            script,
-            settle_ms,
-            task_timeout,
-            workers,
-            trace,
-            out,
-            limit,
-            as_json,
-            echo,
-            executor,
-            step_images=step_images,
-        )
+        if script is not None:
+            raise UserError("--script replays one task: add --task ID (or use --html/--url/--miniwob)")
+        opts = _SplitReplay(data=data, split=split, predictions=predictions, agent=agent, agent_args=agent_args,
+                            settle_ms=settle_ms, task_timeout=task_timeout, workers=workers, trace=trace,
+                            out=out, limit=limit, step_images=step_images)
+        return _split_mode(opts, as_json=as_json, echo=echo, executor=executor)
     if target == "--miniwob-suite":
         if agent is None:
             raise UserError("--miniwob-suite needs --agent NAME")
@@ -342,37 +339,37 @@ def replay_command(
     return obj
 
 
-def _split_mode(
-    data,
-    split,
-    predictions,
-    agent,
-    agent_args,
-    script,
-    settle_ms,
-    task_timeout,
-    workers,
-    trace,
-    out,
-    limit,
-    as_json,
-    echo,
-    executor=None,
-    *,
-    step_images: bool = False,
-) -> dict:
+@dataclass(frozen=True)
+class _SplitReplay:
+    """The options a split's replay reads (the other modes take theirs straight from `replay_command`)."""
+
+    data: Path | None
+    split: str | None
+    predictions: Path | None
+    agent: str | None
+    agent_args: Sequence[str]
+    settle_ms: int
+    task_timeout: float
+    workers: int
+    trace: bool
+    out: Path | None
+    limit: int | None
+    step_images: bool
+
+
+def _split_mode(opts: _SplitReplay, *, as_json: bool, echo: Callable[[str], None], executor: Any = None) -> dict:
     from omniact.dataset import load_split
     from omniact.sandbox.replay import ReplayResult, replay_tasks
 
-    if script is not None:
-        raise UserError("--script replays one task: add --task ID (or use --html/--url/--miniwob)")
-    if predictions is None and agent is None:
+    out = opts.out
+    predictions = opts.predictions  # a run folder is read through its predictions.jsonl, below
+    if predictions is None and opts.agent is None:
         raise UserError(
             "replay needs something to replay: --predictions FILE or --agent NAME for a split, "
             "--task ID --script FILE, --html/--url FILE, or --miniwob ENV"
         )
-    ds = load_split(data, split or "test")
-    tasks = list(ds.tasks[:limit] if limit is not None else ds.tasks)
+    ds = load_split(opts.data, opts.split or "test")
+    tasks = list(ds.tasks[: opts.limit] if opts.limit is not None else ds.tasks)
     if not any(t.env for t in tasks):
         raise UserError(
             f"no task of split {ds.split} can be replayed: its entries have no 'env' page "
@@ -393,7 +390,7 @@ def _split_mode(
                 agent_errors[k] = f"prediction is not text ({type(p.script).__name__})"
     else:
         scripts, agent_errors = agent_scripts(
-            _load_agent(agent, agent_args), [(t.view(), t.gold_script) for t in tasks]
+            _load_agent(opts.agent, opts.agent_args), [(t.view(), t.gold_script) for t in tasks]
         )
     done = [0]
 
@@ -405,16 +402,16 @@ def _split_mode(
     results = replay_tasks(
         tasks,
         {k: v for k, v in scripts.items() if k not in agent_errors},
-        workers=workers,
+        workers=opts.workers,
         out_dir=out,
-        task_timeout=task_timeout,
+        task_timeout=opts.task_timeout,
         executor=executor,
         # A PNG per step of every task is costly (a screenshot per action) and rarely looked at for a
         # whole split: only on request (--step-images). Single-task replays always write them.
-        step_images=step_images and out is not None,
-        trace=trace,
+        step_images=opts.step_images and out is not None,
+        trace=opts.trace,
         root=ds.root,
-        settle_ms=settle_ms,
+        settle_ms=opts.settle_ms,
         progress=progress,
     )
     if not as_json and sys.stderr.isatty():
@@ -426,7 +423,7 @@ def _split_mode(
     n_ok = sum(r.success for r in results)
     obj = {
         "dataset": ds.describe(),
-        "source": str(predictions) if predictions is not None else f"agent:{agent}",
+        "source": str(predictions) if predictions is not None else f"agent:{opts.agent}",
         "n_tasks": len(results),
         "n_success": n_ok,
         "success_rate": n_ok / len(results) if results else 0.0,
