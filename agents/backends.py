@@ -189,29 +189,44 @@ def _generate(model: Any, inputs: Mapping[str, Any], pad_id: Any, temperature: f
 
 class _LocalModel:
     """What both local backends share: the model folder checked up front, the model loaded once per process,
-    and this backend's generate() calls taken one at a time (generate() on one model is not thread-safe).
+    this backend's generate() calls taken one at a time (generate() on one model is not thread-safe), and
+    only the new tokens decoded.
 
     A subclass names its `kind` (the process-wide cache key, so an LM and a VLM from one folder never share
-    an entry) and loads its pair (tokenizer or processor, model) in `_load`.
+    an entry), the two transformers auto classes it loads (`processor` then `net`), and turns chat messages
+    into model inputs in `_inputs`.
     """
 
     kind = ""
+    auto_classes: tuple[str, str] = ("", "")
 
     def __init__(self, model_path: str, device: str = "cpu") -> None:
         self.endpoint = _check_path(model_path)
         self.model = os.path.basename(os.path.normpath(self.endpoint))
         self.device = device
         self._lock = threading.Lock()
-        self._pair: tuple[Any, Any] = _load_once(self.kind, self.endpoint, device, self._load)
+        #: the tokenizer (text models) or processor (vision-language models), and the model itself
+        self.processor, self.net = _load_once(self.kind, self.endpoint, device, self._load)
 
     def _load(self) -> tuple[Any, Any]:
+        import transformers
+
+        processor_cls, model_cls = (getattr(transformers, name) for name in self.auto_classes)
+        processor = processor_cls.from_pretrained(self.endpoint)
+        model = model_cls.from_pretrained(self.endpoint).to(self.device)
+        model.eval()
+        return processor, model
+
+    def _inputs(self, messages: Sequence[Mapping[str, Any]]) -> tuple[Any, Any]:
+        """(model inputs on this device, the tokenizer that decodes the answer)."""
         raise NotImplementedError
 
-    def _answer(self, net: Any, tok: Any, inputs: Any, temperature: float, max_tokens: int) -> Completion:
-        """Generate from the prepared `inputs` and decode only the new tokens, with the token counts."""
+    def complete(self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0,
+                 max_tokens: int = 512) -> Completion:
+        inputs, tok = self._inputs(messages)
         pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
         with self._lock:
-            out = _generate(net, inputs, pad, temperature, max_tokens)
+            out = _generate(self.net, inputs, pad, temperature, max_tokens)
         n_in = inputs["input_ids"].shape[1]
         new = out[0, n_in:]
         return Completion(tok.decode(new, skip_special_tokens=True), int(n_in), int(new.shape[0]))
@@ -221,54 +236,22 @@ class TransformersBackend(_LocalModel):
     """A causal language model from a local path, prompted through its chat template."""
 
     kind = "lm"
+    auto_classes = ("AutoTokenizer", "AutoModelForCausalLM")
 
-    def _load(self) -> tuple[Any, Any]:
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-
-        tok = AutoTokenizer.from_pretrained(self.endpoint)
-        model = AutoModelForCausalLM.from_pretrained(self.endpoint).to(self.device)
-        model.eval()
-        return tok, model
-
-    @property
-    def tokenizer(self) -> Any:
-        return self._pair[0]
-
-    @property
-    def lm(self) -> Any:
-        return self._pair[1]
-
-    def complete(self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0,
-                 max_tokens: int = 512) -> Completion:
+    def _inputs(self, messages: Sequence[Mapping[str, Any]]) -> tuple[Any, Any]:
+        tok = self.processor
         flat = [{"role": m["role"], "content": _text_of(m["content"])} for m in messages]
-        text = self.tokenizer.apply_chat_template(flat, tokenize=False, add_generation_prompt=True)
-        inputs = self.tokenizer(text, return_tensors="pt", add_special_tokens=False).to(self.device)
-        return self._answer(self.lm, self.tokenizer, inputs, temperature, max_tokens)
+        text = tok.apply_chat_template(flat, tokenize=False, add_generation_prompt=True)
+        return tok(text, return_tensors="pt", add_special_tokens=False).to(self.device), tok
 
 
 class TransformersVLMBackend(_LocalModel):
     """A vision-language model from a local path (AutoProcessor + AutoModelForImageTextToText)."""
 
     kind = "vlm"
+    auto_classes = ("AutoProcessor", "AutoModelForImageTextToText")
 
-    def _load(self) -> tuple[Any, Any]:
-        from transformers import AutoModelForImageTextToText, AutoProcessor
-
-        proc = AutoProcessor.from_pretrained(self.endpoint)
-        model = AutoModelForImageTextToText.from_pretrained(self.endpoint).to(self.device)
-        model.eval()
-        return proc, model
-
-    @property
-    def processor(self) -> Any:
-        return self._pair[0]
-
-    @property
-    def vlm(self) -> Any:
-        return self._pair[1]
-
-    def complete(self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0,
-                 max_tokens: int = 512) -> Completion:
+    def _inputs(self, messages: Sequence[Mapping[str, Any]]) -> tuple[Any, Any]:
         images = []
         chat = []
         for m in messages:
@@ -286,9 +269,7 @@ class TransformersVLMBackend(_LocalModel):
             chat.append({"role": m["role"], "content": parts})
         text = self.processor.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
         inputs = self.processor(text=[text], images=images or None, return_tensors="pt").to(self.device)
-        # A processor carries its tokenizer; a bare tokenizer (text-only checkpoints) is its own.
-        return self._answer(self.vlm, getattr(self.processor, "tokenizer", self.processor), inputs,
-                            temperature, max_tokens)
+        return inputs, getattr(self.processor, "tokenizer", self.processor)
 
 
 def _text_of(content: Any) -> str:
