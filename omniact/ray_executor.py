@@ -25,7 +25,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from typing import Any
 
 from omniact.errors import UserError
@@ -75,6 +75,29 @@ def _admit(ref: Any, starting: dict[Any, Any], idle: list[Any], errors: tuple[ty
         raise UserError(f"a Ray worker could not start: {type(e).__name__}: {e}") from None
     idle.append(actor)
     return True
+
+
+def _actor_options(num_cpus: float, memory_mb: int | None) -> dict[str, Any]:
+    """Ray actor options: the declared resources, and no restarts or retries by Ray (we resend the work of a
+    dead actor ourselves, so that a task that already came back is never run again)."""
+    options: dict[str, Any] = {"num_cpus": num_cpus, "max_restarts": 0, "max_task_retries": 0}
+    if memory_mb:
+        options["memory"] = int(memory_mb) * 1024 * 1024
+    return options
+
+
+def _stranded(todo: Sized, running: Sized, idle: Sized, starting: Sized) -> bool:
+    """Work is waiting and no actor is left to take it (none running, idle or starting): start one."""
+    return bool(todo) and not running and not idle and not starting
+
+
+def _admit_or_replace(ref: Any, starting: dict[Any, Any], idle: list[Any],
+                      errors: tuple[type[BaseException], ...], *, todo: Sized, running: Sized,
+                      start: Callable[[], None]) -> None:
+    """An actor's `ready()` came back: admit it (`_admit`); if it died starting and it was the last hope for
+    the waiting work, start another."""
+    if not _admit(ref, starting, idle, errors) and _stranded(todo, running, idle, starting):
+        start()
 
 
 def _kill_all(actors: Iterable[Any]) -> None:
@@ -187,9 +210,7 @@ class RayExecutor:
 
         connect(self.address)
         errors = _actor_errors()
-        options: dict[str, Any] = {"num_cpus": self.num_cpus, "max_restarts": 0, "max_task_retries": 0}
-        if self.memory_mb:
-            options["memory"] = int(self.memory_mb) * 1024 * 1024
+        options = _actor_options(self.num_cpus, self.memory_mb)
         gpus = self._gpus(spec)
         if gpus:
             options["num_gpus"] = gpus
@@ -224,9 +245,7 @@ class RayExecutor:
                 ready, _ = ray.wait(list(running) + list(starting), num_returns=1, timeout=5.0)
                 for ref in ready:
                     if ref in starting:
-                        if not _admit(ref, starting, idle, errors) and todo and not running and not idle \
-                                and not starting:
-                            start()
+                        _admit_or_replace(ref, starting, idle, errors, todo=todo, running=running, start=start)
                         continue
                     gen = ref
                     actor, left = running[gen]
@@ -251,7 +270,7 @@ class RayExecutor:
                                 self.retried_tasks += 1
                                 todo.appendleft(tid)
                         # The surviving actors take the tasks back; a new actor only when none is left.
-                        if todo and not running and not idle and not starting:
+                        if _stranded(todo, running, idle, starting):
                             start()
                         continue
                     result = TaskResult(**payload)
@@ -313,9 +332,7 @@ class RayPool:
 
         connect(self.address)
         errors = _actor_errors()
-        options: dict[str, Any] = {"num_cpus": self.num_cpus, "max_restarts": 0, "max_task_retries": 0}
-        if self.memory_mb:
-            options["memory"] = int(self.memory_mb) * 1024 * 1024
+        options = _actor_options(self.num_cpus, self.memory_mb)
         actor_cls = ray.remote(_FnActor).options(**options)
         todo = deque((i, item) for i, item in enumerate(items))
         attempts: dict[int, int] = {}
@@ -353,9 +370,7 @@ class RayPool:
                 ready, _ = ray.wait(list(running) + list(starting), num_returns=1, timeout=wait)
                 for ref in ready:
                     if ref in starting:
-                        if not _admit(ref, starting, idle, errors) and todo and not running and not idle \
-                                and not starting:
-                            start()
+                        _admit_or_replace(ref, starting, idle, errors, todo=todo, running=running, start=start)
                         continue
                     actor, key, item, _ = running.pop(ref)
                     try:
@@ -363,7 +378,7 @@ class RayPool:
                     except errors as e:
                         _kill_all([actor])
                         yield from lost(key, item, f"worker died ({type(e).__name__})")
-                        if todo and not running and not idle and not starting:
+                        if _stranded(todo, running, idle, starting):
                             start()
                         continue
                     idle.append(actor)
