@@ -229,9 +229,12 @@ def replay_command(
     if target == "--split":
         if script is not None:
             raise UserError("--script replays one task: add --task ID (or use --html/--url/--miniwob)")
+        # Kept compact: a keyword a line would be a dozen lines of x=x.
+        # fmt: off
         opts = _SplitReplay(data=data, split=split, predictions=predictions, agent=agent, agent_args=agent_args,
                             settle_ms=settle_ms, task_timeout=task_timeout, workers=workers, trace=trace,
                             out=out, limit=limit, step_images=step_images)
+        # fmt: on
         return _split_mode(opts, as_json=as_json, echo=echo, executor=executor)
     if target == "--miniwob-suite":
         if agent is None:
@@ -357,7 +360,9 @@ class _SplitReplay:
     step_images: bool
 
 
-def _split_mode(opts: _SplitReplay, *, as_json: bool, echo: Callable[[str], None], executor: Any = None) -> dict:
+def _split_mode(
+    opts: _SplitReplay, *, as_json: bool, echo: Callable[[str], None], executor: Any = None
+) -> dict:
     from omniact.dataset import load_split
     from omniact.sandbox.replay import ReplayResult, replay_tasks
 
