@@ -159,12 +159,13 @@ _MODELS: dict[tuple[str, str, str], Any] = {}
 _MODELS_LOCK = threading.Lock()
 
 
-def _load_once(kind: str, path: str, device: str, loader: Any) -> Any:
-    """One copy of a model per process, shared by the worker threads in it."""
+def _load_once(kind: str, path: str, device: str, loader: Any) -> tuple[Any, threading.Lock]:
+    """One copy of a model per process, shared by the worker threads in it, with the one lock that takes its
+    generate() calls one at a time (every backend built on the model shares both)."""
     with _MODELS_LOCK:
         key = (kind, path, device)
         if key not in _MODELS:
-            _MODELS[key] = loader()
+            _MODELS[key] = (loader(), threading.Lock())
         return _MODELS[key]
 
 
@@ -189,7 +190,7 @@ def _generate(model: Any, inputs: Mapping[str, Any], pad_id: Any, temperature: f
 
 class _LocalModel:
     """What both local backends share: the model folder checked up front, the model loaded once per process,
-    this backend's generate() calls taken one at a time (generate() on one model is not thread-safe), and
+    generate() calls on it taken one at a time by every backend sharing it (it is not thread-safe), and
     only the new tokens decoded.
 
     A subclass names its `kind` (the process-wide cache key, so an LM and a VLM from one folder never share
@@ -204,9 +205,8 @@ class _LocalModel:
         self.endpoint = _check_path(model_path)
         self.model = os.path.basename(os.path.normpath(self.endpoint))
         self.device = device
-        self._lock = threading.Lock()
         #: the tokenizer (text models) or processor (vision-language models), and the model itself
-        self.processor, self.net = _load_once(self.kind, self.endpoint, device, self._load)
+        (self.processor, self.net), self._lock = _load_once(self.kind, self.endpoint, device, self._load)
 
     def _load(self) -> tuple[Any, Any]:
         import transformers

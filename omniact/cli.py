@@ -222,13 +222,9 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
         for name, target, desc in list_agents():
             click.echo(f"{name:<12} {desc}  [{target}]")
         return
-    args = {}
-    for item in agent_args:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UserError(f"--agent-arg must be KEY=VALUE, not {item!r}")
-        args[key.strip()] = value
-    report = check_agent(check, n=n, data=data, split=split, args=args)
+    from omniact.sandbox.command import parse_agent_args
+
+    report = check_agent(check, n=n, data=data, split=split, args=parse_agent_args(agent_args))
     click.echo(str(report))
     if not report.ok:
         sys.exit(1)
