@@ -115,3 +115,14 @@ def test_vlm_agent_on_a_local_image_text_to_text_model(tiny_llava, tmp_path):
     assert preds["100"].script == ANSWER_TOKEN
     # the prompt held the image's tokens (16 patches) as well as the text
     assert preds["100"].extra["usage"]["prompt_tokens"] > 16
+
+
+def test_backends_on_one_model_share_it_and_take_turns(tiny_llama):
+    # Worker threads each build a backend; the process loads the model once and every backend built on it
+    # must wait for the same lock (generate() on one model is not thread-safe).
+    from agents.backends import TransformersBackend
+
+    a, b = TransformersBackend(str(tiny_llama)), TransformersBackend(str(tiny_llama))
+    assert a.net is b.net and a._lock is b._lock
+    with a._lock:
+        assert not b._lock.acquire(blocking=False)
