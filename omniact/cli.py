@@ -6,6 +6,7 @@ Heavy modules (scoring, agents, playwright) are imported inside the verbs that u
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ import click
 from omniact.errors import UserError
 
 __all__ = ["main", "run"]
+
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EIO)
 
 # Set by `run`, the console script: this process ends when the verb returns (CliRunner tests call `main` and
 # keep running, so nothing below may end the process for them).
@@ -33,6 +36,12 @@ class _Group(click.Group):
             sys.exit(2)
         except BrokenPipeError:  # `omniact tasks | head`
             sys.exit(0)
+        except OSError as e:
+            if e.errno not in _NO_ROOM:
+                raise
+            # A full or failing disk is not ours to fix: one line, not a traceback.
+            click.echo(f"omniact: cannot write{f' {e.filename}' if e.filename else ''}: {e.strerror}", err=True)
+            sys.exit(1)
 
 
 def run() -> None:
@@ -60,8 +69,11 @@ def _end_process() -> None:
         try:
             sys.stdout.flush()
             sys.stderr.flush()
-        except (BrokenPipeError, OSError):
+        except BrokenPipeError:
             os._exit(0)  # the reader has gone, as `_Group.invoke` treats it
+        except OSError as e:  # the output could not be written (a full disk): not a success
+            os.write(2, f"omniact: cannot write the output: {e.strerror or e}\n".encode())
+            os._exit(1)
         os._exit(0)
 
 

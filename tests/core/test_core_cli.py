@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -136,3 +137,17 @@ def test_user_errors_are_one_line_and_exit_2(tmp_path):
                            "--predictions", str(tmp_path / "p.jsonl")], capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "does not exist" in proc.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("verb", ["score", "tasks"])
+def test_a_full_disk_is_one_line_and_exit_1(omniact_data, tmp_path, verb):
+    p = tmp_path / "run.jsonl"
+    p.write_text('{"id": "10", "script": "pyautogui.click(1, 2)"}\n')
+    args = [sys.executable, "-m", "omniact.cli", verb, "--data", str(omniact_data)]
+    if verb == "score":
+        args += ["--predictions", str(p)]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(args, stdout=full, stderr=subprocess.PIPE, text=True, check=False,
+                              env={**os.environ, "OMNIACT_CACHE_DIR": str(tmp_path / "cache")})
+    assert proc.returncode == 1 and proc.stderr == "omniact: cannot write: No space left on device\n"
