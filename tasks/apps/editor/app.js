@@ -135,6 +135,8 @@ TODO: add the regional breakdown.`;
   const D = () => S.tabs[S.active];
   const lines = (d) => (d || D()).text.split('\n');
   let charW = 8.7;
+  // The field an action just opened, focused at the end of the render that shows it (see render()).
+  let focusAfterRender = null;
   const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
   // ---- editing ----
@@ -350,6 +352,12 @@ TODO: add the regional breakdown.`;
     S.text = d.text; S.caret = Object.assign({}, d.caret); S.selection = selectedText(d); S.activeName = d.name;
     S.scrollTop = d.scrollTop; S.maxScroll = maxScroll(d); S.scrollLeft = d.scrollLeft; S.maxScrollLeft = maxHScroll(d);
     markHidden();
+    // Focus the field an action just opened now, in the same task as the action: a deferred focus (setTimeout)
+    // lost the first keys typed right after it whenever they arrived first.
+    if (focusAfterRender) {
+      const f = focusAfterRender; focusAfterRender = null; const i = document.getElementById(f.id);
+      if (i) { i.focus(); if (f.select) i.select(); }
+    }
   }
   function tabSlug(t) { return t.name.replace(/\.[a-z]+$/, '').replace(/[^A-Za-z0-9]+/g, '_').toLowerCase(); }
   function markHidden() {
@@ -454,8 +462,8 @@ TODO: add the regional breakdown.`;
       case 'replace_all': replaceAll(); break;
       case 'case': S.find.caseSensitive = !S.find.caseSensitive; S.find.current = -1; break;
       case 'word': S.find.wholeWord = !S.find.wholeWord; S.find.current = -1; break;
-      case 'focus_find': S.focus = 'find'; setTimeout(() => $('#find_input').focus(), 0); break;
-      case 'focus_replace': S.focus = 'replace'; setTimeout(() => $('#replace_input').focus(), 0); break;
+      case 'focus_find': S.focus = 'find'; focusAfterRender = { id: 'find_input' }; break;
+      case 'focus_replace': S.focus = 'replace'; focusAfterRender = { id: 'replace_input' }; break;
       case 'lang': S.popover = S.popover === 'language' ? null : 'language'; break;
       case 'indent': S.popover = S.popover === 'indent' ? null : 'indent'; break;
       case 'goto': S.goToLine = true; break;
@@ -538,8 +546,8 @@ TODO: add the regional breakdown.`;
       let h = true;
       switch (k.toLowerCase()) {
         case 's': if (sh) S.saveAsDialog = true; else save(d); break;
-        case 'f': S.find.origin = offset(d, selRange(d) ? selRange(d)[0] : d.caret); S.find.open = true; S.find.replace = false; S.focus = 'find'; setTimeout(() => { $('#find_input').focus(); $('#find_input').select(); }, 0); break;
-        case 'h': S.find.origin = offset(d, selRange(d) ? selRange(d)[0] : d.caret); S.find.open = true; S.find.replace = true; S.focus = 'find'; setTimeout(() => $('#find_input').focus(), 0); break;
+        case 'f': S.find.origin = offset(d, selRange(d) ? selRange(d)[0] : d.caret); S.find.open = true; S.find.replace = false; S.focus = 'find'; focusAfterRender = { id: 'find_input', select: true }; break;
+        case 'h': S.find.origin = offset(d, selRange(d) ? selRange(d)[0] : d.caret); S.find.open = true; S.find.replace = true; S.focus = 'find'; focusAfterRender = { id: 'find_input' }; break;
         case 'g': findNext(sh ? -1 : 1); break;
         case 't': newTab(); break;
         case 'n': S.newWindows++; break;
