@@ -9,6 +9,7 @@ predictions the shared parser rejects). They differ in how a prediction is compa
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 
 from omniact.actions import MAX_SCRIPT_CHARS, Action, certainly_refused, plain_script_match, script_is_valid
 from omniact.dataset import paused_gc
@@ -24,19 +25,20 @@ from scoring.result import MODES, SCORER_VERSION, GroupScore, Score, TaskScores
 __all__ = ["gold_problems", "score"]
 
 
-def _group(n_tasks: int, rows: Iterable[int], w: Sequence[float], m: list[int], sc: list[float], c: list[float],
-           k: list[float], wr: list[float]) -> GroupScore:
-    """Weighted sums over the given task rows, accumulated in task order as the released scorer does."""
-    ideal = seq = act = click = key = write = 0.0
-    for i in rows:
-        wi = w[i]
-        ideal += wi
-        if m[i]:
-            seq += wi
-            act += sc[i] * wi
-            click += c[i] * wi
-            key += k[i] * wi
-            write += wr[i] * wi
+def _group(n_tasks: int, rows: Sequence[int] | None, terms: Sequence[Sequence[float]]) -> GroupScore:
+    """Weighted sums over the given task rows (None: every task), added in task order as the released scorer
+    does. `terms` are per-task columns: the weight, and the weight times match, task score and each penalty
+    (0.0 for an unmatched task, which leaves a sum as it is). `sum` adds floats left to right like the released
+    loop (Python 3.12 and later add with compensation instead: within 1e-15 of it)."""
+    if rows is None:
+        ideal, seq, act, click, key, write = (sum(col) for col in terms)
+    elif len(rows) > 1:
+        get = itemgetter(*rows)
+        ideal, seq, act, click, key, write = (sum(get(col)) for col in terms)
+    elif rows:
+        ideal, seq, act, click, key, write = (0.0 + col[rows[0]] for col in terms)
+    else:
+        ideal = 0.0
     if not ideal:
         return GroupScore(n_tasks, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     return GroupScore(n_tasks, seq / ideal, act / ideal, click / ideal, key / ideal, write / ideal, ideal)
@@ -115,6 +117,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
     k_ = [0.0] * n_tasks
     wr_ = [0.0] * n_tasks
     missing = [True] * n_tasks
+    wm_, ws_, wc_, wk_, ww_ = ([0.0] * n_tasks for _ in range(5))
     parse_errors = _ParseErrors()
     notes: dict[int, str] = {}
     is_strict = mode == "strict"
@@ -186,17 +189,24 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
             r = (True, out.click, out.key, out.write)
         _, c, k, w = r
         m_[i] = 1
-        s_[i] = float(max(1 - c - k - w, 0))
+        s = s_[i] = float(max(1 - c - k - w, 0))
         c_[i] = c
         k_[i] = k
         wr_[i] = w
+        # The weighted terms every group of the task adds, computed once.
+        wi = weights[i]
+        wm_[i] = wi
+        ws_[i] = s * wi
+        wc_[i] = c * wi
+        wk_[i] = k * wi
+        ww_[i] = w * wi
 
     n_missing = sum(missing)
-    cols = (weights, m_, s_, c_, k_, wr_)
-    t = _group(n_tasks, range(n_tasks), *cols)
+    terms = (weights, wm_, ws_, wc_, wk_, ww_)
+    t = _group(n_tasks, None, terms)
     breakdown: dict[str, dict[str, GroupScore]] = {"platform": {}, "app": {}, "action": {}}
     for (kind, name), rows, count in gold.groups:
-        breakdown[kind][name] = _group(count, rows, *cols)
+        breakdown[kind][name] = _group(count, rows, terms)
     results = TaskScores(gold.ids, weights, gold.n_gold, m_, c_, k_, wr_, s_, missing, parse_errors, notes)
     return Score(mode=mode, scorer_version=SCORER_VERSION, sequence_score=t.sequence_score,
                  action_score=t.action_score, click_penalty=t.click_penalty, key_penalty=t.key_penalty,

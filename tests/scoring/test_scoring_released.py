@@ -286,3 +286,42 @@ def test_the_one_scan_line_filter_keeps_exactly_the_released_lines(text):
     released_kept = reference._filter(text.split("\n"))
     assert reference.gold_lines(text).lines == tuple((orig, low.strip()) for _, orig, low in released_kept)
     assert reference._KEPT_LINES(text.strip().lower()) == [low for _, _, low in reference._filter(text.strip().split("\n"))]
+
+
+def _group_loop(rows, w, m, sc, c, k, wr):
+    """The released scorer's accumulation: one pass in task order, matched tasks only."""
+    ideal = seq = act = click = key = write = 0.0
+    for i in rows:
+        ideal += w[i]
+        if m[i]:
+            seq += w[i]
+            act += sc[i] * w[i]
+            click += c[i] * w[i]
+            key += k[i] * w[i]
+            write += wr[i] * w[i]
+    return ideal, seq, act, click, key, write
+
+
+_unit = st.floats(0, 1, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.booleans(), _unit, _unit, _unit, _unit), min_size=1, max_size=40),
+       st.data())
+def test_group_sums_are_the_released_loops_sums_bit_for_bit(tasks, data):
+    from scoring.scorer import _group
+
+    w = [n - 0.9 if n else 0.0 for n, *_ in tasks]
+    m = [int(matched and w[i] > 0) for i, (_, matched, *_) in enumerate(tasks)]
+    c, k, wr = ([t[j] / 3 for t in tasks] for j in (2, 3, 4))
+    sc = [float(max(1 - c[i] - k[i] - wr[i], 0)) for i in range(len(tasks))]
+    terms = (w, *([x * w[i] if m[i] else 0.0 for i, x in enumerate(col)] for col in ([1.0] * len(w), sc, c, k, wr)))
+    rows = sorted(data.draw(st.sets(st.integers(0, len(tasks) - 1))))
+    for chosen in (None, rows):
+        ideal, seq, act, click, key, write = _group_loop(range(len(tasks)) if chosen is None else chosen,
+                                                        w, m, sc, c, k, wr)
+        g = _group(7, chosen, terms)
+        assert g.ideal_score == ideal
+        if ideal:
+            assert (g.sequence_score, g.action_score, g.click_penalty, g.key_penalty, g.write_penalty) == \
+                   (seq / ideal, act / ideal, click / ideal, key / ideal, write / ideal)
