@@ -35,8 +35,10 @@ __all__ = [
     "ActionSpec",
     "Param",
     "api_stubs",
+    "certainly_refused",
     "format_action",
     "format_script",
+    "is_plain_script",
     "normalize_key",
     "parse_script",
     "script_is_valid",
@@ -291,8 +293,7 @@ def script_is_valid(text: object) -> bool:
     regular expression recognises as valid. That expression only accepts a subset of what the parser accepts
     (a test holds it to that); everything else is parsed.
     """
-    if isinstance(text, str) and "\x00" not in text and len(text) <= MAX_SCRIPT_CHARS \
-            and _VALID_SCRIPT.fullmatch(text) is not None:
+    if isinstance(text, str) and "\x00" not in text and len(text) <= MAX_SCRIPT_CHARS and is_plain_script(text):
         return True
     if certainly_refused(text):
         return False
@@ -371,8 +372,25 @@ def _certainly_invalid(text: str) -> bool:
     return (rest.count("(") != rest.count(")") or rest.count("[") != rest.count("]")
             or rest.count("{") != rest.count("}"))
 
-#: The plain-script pattern's fullmatch: not None means `script_is_valid` (scoring calls it without a wrapper).
-plain_script_match = _VALID_SCRIPT.fullmatch
+# Lines the plain-script pattern accepted. A line's verdict does not depend on its neighbours (the pattern holds
+# no newline), and runs repeat lines (a gold click copied exactly, ``press("enter")``), so most lines of a big
+# run, and of a leaderboard's hundred runs, are matched once.
+_PLAIN_OK: set[str] = set()
+
+
+def is_plain_script(text: str) -> bool:
+    """Whether every line of `text` is a plain OmniACT line, i.e. the plain-script pattern accepts it (then the
+    parser does too). For text without NUL bytes and within `MAX_SCRIPT_CHARS`; scoring calls it on every
+    prediction."""
+    ok = _PLAIN_OK
+    for line in text.split("\n"):
+        if line not in ok:
+            if _PLAIN_LINE(line) is None:
+                return False
+            if len(ok) >= _PARSED_MAX:
+                ok.clear()
+            ok.add(line)
+    return True
 
 
 def _parse_ast(text: str) -> list[Action]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 
-from omniact.actions import MAX_SCRIPT_CHARS, Action, certainly_refused, plain_script_match, script_is_valid
+from omniact.actions import MAX_SCRIPT_CHARS, Action, certainly_refused, is_plain_script, script_is_valid
 from omniact.dataset import paused_gc
 from omniact.errors import ParseError, UserError
 from omniact.predictions import Prediction
@@ -126,7 +126,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
     score_plan, score_task, plan_boxes = reference.score_plan, reference.score_task, reference.plan_boxes
     strict_plan, strict_score = gold.strict_plan, strict.score_plan
     parsed: dict[str, list[Action] | ParseError] = {}
-    valid_plain = plain_script_match
+    plain = is_plain_script
     for task_id, script in predictions.items():
         i = index.get(task_id)
         if i is None:
@@ -142,10 +142,11 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
         if not is_text:
             parse_errors[i] = _refusal(script)
         elif not is_strict:
-            if not ("\x00" not in script and len(script) <= MAX_SCRIPT_CHARS and valid_plain(script) is not None) \
+            if not ("\x00" not in script and len(script) <= MAX_SCRIPT_CHARS and plain(script)) \
                     and not _valid(script):
                 parse_errors.refused(i, script)
-        elif valid_plain(script) is None and certainly_refused(script):
+        elif not ("\x00" not in script and len(script) <= MAX_SCRIPT_CHARS and plain(script)) \
+                and certainly_refused(script):
             parse_errors.refused(i, script)
         else:
             hit = parsed.get(script)

@@ -15,6 +15,7 @@ from omniact.actions import (
     _parse_simple,
     api_stubs,
     format_script,
+    is_plain_script,
     normalize_key,
     parse_script,
     script_is_valid,
@@ -192,6 +193,7 @@ def test_fast_paths_agree_with_the_ast_parser(lines, sep):
         assert fast == expected and [a.line for a in fast] == [a.line for a in expected]
     if _VALID_SCRIPT.fullmatch(text):
         assert expected is not None, "the validity pattern accepted a script the parser refuses"
+    assert is_plain_script(text) == (_VALID_SCRIPT.fullmatch(text) is not None)  # line by line, remembered
     if _certainly_invalid(text):
         assert expected is None, "the quick invalidity check refused a script the parser accepts"
     assert script_is_valid(text) == (expected is not None)
