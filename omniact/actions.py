@@ -272,9 +272,10 @@ def parse_script(text: object) -> list[Action]:
                 hit = _parse_ast(text)
         except ParseError as e:
             hit = e
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()
-        _PARSED[text] = hit
+        if len(text) <= _MEMO_CHARS:
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[text] = hit
     if isinstance(hit, ParseError):
         raise ParseError(hit.message, line=hit.line, col=hit.col)
     return list(hit)
@@ -284,6 +285,9 @@ def parse_script(text: object) -> list[Action]:
 # leaderboard reads the same gold for every submission. Actions are immutable, so sharing them is safe.
 _PARSED: dict[str, list[Action] | ParseError] = {}
 _PARSED_MAX = 1 << 16
+# Only texts of a real script's size are remembered (the memos here hold at most _PARSED_MAX entries each, and
+# a hostile submission of distinct 200 kB scripts must not fill gigabytes).
+_MEMO_CHARS = 4096
 
 
 def script_is_valid(text: object) -> bool:
@@ -387,9 +391,10 @@ def is_plain_script(text: str) -> bool:
         if line not in ok:
             if _PLAIN_LINE(line) is None:
                 return False
-            if len(ok) >= _PARSED_MAX:
-                ok.clear()
-            ok.add(line)
+            if len(line) <= _MEMO_CHARS:
+                if len(ok) >= _PARSED_MAX:
+                    ok.clear()
+                ok.add(line)
     return True
 
 
@@ -527,9 +532,10 @@ def _parse_simple(text: str) -> list[Action] | None:
         except ParseError:
             return None
         actions.append(action)
-        if len(known) >= _PARSED_MAX:
-            known.clear()
-        known[line] = (action.name, action.args, action.alias)
+        if len(line) <= _MEMO_CHARS:
+            if len(known) >= _PARSED_MAX:
+                known.clear()
+            known[line] = (action.name, action.args, action.alias)
     return actions
 
 

@@ -201,3 +201,15 @@ def test_fast_paths_agree_with_the_ast_parser(lines, sep):
         assert parse_script(text) == expected
     except ParseError:
         assert expected is None
+
+
+def test_huge_scripts_are_read_but_not_remembered():
+    # The parse memos keep at most 65,536 entries each; a hostile run of distinct 200 kB scripts must not make
+    # them hold gigabytes, so only texts of a real script's size are kept.
+    from omniact import actions
+
+    text = 'pyautogui.write("' + "a" * 10_000 + '")'
+    assert parse_script(text)[0].text == "a" * 10_000 and script_is_valid(text)
+    assert text not in actions._PARSED and text not in actions._PLAIN_OK and text not in actions._LINES
+    small = 'pyautogui.write("abc")'
+    assert parse_script(small) and small in actions._PARSED
