@@ -20,13 +20,14 @@ class BoxIndex:
     than scoring the clicks.
     """
 
-    __slots__ = ("_centres", "_elements", "_rects")
+    __slots__ = ("_by_area", "_centres", "_elements", "_rects")
 
     def __init__(self, elements: Sequence[UIElement]) -> None:
         # Built on first use: most tasks never look a box up (no match, or no click).
         self._elements = elements
         self._rects: tuple[Rect, ...] | None = None
         self._centres: dict[tuple[float, float], Rect] | None = None
+        self._by_area: list[tuple[float, int, Rect]] | bool | None = None
 
     @property
     def source(self) -> Path | None:
@@ -78,6 +79,19 @@ class BoxIndex:
 
     def smallest_containing(self, x: float, y: float) -> Box | None:
         """The smallest-area box holding (x, y) (edges included); the first in file order on a tie."""
+        by_area = self._by_area
+        if by_area is None:
+            # Smallest first, file order among equals: the first box holding the point is the answer, and it is
+            # usually found after a few boxes (a gold point sits in a small element). A NaN area (a box with
+            # infinite edges) has no place in that order: such a screen keeps the linear scan (False).
+            areas = [((r[2] - r[0]) * (r[3] - r[1]), k, r) for k, r in enumerate(self.rects)]
+            comparable = all(a == a for a, _, _ in areas)  # noqa: PLR0124 - NaN is the one value unequal to itself
+            self._by_area = by_area = sorted(areas) if comparable else False
+        if by_area is not False:
+            for _, _, r in by_area:
+                if r[0] <= x <= r[2] and r[1] <= y <= r[3]:
+                    return Box(*r)
+            return None
         best: Rect | None = None
         best_area = 0.0
         for r in self.rects:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scoring_helpers import make_task, one
 
 from scoring import score
@@ -133,3 +135,32 @@ def test_same_ideal_as_reference_and_identity():
 def test_unreadable_gold_scores_zero_with_a_note():
     _, t = one("pyautogui.click(100, 50) + 1", "pyautogui.click(100, 50)", "strict")
     assert not t.matched and "the gold script cannot be read" in t.note and t.parse_error is None
+
+
+def _smallest_by_scan(rects, x, y):
+    """The rule as written: every box in file order, a strictly smaller one replaces the best so far."""
+    best, best_area = None, 0.0
+    for r in rects:
+        if r[0] <= x <= r[2] and r[1] <= y <= r[3]:
+            area = (r[2] - r[0]) * (r[3] - r[1])
+            if best is None or area < best_area:
+                best, best_area = r, area
+    return best
+
+
+_edge = st.one_of(st.integers(0, 20).map(float), st.sampled_from([float("inf"), float("-inf"), -0.0]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_edge, _edge, _edge, _edge), max_size=12),
+       st.lists(st.tuples(st.integers(-1, 21), st.integers(-1, 21)), min_size=1, max_size=6))
+def test_smallest_containing_box_is_the_scans_answer(rects, points):
+    from scoring.boxes import BoxIndex
+
+    index = BoxIndex.from_rects(tuple(rects))
+    for x, y in points:
+        want = _smallest_by_scan(rects, float(x), float(y))
+        got = index.smallest_containing(float(x), float(y))
+        assert (got is None) == (want is None)
+        if got is not None:
+            assert (got.left, got.top, got.right, got.bottom) == want
