@@ -297,7 +297,7 @@ def script_is_valid(text: object) -> bool:
     regular expression recognises as valid. That expression only accepts a subset of what the parser accepts
     (a test holds it to that); everything else is parsed.
     """
-    if isinstance(text, str) and "\x00" not in text and len(text) <= MAX_SCRIPT_CHARS and is_plain_script(text):
+    if isinstance(text, str) and is_plain_script(text):
         return True
     if certainly_refused(text):
         return False
@@ -360,12 +360,8 @@ def _certainly_invalid(text: str) -> bool:
     syntax error). False means "not known": the parser decides.
     """
     lines = text.split("\n")
-    k = 0
-    for line in lines:
-        if _PLAIN_LINE(line) is None:
-            break
-        k += 1
-    else:
+    k = _plain_lines(lines)
+    if k == len(lines):
         return False
     m = _LEADING_NAME.match(lines[k])
     if m is not None and m.group(1) not in _STATEMENT_HEADS:
@@ -376,6 +372,7 @@ def _certainly_invalid(text: str) -> bool:
     return (rest.count("(") != rest.count(")") or rest.count("[") != rest.count("]")
             or rest.count("{") != rest.count("}"))
 
+
 # Lines the plain-script pattern accepted. A line's verdict does not depend on its neighbours (the pattern holds
 # no newline), and runs repeat lines (a gold click copied exactly, ``press("enter")``), so most lines of a big
 # run, and of a leaderboard's hundred runs, are matched once.
@@ -383,19 +380,27 @@ _PLAIN_OK: set[str] = set()
 
 
 def is_plain_script(text: str) -> bool:
-    """Whether every line of `text` is a plain OmniACT line, i.e. the plain-script pattern accepts it (then the
-    parser does too). For text without NUL bytes and within `MAX_SCRIPT_CHARS`; scoring calls it on every
-    prediction."""
+    """Whether every line of `text` is a plain OmniACT line (the plain-script pattern); True means the parser
+    accepts the script. A text with a NUL byte or longer than `MAX_SCRIPT_CHARS`, which the parser refuses, is
+    never plain. Scoring calls it on every prediction."""
+    if "\x00" in text or len(text) > MAX_SCRIPT_CHARS:
+        return False
+    lines = text.split("\n")
+    return _plain_lines(lines) == len(lines)
+
+
+def _plain_lines(lines: list[str]) -> int:
+    """How many of `lines`, from the first, are plain OmniACT lines."""
     ok = _PLAIN_OK
-    for line in text.split("\n"):
+    for k, line in enumerate(lines):
         if line not in ok:
             if _PLAIN_LINE(line) is None:
-                return False
+                return k
             if len(line) <= _MEMO_CHARS:
                 if len(ok) >= _PARSED_MAX:
                     ok.clear()
                 ok.add(line)
-    return True
+    return len(lines)
 
 
 def _parse_ast(text: str) -> list[Action]:

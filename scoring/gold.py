@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from omniact.actions import ACTIONS, ALIASES, Action
+from omniact.actions import ACTIONS, ALIASES
 from omniact.dataset import gold_rows, paused_gc
 from omniact.errors import ParseError
 from omniact.lazy import LazySequence
@@ -105,35 +105,16 @@ class PreparedGold:
 
     def strict_plan(self, i: int) -> strict.Plan | str:
         """Task i's gold side for strict mode (`scoring.strict.plan`), or why its gold script cannot be read.
-        Worked out on first use, once per gold script and screen; `scoring.gold_cache` keeps them."""
+        Worked out on first use, once per (screen, gold script); `scoring.gold_cache` keeps them."""
         known = self.__dict__.setdefault("_strict", {})
-        hit = known.get(i)
-        if hit is None:
-            shared = self.__dict__.setdefault("_strict_by_text", {})
-            key = (self.boxes.screen_of(i), self.texts[i])
-            hit = shared.get(key)
-            if hit is None:
-                try:
-                    hit = strict.plan(self.gold_actions(i), self.boxes[i])
-                except ParseError as e:
-                    hit = str(e)
-                shared[key] = hit
-            known[i] = hit
-        return hit
-
-    def gold_actions(self, i: int) -> list[Action]:
-        """Task i's gold script through the shared parser (strict mode); raises ParseError. Cached by text."""
-        text = self.texts[i]
-        cache = self.__dict__.setdefault("_parsed", {})
-        hit = cache.get(text)
+        key = (self.boxes.screen_of(i), self.texts[i])
+        hit = known.get(key)
         if hit is None:
             try:
-                hit = reference.safe_parse(text)
+                hit = strict.plan(reference.safe_parse(key[1]), self.boxes[i])
             except ParseError as e:
-                hit = e
-            cache[text] = hit
-        if isinstance(hit, ParseError):
-            raise hit
+                hit = str(e)
+            known[key] = hit
         return hit
 
 

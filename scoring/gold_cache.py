@@ -29,7 +29,7 @@ from scoring.result import SCORER_VERSION
 
 __all__ = ["cache_dir", "load_prepared", "update"]
 
-_FORMAT = 3
+_FORMAT = 4
 _RACY_NS = 2_000_000_000
 # What an entry must have been written by: this layout, this scorer, and this Python (marshal's format).
 _STAMP = (_FORMAT, SCORER_VERSION, sys.version_info[:3], marshal.version)

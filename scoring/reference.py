@@ -334,22 +334,25 @@ def _click_constants(rect: tuple[float, float, float, float]) -> tuple[float, ..
 
 
 def _plan_step(g: str, name: str, boxes: BoxIndex) -> tuple[str, str, int, Any] | None:
-    """One gold line's part of a plan (g: the lower-cased stripped line); None where `score_task` must run.
-    Raises IndexError, ValueError or OverflowError where the released string rules cannot read the line."""
-    if name == "click":
-        x, y = _rule_point(g)
-        rect = boxes.exact_rect(x, y)
-        if rect is None:
-            return None
-        kind, value = _CLICK, _click_constants(rect)
-    elif name == "press":
-        kind, value = _PRESS, g.split('"')[1].strip()
-    elif name == "hotkey":
-        kind, value = _HOTKEY, _hotkey_keys(g)
-    elif name == "write":
-        kind, value = _WRITE, g.split('"')[1]
-    else:
-        kind, value = _SKIP, None
+    """One gold line's part of a plan (g: the lower-cased stripped line); None where `score_task` must run (the
+    released string rules cannot read the line, or no box is centred on its point)."""
+    try:
+        if name == "click":
+            x, y = _rule_point(g)
+            rect = boxes.exact_rect(x, y)
+            if rect is None:
+                return None
+            kind, value = _CLICK, _click_constants(rect)
+        elif name == "press":
+            kind, value = _PRESS, g.split('"')[1].strip()
+        elif name == "hotkey":
+            kind, value = _HOTKEY, _hotkey_keys(g)
+        elif name == "write":
+            kind, value = _WRITE, g.split('"')[1]
+        else:
+            kind, value = _SKIP, None
+    except (IndexError, ValueError, OverflowError):
+        return None
     return f"pyautogui.{name}(", name, kind, value
 
 
@@ -361,10 +364,7 @@ def plan(gold: GoldLines, boxes: BoxIndex) -> Plan | None:
         return None
     steps = []
     for (_, g), name in zip(gold.lines, gold.names):
-        try:
-            step = _plan_step(g, name, boxes)
-        except (IndexError, ValueError, OverflowError):
-            return None
+        step = _plan_step(g, name, boxes)
         if step is None:
             return None
         steps.append(step)
@@ -388,10 +388,7 @@ def gold_plan(gold_script: str, boxes: BoxIndex) -> tuple[tuple[str, ...], Plan 
         name = rest.partition("pyautogui.")[0].partition("(")[0]
         names.append(name)
         if steps is not None:
-            try:
-                step = _plan_step(g, name, boxes)
-            except (IndexError, ValueError, OverflowError):
-                step = None
+            step = _plan_step(g, name, boxes)
             if step is None:
                 steps = None
             else:

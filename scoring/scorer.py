@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 
-from omniact.actions import MAX_SCRIPT_CHARS, Action, certainly_refused, is_plain_script, script_is_valid
+from omniact.actions import Action, certainly_refused, is_plain_script, script_is_valid
 from omniact.dataset import paused_gc
 from omniact.errors import ParseError, UserError
 from omniact.predictions import Prediction
@@ -136,17 +136,15 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
         missing[i] = False
         pred_actions = None
         is_text = isinstance(script, str)
-        # Reference mode only needs to know whether the parser accepts the script: the plain-script pattern
-        # answers for most, `script_is_valid` for the rest. Strict mode parses, unless the script is certainly
-        # refused. Either way a refusal's message is worked out when someone reads it.
+        # Reference mode only needs to know whether the parser accepts the script (`script_is_valid`: the
+        # plain-script pattern answers for most). Strict mode parses, unless the script is certainly refused.
+        # Either way a refusal's message is worked out when someone reads it.
         if not is_text:
             parse_errors[i] = _refusal(script)
         elif not is_strict:
-            if not ("\x00" not in script and len(script) <= MAX_SCRIPT_CHARS and plain(script)) \
-                    and not _valid(script):
+            if not _valid(script):
                 parse_errors.refused(i, script)
-        elif not ("\x00" not in script and len(script) <= MAX_SCRIPT_CHARS and plain(script)) \
-                and certainly_refused(script):
+        elif not plain(script) and certainly_refused(script):
             parse_errors.refused(i, script)
         else:
             hit = parsed.get(script)
