@@ -8,6 +8,10 @@ repeat run over unchanged data (the prepared gold side read from its cache, only
 Both run several times, interleaved, on a generated 20,000-task data set; the best of each is compared (the
 machine is shared, so the minimum is the least noisy estimate), and CPU time (user + sys) is reported beside
 the wall time.
+
+For scale, the released scorer is timed the same way: `tests/scoring/released_scorer.py`, its line-by-line
+transcription, run as a script that reads the data as the release does (NLTK imported, every task's box file
+parsed again; a task it would crash on scores 0 so that the run completes).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+RELEASED = HERE.parent / "tests" / "scoring" / "released_scorer.py"
 sys.path.insert(0, str(HERE))
 
 FLOOR = r"""
@@ -103,6 +108,14 @@ def main(repeats: int = 3) -> None:
                 print(f"scoring ({mode}, 20k tasks, {label}): {ow / fw:.2f}x floor (ours {ow:.2f}s, floor {fw:.2f}s;"
                       f" CPU {oc / fc:.2f}x: ours {oc:.2f}s, floor {fc:.2f}s; best of {repeats}{env_note})",
                       flush=True)
+        released_cmd = [sys.executable, str(RELEASED), str(root), "test", str(preds)]
+        floors, theirs = [], []
+        for _ in range(repeats):
+            floors.append(_run(floor_cmd))
+            theirs.append(_run(released_cmd))
+        fw, tw = min(w for w, _ in floors), min(w for w, _ in theirs)
+        print(f"released scorer (transcribed, 20k tasks): {tw / fw:.2f}x floor (theirs {tw:.2f}s, floor {fw:.2f}s;"
+              f" best of {repeats})", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

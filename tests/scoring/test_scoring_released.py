@@ -1,104 +1,22 @@
 """Reference mode against a line-by-line transcription of the released scorer, on generated data.
 
-`released()` below transcribes the released algorithm as the format document and the scoring brief state it
-(string rules on lower-cased lines, NLTK's sentence_bleu, exact-centre box scan, the same float operation
-order). Wherever it does not crash, our reference mode must give the same numbers. The identity
+`released_scorer.released()` transcribes the released algorithm as the format document and the scoring brief
+state it (string rules on lower-cased lines, NLTK's sentence_bleu, exact-centre box scan, the same float
+operation order). Wherever it does not crash, our reference mode must give the same numbers. The identity
 AS = SS - M - K - W is checked in both modes on the same data.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
-from math import sqrt
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from released_scorer import released
 from scoring_helpers import make_task
 
 from scoring import score
-
-nltk_bleu = pytest.importorskip("nltk.translate.bleu_score")
-
-
-def released(task_files: list[str], box_files: list[dict], preds: list[str]) -> dict[str, float]:
-    """The released scorer, transcribed. Raises wherever the release raises."""
-    def bounds(box, cx, cy):
-        for i in box:
-            tl, br = box[i]["top_left"], box[i]["bottom_right"]
-            if (tl[0] + br[0]) / 2 == cx and (tl[1] + br[1]) / 2 == cy:
-                return tl, br
-        raise AssertionError("no box")
-
-    def l2(tl, br, px, py):
-        len_x = br[0] - tl[0]
-        len_y = br[1] - tl[1]
-        cx = (br[0] + tl[0]) / 2
-        cy = (br[1] + tl[1]) / 2
-        dx = abs(cx - px) - (len_x * 0.5)
-        dy = abs(cy - py) - (len_y * 0.5)
-        dist = sqrt((dx * (dx > 0)) ** 2 + (dy * (dy > 0)) ** 2)
-        mu = sqrt(len_x ** 2 + len_y ** 2)
-        return 1 - mu / (dist + mu)
-
-    seq = act = tc = tp = tw = ideal = 0
-    for text, box, pred in zip(task_files, box_files, preds):
-        gold = [x.lower() for x in text.strip().split("\n")[1:] if x.lower().strip().startswith("pyautogui")]
-        llm = [x.lower() for x in pred.strip().split("\n") if x.lower().strip().startswith("pyautogui")]
-        w = len(gold) - 0.9
-        ideal += w
-        m = 1
-        c = p = wr = 0
-        if len(llm) != len(gold):
-            m = 0
-        if m == 1:
-            for i in range(len(gold)):
-                g = gold[i].strip()
-                ga = g.split("pyautogui.")[1].split("(")[0]
-                pl = llm[i]
-                if pl.startswith("pyautogui.") is False:
-                    m = 0
-                    break
-                if pl.split("pyautogui.")[1].split("(")[0] != ga:
-                    m = 0
-                    break
-        if m == 1:
-            n = len(gold)
-            for i in range(n):
-                g = gold[i].strip()
-                ga = g.split("pyautogui.")[1].split("(")[0]
-                pl = llm[i]
-                if ga == "click":
-                    gx = g.split("pyautogui.")[1].split("(")[1].split(",")[0]
-                    gy = g.split("pyautogui.")[1].split("(")[1].split(",")[1].split(")")[0]
-                    tl, br = bounds(box, float(gx), float(gy))
-                    px = pl.split("pyautogui.")[1].split("(")[1].split(",")[0]
-                    py = pl.split("pyautogui.")[1].split("(")[1].split(",")[1].split(")")[0]
-                    c += (1.0 / n) * l2(tl, br, float(px), float(py))
-                if ga == "press":  # noqa: SIM102  (transcribed as released)
-                    if g.split('"')[1].strip() != re.split("\"|'", pl)[1].strip():
-                        p += 1 / n
-                if ga == "hotkey":
-                    gk = g.split("(")[1].split(")")[0].split(",")
-                    pk = pl.split("(")[1].split(")")[0].split(",")
-                    if {x[1:-1] for x in gk if len(x) > 2} != {x[1:-1] for x in pk if len(x) > 2}:
-                        p += 1 / n
-                if ga == "write":
-                    ref = [g.split('"')[1]]
-                    cand = re.split("\"|'", pl)[1]
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        wr += (1 - nltk_bleu.sentence_bleu(ref, cand, weights=(0.5, 0.5))) / n
-        seq += m * w
-        act += max(m - c - p - wr, 0) * w
-        if m:
-            tc += c * w
-            tp += p * w
-            tw += wr * w
-    return {"sequence_score": seq / ideal, "action_score": act / ideal, "click_penalty": tc / ideal,
-            "key_penalty": tp / ideal, "write_penalty": tw / ideal, "ideal_score": ideal}
-
 
 # ---------------------------------------------------------------------------------------------------------
 # Generated data: screens with integer boxes, gold lines at exact box centres, predictions mutated from gold.
