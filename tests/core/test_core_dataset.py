@@ -130,3 +130,21 @@ def test_manifest_detects_changed_missing_and_new_files(omniact_data, tmp_path):
     # sha256sum -c can read it
     line = path.read_text().splitlines()[0]
     assert len(line.split("  ")[0]) == 64
+
+
+@pytest.mark.parametrize("bad", [{"top_left": [1, 2]}, {"top_left": [1, 2], "bottom_right": [3]},
+                                 {"top_left": [1, 2], "bottom_right": ["x", 4]}, {"top_left": 5, "bottom_right": [3, 4]}])
+def test_a_malformed_box_element_is_named_when_its_boxes_are_used(omniact_data, tmp_path, bad):
+    import json
+
+    from scoring import score
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    box_file = root / "data/metadata/desktop/boxes/notepad/screen_2.json"
+    boxes = json.loads(box_file.read_text())
+    boxes["broken_one"] = bad
+    box_file.write_text(json.dumps(boxes))
+    ds = load_split(root, "test")  # parsed, not yet built: a split with a bad box still lists its tasks
+    with pytest.raises(DataError) as e:
+        score(ds, {})
+    assert "screen_2.json: element 'broken_one' needs top_left and bottom_right as [x, y]" in str(e.value)
