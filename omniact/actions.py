@@ -338,10 +338,12 @@ def _valid_script_pattern() -> re.Pattern:
     ]
     line = (rf"(?:pyautogui\.(?:{'|'.join(calls)})[ \t]*|import[ \t]+pyautogui[ \t]*"
             rf"|[ \t]*(?:#[^\r\n]*)?)")
-    return re.compile(line), re.compile(rf"{line}(?:\n{line})*")
+    return re.compile(line)
 
 
-_VALID_LINE, _VALID_SCRIPT = _valid_script_pattern()
+# One plain line. (Scripts are checked line by line; a whole-script pattern would double the compile, a
+# tenth of `import omniact`.)
+_VALID_LINE = _valid_script_pattern()
 _PLAIN_LINE = _VALID_LINE.fullmatch
 # An ASCII name at the start of a line, not continued by a non-ASCII character (which could NFKC-normalise the
 # whole name into "pyautogui"); possessive, so it cannot back off to a shorter name followed by ASCII.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omniact.actions import (
-    _VALID_SCRIPT,
+    _VALID_LINE,
     ACTIONS,
     Action,
     _certainly_invalid,
@@ -21,6 +23,9 @@ from omniact.actions import (
     script_is_valid,
 )
 from omniact.errors import ParseError
+
+# The plain-script pattern as one expression over a whole script: the oracle for the line-by-line check.
+_VALID_SCRIPT = re.compile(rf"{_VALID_LINE.pattern}(?:\n{_VALID_LINE.pattern})*")
 
 
 def test_reads_omniact_gold_lines_with_any_spacing():
