@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,7 @@ _OS_WORDS = {
 }
 
 
+@lru_cache(maxsize=1024)  # called once per screen with a few distinct apps
 def infer_os(platform: str, app: str, width: int) -> str | None:
     """The OS a screenshot shows, where its app name or its size says; None for the web and unknown apps."""
     if platform != "desktop":

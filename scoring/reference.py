@@ -371,6 +371,15 @@ def plan(gold: GoldLines, boxes: BoxIndex) -> Plan | None:
     return gold.n, tuple(steps)
 
 
+# A gold click as written nearly always: ``pyautogui.click(x, y)`` with no other comma or parenthesis. The
+# released point rule then reads exactly the two fields this captures (a property test holds them together).
+_PLAIN_CLICK = re.compile(r"pyautogui\.click\(([^,()]*),([^,()]*)\)").fullmatch
+# Plan steps of gold lines other than clicks, which do not depend on the screen: a split repeats them
+# (``press("enter")``) by the thousand. Bounded, as gold text is data.
+_STEPS: dict[str, tuple[str, str, int, Any]] = {}
+_STEPS_MAX = 1 << 16
+
+
 def gold_plan(gold_script: str, boxes: BoxIndex) -> tuple[tuple[str, ...], Plan | None] | None:
     """`gold_lines(gold_script).names` and `plan(gold_lines(gold_script), boxes)` in one pass, without building
     the `GoldLines`; None where those two must run (non-ASCII text, a kept line without ``pyautogui.``).
@@ -379,6 +388,7 @@ def gold_plan(gold_script: str, boxes: BoxIndex) -> tuple[tuple[str, ...], Plan 
         return None
     names = []
     steps: list[tuple[str, str, int, Any]] | None = []
+    known = _STEPS
     for low in _KEPT_LINES(gold_script.lower()):
         g = low.strip()
         # The released name: g.split("pyautogui.")[1].split("(")[0], written with partitions.
@@ -387,13 +397,36 @@ def gold_plan(gold_script: str, boxes: BoxIndex) -> tuple[tuple[str, ...], Plan 
             return None
         name = rest.partition("pyautogui.")[0].partition("(")[0]
         names.append(name)
-        if steps is not None:
-            step = _plan_step(g, name, boxes)
+        if steps is None:
+            continue
+        if name == "click":
+            step = _click_step(g, boxes)
+        else:
+            step = known.get(g)
             if step is None:
-                steps = None
-            else:
-                steps.append(step)
+                step = _plan_step(g, name, boxes)
+                if step is not None and len(known) < _STEPS_MAX:
+                    known[g] = step
+        if step is None:
+            steps = None
+        else:
+            steps.append(step)
     return tuple(names), (len(names), tuple(steps)) if steps else None
+
+
+def _click_step(g: str, boxes: BoxIndex) -> tuple[str, str, int, Any] | None:
+    """`_plan_step` for a gold click line, reading the common form with one match."""
+    m = _PLAIN_CLICK(g)
+    if m is None:
+        return _plan_step(g, "click", boxes)
+    try:
+        x, y = float(m[1]), float(m[2])
+        if x != x or y != y:  # noqa: PLR0124 - NaN: no plan, as _rule_point refuses it
+            return None
+        rect = boxes.exact_rect(x, y)
+        return None if rect is None else ("pyautogui.click(", "click", _CLICK, _click_constants(rect))
+    except (ValueError, OverflowError):
+        return None
 
 
 def plan_boxes(prepared: Plan) -> BoxIndex:

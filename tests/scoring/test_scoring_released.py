@@ -243,3 +243,22 @@ def test_group_sums_are_the_released_loops_sums_bit_for_bit(tasks, data):
         if ideal:
             assert (g.sequence_score, g.action_score, g.click_penalty, g.key_penalty, g.write_penalty) == \
                    (seq / ideal, act / ideal, click / ideal, key / ideal, write / ideal)
+
+
+_FIELDS = st.sampled_from(["100.0", "50.0", " 100", "50 ", "1e2", "+100", "-0", "0", "1_00", "inf", "-inf", "nan",
+                           "1e400", ".5", "5.", "0x64", "", " ", "(", ")", ",", "pyautogui.", "1e-400", "100.00"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_FIELDS, min_size=1, max_size=4).map("".join), st.lists(_FIELDS, min_size=1, max_size=4).map("".join),
+       st.sampled_from(["", ")", ",1)", ")x", ") "]))
+def test_the_quick_gold_click_reading_equals_the_released_point_rule(x, y, tail):
+    from scoring_helpers import DEFAULT_BOXES
+
+    from scoring import reference
+    from scoring.boxes import BoxIndex
+
+    index = BoxIndex(make_task("pyautogui.click(100.0,50.0)", DEFAULT_BOXES + [((0, 0), (0, 0), True),
+                                                                               ((-1e200, 0), (1e200, 100), True)]).elements)
+    g = f"pyautogui.click({x},{y}{tail}"
+    assert reference._click_step(g, index) == reference._plan_step(g, "click", index)
