@@ -19,6 +19,14 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> 
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
     try:
+        # mkstemp makes the file private (0600); the result should carry the permissions a plain open() would
+        # give it (or keep those of the file it replaces), so that a site or run record stays readable to the
+        # web server or the teammate it is for.
+        try:
+            perms = os.stat(target).st_mode & 0o7777
+        except OSError:
+            perms = 0o666 & ~_umask()
+        os.chmod(tmp, perms)
         with os.fdopen(fd, mode, **open_args) as f:
             yield f
         os.replace(tmp, target)
@@ -26,3 +34,18 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> 
         with suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the kernel tells it (Linux 4.7 and later); setting
+    and restoring it is the fallback."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,45 @@
+"""Files written atomically (run records, site pages, tables, caches) get the permissions a plain write gives."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from omniact.atomic import atomic_file
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_a_new_file_gets_what_the_umask_allows_not_private_permissions(tmp_path, umask, expected):
+    old = os.umask(umask)
+    try:
+        with atomic_file(tmp_path / "index.html", "w") as f:
+            f.write("<p>leaderboard</p>")
+        with open(tmp_path / "plain.html", "w") as f:
+            f.write("x")
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "index.html") == expected == _mode(tmp_path / "plain.html")
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path):
+    target = tmp_path / "page.html"
+    target.write_text("old")
+    os.chmod(target, 0o640)
+    with atomic_file(target, "w") as f:
+        f.write("new")
+    assert target.read_text() == "new" and _mode(target) == 0o640
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "t.json"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), atomic_file(target, "w") as f:
+        f.write("half")
+        raise RuntimeError("boom")
+    assert target.read_text() == "old" and os.listdir(tmp_path) == ["t.json"]
