@@ -438,6 +438,7 @@ def plan_boxes(prepared: Plan) -> BoxIndex:
 
 _NO_MATCH = (False, 0.0, 0.0, 0.0)
 _sqrt = math.sqrt
+_quote_split = _QUOTES.split
 
 
 def score_plan(prepared: Plan, script: str) -> tuple[bool, float, float, float] | None:
@@ -449,14 +450,15 @@ def score_plan(prepared: Plan, script: str) -> tuple[bool, float, float, float] 
     n, steps = prepared
     if len(kept) != n:
         return _NO_MATCH
-    for line, (prefix, name, _, _) in zip(kept, steps):
-        if not line.startswith(prefix):  # the released comparison, for a line without "pyautogui.<name>("
-            if not line.startswith("pyautogui.") or line.split("pyautogui.")[1].split("(")[0] != name:
-                return _NO_MATCH
-            return None
+    # One pass: a line whose name differs ends it (the penalties summed so far are dropped, as the released
+    # scorer only adds them for a match).
     click = key = write = 0
     try:
-        for line, (prefix, _, kind, value) in zip(kept, steps):
+        for line, (prefix, name, kind, value) in zip(kept, steps):
+            if not line.startswith(prefix):  # the released comparison, for a line without "pyautogui.<name>("
+                if not line.startswith("pyautogui.") or line.split("pyautogui.")[1].split("(")[0] != name:
+                    return _NO_MATCH
+                return None
             if kind == _CLICK:
                 # The released point: the first two comma-separated fields after "pyautogui.<name>(", the text
                 # ending at the next "(" or "pyautogui.". Lines with neither (nearly all) are cut directly.
@@ -480,13 +482,13 @@ def score_plan(prepared: Plan, script: str) -> tuple[bool, float, float, float] 
                         penalty = penalty_released(tl0, tl1, br0, br1, px, py)
                 click += (1.0 / n) * penalty
             elif kind == _PRESS:
-                if value != _QUOTES.split(line)[1].strip():
+                if value != _quote_split(line)[1].strip():
                     key += 1 / n
             elif kind == _HOTKEY:
                 if value != _hotkey_keys(line):
                     key += 1 / n
             elif kind == _WRITE:
-                write += (1 - bleu(value, _QUOTES.split(line)[1])) / n
+                write += (1 - bleu(value, _quote_split(line)[1])) / n
     except (IndexError, ValueError):
         return None
     return True, click, key, write

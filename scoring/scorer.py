@@ -142,7 +142,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
         if not is_text:
             parse_errors[i] = _refusal(script)
         elif not is_strict:
-            if not _valid(script):
+            if not plain(script) and not _valid(script):  # plain: the common case, answered in one call
                 parse_errors.refused(i, script)
         elif not plain(script) and certainly_refused(script):
             parse_errors.refused(i, script)
