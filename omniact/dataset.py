@@ -435,14 +435,16 @@ class _LoadContext:
             box = _resolve(root, rel_box, _QUIRK_BOX if web else None, r"screen\1_boxes.json")
             if box is None:
                 raise DataError(f"box file is missing ({where})", file=written_box)
-            elements = self.boxes.get(box)
+            # Keyed by Path, so that two spellings of one file ("a//b.json", "./a/b.json") are read and hashed once.
+            key = Path(box)
+            elements = self.boxes.get(key)
             if elements is None:
                 try:
                     data = _read_file(box)
                 except OSError as e:
                     raise DataError(f"box file is unreadable: {e.strerror}", file=box) from None
                 _file_digest(self.h, rel_box, data)
-                elements = self.boxes[box] = _read_boxes(box, data)
+                elements = self.boxes[key] = _read_boxes(box, data)
 
         def optional(key: str) -> str | None:
             rel = entry.get(key)

@@ -148,3 +148,15 @@ def test_a_malformed_box_element_is_named_when_its_boxes_are_used(omniact_data, 
     with pytest.raises(DataError) as e:
         score(ds, {})
     assert "screen_2.json: element 'broken_one' needs top_left and bottom_right as [x, y]" in str(e.value)
+
+
+def test_one_box_file_spelled_two_ways_is_read_and_hashed_once(omniact_data, tmp_path):
+    import json
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    split = json.loads((root / "test.json").read_text())
+    split["1"]["box"] = "./" + split["1"]["box"].replace("/boxes/", "//boxes/")
+    (root / "test.json").write_text(json.dumps(split))
+    ds = load_split(root, "test")
+    assert ds.tasks[1].elements is ds.tasks[0].elements
+    assert ds.tasks[1].box_path == ds.tasks[0].box_path
