@@ -246,7 +246,8 @@ def test_group_sums_are_the_released_loops_sums_bit_for_bit(tasks, data):
 
 
 _FIELDS = st.sampled_from(["100.0", "50.0", " 100", "50 ", "1e2", "+100", "-0", "0", "1_00", "inf", "-inf", "nan",
-                           "1e400", ".5", "5.", "0x64", "", " ", "(", ")", ",", "pyautogui.", "1e-400", "100.00"])
+                           "1e400", ".5", "5.", "0x64", "", " ", "(", ")", ",", "pyautogui.", "1e-400", "100.00",
+                           "\u0661\u0660\u0660", "\uff11\uff10\uff10", "\u2028"])  # Arabic-Indic and full-width 100
 
 
 @settings(max_examples=400, deadline=None)
