@@ -42,8 +42,9 @@ td.l, th.l { text-align: left; white-space: normal; }
          font-size: 12px; margin-left: 4px; }
 .bad { background: #fee4e2; color: #b42318; }
 .muted { color: var(--muted); }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 18px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 18px; align-items: start; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
+.chart { max-width: 100%; height: auto; display: block; }
 pre { background: #0b1020; color: #e6edf3; padding: 10px; border-radius: 6px; overflow: auto; font-size: 13px; }
 .shot { position: relative; display: inline-block; max-width: 100%; }
 .shot img, .shot svg { width: 100%; height: auto; display: block; }
@@ -158,11 +159,13 @@ def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title:
     for i, (label, value, ci) in enumerate(rows):
         y = 26 + i * (bar_h + gap)
         w = plot_w * max(0.0, min(1.0, value))
+        # The value goes right of the bar and of its whisker, so that neither covers it.
+        end = w if ci is None else max(w, plot_w * max(0.0, min(1.0, ci[1])))
         parts.append(f"<text x='{left - 6}' y='{y + bar_h * 0.7:.1f}' text-anchor='end'>{_e(label[:28])}</text>"
                      f"<rect x='{left}' y='{y}' width='{w:.1f}' height='{bar_h}' fill='#2f6fed' rx='3'/>"
-                     f"<text x='{left + w + 4:.1f}' y='{y + bar_h * 0.7:.1f}' fill='#344054'>{_pct(value)}</text>")
+                     f"<text x='{left + end + 5:.1f}' y='{y + bar_h * 0.7:.1f}' fill='#344054'>{_pct(value)}</text>")
         if ci is not None:
-            x0, x1 = left + plot_w * ci[0], left + plot_w * ci[1]
+            x0, x1 = (left + plot_w * max(0.0, min(1.0, c)) for c in ci)
             ym = y + bar_h / 2
             parts.append(f"<line class=whisker x1='{x0:.1f}' y1='{ym}' x2='{x1:.1f}' y2='{ym}' stroke='#101828' "
                          f"stroke-width='1.5'/><line x1='{x0:.1f}' y1='{ym - 5}' x2='{x0:.1f}' y2='{ym + 5}' "

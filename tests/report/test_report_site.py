@@ -108,3 +108,22 @@ def test_task_page_shows_screenshot_overlays_and_scripts(site, browser, served, 
     assert page.locator("#pred-layer circle").count() == 0
     assert errors == []
     page.close()
+
+
+def test_charts_fit_their_cards_and_values_clear_their_whiskers(site, browser):
+    out, board = site
+    page, errors = open_page(browser, f"{out.as_uri()}/index.html")
+    page.set_viewport_size({"width": 1100, "height": 900})  # two cards side by side, narrower than a chart's 640
+    for chart in page.locator("svg.chart").all():
+        card = chart.evaluate_handle("c => c.closest('.card')").as_element()
+        c, k = chart.bounding_box(), card.bounding_box()
+        assert c["x"] >= k["x"] and c["x"] + c["width"] <= k["x"] + k["width"] + 0.5
+        # Each value label starts right of its bar's whisker (the labels are the texts right of the plot start).
+        whiskers = chart.locator(".whisker").all()
+        labels = [t for t in chart.locator("text").all() if "." in (t.text_content() or "")]
+        assert len(labels) == len(whiskers) == len(board.entries)
+        for w, t in zip(whiskers, labels):
+            wb, tb = w.bounding_box(), t.bounding_box()
+            assert tb["x"] >= wb["x"] + wb["width"]
+    assert errors == []
+    page.close()
