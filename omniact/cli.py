@@ -356,7 +356,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     if board.rejected:
         raise UserError(board.rejected[0].error)
     write_tables(board, out)
-    click.echo(str(write_site(board, ds, out)))
+    click.echo(str(write_site(board, ds, out, report=True)))
 
 
 @main.command()

@@ -36,6 +36,9 @@ th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: ri
 th { background: #f2f4f7; cursor: pointer; user-select: none; position: sticky; top: 0; }
 th.sorted-asc::after { content: " \\25B2"; } th.sorted-desc::after { content: " \\25BC"; }
 td.l, th.l { text-align: left; white-space: normal; }
+td.nw { white-space: nowrap; }
+.card table { width: 100%; table-layout: fixed; margin-bottom: 0; }
+.card td { overflow-wrap: anywhere; }
 .ci { color: var(--muted); font-size: 12px; }
 .tie { color: #b54708; font-weight: 600; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; background: #fef0c7; color: #93370d;
@@ -231,20 +234,21 @@ def _index(board: Leaderboard, slugs: Mapping[str, str]) -> str:
     return _page(f"Leaderboard: {ds.get('split')}", body, 0, [SORT_JS])
 
 
-def _row_heads(ds: Dataset, task_pages: bool) -> list[str]:
-    """Each task's first three cells (id, app, goal): the same on every entry page, so escaped once."""
+def _row_heads(ds: Dataset, task_pages: bool, up: str = "../") -> list[str]:
+    """Each task's first three cells (id, app, goal): the same on every entry page, so escaped once. `up` leads
+    from the page to the site's root."""
     heads = []
     for task in ds.tasks:
-        cell = (f"<a href='../tasks/{task_file(task.id)}'>{_e(task.id)}</a>" if task_pages else _e(task.id))
+        cell = (f"<a href='{up}tasks/{task_file(task.id)}'>{_e(task.id)}</a>" if task_pages else _e(task.id))
         heads.append(f"<tr><td class=l data-v='{_e(task.id)}'>{cell}</td><td class=l data-v='{_e(task.app)}'>"
                      f"{_e(task.app)}</td><td class=l data-v='{_e(task.goal)}'>{_e(task.goal)}</td>")
     return heads
 
 
-_STATUS_CELLS = {s: f"<td class=l data-v='{s}'>{s}</td>" for s in ("missing", "parse error", "match", "no match")}
+_STATUS_CELLS = {s: f"<td class='l nw' data-v='{s}'>{s}</td>" for s in ("missing", "parse error", "match", "no match")}
 
 
-def _entry_page(e: Entry, heads: list[str]) -> str:
+def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None) -> str:
     s = e.score
     charts = []
     for key, title in (("platform", "by platform"), ("app", "by app"), ("action", "by gold action type")):
@@ -282,7 +286,7 @@ def _entry_page(e: Entry, heads: list[str]) -> str:
             f"<h2>Tasks</h2><table class=sortable id=tasks><thead><tr><th class=l>task</th><th class=l>app</th>"
             f"<th class=l>goal</th><th class=l>result</th><th>click pen.</th><th>key pen.</th><th>write pen.</th>"
             f"<th>score</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
-    return _page(e.name, body, 1, [SORT_JS])
+    return _page(e.name if page_title is None else page_title, body, depth, [SORT_JS])
 
 
 def _points(actions: Iterable[Action]) -> list[list[float]]:
@@ -368,12 +372,21 @@ def _read_scripts(board: Leaderboard) -> dict[str, dict[str, Any]]:
     return out
 
 
-def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool = True) -> Path:
-    """Write index.html, entries/<entry>.html and (by default) tasks/<id>.html under `out`."""
+def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool = True, report: bool = False) -> Path:
+    """Write index.html, entries/<entry>.html and (by default) tasks/<id>.html under `out`.
+
+    With `report` (one run's report, `omniact report`), index.html is the run's own page (scores, breakdowns and
+    its task table) rather than a leaderboard of one.
+    """
     out.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     slugs = {e.name: _slug(e.name, taken) for e in board.entries}
-    _write(out / "index.html", _index(board, slugs))
+    if report and len(board.entries) == 1:
+        e = board.entries[0]
+        _write(out / "index.html", _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0,
+                                               page_title=f"Report: {e.name} on {board.dataset.get('split')}"))
+    else:
+        _write(out / "index.html", _index(board, slugs))
     stale = out / "entries"
     if stale.is_dir():
         shutil.rmtree(stale)

@@ -127,3 +127,32 @@ def test_charts_fit_their_cards_and_values_clear_their_whiskers(site, browser):
             assert tb["x"] >= wb["x"] + wb["width"]
     assert errors == []
     page.close()
+
+
+def test_a_report_opens_on_the_runs_own_page_and_drills_down_to_tasks(omniact_data, browser, tmp_path):
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    sub = write_sub(tmp_path / "sloppy.jsonl", mutate=lambda i, s: s.replace('"enter"', '"tab"'),
+                    meta={"name": "Sloppy"})
+    r = CliRunner().invoke(main, ["report", str(sub), "--data", str(omniact_data), "--split", "test",
+                                  "--out", str(tmp_path / "rep")])
+    assert r.exit_code == 0, r.output
+    page, errors = open_page(browser, (tmp_path / "rep/index.html").as_uri())
+    assert page.title() == "Report: Sloppy on test"
+    assert page.locator("#leaderboard").count() == 0  # not a leaderboard of one
+    assert page.locator("svg.chart").count() == 3  # by platform, app and gold action type
+    rows = page.locator("#tasks tbody tr")
+    assert rows.count() == 12
+    key_penalties = page.locator("#tasks tbody tr td:nth-child(6)").all_inner_texts()
+    assert "0.000" in key_penalties and any(k != "0.000" for k in key_penalties)  # "tab" for "enter" shows up
+    page.locator("#tasks tbody tr td:first-child a", has_text="10").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/rep/tasks/10.html")
+    assert page.locator("#screenshot").evaluate("i => i.complete && i.naturalWidth") == 1440
+    page.locator("header a").click()  # back to the report
+    page.wait_for_load_state("load")
+    assert page.title() == "Report: Sloppy on test"
+    assert errors == []
+    page.close()
