@@ -332,14 +332,12 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Mapping[str,
                      f"text-anchor='middle' dominant-baseline='central'>{k}</text>")
     entries_data = []
     rows = []
+    known: dict[str, list[list[float]]] = {}  # entries often give the same answer: each is parsed once
     for e in board.entries:
         t = e.tasks
         sc = scripts.get(e.name, {}).get(task.id)
-        try:
-            pts = _points(parse_script(sc)) if isinstance(sc, str) else []
-        except ParseError:
-            pts = []
-        entries_data.append({"name": e.name, "script": sc if isinstance(sc, str) else None, "points": pts})
+        entries_data.append({"name": e.name, "script": sc if isinstance(sc, str) else None,
+                             "points": _script_points(sc, known)})
         status = ("missing" if t["missing"][index] else "parse error" if t["parse_error"][index]
                   else "match" if t["m"][index] else "no match")
         rows.append(f"<tr><td class=l>{_e(e.name)}</td><td class=l>{status}</td>"
@@ -363,13 +361,23 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Mapping[str,
 
 
 def _read_scripts(board: Leaderboard) -> dict[str, dict[str, Any]]:
-    from omniact.predictions import read_predictions
+    from omniact.predictions import read_scripts
 
-    out = {}
-    for e in board.entries:
-        preds = read_predictions(e.submission.predictions)
-        out[e.name] = {k: p.script for k, p in preds.items()}
-    return out
+    return {e.name: read_scripts(e.submission.predictions) for e in board.entries}
+
+
+def _script_points(script: object, known: dict[str, list[list[float]]]) -> list[list[float]]:
+    """The points a predicted script acts on (none for one the parser refuses), remembered in `known`."""
+    if not isinstance(script, str):
+        return []
+    pts = known.get(script)
+    if pts is None:
+        try:
+            pts = _points(parse_script(script))
+        except ParseError:
+            pts = []
+        known[script] = pts
+    return pts
 
 
 def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool = True, report: bool = False) -> Path:
