@@ -300,6 +300,47 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         click.echo(f"  tokens {s.prompt_tokens} in / {s.completion_tokens} out, cost ${s.cost:.4f}")
 
 
+class _Steps:
+    """Progress of a long verb on stderr (rich), only when stderr is a terminal: logs and pipes stay clean."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._tasks: dict[str, Any] = {}
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+
+    def __enter__(self) -> _Steps:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def update(self, label: str, done: int, total: int | None) -> None:
+        if self._bar is None:
+            return
+        task = self._tasks.get(label)
+        if task is None:
+            task = self._tasks[label] = self._bar.add_task(label, total=total)
+        self._bar.update(task, completed=done, total=total)
+
+    def counter(self, label: str, total: int | None) -> Any:
+        """A callback for `build_leaderboard`'s `progress` (one call per source settled)."""
+        done = [0]
+
+        def step(_: object) -> None:
+            done[0] += 1
+            self.update(label, done[0], total)
+
+        return step
+
+
 @main.command()
 @data_option
 @split_option
@@ -327,14 +368,18 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
         from omniact.ray_executor import RayPool
 
         pool = RayPool(workers, address=ray_address)
-    board = build_leaderboard(ds, sources, mode=mode, samples=samples, seed=seed, workers=workers,
-                              cache_dir=out / ".cache", pool=pool)
-    write_tables(board, out)
-    index = write_site(board, ds, out, task_pages=task_pages)
+    with _Steps() as steps:
+        board = build_leaderboard(ds, sources, mode=mode, samples=samples, seed=seed, workers=workers,
+                                  cache_dir=out / ".cache", pool=pool,
+                                  progress=steps.counter("submissions", len(sources)))
+        write_tables(board, out)
+        index = write_site(board, ds, out, task_pages=task_pages,
+                           progress=lambda done, total: steps.update("task pages", done, total))
     for r in board.rejected:
         click.echo(f"omniact: rejected {r.source}: {r.error}", err=True)
     cached = len(board.entries) + len(board.rejected) - board.scored_now
-    click.echo(f"{len(board.entries)} entries ranked ({board.scored_now} scored now, {max(cached, 0)} from "
+    n = len(board.entries)
+    click.echo(f"{n} entr{'y' if n == 1 else 'ies'} ranked ({board.scored_now} scored now, {max(cached, 0)} from "
                f"cache), {len(board.rejected)} rejected -> {index}")
 
 
@@ -356,7 +401,10 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     if board.rejected:
         raise UserError(board.rejected[0].error)
     write_tables(board, out)
-    click.echo(str(write_site(board, ds, out, report=True)))
+    with _Steps() as steps:
+        index = write_site(board, ds, out, report=True,
+                           progress=lambda done, total: steps.update("task pages", done, total))
+    click.echo(str(index))
 
 
 @main.command()

@@ -331,7 +331,8 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike], *, mode
     ``map_unordered(fn, items)``, e.g. `omniact.ray_executor.RayPool`).
 
     A source that is not a readable submission, or whose prediction file is broken, is reported in
-    `rejected` and left out; it never stops the others.
+    `rejected` and left out; it never stops the others. `progress(source)` is called once per source when it is
+    settled: left out, read from the cache, or scored.
     """
     import scoring
 
@@ -343,6 +344,8 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike], *, mode
             subs.append(find_submission(Path(src)))
         except UserError as e:
             rejected.append(Rejected(str(src), str(e)))
+            if progress:
+                progress(src)
     seen: dict[str, int] = {}
     for i, sub in enumerate(subs):  # entry names key pages and scripts: make them unique
         n = seen.get(sub.name, 0) + 1
@@ -357,6 +360,8 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike], *, mode
             cached = _load_cached(_cache_path(cache_dir, sub, ds.sha256, mode, version))
         if cached is not None:
             results[i] = cached
+            if progress:
+                progress(sub)
         else:
             todo.append(i)
     jobs = [(i, subs[i], mode, str(ds.root), ds.split, ds.sha256) for i in todo]

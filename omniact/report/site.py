@@ -10,7 +10,7 @@ import hashlib
 import html
 import json
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -380,11 +380,12 @@ def _script_points(script: object, known: dict[str, list[list[float]]]) -> list[
     return pts
 
 
-def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool = True, report: bool = False) -> Path:
+def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool = True, report: bool = False,
+               progress: Callable[[int, int], None] | None = None) -> Path:
     """Write index.html, entries/<entry>.html and (by default) tasks/<id>.html under `out`.
 
     With `report` (one run's report, `omniact report`), index.html is the run's own page (scores, breakdowns and
-    its task table) rather than a leaderboard of one.
+    its task table) rather than a leaderboard of one. `progress(done, total)` is called after each task page.
     """
     out.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
@@ -407,4 +408,6 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
         for i, task in enumerate(ds.tasks):
             image = _screenshot(task, out / "img", images)
             _write(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, image))
+            if progress is not None:
+                progress(i + 1, len(ds.tasks))
     return out / "index.html"

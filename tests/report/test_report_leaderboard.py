@@ -120,3 +120,31 @@ def test_cli_leaderboard_reports_broken_submissions_and_goes_on(omniact_data, su
     assert r.exit_code == 0, r.output
     assert "4 entries ranked" in r.output and "rejected" in r.output
     assert (tmp_path / "site/index.html").is_file() and (tmp_path / "site/tasks/10.html").is_file()
+
+
+def test_site_reports_progress_per_task_page(omniact_data, subs, tmp_path):
+    from omniact.report import write_site
+
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, [subs / "perfect.jsonl"], samples=10)
+    calls = []
+    write_site(board, ds, tmp_path / "site", progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(i, len(ds.tasks)) for i in range(1, len(ds.tasks) + 1)]
+
+
+def test_progress_is_drawn_only_on_a_terminal(omniact_data, subs, tmp_path):
+    # CliRunner's stderr is not a terminal: the output holds the summary line and nothing of a progress display.
+    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test",
+                                  str(subs / "perfect.jsonl"), "--out", str(tmp_path / "site"), "--bootstrap", "10"])
+    assert r.exit_code == 0, r.output
+    summary = f"1 entry ranked (1 scored now, 0 from cache), 0 rejected -> {tmp_path / 'site' / 'index.html'}"
+    assert r.output.strip().splitlines() == [summary]
+
+
+def test_progress_settles_every_source_once(omniact_data, subs, tmp_path):
+    ds = load_split(omniact_data, "test")
+    sources = [*sorted(subs.glob("*.jsonl")), tmp_path / "nowhere.jsonl"]
+    for _ in range(2):  # scored, then from the cache
+        seen = []
+        build_leaderboard(ds, sources, samples=10, cache_dir=tmp_path / "cache", progress=seen.append)
+        assert len(seen) == len(sources)
