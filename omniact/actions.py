@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from omniact.errors import ParseError
@@ -85,16 +86,23 @@ class ActionSpec:
     #: hotkey takes its keys as *args.
     varargs: Param | None = None
 
-    @property
+    # Derived once per spec (the table is fixed): parsing asks for them on every call it binds.
+    @cached_property
     def pointer(self) -> bool:
         """True when the action takes a screen point (x, y)."""
         return any(p.name == "x" for p in self.params)
 
+    @cached_property
+    def _by_name(self) -> dict[str, Param]:
+        return {p.name: p for p in self.params}
+
+    @cached_property
+    def order(self) -> tuple[str, ...]:
+        """Argument names in the order actions keep them: hotkey's keys first, then the parameters."""
+        return (("keys",) if self.varargs else ()) + tuple(p.name for p in self.params)
+
     def param(self, name: str) -> Param | None:
-        for p in self.params:
-            if p.name == name:
-                return p
-        return None
+        return self._by_name.get(name)
 
     def stub(self) -> str:
         """A Python signature line for prompts, e.g. ``pyautogui.click(x, y, clicks=1, button="left")``."""
@@ -458,13 +466,19 @@ _SIMPLE_ARG = re.compile(
     r"|([-+]?(?:0+|[1-9][0-9]*))"  # int (Python refuses 007)
     r"|\"([^\"\\\r\n]*)\"|'([^'\\\r\n]*)'"  # string without escapes
     r"|(True|False|None))[ \t]*(?:,|$)")
+# The commonest call of all, ``click(412.5, 88.0)``: two positional numbers, bound straight to x and y (what
+# `_bind` gives them) for the actions whose first two parameters are the point.
+_SIMPLE_XY = re.compile(
+    r"[ \t]*(?:([-+]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+))|([-+]?(?:0+|[1-9][0-9]*)))"
+    r"[ \t]*,[ \t]*(?:([-+]?(?:(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+))|([-+]?(?:0+|[1-9][0-9]*)))"
+    r"[ \t]*")
 _SIMPLE_IMPORT = re.compile(r"import[ \t]+(?:pyautogui|time)[ \t]*")
 _CONSTS = {"True": True, "False": False, "None": None}
 
 
-# Calls already read by `_parse_simple`, by line text: (name, args, alias). Agents repeat lines across tasks
-# (``press("enter")``, a gold click copied exactly), so most lines of a big run are read once.
-_LINES: dict[str, tuple[str, tuple[tuple[str, Value], ...], str | None]] = {}
+# Calls already read by `_parse_simple`, by line text: the Action as first parsed. Agents repeat lines across
+# tasks (``press("enter")``, a gold click copied exactly), so most lines of a big run are read once.
+_LINES: dict[str, Action] = {}
 
 
 def _parse_simple(text: str) -> list[Action] | None:
@@ -475,7 +489,9 @@ def _parse_simple(text: str) -> list[Action] | None:
     for lineno, line in enumerate(text.split("\n"), 1):
         hit = known.get(line)
         if hit is not None:
-            actions.append(Action(hit[0], hit[1], lineno, 1, hit[2]))
+            # The action this line parsed to, shared where it stands on the same line number (actions are
+            # immutable), else the same call at this line.
+            actions.append(hit if hit.line == lineno else Action(hit.name, hit.args, lineno, 1, hit.alias))
             continue
         head = line[:1]
         if head == "" or head == "#" or head in " \t":
@@ -495,6 +511,19 @@ def _parse_simple(text: str) -> list[Action] | None:
             if attr == "sleep":
                 continue
             return None
+        if attr in _XY_FIRST:
+            xy = _SIMPLE_XY.fullmatch(args)
+            if xy is not None:
+                point = [_simple_number(f, i) for f, i in (xy.group(1, 2), xy.group(3, 4))]
+                if None in point:
+                    return None
+                action = Action(attr, (("x", point[0]), ("y", point[1])), lineno, 1)
+                actions.append(action)
+                if len(line) <= _MEMO_CHARS:
+                    if len(known) >= _PARSED_MAX:
+                        known.clear()
+                    known[line] = action
+                continue
         pos: list[Value] = []
         kw: dict[str, Value] = {}
         at = 0
@@ -542,8 +571,25 @@ def _parse_simple(text: str) -> list[Action] | None:
         if len(line) <= _MEMO_CHARS:
             if len(known) >= _PARSED_MAX:
                 known.clear()
-            known[line] = (action.name, action.args, action.alias)
+            known[line] = action
     return actions
+
+
+def _simple_number(fnum: str | None, inum: str | None) -> int | float | None:
+    """A float or int literal as `_parse_simple` reads it; None where `ast` must decide (out of range)."""
+    if fnum is not None:
+        v = float(fnum)
+        return v if math.isfinite(v) else None
+    if len(inum) > 17:  # type: ignore[arg-type]  # out of range anyway, and int() refuses 4,300+ digits
+        return None
+    n = int(inum)  # type: ignore[arg-type]
+    return n if abs(n) <= 10**15 else None
+
+
+# Actions (as named, no alias among them) whose first two parameters are the point x, y.
+_XY_FIRST = frozenset(n for n, s in ACTIONS.items() if s.varargs is None and len(s.params) >= 2
+                      and (s.params[0].name, s.params[0].kind, s.params[1].name, s.params[1].kind)
+                      == ("x", "coord", "y", "coord") and n not in ALIASES)
 
 
 def _err(node: ast.AST, message: str) -> ParseError:
@@ -588,52 +634,52 @@ def _finite(node: ast.AST, v: float) -> int | float:
 
 
 def _check(spec: ActionSpec, p: Param, v: Value, line: int, col: int) -> Value:
-    def bad(what: str) -> ParseError:
-        return ParseError(f"pyautogui.{spec.name}: {p.name} must be {what}, not {v!r:.40}", line=line, col=col)
-
+    """`v` when parameter `p` of `spec` takes it; else the ParseError that says what it takes."""
     k = p.kind
     is_num = isinstance(v, (int, float)) and not isinstance(v, bool)
     if k == "coord":
         if v is None or is_num:
             return v
-        raise bad("a number")
-    if k == "int":
+        what = "a number"
+    elif k == "int":
         if isinstance(v, int) and not isinstance(v, bool):
             return v
         if isinstance(v, float) and v.is_integer():
             return v  # PyAutoGUI accepts 3.0 for clicks/presses; keep what was written
-        raise bad("a whole number")
-    if k == "number":
+        what = "a whole number"
+    elif k == "number":
         if is_num:
             return v
-        raise bad("a number")
-    if k == "text":
+        what = "a number"
+    elif k == "text":
         if isinstance(v, str):
             return v
-        raise bad("a string")
-    if k == "key":
+        what = "a string"
+    elif k == "key":
         if isinstance(v, str) and v:
             return v
-        raise bad("a key name string")
-    if k == "keys":
+        what = "a key name string"
+    elif k == "keys":
         if isinstance(v, str) and v:
             return v
         if isinstance(v, tuple) and v and all(isinstance(e, str) and e for e in v):
             return v
-        raise bad("a key name or a list of key names")
-    if k == "button":
+        what = "a key name or a list of key names"
+    elif k == "button":
         if isinstance(v, str) and v.lower() in _BUTTONS:
             return v
-        raise bad("one of left, right, middle, primary, secondary")
-    if k == "bool":
+        what = "one of left, right, middle, primary, secondary"
+    elif k == "bool":
         if isinstance(v, bool):
             return v
-        raise bad("True or False")
-    if k == "tween":
+        what = "True or False"
+    elif k == "tween":
         if isinstance(v, _Tween):
             return v
-        raise bad("a pyautogui easing function")
-    raise AssertionError(k)
+        what = "a pyautogui easing function"
+    else:
+        raise AssertionError(k)
+    raise ParseError(f"pyautogui.{spec.name}: {p.name} must be {what}, not {v!r:.40}", line=line, col=col)
 
 
 def _bind(name: str, pos: Sequence[Value], kw: Mapping[str, Value], *, alias: str | None,
@@ -671,15 +717,15 @@ def _bind(name: str, pos: Sequence[Value], kw: Mapping[str, Value], *, alias: st
         if k in bound:
             raise ParseError(f"pyautogui.{name}: argument {k!r} given twice", line=line, col=col)
         bound[k] = v
-    for p in params:
-        if p.name in bound:
-            bound[p.name] = _check(spec, p, bound[p.name], line, col)
-        elif p.required:
+    for p in params:  # in the table's order, so that the first bad or missing argument is the one reported
+        v = bound.get(p.name, _REQUIRED)
+        if v is not _REQUIRED:
+            bound[p.name] = _check(spec, p, v, line, col)
+        elif p.default is _REQUIRED:
             raise ParseError(f"pyautogui.{name} needs the argument {p.name!r}", line=line, col=col)
     if spec.pointer and ("x" in bound) != ("y" in bound) and spec.params[0].name == "x":
         raise ParseError(f"pyautogui.{name}: give both x and y, or neither", line=line, col=col)
-    order = (["keys"] if spec.varargs else []) + [p.name for p in params]
-    args = tuple((n, bound[n]) for n in order if n in bound)
+    args = tuple([(n, bound[n]) for n in spec.order if n in bound])
     return Action(name, args, line, col, alias)
 
 

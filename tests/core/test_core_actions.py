@@ -182,6 +182,10 @@ _fragments = st.sampled_from([
     "pyautogui.write('a', ", "print(1)", "timeout(3)", "importx pyautogui", "pyautogui_x.click(1, 2)",
     "pyautogu\uff49.click(1, 2)", "t\u0131me.sleep(1)", "pyautogui.click([1, 2)", "(pyautogui.click(1, 2))",
     "pyautogui.click(1, 2", ")", "\"\"\"pyautogui.click(1, 2", "# (", "pyautogui.click(1,2) \\",
+    # Two-number points in every literal form (the point fast path) and calls that only look like one.
+    "pyautogui.click(1., .5)", "pyautogui.moveTo(+1, -2e3)", "pyautogui.click(1e5,2E-3)", "pyautogui.mouseDown(0, 0)",
+    "pyautogui.click(0000, 1)", "pyautogui.click(99999999999999999, 1)", "pyautogui.click(1 , 2 )",
+    "pyautogui.click(1,\t2)", "pyautogui.typewrite(1, 2)", "pyautogui.scroll(1, 2)", "pyautogui.tripleClick(-0, 1.0)",
 ])
 
 
