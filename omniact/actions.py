@@ -42,6 +42,7 @@ __all__ = [
     "is_plain_script",
     "normalize_key",
     "parse_script",
+    "parse_unless_refused",
     "script_is_valid",
 ]
 
@@ -255,6 +256,23 @@ class Action:
 
 # --------------------------------------------------------------------------------------------------------
 # Parsing
+
+
+def parse_unless_refused(text: str) -> list[Action] | None:
+    """`parse_script(text)`, or None for a script it certainly refuses (`certainly_refused`), found without
+    `ast` and without wording the refusal. Scoring in strict mode parses every prediction and asks for a
+    refusal's message only when someone reads it; raises ParseError like `parse_script` otherwise."""
+    if isinstance(text, str) and "\x00" not in text and len(text) <= MAX_SCRIPT_CHARS and text not in _PARSED:
+        simple = _parse_simple(text)
+        if simple is not None:
+            if len(text) <= _MEMO_CHARS:
+                if len(_PARSED) >= _PARSED_MAX:
+                    _PARSED.clear()
+                _PARSED[text] = simple
+            return list(simple)
+        if _certainly_invalid(text):
+            return None
+    return parse_script(text)
 
 
 def parse_script(text: object) -> list[Action]:

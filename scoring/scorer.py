@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 
-from omniact.actions import Action, certainly_refused, is_plain_script, script_is_valid
+from omniact.actions import Action, is_plain_script, parse_unless_refused, script_is_valid
 from omniact.dataset import paused_gc
 from omniact.errors import ParseError, UserError
 from omniact.predictions import Prediction
@@ -51,6 +51,20 @@ def _refusal(script: object) -> str:
     except ParseError as e:
         return str(e)
     return "the shared parser refuses this script"  # unreachable: only refused scripts come here
+
+
+_REFUSED = ParseError("refused")  # a script the parser certainly refuses, its message worked out when read
+
+
+def _parse_unless_refused(script: str) -> list[Action] | ParseError:
+    """The parsed actions, or `_REFUSED` (the parser certainly refuses the script); ParseError as safe_parse."""
+    try:
+        actions = parse_unless_refused(script)
+    except ParseError:
+        raise
+    except (ValueError, RecursionError, MemoryError, OverflowError, TypeError):
+        return reference.safe_parse(script)  # raises the ParseError that words it
+    return _REFUSED if actions is None else actions
 
 
 def _valid(script: str) -> bool:
@@ -144,16 +158,16 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
         elif not is_strict:
             if not plain(script) and not _valid(script):  # plain: the common case, answered in one call
                 parse_errors.refused(i, script)
-        elif not plain(script) and certainly_refused(script):
-            parse_errors.refused(i, script)
         else:
             hit = parsed.get(script)
             if hit is None:
                 try:
-                    hit = parsed[script] = reference.safe_parse(script)
+                    hit = parsed[script] = _parse_unless_refused(script)
                 except ParseError as e:
                     hit = parsed[script] = e
-            if isinstance(hit, ParseError):
+            if hit is _REFUSED:
+                parse_errors.refused(i, script)
+            elif isinstance(hit, ParseError):
                 parse_errors[i] = str(hit)
             else:
                 pred_actions = hit

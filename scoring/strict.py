@@ -91,11 +91,17 @@ def score_task(gold: Sequence[Action], boxes: BoxIndex, pred: Sequence[Action]) 
     return score_plan(plan(gold, boxes), pred)
 
 
+_NO_MATCH = Outcome(False)  # outcomes are immutable: the commonest one is shared
+
+
 def score_plan(steps: Plan, pred: Sequence[Action]) -> Outcome:
     """`score_task` on a gold script's `plan`."""
     n = len(steps)
-    if len(pred) != n or any(step[0] != p.name for step, p in zip(steps, pred)):
-        return Outcome(False)
+    if len(pred) != n:
+        return _NO_MATCH
+    for step, p in zip(steps, pred):
+        if step[0] != p.name:
+            return _NO_MATCH
     if n == 0:
         return Outcome(True)
     inv = 1.0 / n

@@ -20,6 +20,7 @@ from omniact.actions import (
     is_plain_script,
     normalize_key,
     parse_script,
+    parse_unless_refused,
     script_is_valid,
 )
 from omniact.errors import ParseError
@@ -210,6 +211,11 @@ def test_fast_paths_agree_with_the_ast_parser(lines, sep):
         assert parse_script(text) == expected
     except ParseError:
         assert expected is None
+    try:  # strict scoring's reading: the same actions, or None / ParseError exactly where the parser refuses
+        quick = parse_unless_refused(text)
+    except ParseError:
+        quick = None
+    assert quick == expected and (quick is None or [a.line for a in quick] == [a.line for a in expected])
 
 
 def test_huge_scripts_are_read_but_not_remembered():
