@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,8 +38,9 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> 
 
 
 def _umask() -> int:
-    """The process's umask, read without changing it where the kernel tells it (Linux 4.7 and later); setting
-    and restoring it is the fallback."""
+    """The process's umask, read without changing it where the kernel tells it (Linux 4.7 and later). Elsewhere
+    it is set and restored once per process (a file another thread creates meanwhile would get 022), and that
+    value is kept."""
     try:
         with open("/proc/self/status", encoding="ascii", errors="replace") as f:
             for line in f:
@@ -46,6 +48,11 @@ def _umask() -> int:
                     return int(line.split()[1], 8)
     except (OSError, ValueError):
         pass
+    return _umask_once()
+
+
+@cache
+def _umask_once() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
