@@ -265,10 +265,7 @@ def parse_unless_refused(text: str) -> list[Action] | None:
     if isinstance(text, str) and "\x00" not in text and len(text) <= MAX_SCRIPT_CHARS and text not in _PARSED:
         simple = _parse_simple(text)
         if simple is not None:
-            if len(text) <= _MEMO_CHARS:
-                if len(_PARSED) >= _PARSED_MAX:
-                    _PARSED.clear()
-                _PARSED[text] = simple
+            _remember(_PARSED, text, simple)
             return list(simple)
         if _certainly_invalid(text):
             return None
@@ -298,10 +295,7 @@ def parse_script(text: object) -> list[Action]:
                 hit = _parse_ast(text)
         except ParseError as e:
             hit = e
-        if len(text) <= _MEMO_CHARS:
-            if len(_PARSED) >= _PARSED_MAX:
-                _PARSED.clear()
-            _PARSED[text] = hit
+        _remember(_PARSED, text, hit)
     if isinstance(hit, ParseError):
         raise ParseError(hit.message, line=hit.line, col=hit.col)
     return list(hit)
@@ -314,6 +308,14 @@ _PARSED_MAX = 1 << 16
 # Only texts of a real script's size are remembered (the memos here hold at most _PARSED_MAX entries each, and
 # a hostile submission of distinct 200 kB scripts must not fill gigabytes).
 _MEMO_CHARS = 4096
+
+
+def _remember(memo: dict[str, Any], text: str, value: Any) -> None:
+    """Keep `value` under `text` in a parse memo, within the bounds above."""
+    if len(text) <= _MEMO_CHARS:
+        if len(memo) >= _PARSED_MAX:
+            memo.clear()
+        memo[text] = value
 
 
 def script_is_valid(text: object) -> bool:
@@ -537,10 +539,7 @@ def _parse_simple(text: str) -> list[Action] | None:
                     return None
                 action = Action(attr, (("x", point[0]), ("y", point[1])), lineno, 1)
                 actions.append(action)
-                if len(line) <= _MEMO_CHARS:
-                    if len(known) >= _PARSED_MAX:
-                        known.clear()
-                    known[line] = action
+                _remember(known, line, action)
                 continue
         pos: list[Value] = []
         kw: dict[str, Value] = {}
@@ -586,10 +585,7 @@ def _parse_simple(text: str) -> list[Action] | None:
         except ParseError:
             return None
         actions.append(action)
-        if len(line) <= _MEMO_CHARS:
-            if len(known) >= _PARSED_MAX:
-                known.clear()
-            known[line] = action
+        _remember(known, line, action)
     return actions
 
 
