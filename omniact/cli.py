@@ -377,9 +377,8 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
                            progress=lambda done, total: steps.update("task pages", done, total))
     for r in board.rejected:
         click.echo(f"omniact: rejected {r.source}: {r.error}", err=True)
-    cached = len(board.entries) + len(board.rejected) - board.scored_now
     n = len(board.entries)
-    click.echo(f"{n} entr{'y' if n == 1 else 'ies'} ranked ({board.scored_now} scored now, {max(cached, 0)} from "
+    click.echo(f"{n} entr{'y' if n == 1 else 'ies'} ranked ({board.scored_now} scored now, {board.from_cache} from "
                f"cache), {len(board.rejected)} rejected -> {index}")
 
 

@@ -82,6 +82,7 @@ class Leaderboard:
     bootstrap: Mapping[str, Any]
     task_ids: tuple[str, ...]
     scored_now: int = 0  # how many submissions were scored (not taken from the cache) by this build
+    from_cache: int = 0  # how many results were read from the cache
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -406,7 +407,8 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike], *, mode
     return Leaderboard(dataset=ds.describe(), mode=mode, scorer_version=version, entries=tuple(entries),
                        rejected=tuple(rejected),
                        bootstrap={"samples": samples, "seed": seed, "confidence": confidence},
-                       task_ids=tuple(t.id for t in ds.tasks), scored_now=len(todo))
+                       task_ids=tuple(t.id for t in ds.tasks), scored_now=len(todo),
+                       from_cache=len(subs) - len(todo))
 
 
 def write_tables(board: Leaderboard, out: Path) -> list[Path]:

@@ -148,3 +148,15 @@ def test_progress_settles_every_source_once(omniact_data, subs, tmp_path):
         seen = []
         build_leaderboard(ds, sources, samples=10, cache_dir=tmp_path / "cache", progress=seen.append)
         assert len(seen) == len(sources)
+
+
+def test_summary_counts_what_was_scored_read_from_the_cache_and_left_out(omniact_data, subs, tmp_path):
+    bad = write_sub(subs / "badmeta.jsonl")
+    bad.with_name(bad.name + ".meta.json").write_text("not json")
+    args = ["leaderboard", "--data", str(omniact_data), "--split", "test", *map(str, sorted(subs.glob("*.jsonl"))),
+            "--out", str(tmp_path / "site"), "--bootstrap", "10"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert "4 entries ranked (5 scored now, 0 from cache), 2 rejected" in first.output
+    second = CliRunner().invoke(main, args)  # the broken prediction file is tried again; the four good ones are not
+    assert "4 entries ranked (1 scored now, 4 from cache), 2 rejected" in second.output
