@@ -402,7 +402,7 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     heads = _row_heads(ds, task_pages) if board.entries else []
     for e in board.entries:
         _write(out / "entries" / f"{slugs[e.name]}.html", _entry_page(e, heads))
-    if task_pages:
+    if task_pages and board.entries:  # no entry, nothing to show on a task page
         scripts = _read_scripts(board)
         images: dict[Path, str] = {}
         for i, task in enumerate(ds.tasks):

@@ -160,3 +160,12 @@ def test_summary_counts_what_was_scored_read_from_the_cache_and_left_out(omniact
     assert "4 entries ranked (5 scored now, 0 from cache), 2 rejected" in first.output
     second = CliRunner().invoke(main, args)  # the broken prediction file is tried again; the four good ones are not
     assert "4 entries ranked (1 scored now, 4 from cache), 2 rejected" in second.output
+
+
+def test_a_leaderboard_with_nothing_to_rank_writes_its_pages_but_no_task_pages(omniact_data, subs, tmp_path):
+    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test",
+                                  str(subs / "broken.jsonl"), "--out", str(tmp_path / "site"), "--bootstrap", "10"])
+    assert r.exit_code == 0, r.output
+    assert "0 entries ranked" in r.output and "1 rejected" in r.output
+    assert (tmp_path / "site/index.html").is_file() and not (tmp_path / "site/tasks").exists()
+    assert json.loads((tmp_path / "site/leaderboard.json").read_text())["entries"] == []
