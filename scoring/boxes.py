@@ -27,7 +27,7 @@ class BoxIndex:
         self._elements = elements
         self._rects: tuple[Rect, ...] | None = None
         self._centres: dict[tuple[float, float], Rect] | None = None
-        self._by_area: list[tuple[float, int, Rect]] | bool | None = None
+        self._by_area: list[Rect] | bool | None = None
 
     @property
     def source(self) -> Path | None:
@@ -79,6 +79,11 @@ class BoxIndex:
 
     def smallest_containing(self, x: float, y: float) -> Box | None:
         """The smallest-area box holding (x, y) (edges included); the first in file order on a tie."""
+        r = self.smallest_containing_rect(x, y)
+        return None if r is None else Box(*r)
+
+    def smallest_containing_rect(self, x: float, y: float) -> Rect | None:
+        """`smallest_containing` as a (left, top, right, bottom) tuple."""
         by_area = self._by_area
         if by_area is None:
             # Smallest first, file order among equals: the first box holding the point is the answer, and it is
@@ -86,11 +91,12 @@ class BoxIndex:
             # infinite edges) has no place in that order: such a screen keeps the linear scan (False).
             areas = [((r[2] - r[0]) * (r[3] - r[1]), k, r) for k, r in enumerate(self.rects)]
             comparable = all(a == a for a, _, _ in areas)  # noqa: PLR0124 - NaN is the one value unequal to itself
-            self._by_area = by_area = sorted(areas) if comparable else False
+            self._by_area = by_area = [r for _, _, r in sorted(areas)] if comparable else False
         if by_area is not False:
-            for _, _, r in by_area:
-                if r[0] <= x <= r[2] and r[1] <= y <= r[3]:
-                    return Box(*r)
+            for r in by_area:
+                left, top, right, bottom = r
+                if left <= x <= right and top <= y <= bottom:
+                    return r
             return None
         best: Rect | None = None
         best_area = 0.0
@@ -100,7 +106,7 @@ class BoxIndex:
                 area = (right - left) * (bottom - top)
                 if best is None or area < best_area:
                     best, best_area = r, area
-        return None if best is None else Box(*best)
+        return best
 
     def gold_box(self, x: float, y: float, exact_first: bool) -> tuple[Box, str | None]:
         """The box a gold point is scored against, and a note when it was not found the usual way.
@@ -108,11 +114,16 @@ class BoxIndex:
         With `exact_first` (reference mode) the exact-centre box wins; otherwise (strict) containment decides.
         With no box at all, a zero-size box at the point.
         """
+        r, why = self.gold_rect(x, y, exact_first)
+        return Box(*r), why
+
+    def gold_rect(self, x: float, y: float, exact_first: bool) -> tuple[Rect, str | None]:
+        """`gold_box` as a (left, top, right, bottom) tuple."""
         if exact_first:
-            b = self.exact_centre(x, y)
-            if b is not None:
-                return b, None
-        b = self.smallest_containing(x, y)
-        if b is not None:
-            return b, ("no gold box centre matched; used containment" if exact_first else None)
-        return Box(x, y, x, y), f"no box holds the gold point ({x:g}, {y:g}); used a zero-size box there"
+            r = self.exact_rect(x, y)
+            if r is not None:
+                return r, None
+        r = self.smallest_containing_rect(x, y)
+        if r is not None:
+            return r, ("no gold box centre matched; used containment" if exact_first else None)
+        return (x, y, x, y), f"no box holds the gold point ({x:g}, {y:g}); used a zero-size box there"

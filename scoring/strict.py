@@ -69,8 +69,8 @@ def plan(gold: Sequence[Action], boxes: BoxIndex) -> Plan:
         gpt = g.point
         note = None
         if gpt is not None:
-            box, why = boxes.gold_box(gpt[0], gpt[1], exact_first=False)
-            kind, value = _POINT, (box.left, box.top, box.right, box.bottom)
+            value, why = boxes.gold_rect(gpt[0], gpt[1], exact_first=False)
+            kind = _POINT
             note = f"gold action {i}: {why}" if why else None
         elif g.name == "press":
             kind, value = _PRESS, (g.keys, g.get("presses"))
