@@ -383,6 +383,8 @@ class _LoadContext:
 
     def __init__(self, root: Path, root_str: str, split_path: Path, h: hashlib._Hash) -> None:
         self.root, self.root_str, self.split_path, self.h = root, root_str, split_path, h
+        # os.path.join(root, rel) for a relative POSIX path, written out: it runs once per task.
+        self.prefix = (root_str if root_str.endswith("/") else root_str + "/") if os.sep == "/" else None
         self.screens: dict[tuple, _ScreenInfo] = {}
         self.boxes: dict[Path, Any] = {}
         self.dirs: dict[str, tuple[str, str]] = {}
@@ -393,7 +395,9 @@ class _LoadContext:
                 or not isinstance(entry.get("image"), str):
             raise DataError(f"entry {task_id!r} needs 'task' and 'image' paths", file=str(self.split_path))
         rel_task = entry["task"]
-        task_file = os.path.join(self.root_str, rel_task)
+        prefix = self.prefix
+        task_file = (prefix + rel_task if prefix is not None and not rel_task.startswith("/")
+                     else os.path.join(self.root_str, rel_task))
         try:
             task_bytes = _read_file(task_file)
         except OSError as e:
