@@ -43,22 +43,29 @@ def _console():
 
 
 def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> None:
+    """One line per task, in aligned columns, the goal last and whole: readable on a terminal, and `grep`-,
+    `cut`- and `head`-friendly in a pipe. (A rich table folded every cell into an 80-column grid and took a
+    millisecond a row: 26 s for a 20,000-task split.)"""
     import os
 
-    from rich.table import Table
+    import click
 
-    table = Table(box=None, header_style="bold")
-    for col in ("id", "platform", "app", "goal", "actions", "size", "screenshot"):
-        table.add_column(col, overflow="fold", no_wrap=col in ("id", "size"))
-    n = 0
+    head = ("id", "platform", "app", "size", "actions", "screenshot", "goal")
+    table = []
     for r in rows:
-        n += 1
-        table.add_row(r["id"], r["platform"] + (f"/{r['os']}" if r["os"] else ""), r["app"], r["goal"],
-                      " ".join(r["actions"]), f"{r['width']}x{r['height']}" + (f"@{r['dpr']:g}x" if r["dpr"] != 1 else ""),
-                      os.path.relpath(r["screenshot"], root) if root else r["screenshot"])
-    console = _console()
-    console.print(table)
-    console.print(f"{n} tasks")
+        size = f"{r['width']}x{r['height']}" + (f"@{r['dpr']:g}x" if r["dpr"] != 1 else "")
+        shot = os.path.relpath(r["screenshot"], root) if root else r["screenshot"]
+        table.append((str(r["id"]), r["platform"] + (f"/{r['os']}" if r["os"] else ""), r["app"], size,
+                      " ".join(r["actions"]), shot, " ".join(str(r["goal"]).split())))
+    widths = [max([len(h)] + [len(t[k]) for t in table]) for k, h in enumerate(head[:-1])]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + cells[-1]
+
+    click.echo(click.style(line(head), bold=True))
+    for start in range(0, len(table), 2000):  # in chunks: one write per 2,000 lines
+        click.echo("\n".join(line(t) for t in table[start:start + 2000]))
+    click.echo(f"{len(table)} tasks")
 
 
 def _x100(v: float) -> str:

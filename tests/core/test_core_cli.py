@@ -121,6 +121,18 @@ def test_tasks_json_lists_every_task(omniact_data):
     assert (r["width"], r["height"], r["dpr"]) == (2880, 1800, 2.0)
 
 
+def test_tasks_table_is_one_aligned_line_per_task_with_the_whole_goal(omniact_data):
+    out = run("tasks", "--data", omniact_data, "--split", "test").output.splitlines()
+    assert out[0].split() == ["id", "platform", "app", "size", "actions", "screenshot", "goal"]
+    assert out[-1] == "12 tasks" and len(out) == 14
+    rows = {line.split()[0]: line for line in out[1:-1]}
+    one = rows["1"].split()
+    assert one[:5] == ["1", "desktop/macos", "finder", "2880x1800@2x", "click"]
+    assert rows["1"].endswith("Search for report")  # the goal, last and whole
+    starts = {line.index(col) for line, col in ((out[0], "goal"), (rows["1"], "Search for report"))}
+    assert len(starts) == 1  # the goal column lines up under its header
+
+
 def test_show_draws_the_task(omniact_data, tmp_path):
     out = tmp_path / "t.png"
     r = run("show", "--data", omniact_data, "10", "--out", out)
