@@ -373,7 +373,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
                                   cache_dir=out / ".cache", pool=pool,
                                   progress=steps.counter("submissions", len(sources)))
         write_tables(board, out)
-        index = write_site(board, ds, out, task_pages=task_pages,
+        index = write_site(board, ds, out, task_pages=task_pages, workers=workers,
                            progress=lambda done, total: steps.update("task pages", done, total))
     for r in board.rejected:
         click.echo(f"omniact: rejected {r.source}: {r.error}", err=True)

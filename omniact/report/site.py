@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import multiprocessing
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -381,11 +382,12 @@ def _script_points(script: object, known: dict[str, list[list[float]]]) -> list[
 
 
 def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool = True, report: bool = False,
-               progress: Callable[[int, int], None] | None = None) -> Path:
+               progress: Callable[[int, int], None] | None = None, workers: int = 1) -> Path:
     """Write index.html, entries/<entry>.html and (by default) tasks/<id>.html under `out`.
 
     With `report` (one run's report, `omniact report`), index.html is the run's own page (scores, breakdowns and
-    its task table) rather than a leaderboard of one. `progress(done, total)` is called after each task page.
+    its task table) rather than a leaderboard of one. `progress(done, total)` is called as task pages are
+    written; `workers` processes write them where the system can fork (elsewhere, this process does).
     """
     out.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
@@ -403,11 +405,52 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     for e in board.entries:
         _write(out / "entries" / f"{slugs[e.name]}.html", _entry_page(e, heads))
     if task_pages and board.entries:  # no entry, nothing to show on a task page
-        scripts = _read_scripts(board)
-        images: dict[Path, str] = {}
-        for i, task in enumerate(ds.tasks):
-            image = _screenshot(task, out / "img", images)
-            _write(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, image))
-            if progress is not None:
-                progress(i + 1, len(ds.tasks))
+        _write_task_pages(board, ds, out, progress, workers)
     return out / "index.html"
+
+
+def _write_task_pages(board: Leaderboard, ds: Dataset, out: Path, progress: Callable[[int, int], None] | None,
+                      workers: int) -> None:
+    scripts = _read_scripts(board)
+    images: dict[Path, str] = {}
+    names = [_screenshot(task, out / "img", images) for task in ds.tasks]  # each screen converted once, here
+    n = len(ds.tasks)
+    size = max(1, min(100, -(-n // (4 * max(workers, 1)))))  # a few chunks per worker, at most 100 pages each
+    chunks = [range(k, min(k + size, n)) for k in range(0, n, size)]
+    job = (board, ds, out, scripts, names)
+    done = 0
+    if workers > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        global _PAGES_JOB  # noqa: PLW0603 - read by forked workers, which inherit it instead of unpickling it
+        _PAGES_JOB = job
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for fut in as_completed([pool.submit(_forked_pages, c.start, c.stop) for c in chunks]):
+                    done += fut.result()
+                    if progress is not None:
+                        progress(done, n)
+        finally:
+            _PAGES_JOB = None
+        return
+    for c in chunks:
+        done += _pages(job, c.start, c.stop)
+        if progress is not None:
+            progress(done, n)
+
+
+# The task pages' inputs, set while forked workers write them.
+_PAGES_JOB: tuple | None = None
+
+
+def _forked_pages(start: int, stop: int) -> int:
+    return _pages(_PAGES_JOB, start, stop)  # type: ignore[arg-type]
+
+
+def _pages(job: tuple, start: int, stop: int) -> int:
+    """Write task pages start..stop-1; how many were written."""
+    board, ds, out, scripts, names = job
+    for i in range(start, stop):
+        task = ds.tasks[i]
+        _write(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i]))
+    return stop - start
