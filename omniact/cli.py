@@ -348,7 +348,7 @@ class _Steps:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Directory for leaderboard.json/.csv/.md and the static site.")
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
-@click.option("--workers", type=int, default=1, show_default=True, help="Processes scoring submissions.")
+@click.option("--workers", type=int, default=1, show_default=True, help="Processes scoring submissions and writing task pages.")
 @click.option("--bootstrap", "samples", type=int, default=1000, show_default=True,
               help="Task resamples for the 95% intervals.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap resamples.")
