@@ -58,6 +58,8 @@ a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: un
 """
 
 SORT_JS = """
+// A cell sorts by its data-v (numbers at full precision) or, without one, by its text.
+function key(cell) { var v = cell.getAttribute('data-v'); return v === null ? cell.textContent : v; }
 document.querySelectorAll('table.sortable').forEach(function (table) {
   table.querySelectorAll('th').forEach(function (th, col) {
     th.addEventListener('click', function () {
@@ -67,7 +69,7 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
       table.querySelectorAll('th').forEach(function (h) { h.classList.remove('sorted-asc', 'sorted-desc'); });
       th.classList.add(asc ? 'sorted-asc' : 'sorted-desc');
       rows.sort(function (a, b) {
-        var x = a.cells[col].getAttribute('data-v'), y = b.cells[col].getAttribute('data-v');
+        var x = key(a.cells[col]), y = key(b.cells[col]);
         var nx = parseFloat(x), ny = parseFloat(y);
         var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : String(x).localeCompare(String(y));
         return asc ? c : -c;
@@ -241,12 +243,12 @@ def _row_heads(ds: Dataset, task_pages: bool, up: str = "../") -> list[str]:
     heads = []
     for task in ds.tasks:
         cell = (f"<a href='{up}tasks/{task_file(task.id)}'>{_e(task.id)}</a>" if task_pages else _e(task.id))
-        heads.append(f"<tr><td class=l data-v='{_e(task.id)}'>{cell}</td><td class=l data-v='{_e(task.app)}'>"
-                     f"{_e(task.app)}</td><td class=l data-v='{_e(task.goal)}'>{_e(task.goal)}</td>")
+        # Text cells sort by their text (no data-v): a leaderboard repeats these cells on every entry page.
+        heads.append(f"<tr><td class=l>{cell}</td><td class=l>{_e(task.app)}</td><td class=l>{_e(task.goal)}</td>")
     return heads
 
 
-_STATUS_CELLS = {s: f"<td class='l nw' data-v='{s}'>{s}</td>" for s in ("missing", "parse error", "match", "no match")}
+_STATUS_CELLS = {s: f"<td class='l nw'>{s}</td>" for s in ("missing", "parse error", "match", "no match")}
 
 
 def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None) -> str:

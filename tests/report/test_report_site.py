@@ -156,3 +156,16 @@ def test_a_report_opens_on_the_runs_own_page_and_drills_down_to_tasks(omniact_da
     assert page.title() == "Report: Sloppy on test"
     assert errors == []
     page.close()
+
+
+def test_an_entry_pages_task_table_sorts_by_text_and_by_number(site, browser):
+    out, _ = site
+    page, errors = open_page(browser, f"{out.as_uri()}/entries/sloppy.html")
+    goals = page.locator("#tasks tbody tr td:nth-child(3)")
+    page.locator("#tasks thead th", has_text="goal").click()
+    assert goals.all_inner_texts() == sorted(goals.all_inner_texts(), key=str.lower)
+    page.locator("#tasks thead th", has_text="score").click()  # ascending: the worst task first
+    scores = [float(x) for x in page.locator("#tasks tbody tr td:nth-child(8)").all_inner_texts()]
+    assert scores == sorted(scores) and scores[0] < scores[-1]
+    assert errors == []
+    page.close()
