@@ -248,7 +248,37 @@ def _row_heads(ds: Dataset, task_pages: bool, up: str = "../") -> list[str]:
     return heads
 
 
-_STATUS_CELLS = {s: f"<td class='l nw'>{s}</td>" for s in ("missing", "parse error", "match", "no match")}
+_STATUS_CELLS = {s: f"<td class='l nw'>{s}</td>"
+                 for s in ("missing", "parse error", "match", "match, parse error", "no match")}
+
+
+def _results_card(t: Mapping[str, Sequence[Any]]) -> str:
+    """Where an entry's tasks went: how many matched (and of those, how many lost points to which penalty), did
+    not match, were refused by the parser or had no prediction. Tasks without gold actions are left out."""
+    counts = dict.fromkeys(("scored", "matched", "exact", "click", "key", "write", "no match", "parse error",
+                            "missing"), 0)
+    for i, w in enumerate(t["w"]):
+        if w <= 0:
+            continue
+        counts["scored"] += 1
+        if t["missing"][i]:
+            counts["missing"] += 1
+        elif t["m"][i]:
+            counts["matched"] += 1
+            counts["exact"] += t["s"][i] >= 1.0 - 1e-12
+            counts["click"] += t["c"][i] > 0
+            counts["key"] += t["k"][i] > 0
+            counts["write"] += t["x"][i] > 0
+        elif t["parse_error"][i]:
+            counts["parse error"] += 1
+        else:
+            counts["no match"] += 1
+    rows = [("tasks", counts["scored"]), ("matched", counts["matched"]), ("&nbsp; exactly (no penalty)", counts["exact"]),
+            ("&nbsp; with a click penalty", counts["click"]), ("&nbsp; with a key penalty", counts["key"]),
+            ("&nbsp; with a write penalty", counts["write"]), ("no match", counts["no match"]),
+            ("refused by the parser", counts["parse error"]), ("no prediction", counts["missing"])]
+    cells = "".join(f"<tr><td class=l>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    return f"<div class=card id=results><h3>Results</h3><table>{cells}</table></div>"
 
 
 def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None) -> str:
@@ -267,11 +297,14 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
     t = e.tasks
     rows = []
     missing, errors, matched = t["missing"], t["parse_error"], t["m"]
+    results = _results_card(t)
     # A leaderboard writes a row per task per entry; most penalties are 0 or a few fractions 1/n, so each
     # distinct value's cell is formatted once.
     cells: dict[float, str] = {}
     for i, head in enumerate(heads):
-        status = ("missing" if missing[i] else "parse error" if errors[i] else "match" if matched[i] else "no match")
+        # Reference mode can match a script the parser refuses (the released rules read lines, not calls).
+        status = ("missing" if missing[i] else ("match, parse error" if errors[i] else "match") if matched[i]
+                  else "parse error" if errors[i] else "no match")
         row = [head, _STATUS_CELLS[status]]
         for v in (t["c"][i], t["k"][i], t["x"][i], t["s"][i]):
             cell = cells.get(v)
@@ -284,7 +317,7 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
             f"<th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
             f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
             f"</table><div class=grid>{''.join(charts)}</div>"
-            f"<div class=grid><div class=card><h3>Provenance</h3><table>{prov_rows}</table></div>"
+            f"<div class=grid>{results}<div class=card><h3>Provenance</h3><table>{prov_rows}</table></div>"
             f"<div class=card><h3>Submission</h3><table>{meta_rows}</table></div></div>"
             f"<h2>Tasks</h2><table class=sortable id=tasks><thead><tr><th class=l>task</th><th class=l>app</th>"
             f"<th class=l>goal</th><th class=l>result</th><th>click pen.</th><th>key pen.</th><th>write pen.</th>"

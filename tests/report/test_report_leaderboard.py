@@ -186,3 +186,15 @@ def test_task_pages_written_by_two_workers_are_the_ones_one_process_writes(omnia
         assert calls[-1] == (len(ds.tasks), len(ds.tasks)) and len(calls) > 1
         pages[workers] = {p.name: p.read_text() for p in (tmp_path / str(workers) / "tasks").iterdir()}
     assert len(pages[1]) == len(ds.tasks) and pages[1] == pages[2]
+
+
+def test_a_task_the_released_rules_match_but_the_parser_refuses_says_both(omniact_data, tmp_path):
+    from omniact.report import write_site
+
+    sub = write_sub(tmp_path / "odd.jsonl", mutate=lambda i, s: s + "garbage" if i == "0" else s)
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, [sub], samples=10)
+    write_site(board, ds, tmp_path / "site", task_pages=False)
+    page = (tmp_path / "site/entries/odd.html").read_text()
+    row = page[page.index("<td class=l>0</td>"):].split("</tr>")[0]
+    assert "match, parse error" in row and board.entries[0].score["n_parse_errors"] == 1

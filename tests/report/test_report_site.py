@@ -169,3 +169,30 @@ def test_an_entry_pages_task_table_sorts_by_text_and_by_number(site, browser):
     assert scores == sorted(scores) and scores[0] < scores[-1]
     assert errors == []
     page.close()
+
+
+def _results(page) -> dict[str, int]:
+    labels = (c.strip() for c in page.locator("#results td.l").all_inner_texts())
+    return dict(zip(labels, map(int, page.locator("#results td:not(.l)").all_inner_texts())))
+
+
+def test_an_entry_page_says_where_its_tasks_went(site, browser):
+    from omniact_fixture import TASKS
+
+    out, _ = site
+    page, errors = open_page(browser, f"{out.as_uri()}/entries/sloppy.html")
+    counts = _results(page)
+    # sloppy presses "tab" for every "enter" and clicks (600, 300) for (412.5, 88.0); everything else is gold
+    golds = ["\n".join(lines) for _, _, _, _, lines in TASKS[:12]]
+    pressed = sum('"enter"' in g for g in golds)
+    moved = sum("412.5,88.0" in g for g in golds)
+    both = sum('"enter"' in g and "412.5,88.0" in g for g in golds)
+    assert counts["tasks"] == counts["matched"] == 12
+    assert (counts["with a key penalty"], counts["with a click penalty"]) == (pressed, moved)
+    assert counts["exactly (no penalty)"] == 12 - pressed - moved + both
+    assert counts["no match"] == counts["refused by the parser"] == counts["no prediction"] == 0
+    page.close()
+    page, more_errors = open_page(browser, f"{out.as_uri()}/entries/blank.html")
+    assert (_results(page)["no match"], _results(page)["matched"]) == (12, 0)  # empty answers match nothing
+    assert errors == more_errors == []
+    page.close()
