@@ -281,7 +281,7 @@ def _results_card(t: Mapping[str, Sequence[Any]]) -> str:
     return f"<div class=card id=results><h3>Results</h3><table>{cells}</table></div>"
 
 
-def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None) -> str:
+def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None, why: str = "") -> str:
     s = e.score
     charts = []
     for key, title in (("platform", "by platform"), ("app", "by app"), ("action", "by gold action type")):
@@ -317,7 +317,7 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
             f"<th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
             f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
             f"</table><div class=grid>{''.join(charts)}</div>"
-            f"<div class=grid>{results}<div class=card><h3>Provenance</h3><table>{prov_rows}</table></div>"
+            f"<div class=grid>{results}{why}<div class=card><h3>Provenance</h3><table>{prov_rows}</table></div>"
             f"<div class=card><h3>Submission</h3><table>{meta_rows}</table></div></div>"
             f"<h2>Tasks</h2><table class=sortable id=tasks><thead><tr><th class=l>task</th><th class=l>app</th>"
             f"<th class=l>goal</th><th class=l>result</th><th>click pen.</th><th>key pen.</th><th>write pen.</th>"
@@ -427,10 +427,14 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     out.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     slugs = {e.name: _slug(e.name, taken) for e in board.entries}
+    # Every entry's scripts, for the task pages (and, read anyway then, the "why no match" cards).
+    scripts = _read_scripts(board) if task_pages and board.entries else None
+    why = {e.name: _why_card(e, ds, scripts[e.name], board.mode) for e in board.entries} if scripts else {}
     if report and len(board.entries) == 1:
         e = board.entries[0]
         _write(out / "index.html", _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0,
-                                               page_title=f"Report: {e.name} on {board.dataset.get('split')}"))
+                                               page_title=f"Report: {e.name} on {board.dataset.get('split')}",
+                                               why=why.get(e.name, "")))
     else:
         _write(out / "index.html", _index(board, slugs))
     stale = out / "entries"
@@ -438,15 +442,34 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
         shutil.rmtree(stale)
     heads = _row_heads(ds, task_pages) if board.entries else []
     for e in board.entries:
-        _write(out / "entries" / f"{slugs[e.name]}.html", _entry_page(e, heads))
-    if task_pages and board.entries:  # no entry, nothing to show on a task page
-        _write_task_pages(board, ds, out, progress, workers)
+        _write(out / "entries" / f"{slugs[e.name]}.html", _entry_page(e, heads, why=why.get(e.name, "")))
+    if scripts is not None:  # no entry, nothing to show on a task page
+        _write_task_pages(board, ds, out, scripts, progress, workers)
     return out / "index.html"
 
 
-def _write_task_pages(board: Leaderboard, ds: Dataset, out: Path, progress: Callable[[int, int], None] | None,
-                      workers: int) -> None:
-    scripts = _read_scripts(board)
+def _why_card(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str) -> str:
+    """The commonest first differences between an entry's unmatched predictions and their gold scripts."""
+    from collections import Counter
+
+    from scoring.mismatch import why_no_match
+
+    t = e.tasks
+    reasons: Counter[str] = Counter()
+    for i, task in enumerate(ds.tasks):
+        if t["w"][i] > 0 and not t["m"][i] and not t["missing"][i] and not t["parse_error"][i]:
+            reasons[why_no_match(task.gold_script, scripts.get(task.id), mode)] += 1
+    if not reasons:
+        return ""
+    rows = "".join(f"<tr><td class=l>{_e(r)}</td><td>{n}</td></tr>" for r, n in reasons.most_common(10))
+    more = f"<p class=muted>and {len(reasons) - 10} more</p>" if len(reasons) > 10 else ""
+    return (f"<div class=card id=why><h3>Why no match</h3><p class=muted>The first difference from the gold "
+            f"actions, over the {sum(reasons.values())} unmatched tasks the parser reads.</p>"
+            f"<table>{rows}</table>{more}</div>")
+
+
+def _write_task_pages(board: Leaderboard, ds: Dataset, out: Path, scripts: Mapping[str, Mapping[str, Any]],
+                      progress: Callable[[int, int], None] | None, workers: int) -> None:
     images: dict[Path, str] = {}
     names = [_screenshot(task, out / "img", images) for task in ds.tasks]  # each screen converted once, here
     n = len(ds.tasks)

@@ -191,8 +191,15 @@ def test_an_entry_page_says_where_its_tasks_went(site, browser):
     assert (counts["with a key penalty"], counts["with a click penalty"]) == (pressed, moved)
     assert counts["exactly (no penalty)"] == 12 - pressed - moved + both
     assert counts["no match"] == counts["refused by the parser"] == counts["no prediction"] == 0
+    assert page.locator("#why").count() == 0  # everything matched: nothing to explain
     page.close()
     page, more_errors = open_page(browser, f"{out.as_uri()}/entries/blank.html")
     assert (_results(page)["no match"], _results(page)["matched"]) == (12, 0)  # empty answers match nothing
+    # ... and the card says why: every gold action is missing
+    why = dict(zip(page.locator("#why td.l").all_inner_texts(),
+                   map(int, page.locator("#why td:not(.l)").all_inner_texts())))
+    lengths = [len(lines) for _, _, _, _, lines in TASKS[:12]]
+    assert why == {f"{['one', 'two', 'three'][n - 1]} action{'s' if n > 1 else ''} too few": lengths.count(n)
+                   for n in set(lengths)}
     assert errors == more_errors == []
     page.close()

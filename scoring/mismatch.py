@@ -1,0 +1,58 @@
+"""Why a prediction did not match its gold script: the first difference the metric's sequence match sees.
+
+Reports and leaderboards count these reasons over an entry's unmatched tasks, so that an agent developer sees
+what to fix first ("writes typewrite for write", "one action too few") rather than only a lower score.
+
+>>> why_no_match('pyautogui.click(1, 2)\\npyautogui.press("enter")', 'pyautogui.click(1, 2)', "reference")
+'one action too few'
+>>> why_no_match("pyautogui.click(1, 2)", "pyautogui.doubleClick(1, 2)", "strict")
+'doubleClick for click'
+"""
+
+from __future__ import annotations
+
+from scoring.reference import gold_lines, safe_parse
+
+__all__ = ["why_no_match"]
+
+
+def why_no_match(gold_script: str, script: object, mode: str) -> str:
+    """The first difference between the predicted and the gold action sequence, as the `mode`'s sequence match
+    reads them: the released scorer's lower-cased names in ``reference`` mode, parsed canonical names in
+    ``strict`` mode. Meant for unmatched tasks; a pair that does match gets ``"no difference in the names"``."""
+    if not isinstance(script, str):
+        return "not a script"
+    gold = list(gold_lines(gold_script).names) if mode == "reference" else _parsed_names(gold_script)
+    if gold is None:
+        return "the gold script cannot be read"
+    if mode == "reference":
+        pred = [x.lower() for x in script.strip().split("\n") if x.lower().strip().startswith("pyautogui")]
+        names: list[str | None] = [x.split("pyautogui.")[1].split("(")[0] if x.startswith("pyautogui.") else None
+                                   for x in pred]
+    else:
+        parsed = _parsed_names(script)
+        if parsed is None:
+            return "refused by the parser"
+        names = list(parsed)
+    if len(names) != len(gold):
+        return _count_difference(len(names) - len(gold))
+    for g, p in zip(gold, names):
+        if p is None:
+            return "a pyautogui line indented or prefixed"
+        if p != g:
+            return f"{p or '(no name)'} for {g or '(no name)'}"
+    return "no difference in the names"
+
+
+def _parsed_names(script: str) -> list[str] | None:
+    try:
+        return [a.name for a in safe_parse(script)]
+    except Exception:  # noqa: BLE001 - any refusal: the caller says the script cannot be read
+        return None
+
+
+def _count_difference(extra: int) -> str:
+    words = {1: "one", 2: "two", 3: "three"}
+    n = abs(extra)
+    amount = words.get(n, str(n))
+    return f"{amount} action{'s' if n > 1 else ''} too {'many' if extra > 0 else 'few'}"

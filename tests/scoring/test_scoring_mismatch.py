@@ -1,0 +1,48 @@
+"""Why a prediction did not match: the first difference the sequence match sees, in each mode's own reading."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from test_scoring_released import _tasks, runs
+
+from scoring import score
+from scoring.mismatch import why_no_match
+
+GOLD = 'pyautogui.click(100.0,50.0)\npyautogui.write("hi")\npyautogui.press("enter")'
+
+
+@pytest.mark.parametrize(("pred", "mode", "why"), [
+    ('pyautogui.click(100.0,50.0)\npyautogui.write("hi")', "reference", "one action too few"),
+    ("pyautogui.click(100.0,50.0)", "strict", "two actions too few"),
+    (GOLD + '\npyautogui.press("tab")', "reference", "one action too many"),
+    (GOLD + "\n" + "\n".join(["pyautogui.press('a')"] * 4), "strict", "4 actions too many"),
+    (GOLD.replace("click", "doubleClick"), "reference", "doubleclick for click"),  # released names are lower-case
+    (GOLD.replace("click", "doubleClick"), "strict", "doubleClick for click"),
+    (GOLD.replace("write", "typewrite"), "reference", "typewrite for write"),  # the release tells them apart
+    (GOLD.replace("write", "typewrite"), "strict", "no difference in the names"),  # an alias, the same action
+    (GOLD.replace("pyautogui.write", "  pyautogui.write"), "reference", "a pyautogui line indented or prefixed"),
+    ("pyautogui.click(100.0, ", "strict", "refused by the parser"),
+    (None, "reference", "not a script"),
+    (GOLD, "reference", "no difference in the names"),
+])
+def test_the_first_difference_is_named(pred, mode, why):
+    assert why_no_match(GOLD, pred, mode) == why
+
+
+def test_a_gold_script_the_parser_refuses_is_said_so_in_strict_mode():
+    assert why_no_match("pyautogui.click(1, ", "pyautogui.click(1, 2)", "strict") == "the gold script cannot be read"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(runs())
+def test_a_matched_prediction_shows_no_difference_in_either_mode(run):
+    _, box_files, golds, preds = run
+    tasks = _tasks(golds, box_files)
+    for mode in ("reference", "strict"):
+        result = score(tasks, {str(i): p for i, p in enumerate(preds)}, mode)
+        for task, pred, t in zip(tasks, preds, result.tasks):
+            if t.matched:
+                assert why_no_match(task.gold_script, pred, mode) == "no difference in the names"
+            elif not t.parse_error and mode == "strict":
+                assert why_no_match(task.gold_script, pred, mode) != "no difference in the names"
