@@ -248,8 +248,26 @@ def _row_heads(ds: Dataset, task_pages: bool, up: str = "../") -> list[str]:
     return heads
 
 
-_STATUS_CELLS = {s: f"<td class='l nw'>{s}</td>"
-                 for s in ("missing", "parse error", "match", "match, parse error", "no match")}
+def _status(t: Mapping[str, Sequence[Any]], i: int, why: str | None = None) -> str:
+    """A task's result for one entry. Reference mode can match a script the parser refuses (the released rules
+    read lines, not calls); an unmatched one says why when that is known."""
+    if t["missing"][i]:
+        return "missing"
+    if t["m"][i]:
+        return "match, parse error" if t["parse_error"][i] else "match"
+    if t["parse_error"][i]:
+        return "parse error"
+    return f"no match: {why}" if why else "no match"
+
+
+_STATUS_CELLS: dict[str, str] = {}
+
+
+def _status_cell(status: str) -> str:
+    cell = _STATUS_CELLS.get(status)
+    if cell is None:
+        cell = _STATUS_CELLS[status] = f"<td class='l nw'>{_e(status)}</td>"
+    return cell
 
 
 def _results_card(t: Mapping[str, Sequence[Any]]) -> str:
@@ -281,7 +299,8 @@ def _results_card(t: Mapping[str, Sequence[Any]]) -> str:
     return f"<div class=card id=results><h3>Results</h3><table>{cells}</table></div>"
 
 
-def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None, why: str = "") -> str:
+def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None, why_card: str = "",
+                reasons: Mapping[int, str] | None = None) -> str:
     s = e.score
     charts = []
     for key, title in (("platform", "by platform"), ("app", "by app"), ("action", "by gold action type")):
@@ -296,16 +315,13 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
                         and not k.startswith("_"))
     t = e.tasks
     rows = []
-    missing, errors, matched = t["missing"], t["parse_error"], t["m"]
     results = _results_card(t)
+    why = reasons or {}
     # A leaderboard writes a row per task per entry; most penalties are 0 or a few fractions 1/n, so each
     # distinct value's cell is formatted once.
     cells: dict[float, str] = {}
     for i, head in enumerate(heads):
-        # Reference mode can match a script the parser refuses (the released rules read lines, not calls).
-        status = ("missing" if missing[i] else ("match, parse error" if errors[i] else "match") if matched[i]
-                  else "parse error" if errors[i] else "no match")
-        row = [head, _STATUS_CELLS[status]]
+        row = [head, _status_cell(_status(t, i, why.get(i)))]
         for v in (t["c"][i], t["k"][i], t["x"][i], t["s"][i]):
             cell = cells.get(v)
             if cell is None:
@@ -317,7 +333,7 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
             f"<th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
             f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
             f"</table><div class=grid>{''.join(charts)}</div>"
-            f"<div class=grid>{results}{why}<div class=card><h3>Provenance</h3><table>{prov_rows}</table></div>"
+            f"<div class=grid>{results}{why_card}<div class=card><h3>Provenance</h3><table>{prov_rows}</table></div>"
             f"<div class=card><h3>Submission</h3><table>{meta_rows}</table></div></div>"
             f"<h2>Tasks</h2><table class=sortable id=tasks><thead><tr><th class=l>task</th><th class=l>app</th>"
             f"<th class=l>goal</th><th class=l>result</th><th>click pen.</th><th>key pen.</th><th>write pen.</th>"
@@ -346,7 +362,7 @@ def _screenshot(task: Task, img_dir: Path, cache: dict[Path, str]) -> str:
 
 
 def _task_page(task: Task, board: Leaderboard, index: int, scripts: Mapping[str, Mapping[str, Any]],
-               image: str) -> str:
+               image: str, reasons: Mapping[str, Mapping[int, str]]) -> str:
     w, h = task.screen.width, task.screen.height
     r = 10 * max(1.0, task.screen.dpr)
     try:
@@ -374,9 +390,8 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Mapping[str,
         sc = scripts.get(e.name, {}).get(task.id)
         entries_data.append({"name": e.name, "script": sc if isinstance(sc, str) else None,
                              "points": _script_points(sc, known)})
-        status = ("missing" if t["missing"][index] else "parse error" if t["parse_error"][index]
-                  else "match" if t["m"][index] else "no match")
-        rows.append(f"<tr><td class=l>{_e(e.name)}</td><td class=l>{status}</td>"
+        status = _status(t, index, reasons.get(e.name, {}).get(index))
+        rows.append(f"<tr><td class=l>{_e(e.name)}</td><td class=l>{_e(status)}</td>"
                     + "".join(f"<td>{t[k][index]:.3f}</td>" for k in ("c", "k", "x", "s")) + "</tr>")
     options = "".join(f"<option>{_e(e.name)}</option>" for e in board.entries)
     data = json.dumps({"r": r, "entries": entries_data}).replace("</", "<\\/")
@@ -429,12 +444,13 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     slugs = {e.name: _slug(e.name, taken) for e in board.entries}
     # Every entry's scripts, for the task pages (and, read anyway then, the "why no match" cards).
     scripts = _read_scripts(board) if task_pages and board.entries else None
-    why = {e.name: _why_card(e, ds, scripts[e.name], board.mode) for e in board.entries} if scripts else {}
+    reasons = {e.name: _reasons(e, ds, scripts[e.name], board.mode) for e in board.entries} if scripts else {}
+    cards = {name: _why_card(r) for name, r in reasons.items()}
     if report and len(board.entries) == 1:
         e = board.entries[0]
         _write(out / "index.html", _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0,
                                                page_title=f"Report: {e.name} on {board.dataset.get('split')}",
-                                               why=why.get(e.name, "")))
+                                               why_card=cards.get(e.name, ""), reasons=reasons.get(e.name)))
     else:
         _write(out / "index.html", _index(board, slugs))
     stale = out / "entries"
@@ -442,40 +458,45 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
         shutil.rmtree(stale)
     heads = _row_heads(ds, task_pages) if board.entries else []
     for e in board.entries:
-        _write(out / "entries" / f"{slugs[e.name]}.html", _entry_page(e, heads, why=why.get(e.name, "")))
+        _write(out / "entries" / f"{slugs[e.name]}.html",
+               _entry_page(e, heads, why_card=cards.get(e.name, ""), reasons=reasons.get(e.name)))
     if scripts is not None:  # no entry, nothing to show on a task page
-        _write_task_pages(board, ds, out, scripts, progress, workers)
+        _write_task_pages(board, ds, out, scripts, reasons, progress, workers)
     return out / "index.html"
 
 
-def _why_card(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str) -> str:
-    """The commonest first differences between an entry's unmatched predictions and their gold scripts."""
-    from collections import Counter
-
+def _reasons(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str) -> dict[int, str]:
+    """Why each of an entry's unmatched tasks did not match (tasks with a prediction the parser reads)."""
     from scoring.mismatch import why_no_match
 
     t = e.tasks
-    reasons: Counter[str] = Counter()
-    for i, task in enumerate(ds.tasks):
-        if t["w"][i] > 0 and not t["m"][i] and not t["missing"][i] and not t["parse_error"][i]:
-            reasons[why_no_match(task.gold_script, scripts.get(task.id), mode)] += 1
-    if not reasons:
+    return {i: why_no_match(task.gold_script, scripts.get(task.id), mode) for i, task in enumerate(ds.tasks)
+            if t["w"][i] > 0 and not t["m"][i] and not t["missing"][i] and not t["parse_error"][i]}
+
+
+def _why_card(reasons: Mapping[int, str]) -> str:
+    """The commonest first differences between an entry's unmatched predictions and their gold scripts."""
+    from collections import Counter
+
+    counts = Counter(reasons.values())
+    if not counts:
         return ""
-    rows = "".join(f"<tr><td class=l>{_e(r)}</td><td>{n}</td></tr>" for r, n in reasons.most_common(10))
-    more = f"<p class=muted>and {len(reasons) - 10} more</p>" if len(reasons) > 10 else ""
+    rows = "".join(f"<tr><td class=l>{_e(r)}</td><td>{n}</td></tr>" for r, n in counts.most_common(10))
+    more = f"<p class=muted>and {len(counts) - 10} more</p>" if len(counts) > 10 else ""
     return (f"<div class=card id=why><h3>Why no match</h3><p class=muted>The first difference from the gold "
-            f"actions, over the {sum(reasons.values())} unmatched tasks the parser reads.</p>"
+            f"actions, over the {len(reasons)} unmatched tasks the parser reads.</p>"
             f"<table>{rows}</table>{more}</div>")
 
 
 def _write_task_pages(board: Leaderboard, ds: Dataset, out: Path, scripts: Mapping[str, Mapping[str, Any]],
-                      progress: Callable[[int, int], None] | None, workers: int) -> None:
+                      reasons: Mapping[str, Mapping[int, str]], progress: Callable[[int, int], None] | None,
+                      workers: int) -> None:
     images: dict[Path, str] = {}
     names = [_screenshot(task, out / "img", images) for task in ds.tasks]  # each screen converted once, here
     n = len(ds.tasks)
     size = max(1, min(100, -(-n // (4 * max(workers, 1)))))  # a few chunks per worker, at most 100 pages each
     chunks = [range(k, min(k + size, n)) for k in range(0, n, size)]
-    job = (board, ds, out, scripts, names)
+    job = (board, ds, out, scripts, names, reasons)
     done = 0
     if workers > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
         from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -507,8 +528,8 @@ def _forked_pages(start: int, stop: int) -> int:
 
 def _pages(job: tuple, start: int, stop: int) -> int:
     """Write task pages start..stop-1; how many were written."""
-    board, ds, out, scripts, names = job
+    board, ds, out, scripts, names, reasons = job
     for i in range(start, stop):
         task = ds.tasks[i]
-        _write(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i]))
+        _write(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i], reasons))
     return stop - start

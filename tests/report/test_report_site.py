@@ -106,6 +106,8 @@ def test_task_page_shows_screenshot_overlays_and_scripts(site, browser, served, 
     assert float(cx) == 600.0
     page.select_option("#entry", label="blank")
     assert page.locator("#pred-layer circle").count() == 0
+    # the per-entry table says why blank's empty answer does not match the three gold actions
+    assert "no match: three actions too few" in page.locator("tr", has_text="blank").inner_text()
     assert errors == []
     page.close()
 
@@ -199,7 +201,10 @@ def test_an_entry_page_says_where_its_tasks_went(site, browser):
     why = dict(zip(page.locator("#why td.l").all_inner_texts(),
                    map(int, page.locator("#why td:not(.l)").all_inner_texts())))
     lengths = [len(lines) for _, _, _, _, lines in TASKS[:12]]
-    assert why == {f"{['one', 'two', 'three'][n - 1]} action{'s' if n > 1 else ''} too few": lengths.count(n)
-                   for n in set(lengths)}
+    words = {n: f"{['one', 'two', 'three'][n - 1]} action{'s' if n > 1 else ''} too few" for n in set(lengths)}
+    assert why == {words[n]: lengths.count(n) for n in set(lengths)}
+    # each task's row says it too, so that sorting by result groups the reasons
+    assert page.locator("#tasks tbody tr td:nth-child(4)").all_inner_texts() == [f"no match: {words[n]}"
+                                                                                 for n in lengths]
     assert errors == more_errors == []
     page.close()
