@@ -125,14 +125,16 @@ def score(data: Path | None, split: str, predictions: Path, mode: str, no_cache:
 
     _bulk_process()
     gold = load_prepared(data, split, use_cache=not no_cache)
-    result = scoring.score(gold, read_scripts(_predictions_file(predictions), known_ids=gold.index), mode=mode)
+    scripts = read_scripts(_predictions_file(predictions), known_ids=gold.index)
+    result = scoring.score(gold, scripts, mode=mode)
     update(gold)  # keeps what this run worked out (strict mode's gold plans) for the next one
     if as_json:
         echo_json(result.to_json())
     else:
         from omniact.tables import print_score
+        from scoring.mismatch import reasons
 
-        print_score(result)
+        print_score(result, why=reasons(gold.texts, gold.ids, scripts, result.tasks, mode))
     _end_process()
 
 

@@ -85,8 +85,9 @@ def _group_table(title: str, groups: Mapping[str, Mapping[str, Any]]):
     return table
 
 
-def print_score(result: Any) -> None:
-    """The score as tables: totals, then the breakdowns by platform, app and gold action type."""
+def print_score(result: Any, why: Mapping[str, int] | None = None) -> None:
+    """The score as tables: totals, then the breakdowns by platform, app and gold action type, then (given `why`,
+    reason -> count) why the unmatched tasks did not match."""
     from rich.table import Table
 
     d = result.to_json()
@@ -109,3 +110,16 @@ def print_score(result: Any) -> None:
         groups = d["breakdown"].get(key) or {}
         if groups:
             console.print(_group_table(title, groups))
+    if why:
+        from rich.table import Table
+
+        table = Table(title="why no match", title_justify="left", title_style="bold", header_style="bold",
+                      caption="the first difference from the gold actions, per unmatched task", caption_justify="left")
+        table.add_column("reason")
+        table.add_column("tasks", justify="right")
+        ranked = sorted(why.items(), key=lambda kv: (-kv[1], kv[0]))
+        for reason, n in ranked[:10]:
+            table.add_row(reason, str(n))
+        if len(ranked) > 10:
+            table.add_row(f"({len(ranked) - 10} more reasons)", str(sum(n for _, n in ranked[10:])))
+        console.print(table)

@@ -11,9 +11,27 @@ what to fix first ("writes typewrite for write", "one action too few") rather th
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from scoring.reference import gold_lines, safe_parse
 
-__all__ = ["why_no_match"]
+__all__ = ["reasons", "why_no_match"]
+
+
+def reasons(gold_scripts: Sequence[str], ids: Sequence[str], predictions: Mapping[str, object],
+            tasks: Any, mode: str) -> Counter[str]:
+    """How often each `why_no_match` reason explains a scored run's unmatched tasks: those with gold actions, a
+    prediction and no parse error. `tasks` is the run's `Score.tasks` (its columns are read, in split order)."""
+    weight, matched, missing = tasks.column("weight"), tasks.column("matched"), tasks.column("missing")
+    refused = tasks.column("parse_failed")
+    out: Counter[str] = Counter()
+    for i, task_id in enumerate(ids):
+        if weight[i] > 0 and not matched[i] and not missing[i] and not refused[i]:
+            script = predictions.get(task_id)
+            out[why_no_match(gold_scripts[i], getattr(script, "script", script), mode)] += 1
+    return out
 
 
 def why_no_match(gold_script: str, script: object, mode: str) -> str:

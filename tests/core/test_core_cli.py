@@ -75,6 +75,22 @@ def test_score_table_shows_x100_and_breakdowns(omniact_data, tmp_path):
     assert "by gold action" in r.output and "amazon" in r.output
 
 
+def test_score_table_says_why_unmatched_tasks_did_not_match(omniact_data, tmp_path):
+    # task 1 loses its last line, task 10 double-clicks where the gold clicks; the rest is gold
+    def mutate(i, s):
+        if i == "1":
+            return s.rsplit("\n", 1)[0]
+        return s.replace("pyautogui.click(412.5", "pyautogui.doubleClick(412.5") if i == "10" else s
+
+    preds = gold_predictions(tmp_path / "p.jsonl", mutate=mutate)
+    r = run("score", "--data", omniact_data, "--split", "test", "--predictions", preds)
+    assert r.exit_code == 0
+    why = r.output[r.output.index("why no match"):]
+    assert "one action too few" in why and "doubleclick for click" in why
+    gold = run("score", "--data", omniact_data, "--split", "test", "--predictions", gold_predictions(tmp_path / "g.jsonl"))
+    assert "why no match" not in gold.output  # nothing unmatched, nothing to explain
+
+
 @pytest.mark.parametrize("content, line, words", [
     ('{"id": "0", "script": "pyautogui.click(1,2)"}\n{"id": "1", "script": \n', 2, ""),
     ('{"id": "0", "script": "x"}\n{"id": "0", "script": "y"}\n', 2, "duplicate"),
