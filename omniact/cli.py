@@ -300,6 +300,12 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         click.echo(f"  {mode:<9} SS {100 * sc['sequence_score']:6.2f}  AS {100 * sc['action_score']:6.2f}")
     if s.prompt_tokens or s.completion_tokens:
         click.echo(f"  tokens {s.prompt_tokens} in / {s.completion_tokens} out, cost ${s.cost:.4f}")
+    from shlex import quote
+
+    where = (f" --data {quote(str(data))}" if data is not None else "") + (
+        f" --split {quote(split)}" if split != "test" else "")
+    click.echo(f"  breakdowns and misses: omniact score{where} --predictions {quote(str(s.out))}\n"
+               f"  task by task: omniact report {quote(str(s.out))} --out {quote(str(s.out / 'report'))}")
 
 
 class _Steps:

@@ -118,6 +118,13 @@ def test_cli_run_and_agents(tmp_path):
     assert out["scores"]["reference"]["action_score"] == 1.0 and out["uses_gold"] is True
     r = CliRunner().invoke(main, ["run", "--agent", "oracel", "--data", str(DATA), "--out", str(tmp_path / "x")])
     assert r.exit_code == 2 and "did you mean oracle" in r.output
+    # the table output ends with the two commands that show more, and they run as printed
+    r = CliRunner().invoke(main, ["run", "--agent", "random", "--data", str(DATA), "--out", str(tmp_path / "t")])
+    assert r.exit_code == 0, r.output
+    hints = [line.split(": ", 1)[1].split() for line in r.output.splitlines() if line.startswith("  ") and ": omniact" in line]
+    assert [h[1] for h in hints] == ["score", "report"]
+    for h in hints:
+        assert CliRunner().invoke(main, h[1:]).exit_code == 0
     r = CliRunner().invoke(main, ["run", "--agent", "random", "--agent-arg", "sed=3", "--data", str(DATA),
                                   "--out", str(tmp_path / "y")])
     assert r.exit_code == 2 and "did you mean seed" in r.output
