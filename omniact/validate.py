@@ -58,7 +58,9 @@ def validate_predictions(data: Path | None, split: str, path: Path) -> tuple[lis
     """Check a prediction file against a split.
 
     A broken file (bad JSON line, duplicate or unknown id) raises UserError (exit 2). Scripts the parser
-    refuses are agent mistakes, not file errors: they are listed and will score 0, and validation passes.
+    refuses are agent mistakes, not file errors: they are listed and counted as parse errors, and validation
+    passes. Strict mode scores them 0; reference mode, like the released scorer, still reads their pyautogui
+    lines (a script wrapped in prose or a code fence can match).
     """
     from omniact.predictions import read_predictions
 
@@ -72,10 +74,11 @@ def validate_predictions(data: Path | None, split: str, path: Path) -> tuple[lis
         except ParseError as e:
             n_bad += 1
             if n_bad <= 20:
-                lines.append(f"{path}:{p.line}: task {task_id}: script will score 0: {e}")
+                lines.append(f"{path}:{p.line}: task {task_id}: the parser refuses the script: {e}")
     if n_bad > 20:
-        lines.append(f"... and {n_bad - 20} more unreadable scripts")
+        lines.append(f"... and {n_bad - 20} more scripts the parser refuses")
     missing = sum(1 for t in ds.tasks if t.id not in preds)
     lines.append(f"ok: {path}: {len(preds)} predictions for {len(ds)} tasks of {ds.split}; {missing} missing, "
-                 f"{n_bad} unreadable (they score 0)")
+                 f"{n_bad} refused by the parser (they score 0 in strict mode; reference mode still reads their "
+                 f"pyautogui lines)")
     return lines, True

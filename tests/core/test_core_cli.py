@@ -111,7 +111,7 @@ def test_validate_predictions_lists_unreadable_scripts_but_passes(omniact_data, 
     preds = gold_predictions(tmp_path / "p.jsonl", mutate=lambda i, s: "rm -rf /" if i == "3" else s)
     r = run("validate", "--data", omniact_data, "--split", "test", "--predictions", preds)
     assert r.exit_code == 0
-    assert "task 3: script will score 0" in r.output and "1 unreadable" in r.output
+    assert "task 3: the parser refuses the script" in r.output and "1 refused by the parser" in r.output
 
 
 def test_validate_data_and_manifest(omniact_data, tmp_path):
