@@ -158,6 +158,8 @@ class Session:
     trace_path: Path | None = None
     #: the browser the context belongs to (a spare made before a relaunch is of no use)
     browser: Any = None
+    #: popups the isolation layer has seen (and closed)
+    popups: int = 0
 
     def close(self) -> None:
         try:
@@ -450,6 +452,7 @@ def _isolate(s: Session, untrusted: bool = True) -> None:
         if page is s.page or s.page is None:
             return
         s.events.append(f"popup closed: {page.url}")
+        s.popups += 1
         try:
             page.close()
         except Exception:  # noqa: BLE001, S110 - the page may have closed itself already
@@ -477,6 +480,15 @@ _PENDING_JS = """(() => {
     this.addEventListener('loadend', done, {once: true});
     return send.apply(this, arguments);
   };
+  // Popups the page opens (window.open, or a link into another window), counted so that the replay can wait
+  // for the browser to report each one before it ends: on a busy machine that report can come late.
+  window.__omniOpened = 0;
+  const open = window.open;
+  if (open) window.open = function () { window.__omniOpened++; return open.apply(this, arguments); };
+  document.addEventListener('click', (e) => {
+    const a = e.target && e.target.closest ? e.target.closest('a[href][target]') : null;
+    if (a && !['_self', '_parent', '_top', ''].includes(a.target.toLowerCase())) window.__omniOpened++;
+  }, true);
 })();"""
 
 

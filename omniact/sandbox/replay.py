@@ -302,6 +302,7 @@ class _Run:
             if bad:
                 self.reason = f"step {bad[0].index}: {bad[0].outcome}"
         self._lap("check")
+        self._await_popups()
         if self.out and job.step_images:
             _save_png(page.screenshot(), self.out / "final.png", None, job.dpr)
 
@@ -370,6 +371,19 @@ class _Run:
             s.page.evaluate(_SETTLE_WAIT_JS, {"left": max(left, 0), "stable": stable})
         elif left > 0:
             s.page.wait_for_timeout(left)
+
+    def _await_popups(self) -> None:
+        """Give the browser a moment to report the popups the page opened (the isolation layer closes and logs
+        each one), so that the events are complete however busy the machine is: at most 2 s, within the
+        task's time."""
+        s = self.session
+        try:
+            opened = int(s.page.evaluate("() => window.__omniOpened || 0"))
+        except Exception:  # noqa: BLE001 - a closed or trusted page: nothing counted, nothing to wait for
+            return
+        deadline = time.monotonic() + min(2.0, max(0.0, self.watch.remaining - 1.5))
+        while s.popups < opened and time.monotonic() < deadline:
+            s.page.wait_for_timeout(20)  # lets Playwright deliver the browser's pending events
 
     def _check(self, check: str) -> None:
         try:
