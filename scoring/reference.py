@@ -371,8 +371,9 @@ def plan(gold: GoldLines, boxes: BoxIndex) -> Plan | None:
     return gold.n, tuple(steps)
 
 
-# A gold click as written nearly always: ``pyautogui.click(x, y)`` with no other comma or parenthesis. The
-# released point rule then reads exactly the two fields this captures (a property test holds them together).
+# A gold click as written nearly always: ``pyautogui.click(x, y)`` with no other comma, parenthesis or
+# "pyautogui.". The released point rule then reads exactly the two fields this captures (a property test holds
+# them together).
 _PLAIN_CLICK = re.compile(r"pyautogui\.click\(([^,()]*),([^,()]*)\)").fullmatch
 # Plan steps of gold lines other than clicks, which do not depend on the screen: a split repeats them
 # (``press("enter")``) by the thousand. Bounded, as gold text is data.
@@ -417,7 +418,7 @@ def gold_plan(gold_script: str, boxes: BoxIndex) -> tuple[tuple[str, ...], Plan 
 def _click_step(g: str, boxes: BoxIndex) -> tuple[str, str, int, Any] | None:
     """`_plan_step` for a gold click line, reading the common form with one match."""
     m = _PLAIN_CLICK(g)
-    if m is None:
+    if m is None or "pyautogui." in g[10:]:  # the released rule cuts the line at every "pyautogui."
         return _plan_step(g, "click", boxes)
     try:
         x, y = float(m[1]), float(m[2])
