@@ -274,6 +274,8 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
             limit: int | None, task_timeout: float | None, no_cache: bool, seed: int, quiet: bool,
             as_json: bool) -> None:
     """Run an agent over a split; write predictions, manifest and scores to --out."""
+    from shlex import quote
+
     from omniact.runner import run
     from omniact.sandbox.command import parse_agent_args
 
@@ -300,8 +302,6 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         click.echo(f"  {mode:<9} SS {100 * sc['sequence_score']:6.2f}  AS {100 * sc['action_score']:6.2f}")
     if s.prompt_tokens or s.completion_tokens:
         click.echo(f"  tokens {s.prompt_tokens} in / {s.completion_tokens} out, cost ${s.cost:.4f}")
-    from shlex import quote
-
     where = (f" --data {quote(str(data))}" if data is not None else "") + (
         f" --split {quote(split)}" if split != "test" else "")
     click.echo(f"  breakdowns and misses: omniact score{where} --predictions {quote(str(s.out))}\n"
@@ -356,7 +356,8 @@ class _Steps:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Directory for leaderboard.json/.csv/.md and the static site.")
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
-@click.option("--workers", type=int, default=1, show_default=True, help="Processes scoring submissions and writing task pages.")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Processes scoring submissions and writing task pages.")
 @click.option("--bootstrap", "samples", type=int, default=1000, show_default=True,
               help="Task resamples for the 95% intervals.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap resamples.")
