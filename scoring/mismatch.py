@@ -17,21 +17,26 @@ from typing import Any
 
 from scoring.reference import gold_lines, safe_parse
 
-__all__ = ["reasons", "why_no_match"]
+__all__ = ["reasons", "unmatched_reasons", "why_no_match"]
+
+
+def unmatched_reasons(gold_scripts: Sequence[str], scripts: Sequence[object], weight: Sequence[float],
+                      matched: Sequence[Any], missing: Sequence[Any], refused: Sequence[Any],
+                      mode: str) -> dict[int, str]:
+    """Task position -> `why_no_match`, for the tasks a run left unmatched that have gold actions, a prediction and
+    no parse error (columns in split order; `scripts` holds each task's prediction, or None)."""
+    return {i: why_no_match(gold_scripts[i], getattr(scripts[i], "script", scripts[i]), mode)
+            for i in range(len(gold_scripts))
+            if weight[i] > 0 and not matched[i] and not missing[i] and not refused[i]}
 
 
 def reasons(gold_scripts: Sequence[str], ids: Sequence[str], predictions: Mapping[str, object],
             tasks: Any, mode: str) -> Counter[str]:
-    """How often each `why_no_match` reason explains a scored run's unmatched tasks: those with gold actions, a
-    prediction and no parse error. `tasks` is the run's `Score.tasks` (its columns are read, in split order)."""
-    weight, matched, missing = tasks.column("weight"), tasks.column("matched"), tasks.column("missing")
-    refused = tasks.column("parse_failed")
-    out: Counter[str] = Counter()
-    for i, task_id in enumerate(ids):
-        if weight[i] > 0 and not matched[i] and not missing[i] and not refused[i]:
-            script = predictions.get(task_id)
-            out[why_no_match(gold_scripts[i], getattr(script, "script", script), mode)] += 1
-    return out
+    """How often each reason explains a scored run's unmatched tasks (`unmatched_reasons`, counted). `tasks` is
+    the run's `Score.tasks`, whose columns are read."""
+    return Counter(unmatched_reasons(gold_scripts, [predictions.get(i) for i in ids], tasks.column("weight"),
+                                     tasks.column("matched"), tasks.column("missing"),
+                                     tasks.column("parse_failed"), mode).values())
 
 
 def why_no_match(gold_script: str, script: object, mode: str) -> str:

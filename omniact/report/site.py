@@ -467,11 +467,11 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
 
 def _reasons(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str) -> dict[int, str]:
     """Why each of an entry's unmatched tasks did not match (tasks with a prediction the parser reads)."""
-    from scoring.mismatch import why_no_match
+    from scoring.mismatch import unmatched_reasons
 
     t = e.tasks
-    return {i: why_no_match(task.gold_script, scripts.get(task.id), mode) for i, task in enumerate(ds.tasks)
-            if t["w"][i] > 0 and not t["m"][i] and not t["missing"][i] and not t["parse_error"][i]}
+    return unmatched_reasons([task.gold_script for task in ds.tasks], [scripts.get(task.id) for task in ds.tasks],
+                             t["w"], t["m"], t["missing"], t["parse_error"], mode)
 
 
 def _why_card(reasons: Mapping[int, str]) -> str:
