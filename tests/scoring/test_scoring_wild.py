@@ -15,8 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from released_scorer import released
-from scoring_helpers import make_task
-from test_scoring_released import KEYS_OF_SCORE, _both_paths
+from test_scoring_released import KEYS_OF_SCORE, _both_paths, _tasks
 
 from scoring import score
 
@@ -68,11 +67,6 @@ def _runs(draw):
         golds.append("\n".join(gold))
         preds.append(draw(st.sampled_from(["\n", "\r\n", "\n\n"])).join(pred))
     return task_files, box_files, golds, preds
-
-
-def _tasks(golds, box_files):
-    return [make_task(g, [(b["top_left"], b["bottom_right"], True) for b in boxes.values()], str(i))
-            for i, (g, boxes) in enumerate(zip(golds, box_files))]
 
 
 _SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
