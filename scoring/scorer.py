@@ -107,21 +107,34 @@ class _ParseErrors(Mapping[int, str]):
         return len(self._messages.keys() | self._scripts.keys())
 
 
-def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object], mode: str = "reference") -> Score:
+def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object], mode: str = "reference", *,
+          remember: bool = False) -> Score:
     """Score `predictions` (task id -> script text, or `Prediction`) on `tasks` (a Dataset, Tasks, or the
     `PreparedGold` of `scoring.prepare`, which saves preparing the gold again for every prediction set).
 
     Ids in `predictions` that are not among `tasks` are ignored (`read_predictions` refuses them earlier).
     Never raises on a prediction, whatever it holds: an unreadable one scores 0 and is counted.
+
+    With `remember`, each (task, script) outcome is kept on the PreparedGold, so that scoring more prediction
+    sets against it works out an answer seen before only once: a leaderboard's submissions share many answers
+    (a key press, the element centre every agent on the same detector clicks).
     """
     if mode not in MODES:
         raise UserError(f"unknown scoring mode {mode!r} (choose {' or '.join(MODES)})")
     gold = prepare(tasks)
+    seen = gold.__dict__.setdefault(f"_answers_{mode}", {}) if remember else None
     with paused_gc():
-        return _score(gold, predictions, mode)
+        return _score(gold, predictions, mode, seen)
 
 
-def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> Score:
+#: (parse error: None, `_REFUSED` or the message; (matched, click, key, write) or None when unmatched; note)
+_Outcome = tuple[ParseError | str | None, tuple[bool, float, float, float] | None, str | None]
+# Outcomes kept per PreparedGold and mode: about 250 bytes each.
+_SEEN_MAX = 1 << 18
+
+
+def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
+           seen: dict[tuple[int, str], _Outcome] | None = None) -> Score:
     n_tasks = len(gold.ids)
     weights = gold.weights
     # Columns, one entry per task in split order; a missing or unmatched task keeps its zeros.
@@ -141,6 +154,43 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
     strict_plan, strict_score = gold.strict_plan, strict.score_plan
     parsed: dict[str, list[Action] | ParseError] = {}
     plain = is_plain_script
+
+    # A prediction's outcome, (parse error, (matched, click, key, write) or None when unmatched, note): the parse
+    # error is None, _REFUSED (its message worked out when read) or the message.
+    def judge_reference(i: int, script: str) -> _Outcome:
+        # Only whether the parser accepts the script is needed (`script_is_valid`; the plain-script pattern
+        # answers for most).
+        error = None if plain(script) or _valid(script) else _REFUSED
+        if not weights[i]:
+            return error, None, None  # skipped task: no gold pyautogui line
+        plan = plans[i]
+        r = None if plan is None else score_plan(plan, script)
+        if r is None:
+            out = score_task(lines[i], boxes[i] if plan is None else plan_boxes(plan), script)
+            return error, (True, out.click, out.key, out.write) if out.matched else None, out.note or None
+        return error, r if r[0] else None, None
+
+    def judge_strict(i: int, script: str) -> _Outcome:
+        # Parsed unless certainly refused; a refusal's message is worked out when someone reads it.
+        hit = parsed.get(script)
+        if hit is None:
+            try:
+                hit = parsed[script] = _parse_unless_refused(script)
+            except ParseError as e:
+                hit = parsed[script] = e
+        if hit is _REFUSED:
+            return _REFUSED, None, None
+        if isinstance(hit, ParseError):
+            return str(hit), None, None
+        if not weights[i]:
+            return None, None, None
+        gold_plan = strict_plan(i)
+        if isinstance(gold_plan, str):
+            return None, None, f"the gold script cannot be read ({gold_plan})"
+        out = strict_score(gold_plan, hit)
+        return None, (True, out.click, out.key, out.write) if out.matched else None, out.note or None
+
+    judge = judge_strict if is_strict else judge_reference
     for task_id, script in predictions.items():
         i = index.get(task_id)
         if i is None:
@@ -148,58 +198,27 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str) -> 
         if isinstance(script, Prediction):
             script = script.script
         missing[i] = False
-        pred_actions = None
-        is_text = isinstance(script, str)
-        # Reference mode only needs to know whether the parser accepts the script (`script_is_valid`: the
-        # plain-script pattern answers for most). Strict mode parses, unless the script is certainly refused.
-        # Either way a refusal's message is worked out when someone reads it.
-        if not is_text:
+        if not isinstance(script, str):
             parse_errors[i] = _refusal(script)
-        elif not is_strict:
-            if not plain(script) and not _valid(script):  # plain: the common case, answered in one call
-                parse_errors.refused(i, script)
+            continue
+        if seen is None:
+            outcome = judge(i, script)
         else:
-            hit = parsed.get(script)
-            if hit is None:
-                try:
-                    hit = parsed[script] = _parse_unless_refused(script)
-                except ParseError as e:
-                    hit = parsed[script] = e
-            if hit is _REFUSED:
+            outcome = seen.get((i, script))
+            if outcome is None:
+                outcome = judge(i, script)
+                if len(seen) < _SEEN_MAX:
+                    seen[(i, script)] = outcome
+        error, r, note = outcome
+        if error is not None:
+            if error is _REFUSED:
                 parse_errors.refused(i, script)
-            elif isinstance(hit, ParseError):
-                parse_errors[i] = str(hit)
             else:
-                pred_actions = hit
-        if not weights[i]:
-            continue  # skipped task: no gold pyautogui line
-        if not is_strict:
-            if not is_text:
-                continue
-            plan = plans[i]
-            r = None if plan is None else score_plan(plan, script)
-            if r is None:
-                out = score_task(lines[i], boxes[i] if plan is None else plan_boxes(plan), script)
-                if out.note:
-                    notes[i] = out.note
-                if not out.matched:
-                    continue
-                r = (True, out.click, out.key, out.write)
-            elif not r[0]:
-                continue
-        else:
-            if pred_actions is None:
-                continue
-            gold_plan = strict_plan(i)
-            if isinstance(gold_plan, str):
-                notes[i] = f"the gold script cannot be read ({gold_plan})"
-                continue
-            out = strict_score(gold_plan, pred_actions)
-            if out.note:
-                notes[i] = out.note
-            if not out.matched:
-                continue
-            r = (True, out.click, out.key, out.write)
+                parse_errors[i] = error
+        if note is not None:
+            notes[i] = note
+        if r is None:
+            continue
         _, c, k, w = r
         m_[i] = 1
         s = s_[i] = float(max(1 - c - k - w, 0))

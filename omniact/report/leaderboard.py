@@ -217,7 +217,8 @@ def _score_one(sub: Submission, mode: str, ds: Dataset, gold: Any = None) -> dic
         scripts = read_scripts(sub.predictions, known_ids=ds.ids)
     except UserError as e:
         return {"error": str(e)}
-    result = scoring.score(ds if gold is None else gold, scripts, mode=mode)
+    # The gold is this worker's for every submission it scores: answers seen in an earlier one are not scored again.
+    result = scoring.score(ds if gold is None else gold, scripts, mode=mode, remember=gold is not None)
     return {"score": result.to_json(), "tasks": _vectors(result)}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -106,6 +107,40 @@ def test_prediction_objects_and_plain_strings_score_the_same(ds):
     plain = {t.id: t.gold_script for t in ds}
     objs = {k: Prediction(k, v, 1, {}) for k, v in plain.items()}
     assert score(ds, plain).to_json() == score(ds, objs).to_json()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_remembered_answers_score_exactly_as_fresh_ones(ds, mode):
+    """A leaderboard scores many runs against one PreparedGold with `remember`: an answer seen in an earlier run
+    must give the same match, penalties, parse error and note as scoring it afresh."""
+    from scoring import prepare
+
+    gold_of = {t.id: t.gold_script for t in ds}
+    # Every point moved 400 px right: clicks outside their boxes are penalised, keys and text kept.
+    moved = {k: re.sub(r"\((\d+)", lambda m: f"({int(m[1]) + 400}", v) for k, v in gold_of.items()}
+    odd = {
+        "0": "pyautogui.click(x=170.0, y=330.0)",  # keywords: reference mode reads them with the parser (a note)
+        "2": "eval('1')",  # refused by the parser: a parse error in both modes
+        "7": 'Sure!\npyautogui.scroll(-10)',  # prose: refused, yet reference mode still reads the line
+        "9": 42,  # not text
+        "11": "pyautogui.press('enter')",  # no match
+    }
+    runs = [gold_of, moved, {**moved, **odd}, odd, {**gold_of, **odd}, moved]
+    gold = prepare(ds)
+    for run in runs:
+        remembered = score(gold, run, mode, remember=True)
+        fresh = score(ds, run, mode)
+        assert remembered.to_json(include_tasks=True) == fresh.to_json(include_tasks=True)
+        if run is odd:  # what the odd answers are meant to show, shown
+            by_id = {t.id: t for t in remembered.tasks}
+            assert all(by_id[k].parse_error for k in ("2", "7", "9"))
+            assert (by_id["0"].note is not None) == (mode == "reference")
+            assert by_id["7"].matched == (mode == "reference")
+    assert remembered.click_penalty > 0 and remembered.key_penalty == remembered.write_penalty == 0
+    # The answers of every run above, remembered once each per task.
+    seen = gold.__dict__[f"_answers_{mode}"]
+    answered = {(ds.ids[k], v) for run in runs for k, v in run.items() if isinstance(v, str)}
+    assert {(i, script) for i, script in seen} == answered
 
 
 @pytest.mark.parametrize("as_json", [True, False])
