@@ -105,7 +105,9 @@ def print_score(result: Any, why: Mapping[str, int] | None = None) -> None:
     table.add_row(*(_x100(d[key]) for _, key in _METRICS), str(d["n_scored"]), str(d["n_missing"]),
                   str(d["n_parse_errors"]))
     console.print(table)
-    console.print("SS sequence score, AS action score, M/K/W click/key/write penalties (x100; AS = SS - M - K - W)")
+    # Two short lines: rich folds a longer one at 80 columns (any pipe), mid-formula.
+    console.print("SS sequence score, AS action score, M/K/W click/key/write penalties")
+    console.print("(all x100; AS = SS - M - K - W)")
     for key, title in (("platform", "by platform"), ("app", "by app"), ("action", "by gold action")):
         groups = d["breakdown"].get(key) or {}
         if groups:
@@ -113,8 +115,7 @@ def print_score(result: Any, why: Mapping[str, int] | None = None) -> None:
     if why:
         from rich.table import Table
 
-        table = Table(title="why no match", title_justify="left", title_style="bold", header_style="bold",
-                      caption="the first difference from the gold actions, per unmatched task", caption_justify="left")
+        table = Table(title="why no match", title_justify="left", title_style="bold", header_style="bold")
         table.add_column("reason")
         table.add_column("tasks", justify="right")
         ranked = sorted(why.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -123,3 +124,4 @@ def print_score(result: Any, why: Mapping[str, int] | None = None) -> None:
         if len(ranked) > 10:
             table.add_row(f"({len(ranked) - 10} more reasons)", str(sum(n for _, n in ranked[10:])))
         console.print(table)
+        console.print("the first difference from the gold actions, per unmatched task")
