@@ -3,8 +3,9 @@
 The floor reads and JSON-parses the split file, every task file, every box file (once each, trying the
 web file-name quirk's renamed path like every consumer) and the predictions file. Ours is the whole
 ``omniact score ... --json`` process (``python -m scoring`` when the CLI verb is not there), imports
-included, measured twice: on a first run (``--no-cache``: every file read, parsed and prepared) and on a
-repeat run over unchanged data (the prepared gold side read from its cache, only the predictions parsed).
+included, measured three ways: on a first run (no gold cache yet: every file read, parsed and prepared, and the
+prepared gold written to the cache), the same with ``--no-cache`` (nothing written), and on a repeat run over
+unchanged data (the prepared gold side read from its cache, only the predictions parsed).
 Both run several times, interleaved, on a generated 20,000-task data set; the best of each is compared (the
 machine is shared, so the minimum is the least noisy estimate), and CPU time (user + sys) is reported beside
 the wall time.
@@ -65,11 +66,15 @@ def _command(root: Path, preds: Path, mode: str) -> list[str]:
     return [sys.executable, "-m", "scoring", str(root), "test", str(preds), "--mode", mode]
 
 
-def _run(cmd: list[str]) -> tuple[float, float]:
-    """Wall and CPU (user + sys) seconds of one child process."""
+def _run(cmd: list[str], cache: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU (user + sys) seconds of one child process (with `cache`: a gold cache of its own, empty)."""
+    env = None
+    if cache is not None:
+        shutil.rmtree(cache, ignore_errors=True)
+        env = {**os.environ, "OMNIACT_CACHE_DIR": str(cache)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False, env=env)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -94,15 +99,17 @@ def main(repeats: int = 3) -> None:
         env_note = "" if _command(root, preds, "reference")[1] == "score" else " via python -m scoring"
         for mode in ("reference", "strict"):
             warm_cmd = _command(root, preds, mode)
-            runs = {"first run": warm_cmd + (["--no-cache"] if warm_cmd[1] == "score" else []),
-                    "repeat run": warm_cmd}
+            cold = tmp / "cold-cache"  # emptied before each first run
+            runs = {"first run": (warm_cmd, cold),
+                    "first run, --no-cache": (warm_cmd + (["--no-cache"] if warm_cmd[1] == "score" else []), None),
+                    "repeat run": (warm_cmd, None)}
             _run(floor_cmd)  # warm the page cache so neither side pays for the first read
             _run(warm_cmd)  # and write the gold cache the repeat runs read
-            for label, cmd in runs.items():
+            for label, (cmd, cache) in runs.items():
                 floors, ours = [], []
                 for _ in range(repeats):
                     floors.append(_run(floor_cmd))
-                    ours.append(_run(cmd))
+                    ours.append(_run(cmd, cache))
                 fw, fc = min(w for w, _ in floors), min(c for _, c in floors)
                 ow, oc = min(w for w, _ in ours), min(c for _, c in ours)
                 print(f"scoring ({mode}, 20k tasks, {label}): {ow / fw:.2f}x floor (ours {ow:.2f}s, floor {fw:.2f}s;"

@@ -124,10 +124,10 @@ def score(data: Path | None, split: str, predictions: Path, mode: str, no_cache:
     from scoring.gold_cache import load_prepared, update
 
     _bulk_process()
-    gold = load_prepared(data, split, use_cache=not no_cache)
+    gold = load_prepared(data, split, use_cache=not no_cache, write_later=True)
     scripts = read_scripts(_predictions_file(predictions), known_ids=gold.index)
     result = scoring.score(gold, scripts, mode=mode)
-    update(gold)  # keeps what this run worked out (strict mode's gold plans) for the next one
+    update(gold)  # writes the cache entry, with what this run worked out (strict mode's gold plans)
     if as_json:
         echo_json(result.to_json())
     else:

@@ -57,9 +57,12 @@ def _stats(files: list[str]) -> list[tuple[int, int, int, int, int]] | None:
     return out
 
 
-def load_prepared(root: str | os.PathLike | None, split: str, *, use_cache: bool = True) -> PreparedGold:
+def load_prepared(root: str | os.PathLike | None, split: str, *, use_cache: bool = True,
+                  write_later: bool = False) -> PreparedGold:
     """The prepared gold side of a split, from the cache when every source file is unchanged, else loaded
-    (`load_split`, whose DataErrors propagate) and prepared, and the cache refreshed."""
+    (`load_split`, whose DataErrors propagate) and prepared, and the cache refreshed: now, or with
+    `write_later` when `update` is called after scoring (a strict run then writes its gold plans in the same
+    entry, once)."""
     split_file = find_split_file(root, split)
     entry = _entry_path(split_file)
     if use_cache:
@@ -70,16 +73,22 @@ def load_prepared(root: str | os.PathLike | None, split: str, *, use_cache: bool
     ds = load_split(root, split)
     gold = prepare(ds)
     if use_cache:
-        try:
-            _write(entry, split_file, gold, *source_files(ds), started)
-        except (OSError, ValueError, TypeError):
-            pass  # a cache that cannot be written only costs time
+        pending = (entry, split_file, *source_files(ds), started)
+        if write_later:
+            gold.__dict__["_cache_pending"] = pending
+        else:
+            _write_quietly(gold, *pending)
     return gold
 
 
 def update(gold: PreparedGold) -> None:
-    """Rewrite the cache entry `gold` came from (or was written to) when scoring added to it since: strict mode's
-    gold plans are worked out on first use, and kept so that the next strict run skips them (and the box files)."""
+    """Write the cache entry `load_prepared(..., write_later=True)` left to write, or rewrite the entry `gold` came
+    from (or was written to) when scoring added to it since: strict mode's gold plans are worked out on first use,
+    and kept so that the next strict run skips them (and the box files)."""
+    pending = gold.__dict__.pop("_cache_pending", None)
+    if pending is not None:
+        _write_quietly(gold, *pending)
+        return
     origin = gold.__dict__.get("_cache_origin")
     if origin is None:
         return
@@ -88,6 +97,14 @@ def update(gold: PreparedGold) -> None:
         return
     try:
         _dump(entry, {**header, **_freeze(gold)}, gold)
+    except (OSError, ValueError, TypeError):
+        pass  # a cache that cannot be written only costs time
+
+
+def _write_quietly(gold: PreparedGold, entry: Path, split_file: Path, files: list[str], absent: list[str],
+                   started: int) -> None:
+    try:
+        _write(entry, split_file, gold, files, absent, started)
     except (OSError, ValueError, TypeError):
         pass  # a cache that cannot be written only costs time
 

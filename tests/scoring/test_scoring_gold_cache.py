@@ -68,6 +68,29 @@ def test_strict_gold_plans_are_kept_and_the_next_strict_run_reads_no_box_file(da
     assert scoring.score(again, preds, "strict").to_json(include_tasks=True) == fresh.to_json(include_tasks=True)
 
 
+def test_a_first_strict_run_writes_its_entry_once_with_the_strict_plans(data, monkeypatch):
+    """`omniact score` defers the first write until scoring is done: one entry, strict plans included."""
+    preds = _preds(data)
+    writes = []
+    dump = gold_cache._dump
+    monkeypatch.setattr(gold_cache, "_dump", lambda *a: writes.append(1) or dump(*a))
+    gold = gold_cache.load_prepared(data, "test", write_later=True)
+    assert not list((data.parent / "cache" / "gold").glob("*.marshal"))  # nothing written before scoring
+    fresh = scoring.score(gold, preds, "strict").to_json(include_tasks=True)
+    gold_cache.update(gold)
+    gold_cache.update(gold)  # nothing new: no second write
+    assert len(writes) == 1
+
+    from scoring import boxes
+
+    def no_read(*a, **k):
+        raise AssertionError("a box file was read although the strict plans were cached")
+
+    monkeypatch.setattr(boxes.BoxIndex, "from_file", no_read)
+    again = gold_cache.load_prepared(data, "test")
+    assert scoring.score(again, preds, "strict").to_json(include_tasks=True) == fresh
+
+
 def test_changing_a_gold_script_invalidates_the_cache(data):
     preds = _preds(data)
     before = _score(data, preds)
