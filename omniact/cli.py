@@ -385,7 +385,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
         index = write_site(board, ds, out, task_pages=task_pages, workers=workers,
                            progress=lambda done, total: steps.update("task pages", done, total))
     for r in board.rejected:
-        click.echo(f"omniact: rejected {r.source}: {r.error}", err=True)
+        click.echo(f"omniact: rejected {r.message}", err=True)
     n = len(board.entries)
     click.echo(f"{n} entr{'y' if n == 1 else 'ies'} ranked ({board.scored_now} scored now, {board.from_cache} from "
                f"cache), {len(board.rejected)} rejected -> {index}")

@@ -71,6 +71,12 @@ class Rejected:
     source: str
     error: str
 
+    @property
+    def message(self) -> str:
+        """One line naming the submission and what is wrong: the error as it is when it names the source's file
+        already (``broken.jsonl:3: ...``), else the source, then the error."""
+        return self.error if self.error.startswith(self.source) else f"{self.source}: {self.error}"
+
 
 @dataclass(frozen=True)
 class Leaderboard:
@@ -135,7 +141,7 @@ class Leaderboard:
                          + f" | {100 * e.exact_solved:.2f} | {'; '.join(notes)} |")
         if self.rejected:
             lines += ["", "Rejected submissions:", ""]
-            lines += [f"- `{r.source}`: {_md(r.error)}" for r in self.rejected]
+            lines += [f"- {_md(r.message)}" for r in self.rejected]
         b = self.bootstrap
         lines += ["", (f"Scores x100 with {int(b['confidence'] * 100)}% bootstrap intervals ({b['samples']} task "
                   f"resamples, seed {b['seed']}). Ranked by action score (AS); `=` marks a neighbour whose paired "
@@ -408,7 +414,7 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike], *, mode
     return Leaderboard(dataset=ds.describe(), mode=mode, scorer_version=version, entries=tuple(entries),
                        rejected=tuple(rejected),
                        bootstrap={"samples": samples, "seed": seed, "confidence": confidence},
-                       task_ids=tuple(t.id for t in ds.tasks), scored_now=len(todo),
+                       task_ids=tuple(t.id for t in ds.tasks), scored_now=sum("error" not in results[i] for i in todo),
                        from_cache=len(subs) - len(todo))
 
 

@@ -223,7 +223,7 @@ def _index(board: Leaderboard, slugs: Mapping[str, str]) -> str:
                       "Sequence score (SS) with 95% interval")
     rejected = ""
     if board.rejected:
-        items = "".join(f"<li><code>{_e(r.source)}</code>: {_e(r.error)}</li>" for r in board.rejected)
+        items = "".join(f"<li><code>{_e(r.message)}</code></li>" for r in board.rejected)
         rejected = f"<h2>Rejected submissions</h2><ul id=rejected>{items}</ul>"
     b = board.bootstrap
     body = (f"<p class=muted>Split <b>{_e(ds.get('split'))}</b>, {ds.get('n_tasks')} tasks, data sha256 "

@@ -159,9 +159,12 @@ def test_summary_counts_what_was_scored_read_from_the_cache_and_left_out(omniact
             "--out", str(tmp_path / "site"), "--bootstrap", "10"]
     first = CliRunner().invoke(main, args)
     assert first.exit_code == 0, first.output
-    assert "4 entries ranked (5 scored now, 0 from cache), 2 rejected" in first.output
+    assert "4 entries ranked (4 scored now, 0 from cache), 2 rejected" in first.output
     second = CliRunner().invoke(main, args)  # the broken prediction file is tried again; the four good ones are not
-    assert "4 entries ranked (1 scored now, 4 from cache), 2 rejected" in second.output
+    assert "4 entries ranked (0 scored now, 4 from cache), 2 rejected" in second.output
+    # Each rejection is one line that names the file once.
+    assert f"omniact: rejected {subs / 'broken.jsonl'}:" in first.output
+    assert f"{subs / 'broken.jsonl'}: {subs / 'broken.jsonl'}" not in first.output
 
 
 def test_a_leaderboard_with_nothing_to_rank_writes_its_pages_but_no_task_pages(omniact_data, subs, tmp_path):
