@@ -398,19 +398,31 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
               help="Data root (default: the one recorded in the run's manifest, else the built-in suite).")
 @click.option("--split", default=None, help="Split (default: the run's).")
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
-def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str) -> None:
+@click.option("--baseline", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Another run (or prediction file) on the same split to compare with, task by task.")
+def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str, baseline: Path | None) -> None:
     """An HTML report of one run (or prediction file): scores, breakdowns, and a page per task."""
     from omniact.report import build_leaderboard, find_submission, write_site, write_tables
 
     sub = find_submission(run)
     root = data if data is not None else sub.meta.get("_data_root")
     ds = _load(Path(root) if root else None, split or sub.meta.get("_split") or "test")
-    board = build_leaderboard(ds, [run], mode=mode, samples=1000, cache_dir=out / ".cache")
+    base_name = None
+    sources = [run]
+    if baseline is not None:
+        if find_submission(baseline).file_sha256 == sub.file_sha256:
+            raise UserError("the baseline holds the same predictions as the run: give another run",
+                            file=str(baseline))
+        sources.append(baseline)
+    board = build_leaderboard(ds, sources, mode=mode, samples=1000, cache_dir=out / ".cache")
     if board.rejected:
-        raise UserError(board.rejected[0].error)
+        raise UserError(board.rejected[0].message)
+    if baseline is not None:
+        base_source = find_submission(baseline).source
+        base_name = next(e.name for e in board.entries if e.submission.source == base_source)
     write_tables(board, out)
     with _Steps() as steps:
-        index = write_site(board, ds, out, report=True,
+        index = write_site(board, ds, out, report=True, baseline=base_name,
                            progress=lambda done, total: steps.update("task pages", done, total))
     click.echo(str(index))
 

@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from omniact.actions import Action, format_action, parse_script
 from omniact.atomic import atomic_file
 from omniact.dataset import Dataset
 from omniact.errors import ParseError
+from omniact.report.compare import Comparison, compare
 from omniact.report.leaderboard import METRICS, Entry, Leaderboard
 from omniact.task import Task
 
@@ -300,7 +302,7 @@ def _results_card(t: Mapping[str, Sequence[Any]]) -> str:
 
 
 def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None, why_card: str = "",
-                reasons: Mapping[int, str] | None = None) -> str:
+                reasons: Mapping[int, str] | None = None, comparison: Comparison | None = None) -> str:
     s = e.score
     charts = []
     for key, title in (("platform", "by platform"), ("app", "by app"), ("action", "by gold action type")):
@@ -327,18 +329,49 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
             if cell is None:
                 cell = cells[v] = f"<td data-v='{v:.10f}'>{v:.3f}</td>"
             row.append(cell)
+        if comparison is not None:
+            row.append(_change_cell(comparison.kinds[i], comparison.deltas[i]))
         row.append("</tr>")
         rows.append("".join(row))
+    compare_card, compare_head = "", ""
+    if comparison is not None:
+        compare_card = _compare_card(comparison)
+        compare_head = f"<th title='task score minus the baseline&#39;s'>vs {_e(comparison.baseline)}</th>"
     body = (f"<table class=sortable><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}<th>exact</th>"
             f"<th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
             f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
-            f"</table><div class=grid>{''.join(charts)}</div>"
+            f"</table>{f'<div class=grid>{compare_card}</div>' if compare_card else ''}"
+            f"<div class=grid>{''.join(charts)}</div>"
             f"<div class=grid>{results}{why_card}<div class=card><h3>Provenance</h3><table>{prov_rows}</table></div>"
             f"<div class=card><h3>Submission</h3><table>{meta_rows}</table></div></div>"
             f"<h2>Tasks</h2><table class=sortable id=tasks><thead><tr><th class=l>task</th><th class=l>app</th>"
             f"<th class=l>goal</th><th class=l>result</th><th>click pen.</th><th>key pen.</th><th>write pen.</th>"
-            f"<th>score</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+            f"<th>score</th>{compare_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
     return _page(e.name if page_title is None else page_title, body, depth, [SORT_JS])
+
+
+def _change_cell(kind: str, delta: float) -> str:
+    """A task's change from the baseline: fixed or broken (the match changed), else the score difference."""
+    text = {"fixed": "fixed", "broken": "broken", "better": f"+{delta:.3f}", "worse": f"{delta:.3f}"}.get(kind, "")
+    return f"<td class=nw data-v='{delta:.10f}'>{text}</td>"
+
+
+def _compare_card(c: Comparison) -> str:
+    """The run against its baseline: the AS difference with its paired interval, and what became of the tasks."""
+    lo, hi = c.interval
+    if lo <= 0 <= hi:
+        verdict = "within noise: the interval includes 0"
+    else:
+        verdict = "better than the baseline" if lo > 0 else "worse than the baseline"
+    rows = [("fixed (matched now, not before)", c.count("fixed")), ("broken (matched before, not now)",
+            c.count("broken")), ("matched, higher score", c.count("better")), ("matched, lower score", c.count("worse")),
+            ("unchanged", c.count("same"))]
+    cells = "".join(f"<tr><td class=l>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    return (f"<div class=card id=compare style='max-width:760px'><h3>Compared with {_e(c.baseline)}</h3>"
+            f"<p>AS <b>{100 * c.action_score:+.2f}</b> [{100 * lo:+.2f}, {100 * hi:+.2f}]: {verdict} "
+            f"<span class=muted>({round(100 * c.confidence)}% paired bootstrap interval: both runs on the same task "
+            f"resamples)</span></p><table>{cells}</table>"
+            f"<p class=muted>Sort the task table by its last column to list them.</p></div>")
 
 
 def _points(actions: Iterable[Action]) -> list[list[float]]:
@@ -432,11 +465,13 @@ def _script_points(script: object, known: dict[str, list[list[float]]]) -> list[
 
 
 def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool = True, report: bool = False,
-               progress: Callable[[int, int], None] | None = None, workers: int = 1) -> Path:
+               baseline: str | None = None, progress: Callable[[int, int], None] | None = None,
+               workers: int = 1) -> Path:
     """Write index.html, entries/<entry>.html and (by default) tasks/<id>.html under `out`.
 
     With `report` (one run's report, `omniact report`), index.html is the run's own page (scores, breakdowns and
-    its task table) rather than a leaderboard of one. `progress(done, total)` is called as task pages are
+    its task table) rather than a leaderboard of one; `baseline` names a second entry of `board` that the run is
+    compared with, task by task (the task pages show both). `progress(done, total)` is called as task pages are
     written; `workers` processes write them where the system can fork (elsewhere, this process does).
     """
     out.mkdir(parents=True, exist_ok=True)
@@ -446,11 +481,19 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     scripts = _read_scripts(board) if task_pages and board.entries else None
     reasons = {e.name: _reasons(e, ds, scripts[e.name], board.mode) for e in board.entries} if scripts else {}
     cards = {name: _why_card(r) for name, r in reasons.items()}
-    if report and len(board.entries) == 1:
-        e = board.entries[0]
-        _write(out / "index.html", _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0,
-                                               page_title=f"Report: {e.name} on {board.dataset.get('split')}",
-                                               why_card=cards.get(e.name, ""), reasons=reasons.get(e.name)))
+    others = [e for e in board.entries if e.name != baseline]
+    if report and len(others) == 1:
+        e = others[0]
+        title = f"Report: {e.name} on {board.dataset.get('split')}"
+        comparison = None
+        if baseline is not None:
+            base = next(b for b in board.entries if b.name == baseline)
+            comparison = compare(e, base, board.bootstrap)
+            title += f", compared with {baseline}"
+            board = replace(board, entries=(e, base))  # the run first on its task pages, whatever the ranks
+        _write(out / "index.html", _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0, page_title=title,
+                                               why_card=cards.get(e.name, ""), reasons=reasons.get(e.name),
+                                               comparison=comparison))
     else:
         _write(out / "index.html", _index(board, slugs))
     stale = out / "entries"

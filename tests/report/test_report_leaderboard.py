@@ -201,3 +201,13 @@ def test_a_task_the_released_rules_match_but_the_parser_refuses_says_both(omniac
     page = (tmp_path / "site/entries/odd.html").read_text()
     row = page[page.index("<td class=l>0</td>"):].split("</tr>")[0]
     assert "match, parse error" in row and board.entries[0].score["n_parse_errors"] == 1
+
+
+def test_a_report_refuses_a_baseline_that_is_the_run_itself(omniact_data, subs, tmp_path):
+    run = subs / "sloppy.jsonl"
+    twin = tmp_path / "twin.jsonl"
+    twin.write_bytes(run.read_bytes())
+    r = CliRunner().invoke(main, ["report", str(run), "--baseline", str(twin), "--data", str(omniact_data),
+                                  "--split", "test", "--out", str(tmp_path / "rep")])
+    assert r.exit_code == 2
+    assert r.output.strip() == f"omniact: {twin}: the baseline holds the same predictions as the run: give another run"

@@ -160,6 +160,44 @@ def test_a_report_opens_on_the_runs_own_page_and_drills_down_to_tasks(omniact_da
     page.close()
 
 
+def test_a_report_with_a_baseline_says_what_changed_task_by_task(omniact_data, browser, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    # The baseline answers every task with its gold but task 3; the run answers task 3, drops task 0 and
+    # presses "tab" for every "enter" (tasks 1 and 10).
+    base = write_sub(tmp_path / "base.jsonl", mutate=lambda i, s: None if i == "3" else s, meta={"name": "Before"})
+    run = write_sub(tmp_path / "run.jsonl", mutate=lambda i, s: None if i == "0" else s.replace('"enter"', '"tab"'),
+                    meta={"name": "After"})
+    out = tmp_path / "rep"
+    r = CliRunner().invoke(main, ["report", str(run), "--baseline", str(base), "--data", str(omniact_data),
+                                  "--split", "test", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    page, errors = open_page(browser, (out / "index.html").as_uri())
+    assert page.title() == "Report: After on test, compared with Before"
+    card = page.locator("#compare")
+    labels = [c.strip() for c in card.locator("td.l").all_inner_texts()]
+    counts = dict(zip(labels, map(int, card.locator("td:not(.l)").all_inner_texts())))
+    assert counts == {"fixed (matched now, not before)": 1, "broken (matched before, not now)": 1,
+                      "matched, higher score": 0, "matched, lower score": 2, "unchanged": 8}
+    scores = {e["name"]: e["action_score"] for e in json.loads((out / "leaderboard.json").read_text())["entries"]}
+    assert f"AS {100 * (scores['After'] - scores['Before']):+.2f} [" in card.inner_text()
+    change = {row.locator("td").first.inner_text(): row.locator("td").last.inner_text()
+              for row in page.locator("#tasks tbody tr").all()}
+    assert (change["0"], change["3"], change["1"], change["10"], change["2"]) == ("broken", "fixed", "-0.333",
+                                                                                 "-0.333", "")
+    page.locator("#tasks thead th", has_text="vs Before").click()  # ascending: what broke first
+    assert page.locator("#tasks tbody tr td:first-child").first.inner_text() == "0"
+    page.locator("#tasks tbody tr td:first-child a", has_text="1").first.click()
+    page.wait_for_load_state("load")
+    assert page.locator("#entry option").all_inner_texts() == ["After", "Before"]  # the run's answer shown first
+    assert errors == []
+    page.close()
+
+
 def test_an_entry_pages_task_table_sorts_by_text_and_by_number(site, browser):
     out, _ = site
     page, errors = open_page(browser, f"{out.as_uri()}/entries/sloppy.html")
