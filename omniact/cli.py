@@ -407,19 +407,14 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     sub = find_submission(run)
     root = data if data is not None else sub.meta.get("_data_root")
     ds = _load(Path(root) if root else None, split or sub.meta.get("_split") or "test")
-    base_name = None
-    sources = [run]
-    if baseline is not None:
-        if find_submission(baseline).file_sha256 == sub.file_sha256:
-            raise UserError("the baseline holds the same predictions as the run: give another run",
-                            file=str(baseline))
-        sources.append(baseline)
-    board = build_leaderboard(ds, sources, mode=mode, samples=1000, cache_dir=out / ".cache")
+    base = None if baseline is None else find_submission(baseline)
+    if base is not None and base.file_sha256 == sub.file_sha256:
+        raise UserError("the baseline holds the same predictions as the run: give another run", file=str(baseline))
+    board = build_leaderboard(ds, [run] if baseline is None else [run, baseline], mode=mode, samples=1000,
+                              cache_dir=out / ".cache")
     if board.rejected:
         raise UserError(board.rejected[0].message)
-    if baseline is not None:
-        base_source = find_submission(baseline).source
-        base_name = next(e.name for e in board.entries if e.submission.source == base_source)
+    base_name = None if base is None else next(e.name for e in board.entries if e.submission.source == base.source)
     write_tables(board, out)
     with _Steps() as steps:
         index = write_site(board, ds, out, report=True, baseline=base_name,
