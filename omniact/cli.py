@@ -127,7 +127,6 @@ def score(data: Path | None, split: str, predictions: Path, mode: str, no_cache:
     gold = load_prepared(data, split, use_cache=not no_cache, write_later=True)
     scripts = read_scripts(_predictions_file(predictions), known_ids=gold.index)
     result = scoring.score(gold, scripts, mode=mode)
-    update(gold)  # writes the cache entry, with what this run worked out (strict mode's gold plans)
     if as_json:
         echo_json(result.to_json())
     else:
@@ -135,6 +134,8 @@ def score(data: Path | None, split: str, predictions: Path, mode: str, no_cache:
         from scoring.mismatch import reasons
 
         print_score(result, why=reasons(gold.texts, gold.ids, scripts, result.tasks, mode))
+    sys.stdout.flush()  # the score is shown before the cache is written, which only the next run needs
+    update(gold)  # writes the cache entry, with what this run worked out (strict mode's gold plans)
     _end_process()
 
 
