@@ -102,3 +102,22 @@ def test_reference_mode_equals_the_released_scorer_wherever_it_runs(run):
     ours = score(_tasks(golds, box_files), {str(i): p for i, p in enumerate(preds)}).to_json()
     for k in KEYS_OF_SCORE:
         assert ours[k] == pytest.approx(expected[k], abs=1e-9, rel=0), k
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_runs(), st.data())
+def test_remembered_answers_equal_fresh_ones_across_prediction_sets(run, data):
+    """A leaderboard scores many prediction sets against one prepared gold, remembering each (task, answer): a set
+    drawn from answers seen before (and new ones) scores exactly as it does afresh, parse errors and notes too."""
+    from scoring import prepare
+
+    _, box_files, golds, preds = run
+    tasks = _tasks(golds, box_files)
+    pool = [*preds, *golds, "", "eval(1)", 7]  # a gold answer matches its own task, rarely another
+    gold = prepare(tasks)
+    for _ in range(3):
+        picks = data.draw(st.lists(st.sampled_from(pool), min_size=len(tasks), max_size=len(tasks)))
+        answers = {str(i): p for i, p in enumerate(picks) if p != ""}
+        for mode in ("reference", "strict"):
+            remembered = score(gold, answers, mode, remember=True).to_json(include_tasks=True)
+            assert remembered == score(tasks, answers, mode).to_json(include_tasks=True), mode
