@@ -500,11 +500,27 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     if stale.is_dir():
         shutil.rmtree(stale)
     heads = _row_heads(ds, task_pages) if board.entries else []
-    for e in board.entries:
-        _write(out / "entries" / f"{slugs[e.name]}.html",
-               _entry_page(e, heads, why_card=cards.get(e.name, ""), reasons=reasons.get(e.name)))
+    entries = board.entries
+
+    def write_entry_pages(start: int, stop: int) -> int:
+        for e in entries[start:stop]:
+            _write(out / "entries" / f"{slugs[e.name]}.html",
+                   _entry_page(e, heads, why_card=cards.get(e.name, ""), reasons=reasons.get(e.name)))
+        return stop - start
+
+    jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}
     if scripts is not None:  # no entry, nothing to show on a task page
-        _write_task_pages(board, ds, out, scripts, reasons, progress, workers)
+        images: dict[Path, str] = {}
+        names = [_screenshot(task, out / "img", images) for task in ds.tasks]  # each screen converted once, here
+
+        def write_task_pages(start: int, stop: int) -> int:
+            for i in range(start, stop):
+                task = ds.tasks[i]
+                _write(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i], reasons))
+            return stop - start
+
+        jobs["tasks"] = (write_task_pages, len(ds.tasks))
+    _write_pages(jobs, workers, progress)
     return out / "index.html"
 
 
@@ -531,48 +547,44 @@ def _why_card(reasons: Mapping[int, str]) -> str:
             f"<table>{rows}</table>{more}</div>")
 
 
-def _write_task_pages(board: Leaderboard, ds: Dataset, out: Path, scripts: Mapping[str, Mapping[str, Any]],
-                      reasons: Mapping[str, Mapping[int, str]], progress: Callable[[int, int], None] | None,
-                      workers: int) -> None:
-    images: dict[Path, str] = {}
-    names = [_screenshot(task, out / "img", images) for task in ds.tasks]  # each screen converted once, here
-    n = len(ds.tasks)
-    size = max(1, min(100, -(-n // (4 * max(workers, 1)))))  # a few chunks per worker, at most 100 pages each
-    chunks = [range(k, min(k + size, n)) for k in range(0, n, size)]
-    job = (board, ds, out, scripts, names, reasons)
+def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], workers: int,
+                 progress: Callable[[int, int], None] | None) -> None:
+    """Run each job, ``kind -> (write(start, stop) -> pages written, number of pages)``, in chunks: in `workers`
+    forked processes where the system can fork, else here. `progress(done, total)` follows the task pages."""
+    chunks = []
+    for kind, (_, n) in jobs.items():
+        size = max(1, min(100, -(-n // (4 * max(workers, 1)))))  # a few chunks per worker, at most 100 pages each
+        chunks += [(kind, k, min(k + size, n)) for k in range(0, n, size)]
+    total = jobs["tasks"][1] if "tasks" in jobs else 0
     done = 0
+
+    def settled(kind: str, count: int) -> None:
+        nonlocal done
+        if kind == "tasks":
+            done += count
+            if progress is not None:
+                progress(done, total)
+
     if workers > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         global _PAGES_JOB  # noqa: PLW0603 - read by forked workers, which inherit it instead of unpickling it
-        _PAGES_JOB = job
+        _PAGES_JOB = {kind: write for kind, (write, _) in jobs.items()}
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for fut in as_completed([pool.submit(_forked_pages, c.start, c.stop) for c in chunks]):
-                    done += fut.result()
-                    if progress is not None:
-                        progress(done, n)
+                futures = {pool.submit(_forked_pages, *c): c[0] for c in chunks}
+                for fut in as_completed(futures):
+                    settled(futures[fut], fut.result())
         finally:
             _PAGES_JOB = None
         return
-    for c in chunks:
-        done += _pages(job, c.start, c.stop)
-        if progress is not None:
-            progress(done, n)
+    for kind, start, stop in chunks:
+        settled(kind, jobs[kind][0](start, stop))
 
 
-# The task pages' inputs, set while forked workers write them.
-_PAGES_JOB: tuple | None = None
+# The page writers, set while forked workers run them.
+_PAGES_JOB: dict[str, Callable[[int, int], int]] | None = None
 
 
-def _forked_pages(start: int, stop: int) -> int:
-    return _pages(_PAGES_JOB, start, stop)  # type: ignore[arg-type]
-
-
-def _pages(job: tuple, start: int, stop: int) -> int:
-    """Write task pages start..stop-1; how many were written."""
-    board, ds, out, scripts, names, reasons = job
-    for i in range(start, stop):
-        task = ds.tasks[i]
-        _write(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i], reasons))
-    return stop - start
+def _forked_pages(kind: str, start: int, stop: int) -> int:
+    return _PAGES_JOB[kind](start, stop)  # type: ignore[index]

@@ -176,7 +176,7 @@ def test_a_leaderboard_with_nothing_to_rank_writes_its_pages_but_no_task_pages(o
     assert json.loads((tmp_path / "site/leaderboard.json").read_text())["entries"] == []
 
 
-def test_task_pages_written_by_two_workers_are_the_ones_one_process_writes(omniact_data, subs, tmp_path):
+def test_pages_written_by_two_workers_are_the_ones_one_process_writes(omniact_data, subs, tmp_path):
     from omniact.report import write_site
 
     ds = load_split(omniact_data, "test")
@@ -187,8 +187,11 @@ def test_task_pages_written_by_two_workers_are_the_ones_one_process_writes(omnia
         write_site(board, ds, tmp_path / str(workers), workers=workers,
                    progress=lambda done, total: calls.append((done, total)))  # noqa: B023 - used in this iteration
         assert calls[-1] == (len(ds.tasks), len(ds.tasks)) and len(calls) > 1
-        pages[workers] = {p.name: p.read_text() for p in (tmp_path / str(workers) / "tasks").iterdir()}
-    assert len(pages[1]) == len(ds.tasks) and pages[1] == pages[2]
+        pages[workers] = {p.relative_to(tmp_path / str(workers)).as_posix(): p.read_text()
+                          for folder in ("tasks", "entries") for p in (tmp_path / str(workers) / folder).iterdir()}
+    assert sum(name.startswith("tasks/") for name in pages[1]) == len(ds.tasks)
+    assert sum(name.startswith("entries/") for name in pages[1]) == len(board.entries)
+    assert pages[1] == pages[2]
 
 
 def test_a_task_the_released_rules_match_but_the_parser_refuses_says_both(omniact_data, tmp_path):
