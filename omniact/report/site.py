@@ -378,20 +378,24 @@ def _points(actions: Iterable[Action]) -> list[list[float]]:
     return [list(a.point) for a in actions if a.point is not None]
 
 
-def _screenshot(task: Task, img_dir: Path, cache: dict[Path, str]) -> str:
-    """Copy a screenshot into the site once (JPEG: a site of Retina PNGs would be hundreds of MB)."""
-    name = cache.get(task.image_path)
+def _image_name(path: Path, names: dict[Path, str]) -> str:
+    """The site's file name for a screenshot: its path, size and modification time hashed, so that a site
+    written again over an old one converts a screenshot that changed (and only those)."""
+    name = names.get(path)
     if name is None:
-        from PIL import Image
-
-        name = hashlib.sha256(str(task.image_path).encode()).hexdigest()[:16] + ".jpg"
-        target = img_dir / name
-        if not target.exists():
-            img_dir.mkdir(parents=True, exist_ok=True)
-            with Image.open(task.image_path) as im, atomic_file(target) as f:
-                im.convert("RGB").save(f, format="JPEG", quality=85)
-        cache[task.image_path] = name
+        st = path.stat()
+        key = f"{path}\0{st.st_size}\0{st.st_mtime_ns}"
+        name = names[path] = hashlib.sha256(key.encode()).hexdigest()[:16] + ".jpg"
     return name
+
+
+def _convert(source: Path, target: Path) -> None:
+    """A screenshot as the site's JPEG (a site of Retina PNGs would be hundreds of MB)."""
+    from PIL import Image
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(source) as im, atomic_file(target) as f:
+        im.convert("RGB").save(f, format="JPEG", quality=85)
 
 
 def _task_page(task: Task, board: Leaderboard, index: int, scripts: Mapping[str, Mapping[str, Any]],
@@ -511,7 +515,20 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}
     if scripts is not None:  # no entry, nothing to show on a task page
         images: dict[Path, str] = {}
-        names = [_screenshot(task, out / "img", images) for task in ds.tasks]  # each screen converted once, here
+        names = [_image_name(task.image_path, images) for task in ds.tasks]
+        convert = [(path, out / "img" / name) for path, name in images.items() if not (out / "img" / name).exists()]
+        if (out / "img").is_dir():  # screenshots of an earlier site that changed since, or left the split
+            keep = set(images.values())
+            for old in (out / "img").glob("*.jpg"):
+                if old.name not in keep:
+                    old.unlink()
+
+        def write_images(start: int, stop: int) -> int:
+            for source, target in convert[start:stop]:
+                _convert(source, target)
+            return stop - start
+
+        jobs["images"] = (write_images, len(convert))
 
         def write_task_pages(start: int, stop: int) -> int:
             for i in range(start, stop):

@@ -187,11 +187,41 @@ def test_pages_written_by_two_workers_are_the_ones_one_process_writes(omniact_da
         write_site(board, ds, tmp_path / str(workers), workers=workers,
                    progress=lambda done, total: calls.append((done, total)))  # noqa: B023 - used in this iteration
         assert calls[-1] == (len(ds.tasks), len(ds.tasks)) and len(calls) > 1
-        pages[workers] = {p.relative_to(tmp_path / str(workers)).as_posix(): p.read_text()
-                          for folder in ("tasks", "entries") for p in (tmp_path / str(workers) / folder).iterdir()}
+        pages[workers] = {p.relative_to(tmp_path / str(workers)).as_posix(): p.read_bytes()
+                          for folder in ("tasks", "entries", "img") for p in (tmp_path / str(workers) / folder).iterdir()}
     assert sum(name.startswith("tasks/") for name in pages[1]) == len(ds.tasks)
     assert sum(name.startswith("entries/") for name in pages[1]) == len(board.entries)
+    assert sum(name.startswith("img/") for name in pages[1]) == len({t.image_path for t in ds.tasks})
     assert pages[1] == pages[2]
+
+
+def test_a_site_written_again_shows_a_screenshot_that_changed(omniact_data, subs, tmp_path):
+    import re
+    import shutil
+
+    from PIL import Image
+
+    from omniact.report import write_site
+
+    data = tmp_path / "data"
+    shutil.copytree(omniact_data, data)
+    ds = load_split(data, "test")
+    board = build_leaderboard(ds, [subs / "perfect.jsonl"], samples=10)
+    out = tmp_path / "site"
+
+    def shown(task_id: str) -> Path:
+        page = (out / "tasks" / f"{task_id}.html").read_text()
+        return out / "img" / re.search(r"src='../img/([^']+)'", page)[1]
+
+    write_site(board, ds, out)
+    task = ds.tasks[0]
+    before = shown(task.id)
+    assert Image.open(before).getpixel((5, 5)) != (255, 0, 0)
+    Image.new("RGB", (task.screen.width, task.screen.height), (255, 0, 0)).save(task.image_path)
+    write_site(board, load_split(data, "test"), out)
+    after = shown(task.id)
+    assert after != before and not before.exists()  # the stale copy is gone
+    assert max(abs(a - b) for a, b in zip(Image.open(after).getpixel((5, 5)), (255, 0, 0))) < 8
 
 
 def test_a_task_the_released_rules_match_but_the_parser_refuses_says_both(omniact_data, tmp_path):
