@@ -357,8 +357,8 @@ class _Steps:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Directory for leaderboard.json/.csv/.md and the static site.")
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
-@click.option("--workers", type=int, default=1, show_default=True,
-              help="Processes scoring submissions and writing task pages.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes scoring submissions and writing the site's pages and screenshots.")
 @click.option("--bootstrap", "samples", type=int, default=1000, show_default=True,
               help="Task resamples for the 95% intervals.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap resamples.")
@@ -401,7 +401,10 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
 @click.option("--baseline", type=click.Path(exists=True, path_type=Path), default=None,
               help="Another run (or prediction file) on the same split to compare with, task by task.")
-def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str, baseline: Path | None) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes writing the task pages and screenshots.")
+def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str, baseline: Path | None,
+           workers: int) -> None:
     """An HTML report of one run (or prediction file): scores, breakdowns, and a page per task."""
     from omniact.report import build_leaderboard, find_submission, write_site, write_tables
 
@@ -418,7 +421,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     base_name = None if base is None else next(e.name for e in board.entries if e.submission.source == base.source)
     write_tables(board, out)
     with _Steps() as steps:
-        index = write_site(board, ds, out, report=True, baseline=base_name,
+        index = write_site(board, ds, out, report=True, baseline=base_name, workers=workers,
                            progress=lambda done, total: steps.update("task pages", done, total))
     click.echo(str(index))
 

@@ -174,7 +174,7 @@ def test_a_report_with_a_baseline_says_what_changed_task_by_task(omniact_data, b
                     meta={"name": "After"})
     out = tmp_path / "rep"
     r = CliRunner().invoke(main, ["report", str(run), "--baseline", str(base), "--data", str(omniact_data),
-                                  "--split", "test", "--out", str(out)])
+                                  "--split", "test", "--out", str(out), "--workers", "2"])
     assert r.exit_code == 0, r.output
     page, errors = open_page(browser, (out / "index.html").as_uri())
     assert page.title() == "Report: After on test, compared with Before"
