@@ -389,6 +389,26 @@ def _image_name(path: Path, names: dict[Path, str]) -> str:
     return name
 
 
+def _screenshots(ds: Dataset, img_dir: Path) -> tuple[list[str], tuple[Callable[[int, int], int], int]]:
+    """Each task's screenshot file name in the site, and the job (see `_write_pages`) that converts those not there
+    yet. Copies no task shows any more (an earlier site's, of a screenshot that changed since) are removed."""
+    images: dict[Path, str] = {}
+    names = [_image_name(task.image_path, images) for task in ds.tasks]
+    convert = [(path, img_dir / name) for path, name in images.items() if not (img_dir / name).exists()]
+    if img_dir.is_dir():
+        keep = set(images.values())
+        for old in img_dir.glob("*.jpg"):
+            if old.name not in keep:
+                old.unlink()
+
+    def write_images(start: int, stop: int) -> int:
+        for source, target in convert[start:stop]:
+            _convert(source, target)
+        return stop - start
+
+    return names, (write_images, len(convert))
+
+
 def _convert(source: Path, target: Path) -> None:
     """A screenshot as the site's JPEG (a site of Retina PNGs would be hundreds of MB)."""
     from PIL import Image
@@ -476,7 +496,8 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     With `report` (one run's report, `omniact report`), index.html is the run's own page (scores, breakdowns and
     its task table) rather than a leaderboard of one; `baseline` names a second entry of `board` that the run is
     compared with, task by task (the task pages show both). `progress(done, total)` is called as task pages are
-    written; `workers` processes write them where the system can fork (elsewhere, this process does).
+    written; `workers` processes write the pages and convert the screenshots where the system can fork (elsewhere,
+    this process does).
     """
     out.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
@@ -514,21 +535,9 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
 
     jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}
     if scripts is not None:  # no entry, nothing to show on a task page
-        images: dict[Path, str] = {}
-        names = [_image_name(task.image_path, images) for task in ds.tasks]
-        convert = [(path, out / "img" / name) for path, name in images.items() if not (out / "img" / name).exists()]
-        if (out / "img").is_dir():  # screenshots of an earlier site that changed since, or left the split
-            keep = set(images.values())
-            for old in (out / "img").glob("*.jpg"):
-                if old.name not in keep:
-                    old.unlink()
-
-        def write_images(start: int, stop: int) -> int:
-            for source, target in convert[start:stop]:
-                _convert(source, target)
-            return stop - start
-
-        jobs["images"] = (write_images, len(convert))
+        names, jobs["images"] = _screenshots(ds, out / "img")
+        if (out / "tasks").is_dir():  # pages of tasks an earlier site had
+            shutil.rmtree(out / "tasks")
 
         def write_task_pages(start: int, stop: int) -> int:
             for i in range(start, stop):

@@ -195,7 +195,7 @@ def test_pages_written_by_two_workers_are_the_ones_one_process_writes(omniact_da
     assert pages[1] == pages[2]
 
 
-def test_a_site_written_again_shows_a_screenshot_that_changed(omniact_data, subs, tmp_path):
+def test_a_site_written_again_shows_a_changed_screenshot_and_drops_stale_pages(omniact_data, subs, tmp_path):
     import re
     import shutil
 
@@ -218,7 +218,9 @@ def test_a_site_written_again_shows_a_screenshot_that_changed(omniact_data, subs
     before = shown(task.id)
     assert Image.open(before).getpixel((5, 5)) != (255, 0, 0)
     Image.new("RGB", (task.screen.width, task.screen.height), (255, 0, 0)).save(task.image_path)
+    (out / "tasks" / "gone.html").write_text("a task the split no longer has")
     write_site(board, load_split(data, "test"), out)
+    assert not (out / "tasks" / "gone.html").exists()
     after = shown(task.id)
     assert after != before and not before.exists()  # the stale copy is gone
     assert max(abs(a - b) for a, b in zip(Image.open(after).getpixel((5, 5)), (255, 0, 0))) < 8
