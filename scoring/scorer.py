@@ -129,8 +129,11 @@ def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object
 
 #: (parse error: None, `_REFUSED` or the message; (matched, click, key, write) or None when unmatched; note)
 _Outcome = tuple[ParseError | str | None, tuple[bool, float, float, float] | None, str | None]
-# Outcomes kept per PreparedGold and mode: about 250 bytes each.
+# Outcomes kept per PreparedGold and mode (about 250 bytes each, the script's text aside), and the longest script
+# kept: an answer worth remembering is short, and a long one kept alive past its submission would let a few
+# submissions of 100 kB answers hold gigabytes.
 _SEEN_MAX = 1 << 18
+_SEEN_CHARS = 2048
 
 
 def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
@@ -201,7 +204,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
         if not isinstance(script, str):
             parse_errors[i] = _refusal(script)
             continue
-        if seen is None:
+        if seen is None or len(script) > _SEEN_CHARS:
             outcome = judge(i, script)
         else:
             outcome = seen.get((i, script))

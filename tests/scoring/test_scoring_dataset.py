@@ -137,6 +137,11 @@ def test_remembered_answers_score_exactly_as_fresh_ones(ds, mode):
             assert (by_id["0"].note is not None) == (mode == "reference")
             assert by_id["7"].matched == (mode == "reference")
     assert remembered.click_penalty > 0 and remembered.key_penalty == remembered.write_penalty == 0
+    # A long answer is scored as any other, and not kept: a few submissions of such answers must not hold gigabytes.
+    long = {"11": "pyautogui.click(412.0, 826.0)  # " + "x" * 5000}
+    assert score(gold, long, mode, remember=True).to_json(include_tasks=True) == \
+        score(ds, long, mode).to_json(include_tasks=True)
+    assert all(len(script) <= 2048 for _, script in gold.__dict__[f"_answers_{mode}"])
     # The answers of every run above, remembered once each per task.
     seen = gold.__dict__[f"_answers_{mode}"]
     answered = {(ds.ids[k], v) for run in runs for k, v in run.items() if isinstance(v, str)}
