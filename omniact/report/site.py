@@ -10,7 +10,6 @@ import hashlib
 import html
 import json
 import multiprocessing
-import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -391,15 +390,10 @@ def _image_name(path: Path, names: dict[Path, str]) -> str:
 
 def _screenshots(ds: Dataset, img_dir: Path) -> tuple[list[str], tuple[Callable[[int, int], int], int]]:
     """Each task's screenshot file name in the site, and the job (see `_write_pages`) that converts those not there
-    yet. Copies no task shows any more (an earlier site's, of a screenshot that changed since) are removed."""
+    yet."""
     images: dict[Path, str] = {}
     names = [_image_name(task.image_path, images) for task in ds.tasks]
     convert = [(path, img_dir / name) for path, name in images.items() if not (img_dir / name).exists()]
-    if img_dir.is_dir():
-        keep = set(images.values())
-        for old in img_dir.glob("*.jpg"):
-            if old.name not in keep:
-                old.unlink()
 
     def write_images(start: int, stop: int) -> int:
         for source, target in convert[start:stop]:
@@ -521,9 +515,6 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
                                                comparison=comparison))
     else:
         _write(out / "index.html", _index(board, slugs))
-    stale = out / "entries"
-    if stale.is_dir():
-        shutil.rmtree(stale)
     heads = _row_heads(ds, task_pages) if board.entries else []
     entries = board.entries
 
@@ -534,10 +525,11 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
         return stop - start
 
     jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}
+    pages = {"entries": {f"{slugs[e.name]}.html" for e in entries}}
     if scripts is not None:  # no entry, nothing to show on a task page
         names, jobs["images"] = _screenshots(ds, out / "img")
-        if (out / "tasks").is_dir():  # pages of tasks an earlier site had
-            shutil.rmtree(out / "tasks")
+        pages["tasks"] = {task_file(task.id) for task in ds.tasks}
+        pages["img"] = set(names)
 
         def write_task_pages(start: int, stop: int) -> int:
             for i in range(start, stop):
@@ -547,7 +539,26 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
 
         jobs["tasks"] = (write_task_pages, len(ds.tasks))
     _write_pages(jobs, workers, progress)
+    _drop_stale(out, pages)
     return out / "index.html"
+
+
+# Marks a folder as a site `write_site` wrote, so that writing it again may delete what the earlier site had and
+# this one has not: never files in a folder it did not write (`--out .` beside a data set's own tasks/).
+_MARKER = ".omniact-site"
+
+
+def _drop_stale(out: Path, pages: Mapping[str, set[str]]) -> None:
+    """Remove the earlier site's pages and screenshots that this one does not have (entries that left the board,
+    tasks that left the split, screenshots that changed), then mark `out` as a site."""
+    if (out / _MARKER).is_file():
+        for folder, keep in pages.items():
+            if (out / folder).is_dir():
+                for old in (out / folder).glob("*.jpg" if folder == "img" else "*.html"):
+                    if old.name not in keep:
+                        old.unlink()
+    else:
+        _write(out / _MARKER, "written by omniact's site writer: stale pages here may be removed\n")
 
 
 def _reasons(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str) -> dict[int, str]:

@@ -246,3 +246,17 @@ def test_a_report_refuses_a_baseline_that_is_the_run_itself(omniact_data, subs, 
                                   "--split", "test", "--out", str(tmp_path / "rep")])
     assert r.exit_code == 2
     assert r.output.strip() == f"omniact: {twin}: the baseline holds the same predictions as the run: give another run"
+
+
+def test_a_site_written_into_a_folder_it_did_not_write_deletes_nothing(omniact_data, subs, tmp_path):
+    from omniact.report import write_site
+
+    out = tmp_path / "mine"  # say, `--out .` in a folder with tasks/, entries/ and img/ of its own
+    for name in ("tasks/notes.html", "entries/old.html", "img/photo.jpg"):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text("the user's own file")
+    ds = load_split(omniact_data, "test")
+    write_site(build_leaderboard(ds, [subs / "perfect.jsonl"], samples=10), ds, out)
+    assert all((out / name).read_text() == "the user's own file"
+               for name in ("tasks/notes.html", "entries/old.html", "img/photo.jpg"))
+    assert (out / "tasks" / "0.html").is_file()
