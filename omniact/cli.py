@@ -25,14 +25,29 @@ _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EIO)
 _ONE_SHOT = False
 
 
+# Modules of the optional extras (pyproject.toml) -> the extra that installs them: a verb that needs one which is
+# not installed says so in one line instead of a traceback.
+_EXTRAS = {"playwright": "sandbox", "miniwob": "sandbox", "openai": "agents", "torch": "local-models",
+           "transformers": "local-models", "rapidocr": "detact", "onnxruntime": "detact", "cv2": "detact",
+           "skimage": "detact", "fontawesomefree": "detact", "resvg_py": "detact", "pytesseract": "tesseract",
+           "ray": "ray"}
+
+
 class _Group(click.Group):
-    """Turns a UserError anywhere below into one line on stderr and exit code 2."""
+    """Turns a UserError anywhere below into one line on stderr and exit code 2 (and so a missing extra)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except UserError as e:
             click.echo(f"omniact: {e}", err=True)
+            sys.exit(2)
+        except ModuleNotFoundError as e:
+            extra = _EXTRAS.get((e.name or "").partition(".")[0])
+            if extra is None:
+                raise
+            click.echo(f"omniact: this needs {e.name}, which is not installed: pip install 'omniact[{extra}]' "
+                       f"(or `make setup`, which installs every extra)", err=True)
             sys.exit(2)
         except BrokenPipeError:  # `omniact tasks | head`
             sys.exit(0)

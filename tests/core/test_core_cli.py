@@ -179,3 +179,16 @@ def test_a_full_disk_is_one_line_and_exit_1(omniact_data, tmp_path, verb):
         proc = subprocess.run(args, stdout=full, stderr=subprocess.PIPE, text=True, check=False,
                               env={**os.environ, "OMNIACT_CACHE_DIR": str(tmp_path / "cache")})
     assert proc.returncode == 1 and proc.stderr == "omniact: cannot write: No space left on device\n"
+
+
+def test_a_verb_whose_extra_is_not_installed_says_which_in_one_line(monkeypatch, tmp_path):
+    import sys
+
+    # As if the detact extra were not installed: its modules cannot be imported (and none is imported yet).
+    for name in [n for n in sys.modules if n == "agents.detact" or n.startswith("agents.detact.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "cv2", None)
+    r = CliRunner().invoke(main, ["detect", "--split", "test", "--out", str(tmp_path / "det")])
+    assert r.exit_code == 2
+    assert r.output.strip() == ("omniact: this needs cv2, which is not installed: pip install 'omniact[detact]' "
+                                "(or `make setup`, which installs every extra)")
