@@ -140,7 +140,11 @@ def score(data: Path | None, split: str, predictions: Path, mode: str, no_cache:
 
     _bulk_process()
     gold = load_prepared(data, split, use_cache=not no_cache, write_later=True)
-    scripts = read_scripts(_predictions_file(predictions), known_ids=gold.index)
+    try:
+        scripts = read_scripts(_predictions_file(predictions), known_ids=gold.index)
+    except UserError:
+        update(gold)  # the gold side is good, only the predictions are not: the run after the fix reads the cache
+        raise
     result = scoring.score(gold, scripts, mode=mode)
     if as_json:
         echo_json(result.to_json())

@@ -156,3 +156,17 @@ def test_creating_the_file_a_web_entry_names_invalidates_the_cache(data):
     named.write_text(json.dumps(boxes))
     assert _score(data, preds) == scoring.score(load_split(data, "test"), preds).to_json()
     assert load_split(data, "test")[web.id].box_path == named
+
+
+def test_a_refused_predictions_file_still_leaves_the_gold_cached(data, tmp_path):
+    """`omniact score` writes its entry after scoring; when the predictions file is refused (exit 2), the gold side
+    it read is still good, and the run after the fix reads it from the cache."""
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "0", "script": "pyautogui.click(1, 1)"}\n{"id": "0", "script": ""}\n')  # duplicate id
+    r = CliRunner().invoke(main, ["score", "--data", str(data), "--split", "test", "--predictions", str(bad)])
+    assert r.exit_code == 2 and "duplicate id" in r.output
+    assert list((tmp_path / "cache" / "gold").glob("*.marshal"))
