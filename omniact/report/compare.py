@@ -21,7 +21,8 @@ _EPS = 1e-12
 class Comparison:
     """`run` against `baseline` (entry names). `action_score` is the run's AS minus the baseline's (fractions),
     `interval` its paired bootstrap interval; `kinds` and `deltas` are per task in split order: what became of the
-    task (`KINDS`, "" without gold actions) and the run's task score minus the baseline's."""
+    task (`KINDS`, "" without gold actions) and the run's task score minus the baseline's. `groups` are the
+    breakdown groups, ``(kind, name, tasks, run's AS, baseline's AS)``, the largest loss first."""
 
     run: str
     baseline: str
@@ -30,6 +31,7 @@ class Comparison:
     confidence: float
     kinds: tuple[str, ...]
     deltas: tuple[float, ...]
+    groups: tuple[tuple[str, str, int, float, float], ...] = ()
 
     def count(self, kind: str) -> int:
         return self.kinds.count(kind)
@@ -61,5 +63,12 @@ def compare(run: Entry, baseline: Entry, bootstrap: Mapping[str, Any]) -> Compar
                              confidence)
     lo, hi = np.percentile(sa - sb, [100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2])
     diff = run.score["action_score"] - baseline.score["action_score"]
+    groups = []
+    for kind in ("platform", "app", "action"):
+        before = baseline.score["breakdown"].get(kind) or {}
+        for name, g in (run.score["breakdown"].get(kind) or {}).items():
+            if name in before:
+                groups.append((kind, name, g["n_tasks"], g["action_score"], before[name]["action_score"]))
+    groups.sort(key=lambda g: (g[3] - g[4], g[0], g[1]))
     return Comparison(run.name, baseline.name, diff, (float(lo), float(hi)), confidence, tuple(kinds),
-                      tuple(deltas))
+                      tuple(deltas), tuple(groups))

@@ -366,11 +366,20 @@ def _compare_card(c: Comparison) -> str:
             c.count("broken")), ("matched, higher score", c.count("better")), ("matched, lower score", c.count("worse")),
             ("unchanged", c.count("same"))]
     cells = "".join(f"<tr><td class=l>{k}</td><td>{v}</td></tr>" for k, v in rows)
-    return (f"<div class=card id=compare style='max-width:760px'><h3>Compared with {_e(c.baseline)}</h3>"
+    groups = "".join(f"<tr><td class=l>{_e(kind)}</td><td class=l>{_e(name)}</td><td>{n}</td>"
+                     f"<td data-v='{now:.10f}'>{_pct(now)}</td><td data-v='{before:.10f}'>{_pct(before)}</td>"
+                     f"<td data-v='{now - before:.10f}'>{100 * (now - before):+.2f}</td></tr>"
+                     for kind, name, n, now, before in c.groups)
+    return (f"<div class=card id=compare><h3>Compared with {_e(c.baseline)}</h3>"
             f"<p>AS <b>{100 * c.action_score:+.2f}</b> [{100 * lo:+.2f}, {100 * hi:+.2f}]: {verdict} "
             f"<span class=muted>({round(100 * c.confidence)}% paired bootstrap interval: both runs on the same task "
             f"resamples)</span></p><table>{cells}</table>"
-            f"<p class=muted>Sort the task table by its last column to list them.</p></div>")
+            f"<p class=muted>Sort the task table by its last column to list them.</p></div>"
+            f"<div class=card id=compare-groups><h3>AS by group, against {_e(c.baseline)}</h3>"
+            f"<p class=muted>The largest loss first; click a column to sort.</p>"
+            f"<table class=sortable style='table-layout:auto'><thead><tr>"
+            f"<th class=l>by</th><th class=l>group</th><th>tasks</th><th>{_e(c.run)}</th><th>{_e(c.baseline)}</th>"
+            f"<th>change</th></tr></thead><tbody>{groups}</tbody></table></div>")
 
 
 def _points(actions: Iterable[Action]) -> list[list[float]]:

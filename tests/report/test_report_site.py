@@ -189,6 +189,13 @@ def test_a_report_with_a_baseline_says_what_changed_task_by_task(omniact_data, b
               for row in page.locator("#tasks tbody tr").all()}
     assert (change["0"], change["3"], change["1"], change["10"], change["2"]) == ("broken", "fixed", "-0.333",
                                                                                  "-0.333", "")
+    # Every breakdown group of the run, against the baseline's, the largest loss first.
+    board = json.loads((out / "leaderboard.json").read_text())["entries"]
+    after = next(e for e in board if e["name"] == "After")["breakdown"]
+    rows = page.locator("#compare-groups tbody tr")
+    assert rows.count() == sum(len(groups) for groups in after.values())
+    changes = [float(x) for x in page.locator("#compare-groups tbody tr td:last-child").all_inner_texts()]
+    assert changes == sorted(changes) and changes[0] < 0 and changes[-1] > 0  # task 3 fixed: some group gains
     page.locator("#tasks thead th", has_text="vs Before").click()  # ascending: what broke first
     assert page.locator("#tasks tbody tr td:first-child").first.inner_text() == "0"
     page.locator("#tasks tbody tr td:first-child a", has_text="1").first.click()
