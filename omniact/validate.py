@@ -6,7 +6,7 @@ from pathlib import Path
 
 from omniact.actions import parse_script
 from omniact.dataset import MANIFEST_NAME, load_split, resolve_data_root, split_names, verify_manifest
-from omniact.errors import DataError, ParseError
+from omniact.errors import DataError, ParseError, UserError
 
 __all__ = ["validate_data", "validate_predictions"]
 
@@ -22,6 +22,9 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
 
     root = resolve_data_root(data)
     names = [split] if split else split_names(root)
+    if not names:  # the wrong folder, most likely: nothing here would be checked
+        raise UserError("no split file here (train.json, val.json, test.json): is this the data root?",
+                        file=str(root))
     problems: list[str] = []
     warnings: list[str] = []
     seen: dict[str, str] = {}

@@ -129,6 +129,13 @@ def test_validate_data_and_manifest(omniact_data, tmp_path):
     assert r.exit_code == 2 and "task_1.0.txt:3:1: gold script" in r.output
 
 
+def test_validate_says_when_the_folder_holds_no_split_at_all(tmp_path):
+    r = CliRunner().invoke(main, ["validate", "--data", str(tmp_path)])
+    assert r.exit_code == 2
+    assert r.output.strip() == (f"omniact: {tmp_path}: no split file here (train.json, val.json, test.json): "
+                                "is this the data root?")
+
+
 def test_tasks_json_lists_every_task(omniact_data):
     rows = json.loads(run("tasks", "--data", omniact_data, "--split", "test", "--json").output)
     assert len(rows) == 12
