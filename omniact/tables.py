@@ -113,8 +113,6 @@ def print_score(result: Any, why: Mapping[str, int] | None = None) -> None:
         if groups:
             console.print(_group_table(title, groups))
     if why:
-        from rich.table import Table
-
         table = Table(title="why no match", title_justify="left", title_style="bold", header_style="bold")
         table.add_column("reason")
         table.add_column("tasks", justify="right")

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from scoring.reference import gold_lines, safe_parse
+from scoring.reference import gold_lines, kept_lines, safe_parse
 
 __all__ = ["reasons", "unmatched_reasons", "why_no_match"]
 
@@ -49,9 +49,9 @@ def why_no_match(gold_script: str, script: object, mode: str) -> str:
     if gold is None:
         return "the gold script cannot be read"
     if mode == "reference":
-        pred = [x.lower() for x in script.strip().split("\n") if x.lower().strip().startswith("pyautogui")]
-        names: list[str | None] = [x.split("pyautogui.")[1].split("(")[0] if x.startswith("pyautogui.") else None
-                                   for x in pred]
+        # As `reference.score_task` reads a prediction: an indented or prefixed line has no name to compare.
+        names: list[str | None] = [low.split("pyautogui.")[1].split("(")[0] if low.startswith("pyautogui.") else None
+                                   for _, _, low in kept_lines(script.strip().split("\n"))]
     else:
         parsed = _parsed_names(script)
         if parsed is None:

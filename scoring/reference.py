@@ -32,8 +32,8 @@ from omniact.errors import ParseError
 from scoring.bleu import bleu
 from scoring.boxes import BoxIndex
 
-__all__ = ["GoldLines", "Outcome", "Plan", "gold_lines", "gold_plan", "penalty_released", "plan", "plan_boxes",
-           "safe_parse", "score_plan", "score_task"]
+__all__ = ["GoldLines", "Outcome", "Plan", "gold_lines", "gold_plan", "kept_lines", "penalty_released", "plan",
+           "plan_boxes", "safe_parse", "score_plan", "score_task"]
 
 _QUOTES = re.compile("\"|'")
 
@@ -77,7 +77,9 @@ _KEPT_LINES = _KEPT_LINE.findall
 _KEPT_LINE_MATCHES = _KEPT_LINE.finditer
 
 
-def _filter(lines: list[str]) -> list[tuple[int, str, str]]:
+def kept_lines(lines: list[str]) -> list[tuple[int, str, str]]:
+    """The released line filter: (index, line, line lower-cased) of each line whose stripped lower-cased text
+    starts with "pyautogui"."""
     out = []
     for i, x in enumerate(lines):
         low = x.lower()
@@ -91,7 +93,7 @@ def gold_lines(gold_script: str) -> GoldLines:
     if gold_script.isascii():  # one scan; lower-casing ASCII keeps every character where it is
         kept = [(0, gold_script[m.start():m.end()], m.group()) for m in _KEPT_LINE_MATCHES(gold_script.lower())]
     else:
-        kept = _filter(gold_script.split("\n"))
+        kept = kept_lines(gold_script.split("\n"))
     lines, names = [], []
     problem = None
     for k, (_, orig, low) in enumerate(kept, 1):
@@ -221,7 +223,7 @@ def score_task(gold: GoldLines, boxes: BoxIndex, script: str) -> Outcome:
     stripped = script.strip()
     # Line numbers in notes refer to the prediction as written, before strip() removed leading blank lines.
     offset = script.count("\n", 0, len(script) - len(script.lstrip())) + 1
-    pred = _filter(stripped.split("\n"))
+    pred = kept_lines(stripped.split("\n"))
     if len(pred) != n:
         return Outcome(False)
     names = gold.names
