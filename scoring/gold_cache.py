@@ -18,6 +18,7 @@ import marshal
 import os
 import sys
 import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ __all__ = ["cache_dir", "load_prepared", "update"]
 
 _FORMAT = 4
 _RACY_NS = 2_000_000_000
+# A cache entry that cannot be written (a full disk, a read-only home, a value marshal refuses) only costs time.
+_CANNOT_WRITE = (OSError, ValueError, TypeError)
 # What an entry must have been written by: this layout, this scorer, and this Python (marshal's format).
 _STAMP = (_FORMAT, SCORER_VERSION, sys.version_info[:3], marshal.version)
 
@@ -73,11 +76,12 @@ def load_prepared(root: str | os.PathLike | None, split: str, *, use_cache: bool
     ds = load_split(root, split)
     gold = prepare(ds)
     if use_cache:
-        pending = (entry, split_file, *source_files(ds), started)
+        pending = (entry, split_file, gold, *source_files(ds), started)
         if write_later:
             gold.__dict__["_cache_pending"] = pending
         else:
-            _write_quietly(gold, *pending)
+            with suppress(*_CANNOT_WRITE):
+                _write(*pending)
     return gold
 
 
@@ -87,7 +91,8 @@ def update(gold: PreparedGold) -> None:
     and kept so that the next strict run skips them (and the box files)."""
     pending = gold.__dict__.pop("_cache_pending", None)
     if pending is not None:
-        _write_quietly(gold, *pending)
+        with suppress(*_CANNOT_WRITE):
+            _write(*pending)
         return
     origin = gold.__dict__.get("_cache_origin")
     if origin is None:
@@ -95,18 +100,8 @@ def update(gold: PreparedGold) -> None:
     entry, header, n_strict = origin
     if len(gold.__dict__.get("_strict", ())) <= n_strict:
         return
-    try:
+    with suppress(*_CANNOT_WRITE):
         _dump(entry, {**header, **_freeze(gold)}, gold)
-    except (OSError, ValueError, TypeError):
-        pass  # a cache that cannot be written only costs time
-
-
-def _write_quietly(gold: PreparedGold, entry: Path, split_file: Path, files: list[str], absent: list[str],
-                   started: int) -> None:
-    try:
-        _write(entry, split_file, gold, files, absent, started)
-    except (OSError, ValueError, TypeError):
-        pass  # a cache that cannot be written only costs time
 
 
 def _dump(entry: Path, raw: dict[str, Any], gold: PreparedGold) -> None:
