@@ -76,12 +76,12 @@ def load_prepared(root: str | os.PathLike | None, split: str, *, use_cache: bool
     ds = load_split(root, split)
     gold = prepare(ds)
     if use_cache:
-        pending = (entry, split_file, gold, *source_files(ds), started)
+        pending = (entry, split_file, *source_files(ds), started)  # _write's arguments after the gold
         if write_later:
             gold.__dict__["_cache_pending"] = pending
         else:
             with suppress(*_CANNOT_WRITE):
-                _write(*pending)
+                _write(gold, *pending)
     return gold
 
 
@@ -92,7 +92,7 @@ def update(gold: PreparedGold) -> None:
     pending = gold.__dict__.pop("_cache_pending", None)
     if pending is not None:
         with suppress(*_CANNOT_WRITE):
-            _write(*pending)
+            _write(gold, *pending)
         return
     origin = gold.__dict__.get("_cache_origin")
     if origin is None:
@@ -138,7 +138,7 @@ def _read(entry: Path, split_file: Path) -> PreparedGold | None:
     return gold
 
 
-def _write(entry: Path, split_file: Path, gold: PreparedGold, files: list[str], absent: list[str],
+def _write(gold: PreparedGold, entry: Path, split_file: Path, files: list[str], absent: list[str],
            started: int) -> None:
     stats = _stats(files)
     if stats is None or any(max(s[1], s[2]) >= started - _RACY_NS for s in stats):
