@@ -433,7 +433,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     base = None if baseline is None else find_submission(baseline)
     if base is not None and base.file_sha256 == sub.file_sha256:
         raise UserError("the baseline holds the same predictions as the run: give another run", file=str(baseline))
-    board = build_leaderboard(ds, [run] if baseline is None else [run, baseline], mode=mode, samples=1000,
+    board = build_leaderboard(ds, [sub] if base is None else [sub, base], mode=mode, samples=1000,
                               cache_dir=out / ".cache")
     if board.rejected:
         raise UserError(board.rejected[0].message)

@@ -330,13 +330,14 @@ def _paired_tie(a: Any, b: Any, confidence: float) -> bool:
 # --------------------------------------------------------------------------------------------------------
 
 
-def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike], *, mode: str = "reference",
+def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submission], *, mode: str = "reference",
                       samples: int = 1000, seed: int = 0, confidence: float = 0.95, workers: int = 1,
                       cache_dir: Path | None = None, progress: Any = None, pool: Any = None) -> Leaderboard:
     """Score every submission (from the cache where it can) and rank them by action score.
 
-    Submissions are scored in this process, in `workers` local processes, or on `pool` (anything with
-    ``map_unordered(fn, items)``, e.g. `omniact.ray_executor.RayPool`).
+    A source is a prediction file or run directory, or a `Submission` already found. Submissions are scored in
+    this process, in `workers` local processes, or on `pool` (anything with ``map_unordered(fn, items)``, e.g.
+    `omniact.ray_executor.RayPool`).
 
     A source that is not a readable submission, or whose prediction file is broken, is reported in
     `rejected` and left out; it never stops the others. `progress(source)` is called once per source when it is
@@ -349,7 +350,7 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike], *, mode
     rejected: list[Rejected] = []
     for src in sources:
         try:
-            subs.append(find_submission(Path(src)))
+            subs.append(src if isinstance(src, Submission) else find_submission(Path(src)))
         except UserError as e:
             rejected.append(Rejected(str(src), str(e)))
             if progress:
