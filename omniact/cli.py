@@ -19,6 +19,9 @@ from omniact.errors import UserError
 __all__ = ["main", "run"]
 
 _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EIO)
+# Errors of a path itself (a file where a folder must be, no permission, a read-only disk): the user's to fix.
+_BAD_PATH = (errno.ENOTDIR, errno.EISDIR, errno.ENOENT, errno.EACCES, errno.EPERM, errno.EEXIST, errno.EROFS,
+             errno.ENAMETOOLONG, errno.ELOOP)
 
 # Set by `run`, the console script: this process ends when the verb returns (CliRunner tests call `main` and
 # keep running, so nothing below may end the process for them).
@@ -52,11 +55,15 @@ class _Group(click.Group):
         except BrokenPipeError:  # `omniact tasks | head`
             sys.exit(0)
         except OSError as e:
-            if e.errno not in _NO_ROOM:
-                raise
-            # A full or failing disk is not ours to fix: one line, not a traceback.
-            click.echo(f"omniact: cannot write{f' {e.filename}' if e.filename else ''}: {e.strerror}", err=True)
-            sys.exit(1)
+            if e.errno in _NO_ROOM:
+                # A full or failing disk is not ours to fix: one line, not a traceback.
+                click.echo(f"omniact: cannot write{f' {e.filename}' if e.filename else ''}: {e.strerror}", err=True)
+                sys.exit(1)
+            if e.errno in _BAD_PATH and e.filename:
+                # A path the user gave that cannot be made or written (`--out run.jsonl/sub`, a read-only folder).
+                click.echo(f"omniact: {e.filename}: {e.strerror}: choose another path", err=True)
+                sys.exit(2)
+            raise
 
 
 def run() -> None:
@@ -122,26 +129,35 @@ def _load(data: Path | None, split: str):
     return load_split(data, split)
 
 
+def run_split_option(f):
+    return click.option("--split", default=None,
+                        help="Split name or a split JSON file (default: the run's, for a run folder; else test).")(f)
+
+
 @main.command()
 @data_option
-@split_option
+@run_split_option
 @click.option("--predictions", "predictions", required=True, type=click.Path(dir_okay=True, path_type=Path),
-              help="JSON Lines of {\"id\", \"script\"} (or one JSON object {id: script}), or a run directory.")
+              help="JSON Lines of {\"id\", \"script\"} (or one JSON object {id: script}), a run folder, or - "
+                   "(standard input).")
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True,
               help="reference reproduces the released OmniACT scorer; strict is the corrected metric.")
 @click.option("--no-cache", is_flag=True,
               help="Read and prepare the gold side afresh instead of using the cached copy of unchanged files.")
 @json_option
-def score(data: Path | None, split: str, predictions: Path, mode: str, no_cache: bool, as_json: bool) -> None:
+def score(data: Path | None, split: str | None, predictions: Path, mode: str, no_cache: bool,
+          as_json: bool) -> None:
     """Score predictions with the OmniACT metrics (sequence score, action score and penalties)."""
     import scoring
-    from omniact.predictions import read_scripts
+    from omniact.predictions import predictions_path, read_scripts
     from scoring.gold_cache import load_prepared, update
 
     _bulk_process()
+    path = predictions_path(predictions)
+    data, split = _run_dataset(predictions, data, split)
     gold = load_prepared(data, split, use_cache=not no_cache, write_later=True)
     try:
-        scripts = read_scripts(_predictions_file(predictions), known_ids=gold.index)
+        scripts = read_scripts(path, known_ids=gold.index, split=split)
     except UserError:
         update(gold)  # the gold side is good, only the predictions are not: the run after the fix reads the cache
         raise
@@ -158,30 +174,39 @@ def score(data: Path | None, split: str, predictions: Path, mode: str, no_cache:
     _end_process()
 
 
-def _predictions_file(path: Path) -> Path:
-    """A run directory stands for its predictions.jsonl."""
-    if path.is_dir():
-        path = path / "predictions.jsonl"
-    if not path.is_file():
-        raise UserError("predictions file does not exist", file=str(path))
-    return path
+def _run_dataset(predictions: Path, data: Path | None, split: str | None) -> tuple[Path | None, str]:
+    """--data and --split as given; for a run folder, what its manifest records in their place (the run is
+    scored on the data it ran on); else the built-in suite's test split."""
+    from omniact.predictions import recorded_dataset
+
+    root, recorded = recorded_dataset(predictions) if predictions.is_dir() else (None, None)
+    if data is None and root is not None:
+        if not Path(root).is_dir():
+            raise UserError(f"the run was made on the data in {root}, which is not here: give its copy with --data",
+                            file=str(predictions))
+        data = Path(root)
+    return data, split or recorded or "test"
 
 
 @main.command()
 @data_option
-@split_option
+@run_split_option
 @click.option("--predictions", type=click.Path(path_type=Path), default=None,
-              help="Check a prediction file against the split instead of checking the data set.")
+              help="Check a prediction file (or run folder, or - for standard input) against the split instead "
+                   "of checking the data set.")
 @click.option("--all-splits/--only-split", default=True,
               help="Without --predictions: check every split file in the data root (default) or only --split.")
-def validate(data: Path | None, split: str, predictions: Path | None, all_splits: bool) -> None:
+def validate(data: Path | None, split: str | None, predictions: Path | None, all_splits: bool) -> None:
     """Check a data set (files, gold scripts, boxes, manifest) or a prediction file; exit 0 or 2."""
+    from omniact.predictions import predictions_path
     from omniact.validate import validate_data, validate_predictions
 
     if predictions is not None:
-        lines, ok = validate_predictions(data, split, _predictions_file(predictions))
+        path = predictions_path(predictions)
+        data, split = _run_dataset(predictions, data, split)
+        lines, ok = validate_predictions(data, split, path)
     else:
-        lines, ok = validate_data(data, None if all_splits else split)
+        lines, ok = validate_data(data, None if all_splits else split or "test")
     for line in lines:
         click.echo(line, err=not ok)
     sys.exit(0 if ok else 2)
@@ -227,13 +252,16 @@ def show(data: Path | None, split: str | None, task_id: str, out: Path, script_f
         except ParseError as e:
             e.file = str(script_file)
             raise
+        except UnicodeDecodeError:
+            raise UserError("not UTF-8 text: give a PyAutoGUI script file", file=str(script_file)) from None
     draw_task(task, out, predicted=predicted)
     click.echo(str(out))
 
 
 @main.command()
-@data_option
-def manifest(data: Path | None) -> None:
+@click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Data root in OmniACT's layout.")
+def manifest(data: Path) -> None:
     """Write MANIFEST.sha256 (sha256sum format) of every file of a data set; `validate` verifies it."""
     from omniact.dataset import resolve_data_root, write_manifest
 
@@ -272,7 +300,7 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
               help="TOML file of agent arguments (--agent-arg values override it).")
 @data_option
 @split_option
-@click.option("--workers", default=1, show_default=True, help="Tasks run at the same time.")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Tasks run at the same time.")
 @click.option("--executor", default="local", show_default=True, help="Where tasks run: local (or ray).")
 @click.option("--ray-address", "ray_address", default="auto", show_default=True,
               help="Ray cluster to join (with --executor ray).")
@@ -282,8 +310,9 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
               help="Run folder: run.sqlite, predictions.jsonl, manifest.json, scores.json.")
 @click.option("--resume", is_flag=True, help="Continue the run in --out (after a crash or Ctrl-C).")
 @click.option("--retry-errors", is_flag=True, help="With --resume, also re-run the tasks that failed.")
-@click.option("--limit", type=int, default=None, help="Only the first N tasks of the split.")
-@click.option("--task-timeout", type=float, default=None, help="Seconds a task may take; then it scores 0.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N tasks of the split.")
+@click.option("--task-timeout", type=click.FloatRange(0, min_open=True), default=None,
+              help="Seconds a task may take; then it scores 0.")
 @click.option("--no-cache", "no_cache", is_flag=True, help="Ask model agents for fresh answers.")
 @click.option("--seed", default=0, show_default=True, help="Run seed (each task's seed derives from it).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -378,7 +407,7 @@ class _Steps:
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes scoring submissions and writing the site's pages and screenshots.")
-@click.option("--bootstrap", "samples", type=int, default=1000, show_default=True,
+@click.option("--bootstrap", "samples", type=click.IntRange(1, 1_000_000), default=1000, show_default=True,
               help="Task resamples for the 95% intervals.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap resamples.")
 @click.option("--task-pages/--no-task-pages", default=True, show_default=True,
@@ -390,6 +419,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
                 samples: int, seed: int, task_pages: bool, executor: str, ray_address: str) -> None:
     """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
     from omniact.report import build_leaderboard, write_site, write_tables
+    from omniact.tables import plural
 
     ds = _load(data, split)
     pool = None
@@ -401,11 +431,17 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
         board = build_leaderboard(ds, sources, mode=mode, samples=samples, seed=seed, workers=workers,
                                   cache_dir=out / ".cache", pool=pool,
                                   progress=steps.counter("submissions", len(sources)))
-        write_tables(board, out)
-        index = write_site(board, ds, out, task_pages=task_pages, workers=workers,
-                           progress=lambda done, total: steps.update("task pages", done, total))
+        if board.entries:
+            write_tables(board, out)
+            index = write_site(board, ds, out, task_pages=task_pages, workers=workers,
+                               progress=lambda done, total: steps.update("task pages", done, total))
     for r in board.rejected:
         click.echo(f"omniact: rejected {r.message}", err=True)
+    if not board.entries:
+        # Every source refused (a mistyped path, most likely): an empty board would replace a published one.
+        click.echo(f"omniact: no entry to rank: {'the' if len(board.rejected) == 1 else 'all'} "
+                   f"{plural(len(board.rejected), 'source')} rejected; nothing written to {out}", err=True)
+        sys.exit(2)
     n = len(board.entries)
     click.echo(f"{n} entr{'y' if n == 1 else 'ies'} ranked ({board.scored_now} scored now, {board.from_cache} from "
                f"cache), {len(board.rejected)} rejected -> {index}")
@@ -499,9 +535,10 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @click.option("--dpr", type=float, default=None, help="Device pixel ratio for --html/--url/--miniwob (default 1).")
 @click.option("--settle-ms", type=int, default=300, show_default=True,
               help="Pause after the script, before the check.")
-@click.option("--task-timeout", type=float, default=30.0, show_default=True, help="Seconds per task; then it fails.")
-@click.option("--workers", type=int, default=2, show_default=True, help="Replay worker processes.")
-@click.option("--limit", type=int, default=None, help="Only the first N tasks of the split.")
+@click.option("--task-timeout", type=click.FloatRange(0, min_open=True), default=30.0, show_default=True,
+              help="Seconds per task; then it fails.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Replay worker processes.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N tasks of the split.")
 @click.option("--trace", is_flag=True, help="Save a Playwright trace (trace.zip) per task in --out.")
 @click.option("--step-images", is_flag=True,
               help="With --split: also write a PNG per step of every task in --out (--task always does).")

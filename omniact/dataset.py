@@ -22,6 +22,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from omniact.atomic import atomic_file
 from omniact.errors import DataError, UserError
 from omniact.lazy import LazySequence
 from omniact.task import LazyElements, Screen, Task, read_png_size
@@ -216,10 +217,14 @@ def _split_path(root: Path, split: str) -> Path:
     p = Path(split)
     if p.suffix == ".json" and p.is_file():
         return p.resolve()
+    if p.suffix in (".jsonl", ".txt", ".csv"):
+        raise UserError(f"--split takes a split name (test) or a split .json file, not {split} (a predictions "
+                        "file goes to --predictions)")
     cand = root / f"{split}.json"
     if not cand.is_file():
         have = sorted(x.stem for x in root.glob("*.json") if x.name != MANIFEST_NAME)
-        hint = f" (splits here: {', '.join(have)})" if have else ""
+        more = f", ... ({len(have)} in all)" if len(have) > 8 else ""
+        hint = f" (splits here: {', '.join(have[:8])}{more})" if have else ""
         raise UserError(f"no split file {split}.json{hint}", file=str(root))
     return cand
 
@@ -530,9 +535,8 @@ def write_manifest(root: str | os.PathLike) -> tuple[Path, int]:
     root = Path(root)
     lines = [f"{_sha256_file(p)}  {_rel(root, p)}\n" for p in _manifest_files(root)]
     out = root / MANIFEST_NAME
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text("".join(lines), encoding="utf-8")
-    os.replace(tmp, out)
+    with atomic_file(out, "w", encoding="utf-8") as f:
+        f.write("".join(lines))
     return out, len(lines)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from omniact.actions import Action, format_action, parse_script
-from omniact.errors import ParseError
+from omniact.atomic import atomic_file
+from omniact.errors import ParseError, UserError
 from omniact.task import Task
 
 __all__ = ["draw_task", "target_box"]
@@ -16,6 +16,7 @@ GOLD = (0, 170, 80)
 PREDICTED = (220, 30, 120)
 BOX = (40, 120, 255)
 INVALID = (150, 150, 150)
+_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
 
 
 def target_box(task: Task, x: float, y: float):
@@ -25,10 +26,16 @@ def target_box(task: Task, x: float, y: float):
 
 
 def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) -> Path:
-    """Write a PNG of the task's screenshot with every box, the gold actions numbered in green and, when
-    given, the predicted ones in magenta; a legend lists the goal and both scripts."""
+    """Write an image (PNG, JPEG or WebP, by `out`'s suffix) of the task's screenshot with every box, the gold
+    actions numbered in green and, when given, the predicted ones in magenta; a legend under it lists the goal
+    and both scripts."""
     from PIL import Image, ImageDraw, ImageFont
 
+    out = Path(out)
+    fmt = _FORMATS.get(out.suffix.lower())
+    if fmt is None:  # before any work: PNG bytes under a .jpg name open nowhere
+        raise UserError(f"cannot tell the image format from the name: end it in {', '.join(_FORMATS)}",
+                        file=str(out))
     with Image.open(task.image_path) as im:
         image = im.convert("RGB")
     scale = max(1, round(task.screen.dpr))
@@ -63,19 +70,20 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
     legend = [f"Task {task.id}: {task.goal}", "gold:"] + [f"  {i}. {format_action(a)}" for i, a in enumerate(gold, 1)]
     if predicted is not None:
         legend += ["predicted:"] + [f"  {i}. {format_action(a)}" for i, a in enumerate(predicted, 1)]
+    # The legend goes in a panel under the screenshot: drawn over it, it hid the top-left corner's elements
+    # and any action point there.
     line_h = 17 * scale
-    width = max(draw.textlength(t, font=font) for t in legend) + 16 * scale
-    draw.rectangle([0, 0, width, line_h * len(legend) + 8 * scale], fill=(0, 0, 0, 170))
+    width = max(image.width, int(max(draw.textlength(t, font=font) for t in legend) + 16 * scale))
+    canvas = Image.new("RGB", (width, image.height + line_h * len(legend) + 8 * scale), (24, 24, 24))
+    canvas.paste(image, (0, 0))
+    draw = ImageDraw.Draw(canvas)
     for i, t in enumerate(legend):
         fill = (255, 255, 255)
         if t == "gold:" or (t.startswith("  ") and "predicted:" not in legend[:i]):
             fill = (120, 255, 160)
         elif t == "predicted:" or t.startswith("  "):
             fill = (255, 150, 200)
-        draw.text((8 * scale, 4 * scale + i * line_h), t, fill=fill, font=font)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    image.save(tmp, format="PNG")
-    os.replace(tmp, out)
+        draw.text((8 * scale, image.height + 4 * scale + i * line_h), t, fill=fill, font=font)
+    with atomic_file(out, "wb") as f:
+        canvas.save(f, format=fmt)
     return out

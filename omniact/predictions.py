@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import json.scanner
 import os
+import sys
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,8 @@ from typing import Any
 from omniact.atomic import atomic_file
 from omniact.errors import UserError
 
-__all__ = ["Prediction", "read_predictions", "read_scripts", "write_predictions"]
+__all__ = ["Prediction", "predictions_path", "read_predictions", "read_scripts", "recorded_dataset",
+           "write_predictions"]
 
 
 @dataclass(frozen=True)
@@ -68,26 +70,72 @@ def _task_id(value: Any) -> str | None:
     return None
 
 
-def read_predictions(path: str | os.PathLike, known_ids: Collection[str] | None = None) -> dict[str, Prediction]:
+def predictions_path(path: str | os.PathLike) -> Path:
+    """The predictions file a user named: the file itself, or a run folder's ``predictions.jsonl`` (``-``, standard
+    input, is kept as it is). Raises `UserError` saying what the path is instead (a run stopped before it wrote its
+    predictions, a folder that holds no run, nothing at all)."""
+    p = Path(path)
+    if str(path) == "-":
+        return p  # read from sys.stdin by `read_predictions` and `read_scripts`
+    if p.is_dir():
+        pred = p / "predictions.jsonl"
+        if pred.is_file():
+            return pred
+        if (p / "run.sqlite").is_file():
+            raise UserError("this run has no predictions.jsonl yet: it was stopped before it ended; finish it "
+                            f"with `omniact run ... --out {p} --resume`", file=str(p))
+        raise UserError("is a folder, and not a run folder (no predictions.jsonl in it): give a predictions "
+                        "file or a run folder", file=str(p))
+    if not p.exists():
+        raise UserError("predictions file does not exist", file=str(p))
+    return p  # a file, or a pipe such as <(zcat run.jsonl.gz)
+
+
+def recorded_dataset(path: str | os.PathLike) -> tuple[str | None, str | None]:
+    """(data root, split) a run folder's manifest.json records, or (None, None): what scoring it again should
+    default to, instead of the built-in suite's test split."""
+    try:
+        manifest = json.loads((Path(path) / "manifest.json").read_bytes())
+        ds = manifest["dataset"]
+        root, split = ds.get("root"), ds.get("split")
+    except (OSError, ValueError, RecursionError, KeyError, TypeError, AttributeError):
+        return None, None
+    return (root if isinstance(root, str) and root else None), (split if isinstance(split, str) and split else None)
+
+
+def read_predictions(path: str | os.PathLike, known_ids: Collection[str] | None = None, *,
+                     split: str | None = None) -> dict[str, Prediction]:
     """Read a predictions file (JSON Lines, or one JSON object ``{id: script}``) into ``{id: Prediction}``.
 
     With `known_ids` (the split's task ids), an id outside it is refused: scoring a run against the wrong
-    split must not silently report a low score. Raises `UserError` (``FILE:LINE: problem``).
+    split must not silently report a low score (`split`, the split's name, goes in that message). Raises
+    `UserError` (``FILE:LINE: problem``).
     """
-    return {key: Prediction(key, script, n, extra) for key, script, n, extra in _records(path, known_ids, True)}
+    return {key: Prediction(key, script, n, extra)
+            for key, script, n, extra in _records(path, known_ids, True, split)}
 
 
-def read_scripts(path: str | os.PathLike, known_ids: Collection[str] | None = None) -> dict[str, object]:
+def read_scripts(path: str | os.PathLike, known_ids: Collection[str] | None = None, *,
+                 split: str | None = None) -> dict[str, object]:
     """``{id: script}`` of a predictions file, checked exactly like `read_predictions` (what scoring needs)."""
-    return {key: script for key, script, _, _ in _records(path, known_ids, False)}
+    return {key: script for key, script, _, _ in _records(path, known_ids, False, split)}
 
 
-def _records(path: str | os.PathLike, known_ids: Collection[str] | None,
-             extras: bool) -> Iterator[tuple[str, object, int, dict[str, Any]]]:
+def _not_in_split(key: str, split: str | None) -> str:
+    if split is None:
+        return f"id {key!r} is not a task of this split"
+    return f"id {key!r} is not a task of split {split!r} (predictions for another split? give that one with --split)"
+
+
+def _records(path: str | os.PathLike, known_ids: Collection[str] | None, extras: bool,
+             split: str | None = None) -> Iterator[tuple[str, object, int, dict[str, Any]]]:
     """(id, script, line, other fields) per record; `extras` False leaves the other fields out (faster)."""
     where = str(path)
     try:
-        data = Path(path).read_bytes()
+        if where == "-":
+            where, data = "<stdin>", sys.stdin.buffer.read()
+        else:
+            data = Path(path).read_bytes()
     except OSError as e:
         problem = "does not exist" if isinstance(e, FileNotFoundError) else f"cannot be read ({e.strerror or e})"
         raise UserError(f"predictions file {problem}", file=where) from None
@@ -102,7 +150,7 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None,
             if key in seen:
                 raise UserError(f"duplicate id {key!r}", file=where, line=1)
             if known is not None and key not in known:
-                raise UserError(f"id {key!r} is not a task of this split", file=where, line=1)
+                raise UserError(_not_in_split(key, split), file=where, line=1)
             seen.add(key)
             yield key, script, 1, {}
         return
@@ -126,6 +174,10 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None,
         except RecursionError:
             raise UserError("not valid JSON here: nested too deeply to read", file=where, line=n) from None
         except ValueError as e:
+            spread = _spread_value(text)
+            if spread is not None:  # valid JSON, but not one record a line
+                raise UserError(f"this file is one JSON {spread} over several lines; a predictions file has one "
+                                '{"id": ..., "script": ...} record a line (JSON Lines)', file=where, line=n) from None
             msg = getattr(e, "msg", str(e))
             col = getattr(e, "colno", None)
             raise UserError(f"not valid JSON: {msg}" + (f" (column {col})" if col else ""),
@@ -142,7 +194,7 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None,
         if first is not None:
             raise UserError(f"duplicate id {key!r} (first on line {first})", file=where, line=n)
         if known is not None and key not in known:
-            raise UserError(f"id {key!r} is not a task of this split", file=where, line=n)
+            raise UserError(_not_in_split(key, split), file=where, line=n)
         lines[key] = n
         if not extras:
             extra = no_extra
@@ -152,6 +204,16 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None,
 
 
 _SCAN = json.scanner.make_scanner(json.JSONDecoder())
+
+
+def _spread_value(text: str) -> str | None:
+    """What a file that failed to read as JSON Lines is when it is one JSON value written over several lines
+    (a pretty-printed record, an array of records), else None."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else None
 
 
 def _whole_object(text: str) -> list[tuple[str, object]] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -10,11 +11,16 @@ from omniact.actions import parse_script
 from omniact.dataset import Dataset
 from omniact.errors import ParseError
 
-__all__ = ["gold_action_names", "print_score", "print_tasks", "task_rows"]
+__all__ = ["gold_action_names", "plural", "print_score", "print_tasks", "task_rows"]
 
 _METRICS = (("SS", "sequence_score"), ("AS", "action_score"), ("M", "click_penalty"), ("K", "key_penalty"),
             ("W", "write_penalty"))
 _NAME = re.compile(r"pyautogui\.(\w+)\s*\(")
+
+
+def plural(n: int, word: str) -> str:
+    """``1 task``, ``2 tasks``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def gold_action_names(script: str) -> list[str]:
@@ -30,7 +36,9 @@ def task_rows(ds: Dataset) -> list[dict[str, Any]]:
     for t in ds.tasks:
         rows.append({
             "id": t.id, "platform": t.platform, "os": t.screen.os, "app": t.app, "goal": t.goal,
-            "actions": gold_action_names(t.gold_script), "screenshot": str(t.image_path),
+            "actions": gold_action_names(t.gold_script),
+            # normpath: a split may name screenshots through ".." (the built-in suite's tasks/../screenshots)
+            "screenshot": os.path.normpath(t.image_path),
             "width": t.screen.width, "height": t.screen.height, "dpr": t.screen.dpr,
         })
     return rows
@@ -46,8 +54,6 @@ def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> N
     """One line per task, in aligned columns, the goal last and whole: readable on a terminal, and `grep`-,
     `cut`- and `head`-friendly in a pipe. (A rich table folded every cell into an 80-column grid and took a
     millisecond a row: 26 s for a 20,000-task split.)"""
-    import os
-
     import click
 
     head = ("id", "platform", "app", "size", "actions", "screenshot", "goal")
@@ -65,7 +71,7 @@ def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> N
     click.echo(click.style(line(head), bold=True))
     for start in range(0, len(table), 2000):  # in chunks: one write per 2,000 lines
         click.echo("\n".join(line(t) for t in table[start:start + 2000]))
-    click.echo(f"{len(table)} tasks")
+    click.echo(plural(len(table), "task"))
 
 
 def _x100(v: float) -> str:
@@ -95,7 +101,7 @@ def print_score(result: Any, why: Mapping[str, int] | None = None) -> None:
     ds = d.get("dataset") or {}
     head = f"[bold]omniact score[/bold]  mode [bold]{d['mode']}[/bold]  scorer {d['scorer_version']}"
     if ds:
-        head += f"\ndata {ds['root']}  split {ds['split']}  {ds['n_tasks']} tasks  sha256 {ds['sha256'][:12]}"
+        head += f"\ndata {ds['root']}  split {ds['split']}  {plural(ds['n_tasks'], 'task')}  sha256 {ds['sha256'][:12]}"
     console.print(head)
     table = Table(header_style="bold")
     for short, _ in _METRICS:

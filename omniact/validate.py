@@ -7,6 +7,7 @@ from pathlib import Path
 from omniact.actions import parse_script
 from omniact.dataset import MANIFEST_NAME, load_split, resolve_data_root, split_names, verify_manifest
 from omniact.errors import DataError, ParseError, UserError
+from omniact.tables import plural
 
 __all__ = ["validate_data", "validate_predictions"]
 
@@ -49,7 +50,7 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
         problems.extend(verify_manifest(root))
     lines = problems + warnings
     ok = not problems
-    summary = f"{len(names)} split(s), {n_tasks} tasks"
+    summary = f"{len(names)} split(s), {plural(n_tasks, 'task')}"
     if manifest.is_file():
         summary += f", {MANIFEST_NAME} {'verified' if ok else 'checked'}"
     lines.append(f"{'ok' if ok else 'FAILED'}: {root}: {summary}; {len(problems)} problem(s), "
@@ -68,7 +69,7 @@ def validate_predictions(data: Path | None, split: str, path: Path) -> tuple[lis
     from omniact.predictions import read_predictions
 
     ds = load_split(data, split)
-    preds = read_predictions(path, known_ids=ds)
+    preds = read_predictions(path, known_ids=ds, split=ds.split)
     lines = []
     n_bad = 0
     for task_id, p in preds.items():
@@ -81,7 +82,7 @@ def validate_predictions(data: Path | None, split: str, path: Path) -> tuple[lis
     if n_bad > 20:
         lines.append(f"... and {n_bad - 20} more scripts the parser refuses")
     missing = sum(1 for t in ds.tasks if t.id not in preds)
-    lines.append(f"ok: {path}: {len(preds)} predictions for {len(ds)} tasks of {ds.split}; {missing} missing, "
-                 f"{n_bad} refused by the parser (they score 0 in strict mode; reference mode still reads their "
-                 f"pyautogui lines)")
+    note = " (they score 0 in strict mode; reference mode still reads their pyautogui lines)" if n_bad else ""
+    lines.append(f"ok: {path}: {plural(len(preds), 'prediction')} for {plural(len(ds), 'task')} of {ds.split}; "
+                 f"{missing} missing, {n_bad} refused by the parser{note}")
     return lines, True

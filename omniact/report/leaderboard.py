@@ -307,7 +307,9 @@ def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, se
     sums = counts @ np.stack(columns, axis=1)  # samples x (entries * metrics)
     denom = counts @ w
     denom[denom == 0] = 1.0
-    stats = sums / denom[:, None]
+    # Every metric is a weighted mean of per-task values in [0, 1]; the clip only removes float noise
+    # (1.0000000000000009 for an entry that solves every task), so that intervals stay inside [0, 1].
+    stats = np.clip(sums / denom[:, None], 0.0, 1.0)
     lo_q, hi_q = 100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2
     lows = np.percentile(stats, lo_q, axis=0)
     highs = np.percentile(stats, hi_q, axis=0)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from omniact.errors import UserError
+from omniact.predictions import predictions_path
 
 __all__ = ["META_FIELDS", "Submission", "find_submission"]
 
@@ -91,9 +92,7 @@ def find_submission(path: Path) -> Submission:
     path = Path(path)
     meta: dict[str, Any] = {}
     if path.is_dir():
-        pred = path / "predictions.jsonl"
-        if not pred.is_file():
-            raise UserError("not a run directory (no predictions.jsonl)", file=str(path))
+        pred = predictions_path(path)  # says what the folder is when it holds no predictions
         manifest = path / "manifest.json"
         if manifest.is_file():
             meta.update(_from_manifest(_read_json(manifest)))

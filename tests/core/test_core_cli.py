@@ -112,6 +112,9 @@ def test_validate_predictions_lists_unreadable_scripts_but_passes(omniact_data, 
     r = run("validate", "--data", omniact_data, "--split", "test", "--predictions", preds)
     assert r.exit_code == 0
     assert "task 3: the parser refuses the script" in r.output and "1 refused by the parser" in r.output
+    assert "they score 0 in strict mode" in r.output
+    r = run("validate", "--data", omniact_data, "--split", "test", "--predictions", gold_predictions(preds))
+    assert "0 refused by the parser" in r.output and "strict mode" not in r.output  # no note about nothing
 
 
 def test_validate_data_and_manifest(omniact_data, tmp_path):
@@ -127,6 +130,71 @@ def test_validate_data_and_manifest(omniact_data, tmp_path):
     (root / "data/tasks/desktop/finder/task_1.0.txt").write_text("Task: x\nOutput Script:\nos.system('x')\n")
     r = CliRunner().invoke(main, ["validate", "--data", str(root)])
     assert r.exit_code == 2 and "task_1.0.txt:3:1: gold script" in r.output
+
+
+def test_score_reads_stdin_and_explains_paths_that_are_not_predictions(omniact_data, tmp_path):
+    preds = gold_predictions(tmp_path / "p.jsonl")
+    r = CliRunner().invoke(main, ["score", "--data", str(omniact_data), "--predictions", "-", "--json"],
+                           input=preds.read_text())
+    assert r.exit_code == 0 and json.loads(r.output)["action_score"] == 1.0
+    stopped = tmp_path / "stopped"
+    stopped.mkdir()
+    (stopped / "run.sqlite").write_bytes(b"")
+    cases = [(tmp_path, "not a run folder (no predictions.jsonl in it)"),
+             (stopped, f"it was stopped before it ended; finish it with `omniact run ... --out {stopped} --resume`"),
+             (tmp_path / "nope.jsonl", "predictions file does not exist")]
+    for path, words in cases:
+        for verb in ("score", "validate"):
+            r = CliRunner().invoke(main, [verb, "--data", str(omniact_data), "--predictions", str(path)])
+            assert r.exit_code == 2 and r.output.count("\n") == 1 and words in r.output, r.output
+
+
+def test_a_pretty_printed_predictions_file_is_told_apart_from_broken_json(omniact_data, tmp_path):
+    p = tmp_path / "p.json"
+    p.write_text(json.dumps([{"id": "1", "script": "pyautogui.press('enter')"}], indent=2))
+    r = CliRunner().invoke(main, ["score", "--data", str(omniact_data), "--predictions", str(p)])
+    assert r.exit_code == 2 and "one JSON array over several lines" in r.output and "JSON Lines" in r.output
+
+
+def test_score_of_a_run_folder_uses_the_run_s_split(omniact_data, tmp_path):
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    gold_predictions(run_dir / "predictions.jsonl", ids={"1", "3"})
+    other = tmp_path / "d"
+    shutil.copytree(omniact_data, other)
+    (other / "dev.json").write_text(json.dumps({k: v for k, v in json.loads((other / "test.json").read_text()).items()
+                                                if k in ("1", "3")}))
+    (run_dir / "manifest.json").write_text(json.dumps({"dataset": {"root": str(other), "split": "dev"}}))
+    out = json.loads(run("score", "--predictions", run_dir, "--json").output)
+    assert (out["dataset"]["split"], out["dataset"]["n_tasks"], out["n_missing"]) == ("dev", 2, 0)
+    # --split still wins, and an id outside it names the split and what to do
+    r = CliRunner().invoke(main, ["score", "--predictions", str(run_dir), "--split", "dev", "--data", str(omniact_data)])
+    assert r.exit_code == 2 and "no split file dev.json" in r.output
+    (other / "dev.json").write_text(json.dumps({k: v for k, v in json.loads((other / "test.json").read_text()).items()
+                                                if k == "1"}))
+    r = CliRunner().invoke(main, ["score", "--predictions", str(run_dir)])
+    assert r.exit_code == 2 and "id '3' is not a task of split 'dev'" in r.output and "--split" in r.output
+
+
+def test_split_given_a_predictions_file_says_where_it_goes(omniact_data):
+    r = CliRunner().invoke(main, ["tasks", "--data", str(omniact_data), "--split", "my_run.jsonl"])
+    assert r.exit_code == 2 and "--split takes a split name" in r.output and "--predictions" in r.output
+
+
+@pytest.mark.parametrize("args, words", [
+    (["run", "--agent", "oracle", "--out", "{f}/sub"], "Not a directory"),
+    (["detect", "--out", "{f}/sub"], "Not a directory"),
+    (["manifest", "--data", "{d}"], "Is a directory"),
+])
+def test_a_path_that_cannot_be_written_is_one_line_and_exit_2(omniact_data, tmp_path, args, words):
+    f = tmp_path / "file.jsonl"
+    f.write_text("")
+    d = shutil.copytree(omniact_data, tmp_path / "d")
+    (d / "MANIFEST.sha256").mkdir()
+    proc = subprocess.run([sys.executable, "-m", "omniact.cli", *(a.format(f=f, d=d) for a in args)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and words in proc.stderr, proc.stderr
+    assert not [p for p in d.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_validate_says_when_the_folder_holds_no_split_at_all(tmp_path):
@@ -158,13 +226,39 @@ def test_tasks_table_is_one_aligned_line_per_task_with_the_whole_goal(omniact_da
 
 def test_show_draws_the_task(omniact_data, tmp_path):
     out = tmp_path / "t.png"
-    r = run("show", "--data", omniact_data, "10", "--out", out)
+    script = tmp_path / "pred.py"
+    script.write_text("pyautogui.click(6, 6)\n")
+    r = run("show", "--data", omniact_data, "10", "--out", out, "--script", script)
     assert r.exit_code == 0
-    with Image.open(out) as im:
-        assert im.size == (1440, 900)
+    from omniact.dataset import load_split
+
+    with Image.open(out) as im, Image.open(load_split(omniact_data, "test")["10"].image_path) as shot:
+        assert im.format == "PNG" and im.width == 1440 and im.height > 900  # the legend is a panel under it
+        rgb = im.convert("RGB")
         # the gold target box is filled green around the click at (412.5, 88)
-        r_, g, b = im.convert("RGB").getpixel((320, 95))
+        r_, g, b = rgb.getpixel((320, 95))
         assert g > r_ and g > b
+        # a predicted point in the top-left corner is drawn, not hidden under the legend
+        r_, g, b = rgb.getpixel((12, 6))  # in its disc, beside the white number
+        assert r_ > 150 and g < 100, (r_, g, b)
+        assert rgb.getpixel((700, 899)) == shot.convert("RGB").getpixel((700, 899))
+
+
+@pytest.mark.parametrize("name, fmt", [("t.jpg", "JPEG"), ("t.webp", "WEBP")])
+def test_show_writes_the_format_its_name_says(omniact_data, tmp_path, name, fmt):
+    assert run("show", "--data", omniact_data, "10", "--out", tmp_path / name).exit_code == 0
+    with Image.open(tmp_path / name) as im:
+        assert im.format == fmt
+
+
+def test_show_refuses_a_name_with_no_image_format_and_a_binary_script(omniact_data, tmp_path):
+    r = CliRunner().invoke(main, ["show", "--data", str(omniact_data), "10", "--out", str(tmp_path / "t.txt")])
+    assert r.exit_code == 2 and "cannot tell the image format" in r.output and not (tmp_path / "t.txt").exists()
+    script = tmp_path / "bin.py"
+    script.write_bytes(b"\xff\xfe\x00binary")
+    r = CliRunner().invoke(main, ["show", "--data", str(omniact_data), "10", "--out", str(tmp_path / "t.png"),
+                                  "--script", str(script)])
+    assert r.exit_code == 2 and r.output.strip() == f"omniact: {script}: not UTF-8 text: give a PyAutoGUI script file"
 
 
 def test_user_errors_are_one_line_and_exit_2(tmp_path):

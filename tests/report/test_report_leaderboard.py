@@ -167,13 +167,16 @@ def test_summary_counts_what_was_scored_read_from_the_cache_and_left_out(omniact
     assert f"{subs / 'broken.jsonl'}: {subs / 'broken.jsonl'}" not in first.output
 
 
-def test_a_leaderboard_with_nothing_to_rank_writes_its_pages_but_no_task_pages(omniact_data, subs, tmp_path):
-    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test",
-                                  str(subs / "broken.jsonl"), "--out", str(tmp_path / "site"), "--bootstrap", "10"])
-    assert r.exit_code == 0, r.output
-    assert "0 entries ranked" in r.output and "1 rejected" in r.output
-    assert (tmp_path / "site/index.html").is_file() and not (tmp_path / "site/tasks").exists()
-    assert json.loads((tmp_path / "site/leaderboard.json").read_text())["entries"] == []
+def test_a_leaderboard_with_nothing_to_rank_exits_2_and_leaves_the_published_one(omniact_data, subs, tmp_path):
+    site = tmp_path / "site"
+    args = ["leaderboard", "--data", str(omniact_data), "--split", "test", "--out", str(site), "--bootstrap", "10"]
+    assert CliRunner().invoke(main, [*args, str(subs / "perfect.jsonl")]).exit_code == 0
+    published = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    r = CliRunner().invoke(main, [*args, str(subs / "broken.jsonl"), str(tmp_path / "typo.jsonl")])
+    assert r.exit_code == 2
+    assert r.output.strip().splitlines()[-1] == (f"omniact: no entry to rank: all 2 sources rejected; nothing written "
+                                                 f"to {site}")
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == published
 
 
 def test_pages_written_by_two_workers_are_the_ones_one_process_writes(omniact_data, subs, tmp_path):
@@ -260,3 +263,15 @@ def test_a_site_written_into_a_folder_it_did_not_write_deletes_nothing(omniact_d
     assert all((out / name).read_text() == "the user's own file"
                for name in ("tasks/notes.html", "entries/old.html", "img/photo.jpg"))
     assert (out / "tasks" / "0.html").is_file()
+
+
+def test_intervals_of_a_perfect_entry_stay_inside_0_and_1(tmp_path):
+    # The built-in suite's test split: 492 weighted tasks, enough for the float noise of a mean of ones to show.
+    ds = load_split(None, "test")
+    p = tmp_path / "oracle.jsonl"
+    p.write_text("".join(json.dumps({"id": t.id, "script": t.gold_script}) + "\n" for t in ds.tasks))
+    entry = build_leaderboard(ds, [p], samples=300).entries[0]
+    for key, (lo, hi) in entry.ci.items():
+        assert 0.0 <= lo <= hi <= 1.0, (key, lo, hi)
+    r = CliRunner().invoke(main, ["leaderboard", str(p), "--out", str(tmp_path / "site"), "--bootstrap", "0"])
+    assert r.exit_code == 2 and "--bootstrap" in r.output and not (tmp_path / "site").exists()
