@@ -11,6 +11,7 @@ import base64
 import io
 import os
 import random
+import socket
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -76,6 +77,28 @@ def decode_data_url(url: str) -> Any:
 # --------------------------------------------------------------------------------------------------------
 # OpenAI-compatible servers
 
+#: seconds before the one more try of a connection that could not be made (at most; `backoff` if smaller)
+_CONNECT_RETRY_DELAY = 0.5
+# The transport's exceptions for a connection never made, by name: openai wraps httpx or httpx2 (httpcore
+# beneath), depending on its version, and naming the classes keeps us off their import paths.
+_CONNECT_ERRORS = ("ConnectError", "ConnectTimeout")
+
+
+def _connect_failure(e: BaseException) -> str | None:
+    """Why no connection could be made, when that is what `e` (an openai error) comes down to; else None.
+
+    The innermost cause's text: ``[Errno 111] Connection refused``, ``[Errno -2] Name or service not known``.
+    """
+    reason = None
+    seen: set[int] = set()
+    x: BaseException | None = e
+    while x is not None and id(x) not in seen:
+        seen.add(id(x))
+        if type(x).__name__ in _CONNECT_ERRORS or isinstance(x, (ConnectionRefusedError, socket.gaierror)):
+            reason = str(x) or type(x).__name__
+        x = x.__cause__ or x.__context__
+    return reason
+
 
 class OpenAIBackend:
     """Any OpenAI-compatible chat-completions server through the `openai` package.
@@ -83,7 +106,10 @@ class OpenAIBackend:
     The API key comes from `api_key` or the ``OPENAI_API_KEY`` environment variable (local servers accept
     any). Rate limits (429), server errors (5xx), timeouts and dropped connections are retried `retries`
     times with exponential backoff (``backoff * 2**attempt`` seconds, at most `max_backoff`, honouring a
-    server's ``Retry-After``); other errors (bad request, wrong model, bad key) fail at once.
+    server's ``Retry-After``); other errors (bad request, wrong model, bad key) fail at once. A connection
+    that cannot be made at all (refused, unknown host) is tried once more, soon, and one that timed out
+    not again: a server that is not there will not be there after a minute of backoff either, and every
+    task would pay for it.
     """
 
     def __init__(self, model: str, base_url: str | None = None, api_key: str | None = None,
@@ -116,16 +142,23 @@ class OpenAIBackend:
         import openai
 
         last: Exception | None = None
+        unreachable: str | None = None
         for attempt in range(self.retries + 1):
             self.attempts += 1
             try:
                 resp = self.client.chat.completions.create(model=self.model, messages=list(messages),
                                                            temperature=temperature, max_tokens=max_tokens)
             except openai.APIError as e:
-                if not self._retryable(e) or attempt == self.retries:
-                    last = e
-                    break
                 last = e
+                unreachable = _connect_failure(e)
+                if unreachable is not None:
+                    # a connect timeout has already waited its `timeout`: no second wait
+                    if attempt >= min(1, self.retries) or isinstance(e, openai.APITimeoutError):
+                        break
+                    time.sleep(min(self.backoff, _CONNECT_RETRY_DELAY))
+                    continue
+                if not self._retryable(e) or attempt == self.retries:
+                    break
                 time.sleep(self._delay(e, attempt))
                 continue
             text = ""
@@ -134,6 +167,11 @@ class OpenAIBackend:
             usage = resp.usage
             return Completion(text, int(getattr(usage, "prompt_tokens", 0) or 0),
                               int(getattr(usage, "completion_tokens", 0) or 0))
+        if unreachable is not None:
+            # The same text for every task (no attempt count, request id or timing), so that the runner's
+            # fail-fast sees one error repeated and stops the run instead of failing the whole split.
+            raise BackendError(f"cannot connect to {self.endpoint}: {unreachable} (is the server running, "
+                               "and is base_url right?)")
         status = getattr(last, "status_code", None)
         what = f"HTTP {status}" if status else type(last).__name__
         raise BackendError(f"{self.endpoint} failed after {attempt + 1} attempt(s): {what}: "

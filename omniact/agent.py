@@ -28,8 +28,10 @@ import hashlib
 import importlib
 import importlib.util
 import inspect
+import os
 import sys
 import threading
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,6 +139,42 @@ def _entry_points() -> dict[str, Any]:
     return _EP_CACHE
 
 
+def _shown(filename: str, given: Path | None = None) -> str:
+    """A file as the user knows it: as they typed it, else relative to the current directory when inside it."""
+    p = Path(filename)
+    try:
+        if given is not None and p.resolve() == given.resolve():
+            return str(given)
+        return str(p.resolve().relative_to(Path.cwd()))
+    except (OSError, ValueError):
+        return filename
+
+
+def _import_failed(e: Exception, what: str, given: Path | None = None) -> UserError:
+    """One line for an agent module whose own code failed while it was imported (a bug or a missing
+    dependency of the user's, not ours): the file and line where the import stopped, and why.
+
+    The place is the first frame past the import machinery, i.e. the line of the agent's module (or of its
+    package's ``__init__``) that started what failed; `what` names the module when no frame is there.
+    """
+    if isinstance(e, SyntaxError):  # the file with the error may be one the agent's module imports
+        return UserError(f"syntax error: {e.msg}", file=_shown(e.filename, given) if e.filename else what,
+                         line=e.lineno)
+    file, line = what, None
+    ours = (Path(__file__).resolve(), Path(importlib.__file__).resolve().parent)
+    for frame in traceback.extract_tb(e.__traceback__):
+        if frame.filename.startswith("<"):  # <frozen importlib._bootstrap>
+            continue
+        here = Path(frame.filename).resolve()
+        if here == ours[0] or here.parent == ours[1]:
+            continue
+        file, line = _shown(frame.filename, given), frame.lineno
+        break
+    if isinstance(e, ModuleNotFoundError):
+        return UserError(f"cannot import the agent: {e} (install it, or fix the import)", file=file, line=line)
+    return UserError(f"cannot import the agent: {type(e).__name__}: {e}", file=file, line=line)
+
+
 def _import_file(path: Path) -> Any:
     if not path.is_file():
         raise UserError("agent file does not exist", file=str(path))
@@ -151,13 +189,48 @@ def _import_file(path: Path) -> Any:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except SyntaxError as e:
-        del sys.modules[name]
-        raise UserError(f"syntax error: {e.msg}", file=str(path), line=e.lineno) from None
-    except Exception:
+    except UserError:  # the module's own one-line message for the user
         del sys.modules[name]
         raise
+    except Exception as e:  # noqa: BLE001 - whatever the user's module raises, said in one line
+        del sys.modules[name]
+        raise _import_failed(e, str(path), path) from None
     return module
+
+
+def _not_found(e: ModuleNotFoundError, target: str) -> bool:
+    """True when `target` itself (or a package above it) is what could not be found, rather than something
+    the module imports."""
+    return bool(e.name) and (target == e.name or target.startswith(f"{e.name}."))
+
+
+def _import_module(target: str, spec: str) -> Any:
+    """Import ``module`` of a ``module:Class`` spec the way ``python -m`` and uvicorn do: the current directory
+    is importable, so a package next to the user needs no PYTHONPATH.
+
+    The current directory is put first on ``sys.path`` only when the module is not found without it, and it
+    stays there: the agent may import its own package's modules later, while it runs, and worker processes
+    (spawned) start with this process's ``sys.path``.
+    """
+    cwd = os.getcwd()
+    for attempt in range(2):
+        try:
+            return importlib.import_module(target)
+        except ModuleNotFoundError as e:
+            if not _not_found(e, target):
+                raise _import_failed(e, f"module {target}") from None
+            if attempt or cwd in sys.path or "" in sys.path:
+                break
+            sys.path.insert(0, cwd)
+            importlib.invalidate_caches()
+        except UserError:
+            raise
+        except Exception as e:  # noqa: BLE001 - whatever the user's module raises, said in one line
+            raise _import_failed(e, f"module {target}") from None
+    cls = spec.rpartition(":")[2]
+    hint = target.replace(".", "/") + f".py:{cls}"
+    raise UserError(f"cannot import module {target!r} (not found from the current directory or the installed "
+                    f"packages; give a file path like {hint})")
 
 
 def _attr(module: Any, name: str, where: str) -> Any:
@@ -187,12 +260,7 @@ def resolve_agent_class(spec: str | type) -> type:
             module = _import_file(path)
             where = str(path)
         else:
-            try:
-                module = importlib.import_module(target)
-            except ModuleNotFoundError as e:
-                if e.name and target.startswith(e.name):
-                    raise UserError(f"cannot import module {target!r} for agent {spec!r}") from None
-                raise
+            module = _import_module(target, spec)
             where = f"module {target}"
         obj = _attr(module, attr, where)
     else:
@@ -384,9 +452,11 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
                 args: Mapping[str, Any] | None = None, timeout: float = 60.0) -> CheckReport:
     """Run an agent on the first `n` tasks of a split and report what a run would hold against it.
 
-    Reports an agent that cannot be built, raises, hangs (no answer within `timeout` seconds), returns
-    something other than text, or writes a script the shared parser rejects. Uses the built-in suite unless `data` names another root (the tests pass a
-    fixture set).
+    Reports an agent whose constructor or ``setup()`` fails, or that raises, hangs (no answer within `timeout`
+    seconds), returns something other than text, or writes a script the shared parser rejects. A mistake in
+    naming or configuring the agent (unknown name, missing file, module that cannot be imported, wrong
+    argument) is the user's, not the agent's: a `UserError`, as for a run. Uses the built-in suite unless
+    `data` names another root (the tests pass a fixture set).
 
     >>> print(check_agent("noop", n=1, data="tests/runner/fixtures/data"))  # doctest: +SKIP
     noop: OK
@@ -395,23 +465,31 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
 
     lines: list[str] = []
     problems: list[str] = []
+    ds = load_split(data, split)  # a wrong --data or --split is the user's: before the agent is built
     if inspect.isclass(agent_or_class) or isinstance(agent_or_class, str):
+        cls = resolve_agent_class(agent_or_class)  # an unknown name or a broken import: a UserError
         try:
-            agent = load_agent(agent_or_class, args)
-        except Exception as e:  # noqa: BLE001 - an agent that cannot be built is the check's finding, not a crash
-            name = agent_or_class if isinstance(agent_or_class, str) else agent_name(agent_or_class)
+            agent = load_agent(cls, args)
+        except UserError:  # a wrong or missing argument, said in one line
+            raise
+        except Exception as e:  # noqa: BLE001 - a constructor that fails is the check's finding, not a crash
             msg = f"cannot build: {type(e).__name__}: {e}"
-            return CheckReport(str(name), (msg,), (msg,))
+            return CheckReport(agent_name(cls), (msg,), (msg,))
     else:
         agent = agent_or_class
     name = agent_name(agent)
-    ds = load_split(data, split)
     coords = getattr(agent, "coordinates", "pixels")
     if coords not in COORDINATE_SPACES:
         problems.append(f"coordinates={coords!r} is not one of {', '.join(COORDINATE_SPACES)}")
     try:
         if callable(getattr(agent, "setup", None)):
-            agent.setup()
+            try:
+                agent.setup()
+            except UserError:
+                raise
+            except Exception as e:  # noqa: BLE001 - as a run would stop on it: reported, no task tried
+                problems.append(f"setup() raised {type(e).__name__}: {e}")
+                return CheckReport(name, (problems[-1],), tuple(problems))
         for task in ds.tasks[:n]:
             view = task.view()
             box: dict[str, Any] = {}

@@ -44,6 +44,7 @@ __all__ = [
     "WorkerSpec",
     "make_executor",
     "share_dataset",
+    "start_error",
 ]
 
 WORKER_TYPES = ("threads", "processes")
@@ -110,6 +111,14 @@ def _seed_everything(seed: int) -> None:
         pass
 
 
+def start_error(e: BaseException) -> str:
+    """Why a worker could not start, in one line for the user: a `UserError`'s own message (written for the
+    user already, so no class name in front of it), else the exception's type and message."""
+    if isinstance(e, UserError):
+        return str(e)
+    return f"{type(e).__name__}: {e}"
+
+
 class Worker:
     """One agent instance and the data set, running tasks one at a time (see the module docstring)."""
 
@@ -126,7 +135,7 @@ class Worker:
             try:
                 setup()
             except Exception as e:  # noqa: BLE001 - the runner stops the run with this message: no task is recorded
-                self.setup_error = f"agent setup() failed: {type(e).__name__}: {e}"
+                self.setup_error = str(e) if isinstance(e, UserError) else f"setup() raised {start_error(e)}"
 
     def run(self, task_id: str) -> TaskResult:
         """Run the agent on one task and turn whatever happens into a `TaskResult`."""
@@ -249,7 +258,7 @@ class _Slot:
         try:
             worker = Worker(spec, name=f"thread{self.key}")
         except BaseException as e:  # noqa: BLE001 - even SystemExit in an agent's constructor: each task reports it
-            err = f"worker could not start: {type(e).__name__}: {e}"
+            err = start_error(e)
         while True:
             task_id = self.inbox.get()
             if task_id is None:
@@ -319,7 +328,7 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
     try:
         worker = Worker(spec, name=name)
     except BaseException as e:  # noqa: BLE001 - even SystemExit in an agent's constructor: each task reports it
-        err = f"worker could not start: {type(e).__name__}: {e}"
+        err = start_error(e)
     while True:
         try:
             task_id = conn.recv()

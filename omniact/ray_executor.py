@@ -72,7 +72,12 @@ def _admit(ref: Any, starting: dict[Any, Any], idle: list[Any], errors: tuple[ty
     except errors:
         return False
     except Exception as e:  # noqa: BLE001 - the worker could not even build its agent
-        raise UserError(f"a Ray worker could not start: {type(e).__name__}: {e}") from None
+        from omniact.executor import start_error
+
+        # Ray wraps the actor's exception (RayTaskError, whose text is a remote traceback): say the original's.
+        cause = getattr(e, "cause", None)
+        raise UserError(f"agent could not be started: "
+                        f"{start_error(cause if isinstance(cause, BaseException) else e)}") from None
     idle.append(actor)
     return True
 

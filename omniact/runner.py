@@ -3,14 +3,16 @@
 A run folder holds::
 
     run.sqlite         the store: one row per finished task (see omniact.store)
-    predictions.jsonl  the contract format, one record per task, split order; a failed task has an empty
-                       script and an "error" field (an unparseable answer keeps its text, scored as 0)
+    predictions.jsonl  the contract format, one record per finished task, split order; a failed task has an
+                       empty script and an "error" field (an unparseable answer keeps its text, scored as 0);
+                       a task not run yet has no record, so the scorer counts it missing
     manifest.json      agent, arguments (secrets redacted), data set and its hash, versions, git commit,
                        seed, start/end, counts, tokens, cost, and whether the agent used the gold scripts
     scores.json        {"reference": ..., "strict": ...}: the scorer's output for the predictions above
 
 Only the driver writes the store, one transaction per task, so ``kill -9`` at any moment loses at most the
-tasks that were running, and ``resume=True`` runs exactly the tasks without a row.
+tasks that were running, and ``resume=True`` runs exactly the tasks without a row. A folder whose store
+holds no task (a run whose agent never started) holds nothing to protect: the next run starts afresh there.
 
 >>> summary = run("oracle", out="runs/oracle", data="tests/runner/fixtures/data")  # doctest: +SKIP
 >>> summary.scores["reference"]["action_score"]  # doctest: +SKIP
@@ -25,7 +27,8 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +36,7 @@ from typing import Any
 
 from omniact.atomic import atomic_file
 from omniact.errors import UserError
-from omniact.store import STORE_NAME, RunStore, TaskResult
+from omniact.store import STORE_NAME, RunStore, TaskResult, recorded_tasks
 
 __all__ = [
     "MANIFEST_FILE",
@@ -58,6 +61,12 @@ _SECRET = re.compile(r"(^|_)(api_?key|key|token|secret|password|passwd|auth|auth
 FAIL_FAST = 10
 # Settings that make two sessions the same run; a resume with other values would mix two runs in one record.
 _IDENTITY = ("agent", "agent_args", "agent_config_values", "data_root", "split", "dataset_sha256", "seed")
+# What a run writes in its folder (besides the store's -wal/-shm/-journal companions): all that a run which
+# recorded nothing removes again from a folder it created.
+_RUN_FILES = (STORE_NAME, f"{STORE_NAME}-wal", f"{STORE_NAME}-shm", f"{STORE_NAME}-journal",
+              MANIFEST_FILE, PREDICTIONS_FILE, SCORES_FILE)
+#: an error example in a summary is cut to this many characters: enough to name the cause on one line
+ERROR_EXAMPLE_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,9 @@ class RunSummary:
     retried_tasks: int = 0
     #: what the executor reports through its optional ``stats()`` (e.g. workers replaced, tasks retried)
     executor_stats: Mapping[str, Any] = field(default_factory=dict)
+    #: error kind -> its commonest message (the first of equals), one line of at most ERROR_EXAMPLE_CHARS:
+    #: the cause behind the counts in `errors`
+    error_examples: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def n_errors(self) -> int:
@@ -189,9 +201,7 @@ class _RunningScore:
 # Exports
 
 
-def _prediction_record(task_id: str, r: TaskResult | None, agent: str, model: str | None) -> dict[str, Any]:
-    if r is None:
-        return {"id": task_id, "script": "", "agent": agent, "error": "not run", "error_kind": "missing"}
+def _prediction_record(task_id: str, r: TaskResult, agent: str, model: str | None) -> dict[str, Any]:
     rec: dict[str, Any] = {"id": task_id, "script": r.script, "agent": agent}
     if model:
         rec["model"] = model
@@ -207,8 +217,9 @@ def export_run(out: str | Path, dataset: Any, ids: list[str] | None = None, *,
                manifest: Mapping[str, Any] | None = None, score: bool = True) -> dict[str, Any]:
     """Write ``predictions.jsonl`` (split order) and, with `score`, ``scores.json`` from a run's store.
 
-    Returns the scores by mode (empty when the scorer is not installed). Safe to call on a finished or a
-    partial run; the files are replaced atomically.
+    Only tasks with a result get a record: a task not run (an interrupted run) is left out, so that any scorer
+    counts it missing instead of as an answer. Returns the scores by mode (empty when the scorer is not
+    installed). Safe to call on a finished or a partial run; the files are replaced atomically.
     """
     from omniact.predictions import write_predictions
 
@@ -218,11 +229,12 @@ def export_run(out: str | Path, dataset: Any, ids: list[str] | None = None, *,
         results = {r.task_id: r for r in store.results(ids)}
         agent = (manifest or {}).get("agent") or store.get_meta("config", {}).get("agent", "")
     model = (manifest or {}).get("agent_args", {}).get("model")
-    write_predictions(out / PREDICTIONS_FILE, (_prediction_record(i, results.get(i), agent, model) for i in ids))
+    write_predictions(out / PREDICTIONS_FILE,
+                      (_prediction_record(i, results[i], agent, model) for i in ids if i in results))
     scores: dict[str, Any] = {}
     scorer = _scorer() if score else None
     if scorer is not None:
-        preds = {i: results[i].script if i in results else "" for i in ids}
+        preds = {i: results[i].script for i in ids if i in results}
         sub = _subset(dataset, ids)
         for mode in SCORE_MODES:
             scores[mode] = scorer(sub, preds, mode).to_json()
@@ -274,19 +286,22 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     wtype = worker_type or getattr(cls, "parallelism", "threads")
     if wtype not in WORKER_TYPES:
         raise UserError(f"worker type must be one of {', '.join(WORKER_TYPES)}, not {wtype!r}")
-    if limit is not None and limit < 0:
-        raise UserError(f"--limit must be positive, not {limit}")
+    if limit is not None and limit < 1:
+        raise UserError(f"--limit must be at least 1, not {limit}")
     ids = [t.id for t in dataset.tasks][: limit if limit is not None else None]
 
     resume = resume or retry_errors  # --retry-errors means continuing a run
     out = Path(out).expanduser()
     store_path = out / STORE_NAME
-    if store_path.exists() and not resume:
+    # Only a store with a recorded task is a run to protect: one whose agent never started holds nothing,
+    # and the corrected command must be able to start there again (with or without --resume).
+    if not resume and recorded_tasks(store_path):
         raise UserError("this folder already holds a run; pass --resume to continue it "
                         "(add --retry-errors to re-run failed tasks) or choose another --out", file=str(out))
     # Before anything is written: a wrong executor name or option must not leave a half-made run folder.
     ex = make_executor(executor, workers=workers, worker_type=wtype, task_timeout=task_timeout,
                        **dict(executor_options or {}))
+    created = _absent_dirs(out)
     try:
         identity = {"agent": _spec_text(agent), "agent_args": _redact(args),
                     "agent_config_values": _redact(config_values), "data_root": str(root), "split": dataset.split,
@@ -295,6 +310,9 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         store = RunStore(store_path)
         try:
             old = store.get_meta("config")
+            if old is not None and not len(store):
+                store.restart()  # recorded nothing: its settings bind no one (see the check above)
+                old = None
             if old is not None:
                 diff = [k for k in _IDENTITY if old.get(k) != identity.get(k)]
                 if diff:
@@ -346,34 +364,76 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
             results = store.results(ids)
         finally:
             store.close()
+    except BaseException:
+        if created:
+            _remove_empty_run(out, created)
+        raise
     finally:
         ex.close()
 
-    errors: dict[str, int] = {}
-    for r in results:
-        if r.error_kind:
-            errors[r.error_kind] = errors.get(r.error_kind, 0) + 1
+    errors, examples = _error_summary(results)
     scores = json.loads((out / SCORES_FILE).read_text()) if (out / SCORES_FILE).exists() else {}
     return RunSummary(out=out, n_tasks=len(ids), n_done=len(results), n_run=n_run, errors=errors,
                       uses_gold=uses_gold, prompt_tokens=sum(r.prompt_tokens for r in results),
                       completion_tokens=sum(r.completion_tokens for r in results),
                       cost=sum(r.cost for r in results), seconds=time.time() - t_start, scores=scores,
-                      retried_tasks=retried, executor_stats=executor_stats)
+                      retried_tasks=retried, executor_stats=executor_stats, error_examples=examples)
+
+
+def _absent_dirs(out: Path) -> list[Path]:
+    """`out` and those of its parents that do not exist yet, deepest first: what a run would create."""
+    absent = []
+    for d in (out, *out.parents):
+        if d.exists():
+            break
+        absent.append(d)
+    return absent
+
+
+def _remove_empty_run(out: Path, created: list[Path]) -> None:
+    """After a run that failed in a folder it created: when no task was recorded, take away what it made, so
+    that no empty run folder is left behind. Only our own files, and folders only once empty: anything else
+    found there (someone else's) stays, and so does the folder holding it."""
+    try:
+        if recorded_tasks(out / STORE_NAME):
+            return
+        for name in _RUN_FILES:
+            (out / name).unlink(missing_ok=True)
+        for d in created:  # deepest first; rmdir refuses a folder that is not empty
+            d.rmdir()
+    except (OSError, UserError):  # never hide the error that ended the run behind one of tidying up
+        pass
+
+
+def _error_summary(results: Iterable[TaskResult]) -> tuple[dict[str, int], dict[str, str]]:
+    """Failed tasks by error kind, and each kind's commonest message (the first of equals), on one short line."""
+    by_kind: dict[str, Counter[str]] = {}
+    for r in results:
+        if r.error_kind:
+            by_kind.setdefault(r.error_kind, Counter())[r.error or ""] += 1
+    counts = {k: sum(c.values()) for k, c in by_kind.items()}
+    examples: dict[str, str] = {}
+    for k, c in by_kind.items():
+        text = " ".join(c.most_common(1)[0][0].split())
+        if len(text) > ERROR_EXAMPLE_CHARS:
+            text = text[:ERROR_EXAMPLE_CHARS - 3].rstrip() + "..."
+        examples[k] = text
+    return counts, examples
 
 
 def _finish(out: Path, store: RunStore, dataset: Any, ids: list[str], manifest: dict[str, Any],
             score: bool) -> None:
     results = store.results(ids)
-    errors: dict[str, int] = {}
-    for r in results:
-        if r.error_kind:
-            errors[r.error_kind] = errors.get(r.error_kind, 0) + 1
-    manifest.update(n_done=len(results), errors=errors,
+    errors, examples = _error_summary(results)
+    manifest.update(n_done=len(results), errors=errors, error_examples=examples,
                     usage={"prompt_tokens": sum(r.prompt_tokens for r in results),
                            "completion_tokens": sum(r.completion_tokens for r in results),
                            "cost": round(sum(r.cost for r in results), 8),
                            "cached_tasks": sum(1 for r in results if r.cached)})
     scores = export_run(out, dataset, ids, manifest=manifest, score=score and len(results) == len(ids))
+    if not scores:
+        # A scores.json of an earlier session scored other predictions than the ones just written.
+        (out / SCORES_FILE).unlink(missing_ok=True)
     if scores:
         manifest["scores"] = {m: {k: s.get(k) for k in ("sequence_score", "action_score")}
                               for m, s in scores.items()}

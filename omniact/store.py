@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ERROR_KINDS", "SCHEMA_VERSION", "STORE_NAME", "RunStore", "TaskResult"]
+__all__ = ["ERROR_KINDS", "SCHEMA_VERSION", "STORE_NAME", "RunStore", "TaskResult", "recorded_tasks"]
 
 STORE_NAME = "run.sqlite"
 SCHEMA_VERSION = 1
@@ -122,6 +122,26 @@ class RunStore:
         with self._lock:
             self._set_meta(key, value)
 
+    def restart(self) -> None:
+        """Forget the settings and sessions of a store that holds no result: a run whose agent never started
+        leaves nothing worth protecting, and the corrected command starts afresh in the same folder.
+
+        Refuses (RuntimeError, a bug of the caller) when any task is recorded: results are never dropped here.
+        """
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                if self._db.execute("SELECT COUNT(*) FROM results").fetchone()[0]:
+                    raise RuntimeError(f"{self.path} holds results: a run with results is never restarted")
+                self._db.execute("DELETE FROM attempts")
+                self._db.execute("DELETE FROM meta WHERE key != 'schema_version'")
+                self._set_meta("sessions", 1)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self.session = 1
+
     def _next_session(self) -> int:
         with self._lock:
             n = int(self.get_meta("sessions", 0)) + 1
@@ -196,3 +216,29 @@ class RunStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def recorded_tasks(path: str | Path) -> int:
+    """How many tasks the store at `path` holds (0 when there is no store yet), without opening a session.
+
+    A file there that is not a run store is a `UserError`: the folder is someone else's.
+    """
+    from omniact.errors import UserError
+
+    path = Path(path)
+    if not path.exists():
+        return 0
+    try:
+        db = sqlite3.connect(str(path), timeout=30)
+    except sqlite3.Error as e:
+        raise UserError(f"cannot open the run store: {e}", file=str(path)) from None
+    try:
+        return int(db.execute("SELECT COUNT(*) FROM results").fetchone()[0])
+    except sqlite3.OperationalError as e:
+        if str(e).startswith("no such table"):  # created, never written: an empty store
+            return 0
+        raise
+    except sqlite3.DatabaseError as e:
+        raise UserError(f"not a run store ({e}); choose another --out", file=str(path)) from None
+    finally:
+        db.close()

@@ -183,3 +183,45 @@ def test_an_answer_without_a_script_is_a_parse_error(server, tmp_path, monkeypat
     assert s.scores["reference"]["n_parse_errors"] == 0 or s.scores["reference"]["sequence_score"] == 0
     rec = read_predictions(tmp_path / "r" / "predictions.jsonl")["100"]
     assert rec.extra["error_kind"] == "parse"
+
+
+def _refused_url() -> str:
+    """A local URL where nothing listens: the port was just free, so a connection there is refused at once."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
+
+
+def test_a_server_that_refuses_connections_is_tried_twice_not_five_times():
+    from agents.backends import BackendError, OpenAIBackend
+
+    url = _refused_url()
+    backend = OpenAIBackend("m", base_url=url, api_key="k", backoff=0.01)  # retries=4, as by default
+    with pytest.raises(BackendError) as e:
+        backend.complete([{"role": "user", "content": "hi"}])
+    assert backend.attempts == 2
+    assert str(e.value).startswith(f"cannot connect to {url}: ") and "Connection refused" in str(e.value)
+
+
+def test_an_unreachable_server_ends_the_run_with_one_line_naming_it(tmp_path, monkeypatch):
+    from omniact import runner
+
+    url = _refused_url()
+    args = {"base_url": url, "model": "m", "n_examples": "0", "cache_path": str(tmp_path / "cache.sqlite")}
+    # too few tasks to fail fast: the run completes, and its summary says what the errors were
+    s = run("llm", agent_args=args, out=tmp_path / "few", data=DATA, limit=2, workers=2)
+    assert s.errors == {"exception": 2}
+    example = s.error_examples["exception"]
+    assert example.startswith(f"BackendError: cannot connect to {url}: ") and len(example) <= 120
+    manifest = json.loads((tmp_path / "few" / "manifest.json").read_text())
+    assert manifest["error_examples"] == dict(s.error_examples)
+    # the same error on every one of the first tasks: the run stops, in one line that names the cause
+    monkeypatch.setattr(runner, "FAIL_FAST", 3)
+    with pytest.raises(runner.UserError) as e:
+        run("llm", agent_args=args, out=tmp_path / "r", data=DATA, workers=2)
+    message = str(e.value)
+    assert message.startswith(f"the first 3 tasks all failed with: BackendError: cannot connect to {url}: ")
+    assert "Connection refused" in message and "\n" not in message

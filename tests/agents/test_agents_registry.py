@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from omniact.agent import check_agent, list_agents, load_agent, to_pixels
+from omniact.cli import main
 from omniact.errors import ParseError, UserError
 from omniact.task import Detection, Detections
 
@@ -74,7 +78,81 @@ def test_check_agent_reports_what_a_run_would_hold_against_an_agent(tmp_path):
     assert [line.split(":", 1)[0] for line in bad.problems] == ["task 102", "task 103"]
     assert "does not parse" in bad.problems[0] and "returned int, not str" in bad.problems[1]
     assert check_agent("oracle", n=6, data=DATA).ok
-    assert not check_agent("no_such_agent").ok
+    # an agent whose constructor fails is the check's finding, as is one whose setup() fails
+    broken = check_agent(f"{AGENTS}:BrokenInit", data=DATA)
+    assert not broken.ok and broken.problems == ("cannot build: RuntimeError: weights not found",)
+    broken = check_agent(f"{AGENTS}:BrokenSetup", data=DATA)
+    assert not broken.ok and broken.problems == ("setup() raised OSError: GPU on fire",)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture()
+def in_tmp_cwd(tmp_path, monkeypatch):
+    """The current directory is `tmp_path`, and whatever the test imports from there is forgotten after it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    before = set(sys.modules)
+    yield tmp_path
+    for name in set(sys.modules) - before:
+        if name.startswith(("cwdpkg", "brokenpkg")):
+            del sys.modules[name]
+
+
+def test_naming_a_wrong_agent_in_a_check_is_a_user_error(in_tmp_cwd):
+    """A check of an agent that does not exist or cannot be imported: one line (exit 2), not a report."""
+    _write(in_tmp_cwd / "brokenpkg_check" / "broken.py", "import nonexistent_mod_for_check\n\nclass A:\n    pass\n")
+    for spec, message in [("no_such_agent", "unknown agent 'no_such_agent'"),
+                          ("missing/file.py:Agent", "missing/file.py: agent file does not exist"),
+                          ("brokenpkg_check/broken.py:A", "No module named 'nonexistent_mod_for_check'")]:
+        with pytest.raises(UserError, match=re.escape(message)):
+            check_agent(spec, data=DATA)
+        r = CliRunner().invoke(main, ["agents", "--check", spec, "--data", str(DATA)])
+        assert r.exit_code == 2, r.output
+        assert r.output.startswith("omniact: ") and message in r.output and r.output.count("\n") == 1
+        assert "UserError" not in r.output and "cannot build" not in r.output
+    # an agent that runs and fails is still a report, exit 1
+    r = CliRunner().invoke(main, ["agents", "--check", f"{AGENTS}:Faulty", "-n", "1", "--data", str(DATA)])
+    assert r.exit_code == 1 and "act raised ValueError: model exploded" in r.output
+
+
+@pytest.mark.parametrize("spec", ["brokenpkg/broken.py:A", "brokenpkg.broken:A"])
+def test_an_agent_module_that_fails_to_import_is_one_line_naming_it_and_why(in_tmp_cwd, spec):
+    broken = _write(in_tmp_cwd / "brokenpkg" / "broken.py", '"""An agent."""\nimport nonexistent_mod_xyz\n')
+    _write(in_tmp_cwd / "brokenpkg" / "__init__.py", "")
+    with pytest.raises(UserError) as e:
+        load_agent(spec)
+    assert str(e.value) == ("brokenpkg/broken.py:2: cannot import the agent: No module named 'nonexistent_mod_xyz' "
+                            "(install it, or fix the import)")
+    for name in [n for n in sys.modules if n.startswith("brokenpkg")]:
+        del sys.modules[name]
+    broken.write_text("class A:\n    def act(self, view):\n        return ''\n\nLIMIT = 1 / 0\n")
+    with pytest.raises(UserError) as e:
+        load_agent(spec)
+    assert str(e.value) == "brokenpkg/broken.py:5: cannot import the agent: ZeroDivisionError: division by zero"
+    broken.write_text("class A:\n    def act(self, view)\n        return ''\n")
+    with pytest.raises(UserError) as e:
+        load_agent(spec)
+    assert str(e.value).startswith("brokenpkg/broken.py:2: syntax error: ")
+    r = CliRunner().invoke(main, ["run", "--agent", spec, "--data", str(DATA), "--out", "r", "-q"])
+    assert r.exit_code == 2 and r.output.startswith("omniact: brokenpkg/broken.py:2: syntax error")
+    assert "Traceback" not in r.output and not (in_tmp_cwd / "r").exists()
+
+
+def test_a_module_class_agent_is_found_from_the_current_directory(in_tmp_cwd):
+    _write(in_tmp_cwd / "cwdpkg" / "__init__.py", "")
+    _write(in_tmp_cwd / "cwdpkg" / "policy.py", "class MyAgent:\n    def act(self, view):\n        return ''\n")
+    assert type(load_agent("cwdpkg.policy:MyAgent")).__name__ == "MyAgent"
+    with pytest.raises(UserError) as e:
+        load_agent("cwdpkg.nosuch:MyAgent")
+    assert str(e.value) == ("cannot import module 'cwdpkg.nosuch' (not found from the current directory or the "
+                            "installed packages; give a file path like cwdpkg/nosuch.py:MyAgent)")
+    with pytest.raises(UserError, match=re.escape("cannot import module 'nosuchpkg_xyz.policy'")):
+        load_agent("nosuchpkg_xyz.policy:MyAgent")
 
 
 def test_coordinates_are_converted_to_pixels():

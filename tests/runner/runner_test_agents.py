@@ -99,3 +99,11 @@ class BrokenSetup:
 
     def act(self, view):
         return ""
+
+
+class BrokenInit:
+    def __init__(self):
+        raise RuntimeError("weights not found")
+
+    def act(self, view):
+        return ""

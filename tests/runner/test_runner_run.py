@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -137,6 +139,100 @@ def test_cli_run_and_agents(tmp_path):
 def test_an_agent_that_cannot_start_stops_the_run_with_one_line(tmp_path):
     r = CliRunner().invoke(main, ["run", "--agent", f"{AGENTS}:BrokenSetup", "--data", str(DATA), "--out",
                                   str(tmp_path / "r"), "-q"])
-    assert r.exit_code == 2 and "GPU on fire" in r.output
-    with RunStore(tmp_path / "r" / "run.sqlite") as store:
-        assert len(store) == 0  # nothing recorded: a fixed agent can --resume the whole split
+    assert r.exit_code == 2
+    assert r.output == "omniact: agent could not be started: setup() raised OSError: GPU on fire\n"
+    assert not (tmp_path / "r").exists()  # it recorded nothing: no empty run folder is left behind
+    # an agent whose constructor refuses its arguments: its own message, once, with no class names
+    r = CliRunner().invoke(main, ["run", "--agent", "llm", "--data", str(DATA), "--out", str(tmp_path / "x"),
+                                  "--limit", "2", "-q"])
+    assert r.exit_code == 2
+    assert r.output.startswith("omniact: agent could not be started: the llm agent needs --agent-arg model=NAME")
+    assert r.output.count("\n") == 1 and "UserError" not in r.output and "worker" not in r.output
+    # the corrected command then runs there, as if nothing had happened
+    r = CliRunner().invoke(main, ["run", "--agent", "random", "--data", str(DATA), "--out", str(tmp_path / "x"),
+                                  "--limit", "2", "-q"])
+    assert r.exit_code == 0, r.output
+
+
+def test_a_folder_whose_run_recorded_nothing_takes_a_new_run_but_one_recorded_task_is_protected(tmp_path):
+    out = tmp_path / "x"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")  # the user's folder: it and their files stay
+    for resume in (False, True):
+        with pytest.raises(UserError, match="GPU on fire"):
+            run(f"{AGENTS}:BrokenSetup", out=out, data=DATA, limit=2)
+        assert (out / "notes.txt").read_text() == "mine" and (out / "run.sqlite").exists()
+        # other settings, with or without --resume: the store held no task, so this is a new run
+        s = run("noop", out=out, data=DATA, limit=1, resume=resume, seed=3)
+        assert s.n_done == s.n_run == 1
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["agent"] == "noop" and manifest["seed"] == 3 and manifest["sessions"] == 1
+        if not resume:
+            (out / "run.sqlite").unlink()
+    # one recorded task makes it a run: a new run needs --resume, and --resume needs the same settings
+    with pytest.raises(UserError, match="already holds a run; pass --resume"):
+        run("noop", out=out, data=DATA, limit=1, seed=3)
+    with pytest.raises(UserError, match="other settings"):
+        run("random", out=out, data=DATA, limit=1, seed=3, resume=True)
+    with pytest.raises(UserError, match="other settings"):
+        run(f"{AGENTS}:BrokenSetup", out=out, data=DATA, resume=True)
+    s = run("noop", out=out, data=DATA, seed=3, resume=True)
+    assert s.n_done == 6 and s.n_run == 5
+
+
+def test_an_interrupted_run_exports_only_finished_tasks_so_the_rest_score_as_missing(tmp_path, monkeypatch):
+    import scoring
+    from omniact import runner
+
+    record = RunStore.record
+    calls = []
+
+    def record_then_ctrl_c(self, result):
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C in the driver, after two tasks were recorded
+        calls.append(result.task_id)
+        record(self, result)
+
+    monkeypatch.setattr(runner.RunStore, "record", record_then_ctrl_c)
+    out = tmp_path / "r"
+    with pytest.raises(KeyboardInterrupt):
+        run("oracle", out=out, data=DATA)
+    monkeypatch.undo()
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+    assert not (out / "scores.json").exists()
+    ds = load_split(DATA, "test")
+    preds = read_predictions(out / "predictions.jsonl", known_ids={t.id for t in ds.tasks})
+    assert sorted(preds) == sorted(calls)  # no placeholder record for a task never run
+    ref = scoring.score(ds, {k: p.script for k, p in preds.items()}, "reference").to_json()
+    assert ref["n_missing"] == 4 and ref["n_scored"] == 2
+    r = CliRunner().invoke(main, ["score", "--data", str(DATA), "--predictions", str(out), "--json"])
+    assert r.exit_code == 0 and json.loads(r.output)["n_missing"] == 4
+    s = run("oracle", out=out, data=DATA, resume=True)  # the rest, then scored in full
+    assert s.n_run == 4 and s.scores["reference"]["n_missing"] == 0
+    assert s.scores["reference"]["action_score"] == 1.0
+
+
+def test_limit_must_be_at_least_one(tmp_path):
+    for limit in (0, -1):
+        with pytest.raises(UserError, match=f"--limit must be at least 1, not {limit}"):
+            run("noop", out=tmp_path / "r", data=DATA, limit=limit)
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_module_class_agent_in_the_current_directory_runs_in_worker_processes(tmp_path, monkeypatch):
+    pkg = tmp_path / "cwdpkg_run"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "policy.py").write_text("import os\n\nclass MyAgent:\n    def act(self, view):\n"
+                                   "        return f'pyautogui.write(\"{os.getpid()}\")'\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.delitem(sys.modules, "cwdpkg_run", raising=False)
+    try:
+        s = run("cwdpkg_run.policy:MyAgent", out=tmp_path / "r", data=DATA, workers=2, worker_type="processes")
+    finally:
+        for name in [n for n in sys.modules if n.startswith("cwdpkg_run")]:
+            del sys.modules[name]
+    assert s.n_done == 6 and not s.errors
+    pids = {p.script for p in read_predictions(tmp_path / "r" / "predictions.jsonl").values()}
+    assert str(os.getpid()) not in "".join(pids)  # the tasks ran in the worker processes
