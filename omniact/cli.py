@@ -342,11 +342,14 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
     if as_json:
         echo_json({"out": str(s.out), "n_tasks": s.n_tasks, "n_done": s.n_done, "n_run": s.n_run,
                    "errors": dict(s.errors), "uses_gold": s.uses_gold, "prompt_tokens": s.prompt_tokens,
-                   "completion_tokens": s.completion_tokens, "cost": s.cost, "scores": dict(s.scores)})
+                   "completion_tokens": s.completion_tokens, "cost": s.cost, "scores": dict(s.scores),
+                   "error_examples": dict(s.error_examples)})
         return
     errs = ", ".join(f"{k} {v}" for k, v in sorted(s.errors.items())) or "none"
     click.echo(f"{s.out}: {s.n_done}/{s.n_tasks} tasks ({s.n_run} run now), errors: {errs}"
                + (", agent used gold scripts" if s.uses_gold else ""))
+    for kind, message in sorted(s.error_examples.items()):  # the cause, not only a count
+        click.echo(f"  {kind}: {message}")
     for mode, sc in s.scores.items():
         click.echo(f"  {mode:<9} SS {100 * sc['sequence_score']:6.2f}  AS {100 * sc['action_score']:6.2f}")
     if s.prompt_tokens or s.completion_tokens:
