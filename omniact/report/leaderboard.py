@@ -350,13 +350,24 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
     version = scoring.SCORER_VERSION
     subs: list[Submission] = []
     rejected: list[Rejected] = []
+    given: dict[str, str] = {}  # each prediction file's real path -> the source that named it first
     for src in sources:
         try:
-            subs.append(src if isinstance(src, Submission) else find_submission(Path(src)))
+            sub = src if isinstance(src, Submission) else find_submission(Path(src))
         except UserError as e:
             rejected.append(Rejected(str(src), str(e)))
             if progress:
                 progress(src)
+            continue
+        key = os.path.realpath(sub.predictions)
+        if key in given:
+            # Overlapping globs (`subs/*.jsonl subs/mine.jsonl`): one submission, ranked once, not tied with itself.
+            rejected.append(Rejected(sub.source, f"the same predictions as {given[key]}, given again: ranked once"))
+            if progress:
+                progress(src)
+            continue
+        given[key] = sub.source
+        subs.append(sub)
     seen: dict[str, int] = {}
     for i, sub in enumerate(subs):  # entry names key pages and scripts: make them unique
         n = seen.get(sub.name, 0) + 1

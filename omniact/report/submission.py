@@ -51,6 +51,27 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data
 
 
+def _checked_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """The known fields of a metadata file. A field of the wrong type, or one whose name is a likely typo of a
+    known field ("nme"), is refused: shown as it is, it would publish the entry under the wrong name or
+    without its link. Other fields (an "email" for the maintainers) are left out of the board."""
+    import difflib
+
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in META_FIELDS:
+            want = bool if key == "uses_gold" else str
+            if value is not None and not isinstance(value, want):
+                raise UserError(f"metadata field {key!r} must be {'true or false' if want is bool else 'a string'}, "
+                                f"not {json.dumps(value)[:40]}", file=str(path))
+            out[key] = value
+            continue
+        close = difflib.get_close_matches(key, META_FIELDS, n=1, cutoff=0.75)
+        if close:
+            raise UserError(f"unknown metadata field {key!r}: did you mean {close[0]!r}?", file=str(path))
+    return out
+
+
 def _meta_beside(pred: Path) -> Path | None:
     for cand in (pred.with_name(pred.name + ".meta.json"), pred.with_suffix(".meta.json"),
                  pred.parent / "meta.json"):
@@ -104,7 +125,7 @@ def find_submission(path: Path) -> Submission:
         raise UserError("no such file or directory", file=str(path))
     side = _meta_beside(pred)
     if side is not None:
-        meta.update({k: v for k, v in _read_json(side).items() if k in META_FIELDS})
+        meta.update(_checked_meta(side, _read_json(side)))
     meta = {k: v for k, v in meta.items() if v is not None}
     data = pred.read_bytes()
     name = str(meta.get("name") or default_name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -72,8 +73,10 @@ def test_bootstrap_is_seeded_and_ties_are_paired(omniact_data, subs):
     a = build_leaderboard(ds, [subs / "perfect.jsonl", subs / "sloppy.jsonl"], samples=200, seed=7)
     b = build_leaderboard(ds, [subs / "perfect.jsonl", subs / "sloppy.jsonl"], samples=200, seed=7)
     assert [e.ci for e in a.entries] == [e.ci for e in b.entries]
-    # the same predictions twice: every paired difference is 0, so the second is tied with the first
-    c = build_leaderboard(ds, [subs / "sloppy.jsonl", subs / "sloppy.jsonl"], samples=200)
+    # the same predictions in two files: every paired difference is 0, so the second is tied with the first
+    (subs / "copy").mkdir()
+    copy = shutil.copy(subs / "sloppy.jsonl", subs / "copy" / "sloppy.jsonl")
+    c = build_leaderboard(ds, [subs / "sloppy.jsonl", copy], samples=200)
     assert [e.name for e in c.entries] == ["sloppy", "sloppy (2)"]
     assert c.entries[1].tied_with_above and c.entries[1].rank == c.entries[0].rank
     # blank scores 0 everywhere; perfect scores 1: never tied
@@ -275,3 +278,30 @@ def test_intervals_of_a_perfect_entry_stay_inside_0_and_1(tmp_path):
         assert 0.0 <= lo <= hi <= 1.0, (key, lo, hi)
     r = CliRunner().invoke(main, ["leaderboard", str(p), "--out", str(tmp_path / "site"), "--bootstrap", "0"])
     assert r.exit_code == 2 and "--bootstrap" in r.output and not (tmp_path / "site").exists()
+
+
+def test_a_submission_given_twice_is_ranked_once(omniact_data, subs):
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, [subs / "perfect.jsonl", subs / "half.jsonl", subs / ".." / "subs" / "perfect.jsonl"],
+                              samples=10)
+    assert [e.name for e in board.entries] == ["Perfect agent", "half"]
+    assert [r.message for r in board.rejected] == [
+        f"{subs / '..' / 'subs' / 'perfect.jsonl'}: the same predictions as {subs / 'perfect.jsonl'}, given again: "
+        "ranked once"]
+
+
+@pytest.mark.parametrize("meta, words", [
+    ({"nme": "Mine"}, "unknown metadata field 'nme': did you mean 'name'?"),
+    ({"name": "Mine", "date": 12}, "metadata field 'date' must be a string, not 12"),
+    ({"name": "Mine", "uses_gold": "no"}, "metadata field 'uses_gold' must be true or false"),
+])
+def test_metadata_with_a_typo_or_a_wrong_type_is_rejected(omniact_data, tmp_path, meta, words):
+    p = write_sub(tmp_path / "mine.jsonl", meta=meta)
+    board = build_leaderboard(load_split(omniact_data, "test"), [p], samples=10)
+    assert not board.entries and len(board.rejected) == 1 and words in board.rejected[0].message
+
+
+def test_metadata_fields_the_board_does_not_know_are_left_out(omniact_data, tmp_path):
+    p = write_sub(tmp_path / "mine.jsonl", meta={"name": "Mine", "email": "me@example.com"})
+    entry = build_leaderboard(load_split(omniact_data, "test"), [p], samples=10).entries[0]
+    assert entry.name == "Mine" and "email" not in entry.submission.meta
