@@ -285,9 +285,9 @@ def test_a_submission_given_twice_is_ranked_once(omniact_data, subs):
     board = build_leaderboard(ds, [subs / "perfect.jsonl", subs / "half.jsonl", subs / ".." / "subs" / "perfect.jsonl"],
                               samples=10)
     assert [e.name for e in board.entries] == ["Perfect agent", "half"]
+    again = subs / ".." / "subs" / "perfect.jsonl"
     assert [r.message for r in board.rejected] == [
-        f"{subs / '..' / 'subs' / 'perfect.jsonl'}: the same predictions as {subs / 'perfect.jsonl'}, given again: "
-        "ranked once"]
+        f"{again}: the same predictions as {subs / 'perfect.jsonl'}, given again: ranked once"]
 
 
 @pytest.mark.parametrize("meta, words", [
