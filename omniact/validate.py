@@ -35,16 +35,19 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
         ds = load_split(root, name, problems=errors)
         problems.extend(str(e) for e in errors)
         n_tasks += len(ds)
+        readable = []
         for t in ds.tasks:
             if t.id in seen and seen[t.id] != name:
                 warnings.append(f"{ds.split_path}: task id {t.id} is also in {seen[t.id]}.json")
             seen.setdefault(t.id, name)
             try:
                 parse_script(t.gold_script)
+                readable.append(t)
             except ParseError as e:
                 # +2: the task file's first two lines are the goal and "Output Script:"
                 problems.append(f"{t.task_path}:{e.line + 2}:{e.col}: gold script: {e.message}")
-        warnings.extend(f"warning: {w}" for w in scoring.gold_problems(ds.tasks))
+        # Only gold the parser reads: a broken gold script is a problem above, not a warning again.
+        warnings.extend(f"warning: {w}" for w in scoring.gold_problems(readable))
     manifest = root / MANIFEST_NAME
     if manifest.is_file():
         problems.extend(verify_manifest(root))

@@ -130,6 +130,7 @@ def test_validate_data_and_manifest(omniact_data, tmp_path):
     (root / "data/tasks/desktop/finder/task_1.0.txt").write_text("Task: x\nOutput Script:\nos.system('x')\n")
     r = CliRunner().invoke(main, ["validate", "--data", str(root)])
     assert r.exit_code == 2 and "task_1.0.txt:3:1: gold script" in r.output
+    assert "task_1.0.txt: task" not in r.output  # the broken gold is one problem, not also a warning
 
 
 def test_score_reads_stdin_and_explains_paths_that_are_not_predictions(omniact_data, tmp_path):
