@@ -344,7 +344,10 @@ def certainly_refused(text: object) -> bool:
 
 
 def _valid_script_pattern() -> re.Pattern:
-    s = r"[ \t]*"
+    # Possessive: a whitespace run is always followed by a non-space token here, so taking all of it never
+    # loses a match, and a line that fails cannot make the engine try every split of a long run between two
+    # neighbouring runs (200 kB of spaces after a coordinate took minutes).
+    s = r"[ \t]*+"
     num = r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{0,15})?"
     integer = r"-?(?:0|[1-9][0-9]{0,14})"
     text = r"(?:\"[^\"\\\r\n]*\"|'[^'\\\r\n]*')"
@@ -364,8 +367,7 @@ def _valid_script_pattern() -> re.Pattern:
         rf"h?scroll\({s}{integer}(?:{s},{point})?{s}\)",
         rf"sleep\({s}{num}{s}\)",
     ]
-    line = (rf"(?:pyautogui\.(?:{'|'.join(calls)})[ \t]*|import[ \t]+pyautogui[ \t]*"
-            rf"|[ \t]*(?:#[^\r\n]*)?)")
+    line = (rf"(?:pyautogui\.(?:{'|'.join(calls)}){s}|import[ \t]++pyautogui{s}|{s}(?:#[^\r\n]*+)?)")
     return re.compile(line)
 
 

@@ -110,3 +110,23 @@ def test_hostile_gold_is_not_executed_either(tmp_path):
         s = score([make_task(gold)], {"t1": "pyautogui.click(1, 1)"}, mode)
         assert s.action_score == 0.0 and s.tasks[0].note
     assert not sentinel.exists()
+
+
+@pytest.mark.parametrize("script", [
+    "pyautogui.click(1, 1" + " " * 199_000 + "x",  # spaces between a coordinate and the button that is not there
+    "pyautogui.click(x" + " " * 99_000 + "=1, y=2" + " " * 99_000,
+], ids=["spaces-after-y", "spaces-around-keywords"])
+def test_a_line_with_a_long_run_of_spaces_does_not_stall_scoring(script):
+    # Such a line once made the line pattern try every split of the spaces between two neighbouring runs: minutes
+    # for one prediction. Scored in a child process, so that a relapse fails here (the limit is far above the
+    # tenth of a second it takes) instead of stalling the suite.
+    import subprocess
+    import sys
+
+    code = ("import sys; from scoring import score; from scoring_helpers import make_task; "
+            "s = sys.stdin.read(); print(score([make_task('pyautogui.click(1, 1)')], {'t1': s}, 'reference').n_scored, "
+            "score([make_task('pyautogui.click(1, 1)')], {'t1': s}, 'strict').n_parse_errors)")
+    proc = subprocess.run([sys.executable, "-c", code], input=script, capture_output=True, text=True, timeout=120,
+                          cwd=__import__("pathlib").Path(__file__).parent, check=False)
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert proc.stdout.split() == ["1", "1"]
