@@ -50,6 +50,8 @@ class Prediction:
 
 
 def _decode(path: str, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UserError("file is UTF-16 text; save it as UTF-8 (JSON Lines)", file=path, line=1)
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise UserError("file contains a NUL byte; a predictions file is UTF-8 JSON text", file=path, line=line)
@@ -87,7 +89,8 @@ def predictions_path(path: str | os.PathLike) -> Path:
         raise UserError("is a folder, and not a run folder (no predictions.jsonl in it): give a predictions "
                         "file or a run folder", file=str(p))
     if not p.exists():
-        raise UserError("predictions file does not exist", file=str(p))
+        problem = "is a symbolic link to nothing (or a loop)" if p.is_symlink() else "does not exist"
+        raise UserError(f"predictions file {problem}", file=str(p))
     return p  # a file, or a pipe such as <(zcat run.jsonl.gz)
 
 
@@ -179,6 +182,8 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None, extras:
                 raise UserError(f"this file is one JSON {spread} over several lines; a predictions file has one "
                                 '{"id": ..., "script": ...} record a line (JSON Lines)', file=where, line=n) from None
             msg = getattr(e, "msg", str(e))
+            if "digits" in msg and not isinstance(e, json.JSONDecodeError):  # int() refused a huge integer literal
+                msg = "a number longer than Python reads (over 4,300 digits)"
             col = getattr(e, "colno", None)
             raise UserError(f"not valid JSON: {msg}" + (f" (column {col})" if col else ""),
                             file=where, line=n) from None
@@ -230,8 +235,8 @@ def _whole_object(text: str) -> list[tuple[str, object]] | None:
         obj = json.loads(text, object_pairs_hook=lambda kv: kv)
     except (ValueError, RecursionError):
         return None  # "Extra data" after the first line: JSON Lines (read line by line, where errors are worded)
-    if not isinstance(obj, list) or any(k == "id" for k, _ in obj):
-        return None
+    if not isinstance(obj, list) or any(k == "id" or k == "script" for k, _ in obj):
+        return None  # a JSON Lines record (one with no "id" is refused as such, not read as {id: script})
     for k, v in obj:
         pairs.append((k, v))
     return pairs

@@ -74,6 +74,18 @@ def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> N
     click.echo(plural(len(table), "task"))
 
 
+# C0 and C1 control characters (escape sequences could retitle or recolour the user's terminal).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain(text: object) -> str:
+    """Text from data or predictions as rich prints it literally: markup escaped ("[/x]" would raise), control
+    characters shown as escapes."""
+    from rich.markup import escape
+
+    return escape(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(text)))
+
+
 def _x100(v: float) -> str:
     return f"{100 * v:.2f}"
 
@@ -87,7 +99,7 @@ def _group_table(title: str, groups: Mapping[str, Mapping[str, Any]]):
     for short, _ in _METRICS:
         table.add_column(short, justify="right")
     for name, g in sorted(groups.items(), key=lambda kv: (-kv[1]["n_tasks"], kv[0])):
-        table.add_row(name, str(g["n_tasks"]), *(_x100(g[key]) for _, key in _METRICS))
+        table.add_row(_plain(name), str(g["n_tasks"]), *(_x100(g[key]) for _, key in _METRICS))
     return table
 
 
@@ -101,7 +113,8 @@ def print_score(result: Any, why: Mapping[str, int] | None = None) -> None:
     ds = d.get("dataset") or {}
     head = f"[bold]omniact score[/bold]  mode [bold]{d['mode']}[/bold]  scorer {d['scorer_version']}"
     if ds:
-        head += f"\ndata {ds['root']}  split {ds['split']}  {plural(ds['n_tasks'], 'task')}  sha256 {ds['sha256'][:12]}"
+        head += (f"\ndata {_plain(ds['root'])}  split {_plain(ds['split'])}  {plural(ds['n_tasks'], 'task')}  "
+                 f"sha256 {ds['sha256'][:12]}")
     console.print(head)
     table = Table(header_style="bold")
     for short, _ in _METRICS:
@@ -124,7 +137,7 @@ def print_score(result: Any, why: Mapping[str, int] | None = None) -> None:
         table.add_column("tasks", justify="right")
         ranked = sorted(why.items(), key=lambda kv: (-kv[1], kv[0]))
         for reason, n in ranked[:10]:
-            table.add_row(reason, str(n))
+            table.add_row(_plain(reason), str(n))
         if len(ranked) > 10:
             table.add_row(f"({len(ranked) - 10} more reasons)", str(sum(n for _, n in ranked[10:])))
         console.print(table)

@@ -107,6 +107,19 @@ def test_broken_prediction_files_exit_2_with_file_and_line(omniact_data, tmp_pat
         assert "Traceback" not in r.output
 
 
+def test_score_table_prints_prediction_text_literally(omniact_data, tmp_path):
+    # Reasons quote the predicted action names: rich markup in them must print as it is, not raise, and escape
+    # sequences must not reach the terminal (they can retitle or recolour it).
+    p = tmp_path / "p.jsonl"
+    p.write_text(json.dumps({"id": "1", "script": 'pyautogui.click(1, 2)\npyautogui.write("""\npyautogui.[/x](\n""")'})
+                 + "\n" + json.dumps({"id": "10", "script": 'pyautogui.click(1, 2)\npyautogui.write("""\n'
+                                                            'pyautogui.\x1b]0;owned\x07\x1b[31m(\n""")'}) + "\n")
+    r = CliRunner().invoke(main, ["score", "--data", str(omniact_data), "--split", "test", "--predictions", str(p)])
+    assert r.exit_code == 0, r.output
+    assert "[/x] for press" in r.output and "\x1b" not in r.output
+    assert "\\x1b]0;owned\\x07\\x1b[31m for press" in r.output
+
+
 def test_validate_predictions_lists_unreadable_scripts_but_passes(omniact_data, tmp_path):
     preds = gold_predictions(tmp_path / "p.jsonl", mutate=lambda i, s: "rm -rf /" if i == "3" else s)
     r = run("validate", "--data", omniact_data, "--split", "test", "--predictions", preds)

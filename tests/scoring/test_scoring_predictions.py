@@ -54,6 +54,10 @@ def test_one_line_jsonl_is_not_mistaken_for_an_object_file(tmp_path):
     ("{" * 100_000 + "\n", 1, "not valid JSON"),
     ('{"id": "1", "script": "x"} \t\n{"id": "2", "script": "y"} {}\n', 2, "Extra data"),
     (' {"id": "1", "script": "x"}\r\n{"id": "2", "script": "y"}x\r\n', 2, "Extra data"),
+    ('{"script": "x"}', 1, 'no "id"'),  # one record with no id is not an {id: script} file
+    ('{"id": "1", "script": ' + "9" * 5000 + "}\n", 1, "a number longer than Python reads (over 4,300 digits)"),
+    ('[\n  {"id": "1", "script": "x"}\n]\n', 1, "one JSON array over several lines"),
+    ('{\n  "id": "1",\n  "script": "x"\n}\n', 1, "one JSON object over several lines"),
 ])
 def test_bad_files_are_refused_with_file_and_line(tmp_path, text, line, words):
     p = _write(tmp_path, text)
@@ -81,6 +85,21 @@ def test_nul_and_non_utf8_bytes_are_refused(tmp_path, data, line):
 def test_missing_file_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="does not exist"):
         read_predictions(tmp_path / "nope.jsonl")
+
+
+def test_a_utf16_file_is_asked_for_in_utf8(tmp_path):
+    p = _write(tmp_path, '{"id": "1", "script": "x"}\n'.encode("utf-16"))
+    with pytest.raises(UserError, match="file is UTF-16 text; save it as UTF-8"):
+        read_predictions(p)
+
+
+def test_a_dangling_symlink_is_named_as_one(tmp_path):
+    from omniact.predictions import predictions_path
+
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(UserError, match="symbolic link to nothing"):
+        predictions_path(tmp_path / "a")
 
 
 def test_write_then_read_round_trip_atomically(tmp_path):
