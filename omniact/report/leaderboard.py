@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import marshal
 import os
 import sys
@@ -24,6 +23,7 @@ from typing import Any
 from omniact.atomic import atomic_file
 from omniact.dataset import Dataset
 from omniact.errors import UserError
+from omniact.report.escape import csv_cell, md_cell, write_json, write_text
 from omniact.report.submission import Submission, find_submission
 
 __all__ = ["METRICS", "SCHEMA_VERSION", "Entry", "Leaderboard", "Rejected", "build_leaderboard"]
@@ -110,17 +110,17 @@ class Leaderboard:
         w.writerow(head)
         for e in self.entries:
             j = e.to_json()
-            row = [e.rank, e.tied_with_above, e.name, j["team"], j["agent"], j["model"], j["date"]]
+            row = [e.rank, e.tied_with_above, *map(csv_cell, (e.name, j["team"], j["agent"], j["model"], j["date"]))]
             for _, key in METRICS:
                 lo, hi = e.ci[key]
                 row += [f"{100 * j[key]:.2f}", f"{100 * lo:.2f}", f"{100 * hi:.2f}"]
             row += [f"{100 * e.exact_solved:.2f}", j["n_missing"], j["n_parse_errors"], e.submission.uses_gold,
-                    e.dataset_match, e.submission.source]
+                    e.dataset_match, csv_cell(e.submission.source)]
             w.writerow(row)
         return buf.getvalue()
 
     def to_markdown(self) -> str:
-        lines = [(f"# Leaderboard: {self.dataset.get('split')} ({self.dataset.get('n_tasks')} tasks, "
+        lines = [(f"# Leaderboard: {md_cell(self.dataset.get('split'))} ({self.dataset.get('n_tasks')} tasks, "
                  f"{self.mode} mode, scorer {self.scorer_version})"), "",
                  "| # | name | " + " | ".join(s for s, _ in METRICS) + " | exact | notes |",
                  "|---:|---|" + "---:|" * len(METRICS) + "---:|---|"]
@@ -137,20 +137,16 @@ class Leaderboard:
             if e.dataset_match is False:
                 notes.append("scored on other data")
             rank = f"{e.rank}=" if e.tied_with_above else str(e.rank)
-            lines.append(f"| {rank} | {_md(e.name)} | " + " | ".join(cells)
+            lines.append(f"| {rank} | {md_cell(e.name)} | " + " | ".join(cells)
                          + f" | {100 * e.exact_solved:.2f} | {'; '.join(notes)} |")
         if self.rejected:
             lines += ["", "Rejected submissions:", ""]
-            lines += [f"- {_md(r.message)}" for r in self.rejected]
+            lines += [f"- {md_cell(r.message)}" for r in self.rejected]
         b = self.bootstrap
         lines += ["", (f"Scores x100 with {int(b['confidence'] * 100)}% bootstrap intervals ({b['samples']} task "
                   f"resamples, seed {b['seed']}). Ranked by action score (AS); `=` marks a neighbour whose paired "
                   "bootstrap difference includes 0.")]
         return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -368,12 +364,7 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
             continue
         given[key] = sub.source
         subs.append(sub)
-    seen: dict[str, int] = {}
-    for i, sub in enumerate(subs):  # entry names key pages and scripts: make them unique
-        n = seen.get(sub.name, 0) + 1
-        seen[sub.name] = n
-        if n > 1:
-            subs[i] = replace(sub, name=f"{sub.name} ({n})")
+    subs = _unique_names(subs)
     results: dict[int, dict[str, Any]] = {}
     todo: list[int] = []
     for i, sub in enumerate(subs):
@@ -432,15 +423,32 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
                        from_cache=len(subs) - len(todo))
 
 
+def _unique_names(subs: Sequence[Submission]) -> list[Submission]:
+    """The submissions, a name shared with an earlier one made unique with the smallest " (k)" that no submission
+    is called, as given or as renamed here: a submitter may name theirs "dup (2)" when two others are "dup", and
+    must not take the second one's name (and with it, the place of its row, page and scripts)."""
+    given = {sub.name for sub in subs}
+    taken: set[str] = set()
+    out = []
+    for sub in subs:
+        name = sub.name
+        if name in taken:
+            k = 2
+            while f"{sub.name} ({k})" in given or f"{sub.name} ({k})" in taken:
+                k += 1
+            name = f"{sub.name} ({k})"
+            sub = replace(sub, name=name)
+        taken.add(name)
+        out.append(sub)
+    return out
+
+
 def write_tables(board: Leaderboard, out: Path) -> list[Path]:
-    """leaderboard.json, leaderboard.csv and leaderboard.md, each written atomically."""
+    """leaderboard.json, leaderboard.csv and leaderboard.md, each written atomically, whatever text the entries
+    hold (see `omniact.report.escape`)."""
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in (("leaderboard.json", json.dumps(board.to_json(), indent=2, ensure_ascii=False) + "\n"),
-                       ("leaderboard.csv", board.to_csv()), ("leaderboard.md", board.to_markdown())):
-        p = out / name
-        with atomic_file(p, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        written.append(p)
-    return written
+    write_json(out / "leaderboard.json", board.to_json(), indent=2)
+    write_text(out / "leaderboard.csv", board.to_csv())
+    write_text(out / "leaderboard.md", board.to_markdown())
+    return [out / "leaderboard.json", out / "leaderboard.csv", out / "leaderboard.md"]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import multiprocessing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -20,6 +19,7 @@ from omniact.atomic import atomic_file
 from omniact.dataset import Dataset
 from omniact.errors import ParseError
 from omniact.report.compare import Comparison, compare
+from omniact.report.escape import script_json, write_text
 from omniact.report.leaderboard import METRICS, Entry, Leaderboard
 from omniact.task import Task
 
@@ -116,24 +116,36 @@ def _e(text: Any) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
-def _slug(name: str, taken: set[str]) -> str:
-    base = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.lower()).strip("-")[:60] or "entry"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    taken.add(slug)
-    return slug
+def _slugs(names: Sequence[str]) -> list[str]:
+    """Each entry's page file name (without .html), distinct even where names are not: "a b" and "a-b" read the
+    same here, and "A" and "a" are one file on a case-insensitive disk. So slugs are lower-case ASCII (a name with
+    other letters, which disks fold in their own ways, keeps a hash of itself) and compared as such."""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        base = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in name.lower())
+        base = base.strip("-")[:60]
+        if not name.isascii():
+            digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            base = f"{base}-{digest}" if base else digest
+        slug, n = base or "entry", 2
+        while slug in taken:
+            slug, n = f"{base or 'entry'}-{n}", n + 1
+        taken.add(slug)
+        out.append(slug)
+    return out
 
 
 def task_file(task_id: str) -> str:
     """A task id as a safe file name (ids come from the split file: never let one climb out of the site)."""
     if task_id and all(c.isalnum() or c in "-_." for c in task_id) and not task_id.startswith("."):
         return f"{task_id}.html"
-    return f"t-{hashlib.sha256(task_id.encode()).hexdigest()[:16]}.html"
+    return f"t-{hashlib.sha256(task_id.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.html"
 
 
 def _page(title: str, body: str, depth: int, scripts: Sequence[str] = ()) -> str:
     up = "../" * depth
+    # `scripts` are this module's own code; data for them goes in the body, through `script_json`.
     js = "".join(f"<script>{s}</script>" for s in scripts)
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{_e(title)}</title>"
             f"<meta name=viewport content='width=device-width, initial-scale=1'>"
@@ -143,8 +155,7 @@ def _page(title: str, body: str, depth: int, scripts: Sequence[str] = ()) -> str
 
 
 def _write(path: Path, text: str) -> None:
-    with atomic_file(path, "w", encoding="utf-8") as f:
-        f.write(text)
+    write_text(path, text)  # whatever the page holds (a lone surrogate in a name), it can be written
 
 
 def _pct(v: float) -> str:
@@ -202,11 +213,11 @@ def _notes(e: Entry) -> str:
     return "".join(out)
 
 
-def _index(board: Leaderboard, slugs: Mapping[str, str]) -> str:
+def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
     ds = board.dataset
     head = "".join(f"<th>{s}</th>" for s, _ in METRICS)
     rows = []
-    for e in board.entries:
+    for e, slug in zip(board.entries, slugs):
         rank = f"{e.rank}<span class=tie title='tied with the entry above'>=</span>" if e.tied_with_above else str(e.rank)
         meta = e.submission.meta
         who = " &middot; ".join(_e(meta[k]) for k in ("team", "model", "date") if meta.get(k))
@@ -214,7 +225,7 @@ def _index(board: Leaderboard, slugs: Mapping[str, str]) -> str:
             ("http://", "https://")) else ""
         rows.append(
             f"<tr class=entry><td data-v='{e.rank}'>{rank}</td>"
-            f"<td class=l data-v='{_e(e.name)}'><a href='entries/{slugs[e.name]}.html'>{_e(e.name)}</a>"
+            f"<td class=l data-v='{_e(e.name)}'><a href='entries/{slug}.html'>{_e(e.name)}</a>"
             f"{_notes(e)}<div class=muted>{who}{link}</div></td>{_metric_cells(e)}"
             f"<td data-v='{e.exact_solved:.10f}'>{_pct(e.exact_solved)}</td>"
             f"<td data-v='{e.score['n_parse_errors']}'>{e.score['n_parse_errors']}</td></tr>")
@@ -393,7 +404,7 @@ def _image_name(path: Path, names: dict[Path, str]) -> str:
     if name is None:
         st = path.stat()
         key = f"{path}\0{st.st_size}\0{st.st_mtime_ns}"
-        name = names[path] = hashlib.sha256(key.encode()).hexdigest()[:16] + ".jpg"
+        name = names[path] = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16] + ".jpg"
     return name
 
 
@@ -421,8 +432,9 @@ def _convert(source: Path, target: Path) -> None:
         im.convert("RGB").save(f, format="JPEG", quality=85)
 
 
-def _task_page(task: Task, board: Leaderboard, index: int, scripts: Mapping[str, Mapping[str, Any]],
-               image: str, reasons: Mapping[str, Mapping[int, str]]) -> str:
+def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Mapping[str, Any]],
+               image: str, reasons: Sequence[Mapping[int, str]]) -> str:
+    """`scripts` and `reasons` are each entry's, in the order of `board.entries`."""
     w, h = task.screen.width, task.screen.height
     r = 10 * max(1.0, task.screen.dpr)
     try:
@@ -445,16 +457,16 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Mapping[str,
     entries_data = []
     rows = []
     known: dict[str, list[list[float]]] = {}  # entries often give the same answer: each is parsed once
-    for e in board.entries:
+    for e, entry_scripts, why in zip(board.entries, scripts, reasons):
         t = e.tasks
-        sc = scripts.get(e.name, {}).get(task.id)
+        sc = entry_scripts.get(task.id)
         entries_data.append({"name": e.name, "script": sc if isinstance(sc, str) else None,
                              "points": _script_points(sc, known)})
-        status = _status(t, index, reasons.get(e.name, {}).get(index))
+        status = _status(t, index, why.get(index))
         rows.append(f"<tr><td class=l>{_e(e.name)}</td><td class=l>{_e(status)}</td>"
                     + "".join(f"<td>{t[k][index]:.3f}</td>" for k in ("c", "k", "x", "s")) + "</tr>")
     options = "".join(f"<option>{_e(e.name)}</option>" for e in board.entries)
-    data = json.dumps({"r": r, "entries": entries_data}).replace("</", "<\\/")
+    data = script_json({"r": r, "entries": entries_data})
     gold_text = "\n".join(format_action(a) for a in gold) if gold else task.gold_script
     body = (f"<p><b>Goal:</b> {_e(task.goal)} <span class=muted>({_e(task.platform)}, {_e(task.app)}, "
             f"{w}x{h}, task {_e(task.id)})</span></p>"
@@ -471,10 +483,10 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Mapping[str,
     return _page(f"Task {task.id}", body, 1, [TASK_JS])
 
 
-def _read_scripts(board: Leaderboard) -> dict[str, dict[str, Any]]:
+def _read_scripts(board: Leaderboard) -> list[dict[str, Any]]:
     from omniact.predictions import read_scripts
 
-    return {e.name: read_scripts(e.submission.predictions) for e in board.entries}
+    return [read_scripts(e.submission.predictions) for e in board.entries]
 
 
 def _script_points(script: object, known: dict[str, list[list[float]]]) -> list[list[float]]:
@@ -503,38 +515,45 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     this process does).
     """
     out.mkdir(parents=True, exist_ok=True)
-    taken: set[str] = set()
-    slugs = {e.name: _slug(e.name, taken) for e in board.entries}
+    # Everything per entry is a list in the order of board.entries, never a map keyed by name: two entries of
+    # one name (a Leaderboard not from build_leaderboard) must not share a page or show each other's scripts.
+    slugs = _slugs([e.name for e in board.entries])
     # Every entry's scripts, for the task pages (and, read anyway then, the "why no match" cards).
     scripts = _read_scripts(board) if task_pages and board.entries else None
-    reasons = {e.name: _reasons(e, ds, scripts[e.name], board.mode) for e in board.entries} if scripts else {}
-    cards = {name: _why_card(r) for name, r in reasons.items()}
-    others = [e for e in board.entries if e.name != baseline]
+    reasons = ([_reasons(e, ds, sc, board.mode) for e, sc in zip(board.entries, scripts)] if scripts
+               else [{} for _ in board.entries])
+    cards = [_why_card(r) for r in reasons]
+    others = [i for i, e in enumerate(board.entries) if e.name != baseline]
     if report and len(others) == 1:
-        e = others[0]
+        run = others[0]
+        e = board.entries[run]
         title = f"Report: {e.name} on {board.dataset.get('split')}"
         comparison = None
         if baseline is not None:
-            base = next(b for b in board.entries if b.name == baseline)
-            comparison = compare(e, base, board.bootstrap)
+            b = next(i for i, x in enumerate(board.entries) if x.name == baseline)
+            comparison = compare(e, board.entries[b], board.bootstrap)
             title += f", compared with {baseline}"
-            board = replace(board, entries=(e, base))  # the run first on its task pages, whatever the ranks
+            # the run first on its task pages, whatever the ranks
+            board = replace(board, entries=(e, board.entries[b]))
+            slugs, reasons, cards = [slugs[run], slugs[b]], [reasons[run], reasons[b]], [cards[run], cards[b]]
+            if scripts is not None:
+                scripts = [scripts[run], scripts[b]]
+            run = 0
         _write(out / "index.html", _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0, page_title=title,
-                                               why_card=cards.get(e.name, ""), reasons=reasons.get(e.name),
-                                               comparison=comparison))
+                                               why_card=cards[run], reasons=reasons[run], comparison=comparison))
     else:
         _write(out / "index.html", _index(board, slugs))
     heads = _row_heads(ds, task_pages) if board.entries else []
     entries = board.entries
 
     def write_entry_pages(start: int, stop: int) -> int:
-        for e in entries[start:stop]:
-            _write(out / "entries" / f"{slugs[e.name]}.html",
-                   _entry_page(e, heads, why_card=cards.get(e.name, ""), reasons=reasons.get(e.name)))
+        for i in range(start, stop):
+            _write(out / "entries" / f"{slugs[i]}.html",
+                   _entry_page(entries[i], heads, why_card=cards[i], reasons=reasons[i]))
         return stop - start
 
     jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}
-    pages = {"entries": {f"{slugs[e.name]}.html" for e in entries}}
+    pages = {"entries": {f"{slug}.html" for slug in slugs}}
     if scripts is not None:  # no entry, nothing to show on a task page
         names, jobs["images"] = _screenshots(ds, out / "img")
         pages["tasks"] = {task_file(task.id) for task in ds.tasks}

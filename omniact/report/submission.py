@@ -72,16 +72,21 @@ def _checked_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _meta_beside(pred: Path) -> Path | None:
-    for cand in (pred.with_name(pred.name + ".meta.json"), pred.with_suffix(".meta.json"),
-                 pred.parent / "meta.json"):
+def _meta_beside(pred: Path, run_dir: Path | None = None) -> Path | None:
+    """The metadata file that speaks for `pred`: its own ``NAME.jsonl.meta.json`` or ``NAME.meta.json``, and for
+    a run directory (whose folder is its own) also ``meta.json`` there. A folder's ``meta.json`` never speaks for a
+    plain prediction file: in a shared submissions folder it is one submitter's, and would name everyone's."""
+    cands = [pred.with_name(pred.name + ".meta.json"), pred.with_suffix(".meta.json")]
+    if run_dir is not None:
+        cands.append(run_dir / "meta.json")
+    for cand in cands:
         if cand.is_file():
             return cand
     return None
 
 
-def _from_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
-    """The fields of a run's manifest.json that the leaderboard shows."""
+def _from_manifest(manifest: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The fields of a run's manifest.json (at `path`) that the leaderboard shows."""
     out: dict[str, Any] = {}
     agent = manifest.get("agent")
     if isinstance(agent, dict):
@@ -101,7 +106,12 @@ def _from_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
     if isinstance(ds, dict):
         if ds.get("sha256"):
             out["dataset_sha256"] = ds["sha256"]
-        # where the run's data lives, so `omniact report RUN` needs no --data
+        # Where the run's data lives, so that `omniact report RUN` needs no --data. Anything but a string is refused
+        # rather than ignored: the report would quietly fall back to the built-in suite, or its test split.
+        for key, what in (("root", "a path string"), ("split", "a split name (a string)")):
+            value = ds.get(key)
+            if value is not None and not isinstance(value, str):
+                raise UserError(f"dataset.{key} must be {what}, not {json.dumps(value)[:40]}", file=str(path))
         out["_data_root"], out["_split"] = ds.get("root"), ds.get("split")
     if manifest.get("started"):
         out["date"] = str(manifest["started"])[:10]
@@ -112,18 +122,20 @@ def find_submission(path: Path) -> Submission:
     """A submission from a prediction file or a run directory. Raises UserError when it is neither."""
     path = Path(path)
     meta: dict[str, Any] = {}
+    run_dir = None
     if path.is_dir():
+        run_dir = path
         pred = predictions_path(path)  # says what the folder is when it holds no predictions
         manifest = path / "manifest.json"
         if manifest.is_file():
-            meta.update(_from_manifest(_read_json(manifest)))
+            meta.update(_from_manifest(_read_json(manifest), manifest))
         default_name = path.name
     elif path.is_file():
         pred = path
         default_name = path.name.split(".")[0] or path.stem
     else:
         raise UserError("no such file or directory", file=str(path))
-    side = _meta_beside(pred)
+    side = _meta_beside(pred, run_dir)
     if side is not None:
         meta.update(_checked_meta(side, _read_json(side)))
     meta = {k: v for k, v in meta.items() if v is not None}

@@ -59,6 +59,7 @@ def open_page(browser, url):
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))  # a script of a submission ran
     page.goto(url)
     page.wait_for_load_state("load")
     return page, errors
@@ -252,4 +253,25 @@ def test_an_entry_page_says_where_its_tasks_went(site, browser):
     assert page.locator("#tasks tbody tr td:nth-child(4)").all_inner_texts() == [f"no match: {words[n]}"
                                                                                  for n in lengths]
     assert errors == more_errors == []
+    page.close()
+
+
+def test_a_prediction_that_writes_html_leaves_the_task_page_working(omniact_data, browser, tmp_path):
+    # "<!--<script>" inside the page's JSON once swallowed the page's own script; "</script>" could end it early.
+    hostile = ("pyautogui.click(600,300)\npyautogui.write('<!--<script>')\n"
+               "pyautogui.write('</script><script>alert(1)</script>')\npyautogui.write('\u2028&amp;')")
+    evil = write_sub(tmp_path / "evil.jsonl", mutate=lambda i, s: hostile if i == "10" else s, meta={"name": "Evil"})
+    plain = write_sub(tmp_path / "plain.jsonl", meta={"name": "Plain"})
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, [evil, plain], samples=10)
+    write_site(board, ds, tmp_path / "out")
+    page, errors = open_page(browser, (tmp_path / "out/tasks/10.html").as_uri())
+    page.select_option("#entry", label="Evil")
+    assert page.locator("#pred-script").inner_text() == hostile
+    assert [page.locator("#pred-layer circle.pred-point").get_attribute(a) for a in ("cx", "cy")] == ["600", "300"]
+    page.select_option("#entry", label="Plain")
+    assert 'pyautogui.write("running shoes")' in page.locator("#pred-script").inner_text()
+    assert page.locator("#pred-layer circle.pred-point").get_attribute("cx") == "412.5"
+    assert page.evaluate("document.scripts.length") == 2  # the data and the page's own script, nothing else
+    assert errors == []  # no console error, no dialog
     page.close()

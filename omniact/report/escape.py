@@ -1,0 +1,80 @@
+"""Any Python str, made safe for each format the report writes, in one place.
+
+Submissions are untrusted, and what they say reaches the report's files: names and metadata, scripts, the file
+names themselves. A Python str can hold what no UTF-8 file can (a lone surrogate: a JSON ``"\\ud800"`` escape, or
+a file name's undecodable bytes under surrogateescape), and text can mean something to a format's reader that its
+writer did not intend (a formula to a spreadsheet, a tag to a Markdown renderer, the end of a script element to
+an HTML parser). One hostile entry must cost at most its own text, never the whole board.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Any
+
+from omniact.atomic import atomic_file
+
+__all__ = ["csv_cell", "json_bytes", "md_cell", "script_json", "text_bytes", "write_json", "write_text"]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_bytes(obj: Any, **dumps_args: Any) -> bytes:
+    """`obj` as UTF-8 JSON that reads back as the same strs: a lone surrogate, which UTF-8 cannot hold, is written
+    as its JSON escape (backslashreplace gives exactly ``\\ud800``, and surrogates only occur inside JSON strings);
+    all other text is written as itself."""
+    return json.dumps(obj, ensure_ascii=False, **dumps_args).encode("utf-8", "backslashreplace")
+
+
+def text_bytes(text: str) -> bytes:
+    """Text (HTML, CSV, Markdown) as UTF-8. These formats have no escape for a lone surrogate, so it becomes
+    U+FFFD, the replacement character a reader shows for bytes it cannot decode."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # rare: only then is the text scanned again
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
+def write_json(path: str | os.PathLike, obj: Any, **dumps_args: Any) -> None:
+    with atomic_file(path) as f:
+        f.write(json_bytes(obj, **dumps_args) + b"\n")
+
+
+def write_text(path: str | os.PathLike, text: str) -> None:
+    with atomic_file(path) as f:
+        f.write(text_bytes(text))
+
+
+# Inside <script>, the HTML parser ends the element at "</script", and after "<!--<script" it no longer does (the
+# "double escaped" state: the element then runs on over the page's own scripts). With no "<" left, neither can
+# happen; ">" and "&" go too, so that no parser state reads markup in it. U+2028/U+2029 end a line in older
+# JavaScript. All five only occur inside JSON strings, where the \u escape stands for the same character.
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
+
+
+def script_json(obj: Any) -> str:
+    """`obj` as JSON to embed in an HTML ``<script>`` element (e.g. ``type='application/json'``), where no string in
+    it can end the element or start another."""
+    text = json.dumps(obj)  # ASCII: surrogates and other non-ASCII text as \\u escapes
+    return _SCRIPT_UNSAFE_RE.sub(lambda m: _SCRIPT_UNSAFE[m.group()], text)
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell of a CSV file, kept as text by spreadsheets: one starting with ``= + - @``, a tab or a carriage
+    return would be read as a formula (``=HYPERLINK(...)`` is a live link), so it gets a leading ``'``, as OWASP
+    advises. For text columns only: numbers are ours, and a leading minus there is a sign."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+def md_cell(text: Any) -> str:
+    """Text for a Markdown table cell or list item: shown as it is, never as HTML (Markdown passes raw tags
+    through, so ``<img onerror=...>`` would run on a site that renders the file), never splitting the row."""
+    s = "" if text is None else str(text)
+    s = s.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    return s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")

@@ -1,0 +1,164 @@
+"""Hostile submissions: whatever one says, it is left out or shown as text, never costing the board or another entry."""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_report_leaderboard import write_sub
+
+from omniact.cli import main
+from omniact.dataset import load_split
+from omniact.report import build_leaderboard, write_site, write_tables
+
+
+def _site_files(out: Path) -> list[Path]:
+    return [p for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".csv", ".md")]
+
+
+def _task_data(page: Path) -> dict:
+    return json.loads(re.search(r"id=task-data>(.*?)</script>", page.read_text(), re.S)[1])
+
+
+def _run(folder: Path, manifest: dict, mutate=None) -> Path:
+    folder.mkdir(parents=True)
+    write_sub(folder / "predictions.jsonl", mutate=mutate)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
+def test_a_lone_surrogate_or_an_undecodable_file_name_is_written_not_fatal(omniact_data, tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    sur = write_sub(subs / "sur.jsonl")
+    (subs / "sur.jsonl.meta.json").write_text('{"name": "ok", "team": "\\ud800"}')  # a valid JSON escape
+    try:  # byte 0xff in a file name: Python names the file "\udcff.jsonl"
+        odd = write_sub(subs / os.fsdecode(b"\xff.jsonl"))
+        garbage = subs / os.fsdecode(b"\xfe.jsonl")
+        garbage.write_text("garbage\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses file names that are not UTF-8")
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, [sur, odd, garbage], samples=10)
+    assert sorted(e.name for e in board.entries) == ["ok", "\udcff"] and len(board.rejected) == 1
+    out = tmp_path / "site"
+    write_tables(board, out)
+    write_site(board, ds, out)
+    for p in _site_files(out):
+        p.read_bytes().decode("utf-8")  # every file valid UTF-8
+    # The JSON reads back as it was (the surrogate escaped); text shows the replacement character.
+    j = json.loads((out / "leaderboard.json").read_text(encoding="utf-8"))
+    assert {e["name"]: e["team"] for e in j["entries"]} == {"ok": "\ud800", "\udcff": None}
+    assert [r["source"] for r in j["rejected"]] == [str(garbage)]
+    assert "\ufffd" in (out / "leaderboard.md").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "\ufffd.jsonl" in index  # the rejected file, listed
+    assert len(list((out / "entries").iterdir())) == 2
+
+
+def test_a_report_of_a_run_whose_agent_name_is_a_lone_surrogate(omniact_data, tmp_path):
+    run = _run(tmp_path / "run", {"agent": {"name": "\ud800"}, "dataset": {"root": None, "split": "test"}})
+    out = tmp_path / "rep"
+    r = CliRunner().invoke(main, ["report", str(run), "--data", str(omniact_data), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    for p in _site_files(out):
+        p.read_bytes().decode("utf-8")
+    assert json.loads((out / "leaderboard.json").read_text())["entries"][0]["agent"] == "\ud800"
+    assert "<td class=l>agent</td><td class=l>\ufffd</td>" in (out / "index.html").read_text()
+
+
+def test_every_entry_has_its_own_name_page_and_scripts(omniact_data, tmp_path):
+    # c1 and c2 are both "dup", c3 already "dup (2)": c2 must not become c3's name. "a b"/"a-b" would have one
+    # file name, and so would "Case"/"case" on a case-insensitive disk.
+    names = ["dup", "dup", "dup (2)", "a b", "a-b", "Case", "case"]
+    sources = []
+    for k, name in enumerate(names):
+        # entry k leaves out its first k tasks (so that every entry's scores differ) and signs task 11
+        sources.append(write_sub(tmp_path / f"c{k}.jsonl", meta={"name": name},
+                                 mutate=lambda i, s, k=k: None if int(i) < k else
+                                 s + f"\npyautogui.write('I AM {k}')" if i == "11" else s))
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, sources, samples=10)
+    by_source = {Path(e.submission.source).stem: e for e in board.entries}
+    assert [by_source[f"c{k}"].name for k in range(3)] == ["dup", "dup (3)", "dup (2)"]
+    assert len({e.name for e in board.entries}) == len(names)
+    out = tmp_path / "site"
+    write_site(board, ds, out)
+    links = re.findall(r"<a href='entries/([^']+)'>([^<]*)</a>", (out / "index.html").read_text())
+    assert len({page for page, _ in links}) == len(names) == len(list((out / "entries").iterdir()))
+    script = {d["name"]: d["script"] for d in _task_data(out / "tasks" / "11.html")["entries"]}
+    for page, shown in links:
+        e = next(x for x in board.entries if x.name == html.unescape(shown))
+        text = (out / "entries" / page).read_text()
+        assert f"<title>{html.escape(e.name)}</title>" in text
+        scores = [float(v) for v in re.findall(r"<td data-v='([0-9.]+)'>", text)[:5]]  # SS, AS, M, K, W
+        assert scores[:2] == pytest.approx([e.score["sequence_score"], e.score["action_score"]])
+        k = Path(e.submission.source).stem[1:]
+        assert script[e.name].endswith(f"pyautogui.write('I AM {k}')")
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("root", 5, "dataset.root must be a path string, not 5"),
+    ("root", ["/x"], 'dataset.root must be a path string, not ["/x"]'),
+    ("root", {"a": 1}, 'dataset.root must be a path string, not {"a": 1}'),
+    ("split", 7, "dataset.split must be a split name (a string), not 7"),
+    ("split", ["test"], 'dataset.split must be a split name (a string), not ["test"]'),
+])
+def test_a_report_refuses_a_manifest_whose_data_is_not_a_string(omniact_data, tmp_path, field, value, words):
+    dataset = {"root": str(omniact_data), "split": "test", field: value}
+    run = _run(tmp_path / "run", {"agent": {"name": "a"}, "dataset": dataset})
+    r = CliRunner().invoke(main, ["report", str(run), "--out", str(tmp_path / "rep")])
+    assert r.exit_code == 2, r.output
+    assert r.output.strip() == f"omniact: {run / 'manifest.json'}: {words}"
+
+
+def test_a_folders_meta_json_names_only_the_run_it_belongs_to(omniact_data, tmp_path):
+    shared = tmp_path / "subs"
+    shared.mkdir()
+    own = write_sub(shared / "own.jsonl", meta={"name": "Own"})
+    other = write_sub(shared / "other.jsonl")  # no metadata of its own
+    (shared / "meta.json").write_text(json.dumps({"name": "Hijacked", "uses_gold": True, "link": "https://evil.example",
+                                                  "dataset_sha256": "bogus"}))
+    run = _run(tmp_path / "runs" / "r1", {"agent": {"name": "a"}})
+    (run / "meta.json").write_text(json.dumps({"name": "My run", "link": "https://mine.example"}))
+    board = build_leaderboard(load_split(omniact_data, "test"), [own, other, run], samples=10)
+    got = {e.name: e for e in board.entries}
+    assert set(got) == {"Own", "other", "My run"}
+    plain = got["other"]
+    assert not plain.submission.uses_gold and plain.dataset_match is None and "link" not in plain.submission.meta
+    assert got["My run"].submission.meta["link"] == "https://mine.example"
+
+
+def test_tables_show_hostile_text_as_text(omniact_data, tmp_path):
+    formula = '=HYPERLINK("https://evil.example","click")'
+    a = write_sub(tmp_path / "a.jsonl", meta={"name": formula, "team": "+1", "agent": "@SUM(A1)", "model": "-2",
+                                              "date": "\t=1"})
+    b = write_sub(tmp_path / "b.jsonl", mutate=lambda i, s: "", meta={"name": "<img src=x onerror=alert(1)>"})
+    c = write_sub(tmp_path / "c.jsonl", mutate=lambda i, s: s if int(i) % 2 else None,
+                  meta={"name": "<script>alert(1)</script> | a\\|b & c\r\nd"})
+    board = build_leaderboard(load_split(omniact_data, "test"), [a, b, c], samples=10)
+    write_tables(board, tmp_path / "out")
+    with open(tmp_path / "out/leaderboard.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    first = rows[0]
+    assert (first["name"], first["team"], first["agent"], first["model"], first["date"]) == (
+        "'" + formula, "'+1", "'@SUM(A1)", "'-2", "'\t=1")
+    assert (first["rank"], first["AS"], first["n_missing"]) == ("1", "100.00", "0")  # numbers stay numbers
+    assert rows[1]["name"] == "<script>alert(1)</script> | a\\|b & c\r\nd"  # harmless text is kept as it is
+    md = (tmp_path / "out/leaderboard.md").read_text()
+    assert "<script" not in md and "<img" not in md
+    assert "| 3 | &lt;img src=x onerror=alert(1)&gt; |" in md
+    row = next(line for line in md.splitlines() if "alert(1)&lt;/script&gt;" in line)
+    # one row, its cells where they belong: the name's pipes and backslash escaped, its line break a space
+    assert "| &lt;script&gt;alert(1)&lt;/script&gt; \\| a\\\\\\|b &amp; c d |" in row
+
+    def cells(line: str) -> int:  # the pipes a Markdown table splits on: not escaped
+        return len(re.findall(r"(?<!\\)\|", line.replace("\\\\", "")))
+
+    assert cells(row) == cells(md.splitlines()[2]) == 10
