@@ -31,8 +31,8 @@ from typing import Any
 from omniact.atomic import atomic_file
 from omniact.errors import UserError
 
-__all__ = ["Prediction", "predictions_path", "read_predictions", "read_scripts", "recorded_dataset",
-           "write_predictions"]
+__all__ = ["Prediction", "manifest_dataset", "predictions_path", "read_predictions", "read_scripts",
+           "recorded_dataset", "write_predictions"]
 
 
 @dataclass(frozen=True)
@@ -95,15 +95,29 @@ def predictions_path(path: str | os.PathLike) -> Path:
 
 
 def recorded_dataset(path: str | os.PathLike) -> tuple[str | None, str | None]:
-    """(data root, split) a run folder's manifest.json records, or (None, None): what scoring it again should
-    default to, instead of the built-in suite's test split."""
+    """(data root, split) a run folder's manifest.json records, or (None, None) when it has none: what scoring
+    it again should default to, instead of the built-in suite's test split."""
+    where = Path(path) / "manifest.json"
     try:
-        manifest = json.loads((Path(path) / "manifest.json").read_bytes())
-        ds = manifest["dataset"]
-        root, split = ds.get("root"), ds.get("split")
-    except (OSError, ValueError, RecursionError, KeyError, TypeError, AttributeError):
+        manifest = json.loads(where.read_bytes())
+    except (OSError, ValueError, RecursionError):
         return None, None
-    return (root if isinstance(root, str) and root else None), (split if isinstance(split, str) and split else None)
+    return manifest_dataset(manifest, where) if isinstance(manifest, dict) else (None, None)
+
+
+def manifest_dataset(manifest: Mapping[str, Any], where: str | os.PathLike) -> tuple[str | None, str | None]:
+    """(data root, split) of a run manifest's ``dataset``. A value that is not a string is refused rather than
+    ignored: the run would quietly be scored on the built-in suite, or its test split (`UserError`)."""
+    ds = manifest.get("dataset")
+    if not isinstance(ds, dict):
+        return None, None
+    out = []
+    for key, what in (("root", "a path string"), ("split", "a split name (a string)")):
+        value = ds.get(key)
+        if value is not None and not isinstance(value, str):
+            raise UserError(f"dataset.{key} must be {what}, not {json.dumps(value)[:40]}", file=str(where))
+        out.append(value or None)
+    return out[0], out[1]
 
 
 def read_predictions(path: str | os.PathLike, known_ids: Collection[str] | None = None, *,

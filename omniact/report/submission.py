@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from omniact.errors import UserError
-from omniact.predictions import predictions_path
+from omniact.predictions import manifest_dataset, predictions_path
 
 __all__ = ["META_FIELDS", "Submission", "find_submission"]
 
@@ -103,16 +103,10 @@ def _from_manifest(manifest: dict[str, Any], path: Path) -> dict[str, Any]:
         if key in manifest:
             out[key] = manifest[key]
     ds = manifest.get("dataset")
-    if isinstance(ds, dict):
-        if ds.get("sha256"):
-            out["dataset_sha256"] = ds["sha256"]
-        # Where the run's data lives, so that `omniact report RUN` needs no --data. Anything but a string is refused
-        # rather than ignored: the report would quietly fall back to the built-in suite, or its test split.
-        for key, what in (("root", "a path string"), ("split", "a split name (a string)")):
-            value = ds.get(key)
-            if value is not None and not isinstance(value, str):
-                raise UserError(f"dataset.{key} must be {what}, not {json.dumps(value)[:40]}", file=str(path))
-        out["_data_root"], out["_split"] = ds.get("root"), ds.get("split")
+    if isinstance(ds, dict) and ds.get("sha256"):
+        out["dataset_sha256"] = ds["sha256"]
+    # Where the run's data lives, so that `omniact report RUN` needs no --data.
+    out["_data_root"], out["_split"] = manifest_dataset(manifest, path)
     if manifest.get("started"):
         out["date"] = str(manifest["started"])[:10]
     return out

@@ -190,6 +190,17 @@ def test_score_of_a_run_folder_uses_the_run_s_split(omniact_data, tmp_path):
     assert r.exit_code == 2 and "id '3' is not a task of split 'dev'" in r.output and "--split" in r.output
 
 
+def test_score_of_a_run_whose_manifest_names_no_string_split_refuses_it(omniact_data, tmp_path):
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    gold_predictions(run_dir / "predictions.jsonl")
+    (run_dir / "manifest.json").write_text(json.dumps({"dataset": {"root": str(omniact_data), "split": ["test"]}}))
+    r = CliRunner().invoke(main, ["score", "--predictions", str(run_dir)])
+    assert r.exit_code == 2
+    assert r.output.strip() == (f"omniact: {run_dir / 'manifest.json'}: dataset.split must be a split name (a string), "
+                                'not ["test"]')
+
+
 def test_split_given_a_predictions_file_says_where_it_goes(omniact_data):
     r = CliRunner().invoke(main, ["tasks", "--data", str(omniact_data), "--split", "my_run.jsonl"])
     assert r.exit_code == 2 and "--split takes a split name" in r.output and "--predictions" in r.output
