@@ -123,13 +123,34 @@ def _cmdline(pid: int) -> list[str]:
         return []
 
 
+def _exe(pid: int) -> str:
+    """The file name of the program `pid` runs ("" when unknown)."""
+    try:
+        return os.path.basename(os.readlink(f"/proc/{pid}/exe"))
+    except OSError:
+        return ""
+
+
+def _is_chromium(exe: str) -> bool:
+    return "chrom" in exe and "crashpad" not in exe
+
+
 def _browser_pids() -> set[int]:
-    """Chromium browser (not renderer/helper) processes started below this process."""
-    out = set()
-    for pid in _descendants(os.getpid()):
-        cmd = _cmdline(pid)
-        if cmd and "chrom" in os.path.basename(cmd[0]) and not any(a.startswith("--type=") for a in cmd):
-            out.add(pid)
+    """Chromium browser processes started below this process: a Chromium program whose parent is not one (its
+    zygotes, renderers and helpers all descend from it).
+
+    Told by the program, not the command line: Debian's Chromium rewrites its helpers' titles into one string
+    without a separate ``--type=`` argument, so a helper passed for the browser, and a task timeout killed the
+    helper while the browser and the spinning page went on."""
+    kids = _children_map()
+    out, stack = set(), [(os.getpid(), False)]
+    while stack:
+        pid, parent_is_chromium = stack.pop()
+        for c in kids.get(pid, []):
+            chromium = _is_chromium(_exe(c))
+            if chromium and not parent_is_chromium:
+                out.add(c)
+            stack.append((c, chromium))
     return out
 
 

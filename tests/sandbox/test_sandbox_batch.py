@@ -83,10 +83,11 @@ def test_hung_pages_and_sleepy_scripts_end_as_failures_and_the_batch_goes_on(poo
         if isinstance(r, WorkerLost):
             r = ReplayResult(r.item.task_id, False, reason=r.reason)
         results[r.task_id] = r
-    # The worker's watchdog ends both at 8 s ("timed out after 8s ..."); should a worker still wedge, the
-    # pool kills it ("timed out: the worker did not answer ..."). Either way: a failure with its reason.
-    assert results["freeze"].success is False and results["freeze"].reason.startswith("timed out")
-    assert results["sleepy"].success is False and results["sleepy"].reason.startswith("timed out")
+    # The worker's watchdog ends both at 8 s by killing the browser ("timed out after 8s ..."): not the pool,
+    # a minute later ("the worker did not answer"), as when the watchdog killed one of Chromium's helpers
+    # instead of the browser (Debian's Chromium retitles its helpers) and the page went on spinning.
+    assert results["freeze"].success is False and results["freeze"].reason.startswith("timed out after 8s")
+    assert results["sleepy"].success is False and results["sleepy"].reason.startswith("timed out after 8s")
     assert results["fine"].success is True  # a worker whose browser was killed serves the next task
 
 
