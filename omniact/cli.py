@@ -36,6 +36,23 @@ _EXTRAS = {"playwright": "sandbox", "miniwob": "sandbox", "openai": "agents", "t
            "ray": "ray"}
 
 
+class _Seconds(click.ParamType):
+    """A duration in seconds: a finite number above 0, at most a day (FloatRange lets nan and inf through)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        import math
+
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not (math.isfinite(seconds) and 0 < seconds <= 86_400):
+            self.fail(f"{value} is not a number of seconds above 0 and at most 86400", param, ctx)
+        return seconds
+
+
 class _Group(click.Group):
     """Turns a UserError anywhere below into one line on stderr and exit code 2 (and so a missing extra)."""
 
@@ -311,7 +328,7 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
 @click.option("--resume", is_flag=True, help="Continue the run in --out (after a crash or Ctrl-C).")
 @click.option("--retry-errors", is_flag=True, help="With --resume, also re-run the tasks that failed.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N tasks of the split.")
-@click.option("--task-timeout", type=click.FloatRange(0, min_open=True), default=None,
+@click.option("--task-timeout", type=_Seconds(), default=None,
               help="Seconds a task may take; then it scores 0.")
 @click.option("--no-cache", "no_cache", is_flag=True, help="Ask model agents for fresh answers.")
 @click.option("--seed", default=0, show_default=True, help="Run seed (each task's seed derives from it).")
@@ -538,7 +555,7 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @click.option("--dpr", type=float, default=None, help="Device pixel ratio for --html/--url/--miniwob (default 1).")
 @click.option("--settle-ms", type=int, default=300, show_default=True,
               help="Pause after the script, before the check.")
-@click.option("--task-timeout", type=click.FloatRange(0, min_open=True), default=30.0, show_default=True,
+@click.option("--task-timeout", type=_Seconds(), default=30.0, show_default=True,
               help="Seconds per task; then it fails.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Replay worker processes.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N tasks of the split.")

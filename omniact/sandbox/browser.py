@@ -55,7 +55,13 @@ LAUNCH_ARGS = [
 #: replay: the spare renderer Chromium keeps for the next navigation, and the WebUI omnibox pop-up that
 #: every new (headless) window preloads. Measured: 3 renderer processes per new context -> 1, about 10-25%
 #: less CPU per task. Page rendering is unchanged.
-REPLAY_ARGS = [*LAUNCH_ARGS, "--disable-features=WebUIOmniboxPopup,SpareRendererForSitePerProcess"]
+REPLAY_ARGS = [
+    *LAUNCH_ARGS,
+    "--disable-features=WebUIOmniboxPopup,SpareRendererForSitePerProcess",
+    # WebRTC may only use proxied connections: its STUN/TURN traffic (UDP, or TCP to any port) is not a request
+    # the request filter or the proxy fence (see `_fence`) would see otherwise.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+]
 #: Playwright calls that take a timeout (waits, navigation) give up after this long.
 ACTION_TIMEOUT_MS = 5_000
 
@@ -420,6 +426,7 @@ class BrowserHost:
             service_workers="allow" if trusted_page else "block",
             locale="en-US",
             timezone_id="UTC",
+            proxy=None if trusted_page else _fence(origin),
         )
         context.set_default_timeout(timeout_ms)
         session = Session(context=context, page=None, origin=origin, trace_path=trace_path, browser=browser)  # type: ignore[arg-type]
@@ -429,6 +436,32 @@ class BrowserHost:
         session.page = context.new_page()
         _guard_page(session, session.page)
         return session
+
+
+_DEAD_END: Any = None  # a loopback socket bound and never listening: connecting to it is refused at once
+
+
+def _fence(origin: str | None) -> dict[str, str]:
+    """A context proxy that refuses every connection but the ones to `origin`.
+
+    The request filter (`_isolate`) sees what a page and its frames request; it does not see a SharedWorker's
+    fetches and sockets, a dedicated worker's sockets, or where a redirect from the task's own server leads
+    (Playwright routes only a chain's first request). Below all of those, Chromium sends every connection but
+    the origin's (the bypass rule) to this proxy, a loopback port that refuses it: whatever the page does, it
+    reaches nothing else.
+    """
+    global _DEAD_END  # noqa: PLW0603 - one socket for the life of the process, made on first use
+    import socket
+
+    if _DEAD_END is None:
+        _DEAD_END = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        _DEAD_END.bind(("127.0.0.1", 0))  # reserved, so that no server can take the port; no listen()
+    fence = {"server": f"http://127.0.0.1:{_DEAD_END.getsockname()[1]}"}
+    if origin is not None:
+        u = urllib.parse.urlsplit(origin)
+        host = f"[{u.hostname}]" if ":" in (u.hostname or "") else (u.hostname or "")
+        fence["bypass"] = f"{host}:{u.port or (443 if u.scheme == 'https' else 80)}"
+    return fence
 
 
 def _others(origin: str | None, schemes: tuple[str, ...]) -> re.Pattern[str]:
@@ -501,6 +534,10 @@ _PENDING_JS = """(() => {
     this.addEventListener('loadend', done, {once: true});
     return send.apply(this, arguments);
   };
+  // No WebRTC: its connections go around every request filter (the launch flags refuse them too).
+  for (const name of ['RTCPeerConnection', 'webkitRTCPeerConnection', 'RTCDataChannel']) {
+    try { delete window[name]; } catch (e) {}
+  }
   // Popups the page opens (window.open, or a link into another window), counted so that the replay can wait
   // for the browser to report each one before it ends: on a busy machine that report can come late.
   window.__omniOpened = 0;

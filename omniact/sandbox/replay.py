@@ -746,9 +746,20 @@ def replay_page(
 
 
 def check_loopback_url(url: str) -> None:
-    """Refuse URLs that are not http(s) on a loopback address: the sandbox never leaves the machine."""
-    u = urllib.parse.urlsplit(url)
-    if u.scheme not in ("http", "https") or u.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise UserError(
-            f"--url must be http://127.0.0.1:<port>/... or http://localhost:<port>/... (got {url!r})"
-        )
+    """Refuse URLs that are not http(s) on a loopback address: the sandbox never leaves the machine.
+
+    A backslash, user info ("name@") or a control character is refused outright: browsers and Python read such
+    URLs differently (Chromium takes ``http://evil.com\\@127.0.0.1/`` for evil.com), and no local page needs
+    them."""
+    usage = f"--url must be http://127.0.0.1:<port>/... or http://localhost:<port>/... (got {url!r})"
+    if "\\" in url or any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+        raise UserError(usage)
+    try:
+        u = urllib.parse.urlsplit(url)
+        port = u.port  # ValueError: out of range, or not a number
+        host = u.hostname
+    except ValueError:
+        raise UserError(usage) from None
+    if u.scheme not in ("http", "https") or host not in ("127.0.0.1", "localhost", "::1") or "@" in u.netloc \
+            or (port is not None and port < 1):
+        raise UserError(usage)

@@ -37,6 +37,14 @@ def test_user_errors_are_one_line_with_exit_2(tmp_path):
     assert r.exit_code == 2 and "--viewport" in r.output
     r = invoke("--data", str(SUITE))
     assert r.exit_code == 2 and "--predictions" in r.output
+    # URLs Python and Chromium read differently, or cannot read at all; timeouts that are not durations
+    for url in ("http://[::1", "http://127.0.0.1:99999/", "http://127.0.0.1:abc/", "http://evil.com\\@127.0.0.1:1/",
+                "http://me@127.0.0.1:1/"):
+        r = CliRunner().invoke(main, ["replay", "--url", url, "--script", str(ok)])
+        assert r.exit_code == 2 and r.output.startswith("omniact: --url must be http://127.0.0.1"), (url, r.output)
+    for seconds in ("nan", "inf", "0", "-1"):
+        r = CliRunner().invoke(main, ["replay", "--html", str(PLAYGROUND), "--script", str(ok), "--task-timeout", seconds])
+        assert r.exit_code == 2 and "is not a number of seconds" in r.output, (seconds, r.output)
 
 
 @pytest.mark.browser
@@ -213,3 +221,83 @@ def test_miniwob_suite_evaluates_an_agent_by_mean_reward(tmp_path):
     assert -1.0 <= out["mean_reward"] <= 1.0
     assert all(e["info"].get("utterance") for e in out["episodes"])
     assert out["episodes"][0]["steps"][0]["point"] == [80.0, 105.0]
+
+
+@pytest.mark.browser
+def test_workers_redirects_and_webrtc_reach_nothing_beyond_the_origin(tmp_path):
+    """What the request filter does not see (a SharedWorker's fetch and socket, a worker's socket, a redirect from
+    the page's own server, WebRTC's STUN and TURN) must not leave the page's origin either. A second local server
+    stands for the outside, and counts every connection it gets."""
+    import http.server
+    import socket
+    import threading
+
+    hits: list[str] = []
+
+    class Outside(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            self.wfile.write(b"secret")
+
+        def log_message(self, *args):
+            pass
+
+    outside = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Outside)
+    threading.Thread(target=outside.serve_forever, daemon=True).start()
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", 0))
+    udp.settimeout(0.1)
+    out_url, udp_port = f"127.0.0.1:{outside.server_address[1]}", udp.getsockname()[1]
+
+    class Inside(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path.startswith("/away"):
+                self.send_response(302)
+                self.send_header("Location", f"http://{out_url}/redirected")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(PAGE.replace("OUT", out_url).replace("UDP", str(udp_port)).encode())
+
+        def log_message(self, *args):
+            pass
+
+    inside = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Inside)
+    threading.Thread(target=inside.serve_forever, daemon=True).start()
+    s = tmp_path / "s.py"
+    s.write_text("pyautogui.sleep(2)\n")
+    try:
+        r = invoke("--url", f"http://127.0.0.1:{inside.server_address[1]}/", "--script", str(s), "--check",
+                   "window.R", "--json", *T)
+    finally:
+        inside.shutdown()
+        outside.shutdown()
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.output)["info"]["check_value"]
+    assert got["shared"].startswith("ERR") and got["redirect"].startswith("ERR"), got
+    assert "RTCPeerConnection" in got["rtc"], got
+    with pytest.raises(TimeoutError):
+        udp.recvfrom(2048)  # no STUN packet came
+    assert hits == []
+
+
+PAGE = """<!doctype html><script>
+window.R = {};
+const shared = "onconnect = e => { const p = e.ports[0]; new WebSocket('ws://OUT/shared-ws'); "
+  + "fetch('http://OUT/shared').then(r => r.text()).then(t => p.postMessage('OK ' + t), x => p.postMessage('ERR ' + x)); }";
+const sw = new SharedWorker(URL.createObjectURL(new Blob([shared], {type: 'text/javascript'})));
+sw.port.onmessage = e => { R.shared = e.data; }; sw.port.start();
+new Worker(URL.createObjectURL(new Blob(["new WebSocket('ws://OUT/worker-ws')"], {type: 'text/javascript'})));
+fetch('/away').then(r => r.text()).then(t => { R.redirect = 'OK ' + t; }, x => { R.redirect = 'ERR ' + x; });
+try {
+  const pc = new RTCPeerConnection({iceServers: [{urls: 'stun:127.0.0.1:UDP'},
+                                                 {urls: 'turn:OUT?transport=tcp', username: 'u', credential: 'p'}]});
+  pc.createDataChannel('x'); pc.createOffer().then(o => pc.setLocalDescription(o));
+  R.rtc = 'made';
+} catch (e) { R.rtc = 'refused: ' + e; }
+</script>"""
