@@ -340,12 +340,22 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
             limit: int | None, task_timeout: float | None, no_cache: bool, seed: int, quiet: bool,
             as_json: bool) -> None:
     """Run an agent over a split; write predictions, manifest and scores to --out."""
+    import signal
     from shlex import quote
 
     from omniact.runner import run
     from omniact.sandbox.command import parse_agent_args
 
     args = parse_agent_args(agent_args)
+    stopped: list[int] = []
+
+    def on_term(signum: int, frame: Any) -> None:
+        # `timeout`, systemd and Slurm stop a job with SIGTERM: end it as Ctrl-C does (the manifest says
+        # "interrupted" and the finished tasks are exported), not in the middle of a write.
+        stopped.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
     try:
         s = run(agent, out=out, data=data, split=split, agent_args=args, agent_config=agent_config,
                 workers=workers, executor=executor, worker_type=worker_type, resume=resume,
@@ -353,9 +363,11 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
                 seed=seed, progress=not quiet and not as_json,
                 executor_options={"address": ray_address} if executor == "ray" else None)
     except KeyboardInterrupt:
-        click.echo(f"omniact: interrupted; finished tasks are saved. Continue with: omniact run ... "
-                   f"--out {out} --resume", err=True)
-        sys.exit(130)
+        click.echo(f"omniact: {'stopped' if stopped else 'interrupted'}; finished tasks are saved. Continue with: "
+                   f"omniact run ... --out {out} --resume", err=True)
+        sys.exit(128 + (stopped[0] if stopped else signal.SIGINT))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if as_json:
         echo_json({"out": str(s.out), "n_tasks": s.n_tasks, "n_done": s.n_done, "n_run": s.n_run,
                    "errors": dict(s.errors), "uses_gold": s.uses_gold, "prompt_tokens": s.prompt_tokens,

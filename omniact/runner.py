@@ -106,6 +106,18 @@ def _redact(args: Mapping[str, Any]) -> dict[str, Any]:
     return {k: ("***" if _SECRET.search(k) and v else v) for k, v in args.items()}
 
 
+def _redacted_command(argv: list[str], *secret_args: Mapping[str, Any]) -> list[str]:
+    """The command line for the manifest, with the value of every secret argument (``--agent-arg api_key=...``,
+    an api_key in the agent config) shown as ``***`` wherever it appears, in whatever form it was given."""
+    secrets = {str(v) for args in secret_args for k, v in args.items() if _SECRET.search(k) and v and len(str(v)) >= 4}
+    out = []
+    for a in argv:
+        for value in secrets:
+            a = a.replace(value, "***")
+        out.append(a)
+    return out
+
+
 def _spec_text(agent: Any) -> str:
     if isinstance(agent, str):
         return agent
@@ -318,7 +330,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 if diff:
                     raise UserError("cannot resume: this run was made with other settings ("
                                     + "; ".join(f"{k}: {old.get(k)!r} now {identity.get(k)!r}" for k in diff)
-                                    + "); choose another --out", file=str(out))
+                                    + "); a run keeps the settings it started with: run the new ones in another "
+                                    "--out", file=str(out))
             else:
                 store.set_meta("config", identity)
                 store.set_meta("started", _now())
@@ -339,7 +352,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 "dataset": dataset.describe(), "limit": limit, "n_tasks": len(ids),
                 "seed": seed, "cache": cache,
                 "executor": executor, "workers": workers, "worker_type": wtype, "task_timeout": task_timeout,
-                "versions": _versions(), "git_commit": _git_commit(), "command": sys.argv,
+                "versions": _versions(), "git_commit": _git_commit(), "command": _redacted_command(sys.argv, args, config_values),
                 "started": started, "ended": None, "status": "running", "sessions": store.session,
             }
             _write_json(out / MANIFEST_FILE, manifest)
@@ -491,7 +504,8 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
                 first_errors.append(r.error if r.error_kind == "exception" else None)
                 if n == FAIL_FAST and len(set(first_errors)) == 1 and first_errors[0] is not None:
                     raise UserError(f"the first {n} tasks all failed with: {first_errors[0]}; fix the cause, "
-                                    f"then continue with --resume --retry-errors")
+                                    f"then continue with --resume --retry-errors (if the fix is an agent argument, "
+                                    f"such as a key, model or base_url, run it in another --out)")
                 errors += r.error is not None
                 tokens += r.prompt_tokens + r.completion_tokens
                 cost += r.cost

@@ -107,3 +107,14 @@ class BrokenInit:
 
     def act(self, view):
         return ""
+
+
+class Keyed:
+    """Takes secrets as a model agent does (api_key, token) and answers right."""
+
+    def __init__(self, api_key: str = "", token: str = "") -> None:
+        self.api_key = api_key
+        self.token = token
+
+    def act(self, view):
+        return ANSWERS.get(view.id, "")

@@ -108,6 +108,31 @@ def test_kill_9_mid_run_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
     assert json.loads((out / "scores.json").read_text())["reference"]["action_score"] == 1.0
 
 
+def test_sigterm_ends_a_run_as_ctrl_c_does(tmp_path):
+    # `timeout`, systemd and Slurm stop jobs with SIGTERM: the run must still say it was interrupted and export
+    # what it finished, not leave a manifest that says "running" and no predictions.
+    out = tmp_path / "r"
+    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{AGENTS}:Slow", "--agent-arg", "delay=0.4",
+           "--data", str(DATA), "--out", str(out), "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(_rows(out / "run.sqlite")) < 2:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert err.strip().startswith("omniact: stopped; finished tasks are saved")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted"
+    exported = [json.loads(x)["id"] for x in (out / "predictions.jsonl").read_text().splitlines()]
+    assert sorted(exported) == sorted(_rows(out / "run.sqlite")) and 2 <= len(exported) < 6
+
+
 def test_a_run_whose_first_tasks_all_fail_alike_stops_early_and_resumes(tmp_path, monkeypatch):
     from omniact import runner
 

@@ -236,3 +236,15 @@ def test_a_module_class_agent_in_the_current_directory_runs_in_worker_processes(
     assert s.n_done == 6 and not s.errors
     pids = {p.script for p in read_predictions(tmp_path / "r" / "predictions.jsonl").values()}
     assert str(os.getpid()) not in "".join(pids)  # the tasks ran in the worker processes
+
+
+def test_secrets_given_on_the_command_line_never_reach_the_manifest(tmp_path, monkeypatch):
+    argv = ["omniact", "run", "--agent", f"{AGENTS}:Keyed", "--agent-arg", "api_key=sk-SECRET-123456",
+            "--agent-arg=token=tok-XYZ-987654", "--out", str(tmp_path / "r")]
+    monkeypatch.setattr(sys, "argv", argv)
+    run(f"{AGENTS}:Keyed", out=tmp_path / "r", data=DATA,
+        agent_args={"api_key": "sk-SECRET-123456", "token": "tok-XYZ-987654"})
+    text = "".join(p.read_text(errors="replace") for p in (tmp_path / "r").iterdir() if p.suffix in (".json", ".jsonl"))
+    assert "sk-SECRET-123456" not in text and "tok-XYZ-987654" not in text
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["command"][4:7] == ["--agent-arg", "api_key=***", "--agent-arg=token=***"]
