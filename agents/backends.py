@@ -8,7 +8,11 @@ token counts. `CachedBackend` wraps any of them with the SQLite response cache.
 from __future__ import annotations
 
 import base64
+import datetime
+import email.utils
 import io
+import json
+import math
 import os
 import random
 import socket
@@ -30,6 +34,7 @@ __all__ = [
     "TransformersVLMBackend",
     "decode_data_url",
     "image_data_url",
+    "retry_after_seconds",
 ]
 
 
@@ -43,6 +48,9 @@ class Completion:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached: bool = False
+    #: why the model stopped, as the server says: "stop", "length" (cut off at max_tokens), "tool_calls"
+    #: (it answered with tool calls, not text); "" when unknown
+    finish_reason: str = ""
 
 
 class Backend(Protocol):
@@ -82,6 +90,12 @@ _CONNECT_RETRY_DELAY = 0.5
 # The transport's exceptions for a connection never made, by name: openai wraps httpx or httpx2 (httpcore
 # beneath), depending on its version, and naming the classes keeps us off their import paths.
 _CONNECT_ERRORS = ("ConnectError", "ConnectTimeout")
+#: a reply body larger than this is not a chat completion we asked for (max_tokens bounds a real one)
+_MAX_REPLY_BYTES = 32 * 1024 * 1024
+#: how much of a bad reply an error message quotes
+_PREVIEW_CHARS = 100
+#: keys this short are placeholders ("EMPTY", "sk-test"): replacing them would garble messages for nothing
+_MIN_SECRET_CHARS = 8
 
 
 def _connect_failure(e: BaseException) -> str | None:
@@ -100,16 +114,91 @@ def _connect_failure(e: BaseException) -> str | None:
     return reason
 
 
+class _Transient(Exception):
+    """An attempt that failed in a way worth one more try, as a 5xx is: a reply that holds no answer or is
+    not a chat completion (a proxy's error page), a connection that broke mid-reply, or the deadline."""
+
+    def __init__(self, message: str, *, timeout: bool = False) -> None:
+        super().__init__(message)
+        self.timeout = timeout
+
+
+def _escaped(text: str) -> str:
+    """`text` with control characters written as escapes, so a quoted reply cannot drive a terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def _tokens(value: Any) -> int:
+    """A usage count as a server wrote it; 0 when it is not a count ("n/a", -3, null): accounting never
+    fails a task, and a valid answer is worth more than its token count."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return 0
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return 0
+        value = round(value)
+    return value if isinstance(value, int) and value > 0 else 0
+
+
+def _text_content(content: Any) -> str | None:
+    """The text of a message's ``content``: a string, null, or a list of ``{"type": "text"}`` parts (some
+    servers answer in parts); None when it is none of those."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(p["text"] for p in content
+                       if isinstance(p, dict) and p.get("type") == "text" and isinstance(p.get("text"), str))
+    return None
+
+
+def retry_after_seconds(value: str, now: float | None = None) -> float | None:
+    """The wait a ``Retry-After`` header asks for: seconds (``"3"``) or an HTTP date (``"Wed, 21 Oct 2015
+    07:28:00 GMT"``, counted from `now`, a Unix time); None when it is neither. Never negative.
+
+    >>> retry_after_seconds("2.5"), retry_after_seconds("Thu, 01 Jan 1970 00:01:00 GMT", now=50.0)
+    (2.5, 10.0)
+    """
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:  # RFC 9110 dates are GMT; a zone-less one is read the same way
+            when = when.replace(tzinfo=datetime.UTC)
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
 class OpenAIBackend:
     """Any OpenAI-compatible chat-completions server through the `openai` package.
 
     The API key comes from `api_key` or the ``OPENAI_API_KEY`` environment variable (local servers accept
-    any). Rate limits (429), server errors (5xx), timeouts and dropped connections are retried `retries`
-    times with exponential backoff (``backoff * 2**attempt`` seconds, at most `max_backoff`, honouring a
-    server's ``Retry-After``); other errors (bad request, wrong model, bad key) fail at once. A connection
-    that cannot be made at all (refused, unknown host) is tried once more, soon, and one that timed out
-    not again: a server that is not there will not be there after a minute of backoff either, and every
-    task would pay for it.
+    any); it is replaced by ``***`` in every error this backend raises (some servers echo it back).
+
+    Each attempt has a deadline of `timeout` seconds, start to end: a server that answers a byte at a time
+    is given up on then, as is one that never answers. Rate limits (429), server errors (5xx), dropped
+    connections and 200 replies that hold no answer or are not a chat completion (a proxy's error page) are
+    retried `retries` times with exponential backoff (``backoff * 2**attempt`` seconds, at most
+    `max_backoff`, or what the server's ``Retry-After`` asks for, in seconds or as a date, up to the same
+    bound); other errors (bad request, wrong model, bad key) fail at once. A timed-out attempt is tried once
+    more, not `retries` times: a server too slow once is often too slow again. A connection that cannot be
+    made at all (refused, unknown host) is tried once more, soon, and one that timed out not again: a
+    server that is not there will not be there after a minute of backoff either, and every task would pay
+    for it.
+
+    Worst case for one request: ``(retries + 1) * timeout`` plus ``retries`` backoffs of at most
+    `max_backoff` (a server that fails slowly with 5xx): 5 x 60 s + 4 x 30 s = 7 minutes with the
+    defaults. A server that never answers costs ``2 * timeout`` and one backoff (about 2 minutes).
     """
 
     def __init__(self, model: str, base_url: str | None = None, api_key: str | None = None,
@@ -121,13 +210,21 @@ class OpenAIBackend:
                             "(or model_path=DIR for a local transformers model)")
         self.model = model
         self.endpoint = base_url or os.environ.get("OPENAI_BASE_URL") or "https://api.openai.com/v1"
+        self.timeout = float(timeout)
+        if not (math.isfinite(self.timeout) and self.timeout > 0):
+            raise UserError(f"timeout must be a positive number of seconds, not {timeout!r}")
         self.retries = max(0, int(retries))
         self.backoff = float(backoff)
         self.max_backoff = float(max_backoff)
         key = api_key or os.environ.get("OPENAI_API_KEY") or "EMPTY"
+        self._secret = key if len(key) > _MIN_SECRET_CHARS else None
         # Our own retry loop (max_retries=0): its backoff is the user's to set, and every attempt is counted.
-        self.client = openai.OpenAI(base_url=self.endpoint, api_key=key, timeout=timeout, max_retries=0)
+        # The client's timeout bounds each connect and each read; `_attempt` bounds the whole attempt.
+        self.client = openai.OpenAI(base_url=self.endpoint, api_key=key, timeout=self.timeout, max_retries=0)
         self.attempts = 0
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._secret, "***") if self._secret else text
 
     def _retryable(self, e: Exception) -> bool:
         import openai
@@ -143,11 +240,12 @@ class OpenAIBackend:
 
         last: Exception | None = None
         unreachable: str | None = None
+        timeouts = 0
         for attempt in range(self.retries + 1):
             self.attempts += 1
             try:
-                resp = self.client.chat.completions.create(model=self.model, messages=list(messages),
-                                                           temperature=temperature, max_tokens=max_tokens)
+                body = self._attempt(messages, temperature, max_tokens)
+                return self._completion(body)
             except openai.APIError as e:
                 last = e
                 unreachable = _connect_failure(e)
@@ -157,35 +255,123 @@ class OpenAIBackend:
                         break
                     time.sleep(min(self.backoff, _CONNECT_RETRY_DELAY))
                     continue
-                if not self._retryable(e) or attempt == self.retries:
+                timeouts += isinstance(e, openai.APITimeoutError)
+                if not self._retryable(e) or attempt == self.retries or timeouts > 1:
                     break
                 time.sleep(self._delay(e, attempt))
-                continue
-            text = ""
-            if resp.choices:
-                text = resp.choices[0].message.content or ""
-            usage = resp.usage
-            return Completion(text, int(getattr(usage, "prompt_tokens", 0) or 0),
-                              int(getattr(usage, "completion_tokens", 0) or 0))
+            except _Transient as e:
+                last = e
+                unreachable = None
+                timeouts += e.timeout
+                if attempt == self.retries or timeouts > 1:
+                    break
+                time.sleep(self._delay(e, attempt))
         if unreachable is not None:
             # The same text for every task (no attempt count, request id or timing), so that the runner's
             # fail-fast sees one error repeated and stops the run instead of failing the whole split.
-            raise BackendError(f"cannot connect to {self.endpoint}: {unreachable} (is the server running, "
-                               "and is base_url right?)")
+            raise BackendError(self._redact(f"cannot connect to {self.endpoint}: {unreachable} (is the server "
+                                            "running, and is base_url right?)"))
         status = getattr(last, "status_code", None)
-        what = f"HTTP {status}" if status else type(last).__name__
-        raise BackendError(f"{self.endpoint} failed after {attempt + 1} attempt(s): {what}: "
-                           f"{getattr(last, 'message', last)}")
+        if status:
+            what = f"HTTP {status}: "
+        else:  # our own messages say what went wrong; the openai client's need their class ("APITimeoutError")
+            what = "" if isinstance(last, _Transient) else f"{type(last).__name__}: "
+        raise BackendError(self._redact(f"{self.endpoint} failed after {attempt + 1} attempt(s): {what}"
+                                        f"{getattr(last, 'message', last)}"))
+
+    def _attempt(self, messages: Sequence[Mapping[str, Any]], temperature: float, max_tokens: int) -> bytes:
+        """The reply body of one request, or the request's exception; `_Transient` at the deadline.
+
+        The request runs in a thread of its own because neither httpx nor openai bounds a whole request (their
+        timeouts are per connect and per read, so a byte every few seconds holds a request for ever). At the
+        deadline the thread is left behind: it holds the only reference to its result, so nothing it reads
+        later can reach anyone, and it stops reading at its next chunk (within one read timeout).
+        """
+        deadline = time.monotonic() + self.timeout
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def call() -> None:
+            try:
+                box["body"] = self._fetch(messages, temperature, max_tokens, deadline)
+            except BaseException as e:  # noqa: BLE001 - handed to the caller, who decides
+                box["error"] = e
+            finally:
+                done.set()
+
+        threading.Thread(target=call, daemon=True, name="omniact-openai-request").start()
+        if not done.wait(self.timeout):
+            raise _Transient(f"no complete reply within timeout={self.timeout:g} s", timeout=True)
+        if "error" in box:
+            raise box["error"]
+        return box["body"]
+
+    def _fetch(self, messages: Sequence[Mapping[str, Any]], temperature: float, max_tokens: int,
+               deadline: float) -> bytes:
+        # A streamed body, so that the deadline is checked between chunks and an abandoned request ends.
+        with self.client.chat.completions.with_streaming_response.create(
+                model=self.model, messages=list(messages), temperature=temperature,
+                max_tokens=max_tokens) as r:
+            chunks: list[bytes] = []
+            size = 0
+            try:
+                for chunk in r.iter_bytes():
+                    if time.monotonic() > deadline:
+                        raise _Transient("deadline passed", timeout=True)  # nobody waits for this any more
+                    size += len(chunk)
+                    if size > _MAX_REPLY_BYTES:
+                        raise _Transient(f"the server's reply is larger than {_MAX_REPLY_BYTES >> 20} MB")
+                    chunks.append(chunk)
+            except _Transient:
+                raise
+            except Exception as e:  # the transport's own errors (httpx or httpx2), mid-body
+                name = type(e).__name__
+                raise _Transient(f"the connection broke while reading the reply: {name}: {e}",
+                                 timeout="Timeout" in name) from e
+        return b"".join(chunks)
+
+    def _completion(self, body: bytes) -> Completion:
+        """The answer in a 200 reply; `_Transient` when the reply holds none."""
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except ValueError:  # UnicodeDecodeError is one
+            data = None
+        choices = data.get("choices") if isinstance(data, dict) else None
+        if isinstance(data, dict) and not choices:
+            # {"error": ...} with status 200 (an overloaded server), or no choices: there is no answer, and
+            # recording an empty one would cache it for good.
+            if data.get("error"):
+                raise _Transient(f"the server's reply holds an error, not an answer: "
+                                 f"{self._preview(json.dumps(data['error'], ensure_ascii=False))}")
+            raise _Transient(f"the server's reply holds no answer (no choices): {self._preview(body)}")
+        choice = choices[0] if isinstance(choices, list) and choices else None
+        message = choice.get("message") if isinstance(choice, dict) else None
+        text = _text_content(message.get("content")) if isinstance(message, dict) else None
+        if text is None:
+            raise _Transient(f"the server's reply was not a valid chat completion: {self._preview(body)}")
+        finish = choice.get("finish_reason")
+        finish = finish if isinstance(finish, str) else ""
+        if not text.strip() and message.get("tool_calls"):
+            finish = "tool_calls"  # whatever the server said: the answer is in the calls, not the text
+        usage = data.get("usage")
+        usage = usage if isinstance(usage, dict) else {}
+        return Completion(text, _tokens(usage.get("prompt_tokens")), _tokens(usage.get("completion_tokens")),
+                          finish_reason=finish)
+
+    def _preview(self, body: bytes | str) -> str:
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        # the key goes before the cut, which could otherwise leave half of it
+        text = self._redact(text)
+        return _escaped(text[:_PREVIEW_CHARS]) + ("..." if len(text) > _PREVIEW_CHARS else "")
 
     def _delay(self, e: Exception, attempt: int) -> float:
         delay = self.backoff * (2 ** attempt)
         response = getattr(e, "response", None)
         retry_after = None if response is None else response.headers.get("retry-after")
         if retry_after:
-            try:
-                delay = max(delay, float(retry_after))
-            except ValueError:
-                pass
+            asked = retry_after_seconds(retry_after)
+            if asked is not None:
+                delay = max(delay, asked)
         # A little jitter so that N workers hitting one rate limit do not retry in lockstep.
         return min(self.max_backoff, delay) * (1 + 0.1 * random.random())
 
@@ -267,7 +453,9 @@ class _LocalModel:
             out = _generate(self.net, inputs, pad, temperature, max_tokens)
         n_in = inputs["input_ids"].shape[1]
         new = out[0, n_in:]
-        return Completion(tok.decode(new, skip_special_tokens=True), int(n_in), int(new.shape[0]))
+        n_new = int(new.shape[0])
+        return Completion(tok.decode(new, skip_special_tokens=True), int(n_in), n_new,
+                          finish_reason="length" if n_new >= max_tokens else "stop")
 
 
 class TransformersBackend(_LocalModel):
@@ -341,10 +529,13 @@ class CachedBackend:
         key = cache_key(self.model, self.endpoint, messages, {"temperature": temperature, "max_tokens": max_tokens})
         if self.read:
             hit = self.cache.get(key)
-            if hit is not None:
+            # An empty answer is asked again: older versions cached a server's empty 200 replies as answers,
+            # and a real empty answer costs little to ask for twice.
+            if hit is not None and hit.get("text"):
                 return Completion(hit["text"], int(hit.get("prompt_tokens", 0)),
-                                  int(hit.get("completion_tokens", 0)), cached=True)
+                                  int(hit.get("completion_tokens", 0)), cached=True,
+                                  finish_reason=str(hit.get("finish_reason", "")))
         c = self.backend.complete(messages, temperature=temperature, max_tokens=max_tokens)
         self.cache.put(key, {"text": c.text, "prompt_tokens": c.prompt_tokens,
-                             "completion_tokens": c.completion_tokens})
+                             "completion_tokens": c.completion_tokens, "finish_reason": c.finish_reason})
         return replace(c, cached=False)

@@ -6,6 +6,8 @@ Only lines the shared parser accepts are kept; nothing is executed.
 'pyautogui.click(10, 20)'
 >>> extract_script("1. pyautogui.press('enter')  # submit")
 "pyautogui.press('enter')"
+>>> extract_script("<think>or pyautogui.click(1, 1)?</think>\\npyautogui.click(100, 200)")
+'pyautogui.click(100, 200)'
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ import re
 from omniact.actions import parse_script
 from omniact.errors import ParseError
 
-__all__ = ["extract_script"]
+__all__ = ["extract_script", "without_thinking"]
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _CALL = re.compile(r"pyautogui\s*\.\s*[A-Za-z_]\w*\s*\(")
+# Reasoning models (DeepSeek-R1, Qwen3) think aloud before answering, and try out calls while they do.
+_THINK_BLOCK = re.compile(r"<(think|thinking)>.*?</\1>", re.DOTALL | re.IGNORECASE)
+_THINK_CLOSE = re.compile(r"</(?:think|thinking)>", re.IGNORECASE)
+_THINK_OPEN = re.compile(r"<(?:think|thinking)>", re.IGNORECASE)
 
 
 def _calls_in(line: str) -> list[str]:
@@ -72,14 +78,31 @@ def _scan(text: str) -> list[str]:
     return lines
 
 
+def without_thinking(answer: str) -> str:
+    """`answer` without a reasoning model's thinking: ``<think>...</think>`` blocks; everything before a
+    ``</think>`` that has no opening tag (chat templates that open the block in the prompt, as Qwen3's and
+    DeepSeek-R1's do); and everything after a ``<think>`` that is never closed (the model ran out of tokens
+    while thinking, so no answer came)."""
+    answer = _THINK_BLOCK.sub("\n", answer)
+    closes = list(_THINK_CLOSE.finditer(answer))
+    if closes:
+        answer = answer[closes[-1].end():]
+    opened = _THINK_OPEN.search(answer)
+    if opened:
+        answer = answer[:opened.start()]
+    return answer
+
+
 def extract_script(answer: str) -> str:
     """The PyAutoGUI calls in `answer`, one per line, in order; ``""`` when there is none.
 
-    Code fences are preferred: when any fenced block holds an accepted call, only fenced blocks are read
-    (models often repeat or discuss calls in their prose).
+    A reasoning model's thinking is dropped first (see `without_thinking`): calls it tries out there are
+    not its answer. Code fences are preferred: when any fenced block holds an accepted call, only fenced
+    blocks are read (models often repeat or discuss calls in their prose).
     """
     if not isinstance(answer, str) or not answer:
         return ""
+    answer = without_thinking(answer)
     fenced = [m.group(2) for m in _FENCE.finditer(answer)]
     if fenced:
         lines = _scan("\n".join(fenced))

@@ -153,6 +153,11 @@ class LLMAgent:
         self.last_raw = c.text
         script = extract_script(c.text)
         if not script:
+            if c.finish_reason == "tool_calls":
+                raise ParseError("the model answered with tool calls, not text")
+            if c.finish_reason == "length":
+                raise ParseError(f"the model's answer was cut off at max_tokens={self.max_tokens} before any "
+                                 "script (raise --agent-arg max_tokens)")
             if not c.text.strip():
                 raise ParseError("the model's answer is empty")
             # Kept as written: the runner records it as a parse error and scoring sees what the model said.

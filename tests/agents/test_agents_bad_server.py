@@ -1,0 +1,378 @@
+"""The llm agent and its OpenAI backend against a local server that misbehaves (no network).
+
+Each reply the server gives is planned by the test; once the plan is used up it answers well.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import sqlite3
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from agents.backends import BackendError, CachedBackend, Completion, OpenAIBackend, retry_after_seconds
+from agents.extract import extract_script
+from omniact.predictions import read_predictions
+from omniact.runner import run
+
+DATA = Path(__file__).resolve().parent.parent / "runner" / "fixtures" / "data"
+GOOD = "pyautogui.click(100, 200)"
+KEY = "sk-SECRETtestkey0123456789"
+HI = [{"role": "user", "content": "hi"}]
+
+
+def completion(content: str | None = GOOD, *, usage: object = None, finish: str = "stop",
+               **message: object) -> dict:
+    body: dict = {"id": "c1", "object": "chat.completion", "created": 0, "model": "m",
+                  "choices": [{"index": 0, "finish_reason": finish,
+                               "message": {"role": "assistant", "content": content, **message}}]}
+    body["usage"] = usage if usage is not None else {"prompt_tokens": 100, "completion_tokens": 10}
+    return body
+
+
+Reply = Callable[[BaseHTTPRequestHandler], None]
+
+
+def send(body: bytes | dict | list, status: int = 200, ctype: str = "application/json",
+         headers: dict[str, str] | None = None) -> Reply:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+
+    def reply(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(status)
+        h.send_header("Content-Type", ctype)
+        h.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            h.send_header(k, v)
+        h.end_headers()
+        h.wfile.write(data)
+
+    return reply
+
+
+def echo_key(status: int = 401) -> Reply:
+    """A server (or proxy) that quotes the Authorization header back in its error."""
+    def reply(h: BaseHTTPRequestHandler) -> None:
+        send({"error": {"message": f"Invalid key: {h.headers.get('Authorization')}"}}, status)(h)
+
+    return reply
+
+
+def drip(h: BaseHTTPRequestHandler) -> None:
+    """Headers, then a byte now and then, for ever: no single read ever times out."""
+    h.send_response(200)
+    h.send_header("Content-Type", "application/json")
+    h.send_header("Content-Length", "100000")
+    h.end_headers()
+    while not h.server.stopping.wait(0.1):  # type: ignore[attr-defined]
+        try:
+            h.wfile.write(b" ")
+            h.wfile.flush()
+        except OSError:  # the client gave up
+            return
+
+
+def hang(h: BaseHTTPRequestHandler) -> None:
+    h.server.stopping.wait(30)  # type: ignore[attr-defined]
+
+
+def late(content: str, after: float) -> Reply:
+    """A good answer, too late."""
+    def reply(h: BaseHTTPRequestHandler) -> None:
+        if not h.server.stopping.wait(after):  # type: ignore[attr-defined]
+            send(completion(content))(h)
+
+    return reply
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.plan: list[Reply] = []
+        self.requests = 0
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        server: _Server = self.server  # type: ignore[assignment]
+        self.rfile.read(int(self.headers["Content-Length"]))
+        with server.lock:
+            server.requests += 1
+            reply = server.plan.pop(0) if server.plan else send(completion())
+        reply(self)
+
+
+@pytest.fixture()
+def server():
+    s = _Server()
+    t = threading.Thread(target=s.serve_forever, daemon=True)
+    t.start()
+    yield s
+    s.stopping.set()
+    s.shutdown()
+    s.server_close()
+
+
+def backend(server: _Server, **kw: object) -> OpenAIBackend:
+    args: dict = {"base_url": server.url, "api_key": KEY, "backoff": 0.01, "max_backoff": 0.05}
+    args.update(kw)
+    return OpenAIBackend("m", **args)
+
+
+def run_llm(server: _Server, tmp_path: Path, out: str = "r", **kw: object):
+    args = {"base_url": server.url, "model": "m", "api_key": KEY, "backoff": "0.01", "n_examples": "0",
+            "cache_path": str(tmp_path / "cache.sqlite")}
+    args.update({k: str(v) for k, v in kw.pop("agent_args", {}).items()})  # type: ignore[attr-defined]
+    return run("llm", agent_args=args, out=tmp_path / out, data=DATA, **kw)
+
+
+def error_of(tmp_path: Path, task_id: str = "100", out: str = "r") -> str:
+    return read_predictions(tmp_path / out / "predictions.jsonl")[task_id].extra.get("error") or ""
+
+
+# --------------------------------------------------------------------------------------------------------
+# A: a 200 reply that holds no answer
+
+NO_ANSWER = {
+    "error in a 200": {"error": {"message": "overloaded", "code": 503}},
+    "no choices": {"id": "x", "object": "chat.completion", "usage": {"prompt_tokens": 5}},
+    "null choices": {"id": "x", "object": "chat.completion", "choices": None},
+    "empty choices": {"id": "x", "object": "chat.completion", "choices": []},
+}
+
+
+@pytest.mark.parametrize("body", NO_ANSWER.values(), ids=NO_ANSWER.keys())
+def test_a_reply_with_no_answer_is_retried_and_a_later_answer_is_used(server, body):
+    server.plan = [send(body)]
+    b = backend(server)
+    assert b.complete(HI).text == GOOD
+    assert b.attempts == 2
+
+
+@pytest.mark.parametrize("body", NO_ANSWER.values(), ids=NO_ANSWER.keys())
+def test_a_reply_with_no_answer_fails_the_task_is_not_cached_and_retry_errors_asks_again(server, tmp_path, body):
+    server.plan = [send(body)] * 2
+    s = run_llm(server, tmp_path, limit=1, agent_args={"retries": 1})
+    assert s.errors == {"exception": 1}  # the server's fault, not a parse error of the model's answer
+    error = error_of(tmp_path)
+    assert "BackendError" in error and "2 attempt" in error
+    assert ("holds an error, not an answer" in error and "overloaded" in error) if "error" in body \
+        else "holds no answer" in error
+    # the server is well again: the retried task asks it (nothing bad was cached) and gets the answer
+    s = run_llm(server, tmp_path, limit=1, resume=True, retry_errors=True, agent_args={"retries": 1})
+    assert not s.errors and server.requests == 3
+    rec = read_predictions(tmp_path / "r" / "predictions.jsonl")["100"]
+    assert rec.script == GOOD and rec.extra["usage"]["cached"] is False
+
+
+def test_an_empty_answer_in_the_cache_is_asked_again(tmp_path):
+    """Older versions cached a server's empty 200 replies as the model's answer: those are not replayed."""
+    from agents.cache import ResponseCache
+
+    class Model:
+        model, endpoint, calls = "m", "e", 0
+
+        def complete(self, messages, *, temperature=0.0, max_tokens=512):
+            self.calls += 1
+            return Completion(GOOD, 1, 1)
+
+    cache = ResponseCache(tmp_path / "c.sqlite")
+    model = Model()
+    from agents.cache import cache_key
+
+    cache.put(cache_key("m", "e", HI, {"temperature": 0.0, "max_tokens": 512}), {"text": ""})
+    cached = CachedBackend(model, cache)
+    assert cached.complete(HI).text == GOOD and model.calls == 1
+    assert cached.complete(HI).cached and model.calls == 1  # a real answer is served from the cache
+
+
+# --------------------------------------------------------------------------------------------------------
+# B: a 200 reply that is not a chat completion
+
+NOT_COMPLETIONS = {
+    "html page": send(b"<html><body>Bad Gateway from proxy</body></html>", ctype="text/html"),
+    "json list": send([1, 2, 3]),
+    "not utf-8": send(json.dumps(completion("XXX")).encode().replace(b"XXX", b"caf\xe9 \xff")),
+    "no message": send({"choices": [{"index": 0}]}),
+}
+
+
+@pytest.mark.parametrize("reply", NOT_COMPLETIONS.values(), ids=NOT_COMPLETIONS.keys())
+def test_a_reply_that_is_not_a_chat_completion_is_retried_then_named(server, reply):
+    server.plan = [reply]
+    b = backend(server)
+    assert b.complete(HI).text == GOOD and b.attempts == 2  # a transient proxy page, retried like a 5xx
+
+    server.plan = [reply] * 2
+    with pytest.raises(BackendError) as e:
+        backend(server, retries=1).complete(HI)
+    message = str(e.value)
+    assert "failed after 2 attempt(s): the server's reply was not a valid chat completion: " in message
+    assert "AttributeError" not in message and "UnicodeDecodeError" not in message
+
+
+def test_the_bad_reply_is_quoted_short_with_control_characters_escaped(server):
+    page = b"<html>\x1b[31mBad Gateway\x1b[0m\r\n" + b"x" * 500 + b"</html>"
+    server.plan = [send(page, ctype="text/html")]
+    with pytest.raises(BackendError) as e:
+        backend(server, retries=0).complete(HI)
+    message = str(e.value)
+    assert "<html>\\x1b[31mBad Gateway\\x1b[0m\\r\\nxxx" in message and "\x1b" not in message
+    assert "x" * 120 not in message and message.endswith("...")
+
+
+# --------------------------------------------------------------------------------------------------------
+# C: usage the server wrote oddly
+
+
+def test_usage_that_is_not_a_count_costs_the_count_not_the_answer(server, tmp_path):
+    usage = {"prompt_tokens": "n/a", "completion_tokens": 5.5, "total_tokens": -3}
+    server.plan = [send(completion(usage=usage))]
+    s = run_llm(server, tmp_path, limit=1)
+    assert not s.errors
+    rec = read_predictions(tmp_path / "r" / "predictions.jsonl")["100"]
+    assert rec.script == GOOD
+    assert rec.extra["usage"]["prompt_tokens"] == 0 and rec.extra["usage"]["completion_tokens"] == 6
+
+    server.plan = [send(completion(usage={"prompt_tokens": "1000", "completion_tokens": -4})),
+                   send(completion(usage=[1, 2]))]
+    b = backend(server)
+    c = b.complete(HI)
+    assert (c.text, c.prompt_tokens, c.completion_tokens) == (GOOD, 1000, 0)
+    c = b.complete(HI)
+    assert (c.text, c.prompt_tokens, c.completion_tokens) == (GOOD, 0, 0)
+
+
+# --------------------------------------------------------------------------------------------------------
+# D: one deadline per attempt
+
+
+@pytest.mark.parametrize("reply", [drip, hang], ids=["a byte at a time", "no answer"])
+def test_a_slow_server_is_given_up_on_at_the_deadline_and_tried_once_more(server, reply):
+    server.plan = [reply] * 5
+    b = backend(server, timeout=0.5)  # retries=4, as by default
+    with pytest.raises(BackendError) as e:
+        b.complete(HI)
+    assert b.attempts == 2 and server.requests == 2
+    assert "failed after 2 attempt(s): " in str(e.value)
+    if reply is drip:
+        assert "no complete reply within timeout=0.5 s" in str(e.value)
+
+
+def test_an_abandoned_request_answering_late_never_becomes_an_answer(server):
+    server.plan = [late("pyautogui.click(1, 1)", after=1.0)]
+    b = backend(server, timeout=0.5)
+    assert b.complete(HI).text == GOOD  # the second attempt's answer
+    assert b.complete(HI).text == GOOD  # and the first one's late answer does not turn up later either
+
+
+def test_a_slow_server_fails_the_task_not_the_run(server, tmp_path):
+    server.plan = [drip] * 2
+    s = run_llm(server, tmp_path, limit=2, workers=1, agent_args={"timeout": 0.5})
+    assert s.errors == {"exception": 1}
+    assert "no complete reply within timeout=0.5 s" in error_of(tmp_path, "100")
+    assert read_predictions(tmp_path / "r" / "predictions.jsonl")["101"].script == GOOD
+
+
+# --------------------------------------------------------------------------------------------------------
+# E: Retry-After
+
+
+def test_retry_after_is_read_in_seconds_and_as_a_date():
+    now = 1_700_000_000.0
+    assert retry_after_seconds("3") == 3.0 and retry_after_seconds(" 2.5 ") == 2.5
+    assert retry_after_seconds(email.utils.formatdate(now + 4, usegmt=True), now=now) == 4.0
+    assert retry_after_seconds(email.utils.formatdate(now - 60, usegmt=True), now=now) == 0.0
+    assert retry_after_seconds("soon") is None and retry_after_seconds("nan") is None
+
+
+def test_a_retry_after_date_is_waited_for_up_to_max_backoff(server):
+    b = backend(server, backoff=0.01, max_backoff=2.0)
+
+    def delay(value: str) -> float:
+        e = SimpleNamespace(response=SimpleNamespace(headers={"retry-after": value}))
+        return b._delay(e, 0)  # type: ignore[arg-type]
+
+    import time
+
+    assert 0.5 < delay(email.utils.formatdate(time.time() + 60, usegmt=True)) <= 2.0 * 1.1
+    assert delay(email.utils.formatdate(time.time() + 3600, usegmt=True)) >= 2.0  # capped, not ignored
+    assert delay("Someday") < 0.5  # unreadable: the plain backoff
+
+
+# --------------------------------------------------------------------------------------------------------
+# F: a key echoed back
+
+
+def test_a_key_the_server_echoes_is_not_recorded_or_printed(server, tmp_path, capsys):
+    server.plan = [echo_key(401)]
+    with pytest.raises(BackendError) as e:
+        backend(server).complete(HI)
+    assert KEY not in str(e.value) and "Invalid key: Bearer ***" in str(e.value)
+
+    def page(h: BaseHTTPRequestHandler) -> None:  # a 200 error page that quotes it
+        send(f"<html>denied for {h.headers.get('Authorization')}</html>".encode(), ctype="text/html")(h)
+
+    server.plan = [page]
+    with pytest.raises(BackendError) as e:
+        backend(server, retries=0).complete(HI)
+    assert KEY not in str(e.value) and "denied for Bearer ***" in str(e.value)
+
+    server.plan = [echo_key(401)] * 2
+    s = run_llm(server, tmp_path, limit=2, progress=False)
+    assert s.errors == {"exception": 2}
+    assert "Bearer ***" in error_of(tmp_path)
+    out = tmp_path / "r"
+    for f in out.iterdir():
+        assert KEY.encode() not in f.read_bytes(), f.name
+    with sqlite3.connect(out / "run.sqlite") as db:
+        assert not any(KEY in str(row) for row in db.execute("SELECT * FROM results"))
+    captured = capsys.readouterr()
+    assert KEY not in captured.out + captured.err + repr(s)
+
+
+# --------------------------------------------------------------------------------------------------------
+# G: reasoning models' thinking
+
+
+def test_calls_tried_out_while_thinking_are_not_the_answer():
+    assert extract_script(f"<think>maybe pyautogui.click(1, 1)</think>\n{GOOD}") == GOOD
+    fenced = "```python\npyautogui.click(1, 1)\n```"
+    assert extract_script(f"<think>I could do\n{fenced}\nbut no.</think>\n```python\n{GOOD}\n```") == GOOD
+    # the template opened the block in the prompt: only its end is in the answer
+    assert extract_script(f"so pyautogui.click(1, 1)? No.\n</think>\n\n{GOOD}") == GOOD
+    # cut off while thinking: no answer came
+    assert extract_script("<think>first pyautogui.click(1, 1), then") == ""
+    assert extract_script(f"<THINKING>pyautogui.click(1, 1)</THINKING>{GOOD}") == GOOD
+
+
+# --------------------------------------------------------------------------------------------------------
+# H: tool calls and answers cut off
+
+
+def test_tool_calls_and_cut_off_answers_are_named_as_such(server, tmp_path):
+    calls = [{"id": "c1", "type": "function", "function": {"name": "run", "arguments": "{}"}}]
+    server.plan = [send(completion(None, tool_calls=calls, finish="tool_calls")),
+                   send(completion("<think>Let me look at the screen. The button", finish="length"))]
+    s = run_llm(server, tmp_path, limit=2, workers=1, agent_args={"max_tokens": 64})
+    assert s.errors == {"parse": 2}
+    assert error_of(tmp_path, "100") == "no script in the answer: the model answered with tool calls, not text"
+    assert "cut off at max_tokens=64 before any script" in error_of(tmp_path, "101")
