@@ -272,6 +272,13 @@ class OpenAIBackend:
             raise BackendError(self._redact(f"cannot connect to {self.endpoint}: {unreachable} (is the server "
                                             "running, and is base_url right?)"))
         status = getattr(last, "status_code", None)
+        message = getattr(last, "message", last)
+        if status in (401, 403):  # every task would be refused alike: the runner stops the run on a UserError
+            raise UserError(self._redact(f"{self.endpoint} refused the API key (HTTP {status}: {message}); give "
+                                         "the right one with --agent-arg api_key=... or OPENAI_API_KEY"))
+        if status == 404:
+            raise UserError(self._redact(f"{self.endpoint} answered HTTP 404 ({message}): check --agent-arg model "
+                                         "(does the server serve it?) and base_url"))
         if status:
             what = f"HTTP {status}: "
         else:  # our own messages say what went wrong; the openai client's need their class ("APITimeoutError")

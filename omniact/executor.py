@@ -167,6 +167,10 @@ class Worker:
                 out = agent.act(view)
         except ParseError as e:  # the agent says its model's answer holds no script
             return fail("parse", f"no script in the answer: {e.message}", **self._usage(agent))
+        except UserError as e:
+            # The user's setting is wrong (a refused API key, a model the server does not have): every task would
+            # fail alike, so the runner stops the run at once with this line instead of recording it.
+            return fail("fatal", str(e), **self._usage(agent))
         except Exception as e:  # noqa: BLE001 - a failing agent is the task's result, not the run's end
             tb = traceback.extract_tb(e.__traceback__)
             where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""

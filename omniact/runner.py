@@ -499,6 +499,9 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
             for r in results:
                 if r.error_kind == "setup":
                     raise UserError(f"agent could not be started: {r.error}")
+                if r.error_kind == "fatal":  # a UserError from act(): a setting every task would fail on
+                    raise UserError(f"the run stopped: {r.error} (finished tasks are saved; after the fix, continue "
+                                    "with --resume, or run in another --out if the fix is an agent argument)")
                 store.record(r)
                 n += 1
                 first_errors.append(r.error if r.error_kind == "exception" else None)

@@ -18,6 +18,7 @@ import pytest
 
 from agents.backends import BackendError, CachedBackend, Completion, OpenAIBackend, retry_after_seconds
 from agents.extract import extract_script
+from omniact.errors import UserError
 from omniact.predictions import read_predictions
 from omniact.runner import run
 
@@ -324,9 +325,10 @@ def test_a_retry_after_date_is_waited_for_up_to_max_backoff(server):
 
 def test_a_key_the_server_echoes_is_not_recorded_or_printed(server, tmp_path, capsys):
     server.plan = [echo_key(401)]
-    with pytest.raises(BackendError) as e:
+    with pytest.raises(UserError) as e:  # a refused key: every task would fail alike, so the run stops
         backend(server).complete(HI)
     assert KEY not in str(e.value) and "Invalid key: Bearer ***" in str(e.value)
+    assert "refused the API key (HTTP 401" in str(e.value) and "--agent-arg api_key" in str(e.value)
 
     def page(h: BaseHTTPRequestHandler) -> None:  # a 200 error page that quotes it
         send(f"<html>denied for {h.headers.get('Authorization')}</html>".encode(), ctype="text/html")(h)
@@ -336,17 +338,27 @@ def test_a_key_the_server_echoes_is_not_recorded_or_printed(server, tmp_path, ca
         backend(server, retries=0).complete(HI)
     assert KEY not in str(e.value) and "denied for Bearer ***" in str(e.value)
 
-    server.plan = [echo_key(401)] * 2
-    s = run_llm(server, tmp_path, limit=2, progress=False)
-    assert s.errors == {"exception": 2}
-    assert "Bearer ***" in error_of(tmp_path)
+    server.plan = [send(completion(GOOD)), echo_key(401)]  # the key is revoked after the first task
+    with pytest.raises(UserError) as e:
+        run_llm(server, tmp_path, limit=2, workers=1, progress=False)
+    assert str(e.value).startswith("the run stopped: ") and "Bearer ***" in str(e.value)
     out = tmp_path / "r"
     for f in out.iterdir():
         assert KEY.encode() not in f.read_bytes(), f.name
     with sqlite3.connect(out / "run.sqlite") as db:
         assert not any(KEY in str(row) for row in db.execute("SELECT * FROM results"))
     captured = capsys.readouterr()
-    assert KEY not in captured.out + captured.err + repr(s)
+    assert KEY not in captured.out + captured.err + str(e.value)
+
+
+def test_a_model_the_server_does_not_have_stops_the_run_at_once(server, tmp_path):
+    def not_found(h: BaseHTTPRequestHandler) -> None:
+        send(b'{"error": {"message": "The model m does not exist"}}', status=404)(h)
+
+    server.plan = [not_found] * 3
+    with pytest.raises(UserError, match="answered HTTP 404 .*does not exist.*check --agent-arg model"):
+        run_llm(server, tmp_path, limit=3, workers=1, progress=False)
+    assert server.requests == 1  # neither retried nor tried on the other tasks
 
 
 # --------------------------------------------------------------------------------------------------------
