@@ -356,7 +356,7 @@ def test_a_model_the_server_does_not_have_stops_the_run_at_once(server, tmp_path
         send(b'{"error": {"message": "The model m does not exist"}}', status=404)(h)
 
     server.plan = [not_found] * 3
-    with pytest.raises(UserError, match="answered HTTP 404 .*does not exist.*check --agent-arg model"):
+    with pytest.raises(UserError, match=r"answered HTTP 404 .*does not exist.*check --agent-arg model"):
         run_llm(server, tmp_path, limit=3, workers=1, progress=False)
     assert server.requests == 1  # neither retried nor tried on the other tasks
 
