@@ -92,6 +92,8 @@ class LLMAgent:
         self.selector: Any = None
         self.last_usage: Usage | None = None
         self.last_raw: str | None = None
+        #: a remark on the last answer for the run's record (a script kept from an answer cut off at max_tokens)
+        self.last_note: str | None = None
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------------------------------------
@@ -151,6 +153,7 @@ class LLMAgent:
         cost = 0.0 if c.cached else (c.prompt_tokens * self.price[0] + c.completion_tokens * self.price[1]) / 1e6
         self.last_usage = Usage(c.prompt_tokens, c.completion_tokens, cost, 1, c.cached)
         self.last_raw = c.text
+        self.last_note = None
         script = extract_script(c.text)
         if not script:
             if c.finish_reason == "tool_calls":
@@ -162,6 +165,9 @@ class LLMAgent:
                 raise ParseError("the model's answer is empty")
             # Kept as written: the runner records it as a parse error and scoring sees what the model said.
             return c.text.strip()
+        if c.finish_reason == "length":  # kept, but its last action may be cut short or missing
+            self.last_note = (f"the answer was cut off at max_tokens={self.max_tokens}: its script may be incomplete "
+                              "(raise --agent-arg max_tokens)")
         return self.to_screen(script, scale)
 
     def to_screen(self, script: str, scale: float) -> str:

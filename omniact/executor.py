@@ -154,7 +154,7 @@ class Worker:
         view = task.view()
         agent = self.agent
         _seed_everything(task_seed(self.spec.seed, task_id))
-        for attr in ("last_usage", "last_raw"):
+        for attr in ("last_usage", "last_raw", "last_note"):
             if hasattr(agent, attr):
                 try:
                     setattr(agent, attr, None)
@@ -193,6 +193,9 @@ class Worker:
         raw = getattr(agent, "last_raw", None)
         if isinstance(raw, str):
             out["raw"] = raw
+        note = getattr(agent, "last_note", None)
+        if isinstance(note, str) and note:  # a remark on an answer that still counts (exported as "note")
+            out["extra"] = {"note": note[:500]}
         u = getattr(agent, "last_usage", None)
         if u is not None:
             get = (lambda k: u.get(k, 0)) if isinstance(u, Mapping) else (lambda k: getattr(u, k, 0))

@@ -222,6 +222,8 @@ def _prediction_record(task_id: str, r: TaskResult, agent: str, model: str | Non
     if r.error is not None:
         rec["error"] = r.error
         rec["error_kind"] = r.error_kind
+    if r.extra.get("note"):
+        rec["note"] = r.extra["note"]
     return rec
 
 

@@ -383,8 +383,13 @@ def test_calls_tried_out_while_thinking_are_not_the_answer():
 def test_tool_calls_and_cut_off_answers_are_named_as_such(server, tmp_path):
     calls = [{"id": "c1", "type": "function", "function": {"name": "run", "arguments": "{}"}}]
     server.plan = [send(completion(None, tool_calls=calls, finish="tool_calls")),
-                   send(completion("<think>Let me look at the screen. The button", finish="length"))]
-    s = run_llm(server, tmp_path, limit=2, workers=1, agent_args={"max_tokens": 64})
+                   send(completion("<think>Let me look at the screen. The button", finish="length")),
+                   send(completion(GOOD, finish="length"))]
+    s = run_llm(server, tmp_path, limit=3, workers=1, agent_args={"max_tokens": 64})
     assert s.errors == {"parse": 2}
     assert error_of(tmp_path, "100") == "no script in the answer: the model answered with tool calls, not text"
     assert "cut off at max_tokens=64 before any script" in error_of(tmp_path, "101")
+    # a script in an answer cut off is kept, with a note that it may be incomplete
+    kept = read_predictions(tmp_path / "r" / "predictions.jsonl")["102"]
+    assert kept.script == GOOD and "error" not in kept.extra
+    assert kept.extra["note"].startswith("the answer was cut off at max_tokens=64")
