@@ -539,6 +539,10 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
     else:
         click.echo(f"{summary['screens']} screens ({summary['tasks']} tasks), {summary['elements']} elements, "
                    f"{summary['seconds']} s -> {summary['out']}")
+    for line in summary["failed"]:
+        click.echo(f"omniact: {line}", err=True)
+    if summary["failed"]:  # the other screens' files are written; these screenshots need fixing
+        sys.exit(2)
 
 
 @main.command("replay")

@@ -21,6 +21,7 @@ from typing import Any
 
 from agents.detact.element import Element, overlap
 from omniact.atomic import atomic_file
+from omniact.errors import UserError
 from omniact.task import Box, Detection, Detections
 
 __all__ = ["DetectionResult", "Detector", "detect", "detect_split", "detection_paths", "load_image", "write_json"]
@@ -105,6 +106,19 @@ def write_json(path: Path, data: Any) -> None:
         f.write(text)
 
 
+def _rgb(im: Any) -> Any:
+    """A PIL image in RGB. 16-bit greyscale (mode I;16 or I) is scaled to 8 bits first: Pillow's own conversion
+    clips every value above 255, which turns a 16-bit screenshot into a white screen."""
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        import numpy as np
+        from PIL import Image
+
+        wide = np.asarray(im, dtype=np.uint32)
+        top = 65535 if im.mode.startswith("I;16") or wide.max(initial=0) > 255 else 255
+        im = Image.fromarray((wide * 255 // max(top, 1)).astype(np.uint8), mode="L")
+    return im.convert("RGB")
+
+
 def load_image(image: Any) -> Any:
     """A path, a PIL image or an RGB array as an ``(H, W, 3)`` uint8 RGB array."""
     import numpy as np
@@ -113,9 +127,9 @@ def load_image(image: Any) -> Any:
         from PIL import Image
 
         with Image.open(image) as im:
-            return np.asarray(im.convert("RGB"))
+            return np.asarray(_rgb(im))
     if hasattr(image, "convert"):  # PIL
-        return np.asarray(image.convert("RGB"))
+        return np.asarray(_rgb(image))
     arr = np.asarray(image)
     if arr.ndim == 2:
         arr = np.stack([arr] * 3, axis=-1)
@@ -248,19 +262,28 @@ def detection_paths(task: Any, root: Path) -> dict[str, str]:
     for kind, attr in (("ocr", "ocr_path"), ("icon", "icon_path"), ("color", "color_path")):
         p = getattr(task, attr)
         if p is not None:
-            out[kind] = Path(p).resolve().relative_to(root).as_posix() if Path(p).resolve().is_relative_to(root) \
-                else Path(p).as_posix()
+            if not Path(p).resolve().is_relative_to(root):
+                # Written under --out at this path, it would land outside --out (an absolute or "../" path), over
+                # whatever is there: a data set's published files, say.
+                raise UserError(f"task {task.id}: its {kind} path {p} is outside the data root, so its file "
+                                f"would be written outside --out; give it a path inside {root}")
+            out[kind] = Path(p).resolve().relative_to(root).as_posix()
         else:
             out[kind] = f"{_FOLDERS[kind]}/{task.platform}/{task.app}/{stem}.json"
     return out
 
 
-def _detect_one(job: tuple[str, dict[str, str], str, dict[str, Any]]) -> tuple[str, int, dict[str, float]]:
+def _detect_one(job: tuple[str, dict[str, str], str, dict[str, Any]]) -> tuple[str, int, dict[str, float], str | None]:
+    """(image, elements found, stage timings, None), or with the last item saying why this screenshot could not
+    be read: one broken file (truncated, too large to decode) fails its own screen, not the split."""
     image, rels, out, options = job
-    result = detect(image, **options) if options else detect(image)
+    try:
+        result = detect(image, **options) if options else detect(image)
+    except (OSError, ValueError, SyntaxError, MemoryError) as e:  # what PIL raises on a file it cannot decode
+        return image, 0, {}, f"{image}: cannot read the screenshot ({type(e).__name__}: {str(e)[:120]})"
     base = Path(out)
     result.write(base / rels["ocr"], base / rels["icon"], base / rels["color"])
-    return image, len(result.elements), dict(result.timings)
+    return image, len(result.elements), dict(result.timings), None
 
 
 def _up_to_date(image: Path, files: list[Path]) -> bool:
@@ -296,11 +319,17 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
     root = datasets[0].root.resolve()
     jobs: dict[str, tuple[str, dict[str, str], str, dict[str, Any]]] = {}
     options = {} if ocr == "rapidocr" else {"ocr": ocr}
+    writers: dict[str, str] = {}  # each output file -> the screenshot that writes it
     for task in (t for ds in datasets for t in ds.tasks):
         key = str(Path(task.image_path).resolve())
         if key in jobs:
             continue
         rels = detection_paths(task, root)
+        for rel in rels.values():
+            other = writers.setdefault(rel, key)
+            if other != key:  # the last one written would win, and one task would get the other screen's
+                raise UserError(f"task {task.id}: its screenshot {key} and {other} both have their detections at "
+                                f"{rel}; give each screen its own ocr/icon/color paths")
         if skip_existing and _up_to_date(Path(key), [Path(out) / r for r in rels.values()]):
             continue
         jobs[key] = (key, rels, str(out), options)
@@ -310,8 +339,12 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
     done = 0
     timings: dict[str, float] = {}
 
-    def record(r: tuple[str, int, dict[str, float]]) -> None:
+    failed: list[str] = []
+
+    def record(r: tuple[str, int, dict[str, float], str | None]) -> None:
         nonlocal n_elements, done
+        if r[3] is not None:
+            failed.append(r[3])
         n_elements += r[1]
         for k, v in r[2].items():
             timings[k] = timings.get(k, 0.0) + v
@@ -335,4 +368,4 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
     return {"split": ",".join(ds.split for ds in datasets), "tasks": sum(len(ds.tasks) for ds in datasets),
             "screens": len(todo), "elements": n_elements,
             "seconds": round(time.perf_counter() - t0, 2), "stage_seconds": {k: round(v, 2) for k, v in timings.items()},
-            "out": str(out)}
+            "out": str(out), "failed": failed}

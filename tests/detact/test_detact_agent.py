@@ -170,3 +170,60 @@ def test_llm_mode_sends_only_the_filtered_elements(omniact_data, tmp_path):
     assert '"See deals": <x: 412, y: 826>' in prompt
     # top_k=2 of the screen's 6 detections reached the model.
     assert prompt.count("<x: ") == 2
+
+
+def _detect(root: Path, out: Path):
+    from omniact.cli import main
+
+    return CliRunner().invoke(main, ["detect", "--data", str(root), "--split", "test", "--out", str(out)])
+
+
+def test_detect_never_writes_outside_out_nor_two_screens_to_one_file(tmp_path):
+    root = _one_screen_dataset(tmp_path / "d")
+    entries = json.loads((root / "test.json").read_text())
+    victim = tmp_path / "published.json"
+    victim.write_text('{"published": [1, 2]}')
+    entries["0"]["ocr"] = str(victim)  # absolute: Path(out) / it is the file itself
+    (root / "test.json").write_text(json.dumps(entries))
+    r = _detect(root, tmp_path / "det")
+    assert r.exit_code == 2 and "outside the data root" in r.output
+    assert victim.read_text() == '{"published": [1, 2]}'
+    # two screenshots whose detections would go to one file: the last written would win
+    other = root / "data/data/desktop/mailer/screen_2.png"
+    shutil.copy(root / "data/data/desktop/mailer/screen_1.png", other)
+    entries["0"]["ocr"] = "ocr/desktop/mailer/screen_1.json"
+    entries["1"]["image"] = "data/data/desktop/mailer/screen_2.png"
+    (root / "test.json").write_text(json.dumps(entries))
+    r = _detect(root, tmp_path / "det")
+    assert r.exit_code == 2 and "both have their detections at ocr/desktop/mailer/screen_1.json" in r.output
+
+
+def test_a_broken_screenshot_fails_its_own_screen_and_the_rest_are_written(tmp_path):
+    pytest.importorskip("rapidocr")
+    root = _one_screen_dataset(tmp_path / "d")
+    entries = json.loads((root / "test.json").read_text())
+    good = root / "data/data/desktop/mailer/screen_1.png"
+    broken = root / "data/data/desktop/mailer/screen_2.png"
+    broken.write_bytes(good.read_bytes()[: good.stat().st_size // 3])  # truncated: the header still reads
+    entries["1"].update(image="data/data/desktop/mailer/screen_2.png", ocr="ocr/desktop/mailer/screen_2.json",
+                        icon="detact_icon/desktop/mailer/screen_2.json", color="detact_color/desktop/mailer/screen_2.json")
+    (root / "test.json").write_text(json.dumps(entries))
+    r = _detect(root, tmp_path / "det")
+    assert r.exit_code == 2, r.output
+    assert f"omniact: {broken}: cannot read the screenshot (OSError: image file is truncated" in r.output
+    assert (tmp_path / "det/ocr/desktop/mailer/screen_1.json").is_file()  # the good screen is done
+    assert not (tmp_path / "det/ocr/desktop/mailer/screen_2.json").exists()
+
+
+def test_a_16_bit_screenshot_is_read_as_what_it_shows():
+    import numpy as np
+    from PIL import Image
+
+    from agents.detact.detector import load_image
+
+    ramp = (np.arange(256, dtype=np.uint32).repeat(4)[None, :].repeat(8, axis=0) * 257).astype(np.uint16)
+    image = Image.fromarray(ramp)
+    assert image.mode.startswith("I")  # 16-bit greyscale, as a 16-bit PNG opens
+    rgb = load_image(image)
+    assert rgb.dtype == np.uint8 and rgb[0, 0].tolist() == [0, 0, 0] and rgb[0, -1].tolist() == [255, 255, 255]
+    assert len(np.unique(rgb[..., 0])) == 256  # a ramp, not the white screen Pillow's own conversion gives
