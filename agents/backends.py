@@ -283,8 +283,7 @@ class OpenAIBackend:
             what = f"HTTP {status}: "
         else:  # our own messages say what went wrong; the openai client's need their class ("APITimeoutError")
             what = "" if isinstance(last, _Transient) else f"{type(last).__name__}: "
-        raise BackendError(self._redact(f"{self.endpoint} failed after {attempt + 1} attempt(s): {what}"
-                                        f"{getattr(last, 'message', last)}"))
+        raise BackendError(self._redact(f"{self.endpoint} failed after {attempt + 1} attempt(s): {what}{message}"))
 
     def _attempt(self, messages: Sequence[Mapping[str, Any]], temperature: float, max_tokens: int) -> bytes:
         """The reply body of one request, or the request's exception; `_Transient` at the deadline.

@@ -496,8 +496,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     from omniact.report import build_leaderboard, find_submission, write_site, write_tables
 
     sub = find_submission(run)
-    root = data if data is not None else sub.meta.get("_data_root")
-    ds = _load(Path(root) if root else None, split or sub.meta.get("_split") or "test")
+    ds = _load(*_run_dataset(run, data, split))
     base = None if baseline is None else find_submission(baseline)
     if base is not None and base.file_sha256 == sub.file_sha256:
         raise UserError("the baseline holds the same predictions as the run: give another run", file=str(baseline))

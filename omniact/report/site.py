@@ -154,10 +154,6 @@ def _page(title: str, body: str, depth: int, scripts: Sequence[str] = ()) -> str
             f"<main>{body}</main>{js}</body></html>")
 
 
-def _write(path: Path, text: str) -> None:
-    write_text(path, text)  # whatever the page holds (a lone surrogate in a name), it can be written
-
-
 def _pct(v: float) -> str:
     return f"{100 * v:.2f}"
 
@@ -539,17 +535,17 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
             if scripts is not None:
                 scripts = [scripts[run], scripts[b]]
             run = 0
-        _write(out / "index.html", _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0, page_title=title,
-                                               why_card=cards[run], reasons=reasons[run], comparison=comparison))
+        write_text(out / "index.html", _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0, page_title=title,
+                                                   why_card=cards[run], reasons=reasons[run], comparison=comparison))
     else:
-        _write(out / "index.html", _index(board, slugs))
+        write_text(out / "index.html", _index(board, slugs))
     heads = _row_heads(ds, task_pages) if board.entries else []
     entries = board.entries
 
     def write_entry_pages(start: int, stop: int) -> int:
         for i in range(start, stop):
-            _write(out / "entries" / f"{slugs[i]}.html",
-                   _entry_page(entries[i], heads, why_card=cards[i], reasons=reasons[i]))
+            write_text(out / "entries" / f"{slugs[i]}.html",
+                       _entry_page(entries[i], heads, why_card=cards[i], reasons=reasons[i]))
         return stop - start
 
     jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}
@@ -562,7 +558,7 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
         def write_task_pages(start: int, stop: int) -> int:
             for i in range(start, stop):
                 task = ds.tasks[i]
-                _write(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i], reasons))
+                write_text(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i], reasons))
             return stop - start
 
         jobs["tasks"] = (write_task_pages, len(ds.tasks))
@@ -586,7 +582,7 @@ def _drop_stale(out: Path, pages: Mapping[str, set[str]]) -> None:
                     if old.name not in keep:
                         old.unlink()
     else:
-        _write(out / _MARKER, "written by omniact's site writer: stale pages here may be removed\n")
+        write_text(out / _MARKER, "written by omniact's site writer: stale pages here may be removed\n")
 
 
 def _reasons(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str) -> dict[int, str]:

@@ -105,8 +105,8 @@ def _from_manifest(manifest: dict[str, Any], path: Path) -> dict[str, Any]:
     ds = manifest.get("dataset")
     if isinstance(ds, dict) and ds.get("sha256"):
         out["dataset_sha256"] = ds["sha256"]
-    # Where the run's data lives, so that `omniact report RUN` needs no --data.
-    out["_data_root"], out["_split"] = manifest_dataset(manifest, path)
+    # A run whose data is named by anything but strings is refused, as `omniact score` and `report` refuse it.
+    manifest_dataset(manifest, path)
     if manifest.get("started"):
         out["date"] = str(manifest["started"])[:10]
     return out
