@@ -166,13 +166,22 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
           as_json: bool) -> None:
     """Score predictions with the OmniACT metrics (sequence score, action score and penalties)."""
     import scoring
-    from omniact.predictions import predictions_path, read_scripts
+    from omniact.predictions import predictions_path, read_scripts, recorded_limit, run_tasks
     from scoring.gold_cache import load_prepared, update
 
     _bulk_process()
     path = predictions_path(predictions)
     data, split = _run_dataset(predictions, data, split)
-    gold = load_prepared(data, split, use_cache=not no_cache, write_later=True)
+    note = None
+    if predictions.is_dir() and recorded_limit(predictions) is not None:
+        # A run made with --limit is scored on its own tasks, as the run scored itself (scores.json).
+        whole = _load(data, split)
+        tasks = run_tasks(predictions, whole)
+        if tasks is not whole:
+            note = f"the run's tasks: the first {len(tasks.tasks)} of {len(whole.tasks)} (it was run with --limit)"
+            gold = scoring.prepare(tasks)
+    if note is None:
+        gold = load_prepared(data, split, use_cache=not no_cache, write_later=True)
     try:
         scripts = read_scripts(path, known_ids=gold.index, split=split)
     except UserError:
@@ -185,7 +194,7 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
         from omniact.tables import print_score
         from scoring.mismatch import reasons
 
-        print_score(result, why=reasons(gold.texts, gold.ids, scripts, result.tasks, mode))
+        print_score(result, why=reasons(gold.texts, gold.ids, scripts, result.tasks, mode), note=note)
     sys.stdout.flush()  # the score is shown before the cache is written, which only the next run needs
     update(gold)  # writes the cache entry, with what this run worked out (strict mode's gold plans)
     _end_process()
@@ -493,15 +502,22 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str, baseline: Path | None,
            workers: int) -> None:
     """An HTML report of one run (or prediction file): scores, breakdowns, and a page per task."""
+    from omniact.predictions import run_tasks
     from omniact.report import build_leaderboard, find_submission, write_site, write_tables
+    from omniact.report.submission import restrict
 
     sub = find_submission(run)
-    ds = _load(*_run_dataset(run, data, split))
+    whole = _load(*_run_dataset(run, data, split))
+    # A run made with --limit is reported on its own tasks (the numbers it printed), and so is its baseline.
+    ds = run_tasks(run, whole) if run.is_dir() else whole
+    cache = out / ".cache" if ds is whole else out / ".cache" / f"first-{len(ds.tasks)}"
     base = None if baseline is None else find_submission(baseline)
     if base is not None and base.file_sha256 == sub.file_sha256:
         raise UserError("the baseline holds the same predictions as the run: give another run", file=str(baseline))
+    if base is not None and ds is not whole:
+        base = restrict(base, set(ds.ids), whole.ids, cache)
     board = build_leaderboard(ds, [sub] if base is None else [sub, base], mode=mode, samples=1000,
-                              cache_dir=out / ".cache")
+                              cache_dir=cache)
     if board.rejected:
         raise UserError(board.rejected[0].message)
     base_name = None if base is None else next(e.name for e in board.entries if e.submission.source == base.source)

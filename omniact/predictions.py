@@ -32,7 +32,7 @@ from omniact.atomic import atomic_file
 from omniact.errors import UserError
 
 __all__ = ["Prediction", "manifest_dataset", "predictions_path", "read_predictions", "read_scripts",
-           "recorded_dataset", "write_predictions"]
+           "recorded_dataset", "recorded_limit", "run_tasks", "write_predictions"]
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,33 @@ def recorded_dataset(path: str | os.PathLike) -> tuple[str | None, str | None]:
     except (OSError, ValueError, RecursionError):
         return None, None
     return manifest_dataset(manifest, where) if isinstance(manifest, dict) else (None, None)
+
+
+def run_tasks(path: str | os.PathLike, dataset: Any) -> Any:
+    """The tasks of `dataset` that the run folder at `path` was made on: the first ``limit`` tasks for a run made
+    with ``--limit`` on this very split (same data hash), else `dataset` itself. Scoring a run again scores these,
+    so that `omniact score` and `omniact report` show the numbers the run printed, not the run's tasks diluted by
+    the rest of the split counted missing."""
+    limit = recorded_limit(path)
+    if limit is None or limit[0] >= len(dataset.tasks) or limit[1] != dataset.sha256:
+        return dataset
+    return dataset.subset([t.id for t in dataset.tasks[:limit[0]]])
+
+
+def recorded_limit(path: str | os.PathLike) -> tuple[int, str] | None:
+    """(limit, data sha256) a run folder's manifest records for a run made with ``--limit``, else None (cheap: the
+    split is loaded only for a run that has a limit)."""
+    try:
+        manifest = json.loads((Path(path) / "manifest.json").read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(manifest, dict):
+        return None
+    limit, ds = manifest.get("limit"), manifest.get("dataset")
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1 or not isinstance(ds, dict) \
+            or not isinstance(ds.get("sha256"), str):
+        return None
+    return limit, ds["sha256"]
 
 
 def manifest_dataset(manifest: Mapping[str, Any], where: str | os.PathLike) -> tuple[str | None, str | None]:

@@ -103,9 +103,9 @@ def _group_table(title: str, groups: Mapping[str, Mapping[str, Any]]):
     return table
 
 
-def print_score(result: Any, why: Mapping[str, int] | None = None) -> None:
+def print_score(result: Any, why: Mapping[str, int] | None = None, note: str | None = None) -> None:
     """The score as tables: totals, then the breakdowns by platform, app and gold action type, then (given `why`,
-    reason -> count) why the unmatched tasks did not match."""
+    reason -> count) why the unmatched tasks did not match. `note` is a line under the data set's (which tasks)."""
     from rich.table import Table
 
     d = result.to_json()
@@ -115,6 +115,8 @@ def print_score(result: Any, why: Mapping[str, int] | None = None) -> None:
     if ds:
         head += (f"\ndata {_plain(ds['root'])}  split {_plain(ds['split'])}  {plural(ds['n_tasks'], 'task')}  "
                  f"sha256 {ds['sha256'][:12]}")
+    if note:
+        head += f"\n{_plain(note)}"
     console.print(head)
     table = Table(header_style="bold")
     for short, _ in _METRICS:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from omniact.errors import UserError
 from omniact.predictions import manifest_dataset, predictions_path
 
-__all__ = ["META_FIELDS", "Submission", "find_submission"]
+__all__ = ["META_FIELDS", "Submission", "find_submission", "restrict"]
 
 #: What a metadata file may say about an entry. All optional.
 META_FIELDS = ("name", "team", "agent", "model", "date", "link", "uses_gold", "dataset_sha256", "notes")
@@ -137,3 +137,19 @@ def find_submission(path: Path) -> Submission:
     name = str(meta.get("name") or default_name)
     return Submission(name=name, source=str(path), predictions=pred, meta=meta,
                       file_sha256=hashlib.sha256(data).hexdigest())
+
+
+def restrict(sub: Submission, ids: Collection[str], known_ids: Collection[str], folder: Path) -> Submission:
+    """`sub` with only its predictions for `ids` (a run's tasks, when the other is compared with a run made with
+    ``--limit``), written to a file in `folder` when any is left out; `sub` itself when none is. Its file is
+    checked against `known_ids` (the whole split) as it is read: a broken file is a `UserError` naming its line."""
+    from omniact.predictions import read_predictions, write_predictions
+
+    preds = read_predictions(sub.predictions, known_ids=known_ids)
+    keep = [p for key, p in preds.items() if key in ids]
+    if len(keep) == len(preds):
+        return sub
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{sub.file_sha256[:16]}-{len(ids)}.jsonl"
+    write_predictions(target, keep)
+    return replace(sub, predictions=target, file_sha256=hashlib.sha256(target.read_bytes()).hexdigest())
