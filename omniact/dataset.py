@@ -239,7 +239,38 @@ def _resolve(root: str, rel: str, quirk: re.Pattern | None, replacement: str | N
         alt = os.path.join(root, quirk.sub(replacement, rel))
         if os.path.isfile(alt):
             return alt
+    for other in _spellings(rel):  # only for a path that is not there as written
+        found = _resolve(root, other, quirk, replacement)
+        if found is not None:
+            return found
     return None
+
+
+def _spellings(rel: str) -> list[str]:
+    """Other spellings of a path a split file names, tried only when it is not there as written: Windows
+    separators (a split file written on Windows) and the other Unicode normal form (macOS keeps names
+    decomposed, so a copy made there can differ in its bytes from the split file's)."""
+    out: list[str] = []
+    if os.sep == "/" and "\\" in rel:
+        out.append(rel.replace("\\", "/"))
+    if not rel.isascii():
+        import unicodedata
+
+        for base in [rel, *out]:
+            for form in ("NFC", "NFD"):
+                other = unicodedata.normalize(form, base)
+                if other != rel and other not in out:
+                    out.append(other)
+    return out
+
+
+def _missing(path: str, what: str) -> str:
+    """Why `path` could not be read as a file, in words a user can act on."""
+    if os.path.islink(path) and not os.path.exists(path):
+        return f"{what} is a symbolic link to {os.readlink(path)}, which does not exist"
+    if os.path.isdir(path):
+        return f"{what} is a folder, not a file"
+    return f"{what} is missing"
 
 
 def _platform_app(rel_task: str) -> tuple[str, str]:
@@ -343,6 +374,7 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
     ctx = _LoadContext(root, str(root), split_path, h)
     rows = []
     load = ctx.load
+    reported: set[int] = set()
     with paused_gc():
         for task_id, entry in index.items():
             try:
@@ -350,7 +382,9 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
             except DataError as e:
                 if problems is None:
                     raise
-                problems.append(e)
+                if id(e) not in reported:  # a broken screen raises one error for all its tasks
+                    reported.add(id(e))
+                    problems.append(e)
     by_id = {row[0]: i for i, row in enumerate(rows)}
     name = split_path.stem if Path(split).suffix == ".json" else split
     return Dataset(root, name, split_path, TaskList(rows), h.hexdigest(), by_id)
@@ -393,6 +427,8 @@ class _LoadContext:
         self.screens: dict[tuple, _ScreenInfo] = {}
         self.boxes: dict[Path, Any] = {}
         self.dirs: dict[str, tuple[str, str]] = {}
+        #: screen key -> (the DataError it failed with, its task ids, the error's own message)
+        self.failed: dict[tuple, tuple[DataError, list[str], str]] = {}
 
     def load(self, task_id: str, entry: Any) -> tuple:
         """One task's row for `TaskList`: (id, goal, gold script, screen info, task file, check, env, extra)."""
@@ -405,10 +441,9 @@ class _LoadContext:
                      else os.path.join(self.root_str, rel_task))
         try:
             task_bytes = _read_file(task_file)
-        except OSError as e:
-            raise DataError(f"task file is {'missing' if isinstance(e, FileNotFoundError) else 'unreadable'} "
-                            f"(task {task_id} in {self.split_path.name})", file=task_file) from None
-        _file_digest(self.h, rel_task, task_bytes)
+        except OSError:
+            rel_task, task_file, task_bytes = self._task_elsewhere(task_id, rel_task, task_file)
+        _file_digest(self.h, entry["task"], task_bytes)
         try:
             text = task_bytes.decode("utf-8")
         except UnicodeDecodeError:
@@ -422,19 +457,53 @@ class _LoadContext:
         key = (entry["image"], get("box"), get("ocr"), get("icon"), get("color"), get("os"), get("dpr"), pa)
         info = self.screens.get(key)
         if info is None:
-            info = self.screens[key] = self._screen(task_id, entry, *pa)
+            info = self._new_screen(key, task_id, entry, pa)
         check, env = get("check"), get("env")
         extra = {k: v for k, v in entry.items() if k not in _KNOWN_KEYS} if len(entry) > 6 else {}
         return (task_id, goal, gold, info, task_file, check if isinstance(check, str) else None,
                 env if isinstance(env, str) else None, extra)
 
-    def _screen(self, task_id: str, entry: dict, platform: str, app: str) -> _ScreenInfo:
-        root, where = self.root_str, f"task {task_id} in {self.split_path.name}"
+    def _task_elsewhere(self, task_id: str, rel_task: str, task_file: str) -> tuple[str, str, bytes]:
+        """(relative path, path, bytes) of a task file that is not readable as written: found under another
+        spelling of its path, or a DataError saying why not."""
+        for other in _spellings(rel_task):
+            path = os.path.join(self.root_str, other)
+            try:
+                return other, path, _read_file(path)
+            except OSError:
+                continue
+        try:
+            _read_file(task_file)
+            why = "task file is missing"  # it appeared meanwhile: say what we saw
+        except OSError as e:
+            why = _missing(task_file, "task file") if isinstance(e, (FileNotFoundError, IsADirectoryError)) \
+                else f"task file is unreadable: {e.strerror}"
+        raise DataError(f"{why} (task {task_id} in {self.split_path.name})", file=task_file)
+
+    def _new_screen(self, key: tuple, task_id: str, entry: dict, pa: tuple[str, str]) -> _ScreenInfo:
+        """The first task of a screen resolves it; a screen that fails fails once, as one problem naming all
+        its tasks (a missing screenshot is one file to fix, not one problem per phrasing of every task)."""
+        failed = self.failed.get(key)
+        if failed is not None:
+            failed[1].append(task_id)
+            error, ids, message = failed
+            error.message = f"{message} ({_task_list(ids)} in {self.split_path.name})"
+            raise error
+        try:
+            info = self.screens[key] = self._screen(entry, *pa)
+        except DataError as e:
+            self.failed[key] = (e, [task_id], e.message)
+            e.message = f"{e.message} (task {task_id} in {self.split_path.name})"
+            raise
+        return info
+
+    def _screen(self, entry: dict, platform: str, app: str) -> _ScreenInfo:
+        root = self.root_str
         web = platform == "web"
         written_image = os.path.join(root, entry["image"])
         image = _resolve(root, entry["image"], _QUIRK_IMAGE if web else None, r"screen\1.png")
         if image is None:
-            raise DataError(f"screenshot is missing ({where})", file=written_image)
+            raise DataError(_missing(written_image, "screenshot"), file=written_image)
         width, height = read_png_size(image)
         box = written_box = None
         elements: Any = ()
@@ -443,7 +512,7 @@ class _LoadContext:
             written_box = os.path.join(root, rel_box)
             box = _resolve(root, rel_box, _QUIRK_BOX if web else None, r"screen\1_boxes.json")
             if box is None:
-                raise DataError(f"box file is missing ({where})", file=written_box)
+                raise DataError(_missing(written_box, "box file"), file=written_box)
             # Keyed by Path, so that two spellings of one file ("a//b.json", "./a/b.json") are read and hashed once.
             key = Path(box)
             elements = self.boxes.get(key)
@@ -457,16 +526,26 @@ class _LoadContext:
 
         def optional(key: str) -> str | None:
             rel = entry.get(key)
-            return os.path.join(root, rel) if isinstance(rel, str) and rel else None
+            if not isinstance(rel, str) or not rel:
+                return None
+            if os.sep == "/" and "\\" in rel:  # a split file written on Windows: its optional files too
+                rel = rel.replace("\\", "/")
+            return os.path.join(root, rel)
 
         os_name = entry.get("os") or infer_os(platform, app, width)
         dpr = entry.get("dpr")
         if not isinstance(dpr, (int, float)) or isinstance(dpr, bool) or dpr <= 0:
             dpr = 2.0 if os_name == "macos" and width >= 2560 else 1.0
-        screen_id = re.sub(r"\.(png|jpe?g)$", "", entry["image"])
+        screen_id = re.sub(r"\.(png|jpe?g|webp)$", "", entry["image"].replace("\\", "/"))
         absent = tuple(w for w, used in ((written_image, image), (written_box, box)) if w != used)
         return _ScreenInfo(Screen(width, height, float(dpr), platform, app, os_name), image, box,
                            elements, optional("ocr"), optional("icon"), optional("color"), screen_id, absent)
+
+
+def _task_list(ids: list[str]) -> str:
+    if len(ids) <= 3:
+        return f"tasks {', '.join(ids)}"
+    return f"tasks {', '.join(ids[:3])} and {len(ids) - 3} more"
 
 
 def split_names(root: str | os.PathLike | None) -> list[str]:

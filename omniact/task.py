@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -263,8 +264,15 @@ class TaskView:
         return cached
 
 
-def read_png_size(path: Path) -> tuple[int, int]:
-    """Width and height from a PNG's IHDR chunk: 24 bytes read, no pixels decoded."""
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def read_png_size(path: Path | str) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk: 24 bytes read, no pixels decoded.
+
+    A screenshot in another format under a ``.png`` name (copies of the data set re-encoded to JPEG or WebP to
+    save space) is measured from its own header by Pillow instead; Pillow is imported only then.
+    """
     try:  # os.read on a descriptor: a third of what a buffered open().read() costs, once per screen of a split
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         try:
@@ -273,9 +281,33 @@ def read_png_size(path: Path) -> tuple[int, int]:
             os.close(fd)
     except OSError as e:
         raise DataError(f"cannot read screenshot: {e.strerror or e}", file=str(path)) from None
-    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
-        raise DataError("not a PNG file", file=str(path))
-    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if len(head) == 24 and head[:8] == _PNG_SIGNATURE and head[12:16] == b"IHDR":
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    return _other_image_size(path, head)
+
+
+def _other_image_size(path: Path | str, head: bytes) -> tuple[int, int]:
+    """The size of a screenshot that is not a whole PNG header: Pillow reads the header of another format (its
+    `open` decodes no pixels); an empty, cut-off or foreign file is one line saying so."""
+    if not head:
+        raise DataError("screenshot is empty (0 bytes): copy it again", file=str(path))
+    if head[:8] == _PNG_SIGNATURE or _PNG_SIGNATURE.startswith(head):
+        raise DataError("screenshot is a PNG cut off before its size (IHDR chunk): copy it again", file=str(path))
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                width, height = im.size
+    except Image.DecompressionBombError as e:
+        raise DataError(f"screenshot is too large to be one: {e}", file=str(path)) from None
+    except (OSError, ValueError, SyntaxError):  # UnidentifiedImageError is an OSError
+        raise DataError(f"screenshot is not an image (PNG, JPEG, WebP, ...): its first bytes are {head[:8]!r}; "
+                        "copy the file again", file=str(path)) from None
+    if width <= 0 or height <= 0:
+        raise DataError(f"screenshot has no pixels ({width}x{height})", file=str(path))
+    return width, height
 
 
 def _points(path: Path, value: Any) -> list[tuple[float, float]]:

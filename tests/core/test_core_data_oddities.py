@@ -1,0 +1,134 @@
+"""Data sets that are odd the way real copies of the published OmniACT data are: re-encoded screenshots, files
+written on Windows or macOS, byte-order marks, duplicate ids, cut-off files. Each either loads (as a user would
+expect) or is one ``FILE: problem`` line."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from omniact.dataset import load_split
+from omniact.errors import DataError
+from omniact.validate import validate_data
+
+NOTEPAD_PNG = "data/data/desktop/notepad/screen_2.png"
+NOTEPAD_BOX = "data/metadata/desktop/boxes/notepad/screen_2.json"
+NOTEPAD_TASK = "data/tasks/desktop/notepad/task_2.0.txt"  # task 6
+
+
+def _copy(omniact_data: Path, tmp_path: Path) -> Path:
+    return shutil.copytree(omniact_data, tmp_path / "d")
+
+
+def _split(root: Path, name: str = "test") -> dict:
+    return json.loads((root / f"{name}.json").read_text())
+
+
+def _write_split(root: Path, index: dict, name: str = "test") -> None:
+    (root / f"{name}.json").write_text(json.dumps(index, indent=1))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Screenshots
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "WEBP"])
+def test_a_screenshot_re_encoded_under_its_png_name_loads_with_its_size(omniact_data, tmp_path, fmt):
+    root = _copy(omniact_data, tmp_path)
+    Image.new("RGB", (1920, 1080), "white").save(root / NOTEPAD_PNG, fmt)
+    ds = load_split(root, "test")
+    assert (ds["6"].screen.width, ds["6"].screen.height) == (1920, 1080)
+    lines, ok = validate_data(root)
+    assert ok, lines
+
+
+def test_loading_pngs_does_not_import_pillow(omniact_data):
+    code = ("import sys; from omniact.dataset import load_split; "
+            f"assert len(load_split({str(omniact_data)!r}, 'test')) == 12; print('PIL' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"", "screenshot is empty (0 bytes)"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "screenshot is a PNG cut off before its size"),
+    (b"<html>Not found</html>" * 3, "screenshot is not an image"),
+])
+def test_an_unreadable_screenshot_header_says_what_the_file_is(omniact_data, tmp_path, content, expected):
+    root = _copy(omniact_data, tmp_path)
+    (root / NOTEPAD_PNG).write_bytes(content)
+    with pytest.raises(DataError, match=f"screen_2.png: {re.escape(expected)}.*task 6 in test.json"):
+        load_split(root, "test")
+
+
+def test_a_broken_screen_is_one_problem_naming_its_tasks(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    (root / NOTEPAD_PNG).unlink()
+    lines, ok = validate_data(root, "test")
+    assert not ok
+    broken = [line for line in lines if "screen_2.png" in line]
+    assert broken == [f"{root / NOTEPAD_PNG}: screenshot is missing (tasks 6, 7, 8 and 1 more in test.json)"]
+    assert lines[-1].endswith("1 problem(s), 0 warning(s)")
+
+
+def test_a_dangling_symlink_or_a_folder_is_named_as_such(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    (root / NOTEPAD_PNG).unlink()
+    (root / NOTEPAD_PNG).symlink_to(tmp_path / "elsewhere.png")
+    with pytest.raises(DataError, match=r"screenshot is a symbolic link to .*elsewhere.png, which does not exist"):
+        load_split(root, "test")
+    (root / NOTEPAD_TASK).unlink()
+    (root / NOTEPAD_TASK).mkdir()
+    with pytest.raises(DataError, match=r"task_2.0.txt: task file is a folder, not a file \(task 6 in test.json\)"):
+        load_split(root, "test")
+
+
+def test_symlinked_files_are_read_through(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    for rel in (NOTEPAD_PNG, NOTEPAD_TASK, NOTEPAD_BOX):
+        target = tmp_path / Path(rel).name
+        shutil.move(root / rel, target)
+        (root / rel).symlink_to(target)
+    t = load_split(root, "test")["6"]
+    assert t.screen.width == 1920 and t.goal.startswith("Write Hello") and len(t.elements) == 3
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Paths as other systems write them
+
+
+def test_a_split_file_written_on_windows_loads(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    index = _split(root)
+    for entry in index.values():
+        for key in entry:
+            entry[key] = entry[key].replace("/", "\\")
+    _write_split(root, index)
+    ds = load_split(root, "test")
+    assert len(ds) == 12
+    assert (ds["0"].platform, ds["0"].app) == ("desktop", "finder")
+    assert (ds["10"].platform, ds["10"].app) == ("web", "amazon")  # the quirk's renamed files are found too
+    assert ds["10"].image_path.name == "screen1.png" and len(ds["10"].elements) == 3
+    assert ds["10"].screen_id == "data/data/web/amazon/screen_1"
+    assert ds["10"].view().detections.ocr  # the optional files' paths are read the same way
+    assert ds.sha256 != load_split(omniact_data, "test").sha256  # the split file's bytes differ
+
+
+def test_a_file_name_in_the_other_unicode_normal_form_is_found(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    nfc = unicodedata.normalize("NFC", "tâche_ü.txt")
+    nfd = unicodedata.normalize("NFD", nfc)
+    task = root / NOTEPAD_TASK
+    shutil.move(task, task.with_name(nfd))  # as a copy made on macOS names it
+    index = _split(root)
+    index["6"]["task"] = str(Path(NOTEPAD_TASK).with_name(nfc))
+    _write_split(root, index)
+    assert load_split(root, "test")["6"].goal == "Write Hello, World! and save it"
