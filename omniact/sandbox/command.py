@@ -139,10 +139,13 @@ def _find_task(data: Path | None, split: str | None, task_id: str):
 
 
 def _write_out(out: Path | None, obj: Mapping[str, Any]) -> None:
+    """Write replay.json atomically: an earlier replay's file stays whole until the new one replaces it."""
     if out is None:
         return
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "replay.json").write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    from omniact.atomic import atomic_file
+
+    with atomic_file(out / "replay.json", "w", encoding="utf-8") as f:
+        f.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
 def _echo_result(echo: Callable[[str], None], r: Any) -> None:
@@ -397,28 +400,45 @@ def _split_mode(
         scripts, agent_errors = agent_scripts(
             _load_agent(opts.agent, opts.agent_args), [(t.view(), t.gold_script) for t in tasks]
         )
-    done = [0]
+    finished: dict[str, Any] = {}
 
-    def progress(_r: Any) -> None:
-        done[0] += 1
+    def progress(r: Any) -> None:
+        finished[r.task_id] = r
         if not as_json and sys.stderr.isatty():
-            print(f"\r{done[0]}/{len(tasks)} tasks", end="", file=sys.stderr, flush=True)
+            print(f"\r{len(finished)}/{len(tasks)} tasks", end="", file=sys.stderr, flush=True)
 
-    results = replay_tasks(
-        tasks,
-        {k: v for k, v in scripts.items() if k not in agent_errors},
-        workers=opts.workers,
-        out_dir=out,
-        task_timeout=opts.task_timeout,
-        executor=executor,
-        # A PNG per step of every task is costly (a screenshot per action) and rarely looked at for a
-        # whole split: only on request (--step-images). Single-task replays always write them.
-        step_images=opts.step_images and out is not None,
-        trace=opts.trace,
-        root=ds.root,
-        settle_ms=opts.settle_ms,
-        progress=progress,
-    )
+    stopped: list[int] = []
+
+    def on_term(signum: int, frame: Any) -> None:
+        # `timeout`, systemd and Slurm stop a job with SIGTERM: end it as Ctrl-C does, with what is done kept.
+        stopped.append(signum)
+        raise KeyboardInterrupt
+
+    previous = _set_sigterm(on_term)
+    interrupted = False
+    try:
+        results = replay_tasks(
+            tasks,
+            {k: v for k, v in scripts.items() if k not in agent_errors},
+            workers=opts.workers,
+            out_dir=out,
+            task_timeout=opts.task_timeout,
+            executor=executor,
+            # A PNG per step of every task is costly (a screenshot per action) and rarely looked at for a
+            # whole split: only on request (--step-images). Single-task replays always write them.
+            step_images=opts.step_images and out is not None,
+            trace=opts.trace,
+            root=ds.root,
+            settle_ms=opts.settle_ms,
+            progress=progress,
+        )
+    except KeyboardInterrupt:
+        # Ctrl-C (or SIGTERM): the tasks replayed so far are kept and written; the others are listed as not
+        # replayed, so that the summary and replay.json still cover the whole split.
+        interrupted = True
+        results = [finished.get(t.id) or ReplayResult(t.id, False, reason=NOT_REPLAYED) for t in tasks]
+    finally:
+        _set_sigterm(previous)
     if not as_json and sys.stderr.isatty():
         print(file=sys.stderr)
     results = [
@@ -429,12 +449,14 @@ def _split_mode(
     obj = {
         "dataset": ds.describe(),
         "source": str(predictions) if predictions is not None else f"agent:{opts.agent}",
+        "interrupted": interrupted,
         "n_tasks": len(results),
         "n_success": n_ok,
         "success_rate": n_ok / len(results) if results else 0.0,
         "n_missing": sum(r.reason == "no prediction" for r in results),
         "n_parse_errors": sum(r.parse_error is not None for r in results),
         "n_timeouts": sum(bool(r.reason and r.reason.startswith("timed out")) for r in results),
+        "n_not_replayed": sum(r.reason == NOT_REPLAYED for r in results),
         "tasks": [r.to_json() for r in results],
     }
     _write_out(out, obj)
@@ -442,6 +464,8 @@ def _split_mode(
         echo(json.dumps(obj, indent=2, ensure_ascii=False))
     else:
         for r in results:
+            if r.reason == NOT_REPLAYED:
+                continue
             echo(
                 f"{'PASS' if r.success else 'FAIL'} {r.task_id:<12} {r.elapsed:5.1f}s"
                 + ("" if r.success else f"  {r.reason}")
@@ -451,5 +475,39 @@ def _split_mode(
             + (f", {obj['n_missing']} without prediction" if obj["n_missing"] else "")
             + (f", {obj['n_parse_errors']} parse errors" if obj["n_parse_errors"] else "")
             + (f", {obj['n_timeouts']} timed out" if obj["n_timeouts"] else "")
+            + (f", {obj['n_not_replayed']} not replayed" if obj["n_not_replayed"] else "")
         )
+        if out is not None:
+            echo(f"results: {out / 'replay.json'}")
+    if interrupted:
+        import signal
+
+        echo_err = _stderr_echo()
+        echo_err(
+            f"omniact: {'stopped' if stopped else 'interrupted'} after {len(tasks) - obj['n_not_replayed']} of "
+            f"{len(tasks)} tasks" + (f"; their results are in {out / 'replay.json'}" if out is not None else "")
+        )
+        raise SystemExit(128 + (stopped[0] if stopped else signal.SIGINT))
     return obj
+
+
+#: The reason of a task a Ctrl-C (or SIGTERM) kept from being replayed.
+NOT_REPLAYED = "not replayed (interrupted)"
+
+
+def _set_sigterm(handler: Any) -> Any:
+    """Install a SIGTERM handler (main thread only; elsewhere, e.g. under a test runner's thread, a no-op)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if handler is None:
+        return None
+    return signal.signal(signal.SIGTERM, handler)
+
+
+def _stderr_echo() -> Callable[[str], None]:
+    import click
+
+    return lambda line: click.echo(line, err=True)

@@ -687,6 +687,10 @@ def replay_tasks(
                     results[out.task_id] = out
                     if progress:
                         progress(out)
+        except BaseException:
+            if own:  # Ctrl-C or a failure: the tasks in flight are abandoned, not waited for
+                pool.terminate()
+            raise
         finally:
             if own:
                 pool.close()

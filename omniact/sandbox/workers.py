@@ -72,9 +72,13 @@ def _worker_main(conn: Connection, warmup: Callable[[], None] | None) -> None:
                 break
             fn, item = msg
             try:
-                conn.send(("ok", fn(item)))
+                reply = ("ok", fn(item))
             except Exception as e:  # noqa: BLE001 - a bug of ours: report it with the traceback, keep serving
-                conn.send(("err", f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=8)}"))
+                reply = ("err", f"{type(e).__name__}: {e}\n{traceback.format_exc(limit=8)}")
+            try:
+                conn.send(reply)
+            except OSError:  # the parent is gone (Ctrl-C, SIGTERM): nobody to answer, no traceback to print
+                break
     finally:
         from omniact.sandbox import browser
 
@@ -208,6 +212,12 @@ class LocalPool:
                         "a replay worker died while starting (is Chromium installed?)"
                     ) from None
                 w.ready = True
+
+    def terminate(self) -> None:
+        """Kill every worker at once, busy or not (Ctrl-C: nobody waits for the tasks in flight)."""
+        for w in self._workers:
+            w.kill()
+        self._workers.clear()
 
     def close(self) -> None:
         """Stop every worker (each closes its browser)."""

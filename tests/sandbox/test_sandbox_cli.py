@@ -301,3 +301,26 @@ try {
   R.rtc = 'made';
 } catch (e) { R.rtc = 'refused: ' + e; }
 </script>"""
+
+
+def test_ctrl_c_on_a_split_keeps_the_finished_tasks_and_says_so(tmp_path, monkeypatch):
+    """A Ctrl-C halfway through a split writes replay.json with the tasks replayed so far (the rest listed as not
+    replayed), prints the summary, and exits 130 instead of 'Aborted!' with nothing written."""
+    import omniact.sandbox.replay as replay_module
+    from omniact.sandbox.replay import ReplayResult
+
+    def interrupted_after_one(tasks, scripts, *, progress=None, **kw):
+        progress(ReplayResult(tasks[0].id, True, elapsed=0.5))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(replay_module, "replay_tasks", interrupted_after_one)
+    preds = tmp_path / "run.jsonl"
+    preds.write_text("".join(json.dumps({"id": i, "script": ""}) + "\n" for i in ("101", "102", "103", "104")))
+    out_dir = tmp_path / "out"
+    r = CliRunner().invoke(main, ["replay", "--data", str(SUITE), "--predictions", str(preds), "--out", str(out_dir)])
+    assert r.exit_code == 130, r.output
+    assert "PASS 101" in r.output and "1/4 tasks succeeded" in r.output and "3 not replayed" in r.output
+    assert "interrupted after 1 of 4 tasks" in r.output and "Traceback" not in r.output
+    saved = json.loads((out_dir / "replay.json").read_text())
+    assert saved["interrupted"] is True and saved["n_not_replayed"] == 3
+    assert [t["reason"] for t in saved["tasks"]] == [None] + ["not replayed (interrupted)"] * 3
