@@ -166,7 +166,13 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
           as_json: bool) -> None:
     """Score predictions with the OmniACT metrics (sequence score, action score and penalties)."""
     import scoring
-    from omniact.predictions import predictions_path, read_scripts, recorded_limit, run_tasks
+    from omniact.predictions import (
+        predictions_path,
+        read_predictions,
+        read_scripts,
+        recorded_limit,
+        run_tasks,
+    )
     from scoring.gold_cache import load_prepared, update
 
     _bulk_process()
@@ -183,7 +189,11 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
     if note is None:
         gold = load_prepared(data, split, use_cache=not no_cache, write_later=True)
     try:
-        scripts = read_scripts(path, known_ids=gold.index, split=split)
+        if as_json:
+            scripts = read_scripts(path, known_ids=gold.index, split=split)
+        else:  # the table also says which tasks the agent failed on (a run's "error" fields)
+            preds = read_predictions(path, known_ids=gold.index, split=split)
+            scripts = {key: p.script for key, p in preds.items()}
     except UserError:
         update(gold)  # the gold side is good, only the predictions are not: the run after the fix reads the cache
         raise
@@ -191,10 +201,10 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
     if as_json:
         echo_json(result.to_json())
     else:
-        from omniact.tables import print_score
-        from scoring.mismatch import reasons
+        from omniact.predictions import agent_failures
+        from omniact.tables import print_score, why_no_match
 
-        print_score(result, why=reasons(gold.texts, gold.ids, scripts, result.tasks, mode), note=note)
+        print_score(result, why=why_no_match(gold, scripts, result, mode, agent_failures(preds)), note=note)
     sys.stdout.flush()  # the score is shown before the cache is written, which only the next run needs
     update(gold)  # writes the cache entry, with what this run worked out (strict mode's gold plans)
     _end_process()

@@ -31,7 +31,7 @@ from typing import Any
 from omniact.atomic import atomic_file
 from omniact.errors import UserError
 
-__all__ = ["Prediction", "manifest_dataset", "predictions_path", "read_predictions", "read_scripts",
+__all__ = ["Prediction", "agent_failures", "failure_reason", "manifest_dataset", "predictions_path", "read_predictions", "read_scripts",
            "recorded_dataset", "recorded_limit", "run_tasks", "write_predictions"]
 
 
@@ -47,6 +47,24 @@ class Prediction:
     script: object
     line: int = 1
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+def agent_failures(predictions: Mapping[str, Prediction]) -> dict[str, tuple[str, str]]:
+    """``{id: (error kind, message)}`` for the records that hold no script because the agent failed (a run's
+    ``error``/``error_kind`` fields; a file that gives an error without a kind gets ``"error"``). A record whose
+    script is kept (an unparseable answer) is left out: its script explains itself."""
+    out: dict[str, tuple[str, str]] = {}
+    for key, p in predictions.items():
+        error = p.extra.get("error")
+        if isinstance(error, str) and error and (not isinstance(p.script, str) or not p.script.strip()):
+            kind = p.extra.get("error_kind")
+            out[key] = (kind if isinstance(kind, str) and kind else "error", error)
+    return out
+
+
+def failure_reason(kind: str) -> str:
+    """Why a task whose agent failed did not match, as "why no match" tables say it."""
+    return f"the agent failed ({kind})"
 
 
 def _decode(path: str, data: bytes) -> str:

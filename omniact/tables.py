@@ -11,7 +11,7 @@ from omniact.actions import parse_script
 from omniact.dataset import Dataset
 from omniact.errors import ParseError
 
-__all__ = ["gold_action_names", "plural", "print_score", "print_tasks", "task_rows"]
+__all__ = ["gold_action_names", "plural", "print_score", "print_tasks", "task_rows", "why_no_match"]
 
 _METRICS = (("SS", "sequence_score"), ("AS", "action_score"), ("M", "click_penalty"), ("K", "key_penalty"),
             ("W", "write_penalty"))
@@ -103,6 +103,25 @@ def _group_table(title: str, groups: Mapping[str, Mapping[str, Any]]):
     return table
 
 
+def why_no_match(gold: Any, scripts: Mapping[str, object], result: Any, mode: str,
+                 failures: Mapping[str, tuple[str, str]] | None = None) -> dict[str, int]:
+    """Reason -> number of unmatched tasks: the first difference from the gold actions (`scoring.mismatch`), or,
+    for a task the agent gave no script for because it failed (`failures`, from a run's records), that failure."""
+    from collections import Counter
+
+    from omniact.predictions import failure_reason
+    from scoring.mismatch import unmatched_reasons
+
+    t = result.tasks
+    per_task = unmatched_reasons(gold.texts, [scripts.get(i) for i in gold.ids], t.column("weight"),
+                                 t.column("matched"), t.column("missing"), t.column("parse_failed"), mode)
+    for i in per_task:
+        failed = (failures or {}).get(gold.ids[i])
+        if failed is not None:
+            per_task[i] = failure_reason(failed[0])
+    return dict(Counter(per_task.values()))
+
+
 def print_score(result: Any, why: Mapping[str, int] | None = None, note: str | None = None) -> None:
     """The score as tables: totals, then the breakdowns by platform, app and gold action type, then (given `why`,
     reason -> count) why the unmatched tasks did not match. `note` is a line under the data set's (which tasks)."""
@@ -143,4 +162,4 @@ def print_score(result: Any, why: Mapping[str, int] | None = None, note: str | N
         if len(ranked) > 10:
             table.add_row(f"({len(ranked) - 10} more reasons)", str(sum(n for _, n in ranked[10:])))
         console.print(table)
-        console.print("the first difference from the gold actions, per unmatched task")
+        console.print("per unmatched task: its first difference from the gold, or the agent's failure")

@@ -92,7 +92,8 @@ TASK_JS = """
     while (layer.firstChild) layer.removeChild(layer.firstChild);
     var e = data.entries[i];
     if (!e) { script.textContent = ''; return; }
-    script.textContent = e.script === null ? '(no prediction)' : e.script;
+    script.textContent = e.error ? '(no script: the agent failed: ' + e.error + ')'
+      : e.script === null ? '(no prediction)' : e.script;
     e.points.forEach(function (p, k) {
       var c = document.createElementNS(NS, 'circle');
       c.setAttribute('cx', p[0]); c.setAttribute('cy', p[1]); c.setAttribute('r', data.r);
@@ -429,8 +430,9 @@ def _convert(source: Path, target: Path) -> None:
 
 
 def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Mapping[str, Any]],
-               image: str, reasons: Sequence[Mapping[int, str]]) -> str:
-    """`scripts` and `reasons` are each entry's, in the order of `board.entries`."""
+               image: str, reasons: Sequence[Mapping[int, str]],
+               failures: Sequence[Mapping[str, tuple[str, str]]] = ()) -> str:
+    """`scripts`, `reasons` and `failures` are each entry's, in the order of `board.entries`."""
     w, h = task.screen.width, task.screen.height
     r = 10 * max(1.0, task.screen.dpr)
     try:
@@ -453,12 +455,16 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
     entries_data = []
     rows = []
     known: dict[str, list[list[float]]] = {}  # entries often give the same answer: each is parsed once
-    for e, entry_scripts, why in zip(board.entries, scripts, reasons):
+    for k, (e, entry_scripts, why) in enumerate(zip(board.entries, scripts, reasons)):
         t = e.tasks
         sc = entry_scripts.get(task.id)
+        failed = failures[k].get(task.id) if k < len(failures) else None
         entries_data.append({"name": e.name, "script": sc if isinstance(sc, str) else None,
-                             "points": _script_points(sc, known)})
+                             "points": _script_points(sc, known),
+                             "error": None if failed is None else f"{failed[0]}: {failed[1]}"})
         status = _status(t, index, why.get(index))
+        if failed is not None:  # the agent's own message: what to fix
+            status += f": {failed[1]}"
         rows.append(f"<tr><td class=l>{_e(e.name)}</td><td class=l>{_e(status)}</td>"
                     + "".join(f"<td>{t[k][index]:.3f}</td>" for k in ("c", "k", "x", "s")) + "</tr>")
     options = "".join(f"<option>{_e(e.name)}</option>" for e in board.entries)
@@ -479,10 +485,16 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
     return _page(f"Task {task.id}", body, 1, [TASK_JS])
 
 
-def _read_scripts(board: Leaderboard) -> list[dict[str, Any]]:
-    from omniact.predictions import read_scripts
+def _read_scripts(board: Leaderboard) -> tuple[list[dict[str, Any]], list[dict[str, tuple[str, str]]]]:
+    """Each entry's ``{id: script}``, and ``{id: (error kind, message)}`` of its tasks whose agent failed."""
+    from omniact.predictions import agent_failures, read_predictions
 
-    return [read_scripts(e.submission.predictions) for e in board.entries]
+    scripts, failures = [], []
+    for e in board.entries:
+        preds = read_predictions(e.submission.predictions)
+        scripts.append({key: p.script for key, p in preds.items()})
+        failures.append(agent_failures(preds))
+    return scripts, failures
 
 
 def _script_points(script: object, known: dict[str, list[list[float]]]) -> list[list[float]]:
@@ -515,8 +527,8 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     # one name (a Leaderboard not from build_leaderboard) must not share a page or show each other's scripts.
     slugs = _slugs([e.name for e in board.entries])
     # Every entry's scripts, for the task pages (and, read anyway then, the "why no match" cards).
-    scripts = _read_scripts(board) if task_pages and board.entries else None
-    reasons = ([_reasons(e, ds, sc, board.mode) for e, sc in zip(board.entries, scripts)] if scripts
+    scripts, failures = _read_scripts(board) if task_pages and board.entries else (None, [])
+    reasons = ([_reasons(e, ds, sc, board.mode, f) for e, sc, f in zip(board.entries, scripts, failures)] if scripts
                else [{} for _ in board.entries])
     cards = [_why_card(r) for r in reasons]
     others = [i for i, e in enumerate(board.entries) if e.name != baseline]
@@ -533,7 +545,7 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
             board = replace(board, entries=(e, board.entries[b]))
             slugs, reasons, cards = [slugs[run], slugs[b]], [reasons[run], reasons[b]], [cards[run], cards[b]]
             if scripts is not None:
-                scripts = [scripts[run], scripts[b]]
+                scripts, failures = [scripts[run], scripts[b]], [failures[run], failures[b]]
             run = 0
         write_text(out / "index.html", _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0, page_title=title,
                                                    why_card=cards[run], reasons=reasons[run], comparison=comparison))
@@ -558,7 +570,8 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
         def write_task_pages(start: int, stop: int) -> int:
             for i in range(start, stop):
                 task = ds.tasks[i]
-                write_text(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i], reasons))
+                write_text(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i], reasons,
+                                                                                failures))
             return stop - start
 
         jobs["tasks"] = (write_task_pages, len(ds.tasks))
@@ -585,13 +598,22 @@ def _drop_stale(out: Path, pages: Mapping[str, set[str]]) -> None:
         write_text(out / _MARKER, "written by omniact's site writer: stale pages here may be removed\n")
 
 
-def _reasons(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str) -> dict[int, str]:
-    """Why each of an entry's unmatched tasks did not match (tasks with a prediction the parser reads)."""
+def _reasons(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str,
+             failures: Mapping[str, tuple[str, str]] | None = None) -> dict[int, str]:
+    """Why each of an entry's unmatched tasks did not match (tasks with a prediction the parser reads): the agent's
+    failure for a task it gave no script for (`failures`, from the run's records), else the first difference."""
+    from omniact.predictions import failure_reason
     from scoring.mismatch import unmatched_reasons
 
     t = e.tasks
-    return unmatched_reasons([task.gold_script for task in ds.tasks], [scripts.get(task.id) for task in ds.tasks],
-                             t["w"], t["m"], t["missing"], t["parse_error"], mode)
+    why = unmatched_reasons([task.gold_script for task in ds.tasks], [scripts.get(task.id) for task in ds.tasks],
+                            t["w"], t["m"], t["missing"], t["parse_error"], mode)
+    if failures:
+        for i in why:
+            failed = failures.get(ds.tasks[i].id)
+            if failed is not None:
+                why[i] = failure_reason(failed[0])
+    return why
 
 
 def _why_card(reasons: Mapping[int, str]) -> str:
@@ -604,7 +626,7 @@ def _why_card(reasons: Mapping[int, str]) -> str:
     rows = "".join(f"<tr><td class=l>{_e(r)}</td><td>{n}</td></tr>" for r, n in counts.most_common(10))
     more = f"<p class=muted>and {len(counts) - 10} more</p>" if len(counts) > 10 else ""
     return (f"<div class=card id=why><h3>Why no match</h3><p class=muted>The first difference from the gold "
-            f"actions, over the {len(reasons)} unmatched tasks the parser reads.</p>"
+            f"actions (or the agent's failure), over the {len(reasons)} unmatched tasks the parser reads.</p>"
             f"<table>{rows}</table>{more}</div>")
 
 

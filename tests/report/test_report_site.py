@@ -275,3 +275,32 @@ def test_a_prediction_that_writes_html_leaves_the_task_page_working(omniact_data
     assert page.evaluate("document.scripts.length") == 2  # the data and the page's own script, nothing else
     assert errors == []  # no console error, no dialog
     page.close()
+
+
+def test_a_report_shows_what_the_agent_failed_with_instead_of_an_empty_answer(omniact_data, browser, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    # as a run records a task whose agent raised: no script, the error and its kind
+    sub = write_sub(tmp_path / "run.jsonl")
+    lines = [json.loads(line) for line in sub.read_text().splitlines()]
+    lines[3].update(script="", error="ValueError: model exploded (my_agent.py:7)", error_kind="exception")
+    sub.write_text("".join(json.dumps(rec) + "\n" for rec in lines))
+    task_id = lines[3]["id"]
+    out = tmp_path / "rep"
+    r = CliRunner().invoke(main, ["report", str(sub), "--data", str(omniact_data), "--split", "test", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    page, errors = open_page(browser, (out / "index.html").as_uri())
+    assert "the agent failed (exception)" in page.locator("#why").inner_text()
+    row = page.locator("#tasks tbody tr", has=page.locator(f"td:first-child a:text-is('{task_id}')"))
+    assert "no match: the agent failed (exception)" in row.inner_text()
+    row.locator("a").first.click()
+    page.wait_for_load_state("load")
+    assert page.locator("#pred-script").inner_text() == ("(no script: the agent failed: exception: ValueError: model "
+                                                        "exploded (my_agent.py:7))")
+    assert "model exploded (my_agent.py:7)" in page.locator("table").last.inner_text()
+    assert errors == []
+    page.close()

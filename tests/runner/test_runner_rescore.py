@@ -37,3 +37,19 @@ def test_a_run_made_with_limit_is_scored_and_reported_on_its_own_tasks(tmp_path)
     # the comparison is on the run's two tasks: both fixed against the full noop run, none "unchanged"
     counts = dict(re.findall(r"<tr><td class=l>([^<]+)</td><td>(\d+)</td></tr>", page.split("id=compare", 1)[1]))
     assert counts["fixed (matched now, not before)"] == "2" and counts["unchanged"] == "0"
+
+
+def test_why_no_match_names_the_agents_failure_instead_of_an_empty_script(tmp_path):
+    agent = tmp_path / "half_broken.py"
+    agent.write_text("class Agent:\n    def act(self, view):\n        if view.id in ('100', '101'):\n"
+                     "            raise ValueError('model exploded')\n        return 'pyautogui.click(1, 1)'\n")
+    out = tmp_path / "r"
+    run(f"{agent}:Agent", out=out, data=DATA)
+    r = CliRunner().invoke(main, ["score", "--predictions", str(out)])
+    assert r.exit_code == 0, r.output
+    why = r.output.split("why no match", 1)[1]
+    assert re.search(r"the agent failed \(exception\) +│ +2 │", why), why
+    # the failed tasks' empty scripts are not read as answers: task 100 (one gold action) is not "one action too
+    # few", and 101 (three) is not among the "two actions too few" of the one-click answers to 102 and 103
+    assert "one action too few" not in why
+    assert re.search(r"two actions too few +│ +2 │", why), why
