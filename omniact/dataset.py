@@ -35,6 +35,7 @@ __all__ = [
     "builtin_root",
     "find_split_file",
     "find_task",
+    "gold_line_offset",
     "gold_rows",
     "infer_os",
     "load_split",
@@ -282,15 +283,67 @@ def _platform_app(rel_task: str) -> tuple[str, str]:
 
 
 def _parse_task_text(text: str, where: str) -> tuple[str, str]:
-    """(goal, gold script). Line 1 is ``Task: <goal>``; the ``Output Script:`` line is dropped."""
+    """(goal, gold script). Line 1 is ``Task: <goal>``; the ``Output Script:`` line is dropped.
+
+    The checks for odd files (a byte-order mark, CR line endings, the first action on the ``Output Script:``
+    line) run only where the usual layout does not match, so a split of ordinary files pays nothing for them.
+    """
     lines = text.strip().split("\n")
-    first = lines[0].strip()
+    first = lines[0]
+    if "\r" in first:  # CRLF (Windows) or CR (classic Mac) line endings: the goal would keep them
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+        first = lines[0]
+    first = first.strip()
     if not first.lower().startswith("task:"):
-        raise DataError("line 1 must be 'Task: <goal>'", file=where, line=1)
+        if first.startswith("\ufeff"):  # a byte-order mark, as Windows editors write
+            return _parse_task_text(text.lstrip("\ufeff"), where)
+        if "\x00" in first:
+            raise DataError("task file is binary (it holds NUL bytes), not text: is this the right file?", file=where)
+        if not first:
+            raise DataError("task file is empty; it needs 'Task: <goal>', 'Output Script:' and the gold script",
+                            file=where, line=1)
+        raise DataError(f"line 1 must be 'Task: <goal>', not {first[:40]!r}", file=where, line=1)
     body = lines[1:]
-    if body and body[0].strip().lower().rstrip(":") == "output script":
-        body = body[1:]
+    if body:
+        head = body[0].strip().lower()
+        if head.rstrip(":") == "output script":
+            body = body[1:]
+        elif head.startswith("output script:"):  # the first action on the same line: 'Output Script: pyautogui...'
+            body[0] = body[0].strip()[len("output script:"):].strip()
     return first[5:].strip(), "\n".join(body)
+
+
+def gold_line_offset(text: str) -> int:
+    """How many lines of a task file come before the line its gold script's line 1 is on (2 for the usual
+    ``Task:`` and ``Output Script:`` lines), so that a gold-script problem can name the file's own line."""
+    text = _task_text_lines(text)
+    lines = text.split("\n")
+    n = len(lines) - len(text.lstrip().split("\n"))  # blank lines before 'Task:' (the parser strips them)
+    n += 1
+    head = lines[n].strip().lower() if n < len(lines) else ""
+    if head.rstrip(":") == "output script":
+        n += 1
+    return n
+
+
+def _task_text_lines(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_task(data: bytes, where: str) -> str:
+    """A task file that is not UTF-8: UTF-16 with its byte-order mark (Notepad's 'Unicode') is read; anything
+    else is one line saying where the first bad byte is."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise DataError(f"task file is not UTF-8 text (byte 0x{data[e.start]:02x}); save it as UTF-8",
+                        file=where, line=line) from None
 
 
 def read_box_file(path: Path) -> LazyElements:
@@ -313,15 +366,29 @@ def _read_boxes(path: Path | str, data: bytes) -> LazyElements:
     return LazyElements(path, raw)
 
 
-def _read_file(path: str) -> bytes:
-    """A whole small file. os.read on a descriptor costs a third of open().read(): no buffered file object."""
+#: A task file is a goal and a short script (the parser refuses a script over 200,000 characters): a bigger
+#: one is another file named by mistake, and is not read into memory.
+MAX_TASK_FILE = 1 << 20
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _read_file(path: str, limit: int | None = None) -> bytes:
+    """A whole small file. os.read on a descriptor costs a third of open().read(): no buffered file object.
+    With `limit`, a file bigger than that many bytes raises _TooLarge without being read to its end."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:
         data = os.read(fd, 65536)
         if len(data) == 65536:  # a big task file: read the rest
             parts = [data]
+            size = len(data)
             while chunk := os.read(fd, 1 << 20):
                 parts.append(chunk)
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    raise _TooLarge(os.fstat(fd).st_size)
             data = b"".join(parts)
         return data
     finally:
@@ -440,14 +507,16 @@ class _LoadContext:
         task_file = (prefix + rel_task if prefix is not None and not rel_task.startswith("/")
                      else os.path.join(self.root_str, rel_task))
         try:
-            task_bytes = _read_file(task_file)
-        except OSError:
-            rel_task, task_file, task_bytes = self._task_elsewhere(task_id, rel_task, task_file)
+            task_bytes = _read_file(task_file, MAX_TASK_FILE)
+        except OSError as e:
+            rel_task, task_file, task_bytes = self._task_elsewhere(task_id, rel_task, task_file, e)
+        except _TooLarge:
+            task_bytes = self._read_task(task_id, task_file)  # raises the DataError that says so
         _file_digest(self.h, entry["task"], task_bytes)
         try:
             text = task_bytes.decode("utf-8")
         except UnicodeDecodeError:
-            raise DataError("task file is not UTF-8 text", file=task_file) from None
+            text = _decode_task(task_bytes, task_file)
         goal, gold = _parse_task_text(text, task_file)
         folder = rel_task.rpartition("/")[0]
         pa = self.dirs.get(folder)
@@ -463,22 +532,27 @@ class _LoadContext:
         return (task_id, goal, gold, info, task_file, check if isinstance(check, str) else None,
                 env if isinstance(env, str) else None, extra)
 
-    def _task_elsewhere(self, task_id: str, rel_task: str, task_file: str) -> tuple[str, str, bytes]:
+    def _task_elsewhere(self, task_id: str, rel_task: str, task_file: str, error: OSError) -> tuple[str, str, bytes]:
         """(relative path, path, bytes) of a task file that is not readable as written: found under another
         spelling of its path, or a DataError saying why not."""
         for other in _spellings(rel_task):
             path = os.path.join(self.root_str, other)
-            try:
-                return other, path, _read_file(path)
-            except OSError:
-                continue
-        try:
-            _read_file(task_file)
-            why = "task file is missing"  # it appeared meanwhile: say what we saw
-        except OSError as e:
-            why = _missing(task_file, "task file") if isinstance(e, (FileNotFoundError, IsADirectoryError)) \
-                else f"task file is unreadable: {e.strerror}"
+            if os.path.isfile(path):
+                return other, path, self._read_task(task_id, path)
+        why = _missing(task_file, "task file") if isinstance(error, (FileNotFoundError, IsADirectoryError)) \
+            else f"task file is unreadable: {error.strerror}"
         raise DataError(f"{why} (task {task_id} in {self.split_path.name})", file=task_file)
+
+    def _read_task(self, task_id: str, path: str) -> bytes:
+        try:
+            return _read_file(path, MAX_TASK_FILE)
+        except _TooLarge as e:
+            raise DataError(f"task file is {e.args[0]:,} bytes; a task file is a goal and a short script (at most "
+                            f"{MAX_TASK_FILE:,} bytes): is this the right file? (task {task_id} in "
+                            f"{self.split_path.name})", file=path) from None
+        except OSError as e:
+            raise DataError(f"task file is unreadable: {e.strerror} (task {task_id} in {self.split_path.name})",
+                            file=path) from None
 
     def _new_screen(self, key: tuple, task_id: str, entry: dict, pa: tuple[str, str]) -> _ScreenInfo:
         """The first task of a screen resolves it; a screen that fails fails once, as one problem naming all

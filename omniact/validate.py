@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from omniact.actions import parse_script
-from omniact.dataset import MANIFEST_NAME, load_split, resolve_data_root, split_names, verify_manifest
+from omniact.dataset import (
+    MANIFEST_NAME,
+    gold_line_offset,
+    load_split,
+    resolve_data_root,
+    split_names,
+    verify_manifest,
+)
 from omniact.errors import DataError, ParseError, UserError
 from omniact.tables import plural
 
@@ -44,8 +51,8 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
                 parse_script(t.gold_script)
                 readable.append(t)
             except ParseError as e:
-                # +2: the task file's first two lines are the goal and "Output Script:"
-                problems.append(f"{t.task_path}:{e.line + 2}:{e.col}: gold script: {e.message}")
+                line = e.line + _gold_offset(t.task_path)
+                problems.append(f"{t.task_path}:{line}:{e.col}: gold script: {e.message}")
         # Only gold the parser reads: a broken gold script is a problem above, not a warning again.
         warnings.extend(f"warning: {w}" for w in scoring.gold_problems(readable))
     manifest = root / MANIFEST_NAME
@@ -59,6 +66,17 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
     lines.append(f"{'ok' if ok else 'FAILED'}: {root}: {summary}; {len(problems)} problem(s), "
                  f"{len(warnings)} warning(s)")
     return lines, ok
+
+
+def _gold_offset(task_file: Path) -> int:
+    """Lines before the gold script in a task file: usually 2 (the goal and "Output Script:"), but not in one
+    with blank lines first or no "Output Script:" line. Read again only for a gold script with a problem."""
+    try:
+        data = task_file.read_bytes()
+        text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 2
+    return gold_line_offset(text)
 
 
 def validate_predictions(data: Path | None, split: str, path: Path) -> tuple[list[str], bool]:

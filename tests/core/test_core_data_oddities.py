@@ -132,3 +132,62 @@ def test_a_file_name_in_the_other_unicode_normal_form_is_found(omniact_data, tmp
     index["6"]["task"] = str(Path(NOTEPAD_TASK).with_name(nfc))
     _write_split(root, index)
     assert load_split(root, "test")["6"].goal == "Write Hello, World! and save it"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Task files as editors write them
+
+
+def _task_file(root: Path, content: bytes) -> None:
+    (root / NOTEPAD_TASK).write_bytes(content)
+
+
+GOLD_6 = 'pyautogui.click(960.0,540.0)\npyautogui.write("Hello, World!")\npyautogui.hotkey("ctrl", "s")'
+TEXT_6 = f"Task: Write Hello, World! and save it\nOutput Script:\n{GOLD_6}\n"
+
+
+@pytest.mark.parametrize("content", [
+    b"\xef\xbb\xbf" + TEXT_6.encode(),  # UTF-8 with a byte-order mark
+    TEXT_6.replace("\n", "\r\n").encode(),  # Windows line endings
+    TEXT_6.replace("\n", "\r").encode(),  # classic Mac line endings
+    TEXT_6.encode("utf-16"),  # Notepad's "Unicode"
+    ("\n\n" + TEXT_6 + "\n\n\n").encode(),  # blank lines around it
+    TEXT_6.replace("Output Script:\n", "Output Script: ").encode(),  # the first action on the Output Script line
+], ids=["bom", "crlf", "cr", "utf-16", "blank-lines", "same-line"])
+def test_task_files_from_other_editors_read_as_the_plain_one(omniact_data, tmp_path, content):
+    root = _copy(omniact_data, tmp_path)
+    _task_file(root, content)
+    t = load_split(root, "test")["6"]
+    assert (t.goal, t.gold_script) == ("Write Hello, World! and save it", GOLD_6)
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"", "task_2.0.txt:1: task file is empty; it needs 'Task: <goal>'"),
+    (b"\n \n", "task_2.0.txt:1: task file is empty"),
+    (b"\x00" * 64, "task_2.0.txt: task file is binary (it holds NUL bytes)"),
+    ("Task: Café\nOutput Script:\npyautogui.click(1,2)\n".encode("latin-1"),
+     "task_2.0.txt:1: task file is not UTF-8 text (byte 0xe9); save it as UTF-8"),
+    (TEXT_6.encode() + b'pyautogui.press("a")\n' * 60_000,
+     (f"task_2.0.txt: task file is {len(TEXT_6) + 21 * 60_000:,} bytes; a task file is a goal and a short script "
+     "(at most 1,048,576 bytes): is this the right file? (task 6 in test.json)")),
+], ids=["empty", "blank", "binary", "latin-1", "huge"])
+def test_a_task_file_that_cannot_be_one_says_why(omniact_data, tmp_path, content, expected):
+    root = _copy(omniact_data, tmp_path)
+    _task_file(root, content)
+    with pytest.raises(DataError) as e:
+        load_split(root, "test")
+    assert expected in str(e.value)
+
+
+@pytest.mark.parametrize("text, line", [
+    ("Task: x\nOutput Script:\npyautogui.click(1,2)\npyautogui.clack(1)\n", 4),
+    ("\n\nTask: x\nOutput Script:\npyautogui.click(1,2)\npyautogui.clack(1)\n", 6),  # blank lines first
+    ("Task: x\npyautogui.click(1,2)\npyautogui.clack(1)\n", 3),  # no Output Script line
+    ("Task: x\r\nOutput Script:\r\npyautogui.click(1,2)\r\npyautogui.clack(1)\r\n", 4),
+])
+def test_validate_names_the_task_files_own_line_of_a_bad_gold_line(omniact_data, tmp_path, text, line):
+    root = _copy(omniact_data, tmp_path)
+    _task_file(root, text.encode())
+    lines, ok = validate_data(root, "test")
+    assert not ok
+    assert next(x for x in lines if "gold script" in x).startswith(f"{root / NOTEPAD_TASK}:{line}:1: gold script:")
