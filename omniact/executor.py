@@ -48,6 +48,9 @@ __all__ = [
 ]
 
 WORKER_TYPES = ("threads", "processes")
+#: what to do when worker processes die because the script that started the run has no ``__main__`` guard
+MAIN_GUARD_HINT = ("call run() under `if __name__ == \"__main__\":` (worker processes start by importing the script "
+                   "that started the run again), or define the agent in a module of its own")
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,8 @@ class _Slot:
         else:
             import multiprocessing as mp
 
+            # An agent class from the script that was run: a spawned worker imports that script again first.
+            self.agent_in_main = getattr(spec.agent, "__module__", None) == "__main__"
             ctx = mp.get_context("spawn")  # the driver has threads (progress bar): never fork it
             self.conn, child = ctx.Pipe()
             self.process = ctx.Process(target=_process_main, args=(child, spec, f"proc{key}"), daemon=True,
@@ -297,7 +302,8 @@ class _Slot:
             pass
         self.process.join(5)
         code = self.process.exitcode
-        self.events.put(("died", self, f"worker process died (exit code {code})"))
+        hint = f": {MAIN_GUARD_HINT}" if self.agent_in_main and code == 1 else ""
+        self.events.put(("died", self, f"worker process died (exit code {code}){hint}"))
 
     # both -------------------------------------------------------------------------------------------
     def send(self, task_id: str) -> None:

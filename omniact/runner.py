@@ -281,10 +281,16 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     `cache=False` asks model agents for fresh answers. Agent failures are recorded, never raised; an agent
     that cannot be built at all is a `UserError`.
     """
+    import multiprocessing
+
     from omniact.agent import _bind_kwargs, read_agent_config, resolve_agent_class
     from omniact.dataset import load_split, resolve_data_root
-    from omniact.executor import WORKER_TYPES, WorkerSpec, make_executor, share_dataset
+    from omniact.executor import MAIN_GUARD_HINT, WORKER_TYPES, WorkerSpec, make_executor, share_dataset
 
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        # A worker process importing the user's script again, which calls run() at its top level: a second run in
+        # the same folder must not start (it would write the first one's store).
+        raise UserError(f"run() was called while a worker process was starting: {MAIN_GUARD_HINT}")
     t_start = time.time()
     root = resolve_data_root(data)
     dataset = load_split(root, split)
@@ -506,7 +512,8 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
                                     "with --resume, or run in another --out if the fix is an agent argument)")
                 store.record(r)
                 n += 1
-                first_errors.append(r.error if r.error_kind == "exception" else None)
+                # an agent that raises, or whose worker dies, the same way on every task
+                first_errors.append(r.error if r.error_kind in ("exception", "crash") else None)
                 if n == FAIL_FAST and len(set(first_errors)) == 1 and first_errors[0] is not None:
                     raise UserError(f"the first {n} tasks all failed with: {first_errors[0]}; fix the cause, "
                                     f"then continue with --resume --retry-errors (if the fix is an agent argument, "

@@ -1,0 +1,66 @@
+"""Running an agent from Python, as the README shows: `omniact.runner.run` in a script of the user's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "fixtures" / "data"
+
+SCRIPT = """
+import json
+from omniact.runner import run
+
+class Inline:
+    def act(self, view):
+        return "pyautogui.scroll(-5)"
+
+{call}
+"""
+
+
+def _script(tmp_path: Path, call: str) -> subprocess.CompletedProcess:
+    path = tmp_path / "experiment.py"
+    path.write_text(SCRIPT.format(call=textwrap.dedent(call)))
+    return subprocess.run([sys.executable, str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+def test_worker_processes_of_a_script_without_a_main_guard_say_what_to_do(tmp_path):
+    # The class lives in the script, and the run is at its top level: each worker process imports the script again.
+    p = _script(tmp_path, f"""
+        s = run(Inline, out="r", data={str(DATA)!r}, limit=2, worker_type="processes")
+        print(json.dumps(s.error_examples))
+    """)
+    assert p.returncode == 0, p.stderr
+    examples = json.loads(p.stdout.strip().splitlines()[-1])
+    assert 'call run() under `if __name__ == "__main__":`' in examples["crash"]
+    # the workers' own attempts to run were refused before they touched the run folder
+    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["sessions"] == 1
+
+
+def test_the_same_script_with_a_main_guard_runs_in_worker_processes(tmp_path):
+    p = _script(tmp_path, f"""
+        if __name__ == "__main__":
+            s = run(Inline, out="r", data={str(DATA)!r}, limit=2, workers=2, worker_type="processes")
+            print(json.dumps(dict(s.errors)), s.n_done)
+    """)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["{}", "2"]
+
+
+def test_the_readme_example_of_a_run_from_python_works_as_written(tmp_path):
+    readme = (HERE.parent.parent / "README.md").read_text()
+    block = readme.split("Running an agent from Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "example.py"
+    path.write_text(block)
+    p = subprocess.run([sys.executable, str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       check=False)
+    assert p.returncode == 0, p.stderr
+    assert ": OK" in p.stdout and p.stdout.strip().splitlines()[-1].endswith("{} {}")
+    manifest = json.loads((tmp_path / "runs" / "mine" / "manifest.json").read_text())
+    assert manifest["n_done"] == 30 and manifest["agent_args"] == {"k": 5}
