@@ -360,7 +360,7 @@ def _read_boxes(path: Path | str, data: bytes) -> LazyElements:
     try:
         raw = json.loads(data)
     except (ValueError, RecursionError) as e:
-        raise DataError(f"box file is not valid JSON: {e}", file=str(path)) from None
+        raise _json_error("box file", path, data, e) from None
     if not isinstance(raw, dict):
         raise DataError("box file must hold a JSON object keyed by element id", file=str(path))
     return LazyElements(path, raw)
@@ -432,9 +432,15 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
     try:
         index = json.loads(raw)
     except (ValueError, RecursionError) as e:
-        raise DataError(f"split file is not valid JSON: {e}", file=str(split_path)) from None
+        raise _json_error("split file", split_path, raw, e) from None
     if not isinstance(index, dict):
         raise DataError("split file must hold a JSON object keyed by task id", file=str(split_path))
+    if raw.count(b'"task"') > len(index):  # more entries than ids: json kept the last of two with one id
+        duplicate = _duplicate_id(split_path, raw)
+        if duplicate is not None:
+            if problems is None:
+                raise duplicate
+            problems.append(duplicate)
 
     h = hashlib.sha256()
     _file_digest(h, split_path.name, raw)
@@ -455,6 +461,38 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
     by_id = {row[0]: i for i, row in enumerate(rows)}
     name = split_path.stem if Path(split).suffix == ".json" else split
     return Dataset(root, name, split_path, TaskList(rows), h.hexdigest(), by_id)
+
+
+def _json_error(what: str, path: Path | str, data: bytes, e: Exception) -> DataError:
+    """``FILE:LINE: <what> is not valid JSON: ...`` for a file json refused."""
+    if not data.strip():
+        return DataError(f"{what} is empty; it must hold a JSON object", file=str(path))
+    if isinstance(e, RecursionError):
+        return DataError(f"{what} is not valid JSON: nested too deeply to read", file=str(path))
+    if not isinstance(e, json.JSONDecodeError):  # bytes in no encoding json knows
+        return DataError(f"{what} is not valid JSON: {e}", file=str(path))
+    hint = ""
+    if e.msg.startswith("Expecting property name"):
+        hint = " (a comma after the last entry, or a key not in double quotes: ids are strings, \"6\")"
+    return DataError(f"{what} is not valid JSON: {e.msg} at column {e.colno}{hint}", file=str(path), line=e.lineno)
+
+
+def _duplicate_id(split_path: Path, raw: bytes) -> DataError | None:
+    """The second entry of an id the split file gives twice (json keeps only the last, so a task would be lost
+    without a word); None when every id is given once. Read again only when the file has more "task" keys than
+    the object has ids."""
+    objects: list[list[tuple[str, Any]]] = []
+    json.loads(raw, object_pairs_hook=lambda pairs: objects.append(pairs) or dict(pairs))
+    seen: set[str] = set()
+    for task_id, _ in objects[-1]:  # the outermost object is parsed last
+        if task_id in seen:
+            text = raw.decode("utf-8", "replace")
+            keys = [m.start() for m in re.finditer(re.escape(json.dumps(task_id)) + r"\s*:", text)]
+            line = text.count("\n", 0, keys[1]) + 1 if len(keys) > 1 else None
+            return DataError(f"task id {task_id!r} is given twice; json keeps only the last entry, so give each "
+                             "task its own id", file=str(split_path), line=line)
+        seen.add(task_id)
+    return None
 
 
 _KNOWN_KEYS = frozenset({"task", "image", "box", "ocr", "icon", "color", "os", "dpr", "check", "env"})

@@ -191,3 +191,51 @@ def test_validate_names_the_task_files_own_line_of_a_bad_gold_line(omniact_data,
     lines, ok = validate_data(root, "test")
     assert not ok
     assert next(x for x in lines if "gold script" in x).startswith(f"{root / NOTEPAD_TASK}:{line}:1: gold script:")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Split files
+
+
+def test_a_task_id_given_twice_is_named_with_its_line(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    index = _split(root)
+    entries = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in index.items()]
+    entries.append(f'"6": {json.dumps(index["7"])}')  # json.loads would keep this one and drop task 6 silently
+    (root / "test.json").write_text("{\n" + ",\n".join(entries) + "\n}\n")
+    with pytest.raises(DataError) as e:
+        load_split(root, "test")
+    assert str(e.value) == (f"{root / 'test.json'}:14: task id '6' is given twice; json keeps only the last entry, "
+                            "so give each task its own id")
+    lines, ok = validate_data(root)  # validate lists it with the other splits' problems
+    assert not ok and lines[0] == str(e.value) and "3 split(s), 15 tasks; 1 problem(s)" in lines[-1]
+
+
+def test_a_split_file_with_a_task_key_in_a_field_is_not_a_duplicate(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    index = _split(root)
+    index["6"]["note"] = {"task": "a field of the same name is not an id"}
+    _write_split(root, index)
+    assert len(load_split(root, "test")) == 12
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('{6: {"task": "a.txt", "image": "a.png"}}',
+     (":1: split file is not valid JSON: Expecting property name enclosed in double quotes at column 2 (a comma "
+      'after the last entry, or a key not in double quotes: ids are strings, "6")')),
+    ('{\n"6": {"task": "a.txt", "image": "a.png"},\n}', ":3: split file is not valid JSON: Expecting property name"),
+    ("", ": split file is empty; it must hold a JSON object"),
+], ids=["int-key", "trailing-comma", "empty"])
+def test_a_split_file_json_refuses_names_its_line(omniact_data, tmp_path, text, expected):
+    root = _copy(omniact_data, tmp_path)
+    (root / "test.json").write_text(text)
+    with pytest.raises(DataError) as e:
+        load_split(root, "test")
+    assert str(e.value).startswith(f"{root / 'test.json'}{expected}")
+
+
+def test_a_box_file_json_refuses_names_its_line(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    (root / NOTEPAD_BOX).write_text('{\n "0": {"top_left": [0, 0], "bottom_right": [60, 30]},\n}\n')
+    with pytest.raises(DataError, match=r"screen_2.json:3: box file is not valid JSON: Expecting property name"):
+        load_split(root, "test")
