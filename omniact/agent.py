@@ -371,6 +371,10 @@ def _bind_kwargs(cls: type, args: Mapping[str, Any], defaults: Mapping[str, Any]
     for k, v in defaults.items():
         if k not in kwargs and k in params:
             kwargs[k] = v
+    missing = [n for n in names if params[n].default is inspect.Parameter.empty and n not in kwargs]
+    if missing:
+        raise UserError(f"agent {agent_name(cls)} needs {' and '.join(missing)}: give "
+                        + " ".join(f"--agent-arg {n}=VALUE" for n in missing))
     return kwargs
 
 
@@ -462,6 +466,7 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
     noop: OK
     """
     from omniact.dataset import load_split
+    from omniact.executor import error_text
 
     lines: list[str] = []
     problems: list[str] = []
@@ -473,7 +478,7 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
         except UserError:  # a wrong or missing argument, said in one line
             raise
         except Exception as e:  # noqa: BLE001 - a constructor that fails is the check's finding, not a crash
-            msg = f"cannot build: {type(e).__name__}: {e}"
+            msg = f"cannot build: {error_text(e)}"
             return CheckReport(agent_name(cls), (msg,), (msg,))
     else:
         agent = agent_or_class
@@ -488,7 +493,7 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
             except UserError:
                 raise
             except Exception as e:  # noqa: BLE001 - as a run would stop on it: reported, no task tried
-                problems.append(f"setup() raised {type(e).__name__}: {e}")
+                problems.append(f"setup() raised {error_text(e)}")
                 return CheckReport(name, (problems[-1],), tuple(problems))
         for task in ds.tasks[:n]:
             view = task.view()
@@ -512,7 +517,7 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
                 break  # the agent is stuck in that call; asking it again would not be a fair test
             if "error" in box:
                 err = box["error"]
-                problems.append(f"task {task.id}: act raised {type(err).__name__}: {err}")
+                problems.append(f"task {task.id}: act raised {error_text(err)}")
                 lines.append(problems[-1])
                 continue
             out = box.get("out")

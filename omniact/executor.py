@@ -42,6 +42,7 @@ __all__ = [
     "LocalExecutor",
     "Worker",
     "WorkerSpec",
+    "error_text",
     "make_executor",
     "share_dataset",
     "start_error",
@@ -114,12 +115,19 @@ def _seed_everything(seed: int) -> None:
         pass
 
 
+def error_text(e: BaseException) -> str:
+    """An agent's exception in one line: its type, its message and the file and line that raised it."""
+    tb = traceback.extract_tb(e.__traceback__)
+    where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
+    return f"{type(e).__name__}: {e}{where}"
+
+
 def start_error(e: BaseException) -> str:
     """Why a worker could not start, in one line for the user: a `UserError`'s own message (written for the
-    user already, so no class name in front of it), else the exception's type and message."""
+    user already, so no class name in front of it), else the exception's type, message and place."""
     if isinstance(e, UserError):
         return str(e)
-    return f"{type(e).__name__}: {e}"
+    return error_text(e)
 
 
 class Worker:
@@ -175,9 +183,7 @@ class Worker:
             # fail alike, so the runner stops the run at once with this line instead of recording it.
             return fail("fatal", str(e), **self._usage(agent))
         except Exception as e:  # noqa: BLE001 - a failing agent is the task's result, not the run's end
-            tb = traceback.extract_tb(e.__traceback__)
-            where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
-            return fail("exception", f"{type(e).__name__}: {e}{where}", **self._usage(agent))
+            return fail("exception", error_text(e), **self._usage(agent))
         if not isinstance(out, str):
             return fail("bad_output", f"act() returned {type(out).__name__}, not str", **self._usage(agent))
         coords = getattr(agent, "coordinates", "pixels")

@@ -78,11 +78,31 @@ def test_check_agent_reports_what_a_run_would_hold_against_an_agent(tmp_path):
     assert [line.split(":", 1)[0] for line in bad.problems] == ["task 102", "task 103"]
     assert "does not parse" in bad.problems[0] and "returned int, not str" in bad.problems[1]
     assert check_agent("oracle", n=6, data=DATA).ok
-    # an agent whose constructor fails is the check's finding, as is one whose setup() fails
+    # an agent whose constructor fails is the check's finding, as is one whose setup() fails: with the line to fix
+    source = AGENTS.read_text().splitlines()
+    line = {text: next(i for i, x in enumerate(source, 1) if text in x) for text in ("weights not", "GPU on")}
     broken = check_agent(f"{AGENTS}:BrokenInit", data=DATA)
-    assert not broken.ok and broken.problems == ("cannot build: RuntimeError: weights not found",)
+    assert not broken.ok and broken.problems == (
+        f"cannot build: RuntimeError: weights not found (runner_test_agents.py:{line['weights not']})",)
     broken = check_agent(f"{AGENTS}:BrokenSetup", data=DATA)
-    assert not broken.ok and broken.problems == ("setup() raised OSError: GPU on fire",)
+    assert not broken.ok and broken.problems == (
+        f"setup() raised OSError: GPU on fire (runner_test_agents.py:{line['GPU on']})",)
+    assert "act raised ValueError: model exploded (runner_test_agents.py:" in text
+
+
+def test_an_agent_whose_constructor_needs_arguments_names_them_before_anything_runs(tmp_path):
+    agent = tmp_path / "needs.py"
+    agent.write_text("class Agent:\n    def __init__(self, model_path, k: int, seed=0):\n        self.k = k\n"
+                     "    def act(self, view):\n        return ''\n")
+    out = tmp_path / "r"
+    r = CliRunner().invoke(main, ["run", "--agent", f"{agent}:Agent", "--data", str(DATA), "--out", str(out)])
+    assert r.exit_code == 2
+    assert r.output == (f"omniact: agent {agent}:Agent needs model_path and k: give --agent-arg model_path=VALUE "
+                        "--agent-arg k=VALUE\n")
+    assert not out.exists()
+    r = CliRunner().invoke(main, ["run", "--agent", f"{agent}:Agent", "--agent-arg", "k=2", "--agent-arg",
+                                  "model_path=m", "--data", str(DATA), "--out", str(out), "-q"])
+    assert r.exit_code == 0, r.output
 
 
 def _write(path: Path, text: str) -> Path:

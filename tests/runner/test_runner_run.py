@@ -140,7 +140,9 @@ def test_an_agent_that_cannot_start_stops_the_run_with_one_line(tmp_path):
     r = CliRunner().invoke(main, ["run", "--agent", f"{AGENTS}:BrokenSetup", "--data", str(DATA), "--out",
                                   str(tmp_path / "r"), "-q"])
     assert r.exit_code == 2
-    assert r.output == "omniact: agent could not be started: setup() raised OSError: GPU on fire\n"
+    line = next(i for i, x in enumerate(AGENTS.read_text().splitlines(), 1) if "GPU on fire" in x)
+    assert r.output == (f"omniact: agent could not be started: setup() raised OSError: GPU on fire "
+                        f"(runner_test_agents.py:{line})\n")
     assert not (tmp_path / "r").exists()  # it recorded nothing: no empty run folder is left behind
     # an agent whose constructor refuses its arguments: its own message, once, with no class names
     r = CliRunner().invoke(main, ["run", "--agent", "llm", "--data", str(DATA), "--out", str(tmp_path / "x"),
