@@ -148,16 +148,30 @@ def _write_out(out: Path | None, obj: Mapping[str, Any]) -> None:
         f.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
-def _echo_result(echo: Callable[[str], None], r: Any) -> None:
+def _echo_result(echo: Callable[[str], None], r: Any, folder: Path | None = None) -> None:
+    """One replay as text: the verdict, a line per step (status, the script's call, then why it was not done or
+    the browser calls made), what the sandbox blocked, and where the step images are."""
     mark = "PASS" if r.success else "FAIL"
     extra = f" reward {r.reward:g}" if r.reward is not None else ""
     echo(f"{mark} {r.task_id}{extra} ({r.elapsed:.1f}s)" + ("" if r.success else f": {r.reason}"))
+    if r.info.get("utterance"):
+        echo(f"  goal: {r.info['utterance']}")
     for s in r.steps:
-        echo(f"  {s.index:>2} {s.outcome:<12.60} {s.action}" + (f"  ->  {s.call}" if s.call else ""))
+        status, _, why = s.outcome.partition(":")
+        detail = f"  ({why.strip()})" if why.strip() else (f"  ->  {s.call}" if s.call else "")
+        echo(f"  {s.index:>2} {status.upper() if status != 'ok' else status:<11} {s.action}{detail}")
+    if "check_value" in r.info:
+        value = json.dumps(r.info["check_value"], ensure_ascii=False)
+        echo(
+            f"  note: the check gave {value[:120]}{'...' if len(value) > 120 else ''}, not true or false "
+            f"(success means the value is truthy)"
+        )
     for b in r.blocked_requests:
         echo(f"  blocked: {b}")
     for e in r.events:
         echo(f"  {e}")
+    if folder is not None and (folder / "index.html").is_file():
+        echo(f"step images: {folder / 'index.html'}")
 
 
 def replay_command(
@@ -341,7 +355,14 @@ def replay_command(
     if as_json:
         echo(json.dumps(obj, indent=2, ensure_ascii=False))
     else:
-        _echo_result(echo, result)
+        from omniact.sandbox.replay import task_folder
+
+        folder = None if out is None else task_folder(out, result.task_id) if target == "--task" else out
+        _echo_result(echo, result, folder)
+        if out is not None:
+            echo(f"results: {out / 'replay.json'}")
+        else:
+            echo("(add --out DIR for step images: the screen after each step, with its point drawn)")
     return obj
 
 
@@ -478,6 +499,8 @@ def _split_mode(
             + (f", {obj['n_not_replayed']} not replayed" if obj["n_not_replayed"] else "")
         )
         if out is not None:
+            if opts.step_images and _write_split_page(out, results):
+                echo(f"step images: {out / 'index.html'}")
             echo(f"results: {out / 'replay.json'}")
     if interrupted:
         import signal
@@ -489,6 +512,34 @@ def _split_mode(
         )
         raise SystemExit(128 + (stopped[0] if stopped else signal.SIGINT))
     return obj
+
+
+def _write_split_page(out: Path, results: Sequence[Any]) -> bool:
+    """Write ``out/index.html``, a line per task linking to its step-image page; False when no task has one."""
+    import html
+
+    from omniact.atomic import atomic_file
+    from omniact.sandbox.replay import task_folder
+
+    rows = []
+    for r in results:
+        page = task_folder(out, r.task_id) / "index.html"
+        mark = "PASS" if r.success else "FAIL"
+        name = html.escape(r.task_id)
+        link = f'<a href="{html.escape(page.relative_to(out).as_posix())}">{name}</a>' if page.is_file() else name
+        why = "" if r.success else f" {html.escape(str(r.reason))}"
+        rows.append(f'<li><span class="{mark}">{mark}</span> {link}{why}</li>')
+    if not any("<a " in row for row in rows):
+        return False
+    n_ok = sum(r.success for r in results)
+    text = (
+        '<!doctype html><meta charset="utf-8"><title>replay</title><style>body{font:14px/1.5 system-ui,sans-serif;'
+        "margin:1.5em}.PASS{color:#080}.FAIL{color:#c00}</style>\n"
+        f"<h1>{n_ok}/{len(results)} tasks succeeded</h1>\n<ul>\n" + "\n".join(rows) + "\n</ul>\n"
+    )
+    with atomic_file(out / "index.html", "w", encoding="utf-8") as f:
+        f.write(text)
+    return True
 
 
 #: The reason of a task a Ctrl-C (or SIGTERM) kept from being replayed.

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from omniact.cli import main
 from omniact.sandbox.server import LoopbackServer
@@ -153,7 +154,12 @@ def test_a_split_writes_step_images_on_request(tmp_path):
     )
     r = invoke(*args, "--out", str(out_dir), "--step-images")
     assert r.exit_code == 0, r.output
-    assert (out_dir / "101" / "step_01.png").is_file()
+    with Image.open(out_dir / "101" / "step_01.png") as im:
+        assert im.size == (1440, 900)  # the task's screenshot size (dpr 1)
+    # where to look is printed, and one page links every task's steps
+    assert f"step images: {out_dir / 'index.html'}" in r.output
+    assert 'href="101/index.html"' in (out_dir / "index.html").read_text()
+    assert "pyautogui.click(100.0, 40.0)" in (out_dir / "101" / "index.html").read_text()
     r = invoke(*args, "--step-images")
     assert r.exit_code == 2 and "--out" in r.output
 
@@ -166,6 +172,7 @@ def test_one_task_with_a_script_writes_step_images_and_a_table(tmp_path):
     assert r.exit_code == 0, r.output
     assert r.output.startswith("PASS 103")
     assert (tmp_path / "o" / "103" / "step_02.png").is_file()
+    assert f"step images: {tmp_path / 'o' / '103' / 'index.html'}" in r.output
 
 
 @pytest.mark.browser
@@ -324,3 +331,21 @@ def test_ctrl_c_on_a_split_keeps_the_finished_tasks_and_says_so(tmp_path, monkey
     saved = json.loads((out_dir / "replay.json").read_text())
     assert saved["interrupted"] is True and saved["n_not_replayed"] == 3
     assert [t["reason"] for t in saved["tasks"]] == [None] + ["not replayed (interrupted)"] * 3
+
+
+def test_the_text_table_keeps_status_action_and_reason_apart():
+    """Each step line reads: index, status, the script's call, then why it was not done (or the browser calls);
+    an unsupported step's reason no longer runs into its action."""
+    from omniact.sandbox.command import _echo_result
+    from omniact.sandbox.replay import ReplayResult, StepRecord
+
+    steps = (
+        StepRecord(1, 1, "pyautogui.click(10, 20)", 'mouse.click(10, 20, button="left")', "ok", (10.0, 20.0)),
+        StepRecord(2, 2, 'pyautogui.hotkey("win", "r")', "", "unsupported: the Windows key belongs to the OS"),
+    )
+    lines: list[str] = []
+    _echo_result(lines.append, ReplayResult("7", False, reason="check was false after the script", steps=steps,
+                                           info={"check_value": {"n": 1}}))
+    assert lines[1] == '   1 ok          pyautogui.click(10, 20)  ->  mouse.click(10, 20, button="left")'
+    assert lines[2] == '   2 UNSUPPORTED pyautogui.hotkey("win", "r")  (the Windows key belongs to the OS)'
+    assert 'the check gave {"n": 1}, not true or false' in lines[3]

@@ -45,6 +45,7 @@ pyautogui.press("win")
 @pytest.fixture(scope="module")
 def all_actions(tmp_path_factory):
     out = tmp_path_factory.mktemp("steps")
+    (out / "step_40.png").write_bytes(b"an earlier, longer replay's image")
     r = replay_page(
         html=PLAYGROUND,
         script=ALL_ACTIONS,
@@ -89,6 +90,38 @@ def test_step_images_show_the_action_point(all_actions):
     with Image.open(first.image) as im:
         assert im.size == (2880, 1800)  # screenshot pixels at dpr 2
         assert im.convert("RGB").getpixel((200, 80)) == (255, 0, 0)
+
+
+def test_step_images_come_with_a_page_of_steps_and_nothing_stale(all_actions):
+    """index.html shows each step's action, outcome and image in order; a drag is drawn as a line from where it
+    started; an earlier replay's extra step images are gone from the folder."""
+    _, out = all_actions
+    page = (out / "index.html").read_text()
+    assert page.index("step_01.png") < page.index("step_10.png") < page.index("final.png")
+    assert "pyautogui.dragTo(720, 400)" in page and "unsupported: the Windows key belongs to the OS" in page
+    assert not (out / "step_40.png").exists()
+    with Image.open(out / "step_10.png") as im:  # dragTo from (120, 360) to (720, 400), device pixels
+        assert im.convert("RGB").getpixel((420, 380)) == (255, 0, 0)
+
+
+def test_taking_step_images_does_not_count_against_the_task_time(tmp_path, monkeypatch):
+    """A script that finishes in time without step images must not time out because of them."""
+    import time
+
+    import omniact.sandbox.replay as replay_module
+
+    save = replay_module._save_png
+
+    def slow_save(*args, **kwargs):
+        time.sleep(1.0)  # a large screenshot on a busy machine
+        save(*args, **kwargs)
+
+    monkeypatch.setattr(replay_module, "_save_png", slow_save)
+    script = "pyautogui.click(200, 80)\n" * 4
+    r = replay_page(html=PLAYGROUND, script=script, dpr=2, check="window.omni.state.count === 4",
+                    out_dir=tmp_path, task_timeout=3, settle_ms=0)
+    assert (r.success, r.reason) == (True, None)
+    assert len(list(tmp_path.glob("step_*.png"))) == 5
 
 
 def test_json_shape(all_actions):
