@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from omniact.actions import MAX_SCRIPT_CHARS
 from omniact.errors import ParseError, UserError
 from omniact.store import TaskResult
 
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 WORKER_TYPES = ("threads", "processes")
+#: a model's raw answer (``last_raw``) is stored up to this many characters
+MAX_RAW_CHARS = 1_000_000
 #: what to do when worker processes die because the script that started the run has no ``__main__`` guard
 MAIN_GUARD_HINT = ("call run() under `if __name__ == \"__main__\":` (worker processes start by importing the script "
                    "that started the run again), or define the agent in a module of its own")
@@ -191,7 +194,11 @@ class Worker:
             script = to_pixels(out, coords, view.width, view.height)
             parse_script(script)
         except ParseError as e:
-            # Kept as written, so re-scoring the exported predictions counts the same parse error.
+            # Kept as written, so re-scoring the exported predictions counts the same parse error; past the parser's
+            # limit only its first characters (still over the limit), or a runaway answer fills the disk.
+            if len(out) > MAX_SCRIPT_CHARS:
+                return fail("parse", f"script does not parse: {e} (its first {MAX_SCRIPT_CHARS + 1:,} characters are "
+                            "kept)", script=out[:MAX_SCRIPT_CHARS + 1], **self._usage(agent))
             return fail("parse", f"script does not parse: {e}", script=out, **self._usage(agent))
         return TaskResult(task_id, script, seconds=time.perf_counter() - t0, worker=self.name,
                           **self._usage(agent))
@@ -201,7 +208,7 @@ class Worker:
         out: dict[str, Any] = {}
         raw = getattr(agent, "last_raw", None)
         if isinstance(raw, str):
-            out["raw"] = raw
+            out["raw"] = raw[:MAX_RAW_CHARS]
         note = getattr(agent, "last_note", None)
         if isinstance(note, str) and note:  # a remark on an answer that still counts (exported as "note")
             out["extra"] = {"note": note[:500]}

@@ -12,7 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from omniact.cli import main
 from omniact.predictions import read_predictions
 from omniact.runner import run
 from omniact.store import RunStore
@@ -148,3 +150,19 @@ def test_a_run_whose_first_tasks_all_fail_alike_stops_early_and_resumes(tmp_path
     marker.unlink()
     s = run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA, retry_errors=True)
     assert s.n_done == 6 and not s.errors
+
+
+def test_a_runaway_answer_costs_its_task_not_the_disk(tmp_path):
+    agent = tmp_path / "runaway.py"
+    agent.write_text("class Agent:\n    def act(self, view):\n        self.last_raw = 'x' * 3_000_000\n"
+                     "        return 'pyautogui.click(1, 1)\\n' * 150_000\n")
+    out = tmp_path / "r"
+    s = run(f"{agent}:Agent", out=out, data=DATA, limit=2)
+    assert s.errors == {"parse": 2}
+    assert "script is 3,300,000 characters long" in s.error_examples["parse"]
+    assert s.scores["reference"]["n_parse_errors"] == s.scores["strict"]["n_parse_errors"] == 2
+    # what a run stores of it: a little over the parser's limit per task, not 3.3 MB (plus 3 MB of raw answer)
+    assert (out / "predictions.jsonl").stat().st_size < 2 * 250_000
+    assert sum(p.stat().st_size for p in out.glob("run.sqlite*")) < 4_000_000
+    r = CliRunner().invoke(main, ["score", "--predictions", str(out), "--json"])
+    assert json.loads(r.output) == json.loads((out / "scores.json").read_text())["reference"]
