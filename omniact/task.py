@@ -117,8 +117,8 @@ class LazyElements(Sequence[UIElement]):
             out = []
             for key, v in self._raw.items():
                 box = Box(*self._rect(key, v))
-                valid = v.get("valid")
-                out.append(UIElement(str(key), box, str(v.get("label", "")), None if valid is None else bool(valid)))
+                label = v.get("label")
+                out.append(UIElement(str(key), box, "" if label is None else str(label), _validity(v.get("valid"))))
             self._built = tuple(out)
             self._raw = {}
         return self._built
@@ -142,6 +142,16 @@ class LazyElements(Sequence[UIElement]):
 
     def __repr__(self) -> str:
         return f"LazyElements({self.path}, {len(self)} elements)"
+
+
+def _validity(value: Any) -> bool | None:
+    """A box's `valid` flag: 0/1 in the published files; a box file written by other tools may say "0",
+    "false" or null, which Python's bool() would read as valid (or invalid)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "n", "f")
+    return bool(value)
 
 
 @dataclass(frozen=True)

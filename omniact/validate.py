@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
+import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from omniact.actions import parse_script
 from omniact.dataset import (
@@ -22,9 +26,11 @@ __all__ = ["validate_data", "validate_predictions"]
 def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str], bool]:
     """Problems (which fail validation) and warnings of a data root, and whether it passed.
 
-    Problems: a missing/unreadable/malformed split, task, box or screenshot file; a gold script the shared
-    parser refuses; a file that differs from MANIFEST.sha256. Warnings: gold the reference scorer cannot score
-    as published (a click with no box centred on it, a task with no actions), ids in several splits.
+    Problems: a missing/unreadable/malformed split, task, box or screenshot file (a screenshot cut off before
+    its end, a box element that cannot be read); a gold script the shared parser refuses; a file that differs
+    from MANIFEST.sha256. Warnings: gold the reference scorer cannot score as published (a click with no box
+    centred on it, a task with no actions), ids in several splits, a JPEG or WebP screenshot under a .png name,
+    boxes whose corners are swapped.
     """
     import scoring
 
@@ -36,6 +42,7 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
     problems: list[str] = []
     warnings: list[str] = []
     seen: dict[str, str] = {}
+    files = _Files(problems, warnings)
     n_tasks = 0
     for name in names:
         errors: list[DataError] = []
@@ -47,6 +54,9 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
             if t.id in seen and seen[t.id] != name:
                 warnings.append(f"{ds.split_path}: task id {t.id} is also in {seen[t.id]}.json")
             seen.setdefault(t.id, name)
+            files.image(t.image_path)
+            if not files.boxes(t.elements):
+                continue  # its box file is a problem already; the gold checks below would stop on it
             try:
                 parse_script(t.gold_script)
                 readable.append(t)
@@ -66,6 +76,119 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
     lines.append(f"{'ok' if ok else 'FAILED'}: {root}: {summary}; {len(problems)} problem(s), "
                  f"{len(warnings)} warning(s)")
     return lines, ok
+
+
+class _Files:
+    """Checks of the files tasks share, once per file: each screenshot's byte stream (is it whole?) and each box
+    file's elements (can every one be read?)."""
+
+    def __init__(self, problems: list[str], warnings: list[str]) -> None:
+        self.problems, self.warnings = problems, warnings
+        self.images: set[Path] = set()
+        self.box_ok: dict[object, bool] = {}
+
+    def image(self, path: Path) -> None:
+        if path in self.images:
+            return
+        self.images.add(path)
+        problem, warning = screenshot_problem(path)
+        if problem:
+            self.problems.append(f"{path}: {problem}")
+        if warning:
+            self.warnings.append(f"warning: {path}: {warning}")
+
+    def boxes(self, elements: Sequence[Any]) -> bool:
+        """Whether a screen's elements can be read (a problem is recorded, once per box file, when they cannot)."""
+        path = getattr(elements, "path", None)
+        key: object = path if path is not None else id(elements)  # each split reads a shared box file again
+        known = self.box_ok.get(key)
+        if known is not None:
+            return known
+        ok = self.box_ok[key] = self._check_boxes(elements)
+        return ok
+
+    def _check_boxes(self, elements: Any) -> bool:
+        rects = getattr(elements, "rects", None)
+        if not callable(rects):
+            return True
+        try:
+            boxes = list(zip(_keys(elements), rects()))
+        except DataError as e:
+            self.problems.append(str(e))
+            return False
+        for odd, what in (
+            ([k for k, r in boxes if not math.isfinite(sum(r))], "a coordinate that is not a finite number"),
+            ([k for k, (x0, y0, x1, y1) in boxes if x0 > x1 or y0 > y1],
+             "top_left below or right of bottom_right, so no point is inside it"),
+        ):
+            if odd:
+                more = f" (and {len(odd) - 1} more)" if len(odd) > 1 else ""
+                self.warnings.append(f"warning: {elements.path}: element {odd[0]!r}{more} has {what}")
+        return True
+
+
+def _keys(elements: Any) -> list[str]:
+    raw = getattr(elements, "_raw", None)
+    return [str(k) for k in raw] if raw else [e.id for e in elements]
+
+
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def screenshot_problem(path: Path | str) -> tuple[str | None, str | None]:
+    """(problem, warning) of a screenshot's bytes, without decoding its pixels: a PNG whose chunks stop before
+    IEND, a JPEG without its end marker, a WebP shorter than its header says, are cut off (an interrupted copy or
+    download); a JPEG or WebP under a .png name is read, with a warning. Reads the first and last bytes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        return f"screenshot cannot be read: {e.strerror}", None
+    try:
+        size = os.fstat(fd).st_size
+        head = os.pread(fd, 16, 0)
+        if head[:8] == _PNG:
+            return _png_cut(fd, size), None
+        kind = "JPEG" if head[:3] == b"\xff\xd8\xff" else "WebP" if head[:4] == b"RIFF" and head[8:12] == b"WEBP" \
+            else None
+        if kind is None:
+            return None, None  # another format Pillow reads: loading has measured it already
+        if kind == "JPEG" and b"\xff\xd9" not in os.pread(fd, 64, max(size - 64, 0)):
+            return "JPEG is cut off: it has no end-of-image marker; copy it again", None
+        if kind == "WebP" and int.from_bytes(head[4:8], "little") + 8 > size:
+            return (f"WebP is cut off: {size:,} bytes of the {int.from_bytes(head[4:8], 'little') + 8:,} its header "
+                    "gives; copy it again"), None
+        if Path(path).suffix.lower() == ".png":
+            return None, f"screenshot is a {kind} file under a .png name (it is read as one)"
+        return None, None
+    except OSError as e:
+        return f"screenshot cannot be read: {e.strerror}", None
+    finally:
+        os.close(fd)
+
+
+_IEND = b"IEND\xaeB`\x82"  # the IEND chunk's type and CRC: the last 8 bytes of a whole PNG
+
+
+def _png_cut(fd: int, size: int) -> str | None:
+    """Why a PNG is not whole, or None. An IEND chunk at the end is enough: one read of the file's last page,
+    where walking the chunks (8 kB apart as libpng writes them) would read most of each file from a cold disk.
+    Only a PNG without one is walked, chunk header by chunk header, to say where it stops."""
+    if _IEND in os.pread(fd, 64, max(size - 64, 0)):
+        return None
+    pos = 8
+    while True:
+        header = os.pread(fd, 8, pos)
+        if len(header) < 8:
+            return f"PNG is cut off: {size:,} bytes, and no IEND chunk (its end); copy it again"
+        length, kind = int.from_bytes(header[:4], "big"), header[4:8]
+        if not kind.isalpha() or length > 0x7FFFFFFF:
+            return f"PNG is damaged: no chunk where one should start, at byte {pos:,}; copy it again"
+        if kind == b"IEND":
+            return None
+        pos += 12 + length  # length, type, data, CRC
+        if pos > size:
+            return (f"PNG is cut off: its {kind.decode()} chunk runs to byte {pos:,} of a {size:,}-byte file; "
+                    "copy it again")
 
 
 def _gold_offset(task_file: Path) -> int:

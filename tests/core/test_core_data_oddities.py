@@ -239,3 +239,87 @@ def test_a_box_file_json_refuses_names_its_line(omniact_data, tmp_path):
     (root / NOTEPAD_BOX).write_text('{\n "0": {"top_left": [0, 0], "bottom_right": [60, 30]},\n}\n')
     with pytest.raises(DataError, match=r"screen_2.json:3: box file is not valid JSON: Expecting property name"):
         load_split(root, "test")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What validate checks beyond loading
+
+
+def _png_bytes(size: tuple[int, int] = (1920, 1080)) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    Image.effect_noise(size, 60).convert("RGB").save(buf, "PNG")  # noise: several IDAT chunks
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.999, 40], ids=["half", "last-bytes", "after-header"])
+def test_validate_finds_a_screenshot_cut_off_that_loading_measures_fine(omniact_data, tmp_path, cut):
+    root = _copy(omniact_data, tmp_path)
+    data = _png_bytes()
+    (root / NOTEPAD_PNG).write_bytes(data[:cut if isinstance(cut, int) else int(len(data) * cut)])
+    assert load_split(root, "test")["6"].screen.width == 1920  # the header is whole: loading reads only that
+    lines, ok = validate_data(root)
+    assert not ok
+    assert [x for x in lines if "screen_2.png" in x] == [
+        next(x for x in lines if x.startswith(f"{root / NOTEPAD_PNG}: PNG is cut off: ") and x.endswith("copy it again"))]
+
+
+def test_validate_passes_a_whole_png_and_warns_of_a_jpeg_under_a_png_name(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    (root / NOTEPAD_PNG).write_bytes(_png_bytes() + b"\0" * 100)  # bytes after IEND do not harm a PNG
+    lines, ok = validate_data(root)
+    assert ok and len(lines) == 1, lines
+    Image.new("RGB", (1920, 1080)).save(root / NOTEPAD_PNG, "JPEG")
+    lines, ok = validate_data(root)
+    assert ok and lines[0] == f"warning: {root / NOTEPAD_PNG}: screenshot is a JPEG file under a .png name (it is read as one)"
+    (root / NOTEPAD_PNG).write_bytes((root / NOTEPAD_PNG).read_bytes()[:-200])
+    lines, ok = validate_data(root)
+    assert not ok and lines[0] == f"{root / NOTEPAD_PNG}: JPEG is cut off: it has no end-of-image marker; copy it again"
+
+
+def test_validate_lists_a_box_file_with_an_unreadable_element_once_and_goes_on(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    boxes = json.loads((root / NOTEPAD_BOX).read_text())
+    boxes["0"]["top_left"] = [1, 2, 3]
+    (root / NOTEPAD_BOX).write_text(json.dumps(boxes))
+    (root / "data/tasks/web/amazon/task_1.0.txt").unlink()  # and another problem elsewhere
+    lines, ok = validate_data(root)
+    assert not ok
+    assert lines.count(f"{root / NOTEPAD_BOX}: element '0' needs top_left and bottom_right as [x, y]") == 1
+    assert any("task_1.0.txt: task file is missing" in x for x in lines)
+    assert lines[-1].endswith("2 problem(s), 0 warning(s)")
+
+
+def test_validate_warns_of_boxes_with_swapped_corners(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    boxes = json.loads((root / NOTEPAD_BOX).read_text())
+    for k in ("0", "2"):
+        boxes[k]["top_left"], boxes[k]["bottom_right"] = boxes[k]["bottom_right"], boxes[k]["top_left"]
+    (root / NOTEPAD_BOX).write_text(json.dumps(boxes))
+    lines, ok = validate_data(root)
+    assert ok
+    assert (f"warning: {root / NOTEPAD_BOX}: element '0' (and 1 more) has top_left below or right of bottom_right, "
+            "so no point is inside it") in lines
+
+
+def test_box_elements_with_extra_fields_string_numbers_and_string_flags(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    boxes = json.loads((root / NOTEPAD_BOX).read_text())
+    boxes["0"].update(top_left=["0", "0"], bottom_right=["60", "30"], valid="0", text="File", score=0.93)
+    boxes["1"].update(label=None, valid="true")
+    boxes["2"].pop("valid")
+    (root / NOTEPAD_BOX).write_text(json.dumps(boxes))
+    e0, e1, e2 = load_split(root, "test")["6"].elements
+    assert (e0.box.center, e0.label, e0.valid) == ((30.0, 15.0), "file_menu", False)
+    assert (e1.label, e1.valid) == ("", True)
+    assert e2.valid is None
+    assert (root / "test.json").exists() and validate_data(root)[1]
+
+
+def test_an_empty_box_file_loads_with_no_elements(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    (root / NOTEPAD_BOX).write_text("{}")
+    assert load_split(root, "test")["6"].elements == ()
+    lines, ok = validate_data(root)
+    assert ok and any("task 6: gold line 1: no box has its centre at the click point" in x for x in lines)
