@@ -239,7 +239,7 @@ def export_run(out: str | Path, dataset: Any, ids: list[str] | None = None, *,
 
     out = Path(out)
     ids = ids if ids is not None else [t.id for t in dataset.tasks]
-    with RunStore(out / STORE_NAME) as store:
+    with RunStore(out / STORE_NAME, new_session=False) as store:
         results = {r.task_id: r for r in store.results(ids)}
         agent = (manifest or {}).get("agent") or store.get_meta("config", {}).get("agent", "")
     model = (manifest or {}).get("agent_args", {}).get("model")
@@ -327,7 +327,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                     "agent_config_values": _redact(config_values), "data_root": str(root), "split": dataset.split,
                     "dataset_sha256": dataset.sha256, "seed": seed}
         out.mkdir(parents=True, exist_ok=True)
-        store = RunStore(store_path)
+        store = RunStore(store_path, new_session=False)  # a session once the settings are known to be the run's
         try:
             old = store.get_meta("config")
             if old is not None and not len(store):
@@ -343,6 +343,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
             else:
                 store.set_meta("config", identity)
                 store.set_meta("started", _now())
+            store.begin_session()
             started = store.get_meta("started") or _now()
 
             done = store.finished_ids(include_errors=not retry_errors)

@@ -94,7 +94,9 @@ _COLS = ("task_id", "script", "error", "error_kind", "raw", "prompt_tokens", "co
 class RunStore:
     """The SQLite file of one run. Safe to use from several threads of the driver (one lock, one connection)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, new_session: bool = True) -> None:
+        """Open (or create) the store. `new_session` counts this opening as a session of the run (a run starting or
+        resuming); a reader (exporting the predictions) passes False."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
@@ -108,7 +110,7 @@ class RunStore:
             self._db.executescript(_SCHEMA)
             if self.get_meta("schema_version") is None:
                 self._set_meta("schema_version", SCHEMA_VERSION)
-        self.session = self._next_session()
+        self.session = self._next_session() if new_session else int(self.get_meta("sessions", 0))
 
     # -- metadata ------------------------------------------------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:
@@ -135,18 +137,24 @@ class RunStore:
                     raise RuntimeError(f"{self.path} holds results: a run with results is never restarted")
                 self._db.execute("DELETE FROM attempts")
                 self._db.execute("DELETE FROM meta WHERE key != 'schema_version'")
-                self._set_meta("sessions", 1)
+                self._set_meta("sessions", 0)  # the caller's session, begun next, is the first
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-            self.session = 1
+            self.session = 0
 
     def _next_session(self) -> int:
         with self._lock:
             n = int(self.get_meta("sessions", 0)) + 1
             self._set_meta("sessions", n)
         return n
+
+    def begin_session(self) -> int:
+        """Count a session of the run that opened the store with ``new_session=False`` (once it knows it goes on:
+        a resume refused for other settings is none) and return its number."""
+        self.session = self._next_session()
+        return self.session
 
     # -- results -------------------------------------------------------------------------------------
     def record(self, result: TaskResult) -> None:

@@ -88,6 +88,9 @@ def test_an_existing_run_needs_resume_and_the_same_settings(tmp_path):
     assert s.n_done == 6 and s.n_run == 4
     with RunStore(out / "run.sqlite") as store:
         assert sorted(t for t, _, _ in store.attempts()) == sorted(t.id for t in load_split(DATA, "test").tasks)
+        assert sorted({session for _, session, _ in store.attempts()}) == [1, 2]
+    # two sessions (the first, the resume; the refused attempts started none), counted as two
+    assert json.loads((out / "manifest.json").read_text())["sessions"] == 2
 
 
 def test_normalized_coordinates_are_converted_to_pixels(tmp_path):
