@@ -473,7 +473,8 @@ def _json_error(what: str, path: Path | str, data: bytes, e: Exception) -> DataE
         return DataError(f"{what} is not valid JSON: {e}", file=str(path))
     hint = ""
     if e.msg.startswith("Expecting property name"):
-        hint = " (a comma after the last entry, or a key not in double quotes: ids are strings, \"6\")"
+        ids = ': ids are strings, "6"' if what == "split file" else ""
+        hint = f" (a comma after the last entry, or a key not in double quotes{ids})"
     return DataError(f"{what} is not valid JSON: {e.msg} at column {e.colno}{hint}", file=str(path), line=e.lineno)
 
 

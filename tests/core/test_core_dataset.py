@@ -81,7 +81,8 @@ def test_content_hash_covers_split_task_and_box_files(omniact_data, tmp_path):
     (lambda r: (r / "data/tasks/desktop/finder/task_1.2.txt").unlink(), "task_1.2.txt: task file is missing"),
     (lambda r: (r / "data/data/desktop/notepad/screen_2.png").unlink(), "screen_2.png: screenshot is missing"),
     (lambda r: (r / "data/metadata/desktop/boxes/notepad/screen_2.json").write_text("{oops"),
-     "screen_2.json: box file is not valid JSON"),
+     ("screen_2.json:1: box file is not valid JSON: Expecting property name enclosed in double quotes at column 2 (a "
+     "comma after the last entry, or a key not in double quotes)")),
     (lambda r: (r / "data/data/desktop/notepad/screen_2.png").write_bytes(b"GIF89a"),
      "screen_2.png: screenshot is not an image"),
     (lambda r: (r / "data/tasks/web/amazon/task_1.0.txt").write_text("Search\npyautogui.click(1,2)"),
