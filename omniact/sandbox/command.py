@@ -23,12 +23,26 @@ from omniact.errors import ParseError, UserError
 __all__ = ["agent_scripts", "parse_agent_args", "parse_seeds", "parse_viewport", "replay_command"]
 
 
-def parse_viewport(text: str) -> tuple[int, int]:
-    """``1440x900`` -> (1440, 900)."""
-    m = re.fullmatch(r"\s*(\d{2,5})\s*[xX×,]\s*(\d{2,5})\s*", text or "")  # noqa: RUF001 - a multiplication sign is accepted too
+#: The largest --viewport side in CSS pixels, and the largest screenshot side in device pixels (Chromium's
+#: own limit for a captured surface is 16384).
+MAX_VIEWPORT = 8192
+MAX_DEVICE_PX = 16384
+
+
+def parse_viewport(text: str, dpr: float = 1.0) -> tuple[int, int]:
+    """``1440x900`` -> (1440, 900); each side 16 to 8192 CSS pixels, and at most 16384 device pixels at `dpr`."""
+    m = re.fullmatch(r"\s*(\d{1,6})\s*[xX×,]\s*(\d{1,6})\s*", text or "")  # noqa: RUF001 - a multiplication sign is accepted too
     if not m:
         raise UserError(f"--viewport must be WIDTHxHEIGHT in CSS pixels, e.g. 1440x900 (got {text!r})")
-    return int(m.group(1)), int(m.group(2))
+    w, h = int(m.group(1)), int(m.group(2))
+    if not (16 <= w <= MAX_VIEWPORT and 16 <= h <= MAX_VIEWPORT):
+        raise UserError(f"--viewport sides must be 16 to {MAX_VIEWPORT} CSS pixels (got {text!r})")
+    if max(w, h) * dpr > MAX_DEVICE_PX:
+        raise UserError(
+            f"--viewport {w}x{h} at --dpr {dpr:g} is {round(w * dpr)}x{round(h * dpr)} device pixels; "
+            f"Chromium captures at most {MAX_DEVICE_PX} a side"
+        )
+    return w, h
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -77,10 +91,16 @@ def _read_script(path: Path) -> str:
     return text
 
 
-def _load_agent(spec: str, agent_args: Sequence[str]) -> Any:
+def _load_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False) -> Any:
     from omniact.agent import load_agent
 
     agent = load_agent(spec, parse_agent_args(agent_args))
+    if miniwob and getattr(agent, "uses_gold", False):
+        # Every episode would fail with the same agent error: say it once, before any browser starts.
+        raise UserError(
+            f"agent {spec} answers from gold scripts, and MiniWoB++ episodes have none: give another agent "
+            "(or --script FILE with --miniwob)"
+        )
     setup = getattr(agent, "setup", None)
     if callable(setup):
         setup()
@@ -135,7 +155,12 @@ def _find_task(data: Path | None, split: str | None, task_id: str):
         tried.append(name)
         if task_id in ds:
             return ds[task_id], root
-    raise UserError(f"no task {task_id!r} in split(s) {', '.join(tried) or '(none)'}", file=str(root))
+    import difflib
+
+    known = sorted({t.id for name in tried for t in load_split(root, name).tasks})
+    close = difflib.get_close_matches(task_id, known, n=3, cutoff=0.5)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise UserError(f"no task {task_id!r} in split(s) {', '.join(tried) or '(none)'}{hint}", file=str(root))
 
 
 def _write_out(out: Path | None, obj: Mapping[str, Any]) -> None:
@@ -242,6 +267,12 @@ def replay_command(
         raise UserError("--wait-for goes with --html or --url")
     if check and target not in ("--html", "--url"):
         raise UserError("--check goes with --html or --url (built-in tasks carry their own checks)")
+    if limit is not None and target not in ("--split", "--miniwob-suite"):
+        raise UserError(f"--limit goes with --split or --miniwob-suite; {target} replays one page")
+    if (miniwob_envs is not None or seeds != "0-4") and target != "--miniwob-suite":
+        raise UserError("--miniwob-envs and --seeds go with --miniwob-suite (one episode: --miniwob ENV --seed N)")
+    if target in ("--html", "--url"):
+        parse_viewport(viewport, dpr or 1.0)  # a malformed size is refused before the script is read
 
     if target == "--split":
         if script is not None:
@@ -262,15 +293,16 @@ def replay_command(
             [e.strip() for e in miniwob_envs.split(",") if e.strip()] if miniwob_envs else list(DEFAULT_SUITE)
         )
         summary = replay_miniwob_suite(
-            _load_agent(agent, agent_args),
+            _load_agent(agent, agent_args, miniwob=True),
             envs,
             parse_seeds(seeds),
+            limit=limit,
             dpr=dpr or 1.0,
             workers=workers,
             out_dir=out,
             task_timeout=task_timeout,
         )
-        summary = {"agent": agent, "envs": envs, **summary}
+        summary = {"agent": agent, "envs": list(summary["per_env"]), **summary}  # --limit may cut envs
         _write_out(out, summary)
         if as_json:
             echo(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -317,8 +349,9 @@ def replay_command(
         from omniact.sandbox.miniwob import miniwob_task, replay_miniwob
 
         if text is None:
+            the_agent = _load_agent(agent, agent_args, miniwob=True)  # type: ignore[arg-type]
             with miniwob_task(miniwob, seed, dpr=dpr or 1.0, task_timeout=task_timeout) as mt:  # type: ignore[arg-type]
-                scripts, errors = agent_scripts(_load_agent(agent, agent_args), [(mt.view, None)])
+                scripts, errors = agent_scripts(the_agent, [(mt.view, None)])
             if mt.id in errors:
                 from omniact.sandbox.replay import ReplayResult
 
@@ -341,7 +374,7 @@ def replay_command(
             html=html,
             url=url,
             script=text,
-            viewport=parse_viewport(viewport),  # type: ignore
+            viewport=parse_viewport(viewport, dpr or 1.0),
             dpr=dpr or 1.0,
             check=check,
             wait_for=wait_for,

@@ -261,8 +261,10 @@ def replay_miniwob_suite(
     out_dir: Path | None = None,
     task_timeout: float = 30.0,
     executor: Any = None,
+    limit: int | None = None,
 ) -> dict[str, Any]:
-    """Evaluate `agent` (anything with ``act(task_view) -> script``) on every env x seed by execution.
+    """Evaluate `agent` (anything with ``act(task_view) -> script``) on every env x seed by execution (only the
+    first `limit` episodes of that list, env by env, when given).
 
     Returns ``{"mean_reward", "success_rate", "n_episodes", "per_env": {env: mean reward}, "episodes":
     [ReplayResult.to_json(), ...]}``. Observation and replay both run in worker processes.
@@ -272,7 +274,8 @@ def replay_miniwob_suite(
 
     envs = [_check_env(e) for e in envs]
     seeds = list(seeds)
-    pairs = [(e, s) for e in envs for s in seeds]
+    pairs = [(e, s) for e in envs for s in seeds][:limit]
+    envs = [e for e in envs if any(pe == e for pe, _ in pairs)]
     tmp = Path(tempfile.mkdtemp(prefix="omniact-miniwob-suite-"))
     obs_root = Path(out_dir) / "observations" if out_dir else tmp
     own = executor is None

@@ -252,6 +252,8 @@ class _Run:
         if resp is not None and resp.status >= 400:
             self.reason = f"page answered HTTP {resp.status}: {url}"
             return
+        if job.check is not None and not self._check_compiles(job.check):
+            return  # a check that is not an expression fails every replay: say so before running the script
         if job.wait_ready and not self._wait_js("window.omni && window.omni.ready", "window.omni.ready"):
             return
         if job.wait_for and not self._wait_selector(job.wait_for):
@@ -454,13 +456,23 @@ class _Run:
         except Exception as e:
             if self.watch.expired:
                 raise
-            self.reason = f"check raised: {_first_line(e)}"
+            self.reason = f"check raised: {_first_line(e).removeprefix('Page.evaluate: ')}"
             return
         self.success = bool(got["ok"])
         if got.get("value") is not None:
             self.info["check_value"] = got["value"]
         if not self.success:
             self.reason = "check was false after the script"
+
+    def _check_compiles(self, check: str) -> bool:
+        """False (with the reason, and info["check_error"] = "syntax") when `check` is not a JavaScript
+        expression. A page whose CSP forbids compiling code passes here and is judged by the check itself."""
+        err = self.session.page.evaluate(_COMPILE_JS, check)
+        if err:
+            self.reason = f"--check is not a JavaScript expression: {err}"
+            self.info["check_error"] = "syntax"
+            return False
+        return True
 
     # -- MiniWoB++ ----------------------------------------------------------------------------------
 
@@ -549,6 +561,12 @@ _SETTLE_WAIT_JS = """async ({left, stable}) => {
     await new Promise(r => setTimeout(r, Math.min(10, Math.max(1, end - now))));
   }
   if (st) st.stop = true;
+}"""
+
+# Whether a check compiles as the expression _CHECK_JS wraps it in: the SyntaxError's text, or null.
+_COMPILE_JS = """(check) => {
+  try { new Function('return (async () => (\\n' + check + '\\n))();'); return null; }
+  catch (e) { return e instanceof SyntaxError ? 'SyntaxError: ' + e.message : null; }
 }"""
 
 # The check's verdict, plus its value when it is not a plain boolean and small (it helps debug a check).
@@ -888,8 +906,35 @@ def replay_page(
         job = ReplayJob(root=str(html.parent), path=urllib.parse.quote(html.name), **common)  # type: ignore[arg-type]
     else:
         check_loopback_url(url)  # type: ignore[arg-type]
+        _check_listening(url)  # type: ignore[arg-type]
         job = ReplayJob(url=url, **common)  # type: ignore[arg-type]
-    return run_job(job)
+    result = run_job(job)
+    # The user's own mistakes, which no script could get past: one line (exit 2 on the command line).
+    if result.info.get("check_error") == "syntax":
+        raise UserError(result.reason or "--check is not a JavaScript expression")
+    if result.reason and "net::ERR_UNSAFE_PORT" in result.reason:
+        port = urllib.parse.urlsplit(url or "").port
+        raise UserError(f"Chromium refuses to open port {port} (one it restricts for safety): serve the page on "
+                        "another port, e.g. 8000")
+    return result
+
+
+def _check_listening(url: str) -> None:
+    """Refuse a loopback URL whose port nothing listens on, in one line, before a browser is started."""
+    import socket
+
+    u = urllib.parse.urlsplit(url)
+    port = u.port or (443 if u.scheme == "https" else 80)
+    host = u.hostname or "127.0.0.1"
+    try:
+        socket.create_connection((host, port), timeout=3).close()
+    except ConnectionRefusedError:
+        raise UserError(
+            f"nothing listens on {host}:{port}: start the page's server first, e.g. "
+            f"python -m http.server {port} --bind 127.0.0.1"
+        ) from None
+    except OSError:
+        pass  # a slow or odd host: the browser's own error says more
 
 
 def check_loopback_url(url: str) -> None:

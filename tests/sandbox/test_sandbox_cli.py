@@ -349,3 +349,33 @@ def test_the_text_table_keeps_status_action_and_reason_apart():
     assert lines[1] == '   1 ok          pyautogui.click(10, 20)  ->  mouse.click(10, 20, button="left")'
     assert lines[2] == '   2 UNSUPPORTED pyautogui.hotkey("win", "r")  (the Windows key belongs to the OS)'
     assert 'the check gave {"n": 1}, not true or false' in lines[3]
+
+
+def test_more_user_mistakes_are_one_line_with_exit_2_before_any_browser(tmp_path):
+    ok = tmp_path / "ok.py"
+    ok.write_text("pyautogui.click(1, 2)\n")
+    import socket
+
+    with socket.socket() as free:  # a port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    cases = {
+        ("--url", f"http://127.0.0.1:{port}/", "--script", str(ok)): f"nothing listens on 127.0.0.1:{port}",
+        ("--data", str(SUITE), "--task", "1011", "--script", str(ok)): "no task '1011' in split(s) test (did you mean 101",
+        ("--html", str(PLAYGROUND), "--script", str(ok), "--viewport", "99999x99999"): "--viewport sides must be",
+        ("--html", str(PLAYGROUND), "--script", str(ok), "--viewport", "8000x8000", "--dpr", "4"): "32000x32000",
+        ("--html", str(PLAYGROUND), "--script", str(ok), "--limit", "2"): "--limit goes with --split",
+        ("--html", str(PLAYGROUND), "--script", str(ok), "--dpr", "0"): "--dpr must be",
+        ("--miniwob", "click-button", "--seeds", "0-2", "--script", str(ok)): "--seeds go with --miniwob-suite",
+    }
+    for args, message in cases.items():
+        r = CliRunner().invoke(main, ["replay", *args])
+        assert r.exit_code == 2 and message in r.output, (args, r.output)
+        assert r.output.count("\n") == 1 and "Traceback" not in r.output, r.output
+
+
+def test_a_gold_script_agent_on_miniwob_is_refused_up_front():
+    pytest.importorskip("agents.oracle")
+    r = CliRunner().invoke(main, ["replay", "--miniwob-suite", "--agent", "oracle", "--miniwob-envs", "click-button",
+                                  "--seeds", "0"])
+    assert r.exit_code == 2 and "answers from gold scripts, and MiniWoB++ episodes have none" in r.output, r.output

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from omniact.errors import UserError
 from omniact.sandbox import replay_page, replay_task
 from omniact.sandbox.replay import ReplayJob, run_job
 
@@ -170,7 +171,12 @@ def test_a_check_that_is_false_or_throws_fails_with_a_reason():
     r = replay_page(html=PLAYGROUND, script="", check="window.omni.state.count === 1", task_timeout=TIMEOUT)
     assert not r.success and r.reason == "check was false after the script"
     r = replay_page(html=PLAYGROUND, script="", check="window.nope.x", task_timeout=TIMEOUT)
-    assert not r.success and r.reason.startswith("check raised")
+    assert not r.success and r.reason.startswith("check raised: TypeError: Cannot read properties of undefined")
+
+
+def test_a_check_that_is_not_an_expression_is_the_users_mistake_before_the_script_runs():
+    with pytest.raises(UserError, match=r"^--check is not a JavaScript expression: SyntaxError: Unexpected token 'if'"):
+        replay_page(html=PLAYGROUND, script="pyautogui.sleep(2)", check="if (x) true", task_timeout=TIMEOUT)
 
 
 def test_a_page_that_never_becomes_ready_fails_with_its_reason():
