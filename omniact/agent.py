@@ -435,6 +435,29 @@ def list_agents() -> list[tuple[str, str, str]]:
 # check_agent
 
 
+def _odd_points(actions: Any, coords: str, width: int, height: int) -> str | None:
+    """What is wrong with a script's points as the agent gave them, in its declared coordinate space: a point
+    outside that space (pixels for a 0-1 agent), or, for a pixel agent, outside the screenshot or all within 0-1
+    (a 0-1 answer from an agent that did not declare it). None when they look right."""
+    points = [a.point for a in actions if a.point is not None]
+    if not points:
+        return None
+    scale = {"normalized": 1.0, "normalized_1000": 1000.0}.get(coords)
+    if scale is not None:
+        bad = next(((x, y) for x, y in points if not (0 <= x <= scale and 0 <= y <= scale)), None)
+        if bad is not None:
+            return (f"a point at ({bad[0]:g}, {bad[1]:g}) is outside 0-{scale:g}, the agent's coordinates={coords!r}: "
+                    "answer in that space, or declare the space the points are in")
+        return None
+    bad = next(((x, y) for x, y in points if not (0 <= x <= width and 0 <= y <= height)), None)
+    if bad is not None:
+        return f"a point at ({bad[0]:g}, {bad[1]:g}) is outside the {width}x{height} screenshot"
+    if all(x <= 1 and y <= 1 for x, y in points) and width > 100 and height > 100:
+        return (f"every point is within 0-1 on a {width}x{height} screenshot: if the agent answers in 0-1, declare "
+                "coordinates = \"normalized\" on its class")
+    return None
+
+
 @dataclass(frozen=True)
 class CheckReport:
     """What `check_agent` found: one line per task tried, and the problems among them."""
@@ -528,12 +551,20 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
             try:
                 from omniact.actions import parse_script
 
-                actions = parse_script(to_pixels(out, coords, view.width, view.height))
+                pixels = to_pixels(out, coords, view.width, view.height)
+                actions = parse_script(pixels)
             except ParseError as e:
                 problems.append(f"task {task.id}: script does not parse: {e}")
                 lines.append(problems[-1])
                 continue
-            lines.append(f"task {task.id}: ok, {len(actions)} action(s)")
+            odd = _odd_points(parse_script(out), coords, view.width, view.height)
+            if odd:
+                problems.append(f"task {task.id}: {odd}")
+                lines.append(problems[-1])
+                continue
+            first = pixels.strip().splitlines()[0].strip() if pixels.strip() else ""  # as a run records it
+            lines.append(f"task {task.id}: ok, {len(actions)} action(s)"
+                         + (f": {first[:80]}{'...' if len(first) > 80 or len(actions) > 1 else ''}" if first else ""))
     finally:
         if callable(getattr(agent, "close", None)):
             agent.close()

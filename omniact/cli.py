@@ -312,8 +312,11 @@ def manifest(data: Path) -> None:
 @data_option
 @split_option
 @click.option("-n", "n", default=3, show_default=True, help="Tasks to try with --check.")
-def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None, split: str, n: int) -> None:
-    """List the registered agents, one line each (or --check one)."""
+@click.option("--task-timeout", type=_Seconds(), default=60.0, show_default=True,
+              help="Seconds --check waits for one answer before it reports the agent as hanging.")
+def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None, split: str, n: int,
+               task_timeout: float) -> None:
+    """List the registered agents, one line each (or --check one: exit code 1 when it finds a problem)."""
     from omniact.agent import check_agent, list_agents
 
     if check is None:
@@ -322,7 +325,7 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
         return
     from omniact.sandbox.command import parse_agent_args
 
-    report = check_agent(check, n=n, data=data, split=split, args=parse_agent_args(agent_args))
+    report = check_agent(check, n=n, data=data, split=split, args=parse_agent_args(agent_args), timeout=task_timeout)
     click.echo(str(report))
     if not report.ok:
         sys.exit(1)

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from omniact.agent import check_agent, list_agents, load_agent, to_pixels
 from omniact.cli import main
+from omniact.dataset import load_split
 from omniact.errors import ParseError, UserError
 from omniact.task import Detection, Detections
 
@@ -88,6 +89,32 @@ def test_check_agent_reports_what_a_run_would_hold_against_an_agent(tmp_path):
     assert not broken.ok and broken.problems == (
         f"setup() raised OSError: GPU on fire (runner_test_agents.py:{line['GPU on']})",)
     assert "act raised ValueError: model exploded (runner_test_agents.py:" in text
+
+
+def test_check_says_when_an_agents_points_are_not_in_the_space_it_declares(tmp_path):
+    agent = tmp_path / "coords.py"
+    agent.write_text(
+        "class PixelsAsNormalized:\n    coordinates = 'normalized'\n    def act(self, view):\n"
+        "        return f'pyautogui.click({view.width / 2}, {view.height / 2})'\n"
+        "class NormalizedUndeclared:\n    def act(self, view):\n        return 'pyautogui.click(0.5, 0.5)'\n"
+        "class OffScreen:\n    def act(self, view):\n        return 'pyautogui.click(50000, 10)'\n"
+        "class Right:\n    coordinates = 'normalized'\n    def act(self, view):\n"
+        "        return 'pyautogui.click(0.5, 0.5)'\n")
+    for name, problem in (("PixelsAsNormalized", "is outside 0-1, the agent's coordinates='normalized'"),
+                          ("NormalizedUndeclared", 'declare coordinates = "normalized"'),
+                          ("OffScreen", "a point at (50000, 10) is outside the")):
+        report = check_agent(f"{agent}:{name}", n=1, data=DATA)
+        assert not report.ok and problem in report.problems[0], report
+    report = check_agent(f"{agent}:Right", n=1, data=DATA)
+    task = load_split(DATA, "test").tasks[0]
+    assert report.ok and report.lines[0].endswith(f"pyautogui.click({task.screen.width / 2}, "
+                                                  f"{task.screen.height / 2})")  # in pixels, as a run records it
+
+
+def test_check_of_a_hanging_agent_waits_as_long_as_asked(tmp_path):
+    r = CliRunner().invoke(main, ["agents", "--check", f"{AGENTS}:Faulty", "--data", str(DATA), "--task-timeout",
+                                  "1", "-n", "2"])
+    assert r.exit_code == 1 and "task 101: act did not return within 1 s" in r.output
 
 
 def test_an_agent_whose_constructor_needs_arguments_names_them_before_anything_runs(tmp_path):
