@@ -290,8 +290,28 @@ def show(data: Path | None, split: str | None, task_id: str, out: Path, script_f
             raise
         except UnicodeDecodeError:
             raise UserError("not UTF-8 text: give a PyAutoGUI script file", file=str(script_file)) from None
-    draw_task(task, out, predicted=predicted)
+    try:
+        draw_task(task, out, predicted=predicted)
+    except OSError as e:
+        # Pillow's decoding errors carry no errno; a path that cannot be written does, and _Group says so.
+        why = _undecodable(task.image_path) if e.errno is None else None
+        if why is None:
+            raise
+        raise UserError(f"screenshot cannot be decoded ({why}): `omniact validate` checks every screenshot",
+                        file=str(task.image_path)) from None
     click.echo(str(out))
+
+
+def _undecodable(path: Path) -> str | None:
+    """Why Pillow cannot decode a screenshot (a file cut off, not an image), or None when it can."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            im.load()
+    except OSError as e:
+        return str(e).replace(str(path), "").replace(" ''", "").strip() or type(e).__name__
+    return None
 
 
 @main.command()

@@ -323,3 +323,44 @@ def test_an_empty_box_file_loads_with_no_elements(omniact_data, tmp_path):
     assert load_split(root, "test")["6"].elements == ()
     lines, ok = validate_data(root)
     assert ok and any("task 6: gold line 1: no box has its centre at the click point" in x for x in lines)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The commands, as a user runs them
+
+
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("cut, why", [(0.5, "image file is truncated"), (40, "cannot identify image file")])
+def test_show_on_a_cut_off_screenshot_is_one_line(omniact_data, tmp_path, cut, why):
+    root = _copy(omniact_data, tmp_path)
+    data = _png_bytes()
+    (root / NOTEPAD_PNG).write_bytes(data[:cut if isinstance(cut, int) else int(len(data) * cut)])
+    r = _cli("show", "--data", root, "6", "--out", tmp_path / "out.png")
+    assert r.exit_code == 2
+    assert r.stderr == (f"omniact: {root / NOTEPAD_PNG}: screenshot cannot be decoded ({why}): `omniact validate` "
+                        "checks every screenshot\n")
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_every_command_reads_a_jpeg_screenshot_and_a_windows_split_file(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    Image.new("RGB", (1920, 1080), "white").save(root / NOTEPAD_PNG, "JPEG")
+    index = _split(root)
+    for entry in index.values():
+        entry.update((k, v.replace("/", "\\")) for k, v in entry.items())
+    _write_split(root, index)
+    r = _cli("tasks", "--data", root, "--json")
+    assert r.exit_code == 0
+    six = next(t for t in json.loads(r.output) if t["id"] == "6")
+    assert (six["width"], six["height"], six["app"]) == (1920, 1080, "notepad")
+    assert six["screenshot"] == str(root / NOTEPAD_PNG)
+    assert _cli("show", "--data", root, "6", "--out", tmp_path / "six.png").exit_code == 0
+    with Image.open(tmp_path / "six.png") as im:
+        assert im.width == 1920
