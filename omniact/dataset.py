@@ -722,10 +722,19 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _manifest_digest(p: Path) -> str:
+    try:
+        return _sha256_file(p)
+    except OSError as e:  # a dangling symlink or an unreadable file: the manifest would not cover it
+        why = _missing(str(p), "file") if isinstance(e, FileNotFoundError) else f"file is unreadable: {e.strerror}"
+        raise DataError(f"{why}; the manifest lists every file under the root: restore or remove it",
+                        file=str(p)) from None
+
+
 def write_manifest(root: str | os.PathLike) -> tuple[Path, int]:
     """Write ``MANIFEST.sha256`` (``sha256sum -c`` can read it) for every file under `root`."""
     root = Path(root)
-    lines = [f"{_sha256_file(p)}  {_rel(root, p)}\n" for p in _manifest_files(root)]
+    lines = [f"{_manifest_digest(p)}  {_rel(root, p)}\n" for p in _manifest_files(root)]
     out = root / MANIFEST_NAME
     with atomic_file(out, "w", encoding="utf-8") as f:
         f.write("".join(lines))
@@ -755,6 +764,8 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
             problems.append(f"{mpath}:{n}: {rel} has changed (sha256 differs)")
     for p in _manifest_files(root):
         rel = _rel(root, p)
-        if rel not in listed:
+        if not p.exists():  # a dangling symlink: `omniact manifest` could not add it either
+            problems.append(f"{p}: {_missing(str(p), 'file')}")
+        elif rel not in listed:
             problems.append(f"{p}: not in {MANIFEST_NAME} (run `omniact manifest --data {root}` to add it)")
     return problems

@@ -364,3 +364,18 @@ def test_every_command_reads_a_jpeg_screenshot_and_a_windows_split_file(omniact_
     assert _cli("show", "--data", root, "6", "--out", tmp_path / "six.png").exit_code == 0
     with Image.open(tmp_path / "six.png") as im:
         assert im.width == 1920
+
+
+def test_manifest_with_a_dangling_symlink_says_so(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    (root / "notes.txt").symlink_to(tmp_path / "gone.txt")
+    r = _cli("manifest", "--data", root)
+    assert r.exit_code == 2
+    assert r.stderr == (f"omniact: {root / 'notes.txt'}: file is a symbolic link to {tmp_path / 'gone.txt'}, which "
+                        "does not exist; the manifest lists every file under the root: restore or remove it\n")
+    (root / "notes.txt").unlink()
+    assert _cli("manifest", "--data", root).exit_code == 0
+    (root / "notes.txt").symlink_to(tmp_path / "gone.txt")
+    lines, ok = validate_data(root)
+    assert not ok
+    assert lines[0] == f"{root / 'notes.txt'}: file is a symbolic link to {tmp_path / 'gone.txt'}, which does not exist"
