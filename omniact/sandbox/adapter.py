@@ -177,6 +177,14 @@ _BROWSER_COMBOS = [
 ]
 
 
+# What a key of a US keyboard types with Shift held: PyAutoGUI's hotkey("shift", "a") and keyDown("shift") then
+# press("1") type "A" and "!" on a real desktop, while Playwright sends the unshifted character.
+_SHIFTED = {
+    **{c: c.upper() for c in "abcdefghijklmnopqrstuvwxyz"},
+    **dict(zip("`1234567890-=[]\\;',./", '~!@#$%^&*()_+{}|:"<>?', strict=True)),
+}
+
+
 def playwright_key(key: str) -> str | None:
     """The Playwright name of a PyAutoGUI key, or None when no page can receive it.
 
@@ -430,10 +438,28 @@ class Adapter:
             out.append(pk)
         return out, None
 
+    def _shift_held(self, more: list[str] | tuple[str, ...] = ()) -> bool:
+        """Shift is down (held by keyDown, or pressed earlier in this hotkey) and no other modifier is: a
+        character key then types its shifted character. With Control, Meta or Alt it is a shortcut, and the
+        key stays as it is (pages match ctrl+shift+z on "z")."""
+        down = {*self.held_keys, *more}
+        return "Shift" in down and not down & {"Control", "Meta", "Alt", "AltGraph"}
+
     def do_write(self, a: Action) -> StepOutcome:
         text = str(a.get("message"))
-        self.page.keyboard.type(text)
-        return StepOutcome(f"keyboard.type({text!r})", "ok")
+        if self._shift_held():  # keyDown("shift") then write("abc") types "ABC" on a desktop
+            text = "".join(_SHIFTED.get(c, c) for c in text)
+        calls = []
+        # PyAutoGUI presses the Tab key for "\t" (focus moves on); Playwright's type() would insert a tab
+        # character into the field. Newlines are Enter in both.
+        for i, part in enumerate(text.split("\t")):
+            if i:
+                self.page.keyboard.press("Tab")
+                calls.append('keyboard.press("Tab")')
+            if part:
+                self.page.keyboard.type(part)
+                calls.append(f"keyboard.type({part!r})")
+        return StepOutcome("; ".join(calls), "ok")
 
     def do_press(self, a: Action) -> StepOutcome:
         raw = a.get("keys")
@@ -447,6 +473,8 @@ class Adapter:
             if why:
                 return StepOutcome("", why)
             keys.extend(mapped)
+        if self._shift_held():
+            keys = [_SHIFTED.get(k, k) for k in keys]
         for _ in range(n):
             if self._out_of_time():
                 return StepOutcome("; ".join(calls), "error: task time ran out")
@@ -461,7 +489,9 @@ class Adapter:
         if why:
             return StepOutcome("", why)
         calls = []
-        for k in keys:  # press all in order, release in reverse, as PyAutoGUI does
+        for i, k in enumerate(keys):  # press all in order, release in reverse, as PyAutoGUI does
+            if self._shift_held(keys[:i]):  # a character after Shift alone is its shifted one: "A" for "a"
+                keys[i] = k = _SHIFTED.get(k, k)
             self.page.keyboard.down(k)
             calls.append(f'keyboard.down("{k}")')
         for k in reversed(keys):

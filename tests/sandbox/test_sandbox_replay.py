@@ -200,3 +200,15 @@ def test_an_unparseable_prediction_is_a_failure_not_a_crash():
     task = load_split(HERE / "fixtures" / "suite", "test")["101"]
     r = replay_task(task, "pyautogui.click(1, 1)\nos.system('echo hi')")
     assert not r.success and r.parse_error and "os.system" in r.parse_error and r.steps == ()
+
+
+def test_shift_and_tab_type_what_they_would_on_a_desktop():
+    """hotkey("shift", "a") types "A", keyDown("shift") then press("1") types "!", and write("\\t") presses Tab (the
+    focus leaves the field) instead of putting a tab character into it."""
+    script = (
+        'pyautogui.click(100, 95)\npyautogui.hotkey("shift", "a")\npyautogui.keyDown("shift")\npyautogui.press("1")\n'
+        'pyautogui.write("x")\npyautogui.keyUp("shift")\npyautogui.write("b\\tc")\n'
+    )
+    r = replay_page(html=PLAYGROUND, script=script, task_timeout=TIMEOUT,
+                    check="({text: window.omni.state.text, focus: document.activeElement.id})")
+    assert r.info["check_value"]["text"] == "A!Xb" and r.info["check_value"]["focus"] != "field", r.info
