@@ -27,8 +27,8 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
     """Problems (which fail validation) and warnings of a data root, and whether it passed.
 
     Problems: a missing/unreadable/malformed split, task, box or screenshot file (a screenshot cut off before
-    its end, a box element that cannot be read); a gold script the shared parser refuses; a file that differs
-    from MANIFEST.sha256. Warnings: gold the reference scorer cannot score as published (a click with no box
+    its end, a box element that cannot be read, an OCR/icon/colour file that is there but unreadable); a gold
+    script the shared parser refuses; a file that differs from MANIFEST.sha256. Warnings: gold the reference scorer cannot score as published (a click with no box
     centred on it, a task with no actions), ids in several splits, a JPEG or WebP screenshot under a .png name,
     boxes whose corners are swapped.
     """
@@ -55,6 +55,7 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
                 warnings.append(f"{ds.split_path}: task id {t.id} is also in {seen[t.id]}.json")
             seen.setdefault(t.id, name)
             files.image(t.image_path)
+            files.detections(t)
             if not files.boxes(t.elements):
                 continue  # its box file is a problem already; the gold checks below would stop on it
             try:
@@ -79,13 +80,14 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
 
 
 class _Files:
-    """Checks of the files tasks share, once per file: each screenshot's byte stream (is it whole?) and each box
-    file's elements (can every one be read?)."""
+    """Checks of the files tasks share, once per file: each screenshot's byte stream (is it whole?), each box
+    file's elements (can every one be read?) and the optional detection files."""
 
     def __init__(self, problems: list[str], warnings: list[str]) -> None:
         self.problems, self.warnings = problems, warnings
         self.images: set[Path] = set()
         self.box_ok: dict[object, bool] = {}
+        self.detection_files: set[tuple] = set()
 
     def image(self, path: Path) -> None:
         if path in self.images:
@@ -96,6 +98,18 @@ class _Files:
             self.problems.append(f"{path}: {problem}")
         if warning:
             self.warnings.append(f"warning: {path}: {warning}")
+
+    def detections(self, task: Any) -> None:
+        """The optional OCR/icon/colour files, read as an agent's view of the task reads them (a broken one would
+        stop a run at its first task on the screen)."""
+        key = (task.ocr_path, task.icon_path, task.color_path)
+        if key in self.detection_files:
+            return
+        self.detection_files.add(key)
+        try:
+            task.detections()
+        except DataError as e:
+            self.problems.append(str(e))
 
     def boxes(self, elements: Sequence[Any]) -> bool:
         """Whether a screen's elements can be read (a problem is recorded, once per box file, when they cannot)."""

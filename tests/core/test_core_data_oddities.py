@@ -379,3 +379,16 @@ def test_manifest_with_a_dangling_symlink_says_so(omniact_data, tmp_path):
     lines, ok = validate_data(root)
     assert not ok
     assert lines[0] == f"{root / 'notes.txt'}: file is a symbolic link to {tmp_path / 'gone.txt'}, which does not exist"
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("{oops", "cannot read ocr detections"),
+    ('{"See deals": "412, 826"}', 'expected [x, y] or a list of them, got "412, 826"'),
+])
+def test_validate_reads_the_optional_detection_files_an_agent_would(omniact_data, tmp_path, content, expected):
+    root = _copy(omniact_data, tmp_path)
+    (root / "ocr/web/amazon/screen_1.json").write_text(content)
+    lines, ok = validate_data(root)
+    assert not ok
+    assert [x for x in lines if "screen_1.json" in x] == [
+        next(x for x in lines if x.startswith(f"{root / 'ocr/web/amazon/screen_1.json'}: {expected}"))]
