@@ -113,6 +113,13 @@ class ReplayResult:
             "parse_error": self.parse_error,
             "elapsed": round(self.elapsed, 3),
             "steps": [s.to_json() for s in self.steps],
+            # the steps a browser page cannot receive (OS keys, browser shortcuts), listed so nobody has to
+            # read every step's outcome to find them
+            "unsupported": [
+                {"index": s.index, "action": s.action, "why": s.outcome.partition(":")[2].strip()}
+                for s in self.steps
+                if s.outcome.startswith("unsupported")
+            ],
             "blocked_requests": list(self.blocked_requests),
             "events": list(self.events),
             "info": dict(self.info),

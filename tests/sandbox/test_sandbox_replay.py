@@ -141,6 +141,10 @@ def test_json_shape(all_actions):
     }
     assert j["success"] is True and j["reward"] is None and j["reason"] is None
     assert set(j["steps"][0]) == {"index", "line", "action", "call", "outcome", "point", "image"}
+    assert j["unsupported"] == [
+        {"index": 14, "action": 'pyautogui.hotkey("ctrl", "t")', "why": "ctrl+t is a browser shortcut the page never receives"},
+        {"index": 15, "action": 'pyautogui.press("win")', "why": "the Windows key belongs to the OS"},
+    ]
     assert j["steps"][0]["point"] == [100.0, 40.0]
 
 
