@@ -3,7 +3,8 @@
 Scoring is a pure function of (prediction file, data set, scorer mode and version), so each submission's
 per-task results are cached under that key: adding one submission to a board of fifty scores only that one.
 Intervals resample tasks with replacement (seeded); every entry sees the same resamples, so the difference of
-two entries is a paired bootstrap, and neighbours whose difference interval includes 0 are marked tied.
+two entries is a paired bootstrap. An entry's rank is one more than the number of entries significantly better
+than it (their difference interval lies above 0); entries that share a rank are tied.
 """
 
 from __future__ import annotations
@@ -144,8 +145,9 @@ class Leaderboard:
             lines += [f"- {md_cell(r.message)}" for r in self.rejected]
         b = self.bootstrap
         lines += ["", (f"Scores x100 with {int(b['confidence'] * 100)}% bootstrap intervals ({b['samples']} task "
-                  f"resamples, seed {b['seed']}). Ranked by action score (AS); `=` marks a neighbour whose paired "
-                  "bootstrap difference includes 0.")]
+                  f"resamples, seed {b['seed']}). Ranked by action score (AS); rank = 1 + the number of entries "
+                  "significantly better (paired bootstrap interval of the AS difference above 0); `=` marks an entry "
+                  "that shares the rank of the entry above (tied).")]
         return "\n".join(lines) + "\n"
 
 
@@ -317,12 +319,22 @@ def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, se
     return cis, as_samples
 
 
-def _paired_tie(a: Any, b: Any, confidence: float) -> bool:
+def _ranks(as_samples: Sequence[Any], confidence: float) -> list[int]:
+    """Each entry's rank, the entries in board order (AS, best first): one more than the number of entries above it
+    that are significantly better (the paired bootstrap interval of the AS difference lies above 0), and never
+    better than the rank above it. Neighbour ties would chain: on a long board every entry is within noise of the
+    next, and the last would share the first one's rank."""
     import numpy as np
 
-    diff = a - b
-    lo, hi = np.percentile(diff, [100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2])
-    return bool(lo <= 0 <= hi)
+    ranks: list[int] = []
+    for pos, samp in enumerate(as_samples):
+        if pos == 0:
+            ranks.append(1)
+            continue
+        above = np.stack(as_samples[:pos], axis=1)  # samples x entries above
+        lo = np.percentile(above - np.asarray(samp)[:, None], 100 * (1 - confidence) / 2, axis=0)
+        ranks.append(max(ranks[-1], 1 + int(np.count_nonzero(lo > 0))))
+    return ranks
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -412,9 +424,9 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
         raw.append((sub, s, ci, exact, r["tasks"], samp, match))
     raw.sort(key=lambda t: (-t[1]["action_score"], -t[1]["sequence_score"], t[0].name))
     entries: list[Entry] = []
-    for pos, (sub, s, ci, exact, tasks, samp, match) in enumerate(raw):
-        tied = pos > 0 and _paired_tie(raw[pos - 1][5], samp, confidence)
-        rank = entries[-1].rank if tied else pos + 1
+    ranks = _ranks([t[5] for t in raw], confidence)
+    for pos, ((sub, s, ci, exact, tasks, _, match), rank) in enumerate(zip(raw, ranks)):
+        tied = pos > 0 and rank == ranks[pos - 1]
         entries.append(Entry(sub.name, sub, s, ci, exact, tasks, rank, tied, match))
     return Leaderboard(dataset=ds.describe(), mode=mode, scorer_version=version, entries=tuple(entries),
                        rejected=tuple(rejected),

@@ -238,8 +238,9 @@ def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
     body = (f"<p class=muted>Split <b>{_e(ds.get('split'))}</b>, {ds.get('n_tasks')} tasks, data sha256 "
             f"<code>{_e(str(ds.get('sha256'))[:16])}</code>; scorer {_e(board.scorer_version)} in "
             f"<b>{_e(board.mode)}</b> mode. Scores x100, intervals from {b['samples']} task resamples (seed "
-            f"{b['seed']}); ranked by AS; <span class=tie>=</span> marks a tie with the entry above (paired "
-            f"bootstrap difference includes 0). Click a column to sort.</p>"
+            f"{b['seed']}); ranked by AS; rank = 1 + the number of entries significantly better (paired "
+            f"bootstrap interval of the AS difference above 0); <span class=tie>=</span> marks a tie: the same rank "
+            f"as the entry above. Click a column to sort.</p>"
             f"<table id=leaderboard class=sortable><thead><tr><th>#</th><th class=l>entry</th>{head}"
             f"<th>exact</th><th>parse errors</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<div class=grid><div class=card>{chart_as}</div><div class=card>{chart_ss}</div></div>{rejected}")

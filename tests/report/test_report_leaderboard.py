@@ -305,3 +305,21 @@ def test_metadata_fields_the_board_does_not_know_are_left_out(omniact_data, tmp_
     p = write_sub(tmp_path / "mine.jsonl", meta={"name": "Mine", "email": "me@example.com"})
     entry = build_leaderboard(load_split(omniact_data, "test"), [p], samples=10).entries[0]
     assert entry.name == "Mine" and "email" not in entry.submission.meta
+
+
+def test_ties_do_not_chain_down_a_long_board(omniact_data, tmp_path):
+    # Thirteen entries, each solving one task more than the next: every neighbour is within noise of the one above
+    # it, but the entry that solves nothing is never ranked with the one that solves everything.
+    ds = load_split(omniact_data, "test")
+    order = [task_id for task_id, *_ in TASKS[:12]]
+    for k in range(13):
+        write_sub(tmp_path / f"solves{k:02d}.jsonl", mutate=lambda i, s, k=k: s if order.index(i) < k else "")
+    board = build_leaderboard(ds, sorted(tmp_path.glob("*.jsonl")), samples=300, seed=0)
+    ranks = [e.rank for e in board.entries]
+    assert board.entries[0].name == "solves12" and board.entries[-1].name == "solves00"
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    assert ranks[-1] > ranks[0] + 3, ranks  # chained neighbour ties would give every entry rank 1
+    for above, e in zip(board.entries, board.entries[1:]):
+        assert e.tied_with_above == (e.rank == above.rank)
+    md = board.to_markdown()
+    assert f"| {ranks[-1]}{'=' if board.entries[-1].tied_with_above else ''} | solves00 |" in md
