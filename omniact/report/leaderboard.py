@@ -137,6 +137,11 @@ class Leaderboard:
                 notes.append("uses gold")
             if e.dataset_match is False:
                 notes.append("scored on other data")
+            if e.score["n_missing"]:  # scored 0: the number alone would read as the agent's
+                notes.append(f"{e.score['n_missing']} of {self.dataset.get('n_tasks')} tasks missing")
+            if e.score["n_parse_errors"]:
+                n = e.score["n_parse_errors"]
+                notes.append(f"{n} parse error{'' if n == 1 else 's'}")
             rank = f"{e.rank}=" if e.tied_with_above else str(e.rank)
             lines.append(f"| {rank} | {md_cell(e.name)} | " + " | ".join(cells)
                          + f" | {100 * e.exact_solved:.2f} | {'; '.join(notes)} |")

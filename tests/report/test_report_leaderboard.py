@@ -323,3 +323,18 @@ def test_ties_do_not_chain_down_a_long_board(omniact_data, tmp_path):
         assert e.tied_with_above == (e.rank == above.rank)
     md = board.to_markdown()
     assert f"| {ranks[-1]}{'=' if board.entries[-1].tied_with_above else ''} | solves00 |" in md
+
+
+def test_markdown_says_which_entries_miss_tasks_or_fail_the_parser(omniact_data, subs, tmp_path):
+    # A pasted table must not show a half-empty submission's score as if it answered every task.
+    ds = load_split(omniact_data, "test")
+    write_sub(tmp_path / "prose.jsonl", mutate=lambda i, s: "I would click the button" if int(i) < 4 else s)
+    board = build_leaderboard(ds, [subs / "half.jsonl", subs / "perfect.jsonl", tmp_path / "prose.jsonl"],
+                              samples=50)
+    rows = {line.split(" | ")[1]: line for line in board.to_markdown().splitlines() if line.startswith("| ")}
+    n = len(ds.tasks)
+    half, prose = (next(e for e in board.entries if e.name == name) for name in ("half", "prose"))
+    assert half.score["n_missing"] == 6 and prose.score["n_parse_errors"] == 4
+    assert f"{half.score['n_missing']} of {n} tasks missing" in rows["half"]
+    assert "4 parse errors" in rows["prose"]
+    assert "missing" not in rows["Perfect agent"] and "parse" not in rows["Perfect agent"]
