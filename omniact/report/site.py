@@ -107,8 +107,35 @@ TASK_JS = """
       layer.appendChild(t);
     });
   }
-  if (select) { select.addEventListener('change', function () { show(select.selectedIndex); }); }
-  show(0);
+  // The address names the entry shown (tasks/9.html#oracle, from oracle's page), so that it can be shared.
+  function fromHash() {
+    var h = decodeURIComponent(location.hash.slice(1));
+    for (var i = 0; i < data.entries.length; i++) { if (data.entries[i].slug === h) return i; }
+    return 0;
+  }
+  function pick(i) {
+    if (select) select.selectedIndex = i;
+    show(i);
+  }
+  if (select) {
+    select.addEventListener('change', function () {
+      show(select.selectedIndex);
+      var e = data.entries[select.selectedIndex];
+      if (e && e.slug) location.replace('#' + e.slug);
+    });
+  }
+  window.addEventListener('hashchange', function () { pick(fromHash()); });
+  pick(fromHash());
+})();
+"""
+
+# On an entry page, each task link names the entry, so that the task page shows this entry's prediction.
+ENTRY_JS = """
+(function () {
+  var table = document.getElementById('tasks');
+  var slug = table && table.getAttribute('data-entry');
+  if (!slug) return;
+  table.querySelectorAll('tbody td:first-child a').forEach(function (a) { a.hash = slug; });
 })();
 """
 
@@ -310,7 +337,8 @@ def _results_card(t: Mapping[str, Sequence[Any]]) -> str:
 
 
 def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None, why_card: str = "",
-                reasons: Mapping[int, str] | None = None, comparison: Comparison | None = None) -> str:
+                reasons: Mapping[int, str] | None = None, comparison: Comparison | None = None,
+                slug: str | None = None) -> str:
     s = e.score
     charts = []
     for key, title in (("platform", "by platform"), ("app", "by app"), ("action", "by gold action type")):
@@ -352,10 +380,10 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
             f"<div class=grid>{''.join(charts)}</div>"
             f"<div class=grid>{results}{why_card}<div class=card><h3>Provenance</h3><table>{prov_rows}</table></div>"
             f"<div class=card><h3>Submission</h3><table>{meta_rows}</table></div></div>"
-            f"<h2>Tasks</h2><table class=sortable id=tasks><thead><tr><th class=l>task</th><th class=l>app</th>"
+            f"<h2>Tasks</h2><table class=sortable id=tasks{'' if slug is None else f' data-entry={slug}'}><thead><tr><th class=l>task</th><th class=l>app</th>"
             f"<th class=l>goal</th><th class=l>result</th><th>click pen.</th><th>key pen.</th><th>write pen.</th>"
             f"<th>score</th>{compare_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
-    return _page(e.name if page_title is None else page_title, body, depth, [SORT_JS])
+    return _page(e.name if page_title is None else page_title, body, depth, [SORT_JS, ENTRY_JS])
 
 
 def _change_cell(kind: str, delta: float) -> str:
@@ -432,8 +460,9 @@ def _convert(source: Path, target: Path) -> None:
 
 def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Mapping[str, Any]],
                image: str, reasons: Sequence[Mapping[int, str]],
-               failures: Sequence[Mapping[str, tuple[str, str]]] = ()) -> str:
-    """`scripts`, `reasons` and `failures` are each entry's, in the order of `board.entries`."""
+               failures: Sequence[Mapping[str, tuple[str, str]]] = (), slugs: Sequence[str] = ()) -> str:
+    """`scripts`, `reasons`, `failures` and `slugs` (the entries' page names) are each entry's, in the order of
+    `board.entries`."""
     w, h = task.screen.width, task.screen.height
     r = 10 * max(1.0, task.screen.dpr)
     try:
@@ -460,13 +489,15 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
         t = e.tasks
         sc = entry_scripts.get(task.id)
         failed = failures[k].get(task.id) if k < len(failures) else None
-        entries_data.append({"name": e.name, "script": sc if isinstance(sc, str) else None,
+        slug = slugs[k] if k < len(slugs) else None
+        entries_data.append({"name": e.name, "slug": slug, "script": sc if isinstance(sc, str) else None,
                              "points": _script_points(sc, known),
                              "error": None if failed is None else f"{failed[0]}: {failed[1]}"})
         status = _status(t, index, why.get(index))
         if failed is not None:  # the agent's own message: what to fix
             status += f": {failed[1]}"
-        rows.append(f"<tr><td class=l>{_e(e.name)}</td><td class=l>{_e(status)}</td>"
+        name = _e(e.name) if slug is None else f"<a href='../entries/{slug}.html'>{_e(e.name)}</a>"
+        rows.append(f"<tr><td class=l>{name}</td><td class=l>{_e(status)}</td>"
                     + "".join(f"<td>{t[k][index]:.3f}</td>" for k in ("c", "k", "x", "s")) + "</tr>")
     options = "".join(f"<option>{_e(e.name)}</option>" for e in board.entries)
     data = script_json({"r": r, "entries": entries_data})
@@ -549,7 +580,8 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
                 scripts, failures = [scripts[run], scripts[b]], [failures[run], failures[b]]
             run = 0
         write_text(out / "index.html", _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0, page_title=title,
-                                                   why_card=cards[run], reasons=reasons[run], comparison=comparison))
+                                                   why_card=cards[run], reasons=reasons[run], comparison=comparison,
+                                                   slug=slugs[run]))
     else:
         write_text(out / "index.html", _index(board, slugs))
     heads = _row_heads(ds, task_pages) if board.entries else []
@@ -558,7 +590,7 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     def write_entry_pages(start: int, stop: int) -> int:
         for i in range(start, stop):
             write_text(out / "entries" / f"{slugs[i]}.html",
-                       _entry_page(entries[i], heads, why_card=cards[i], reasons=reasons[i]))
+                       _entry_page(entries[i], heads, why_card=cards[i], reasons=reasons[i], slug=slugs[i]))
         return stop - start
 
     jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}
@@ -572,7 +604,7 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
             for i in range(start, stop):
                 task = ds.tasks[i]
                 write_text(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i], reasons,
-                                                                                failures))
+                                                                                failures, slugs))
             return stop - start
 
         jobs["tasks"] = (write_task_pages, len(ds.tasks))

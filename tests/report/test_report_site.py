@@ -113,6 +113,24 @@ def test_task_page_shows_screenshot_overlays_and_scripts(site, browser, served, 
     page.close()
 
 
+def test_a_task_opened_from_an_entry_page_shows_that_entrys_prediction(site, browser):
+    out, _ = site
+    page, errors = open_page(browser, f"{out.as_uri()}/entries/sloppy.html")
+    page.locator("#tasks tbody tr td:first-child a", has_text="10").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/tasks/10.html#sloppy")
+    assert page.locator("#entry").evaluate("s => s.options[s.selectedIndex].text") == "sloppy"
+    assert "600,300" in page.locator("#pred-script").inner_text()  # sloppy's click, not Perfect's
+    page.select_option("#entry", label="Perfect")  # the address follows the choice, to be shared
+    assert page.url.endswith("/tasks/10.html#perfect")
+    # each entry's row leads back to its page
+    page.locator("tr", has_text="blank").locator("a").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("/entries/blank.html")
+    assert errors == []
+    page.close()
+
+
 def test_charts_fit_their_cards_and_values_clear_their_whiskers(site, browser):
     out, board = site
     page, errors = open_page(browser, f"{out.as_uri()}/index.html")
@@ -152,7 +170,7 @@ def test_a_report_opens_on_the_runs_own_page_and_drills_down_to_tasks(omniact_da
     assert "0.000" in key_penalties and any(k != "0.000" for k in key_penalties)  # "tab" for "enter" shows up
     page.locator("#tasks tbody tr td:first-child a", has_text="10").first.click()
     page.wait_for_load_state("load")
-    assert page.url.endswith("/rep/tasks/10.html")
+    assert page.url.endswith("/rep/tasks/10.html#sloppy")  # the run's own answer shown
     assert page.locator("#screenshot").evaluate("i => i.complete && i.naturalWidth") == 1440
     page.locator("header a").click()  # back to the report
     page.wait_for_load_state("load")
