@@ -223,7 +223,7 @@ def _score_one(sub: Submission, mode: str, ds: Dataset, gold: Any = None) -> dic
     from omniact.predictions import read_scripts
 
     try:
-        scripts = read_scripts(sub.predictions, known_ids=ds.ids)
+        scripts = read_scripts(sub.predictions, known_ids=ds.ids, split=ds.split)
     except UserError as e:
         return {"error": str(e)}
     # The gold is this worker's for every submission it scores: answers seen in an earlier one are not scored again.
@@ -369,6 +369,13 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
             sub = src if isinstance(src, Submission) else find_submission(Path(src))
         except UserError as e:
             rejected.append(Rejected(str(src), str(e)))
+            if progress:
+                progress(src)
+            continue
+        split = sub.meta.get("_split")
+        if split is not None and split != ds.split:
+            rejected.append(Rejected(sub.source, f"a run on split {split!r}, not {ds.split!r}: give it with --split "
+                                                 f"{split}"))
             if progress:
                 progress(src)
             continue

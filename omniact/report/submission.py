@@ -107,6 +107,8 @@ def _from_manifest(manifest: dict[str, Any], path: Path) -> dict[str, Any]:
         out["dataset_sha256"] = ds["sha256"]
     # A run whose data is named by anything but strings is refused, as `omniact score` and `report` refuse it.
     manifest_dataset(manifest, path)
+    if isinstance(ds, dict) and isinstance(ds.get("split"), str):
+        out["_split"] = ds["split"]  # "_": the board's own, not shown as the submission's
     if manifest.get("started"):
         out["date"] = str(manifest["started"])[:10]
     return out

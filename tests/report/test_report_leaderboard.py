@@ -338,3 +338,22 @@ def test_markdown_says_which_entries_miss_tasks_or_fail_the_parser(omniact_data,
     assert f"{half.score['n_missing']} of {n} tasks missing" in rows["half"]
     assert "4 parse errors" in rows["prose"]
     assert "missing" not in rows["Perfect agent"] and "parse" not in rows["Perfect agent"]
+
+
+def test_a_submission_for_another_split_is_rejected_saying_which_split(omniact_data, subs, tmp_path):
+    train = [json.dumps({"id": i, "script": "pyautogui.press('enter')"}) + "\n" for i in ("12", "13")]
+    run = tmp_path / "runs" / "on-train"
+    run.mkdir(parents=True)
+    (run / "predictions.jsonl").write_text("".join(train))
+    (run / "manifest.json").write_text(json.dumps({"agent": "oracle", "dataset": {
+        "root": str(omniact_data), "split": "train", "n_tasks": 2, "sha256": "x"}}))
+    loose = tmp_path / "train-preds.jsonl"
+    loose.write_text("".join(train))
+    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test", "--bootstrap", "10",
+                                  str(subs / "perfect.jsonl"), str(run), str(loose), "--out", str(tmp_path / "site")])
+    assert r.exit_code == 0, r.output
+    assert "1 entry ranked" in r.output
+    lines = r.output.splitlines()
+    assert f"omniact: rejected {run}: a run on split 'train', not 'test': give it with --split train" in lines
+    assert any(line.startswith(f"omniact: rejected {loose}:1: ") and "split 'test'" in line and "--split" in line
+               for line in lines), r.output
