@@ -476,7 +476,7 @@ class _Steps:
 @data_option
 @split_option
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("--out", type=click.Path(path_type=Path), required=True,
               help="Directory for leaderboard.json/.csv/.md and the static site.")
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -493,9 +493,11 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
                 samples: int, seed: int, task_pages: bool, executor: str, ray_address: str) -> None:
     """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
     from omniact.report import build_leaderboard, write_site, write_tables
+    from omniact.report.leaderboard import check_out
     from omniact.tables import plural
 
     ds = _load(data, split)
+    check_out(out, ds)
     pool = None
     if executor == "ray":
         from omniact.ray_executor import RayPool

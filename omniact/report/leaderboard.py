@@ -27,7 +27,7 @@ from omniact.errors import UserError
 from omniact.report.escape import csv_cell, md_cell, write_json, write_text
 from omniact.report.submission import Submission, find_submission
 
-__all__ = ["METRICS", "SCHEMA_VERSION", "Entry", "Leaderboard", "Rejected", "build_leaderboard"]
+__all__ = ["METRICS", "SCHEMA_VERSION", "Entry", "Leaderboard", "Rejected", "build_leaderboard", "check_out"]
 
 SCHEMA_VERSION = 1
 #: (short name, key) in the order tables show them
@@ -465,6 +465,23 @@ def _unique_names(subs: Sequence[Submission]) -> list[Submission]:
         taken.add(name)
         out.append(sub)
     return out
+
+
+def check_out(out: Path, ds: Dataset) -> None:
+    """Refuse `out` before anything is scored when writing the board there would be a mistake: it is a file, or it
+    holds the published leaderboard of another split (which the new one would replace, pages and all)."""
+    import json
+
+    if out.exists() and not out.is_dir():
+        raise UserError("is a file, not a folder: give a folder for the leaderboard with --out", file=str(out))
+    published = out / "leaderboard.json"
+    try:
+        split = json.loads(published.read_bytes())["dataset"]["split"]
+    except (OSError, ValueError, RecursionError, TypeError, KeyError):
+        return  # none there (or not ours to read): nothing to keep
+    if isinstance(split, str) and split != ds.split:
+        raise UserError(f"this folder holds the leaderboard of split {split!r}: give another --out for split "
+                        f"{ds.split!r}, or remove {out} first", file=str(published))
 
 
 def write_tables(board: Leaderboard, out: Path) -> list[Path]:

@@ -357,3 +357,29 @@ def test_a_submission_for_another_split_is_rejected_saying_which_split(omniact_d
     assert f"omniact: rejected {run}: a run on split 'train', not 'test': give it with --split train" in lines
     assert any(line.startswith(f"omniact: rejected {loose}:1: ") and "split 'test'" in line and "--split" in line
                for line in lines), r.output
+
+
+def test_a_board_of_another_split_is_not_written_over_a_published_one(omniact_data, subs, tmp_path):
+    site = tmp_path / "site"
+    args = ["leaderboard", "--data", str(omniact_data), "--out", str(site), "--bootstrap", "10"]
+    assert CliRunner().invoke(main, [*args, "--split", "test", str(subs / "perfect.jsonl")]).exit_code == 0
+    published = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    train = tmp_path / "train.jsonl"
+    train.write_text(json.dumps({"id": "12", "script": "pyautogui.press('enter')"}) + "\n")
+    r = CliRunner().invoke(main, [*args, "--split", "train", str(train)])
+    assert r.exit_code == 2, r.output
+    assert r.output.strip() == (f"omniact: {site / 'leaderboard.json'}: this folder holds the leaderboard of split "
+                                f"'test': give another --out for split 'train', or remove {site} first")
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == published
+    # the same split again is the usual update
+    assert CliRunner().invoke(main, [*args, "--split", "test", str(subs / "perfect.jsonl")]).exit_code == 0
+
+
+def test_out_that_is_a_file_is_one_line(omniact_data, subs, tmp_path):
+    afile = tmp_path / "site.txt"
+    afile.write_text("mine")
+    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test", "--out", str(afile),
+                                  str(subs / "perfect.jsonl")])
+    assert r.exit_code == 2
+    assert r.output.strip() == f"omniact: {afile}: is a file, not a folder: give a folder for the leaderboard with --out"
+    assert afile.read_text() == "mine"
