@@ -47,7 +47,10 @@ td.nw { white-space: nowrap; }
          font-size: 12px; margin-left: 4px; }
 .bad { background: #fee4e2; color: #b42318; }
 .muted { color: var(--muted); }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 18px; align-items: start; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(420px, 100%), 1fr)); gap: 18px;
+        align-items: start; }
+.grid > *, .scripts > * { min-width: 0; }
+select { max-width: 100%; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 .chart { max-width: 100%; height: auto; display: block; }
 pre { background: #0b1020; color: #e6edf3; padding: 10px; border-radius: 6px; overflow: auto; font-size: 13px; }
@@ -56,6 +59,12 @@ pre { background: #0b1020; color: #e6edf3; padding: 10px; border-radius: 6px; ov
 .shot svg { position: absolute; left: 0; top: 0; height: 100%; }
 .scripts { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
 a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: underline; }
+/* A phone: the page keeps the screen's width; a wide table scrolls sideways inside it, scripts stack. */
+@media (max-width: 700px) {
+  header { padding: 12px 14px; } main { padding: 14px 12px 40px; }
+  table:not(.card table) { display: block; overflow-x: auto; max-width: 100%; }
+  .scripts { grid-template-columns: 1fr; }
+}
 """
 
 SORT_JS = """

@@ -131,6 +131,17 @@ def test_a_task_opened_from_an_entry_page_shows_that_entrys_prediction(site, bro
     page.close()
 
 
+def test_on_a_phone_pages_keep_the_screens_width(site, browser):
+    # A page wider than the phone scrolls sideways as a whole, header and all; a wide table scrolls in its place.
+    out, _ = site
+    for path in ("index.html", "entries/sloppy.html", "tasks/10.html"):
+        page, errors = open_page(browser, f"{out.as_uri()}/{path}")
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert errors == []
+        page.close()
+
+
 def test_charts_fit_their_cards_and_values_clear_their_whiskers(site, browser):
     out, board = site
     page, errors = open_page(browser, f"{out.as_uri()}/index.html")
