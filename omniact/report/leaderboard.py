@@ -76,7 +76,8 @@ class Rejected:
     def message(self) -> str:
         """One line naming the submission and what is wrong: the error as it is when it names the source's file
         already (``broken.jsonl:3: ...``), else the source, then the error."""
-        return self.error if self.error.startswith(self.source) else f"{self.source}: {self.error}"
+        named = self.source.rstrip("/" + os.sep) or self.source  # `runs/x/` is named `runs/x` in the error
+        return self.error if self.error.startswith(named) else f"{self.source}: {self.error}"
 
 
 @dataclass(frozen=True)

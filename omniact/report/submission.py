@@ -129,8 +129,10 @@ def find_submission(path: Path) -> Submission:
     elif path.is_file():
         pred = path
         default_name = path.name.split(".")[0] or path.stem
+    elif any(c in path.name for c in "*?["):  # a shell passes on a pattern that matched nothing, as it is
+        raise UserError("the pattern matched no file: check it (and the folder)", file=str(path))
     else:
-        raise UserError("no such file or directory", file=str(path))
+        raise UserError("no such file or directory: check the path", file=str(path))
     side = _meta_beside(pred, run_dir)
     if side is not None:
         meta.update(_checked_meta(side, _read_json(side)))

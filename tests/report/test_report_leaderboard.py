@@ -383,3 +383,22 @@ def test_out_that_is_a_file_is_one_line(omniact_data, subs, tmp_path):
     assert r.exit_code == 2
     assert r.output.strip() == f"omniact: {afile}: is a file, not a folder: give a folder for the leaderboard with --out"
     assert afile.read_text() == "mine"
+
+
+def test_a_missing_source_or_a_pattern_that_matched_nothing_says_what_to_do(omniact_data, subs, tmp_path):
+    # The shell hands on a pattern that matches no file as it is: say so, rather than "no such file".
+    pattern, typo = tmp_path / "subs" / "*.jsnl", tmp_path / "subs" / "perfekt.jsonl"
+    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test", "--bootstrap", "10",
+                                  str(subs / "perfect.jsonl"), str(pattern), str(typo), "--out", str(tmp_path / "site")])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert f"omniact: rejected {pattern}: the pattern matched no file: check it (and the folder)" in lines
+    assert f"omniact: rejected {typo}: no such file or directory: check the path" in lines
+
+
+def test_a_folder_that_is_not_a_run_is_named_once(omniact_data, tmp_path):
+    folder = tmp_path / "notarun"
+    folder.mkdir()
+    board = build_leaderboard(load_split(omniact_data, "test"), [f"{folder}/"], samples=10)
+    message = board.rejected[0].message
+    assert message.startswith(f"{folder}: ") and message.count(str(folder)) == 1, message
