@@ -114,13 +114,13 @@ def test_taking_step_images_does_not_count_against_the_task_time(tmp_path, monke
     save = replay_module._save_png
 
     def slow_save(*args, **kwargs):
-        time.sleep(1.0)  # a large screenshot on a busy machine
+        time.sleep(1.5)  # a large screenshot on a busy machine: five of them outlast the task's 6 s
         save(*args, **kwargs)
 
     monkeypatch.setattr(replay_module, "_save_png", slow_save)
     script = "pyautogui.click(200, 80)\n" * 4
     r = replay_page(html=PLAYGROUND, script=script, dpr=2, check="window.omni.state.count === 4",
-                    out_dir=tmp_path, task_timeout=3, settle_ms=0)
+                    out_dir=tmp_path, task_timeout=6, settle_ms=0)
     assert (r.success, r.reason) == (True, None)
     assert len(list(tmp_path.glob("step_*.png"))) == 5
 
