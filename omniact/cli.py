@@ -519,8 +519,13 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
                    f"{plural(len(board.rejected), 'source')} rejected; nothing written to {out}", err=True)
         sys.exit(2)
     n = len(board.entries)
-    click.echo(f"{n} entr{'y' if n == 1 else 'ies'} ranked ({board.scored_now} scored now, {board.from_cache} from "
-               f"cache), {len(board.rejected)} rejected -> {index}")
+    scored = f"{board.scored_now} scored now,"
+    if board.from_cache and board.scored_sources:  # an update: say which are new or changed
+        shown = board.scored_sources[:5]
+        more = len(board.scored_sources) - len(shown)
+        scored = scored[:-1] + ": " + ", ".join(shown) + (f" and {more} more;" if more else ";")
+    click.echo(f"{n} entr{'y' if n == 1 else 'ies'} ranked ({scored} {board.from_cache} from cache), "
+               f"{len(board.rejected)} rejected -> {index}")
 
 
 @main.command()

@@ -91,6 +91,7 @@ class Leaderboard:
     task_ids: tuple[str, ...]
     scored_now: int = 0  # how many submissions were scored (not taken from the cache) by this build
     from_cache: int = 0  # how many results were read from the cache
+    scored_sources: tuple[str, ...] = ()  # the sources of the `scored_now` submissions, in the order given
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -445,7 +446,8 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
                        rejected=tuple(rejected),
                        bootstrap={"samples": samples, "seed": seed, "confidence": confidence},
                        task_ids=tuple(t.id for t in ds.tasks), scored_now=sum("error" not in results[i] for i in todo),
-                       from_cache=len(subs) - len(todo))
+                       from_cache=len(subs) - len(todo),
+                       scored_sources=tuple(subs[i].source for i in todo if "error" not in results[i]))
 
 
 def _unique_names(subs: Sequence[Submission]) -> list[Submission]:

@@ -402,3 +402,12 @@ def test_a_folder_that_is_not_a_run_is_named_once(omniact_data, tmp_path):
     board = build_leaderboard(load_split(omniact_data, "test"), [f"{folder}/"], samples=10)
     message = board.rejected[0].message
     assert message.startswith(f"{folder}: ") and message.count(str(folder)) == 1, message
+
+
+def test_an_update_names_the_submissions_it_scored(omniact_data, subs, tmp_path):
+    args = ["leaderboard", "--data", str(omniact_data), "--split", "test", "--out", str(tmp_path / "site"),
+            "--bootstrap", "10", str(subs / "perfect.jsonl"), str(subs / "sloppy.jsonl")]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    r = CliRunner().invoke(main, [*args, str(subs / "half.jsonl")])
+    assert r.exit_code == 0, r.output
+    assert f"3 entries ranked (1 scored now: {subs / 'half.jsonl'}; 2 from cache), 0 rejected" in r.output
