@@ -411,3 +411,14 @@ def test_an_update_names_the_submissions_it_scored(omniact_data, subs, tmp_path)
     r = CliRunner().invoke(main, [*args, str(subs / "half.jsonl")])
     assert r.exit_code == 0, r.output
     assert f"3 entries ranked (1 scored now: {subs / 'half.jsonl'}; 2 from cache), 0 rejected" in r.output
+
+
+def test_the_readme_documents_every_field_of_the_published_files(omniact_data, subs, tmp_path):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Leaderboards and reports", 1)[1].split("\n## ", 1)[0]
+    board = build_leaderboard(load_split(omniact_data, "test"), sorted(subs.glob("*.jsonl")), samples=10)
+    j = board.to_json()
+    keys = set(j) | set(j["dataset"]) | set(j["scorer"]) | set(j["bootstrap"]) | set(j["rejected"][0])
+    keys |= set(j["entries"][0]) | set(j["entries"][0]["provenance"])
+    assert [k for k in sorted(keys) if f"`{k}`" not in section] == []
+    assert f"`{board.to_csv().splitlines()[0]}`" in section  # the CSV header as it is
