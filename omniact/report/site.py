@@ -195,6 +195,15 @@ def _pct(v: float) -> str:
     return f"{100 * v:.2f}"
 
 
+def _short(label: str, n: int = 28) -> str:
+    """A chart label of at most `n` characters. A long one keeps its start and its end ("... v1", "... v2": names
+    of one team's entries often differ only there), with an ellipsis between."""
+    if len(label) <= n:
+        return label
+    head = (n - 1) // 2
+    return f"{label[:head]}\u2026{label[-(n - 1 - head):]}"
+
+
 def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title: str, width: int = 640) -> str:
     """A horizontal bar chart (x100) with interval whiskers, as inline SVG."""
     bar_h, gap, left, right = 20, 8, 190, 72
@@ -212,7 +221,8 @@ def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title:
         w = plot_w * max(0.0, min(1.0, value))
         # The value goes right of the bar and of its whisker, so that neither covers it.
         end = w if ci is None else max(w, plot_w * max(0.0, min(1.0, ci[1])))
-        parts.append(f"<text x='{left - 6}' y='{y + bar_h * 0.7:.1f}' text-anchor='end'>{_e(label[:28])}</text>"
+        parts.append(f"<text x='{left - 6}' y='{y + bar_h * 0.7:.1f}' text-anchor='end'><title>{_e(label)}</title>"
+                     f"{_e(_short(label))}</text>"
                      f"<rect x='{left}' y='{y}' width='{w:.1f}' height='{bar_h}' fill='#2f6fed' rx='3'/>"
                      f"<text x='{left + end + 5:.1f}' y='{y + bar_h * 0.7:.1f}' fill='#344054'>{_pct(value)}</text>")
         if ci is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 
 import pytest
@@ -333,3 +334,19 @@ def test_a_report_shows_what_the_agent_failed_with_instead_of_an_empty_answer(om
     assert "model exploded (my_agent.py:7)" in page.locator("table").last.inner_text()
     assert errors == []
     page.close()
+
+
+def test_chart_labels_of_long_names_stay_distinct(omniact_data, tmp_path):
+    from omniact.report.site import write_site as write
+
+    long = "A submission whose name is longer than any chart label, "
+    a = write_sub(tmp_path / "a.jsonl", meta={"name": long + "version one"})
+    b = write_sub(tmp_path / "b.jsonl", mutate=lambda i, s: "", meta={"name": long + "version two"})
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, [a, b], samples=10)
+    write(board, ds, tmp_path / "out", task_pages=False)
+    text = (tmp_path / "out/index.html").read_text()
+    chart = text[text.index("<svg class=chart"):text.index("</svg>")]
+    labels = re.findall(r"<text x='\d+' y='[\d.]+' text-anchor='end'><title>.*?</title>(.*?)</text>", chart)
+    assert len(labels) == 2 and labels[0] != labels[1], labels
+    assert f"<title>{long}version two</title>" in chart  # the whole name on hover
