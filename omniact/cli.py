@@ -87,6 +87,13 @@ def run() -> None:
     """The console script's entry point: `main`, in a process that ends when the verb does."""
     global _ONE_SHOT  # noqa: PLW0603 - set once, by the console entry point, before any verb runs
     _ONE_SHOT = True
+    for stream in (sys.stdout, sys.stderr):
+        # A prediction's text can hold a lone surrogate (a JSON "\\ud800" escape, or a script's), which no UTF-8
+        # terminal or pipe can take (surrogateescape, a UTF-8 locale's default, takes only U+DC80-U+DCFF): printed
+        # as its escape, it costs a character, never the command.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and stream.errors in ("strict", "surrogateescape"):
+            reconfigure(errors="backslashreplace")
     main()
 
 

@@ -167,10 +167,9 @@ def _write_out(out: Path | None, obj: Mapping[str, Any]) -> None:
     """Write replay.json atomically: an earlier replay's file stays whole until the new one replaces it."""
     if out is None:
         return
-    from omniact.atomic import atomic_file
+    from omniact.report.escape import write_json
 
-    with atomic_file(out / "replay.json", "w", encoding="utf-8") as f:
-        f.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    write_json(out / "replay.json", obj, indent=2)  # surrogate-safe: a script's text can hold a lone one
 
 
 def _echo_result(echo: Callable[[str], None], r: Any, folder: Path | None = None) -> None:
@@ -551,7 +550,7 @@ def _write_split_page(out: Path, results: Sequence[Any]) -> bool:
     """Write ``out/index.html``, a line per task linking to its step-image page; False when no task has one."""
     import html
 
-    from omniact.atomic import atomic_file
+    from omniact.report.escape import write_text
     from omniact.sandbox.replay import task_folder
 
     rows = []
@@ -570,8 +569,7 @@ def _write_split_page(out: Path, results: Sequence[Any]) -> bool:
         "margin:1.5em}.PASS{color:#080}.FAIL{color:#c00}</style>\n"
         f"<h1>{n_ok}/{len(results)} tasks succeeded</h1>\n<ul>\n" + "\n".join(rows) + "\n</ul>\n"
     )
-    with atomic_file(out / "index.html", "w", encoding="utf-8") as f:
-        f.write(text)
+    write_text(out / "index.html", text)
     return True
 
 

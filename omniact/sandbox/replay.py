@@ -660,7 +660,7 @@ def write_steps_page(
     (the screen after the step, the action point drawn in red), in order. Every text is escaped."""
     import html
 
-    from omniact.atomic import atomic_file
+    from omniact.report.escape import write_text
 
     e = html.escape
 
@@ -695,8 +695,7 @@ def write_steps_page(
         f"<style>{_PAGE_CSS}</style>\n" + "\n".join(r for r in rows if r) + "\n"
     )
     path = folder / "index.html"
-    with atomic_file(path, "w", encoding="utf-8") as f:
-        f.write(text)
+    write_text(path, text)  # a script's text may hold a lone surrogate, which no UTF-8 file can
     return path
 
 

@@ -379,3 +379,26 @@ def test_a_gold_script_agent_on_miniwob_is_refused_up_front():
     r = CliRunner().invoke(main, ["replay", "--miniwob-suite", "--agent", "oracle", "--miniwob-envs", "click-button",
                                   "--seeds", "0"])
     assert r.exit_code == 2 and "answers from gold scripts, and MiniWoB++ episodes have none" in r.output, r.output
+
+
+@pytest.mark.browser
+def test_a_lone_surrogate_in_a_script_costs_a_character_never_the_replay(tmp_path):
+    """`write("\\ud800")` is a script the parser reads (a JSON escape in an agent's answer makes such text); the
+    step line, the JSON on stdout, replay.json and the step page all come out, in the console script's process."""
+    import subprocess
+    import sys
+
+    s = tmp_path / "s.py"
+    s.write_text('pyautogui.click(200, 80)\npyautogui.write("a\\ud800b")\n')
+    base = [sys.executable, "-m", "omniact.cli", "replay", "--html", str(PLAYGROUND), "--script", str(s), *T]
+    text = subprocess.run([*base, "--out", str(tmp_path / "o")], capture_output=True, text=True, check=False,
+                          errors="strict")
+    assert text.returncode == 0, text.stderr
+    assert 'pyautogui.write("a\\ud800b")' in text.stdout
+    page = (tmp_path / "o" / "index.html").read_text(encoding="utf-8")
+    assert 'a\ufffdb' in page
+    saved = json.loads((tmp_path / "o" / "replay.json").read_text(encoding="utf-8"))
+    assert saved["steps"][1]["action"] == 'pyautogui.write("a\ud800b")'
+    out = subprocess.run([*base, "--json"], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["steps"][1]["action"] == 'pyautogui.write("a\ud800b")'
