@@ -195,7 +195,7 @@ def _pct(v: float) -> str:
     return f"{100 * v:.2f}"
 
 
-def _short(label: str, n: int = 28) -> str:
+def _short(label: str, n: int = 25) -> str:
     """A chart label of at most `n` characters. A long one keeps its start and its end ("... v1", "... v2": names
     of one team's entries often differ only there), with an ellipsis between."""
     if len(label) <= n:

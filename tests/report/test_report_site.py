@@ -349,4 +349,5 @@ def test_chart_labels_of_long_names_stay_distinct(omniact_data, tmp_path):
     chart = text[text.index("<svg class=chart"):text.index("</svg>")]
     labels = re.findall(r"<text x='\d+' y='[\d.]+' text-anchor='end'><title>.*?</title>(.*?)</text>", chart)
     assert len(labels) == 2 and labels[0] != labels[1], labels
+    assert max(map(len, labels)) <= 25  # what fits left of the bars at 12px, wide letters too
     assert f"<title>{long}version two</title>" in chart  # the whole name on hover
