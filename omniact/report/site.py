@@ -134,6 +134,16 @@ TASK_JS = """
     });
   }
   window.addEventListener('hashchange', function () { pick(fromHash()); });
+  // Each entry's name leads to its page (links made here: a board of 100 entries has them on every task page).
+  document.querySelectorAll('#per-entry tbody tr').forEach(function (tr, k) {
+    var e = data.entries[k], cell = tr.cells[0];
+    if (!e || !e.slug) return;
+    var a = document.createElement('a');
+    a.href = '../entries/' + e.slug + '.html';
+    a.textContent = cell.textContent;
+    cell.textContent = '';
+    cell.appendChild(a);
+  });
   pick(fromHash());
 })();
 """
@@ -515,8 +525,7 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
         status = _status(t, index, why.get(index))
         if failed is not None:  # the agent's own message: what to fix
             status += f": {failed[1]}"
-        name = _e(e.name) if slug is None else f"<a href='../entries/{slug}.html'>{_e(e.name)}</a>"
-        rows.append(f"<tr><td class=l>{name}</td><td class=l>{_e(status)}</td>"
+        rows.append(f"<tr><td class=l>{_e(e.name)}</td><td class=l>{_e(status)}</td>"
                     + "".join(f"<td>{t[k][index]:.3f}</td>" for k in ("c", "k", "x", "s")) + "</tr>")
     options = "".join(f"<option>{_e(e.name)}</option>" for e in board.entries)
     data = script_json({"r": r, "entries": entries_data})
@@ -530,7 +539,7 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
             f"{''.join(boxes)}<g id=pred-layer></g></svg></div>"
             f"<div class=scripts><div><h3>Gold</h3><pre id=gold-script>{_e(gold_text)}</pre></div>"
             f"<div><h3>Predicted</h3><pre id=pred-script></pre></div></div>"
-            f"<h3>Per entry</h3><table><thead><tr><th class=l>entry</th><th class=l>result</th><th>click pen.</th>"
+            f"<h3>Per entry</h3><table id=per-entry><thead><tr><th class=l>entry</th><th class=l>result</th><th>click pen.</th>"
             f"<th>key pen.</th><th>write pen.</th><th>score</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<script type='application/json' id=task-data>{data}</script>")
     return _page(f"Task {task.id}", body, 1, [TASK_JS])
