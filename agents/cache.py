@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from omniact.atomic import json_bytes
+
 __all__ = ["ResponseCache", "cache_dir", "cache_key"]
 
 
@@ -28,7 +30,7 @@ def cache_dir() -> Path:
 def cache_key(model: str, endpoint: str, messages: Any, params: Mapping[str, Any]) -> str:
     blob = json.dumps({"model": model, "endpoint": endpoint, "messages": messages, "params": dict(params)},
                       sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()  # the same bytes for valid text
 
 
 class ResponseCache:
@@ -51,7 +53,7 @@ class ResponseCache:
     def put(self, key: str, value: Mapping[str, Any]) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO responses (key, value, created) VALUES (?, ?, ?)",
-                             (key, json.dumps(dict(value), ensure_ascii=False), time.time()))
+                             (key, json_bytes(dict(value)).decode("utf-8"), time.time()))
 
     def __len__(self) -> int:
         with self._lock:

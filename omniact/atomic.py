@@ -1,8 +1,11 @@
-"""Writing a file atomically: readers see the old file or the new one, never half of one."""
+"""Writing a file atomically: readers see the old file or the new one, never half of one; and text that any Python
+str can hold, written so that it never fails to encode."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -10,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_file"]
+__all__ = ["atomic_file", "json_bytes", "text_bytes", "write_json", "write_text"]
 
 
 @contextmanager
@@ -56,3 +59,35 @@ def _umask_once() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_bytes(obj: Any, **dumps_args: Any) -> bytes:
+    """`obj` as UTF-8 JSON that reads back as the same strs. A Python str can hold what UTF-8 cannot, a lone
+    surrogate (a JSON ``"\\ud83d"`` escape in an agent's answer, a file name's undecodable bytes): it is written as
+    its JSON escape (backslashreplace gives exactly ``\\ud83d``, and surrogates only occur inside JSON strings); all
+    other text is written as itself."""
+    return json.dumps(obj, ensure_ascii=False, **dumps_args).encode("utf-8", "backslashreplace")
+
+
+def text_bytes(text: str) -> bytes:
+    """Text (HTML, CSV, Markdown) as UTF-8. These formats have no escape for a lone surrogate, so it becomes
+    U+FFFD, the replacement character a reader shows for bytes it cannot decode."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # rare: only then is the text scanned again
+        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
+
+
+def write_json(path: str | os.PathLike, obj: Any, **dumps_args: Any) -> None:
+    """`obj` as JSON (see `json_bytes`), written atomically, with a final newline."""
+    with atomic_file(path) as f:
+        f.write(json_bytes(obj, **dumps_args) + b"\n")
+
+
+def write_text(path: str | os.PathLike, text: str) -> None:
+    """`text` as UTF-8 (see `text_bytes`), written atomically."""
+    with atomic_file(path) as f:
+        f.write(text_bytes(text))

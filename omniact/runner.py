@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from omniact.atomic import atomic_file
+from omniact.atomic import write_json
 from omniact.errors import UserError
 from omniact.store import STORE_NAME, RunStore, TaskResult, recorded_tasks
 
@@ -257,9 +257,7 @@ def export_run(out: str | Path, dataset: Any, ids: list[str] | None = None, *,
 
 
 def _write_json(path: Path, obj: Any) -> None:
-    text = json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n"
-    with atomic_file(path, "w", encoding="utf-8") as f:
-        f.write(text)
+    write_json(path, obj, indent=2, default=str)  # an agent's error text may hold a lone surrogate
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -91,6 +91,24 @@ _COLS = ("task_id", "script", "error", "error_kind", "raw", "prompt_tokens", "co
          "cached", "seconds", "worker", "extra")
 
 
+def _stored(text: str | None) -> str | bytes | None:
+    """Text as SQLite can take it. An agent's answer can hold a lone surrogate (a model's JSON reply with half of
+    an emoji's "\\ud83d" escape), which SQLite's UTF-8 cannot: such text is kept exactly, as surrogatepass bytes in
+    a BLOB, and read back by `_read`."""
+    if text is None or text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+    return text
+
+
+def _read(value: object) -> object:
+    """A stored value as it was given (see `_stored`); the columns of numbers never hold bytes."""
+    return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
+
+
 class RunStore:
     """The SQLite file of one run. Safe to use from several threads of the driver (one lock, one connection)."""
 
@@ -159,7 +177,8 @@ class RunStore:
     # -- results -------------------------------------------------------------------------------------
     def record(self, result: TaskResult) -> None:
         """Store one task's result and its attempt in a single transaction (replacing an earlier failure)."""
-        values = (result.task_id, result.script, result.error, result.error_kind, result.raw,
+        task_id = _stored(result.task_id)
+        values = (task_id, _stored(result.script), _stored(result.error), result.error_kind, _stored(result.raw),
                   int(result.prompt_tokens), int(result.completion_tokens), float(result.cost),
                   int(bool(result.cached)), float(result.seconds), result.worker,
                   json.dumps(result.extra or {}, default=str))
@@ -167,14 +186,13 @@ class RunStore:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                prev = self._db.execute("SELECT attempt FROM results WHERE task_id = ?",
-                                        (result.task_id,)).fetchone()
+                prev = self._db.execute("SELECT attempt FROM results WHERE task_id = ?", (task_id,)).fetchone()
                 attempt = 1 if prev is None else prev[0] + 1
                 self._db.execute(
                     f"INSERT OR REPLACE INTO results ({', '.join(_COLS)}, finished_at, attempt) "  # noqa: S608 - column names from _COLS; values are bound
                     f"VALUES ({', '.join('?' * len(_COLS))}, ?, ?)", values + (now, attempt))
                 self._db.execute("INSERT INTO attempts (task_id, session, outcome, at) VALUES (?, ?, ?, ?)",
-                                 (result.task_id, self.session, result.error_kind or "ok", now))
+                                 (task_id, self.session, result.error_kind or "ok", now))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -184,7 +202,7 @@ class RunStore:
         """Task ids with a stored result; with ``include_errors=False`` only the successful ones."""
         sql = "SELECT task_id FROM results" + ("" if include_errors else " WHERE error IS NULL")  # noqa: S608 - constant text
         with self._lock:
-            return {r[0] for r in self._db.execute(sql)}
+            return {_read(r[0]) for r in self._db.execute(sql)}
 
     def results(self, ids: Iterable[str] | None = None) -> list[TaskResult]:
         """Stored results, in `ids` order when given (missing ids are skipped), else in finishing order."""
@@ -210,7 +228,7 @@ class RunStore:
 
     @staticmethod
     def _row(r: tuple) -> TaskResult:
-        d = dict(zip(_COLS, r))
+        d = dict(zip(_COLS, map(_read, r)))
         d["cached"] = bool(d["cached"])
         d["extra"] = json.loads(d["extra"] or "{}")
         return TaskResult(**d)

@@ -10,42 +10,13 @@ an HTML parser). One hostile entry must cost at most its own text, never the who
 from __future__ import annotations
 
 import json
-import os
 import re
 from typing import Any
 
-from omniact.atomic import atomic_file
+# The writers live with atomic_file, for every part of omniact that writes what a submission or an agent said.
+from omniact.atomic import json_bytes, text_bytes, write_json, write_text
 
 __all__ = ["csv_cell", "json_bytes", "md_cell", "script_json", "text_bytes", "write_json", "write_text"]
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def json_bytes(obj: Any, **dumps_args: Any) -> bytes:
-    """`obj` as UTF-8 JSON that reads back as the same strs: a lone surrogate, which UTF-8 cannot hold, is written
-    as its JSON escape (backslashreplace gives exactly ``\\ud800``, and surrogates only occur inside JSON strings);
-    all other text is written as itself."""
-    return json.dumps(obj, ensure_ascii=False, **dumps_args).encode("utf-8", "backslashreplace")
-
-
-def text_bytes(text: str) -> bytes:
-    """Text (HTML, CSV, Markdown) as UTF-8. These formats have no escape for a lone surrogate, so it becomes
-    U+FFFD, the replacement character a reader shows for bytes it cannot decode."""
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:  # rare: only then is the text scanned again
-        return _SURROGATE.sub("\ufffd", text).encode("utf-8")
-
-
-def write_json(path: str | os.PathLike, obj: Any, **dumps_args: Any) -> None:
-    with atomic_file(path) as f:
-        f.write(json_bytes(obj, **dumps_args) + b"\n")
-
-
-def write_text(path: str | os.PathLike, text: str) -> None:
-    with atomic_file(path) as f:
-        f.write(text_bytes(text))
-
 
 # Inside <script>, the HTML parser ends the element at "</script", and after "<!--<script" it no longer does (the
 # "double escaped" state: the element then runs on over the page's own scripts). With no "<" left, neither can

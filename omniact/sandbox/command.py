@@ -167,7 +167,7 @@ def _write_out(out: Path | None, obj: Mapping[str, Any]) -> None:
     """Write replay.json atomically: an earlier replay's file stays whole until the new one replaces it."""
     if out is None:
         return
-    from omniact.report.escape import write_json
+    from omniact.atomic import write_json
 
     write_json(out / "replay.json", obj, indent=2)  # surrogate-safe: a script's text can hold a lone one
 
@@ -550,7 +550,7 @@ def _write_split_page(out: Path, results: Sequence[Any]) -> bool:
     """Write ``out/index.html``, a line per task linking to its step-image page; False when no task has one."""
     import html
 
-    from omniact.report.escape import write_text
+    from omniact.atomic import write_text
     from omniact.sandbox.replay import task_folder
 
     rows = []

@@ -660,7 +660,7 @@ def write_steps_page(
     (the screen after the step, the action point drawn in red), in order. Every text is escaped."""
     import html
 
-    from omniact.report.escape import write_text
+    from omniact.atomic import write_text
 
     e = html.escape
 

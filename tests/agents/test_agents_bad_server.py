@@ -205,6 +205,30 @@ def test_an_empty_answer_in_the_cache_is_asked_again(tmp_path):
     assert cached.complete(HI).cached and model.calls == 1  # a real answer is served from the cache
 
 
+def test_an_answer_with_half_an_emoji_is_cached_and_served_exactly(tmp_path):
+    """A server's JSON can carry a lone surrogate escape ("\\ud83d", half an emoji cut by a token limit): the answer
+    is cached and served back as it came, and the prompt that asked it (say, OCR text) keys the cache as any other."""
+    from agents.cache import ResponseCache, cache_key
+
+    class Model:
+        model, endpoint, calls = "m", "e", 0
+
+        def complete(self, messages, *, temperature=0.0, max_tokens=512):
+            self.calls += 1
+            return Completion('pyautogui.write("a\ud83d")', 1, 1)
+
+    asked = [{"role": "user", "content": "type \ud83d"}]
+    cached = CachedBackend(Model(), ResponseCache(tmp_path / "c.sqlite"))
+    assert cached.complete(asked).text == 'pyautogui.write("a\ud83d")'
+    again = cached.complete(asked)
+    assert again.cached and again.text == 'pyautogui.write("a\ud83d")'
+    # keys of valid text are the bytes they always were: caches written by earlier versions still answer
+    import hashlib
+
+    blob = json.dumps({"model": "m", "endpoint": "e", "messages": HI, "params": {}}, sort_keys=True, ensure_ascii=False)
+    assert cache_key("m", "e", HI, {}) == hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
 # --------------------------------------------------------------------------------------------------------
 # B: a 200 reply that is not a chat completion
 

@@ -166,3 +166,21 @@ def test_a_runaway_answer_costs_its_task_not_the_disk(tmp_path):
     assert sum(p.stat().st_size for p in out.glob("run.sqlite*")) < 4_000_000
     r = CliRunner().invoke(main, ["score", "--predictions", str(out), "--json"])
     assert json.loads(r.output) == json.loads((out / "scores.json").read_text())["reference"]
+
+
+def test_a_lone_surrogate_in_an_answer_or_an_error_is_kept_exactly_and_costs_nothing_else(tmp_path):
+    """A model's JSON reply can carry half an emoji's escape ("\\ud83d"), which SQLite's UTF-8 cannot take: the run
+    goes on, the exported script and error are what the agent gave, and a resume sees the tasks as done."""
+    agent = tmp_path / "half.py"
+    agent.write_text("class Agent:\n    def act(self, view):\n"
+                     "        if view.id == '100':\n            raise ValueError('bad \\ud83d')\n"
+                     "        self.last_raw = 'raw \\ud83d'\n        return 'pyautogui.write(\"a\\ud83db\")'\n")
+    out = tmp_path / "r"
+    s = run(f"{agent}:Agent", out=out, data=DATA, limit=3)
+    assert s.n_done == 3 and s.errors == {"exception": 1}
+    preds = read_predictions(out / "predictions.jsonl")
+    assert preds["101"].script == 'pyautogui.write("a\ud83db")'
+    assert "bad \ud83d" in preds["100"].extra["error"]
+    assert [r.raw for r in RunStore(out / "run.sqlite").results(["101"])] == ["raw \ud83d"]
+    again = run(f"{agent}:Agent", out=out, data=DATA, limit=3, resume=True)
+    assert again.n_run == 0 and again.n_done == 3
