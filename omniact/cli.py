@@ -343,7 +343,7 @@ def manifest(data: Path) -> None:
               help="Seconds --check waits for one answer before it reports the agent as hanging.")
 def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None, split: str, n: int,
                task_timeout: float) -> None:
-    """List the registered agents, one line each (or --check one: exit code 1 when it finds a problem)."""
+    """List the registered agents, one line each (or --check one: exit code 2 when it finds a problem)."""
     from omniact.agent import check_agent, list_agents
 
     if check is None:
@@ -355,7 +355,7 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
     report = check_agent(check, n=n, data=data, split=split, args=parse_agent_args(agent_args), timeout=task_timeout)
     click.echo(str(report))
     if not report.ok:
-        sys.exit(1)
+        sys.exit(2)  # the agent is the user's input: 1 is kept for a bug of ours
 
 
 @main.command("run")

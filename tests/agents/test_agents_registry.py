@@ -114,7 +114,7 @@ def test_check_says_when_an_agents_points_are_not_in_the_space_it_declares(tmp_p
 def test_check_of_a_hanging_agent_waits_as_long_as_asked(tmp_path):
     r = CliRunner().invoke(main, ["agents", "--check", f"{AGENTS}:Faulty", "--data", str(DATA), "--task-timeout",
                                   "1", "-n", "2"])
-    assert r.exit_code == 1 and "task 101: act did not return within 1 s" in r.output
+    assert r.exit_code == 2 and "task 101: act did not return within 1 s" in r.output
 
 
 def test_an_agent_whose_constructor_needs_arguments_names_them_before_anything_runs(tmp_path):
@@ -164,7 +164,7 @@ def test_naming_a_wrong_agent_in_a_check_is_a_user_error(in_tmp_cwd):
         assert "UserError" not in r.output and "cannot build" not in r.output
     # an agent that runs and fails is still a report, exit 1
     r = CliRunner().invoke(main, ["agents", "--check", f"{AGENTS}:Faulty", "-n", "1", "--data", str(DATA)])
-    assert r.exit_code == 1 and "act raised ValueError: model exploded" in r.output
+    assert r.exit_code == 2 and "act raised ValueError: model exploded" in r.output
 
 
 @pytest.mark.parametrize("spec", ["brokenpkg/broken.py:A", "brokenpkg.broken:A"])
