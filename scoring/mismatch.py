@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scoring.reference import gold_lines, kept_lines, safe_parse
+from scoring.strict import action_names
 
 __all__ = ["reasons", "unmatched_reasons", "why_no_match"]
 
@@ -41,8 +42,9 @@ def reasons(gold_scripts: Sequence[str], ids: Sequence[str], predictions: Mappin
 
 def why_no_match(gold_script: str, script: object, mode: str) -> str:
     """The first difference between the predicted and the gold action sequence, as the `mode`'s sequence match
-    reads them: the released scorer's lower-cased names in ``reference`` mode, parsed canonical names in
-    ``strict`` mode. Meant for unmatched tasks; a pair that does match gets ``"no difference in the names"``."""
+    reads them: the released scorer's lower-cased names in ``reference`` mode, in ``strict`` mode the names
+    `scoring.strict.action_name` gives the parsed actions (``click(clicks=2)`` is ``doubleClick``), sleeps
+    dropped. Meant for unmatched tasks; a pair that does match gets ``"no difference in the names"``."""
     if not isinstance(script, str):
         return "not a script"
     gold = list(gold_lines(gold_script).names) if mode == "reference" else _parsed_names(gold_script)
@@ -69,7 +71,7 @@ def why_no_match(gold_script: str, script: object, mode: str) -> str:
 
 def _parsed_names(script: str) -> list[str] | None:
     try:
-        return [a.name for a in safe_parse(script)]
+        return action_names(safe_parse(script))
     except Exception:  # noqa: BLE001 - any refusal: the caller says the script cannot be read
         return None
 
