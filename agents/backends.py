@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime
 import email.utils
+import hashlib
 import io
 import json
 import math
@@ -25,6 +26,7 @@ from typing import Any, Protocol
 from omniact.errors import UserError
 
 __all__ = [
+    "DTYPES",
     "Backend",
     "BackendError",
     "CachedBackend",
@@ -34,6 +36,7 @@ __all__ = [
     "TransformersVLMBackend",
     "decode_data_url",
     "image_data_url",
+    "model_fingerprint",
     "retry_after_seconds",
 ]
 
@@ -385,43 +388,178 @@ class OpenAIBackend:
 # --------------------------------------------------------------------------------------------------------
 # Local transformers models
 
-_MODELS: dict[tuple[str, str, str], Any] = {}
+_MODELS: dict[tuple[str, ...], Any] = {}
 _MODELS_LOCK = threading.Lock()
+#: the torch dtypes a local model can be loaded in; "auto" keeps the checkpoint's own
+DTYPES = ("auto", "float32", "bfloat16", "float16")
+#: files up to this size are hashed whole for the model's fingerprint; larger ones (weights) by size and time
+_HASH_WHOLE_BYTES = 64 << 20
+_PATH_HINT = ("give the folder a transformers model was saved in (by save_pretrained, or a downloaded Hub "
+              "snapshot): the one holding config.json")
+
+# Generations in flight, so that the process can end them when it exits (Ctrl-C): a thread left inside
+# generate() while the interpreter shuts down makes torch abort the process ("terminate called without an
+# active exception", exit code 134) instead of exiting with the runner's code.
+_STOP = threading.Event()
+_ACTIVE = threading.Condition()
+_n_active = 0
+_atexit_registered = False
 
 
-def _load_once(kind: str, path: str, device: str, loader: Any) -> tuple[Any, threading.Lock]:
+def _stop_generations(wait: float = 10.0) -> None:
+    """Ask every generate() in this process to stop at its next token, and wait (up to `wait` s) until they have."""
+    _STOP.set()
+    with _ACTIVE:
+        _ACTIVE.wait_for(lambda: _n_active == 0, timeout=wait)
+
+
+def _load_once(key: tuple[str, ...], loader: Any) -> tuple[Any, threading.Lock]:
     """One copy of a model per process, shared by the worker threads in it, with the one lock that takes its
     generate() calls one at a time (every backend built on the model shares both)."""
     with _MODELS_LOCK:
-        key = (kind, path, device)
         if key not in _MODELS:
             _MODELS[key] = (loader(), threading.Lock())
         return _MODELS[key]
 
 
 def _check_path(path: str) -> str:
-    p = os.path.expanduser(path)
+    """The model folder as an absolute path (``~`` expanded); a `UserError` when it cannot be one."""
+    p = os.path.abspath(os.path.expanduser(path))
+    if not os.path.exists(p):
+        raise UserError(f"model_path does not exist: {_PATH_HINT}", file=p)
     if not os.path.isdir(p):
-        raise UserError("model_path is not a directory holding a transformers model", file=p)
+        raise UserError(f"model_path is a file, not a folder: {_PATH_HINT}", file=p)
+    if not os.path.isfile(os.path.join(p, "config.json")):
+        raise UserError(f"model_path holds no config.json, so it is not a transformers model: {_PATH_HINT}", file=p)
     return p
 
 
-def _generate(model: Any, inputs: Mapping[str, Any], pad_id: Any, temperature: float, max_tokens: int) -> Any:
+def _check_device(device: str) -> None:
     import torch
 
-    kwargs: dict[str, Any] = {"max_new_tokens": int(max_tokens), "pad_token_id": pad_id}
+    try:
+        d = torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        raise UserError(f"device={device!r} is not a torch device: use cpu, cuda, cuda:1 or mps") from None
+    if d.type == "cuda" and not torch.cuda.is_available():
+        raise UserError(f"device={device!r}, but this torch ({torch.__version__}) sees no CUDA GPU: use device=cpu "
+                        "(or install a CUDA build of torch)")
+    if d.type == "cuda" and d.index is not None and d.index >= torch.cuda.device_count():
+        raise UserError(f"device={device!r}, but there are only {torch.cuda.device_count()} CUDA GPU(s) "
+                        f"(cuda:0 to cuda:{torch.cuda.device_count() - 1})")
+    if d.type == "mps" and not torch.backends.mps.is_available():
+        raise UserError(f"device={device!r}, but MPS is not available here: use device=cpu")
+
+
+def model_fingerprint(path: str) -> str:
+    """A hash of what is in a model folder (its top level, which is what transformers loads): small files
+    (config, generation config, tokenizer, chat template) by content, large ones (weights) by name, size and
+    modification time, or by their content hash when they link into a Hub cache's blobs. New weights saved
+    in the same folder give a new fingerprint, so the response cache does not serve the old model's answers.
+    """
+    h = hashlib.sha256()
+    for name in sorted(os.listdir(path)):
+        full = os.path.join(path, name)
+        if name.startswith(".") or not os.path.isfile(full):
+            continue
+        st = os.stat(full)
+        h.update(f"{name}\0{st.st_size}\0".encode("utf-8", "surrogateescape"))
+        if st.st_size <= _HASH_WHOLE_BYTES:
+            with open(full, "rb") as f:
+                h.update(hashlib.sha256(f.read()).digest())
+        else:
+            blob = os.path.basename(os.path.realpath(full))
+            h.update((blob if os.path.islink(full) and len(blob) == 64 else str(st.st_mtime_ns)).encode())
+    return h.hexdigest()
+
+
+def _short(e: BaseException) -> str:
+    """An exception's message on one line, cut to 300 characters."""
+    text = " ".join(str(e).split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _check_kind(path: str, kind: str) -> None:
+    """That transformers can read the folder's config, and that the model is of the kind the agent needs."""
+    import transformers
+
+    try:
+        with open(os.path.join(path, "config.json"), encoding="utf-8") as f:
+            raw = json.load(f)
+    except (OSError, ValueError) as e:
+        raise UserError(f"cannot read config.json: {_short(e)}", file=os.path.join(path, "config.json")) from None
+    model_type = raw.get("model_type") if isinstance(raw, dict) else None
+    if not isinstance(model_type, str) or not model_type:
+        raise UserError("config.json has no model_type: is this a transformers model's config?",
+                        file=os.path.join(path, "config.json"))
+    try:
+        config = transformers.AutoConfig.from_pretrained(path)
+    except (ValueError, KeyError, OSError) as e:
+        if model_type not in transformers.CONFIG_MAPPING:
+            raise UserError(f"transformers {transformers.__version__} does not know model type {model_type!r}: "
+                            "upgrade transformers (pip install -U transformers); omniact does not run a model's own "
+                            "code (trust_remote_code)", file=path) from None
+        raise UserError(f"transformers cannot read this model's config: {_short(e)}", file=path) from None
+    text = type(config) in transformers.MODEL_FOR_CAUSAL_LM_MAPPING
+    vision = type(config) in transformers.MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING
+    if kind == "vlm" and not vision:
+        what = "a text-only model: run it with --agent llm" if text else "not a vision-language model"
+        raise UserError(f"model_path holds a {model_type} model, {what} (the vlm agent needs a model that "
+                        "AutoModelForImageTextToText loads)", file=path)
+    if kind == "lm" and not text:
+        what = "a vision-language model: run it with --agent vlm" if vision else "not a causal language model"
+        raise UserError(f"model_path holds a {model_type} model, {what} (the llm agent needs a model that "
+                        "AutoModelForCausalLM loads)", file=path)
+
+
+def _stop_criteria() -> Any:
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    class _Stop(StoppingCriteria):
+        def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+            import torch
+
+            return torch.full((input_ids.shape[0],), _STOP.is_set(), dtype=torch.bool, device=input_ids.device)
+
+    return StoppingCriteriaList([_Stop()])
+
+
+def _generate(model: Any, inputs: Mapping[str, Any], pad_id: Any, temperature: float, max_tokens: int) -> Any:
+    import atexit
+
+    import torch
+
+    global _n_active, _atexit_registered  # noqa: PLW0603 - the process's generations in flight
+    kwargs: dict[str, Any] = {"max_new_tokens": int(max_tokens), "pad_token_id": pad_id,
+                              "stopping_criteria": _stop_criteria()}
     if temperature and temperature > 0:
         kwargs.update(do_sample=True, temperature=float(temperature))
     else:
         kwargs.update(do_sample=False)
-    with torch.inference_mode():
-        return model.generate(**inputs, **kwargs)
+    with _ACTIVE:
+        if _STOP.is_set():
+            raise BackendError("the run is ending: generation not started")
+        if not _atexit_registered:
+            atexit.register(_stop_generations)
+            _atexit_registered = True
+        _n_active += 1
+    try:
+        with torch.inference_mode():
+            out = model.generate(**inputs, **kwargs)
+    finally:
+        with _ACTIVE:
+            _n_active -= 1
+            _ACTIVE.notify_all()
+    if _STOP.is_set():  # cut short: not an answer, and never cached as one
+        raise BackendError("the run is ending: generation stopped")
+    return out
 
 
 class _LocalModel:
-    """What both local backends share: the model folder checked up front, the model loaded once per process,
-    generate() calls on it taken one at a time by every backend sharing it (it is not thread-safe), and
-    only the new tokens decoded.
+    """What both local backends share: the model folder, its config, its chat template and the device checked
+    before the weights load (each mistake is one line, found by ``setup()`` before any task runs), the model
+    loaded once per process, generate() calls on it taken one at a time by every backend sharing it (it is
+    not thread-safe), and only the new tokens decoded.
 
     A subclass names its `kind` (the process-wide cache key, so an LM and a VLM from one folder never share
     an entry), the two transformers auto classes it loads (`processor` then `net`), and turns chat messages
@@ -431,21 +569,79 @@ class _LocalModel:
     kind = ""
     auto_classes: tuple[str, str] = ("", "")
 
-    def __init__(self, model_path: str, device: str = "cpu") -> None:
+    def __init__(self, model_path: str, device: str = "cpu", dtype: str = "auto") -> None:
         self.endpoint = _check_path(model_path)
         self.model = os.path.basename(os.path.normpath(self.endpoint))
         self.device = device
+        self.dtype = dtype
+        if dtype not in DTYPES:
+            raise UserError(f"dtype={dtype!r}: use one of {', '.join(DTYPES)}")
+        _check_device(device)
+        _check_kind(self.endpoint, self.kind)
+        #: what the response cache keys on besides the path: the folder's content and how it is loaded
+        self.fingerprint = model_fingerprint(self.endpoint)
+        self.cache_params = {"model_fingerprint": self.fingerprint, "dtype": dtype}
+        #: the chat template takes no system message (Gemma's): the system text goes before the user's
+        self.merge_system = False
         #: the tokenizer (text models) or processor (vision-language models), and the model itself
-        (self.processor, self.net), self._lock = _load_once(self.kind, self.endpoint, device, self._load)
+        loaded, self._lock = _load_once((self.kind, self.endpoint, device, dtype, self.fingerprint), self._load)
+        self.processor, self.net, self.merge_system = loaded
 
-    def _load(self) -> tuple[Any, Any]:
+    def _load(self) -> tuple[Any, Any, bool]:
+        import torch
         import transformers
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # a loading bar per worker would garble the run's progress bar
         processor_cls, model_cls = (getattr(transformers, name) for name in self.auto_classes)
-        processor = processor_cls.from_pretrained(self.endpoint)
-        model = model_cls.from_pretrained(self.endpoint).to(self.device)
+        try:
+            processor = processor_cls.from_pretrained(self.endpoint)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            what = "processor" if self.kind == "vlm" else "tokenizer"
+            raise UserError(f"cannot load the model's {what}: {_short(e)}", file=self.endpoint) from None
+        merge_system = self._check_template(processor)
+        kwargs = {} if self.dtype == "auto" else {"dtype": getattr(torch, self.dtype)}
+        try:
+            model = model_cls.from_pretrained(self.endpoint, **kwargs)
+        except OSError as e:  # no weights file, a truncated shard
+            raise UserError(f"cannot load the model's weights: {_short(e)}", file=self.endpoint) from None
+        model = model.to(self.device)
         model.eval()
-        return processor, model
+        return processor, model, merge_system
+
+    def _check_template(self, processor: Any) -> bool:
+        """Whether the system message must go into the user's (the template refuses a system role); a
+        `UserError` when there is no chat template at all or it renders no prompt."""
+        if not getattr(processor, "chat_template", None):
+            raise UserError("the model has no chat template (a base model, not an instruct/chat one?): use its "
+                            "instruct version, or put the template in the folder as chat_template.jinja",
+                            file=self.endpoint)
+        trial = [{"role": "system", "content": "Write scripts."}, {"role": "user", "content": "Task: open the menu"}]
+        try:
+            self._render(processor, trial, merge_system=False)
+            return False
+        except Exception as first:  # noqa: BLE001 - jinja's TemplateError and anything a template raises
+            try:
+                self._render(processor, trial, merge_system=True)
+                return True
+            except Exception:  # noqa: BLE001
+                raise UserError(f"the model's chat template fails on a prompt: {_short(first)}",
+                                file=self.endpoint) from None
+
+    @staticmethod
+    def _merged(messages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+        """The messages with the system message's text put before the first user message's."""
+        system = "\n\n".join(_text_of(m["content"]) for m in messages if m["role"] == "system")
+        rest = [dict(m) for m in messages if m["role"] != "system"]
+        if system and rest:
+            c = rest[0]["content"]
+            rest[0]["content"] = (f"{system}\n\n{c}" if isinstance(c, str)
+                                  else [{"type": "text", "text": system}, *c])
+        return rest
+
+    def _render(self, processor: Any, messages: Sequence[Mapping[str, Any]], merge_system: bool) -> str:
+        """The prompt text the chat template makes of `messages`."""
+        raise NotImplementedError
 
     def _inputs(self, messages: Sequence[Mapping[str, Any]]) -> tuple[Any, Any]:
         """(model inputs on this device, the tokenizer that decodes the answer)."""
@@ -470,10 +666,15 @@ class TransformersBackend(_LocalModel):
     kind = "lm"
     auto_classes = ("AutoTokenizer", "AutoModelForCausalLM")
 
+    def _render(self, processor: Any, messages: Sequence[Mapping[str, Any]], merge_system: bool) -> str:
+        flat = [{"role": m["role"], "content": _text_of(m["content"])} for m in messages]
+        if merge_system:
+            flat = self._merged(flat)
+        return processor.apply_chat_template(flat, tokenize=False, add_generation_prompt=True)
+
     def _inputs(self, messages: Sequence[Mapping[str, Any]]) -> tuple[Any, Any]:
         tok = self.processor
-        flat = [{"role": m["role"], "content": _text_of(m["content"])} for m in messages]
-        text = tok.apply_chat_template(flat, tokenize=False, add_generation_prompt=True)
+        text = self._render(tok, messages, self.merge_system)
         return tok(text, return_tensors="pt", add_special_tokens=False).to(self.device), tok
 
 
@@ -483,9 +684,12 @@ class TransformersVLMBackend(_LocalModel):
     kind = "vlm"
     auto_classes = ("AutoProcessor", "AutoModelForImageTextToText")
 
-    def _inputs(self, messages: Sequence[Mapping[str, Any]]) -> tuple[Any, Any]:
+    def _chat(self, messages: Sequence[Mapping[str, Any]], merge_system: bool) -> tuple[list[Any], list[Any]]:
+        """The messages in the processor's form (image parts as ``{"type": "image"}``) and their images."""
         images = []
         chat = []
+        if merge_system:
+            messages = self._merged(messages)
         for m in messages:
             content = m["content"]
             if isinstance(content, str):
@@ -494,11 +698,20 @@ class TransformersVLMBackend(_LocalModel):
             parts = []
             for part in content:
                 if part.get("type") == "image_url":
-                    images.append(decode_data_url(part["image_url"]["url"]))
+                    images.append(part["image_url"]["url"])
                     parts.append({"type": "image"})
                 else:
                     parts.append({"type": "text", "text": part.get("text", "")})
             chat.append({"role": m["role"], "content": parts})
+        return chat, images
+
+    def _render(self, processor: Any, messages: Sequence[Mapping[str, Any]], merge_system: bool) -> str:
+        chat, _ = self._chat(messages, merge_system)
+        return processor.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
+
+    def _inputs(self, messages: Sequence[Mapping[str, Any]]) -> tuple[Any, Any]:
+        chat, urls = self._chat(messages, self.merge_system)
+        images = [decode_data_url(u) for u in urls]
         text = self.processor.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
         inputs = self.processor(text=[text], images=images or None, return_tensors="pt").to(self.device)
         return inputs, getattr(self.processor, "tokenizer", self.processor)
@@ -515,7 +728,8 @@ def _text_of(content: Any) -> str:
 
 
 class CachedBackend:
-    """A backend whose answers are cached by (model, endpoint, messages, decoding parameters).
+    """A backend whose answers are cached by (model, endpoint, messages, decoding parameters; for a local
+    model also the fingerprint of its folder's content, and its dtype).
 
     With ``read=False`` (``--no-cache``) the cache is not consulted, but fresh answers still replace the
     stored ones, so the next cached run reproduces the latest.
@@ -532,7 +746,9 @@ class CachedBackend:
                  max_tokens: int = 512) -> Completion:
         from agents.cache import cache_key
 
-        key = cache_key(self.model, self.endpoint, messages, {"temperature": temperature, "max_tokens": max_tokens})
+        # A local model adds its folder's fingerprint and dtype: new weights at the same path are a new model.
+        params = {"temperature": temperature, "max_tokens": max_tokens, **getattr(self.backend, "cache_params", {})}
+        key = cache_key(self.model, self.endpoint, messages, params)
         if self.read:
             hit = self.cache.get(key)
             # An empty answer is asked again: older versions cached a server's empty 200 replies as answers,

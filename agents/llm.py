@@ -11,6 +11,7 @@ agents.cache); tokens and cost are reported per task through ``last_usage``.
 from __future__ import annotations
 
 import json
+import math
 import threading
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,20 @@ class LLMAgent:
                  backoff: float = 1.0, n_examples: int = 5, examples_data: str = "", examples_split: str = "train",
                  max_elements: int = 200, price_prompt: float = 0.0, price_completion: float = 0.0,
                  prices: str = "", cache: bool = True, cache_path: str = "", data_root: str = "",
-                 device: str = "cpu") -> None:
+                 device: str = "cpu", dtype: str = "auto") -> None:
         if not model and not model_path:
             raise UserError(f"the {self.name} agent needs --agent-arg model=NAME (with base_url=URL for a "
                             "server) or --agent-arg model_path=DIR (a local transformers model)")
+        # Checked when the agent is built, so that a wrong value stops the run before any task (not once per task).
+        if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
+            raise UserError(f"max_tokens must be a whole number of tokens, at least 1, not {max_tokens!r}")
+        if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) \
+                or not math.isfinite(temperature) or temperature < 0:
+            raise UserError(f"temperature must be a number, 0 or more (0: greedy), not {temperature!r}")
+        from agents.backends import DTYPES
+
+        if dtype not in DTYPES:
+            raise UserError(f"dtype={dtype!r}: use one of {', '.join(DTYPES)} (auto: the checkpoint's own)")
         self.model = model
         self.base_url = base_url
         self.api_key = api_key
@@ -88,6 +99,7 @@ class LLMAgent:
         self.cache = cache
         self.cache_path = cache_path
         self.device = device
+        self.dtype = dtype
         self.backend: Any = None
         self.selector: Any = None
         self.last_usage: Usage | None = None
@@ -102,7 +114,7 @@ class LLMAgent:
 
         if self.model_path:
             cls = backends.TransformersVLMBackend if self._vision else backends.TransformersBackend
-            return cls(self.model_path, device=self.device)
+            return cls(self.model_path, device=self.device, dtype=self.dtype)
         return backends.OpenAIBackend(self.model, base_url=self.base_url or None, api_key=self.api_key or None,
                                       timeout=self.timeout, retries=self.retries, backoff=self.backoff)
 

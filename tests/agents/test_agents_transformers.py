@@ -126,3 +126,121 @@ def test_backends_on_one_model_share_it_and_take_turns(tiny_llama):
     assert a.net is b.net and a._lock is b._lock
     with a._lock:
         assert not b._lock.acquire(blocking=False)
+
+
+# --------------------------------------------------------------------------------------------------------
+# What a user with a model on disk runs into: each mistake is one line, found before any task runs
+
+
+def _save_llama(path: Path, *, template: str | None = TEMPLATE, seed: int = 0) -> Path:
+    import torch
+    from transformers import LlamaForCausalLM
+
+    tok = _tokenizer()
+    tok.chat_template = template
+    torch.manual_seed(seed)
+    model = LlamaForCausalLM(_llama_config(len(tok)))
+    with torch.no_grad():
+        model.lm_head.weight.zero_()
+    model.save_pretrained(path)
+    tok.save_pretrained(path)
+    return path
+
+
+def _start_error(agent: str, tmp_path: Path, **args: str) -> str:
+    """The one line a run stops with (the CLI prints it and exits 2); no task may have been recorded."""
+    from omniact.errors import UserError
+
+    out = tmp_path / "run"
+    with pytest.raises(UserError) as e:
+        run(agent, agent_args={"n_examples": "0", "cache_path": str(tmp_path / "c.sqlite"), **args}, out=out,
+            data=DATA, limit=3)
+    assert not (out / "predictions.jsonl").exists()
+    text = str(e.value)
+    assert "\n" not in text and "setup() raised" not in text, text
+    return text
+
+
+def test_a_folder_that_is_not_a_model_is_one_line(tmp_path):
+    (tmp_path / "weights").mkdir()
+    (tmp_path / "weights" / "model.safetensors").write_bytes(b"")
+    (tmp_path / "notes.txt").write_text("x")
+    assert "holds no config.json" in _start_error("llm", tmp_path, model_path=str(tmp_path / "weights"))
+    assert "is a file, not a folder" in _start_error("vlm", tmp_path, model_path=str(tmp_path / "notes.txt"))
+    assert "does not exist" in _start_error("llm", tmp_path, model_path=str(tmp_path / "nope"))
+
+
+def test_a_model_of_the_wrong_kind_names_the_agent_to_use(tiny_llama, tiny_llava, tmp_path):
+    assert "run it with --agent llm" in _start_error("vlm", tmp_path, model_path=str(tiny_llama))
+    assert "run it with --agent vlm" in _start_error("llm", tmp_path, model_path=str(tiny_llava))
+
+
+def test_a_model_without_a_chat_template_stops_the_run_before_any_task(tmp_path):
+    path = _save_llama(tmp_path / "base", template=None)
+    assert "no chat template" in _start_error("llm", tmp_path, model_path=str(path))
+
+
+def test_a_chat_template_that_refuses_a_system_message_gets_it_in_the_user_message(tmp_path):
+    # Gemma's template raises on a system message; the role and rules then go before the task's text.
+    template = ("{% for m in messages %}{% if m['role'] == 'system' %}{{ raise_exception('System role not "
+                "supported') }}{% endif %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}assistant:")
+    path = _save_llama(tmp_path / "gemma-like", template=template)
+    args = {"model_path": str(path), "max_tokens": "1", "n_examples": "0", "cache_path": str(tmp_path / "c.sqlite")}
+    s = run("llm", agent_args=args, out=tmp_path / "r", data=DATA, limit=2)
+    assert not s.errors
+    assert read_predictions(tmp_path / "r" / "predictions.jsonl")["100"].script == ANSWER_TOKEN
+
+
+@pytest.mark.parametrize(("arg", "value", "says"), [
+    ("max_tokens", "0", "max_tokens must be"),
+    ("temperature", "-1", "temperature must be"),
+    ("dtype", "bf16", "dtype='bf16': use one of auto, float32, bfloat16, float16"),
+    ("device", "gpu", "device='gpu' is not a torch device"),
+    ("device", "cuda:99", "device='cuda:99', but"),
+])
+def test_a_wrong_generation_setting_stops_the_run_before_any_task(tiny_llama, tmp_path, arg, value, says):
+    assert says in _start_error("llm", tmp_path, model_path=str(tiny_llama), **{arg: value})
+
+
+def test_new_weights_in_the_same_folder_are_not_served_the_old_answers(tmp_path):
+    path = _save_llama(tmp_path / "model", seed=0)
+    args = {"model_path": str(path), "max_tokens": "1", "n_examples": "0", "cache_path": str(tmp_path / "c.sqlite")}
+
+    def cached(name: str) -> bool:
+        run("llm", agent_args=args, out=tmp_path / name, data=DATA, limit=1)
+        return read_predictions(tmp_path / name / "predictions.jsonl")["100"].extra["usage"]["cached"]
+
+    assert not cached("first")
+    assert cached("again")  # the same model: the cache answers
+    _save_llama(path, seed=1)  # fine-tuned further, saved over the old weights
+    assert not cached("retrained")
+    assert cached("retrained-again")
+
+
+def test_the_model_path_may_start_with_a_tilde(tiny_llama, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tiny_llama.parent))
+    args = {"model_path": f"~/{tiny_llama.name}", "max_tokens": "1", "n_examples": "0",
+            "cache_path": str(tmp_path / "c.sqlite")}
+    assert not run("llm", agent_args=args, out=tmp_path / "r", data=DATA, limit=1).errors
+
+
+_INTERRUPT = """
+import sys, threading, time
+from agents.backends import TransformersBackend
+b = TransformersBackend(sys.argv[1])
+threading.Thread(target=b.complete, args=([{"role": "user", "content": "Task"}],),
+                 kwargs={"max_tokens": 8000}, daemon=True).start()
+time.sleep(3)  # well inside the generation (8000 tokens take a minute here)
+sys.exit(130)  # what the CLI does on Ctrl-C, while its worker thread is still generating
+"""
+
+
+def test_ctrl_c_during_generation_exits_with_the_cli_code_not_an_abort(tiny_llama):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    p = subprocess.run([sys.executable, "-c", _INTERRUPT, str(tiny_llama)], check=False, cwd=root, capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 130, p.stderr[-2000:]
+    assert "terminate called" not in p.stderr
