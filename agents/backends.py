@@ -389,7 +389,9 @@ class OpenAIBackend:
 # Local transformers models
 
 _MODELS: dict[tuple[str, ...], Any] = {}
-_MODELS_LOCK = threading.Lock()
+# Held while a backend checks and loads its model: worker threads set up at once, and two threads importing
+# transformers at the same time can see it half-made ("module 'transformers' has no attribute 'AutoConfig'").
+_MODELS_LOCK = threading.RLock()
 #: the torch dtypes a local model can be loaded in; "auto" keeps the checkpoint's own
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 #: files up to this size are hashed whole for the model's fingerprint; larger ones (weights) by size and time
@@ -576,15 +578,15 @@ class _LocalModel:
         self.dtype = dtype
         if dtype not in DTYPES:
             raise UserError(f"dtype={dtype!r}: use one of {', '.join(DTYPES)}")
-        _check_device(device)
-        _check_kind(self.endpoint, self.kind)
-        #: what the response cache keys on besides the path: the folder's content and how it is loaded
-        self.fingerprint = model_fingerprint(self.endpoint)
-        self.cache_params = {"model_fingerprint": self.fingerprint, "dtype": dtype}
-        #: the chat template takes no system message (Gemma's): the system text goes before the user's
-        self.merge_system = False
-        #: the tokenizer (text models) or processor (vision-language models), and the model itself
-        loaded, self._lock = _load_once((self.kind, self.endpoint, device, dtype, self.fingerprint), self._load)
+        with _MODELS_LOCK:
+            _check_device(device)
+            _check_kind(self.endpoint, self.kind)
+            #: what the response cache keys on besides the path: the folder's content and how it is loaded
+            self.fingerprint = model_fingerprint(self.endpoint)
+            self.cache_params = {"model_fingerprint": self.fingerprint, "dtype": dtype}
+            #: the tokenizer (text models) or processor (vision-language models), the model itself, and whether
+            #: the chat template takes no system message (Gemma's): then the system text goes before the user's
+            loaded, self._lock = _load_once((self.kind, self.endpoint, device, dtype, self.fingerprint), self._load)
         self.processor, self.net, self.merge_system = loaded
 
     def _load(self) -> tuple[Any, Any, bool]:

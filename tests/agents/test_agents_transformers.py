@@ -244,3 +244,33 @@ def test_ctrl_c_during_generation_exits_with_the_cli_code_not_an_abort(tiny_llam
                        text=True, timeout=120)
     assert p.returncode == 130, p.stderr[-2000:]
     assert "terminate called" not in p.stderr
+
+
+_CONCURRENT_SETUP = """
+import sys, threading
+from agents.backends import TransformersVLMBackend
+errors = []
+def build():
+    try:
+        TransformersVLMBackend(sys.argv[1])
+    except Exception as e:
+        errors.append(repr(e))
+threads = [threading.Thread(target=build) for _ in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(errors)
+"""
+
+
+def test_worker_threads_setting_up_at_once_all_get_the_model(tiny_llava):
+    # --workers N: N threads build their backend at the same moment, in a process that has not imported
+    # transformers yet; none may see it half-imported.
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    p = subprocess.run([sys.executable, "-c", _CONCURRENT_SETUP, str(tiny_llava)], check=False, cwd=root,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0 and p.stdout.strip() == "[]", (p.stdout, p.stderr[-2000:])
