@@ -1,8 +1,9 @@
 """The paper's text-only agent: the OmniACT prompt (API, examples, screen elements) sent to a language model.
 
 Backends: any OpenAI-compatible chat server (``model`` and ``base_url``; the key from ``api_key`` or
-``OPENAI_API_KEY``), or a local transformers causal LM (``model_path``). Answers are cached (see
-agents.cache); tokens and cost are reported per task through ``last_usage``.
+``OPENAI_API_KEY``), or a local transformers causal LM (``model_path``, run on ``device`` in ``dtype``; see
+agents.backends). Answers are cached (see agents.cache); tokens and cost are reported per task through
+``last_usage``.
 
     omniact run --agent llm --agent-arg base_url=http://127.0.0.1:8000/v1 --agent-arg model=qwen2.5-7b ...
     omniact run --agent llm --agent-arg model_path=~/models/qwen2.5-0.5b-instruct ...
