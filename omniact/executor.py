@@ -349,6 +349,11 @@ class _Slot:
 
 def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
     """A worker process: build the worker once, then run the task ids that arrive until told to stop."""
+    import signal
+
+    # Ctrl-C reaches the terminal's whole process group. The driver alone answers it (it keeps what finished and
+    # stops the workers); a worker that took it too would die mid-task with a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     worker = None
     err = None
     try:

@@ -135,6 +135,29 @@ def test_sigterm_ends_a_run_as_ctrl_c_does(tmp_path):
     assert sorted(exported) == sorted(_rows(out / "run.sqlite")) and 2 <= len(exported) < 6
 
 
+
+def test_ctrl_c_in_a_terminal_stops_a_process_run_with_one_line(tmp_path):
+    """Ctrl-C signals the terminal's whole process group, worker processes included: the driver answers it alone
+    (one line, exit 130, what finished kept), with no KeyboardInterrupt traceback from each worker."""
+    out = tmp_path / "r"
+    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{AGENTS}:Slow", "--agent-arg", "delay=0.6",
+           "--data", str(DATA), "--out", str(out), "-q", "--worker-type", "processes", "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(_rows(out / "run.sqlite")) < 2:
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    line = f"omniact: interrupted; finished tasks are saved. Continue with: omniact run ... --out {out} --resume"
+    assert err.strip().splitlines() == [line]
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+
 def test_a_run_whose_first_tasks_all_fail_alike_stops_early_and_resumes(tmp_path, monkeypatch):
     from omniact import runner
 
