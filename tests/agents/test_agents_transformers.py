@@ -47,18 +47,7 @@ def _llama_config(vocab: int):
 
 @pytest.fixture(scope="module")
 def tiny_llama(tmp_path_factory) -> Path:
-    import torch
-    from transformers import LlamaForCausalLM
-
-    path = tmp_path_factory.mktemp("tiny-llama")
-    tok = _tokenizer()
-    torch.manual_seed(0)
-    model = LlamaForCausalLM(_llama_config(len(tok)))
-    with torch.no_grad():
-        model.lm_head.weight.zero_()
-    model.save_pretrained(path)
-    tok.save_pretrained(path)
-    return path
+    return _save_llama(tmp_path_factory.mktemp("tiny-llama"))
 
 
 @pytest.fixture(scope="module")

@@ -80,20 +80,31 @@ def _rows(db: Path) -> list[str]:
         con.close()
 
 
+
+def _stop_mid_run(cmd: list[str], out: Path, sig: int, *, group: bool = False) -> tuple[int, str]:
+    """Start the run `cmd`, wait until it has finished two tasks, then send it `sig` (with `group`, to its whole
+    process group, as a terminal does); (exit code, standard error) once it has ended."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=group)
+    try:
+        deadline = time.monotonic() + 120
+        while len(_rows(out / "run.sqlite")) < 2:  # some tasks done, others under way
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    return proc.returncode, err
+
 def test_kill_9_mid_run_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
     out, log = tmp_path / "r", tmp_path / "log.txt"
     cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{AGENTS}:Slow", "--agent-arg", f"log={log}",
            "--agent-arg", "delay=0.4", "--data", str(DATA), "--out", str(out), "-q"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while len(_rows(out / "run.sqlite")) < 2:  # wait until some tasks are done, then kill mid-task
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait()
+    _stop_mid_run(cmd, out, signal.SIGKILL, group=True)
     done_before = set(_rows(out / "run.sqlite"))
     assert 2 <= len(done_before) < 6
     started_before = log.read_text().split()
@@ -116,18 +127,8 @@ def test_sigterm_ends_a_run_as_ctrl_c_does(tmp_path):
     out = tmp_path / "r"
     cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{AGENTS}:Slow", "--agent-arg", "delay=0.4",
            "--data", str(DATA), "--out", str(out), "-q"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 120
-        while len(_rows(out / "run.sqlite")) < 2:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=120)
-    finally:
-        proc.kill()
-    assert proc.returncode == 128 + signal.SIGTERM, err
+    returncode, err = _stop_mid_run(cmd, out, signal.SIGTERM)
+    assert returncode == 128 + signal.SIGTERM, err
     assert err.strip().startswith("omniact: stopped; finished tasks are saved")
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "interrupted"
@@ -142,18 +143,8 @@ def test_ctrl_c_in_a_terminal_stops_a_process_run_with_one_line(tmp_path):
     out = tmp_path / "r"
     cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{AGENTS}:Slow", "--agent-arg", "delay=0.6",
            "--data", str(DATA), "--out", str(out), "-q", "--worker-type", "processes", "--workers", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while len(_rows(out / "run.sqlite")) < 2:
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=120)
-    finally:
-        proc.kill()
-    assert proc.returncode == 130, err
+    returncode, err = _stop_mid_run(cmd, out, signal.SIGINT, group=True)
+    assert returncode == 130, err
     line = f"omniact: interrupted; finished tasks are saved. Continue with: omniact run ... --out {out} --resume"
     assert err.strip().splitlines() == [line]
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
