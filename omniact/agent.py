@@ -12,6 +12,12 @@ gold script) and answers with a PyAutoGUI script. Optional parts:
 - ``last_usage``: a `Usage` the agent sets after each ``act`` (tokens, cost); ``last_raw``: the model's raw
   answer. The runner records both.
 - ``parallelism``: ``"threads"`` (default; I/O-bound agents) or ``"processes"`` (CPU-bound ones).
+- ``describe() -> dict``: what this agent actually is once ``setup()`` has run, as JSON (the model's name and
+  server, or its folder, weights fingerprint, dtype and device; the effective generation settings; a hash of
+  the prompt). Called once per worker after ``setup()``; the run records it in its manifest
+  (``agent_description``) and ``--resume`` refuses to continue with an agent that describes itself
+  differently. Effective values, not arguments (the manifest has those already), and never secrets: no API
+  keys or tokens. An agent without it is described as ``null``.
 
 Agents are named by a registered name (entry-point group ``omniact.agents``), ``module:Class`` or
 ``path/to/file.py:Class``:
@@ -47,6 +53,7 @@ __all__ = [
     "Usage",
     "agent_name",
     "check_agent",
+    "describe_agent",
     "list_agents",
     "load_agent",
     "read_agent_config",
@@ -402,6 +409,33 @@ def load_agent(spec: str | type, args: Mapping[str, Any] | None = None, config: 
         raise UserError(f"agent {agent_name(cls)} declares coordinates={coords!r}; "
                         f"use one of {', '.join(COORDINATE_SPACES)}")
     return agent
+
+
+def describe_agent(agent: Any) -> dict[str, Any] | None:
+    """The agent's ``describe()`` (after ``setup()``) as plain JSON, or None when it has no such method.
+
+    The result goes through JSON once, so what a worker sends, what the store keeps and what a resume
+    compares are the same value (tuples become lists). A ``describe()`` that does not return a JSON object
+    raises `TypeError`: the worker reports it as an agent that could not start.
+
+    >>> class Fixed:
+    ...     def describe(self):
+    ...         return {"model": "m", "max_tokens": (1, 2)}
+    >>> describe_agent(Fixed())
+    {'model': 'm', 'max_tokens': [1, 2]}
+    """
+    import json
+
+    describe = getattr(agent, "describe", None)
+    if not callable(describe):
+        return None
+    out = describe()
+    if not isinstance(out, Mapping):
+        raise TypeError(f"describe() returned {type(out).__name__}, not a dict")
+    try:
+        return json.loads(json.dumps(dict(out), allow_nan=False))
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"describe() returned a dict that is not JSON: {e}") from None
 
 
 def agent_name(obj: Any) -> str:

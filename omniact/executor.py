@@ -6,7 +6,11 @@ agents or the store noticing:
 - the runner builds a picklable `WorkerSpec` (which agent with which arguments, which data set, the seed);
 - ``executor.map(spec, task_ids)`` yields one `TaskResult` per task id, in any order, as tasks finish;
 - every worker builds a `Worker` from the spec once (data set loaded once, agent built and ``setup()`` once)
-  and calls ``worker.run(task_id)`` per task. `Worker.run` never raises for an agent's fault: exceptions,
+  and calls ``worker.run(task_id)`` per task.
+- ``map(spec, task_ids, on_ready=f)`` calls ``f(description)`` in the driver once per worker whose agent
+  started, before any of that worker's results, with the agent's ``describe()`` (None when it has none). The
+  description travels with the worker's first message (a thread's event, a process's pipe, a Ray actor's
+  ``ready()``), so it costs no round trip per task; the runner records it and checks it on ``--resume``. `Worker.run` never raises for an agent's fault: exceptions,
   non-text answers and unparseable scripts come back as results with ``error_kind`` set.
 - Randomness is seeded per task from (run seed, task id) in `Worker.run`, so results do not depend on which
   worker ran a task or in what order.
@@ -143,6 +147,8 @@ class Worker:
         self.name = name or f"pid{os.getpid()}"
         self.dataset = _dataset(spec.data_root, spec.split)
         self.setup_error: str | None = None
+        #: the agent's ``describe()`` once set up (None: it has none, or it did not start)
+        self.description: dict[str, Any] | None = None
         self.agent = load_agent(spec.agent, spec.agent_args, spec.agent_config, defaults=spec.agent_defaults)
         setup = getattr(self.agent, "setup", None)
         if callable(setup):
@@ -150,6 +156,21 @@ class Worker:
                 setup()
             except Exception as e:  # noqa: BLE001 - the runner stops the run with this message: no task is recorded
                 self.setup_error = str(e) if isinstance(e, UserError) else f"setup() raised {start_error(e)}"
+        if self.setup_error is None:
+            self._describe()
+
+    def _describe(self) -> None:
+        from omniact.agent import describe_agent
+
+        try:
+            self.description = describe_agent(self.agent)
+        except Exception as e:  # noqa: BLE001 - an agent that cannot say what it is would make an unrecordable run
+            self.setup_error = f"describe() raised {start_error(e)}"
+
+    @property
+    def ready(self) -> bool:
+        """Whether the agent started (built, set up and described): its tasks can run."""
+        return self.setup_error is None
 
     def run(self, task_id: str) -> TaskResult:
         """Run the agent on one task and turn whatever happens into a `TaskResult`."""
@@ -234,8 +255,12 @@ class Executor(Protocol):
 
     name: str
 
-    def map(self, spec: WorkerSpec, task_ids: Sequence[str]) -> Iterator[TaskResult]:
-        """Yield exactly one result per task id, in any order. Closing the iterator stops the workers."""
+    def map(self, spec: WorkerSpec, task_ids: Sequence[str], *,
+            on_ready: Callable[[dict[str, Any] | None], None] | None = None) -> Iterator[TaskResult]:
+        """Yield exactly one result per task id, in any order. Closing the iterator stops the workers.
+
+        `on_ready` is called in the caller's thread with each started worker's description, before that
+        worker's first result; an exception it raises ends the iteration (and the workers)."""
         ...
 
     def close(self) -> None:
@@ -284,6 +309,8 @@ class _Slot:
             worker = Worker(spec, name=f"thread{self.key}")
         except BaseException as e:  # noqa: BLE001 - even SystemExit in an agent's constructor: each task reports it
             err = start_error(e)
+        if worker is not None and worker.ready:
+            self.events.put(("ready", self, worker.description))
         while True:
             task_id = self.inbox.get()
             if task_id is None:
@@ -307,7 +334,9 @@ class _Slot:
         try:
             while True:
                 msg = self.conn.recv()
-                if msg[0] == "started":
+                if msg[0] == "ready":
+                    self.events.put(("ready", self, msg[1]))
+                elif msg[0] == "started":
                     self.events.put(("started", self, msg[1]))
                 elif msg[0] == "done":
                     self.events.put(("done", self, TaskResult(**msg[1])))
@@ -360,6 +389,8 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
         worker = Worker(spec, name=name)
     except BaseException as e:  # noqa: BLE001 - even SystemExit in an agent's constructor: each task reports it
         err = start_error(e)
+    if worker is not None and worker.ready:
+        conn.send(("ready", worker.description))  # ahead of any result, in the pipe the results take
     while True:
         try:
             task_id = conn.recv()
@@ -395,7 +426,8 @@ class LocalExecutor:
         #: tasks whose slot had to be abandoned or killed (timeouts) or that died (crashes), this run
         self.replaced_workers = 0
 
-    def map(self, spec: WorkerSpec, task_ids: Sequence[str]) -> Iterator[TaskResult]:
+    def map(self, spec: WorkerSpec, task_ids: Sequence[str], *,
+            on_ready: Callable[[dict[str, Any] | None], None] | None = None) -> Iterator[TaskResult]:
         pending = deque(task_ids)
         if not pending:
             return
@@ -452,7 +484,10 @@ class LocalExecutor:
                     continue
                 if slot.retired or slot not in slots:
                     continue  # a late message from a slot we already gave up on
-                if kind == "started":
+                if kind == "ready":
+                    if on_ready is not None:
+                        on_ready(payload)
+                elif kind == "started":
                     if payload == slot.task_id:
                         slot.started_at = time.monotonic()
                 elif kind == "done":

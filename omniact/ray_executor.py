@@ -3,7 +3,8 @@
 Nothing here schedules: Ray places the workers. What this module adds is what omniact promises on top:
 
 - Workers are actors. Each builds its `Worker` (data set loaded once, agent built and set up once) or keeps its
-  browser warm, and serves many tasks. Task ids go out in batches sized for throughput; an actor streams one
+  browser warm, and serves many tasks. An actor's ``ready()`` answers with its agent's description (a worker
+  it builds again later, after a timeout, sends its own at the head of its results), for the runner's record. Task ids go out in batches sized for throughput; an actor streams one
   result per task back as it finishes (a Ray generator), and the driver alone writes the store, so resume,
   exports and scores are exactly those of a local run.
 - Faults: when an actor or its node dies, the tasks of its batch that had not come back are sent to another
@@ -25,7 +26,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from typing import Any
 
 from omniact.errors import UserError
@@ -35,6 +36,8 @@ __all__ = ["RayExecutor", "RayPool", "connect"]
 
 #: A dead actor's unfinished task is sent again at most this many times in all.
 MAX_ATTEMPTS = 3
+# The key of a worker's description among an actor's results (a TaskResult's JSON never has it).
+_READY = "__ready__"
 
 
 def connect(address: str | None = "auto") -> None:
@@ -62,13 +65,15 @@ def _actor_errors() -> tuple[type[BaseException], ...]:
                                          "OwnerDiedError") if hasattr(rx, n))
 
 
-def _admit(ref: Any, starting: dict[Any, Any], idle: list[Any], errors: tuple[type[BaseException], ...]) -> bool:
-    """An actor's `ready()` came back: move it to `idle`. False when it died before it was ready."""
+def _admit(ref: Any, starting: dict[Any, Any], idle: list[Any], errors: tuple[type[BaseException], ...],
+           on_ready: Callable[[Any], None] | None = None) -> bool:
+    """An actor's `ready()` came back: move it to `idle` (after handing what it answered to `on_ready`). False
+    when it died before it was ready."""
     import ray
 
     actor = starting.pop(ref)
     try:
-        ray.get(ref)
+        value = ray.get(ref)
     except errors:
         return False
     except Exception as e:  # noqa: BLE001 - the worker could not even build its agent
@@ -78,6 +83,8 @@ def _admit(ref: Any, starting: dict[Any, Any], idle: list[Any], errors: tuple[ty
         cause = getattr(e, "cause", None)
         raise UserError(f"agent could not be started: "
                         f"{start_error(cause if isinstance(cause, BaseException) else e)}") from None
+    if on_ready is not None:
+        on_ready(value)
     idle.append(actor)
     return True
 
@@ -98,10 +105,10 @@ def _stranded(todo: Sized, running: Sized, idle: Sized, starting: Sized) -> bool
 
 def _admit_or_replace(ref: Any, starting: dict[Any, Any], idle: list[Any],
                       errors: tuple[type[BaseException], ...], *, todo: Sized, running: Sized,
-                      start: Callable[[], None]) -> None:
+                      start: Callable[[], None], on_ready: Callable[[Any], None] | None = None) -> None:
     """An actor's `ready()` came back: admit it (`_admit`); if it died starting and it was the last hope for
     the waiting work, start another."""
-    if not _admit(ref, starting, idle, errors) and _stranded(todo, running, idle, starting):
+    if not _admit(ref, starting, idle, errors, on_ready) and _stranded(todo, running, idle, starting):
         start()
 
 
@@ -126,20 +133,29 @@ class _TaskActor:
         self.spec = spec
         self.task_timeout = task_timeout
         self.worker: Any = None
+        #: whether the driver has the current worker's description
+        self.described = False
 
     def _worker(self) -> Any:
         if self.worker is None:
             from omniact.executor import Worker
 
             self.worker = Worker(self.spec, name=f"ray-{_node_name()}")
+            self.described = False
         return self.worker
 
-    def ready(self) -> str:
-        self._worker()
-        return _node_name()
+    def ready(self) -> dict[str, Any]:
+        """The worker's description once it is built: ``{"ready": bool, "description": dict | None}``."""
+        worker = self._worker()
+        self.described = True
+        return {"ready": worker.ready, "description": worker.description}
 
     def run_batch(self, task_ids: Sequence[str]) -> Iterator[dict[str, Any]]:
         for task_id in task_ids:
+            worker = self._worker()
+            if not self.described:  # a worker built again after a timeout: its description leads its results
+                self.described = True
+                yield {_READY: {"ready": worker.ready, "description": worker.description}}
             yield self._run_one(task_id).to_json()
 
     def _run_one(self, task_id: str) -> TaskResult:
@@ -210,8 +226,13 @@ class RayExecutor:
         # Enough batches that a slow worker does not hold the tail, few enough that dispatch is cheap.
         return max(1, min(64, math.ceil(n_tasks / (self.workers * 4))))
 
-    def map(self, spec: Any, task_ids: Sequence[str]) -> Iterator[TaskResult]:
+    def map(self, spec: Any, task_ids: Sequence[str], *,
+            on_ready: Callable[[dict[str, Any] | None], None] | None = None) -> Iterator[TaskResult]:
         import ray
+
+        def ready(answer: Mapping[str, Any]) -> None:
+            if on_ready is not None and answer.get("ready"):
+                on_ready(answer.get("description"))
 
         connect(self.address)
         errors = _actor_errors()
@@ -250,7 +271,8 @@ class RayExecutor:
                 ready, _ = ray.wait(list(running) + list(starting), num_returns=1, timeout=5.0)
                 for ref in ready:
                     if ref in starting:
-                        _admit_or_replace(ref, starting, idle, errors, todo=todo, running=running, start=start)
+                        _admit_or_replace(ref, starting, idle, errors, todo=todo, running=running, start=start,
+                                          on_ready=ready)
                         continue
                     gen = ref
                     actor, left = running[gen]
@@ -277,6 +299,9 @@ class RayExecutor:
                         # The surviving actors take the tasks back; a new actor only when none is left.
                         if _stranded(todo, running, idle, starting):
                             start()
+                        continue
+                    if _READY in payload:
+                        ready(payload[_READY])
                         continue
                     result = TaskResult(**payload)
                     if result.task_id in left:

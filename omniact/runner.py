@@ -6,12 +6,15 @@ A run folder holds::
     predictions.jsonl  the contract format, one record per finished task, split order; a failed task has an
                        empty script and an "error" field (an unparseable answer keeps its text, scored as 0);
                        a task not run yet has no record, so the scorer counts it missing
-    manifest.json      agent, arguments (secrets redacted), data set and its hash, versions, git commit,
-                       seed, start/end, counts, tokens, cost, and whether the agent used the gold scripts
+    manifest.json      agent, arguments (secrets redacted), what the agent says it is once set up
+                       (``agent_description``: model, weights fingerprint, effective settings; see
+                       omniact.agent), data set and its hash, versions, git commit, seed, start/end, counts,
+                       tokens, cost, and whether the agent used the gold scripts
     scores.json        {"reference": ..., "strict": ...}: the scorer's output for the predictions above
 
 Only the driver writes the store, one transaction per task, so ``kill -9`` at any moment loses at most the
-tasks that were running, and ``resume=True`` runs exactly the tasks without a row. A folder whose store
+tasks that were running, and ``resume=True`` runs exactly the tasks without a row, with the same agent: the
+settings, and the description its workers give once set up (new weights at the same ``model_path`` refuse). A folder whose store
 holds no task (a run whose agent never started) holds nothing to protect: the next run starts afresh there.
 
 >>> summary = run("oracle", out="runs/oracle", data="tests/runner/fixtures/data")  # doctest: +SKIP
@@ -28,7 +31,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,6 +70,14 @@ _RUN_FILES = (STORE_NAME, f"{STORE_NAME}-wal", f"{STORE_NAME}-shm", f"{STORE_NAM
               MANIFEST_FILE, PREDICTIONS_FILE, SCORES_FILE)
 #: an error example in a summary is cut to this many characters: enough to name the cause on one line
 ERROR_EXAMPLE_CHARS = 120
+# Store meta keys: the description the run's agent gave (the run's identity, checked on resume), the session
+# it was first recorded in (> 1 for a run begun before agents described themselves), and any other
+# description a worker gave later (weights changed during the run).
+_DESCRIPTION = "agent_description"
+_DESCRIPTION_SESSION = "agent_description_session"
+_VARIANTS = "agent_description_variants"
+#: a refused resume names at most this many of the changed values
+_SHOWN_CHANGES = 3
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,117 @@ def _redacted_command(argv: list[str], *secret_args: Mapping[str, Any]) -> list[
             a = a.replace(value, "***")
         out.append(a)
     return out
+
+
+def _redact_deep(value: Any) -> Any:
+    """A description fit for the record: the value of every secret-named key, at any depth, shown as ``***``
+    (an agent's ``describe()`` should hold none; this is the guard for one that forgot)."""
+    if isinstance(value, Mapping):
+        return {k: ("***" if _SECRET.search(str(k)) and v else _redact_deep(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_deep(v) for v in value]
+    return value
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """A description as ``{"backend.model_fingerprint": ...}``: the paths a refused resume names."""
+    if isinstance(value, Mapping) and value:
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    return {prefix or "description": value}
+
+
+def _shown_value(value: Any) -> str:
+    """One value, short: a hash cut to its first 12 characters (enough to tell two apart)."""
+    if value is None:
+        return "none"
+    text = value if isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= 40 else text[:12] + "…"
+
+
+def _description_changes(old: Any, new: Any) -> list[str]:
+    """What differs between two agent descriptions, one ``path old -> new`` each, in a stable order."""
+    a, b = _flatten(old), _flatten(new)
+    keys = [k for k in a if k in b] + [k for k in a if k not in b] + [k for k in b if k not in a]
+    return [f"{k} {_shown_value(a.get(k))} -> {_shown_value(b.get(k))}"
+            for k in keys if a.get(k) != b.get(k)]
+
+
+class _Session:
+    """This session of the run, begun (counted in the store, manifest written) only once its agent is known
+    to be the run's: a resume whose workers describe another agent stops before anything is recorded.
+
+    Workers report their description through `on_ready` (the executor calls it in the driver's thread); the
+    first one of a session is checked against the one the run recorded, later ones that differ are kept as
+    variants and the manifest says so.
+    """
+
+    def __init__(self, out: Path, store: RunStore, manifest: dict[str, Any]) -> None:
+        self.out = out
+        self.store = store
+        self.manifest = manifest
+        self.recorded: dict[str, Any] | None = store.get_meta(_DESCRIPTION)
+        self.variants: list[Any] = list(store.get_meta(_VARIANTS, []))
+        self.described = False
+        self.begun = False
+        #: called once the session begins (the progress bar, held back while a resume may yet be refused)
+        self.on_begin: Callable[[], None] | None = None
+        self.refused = False
+        self._describe_manifest()
+
+    def on_ready(self, description: dict[str, Any] | None) -> None:
+        description = _redact_deep(description)
+        if not self.described:  # the session's first worker: is it the run's agent?
+            self.described = True
+            if self.recorded is not None and description != self.recorded:
+                self.refused = True
+                raise UserError(self._refusal(description), file=str(self.out))
+            self.begin()
+            if self.recorded is None and description is not None:
+                self.recorded = description
+                self.store.set_meta(_DESCRIPTION, description)
+                self.store.set_meta(_DESCRIPTION_SESSION, self.store.session)
+                self._write_manifest()
+            return
+        if description != self.recorded and description not in self.variants:
+            self.variants.append(description)
+            self.store.set_meta(_VARIANTS, self.variants)
+            self._write_manifest()  # now: a kill -9 later must not lose it
+
+    def _refusal(self, description: dict[str, Any] | None) -> str:
+        changes = _description_changes(self.recorded, description)
+        shown = "; ".join(changes[:_SHOWN_CHANGES])
+        if len(changes) > _SHOWN_CHANGES:
+            shown += f"; and {len(changes) - _SHOWN_CHANGES} more"
+        return (f"cannot resume: the agent is not the one this run was made with ({shown}); a run keeps one "
+                "agent: run this one in another --out")
+
+    def _write_manifest(self) -> None:
+        self._describe_manifest()
+        _write_json(self.out / MANIFEST_FILE, self.manifest)
+
+    def _describe_manifest(self) -> None:
+        self.manifest["agent_description"] = self.recorded
+        since = self.store.get_meta(_DESCRIPTION_SESSION)
+        if since is not None and since > 1:  # its earlier sessions ran an agent nobody recorded
+            self.manifest["agent_description_since_session"] = since
+        if self.variants:
+            self.manifest["agent_description_variants"] = self.variants
+            self.manifest["agent_description_warning"] = (
+                f"workers of this run described {len(self.variants) + 1} different agents (weights or settings "
+                "changed during the run): its results mix them")
+
+    def begin(self) -> None:
+        """Count the session and write the manifest (once)."""
+        if self.begun:
+            return
+        self.begun = True
+        self.manifest["sessions"] = self.store.begin_session()
+        self._write_manifest()
+        if self.on_begin is not None:
+            self.on_begin()
 
 
 def _spec_text(agent: Any) -> str:
@@ -341,7 +463,6 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
             else:
                 store.set_meta("config", identity)
                 store.set_meta("started", _now())
-            store.begin_session()
             started = store.get_meta("started") or _now()
 
             done = store.finished_ids(include_errors=not retry_errors)
@@ -362,7 +483,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 "versions": _versions(), "git_commit": _git_commit(), "command": _redacted_command(sys.argv, args, config_values),
                 "started": started, "ended": None, "status": "running", "sessions": store.session,
             }
-            _write_json(out / MANIFEST_FILE, manifest)
+            # Counted and written once the first worker says which agent it runs (or at the first result).
+            session = _Session(out, store, manifest)
 
             spec = WorkerSpec(agent=agent, data_root=str(root), split=split, agent_args=args,
                               agent_config=None if agent_config is None else str(agent_config),
@@ -370,17 +492,19 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
             status = "interrupted"
             n_run = 0
             try:
-                n_run = _drive(ex, spec, pending, store, dataset, len(ids), progress)
+                n_run = _drive(ex, spec, pending, store, dataset, len(ids), progress, session)
                 status = "finished"
             finally:
                 # Executors may report what they had to do (workers replaced, tasks retried on other nodes).
                 stats = getattr(ex, "stats", None)
                 executor_stats = dict(stats()) if callable(stats) else {}
-                manifest["executor_stats"] = executor_stats
-                manifest["status"] = status
-                manifest["ended"] = _now()
-                manifest["versions"] = _versions()
-                _finish(out, store, dataset, ids, manifest, score=(status == "finished"))
+                if not session.refused:  # a refused resume leaves the run as it found it
+                    session.begin()  # a session that ran no task (nothing pending, Ctrl-C at once) counts too
+                    manifest["executor_stats"] = executor_stats
+                    manifest["status"] = status
+                    manifest["ended"] = _now()
+                    manifest["versions"] = _versions()
+                    _finish(out, store, dataset, ids, manifest, score=(status == "finished"))
             results = store.results(ids)
         finally:
             store.close()
@@ -460,8 +584,18 @@ def _finish(out: Path, store: RunStore, dataset: Any, ids: list[str], manifest: 
     _write_json(out / MANIFEST_FILE, manifest)
 
 
+def _map(ex: Any, spec: Any, pending: list[str], session: _Session) -> Iterable[TaskResult]:
+    """The executor's results, with its workers' descriptions going to `session` (an executor from before
+    descriptions, whose ``map`` takes no ``on_ready``, describes nothing)."""
+    import inspect
+
+    if "on_ready" in inspect.signature(ex.map).parameters:
+        return ex.map(spec, pending, on_ready=session.on_ready)
+    return ex.map(spec, pending)
+
+
 def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any, total: int,
-           show: bool) -> int:
+           show: bool, session: _Session) -> int:
     """Feed results from the executor into the store, one transaction each, updating the progress bar."""
     from rich.console import Console
     from rich.progress import (
@@ -499,9 +633,14 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
 
     n = 0
     first_errors: list[str | None] = []
-    with progress:
+    # A resume of a described run shows its bar once its agent is known to be the run's: a refusal is one line.
+    if session.begun or session.recorded is None:
+        progress.start()
+    else:
+        session.on_begin = progress.start
+    try:
         bar = progress.add_task("run", total=total, completed=done_before, stats=stats())
-        results = ex.map(spec, pending)
+        results = _map(ex, spec, pending, session)
         try:
             for r in results:
                 if r.error_kind == "setup":
@@ -509,6 +648,7 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
                 if r.error_kind == "fatal":  # a UserError from act(): a setting every task would fail on
                     raise UserError(f"the run stopped: {r.error} (finished tasks are saved; after the fix, continue "
                                     "with --resume, or run in another --out if the fix is an agent argument)")
+                session.begin()
                 store.record(r)
                 n += 1
                 # an agent that raises, or whose worker dies, the same way on every task
@@ -527,4 +667,6 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
             close = getattr(results, "close", None)
             if close is not None:
                 close()
+    finally:
+        progress.stop()
     return n

@@ -118,3 +118,44 @@ class Keyed:
 
     def act(self, view):
         return ANSWERS.get(view.id, "")
+
+
+_BUMP_LOCK = threading.Lock()
+
+
+class Described:
+    """Describes itself by the content of its `weights` file, read in setup() as a model agent loads its
+    weights; with `bump`, changes the file right after reading it (new weights saved while a run goes on), so
+    the next worker to start describes another model. Leaks its `api_key` into the description on purpose."""
+
+    def __init__(self, weights: str = "", bump: bool = False, api_key: str = "") -> None:
+        self.weights = weights
+        self.bump = bump
+        self.api_key = api_key
+        self.fingerprint = ""
+
+    def setup(self):
+        import hashlib
+
+        with _BUMP_LOCK:
+            data = Path(self.weights).read_bytes() if self.weights else b""
+            self.fingerprint = hashlib.sha256(data).hexdigest()
+            if self.bump:
+                Path(self.weights).write_bytes(data + b"+")
+
+    def describe(self):
+        return {"backend": {"kind": "test", "model_fingerprint": self.fingerprint, "api_key": self.api_key},
+                "max_tokens": 512}
+
+    def act(self, view):
+        return ANSWERS.get(view.id, "")
+
+
+class BadDescribe:
+    """A describe() whose answer cannot be recorded (not JSON)."""
+
+    def describe(self):
+        return {"model": object()}
+
+    def act(self, view):
+        return ""
