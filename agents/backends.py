@@ -35,6 +35,7 @@ __all__ = [
     "TransformersBackend",
     "TransformersVLMBackend",
     "decode_data_url",
+    "hub_snapshot",
     "image_data_url",
     "model_fingerprint",
     "retry_after_seconds",
@@ -65,6 +66,8 @@ class Backend(Protocol):
     def complete(self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0,
                  max_tokens: int = 512) -> Completion:
         ...
+
+    # Optional: ``describe() -> dict``, what the run's record says of the model (never the API key).
 
 
 def image_data_url(image: Any, fmt: str = "PNG") -> str:
@@ -228,6 +231,12 @@ class OpenAIBackend:
 
     def _redact(self, text: str) -> str:
         return text.replace(self._secret, "***") if self._secret else text
+
+    def describe(self) -> dict[str, Any]:
+        """The server and model as the run's record names them (the URL without any user, password or query:
+        a key can hide there too)."""
+        return {"kind": "openai", "base_url": _public_url(self.endpoint), "model": self.model,
+                "timeout": self.timeout, "retries": self.retries}
 
     def _retryable(self, e: Exception) -> bool:
         import openai
@@ -424,6 +433,34 @@ def _load_once(key: tuple[str, ...], loader: Any) -> tuple[Any, threading.Lock]:
         return _MODELS[key]
 
 
+def _public_url(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def hub_snapshot(path: str) -> dict[str, str]:
+    """The Hub repository and revision of a model folder in a Hub cache (``.../models--org--name/snapshots/<sha>``,
+    as given or once links are followed); empty for any other folder.
+
+    >>> hub_snapshot("/cache/hub/models--Qwen--Qwen2.5-0.5B-Instruct/snapshots/7ae557604adf67be50417f59c2c2f167def9a775")
+    {'hub_repo': 'Qwen/Qwen2.5-0.5B-Instruct', 'hub_revision': '7ae557604adf67be50417f59c2c2f167def9a775'}
+    """
+    for p in (os.path.normpath(path), os.path.realpath(path)):
+        snapshots, revision = os.path.split(p)
+        repo_dir, name = os.path.split(snapshots)
+        repo = os.path.basename(repo_dir)
+        if name == "snapshots" and repo.startswith("models--") and revision:
+            return {"hub_repo": repo[len("models--"):].replace("--", "/"), "hub_revision": revision}
+    return {}
+
+
 def _check_path(path: str) -> str:
     """The model folder as an absolute path (``~`` expanded); a `UserError` when it cannot be one."""
     p = os.path.abspath(os.path.expanduser(path))
@@ -589,6 +626,18 @@ class _LocalModel:
             loaded, self._lock = _load_once((self.kind, self.endpoint, device, dtype, self.fingerprint), self._load)
         self.processor, self.net, self.merge_system = loaded
 
+    def describe(self) -> dict[str, Any]:
+        """The model as the run's record names it: its folder, the fingerprint of the folder's content (the
+        response cache's key), its Hub revision when it is a Hub snapshot, the dtype asked for and the one
+        loaded, the device, the checkpoint's own generation settings, and whether the system text goes into the
+        user message (a chat template that refuses a system role)."""
+        own = {k: v for k, v in self.net.generation_config.to_diff_dict().items() if k != "transformers_version"}
+        return {"kind": f"transformers-{self.kind}", "model_path": self.endpoint, "model_fingerprint": self.fingerprint,
+                **hub_snapshot(self.endpoint), "dtype": self.dtype,
+                "loaded_dtype": str(self.net.dtype).removeprefix("torch."), "device": str(self.net.device),
+                "model_generation_config": json.loads(json.dumps(own, default=str)),
+                "system_in_user_message": self.merge_system}
+
     def _load(self) -> tuple[Any, Any, bool]:
         import torch
         import transformers
@@ -743,6 +792,11 @@ class CachedBackend:
         self.read = read
         self.model = backend.model
         self.endpoint = backend.endpoint
+
+    def describe(self) -> dict[str, Any]:
+        """The wrapped backend's description (the cache changes no answer: it is keyed on all that does)."""
+        describe = getattr(self.backend, "describe", None)
+        return describe() if callable(describe) else {"model": self.model, "endpoint": self.endpoint}
 
     def complete(self, messages: Sequence[Mapping[str, Any]], *, temperature: float = 0.0,
                  max_tokens: int = 512) -> Completion:

@@ -145,6 +145,29 @@ class LLMAgent:
         if self.backend is not None:
             self.backend.cache.close()
 
+    def describe(self) -> dict[str, Any]:
+        """What this agent runs, for the run's record (see omniact.agent): the backend (server URL and model,
+        or the local model's folder, fingerprint, Hub revision, dtype and device), the generation settings sent
+        with every request, and the prompt (a hash of its template, the in-context examples it draws from).
+        Never the API key."""
+        if self.backend is None:
+            self.setup()
+        return {"backend": self.backend.describe(), "generation": self._generation(), "prompt": self._prompt()}
+
+    def _generation(self) -> dict[str, Any]:
+        return {"temperature": self.temperature, "max_tokens": self.max_tokens, "greedy": not self.temperature > 0}
+
+    def _prompt(self) -> dict[str, Any]:
+        from agents.prompt import EMBEDDING_MODEL_NAME, template_sha256
+
+        # Effective, not asked for: with no examples split to draw from, the prompt holds none.
+        examples: dict[str, Any] = {"n_examples": 0}
+        if self.selector is not None:
+            examples = {"n_examples": self.selector.k, "examples_split": self.examples_split,
+                        "examples_sha256": self.selector.sha256, "selected_by": EMBEDDING_MODEL_NAME}
+        return {"template_sha256": template_sha256(image=self._vision), "max_elements": self.max_elements,
+                **examples}
+
     # ------------------------------------------------------------------------------------------------
     def examples(self, goal: str) -> list[Any]:
         return self.selector.select(goal) if self.selector is not None else []

@@ -34,6 +34,7 @@ __all__ = [
     "build_prompt",
     "embedding_model",
     "format_elements",
+    "template_sha256",
 ]
 
 EMBEDDING_MODEL_NAME = "all-MiniLM-L6-v2"
@@ -110,6 +111,17 @@ def build_messages(goal: str, examples: Sequence[Example], elements: Sequence[st
                 {"type": "image_url", "image_url": {"url": image_url}},
                 {"type": "text", "text": text}]
     return [{"role": "system", "content": ROLE}, {"role": "user", "content": user}]
+
+
+def template_sha256(image: bool = False) -> str:
+    """A hash of the prompt's fixed text and layout (role, API stubs, rules, headings, order), made by filling
+    the template with placeholders: a run's record names the prompt it used, and a change to any of it (or to
+    the action table the stubs come from) changes the hash."""
+    import json
+
+    messages = build_messages("{goal}", [Example("{example goal}", "{example script}")], ["{element}"],
+                              "{image}" if image else None)
+    return hashlib.sha256(json.dumps(messages, sort_keys=True).encode()).hexdigest()
 
 
 # --------------------------------------------------------------------------------------------------------

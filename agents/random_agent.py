@@ -30,6 +30,10 @@ class RandomAgent:
         self.seed = seed
         self.max_actions = max(1, max_actions)
 
+    def describe(self) -> dict[str, Any]:
+        """Its one setting (the seed is the run's, in the manifest already)."""
+        return {"max_actions": self.max_actions}
+
     def act(self, view: Any) -> str:
         rng = random.Random(task_seed(self.seed, view.id))
         names = [n for n, _ in _ACTIONS]

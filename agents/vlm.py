@@ -26,6 +26,9 @@ class VLMAgent(LLMAgent):
         super().__init__(*args, **kwargs)
         self.max_side = max_side
 
+    def _prompt(self) -> dict[str, Any]:
+        return {**super()._prompt(), "max_side": self.max_side}
+
     def messages(self, view: Any) -> tuple[list[dict[str, Any]], float]:
         from PIL import Image
 

@@ -230,7 +230,7 @@ class RayExecutor:
             on_ready: Callable[[dict[str, Any] | None], None] | None = None) -> Iterator[TaskResult]:
         import ray
 
-        def ready(answer: Mapping[str, Any]) -> None:
+        def report(answer: Mapping[str, Any]) -> None:  # an actor's worker is ready: say what it runs
             if on_ready is not None and answer.get("ready"):
                 on_ready(answer.get("description"))
 
@@ -272,7 +272,7 @@ class RayExecutor:
                 for ref in ready:
                     if ref in starting:
                         _admit_or_replace(ref, starting, idle, errors, todo=todo, running=running, start=start,
-                                          on_ready=ready)
+                                          on_ready=report)
                         continue
                     gen = ref
                     actor, left = running[gen]
@@ -301,7 +301,7 @@ class RayExecutor:
                             start()
                         continue
                     if _READY in payload:
-                        ready(payload[_READY])
+                        report(payload[_READY])
                         continue
                     result = TaskResult(**payload)
                     if result.task_id in left:

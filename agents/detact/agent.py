@@ -67,6 +67,20 @@ class DetactAgent:
             self._planner_llm = load_agent(cls, self.llm_args)
             self._planner_llm.setup()
 
+    def describe(self) -> dict[str, Any]:
+        """Its pipeline for the run's record: the detector's OCR engine and icon matching (used on screens the
+        data set has no detection files for), the goal filter, and the planner (with the LLM's own description
+        when a model plans)."""
+        from agents.detact.icons import THRESHOLD
+        from omniact.agent import describe_agent
+
+        if self.llm and self._planner_llm is None:
+            self.setup()
+        return {"detect": self.detect, "ocr": self.ocr, "icons": self.icons,
+                "icon_threshold": THRESHOLD if self.icons else None, "top_k": self.top_k,
+                "embeddings": self.embeddings, "planner": self.llm or "heuristic",
+                "llm": describe_agent(self._planner_llm) if self._planner_llm is not None else None}
+
     def close(self) -> None:
         if self._planner_llm is not None and callable(getattr(self._planner_llm, "close", None)):
             self._planner_llm.close()

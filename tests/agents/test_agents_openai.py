@@ -225,3 +225,32 @@ def test_an_unreachable_server_ends_the_run_with_one_line_naming_it(tmp_path, mo
     message = str(e.value)
     assert message.startswith(f"the first 3 tasks all failed with: BackendError: cannot connect to {url}: ")
     assert "Connection refused" in message and "\n" not in message
+
+
+def test_the_manifest_names_the_server_model_its_settings_and_examples_never_the_key(server, tmp_path):
+    from agents.prompt import template_sha256
+
+    args = _args(server, tmp_path, api_key="sk-live-0123456789abcdef", max_tokens="300", temperature="0.2")
+    args["base_url"] = server.url.replace("http://", "http://user:pw@") + "?key=sk-live-0123456789abcdef"
+    run("llm", agent_args=args, out=tmp_path / "r", data=DATA, limit=1)
+    d = json.loads((tmp_path / "r" / "manifest.json").read_text())["agent_description"]
+    assert "sk-live-0123456789abcdef" not in json.dumps(d) and "pw@" not in json.dumps(d)
+    assert d["backend"] == {"kind": "openai", "base_url": server.url, "model": "tiny-test", "timeout": 60.0,
+                            "retries": 4}
+    assert d["generation"] == {"temperature": 0.2, "max_tokens": 300, "greedy": False}
+    assert d["prompt"] == {"template_sha256": template_sha256(), "max_elements": 200, "n_examples": 5,
+                           "examples_split": "train", "examples_sha256": load_split(DATA, "train").sha256,
+                           "selected_by": "all-MiniLM-L6-v2"}
+
+
+def test_detact_describes_its_pipeline_and_the_llm_that_plans(server, tmp_path):
+    run("detact", agent_args={"embeddings": "false"}, out=tmp_path / "h", data=DATA, limit=1)
+    d = json.loads((tmp_path / "h" / "manifest.json").read_text())["agent_description"]
+    assert d == {"detect": "auto", "ocr": "rapidocr", "icons": True, "icon_threshold": 0.85, "top_k": 20,
+                 "embeddings": False, "planner": "heuristic", "llm": None}
+    args = {"llm": "openai", "embeddings": "false", "top_k": "5", "n_examples": "0",
+            **{k: v for k, v in _args(server, tmp_path).items() if k != "backoff"}}
+    run("detact", agent_args=args, out=tmp_path / "l", data=DATA, limit=1)
+    d = json.loads((tmp_path / "l" / "manifest.json").read_text())["agent_description"]
+    assert d["planner"] == "openai" and d["top_k"] == 5
+    assert d["llm"]["backend"]["model"] == "tiny-test" and d["llm"]["prompt"]["n_examples"] == 0

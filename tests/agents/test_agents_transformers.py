@@ -104,6 +104,8 @@ def test_vlm_agent_on_a_local_image_text_to_text_model(tiny_llava, tmp_path):
     assert preds["100"].script == ANSWER_TOKEN
     # the prompt held the image's tokens (16 patches) as well as the text
     assert preds["100"].extra["usage"]["prompt_tokens"] > 16
+    d = _description(tmp_path / "r")
+    assert d["backend"]["kind"] == "transformers-vlm" and d["prompt"]["max_side"] == 64
 
 
 def test_backends_on_one_model_share_it_and_take_turns(tiny_llama):
@@ -263,3 +265,44 @@ def test_worker_threads_setting_up_at_once_all_get_the_model(tiny_llava):
     p = subprocess.run([sys.executable, "-c", _CONCURRENT_SETUP, str(tiny_llava)], check=False, cwd=root,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0 and p.stdout.strip() == "[]", (p.stdout, p.stderr[-2000:])
+
+
+# --------------------------------------------------------------------------------------------------------
+# What the run's record says of a local model, and a resume after its weights changed
+
+
+def _description(out: Path) -> dict:
+    import json
+
+    return json.loads((out / "manifest.json").read_text())["agent_description"]
+
+
+def test_the_manifest_names_the_local_model_its_weights_and_effective_settings(tmp_path):
+    from agents.backends import model_fingerprint
+    from agents.prompt import template_sha256
+
+    # a Hub cache's layout: the revision is in the path
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    path = _save_llama(tmp_path / "hub" / "models--org--tiny" / "snapshots" / sha)
+    args = {"model_path": str(path), "max_tokens": "1", "n_examples": "0", "cache_path": str(tmp_path / "c.sqlite")}
+    run("llm", agent_args=args, out=tmp_path / "r", data=DATA, limit=1)
+    d = _description(tmp_path / "r")
+    assert d["backend"] == {
+        "kind": "transformers-lm", "model_path": str(path), "model_fingerprint": model_fingerprint(str(path)),
+        "hub_repo": "org/tiny", "hub_revision": sha, "dtype": "auto", "loaded_dtype": "float32", "device": "cpu",
+        "model_generation_config": d["backend"]["model_generation_config"], "system_in_user_message": False}
+    assert d["generation"] == {"temperature": 0.0, "max_tokens": 1, "greedy": True}
+    assert d["prompt"]["template_sha256"] == template_sha256() != template_sha256(image=True)
+    assert d["prompt"]["n_examples"] == 0
+
+
+def test_resuming_after_new_weights_were_saved_in_the_model_folder_is_refused(tmp_path):
+    from omniact.errors import UserError
+
+    path = _save_llama(tmp_path / "model", seed=0)
+    args = {"model_path": str(path), "max_tokens": "1", "n_examples": "0", "cache_path": str(tmp_path / "c.sqlite")}
+    run("llm", agent_args=args, out=tmp_path / "r", data=DATA, limit=1)
+    _save_llama(path, seed=1)  # fine-tuned further, saved over the old weights
+    with pytest.raises(UserError, match=r"cannot resume: .*backend\.model_fingerprint [0-9a-f]{12}… -> [0-9a-f]{12}…"):
+        run("llm", agent_args=args, out=tmp_path / "r", data=DATA, limit=2, resume=True)
+    assert len(read_predictions(tmp_path / "r" / "predictions.jsonl")) == 1

@@ -18,6 +18,9 @@ class SlowSeeded:
         self.seed = seed
         self.mark_dir = mark_dir
 
+    def describe(self):
+        return {"delay": self.delay, "seed": self.seed}
+
     def act(self, view):
         if self.mark_dir:  # say which Ray node is working on a task right now (a test waits for it)
             import ray

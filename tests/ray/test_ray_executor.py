@@ -60,6 +60,9 @@ def test_ray_run_gives_the_same_predictions_as_a_local_run(cluster, data, tmp_pa
     assert json.loads((tmp_path / "ray/scores.json").read_text()) == json.loads(
         (tmp_path / "local/scores.json").read_text())
     assert local.n_done == far.n_done == 40
+    # the actors' ready() brings each worker's description to the driver, as the local workers do
+    describe = [json.loads((tmp_path / r / "manifest.json").read_text())["agent_description"] for r in ("local", "ray")]
+    assert describe[0] == describe[1] == {"delay": 0.0, "seed": 5}
 
 
 def test_losing_a_node_mid_run_records_every_task_once(cluster, data, tmp_path):
@@ -112,3 +115,18 @@ def test_leaderboard_on_ray_equals_local(cluster, data, tmp_path):
     local = build_leaderboard(ds, subs, samples=100)
     far = build_leaderboard(ds, subs, samples=100, pool=RayPool(2, address=cluster[0].address))
     assert [e.to_json() for e in far.entries] == [e.to_json() for e in local.entries]
+
+
+def test_an_actor_that_builds_its_worker_again_sends_its_description_ahead_of_its_results():
+    # After a timeout an actor builds a fresh agent (maybe from new weights): the driver hears what it runs.
+    from omniact.executor import WorkerSpec
+    from omniact.ray_executor import _READY, _TaskActor
+
+    agents = HERE.parent / "runner" / "runner_test_agents.py"
+    spec = WorkerSpec(agent=f"{agents}:Slow", data_root=str(HERE.parent / "runner" / "fixtures" / "data"),
+                      split="test", agent_args={"delay": "0.5"})
+    actor = _TaskActor(spec, task_timeout=0.2)
+    assert actor.ready() == {"ready": True, "description": None}
+    out = list(actor.run_batch(["100", "101"]))
+    assert [o.get("error_kind") for o in out if _READY not in o] == ["timeout", "timeout"]
+    assert out[1] == {_READY: {"ready": True, "description": None}}  # the rebuilt worker, before its task

@@ -47,6 +47,8 @@ def test_the_manifest_records_the_agents_description_without_its_secrets(tmp_pat
 def test_an_agent_without_describe_is_described_as_null(tmp_path):
     run("noop", out=tmp_path / "r", data=DATA, limit=1)
     assert _manifest(tmp_path / "r")["agent_description"] is None
+    run("random", out=tmp_path / "random", data=DATA, limit=1)
+    assert _manifest(tmp_path / "random")["agent_description"] == {"max_actions": 3}
 
 
 def test_a_resume_with_new_weights_is_refused_in_one_line_and_records_nothing(tmp_path):
