@@ -118,7 +118,8 @@ TASK_JS = """
   }
   // The address names the entry shown (tasks/9.html#oracle, from oracle's page), so that it can be shared.
   function fromHash() {
-    var h = decodeURIComponent(location.hash.slice(1));
+    var h = location.hash.slice(1);
+    try { h = decodeURIComponent(h); } catch (err) { return 0; }  // a mangled link (#%E0) shows the first entry
     for (var i = 0; i < data.entries.length; i++) { if (data.entries[i].slug === h) return i; }
     return 0;
   }
