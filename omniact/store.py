@@ -223,7 +223,7 @@ class RunStore:
     def attempts(self) -> list[tuple[str, int, str]]:
         """Every recorded attempt as ``(task_id, session, outcome)``, oldest first."""
         with self._lock:
-            return [tuple(r) for r in self._db.execute(
+            return [(_read(r[0]), r[1], r[2]) for r in self._db.execute(
                 "SELECT task_id, session, outcome FROM attempts ORDER BY seq")]  # type: ignore[misc]
 
     @staticmethod

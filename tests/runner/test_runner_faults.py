@@ -81,6 +81,19 @@ def _rows(db: Path) -> list[str]:
 
 
 
+
+def test_the_run_store_gives_back_a_task_id_with_a_lone_surrogate_as_it_was_given(tmp_path):
+    """Task ids are a split file's keys, and JSON can spell a lone surrogate ("\\udc80"): every reader of the store
+    gets the id back as the str it was recorded with."""
+    from omniact.store import TaskResult
+
+    with RunStore(tmp_path / "run.sqlite") as store:
+        store.record(TaskResult("t\udc80", "pyautogui.press(\"\ud83d\")", error="x \ud83d", error_kind="exception"))
+        store.record(TaskResult("t\udc80", "pyautogui.press('a')"))  # a retry replaces it: the same row
+        assert store.finished_ids() == {"t\udc80"}
+        assert [r.task_id for r in store.results()] == ["t\udc80"]
+        assert [(t, o) for t, _, o in store.attempts()] == [("t\udc80", "exception"), ("t\udc80", "ok")]
+
 def _stop_mid_run(cmd: list[str], out: Path, sig: int, *, group: bool = False) -> tuple[int, str]:
     """Start the run `cmd`, wait until it has finished two tasks, then send it `sig` (with `group`, to its whole
     process group, as a terminal does); (exit code, standard error) once it has ended."""
@@ -195,6 +208,7 @@ def test_a_lone_surrogate_in_an_answer_or_an_error_is_kept_exactly_and_costs_not
     preds = read_predictions(out / "predictions.jsonl")
     assert preds["101"].script == 'pyautogui.write("a\ud83db")'
     assert "bad \ud83d" in preds["100"].extra["error"]
-    assert [r.raw for r in RunStore(out / "run.sqlite").results(["101"])] == ["raw \ud83d"]
+    with RunStore(out / "run.sqlite") as store:
+        assert [r.raw for r in store.results(["101"])] == ["raw \ud83d"]
     again = run(f"{agent}:Agent", out=out, data=DATA, limit=3, resume=True)
     assert again.n_run == 0 and again.n_done == 3
