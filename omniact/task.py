@@ -292,8 +292,23 @@ def read_png_size(path: Path | str) -> tuple[int, int]:
     except OSError as e:
         raise DataError(f"cannot read screenshot: {e.strerror or e}", file=str(path)) from None
     if len(head) == 24 and head[:8] == _PNG_SIGNATURE and head[12:16] == b"IHDR":
-        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+        return _checked_size(path, int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"))
     return _other_image_size(path, head)
+
+
+#: Pillow's decompression-bomb error threshold (2 x Image.MAX_IMAGE_PIXELS), written out so that measuring a PNG
+#: does not import Pillow: a header claiming more is refused by every format alike, before an agent, `show` or
+#: replay would try to decode it.
+MAX_SCREEN_PIXELS = 2 * 89_478_485
+
+
+def _checked_size(path: Path | str, width: int, height: int) -> tuple[int, int]:
+    if width <= 0 or height <= 0:
+        raise DataError(f"screenshot has no pixels ({width}x{height})", file=str(path))
+    if width * height > MAX_SCREEN_PIXELS:
+        raise DataError(f"screenshot is too large to be one: its header says {width}x{height} pixels "
+                        f"(at most {MAX_SCREEN_PIXELS:,} in all)", file=str(path))
+    return width, height
 
 
 def _other_image_size(path: Path | str, head: bytes) -> tuple[int, int]:
@@ -312,12 +327,10 @@ def _other_image_size(path: Path | str, head: bytes) -> tuple[int, int]:
                 width, height = im.size
     except Image.DecompressionBombError as e:
         raise DataError(f"screenshot is too large to be one: {e}", file=str(path)) from None
-    except (OSError, ValueError, SyntaxError):  # UnidentifiedImageError is an OSError
+    except Exception:  # noqa: BLE001 - a hostile header can make a format plugin raise anything (DDS: NotImplementedError)
         raise DataError(f"screenshot is not an image (PNG, JPEG, WebP, ...): its first bytes are {head[:8]!r}; "
                         "copy the file again", file=str(path)) from None
-    if width <= 0 or height <= 0:
-        raise DataError(f"screenshot has no pixels ({width}x{height})", file=str(path))
-    return width, height
+    return _checked_size(path, width, height)
 
 
 def _points(path: Path, value: Any) -> list[tuple[float, float]]:

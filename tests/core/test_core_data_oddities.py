@@ -69,6 +69,39 @@ def test_an_unreadable_screenshot_header_says_what_the_file_is(omniact_data, tmp
         load_split(root, "test")
 
 
+def _dds_with_no_pixel_format() -> bytes:
+    import struct
+
+    # Pillow's DDS plugin raises NotImplementedError for this header, not the OSError of a foreign file.
+    return (b"DDS " + struct.pack("<7I", 124, 0x1007, 10, 20, 0, 0, 0) + bytes(44)
+            + struct.pack("<8I", 32, 0, 0, 0, 0, 0, 0, 0) + bytes(820))
+
+
+def _png_header(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(bytes(100))) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("content, expected", [
+    (_dds_with_no_pixel_format(), "screenshot is not an image"),
+    (_png_header(100_000, 100_000), "screenshot is too large to be one: its header says 100000x100000"),
+    (_png_header(0, 1080), "screenshot has no pixels (0x1080)"),
+], ids=["dds-raising-NotImplementedError", "png-100000x100000", "png-0-wide"])
+def test_a_hostile_screenshot_header_is_a_data_error_not_a_crash(omniact_data, tmp_path, content, expected):
+    root = _copy(omniact_data, tmp_path)
+    (root / NOTEPAD_PNG).write_bytes(content)
+    with pytest.raises(DataError, match=f"screen_2.png: {re.escape(expected)}"):
+        load_split(root, "test")
+    lines, ok = validate_data(root, "test")
+    assert not ok and any(expected in line for line in lines), lines
+
+
 def test_a_broken_screen_is_one_problem_naming_its_tasks(omniact_data, tmp_path):
     root = _copy(omniact_data, tmp_path)
     (root / NOTEPAD_PNG).unlink()
