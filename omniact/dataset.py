@@ -378,21 +378,36 @@ class _TooLarge(Exception):
 def _read_file(path: str, limit: int | None = None) -> bytes:
     """A whole small file. os.read on a descriptor costs a third of open().read(): no buffered file object.
     With `limit`, a file bigger than that many bytes raises _TooLarge without being read to its end."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    # O_NONBLOCK: a FIFO named like a task file (a hostile data set) opens at once and reads as nothing, instead
+    # of blocking the load for ever; it changes nothing for a regular file.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
         data = os.read(fd, 65536)
-        if len(data) == 65536:  # a big task file: read the rest
+        if not data:
+            _regular(fd, path)
+        elif len(data) == 65536:  # a big task file: read the rest
             parts = [data]
             size = len(data)
             while chunk := os.read(fd, 1 << 20):
                 parts.append(chunk)
                 size += len(chunk)
                 if limit is not None and size > limit:
+                    _regular(fd, path)  # /dev/zero: say what it is, not "0 bytes"
                     raise _TooLarge(os.fstat(fd).st_size)
             data = b"".join(parts)
         return data
     finally:
         os.close(fd)
+
+
+def _regular(fd: int, path: str) -> None:
+    """Raise OSError for a descriptor that is not a regular file (a FIFO, a socket, a device)."""
+    import stat
+
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        import errno
+
+        raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", path)
 
 
 def _file_digest(h: hashlib._Hash, rel: str, data: bytes) -> None:

@@ -212,6 +212,24 @@ def test_a_task_file_that_cannot_be_one_says_why(omniact_data, tmp_path, content
     assert expected in str(e.value)
 
 
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_task_file_that_is_a_fifo_or_a_device_is_named_not_waited_on(omniact_data, tmp_path, kind):
+    import os
+
+    root = _copy(omniact_data, tmp_path)
+    (root / NOTEPAD_TASK).unlink()
+    if kind == "fifo":
+        os.mkfifo(root / NOTEPAD_TASK)  # opening it for reading blocked the load until a writer came: for ever
+    else:
+        os.symlink("/dev/zero", root / NOTEPAD_TASK)
+    code = ("from omniact.dataset import load_split\nfrom omniact.errors import DataError\n"
+            f"try:\n    load_split({str(root)!r}, 'test')\nexcept DataError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True)
+    assert "task_2.0.txt: task file is unreadable: not a regular file (a FIFO, socket or device) (task 6" \
+        in out.stdout, out
+
+
 @pytest.mark.parametrize("text, line", [
     ("Task: x\nOutput Script:\npyautogui.click(1,2)\npyautogui.clack(1)\n", 4),
     ("\n\nTask: x\nOutput Script:\npyautogui.click(1,2)\npyautogui.clack(1)\n", 6),  # blank lines first
