@@ -433,9 +433,39 @@ def describe_agent(agent: Any) -> dict[str, Any] | None:
     if not isinstance(out, Mapping):
         raise TypeError(f"describe() returned {type(out).__name__}, not a dict")
     try:
-        return json.loads(json.dumps(dict(out), allow_nan=False))
-    except (TypeError, ValueError) as e:
+        text = json.dumps(dict(out), allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as e:
         raise TypeError(f"describe() returned a dict that is not JSON: {e}") from None
+    # The driver walks, compares and rewrites the description (manifest, store, resume check): one nested
+    # hundreds deep overflowed its stack (a traceback, exit 1), one of megabytes would be copied into every
+    # manifest write.
+    if len(text) > MAX_DESCRIPTION_CHARS:
+        raise TypeError(f"describe() returned {len(text):,} characters of JSON; a description is at most "
+                        f"{MAX_DESCRIPTION_CHARS:,}: name the model and settings, do not embed them")
+    value = json.loads(text)
+    depth = _depth(value)
+    if depth > MAX_DESCRIPTION_DEPTH:
+        raise TypeError(f"describe() returned a dict nested {depth} levels deep; a description is at most "
+                        f"{MAX_DESCRIPTION_DEPTH}")
+    return value
+
+
+#: bounds of an agent's ``describe()`` as JSON: ample for a model, its settings and fingerprints
+MAX_DESCRIPTION_CHARS = 1 << 20
+MAX_DESCRIPTION_DEPTH = 32
+
+
+def _depth(value: Any) -> int:
+    """How deeply parsed JSON nests its objects and arrays, without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        children = v.values() if isinstance(v, dict) else v if isinstance(v, list) else None
+        if children is not None:
+            deepest = max(deepest, d)
+            stack.extend((c, d + 1) for c in children)
+    return deepest
 
 
 def agent_name(obj: Any) -> str:

@@ -58,7 +58,10 @@ RUN_FORMAT_VERSION = 1
 SCORE_MODES = ("reference", "strict")
 
 # Argument names that hold secrets: api_key, token, hf_token, secret, password, auth (not max_tokens).
-_SECRET = re.compile(r"(^|_)(api_?key|key|token|secret|password|passwd|auth|authorization)$", re.IGNORECASE)
+_SECRET = re.compile(r"(^|[-_.])(api[-_]?key|key|token|secret|password|passwd|auth|authorization|credentials?)$",
+                     re.IGNORECASE)
+#: the user:password of a URL (``https://user:sk-...@host``), kept out of a recorded description
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]+@")
 #: the run stops (everything recorded so far kept) when its first this-many tasks all fail with one message:
 #: a wrong URL, model name or key, which would otherwise cost every task its retries
 FAIL_FAST = 10
@@ -136,6 +139,8 @@ def _redact_deep(value: Any) -> Any:
         return {k: ("***" if _SECRET.search(str(k)) and v else _redact_deep(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [_redact_deep(v) for v in value]
+    if isinstance(value, str) and "@" in value:
+        return _URL_USERINFO.sub(r"\1***@", value)
     return value
 
 

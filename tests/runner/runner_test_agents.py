@@ -159,3 +159,25 @@ class BadDescribe:
 
     def act(self, view):
         return ""
+
+
+class OddDescribe:
+    """A describe() that is JSON but no description: `shape` "deep" nests 600 levels (fine for json, too deep
+    for the driver's walk), "huge" is 2 MB, "secrets" hides credentials where key names alone do not say so."""
+
+    def __init__(self, shape: str = "deep") -> None:
+        self.shape = shape
+
+    def describe(self):
+        if self.shape == "deep":
+            value: dict = {}
+            for _ in range(600):
+                value = {"a": value}
+            return value
+        if self.shape == "huge":
+            return {"blob": "x" * (2 << 20)}
+        return {"backend": {"url": "https://user:sk-live-url@example.com/v1",
+                            "headers": {"X-Api-Key": "sk-live-header"}}, "api-key": "sk-live-dash"}
+
+    def act(self, view):
+        return ANSWERS.get(view.id, "")

@@ -103,3 +103,25 @@ def test_an_agent_whose_description_is_not_json_cannot_start(tmp_path):
     with pytest.raises(UserError, match=r"describe\(\) raised TypeError: describe\(\) returned a dict that is not "
                                         "JSON"):
         run(f"{AGENTS}:BadDescribe", out=tmp_path / "r", data=DATA, limit=1)
+
+
+@pytest.mark.parametrize("shape, why", [
+    ("deep", "describe() returned a dict nested 601 levels deep; a description is at most 32"),
+    ("huge", "describe() returned 2,097,164 characters of JSON; a description is at most 1,048,576"),
+])
+def test_a_description_too_deep_or_too_big_to_record_stops_the_run_in_one_line(tmp_path, shape, why):
+    # 600 levels overflowed the driver's stack (RecursionError, exit 1) when it redacted the description.
+    out = tmp_path / "r"
+    result = CliRunner().invoke(main, ["run", "--agent", f"{AGENTS}:OddDescribe", "--agent-arg", f"shape={shape}",
+                                       "--data", str(DATA), "--out", str(out), "--limit", "1"])
+    assert result.exit_code == 2, result.output
+    assert why in result.output
+    assert "Traceback" not in result.output
+
+
+def test_secrets_a_key_name_does_not_give_away_are_redacted_too(tmp_path):
+    run(f"{AGENTS}:OddDescribe", out=tmp_path / "r", data=DATA, agent_args={"shape": "secrets"}, limit=1)
+    text = (tmp_path / "r" / "manifest.json").read_text()
+    assert "sk-live" not in text
+    assert _manifest(tmp_path / "r")["agent_description"] == {
+        "backend": {"url": "https://***@example.com/v1", "headers": {"X-Api-Key": "***"}}, "api-key": "***"}
