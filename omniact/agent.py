@@ -95,7 +95,8 @@ class Usage:
 
 def task_seed(seed: int, task_id: str) -> int:
     """A seed for one task that depends only on the run's seed and the task id, never on the worker."""
-    digest = hashlib.sha256(f"{seed}\0{task_id}".encode()).digest()
+    # surrogatepass: a split file's key may spell a lone surrogate; valid text hashes as before
+    digest = hashlib.sha256(f"{seed}\0{task_id}".encode("utf-8", "surrogatepass")).digest()
     return int.from_bytes(digest[:8], "big")
 
 

@@ -208,7 +208,7 @@ class RunStore:
         """Stored results, in `ids` order when given (missing ids are skipped), else in finishing order."""
         with self._lock:
             rows = self._db.execute(f"SELECT {', '.join(_COLS)} FROM results ORDER BY finished_at, rowid").fetchall()  # noqa: S608 - column names from _COLS
-        by_id = {r[0]: self._row(r) for r in rows}
+        by_id = {row.task_id: row for row in map(self._row, rows)}  # an id kept as a BLOB reads back as its str
         if ids is None:
             return list(by_id.values())
         return [by_id[i] for i in ids if i in by_id]
