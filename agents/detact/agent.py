@@ -29,6 +29,9 @@ class DetactAgent:
 
     name = "detact"
     coordinates = "pixels"
+    # Thread workers (the runner's default): RapidOCR's onnxruntime and the embedding model work outside the GIL,
+    # and threads share one copy of the OCR, icon and (with llm=local|vlm) language models.
+    parallelism = "threads"
 
     def __init__(self, llm: str = "", top_k: int = 20, ocr: str = "rapidocr", detect: str = "auto",
                  embeddings: bool = True, icons: bool = True, **llm_args: Any) -> None:
@@ -48,8 +51,6 @@ class DetactAgent:
         self.embeddings = embeddings
         self.icons = icons
         self.llm_args = dict(llm_args)
-        # OCR is CPU-bound: process workers, unless a model server does the heavy part.
-        self.parallelism = "threads" if llm in ("openai", "llm") else "processes"
         self._planner_llm: Any = None
         self._detected: OrderedDict[str, Detections] = OrderedDict()
         self._lock = threading.Lock()

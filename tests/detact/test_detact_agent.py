@@ -18,7 +18,6 @@ def test_registered_and_arguments_are_typed():
 
     agent = load_agent("detact", {"top_k": "5", "embeddings": "false"})
     assert agent.top_k == 5 and agent.embeddings is False
-    assert agent.parallelism == "processes"
     from omniact.errors import UserError
 
     with pytest.raises(UserError):
@@ -159,7 +158,6 @@ def test_llm_mode_sends_only_the_filtered_elements(omniact_data, tmp_path):
                                       "base_url": f"http://127.0.0.1:{server.server_address[1]}/v1",
                                       "cache_path": str(tmp_path / "cache.sqlite"), "top_k": "2",
                                       "embeddings": "false"})
-        assert agent.parallelism == "threads"
         view = load_split(omniact_data, "test")["11"].view()  # "See today's deals"
         assert agent.act(view) == "pyautogui.click(412, 826)"
         agent.close()
