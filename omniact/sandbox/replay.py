@@ -704,7 +704,10 @@ def write_steps_page(
 
 
 def _safe_name(task_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", task_id) or "task"
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", task_id) or "task"
+    # A split file's key "." or ".." would name --out itself or its parent: step images, index.html and the
+    # clearing of old images would reach outside the output folder.
+    return name.replace(".", "_") if not name.strip(".") else name
 
 
 def task_folder(out_dir: Path, task_id: str) -> Path:

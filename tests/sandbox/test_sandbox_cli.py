@@ -402,3 +402,15 @@ def test_a_lone_surrogate_in_a_script_costs_a_character_never_the_replay(tmp_pat
     out = subprocess.run([*base, "--json"], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["steps"][1]["action"] == 'pyautogui.write("a\ud800b")'
+
+
+@pytest.mark.parametrize("task_id", ["..", ".", "...", "../..", "a/../../b"])
+def test_a_task_folder_stays_inside_the_output_folder_whatever_the_task_id(tmp_path, task_id):
+    """Task ids are a split file's keys: '..' named the output folder's parent, where step images and index.html
+    were written and earlier step images removed."""
+    from omniact.sandbox.replay import task_folder
+
+    out = tmp_path / "out"
+    folder = task_folder(out, task_id)
+    assert folder.parent == out and folder.name not in (".", "..")
+    assert folder.resolve().parent == out.resolve()
