@@ -517,7 +517,7 @@ def _split_mode(
         echo(json.dumps(obj, indent=2, ensure_ascii=False))
     else:
         for r in results:
-            if r.reason == NOT_REPLAYED:
+            if r.reason in (NOT_REPLAYED, "no prediction"):  # counted in the summary line, not listed one by one
                 continue
             echo(
                 f"{'PASS' if r.success else 'FAIL'} {r.task_id:<12} {r.elapsed:5.1f}s"

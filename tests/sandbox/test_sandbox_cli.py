@@ -134,6 +134,13 @@ def test_split_with_predictions_reports_success_per_task(tmp_path):
     assert [t["success"] for t in out["tasks"]] == [True, True, False, False]
     assert json.loads((out_dir / "replay.json").read_text())["n_success"] == 2
     assert not list(out_dir.rglob("*.png"))  # step images of a split only on request
+    # as text: a line per replayed task, and the tasks without a prediction counted once (a file that answers 3 of
+    # 500 tasks must not print 497 lines of "no prediction")
+    r = invoke("--data", str(SUITE), "--split", "test", "--predictions", str(preds), "--workers", "1", *T)
+    assert r.exit_code == 0, r.output
+    assert [line.split()[:2] for line in r.output.splitlines()[:3]] == [["PASS", "101"], ["PASS", "102"],
+                                                                        ["FAIL", "103"]]
+    assert "104" not in r.output and "2/4 tasks succeeded (50.0%), 1 without prediction" in r.output
 
 
 @pytest.mark.browser
