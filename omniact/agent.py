@@ -583,6 +583,11 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
             except Exception as e:  # noqa: BLE001 - as a run would stop on it: reported, no task tried
                 problems.append(f"setup() raised {error_text(e)}")
                 return CheckReport(name, (problems[-1],), tuple(problems))
+        try:
+            describe_agent(agent)  # a run records it before any task, and stops on one it cannot record
+        except Exception as e:  # noqa: BLE001 - reported as a run would report it
+            problems.append(f"describe(): {e}" if isinstance(e, TypeError) else f"describe() raised {error_text(e)}")
+            lines.append(problems[-1])
         for task in ds.tasks[:n]:
             view = task.view()
             box: dict[str, Any] = {}

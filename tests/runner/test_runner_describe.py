@@ -117,6 +117,10 @@ def test_a_description_too_deep_or_too_big_to_record_stops_the_run_in_one_line(t
     assert result.exit_code == 2, result.output
     assert why in result.output
     assert "Traceback" not in result.output
+    # `agents --check` says so before a run is tried
+    check = CliRunner().invoke(main, ["agents", "--check", f"{AGENTS}:OddDescribe", "--agent-arg", f"shape={shape}",
+                                      "--data", str(DATA), "-n", "1"])
+    assert check.exit_code == 2 and why in check.output, check.output
 
 
 def test_secrets_a_key_name_does_not_give_away_are_redacted_too(tmp_path):
