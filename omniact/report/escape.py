@@ -48,4 +48,7 @@ def md_cell(text: Any) -> str:
     through, so ``<img onerror=...>`` would run on a site that renders the file), never splitting the row."""
     s = "" if text is None else str(text)
     s = s.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    # No link or image either: ``![](https://tracker.example/p.png)`` in a name would load on every view of a
+    # rendered board. Escaped brackets are shown as brackets.
+    s = s.replace("[", "\\[").replace("]", "\\]")
     return s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")

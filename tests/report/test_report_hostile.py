@@ -162,3 +162,10 @@ def test_tables_show_hostile_text_as_text(omniact_data, tmp_path):
         return len(re.findall(r"(?<!\\)\|", line.replace("\\\\", "")))
 
     assert cells(row) == cells(md.splitlines()[2]) == 10
+
+
+def test_markdown_shows_a_link_or_image_in_a_name_as_text(omniact_data, tmp_path):
+    a = write_sub(tmp_path / "a.jsonl", meta={"name": "![x](https://tracker.example/p.png) [win](https://e.example)"})
+    write_tables(build_leaderboard(load_split(omniact_data, "test"), [a], samples=10), tmp_path / "out")
+    md = (tmp_path / "out/leaderboard.md").read_text()
+    assert "| !\\[x\\](https://tracker.example/p.png) \\[win\\](https://e.example) |" in md
