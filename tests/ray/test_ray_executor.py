@@ -75,7 +75,8 @@ def test_losing_a_node_mid_run_records_every_task_once(cluster, data, tmp_path):
 
     def kill_while_the_second_node_works() -> None:
         # Not on a timer: on a loaded machine the second node's actor may start late, and a node killed with no
-        # task in hand loses nothing. The agent marks the node it runs on as it starts a task (each takes 0.3 s).
+        # task in hand loses nothing. The agent marks the node it runs on as it starts a task (each takes 0.3 s,
+        # a batch of 8 2.4 s: time enough for a loaded machine to take the node down before the batch is done).
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not (marks / second.node_id).exists():
             time.sleep(0.02)
@@ -89,7 +90,7 @@ def test_losing_a_node_mid_run_records_every_task_once(cluster, data, tmp_path):
     killer = threading.Thread(target=kill_while_the_second_node_works)
     killer.start()
     summary = run(AGENT, out=out, data=data, agent_args={"delay": "0.3", "mark_dir": str(marks)}, workers=2, seed=5,
-                  executor="ray", executor_options={"address": c.address, "batch_size": 4})
+                  executor="ray", executor_options={"address": c.address, "batch_size": 8})
     killer.join()
     assert killed_at and killed_at[0] < 40  # the node really died during the run
     print("executor stats:", summary.executor_stats)
