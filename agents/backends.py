@@ -335,7 +335,9 @@ class OpenAIBackend:
             try:
                 for chunk in r.iter_bytes():
                     if time.monotonic() > deadline:
-                        raise _Transient("deadline passed", timeout=True)  # nobody waits for this any more
+                        # Usually nobody waits for this any more; when the waiting side wakes up just after it
+                        # (a loaded machine), this is what it reports: the same words as its own timeout.
+                        raise _Transient(f"no complete reply within timeout={self.timeout:g} s", timeout=True)
                     size += len(chunk)
                     if size > _MAX_REPLY_BYTES:
                         raise _Transient(f"the server's reply is larger than {_MAX_REPLY_BYTES >> 20} MB")

@@ -302,6 +302,20 @@ def test_a_slow_server_is_given_up_on_at_the_deadline_and_tried_once_more(server
         assert "no complete reply within timeout=0.5 s" in str(e.value)
 
 
+
+def test_the_deadline_reads_the_same_whichever_side_sees_it_first(server):
+    """The reading thread checks the deadline between chunks; when it gets there before the waiting side wakes up
+    (a loaded machine), the task's error still says what the timeout was, not an internal 'deadline passed'."""
+    import time
+
+    from agents.backends import _Transient
+
+    server.plan = [drip]
+    b = backend(server, timeout=2)
+    with pytest.raises(_Transient) as e:
+        b._fetch(HI, 0.0, 16, time.monotonic() - 1)  # the reading side, past its deadline at the first chunk
+    assert str(e.value) == "no complete reply within timeout=2 s"
+
 def test_an_abandoned_request_answering_late_never_becomes_an_answer(server):
     server.plan = [late("pyautogui.click(1, 1)", after=3.0)]
     b = backend(server, timeout=1.5)  # room for the second attempt's answer on a loaded machine
