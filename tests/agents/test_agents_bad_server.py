@@ -15,6 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from http_fixture import serving
 
 from agents.backends import BackendError, CachedBackend, Completion, OpenAIBackend, retry_after_seconds
 from agents.extract import extract_script
@@ -123,13 +124,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def server():
-    s = _Server()
-    t = threading.Thread(target=s.serve_forever, daemon=True)
-    t.start()
-    yield s
-    s.stopping.set()
-    s.shutdown()
-    s.server_close()
+    with serving(_Server()) as s:
+        yield s
 
 
 def backend(server: _Server, **kw: object) -> OpenAIBackend:

@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from http_fixture import serving
 
 from omniact.dataset import load_split
 from omniact.predictions import read_predictions
@@ -90,12 +91,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def server():
-    s = _Server()
-    t = threading.Thread(target=s.serve_forever, daemon=True)
-    t.start()
-    yield s
-    s.shutdown()
-    s.server_close()
+    with serving(_Server()) as s:
+        yield s
 
 
 def _args(server, tmp_path, **kw):
