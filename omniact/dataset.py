@@ -290,13 +290,13 @@ def _parse_task_text(text: str, where: str) -> tuple[str, str]:
     """
     lines = text.strip().split("\n")
     first = lines[0]
-    if "\r" in first:  # CRLF (Windows) or CR (classic Mac) line endings: the goal would keep them
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+    # CRLF (Windows) or CR (classic Mac) line endings, which the goal would keep; a byte-order mark, as Windows
+    # editors write, which would hide 'Task:'
+    if "\r" in first or first.startswith("\ufeff"):
+        lines = _plain_task_text(text.strip()).strip().split("\n")
         first = lines[0]
     first = first.strip()
     if not first.lower().startswith("task:"):
-        if first.startswith("\ufeff"):  # a byte-order mark, as Windows editors write
-            return _parse_task_text(text.lstrip("\ufeff"), where)
         if "\x00" in first:
             raise DataError("task file is binary (it holds NUL bytes), not text: is this the right file?", file=where)
         if not first:
@@ -316,7 +316,7 @@ def _parse_task_text(text: str, where: str) -> tuple[str, str]:
 def gold_line_offset(text: str) -> int:
     """How many lines of a task file come before the line its gold script's line 1 is on (2 for the usual
     ``Task:`` and ``Output Script:`` lines), so that a gold-script problem can name the file's own line."""
-    text = _task_text_lines(text)
+    text = _plain_task_text(text)
     lines = text.split("\n")
     n = len(lines) - len(text.lstrip().split("\n"))  # blank lines before 'Task:' (the parser strips them)
     n += 1
@@ -326,7 +326,8 @@ def gold_line_offset(text: str) -> int:
     return n
 
 
-def _task_text_lines(text: str) -> str:
+def _plain_task_text(text: str) -> str:
+    """A task file's text without a leading byte-order mark, its lines ending in \\n however they ended."""
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -564,8 +565,8 @@ class _LoadContext:
             task_bytes = _read_file(task_file, MAX_TASK_FILE)
         except OSError as e:
             rel_task, task_file, task_bytes = self._task_elsewhere(task_id, rel_task, task_file, e)
-        except _TooLarge:
-            task_bytes = self._read_task(task_id, task_file)  # raises the DataError that says so
+        except _TooLarge as e:
+            raise self._too_large(task_id, task_file, e.args[0]) from None
         _file_digest(self.h, entry["task"], task_bytes)
         try:
             text = task_bytes.decode("utf-8")
@@ -597,13 +598,16 @@ class _LoadContext:
             else f"task file is unreadable: {error.strerror}"
         raise DataError(f"{why} (task {task_id} in {self.split_path.name})", file=task_file)
 
+    def _too_large(self, task_id: str, path: str, size: int) -> DataError:
+        return DataError(f"task file is {size:,} bytes; a task file is a goal and a short script (at most "
+                         f"{MAX_TASK_FILE:,} bytes): is this the right file? (task {task_id} in "
+                         f"{self.split_path.name})", file=path)
+
     def _read_task(self, task_id: str, path: str) -> bytes:
         try:
             return _read_file(path, MAX_TASK_FILE)
         except _TooLarge as e:
-            raise DataError(f"task file is {e.args[0]:,} bytes; a task file is a goal and a short script (at most "
-                            f"{MAX_TASK_FILE:,} bytes): is this the right file? (task {task_id} in "
-                            f"{self.split_path.name})", file=path) from None
+            raise self._too_large(task_id, path, e.args[0]) from None
         except OSError as e:
             raise DataError(f"task file is unreadable: {e.strerror} (task {task_id} in {self.split_path.name})",
                             file=path) from None

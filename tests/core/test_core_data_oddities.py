@@ -186,7 +186,8 @@ TEXT_6 = f"Task: Write Hello, World! and save it\nOutput Script:\n{GOLD_6}\n"
     TEXT_6.encode("utf-16"),  # Notepad's "Unicode"
     ("\n\n" + TEXT_6 + "\n\n\n").encode(),  # blank lines around it
     TEXT_6.replace("Output Script:\n", "Output Script: ").encode(),  # the first action on the Output Script line
-], ids=["bom", "crlf", "cr", "utf-16", "blank-lines", "same-line"])
+    b"\n\xef\xbb\xbf" + TEXT_6.replace("\n", "\r\n").encode(),  # a blank line, then a marked CRLF text
+], ids=["bom", "crlf", "cr", "utf-16", "blank-lines", "same-line", "blank-then-bom"])
 def test_task_files_from_other_editors_read_as_the_plain_one(omniact_data, tmp_path, content):
     root = _copy(omniact_data, tmp_path)
     _task_file(root, content)
