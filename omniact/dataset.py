@@ -313,10 +313,14 @@ def _parse_task_text(text: str, where: str) -> tuple[str, str]:
     return first[5:].strip(), "\n".join(body)
 
 
-def gold_line_offset(text: str) -> int:
+def gold_line_offset(task_file: str | os.PathLike) -> int:
     """How many lines of a task file come before the line its gold script's line 1 is on (2 for the usual
-    ``Task:`` and ``Output Script:`` lines), so that a gold-script problem can name the file's own line."""
-    text = _plain_task_text(text)
+    ``Task:`` and ``Output Script:`` lines, also when the file cannot be read), so that a gold-script problem can
+    name the file's own line. The file is read again: only a gold script with a problem needs this."""
+    try:
+        text = _plain_task_text(_decode_task(Path(task_file).read_bytes(), str(task_file)))
+    except (OSError, DataError):
+        return 2
     lines = text.split("\n")
     n = len(lines) - len(text.lstrip().split("\n"))  # blank lines before 'Task:' (the parser strips them)
     n += 1

@@ -62,7 +62,7 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
                 parse_script(t.gold_script)
                 readable.append(t)
             except ParseError as e:
-                line = e.line + _gold_offset(t.task_path)
+                line = e.line + gold_line_offset(t.task_path)
                 problems.append(f"{t.task_path}:{line}:{e.col}: gold script: {e.message}")
         # Only gold the parser reads: a broken gold script is a problem above, not a warning again.
         warnings.extend(f"warning: {w}" for w in scoring.gold_problems(readable))
@@ -203,17 +203,6 @@ def _png_cut(fd: int, size: int) -> str | None:
         if pos > size:
             return (f"PNG is cut off: its {kind.decode()} chunk runs to byte {pos:,} of a {size:,}-byte file; "
                     "copy it again")
-
-
-def _gold_offset(task_file: Path) -> int:
-    """Lines before the gold script in a task file: usually 2 (the goal and "Output Script:"), but not in one
-    with blank lines first or no "Output Script:" line. Read again only for a gold script with a problem."""
-    try:
-        data = task_file.read_bytes()
-        text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return 2
-    return gold_line_offset(text)
 
 
 def validate_predictions(data: Path | None, split: str, path: Path) -> tuple[list[str], bool]:
