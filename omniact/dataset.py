@@ -455,7 +455,9 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
         raise _json_error("split file", split_path, raw, e) from None
     if not isinstance(index, dict):
         raise DataError("split file must hold a JSON object keyed by task id", file=str(split_path))
-    if raw.count(b'"task"') > len(index):  # more entries than ids: json kept the last of two with one id
+    # More entries than ids: json kept the last of two with one id. Counted on the raw text for speed; a file
+    # where the count could miss a key (spelt "\u0074ask", or UTF-16) is always checked entry by entry.
+    if raw.count(b'"task"') > len(index) or b"\\u" in raw or b"\0" in raw[:4]:
         duplicate = _duplicate_id(split_path, raw)
         if duplicate is not None:
             if problems is None:
@@ -507,7 +509,7 @@ def _duplicate_id(split_path: Path, raw: bytes) -> DataError | None:
     seen: set[str] = set()
     for task_id, _ in objects[-1]:  # the outermost object is parsed last
         if task_id in seen:
-            text = raw.decode("utf-8", "replace")
+            text = raw.decode(json.detect_encoding(raw), "replace")
             keys = [m.start() for m in re.finditer(re.escape(json.dumps(task_id)) + r"\s*:", text)]
             line = text.count("\n", 0, keys[1]) + 1 if len(keys) > 1 else None
             return DataError(f"task id {task_id!r} is given twice; json keeps only the last entry, so give each "

@@ -263,6 +263,23 @@ def test_a_task_id_given_twice_is_named_with_its_line(omniact_data, tmp_path):
     assert not ok and lines[0] == str(e.value) and "3 split(s), 15 tasks; 1 problem(s)" in lines[-1]
 
 
+@pytest.mark.parametrize("spelling", ["escaped-key", "utf-16"])
+def test_a_task_id_given_twice_is_found_however_the_file_is_spelt(omniact_data, tmp_path, spelling):
+    root = _copy(omniact_data, tmp_path)
+    index = _split(root)
+    entries = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in index.items()]
+    entries.append(f'"6": {json.dumps(index["7"])}')
+    text = "{\n" + ",\n".join(entries) + "\n}\n"
+    if spelling == "escaped-key":  # every "task" key spelt with an escape: the same JSON to every reader
+        (root / "test.json").write_text(text.replace('"task"', '"\\u0074ask"'))
+    else:
+        (root / "test.json").write_bytes(text.encode("utf-16"))
+    with pytest.raises(DataError) as e:
+        load_split(root, "test")
+    assert str(e.value) == (f"{root / 'test.json'}:14: task id '6' is given twice; json keeps only the last entry, "
+                            "so give each task its own id")
+
+
 def test_a_split_file_with_a_task_key_in_a_field_is_not_a_duplicate(omniact_data, tmp_path):
     root = _copy(omniact_data, tmp_path)
     index = _split(root)
@@ -315,6 +332,35 @@ def test_validate_finds_a_screenshot_cut_off_that_loading_measures_fine(omniact_
     assert not ok
     assert [x for x in lines if "screen_2.png" in x] == [
         next(x for x in lines if x.startswith(f"{root / NOTEPAD_PNG}: PNG is cut off: ") and x.endswith("copy it again"))]
+
+
+def test_validate_walks_a_cut_png_of_many_small_chunks_to_where_it_stops(tmp_path, monkeypatch):
+    import struct
+
+    import omniact.validate as validate
+
+    # A 16-byte read window: chunk headers straddle windows, and a chunk longer than one is stepped over.
+    monkeypatch.setattr(validate, "_WINDOW", 16)
+    text = struct.pack(">I", 0) + b"tEXt" + bytes(4)  # an empty chunk: 12 bytes
+    whole = _png_header(10, 10)
+    png = tmp_path / "s.png"
+    png.write_bytes(whole[:-12] + text * 50 + struct.pack(">I", 40) + b"zTXt" + bytes(10))
+    end, size = len(whole) - 12 + 600 + 52, len(whole) - 12 + 600 + 18
+    assert validate.screenshot_problem(png) == (
+        f"PNG is cut off: its zTXt chunk runs to byte {end:,} of a {size:,}-byte file; copy it again", None)
+
+
+def test_validate_gives_up_on_a_png_of_more_chunks_than_any_screenshot_has(tmp_path, monkeypatch):
+    import struct
+
+    import omniact.validate as validate
+
+    # Millions of empty chunks and no end: a crafted file, refused after a bounded walk instead of read through.
+    monkeypatch.setattr(validate, "_MAX_CHUNKS", 1000)
+    png = tmp_path / "s.png"
+    png.write_bytes(_png_header(10, 10)[:-12] + (struct.pack(">I", 0) + b"tEXt" + bytes(4)) * 5000)
+    assert validate.screenshot_problem(png) == (
+        "PNG is damaged: more than 1,000 chunks and no IEND chunk (its end); save it again", None)
 
 
 def test_validate_passes_a_whole_png_and_warns_of_a_jpeg_under_a_png_name(omniact_data, tmp_path):
