@@ -58,6 +58,7 @@ __all__ = [
     "load_agent",
     "read_agent_config",
     "resolve_agent_class",
+    "resolved_spec",
     "task_seed",
     "to_pixels",
 ]
@@ -254,6 +255,31 @@ def _attr(module: Any, name: str, where: str) -> Any:
     return obj
 
 
+def _agent_file(spec: str) -> tuple[Path, str] | None:
+    """(file, attribute) of a ``path/file.py:Class`` spec; None for a registered name or ``module:Class``."""
+    target, colon, attr = spec.strip().rpartition(":")
+    if colon and (target.endswith(".py") or "/" in target or "\\" in target):
+        return Path(target).expanduser(), attr
+    return None
+
+
+def resolved_spec(spec: str | type) -> str:
+    """What a spec names wherever it is typed: a ``path/file.py:Class`` spec as the file's absolute, resolved path
+    and the class (``my_agent.py:A`` typed in /work and ``../work/my_agent.py:A`` typed in /tmp are one agent;
+    ``my_agent.py:A`` typed in two folders is two), a registered name or ``module:Class`` as given, a class as
+    ``module:Class``. What ``--resume`` compares."""
+    if not isinstance(spec, str):
+        return f"{spec.__module__}:{spec.__qualname__}"
+    found = _agent_file(spec)
+    if found is None:
+        return spec.strip()
+    path, attr = found
+    try:
+        return f"{path.resolve()}:{attr}"
+    except (OSError, RuntimeError):  # a link loop: as typed, from here
+        return f"{path.absolute()}:{attr}"
+
+
 def resolve_agent_class(spec: str | type) -> type:
     """The class a spec names: a registered name, ``module:Class`` or ``path/file.py:Class``."""
     if inspect.isclass(spec):
@@ -263,8 +289,9 @@ def resolve_agent_class(spec: str | type) -> type:
     spec = spec.strip()
     if ":" in spec:
         target, _, attr = spec.rpartition(":")
-        if target.endswith(".py") or "/" in target or "\\" in target:
-            path = Path(target).expanduser()
+        found = _agent_file(spec)
+        if found is not None:
+            path = found[0]
             module = _import_file(path)
             where = str(path)
         else:

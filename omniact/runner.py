@@ -245,6 +245,22 @@ class _Session:
             self.on_begin()
 
 
+def _same_setting(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Whether a resumed run's setting is the recorded one. The agent is compared by what its spec resolves to
+    (`omniact.agent.resolved_spec`), so ``--agent my_agent.py:A`` typed in another folder, or by another path to
+    the same file, is the same agent; a run recorded before that was kept compares the spec as typed."""
+    if key == "agent" and old.get("agent_resolved") is not None:
+        return old["agent_resolved"] == new.get("agent_resolved")
+    return old.get(key) == new.get(key)
+
+
+def _setting_change(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """One changed setting for a refused resume; an agent typed alike that names another file shows the files."""
+    if key == "agent" and old.get(key) == new.get(key):
+        key = "agent_resolved"
+    return f"{key}: {old.get(key)!r} now {new.get(key)!r}"
+
+
 def _spec_text(agent: Any) -> str:
     if isinstance(agent, str):
         return agent
@@ -408,7 +424,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     """
     import multiprocessing
 
-    from omniact.agent import _bind_kwargs, read_agent_config, resolve_agent_class
+    from omniact.agent import _bind_kwargs, read_agent_config, resolve_agent_class, resolved_spec
     from omniact.dataset import load_split, resolve_data_root
     from omniact.executor import MAIN_GUARD_HINT, WORKER_TYPES, WorkerSpec, make_executor, share_dataset
 
@@ -448,9 +464,9 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                        **dict(executor_options or {}))
     created = _absent_dirs(out)
     try:
-        identity = {"agent": _spec_text(agent), "agent_args": _redact(args),
-                    "agent_config_values": _redact(config_values), "data_root": str(root), "split": dataset.split,
-                    "dataset_sha256": dataset.sha256, "seed": seed}
+        identity = {"agent": _spec_text(agent), "agent_resolved": resolved_spec(agent),
+                    "agent_args": _redact(args), "agent_config_values": _redact(config_values),
+                    "data_root": str(root), "split": dataset.split, "dataset_sha256": dataset.sha256, "seed": seed}
         out.mkdir(parents=True, exist_ok=True)
         store = RunStore(store_path, new_session=False)  # a session once the settings are known to be the run's
         try:
@@ -459,10 +475,10 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 store.restart()  # recorded nothing: its settings bind no one (see the check above)
                 old = None
             if old is not None:
-                diff = [k for k in _IDENTITY if old.get(k) != identity.get(k)]
+                diff = [k for k in _IDENTITY if not _same_setting(k, old, identity)]
                 if diff:
                     raise UserError("cannot resume: this run was made with other settings ("
-                                    + "; ".join(f"{k}: {old.get(k)!r} now {identity.get(k)!r}" for k in diff)
+                                    + "; ".join(_setting_change(k, old, identity) for k in diff)
                                     + "); a run keeps the settings it started with: run the new ones in another "
                                     "--out", file=str(out))
             else:
