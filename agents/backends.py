@@ -55,6 +55,11 @@ class Completion:
     #: why the model stopped, as the server says: "stop", "length" (cut off at max_tokens), "tool_calls"
     #: (it answered with tool calls, not text); "" when unknown
     finish_reason: str = ""
+    #: what the server says answered (the reply's ``model``: often a dated version of the name asked for, or
+    #: whatever a proxy routed to) and its ``system_fingerprint`` (the serving configuration); "" when the reply
+    #: has none (local models: their description names the weights)
+    served_model: str = ""
+    system_fingerprint: str = ""
 
 
 class Backend(Protocol):
@@ -149,6 +154,17 @@ def _tokens(value: Any) -> int:
             return 0
         value = round(value)
     return value if isinstance(value, int) and value > 0 else 0
+
+
+#: a served model name or fingerprint is kept up to this many characters (a record field, not a payload)
+_SERVED_CHARS = 200
+
+
+def _served(value: Any) -> str:
+    """A reply's ``model`` or ``system_fingerprint`` fit for the run's record: text, one short line; "" otherwise."""
+    if not isinstance(value, str):
+        return ""
+    return _escaped(" ".join(value.split()))[:_SERVED_CHARS]
 
 
 def _text_content(content: Any) -> str | None:
@@ -376,7 +392,8 @@ class OpenAIBackend:
         usage = data.get("usage")
         usage = usage if isinstance(usage, dict) else {}
         return Completion(text, _tokens(usage.get("prompt_tokens")), _tokens(usage.get("completion_tokens")),
-                          finish_reason=finish)
+                          finish_reason=finish, served_model=_served(data.get("model")),
+                          system_fingerprint=_served(data.get("system_fingerprint")))
 
     def _preview(self, body: bytes | str) -> str:
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
@@ -812,10 +829,16 @@ class CachedBackend:
             # An empty answer is asked again: older versions cached a server's empty 200 replies as answers,
             # and a real empty answer costs little to ask for twice.
             if hit is not None and hit.get("text"):
+                # what served the answer when it was asked (entries from before this was kept have none)
                 return Completion(hit["text"], int(hit.get("prompt_tokens", 0)),
                                   int(hit.get("completion_tokens", 0)), cached=True,
-                                  finish_reason=str(hit.get("finish_reason", "")))
+                                  finish_reason=str(hit.get("finish_reason", "")),
+                                  served_model=_served(hit.get("served_model")),
+                                  system_fingerprint=_served(hit.get("system_fingerprint")))
         c = self.backend.complete(messages, temperature=temperature, max_tokens=max_tokens)
-        self.cache.put(key, {"text": c.text, "prompt_tokens": c.prompt_tokens,
-                             "completion_tokens": c.completion_tokens, "finish_reason": c.finish_reason})
+        entry = {"text": c.text, "prompt_tokens": c.prompt_tokens, "completion_tokens": c.completion_tokens,
+                 "finish_reason": c.finish_reason}
+        entry.update((k, v) for k, v in (("served_model", c.served_model),
+                                         ("system_fingerprint", c.system_fingerprint)) if v)
+        self.cache.put(key, entry)
         return replace(c, cached=False)

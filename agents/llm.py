@@ -107,6 +107,8 @@ class LLMAgent:
         self.last_raw: str | None = None
         #: a remark on the last answer for the run's record (a script kept from an answer cut off at max_tokens)
         self.last_note: str | None = None
+        #: what the server says served the last answer (``served_model``, ``system_fingerprint``), for the record
+        self.last_served: dict[str, str] | None = None
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------------------------------------
@@ -190,6 +192,8 @@ class LLMAgent:
         self.last_usage = Usage(c.prompt_tokens, c.completion_tokens, cost, 1, c.cached)
         self.last_raw = c.text
         self.last_note = None
+        served = {"served_model": c.served_model, "system_fingerprint": c.system_fingerprint}
+        self.last_served = {k: v for k, v in served.items() if v} or None
         script = extract_script(c.text)
         if not script:
             if c.finish_reason == "tool_calls":

@@ -10,7 +10,9 @@ gold script) and answers with a PyAutoGUI script. Optional parts:
   The runner calls ``act_with_gold`` for such agents and flags the run ``uses_gold`` in its manifest; the
   ``TaskView`` itself never carries the gold script.
 - ``last_usage``: a `Usage` the agent sets after each ``act`` (tokens, cost); ``last_raw``: the model's raw
-  answer. The runner records both.
+  answer; ``last_served``: what a model server says answered, ``{"served_model": ..., "system_fingerprint":
+  ...}`` (the reply's ``model`` and ``system_fingerprint``). The runner records them per task; the last goes
+  into the task's predictions record and, counted, into the manifest's ``served``.
 - ``parallelism``: ``"threads"`` (default; I/O-bound agents) or ``"processes"`` (CPU-bound ones).
 - ``describe() -> dict``: what this agent actually is once ``setup()`` has run, as JSON (the model's name and
   server, or its folder, weights fingerprint, dtype and device; the effective generation settings; a hash of

@@ -56,6 +56,8 @@ __all__ = [
 WORKER_TYPES = ("threads", "processes")
 #: a model's raw answer (``last_raw``) is stored up to this many characters
 MAX_RAW_CHARS = 1_000_000
+# What an agent's ``last_served`` may say of the model server's reply (see omniact.agent), kept per task.
+_SERVED_KEYS = ("served_model", "system_fingerprint")
 #: what to do when worker processes die because the script that started the run has no ``__main__`` guard
 MAIN_GUARD_HINT = ("call run() under `if __name__ == \"__main__\":` (worker processes start by importing the script "
                    "that started the run again), or define the agent in a module of its own")
@@ -189,7 +191,7 @@ class Worker:
         view = task.view()
         agent = self.agent
         _seed_everything(task_seed(self.spec.seed, task_id))
-        for attr in ("last_usage", "last_raw", "last_note"):
+        for attr in ("last_usage", "last_raw", "last_note", "last_served"):
             if hasattr(agent, attr):
                 try:
                     setattr(agent, attr, None)
@@ -233,6 +235,11 @@ class Worker:
         note = getattr(agent, "last_note", None)
         if isinstance(note, str) and note:  # a remark on an answer that still counts (exported as "note")
             out["extra"] = {"note": note[:500]}
+        served = getattr(agent, "last_served", None)
+        if isinstance(served, Mapping):  # what a model server says answered (exported as the same keys)
+            kept = {k: v[:200] for k in _SERVED_KEYS if isinstance(v := served.get(k), str) and v}
+            if kept:
+                out.setdefault("extra", {}).update(kept)
         u = getattr(agent, "last_usage", None)
         if u is not None:
             get = (lambda k: u.get(k, 0)) if isinstance(u, Mapping) else (lambda k: getattr(u, k, 0))

@@ -9,7 +9,8 @@ A run folder holds::
     manifest.json      agent, arguments (secrets redacted), what the agent says it is once set up
                        (``agent_description``: model, weights fingerprint, effective settings; see
                        omniact.agent), data set and its hash, versions, git commit, seed, start/end, counts,
-                       tokens, cost, and whether the agent used the gold scripts
+                       tokens, cost, whether the agent used the gold scripts, and ``served``: how many tasks
+                       each model and system fingerprint a model server named in its replies answered
     scores.json        {"reference": ..., "strict": ...}: the scorer's output for the predictions above
 
 Only the driver writes the store, one transaction per task, so ``kill -9`` at any moment loses at most the
@@ -81,6 +82,10 @@ _DESCRIPTION_SESSION = "agent_description_session"
 _VARIANTS = "agent_description_variants"
 #: a refused resume names at most this many of the changed values
 _SHOWN_CHANGES = 3
+# Per-task record keys of what a model server says answered (an agent's ``last_served``), and how many distinct
+# values of each the manifest counts (a provider may rotate fingerprints often).
+_SERVED_KEYS = ("served_model", "system_fingerprint")
+_SHOWN_SERVED = 20
 
 
 @dataclass(frozen=True)
@@ -367,7 +372,21 @@ def _prediction_record(task_id: str, r: TaskResult, agent: str, model: str | Non
         rec["error_kind"] = r.error_kind
     if r.extra.get("note"):
         rec["note"] = r.extra["note"]
+    for key in _SERVED_KEYS:  # what the model server says answered, beside the "model" that was asked for
+        if r.extra.get(key):
+            rec[key] = r.extra[key]
     return rec
+
+
+def _served_summary(results: Iterable[TaskResult]) -> dict[str, dict[str, int]]:
+    """How many tasks each served model and system fingerprint answered (the commonest _SHOWN_SERVED of each)."""
+    counts: dict[str, Counter[str]] = {key: Counter() for key in _SERVED_KEYS}
+    for r in results:
+        for key in _SERVED_KEYS:
+            value = r.extra.get(key)
+            if isinstance(value, str) and value:
+                counts[key][value] += 1
+    return {key: dict(c.most_common(_SHOWN_SERVED)) for key, c in counts.items() if c}
 
 
 def export_run(out: str | Path, dataset: Any, ids: list[str] | None = None, *,
@@ -595,6 +614,11 @@ def _finish(out: Path, store: RunStore, dataset: Any, ids: list[str], manifest: 
                            "completion_tokens": sum(r.completion_tokens for r in results),
                            "cost": round(sum(r.cost for r in results), 8),
                            "cached_tasks": sum(1 for r in results if r.cached)})
+    served = _served_summary(results)
+    if served:
+        manifest["served"] = served
+    else:
+        manifest.pop("served", None)
     scores = export_run(out, dataset, ids, manifest=manifest, score=score and len(results) == len(ids))
     if not scores:
         # A scores.json of an earlier session scored other predictions than the ones just written.

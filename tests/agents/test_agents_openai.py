@@ -33,6 +33,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: list[dict] = []
         self.plan: list[int] = []  # statuses to answer before the next 200s
+        self.served: dict = {}  # reply fields naming what served the answer (by default the model asked for)
         self.lock = threading.Lock()
 
     @property
@@ -81,7 +82,8 @@ class _Handler(BaseHTTPRequestHandler):
                 "id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
                 "choices": [{"index": 0, "finish_reason": "stop",
                              "message": {"role": "assistant", "content": _answer(body)}}],
-                "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110}}).encode()
+                "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
+                **server.served}).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -251,3 +253,33 @@ def test_detact_describes_its_pipeline_and_the_llm_that_plans(server, tmp_path):
     d = json.loads((tmp_path / "l" / "manifest.json").read_text())["agent_description"]
     assert d["planner"] == "openai" and d["top_k"] == 5
     assert d["llm"]["backend"]["model"] == "tiny-test" and d["llm"]["prompt"]["n_examples"] == 0
+
+
+def test_the_record_names_what_the_server_says_served_each_answer_cached_or_not(server, tmp_path):
+    # asked for an alias, the server answers from a dated model; a proxy may route elsewhere altogether
+    server.served = {"model": "tiny-test-2026-01-01", "system_fingerprint": "fp_0123abcd"}
+    args = _args(server, tmp_path, n_examples="0")
+    run("llm", agent_args=args, out=tmp_path / "r", data=DATA, limit=2)
+    server.served = {"model": "tiny-test-2026-02-02", "system_fingerprint": "fp_4567\u001b[2J"}
+    run("llm", agent_args=args, out=tmp_path / "r", data=DATA, resume=True)  # the description is the same
+    preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
+    assert preds["100"].extra["model"] == "tiny-test"  # what was asked for
+    assert preds["100"].extra["served_model"] == "tiny-test-2026-01-01"
+    assert preds["100"].extra["system_fingerprint"] == "fp_0123abcd"
+    assert preds["105"].extra["served_model"] == "tiny-test-2026-02-02"
+    assert preds["105"].extra["system_fingerprint"] == "fp_4567\\x1b[2J"  # no terminal control from a reply
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["served"] == {"served_model": {"tiny-test-2026-02-02": 4, "tiny-test-2026-01-01": 2},
+                                  "system_fingerprint": {"fp_4567\\x1b[2J": 4, "fp_0123abcd": 2}}
+    assert manifest["sessions"] == 2
+    # a cached answer names what served it when it was asked; a server that names nothing, nothing
+    server.served = {"model": None}
+    n = len(server.requests)
+    run("llm", agent_args=args, out=tmp_path / "again", data=DATA, limit=1)
+    run("llm", agent_args={**args, "max_tokens": "100"}, out=tmp_path / "fresh", data=DATA, limit=1)
+    assert len(server.requests) == n + 1
+    cached = read_predictions(tmp_path / "again" / "predictions.jsonl")["100"].extra
+    assert cached["usage"]["cached"] and cached["served_model"] == "tiny-test-2026-01-01"
+    fresh = read_predictions(tmp_path / "fresh" / "predictions.jsonl")["100"].extra
+    assert "served_model" not in fresh and "system_fingerprint" not in fresh
+    assert "served" not in json.loads((tmp_path / "fresh" / "manifest.json").read_text())
