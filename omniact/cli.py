@@ -500,7 +500,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
                 samples: int, seed: int, task_pages: bool, executor: str, ray_address: str) -> None:
     """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
     from omniact.report import build_leaderboard, write_site, write_tables
-    from omniact.report.leaderboard import check_out
+    from omniact.report.leaderboard import check_out, prune_cache
     from omniact.tables import plural
 
     ds = _load(data, split)
@@ -518,6 +518,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
             write_tables(board, out)
             index = write_site(board, ds, out, task_pages=task_pages, workers=workers,
                                progress=lambda done, total: steps.update("task pages", done, total))
+            prune_cache(board)  # published: results of submissions edited or left out since go (never before)
     for r in board.rejected:
         click.echo(f"omniact: rejected {r.message}", err=True)
     if not board.entries:
@@ -551,6 +552,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     """An HTML report of one run (or prediction file): scores, breakdowns, and a page per task."""
     from omniact.predictions import run_tasks
     from omniact.report import build_leaderboard, find_submission, write_site, write_tables
+    from omniact.report.leaderboard import prune_cache
     from omniact.report.submission import restrict
 
     sub = find_submission(run)
@@ -572,6 +574,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     with _Steps() as steps:
         index = write_site(board, ds, out, report=True, baseline=base_name, workers=workers,
                            progress=lambda done, total: steps.update("task pages", done, total))
+    prune_cache(board)  # written: earlier baselines' results go
     click.echo(str(index))
 
 

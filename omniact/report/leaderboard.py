@@ -14,6 +14,7 @@ import hashlib
 import io
 import marshal
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -27,7 +28,8 @@ from omniact.errors import UserError
 from omniact.report.escape import csv_cell, md_cell, write_json, write_text
 from omniact.report.submission import Submission, find_submission
 
-__all__ = ["METRICS", "SCHEMA_VERSION", "Entry", "Leaderboard", "Rejected", "build_leaderboard", "check_out"]
+__all__ = ["METRICS", "SCHEMA_VERSION", "Entry", "Leaderboard", "Rejected", "build_leaderboard", "check_out",
+           "prune_cache"]
 
 SCHEMA_VERSION = 1
 #: (short name, key) in the order tables show them
@@ -92,6 +94,8 @@ class Leaderboard:
     scored_now: int = 0  # how many submissions were scored (not taken from the cache) by this build
     from_cache: int = 0  # how many results were read from the cache
     scored_sources: tuple[str, ...] = ()  # the sources of the `scored_now` submissions, in the order given
+    cache_dir: Path | None = None  # where results were cached, and which files there this build used (`prune_cache`)
+    cache_used: frozenset[str] = frozenset()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -278,6 +282,36 @@ def _store_cached(path: Path, data: dict[str, Any]) -> None:
         pass  # a result that cannot be cached is scored again next time
 
 
+# What a cache folder may hold, and so all that pruning may remove: results (`_cache_path`), a report's predictions
+# restricted to a run's tasks (`submission.restrict`), and the temporary files of either that a killed process left.
+_CACHE_FILE = re.compile(r"(?:[0-9a-f]{64}\.marshal|[0-9a-f]{16}-[0-9]+\.jsonl)")
+_CACHE_TMP = re.compile(r"\.((?:[0-9a-f]{64}\.marshal|[0-9a-f]{16}-[0-9]+\.jsonl))\..+\.tmp")
+
+
+def prune_cache(board: Leaderboard) -> int:
+    """Remove the files of `board.cache_dir` that building `board` did not use (the results of submissions since
+    edited or left out) and return how many. Call it once the board is published: a failed or interrupted build
+    never gets here, so it prunes nothing. Each file goes in one unlink, so the cache holds whole results only,
+    whenever the prune stops; a file written meanwhile by another build is only scored again by that build."""
+    folder = board.cache_dir
+    if folder is None:
+        return 0
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0  # no cache (nothing was scored) or not readable: nothing to prune
+    for name in names:
+        if name in board.cache_used or not (_CACHE_FILE.fullmatch(name) or _CACHE_TMP.fullmatch(name)):
+            continue
+        try:
+            os.unlink(folder / name)
+            removed += 1
+        except OSError:
+            pass  # gone already, or not ours to remove: it is only disk space
+    return removed
+
+
 # --------------------------------------------------------------------------------------------------------
 # Bootstrap
 
@@ -450,12 +484,20 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
     for pos, ((sub, s, ci, exact, tasks, _, match), rank) in enumerate(zip(raw, ranks)):
         tied = pos > 0 and rank == ranks[pos - 1]
         entries.append(Entry(sub.name, sub, s, ci, exact, tasks, rank, tied, match))
+    used: set[str] = set()
+    if cache_dir is not None:
+        cache_dir = Path(cache_dir)
+        used = {_cache_path(cache_dir, sub, ds.sha256, mode, version).name for sub in subs}
+        # a report's restricted predictions live in its cache folder: used while the run's report uses them
+        here = os.path.abspath(cache_dir)
+        used |= {sub.predictions.name for sub in subs if os.path.abspath(sub.predictions.parent) == here}
     return Leaderboard(dataset=ds.describe(), mode=mode, scorer_version=version, entries=tuple(entries),
                        rejected=tuple(rejected),
                        bootstrap={"samples": samples, "seed": seed, "confidence": confidence},
                        task_ids=tuple(t.id for t in ds.tasks), scored_now=sum("error" not in results[i] for i in todo),
                        from_cache=len(subs) - len(todo),
-                       scored_sources=tuple(subs[i].source for i in todo if "error" not in results[i]))
+                       scored_sources=tuple(subs[i].source for i in todo if "error" not in results[i]),
+                       cache_dir=cache_dir, cache_used=frozenset(used))
 
 
 def _unique_names(subs: Sequence[Submission]) -> list[Submission]:
