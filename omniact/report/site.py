@@ -35,8 +35,15 @@ header a { color: #c7d7fe; } header h1 { margin: 0; font-size: 20px; }
 main { padding: 20px 28px 60px; max-width: 1500px; }
 table { border-collapse: collapse; background: #fff; border: 1px solid var(--line); margin: 10px 0 24px; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
-th { background: #f2f4f7; cursor: pointer; user-select: none; position: sticky; top: 0; }
-th.sorted-asc::after { content: " \\25B2"; } th.sorted-desc::after { content: " \\25BC"; }
+th { background: #f2f4f7; position: sticky; top: 0; }
+table.sortable th { cursor: pointer; }
+/* A sortable column's header is a button (SORT_JS): it takes the keyboard's focus, and its arrow shows aria-sort. */
+th button.sort { font: inherit; color: inherit; background: none; border: 0; padding: 0; margin: 0;
+                 cursor: pointer; text-align: inherit; user-select: none; }
+th button.sort:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+th button.sort::after { content: " \\2195"; color: var(--muted); opacity: 0.6; }
+th[aria-sort=ascending] button.sort::after { content: " \\25B2"; color: inherit; opacity: 1; }
+th[aria-sort=descending] button.sort::after { content: " \\25BC"; color: inherit; opacity: 1; }
 td.l, th.l { text-align: left; white-space: normal; }
 td.nw { white-space: nowrap; }
 .card table { width: 100%; table-layout: fixed; margin-bottom: 0; }
@@ -47,10 +54,13 @@ td.nw { white-space: nowrap; }
          font-size: 12px; margin-left: 4px; }
 .bad { background: #fee4e2; color: #b42318; }
 .muted { color: var(--muted); }
+.warn { background: #fffaeb; border-color: #fedf89; color: #93370d; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(420px, 100%), 1fr)); gap: 18px;
         align-items: start; }
 .grid > *, .scripts > * { min-width: 0; }
-select { max-width: 100%; }
+select { max-width: min(100%, 40em); }
+/* A name (or team) of any length wraps inside its column, and the scores beside it stay on the screen. */
+.name { min-width: 9em; max-width: 26em; overflow-wrap: anywhere; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 .chart { max-width: 100%; height: auto; display: block; }
 pre { background: #0b1020; color: #e6edf3; padding: 10px; border-radius: 6px; overflow: auto; font-size: 13px; }
@@ -68,21 +78,33 @@ a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: un
 """
 
 SORT_JS = """
-// A cell sorts by its data-v (numbers at full precision) or, without one, by its text.
+// A cell sorts by its data-v (numbers at full precision) or, without one, by its text. A column's first click sorts
+// it the way a reader looks first: a score best first (its header says data-first=desc), anything else (names,
+// ranks, penalties: lower is better) ascending; the next click reverses. Ties keep the page's own order.
 function key(cell) { var v = cell.getAttribute('data-v'); return v === null ? cell.textContent : v; }
 document.querySelectorAll('table.sortable').forEach(function (table) {
-  table.querySelectorAll('th').forEach(function (th, col) {
+  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  var body = table.tBodies[0];
+  Array.prototype.forEach.call(body.rows, function (r, i) { r.setAttribute('data-i', i); });
+  heads.forEach(function (th, col) {
+    // The header's text goes into a button, so that Tab reaches it and Enter or Space sorts (its click reaches
+    // the header's handler, as a click anywhere in the header does).
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sort';
+    while (th.firstChild) button.appendChild(th.firstChild);
+    th.appendChild(button);
     th.addEventListener('click', function () {
-      var body = table.tBodies[0];
+      var now = th.getAttribute('aria-sort');
+      var asc = now ? now !== 'ascending' : th.getAttribute('data-first') !== 'desc';
+      heads.forEach(function (h) { h.removeAttribute('aria-sort'); });
+      th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
       var rows = Array.prototype.slice.call(body.rows);
-      var asc = !th.classList.contains('sorted-asc');
-      table.querySelectorAll('th').forEach(function (h) { h.classList.remove('sorted-asc', 'sorted-desc'); });
-      th.classList.add(asc ? 'sorted-asc' : 'sorted-desc');
       rows.sort(function (a, b) {
         var x = key(a.cells[col]), y = key(b.cells[col]);
         var nx = parseFloat(x), ny = parseFloat(y);
         var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : String(x).localeCompare(String(y));
-        return asc ? c : -c;
+        return (asc ? c : -c) || a.getAttribute('data-i') - b.getAttribute('data-i');
       });
       rows.forEach(function (r) { body.appendChild(r); });
     });
@@ -137,7 +159,7 @@ TASK_JS = """
   window.addEventListener('hashchange', function () { pick(fromHash()); });
   // Each entry's name leads to its page (links made here: a board of 100 entries has them on every task page).
   document.querySelectorAll('#per-entry tbody tr').forEach(function (tr, k) {
-    var e = data.entries[k], cell = tr.cells[0];
+    var e = data.entries[k], cell = tr.cells[0].firstElementChild || tr.cells[0];
     if (!e || !e.slug) return;
     var a = document.createElement('a');
     a.href = '../entries/' + e.slug + '.html';
@@ -158,6 +180,12 @@ ENTRY_JS = """
   table.querySelectorAll('tbody td:first-child a').forEach(function (a) { a.hash = slug; });
 })();
 """
+
+
+# A sortable column's first click (SORT_JS): scores, where higher is better, best first; the rest ascending (a
+# change from a baseline too: what broke first, as the comparison cards list them).
+_DESC = " data-first=desc"
+_FIRST = {key: _DESC if key in ("sequence_score", "action_score") else "" for _, key in METRICS}
 
 
 def _e(text: Any) -> str:
@@ -269,7 +297,7 @@ def _notes(e: Entry) -> str:
 
 def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
     ds = board.dataset
-    head = "".join(f"<th>{s}</th>" for s, _ in METRICS)
+    head = "".join(f"<th{_FIRST[key]}>{s}</th>" for s, key in METRICS)
     rows = []
     for e, slug in zip(board.entries, slugs):
         rank = f"{e.rank}<span class=tie title='tied with the entry above'>=</span>" if e.tied_with_above else str(e.rank)
@@ -279,8 +307,8 @@ def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
             ("http://", "https://")) else ""
         rows.append(
             f"<tr class=entry><td data-v='{e.rank}'>{rank}</td>"
-            f"<td class=l data-v='{_e(e.name)}'><a href='entries/{slug}.html'>{_e(e.name)}</a>"
-            f"{_notes(e)}<div class=muted>{who}{link}</div></td>{_metric_cells(e)}"
+            f"<td class=l data-v='{_e(e.name)}'><div class=name><a href='entries/{slug}.html'>{_e(e.name)}</a>"
+            f"{_notes(e)}<div class=muted>{who}{link}</div></div></td>{_metric_cells(e)}"
             f"<td data-v='{e.exact_solved:.10f}'>{_pct(e.exact_solved)}</td>"
             f"<td data-v='{e.score['n_parse_errors']}'>{e.score['n_parse_errors']}</td></tr>")
     chart_as = _chart([(e.name, e.score["action_score"], e.ci["action_score"]) for e in board.entries],
@@ -298,8 +326,8 @@ def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
             f"{b['seed']}); ranked by AS; rank = 1 + the number of entries significantly better (paired "
             f"bootstrap interval of the AS difference above 0); <span class=tie>=</span> marks a tie: the same rank "
             f"as the entry above. Click a column to sort.</p>"
-            f"<table id=leaderboard class=sortable><thead><tr><th>#</th><th class=l>entry</th>{head}"
-            f"<th>exact</th><th>parse errors</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<table id=leaderboard class=sortable><thead><tr><th aria-sort=ascending>#</th><th class=l>entry</th>"
+            f"{head}<th{_DESC}>exact</th><th>parse errors</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<div class=grid><div class=card>{chart_as}</div><div class=card>{chart_ss}</div></div>{rejected}")
     return _page(f"Leaderboard: {ds.get('split')}", body, 0, [SORT_JS])
 
@@ -366,6 +394,30 @@ def _results_card(t: Mapping[str, Sequence[Any]]) -> str:
     return f"<div class=card id=results><h3>Results</h3><table>{cells}</table></div>"
 
 
+_NO_META = ("<p class=muted id=no-meta>None given: a <code>NAME.jsonl.meta.json</code> beside a prediction file "
+            "(or a run's <code>meta.json</code>) names its team, model, date and link.</p>")
+
+
+def _nothing_scored(t: Mapping[str, Sequence[Any]]) -> str:
+    """A warning above the scores when they are 0 because nothing could be scored, not because the agent missed:
+    no task has a prediction (the wrong file, a run stopped before its first task), or the parser refused each."""
+    scored = [i for i, w in enumerate(t["w"]) if w > 0]
+    if not scored:
+        return ("<p class='card warn' id=nothing-scored>No task here has gold actions: there is nothing to "
+                "score.</p>")
+    missing = sum(1 for i in scored if t["missing"][i])
+    if missing == len(scored):
+        return (f"<p class='card warn' id=nothing-scored>No prediction for any of the {len(scored)} tasks: the "
+                "scores are 0 because nothing was answered. Is this the right file (and split), or a run that "
+                "stopped before its first task?</p>")
+    refused = sum(1 for i in scored if not t["missing"][i] and t["parse_error"][i] and not t["m"][i])
+    if missing + refused == len(scored):
+        return (f"<p class='card warn' id=nothing-scored>The parser refused every prediction ({refused} of "
+                f"{len(scored)} tasks{f', the other {missing} have none' if missing else ''}): the scores are 0 "
+                "because no script could be read. A task's page shows its script.</p>")
+    return ""
+
+
 def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None, why_card: str = "",
                 reasons: Mapping[int, str] | None = None, comparison: Comparison | None = None,
                 slug: str | None = None) -> str:
@@ -377,7 +429,9 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
         bars = [(f"{k} ({g['n_tasks']})", g["action_score"], None) for k, g in rows]
         charts.append(f"<div class=card>{_chart(bars, f'AS {title}')}</div>")
     prov = e.to_json()["provenance"]
-    prov_rows = "".join(f"<tr><td class=l>{_e(k)}</td><td class=l>{_e(v)}</td></tr>" for k, v in prov.items())
+    prov_rows = "".join(f"<tr><td class=l>{_e(k)}</td><td class=l>"
+                        f"{'<span class=muted>not recorded</span>' if v is None else _e(v)}</td></tr>"
+                        for k, v in prov.items())
     meta_rows = "".join(f"<tr><td class=l>{_e(k)}</td><td class=l>{_e(v)}</td></tr>"
                         for k, v in e.submission.meta.items() if k not in ("dataset_sha256", "uses_gold")
                         and not k.startswith("_"))
@@ -403,16 +457,17 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
     if comparison is not None:
         compare_card = _compare_card(comparison)
         compare_head = f"<th title='task score minus the baseline&#39;s'>vs {_e(comparison.baseline)}</th>"
-    body = (f"<table class=sortable><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}<th>exact</th>"
+    body = (f"{_nothing_scored(t)}<table id=scores><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}<th>exact</th>"
             f"<th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
             f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
             f"</table>{f'<div class=grid>{compare_card}</div>' if compare_card else ''}"
             f"<div class=grid>{''.join(charts)}</div>"
             f"<div class=grid>{results}{why_card}<div class=card><h3>Provenance</h3><table>{prov_rows}</table></div>"
-            f"<div class=card><h3>Submission</h3><table>{meta_rows}</table></div></div>"
+            f"<div class=card><h3>Submission</h3>"
+            f"{f'<table>{meta_rows}</table>' if meta_rows else _NO_META}</div></div>"
             f"<h2>Tasks</h2><table class=sortable id=tasks{'' if slug is None else f' data-entry={slug}'}><thead><tr><th class=l>task</th><th class=l>app</th>"
             f"<th class=l>goal</th><th class=l>result</th><th>click pen.</th><th>key pen.</th><th>write pen.</th>"
-            f"<th>score</th>{compare_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+            f"<th{_DESC}>score</th>{compare_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
     return _page(e.name if page_title is None else page_title, body, depth, [SORT_JS, ENTRY_JS])
 
 
@@ -445,8 +500,8 @@ def _compare_card(c: Comparison) -> str:
             f"<div class=card id=compare-groups><h3>AS by group, against {_e(c.baseline)}</h3>"
             f"<p class=muted>The largest loss first; click a column to sort.</p>"
             f"<table class=sortable style='table-layout:auto'><thead><tr>"
-            f"<th class=l>by</th><th class=l>group</th><th>tasks</th><th>{_e(c.run)}</th><th>{_e(c.baseline)}</th>"
-            f"<th>change</th></tr></thead><tbody>{groups}</tbody></table></div>")
+            f"<th class=l>by</th><th class=l>group</th><th{_DESC}>tasks</th><th{_DESC}>{_e(c.run)}</th>"
+            f"<th{_DESC}>{_e(c.baseline)}</th><th aria-sort=ascending>change</th></tr></thead><tbody>{groups}</tbody></table></div>")
 
 
 def _points(actions: Iterable[Action]) -> list[list[float]]:
@@ -526,7 +581,7 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
         status = _status(t, index, why.get(index))
         if failed is not None:  # the agent's own message: what to fix
             status += f": {failed[1]}"
-        rows.append(f"<tr><td class=l>{_e(e.name)}</td><td class=l>{_e(status)}</td>"
+        rows.append(f"<tr><td class=l><div class=name>{_e(e.name)}</div></td><td class=l>{_e(status)}</td>"
                     + "".join(f"<td>{t[k][index]:.3f}</td>" for k in ("c", "k", "x", "s")) + "</tr>")
     options = "".join(f"<option>{_e(e.name)}</option>" for e in board.entries)
     data = script_json({"r": r, "entries": entries_data})

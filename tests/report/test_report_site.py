@@ -81,7 +81,9 @@ def test_index_lists_entries_in_rank_order_and_sorts(site, browser, served, how)
     assert page.locator("#leaderboard tbody tr td:nth-child(2) a").all_inner_texts() == ["blank", "Perfect", "sloppy"]
     header.click()
     assert page.locator("#leaderboard tbody tr td:nth-child(2) a").all_inner_texts() == ["sloppy", "Perfect", "blank"]
-    # sort by AS ascending puts the worst first
+    # AS sorts best first, then (clicked again) worst first
+    page.locator("#leaderboard thead th").nth(3).click()
+    assert page.locator("#leaderboard tbody tr td:nth-child(2) a").first.inner_text() == "Perfect"
     page.locator("#leaderboard thead th").nth(3).click()
     assert page.locator("#leaderboard tbody tr td:nth-child(2) a").first.inner_text() == "blank"
     page.locator("#leaderboard tbody tr td:nth-child(2) a", has_text="sloppy").click()
@@ -246,7 +248,10 @@ def test_an_entry_pages_task_table_sorts_by_text_and_by_number(site, browser):
     goals = page.locator("#tasks tbody tr td:nth-child(3)")
     page.locator("#tasks thead th", has_text="goal").click()
     assert goals.all_inner_texts() == sorted(goals.all_inner_texts(), key=str.lower)
-    page.locator("#tasks thead th", has_text="score").click()  # ascending: the worst task first
+    page.locator("#tasks thead th", has_text="score").click()  # the best task first, then the worst
+    scores = [float(x) for x in page.locator("#tasks tbody tr td:nth-child(8)").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+    page.locator("#tasks thead th", has_text="score").click()
     scores = [float(x) for x in page.locator("#tasks tbody tr td:nth-child(8)").all_inner_texts()]
     assert scores == sorted(scores) and scores[0] < scores[-1]
     assert errors == []

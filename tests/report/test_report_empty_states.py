@@ -1,0 +1,37 @@
+"""What an entry's page says when there was nothing to score: not a silent row of zeros."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from test_report_leaderboard import write_sub
+
+from omniact.dataset import load_split
+from omniact.report import build_leaderboard, write_site
+
+
+def text(path):
+    """The page's words, as a reader sees them (tags and scripts left out)."""
+    page = re.sub(r"<script.*?</script>", " ", path.read_text(), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_an_entry_with_no_answer_or_no_readable_answer_says_so(omniact_data, tmp_path):
+    ds = load_split(omniact_data, "test")
+    write_sub(tmp_path / "good.jsonl", meta={"name": "good", "team": "T"})
+    (tmp_path / "nothing.jsonl").write_text("")  # the wrong file, or a run stopped before its first task
+    write_sub(tmp_path / "garbled.jsonl", mutate=lambda i, s: "click the OK button")
+    board = build_leaderboard(ds, sorted(tmp_path.glob("*.jsonl")), samples=20)
+    write_site(board, ds, tmp_path / "out", task_pages=False)
+    pages = tmp_path / "out" / "entries"
+    n = sum(1 for e in board.entries[:1] for w in e.tasks["w"] if w > 0)
+    assert f"No prediction for any of the {n} tasks: the scores are 0 because nothing was answered" in text(
+        pages / "nothing.html")
+    assert f"The parser refused every prediction ({n} of {n} tasks): the scores are 0" in text(pages / "garbled.html")
+    good = text(pages / "good.html")
+    assert "the scores are 0" not in good and "team T" in good
+    # no metadata: the card says how to give some, instead of showing an empty table
+    assert "Submission None given: a NAME.jsonl.meta.json beside a prediction file" in text(pages / "nothing.html")
+    # what a prediction file does not record is said, not left blank
+    assert "dataset_sha256 not recorded" in text(pages / "nothing.html")
