@@ -570,26 +570,38 @@ def _check_kind(path: str, kind: str) -> None:
                         "AutoModelForCausalLM loads)", file=path)
 
 
-def _stop_criteria() -> Any:
+def _stop_criteria(cancel: threading.Event | None) -> Any:
+    """Stop at the next token when the process is ending or the task is given up on (`cancel`)."""
     from transformers import StoppingCriteria, StoppingCriteriaList
 
     class _Stop(StoppingCriteria):
         def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
             import torch
 
-            return torch.full((input_ids.shape[0],), _STOP.is_set(), dtype=torch.bool, device=input_ids.device)
+            stop = _STOP.is_set() or (cancel is not None and cancel.is_set())
+            return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
 
     return StoppingCriteriaList([_Stop()])
 
 
 def _generate(model: Any, inputs: Mapping[str, Any], pad_id: Any, temperature: float, max_tokens: int) -> Any:
+    """``model.generate()``, stopped at the next token when the process ends (see `_stop_generations`) or when the
+    runner gives up on the task this thread runs (its ``--task-timeout`` passed: `omniact.agent.task_cancel_event`),
+    so that a timed-out task frees its worker thread and the model's lock at once instead of generating on to
+    max_tokens while the next task waits. A generation cut short raises `BackendError` (never an answer, never
+    cached)."""
     import atexit
 
     import torch
 
+    from omniact.agent import task_cancel_event
+
     global _n_active, _atexit_registered  # noqa: PLW0603 - the process's generations in flight
+    cancel = task_cancel_event()
+    if cancel is not None and cancel.is_set():  # given up on while it waited for the model
+        raise BackendError("the task was given up on (timed out): generation not started")
     kwargs: dict[str, Any] = {"max_new_tokens": int(max_tokens), "pad_token_id": pad_id,
-                              "stopping_criteria": _stop_criteria()}
+                              "stopping_criteria": _stop_criteria(cancel)}
     if temperature and temperature > 0:
         kwargs.update(do_sample=True, temperature=float(temperature))
     else:
@@ -610,6 +622,8 @@ def _generate(model: Any, inputs: Mapping[str, Any], pad_id: Any, temperature: f
             _ACTIVE.notify_all()
     if _STOP.is_set():  # cut short: not an answer, and never cached as one
         raise BackendError("the run is ending: generation stopped")
+    if cancel is not None and cancel.is_set():
+        raise BackendError("the task was given up on (timed out): generation stopped")
     return out
 
 

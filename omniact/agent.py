@@ -40,7 +40,8 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -61,6 +62,7 @@ __all__ = [
     "read_agent_config",
     "resolve_agent_class",
     "resolved_spec",
+    "task_cancel_event",
     "task_seed",
     "to_pixels",
 ]
@@ -94,6 +96,28 @@ class Usage:
     def to_json(self) -> dict[str, Any]:
         return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
                 "cost": round(self.cost, 8), "calls": self.calls, "cached": self.cached}
+
+
+_TASK = threading.local()
+
+
+def task_cancel_event() -> threading.Event | None:
+    """The event the runner sets when it gives up on the task this thread is running (its ``--task-timeout``
+    passed, or the run is ending); None outside a task. A thread worker cannot be stopped from outside: an agent
+    whose ``act()`` waits or computes for long checks it (the built-in local models stop generating at the next
+    token) so that its worker is freed for the next task instead of finishing an answer nobody will read."""
+    return getattr(_TASK, "cancel", None)
+
+
+@contextmanager
+def _cancel_scope(cancel: threading.Event | None) -> Iterator[None]:
+    """Run a task's ``act()`` with `cancel` as this thread's `task_cancel_event`."""
+    previous = getattr(_TASK, "cancel", None)
+    _TASK.cancel = cancel
+    try:
+        yield
+    finally:
+        _TASK.cancel = previous
 
 
 def task_seed(seed: int, task_id: str) -> int:

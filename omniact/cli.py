@@ -379,6 +379,9 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N tasks of the split.")
 @click.option("--task-timeout", type=_Seconds(), default=None,
               help="Seconds a task may take; then it scores 0.")
+@click.option("--setup-timeout", default="1800", show_default=True, metavar="SECONDS|none",
+              help="Seconds a worker may take to start (agent built, setup() and describe() done); then the run "
+                   "stops. none: no limit.")
 @click.option("--no-cache", "no_cache", is_flag=True, help="Ask model agents for fresh answers.")
 @click.option("--seed", default=0, show_default=True, help="Run seed (each task's seed derives from it).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
@@ -386,8 +389,8 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
 def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, data: Path | None, split: str,
             workers: int, executor: str, ray_address: str, worker_type: str | None, out: Path, resume: bool,
             retry_errors: bool,
-            limit: int | None, task_timeout: float | None, no_cache: bool, seed: int, quiet: bool,
-            as_json: bool) -> None:
+            limit: int | None, task_timeout: float | None, setup_timeout: str, no_cache: bool, seed: int,
+            quiet: bool, as_json: bool) -> None:
     """Run an agent over a split; write predictions, manifest and scores to --out."""
     import signal
     from shlex import quote
@@ -410,7 +413,8 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
                 workers=workers, executor=executor, worker_type=worker_type, resume=resume,
                 retry_errors=retry_errors, limit=limit, task_timeout=task_timeout, cache=not no_cache,
                 seed=seed, progress=not quiet and not as_json,
-                executor_options={"address": ray_address} if executor == "ray" else None)
+                executor_options={"address": ray_address} if executor == "ray" else None,
+                setup_timeout=setup_timeout)
     except KeyboardInterrupt:
         click.echo(f"omniact: {'stopped' if stopped else 'interrupted'}; finished tasks are saved. Continue with: "
                    f"omniact run ... --out {out} --resume", err=True)

@@ -41,6 +41,7 @@ from omniact.errors import ParseError, UserError
 from omniact.store import TaskResult
 
 __all__ = [
+    "DEFAULT_SETUP_TIMEOUT",
     "EXECUTORS",
     "WORKER_TYPES",
     "Executor",
@@ -54,6 +55,9 @@ __all__ = [
 ]
 
 WORKER_TYPES = ("threads", "processes")
+#: seconds a worker may take to start (load the split, build the agent, ``setup()``, ``describe()``) before the
+#: run stops: ample for loading a large local model from disk, short of waiting for ever on a hung one
+DEFAULT_SETUP_TIMEOUT = 1800.0
 #: a model's raw answer (``last_raw``) is stored up to this many characters
 MAX_RAW_CHARS = 1_000_000
 # What an agent's ``last_served`` may say of the model server's reply (see omniact.agent), kept per task.
@@ -142,23 +146,30 @@ def start_error(e: BaseException) -> str:
 class Worker:
     """One agent instance and the data set, running tasks one at a time (see the module docstring)."""
 
-    def __init__(self, spec: WorkerSpec, name: str = "") -> None:
+    def __init__(self, spec: WorkerSpec, name: str = "", on_phase: Callable[[str], None] | None = None) -> None:
+        """Load the split and build, set up and describe the agent. `on_phase` hears what the worker starts
+        next (``"setup()"``...), so that an executor can say what hung when starting takes too long."""
         from omniact.agent import load_agent
 
+        phase = on_phase or (lambda _: None)
         self.spec = spec
         self.name = name or f"pid{os.getpid()}"
+        phase("loading the split")
         self.dataset = _dataset(spec.data_root, spec.split)
         self.setup_error: str | None = None
         #: the agent's ``describe()`` once set up (None: it has none, or it did not start)
         self.description: dict[str, Any] | None = None
+        phase("importing and building the agent")
         self.agent = load_agent(spec.agent, spec.agent_args, spec.agent_config, defaults=spec.agent_defaults)
         setup = getattr(self.agent, "setup", None)
         if callable(setup):
+            phase("setup()")
             try:
                 setup()
             except Exception as e:  # noqa: BLE001 - the runner stops the run with this message: no task is recorded
                 self.setup_error = str(e) if isinstance(e, UserError) else f"setup() raised {start_error(e)}"
         if self.setup_error is None:
+            phase("describe()")
             self._describe()
 
     def _describe(self) -> None:
@@ -174,10 +185,11 @@ class Worker:
         """Whether the agent started (built, set up and described): its tasks can run."""
         return self.setup_error is None
 
-    def run(self, task_id: str) -> TaskResult:
-        """Run the agent on one task and turn whatever happens into a `TaskResult`."""
+    def run(self, task_id: str, cancel: threading.Event | None = None) -> TaskResult:
+        """Run the agent on one task and turn whatever happens into a `TaskResult`. `cancel`, set when the
+        executor gives up on the task, is the agent's `omniact.agent.task_cancel_event` meanwhile."""
         from omniact.actions import parse_script
-        from omniact.agent import task_seed, to_pixels
+        from omniact.agent import _cancel_scope, task_seed, to_pixels
 
         t0 = time.perf_counter()
 
@@ -198,10 +210,11 @@ class Worker:
                 except AttributeError:
                     pass
         try:
-            if getattr(agent, "uses_gold", False):
-                out = agent.act_with_gold(view, task.gold_script)
-            else:
-                out = agent.act(view)
+            with _cancel_scope(cancel):
+                if getattr(agent, "uses_gold", False):
+                    out = agent.act_with_gold(view, task.gold_script)
+                else:
+                    out = agent.act(view)
         except ParseError as e:  # the agent says its model's answer holds no script
             return fail("parse", f"no script in the answer: {e.message}", **self._usage(agent))
         except UserError as e:
@@ -281,7 +294,7 @@ class Executor(Protocol):
 
 
 class _Slot:
-    """One worker in a thread or a process; reports ("started"|"done"|"died", slot, payload) to `events`."""
+    """One worker in a thread or a process; reports ("ready"|"started"|"done"|"died", slot, payload) to `events`."""
 
     def __init__(self, key: int, spec: WorkerSpec, kind: str, events: queue.Queue[tuple]) -> None:
         self.key = key
@@ -290,6 +303,13 @@ class _Slot:
         self.task_id: str | None = None
         self.started_at: float | None = None
         self.retired = False
+        #: when the worker began starting, whether it has finished (its first "ready" or "started"), and what it
+        #: is doing meanwhile (set from its thread, or from the reader of its process's messages)
+        self.created_at = time.monotonic()
+        self.up = False
+        self.phase = "starting the worker process" if kind == "processes" else "starting the worker"
+        #: the running task's cancel event (threads): set when the task is given up on
+        self.cancel: threading.Event | None = None
         if kind == "threads":
             self.inbox: queue.Queue[str | None] = queue.Queue()
             self.thread = threading.Thread(target=self._thread_main, args=(spec,), daemon=True,
@@ -313,22 +333,23 @@ class _Slot:
     def _thread_main(self, spec: WorkerSpec) -> None:
         worker = None
         try:
-            worker = Worker(spec, name=f"thread{self.key}")
+            worker = Worker(spec, name=f"thread{self.key}", on_phase=self._set_phase)
         except BaseException as e:  # noqa: BLE001 - even SystemExit in an agent's constructor: each task reports it
             err = start_error(e)
         if worker is not None and worker.ready:
             self.events.put(("ready", self, worker.description))
         while True:
             task_id = self.inbox.get()
-            if task_id is None:
+            if task_id is None or self.retired:  # a slot given up on while it started runs nothing more
                 break
+            cancel = self.cancel = threading.Event()
             self.events.put(("started", self, task_id))
             if worker is None:
                 self.events.put(("done", self, TaskResult(task_id, error=err, error_kind="setup",
                                                            worker=f"thread{self.key}")))
                 continue
             try:
-                result = worker.run(task_id)
+                result = worker.run(task_id, cancel)
             except BaseException as e:  # noqa: BLE001 - SystemExit and friends from an agent: the worker is gone
                 self.events.put(("died", self, f"{type(e).__name__}: {e}"))
                 return
@@ -336,12 +357,17 @@ class _Slot:
         if worker is not None:
             worker.close()
 
+    def _set_phase(self, phase: str) -> None:
+        self.phase = phase
+
     # processes -------------------------------------------------------------------------------------
     def _read(self) -> None:
         try:
             while True:
                 msg = self.conn.recv()
-                if msg[0] == "ready":
+                if msg[0] == "phase":
+                    self.phase = msg[1]
+                elif msg[0] == "ready":
                     self.events.put(("ready", self, msg[1]))
                 elif msg[0] == "started":
                     self.events.put(("started", self, msg[1]))
@@ -367,6 +393,8 @@ class _Slot:
         """Retire the slot: a thread is told to stop (or abandoned if stuck); a process is ended."""
         self.retired = True
         if self.kind == "threads":
+            if kill and self.cancel is not None:
+                self.cancel.set()  # an agent that checks it (a local model's generate()) frees the thread
             self.inbox.put(None)
             return
         if kill:
@@ -393,7 +421,7 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
     worker = None
     err = None
     try:
-        worker = Worker(spec, name=name)
+        worker = Worker(spec, name=name, on_phase=lambda phase: conn.send(("phase", phase)))
     except BaseException as e:  # noqa: BLE001 - even SystemExit in an agent's constructor: each task reports it
         err = start_error(e)
     if worker is not None and worker.ready:
@@ -416,20 +444,30 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
 
 
 class LocalExecutor:
-    """N worker slots on this machine, threads or processes, with per-task timeouts (module docstring)."""
+    """N worker slots on this machine, threads or processes, with per-task timeouts (module docstring).
+
+    A worker that has not started (split loaded, agent built, ``setup()`` and ``describe()`` returned) within
+    `setup_timeout` seconds (None: no limit) ends the run: its task and every task not yet given out come back
+    as ``setup`` errors naming the agent and the step that hung, and its process is killed (a thread, which
+    cannot be, is abandoned and runs no task).
+    """
 
     name = "local"
 
-    def __init__(self, workers: int = 1, worker_type: str = "threads", task_timeout: float | None = None) -> None:
+    def __init__(self, workers: int = 1, worker_type: str = "threads", task_timeout: float | None = None,
+                 setup_timeout: float | None = DEFAULT_SETUP_TIMEOUT) -> None:
         if workers < 1:
             raise UserError(f"--workers must be at least 1, not {workers}")
         if worker_type not in WORKER_TYPES:
             raise UserError(f"worker type must be one of {', '.join(WORKER_TYPES)}, not {worker_type!r}")
         if task_timeout is not None and task_timeout <= 0:
             raise UserError(f"--task-timeout must be positive, not {task_timeout}")
+        if setup_timeout is not None and not setup_timeout > 0:
+            raise UserError(f"--setup-timeout must be positive, not {setup_timeout}")
         self.workers = workers
         self.worker_type = worker_type
         self.task_timeout = task_timeout
+        self.setup_timeout = setup_timeout
         #: tasks whose slot had to be abandoned or killed (timeouts) or that died (crashes), this run
         self.replaced_workers = 0
 
@@ -470,17 +508,29 @@ class LocalExecutor:
             for _ in range(n):
                 dispatch(new_slot())
             while slots:
-                wait = None
-                if self.task_timeout is not None:
-                    starts = [s.started_at for s in slots if s.started_at is not None and s.task_id is not None]
-                    if starts:
-                        wait = max(0.0, min(starts) + self.task_timeout - time.monotonic())
+                deadlines = self._deadlines(slots)
+                wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
                 try:
                     kind, slot, payload = events.get(timeout=wait)
                 except queue.Empty:
                     now = time.monotonic()
+                    hung = next((s for s in slots if not s.up and self.setup_timeout is not None
+                                 and now - s.created_at >= self.setup_timeout), None)
+                    if hung is not None:
+                        # Another worker would hang alike: the run ends, with what hung, in one line.
+                        message = (f"{_agent_text(spec.agent)}: {hung.phase} did not finish within "
+                                   f"{self.setup_timeout:g} s (give it longer with --setup-timeout SECONDS, or none)")
+                        slots.remove(hung)
+                        hung.stop(kill=True)
+                        stranded = ([hung.task_id] if hung.task_id is not None else []) + list(pending)
+                        hung.task_id = None
+                        pending.clear()
+                        for tid in stranded:
+                            yield TaskResult(tid, error=message, error_kind="setup",
+                                             worker=f"{self.worker_type[:-1]}{hung.key}")
+                        continue
                     for s in slots:
-                        if s.task_id is not None and s.started_at is not None \
+                        if s.task_id is not None and s.started_at is not None and self.task_timeout is not None \
                                 and now - s.started_at >= self.task_timeout:
                             tid = s.task_id
                             s.task_id = None
@@ -491,6 +541,8 @@ class LocalExecutor:
                     continue
                 if slot.retired or slot not in slots:
                     continue  # a late message from a slot we already gave up on
+                if kind in ("ready", "started"):
+                    slot.up = True
                 if kind == "ready":
                     if on_ready is not None:
                         on_ready(payload)
@@ -514,11 +566,26 @@ class LocalExecutor:
             for s in slots:
                 s.stop(kill=s.task_id is not None)
 
+    def _deadlines(self, slots: Sequence[_Slot]) -> list[float]:
+        """When each running task times out, and each worker still starting runs out of time to start."""
+        out = []
+        for s in slots:
+            if self.task_timeout is not None and s.started_at is not None and s.task_id is not None:
+                out.append(s.started_at + self.task_timeout)
+            if self.setup_timeout is not None and not s.up:
+                out.append(s.created_at + self.setup_timeout)
+        return out
+
     def stats(self) -> dict[str, Any]:
         return {"replaced_workers": self.replaced_workers}
 
     def close(self) -> None:
         pass
+
+
+def _agent_text(agent: Any) -> str:
+    """The agent as the user named it (a class as ``module:Class``)."""
+    return agent if isinstance(agent, str) else f"{agent.__module__}:{agent.__qualname__}"
 
 
 #: Executors by name: "module:Class" targets imported on demand, so the local default never imports Ray.
@@ -529,10 +596,13 @@ EXECUTORS: dict[str, str] = {
 
 
 def make_executor(name: str, *, workers: int = 1, worker_type: str = "threads",
-                  task_timeout: float | None = None, **options: Any) -> Executor:
-    """Build an executor by name (``local``, ``ray``...). Extra `options` go to the executor's constructor."""
+                  task_timeout: float | None = None, setup_timeout: float | None = DEFAULT_SETUP_TIMEOUT,
+                  **options: Any) -> Executor:
+    """Build an executor by name (``local``, ``ray``...). Extra `options` go to the executor's constructor, and
+    `setup_timeout` to one that takes it (the local one; Ray's starts its workers its own way)."""
     import difflib
     import importlib
+    import inspect
 
     target = EXECUTORS.get(name)
     if target is None:
@@ -546,4 +616,10 @@ def make_executor(name: str, *, workers: int = 1, worker_type: str = "threads",
         if e.name == module:
             raise UserError(f"executor {name!r} is not part of this omniact installation") from None
         raise UserError(f"executor {name!r} needs {e.name}: pip install 'omniact[{name}]'") from None
+    try:
+        params = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        params = {}
+    if "setup_timeout" in params:
+        options["setup_timeout"] = setup_timeout
     return factory(workers=workers, worker_type=worker_type, task_timeout=task_timeout, **options)

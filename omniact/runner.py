@@ -40,6 +40,7 @@ from typing import Any
 
 from omniact.atomic import write_json
 from omniact.errors import UserError
+from omniact.executor import DEFAULT_SETUP_TIMEOUT
 from omniact.store import STORE_NAME, RunStore, TaskResult, recorded_tasks
 
 __all__ = [
@@ -431,7 +432,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         workers: int = 1, executor: str = "local", worker_type: str | None = None,
         resume: bool = False, retry_errors: bool = False, limit: int | None = None,
         task_timeout: float | None = None, cache: bool = True, seed: int = 0, progress: bool = False,
-        executor_options: Mapping[str, Any] | None = None) -> RunSummary:
+        executor_options: Mapping[str, Any] | None = None,
+        setup_timeout: float | str | None = DEFAULT_SETUP_TIMEOUT) -> RunSummary:
     """Run `agent` over a split into the folder `out` and return what happened.
 
     `agent` is a registered name, ``module:Class``, ``path/file.py:Class`` or a class. `worker_type` is
@@ -439,7 +441,9 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     default). A folder that already holds a run needs ``resume=True`` (which checks that the agent, its
     arguments, the data and the seed are the same); `retry_errors` also re-runs the tasks that failed.
     `cache=False` asks model agents for fresh answers. Agent failures are recorded, never raised; an agent
-    that cannot be built at all is a `UserError`.
+    that cannot be built at all is a `UserError`, and so is one whose worker does not start (agent built,
+    ``setup()`` and ``describe()`` returned) within `setup_timeout` seconds (None or ``"none"``: no limit; the
+    local executor's workers): the run stops, leaving a run it was resuming as it found it.
     """
     import multiprocessing
 
@@ -468,6 +472,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         raise UserError(f"worker type must be one of {', '.join(WORKER_TYPES)}, not {wtype!r}")
     if limit is not None and limit < 1:
         raise UserError(f"--limit must be at least 1, not {limit}")
+    setup_timeout = _seconds_or_none(setup_timeout, "--setup-timeout")
     ids = [t.id for t in dataset.tasks][: limit if limit is not None else None]
 
     resume = resume or retry_errors  # --retry-errors means continuing a run
@@ -480,7 +485,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                         "(add --retry-errors to re-run failed tasks) or choose another --out", file=str(out))
     # Before anything is written: a wrong executor name or option must not leave a half-made run folder.
     ex = make_executor(executor, workers=workers, worker_type=wtype, task_timeout=task_timeout,
-                       **dict(executor_options or {}))
+                       setup_timeout=setup_timeout, **dict(executor_options or {}))
     created = _absent_dirs(out)
     try:
         identity = {"agent": _spec_text(agent), "agent_resolved": resolved_spec(agent),
@@ -520,6 +525,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 "dataset": dataset.describe(), "limit": limit, "n_tasks": len(ids),
                 "seed": seed, "cache": cache,
                 "executor": executor, "workers": workers, "worker_type": wtype, "task_timeout": task_timeout,
+                "setup_timeout": setup_timeout,
                 "versions": _versions(), "git_commit": _git_commit(), "command": _redacted_command(sys.argv, args, config_values),
                 "started": started, "ended": None, "status": "running", "sessions": store.session,
             }
@@ -562,6 +568,21 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                       completion_tokens=sum(r.completion_tokens for r in results),
                       cost=sum(r.cost for r in results), seconds=time.time() - t_start, scores=scores,
                       retried_tasks=retried, executor_stats=executor_stats, error_examples=examples)
+
+
+def _seconds_or_none(value: float | str | None, option: str) -> float | None:
+    """A time limit given as seconds (a number or its text) or as None / ``"none"``: no limit."""
+    import math
+
+    if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise UserError(f"{option} must be a number of seconds above 0, or none (no limit), not {value!r}")
+    return seconds
 
 
 def _absent_dirs(out: Path) -> list[Path]:
@@ -689,6 +710,8 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
         try:
             for r in results:
                 if r.error_kind == "setup":
+                    if not session.begun:  # nothing of this session was recorded: leave the run as it was
+                        session.refused = True
                     raise UserError(f"agent could not be started: {r.error}")
                 if r.error_kind == "fatal":  # a UserError from act(): a setting every task would fail on
                     raise UserError(f"the run stopped: {r.error} (finished tasks are saved; after the fix, continue "

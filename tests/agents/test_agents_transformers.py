@@ -306,3 +306,42 @@ def test_resuming_after_new_weights_were_saved_in_the_model_folder_is_refused(tm
     with pytest.raises(UserError, match=r"cannot resume: .*backend\.model_fingerprint [0-9a-f]{12}… -> [0-9a-f]{12}…"):
         run("llm", agent_args=args, out=tmp_path / "r", data=DATA, limit=2, resume=True)
     assert len(read_predictions(tmp_path / "r" / "predictions.jsonl")) == 1
+
+
+# --------------------------------------------------------------------------------------------------------
+# --task-timeout with worker threads: a timed-out task's generation stops, and the next task gets the model
+
+
+class _LongThenShort:
+    """Asks a local model for 8000 tokens on task 100 (a minute here) and for one on the others."""
+
+    def __init__(self, model_path: str = "", kind: str = "lm") -> None:
+        self.model_path = model_path
+        self.kind = kind
+        self.backend = None
+
+    def setup(self):
+        from agents.backends import TransformersBackend, TransformersVLMBackend
+
+        self.backend = (TransformersVLMBackend if self.kind == "vlm" else TransformersBackend)(self.model_path)
+
+    def act(self, view):
+        c = self.backend.complete([{"role": "user", "content": "Task"}], max_tokens=8000 if view.id == "100" else 1)
+        return c.text
+
+
+@pytest.mark.parametrize("kind", ["lm", "vlm"])
+def test_a_timed_out_generation_stops_so_the_next_task_gets_the_model(kind, request, tmp_path):
+    from agents import backends
+
+    path = request.getfixturevalue("tiny_llava" if kind == "vlm" else "tiny_llama")
+    s = run(_LongThenShort, agent_args={"model_path": str(path), "kind": kind}, out=tmp_path / "r", data=DATA,
+            limit=2, task_timeout=5)
+    # the first task timed out; its generation stopped there and then, so the second one, which waits for the
+    # same model, answered within its own 5 s instead of timing out behind a minute of unwanted tokens
+    assert s.errors == {"timeout": 1}
+    preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
+    assert preds["100"].extra["error_kind"] == "timeout"
+    assert preds["101"].script == ANSWER_TOKEN
+    with backends._ACTIVE:  # and no generation goes on in the background
+        assert backends._ACTIVE.wait_for(lambda: backends._n_active == 0, timeout=30)

@@ -1,0 +1,37 @@
+"""Agents that hang while they start, for the --setup-timeout tests (loaded by path, as a user would)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+
+class SlowStart:
+    """While the file `hang` exists, `setup()` (or `describe()`, with ``where="describe"``) waits for it to go, as a
+    model load stuck on a network share would (for at most a minute: a test must end). Writes its process id to
+    `pidfile` first."""
+
+    def __init__(self, hang: str = "", where: str = "setup", pidfile: str = "") -> None:
+        self.hang = hang
+        self.where = where
+        self.pidfile = pidfile
+
+    def _wait(self) -> None:
+        if self.pidfile:
+            Path(self.pidfile).write_text(str(os.getpid()))
+        until = time.monotonic() + 60
+        while self.hang and Path(self.hang).exists() and time.monotonic() < until:
+            time.sleep(0.05)
+
+    def setup(self):
+        if self.where == "setup":
+            self._wait()
+
+    def describe(self):
+        if self.where == "describe":
+            self._wait()
+        return {"kind": "slow-start"}
+
+    def act(self, view):
+        return 'pyautogui.press("enter")'

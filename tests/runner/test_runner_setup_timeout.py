@@ -1,0 +1,79 @@
+"""An agent whose setup() or describe() hangs stops the run after --setup-timeout, in one line, leaving no trace."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from omniact.cli import main
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "fixtures" / "data"
+AGENT = f"{HERE / 'runner_hang_agents.py'}:SlowStart"
+
+
+@pytest.fixture()
+def hang(tmp_path):
+    """A file that holds the agent in its start while it exists; removed at the end, so abandoned threads end."""
+    marker = tmp_path / "hang"
+    marker.write_text("")
+    yield marker
+    marker.unlink(missing_ok=True)
+
+
+def _run(out: Path, *more: str):
+    return CliRunner().invoke(main, ["run", "--agent", AGENT, "--data", str(DATA), "--out", str(out), "-q", *more])
+
+
+def test_a_hanging_setup_stops_the_run_in_one_line_and_leaves_no_run_folder(tmp_path, hang):
+    out = tmp_path / "runs" / "r"
+    r = _run(out, "--agent-arg", f"hang={hang}", "--setup-timeout", "2", "--workers", "2")
+    assert r.exit_code == 2, r.output
+    assert r.output == (f"omniact: agent could not be started: {AGENT}: setup() did not finish within 2 s (give it "
+                        "longer with --setup-timeout SECONDS, or none)\n")
+    assert not (tmp_path / "runs").exists()
+
+
+def test_a_hanging_describe_in_a_worker_process_is_named_and_the_process_is_gone(tmp_path, hang):
+    pidfile = tmp_path / "pid"
+    r = _run(tmp_path / "r", "--agent-arg", f"hang={hang}", "--agent-arg", "where=describe", "--agent-arg",
+             f"pidfile={pidfile}", "--worker-type", "processes", "--setup-timeout", "10")
+    assert r.exit_code == 2, r.output
+    assert r.output.startswith("omniact: agent could not be started: ") and r.output.count("\n") == 1
+    assert f"{AGENT}: describe() did not finish within 10 s" in r.output
+    pid = int(pidfile.read_text())
+    assert pid != os.getpid()
+    with pytest.raises(ProcessLookupError):  # killed and reaped, not left running (or a zombie)
+        os.kill(pid, 0)
+
+
+def test_a_resume_whose_agent_hangs_starting_leaves_the_run_as_it_was(tmp_path, hang):
+    out = tmp_path / "r"
+    hang.unlink()
+    args = ("--agent-arg", f"hang={hang}", "--setup-timeout", "3")
+    assert _run(out, *args, "--limit", "2").exit_code == 0
+    before = {name: (out / name).read_bytes() for name in ("manifest.json", "predictions.jsonl", "scores.json")}
+    hang.write_text("")
+    r = _run(out, *args, "--resume")
+    assert r.exit_code == 2 and "setup() did not finish within 3 s" in r.output
+    assert {name: (out / name).read_bytes() for name in before} == before
+    hang.unlink()
+    r = _run(out, *args, "--resume")
+    assert r.exit_code == 0, r.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["n_done"] == 6 and manifest["sessions"] == 2 and manifest["setup_timeout"] == 3
+
+
+def test_setup_timeout_takes_seconds_or_none(tmp_path):
+    r = _run(tmp_path / "bad", "--setup-timeout", "soon")
+    assert r.exit_code == 2
+    assert r.output == ("omniact: --setup-timeout must be a number of seconds above 0, or none (no limit), "
+                        "not 'soon'\n")
+    assert not (tmp_path / "bad").exists()
+    r = _run(tmp_path / "r", "--setup-timeout", "none", "--limit", "1")
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["setup_timeout"] is None
