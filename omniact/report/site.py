@@ -41,13 +41,14 @@ table.sortable th { cursor: pointer; }
 th button.sort { font: inherit; color: inherit; background: none; border: 0; padding: 0; margin: 0;
                  cursor: pointer; text-align: inherit; user-select: none; }
 th button.sort:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
-th button.sort::after { content: " \\2195"; color: var(--muted); opacity: 0.6; }
-th[aria-sort=ascending] button.sort::after { content: " \\25B2"; color: inherit; opacity: 1; }
-th[aria-sort=descending] button.sort::after { content: " \\25BC"; color: inherit; opacity: 1; }
+th[aria-sort=ascending] button.sort::after { content: " \\25B2"; }
+th[aria-sort=descending] button.sort::after { content: " \\25BC"; }
 td.l, th.l { text-align: left; white-space: normal; }
 td.nw { white-space: nowrap; }
 .card table { width: 100%; table-layout: fixed; margin-bottom: 0; }
 .card td { overflow-wrap: anywhere; }
+#compare-groups td { overflow-wrap: normal; }  /* "action", not "ac ti o n": on a phone the card scrolls instead */
+th.wrap { white-space: normal; overflow-wrap: anywhere; min-width: 6em; }
 .ci { color: var(--muted); font-size: 12px; }
 .tie { color: #b54708; font-weight: 600; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; background: #fef0c7; color: #93370d;
@@ -74,6 +75,7 @@ a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: un
   header { padding: 12px 14px; } main { padding: 14px 12px 40px; }
   table:not(.card table) { display: block; overflow-x: auto; max-width: 100%; }
   .scripts { grid-template-columns: 1fr; }
+  #compare-groups { overflow-x: auto; }
 }
 """
 
@@ -500,8 +502,8 @@ def _compare_card(c: Comparison) -> str:
             f"<div class=card id=compare-groups><h3>AS by group, against {_e(c.baseline)}</h3>"
             f"<p class=muted>The largest loss first; click a column to sort.</p>"
             f"<table class=sortable style='table-layout:auto'><thead><tr>"
-            f"<th class=l>by</th><th class=l>group</th><th{_DESC}>tasks</th><th{_DESC}>{_e(c.run)}</th>"
-            f"<th{_DESC}>{_e(c.baseline)}</th><th aria-sort=ascending>change</th></tr></thead><tbody>{groups}</tbody></table></div>")
+            f"<th class=l>by</th><th class=l>group</th><th{_DESC}>tasks</th><th class=wrap{_DESC}>{_e(c.run)}</th>"
+            f"<th class=wrap{_DESC}>{_e(c.baseline)}</th><th aria-sort=ascending>change</th></tr></thead><tbody>{groups}</tbody></table></div>")
 
 
 def _points(actions: Iterable[Action]) -> list[list[float]]:

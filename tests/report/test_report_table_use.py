@@ -15,9 +15,17 @@ LONG = "An agent whose name goes on " * 12 + "v2"
 
 
 @pytest.fixture(scope="module")
-def page(omniact_data, tmp_path_factory):
+def browser():
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(omniact_data, tmp_path_factory, browser):
     d = tmp_path_factory.mktemp("table")
     write_sub(d / "perfect.jsonl", meta={"name": "Perfect"})
     # sloppy: a far click on every click task (a click penalty), and the wrong key on every press task
@@ -26,16 +34,14 @@ def page(omniact_data, tmp_path_factory):
     ds = load_split(omniact_data, "test")
     board = build_leaderboard(ds, sorted(d.glob("*.jsonl")), samples=50)
     write_site(board, ds, d / "out", task_pages=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        pg = browser.new_page(viewport={"width": 1280, "height": 800})
-        errors = []
-        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.goto((d / "out" / "index.html").as_uri())
-        yield pg
-        assert errors == []
-        browser.close()
+    pg = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto((d / "out" / "index.html").as_uri())
+    yield pg
+    assert errors == []
+    pg.close()
 
 
 def names(page):
@@ -91,3 +97,20 @@ def test_a_very_long_name_leaves_the_scores_on_screen(page):
     for column in ("SS", "AS", "parse errors"):
         box = header(page, column).bounding_box()
         assert box["x"] + box["width"] <= width, column
+
+
+def test_a_comparison_on_a_phone_keeps_its_words_whole(omniact_data, tmp_path, browser):
+    ds = load_split(omniact_data, "test")
+    run = write_sub(tmp_path / "run.jsonl", mutate=lambda i, s: s.replace('"enter"', '"tab"'), meta={"name": "After"})
+    base = write_sub(tmp_path / "base.jsonl", mutate=lambda i, s: s if int(i) % 2 else "", meta={"name": "noop"})
+    board = build_leaderboard(ds, [run, base], samples=20)
+    write_site(board, ds, tmp_path / "rep", task_pages=False, report=True, baseline="noop")
+    pg = browser.new_page(viewport={"width": 390, "height": 800})
+    pg.goto((tmp_path / "rep" / "index.html").as_uri())
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+    # a group's kind and name read as words ("action", not "ac/ti/o/n" stacked), and so do the entries' names
+    line = pg.locator("#compare-groups tbody td").first.evaluate("c => parseFloat(getComputedStyle(c).lineHeight)")
+    for cell in (pg.locator("#compare-groups tbody td").first, pg.locator("#compare-groups th", has_text="noop")):
+        assert cell.evaluate("c => c.getBoundingClientRect().height - parseFloat(getComputedStyle(c).paddingTop) "
+                             "- parseFloat(getComputedStyle(c).paddingBottom)") < 1.5 * line
+    pg.close()
