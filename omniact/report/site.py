@@ -62,6 +62,7 @@ th.wrap { white-space: normal; overflow-wrap: anywhere; min-width: 6em; }
 select { max-width: min(100%, 40em); }
 /* A name (or team) of any length wraps inside its column, and the scores beside it stay on the screen. */
 .name { min-width: 9em; max-width: 26em; overflow-wrap: anywhere; }
+#rejected code { overflow-wrap: anywhere; }  /* a long path or message wraps on the page, not past it */
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 .chart { max-width: 100%; height: auto; display: block; }
 pre { background: #0b1020; color: #e6edf3; padding: 10px; border-radius: 6px; overflow: auto; font-size: 13px; }

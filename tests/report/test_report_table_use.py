@@ -31,6 +31,7 @@ def page(omniact_data, tmp_path_factory, browser):
     # sloppy: a far click on every click task (a click penalty), and the wrong key on every press task
     write_sub(d / "sloppy.jsonl", mutate=lambda i, s: s.replace('"enter"', '"tab"').replace("412.5,88.0", "600,300"))
     write_sub(d / "long.jsonl", mutate=lambda i, s: s if int(i) % 2 else "", meta={"name": LONG, "team": "T" * 300})
+    (d / f"{'x' * 150}.jsonl").write_text("not json\n")  # rejected, under its long path
     ds = load_split(omniact_data, "test")
     board = build_leaderboard(ds, sorted(d.glob("*.jsonl")), samples=50)
     write_site(board, ds, d / "out", task_pages=False)
@@ -92,6 +93,7 @@ def test_the_table_sorts_from_the_keyboard(page):
 
 def test_a_very_long_name_leaves_the_scores_on_screen(page):
     page.goto(page.url)
+    assert "x" * 150 in page.locator("#rejected").inner_text()
     width = page.evaluate("window.innerWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     for column in ("SS", "AS", "parse errors"):
