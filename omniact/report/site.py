@@ -10,6 +10,7 @@ import hashlib
 import html
 import multiprocessing
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -681,7 +682,8 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
         return stop - start
 
     jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}
-    pages = {"entries": {f"{slug}.html" for slug in slugs}}
+    # Without task pages, an earlier site's go too: they would still show the scripts of entries withdrawn since.
+    pages = {"entries": {f"{slug}.html" for slug in slugs}, "tasks": set(), "img": set()}
     if scripts is not None:  # no entry, nothing to show on a task page
         names, jobs["images"] = _screenshots(ds, out / "img")
         pages["tasks"] = {task_file(task.id) for task in ds.tasks}
@@ -714,6 +716,9 @@ def _drop_stale(out: Path, pages: Mapping[str, set[str]]) -> None:
                 for old in (out / folder).glob("*.jpg" if folder == "img" else "*.html"):
                     if old.name not in keep:
                         old.unlink()
+                if not keep:
+                    with suppress(OSError):  # left as it is if anything else is in it
+                        (out / folder).rmdir()
     else:
         write_text(out / _MARKER, "written by omniact's site writer: stale pages here may be removed\n")
 
