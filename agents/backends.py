@@ -180,6 +180,14 @@ def _text_content(content: Any) -> str | None:
     return None
 
 
+def _pause(seconds: float, cancel: threading.Event | None) -> None:
+    """Wait between attempts; a task given up on (`cancel` set) waits no longer."""
+    if cancel is None:
+        time.sleep(seconds)
+    else:
+        cancel.wait(seconds)
+
+
 def retry_after_seconds(value: str, now: float | None = None) -> float | None:
     """The wait a ``Retry-After`` header asks for: seconds (``"3"``) or an HTTP date (``"Wed, 21 Oct 2015
     07:28:00 GMT"``, counted from `now`, a Unix time); None when it is neither. Never negative.
@@ -266,10 +274,16 @@ class OpenAIBackend:
                  max_tokens: int = 512) -> Completion:
         import openai
 
+        from omniact.agent import task_cancel_event
+
         last: Exception | None = None
         unreachable: str | None = None
         timeouts = 0
+        cancel = task_cancel_event()
         for attempt in range(self.retries + 1):
+            if attempt and cancel is not None and cancel.is_set():
+                # The runner gave up on the task (--task-timeout): another attempt would be paid for and never read.
+                raise BackendError(f"the task was given up on (timed out) after {attempt} attempt(s): no more")
             self.attempts += 1
             try:
                 body = self._attempt(messages, temperature, max_tokens)
@@ -281,19 +295,19 @@ class OpenAIBackend:
                     # a connect timeout has already waited its `timeout`: no second wait
                     if attempt >= min(1, self.retries) or isinstance(e, openai.APITimeoutError):
                         break
-                    time.sleep(min(self.backoff, _CONNECT_RETRY_DELAY))
+                    _pause(min(self.backoff, _CONNECT_RETRY_DELAY), cancel)
                     continue
                 timeouts += isinstance(e, openai.APITimeoutError)
                 if not self._retryable(e) or attempt == self.retries or timeouts > 1:
                     break
-                time.sleep(self._delay(e, attempt))
+                _pause(self._delay(e, attempt), cancel)
             except _Transient as e:
                 last = e
                 unreachable = None
                 timeouts += e.timeout
                 if attempt == self.retries or timeouts > 1:
                     break
-                time.sleep(self._delay(e, attempt))
+                _pause(self._delay(e, attempt), cancel)
         if unreachable is not None:
             # The same text for every task (no attempt count, request id or timing), so that the runner's
             # fail-fast sees one error repeated and stops the run instead of failing the whole split.

@@ -525,7 +525,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 "dataset": dataset.describe(), "limit": limit, "n_tasks": len(ids),
                 "seed": seed, "cache": cache,
                 "executor": executor, "workers": workers, "worker_type": wtype, "task_timeout": task_timeout,
-                "setup_timeout": setup_timeout,
+                "setup_timeout": getattr(ex, "setup_timeout", None),  # the limit that applies (Ray's: none)
                 "versions": _versions(), "git_commit": _git_commit(), "command": _redacted_command(sys.argv, args, config_values),
                 "started": started, "ended": None, "status": "running", "sessions": store.session,
             }

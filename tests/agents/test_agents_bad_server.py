@@ -328,6 +328,21 @@ def test_a_slow_server_fails_the_task_not_the_run(server, tmp_path):
     assert read_predictions(tmp_path / "r" / "predictions.jsonl")["101"].script == GOOD
 
 
+def test_a_task_given_up_on_makes_no_more_attempts(server):
+    from omniact.agent import _cancel_scope
+
+    cancel = threading.Event()
+
+    def give_up_then_fail(h: BaseHTTPRequestHandler) -> None:
+        cancel.set()  # the task's --task-timeout passes during its first attempt
+        send({"error": {"message": "busy"}}, 503)(h)
+
+    server.plan = [give_up_then_fail]
+    with _cancel_scope(cancel), pytest.raises(BackendError, match=r"given up on \(timed out\) after 1 attempt"):
+        backend(server).complete(HI)  # retries=4: a 503 is retried, but nobody would read the answer
+    assert server.requests == 1
+
+
 # --------------------------------------------------------------------------------------------------------
 # E: Retry-After
 
