@@ -17,8 +17,10 @@ agents or the store noticing:
 
 What an executor adds on top: per-task timeouts and surviving dead workers. The local executor runs N slots,
 each a thread (I/O-bound agents: model servers) or a process (CPU-bound agents); a task over its time limit is
-recorded as ``timeout`` and its slot is abandoned (thread) or killed (process) and replaced; a process that
-dies mid-task is recorded as ``crash``. The run goes on either way.
+recorded as ``timeout`` and its slot is abandoned (thread: its task's cancel event is set, which the agent may
+heed, see `omniact.agent.task_cancel_event`) or killed (process) and replaced; a process that dies mid-task is
+recorded as ``crash``. The run goes on either way. A worker that does not start within the setup timeout ends
+the run (see `LocalExecutor`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from omniact.store import TaskResult
 __all__ = [
     "DEFAULT_SETUP_TIMEOUT",
     "EXECUTORS",
+    "SERVED_KEYS",
     "WORKER_TYPES",
     "Executor",
     "LocalExecutor",
@@ -60,8 +63,9 @@ WORKER_TYPES = ("threads", "processes")
 DEFAULT_SETUP_TIMEOUT = 1800.0
 #: a model's raw answer (``last_raw``) is stored up to this many characters
 MAX_RAW_CHARS = 1_000_000
-# What an agent's ``last_served`` may say of the model server's reply (see omniact.agent), kept per task.
-_SERVED_KEYS = ("served_model", "system_fingerprint")
+#: what an agent's ``last_served`` may say of a model server's reply (see omniact.agent), kept per task in the
+#: result's ``extra`` and exported under the same names
+SERVED_KEYS = ("served_model", "system_fingerprint")
 #: what to do when worker processes die because the script that started the run has no ``__main__`` guard
 MAIN_GUARD_HINT = ("call run() under `if __name__ == \"__main__\":` (worker processes start by importing the script "
                    "that started the run again), or define the agent in a module of its own")
@@ -250,7 +254,7 @@ class Worker:
             out["extra"] = {"note": note[:500]}
         served = getattr(agent, "last_served", None)
         if isinstance(served, Mapping):  # what a model server says answered (exported as the same keys)
-            kept = {k: v[:200] for k in _SERVED_KEYS if isinstance(v := served.get(k), str) and v}
+            kept = {k: v[:200] for k in SERVED_KEYS if isinstance(v := served.get(k), str) and v}
             if kept:
                 out.setdefault("extra", {}).update(kept)
         u = getattr(agent, "last_usage", None)

@@ -40,7 +40,7 @@ from typing import Any
 
 from omniact.atomic import write_json
 from omniact.errors import UserError
-from omniact.executor import DEFAULT_SETUP_TIMEOUT
+from omniact.executor import DEFAULT_SETUP_TIMEOUT, SERVED_KEYS
 from omniact.store import STORE_NAME, RunStore, TaskResult, recorded_tasks
 
 __all__ = [
@@ -83,9 +83,7 @@ _DESCRIPTION_SESSION = "agent_description_session"
 _VARIANTS = "agent_description_variants"
 #: a refused resume names at most this many of the changed values
 _SHOWN_CHANGES = 3
-# Per-task record keys of what a model server says answered (an agent's ``last_served``), and how many distinct
-# values of each the manifest counts (a provider may rotate fingerprints often).
-_SERVED_KEYS = ("served_model", "system_fingerprint")
+#: how many distinct served models and system fingerprints the manifest counts (a provider may rotate fingerprints)
 _SHOWN_SERVED = 20
 
 
@@ -373,7 +371,7 @@ def _prediction_record(task_id: str, r: TaskResult, agent: str, model: str | Non
         rec["error_kind"] = r.error_kind
     if r.extra.get("note"):
         rec["note"] = r.extra["note"]
-    for key in _SERVED_KEYS:  # what the model server says answered, beside the "model" that was asked for
+    for key in SERVED_KEYS:  # what the model server says answered, beside the "model" that was asked for
         if r.extra.get(key):
             rec[key] = r.extra[key]
     return rec
@@ -381,9 +379,9 @@ def _prediction_record(task_id: str, r: TaskResult, agent: str, model: str | Non
 
 def _served_summary(results: Iterable[TaskResult]) -> dict[str, dict[str, int]]:
     """How many tasks each served model and system fingerprint answered (the commonest _SHOWN_SERVED of each)."""
-    counts: dict[str, Counter[str]] = {key: Counter() for key in _SERVED_KEYS}
+    counts: dict[str, Counter[str]] = {key: Counter() for key in SERVED_KEYS}
     for r in results:
-        for key in _SERVED_KEYS:
+        for key in SERVED_KEYS:
             value = r.extra.get(key)
             if isinstance(value, str) and value:
                 counts[key][value] += 1
