@@ -592,8 +592,8 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
     gold_text = "\n".join(format_action(a) for a in gold) if gold else task.gold_script
     body = (f"<p><b>Goal:</b> {_e(task.goal)} <span class=muted>({_e(task.platform)}, {_e(task.app)}, "
             f"{w}x{h}, task {_e(task.id)})</span></p>"
-            f"<p>Prediction of <select id=entry>{options}</select> <span class=muted>gold in green, "
-            f"prediction in magenta; hover a box for its label</span></p>"
+            f"<p><label for=entry>Prediction of</label> <select id=entry>{options}</select> <span class=muted>gold in "
+            f"green, prediction in magenta; hover a box for its label</span></p>"
             f"<div class=shot><img id=screenshot src='../img/{image}' width='{w}' height='{h}' alt='screenshot'>"
             f"<svg viewBox='0 0 {w} {h}' xmlns='http://www.w3.org/2000/svg' preserveAspectRatio='none'>"
             f"{''.join(boxes)}<g id=pred-layer></g></svg></div>"

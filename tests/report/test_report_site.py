@@ -104,7 +104,7 @@ def test_task_page_shows_screenshot_overlays_and_scripts(site, browser, served, 
     assert page.locator("circle.gold-point").count() == 1
     assert page.locator("#pred-layer circle.pred-point").count() == 1  # Perfect: same point as gold
     assert 'pyautogui.write("running shoes")' in page.locator("#gold-script").inner_text()
-    page.select_option("#entry", label="sloppy")
+    page.get_by_label("Prediction of").select_option(label="sloppy")  # the menu is named, for a screen reader too
     assert "600,300" in page.locator("#pred-script").inner_text()
     cx = page.locator("#pred-layer circle.pred-point").get_attribute("cx")
     assert float(cx) == 600.0
