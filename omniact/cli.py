@@ -556,9 +556,10 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     """An HTML report of one run (or prediction file): scores, breakdowns, and a page per task."""
     from omniact.predictions import run_tasks
     from omniact.report import build_leaderboard, find_submission, write_site, write_tables
-    from omniact.report.leaderboard import prune_cache
+    from omniact.report.leaderboard import check_report_out, prune_cache
     from omniact.report.submission import restrict
 
+    check_report_out(out)  # a published leaderboard there would be replaced by this run's report
     sub = find_submission(run)
     whole = _load(*_run_dataset(run, data, split))
     # A run made with --limit is reported on its own tasks (the numbers it printed), and so is its baseline.

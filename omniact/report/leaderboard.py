@@ -29,7 +29,7 @@ from omniact.report.escape import csv_cell, md_cell, write_json, write_text
 from omniact.report.submission import Submission, find_submission
 
 __all__ = ["METRICS", "SCHEMA_VERSION", "Entry", "Leaderboard", "Rejected", "build_leaderboard", "check_out",
-           "prune_cache"]
+           "check_report_out", "prune_cache"]
 
 SCHEMA_VERSION = 1
 #: (short name, key) in the order tables show them
@@ -535,6 +535,19 @@ def check_out(out: Path, ds: Dataset) -> None:
     if isinstance(split, str) and split != ds.split:
         raise UserError(f"this folder holds the leaderboard of split {split!r}: give another --out for split "
                         f"{ds.split!r}, or remove {out} first", file=str(published))
+
+
+def check_report_out(out: Path) -> None:
+    """Refuse `out` for one run's report when it holds a published leaderboard: the report would replace its index,
+    tables and every other entry's page (a report is written to a folder of its own)."""
+    try:
+        with open(out / "index.html", "rb") as f:
+            head = f.read(1 << 20)
+    except OSError:
+        return  # no site there (or not ours to read): nothing to keep
+    if b"<table id=leaderboard " in head:
+        raise UserError("this folder holds a leaderboard, which the report would replace: give the report another "
+                        f"--out, or remove {out} first", file=str(out / "index.html"))
 
 
 def write_tables(board: Leaderboard, out: Path) -> list[Path]:

@@ -22,3 +22,22 @@ def test_a_withdrawn_entry_leaves_no_page_behind_when_task_pages_are_turned_off(
     left = [p for p in site.rglob("*") if p.is_file() and "Withdrawn" in p.read_text(errors="replace")]
     assert left == [] and not (site / "tasks").exists() and not (site / "img").exists()
     assert (site / "entries" / "keep.html").is_file()
+
+
+def test_a_report_is_not_written_over_a_published_leaderboard(omniact_data, tmp_path):
+    a, b = write_sub(tmp_path / "a.jsonl"), write_sub(tmp_path / "b.jsonl", mutate=lambda i, s: "")
+    site = tmp_path / "site"
+    args = ["--data", str(omniact_data), "--split", "test", "--out", str(site)]
+    assert CliRunner().invoke(main, ["leaderboard", *args, "--bootstrap", "10", str(a), str(b)]).exit_code == 0
+    published = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    r = CliRunner().invoke(main, ["report", str(a), *args])
+    assert r.exit_code == 2
+    assert r.output.strip() == (f"omniact: {site / 'index.html'}: this folder holds a leaderboard, which the report would "
+                                f"replace: give the report another --out, or remove {site} first")
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == published  # pages, tables and cache
+    # a report's own folder takes the next report (another baseline) as before
+    rep = tmp_path / "rep"
+    for baseline in (b, None):
+        more = [] if baseline is None else ["--baseline", str(baseline)]
+        r = CliRunner().invoke(main, ["report", str(a), "--data", str(omniact_data), "--out", str(rep), *more])
+        assert r.exit_code == 0, r.output
