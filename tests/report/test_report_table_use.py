@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from test_report_leaderboard import write_sub
-from test_report_site import ARGS
+from test_report_site import browser  # noqa: F401 - the fixture: one Chromium for both files
 
 from omniact.dataset import load_split
 from omniact.report import build_leaderboard, write_site
@@ -15,17 +15,7 @@ LONG = "An agent whose name goes on " * 12 + "v2"
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def page(omniact_data, tmp_path_factory, browser):
+def page(omniact_data, tmp_path_factory, request):
     d = tmp_path_factory.mktemp("table")
     write_sub(d / "perfect.jsonl", meta={"name": "Perfect"})
     # sloppy: a far click on every click task (a click penalty), and the wrong key on every press task
@@ -35,7 +25,7 @@ def page(omniact_data, tmp_path_factory, browser):
     ds = load_split(omniact_data, "test")
     board = build_leaderboard(ds, sorted(d.glob("*.jsonl")), samples=50)
     write_site(board, ds, d / "out", task_pages=False)
-    pg = browser.new_page(viewport={"width": 1280, "height": 800})
+    pg = request.getfixturevalue("browser").new_page(viewport={"width": 1280, "height": 800})
     errors = []
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     pg.on("pageerror", lambda e: errors.append(str(e)))
@@ -101,13 +91,13 @@ def test_a_very_long_name_leaves_the_scores_on_screen(page):
         assert box["x"] + box["width"] <= width, column
 
 
-def test_a_comparison_on_a_phone_keeps_its_words_whole(omniact_data, tmp_path, browser):
+def test_a_comparison_on_a_phone_keeps_its_words_whole(omniact_data, tmp_path, request):
     ds = load_split(omniact_data, "test")
     run = write_sub(tmp_path / "run.jsonl", mutate=lambda i, s: s.replace('"enter"', '"tab"'), meta={"name": "After"})
     base = write_sub(tmp_path / "base.jsonl", mutate=lambda i, s: s if int(i) % 2 else "", meta={"name": "noop"})
     board = build_leaderboard(ds, [run, base], samples=20)
     write_site(board, ds, tmp_path / "rep", task_pages=False, report=True, baseline="noop")
-    pg = browser.new_page(viewport={"width": 390, "height": 800})
+    pg = request.getfixturevalue("browser").new_page(viewport={"width": 390, "height": 800})
     pg.goto((tmp_path / "rep" / "index.html").as_uri())
     assert pg.evaluate("document.documentElement.scrollWidth") <= 390
     # a group's kind and name read as words ("action", not "ac/ti/o/n" stacked), and so do the entries' names
