@@ -418,7 +418,7 @@ def _nothing_scored(t: Mapping[str, Sequence[Any]]) -> str:
     if missing + refused == len(scored):
         return (f"<p class='card warn' id=nothing-scored>The parser refused every prediction ({refused} of "
                 f"{len(scored)} tasks{f', the other {missing} have none' if missing else ''}): the scores are 0 "
-                "because no script could be read. A task's page shows its script.</p>")
+                "because no script could be read.</p>")
     return ""
 
 
@@ -461,8 +461,8 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
     if comparison is not None:
         compare_card = _compare_card(comparison)
         compare_head = f"<th title='task score minus the baseline&#39;s'>vs {_e(comparison.baseline)}</th>"
-    body = (f"{_nothing_scored(t)}<table id=scores><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}<th>exact</th>"
-            f"<th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
+    body = (f"{_nothing_scored(t)}<table id=scores><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}"
+            f"<th>exact</th><th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
             f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
             f"</table>{f'<div class=grid>{compare_card}</div>' if compare_card else ''}"
             f"<div class=grid>{''.join(charts)}</div>"
@@ -505,7 +505,8 @@ def _compare_card(c: Comparison) -> str:
             f"<p class=muted>The largest loss first; click a column to sort.</p>"
             f"<table class=sortable style='table-layout:auto'><thead><tr>"
             f"<th class=l>by</th><th class=l>group</th><th{_DESC}>tasks</th><th class=wrap{_DESC}>{_e(c.run)}</th>"
-            f"<th class=wrap{_DESC}>{_e(c.baseline)}</th><th aria-sort=ascending>change</th></tr></thead><tbody>{groups}</tbody></table></div>")
+            f"<th class=wrap{_DESC}>{_e(c.baseline)}</th><th aria-sort=ascending>change</th></tr></thead>"
+            f"<tbody>{groups}</tbody></table></div>")
 
 
 def _points(actions: Iterable[Action]) -> list[list[float]]:
