@@ -284,8 +284,8 @@ def _store_cached(path: Path, data: dict[str, Any]) -> None:
 
 # What a cache folder may hold, and so all that pruning may remove: results (`_cache_path`), a report's predictions
 # restricted to a run's tasks (`submission.restrict`), and the temporary files of either that a killed process left.
-_CACHE_FILE = re.compile(r"(?:[0-9a-f]{64}\.marshal|[0-9a-f]{16}-[0-9]+\.jsonl)")
-_CACHE_TMP = re.compile(r"\.((?:[0-9a-f]{64}\.marshal|[0-9a-f]{16}-[0-9]+\.jsonl))\..+\.tmp")
+_CACHE_NAME = r"(?:[0-9a-f]{64}\.marshal|[0-9a-f]{16}-[0-9]+\.jsonl)"
+_CACHE_FILE = re.compile(rf"{_CACHE_NAME}|\.{_CACHE_NAME}\..+\.tmp")  # the second: `atomic_file`'s temporary
 
 
 def prune_cache(board: Leaderboard) -> int:
@@ -302,7 +302,7 @@ def prune_cache(board: Leaderboard) -> int:
     except OSError:
         return 0  # no cache (nothing was scored) or not readable: nothing to prune
     for name in names:
-        if name in board.cache_used or not (_CACHE_FILE.fullmatch(name) or _CACHE_TMP.fullmatch(name)):
+        if name in board.cache_used or not _CACHE_FILE.fullmatch(name):
             continue
         try:
             os.unlink(folder / name)
