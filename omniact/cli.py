@@ -568,12 +568,18 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     base = None if baseline is None else find_submission(baseline)
     if base is not None and base.file_sha256 == sub.file_sha256:
         raise UserError("the baseline holds the same predictions as the run: give another run", file=str(baseline))
+    if base is not None and base.meta.get("_split", ds.split) != ds.split:  # --split would not help: say so
+        raise UserError(f"the baseline is a run on split {base.meta['_split']!r}, the run on {ds.split!r}: compare "
+                        "two runs of one split", file=str(baseline))
     if base is not None and ds is not whole:
         base = restrict(base, set(ds.ids), whole.ids, cache)
     board = build_leaderboard(ds, [sub] if base is None else [sub, base], mode=mode, samples=1000,
                               cache_dir=cache)
     if board.rejected:
-        raise UserError(board.rejected[0].message)
+        r = board.rejected[0]
+        if base is not None and r.source == base.source:
+            raise UserError(f"{r.message}; a baseline must be on the run's split, {ds.split!r}")
+        raise UserError(r.message)
     base_name = None if base is None else next(e.name for e in board.entries if e.submission.source == base.source)
     write_tables(board, out)
     with _Steps() as steps:
