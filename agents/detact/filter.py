@@ -68,30 +68,44 @@ def _stem(w: str) -> str:
     return w
 
 
-def _similarity(a: str, b: str) -> float:
-    try:
-        from rapidfuzz import fuzz
-
-        return fuzz.ratio(a, b) / 100.0
-    except ImportError:
-        import difflib
-
-        return difflib.SequenceMatcher(None, a, b).ratio()
+#: Below this similarity a fuzzy match is chance resemblance between unrelated words and counts as 0.
+FUZZY_FLOOR = 0.75
 
 
 def _fuzzy(phrase_words: Sequence[str], label: str) -> float:
-    """Best similarity between the label and any run of the phrase's words as long as the label."""
+    """Best similarity between the label and any run of the phrase's words as long as the label.
+
+    Only values of at least `FUZZY_FLOOR` matter to the caller, so a window whose upper bound (difflib's quick
+    ratios) cannot reach the floor or the best so far is never fully compared, and a window repeated in the
+    phrase is compared once: a 100-word goal on a screen of 200 elements took 10 s a step without that."""
     lab = " ".join(tokens(label, drop_stopwords=False))
     if not lab or not phrase_words:
         return 0.0
     n = max(len(lab.split()), 1)
-    best = 0.0
+    windows: dict[str, None] = {}
     for size in {n, max(n - 1, 1), n + 1}:
         for i in range(max(len(phrase_words) - size + 1, 1)):
             window = " ".join(phrase_words[i:i + size])
-            if abs(len(window) - len(lab)) > max(len(lab), 4):
-                continue
-            best = max(best, _similarity(window, lab))
+            if abs(len(window) - len(lab)) <= max(len(lab), 4):
+                windows[window] = None
+    if not windows:
+        return 0.0
+    try:
+        from rapidfuzz import fuzz
+    except ImportError:
+        fuzz = None
+    if fuzz is not None:
+        return max(fuzz.ratio(w, lab) for w in windows) / 100.0
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, "", lab)  # seq2 is the label: difflib indexes it once
+    best = 0.0
+    for window in windows:
+        matcher.set_seq1(window)
+        bar = max(best, FUZZY_FLOOR - 1e-9)
+        if matcher.real_quick_ratio() <= bar or matcher.quick_ratio() <= bar:
+            continue
+        best = max(best, matcher.ratio())
     return best
 
 
@@ -128,8 +142,7 @@ def relevance(phrase: str, detection: Detection) -> float:
         if term_hit:
             lexical = max(lexical, 0.85)
     fuzzy = _fuzzy(p_words or p_all, detection.label)
-    # A fuzzy score below 0.75 is mostly chance resemblance between unrelated words.
-    fuzzy_part = 0.0 if fuzzy < 0.75 else (fuzzy - 0.75) / 0.25 * 0.9
+    fuzzy_part = 0.0 if fuzzy < FUZZY_FLOOR else (fuzzy - FUZZY_FLOOR) / (1 - FUZZY_FLOOR) * 0.9
     return max(lexical, fuzzy_part)
 
 

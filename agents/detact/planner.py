@@ -392,6 +392,9 @@ def parse_goal(goal: str) -> list[Intent]:
     [('search', 'running shoes'), ('click', 'cart')]
     """
     text, quoted = _protect_quotes(goal.strip())
+    # One space between words: the clause patterns try every split of a run of blanks, so a goal pasted with a
+    # long run of spaces or newlines took minutes (cubic in the run's length). Quoted text is kept as written.
+    text = re.sub(r"\s+", " ", text)
     intents: list[Intent] = []
     for clause in _split_clauses(text):
         intents.extend(_parse_clause(clause, quoted))

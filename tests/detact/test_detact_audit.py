@@ -1,0 +1,71 @@
+"""What a user of the `detact` agent trips over with goals and screens unlike the built-in suite's.
+
+Long goals are planned in a child process with a generous deadline: the regular-expression engine holds the GIL,
+so a goal that sends a pattern into a cubic backtrack cannot be interrupted from a thread of the same process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from omniact.actions import parse_script
+from omniact.task import Detection
+
+REPO = Path(__file__).resolve().parents[2]
+
+_PLAN_CHILD = """
+import json, sys
+from agents.detact.planner import plan
+from omniact.task import Detection
+goal, labels = json.loads(sys.stdin.read())
+dets = [Detection("ocr", label, 10.0 + 3 * i, 20.0 + 2 * i) for i, label in enumerate(labels)]
+print(plan(goal, dets, embeddings=False))
+"""
+
+
+def _plan_in_child(goal: str, labels: list[str], deadline: float = 90.0) -> str:
+    """The planner's script for `goal`, computed in a child process that must finish within `deadline` seconds
+    (a planner that needs minutes for one goal is what the user sees as a hung run)."""
+    try:
+        done = subprocess.run([sys.executable, "-c", _PLAN_CHILD], input=json.dumps([goal, labels]), text=True,
+                              capture_output=True, timeout=deadline, cwd=REPO, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"planning one goal of {len(goal)} characters did not finish in {deadline:.0f} s")
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _screen_labels(n: int = 200) -> list[str]:
+    words = ["Inbox", "Starred", "Sent", "Drafts", "Spam", "Trash", "Settings", "Help", "Search", "Archive"]
+    return [f"{words[i % len(words)]} folder {i}" for i in range(n - 1)] + ["Compose"]
+
+
+def test_a_goal_with_a_long_run_of_blanks_is_planned_like_the_tidy_goal():
+    """A goal pasted with a long run of spaces or newlines (text copied out of a PDF or a form) took the clause
+    splitter minutes to hours (cubic in the run's length): the run hung on that task."""
+    labels = _screen_labels(20)
+    tidy = _plan_in_child("Click the Compose button", labels)
+    messy = _plan_in_child("Click the" + " " * 20000 + "Compose\n\n\n button", labels)
+    assert messy == tidy
+    assert parse_script(messy)[0].point == (10.0 + 3 * 19, 20.0 + 2 * 19)  # Compose, the last element
+
+
+def test_a_long_goal_on_a_busy_screen_is_planned_in_seconds():
+    """Every element was compared with every run of the goal's words: a 1,000-word goal on a screen of 200
+    elements took two minutes (a 100-word goal ten seconds) for a one-click answer."""
+    goal = "Open the note that says " + " ".join(f"word{i}" for i in range(1500)) + " in Compose"
+    script = _plan_in_child(goal, _screen_labels(), deadline=60.0)
+    assert parse_script(script)  # an answer, in far less than the deadline
+
+
+def test_quoted_text_keeps_its_own_spacing():
+    """Collapsing blanks in the goal leaves the text to type alone."""
+    from agents.detact.planner import plan
+
+    script = plan('Type "a  b\tc" into the Search field', [Detection("ocr", "Search", 50.0, 20.0)], embeddings=False)
+    assert parse_script(script)[1].text == "a  b\tc"
