@@ -296,6 +296,9 @@ def _notes(e: Entry) -> str:
         out.append("<span class='badge bad'>other data</span>")
     if e.score["n_missing"]:
         out.append(f"<span class=badge>{e.score['n_missing']} missing</span>")
+    n = e.score["n_parse_errors"]
+    if n:  # as leaderboard.md notes it: beside the name, where a phone shows it, not only in the last column
+        out.append(f"<span class='badge bad'>{n} parse error{'' if n == 1 else 's'}</span>")
     return "".join(out)
 
 

@@ -35,3 +35,14 @@ def test_an_entry_with_no_answer_or_no_readable_answer_says_so(omniact_data, tmp
     assert "Submission None given: a NAME.jsonl.meta.json beside a prediction file" in text(pages / "nothing.html")
     # what a prediction file does not record is said, not left blank
     assert "dataset_sha256 not recorded" in text(pages / "nothing.html")
+
+
+def test_the_board_marks_an_entry_whose_scripts_the_parser_refused(omniact_data, tmp_path):
+    ds = load_split(omniact_data, "test")
+    write_sub(tmp_path / "good.jsonl")
+    write_sub(tmp_path / "garbled.jsonl", mutate=lambda i, s: "click the OK button" if i in ("1", "2") else s)
+    board = build_leaderboard(ds, sorted(tmp_path.glob("*.jsonl")), samples=20)
+    write_site(board, ds, tmp_path / "out", task_pages=False)
+    index = text(tmp_path / "out" / "index.html")
+    assert "garbled 2 parse errors" in index  # beside its name, as leaderboard.md notes it
+    assert re.search(r"good (\d+ )?parse error", index) is None
