@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 from click.testing import CliRunner
-from test_report_leaderboard import write_sub
+from test_report_leaderboard import write_sub, write_train_run
 
 from omniact.cli import main
 
 
 def test_a_baseline_on_another_split_is_named_as_the_baseline(omniact_data, tmp_path):
     run = write_sub(tmp_path / "run.jsonl")
-    train = [json.dumps({"id": i, "script": "pyautogui.press('enter')"}) + "\n" for i in ("12", "13")]
-    other = tmp_path / "runs" / "on-train"
-    other.mkdir(parents=True)
-    (other / "predictions.jsonl").write_text("".join(train))
-    (other / "manifest.json").write_text(json.dumps({"agent": "oracle", "dataset": {
-        "root": str(omniact_data), "split": "train", "n_tasks": 2, "sha256": "x"}}))
+    other = write_train_run(omniact_data, tmp_path / "runs" / "on-train")
     args = ["report", str(run), "--data", str(omniact_data), "--split", "test", "--out", str(tmp_path / "rep")]
     r = CliRunner().invoke(main, [*args, "--baseline", str(other)])
     # not "give it with --split train": the run is on test, and --split would only turn the complaint round

@@ -340,15 +340,20 @@ def test_markdown_says_which_entries_miss_tasks_or_fail_the_parser(omniact_data,
     assert "missing" not in rows["Perfect agent"] and "parse" not in rows["Perfect agent"]
 
 
-def test_a_submission_for_another_split_is_rejected_saying_which_split(omniact_data, subs, tmp_path):
+def write_train_run(omniact_data: Path, run: Path) -> Path:
+    """A run folder (predictions and manifest) made on the data's train split."""
     train = [json.dumps({"id": i, "script": "pyautogui.press('enter')"}) + "\n" for i in ("12", "13")]
-    run = tmp_path / "runs" / "on-train"
     run.mkdir(parents=True)
     (run / "predictions.jsonl").write_text("".join(train))
     (run / "manifest.json").write_text(json.dumps({"agent": "oracle", "dataset": {
         "root": str(omniact_data), "split": "train", "n_tasks": 2, "sha256": "x"}}))
+    return run
+
+
+def test_a_submission_for_another_split_is_rejected_saying_which_split(omniact_data, subs, tmp_path):
+    run = write_train_run(omniact_data, tmp_path / "runs" / "on-train")
     loose = tmp_path / "train-preds.jsonl"
-    loose.write_text("".join(train))
+    loose.write_text((run / "predictions.jsonl").read_text())
     r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test", "--bootstrap", "10",
                                   str(subs / "perfect.jsonl"), str(run), str(loose), "--out", str(tmp_path / "site")])
     assert r.exit_code == 0, r.output
