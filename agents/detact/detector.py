@@ -24,7 +24,8 @@ from omniact.atomic import atomic_file
 from omniact.errors import UserError
 from omniact.task import Box, Detection, Detections
 
-__all__ = ["DetectionResult", "Detector", "detect", "detect_split", "detection_paths", "load_image", "write_json"]
+__all__ = ["DetectionResult", "Detector", "UnreadableScreenshot", "detect", "detect_split", "detection_paths",
+           "load_image", "write_json"]
 
 
 @dataclass(frozen=True)
@@ -119,15 +120,27 @@ def _rgb(im: Any) -> Any:
     return im.convert("RGB")
 
 
+class UnreadableScreenshot(OSError):
+    """A screenshot file that cannot be decoded (truncated, not an image, empty); the message names the file."""
+
+
 def load_image(image: Any) -> Any:
-    """A path, a PIL image or an RGB array as an ``(H, W, 3)`` uint8 RGB array."""
+    """A path, a PIL image or an RGB array as an ``(H, W, 3)`` uint8 RGB array.
+
+    A file that cannot be decoded raises `UnreadableScreenshot` naming it (Pillow's own message, "image file is
+    truncated", names neither the file nor what to do)."""
     import numpy as np
 
     if isinstance(image, (str, os.PathLike)):
         from PIL import Image
 
-        with Image.open(image) as im:
-            return np.asarray(_rgb(im))
+        try:
+            with Image.open(image) as im:
+                return np.asarray(_rgb(im))
+        except (OSError, ValueError, SyntaxError, EOFError) as e:  # what Pillow raises on a file it cannot decode
+            detail = f"{type(e).__name__}: {str(e)[:160]}"
+            raise UnreadableScreenshot(f"cannot read the screenshot {os.fspath(image)} ({detail}); "
+                                       "`omniact validate` names what is wrong with it") from e
     if hasattr(image, "convert"):  # PIL
         return np.asarray(_rgb(image))
     arr = np.asarray(image)
@@ -280,7 +293,8 @@ def _detect_one(job: tuple[str, dict[str, str], str, dict[str, Any]]) -> tuple[s
     try:
         result = detect(image, **options) if options else detect(image)
     except (OSError, ValueError, SyntaxError, MemoryError) as e:  # what PIL raises on a file it cannot decode
-        return image, 0, {}, f"{image}: cannot read the screenshot ({type(e).__name__}: {str(e)[:120]})"
+        cause = e.__cause__ if isinstance(e, UnreadableScreenshot) and e.__cause__ is not None else e
+        return image, 0, {}, f"{image}: cannot read the screenshot ({type(cause).__name__}: {str(cause)[:120]})"
     base = Path(out)
     result.write(base / rels["ocr"], base / rels["icon"], base / rels["color"])
     return image, len(result.elements), dict(result.timings), None

@@ -43,6 +43,7 @@ button icon link tab option field box menu item entry bar page screen window sec
 
 _COLOURS = ("yellow", "blue", "green", "red", "pink", "violet", "purple", "white", "black", "orange",
             "brown", "grey", "gray")
+_COLOUR_WORDS = frozenset(_COLOURS)
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
@@ -138,7 +139,10 @@ def relevance(phrase: str, detection: Detection) -> float:
     lexical = 0.0 if hit == 0 else 2 * label_cov * phrase_cov / (label_cov + phrase_cov)
     if detection.kind == "icon":
         terms = _icon_terms().get(detection.label.lower(), ())
-        term_hit = any({_stem(x) for x in t.split()} <= p_stems for t in terms if t)
+        # A colour alone is no name for an icon: Font Awesome lists "red", "blue"... among the search terms of
+        # Heart, Circle and Square, so "click the red button" picked any heart on the screen.
+        term_hit = any({_stem(x) for x in t.split()} <= p_stems for t in terms
+                       if t and not set(t.split()) <= _COLOUR_WORDS)
         if term_hit:
             lexical = max(lexical, 0.85)
     fuzzy = _fuzzy(p_words or p_all, detection.label)

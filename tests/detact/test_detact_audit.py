@@ -69,3 +69,35 @@ def test_quoted_text_keeps_its_own_spacing():
 
     script = plan('Type "a  b\tc" into the Search field', [Detection("ocr", "Search", 50.0, 20.0)], embeddings=False)
     assert parse_script(script)[1].text == "a  b\tc"
+
+
+def test_a_truncated_screenshot_is_named_in_the_tasks_error(tmp_path):
+    """A data set without detection files and a screenshot cut off in copying: the task's error said only
+    'OSError: image file is truncated (ImageFile.py:412)', naming neither the file nor what to do."""
+    from PIL import Image
+
+    from agents.detact.agent import DetactAgent
+    from omniact.task import TaskView
+
+    good = tmp_path / "good.png"
+    Image.new("RGB", (300, 200), (250, 250, 250)).save(good)
+    broken = tmp_path / "screen_7.png"
+    broken.write_bytes(good.read_bytes()[:-40])  # the header reads, the pixels do not
+    view = TaskView(id="1", goal="Click Send", image_path=broken, width=300, height=200)
+    with pytest.raises(OSError) as caught:
+        DetactAgent(embeddings=False).act(view)
+    assert f"cannot read the screenshot {broken}" in str(caught.value)
+
+
+def test_a_colour_in_the_goal_picks_that_colour_not_a_heart_icon():
+    """Font Awesome lists colour names among the search terms of Heart, Circle and Square: 'Click the red
+    button' went to whatever heart (a 'like' button) or circle the screen had, not to the red element."""
+    from agents.detact.filter import rank_elements
+    from agents.detact.planner import plan
+
+    dets = [Detection("icon", "Heart", 40.0, 300.0), Detection("icon", "Circle", 80.0, 300.0),
+            Detection("color", "red", 500.0, 120.0), Detection("color", "blue", 600.0, 120.0)]
+    assert rank_elements("red button", dets, embeddings=False)[0].detection.label == "red"
+    assert parse_script(plan("Click the red button", dets, embeddings=False))[0].point == (500.0, 120.0)
+    # The icon still answers to its own names.
+    assert rank_elements("like the post with the heart", dets, embeddings=False)[0].detection.label == "Heart"
