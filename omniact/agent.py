@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from omniact.errors import ParseError, UserError
+from omniact.executor import DEFAULT_SETUP_TIMEOUT
 
 __all__ = [
     "COORDINATE_SPACES",
@@ -594,70 +595,110 @@ class CheckReport:
 
 
 def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = None, split: str = "test",
-                args: Mapping[str, Any] | None = None, timeout: float = 60.0) -> CheckReport:
+                args: Mapping[str, Any] | None = None, timeout: float = 60.0,
+                setup_timeout: float | str | None = DEFAULT_SETUP_TIMEOUT) -> CheckReport:
     """Run an agent on the first `n` tasks of a split and report what a run would hold against it.
 
     Reports an agent whose constructor or ``setup()`` fails, or that raises, hangs (no answer within `timeout`
-    seconds), returns something other than text, or writes a script the shared parser rejects. A mistake in
-    naming or configuring the agent (unknown name, missing file, module that cannot be imported, wrong
-    argument) is the user's, not the agent's: a `UserError`, as for a run. Uses the built-in suite unless
-    `data` names another root (the tests pass a fixture set).
+    seconds; its task's `task_cancel_event` is set then), returns something other than text, or writes a script
+    the shared parser rejects; and one that does not start (built, ``setup()`` and ``describe()`` returned) within
+    `setup_timeout` seconds (None or ``"none"``: no limit), as a run would stop on it. A mistake in naming or
+    configuring the agent (unknown name, missing file, module that cannot be imported, wrong argument) is the
+    user's, not the agent's: a `UserError`, as for a run. Uses the built-in suite unless `data` names another
+    root (the tests pass a fixture set).
 
     >>> print(check_agent("noop", n=1, data="tests/runner/fixtures/data"))  # doctest: +SKIP
     noop: OK
     """
+    import time
+
     from omniact.dataset import load_split
-    from omniact.executor import error_text
+    from omniact.executor import CallThread, CallTimedOut, error_text, start_timeout_text
+    from omniact.runner import _seconds_or_none
 
     lines: list[str] = []
     problems: list[str] = []
+    setup_timeout = _seconds_or_none(setup_timeout, "--setup-timeout")
     ds = load_split(data, split)  # a wrong --data or --split is the user's: before the agent is built
+    # As for a run's worker, one limit for the whole start: building, setup() and describe() together; and one
+    # thread for all the agent's calls (as a thread worker's), so that what it keeps per thread is there each time.
+    deadline = None if setup_timeout is None else time.monotonic() + setup_timeout
+    thread = CallThread("omniact-check")
+
+    def left() -> float | None:
+        return None if deadline is None else deadline - time.monotonic()
+
+    def hung(who: str, phase: str) -> CheckReport:
+        msg = start_timeout_text(phase, setup_timeout or 0.0)
+        return CheckReport(who, (msg,), (msg,))
+
     if inspect.isclass(agent_or_class) or isinstance(agent_or_class, str):
-        cls = resolve_agent_class(agent_or_class)  # an unknown name or a broken import: a UserError
+        built: dict[str, Any] = {}
+
+        def build() -> Any:
+            cls = built["cls"] = resolve_agent_class(agent_or_class)  # an unknown name, a broken import: UserError
+            return load_agent(cls, args)
+
         try:
-            agent = load_agent(cls, args)
+            agent = thread.call(build, left())
+        except CallTimedOut:
+            return hung(agent_name(built["cls"]) if "cls" in built else str(agent_or_class),
+                        "importing and building the agent")
         except UserError:  # a wrong or missing argument, said in one line
+            thread.stop()
             raise
         except Exception as e:  # noqa: BLE001 - a constructor that fails is the check's finding, not a crash
+            thread.stop()
             msg = f"cannot build: {error_text(e)}"
-            return CheckReport(agent_name(cls), (msg,), (msg,))
+            return CheckReport(agent_name(built["cls"]), (msg,), (msg,))
     else:
         agent = agent_or_class
     name = agent_name(agent)
     coords = getattr(agent, "coordinates", "pixels")
     if coords not in COORDINATE_SPACES:
         problems.append(f"coordinates={coords!r} is not one of {', '.join(COORDINATE_SPACES)}")
+    stuck = False  # the agent is busy in setup() or describe() still: close() could wait for it as well
     try:
         if callable(getattr(agent, "setup", None)):
             try:
-                agent.setup()
+                thread.call(agent.setup, left())
+            except CallTimedOut:
+                stuck = True
+                return hung(name, "setup()")
             except UserError:
                 raise
             except Exception as e:  # noqa: BLE001 - as a run would stop on it: reported, no task tried
                 problems.append(f"setup() raised {error_text(e)}")
                 return CheckReport(name, (problems[-1],), tuple(problems))
         try:
-            describe_agent(agent)  # a run records it before any task, and stops on one it cannot record
+            # a run records it before any task, and stops on one it cannot record
+            thread.call(lambda: describe_agent(agent), left())
+        except CallTimedOut:
+            stuck = True
+            return hung(name, "describe()")
         except Exception as e:  # noqa: BLE001 - reported as a run would report it
             problems.append(f"describe(): {e}" if isinstance(e, TypeError) else f"describe() raised {error_text(e)}")
             lines.append(problems[-1])
         for task in ds.tasks[:n]:
             view = task.view()
             box: dict[str, Any] = {}
+            cancel = threading.Event()
 
-            def call(box: dict[str, Any] = box, view: Any = view, gold: str = task.gold_script) -> None:
+            def call(box: dict[str, Any] = box, view: Any = view, gold: str = task.gold_script,
+                     cancel: threading.Event = cancel) -> None:
                 try:
-                    if getattr(agent, "uses_gold", False):
-                        box["out"] = agent.act_with_gold(view, gold)
-                    else:
-                        box["out"] = agent.act(view)
+                    with _cancel_scope(cancel):
+                        if getattr(agent, "uses_gold", False):
+                            box["out"] = agent.act_with_gold(view, gold)
+                        else:
+                            box["out"] = agent.act(view)
                 except BaseException as e:  # noqa: BLE001 - reported, not raised
                     box["error"] = e
 
-            worker = threading.Thread(target=call, daemon=True)
-            worker.start()
-            worker.join(timeout)
-            if worker.is_alive():
+            try:
+                thread.call(call, timeout)
+            except CallTimedOut:
+                cancel.set()  # as a run gives up on it: an agent that heeds the event (a local model) stops
                 problems.append(f"task {task.id}: act did not return within {timeout:g} s")
                 lines.append(problems[-1])
                 break  # the agent is stuck in that call; asking it again would not be a fair test
@@ -689,6 +730,7 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
             lines.append(f"task {task.id}: ok, {len(actions)} action(s)"
                          + (f": {first[:80]}{'...' if len(first) > 80 or len(actions) > 1 else ''}" if first else ""))
     finally:
-        if callable(getattr(agent, "close", None)):
+        thread.stop()
+        if not stuck and callable(getattr(agent, "close", None)):
             agent.close()
     return CheckReport(name, tuple(lines), tuple(problems))

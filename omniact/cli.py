@@ -341,8 +341,11 @@ def manifest(data: Path) -> None:
 @click.option("-n", "n", default=3, show_default=True, help="Tasks to try with --check.")
 @click.option("--task-timeout", type=_Seconds(), default=60.0, show_default=True,
               help="Seconds --check waits for one answer before it reports the agent as hanging.")
+@click.option("--setup-timeout", default="1800", show_default=True, metavar="SECONDS|none",
+              help="Seconds --check gives the agent to start (built, setup() and describe() done) before it reports "
+                   "it as hanging, as a run would stop. none: no limit.")
 def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None, split: str, n: int,
-               task_timeout: float) -> None:
+               task_timeout: float, setup_timeout: str) -> None:
     """List the registered agents, one line each (or --check one: exit code 2 when it finds a problem)."""
     from omniact.agent import check_agent, list_agents
 
@@ -352,7 +355,8 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
         return
     from omniact.sandbox.command import parse_agent_args
 
-    report = check_agent(check, n=n, data=data, split=split, args=parse_agent_args(agent_args), timeout=task_timeout)
+    report = check_agent(check, n=n, data=data, split=split, args=parse_agent_args(agent_args), timeout=task_timeout,
+                         setup_timeout=setup_timeout)
     click.echo(str(report))
     if not report.ok:
         sys.exit(2)  # the agent is the user's input: 1 is kept for a bug of ours

@@ -47,6 +47,8 @@ __all__ = [
     "EXECUTORS",
     "SERVED_KEYS",
     "WORKER_TYPES",
+    "CallThread",
+    "CallTimedOut",
     "Executor",
     "LocalExecutor",
     "Worker",
@@ -55,6 +57,7 @@ __all__ = [
     "make_executor",
     "share_dataset",
     "start_error",
+    "start_timeout_text",
 ]
 
 WORKER_TYPES = ("threads", "processes")
@@ -145,6 +148,56 @@ def start_error(e: BaseException) -> str:
     if isinstance(e, UserError):
         return str(e)
     return error_text(e)
+
+
+def start_timeout_text(phase: str, seconds: float) -> str:
+    """What an agent that did not start within the setup timeout was doing, and how to give it longer: the words
+    of every place that bounds a start (local workers, Ray actors, ``agents --check``)."""
+    return f"{phase} did not finish within {seconds:g} s (give it longer with --setup-timeout SECONDS, or none)"
+
+
+class CallTimedOut(Exception):
+    """A `CallThread` call that did not return in time."""
+
+
+class CallThread:
+    """One daemon thread that makes the calls given to it, one at a time. An agent built by a call here finds
+    its thread-bound state (an event loop, a sync browser) in every later call, as in a thread worker; a call
+    that does not return in time is abandoned, and the thread with it (no later call runs there)."""
+
+    def __init__(self, name: str = "omniact-agent") -> None:
+        self._inbox: queue.Queue[tuple[Callable[[], Any], dict[str, Any], threading.Event] | None] = queue.Queue()
+        self.stuck = False
+        threading.Thread(target=self._main, daemon=True, name=name).start()
+
+    def _main(self) -> None:
+        while (job := self._inbox.get()) is not None:
+            fn, box, done = job
+            try:
+                box["value"] = fn()
+            except BaseException as e:  # noqa: BLE001 - raised again in the caller's thread
+                box["error"] = e
+            done.set()
+
+    def call(self, fn: Callable[[], Any], timeout: float | None = None) -> Any:
+        """``fn()`` in this thread: its value, or its exception raised here; `CallTimedOut` when it has not
+        returned within `timeout` seconds (None: no limit)."""
+        if self.stuck:
+            raise CallTimedOut("an earlier call has not returned")
+        box: dict[str, Any] = {}
+        done = threading.Event()
+        self._inbox.put((fn, box, done))
+        if not done.wait(None if timeout is None else max(0.0, timeout)):
+            self.stuck = True
+            self._inbox.put(None)  # the thread ends if the call ever returns
+            raise CallTimedOut(f"no answer within {timeout:g} s")
+        if "error" in box:
+            raise box["error"]
+        return box.get("value")
+
+    def stop(self) -> None:
+        """End the thread once its current call (if any) returns."""
+        self._inbox.put(None)
 
 
 class Worker:
@@ -522,8 +575,7 @@ class LocalExecutor:
                                  and now - s.created_at >= self.setup_timeout), None)
                     if hung is not None:
                         # Another worker would hang alike: the run ends, with what hung, in one line.
-                        message = (f"{_agent_text(spec.agent)}: {hung.phase} did not finish within "
-                                   f"{self.setup_timeout:g} s (give it longer with --setup-timeout SECONDS, or none)")
+                        message = f"{_agent_text(spec.agent)}: {start_timeout_text(hung.phase, self.setup_timeout)}"
                         slots.remove(hung)
                         hung.stop(kill=True)
                         stranded = ([hung.task_id] if hung.task_id is not None else []) + list(pending)
@@ -603,7 +655,7 @@ def make_executor(name: str, *, workers: int = 1, worker_type: str = "threads",
                   task_timeout: float | None = None, setup_timeout: float | None = DEFAULT_SETUP_TIMEOUT,
                   **options: Any) -> Executor:
     """Build an executor by name (``local``, ``ray``...). Extra `options` go to the executor's constructor, and
-    `setup_timeout` to one that takes it (the local one; Ray's starts its workers its own way)."""
+    `setup_timeout` to one that takes it (both built-in ones do; a plug-in may start its workers its own way)."""
     import difflib
     import importlib
     import inspect

@@ -4,9 +4,18 @@ Nothing here schedules: Ray places the workers. What this module adds is what om
 
 - Workers are actors. Each builds its `Worker` (data set loaded once, agent built and set up once) or keeps its
   browser warm, and serves many tasks. An actor's ``ready()`` answers with its agent's description (a worker
-  it builds again later, after a timeout, sends its own at the head of its results), for the runner's record. Task ids go out in batches sized for throughput; an actor streams one
-  result per task back as it finishes (a Ray generator), and the driver alone writes the store, so resume,
-  exports and scores are exactly those of a local run.
+  it builds again later, after a timeout, sends its own at the head of its results), for the runner's record.
+  Task ids go out in batches sized for throughput; an actor streams one result per task back as it finishes (a
+  Ray generator), and the driver alone writes the store, so resume, exports and scores are exactly those of a
+  local run.
+- Starting: an actor whose worker does not start (split loaded, agent built, ``setup()``, ``describe()``)
+  within the setup timeout, or whose agent raises while it starts, ends the run as a local worker's would: every
+  task not yet done comes back as a ``setup`` error saying why in one line (the agent and the step that hung)
+  and every actor is killed. The limit counts from when the actor begins to build its worker, so an actor that
+  waits for Ray to find it a free CPU is not taken for a hung one.
+- A task over its time limit is recorded as ``timeout``; its thread in the actor is abandoned with its cancel
+  event set (`omniact.agent.task_cancel_event`: a local model stops at its next token) and the actor builds a
+  fresh agent for its next task.
 - Faults: when an actor or its node dies, the tasks of its batch that had not come back are sent to another
   actor (a new one, placed by Ray on a live node); tasks that already came back are never run again and never
   recorded twice. `retried_tasks` counts the tasks sent again. A task that fails for its own reasons (the
@@ -30,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Siz
 from typing import Any
 
 from omniact.errors import UserError
+from omniact.executor import DEFAULT_SETUP_TIMEOUT
 from omniact.store import TaskResult
 
 __all__ = ["RayExecutor", "RayPool", "connect"]
@@ -38,6 +48,15 @@ __all__ = ["RayExecutor", "RayPool", "connect"]
 MAX_ATTEMPTS = 3
 # The key of a worker's description among an actor's results (a TaskResult's JSON never has it).
 _READY = "__ready__"
+
+
+class _NotStarted(UserError):
+    """An actor's agent could not start (it raised, or did not start within the setup timeout); `reason` says why
+    in one line."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"agent could not be started: {reason}")
+        self.reason = reason
 
 
 def connect(address: str | None = "auto") -> None:
@@ -76,15 +95,19 @@ def _admit(ref: Any, starting: dict[Any, Any], idle: list[Any], errors: tuple[ty
         value = ray.get(ref)
     except errors:
         return False
-    except Exception as e:  # noqa: BLE001 - the worker could not even build its agent
+    except Exception as e:  # noqa: BLE001 - the actor could not even be made (its arguments did not unpickle)
         from omniact.executor import start_error
 
+        _kill_all([actor])
         # Ray wraps the actor's exception (RayTaskError, whose text is a remote traceback): say the original's.
         cause = getattr(e, "cause", None)
-        raise UserError(f"agent could not be started: "
-                        f"{start_error(cause if isinstance(cause, BaseException) else e)}") from None
+        raise _NotStarted(start_error(cause if isinstance(cause, BaseException) else e)) from None
     if on_ready is not None:
-        on_ready(value)
+        try:
+            on_ready(value)
+        except BaseException:
+            _kill_all([actor])  # in no list the caller cleans up: a hung start's thread must not outlive the run
+            raise
     idle.append(actor)
     return True
 
@@ -127,53 +150,86 @@ def _kill_all(actors: Iterable[Any]) -> None:
 
 
 class _TaskActor:
-    """One agent worker on some node of the cluster (wrapped by ray.remote at run time)."""
+    """One agent worker on some node of the cluster (wrapped by ray.remote at run time). Its worker is built, and
+    runs its tasks, in a thread of its own (`CallThread`), as a local thread worker's: the start and each task can
+    be given up on when they take too long."""
 
-    def __init__(self, spec: Any, task_timeout: float | None) -> None:
+    def __init__(self, spec: Any, task_timeout: float | None,
+                 setup_timeout: float | None = DEFAULT_SETUP_TIMEOUT) -> None:
         self.spec = spec
         self.task_timeout = task_timeout
+        self.setup_timeout = setup_timeout
         self.worker: Any = None
+        self.thread: Any = None
         #: whether the driver has the current worker's description
         self.described = False
 
-    def _worker(self) -> Any:
-        if self.worker is None:
-            from omniact.executor import Worker
+    def _build(self) -> str | None:
+        """Build the worker (split, agent, ``setup()``, ``describe()``) within the setup timeout. None once it is
+        built; else why it is not, in one line: what the agent raised, or the step that did not finish in time
+        (its thread is left behind: the driver kills this actor)."""
+        from omniact.executor import (
+            CallThread,
+            CallTimedOut,
+            Worker,
+            _agent_text,
+            start_error,
+            start_timeout_text,
+        )
 
-            self.worker = Worker(self.spec, name=f"ray-{_node_name()}")
-            self.described = False
-        return self.worker
+        phase = ["starting the worker"]
+        name = f"ray-{_node_name()}"
+        self.thread = CallThread()
+        try:
+            self.worker = self.thread.call(lambda: Worker(self.spec, name=name,
+                                                          on_phase=lambda step: phase.__setitem__(0, step)),
+                                           self.setup_timeout)
+        except CallTimedOut:
+            return f"{_agent_text(self.spec.agent)}: {start_timeout_text(phase[0], self.setup_timeout or 0.0)}"
+        except BaseException as e:  # noqa: BLE001 - even SystemExit in a constructor: said to the driver
+            return start_error(e)
+        self.described = False
+        return None
 
     def ready(self) -> dict[str, Any]:
-        """The worker's description once it is built: ``{"ready": bool, "description": dict | None}``."""
-        worker = self._worker()
+        """The worker's description once it is built: ``{"ready": bool, "description": dict | None}``, or
+        ``{"ready": False, "error": why}`` when it could not start."""
+        error = self._build() if self.worker is None else None
+        if error is not None:
+            return {"ready": False, "error": error}
         self.described = True
-        return {"ready": worker.ready, "description": worker.description}
+        return {"ready": self.worker.ready, "description": self.worker.description}
 
     def run_batch(self, task_ids: Sequence[str]) -> Iterator[dict[str, Any]]:
         for task_id in task_ids:
-            worker = self._worker()
+            if self.worker is None and (error := self._build()) is not None:  # built again after a timeout
+                yield {_READY: {"ready": False, "error": error}}
+                return
             if not self.described:  # a worker built again after a timeout: its description leads its results
                 self.described = True
-                yield {_READY: {"ready": worker.ready, "description": worker.description}}
+                yield {_READY: {"ready": self.worker.ready, "description": self.worker.description}}
             yield self._run_one(task_id).to_json()
 
     def _run_one(self, task_id: str) -> TaskResult:
-        worker = self._worker()
-        if self.task_timeout is None:
-            return worker.run(task_id)
-        box: dict[str, Any] = {}
-        t = threading.Thread(target=lambda: box.setdefault("r", worker.run(task_id)), daemon=True)
+        from omniact.executor import CallTimedOut
+
+        worker = self.worker
+        cancel = threading.Event()
         t0 = time.perf_counter()
-        t.start()
-        t.join(self.task_timeout)
-        if t.is_alive():
-            # The agent is stuck in this task: abandon its thread and build a fresh agent for the next one.
+        try:
+            return self.thread.call(lambda: worker.run(task_id, cancel), self.task_timeout)
+        except CallTimedOut:
+            # The agent is stuck in this task: abandon its thread (an agent that heeds the cancel event, a local
+            # model's generate(), stops at its next step and frees the CPU) and build a fresh agent for the next one.
+            cancel.set()
             self.worker = None
             return TaskResult(task_id, error=f"timed out after {self.task_timeout:g} s", error_kind="timeout",
                               seconds=time.perf_counter() - t0, worker=worker.name)
-        return box.get("r") or TaskResult(task_id, error="worker thread ended without a result",
-                                          error_kind="crash", worker=worker.name)
+        except BaseException as e:  # noqa: BLE001 - SystemExit and friends from an agent: a fresh one for the next task
+            self.thread.stop()
+            self.worker = None
+            return TaskResult(task_id, error=f"worker crashed: {type(e).__name__}: {e}", error_kind="crash",
+                              seconds=time.perf_counter() - t0, worker=worker.name)
 
 
 def _node_name() -> str:
@@ -188,18 +244,22 @@ def _node_name() -> str:
 
 
 class RayExecutor:
-    """The runner's executor on a Ray cluster (see the module docstring)."""
+    """The runner's executor on a Ray cluster (see the module docstring). `setup_timeout` (None: no limit) bounds
+    each actor's start as `omniact.executor.LocalExecutor`'s bounds its workers'."""
 
     name = "ray"
 
     def __init__(self, workers: int = 2, worker_type: str = "processes", task_timeout: float | None = None, *,
-                 address: str | None = "auto", batch_size: int | None = None, num_cpus: float = 1.0,
-                 memory_mb: int | None = None, num_gpus: float | str = "auto",
-                 max_attempts: int = MAX_ATTEMPTS) -> None:
+                 setup_timeout: float | None = DEFAULT_SETUP_TIMEOUT, address: str | None = "auto",
+                 batch_size: int | None = None, num_cpus: float = 1.0, memory_mb: int | None = None,
+                 num_gpus: float | str = "auto", max_attempts: int = MAX_ATTEMPTS) -> None:
         if workers < 1:
             raise UserError(f"--workers must be at least 1, not {workers}")
+        if setup_timeout is not None and not setup_timeout > 0:
+            raise UserError(f"--setup-timeout must be positive, not {setup_timeout}")
         self.workers = workers
         self.task_timeout = task_timeout
+        self.setup_timeout = setup_timeout
         self.address = address
         self.batch_size = batch_size
         self.num_cpus = num_cpus
@@ -231,6 +291,8 @@ class RayExecutor:
         import ray
 
         def report(answer: Mapping[str, Any]) -> None:  # an actor's worker is ready: say what it runs
+            if answer.get("error"):
+                raise _NotStarted(answer["error"])
             if on_ready is not None and answer.get("ready"):
                 on_ready(answer.get("description"))
 
@@ -253,7 +315,7 @@ class RayExecutor:
         starting: dict[Any, Any] = {}
 
         def start() -> None:
-            actor = actor_cls.remote(spec, self.task_timeout)
+            actor = actor_cls.remote(spec, self.task_timeout, self.setup_timeout)
             starting[actor.ready.remote()] = actor
 
         for _ in range(min(self.workers, math.ceil(len(todo) / batch))):
@@ -310,6 +372,13 @@ class RayExecutor:
                         done.add(result.task_id)
                         yield result
                 dispatch()
+        except _NotStarted as e:
+            # Every other actor would fail alike: the run ends (the runner stops at the first of these results),
+            # and the actors are killed below, a hung start's thread with them.
+            stranded = [tid for _, left in running.values() for tid in left] + list(todo)
+            for tid in dict.fromkeys(stranded):
+                if tid not in done:
+                    yield TaskResult(tid, error=e.reason, error_kind="setup")
         finally:
             _kill_all([a for a, _ in running.values()] + idle + list(starting.values()))
 

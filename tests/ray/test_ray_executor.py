@@ -24,6 +24,8 @@ from omniact.runner import run  # noqa: E402 - after the skip without ray
 from omniact.store import STORE_NAME  # noqa: E402 - after the skip without ray
 
 AGENT = f"{HERE / 'ray_test_agents.py'}:SlowSeeded"
+HANG_AGENTS = HERE.parent / "runner" / "runner_hang_agents.py"
+RUNNER_DATA = HERE.parent / "runner" / "fixtures" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,41 @@ def test_ray_run_gives_the_same_predictions_as_a_local_run(cluster, data, tmp_pa
     # the actors' ready() brings each worker's description to the driver, as the local workers do
     describe = [json.loads((tmp_path / r / "manifest.json").read_text())["agent_description"] for r in ("local", "ray")]
     assert describe[0] == describe[1] == {"delay": 0.0, "seed": 5}
+
+
+def test_an_actor_whose_setup_hangs_stops_the_run_in_one_line_and_leaves_a_resumed_run_as_it_was(cluster, tmp_path):
+    # Before the node test below takes the second node away: two actors, one per node, both hang in setup().
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    hang, pidfile, out = tmp_path / "hang", tmp_path / "pid", tmp_path / "r"
+    agent = f"{HANG_AGENTS}:SlowStart"
+
+    def omniact_run(*more: str):
+        return CliRunner().invoke(main, ["run", "--agent", agent, "--data", str(RUNNER_DATA), "--out", str(out), "-q",
+                                         "--executor", "ray", "--ray-address", cluster[0].address, "--workers", "2",
+                                         "--agent-arg", f"hang={hang}", "--agent-arg", f"pidfile={pidfile}",
+                                         "--setup-timeout", "3", *more])
+
+    r = omniact_run("--limit", "2")
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "manifest.json").read_text())["setup_timeout"] == 3  # the limit that applied
+    before = {name: (out / name).read_bytes() for name in ("manifest.json", "predictions.jsonl", "scores.json")}
+    hang.write_text("")
+    try:
+        r = omniact_run("--resume")
+        assert r.exit_code == 2, r.output
+        assert r.output == (f"omniact: agent could not be started: {agent}: setup() did not finish within 3 s (give it "
+                            "longer with --setup-timeout SECONDS, or none)\n")
+        assert {name: (out / name).read_bytes() for name in before} == before
+        pid = int(pidfile.read_text())
+        deadline = time.monotonic() + 60  # ray.kill ends the actor's process a moment later
+        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+            time.sleep(0.1)
+        assert not Path(f"/proc/{pid}").exists(), "the hung actor's process was left running"
+    finally:
+        hang.unlink(missing_ok=True)
 
 
 def test_losing_a_node_mid_run_records_every_task_once(cluster, data, tmp_path):
@@ -131,3 +168,20 @@ def test_an_actor_that_builds_its_worker_again_sends_its_description_ahead_of_it
     out = list(actor.run_batch(["100", "101"]))
     assert [o.get("error_kind") for o in out if _READY not in o] == ["timeout", "timeout"]
     assert out[1] == {_READY: {"ready": True, "description": None}}  # the rebuilt worker, before its task
+
+
+def test_a_task_timed_out_in_an_actor_has_its_cancel_event_set(tmp_path):
+    # A local model there stops at its next token instead of holding the CPU for an answer nobody reads.
+    from omniact.executor import WorkerSpec
+    from omniact.ray_executor import _TaskActor
+
+    seen = tmp_path / "seen"
+    spec = WorkerSpec(agent=f"{HANG_AGENTS}:HeedsCancel", data_root=str(RUNNER_DATA), split="test",
+                      agent_args={"seen": str(seen)})
+    actor = _TaskActor(spec, task_timeout=0.5)
+    assert actor.ready() == {"ready": True, "description": None}
+    assert [o.get("error_kind") for o in actor.run_batch(["100"])] == ["timeout"]
+    deadline = time.monotonic() + 60  # the abandoned thread writes what it saw once the event is set
+    while not seen.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert seen.read_text() == "cancelled"

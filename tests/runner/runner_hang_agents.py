@@ -35,3 +35,19 @@ class SlowStart:
 
     def act(self, view):
         return 'pyautogui.press("enter")'
+
+
+class HeedsCancel:
+    """Waits in `act()` for its task's cancel event (at most a minute), as a local model's generate() checks it
+    between tokens, then writes what it saw to `seen`: "cancelled", "never cancelled" or "no cancel event"."""
+
+    def __init__(self, seen: str = "") -> None:
+        self.seen = seen
+
+    def act(self, view):
+        from omniact.agent import task_cancel_event
+
+        event = task_cancel_event()
+        saw = "no cancel event" if event is None else "cancelled" if event.wait(60) else "never cancelled"
+        Path(self.seen).write_text(saw)
+        return 'pyautogui.press("enter")'
