@@ -440,8 +440,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     arguments, the data and the seed are the same); `retry_errors` also re-runs the tasks that failed.
     `cache=False` asks model agents for fresh answers. Agent failures are recorded, never raised; an agent
     that cannot be built at all is a `UserError`, and so is one whose worker does not start (agent built,
-    ``setup()`` and ``describe()`` returned) within `setup_timeout` seconds (None or ``"none"``: no limit; the
-    local executor's workers): the run stops, leaving a run it was resuming as it found it.
+    ``setup()`` and ``describe()`` returned) within `setup_timeout` seconds (None or ``"none"``: no limit; local
+    and Ray workers alike): the run stops, leaving a run it was resuming as it found it.
     """
     import multiprocessing
 
@@ -523,7 +523,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 "dataset": dataset.describe(), "limit": limit, "n_tasks": len(ids),
                 "seed": seed, "cache": cache,
                 "executor": executor, "workers": workers, "worker_type": wtype, "task_timeout": task_timeout,
-                "setup_timeout": getattr(ex, "setup_timeout", None),  # the limit that applies (Ray's: none)
+                "setup_timeout": getattr(ex, "setup_timeout", None),  # the limit that applies
                 "versions": _versions(), "git_commit": _git_commit(), "command": _redacted_command(sys.argv, args, config_values),
                 "started": started, "ended": None, "status": "running", "sessions": store.session,
             }
