@@ -100,7 +100,11 @@ class DetactAgent:
             return cached
         from agents.detact.detector import Detector
 
-        result = Detector(ocr=self.ocr, icons=self.icons).detect(view.image_path).to_detections()
+        # A dpr above 1 was given by the data set (or follows from a Retina-sized macOS screen): icons and
+        # controls are that many times larger in pixels. 1 is also the default of a data set that says nothing,
+        # so then the detector guesses from the size.
+        scale = float(view.dpr) if view.dpr and view.dpr > 1 else None
+        result = Detector(ocr=self.ocr, icons=self.icons).detect(view.image_path, scale=scale).to_detections()
         with self._lock:
             self._detected[key] = result
             while len(self._detected) > 64:  # tasks of one screen come together; a few screens suffice

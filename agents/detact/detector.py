@@ -167,8 +167,11 @@ class Detector:
         self.icon_threshold = THRESHOLD if icon_threshold is None else icon_threshold
         self.icon_styles = tuple(icon_styles)
 
-    def detect(self, image: Any) -> DetectionResult:
-        """Detect the elements of one screenshot (a path, a PIL image or an RGB array)."""
+    def detect(self, image: Any, scale: float | None = None) -> DetectionResult:
+        """Detect the elements of one screenshot (a path, a PIL image or an RGB array).
+
+        `scale` is its device pixels per CSS pixel (a task's ``dpr``): it sets the sizes an icon or a control may
+        have and how large text is. None guesses it from the size (2 for a Retina-sized screenshot, else 1)."""
         import time
 
         import cv2
@@ -184,11 +187,12 @@ class Detector:
         bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
         grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         t1 = time.perf_counter()
-        texts, _ = read_text(bgr, self.ocr)
+        if scale is None or not scale > 0:
+            scale = screen_scale(w, h)
+        texts, _ = read_text(bgr, self.ocr, scale=scale)
         t2 = time.perf_counter()
         timings["load"], timings["ocr"] = t1 - t0, t2 - t1
 
-        scale = screen_scale(w, h)
         # One or two characters are as often an icon read as a letter ("Q" for a magnifier) as a real
         # label; they go to the icon matcher too, and a confident icon match replaces them.
         short = [t for t in texts if len(t.text.strip()) <= 2]
@@ -248,14 +252,19 @@ def _crop(grey: Any, box: Box, margin: int) -> Any:
 _DEFAULT: Detector | None = None
 
 
-def detect(image: Any, **options: Any) -> DetectionResult:
-    """Detect the elements of a screenshot with the default settings (or `options` for `Detector`)."""
+def _default() -> Detector:
     global _DEFAULT  # noqa: PLW0603 - built lazily, once per process
-    if options:
-        return Detector(**options).detect(image)
     if _DEFAULT is None:
         _DEFAULT = Detector()
-    return _DEFAULT.detect(image)
+    return _DEFAULT
+
+
+def detect(image: Any, scale: float | None = None, **options: Any) -> DetectionResult:
+    """Detect the elements of a screenshot with the default settings (or `options` for `Detector`); `scale` is
+    its device pixels per CSS pixel, guessed from the size when None (see `Detector.detect`)."""
+    if options:
+        return Detector(**options).detect(image, scale=scale)
+    return _default().detect(image, scale=scale)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -286,12 +295,15 @@ def detection_paths(task: Any, root: Path) -> dict[str, str]:
     return out
 
 
-def _detect_one(job: tuple[str, dict[str, str], str, dict[str, Any]]) -> tuple[str, int, dict[str, float], str | None]:
+def _detect_one(job: tuple[str, dict[str, str], str, dict[str, Any], float]) -> tuple[str, int, dict[str, float],
+                                                                                  str | None]:
     """(image, elements found, stage timings, None), or with the last item saying why this screenshot could not
     be read: one broken file (truncated, too large to decode) fails its own screen, not the split."""
-    image, rels, out, options = job
+    image, rels, out, options, dpr = job
     try:
-        result = detect(image, **options) if options else detect(image)
+        # A dpr above 1 is the data set's word (1 is also what it says when it says nothing: then guess).
+        scale = dpr if dpr > 1 else None
+        result = (Detector(**options) if options else _default()).detect(image, scale=scale)
     except (OSError, ValueError, SyntaxError, MemoryError) as e:  # what PIL raises on a file it cannot decode
         cause = e.__cause__ if isinstance(e, UnreadableScreenshot) and e.__cause__ is not None else e
         return image, 0, {}, f"{image}: cannot read the screenshot ({type(cause).__name__}: {str(cause)[:120]})"
@@ -331,7 +343,7 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
     splits = [split] if isinstance(split, str) else list(split)
     datasets = [load_split(data, s) for s in splits]
     root = datasets[0].root.resolve()
-    jobs: dict[str, tuple[str, dict[str, str], str, dict[str, Any]]] = {}
+    jobs: dict[str, tuple[str, dict[str, str], str, dict[str, Any], float]] = {}
     options = {} if ocr == "rapidocr" else {"ocr": ocr}
     writers: dict[str, str] = {}  # each output file -> the screenshot that writes it
     for task in (t for ds in datasets for t in ds.tasks):
@@ -346,7 +358,7 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
                                 f"{rel}; give each screen its own ocr/icon/color paths")
         if skip_existing and _up_to_date(Path(key), [Path(out) / r for r in rels.values()]):
             continue
-        jobs[key] = (key, rels, str(out), options)
+        jobs[key] = (key, rels, str(out), options, float(task.screen.dpr or 1.0))
     todo = list(jobs.values())
     t0 = time.perf_counter()
     n_elements = 0

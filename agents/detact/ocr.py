@@ -29,6 +29,14 @@ SPLIT_GAP = 0.42
 INK_SPLIT_GAP = 0.8
 #: OCR results below this confidence are dropped: they are mostly icons read as letters.
 MIN_SCORE = 0.5
+#: RapidOCR shrinks an image whose longer side is over this many pixels before reading it.
+RAPIDOCR_MAX_SIDE = 2000
+#: A screenshot that shrink would make smaller than this share of its size is read in tiles at full size
+#: instead: on a 4K screen at 1x, or a full-page capture 20,000 pixels tall, the shrunk text was too small to
+#: read and the screen came back with little or no text. (A 2880-pixel Retina screenshot is still read whole.)
+MIN_TEXT_SCALE = 0.6
+#: Tiles overlap by this many CSS pixels, so that a label cut by one tile's edge is read whole by the next.
+TILE_OVERLAP = 160
 
 
 @dataclass(frozen=True)
@@ -164,6 +172,22 @@ def _quad_box(quad: Any) -> Box:
     return Box(min(xs), min(ys), max(xs), max(ys))
 
 
+def _tile_spans(n: int, side: int, overlap: int) -> list[tuple[int, int, int, int]]:
+    """Tiles along one axis of length `n`: ``(start, end, core_start, core_end)``, each at most `side` long,
+    neighbours overlapping by at least `overlap`; the cores split the axis between them without gaps.
+
+    >>> _tile_spans(5000, 2000, 200)
+    [(0, 2000, 0, 1750), (1500, 3500, 1750, 3250), (3000, 5000, 3250, 5000)]
+    """
+    if n <= side:
+        return [(0, n, 0, n)]
+    k = -(-(n - overlap) // (side - overlap))  # tiles needed
+    starts = [round(i * (n - side) / (k - 1)) for i in range(k)]
+    spans = [(s, s + side) for s in starts]
+    cuts = [0] + [(spans[i][1] + spans[i + 1][0]) // 2 for i in range(k - 1)] + [n]
+    return [(a, b, cuts[i], cuts[i + 1]) for i, (a, b) in enumerate(spans)]
+
+
 class _RapidOCR:
     """RapidOCR with its bundled models; angle classification off (screenshots are never rotated)."""
 
@@ -179,7 +203,37 @@ class _RapidOCR:
         self._engine = RapidOCR(params=params)
         self._lock = threading.Lock()
 
-    def words(self, bgr: Any) -> list[Word]:
+    def words(self, bgr: Any, scale: float = 1.0) -> list[Word]:
+        """The words of an ``(H, W, 3)`` BGR screenshot; `scale` is its device pixels per CSS pixel."""
+        h, w = bgr.shape[:2]
+        longest = max(h, w)
+        # Only the shrink counts, not `scale`: a 4K screenshot is as often 1x as 2x, and a guessed scale says 2.
+        if RAPIDOCR_MAX_SIDE / longest >= MIN_TEXT_SCALE:
+            return self._read(bgr)
+        import numpy as np
+
+        overlap = round(TILE_OVERLAP * max(scale, 1.0))
+        xs, ys = _tile_spans(w, RAPIDOCR_MAX_SIDE, overlap), _tile_spans(h, RAPIDOCR_MAX_SIDE, overlap)
+        out: list[Word] = []
+        for row, (y0, y1, cy0, cy1) in enumerate(ys):
+            for col, (x0, x1, cx0, cx1) in enumerate(xs):
+                tile = (row * len(xs) + col) * 1_000_000  # keeps line numbers of different tiles apart
+                part = bgr[y0:y1, x0:x1]
+                if int(part.max()) - int(part.min()) < 24:  # one flat colour (the empty rest of a page): no text
+                    continue
+                lines: dict[int, list[Word]] = {}
+                for word in self._read(np.ascontiguousarray(part)):
+                    lines.setdefault(word.line, []).append(word)
+                for line, ws in lines.items():
+                    # A line read by two tiles belongs to the one whose core holds its centre.
+                    mx = x0 + (min(v.box.left for v in ws) + max(v.box.right for v in ws)) / 2
+                    my = y0 + (min(v.box.top for v in ws) + max(v.box.bottom for v in ws)) / 2
+                    if cx0 <= mx < cx1 and cy0 <= my < cy1:
+                        out.extend(Word(v.text, Box(v.box.left + x0, v.box.top + y0, v.box.right + x0,
+                                                    v.box.bottom + y0), v.score, tile + line) for v in ws)
+        return out
+
+    def _read(self, bgr: Any) -> list[Word]:
         # onnxruntime sessions are thread-safe, but RapidOCR keeps per-call state on the object.
         with self._lock:
             result = self._engine(bgr, return_word_box=True)
@@ -212,9 +266,10 @@ class _Tesseract:
         except Exception as e:  # the binary is a system package
             raise RuntimeError(f"tesseract is not installed ({e}); install tesseract-ocr or use ocr=rapidocr") from e
 
-    def words(self, bgr: Any) -> list[Word]:
+    def words(self, bgr: Any, scale: float = 1.0) -> list[Word]:
         import cv2
 
+        del scale  # Tesseract reads an image of any size as it is
         # Tesseract is trained on print-sized text; UI text at 1x reads better enlarged.
         f = 2.0 if bgr.shape[0] < 1500 else 1.0
         rgb = bgr[:, :, ::-1]
@@ -249,10 +304,12 @@ def get_engine(name: str = "rapidocr") -> Any:
     return engine
 
 
-def read_text(bgr: Any, engine: str = "rapidocr", min_score: float = MIN_SCORE) -> tuple[list[TextBox], list[Word]]:
-    """OCR an ``(H, W, 3)`` BGR uint8 array: element-level text boxes, and the raw words they came from."""
+def read_text(bgr: Any, engine: str = "rapidocr", min_score: float = MIN_SCORE,
+              scale: float = 1.0) -> tuple[list[TextBox], list[Word]]:
+    """OCR an ``(H, W, 3)`` BGR uint8 array: element-level text boxes, and the raw words they came from.
+    `scale` is the screenshot's device pixels per CSS pixel (2 on a Retina screen)."""
     import cv2
 
-    words = [w for w in get_engine(engine).words(bgr) if w.score >= min_score]
+    words = [w for w in get_engine(engine).words(bgr, scale=scale) if w.score >= min_score]
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     return merge_words(words, grey=grey), words

@@ -101,3 +101,59 @@ def test_a_colour_in_the_goal_picks_that_colour_not_a_heart_icon():
     assert parse_script(plan("Click the red button", dets, embeddings=False))[0].point == (500.0, 120.0)
     # The icon still answers to its own names.
     assert rank_elements("like the post with the heart", dets, embeddings=False)[0].detection.label == "Heart"
+
+
+def test_a_dpr_2_screenshot_of_a_small_window_finds_its_large_icons(tmp_path):
+    """A Retina capture of a small window (1600x1000 pixels, dpr 2 in the split) was read as a 1x screen, since
+    the detector guessed the scale from the size: icons 36-40 CSS pixels high (72-80 pixels) were too large to
+    be icons, and "Click the trash icon" went to another one."""
+    pytest.importorskip("rapidocr")
+    from detact_screens import fa_icon
+    from PIL import Image
+
+    from agents.detact.agent import DetactAgent
+    from omniact.task import TaskView
+
+    im = Image.new("RGB", (1600, 1000), (255, 255, 255))
+    boxes = {}
+    for i, (name, size) in enumerate((("gear", 72), ("trash", 72), ("house", 80), ("bell", 56))):
+        icon = fa_icon(name, size, (40, 40, 40))
+        x, y = 100 + 300 * i, 300
+        im.paste(icon, (x, y), icon)
+        boxes[name] = (x, y, x + icon.width, y + icon.height)
+    path = tmp_path / "screen.png"
+    im.save(path)
+    view = TaskView(id="1", goal="Click the trash icon", image_path=path, width=1600, height=1000, dpr=2.0)
+    agent = DetactAgent(embeddings=False)
+    assert "Trash" in [d.label for d in agent.elements(view).icons]
+    x, y = parse_script(agent.act(view))[0].point
+    left, top, right, bottom = boxes["trash"]
+    assert left <= x <= right and top <= y <= bottom
+
+
+def test_text_of_a_very_tall_screenshot_is_read_where_it_is(tmp_path):
+    """A full-page capture 4,000 pixels tall was shrunk to 2,000 for OCR, which left UI text too small to read:
+    the agent saw few labels and clicked the wrong place. It is read in overlapping tiles, each label once."""
+    pytest.importorskip("rapidocr")
+    from detact_screens import FONT
+    from PIL import Image, ImageDraw, ImageFont
+
+    from agents.detact.detector import Detector
+
+    im = Image.new("RGB", (800, 4000), (255, 255, 255))
+    d = ImageDraw.Draw(im)
+    font = ImageFont.truetype(FONT, 15)
+    # A feed of short rows; two of them straddle where one tile's share of the page ends and the next one's begins.
+    places = {}
+    for k, y in enumerate((100, 500, 900, 1300, 1492, 1900, 2300, 2490, 2990, 3400, 3900)):
+        places[f"Report {k}"] = (40 + 30 * (k % 4), y)
+        d.text(places[f"Report {k}"], f"Report {k}", font=font, fill=(20, 20, 20))
+        d.text((400, y), "from the team", font=font, fill=(90, 90, 90))
+    path = tmp_path / "page.png"
+    im.save(path)
+    texts = Detector(icons=False, colors=False).detect(path).texts
+    for label, (x, y) in places.items():
+        found = [e for e in texts if e.label == label]
+        assert len(found) == 1, (label, [(e.label, e.center) for e in texts])
+        box = found[0].box
+        assert abs(box.left - x) < 10 and abs(box.top - y) < 10, (label, box)
