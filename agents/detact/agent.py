@@ -54,10 +54,25 @@ class DetactAgent:
         self._planner_llm: Any = None
         self._detected: OrderedDict[str, Detections] = OrderedDict()
         self._lock = threading.Lock()
+        #: why embeddings were asked for but are off (a package not installed), or None
+        self.embeddings_off: str | None = None
         self.last_usage: Any = None
         self.last_raw: str | None = None
 
     def setup(self) -> None:
+        if self.embeddings:
+            from agents.detact.filter import embeddings_unavailable
+
+            why = embeddings_unavailable()
+            if why is not None:
+                # Ranking without them gives other answers: say so, and record it in the run's description,
+                # instead of a run that reads "embeddings": true and never used them.
+                import sys
+
+                print(f"detact: embeddings=true, but {why}; elements are ranked by lexical and fuzzy similarity "
+                      "only (pip install 'omniact[local-models]', or pass embeddings=false)", file=sys.stderr)
+                self.embeddings = False
+                self.embeddings_off = why
         if self.llm and self._planner_llm is None:
             if self.llm == "vlm":
                 from agents.vlm import VLMAgent as cls
@@ -79,7 +94,8 @@ class DetactAgent:
             self.setup()
         return {"detect": self.detect, "ocr": self.ocr, "icons": self.icons,
                 "icon_threshold": THRESHOLD if self.icons else None, "top_k": self.top_k,
-                "embeddings": self.embeddings, "planner": self.llm or "heuristic",
+                "embeddings": self.embeddings, **({"embeddings_off": self.embeddings_off} if self.embeddings_off else {}),
+                "planner": self.llm or "heuristic",
                 "llm": describe_agent(self._planner_llm) if self._planner_llm is not None else None}
 
     def close(self) -> None:

