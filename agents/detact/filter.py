@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,7 +45,10 @@ button icon link tab option field box menu item entry bar page screen window sec
 _COLOURS = ("yellow", "blue", "green", "red", "pink", "violet", "purple", "white", "black", "orange",
             "brown", "grey", "gray")
 _COLOUR_WORDS = frozenset(_COLOURS)
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+# Chinese and Japanese write words without spaces between them: each ideograph or kana is a word of its own,
+# so that the label 设置 is found in the goal 点击设置. (Korean spaces its words and is left as it is.)
+_CJK_CHAR = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,19 @@ class Ranked:
 
 
 def tokens(text: str, drop_stopwords: bool = True) -> list[str]:
-    """Lower-case words of a text (stop words dropped unless asked not to)."""
-    words = _WORD.findall(text.lower())
+    """Lower-case words of a text, in any script, accents dropped ("Über" is "uber"), each Chinese or Japanese
+    character a word of its own; stop words dropped unless asked not to.
+
+    >>> tokens("Öffne die Paramètres, 点击设置")
+    ['offne', 'die', 'parametres', '点', '击', '设', '置']
+    """
+    low = text.lower()
+    if not low.isascii():
+        # NFKD also unfolds what OCR reads as ligatures and full-width letters (the ligature fi, a full-width A).
+        low = "".join(ch for ch in unicodedata.normalize("NFKD", low) if not unicodedata.combining(ch))
+        words = [p for w in _WORD.findall(low) for p in _CJK_CHAR.split(w) if p]
+    else:
+        words = _WORD.findall(low)
     return [w for w in words if not (drop_stopwords and w in STOPWORDS)]
 
 

@@ -187,3 +187,21 @@ def test_a_model_that_fails_to_load_is_said_once(monkeypatch, capsys):
     assert embedder.encode(["a", "b"]) is None and embedder.encode(["c"]) is None
     err = capsys.readouterr().err
     assert err.count("MiniLM embeddings are off") == 1 and "file is truncated" in err
+
+
+@pytest.mark.parametrize("goal,label", [
+    ("点击设置", "设置"),                   # Chinese: "click Settings"
+    ("検索をクリック", "検索"),              # Japanese: "click Search"
+    ("Click Ελληνικά", "Ελληνικά"),
+    ("Открыть Настройки", "Настройки"),     # Russian: "open Settings"
+    ("Open your Profile", "Proﬁle"),
+])
+def test_labels_in_any_script_are_matched_without_embeddings(goal, label):
+    """Words were ASCII letters only: a goal or label in Chinese, Greek or Cyrillic had no word in common with
+    anything, and the planner clicked the first element on the screen."""
+    from agents.detact.planner import plan
+
+    labels = ["Inbox", "Über uns", "设置", "搜索", "Ελληνικά", "Настройки", "Proﬁle", "検索", "Compose"]
+    dets = [Detection("ocr", text, 100.0 + 50 * i, 20.0) for i, text in enumerate(labels)]
+    point = parse_script(plan(goal, dets, embeddings=False))[0].point
+    assert point == (100.0 + 50 * labels.index(label), 20.0)
