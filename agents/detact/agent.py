@@ -44,6 +44,10 @@ class DetactAgent:
             raise UserError(f"detact: {', '.join(sorted(llm_args))} only apply with llm=openai|local|vlm")
         if top_k < 1:
             raise UserError("detact: top_k must be at least 1")
+        from agents.detact.ocr import ENGINES
+
+        if ocr not in ENGINES:  # else every task of a screen without detection files failed on it, one by one
+            raise UserError(f"detact: ocr={ocr!r} is not one of {', '.join(ENGINES)}")
         self.llm = llm
         self.top_k = top_k
         self.ocr = ocr

@@ -258,13 +258,20 @@ class _Tesseract:
     name = "tesseract"
 
     def __init__(self) -> None:
-        import pytesseract
+        from omniact.errors import UserError
 
+        # A UserError: every screen would fail alike, so a run or `omniact detect` stops at once with this line.
+        try:
+            import pytesseract
+        except ImportError:
+            raise UserError("ocr=tesseract needs pytesseract and the tesseract program: pip install pytesseract "
+                            "and install tesseract-ocr, or use ocr=rapidocr") from None
         self._tess = pytesseract
         try:
             pytesseract.get_tesseract_version()
-        except Exception as e:  # the binary is a system package
-            raise RuntimeError(f"tesseract is not installed ({e}); install tesseract-ocr or use ocr=rapidocr") from e
+        except Exception as e:  # noqa: BLE001 - the binary is a system package; any failure means it cannot run
+            raise UserError(f"ocr=tesseract: the tesseract program cannot run ({str(e)[:160]}); install tesseract-ocr "
+                            "or use ocr=rapidocr") from None
 
     def words(self, bgr: Any, scale: float = 1.0) -> list[Word]:
         import cv2

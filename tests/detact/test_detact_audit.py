@@ -205,3 +205,28 @@ def test_labels_in_any_script_are_matched_without_embeddings(goal, label):
     dets = [Detection("ocr", text, 100.0 + 50 * i, 20.0) for i, text in enumerate(labels)]
     point = parse_script(plan(goal, dets, embeddings=False))[0].point
     assert point == (100.0 + 50 * labels.index(label), 20.0)
+
+
+def test_an_ocr_engine_that_cannot_run_stops_the_run_in_one_line(monkeypatch, tmp_path):
+    """ocr=easyocr was accepted (and recorded in the manifest) and then failed every task of a screen without
+    detection files; ocr=tesseract without the program failed each task with a RuntimeError, until the run
+    gave up after ten. Both are settings every task would fail on: a UserError, which stops the run at once."""
+    from PIL import Image
+
+    from agents.detact import ocr
+    from agents.detact.agent import DetactAgent
+    from omniact.agent import load_agent
+    from omniact.errors import UserError
+    from omniact.task import TaskView
+
+    with pytest.raises(UserError, match="ocr='easyocr' is not one of rapidocr, tesseract"):
+        load_agent("detact", {"ocr": "easyocr"})
+
+    pytesseract = pytest.importorskip("pytesseract")
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "no-such-tesseract"))
+    monkeypatch.setattr(ocr, "_ENGINES", {})
+    path = tmp_path / "screen.png"
+    Image.new("RGB", (320, 200), (250, 250, 250)).save(path)
+    view = TaskView(id="1", goal="Click Send", image_path=path, width=320, height=200)
+    with pytest.raises(UserError, match="tesseract program cannot run"):
+        DetactAgent(ocr="tesseract", embeddings=False).act(view)
