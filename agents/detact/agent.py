@@ -58,6 +58,7 @@ class DetactAgent:
         self._planner_llm: Any = None
         self._detected: OrderedDict[str, Detections] = OrderedDict()
         self._lock = threading.Lock()
+        self._warned: set[str] = set()  # screens whose detections were reported as off the screen
         #: why embeddings were asked for but are off (a package not installed), or None
         self.embeddings_off: str | None = None
         self.last_usage: Any = None
@@ -108,9 +109,13 @@ class DetactAgent:
 
     # ------------------------------------------------------------------------------------------------
     def elements(self, view: Any) -> Detections:
-        """The screen's detections: the view's own (from the data set's files), or detected now."""
+        """The screen's detections: the view's own (from the data set's files), or detected now.
+
+        A data set's detection outside the screenshot is left out (with one line on stderr per screen): acting on it
+        would click off the screen, and it means the files are in another coordinate space than the screenshot
+        (CSS pixels for a dpr-2 capture, or the other way round)."""
         if self.detect != "always" and view.detections:
-            return view.detections
+            return self._on_screen(view)
         if self.detect == "never":
             return Detections()
         key = str(view.image_path)
@@ -130,6 +135,30 @@ class DetactAgent:
             while len(self._detected) > 64:  # tasks of one screen come together; a few screens suffice
                 self._detected.popitem(last=False)
         return result
+
+    def _on_screen(self, view: Any) -> Detections:
+        dets = view.detections
+        w, h = float(view.width), float(view.height)
+
+        def inside(d: Any) -> bool:
+            return 0.0 <= d.x <= w and 0.0 <= d.y <= h
+
+        if all(inside(d) for d in dets):
+            return dets
+        outside = [d for d in dets if not inside(d)]
+        key = str(view.image_path)
+        with self._lock:
+            first = key not in self._warned
+            self._warned.add(key)
+        if first:
+            import sys
+
+            d = outside[0]
+            print(f"detact: {len(outside)} of {len(list(dets))} detections of {key} lie outside its {view.width}x"
+                  f"{view.height} pixels (e.g. {d.label!r} at ({d.x:g}, {d.y:g})) and are left out; are its "
+                  "OCR/icon/colour files in another coordinate space (dpr)?", file=sys.stderr)
+        return Detections(tuple(d for d in dets.ocr if inside(d)), tuple(d for d in dets.icons if inside(d)),
+                          tuple(d for d in dets.colors if inside(d)))
 
     def filtered(self, view: Any) -> list[Any]:
         """The `top_k` detections most relevant to the goal, best first."""

@@ -230,3 +230,21 @@ def test_an_ocr_engine_that_cannot_run_stops_the_run_in_one_line(monkeypatch, tm
     view = TaskView(id="1", goal="Click Send", image_path=path, width=320, height=200)
     with pytest.raises(UserError, match="tesseract program cannot run"):
         DetactAgent(ocr="tesseract", embeddings=False).act(view)
+
+
+def test_detections_off_the_screen_are_said_and_never_clicked(tmp_path, capsys):
+    """Detection files in device pixels for a screenshot stored at CSS size (or any file for another screen):
+    the agent clicked (2500, 50) on a 1280x800 screenshot and nothing said why."""
+    from agents.detact.agent import DetactAgent
+    from omniact.task import Detections, TaskView
+
+    dets = Detections((Detection("ocr", "Send", 2500.0, 50.0), Detection("ocr", "Inbox", 40.0, 60.0),
+                       Detection("ocr", "Send later", 600.0, 700.0)))
+    agent = DetactAgent(embeddings=False)
+    for task_id in ("1", "2"):  # two tasks of one screen: one line
+        view = TaskView(id=task_id, goal="Click Send", image_path=tmp_path / "screen_1.png", width=1280, height=800,
+                        detections=dets)
+        x, y = parse_script(agent.act(view))[0].point
+        assert 0 <= x <= 1280 and 0 <= y <= 800
+    err = capsys.readouterr().err
+    assert err.count("lie outside its 1280x800 pixels") == 1 and "'Send' at (2500, 50)" in err
