@@ -139,7 +139,8 @@ def load_image(image: Any) -> Any:
                 return np.asarray(_rgb(im))
         except (OSError, ValueError, SyntaxError, EOFError) as e:  # what Pillow raises on a file it cannot decode
             detail = f"{type(e).__name__}: {str(e)[:160]}"
-            raise UnreadableScreenshot(f"cannot read the screenshot {os.fspath(image)} ({detail}); "
+            # The cause first: a run's summary shortens a long message, and the path is long.
+            raise UnreadableScreenshot(f"cannot read the screenshot ({detail}): {os.fspath(image)}; "
                                        "`omniact validate` names what is wrong with it") from e
     if hasattr(image, "convert"):  # PIL
         return np.asarray(_rgb(image))

@@ -86,7 +86,7 @@ def test_a_truncated_screenshot_is_named_in_the_tasks_error(tmp_path):
     view = TaskView(id="1", goal="Click Send", image_path=broken, width=300, height=200)
     with pytest.raises(OSError) as caught:
         DetactAgent(embeddings=False).act(view)
-    assert f"cannot read the screenshot {broken}" in str(caught.value)
+    assert f"cannot read the screenshot (OSError: image file is truncated): {broken}" in str(caught.value)
 
 
 def test_a_colour_in_the_goal_picks_that_colour_not_a_heart_icon():
