@@ -145,9 +145,23 @@ def load_image(image: Any) -> Any:
     if hasattr(image, "convert"):  # PIL
         return np.asarray(_rgb(image))
     arr = np.asarray(image)
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[:, :, 0]
     if arr.ndim == 2:
         arr = np.stack([arr] * 3, axis=-1)
-    return np.ascontiguousarray(arr[:, :, :3]).astype(np.uint8)
+    arr = arr[:, :, :3]
+    # Arrays come in other ranges than 0-255: a plain cast made a float image in [0, 1] (scikit-image's) or a
+    # boolean mask all black, and kept only the low byte of a 16-bit one.
+    if arr.dtype == np.bool_:
+        arr = arr.astype(np.uint8) * 255
+    elif np.issubdtype(arr.dtype, np.floating):
+        top = 1.0 if float(np.nanmax(arr, initial=0.0)) <= 1.0 else 255.0
+        arr = np.clip(np.nan_to_num(arr) * (255.0 / top), 0, 255).round()
+    elif arr.dtype != np.uint8:
+        wide = arr.astype(np.int64)
+        top = 65535 if arr.dtype == np.uint16 or int(wide.max(initial=0)) > 255 else 255
+        arr = (np.clip(wide, 0, top) * 255 + top // 2) // top
+    return np.ascontiguousarray(arr).astype(np.uint8)
 
 
 class Detector:

@@ -248,3 +248,19 @@ def test_detections_off_the_screen_are_said_and_never_clicked(tmp_path, capsys):
         assert 0 <= x <= 1280 and 0 <= y <= 800
     err = capsys.readouterr().err
     assert err.count("lie outside its 1280x800 pixels") == 1 and "'Send' at (2500, 50)" in err
+
+
+def test_arrays_in_other_ranges_are_read_as_what_they_show():
+    """detect(array) cast any array to uint8: a float image in [0, 1] (what scikit-image gives) became a black
+    screen with nothing on it, and a 16-bit one kept only its low byte."""
+    import numpy as np
+
+    from agents.detact.detector import load_image
+
+    rng = np.random.default_rng(0)
+    rgb = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    assert np.array_equal(load_image(rgb / 255.0), rgb)
+    wide = (rgb.astype(np.int64) * 257 + rng.integers(-60, 60, rgb.shape)).clip(0, 65535).astype(np.uint16)
+    assert np.array_equal(load_image(wide), rgb)  # 16 bits, any low byte
+    assert np.array_equal(load_image(rgb[:, :, :1]), np.repeat(rgb[:, :, :1], 3, axis=2))
+    assert load_image(np.ones((4, 4), dtype=bool)).min() == 255  # a white mask is white
