@@ -182,6 +182,10 @@ def embeddings_unavailable() -> str | None:
     return None
 
 
+#: Label embeddings kept per process (about 1.5 KiB each); the cache starts afresh when full.
+_CACHE_LIMIT = 50_000
+
+
 class _Embedder:
     """MiniLM sentence embeddings, loaded on first use; disabled for good, with one line on stderr saying so, if
     the model cannot load (the ranking then uses the lexical and fuzzy signals only)."""
@@ -211,19 +215,24 @@ class _Embedder:
         except ImportError as e:
             self._give_up(f"{type(e).__name__}: {e}")
             return None
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        # The answer is built from this call's own copy: the shared cache may be emptied meanwhile (by this call
+        # or another thread) when it is full, which made the lookup below a KeyError once a long run had seen
+        # 50,000 distinct labels.
+        with self._lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
             try:
                 vecs = _encode(missing)
             except Exception as e:  # noqa: BLE001 - no model on this machine: lexical and fuzzy signals only
                 self._give_up(f"{type(e).__name__}: {str(e)[:200]}")
                 return None
+            known.update(zip(missing, vecs))
             with self._lock:
-                for t, v in zip(missing, vecs):
-                    if len(self._cache) > 50_000:
-                        self._cache.clear()
-                    self._cache[t] = v
-        return np.stack([self._cache[t] for t in texts])
+                if len(self._cache) + len(missing) > _CACHE_LIMIT:
+                    self._cache.clear()
+                self._cache.update(zip(missing, vecs))
+        return np.stack([known[t] for t in texts])
 
 
 _EMBEDDER = _Embedder()

@@ -264,3 +264,19 @@ def test_arrays_in_other_ranges_are_read_as_what_they_show():
     assert np.array_equal(load_image(wide), rgb)  # 16 bits, any low byte
     assert np.array_equal(load_image(rgb[:, :, :1]), np.repeat(rgb[:, :, :1], 3, axis=2))
     assert load_image(np.ones((4, 4), dtype=bool)).min() == 255  # a white mask is white
+
+
+def test_the_embedding_cache_filling_up_costs_no_task(monkeypatch):
+    """Once a long run had embedded 50,000 distinct labels, the cache emptied itself in the middle of a call
+    and the call then looked up labels it had just dropped: a KeyError, so that task failed (and every later
+    one that crossed the limit)."""
+    import numpy as np
+
+    import agents.prompt
+    from agents.detact import filter as detact_filter
+
+    monkeypatch.setattr(agents.prompt, "_encode", lambda texts: np.ones((len(texts), 4), np.float32))
+    embedder = detact_filter._Embedder()
+    embedder.encode([f"label {i}" for i in range(50_000)])
+    vecs = embedder.encode(["label 7", "Compose", "Inbox", "label 9"])  # two known, two new: over the limit
+    assert vecs is not None and vecs.shape == (4, 4)
