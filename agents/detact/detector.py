@@ -117,6 +117,18 @@ def _rgb(im: Any) -> Any:
         wide = np.asarray(im, dtype=np.uint32)
         top = 65535 if im.mode.startswith("I;16") or wide.max(initial=0) > 255 else 255
         im = Image.fromarray((wide * 255 // max(top, 1)).astype(np.uint8), mode="L")
+    if im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info:
+        # Transparent pixels are shown on white, as an image viewer shows them: dropping the alpha channel gives
+        # their stored colour, black in most files, and dark text on a transparent background read as nothing.
+        from PIL import Image
+
+        # An alpha channel that hides every pixel is a capture tool's mistake (some write 0 for "unused"); the
+        # colours are the picture then.
+        rgba = im.convert("RGBA")
+        if rgba.getchannel("A").getextrema()[1] == 0:
+            return rgba.convert("RGB")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
     return im.convert("RGB")
 
 

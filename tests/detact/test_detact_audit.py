@@ -280,3 +280,24 @@ def test_the_embedding_cache_filling_up_costs_no_task(monkeypatch):
     embedder.encode([f"label {i}" for i in range(50_000)])
     vecs = embedder.encode(["label 7", "Compose", "Inbox", "label 9"])  # two known, two new: over the limit
     assert vecs is not None and vecs.shape == (4, 4)
+
+
+def test_a_transparent_background_is_read_as_white(tmp_path):
+    """A PNG with dark text on a transparent background (an exported mock-up, a window capture's shadow) lost its
+    alpha channel and became black text on the stored black: the detector found nothing on it. An alpha channel
+    that hides everything (a capture tool that writes 0) still shows the colours."""
+    import numpy as np
+    from PIL import Image
+
+    from agents.detact.detector import load_image
+
+    ink = np.zeros((20, 30, 4), np.uint8)
+    ink[5:10, 5:25, 3] = 255  # a black bar on a transparent (stored black) background
+    Image.fromarray(ink, "RGBA").save(tmp_path / "ink.png")
+    rgb = load_image(tmp_path / "ink.png")
+    assert rgb[0, 0].tolist() == [255, 255, 255] and rgb[7, 10].tolist() == [0, 0, 0]
+
+    colours = np.zeros((20, 30, 4), np.uint8)
+    colours[..., :3] = (26, 115, 232)  # alpha 0 everywhere
+    Image.fromarray(colours, "RGBA").save(tmp_path / "no_alpha.png")
+    assert load_image(tmp_path / "no_alpha.png")[3, 3].tolist() == [26, 115, 232]
