@@ -182,10 +182,21 @@ class IconMatcher:
                 data = None  # a torn cache file is rebuilt
         if data is None:
             data = self._build()
-            path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-            np.savez_compressed(tmp, **data)
-            os.replace(tmp, path)  # atomic: concurrent workers never read half a file
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                np.savez_compressed(tmp, **data)
+                os.replace(tmp, path)  # atomic: concurrent workers never read half a file
+            except OSError as e:
+                # A read-only home or cache folder: the templates serve from memory, built again by the next
+                # process. Detection failed outright before, after rebuilding them for every screen.
+                import contextlib
+                import sys
+
+                with contextlib.suppress(OSError):
+                    tmp.unlink()  # a half-written file
+                print(f"detact: cannot keep the icon templates in {path.parent} ({e.strerror or e}); they are built "
+                      "again in each process (set OMNIACT_CACHE_DIR to a writable folder)", file=sys.stderr)
         self._names = [str(x) for x in data["names"]]
         self._styles = [str(x) for x in data["styles"]]
         self._labels = [str(x) for x in data["labels"]]

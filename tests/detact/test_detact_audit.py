@@ -301,3 +301,15 @@ def test_a_transparent_background_is_read_as_white(tmp_path):
     colours[..., :3] = (26, 115, 232)  # alpha 0 everywhere
     Image.fromarray(colours, "RGBA").save(tmp_path / "no_alpha.png")
     assert load_image(tmp_path / "no_alpha.png")[3, 3].tolist() == [26, 115, 232]
+
+
+def test_icon_templates_work_without_a_writable_cache(tmp_path, capsys):
+    """A read-only home (a container, a shared account): building the icon templates ended in an OSError
+    when saving them, so every screen without detection files failed, each after rebuilding them."""
+    from agents.detact.icons import IconMatcher
+
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder would be")
+    matcher = IconMatcher(styles=("regular",), sizes=(16,), cache=blocker / "icons")
+    assert len(matcher) > 100  # the templates serve from memory
+    assert "cannot keep the icon templates in" in capsys.readouterr().err
