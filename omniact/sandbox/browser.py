@@ -341,11 +341,12 @@ class BrowserHost:
     ) -> Session:
         """A fresh context and page: viewport in CSS pixels, requests limited to `origin`.
 
-        Every page gets the request filter, refused downloads, dismissed dialogs and closed pop-ups. Pages of
-        unknown code (``trusted_page=False``: a user's --html/--url page) also get their websockets filtered,
-        service workers blocked and their fetch/XHR counted for settling; pages that ship with omniact or
-        MiniWoB++ (no websockets, no network by the suite contract) skip those, since each costs round trips
-        at every page's creation and the script replayed on them cannot open a socket.
+        Every page gets the request filter, the proxy fence (see `_fence`), refused downloads, dismissed
+        dialogs and closed pop-ups. Pages of unknown code (``trusted_page=False``: a user's --html/--url page,
+        a task of a data set other than the built-in one) also get their websockets filtered, service workers
+        blocked and their fetch/XHR counted for settling; pages that ship with omniact or MiniWoB++ (no
+        websockets, no network by the suite contract) skip those, since each costs round trips at every page's
+        creation and the script replayed on them cannot open a socket (whatever they did, the fence stops it).
 
         The spare made by `prepare_spare` for the same settings is handed out when there is one: it is as
         fresh as a new one (never navigated, nothing of another task in it), only made earlier.
@@ -426,7 +427,9 @@ class BrowserHost:
             service_workers="allow" if trusted_page else "block",
             locale="en-US",
             timezone_id="UTC",
-            proxy=None if trusted_page else _fence(origin),
+            # Every context, trusted page or not: a new tab that ctrl+click, shift+click or a middle click on a
+            # link opens loads before the request filter covers it, and only the fence stops that load.
+            proxy=_fence(origin),
         )
         context.set_default_timeout(timeout_ms)
         session = Session(context=context, page=None, origin=origin, trace_path=trace_path, browser=browser)  # type: ignore[arg-type]
@@ -448,7 +451,8 @@ def _fence(origin: str | None) -> dict[str, str]:
     fetches and sockets, a dedicated worker's sockets, or where a redirect from the task's own server leads
     (Playwright routes only a chain's first request). Below all of those, Chromium sends every connection but
     the origin's (the bypass rule) to this proxy, a loopback port that refuses it: whatever the page does, it
-    reaches nothing else.
+    reaches nothing else. Every context gets it, a built-in task's too: a link a script ctrl+clicks,
+    shift+clicks or middle-clicks opens a tab whose first load no route intercepts.
     """
     global _DEAD_END  # noqa: PLW0603 - one socket for the life of the process, made on first use
     import socket

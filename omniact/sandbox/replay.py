@@ -610,7 +610,9 @@ _IMAGE_NAME = re.compile(r"step_\d+(?:_initial)?\.png|final\.png")
 def _clear_images(folder: Path) -> None:
     """Remove the step images an earlier replay left in `folder` (only files named as this module names them)."""
     for f in folder.iterdir():
-        if _IMAGE_NAME.fullmatch(f.name) and f.is_file():
+        # A symbolic link of that name goes too (dangling or not): writing a step image through it would
+        # create or overwrite a file outside the folder.
+        if _IMAGE_NAME.fullmatch(f.name) and (f.is_symlink() or f.is_file()):
             f.unlink(missing_ok=True)
 
 
@@ -703,15 +705,35 @@ def write_steps_page(
 # Public API
 
 
+#: Longest task folder name kept as it is (file systems refuse names over 255 bytes).
+_NAME_MAX = 64
+
+
 def _safe_name(task_id: str) -> str:
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", task_id) or "task"
     # A split file's key "." or ".." would name --out itself or its parent: step images, index.html and the
     # clearing of old images would reach outside the output folder.
-    return name.replace(".", "_") if not name.strip(".") else name
+    if not name.strip("."):
+        name = name.replace(".", "_")
+    # Two ids must never share a folder (one task's replay would clear the other's step images): an id the
+    # replacement above changed ("a b" and "a_b", "é" and "è", NFC and NFD forms), one with capitals (a
+    # case-insensitive file system has "A" and "a" as one folder) or a long one gets a hash of the id itself.
+    if name != task_id or len(name) > _NAME_MAX or name != name.lower():
+        import hashlib
+
+        digest = hashlib.sha256(task_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        name = f"{name[:_NAME_MAX]}-{digest}"
+    return name
 
 
 def task_folder(out_dir: Path, task_id: str) -> Path:
-    """The folder of `out_dir` that a task's step images, index.html and trace go to (``out/<task id>/``)."""
+    """The folder of `out_dir` that a task's step images, index.html and trace go to (``out/<task id>/``).
+
+    Always a direct child of `out_dir`, and a different one for every id (see _safe_name):
+
+    >>> [task_folder(Path("out"), i).name for i in ("12", "a_b", "a b", "..")]
+    ['12', 'a_b', 'a_b-c8687a08aa', '__-5ec1f7e700']
+    """
     return Path(out_dir) / _safe_name(task_id)
 
 
@@ -723,6 +745,15 @@ def _data_root(task: Task) -> Path:
     from omniact.dataset import builtin_root
 
     return builtin_root()
+
+
+def _is_builtin(root: Path) -> bool:
+    from omniact.dataset import builtin_root
+
+    try:
+        return Path(root).resolve() == builtin_root().resolve()
+    except OSError:
+        return False
 
 
 def job_for_task(
@@ -754,7 +785,9 @@ def job_for_task(
         platform=task.screen.platform,
         check=task.check,
         wait_ready=True,
-        trusted_page=True,
+        # Only the suite that ships with omniact is known code; another data set's pages (--data) are anyone's
+        # and get the full isolation of a --html page.
+        trusted_page=_is_builtin(root),
         settle_ms=settle_ms,
         task_timeout=task_timeout,
         out_dir=str(out_dir) if out_dir else None,

@@ -1,0 +1,119 @@
+"""A hostile script or page against the sandbox: new tabs, other ports, other data sets' pages, memory, names.
+
+A second local server stands for "the outside" and counts every request it gets; nothing may reach it.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from omniact.sandbox.replay import ReplayJob, run_job
+
+HERE = Path(__file__).parent
+SUITE = HERE / "fixtures" / "suite"
+
+
+@pytest.fixture
+def outside():
+    """A server on another loopback port that records each request's path."""
+    hits: list[str] = []
+
+    class Outside(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"secret")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Outside)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+    server.server_close()
+
+
+# Three links to another port, one per way of opening a link in a new tab.
+LINKS = """<!doctype html><body style="margin:0">
+<a href="http://OUT/ctrl" style="display:block;height:40px">ctrl+click</a>
+<a href="http://OUT/middle" style="display:block;height:40px">middle click</a>
+<a href="http://OUT/shift" style="display:block;height:40px">shift+click</a>
+<script>window.omni = {ready: true, state: {}};
+new WebSocket('ws://OUT/socket');</script>"""
+
+NEW_TABS = """pyautogui.keyDown("ctrl")
+pyautogui.click(50, 20)
+pyautogui.keyUp("ctrl")
+pyautogui.middleClick(50, 60)
+pyautogui.keyDown("shift")
+pyautogui.click(50, 100)
+pyautogui.keyUp("shift")
+pyautogui.sleep(1)
+"""
+
+
+@pytest.mark.browser
+def test_links_opened_in_new_tabs_and_sockets_reach_nothing_even_on_a_trusted_page(tmp_path, outside):
+    """A built-in task's page gets the lighter isolation (no socket filter): a script that ctrl+clicks,
+    middle-clicks or shift+clicks a link opened a tab whose load no request filter saw, and the page's
+    WebSocket went straight out. Both reached the other port."""
+    out, hits = outside
+    (tmp_path / "links.html").write_text(LINKS.replace("OUT", out))
+    job = ReplayJob(task_id="t", script=NEW_TABS, root=str(tmp_path), path="links.html", wait_ready=True,
+                    check="true", trusted_page=True, task_timeout=60, viewport=(400, 300))
+    r = run_job(job)
+    assert [s.outcome for s in r.steps] == ["ok"] * 8, r.steps
+    assert sum(e.startswith("popup closed") for e in r.events) == 3, r.events  # the tabs did open, and were closed
+    assert hits == []
+
+
+def test_only_the_built_in_suite_counts_as_known_pages():
+    """Another data set's pages (--data) are anyone's code: they get the socket filter, blocked service workers
+    and the rest of a --html page's isolation."""
+    from omniact.dataset import load_split
+    from omniact.sandbox.replay import job_for_task
+
+    theirs = load_split(SUITE, "test").tasks[0]
+    assert job_for_task(theirs, "").trusted_page is False
+    ours = next(t for t in load_split(None, "test").tasks if t.env)
+    assert job_for_task(ours, "").trusted_page is True
+
+
+def test_every_task_id_gets_its_own_folder_inside_the_output_folder(tmp_path):
+    """Ids that the file system would merge ("a b" and "a_b", "é" and "e" + combining accent, "A" and "a" on a
+    case-insensitive disk) or refuse (300 characters, a NUL, an absolute path) each get their own folder, a
+    direct child of --out: two tasks sharing one would clear each other's step images."""
+    from omniact.sandbox.replay import task_folder
+
+    ids = ["a b", "a_b", "a/b", "caf\u00e9", "cafe\u0301", "A", "a", "x" * 300, "y\0z", "/etc/passwd", "..", "12"]
+    folders = [task_folder(tmp_path, i) for i in ids]
+    names = [f.name for f in folders]
+    assert len({n.lower() for n in names}) == len(ids), names
+    for f in folders:
+        assert f.parent == tmp_path and len(f.name) < 100
+        f.mkdir()  # the file system takes every one
+    assert task_folder(tmp_path, "12").name == "12"  # a plain id keeps its name
+
+
+def test_a_symlink_named_like_a_step_image_is_removed_not_written_through(tmp_path):
+    """The folder's old step images are cleared before a replay writes new ones; a link named step_01.png
+    (dangling or not) must go too, or the new image is written wherever it points."""
+    from omniact.sandbox.replay import _clear_images
+
+    folder, elsewhere = tmp_path / "task", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine")
+    (folder / "step_01.png").symlink_to(elsewhere / "keep.txt")
+    (folder / "final.png").symlink_to(elsewhere / "new.png")  # dangling: writing it would create new.png
+    _clear_images(folder)
+    assert list(folder.iterdir()) == []
+    assert (elsewhere / "keep.txt").read_text() == "mine"
