@@ -391,7 +391,9 @@ def parse_goal(goal: str) -> list[Intent]:
     >>> [(i.kind, i.text or i.target) for i in parse_goal('Search for "running shoes" and open the cart')]
     [('search', 'running shoes'), ('click', 'cart')]
     """
-    text, quoted = _protect_quotes(goal.strip())
+    # NUL marks the placeholders of quoted text: one in the goal itself (a corrupt task file) named a
+    # placeholder that does not exist, an IndexError.
+    text, quoted = _protect_quotes(goal.replace("\x00", "").strip())
     # One space between words: the clause patterns try every split of a run of blanks, so a goal pasted with a
     # long run of spaces or newlines took minutes (cubic in the run's length). Quoted text is kept as written.
     text = re.sub(r"\s+", " ", text)

@@ -313,3 +313,13 @@ def test_icon_templates_work_without_a_writable_cache(tmp_path, capsys):
     matcher = IconMatcher(styles=("regular",), sizes=(16,), cache=blocker / "icons")
     assert len(matcher) > 100  # the templates serve from memory
     assert "cannot keep the icon templates in" in capsys.readouterr().err
+
+
+def test_a_goal_holding_nul_characters_gets_a_script():
+    """NUL marks the planner's placeholders for quoted text: a goal with NULs of its own (a corrupt task file)
+    raised IndexError, so that task had no answer."""
+    from agents.detact.planner import plan
+
+    dets = [Detection("ocr", "Send", 10.0, 10.0), Detection("ocr", "Search", 200.0, 10.0)]
+    assert parse_script(plan("Click \x005\x00 Send", dets, embeddings=False))[0].point == (10.0, 10.0)
+    assert parse_script(plan('Type "a\x000\x00b" into Search', dets, embeddings=False))[1].text == "a0b"
