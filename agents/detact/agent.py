@@ -59,6 +59,7 @@ class DetactAgent:
         self._detected: OrderedDict[str, Detections] = OrderedDict()
         self._lock = threading.Lock()
         self._warned: set[str] = set()  # screens whose detections were reported as off the screen
+        self._detecting: dict[str, threading.Lock] = {}  # screens being detected now -> held while at it
         #: why embeddings were asked for but are off (a package not installed), or None
         self.embeddings_off: str | None = None
         self.last_usage: Any = None
@@ -121,20 +122,37 @@ class DetactAgent:
         key = str(view.image_path)
         with self._lock:
             cached = self._detected.get(key)
+            gate = self._detecting.setdefault(key, threading.Lock()) if cached is None else None
         if cached is not None:
             return cached
+        # One thread detects a screen; the others working on its tasks wait for that result. Each used to run the
+        # whole detection itself, one after another behind the OCR engine's lock: N workers, N times the work.
+        with gate:
+            with self._lock:
+                cached = self._detected.get(key)
+            if cached is not None:
+                return cached
+            try:
+                result = self._detect_now(view)
+            except BaseException:
+                with self._lock:
+                    self._detecting.pop(key, None)
+                raise
+            with self._lock:  # stored and the gate dropped at once: a thread arriving now finds the result
+                self._detected[key] = result
+                self._detecting.pop(key, None)
+                while len(self._detected) > 64:  # tasks of one screen come together; a few screens suffice
+                    self._detected.popitem(last=False)
+        return result
+
+    def _detect_now(self, view: Any) -> Detections:
         from agents.detact.detector import Detector
 
         # A dpr above 1 was given by the data set (or follows from a Retina-sized macOS screen): icons and
         # controls are that many times larger in pixels. 1 is also the default of a data set that says nothing,
         # so then the detector guesses from the size.
         scale = float(view.dpr) if view.dpr and view.dpr > 1 else None
-        result = Detector(ocr=self.ocr, icons=self.icons).detect(view.image_path, scale=scale).to_detections()
-        with self._lock:
-            self._detected[key] = result
-            while len(self._detected) > 64:  # tasks of one screen come together; a few screens suffice
-                self._detected.popitem(last=False)
-        return result
+        return Detector(ocr=self.ocr, icons=self.icons).detect(view.image_path, scale=scale).to_detections()
 
     def _on_screen(self, view: Any) -> Detections:
         dets = view.detections

@@ -323,3 +323,39 @@ def test_a_goal_holding_nul_characters_gets_a_script():
     dets = [Detection("ocr", "Send", 10.0, 10.0), Detection("ocr", "Search", 200.0, 10.0)]
     assert parse_script(plan("Click \x005\x00 Send", dets, embeddings=False))[0].point == (10.0, 10.0)
     assert parse_script(plan('Type "a\x000\x00b" into Search', dets, embeddings=False))[1].text == "a0b"
+
+
+def test_worker_threads_on_one_screen_detect_it_once(monkeypatch, tmp_path):
+    """With --workers N on a data set without detection files, every thread working on a screen's tasks ran
+    the whole detection of that screen itself (one after another, behind the OCR engine's lock)."""
+    import threading
+    import time
+
+    from agents.detact.agent import DetactAgent
+    from agents.detact.detector import DetectionResult, Detector
+    from agents.detact.element import Element
+    from omniact.task import Box, TaskView
+
+    calls = []
+
+    def slow_detection(self, image, scale=None):
+        calls.append(image)
+        time.sleep(0.3)  # long enough for the other threads to ask meanwhile
+        return DetectionResult(100, 50, (Element("text", "Send", Box(5.0, 5.0, 15.0, 15.0)),))
+
+    monkeypatch.setattr(Detector, "detect", slow_detection)
+    agent = DetactAgent(embeddings=False)
+    start = threading.Barrier(4)
+    found = []
+
+    def task(i: int) -> None:
+        view = TaskView(id=str(i), goal="Click Send", image_path=tmp_path / "screen.png", width=100, height=50)
+        start.wait()
+        found.append(agent.elements(view))
+
+    threads = [threading.Thread(target=task, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len(found) == 4 and all(f.ocr[0].label == "Send" for f in found)
