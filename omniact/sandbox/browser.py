@@ -34,11 +34,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LAUNCH_ARGS",
+    "MEMORY_LIMIT_MB",
     "REPLAY_ARGS",
     "BrowserHost",
     "Session",
     "Watch",
     "chromium_path",
+    "memory_limit_mb",
     "same_origin",
     "shared_host",
 ]
@@ -64,6 +66,17 @@ REPLAY_ARGS = [
 ]
 #: Playwright calls that take a timeout (waits, navigation) give up after this long.
 ACTION_TIMEOUT_MS = 5_000
+#: Most memory a task's browser may hold (MB of private resident memory, summed over Chromium's processes;
+#: $OMNIACT_REPLAY_MEMORY_MB overrides). Nothing in Chromium bounds what a page allocates (ArrayBuffers are
+#: outside V8's heap limit): a page that allocates without end took a GB a second until the machine ran out,
+#: so the watchdog kills the browser at this size, as it does a hung page at its deadline.
+MEMORY_LIMIT_MB = 4096
+#: Seconds between two looks at the browser's memory while a task runs.
+_MEMORY_POLL_S = 0.25
+#: Most entries a task's blocked-request and event lists each keep, and most characters of one entry (a URL can
+#: be megabytes long): the rest is counted, so a page's flood cannot swell the results.
+LOG_MAX = 200
+URL_MAX = 500
 
 
 def chromium_path() -> str:
@@ -160,6 +173,28 @@ def _browser_pids() -> set[int]:
     return out
 
 
+def memory_limit_mb() -> float:
+    """The memory limit of a task's browser in MB (MEMORY_LIMIT_MB unless $OMNIACT_REPLAY_MEMORY_MB says)."""
+    try:
+        return float(os.environ.get("OMNIACT_REPLAY_MEMORY_MB") or MEMORY_LIMIT_MB)
+    except ValueError:
+        return float(MEMORY_LIMIT_MB)
+
+
+def _private_mb(pids: list[int]) -> float:
+    """Private resident memory of `pids` in MB: resident minus file-backed and shared pages (/proc/PID/statm),
+    so that the libraries every Chromium process maps are not counted once per process."""
+    pages = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/statm", "rb") as f:
+                fields = f.read().split()
+            pages += max(0, int(fields[1]) - int(fields[2]))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def _kill_tree(pid: int) -> None:
     victims = [pid] + _descendants(pid)
     for p in victims:
@@ -187,6 +222,16 @@ class Session:
     browser: Any = None
     #: popups the isolation layer has seen (and closed)
     popups: int = 0
+    #: entries left out of `blocked` and `events` once each held LOG_MAX (see note)
+    unlisted: int = 0
+
+    def note(self, log: list[str], text: str) -> None:
+        """Add `text` (cut to URL_MAX characters) to `log` (self.blocked or self.events), or count it once the
+        log holds LOG_MAX entries: a page that fetches or alerts in a loop made a list of thousands."""
+        if len(log) < LOG_MAX:
+            log.append(text if len(text) <= URL_MAX else text[:URL_MAX] + "...")
+        else:
+            self.unlisted += 1
 
     def close(self) -> None:
         try:
@@ -199,11 +244,13 @@ class Session:
 
 @dataclass
 class Watch:
-    """A running deadline. `expired` turns True when the watchdog had to kill the browser."""
+    """A running deadline. `expired` turns True when the watchdog had to kill the browser; `memory_mb` is set
+    (to what the browser held) when the kill was for memory rather than time."""
 
     seconds: float
     deadline: float
     expired: bool = False
+    memory_mb: float | None = None
     _timer: Any = None
     _fire: Any = None
 
@@ -307,20 +354,39 @@ class BrowserHost:
 
     @contextmanager
     def watchdog(self, seconds: float) -> Iterator[Watch]:
-        """Within the block, kill the browser if `seconds` pass; `Watch.expired` tells afterwards."""
+        """Within the block, kill the browser if `seconds` pass or it holds more than `memory_limit_mb()`;
+        `Watch.expired` (and `Watch.memory_mb`) tell afterwards."""
         watch = Watch(seconds, time.monotonic() + seconds)
 
         def fire() -> None:
             watch.expired = True
             self.kill_browser()
 
+        limit = memory_limit_mb()
+        stop = threading.Event()
+
+        def guard() -> None:
+            while not stop.wait(_MEMORY_POLL_S) and not watch.expired:
+                pid = self._browser_pid
+                if pid is None:
+                    continue
+                used = _private_mb([pid, *_descendants(pid)])
+                if used > limit and not stop.is_set():
+                    watch.memory_mb = used
+                    fire()
+                    return
+
         watch._fire = fire
         watch._timer = threading.Timer(max(seconds, 0.0), fire)
         watch._timer.daemon = True
         watch._timer.start()
+        memory = threading.Thread(target=guard, name="omniact-memory-guard", daemon=True)
+        memory.start()
         try:
             yield watch
         finally:
+            stop.set()
+            memory.join(5)
             watch._timer.cancel()
             if watch.expired:
                 self._browser = None  # dead; relaunch on next use
@@ -495,11 +561,11 @@ def _isolate(s: Session, untrusted: bool = True) -> None:
     secure = origin is not None and origin.startswith("https")
 
     def on_route(route: Any) -> None:
-        s.blocked.append(f"{route.request.method} {route.request.url}")
+        s.note(s.blocked, f"{route.request.method} {route.request.url}")
         route.abort("blockedbyclient")
 
     def on_ws(ws: Any) -> None:
-        s.blocked.append(f"WEBSOCKET {ws.url}")
+        s.note(s.blocked, f"WEBSOCKET {ws.url}")
         ws.close(code=1008, reason="blocked by the omniact sandbox")
 
     s.context.route(_others(origin, ("https",) if secure else ("http",)), on_route)
@@ -509,7 +575,7 @@ def _isolate(s: Session, untrusted: bool = True) -> None:
     def on_page(page: Any) -> None:
         if page is s.page or s.page is None:
             return
-        s.events.append(f"popup closed: {page.url}")
+        s.note(s.events, f"popup closed: {page.url}")
         s.popups += 1
         try:
             page.close()
@@ -556,14 +622,14 @@ _PENDING_JS = """(() => {
 
 def _guard_page(s: Session, page: Page) -> None:
     def on_dialog(dialog: Any) -> None:
-        s.events.append(f"dialog dismissed: {dialog.type} {dialog.message[:200]!r}")
+        s.note(s.events, f"dialog dismissed: {dialog.type} {dialog.message[:200]!r}")
         try:
             dialog.dismiss()
         except Exception:  # noqa: BLE001, S110 - the dialog may be gone with its page already
             pass
 
     def on_download(download: Any) -> None:
-        s.events.append(f"download refused: {download.url}")
+        s.note(s.events, f"download refused: {download.url}")
 
     page.on("dialog", on_dialog)
     page.on("download", on_download)

@@ -191,6 +191,11 @@ def run_job(job: ReplayJob, host: BrowserHost | None = None) -> ReplayResult:
     if watch.expired:
         at = f" at step {len(run.steps) + 1}" if run.started and len(run.steps) < len(actions) else ""
         run.reason = f"timed out after {job.task_timeout:g}s{at}"
+        if watch.memory_mb is not None:
+            from omniact.sandbox.browser import memory_limit_mb
+
+            run.reason = (f"the page used more than {memory_limit_mb():g} MB of memory{at} "
+                          f"({watch.memory_mb:.0f} MB); the browser was killed")
         run.success = False
         run.reward = None if job.miniwob_seed is None else (run.reward or 0.0)
     result = ReplayResult(
@@ -524,6 +529,8 @@ class _Run:
             return
         self.blocked.extend(s.blocked)
         self.events.extend(s.events)
+        if s.unlisted:
+            self.events.append(f"{s.unlisted} more blocked requests, dialogs or pop-ups not listed")
         if self.watch is not None and self.watch.expired:
             return  # the browser is dead; nothing to close
         try:

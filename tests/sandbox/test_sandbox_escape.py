@@ -117,3 +117,36 @@ def test_a_symlink_named_like_a_step_image_is_removed_not_written_through(tmp_pa
     _clear_images(folder)
     assert list(folder.iterdir()) == []
     assert (elsewhere / "keep.txt").read_text() == "mine"
+
+
+@pytest.mark.browser
+def test_a_page_that_allocates_without_end_is_killed_at_the_memory_limit(tmp_path, monkeypatch):
+    """Nothing in Chromium bounds a page's ArrayBuffers: this page took a GB a second (here it stops at 1.5 GB, to
+    spare the machine if the limit fails) and the task passed. It must fail saying why, and the next task run."""
+    monkeypatch.setenv("OMNIACT_REPLAY_MEMORY_MB", "600")
+    (tmp_path / "grow.html").write_text(
+        "<script>window.keep = []; (function grow() { if (keep.length >= 30) return;"
+        " keep.push(new Uint8Array(50 << 20).fill(1)); setTimeout(grow, 0); })();</script>"
+    )
+    (tmp_path / "calm.html").write_text("<p>calm</p>")
+    script = "pyautogui.sleep(2)\n" * 4
+    r = run_job(ReplayJob(task_id="grow", script=script, root=str(tmp_path), path="grow.html",
+                          check="keep.length", task_timeout=60, viewport=(400, 300)))
+    assert not r.success and r.reason.startswith("the page used more than 600 MB of memory"), r.reason
+    r = run_job(ReplayJob(task_id="calm", script="pyautogui.click(5, 5)", root=str(tmp_path), path="calm.html",
+                          check="document.body.innerText", task_timeout=60, viewport=(400, 300)))
+    assert (r.success, r.reason) == (True, None)
+
+
+@pytest.mark.browser
+def test_a_flood_of_blocked_requests_is_counted_not_listed_without_end(tmp_path):
+    """A page that fetches in a loop made thousands of entries, each as long as its URL (megabytes are allowed):
+    the result keeps 200 short ones and says how many more there were."""
+    (tmp_path / "flood.html").write_text(
+        "<script>const pad = 'x'.repeat(100000);"
+        " for (let i = 0; i < 260; i++) fetch(`http://10.255.255.1/${i}?${pad}`).catch(() => {});</script>"
+    )
+    r = run_job(ReplayJob(task_id="flood", script="pyautogui.sleep(1)", root=str(tmp_path), path="flood.html",
+                          check="true", task_timeout=60, viewport=(400, 300)))
+    assert len(r.blocked_requests) == 200 and max(map(len, r.blocked_requests)) < 1000
+    assert "60 more blocked requests, dialogs or pop-ups not listed" in r.events, r.events
