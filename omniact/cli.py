@@ -609,11 +609,9 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
     """DetACT detection (OCR, icons, colours) of a split's screenshots, written in OmniACT's file layout."""
     from agents.detact.detector import detect_split
 
-    def progress(done: int, total: int) -> None:
-        if not as_json:
-            click.echo(f"\r{done}/{total} screens", nl=done == total, err=True)
-
-    summary = detect_split(data, split, out, workers, ocr=ocr, skip_existing=skip_existing, progress=progress)
+    with _Steps() as steps:  # a bar on a terminal only: a log gets the summary, not a line of carriage returns
+        summary = detect_split(data, split, out, workers, ocr=ocr, skip_existing=skip_existing,
+                               progress=lambda done, total: steps.update("screens", done, total))
     if as_json:
         echo_json(summary)
     else:

@@ -209,6 +209,7 @@ def test_a_broken_screenshot_fails_its_own_screen_and_the_rest_are_written(tmp_p
     r = _detect(root, tmp_path / "det")
     assert r.exit_code == 2, r.output
     assert f"omniact: {broken}: cannot read the screenshot (OSError: image file is truncated" in r.output
+    assert "\r" not in r.output  # no progress counter in a log: a bar shows on a terminal only
     assert (tmp_path / "det/ocr/desktop/mailer/screen_1.json").is_file()  # the good screen is done
     assert not (tmp_path / "det/ocr/desktop/mailer/screen_2.json").exists()
 
