@@ -64,6 +64,7 @@ class DetactAgent:
         self.embeddings_off: str | None = None
         self.last_usage: Any = None
         self.last_raw: str | None = None
+        self.last_served: dict[str, str] | None = None  # the planner model server's word on what answered
 
     def setup(self) -> None:
         if self.embeddings:
@@ -195,6 +196,7 @@ class DetactAgent:
             script = self._planner_llm.act(dataclasses.replace(view, detections=narrowed))
             self.last_usage = getattr(self._planner_llm, "last_usage", None)
             self.last_raw = getattr(self._planner_llm, "last_raw", None)
+            self.last_served = getattr(self._planner_llm, "last_served", None)
             return script
         from agents.detact.planner import plan
 

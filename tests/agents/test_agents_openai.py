@@ -255,6 +255,15 @@ def test_detact_describes_its_pipeline_and_the_llm_that_plans(server, tmp_path):
     assert d["llm"]["backend"]["model"] == "tiny-test" and d["llm"]["prompt"]["n_examples"] == 0
 
 
+def test_detact_records_what_the_server_says_served_its_planner(server, tmp_path):
+    server.served = {"model": "tiny-test-2026-01-01", "system_fingerprint": "fp_0123abcd"}
+    args = {"llm": "openai", "embeddings": "false", "n_examples": "0",
+            **{k: v for k, v in _args(server, tmp_path).items() if k != "backoff"}}
+    run("detact", agent_args=args, out=tmp_path / "l", data=DATA, limit=1)
+    extra = read_predictions(tmp_path / "l" / "predictions.jsonl")["100"].extra
+    assert (extra["served_model"], extra["system_fingerprint"]) == ("tiny-test-2026-01-01", "fp_0123abcd")
+
+
 def test_the_record_names_what_the_server_says_served_each_answer_cached_or_not(server, tmp_path):
     # asked for an alias, the server answers from a dated model; a proxy may route elsewhere altogether
     server.served = {"model": "tiny-test-2026-01-01", "system_fingerprint": "fp_0123abcd"}
