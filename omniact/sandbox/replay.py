@@ -264,6 +264,7 @@ class _Run:
         if resp is not None and resp.status >= 400:
             self.reason = f"page answered HTTP {resp.status}: {url}"
             return
+        self._clear_clipboard()
         if job.check is not None and not self._check_compiles(job.check):
             return  # a check that is not an expression fails every replay: say so before running the script
         if job.wait_ready and not self._wait_js("window.omni && window.omni.ready", "window.omni.ready"):
@@ -476,6 +477,17 @@ class _Run:
         if not self.success:
             self.reason = "check was false after the script"
 
+    def _clear_clipboard(self) -> None:
+        """Empty the clipboard before the script runs. It belongs to the browser, not to a task's context: what
+        one task copied (ctrl+c, or its page's copy button) was pasted by the next task its worker replayed, so
+        a verdict depended on which task ran before it. A page that refuses (or never answers) is left as it is
+        after at most half a second."""
+        try:
+            self.session.page.evaluate(_CLEAR_CLIPBOARD_JS)
+        except Exception:  # noqa: BLE001 - not a secure context, or no page: nothing to clear there
+            if self.watch.expired:
+                raise
+
     def _check_compiles(self, check: str) -> bool:
         """False (with the reason, and info["check_error"] = "syntax") when `check` is not a JavaScript
         expression. A page whose CSP forbids compiling code passes here and is judged by the check itself."""
@@ -575,6 +587,13 @@ _SETTLE_WAIT_JS = """async ({left, stable}) => {
     await new Promise(r => setTimeout(r, Math.min(10, Math.max(1, end - now))));
   }
   if (st) st.stop = true;
+}"""
+
+# Clipboard.writeText needs a secure context (a loopback origin is one) and the page's focus (Playwright emulates it).
+_CLEAR_CLIPBOARD_JS = """async () => {
+  const c = navigator.clipboard;
+  if (!c || !c.writeText) return;
+  await Promise.race([c.writeText('').catch(() => {}), new Promise(r => setTimeout(r, 500))]);
 }"""
 
 # Whether a check compiles as the expression _CHECK_JS wraps it in: the SyntaxError's text, or null.

@@ -150,3 +150,19 @@ def test_a_flood_of_blocked_requests_is_counted_not_listed_without_end(tmp_path)
                           check="true", task_timeout=60, viewport=(400, 300)))
     assert len(r.blocked_requests) == 200 and max(map(len, r.blocked_requests)) < 1000
     assert "60 more blocked requests, dialogs or pop-ups not listed" in r.events, r.events
+
+
+@pytest.mark.browser
+def test_what_one_task_copied_is_not_pasted_by_the_next(tmp_path):
+    """The clipboard is the browser's, shared by every context of a worker: the next task's ctrl+v pasted the
+    previous task's ctrl+c."""
+    (tmp_path / "copy.html").write_text("<input id=i autofocus value='from task A' style='width:300px'>")
+    (tmp_path / "paste.html").write_text("<input id=i autofocus style='width:300px'>")
+    common = {"root": str(tmp_path), "task_timeout": 60, "viewport": (400, 300), "trusted_page": True}
+    copy = 'pyautogui.click(50, 10)\npyautogui.hotkey("ctrl", "a")\npyautogui.hotkey("ctrl", "c")'
+    a = run_job(ReplayJob(task_id="a", script=copy, path="copy.html", check="true", **common))
+    assert a.success
+    paste = 'pyautogui.click(50, 10)\npyautogui.hotkey("ctrl", "v")'
+    b = run_job(ReplayJob(task_id="b", script=paste, path="paste.html", check="document.getElementById('i').value",
+                          **common))
+    assert b.info["check_value"] == ""
