@@ -484,7 +484,7 @@ class _Run:
         after at most half a second."""
         try:
             self.session.page.evaluate(_CLEAR_CLIPBOARD_JS)
-        except Exception:  # noqa: BLE001 - not a secure context, or no page: nothing to clear there
+        except Exception:  # not a secure context, or no page: nothing to clear there
             if self.watch.expired:
                 raise
 
