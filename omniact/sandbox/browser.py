@@ -237,6 +237,8 @@ class Session:
         try:
             if self.trace_path is not None:
                 self.trace_path.parent.mkdir(parents=True, exist_ok=True)
+                if self.trace_path.is_symlink():  # written through, it would land wherever the link points
+                    self.trace_path.unlink()
                 self.context.tracing.stop(path=str(self.trace_path))
         finally:
             self.context.close()

@@ -28,6 +28,9 @@ _GRACE_S = 60.0
 #: Seconds a new worker may take to start and warm up (launch its browser).
 _STARTUP_S = 180.0
 _DEFAULT = object()
+#: Longest worker temporary folder: Chromium's socket at <folder>/org.chromium.Chromium.XXXXXX/SingletonSocket must
+#: fit in a socket address (107 bytes).
+_TMP_MAX = 60
 
 
 def warm_browser() -> None:
@@ -49,12 +52,19 @@ class WorkerLost:
     elapsed: float = 0.0
 
 
-def _worker_main(conn: Connection, warmup: Callable[[], None] | None) -> None:
+def _worker_main(conn: Connection, warmup: Callable[[], None] | None, tmp: str | None = None) -> None:
     # Own process group: the pool can then kill this worker together with the driver and browser it spawns.
     try:
         os.setsid()
     except OSError:
         pass
+    if tmp is not None:
+        # The Playwright driver makes Chromium's profile (5 MB) and artifact folders under TMPDIR and removes them
+        # when the browser closes; a worker killed with its driver never does, so they go in a folder of this
+        # worker's that the pool removes (see _Worker.kill).
+        import tempfile
+
+        os.environ["TMPDIR"] = tempfile.tempdir = tmp
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         if warmup is not None:
@@ -88,8 +98,19 @@ def _worker_main(conn: Connection, warmup: Callable[[], None] | None) -> None:
 
 class _Worker:
     def __init__(self, ctx: Any, warmup: Callable[[], None] | None) -> None:
+        import tempfile
+
+        # Chromium puts a socket in TMPDIR, and a socket's path must stay under 108 bytes: a long TMPDIR is left
+        # as it is (the folders of a killed browser then stay behind, as they did before).
+        tmp: str | None = tempfile.mkdtemp(prefix="omniact-")
+        if len(tmp) > _TMP_MAX:  # type: ignore[arg-type]
+            os.rmdir(tmp)  # type: ignore[arg-type]
+            tmp = None
+        self.tmp = tmp
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, warmup), daemon=True, name="omniact-replay")
+        self.proc = ctx.Process(
+            target=_worker_main, args=(child, warmup, self.tmp), daemon=True, name="omniact-replay"
+        )
         self.proc.start()
         child.close()
         self.ready = False
@@ -108,6 +129,14 @@ class _Worker:
                     pass
         self.proc.join(5)
         self.conn.close()
+        self.remove_tmp()
+
+    def remove_tmp(self) -> None:
+        """Remove the worker's temporary folder (what a killed browser and driver left there)."""
+        import shutil
+
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 class LocalPool:
@@ -233,6 +262,7 @@ class LocalPool:
                 w.kill()
             else:
                 w.conn.close()
+                w.remove_tmp()
         self._workers.clear()
 
     def __enter__(self) -> LocalPool:

@@ -166,3 +166,29 @@ def test_what_one_task_copied_is_not_pasted_by_the_next(tmp_path):
     b = run_job(ReplayJob(task_id="b", script=paste, path="paste.html", check="document.getElementById('i').value",
                           **common))
     assert b.info["check_value"] == ""
+
+
+@pytest.mark.browser
+def test_killed_workers_leave_no_browser_profile_behind(tmp_path, monkeypatch):
+    """Ctrl-C (terminate) or a wedged worker kills the worker with its Playwright driver, which then never removes
+    Chromium's profile folder (5 MB each) from the temporary folder: a batch of hanging tasks filled the disk."""
+    import shutil
+    import tempfile
+
+    from omniact.sandbox.workers import LocalPool
+
+    tmp = Path(tempfile.mkdtemp(prefix="oa-", dir="/tmp"))  # short: Chromium's socket path goes under it
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    (tmp_path / "p.html").write_text("<p>hi</p>")
+    job = ReplayJob(task_id="p", script="", root=str(tmp_path), path="p.html", task_timeout=60)
+    pool = LocalPool(workers=1)
+    try:
+        results = list(pool.map_unordered(run_job, [job]))
+        assert [getattr(r, "success", r) for r in results] == [True]
+        assert any(tmp.rglob("playwright*")), list(tmp.rglob("*"))  # the browser's profile is in there
+    finally:
+        pool.terminate()
+    left = list(tmp.rglob("playwright*"))
+    shutil.rmtree(tmp, ignore_errors=True)
+    assert left == []
