@@ -1,11 +1,11 @@
 """A hostile script or page against the sandbox: new tabs, other ports, other data sets' pages, memory, names.
 
-A second local server stands for "the outside" and counts every request it gets; nothing may reach it.
+Another loopback port stands for "the outside" and records every connection it gets; nothing may reach it.
 """
 
 from __future__ import annotations
 
-import http.server
+import socket
 import threading
 from pathlib import Path
 
@@ -19,26 +19,31 @@ SUITE = HERE / "fixtures" / "suite"
 
 @pytest.fixture
 def outside():
-    """A server on another loopback port that records each request's path."""
+    """Another loopback port that records every connection made to it (the first line the client sent)."""
+    sock = socket.create_server(("127.0.0.1", 0))
+    sock.settimeout(0.1)
     hits: list[str] = []
+    stop = threading.Event()
 
-    class Outside(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            self.send_response(200)
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(b"secret")
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    hits.append(conn.recv(200).split(b"\r\n")[0].decode("latin-1"))
+                except OSError:
+                    hits.append("(a connection)")
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Outside)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"127.0.0.1:{server.server_address[1]}", hits
-    server.shutdown()
-    server.server_close()
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{sock.getsockname()[1]}", hits
+    stop.set()
+    thread.join()
+    sock.close()
 
 
 # Three links to another port, one per way of opening a link in a new tab.
