@@ -577,7 +577,16 @@ def _isolate(s: Session, untrusted: bool = True) -> None:
     def on_page(page: Any) -> None:
         if page is s.page or s.page is None:
             return
-        s.note(s.events, f"popup closed: {page.url}")
+        url = page.url
+        if url.startswith("chrome-error:"):
+            # A tab the browser opened itself (ctrl/shift/middle click on a link) loads before any request filter
+            # covers it; the fence refused it, and the page shows only Chromium's error page. The address it was
+            # sent to is still its history entry: list it with the blocked requests.
+            url = _failed_url(s.context, page) or url
+            if url.startswith(("http:", "https:")) and not (s.origin and same_origin(url, s.origin)) \
+                    and not any(b.endswith(f" {url}") for b in s.blocked):  # the filter saw a window.open's
+                s.note(s.blocked, f"GET {url}")
+        s.note(s.events, f"popup closed: {url}")
         s.popups += 1
         try:
             page.close()
@@ -589,6 +598,19 @@ def _isolate(s: Session, untrusted: bool = True) -> None:
     # the replay waits for zero before its check.
     if untrusted:
         s.context.add_init_script(_PENDING_JS)
+
+
+def _failed_url(context: Any, page: Any) -> str | None:
+    """The address an error page stands for (its navigation entry's URL), or None."""
+    try:
+        cdp = context.new_cdp_session(page)
+        try:
+            entries = cdp.send("Page.getNavigationHistory")["entries"]
+        finally:
+            cdp.detach()
+        return str(entries[-1]["url"]) if entries else None
+    except Exception:  # noqa: BLE001 - the tab closed itself, or no DevTools session: the event says less
+        return None
 
 
 _PENDING_JS = """(() => {
