@@ -3,7 +3,7 @@
 Pages are served over http://127.0.0.1:<port>/ rather than file:// so that the page has a real origin: the
 browser's request filter allows exactly that origin and aborts everything else. The server binds to the
 loopback interface on a free port, serves files under its root only (no path traversal, symlinks included,
-no directory listings), and answers from a thread so a slow request never blocks the replay.
+no hidden files or folders, no directory listings), and answers from a thread so a slow request never blocks the replay.
 """
 
 from __future__ import annotations
@@ -43,6 +43,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return ""
         target = (self.root / rel.lstrip("/")).resolve()
         if target != self.root and self.root not in target.parents:
+            return ""
+        # Nor hidden files and folders (.git, .ssh, .env): --html serves the page's whole folder, a home folder
+        # maybe, to any local process that finds the port while the replay runs; no page needs them.
+        if any(part.startswith(".") for part in target.relative_to(self.root).parts):
             return ""
         return str(target)
 

@@ -25,6 +25,10 @@ def served(tmp_path):
     (root / "sub" / "a.js").write_text("var a = 1;")
     (tmp_path / "secret.txt").write_text("top secret")
     os.symlink(tmp_path / "secret.txt", root / "link.txt")
+    (root / ".ssh").mkdir()
+    (root / ".ssh" / "id_rsa").write_text("top secret key")
+    (root / ".env").write_text("TOKEN=top secret")
+    os.symlink(root / ".env", root / "env.txt")
     with LoopbackServer(root) as s:
         yield s
 
@@ -44,6 +48,10 @@ def test_serves_files_on_loopback(served):
         "/sub/%2E%2E/%2E%2E/secret.txt",
         "/link.txt",
         "/..%2fsecret.txt",
+        "/.ssh/id_rsa",  # hidden files and folders are not served either
+        "/%2essh/id_rsa",
+        "/sub/../.env",
+        "/env.txt",
     ],
 )
 def test_nothing_outside_the_root_is_reachable(served, path):
