@@ -63,17 +63,18 @@ REPLAY_ARGS = [
     # WebRTC may only use proxied connections: its STUN/TURN traffic (UDP, or TCP to any port) is not a request
     # the request filter or the proxy fence (see `_fence`) would see otherwise.
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
-    # No host name but localhost is ever looked up (IP literals need no lookup). A name resolves before any filter
-    # can refuse its connection: a SharedWorker's fetch had Chromium ask the machine's DNS server for a name the page
-    # chose (data can leave in the name itself), and Chromium looked up Google's update and account servers.
+    # No host name but localhost is ever looked up (the rule maps addresses too, loopback's excepted). A name
+    # resolves before any filter can refuse its connection: a SharedWorker's fetch had Chromium ask the machine's
+    # DNS server for a name the page chose (data can leave in the name itself), and Chromium looked up Google's
+    # update and account servers.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE ::1",
 ]
 #: Playwright calls that take a timeout (waits, navigation) give up after this long.
 ACTION_TIMEOUT_MS = 5_000
 #: Most memory a task's browser may hold (MB of private resident memory, summed over Chromium's processes;
 #: $OMNIACT_REPLAY_MEMORY_MB overrides). Nothing in Chromium bounds what a page allocates (ArrayBuffers are
-#: outside V8's heap limit): a page that allocates without end took a GB a second until the machine ran out,
-#: so the watchdog kills the browser at this size, as it does a hung page at its deadline.
+#: outside V8's heap limit): a page that allocates without end took 3 GB in 4 s and would go on to the machine's
+#: last byte, so the watchdog kills the browser at this size, as it does a hung page at its deadline.
 MEMORY_LIMIT_MB = 4096
 #: Seconds between two looks at the browser's memory while a task runs.
 _MEMORY_POLL_S = 0.25
