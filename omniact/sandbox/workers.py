@@ -3,7 +3,7 @@
 The pool has the executor shape replay_tasks() accepts: ``map_unordered(fn, items)`` yields ``fn(item)``
 for every item as it completes. Inside a worker, the browser watchdog ends a hung task; should a worker
 still not answer within the task's timeout plus a grace period (the Playwright driver itself wedged), the
-pool kills the worker's whole process group (the worker, its Playwright driver and Chromium), yields a
+pool kills the worker's process group (the worker and its Playwright driver) and Chromium's, yields a
 `WorkerLost` for that item and starts a fresh worker, so a batch never stalls.
 """
 
@@ -122,7 +122,11 @@ class _Worker:
     def kill(self) -> None:
         pid = self.proc.pid
         if pid is not None:
-            for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+            # The driver launches Chromium in a process group of its own: found before the kill (it is then
+            # reparented), so that a wedged browser dies with its worker instead of living on, writing its profile.
+            groups = [pid, *_descendant_groups(pid)]
+            for kill in (*(lambda g=g: os.killpg(g, signal.SIGKILL) for g in groups),
+                         lambda: os.kill(pid, signal.SIGKILL)):
                 try:
                     kill()
                 except (ProcessLookupError, PermissionError, OSError):
@@ -132,11 +136,47 @@ class _Worker:
         self.remove_tmp()
 
     def remove_tmp(self) -> None:
-        """Remove the worker's temporary folder (what a killed browser and driver left there)."""
+        """Remove the worker's temporary folder (what a killed browser and driver left there). A browser process
+        that the kill has not reached yet may still add a file while it goes: tried again for a few seconds."""
         import shutil
 
-        if self.tmp is not None:
+        if self.tmp is None:
+            return
+        for _ in range(30):
             shutil.rmtree(self.tmp, ignore_errors=True)
+            if not os.path.lexists(self.tmp):
+                return
+            time.sleep(0.1)
+
+
+def _descendant_groups(pid: int) -> set[int]:
+    """The process groups of `pid`'s descendants other than its own and ours (Linux /proc; elsewhere none)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return set()
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue  # gone meanwhile
+        fields = stat[stat.rfind(b")") + 2:].split()  # after "(comm)", which may hold spaces
+        children.setdefault(int(fields[1]), []).append(int(name))
+    own = {os.getpgid(0), pid}
+    groups: set[int] = set()
+    todo = list(children.get(pid, ()))
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, ()))
+        try:
+            groups.add(os.getpgid(p))
+        except OSError:
+            pass
+    return groups - own
 
 
 class LocalPool:

@@ -5,6 +5,8 @@ Another loopback port stands for "the outside" and records every connection it g
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import threading
 from pathlib import Path
@@ -177,6 +179,26 @@ def test_what_one_task_copied_is_not_pasted_by_the_next(tmp_path):
     assert b.info["check_value"] == ""
 
 
+def _spared(tmp: str) -> list[int]:
+    """Processes started with `tmp` in their command line that are alive and not being killed (no SIGKILL pending)."""
+    out = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as f:
+                cmd = f.read()
+            with open(f"/proc/{name}/status") as f:
+                status = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
+            continue
+        pending = int(status.get("SigPnd", "0"), 16) | int(status.get("ShdPnd", "0"), 16)
+        if tmp.encode() in cmd and status.get("State", "").split()[:1] not in (["Z"], ["X"]) \
+                and not pending & (1 << (signal.SIGKILL - 1)):
+            out.append(int(name))
+    return out
+
+
 @pytest.mark.browser
 def test_killed_workers_leave_no_browser_profile_behind(tmp_path, monkeypatch):
     """Ctrl-C (terminate) or a wedged worker kills the worker with its Playwright driver, which then never removes
@@ -196,8 +218,10 @@ def test_killed_workers_leave_no_browser_profile_behind(tmp_path, monkeypatch):
         results = list(pool.map_unordered(run_job, [job]))
         assert [getattr(r, "success", r) for r in results] == [True]
         assert any(tmp.rglob("playwright*")), list(tmp.rglob("*"))  # the browser's profile is in there
+        assert _spared(str(tmp))  # Chromium's processes (the driver starts them in a process group of their own)
     finally:
         pool.terminate()
+    assert _spared(str(tmp)) == []  # all killed with the worker: none lives on to write its profile after the clean-up
     left = list(tmp.rglob("playwright*"))
     shutil.rmtree(tmp, ignore_errors=True)
     assert left == []
