@@ -122,11 +122,17 @@ class _Worker:
     def kill(self) -> None:
         pid = self.proc.pid
         if pid is not None:
-            # The driver launches Chromium in a process group of its own: found before the kill (it is then
-            # reparented), so that a wedged browser dies with its worker instead of living on, writing its profile.
-            groups = [pid, *_descendant_groups(pid)]
-            for kill in (*(lambda g=g: os.killpg(g, signal.SIGKILL) for g in groups),
-                         lambda: os.kill(pid, signal.SIGKILL)):
+            from omniact.sandbox.browser import _descendants
+
+            # The driver launches Chromium in a process group of its own: its processes are found before the kill
+            # (they are then reparented), so that a wedged browser dies with its worker instead of living on,
+            # writing its profile.
+            try:
+                browser = _descendants(pid)
+            except OSError:  # no /proc (not Linux): the group kill is all there is
+                browser = []
+            for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL),
+                         *(lambda p=p: os.kill(p, signal.SIGKILL) for p in browser)):
                 try:
                     kill()
                 except (ProcessLookupError, PermissionError, OSError):
@@ -147,36 +153,6 @@ class _Worker:
             if not os.path.lexists(self.tmp):
                 return
             time.sleep(0.1)
-
-
-def _descendant_groups(pid: int) -> set[int]:
-    """The process groups of `pid`'s descendants other than its own and ours (Linux /proc; elsewhere none)."""
-    children: dict[int, list[int]] = {}
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return set()
-    for name in entries:
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue  # gone meanwhile
-        fields = stat[stat.rfind(b")") + 2:].split()  # after "(comm)", which may hold spaces
-        children.setdefault(int(fields[1]), []).append(int(name))
-    own = {os.getpgid(0), pid}
-    groups: set[int] = set()
-    todo = list(children.get(pid, ()))
-    while todo:
-        p = todo.pop()
-        todo.extend(children.get(p, ()))
-        try:
-            groups.add(os.getpgid(p))
-        except OSError:
-            pass
-    return groups - own
 
 
 class LocalPool:
