@@ -589,7 +589,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     with _Steps() as steps:
         index = write_site(board, ds, out, report=True, baseline=base_name, workers=workers,
                            progress=lambda done, total: steps.update("task pages", done, total))
-    prune_cache(board)  # written: earlier baselines' results go
+    prune_cache(board, out / ".cache")  # written: earlier baselines' results go, and earlier reports' beside them
     click.echo(str(index))
 
 

@@ -18,6 +18,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -288,21 +289,38 @@ _CACHE_NAME = r"(?:[0-9a-f]{64}\.marshal|[0-9a-f]{16}-[0-9]+\.jsonl)"
 _CACHE_FILE = re.compile(rf"{_CACHE_NAME}|\.{_CACHE_NAME}\..+\.tmp")  # the second: `atomic_file`'s temporary
 
 
-def prune_cache(board: Leaderboard) -> int:
+def prune_cache(board: Leaderboard, root: Path | None = None) -> int:
     """Remove the files of `board.cache_dir` that building `board` did not use (the results of submissions since
     edited or left out) and return how many. Call it once the board is published: a failed or interrupted build
     never gets here, so it prunes nothing. Each file goes in one unlink, so the cache holds whole results only,
-    whenever the prune stops; a file written meanwhile by another build is only scored again by that build."""
+    whenever the prune stops; a file written meanwhile by another build is only scored again by that build.
+
+    With `root`, a report's whole cache folder (`board.cache_dir` is it, or its ``first-N`` subfolder for a run
+    made with --limit), what earlier reports into the same folder cached beside it goes too: this report
+    replaced them."""
     folder = board.cache_dir
     if folder is None:
         return 0
+    removed = _prune(folder, board.cache_used)
+    if root is not None:
+        for other in (root, *sorted(root.glob("first-*"))):
+            if os.path.abspath(other) == os.path.abspath(folder):
+                continue
+            removed += _prune(other, frozenset())
+            if other != root:
+                with suppress(OSError):  # a file we did not write keeps the folder
+                    other.rmdir()
+    return removed
+
+
+def _prune(folder: Path, used: frozenset[str]) -> int:
     removed = 0
     try:
         names = os.listdir(folder)
     except OSError:
         return 0  # no cache (nothing was scored) or not readable: nothing to prune
     for name in names:
-        if name in board.cache_used or not _CACHE_FILE.fullmatch(name):
+        if name in used or not _CACHE_FILE.fullmatch(name):
             continue
         try:
             os.unlink(folder / name)

@@ -84,3 +84,27 @@ def test_a_report_keeps_only_its_run_and_its_current_baseline(omniact_data, two,
                                       "--baseline", str(baseline), "--out", str(out)])
         assert r.exit_code == 0, r.output
     assert len(cached(out)) == 2  # perfect's and blank's; sloppy's went with its comparison
+
+
+def test_reports_of_a_limited_and_a_whole_run_into_one_folder_keep_only_the_latest_cache(tmp_path):
+    from pathlib import Path
+
+    from omniact.runner import run
+
+    data = Path(__file__).resolve().parents[1] / "runner" / "fixtures" / "data"
+    run("oracle", out=tmp_path / "first2", data=data, limit=2)
+    run("noop", out=tmp_path / "whole", data=data)
+    out = tmp_path / "rep"
+
+    def report(source):
+        r = CliRunner().invoke(main, ["report", str(source), "--out", str(out)])
+        assert r.exit_code == 0, r.output
+        return sorted(str(p.relative_to(out / ".cache")) for p in (out / ".cache").rglob("*") if p.is_file())
+
+    limited = report(tmp_path / "first2")
+    assert limited and all(p.startswith("first-2/") for p in limited)  # a limited run's report caches apart
+    whole = report(tmp_path / "whole")
+    assert whole and not any(p.startswith("first-") for p in whole)  # the limited report's entries went with it
+    assert not (out / ".cache" / "first-2").exists()
+    again = report(tmp_path / "first2")
+    assert again == limited  # and the whole run's went when the limited run was reported here again
