@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from omniact.errors import ParseError, UserError
-from omniact.executor import DEFAULT_SETUP_TIMEOUT
+from omniact.executor import DEFAULT_SETUP_TIMEOUT, spec_text
 
 __all__ = [
     "COORDINATE_SPACES",
@@ -296,7 +296,7 @@ def resolved_spec(spec: str | type) -> str:
     ``my_agent.py:A`` typed in two folders is two), a registered name or ``module:Class`` as given, a class as
     ``module:Class``. What ``--resume`` compares."""
     if not isinstance(spec, str):
-        return f"{spec.__module__}:{spec.__qualname__}"
+        return spec_text(spec)
     found = _agent_file(spec)
     if found is None:
         return spec.strip()
@@ -613,12 +613,11 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
     import time
 
     from omniact.dataset import load_split
-    from omniact.executor import CallThread, CallTimedOut, error_text, start_timeout_text
-    from omniact.runner import _seconds_or_none
+    from omniact.executor import CallThread, CallTimedOut, error_text, seconds_or_none, start_timeout_text
 
     lines: list[str] = []
     problems: list[str] = []
-    setup_timeout = _seconds_or_none(setup_timeout, "--setup-timeout")
+    setup_timeout = seconds_or_none(setup_timeout, "--setup-timeout")
     ds = load_split(data, split)  # a wrong --data or --split is the user's: before the agent is built
     # As for a run's worker, one limit for the whole start: building, setup() and describe() together; and one
     # thread for all the agent's calls (as a thread worker's), so that what it keeps per thread is there each time.

@@ -55,7 +55,9 @@ __all__ = [
     "WorkerSpec",
     "error_text",
     "make_executor",
+    "seconds_or_none",
     "share_dataset",
+    "spec_text",
     "start_error",
     "start_timeout_text",
 ]
@@ -575,7 +577,7 @@ class LocalExecutor:
                                  and now - s.created_at >= self.setup_timeout), None)
                     if hung is not None:
                         # Another worker would hang alike: the run ends, with what hung, in one line.
-                        message = f"{_agent_text(spec.agent)}: {start_timeout_text(hung.phase, self.setup_timeout)}"
+                        message = f"{spec_text(spec.agent)}: {start_timeout_text(hung.phase, self.setup_timeout)}"
                         slots.remove(hung)
                         hung.stop(kill=True)
                         stranded = ([hung.task_id] if hung.task_id is not None else []) + list(pending)
@@ -639,9 +641,25 @@ class LocalExecutor:
         pass
 
 
-def _agent_text(agent: Any) -> str:
+def spec_text(agent: Any) -> str:
     """The agent as the user named it (a class as ``module:Class``)."""
     return agent if isinstance(agent, str) else f"{agent.__module__}:{agent.__qualname__}"
+
+
+def seconds_or_none(value: float | str | None, option: str) -> float | None:
+    """A time limit given as seconds (a number or its text) or as None / ``"none"``: no limit. Anything else is
+    the user's mistake, named by `option`."""
+    import math
+
+    if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise UserError(f"{option} must be a number of seconds above 0, or none (no limit), not {value!r}")
+    return seconds
 
 
 #: Executors by name: "module:Class" targets imported on demand, so the local default never imports Ray.

@@ -172,7 +172,7 @@ class _TaskActor:
             CallThread,
             CallTimedOut,
             Worker,
-            _agent_text,
+            spec_text,
             start_error,
             start_timeout_text,
         )
@@ -185,7 +185,7 @@ class _TaskActor:
                                                           on_phase=lambda step: phase.__setitem__(0, step)),
                                            self.setup_timeout)
         except CallTimedOut:
-            return f"{_agent_text(self.spec.agent)}: {start_timeout_text(phase[0], self.setup_timeout or 0.0)}"
+            return f"{spec_text(self.spec.agent)}: {start_timeout_text(phase[0], self.setup_timeout or 0.0)}"
         except BaseException as e:  # noqa: BLE001 - even SystemExit in a constructor: said to the driver
             return start_error(e)
         self.described = False

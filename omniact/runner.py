@@ -40,7 +40,7 @@ from typing import Any
 
 from omniact.atomic import write_json
 from omniact.errors import UserError
-from omniact.executor import DEFAULT_SETUP_TIMEOUT, SERVED_KEYS
+from omniact.executor import DEFAULT_SETUP_TIMEOUT, SERVED_KEYS, seconds_or_none, spec_text
 from omniact.store import STORE_NAME, RunStore, TaskResult, recorded_tasks
 
 __all__ = [
@@ -265,12 +265,6 @@ def _setting_change(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) ->
     return f"{key}: {old.get(key)!r} now {new.get(key)!r}"
 
 
-def _spec_text(agent: Any) -> str:
-    if isinstance(agent, str):
-        return agent
-    return f"{agent.__module__}:{agent.__qualname__}"
-
-
 def _git_commit() -> str | None:
     here = Path(__file__).resolve().parent.parent
     try:
@@ -470,7 +464,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         raise UserError(f"worker type must be one of {', '.join(WORKER_TYPES)}, not {wtype!r}")
     if limit is not None and limit < 1:
         raise UserError(f"--limit must be at least 1, not {limit}")
-    setup_timeout = _seconds_or_none(setup_timeout, "--setup-timeout")
+    setup_timeout = seconds_or_none(setup_timeout, "--setup-timeout")
     ids = [t.id for t in dataset.tasks][: limit if limit is not None else None]
 
     resume = resume or retry_errors  # --retry-errors means continuing a run
@@ -486,7 +480,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                        setup_timeout=setup_timeout, **dict(executor_options or {}))
     created = _absent_dirs(out)
     try:
-        identity = {"agent": _spec_text(agent), "agent_resolved": resolved_spec(agent),
+        identity = {"agent": spec_text(agent), "agent_resolved": resolved_spec(agent),
                     "agent_args": _redact(args), "agent_config_values": _redact(config_values),
                     "data_root": str(root), "split": dataset.split, "dataset_sha256": dataset.sha256, "seed": seed}
         out.mkdir(parents=True, exist_ok=True)
@@ -566,21 +560,6 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                       completion_tokens=sum(r.completion_tokens for r in results),
                       cost=sum(r.cost for r in results), seconds=time.time() - t_start, scores=scores,
                       retried_tasks=retried, executor_stats=executor_stats, error_examples=examples)
-
-
-def _seconds_or_none(value: float | str | None, option: str) -> float | None:
-    """A time limit given as seconds (a number or its text) or as None / ``"none"``: no limit."""
-    import math
-
-    if value is None or (isinstance(value, str) and value.strip().lower() == "none"):
-        return None
-    try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise UserError(f"{option} must be a number of seconds above 0, or none (no limit), not {value!r}")
-    return seconds
 
 
 def _absent_dirs(out: Path) -> list[Path]:
