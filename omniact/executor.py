@@ -56,6 +56,7 @@ __all__ = [
     "error_text",
     "make_executor",
     "seconds_or_none",
+    "setup_timeout_or_none",
     "share_dataset",
     "spec_text",
     "start_error",
@@ -521,12 +522,10 @@ class LocalExecutor:
             raise UserError(f"worker type must be one of {', '.join(WORKER_TYPES)}, not {worker_type!r}")
         if task_timeout is not None and task_timeout <= 0:
             raise UserError(f"--task-timeout must be positive, not {task_timeout}")
-        if setup_timeout is not None and not setup_timeout > 0:
-            raise UserError(f"--setup-timeout must be positive, not {setup_timeout}")
         self.workers = workers
         self.worker_type = worker_type
         self.task_timeout = task_timeout
-        self.setup_timeout = setup_timeout
+        self.setup_timeout = setup_timeout_or_none(setup_timeout)
         #: tasks whose slot had to be abandoned or killed (timeouts) or that died (crashes), this run
         self.replaced_workers = 0
 
@@ -660,6 +659,13 @@ def seconds_or_none(value: float | str | None, option: str) -> float | None:
     if not (math.isfinite(seconds) and seconds > 0):
         raise UserError(f"{option} must be a number of seconds above 0, or none (no limit), not {value!r}")
     return seconds
+
+
+def setup_timeout_or_none(value: float | str | None) -> float | None:
+    """An executor's `setup_timeout` (None or ``"none"``: no limit), checked where the executor is built, so that
+    the local and the Ray executor refuse a zero, negative or endless limit given to them directly in the words
+    the runner uses for ``--setup-timeout``."""
+    return seconds_or_none(value, "--setup-timeout")
 
 
 #: Executors by name: "module:Class" targets imported on demand, so the local default never imports Ray.

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Siz
 from typing import Any
 
 from omniact.errors import UserError
-from omniact.executor import DEFAULT_SETUP_TIMEOUT
+from omniact.executor import DEFAULT_SETUP_TIMEOUT, setup_timeout_or_none
 from omniact.store import TaskResult
 
 __all__ = ["RayExecutor", "RayPool", "connect"]
@@ -255,11 +255,9 @@ class RayExecutor:
                  num_gpus: float | str = "auto", max_attempts: int = MAX_ATTEMPTS) -> None:
         if workers < 1:
             raise UserError(f"--workers must be at least 1, not {workers}")
-        if setup_timeout is not None and not setup_timeout > 0:
-            raise UserError(f"--setup-timeout must be positive, not {setup_timeout}")
         self.workers = workers
         self.task_timeout = task_timeout
-        self.setup_timeout = setup_timeout
+        self.setup_timeout = setup_timeout_or_none(setup_timeout)
         self.address = address
         self.batch_size = batch_size
         self.num_cpus = num_cpus

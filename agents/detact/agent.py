@@ -24,6 +24,23 @@ __all__ = ["DetactAgent"]
 _LLM_KINDS = ("openai", "llm", "local", "transformers", "vlm")
 
 
+#: stderr lines already printed by this process: every thread worker sets up an agent of its own, and a run with
+#: eight of them must not say the same thing eight times
+_SAID: set[str] = set()
+_SAID_LOCK = threading.Lock()
+
+
+def _say_once(line: str) -> None:
+    """Print `line` on stderr unless this process printed it already."""
+    import sys
+
+    with _SAID_LOCK:
+        if line in _SAID:
+            return
+        _SAID.add(line)
+    print(line, file=sys.stderr)
+
+
 class DetactAgent:
     """DetACT (OCR, icons, colour, goal filter) + heuristic planner; llm=openai|local|vlm hands it to a model."""
 
@@ -74,10 +91,8 @@ class DetactAgent:
             if why is not None:
                 # Ranking without them gives other answers: say so, and record it in the run's description,
                 # instead of a run that reads "embeddings": true and never used them.
-                import sys
-
-                print(f"detact: embeddings=true, but {why}; elements are ranked by lexical and fuzzy similarity "
-                      "only (pip install 'omniact[local-models]', or pass embeddings=false)", file=sys.stderr)
+                _say_once(f"detact: embeddings=true, but {why}; elements are ranked by lexical and fuzzy "
+                          "similarity only (pip install 'omniact[local-models]', or pass embeddings=false)")
                 self.embeddings = False
                 self.embeddings_off = why
         if self.llm and self._planner_llm is None:

@@ -77,3 +77,21 @@ def test_setup_timeout_takes_seconds_or_none(tmp_path):
     r = _run(tmp_path / "r", "--setup-timeout", "none", "--limit", "1")
     assert r.exit_code == 0, r.output
     assert json.loads((tmp_path / "r" / "manifest.json").read_text())["setup_timeout"] is None
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("nan"), float("inf"), "soon"])
+def test_the_local_and_the_ray_executor_refuse_a_bad_setup_timeout_alike(bad):
+    # One check (omniact.executor.setup_timeout_or_none) for both, in the runner's words for --setup-timeout.
+    from omniact.errors import UserError
+    from omniact.executor import LocalExecutor, setup_timeout_or_none
+    from omniact.ray_executor import RayExecutor
+
+    said = []
+    for make in (setup_timeout_or_none, lambda v: LocalExecutor(setup_timeout=v),
+                 lambda v: RayExecutor(setup_timeout=v)):
+        with pytest.raises(UserError) as e:
+            make(bad)
+        said.append(str(e.value))
+    assert said == [f"--setup-timeout must be a number of seconds above 0, or none (no limit), not {bad!r}"] * 3
+    assert LocalExecutor(setup_timeout="none").setup_timeout is None
+    assert RayExecutor(setup_timeout=2).setup_timeout == 2
