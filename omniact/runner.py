@@ -249,19 +249,51 @@ class _Session:
             self.on_begin()
 
 
+def _class_identity(cls: type) -> str | None:
+    """The class an agent spec resolved to, as its module's file (absolute, links resolved) and its qualified name:
+    the same wherever and however it is named (``pkg.mod:A``, ``pkg/mod.py:A``, a registered name for it, a
+    re-export from another module), and different for another class named alike (``pkg.mod:A`` imported from
+    another folder). None for a class with no file (made at a prompt)."""
+    file = getattr(sys.modules.get(cls.__module__), "__file__", None)
+    if not isinstance(file, str) or not file:
+        return None
+    try:
+        path = Path(file).resolve()
+    except (OSError, RuntimeError):  # a link loop: as it stands, from here
+        path = Path(file).absolute()
+    return f"{path}:{cls.__qualname__}"
+
+
+#: the recorded identity's key for `_class_identity` (runs recorded before it was kept do not have it)
+_AGENT_CLASS = "agent_class_file"
+
+
+def _agent_key(old: Mapping[str, Any]) -> str:
+    """Which recorded key says what the agent is: the class it resolved to; for a run recorded before that was
+    kept, what the spec resolved to (`omniact.agent.resolved_spec`: a file path's file); before that, the spec
+    as typed."""
+    if old.get(_AGENT_CLASS) is not None:
+        return _AGENT_CLASS
+    if old.get("agent_resolved") is not None:
+        return "agent_resolved"
+    return "agent"
+
+
 def _same_setting(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
-    """Whether a resumed run's setting is the recorded one. The agent is compared by what its spec resolves to
-    (`omniact.agent.resolved_spec`), so ``--agent my_agent.py:A`` typed in another folder, or by another path to
-    the same file, is the same agent; a run recorded before that was kept compares the spec as typed."""
-    if key == "agent" and old.get("agent_resolved") is not None:
-        return old["agent_resolved"] == new.get("agent_resolved")
+    """Whether a resumed run's setting is the recorded one. The agent is compared by the class its spec resolves
+    to (`_class_identity`), so ``--agent pkg.mod:A`` resumed as ``pkg/mod.py:A`` or as A's registered name, or a
+    file typed from another folder, is the same agent, and ``pkg.mod:A`` that finds another file is not; runs
+    recorded before were kept as they compared (`_agent_key`)."""
+    if key == "agent":
+        key = _agent_key(old)
     return old.get(key) == new.get(key)
 
 
 def _setting_change(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
-    """One changed setting for a refused resume; an agent typed alike that names another file shows the files."""
+    """One changed setting for a refused resume; an agent typed alike that names another class shows the classes
+    (their files)."""
     if key == "agent" and old.get(key) == new.get(key):
-        key = "agent_resolved"
+        key = _agent_key(old)
     return f"{key}: {old.get(key)!r} now {new.get(key)!r}"
 
 
@@ -481,6 +513,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     created = _absent_dirs(out)
     try:
         identity = {"agent": spec_text(agent), "agent_resolved": resolved_spec(agent),
+                    _AGENT_CLASS: _class_identity(cls),
                     "agent_args": _redact(args), "agent_config_values": _redact(config_values),
                     "data_root": str(root), "split": dataset.split, "dataset_sha256": dataset.sha256, "seed": seed}
         out.mkdir(parents=True, exist_ok=True)
