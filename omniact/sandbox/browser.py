@@ -354,8 +354,14 @@ class BrowserHost:
         root = Path(root).resolve()
         s = self._servers.get(root)
         if s is None:
-            s = self._servers[root] = LoopbackServer(root)
+            # Private: it answers only this host's contexts, which carry its key (see _new_session); another local
+            # user who finds the port while the replay runs gets a 403, not the folder.
+            s = self._servers[root] = LoopbackServer(root, private=True)
         return s
+
+    def _server_at(self, origin: str | None) -> LoopbackServer | None:
+        """This host's server for `origin`, if it is one of them (not for a --url page)."""
+        return next((s for s in self._servers.values() if s.origin == origin), None)
 
     # -- deadline -----------------------------------------------------------------------------------
 
@@ -492,6 +498,13 @@ class BrowserHost:
         trusted_page: bool,
     ) -> Session:
         browser = self.browser()
+        # A page of one of our own servers carries that server's key with every request (see server.py): as a
+        # cookie for its origin and as a header, since each misses a kind of request the other reaches.
+        server = self._server_at(origin)
+        key: dict[str, Any] = {}
+        if server is not None and server.cookie is not None:
+            key = {"storage_state": {"cookies": [server.cookie], "origins": []},
+                   "extra_http_headers": server.headers}
         # Locale and time zone as the suite's build renders its screenshots, so text and dates match.
         context = browser.new_context(
             viewport={"width": int(viewport[0]), "height": int(viewport[1])},
@@ -503,6 +516,7 @@ class BrowserHost:
             # Every context, trusted page or not: a new tab that ctrl+click, shift+click or a middle click on a
             # link opens loads before the request filter covers it, and only the fence stops that load.
             proxy=_fence(origin),
+            **key,
         )
         context.set_default_timeout(timeout_ms)
         session = Session(context=context, page=None, origin=origin, trace_path=trace_path, browser=browser)  # type: ignore[arg-type]

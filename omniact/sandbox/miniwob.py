@@ -122,6 +122,7 @@ def _job(
     task_timeout: float,
     trace: bool,
     settle_ms: int = 100,
+    out_root: Path | None = None,
 ):
     from omniact.sandbox.replay import ReplayJob
 
@@ -140,6 +141,7 @@ def _job(
         trace=trace and out_dir is not None,
         miniwob_seed=int(seed),
         trusted_page=True,
+        out_root=str(out_root) if (out_root is not None and out_dir) else None,
     )
 
 
@@ -276,6 +278,13 @@ def replay_miniwob_suite(
     seeds = list(seeds)
     pairs = [(e, s) for e in envs for s in seeds][:limit]
     envs = [e for e in envs if any(pe == e for pe, _ in pairs)]
+    if out_dir is not None:
+        from omniact.sandbox.replay import refuse_linked_folders
+
+        # An episode's folders (observations/ENV/SEED and ENV/SEED) are written into and cleared: never through a link.
+        refuse_linked_folders(
+            Path(out_dir), [Path(out_dir) / sub / e / str(s) for e, s in pairs for sub in ("observations", ".")]
+        )
     tmp = Path(tempfile.mkdtemp(prefix="omniact-miniwob-suite-"))
     obs_root = Path(out_dir) / "observations" if out_dir else tmp
     own = executor is None
@@ -292,6 +301,7 @@ def replay_miniwob_suite(
                 task_timeout=task_timeout,
                 trace=False,
                 settle_ms=0,
+                out_root=Path(out_dir) if out_dir else None,
             )
             for e, s in pairs
         ]
@@ -329,6 +339,7 @@ def replay_miniwob_suite(
                     step_images=bool(out_dir),
                     task_timeout=task_timeout,
                     trace=False,
+                    out_root=Path(out_dir) if out_dir else None,
                 )
             )
         for r in pool.map_unordered(run_job, replay_jobs):

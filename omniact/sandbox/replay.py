@@ -37,6 +37,7 @@ __all__ = [
     "ReplayResult",
     "StepRecord",
     "job_for_task",
+    "linked_folder",
     "replay_page",
     "replay_task",
     "replay_tasks",
@@ -155,6 +156,9 @@ class ReplayJob:
     trusted_page: bool = False
     #: the task's goal, shown on the step-image page (index.html) beside the steps
     goal: str | None = None
+    #: the output folder `out_dir` lies in (``--out``; a task's folder is ``<out_root>/<task id>``): when a folder
+    #: below it on the way to `out_dir` (`out_dir` included) is a symbolic link, nothing is written there
+    out_root: str | None = None
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -209,8 +213,8 @@ def run_job(job: ReplayJob, host: BrowserHost | None = None) -> ReplayResult:
         events=tuple(run.events),
         info=run.info,
     )
-    if job.out_dir and job.step_images and Path(job.out_dir).is_dir():
-        write_steps_page(Path(job.out_dir), result, goal=job.goal, check=job.check)
+    if run.out is not None and job.step_images and run.out.is_dir():
+        write_steps_page(run.out, result, goal=job.goal, check=job.check)
     return result
 
 
@@ -230,6 +234,13 @@ class _Run:
         self.session: Session | None = None
         self.watch: Any = None
         self.out = Path(job.out_dir) if job.out_dir else None
+        link = linked_folder(Path(job.out_root), self.out) if (self.out and job.out_root) else None
+        if link is not None:
+            # Written through, the images, index.html and trace would land wherever the link points (and clearing
+            # old images would delete files there). The callers refuse such a folder before replaying; this is for
+            # a link made since.
+            self.info["out_refused"] = f"{link} is a symbolic link: nothing was written through it"
+            self.out = None
         self.adapter: Any = None
         self.cdp: Any = None  # the page's DevTools session for screenshots (False: not available)
         self.image_credit = 0.0
@@ -651,6 +662,8 @@ def _save_png(
 ) -> None:
     """Write a screenshot, with the action point (CSS pixels) drawn as a red ring and cross, and for a drag a
     line from `start` with a small ring there."""
+    if path.is_symlink():  # as in _clear_images: written through, a link would put the image wherever it points
+        path.unlink()
     if point is None:
         path.write_bytes(png)
         return
@@ -763,6 +776,37 @@ def task_folder(out_dir: Path, task_id: str) -> Path:
     return Path(out_dir) / _safe_name(task_id)
 
 
+def linked_folder(out_root: Path, folder: Path) -> Path | None:
+    """The first folder below `out_root` on the way to `folder` (`folder` included) that is a symbolic link, else
+    None. `out_root` itself may be one: the user named it.
+
+    >>> linked_folder(Path("/nonexistent"), Path("/nonexistent/101")) is None
+    True
+    """
+    p = Path(out_root)
+    for part in Path(folder).relative_to(out_root).parts:
+        p = p / part
+        if p.is_symlink():
+            return p
+    return None
+
+
+def refuse_linked_folders(out_root: Path, folders: Sequence[Path]) -> None:
+    """Raise UserError when a task folder under `out_root` (or a folder on the way to it) is a symbolic link.
+
+    A replay writes step images, index.html and a trace into a task's folder and first removes the step images an
+    earlier replay left there: through a link, it would write and delete wherever the link points. It refuses
+    instead, before anything runs, and leaves both the link and what it points to as they are."""
+    for folder in folders:
+        link = linked_folder(out_root, folder)
+        if link is not None:
+            raise UserError(
+                f"{link} is a symbolic link: the replay would write its step images and pages wherever it points "
+                "(and remove old step images there); remove the link (what it points to is left alone) or choose "
+                "another --out"
+            )
+
+
 def _data_root(task: Task) -> Path:
     """The data root a task was loaded from: its task file sits at <root>/data/tasks/<platform>/<app>/."""
     for p in task.task_path.parents:
@@ -792,8 +836,10 @@ def job_for_task(
     task_timeout: float = DEFAULT_TASK_TIMEOUT,
     trace: bool = False,
     settle_ms: int = DEFAULT_SETTLE_MS,
+    out_root: Path | None = None,
 ) -> ReplayJob:
-    """The replay job for a built-in-suite task (it must carry `env` and `check`)."""
+    """The replay job for a built-in-suite task (it must carry `env` and `check`). `out_root`: the output folder
+    `out_dir` lies in (see ReplayJob.out_root)."""
     if not task.env:
         raise UserError(
             "task has no environment to replay on (its split entry has no 'env')", task_id=task.id
@@ -820,6 +866,7 @@ def job_for_task(
         step_images=step_images and out_dir is not None,
         trace=trace and out_dir is not None,
         goal=task.goal,
+        out_root=str(out_root) if (out_root is not None and out_dir) else None,
     )
 
 
@@ -842,6 +889,8 @@ def replay_task(
     """
     if not task.env:
         return ReplayResult(task.id, False, reason="task has no environment to replay on (no 'env')")
+    if out_dir is not None and (step_images or trace):
+        refuse_linked_folders(Path(out_dir), [task_folder(out_dir, task.id)])
     job = job_for_task(
         task,
         script,
@@ -851,6 +900,7 @@ def replay_task(
         task_timeout=task_timeout,
         trace=trace,
         settle_ms=settle_ms,
+        out_root=out_dir,
     )
     return run_job(job)
 
@@ -881,6 +931,8 @@ def replay_tasks(
 
     results: dict[str, ReplayResult] = {}
     jobs: list[ReplayJob] = []
+    if out_dir is not None and (step_images or trace):
+        refuse_linked_folders(Path(out_dir), [task_folder(out_dir, t.id) for t in tasks if t.id in scripts and t.env])
     for t in tasks:
         if t.id not in scripts:
             results[t.id] = ReplayResult(t.id, False, reason="no prediction")
@@ -899,6 +951,7 @@ def replay_tasks(
                     task_timeout=task_timeout,
                     trace=trace,
                     settle_ms=settle_ms,
+                    out_root=out_dir,
                 )
             )
     for r in results.values():
