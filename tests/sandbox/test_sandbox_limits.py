@@ -13,7 +13,8 @@ import pytest
 
 from omniact.dataset import load_split
 from omniact.errors import UserError
-from omniact.sandbox.server import KEY_HEADER, LoopbackServer
+from omniact.sandbox import server as server_module
+from omniact.sandbox.server import LoopbackServer
 
 HERE = Path(__file__).parent
 SUITE = HERE / "fixtures" / "suite"
@@ -42,7 +43,7 @@ def folder(tmp_path):
 
 def test_a_private_server_refuses_every_request_without_its_key(folder):
     with LoopbackServer(folder, private=True) as s:
-        wrong = {"Cookie": f"{s.cookie_name}=not-the-key", KEY_HEADER: "not-the-key"}
+        wrong = {"Cookie": f"{s.cookie_name}=not-the-key", server_module.KEY_HEADER: "not-the-key"}
         for method, headers in [("GET", None), ("HEAD", None), ("POST", None), ("GET", wrong),
                                 ("GET", {"Cookie": f"other={s.key}"})]:
             status, body = _request(s.port, method=method, headers=headers)
@@ -223,7 +224,7 @@ def test_a_step_image_is_never_written_through_a_link(tmp_path):
     Image.new("RGB", (20, 10), "white").save(buf, format="PNG")
     for point in (None, (5.0, 5.0)):
         _save_png(buf.getvalue(), tmp_path / "step_01.png", point, 1.0)
-        assert victim.read_text() == "keep me"
+        assert victim.read_bytes() == b"keep me"
         assert not (tmp_path / "step_01.png").is_symlink() and Image.open(tmp_path / "step_01.png").size == (20, 10)
         (tmp_path / "step_01.png").unlink()
         os.symlink(victim, tmp_path / "step_01.png")
