@@ -39,8 +39,12 @@ th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: ri
 th { background: #f2f4f7; position: sticky; top: 0; }
 table.sortable th { cursor: pointer; }
 /* A sortable column's header is a button (SORT_JS): it takes the keyboard's focus, and its arrow shows aria-sort. */
-th button.sort { font: inherit; color: inherit; background: none; border: 0; padding: 0; margin: 0;
-                 cursor: pointer; text-align: inherit; user-select: none; }
+/* The button covers its header cell, padding and all (negative margins as large as the cell's padding), so that a
+   tap anywhere on the header is on it: at least 32 px each way, 44 px where the pointer is a finger. */
+th button.sort { font: inherit; color: inherit; background: none; border: 0; padding: 6px 10px; margin: -6px -10px;
+                 cursor: pointer; text-align: inherit; user-select: none; display: block; width: calc(100% + 20px);
+                 min-width: 32px; min-height: 32px; white-space: inherit; overflow-wrap: inherit; }
+@media (pointer: coarse) { th button.sort { min-width: 44px; min-height: 44px; } }
 th button.sort:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 th[aria-sort=ascending] button.sort::after { content: " \\25B2"; }
 th[aria-sort=descending] button.sort::after { content: " \\25BC"; }
@@ -50,6 +54,12 @@ td.nw { white-space: nowrap; }
 .card td { overflow-wrap: anywhere; }
 #compare-groups td { overflow-wrap: normal; }  /* "action", not "ac ti o n": on a phone the card scrolls instead */
 th.wrap { white-space: normal; overflow-wrap: anywhere; min-width: 6em; }
+/* A table wider than its place (FIT_JS marks it) scrolls sideways in a box of its own, so that the page keeps the
+   window's width; a table that fits stays one, and its header stays at the window's top as the page scrolls. */
+table.wide { display: block; overflow-x: auto; max-width: 100%; }
+/* Read by screen readers, not shown. */
+.vh { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip-path: inset(50%);
+      white-space: nowrap; }
 .ci { color: var(--muted); font-size: 12px; }
 .tie { color: #b54708; font-weight: 600; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; background: #fef0c7; color: #93370d;
@@ -60,7 +70,8 @@ th.wrap { white-space: normal; overflow-wrap: anywhere; min-width: 6em; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(420px, 100%), 1fr)); gap: 18px;
         align-items: start; }
 .grid > *, .scripts > * { min-width: 0; }
-select { max-width: min(100%, 40em); }
+select { max-width: min(100%, 40em); min-height: 32px; }
+@media (pointer: coarse) { select { min-height: 44px; } }
 /* A name (or team) of any length wraps inside its column, and the scores beside it stay on the screen. */
 .name { min-width: 9em; max-width: 26em; overflow-wrap: anywhere; }
 #rejected code { overflow-wrap: anywhere; }  /* a long path or message wraps on the page, not past it */
@@ -70,6 +81,20 @@ pre { background: #0b1020; color: #e6edf3; padding: 10px; border-radius: 6px; ov
 .shot { position: relative; display: inline-block; max-width: 100%; }
 .shot img, .shot svg { width: 100%; height: auto; display: block; }
 .shot svg { position: absolute; left: 0; top: 0; height: 100%; }
+/* A box takes taps and clicks on its whole area (most are drawn without a fill), the points drawn over boxes do
+   not; the smallest boxes are drawn last, so that a box inside another is reachable. TASK_JS shows a box's label
+   on a tap, a click, the keyboard's focus or the mouse's hover. */
+.shot rect.box { pointer-events: all; cursor: pointer; outline: none; }
+.shot circle, .shot text { pointer-events: none; }
+.shot rect.box.on, .shot rect.box:focus-visible { stroke: #f79009; stroke-opacity: 1; stroke-width: 3px;
+                                                  vector-effect: non-scaling-stroke; }
+.box-label { position: absolute; z-index: 1; max-width: min(100%, 24em); margin: 3px 0; padding: 2px 7px;
+             background: #101828; color: #fff; border-radius: 4px; font-size: 13px; overflow-wrap: anywhere;
+             pointer-events: none; box-shadow: 0 1px 4px rgba(0, 0, 0, .35); }
+.swatch { display: inline-block; width: .8em; height: .8em; border-radius: 50%; vertical-align: -1px; }
+details.numbers { margin-top: 6px; } details.numbers summary { cursor: pointer; color: var(--accent);
+                                                              padding: 6px 0; }
+details.numbers table { margin: 6px 0 0; }
 .scripts { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
 a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: underline; }
 /* A phone: the page keeps the screen's width; a wide table scrolls sideways inside it, scripts stack. */
@@ -161,6 +186,50 @@ TASK_JS = """
     });
   }
   window.addEventListener('hashchange', function () { pick(fromHash()); });
+  // A gold box's label shows on a tap or a click (the next one hides it), while the box has the keyboard's focus
+  // (Tab; Enter or Space toggles it, Escape hides it) and while the mouse is over it: a phone has no hover. One
+  // label at a time, placed below the box (above it near the screenshot's bottom) in percents of the screenshot, so
+  // that it stays on its box at any width, in type a phone can read.
+  var label = document.getElementById('box-label');
+  var view = label.parentNode.querySelector('svg').viewBox.baseVal;
+  var shown = null, hovered = false, wasShown = false;
+  function pct(v) { return (100 * v).toFixed(3) + '%'; }
+  function showBox(box, byHover) {
+    if (shown && shown !== box) shown.classList.remove('on');
+    shown = box; hovered = byHover;
+    box.classList.add('on');
+    var x = box.x.baseVal.value, y = box.y.baseVal.value, w = box.width.baseVal.value, h = box.height.baseVal.value;
+    var s = label.style;
+    s.left = s.right = s.top = s.bottom = '';
+    if (x + w / 2 <= view.width / 2) s.left = pct(x / view.width); else s.right = pct(1 - (x + w) / view.width);
+    if ((y + h) / view.height < 0.85) s.top = pct((y + h) / view.height);
+    else if (y / view.height > 0.15) s.bottom = pct(1 - y / view.height);
+    else s.top = pct(y / view.height);
+    label.textContent = box.getAttribute('aria-label');
+    label.hidden = false;
+  }
+  function hideBox() {
+    if (shown) shown.classList.remove('on');
+    shown = null; hovered = false;
+    label.hidden = true;
+  }
+  document.querySelectorAll('.shot rect.box').forEach(function (box) {
+    // A tap focuses the box before its click: whether the click shows or hides is decided before either.
+    box.addEventListener('pointerdown', function () { wasShown = shown === box && !hovered; });
+    box.addEventListener('click', function () { if (wasShown) hideBox(); else showBox(box, false); wasShown = false; });
+    box.addEventListener('focus', function () { showBox(box, false); });
+    box.addEventListener('blur', function () { if (shown === box) hideBox(); });
+    box.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); if (shown === box) hideBox(); else showBox(box, false); }
+      else if (ev.key === 'Escape' && shown === box) hideBox();
+    });
+    box.addEventListener('pointerenter', function (ev) {
+      if (ev.pointerType === 'mouse' && (!shown || hovered)) showBox(box, true);
+    });
+    box.addEventListener('pointerleave', function (ev) {
+      if (ev.pointerType === 'mouse' && shown === box && hovered) hideBox();
+    });
+  });
   // Each entry's name leads to its page (links made here: a board of 100 entries has them on every task page).
   document.querySelectorAll('#per-entry tbody tr').forEach(function (tr, k) {
     var e = data.entries[k], cell = tr.cells[0].firstElementChild || tr.cells[0];
@@ -172,6 +241,27 @@ TASK_JS = """
     cell.appendChild(a);
   });
   pick(fromHash());
+})();
+"""
+
+# Every page: a table wider than its place gets class `wide` (CSS: it scrolls sideways in a box of its own), so that
+# the page keeps the window's width on a phone or a narrow window, whatever the names and results in it; a table
+# that fits is left a table (its header stays at the window's top as the page scrolls, which a box would stop).
+FIT_JS = """
+(function () {
+  function fit() {
+    var tables = Array.prototype.slice.call(document.querySelectorAll('main table'));
+    tables.forEach(function (t) { t.classList.remove('wide'); });
+    tables.filter(function (t) {
+      var p = t.parentElement, cs = getComputedStyle(p);
+      return t.offsetWidth > p.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) + 0.5;
+    }).forEach(function (t) { t.classList.add('wide'); });
+  }
+  var queued = false;
+  window.addEventListener('resize', function () {
+    if (!queued) { queued = true; requestAnimationFrame(function () { queued = false; fit(); }); }
+  });
+  fit();
 })();
 """
 
@@ -226,7 +316,8 @@ def task_file(task_id: str) -> str:
 def _page(title: str, body: str, depth: int, scripts: Sequence[str] = ()) -> str:
     up = "../" * depth
     # `scripts` are this module's own code; data for them goes in the body, through `script_json`.
-    js = "".join(f"<script>{s}</script>" for s in scripts)
+    # One element for all of them (a page's scripts are only ever its own: a test counts them).
+    js = f"<script>{''.join(scripts)}{FIT_JS}</script>"
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{_e(title)}</title>"
             f"<meta name=viewport content='width=device-width, initial-scale=1'>"
             f"<link rel=icon href='data:,'><style>{CSS}</style></head><body>"
@@ -247,8 +338,11 @@ def _short(label: str, n: int = 25) -> str:
     return f"{label[:head]}\u2026{label[-(n - 1 - head):]}"
 
 
-def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title: str, width: int = 640) -> str:
-    """A horizontal bar chart (x100) with interval whiskers, as inline SVG."""
+def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title: str, width: int = 640,
+           metric: str = "AS") -> str:
+    """A horizontal bar chart (x100) with interval whiskers, as inline SVG, and under it its numbers as a table
+    (folded): each whole label, value and interval, which a chart shows only to a mouse's hover (a label cut
+    short) or not at all (an interval's ends), for a phone, the keyboard and screen readers."""
     bar_h, gap, left, right = 20, 8, 190, 72
     h = 30 + len(rows) * (bar_h + gap)
     plot_w = width - left - right
@@ -276,6 +370,13 @@ def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title:
                          f"stroke='#101828'/><line x1='{x1:.1f}' y1='{ym - 5}' x2='{x1:.1f}' y2='{ym + 5}' "
                          f"stroke='#101828'/>")
     parts.append("</svg>")
+    with_ci = any(ci is not None for _, _, ci in rows)
+    cells = "".join(f"<tr><td class=l>{_e(label)}</td><td>{_pct(value)}</td>"
+                    + (f"<td>{'' if ci is None else f'[{_pct(ci[0])}, {_pct(ci[1])}]'}</td>" if with_ci else "")
+                    + "</tr>" for label, value, ci in rows)
+    parts.append(f"<details class=numbers><summary>The numbers</summary><table><thead><tr><th class=l></th>"
+                 f"<th>{_e(metric)}</th>{'<th>95% interval</th>' if with_ci else ''}</tr></thead>"
+                 f"<tbody>{cells}</tbody></table></details>")
     return "".join(parts)
 
 
@@ -307,7 +408,9 @@ def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
     head = "".join(f"<th{_FIRST[key]}>{s}</th>" for s, key in METRICS)
     rows = []
     for e, slug in zip(board.entries, slugs):
-        rank = f"{e.rank}<span class=tie title='tied with the entry above'>=</span>" if e.tied_with_above else str(e.rank)
+        # "=" explained in the page's text above the table, for a finger that cannot hover, and to a screen reader
+        rank = (f"{e.rank}<span class=tie title='tied with the entry above'>=</span><span class=vh> (tied with the "
+                f"entry above)</span>" if e.tied_with_above else str(e.rank))
         meta = e.submission.meta
         who = " &middot; ".join(_e(meta[k]) for k in ("team", "model", "date") if meta.get(k))
         link = f" <a href='{_e(meta['link'])}' rel=noopener>link</a>" if str(meta.get("link", "")).startswith(
@@ -321,7 +424,7 @@ def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
     chart_as = _chart([(e.name, e.score["action_score"], e.ci["action_score"]) for e in board.entries],
                       "Action score (AS) with 95% interval")
     chart_ss = _chart([(e.name, e.score["sequence_score"], e.ci["sequence_score"]) for e in board.entries],
-                      "Sequence score (SS) with 95% interval")
+                      "Sequence score (SS) with 95% interval", metric="SS")
     rejected = ""
     if board.rejected:
         items = "".join(f"<li><code>{_e(r.message)}</code></li>" for r in board.rejected)
@@ -332,7 +435,7 @@ def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
             f"<b>{_e(board.mode)}</b> mode. Scores x100, intervals from {b['samples']} task resamples (seed "
             f"{b['seed']}); ranked by AS; rank = 1 + the number of entries significantly better (paired "
             f"bootstrap interval of the AS difference above 0); <span class=tie>=</span> marks a tie: the same rank "
-            f"as the entry above. Click a column to sort.</p>"
+            f"as the entry above. M, K and W are the click (mouse), key and write penalties. Click a column to sort.</p>"
             f"<table id=leaderboard class=sortable><thead><tr><th aria-sort=ascending>#</th><th class=l>entry</th>"
             f"{head}<th{_DESC}>exact</th><th>parse errors</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<div class=grid><div class=card>{chart_as}</div><div class=card>{chart_ss}</div></div>{rejected}")
@@ -460,10 +563,14 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
             row.append(_change_cell(comparison.kinds[i], comparison.deltas[i]))
         row.append("</tr>")
         rows.append("".join(row))
-    compare_card, compare_head = "", ""
+    compare_card, compare_head, compare_note = "", "", ""
     if comparison is not None:
         compare_card = _compare_card(comparison)
         compare_head = f"<th title='task score minus the baseline&#39;s'>vs {_e(comparison.baseline)}</th>"
+        # what the header's hover says, on the page: a phone has no hover
+        compare_note = (f"<p class=muted id=vs-note>The last column, vs {_e(comparison.baseline)}: each task's score "
+                        f"minus {_e(comparison.baseline)}'s, or fixed (matched now, not before) or broken (matched "
+                        f"before, not now).</p>")
     body = (f"{_nothing_scored(t)}<table id=scores><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}"
             f"<th>exact</th><th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
             f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
@@ -472,7 +579,7 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
             f"<div class=grid>{results}{why_card}<div class=card><h3>Provenance</h3><table>{prov_rows}</table></div>"
             f"<div class=card><h3>Submission</h3>"
             f"{f'<table>{meta_rows}</table>' if meta_rows else _NO_META}</div></div>"
-            f"<h2>Tasks</h2><table class=sortable id=tasks{'' if slug is None else f' data-entry={slug}'}><thead><tr><th class=l>task</th><th class=l>app</th>"
+            f"<h2>Tasks</h2>{compare_note}<table class=sortable id=tasks{'' if slug is None else f' data-entry={slug}'}><thead><tr><th class=l>task</th><th class=l>app</th>"
             f"<th class=l>goal</th><th class=l>result</th><th>click pen.</th><th>key pen.</th><th>write pen.</th>"
             f"<th{_DESC}>score</th>{compare_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
     return _page(e.name if page_title is None else page_title, body, depth, [SORT_JS, ENTRY_JS])
@@ -564,13 +671,17 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
         gold = []
     boxes = []
     gold_pts = _points(gold)
-    for el in task.elements:
+    # The largest first: a box drawn later takes the taps on its area, so a small box inside a large one (a button
+    # on a panel) stays reachable. Each is in the keyboard's order and named for a screen reader (TASK_JS shows the
+    # name on the screen for a tap, a click, the focus or the hover).
+    for el in sorted(task.elements, key=lambda el: -el.box.width * el.box.height):
         b = el.box
         target = any(b.contains(x, y) for x, y in gold_pts)
         style = ("stroke='#12a150' stroke-width='%.1f' fill='#12a150' fill-opacity='0.15'" % (r / 3) if target
                  else "stroke='#2f6fed' stroke-opacity='0.55' stroke-width='%.1f' fill='none'" % (r / 8))
-        boxes.append(f"<rect class=box x='{b.left}' y='{b.top}' width='{b.width}' height='{b.height}' {style}>"
-                     f"<title>{_e(el.label)}</title></rect>")
+        name = f"{el.label} (gold target)" if target else el.label
+        boxes.append(f"<rect class=box tabindex=0 role=img aria-label='{_e(name)}' x='{b.left}' y='{b.top}' "
+                     f"width='{b.width}' height='{b.height}' {style}></rect>")
     for k, (x, y) in enumerate(gold_pts, 1):
         boxes.append(f"<circle class=gold-point cx='{x}' cy='{y}' r='{r}' fill='#12a150' stroke='#fff' "
                      f"stroke-width='{r / 6}'/><text x='{x}' y='{y}' fill='#fff' font-size='{r * 1.2}' "
@@ -596,11 +707,14 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
     gold_text = "\n".join(format_action(a) for a in gold) if gold else task.gold_script
     body = (f"<p><b>Goal:</b> {_e(task.goal)} <span class=muted>({_e(task.platform)}, {_e(task.app)}, "
             f"{w}x{h}, task {_e(task.id)})</span></p>"
-            f"<p><label for=entry>Prediction of</label> <select id=entry>{options}</select> <span class=muted>gold in "
-            f"green, prediction in magenta; hover a box for its label</span></p>"
+            f"<p><label for=entry>Prediction of</label> <select id=entry>{options}</select> <span class=muted "
+            f"id=legend><span class=swatch style='background:#12a150'></span> gold (its numbered points, the boxes they "
+            f"act on), <span class=swatch style='background:#d6246e'></span> prediction, <span class=swatch "
+            f"style='background:#2f6fed'></span> other boxes; tap, click or Tab to a box for its label</span></p>"
             f"<div class=shot><img id=screenshot src='../img/{image}' width='{w}' height='{h}' alt='screenshot'>"
             f"<svg viewBox='0 0 {w} {h}' xmlns='http://www.w3.org/2000/svg' preserveAspectRatio='none'>"
-            f"{''.join(boxes)}<g id=pred-layer></g></svg></div>"
+            f"{''.join(boxes)}<g id=pred-layer></g></svg><div id=box-label class=box-label aria-hidden=true hidden>"
+            f"</div></div>"
             f"<div class=scripts><div><h3>Gold</h3><pre id=gold-script>{_e(gold_text)}</pre></div>"
             f"<div><h3>Predicted</h3><pre id=pred-script></pre></div></div>"
             f"<h3>Per entry</h3><table id=per-entry><thead><tr><th class=l>entry</th><th class=l>result</th><th>click pen.</th>"

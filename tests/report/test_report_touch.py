@@ -1,0 +1,233 @@
+"""The site on a phone, by touch and by keyboard: what a mouse's hover shows is reachable without one, and no page
+is wider than its window."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_report_leaderboard import write_sub
+from test_report_site import browser  # noqa: F401 - the fixture: one Chromium per module
+
+from omniact.dataset import load_split
+from omniact.report import build_leaderboard, write_site
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+NARROW = {"viewport": {"width": 760, "height": 800}}  # a desktop window beside another: wider than a phone's layout
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+LONG = "An agent whose name goes on " * 6 + "v2"
+
+
+@pytest.fixture(scope="module")
+def site(omniact_data, tmp_path_factory):
+    """A leaderboard with task pages (a tie, a long name, a sloppy entry) and a report compared with a baseline."""
+    d = tmp_path_factory.mktemp("touch")
+    perfect = write_sub(d / "perfect.jsonl", meta={"name": "Perfect"})
+    write_sub(d / "twin.jsonl", meta={"name": "Twin"})  # the same answers: tied with Perfect
+    sloppy = write_sub(d / "sloppy.jsonl", mutate=lambda i, s: s.replace('"enter"', '"tab"').replace("412.5,88.0",
+                                                                                                   "600,300"))
+    write_sub(d / "long.jsonl", mutate=lambda i, s: s if int(i) % 2 else "", meta={"name": LONG})
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, sorted(d.glob("*.jsonl")), samples=50)
+    write_site(board, ds, d / "out")
+    write_site(build_leaderboard(ds, [sloppy, perfect], samples=20), ds, d / "rep", report=True, baseline="Perfect")
+    return d, board
+
+
+@pytest.fixture(scope="module")
+def open_page(browser):  # noqa: F811 - the fixture imported above
+    """open_page(kind, path) -> (page, errors): a page in a context of that kind, collecting console errors."""
+    made = {}
+
+    def open_(kind, path):
+        key = json.dumps(kind, sort_keys=True)
+        if key not in made:
+            made[key] = browser.new_context(**kind)
+            made[key].set_default_timeout(5000)  # an element a finger cannot reach fails fast
+        page = made[key].new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        return page, errors
+
+    yield open_
+    for c in made.values():
+        c.close()
+
+
+def label(page):
+    return page.locator("#box-label")
+
+
+def test_tapping_a_box_shows_its_label_on_the_box_and_tapping_again_hides_it(site, open_page):
+    d, _ = site
+    page, errors = open_page(PHONE, d / "out/tasks/0.html")
+    box = page.get_by_role("img", name="sidebar_documents (gold target)")
+    box.tap()
+    assert label(page).is_visible() and label(page).inner_text() == "sidebar_documents (gold target)"
+    # The label sits at its box (just below it), on the screenshot, at the phone's scale.
+    b, lb, shot = box.bounding_box(), label(page).bounding_box(), page.locator(".shot").bounding_box()
+    assert abs(lb["x"] - b["x"]) < 3 and 0 <= lb["y"] - (b["y"] + b["height"]) < 8
+    assert shot["x"] <= lb["x"] and lb["x"] + lb["width"] <= shot["x"] + shot["width"]
+    assert float(label(page).evaluate("l => getComputedStyle(l).fontSize").removesuffix("px")) >= 12  # readable
+    box.tap()
+    assert not label(page).is_visible()
+    # A box inside a larger one takes the taps on its own area (the larger one keeps the rest of its area).
+    page.get_by_role("img", name="file_report_name").tap()
+    assert label(page).inner_text() == "file_report_name"
+    page.get_by_role("img", name="file_report_pdf").tap(position={"x": 4, "y": 4})
+    assert label(page).inner_text() == "file_report_pdf"
+    page.locator(".shot svg").tap(position={"x": 200, "y": 190})  # away from every box: the label goes
+    assert not label(page).is_visible()
+    # A box near the right edge keeps its label on the screenshot.
+    page.get_by_role("img", name="search_field").tap()
+    lb = label(page).bounding_box()
+    assert label(page).inner_text() == "search_field" and lb["x"] + lb["width"] <= shot["x"] + shot["width"] + 0.5
+    assert errors == []
+    page.close()
+
+
+def test_the_keyboard_reaches_every_box_and_shows_its_label(site, open_page):
+    d, _ = site
+    page, errors = open_page(DESKTOP, d / "out/tasks/0.html")
+    names = page.locator("rect.box").evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+    assert "search_field" in names and len(names) == 7
+    seen = []
+    for _ in range(len(names) + 6):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+        if focused in names:
+            seen.append(focused)
+            assert label(page).is_visible() and label(page).inner_text() == focused
+        if len(seen) == len(names):
+            break
+    assert sorted(seen) == sorted(names)
+    page.keyboard.press("Tab")  # past the last box: its label goes
+    assert not label(page).is_visible()
+    page.keyboard.press("Shift+Tab")  # back to it
+    assert label(page).inner_text() == seen[-1]
+    page.keyboard.press("Escape")
+    assert not label(page).is_visible()
+    page.keyboard.press("Enter")
+    assert label(page).inner_text() == seen[-1]
+    assert errors == []
+    page.close()
+
+
+def test_a_mouse_shows_a_label_on_hover_and_a_click_keeps_it(site, open_page):
+    d, _ = site
+    page, errors = open_page(DESKTOP, d / "out/tasks/10.html")
+    page.get_by_role("img", name="cart_button").hover()
+    assert label(page).inner_text() == "cart_button"
+    page.mouse.move(5, 5)
+    assert not label(page).is_visible()
+    page.get_by_role("img", name="search_bar (gold target)").click()  # through the gold point drawn over it
+    page.mouse.move(5, 5)
+    assert label(page).inner_text() == "search_bar (gold target)"
+    assert errors == []
+    page.close()
+
+
+def test_the_overlays_stay_on_their_elements_at_a_phones_width(site, open_page):
+    d, _ = site
+    page, errors = open_page(PHONE, d / "out/tasks/10.html")
+    page.select_option("#entry", label="sloppy")  # its click at (600, 300)
+    img = page.locator("#screenshot").bounding_box()
+    assert img["width"] <= 390 - 20
+    scale = img["width"] / 1440
+    assert abs(img["height"] - 900 * scale) < 1
+    for name, (left, top, right, bottom) in {"search_bar (gold target)": (300, 70, 525, 106),
+                                             "cart_button": (1280, 70, 1320, 106)}.items():
+        b = page.get_by_role("img", name=name).bounding_box()
+        assert abs(b["x"] - (img["x"] + left * scale)) < 1.5 and abs(b["y"] - (img["y"] + top * scale)) < 1.5
+        assert abs(b["width"] - (right - left) * scale) < 3 and abs(b["height"] - (bottom - top) * scale) < 3
+    p = page.locator("#pred-layer circle.pred-point").bounding_box()
+    assert abs(p["x"] + p["width"] / 2 - (img["x"] + 600 * scale)) < 1.5
+    assert abs(p["y"] + p["height"] / 2 - (img["y"] + 300 * scale)) < 1.5
+    assert errors == []
+    page.close()
+
+
+PAGES = ["out/index.html", "out/entries/sloppy.html", "out/tasks/10.html", "rep/index.html", "rep/tasks/1.html"]
+
+
+def test_no_page_scrolls_sideways_on_a_phone_or_in_a_narrow_window(site, open_page):
+    d, _ = site
+    long_entry = next(p for p in (d / "out/entries").glob("an-agent*.html"))
+    for kind in (PHONE, NARROW):
+        for path in [*PAGES, long_entry.relative_to(d).as_posix()]:
+            page, errors = open_page(kind, d / path)
+            width = page.evaluate("innerWidth")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (kind["viewport"], path)
+            # a wide table scrolls in its own box: all of it is still there to scroll to
+            for table in page.locator("main table").all():
+                box = table.bounding_box()
+                if box and box["width"]:
+                    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, (kind["viewport"], path)
+            assert errors == [], path
+            page.close()
+
+
+def test_sort_buttons_are_large_enough_to_tap_and_sort_on_a_tap(site, open_page):
+    d, _ = site
+    for path in ("out/index.html", "out/entries/sloppy.html", "rep/index.html"):
+        page, errors = open_page(PHONE, d / path)
+        sizes = page.locator("button.sort").evaluate_all(
+            "bs => bs.map(b => { const r = b.getBoundingClientRect(); return [b.textContent, r.width, r.height]; })")
+        assert sizes and all(w >= 32 and h >= 32 for _, w, h in sizes), (path, sizes)
+        # the button covers its header cell: a tap at the cell's edge sorts too
+        th = page.locator("thead th:has(button.sort)").nth(1)
+        button = th.locator("button")
+        t, b = th.bounding_box(), button.bounding_box()
+        assert b["x"] <= t["x"] + 1.5 and b["x"] + b["width"] >= t["x"] + t["width"] - 1.5
+        assert b["y"] <= t["y"] + 1.5 and b["y"] + b["height"] >= t["y"] + t["height"] - 1.5
+        assert errors == []
+        page.close()
+    page, errors = open_page(PHONE, d / "out/index.html")
+    page.locator("#leaderboard thead th button", has_text="AS").tap()
+    assert page.locator("#leaderboard thead th", has_text="AS").get_attribute("aria-sort") == "descending"
+    assert page.locator("#leaderboard tbody tr td:nth-child(2) a").first.inner_text() in ("Perfect", "Twin")
+    assert errors == []
+    page.close()
+
+
+def test_a_charts_whole_labels_and_intervals_show_without_a_mouse(site, open_page):
+    d, board = site
+    page, errors = open_page(PHONE, d / "out/index.html")
+    card = page.locator(".card", has=page.locator("svg.chart[aria-label^='Action score']"))
+    numbers = card.locator("details.numbers")
+    assert not numbers.locator("table").is_visible()
+    numbers.locator("summary").tap()
+    rows = numbers.locator("tbody tr")
+    assert rows.count() == len(board.entries)
+    texts = rows.all_inner_texts()
+    long = next(e for e in board.entries if e.name == LONG)
+    lo, hi = long.ci["action_score"]
+    row = next(t for t in texts if t.startswith(LONG))  # the whole name, which the chart cuts short
+    assert f"{100 * long.score['action_score']:.2f}" in row and f"[{100 * lo:.2f}, {100 * hi:.2f}]" in row
+    assert errors == []
+    page.close()
+
+
+def test_what_a_hover_title_says_is_on_the_page(site, open_page):
+    d, _ = site
+    page, errors = open_page(PHONE, d / "out/index.html")
+    twin = page.locator("#leaderboard tbody tr", has_text="Twin").or_(
+        page.locator("#leaderboard tbody tr", has_text="Perfect")).last
+    assert "tied with the entry above" in twin.locator("td").first.text_content()  # read by a screen reader
+    assert "M, K and W are the click (mouse), key and write penalties" in page.locator("main p").first.inner_text()
+    page.close()
+    page, more = open_page(PHONE, d / "rep/index.html")
+    note = page.locator("#vs-note")
+    assert note.is_visible() and "each task's score minus Perfect's" in note.inner_text()
+    page.close()
+    page, most = open_page(PHONE, d / "out/tasks/10.html")
+    legend = page.locator("#legend").inner_text()
+    assert "tap, click or Tab to a box for its label" in legend and "hover" not in legend
+    assert errors == more == most == []
+    page.close()
