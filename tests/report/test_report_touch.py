@@ -38,7 +38,8 @@ def site(omniact_data, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def open_page(browser):  # noqa: F811 - the fixture imported above
-    """open_page(kind, path) -> (page, errors): a page in a context of that kind, collecting console errors."""
+    """open_page(kind, path or URL) -> (page, errors): a page in a context of that kind, collecting console errors
+    and failed requests."""
     made = {}
 
     def open_(kind, path):
@@ -51,7 +52,7 @@ def open_page(browser):  # noqa: F811 - the fixture imported above
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
-        page.goto(path.as_uri())
+        page.goto(path if isinstance(path, str) else path.as_uri())
         page.wait_for_load_state("load")
         return page, errors
 
@@ -60,13 +61,30 @@ def open_page(browser):  # noqa: F811 - the fixture imported above
         c.close()
 
 
+@pytest.fixture(scope="module")
+def served(site):
+    """The site's folder served over HTTP, as a static server would: the pages must work there as from disk."""
+    import functools
+    import http.server
+    import threading
+
+    d, _ = site
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(d))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
 def label(page):
     return page.locator("#box-label")
 
 
-def test_tapping_a_box_shows_its_label_on_the_box_and_tapping_again_hides_it(site, open_page):
+@pytest.mark.parametrize("how", ["disk", "served"])
+def test_tapping_a_box_shows_its_label_on_the_box_and_tapping_again_hides_it(site, open_page, served, how):
     d, _ = site
-    page, errors = open_page(PHONE, d / "out/tasks/0.html")
+    page, errors = open_page(PHONE, d / "out/tasks/0.html" if how == "disk" else f"{served}/out/tasks/0.html")
     box = page.get_by_role("img", name="sidebar_documents (gold target)")
     box.tap()
     assert label(page).is_visible() and label(page).inner_text() == "sidebar_documents (gold target)"
