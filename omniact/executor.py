@@ -10,7 +10,7 @@ agents or the store noticing:
 - ``map(spec, task_ids, on_ready=f)`` calls ``f(description)`` in the driver once per worker whose agent
   started, before any of that worker's results, with the agent's ``describe()`` (None when it has none). The
   description travels with the worker's first message (a thread's event, a process's pipe, a Ray actor's
-  ``ready()``), so it costs no round trip per task; the runner records it and checks it on ``--resume``. `Worker.run` never raises for an agent's fault: exceptions,
+  ``start()``), so it costs no round trip per task; the runner records it and checks it on ``--resume``. `Worker.run` never raises for an agent's fault: exceptions,
   non-text answers and unparseable scripts come back as results with ``error_kind`` set.
 - Randomness is seeded per task from (run seed, task id) in `Worker.run`, so results do not depend on which
   worker ran a task or in what order.
@@ -47,6 +47,7 @@ __all__ = [
     "EXECUTORS",
     "SERVED_KEYS",
     "WORKER_TYPES",
+    "CallResult",
     "CallThread",
     "CallTimedOut",
     "Executor",
@@ -163,40 +164,65 @@ class CallTimedOut(Exception):
     """A `CallThread` call that did not return in time."""
 
 
+class CallResult:
+    """A call given to a `CallThread`: `get` waits for what it returns."""
+
+    def __init__(self, thread: CallThread) -> None:
+        self._thread = thread
+        self._box: dict[str, Any] = {}
+        self._done = threading.Event()
+
+    def _run(self, fn: Callable[[], Any]) -> None:
+        try:
+            self._box["value"] = fn()
+        except BaseException as e:  # noqa: BLE001 - raised again in the caller's thread
+            self._box["error"] = e
+        self._done.set()
+
+    def get(self, timeout: float | None = None) -> Any:
+        """The call's value, or its exception raised here; `CallTimedOut` when it has not returned within
+        `timeout` seconds (None: no limit), and its thread is then given up on (no later call runs there)."""
+        if not self._done.wait(None if timeout is None else max(0.0, timeout)):
+            self._thread.abandon()
+            raise CallTimedOut(f"no answer within {timeout:g} s")
+        if "error" in self._box:
+            raise self._box["error"]
+        return self._box.get("value")
+
+
 class CallThread:
     """One daemon thread that makes the calls given to it, one at a time. An agent built by a call here finds
     its thread-bound state (an event loop, a sync browser) in every later call, as in a thread worker; a call
     that does not return in time is abandoned, and the thread with it (no later call runs there)."""
 
     def __init__(self, name: str = "omniact-agent") -> None:
-        self._inbox: queue.Queue[tuple[Callable[[], Any], dict[str, Any], threading.Event] | None] = queue.Queue()
+        self._inbox: queue.Queue[tuple[Callable[[], Any], CallResult] | None] = queue.Queue()
         self.stuck = False
         threading.Thread(target=self._main, daemon=True, name=name).start()
 
     def _main(self) -> None:
         while (job := self._inbox.get()) is not None:
-            fn, box, done = job
-            try:
-                box["value"] = fn()
-            except BaseException as e:  # noqa: BLE001 - raised again in the caller's thread
-                box["error"] = e
-            done.set()
+            fn, result = job
+            result._run(fn)
+
+    def submit(self, fn: Callable[[], Any]) -> CallResult:
+        """Start ``fn()`` in this thread and return at once; ``.get(timeout)`` waits for it."""
+        if self.stuck:
+            raise CallTimedOut("an earlier call has not returned")
+        result = CallResult(self)
+        self._inbox.put((fn, result))
+        return result
 
     def call(self, fn: Callable[[], Any], timeout: float | None = None) -> Any:
         """``fn()`` in this thread: its value, or its exception raised here; `CallTimedOut` when it has not
         returned within `timeout` seconds (None: no limit)."""
-        if self.stuck:
-            raise CallTimedOut("an earlier call has not returned")
-        box: dict[str, Any] = {}
-        done = threading.Event()
-        self._inbox.put((fn, box, done))
-        if not done.wait(None if timeout is None else max(0.0, timeout)):
+        return self.submit(fn).get(timeout)
+
+    def abandon(self) -> None:
+        """Give up on the call in progress: no later call runs here, and the thread ends if it ever returns."""
+        if not self.stuck:
             self.stuck = True
-            self._inbox.put(None)  # the thread ends if the call ever returns
-            raise CallTimedOut(f"no answer within {timeout:g} s")
-        if "error" in box:
-            raise box["error"]
-        return box.get("value")
+            self._inbox.put(None)
 
     def stop(self) -> None:
         """End the thread once its current call (if any) returns."""

@@ -3,7 +3,7 @@
 Nothing here schedules: Ray places the workers. What this module adds is what omniact promises on top:
 
 - Workers are actors. Each builds its `Worker` (data set loaded once, agent built and set up once) or keeps its
-  browser warm, and serves many tasks. An actor's ``ready()`` answers with its agent's description (a worker
+  browser warm, and serves many tasks. An actor's ``start()`` ends with its agent's description (a worker
   it builds again later, after a timeout, sends its own at the head of its results), for the runner's record.
   Task ids go out in batches sized for throughput; an actor streams one result per task back as it finishes (a
   Ray generator), and the driver alone writes the store, so resume, exports and scores are exactly those of a
@@ -12,7 +12,9 @@ Nothing here schedules: Ray places the workers. What this module adds is what om
   within the setup timeout, or whose agent raises while it starts, ends the run as a local worker's would: every
   task not yet done comes back as a ``setup`` error saying why in one line (the agent and the step that hung)
   and every actor is killed. The limit counts from when the actor begins to build its worker, so an actor that
-  waits for Ray to find it a free CPU is not taken for a hung one.
+  waits for Ray to find it a free CPU is not taken for a hung one. The actor enforces it with a thread, which
+  cannot run while the agent holds the GIL (a long call into C): so the driver, which hears each step as it
+  begins, enforces it too, and kills an actor still silent `SETUP_GRACE` seconds past the limit.
 - A task over its time limit is recorded as ``timeout``; its thread in the actor is abandoned with its cancel
   event set (`omniact.agent.task_cancel_event`: a local model stops at its next token) and the actor builds a
   fresh agent for its next task.
@@ -35,11 +37,20 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence, Sized
 from typing import Any
 
 from omniact.errors import UserError
-from omniact.executor import DEFAULT_SETUP_TIMEOUT, setup_timeout_or_none
+from omniact.executor import (
+    DEFAULT_SETUP_TIMEOUT,
+    CallThread,
+    CallTimedOut,
+    Worker,
+    setup_timeout_or_none,
+    spec_text,
+    start_error,
+    start_timeout_text,
+)
 from omniact.store import TaskResult
 
 __all__ = ["RayExecutor", "RayPool", "connect"]
@@ -48,6 +59,13 @@ __all__ = ["RayExecutor", "RayPool", "connect"]
 MAX_ATTEMPTS = 3
 # The key of a worker's description among an actor's results (a TaskResult's JSON never has it).
 _READY = "__ready__"
+# The key of the step an actor's worker begins while it starts ("setup()"...), streamed to the driver as it begins.
+_PHASE = "__phase__"
+#: seconds past the setup timeout that the driver waits for an actor's own word that its worker did not start
+#: before it kills the actor: the actor's timer is a thread, which cannot run while the agent holds the GIL
+SETUP_GRACE = 5.0
+#: seconds a starting worker waits for a step's name to be on its way to the driver before it begins the step
+_PHASE_HANDOFF = 5.0
 
 
 class _NotStarted(UserError):
@@ -96,8 +114,6 @@ def _admit(ref: Any, starting: dict[Any, Any], idle: list[Any], errors: tuple[ty
     except errors:
         return False
     except Exception as e:  # noqa: BLE001 - the actor could not even be made (its arguments did not unpickle)
-        from omniact.executor import start_error
-
         _kill_all([actor])
         # Ray wraps the actor's exception (RayTaskError, whose text is a remote traceback): say the original's.
         cause = getattr(e, "cause", None)
@@ -164,55 +180,84 @@ class _TaskActor:
         #: whether the driver has the current worker's description
         self.described = False
 
-    def _build(self) -> str | None:
-        """Build the worker (split, agent, ``setup()``, ``describe()``) within the setup timeout. None once it is
-        built; else why it is not, in one line: what the agent raised, or the step that did not finish in time
-        (its thread is left behind: the driver kills this actor)."""
-        from omniact.executor import (
-            CallThread,
-            CallTimedOut,
-            Worker,
-            spec_text,
-            start_error,
-            start_timeout_text,
-        )
+    def _build(self) -> Generator[dict[str, Any], None, str | None]:
+        """Build the worker (split, agent, ``setup()``, ``describe()``) within the setup timeout, yielding
+        ``{_PHASE: step}`` as each step begins: the driver's clock starts at the first, and the last is what it
+        names if this actor falls silent (an agent that holds the GIL stops this timer too). Returns None once the
+        worker is built; else why it is not, in one line: what the agent raised, or the step that did not finish
+        in time (its thread is left behind: the driver kills this actor)."""
+        import queue
 
-        phase = ["starting the worker"]
+        phase = "starting the worker"
+        yield {_PHASE: phase}
+        deadline = None if self.setup_timeout is None else time.monotonic() + self.setup_timeout
+        steps: queue.Queue[tuple[str, threading.Event] | None] = queue.Queue()
+
+        def on_phase(step: str) -> None:
+            # Wait until the step's name has left for the driver: a step that holds the GIL would keep it here.
+            handed = threading.Event()
+            steps.put((step, handed))
+            handed.wait(_PHASE_HANDOFF)
+
         name = f"ray-{_node_name()}"
+
+        def build() -> Any:
+            try:
+                return Worker(self.spec, name=name, on_phase=on_phase)
+            finally:
+                steps.put(None)
+
         self.thread = CallThread()
+        call = self.thread.submit(build)
+        while True:
+            try:
+                step = steps.get(timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                self.thread.abandon()
+                return f"{spec_text(self.spec.agent)}: {start_timeout_text(phase, self.setup_timeout or 0.0)}"
+            if step is None:
+                break
+            phase, handed = step
+            yield {_PHASE: phase}
+            handed.set()
         try:
-            self.worker = self.thread.call(lambda: Worker(self.spec, name=name,
-                                                          on_phase=lambda step: phase.__setitem__(0, step)),
-                                           self.setup_timeout)
-        except CallTimedOut:
-            return f"{spec_text(self.spec.agent)}: {start_timeout_text(phase[0], self.setup_timeout or 0.0)}"
+            self.worker = call.get(0)
+        except CallTimedOut:  # cannot be: the build said it was done
+            return f"{spec_text(self.spec.agent)}: {start_timeout_text(phase, self.setup_timeout or 0.0)}"
         except BaseException as e:  # noqa: BLE001 - even SystemExit in a constructor: said to the driver
             return start_error(e)
         self.described = False
         return None
 
-    def ready(self) -> dict[str, Any]:
-        """The worker's description once it is built: ``{"ready": bool, "description": dict | None}``, or
-        ``{"ready": False, "error": why}`` when it could not start."""
-        error = self._build() if self.worker is None else None
+    def start(self) -> Iterator[dict[str, Any]]:
+        """Build the worker: ``{_PHASE: step}`` as each step begins (see `_build`), then its description,
+        ``{"ready": bool, "description": dict | None}``, or ``{"ready": False, "error": why}`` when it could not
+        start. A Ray generator: the driver hears each step as it begins."""
+        error = (yield from self._build()) if self.worker is None else None
         if error is not None:
-            return {"ready": False, "error": error}
+            yield {"ready": False, "error": error}
+            return
         self.described = True
-        return {"ready": self.worker.ready, "description": self.worker.description}
+        yield {"ready": self.worker.ready, "description": self.worker.description}
+
+    def ready(self) -> dict[str, Any]:
+        """`start`'s last answer alone (the steps dropped)."""
+        *_, answer = self.start()
+        return answer
 
     def run_batch(self, task_ids: Sequence[str]) -> Iterator[dict[str, Any]]:
         for task_id in task_ids:
-            if self.worker is None and (error := self._build()) is not None:  # built again after a timeout
-                yield {_READY: {"ready": False, "error": error}}
-                return
+            if self.worker is None:  # built again after a timeout, its steps told as at the start
+                error = yield from self._build()
+                if error is not None:
+                    yield {_READY: {"ready": False, "error": error}}
+                    return
             if not self.described:  # a worker built again after a timeout: its description leads its results
                 self.described = True
                 yield {_READY: {"ready": self.worker.ready, "description": self.worker.description}}
             yield self._run_one(task_id).to_json()
 
     def _run_one(self, task_id: str) -> TaskResult:
-        from omniact.executor import CallTimedOut
-
         worker = self.worker
         cancel = threading.Event()
         t0 = time.perf_counter()
@@ -309,12 +354,32 @@ class RayExecutor:
         done: set[str] = set()
         idle: list[Any] = []
         # Actors get work only once Ray has placed them and they are ready: one that cannot be placed (no
-        # free CPU after a node died) must never hold a batch.
+        # free CPU after a node died) must never hold a batch. Keys: their start() generators.
         starting: dict[Any, Any] = {}
+        # Workers building now (an actor's start(), or a run_batch() building a fresh agent after a timeout):
+        # generator -> (when the driver heard the first step, the latest step). The actor bounds its start with a
+        # thread that an agent holding the GIL stops too; the driver bounds it as well, from the same moment (so
+        # an actor waiting for Ray to find it a CPU is not counted), and kills an actor silent past the limit.
+        building: dict[Any, tuple[float, str]] = {}
 
         def start() -> None:
             actor = actor_cls.remote(spec, self.task_timeout, self.setup_timeout)
-            starting[actor.ready.remote()] = actor
+            starting[actor.start.remote()] = actor
+
+        def step(gen: Any, phase: str) -> None:
+            building[gen] = (building.get(gen, (time.monotonic(), ""))[0], phase)
+
+        def hung() -> str | None:  # the step an actor fell silent in past the limit and the grace, if any
+            if self.setup_timeout is None:
+                return None
+            now = time.monotonic()
+            late = [phase for began, phase in building.values() if now >= began + self.setup_timeout + SETUP_GRACE]
+            return late[0] if late else None
+
+        def wait_for() -> float:  # until the next thing to check: an answer, or a start's deadline
+            deadlines = [began + self.setup_timeout + SETUP_GRACE for began, _ in building.values()
+                         ] if self.setup_timeout is not None else []
+            return max(0.0, min([time.monotonic() + 5.0, *deadlines]) - time.monotonic())
 
         for _ in range(min(self.workers, math.ceil(len(todo) / batch))):
             start()
@@ -326,13 +391,35 @@ class RayExecutor:
                 actor = idle.pop()
                 running[actor.run_batch.remote(ids)] = (actor, ids)
 
+        def admit(gen: Any) -> None:  # the next word of an actor's start()
+            actor = starting[gen]
+            try:
+                answer = ray.get(next(gen))
+            except (StopIteration, *errors):  # died before it was ready
+                del starting[gen]
+                building.pop(gen, None)
+                _kill_all([actor])
+                if _stranded(todo, running, idle, starting):
+                    start()
+                return
+            except Exception as e:  # noqa: BLE001 - the actor could not even be made (its arguments did not unpickle)
+                # Ray wraps the actor's exception (RayTaskError, whose text is a remote traceback): say the original's.
+                cause = getattr(e, "cause", None)
+                raise _NotStarted(start_error(cause if isinstance(cause, BaseException) else e)) from None
+            if _PHASE in answer:
+                step(gen, answer[_PHASE])
+                return
+            report(answer)  # raises when it did not start: the actor, still starting, is killed below
+            del starting[gen]
+            building.pop(gen, None)
+            idle.append(actor)
+
         try:
             while running or (todo and starting):
-                ready, _ = ray.wait(list(running) + list(starting), num_returns=1, timeout=5.0)
+                ready, _ = ray.wait(list(running) + list(starting), num_returns=1, timeout=wait_for())
                 for ref in ready:
                     if ref in starting:
-                        _admit_or_replace(ref, starting, idle, errors, todo=todo, running=running, start=start,
-                                          on_ready=report)
+                        admit(ref)
                         continue
                     gen = ref
                     actor, left = running[gen]
@@ -341,10 +428,12 @@ class RayExecutor:
                         payload = ray.get(ref)
                     except StopIteration:
                         del running[gen]
+                        building.pop(gen, None)
                         idle.append(actor)
                         continue
                     except errors as e:
                         del running[gen]
+                        building.pop(gen, None)
                         self.replaced_workers += 1
                         _kill_all([actor])
                         for tid in left:
@@ -360,7 +449,11 @@ class RayExecutor:
                         if _stranded(todo, running, idle, starting):
                             start()
                         continue
+                    if _PHASE in payload:
+                        step(gen, payload[_PHASE])
+                        continue
                     if _READY in payload:
+                        building.pop(gen, None)
                         report(payload[_READY])
                         continue
                     result = TaskResult(**payload)
@@ -369,6 +462,9 @@ class RayExecutor:
                     if result.task_id not in done:  # a result is recorded once, whatever happened
                         done.add(result.task_id)
                         yield result
+                if (phase := hung()) is not None:
+                    # Silent past its limit: hung where the actor's own timer cannot run (the GIL held).
+                    raise _NotStarted(f"{spec_text(spec.agent)}: {start_timeout_text(phase, self.setup_timeout)}")
                 dispatch()
         except _NotStarted as e:
             # Every other actor would fail alike: the run ends (the runner stops at the first of these results),

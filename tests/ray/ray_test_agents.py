@@ -30,3 +30,33 @@ class SlowSeeded:
         rng = random.Random(task_seed(self.seed, view.id))
         x, y = rng.uniform(0, view.width), rng.uniform(0, view.height)
         return f"pyautogui.click({x:.1f}, {y:.1f})"
+
+
+class HoldsTheGil:
+    """`setup()` is one long call into C that never lets go of the GIL (a sum over a huge range), as a C extension's
+    loop can be: no other thread of its process runs Python meanwhile, a timer thread there included. With `after`,
+    only once this process has set up that many agents (so that one built again after a task timeout holds it);
+    `act()` sleeps `act_seconds` first. Writes its process id to `pidfile` before it holds the GIL (the test ends
+    the process itself if nothing else did)."""
+
+    setups = 0  # agents this process has set up
+
+    def __init__(self, pidfile: str = "", n: int = 10**12, after: int = 0, act_seconds: float = 0.0) -> None:
+        self.pidfile = pidfile
+        self.n = int(n)
+        self.after = int(after)
+        self.act_seconds = float(act_seconds)
+
+    def setup(self) -> None:
+        import os
+
+        HoldsTheGil.setups += 1
+        if HoldsTheGil.setups <= self.after:
+            return
+        if self.pidfile:
+            Path(self.pidfile).write_text(str(os.getpid()))
+        sum(range(self.n))
+
+    def act(self, view):
+        time.sleep(self.act_seconds)
+        return 'pyautogui.press("enter")'

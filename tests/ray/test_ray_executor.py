@@ -102,6 +102,88 @@ def test_an_actor_whose_setup_hangs_stops_the_run_in_one_line_and_leaves_a_resum
         hang.unlink(missing_ok=True)
 
 
+def _run_or_interrupt(args: list[str], bound: float = 180.0):
+    """The CLI's result for `args`, and whether it had to be interrupted (Ctrl-C, as a user would) for not
+    stopping within `bound` seconds: a guard, so that a run that would never stop fails the test instead of
+    hanging the suite (it stops within seconds when all is well)."""
+    import _thread
+
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    finished, late = threading.Event(), []
+
+    def watch() -> None:
+        if not finished.wait(bound):
+            late.append(True)
+            _thread.interrupt_main()
+
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        r = CliRunner().invoke(main, args)
+    finally:
+        finished.set()
+    return r, bool(late)
+
+
+def _end(pidfile: Path) -> bool:
+    """Whether the process in `pidfile` had ended (waiting a minute for a kill to land); killed here if not."""
+    import os
+    import signal
+
+    if not pidfile.exists():
+        return True
+    pid = int(pidfile.read_text())
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+        time.sleep(0.1)
+    if not Path(f"/proc/{pid}").exists():
+        return True
+    os.kill(pid, signal.SIGKILL)  # a CPU-bound loop must not outlive the test
+    return False
+
+
+def test_an_actor_that_holds_the_gil_while_it_starts_is_killed_and_the_run_stops_in_one_line(cluster, tmp_path):
+    # The actor's own timer is a thread, stopped too while the agent's setup() runs one long C call: the driver
+    # bounds the start as well (from the actor's first step: Ray may take a while to place it) and kills it.
+    agent = f"{HERE / 'ray_test_agents.py'}:HoldsTheGil"
+    out, pidfile = tmp_path / "runs" / "r", tmp_path / "pid"
+    try:
+        r, interrupted = _run_or_interrupt(["run", "--agent", agent, "--data", str(RUNNER_DATA), "--out", str(out), "-q",
+                                            "--executor", "ray", "--ray-address", cluster[0].address,
+                                            "--workers", "1", "--agent-arg", f"pidfile={pidfile}",
+                                            "--setup-timeout", "2"])
+        assert not interrupted, "the run did not stop"
+        assert r.exit_code == 2, r.output
+        assert r.output == (f"omniact: agent could not be started: {agent}: setup() did not finish within 2 s (give "
+                            "it longer with --setup-timeout SECONDS, or none)\n")
+        assert not (tmp_path / "runs").exists()
+    finally:
+        assert _end(pidfile), "the actor holding the GIL was left running"
+
+
+def test_an_agent_built_again_after_a_timeout_that_holds_the_gil_stops_the_run_in_one_line(cluster, tmp_path):
+    # After a task timeout the actor builds a fresh agent inside its batch: bounded from the driver alike.
+    agent = f"{HERE / 'ray_test_agents.py'}:HoldsTheGil"
+    out, pidfile = tmp_path / "r", tmp_path / "pid"
+    try:
+        r, interrupted = _run_or_interrupt(["run", "--agent", agent, "--data", str(RUNNER_DATA), "--out", str(out),
+                                            "-q", "--executor", "ray", "--ray-address", cluster[0].address,
+                                            "--workers", "1", "--agent-arg", f"pidfile={pidfile}", "--agent-arg",
+                                            "after=1", "--agent-arg", "act_seconds=30", "--task-timeout", "1",
+                                            "--setup-timeout", "2"])
+        assert not interrupted, "the run did not stop"
+        assert r.exit_code == 2, r.output
+        assert r.output == (f"omniact: agent could not be started: {agent}: setup() did not finish within 2 s (give "
+                            "it longer with --setup-timeout SECONDS, or none)\n")
+        # the task that timed out is kept, the others were never given out
+        rows = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
+        assert [row.get("error_kind") for row in rows] == ["timeout"]
+    finally:
+        assert _end(pidfile), "the actor holding the GIL was left running"
+
+
 def test_losing_a_node_mid_run_records_every_task_once(cluster, data, tmp_path):
     c, second = cluster
     out = tmp_path / "r"
@@ -185,3 +267,23 @@ def test_a_task_timed_out_in_an_actor_has_its_cancel_event_set(tmp_path):
     while not seen.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert seen.read_text() == "cancelled"
+
+
+def test_an_actor_tells_each_step_of_its_start_as_it_begins_and_the_step_that_hung(tmp_path):
+    # What the driver hears while an actor starts: it names the last step if the actor falls silent.
+    from omniact.executor import WorkerSpec
+    from omniact.ray_executor import _PHASE, _TaskActor
+
+    hang = tmp_path / "hang"
+    spec = WorkerSpec(agent=f"{HANG_AGENTS}:SlowStart", data_root=str(RUNNER_DATA), split="test",
+                      agent_args={"hang": str(hang)})
+    steps = ["starting the worker", "loading the split", "importing and building the agent", "setup()"]
+    assert list(_TaskActor(spec, None).start()) == [{_PHASE: s} for s in [*steps, "describe()"]] + [
+        {"ready": True, "description": {"kind": "slow-start"}}]
+    hang.write_text("")
+    try:
+        assert list(_TaskActor(spec, None, setup_timeout=1).start()) == [{_PHASE: s} for s in steps] + [
+            {"ready": False, "error": f"{HANG_AGENTS}:SlowStart: setup() did not finish within 1 s (give it longer "
+                                      "with --setup-timeout SECONDS, or none)"}]
+    finally:
+        hang.unlink()
