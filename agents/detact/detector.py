@@ -107,9 +107,12 @@ def write_json(path: Path, data: Any) -> None:
         f.write(text)
 
 
-def _rgb(im: Any) -> Any:
+def _rgb(im: Any, hidden: bool | None = None) -> Any:
     """A PIL image in RGB. 16-bit greyscale (mode I;16 or I) is scaled to 8 bits first: Pillow's own conversion
-    clips every value above 255, which turns a 16-bit screenshot into a white screen."""
+    clips every value above 255, which turns a 16-bit screenshot into a white screen.
+
+    `hidden` says whether the whole picture's alpha hides every pixel, when `im` is only a band of it (None:
+    find out from `im`)."""
     if im.mode in ("I;16", "I;16B", "I;16L", "I"):
         import numpy as np
         from PIL import Image
@@ -117,7 +120,7 @@ def _rgb(im: Any) -> Any:
         wide = np.asarray(im, dtype=np.uint32)
         top = 65535 if im.mode.startswith("I;16") or wide.max(initial=0) > 255 else 255
         im = Image.fromarray((wide * 255 // max(top, 1)).astype(np.uint8), mode="L")
-    if im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info:
+    if _has_alpha(im):
         # Transparent pixels are shown on white, as an image viewer shows them: dropping the alpha channel gives
         # their stored colour, black in most files, and dark text on a transparent background read as nothing.
         from PIL import Image
@@ -125,11 +128,45 @@ def _rgb(im: Any) -> Any:
         # An alpha channel that hides every pixel is a capture tool's mistake (some write 0 for "unused"); the
         # colours are the picture then.
         rgba = im.convert("RGBA")
-        if rgba.getchannel("A").getextrema()[1] == 0:
+        if hidden is None:
+            hidden = rgba.getchannel("A").getextrema()[1] == 0
+        if hidden:
             return rgba.convert("RGB")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
     return im.convert("RGB")
+
+
+def _has_alpha(im: Any) -> bool:
+    return im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
+
+
+#: Pixels converted at a time by `_rgb_array`.
+_BAND_PIXELS = 1 << 21
+
+
+def _rgb_array(im: Any) -> Any:
+    """A PIL image as an ``(H, W, 3)`` uint8 RGB array (as `_rgb` converts it), a band of rows at a time.
+
+    Converting the whole image held the decoded picture (4 bytes a pixel), its RGB copy (4 more) and two copies
+    of the array's bytes at once: 14 bytes a pixel, half a gigabyte for an 8K screenshot. Bands keep it to the
+    decoded picture and the array. Every conversion is pixel by pixel (whether the alpha channel hides the whole
+    picture is found first), so the pixels are those of converting it whole."""
+    import numpy as np
+
+    im.load()
+    width, height = im.size
+    if im.mode in ("I;16", "I;16B", "I;16L", "I") or width * height <= _BAND_PIXELS:
+        return np.asarray(_rgb(im))  # 16-bit: the scale depends on the whole picture's largest value
+    rows = max(1, _BAND_PIXELS // width)
+    bands = [(y, min(y + rows, height)) for y in range(0, height, rows)]
+    hidden = None
+    if _has_alpha(im):
+        hidden = all((im.crop((0, a, width, b)).convert("RGBA").getextrema()[3][1] == 0) for a, b in bands)
+    out = np.empty((height, width, 3), np.uint8)
+    for a, b in bands:
+        out[a:b] = np.asarray(_rgb(im.crop((0, a, width, b)), hidden))
+    return out
 
 
 class UnreadableScreenshot(OSError):
@@ -148,14 +185,14 @@ def load_image(image: Any) -> Any:
 
         try:
             with Image.open(image) as im:
-                return np.asarray(_rgb(im))
+                return _rgb_array(im)
         except (OSError, ValueError, SyntaxError, EOFError) as e:  # what Pillow raises on a file it cannot decode
             detail = f"{type(e).__name__}: {str(e)[:160]}"
             # The cause first: a run's summary shortens a long message, and the path is long.
             raise UnreadableScreenshot(f"cannot read the screenshot ({detail}): {os.fspath(image)}; "
                                        "`omniact validate` names what is wrong with it") from e
     if hasattr(image, "convert"):  # PIL
-        return np.asarray(_rgb(image))
+        return _rgb_array(image)
     arr = np.asarray(image)
     if arr.ndim == 3 and arr.shape[2] == 1:
         arr = arr[:, :, 0]
@@ -211,12 +248,13 @@ class Detector:
         t0 = time.perf_counter()
         rgb = load_image(image)
         h, w = rgb.shape[:2]
-        bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
         grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         t1 = time.perf_counter()
         if scale is None or not scale > 0:
             scale = screen_scale(w, h)
-        texts, _ = read_text(bgr, self.ocr, scale=scale)
+        # The OCR engine takes BGR: a view with the channels reversed, copied only a tile at a time (or whole, for
+        # a screen read in one piece). A converted copy of the whole screen was held through detection.
+        texts, _ = read_text(rgb[:, :, ::-1], self.ocr, scale=scale, grey=grey)
         t2 = time.perf_counter()
         timings["load"], timings["ocr"] = t1 - t0, t2 - t1
 

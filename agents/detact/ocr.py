@@ -188,6 +188,118 @@ def _tile_spans(n: int, side: int, overlap: int) -> list[tuple[int, int, int, in
     return [(a, b, cuts[i], cuts[i + 1]) for i, (a, b) in enumerate(spans)]
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """One line as one tile read it: the tile's column and horizontal extent, the words in screen pixels."""
+
+    col: int
+    x0: int
+    x1: int
+    words: tuple[Word, ...]
+
+    @property
+    def box(self) -> Box:
+        return Box(min(w.box.left for w in self.words), min(w.box.top for w in self.words),
+                   max(w.box.right for w in self.words), max(w.box.bottom for w in self.words))
+
+    def cut(self, width: int) -> tuple[bool, bool]:
+        """Whether the line runs into the tile's left / right edge (within a line height), where the tile's
+        neighbour goes on: past that edge the line may go on unread by this tile."""
+        b = self.box
+        reach = max(b.height, 1.0)
+        return self.x0 > 0 and b.left - self.x0 <= reach, self.x1 < width and self.x1 - b.right <= reach
+
+    def margin(self, box: Box, width: int) -> float:
+        """How far a word lies from the nearer edge of this tile that cuts the screen (one without a
+        neighbour cuts nothing): the farther, the less likely the tile saw only part of it."""
+        left = box.left - self.x0 if self.x0 > 0 else float("inf")
+        right = self.x1 - box.right if self.x1 < width else float("inf")
+        return min(left, right)
+
+
+def _stitch_row(pieces: Sequence[_Piece], xs: Sequence[tuple[int, int, int, int]],
+                ys: tuple[int, int, int, int], width: int) -> list[Word]:
+    """The words of one row of tiles, each line once.
+
+    A line that runs across the seam between two tiles comes back from each as a piece (each tile reads up to
+    its edge), and a line inside the overlap of two tiles comes back twice. Pieces of neighbouring tiles on the
+    same text line (boxes overlapping vertically by half a line, horizontally overlapping or a line height apart)
+    where one runs into its tile's edge are joined into one line; words read by both tiles are kept once, from
+    the tile where they lie farther from the edge (the other may have read a cut word: "le" for "revenue").
+    Any other line belongs to the tile whose core holds its centre."""
+    _, _, cy0, cy1 = ys
+    n = len(pieces)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    boxes = [p.box for p in pieces]
+    cuts = [p.cut(width) for p in pieces]
+    for i in range(n):
+        for j in range(n):
+            if pieces[j].col != pieces[i].col + 1 or not (cuts[i][1] or cuts[j][0]):
+                continue
+            a, b = boxes[i], boxes[j]
+            v = min(a.bottom, b.bottom) - max(a.top, b.top)
+            reach = max(min(a.height, b.height), 1.0)
+            if v >= 0.5 * reach and a.right + reach >= b.left and b.right >= a.left:
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    out: list[Word] = []
+    for members in groups.values():
+        if len(members) == 1:
+            p, b = pieces[members[0]], boxes[members[0]]
+            _, _, cx0, cx1 = xs[p.col]
+            # A line read whole by two tiles belongs to the one whose core holds its centre.
+            if cx0 <= (b.left + b.right) / 2 < cx1 and cy0 <= (b.top + b.bottom) / 2 < cy1:
+                out.extend(p.words)
+            continue
+        top = min(boxes[i].top for i in members)
+        bottom = max(boxes[i].bottom for i in members)
+        if not cy0 <= (top + bottom) / 2 < cy1:
+            continue  # the row above or below reads this line too and keeps it
+        line = min(pieces[i].words[0].line for i in members)
+        ranked = sorted(((pieces[i].margin(w.box, width), pieces[i].col, w) for i in members
+                         for w in _word_parts(pieces[i].words)), key=lambda c: -c[0])
+        kept: list[tuple[int, Word]] = []
+        for _, col, w in ranked:
+            if all(c == col or _h_overlap(w.box, k.box) <= 0.3 for c, k in kept):
+                kept.append((col, w))
+        out.extend(Word(w.text, w.box, w.score, line) for _, w in sorted(kept, key=lambda k: k[1].box.left))
+    return out
+
+
+def _h_overlap(a: Box, b: Box) -> float:
+    """The horizontal overlap of two boxes as a share of the narrower one's width."""
+    inter = min(a.right, b.right) - max(a.left, b.left)
+    return max(inter, 0.0) / max(min(a.width, b.width), 1e-6)
+
+
+def _word_parts(words: Sequence[Word]) -> list[Word]:
+    """Words as word boxes. A line the engine gave no word boxes for (one Word for the whole line) is split at
+    its spaces (CJK text: at each character), each part given a share of the box by its length, so that the
+    part of it that a neighbouring tile read too can be told apart from the rest."""
+    import re
+
+    out: list[Word] = []
+    for w in words:
+        text = w.text
+        spans = [m.span() for m in re.finditer(r"\S" if _is_cjk(text) and " " not in text.strip() else r"\S+", text)]
+        if len(spans) <= 1:
+            out.append(w)
+            continue
+        unit = w.box.width / len(text)
+        out.extend(Word(text[i:j], Box(w.box.left + i * unit, w.box.top, w.box.left + j * unit, w.box.bottom),
+                        w.score, w.line) for i, j in spans)
+    return out
+
+
 class _RapidOCR:
     """RapidOCR with its bundled models; angle classification off (screenshots are never rotated)."""
 
@@ -208,15 +320,16 @@ class _RapidOCR:
         h, w = bgr.shape[:2]
         longest = max(h, w)
         # Only the shrink counts, not `scale`: a 4K screenshot is as often 1x as 2x, and a guessed scale says 2.
-        if RAPIDOCR_MAX_SIDE / longest >= MIN_TEXT_SCALE:
-            return self._read(bgr)
         import numpy as np
 
+        if RAPIDOCR_MAX_SIDE / longest >= MIN_TEXT_SCALE:
+            return self._read(np.ascontiguousarray(bgr))
         overlap = round(TILE_OVERLAP * max(scale, 1.0))
         xs, ys = _tile_spans(w, RAPIDOCR_MAX_SIDE, overlap), _tile_spans(h, RAPIDOCR_MAX_SIDE, overlap)
         out: list[Word] = []
-        for row, (y0, y1, cy0, cy1) in enumerate(ys):
-            for col, (x0, x1, cx0, cx1) in enumerate(xs):
+        for row, (y0, y1, _, _) in enumerate(ys):
+            pieces: list[_Piece] = []
+            for col, (x0, x1, _, _) in enumerate(xs):
                 tile = (row * len(xs) + col) * 1_000_000  # keeps line numbers of different tiles apart
                 part = bgr[y0:y1, x0:x1]
                 if int(part.max()) - int(part.min()) < 24:  # one flat colour (the empty rest of a page): no text
@@ -225,12 +338,10 @@ class _RapidOCR:
                 for word in self._read(np.ascontiguousarray(part)):
                     lines.setdefault(word.line, []).append(word)
                 for line, ws in lines.items():
-                    # A line read by two tiles belongs to the one whose core holds its centre.
-                    mx = x0 + (min(v.box.left for v in ws) + max(v.box.right for v in ws)) / 2
-                    my = y0 + (min(v.box.top for v in ws) + max(v.box.bottom for v in ws)) / 2
-                    if cx0 <= mx < cx1 and cy0 <= my < cy1:
-                        out.extend(Word(v.text, Box(v.box.left + x0, v.box.top + y0, v.box.right + x0,
-                                                    v.box.bottom + y0), v.score, tile + line) for v in ws)
+                    pieces.append(_Piece(col, x0, x1, tuple(
+                        Word(v.text, Box(v.box.left + x0, v.box.top + y0, v.box.right + x0, v.box.bottom + y0),
+                             v.score, tile + line) for v in ws)))
+            out.extend(_stitch_row(pieces, xs, ys[row], w))
         return out
 
     def _read(self, bgr: Any) -> list[Word]:
@@ -312,11 +423,14 @@ def get_engine(name: str = "rapidocr") -> Any:
 
 
 def read_text(bgr: Any, engine: str = "rapidocr", min_score: float = MIN_SCORE,
-              scale: float = 1.0) -> tuple[list[TextBox], list[Word]]:
-    """OCR an ``(H, W, 3)`` BGR uint8 array: element-level text boxes, and the raw words they came from.
-    `scale` is the screenshot's device pixels per CSS pixel (2 on a Retina screen)."""
-    import cv2
-
+              scale: float = 1.0, grey: Any = None) -> tuple[list[TextBox], list[Word]]:
+    """OCR an ``(H, W, 3)`` BGR uint8 array (a view, ``rgb[:, :, ::-1]``, will do): element-level text boxes,
+    and the raw words they came from. `scale` is the screenshot's device pixels per CSS pixel (2 on a Retina
+    screen); `grey` is the screenshot in grey when the caller has it (else it is computed)."""
     words = [w for w in get_engine(engine).words(bgr, scale=scale) if w.score >= min_score]
-    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    if grey is None:
+        import cv2
+        import numpy as np
+
+        grey = cv2.cvtColor(np.ascontiguousarray(bgr), cv2.COLOR_BGR2GRAY)
     return merge_words(words, grey=grey), words

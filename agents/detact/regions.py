@@ -57,6 +57,7 @@ def propose_regions(grey: Any, text_boxes: Sequence[Box] = (), scale: float = 1.
     k = max(round(2 * scale), 1)
     closed = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((k + 1, k + 1), np.uint8))
     contours, _ = cv2.findContours(closed, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    del closed  # full-size maps are let go as soon as they are used: an 8K screen's is 33 MB each
     min_side = 10 * scale
     for c in contours:
         x, y, bw, bh = cv2.boundingRect(c)
@@ -68,8 +69,9 @@ def propose_regions(grey: Any, text_boxes: Sequence[Box] = (), scale: float = 1.
             continue
         regions.append(Region(Box(float(x), float(y), float(x + bw), float(y + bh)), "container", round(fill, 3)))
 
-    # Blobs: text blanked out, edges dilated to join an icon's parts.
-    blob_edges = edges.copy()
+    # Blobs: text blanked out, edges dilated to join an icon's parts. (The containers are found: the edge map
+    # itself is blanked, no copy of it is made.)
+    blob_edges = edges
     pad = round(2 * scale)
     for b in text_boxes:
         blob_edges[max(int(b.top) - pad, 0):min(int(b.bottom) + pad, h),
@@ -77,6 +79,7 @@ def propose_regions(grey: Any, text_boxes: Sequence[Box] = (), scale: float = 1.
     d = max(round(3 * scale), 2)
     dilated = cv2.dilate(blob_edges, np.ones((d, d), np.uint8))
     contours, _ = cv2.findContours(dilated, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    del dilated
     lo, hi = 8 * scale, 64 * scale
     for c in contours:
         x, y, bw, bh = cv2.boundingRect(c)
