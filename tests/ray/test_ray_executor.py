@@ -240,14 +240,14 @@ def test_leaderboard_on_ray_equals_local(cluster, data, tmp_path):
 def test_an_actor_that_builds_its_worker_again_sends_its_description_ahead_of_its_results():
     # After a timeout an actor builds a fresh agent (maybe from new weights): the driver hears what it runs.
     from omniact.executor import WorkerSpec
-    from omniact.ray_executor import _READY, _TaskActor
+    from omniact.ray_executor import _PHASE, _READY, _TaskActor
 
     agents = HERE.parent / "runner" / "runner_test_agents.py"
     spec = WorkerSpec(agent=f"{agents}:Slow", data_root=str(HERE.parent / "runner" / "fixtures" / "data"),
                       split="test", agent_args={"delay": "0.5"})
     actor = _TaskActor(spec, task_timeout=0.2)
     assert actor.ready() == {"ready": True, "description": None}
-    out = list(actor.run_batch(["100", "101"]))
+    out = [o for o in actor.run_batch(["100", "101"]) if _PHASE not in o]  # the rebuild's steps, for the driver
     assert [o.get("error_kind") for o in out if _READY not in o] == ["timeout", "timeout"]
     assert out[1] == {_READY: {"ready": True, "description": None}}  # the rebuilt worker, before its task
 
