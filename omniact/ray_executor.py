@@ -221,9 +221,7 @@ class _TaskActor:
             yield {_PHASE: phase}
             handed.set()
         try:
-            self.worker = call.get(0)
-        except CallTimedOut:  # cannot be: the build said it was done
-            return f"{spec_text(self.spec.agent)}: {start_timeout_text(phase, self.setup_timeout or 0.0)}"
+            self.worker = call.get()  # returned (its value is being stored now): no limit needed
         except BaseException as e:  # noqa: BLE001 - even SystemExit in a constructor: said to the driver
             return start_error(e)
         self.described = False
