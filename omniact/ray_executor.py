@@ -14,10 +14,13 @@ Nothing here schedules: Ray places the workers. What this module adds is what om
   and every actor is killed. The limit counts from when the actor begins to build its worker, so an actor that
   waits for Ray to find it a free CPU is not taken for a hung one. The actor enforces it with a thread, which
   cannot run while the agent holds the GIL (a long call into C): so the driver, which hears each step as it
-  begins, enforces it too, and kills an actor still silent `SETUP_GRACE` seconds past the limit.
+  begins, enforces it too, and kills an actor still silent `GRACE` seconds past the limit.
 - A task over its time limit is recorded as ``timeout``; its thread in the actor is abandoned with its cancel
   event set (`omniact.agent.task_cancel_event`: a local model stops at its next token) and the actor builds a
-  fresh agent for its next task.
+  fresh agent for its next task. That timer is a thread of the actor too, so with a limit the actor tells the
+  driver as it begins each task, and the driver kills an actor whose task has not come back `GRACE` seconds
+  past the limit (an agent holding the GIL in ``act()``): the task is recorded as the actor would have recorded
+  it, the batch's tasks it had not begun go to the other actors, and a new actor takes the killed one's place.
 - Faults: when an actor or its node dies, the tasks of its batch that had not come back are sent to another
   actor (a new one, placed by Ray on a live node); tasks that already came back are never run again and never
   recorded twice. `retried_tasks` counts the tasks sent again. A task that fails for its own reasons (the
@@ -61,9 +64,13 @@ MAX_ATTEMPTS = 3
 _READY = "__ready__"
 # The key of the step an actor's worker begins while it starts ("setup()"...), streamed to the driver as it begins.
 _PHASE = "__phase__"
-#: seconds past the setup timeout that the driver waits for an actor's own word that its worker did not start
-#: before it kills the actor: the actor's timer is a thread, which cannot run while the agent holds the GIL
-SETUP_GRACE = 5.0
+# The key of the task an actor begins, streamed to the driver as it begins it (with a task time limit only), with
+# "worker": the name its result would carry.
+_STARTED = "__started__"
+#: seconds past the setup timeout, or a task's time limit, that the driver waits for an actor's own word that its
+#: worker did not start or its task timed out before it kills the actor: the actor's timer is a thread, which
+#: cannot run while the agent holds the GIL
+GRACE = 5.0
 #: seconds a starting worker waits for a step's name to be on its way to the driver before it begins the step
 _PHASE_HANDOFF = 5.0
 
@@ -253,6 +260,11 @@ class _TaskActor:
             if not self.described:  # a worker built again after a timeout: its description leads its results
                 self.described = True
                 yield {_READY: {"ready": self.worker.ready, "description": self.worker.description}}
+            if self.task_timeout is not None:
+                # The driver's clock for this task starts now (not while it waited in the batch), and it kills this
+                # actor if no result comes: the timer in _run_one cannot run while the agent holds the GIL. The task
+                # begins only once the driver is on its way to hear this (the generator resumes after the yield).
+                yield {_STARTED: task_id, "worker": self.worker.name}
             yield self._run_one(task_id).to_json()
 
     def _run_one(self, task_id: str) -> TaskResult:
@@ -359,6 +371,9 @@ class RayExecutor:
         # thread that an agent holding the GIL stops too; the driver bounds it as well, from the same moment (so
         # an actor waiting for Ray to find it a CPU is not counted), and kills an actor silent past the limit.
         building: dict[Any, tuple[float, str]] = {}
+        # Tasks running now, with a task time limit: run_batch() generator -> (when the driver heard the actor begin
+        # it, its id, the worker's name). Bounded from the driver too, for the same reason, past the limit + GRACE.
+        tasks: dict[Any, tuple[float, str, str]] = {}
 
         def start() -> None:
             actor = actor_cls.remote(spec, self.task_timeout, self.setup_timeout)
@@ -371,12 +386,20 @@ class RayExecutor:
             if self.setup_timeout is None:
                 return None
             now = time.monotonic()
-            late = [phase for began, phase in building.values() if now >= began + self.setup_timeout + SETUP_GRACE]
+            late = [phase for began, phase in building.values() if now >= began + self.setup_timeout + GRACE]
             return late[0] if late else None
 
-        def wait_for() -> float:  # until the next thing to check: an answer, or a start's deadline
-            deadlines = [began + self.setup_timeout + SETUP_GRACE for began, _ in building.values()
+        def overdue() -> list[Any]:  # the run_batch() generators whose task is past its limit and the grace
+            if self.task_timeout is None:
+                return []
+            now = time.monotonic()
+            return [gen for gen, (began, *_) in tasks.items() if now >= began + self.task_timeout + GRACE]
+
+        def wait_for() -> float:  # until the next thing to check: an answer, or a start's or a task's deadline
+            deadlines = [began + self.setup_timeout + GRACE for began, _ in building.values()
                          ] if self.setup_timeout is not None else []
+            if self.task_timeout is not None:
+                deadlines += [began + self.task_timeout + GRACE for began, *_ in tasks.values()]
             return max(0.0, min([time.monotonic() + 5.0, *deadlines]) - time.monotonic())
 
         for _ in range(min(self.workers, math.ceil(len(todo) / batch))):
@@ -427,11 +450,13 @@ class RayExecutor:
                     except StopIteration:
                         del running[gen]
                         building.pop(gen, None)
+                        tasks.pop(gen, None)
                         idle.append(actor)
                         continue
                     except errors as e:
                         del running[gen]
                         building.pop(gen, None)
+                        tasks.pop(gen, None)
                         self.replaced_workers += 1
                         _kill_all([actor])
                         for tid in left:
@@ -454,6 +479,10 @@ class RayExecutor:
                         building.pop(gen, None)
                         report(payload[_READY])
                         continue
+                    if _STARTED in payload:
+                        tasks[gen] = (time.monotonic(), payload[_STARTED], payload["worker"])
+                        continue
+                    tasks.pop(gen, None)
                     result = TaskResult(**payload)
                     if result.task_id in left:
                         left.remove(result.task_id)
@@ -463,6 +492,23 @@ class RayExecutor:
                 if (phase := hung()) is not None:
                     # Silent past its limit: hung where the actor's own timer cannot run (the GIL held).
                     raise _NotStarted(f"{spec_text(spec.agent)}: {start_timeout_text(phase, self.setup_timeout)}")
+                for gen in overdue():
+                    if ray.wait([gen], timeout=0)[0]:
+                        continue  # its word is in after all (read in the next round)
+                    # Its task is past its limit and the actor said nothing: its timer cannot run (the GIL held).
+                    began, tid, name = tasks.pop(gen)
+                    actor, left = running.pop(gen)
+                    building.pop(gen, None)
+                    _kill_all([actor])
+                    self.replaced_workers += 1
+                    # The tasks of its batch it had not begun go first to the next actor free (never run: no attempt).
+                    todo.extendleft(reversed([t for t in left if t != tid and t not in done]))
+                    if tid not in done:
+                        done.add(tid)  # recorded as the actor's own timer records it
+                        yield TaskResult(tid, error=f"timed out after {self.task_timeout:g} s", error_kind="timeout",
+                                         seconds=time.monotonic() - began, worker=name)
+                    if todo:
+                        start()  # the killed actor's CPU is free again
                 dispatch()
         except _NotStarted as e:
             # Every other actor would fail alike: the run ends (the runner stops at the first of these results),

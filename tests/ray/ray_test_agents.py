@@ -60,3 +60,28 @@ class HoldsTheGil:
     def act(self, view):
         time.sleep(self.act_seconds)
         return 'pyautogui.press("enter")'
+
+
+class HoldsTheGilInAct:
+    """`act()` on the task `task` is one long call into C that never lets go of the GIL (a sum over a huge range):
+    the actor's own timer thread cannot run meanwhile. Every other task is answered at once. Each agent writes its
+    process id into the folder `pids` as it is built (the test checks that no actor process is left), and the one
+    that holds the GIL writes its own to `pidfile` first."""
+
+    def __init__(self, task: str = "", pids: str = "", pidfile: str = "", n: int = 10**12) -> None:
+        import os
+
+        self.task = task
+        self.pidfile = pidfile
+        self.n = int(n)
+        if pids:
+            (Path(pids) / str(os.getpid())).write_text(str(os.getpid()))
+
+    def act(self, view):
+        import os
+
+        if view.id == self.task:
+            if self.pidfile:
+                Path(self.pidfile).write_text(str(os.getpid()))
+            sum(range(self.n))
+        return 'pyautogui.press("enter")'

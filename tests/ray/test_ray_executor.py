@@ -184,6 +184,42 @@ def test_an_agent_built_again_after_a_timeout_that_holds_the_gil_stops_the_run_i
         assert _end(pidfile), "the actor holding the GIL was left running"
 
 
+def test_a_task_that_holds_the_gil_is_a_timeout_its_actor_killed_and_the_run_goes_on(cluster, tmp_path):
+    # The actor's own timer is a thread, stopped too while act() runs one long C call: the driver bounds each task as
+    # well (from the actor's word that it began it), kills the actor and starts another for the tasks left.
+    agent = f"{HERE / 'ray_test_agents.py'}:HoldsTheGilInAct"
+    out, pidfile, pids = tmp_path / "r", tmp_path / "pid", tmp_path / "pids"
+    pids.mkdir()
+    try:
+        # One worker: tasks go out two at a time, so 103 waits behind the hung 102 in its batch and is sent again.
+        r, interrupted = _run_or_interrupt(["run", "--agent", agent, "--data", str(RUNNER_DATA), "--out", str(out), "-q",
+                                            "--executor", "ray", "--ray-address", cluster[0].address,
+                                            "--workers", "1", "--agent-arg", "task=102", "--agent-arg",
+                                            f"pids={pids}", "--agent-arg", f"pidfile={pidfile}",
+                                            "--task-timeout", "2"])
+        assert not interrupted, "the run did not stop"
+        assert r.exit_code == 0, r.output
+        rows = {row["id"]: row for row in map(json.loads, (out / "predictions.jsonl").read_text().splitlines())}
+        assert sorted(rows) == ["100", "101", "102", "103", "104", "105"]
+        assert rows["102"]["error_kind"] == "timeout"
+        assert rows["102"]["error"] == "timed out after 2 s"  # as an actor's own timer, or a local worker, says it
+        assert all(rows[t].get("error_kind") is None and rows[t]["script"] == 'pyautogui.press("enter")'
+                   for t in rows if t != "102")
+        with sqlite3.connect(out / STORE_NAME) as db:
+            failed = db.execute("SELECT task_id, error, error_kind, worker FROM results WHERE error_kind IS NOT NULL"
+                                ).fetchall()
+        assert [row[:3] for row in failed] == [("102", "timed out after 2 s", "timeout")]
+        assert failed[0][3].startswith("ray-")  # the actor's worker, as its own timer names it
+        assert json.loads((out / "scores.json").read_text())  # every task scored
+        assert json.loads((out / "manifest.json").read_text())["executor_stats"]["replaced_workers"] == 1
+    finally:
+        assert _end(pidfile), "the actor holding the GIL was left running"
+    import os
+
+    assert len(list(pids.iterdir())) == 2 and str(os.getpid()) not in {p.name for p in pids.iterdir()}
+    assert all(_end(pid) for pid in pids.iterdir()), "an actor's process was left running"
+
+
 def test_losing_a_node_mid_run_records_every_task_once(cluster, data, tmp_path):
     c, second = cluster
     out = tmp_path / "r"
@@ -240,14 +276,15 @@ def test_leaderboard_on_ray_equals_local(cluster, data, tmp_path):
 def test_an_actor_that_builds_its_worker_again_sends_its_description_ahead_of_its_results():
     # After a timeout an actor builds a fresh agent (maybe from new weights): the driver hears what it runs.
     from omniact.executor import WorkerSpec
-    from omniact.ray_executor import _PHASE, _READY, _TaskActor
+    from omniact.ray_executor import _PHASE, _READY, _STARTED, _TaskActor
 
     agents = HERE.parent / "runner" / "runner_test_agents.py"
     spec = WorkerSpec(agent=f"{agents}:Slow", data_root=str(HERE.parent / "runner" / "fixtures" / "data"),
                       split="test", agent_args={"delay": "0.5"})
     actor = _TaskActor(spec, task_timeout=0.2)
     assert actor.ready() == {"ready": True, "description": None}
-    out = [o for o in actor.run_batch(["100", "101"]) if _PHASE not in o]  # the rebuild's steps, for the driver
+    # the rebuild's steps and the word that a task begins are for the driver's clocks
+    out = [o for o in actor.run_batch(["100", "101"]) if _PHASE not in o and _STARTED not in o]
     assert [o.get("error_kind") for o in out if _READY not in o] == ["timeout", "timeout"]
     assert out[1] == {_READY: {"ready": True, "description": None}}  # the rebuilt worker, before its task
 
@@ -255,14 +292,16 @@ def test_an_actor_that_builds_its_worker_again_sends_its_description_ahead_of_it
 def test_a_task_timed_out_in_an_actor_has_its_cancel_event_set(tmp_path):
     # A local model there stops at its next token instead of holding the CPU for an answer nobody reads.
     from omniact.executor import WorkerSpec
-    from omniact.ray_executor import _TaskActor
+    from omniact.ray_executor import _STARTED, _TaskActor
 
     seen = tmp_path / "seen"
     spec = WorkerSpec(agent=f"{HANG_AGENTS}:HeedsCancel", data_root=str(RUNNER_DATA), split="test",
                       agent_args={"seen": str(seen)})
     actor = _TaskActor(spec, task_timeout=0.5)
     assert actor.ready() == {"ready": True, "description": None}
-    assert [o.get("error_kind") for o in actor.run_batch(["100"])] == ["timeout"]
+    out = list(actor.run_batch(["100"]))
+    assert out[0][_STARTED] == "100" and out[0]["worker"] == out[1]["worker"]  # the driver's clock starts here
+    assert [o.get("error_kind") for o in out[1:]] == ["timeout"]
     deadline = time.monotonic() + 60  # the abandoned thread writes what it saw once the event is set
     while not seen.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -287,3 +326,15 @@ def test_an_actor_tells_each_step_of_its_start_as_it_begins_and_the_step_that_hu
                                       "with --setup-timeout SECONDS, or none)"}]
     finally:
         hang.unlink()
+
+
+def test_without_a_task_time_limit_an_actor_sends_only_its_results():
+    # No limit, no clock: the driver hears nothing more than before.
+    from omniact.executor import WorkerSpec
+    from omniact.ray_executor import _TaskActor
+
+    spec = WorkerSpec(agent=f"{HERE.parent / 'runner' / 'runner_test_agents.py'}:Slow", data_root=str(RUNNER_DATA),
+                      split="test", agent_args={"delay": "0"})
+    actor = _TaskActor(spec, task_timeout=None)
+    assert actor.ready() == {"ready": True, "description": None}
+    assert [o["task_id"] for o in actor.run_batch(["100", "101"])] == ["100", "101"]
