@@ -142,7 +142,7 @@ def _has_alpha(im: Any) -> bool:
 
 
 #: Pixels converted at a time by `_rgb_array`.
-_BAND_PIXELS = 1 << 21
+_BAND_PIXELS = 1 << 18
 
 
 def _rgb_array(im: Any) -> Any:

@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from omniact.task import Box
@@ -239,9 +240,12 @@ def _stitch_row(pieces: Sequence[_Piece], xs: Sequence[tuple[int, int, int, int]
 
     boxes = [p.box for p in pieces]
     cuts = [p.cut(width) for p in pieces]
+    by_col: dict[int, list[int]] = {}
+    for i, p in enumerate(pieces):
+        by_col.setdefault(p.col, []).append(i)
     for i in range(n):
-        for j in range(n):
-            if pieces[j].col != pieces[i].col + 1 or not (cuts[i][1] or cuts[j][0]):
+        for j in by_col.get(pieces[i].col + 1, ()):
+            if not (cuts[i][1] or cuts[j][0]):
                 continue
             a, b = boxes[i], boxes[j]
             v = min(a.bottom, b.bottom) - max(a.top, b.top)
@@ -348,6 +352,7 @@ class _RapidOCR:
         # onnxruntime sessions are thread-safe, but RapidOCR keeps per-call state on the object.
         with self._lock:
             result = self._engine(bgr, return_word_box=True)
+            _give_back_freed_memory()
         if result.boxes is None or result.txts is None:
             return []
         out: list[Word] = []
@@ -361,6 +366,29 @@ class _RapidOCR:
             else:
                 out.append(Word(str(text), _quad_box(quad), float(score), i))
         return out
+
+
+def _give_back_freed_memory() -> None:
+    """Return the memory the OCR model freed to the system (glibc only; elsewhere nothing happens).
+
+    One run of the text detector on a 2,000-pixel tile allocates and frees about 0.7 GB. The C allocator kept
+    much of what was freed, scattered, and the next tile's run took fresh memory beside it: an 8K screenshot, read
+    in 15 tiles, peaked 0.2 GB higher than one tile needs."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Any:
+    import ctypes
+
+    try:
+        fn = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):  # not glibc (macOS, musl): the allocator's own policy stands
+        return None
+    fn.argtypes, fn.restype = [ctypes.c_size_t], ctypes.c_int
+    return fn
 
 
 class _Tesseract:

@@ -71,3 +71,95 @@ def test_pieces_without_word_boxes_are_joined_at_the_words_both_tiles_read():
     words = _stitch_row([a, b], xs, (0, 600, 0, 600), 3500)
     assert " ".join(w.text for w in words) == LONG
     assert len({w.line for w in words}) == 1  # one line, split into elements only where its ink has a wide gap
+
+
+# The peak is the child's own VmHWM: its ru_maxrss starts at the parent's peak (Linux carries it over exec), and
+# pytest's process, which drew the screenshot, is larger than what is measured.
+_PEAK = """
+def peak():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM:"))
+"""
+
+_MEMORY_CHILD = _PEAK + """
+import sys
+import cv2, numpy, PIL.Image  # noqa: F401
+from agents.detact import detector, ocr
+from omniact.task import Box
+
+class Engine:  # the OCR model's own memory is not the detector's: a few words where the labels are
+    def words(self, bgr, scale=1.0):
+        return [ocr.Word("Item", Box(40.0 + 600 * i, 30.0, 120.0 + 600 * i, 60.0), 0.99, i) for i in range(5)]
+
+ocr.get_engine = lambda name="rapidocr": Engine()
+base = peak()
+result = detector.Detector(icons=False).detect(sys.argv[1])
+print(peak() - base, len(result.elements))
+"""
+
+
+def test_detection_holds_few_copies_of_a_large_screenshot(tmp_path):
+    """An 8K screenshot took about 1.2 GB to detect: besides the OCR model's own (a fixed cost per tile), the
+    detector held 14 bytes a pixel at once (the decoded picture, an RGB copy of it and two copies of its bytes;
+    then the array, a BGR copy, two greys and four edge maps). Measured in a child process, with the OCR model
+    left out: the peak over the baseline after imports, per pixel."""
+    import subprocess
+    import sys
+
+    from PIL import Image, ImageDraw
+
+    if not Path("/proc/self/status").is_file():
+        pytest.skip("the peak is read from /proc (Linux)")
+    width, height = 4000, 3000
+    im = Image.new("RGB", (width, height), (246, 247, 249))
+    d = ImageDraw.Draw(im)
+    for x in range(20, width - 300, 600):
+        for y in range(20, height - 100, 300):
+            d.rectangle((x, y, x + 260, y + 40), outline=(120, 120, 120), width=2, fill=(26, 115, 232))
+    path = tmp_path / "screen.png"
+    im.save(path)
+    done = subprocess.run([sys.executable, "-c", _MEMORY_CHILD, str(path)], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2], check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    peak, found = map(int, done.stdout.split())
+    assert found > 10  # the screen was detected, not skipped
+    per_pixel = peak / (width * height)
+    assert per_pixel < 12, f"{per_pixel:.1f} bytes a pixel"
+
+
+_TILES_CHILD = _PEAK + """
+import sys
+import numpy
+from PIL import Image, ImageDraw, ImageFont
+from agents.detact.ocr import get_engine
+
+engine, peaks = get_engine(), []
+for k in range(2):  # two tiles of a large screen, each 2,000 pixels square, read one after the other
+    im = Image.new("RGB", (2000, 2000), (250, 250, 250))
+    d = ImageDraw.Draw(im)
+    font = ImageFont.truetype(sys.argv[1], 16)
+    for y in range(10, 1970, 40 + 3 * k):
+        d.text((10 + 7 * k, y), f"Row {y} of tile {k} with some words", font=font, fill=(20, 20, 20))
+    assert engine.words(numpy.ascontiguousarray(numpy.asarray(im)[:, :, ::-1]))
+    peaks.append(peak())
+print(peaks[1] - peaks[0])
+"""
+
+
+def test_each_tile_is_read_in_the_memory_one_tile_needs():
+    """The text detector allocates and frees about 0.7 GB on each 2,000-pixel tile; the C allocator kept what was
+    freed, scattered, and the next tile's run took fresh memory beside it: the peak rose by about 0.1 GB a tile
+    for the first few tiles (an 8K screenshot, 15 tiles, peaked 0.2 GB above what one tile needs)."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("rapidocr")
+    if not Path("/proc/self/status").is_file():
+        pytest.skip("the peak is read from /proc (Linux)")
+    from detact_screens import FONT
+
+    done = subprocess.run([sys.executable, "-c", _TILES_CHILD, FONT], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2], check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    growth = int(done.stdout.split()[-1])
+    assert growth < 40 * 2**20, f"the second tile took {growth / 2**20:.0f} MiB more than the first"
