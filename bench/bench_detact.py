@@ -41,20 +41,30 @@ def _screens() -> list[Path]:
     return picked
 
 
+# The child's own peak: VmHWM where there is /proc. Its ru_maxrss starts at this process's peak (Linux carries it
+# over exec), and this process has the OCR model loaded by then.
 _MEMORY_CHILD = """
 import resource, sys
 import cv2, numpy, onnxruntime, PIL.Image, rapidocr  # noqa: F401
 import agents.detact.colour, agents.detact.icons, agents.detact.ocr, agents.detact.regions  # noqa: F401
 from agents.detact.detector import Detector
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def peak():
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM:"))
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+base = peak()
 Detector().detect(sys.argv[1])
-print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) * 1024)
+print(peak() - base)
 """
 
 
 def peak_memory(width: int = 7680, height: int = 4320) -> tuple[float, float]:
-    """Peak memory of one detection on a `width` x `height` screenshot, measured in a fresh process: ru_maxrss
-    over the baseline after imports (the OCR model's loading and its run on a tile count). Returns (bytes a
+    """Peak memory of one detection on a `width` x `height` screenshot, measured in a fresh process: its peak
+    resident size over the baseline after imports (the OCR model's loading and its run on a tile count). Returns (bytes a
     pixel, MiB). The screen is an app's chrome and rows of labels at 2x on a flat page, like a large monitor."""
     import subprocess
 

@@ -36,7 +36,8 @@ RAPIDOCR_MAX_SIDE = 2000
 #: instead: on a 4K screen at 1x, or a full-page capture 20,000 pixels tall, the shrunk text was too small to
 #: read and the screen came back with little or no text. (A 2880-pixel Retina screenshot is still read whole.)
 MIN_TEXT_SCALE = 0.6
-#: Tiles overlap by this many CSS pixels, so that a label cut by one tile's edge is read whole by the next.
+#: Tiles overlap by this many CSS pixels, so that a label cut by one tile's edge is read whole by the next; a
+#: longer line is joined from the pieces the two tiles read (`_stitch_row`).
 TILE_OVERLAP = 160
 
 
@@ -269,12 +270,14 @@ def _stitch_row(pieces: Sequence[_Piece], xs: Sequence[tuple[int, int, int, int]
         if not cy0 <= (top + bottom) / 2 < cy1:
             continue  # the row above or below reads this line too and keeps it
         line = min(pieces[i].words[0].line for i in members)
-        ranked = sorted(((pieces[i].margin(w.box, width), pieces[i].col, w) for i in members
+        # Words of different pieces that overlap are one word read twice (by two tiles, or by one tile in two
+        # of its lines); the reading farthest from a tile's edge stays.
+        ranked = sorted(((pieces[i].margin(w.box, width), i, w) for i in members
                          for w in _word_parts(pieces[i].words)), key=lambda c: -c[0])
         kept: list[tuple[int, Word]] = []
-        for _, col, w in ranked:
-            if all(c == col or _h_overlap(w.box, k.box) <= 0.3 for c, k in kept):
-                kept.append((col, w))
+        for _, i, w in ranked:
+            if all(j == i or _h_overlap(w.box, k.box) <= 0.3 for j, k in kept):
+                kept.append((i, w))
         out.extend(Word(w.text, w.box, w.score, line) for _, w in sorted(kept, key=lambda k: k[1].box.left))
     return out
 
