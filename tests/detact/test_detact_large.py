@@ -73,6 +73,25 @@ def test_pieces_without_word_boxes_are_joined_at_the_words_both_tiles_read():
     assert len({w.line for w in words}) == 1  # one line, split into elements only where its ink has a wide gap
 
 
+
+def test_a_word_one_tile_read_twice_is_kept_once():
+    """Two labels close together: the first tile read the tail of "shipping" again, as "g" at the start of the next
+    label's line, and the second tile read that "g" at its edge. Joined across the seam, the label came back as
+    "... pending shipping g"."""
+    from agents.detact.ocr import Word, _Piece, _stitch_row
+    from omniact.task import Box
+
+    def words(*spec):
+        return tuple(Word(t, Box(a, 1232, b, 1265), 0.99, line) for t, a, b, line in spec)
+
+    first = _Piece(0, 0, 2000, words(("Folder", 553, 650, 7), ("pending", 1198, 1309, 7), ("shipping", 1316, 1437, 7)))
+    next_line = _Piece(0, 0, 2000, words(("g", 1424, 1439, 8), ("pending", 1617, 1726, 8), ("Invoice", 1892, 1995, 8)))
+    edge = _Piece(1, 1420, 3420, words(("g", 1420, 1438, 1_000_003)))
+    rest = _Piece(1, 1420, 3420, words(("pending", 1618, 1727, 1_000_004), ("Invoice", 1893, 2010, 1_000_004)))
+    xs = [(0, 2000, 0, 1710), (1420, 3420, 1710, 3420)]
+    found = _stitch_row([first, next_line, edge, rest], xs, (0, 1300, 0, 1300), 3420)
+    assert [w.text for w in found] == ["Folder", "pending", "shipping", "pending", "Invoice"]
+
 # The peak is the child's own VmHWM: its ru_maxrss starts at the parent's peak (Linux carries it over exec), and
 # pytest's process, which drew the screenshot, is larger than what is measured.
 _PEAK = """
