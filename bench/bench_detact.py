@@ -91,6 +91,70 @@ def peak_memory(width: int = 7680, height: int = 4320) -> tuple[float, float]:
     return peak / (width * height), peak / 2**20
 
 
+# What the detector itself holds, the OCR model left out (a stand-in engine finds a few words): what grows with
+# the screenshot, which the fixed cost of the model's run on a tile hides in peak_memory's figure.
+_DETECTOR_CHILD = _MEMORY_CHILD.replace("base = peak()", """from agents.detact import ocr
+from omniact.task import Box
+
+class Engine:
+    def words(self, bgr, scale=1.0):
+        return [ocr.Word("Item", Box(40.0 + 600 * i, 30.0, 120.0 + 600 * i, 60.0), 0.99, i) for i in range(5)]
+
+ocr.get_engine = lambda name="rapidocr": Engine()
+base = peak()""").replace("Detector()", "Detector(icons=False)")
+
+# The OCR model reading two 2,000-pixel tiles one after the other: the second should need no more than the first
+# (freed memory is given back to the system after each read; before, each tile took fresh memory beside it).
+_TILES_CHILD = _MEMORY_CHILD.split("base = peak()")[0] + """
+from PIL import Image, ImageDraw, ImageFont
+from agents.detact.ocr import get_engine
+
+engine, peaks = get_engine(), []
+for k in range(2):
+    im = Image.new("RGB", (2000, 2000), (250, 250, 250))
+    d = ImageDraw.Draw(im)
+    font = ImageFont.truetype(sys.argv[1], 16)
+    for y in range(10, 1970, 40 + 3 * k):
+        d.text((10 + 7 * k, y), f"Row {y} of tile {k} with some words", font=font, fill=(20, 20, 20))
+    engine.words(numpy.ascontiguousarray(numpy.asarray(im)[:, :, ::-1]))
+    peaks.append(peak())
+print(peaks[0], peaks[1])
+"""
+
+
+def detector_memory(width: int = 4000, height: int = 3000) -> float:
+    """Bytes a pixel the detector holds at its peak on a `width` x `height` screenshot of boxed buttons, the OCR
+    model left out, in a fresh process."""
+    import subprocess
+
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (width, height), (246, 247, 249))
+    d = ImageDraw.Draw(im)
+    for x in range(20, width - 300, 600):
+        for y in range(20, height - 100, 300):
+            d.rectangle((x, y, x + 260, y + 40), outline=(120, 120, 120), width=2, fill=(26, 115, 232))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "screen.png"
+        im.save(path)
+        done = subprocess.run([sys.executable, "-c", _DETECTOR_CHILD, str(path)], capture_output=True, text=True,
+                              cwd=ROOT, check=True)
+    return int(done.stdout.split()[-1]) / (width * height)
+
+
+def tile_memory() -> tuple[int, int]:
+    """(peak after the OCR model read one 2,000-pixel tile, peak after a second), bytes, in a fresh process."""
+    import subprocess
+
+    sys.path.insert(0, str(ROOT / "tests" / "detact"))
+    from detact_screens import FONT
+
+    done = subprocess.run([sys.executable, "-c", _TILES_CHILD, FONT], capture_output=True, text=True, cwd=ROOT,
+                          check=True)
+    first, second = map(int, done.stdout.split()[-2:])
+    return first, second
+
+
 def main() -> None:
     import numpy as np
     from PIL import Image
@@ -141,6 +205,12 @@ def main() -> None:
     print(f"detact peak memory 8K: {per_pixel / 3:.1f}x the decoded screenshot ({per_pixel:.1f} bytes/pixel, {mib:.0f} "
           "MiB over imports, one detection of a 7680x4320 screenshot in a fresh process; most of it is the OCR "
           "model reading one 2,000-pixel tile, about 660 MiB at any screen size)", flush=True)
+    held = detector_memory()
+    print(f"detact detector memory 4000x3000 without the OCR model: {held / 3:.1f}x the decoded screenshot "
+          f"({held:.1f} bytes/pixel at the peak)", flush=True)
+    first, second = tile_memory()
+    print(f"detact OCR second tile: {second / first:.2f}x the peak after the first (+{(second - first) / 2**20:.0f} MiB; "
+          "two 2,000-pixel tiles read one after the other in a fresh process)", flush=True)
 
     if Path("/usr/bin/chromium").exists():
         from agents.detact.evaluate import icon_precision
