@@ -382,7 +382,7 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
 @click.option("--retry-errors", is_flag=True, help="With --resume, also re-run the tasks that failed.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N tasks of the split.")
 @click.option("--task-timeout", type=_Seconds(), default=None,
-              help="Seconds a task may take; then it scores 0.")
+              help="Seconds a task may take; then it scores 0.  [default: no limit]")
 @click.option("--setup-timeout", default="1800", show_default=True, metavar="SECONDS|none",
               help="Seconds a worker may take to start (agent built, setup() and describe() done); then the run "
                    "stops. none: no limit.")
@@ -652,7 +652,8 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @click.option("--task-timeout", type=_Seconds(), default=30.0, show_default=True,
               help="Seconds per task; then it fails.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Replay worker processes.")
-@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N tasks of the split.")
+@click.option("--limit", type=click.IntRange(1), default=None,
+              help="Only the first N tasks of the split (or the first N episodes of --miniwob-suite).")
 @click.option("--trace", is_flag=True, help="Save a Playwright trace (trace.zip) per task in --out.")
 @click.option("--step-images", is_flag=True,
               help="With --split: also write a PNG per step of every task in --out (--task always does).")
