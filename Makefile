@@ -9,8 +9,11 @@ EXTRAS = test,sandbox,agents,local-models,detact,tesseract,ray,dev
 
 # An editable install leaves bytecode to be written at first import, which never happens where
 # PYTHONDONTWRITEBYTECODE is set: compile once here, so each `omniact` start reads bytecode as after a normal install.
+# editable_mode=compat: the project folder goes on sys.path (a .pth line) instead of setuptools' import hook,
+# which Python consults only after the current folder: with the hook, `python` started beside a data copy named
+# `omniact` (`~/omniact`) imported that folder as an empty namespace package instead of ours.
 setup: system-packages
-	$(PIP) install -q -e ".[$(EXTRAS)]"
+	$(PIP) install -q -e ".[$(EXTRAS)]" --config-settings editable_mode=compat
 	$(PYTHON) -m compileall -q omniact scoring agents >/dev/null
 
 # System packages (Chromium for replay, fonts for deterministic rendering, Tesseract, Xvfb). Needs root;

@@ -25,3 +25,14 @@ def test_import_omniact_loads_nothing_heavy():
     heavy = {"playwright", "torch", "transformers", "numpy", "cv2", "rapidocr", "onnxruntime", "nltk", "openai",
              "PIL.Image", "rich", "ray", "skimage", "sentence_transformers", "scoring", "agents"}
     assert not (heavy & mods), f"imported on `import omniact`: {sorted(heavy & mods)}"
+
+
+def test_a_folder_named_omniact_beside_the_user_does_not_hide_the_package(tmp_path):
+    """A copy of the data set at ~/omniact and `python script.py` started in ~: the installed package is imported,
+    not that folder as an empty namespace package (what setuptools' default editable install did: its import hook
+    comes after the current folder)."""
+    (tmp_path / "omniact" / "tasks").mkdir(parents=True)
+    (tmp_path / "script.py").write_text("import omniact\nprint(omniact.load_split.__module__)\n")
+    done = subprocess.run([sys.executable, "script.py"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "omniact.dataset"
