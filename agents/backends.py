@@ -248,18 +248,25 @@ class OpenAIBackend:
         self.max_backoff = float(max_backoff)
         key = api_key or os.environ.get("OPENAI_API_KEY") or "EMPTY"
         self._secret = key if len(key) > _MIN_SECRET_CHARS else None
+        # What messages name: the URL without a user:password (or a query) that a key can hide in, which a
+        # message would otherwise carry into predictions records and the one line a run stops with.
+        self.shown_endpoint = _public_url(self.endpoint)
+        self._url_secrets = _url_secrets(self.endpoint)
         # Our own retry loop (max_retries=0): its backoff is the user's to set, and every attempt is counted.
         # The client's timeout bounds each connect and each read; `_attempt` bounds the whole attempt.
         self.client = openai.OpenAI(base_url=self.endpoint, api_key=key, timeout=self.timeout, max_retries=0)
         self.attempts = 0
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._secret, "***") if self._secret else text
+        for secret in (self._secret, *self._url_secrets):  # a server's reply may echo them
+            if secret:
+                text = text.replace(secret, "***")
+        return text
 
     def describe(self) -> dict[str, Any]:
         """The server and model as the run's record names them (the URL without any user, password or query:
         a key can hide there too)."""
-        return {"kind": "openai", "base_url": _public_url(self.endpoint), "model": self.model,
+        return {"kind": "openai", "base_url": self.shown_endpoint, "model": self.model,
                 "timeout": self.timeout, "retries": self.retries}
 
     def _retryable(self, e: Exception) -> bool:
@@ -311,21 +318,21 @@ class OpenAIBackend:
         if unreachable is not None:
             # The same text for every task (no attempt count, request id or timing), so that the runner's
             # fail-fast sees one error repeated and stops the run instead of failing the whole split.
-            raise BackendError(self._redact(f"cannot connect to {self.endpoint}: {unreachable} (is the server "
+            raise BackendError(self._redact(f"cannot connect to {self.shown_endpoint}: {unreachable} (is the server "
                                             "running, and is base_url right?)"))
         status = getattr(last, "status_code", None)
         message = getattr(last, "message", last)
         if status in (401, 403):  # every task would be refused alike: the runner stops the run on a UserError
-            raise UserError(self._redact(f"{self.endpoint} refused the API key (HTTP {status}: {message}); give "
+            raise UserError(self._redact(f"{self.shown_endpoint} refused the API key (HTTP {status}: {message}); give "
                                          "the right one with --agent-arg api_key=... or OPENAI_API_KEY"))
         if status == 404:
-            raise UserError(self._redact(f"{self.endpoint} answered HTTP 404 ({message}): check --agent-arg model "
+            raise UserError(self._redact(f"{self.shown_endpoint} answered HTTP 404 ({message}): check --agent-arg model "
                                          "(does the server serve it?) and base_url"))
         if status:
             what = f"HTTP {status}: "
         else:  # our own messages say what went wrong; the openai client's need their class ("APITimeoutError")
             what = "" if isinstance(last, _Transient) else f"{type(last).__name__}: "
-        raise BackendError(self._redact(f"{self.endpoint} failed after {attempt + 1} attempt(s): {what}{message}"))
+        raise BackendError(self._redact(f"{self.shown_endpoint} failed after {attempt + 1} attempt(s): {what}{message}"))
 
     def _attempt(self, messages: Sequence[Mapping[str, Any]], temperature: float, max_tokens: int) -> bytes:
         """The reply body of one request, or the request's exception; `_Transient` at the deadline.
@@ -464,6 +471,22 @@ def _load_once(key: tuple[str, ...], loader: Any) -> tuple[Any, threading.Lock]:
         if key not in _MODELS:
             _MODELS[key] = (loader(), threading.Lock())
         return _MODELS[key]
+
+
+def _url_secrets(url: str) -> tuple[str, ...]:
+    """The user info of a URL and its password, as written, percent-decoded and as the HTTP Basic credentials the
+    client sends for them (a server that quotes the Authorization header it got echoes those), at least
+    _MIN_SECRET_CHARS long: a shorter one would blank common words in a message."""
+    import base64
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    found = {parts.netloc.rpartition("@")[0]} if "@" in parts.netloc else set()
+    if parts.password:
+        found |= {parts.password, unquote(parts.password)}
+        basic = f"{unquote(parts.username or '')}:{unquote(parts.password)}".encode()
+        found.add(base64.b64encode(basic).decode("ascii"))
+    return tuple(sorted((f for f in found if len(f) >= _MIN_SECRET_CHARS), key=len, reverse=True))
 
 
 def _public_url(url: str) -> str:

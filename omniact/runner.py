@@ -62,7 +62,7 @@ SCORE_MODES = ("reference", "strict")
 # Argument names that hold secrets: api_key, token, hf_token, secret, password, auth (not max_tokens).
 _SECRET = re.compile(r"(^|[-_.])(api[-_]?key|key|token|secret|password|passwd|auth|authorization|credentials?)$",
                      re.IGNORECASE)
-#: the user:password of a URL (``https://user:sk-...@host``), kept out of a recorded description
+#: the user:password of a URL (``https://user:sk-...@host``), kept out of what a run records
 _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]+@")
 #: the run stops (everything recorded so far kept) when its first this-many tasks all fail with one message:
 #: a wrong URL, model name or key, which would otherwise cost every task its retries
@@ -120,19 +120,25 @@ class RunSummary:
 
 
 def _redact(args: Mapping[str, Any]) -> dict[str, Any]:
-    """Arguments fit for a record anyone may read: ``api_key``, ``token``... shown as ``***``."""
-    return {k: ("***" if _SECRET.search(k) and v else v) for k, v in args.items()}
+    """Arguments fit for a record anyone may read: ``api_key``, ``token``... shown as ``***``, and so is a URL's
+    ``user:password`` (``base_url=https://user:sk-...@host``)."""
+    return {k: ("***" if _SECRET.search(k) and v else _no_userinfo(v)) for k, v in args.items()}
+
+
+def _no_userinfo(value: Any) -> Any:
+    return _URL_USERINFO.sub(r"\1***@", value) if isinstance(value, str) and "@" in value else value
 
 
 def _redacted_command(argv: list[str], *secret_args: Mapping[str, Any]) -> list[str]:
     """The command line for the manifest, with the value of every secret argument (``--agent-arg api_key=...``,
-    an api_key in the agent config) shown as ``***`` wherever it appears, in whatever form it was given."""
+    an api_key in the agent config) shown as ``***`` wherever it appears, in whatever form it was given, and a
+    URL's ``user:password`` too."""
     secrets = {str(v) for args in secret_args for k, v in args.items() if _SECRET.search(k) and v and len(str(v)) >= 4}
     out = []
     for a in argv:
         for value in secrets:
             a = a.replace(value, "***")
-        out.append(a)
+        out.append(_no_userinfo(a))
     return out
 
 
@@ -143,9 +149,7 @@ def _redact_deep(value: Any) -> Any:
         return {k: ("***" if _SECRET.search(str(k)) and v else _redact_deep(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [_redact_deep(v) for v in value]
-    if isinstance(value, str) and "@" in value:
-        return _URL_USERINFO.sub(r"\1***@", value)
-    return value
+    return _no_userinfo(value)
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:

@@ -401,6 +401,41 @@ def test_a_key_the_server_echoes_is_not_recorded_or_printed(server, tmp_path, ca
     assert KEY not in captured.out + captured.err + str(e.value)
 
 
+def test_a_password_in_base_url_is_not_recorded_or_printed(server, tmp_path, capsys):
+    """base_url=http://user:PASSWORD@host/v1 (a proxy's credentials): the manifest's arguments and command line,
+    each failed task's error, the one line a run stops with and the terminal show the URL without them."""
+    import base64
+    import sys
+
+    password = "pw-Secret-4711"
+    url = server.url.replace("http://", f"http://alice:{password}@")
+
+    def refuse(h: BaseHTTPRequestHandler) -> None:
+        send(b'{"error": {"message": "no"}}', status=500)(h)
+
+    server.plan = [refuse] * 40
+    argv = sys.argv
+    sys.argv = ["omniact", "run", "--agent", "llm", "--agent-arg", f"base_url={url}"]
+    try:
+        run_llm(server, tmp_path, workers=1, progress=False, agent_args={"base_url": url, "retries": "0"})
+        server.plan = [echo_key(401)]  # a refused key stops the run in one line
+        with pytest.raises(UserError) as e:
+            run_llm(server, tmp_path, out="r2", workers=1, progress=False, agent_args={"base_url": url})
+    finally:
+        sys.argv = argv
+    basic = base64.b64encode(f"alice:{password}".encode()).decode()  # the Authorization the server echoes
+    assert password not in str(e.value) and "alice" not in str(e.value) and basic not in str(e.value)
+    assert server.url in str(e.value)  # the server is still named, so the user knows which one it was
+    out = tmp_path / "r"
+    for f in out.iterdir():
+        assert password.encode() not in f.read_bytes(), f.name
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["agent_args"]["base_url"].startswith("http://***@127.0.0.1:")
+    assert any("base_url=http://***@127.0.0.1:" in a for a in manifest["command"])
+    assert "HTTP 500" in error_of(tmp_path) and password not in error_of(tmp_path)
+    captured = capsys.readouterr()
+    assert password not in captured.out + captured.err
+
 def test_a_model_the_server_does_not_have_stops_the_run_at_once(server, tmp_path):
     def not_found(h: BaseHTTPRequestHandler) -> None:
         send(b'{"error": {"message": "The model m does not exist"}}', status=404)(h)
