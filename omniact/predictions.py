@@ -102,6 +102,12 @@ def predictions_path(path: str | os.PathLike) -> Path:
         if pred.is_file():
             return pred
         if (p / "run.sqlite").is_file():
+            from omniact.run_lock import holder
+
+            running = holder(p)
+            if running is not None:
+                raise UserError(f"this run is still going ({running}): its predictions.jsonl is written when it "
+                                "ends; score it then", file=str(p))
             raise UserError("this run has no predictions.jsonl yet: it was stopped before it ended; finish it "
                             f"with `omniact run ... --out {p} --resume`", file=str(p))
         raise UserError("is a folder, and not a run folder (no predictions.jsonl in it): give a predictions "

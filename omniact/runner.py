@@ -41,6 +41,7 @@ from typing import Any
 from omniact.atomic import write_json
 from omniact.errors import UserError
 from omniact.executor import DEFAULT_SETUP_TIMEOUT, SERVED_KEYS, seconds_or_none, spec_text
+from omniact.run_lock import LOCK_NAME, run_lock
 from omniact.store import STORE_NAME, RunStore, TaskResult, recorded_tasks
 
 __all__ = [
@@ -72,7 +73,7 @@ _IDENTITY = ("agent", "agent_args", "agent_config_values", "data_root", "split",
 # What a run writes in its folder (besides the store's -wal/-shm/-journal companions): all that a run which
 # recorded nothing removes again from a folder it created.
 _RUN_FILES = (STORE_NAME, f"{STORE_NAME}-wal", f"{STORE_NAME}-shm", f"{STORE_NAME}-journal",
-              MANIFEST_FILE, PREDICTIONS_FILE, SCORES_FILE)
+              MANIFEST_FILE, PREDICTIONS_FILE, SCORES_FILE, LOCK_NAME)
 #: an error example in a summary is cut to this many characters: enough to name the cause on one line
 ERROR_EXAMPLE_CHARS = 120
 # Store meta keys: the description the run's agent gave (the run's identity, checked on resume), the session
@@ -521,68 +522,70 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                     "agent_args": _redact(args), "agent_config_values": _redact(config_values),
                     "data_root": str(root), "split": dataset.split, "dataset_sha256": dataset.sha256, "seed": seed}
         out.mkdir(parents=True, exist_ok=True)
-        store = RunStore(store_path, new_session=False)  # a session once the settings are known to be the run's
-        try:
-            old = store.get_meta("config")
-            if old is not None and not len(store):
-                store.restart()  # recorded nothing: its settings bind no one (see the check above)
-                old = None
-            if old is not None:
-                diff = [k for k in _IDENTITY if not _same_setting(k, old, identity)]
-                if diff:
-                    raise UserError("cannot resume: this run was made with other settings ("
-                                    + "; ".join(_setting_change(k, old, identity) for k in diff)
-                                    + "); a run keeps the settings it started with: run the new ones in another "
-                                    "--out", file=str(out))
-            else:
-                store.set_meta("config", identity)
-                store.set_meta("started", _now())
-            started = store.get_meta("started") or _now()
-
-            done = store.finished_ids(include_errors=not retry_errors)
-            pending = [i for i in ids if i not in done]
-            retried = len([i for i in pending if i in store.finished_ids()])
-
-            manifest = {
-                "format_version": RUN_FORMAT_VERSION,
-                "agent": identity["agent"], "agent_class": f"{cls.__module__}:{cls.__qualname__}",
-                "agent_name": getattr(cls, "name", None) or cls.__qualname__,
-                "agent_args": _redact(args), "agent_config": None if agent_config is None else str(agent_config),
-                "agent_config_values": _redact(config_values),
-                "coordinates": getattr(cls, "coordinates", "pixels"),
-                "uses_gold": uses_gold,
-                "dataset": dataset.describe(), "limit": limit, "n_tasks": len(ids),
-                "seed": seed, "cache": cache,
-                "executor": executor, "workers": workers, "worker_type": wtype, "task_timeout": task_timeout,
-                "setup_timeout": getattr(ex, "setup_timeout", None),  # the limit that applies
-                "versions": _versions(), "git_commit": _git_commit(), "command": _redacted_command(sys.argv, args, config_values),
-                "started": started, "ended": None, "status": "running", "sessions": store.session,
-            }
-            # Counted and written once the first worker says which agent it runs (or at the first result).
-            session = _Session(out, store, manifest)
-
-            spec = WorkerSpec(agent=agent, data_root=str(root), split=split, agent_args=args,
-                              agent_config=None if agent_config is None else str(agent_config),
-                              agent_defaults=defaults, seed=seed)
-            status = "interrupted"
-            n_run = 0
+        # One run at a time here: a second --resume would run the same tasks again (run_lock.py).
+        with run_lock(out):
+            store = RunStore(store_path, new_session=False)  # a session once the settings are known to be the run's
             try:
-                n_run = _drive(ex, spec, pending, store, dataset, len(ids), progress, session)
-                status = "finished"
+                old = store.get_meta("config")
+                if old is not None and not len(store):
+                    store.restart()  # recorded nothing: its settings bind no one (see the check above)
+                    old = None
+                if old is not None:
+                    diff = [k for k in _IDENTITY if not _same_setting(k, old, identity)]
+                    if diff:
+                        raise UserError("cannot resume: this run was made with other settings ("
+                                        + "; ".join(_setting_change(k, old, identity) for k in diff)
+                                        + "); a run keeps the settings it started with: run the new ones in another "
+                                        "--out", file=str(out))
+                else:
+                    store.set_meta("config", identity)
+                    store.set_meta("started", _now())
+                started = store.get_meta("started") or _now()
+
+                done = store.finished_ids(include_errors=not retry_errors)
+                pending = [i for i in ids if i not in done]
+                retried = len([i for i in pending if i in store.finished_ids()])
+
+                manifest = {
+                    "format_version": RUN_FORMAT_VERSION,
+                    "agent": identity["agent"], "agent_class": f"{cls.__module__}:{cls.__qualname__}",
+                    "agent_name": getattr(cls, "name", None) or cls.__qualname__,
+                    "agent_args": _redact(args), "agent_config": None if agent_config is None else str(agent_config),
+                    "agent_config_values": _redact(config_values),
+                    "coordinates": getattr(cls, "coordinates", "pixels"),
+                    "uses_gold": uses_gold,
+                    "dataset": dataset.describe(), "limit": limit, "n_tasks": len(ids),
+                    "seed": seed, "cache": cache,
+                    "executor": executor, "workers": workers, "worker_type": wtype, "task_timeout": task_timeout,
+                    "setup_timeout": getattr(ex, "setup_timeout", None),  # the limit that applies
+                    "versions": _versions(), "git_commit": _git_commit(), "command": _redacted_command(sys.argv, args, config_values),
+                    "started": started, "ended": None, "status": "running", "sessions": store.session,
+                }
+                # Counted and written once the first worker says which agent it runs (or at the first result).
+                session = _Session(out, store, manifest)
+
+                spec = WorkerSpec(agent=agent, data_root=str(root), split=split, agent_args=args,
+                                  agent_config=None if agent_config is None else str(agent_config),
+                                  agent_defaults=defaults, seed=seed)
+                status = "interrupted"
+                n_run = 0
+                try:
+                    n_run = _drive(ex, spec, pending, store, dataset, len(ids), progress, session)
+                    status = "finished"
+                finally:
+                    # Executors may report what they had to do (workers replaced, tasks retried on other nodes).
+                    stats = getattr(ex, "stats", None)
+                    executor_stats = dict(stats()) if callable(stats) else {}
+                    if not session.refused:  # a refused resume leaves the run as it found it
+                        session.begin()  # a session that ran no task (nothing pending, Ctrl-C at once) counts too
+                        manifest["executor_stats"] = executor_stats
+                        manifest["status"] = status
+                        manifest["ended"] = _now()
+                        manifest["versions"] = _versions()
+                        _finish(out, store, dataset, ids, manifest, score=(status == "finished"))
+                results = store.results(ids)
             finally:
-                # Executors may report what they had to do (workers replaced, tasks retried on other nodes).
-                stats = getattr(ex, "stats", None)
-                executor_stats = dict(stats()) if callable(stats) else {}
-                if not session.refused:  # a refused resume leaves the run as it found it
-                    session.begin()  # a session that ran no task (nothing pending, Ctrl-C at once) counts too
-                    manifest["executor_stats"] = executor_stats
-                    manifest["status"] = status
-                    manifest["ended"] = _now()
-                    manifest["versions"] = _versions()
-                    _finish(out, store, dataset, ids, manifest, score=(status == "finished"))
-            results = store.results(ids)
-        finally:
-            store.close()
+                store.close()
     except BaseException:
         if created:
             _remove_empty_run(out, created)

@@ -1,0 +1,94 @@
+"""One run at a time in a run folder: an advisory lock held while `omniact run` writes there.
+
+Two `omniact run --out DIR --resume` started at once would each run the same pending tasks (the work and the cost
+twice), and a folder that has no ``predictions.jsonl`` yet may be a run still going rather than one that was
+stopped. The lock tells them apart: ``run.lock`` in the folder, locked with ``flock`` by the process that runs
+there, and naming it (pid, host, start time). The kernel lets go of it when that process ends in any way
+(``kill -9`` too), so a stopped run never leaves a stale lock behind, and ``--resume`` just works. Where
+``fcntl`` does not exist (Windows) there is no lock and nothing is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from omniact.errors import UserError
+
+__all__ = ["LOCK_NAME", "holder", "run_lock"]
+
+LOCK_NAME = "run.lock"
+
+
+def _who() -> str:
+    return json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                       "since": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())})
+
+
+def _describe(text: str) -> str:
+    try:
+        who = json.loads(text)
+        return f"pid {int(who['pid'])} on {who['host']}, since {who['since']}"
+    except (ValueError, KeyError, TypeError):
+        return "another process"
+
+
+@contextlib.contextmanager
+def run_lock(out: Path) -> Iterator[None]:
+    """Hold the folder's lock for the duration of the block; a `UserError` naming the holder when another run
+    has it. The lock file is removed on the way out, while still held."""
+    try:
+        import fcntl
+    except ImportError:  # no flock here: run without the guard
+        yield
+        return
+    path = out / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UserError(f"another omniact run is writing this folder ({_describe(_read(fd))}); wait for it to "
+                            "end, or stop it, then --resume", file=str(out)) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, _who().encode(), 0)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                path.unlink()  # still ours: a run that starts after this creates and locks a new file
+    finally:
+        os.close(fd)
+
+
+def holder(out: Path) -> str | None:
+    """Who is running in `out` now ("pid N on HOST, since T"), or None when no run holds it (or there is no
+    lock to ask)."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        fd = os.open(out / LOCK_NAME, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _describe(_read(fd))
+        return None
+    finally:
+        os.close(fd)
+
+
+def _read(fd: int) -> str:
+    try:
+        return os.pread(fd, 4096, 0).decode("utf-8", "replace")
+    except OSError:
+        return ""

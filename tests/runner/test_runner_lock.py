@@ -1,0 +1,67 @@
+"""One run at a time in a run folder: a second `--resume` while the first still runs is refused in one line, and
+scoring a run still going says so (it used to say the run was stopped)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "fixtures" / "data"
+AGENTS = HERE / "runner_test_agents.py"
+
+
+def _done(store: Path) -> int:
+    try:
+        with sqlite3.connect(store) as db:
+            return db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _omniact(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "omniact.cli", *args], capture_output=True, text=True, timeout=300,
+                          check=False)
+
+
+def test_a_second_run_in_a_folder_a_run_is_writing_is_refused_and_scoring_it_says_it_is_still_going(tmp_path):
+    out, log = tmp_path / "r", tmp_path / "log.txt"
+    args = ["run", "--agent", f"{AGENTS}:Slow", "--agent-arg", f"log={log}", "--agent-arg", "delay=1.0",
+            "--data", str(DATA), "--out", str(out), "-q"]
+    first = subprocess.Popen([sys.executable, "-m", "omniact.cli", *args], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while _done(out / "run.sqlite") < 1:
+            assert first.poll() is None, first.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        started = log.read_text().split()
+
+        second = _omniact(*args, "--resume")
+        assert second.returncode == 2, second.stderr
+        line = second.stderr.strip()
+        assert "\n" not in line and "Traceback" not in line
+        assert f"another omniact run is writing this folder (pid {first.pid} on " in line and "--resume" in line
+        assert log.read_text().split()[: len(started)] == started  # the second ran no task
+
+        scored = _omniact("score", "--predictions", str(out))
+        assert scored.returncode == 2
+        assert f"this run is still going (pid {first.pid} on " in scored.stderr and "Traceback" not in scored.stderr
+
+        os.killpg(first.pid, signal.SIGKILL)  # the kernel lets go of the lock: nothing stale is left
+        first.communicate(timeout=60)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+    scored = _omniact("score", "--predictions", str(out))
+    assert scored.returncode == 2 and "it was stopped before it ended" in scored.stderr
+    resumed = _omniact(*args, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert not (out / "run.lock").exists()  # gone once the run ended
+    assert _omniact("score", "--predictions", str(out)).returncode == 0
