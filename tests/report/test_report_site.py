@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import re
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from test_report_leaderboard import write_sub
@@ -44,14 +47,23 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="module")
-def served(site):
-    out, _ = site
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """`folder` served over HTTP, as a static server would (the pages must work there as from disk): its origin."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    with serving(site[0]) as origin:
+        yield origin
 
 
 def open_page(browser, url):

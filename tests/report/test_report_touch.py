@@ -64,17 +64,10 @@ def open_page(browser):  # noqa: F811 - the fixture imported above
 @pytest.fixture(scope="module")
 def served(site):
     """The site's folder served over HTTP, as a static server would: the pages must work there as from disk."""
-    import functools
-    import http.server
-    import threading
+    from test_report_site import serving
 
-    d, _ = site
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(d))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(site[0]) as origin:
+        yield origin
 
 
 def label(page):
