@@ -92,6 +92,8 @@ pre { background: #0b1020; color: #e6edf3; padding: 10px; border-radius: 6px; ov
              background: #101828; color: #fff; border-radius: 4px; font-size: 13px; overflow-wrap: anywhere;
              pointer-events: none; box-shadow: 0 1px 4px rgba(0, 0, 0, .35); }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 50%; vertical-align: -1px; }
+.skip { position: absolute; left: -10000px; }  /* a keyboard's way past the boxes: shown when focused */
+.skip:focus { position: static; display: inline-block; margin: 4px 0; padding: 4px 8px; background: #fff; border: 2px solid var(--accent); }
 details.numbers { margin-top: 6px; } details.numbers summary { cursor: pointer; color: var(--accent);
                                                               padding: 6px 0; }
 details.numbers table { margin: 6px 0 0; }
@@ -711,11 +713,13 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
             f"id=legend><span class=swatch style='background:#12a150'></span> gold (its numbered points, the boxes they "
             f"act on), <span class=swatch style='background:#d6246e'></span> prediction, <span class=swatch "
             f"style='background:#2f6fed'></span> other boxes; tap, click or Tab to a box for its label</span></p>"
+            # Every box is a Tab stop (its label on focus): a link first lets a keyboard skip a busy screen's.
+            f"<a class=skip href='#gold-script'>Skip the screenshot's {len(task.elements)} boxes</a>"
             f"<div class=shot><img id=screenshot src='../img/{image}' width='{w}' height='{h}' alt='screenshot'>"
             f"<svg viewBox='0 0 {w} {h}' xmlns='http://www.w3.org/2000/svg' preserveAspectRatio='none'>"
             f"{''.join(boxes)}<g id=pred-layer></g></svg><div id=box-label class=box-label aria-hidden=true hidden>"
             f"</div></div>"
-            f"<div class=scripts><div><h3>Gold</h3><pre id=gold-script>{_e(gold_text)}</pre></div>"
+            f"<div class=scripts><div><h3>Gold</h3><pre id=gold-script tabindex=-1>{_e(gold_text)}</pre></div>"
             f"<div><h3>Predicted</h3><pre id=pred-script></pre></div></div>"
             f"<h3>Per entry</h3><table id=per-entry><thead><tr><th class=l>entry</th><th class=l>result</th><th>click pen.</th>"
             f"<th>key pen.</th><th>write pen.</th><th>score</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"

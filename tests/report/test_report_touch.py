@@ -130,6 +130,27 @@ def test_the_keyboard_reaches_every_box_and_shows_its_label(site, open_page):
     page.close()
 
 
+def test_a_keyboard_can_skip_the_boxes(site, open_page):
+    """Every box is a Tab stop: a busy screen's hundred boxes stood between a keyboard and the scripts below."""
+    d, _ = site
+    page, errors = open_page(DESKTOP, d / "out/tasks/0.html")
+    skip = page.locator("a.skip")
+    assert skip.bounding_box() is None or skip.bounding_box()["x"] < 0  # out of sight until focused
+    for _ in range(20):  # the skip link comes before the first box
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('skip')"):
+            break
+        assert page.evaluate("document.activeElement.tagName") != "rect"
+    assert "7 boxes" in skip.inner_text()
+    box = skip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["width"] > 0  # shown while focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "gold-script"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") != "rect"  # past every box
+    assert errors == []
+    page.close()
+
 def test_a_mouse_shows_a_label_on_hover_and_a_click_keeps_it(site, open_page):
     d, _ = site
     page, errors = open_page(DESKTOP, d / "out/tasks/10.html")
