@@ -109,28 +109,25 @@ def _actor_errors() -> tuple[type[BaseException], ...]:
                                          "OwnerDiedError") if hasattr(rx, n))
 
 
-def _admit(ref: Any, starting: dict[Any, Any], idle: list[Any], errors: tuple[type[BaseException], ...],
-           on_ready: Callable[[Any], None] | None = None) -> bool:
-    """An actor's `ready()` came back: move it to `idle` (after handing what it answered to `on_ready`). False
-    when it died before it was ready."""
+def _not_made(e: Exception) -> _NotStarted:
+    """Why an actor could not even be made (its arguments did not unpickle), in one line. Ray wraps the actor's
+    exception (RayTaskError, whose text is a remote traceback): this says the original's."""
+    cause = getattr(e, "cause", None)
+    return _NotStarted(start_error(cause if isinstance(cause, BaseException) else e))
+
+
+def _admit(ref: Any, starting: dict[Any, Any], idle: list[Any], errors: tuple[type[BaseException], ...]) -> bool:
+    """An actor's `ready()` came back: move it to `idle`. False when it died before it was ready."""
     import ray
 
     actor = starting.pop(ref)
     try:
-        value = ray.get(ref)
+        ray.get(ref)
     except errors:
         return False
-    except Exception as e:  # noqa: BLE001 - the actor could not even be made (its arguments did not unpickle)
+    except Exception as e:  # noqa: BLE001 - the actor could not even be made
         _kill_all([actor])
-        # Ray wraps the actor's exception (RayTaskError, whose text is a remote traceback): say the original's.
-        cause = getattr(e, "cause", None)
-        raise _NotStarted(start_error(cause if isinstance(cause, BaseException) else e)) from None
-    if on_ready is not None:
-        try:
-            on_ready(value)
-        except BaseException:
-            _kill_all([actor])  # in no list the caller cleans up: a hung start's thread must not outlive the run
-            raise
+        raise _not_made(e) from None
     idle.append(actor)
     return True
 
@@ -151,10 +148,10 @@ def _stranded(todo: Sized, running: Sized, idle: Sized, starting: Sized) -> bool
 
 def _admit_or_replace(ref: Any, starting: dict[Any, Any], idle: list[Any],
                       errors: tuple[type[BaseException], ...], *, todo: Sized, running: Sized,
-                      start: Callable[[], None], on_ready: Callable[[Any], None] | None = None) -> None:
+                      start: Callable[[], None]) -> None:
     """An actor's `ready()` came back: admit it (`_admit`); if it died starting and it was the last hope for
     the waiting work, start another."""
-    if not _admit(ref, starting, idle, errors, on_ready) and _stranded(todo, running, idle, starting):
+    if not _admit(ref, starting, idle, errors) and _stranded(todo, running, idle, starting):
         start()
 
 
@@ -244,11 +241,6 @@ class _TaskActor:
             return
         self.described = True
         yield {"ready": self.worker.ready, "description": self.worker.description}
-
-    def ready(self) -> dict[str, Any]:
-        """`start`'s last answer alone (the steps dropped)."""
-        *_, answer = self.start()
-        return answer
 
     def run_batch(self, task_ids: Sequence[str]) -> Iterator[dict[str, Any]]:
         for task_id in task_ids:
@@ -406,6 +398,11 @@ class RayExecutor:
             start()
         running: dict[Any, tuple[Any, list[str]]] = {}  # generator -> (actor, ids not yet returned)
 
+        def end(gen: Any) -> tuple[Any, list[str]]:  # a run_batch() generator is done with: (its actor, ids left)
+            building.pop(gen, None)
+            tasks.pop(gen, None)
+            return running.pop(gen)
+
         def dispatch() -> None:
             while idle and todo:
                 ids = [todo.popleft() for _ in range(min(batch, len(todo)))]
@@ -423,10 +420,8 @@ class RayExecutor:
                 if _stranded(todo, running, idle, starting):
                     start()
                 return
-            except Exception as e:  # noqa: BLE001 - the actor could not even be made (its arguments did not unpickle)
-                # Ray wraps the actor's exception (RayTaskError, whose text is a remote traceback): say the original's.
-                cause = getattr(e, "cause", None)
-                raise _NotStarted(start_error(cause if isinstance(cause, BaseException) else e)) from None
+            except Exception as e:  # noqa: BLE001 - the actor could not even be made (killed below)
+                raise _not_made(e) from None
             if _PHASE in answer:
                 step(gen, answer[_PHASE])
                 return
@@ -448,15 +443,11 @@ class RayExecutor:
                         ref = next(gen)
                         payload = ray.get(ref)
                     except StopIteration:
-                        del running[gen]
-                        building.pop(gen, None)
-                        tasks.pop(gen, None)
+                        end(gen)
                         idle.append(actor)
                         continue
                     except errors as e:
-                        del running[gen]
-                        building.pop(gen, None)
-                        tasks.pop(gen, None)
+                        end(gen)
                         self.replaced_workers += 1
                         _kill_all([actor])
                         for tid in left:
@@ -496,9 +487,8 @@ class RayExecutor:
                     if ray.wait([gen], timeout=0)[0]:
                         continue  # its word is in after all (read in the next round)
                     # Its task is past its limit and the actor said nothing: its timer cannot run (the GIL held).
-                    began, tid, name = tasks.pop(gen)
-                    actor, left = running.pop(gen)
-                    building.pop(gen, None)
+                    began, tid, name = tasks[gen]
+                    actor, left = end(gen)
                     _kill_all([actor])
                     self.replaced_workers += 1
                     # The tasks of its batch it had not begun go first to the next actor free (never run: no attempt).

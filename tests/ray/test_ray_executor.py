@@ -62,7 +62,7 @@ def test_ray_run_gives_the_same_predictions_as_a_local_run(cluster, data, tmp_pa
     assert json.loads((tmp_path / "ray/scores.json").read_text()) == json.loads(
         (tmp_path / "local/scores.json").read_text())
     assert local.n_done == far.n_done == 40
-    # the actors' ready() brings each worker's description to the driver, as the local workers do
+    # the actors' start() brings each worker's description to the driver, as the local workers do
     describe = [json.loads((tmp_path / r / "manifest.json").read_text())["agent_description"] for r in ("local", "ray")]
     assert describe[0] == describe[1] == {"delay": 0.0, "seed": 5}
 
@@ -282,7 +282,7 @@ def test_an_actor_that_builds_its_worker_again_sends_its_description_ahead_of_it
     spec = WorkerSpec(agent=f"{agents}:Slow", data_root=str(HERE.parent / "runner" / "fixtures" / "data"),
                       split="test", agent_args={"delay": "0.5"})
     actor = _TaskActor(spec, task_timeout=0.2)
-    assert actor.ready() == {"ready": True, "description": None}
+    assert [*actor.start()][-1] == {"ready": True, "description": None}
     # the rebuild's steps and the word that a task begins are for the driver's clocks
     out = [o for o in actor.run_batch(["100", "101"]) if _PHASE not in o and _STARTED not in o]
     assert [o.get("error_kind") for o in out if _READY not in o] == ["timeout", "timeout"]
@@ -298,7 +298,7 @@ def test_a_task_timed_out_in_an_actor_has_its_cancel_event_set(tmp_path):
     spec = WorkerSpec(agent=f"{HANG_AGENTS}:HeedsCancel", data_root=str(RUNNER_DATA), split="test",
                       agent_args={"seen": str(seen)})
     actor = _TaskActor(spec, task_timeout=0.5)
-    assert actor.ready() == {"ready": True, "description": None}
+    assert [*actor.start()][-1] == {"ready": True, "description": None}
     out = list(actor.run_batch(["100"]))
     assert out[0][_STARTED] == "100" and out[0]["worker"] == out[1]["worker"]  # the driver's clock starts here
     assert [o.get("error_kind") for o in out[1:]] == ["timeout"]
@@ -336,5 +336,5 @@ def test_without_a_task_time_limit_an_actor_sends_only_its_results():
     spec = WorkerSpec(agent=f"{HERE.parent / 'runner' / 'runner_test_agents.py'}:Slow", data_root=str(RUNNER_DATA),
                       split="test", agent_args={"delay": "0"})
     actor = _TaskActor(spec, task_timeout=None)
-    assert actor.ready() == {"ready": True, "description": None}
+    assert [*actor.start()][-1] == {"ready": True, "description": None}
     assert [o["task_id"] for o in actor.run_batch(["100", "101"])] == ["100", "101"]
