@@ -661,11 +661,13 @@ def _save_png(
     start: tuple[float, float] | None = None,
 ) -> None:
     """Write a screenshot, with the action point (CSS pixels) drawn as a red ring and cross, and for a drag a
-    line from `start` with a small ring there."""
-    if path.is_symlink():  # as in _clear_images: written through, a link would put the image wherever it points
-        path.unlink()
+    line from `start` with a small ring there. Written atomically: the image replaces whatever has its name, a
+    symbolic link included, instead of being written through it to wherever the link points."""
+    from omniact.atomic import atomic_file
+
     if point is None:
-        path.write_bytes(png)
+        with atomic_file(path) as f:
+            f.write(png)
         return
     import io
 
@@ -685,7 +687,8 @@ def _save_png(
         d.ellipse((x - r, y - r, x + r, y + r), outline=red, width=w)
         d.line((x - r * 1.6, y, x + r * 1.6, y), fill=red, width=max(1, w // 2))
         d.line((x, y - r * 1.6, x, y + r * 1.6), fill=red, width=max(1, w // 2))
-        im.save(path, format="PNG", compress_level=1)  # level 6 (the default) takes 4x as long, for 20% less
+        with atomic_file(path) as f:
+            im.save(f, format="PNG", compress_level=1)  # level 6 (the default) takes 4x as long, for 20% less
 
 
 _PAGE_CSS = """body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
