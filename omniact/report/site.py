@@ -76,7 +76,28 @@ select { max-width: min(100%, 40em); min-height: 32px; }
 .name { min-width: 9em; max-width: 26em; overflow-wrap: anywhere; }
 #rejected code { overflow-wrap: anywhere; }  /* a long path or message wraps on the page, not past it */
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
-.chart { max-width: 100%; height: auto; display: block; }
+/* A chart (_chart): a grid of label, bar track and value; the track's lines mark 0, 25, 50, 75 and 100. */
+.chart { font-size: 12px; }
+.chart-title { font-weight: 600; margin-bottom: 6px; }
+.bars { display: grid; grid-template-columns: fit-content(40%) minmax(6em, 1fr) max-content; gap: 8px 8px;
+        align-items: center; }
+.bar-label { text-align: right; overflow-wrap: anywhere; line-height: 1.25; }
+.track { position: relative; height: 20px; border-right: 1px solid var(--line);
+         background: linear-gradient(to right, var(--line) 1px, transparent 1px) 0 0 / 25% 100% repeat-x; }
+.track .bar { position: absolute; left: 0; top: 0; bottom: 0; background: var(--accent); border-radius: 3px; }
+/* An interval's whisker: its ends are the borders, its line the ::before. */
+.whisker { position: absolute; top: 5px; height: 10px; border: solid #101828; border-width: 0 1px; }
+.whisker::before { content: ""; position: absolute; left: 0; right: 0; top: 4px; border-top: 1.5px solid #101828; }
+.bar-value { color: #344054; font-variant-numeric: tabular-nums; }
+.ticks { position: relative; height: 1.3em; font-size: 11px; color: var(--muted); }
+.ticks span { position: absolute; top: 0; transform: translateX(-50%); }
+.ticks span:first-child { transform: none; } .ticks span:last-child { transform: translateX(-100%); }
+/* A narrow card: each label on a line of its own above its bar, so that bar and label both have the width. */
+@media (max-width: 560px) {
+  .bars { grid-template-columns: minmax(0, 1fr) max-content; row-gap: 2px; }
+  .bar-label { grid-column: 1 / -1; text-align: left; margin-top: 6px; }
+  .axis-lead { display: none; }
+}
 pre { background: #0b1020; color: #e6edf3; padding: 10px; border-radius: 6px; overflow: auto; font-size: 13px; }
 .shot { position: relative; display: inline-block; max-width: 100%; }
 .shot img, .shot svg { width: 100%; height: auto; display: block; }
@@ -91,6 +112,30 @@ pre { background: #0b1020; color: #e6edf3; padding: 10px; border-radius: 6px; ov
 .box-label { position: absolute; z-index: 1; max-width: min(100%, 24em); margin: 3px 0; padding: 2px 7px;
              background: #101828; color: #fff; border-radius: 4px; font-size: 13px; overflow-wrap: anywhere;
              pointer-events: none; box-shadow: 0 1px 4px rgba(0, 0, 0, .35); }
+.box-tools { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: flex-start; margin: 0 0 8px; }
+.box-tools button, dialog button { font: inherit; min-height: 32px; padding: 4px 10px; border: 1px solid #d0d5dd;
+                                   border-radius: 6px; background: #fff; color: inherit; cursor: pointer; }
+@media (pointer: coarse) { .box-tools button, dialog button, #box-list summary { min-height: 44px; } }
+#all-labels[aria-pressed=true] { background: #101828; color: #fff; border-color: #101828; }
+#box-list summary { cursor: pointer; color: var(--accent); padding: 6px 0; display: flex; align-items: center; }
+#box-list ul { list-style: none; padding: 0; margin: 4px 0 0; display: flex; flex-wrap: wrap; gap: 6px; }
+#box-list button { overflow-wrap: anywhere; text-align: left; }
+/* Every box's label at once (TASK_JS places each beside its box, where it covers fewest others), clipped to the
+   screenshot. */
+.all-labels { position: absolute; inset: 0; overflow: hidden; pointer-events: none; }
+.all-label { position: absolute; max-width: 100%; padding: 0 3px; font-size: 11px; line-height: 15px;
+             white-space: nowrap; overflow: hidden; text-overflow: ellipsis; border-radius: 3px;
+             background: rgba(16, 24, 40, .85); color: #fff; }
+.all-label.target { background: #0b6e37; }
+dialog#zoom { width: min(720px, calc(100vw - 16px)); max-width: none; padding: 8px; border: 0; border-radius: 8px;
+              box-shadow: 0 8px 30px rgba(0, 0, 0, .4); }
+dialog#zoom::backdrop { background: rgba(16, 24, 40, .6); }
+.zoom-bar { display: flex; gap: 6px; align-items: center; margin-bottom: 8px; }
+#zoom-title { flex: 1; min-width: 0; overflow-wrap: anywhere; font-weight: 600; }
+.zoom-view { position: relative; height: min(60vh, 440px); overflow: hidden; background: #101828 no-repeat;
+             cursor: zoom-out; }
+.zoom-box { position: absolute; border: 3px solid #f79009; box-shadow: 0 0 0 1px #fff, 0 0 0 9999px rgba(0,0,0,.25);
+            pointer-events: none; }
 .swatch { display: inline-block; width: .8em; height: .8em; border-radius: 50%; vertical-align: -1px; }
 .skip { position: absolute; left: -10000px; }  /* a keyboard's way past the boxes: shown when focused */
 .skip:focus { position: static; display: inline-block; margin: 4px 0; padding: 4px 8px; background: #fff; border: 2px solid var(--accent); }
@@ -232,6 +277,112 @@ TASK_JS = """
       if (ev.pointerType === 'mouse' && shown === box && hovered) hideBox();
     });
   });
+  var boxes = Array.prototype.slice.call(document.querySelectorAll('.shot rect.box'));
+  function geom(box) {
+    return [box.x.baseVal.value, box.y.baseVal.value, box.width.baseVal.value, box.height.baseVal.value];
+  }
+  // "Show all labels": each box's label beside it, placed where it covers the fewest labels placed before it (the
+  // gold targets first, then the smallest boxes, whose labels matter most), in percents of the screenshot; placed
+  // again when the screenshot's size changes.
+  var toggle = document.getElementById('all-labels');
+  var layer2 = document.getElementById('all-labels-layer');
+  function placeAll() {
+    layer2.textContent = '';
+    var sw = layer2.clientWidth, sh = layer2.clientHeight, kx = sw / view.width, ky = sh / view.height;
+    var placed = [];
+    function cost(l, t, w, h) {
+      var c = 0;
+      placed.forEach(function (p) {
+        var ox = Math.min(l + w, p[0] + p[2]) - Math.max(l, p[0]), oy = Math.min(t + h, p[1] + p[3]) - Math.max(t, p[1]);
+        if (ox > 0 && oy > 0) c += ox * oy;
+      });
+      return c;
+    }
+    boxes.map(function (box) {
+      var g = geom(box), name = box.getAttribute('aria-label'), target = / [(]gold target[)]$/.test(name);
+      return {g: g, name: target ? name.slice(0, -14) : name, target: target, area: g[2] * g[3]};
+    }).sort(function (a, b) { return (b.target - a.target) || (a.area - b.area); }).forEach(function (b) {
+      var el = document.createElement('span');
+      el.className = 'all-label' + (b.target ? ' target' : '');
+      el.textContent = b.name;
+      layer2.appendChild(el);
+      var lw = el.offsetWidth, lh = el.offsetHeight;
+      var x = b.g[0] * kx, y = b.g[1] * ky, w = b.g[2] * kx, h = b.g[3] * ky;
+      // above the box, inside its top, below it, at its left or its right edge
+      var spots = [[x, y - lh], [x, y], [x, y + h], [x + w - lw, y - lh], [x + w - lw, y], [x + w - lw, y + h],
+                   [x, y + h - lh], [x + w - lw, y + h - lh]];
+      var best = null, bestCost = Infinity;
+      for (var i = 0; i < spots.length && bestCost > 0; i++) {
+        var l = Math.max(0, Math.min(sw - lw, spots[i][0])), t = Math.max(0, Math.min(sh - lh, spots[i][1]));
+        var c = cost(l, t, lw, lh);
+        if (c < bestCost) { bestCost = c; best = [l, t]; }
+      }
+      el.style.left = pct(best[0] / sw); el.style.top = pct(best[1] / sh);
+      placed.push([best[0], best[1], lw, lh]);
+    });
+  }
+  function setAll(on) {
+    toggle.setAttribute('aria-pressed', on ? 'true' : 'false');
+    layer2.hidden = !on;
+    if (on) placeAll(); else layer2.textContent = '';
+  }
+  if (toggle) {
+    toggle.addEventListener('click', function () { setAll(toggle.getAttribute('aria-pressed') !== 'true'); });
+    var queued2 = false;
+    window.addEventListener('resize', function () {
+      if (queued2 || layer2.hidden) return;
+      queued2 = true;
+      requestAnimationFrame(function () { queued2 = false; if (!layer2.hidden) placeAll(); });
+    });
+  }
+  // The magnifier: one box up close, its crop of the screenshot scaled so that the box (with room around it) fills
+  // the view, but never more than about 12% of the screenshot's width across it, where a JPEG's pixels would show.
+  var zoom = document.getElementById('zoom'), zview = document.getElementById('zoom-view');
+  var zbox = document.getElementById('zoom-box'), ztitle = document.getElementById('zoom-title');
+  var img = document.getElementById('screenshot'), current = -1, opener = null;
+  function drawZoom(k) {
+    current = (k + boxes.length) % boxes.length;
+    var g = geom(boxes[current]), vw = zview.clientWidth, vh = zview.clientHeight;
+    var W = view.width, H = view.height, room = 0.04 * W;
+    var s = Math.min(vw / (1.4 * g[2] + room), vh / (1.4 * g[3] + room), vw / (0.12 * W));
+    function offset(v, c, size) {  // the crop's origin: the box centred, the image kept over the whole view
+      if (size * s <= v) return (v - size * s) / 2;
+      return Math.min(0, Math.max(v - size * s, v / 2 - c * s));
+    }
+    var left = offset(vw, g[0] + g[2] / 2, W), top = offset(vh, g[1] + g[3] / 2, H);
+    zview.style.backgroundImage = 'url(' + JSON.stringify(img.currentSrc || img.src) + ')';
+    zview.style.backgroundSize = (W * s) + 'px ' + (H * s) + 'px';
+    zview.style.backgroundPosition = left + 'px ' + top + 'px';
+    var bs = zbox.style;
+    bs.left = (left + g[0] * s - 3) + 'px'; bs.top = (top + g[1] * s - 3) + 'px';
+    bs.width = (g[2] * s + 6) + 'px'; bs.height = (g[3] * s + 6) + 'px';
+    ztitle.textContent = boxes[current].getAttribute('aria-label') + ' (' + (current + 1) + ' of ' + boxes.length + ')';
+  }
+  function openZoom(k) {
+    opener = document.activeElement;
+    hideBox();
+    if (!zoom.open) zoom.showModal();
+    drawZoom(k);
+  }
+  if (zoom) {
+    document.querySelectorAll('button.zoom-open').forEach(function (b) {
+      b.addEventListener('click', function () { openZoom(+b.getAttribute('data-box')); });
+    });
+    document.getElementById('zoom-close').addEventListener('click', function () { zoom.close(); });
+    document.getElementById('zoom-prev').addEventListener('click', function () { drawZoom(current - 1); });
+    document.getElementById('zoom-next').addEventListener('click', function () { drawZoom(current + 1); });
+    zview.addEventListener('click', function () { zoom.close(); });
+    zoom.addEventListener('click', function (ev) {  // a tap on the backdrop, beside the dialog
+      var r = zoom.getBoundingClientRect();
+      if (ev.target === zoom && (ev.clientX < r.left || ev.clientX > r.right || ev.clientY < r.top
+                                 || ev.clientY > r.bottom)) zoom.close();
+    });
+    zoom.addEventListener('keydown', function (ev) {
+      if (ev.key === 'ArrowLeft') drawZoom(current - 1); else if (ev.key === 'ArrowRight') drawZoom(current + 1);
+    });
+    zoom.addEventListener('close', function () { if (opener && opener.focus) opener.focus(); opener = null; });
+    window.addEventListener('resize', function () { if (zoom.open) drawZoom(current); });
+  }
   // Each entry's name leads to its page (links made here: a board of 100 entries has them on every task page).
   document.querySelectorAll('#per-entry tbody tr').forEach(function (tr, k) {
     var e = data.entries[k], cell = tr.cells[0].firstElementChild || tr.cells[0];
@@ -245,6 +396,16 @@ TASK_JS = """
   pick(fromHash());
 })();
 """
+
+# The magnifier of a task page (TASK_JS): a crop of the page's own screenshot around one box, the box outlined, drawn
+# as the image's background at a larger scale (no image file per box). A modal dialog: Escape, its Close button, a
+# tap on the crop or beside the dialog close it, and the focus goes back to where it was.
+ZOOM_DIALOG = ("<dialog id=zoom aria-labelledby=zoom-title><div class=zoom-bar><span id=zoom-title></span>"
+               "<button type=button id=zoom-prev aria-label='Previous box'>&lsaquo;</button>"
+               "<button type=button id=zoom-next aria-label='Next box'>&rsaquo;</button>"
+               "<button type=button id=zoom-close autofocus>Close</button></div>"
+               "<div id=zoom-view class=zoom-view role=img aria-label='the box up close'>"
+               "<div id=zoom-box class=zoom-box></div></div></dialog>")
 
 # Every page: a table wider than its place gets class `wide` (CSS: it scrolls sideways in a box of its own), so that
 # the page keeps the window's width on a phone or a narrow window, whatever the names and results in it; a table
@@ -331,54 +492,37 @@ def _pct(v: float) -> str:
     return f"{100 * v:.2f}"
 
 
-def _short(label: str, n: int = 25) -> str:
-    """A chart label of at most `n` characters. A long one keeps its start and its end ("... v1", "... v2": names
-    of one team's entries often differ only there), with an ellipsis between."""
-    if len(label) <= n:
-        return label
-    head = (n - 1) // 2
-    return f"{label[:head]}\u2026{label[-(n - 1 - head):]}"
-
-
-def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title: str, width: int = 640,
+def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title: str,
            metric: str = "AS") -> str:
-    """A horizontal bar chart (x100) with interval whiskers, as inline SVG, and under it its numbers as a table
-    (folded): each whole label, value and interval, which a chart shows only to a mouse's hover (a label cut
-    short) or not at all (an interval's ends), for a phone, the keyboard and screen readers."""
-    bar_h, gap, left, right = 20, 8, 190, 72
-    h = 30 + len(rows) * (bar_h + gap)
-    plot_w = width - left - right
-    parts = [(f"<svg class=chart role=img aria-label='{_e(title)}' viewBox='0 0 {width} {h}' "
-             f"width='{width}' height='{h}' xmlns='http://www.w3.org/2000/svg' font-size='12'>"),
-             f"<text x='0' y='14' font-weight='600'>{_e(title)}</text>"]
-    for tick in range(0, 101, 25):
-        x = left + plot_w * tick / 100
-        parts.append(f"<line x1='{x:.1f}' y1='22' x2='{x:.1f}' y2='{h}' stroke='#e4e7ec'/>"
-                     f"<text x='{x:.1f}' y='{h - 1}' fill='#667085' text-anchor='middle' font-size='9'>{tick}</text>")
-    for i, (label, value, ci) in enumerate(rows):
-        y = 26 + i * (bar_h + gap)
-        w = plot_w * max(0.0, min(1.0, value))
-        # The value goes right of the bar and of its whisker, so that neither covers it.
-        end = w if ci is None else max(w, plot_w * max(0.0, min(1.0, ci[1])))
-        parts.append(f"<text x='{left - 6}' y='{y + bar_h * 0.7:.1f}' text-anchor='end'><title>{_e(label)}</title>"
-                     f"{_e(_short(label))}</text>"
-                     f"<rect x='{left}' y='{y}' width='{w:.1f}' height='{bar_h}' fill='#2f6fed' rx='3'/>"
-                     f"<text x='{left + end + 5:.1f}' y='{y + bar_h * 0.7:.1f}' fill='#344054'>{_pct(value)}</text>")
+    """A horizontal bar chart (x100) with interval whiskers, and under it its numbers as a table (folded): each
+    label, value and interval, for the keyboard and screen readers.
+
+    The chart is HTML, not an SVG scaled to its card: its text keeps the page's size at any width (an SVG of a fixed
+    width shrank to 6 px type on a phone), a long label wraps in its column (above its bar on a phone) instead of
+    being cut short, and the bars and whiskers are drawn to scale in percents of their track."""
+
+    def pct(v: float) -> str:
+        return f"{100 * max(0.0, min(1.0, v)):.3f}%"
+
+    cells = []
+    for label, value, ci in rows:
+        whisker = ""
         if ci is not None:
-            x0, x1 = (left + plot_w * max(0.0, min(1.0, c)) for c in ci)
-            ym = y + bar_h / 2
-            parts.append(f"<line class=whisker x1='{x0:.1f}' y1='{ym}' x2='{x1:.1f}' y2='{ym}' stroke='#101828' "
-                         f"stroke-width='1.5'/><line x1='{x0:.1f}' y1='{ym - 5}' x2='{x0:.1f}' y2='{ym + 5}' "
-                         f"stroke='#101828'/><line x1='{x1:.1f}' y1='{ym - 5}' x2='{x1:.1f}' y2='{ym + 5}' "
-                         f"stroke='#101828'/>")
-    parts.append("</svg>")
+            lo, hi = (max(0.0, min(1.0, c)) for c in ci)
+            whisker = f"<span class=whisker style='left:{pct(lo)};width:{pct(hi - lo)}'></span>"
+        cells.append(f"<span class=bar-label>{_e(label)}</span><span class=track><span class=bar "
+                     f"style='width:{pct(value)}'></span>{whisker}</span><span class=bar-value>{_pct(value)}</span>")
+    ticks = "".join(f"<span style='left:{t}%'>{t}</span>" for t in range(0, 101, 25))
+    cells.append(f"<span class=axis-lead></span><span class=ticks>{ticks}</span><span></span>")
+    parts = [(f"<div class=chart role=img aria-label='{_e(title)}'><div class=chart-title>{_e(title)}</div>"
+              f"<div class=bars>{''.join(cells)}</div></div>")]
     with_ci = any(ci is not None for _, _, ci in rows)
-    cells = "".join(f"<tr><td class=l>{_e(label)}</td><td>{_pct(value)}</td>"
+    table = "".join(f"<tr><td class=l>{_e(label)}</td><td>{_pct(value)}</td>"
                     + (f"<td>{'' if ci is None else f'[{_pct(ci[0])}, {_pct(ci[1])}]'}</td>" if with_ci else "")
                     + "</tr>" for label, value, ci in rows)
     parts.append(f"<details class=numbers><summary>The numbers</summary><table><thead><tr><th class=l></th>"
                  f"<th>{_e(metric)}</th>{'<th>95% interval</th>' if with_ci else ''}</tr></thead>"
-                 f"<tbody>{cells}</tbody></table></details>")
+                 f"<tbody>{table}</tbody></table></details>")
     return "".join(parts)
 
 
@@ -676,7 +820,8 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
     # The largest first: a box drawn later takes the taps on its area, so a small box inside a large one (a button
     # on a panel) stays reachable. Each is in the keyboard's order and named for a screen reader (TASK_JS shows the
     # name on the screen for a tap, a click, the focus or the hover).
-    for el in sorted(task.elements, key=lambda el: -el.box.width * el.box.height):
+    listed = []  # (top, left, button): the list of boxes to see up close, in reading order
+    for k, el in enumerate(sorted(task.elements, key=lambda el: -el.box.width * el.box.height)):
         b = el.box
         target = any(b.contains(x, y) for x, y in gold_pts)
         style = ("stroke='#12a150' stroke-width='%.1f' fill='#12a150' fill-opacity='0.15'" % (r / 3) if target
@@ -684,6 +829,7 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
         name = f"{el.label} (gold target)" if target else el.label
         boxes.append(f"<rect class=box tabindex=0 role=img aria-label='{_e(name)}' x='{b.left}' y='{b.top}' "
                      f"width='{b.width}' height='{b.height}' {style}></rect>")
+        listed.append((b.top, b.left, f"<li><button type=button class=zoom-open data-box={k}>{_e(name)}</button></li>"))
     for k, (x, y) in enumerate(gold_pts, 1):
         boxes.append(f"<circle class=gold-point cx='{x}' cy='{y}' r='{r}' fill='#12a150' stroke='#fff' "
                      f"stroke-width='{r / 6}'/><text x='{x}' y='{y}' fill='#fff' font-size='{r * 1.2}' "
@@ -713,12 +859,19 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
             f"id=legend><span class=swatch style='background:#12a150'></span> gold (its numbered points, the boxes they "
             f"act on), <span class=swatch style='background:#d6246e'></span> prediction, <span class=swatch "
             f"style='background:#2f6fed'></span> other boxes; tap, click or Tab to a box for its label</span></p>"
+            # A phone shows a box of a large screenshot at a few pixels: each box's label at once (a toggle), and
+            # each box up close (the list's buttons open the magnifier, TASK_JS), without pinching.
+            + (f"<div class=box-tools><button type=button id=all-labels aria-pressed=false>Show all labels</button>"
+               f"<details id=box-list><summary>See a box up close</summary><ul>"
+               f"{''.join(b for _, _, b in sorted(listed, key=lambda t: t[:2]))}</ul></details></div>"
+               if listed else "")
             # Every box is a Tab stop (its label on focus): a link first lets a keyboard skip a busy screen's.
-            f"<a class=skip href='#gold-script'>Skip the screenshot's {len(task.elements)} boxes</a>"
+            + f"<a class=skip href='#gold-script'>Skip the screenshot's {len(task.elements)} boxes</a>"
             f"<div class=shot><img id=screenshot src='../img/{image}' width='{w}' height='{h}' alt='screenshot'>"
             f"<svg viewBox='0 0 {w} {h}' xmlns='http://www.w3.org/2000/svg' preserveAspectRatio='none'>"
-            f"{''.join(boxes)}<g id=pred-layer></g></svg><div id=box-label class=box-label aria-hidden=true hidden>"
-            f"</div></div>"
+            f"{''.join(boxes)}<g id=pred-layer></g></svg><div id=all-labels-layer class=all-labels aria-hidden=true "
+            f"hidden></div><div id=box-label class=box-label aria-hidden=true hidden></div></div>"
+            + ZOOM_DIALOG +
             f"<div class=scripts><div><h3>Gold</h3><pre id=gold-script tabindex=-1>{_e(gold_text)}</pre></div>"
             f"<div><h3>Predicted</h3><pre id=pred-script></pre></div></div>"
             f"<h3>Per entry</h3><table id=per-entry><thead><tr><th class=l>entry</th><th class=l>result</th><th>click pen.</th>"

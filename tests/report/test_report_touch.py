@@ -230,7 +230,7 @@ def test_sort_buttons_are_large_enough_to_tap_and_sort_on_a_tap(site, open_page)
 def test_a_charts_whole_labels_and_intervals_show_without_a_mouse(site, open_page):
     d, board = site
     page, errors = open_page(PHONE, d / "out/index.html")
-    card = page.locator(".card", has=page.locator("svg.chart[aria-label^='Action score']"))
+    card = page.locator(".card", has=page.locator(".chart[aria-label^='Action score']"))
     numbers = card.locator("details.numbers")
     assert not numbers.locator("table").is_visible()
     numbers.locator("summary").tap()
