@@ -308,9 +308,11 @@ TASK_JS = """
       layer2.appendChild(el);
       var lw = el.offsetWidth, lh = el.offsetHeight;
       var x = b.g[0] * kx, y = b.g[1] * ky, w = b.g[2] * kx, h = b.g[3] * ky;
-      // above the box, inside its top, below it, at its left or its right edge
+      // above the box, inside its top, below it (at its left or its right edge), inside its bottom, beside it
       var spots = [[x, y - lh], [x, y], [x, y + h], [x + w - lw, y - lh], [x + w - lw, y], [x + w - lw, y + h],
-                   [x, y + h - lh], [x + w - lw, y + h - lh]];
+                   [x, y + h - lh], [x + w - lw, y + h - lh], [x + w + 2, y + (h - lh) / 2],
+                   [x - lw - 2, y + (h - lh) / 2], [x + w + 2, y - lh], [x + w + 2, y + h], [x - lw - 2, y - lh],
+                   [x - lw - 2, y + h]];
       var best = null, bestCost = Infinity;
       for (var i = 0; i < spots.length && bestCost > 0; i++) {
         var l = Math.max(0, Math.min(sw - lw, spots[i][0])), t = Math.max(0, Math.min(sh - lh, spots[i][1]));

@@ -262,3 +262,202 @@ def test_what_a_hover_title_says_is_on_the_page(site, open_page):
     assert "tap, click or Tab to a box for its label" in legend and "hover" not in legend
     assert errors == more == most == []
     page.close()
+
+
+# Every rendered piece of a chart's text: [text, font size in CSS px as drawn, left, top, right, bottom]. Text in an
+# SVG is drawn at its font size times the SVG's scale (its width on the page over its viewBox's).
+CHART_TEXT = """chart => {
+  const out = [], walk = document.createTreeWalker(chart, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || el.closest('title')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    const r = range.getBoundingClientRect();
+    if (!r.width || !r.height) continue;
+    const svg = el.closest('svg');
+    const scale = svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width
+      ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
+    out.push([n.textContent, parseFloat(getComputedStyle(el).fontSize) * scale, r.left, r.top, r.right, r.bottom]);
+  }
+  return out;
+}"""
+
+
+def chart_texts(page):
+    return [page.locator(".chart").nth(i).evaluate(CHART_TEXT) for i in range(page.locator(".chart").count())]
+
+
+def overlap(a, b):
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.5
+
+
+CHART_PAGES = ["out/index.html", "out/entries/sloppy.html", "rep/index.html"]
+
+
+def test_chart_text_is_as_large_on_a_phone_as_on_a_desktop(site, open_page):
+    """A chart of a fixed width scaled down to a phone's screen took its type down with it, to about 6 px."""
+    d, _ = site
+    sizes = {}
+    for kind in (PHONE, DESKTOP):
+        for path in CHART_PAGES:
+            page, errors = open_page(kind, d / path)
+            charts = chart_texts(page)
+            assert charts and all(charts), path
+            found = [round(size, 1) for chart in charts for _, size, *_ in chart]
+            assert min(found) >= 11, (kind["viewport"], path, sorted(set(found)))
+            sizes[kind["viewport"]["width"], path] = sorted(set(found))
+            assert errors == []
+            page.close()
+    for path in CHART_PAGES:  # the same type at either width: nothing scaled
+        assert sizes[390, path] == sizes[1280, path], path
+
+
+def test_chart_labels_are_whole_and_nothing_overlaps_on_a_phone(site, open_page):
+    d, _ = site
+    for path in [*CHART_PAGES, next((d / "out/entries").glob("an-agent*.html")).relative_to(d).as_posix()]:
+        page, errors = open_page(PHONE, d / path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("innerWidth"), path
+        for k, texts in enumerate(chart_texts(page)):
+            card = page.locator(".chart").nth(k).evaluate(
+                "c => { const r = c.closest('.card').getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }")
+            for text in texts:  # on its card, its card on the screen
+                box = text[2:]
+                assert card[0] - 0.5 <= box[0] and box[2] <= card[2] + 0.5 and card[2] <= 390, (path, text)
+            for i, a in enumerate(texts):
+                for b in texts[i + 1:]:
+                    assert not overlap(a[2:], b[2:]), (path, a, b)
+        if path == "out/index.html":  # the long name whole, not cut short, in each chart
+            words = [" ".join(t[0] for t in texts).split() for texts in chart_texts(page)]
+            assert all(" ".join(w).count(LONG) == 1 for w in words)
+        assert errors == []
+        page.close()
+
+
+def test_chart_intervals_are_drawn_to_scale_on_a_phone(site, open_page):
+    d, board = site
+    page, errors = open_page(PHONE, d / "out/index.html")
+    chart = page.locator(".chart[aria-label^='Action score']")
+    whiskers = chart.locator(".whisker").evaluate_all("""ws => ws.map(w => {
+        const r = w.getBoundingClientRect(), t = w.closest('.track').getBoundingClientRect(),
+              bar = w.closest('.track').querySelector('.bar').getBoundingClientRect();
+        return [(r.left - t.left) / t.width, (r.right - t.left) / t.width, bar.width / t.width, t.width]; })""")
+    assert len(whiskers) == len(board.entries)
+    for (lo, hi, value, width), e in zip(whiskers, board.entries):
+        tol = 1.5 / width  # a pixel and a half
+        assert abs(lo - e.ci["action_score"][0]) < tol and abs(hi - e.ci["action_score"][1]) < tol, e.name
+        assert abs(value - e.score["action_score"]) < tol, e.name
+        assert width >= 150  # the track keeps most of the phone's width
+    assert errors == []
+    page.close()
+
+
+def box_geometry(page, name):
+    return page.get_by_role("img", name=name).evaluate(
+        "b => [b.x.baseVal.value, b.y.baseVal.value, b.width.baseVal.value, b.height.baseVal.value]")
+
+
+def outline_in_crop(page, name):
+    """The magnifier's outline (its box on the page) and where the box named `name` is in the crop: its centre and
+    size in CSS px, from the crop's background (the screenshot, scaled and moved), and the crop's own box."""
+    view = page.locator("#zoom-view")
+    v = view.bounding_box()
+    image, size, position = view.evaluate("v => { const s = getComputedStyle(v); return [s.backgroundImage, "
+                                          "s.backgroundSize, s.backgroundPosition]; }")
+    assert page.locator("#screenshot").evaluate("i => i.src") in image  # the page's own screenshot file
+    s = float(size.split()[0].removesuffix("px")) / page.locator(".shot svg").evaluate("s => s.viewBox.baseVal.width")
+    pos_x, pos_y = (float(p.removesuffix("px")) for p in position.split())
+    x, y, w, h = box_geometry(page, name)
+    centre = (v["x"] + pos_x + (x + w / 2) * s, v["y"] + pos_y + (y + h / 2) * s)
+    return page.locator("#zoom-box").bounding_box(), centre, (w * s, h * s), v
+
+
+def assert_outlined(page, name):
+    outline, (cx, cy), (w, h), v = outline_in_crop(page, name)
+    assert abs(outline["x"] + outline["width"] / 2 - cx) < 1.5 and abs(outline["y"] + outline["height"] / 2 - cy) < 1.5
+    assert abs(outline["width"] - w) < 8 and abs(outline["height"] - h) < 8  # the box, its border around it
+    assert v["x"] <= outline["x"] and outline["x"] + outline["width"] <= v["x"] + v["width"]  # whole, on the crop
+    assert v["y"] <= outline["y"] and outline["y"] + outline["height"] <= v["y"] + v["height"]
+    return outline
+
+
+@pytest.mark.parametrize("how", ["disk", "served"])
+def test_a_box_can_be_seen_up_close_and_the_magnifier_closes(site, open_page, served, how):
+    d, _ = site
+    page, errors = open_page(PHONE, d / "out/tasks/0.html" if how == "disk" else f"{served}/out/tasks/0.html")
+    dialog = page.locator("dialog#zoom")
+    assert not dialog.is_visible()
+    page.locator("#box-list summary").tap()
+    opener = page.locator("#box-list button", has_text="search_field")
+    opener.tap()
+    assert dialog.is_visible() and "search_field" in page.locator("#zoom-title").inner_text()
+    v = page.locator("#zoom-view").bounding_box()
+    assert v["x"] >= 0 and v["x"] + v["width"] <= 390  # on the phone's screen
+    outline = assert_outlined(page, "search_field")
+    assert outline["width"] >= 3 * page.get_by_role("img", name="search_field").bounding_box()["width"]  # magnified
+    page.locator("#zoom-view").tap()  # a tap closes it
+    assert not dialog.is_visible()
+    opener.tap()
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+    opener.tap()
+    page.locator("#zoom-next").tap()  # the next box, from the same dialog
+    title = page.locator("#zoom-title").inner_text()
+    assert "search_field" not in title
+    assert_outlined(page, title.rsplit(" (", 1)[0])
+    assert errors == []
+    page.close()
+
+
+def test_the_magnifier_works_from_the_keyboard(site, open_page):
+    d, _ = site
+    page, errors = open_page(DESKTOP, d / "out/tasks/0.html")
+    page.locator("#box-list summary").focus()
+    page.keyboard.press("Enter")  # unfolds the list
+    name = "sidebar_documents (gold target)"
+    page.locator("#box-list button", has_text=name).focus()
+    page.keyboard.press("Enter")
+    assert page.locator("dialog#zoom").is_visible()
+    assert page.evaluate("document.activeElement.id") == "zoom-close"
+    assert_outlined(page, name)
+    page.keyboard.press("Enter")  # Close
+    assert not page.locator("dialog#zoom").is_visible()
+    assert page.evaluate("document.activeElement.textContent") == name  # back where the keyboard was
+    assert errors == []
+    page.close()
+
+
+def test_show_all_labels_shows_each_boxs_label_beside_it_and_hides_them(site, open_page):
+    d, _ = site
+    page, errors = open_page(PHONE, d / "out/tasks/0.html")
+    toggle = page.get_by_role("button", name="Show all labels")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    labels = page.locator(".all-label")
+    assert labels.count() == 0 or not any(lb.is_visible() for lb in labels.all())
+    toggle.tap()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    names = page.locator("rect.box").evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+    shown = [lb for lb in labels.all() if lb.is_visible()]
+    assert len(shown) == len(names) == 7
+    assert sorted(lb.inner_text() for lb in shown) == sorted(n.removesuffix(" (gold target)") for n in names)
+    shot = page.locator(".shot").bounding_box()
+    rects = []
+    for lb in shown:
+        r = lb.bounding_box()
+        box = page.locator("rect.box").nth(next(i for i, n in enumerate(names)
+                                               if n.removesuffix(" (gold target)") == lb.inner_text())).bounding_box()
+        # on the screenshot, and at its box: touching it, beside it or within a label's height of it
+        assert shot["x"] - 0.5 <= r["x"] and r["x"] + r["width"] <= shot["x"] + shot["width"] + 0.5
+        assert shot["y"] - 0.5 <= r["y"] and r["y"] + r["height"] <= shot["y"] + shot["height"] + 0.5
+        gap_x = max(box["x"] - (r["x"] + r["width"]), r["x"] - (box["x"] + box["width"]), 0)
+        gap_y = max(box["y"] - (r["y"] + r["height"]), r["y"] - (box["y"] + box["height"]), 0)
+        assert gap_x <= 3 and gap_y <= r["height"], (lb.inner_text(), r, box)
+        assert float(lb.evaluate("l => getComputedStyle(l).fontSize").removesuffix("px")) >= 11
+        rects.append([r["x"], r["y"], r["x"] + r["width"], r["y"] + r["height"]])
+    # this screen has room for every label: none covers another
+    assert not any(overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    toggle.tap()
+    assert toggle.get_attribute("aria-pressed") == "false"
+    assert not any(lb.is_visible() for lb in labels.all())
+    assert errors == []
+    page.close()
