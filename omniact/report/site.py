@@ -111,7 +111,15 @@ pre { background: #0b1020; color: #e6edf3; padding: 10px; border-radius: 6px; ov
                                                   vector-effect: non-scaling-stroke; }
 .box-label { position: absolute; z-index: 1; max-width: min(100%, 24em); margin: 3px 0; padding: 2px 7px;
              background: #101828; color: #fff; border-radius: 4px; font-size: 13px; overflow-wrap: anywhere;
-             pointer-events: none; box-shadow: 0 1px 4px rgba(0, 0, 0, .35); }
+             pointer-events: none; box-shadow: 0 1px 4px rgba(0, 0, 0, .35); display: flex; align-items: center;
+             gap: 8px; }
+.box-label[hidden] { display: none; }
+/* A tapped (or clicked, or focused) box's label has a button to see the box up close: the one part of the label that
+   takes taps, so that the label never stands between a finger and the boxes under it. */
+.box-label button { pointer-events: auto; flex: none; font: inherit; font-size: 12px; min-height: 26px;
+                    padding: 0 8px; border: 0; border-radius: 4px; background: #2f6fed; color: #fff; cursor: pointer; }
+.box-label button::before { content: "up close"; }
+@media (pointer: coarse) { .box-label button { min-height: 32px; } }
 .box-tools { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: flex-start; margin: 0 0 8px; }
 .box-tools button, dialog button { font: inherit; min-height: 32px; padding: 4px 10px; border: 1px solid #d0d5dd;
                                    border-radius: 6px; background: #fff; color: inherit; cursor: pointer; }
@@ -238,6 +246,10 @@ TASK_JS = """
   // label at a time, placed below the box (above it near the screenshot's bottom) in percents of the screenshot, so
   // that it stays on its box at any width, in type a phone can read.
   var label = document.getElementById('box-label');
+  var labelText = document.getElementById('box-label-text'), zoomHere = document.getElementById('box-zoom');
+  // The box keeps the focus (and its label) while its "up close" button is pressed: the button opens the magnifier.
+  ['pointerdown', 'mousedown'].forEach(function (t) { zoomHere.addEventListener(t, function (ev) { ev.preventDefault(); }); });
+  zoomHere.addEventListener('click', function () { if (shown) openZoom(boxes.indexOf(shown)); });
   var view = label.parentNode.querySelector('svg').viewBox.baseVal;
   var shown = null, hovered = false, wasShown = false;
   function pct(v) { return (100 * v).toFixed(3) + '%'; }
@@ -252,7 +264,8 @@ TASK_JS = """
     if ((y + h) / view.height < 0.85) s.top = pct((y + h) / view.height);
     else if (y / view.height > 0.15) s.bottom = pct(1 - y / view.height);
     else s.top = pct(y / view.height);
-    label.textContent = box.getAttribute('aria-label');
+    labelText.textContent = box.getAttribute('aria-label');
+    zoomHere.hidden = byHover;  // a mouse would leave the box on its way to the button, and the label with it
     label.hidden = false;
   }
   function hideBox() {
@@ -265,7 +278,7 @@ TASK_JS = """
     box.addEventListener('pointerdown', function () { wasShown = shown === box && !hovered; });
     box.addEventListener('click', function () { if (wasShown) hideBox(); else showBox(box, false); wasShown = false; });
     box.addEventListener('focus', function () { showBox(box, false); });
-    box.addEventListener('blur', function () { if (shown === box) hideBox(); });
+    box.addEventListener('blur', function (ev) { if (shown === box && ev.relatedTarget !== zoomHere) hideBox(); });
     box.addEventListener('keydown', function (ev) {
       if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); if (shown === box) hideBox(); else showBox(box, false); }
       else if (ev.key === 'Escape' && shown === box) hideBox();
@@ -860,7 +873,8 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
             f"<p><label for=entry>Prediction of</label> <select id=entry>{options}</select> <span class=muted "
             f"id=legend><span class=swatch style='background:#12a150'></span> gold (its numbered points, the boxes they "
             f"act on), <span class=swatch style='background:#d6246e'></span> prediction, <span class=swatch "
-            f"style='background:#2f6fed'></span> other boxes; tap, click or Tab to a box for its label</span></p>"
+            f"style='background:#2f6fed'></span> other boxes; tap, click or Tab to a box for its label (and its \"up "
+            f"close\" button)</span></p>"
             # A phone shows a box of a large screenshot at a few pixels: each box's label at once (a toggle), and
             # each box up close (the list's buttons open the magnifier, TASK_JS), without pinching.
             + (f"<div class=box-tools><button type=button id=all-labels aria-pressed=false>Show all labels</button>"
@@ -872,7 +886,8 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
             f"<div class=shot><img id=screenshot src='../img/{image}' width='{w}' height='{h}' alt='screenshot'>"
             f"<svg viewBox='0 0 {w} {h}' xmlns='http://www.w3.org/2000/svg' preserveAspectRatio='none'>"
             f"{''.join(boxes)}<g id=pred-layer></g></svg><div id=all-labels-layer class=all-labels aria-hidden=true "
-            f"hidden></div><div id=box-label class=box-label aria-hidden=true hidden></div></div>"
+            f"hidden></div><div id=box-label class=box-label hidden><span id=box-label-text aria-hidden=true></span>"
+            f"<button type=button id=box-zoom tabindex=-1 aria-label='See it up close'></button></div></div>"
             + ZOOM_DIALOG +
             f"<div class=scripts><div><h3>Gold</h3><pre id=gold-script tabindex=-1>{_e(gold_text)}</pre></div>"
             f"<div><h3>Predicted</h3><pre id=pred-script></pre></div></div>"

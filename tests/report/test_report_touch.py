@@ -409,6 +409,27 @@ def test_a_box_can_be_seen_up_close_and_the_magnifier_closes(site, open_page, se
     page.close()
 
 
+@pytest.mark.parametrize("kind", ["phone", "desktop"])
+def test_a_tapped_boxs_label_opens_the_magnifier_on_that_box(site, open_page, kind):
+    d, _ = site
+    page, errors = open_page(PHONE if kind == "phone" else DESKTOP, d / "out/tasks/0.html")
+    up_close = page.get_by_role("button", name="See it up close")
+    if kind == "desktop":  # a hovered box's label has no button: the mouse would lose it on its way there
+        page.get_by_role("img", name="file_report_pdf").hover(position={"x": 4, "y": 4})
+        assert label(page).is_visible() and not up_close.is_visible()
+    box = page.get_by_role("img", name="file_report_pdf")
+    box.tap(position={"x": 4, "y": 4}) if kind == "phone" else box.click(position={"x": 4, "y": 4})
+    assert label(page).inner_text() == "file_report_pdf" and up_close.is_visible()
+    up_close.tap() if kind == "phone" else up_close.click()
+    assert page.locator("dialog#zoom").is_visible()
+    assert page.locator("#zoom-title").inner_text().startswith("file_report_pdf (")
+    assert_outlined(page, "file_report_pdf")
+    page.locator("#zoom-close").click()
+    assert not page.locator("dialog#zoom").is_visible()
+    assert errors == []
+    page.close()
+
+
 def test_the_magnifier_works_from_the_keyboard(site, open_page):
     d, _ = site
     page, errors = open_page(DESKTOP, d / "out/tasks/0.html")
