@@ -140,7 +140,7 @@ dialog#zoom { width: min(720px, calc(100vw - 16px)); max-width: none; padding: 8
 dialog#zoom::backdrop { background: rgba(16, 24, 40, .6); }
 .zoom-bar { display: flex; gap: 6px; align-items: center; margin-bottom: 8px; }
 #zoom-title { flex: 1; min-width: 0; overflow-wrap: anywhere; font-weight: 600; }
-.zoom-view { position: relative; height: min(60vh, 440px); overflow: hidden; background: #101828 no-repeat;
+.zoom-view { position: relative; height: min(60vh, 80vw, 440px); overflow: hidden; background: #101828 no-repeat;
              cursor: zoom-out; }
 .zoom-box { position: absolute; border: 3px solid #f79009; box-shadow: 0 0 0 1px #fff, 0 0 0 9999px rgba(0,0,0,.25);
             pointer-events: none; }
