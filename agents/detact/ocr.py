@@ -37,7 +37,7 @@ RAPIDOCR_MAX_SIDE = 2000
 #: read and the screen came back with little or no text. (A 2880-pixel Retina screenshot is still read whole.)
 MIN_TEXT_SCALE = 0.6
 #: Tiles overlap by this many CSS pixels, so that a label cut by one tile's edge is read whole by the next; a
-#: longer line is joined from the pieces the two tiles read (`_stitch_row`).
+#: longer line is joined from the pieces the two tiles read (`_stitch`).
 TILE_OVERLAP = 160
 
 
@@ -192,11 +192,14 @@ def _tile_spans(n: int, side: int, overlap: int) -> list[tuple[int, int, int, in
 
 @dataclass(frozen=True)
 class _Piece:
-    """One line as one tile read it: the tile's column and horizontal extent, the words in screen pixels."""
+    """One line as one tile read it: the tile's row and column, its extent, the words in screen pixels."""
 
+    row: int
     col: int
     x0: int
+    y0: int
     x1: int
+    y1: int
     words: tuple[Word, ...]
 
     @property
@@ -211,25 +214,41 @@ class _Piece:
         reach = max(b.height, 1.0)
         return self.x0 > 0 and b.left - self.x0 <= reach, self.x1 < width and self.x1 - b.right <= reach
 
-    def margin(self, box: Box, width: int) -> float:
-        """How far a word lies from the nearer edge of this tile that cuts the screen (one without a
-        neighbour cuts nothing): the farther, the less likely the tile saw only part of it."""
-        left = box.left - self.x0 if self.x0 > 0 else float("inf")
-        right = self.x1 - box.right if self.x1 < width else float("inf")
-        return min(left, right)
+    def edges(self, box: Box, width: int, height: int) -> tuple[float, float, float, float]:
+        """How far `box` lies from this tile's left, top, right and bottom edges; an edge without a neighbour
+        tile past it (the screen's own) cuts nothing and is infinitely far."""
+        inf = float("inf")
+        return (box.left - self.x0 if self.x0 > 0 else inf, box.top - self.y0 if self.y0 > 0 else inf,
+                self.x1 - box.right if self.x1 < width else inf, self.y1 - box.bottom if self.y1 < height else inf)
+
+    def margin(self, box: Box, width: int, height: int) -> float:
+        """How far a word lies from the nearest edge of this tile that cuts the screen: the farther, the less
+        likely the tile saw only part of it."""
+        return min(self.edges(box, width, height))
+
+    def whole(self, width: int, height: int) -> bool:
+        """Whether the tile saw the whole line: it lies a line height or more inside every edge that cuts."""
+        b = self.box
+        return self.margin(b, width, height) >= max(b.height, 1.0)
 
 
-def _stitch_row(pieces: Sequence[_Piece], xs: Sequence[tuple[int, int, int, int]],
-                ys: tuple[int, int, int, int], width: int) -> list[Word]:
-    """The words of one row of tiles, each line once.
+def _stitch(pieces: Sequence[_Piece], xs: Sequence[tuple[int, int, int, int]],
+            ys: Sequence[tuple[int, int, int, int]], width: int, height: int) -> list[Word]:
+    """The words of a screen read in tiles (`xs`, `ys`: `_tile_spans` of each axis), each line once.
 
-    A line that runs across the seam between two tiles comes back from each as a piece (each tile reads up to
-    its edge), and a line inside the overlap of two tiles comes back twice. Pieces of neighbouring tiles on the
-    same text line (boxes overlapping vertically by half a line, horizontally overlapping or a line height apart)
-    where one runs into its tile's edge are joined into one line; words read by both tiles are kept once, from
-    the tile where they lie farther from the edge (the other may have read a cut word: "le" for "revenue").
-    Any other line belongs to the tile whose core holds its centre."""
-    _, _, cy0, cy1 = ys
+    Pieces of two neighbouring tiles are one line when they lie on the same text line (boxes overlapping
+    vertically by half a line) and either overlap horizontally (both tiles read it: a line inside the overlap of
+    two tiles, side by side or one above the other) or one runs into its tile's edge and the other goes on within
+    a line height (a line across the seam of two tiles side by side comes back from each as a piece, each tile
+    reading up to its edge). Of a line read more than once:
+    - when a tile saw all of it (`_Piece.whole`), that tile's reading is kept as it read it, the tile's farthest
+      from its edges first: a line one tile cut through at its edge comes back whole, not as the top half;
+    - else (a line across a seam of tiles side by side) the row of tiles that reads it farthest from its top and
+      bottom edges is kept, and its pieces are joined: words read by both tiles are kept once, from the tile where
+      they lie farther from the edge (the other may have read a cut word: "le" for "revenue").
+    A line one tile read alone is kept when its centre lies in that tile's core, or the tile saw all of it.
+    (Which tile's core holds a centre was once the rule for every line read twice: two tiles place a line a pixel
+    or two apart, so a line centred on the middle of an overlap came back twice, or not at all.)"""
     n = len(pieces)
     parent = list(range(n))
 
@@ -241,18 +260,33 @@ def _stitch_row(pieces: Sequence[_Piece], xs: Sequence[tuple[int, int, int, int]
 
     boxes = [p.box for p in pieces]
     cuts = [p.cut(width) for p in pieces]
-    by_col: dict[int, list[int]] = {}
+    by_tile: dict[tuple[int, int], list[int]] = {}
     for i, p in enumerate(pieces):
-        by_col.setdefault(p.col, []).append(i)
-    for i in range(n):
-        for j in by_col.get(pieces[i].col + 1, ()):
-            if not (cuts[i][1] or cuts[j][0]):
+        by_tile.setdefault((p.row, p.col), []).append(i)
+
+    def near(i: int, t: _Piece) -> bool:  # piece i lies in tile t's extent (or within a line height of its side)
+        b = boxes[i]
+        reach = max(b.height, 1.0)
+        return b.right + reach >= t.x0 and b.left - reach <= t.x1 and b.bottom > t.y0 and b.top < t.y1
+
+    for (r, c), own in by_tile.items():
+        for dr, dc in ((0, 1), (1, -1), (1, 0), (1, 1)):  # each pair of neighbouring tiles once
+            other = by_tile.get((r + dr, c + dc))
+            if not other:
                 continue
-            a, b = boxes[i], boxes[j]
-            v = min(a.bottom, b.bottom) - max(a.top, b.top)
-            reach = max(min(a.height, b.height), 1.0)
-            if v >= 0.5 * reach and a.right + reach >= b.left and b.right >= a.left:
-                parent[find(j)] = find(i)
+            mine = [i for i in own if near(i, pieces[other[0]])]
+            theirs = [j for j in other if near(j, pieces[own[0]])]
+            for i in mine:
+                a = boxes[i]
+                for j in theirs:
+                    b = boxes[j]
+                    reach = max(min(a.height, b.height), 1.0)
+                    if min(a.bottom, b.bottom) - max(a.top, b.top) < 0.5 * reach:
+                        continue  # not the same text line
+                    if min(a.right, b.right) > max(a.left, b.left):
+                        parent[find(j)] = find(i)  # one line read twice
+                    elif (dr, dc) == (0, 1) and (cuts[i][1] or cuts[j][0]) and a.right + reach >= b.left:
+                        parent[find(j)] = find(i)  # one line going on past the seam
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(i)
@@ -261,22 +295,40 @@ def _stitch_row(pieces: Sequence[_Piece], xs: Sequence[tuple[int, int, int, int]
         if len(members) == 1:
             p, b = pieces[members[0]], boxes[members[0]]
             _, _, cx0, cx1 = xs[p.col]
-            # A line read whole by two tiles belongs to the one whose core holds its centre.
-            if cx0 <= (b.left + b.right) / 2 < cx1 and cy0 <= (b.top + b.bottom) / 2 < cy1:
+            _, _, cy0, cy1 = ys[p.row]
+            in_core = cx0 <= (b.left + b.right) / 2 < cx1 and cy0 <= (b.top + b.bottom) / 2 < cy1
+            if in_core or p.whole(width, height):
                 out.extend(p.words)
             continue
-        top = min(boxes[i].top for i in members)
-        bottom = max(boxes[i].bottom for i in members)
-        if not cy0 <= (top + bottom) / 2 < cy1:
-            continue  # the row above or below reads this line too and keeps it
+        by_own: dict[tuple[int, int], list[int]] = {}
+        for i in members:
+            by_own.setdefault((pieces[i].row, pieces[i].col), []).append(i)
+        whole = [(min(pieces[i].margin(boxes[i], width, height) for i in own), own) for own in by_own.values()
+                 if all(pieces[i].whole(width, height) for i in own)]
+        if whole:
+            for i in max(whole, key=lambda m: m[0])[1]:
+                out.extend(pieces[i].words)
+            continue
+
+        def across(i: int) -> float:  # how far the piece lies from the top and bottom edges of its tile
+            _, top, _, bottom = pieces[i].edges(boxes[i], width, height)
+            return min(top, bottom)
+
+        rows: dict[int, float] = {}
+        for i in members:
+            rows[pieces[i].row] = min(rows.get(pieces[i].row, float("inf")), across(i))
+        row = max(rows, key=lambda r: rows[r])
+        members = [i for i in members if pieces[i].row == row]
         line = min(pieces[i].words[0].line for i in members)
         # Words of different pieces that overlap are one word read twice (by two tiles, or by one tile in two
-        # of its lines); the reading farthest from a tile's edge stays.
-        ranked = sorted(((pieces[i].margin(w.box, width), i, w) for i in members
+        # of its lines); the reading farthest from a tile's edge stays. A word within a line height of its
+        # tile's edge may be a cut one ("t" for "the", placed a little to its left): any overlap drops it.
+        ranked = sorted(((pieces[i].margin(w.box, width, height), i, w) for i in members
                          for w in _word_parts(pieces[i].words)), key=lambda c: -c[0])
         kept: list[tuple[int, Word]] = []
-        for _, i, w in ranked:
-            if all(j == i or _h_overlap(w.box, k.box) <= 0.3 for j, k in kept):
+        for m, i, w in ranked:
+            limit = 0.3 if m >= w.box.height else 0.0
+            if all(j == i or _h_overlap(w.box, k.box) <= limit for j, k in kept):
                 kept.append((i, w))
         out.extend(Word(w.text, w.box, w.score, line) for _, w in sorted(kept, key=lambda k: k[1].box.left))
     return out
@@ -333,9 +385,8 @@ class _RapidOCR:
             return self._read(np.ascontiguousarray(bgr))
         overlap = round(TILE_OVERLAP * max(scale, 1.0))
         xs, ys = _tile_spans(w, RAPIDOCR_MAX_SIDE, overlap), _tile_spans(h, RAPIDOCR_MAX_SIDE, overlap)
-        out: list[Word] = []
+        pieces: list[_Piece] = []
         for row, (y0, y1, _, _) in enumerate(ys):
-            pieces: list[_Piece] = []
             for col, (x0, x1, _, _) in enumerate(xs):
                 tile = (row * len(xs) + col) * 1_000_000  # keeps line numbers of different tiles apart
                 part = bgr[y0:y1, x0:x1]
@@ -345,11 +396,10 @@ class _RapidOCR:
                 for word in self._read(np.ascontiguousarray(part)):
                     lines.setdefault(word.line, []).append(word)
                 for line, ws in lines.items():
-                    pieces.append(_Piece(col, x0, x1, tuple(
+                    pieces.append(_Piece(row, col, x0, y0, x1, y1, tuple(
                         Word(v.text, Box(v.box.left + x0, v.box.top + y0, v.box.right + x0, v.box.bottom + y0),
                              v.score, tile + line) for v in ws)))
-            out.extend(_stitch_row(pieces, xs, ys[row], w))
-        return out
+        return _stitch(pieces, xs, ys, w, h)
 
     def _read(self, bgr: Any) -> list[Word]:
         # onnxruntime sessions are thread-safe, but RapidOCR keeps per-call state on the object.

@@ -76,3 +76,37 @@ def icon_sheet(path: Path, names: list[str], size: int = 32) -> dict[str, tuple[
         boxes[name] = (x, y, x + icon.width, y + icon.height)
     im.save(path)
     return boxes
+
+
+#: Words for the labels of `seam_screen`.
+_WORDS = ("Tab", "Row", "Key", "Map", "Log", "Bin", "Cut", "Pin")
+_THINGS = ("invoice", "archive", "report", "folder", "order", "ticket", "budget", "backup")
+
+
+def seam_screen(path: Path, size: tuple[int, int] = (3680, 3680)) -> dict[str, tuple[float, float, float, float]]:
+    """A screen large enough to be read by OCR in 2x2 tiles (2,000 pixels square at 2x, overlapping from 1,680 to
+    2,000 on both axes, the middle of the overlap at 1,840). Short labels in columns, seven lines 54 pixels apart
+    across the overlap of the two rows of tiles, the outer ones cut by the lower row's top edge and the upper row's
+    bottom edge; in every column one line lies on the middle of the overlap, from 4 pixels above it to 4 below,
+    where the two rows' readings of a line differ by a pixel or two. Text sizes 20-34 pixels. One column's labels
+    run from the left tiles into the right ones (the four tiles' corner). Returns each label's drawn box."""
+    width, height = size
+    im = Image.new("RGB", size, (255, 255, 255))
+    d = ImageDraw.Draw(im)
+    boxes: dict[str, tuple[float, float, float, float]] = {}
+    n = 0
+    columns = [*range(30, 1560, 150), 1700, *range(2420, width - 200, 150)]
+    for k, x in enumerate(columns):
+        for j in range(-3, 4):
+            px = 18 + 2 * ((k + j) % 8)
+            font = ImageFont.truetype(FONT, px)
+            label = f"{_WORDS[n % len(_WORDS)]} {n + 10}"
+            if x == 1700:
+                label = f"{label} {_THINGS[j % len(_THINGS)]} for the regional office"  # into the right-hand tiles
+            y = height // 2 - px // 2 - 2 + k % 9 - 4 + 54 * j
+            d.text((x, y), label, font=font, fill=(20, 20, 20))
+            boxes[label] = d.textbbox((x, y), label, font=font)
+            n += 1
+    assert width >= max(b[2] for b in boxes.values())
+    im.save(path)
+    return boxes

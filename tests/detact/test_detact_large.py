@@ -62,33 +62,126 @@ def test_two_labels_either_side_of_a_seam_stay_two(wide_screen, wide_texts):
 def test_pieces_without_word_boxes_are_joined_at_the_words_both_tiles_read():
     """An engine that gives one box per line (no word boxes): the pieces' texts overlap by what both tiles read
     ("summary for all regional sales"), and the joined line holds it once."""
-    from agents.detact.ocr import Word, _Piece, _stitch_row
+    from agents.detact.ocr import Word, _Piece, _stitch
     from omniact.task import Box
 
     # 15 pixels a character from x=1254; the first tile ends at x=2000, the second starts at x=1500.
-    a = _Piece(0, 0, 2000, (Word(LONG[:50], Box(1254, 196, 2004, 239), 0.99, 0),))
-    b = _Piece(1, 1500, 3500, (Word(LONG[16:], Box(1500, 196, 2094, 239), 0.99, 1_000_000),))
+    a = _Piece(0, 0, 0, 0, 2000, 600, (Word(LONG[:50], Box(1254, 196, 2004, 239), 0.99, 0),))
+    b = _Piece(0, 1, 1500, 0, 3500, 600, (Word(LONG[16:], Box(1500, 196, 2094, 239), 0.99, 1_000_000),))
     xs = [(0, 2000, 0, 1750), (1500, 3500, 1750, 3500)]
-    words = _stitch_row([a, b], xs, (0, 600, 0, 600), 3500)
+    words = _stitch([a, b], xs, [(0, 600, 0, 600)], 3500, 600)
     assert " ".join(w.text for w in words) == LONG
     assert len({w.line for w in words}) == 1  # one line, split into elements only where its ink has a wide gap
-
 
 
 def test_a_word_one_tile_read_twice_is_kept_once():
     """Two labels close together: the first tile read the tail of "shipping" again, as "g" at the start of the next
     label's line, and the second tile read that "g" at its edge. Joined across the seam, the label came back as
     "... pending shipping g"."""
-    from agents.detact.ocr import Word, _Piece, _stitch_row
+    from agents.detact.ocr import Word, _Piece, _stitch
     from omniact.task import Box
 
     def words(*spec):
         return tuple(Word(t, Box(a, 1232, b, 1265), 0.99, line) for t, a, b, line in spec)
 
-    first = _Piece(0, 0, 2000, words(("Folder", 553, 650, 7), ("pending", 1198, 1309, 7), ("shipping", 1316, 1437, 7)))
-    next_line = _Piece(0, 0, 2000, words(("g", 1424, 1439, 8), ("pending", 1617, 1726, 8), ("Invoice", 1892, 1995, 8)))
-    edge = _Piece(1, 1420, 3420, words(("g", 1420, 1438, 1_000_003)))
-    rest = _Piece(1, 1420, 3420, words(("pending", 1618, 1727, 1_000_004), ("Invoice", 1893, 2010, 1_000_004)))
+    first = _Piece(0, 0, 0, 0, 2000, 1300, words(("Folder", 553, 650, 7), ("pending", 1198, 1309, 7),
+                                                ("shipping", 1316, 1437, 7)))
+    next_line = _Piece(0, 0, 0, 0, 2000, 1300, words(("g", 1424, 1439, 8), ("pending", 1617, 1726, 8),
+                                                    ("Invoice", 1892, 1995, 8)))
+    edge = _Piece(0, 1, 1420, 0, 3420, 1300, words(("g", 1420, 1438, 1_000_003)))
+    rest = _Piece(0, 1, 1420, 0, 3420, 1300, words(("pending", 1618, 1727, 1_000_004), ("Invoice", 1893, 2010, 1_000_004)))
     xs = [(0, 2000, 0, 1710), (1420, 3420, 1710, 3420)]
-    found = _stitch_row([first, next_line, edge, rest], xs, (0, 1300, 0, 1300), 3420)
+    found = _stitch([first, next_line, edge, rest], xs, [(0, 1300, 0, 1300)], 3420, 1300)
     assert [w.text for w in found] == ["Folder", "pending", "shipping", "pending", "Invoice"]
+
+
+@pytest.fixture(scope="module")
+def seam_screen(tmp_path_factory) -> tuple[Path, dict[str, tuple[float, float, float, float]]]:
+    """3680x3680, read in 2x2 tiles: 140 labels across the overlap of the two rows of tiles (see `seam_screen`)."""
+    from detact_screens import seam_screen
+
+    path = tmp_path_factory.mktemp("seam") / "screen.png"
+    return path, seam_screen(path)
+
+
+@pytest.fixture(scope="module")
+def seam_texts(seam_screen):
+    pytest.importorskip("rapidocr")
+    from agents.detact.detector import Detector
+
+    return Detector(icons=False, colors=False).detect(seam_screen[0]).texts
+
+
+def test_every_label_across_the_seam_between_rows_of_tiles_comes_back_once(seam_screen, seam_texts):
+    """Both rows of tiles read a line in their overlap, and the row whose core held the line's centre kept it: the
+    two rows placed a line a pixel or two apart, so a line centred on the middle of the overlap came back twice
+    (in two shifted boxes) or not at all ("Cut 104": one row read its centre at y=1840.5, the other at 1838.5).
+    Each label must come back once, where it was drawn, and no part of it again (a top or bottom half)."""
+    wrong = {}
+    for label, (left, top, right, bottom) in seam_screen[1].items():
+        same = [e for e in seam_texts if e.label == label]
+        words = set(label.split())
+        inside = [e for e in seam_texts if left <= e.box.center[0] <= right and top <= e.box.center[1] <= bottom
+                  and words & set(e.label.split())]
+        if len(same) != 1 or inside != same:
+            wrong[label] = [(e.label, e.box) for e in same + [e for e in inside if e not in same]]
+    assert not wrong, f"{len(wrong)} of {len(seam_screen[1])} labels: {wrong}"
+
+
+def test_a_line_two_rows_of_tiles_place_either_side_of_the_middle_is_kept_once():
+    """The upper row read the line's centre at 1840.5 (in the lower row's core), the lower row at 1838.5 (in the
+    upper row's): neither kept it. A line both read whole is now kept once, from one of them."""
+    from agents.detact.ocr import Word, _Piece, _stitch
+    from omniact.task import Box
+
+    ys = [(0, 2000, 0, 1840), (1680, 3680, 1840, 3680)]
+    xs = [(0, 2000, 0, 2000)]
+    upper = _Piece(0, 0, 0, 0, 2000, 2000, (Word("Tab", Box(889, 1822, 940, 1859), 0.99, 3),
+                                            Word("37", Box(945, 1822, 989, 1859), 0.99, 3)))
+    lower = _Piece(1, 0, 0, 1680, 2000, 3680, (Word("Tab", Box(890, 1818, 941, 1859), 0.99, 2_000_001),
+                                               Word("37", Box(946, 1818, 988, 1859), 0.99, 2_000_001)))
+    found = _stitch([upper, lower], xs, ys, 2000, 3680)
+    assert [w.text for w in found] == ["Tab", "37"]
+    assert len({w.line for w in found}) == 1
+
+
+def test_a_line_cut_by_a_tile_edge_comes_back_from_the_tile_that_read_it_whole():
+    """The upper tile's bottom edge cuts a line: it read its top half as garbage. The lower tile read it whole.
+    Every line the upper tile read whole is still there (a heading far from the seam, and a line in the
+    overlap the lower tile missed)."""
+    from agents.detact.ocr import Word, _Piece, _stitch
+    from omniact.task import Box
+
+    ys = [(0, 2000, 0, 1840), (1680, 3680, 1840, 3680)]
+    xs = [(0, 2000, 0, 2000)]
+
+    def piece(row, text, box, line):
+        y0 = 0 if row == 0 else 1680
+        return _Piece(row, 0, 0, y0, 2000, y0 + 2000, (Word(text, Box(*box), 0.95, line),))
+
+    half = piece(0, "mo b o r a", (105, 1985, 341, 1999), 1)
+    heading = piece(0, "Quarterly report", (100, 400, 500, 440), 2)
+    missed = piece(0, "Amber 18", (600, 1900, 750, 1936), 3)  # outside the upper row's core; the lower missed it
+    whole = piece(1, "Amber archive 18", (82, 1983, 349, 2020), 2_000_001)
+    found = _stitch([half, heading, missed, whole], xs, ys, 2000, 3680)
+    assert sorted(w.text for w in found) == ["Amber 18", "Amber archive 18", "Quarterly report"]
+
+
+def test_a_word_cut_at_a_tile_edge_is_not_kept_beside_the_whole_one():
+    """The left tile read "... for t" up to its edge, "t" placed a little left of where the right tile read
+    "the" (overlapping it by 4 of its 14 pixels): the line came back as "Silver 80 folder for t the regional office"."""
+    from agents.detact.ocr import Word, _Piece, _stitch
+    from omniact.task import Box
+
+    def words(line, *spec):
+        return tuple(Word(t, Box(a, 1578, b, 1615), 0.99, line) for t, a, b in spec)
+
+    left = _Piece(0, 0, 0, 0, 2000, 2000, words(7, ("Silver", 1602, 1690), ("80", 1702, 1740), ("folder", 1843, 1931),
+                                                ("for", 1941, 1980), ("t", 1984, 1998)))
+    # The right-hand tile starts at x=1680: "Silver" is cut (read as "r"), so neither tile read the whole line.
+    right = _Piece(0, 1, 1680, 0, 3680, 2000, words(1_000_000, ("r", 1681, 1690), ("80", 1703, 1741),
+                                                    ("folder", 1845, 1935), ("for", 1938, 1984), ("the", 1994, 2040),
+                                                    ("regional", 2050, 2176), ("office", 2186, 2263)))
+    xs = [(0, 2000, 0, 1840), (1680, 3680, 1840, 3680)]
+    found = _stitch([left, right], xs, [(0, 2000, 0, 2000)], 3680, 2000)
+    assert " ".join(w.text for w in found) == "Silver 80 folder for the regional office"
