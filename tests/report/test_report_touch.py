@@ -334,6 +334,30 @@ def test_chart_labels_are_whole_and_nothing_overlaps_on_a_phone(site, open_page)
         page.close()
 
 
+def test_a_chart_of_long_unbroken_app_names_stays_on_a_phones_screen(open_page, tmp_path):
+    """App names come from the data: a bundle id is one long word, with nowhere to break but anywhere."""
+    from omniact.report.site import _chart, _page
+
+    rows = [("com.example.enterprise.documentmanagement.desktopclient.preferences (12)", 0.42, (0.3, 0.55)),
+            ("Microsoft Visual Studio Code - Insiders Edition with Extensions (3)", 0.9, (0.8, 1.0)),
+            ("x (1)", 0.0, None)]
+    page_file = tmp_path / "chart.html"
+    page_file.write_text(_page("charts", f"<div class=grid><div class=card>{_chart(rows, 'AS by app')}</div></div>",
+                               0), encoding="utf-8")
+    page, errors = open_page(PHONE, page_file)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    (texts,) = chart_texts(page)
+    card = page.locator(".card").bounding_box()
+    assert min(size for _, size, *_ in texts) >= 11
+    for text in texts:
+        assert card["x"] <= text[2] and text[4] <= card["x"] + card["width"], text
+    assert not any(overlap(a[2:], b[2:]) for i, a in enumerate(texts) for b in texts[i + 1:])
+    shown = "".join(t[0] for t in texts)
+    assert all(label in shown for label, _, _ in rows)  # whole, wrapped where it must
+    assert errors == []
+    page.close()
+
+
 def test_chart_intervals_are_drawn_to_scale_on_a_phone(site, open_page):
     d, board = site
     page, errors = open_page(PHONE, d / "out/index.html")
