@@ -226,6 +226,10 @@ class _Piece:
         likely the tile saw only part of it."""
         return min(self.edges(box, width, height))
 
+    def holds(self, box: Box) -> bool:
+        """Whether `box` lies within this tile."""
+        return self.x0 <= box.left and box.right <= self.x1 and self.y0 <= box.top and box.bottom <= self.y1
+
     def whole(self, width: int, height: int) -> bool:
         """Whether the tile saw the whole line: it lies a line height or more inside every edge that cuts."""
         b = self.box
@@ -241,16 +245,20 @@ def _stitch(pieces: Sequence[_Piece], xs: Sequence[tuple[int, int, int, int]],
     two tiles, side by side or one above the other) or one runs into its tile's edge and the other goes on within
     a line height (a line across the seam of two tiles side by side comes back from each as a piece, each tile
     reading up to its edge). Of a line read more than once:
-    - when a tile saw all of it (`_Piece.whole`), that tile's reading is kept as it read it, the tile's farthest
-      from its edges first: a line one tile cut through at its edge comes back whole, not as the top half;
+    - when a tile saw all of it (`_Piece.whole`) and holds every other reading of it, that tile's reading is kept
+      as it read it (of two, the one farther from its edges): a line one tile's edge cut through comes back whole,
+      not as its top half;
     - else (a line across a seam of tiles side by side) the row of tiles that reads it farthest from its top and
       bottom edges is kept, and its pieces are joined: words read by both tiles are kept once, from the tile where
       they lie farther from the edge (the other may have read a cut word: "le" for "revenue").
     A line one tile read alone is kept when its centre lies in that tile's core, or the tile saw all of it.
     (Which tile's core holds a centre was once the rule for every line read twice: two tiles place a line a pixel
     or two apart, so a line centred on the middle of an overlap came back twice, or not at all.)"""
+    import itertools
+
     n = len(pieces)
     parent = list(range(n))
+    spare = itertools.count(-1, -1)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -280,9 +288,9 @@ def _stitch(pieces: Sequence[_Piece], xs: Sequence[tuple[int, int, int, int]],
                 a = boxes[i]
                 for j in theirs:
                     b = boxes[j]
+                    if not _same_line(a, b):
+                        continue
                     reach = max(min(a.height, b.height), 1.0)
-                    if min(a.bottom, b.bottom) - max(a.top, b.top) < 0.5 * reach:
-                        continue  # not the same text line
                     if min(a.right, b.right) > max(a.left, b.left):
                         parent[find(j)] = find(i)  # one line read twice
                     elif (dr, dc) == (0, 1) and (cuts[i][1] or cuts[j][0]) and a.right + reach >= b.left:
@@ -303,8 +311,12 @@ def _stitch(pieces: Sequence[_Piece], xs: Sequence[tuple[int, int, int, int]],
         by_own: dict[tuple[int, int], list[int]] = {}
         for i in members:
             by_own.setdefault((pieces[i].row, pieces[i].col), []).append(i)
+        # A tile whose reading is whole and which holds every other reading of the line (the others read no
+        # more of it than it could): a tile that read "Kappa 92 Sigma 93" whole, where its neighbour read
+        # "Gamma 91 Kappa 92 Sig" up to its edge, has not seen "Gamma 91".
         whole = [(min(pieces[i].margin(boxes[i], width, height) for i in own), own) for own in by_own.values()
-                 if all(pieces[i].whole(width, height) for i in own)]
+                 if all(pieces[i].whole(width, height) for i in own)
+                 and all(pieces[own[0]].holds(boxes[j]) for j in members)]
         if whole:
             for i in max(whole, key=lambda m: m[0])[1]:
                 out.extend(pieces[i].words)
@@ -328,10 +340,25 @@ def _stitch(pieces: Sequence[_Piece], xs: Sequence[tuple[int, int, int, int]],
         kept: list[tuple[int, Word]] = []
         for m, i, w in ranked:
             limit = 0.3 if m >= w.box.height else 0.0
-            if all(j == i or _h_overlap(w.box, k.box) <= limit for j, k in kept):
+            if all(j == i or _h_overlap(w.box, k.box) <= limit or not _same_line(w.box, k.box) for j, k in kept):
                 kept.append((i, w))
-        out.extend(Word(w.text, w.box, w.score, line) for _, w in sorted(kept, key=lambda k: k[1].box.left))
+        # Mostly one text line; two when a reading in another row, cut at its tile's edge, overlapped both.
+        lines: list[list[Word]] = []
+        for _, w in sorted(kept, key=lambda k: (k[1].box.top, k[1].box.left)):
+            into = next((ln for ln in lines if _same_line(w.box, ln[0].box)), None)
+            if into is None:
+                lines.append([w])
+            else:
+                into.append(w)
+        for k, ln in enumerate(lines):
+            number = line if k == 0 else next(spare)  # engines number lines from 0: below it none is taken
+            out.extend(Word(w.text, w.box, w.score, number) for w in sorted(ln, key=lambda w: w.box.left))
     return out
+
+
+def _same_line(a: Box, b: Box) -> bool:
+    """Whether two boxes lie on one text line: they overlap vertically by half the lower one's height."""
+    return min(a.bottom, b.bottom) - max(a.top, b.top) >= 0.5 * max(min(a.height, b.height), 1.0)
 
 
 def _h_overlap(a: Box, b: Box) -> float:

@@ -185,3 +185,32 @@ def test_a_word_cut_at_a_tile_edge_is_not_kept_beside_the_whole_one():
     xs = [(0, 2000, 0, 1840), (1680, 3680, 1840, 3680)]
     found = _stitch([left, right], xs, [(0, 2000, 0, 2000)], 3680, 2000)
     assert " ".join(w.text for w in found) == "Silver 80 folder for the regional office"
+
+
+def test_two_lines_a_cut_reading_overlaps_stay_two_lines():
+    """Two lines across the seam of the tiles side by side; the lower row's top edge cut through both, and that
+    row read them as one garbled box overlapping both: the four pieces and the garble are one group. The upper row's
+    reading is kept, as two lines with all their words (not one line, nor the second line's words dropped as the
+    first line's read twice)."""
+    from agents.detact.ocr import Word, _Piece, _stitch
+    from omniact.task import Box
+
+    def piece(row, col, line, top, *spec):
+        x0, y0 = 1680 * col, 1680 * row
+        return _Piece(row, col, x0, y0, x0 + 2000, y0 + 2000,
+                      tuple(Word(t, Box(a, top, b, top + 36), 0.99, line) for t, a, b in spec))
+
+    first = [piece(0, 0, 1, 1700, ("Annual", 1600, 1700), ("budget", 1715, 1820), ("for", 1835, 1880),
+                   ("Norway", 1895, 1999)),
+             piece(0, 1, 1_000_001, 1700, ("budget", 1716, 1820), ("for", 1836, 1880), ("Norway", 1894, 2010))]
+    second = [piece(0, 0, 2, 1744, ("Travel", 1600, 1690), ("costs", 1712, 1800), ("of", 1830, 1860),
+                    ("Sweden", 1890, 1999)),
+              piece(0, 1, 1_000_002, 1744, ("costs", 1713, 1800), ("of", 1831, 1860), ("Sweden", 1889, 2005))]
+    garble = _Piece(1, 0, 0, 1680, 2000, 3680, (Word("ud fr", Box(1700, 1690, 1900, 1762), 0.6, 2_000_000),))
+    xs = [(0, 2000, 0, 1840), (1680, 3680, 1840, 3680)]
+    ys = [(0, 2000, 0, 1840), (1680, 3680, 1840, 3680)]
+    found = _stitch([*first, *second, garble], xs, ys, 3680, 3680)
+    lines: dict[int, list[str]] = {}
+    for w in found:
+        lines.setdefault(w.line, []).append(w.text)
+    assert sorted(lines.values()) == [["Annual", "budget", "for", "Norway"], ["Travel", "costs", "of", "Sweden"]]
