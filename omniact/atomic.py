@@ -21,7 +21,10 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> 
     """Open a fresh temporary file beside `path`; on a clean exit it replaces `path`, on an error it is removed."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
+    except OSError as e:  # name the file the user asked for, not our temporary name beside it
+        raise type(e)(e.errno, e.strerror, str(target)) from None
     try:
         # mkstemp makes the file private (0600); the result should carry the permissions a plain open() would
         # give it (or keep those of the file it replaces), so that a site or run record stays readable to the

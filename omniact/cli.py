@@ -71,6 +71,11 @@ class _Group(click.Group):
             sys.exit(2)
         except BrokenPipeError:  # `omniact tasks | head`
             sys.exit(0)
+        except KeyboardInterrupt:
+            # Ctrl-C: one line and 130, as the shell counts it (click would print "Aborted!" and exit 1, the code
+            # of a bug of ours). `run` and `replay` catch it themselves and say what they kept.
+            click.echo("omniact: interrupted (Ctrl-C)", err=True)
+            sys.exit(130)
         except OSError as e:
             if e.errno in _NO_ROOM:
                 # A full or failing disk is not ours to fix: one line, not a traceback.
@@ -78,7 +83,9 @@ class _Group(click.Group):
                 sys.exit(1)
             if e.errno in _BAD_PATH and e.filename:
                 # A path the user gave that cannot be made or written (`--out run.jsonl/sub`, a read-only folder).
-                click.echo(f"omniact: {e.filename}: {e.strerror}: choose another path", err=True)
+                what = ("check its permissions, or choose another path" if e.errno in (errno.EACCES, errno.EPERM)
+                        else "choose another path")
+                click.echo(f"omniact: {e.filename}: {e.strerror}: {what}", err=True)
                 sys.exit(2)
             raise
 
@@ -285,13 +292,17 @@ def show(data: Path | None, split: str | None, task_id: str, out: Path, script_f
     from omniact.draw import draw_task
 
     task = find_task(data, task_id, split)
+    _refuse_own_file(out, task)
     predicted = None
     if script_file is not None:
         from omniact.actions import parse_script
         from omniact.errors import ParseError
+        from omniact.predictions import read_user_file
 
         try:
-            predicted = parse_script(script_file.read_text(encoding="utf-8"))
+            # read_user_file: /dev/zero or a huge file is one line, not a MemoryError (a script is <= 200,000 chars)
+            raw = read_user_file(script_file, "script file", limit=16 << 20)
+            predicted = parse_script(raw.decode("utf-8"))
         except ParseError as e:
             e.file = str(script_file)
             raise
@@ -307,6 +318,23 @@ def show(data: Path | None, split: str | None, task_id: str, out: Path, script_f
         raise UserError(f"screenshot cannot be decoded ({why}): `omniact validate` checks every screenshot",
                         file=str(task.image_path)) from None
     click.echo(str(out))
+
+
+def _refuse_own_file(out: Path, task: Any) -> None:
+    """`show --out` naming one of the task's own files (its screenshot, a typo away from `screen_1.png`) would
+    replace the data set's file with the drawing: refuse it before anything is drawn."""
+    import os
+
+    if not out.exists():
+        return
+    for own in (task.image_path, task.task_path, task.box_path, task.ocr_path, task.icon_path, task.color_path):
+        try:
+            same = own is not None and os.path.samefile(out, own)
+        except OSError:
+            continue
+        if same:
+            raise UserError(f"--out is the task's own file ({Path(own).name}), which the drawing would replace: give "
+                            "another path, e.g. task.png", file=str(out))
 
 
 def _undecodable(path: Path) -> str | None:
@@ -338,7 +366,7 @@ def manifest(data: Path) -> None:
 @click.option("--agent-arg", "agent_args", multiple=True, metavar="KEY=VALUE", help="Argument for --check.")
 @data_option
 @split_option
-@click.option("-n", "n", default=3, show_default=True, help="Tasks to try with --check.")
+@click.option("-n", "n", type=click.IntRange(1), default=3, show_default=True, help="Tasks to try with --check.")
 @click.option("--task-timeout", type=_Seconds(), default=60.0, show_default=True,
               help="Seconds --check waits for one answer before it reports the agent as hanging.")
 @click.option("--setup-timeout", default="1800", show_default=True, metavar="SECONDS|none",
@@ -498,7 +526,8 @@ class _Steps:
               help="Processes scoring submissions and writing the site's pages and screenshots.")
 @click.option("--bootstrap", "samples", type=click.IntRange(1, 1_000_000), default=1000, show_default=True,
               help="Task resamples for the 95% intervals.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap resamples.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
+              help="Seed of the bootstrap resamples.")
 @click.option("--task-pages/--no-task-pages", default=True, show_default=True,
               help="Write a page per task (screenshot, overlays, every entry's script).")
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
@@ -509,10 +538,12 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
     """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
     from omniact.report import build_leaderboard, write_site, write_tables
     from omniact.report.leaderboard import check_out, prune_cache
+    from omniact.runner import check_output_folder
     from omniact.tables import plural
 
     ds = _load(data, split)
     check_out(out, ds)
+    check_output_folder(out, ds.root, "leaderboard")  # not the data root, not a run's folder
     pool = None
     if executor == "ray":
         from omniact.ray_executor import RayPool
@@ -566,6 +597,9 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     check_report_out(out)  # a published leaderboard there would be replaced by this run's report
     sub = find_submission(run)
     whole = _load(*_run_dataset(run, data, split))
+    from omniact.runner import check_output_folder
+
+    check_output_folder(out, whole.root, "report")  # not the data root, not a run's folder (the run's own, say)
     # A run made with --limit is reported on its own tasks (the numbers it printed), and so is its baseline.
     ds = run_tasks(run, whole) if run.is_dir() else whole
     cache = out / ".cache" if ds is whole else out / ".cache" / f"first-{len(ds.tasks)}"

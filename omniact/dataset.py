@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import math
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -218,6 +219,13 @@ def _split_path(root: Path, split: str) -> Path:
     p = Path(split)
     if p.suffix == ".json" and p.is_file():
         return p.resolve()
+    if p.suffix == ".json" and not (root / split).is_file():
+        # A split file the user named that is not there: not "no split file test.json.json".
+        what = ("is a folder, not a split file" if p.is_dir() else "is not a regular file (a FIFO or a device)"
+                if p.exists() else f"split file does not exist (here or in {root})")
+        raise UserError(f"{what}; give a split name such as test, or a split .json file", file=split)
+    if p.suffix == ".json":  # "test.json" for the root's test split
+        return (root / split).resolve()
     if p.suffix in (".jsonl", ".txt", ".csv"):
         raise UserError(f"--split takes a split name (test) or a split .json file, not {split} (a predictions "
                         "file goes to --predictions)")
@@ -448,7 +456,11 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
     """
     root = resolve_data_root(root)
     split_path = _split_path(root, split)
-    raw = split_path.read_bytes()
+    try:
+        raw = split_path.read_bytes()
+    except OSError as e:  # unreadable (permissions), or a file that went away since
+        raise DataError(f"split file cannot be read ({e.strerror or e}): check its permissions",
+                        file=str(split_path)) from None
     try:
         index = json.loads(raw)
     except (ValueError, RecursionError) as e:
@@ -672,7 +684,8 @@ class _LoadContext:
 
         os_name = entry.get("os") or infer_os(platform, app, width)
         dpr = entry.get("dpr")
-        if not isinstance(dpr, (int, float)) or isinstance(dpr, bool) or dpr <= 0:
+        # NaN and Infinity (JSON's NaN, 1e309) are not ratios either: a screen at NaN scale breaks every point.
+        if not isinstance(dpr, (int, float)) or isinstance(dpr, bool) or not 0 < dpr < math.inf:
             dpr = 2.0 if os_name == "macos" and width >= 2560 else 1.0
         screen_id = re.sub(r"\.(png|jpe?g|webp)$", "", entry["image"].replace("\\", "/"))
         absent = tuple(w for w, used in ((written_image, image), (written_box, box)) if w != used)
@@ -759,6 +772,10 @@ def _manifest_digest(p: Path) -> str:
 def write_manifest(root: str | os.PathLike) -> tuple[Path, int]:
     """Write ``MANIFEST.sha256`` (``sha256sum -c`` can read it) for every file under `root`."""
     root = Path(root)
+    if not any(p.name != MANIFEST_NAME for p in root.glob("*.json")):
+        # The wrong folder (a home folder, a parent of the data): it would hash everything under it.
+        raise UserError("no split file here (train.json, val.json, test.json): is this the data root?",
+                        file=str(root))
     lines = [f"{_manifest_digest(p)}  {_rel(root, p)}\n" for p in _manifest_files(root)]
     out = root / MANIFEST_NAME
     with atomic_file(out, "w", encoding="utf-8") as f:

@@ -19,6 +19,7 @@ error, not the user's.
 
 from __future__ import annotations
 
+import errno
 import json
 import json.scanner
 import os
@@ -32,7 +33,7 @@ from omniact.atomic import atomic_file
 from omniact.errors import UserError
 
 __all__ = ["Prediction", "agent_failures", "failure_reason", "manifest_dataset", "predictions_path", "read_predictions", "read_scripts",
-           "recorded_dataset", "recorded_limit", "run_tasks", "write_predictions"]
+           "read_user_file", "recorded_dataset", "recorded_limit", "run_tasks", "write_predictions"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,54 @@ def _task_id(value: Any) -> str | None:
     return None
 
 
+def read_user_file(path: str | os.PathLike, what: str, *, limit: int | None = None, text: bool = False) -> bytes:
+    """The bytes of a file the user named (`what` names it in messages: "predictions file", "script file").
+
+    A regular file or a pipe (``<(zcat run.jsonl.gz)``) is read; anything else is a `UserError` naming the path
+    and saying what it is instead: missing, a folder, unreadable, or a device (``/dev/zero`` would be read until
+    memory ran out). `limit` refuses a file of more bytes without reading past them; `text` stops at the first
+    chunk holding a NUL byte (a 2 GB sparse file is not read to its end to be refused).
+    """
+    import stat
+
+    where = str(path)
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below; open() itself is what fails for most mistakes
+    except OSError as e:
+        raise UserError(f"{what} {_cannot_open(Path(path), e)}", file=where) from None
+    with f:
+        mode = os.fstat(f.fileno()).st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            raise UserError(f"{what} is a device, not a file: give a file", file=where)
+        parts: list[bytes] = []
+        size = 0
+        try:
+            while chunk := f.read(1 << 22):
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    raise UserError(f"{what} is larger than {limit:,} bytes: is it the right file?", file=where)
+                if text and b"\x00" in chunk:
+                    line = sum(part.count(b"\n") for part in parts) + chunk.count(b"\n", 0, chunk.index(b"\x00")) + 1
+                    raise UserError(f"{what} contains a NUL byte: it is not a text file", file=where, line=line)
+                parts.append(chunk)
+        except OSError as e:  # EIO, or a folder on a system where open() takes one
+            raise UserError(f"{what} cannot be read ({e.strerror or e})", file=where) from None
+    return b"".join(parts)
+
+
+def _cannot_open(p: Path, e: OSError) -> str:
+    """Why a user's file could not be opened, in words (and what to do)."""
+    if isinstance(e, FileNotFoundError):
+        return "is a symbolic link to nothing (or a loop)" if p.is_symlink() else "does not exist"
+    if isinstance(e, IsADirectoryError):
+        return "is a folder, not a file"
+    if isinstance(e, PermissionError):
+        return "cannot be read (permission denied): check its permissions"
+    if e.errno == errno.ELOOP:
+        return "is a symbolic link loop"
+    return f"cannot be read ({e.strerror or e})"
+
+
 def predictions_path(path: str | os.PathLike) -> Path:
     """The predictions file a user named: the file itself, or a run folder's ``predictions.jsonl`` (``-``, standard
     input, is kept as it is). Raises `UserError` saying what the path is instead (a run stopped before it wrote its
@@ -124,8 +173,11 @@ def recorded_dataset(path: str | os.PathLike) -> tuple[str | None, str | None]:
     where = Path(path) / "manifest.json"
     try:
         manifest = json.loads(where.read_bytes())
-    except (OSError, ValueError, RecursionError):
+    except (FileNotFoundError, NotADirectoryError, ValueError, RecursionError):
         return None, None
+    except OSError as e:  # there but unreadable: guessing the built-in suite would score the run on other data
+        raise UserError(f"cannot be read ({e.strerror or e}); it records the run's data and split: check its "
+                        "permissions", file=str(where)) from None
     return manifest_dataset(manifest, where) if isinstance(manifest, dict) else (None, None)
 
 
@@ -199,14 +251,10 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None, extras:
              split: str | None = None) -> Iterator[tuple[str, object, int, dict[str, Any]]]:
     """(id, script, line, other fields) per record; `extras` False leaves the other fields out (faster)."""
     where = str(path)
-    try:
-        if where == "-":
-            where, data = "<stdin>", sys.stdin.buffer.read()
-        else:
-            data = Path(path).read_bytes()
-    except OSError as e:
-        problem = "does not exist" if isinstance(e, FileNotFoundError) else f"cannot be read ({e.strerror or e})"
-        raise UserError(f"predictions file {problem}", file=where) from None
+    if where == "-":
+        where, data = "<stdin>", sys.stdin.buffer.read()
+    else:
+        data = read_user_file(path, "predictions file", text=True)
     text = _decode(where, data)
     # A list would make every lookup linear; anything else with `in` (a set, a Dataset) is used as it is.
     known = set(known_ids) if isinstance(known_ids, (list, tuple)) else known_ids

@@ -50,6 +50,7 @@ __all__ = [
     "RUN_FORMAT_VERSION",
     "SCORES_FILE",
     "RunSummary",
+    "check_output_folder",
     "export_run",
     "run",
 ]
@@ -456,6 +457,33 @@ def _write_json(path: Path, obj: Any) -> None:
 # The run
 
 
+def check_output_folder(out: str | Path, data_root: str | Path, kind: str) -> None:
+    """Refuse `out` for a `kind` ("run", "leaderboard", "report") when its files would mix with others there:
+    the data root (a run's manifest.json and scores.json, a board's leaderboard.json, would then be read as splits
+    of the data set), a leaderboard or report given to a run, or a run folder given to a leaderboard or report."""
+    import os
+
+    out = Path(out).expanduser()
+    if not out.is_dir():
+        return
+    try:
+        is_root = os.path.samefile(out, data_root)
+    except OSError:
+        is_root = False
+    split = next((name for name in ("test", "train", "val") if (out / f"{name}.json").is_file()), None)
+    if is_root or split is not None:
+        marker = f" (it holds {split}.json)" if split else ""
+        raise UserError(f"this is a data root{marker}: the {kind}'s JSON files would be read as splits of it; give "
+                        f"the {kind} a folder of its own with --out", file=str(out))
+    if kind == "run" and (out / "leaderboard.json").is_file() and not (out / STORE_NAME).exists():
+        # (a run folder a report was once written into, as earlier versions let it, still resumes)
+        raise UserError("this folder holds a leaderboard or report (leaderboard.json): give the run a folder of its "
+                        "own with --out", file=str(out))
+    if kind != "run" and (out / STORE_NAME).is_file():
+        raise UserError(f"this folder holds a run ({STORE_NAME}): give the {kind} a folder of its own, e.g. "
+                        f"--out {out / kind}", file=str(out))
+
+
 def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, split: str = "test",
         agent_args: Mapping[str, Any] | None = None, agent_config: str | Path | None = None,
         workers: int = 1, executor: str = "local", worker_type: str | None = None,
@@ -506,6 +534,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
 
     resume = resume or retry_errors  # --retry-errors means continuing a run
     out = Path(out).expanduser()
+    check_output_folder(out, root, "run")
     store_path = out / STORE_NAME
     # Only a store with a recorded task is a run to protect: one whose agent never started holds nothing,
     # and the corrected command must be able to start there again (with or without --resume).

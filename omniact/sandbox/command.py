@@ -70,17 +70,22 @@ def parse_agent_args(items: Sequence[str]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise UserError(f"--agent-arg must be KEY=VALUE, not {item!r}")
+        if key.strip() in args:  # the last one silently winning hides a typo in a long command line
+            # (the values are not shown: one may be an API key)
+            raise UserError(f"--agent-arg {key.strip()} is given twice: give it once")
         args[key.strip()] = value
     return args
 
 
 def _read_script(path: Path) -> str:
+    from omniact.predictions import read_user_file
+
+    # read_user_file: /dev/zero or a huge file is one line, not a MemoryError (a script is <= 200,000 chars)
+    raw = read_user_file(path, "script file", limit=16 << 20)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise UserError(
-            f"cannot read the script: {getattr(e, 'strerror', None) or e}", file=str(path)
-        ) from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UserError(f"cannot read the script: {e}", file=str(path)) from None
     from omniact.actions import parse_script
 
     try:
