@@ -1,0 +1,258 @@
+"""A user's mistake is one line naming the file and what to do, exit code 2, never a traceback, and nothing the
+user wrote is lost (the s10 audit: each test here failed before its fix)."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from omniact.cli import main
+
+
+def cli(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def bounded(*args: object, memory: int = 1 << 30) -> subprocess.CompletedProcess:
+    """The console script in a process that may not take more than `memory` bytes: a verb reading /dev/zero to
+    its end fails fast (MemoryError) instead of filling the machine."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return subprocess.run([sys.executable, "-c", "from omniact.cli import run; run()", *map(str, args)],
+                          capture_output=True, text=True, timeout=120, preexec_fn=limit, check=False)
+
+
+def one_line(stderr: str) -> str:
+    assert "Traceback" not in stderr, stderr
+    assert stderr.count("\n") == 1, stderr
+    return stderr.strip()
+
+
+def gold_file(ds_root: Path, path: Path) -> Path:
+    from omniact.dataset import load_split
+
+    ds = load_split(ds_root, "test")
+    path.write_text("".join(json.dumps({"id": t.id, "script": t.gold_script}) + "\n" for t in ds.tasks))
+    return path
+
+
+# --- inputs that are not files ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("verb", ["score", "validate"])
+def test_predictions_from_a_device_is_refused_not_read_until_memory_runs_out(omniact_data, verb):
+    proc = bounded(verb, "--data", omniact_data, "--predictions", "/dev/zero")
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == "omniact: /dev/zero: predictions file is a device, not a file: give a file"
+
+
+def test_a_huge_sparse_predictions_file_is_refused_at_its_first_nul_not_read_whole(omniact_data, tmp_path):
+    sparse = tmp_path / "preds.jsonl"
+    with open(sparse, "wb") as f:
+        f.truncate(2 << 30)  # 2 GiB of NUL bytes, taking no disk
+    proc = bounded("score", "--data", omniact_data, "--predictions", sparse)
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == f"omniact: {sparse}:1: predictions file contains a NUL byte: it is not a text file"
+
+
+def test_show_script_from_a_device_is_refused(omniact_data, tmp_path):
+    proc = bounded("show", "--data", omniact_data, "1", "--out", tmp_path / "t.png", "--script", "/dev/zero")
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == "omniact: /dev/zero: script file is a device, not a file: give a file"
+    assert not (tmp_path / "t.png").exists()
+
+
+def test_replay_script_from_a_device_is_refused_before_any_browser(omniact_data, tmp_path):
+    proc = bounded("replay", "--data", omniact_data, "--task", "1", "--script", "/dev/zero", memory=2 << 30)
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == "omniact: /dev/zero: script file is a device, not a file: give a file"
+
+
+# --- nothing the user wrote is lost ----------------------------------------------------------------------------
+
+
+def test_show_refuses_to_draw_over_the_tasks_own_screenshot(omniact_data, tmp_path):
+    from omniact.dataset import load_split
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    screenshot = load_split(root, "test")["1"].image_path
+    before = screenshot.read_bytes()
+    r = cli("show", "--data", root, "1", "--out", screenshot)
+    assert r.exit_code == 2
+    assert r.output == (f"omniact: {screenshot}: --out is the task's own file ({screenshot.name}), which the drawing "
+                        "would replace: give another path, e.g. task.png\n")
+    assert screenshot.read_bytes() == before
+
+
+def test_run_into_the_data_root_is_refused_and_adds_nothing_to_it(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    before = sorted(p.name for p in root.iterdir())
+    r = cli("run", "--agent", "noop", "--data", root, "--out", root)
+    assert r.exit_code == 2
+    assert r.output == (f"omniact: {root}: this is a data root (it holds test.json): the run's JSON files would be "
+                        "read as splits of it; give the run a folder of its own with --out\n")
+    assert sorted(p.name for p in root.iterdir()) == before
+
+
+def test_leaderboard_and_report_into_the_data_root_or_a_run_folder_are_refused(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    preds = gold_file(root, tmp_path / "p.jsonl")
+    r = cli("leaderboard", "--data", root, preds, "--out", root, "--bootstrap", "10")
+    assert r.exit_code == 2 and "this is a data root (it holds test.json)" in r.output
+    assert not (root / "leaderboard.json").exists()
+
+    run_dir = tmp_path / "run"
+    assert cli("run", "--agent", "oracle", "--data", root, "--out", run_dir).exit_code == 0
+    r = cli("report", run_dir, "--out", run_dir)
+    assert r.exit_code == 2
+    assert r.output == (f"omniact: {run_dir}: this folder holds a run (run.sqlite): give the report a folder of its "
+                        f"own, e.g. --out {run_dir / 'report'}\n")
+    assert not (run_dir / "index.html").exists()
+    assert cli("report", run_dir, "--out", run_dir / "report").exit_code == 0  # as the run itself suggests
+
+
+def test_run_into_a_leaderboard_folder_is_refused(omniact_data, tmp_path):
+    site = tmp_path / "site"
+    preds = gold_file(omniact_data, tmp_path / "p.jsonl")
+    assert cli("leaderboard", "--data", omniact_data, preds, "--out", site, "--bootstrap", "10").exit_code == 0
+    r = cli("run", "--agent", "noop", "--data", omniact_data, "--out", site)
+    assert r.exit_code == 2 and "this folder holds a leaderboard or report (leaderboard.json)" in r.output
+    assert not (site / "run.sqlite").exists()
+
+
+def test_manifest_refuses_a_folder_that_is_not_a_data_root(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    r = cli("manifest", "--data", tmp_path)
+    assert r.exit_code == 2
+    assert r.output == (f"omniact: {tmp_path}: no split file here (train.json, val.json, test.json): is this the "
+                        "data root?\n")
+    assert not (tmp_path / "MANIFEST.sha256").exists()
+
+
+# --- options -----------------------------------------------------------------------------------------------------
+
+
+def test_leaderboard_negative_seed_is_an_option_error_not_a_traceback(omniact_data, tmp_path):
+    preds = gold_file(omniact_data, tmp_path / "p.jsonl")
+    r = cli("leaderboard", "--data", omniact_data, preds, "--out", tmp_path / "site", "--seed", "-1")
+    assert r.exit_code == 2 and r.exception is not None and isinstance(r.exception, SystemExit)
+    assert "Invalid value for '--seed'" in r.output
+
+
+def test_agents_check_of_no_task_is_refused_not_ok(omniact_data):
+    r = cli("agents", "--check", "noop", "--data", omniact_data, "-n", "0")
+    assert r.exit_code == 2 and "Invalid value for '-n'" in r.output and "OK" not in r.output
+
+
+def test_an_agent_argument_given_twice_is_refused_without_its_values(omniact_data, tmp_path):
+    r = cli("run", "--agent", "random", "--data", omniact_data, "--out", tmp_path / "r",
+            "--agent-arg", "max_actions=2", "--agent-arg", "max_actions=3")
+    assert r.exit_code == 2
+    assert r.output == "omniact: --agent-arg max_actions is given twice: give it once\n"
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda p: None, "split file does not exist (here or in"),
+    (lambda p: p.mkdir(), "is a folder, not a split file"),
+    (lambda p: os.mkfifo(p), "is not a regular file (a FIFO or a device)"),
+])
+def test_a_split_json_file_that_is_not_one_says_what_it_is(omniact_data, tmp_path, make, words):
+    split = tmp_path / "mine.json"
+    make(split)
+    r = cli("tasks", "--data", omniact_data, "--split", split)
+    assert r.exit_code == 2
+    assert r.output.startswith(f"omniact: {split}: ") and words in r.output and ".json.json" not in r.output
+
+
+def test_a_split_given_as_the_roots_own_file_name_is_that_split(omniact_data):
+    r = cli("tasks", "--data", omniact_data, "--split", "test.json", "--json")
+    assert r.exit_code == 0 and len(json.loads(r.output)) == 12
+
+
+# --- content ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "1e309"])
+def test_a_split_entrys_non_finite_dpr_is_not_taken(omniact_data, tmp_path, value):
+    from omniact.dataset import load_split
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    text = (root / "test.json").read_text()
+    index = json.loads(text)
+    index["1"]["dpr"] = 1.0
+    (root / "test.json").write_text(json.dumps(index).replace('"dpr": 1.0', f'"dpr": {value}'))
+    dpr = load_split(root, "test")["1"].screen.dpr
+    assert 0 < dpr < float("inf")
+
+
+def test_an_unreadable_split_file_says_check_its_permissions(omniact_data, monkeypatch):
+    split = (omniact_data / "test.json").resolve()
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == split:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)  # root reads any file, so chmod 000 proves nothing here
+    r = cli("tasks", "--data", omniact_data)
+    assert r.exit_code == 2
+    assert r.output == f"omniact: {split}: split file cannot be read (Permission denied): check its permissions\n"
+
+
+def test_a_runs_unreadable_manifest_is_not_passed_over(omniact_data, tmp_path, monkeypatch):
+    run_dir = tmp_path / "run"
+    assert cli("run", "--agent", "oracle", "--data", omniact_data, "--out", run_dir).exit_code == 0
+    manifest = run_dir / "manifest.json"
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == manifest:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    r = cli("score", "--predictions", run_dir)
+    assert r.exit_code == 2
+    assert r.output == (f"omniact: {manifest}: cannot be read (Permission denied); it records the run's data and "
+                        "split: check its permissions\n")
+
+
+# --- interruptions and refused writes --------------------------------------------------------------------------
+
+
+def test_ctrl_c_is_one_line_and_exit_130(omniact_data, monkeypatch):
+    import omniact.tables
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(omniact.tables, "print_tasks", interrupted)
+    r = cli("tasks", "--data", omniact_data)
+    assert r.exit_code == 130
+    assert r.output == "omniact: interrupted (Ctrl-C)\n"
+
+
+def test_a_refused_write_names_the_users_file_not_our_temporary_one(tmp_path, monkeypatch):
+    import tempfile
+
+    from omniact.atomic import atomic_file
+
+    def refused(*args: object, dir: str = "", **kwargs: object):
+        raise PermissionError(13, "Permission denied", os.path.join(dir, ".x.png.abc123.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with pytest.raises(PermissionError) as e, atomic_file(tmp_path / "x.png"):
+        pass
+    assert e.value.filename == str(tmp_path / "x.png")
