@@ -53,6 +53,18 @@ class _Seconds(click.ParamType):
         return seconds
 
 
+class _Path(click.Path):
+    """click.Path that expands a leading ``~``: a quoted ``"~/runs/x"`` reaches us as it is, and `--out "~/x.png"`
+    made a folder named ``~`` in the working folder instead of writing in the home folder."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and value.startswith("~"):
+            import os
+
+            value = os.path.expanduser(value)
+        return super().convert(value, param, ctx)
+
+
 class _Group(click.Group):
     """Turns a UserError anywhere below into one line on stderr and exit code 2 (and so a missing extra)."""
 
@@ -137,7 +149,7 @@ def main() -> None:
 
 
 def data_option(f):
-    return click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
+    return click.option("--data", "data", type=_Path(file_okay=False, path_type=Path), default=None,
                         help="Data root in OmniACT's layout (default: the built-in suite).")(f)
 
 
@@ -168,7 +180,7 @@ def run_split_option(f):
 @main.command()
 @data_option
 @run_split_option
-@click.option("--predictions", "predictions", required=True, type=click.Path(dir_okay=True, path_type=Path),
+@click.option("--predictions", "predictions", required=True, type=_Path(dir_okay=True, path_type=Path),
               help="JSON Lines of {\"id\", \"script\"} (or one JSON object {id: script}), a run folder, or - "
                    "(standard input).")
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True,
@@ -241,7 +253,7 @@ def _run_dataset(predictions: Path, data: Path | None, split: str | None) -> tup
 @main.command()
 @data_option
 @run_split_option
-@click.option("--predictions", type=click.Path(path_type=Path), default=None,
+@click.option("--predictions", type=_Path(path_type=Path), default=None,
               help="Check a prediction file (or run folder, or - for standard input) against the split instead "
                    "of checking the data set.")
 @click.option("--all-splits/--only-split", default=True,
@@ -282,9 +294,9 @@ def tasks(data: Path | None, split: str, as_json: bool) -> None:
 @data_option
 @click.option("--split", default=None, help="Split to look in (default: every split of the data root).")
 @click.argument("task_id")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("--out", type=_Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the PNG.")
-@click.option("--script", "script_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--script", "script_file", type=_Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="Also draw this predicted script (PyAutoGUI text) in another colour.")
 def show(data: Path | None, split: str | None, task_id: str, out: Path, script_file: Path | None) -> None:
     """Draw a task's screenshot with its boxes and gold actions (and optionally a predicted script)."""
@@ -350,7 +362,7 @@ def _undecodable(path: Path) -> str | None:
 
 
 @main.command()
-@click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("--data", "data", type=_Path(file_okay=False, path_type=Path), required=True,
               help="Data root in OmniACT's layout.")
 def manifest(data: Path) -> None:
     """Write MANIFEST.sha256 (sha256sum format) of every file of a data set; `validate` verifies it."""
@@ -394,7 +406,7 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
 @click.option("--agent", "agent", required=True, help="Registered name, module:Class or path/file.py:Class.")
 @click.option("--agent-arg", "agent_args", multiple=True, metavar="KEY=VALUE",
               help="Argument for the agent's constructor (repeatable).")
-@click.option("--agent-config", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--agent-config", type=_Path(dir_okay=False, path_type=Path), default=None,
               help="TOML file of agent arguments (--agent-arg values override it).")
 @data_option
 @split_option
@@ -404,7 +416,7 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
               help="Ray cluster to join (with --executor ray).")
 @click.option("--worker-type", type=click.Choice(["threads", "processes"]), default=None,
               help="Threads (I/O-bound agents) or processes (CPU-bound); default: what the agent declares.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("--out", type=_Path(file_okay=False, path_type=Path), required=True,
               help="Run folder: run.sqlite, predictions.jsonl, manifest.json, scores.json.")
 @click.option("--resume", is_flag=True, help="Continue the run in --out (after a crash or Ctrl-C).")
 @click.option("--retry-errors", is_flag=True, help="With --resume, also re-run the tasks that failed.")
@@ -519,7 +531,7 @@ class _Steps:
 @data_option
 @split_option
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--out", type=click.Path(path_type=Path), required=True,
+@click.option("--out", type=_Path(path_type=Path), required=True,
               help="Directory for leaderboard.json/.csv/.md and the static site.")
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
@@ -536,11 +548,14 @@ class _Steps:
 def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Path, mode: str, workers: int,
                 samples: int, seed: int, task_pages: bool, executor: str, ray_address: str) -> None:
     """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
+    import os
+
     from omniact.report import build_leaderboard, write_site, write_tables
     from omniact.report.leaderboard import check_out, prune_cache
     from omniact.runner import check_output_folder
     from omniact.tables import plural
 
+    sources = tuple(os.path.expanduser(s) if s.startswith("~") else s for s in sources)  # as _Path does
     ds = _load(data, split)
     check_out(out, ds)
     check_output_folder(out, ds.root, "leaderboard")  # not the data root, not a run's folder
@@ -576,13 +591,13 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 
 
 @main.command()
-@click.argument("run", type=click.Path(exists=True, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.argument("run", type=_Path(exists=True, path_type=Path))
+@click.option("--out", type=_Path(file_okay=False, path_type=Path), required=True)
+@click.option("--data", "data", type=_Path(file_okay=False, path_type=Path), default=None,
               help="Data root (default: the one recorded in the run's manifest, else the built-in suite).")
 @click.option("--split", default=None, help="Split (default: the run's).")
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
-@click.option("--baseline", type=click.Path(exists=True, path_type=Path), default=None,
+@click.option("--baseline", type=_Path(exists=True, path_type=Path), default=None,
               help="Another run (or prediction file) on the same split to compare with, task by task.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes writing the task pages and screenshots.")
@@ -630,7 +645,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
 @main.command()
 @data_option
 @split_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("--out", type=_Path(file_okay=False, path_type=Path), required=True,
               help="Output root: files go to the split entries' ocr/icon/color paths under it.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Screenshots detected in parallel (processes).")
@@ -660,15 +675,15 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @main.command("replay")
 @data_option
 @click.option("--split", default=None, help="Split name or split JSON file (default: test).")
-@click.option("--predictions", type=click.Path(path_type=Path), default=None,
+@click.option("--predictions", type=_Path(path_type=Path), default=None,
               help="Predictions to replay on the split (JSON Lines of {id, script}, or a run folder).")
 @click.option("--agent", default=None, help="Agent whose scripts to replay (oracle = gold scripts).")
 @click.option("--agent-arg", "agent_args", multiple=True, metavar="KEY=VALUE",
               help="Agent argument (repeatable).")
 @click.option("--task", "task_id", default=None, help="Replay one task of the data set (step images in --out).")
-@click.option("--script", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--script", type=_Path(dir_okay=False, path_type=Path), default=None,
               help="A PyAutoGUI script file to replay.")
-@click.option("--html", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--html", type=_Path(dir_okay=False, path_type=Path), default=None,
               help="A local HTML page (served from a loopback server over its folder).")
 @click.option("--url", default=None, help="A page you serve on 127.0.0.1/localhost (requests stay on its origin).")
 @click.option("--wait-for", default=None, metavar="CSS", help="Wait for this element before the first action.")
@@ -691,7 +706,7 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @click.option("--trace", is_flag=True, help="Save a Playwright trace (trace.zip) per task in --out.")
 @click.option("--step-images", is_flag=True,
               help="With --split: also write a PNG per step of every task in --out (--task always does).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=_Path(file_okay=False, path_type=Path), default=None,
               help="Folder for replay.json, step images (PNG per step, action point drawn) and traces.")
 @json_option
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,

@@ -256,3 +256,24 @@ def test_a_refused_write_names_the_users_file_not_our_temporary_one(tmp_path, mo
     with pytest.raises(PermissionError) as e, atomic_file(tmp_path / "x.png"):
         pass
     assert e.value.filename == str(tmp_path / "x.png")
+
+
+# --- a quoted "~" ------------------------------------------------------------------------------------------------
+
+
+def test_a_quoted_tilde_is_the_home_folder_not_a_folder_named_tilde(omniact_data, tmp_path, monkeypatch):
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.chdir(work)
+    preds = gold_file(omniact_data, home / "p.jsonl")
+    runner = CliRunner(env={"HOME": str(home)})
+    r = runner.invoke(main, ["show", "--data", str(omniact_data), "1", "--out", "~/task.png"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["score", "--data", str(omniact_data), "--predictions", "~/p.jsonl", "--json"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["leaderboard", "--data", str(omniact_data), "~/p.jsonl", "--out", "~/site",
+                             "--bootstrap", "10"])
+    assert r.exit_code == 0, r.output
+    assert (home / "task.png").is_file() and (home / "site" / "leaderboard.json").is_file() and preds.is_file()
+    assert list(work.iterdir()) == []  # no folder named "~" here
