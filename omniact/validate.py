@@ -22,6 +22,8 @@ from omniact.tables import plural
 
 __all__ = ["validate_data", "validate_predictions"]
 
+_NOT_AN_ENTRY = "needs 'task' and 'image' paths"  # dataset.py's words for an entry that is not a task
+
 
 def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str], bool]:
     """Problems (which fail validation) and warnings of a data root, and whether it passed.
@@ -46,7 +48,15 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
     n_tasks = 0
     for name in names:
         errors: list[DataError] = []
-        ds = load_split(root, name, problems=errors)
+        try:
+            ds = load_split(root, name, problems=errors)
+        except DataError as e:  # the split file itself (empty, not JSON): one problem, and the other splits go on
+            problems.append(str(e))
+            continue
+        if not ds.tasks and len(errors) > 1 and all(_NOT_AN_ENTRY in e.message for e in errors):
+            # Another tool's JSON in the data root (a run's manifest.json): one line, not one per key.
+            errors = [DataError("no entry has 'task' and 'image' paths: this is not a split file; move it out of "
+                                "the data root", file=str(ds.split_path))]
         problems.extend(str(e) for e in errors)
         n_tasks += len(ds)
         readable = []

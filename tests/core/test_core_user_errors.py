@@ -165,7 +165,7 @@ def test_an_agent_argument_given_twice_is_refused_without_its_values(omniact_dat
 @pytest.mark.parametrize("make, words", [
     (lambda p: None, "split file does not exist (here or in"),
     (lambda p: p.mkdir(), "is a folder, not a split file"),
-    (lambda p: os.mkfifo(p), "is not a regular file (a FIFO or a device)"),
+    (os.mkfifo, "is not a regular file (a FIFO or a device)"),
 ])
 def test_a_split_json_file_that_is_not_one_says_what_it_is(omniact_data, tmp_path, make, words):
     split = tmp_path / "mine.json"
@@ -249,8 +249,8 @@ def test_a_refused_write_names_the_users_file_not_our_temporary_one(tmp_path, mo
 
     from omniact.atomic import atomic_file
 
-    def refused(*args: object, dir: str = "", **kwargs: object):
-        raise PermissionError(13, "Permission denied", os.path.join(dir, ".x.png.abc123.tmp"))
+    def refused(*args: object, **kwargs: object):
+        raise PermissionError(13, "Permission denied", os.path.join(str(kwargs["dir"]), ".x.png.abc123.tmp"))
 
     monkeypatch.setattr(tempfile, "mkstemp", refused)
     with pytest.raises(PermissionError) as e, atomic_file(tmp_path / "x.png"):
@@ -277,3 +277,20 @@ def test_a_quoted_tilde_is_the_home_folder_not_a_folder_named_tilde(omniact_data
     assert r.exit_code == 0, r.output
     assert (home / "task.png").is_file() and (home / "site" / "leaderboard.json").is_file() and preds.is_file()
     assert list(work.iterdir()) == []  # no folder named "~" here
+
+
+# --- validate lists every problem --------------------------------------------------------------------------------
+
+
+def test_validate_lists_a_broken_split_file_and_goes_on_to_the_others(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    (root / "val.json").write_text("")
+    (root / "scores.json").write_text(json.dumps({"reference": {"sequence_score": 1}, "strict": {}}))
+    r = cli("validate", "--data", root)
+    assert r.exit_code == 2
+    lines = r.output.splitlines()
+    assert f"omniact: {root}" not in r.output  # not one error for the whole command
+    assert f"{root / 'val.json'}: split file is empty; it must hold a JSON object" in lines
+    assert lines.count(f"{root / 'scores.json'}: no entry has 'task' and 'image' paths: this is not a split file; "
+                       "move it out of the data root") == 1
+    assert lines[-1].startswith(f"FAILED: {root}: 4 split(s), ") and "; 2 problem(s)" in lines[-1]
