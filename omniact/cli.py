@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,6 @@ class _Path(click.Path):
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
         if isinstance(value, str) and value.startswith("~"):
-            import os
-
             value = os.path.expanduser(value)
         return super().convert(value, param, ctx)
 
@@ -97,7 +96,10 @@ class _Group(click.Group):
                 # A path the user gave that cannot be made or written (`--out run.jsonl/sub`, a read-only folder).
                 what = ("check its permissions, or choose another path" if e.errno in (errno.EACCES, errno.EPERM)
                         else "choose another path")
-                click.echo(f"omniact: {e.filename}: {e.strerror}: {what}", err=True)
+                why = e.strerror
+                if e.errno in (errno.EEXIST, errno.ELOOP) and os.path.islink(e.filename):  # mkdir says "File exists"
+                    why = "is a symbolic link to nothing (or a loop)"
+                click.echo(f"omniact: {e.filename}: {why}: {what}", err=True)
                 sys.exit(2)
             raise
 
@@ -129,8 +131,6 @@ def _bulk_process() -> None:
 
 def _end_process() -> None:
     if _ONE_SHOT:
-        import os
-
         try:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -335,8 +335,6 @@ def show(data: Path | None, split: str | None, task_id: str, out: Path, script_f
 def _refuse_own_file(out: Path, task: Any) -> None:
     """`show --out` naming one of the task's own files (its screenshot, a typo away from `screen_1.png`) would
     replace the data set's file with the drawing: refuse it before anything is drawn."""
-    import os
-
     if not out.exists():
         return
     for own in (task.image_path, task.task_path, task.box_path, task.ocr_path, task.icon_path, task.color_path):
@@ -548,8 +546,6 @@ class _Steps:
 def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Path, mode: str, workers: int,
                 samples: int, seed: int, task_pages: bool, executor: str, ray_address: str) -> None:
     """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
-    import os
-
     from omniact.report import build_leaderboard, write_site, write_tables
     from omniact.report.leaderboard import check_out, prune_cache
     from omniact.runner import check_output_folder

@@ -93,7 +93,8 @@ def resolve_data_root(data: str | os.PathLike | None) -> Path:
     if not root.is_dir():
         if data is None:
             raise UserError("the built-in suite is not here (tasks/ is missing); pass --data DIR")
-        raise UserError("data directory does not exist", file=str(root))
+        what = "is a symbolic link to nothing (or a loop)" if root.is_symlink() else "does not exist"
+        raise UserError(f"data directory {what}", file=str(root))
     return root.resolve()
 
 

@@ -294,3 +294,22 @@ def test_validate_lists_a_broken_split_file_and_goes_on_to_the_others(omniact_da
     assert lines.count(f"{root / 'scores.json'}: no entry has 'task' and 'image' paths: this is not a split file; "
                        "move it out of the data root") == 1
     assert lines[-1].startswith(f"FAILED: {root}: 4 split(s), ") and "; 2 problem(s)" in lines[-1]
+
+
+def test_an_out_folder_that_is_a_dangling_link_says_so_not_file_exists(omniact_data, tmp_path):
+    link = tmp_path / "out"
+    link.symlink_to(tmp_path / "gone" / "away")
+    proc = subprocess.run([sys.executable, "-c", "from omniact.cli import run; run()", "run", "--agent", "noop",
+                           "--data", str(omniact_data), "--out", str(link)], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == f"omniact: {link}: is a symbolic link to nothing (or a loop): choose another path"
+    assert link.is_symlink() and not (tmp_path / "gone").exists()
+
+
+def test_a_data_root_that_is_a_link_loop_says_so(tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    r = cli("tasks", "--data", tmp_path / "a")
+    assert r.exit_code == 2
+    assert r.output == f"omniact: {tmp_path / 'a'}: data directory is a symbolic link to nothing (or a loop)\n"
