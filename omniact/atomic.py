@@ -3,6 +3,7 @@ str can hold, written so that it never fails to encode."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -34,13 +35,21 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> 
         except OSError:
             perms = 0o666 & ~_umask()
         os.chmod(tmp, perms)
-        with os.fdopen(fd, mode, **open_args) as f:
-            yield f
+        try:
+            with os.fdopen(fd, mode, **open_args) as f:
+                yield f
+        except OSError as e:
+            if e.filename is None and e.errno in _NO_ROOM:  # a full disk: name the file, as the CLI's line shows it
+                raise type(e)(e.errno, e.strerror, str(target)) from None
+            raise
         os.replace(tmp, target)
     except BaseException:
         with suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
 
 
 def _umask() -> int:

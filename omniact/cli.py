@@ -461,6 +461,13 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         click.echo(f"omniact: {'stopped' if stopped else 'interrupted'}; finished tasks are saved. Continue with: "
                    f"omniact run ... --out {out} --resume", err=True)
         sys.exit(128 + (stopped[0] if stopped else signal.SIGINT))
+    except OSError as e:
+        if e.errno not in _NO_ROOM:
+            raise
+        # A full disk mid-run: each finished task was committed to run.sqlite before, so say how to go on.
+        click.echo(f"omniact: cannot write{f' {e.filename}' if e.filename else ''}: {e.strerror}; finished tasks are "
+                   f"saved: free some space and continue with: omniact run ... --out {out} --resume", err=True)
+        sys.exit(1)
     finally:
         signal.signal(signal.SIGTERM, previous)
     if as_json:

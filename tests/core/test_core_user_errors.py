@@ -313,3 +313,38 @@ def test_a_data_root_that_is_a_link_loop_says_so(tmp_path):
     r = cli("tasks", "--data", tmp_path / "a")
     assert r.exit_code == 2
     assert r.output == f"omniact: {tmp_path / 'a'}: data directory is a symbolic link to nothing (or a loop)\n"
+
+
+# --- a full disk -------------------------------------------------------------------------------------------------
+
+
+def test_a_full_disk_names_the_file_being_written(tmp_path):
+    import errno
+
+    from omniact.atomic import atomic_file
+
+    target = tmp_path / "predictions.jsonl"
+    with pytest.raises(OSError) as e, atomic_file(target, "w") as f:
+        f.write("x")
+        raise OSError(errno.ENOSPC, "No space left on device")  # what a write or the close raises
+    assert e.value.errno == errno.ENOSPC and e.value.filename == str(target)
+    assert list(tmp_path.iterdir()) == []  # and no temporary file is left
+
+
+def test_a_run_stopped_by_a_full_disk_says_how_to_go_on(omniact_data, tmp_path, monkeypatch):
+    import errno
+
+    import omniact.predictions
+
+    out = tmp_path / "run"
+
+    def full(path: object, records: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(omniact.predictions, "write_predictions", full)
+    r = cli("run", "--agent", "oracle", "--data", omniact_data, "--out", out)
+    assert r.exit_code == 1
+    assert r.output == (f"omniact: cannot write {out / 'predictions.jsonl'}: No space left on device; finished tasks "
+                        f"are saved: free some space and continue with: omniact run ... --out {out} --resume\n")
+    monkeypatch.undo()
+    assert cli("run", "--agent", "oracle", "--data", omniact_data, "--out", out, "--resume").exit_code == 0
