@@ -342,7 +342,7 @@ def test_a_run_stopped_by_a_full_disk_says_how_to_go_on(omniact_data, tmp_path, 
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(omniact.predictions, "write_predictions", full)
-    r = cli("run", "--agent", "oracle", "--data", omniact_data, "--out", out)
+    r = cli("run", "--agent", "oracle", "--data", omniact_data, "--out", out, "--quiet")
     assert r.exit_code == 1
     assert r.output == (f"omniact: cannot write {out / 'predictions.jsonl'}: No space left on device; finished tasks "
                         f"are saved: free some space and continue with: omniact run ... --out {out} --resume\n")
