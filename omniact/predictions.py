@@ -117,6 +117,8 @@ def read_user_file(path: str | os.PathLike, what: str, *, limit: int | None = No
                 size += len(chunk)
                 if limit is not None and size > limit:
                     raise UserError(f"{what} is larger than {limit:,} bytes: is it the right file?", file=where)
+                if not parts and chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+                    text = False  # UTF-16, whose NULs are its text: the caller says how to save it instead
                 if text and b"\x00" in chunk:
                     line = sum(part.count(b"\n") for part in parts) + chunk.count(b"\n", 0, chunk.index(b"\x00")) + 1
                     raise UserError(f"{what} contains a NUL byte: it is not a text file", file=where, line=line)
