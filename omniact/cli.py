@@ -55,10 +55,14 @@ class _Seconds(click.ParamType):
 
 
 class _Path(click.Path):
-    """click.Path that expands a leading ``~``: a quoted ``"~/runs/x"`` reaches us as it is, and `--out "~/x.png"`
-    made a folder named ``~`` in the working folder instead of writing in the home folder."""
+    """click.Path that expands a leading ``~`` (a quoted ``"~/runs/x"`` reaches us as it is, and `--out "~/x.png"`
+    made a folder named ``~`` in the working folder instead of writing in the home folder) and refuses an empty
+    path."""
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            # Path("") is ".": `--out "$OUT"` with OUT unset would write into the working folder.
+            self.fail("is empty: give a path (an unset shell variable?)", param, ctx)
         if isinstance(value, str) and value.startswith("~"):
             value = os.path.expanduser(value)
         return super().convert(value, param, ctx)

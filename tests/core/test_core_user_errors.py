@@ -348,3 +348,15 @@ def test_a_run_stopped_by_a_full_disk_says_how_to_go_on(omniact_data, tmp_path, 
                         f"are saved: free some space and continue with: omniact run ... --out {out} --resume\n")
     monkeypatch.undo()
     assert cli("run", "--agent", "oracle", "--data", omniact_data, "--out", out, "--resume").exit_code == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "--agent", "noop", "--out", ""],
+    ["score", "--predictions", ""],
+    ["tasks", "--data", ""],
+])
+def test_an_empty_path_is_refused_not_taken_for_the_working_folder(omniact_data, tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    r = cli(*args)
+    assert r.exit_code == 2 and "is empty: give a path" in r.output
+    assert list(tmp_path.iterdir()) == []
