@@ -280,6 +280,8 @@ def _missing(path: str, what: str) -> str:
         return f"{what} is a symbolic link to {os.readlink(path)}, which does not exist"
     if os.path.isdir(path):
         return f"{what} is a folder, not a file"
+    if os.path.exists(path):  # there, but not a regular file: a FIFO would be waited on, /dev/zero read for ever
+        return f"{what} is not a regular file (a FIFO, socket or device)"
     return f"{what} is missing"
 
 
@@ -703,7 +705,8 @@ def _task_list(ids: list[str]) -> str:
 def split_names(root: str | os.PathLike | None) -> list[str]:
     """The split files of a data root: the standard ones first, then any others (``test_unseen``)."""
     root = resolve_data_root(root)
-    names = [p.stem for p in sorted(root.glob("*.json")) if p.name != MANIFEST_NAME]
+    # Regular files only: a FIFO or a device named *.json is no split (validate's manifest check names it).
+    names = [p.stem for p in sorted(root.glob("*.json")) if p.name != MANIFEST_NAME and p.is_file()]
     return [s for s in SPLITS if s in names] + [s for s in names if s not in SPLITS]
 
 
@@ -732,6 +735,8 @@ def _manifest_files(root: Path) -> list[Path]:
             out.append(Path(dirpath) / name)
     outside: set[Path] = set()
     for split_file in sorted(root.glob("*.json")):
+        if not split_file.is_file():  # a FIFO or device named *.json would block or never end
+            continue
         try:
             index = json.loads(split_file.read_bytes())
         except (ValueError, RecursionError):
@@ -755,7 +760,14 @@ def _rel(root: Path, p: Path) -> str:
 
 def _sha256_file(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    # O_NONBLOCK: a FIFO under the root opens at once (and is refused below) instead of blocking the manifest.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        _regular(fd, str(path))  # /dev/zero (a link to it) would be hashed for ever
+    except OSError:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -807,7 +819,7 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
             problems.append(f"{mpath}:{n}: {rel} has changed (sha256 differs)")
     for p in _manifest_files(root):
         rel = _rel(root, p)
-        if not p.exists():  # a dangling symlink: `omniact manifest` could not add it either
+        if not p.is_file():  # a dangling symlink, a FIFO, a device: `omniact manifest` could not add it either
             problems.append(f"{p}: {_missing(str(p), 'file')}")
         elif rel not in listed:
             problems.append(f"{p}: not in {MANIFEST_NAME} (run `omniact manifest --data {root}` to add it)")

@@ -116,6 +116,11 @@ class _Files:
         if key in self.detection_files:
             return
         self.detection_files.add(key)
+        for path in key:
+            # Loading passes over one that is not a regular file (no detections, as for a missing one): say so here.
+            if path is not None and os.path.exists(path) and not os.path.isfile(path):
+                self.problems.append(f"{path}: detection file is not a regular file (a FIFO, socket or device) or a "
+                                     "folder: an agent would see no detections from it")
         try:
             task.detections()
         except DataError as e:

@@ -360,3 +360,56 @@ def test_an_empty_path_is_refused_not_taken_for_the_working_folder(omniact_data,
     r = cli(*args)
     assert r.exit_code == 2 and "is empty: give a path" in r.output
     assert list(tmp_path.iterdir()) == []
+
+
+# --- FIFOs and devices inside a data set -------------------------------------------------------------------------
+
+
+def _entry_pointing_at(root: Path, key: str, target: str) -> None:
+    index = json.loads((root / "test.json").read_text())
+    index["1"][key] = target
+    (root / "test.json").write_text(json.dumps(index))
+
+
+@pytest.mark.parametrize("key, what", [("box", "box file"), ("image", "screenshot")])
+def test_a_box_file_or_screenshot_that_is_a_fifo_is_named_as_such_not_missing(omniact_data, tmp_path, key, what):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    os.mkfifo(root / "pipe")
+    _entry_pointing_at(root, key, "pipe")
+    r = cli("tasks", "--data", root)
+    assert r.exit_code == 2
+    assert r.output.startswith(f"omniact: {root / 'pipe'}: {what} is not a regular file (a FIFO, socket or device)")
+
+
+def test_manifest_and_validate_with_a_fifo_or_device_under_the_root_say_so_instead_of_hanging(omniact_data,
+                                                                                               tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    assert cli("manifest", "--data", root).exit_code == 0
+    os.mkfifo(root / "pipe.json")  # a *.json name: the manifest also looks into split files for paths outside
+    (root / "zero").symlink_to("/dev/zero")
+
+    def omniact(*args: object) -> subprocess.CompletedProcess:
+        try:
+            return subprocess.run([sys.executable, "-c", "from omniact.cli import run; run()", *map(str, args)],
+                                  capture_output=True, text=True, timeout=60, check=False)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"omniact {' '.join(map(str, args))} hung on a FIFO or /dev/zero under the data root")
+
+    proc = omniact("validate", "--data", root)
+    assert proc.returncode == 2
+    assert f"{root / 'pipe.json'}: file is not a regular file (a FIFO, socket or device)" in proc.stderr
+    assert f"{root / 'zero'}: file is not a regular file (a FIFO, socket or device)" in proc.stderr
+    proc = omniact("manifest", "--data", root)
+    assert proc.returncode == 2
+    assert one_line(proc.stderr).endswith("file is unreadable: not a regular file (a FIFO, socket or device); the "
+                                          "manifest lists every file under the root: restore or remove it")
+
+
+def test_validate_names_a_detection_file_that_is_a_fifo(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    os.mkfifo(root / "ocr.json")
+    _entry_pointing_at(root, "ocr", "ocr.json")
+    r = cli("validate", "--data", root, "--split", "test", "--only-split")
+    assert r.exit_code == 2
+    assert (f"{root / 'ocr.json'}: detection file is not a regular file (a FIFO, socket or device) or a folder: an "
+            "agent would see no detections from it") in r.output.splitlines()
