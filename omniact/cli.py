@@ -136,8 +136,9 @@ def _bulk_process() -> None:
 def _end_process() -> None:
     if _ONE_SHOT:
         try:
-            sys.stdout.flush()
-            sys.stderr.flush()
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:  # None: the shell closed it (`>&-`), and the output was discarded as asked
+                    stream.flush()
         except BrokenPipeError:
             os._exit(0)  # the reader has gone, as `_Group.invoke` treats it
         except OSError as e:  # the output could not be written (a full disk): not a success
@@ -235,7 +236,8 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
         from omniact.tables import print_score, why_no_match
 
         print_score(result, why=why_no_match(gold, scripts, result, mode, agent_failures(preds)), note=note)
-    sys.stdout.flush()  # the score is shown before the cache is written, which only the next run needs
+    if sys.stdout is not None:  # (None: closed by the shell, `>&-`)
+        sys.stdout.flush()  # the score is shown before the cache is written, which only the next run needs
     update(gold)  # writes the cache entry, with what this run worked out (strict mode's gold plans)
     _end_process()
 

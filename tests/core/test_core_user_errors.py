@@ -413,3 +413,11 @@ def test_validate_names_a_detection_file_that_is_a_fifo(omniact_data, tmp_path):
     assert r.exit_code == 2
     assert (f"{root / 'ocr.json'}: detection file is not a regular file (a FIFO, socket or device) or a folder: an "
             "agent would see no detections from it") in r.output.splitlines()
+
+
+def test_score_with_standard_output_closed_by_the_shell_is_no_traceback(omniact_data, tmp_path):
+    preds = gold_file(omniact_data, tmp_path / "p.jsonl")
+    proc = subprocess.run([sys.executable, "-c", "from omniact.cli import run; run()", "score", "--data",
+                           str(omniact_data), "--predictions", str(preds), "--json"],
+                          stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1), check=False)  # `>&-`
+    assert "Traceback" not in proc.stderr and proc.returncode == 0, proc.stderr
