@@ -86,9 +86,12 @@ class _Group(click.Group):
             sys.exit(2)
         except BrokenPipeError:  # `omniact tasks | head`
             sys.exit(0)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             # Ctrl-C: one line and 130, as the shell counts it (click would print "Aborted!" and exit 1, the code
-            # of a bug of ours). `run` and `replay` catch it themselves and say what they kept.
+            # of a bug of ours); SIGTERM likewise, 143. `run` and `replay` catch them and say what they kept.
+            if isinstance(e, _Terminated):
+                click.echo("omniact: stopped (SIGTERM)", err=True)
+                sys.exit(143)
             click.echo("omniact: interrupted (Ctrl-C)", err=True)
             sys.exit(130)
         except OSError as e:
@@ -119,7 +122,28 @@ def run() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and stream.errors in ("strict", "surrogateescape"):
             reconfigure(errors="backslashreplace")
+    _stop_on_sigterm()
     main()
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (`timeout`, systemd, Slurm), raised where Ctrl-C would be: the same clean-up runs (a file being
+    written atomically is removed, not left as a temporary file beside the output) and `_Group` says it in one line."""
+
+
+def _stop_on_sigterm() -> None:
+    import signal
+
+    parent = os.getpid()
+
+    def on_term(signum: int, frame: Any) -> None:
+        if os.getpid() != parent:  # a forked worker process: it ends as it always did; the parent reports
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, on_term)  # `run` and `replay` put their own in place while they work
 
 
 def _bulk_process() -> None:

@@ -421,3 +421,27 @@ def test_score_with_standard_output_closed_by_the_shell_is_no_traceback(omniact_
                            str(omniact_data), "--predictions", str(preds), "--json"],
                           stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1), check=False)  # `>&-`
     assert "Traceback" not in proc.stderr and proc.returncode == 0, proc.stderr
+
+
+def test_sigterm_is_one_line_and_exit_143_and_leaves_no_temporary_file(omniact_data, tmp_path):
+    # The verb is stopped while it writes a file atomically, as `timeout` or systemd would stop it.
+    code = f"""
+import os, signal, sys
+import omniact.tables
+from omniact.atomic import atomic_file
+
+def print_tasks(*args, **kwargs):
+    with atomic_file({str(tmp_path / 'out.txt')!r}, "w") as f:
+        f.write("half")
+        os.kill(os.getpid(), signal.SIGTERM)  # its handler runs before the next line
+        f.write(" and the rest")
+
+omniact.tables.print_tasks = print_tasks
+sys.argv = ["omniact", "tasks", "--data", {str(omniact_data)!r}]
+from omniact.cli import run
+run()
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 143
+    assert one_line(proc.stderr) == "omniact: stopped (SIGTERM)"
+    assert list(tmp_path.iterdir()) == []  # neither out.txt nor .out.txt.*.tmp
