@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from omniact.errors import UserError
+
 __all__ = ["ERROR_KINDS", "SCHEMA_VERSION", "STORE_NAME", "RunStore", "TaskResult", "recorded_tasks"]
 
 STORE_NAME = "run.sqlite"
@@ -118,17 +120,23 @@ class RunStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        # check_same_thread=False: the driver's threads share the connection, serialised by self._lock.
-        self._db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode: a commit survives the process being killed (kill -9), which is what resume
-        # needs; only a power cut could lose the last commits, and FULL would fsync once per task.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        with self._lock:
-            self._db.executescript(_SCHEMA)
-            if self.get_meta("schema_version") is None:
-                self._set_meta("schema_version", SCHEMA_VERSION)
-        self.session = self._next_session() if new_session else int(self.get_meta("sessions", 0))
+        try:
+            # check_same_thread=False: the driver's threads share the connection, serialised by self._lock.
+            self._db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: a commit survives the process being killed (kill -9), which is what resume
+            # needs; only a power cut could lose the last commits, and FULL would fsync once per task.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            with self._lock:
+                self._db.executescript(_SCHEMA)
+                if self.get_meta("schema_version") is None:
+                    self._set_meta("schema_version", SCHEMA_VERSION)
+            self.session = self._next_session() if new_session else int(self.get_meta("sessions", 0))
+        except sqlite3.DatabaseError as e:
+            problem = _unusable(self.path, e)
+            if problem is None:
+                raise
+            raise problem from None
 
     # -- metadata ------------------------------------------------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:
@@ -244,13 +252,23 @@ class RunStore:
         self.close()
 
 
+def _unusable(path: Path, e: sqlite3.DatabaseError) -> UserError | None:
+    """The user's line for a store file that cannot be used (damaged, not SQLite, a folder, unreadable), or None
+    for an error that is not about the file (a database locked past the timeout)."""
+    if isinstance(e, sqlite3.OperationalError) and "unable to open" not in str(e):
+        return None
+    if isinstance(e, sqlite3.OperationalError):  # a folder of that name, or no permission
+        what = "is a folder, not a run store" if path.is_dir() else f"cannot be opened ({e})"
+        return UserError(f"{what}: check it, or choose another --out", file=str(path))
+    return UserError(f"not a run store, or a damaged one ({e}): it cannot be resumed; keep it for its "
+                     "predictions.jsonl, if any, and choose another --out", file=str(path))
+
+
 def recorded_tasks(path: str | Path) -> int:
     """How many tasks the store at `path` holds (0 when there is no store yet), without opening a session.
 
     A file there that is not a run store is a `UserError`: the folder is someone else's.
     """
-    from omniact.errors import UserError
-
     path = Path(path)
     if not path.exists():
         return 0
@@ -263,7 +281,10 @@ def recorded_tasks(path: str | Path) -> int:
     except sqlite3.OperationalError as e:
         if str(e).startswith("no such table"):  # created, never written: an empty store
             return 0
-        raise
+        problem = _unusable(path, e)
+        if problem is None:
+            raise
+        raise problem from None
     except sqlite3.DatabaseError as e:
         raise UserError(f"not a run store ({e}); choose another --out", file=str(path)) from None
     finally:

@@ -445,3 +445,23 @@ run()
     assert proc.returncode == 143
     assert one_line(proc.stderr) == "omniact: stopped (SIGTERM)"
     assert list(tmp_path.iterdir()) == []  # neither out.txt nor .out.txt.*.tmp
+
+
+# --- a run folder's store that cannot be used ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage, words", [
+    (lambda p: p.write_bytes(b"garbage garbage garbage"), "not a run store, or a damaged one (file is not a database)"),
+    (lambda p: p.write_bytes(p.read_bytes()[:4096]), "not a run store, or a damaged one (database disk image"),
+    (lambda p: (p.unlink(), p.mkdir()), "is a folder, not a run store: check it, or choose another --out"),
+])
+def test_resuming_a_run_whose_store_is_damaged_is_one_line(omniact_data, tmp_path, damage, words):
+    out = tmp_path / "run"
+    assert cli("run", "--agent", "oracle", "--data", omniact_data, "--out", out, "--quiet").exit_code == 0
+    for wal in out.glob("run.sqlite-*"):
+        wal.unlink()
+    damage(out / "run.sqlite")
+    r = cli("run", "--agent", "oracle", "--data", omniact_data, "--out", out, "--resume", "--quiet")
+    assert r.exit_code == 2, r.output
+    assert r.output.startswith(f"omniact: {out / 'run.sqlite'}: {words}") and r.output.count("\n") == 1
+    assert (out / "predictions.jsonl").is_file()  # what the run exported is kept
