@@ -70,12 +70,16 @@ def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> N
 
     click.echo(click.style(line(head), bold=True))
     for start in range(0, len(table), 2000):  # in chunks: one write per 2,000 lines
-        click.echo("\n".join(line(t) for t in table[start:start + 2000]))
+        chunk = "\n".join(line(t) for t in table[start:start + 2000])
+        # A goal or id from a hostile data set must not retitle or recolour the terminal (click strips ANSI only
+        # in a pipe): control characters are shown as their escapes.
+        click.echo(_CONTROL_IN_LINE.sub(lambda m: repr(m.group())[1:-1], chunk))
     click.echo(plural(len(table), "task"))
 
 
 # C0 and C1 control characters (escape sequences could retitle or recolour the user's terminal).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_LINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # the same but a newline (between lines)
 
 
 def _plain(text: object) -> str:

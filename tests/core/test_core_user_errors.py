@@ -465,3 +465,18 @@ def test_resuming_a_run_whose_store_is_damaged_is_one_line(omniact_data, tmp_pat
     assert r.exit_code == 2, r.output
     assert r.output.startswith(f"omniact: {out / 'run.sqlite'}: {words}") and r.output.count("\n") == 1
     assert (out / "predictions.jsonl").is_file()  # what the run exported is kept
+
+
+def test_tasks_shows_control_characters_of_a_hostile_goal_as_escapes(omniact_data, tmp_path):
+    from omniact.dataset import load_split
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    task_file = load_split(root, "test")["1"].task_path
+    text = task_file.read_text()
+    first = text.splitlines()[0]
+    task_file.write_text(text.replace(first, "Task: \x1b]0;pwned\x07 \x1b[31mred\x1b[0m goal", 1))
+    r = CliRunner().invoke(main, ["tasks", "--data", str(root)], color=True)  # as on a terminal: no ANSI stripping
+    assert r.exit_code == 0
+    lines = r.output.splitlines()[1:]  # (the header is ours, in bold)
+    assert not any(c in "".join(lines) for c in "\x1b\x07")
+    assert any(line.endswith("\\x1b]0;pwned\\x07 \\x1b[31mred\\x1b[0m goal") for line in lines)
