@@ -68,6 +68,14 @@ class _Path(click.Path):
         return super().convert(value, param, ctx)
 
 
+def _one_line(text: str) -> str:
+    """A message as one line a terminal shows as it is: control characters (a newline, an escape sequence in a
+    path or a line quoted from a hostile data set) as their escapes."""
+    import re
+
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: repr(m.group())[1:-1], text)
+
+
 class _Group(click.Group):
     """Turns a UserError anywhere below into one line on stderr and exit code 2 (and so a missing extra)."""
 
@@ -75,7 +83,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except UserError as e:
-            click.echo(f"omniact: {e}", err=True)
+            click.echo(f"omniact: {_one_line(str(e))}", err=True)
             sys.exit(2)
         except ModuleNotFoundError as e:
             extra = _EXTRAS.get((e.name or "").partition(".")[0])

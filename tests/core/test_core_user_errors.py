@@ -480,3 +480,12 @@ def test_tasks_shows_control_characters_of_a_hostile_goal_as_escapes(omniact_dat
     lines = r.output.splitlines()[1:]  # (the header is ours, in bold)
     assert not any(c in "".join(lines) for c in "\x1b\x07")
     assert any(line.endswith("\\x1b]0;pwned\\x07 \\x1b[31mred\\x1b[0m goal") for line in lines)
+
+
+def test_an_error_naming_a_hostile_path_is_still_one_plain_line(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    _entry_pointing_at(root, "task", "gone\x1b]0;pwned\x07\nsecond line.txt")
+    r = CliRunner().invoke(main, ["tasks", "--data", str(root)], color=True)
+    assert r.exit_code == 2
+    assert r.output == (f"omniact: {root}/gone\\x1b]0;pwned\\x07\\nsecond line.txt: task file is missing "
+                        "(task 1 in test.json)\n")
