@@ -308,7 +308,7 @@ def validate(data: Path | None, split: str | None, predictions: Path | None, all
     else:
         lines, ok = validate_data(data, None if all_splits else split or "test")
     for line in lines:
-        click.echo(line, err=not ok)
+        click.echo(_one_line(line), err=not ok)  # a line may quote a hostile data set's path or text
     sys.exit(0 if ok else 2)
 
 
@@ -615,7 +615,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
                                progress=lambda done, total: steps.update("task pages", done, total))
             prune_cache(board)  # published: results of submissions edited or left out since go (never before)
     for r in board.rejected:
-        click.echo(f"omniact: rejected {r.message}", err=True)
+        click.echo(f"omniact: rejected {_one_line(r.message)}", err=True)
     if not board.entries:
         # Every source refused (a mistyped path, most likely): an empty board would replace a published one.
         click.echo(f"omniact: no entry to rank: {'the' if len(board.rejected) == 1 else 'all'} "
@@ -708,7 +708,7 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
         click.echo(f"{summary['screens']} screens ({summary['tasks']} tasks), {summary['elements']} elements, "
                    f"{summary['seconds']} s -> {summary['out']}")
     for line in summary["failed"]:
-        click.echo(f"omniact: {line}", err=True)
+        click.echo(f"omniact: {_one_line(line)}", err=True)
     if summary["failed"]:  # the other screens' files are written; these screenshots need fixing
         sys.exit(2)
 

@@ -489,3 +489,12 @@ def test_an_error_naming_a_hostile_path_is_still_one_plain_line(omniact_data, tm
     assert r.exit_code == 2
     assert r.output == (f"omniact: {root}/gone\\x1b]0;pwned\\x07\\nsecond line.txt: task file is missing "
                         "(task 1 in test.json)\n")
+
+
+def test_validate_lines_naming_a_hostile_path_are_plain_lines(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    _entry_pointing_at(root, "task", "gone\x1b[31m\nred.txt")
+    r = CliRunner().invoke(main, ["validate", "--data", str(root), "--split", "test", "--only-split"], color=True)
+    assert r.exit_code == 2
+    assert f"{root}/gone\\x1b[31m\\nred.txt: task file is missing (task 1 in test.json)" in r.output.splitlines()
+    assert "\x1b[31m" not in r.output
