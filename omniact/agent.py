@@ -213,9 +213,13 @@ def _import_failed(e: Exception, what: str, given: Path | None = None) -> UserEr
 
 def _import_file(path: Path) -> Any:
     if not path.is_file():
+        if path.exists():  # a folder, /dev/zero, a FIFO: "does not exist" would send the user looking for a typo
+            kind = "a folder" if path.is_dir() else "not a regular file"
+            raise UserError(f"agent file is {kind}: give a Python file (path/to/agent.py:ClassName)", file=str(path))
         raise UserError("agent file does not exist", file=str(path))
-    # A stable module name per file, so that classes pickle by reference in worker processes.
-    name = "omniact_agentfile_" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]  # noqa: S324 - a name, not a secret
+    # A stable module name per file, so that classes pickle by reference in worker processes. fsencode: a file
+    # name that is not UTF-8 (bytes kept as surrogates) has bytes all the same.
+    name = "omniact_agentfile_" + hashlib.sha1(os.fsencode(path.resolve())).hexdigest()[:12]  # noqa: S324 - a name, not a secret
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
@@ -341,15 +345,27 @@ def resolve_agent_class(spec: str | type) -> type:
     return obj
 
 
+# An agent config is a few lines of TOML; a file this large is the wrong file.
+_CONFIG_LIMIT = 1 << 20
+
+
 def read_agent_config(path: str | Path) -> dict[str, Any]:
     """An agent config file (TOML): top-level keys, or the keys of an ``[agent]`` table, are arguments."""
     import tomllib
 
+    from omniact.predictions import read_user_file
+
     p = Path(path).expanduser()
+    # read_user_file: a folder, /dev/zero (read until memory ran out) or a huge file is one line, not a crash.
+    raw = read_user_file(p, "agent config file", limit=_CONFIG_LIMIT, text=True)
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError("agent config file does not exist", file=str(p)) from None
+        text = raw.decode("utf-8-sig")  # -sig: an editor's byte-order mark is not the user's mistake
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise UserError(f"agent config file is not UTF-8 text (byte {e.start}): save it as UTF-8 TOML",
+                        file=str(p), line=line) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         line = getattr(e, "lineno", None)
         raise UserError(f"not valid TOML: {e}", file=str(p), line=line) from None

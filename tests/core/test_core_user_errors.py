@@ -162,6 +162,49 @@ def test_an_agent_argument_given_twice_is_refused_without_its_values(omniact_dat
     assert not (tmp_path / "r").exists()
 
 
+def test_agent_config_from_a_device_is_refused_not_read_until_memory_runs_out(omniact_data, tmp_path):
+    proc = bounded("run", "--agent", "random", "--data", omniact_data, "--out", tmp_path / "r",
+                   "--agent-config", "/dev/zero")
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == "omniact: /dev/zero: agent config file is a device, not a file: give a file"
+    assert not (tmp_path / "r").exists()
+
+
+def test_agent_config_that_is_not_utf8_names_its_file_and_line(omniact_data, tmp_path):
+    config = tmp_path / "agent.toml"
+    config.write_bytes(b"max_actions = 2\n\xff\xfe = 1\n")
+    r = cli("run", "--agent", "random", "--data", omniact_data, "--out", tmp_path / "r", "--agent-config", config)
+    assert r.exit_code == 2
+    assert r.output == f"omniact: {config}:2: agent config file is not UTF-8 text (byte 16): save it as UTF-8 TOML\n"
+
+
+def test_agent_config_saved_with_a_byte_order_mark_is_read(omniact_data, tmp_path):
+    config = tmp_path / "agent.toml"
+    config.write_bytes("\ufeffmax_actions = 1\n".encode())
+    out = tmp_path / "r"
+    r = cli("run", "--agent", "random", "--data", omniact_data, "--out", out, "--agent-config", config, "--quiet")
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "manifest.json").read_text())["agent_description"] == {"max_actions": 1}  # default 3
+
+
+def test_agent_file_that_is_a_device_or_folder_is_named_so_not_missing(omniact_data, tmp_path):
+    r = cli("agents", "--check", "/dev/zero:A", "--data", omniact_data)
+    assert r.exit_code == 2
+    assert r.output == ("omniact: /dev/zero: agent file is not a regular file: give a Python file "
+                        "(path/to/agent.py:ClassName)\n")
+    (tmp_path / "pkg").mkdir()
+    r = cli("agents", "--check", f"{tmp_path / 'pkg'}/:A", "--data", omniact_data)
+    assert r.exit_code == 2 and "agent file is a folder" in r.output
+
+
+def test_agent_file_whose_name_is_not_utf8_is_checked(omniact_data, tmp_path):
+    name = os.fsdecode(b"my\xffagent.py")  # a name from an old Latin-1 system: its byte kept as a surrogate
+    (tmp_path / name).write_text("class A:\n    def act(self, view):\n        return ''\n")
+    proc = bounded("agents", "--check", f"{tmp_path / name}:A", "--data", omniact_data, "-n", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == f"{tmp_path}/my\\udcffagent.py:A: OK"  # the byte shown as its escape
+
+
 @pytest.mark.parametrize("make, words", [
     (lambda p: None, "split file does not exist (here or in"),
     (lambda p: p.mkdir(), "is a folder, not a split file"),
