@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import stat
 import sys
 import time
 from contextlib import suppress
@@ -45,7 +46,7 @@ def cache_dir() -> Path:
 
 
 def _entry_path(split_file: Path) -> Path:
-    return cache_dir() / (hashlib.sha256(str(split_file).encode()).hexdigest()[:32] + ".marshal")
+    return cache_dir() / (hashlib.sha256(os.fsencode(split_file)).hexdigest()[:32] + ".marshal")
 
 
 def _stats(files: list[str]) -> list[tuple[int, int, int, int, int]] | None:
@@ -118,10 +119,25 @@ def _remember(gold: PreparedGold, entry: Path, raw: dict[str, Any]) -> None:
 _HEADER = ("stamp", "split_file", "files", "stats", "absent")
 
 
-def _read(entry: Path, split_file: Path) -> PreparedGold | None:
+def _read_entry(entry: Path) -> bytes | None:
+    """The entry's bytes, or None when it is not a regular file: opened without blocking, because something put
+    in its place (a FIFO, a device) would otherwise hang or flood every `score` of the split."""
     try:
-        data = entry.read_bytes()
+        fd = os.open(entry, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
+        return None
+    with open(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        try:
+            return f.read()
+        except OSError:
+            return None
+
+
+def _read(entry: Path, split_file: Path) -> PreparedGold | None:
+    data = _read_entry(entry)
+    if data is None:
         return None
     try:
         with paused_gc():

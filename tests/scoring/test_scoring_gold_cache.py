@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 
 import pytest
 from omniact_fixture import make_dataset
@@ -121,6 +122,24 @@ def test_a_corrupt_or_foreign_entry_is_a_miss(data):
     for junk in (b"", b"\x00garbage", entry.read_bytes()[:100]):
         entry.write_bytes(junk)
         assert _score(data, preds) == good
+
+
+def test_an_entry_replaced_by_a_fifo_is_a_miss_not_a_hang(data):
+    preds = _preds(data)
+    good = _score(data, preds)
+    (entry,) = (data.parent / "cache" / "gold").glob("*.marshal")
+    entry.unlink()
+    os.mkfifo(entry)
+    done: list[dict] = []
+    worker = threading.Thread(target=lambda: done.append(_score(data, preds)), daemon=True)
+    worker.start()
+    worker.join(30)
+    if worker.is_alive():  # blocked opening the FIFO for reading: a writer that closes at once lets it go
+        os.close(os.open(entry, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(30)
+        pytest.fail("score waited for a writer on the FIFO in the cache")
+    assert done == [good]
+    assert entry.is_file()  # rewritten as an entry
 
 
 def test_a_copied_data_set_does_not_use_the_original_entry(data, tmp_path):
