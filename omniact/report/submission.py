@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -41,10 +42,18 @@ class Submission:
         return self.meta.get("dataset_sha256")
 
 
+# A metadata file or a run's manifest is a few kB; one this large is the wrong file (or /dev/zero behind a link).
+_META_LIMIT = 16 << 20
+
+
 def _read_json(path: Path) -> dict[str, Any]:
+    from omniact.predictions import read_user_file
+
+    raw = read_user_file(path, "metadata file", limit=_META_LIMIT, text=True)  # a device or folder: one line
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError) as e:
+        # utf-8-sig: Windows editors save JSON with a byte-order mark, which is not the submitter's mistake.
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (ValueError, RecursionError) as e:
         raise UserError(f"cannot read metadata: {e}", file=str(path)) from None
     if not isinstance(data, dict):
         raise UserError("metadata must be a JSON object", file=str(path))
@@ -82,6 +91,9 @@ def _meta_beside(pred: Path, run_dir: Path | None = None) -> Path | None:
     for cand in cands:
         if cand.is_file():
             return cand
+        if os.path.lexists(cand):  # a folder or device of that name: ignored, the entry would lose its name
+            kind = "a folder" if cand.is_dir() else "not a regular file"
+            raise UserError(f"metadata file is {kind}: make it a JSON file, or move it away", file=str(cand))
     return None
 
 
@@ -131,6 +143,9 @@ def find_submission(path: Path) -> Submission:
         default_name = path.name.split(".")[0] or path.stem
     elif any(c in path.name for c in "*?["):  # a shell passes on a pattern that matched nothing, as it is
         raise UserError("the pattern matched no file: check it (and the folder)", file=str(path))
+    elif path.exists():  # a pipe (<(zcat ...)) is read by scoring and hashed for the cache: it cannot be read twice
+        raise UserError("predictions file is a pipe or device, not a file: save it to a file and give that",
+                        file=str(path))
     else:
         raise UserError("no such file or directory: check the path", file=str(path))
     side = _meta_beside(pred, run_dir)

@@ -135,6 +135,22 @@ def test_a_folders_meta_json_names_only_the_run_it_belongs_to(omniact_data, tmp_
     assert got["My run"].submission.meta["link"] == "https://mine.example"
 
 
+def test_metadata_that_is_a_folder_a_device_or_has_a_byte_order_mark(omniact_data, tmp_path):
+    bom = write_sub(tmp_path / "bom.jsonl")
+    (tmp_path / "bom.jsonl.meta.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({"name": "Saved on Windows"}).encode())
+    folder = write_sub(tmp_path / "folder.jsonl")
+    (tmp_path / "folder.jsonl.meta.json").mkdir()  # silently ignored, the entry lost its name and link
+    device = write_sub(tmp_path / "device.jsonl")
+    (tmp_path / "device.jsonl.meta.json").symlink_to("/dev/zero")  # was read until memory ran out
+    board = build_leaderboard(load_split(omniact_data, "test"), [bom, folder, device, "/dev/zero"], samples=10)
+    assert [e.name for e in board.entries] == ["Saved on Windows"]
+    assert {r.source: r.error for r in board.rejected} == {
+        str(folder): f"{tmp_path}/folder.jsonl.meta.json: metadata file is a folder: make it a JSON file, or move it away",
+        str(device): f"{tmp_path}/device.jsonl.meta.json: metadata file is not a regular file: make it a JSON file, or move it away",
+        "/dev/zero": "/dev/zero: predictions file is a pipe or device, not a file: save it to a file and give that",
+    }
+
+
 def test_tables_show_hostile_text_as_text(omniact_data, tmp_path):
     formula = '=HYPERLINK("https://evil.example","click")'
     a = write_sub(tmp_path / "a.jsonl", meta={"name": formula, "team": "+1", "agent": "@SUM(A1)", "model": "-2",
