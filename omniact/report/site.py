@@ -959,11 +959,10 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
             if scripts is not None:
                 scripts, failures = [scripts[run], scripts[b]], [failures[run], failures[b]]
             run = 0
-        write_text(out / "index.html", _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0, page_title=title,
-                                                   why_card=cards[run], reasons=reasons[run], comparison=comparison,
-                                                   slug=slugs[run]))
+        index = _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0, page_title=title, why_card=cards[run],
+                            reasons=reasons[run], comparison=comparison, slug=slugs[run])
     else:
-        write_text(out / "index.html", _index(board, slugs))
+        index = _index(board, slugs)
     heads = _row_heads(ds, task_pages) if board.entries else []
     entries = board.entries
 
@@ -990,6 +989,9 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
 
         jobs["tasks"] = (write_task_pages, len(ds.tasks))
     _write_pages(jobs, workers, progress)
+    # The index last: a write that fails on the way (a full disk, Ctrl-C) leaves the earlier index, or none, and
+    # never a new index linking to pages not yet written.
+    write_text(out / "index.html", index)
     _drop_stale(out, pages)
     return out / "index.html"
 

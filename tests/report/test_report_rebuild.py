@@ -41,3 +41,27 @@ def test_a_report_is_not_written_over_a_published_leaderboard(omniact_data, tmp_
         more = [] if baseline is None else ["--baseline", str(baseline)]
         r = CliRunner().invoke(main, ["report", str(a), "--data", str(omniact_data), "--out", str(rep), *more])
         assert r.exit_code == 0, r.output
+
+
+def test_a_disk_that_fills_while_pages_are_written_leaves_no_index_linking_to_missing_pages(omniact_data, tmp_path,
+                                                                                          monkeypatch):
+    import errno
+
+    import omniact.report.site as site_module
+
+    real = site_module.write_text
+    written: list[str] = []
+
+    def filling(path, text):
+        if "tasks" in path.parts and len(written) > 3:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, text)
+        written.append(path.name)
+
+    monkeypatch.setattr(site_module, "write_text", filling)
+    site = tmp_path / "site"
+    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test", "--out", str(site),
+                                  "--bootstrap", "10", "--workers", "1", str(write_sub(tmp_path / "a.jsonl"))])
+    assert r.exit_code == 1, r.output
+    assert r.output == f"omniact: cannot write {site / 'tasks' / '3.html'}: No space left on device\n"
+    assert "index.html" not in written and not (site / "index.html").exists()
