@@ -26,6 +26,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> 
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
     except OSError as e:  # name the file the user asked for, not our temporary name beside it
         raise type(e)(e.errno, e.strerror, str(target)) from None
+    _OPEN.add(tmp)
     try:
         # mkstemp makes the file private (0600); the result should carry the permissions a plain open() would
         # give it (or keep those of the file it replaces), so that a site or run record stays readable to the
@@ -47,6 +48,21 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> 
         with suppress(OSError):
             os.unlink(tmp)
         raise
+    finally:
+        _OPEN.discard(tmp)
+
+
+# The temporary files of the `atomic_file` calls under way in this process (in any thread).
+_OPEN: set[str] = set()
+
+
+def remove_unfinished() -> None:
+    """Remove the temporary files of the `atomic_file` calls under way: for a process about to die of a signal
+    with no exception to unwind them (a forked worker stopped by SIGTERM), which would leave them beside the
+    output."""
+    for tmp in list(_OPEN):
+        with suppress(OSError):
+            os.unlink(tmp)
 
 
 _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)

@@ -146,6 +146,9 @@ def _stop_on_sigterm() -> None:
 
     def on_term(signum: int, frame: Any) -> None:
         if os.getpid() != parent:  # a forked worker process: it ends as it always did; the parent reports
+            from omniact.atomic import remove_unfinished
+
+            remove_unfinished()  # the page or image it was writing, which no exception will unwind
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGTERM)
             return

@@ -450,10 +450,12 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        from omniact.process_pool import stopping
+
         # spawn: onnxruntime's thread pools do not survive fork.
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
-                                 initargs=(max(1, (os.cpu_count() or 1) // workers),)) as pool:
+        with stopping(ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                                          initargs=(max(1, (os.cpu_count() or 1) // workers),))) as pool:
             for r in pool.map(_detect_one, todo):
                 record(r)
     return {"split": ",".join(ds.split for ds in datasets), "tasks": sum(len(ds.tasks) for ds in datasets),

@@ -249,11 +249,12 @@ class _ProcessPool:
         from concurrent.futures import as_completed
 
         import scoring
+        from omniact.process_pool import stopping
 
         # Prepared here once; forked workers inherit it (other start methods receive it pickled, once each).
         gold = scoring.prepare(self.ds)
-        with ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
-                                 initargs=(self.ds, gold)) as pool:
+        with stopping(ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
+                                          initargs=(self.ds, gold))) as pool:
             for fut in as_completed([pool.submit(fn, item) for item in items]):
                 yield fut.result()
 

@@ -1,0 +1,29 @@
+"""A local process pool that stops with its caller: an exception, Ctrl-C or SIGTERM in the process that uses it
+ends its workers at once, instead of waiting for every job already submitted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, suppress
+
+__all__ = ["stopping"]
+
+
+@contextmanager
+def stopping(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
+    """`pool`, shut down when the block ends. Leaving the block by an exception cancels the jobs not yet begun
+    and terminates the workers (SIGTERM: a forked worker of the CLI removes the file it was writing, see
+    `omniact.cli`). A plain ``with pool`` would wait for them all: `kill PID` of a leaderboard build went on
+    scoring every submission, and a report went on writing every page."""
+    with pool:
+        try:
+            yield pool
+        except BaseException:
+            # Taken before shutdown, which drops the table. Python 3.14 has `terminate_workers()` for this.
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                with suppress(OSError, ValueError):  # ended already, or closed
+                    worker.terminate()
+            raise

@@ -1,0 +1,65 @@
+"""A site build stopped by SIGTERM (`timeout`, systemd, `kill`) stops at once and leaves no temporary file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from test_report_leaderboard import write_sub
+
+# The console script, with each page write slowed inside its atomic write (so that a signal finds workers
+# mid-write, with their temporary files open) and pages written by two forked workers.
+_SLOW_SITE = """
+import sys, time
+import omniact.report.site as site
+from omniact.atomic import atomic_file, text_bytes
+
+def slow_write(path, text):
+    with atomic_file(path) as f:
+        time.sleep(0.4)
+        f.write(text_bytes(text))
+
+site.write_text = slow_write
+from omniact.cli import run
+sys.argv = ["omniact", *sys.argv[1:]]
+run()
+"""
+
+
+def _start(omniact_data: Path, tmp_path: Path) -> tuple[subprocess.Popen, Path]:
+    preds = write_sub(tmp_path / "a.jsonl")
+    out = tmp_path / "site"
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_SITE, "report", str(preds), "--data", str(omniact_data),
+                             "--split", "test", "--out", str(out), "--workers", "2"],
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list((out / "entries").glob(".*.tmp")) and not list((out / "tasks").glob(".*.tmp")):
+        assert proc.poll() is None and time.monotonic() < deadline, "the report ended before any page was begun"
+        time.sleep(0.01)
+    return proc, out
+
+
+def _temporaries(out: Path) -> list[Path]:
+    return list(out.rglob(".*.tmp"))
+
+
+def test_sigterm_to_the_command_stops_its_page_workers_instead_of_waiting_for_every_page(omniact_data, tmp_path):
+    proc, out = _start(omniact_data, tmp_path)
+    proc.send_signal(signal.SIGTERM)  # `kill PID`: the workers are told by the command, not by the signal
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143 and err == "omniact: stopped (SIGTERM)\n"
+    # 12 task pages at 0.4 s each on two workers: the old pool wrote every one before the command ended
+    assert len(list((out / "tasks").glob("*.html"))) < 12
+    assert _temporaries(out) == [] and not (out / "index.html").exists()
+
+
+def test_sigterm_to_the_process_group_leaves_no_temporary_file_of_a_worker(omniact_data, tmp_path):
+    proc, out = _start(omniact_data, tmp_path)
+    os.killpg(proc.pid, signal.SIGTERM)  # `timeout`, a terminal's job control: every worker gets it too
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143 and err == "omniact: stopped (SIGTERM)\n"
+    assert _temporaries(out) == []
