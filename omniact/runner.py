@@ -458,9 +458,10 @@ def _write_json(path: Path, obj: Any) -> None:
 
 
 def check_output_folder(out: str | Path, data_root: str | Path, kind: str) -> None:
-    """Refuse `out` for a `kind` ("run", "leaderboard", "report") when its files would mix with others there:
-    the data root (a run's manifest.json and scores.json, a board's leaderboard.json, would then be read as splits
-    of the data set), a leaderboard or report given to a run, or a run folder given to a leaderboard or report."""
+    """Refuse `out` for a `kind` ("run", "leaderboard", "report", "replay") when its files would mix with others
+    there: the data root (a run's manifest.json and scores.json, a board's leaderboard.json, a replay.json, would
+    then be read as splits of the data set), a leaderboard or report given to a run, or a run folder given to
+    anything else."""
     import os
 
     out = Path(out).expanduser()

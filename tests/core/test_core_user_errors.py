@@ -121,6 +121,21 @@ def test_leaderboard_and_report_into_the_data_root_or_a_run_folder_are_refused(o
     assert cli("report", run_dir, "--out", run_dir / "report").exit_code == 0  # as the run itself suggests
 
 
+def test_replay_into_the_data_root_or_a_run_folder_is_refused_before_any_browser(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    before = sorted(p.name for p in root.iterdir())
+    r = cli("replay", "--data", root, "--task", "1", "--agent", "oracle", "--out", root)
+    assert r.exit_code == 2  # its replay.json would fail `omniact validate` as a split that is not one
+    assert r.output == (f"omniact: {root}: this is a data root (it holds test.json): the replay's JSON files would "
+                        "be read as splits of it; give the replay a folder of its own with --out\n")
+    assert sorted(p.name for p in root.iterdir()) == before
+    run_dir = tmp_path / "run"
+    assert cli("run", "--agent", "oracle", "--data", root, "--out", run_dir).exit_code == 0
+    r = cli("replay", "--data", root, "--predictions", run_dir, "--out", run_dir)
+    assert r.output == (f"omniact: {run_dir}: this folder holds a run (run.sqlite): give the replay a folder of its "
+                        f"own, e.g. --out {run_dir / 'replay'}\n")
+
+
 def test_run_into_a_leaderboard_folder_is_refused(omniact_data, tmp_path):
     site = tmp_path / "site"
     preds = gold_file(omniact_data, tmp_path / "p.jsonl")
