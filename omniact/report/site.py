@@ -614,14 +614,14 @@ def _row_heads(ds: Dataset, task_pages: bool, up: str = "../") -> list[str]:
     return heads
 
 
-def _status(t: Mapping[str, Sequence[Any]], i: int, why: str | None = None) -> str:
-    """A task's result for one entry. Reference mode can match a script the parser refuses (the released rules
-    read lines, not calls); an unmatched one says why when that is known."""
-    if t["missing"][i]:
+def _status(missing: object, matched: object, parse_error: object, why: str | None = None) -> str:
+    """A task's result for one entry, from its columns' values (`Entry.tasks`). Reference mode can match a script
+    the parser refuses (the released rules read lines, not calls); an unmatched one says why when that is known."""
+    if missing:
         return "missing"
-    if t["m"][i]:
-        return "match, parse error" if t["parse_error"][i] else "match"
-    if t["parse_error"][i]:
+    if matched:
+        return "match, parse error" if parse_error else "match"
+    if parse_error:
         return "parse error"
     return f"no match: {why}" if why else "no match"
 
@@ -636,27 +636,38 @@ def _status_cell(status: str) -> str:
     return cell
 
 
+class _Cells(dict):
+    """A penalty or score -> its table cell. A leaderboard writes a row per task per entry; most values are 0 or a
+    few fractions 1/n, so each distinct value's cell is formatted once, when first asked for."""
+
+    def __missing__(self, v: float) -> str:
+        cell = self[v] = f"<td data-v='{v:.10f}'>{v:.3f}</td>"
+        return cell
+
+
 def _results_card(t: Mapping[str, Sequence[Any]]) -> str:
     """Where an entry's tasks went: how many matched (and of those, how many lost points to which penalty), did
     not match, were refused by the parser or had no prediction. Tasks without gold actions are left out."""
-    counts = dict.fromkeys(("scored", "matched", "exact", "click", "key", "write", "no match", "parse error",
-                            "missing"), 0)
-    for i, w in enumerate(t["w"]):
+    # Column by column in one zip, counting in locals: a leaderboard does this for every task of every entry.
+    matched = exact = click = key = write = no_match = refused = missing = 0
+    for w, absent, m, failed, sc, c, k, x in zip(t["w"], t["missing"], t["m"], t["parse_error"], t["s"], t["c"],
+                                                t["k"], t["x"]):
         if w <= 0:
             continue
-        counts["scored"] += 1
-        if t["missing"][i]:
-            counts["missing"] += 1
-        elif t["m"][i]:
-            counts["matched"] += 1
-            counts["exact"] += t["s"][i] >= 1.0 - 1e-12
-            counts["click"] += t["c"][i] > 0
-            counts["key"] += t["k"][i] > 0
-            counts["write"] += t["x"][i] > 0
-        elif t["parse_error"][i]:
-            counts["parse error"] += 1
+        if absent:
+            missing += 1
+        elif m:
+            matched += 1
+            exact += sc >= 1.0 - 1e-12
+            click += c > 0
+            key += k > 0
+            write += x > 0
+        elif failed:
+            refused += 1
         else:
-            counts["no match"] += 1
+            no_match += 1
+    counts = {"scored": matched + no_match + refused + missing, "matched": matched, "exact": exact, "click": click,
+              "key": key, "write": write, "no match": no_match, "parse error": refused, "missing": missing}
     rows = [("tasks", counts["scored"]), ("matched", counts["matched"]), ("&nbsp; exactly (no penalty)", counts["exact"]),
             ("&nbsp; with a click penalty", counts["click"]), ("&nbsp; with a key penalty", counts["key"]),
             ("&nbsp; with a write penalty", counts["write"]), ("no match", counts["no match"]),
@@ -710,20 +721,21 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
     rows = []
     results = _results_card(t)
     why = reasons or {}
-    # A leaderboard writes a row per task per entry; most penalties are 0 or a few fractions 1/n, so each
-    # distinct value's cell is formatted once.
-    cells: dict[float, str] = {}
-    for i, head in enumerate(heads):
-        row = [head, _status_cell(_status(t, i, why.get(i)))]
-        for v in (t["c"][i], t["k"][i], t["x"][i], t["s"][i]):
-            cell = cells.get(v)
-            if cell is None:
-                cell = cells[v] = f"<td data-v='{v:.10f}'>{v:.3f}</td>"
-            row.append(cell)
-        if comparison is not None:
-            row.append(_change_cell(comparison.kinds[i], comparison.deltas[i]))
-        row.append("</tr>")
-        rows.append("".join(row))
+    # A leaderboard writes a row per task per entry: the columns are read in one zip, each distinct value's cell
+    # and each status's cell formatted once, and a row is one f-string.
+    cells = _Cells()
+    statuses: dict[tuple[object, object, object], str] = {}  # (missing, matched, parse error) -> status cell
+    columns = zip(heads, t["missing"], t["m"], t["parse_error"], t["c"], t["k"], t["x"], t["s"])
+    for i, (head, missing, matched, refused, c, k, x, sc) in enumerate(columns):
+        reason = why.get(i) if why else None
+        if reason is None:  # most rows: the cell depends on the three flags alone
+            status = statuses.get((missing, matched, refused))
+            if status is None:
+                status = statuses[missing, matched, refused] = _status_cell(_status(missing, matched, refused))
+        else:
+            status = _status_cell(_status(missing, matched, refused, reason))
+        end = "</tr>" if comparison is None else f"{_change_cell(comparison.kinds[i], comparison.deltas[i])}</tr>"
+        rows.append(f"{head}{status}{cells[c]}{cells[k]}{cells[x]}{cells[sc]}{end}")
     compare_card, compare_head, compare_note = "", "", ""
     if comparison is not None:
         compare_card = _compare_card(comparison)
@@ -860,7 +872,7 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
         entries_data.append({"name": e.name, "slug": slug, "script": sc if isinstance(sc, str) else None,
                              "points": _script_points(sc, known),
                              "error": None if failed is None else f"{failed[0]}: {failed[1]}"})
-        status = _status(t, index, why.get(index))
+        status = _status(t["missing"][index], t["m"][index], t["parse_error"][index], why.get(index))
         if failed is not None:  # the agent's own message: what to fix
             status += f": {failed[1]}"
         rows.append(f"<tr><td class=l><div class=name>{_e(e.name)}</div></td><td class=l>{_e(status)}</td>"
