@@ -128,26 +128,27 @@ def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object
 
 
 #: (parse error: None, `_REFUSED` or the message; (matched, click, key, write) or None when unmatched; note)
-_Outcome = tuple[ParseError | str | None, tuple[bool, float, float, float] | None, str | None]
-# Outcomes kept per PreparedGold and mode (about 250 bytes each, the script's text aside), and the longest script
+_Judged = tuple[ParseError | str | None, tuple[bool, float, float, float] | None, str | None]
+#: (parse error, note, the task's row or None when unmatched): what `_score` keeps per (task, script)
+_Outcome = tuple[ParseError | str | None, str | None, tuple[float, ...] | None]
+# Outcomes kept per PreparedGold and mode (about 500 bytes each with a matched row, the script's text aside), and the longest script
 # kept: an answer worth remembering is short, and a long one kept alive past its submission would let a few
 # submissions of 100 kB answers hold gigabytes.
 _SEEN_MAX = 1 << 18
 _SEEN_CHARS = 2048
+# The row of a missing or unmatched task (see `_Outcome`): matched 0, every value and weighted term 0.0.
+_ZERO_ROW = (0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
            seen: dict[tuple[int, str], _Outcome] | None = None) -> Score:
     n_tasks = len(gold.ids)
     weights = gold.weights
-    # Columns, one entry per task in split order; a missing or unmatched task keeps its zeros.
-    m_ = [0] * n_tasks
-    s_ = [0.0] * n_tasks
-    c_ = [0.0] * n_tasks
-    k_ = [0.0] * n_tasks
-    wr_ = [0.0] * n_tasks
+    # One row per task in split order, turned into columns at the end: a matched task's row (its values and the
+    # weighted terms every group of the task adds) is worked out once per answer, and a repeated answer
+    # (`seen`) costs one store. A missing or unmatched task keeps the zeros.
+    rows: list[tuple[float, ...]] = [_ZERO_ROW] * n_tasks
     missing = [True] * n_tasks
-    wm_, ws_, wc_, wk_, ww_ = ([0.0] * n_tasks for _ in range(5))
     parse_errors = _ParseErrors()
     notes: dict[int, str] = {}
     is_strict = mode == "strict"
@@ -158,9 +159,9 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
     parsed: dict[str, list[Action] | ParseError] = {}
     plain = is_plain_script
 
-    # A prediction's outcome, (parse error, (matched, click, key, write) or None when unmatched, note): the parse
+    # A prediction's judgement, (parse error, (matched, click, key, write) or None when unmatched, note): the parse
     # error is None, _REFUSED (its message worked out when read) or the message.
-    def judge_reference(i: int, script: str) -> _Outcome:
+    def judge_reference(i: int, script: str) -> _Judged:
         # Only whether the parser accepts the script is needed (`script_is_valid`; the plain-script pattern
         # answers for most).
         error = None if plain(script) or _valid(script) else _REFUSED
@@ -173,7 +174,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
             return error, (True, out.click, out.key, out.write) if out.matched else None, out.note or None
         return error, r if r[0] else None, None
 
-    def judge_strict(i: int, script: str) -> _Outcome:
+    def judge_strict(i: int, script: str) -> _Judged:
         # Parsed unless certainly refused; a refusal's message is worked out when someone reads it.
         hit = parsed.get(script)
         if hit is None:
@@ -193,7 +194,18 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
         out = strict_score(gold_plan, hit)
         return None, (True, out.click, out.key, out.write) if out.matched else None, out.note or None
 
-    judge = judge_strict if is_strict else judge_reference
+    judge_script = judge_strict if is_strict else judge_reference
+
+    def judge(i: int, script: str) -> _Outcome:
+        error, r, note = judge_script(i, script)
+        if r is None:
+            return error, note, None
+        _, c, k, w = r
+        s = float(max(1 - c - k - w, 0))
+        wi = weights[i]
+        # (matched, score, click, key, write, then weighted: weight, score, click, key, write)
+        return error, note, (1, s, c, k, w, wi, s * wi, c * wi, k * wi, w * wi)
+
     for task_id, script in predictions.items():
         i = index.get(task_id)
         if i is None:
@@ -212,7 +224,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
                 outcome = judge(i, script)
                 if len(seen) < _SEEN_MAX:
                     seen[(i, script)] = outcome
-        error, r, note = outcome
+        error, note, row = outcome
         if error is not None:
             if error is _REFUSED:
                 parse_errors.refused(i, script)
@@ -220,22 +232,10 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
                 parse_errors[i] = error
         if note is not None:
             notes[i] = note
-        if r is None:
-            continue
-        _, c, k, w = r
-        m_[i] = 1
-        s = s_[i] = float(max(1 - c - k - w, 0))
-        c_[i] = c
-        k_[i] = k
-        wr_[i] = w
-        # The weighted terms every group of the task adds, computed once.
-        wi = weights[i]
-        wm_[i] = wi
-        ws_[i] = s * wi
-        wc_[i] = c * wi
-        wk_[i] = k * wi
-        ww_[i] = w * wi
+        if row is not None:
+            rows[i] = row
 
+    m_, s_, c_, k_, wr_, wm_, ws_, wc_, wk_, ww_ = (list(col) for col in zip(*rows)) if rows else ([],) * 10
     n_missing = sum(missing)
     terms = (weights, wm_, ws_, wc_, wk_, ww_)
     t = _group(n_tasks, None, terms)
