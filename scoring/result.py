@@ -64,8 +64,12 @@ class TaskScores(LazySequence[TaskScore]):
         if name == "parse_error":
             return [self._parse_errors.get(i) for i in range(len(self))]
         if name == "parse_failed":
-            errors = self._parse_errors
-            return [i in errors for i in range(len(self))]
+            # Set from the few tasks that have one, not asked of the mapping task by task (a leaderboard reads this
+            # column of every submission).
+            failed = [False] * len(self)
+            for i in self._parse_errors:
+                failed[i] = True
+            return failed
         if name == "note":
             return [self._note(i) for i in range(len(self))]
         return self._cols[name]

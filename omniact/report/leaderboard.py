@@ -175,9 +175,9 @@ def _vectors(result: Any) -> dict[str, list]:
     tasks = result.tasks
     column = getattr(tasks, "column", None)
     if callable(column):  # scoring's per-task columns, read as they are
-        return {"w": list(column("weight")), "m": [float(x) for x in column("matched")], "c": list(column("click")),
+        return {"w": list(column("weight")), "m": list(map(float, column("matched"))), "c": list(column("click")),
                 "k": list(column("key")), "x": list(column("write")), "s": list(column("score")),
-                "parse_error": list(column("parse_failed")), "missing": [bool(x) for x in column("missing")]}
+                "parse_error": list(column("parse_failed")), "missing": list(map(bool, column("missing")))}
     v: dict[str, list] = {k: [] for k in _VECTORS}
     v["parse_error"] = []
     v["missing"] = []
