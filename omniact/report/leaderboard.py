@@ -18,13 +18,13 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from omniact.atomic import atomic_file
-from omniact.dataset import Dataset
+from omniact.dataset import Dataset, paused_gc
 from omniact.errors import UserError
 from omniact.report.escape import csv_cell, md_cell, write_json, write_text
 from omniact.report.submission import Submission, find_submission
@@ -472,51 +472,56 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
         outputs: Iterable[tuple[int, dict[str, Any]]] = map(_score_job, jobs)
     else:
         outputs = pool.map_unordered(_score_job, jobs)
-    for i, result in outputs:
-        results[i] = result
-        if progress:
-            progress(subs[i])
-    if cache_dir is not None:
-        for i in todo:
-            if "error" not in results[i]:
-                _store_cached(_cache_path(cache_dir, subs[i], ds.sha256, mode, version), results[i])
+    # Scored in this process, the cyclic collector is paused until the board is built: it would start after each
+    # submission and walk everything kept so far (the prepared gold, every answer remembered, every result) again
+    # and again, for nothing (no cycles among them: reference counting frees what goes). A pool's forked workers
+    # would inherit the pause, so with one nothing changes.
+    with paused_gc() if pool is None else nullcontext():
+        for i, result in outputs:
+            results[i] = result
+            if progress:
+                progress(subs[i])
+        if cache_dir is not None:
+            for i in todo:
+                if "error" not in results[i]:
+                    _store_cached(_cache_path(cache_dir, subs[i], ds.sha256, mode, version), results[i])
 
-    good: list[tuple[Submission, dict[str, Any]]] = []
-    for i, sub in enumerate(subs):
-        r = results[i]
-        if "error" in r:
-            rejected.append(Rejected(sub.source, r["error"]))
-        else:
-            good.append((sub, r))
-    n_tasks = len(ds.tasks)
-    cis, as_samples = _bootstrap([r for _, r in good], n_tasks, samples, seed, confidence)
-    raw = []
-    for (sub, r), ci, samp in zip(good, cis, as_samples):
-        s = r["score"]
-        scored = [x for x, w in zip(r["tasks"]["s"], r["tasks"]["w"]) if w > 0]
-        exact = sum(1 for x in scored if x >= 1.0 - 1e-12) / len(scored) if scored else 0.0
-        match = None if sub.dataset_sha256 is None else sub.dataset_sha256 == ds.sha256
-        raw.append((sub, s, ci, exact, r["tasks"], samp, match))
-    raw.sort(key=lambda t: (-t[1]["action_score"], -t[1]["sequence_score"], t[0].name))
-    entries: list[Entry] = []
-    ranks = _ranks([t[5] for t in raw], confidence)
-    for pos, ((sub, s, ci, exact, tasks, _, match), rank) in enumerate(zip(raw, ranks)):
-        tied = pos > 0 and rank == ranks[pos - 1]
-        entries.append(Entry(sub.name, sub, s, ci, exact, tasks, rank, tied, match))
-    used: set[str] = set()
-    if cache_dir is not None:
-        cache_dir = Path(cache_dir)
-        used = {_cache_path(cache_dir, sub, ds.sha256, mode, version).name for sub in subs}
-        # a report's restricted predictions live in its cache folder: used while the run's report uses them
-        here = os.path.abspath(cache_dir)
-        used |= {sub.predictions.name for sub in subs if os.path.abspath(sub.predictions.parent) == here}
-    return Leaderboard(dataset=ds.describe(), mode=mode, scorer_version=version, entries=tuple(entries),
-                       rejected=tuple(rejected),
-                       bootstrap={"samples": samples, "seed": seed, "confidence": confidence},
-                       task_ids=tuple(t.id for t in ds.tasks), scored_now=sum("error" not in results[i] for i in todo),
-                       from_cache=len(subs) - len(todo),
-                       scored_sources=tuple(subs[i].source for i in todo if "error" not in results[i]),
-                       cache_dir=cache_dir, cache_used=frozenset(used))
+        good: list[tuple[Submission, dict[str, Any]]] = []
+        for i, sub in enumerate(subs):
+            r = results[i]
+            if "error" in r:
+                rejected.append(Rejected(sub.source, r["error"]))
+            else:
+                good.append((sub, r))
+        n_tasks = len(ds.tasks)
+        cis, as_samples = _bootstrap([r for _, r in good], n_tasks, samples, seed, confidence)
+        raw = []
+        for (sub, r), ci, samp in zip(good, cis, as_samples):
+            s = r["score"]
+            scored = [x for x, w in zip(r["tasks"]["s"], r["tasks"]["w"]) if w > 0]
+            exact = sum(1 for x in scored if x >= 1.0 - 1e-12) / len(scored) if scored else 0.0
+            match = None if sub.dataset_sha256 is None else sub.dataset_sha256 == ds.sha256
+            raw.append((sub, s, ci, exact, r["tasks"], samp, match))
+        raw.sort(key=lambda t: (-t[1]["action_score"], -t[1]["sequence_score"], t[0].name))
+        entries: list[Entry] = []
+        ranks = _ranks([t[5] for t in raw], confidence)
+        for pos, ((sub, s, ci, exact, tasks, _, match), rank) in enumerate(zip(raw, ranks)):
+            tied = pos > 0 and rank == ranks[pos - 1]
+            entries.append(Entry(sub.name, sub, s, ci, exact, tasks, rank, tied, match))
+        used: set[str] = set()
+        if cache_dir is not None:
+            cache_dir = Path(cache_dir)
+            used = {_cache_path(cache_dir, sub, ds.sha256, mode, version).name for sub in subs}
+            # a report's restricted predictions live in its cache folder: used while the run's report uses them
+            here = os.path.abspath(cache_dir)
+            used |= {sub.predictions.name for sub in subs if os.path.abspath(sub.predictions.parent) == here}
+        return Leaderboard(dataset=ds.describe(), mode=mode, scorer_version=version, entries=tuple(entries),
+                           rejected=tuple(rejected),
+                           bootstrap={"samples": samples, "seed": seed, "confidence": confidence},
+                           task_ids=tuple(t.id for t in ds.tasks), scored_now=sum("error" not in results[i] for i in todo),
+                           from_cache=len(subs) - len(todo),
+                           scored_sources=tuple(subs[i].source for i in todo if "error" not in results[i]),
+                           cache_dir=cache_dir, cache_used=frozenset(used))
 
 
 def _unique_names(subs: Sequence[Submission]) -> list[Submission]:
