@@ -17,7 +17,6 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -246,7 +245,8 @@ class _ProcessPool:
         self.ds = ds
 
     def map_unordered(self, fn: Any, items: Iterable[Any]) -> Iterator[Any]:
-        from concurrent.futures import as_completed
+        # Here, not at the top: a board scored in this process (the default) does without loading multiprocessing.
+        from concurrent.futures import ProcessPoolExecutor, as_completed
 
         import scoring
         from omniact.process_pool import stopping

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import multiprocessing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import replace
@@ -1061,6 +1060,13 @@ def _why_card(reasons: Mapping[int, str]) -> str:
             f"<table>{rows}</table>{more}</div>")
 
 
+def _can_fork() -> bool:
+    # multiprocessing is loaded only here: a site written by this process alone (one worker) does without it.
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], workers: int,
                  progress: Callable[[int, int], None] | None) -> None:
     """Run each job, ``kind -> (write(start, stop) -> pages written, number of pages)``, in chunks: in `workers`
@@ -1079,7 +1085,8 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
             if progress is not None:
                 progress(done, total)
 
-    if workers > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1 and len(chunks) > 1 and _can_fork():
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         from omniact.process_pool import stopping
