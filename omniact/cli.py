@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from omniact.errors import UserError
+from omniact.errors import UserError, escape_controls
 
 __all__ = ["main", "run"]
 
@@ -68,14 +68,6 @@ class _Path(click.Path):
         return super().convert(value, param, ctx)
 
 
-def _one_line(text: str) -> str:
-    """A message as one line a terminal shows as it is: control characters (a newline, an escape sequence in a
-    path or a line quoted from a hostile data set) as their escapes."""
-    import re
-
-    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: repr(m.group())[1:-1], text)
-
-
 class _Group(click.Group):
     """Turns a UserError anywhere below into one line on stderr and exit code 2 (and so a missing extra)."""
 
@@ -83,7 +75,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except UserError as e:
-            click.echo(f"omniact: {_one_line(str(e))}", err=True)
+            click.echo(f"omniact: {escape_controls(str(e))}", err=True)
             sys.exit(2)
         except ModuleNotFoundError as e:
             extra = _EXTRAS.get((e.name or "").partition(".")[0])
@@ -311,7 +303,7 @@ def validate(data: Path | None, split: str | None, predictions: Path | None, all
     else:
         lines, ok = validate_data(data, None if all_splits else split or "test")
     for line in lines:
-        click.echo(_one_line(line), err=not ok)  # a line may quote a hostile data set's path or text
+        click.echo(escape_controls(line), err=not ok)  # a line may quote a hostile data set's path or text
     sys.exit(0 if ok else 2)
 
 
@@ -618,7 +610,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
                                progress=lambda done, total: steps.update("task pages", done, total))
             prune_cache(board)  # published: results of submissions edited or left out since go (never before)
     for r in board.rejected:
-        click.echo(f"omniact: rejected {_one_line(r.message)}", err=True)
+        click.echo(f"omniact: rejected {escape_controls(r.message)}", err=True)
     if not board.entries:
         # Every source refused (a mistyped path, most likely): an empty board would replace a published one.
         click.echo(f"omniact: no entry to rank: {'the' if len(board.rejected) == 1 else 'all'} "
@@ -711,7 +703,7 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
         click.echo(f"{summary['screens']} screens ({summary['tasks']} tasks), {summary['elements']} elements, "
                    f"{summary['seconds']} s -> {summary['out']}")
     for line in summary["failed"]:
-        click.echo(f"omniact: {_one_line(line)}", err=True)
+        click.echo(f"omniact: {escape_controls(line)}", err=True)
     if summary["failed"]:  # the other screens' files are written; these screenshots need fixing
         sys.exit(2)
 

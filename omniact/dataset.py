@@ -40,6 +40,7 @@ __all__ = [
     "gold_rows",
     "infer_os",
     "load_split",
+    "open_regular",
     "paused_gc",
     "read_box_file",
     "resolve_data_root",
@@ -758,16 +759,22 @@ def _rel(root: Path, p: Path) -> str:
     return Path(os.path.relpath(p, root)).as_posix()
 
 
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    # O_NONBLOCK: a FIFO under the root opens at once (and is refused below) instead of blocking the manifest.
+def open_regular(path: str | os.PathLike) -> int:
+    """A read-only descriptor of `path`, or OSError when it is not a regular file. Opened without blocking: a FIFO
+    put where a file belongs opens at once and is refused, instead of waiting for a writer; /dev/zero (or a link
+    to it) is refused before it is read for ever."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
-        _regular(fd, str(path))  # /dev/zero (a link to it) would be hashed for ever
+        _regular(fd, str(path))
     except OSError:
         os.close(fd)
         raise
-    with os.fdopen(fd, "rb") as f:
+    return fd
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with os.fdopen(open_regular(path), "rb") as f:  # a FIFO under the root would block the manifest
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()

@@ -8,7 +8,9 @@ Anything else that escapes is a bug of ours and keeps its traceback.
 
 from __future__ import annotations
 
-__all__ = ["DataError", "OmniactError", "ParseError", "UserError"]
+import re
+
+__all__ = ["DataError", "OmniactError", "ParseError", "UserError", "escape_controls"]
 
 
 class OmniactError(Exception):
@@ -54,3 +56,19 @@ class ParseError(UserError):
         if self.file is not None:
             return f"{self.file}:{self.line}:{self.col}: {self.message}"
         return f"line {self.line}, column {self.col}: {self.message}"
+
+
+# C0 and C1 control characters (an escape sequence could retitle or recolour the user's terminal), and the same
+# but a newline, for text printed as several lines.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str, *, newlines: bool = False) -> str:
+    """`text` as a terminal shows it literally: control characters (a newline, an escape sequence in a path or in
+    a line quoted from a hostile data set) as their escapes (``\\n``, ``\\x1b``). `newlines` keeps line breaks."""
+    return (_CONTROL_BUT_NEWLINE if newlines else _CONTROL).sub(_escape, text)
+
+
+def _escape(m: re.Match[str]) -> str:
+    return repr(m.group())[1:-1]

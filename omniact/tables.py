@@ -9,7 +9,7 @@ from typing import Any
 
 from omniact.actions import parse_script
 from omniact.dataset import Dataset
-from omniact.errors import ParseError
+from omniact.errors import ParseError, escape_controls
 
 __all__ = ["gold_action_names", "plural", "print_score", "print_tasks", "task_rows", "why_no_match"]
 
@@ -73,13 +73,8 @@ def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> N
         chunk = "\n".join(line(t) for t in table[start:start + 2000])
         # A goal or id from a hostile data set must not retitle or recolour the terminal (click strips ANSI only
         # in a pipe): control characters are shown as their escapes.
-        click.echo(_CONTROL_IN_LINE.sub(lambda m: repr(m.group())[1:-1], chunk))
+        click.echo(escape_controls(chunk, newlines=True))
     click.echo(plural(len(table), "task"))
-
-
-# C0 and C1 control characters (escape sequences could retitle or recolour the user's terminal).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_IN_LINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # the same but a newline (between lines)
 
 
 def _plain(text: object) -> str:
@@ -87,7 +82,7 @@ def _plain(text: object) -> str:
     characters shown as escapes."""
     from rich.markup import escape
 
-    return escape(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(text)))
+    return escape(escape_controls(str(text)))
 
 
 def _x100(v: float) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import stat
 import sys
 import time
 from contextlib import suppress
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from omniact.atomic import atomic_file
-from omniact.dataset import find_split_file, load_split, paused_gc, source_files
+from omniact.dataset import find_split_file, load_split, open_regular, paused_gc, source_files
 from scoring.boxes import BoxIndex
 from scoring.gold import BoxesByTask, GoldLinesByTask, PreparedGold, prepare
 from scoring.result import SCORER_VERSION
@@ -120,19 +119,13 @@ _HEADER = ("stamp", "split_file", "files", "stats", "absent")
 
 
 def _read_entry(entry: Path) -> bytes | None:
-    """The entry's bytes, or None when it is not a regular file: opened without blocking, because something put
-    in its place (a FIFO, a device) would otherwise hang or flood every `score` of the split."""
+    """The entry's bytes, or None when it is missing, unreadable or not a regular file (something put in its place,
+    a FIFO or a device, would otherwise hang or flood every `score` of the split)."""
     try:
-        fd = os.open(entry, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(open_regular(entry), "rb") as f:
+            return f.read()
     except OSError:
         return None
-    with open(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        try:
-            return f.read()
-        except OSError:
-            return None
 
 
 def _read(entry: Path, split_file: Path) -> PreparedGold | None:
