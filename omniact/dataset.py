@@ -23,6 +23,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from omniact import json_text
 from omniact.atomic import atomic_file
 from omniact.errors import DataError, UserError
 from omniact.lazy import LazySequence
@@ -375,7 +376,7 @@ def read_box_file(path: Path) -> LazyElements:
 def _read_boxes(path: Path | str, data: bytes) -> LazyElements:
     """A box file's elements, parsed now (so a broken file fails the load) and built on first use."""
     try:
-        raw = json.loads(data)
+        raw = json_text.loads(data)
     except (ValueError, RecursionError) as e:
         raise _json_error("box file", path, data, e) from None
     if not isinstance(raw, dict):
@@ -466,7 +467,7 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
         raise DataError(f"split file cannot be read ({e.strerror or e}): check its permissions",
                         file=str(split_path)) from None
     try:
-        index = json.loads(raw)
+        index = json_text.loads(raw)
     except (ValueError, RecursionError) as e:
         raise _json_error("split file", split_path, raw, e) from None
     if not isinstance(index, dict):

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from omniact import json_text
 from omniact.errors import DataError
 
 if TYPE_CHECKING:  # PIL loads only when an image is asked for
@@ -351,7 +352,7 @@ def _read_detections(path: Path | None, kind: str) -> tuple[Detection, ...]:
     if path is None or not path.is_file():
         return ()
     try:
-        data = json.loads(path.read_bytes())
+        data = json_text.loads(path.read_bytes())
     except (OSError, ValueError, RecursionError) as e:
         raise DataError(f"cannot read {kind} detections: {e}", file=str(path)) from None
     if not isinstance(data, dict):

@@ -1,0 +1,91 @@
+"""omniact.json_text.loads reads every JSON text into exactly what json.loads gives, or fails as json.loads does."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from omniact.json_text import loads
+
+
+def _outcome(f, data):
+    """What reading `data` gives, compared exactly: repr tells 1 from 1.0 and True, -0.0 from 0.0, key order."""
+    try:
+        value = f(data)
+    except RecursionError:
+        return ("RecursionError",)
+    except ValueError as e:
+        return (type(e).__name__, str(e))
+    return ("value", repr(value), _types(value))
+
+
+def _types(v):
+    if isinstance(v, dict):
+        return ("dict", tuple((k, _types(x)) for k, x in v.items()))
+    if isinstance(v, list):
+        return ("list", tuple(_types(x) for x in v))
+    return type(v).__name__
+
+
+def _same(data) -> None:
+    assert _outcome(loads, data) == _outcome(json.loads, data)
+
+
+# Where the fast decoder and json part ways, each case written out: the value or error must be json's.
+@pytest.mark.parametrize("text", [
+    "NaN", "-Infinity", "[1e400, -1e400]", "1.7976931348623159e308",  # json: floats, inf
+    "123456789012345678901234567890", "-9223372036854775809", "18446744073709551616",  # beyond 64 bits
+    "1" * 4301,  # over Python's integer digit limit: json's ValueError
+    '"\\ud800"', '["\\udc00x"]',  # lone surrogate escapes, which json keeps
+    '{"a": 1, "a": 2}', '{"a": 1, "b": 2, "a": 3}', '{"b": 1, "a": 2}', "-0", "-0.0", "1E2", "0.30000000000000004441", "2.2250738585072011e-308",
+    " {\"id\": \"1\"}\r", "\ufeff{}", '"a\x01b"', "[1,]", "01", "{}{}", "", "   ",
+    "[" * 2000 + "]" * 2000,
+])
+def test_every_odd_case_reads_as_json_reads_it(text: str) -> None:
+    _same(text)
+    _same(text.encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("data", [
+    b"\xef\xbb\xbf{\"a\": 1}",  # a UTF-8 byte-order mark: json detects it in bytes
+    '{"a": [1, "\u00e9"]}'.encode("utf-16"), '{"a": 1}'.encode("utf-32"),  # json detects these encodings too
+    b'"\xff"', b'{"a": "\xe2\x82"}', b'"\xed\xa0\x80"',  # not UTF-8; an encoded surrogate (json: surrogatepass)
+])
+def test_bytes_json_decodes_by_detection_read_alike(data: bytes) -> None:
+    _same(data)
+
+
+def test_a_number_out_of_float_range_is_infinity_as_in_json() -> None:
+    assert loads('{"x": 1e999}')["x"] == math.inf
+    assert loads("123456789012345678901234567890") == 123456789012345678901234567890
+
+
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_values, st.booleans(), st.sampled_from([None, 0, 2]))
+def test_any_value_written_by_json_reads_back_identically(value, ascii_only: bool, indent) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+    _same(text)
+    _same(text.encode("utf-8", "surrogatepass"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_values, st.data())
+def test_damaged_json_fails_or_reads_as_json_does(value, data) -> None:
+    # One character replaced, inserted or removed: mostly broken texts, which must fail with json's own error.
+    text = json.dumps(value)
+    at = data.draw(st.integers(0, len(text)))
+    piece = data.draw(st.sampled_from(['"', "\\", ",", "]", "}", "{", "[", ":", "e", "-", ".", "0", "9", " ",
+                                       "\x00", "\ud800", "N", "t", "u", "\u00e9", ""]))
+    cut = data.draw(st.integers(0, 1))
+    _same(text[:at] + piece + text[at + cut:])
