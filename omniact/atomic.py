@@ -97,7 +97,13 @@ def json_bytes(obj: Any, **dumps_args: Any) -> bytes:
     surrogate (a JSON ``"\\ud83d"`` escape in an agent's answer, a file name's undecodable bytes): it is written as
     its JSON escape (backslashreplace gives exactly ``\\ud83d``, and surrogates only occur inside JSON strings); all
     other text is written as itself."""
-    return json.dumps(obj, ensure_ascii=False, **dumps_args).encode("utf-8", "backslashreplace")
+    if set(dumps_args) <= {"indent", "default"} and isinstance(dumps_args.get("indent"), int):
+        from omniact.json_text import dumps_indented
+
+        text = dumps_indented(obj, dumps_args["indent"], dumps_args.get("default"))
+    else:
+        text = json.dumps(obj, ensure_ascii=False, **dumps_args)
+    return text.encode("utf-8", "backslashreplace")
 
 
 def text_bytes(text: str) -> bytes:

@@ -1,4 +1,5 @@
-"""omniact.json_text.loads reads every JSON text into exactly what json.loads gives, or fails as json.loads does."""
+"""omniact.json_text.loads reads every JSON text into exactly what json.loads gives, or fails as json.loads does;
+dumps_indented writes exactly the text json.dumps writes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omniact.json_text import loads
+from omniact.atomic import json_bytes
+from omniact.json_text import dumps_indented, loads
 
 
 def _outcome(f, data):
@@ -89,3 +91,28 @@ def test_damaged_json_fails_or_reads_as_json_does(value, data) -> None:
                                        "\x00", "\ud800", "N", "t", "u", "\u00e9", ""]))
     cut = data.draw(st.integers(0, 1))
     _same(text[:at] + piece + text[at + cut:])
+
+
+_written = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),  # NaN, inf and lone surrogates too
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_written, st.sampled_from([1, 2, 4]))
+def test_indented_text_is_what_json_writes(value, indent: int) -> None:
+    assert dumps_indented(value, indent) == json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+@pytest.mark.parametrize("value", [
+    {"a": [], "b": {}, "c": [1, {"d": "x y\n\u2028"}], "e": -0.0, "f": 1e-07, "g": 1e300, "h": None},
+    {"nan": float("nan"), "inf": [float("inf"), -float("inf")]},  # json writes NaN, which JSON has not
+    {"answer": "\ud83d half an emoji"},  # a lone surrogate, written as its escape
+    [], {}, "", [[]], [{}],
+])
+def test_files_written_with_an_indent_are_byte_identical(value) -> None:
+    expected = json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8", "backslashreplace")
+    assert json_bytes(value, indent=2) == expected
+    assert json_bytes({"when": object}, indent=2, default=str) == json.dumps({"when": str(object)}, indent=2).encode()
