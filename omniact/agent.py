@@ -353,17 +353,12 @@ def read_agent_config(path: str | Path) -> dict[str, Any]:
     """An agent config file (TOML): top-level keys, or the keys of an ``[agent]`` table, are arguments."""
     import tomllib
 
-    from omniact.predictions import read_user_file
+    from omniact.predictions import decode_user_text, read_user_file
 
     p = Path(path).expanduser()
     # read_user_file: a folder, /dev/zero (read until memory ran out) or a huge file is one line, not a crash.
     raw = read_user_file(p, "agent config file", limit=_CONFIG_LIMIT, text=True)
-    try:
-        text = raw.decode("utf-8-sig")  # -sig: an editor's byte-order mark is not the user's mistake
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        raise UserError(f"agent config file is not UTF-8 text (byte {e.start}): save it as UTF-8 TOML",
-                        file=str(p), line=line) from None
+    text = decode_user_text(raw, "agent config file", str(p), save_as="UTF-8 TOML")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

@@ -342,17 +342,15 @@ def show(data: Path | None, split: str | None, task_id: str, out: Path, script_f
     if script_file is not None:
         from omniact.actions import parse_script
         from omniact.errors import ParseError
-        from omniact.predictions import read_user_file
+        from omniact.predictions import decode_user_text, read_user_file
 
+        # read_user_file: /dev/zero or a huge file is one line, not a MemoryError (a script is <= 200,000 chars)
+        raw = read_user_file(script_file, "script file", limit=16 << 20)
         try:
-            # read_user_file: /dev/zero or a huge file is one line, not a MemoryError (a script is <= 200,000 chars)
-            raw = read_user_file(script_file, "script file", limit=16 << 20)
-            predicted = parse_script(raw.decode("utf-8"))
+            predicted = parse_script(decode_user_text(raw, "script file", str(script_file)))
         except ParseError as e:
             e.file = str(script_file)
             raise
-        except UnicodeDecodeError:
-            raise UserError("not UTF-8 text: give a PyAutoGUI script file", file=str(script_file)) from None
     try:
         draw_task(task, out, predicted=predicted)
     except OSError as e:

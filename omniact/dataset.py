@@ -359,9 +359,10 @@ def _decode_task(data: bytes, where: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise DataError(f"task file is not UTF-8 text (byte 0x{data[e.start]:02x}); save it as UTF-8",
-                        file=where, line=line) from None
+        from omniact.predictions import bad_byte  # worded as every other file's bad byte
+
+        line, byte = bad_byte(data, e.start)
+        raise DataError(f"task file is not UTF-8 text ({byte}): save it as UTF-8", file=where, line=line) from None
 
 
 def read_box_file(path: Path) -> LazyElements:

@@ -32,7 +32,7 @@ from omniact import json_text
 from omniact.atomic import atomic_file
 from omniact.errors import UserError
 
-__all__ = ["Prediction", "agent_failures", "failure_reason", "manifest_dataset", "predictions_path", "read_predictions", "read_scripts",
+__all__ = ["Prediction", "agent_failures", "decode_user_text", "failure_reason", "manifest_dataset", "predictions_path", "read_predictions", "read_scripts",
            "read_user_file", "recorded_dataset", "recorded_limit", "run_tasks", "write_predictions"]
 
 
@@ -69,17 +69,11 @@ def failure_reason(kind: str) -> str:
 
 
 def _decode(path: str, data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UserError("file is UTF-16 text; save it as UTF-8 (JSON Lines)", file=path, line=1)
-    if b"\x00" in data:
+    # UTF-16's NULs are its text: decode_user_text names the encoding instead.
+    if b"\x00" in data and not data.startswith(_UTF16_MARKS):
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise UserError("file contains a NUL byte; a predictions file is UTF-8 JSON text", file=path, line=line)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise UserError(f"not UTF-8 text (byte 0x{data[e.start]:02x})", file=path, line=line) from None
-    return text.removeprefix("\ufeff")  # tolerate a BOM: editors on Windows write one
+    return decode_user_text(data, "predictions file", path, save_as="UTF-8 (JSON Lines)")
 
 
 def _task_id(value: Any) -> str | None:
@@ -126,6 +120,44 @@ def read_user_file(path: str | os.PathLike, what: str, *, limit: int | None = No
         except OSError as e:  # EIO, or a folder on a system where open() takes one
             raise UserError(f"{what} cannot be read ({e.strerror or e})", file=where) from None
     return b"".join(parts)
+
+
+_UTF8_MARK = b"\xef\xbb\xbf"
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def decode_user_text(data: bytes, what: str, file: str, *, save_as: str = "UTF-8") -> str:
+    """The text of a file the user gave (`data` from `read_user_file`), read as UTF-8; `what` names it in messages
+    ("script file") and `save_as` ends them ("UTF-8 TOML").
+
+    A UTF-8 byte-order mark is dropped (editors on Windows write one). UTF-16 (its mark first) or a byte that is not
+    UTF-8 is a `UserError` naming the file and the line, and for a bad byte its value and byte column:
+
+    >>> decode_user_text(b"\\xef\\xbb\\xbfok", "script file", "s.py")
+    'ok'
+    >>> decode_user_text(b"ok\\ncaf\\xe9", "script file", "s.py")
+    Traceback (most recent call last):
+    omniact.errors.UserError: s.py:2: script file is not UTF-8 text (byte 0xe9 at column 4): save it as UTF-8
+    """
+    if data.startswith(_UTF16_MARKS):
+        raise UserError(f"{what} is UTF-16 text: save it as {save_as}", file=file, line=1)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line, where = bad_byte(data, e.start)
+        raise UserError(f"{what} is not UTF-8 text ({where}): save it as {save_as}", file=file, line=line) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def bad_byte(data: bytes, start: int) -> tuple[int, str]:
+    """The 1-based line of ``data[start]`` and the words naming it: ``byte 0xe9 at column 4``, the column counted in
+    bytes from the start of its line (an editor's column, give or take the wide characters before it), after any
+    byte-order mark."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    if line_start == 0 and data.startswith(_UTF8_MARK):
+        line_start = len(_UTF8_MARK)  # an editor does not show the mark as a column
+    line = data.count(b"\n", 0, start) + 1
+    return line, f"byte 0x{data[start]:02x} at column {start - line_start + 1}"
 
 
 def _cannot_open(p: Path, e: OSError) -> str:

@@ -47,12 +47,12 @@ _META_LIMIT = 16 << 20
 
 
 def _read_json(path: Path) -> dict[str, Any]:
-    from omniact.predictions import read_user_file
+    from omniact.predictions import decode_user_text, read_user_file
 
     raw = read_user_file(path, "metadata file", limit=_META_LIMIT, text=True)  # a device or folder: one line
+    text = decode_user_text(raw, "metadata file", str(path))  # drops a Windows editor's byte-order mark
     try:
-        # utf-8-sig: Windows editors save JSON with a byte-order mark, which is not the submitter's mistake.
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(text)
     except (ValueError, RecursionError) as e:
         raise UserError(f"cannot read metadata: {e}", file=str(path)) from None
     if not isinstance(data, dict):

@@ -78,14 +78,11 @@ def parse_agent_args(items: Sequence[str]) -> dict[str, str]:
 
 
 def _read_script(path: Path) -> str:
-    from omniact.predictions import read_user_file
+    from omniact.predictions import decode_user_text, read_user_file
 
     # read_user_file: /dev/zero or a huge file is one line, not a MemoryError (a script is <= 200,000 chars)
     raw = read_user_file(path, "script file", limit=16 << 20)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise UserError(f"cannot read the script: {e}", file=str(path)) from None
+    text = decode_user_text(raw, "script file", str(path))
     from omniact.actions import parse_script
 
     try:

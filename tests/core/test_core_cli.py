@@ -283,7 +283,7 @@ def test_show_refuses_a_name_with_no_image_format_and_a_binary_script(omniact_da
     script.write_bytes(b"\xff\xfe\x00binary")
     r = CliRunner().invoke(main, ["show", "--data", str(omniact_data), "10", "--out", str(tmp_path / "t.png"),
                                   "--script", str(script)])
-    assert r.exit_code == 2 and r.output.strip() == f"omniact: {script}: not UTF-8 text: give a PyAutoGUI script file"
+    assert r.exit_code == 2 and r.output.strip() == f"omniact: {script}:1: script file is UTF-16 text: save it as UTF-8"
 
 
 def test_user_errors_are_one_line_and_exit_2(tmp_path):

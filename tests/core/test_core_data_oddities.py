@@ -200,7 +200,7 @@ def test_task_files_from_other_editors_read_as_the_plain_one(omniact_data, tmp_p
     (b"\n \n", "task_2.0.txt:1: task file is empty"),
     (b"\x00" * 64, "task_2.0.txt: task file is binary (it holds NUL bytes)"),
     ("Task: Café\nOutput Script:\npyautogui.click(1,2)\n".encode("latin-1"),
-     "task_2.0.txt:1: task file is not UTF-8 text (byte 0xe9); save it as UTF-8"),
+     "task_2.0.txt:1: task file is not UTF-8 text (byte 0xe9 at column 10): save it as UTF-8"),
     (TEXT_6.encode() + b'pyautogui.press("a")\n' * 60_000,
      (f"task_2.0.txt: task file is {len(TEXT_6) + 21 * 60_000:,} bytes; a task file is a goal and a short script "
      "(at most 1,048,576 bytes): is this the right file? (task 6 in test.json)")),

@@ -190,7 +190,8 @@ def test_agent_config_that_is_not_utf8_names_its_file_and_line(omniact_data, tmp
     config.write_bytes(b"max_actions = 2\n\xff\xfe = 1\n")
     r = cli("run", "--agent", "random", "--data", omniact_data, "--out", tmp_path / "r", "--agent-config", config)
     assert r.exit_code == 2
-    assert r.output == f"omniact: {config}:2: agent config file is not UTF-8 text (byte 16): save it as UTF-8 TOML\n"
+    assert r.output == (f"omniact: {config}:2: agent config file is not UTF-8 text (byte 0xff at column 1): "
+                        "save it as UTF-8 TOML\n")
 
 
 def test_agent_config_saved_with_a_byte_order_mark_is_read(omniact_data, tmp_path):
@@ -236,6 +237,67 @@ def test_a_split_json_file_that_is_not_one_says_what_it_is(omniact_data, tmp_pat
 def test_a_split_given_as_the_roots_own_file_name_is_that_split(omniact_data):
     r = cli("tasks", "--data", omniact_data, "--split", "test.json", "--json")
     assert r.exit_code == 0 and len(json.loads(r.output)) == 12
+
+
+# --- text that is not UTF-8: one line naming the file, the line, the byte and its column ---------------------------
+
+# "café" saved as Latin-1 on the second line: byte 0xe9, the 21st byte of that line.
+LATIN1_SCRIPT = b'pyautogui.click(1, 2)\npyautogui.write("caf\xe9")\n'
+LATIN1_SCRIPT_ERROR = "2: script file is not UTF-8 text (byte 0xe9 at column 21): save it as UTF-8"
+
+
+def one_cli_line(r) -> str:
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and r.output.count("\n") == 1, r.output
+    return r.output.strip()
+
+
+@pytest.mark.parametrize("verb", ["score", "validate"])
+def test_predictions_that_are_not_utf8_name_the_line_byte_and_column(omniact_data, tmp_path, verb):
+    preds = tmp_path / "p.jsonl"
+    preds.write_bytes(b'{"id": "1", "script": "x"}\n{"id": "2", "script": "caf\xe9"}\n')
+    r = cli(verb, "--data", omniact_data, "--predictions", preds)
+    assert one_cli_line(r) == (f"omniact: {preds}:2: predictions file is not UTF-8 text (byte 0xe9 at column 27): "
+                               "save it as UTF-8 (JSON Lines)")
+
+
+def test_show_script_that_is_not_utf8_names_the_line_byte_and_column(omniact_data, tmp_path):
+    script = tmp_path / "s.py"
+    script.write_bytes(LATIN1_SCRIPT)
+    r = cli("show", "--data", omniact_data, "1", "--out", tmp_path / "t.png", "--script", script)
+    assert one_cli_line(r) == f"omniact: {script}:{LATIN1_SCRIPT_ERROR}"
+    assert not (tmp_path / "t.png").exists()
+
+
+def test_replay_script_that_is_not_utf8_names_the_line_byte_and_column_before_any_browser(omniact_data, tmp_path):
+    script = tmp_path / "s.py"
+    script.write_bytes(LATIN1_SCRIPT)
+    r = cli("replay", "--data", omniact_data, "--task", "1", "--script", script)
+    assert one_cli_line(r) == f"omniact: {script}:{LATIN1_SCRIPT_ERROR}"
+
+
+def test_leaderboard_metadata_that_is_not_utf8_names_the_line_byte_and_column(omniact_data, tmp_path):
+    preds = gold_file(omniact_data, tmp_path / "p.jsonl")
+    meta = tmp_path / "p.jsonl.meta.json"
+    meta.write_bytes(b'{\n  "name": "Caf\xe9 agent"\n}\n')
+    r = cli("leaderboard", "--data", omniact_data, preds, "--out", tmp_path / "board", "--bootstrap", "10")
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    # The rejection is one line; the next says that no source was left to rank.
+    assert r.output.splitlines() == [
+        f"omniact: rejected {meta}:2: metadata file is not UTF-8 text (byte 0xe9 at column 15): save it as UTF-8",
+        f"omniact: no entry to rank: the 1 source rejected; nothing written to {tmp_path / 'board'}",
+    ]
+
+
+def test_a_script_saved_with_a_byte_order_mark_is_read(omniact_data, tmp_path):
+    from omniact.sandbox.command import _read_script
+
+    script = tmp_path / "s.py"
+    script.write_bytes(b"\xef\xbb\xbfpyautogui.click(1, 2)\n")
+    r = cli("show", "--data", omniact_data, "1", "--out", tmp_path / "t.png", "--script", script)
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "t.png").exists()
+    assert _read_script(script) == "pyautogui.click(1, 2)\n"  # what replay --script replays
 
 
 # --- content ---------------------------------------------------------------------------------------------------

@@ -89,8 +89,9 @@ def test_missing_file_is_a_user_error(tmp_path):
 
 def test_a_utf16_file_is_asked_for_in_utf8(tmp_path):
     p = _write(tmp_path, '{"id": "1", "script": "x"}\n'.encode("utf-16"))
-    with pytest.raises(UserError, match="file is UTF-16 text; save it as UTF-8"):
+    with pytest.raises(UserError) as e:
         read_predictions(p)
+    assert str(e.value) == f"{p}:1: predictions file is UTF-16 text: save it as UTF-8 (JSON Lines)"
 
 
 def test_a_dangling_symlink_is_named_as_one(tmp_path):
