@@ -9,6 +9,9 @@ from contextlib import contextmanager, suppress
 
 __all__ = ["stopping"]
 
+# Seconds to wait for a stopped pool's own thread (it ends as soon as it sees the workers gone).
+_MANAGER_WAIT = 10.0
+
 
 @contextmanager
 def stopping(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
@@ -20,10 +23,16 @@ def stopping(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
         try:
             yield pool
         except BaseException:
-            # Taken before shutdown, which drops the table. Python 3.14 has `terminate_workers()` for this.
+            # Taken before shutdown, which drops them. Python 3.14 has `terminate_workers()` for this.
             workers = list((getattr(pool, "_processes", None) or {}).values())
+            manager = getattr(pool, "_executor_manager_thread", None)
             pool.shutdown(wait=False, cancel_futures=True)
             for worker in workers:
                 with suppress(OSError, ValueError):  # ended already, or closed
                     worker.terminate()
+            if manager is not None:
+                # The pool's thread sees its workers end and closes its wake-up pipe. Left to do that while the
+                # interpreter exits, it raced Python 3.11's exit hook, which wrote to the pipe as it closed: a
+                # traceback ("Bad file descriptor") under "omniact: stopped (SIGTERM)", now and then.
+                manager.join(timeout=_MANAGER_WAIT)
             raise

@@ -63,3 +63,30 @@ def test_sigterm_to_the_process_group_leaves_no_temporary_file_of_a_worker(omnia
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143 and err == "omniact: stopped (SIGTERM)\n"
     assert _temporaries(out) == []
+
+
+def _sleep(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def test_a_stopped_pool_has_ended_its_own_thread_before_the_error_goes_on():
+    # Python 3.11's exit hook writes to the pool thread's wake-up pipe; a thread still closing that pipe while the
+    # interpreter exited printed "Bad file descriptor" under "omniact: stopped (SIGTERM)" now and then.
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    from omniact.process_pool import stopping
+
+    before = set(threading.enumerate())
+    started = time.monotonic()
+    try:
+        with stopping(ProcessPoolExecutor(max_workers=2)) as pool:
+            futures = [pool.submit(_sleep, 30) for _ in range(4)]
+            while not futures[0].running() and time.monotonic() - started < 10:
+                time.sleep(0.01)
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        left = [t for t in set(threading.enumerate()) - before if t.is_alive()]
+    assert left == []
+    assert time.monotonic() - started < 20  # the workers were ended, not waited for
