@@ -1,17 +1,20 @@
-"""omniact.json_text.loads reads every JSON text into exactly what json.loads gives, or fails as json.loads does;
-dumps_indented writes exactly the text json.dumps writes."""
+"""omniact.json_text reads every JSON text into exactly what json.loads gives, or fails as json.loads does (tested on
+msgspec's path, `exact_loads`, which `loads` takes after its first megabyte); dumps_indented writes exactly the text
+json.dumps writes."""
 
 from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omniact.atomic import json_bytes
-from omniact.json_text import dumps_indented, loads
+from omniact.json_text import dumps_indented, exact_loads
 
 
 def _outcome(f, data):
@@ -34,7 +37,7 @@ def _types(v):
 
 
 def _same(data) -> None:
-    assert _outcome(loads, data) == _outcome(json.loads, data)
+    assert _outcome(exact_loads, data) == _outcome(json.loads, data)
 
 
 # Where the fast decoder and json part ways, each case written out: the value or error must be json's.
@@ -62,8 +65,8 @@ def test_bytes_json_decodes_by_detection_read_alike(data: bytes) -> None:
 
 
 def test_a_number_out_of_float_range_is_infinity_as_in_json() -> None:
-    assert loads('{"x": 1e999}')["x"] == math.inf
-    assert loads("123456789012345678901234567890") == 123456789012345678901234567890
+    assert exact_loads('{"x": 1e999}')["x"] == math.inf
+    assert exact_loads("123456789012345678901234567890") == 123456789012345678901234567890
 
 
 _values = st.recursive(
@@ -103,7 +106,7 @@ _written = st.recursive(
 @settings(max_examples=400, deadline=None)
 @given(_written, st.sampled_from([1, 2, 4]))
 def test_indented_text_is_what_json_writes(value, indent: int) -> None:
-    assert dumps_indented(value, indent) == json.dumps(value, ensure_ascii=False, indent=indent)
+    assert dumps_indented(value, indent, layout_from=0) == json.dumps(value, ensure_ascii=False, indent=indent)
 
 
 @pytest.mark.parametrize("value", [
@@ -113,6 +116,26 @@ def test_indented_text_is_what_json_writes(value, indent: int) -> None:
     [], {}, "", [[]], [{}],
 ])
 def test_files_written_with_an_indent_are_byte_identical(value) -> None:
-    expected = json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8", "backslashreplace")
-    assert json_bytes(value, indent=2) == expected
+    expected = json.dumps(value, ensure_ascii=False, indent=2)
+    assert dumps_indented(value, 2, layout_from=0) == expected
+    assert json_bytes(value, indent=2) == expected.encode("utf-8", "backslashreplace")
     assert json_bytes({"when": object}, indent=2, default=str) == json.dumps({"when": str(object)}, indent=2).encode()
+
+
+_SWITCH = """
+import json, sys
+from omniact.json_text import loads
+small = json.dumps({"k": list(range(100))})
+assert loads(small) == json.loads(small)
+print("msgspec" in sys.modules)
+line = json.dumps({"id": "t", "script": "pyautogui.click(1.5, 2)" * 20})
+for _ in range((1 << 20) // len(line) + 2):
+    assert loads(line) == json.loads(line)
+print("msgspec" in sys.modules)
+"""
+
+
+def test_msgspec_is_imported_only_after_a_megabyte_of_json():
+    # Its import costs what json loses on about 1.5 MB: a small split or run file is read as fast as before.
+    out = subprocess.run([sys.executable, "-c", _SWITCH], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
