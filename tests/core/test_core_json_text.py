@@ -69,10 +69,13 @@ def test_a_number_out_of_float_range_is_infinity_as_in_json() -> None:
     assert exact_loads("123456789012345678901234567890") == 123456789012345678901234567890
 
 
+def _containers(inner: st.SearchStrategy) -> st.SearchStrategy:
+    return st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5)
+
+
 _values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5),
-    max_leaves=30,
+    _containers, max_leaves=30,
 )
 
 
@@ -98,8 +101,7 @@ def test_damaged_json_fails_or_reads_as_json_does(value, data) -> None:
 
 _written = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(),  # NaN, inf and lone surrogates too
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
-    max_leaves=30,
+    _containers, max_leaves=30,
 )
 
 
