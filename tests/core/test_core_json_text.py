@@ -1,6 +1,6 @@
-"""omniact.json_text reads every JSON text into exactly what json.loads gives, or fails as json.loads does (tested on
-msgspec's path, `exact_loads`, which `loads` takes after its first megabyte); dumps_indented writes exactly the text
-json.dumps writes."""
+"""omniact.json_text reads every JSON text into exactly what json.loads gives, or fails as json.loads does, on both of
+`loads`'s paths (`std_loads`, json's scanner, for a process's first megabyte; `exact_loads`, msgspec, after it);
+dumps_indented writes exactly the text json.dumps writes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omniact.atomic import json_bytes
-from omniact.json_text import dumps_indented, exact_loads
+from omniact.json_text import dumps_indented, exact_loads, std_loads
 
 
 def _outcome(f, data):
@@ -37,7 +37,9 @@ def _types(v):
 
 
 def _same(data) -> None:
-    assert _outcome(exact_loads, data) == _outcome(json.loads, data)
+    expected = _outcome(json.loads, data)
+    assert _outcome(exact_loads, data) == expected
+    assert _outcome(std_loads, data) == expected
 
 
 # Where the fast decoder and json part ways, each case written out: the value or error must be json's.
@@ -47,7 +49,7 @@ def _same(data) -> None:
     "1" * 4301,  # over Python's integer digit limit: json's ValueError
     '"\\ud800"', '["\\udc00x"]',  # lone surrogate escapes, which json keeps
     '{"a": 1, "a": 2}', '{"a": 1, "b": 2, "a": 3}', '{"b": 1, "a": 2}', "-0", "-0.0", "1E2", "0.30000000000000004441", "2.2250738585072011e-308",
-    " {\"id\": \"1\"}\r", "\ufeff{}", '"a\x01b"', "[1,]", "01", "{}{}", "", "   ",
+    " {\"id\": \"1\"}\r", '{"id": 1}\r', '{"id": 1} \t\n', '{"id": 1}\x0c', '{"id": 1}\u2028', "\ufeff{}", '"a\x01b"', "[1,]", "01", "{}{}", "", "   ",
     "[" * 2000 + "]" * 2000,
 ])
 def test_every_odd_case_reads_as_json_reads_it(text: str) -> None:
