@@ -468,7 +468,8 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
     if pool is None and workers > 1 and len(todo) > 1:
         pool = _ProcessPool(workers, ds)
     if pool is None:
-        _init_worker(ds)
+        if jobs:  # (every submission cached: the gold side is not prepared for nothing)
+            _init_worker(ds)
         outputs: Iterable[tuple[int, dict[str, Any]]] = map(_score_job, jobs)
     else:
         outputs = pool.map_unordered(_score_job, jobs)

@@ -644,7 +644,7 @@ class _Cells(dict):
         return cell
 
 
-def _results_card(t: Mapping[str, Sequence[Any]]) -> str:
+def _task_counts(t: Mapping[str, Sequence[Any]]) -> dict[str, int]:
     """Where an entry's tasks went: how many matched (and of those, how many lost points to which penalty), did
     not match, were refused by the parser or had no prediction. Tasks without gold actions are left out."""
     # Column by column in one zip, counting in locals: a leaderboard does this for every task of every entry.
@@ -665,8 +665,12 @@ def _results_card(t: Mapping[str, Sequence[Any]]) -> str:
             refused += 1
         else:
             no_match += 1
-    counts = {"scored": matched + no_match + refused + missing, "matched": matched, "exact": exact, "click": click,
-              "key": key, "write": write, "no match": no_match, "parse error": refused, "missing": missing}
+    return {"scored": matched + no_match + refused + missing, "matched": matched, "exact": exact, "click": click,
+            "key": key, "write": write, "no match": no_match, "parse error": refused, "missing": missing}
+
+
+def _results_card(counts: Mapping[str, int]) -> str:
+    """The entry page's "Results" card, from `_task_counts`."""
     rows = [("tasks", counts["scored"]), ("matched", counts["matched"]), ("&nbsp; exactly (no penalty)", counts["exact"]),
             ("&nbsp; with a click penalty", counts["click"]), ("&nbsp; with a key penalty", counts["key"]),
             ("&nbsp; with a write penalty", counts["write"]), ("no match", counts["no match"]),
@@ -679,22 +683,21 @@ _NO_META = ("<p class=muted id=no-meta>None given: a <code>NAME.jsonl.meta.json<
             "(or a run's <code>meta.json</code>) names its team, model, date and link.</p>")
 
 
-def _nothing_scored(t: Mapping[str, Sequence[Any]]) -> str:
+def _nothing_scored(counts: Mapping[str, int]) -> str:
     """A warning above the scores when they are 0 because nothing could be scored, not because the agent missed:
-    no task has a prediction (the wrong file, a run stopped before its first task), or the parser refused each."""
-    scored = [i for i, w in enumerate(t["w"]) if w > 0]
+    no task has a prediction (the wrong file, a run stopped before its first task), or the parser refused each
+    (`counts` from `_task_counts`)."""
+    scored, missing, refused = counts["scored"], counts["missing"], counts["parse error"]
     if not scored:
         return ("<p class='card warn' id=nothing-scored>No task here has gold actions: there is nothing to "
                 "score.</p>")
-    missing = sum(1 for i in scored if t["missing"][i])
-    if missing == len(scored):
-        return (f"<p class='card warn' id=nothing-scored>No prediction for any of the {len(scored)} tasks: the "
+    if missing == scored:
+        return (f"<p class='card warn' id=nothing-scored>No prediction for any of the {scored} tasks: the "
                 "scores are 0 because nothing was answered. Is this the right file (and split), or a run that "
                 "stopped before its first task?</p>")
-    refused = sum(1 for i in scored if not t["missing"][i] and t["parse_error"][i] and not t["m"][i])
-    if missing + refused == len(scored):
+    if missing + refused == scored:
         return (f"<p class='card warn' id=nothing-scored>The parser refused every prediction ({refused} of "
-                f"{len(scored)} tasks{f', the other {missing} have none' if missing else ''}): the scores are 0 "
+                f"{scored} tasks{f', the other {missing} have none' if missing else ''}): the scores are 0 "
                 "because no script could be read.</p>")
     return ""
 
@@ -718,7 +721,8 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
                         and not k.startswith("_"))
     t = e.tasks
     rows = []
-    results = _results_card(t)
+    counts = _task_counts(t)
+    results = _results_card(counts)
     why = reasons or {}
     # A leaderboard writes a row per task per entry: the columns are read in one zip, each distinct value's cell
     # and each status's cell formatted once, and a row is one f-string.
@@ -743,7 +747,7 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
         compare_note = (f"<p class=muted id=vs-note>The last column, vs {_e(comparison.baseline)}: each task's score "
                         f"minus {_e(comparison.baseline)}'s, or fixed (matched now, not before) or broken (matched "
                         f"before, not now).</p>")
-    body = (f"{_nothing_scored(t)}<table id=scores><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}"
+    body = (f"{_nothing_scored(counts)}<table id=scores><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}"
             f"<th>exact</th><th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
             f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
             f"</table>{f'<div class=grid>{compare_card}</div>' if compare_card else ''}"
