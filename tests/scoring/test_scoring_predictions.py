@@ -6,6 +6,8 @@ import json
 
 import pytest
 import scoring_helpers  # noqa: F401  (the real `scoring` package, not this folder)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from omniact.errors import UserError
 from omniact.predictions import Prediction, read_predictions, write_predictions
@@ -125,3 +127,27 @@ def test_known_ids_may_be_a_dataset(omniact_data, tmp_path):
     write_predictions(p, [{"id": "12", "script": "x"}])  # a train task
     with pytest.raises(UserError, match="not a task of this split"):
         read_predictions(p, known_ids=ds)
+
+
+_JSONISH = [b'{"id": "1", "script": "x"}', b'{"id": 2}', b"NaN", b'{"id": "\\ud800"}', b"[", b"}", b'"', b"\\",
+            b"\xe9", b"\xef\xbb\xbf", b"1e400", b'{"id": 123456789012345678901234567890, "script": 1e999}', b" ",
+            b"\r", b"\t", b"\x0c", b'{"id": "3", "id": "4"}', b'{"a": [[[[[[', b"]]]]]]}", b"\n"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.sampled_from(_JSONISH), max_size=12))
+def test_any_file_reads_the_same_on_both_json_paths_or_is_one_user_error(tmp_path, monkeypatch, pieces):
+    # A predictions file of JSON pieces, whole and broken: read the same records whichever decoder the process
+    # has switched to (msgspec after its first megabyte), or refused with the same one-line error; never a crash.
+    from omniact import json_text
+
+    p = _write(tmp_path, b"".join(pieces), "fuzz.jsonl")
+
+    def read(loads):
+        monkeypatch.setattr(json_text, "reader", lambda size: loads)
+        try:
+            return ("ok", {k: (v.script, v.line, v.extra) for k, v in read_predictions(p).items()})
+        except UserError as e:
+            return ("error", str(e))
+
+    assert read(json_text.exact_loads) == read(json_text.std_loads)
