@@ -49,5 +49,8 @@ class HeedsCancel:
 
         event = task_cancel_event()
         saw = "no cancel event" if event is None else "cancelled" if event.wait(60) else "never cancelled"
-        Path(self.seen).write_text(saw)
+        # Whole or not at all: a test polls for the file and reads it as soon as it exists.
+        part = Path(f"{self.seen}.part")
+        part.write_text(saw)
+        os.replace(part, self.seen)
         return 'pyautogui.press("enter")'
