@@ -10,8 +10,9 @@ floats), lone surrogate escapes, a byte-order mark or UTF-16 bytes (json's byte 
 not UTF-8.
 
 Importing msgspec costs 10-15 ms in our process, about what json loses on a megabyte (measured on a 20,000-task
-split's box files and predictions). So a process reads its first megabyte with json and switches after it: the built-in suite and the published 2,020-task split are read
-as fast as before, a 20,000-task split or a leaderboard faster. Which decoder read a text never shows.
+split's box files and predictions). So a process reads its first megabyte with json and switches after it: the
+built-in suite and the published 2,020-task split are read as fast as before, a 20,000-task split or a leaderboard
+faster. Which decoder read a text never shows.
 """
 
 from __future__ import annotations
@@ -87,15 +88,25 @@ def std_loads(data: bytes | str) -> Any:
 
 
 @cache
-def _decoder() -> tuple[Callable[[bytes | str], Any], tuple[type[BaseException], ...]]:
-    """msgspec's decoder and what it raises where json is to read the text instead."""
+def _msgspec() -> Any:
+    """msgspec, with its JSON module, imported on first use; None where it is not installed (installed without its
+    dependencies: the standard library alone, slower)."""
     try:
         import msgspec.json
-    except ImportError:  # installed without its dependencies: the standard library alone, slower
+    except ImportError:
+        return None
+    return msgspec
+
+
+@cache
+def _decoder() -> tuple[Callable[[bytes | str], Any], tuple[type[BaseException], ...]]:
+    """msgspec's decoder and what it raises where json is to read the text instead."""
+    ms = _msgspec()
+    if ms is None:
         return json.loads, ()
     # ValidationError (a number out of range) is a DecodeError; a str holding a lone surrogate cannot be encoded
     # for msgspec (UnicodeEncodeError), and json reads it.
-    return msgspec.json.Decoder().decode, (msgspec.DecodeError, UnicodeError, RecursionError)
+    return ms.json.Decoder().decode, (ms.DecodeError, UnicodeError, RecursionError)
 
 
 def dumps_indented(obj: Any, indent: int, default: Callable[[Any], Any] | None = None, *,
@@ -109,19 +120,10 @@ def dumps_indented(obj: Any, indent: int, default: Callable[[Any], Any] | None =
     """
     text = json.dumps(obj, ensure_ascii=False, default=default)
     if len(text) >= layout_from:
-        layout = _formatter()
-        if layout is not None:
+        ms = _msgspec()
+        if ms is not None:
             try:
-                return layout(text, indent=indent)
+                return ms.json.format(text, indent=indent)
             except _decoder()[1]:
                 pass
     return json.dumps(obj, ensure_ascii=False, indent=indent, default=default)
-
-
-@cache
-def _formatter() -> Callable[..., str] | None:
-    try:
-        import msgspec.json
-    except ImportError:
-        return None
-    return msgspec.json.format
