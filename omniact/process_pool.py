@@ -3,14 +3,20 @@ ends its workers at once, instead of waiting for every job already submitted."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
+from typing import Any
 
 __all__ = ["stopping"]
 
 # Seconds to wait for a stopped pool's own thread (it ends as soon as it sees the workers gone).
 _MANAGER_WAIT = 10.0
+# Seconds a worker has to end after SIGTERM before it is killed. A forked worker inherits its parent's SIGTERM
+# handler, and one that turns the signal into an exception (Ray's driver installs `sys.exit`) only ends the job:
+# the pool's worker loop catches it and takes the next job, and the pool would wait for all of them.
+_TERM_GRACE = 2.0
 
 
 @contextmanager
@@ -30,9 +36,21 @@ def stopping(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
             for worker in workers:
                 with suppress(OSError, ValueError):  # ended already, or closed
                     worker.terminate()
+            _kill_survivors(workers)
             if manager is not None:
                 # The pool's thread sees its workers end and closes its wake-up pipe. Left to do that while the
                 # interpreter exits, it raced Python 3.11's exit hook, which wrote to the pipe as it closed: a
                 # traceback ("Bad file descriptor") under "omniact: stopped (SIGTERM)", now and then.
                 manager.join(timeout=_MANAGER_WAIT)
             raise
+
+
+def _kill_survivors(workers: list[Any]) -> None:
+    """SIGKILL for the workers still alive `_TERM_GRACE` seconds after their SIGTERM (see `_TERM_GRACE`)."""
+    deadline = time.monotonic() + _TERM_GRACE
+    for worker in workers:
+        with suppress(OSError, ValueError, AssertionError):  # closed, or not started by this process
+            worker.join(max(0.0, deadline - time.monotonic()))
+            if worker.exitcode is None:
+                worker.kill()
+                worker.join(_TERM_GRACE)

@@ -41,6 +41,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence, Sized
+from contextlib import contextmanager
 from typing import Any
 
 from omniact.errors import UserError
@@ -93,12 +94,31 @@ def connect(address: str | None = "auto") -> None:
         raise UserError("the ray executor needs Ray: pip install 'omniact[ray]'") from None
     if ray.is_initialized():
         return
+    with _sigterm_kept():
+        try:
+            ray.init(address=None if address in (None, "", "local") else address, ignore_reinit_error=True,
+                     log_to_driver=False, include_dashboard=False, logging_level="ERROR")
+        except ConnectionError as e:
+            raise UserError(f"cannot reach a Ray cluster at {address!r} ({e}); start one with `ray start --head` "
+                            "or pass --ray-address") from None
+
+
+@contextmanager
+def _sigterm_kept() -> Iterator[None]:
+    """SIGTERM handled afterwards as before: `ray.init` makes it `sys.exit` in Python and puts a crash reporter in
+    front of it in C++, so `timeout`, Slurm or `kill` ended a Ray run with a stack dump and SIGABRT instead of
+    the run's own stop (one line, exit 143, `--resume` to go on). Forked process pools inherit the handler too."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread sets handlers, and `ray.init` sets none from elsewhere
+        return
+    previous = signal.getsignal(signal.SIGTERM)
     try:
-        ray.init(address=None if address in (None, "", "local") else address, ignore_reinit_error=True,
-                 log_to_driver=False, include_dashboard=False, logging_level="ERROR")
-    except ConnectionError as e:
-        raise UserError(f"cannot reach a Ray cluster at {address!r} ({e}); start one with `ray start --head` "
-                        "or pass --ray-address") from None
+        yield
+    finally:
+        # signal.signal installs Python's own C handler again, which also takes SIGTERM from Ray's C++ one.
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 def _actor_errors() -> tuple[type[BaseException], ...]:

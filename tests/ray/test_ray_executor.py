@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 import sys
 import threading
@@ -20,6 +21,7 @@ sys.path.insert(0, str(HERE.parent.parent / "bench"))
 
 from gen_data import generate  # noqa: E402 - after the skip without ray, and bench/ on sys.path
 
+from omniact.ray_executor import connect  # noqa: E402 - after the skip without ray
 from omniact.runner import run  # noqa: E402 - after the skip without ray
 from omniact.store import STORE_NAME  # noqa: E402 - after the skip without ray
 
@@ -34,7 +36,7 @@ def cluster():
 
     c = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
     second = c.add_node(num_cpus=1)
-    ray.init(address=c.address, log_to_driver=False, logging_level="ERROR")
+    connect(c.address)  # as `omniact run --executor ray` joins it (SIGTERM stays the process's own)
     yield c, second
     ray.shutdown()
     c.shutdown()
@@ -218,6 +220,22 @@ def test_a_task_that_holds_the_gil_is_a_timeout_its_actor_killed_and_the_run_goe
 
     assert len(list(pids.iterdir())) == 2 and str(os.getpid()) not in {p.name for p in pids.iterdir()}
     assert all(_end(pid) for pid in pids.iterdir()), "an actor's process was left running"
+
+
+def test_sigterm_ends_a_ray_run_as_it_ends_a_local_one(cluster, tmp_path):
+    # `ray.init` makes SIGTERM `sys.exit` and puts a C++ crash reporter in front of it: `timeout` or Slurm ended a
+    # Ray run with a stack dump and SIGABRT, without the line that says how to resume.
+    sys.path.insert(0, str(RUNNER_DATA.parent.parent))
+    from test_runner_faults import _stop_mid_run
+
+    out = tmp_path / "r"
+    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{RUNNER_DATA.parent.parent / 'runner_test_agents.py'}:Slow",
+           "--agent-arg", "delay=0.4", "--data", str(RUNNER_DATA), "--out", str(out), "-q", "--workers", "1",
+           "--executor", "ray", "--ray-address", cluster[0].address]
+    returncode, err = _stop_mid_run(cmd, out, signal.SIGTERM)
+    assert returncode == 128 + signal.SIGTERM, err
+    assert err == f"omniact: stopped; finished tasks are saved. Continue with: omniact run ... --out {out} --resume\n"
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
 
 
 def test_losing_a_node_mid_run_records_every_task_once(cluster, data, tmp_path):

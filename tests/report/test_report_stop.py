@@ -90,3 +90,32 @@ def test_a_stopped_pool_has_ended_its_own_thread_before_the_error_goes_on():
         left = [t for t in set(threading.enumerate()) - before if t.is_alive()]
     assert left == []
     assert time.monotonic() - started < 20  # the workers were ended, not waited for
+
+
+def _exit_on_sigterm() -> None:
+    # What a worker forked from a Ray driver inherits: `ray.init` makes SIGTERM `sys.exit`, which the pool's worker
+    # loop catches as a job's exception before it takes the next job.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(signum))
+
+
+def test_a_worker_that_outlives_sigterm_is_killed_so_the_stop_is_still_at_once():
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    from omniact.process_pool import stopping
+
+    before = set(threading.enumerate())
+    started = time.monotonic()
+    try:
+        with stopping(ProcessPoolExecutor(max_workers=2, initializer=_exit_on_sigterm)) as pool:
+            futures = [pool.submit(_sleep, 30) for _ in range(6)]
+            workers = list(pool._processes.values())
+            while not all(f.running() for f in futures[:2]) and time.monotonic() - started < 10:
+                time.sleep(0.01)
+            time.sleep(0.5)  # the first two jobs are sleeping in the workers, the handler in place
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        left = [t for t in set(threading.enumerate()) - before if t.is_alive()]
+    assert left == []
+    assert len(workers) == 2 and all(w.exitcode is not None for w in workers)
+    assert time.monotonic() - started < 20  # not the 30 s of a second job
