@@ -353,7 +353,7 @@ def read_agent_config(path: str | Path) -> dict[str, Any]:
     """An agent config file (TOML): top-level keys, or the keys of an ``[agent]`` table, are arguments."""
     import tomllib
 
-    from omniact.predictions import decode_user_text, read_user_file
+    from omniact.user_file import decode_user_text, read_user_file
 
     p = Path(path).expanduser()
     # read_user_file: a folder, /dev/zero (read until memory ran out) or a huge file is one line, not a crash.

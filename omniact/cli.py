@@ -342,7 +342,7 @@ def show(data: Path | None, split: str | None, task_id: str, out: Path, script_f
     if script_file is not None:
         from omniact.actions import parse_script
         from omniact.errors import ParseError
-        from omniact.predictions import decode_user_text, read_user_file
+        from omniact.user_file import decode_user_text, read_user_file
 
         # read_user_file: /dev/zero or a huge file is one line, not a MemoryError (a script is <= 200,000 chars)
         raw = read_user_file(script_file, "script file", limit=16 << 20)

@@ -359,7 +359,7 @@ def _decode_task(data: bytes, where: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
-        from omniact.predictions import bad_byte  # worded as every other file's bad byte
+        from omniact.user_file import bad_byte  # worded as every other file's bad byte
 
         line, byte = bad_byte(data, e.start)
         raise DataError(f"task file is not UTF-8 text ({byte}): save it as UTF-8", file=where, line=line) from None

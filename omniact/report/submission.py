@@ -47,7 +47,7 @@ _META_LIMIT = 16 << 20
 
 
 def _read_json(path: Path) -> dict[str, Any]:
-    from omniact.predictions import decode_user_text, read_user_file
+    from omniact.user_file import decode_user_text, read_user_file
 
     raw = read_user_file(path, "metadata file", limit=_META_LIMIT, text=True)  # a device or folder: one line
     text = decode_user_text(raw, "metadata file", str(path))  # drops a Windows editor's byte-order mark

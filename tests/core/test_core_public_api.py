@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import omniact
 
@@ -36,3 +41,24 @@ def test_a_folder_named_omniact_beside_the_user_does_not_hide_the_package(tmp_pa
     done = subprocess.run([sys.executable, "script.py"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "omniact.dataset"
+
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _runs_examples(path: Path) -> bool:
+    """Whether a module's docstrings hold an example doctest runs (not only ones marked +SKIP, which need a
+    browser, a model or a server)."""
+    return any(line.strip().startswith(">>> ") and "+SKIP" not in line and not line.strip()[4:].startswith("#")
+               for line in path.read_text(encoding="utf-8").splitlines())
+
+
+_DOCUMENTED = sorted(p.relative_to(_ROOT) for package in ("omniact", "scoring", "agents")
+                     for p in (_ROOT / package).rglob("*.py") if _runs_examples(p))
+
+
+@pytest.mark.parametrize("path", _DOCUMENTED, ids=str)
+def test_the_examples_in_docstrings_run_as_written(path):
+    module = importlib.import_module(".".join(path.with_suffix("").parts).removesuffix(".__init__"))
+    failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=False)
+    assert attempted > 0 and failed == 0, f"{failed} of {attempted} examples in {path} do not give what they show"

@@ -1,0 +1,100 @@
+"""Files the user names (predictions, scripts, agent configs, metadata): read whole, as text, with one clear line
+for each way they go wrong (missing, a folder, a device such as ``/dev/zero``, too large, a NUL byte, UTF-16, a
+byte that is not UTF-8), naming the file and the line, never a traceback."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from omniact.errors import UserError
+
+__all__ = ["UTF16_MARKS", "bad_byte", "decode_user_text", "read_user_file"]
+
+_UTF8_MARK = b"\xef\xbb\xbf"
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_user_file(path: str | os.PathLike, what: str, *, limit: int | None = None, text: bool = False) -> bytes:
+    """The bytes of a file the user named (`what` names it in messages: "predictions file", "script file").
+
+    A regular file or a pipe (``<(zcat run.jsonl.gz)``) is read; anything else is a `UserError` naming the path
+    and saying what it is instead: missing, a folder, unreadable, or a device (``/dev/zero`` would be read until
+    memory ran out). `limit` refuses a file of more bytes without reading past them; `text` stops at the first
+    chunk holding a NUL byte (a 2 GB sparse file is not read to its end to be refused).
+    """
+    import stat
+
+    where = str(path)
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below; open() itself is what fails for most mistakes
+    except OSError as e:
+        raise UserError(f"{what} {_cannot_open(Path(path), e)}", file=where) from None
+    with f:
+        mode = os.fstat(f.fileno()).st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            raise UserError(f"{what} is a device, not a file: give a file", file=where)
+        parts: list[bytes] = []
+        size = 0
+        try:
+            while chunk := f.read(1 << 22):
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    raise UserError(f"{what} is larger than {limit:,} bytes: is it the right file?", file=where)
+                if not parts and chunk.startswith(UTF16_MARKS):
+                    text = False  # UTF-16, whose NULs are its text: the caller says how to save it instead
+                if text and b"\x00" in chunk:
+                    line = sum(part.count(b"\n") for part in parts) + chunk.count(b"\n", 0, chunk.index(b"\x00")) + 1
+                    raise UserError(f"{what} contains a NUL byte: it is not a text file", file=where, line=line)
+                parts.append(chunk)
+        except OSError as e:  # EIO, or a folder on a system where open() takes one
+            raise UserError(f"{what} cannot be read ({e.strerror or e})", file=where) from None
+    return b"".join(parts)
+
+
+def decode_user_text(data: bytes, what: str, file: str, *, save_as: str = "UTF-8") -> str:
+    """The text of a file the user gave (`data` from `read_user_file`), read as UTF-8; `what` names it in messages
+    ("script file") and `save_as` ends them ("UTF-8 TOML").
+
+    A UTF-8 byte-order mark is dropped (editors on Windows write one). UTF-16 (its mark first) or a byte that is not
+    UTF-8 is a `UserError` naming the file and the line, and for a bad byte its value and byte column:
+
+    >>> decode_user_text(b"\\xef\\xbb\\xbfok", "script file", "s.py")
+    'ok'
+    >>> decode_user_text(b"ok\\ncaf\\xe9", "script file", "s.py")
+    Traceback (most recent call last):
+    omniact.errors.UserError: s.py:2: script file is not UTF-8 text (byte 0xe9 at column 4): save it as UTF-8
+    """
+    if data.startswith(UTF16_MARKS):
+        raise UserError(f"{what} is UTF-16 text: save it as {save_as}", file=file, line=1)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line, where = bad_byte(data, e.start)
+        raise UserError(f"{what} is not UTF-8 text ({where}): save it as {save_as}", file=file, line=line) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def bad_byte(data: bytes, start: int) -> tuple[int, str]:
+    """The 1-based line of ``data[start]`` and the words naming it: ``byte 0xe9 at column 4``, the column counted in
+    bytes from the start of its line (an editor's column, give or take the wide characters before it), after any
+    byte-order mark."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    if line_start == 0 and data.startswith(_UTF8_MARK):
+        line_start = len(_UTF8_MARK)  # an editor does not show the mark as a column
+    line = data.count(b"\n", 0, start) + 1
+    return line, f"byte 0x{data[start]:02x} at column {start - line_start + 1}"
+
+
+def _cannot_open(p: Path, e: OSError) -> str:
+    """Why a user's file could not be opened, in words (and what to do)."""
+    if isinstance(e, FileNotFoundError):
+        return "is a symbolic link to nothing (or a loop)" if p.is_symlink() else "does not exist"
+    if isinstance(e, IsADirectoryError):
+        return "is a folder, not a file"
+    if isinstance(e, PermissionError):
+        return "cannot be read (permission denied): check its permissions"
+    if e.errno == errno.ELOOP:
+        return "is a symbolic link loop"
+    return f"cannot be read ({e.strerror or e})"
