@@ -86,7 +86,7 @@ class Paths:
 # Rendering
 
 
-def render_apps(apps: list[AppSpec], paths: Paths, log) -> tuple[dict, list[str]]:
+def render_apps(apps: list[AppSpec], paths: Paths, log, png_level: int | None = None) -> tuple[dict, list[str]]:
     """Screenshots and box files of `apps`. Returns ({(app, k): (elements, why-missing)}, problems)."""
     from buildlib.render import browser, render_screen, serve
 
@@ -103,7 +103,7 @@ def render_apps(apps: list[AppSpec], paths: Paths, log) -> tuple[dict, list[str]
             try:
                 for k, screen in enumerate(app.screens, 1):
                     try:
-                        raw = render_screen(ctx, base + app.env(screen), paths.png(app, k))
+                        raw = render_screen(ctx, base + app.env(screen), paths.png(app, k), png_level)
                     except Exception as e:  # noqa: BLE001 - a page that fails to render is the app's problem
                         problems.append(f"{app.name} screen {screen!r}: failed to render: "
                                         f"{type(e).__name__}: {str(e).splitlines()[0][:300]}")
@@ -130,7 +130,7 @@ def render_apps(apps: list[AppSpec], paths: Paths, log) -> tuple[dict, list[str]
 # Gold scripts, task files and splits
 
 
-def build(selected: list[str], paths: Paths, render: bool, log) -> tuple[dict, list[str]]:
+def build(selected: list[str], paths: Paths, render: bool, log, png_level: int | None = None) -> tuple[dict, list[str]]:
     """Render the selected apps, write their task files and rewrite the split files from every app that has
     box files. Returns ({"splits": entries by split name, "info": per-task build facts}, problems of the
     selected apps)."""
@@ -150,7 +150,7 @@ def build(selected: list[str], paths: Paths, render: bool, log) -> tuple[dict, l
 
     rendered: dict = {}
     if render:
-        r, p = render_apps([specs[n] for n in selected if n in specs], paths, log)
+        r, p = render_apps([specs[n] for n in selected if n in specs], paths, log, png_level)
         rendered.update(r)
         problems.extend(p)
 
@@ -295,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tasks", default=None, help="with --verify: only these task numbers of tasks.json, e.g. 1,4-6")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--no-render", action="store_true", help="reuse existing box files (no Chromium)")
+    ap.add_argument("--png-level", type=int, choices=range(10), default=None, metavar="0-9",
+                    help="zlib level of the screenshots (default: the smallest files, about 1 s a screenshot; "
+                         "1 is six times faster)")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args(argv)
 
@@ -309,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     selected = args.app or all_apps
     paths = Paths((args.out or REPO).resolve())
-    result, problems = build(selected, paths, render=not args.no_render, log=log)
+    result, problems = build(selected, paths, render=not args.no_render, log=log, png_level=args.png_level)
     summary(result, log)
     for p in problems:
         print(f"ERROR {p}")

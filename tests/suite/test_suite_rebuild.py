@@ -25,7 +25,9 @@ def _files(base: Path, pattern: str) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def rebuilt(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("suite")
-    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out), "--quiet"],
+    # --png-level 1: the screenshots are compared pixel by pixel, so the smallest encoding (most of the build's time)
+    # is not needed here.
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out), "--quiet", "--png-level", "1"],
                           check=False, capture_output=True, text=True, timeout=3000)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return out
