@@ -489,8 +489,12 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
                 executor_options={"address": ray_address} if executor == "ray" else None,
                 setup_timeout=setup_timeout)
     except KeyboardInterrupt:
-        click.echo(f"omniact: {'stopped' if stopped else 'interrupted'}; finished tasks are saved. Continue with: "
-                   f"omniact run ... --out {out} --resume", err=True)
+        how = "stopped" if stopped else "interrupted"
+        if out.exists():
+            click.echo(f"omniact: {how}; finished tasks are saved. Continue with: omniact run ... --out {out} --resume",
+                       err=True)
+        else:  # stopped before any task was recorded: the run took away the folder it had made (see omniact.runner)
+            click.echo(f"omniact: {how} before any task finished; nothing was kept: run the command again", err=True)
         sys.exit(128 + (stopped[0] if stopped else signal.SIGINT))
     except OSError as e:
         if e.errno not in _NO_ROOM:

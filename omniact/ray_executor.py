@@ -36,12 +36,13 @@ Ray is an optional extra (``pip install 'omniact[ray]'``); importing this module
 
 from __future__ import annotations
 
+import atexit
 import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence, Sized
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from omniact.errors import UserError
@@ -101,24 +102,55 @@ def connect(address: str | None = "auto") -> None:
         except ConnectionError as e:
             raise UserError(f"cannot reach a Ray cluster at {address!r} ({e}); start one with `ray start --head` "
                             "or pass --ray-address") from None
+    atexit.register(_shutdown_at_exit)  # runs before Ray's own (registered earlier), which then has nothing to do
+
+
+def _shutdown_at_exit() -> None:
+    """`ray.shutdown` as the process exits, with SIGTERM and SIGINT ignored while it runs (about a second): the
+    command's work is done, and a signal then cut the shutdown short with a traceback ("Exception ignored in atexit
+    callback") and left a local cluster's agents running for minutes."""
+    import signal
+
+    import ray
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)
+    with suppress(Exception):  # nothing to report at exit: the cluster ends its own way
+        ray.shutdown()
 
 
 @contextmanager
 def _sigterm_kept() -> Iterator[None]:
     """SIGTERM handled afterwards as before: `ray.init` makes it `sys.exit` in Python and puts a crash reporter in
     front of it in C++, so `timeout`, Slurm or `kill` ended a Ray run with a stack dump and SIGABRT instead of
-    the run's own stop (one line, exit 143, `--resume` to go on). Forked process pools inherit the handler too."""
+    the run's own stop (one line, exit 143, `--resume` to go on). Forked process pools inherit the handler too.
+
+    A SIGTERM that comes while Ray starts (Ray's `sys.exit(15)`) stops what Ray started, which it would leave
+    running (a local cluster's agents ignore SIGTERM), and then reaches the handler that was in place."""
     import signal
 
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread sets handlers, and `ray.init` sets none from elsewhere
         return
     previous = signal.getsignal(signal.SIGTERM)
+    stopped = False
     try:
         yield
+    except SystemExit as e:
+        if e.code != signal.SIGTERM:
+            raise
+        stopped = True
     finally:
         # signal.signal installs Python's own C handler again, which also takes SIGTERM from Ray's C++ one.
         signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+    if stopped:
+        import ray
+
+        with suppress(Exception):  # stopping is best effort: the signal below still ends the command
+            ray.shutdown()
+        signal.raise_signal(signal.SIGTERM)  # the run's handler raises here; the default one ends the process
+        raise SystemExit(signal.SIGTERM)  # a handler that let it pass: Ray's start was cut short all the same
 
 
 def _actor_errors() -> tuple[type[BaseException], ...]:

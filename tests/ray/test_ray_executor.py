@@ -356,3 +356,62 @@ def test_without_a_task_time_limit_an_actor_sends_only_its_results():
     actor = _TaskActor(spec, task_timeout=None)
     assert [*actor.start()][-1] == {"ready": True, "description": None}
     assert [o["task_id"] for o in actor.run_batch(["100", "101"])] == ["100", "101"]
+
+
+_SIGTERM_WHILE_RAY_STARTS = """
+import os, signal, sys, time
+import ray
+from omniact.ray_executor import connect
+
+def init(**kwargs):  # what ray.init does first, then a SIGTERM while it starts a cluster (seconds, for a local one)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(signum))
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(30)
+
+ray.init, ray.is_initialized, ray.shutdown = init, lambda: False, lambda: print("ray.shutdown")
+
+def ours(signum, frame):
+    raise KeyboardInterrupt
+signal.signal(signal.SIGTERM, ours)
+try:
+    connect("local")
+except KeyboardInterrupt:
+    print("the run's handler", signal.getsignal(signal.SIGTERM) is ours)
+"""
+
+
+def test_a_sigterm_while_ray_starts_stops_what_it_started_and_reaches_the_runs_handler():
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", _SIGTERM_WHILE_RAY_STARTS], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["ray.shutdown", "the run's handler True"]
+
+
+_SIGTERM_WHILE_RAY_SHUTS_DOWN = """
+import os, signal, sys, time
+import ray
+from omniact.ray_executor import connect
+
+def shutdown():  # a SIGTERM in the second Ray takes to shut down as the command exits
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.2)
+    print("shut down", flush=True)
+
+ray.init, ray.is_initialized, ray.shutdown = lambda **kwargs: None, lambda: False, shutdown
+
+def ours(signum, frame):
+    raise KeyboardInterrupt
+signal.signal(signal.SIGTERM, ours)
+connect("local")
+print("done", flush=True)
+"""
+
+
+def test_a_sigterm_while_ray_shuts_down_at_exit_lets_the_shutdown_finish_quietly():
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", _SIGTERM_WHILE_RAY_SHUTS_DOWN], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert (done.returncode, done.stdout.splitlines(), done.stderr) == (0, ["done", "shut down"], "")

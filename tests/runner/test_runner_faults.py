@@ -165,6 +165,28 @@ def test_sigterm_ends_a_run_as_ctrl_c_does(tmp_path):
 
 
 
+def test_sigterm_before_any_task_finished_says_nothing_was_kept_not_how_to_resume(tmp_path):
+    # A run that recorded nothing takes away the folder it made: "continue with --resume" named a folder that was gone.
+    out, hang, pidfile = tmp_path / "r", tmp_path / "hang", tmp_path / "pid"
+    hang.write_text("")
+    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{HERE / 'runner_hang_agents.py'}:SlowStart",
+           "--agent-arg", f"hang={hang}", "--agent-arg", f"pidfile={pidfile}", "--data", str(DATA), "--out", str(out),
+           "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not pidfile.exists():  # the agent is starting: no task can have finished
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert err == "omniact: stopped before any task finished; nothing was kept: run the command again\n"
+    assert not out.exists()
+
+
 def test_ctrl_c_in_a_terminal_stops_a_process_run_with_one_line(tmp_path):
     """Ctrl-C signals the terminal's whole process group, worker processes included: the driver answers it alone
     (one line, exit 130, what finished kept), with no KeyboardInterrupt traceback from each worker."""
