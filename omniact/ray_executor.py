@@ -102,6 +102,7 @@ def connect(address: str | None = "auto") -> None:
         except ConnectionError as e:
             raise UserError(f"cannot reach a Ray cluster at {address!r} ({e}); start one with `ray start --head` "
                             "or pass --ray-address") from None
+    atexit.unregister(_shutdown_at_exit)  # once, however often a process connects again after a shutdown
     atexit.register(_shutdown_at_exit)  # runs before Ray's own (registered earlier), which then has nothing to do
 
 
@@ -126,8 +127,9 @@ def _sigterm_kept() -> Iterator[None]:
     front of it in C++, so `timeout`, Slurm or `kill` ended a Ray run with a stack dump and SIGABRT instead of
     the run's own stop (one line, exit 143, `--resume` to go on). Forked process pools inherit the handler too.
 
-    A SIGTERM that comes while Ray starts (Ray's `sys.exit(15)`) stops what Ray started, which it would leave
-    running (a local cluster's agents ignore SIGTERM), and then reaches the handler that was in place."""
+    A SIGTERM that comes while Ray starts (Ray's `sys.exit(15)`) has Ray shut down what it started (a local
+    cluster's agents, which ignore SIGTERM, may still take a minute or two to notice) and then reaches the handler
+    that was in place."""
     import signal
 
     if threading.current_thread() is not threading.main_thread():
