@@ -1,4 +1,4 @@
-"""The public API is pinned, and `import omniact` stays light."""
+"""The public API is pinned, `import omniact` stays light, and the examples in docstrings give what they show."""
 
 from __future__ import annotations
 
