@@ -234,7 +234,9 @@ def test_sigterm_ends_a_ray_run_as_it_ends_a_local_one(cluster, tmp_path):
            "--executor", "ray", "--ray-address", cluster[0].address]
     returncode, err = _stop_mid_run(cmd, out, signal.SIGTERM)
     assert returncode == 128 + signal.SIGTERM, err
-    assert err == f"omniact: stopped; finished tasks are saved. Continue with: omniact run ... --out {out} --resume\n"
+    # (the last line: a loaded machine can have Ray warn of a slow node before it)
+    assert err.splitlines()[-1] == f"omniact: stopped; finished tasks are saved. Continue with: omniact run ... --out {out} --resume"
+    assert "SIGTERM received" not in err and "Traceback" not in err, err
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
 
 
@@ -414,4 +416,5 @@ def test_a_sigterm_while_ray_shuts_down_at_exit_lets_the_shutdown_finish_quietly
 
     done = subprocess.run([sys.executable, "-c", _SIGTERM_WHILE_RAY_SHUTS_DOWN], capture_output=True, text=True,
                           timeout=60, check=False)
-    assert (done.returncode, done.stdout.splitlines(), done.stderr) == (0, ["done", "shut down"], "")
+    assert (done.returncode, done.stdout.splitlines()) == (0, ["done", "shut down"]), done.stderr
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr
