@@ -353,12 +353,11 @@ def read_agent_config(path: str | Path) -> dict[str, Any]:
     """An agent config file (TOML): top-level keys, or the keys of an ``[agent]`` table, are arguments."""
     import tomllib
 
-    from omniact.user_file import decode_user_text, read_user_file
+    from omniact.user_file import read_user_text
 
     p = Path(path).expanduser()
-    # read_user_file: a folder, /dev/zero (read until memory ran out) or a huge file is one line, not a crash.
-    raw = read_user_file(p, "agent config file", limit=_CONFIG_LIMIT, text=True)
-    text = decode_user_text(raw, "agent config file", str(p), save_as="UTF-8 TOML")
+    # read_user_text: a folder, /dev/zero (read until memory ran out) or a huge file is one line, not a crash.
+    text = read_user_text(p, "agent config file", limit=_CONFIG_LIMIT, text=True, save_as="UTF-8 TOML")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

@@ -342,12 +342,12 @@ def show(data: Path | None, split: str | None, task_id: str, out: Path, script_f
     if script_file is not None:
         from omniact.actions import parse_script
         from omniact.errors import ParseError
-        from omniact.user_file import decode_user_text, read_user_file
+        from omniact.user_file import read_user_text
 
-        # read_user_file: /dev/zero or a huge file is one line, not a MemoryError (a script is <= 200,000 chars)
-        raw = read_user_file(script_file, "script file", limit=16 << 20)
+        # read_user_text: /dev/zero or a huge file is one line, not a MemoryError (a script is <= 200,000 chars)
+        script = read_user_text(script_file, "script file", limit=16 << 20)
         try:
-            predicted = parse_script(decode_user_text(raw, "script file", str(script_file)))
+            predicted = parse_script(script)
         except ParseError as e:
             e.file = str(script_file)
             raise

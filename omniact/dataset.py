@@ -28,6 +28,7 @@ from omniact.atomic import atomic_file
 from omniact.errors import DataError, UserError
 from omniact.lazy import LazySequence
 from omniact.task import LazyElements, Screen, Task, read_png_size
+from omniact.user_file import bad_byte
 
 __all__ = [
     "MANIFEST_NAME",
@@ -359,9 +360,7 @@ def _decode_task(data: bytes, where: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
-        from omniact.user_file import bad_byte  # worded as every other file's bad byte
-
-        line, byte = bad_byte(data, e.start)
+        line, byte = bad_byte(data, e.start)  # worded as every other file's bad byte
         raise DataError(f"task file is not UTF-8 text ({byte}): save it as UTF-8", file=where, line=line) from None
 
 

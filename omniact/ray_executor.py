@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import atexit
 import math
+import signal
 import threading
 import time
 from collections import deque
@@ -110,8 +111,6 @@ def _shutdown_at_exit() -> None:
     """`ray.shutdown` as the process exits, with SIGTERM and SIGINT ignored while it runs (about a second): the
     command's work is done, and a signal then cut the shutdown short with a traceback ("Exception ignored in atexit
     callback") and left a local cluster's agents running for minutes."""
-    import signal
-
     import ray
 
     if threading.current_thread() is threading.main_thread():
@@ -130,8 +129,6 @@ def _sigterm_kept() -> Iterator[None]:
     A SIGTERM that comes while Ray starts (Ray's `sys.exit(15)`) has Ray shut down what it started (a local
     cluster's agents, which ignore SIGTERM, may still take a minute or two to notice) and then reaches the handler
     that was in place."""
-    import signal
-
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread sets handlers, and `ray.init` sets none from elsewhere
         return

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from omniact.errors import UserError
 
-__all__ = ["UTF16_MARKS", "bad_byte", "decode_user_text", "read_user_file"]
+__all__ = ["UTF16_MARKS", "bad_byte", "decode_user_text", "read_user_file", "read_user_text"]
 
 _UTF8_MARK = b"\xef\xbb\xbf"
 UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
@@ -74,6 +74,12 @@ def decode_user_text(data: bytes, what: str, file: str, *, save_as: str = "UTF-8
         line, where = bad_byte(data, e.start)
         raise UserError(f"{what} is not UTF-8 text ({where}): save it as {save_as}", file=file, line=line) from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def read_user_text(path: str | os.PathLike, what: str, *, limit: int | None = None, text: bool = False,
+                   save_as: str = "UTF-8") -> str:
+    """`read_user_file` then `decode_user_text`: the text of a file the user named, or one `UserError` line."""
+    return decode_user_text(read_user_file(path, what, limit=limit, text=text), what, str(path), save_as=save_as)
 
 
 def bad_byte(data: bytes, start: int) -> tuple[int, str]:

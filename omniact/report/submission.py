@@ -47,10 +47,10 @@ _META_LIMIT = 16 << 20
 
 
 def _read_json(path: Path) -> dict[str, Any]:
-    from omniact.user_file import decode_user_text, read_user_file
+    from omniact.user_file import read_user_text
 
-    raw = read_user_file(path, "metadata file", limit=_META_LIMIT, text=True)  # a device or folder: one line
-    text = decode_user_text(raw, "metadata file", str(path))  # drops a Windows editor's byte-order mark
+    # A device or folder is one line; a Windows editor's byte-order mark is dropped.
+    text = read_user_text(path, "metadata file", limit=_META_LIMIT, text=True)
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as e:

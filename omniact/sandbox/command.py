@@ -78,11 +78,10 @@ def parse_agent_args(items: Sequence[str]) -> dict[str, str]:
 
 
 def _read_script(path: Path) -> str:
-    from omniact.user_file import decode_user_text, read_user_file
+    from omniact.user_file import read_user_text
 
-    # read_user_file: /dev/zero or a huge file is one line, not a MemoryError (a script is <= 200,000 chars)
-    raw = read_user_file(path, "script file", limit=16 << 20)
-    text = decode_user_text(raw, "script file", str(path))
+    # read_user_text: /dev/zero or a huge file is one line, not a MemoryError (a script is <= 200,000 chars)
+    text = read_user_text(path, "script file", limit=16 << 20)
     from omniact.actions import parse_script
 
     try:

@@ -70,9 +70,9 @@ def _sleep(seconds: float) -> float:
     return seconds
 
 
-def test_a_stopped_pool_has_ended_its_own_thread_before_the_error_goes_on():
-    # Python 3.11's exit hook writes to the pool thread's wake-up pipe; a thread still closing that pipe while the
-    # interpreter exited printed "Bad file descriptor" under "omniact: stopped (SIGTERM)" now and then.
+def _stop_a_busy_pool(initializer=None, settle: float = 0.0) -> tuple[list, list, float]:
+    """Ctrl-C inside `stopping()` while a two-worker pool sleeps through 30 s jobs (two running, more queued): the
+    threads this left alive, the workers, and the seconds the stop took."""
     import threading
     from concurrent.futures import ProcessPoolExecutor
 
@@ -81,15 +81,24 @@ def test_a_stopped_pool_has_ended_its_own_thread_before_the_error_goes_on():
     before = set(threading.enumerate())
     started = time.monotonic()
     try:
-        with stopping(ProcessPoolExecutor(max_workers=2)) as pool:
-            futures = [pool.submit(_sleep, 30) for _ in range(4)]
-            while not futures[0].running() and time.monotonic() - started < 10:
+        with stopping(ProcessPoolExecutor(max_workers=2, initializer=initializer)) as pool:
+            futures = [pool.submit(_sleep, 30) for _ in range(6)]
+            workers = list(pool._processes.values())
+            while not all(f.running() for f in futures[:2]) and time.monotonic() - started < 10:
                 time.sleep(0.01)
+            time.sleep(settle)
             raise KeyboardInterrupt
     except KeyboardInterrupt:
         left = [t for t in set(threading.enumerate()) - before if t.is_alive()]
+    return left, workers, time.monotonic() - started
+
+
+def test_a_stopped_pool_has_ended_its_own_thread_before_the_error_goes_on():
+    # Python 3.11's exit hook writes to the pool thread's wake-up pipe; a thread still closing that pipe while the
+    # interpreter exited printed "Bad file descriptor" under "omniact: stopped (SIGTERM)" now and then.
+    left, _, seconds = _stop_a_busy_pool()
     assert left == []
-    assert time.monotonic() - started < 20  # the workers were ended, not waited for
+    assert seconds < 20  # the workers were ended, not waited for
 
 
 def _exit_on_sigterm() -> None:
@@ -99,23 +108,8 @@ def _exit_on_sigterm() -> None:
 
 
 def test_a_worker_that_outlives_sigterm_is_killed_so_the_stop_is_still_at_once():
-    import threading
-    from concurrent.futures import ProcessPoolExecutor
-
-    from omniact.process_pool import stopping
-
-    before = set(threading.enumerate())
-    started = time.monotonic()
-    try:
-        with stopping(ProcessPoolExecutor(max_workers=2, initializer=_exit_on_sigterm)) as pool:
-            futures = [pool.submit(_sleep, 30) for _ in range(6)]
-            workers = list(pool._processes.values())
-            while not all(f.running() for f in futures[:2]) and time.monotonic() - started < 10:
-                time.sleep(0.01)
-            time.sleep(0.5)  # the first two jobs are sleeping in the workers, the handler in place
-            raise KeyboardInterrupt
-    except KeyboardInterrupt:
-        left = [t for t in set(threading.enumerate()) - before if t.is_alive()]
+    # settle: the first two jobs are sleeping in the workers, the handler in place
+    left, workers, seconds = _stop_a_busy_pool(_exit_on_sigterm, settle=0.5)
     assert left == []
     assert len(workers) == 2 and all(w.exitcode is not None for w in workers)
-    assert time.monotonic() - started < 20  # not the 30 s of a second job
+    assert seconds < 20  # not the 30 s of a second job
