@@ -576,8 +576,8 @@ class _Steps:
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes scoring submissions and writing the site's pages and screenshots.")
-@click.option("--bootstrap", "samples", type=click.IntRange(1, 1_000_000), default=1000, show_default=True,
-              help="Task resamples for the 95% intervals.")
+@click.option("--bootstrap", "samples", type=click.IntRange(1, 100_000), default=1000, show_default=True,
+              help="Task resamples for the 95% intervals (at most 100,000: each entry keeps every resample's scores).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
               help="Seed of the bootstrap resamples.")
 @click.option("--task-pages/--no-task-pages", default=True, show_default=True,

@@ -58,16 +58,26 @@ class ParseError(UserError):
         return f"line {self.line}, column {self.col}: {self.message}"
 
 
-# C0 and C1 control characters (an escape sequence could retitle or recolour the user's terminal), and the same
-# but a newline, for text printed as several lines.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Unicode's bidirectional embeddings, overrides and isolates: a name ending in U+202E (right-to-left override)
+# shows the rest of its line backwards, so that "0.02" reads "20.0". Real right-to-left text needs none of them.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+# C0 and C1 control characters (an escape sequence could retitle or recolour the user's terminal) and the bidi
+# controls, and the same but a newline, for text printed as several lines.
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
+_CONTROL_BUT_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
+_BIDI_CONTROL = re.compile(f"[{_BIDI}]")
 
 
 def escape_controls(text: str, *, newlines: bool = False) -> str:
     """`text` as a terminal shows it literally: control characters (a newline, an escape sequence in a path or in
     a line quoted from a hostile data set) as their escapes (``\\n``, ``\\x1b``). `newlines` keeps line breaks."""
     return (_CONTROL_BUT_NEWLINE if newlines else _CONTROL).sub(_escape, text)
+
+
+def escape_bidi(text: str) -> str:
+    """`text` with its bidi controls as their escapes (``\\u202e``), for a page or file that shows submitted text
+    beside other text (a leaderboard row): shown literally, they cannot reorder what follows them."""
+    return _BIDI_CONTROL.sub(_escape, text)
 
 
 def _escape(m: re.Match[str]) -> str:

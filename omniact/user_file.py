@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from omniact.errors import UserError
 
-__all__ = ["UTF16_MARKS", "bad_byte", "decode_user_text", "read_user_file", "read_user_text"]
+__all__ = ["UTF16_MARKS", "bad_byte", "decode_user_text", "read_user_file", "read_user_text", "user_file_sha256"]
 
 _UTF8_MARK = b"\xef\xbb\xbf"
 UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
@@ -24,6 +25,22 @@ def read_user_file(path: str | os.PathLike, what: str, *, limit: int | None = No
     memory ran out). `limit` refuses a file of more bytes without reading past them; `text` stops at the first
     chunk holding a NUL byte (a 2 GB sparse file is not read to its end to be refused).
     """
+    return b"".join(_chunks(path, what, limit, text))
+
+
+def user_file_sha256(path: str | os.PathLike, what: str, *, text: bool = False) -> str:
+    """The sha256 of a file the user named, read in chunks (a file larger than memory is hashed, or refused at its
+    first NUL byte with `text`), with `read_user_file`'s `UserError` lines for everything that can go wrong."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for chunk in _chunks(path, what, None, text):
+        h.update(chunk)
+    return h.hexdigest()
+
+
+def _chunks(path: str | os.PathLike, what: str, limit: int | None, text: bool) -> Iterator[bytes]:
+    """`read_user_file`'s reading, a chunk at a time."""
     import stat
 
     where = str(path)
@@ -35,22 +52,22 @@ def read_user_file(path: str | os.PathLike, what: str, *, limit: int | None = No
         mode = os.fstat(f.fileno()).st_mode
         if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
             raise UserError(f"{what} is a device, not a file: give a file", file=where)
-        parts: list[bytes] = []
-        size = 0
+        size = lines = 0
         try:
             while chunk := f.read(1 << 22):
-                size += len(chunk)
-                if limit is not None and size > limit:
+                if limit is not None and size + len(chunk) > limit:
                     raise UserError(f"{what} is larger than {limit:,} bytes: is it the right file?", file=where)
-                if not parts and chunk.startswith(UTF16_MARKS):
+                if not size and chunk.startswith(UTF16_MARKS):
                     text = False  # UTF-16, whose NULs are its text: the caller says how to save it instead
                 if text and b"\x00" in chunk:
-                    line = sum(part.count(b"\n") for part in parts) + chunk.count(b"\n", 0, chunk.index(b"\x00")) + 1
+                    line = lines + chunk.count(b"\n", 0, chunk.index(b"\x00")) + 1
                     raise UserError(f"{what} contains a NUL byte: it is not a text file", file=where, line=line)
-                parts.append(chunk)
+                size += len(chunk)
+                if text:
+                    lines += chunk.count(b"\n")
+                yield chunk
         except OSError as e:  # EIO, or a folder on a system where open() takes one
             raise UserError(f"{what} cannot be read ({e.strerror or e})", file=where) from None
-    return b"".join(parts)
 
 
 def decode_user_text(data: bytes, what: str, file: str, *, save_as: str = "UTF-8") -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 # The writers live with atomic_file, for every part of omniact that writes what a submission or an agent said.
 from omniact.atomic import json_bytes, text_bytes, write_json, write_text
+from omniact.errors import escape_bidi
 
 __all__ = ["csv_cell", "json_bytes", "md_cell", "script_json", "text_bytes", "write_json", "write_text"]
 
@@ -24,6 +25,10 @@ __all__ = ["csv_cell", "json_bytes", "md_cell", "script_json", "text_bytes", "wr
 # JavaScript. All five only occur inside JSON strings, where the \u escape stands for the same character.
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _SCRIPT_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
+
+
+# What GitHub's Markdown would turn into a link by itself: a scheme's "://" and a "www." (GFM's extended autolinks).
+_AUTOLINK = re.compile(r"([A-Za-z0-9])(:(?=//)|\.(?<=(?<![A-Za-z0-9])[Ww]{3}\.))")
 
 
 def script_json(obj: Any) -> str:
@@ -39,16 +44,19 @@ def csv_cell(value: Any) -> Any:
     advises. For text columns only: numbers are ours, and a leading minus there is a sign."""
     if value is None or isinstance(value, bool):
         return value
-    text = str(value)
+    text = escape_bidi(str(value))
     return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
 def md_cell(text: Any) -> str:
     """Text for a Markdown table cell or list item: shown as it is, never as HTML (Markdown passes raw tags
     through, so ``<img onerror=...>`` would run on a site that renders the file), never splitting the row."""
-    s = "" if text is None else str(text)
+    s = escape_bidi("" if text is None else str(text))
     s = s.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
     # No link or image either: ``![](https://tracker.example/p.png)`` in a name would load on every view of a
     # rendered board. Escaped brackets are shown as brackets.
     s = s.replace("[", "\\[").replace("]", "\\]")
+    # Nor a bare address, which GitHub's Markdown links by itself ("https://", "www."): a backslash before the ":"
+    # or the "." is shown as nothing. (An e-mail address is still linked, as mailto:, which loads nothing.)
+    s = _AUTOLINK.sub(lambda m: m.group(1) + "\\" + m.group(2), s)
     return s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")

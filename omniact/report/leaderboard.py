@@ -335,6 +335,10 @@ def _prune(folder: Path, used: frozenset[str]) -> int:
 # Bootstrap
 
 
+#: Task draws per block of bootstrap resamples (see `_bootstrap`): a few tens of MB of counts at a time.
+_BOOTSTRAP_BLOCK = 1 << 21
+
+
 def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, seed: int,
                confidence: float) -> tuple[list[dict[str, tuple[float, float]]], list[Any]]:
     """Per-entry metric intervals and each entry's resampled AS (for paired differences).
@@ -346,11 +350,6 @@ def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, se
 
     if not entries:
         return [], []
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n_tasks, size=(samples, n_tasks)) if n_tasks else np.zeros((samples, 0), dtype=np.int64)
-    offsets = (np.arange(samples, dtype=np.int64) * n_tasks)[:, None]
-    counts = np.bincount((idx + offsets).ravel(), minlength=samples * n_tasks).reshape(samples, n_tasks)
-    counts = counts.astype(np.float64)
     keys = ("sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty")
     columns = []
     w = None
@@ -362,8 +361,21 @@ def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, se
         m = np.asarray(t["m"], dtype=float)
         columns += [ew * m, ew * np.asarray(t["s"], dtype=float), ew * m * np.asarray(t["c"], dtype=float),
                     ew * m * np.asarray(t["k"], dtype=float), ew * m * np.asarray(t["x"], dtype=float)]
-    sums = counts @ np.stack(columns, axis=1)  # samples x (entries * metrics)
-    denom = counts @ w
+    per_task = np.stack(columns, axis=1)  # tasks x (entries * metrics)
+    rng = np.random.default_rng(seed)
+    sums = np.empty((samples, per_task.shape[1]))
+    denom = np.empty(samples)
+    # Resamples are drawn a block at a time (the same draws, in the same order, as all at once): their counts take
+    # samples x tasks numbers, gigabytes for 100,000 resamples of a 2,000-task split.
+    block = max(1, _BOOTSTRAP_BLOCK // max(n_tasks, 1))
+    for start in range(0, samples, block):
+        rows = min(block, samples - start)
+        idx = rng.integers(0, n_tasks, size=(rows, n_tasks)) if n_tasks else np.zeros((rows, 0), dtype=np.int64)
+        offsets = (np.arange(rows, dtype=np.int64) * n_tasks)[:, None]
+        counts = np.bincount((idx + offsets).ravel(), minlength=rows * n_tasks).reshape(rows, n_tasks)
+        counts = counts.astype(np.float64)
+        sums[start:start + rows] = counts @ per_task
+        denom[start:start + rows] = counts @ w
     denom[denom == 0] = 1.0
     # Every metric is a weighted mean of per-task values in [0, 1]; the clip only removes float noise
     # (1.0000000000000009 for an entry that solves every task), so that intervals stay inside [0, 1].

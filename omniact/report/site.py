@@ -17,7 +17,7 @@ from typing import Any
 from omniact.actions import Action, format_action, parse_script
 from omniact.atomic import atomic_file
 from omniact.dataset import Dataset
-from omniact.errors import ParseError
+from omniact.errors import ParseError, escape_bidi
 from omniact.report.compare import Comparison, compare
 from omniact.report.escape import script_json, write_text
 from omniact.report.leaderboard import METRICS, Entry, Leaderboard
@@ -460,7 +460,8 @@ _FIRST = {key: _DESC if key in ("sequence_score", "action_score") else "" for _,
 
 
 def _e(text: Any) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    # Bidi controls shown as escapes: a name's right-to-left override would reorder the rest of its row.
+    return html.escape(escape_bidi("" if text is None else str(text)), quote=True)
 
 
 def _slugs(names: Sequence[str]) -> list[str]:
@@ -484,8 +485,9 @@ def _slugs(names: Sequence[str]) -> list[str]:
 
 
 def task_file(task_id: str) -> str:
-    """A task id as a safe file name (ids come from the split file: never let one climb out of the site)."""
-    if task_id and all(c.isalnum() or c in "-_." for c in task_id) and not task_id.startswith("."):
+    """A task id as a safe file name (ids come from the split file: never let one climb out of the site, nor be
+    longer than a file name may be)."""
+    if task_id and len(task_id) <= 100 and all(c.isalnum() or c in "-_." for c in task_id) and not task_id.startswith("."):
         return f"{task_id}.html"
     return f"t-{hashlib.sha256(task_id.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.html"
 

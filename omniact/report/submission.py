@@ -12,6 +12,7 @@ from typing import Any
 
 from omniact.errors import UserError
 from omniact.predictions import manifest_dataset, predictions_path
+from omniact.user_file import user_file_sha256
 
 __all__ = ["META_FIELDS", "Submission", "find_submission", "restrict"]
 
@@ -127,8 +128,17 @@ def _from_manifest(manifest: dict[str, Any], path: Path) -> dict[str, Any]:
 
 
 def find_submission(path: Path) -> Submission:
-    """A submission from a prediction file or a run directory. Raises UserError when it is neither."""
+    """A submission from a prediction file or a run directory. Raises UserError when it is neither, or when it
+    cannot be read (a folder or file without read permission, a disk error)."""
     path = Path(path)
+    try:
+        return _find(path)
+    except OSError as e:  # what the checks on the way ask of the file system (a folder it may not list)
+        raise UserError(f"cannot be read ({e.strerror or e}): check its permissions", file=e.filename or str(path)) \
+            from None
+
+
+def _find(path: Path) -> Submission:
     meta: dict[str, Any] = {}
     run_dir = None
     if path.is_dir():
@@ -140,7 +150,7 @@ def find_submission(path: Path) -> Submission:
         default_name = path.name
     elif path.is_file():
         pred = path
-        default_name = path.name.split(".")[0] or path.stem
+        default_name = _stem(path.name)
     elif any(c in path.name for c in "*?["):  # a shell passes on a pattern that matched nothing, as it is
         raise UserError("the pattern matched no file: check it (and the folder)", file=str(path))
     elif path.exists():  # a pipe (<(zcat ...)) is read by scoring and hashed for the cache: it cannot be read twice
@@ -152,10 +162,23 @@ def find_submission(path: Path) -> Submission:
     if side is not None:
         meta.update(_checked_meta(side, _read_json(side)))
     meta = {k: v for k, v in meta.items() if v is not None}
-    data = pred.read_bytes()
     name = str(meta.get("name") or default_name)
+    # Hashed a chunk at a time: a file larger than memory (or a sparse one, NULs to its end) is refused at its first
+    # NUL byte, as scoring would refuse it, not read whole first.
     return Submission(name=name, source=str(path), predictions=pred, meta=meta,
-                      file_sha256=hashlib.sha256(data).hexdigest())
+                      file_sha256=user_file_sha256(pred, "predictions file", text=True))
+
+
+#: What a prediction file's name ends with that is not part of the entry's name.
+_SUFFIXES = (".jsonl", ".json", ".ndjson", ".txt")
+
+
+def _stem(file_name: str) -> str:
+    """An entry's default name from its file's: ``gpt-4.1.jsonl`` is ``gpt-4.1``."""
+    for suffix in _SUFFIXES:
+        if file_name.lower().endswith(suffix) and len(file_name) > len(suffix):
+            return file_name[: -len(suffix)]
+    return file_name
 
 
 def restrict(sub: Submission, ids: Collection[str], known_ids: Collection[str], folder: Path) -> Submission:

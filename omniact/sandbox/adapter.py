@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # playwright loads only inside the sandbox's worker
 __all__ = [
     "DRAG_STEPS",
     "HANDLED_ACTIONS",
+    "MAX_SCROLL_CLICKS",
     "SCROLL_PX_PER_CLICK",
     "SLEEP_CAP_S",
     "Adapter",
@@ -37,6 +38,9 @@ __all__ = [
 
 #: CSS pixels one PyAutoGUI scroll "click" moves (a typical wheel notch in Chromium is 100 px).
 SCROLL_PX_PER_CLICK = 100
+#: Wheel clicks a scroll turns at most, either way: a million pixels, past the end of any page (a wheel event of
+#: 1e17 pixels, from ``scroll(-999999999999999)``, is no further, only a number that pages handle badly).
+MAX_SCROLL_CLICKS = 10_000
 #: Longest single pyautogui.sleep honoured: waiting helps nothing in a replay, and a script of sleeps must
 #: not eat the task's time budget.
 SLEEP_CAP_S = 2.0
@@ -402,7 +406,7 @@ class Adapter:
         return StepOutcome("; ".join(calls), "ok", (x, y))
 
     def _wheel(self, a: Action, horizontal: bool) -> StepOutcome:
-        clicks = int(a.get("clicks"))  # type: ignore[arg-type]
+        clicks = max(-MAX_SCROLL_CLICKS, min(int(a.get("clicks")), MAX_SCROLL_CLICKS))  # type: ignore[arg-type]
         calls: list[str] = []
         x, y = self._point(a)
         if (x, y) != (self.x, self.y):

@@ -419,6 +419,7 @@ class _Run:
             return False
 
     def _wait_selector(self, css: str) -> bool:
+        from playwright.sync_api import Error as PWError
         from playwright.sync_api import TimeoutError as PWTimeout
 
         try:
@@ -428,6 +429,14 @@ class _Run:
             self.reason = (
                 f"timed out after {self.job.task_timeout:g}s waiting for --wait-for {css!r} to be visible"
             )
+            return False
+        except PWError as e:
+            first = str(e).splitlines()[0] if str(e) else ""
+            if not any(w in first for w in _SELECTOR_ERRORS):
+                raise
+            # Playwright's own words ("Unexpected token "<" while parsing css selector "<<<""), without its prefix.
+            self.reason = f"--wait-for is not a selector: {first.removeprefix('Page.wait_for_selector: ')}"
+            self.info["check_error"] = "syntax"
             return False
 
     def _settle(self) -> None:
@@ -985,6 +994,10 @@ def replay_tasks(
     ]
 
 
+# What Playwright says of a selector it cannot read (CSS, its own engines, XPath): the user's mistake, not the page's.
+_SELECTOR_ERRORS = ("while parsing", "is not a valid selector", "is not a valid XPath expression")
+
+
 def replay_page(
     *,
     html: Path | None = None,
@@ -1027,6 +1040,9 @@ def replay_page(
         html = Path(html).resolve()
         if not html.is_file():
             raise UserError("no such HTML file", file=str(html))
+        if html.name.startswith("."):
+            raise UserError("the replay's server serves no hidden file (a name starting with '.'), this page "
+                            "included: rename it", file=str(html))
         job = ReplayJob(root=str(html.parent), path=urllib.parse.quote(html.name), **common)  # type: ignore[arg-type]
     else:
         check_loopback_url(url)  # type: ignore[arg-type]
@@ -1034,7 +1050,7 @@ def replay_page(
         job = ReplayJob(url=url, **common)  # type: ignore[arg-type]
     result = run_job(job)
     # The user's own mistakes, which no script could get past: one line (exit 2 on the command line).
-    if result.info.get("check_error") == "syntax":
+    if result.info.get("check_error") == "syntax":  # --check or --wait-for
         raise UserError(result.reason or "--check is not a JavaScript expression")
     if result.reason and "net::ERR_UNSAFE_PORT" in result.reason:
         port = urllib.parse.urlsplit(url or "").port

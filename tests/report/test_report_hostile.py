@@ -184,4 +184,80 @@ def test_markdown_shows_a_link_or_image_in_a_name_as_text(omniact_data, tmp_path
     a = write_sub(tmp_path / "a.jsonl", meta={"name": "![x](https://tracker.example/p.png) [win](https://e.example)"})
     write_tables(build_leaderboard(load_split(omniact_data, "test"), [a], samples=10), tmp_path / "out")
     md = (tmp_path / "out/leaderboard.md").read_text()
-    assert "| !\\[x\\](https://tracker.example/p.png) \\[win\\](https://e.example) |" in md
+    assert "| !\\[x\\](https\\://tracker.example/p.png) \\[win\\](https\\://e.example) |" in md
+
+
+def test_markdown_shows_a_bare_address_as_text(omniact_data, tmp_path):
+    # GitHub's Markdown links "https://..." and "www...." by itself; a backslash escape stops it and shows nothing.
+    a = write_sub(tmp_path / "a.jsonl", meta={"name": "see https://phish.example/login or WWW.evil.example (www.x.y) "
+                                                      "awww.ok C:\\x"})
+    write_tables(build_leaderboard(load_split(omniact_data, "test"), [a], samples=10), tmp_path / "out")
+    md = (tmp_path / "out/leaderboard.md").read_text()
+    assert "| see https\\://phish.example/login or WWW\\.evil.example (www\\.x.y) awww.ok C:\\\\x |" in md
+
+
+def test_bidi_controls_in_a_name_are_shown_as_escapes_everywhere(omniact_data, tmp_path, capsys):
+    # A right-to-left override at the end of a name shows the rest of its row backwards (AS 0.02 reads "20.0").
+    evil = write_sub(tmp_path / "evil.jsonl", meta={"name": "evil\u202e", "team": "ACME\u2067"})
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, [evil], samples=10)
+    out = tmp_path / "out"
+    write_tables(board, out)
+    write_site(board, ds, out)
+    for p in _site_files(out):
+        if p.suffix != ".json":  # the JSON keeps the data as it is (its readers are programs)
+            text = p.read_text(encoding="utf-8")
+            assert "\u202e" not in text and "\u2067" not in text, p
+    assert "evil\\u202e" in (out / "index.html").read_text() and "ACME\\u2067" in (out / "index.html").read_text()
+    assert "| evil\\\\u202e |" in (out / "leaderboard.md").read_text()
+    assert json.loads((out / "leaderboard.json").read_text())["entries"][0]["name"] == "evil\u202e"
+    # and in the terminal, a rejected file's name
+    bad = tmp_path / "x\u202e.jsonl"
+    bad.write_text("garbage\n")
+    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test", str(evil), str(bad),
+                                  "--out", str(tmp_path / "out2"), "--no-task-pages", "--bootstrap", "10"])
+    assert r.exit_code == 0, r.output
+    assert "x\\u202e.jsonl" in r.output and "\u202e" not in r.output
+
+
+def test_an_entry_is_named_after_its_whole_file_name_but_the_extension(omniact_data, tmp_path):
+    subs = [write_sub(tmp_path / n) for n in ("gpt-4.1.jsonl", "gpt-4.5-preview.jsonl", "claude-3.5.JSONL", "plain")]
+    board = build_leaderboard(load_split(omniact_data, "test"), subs, samples=10)
+    assert sorted(e.name for e in board.entries) == ["claude-3.5", "gpt-4.1", "gpt-4.5-preview", "plain"]
+
+
+def test_a_task_id_too_long_for_a_file_name_gets_a_short_page_name():
+    from omniact.report.site import task_file
+
+    assert task_file("abc-1.2") == "abc-1.2.html"
+    long_id = "x" * 5000  # safe characters, but no file system takes a name that long
+    assert task_file(long_id).startswith("t-") and len(task_file(long_id)) < 40
+    assert task_file(long_id) != task_file(long_id + "y")
+
+
+def test_a_prediction_file_that_cannot_be_read_is_left_out_not_fatal(omniact_data, tmp_path):
+    good = write_sub(tmp_path / "good.jsonl")
+    too_long = tmp_path / ("n" * 300 + ".jsonl")  # stat fails (ENAMETOOLONG), as for a folder one may not list
+    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test", str(good),
+                                  "/proc/self/mem", str(too_long), "--out", str(tmp_path / "out"), "--no-task-pages",
+                                  "--bootstrap", "10"])
+    assert r.exit_code == 0, r.output
+    board = json.loads((tmp_path / "out/leaderboard.json").read_text())
+    assert [e["name"] for e in board["entries"]] == ["good"]
+    errors = {x["source"]: x["error"] for x in board["rejected"]}
+    assert errors["/proc/self/mem"] == "/proc/self/mem: predictions file cannot be read (Input/output error)"
+    assert errors[str(too_long)].endswith(": cannot be read (File name too long): check its permissions")
+
+
+def test_a_sparse_prediction_file_larger_than_memory_is_refused_at_its_first_nul(tmp_path):
+    import subprocess
+    import sys
+
+    huge = tmp_path / "huge.jsonl"
+    with open(huge, "wb") as f:
+        f.truncate(3 << 30)  # 3 GB of NUL bytes that take no disk; the process below may use 1.5 GB
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))\n"
+            "from omniact.errors import UserError\nfrom omniact.report import find_submission\n"
+            "try:\n    find_submission(sys.argv[1])\nexcept UserError as e:\n    print(e)\n")
+    r = subprocess.run([sys.executable, "-c", code, str(huge)], capture_output=True, text=True, timeout=120, check=False)
+    assert r.stdout.strip() == f"{huge}:1: predictions file contains a NUL byte: it is not a text file", r.stderr

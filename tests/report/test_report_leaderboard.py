@@ -84,6 +84,30 @@ def test_bootstrap_is_seeded_and_ties_are_paired(omniact_data, subs):
     assert not d.entries[1].tied_with_above and d.entries[1].rank == 2
 
 
+def test_resamples_drawn_in_blocks_give_the_same_intervals(omniact_data, subs, monkeypatch):
+    # Many resamples are drawn a block at a time (their counts would take gigabytes at once): same board.
+    from omniact.report import leaderboard
+
+    ds = load_split(omniact_data, "test")
+    sources = [subs / "perfect.jsonl", subs / "sloppy.jsonl", subs / "half.jsonl"]
+    whole = build_leaderboard(ds, sources, samples=300, seed=3)
+    monkeypatch.setattr(leaderboard, "_BOOTSTRAP_BLOCK", 7 * len(ds.tasks))  # blocks of 7 resamples, the last of 6
+    blocks = build_leaderboard(ds, sources, samples=300, seed=3)
+    assert [(e.name, e.rank, e.tied_with_above) for e in blocks.entries] == \
+        [(e.name, e.rank, e.tied_with_above) for e in whole.entries]
+    for a, b in zip(whole.entries, blocks.entries):
+        assert a.ci.keys() == b.ci.keys()
+        for key in a.ci:
+            assert a.ci[key] == pytest.approx(b.ci[key], abs=1e-12)
+
+
+def test_more_resamples_than_the_board_can_hold_are_refused(omniact_data, subs, tmp_path):
+    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test",
+                                  str(subs / "perfect.jsonl"), "--out", str(tmp_path / "out"), "--bootstrap", "1000000"])
+    assert r.exit_code == 2 and "1000000 is not in the range 1<=x<=100000" in r.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_adding_a_submission_scores_only_that_one(omniact_data, subs, tmp_path):
     ds = load_split(omniact_data, "test")
     cache = tmp_path / "cache"

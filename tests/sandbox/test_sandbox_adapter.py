@@ -67,6 +67,12 @@ def test_scroll_positive_is_up_and_hscroll_positive_is_right():
     assert ("mouse.move", (10.0, 20.0), {"steps": 1}) in log  # scroll at (x, y) moves there first
 
 
+def test_a_huge_scroll_is_clamped_to_a_million_pixels_either_way():
+    log, _, _ = run("pyautogui.scroll(-999999999999999)\npyautogui.hscroll(99999999999)\npyautogui.scroll(7)")
+    wheels = [a for name, a, _ in log if name == "mouse.wheel"]
+    assert wheels == [(0, 1_000_000), (1_000_000, 0), (0, -700)]
+
+
 def test_drag_presses_moves_in_steps_and_releases_from_the_current_position():
     log, _outs, ad = run("pyautogui.moveTo(20, 40)\npyautogui.dragTo(300, 400, button='left')", dpr=2)
     names = [n for n, _, _ in log]

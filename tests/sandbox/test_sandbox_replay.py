@@ -183,6 +183,24 @@ def test_a_check_that_is_not_an_expression_is_the_users_mistake_before_the_scrip
         replay_page(html=PLAYGROUND, script="pyautogui.sleep(2)", check="if (x) true", task_timeout=TIMEOUT)
 
 
+@pytest.mark.parametrize(("selector", "words"), [
+    ("<<<", 'Unexpected token "<" while parsing css selector "<<<"'),
+    ("foo=bar", 'Unknown engine "foo" while parsing selector foo=bar'),
+    ("a:nth-child(x)", "'a:nth-child(x)' is not a valid selector"),
+])
+def test_a_wait_for_that_is_not_a_selector_is_the_users_mistake(selector, words):
+    with pytest.raises(UserError, match=r"^--wait-for is not a selector: ") as e:
+        replay_page(html=PLAYGROUND, script="pyautogui.sleep(2)", wait_for=selector, task_timeout=TIMEOUT)
+    assert words in str(e.value)
+
+
+def test_a_hidden_html_file_is_refused_before_a_browser_starts(tmp_path):
+    page = tmp_path / ".page.html"  # the replay's server serves no hidden file: it would answer 404
+    page.write_text("<p>hi</p>")
+    with pytest.raises(UserError, match=r"\.page\.html: the replay's server serves no hidden file .*: rename it$"):
+        replay_page(html=page, script="", check="true", task_timeout=TIMEOUT)
+
+
 def test_a_page_that_never_becomes_ready_fails_with_its_reason():
     job = ReplayJob(
         task_id="t",
