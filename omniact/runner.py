@@ -483,6 +483,17 @@ def check_output_folder(out: str | Path, data_root: str | Path, kind: str) -> No
     if kind != "run" and (out / STORE_NAME).is_file():
         raise UserError(f"this folder holds a run ({STORE_NAME}): give the {kind} a folder of its own, e.g. "
                         f"--out {out / kind}", file=str(out))
+    if kind == "run" and not os.path.lexists(out / STORE_NAME):
+        # A folder of the user's may take a run (their own files stay as they are), but not one whose files a
+        # run would replace: someone's predictions.jsonl is not a run's to overwrite.
+        theirs = [name for name in _RUN_OUTPUTS if os.path.lexists(out / name)]
+        if theirs:
+            raise UserError(f"this folder holds {' and '.join(theirs)} but no run ({STORE_NAME}): a run would replace "
+                            "them; give the run a folder of its own with --out", file=str(out))
+
+
+#: The files a run writes that a folder may already hold: with no run store beside them, they are someone else's.
+_RUN_OUTPUTS = (PREDICTIONS_FILE, MANIFEST_FILE, SCORES_FILE)
 
 
 def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, split: str = "test",

@@ -173,7 +173,8 @@ def test_a_folder_whose_run_recorded_nothing_takes_a_new_run_but_one_recorded_ta
         manifest = json.loads((out / "manifest.json").read_text())
         assert manifest["agent"] == "noop" and manifest["seed"] == 3 and manifest["sessions"] == 1
         if not resume:
-            (out / "run.sqlite").unlink()
+            for name in ("run.sqlite", "manifest.json", "predictions.jsonl", "scores.json"):
+                (out / name).unlink()
     # one recorded task makes it a run: a new run needs --resume, and --resume needs the same settings
     with pytest.raises(UserError, match="already holds a run; pass --resume"):
         run("noop", out=out, data=DATA, limit=1, seed=3)
@@ -183,6 +184,19 @@ def test_a_folder_whose_run_recorded_nothing_takes_a_new_run_but_one_recorded_ta
         run(f"{AGENTS}:BrokenSetup", out=out, data=DATA, resume=True)
     s = run("noop", out=out, data=DATA, seed=3, resume=True)
     assert s.n_done == 6 and s.n_run == 5
+
+
+def test_a_folder_holding_a_runs_file_names_but_no_run_is_refused_not_overwritten(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "predictions.jsonl").write_text('{"id": "9", "script": "MY PRECIOUS WORK"}\n')
+    (out / "scores.json").write_text("my scores")
+    r = CliRunner().invoke(main, ["run", "--agent", "noop", "--data", str(DATA), "--out", str(out), "--limit", "1"])
+    assert r.exit_code == 2
+    assert r.output == (f"omniact: {out}: this folder holds predictions.jsonl and scores.json but no run (run.sqlite): "
+                        "a run would replace them; give the run a folder of its own with --out\n")
+    assert (out / "predictions.jsonl").read_text() == '{"id": "9", "script": "MY PRECIOUS WORK"}\n'
+    assert sorted(p.name for p in out.iterdir()) == ["predictions.jsonl", "scores.json"]
 
 
 def test_an_interrupted_run_exports_only_finished_tasks_so_the_rest_score_as_missing(tmp_path, monkeypatch):
