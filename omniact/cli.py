@@ -470,6 +470,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
 
     from omniact.runner import run
     from omniact.sandbox.command import parse_agent_args
+    from omniact.store import STORE_NAME
 
     args = parse_agent_args(agent_args)
     stopped: list[int] = []
@@ -499,9 +500,15 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
     except OSError as e:
         if e.errno not in _NO_ROOM:
             raise
-        # A full disk mid-run: each finished task was committed to run.sqlite before, so say how to go on.
-        click.echo(f"omniact: cannot write{f' {e.filename}' if e.filename else ''}: {e.strerror}; finished tasks are "
-                   f"saved: free some space and continue with: omniact run ... --out {out} --resume", err=True)
+        # A full disk mid-run: each finished task was committed to run.sqlite before, so say how to go on (a run
+        # that recorded nothing took its folder away: see omniact.runner).
+        where = f"cannot write{f' {e.filename}' if e.filename else ''}: {e.strerror}"
+        if (out / STORE_NAME).exists():
+            click.echo(f"omniact: {where}; finished tasks are saved: free some space and continue with: omniact run "
+                       f"... --out {out} --resume", err=True)
+        else:
+            click.echo(f"omniact: {where}; no task had finished and nothing was kept: free some space and run the "
+                       "command again", err=True)
         sys.exit(1)
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -557,6 +557,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     ex = make_executor(executor, workers=workers, worker_type=wtype, task_timeout=task_timeout,
                        setup_timeout=setup_timeout, **dict(executor_options or {}))
     created = _absent_dirs(out)
+    opened = False  # whether this run's store opened: until then, a folder this run created holds no task
     try:
         identity = {"agent": spec_text(agent), "agent_resolved": resolved_spec(agent),
                     _AGENT_CLASS: _class_identity(cls),
@@ -566,6 +567,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         # One run at a time here: a second --resume would run the same tasks again (run_lock.py).
         with run_lock(out):
             store = RunStore(store_path, new_session=False)  # a session once the settings are known to be the run's
+            opened = True
             try:
                 old = store.get_meta("config")
                 if old is not None and not len(store):
@@ -629,7 +631,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 store.close()
     except BaseException:
         if created:
-            _remove_empty_run(out, created)
+            _remove_empty_run(out, created, opened)
         raise
     finally:
         ex.close()
@@ -653,12 +655,13 @@ def _absent_dirs(out: Path) -> list[Path]:
     return absent
 
 
-def _remove_empty_run(out: Path, created: list[Path]) -> None:
+def _remove_empty_run(out: Path, created: list[Path], opened: bool = True) -> None:
     """After a run that failed in a folder it created: when no task was recorded, take away what it made, so
     that no empty run folder is left behind. Only our own files, and folders only once empty: anything else
-    found there (someone else's) stays, and so does the folder holding it."""
+    found there (someone else's) stays, and so does the folder holding it. A store that never `opened` (a disk
+    too full to make it) holds no task, and is not asked, as it may not be readable either."""
     try:
-        if recorded_tasks(out / STORE_NAME):
+        if opened and recorded_tasks(out / STORE_NAME):
             return
         for name in _RUN_FILES:
             (out / name).unlink(missing_ok=True)

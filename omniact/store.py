@@ -13,16 +13,21 @@ runs exactly the tasks without a row. Attempts are logged too, so a resumed run 
 
 from __future__ import annotations
 
+import errno
+import functools
 import json
+import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from omniact.errors import UserError
+
+_T = TypeVar("_T")
 
 __all__ = ["ERROR_KINDS", "SCHEMA_VERSION", "STORE_NAME", "RunStore", "TaskResult", "recorded_tasks"]
 
@@ -111,6 +116,37 @@ def _read(value: object) -> object:
     return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
 
 
+# SQLite's primary result codes for a disk that is full (or a quota reached) and for one that fails to read or write.
+_SQLITE_FULL, _SQLITE_IOERR = 13, 10
+
+
+def _disk_error(path: Path, e: sqlite3.Error) -> OSError | None:
+    """The OSError (ENOSPC, EIO) that a SQLite error stands for when the disk is full or failing, naming the store: the
+    command says so in one line, as it does for any file it cannot write; None for any other error."""
+    code = (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF
+    if code == _SQLITE_FULL:
+        return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+    if code == _SQLITE_IOERR:
+        return OSError(errno.EIO, os.strerror(errno.EIO), str(path))
+    return None
+
+
+def _disk_errors(method: Callable[..., _T]) -> Callable[..., _T]:
+    """A RunStore method whose writes end in an OSError, not a SQLite error, when the disk is full or failing."""
+
+    @functools.wraps(method)
+    def wrapper(self: RunStore, *args: Any, **kwargs: Any) -> _T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as e:
+            disk = _disk_error(self.path, e)
+            if disk is None:
+                raise
+            raise disk from None
+
+    return wrapper
+
+
 class RunStore:
     """The SQLite file of one run. Safe to use from several threads of the driver (one lock, one connection)."""
 
@@ -133,7 +169,7 @@ class RunStore:
                     self._set_meta("schema_version", SCHEMA_VERSION)
             self.session = self._next_session() if new_session else int(self.get_meta("sessions", 0))
         except sqlite3.DatabaseError as e:
-            problem = _unusable(self.path, e)
+            problem = _unusable(self.path, e) or _disk_error(self.path, e)
             if problem is None:
                 raise
             raise problem from None
@@ -146,10 +182,12 @@ class RunStore:
     def _set_meta(self, key: str, value: Any) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value)))
 
+    @_disk_errors
     def set_meta(self, key: str, value: Any) -> None:
         with self._lock:
             self._set_meta(key, value)
 
+    @_disk_errors
     def restart(self) -> None:
         """Forget the settings and sessions of a store that holds no result: a run whose agent never started
         leaves nothing worth protecting, and the corrected command starts afresh in the same folder.
@@ -166,7 +204,8 @@ class RunStore:
                 self._set_meta("sessions", 0)  # the caller's session, begun next, is the first
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # (SQLite may have rolled back itself: a full disk)
+                    self._db.execute("ROLLBACK")
                 raise
             self.session = 0
 
@@ -176,6 +215,7 @@ class RunStore:
             self._set_meta("sessions", n)
         return n
 
+    @_disk_errors
     def begin_session(self) -> int:
         """Count a session of the run that opened the store with ``new_session=False`` (once it knows it goes on:
         a resume refused for other settings is none) and return its number."""
@@ -183,6 +223,7 @@ class RunStore:
         return self.session
 
     # -- results -------------------------------------------------------------------------------------
+    @_disk_errors
     def record(self, result: TaskResult) -> None:
         """Store one task's result and its attempt in a single transaction (replacing an earlier failure)."""
         task_id = _stored(result.task_id)
@@ -203,7 +244,8 @@ class RunStore:
                                  (task_id, self.session, result.error_kind or "ok", now))
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # (SQLite may have rolled back itself: a full disk)
+                    self._db.execute("ROLLBACK")
                 raise
 
     def finished_ids(self, *, include_errors: bool = True) -> set[str]:
@@ -281,7 +323,7 @@ def recorded_tasks(path: str | Path) -> int:
     except sqlite3.OperationalError as e:
         if str(e).startswith("no such table"):  # created, never written: an empty store
             return 0
-        problem = _unusable(path, e)
+        problem = _unusable(path, e) or _disk_error(path, e)
         if problem is None:
             raise
         raise problem from None

@@ -249,3 +249,33 @@ def test_a_lone_surrogate_in_an_answer_or_an_error_is_kept_exactly_and_costs_not
         assert [r.raw for r in store.results(["101"])] == ["raw \ud83d"]
     again = run(f"{agent}:Agent", out=out, data=DATA, limit=3, resume=True)
     assert again.n_run == 0 and again.n_done == 3
+
+
+@pytest.mark.parametrize("when", ["at its creation", "after a few tasks"])
+def test_a_disk_that_fills_up_under_the_run_store_ends_the_run_in_one_line(tmp_path, monkeypatch, when):
+    # SQLite's page limit fills the store as a full disk would: before its tables are made, or 16 pages in (the
+    # agent's 10 kB answers take a few pages each).
+    from omniact import store
+
+    limit = "PRAGMA max_page_count = {};"
+    schema = limit.format(1) + store._SCHEMA if when == "at its creation" else store._SCHEMA + limit.format(16)
+    monkeypatch.setattr(store, "_SCHEMA", schema)
+    agent = tmp_path / "long.py"
+    agent.write_text("class Long:\n    def act(self, view):\n        return 'pyautogui.click(1, 2)\\n' * 500\n")
+    out = tmp_path / "run"
+    command = ["run", "--agent", f"{agent}:Long", "--data", str(DATA), "--out", str(out), "-q"]
+    r = CliRunner().invoke(main, command)
+    assert r.exit_code == 1, r.output
+    where = f"omniact: cannot write {out / 'run.sqlite'}: No space left on device; "
+    if when == "at its creation":
+        assert r.output == where + "no task had finished and nothing was kept: free some space and run the command again\n"
+        assert not out.exists()
+        return
+    assert r.output == where + (f"finished tasks are saved: free some space and continue with: omniact run ... "
+                                f"--out {out} --resume\n")
+    monkeypatch.undo()  # space freed: the run goes on from where it stopped
+    kept = RunStore(out / "run.sqlite", new_session=False).finished_ids()
+    assert 0 < len(kept) < 6
+    r = CliRunner().invoke(main, [*command, "--resume"])
+    assert r.exit_code == 0, r.output
+    assert f"6/6 tasks ({6 - len(kept)} run now)" in r.output
