@@ -186,7 +186,7 @@ def _shown(filename: str, given: Path | None = None) -> str:
         return filename
 
 
-def _import_failed(e: Exception, what: str, given: Path | None = None) -> UserError:
+def _import_failed(e: BaseException, what: str, given: Path | None = None) -> UserError:
     """One line for an agent module whose own code failed while it was imported (a bug or a missing
     dependency of the user's, not ours): the file and line where the import stopped, and why.
 
@@ -208,6 +208,9 @@ def _import_failed(e: Exception, what: str, given: Path | None = None) -> UserEr
         break
     if isinstance(e, ModuleNotFoundError):
         return UserError(f"cannot import the agent: {e} (install it, or fix the import)", file=file, line=line)
+    if isinstance(e, SystemExit):  # a script's sys.exit() or argparse, run at import: it would end omniact
+        return UserError(f"cannot import the agent: importing it exits (SystemExit: {e.code!r}); put the code that "
+                         "runs it as a script under `if __name__ == \"__main__\":`", file=file, line=line)
     return UserError(f"cannot import the agent: {type(e).__name__}: {e}", file=file, line=line)
 
 
@@ -232,7 +235,7 @@ def _import_file(path: Path) -> Any:
     except UserError:  # the module's own one-line message for the user
         del sys.modules[name]
         raise
-    except Exception as e:  # noqa: BLE001 - whatever the user's module raises, said in one line
+    except (Exception, SystemExit) as e:  # noqa: BLE001 - whatever the user's module raises, said in one line
         del sys.modules[name]
         raise _import_failed(e, str(path), path) from None
     return module
@@ -265,7 +268,7 @@ def _import_module(target: str, spec: str) -> Any:
             importlib.invalidate_caches()
         except UserError:
             raise
-        except Exception as e:  # noqa: BLE001 - whatever the user's module raises, said in one line
+        except (Exception, SystemExit) as e:  # noqa: BLE001 - whatever the user's module raises, said in one line
             raise _import_failed(e, f"module {target}") from None
     cls = spec.rpartition(":")[2]
     hint = target.replace(".", "/") + f".py:{cls}"

@@ -190,6 +190,18 @@ def test_an_agent_module_that_fails_to_import_is_one_line_naming_it_and_why(in_t
     assert "Traceback" not in r.output and not (in_tmp_cwd / "r").exists()
 
 
+@pytest.mark.parametrize("spec", ["exitpkg/script.py:A", "exitpkg.script:A"])
+def test_an_agent_module_that_exits_when_imported_is_one_line_not_the_end_of_omniact(in_tmp_cwd, spec):
+    # A training script's sys.exit() (or its argparse, which exits on omniact's own arguments) at its top level.
+    _write(in_tmp_cwd / "exitpkg" / "__init__.py", "")
+    _write(in_tmp_cwd / "exitpkg" / "script.py", "import sys\n\nclass A:\n    pass\n\nsys.exit(3)\n")
+    r = CliRunner().invoke(main, ["run", "--agent", spec, "--data", str(DATA), "--out", "r", "-q"])
+    assert r.exit_code == 2
+    assert r.output == ("omniact: exitpkg/script.py:6: cannot import the agent: importing it exits (SystemExit: 3); "
+                        'put the code that runs it as a script under `if __name__ == "__main__":`\n')
+    assert not (in_tmp_cwd / "r").exists()
+
+
 def test_a_module_class_agent_is_found_from_the_current_directory(in_tmp_cwd):
     _write(in_tmp_cwd / "cwdpkg" / "__init__.py", "")
     _write(in_tmp_cwd / "cwdpkg" / "policy.py", "class MyAgent:\n    def act(self, view):\n        return ''\n")
