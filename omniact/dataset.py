@@ -797,11 +797,33 @@ def write_manifest(root: str | os.PathLike) -> tuple[Path, int]:
         # The wrong folder (a home folder, a parent of the data): it would hash everything under it.
         raise UserError("no split file here (train.json, val.json, test.json): is this the data root?",
                         file=str(root))
-    lines = [f"{_manifest_digest(p)}  {_rel(root, p)}\n" for p in _manifest_files(root)]
+    lines = [_manifest_line(_manifest_digest(p), _rel(root, p)) for p in _manifest_files(root)]
     out = root / MANIFEST_NAME
-    with atomic_file(out, "w", encoding="utf-8") as f:
-        f.write("".join(lines))
+    with atomic_file(out, "wb") as f:
+        f.write(b"".join(lines))
     return out, len(lines)
+
+
+def _manifest_line(digest: str, rel: str) -> bytes:
+    """One line as ``sha256sum`` writes it: a name holding a backslash, a newline or a carriage return is escaped
+    (``\\``, ``\\n``, ``\\r``) and the line starts with a backslash; a name's bytes are written as they are, UTF-8
+    or not (``sha256sum -c`` opens the file by those bytes)."""
+    name = os.fsencode(rel)
+    if any(c in name for c in b"\\\n\r"):
+        name = name.replace(b"\\", b"\\\\").replace(b"\n", b"\\n").replace(b"\r", b"\\r")
+        return b"\\" + digest.encode() + b"  " + name + b"\n"
+    return digest.encode() + b"  " + name + b"\n"
+
+
+def _manifest_entry(line: bytes) -> tuple[str, str] | None:
+    """(digest, relative path) of a manifest line (`_manifest_line`'s, or one ``sha256sum`` wrote), or None."""
+    escaped = line.startswith(b"\\")
+    digest, sep, name = line[escaped:].partition(b"  ")
+    if not sep or len(digest) != 64 or not all(c in b"0123456789abcdefABCDEF" for c in digest):
+        return None
+    if escaped:
+        name = re.sub(rb"\\(.)", lambda m: {b"n": b"\n", b"r": b"\r"}.get(m.group(1), m.group(1)), name)
+    return digest.decode().lower(), os.fsdecode(name)
 
 
 def verify_manifest(root: str | os.PathLike) -> list[str]:
@@ -812,13 +834,14 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
         return []
     problems: list[str] = []
     listed: set[str] = set()
-    for n, line in enumerate(mpath.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(mpath.read_bytes().split(b"\n"), 1):
         if not line.strip():
             continue
-        digest, sep, rel = line.partition("  ")
-        if not sep or len(digest) != 64:
+        entry = _manifest_entry(line.removesuffix(b"\r"))  # (a manifest saved on Windows)
+        if entry is None:
             problems.append(f"{mpath}:{n}: not a 'SHA256  PATH' line")
             continue
+        digest, rel = entry
         listed.add(rel)
         p = Path(os.path.normpath(root / rel))
         if not p.is_file():

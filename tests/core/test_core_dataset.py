@@ -134,6 +134,30 @@ def test_manifest_detects_changed_missing_and_new_files(omniact_data, tmp_path):
     assert len(line.split("  ")[0]) == 64
 
 
+def test_manifest_of_file_names_with_a_newline_a_backslash_or_bytes_that_are_not_utf8(omniact_data, tmp_path):
+    import os
+    import subprocess
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    odd = ["new\nline.txt", "back\\slash.txt", "cr\r.txt"]
+    try:
+        odd.append(os.fsdecode(b"x\xff.txt"))  # a name that is not UTF-8 (Python keeps the byte as a surrogate)
+        for name in odd:
+            (root / name).write_text("odd")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses such names")
+    path, _ = write_manifest(root)  # was a UnicodeEncodeError traceback for the last name
+    lines = path.read_bytes().split(b"\n")
+    assert any(line.startswith(b"\\") and line.endswith(b"  new\\nline.txt") for line in lines)  # as sha256sum writes it
+    assert any(line.endswith(b"  x\xff.txt") for line in lines)
+    assert verify_manifest(root) == []  # was "not a 'SHA256  PATH' line" for the newline's two halves
+    (root / "new\nline.txt").write_text("changed")
+    assert [p.split(": ", 1)[1] for p in verify_manifest(root)] == ["new\nline.txt has changed (sha256 differs)"]
+    (root / "new\nline.txt").write_text("odd")
+    r = subprocess.run(["sha256sum", "-c", "--quiet", path.name], cwd=root, capture_output=True, check=False)
+    assert r.returncode == 0, r.stdout + r.stderr  # coreutils reads it
+
+
 @pytest.mark.parametrize("bad", [{"top_left": [1, 2]}, {"top_left": [1, 2], "bottom_right": [3]},
                                  {"top_left": [1, 2], "bottom_right": ["x", 4]}, {"top_left": 5, "bottom_right": [3, 4]}])
 def test_a_malformed_box_element_is_named_when_its_boxes_are_used(omniact_data, tmp_path, bad):
