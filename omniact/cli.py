@@ -256,15 +256,19 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
         update(gold)  # the gold side is good, only the predictions are not: the run after the fix reads the cache
         raise
     result = scoring.score(gold, scripts, mode=mode)
-    if as_json:
-        echo_json(result.to_json())
-    else:
-        from omniact.predictions import agent_failures
-        from omniact.tables import print_score, why_no_match
+    try:
+        if as_json:
+            echo_json(result.to_json())
+        else:
+            from omniact.predictions import agent_failures
+            from omniact.tables import print_score, why_no_match
 
-        print_score(result, why=why_no_match(gold, scripts, result, mode, agent_failures(preds)), note=note)
-    if sys.stdout is not None:  # (None: closed by the shell, `>&-`)
-        sys.stdout.flush()  # the score is shown before the cache is written, which only the next run needs
+            print_score(result, why=why_no_match(gold, scripts, result, mode, agent_failures(preds)), note=note)
+        if sys.stdout is not None:  # (None: closed by the shell, `>&-`)
+            sys.stdout.flush()  # the score is shown before the cache is written, which only the next run needs
+    except BrokenPipeError:  # `omniact score ... | head -1`: the reader has gone, the work is still good for the cache
+        update(gold)
+        raise
     update(gold)  # writes the cache entry, with what this run worked out (strict mode's gold plans)
     _end_process()
 

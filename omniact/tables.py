@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -47,7 +48,16 @@ def task_rows(ds: Dataset) -> list[dict[str, Any]]:
 def _console():
     from rich.console import Console
 
-    return Console()
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich exits with 1 when the reader has gone (`omniact score ... | head -1`), the code of a bug of ours;
+            # a BrokenPipeError lets the command end as every verb does then (exit 0, nothing more written).
+            self.quiet = True
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise BrokenPipeError
+
+    return _Console()
 
 
 def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> None:

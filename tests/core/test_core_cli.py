@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -305,6 +306,29 @@ def test_a_full_disk_is_one_line_and_exit_1(omniact_data, tmp_path, verb):
         proc = subprocess.run(args, stdout=full, stderr=subprocess.PIPE, text=True, check=False,
                               env={**os.environ, "OMNIACT_CACHE_DIR": str(tmp_path / "cache")})
     assert proc.returncode == 1 and proc.stderr == "omniact: cannot write: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", [["score"], ["score", "--json"], ["tasks"]])
+def test_output_to_a_reader_that_has_gone_ends_with_exit_0_and_no_word(omniact_data, tmp_path, args):
+    # `omniact score ... | head -1`: the table's printer (rich) exited with 1, the code of a bug of ours.
+    p = tmp_path / "run.jsonl"
+    p.write_text('{"id": "10", "script": "pyautogui.click(1, 2)"}\n')
+    cmd = [sys.executable, "-m", "omniact.cli", *args, "--data", str(omniact_data)]
+    if args[0] == "score":
+        cmd += ["--predictions", str(p)]
+    # The gold cache takes no file changed in the last 2 s (see scoring/gold_cache.py): wait until the data is older.
+    newest = max(max(f.stat().st_mtime, f.stat().st_ctime) for f in omniact_data.rglob("*") if f.is_file())
+    time.sleep(max(0.0, newest + 2.1 - time.time()))
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the first line
+    try:
+        proc = subprocess.run(cmd, stdout=write, stderr=subprocess.PIPE, text=True, check=False,
+                              env={**os.environ, "OMNIACT_CACHE_DIR": str(tmp_path / "cache")})
+    finally:
+        os.close(write)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    if args[0] == "score":  # the gold side worked out is kept for the next run all the same
+        assert len(list((tmp_path / "cache" / "gold").iterdir())) == 1
 
 
 def test_a_verb_whose_extra_is_not_installed_says_which_in_one_line(monkeypatch, tmp_path):
