@@ -235,7 +235,10 @@ def _split_path(root: Path, split: str) -> Path:
                         "file goes to --predictions)")
     cand = root / f"{split}.json"
     if not cand.is_file():
-        have = sorted(x.stem for x in root.glob("*.json") if x.name != MANIFEST_NAME)
+        if cand.exists():  # a folder (or a FIFO) of that name: "no split file test.json (splits here: test)" would not do
+            what = "a folder" if cand.is_dir() else "not a regular file (a FIFO or a device)"
+            raise UserError(f"{cand.name} is {what}, not a split file", file=str(root))
+        have = sorted(x.stem for x in root.glob("*.json") if x.name != MANIFEST_NAME and x.is_file())
         more = f", ... ({len(have)} in all)" if len(have) > 8 else ""
         hint = f" (splits here: {', '.join(have[:8])}{more})" if have else ""
         raise UserError(f"no split file {split}.json{hint}", file=str(root))

@@ -151,6 +151,9 @@ def _find(path: Path) -> Submission:
     elif path.is_file():
         pred = path
         default_name = _stem(path.name)
+    elif str(path) == "-":  # as `omniact score` reads standard input
+        raise UserError("standard input cannot be a submission (it is read twice, to hash and to score): save the "
+                        "predictions to a file and give that", file="-")
     elif any(c in path.name for c in "*?["):  # a shell passes on a pattern that matched nothing, as it is
         raise UserError("the pattern matched no file: check it (and the folder)", file=str(path))
     elif path.exists():  # a pipe (<(zcat ...)) is read by scoring and hashed for the cache: it cannot be read twice

@@ -111,6 +111,16 @@ def test_unknown_split_names_the_ones_there(omniact_data):
         load_split(omniact_data, "dev")
 
 
+def test_a_split_name_that_is_a_folder_is_named_as_one(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    (root / "val.json").unlink()
+    (root / "val.json").mkdir()  # was "no split file val.json (splits here: test, train, val)"
+    with pytest.raises(UserError, match=r"val.json is a folder, not a split file$"):
+        load_split(root, "val")
+    with pytest.raises(UserError, match=r"no split file dev.json \(splits here: test, train\)$"):
+        load_split(root, "dev")
+
+
 def test_find_task_searches_every_split(omniact_data):
     assert find_task(omniact_data, "14").goal == "Open the File menu"
     with pytest.raises(UserError, match="no task '99'"):
