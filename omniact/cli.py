@@ -77,6 +77,14 @@ class _Group(click.Group):
         except UserError as e:
             click.echo(f"omniact: {escape_controls(str(e))}", err=True)
             sys.exit(2)
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # `omniact run` alone: its help
+        except click.UsageError as e:
+            # click's usage, a hint and the error on four lines: the error on one, with where to look.
+            where = e.ctx.command_path if e.ctx is not None else "omniact"
+            message = e.format_message().strip().removesuffix(".")
+            click.echo(f"{where}: {escape_controls(message)} (see {where} --help)", err=True)
+            sys.exit(2)
         except ModuleNotFoundError as e:
             extra = _EXTRAS.get((e.name or "").partition(".")[0])
             if extra is None:

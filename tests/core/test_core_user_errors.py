@@ -164,6 +164,21 @@ def test_leaderboard_negative_seed_is_an_option_error_not_a_traceback(omniact_da
     assert "Invalid value for '--seed'" in r.output
 
 
+@pytest.mark.parametrize(("args", "line"), [
+    (["score", "--mode", "foo"],
+     "omniact score: Invalid value for '--mode': 'foo' is not one of 'reference', 'strict' (see omniact score --help)"),
+    (["replay", "--task-timeout", "nan"], "omniact replay: Invalid value for '--task-timeout': nan is not a number of "
+                                          "seconds above 0 and at most 86400 (see omniact replay --help)"),
+    (["leaderboard", "--split", "test"],
+     "omniact leaderboard: Missing argument 'SOURCES...' (see omniact leaderboard --help)"),
+    (["nosuchverb"], "omniact: No such command 'nosuchverb' (see omniact --help)"),
+])
+def test_a_mistyped_command_line_is_one_line_naming_the_option(args, line):
+    # (click's own report was four lines: usage, a hint, a blank line and the error)
+    r = CliRunner().invoke(main, args, prog_name="omniact")
+    assert r.exit_code == 2 and r.output == line + "\n"
+
+
 def test_agents_check_of_no_task_is_refused_not_ok(omniact_data):
     r = cli("agents", "--check", "noop", "--data", omniact_data, "-n", "0")
     assert r.exit_code == 2 and "Invalid value for '-n'" in r.output and "OK" not in r.output
