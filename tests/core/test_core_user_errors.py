@@ -167,8 +167,8 @@ def test_leaderboard_negative_seed_is_an_option_error_not_a_traceback(omniact_da
 @pytest.mark.parametrize(("args", "line"), [
     (["score", "--mode", "foo"],
      "omniact score: Invalid value for '--mode': 'foo' is not one of 'reference', 'strict' (see omniact score --help)"),
-    (["replay", "--task-timeout", "nan"], "omniact replay: Invalid value for '--task-timeout': nan is not a number of "
-                                          "seconds above 0 and at most 86400 (see omniact replay --help)"),
+    (["replay", "--task-timeout", "nan"], ("omniact replay: Invalid value for '--task-timeout': nan is not a number "
+                                           "of seconds above 0 and at most 86400 (see omniact replay --help)")),
     (["leaderboard", "--split", "test"],
      "omniact leaderboard: Missing argument 'SOURCES...' (see omniact leaderboard --help)"),
     (["nosuchverb"], "omniact: No such command 'nosuchverb' (see omniact --help)"),
