@@ -10,6 +10,7 @@ import random
 from typing import Any
 
 from omniact.agent import task_seed
+from omniact.errors import UserError
 
 __all__ = ["RandomAgent"]
 
@@ -27,8 +28,10 @@ class RandomAgent:
     name = "random"
 
     def __init__(self, seed: int = 0, max_actions: int = 3) -> None:
+        if isinstance(max_actions, bool) or not isinstance(max_actions, int) or max_actions < 1:
+            raise UserError(f"max_actions must be a whole number of at least 1, not {max_actions!r}")
         self.seed = seed
-        self.max_actions = max(1, max_actions)
+        self.max_actions = max_actions
 
     def describe(self) -> dict[str, Any]:
         """Its one setting (the seed is the run's, in the manifest already)."""

@@ -48,6 +48,8 @@ def test_arguments_are_converted_and_checked(tmp_path):
         load_agent("random", {"sede": "1"})
     with pytest.raises(UserError, match="expected int"):
         load_agent("random", {"seed": "many"})
+    with pytest.raises(UserError, match=r"^max_actions must be a whole number of at least 1, not -5$"):
+        load_agent("random", {"max_actions": "-5"})  # was taken as 1 without a word
     # the vlm's own arguments and the llm arguments it passes on are both known and typed
     v = load_agent("vlm", {"model": "m", "temperature": "0.7", "max_side": "512", "cache": "false"})
     assert (v.temperature, v.max_side, v.cache) == (0.7, 512, False)
