@@ -516,7 +516,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     """
     import multiprocessing
 
-    from omniact.agent import _bind_kwargs, read_agent_config, resolve_agent_class, resolved_spec
+    from omniact.agent import _agent_file, _bind_kwargs, read_agent_config, resolve_agent_class, resolved_spec
     from omniact.dataset import load_split, resolve_data_root
     from omniact.executor import MAIN_GUARD_HINT, WORKER_TYPES, WorkerSpec, make_executor, share_dataset
 
@@ -545,7 +545,9 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     ids = [t.id for t in dataset.tasks][: limit if limit is not None else None]
 
     resume = resume or retry_errors  # --retry-errors means continuing a run
-    out = Path(out).expanduser()
+    # Absolute: an agent may change the working folder while it runs (os.chdir in act), and the run's files (its
+    # store, lock, predictions) must still be written here, never into another run's folder of the same name.
+    out = Path(out).expanduser().absolute()
     check_output_folder(out, root, "run")
     store_path = out / STORE_NAME
     # Only a store with a recorded task is a run to protect: one whose agent never started holds nothing,
@@ -607,8 +609,12 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 # Counted and written once the first worker says which agent it runs (or at the first result).
                 session = _Session(out, store, manifest)
 
-                spec = WorkerSpec(agent=agent, data_root=str(root), split=split, agent_args=args,
-                                  agent_config=None if agent_config is None else str(agent_config),
+                # Paths absolute: an agent may change the working folder (os.chdir in act), and a worker started
+                # after that (to replace one that timed out) must still find the agent file and its config.
+                by_file = isinstance(agent, str) and _agent_file(agent) is not None
+                spec = WorkerSpec(agent=resolved_spec(agent) if by_file else agent, data_root=str(root),
+                                  split=split, agent_args=args,
+                                  agent_config=None if agent_config is None else str(Path(agent_config).absolute()),
                                   agent_defaults=defaults, seed=seed)
                 status = "interrupted"
                 n_run = 0

@@ -279,3 +279,36 @@ def test_a_disk_that_fills_up_under_the_run_store_ends_the_run_in_one_line(tmp_p
     r = CliRunner().invoke(main, [*command, "--resume"])
     assert r.exit_code == 0, r.output
     assert f"6/6 tasks ({6 - len(kept)} run now)" in r.output
+
+
+def test_an_agent_that_changes_the_working_folder_does_not_move_the_run(tmp_path, monkeypatch):
+    # The run was given a relative --out; the agent's os.chdir sent its files into another run's folder of that name.
+    monkeypatch.chdir(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "r").mkdir(parents=True)
+    (elsewhere / "r" / "notes.txt").write_text("someone else's")
+    (tmp_path / "wander.py").write_text(
+        "import os\nclass Wander:\n    def act(self, view):\n"
+        f"        os.chdir({str(elsewhere)!r})\n        return 'pyautogui.click(1, 2)'\n")
+    r = CliRunner().invoke(main, ["run", "--agent", "wander.py:Wander", "--data", str(DATA), "--out", "r", "-q",
+                                  "--limit", "3"])
+    assert r.exit_code == 0, r.output
+    assert len((tmp_path / "r" / "predictions.jsonl").read_text().splitlines()) == 3
+    assert sorted(p.name for p in (elsewhere / "r").iterdir()) == ["notes.txt"]
+
+
+def test_a_worker_started_after_an_agent_changed_the_working_folder_still_finds_the_agent(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "away").mkdir()
+    (tmp_path / "agents").mkdir()
+    (tmp_path / "agents" / "stray.py").write_text(
+        "import os, time\nclass Stray:\n    def act(self, view):\n"
+        f"        if os.getcwd() != {str(tmp_path / 'away')!r}:\n"
+        f"            os.chdir({str(tmp_path / 'away')!r})\n            time.sleep(3)  # past the task's time\n"
+        "        return 'pyautogui.click(1, 2)'\n")
+    r = CliRunner().invoke(main, ["run", "--agent", "agents/stray.py:Stray", "--data", str(DATA), "--out", "r", "-q",
+                                  "--limit", "3", "--task-timeout", "1"])
+    # (was: "agent could not be started: agents/stray.py: agent file does not exist", from the worker that replaced
+    # the one whose task timed out)
+    assert r.exit_code == 0, r.output
+    assert "3/3 tasks" in r.output and "timeout 1" in r.output
