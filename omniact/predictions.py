@@ -94,23 +94,42 @@ def predictions_path(path: str | os.PathLike) -> Path:
         return p  # read from sys.stdin by `read_predictions` and `read_scripts`
     if p.is_dir():
         pred = p / "predictions.jsonl"
-        if pred.is_file():
-            return pred
         if (p / "run.sqlite").is_file():
             from omniact.run_lock import holder
 
+            # A run writes predictions.jsonl when a session ends: while one goes on (a --resume too), or after one
+            # was killed, the file there is missing or an earlier session's, short of the tasks finished since.
             running = holder(p)
             if running is not None:
-                raise UserError(f"this run is still going ({running}): its predictions.jsonl is written when it "
-                                "ends; score it then", file=str(p))
-            raise UserError("this run has no predictions.jsonl yet: it was stopped before it ended; finish it "
-                            f"with `omniact run ... --out {p} --resume`", file=str(p))
+                what = "is an earlier session's until it ends" if pred.is_file() else "is written when it ends"
+                raise UserError(f"this run is still going ({running}): its predictions.jsonl {what}; score it then",
+                                file=str(p))
+            if not pred.is_file():
+                raise UserError("this run has no predictions.jsonl yet: it was stopped before it ended; finish it "
+                                f"with `omniact run ... --out {p} --resume`", file=str(p))
+            if _killed(p):
+                raise UserError("this run's last session was stopped before it ended (killed?), so its "
+                                "predictions.jsonl is an earlier session's, short of the tasks finished since; finish "
+                                f"it with `omniact run ... --out {p} --resume`", file=str(p))
+        if pred.is_file():
+            return pred
         raise UserError("is a folder, and not a run folder (no predictions.jsonl in it): give a predictions "
                         "file or a run folder", file=str(p))
     if not p.exists():
         problem = "is a symbolic link to nothing (or a loop)" if p.is_symlink() else "does not exist"
         raise UserError(f"predictions file {problem}", file=str(p))
     return p  # a file, or a pipe such as <(zcat run.jsonl.gz)
+
+
+def _killed(run: Path) -> bool:
+    """Whether the last session of the run folder `run` (which no one runs now) ended without saying how: its
+    manifest still says "running", as written when the session began, so the session was killed (kill -9, a power
+    cut) before it could write its predictions."""
+    try:
+        manifest = json.loads((run / "manifest.json").read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return False  # none, or unreadable: whoever reads the run next says so
+    return isinstance(manifest, dict) and manifest.get("status") == "running"
 
 
 def recorded_dataset(path: str | os.PathLike) -> tuple[str | None, str | None]:

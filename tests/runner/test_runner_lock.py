@@ -65,3 +65,29 @@ def test_a_second_run_in_a_folder_a_run_is_writing_is_refused_and_scoring_it_say
     assert resumed.returncode == 0, resumed.stderr
     assert not (out / "run.lock").exists()  # gone once the run ended
     assert _omniact("score", "--predictions", str(out)).returncode == 0
+
+
+def test_scoring_a_resumed_run_still_going_or_killed_says_its_predictions_are_an_earlier_sessions(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+    from omniact.run_lock import run_lock
+
+    out = tmp_path / "r"
+    run = ["run", "--agent", "noop", "--data", str(DATA), "--out", str(out), "-q"]
+    assert CliRunner().invoke(main, [*run, "--limit", "2"]).exit_code == 0  # a first session, its predictions written
+    with run_lock(out):  # a --resume going on: predictions.jsonl is the first session's until it ends
+        r = CliRunner().invoke(main, ["score", "--predictions", str(out)])
+    assert r.exit_code == 2 and "this run is still going (pid " in r.output
+    assert r.output.rstrip().endswith("its predictions.jsonl is an earlier session's until it ends; score it then")
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["status"] = "running"  # as a session killed with kill -9 leaves it
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    r = CliRunner().invoke(main, ["score", "--predictions", str(out)])
+    assert r.exit_code == 2 and "last session was stopped before it ended (killed?)" in r.output
+    assert f"finish it with `omniact run ... --out {out} --resume`" in r.output
+    assert CliRunner().invoke(main, [*run, "--resume"]).exit_code == 0
+    r = CliRunner().invoke(main, ["score", "--predictions", str(out), "--json"])
+    assert r.exit_code == 0 and json.loads(r.output)["n_scored"] == 6
