@@ -105,6 +105,8 @@ _CONNECT_ERRORS = ("ConnectError", "ConnectTimeout")
 _MAX_REPLY_BYTES = 32 * 1024 * 1024
 #: how much of a bad reply an error message quotes
 _PREVIEW_CHARS = 100
+#: Characters of a server's error body kept in a task's error (enough for an OpenAI-style error object's message).
+_ERROR_CHARS = 300
 #: keys this short are placeholders ("EMPTY", "sk-test"): replacing them would garble messages for nothing
 _MIN_SECRET_CHARS = 8
 
@@ -139,8 +141,12 @@ def _escaped(text: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
+#: More tokens than any one request holds: a usage count above it is not one (10**30 once made the run store fail).
+_MAX_TOKENS = 10**9
+
+
 def _tokens(value: Any) -> int:
-    """A usage count as a server wrote it; 0 when it is not a count ("n/a", -3, null): accounting never
+    """A usage count as a server wrote it; 0 when it is not a count ("n/a", -3, null, 10**30): accounting never
     fails a task, and a valid answer is worth more than its token count."""
     if isinstance(value, bool):
         return 0
@@ -153,7 +159,7 @@ def _tokens(value: Any) -> int:
         if not math.isfinite(value):
             return 0
         value = round(value)
-    return value if isinstance(value, int) and value > 0 else 0
+    return value if isinstance(value, int) and 0 < value <= _MAX_TOKENS else 0
 
 
 #: a served model name or fingerprint is kept up to this many characters (a record field, not a payload)
@@ -322,6 +328,10 @@ class OpenAIBackend:
                                             "running, and is base_url right?)"))
         status = getattr(last, "status_code", None)
         message = getattr(last, "message", last)
+        if not isinstance(last, _Transient):
+            # The client's message quotes the server's whole error body: cut, redacted and escaped as any reply we
+            # quote (a 5 MB body with terminal escapes was stored whole with every task, and printed).
+            message = self._preview(str(message), _ERROR_CHARS)
         if status in (401, 403):  # every task would be refused alike: the runner stops the run on a UserError
             raise UserError(self._redact(f"{self.shown_endpoint} refused the API key (HTTP {status}: {message}); give "
                                          "the right one with --agent-arg api_key=... or OPENAI_API_KEY"))
@@ -416,11 +426,11 @@ class OpenAIBackend:
                           finish_reason=finish, served_model=_served(data.get("model")),
                           system_fingerprint=_served(data.get("system_fingerprint")))
 
-    def _preview(self, body: bytes | str) -> str:
+    def _preview(self, body: bytes | str, limit: int = _PREVIEW_CHARS) -> str:
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         # the key goes before the cut, which could otherwise leave half of it
         text = self._redact(text)
-        return _escaped(text[:_PREVIEW_CHARS]) + ("..." if len(text) > _PREVIEW_CHARS else "")
+        return _escaped(text[:limit]) + ("..." if len(text) > limit else "")
 
     def _delay(self, e: Exception, attempt: int) -> float:
         delay = self.backoff * (2 ** attempt)

@@ -111,6 +111,13 @@ def _stored(text: str | None) -> str | bytes | None:
     return text
 
 
+def _count(value: Any) -> int:
+    """A token count as SQLite can keep it (a signed 64-bit integer): an agent's count beyond that is no count, and
+    must not cost the task its result (the store refused to record it, and the run stopped)."""
+    n = int(value)
+    return n if -(1 << 63) <= n < (1 << 63) else 0
+
+
 def _read(value: object) -> object:
     """A stored value as it was given (see `_stored`); the columns of numbers never hold bytes."""
     return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
@@ -228,7 +235,7 @@ class RunStore:
         """Store one task's result and its attempt in a single transaction (replacing an earlier failure)."""
         task_id = _stored(result.task_id)
         values = (task_id, _stored(result.script), _stored(result.error), result.error_kind, _stored(result.raw),
-                  int(result.prompt_tokens), int(result.completion_tokens), float(result.cost),
+                  _count(result.prompt_tokens), _count(result.completion_tokens), float(result.cost),
                   int(bool(result.cached)), float(result.seconds), result.worker,
                   json.dumps(result.extra or {}, default=str))
         now = time.time()

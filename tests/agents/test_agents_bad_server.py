@@ -260,6 +260,17 @@ def test_the_bad_reply_is_quoted_short_with_control_characters_escaped(server):
     assert "x" * 120 not in message and message.endswith("...")
 
 
+def test_an_http_error_body_is_quoted_short_with_control_characters_escaped(server, tmp_path):
+    # A 400 whose error message is 5 MB of terminal escapes: it was stored whole with every task, and printed.
+    body = {"error": {"message": "\x1b[2J\x1b[31mBOOM\x1b]0;pwned\x07" + "x" * 5_000_000, "type": "invalid"}}
+    server.plan = [send(body, status=400)]
+    with pytest.raises(BackendError) as e:
+        backend(server, retries=0).complete(HI)
+    message = str(e.value)
+    assert "HTTP 400: Error code: 400 - " in message and "\\x1b[2J\\x1b[31mBOOM\\x1b]0;pwned\\x07xx" in message
+    assert "\x1b" not in message and "\x07" not in message and message.endswith("...") and len(message) < 500
+
+
 # --------------------------------------------------------------------------------------------------------
 # C: usage the server wrote oddly
 
@@ -280,6 +291,25 @@ def test_usage_that_is_not_a_count_costs_the_count_not_the_answer(server, tmp_pa
     assert (c.text, c.prompt_tokens, c.completion_tokens) == (GOOD, 1000, 0)
     c = b.complete(HI)
     assert (c.text, c.prompt_tokens, c.completion_tokens) == (GOOD, 0, 0)
+
+
+def test_a_usage_count_beyond_belief_is_no_count_and_the_run_records_the_answer(server, tmp_path):
+    # 10**30 tokens: the run store could not keep the count, and the run stopped (and stopped again on --resume).
+    server.plan = [send(completion(usage={"prompt_tokens": 10**30, "completion_tokens": 2**63}))] * 6
+    s = run_llm(server, tmp_path)
+    assert not s.errors and s.n_done == 6
+    rec = read_predictions(tmp_path / "r" / "predictions.jsonl")["100"]
+    assert rec.script == GOOD
+    assert (rec.extra["usage"]["prompt_tokens"], rec.extra["usage"]["completion_tokens"]) == (0, 0)
+
+
+def test_the_run_store_keeps_a_count_it_cannot_hold_as_0(tmp_path):
+    from omniact.store import RunStore, TaskResult
+
+    with RunStore(tmp_path / "run.sqlite") as store:  # an agent's own accounting, past a 64-bit integer
+        store.record(TaskResult(task_id="1", script="pyautogui.press('a')", prompt_tokens=10**30, completion_tokens=7))
+        (got,) = store.results()
+    assert (got.script, got.prompt_tokens, got.completion_tokens) == ("pyautogui.press('a')", 0, 7)
 
 
 # --------------------------------------------------------------------------------------------------------
