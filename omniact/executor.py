@@ -448,6 +448,7 @@ class _Slot:
 
     # processes -------------------------------------------------------------------------------------
     def _read(self) -> None:
+        why = None  # what the process said of its own end (an agent's SystemExit in act)
         try:
             while True:
                 msg = self.conn.recv()
@@ -459,12 +460,16 @@ class _Slot:
                     self.events.put(("started", self, msg[1]))
                 elif msg[0] == "done":
                     self.events.put(("done", self, TaskResult(**msg[1])))
+                elif msg[0] == "died":
+                    why = msg[1]
         except (EOFError, OSError):
             pass
         self.process.join(5)
         code = self.process.exitcode
-        hint = f": {MAIN_GUARD_HINT}" if self.agent_in_main and code == 1 else ""
-        self.events.put(("died", self, f"worker process died (exit code {code}){hint}"))
+        if why is None:
+            hint = f": {MAIN_GUARD_HINT}" if self.agent_in_main and code == 1 else ""
+            why = f"worker process died (exit code {code}){hint}"
+        self.events.put(("died", self, why))
 
     # both -------------------------------------------------------------------------------------------
     def send(self, task_id: str) -> None:
@@ -523,7 +528,12 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
         if worker is None:
             result = TaskResult(task_id, error=err, error_kind="setup", worker=name)
         else:
-            result = worker.run(task_id)
+            try:
+                result = worker.run(task_id)
+            except BaseException as e:  # noqa: BLE001 - an agent's own SystemExit, KeyboardInterrupt, GeneratorExit
+                # As in a thread worker: the worker is gone, and says why in one line (not a traceback per task).
+                conn.send(("died", f"{type(e).__name__}: {e}"))
+                os._exit(1)
         conn.send(("done", result.to_json()))
     if worker is not None:
         worker.close()

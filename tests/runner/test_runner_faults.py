@@ -25,12 +25,14 @@ DATA = HERE / "fixtures" / "data"
 AGENTS = HERE / "runner_test_agents.py"
 
 
-@pytest.mark.parametrize("worker_type,crash,died", [("threads", "raise", "SystemExit"),
-                                                     ("processes", "exit", "exit code 13")])
+@pytest.mark.parametrize("worker_type,crash,died", [("threads", "raise", "worker crashed: SystemExit: 3"),
+                                                     ("processes", "exit", "exit code 13"),
+                                                     ("processes", "raise", "worker crashed: SystemExit: 3")])
 def test_raising_hanging_garbage_and_crashing_tasks_are_recorded_and_the_run_completes(
-        tmp_path, worker_type, crash, died):
+        tmp_path, capfd, worker_type, crash, died):
     s = run(f"{AGENTS}:Faulty", agent_args={"crash": crash}, out=tmp_path / "r", data=DATA, workers=2,
             worker_type=worker_type, task_timeout=3)
+    assert "Traceback" not in capfd.readouterr().err  # a worker process printed one for an agent's SystemExit
     assert s.n_done == 6
     assert s.errors == {"exception": 1, "timeout": 1, "parse": 1, "bad_output": 1, "crash": 1}
     preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
