@@ -435,10 +435,36 @@ def _plain_lines(lines: list[str]) -> int:
     return len(lines)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _parse_with_surrogates(text: str) -> ast.Module:
+    """`ast.parse` of a script holding lone surrogates (a JSON "\\ud800" escape in an answer), which Python cannot
+    compile: each is stood in for by a private-use character the script does not hold, and put back in the strings
+    (so a string holding one reads as `_parse_simple` reads it; a comment holding one is a comment)."""
+    found = sorted(set(_SURROGATE.findall(text)))
+    free = (chr(c) for c in range(0xF0000, 0x10FFFE) if chr(c) not in text)
+    stand_in = {ord(c): next(free) for c in found}
+    try:
+        tree = ast.parse(text.translate(stand_in), mode="exec")
+    except SyntaxError as e:  # "invalid non-printable character U+F0000": say which character was there
+        for k, v in stand_in.items():
+            e.msg = e.msg.replace(f"U+{ord(v):04X}", f"U+{k:04X}")
+        raise
+    back = {ord(v): chr(k) for k, v in stand_in.items()}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = node.value.translate(back)
+    return tree
+
+
 def _parse_ast(text: str) -> list[Action]:
     """The parser proper: `ast`, then the whitelist. `_parse_simple` must agree with it wherever it answers."""
     try:
-        tree = ast.parse(text, mode="exec")
+        try:
+            tree = ast.parse(text, mode="exec")
+        except UnicodeEncodeError:
+            tree = _parse_with_surrogates(text)
     except SyntaxError as e:
         raise ParseError(f"not valid Python: {e.msg}", line=e.lineno or 1, col=e.offset or 1) from None
     except (RecursionError, MemoryError, ValueError, OverflowError) as e:

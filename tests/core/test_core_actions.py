@@ -187,6 +187,9 @@ _fragments = st.sampled_from([
     "pyautogui.click(1., .5)", "pyautogui.moveTo(+1, -2e3)", "pyautogui.click(1e5,2E-3)", "pyautogui.mouseDown(0, 0)",
     "pyautogui.click(0000, 1)", "pyautogui.click(99999999999999999, 1)", "pyautogui.click(1 , 2 )",
     "pyautogui.click(1,\t2)", "pyautogui.typewrite(1, 2)", "pyautogui.scroll(1, 2)", "pyautogui.tripleClick(-0, 1.0)",
+    # Lone surrogates (a JSON "\ud800" escape in an answer), which Python cannot compile: in strings, comments, names.
+    'pyautogui.write("\ud800")', "pyautogui.write('a\udc80b')  # note", "# \udfff", 'pyautogui.press(["\ud800"])',
+    "pyautogui.write(r'\ud800')", "x\ud800 = 1",
 ])
 
 
@@ -216,6 +219,15 @@ def test_fast_paths_agree_with_the_ast_parser(lines, sep):
     except ParseError:
         quick = None
     assert quick == expected and (quick is None or [a.line for a in quick] == [a.line for a in expected])
+
+
+def test_a_lone_surrogate_reads_the_same_with_or_without_a_comment_after_it():
+    # (with the comment, the ast parser was used, which could not compile it: "too deeply nested or too large")
+    plain = parse_script('pyautogui.write("a\ud800")')
+    assert parse_script('pyautogui.write("a\ud800")  # a note') == plain
+    assert [a.get("message") for a in plain] == ["a\ud800"]
+    with pytest.raises(ParseError, match=r"invalid non-printable character U\+D800"):
+        parse_script("pyautogui.click(1, 2)\nx\ud800 = 1")
 
 
 def test_huge_scripts_are_read_but_not_remembered():
