@@ -10,6 +10,8 @@ import errno
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -443,6 +445,30 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
         sys.exit(2)  # the agent is the user's input: 1 is kept for a bug of ours
 
 
+@contextmanager
+def _printed_to_stderr(active: bool) -> Iterator[None]:
+    """While it is `active`, what is printed goes to stderr: an agent's print() (from a thread worker) and a worker
+    process's output, which would otherwise land in the one JSON object `run --json` promises on stdout."""
+    if not active or sys.stdout is None or sys.stderr is None:
+        yield
+        return
+    import contextlib
+
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)  # processes started in the block inherit descriptor 1: stderr's, for now
+        os.dup2(2, 1)
+    except (OSError, ValueError):  # no descriptor 1 (closed by the shell)
+        saved = None
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    finally:
+        if saved is not None:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
 @main.command("run")
 @click.option("--agent", "agent", required=True, help="Registered name, module:Class or path/file.py:Class.")
 @click.option("--agent-arg", "agent_args", multiple=True, metavar="KEY=VALUE",
@@ -495,12 +521,13 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
 
     previous = signal.signal(signal.SIGTERM, on_term)
     try:
-        s = run(agent, out=out, data=data, split=split, agent_args=args, agent_config=agent_config,
-                workers=workers, executor=executor, worker_type=worker_type, resume=resume,
-                retry_errors=retry_errors, limit=limit, task_timeout=task_timeout, cache=not no_cache,
-                seed=seed, progress=not quiet and not as_json,
-                executor_options={"address": ray_address} if executor == "ray" else None,
-                setup_timeout=setup_timeout)
+        with _printed_to_stderr(as_json):
+            s = run(agent, out=out, data=data, split=split, agent_args=args, agent_config=agent_config,
+                    workers=workers, executor=executor, worker_type=worker_type, resume=resume,
+                    retry_errors=retry_errors, limit=limit, task_timeout=task_timeout, cache=not no_cache,
+                    seed=seed, progress=not quiet and not as_json,
+                    executor_options={"address": ray_address} if executor == "ray" else None,
+                    setup_timeout=setup_timeout)
     except KeyboardInterrupt:
         how = "stopped" if stopped else "interrupted"
         if out.exists():

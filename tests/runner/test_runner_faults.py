@@ -314,3 +314,16 @@ def test_a_worker_started_after_an_agent_changed_the_working_folder_still_finds_
     # the one whose task timed out)
     assert r.exit_code == 0, r.output
     assert "3/3 tasks" in r.output and "timeout 1" in r.output
+
+
+@pytest.mark.parametrize("worker_type", ["threads", "processes"])
+def test_run_json_is_one_json_object_on_stdout_whatever_the_agent_prints(tmp_path, worker_type):
+    (tmp_path / "talky.py").write_text(
+        "class Talky:\n    def act(self, view):\n        print('thinking about', view.id)\n"
+        "        return 'pyautogui.click(1, 2)'\n")
+    proc = subprocess.run([sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'talky.py'}:Talky",
+                           "--data", str(DATA), "--out", str(tmp_path / "r"), "--limit", "2", "--json",
+                           "--worker-type", worker_type], capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["n_done"] == 2  # the agent's lines went to stderr
+    assert proc.stderr.count("thinking about") == 2
