@@ -327,3 +327,41 @@ def test_run_json_is_one_json_object_on_stdout_whatever_the_agent_prints(tmp_pat
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["n_done"] == 2  # the agent's lines went to stderr
     assert proc.stderr.count("thinking about") == 2
+
+
+@pytest.mark.slow
+def test_process_workers_end_when_their_driver_is_killed(tmp_path):
+    # A worker inside a long act() outlived a kill -9 of the run, its --task-timeout with nobody to apply it.
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    (tmp_path / "stuck.py").write_text(
+        "import os, time\nclass Stuck:\n    def act(self, view):\n"
+        f"        open(os.path.join({str(pids)!r}, str(os.getpid())), 'w').close()\n        time.sleep(600)\n")
+    driver = subprocess.Popen([sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'stuck.py'}:Stuck",
+                               "--data", str(DATA), "--out", str(tmp_path / "r"), "-q", "--worker-type", "processes",
+                               "--workers", "2", "--task-timeout", "300"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def alive(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            return False
+
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(pids.iterdir())) < 2:
+            assert driver.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        workers = [int(p.name) for p in pids.iterdir()]
+        driver.kill()
+        driver.wait(30)
+        deadline = time.monotonic() + 20
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in workers if alive(pid)]
+    finally:
+        try:
+            os.killpg(driver.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
