@@ -11,6 +11,7 @@ there, and naming it (pid, host, start time). The kernel lets go of it when that
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import socket
@@ -48,13 +49,25 @@ def run_lock(out: Path) -> Iterator[None]:
         yield
         return
     path = out / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        # O_NOFOLLOW: a run.lock that is a link to a file elsewhere would have that file emptied and removed.
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as e:
+        if e.errno != errno.ELOOP:
+            raise
+        raise UserError(f"{LOCK_NAME} is a symbolic link, where a run keeps its lock: remove it, or choose another "
+                        "--out", file=str(path)) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise UserError(f"another omniact run is writing this folder ({_describe(_read(fd))}); wait for it to "
                             "end, or stop it, then --resume", file=str(out)) from None
+        held = _read(fd)
+        if held.strip() and _describe(held) == "another process":
+            # Not a lock a run left (they hold {"pid", "host", "since"}): someone's file of that name, kept.
+            raise UserError(f"this folder holds a {LOCK_NAME} that is not an omniact run's lock: move it, or choose "
+                            "another --out", file=str(path))
         os.ftruncate(fd, 0)
         os.pwrite(fd, _who().encode(), 0)
         try:

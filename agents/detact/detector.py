@@ -390,6 +390,16 @@ def _worker_init(threads: int) -> None:
     os.environ["OMNIACT_OCR_THREADS"] = str(threads)
 
 
+def _check_inside(out: Path, rel: str) -> None:
+    """Refuse a detection file that a symbolic link on its way would put outside `out` (``ocr`` linked to a data
+    set's own folder elsewhere would have its published files replaced): files land only under --out."""
+    target = out / rel
+    if not Path(os.path.realpath(target)).is_relative_to(os.path.realpath(out)):
+        link = next((p for p in [target, *target.parents] if p.is_symlink()), target)
+        raise UserError("a symbolic link out of --out: detection files would be written where it points; make it "
+                        "a folder, or choose another --out", file=str(link))
+
+
 def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int = 1, *, ocr: str = "rapidocr",
                  skip_existing: bool = False, progress: Any = None) -> dict[str, Any]:
     """Run the detector on every screenshot of a split (each screen once) and write OCR/icon/colour files
@@ -421,6 +431,8 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
             if other != key:  # the last one written would win, and one task would get the other screen's
                 raise UserError(f"task {task.id}: its screenshot {key} and {other} both have their detections at "
                                 f"{rel}; give each screen its own ocr/icon/color paths")
+        for rel in rels.values():
+            _check_inside(Path(out), rel)
         if skip_existing and _up_to_date(Path(key), [Path(out) / r for r in rels.values()]):
             continue
         jobs[key] = (key, rels, str(out), options, float(task.screen.dpr or 1.0))

@@ -557,13 +557,81 @@ def _unique_names(subs: Sequence[Submission]) -> list[Submission]:
     return out
 
 
+#: Marks a folder as a site `write_site` wrote (JSON: which kind, and every page and screenshot it wrote), so that
+#: writing it again removes only what the earlier site wrote and this one has not.
+SITE_MARKER = ".omniact-site"
+# What a site folder holds besides its marker: a build stopped before the marker was written leaves some of these.
+_SITE_NAMES = frozenset({"index.html", "leaderboard.json", "leaderboard.csv", "leaderboard.md", "entries", "tasks",
+                         "img"})
+# The folders a site writes into and removes stale files from (and the score cache).
+_SITE_FOLDERS = ("entries", "tasks", "img", ".cache")
+
+
+def site_marker(out: Path) -> dict[str, Any] | None:
+    """What the marker of the site in `out` says ({"kind", "files"}); {} for an earlier version's marker (text);
+    None when `out` holds no marked site."""
+    import json
+
+    try:
+        data = (out / SITE_MARKER).read_bytes()
+    except OSError:
+        return None
+    try:
+        marker = json.loads(data)
+    except (ValueError, RecursionError):
+        return {}
+    return marker if isinstance(marker, dict) else {}
+
+
+def _check_site_folder(out: Path, kind: str) -> None:
+    """Refuse `out` for a site of `kind` ("leaderboard" or "report") when writing it there would replace or remove
+    what is not an omniact site's: a folder of the user's own files (an index.html, a photo in img/), a site folder
+    that is a symbolic link (pages would be written, and stale ones removed, in the folder it points to), or a site
+    of the other kind."""
+    if not out.is_dir():
+        return
+    for name in _SITE_FOLDERS:
+        if (out / name).is_symlink():
+            raise UserError(f"{name} is a symbolic link: the {kind} would write (and remove stale files) where it "
+                            f"points; make it a folder, or give the {kind} another --out", file=str(out / name))
+    marker = site_marker(out)
+    if marker is None:
+        try:
+            names = sorted(e.name for e in os.scandir(out) if not e.name.startswith("."))
+        except OSError:
+            return  # unreadable: writing there says why
+        foreign = [n for n in names if n not in _SITE_NAMES]
+        if foreign or (names and _published_split(out) is None):
+            shown = foreign[0] if foreign else "index.html" if "index.html" in names else names[0]
+            raise UserError(f"this folder holds files that are not an omniact site's ({shown}): the {kind} would "
+                            f"replace or remove them; give it a new or empty folder with --out", file=str(out))
+        return
+    other = marker.get("kind")
+    if other in ("leaderboard", "report") and other != kind:
+        raise UserError(f"this folder holds a {other}, which the {kind} would replace: give the {kind} another "
+                        f"--out, or remove {out} first", file=str(out))
+
+
+def _published_split(out: Path) -> str | None:
+    """The split of the leaderboard.json in `out`, when it is one omniact wrote; else None."""
+    import json
+
+    try:
+        split = json.loads((out / "leaderboard.json").read_bytes())["dataset"]["split"]
+    except (OSError, ValueError, RecursionError, TypeError, KeyError):
+        return None
+    return split if isinstance(split, str) else None
+
+
 def check_out(out: Path, ds: Dataset) -> None:
-    """Refuse `out` before anything is scored when writing the board there would be a mistake: it is a file, or it
-    holds the published leaderboard of another split (which the new one would replace, pages and all)."""
+    """Refuse `out` before anything is scored when writing the board there would be a mistake: it is a file, it
+    holds what is not an omniact site (see `_check_site_folder`) or a report, or it holds the published leaderboard
+    of another split (which the new one would replace, pages and all)."""
     import json
 
     if out.exists() and not out.is_dir():
         raise UserError("is a file, not a folder: give a folder for the leaderboard with --out", file=str(out))
+    _check_site_folder(out, "leaderboard")
     published = out / "leaderboard.json"
     try:
         split = json.loads(published.read_bytes())["dataset"]["split"]
@@ -577,12 +645,13 @@ def check_out(out: Path, ds: Dataset) -> None:
 def check_report_out(out: Path) -> None:
     """Refuse `out` for one run's report when it holds a published leaderboard: the report would replace its index,
     tables and every other entry's page (a report is written to a folder of its own)."""
+    _check_site_folder(out, "report")
     try:
         with open(out / "index.html", "rb") as f:
             head = f.read(1 << 20)
     except OSError:
         return  # no site there (or not ours to read): nothing to keep
-    if b"<table id=leaderboard " in head:
+    if b"<table id=leaderboard " in head:  # an earlier version's site, whose marker did not say its kind
         raise UserError("this folder holds a leaderboard, which the report would replace: give the report another "
                         f"--out, or remove {out} first", file=str(out / "index.html"))
 

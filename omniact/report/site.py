@@ -20,7 +20,7 @@ from omniact.dataset import Dataset
 from omniact.errors import ParseError, escape_bidi
 from omniact.report.compare import Comparison, compare
 from omniact.report.escape import script_json, write_text
-from omniact.report.leaderboard import METRICS, Entry, Leaderboard
+from omniact.report.leaderboard import METRICS, SITE_MARKER, Entry, Leaderboard, site_marker
 from omniact.task import Task
 
 __all__ = ["write_site"]
@@ -1009,29 +1009,34 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     # The index last: a write that fails on the way (a full disk, Ctrl-C) leaves the earlier index, or none, and
     # never a new index linking to pages not yet written.
     write_text(out / "index.html", index)
-    _drop_stale(out, pages)
+    _drop_stale(out, pages, "report" if report else "leaderboard")
     return out / "index.html"
 
 
-# Marks a folder as a site `write_site` wrote, so that writing it again may delete what the earlier site had and
-# this one has not: never files in a folder it did not write (`--out .` beside a data set's own tasks/).
-_MARKER = ".omniact-site"
-
-
-def _drop_stale(out: Path, pages: Mapping[str, set[str]]) -> None:
+def _drop_stale(out: Path, pages: Mapping[str, set[str]], kind: str) -> None:
     """Remove the earlier site's pages and screenshots that this one does not have (entries that left the board,
-    tasks that left the split, screenshots that changed), then mark `out` as a site."""
-    if (out / _MARKER).is_file():
+    tasks that left the split, screenshots that changed): only files the earlier site's marker lists as its own,
+    never anything else found there. Then mark `out` as this site, listing what it wrote."""
+    import json
+
+    marker = site_marker(out)
+    if marker is not None:
+        listed = marker.get("files")
+        if isinstance(listed, list):
+            earlier = {tuple(f.split("/", 1)) for f in listed if isinstance(f, str) and "/" in f}
+        else:  # an earlier version's marker, which listed nothing: its folders held only its own pages
+            earlier = {(folder, old.name) for folder in pages if (out / folder).is_dir()
+                       for old in (out / folder).glob("*.jpg" if folder == "img" else "*.html")}
+        for folder, name in sorted(earlier):
+            if folder in pages and name not in pages[folder] and "/" not in name and name not in ("", ".", ".."):
+                with suppress(FileNotFoundError):
+                    (out / folder / name).unlink()
         for folder, keep in pages.items():
-            if (out / folder).is_dir():
-                for old in (out / folder).glob("*.jpg" if folder == "img" else "*.html"):
-                    if old.name not in keep:
-                        old.unlink()
-                if not keep:
-                    with suppress(OSError):  # left as it is if anything else is in it
-                        (out / folder).rmdir()
-    else:
-        write_text(out / _MARKER, "written by omniact's site writer: stale pages here may be removed\n")
+            if not keep:
+                with suppress(OSError):  # left as it is if anything else is in it
+                    (out / folder).rmdir()
+    files = sorted(f"{folder}/{name}" for folder, names in pages.items() for name in names)
+    write_text(out / SITE_MARKER, json.dumps({"written_by": "omniact's site writer", "kind": kind, "files": files}))
 
 
 def _reasons(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str,

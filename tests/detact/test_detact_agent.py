@@ -176,6 +176,23 @@ def _detect(root: Path, out: Path):
     return CliRunner().invoke(main, ["detect", "--data", str(root), "--split", "test", "--out", str(out)])
 
 
+def test_detect_never_writes_through_a_symbolic_link_out_of_out(tmp_path):
+    root = _one_screen_dataset(tmp_path / "d")
+    entries = json.loads((root / "test.json").read_text())
+    entries["0"]["ocr"] = "ocr/desktop/mailer/screen_1.json"
+    (root / "test.json").write_text(json.dumps(entries))
+    pristine = tmp_path / "pristine"
+    (pristine / "desktop" / "mailer").mkdir(parents=True)
+    (pristine / "desktop" / "mailer" / "screen_1.json").write_text('{"hand": "labelled"}')
+    (tmp_path / "det").mkdir()
+    (tmp_path / "det" / "ocr").symlink_to(pristine)  # det/ocr is someone's folder of hand-labelled files
+    r = _detect(root, tmp_path / "det")
+    assert r.exit_code == 2, r.output
+    assert r.output == (f"omniact: {tmp_path / 'det' / 'ocr'}: a symbolic link out of --out: detection files would "
+                        "be written where it points; make it a folder, or choose another --out\n")
+    assert (pristine / "desktop" / "mailer" / "screen_1.json").read_text() == '{"hand": "labelled"}'
+
+
 def test_detect_never_writes_outside_out_nor_two_screens_to_one_file(tmp_path):
     root = _one_screen_dataset(tmp_path / "d")
     entries = json.loads((root / "test.json").read_text())

@@ -232,6 +232,7 @@ def test_a_site_written_again_shows_a_changed_screenshot_and_drops_stale_pages(o
     from PIL import Image
 
     from omniact.report import write_site
+    from omniact.report.site import task_file
 
     data = tmp_path / "data"
     shutil.copytree(omniact_data, data)
@@ -248,9 +249,15 @@ def test_a_site_written_again_shows_a_changed_screenshot_and_drops_stale_pages(o
     before = shown(task.id)
     assert Image.open(before).getpixel((5, 5)) != (255, 0, 0)
     Image.new("RGB", (task.screen.width, task.screen.height), (255, 0, 0)).save(task.image_path)
+    # A page an earlier site wrote for a task the split no longer has (as its marker lists it) goes; a page of the
+    # user's own beside it stays.
+    marker = json.loads((out / ".omniact-site").read_text())
+    assert marker["kind"] == "leaderboard" and f"tasks/{task_file(task.id)}" in marker["files"]
+    (out / ".omniact-site").write_text(json.dumps({**marker, "files": [*marker["files"], "tasks/gone.html"]}))
     (out / "tasks" / "gone.html").write_text("a task the split no longer has")
+    (out / "tasks" / "mine.html").write_text("a page of the user's own: not the site's to remove")
     write_site(board, load_split(data, "test"), out)
-    assert not (out / "tasks" / "gone.html").exists()
+    assert not (out / "tasks" / "gone.html").exists() and (out / "tasks" / "mine.html").exists()
     after = shown(task.id)
     assert after != before and not before.exists()  # the stale copy is gone
     assert max(abs(a - b) for a, b in zip(Image.open(after).getpixel((5, 5)), (255, 0, 0))) < 8

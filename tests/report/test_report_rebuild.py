@@ -32,7 +32,7 @@ def test_a_report_is_not_written_over_a_published_leaderboard(omniact_data, tmp_
     published = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     r = CliRunner().invoke(main, ["report", str(a), *args])
     assert r.exit_code == 2
-    assert r.output.strip() == (f"omniact: {site / 'index.html'}: this folder holds a leaderboard, which the report would "
+    assert r.output.strip() == (f"omniact: {site}: this folder holds a leaderboard, which the report would "
                                 f"replace: give the report another --out, or remove {site} first")
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == published  # pages, tables and cache
     # a report's own folder takes the next report (another baseline) as before
@@ -65,3 +65,62 @@ def test_a_disk_that_fills_while_pages_are_written_leaves_no_index_linking_to_mi
     assert r.exit_code == 1, r.output
     assert r.output == f"omniact: cannot write {site / 'tasks' / '3.html'}: No space left on device\n"
     assert "index.html" not in written and not (site / "index.html").exists()
+
+
+def _files(folder):
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_folder_of_the_users_own_files_takes_no_site(omniact_data, tmp_path):
+    # Its index.html was replaced by the first build, and its own pages and photos under entries/, tasks/ and img/
+    # removed by the second, as stale pages of the site.
+    a = write_sub(tmp_path / "a.jsonl")
+    mine = tmp_path / "mysite"
+    (mine / "img").mkdir(parents=True)
+    (mine / "index.html").write_text("<h1>my page</h1>")
+    (mine / "img" / "vacation.jpg").write_bytes(b"a photo")
+    kept = _files(mine)
+    for verb in (["leaderboard", "--bootstrap", "10"], ["report"]):
+        r = CliRunner().invoke(main, [*verb, str(a), "--data", str(omniact_data), "--split", "test", "--out", str(mine)])
+        assert r.exit_code == 2
+        assert r.output == (f"omniact: {mine}: this folder holds files that are not an omniact site's (index.html): "
+                            f"the {verb[0]} would replace or remove them; give it a new or empty folder with --out\n")
+    assert _files(mine) == kept
+
+
+def test_a_site_never_writes_or_removes_through_a_linked_folder(omniact_data, tmp_path):
+    a = write_sub(tmp_path / "a.jsonl")
+    site = tmp_path / "site"
+    args = ["leaderboard", str(a), "--data", str(omniact_data), "--split", "test", "--out", str(site), "--bootstrap",
+            "10"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "holiday.jpg").write_bytes(b"a photo")
+    for p in (site / "img").iterdir():
+        p.unlink()
+    (site / "img").rmdir()
+    (site / "img").symlink_to(photos)  # the site's img/ now points at someone's photos
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 2 and r.output.startswith(f"omniact: {site / 'img'}: img is a symbolic link: the "
+                                                    "leaderboard would write (and remove stale files) where it points")
+    assert [p.name for p in photos.iterdir()] == ["holiday.jpg"]
+
+
+def test_a_leaderboard_is_not_written_over_a_report_nor_a_replay_over_either(omniact_data, tmp_path):
+    a = write_sub(tmp_path / "a.jsonl")
+    rep = tmp_path / "rep"
+    assert CliRunner().invoke(main, ["report", str(a), "--data", str(omniact_data), "--split", "test", "--out",
+                                     str(rep)]).exit_code == 0
+    kept = _files(rep)
+    r = CliRunner().invoke(main, ["leaderboard", str(a), "--data", str(omniact_data), "--split", "test", "--out",
+                                  str(rep), "--bootstrap", "10"])
+    assert r.exit_code == 2
+    assert r.output == (f"omniact: {rep}: this folder holds a report, which the leaderboard would replace: give the "
+                        f"leaderboard another --out, or remove {rep} first\n")
+    page, script = tmp_path / "p.html", tmp_path / "s.py"
+    page.write_text("<p>hi</p>")
+    script.write_text("pyautogui.click(1, 2)\n")
+    r = CliRunner().invoke(main, ["replay", "--html", str(page), "--script", str(script), "--out", str(rep)])
+    assert r.exit_code == 2 and "this folder holds a leaderboard or report (leaderboard.json): give the replay" in r.output
+    assert _files(rep) == kept

@@ -91,3 +91,23 @@ def test_scoring_a_resumed_run_still_going_or_killed_says_its_predictions_are_an
     assert CliRunner().invoke(main, [*run, "--resume"]).exit_code == 0
     r = CliRunner().invoke(main, ["score", "--predictions", str(out), "--json"])
     assert r.exit_code == 0 and json.loads(r.output)["n_scored"] == 6
+
+
+def test_a_run_lock_that_is_not_a_runs_is_left_as_it_is(tmp_path):
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    diary = tmp_path / "diary.txt"
+    diary.write_text("dear diary")
+    linked, mine = tmp_path / "linked", tmp_path / "mine"
+    linked.mkdir()
+    mine.mkdir()
+    (linked / "run.lock").symlink_to(diary)  # was emptied through the link, then filled with the run's pid
+    (mine / "run.lock").write_text("my notes")  # was emptied, then removed
+    for out, words in ((linked, "run.lock is a symbolic link, where a run keeps its lock: remove it"),
+                       (mine, "this folder holds a run.lock that is not an omniact run's lock: move it")):
+        r = CliRunner().invoke(main, ["run", "--agent", "noop", "--data", str(DATA), "--out", str(out), "--limit", "1"])
+        assert r.exit_code == 2 and r.output.startswith(f"omniact: {out / 'run.lock'}: {words}"), r.output
+        assert sorted(p.name for p in out.iterdir()) == ["run.lock"]
+    assert diary.read_text() == "dear diary" and (mine / "run.lock").read_text() == "my notes"
