@@ -166,6 +166,14 @@ class RunStore:
         try:
             # check_same_thread=False: the driver's threads share the connection, serialised by self._lock.
             self._db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+            # Before anything is changed (WAL mode is kept in the file): a database of someone else's named
+            # run.sqlite would have had the run's tables added to it.
+            tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and "results" not in tables:
+                self._db.close()
+                names = ", ".join(sorted(tables))[:80]
+                raise UserError(f"is a SQLite database, but not a run store (its tables: {names}): move it, or "
+                                "choose another --out", file=str(self.path))
             self._db.execute("PRAGMA journal_mode=WAL")
             # NORMAL in WAL mode: a commit survives the process being killed (kill -9), which is what resume
             # needs; only a power cut could lose the last commits, and FULL would fsync once per task.

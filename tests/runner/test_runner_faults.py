@@ -365,3 +365,18 @@ def test_process_workers_end_when_their_driver_is_killed(tmp_path):
             os.killpg(driver.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def test_a_database_of_someone_elses_named_run_sqlite_is_left_as_it_is(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    with sqlite3.connect(out / "run.sqlite") as db:
+        db.execute("CREATE TABLE notes (x)")
+        db.execute("INSERT INTO notes VALUES (1)")
+    db.close()
+    before = (out / "run.sqlite").read_bytes()
+    r = CliRunner().invoke(main, ["run", "--agent", "noop", "--data", str(DATA), "--out", str(out), "--limit", "1"])
+    assert r.exit_code == 2
+    assert r.output == (f"omniact: {out / 'run.sqlite'}: is a SQLite database, but not a run store (its tables: "
+                        "notes): move it, or choose another --out\n")
+    assert (out / "run.sqlite").read_bytes() == before  # no run tables added, no WAL mode set
