@@ -641,8 +641,8 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 
     sources = tuple(os.path.expanduser(s) if s.startswith("~") else s for s in sources)  # as _Path does
     ds = _load(data, split)
-    check_out(out, ds)
     check_output_folder(out, ds.root, "leaderboard")  # not the data root, not a run's folder
+    check_out(out, ds)  # nor a report, a folder of the user's own files, or another split's board
     pool = None
     if executor == "ray":
         from omniact.ray_executor import RayPool
@@ -693,12 +693,12 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     from omniact.report.leaderboard import check_report_out, prune_cache
     from omniact.report.submission import restrict
 
-    check_report_out(out)  # a published leaderboard there would be replaced by this run's report
     sub = find_submission(run)
     whole = _load(*_run_dataset(run, data, split))
     from omniact.runner import check_output_folder
 
     check_output_folder(out, whole.root, "report")  # not the data root, not a run's folder (the run's own, say)
+    check_report_out(out)  # nor a published leaderboard, nor a folder of the user's own files
     # A run made with --limit is reported on its own tasks (the numbers it printed), and so is its baseline.
     ds = run_tasks(run, whole) if run.is_dir() else whole
     cache = out / ".cache" if ds is whole else out / ".cache" / f"first-{len(ds.tasks)}"
