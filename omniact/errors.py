@@ -77,6 +77,8 @@ def escape_controls(text: str, *, newlines: bool = False) -> str:
 def escape_bidi(text: str) -> str:
     """`text` with its bidi controls as their escapes (``\\u202e``), for a page or file that shows submitted text
     beside other text (a leaderboard row): shown literally, they cannot reorder what follows them."""
+    if text.isascii():  # almost all text: a site's pages call this for every cell
+        return text
     return _BIDI_CONTROL.sub(_escape, text)
 
 
