@@ -313,7 +313,8 @@ def test_a_worker_started_after_an_agent_changed_the_working_folder_still_finds_
     # (was: "agent could not be started: agents/stray.py: agent file does not exist", from the worker that replaced
     # the one whose task timed out)
     assert r.exit_code == 0, r.output
-    assert "3/3 tasks" in r.output and "timeout 1" in r.output
+    # (whether a busy machine times out a quick task too is not the point: no worker failed to find the agent)
+    assert "3/3 tasks" in r.output and "timeout" in r.output and "setup" not in r.output
 
 
 @pytest.mark.parametrize("worker_type", ["threads", "processes"])
