@@ -627,19 +627,13 @@ def check_out(out: Path, ds: Dataset) -> None:
     """Refuse `out` before anything is scored when writing the board there would be a mistake: it is a file, it
     holds what is not an omniact site (see `_check_site_folder`) or a report, or it holds the published leaderboard
     of another split (which the new one would replace, pages and all)."""
-    import json
-
     if out.exists() and not out.is_dir():
         raise UserError("is a file, not a folder: give a folder for the leaderboard with --out", file=str(out))
     _check_site_folder(out, "leaderboard")
-    published = out / "leaderboard.json"
-    try:
-        split = json.loads(published.read_bytes())["dataset"]["split"]
-    except (OSError, ValueError, RecursionError, TypeError, KeyError):
-        return  # none there (or not ours to read): nothing to keep
-    if isinstance(split, str) and split != ds.split:
+    split = _published_split(out)  # None: none there (or not ours to read), nothing to keep
+    if split is not None and split != ds.split:
         raise UserError(f"this folder holds the leaderboard of split {split!r}: give another --out for split "
-                        f"{ds.split!r}, or remove {out} first", file=str(published))
+                        f"{ds.split!r}, or remove {out} first", file=str(out / "leaderboard.json"))
 
 
 def check_report_out(out: Path) -> None:
