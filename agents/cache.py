@@ -33,6 +33,10 @@ def cache_key(model: str, endpoint: str, messages: Any, params: Mapping[str, Any
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()  # the same bytes for valid text
 
 
+#: Tries at making a new cache file ready (see ResponseCache): 10 s of 50 ms pauses at most.
+_SETUP_TRIES = 200
+
+
 class ResponseCache:
     """``get(key) -> dict | None`` and ``put(key, value)`` over one SQLite file."""
 
@@ -41,9 +45,18 @@ class ResponseCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
-                         "created REAL NOT NULL)")
+        # Workers opening a new cache file together: SQLite answers "database is locked" at once, without waiting
+        # out the timeout, to one of two connections switching the file to WAL. Both statements may run again.
+        for attempt in range(_SETUP_TRIES):
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
+                                 "created REAL NOT NULL)")
+                break
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or attempt == _SETUP_TRIES - 1:
+                    raise
+                time.sleep(0.05)
 
     def get(self, key: str) -> dict[str, Any] | None:
         with self._lock:

@@ -508,3 +508,28 @@ def test_tool_calls_and_cut_off_answers_are_named_as_such(server, tmp_path):
     kept = read_predictions(tmp_path / "r" / "predictions.jsonl")["102"]
     assert kept.script == GOOD and "error" not in kept.extra
     assert kept.extra["note"].startswith("the answer was cut off at max_tokens=64")
+
+
+def test_workers_opening_a_new_response_cache_together_all_get_it(tmp_path):
+    # Two connections switching a new file to WAL at once: SQLite told one "database is locked" without waiting, and
+    # a --workers 2 run failed to start its agent (about one new cache in 15).
+    from agents.cache import ResponseCache
+
+    def open_and_write(path: Path, k: int, start: threading.Barrier, errors: list[BaseException]) -> None:
+        start.wait()
+        try:
+            ResponseCache(path).put(f"k{k}", {"text": "pyautogui.click(1, 2)"})
+        except Exception as e:  # noqa: BLE001 - collected: the assertion below names it
+            errors.append(e)
+
+    for rep in range(100):
+        path = tmp_path / f"c{rep}.sqlite"
+        errors: list[BaseException] = []
+        start = threading.Barrier(8)
+        threads = [threading.Thread(target=open_and_write, args=(path, k, start, errors)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors[0]
+        assert len(ResponseCache(path)) == 8
