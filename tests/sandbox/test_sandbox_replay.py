@@ -149,7 +149,10 @@ def test_json_shape(all_actions):
 
 
 def test_requests_outside_the_page_origin_are_blocked_and_logged():
-    r = replay_page(html=PAGES / "external.html", script="", check="window.omni.state", task_timeout=TIMEOUT)
+    # The check is true once both fetches have settled: `window.omni.state` alone was true at once, ending the settle
+    # pause before the local file's text had arrived on a loaded machine (KeyError: 'local').
+    done = "(s => s.fetched !== null && s.local !== undefined ? s : false)(window.omni.state)"
+    r = replay_page(html=PAGES / "external.html", script="", check=done, task_timeout=TIMEOUT)
     blocked = "\n".join(r.blocked_requests)
     assert "http://example.org/tracker.png" in blocked
     assert "https://example.com/api/data" in blocked
