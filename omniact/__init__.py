@@ -5,15 +5,46 @@
 ['click']
 """
 
-from omniact.actions import ACTIONS, Action, ActionSpec, format_script, normalize_key, parse_script
-from omniact.dataset import Dataset, builtin_root, load_split
-from omniact.errors import DataError, OmniactError, ParseError, UserError
-from omniact.task import Box, Detection, Detections, Screen, Task, TaskView, UIElement
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
+# The public names, imported from their modules on first use (PEP 562). `import omniact.cli`, the console
+# script's first line, then runs nothing here: the CLI's own imports are inside its Ctrl-C handling, so an
+# interrupt while the command starts is one line and exit 130, not a traceback from this file's imports.
+_EXPORTS = {
+    "omniact.actions": ("ACTIONS", "Action", "ActionSpec", "format_script", "normalize_key", "parse_script"),
+    "omniact.dataset": ("Dataset", "builtin_root", "load_split"),
+    "omniact.errors": ("DataError", "OmniactError", "ParseError", "UserError"),
+    "omniact.task": ("Box", "Detection", "Detections", "Screen", "Task", "TaskView", "UIElement"),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = [  # the names of _EXPORTS (a literal, as tools that read `__all__` without running this file expect)
     "ACTIONS", "Action", "ActionSpec", "Box", "DataError", "Dataset", "Detection", "Detections",
     "OmniactError", "ParseError", "Screen", "Task", "TaskView", "UIElement", "UserError", "builtin_root",
     "format_script", "load_split", "normalize_key", "parse_script",
 ]
+
+if TYPE_CHECKING:  # what type checkers and editors see; at run time `__getattr__` imports these
+    from omniact.actions import ACTIONS, Action, ActionSpec, format_script, normalize_key, parse_script
+    from omniact.dataset import Dataset, builtin_root, load_split
+    from omniact.errors import DataError, OmniactError, ParseError, UserError
+    from omniact.task import Box, Detection, Detections, Screen, Task, TaskView, UIElement
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'omniact' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later look-ups find it here, without this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_MODULE_OF))

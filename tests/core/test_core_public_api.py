@@ -62,3 +62,35 @@ def test_the_examples_in_docstrings_run_as_written(path):
     module = importlib.import_module(".".join(path.with_suffix("").parts).removesuffix(".__init__"))
     failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS, report=False)
     assert attempted > 0 and failed == 0, f"{failed} of {attempted} examples in {path} do not give what they show"
+
+
+# Ctrl-C landing while the console script imports the CLI: the interrupt is raised as the named module is looked
+# up (a sitecustomize hook, so the real start-up runs), as a keypress would raise it anywhere in that 0.1 s.
+_INTERRUPT_ON_IMPORT = """
+import os, sys
+class _Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == os.environ["OMNIACT_TEST_INTERRUPT_ON"]:
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, _Interrupt())
+"""
+
+
+@pytest.mark.parametrize("module", ["omniact.errors", "click", "omniact.cli", "omniact.actions"])
+def test_ctrl_c_while_the_command_starts_is_one_line_and_130(tmp_path, module):
+    (tmp_path / "sitecustomize.py").write_text(_INTERRUPT_ON_IMPORT)
+    env = {**__import__("os").environ, "PYTHONPATH": str(tmp_path), "OMNIACT_TEST_INTERRUPT_ON": module}
+    # What the installed `omniact` script runs (pyproject's [project.scripts], checked below).
+    script = "import sys; from omniact.console import run; sys.exit(run())"
+    proc = subprocess.run([sys.executable, "-c", script, "tasks"], capture_output=True, text=True, env=env,
+                          timeout=60, check=False)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr == "omniact: interrupted (Ctrl-C)\n"
+    assert proc.stdout == ""
+
+
+def test_the_console_script_is_the_interrupt_safe_entry_point():
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert project["project"]["scripts"] == {"omniact": "omniact.console:run"}
