@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# The public names, imported from their modules on first use (PEP 562). `import omniact.cli`, the console
-# script's first line, then runs nothing here: the CLI's own imports are inside its Ctrl-C handling, so an
+# The public names, imported from their modules on first use (PEP 562). The console script's first line, `from
+# omniact.console import run`, then runs nothing here: the CLI's own imports are inside its Ctrl-C handling, so an
 # interrupt while the command starts is one line and exit 130, not a traceback from this file's imports.
 _EXPORTS = {
     "omniact.actions": ("ACTIONS", "Action", "ActionSpec", "format_script", "normalize_key", "parse_script"),
