@@ -8,7 +8,8 @@ paths the web file-name quirk stepped around still do not exist. An entry is not
 written when a file changed in the two seconds before the load began (a second write in the same clock tick
 could otherwise go unseen). Anything unexpected (a missing, truncated or foreign file, another scorer or Python
 version) is a miss: the split is loaded and prepared as usual. Entries live in ``$OMNIACT_CACHE_DIR/gold``
-(default ``~/.cache/omniact/gold``), one per split file; `omniact score --no-cache` bypasses them.
+(default ``~/.cache/omniact/gold``), one per data root and split file (one split file can serve two roots:
+``--split my_split.json`` names task files relative to each ``--data``); `omniact score --no-cache` bypasses them.
 """
 
 from __future__ import annotations
@@ -23,14 +24,21 @@ from pathlib import Path
 from typing import Any
 
 from omniact.atomic import atomic_file
-from omniact.dataset import find_split_file, load_split, open_regular, paused_gc, source_files
+from omniact.dataset import (
+    find_split_file,
+    load_split,
+    open_regular,
+    paused_gc,
+    resolve_data_root,
+    source_files,
+)
 from scoring.boxes import BoxIndex
 from scoring.gold import BoxesByTask, GoldLinesByTask, PreparedGold, prepare
 from scoring.result import SCORER_VERSION
 
 __all__ = ["cache_dir", "load_prepared", "update"]
 
-_FORMAT = 4
+_FORMAT = 5  # 5: entries are keyed and checked by data root as well as split file
 _RACY_NS = 2_000_000_000
 # A cache entry that cannot be written (a full disk, a read-only home, a value marshal refuses) only costs time.
 _CANNOT_WRITE = (OSError, ValueError, TypeError)
@@ -44,8 +52,9 @@ def cache_dir() -> Path:
     return root / "gold"
 
 
-def _entry_path(split_file: Path) -> Path:
-    return cache_dir() / (hashlib.sha256(os.fsencode(split_file)).hexdigest()[:32] + ".marshal")
+def _entry_path(root: Path, split_file: Path) -> Path:
+    key = os.fsencode(root) + b"\0" + os.fsencode(split_file)
+    return cache_dir() / (hashlib.sha256(key).hexdigest()[:32] + ".marshal")
 
 
 def _stats(files: list[str]) -> list[tuple[int, int, int, int, int]] | None:
@@ -67,16 +76,19 @@ def load_prepared(root: str | os.PathLike | None, split: str, *, use_cache: bool
     `write_later` when `update` is called after scoring (a strict run then writes its gold plans in the same
     entry, once)."""
     split_file = find_split_file(root, split)
-    entry = _entry_path(split_file)
+    # The files a split file names are relative to the data root: the same split file under another root is
+    # other data, whose files the entry's stat check would never look at.
+    where = {"root": str(resolve_data_root(root)), "split_file": str(split_file)}
+    entry = _entry_path(Path(where["root"]), split_file)
     if use_cache:
-        hit = _read(entry, split_file)
+        hit = _read(entry, where)
         if hit is not None:
             return hit
     started = time.time_ns()
     ds = load_split(root, split)
     gold = prepare(ds)
     if use_cache:
-        pending = (entry, split_file, *source_files(ds), started)  # _write's arguments after the gold
+        pending = (entry, where, *source_files(ds), started)  # _write's arguments after the gold
         if write_later:
             gold.__dict__["_cache_pending"] = pending
         else:
@@ -115,7 +127,7 @@ def _remember(gold: PreparedGold, entry: Path, raw: dict[str, Any]) -> None:
     gold.__dict__["_cache_origin"] = (entry, header, len(gold.__dict__.get("_strict", ())))
 
 
-_HEADER = ("stamp", "split_file", "files", "stats", "absent")
+_HEADER = ("stamp", "root", "split_file", "files", "stats", "absent")
 
 
 def _read_entry(entry: Path) -> bytes | None:
@@ -128,7 +140,7 @@ def _read_entry(entry: Path) -> bytes | None:
         return None
 
 
-def _read(entry: Path, split_file: Path) -> PreparedGold | None:
+def _read(entry: Path, where: dict[str, str]) -> PreparedGold | None:
     data = _read_entry(entry)
     if data is None:
         return None
@@ -137,7 +149,7 @@ def _read(entry: Path, split_file: Path) -> PreparedGold | None:
             raw = marshal.loads(data)
     except (ValueError, EOFError, TypeError):
         return None
-    if not isinstance(raw, dict) or raw.get("stamp") != _STAMP or raw.get("split_file") != str(split_file):
+    if not isinstance(raw, dict) or raw.get("stamp") != _STAMP or any(raw.get(k) != v for k, v in where.items()):
         return None
     if _stats(raw["files"]) != raw["stats"] or any(map(os.path.lexists, raw["absent"])):
         return None
@@ -147,12 +159,12 @@ def _read(entry: Path, split_file: Path) -> PreparedGold | None:
     return gold
 
 
-def _write(gold: PreparedGold, entry: Path, split_file: Path, files: list[str], absent: list[str],
+def _write(gold: PreparedGold, entry: Path, where: dict[str, str], files: list[str], absent: list[str],
            started: int) -> None:
     stats = _stats(files)
     if stats is None or any(max(s[1], s[2]) >= started - _RACY_NS for s in stats):
         return  # a file changed just now: it could change again within the same clock tick
-    raw = {"stamp": _STAMP, "split_file": str(split_file), "files": files, "stats": stats, "absent": absent,
+    raw = {"stamp": _STAMP, **where, "files": files, "stats": stats, "absent": absent,
            **_freeze(gold)}
     _dump(entry, raw, gold)
 

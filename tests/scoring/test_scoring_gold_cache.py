@@ -153,6 +153,30 @@ def test_a_copied_data_set_does_not_use_the_original_entry(data, tmp_path):
     assert _score(copy, preds)["dataset"]["root"] == str(copy.resolve())
 
 
+def test_one_split_file_given_with_two_data_roots_scores_each_roots_own_files(data, tmp_path):
+    """`--split shared.json` names task files relative to `--data`: scoring data set B after A must read B's gold,
+    not A's from A's entry (whose files are all unchanged)."""
+    other = tmp_path / "other"
+    shutil.copytree(data, other)
+    shared = tmp_path / "shared.json"
+    shutil.copy(data / "test.json", shared)
+    first = next(iter(json.loads(shared.read_text()).values()))
+    task_file = other / first["task"]
+    task_file.write_text(task_file.read_text().replace("pyautogui.", "pyautogui.press('f5')\npyautogui.", 1))
+    preds = _preds(data)
+
+    def score_with(root):
+        return scoring.score(gold_cache.load_prepared(root, str(shared)), preds).to_json()
+
+    a = score_with(data)
+    b = score_with(other)
+    fresh_b = scoring.score(load_split(other, str(shared)), preds).to_json()
+    assert b == fresh_b
+    assert b["dataset"]["root"] == str(other.resolve()) and b["dataset"]["sha256"] != a["dataset"]["sha256"]
+    assert b["sequence_score"] < a["sequence_score"]  # the changed task no longer matches its prediction
+    assert score_with(data) == a  # and each root keeps its own entry
+
+
 def test_files_changed_just_before_the_load_are_not_cached(data, monkeypatch):
     monkeypatch.setattr(gold_cache, "_RACY_NS", 60_000_000_000)  # everything here changed within a minute
     _score(data, _preds(data))
