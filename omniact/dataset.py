@@ -221,6 +221,9 @@ class Dataset:
 
 def _split_path(root: Path, split: str) -> Path:
     p = Path(split)
+    if p.suffix == ".json" and "/" not in split and os.sep not in split and (root / split).is_file():
+        # A bare name is the root's own split, whatever the working folder holds (`./test.json` is that file).
+        return (root / split).resolve()
     if p.suffix == ".json" and p.is_file():
         return p.resolve()
     if p.suffix == ".json" and not (root / split).is_file():

@@ -254,6 +254,19 @@ def test_a_split_given_as_the_roots_own_file_name_is_that_split(omniact_data):
     assert r.exit_code == 0 and len(json.loads(r.output)) == 12
 
 
+
+def test_the_roots_own_split_file_name_wins_over_a_file_of_that_name_in_the_working_folder(omniact_data, tmp_path,
+                                                                                            monkeypatch):
+    """README: `test.json` is the data root's own, a path is that file. Another data set's test.json in the working
+    folder must not be read for this --data (its tasks, scored under this root's name)."""
+    split = json.loads((omniact_data / "test.json").read_text())
+    (tmp_path / "test.json").write_text(json.dumps(dict(list(split.items())[:2])))
+    monkeypatch.chdir(tmp_path)
+    r = cli("tasks", "--data", omniact_data, "--split", "test.json", "--json")
+    assert r.exit_code == 0 and len(json.loads(r.output)) == 12
+    r = cli("tasks", "--data", omniact_data, "--split", "./test.json", "--json")  # a path: that file
+    assert r.exit_code == 0 and len(json.loads(r.output)) == 2
+
 # --- text that is not UTF-8: one line naming the file, the line, the byte and its column ---------------------------
 
 # "café" saved as Latin-1 on the second line: byte 0xe9, the 21st byte of that line.
