@@ -17,6 +17,10 @@ PREDICTED = (220, 30, 120)
 BOX = (40, 120, 255)
 INVALID = (150, 150, 150)
 _FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+#: a legend line is cut at this many characters, and each script's list at this many actions: the legend is a
+#: panel under the screenshot, and a 50 kB goal on one line made an image wider than Pillow will open again
+LEGEND_CHARS = 240
+LEGEND_ACTIONS = 60
 
 
 def target_box(task: Task, x: float, y: float):
@@ -42,12 +46,24 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
     draw = ImageDraw.Draw(image, "RGBA")
     font = ImageFont.load_default(size=13 * scale)
     small = ImageFont.load_default(size=9 * scale)
+    # Boxes and points as drawn: corners in order, within a margin of the image (a box file may hold swapped
+    # corners, NaN or 1e308, which validate only warns about, and Pillow draws none of them).
+    span = 4 * max(image.width, image.height)
+
+    def rect(b) -> list[float] | None:
+        x0, y0, x1, y1 = (_clamp(v, span) for v in (b.left, b.top, b.right, b.bottom))
+        if x0 is None or y0 is None or x1 is None or y1 is None:
+            return None
+        return [min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)]
+
     for e in task.elements:
-        b = e.box
+        corners = rect(e.box)
+        if corners is None:
+            continue
         colour = BOX if e.valid is not False else INVALID
-        draw.rectangle([b.left, b.top, b.right, b.bottom], outline=colour + (200,), width=scale)
+        draw.rectangle(corners, outline=colour + (200,), width=scale)
         if e.label and e.label != "NA":
-            draw.text((b.left + 2 * scale, b.top + scale), e.label[:28], fill=colour + (230,), font=small)
+            draw.text((corners[0] + 2 * scale, corners[1] + scale), e.label[:28], fill=colour + (230,), font=small)
     try:
         gold = parse_script(task.gold_script)
     except ParseError:
@@ -56,20 +72,22 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
         for i, a in enumerate(actions, 1):
             if a.point is None:
                 continue
-            x, y = a.point
+            x, y = _clamp(a.point[0], span), _clamp(a.point[1], span)
+            if x is None or y is None:
+                continue
             if colour is GOLD:
-                el = target_box(task, x, y)
-                if el is not None:
-                    b = el.box
-                    draw.rectangle([b.left, b.top, b.right, b.bottom], outline=colour + (255,), width=3 * scale,
-                                   fill=colour + (40,))
+                el = target_box(task, *a.point)
+                corners = None if el is None else rect(el.box)
+                if corners is not None:
+                    draw.rectangle(corners, outline=colour + (255,), width=3 * scale, fill=colour + (40,))
             r = 11 * scale
             draw.ellipse([x - r, y - r, x + r, y + r], fill=colour + (230,), outline=(255, 255, 255, 255),
                          width=scale)
             draw.text((x, y), str(i), fill=(255, 255, 255), font=font, anchor="mm")
-    legend = [f"Task {task.id}: {task.goal}", "gold:"] + [f"  {i}. {format_action(a)}" for i, a in enumerate(gold, 1)]
+    goal = " ".join(task.goal.split())  # one line: a newline in the goal would draw over the next
+    legend = [_cut(f"Task {task.id}: {goal}"), "gold:", *_listed(gold)]
     if predicted is not None:
-        legend += ["predicted:"] + [f"  {i}. {format_action(a)}" for i, a in enumerate(predicted, 1)]
+        legend += ["predicted:", *_listed(predicted)]
     # The legend goes in a panel under the screenshot: drawn over it, it hid the top-left corner's elements
     # and any action point there.
     line_h = 17 * scale
@@ -87,3 +105,21 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
     with atomic_file(out, "wb") as f:
         canvas.save(f, format=fmt)
     return out
+
+
+def _clamp(v: float, span: float) -> float | None:
+    """A coordinate Pillow can draw: None for NaN, else within `span` of the image."""
+    if v != v:  # noqa: PLR0124 - NaN
+        return None
+    return min(max(v, -span), span)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= LEGEND_CHARS else text[:LEGEND_CHARS - 1] + "\u2026"
+
+
+def _listed(actions: Sequence[Action]) -> list[str]:
+    lines = [_cut(f"  {i}. {format_action(a)}") for i, a in enumerate(actions[:LEGEND_ACTIONS], 1)]
+    if len(actions) > LEGEND_ACTIONS:
+        lines.append(f"  ... and {len(actions) - LEGEND_ACTIONS} more")
+    return lines

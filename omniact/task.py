@@ -97,7 +97,7 @@ class LazyElements(Sequence[UIElement]):
         try:
             (x0, y0), (x1, y1) = v["top_left"], v["bottom_right"]
             return float(x0), float(y0), float(x1), float(y1)
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: an integer past float range
             raise DataError(f"element {key!r} needs top_left and bottom_right as [x, y]",
                             file=str(self.path)) from None
 
@@ -108,7 +108,7 @@ class LazyElements(Sequence[UIElement]):
         try:  # one comprehension for the whole file (a 20,000-task split has about 80,000 boxes)
             return tuple([(float(x0), float(y0), float(x1), float(y1)) for v in self._raw.values()
                           for (x0, y0), (x1, y1) in [(v["top_left"], v["bottom_right"])]])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: an integer past float range
             for key, v in self._raw.items():
                 self._rect(key, v)  # raises the error that names the element
             raise

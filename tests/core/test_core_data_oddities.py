@@ -490,3 +490,42 @@ def test_validate_reads_the_optional_detection_files_an_agent_would(omniact_data
     assert not ok
     assert [x for x in lines if "screen_1.json" in x] == [
         next(x for x in lines if x.startswith(f"{root / 'ocr/web/amazon/screen_1.json'}: {expected}"))]
+
+
+@pytest.mark.parametrize("corners", [
+    ('[400, 340]', '[300, 300]'),  # swapped, which validate only warns about
+    ('[NaN, 300]', '[400, 340]'),
+    ('[-Infinity, 300]', '[Infinity, 340]'),
+    ('[-1e308, -1e308]', '[1e308, 1e308]'),
+])
+def test_show_draws_a_screen_whose_box_file_validate_accepts(omniact_data, tmp_path, corners):
+    root = _copy(omniact_data, tmp_path)
+    boxes = json.loads((root / NOTEPAD_BOX).read_text())
+    text = json.dumps(boxes)[:-1] + f', "odd": {{"top_left": {corners[0]}, "bottom_right": {corners[1]}}}}}'
+    (root / NOTEPAD_BOX).write_text(text)
+    _, ok = validate_data(root)
+    assert ok
+    r = _cli("show", "--data", root, "6", "--out", tmp_path / "out.png")
+    assert r.exit_code == 0, r.output
+    with Image.open(tmp_path / "out.png") as im:
+        assert im.width == 1920  # the screenshot, with the legend under it
+
+
+def test_a_box_coordinate_past_float_range_is_one_line_naming_the_element(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    (root / NOTEPAD_BOX).write_text('{"0": {"top_left": [0, 0], "bottom_right": [1' + "0" * 400 + ', 5]}}')
+    for verb in (["validate", "--data", root], ["show", "--data", root, "6", "--out", tmp_path / "o.png"]):
+        r = _cli(*verb)
+        assert r.exit_code == 2, r.output
+        assert f"{root / NOTEPAD_BOX}: element '0' needs top_left and bottom_right as [x, y]" in r.output
+        assert "Traceback" not in r.output
+
+
+def test_show_keeps_a_long_goal_and_a_long_script_to_a_readable_legend(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    steps = "".join(f"pyautogui.press('f{i % 12 + 1}')\n" for i in range(500))
+    (root / NOTEPAD_TASK).write_text("Task: " + "find the report " * 3000 + "\nOutput Script:\n" + steps)
+    r = _cli("show", "--data", root, "6", "--out", tmp_path / "out.png")
+    assert r.exit_code == 0, r.output
+    with Image.open(tmp_path / "out.png") as im:  # Pillow opens it again: not a decompression bomb
+        assert im.width < 4000 and im.height < 1080 + 70 * 40
