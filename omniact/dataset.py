@@ -733,14 +733,23 @@ def find_task(root: str | os.PathLike | None, task_id: str, split: str | None = 
 
 
 def _manifest_files(root: Path) -> list[Path]:
-    """Every file under `root`, then every file its split files name outside it (sorted, deduplicated)."""
+    """Every file under `root` (through symlinked folders: a data set whose `data/` lives on another disk), then
+    every file its split files name outside it, found as loading finds them (sorted, deduplicated)."""
     out = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    seen_dirs: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        st = os.stat(dirpath)
+        if (st.st_dev, st.st_ino) in seen_dirs:  # a link back to a folder walked already: a loop, or a second name
+            dirnames[:] = []
+            continue
+        seen_dirs.add((st.st_dev, st.st_ino))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
         for name in sorted(filenames):
             if name == MANIFEST_NAME or name.startswith("."):
                 continue
             out.append(Path(dirpath) / name)
+    inside = os.path.join(os.path.normpath(root), "")
+    quirks = {"image": (_QUIRK_IMAGE, r"screen\1.png"), "box": (_QUIRK_BOX, r"screen\1_boxes.json")}
     outside: set[Path] = set()
     for split_file in sorted(root.glob("*.json")):
         if not split_file.is_file():  # a FIFO or device named *.json would block or never end
@@ -754,11 +763,13 @@ def _manifest_files(root: Path) -> list[Path]:
         for entry in index.values():
             if not isinstance(entry, dict):
                 continue
-            for rel in entry.values():
-                if isinstance(rel, str) and rel.startswith("../"):
-                    p = Path(os.path.normpath(root / rel))
-                    if p.is_file():
-                        outside.add(p)
+            for key, rel in entry.items():
+                if not isinstance(rel, str) or not rel:
+                    continue
+                # The file loading reads: the path as written, the web quirk's renamed file, or another spelling.
+                found = _resolve(str(root), rel, *quirks.get(key, (None, None)))
+                if found is not None and not os.path.normpath(found).startswith(inside):
+                    outside.add(Path(os.path.normpath(found)))
     return out + sorted(outside)
 
 

@@ -196,3 +196,35 @@ def test_one_box_file_spelled_two_ways_is_read_and_hashed_once(omniact_data, tmp
     ds = load_split(root, "test")
     assert ds.tasks[1].elements is ds.tasks[0].elements
     assert ds.tasks[1].box_path == ds.tasks[0].box_path
+
+
+def test_manifest_covers_a_symlinked_data_folder_and_files_outside_the_root_as_loading_finds_them(omniact_data,
+                                                                                                 tmp_path):
+    """`data/` moved to another disk and linked back, and split entries naming files outside the root (`../`, with
+    the web quirk's renamed files, or an absolute path): a changed gold script, box or icon file fails `validate`."""
+    import json
+    import os
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    shutil.move(root / "data", tmp_path / "elsewhere")
+    os.symlink(tmp_path / "elsewhere", root / "data")
+    shared = tmp_path / "shared"
+    (shared / "boxes").mkdir(parents=True)
+    split = json.loads((root / "test.json").read_text())
+    web = split["10"]
+    # Outside the root, under the web quirk's name on disk (screen1_boxes.json for screen_1.json).
+    shutil.copy(root / "data/metadata/web/boxes/amazon/screen1_boxes.json", shared / "boxes")
+    web["box"] = "../shared/boxes/screen_1.json"
+    shutil.copy(root / web["icon"], shared / "icon.json")
+    web["icon"] = str(shared / "icon.json")  # absolute
+    (root / "test.json").write_text(json.dumps(split))
+    assert load_split(root, "test")["10"].detections().icons
+    write_manifest(root)
+    assert verify_manifest(root) == []
+    for changed in (root / "data/tasks/desktop/notepad/task_2.0.txt", shared / "boxes" / "screen1_boxes.json",
+                    shared / "icon.json"):
+        original = changed.read_bytes()
+        changed.write_bytes(original + b"\n")
+        assert any("has changed" in p for p in verify_manifest(root)), changed
+        changed.write_bytes(original)
+    assert verify_manifest(root) == []
