@@ -11,6 +11,7 @@ from typing import Any
 from omniact.actions import parse_script
 from omniact.dataset import (
     MANIFEST_NAME,
+    SPLITS,
     gold_line_offset,
     load_split,
     resolve_data_root,
@@ -43,6 +44,10 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
                         file=str(root))
     problems: list[str] = []
     warnings: list[str] = []
+    if not split:  # a split name that is a folder or a FIFO: left out of `names`, and every other verb refuses it
+        problems.extend(f"{p}: {'a folder' if p.is_dir() else 'not a regular file (a FIFO or a device)'}, not a split "
+                        f"file (--split {p.stem} refuses it): move it out of the data root"
+                        for p in sorted(root.glob("*.json")) if not p.is_file() and p.stem in SPLITS)
     seen: dict[str, str] = {}
     files = _Files(problems, warnings)
     n_tasks = 0

@@ -553,6 +553,17 @@ def test_manifest_and_validate_with_a_fifo_or_device_under_the_root_say_so_inste
                                           "manifest lists every file under the root: restore or remove it")
 
 
+
+@pytest.mark.parametrize("make", [Path.mkdir, os.mkfifo])
+def test_validate_fails_where_the_test_split_is_a_folder_or_a_fifo(omniact_data, tmp_path, make):
+    """Every verb refuses --split test there; validate passed it by, checking the other splits."""
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    (root / "test.json").unlink()
+    make(root / "test.json")
+    r = cli("validate", "--data", root)
+    assert r.exit_code == 2
+    assert f"{root / 'test.json'}: " in r.output and "not a split file (--split test refuses it)" in r.output
+
 def test_validate_names_a_detection_file_that_is_a_fifo(omniact_data, tmp_path):
     root = shutil.copytree(omniact_data, tmp_path / "d")
     os.mkfifo(root / "ocr.json")
