@@ -76,12 +76,12 @@ def infer_os(platform: str, app: str, width: int) -> str | None:
     """The OS a screenshot shows, where its app name or its size says; None for the web and unknown apps."""
     if platform != "desktop":
         return None
+    if width >= 2560:  # only macOS ships Retina screenshots (2880x1800, 3360x2100), whatever the app (VLC, GIMP)
+        return "macos"
     words = set(re.split(r"[^a-z0-9]+", app.lower())) | {app.lower()}
     for os_name, names in _OS_WORDS.items():
         if words & set(names):
             return os_name
-    if width >= 2560:  # only macOS ships Retina screenshots (2880x1800, 3360x2100)
-        return "macos"
     return None
 
 

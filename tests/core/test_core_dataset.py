@@ -23,6 +23,16 @@ def test_loads_desktop_and_web_tasks_with_their_geometry(omniact_data):
     assert finder.gold_script == "pyautogui.click(170.0,330.0)"
 
 
+
+@pytest.mark.parametrize("app", ["vlc", "gimp", "outlook", "thunderbird"])
+def test_a_retina_screenshot_is_macos_at_two_device_pixels_whatever_its_app(app):
+    """Apps that also run on Windows or Linux: only macOS ships 2880x1800 and 3360x2100 screenshots, and a mac
+    screen read as dpr 1 puts every point twice as far out."""
+    from omniact.dataset import infer_os
+
+    assert infer_os("desktop", app, 2880) == "macos" and infer_os("desktop", app, 3360) == "macos"
+    assert infer_os("desktop", app, 1920) in ("windows", "linux")
+
 def test_web_file_name_quirk_is_resolved_for_screenshots_and_boxes(omniact_data):
     t = load_split(omniact_data, "test")["10"]
     assert t.image_path.name == "screen1.png"
