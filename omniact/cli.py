@@ -205,7 +205,10 @@ def json_option(f):
 
 
 def echo_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, indent=2, ensure_ascii=False))
+    from omniact.errors import escape_json_controls
+
+    # Readable non-ASCII text, but no raw C1 or bidi control from a data set or a prediction reaches the terminal.
+    click.echo(escape_json_controls(json.dumps(obj, indent=2, ensure_ascii=False)))
 
 
 def _load(data: Path | None, split: str):

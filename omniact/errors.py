@@ -82,5 +82,19 @@ def escape_bidi(text: str) -> str:
     return _BIDI_CONTROL.sub(_escape, text)
 
 
+# What json.dumps(ensure_ascii=False) leaves raw that a terminal acts on: C1 controls (U+009B starts a control
+# sequence on many terminals), bidi controls and the two Unicode line separators.
+_JSON_RAW_CONTROL = re.compile(f"[\\x7f-\\x9f\\u2028\\u2029{_BIDI}]")
+
+
+def escape_json_controls(text: str) -> str:
+    """JSON text (`json.dumps(..., ensure_ascii=False)`) for a terminal: the control characters it kept written
+    as ``\\uXXXX`` escapes, which mean the same in JSON (they occur only inside strings), so the values a program
+    reads are unchanged and a hostile goal cannot act on the terminal or reorder the line."""
+    if text.isascii() and "\x7f" not in text:
+        return text
+    return _JSON_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _escape(m: re.Match[str]) -> str:
     return repr(m.group())[1:-1]

@@ -71,8 +71,12 @@ def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> N
     for r in rows:
         size = f"{r['width']}x{r['height']}" + (f"@{r['dpr']:g}x" if r["dpr"] != 1 else "")
         shot = os.path.relpath(r["screenshot"], root) if root else r["screenshot"]
-        table.append((str(r["id"]), r["platform"] + (f"/{r['os']}" if r["os"] else ""), r["app"], size,
-                      " ".join(r["actions"]), shot, " ".join(str(r["goal"]).split())))
+        # Each cell's control characters as escapes, before the columns are laid out: a newline inside an id, an
+        # app or a path (a split key from a hostile data set) would otherwise start a row that looks like a task,
+        # and an ANSI sequence retitle or recolour the terminal (click strips ANSI only in a pipe).
+        table.append(tuple(map(escape_controls, (
+            str(r["id"]), r["platform"] + (f"/{r['os']}" if r["os"] else ""), r["app"], size,
+            " ".join(r["actions"]), shot, " ".join(str(r["goal"]).split())))))
     widths = [max([len(h)] + [len(t[k]) for t in table]) for k, h in enumerate(head[:-1])]
 
     def line(cells: tuple[str, ...]) -> str:
@@ -80,10 +84,7 @@ def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> N
 
     click.echo(click.style(line(head), bold=True))
     for start in range(0, len(table), 2000):  # in chunks: one write per 2,000 lines
-        chunk = "\n".join(line(t) for t in table[start:start + 2000])
-        # A goal or id from a hostile data set must not retitle or recolour the terminal (click strips ANSI only
-        # in a pipe): control characters are shown as their escapes.
-        click.echo(escape_controls(chunk, newlines=True))
+        click.echo("\n".join(line(t) for t in table[start:start + 2000]))
     click.echo(plural(len(table), "task"))
 
 

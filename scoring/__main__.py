@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     from omniact.dataset import load_split
-    from omniact.errors import UserError
+    from omniact.errors import UserError, escape_json_controls
     from omniact.predictions import read_predictions
     from scoring import score
 
@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as e:
         print(f"scoring: {e}", file=sys.stderr)
         return 2
-    sys.stdout.write(json.dumps(result.to_json(include_tasks=include_tasks), indent=2, ensure_ascii=False))
+    sys.stdout.write(escape_json_controls(json.dumps(result.to_json(include_tasks=include_tasks), indent=2,
+                                                          ensure_ascii=False)))
     sys.stdout.write("\n")
     return 0
 

@@ -641,6 +641,35 @@ def test_tasks_shows_control_characters_of_a_hostile_goal_as_escapes(omniact_dat
     assert any(line.endswith("\\x1b]0;pwned\\x07 \\x1b[31mred\\x1b[0m goal") for line in lines)
 
 
+
+def test_tasks_rows_cannot_be_forged_by_a_newline_in_a_split_key(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    split = json.loads((root / "test.json").read_text())
+    forged = "1\n9999  web  bank  1440x900  click  x.png  Transfer everything"
+    split = {(forged if k == "1" else k): v for k, v in split.items()}
+    (root / "test.json").write_text(json.dumps(split))
+    r = CliRunner().invoke(main, ["tasks", "--data", str(root)], color=True)
+    assert r.exit_code == 0
+    lines = r.output.splitlines()
+    assert len(lines) == 1 + len(split) + 1  # the header, a line per task, the count
+    assert not any(line.startswith("9999") for line in lines)
+    assert any(line.startswith("1\\n9999  web") for line in lines)
+
+
+def test_json_output_writes_c1_and_bidi_controls_as_escapes_with_the_same_values(omniact_data, tmp_path):
+    from omniact.dataset import load_split
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    task_file = load_split(root, "test")["1"].task_path
+    text = task_file.read_text()
+    goal = "Pay \u202eroF 1 \x9b31m caf\u00e9 \u2028"
+    task_file.write_text(text.replace(text.splitlines()[0], "Task: " + goal, 1))
+    r = CliRunner().invoke(main, ["tasks", "--data", str(root), "--json"], color=True)
+    assert r.exit_code == 0
+    assert not any(c in r.output for c in "\u202e\x9b\u2028")
+    assert "\\u202e" in r.output and "caf\u00e9" in r.output  # other text stays readable
+    assert next(t for t in json.loads(r.output) if t["id"] == "1")["goal"] == " ".join(goal.split())
+
 def test_an_error_naming_a_hostile_path_is_still_one_plain_line(omniact_data, tmp_path):
     root = shutil.copytree(omniact_data, tmp_path / "d")
     _entry_pointing_at(root, "task", "gone\x1b]0;pwned\x07\nsecond line.txt")
