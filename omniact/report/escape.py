@@ -56,6 +56,8 @@ def md_cell(text: Any) -> str:
     # No link or image either: ``![](https://tracker.example/p.png)`` in a name would load on every view of a
     # rendered board. Escaped brackets are shown as brackets.
     s = s.replace("[", "\\[").replace("]", "\\]")
+    # Nor emphasis, strike-through or code: ``*best*`` would show in italics, and ``&lt;`` in a code span as it is.
+    s = s.replace("`", "\\`").replace("*", "\\*").replace("_", "\\_").replace("~", "\\~")
     # Nor a bare address, which GitHub's Markdown links by itself ("https://", "www."): a backslash before the ":"
     # or the "." is shown as nothing. (An e-mail address is still linked, as mailto:, which loads nothing.)
     s = _AUTOLINK.sub(lambda m: m.group(1) + "\\" + m.group(2), s)

@@ -31,7 +31,7 @@ CSS = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: var(--fg);
        margin: 0; background: #f7f8fa; }
 header { background: #101828; color: #fff; padding: 14px 28px; }
-header a { color: #c7d7fe; } header h1 { margin: 0; font-size: 20px; }
+header a { color: #c7d7fe; } header h1 { margin: 0; font-size: 20px; overflow-wrap: anywhere; }
 main { padding: 20px 28px 60px; max-width: 1500px; }
 table { border-collapse: collapse; background: #fff; border: 1px solid var(--line); margin: 10px 0 24px; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
@@ -468,12 +468,17 @@ def _slugs(names: Sequence[str]) -> list[str]:
     """Each entry's page file name (without .html), distinct even where names are not: "a b" and "a-b" read the
     same here, and "A" and "a" are one file on a case-insensitive disk. So slugs are lower-case ASCII (a name with
     other letters, which disks fold in their own ways, keeps a hash of itself) and compared as such."""
+    from collections import Counter
+
+    bases = ["".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in name.lower()).strip("-")[:60]
+             for name in names]
+    shared = Counter(bases)
     taken: set[str] = set()
     out = []
-    for name in names:
-        base = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in name.lower())
-        base = base.strip("-")[:60]
-        if not name.isascii():
+    for name, base in zip(names, bases):
+        # A name with non-ASCII letters, or one whose slug another name shares ("Agent" and "agent"), keeps a hash
+        # of itself: its page's address then stays its own when the ranks, or the files given, change order.
+        if not name.isascii() or shared[base] > 1:
             digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
             base = f"{base}-{digest}" if base else digest
         slug, n = base or "entry", 2
@@ -874,9 +879,10 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
         sc = entry_scripts.get(task.id)
         failed = failures[k].get(task.id) if k < len(failures) else None
         slug = slugs[k] if k < len(slugs) else None
-        entries_data.append({"name": e.name, "slug": slug, "script": sc if isinstance(sc, str) else None,
+        # Shown as text by the page's script: bidi controls as escapes, as everywhere else on the site.
+        entries_data.append({"name": e.name, "slug": slug, "script": escape_bidi(sc) if isinstance(sc, str) else None,
                              "points": _script_points(sc, known),
-                             "error": None if failed is None else f"{failed[0]}: {failed[1]}"})
+                             "error": None if failed is None else escape_bidi(f"{failed[0]}: {failed[1]}")})
         status = _status(t["missing"][index], t["m"][index], t["parse_error"][index], why.get(index))
         if failed is not None:  # the agent's own message: what to fix
             status += f": {failed[1]}"
@@ -960,6 +966,8 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     reasons = ([_reasons(e, ds, sc, board.mode, f) for e, sc, f in zip(board.entries, scripts, failures)] if scripts
                else [{} for _ in board.entries])
     cards = [_why_card(r) for r in reasons]
+    # An entry page's task rows also give a failed agent's own message (the card counts the kinds of failure).
+    row_reasons = [_with_messages(r, ds, f) for r, f in zip(reasons, failures or [{} for _ in reasons])]
     others = [i for i, e in enumerate(board.entries) if e.name != baseline]
     if report and len(others) == 1:
         run = others[0]
@@ -973,11 +981,12 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
             # the run first on its task pages, whatever the ranks
             board = replace(board, entries=(e, board.entries[b]))
             slugs, reasons, cards = [slugs[run], slugs[b]], [reasons[run], reasons[b]], [cards[run], cards[b]]
+            row_reasons = [row_reasons[run], row_reasons[b]]
             if scripts is not None:
                 scripts, failures = [scripts[run], scripts[b]], [failures[run], failures[b]]
             run = 0
         index = _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0, page_title=title, why_card=cards[run],
-                            reasons=reasons[run], comparison=comparison, slug=slugs[run])
+                            reasons=row_reasons[run], comparison=comparison, slug=slugs[run])
     else:
         index = _index(board, slugs)
     heads = _row_heads(ds, task_pages) if board.entries else []
@@ -986,7 +995,7 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     def write_entry_pages(start: int, stop: int) -> int:
         for i in range(start, stop):
             write_text(out / "entries" / f"{slugs[i]}.html",
-                       _entry_page(entries[i], heads, why_card=cards[i], reasons=reasons[i], slug=slugs[i]))
+                       _entry_page(entries[i], heads, why_card=cards[i], reasons=row_reasons[i], slug=slugs[i]))
         return stop - start
 
     jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}
@@ -1055,6 +1064,23 @@ def _reasons(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str,
             if failed is not None:
                 why[i] = failure_reason(failed[0])
     return why
+
+
+def _with_messages(why: Mapping[int, str], ds: Dataset, failures: Mapping[str, Any]) -> dict[int, str]:
+    """`why` with each failed task's reason followed by the agent's message (``ValueError: ... (agent.py:12)``),
+    cut to a table cell's length."""
+    out = dict(why)
+    for i in why:
+        failed = failures.get(ds.tasks[i].id)
+        if failed is not None:
+            message = " ".join(str(failed[1]).split())
+            cut = message if len(message) <= _ROW_MESSAGE_CHARS else message[:_ROW_MESSAGE_CHARS - 1] + "\u2026"
+            out[i] = f"{why[i]}: {cut}"
+    return out
+
+
+#: an agent's message in a task table's row is cut to this many characters (its task page has it whole)
+_ROW_MESSAGE_CHARS = 160
 
 
 def _why_card(reasons: Mapping[int, str]) -> str:

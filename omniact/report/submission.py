@@ -165,7 +165,9 @@ def _find(path: Path) -> Submission:
     if side is not None:
         meta.update(_checked_meta(side, _read_json(side)))
     meta = {k: v for k, v in meta.items() if v is not None}
-    name = str(meta.get("name") or default_name)
+    name = str(meta.get("name") or "")
+    if not _visible(name):  # "   " or a zero-width space: no link to click on the board, an empty Markdown cell
+        name = default_name
     # Hashed a chunk at a time: a file larger than memory (or a sparse one, NULs to its end) is refused at its first
     # NUL byte, as scoring would refuse it, not read whole first.
     return Submission(name=name, source=str(path), predictions=pred, meta=meta,
@@ -198,3 +200,10 @@ def restrict(sub: Submission, ids: Collection[str], known_ids: Collection[str], 
     target = folder / f"{sub.file_sha256[:16]}-{len(ids)}.jsonl"
     write_predictions(target, keep)
     return replace(sub, predictions=target, file_sha256=hashlib.sha256(target.read_bytes()).hexdigest())
+
+
+def _visible(name: str) -> bool:
+    """Whether `name` shows anything: not only spaces, invisible formatting (U+200B) or control characters."""
+    import unicodedata
+
+    return any(not unicodedata.category(c).startswith(("Z", "C")) for c in name)

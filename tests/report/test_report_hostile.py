@@ -261,3 +261,54 @@ def test_a_sparse_prediction_file_larger_than_memory_is_refused_at_its_first_nul
             "try:\n    find_submission(sys.argv[1])\nexcept UserError as e:\n    print(e)\n")
     r = subprocess.run([sys.executable, "-c", code, str(huge)], capture_output=True, text=True, timeout=120, check=False)
     assert r.stdout.strip() == f"{huge}:1: predictions file contains a NUL byte: it is not a text file", r.stderr
+
+
+
+def test_an_entry_page_keeps_its_address_when_ranks_change_between_names_alike(omniact_data, tmp_path):
+    """"Agent" and "agent" share a slug: which gets the plain one must not follow the ranks, or a shared link to
+    entries/agent.html shows the other entry after a rebuild."""
+    ds = load_split(omniact_data, "test")
+
+    def pages(better: str) -> dict[str, str]:
+        subs = []
+        for name in ("Agent", "agent"):
+            worse = name != better
+            subs.append(write_sub(tmp_path / f"{name}-{better}.jsonl", meta={"name": name},
+                                  mutate=lambda i, s, worse=worse: None if worse and i == "0" else s))
+        board = build_leaderboard(ds, subs, samples=10)
+        assert board.entries[0].name == better
+        out = tmp_path / f"site-{better}"
+        write_site(board, ds, out, task_pages=False)
+        links = re.findall(r"<a href='entries/([^']+)'>([^<]*)</a>", (out / "index.html").read_text())
+        return {name: page for page, name in links}
+
+    assert pages("Agent") == pages("agent")
+
+
+@pytest.mark.parametrize("name", ["   ", "\u200b", "\u2066\u2069", ""])
+def test_a_blank_or_invisible_name_is_replaced_by_the_file_name(omniact_data, tmp_path, name):
+    a = write_sub(tmp_path / "mine.jsonl", meta={"name": name})
+    board = build_leaderboard(load_split(omniact_data, "test"), [a], samples=10)
+    assert board.entries[0].name == "mine"
+
+
+def test_a_predicted_script_or_agent_error_with_bidi_controls_is_shown_escaped_on_task_pages(omniact_data, tmp_path):
+    sub = write_sub(tmp_path / "run.jsonl", mutate=lambda i, s: 'pyautogui.write("\u202eabc 123")' if i == "1" else s)
+    lines = [json.loads(line) for line in sub.read_text().splitlines()]
+    lines[3].update(script="", error="ValueError: bad \u202e thing (agent.py:4)", error_kind="exception")
+    sub.write_text("".join(json.dumps(rec) + "\n" for rec in lines))
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, [sub], samples=10)
+    out = tmp_path / "site"
+    write_site(board, ds, out)
+    for task_id in ("1", lines[3]["id"]):
+        page = (out / "tasks" / f"{task_id}.html").read_text(encoding="utf-8")
+        assert "\u202e" not in page and "\\u202e" in _task_data(out / "tasks" / f"{task_id}.html")["entries"][0][
+            "script" if task_id == "1" else "error"]
+
+
+def test_markdown_shows_emphasis_code_and_strike_through_marks_as_typed(omniact_data, tmp_path):
+    a = write_sub(tmp_path / "a.jsonl", meta={"name": "*best* ~~old~~ `<b>` my_agent"})
+    write_tables(build_leaderboard(load_split(omniact_data, "test"), [a], samples=10), tmp_path / "out")
+    md = (tmp_path / "out/leaderboard.md").read_text()
+    assert "| \\*best\\* \\~\\~old\\~\\~ \\`&lt;b&gt;\\` my\\_agent |" in md

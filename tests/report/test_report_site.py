@@ -347,7 +347,8 @@ def test_a_report_shows_what_the_agent_failed_with_instead_of_an_empty_answer(om
     page, errors = open_page(browser, (out / "index.html").as_uri())
     assert "the agent failed (exception)" in page.locator("#why").inner_text()
     row = page.locator("#tasks tbody tr", has=page.locator(f"td:first-child a:text-is('{task_id}')"))
-    assert "no match: the agent failed (exception)" in row.inner_text()
+    # README: the task's row and page show the agent's message
+    assert "no match: the agent failed (exception): ValueError: model exploded (my_agent.py:7)" in row.inner_text()
     row.locator("a").first.click()
     page.wait_for_load_state("load")
     assert page.locator("#pred-script").inner_text() == ("(no script: the agent failed: exception: ValueError: model "
