@@ -413,11 +413,14 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
     """
     import time
 
-    from omniact.dataset import load_split
+    from omniact.dataset import load_split, source_files
 
     splits = [split] if isinstance(split, str) else list(split)
     datasets = [load_split(data, s) for s in splits]
     root = datasets[0].root.resolve()
+    # What the data set is read from (split, task, screenshot and box files): a detection path naming one of them
+    # (`--out` is the data root, as usual) would replace it with detections.
+    inputs = {os.path.realpath(f) for ds in datasets for f in source_files(ds)[0]}
     jobs: dict[str, tuple[str, dict[str, str], str, dict[str, Any], float]] = {}
     options = {} if ocr == "rapidocr" else {"ocr": ocr}
     writers: dict[str, str] = {}  # each output file -> the screenshot that writes it
@@ -431,8 +434,15 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
             if other != key:  # the last one written would win, and one task would get the other screen's
                 raise UserError(f"task {task.id}: its screenshot {key} and {other} both have their detections at "
                                 f"{rel}; give each screen its own ocr/icon/color paths")
-        for rel in rels.values():
+        if len(set(rels.values())) < len(rels):  # one file for two kinds: the last written would hold both
+            raise UserError(f"task {task.id}: its ocr, icon and color detections share one path "
+                            f"({', '.join(f'{k}={v}' for k, v in rels.items())}); give each kind its own file")
+        for kind, rel in rels.items():
             _check_inside(Path(out), rel)
+            if os.path.realpath(Path(out) / rel) in inputs:
+                raise UserError(f"task {task.id}: its {kind} detections would be written over {rel}, a file the "
+                                "data set is read from; give the split entry's "
+                                f"{kind} another path (or choose another --out)", file=str(Path(out) / rel))
         if skip_existing and _up_to_date(Path(key), [Path(out) / r for r in rels.values()]):
             continue
         jobs[key] = (key, rels, str(out), options, float(task.screen.dpr or 1.0))

@@ -213,6 +213,29 @@ def test_detect_never_writes_outside_out_nor_two_screens_to_one_file(tmp_path):
     assert r.exit_code == 2 and "both have their detections at ocr/desktop/mailer/screen_1.json" in r.output
 
 
+
+@pytest.mark.parametrize("target", ["test.json", "task", "image", "box", "shared"])
+def test_detect_into_the_data_root_never_writes_over_a_file_the_data_set_is_read_from(tmp_path, target):
+    """`detect --out <data root>` (the README's use) with an entry's ocr path naming its split, task, screenshot or
+    box file: refused before anything is written, the file unchanged; likewise ocr, icon and color on one file."""
+    root = _one_screen_dataset(tmp_path / "d")
+    entries = json.loads((root / "test.json").read_text())
+    if target == "shared":
+        entries["0"].update(ocr="det/one.json", icon="det/one.json", color="det/one.json")
+        victim = None
+    else:
+        entries["0"]["ocr"] = target if target == "test.json" else entries["0"][target]
+        victim = root / entries["0"]["ocr"]
+    (root / "test.json").write_text(json.dumps(entries))
+    before = victim.read_bytes() if victim else None
+    r = _detect(root, root)
+    assert r.exit_code == 2, r.output
+    assert r.output.count("\n") == 1
+    if victim is None:
+        assert "share one path" in r.output and not (root / "det").exists()
+    else:
+        assert "a file the data set is read from" in r.output and victim.read_bytes() == before
+
 def test_a_broken_screenshot_fails_its_own_screen_and_the_rest_are_written(tmp_path):
     pytest.importorskip("rapidocr")
     root = _one_screen_dataset(tmp_path / "d")
