@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from omniact.actions import MAX_SCRIPT_CHARS
-from omniact.errors import ParseError, UserError
+from omniact.errors import DataError, ParseError, UserError
 from omniact.store import TaskResult
 
 __all__ = [
@@ -286,7 +286,10 @@ class Worker:
         if self.setup_error is not None:
             return fail("setup", self.setup_error)
         task = self.dataset[task_id]
-        view = task.view()
+        try:
+            view = task.view()
+        except DataError as e:  # its detection files: this task's data, not the agent or the worker, is at fault
+            return fail("data", f"{e} (`omniact validate` names every such file)")
         agent = self.agent
         _seed_everything(task_seed(self.spec.seed, task_id))
         for attr in ("last_usage", "last_raw", "last_note", "last_served"):

@@ -33,9 +33,10 @@ __all__ = ["ERROR_KINDS", "SCHEMA_VERSION", "STORE_NAME", "RunStore", "TaskResul
 
 STORE_NAME = "run.sqlite"
 SCHEMA_VERSION = 1
-#: Why a task failed. ``parse``: the agent answered but the shared parser rejects the script. (``setup``, an
-#: agent that cannot be built or set up, stops the run instead and is never stored.)
-ERROR_KINDS = ("exception", "timeout", "crash", "bad_output", "parse")
+#: Why a task failed. ``parse``: the agent answered but the shared parser rejects the script. ``data``: the task's
+#: own files could not be read for its view (a malformed OCR/icon/colour file); the agent was not asked. (``setup``,
+#: an agent that cannot be built or set up, stops the run instead and is never stored.)
+ERROR_KINDS = ("exception", "timeout", "crash", "bad_output", "parse", "data")
 
 
 @dataclass(frozen=True)

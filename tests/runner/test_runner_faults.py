@@ -381,3 +381,23 @@ def test_a_database_of_someone_elses_named_run_sqlite_is_left_as_it_is(tmp_path)
     assert r.output == (f"omniact: {out / 'run.sqlite'}: is a SQLite database, but not a run store (its tables: "
                         "notes): move it, or choose another --out\n")
     assert (out / "run.sqlite").read_bytes() == before  # no run tables added, no WAL mode set
+
+
+@pytest.mark.parametrize("worker_type", ["threads", "processes"])
+def test_a_malformed_detection_file_fails_its_own_tasks_as_data_errors_not_worker_crashes(tmp_path, worker_type):
+    """The view is built before the agent is asked: a broken OCR file was recorded as a worker crash (the worker
+    replaced once per task), and a screen's worth of such tasks stopped the run as a failing agent."""
+    data = shutil.copytree(DATA, tmp_path / "data")
+    split = json.loads((data / "test.json").read_text())
+    broken = data / split["100"]["ocr"]
+    broken.write_text("{not json")
+    on_screen = {k for k, v in split.items() if v["ocr"] == split["100"]["ocr"]}
+    s = run("noop", out=tmp_path / "r", data=data, workers=2, worker_type=worker_type)
+    assert s.n_done == len(split)
+    assert s.errors == {"data": len(on_screen)}
+    assert not s.executor_stats.get("replaced_workers")
+    preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
+    for task_id in on_screen:
+        assert preds[task_id].extra["error_kind"] == "data"
+        assert preds[task_id].extra["error"].startswith(f"{broken}: cannot read ocr detections")
+    assert all("error" not in preds[k].extra for k in set(split) - on_screen)
