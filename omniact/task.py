@@ -269,8 +269,10 @@ class TaskView:
         if cached is None:
             from PIL import Image as PILImage
 
+            from omniact.screenshot import to_rgb
+
             with PILImage.open(self.image_path) as im:
-                cached = im.convert("RGB")
+                cached = to_rgb(im)  # 16-bit and transparent screenshots as seen, as the DetACT detector reads them
             object.__setattr__(self, "_image", cached)  # frozen: cache outside the fields
         return cached
 

@@ -22,6 +22,7 @@ from typing import Any
 from agents.detact.element import Element, overlap
 from omniact.atomic import atomic_file
 from omniact.errors import UserError
+from omniact.screenshot import has_alpha, to_rgb
 from omniact.task import Box, Detection, Detections
 
 __all__ = ["DetectionResult", "Detector", "UnreadableScreenshot", "detect", "detect_split", "detection_paths",
@@ -107,46 +108,12 @@ def write_json(path: Path, data: Any) -> None:
         f.write(text)
 
 
-def _rgb(im: Any, hidden: bool | None = None) -> Any:
-    """A PIL image in RGB. 16-bit greyscale (mode I;16 or I) is scaled to 8 bits first: Pillow's own conversion
-    clips every value above 255, which turns a 16-bit screenshot into a white screen.
-
-    `hidden` says whether the whole picture's alpha hides every pixel, when `im` is only a band of it (None:
-    find out from `im`)."""
-    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
-        import numpy as np
-        from PIL import Image
-
-        wide = np.asarray(im, dtype=np.uint32)
-        top = 65535 if im.mode.startswith("I;16") or wide.max(initial=0) > 255 else 255
-        im = Image.fromarray((wide * 255 // max(top, 1)).astype(np.uint8), mode="L")
-    if _has_alpha(im):
-        # Transparent pixels are shown on white, as an image viewer shows them: dropping the alpha channel gives
-        # their stored colour, black in most files, and dark text on a transparent background read as nothing.
-        from PIL import Image
-
-        # An alpha channel that hides every pixel is a capture tool's mistake (some write 0 for "unused"); the
-        # colours are the picture then.
-        rgba = im.convert("RGBA")
-        if hidden is None:
-            hidden = rgba.getchannel("A").getextrema()[1] == 0
-        if hidden:
-            return rgba.convert("RGB")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, rgba).convert("RGB")
-    return im.convert("RGB")
-
-
-def _has_alpha(im: Any) -> bool:
-    return im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
-
-
 #: Pixels converted at a time by `_rgb_array`.
 _BAND_PIXELS = 1 << 18
 
 
 def _rgb_array(im: Any) -> Any:
-    """A PIL image as an ``(H, W, 3)`` uint8 RGB array (as `_rgb` converts it), a band of rows at a time.
+    """A PIL image as an ``(H, W, 3)`` uint8 RGB array (as `to_rgb` converts it), a band of rows at a time.
 
     Converting the whole image held the decoded picture (4 bytes a pixel), its RGB copy (4 more) and two copies
     of the array's bytes at once: 14 bytes a pixel, half a gigabyte for an 8K screenshot. Bands keep it to the
@@ -157,15 +124,15 @@ def _rgb_array(im: Any) -> Any:
     im.load()
     width, height = im.size
     if im.mode in ("I;16", "I;16B", "I;16L", "I") or width * height <= _BAND_PIXELS:
-        return np.asarray(_rgb(im))  # 16-bit: the scale depends on the whole picture's largest value
+        return np.asarray(to_rgb(im))  # 16-bit: the scale depends on the whole picture's largest value
     rows = max(1, _BAND_PIXELS // width)
     bands = [(y, min(y + rows, height)) for y in range(0, height, rows)]
     hidden = None
-    if _has_alpha(im):
+    if has_alpha(im):
         hidden = all((im.crop((0, a, width, b)).convert("RGBA").getextrema()[3][1] == 0) for a, b in bands)
     out = np.empty((height, width, 3), np.uint8)
     for a, b in bands:
-        out[a:b] = np.asarray(_rgb(im.crop((0, a, width, b)), hidden))
+        out[a:b] = np.asarray(to_rgb(im.crop((0, a, width, b)), hidden))
     return out
 
 

@@ -529,3 +529,24 @@ def test_show_keeps_a_long_goal_and_a_long_script_to_a_readable_legend(omniact_d
     assert r.exit_code == 0, r.output
     with Image.open(tmp_path / "out.png") as im:  # Pillow opens it again: not a decompression bomb
         assert im.width < 4000 and im.height < 1080 + 70 * 40
+
+
+@pytest.mark.parametrize("mode", ["I;16", "LA", "RGBA"])
+def test_an_agents_view_of_a_16_bit_or_transparent_screenshot_is_the_picture_not_a_blank(omniact_data, tmp_path, mode):
+    """`view.image` (what the vlm agent is shown) converted these as Pillow does: a 16-bit screenshot all white,
+    dark text on a transparent background all black. It now shows what the DetACT detector reads."""
+    import numpy as np
+
+    root = _copy(omniact_data, tmp_path)
+    grey = np.full((1080, 1920), 230, np.uint8)
+    grey[500:580, 800:1100] = 20  # a dark label
+    if mode == "I;16":
+        im = Image.fromarray(grey.astype(np.uint16) * 257)  # saved as a 16-bit greyscale PNG
+    else:  # the label's ink opaque, the rest transparent (stored black, as most files store it)
+        ink = np.zeros_like(grey)
+        alpha = np.where(grey < 128, 255, 0).astype(np.uint8)
+        im = Image.merge(mode, [Image.fromarray(ink)] * (len(mode) - 1) + [Image.fromarray(alpha)])
+    im.save(root / NOTEPAD_PNG)
+    image = np.asarray(load_split(root, "test")["6"].view().image)
+    assert image.shape == (1080, 1920, 3)
+    assert image[540, 900].max() < 40 and image[100, 100].min() > 200  # the label dark, the screen around it light
