@@ -157,7 +157,7 @@ def load_image(image: Any) -> Any:
             detail = f"{type(e).__name__}: {str(e)[:160]}"
             # The cause first: a run's summary shortens a long message, and the path is long.
             raise UnreadableScreenshot(f"cannot read the screenshot ({detail}): {os.fspath(image)}; "
-                                       "`omniact validate` names what is wrong with it") from e
+                                       "the file is damaged or unreadable: copy it again") from e
     if hasattr(image, "convert"):  # PIL
         return _rgb_array(image)
     arr = np.asarray(image)
