@@ -41,6 +41,22 @@ def _say_once(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+_OWN_ARGUMENTS = ("llm", "top_k", "ocr", "detect", "embeddings", "icons")
+
+
+def _unknown_arguments(names: list[str]) -> str:
+    """Arguments the offline planner does not take: a misspelling of its own (topk) is named as one; the rest go
+    to a model planner (llm=openai|local|vlm: model, base_url, ...), which checks them itself."""
+    import difflib
+
+    said = []
+    for name in names:
+        close = difflib.get_close_matches(name, _OWN_ARGUMENTS, n=1)
+        said.append(f"{name} (did you mean {close[0]}?)" if close else name)
+    return (f"detact: unknown argument {', '.join(said)}; detact takes {', '.join(_OWN_ARGUMENTS)}, and a model "
+            "planner's arguments (model, base_url, ...) with llm=openai|local|vlm")
+
+
 class DetactAgent:
     """DetACT (OCR, icons, colour, goal filter) + heuristic planner; llm=openai|local|vlm hands it to a model."""
 
@@ -58,7 +74,7 @@ class DetactAgent:
         if detect not in ("auto", "always", "never"):
             raise UserError("detact: detect must be auto (use the data set's files when present), always or never")
         if llm_args and not llm:
-            raise UserError(f"detact: {', '.join(sorted(llm_args))} only apply with llm=openai|local|vlm")
+            raise UserError(_unknown_arguments(sorted(llm_args)))
         if top_k < 1:
             raise UserError("detact: top_k must be at least 1")
         from agents.detact.ocr import ENGINES

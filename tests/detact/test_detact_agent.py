@@ -266,3 +266,14 @@ def test_a_16_bit_screenshot_is_read_as_what_it_shows():
     rgb = load_image(image)
     assert rgb.dtype == np.uint8 and rgb[0, 0].tolist() == [0, 0, 0] and rgb[0, -1].tolist() == [255, 255, 255]
     assert len(np.unique(rgb[..., 0])) == 256  # a ramp, not the white screen Pillow's own conversion gives
+
+
+def test_a_misspelt_detact_argument_is_named_with_its_close_match(tmp_path):
+    from omniact.cli import main
+
+    r = CliRunner().invoke(main, ["run", "--agent", "detact", "--agent-arg", "topk=5", "--limit", "1",
+                                  "--out", str(tmp_path / "r")])
+    assert r.exit_code == 2
+    assert r.output.splitlines()[-1].startswith("omniact: agent could not be started: detact: unknown argument topk "
+                                                "(did you mean top_k?)")
+    assert not (tmp_path / "r").exists()
