@@ -43,7 +43,10 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> 
             if e.filename is None and e.errno in _NO_ROOM:  # a full disk: name the file, as the CLI's line shows it
                 raise type(e)(e.errno, e.strerror, str(target)) from None
             raise
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError as e:  # a folder where the file goes: name the file asked for, not our temporary one
+            raise type(e)(e.errno, e.strerror, str(target)) from None
     except BaseException:
         with suppress(OSError):
             os.unlink(tmp)
