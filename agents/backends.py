@@ -844,8 +844,13 @@ class TransformersVLMBackend(_LocalModel):
         chat, urls = self._chat(messages, self.merge_system)
         images = [decode_data_url(u) for u in urls]
         text = self.processor.apply_chat_template(chat, tokenize=False, add_generation_prompt=True)
-        inputs = self.processor(text=[text], images=images or None, return_tensors="pt").to(self.device)
-        return inputs, getattr(self.processor, "tokenizer", self.processor)
+        tok = getattr(self.processor, "tokenizer", self.processor)
+        # A template that writes the BOS itself ({{ bos_token }}: Gemma 3, Llama 3.2 Vision) would get a second one
+        # from the tokenizer, as transformers' own apply_chat_template(tokenize=True) avoids.
+        bos = getattr(tok, "bos_token", None)
+        extra = {"add_special_tokens": False} if isinstance(bos, str) and bos and text.startswith(bos) else {}
+        inputs = self.processor(text=[text], images=images or None, return_tensors="pt", **extra).to(self.device)
+        return inputs, tok
 
 
 def _text_of(content: Any) -> str:

@@ -22,18 +22,23 @@ TEMPLATE = ("{% for m in messages %}{{ m['role'] }}: {% if m['content'] is strin
             "{% endif %}{% endfor %}{% endif %}\n{% endfor %}{% if add_generation_prompt %}assistant:{% endif %}")
 
 
-def _tokenizer():
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+def _tokenizer(bos: bool = False):
+    """A word-level tokenizer; with `bos`, one that adds ``<s>`` to what it encodes (as Llama's and Gemma's do) and
+    a template that writes ``{{ bos_token }}`` itself (as Gemma 3's and Llama 3.2 Vision's do)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
 
     words = [ANSWER_TOKEN, "[UNK]", "</s>", "[PAD]", "<image>", "system", "user", "assistant", ":", "Task",
-             "Output", "Script", "pyautogui", ".", "click", "(", ")", ",", "x", "y", "a", "the", "note", "new"]
+             "Output", "Script", "pyautogui", ".", "click", "(", ")", ",", "x", "y", "a", "the", "note", "new", "<s>"]
     tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
     tok.decoder = decoders.WordPiece(prefix="##")  # joins words with spaces
+    if bos:
+        tok.post_processor = processors.TemplateProcessing(single="<s> $A", pair="<s> $A <s> $B",
+                                                           special_tokens=[("<s>", words.index("<s>"))])
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", eos_token="</s>", pad_token="[PAD]",
-                                   additional_special_tokens=["<image>"])
-    fast.chat_template = TEMPLATE
+                                   additional_special_tokens=["<image>"], **({"bos_token": "<s>"} if bos else {}))
+    fast.chat_template = ("{{ bos_token }}" if bos else "") + TEMPLATE
     return fast
 
 
@@ -52,6 +57,10 @@ def tiny_llama(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def tiny_llava(tmp_path_factory) -> Path:
+    return _save_llava(tmp_path_factory.mktemp("tiny-llava"))
+
+
+def _save_llava(path: Path, bos: bool = False) -> Path:
     import torch
     from transformers import (
         CLIPImageProcessor,
@@ -61,8 +70,7 @@ def tiny_llava(tmp_path_factory) -> Path:
         LlavaProcessor,
     )
 
-    path = tmp_path_factory.mktemp("tiny-llava")
-    tok = _tokenizer()
+    tok = _tokenizer(bos)
     vision = CLIPVisionConfig(hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
                               image_size=32, patch_size=8, projection_dim=16)
     config = LlavaConfig(vision_config=vision, text_config=_llama_config(len(tok)),
@@ -76,9 +84,22 @@ def tiny_llava(tmp_path_factory) -> Path:
     processor = LlavaProcessor(
         image_processor=CLIPImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32}),
         tokenizer=tok, patch_size=8, vision_feature_select_strategy="default", num_additional_image_tokens=1,
-        chat_template=TEMPLATE)
+        chat_template=tok.chat_template)
     processor.save_pretrained(path)
     return path
+
+
+def test_a_vlm_prompt_whose_template_writes_the_bos_starts_with_one_bos(tmp_path):
+    """The processor's tokenizer adds a BOS and the template writes one: the model saw two, quietly worse."""
+    from PIL import Image
+
+    from agents.backends import TransformersVLMBackend, image_data_url
+    from agents.prompt import build_messages
+
+    backend = TransformersVLMBackend(str(_save_llava(tmp_path / "llava-bos", bos=True)))
+    inputs, tok = backend._inputs(build_messages("Task", [], [], image_data_url(Image.new("RGB", (64, 64)))))
+    ids = inputs["input_ids"][0].tolist()
+    assert ids[0] == tok.bos_token_id and ids.count(tok.bos_token_id) == 1
 
 
 def test_llm_agent_on_a_local_causal_lm(tiny_llama, tmp_path):
