@@ -47,8 +47,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
 
 def test_a_folder_where_the_file_goes_is_named_not_the_temporary_file(tmp_path):
     (tmp_path / "out.json").mkdir()
-    with pytest.raises(IsADirectoryError) as caught:
-        with atomic_file(tmp_path / "out.json") as f:
-            f.write(b"{}")
+    with pytest.raises(IsADirectoryError) as caught, atomic_file(tmp_path / "out.json") as f:
+        f.write(b"{}")
     assert caught.value.filename == str(tmp_path / "out.json")
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]  # and no temporary file is left beside it
