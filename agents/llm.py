@@ -74,6 +74,9 @@ class LLMAgent:
         if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) \
                 or not math.isfinite(temperature) or temperature < 0:
             raise UserError(f"temperature must be a number, 0 or more (0: greedy), not {temperature!r}")
+        for name, value in (("n_examples", n_examples), ("max_elements", max_elements)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise UserError(f"{name} must be a whole number, 0 or more, not {value!r}")
         from agents.backends import DTYPES
 
         if dtype not in DTYPES:
@@ -136,7 +139,13 @@ class LLMAgent:
                 from omniact.dataset import resolve_data_root
 
                 root = resolve_data_root(self.examples_data or None)
-                if (root / f"{self.examples_split}.json").is_file() or self.examples_split.endswith(".json"):
+                found = (root / f"{self.examples_split}.json").is_file() or self.examples_split.endswith(".json")
+                if not found and self.examples_split != "train":
+                    # Named by the user (a typo, "trian"): not silently a prompt without examples. A data set
+                    # without the default train split is prompted without them, as its describe() records.
+                    raise UserError(f"examples_split={self.examples_split!r}: {root} has no such split (pass "
+                                    "examples_data=DIR for another data set's, or n_examples=0 for none)")
+                if found:
                     key = (str(root), self.examples_split, self.n_examples)
                     with _SELECTORS_LOCK:  # one per process: the worker threads share the train split
                         if key not in _SELECTORS:

@@ -66,7 +66,9 @@ def _coord(v: float) -> str:
 
 def format_elements(detections: Iterable[Any], scale: float = 1.0, limit: int | None = None) -> list[str]:
     """Detections as the paper's element lines; coordinates multiplied by `scale` (a resized screenshot)."""
-    out = []
+    out: list[str] = []
+    if limit is not None and limit <= 0:  # checked before the first element is added, not after it
+        return out
     for d in detections:
         where = f"<x: {_coord(d.x * scale)}, y: {_coord(d.y * scale)}>"
         if d.kind == "ocr":

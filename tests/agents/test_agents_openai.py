@@ -292,3 +292,25 @@ def test_the_record_names_what_the_server_says_served_each_answer_cached_or_not(
     fresh = read_predictions(tmp_path / "fresh" / "predictions.jsonl")["100"].extra
     assert "served_model" not in fresh and "system_fingerprint" not in fresh
     assert "served" not in json.loads((tmp_path / "fresh" / "manifest.json").read_text())
+
+
+@pytest.mark.parametrize("arg, value, says", [
+    ("examples_split", "trian", "examples_split='trian': "),
+    ("n_examples", "-3", "n_examples must be a whole number, 0 or more, not -3"),
+    ("max_elements", "-1", "max_elements must be a whole number, 0 or more, not -1"),
+])
+def test_a_mistyped_examples_split_or_a_negative_count_stops_the_run_in_one_line(server, tmp_path, arg, value, says):
+    """A split name typed wrong ran every task with no in-context examples, and n_examples=-3 ran as 0."""
+    from omniact.errors import UserError
+
+    with pytest.raises(UserError, match=re.escape(says)):
+        run("llm", agent_args={**_args(server, tmp_path), arg: value}, out=tmp_path / "r", data=DATA)
+    assert server.requests == []
+
+
+def test_max_elements_0_puts_no_element_in_the_prompt():
+    from agents.prompt import format_elements
+    from omniact.task import Detection
+
+    assert format_elements([Detection("ocr", "Send", 1.0, 2.0)], limit=0) == []
+    assert format_elements([Detection("ocr", "Send", 1.0, 2.0)] * 3, limit=2) == ['"Send": <x: 1, y: 2>'] * 2
