@@ -599,7 +599,8 @@ def _check_kind(path: str, kind: str) -> None:
                         file=os.path.join(path, "config.json"))
     try:
         config = transformers.AutoConfig.from_pretrained(path)
-    except (ValueError, KeyError, OSError) as e:
+    except Exception as e:  # noqa: BLE001 - the folder's config, whatever transformers raises on it (a field of the
+        # wrong type is a StrictDataclassFieldValidationError), is the user's to fix: one line, not "setup() raised"
         if model_type not in transformers.CONFIG_MAPPING:
             raise UserError(f"transformers {transformers.__version__} does not know model type {model_type!r}: "
                             "upgrade transformers (pip install -U transformers); omniact does not run a model's own "
@@ -732,10 +733,16 @@ class _LocalModel:
             raise UserError(f"cannot load the model's {what}: {_short(e)}", file=self.endpoint) from None
         merge_system = self._check_template(processor)
         kwargs = {} if self.dtype == "auto" else {"dtype": getattr(torch, self.dtype)}
+        verbosity = hf_logging.get_verbosity()
+        hf_logging.set_verbosity_error()  # a weights/config mismatch printed a 19-line load report before failing
         try:
             model = model_cls.from_pretrained(self.endpoint, **kwargs)
-        except OSError as e:  # no weights file, a truncated shard
-            raise UserError(f"cannot load the model's weights: {_short(e)}", file=self.endpoint) from None
+        except Exception as e:  # noqa: BLE001 - no weights file, a truncated shard (safetensors' SafetensorError is
+            # no OSError), weights of other shapes than the config's (RuntimeError): the folder is the user's to fix
+            raise UserError(f"cannot load the model's weights ({type(e).__name__}): {_short(e)}",
+                            file=self.endpoint) from None
+        finally:
+            hf_logging.set_verbosity(verbosity)
         model = model.to(self.device)
         model.eval()
         return processor, model, merge_system
@@ -782,13 +789,33 @@ class _LocalModel:
                  max_tokens: int = 512) -> Completion:
         inputs, tok = self._inputs(messages)
         pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+        n_in = inputs["input_ids"].shape[1]
+        context = self._context()
+        if context is not None:
+            # Past its context a model with learned positions (GPT-2, OPT) fails with "index out of range in
+            # self"; say what is too long instead, and never generate past the end.
+            if n_in >= context:
+                raise BackendError(f"the prompt is {n_in} tokens, and the model's context is {context}: shorten it "
+                                   "with n_examples (in-context examples) or max_elements (screen elements)")
+            max_tokens = min(max_tokens, context - n_in)
         with self._lock:
             out = _generate(self.net, inputs, pad, temperature, max_tokens)
-        n_in = inputs["input_ids"].shape[1]
         new = out[0, n_in:]
         n_new = int(new.shape[0])
         return Completion(tok.decode(new, skip_special_tokens=True), int(n_in), n_new,
                           finish_reason="length" if n_new >= max_tokens else "stop")
+
+
+    def _context(self) -> int | None:
+        """The longest sequence the model takes (its text model's, for a vision-language model), where its config
+        says."""
+        config = self.net.config
+        config = getattr(config, "text_config", None) or config
+        for name in ("max_position_embeddings", "n_positions", "max_sequence_length", "seq_length"):
+            value = getattr(config, name, None)
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                return value
+        return None
 
 
 class TransformersBackend(_LocalModel):

@@ -8,6 +8,7 @@ extraction, token counts) runs for real.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -366,3 +367,33 @@ def test_a_timed_out_generation_stops_so_the_next_task_gets_the_model(kind, requ
     assert preds["101"].script == ANSWER_TOKEN
     with backends._ACTIVE:  # and no generation goes on in the background
         assert backends._ACTIVE.wait_for(lambda: backends._n_active == 0, timeout=30)
+
+
+def test_a_prompt_longer_than_the_models_context_says_so_on_its_task(tmp_path):
+    """Past a model's context, learned positions fail with 'IndexError: index out of range in self' on every task."""
+    import json
+
+    path = _save_llama(tmp_path / "short")
+    config = json.loads((path / "config.json").read_text())
+    (path / "config.json").write_text(json.dumps({**config, "max_position_embeddings": 32}))
+    args = {"model_path": str(path), "max_tokens": "2", "n_examples": "0", "cache": "false"}
+    s = run("llm", agent_args=args, out=tmp_path / "r", data=DATA, limit=2)
+    assert s.errors == {"exception": 2}
+    error = read_predictions(tmp_path / "r" / "predictions.jsonl")["100"].extra["error"]
+    assert re.search(r"the prompt is \d+ tokens, and the model's context is 32: shorten it with n_examples", error)
+
+
+@pytest.mark.parametrize("damage, says", [
+    (lambda p: (p / "model.safetensors").write_bytes((p / "model.safetensors").read_bytes()[:40]),
+     "cannot load the model's weights (SafetensorError)"),
+    (lambda p: (p / "config.json").write_text((p / "config.json").read_text().replace('"hidden_size": 16',
+                                                                                       '"hidden_size": "abc"')),
+     "transformers cannot read this model's config"),
+    (lambda p: (p / "config.json").write_text((p / "config.json").read_text().replace('"intermediate_size": 32',
+                                                                                       '"intermediate_size": 48')),
+     "cannot load the model's weights (RuntimeError)"),
+])
+def test_a_damaged_model_folder_is_one_line_naming_it(tmp_path, damage, says):
+    path = _save_llama(tmp_path / "m")
+    damage(path)
+    assert says in _start_error("llm", tmp_path, model_path=str(path))
