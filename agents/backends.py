@@ -554,6 +554,10 @@ def _check_device(device: str) -> None:
                         f"(cuda:0 to cuda:{torch.cuda.device_count() - 1})")
     if d.type == "mps" and not torch.backends.mps.is_available():
         raise UserError(f"device={device!r}, but MPS is not available here: use device=cpu")
+    if d.type not in ("cpu", "cuda", "mps"):
+        # meta (no data: every answer fails), xpu, hpu...: torch names them, but a model cannot answer there
+        # (meta), or this build was not made for them; each task would fail on it.
+        raise UserError(f"device={device!r} cannot run a model here: use cpu, cuda, cuda:1 or mps")
 
 
 def model_fingerprint(path: str) -> str:

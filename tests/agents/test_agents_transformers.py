@@ -210,6 +210,8 @@ def test_a_chat_template_that_refuses_a_system_message_gets_it_in_the_user_messa
     ("dtype", "bf16", "dtype='bf16': use one of auto, float32, bfloat16, float16"),
     ("device", "gpu", "device='gpu' is not a torch device"),
     ("device", "cuda:99", "device='cuda:99', but"),
+    ("device", "meta", "device='meta' cannot run a model here"),  # every task failed on a meta tensor
+    ("device", "xpu", "device='xpu' cannot run a model here"),
 ])
 def test_a_wrong_generation_setting_stops_the_run_before_any_task(tiny_llama, tmp_path, arg, value, says):
     assert says in _start_error("llm", tmp_path, model_path=str(tiny_llama), **{arg: value})
