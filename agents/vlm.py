@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.llm import LLMAgent
+from omniact.errors import UserError
 
 __all__ = ["VLMAgent"]
 
@@ -24,6 +25,9 @@ class VLMAgent(LLMAgent):
 
     def __init__(self, *args: Any, max_side: int = 1024, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if isinstance(max_side, bool) or not isinstance(max_side, int) or max_side < 0:
+            raise UserError(f"max_side must be a whole number of pixels (0: the screenshot at full size), not "
+                            f"{max_side!r}")
         self.max_side = max_side
 
     def _prompt(self) -> dict[str, Any]:
@@ -37,7 +41,7 @@ class VLMAgent(LLMAgent):
 
         image = view.image
         longest = max(image.width, image.height)
-        scale = min(1.0, self.max_side / longest) if self.max_side and self.max_side > 0 else 1.0
+        scale = min(1.0, self.max_side / longest) if self.max_side else 1.0  # 0: full size
         if scale < 1.0:
             size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
             image = image.resize(size, Image.Resampling.LANCZOS)

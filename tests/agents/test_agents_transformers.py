@@ -399,3 +399,13 @@ def test_a_damaged_model_folder_is_one_line_naming_it(tmp_path, damage, says):
     path = _save_llama(tmp_path / "m")
     damage(path)
     assert says in _start_error("llm", tmp_path, model_path=str(path))
+
+
+
+def test_vlm_refuses_a_negative_max_side():
+    """max_side=-5 quietly sent the screenshot at full size, and recorded max_side -5."""
+    from agents.vlm import VLMAgent
+    from omniact.errors import UserError
+
+    with pytest.raises(UserError, match=r"max_side must be a whole number of pixels \(0: the screenshot at full size"):
+        VLMAgent(model_path="x", max_side=-5)
