@@ -27,15 +27,26 @@ _THINK_CLOSE = re.compile(r"</(?:think|thinking)>", re.IGNORECASE)
 _THINK_OPEN = re.compile(r"<(?:think|thinking)>", re.IGNORECASE)
 
 
+#: characters `_calls_in` may step through per character of a line (and a few thousand more): a real answer's
+#: calls are read in about one step a character; a degenerate one ("pyautogui.click( " a thousand times, nothing
+#: closed) made every call scan to the line's end, 20 s for 4,000 of them, which a task timeout cannot stop
+_SCAN_STEPS_PER_CHAR = 8
+_SCAN_STEPS_MIN = 10_000
+
+
 def _calls_in(line: str) -> list[str]:
     """Each ``pyautogui.name(...)`` call in a line, cut at its balanced closing parenthesis."""
     out = []
+    budget = _SCAN_STEPS_PER_CHAR * len(line) + _SCAN_STEPS_MIN
     for m in _CALL.finditer(line):
         depth = 0
         quote: str | None = None
         i = m.end() - 1
         end = None
-        while i < len(line):
+        if budget <= 0:  # spent: the calls found so far are the answer's
+            break
+        start, stop = i, min(len(line), i + budget)
+        while i < stop:
             c = line[i]
             if quote:
                 if c == "\\":
@@ -53,6 +64,7 @@ def _calls_in(line: str) -> list[str]:
                     end = i + 1
                     break
             i += 1
+        budget -= i - start
         if end is not None:
             out.append(line[m.start():end])
     return out

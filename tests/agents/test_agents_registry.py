@@ -248,3 +248,22 @@ def test_elements_are_formatted_as_in_the_paper():
     msgs = build_messages("Open mail", [], format_elements(dets))
     assert msgs[1]["content"].endswith("Task: Open mail\nOutput Script:")
     assert "pyautogui.hotkey(*keys" in msgs[1]["content"]
+
+
+def test_extracting_from_a_degenerate_answer_takes_steps_in_proportion_to_its_length():
+    """Thousands of unclosed calls on one line each scanned to the line's end (20 s for 4,000 of them, in a worker
+    thread a task timeout cannot stop); the work is now bounded by the line's length, counted here in steps."""
+    from agents import extract
+
+    class Counted(str):
+        steps = 0
+
+        def __getitem__(self, i):
+            Counted.steps += 1
+            return str.__getitem__(self, i)
+
+    line = Counted(" ".join(["pyautogui.click("] * 4000))
+    assert extract._calls_in(line) == []
+    assert Counted.steps <= extract._SCAN_STEPS_PER_CHAR * len(line) + extract._SCAN_STEPS_MIN + 4000
+    # a real answer's calls on one line are all read
+    assert extract.extract_script("Do: " + "pyautogui.click(1, 2) " * 500).count("\n") == 499
