@@ -65,6 +65,8 @@ __all__ = [
 ]
 
 WORKER_TYPES = ("threads", "processes")
+#: a worker's name in the run's records: thread1, proc2 (a timed-out task's record said "processe2")
+_WORKER_NAME = {"threads": "thread", "processes": "proc"}
 #: seconds a worker may take to start (load the split, build the agent, ``setup()``, ``describe()``) before the
 #: run stops: ample for loading a large local model from disk, short of waiting for ever on a hung one
 DEFAULT_SETUP_TIMEOUT = 1800.0
@@ -411,7 +413,7 @@ class _Slot:
             self.agent_in_main = getattr(spec.agent, "__module__", None) == "__main__"
             ctx = mp.get_context("spawn")  # the driver has threads (progress bar): never fork it
             self.conn, child = ctx.Pipe()
-            self.process = ctx.Process(target=_process_main, args=(child, spec, f"proc{key}"), daemon=True,
+            self.process = ctx.Process(target=_process_main, args=(child, spec, f"{_WORKER_NAME[kind]}{key}"), daemon=True,
                                        name=f"omniact-worker-{key}")
             self.process.start()
             child.close()
@@ -638,7 +640,7 @@ class LocalExecutor:
                         pending.clear()
                         for tid in stranded:
                             yield TaskResult(tid, error=message, error_kind="setup",
-                                             worker=f"{self.worker_type[:-1]}{hung.key}")
+                                             worker=f"{_WORKER_NAME[self.worker_type]}{hung.key}")
                         continue
                     for s in slots:
                         if s.task_id is not None and s.started_at is not None and self.task_timeout is not None \
@@ -647,7 +649,7 @@ class LocalExecutor:
                             s.task_id = None
                             yield TaskResult(tid, error=f"timed out after {self.task_timeout:g} s",
                                              error_kind="timeout", seconds=now - s.started_at,
-                                             worker=f"{self.worker_type[:-1]}{s.key}")
+                                             worker=f"{_WORKER_NAME[self.worker_type]}{s.key}")
                             replace(s)
                     continue
                 if slot.retired or slot not in slots:
@@ -671,7 +673,7 @@ class LocalExecutor:
                     slot.task_id = None
                     if tid is not None:
                         yield TaskResult(tid, error=f"worker crashed: {payload}", error_kind="crash",
-                                         worker=f"{self.worker_type[:-1]}{slot.key}")
+                                         worker=f"{_WORKER_NAME[self.worker_type]}{slot.key}")
                     replace(slot)
         finally:
             for s in slots:

@@ -38,6 +38,9 @@ def test_raising_hanging_garbage_and_crashing_tasks_are_recorded_and_the_run_com
     preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
     assert "model exploded" in preds["100"].extra["error"] and preds["100"].script == ""
     assert preds["101"].extra["error_kind"] == "timeout" and "3 s" in preds["101"].extra["error"]
+    with sqlite3.connect(tmp_path / "r" / "run.sqlite") as db:  # named as the worker's other tasks are
+        workers = dict(db.execute("SELECT task_id, worker FROM results"))
+    assert workers["101"][:-1] == ("thread" if worker_type == "threads" else "proc"), workers
     # garbage is kept as written, so re-scoring counts the same parse error
     assert preds["102"].script.startswith("I would click") and preds["102"].extra["error_kind"] == "parse"
     assert "not str" in preds["103"].extra["error"]
