@@ -25,7 +25,7 @@ from typing import Any
 
 from omniact import json_text
 from omniact.atomic import atomic_file
-from omniact.errors import DataError, UserError
+from omniact.errors import DataError, OmniactError, UserError
 from omniact.lazy import LazySequence
 from omniact.task import LazyElements, Screen, Task, read_png_size
 from omniact.user_file import bad_byte
@@ -720,10 +720,19 @@ def split_names(root: str | os.PathLike | None) -> list[str]:
 
 def find_task(root: str | os.PathLike | None, task_id: str, split: str | None = None) -> Task:
     """One task by id, from `split` or else from whichever split holds it."""
+    broken: list[OmniactError] = []
     for name in [split] if split else split_names(root):
-        ds = load_split(root, name)
+        try:
+            ds = load_split(root, name)
+        except (DataError, UserError) as e:
+            if split:
+                raise
+            broken.append(e)  # another split's problem (a missing train task file) need not hide a test task
+            continue
         if task_id in ds:
             return ds[task_id]
+    if broken:  # it may be in the split that could not be read: that split's problem is the one to fix
+        raise broken[0]
     where = f"split {split}" if split else "any split"
     raise UserError(f"no task {task_id!r} in {where}", file=str(resolve_data_root(root)))
 

@@ -238,3 +238,16 @@ def test_manifest_covers_a_symlinked_data_folder_and_files_outside_the_root_as_l
         assert any("has changed" in p for p in verify_manifest(root)), changed
         changed.write_bytes(original)
     assert verify_manifest(root) == []
+
+
+def test_find_task_looks_past_a_broken_split_to_the_one_holding_the_task(omniact_data, tmp_path):
+    """`omniact show TASK` without --split: a missing task file in train.json stopped it for a test task."""
+    import json
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    train = json.loads((root / "train.json").read_text())
+    next(iter(train.values()))["task"] = "data/tasks/gone.txt"
+    (root / "train.json").write_text(json.dumps(train))
+    assert find_task(root, "14").goal == "Open the File menu"
+    with pytest.raises(DataError, match="gone.txt"):  # a task in no readable split: the broken split is named
+        find_task(root, "99")
