@@ -791,6 +791,8 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
                         session.refused = True
                     raise UserError(f"agent could not be started: {r.error}")
                 if r.error_kind == "fatal":  # a UserError from act(): a setting every task would fail on
+                    if not n and not done_before:  # nothing recorded: the folder is removed, there is no run
+                        raise UserError(f"the run stopped before any task finished, and nothing was kept: {r.error}")
                     raise UserError(f"the run stopped: {r.error} (finished tasks are saved; after the fix, continue "
                                     "with --resume, or run in another --out if the fix is an agent argument)")
                 session.begin()

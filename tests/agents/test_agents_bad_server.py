@@ -533,3 +533,13 @@ def test_workers_opening_a_new_response_cache_together_all_get_it(tmp_path):
             t.join()
         assert not errors, errors[0]
         assert len(ResponseCache(path)) == 8
+
+
+def test_a_key_refused_on_the_first_task_says_nothing_was_kept_not_how_to_resume(server, tmp_path):
+    """The folder of a run that recorded nothing is removed: "finished tasks are saved ... --resume" sent the user
+    to resume a run that was not there."""
+    server.plan = [echo_key(401)]
+    with pytest.raises(UserError) as e:
+        run_llm(server, tmp_path, limit=2, workers=1, progress=False)
+    assert str(e.value).startswith("the run stopped before any task finished, and nothing was kept: ")
+    assert "--resume" not in str(e.value) and not (tmp_path / "r").exists()
