@@ -514,6 +514,11 @@ def _json_error(what: str, path: Path | str, data: bytes, e: Exception) -> DataE
         return DataError(f"{what} is empty; it must hold a JSON object", file=str(path))
     if isinstance(e, RecursionError):
         return DataError(f"{what} is not valid JSON: nested too deeply to read", file=str(path))
+    if isinstance(e, UnicodeDecodeError) and e.object == data:  # a Latin-1 or Windows-1252 file: where, and what to do
+        from omniact.user_file import bad_byte
+
+        line, where = bad_byte(data, e.start)
+        return DataError(f"{what} is not UTF-8 text ({where}): save it as UTF-8", file=str(path), line=line)
     if not isinstance(e, json.JSONDecodeError):  # bytes in no encoding json knows
         return DataError(f"{what} is not valid JSON: {e}", file=str(path))
     hint = ""

@@ -550,3 +550,14 @@ def test_an_agents_view_of_a_16_bit_or_transparent_screenshot_is_the_picture_not
     image = np.asarray(load_split(root, "test")["6"].view().image)
     assert image.shape == (1080, 1920, 3)
     assert image[540, 900].max() < 40 and image[100, 100].min() > 200  # the label dark, the screen around it light
+
+
+def test_a_latin_1_split_file_names_its_line_byte_and_column(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    text = (root / "test.json").read_text().replace("notepad", "caf\u00e9", 1)
+    (root / "test.json").write_bytes(text.encode("latin-1"))
+    line = text[:text.index("caf\u00e9")].count("\n") + 1
+    r = _cli("tasks", "--data", root)
+    assert r.exit_code == 2
+    assert r.stderr.startswith(f"omniact: {root / 'test.json'}:{line}: split file is not UTF-8 text (byte 0xe9 at "
+                               "column ") and r.stderr.endswith("): save it as UTF-8\n")

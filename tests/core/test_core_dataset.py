@@ -249,5 +249,5 @@ def test_find_task_looks_past_a_broken_split_to_the_one_holding_the_task(omniact
     next(iter(train.values()))["task"] = "data/tasks/gone.txt"
     (root / "train.json").write_text(json.dumps(train))
     assert find_task(root, "14").goal == "Open the File menu"
-    with pytest.raises(DataError, match="gone.txt"):  # a task in no readable split: the broken split is named
+    with pytest.raises(DataError, match=r"gone\.txt"):  # a task in no readable split: the broken split is named
         find_task(root, "99")
