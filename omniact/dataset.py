@@ -305,16 +305,16 @@ def _platform_app(rel_task: str) -> tuple[str, str]:
 def _parse_task_text(text: str, where: str) -> tuple[str, str]:
     """(goal, gold script). Line 1 is ``Task: <goal>``; the ``Output Script:`` line is dropped.
 
-    The checks for odd files (a byte-order mark, CR line endings, the first action on the ``Output Script:``
-    line) run only where the usual layout does not match, so a split of ordinary files pays nothing for them.
+    The checks for odd files (a byte-order mark, CR line endings) run only where such a file is, so a split of
+    ordinary files pays nothing for them.
     """
-    lines = text.strip().split("\n")
+    # CRLF (Windows) or CR (classic Mac) line endings, anywhere: the released scorer reads task files in text mode,
+    # where a lone \r ends a line too; a byte-order mark, as Windows editors write, which would hide 'Task:'
+    text = text.strip()
+    if "\r" in text or text.startswith("\ufeff"):
+        text = _plain_task_text(text).strip()
+    lines = text.split("\n")
     first = lines[0]
-    # CRLF (Windows) or CR (classic Mac) line endings, which the goal would keep; a byte-order mark, as Windows
-    # editors write, which would hide 'Task:'
-    if "\r" in first or first.startswith("\ufeff"):
-        lines = _plain_task_text(text.strip()).strip().split("\n")
-        first = lines[0]
     first = first.strip()
     if not first.lower().startswith("task:"):
         if "\x00" in first:
@@ -324,13 +324,26 @@ def _parse_task_text(text: str, where: str) -> tuple[str, str]:
                             file=where, line=1)
         raise DataError(f"line 1 must be 'Task: <goal>', not {first[:40]!r}", file=where, line=1)
     body = lines[1:]
-    if body:
-        head = body[0].strip().lower()
-        if head.rstrip(":") == "output script":
-            body = body[1:]
-        elif head.startswith("output script:"):  # the first action on the same line: 'Output Script: pyautogui...'
-            body[0] = body[0].strip()[len("output script:"):].strip()
+    if body and body[0].strip().lower().startswith("output script"):
+        # Dropped whole, also with an action after the colon ('Output Script: pyautogui.click(...)'), as the released
+        # scorer drops it (its gold keeps only lines that start with 'pyautogui'): reference mode's numbers stay
+        # its numbers, and `omniact validate` warns that the action is not part of the gold.
+        body = body[1:]
     return first[5:].strip(), "\n".join(body)
+
+
+def header_action(task_file: str | os.PathLike) -> str | None:
+    """The text after ``Output Script:`` on that line of a task file (an action written there, which is not part
+    of the gold script), or None; for `omniact validate`."""
+    try:
+        text = _plain_task_text(_decode_task(Path(task_file).read_bytes(), str(task_file)))
+    except (OSError, DataError):
+        return None
+    lines = text.strip().split("\n")
+    head = lines[1].strip() if len(lines) > 1 else ""
+    if head.lower().startswith("output script:") and head[len("output script:"):].strip():
+        return head[len("output script:"):].strip()
+    return None
 
 
 def gold_line_offset(task_file: str | os.PathLike) -> int:
@@ -345,7 +358,7 @@ def gold_line_offset(task_file: str | os.PathLike) -> int:
     n = len(lines) - len(text.lstrip().split("\n"))  # blank lines before 'Task:' (the parser strips them)
     n += 1
     head = lines[n].strip().lower() if n < len(lines) else ""
-    if head.rstrip(":") == "output script":
+    if head.startswith("output script"):  # with or without an action after it: the line is not gold
         n += 1
     return n
 
@@ -824,8 +837,8 @@ def _manifest_digest(p: Path) -> str:
 def write_manifest(root: str | os.PathLike) -> tuple[Path, int]:
     """Write ``MANIFEST.sha256`` (``sha256sum -c`` can read it) for every file under `root`."""
     root = Path(root)
-    if not any(p.name != MANIFEST_NAME for p in root.glob("*.json")):
-        # The wrong folder (a home folder, a parent of the data): it would hash everything under it.
+    if not any(_looks_like_split(p) for p in root.glob("*.json")):
+        # The wrong folder (a home folder, a project with a package.json): it would hash everything under it.
         raise UserError("no split file here (train.json, val.json, test.json): is this the data root?",
                         file=str(root))
     lines = [_manifest_line(_manifest_digest(p), _rel(root, p)) for p in _manifest_files(root)]
@@ -833,6 +846,21 @@ def write_manifest(root: str | os.PathLike) -> tuple[Path, int]:
     with atomic_file(out, "wb") as f:
         f.write(b"".join(lines))
     return out, len(lines)
+
+
+def _looks_like_split(path: Path) -> bool:
+    """Whether `path` reads as a split file: a JSON object of task entries (an empty one named like a split)."""
+    if path.name == MANIFEST_NAME or not path.is_file():
+        return False
+    try:
+        index = json.loads(path.read_bytes())
+    except (ValueError, RecursionError, OSError):
+        return False
+    if not isinstance(index, dict):
+        return False
+    if not index:
+        return path.stem in SPLITS
+    return any(isinstance(v, dict) and "task" in v for v in index.values())
 
 
 def _manifest_line(digest: str, rel: str) -> bytes:

@@ -13,6 +13,7 @@ from omniact.dataset import (
     MANIFEST_NAME,
     SPLITS,
     gold_line_offset,
+    header_action,
     load_split,
     resolve_data_root,
     split_names,
@@ -69,6 +70,10 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
             if t.id in seen and seen[t.id] != name:
                 warnings.append(f"{ds.split_path}: task id {t.id} is also in {seen[t.id]}.json")
             seen.setdefault(t.id, name)
+            action = header_action(t.task_path)
+            if action is not None:
+                warnings.append(f"warning: {t.task_path}:2: {action[:60]!r} after 'Output Script:' is not part of the "
+                                "gold script (the released scorer drops that line): put it on a line of its own")
             files.image(t.image_path)
             files.detections(t)
             if not files.boxes(t.elements):

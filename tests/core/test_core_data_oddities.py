@@ -185,14 +185,32 @@ TEXT_6 = f"Task: Write Hello, World! and save it\nOutput Script:\n{GOLD_6}\n"
     TEXT_6.replace("\n", "\r").encode(),  # classic Mac line endings
     TEXT_6.encode("utf-16"),  # Notepad's "Unicode"
     ("\n\n" + TEXT_6 + "\n\n\n").encode(),  # blank lines around it
-    TEXT_6.replace("Output Script:\n", "Output Script: ").encode(),  # the first action on the Output Script line
     b"\n\xef\xbb\xbf" + TEXT_6.replace("\n", "\r\n").encode(),  # a blank line, then a marked CRLF text
-], ids=["bom", "crlf", "cr", "utf-16", "blank-lines", "same-line", "blank-then-bom"])
+], ids=["bom", "crlf", "cr", "utf-16", "blank-lines", "blank-then-bom"])
 def test_task_files_from_other_editors_read_as_the_plain_one(omniact_data, tmp_path, content):
     root = _copy(omniact_data, tmp_path)
     _task_file(root, content)
     t = load_split(root, "test")["6"]
     assert (t.goal, t.gold_script) == ("Write Hello, World! and save it", GOLD_6)
+
+
+@pytest.mark.parametrize("content", [
+    TEXT_6.replace('")\npyautogui.hotkey', '")\rpyautogui.hotkey').encode(),  # a lone CR after line 1
+    TEXT_6.replace("Output Script:\n", "Output Script: ").encode(),  # an action on the Output Script line
+    TEXT_6.replace("Output Script:\n", "Output Script:\r\n").encode(),  # one CRLF among LFs
+], ids=["lone-cr", "same-line", "one-crlf"])
+def test_a_task_files_gold_is_read_as_the_released_scorer_reads_it(omniact_data, tmp_path, content):
+    """The released scorer opens task files in text mode (any CR ends a line) and keeps the lines after line 1
+    that start with 'pyautogui': reference mode scores the gold it scored."""
+    root = _copy(omniact_data, tmp_path)
+    _task_file(root, content)
+    with open(root / NOTEPAD_TASK) as f:  # as the release reads it
+        released_gold = [x.lower() for x in f.read().strip().split("\n")[1:] if x.lower().strip().startswith("pyautogui")]
+    gold = load_split(root, "test")["6"].gold_script
+    assert [x.lower() for x in gold.split("\n")] == released_gold
+    lines, ok = validate_data(root)
+    same_line = b"Output Script: pyautogui" in content
+    assert ok and any("after 'Output Script:' is not part of the gold script" in x for x in lines) == same_line
 
 
 @pytest.mark.parametrize("content, expected", [

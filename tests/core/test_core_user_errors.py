@@ -145,8 +145,11 @@ def test_run_into_a_leaderboard_folder_is_refused(omniact_data, tmp_path):
     assert not (site / "run.sqlite").exists()
 
 
-def test_manifest_refuses_a_folder_that_is_not_a_data_root(tmp_path):
+@pytest.mark.parametrize("other_json", [None, "package.json"])
+def test_manifest_refuses_a_folder_that_is_not_a_data_root(tmp_path, other_json):
     (tmp_path / "notes.txt").write_text("mine")
+    if other_json:  # a project folder: any *.json made it a data root, and its whole tree was hashed
+        (tmp_path / other_json).write_text('{"name": "site", "version": "1.0.0", "dependencies": {}}')
     r = cli("manifest", "--data", tmp_path)
     assert r.exit_code == 2
     assert r.output == (f"omniact: {tmp_path}: no split file here (train.json, val.json, test.json): is this the "
