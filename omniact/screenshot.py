@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["has_alpha", "to_rgb"]
+__all__ = ["has_alpha", "open_screenshot", "to_rgb"]
 
 _SIXTEEN_BIT = ("I;16", "I;16B", "I;16L", "I")
 
@@ -42,3 +42,16 @@ def to_rgb(im: Any, hidden: bool | None = None) -> Any:
 
 def has_alpha(im: Any) -> bool:
     return im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
+
+
+def open_screenshot(path: Any) -> Any:
+    """`PIL.Image.open(path)`, without Pillow's decompression-bomb warning: a screenshot between Pillow's warning
+    and error sizes (89 and 179 megapixels) is one the loader accepted (`omniact.task` refuses larger ones), and
+    the warning printed Pillow's own file and line on stderr. The filter is set once, for the process: a
+    `catch_warnings` block is not thread-safe, and worker threads open screenshots at once."""
+    import warnings
+
+    from PIL import Image
+
+    warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+    return Image.open(path)

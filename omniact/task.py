@@ -267,11 +267,9 @@ class TaskView:
     def image(self) -> Image:
         cached = self.__dict__.get("_image")
         if cached is None:
-            from PIL import Image as PILImage
+            from omniact.screenshot import open_screenshot, to_rgb
 
-            from omniact.screenshot import to_rgb
-
-            with PILImage.open(self.image_path) as im:
+            with open_screenshot(self.image_path) as im:
                 cached = to_rgb(im)  # 16-bit and transparent screenshots as seen, as the DetACT detector reads them
             object.__setattr__(self, "_image", cached)  # frozen: cache outside the fields
         return cached

@@ -22,7 +22,7 @@ from typing import Any
 from agents.detact.element import Element, overlap
 from omniact.atomic import atomic_file
 from omniact.errors import UserError
-from omniact.screenshot import has_alpha, to_rgb
+from omniact.screenshot import has_alpha, open_screenshot, to_rgb
 from omniact.task import Box, Detection, Detections
 
 __all__ = ["DetectionResult", "Detector", "UnreadableScreenshot", "detect", "detect_split", "detection_paths",
@@ -148,10 +148,8 @@ def load_image(image: Any) -> Any:
     import numpy as np
 
     if isinstance(image, (str, os.PathLike)):
-        from PIL import Image
-
         try:
-            with Image.open(image) as im:
+            with open_screenshot(image) as im:
                 return _rgb_array(im)
         except (OSError, ValueError, SyntaxError, EOFError) as e:  # what Pillow raises on a file it cannot decode
             detail = f"{type(e).__name__}: {str(e)[:160]}"

@@ -579,3 +579,21 @@ def test_a_latin_1_split_file_names_its_line_byte_and_column(omniact_data, tmp_p
     assert r.exit_code == 2
     assert r.stderr.startswith(f"omniact: {root / 'test.json'}:{line}: split file is not UTF-8 text (byte 0xe9 at "
                                "column ") and r.stderr.endswith("): save it as UTF-8\n")
+
+
+def test_a_large_screenshot_the_loader_accepts_opens_without_pillows_bomb_warning(tmp_path, monkeypatch):
+    """Between Pillow's warning and error sizes (89 and 179 megapixels, here made 1,000 and 2,000 pixels): Pillow
+    printed 'DecompressionBombWarning: ... could be decompression bomb DOS attack' with its own file and line."""
+    import warnings
+
+    from PIL import Image as PILImage
+
+    from omniact.task import TaskView
+
+    monkeypatch.setattr(PILImage, "MAX_IMAGE_PIXELS", 1_000)
+    path = tmp_path / "big.png"
+    Image.new("RGB", (40, 40), "white").save(path)  # 1,600 pixels
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view = TaskView(id="1", goal="g", image_path=path, width=40, height=40)
+        assert view.image.size == (40, 40)
