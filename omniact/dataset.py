@@ -532,6 +532,8 @@ def _json_error(what: str, path: Path | str, data: bytes, e: Exception) -> DataE
 
         line, where = bad_byte(data, e.start)
         return DataError(f"{what} is not UTF-8 text ({where}): save it as UTF-8", file=str(path), line=line)
+    if "integer string conversion" in str(e):  # Python's guard against quadratic int parsing
+        return DataError(f"{what} holds a number of more than 4,300 digits: no coordinate is one", file=str(path))
     if not isinstance(e, json.JSONDecodeError):  # bytes in no encoding json knows
         return DataError(f"{what} is not valid JSON: {e}", file=str(path))
     hint = ""

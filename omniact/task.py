@@ -334,17 +334,26 @@ def _other_image_size(path: Path | str, head: bytes) -> tuple[int, int]:
     return _checked_size(path, width, height)
 
 
-def _points(path: Path, value: Any) -> list[tuple[float, float]]:
+def _points(path: Path, label: str, value: Any) -> list[tuple[float, float]]:
     """Detection values are one [x, y] (OCR) or a list of them (icon, colour)."""
     if isinstance(value, (list, tuple)) and len(value) == 2 and all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-        return [(float(value[0]), float(value[1]))]
-    if isinstance(value, (list, tuple)):
-        out = []
-        for v in value:
-            out.extend(_points(path, v))
-        return out
-    raise DataError(f"expected [x, y] or a list of them, got {json.dumps(value)[:60]}", file=str(path))
+        try:
+            return [(float(value[0]), float(value[1]))]
+        except OverflowError:  # an integer past float range
+            pass
+    elif isinstance(value, (list, tuple)) and all(isinstance(v, (list, tuple)) for v in value):  # [] is no point
+        return [p for v in value for p in _points(path, label, v)]
+    # The whole value in the message ([1, 2, 3]), not the part of it that was reached (1).
+    raise DataError(f"{label!r}: expected [x, y] or a list of them, got {_shown(value)}", file=str(path))
+
+
+def _shown(value: Any) -> str:
+    try:
+        text = json.dumps(value)
+    except ValueError:  # an integer of more digits than Python converts
+        text = f"a {type(value).__name__} too large to show"
+    return text if len(text) <= 60 else text[:59] + "\u2026"
 
 
 @lru_cache(maxsize=4096)
@@ -352,12 +361,18 @@ def _read_detections(path: Path | None, kind: str) -> tuple[Detection, ...]:
     if path is None or not path.is_file():
         return ()
     try:
-        data = json_text.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError) as e:
-        raise DataError(f"cannot read {kind} detections: {e}", file=str(path)) from None
+        raw = path.read_bytes()
+    except OSError as e:
+        raise DataError(f"{kind} detection file is unreadable: {e.strerror}", file=str(path)) from None
+    try:
+        data = json_text.loads(raw)
+    except (ValueError, RecursionError) as e:
+        from omniact.dataset import _json_error
+
+        raise _json_error(f"{kind} detection file", path, raw, e) from None
     if not isinstance(data, dict):
         raise DataError(f"{kind} file must hold a JSON object", file=str(path))
-    return tuple(Detection(kind, str(label), x, y) for label, v in data.items() for x, y in _points(path, v))
+    return tuple(Detection(kind, str(label), x, y) for label, v in data.items() for x, y in _points(path, label, v))
 
 
 def load_detections(ocr: Path | None, icon: Path | None, color: Path | None) -> Detections:

@@ -498,16 +498,20 @@ def test_manifest_with_a_dangling_symlink_says_so(omniact_data, tmp_path):
 
 
 @pytest.mark.parametrize("content, expected", [
-    ("{oops", "cannot read ocr detections"),
-    ('{"See deals": "412, 826"}', 'expected [x, y] or a list of them, got "412, 826"'),
+    ("{oops", ":1: ocr detection file is not valid JSON: Expecting property name enclosed in double quotes at column 2"),
+    ('{"See deals": "412, 826"}', ": 'See deals': expected [x, y] or a list of them, got \"412, 826\""),
+    ('{"a": [1, 2, 3]}', ": 'a': expected [x, y] or a list of them, got [1, 2, 3]"),  # the whole value, not 1
+    ('{"caf\u00e9": [1, 2]}'.encode("latin-1"), ":1: ocr detection file is not UTF-8 text (byte 0xe9 at column 6)"),
+    ('{"a": [1, 2' + '0' * 5000 + ']}', ": ocr detection file holds a number of more than 4,300 digits"),
+    ("", ": ocr detection file is empty"),
 ])
 def test_validate_reads_the_optional_detection_files_an_agent_would(omniact_data, tmp_path, content, expected):
     root = _copy(omniact_data, tmp_path)
-    (root / "ocr/web/amazon/screen_1.json").write_text(content)
+    (root / "ocr/web/amazon/screen_1.json").write_bytes(content if isinstance(content, bytes) else content.encode())
     lines, ok = validate_data(root)
     assert not ok
     assert [x for x in lines if "screen_1.json" in x] == [
-        next(x for x in lines if x.startswith(f"{root / 'ocr/web/amazon/screen_1.json'}: {expected}"))]
+        next(x for x in lines if x.startswith(f"{root / 'ocr/web/amazon/screen_1.json'}{expected}"))]
 
 
 @pytest.mark.parametrize("corners", [

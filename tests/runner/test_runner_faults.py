@@ -402,5 +402,5 @@ def test_a_malformed_detection_file_fails_its_own_tasks_as_data_errors_not_worke
     preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
     for task_id in on_screen:
         assert preds[task_id].extra["error_kind"] == "data"
-        assert preds[task_id].extra["error"].startswith(f"{broken}: cannot read ocr detections")
+        assert preds[task_id].extra["error"].startswith(f"{broken}:1: ocr detection file is not valid JSON")
     assert all("error" not in preds[k].extra for k in set(split) - on_screen)
