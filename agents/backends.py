@@ -809,7 +809,6 @@ class _LocalModel:
         return Completion(tok.decode(new, skip_special_tokens=True), int(n_in), n_new,
                           finish_reason="length" if n_new >= max_tokens else "stop")
 
-
     def _context(self) -> int | None:
         """The longest sequence the model takes (its text model's, for a vision-language model), where its config
         says."""

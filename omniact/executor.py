@@ -413,8 +413,8 @@ class _Slot:
             self.agent_in_main = getattr(spec.agent, "__module__", None) == "__main__"
             ctx = mp.get_context("spawn")  # the driver has threads (progress bar): never fork it
             self.conn, child = ctx.Pipe()
-            self.process = ctx.Process(target=_process_main, args=(child, spec, f"{_WORKER_NAME[kind]}{key}"), daemon=True,
-                                       name=f"omniact-worker-{key}")
+            self.process = ctx.Process(target=_process_main, args=(child, spec, f"{_WORKER_NAME[kind]}{key}"),
+                                       daemon=True, name=f"omniact-worker-{key}")
             self.process.start()
             child.close()
             self.reader = threading.Thread(target=self._read, daemon=True, name=f"omniact-reader-{key}")

@@ -344,7 +344,7 @@ def _points(path: Path, label: str, value: Any) -> list[tuple[float, float]]:
             pass
     elif isinstance(value, (list, tuple)) and all(isinstance(v, (list, tuple)) for v in value):  # [] is no point
         return [p for v in value for p in _points(path, label, v)]
-    # The whole value in the message ([1, 2, 3]), not the part of it that was reached (1).
+    # The value of the wrong shape in the message ([1, 2, 3]), not a number inside it (1).
     raise DataError(f"{label!r}: expected [x, y] or a list of them, got {_shown(value)}", file=str(path))
 
 
