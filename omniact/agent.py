@@ -315,8 +315,9 @@ def resolved_spec(spec: str | type) -> str:
 
 
 def resolve_agent_class(spec: str | type) -> type:
-    """The class a spec names: a registered name, ``module:Class`` or ``path/file.py:Class``."""
-    if inspect.isclass(spec):
+    """The class a spec names: a registered name, ``module:Class`` or ``path/file.py:Class``; a class, or a factory
+    function a spec named (``file.py:make_agent``), is itself."""
+    if inspect.isclass(spec) or (callable(spec) and not isinstance(spec, str)):
         return spec
     if not isinstance(spec, str) or not spec.strip():
         raise UserError("an agent spec must be a name, module:Class or path/file.py:Class")
@@ -669,6 +670,12 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
     coords = getattr(agent, "coordinates", "pixels")
     if coords not in COORDINATE_SPACES:
         problems.append(f"coordinates={coords!r} is not one of {', '.join(COORDINATE_SPACES)}")
+    from omniact.executor import WORKER_TYPES
+
+    parallelism = getattr(agent, "parallelism", "threads")
+    if parallelism not in WORKER_TYPES:  # a run refuses it (unless --worker-type is given)
+        problems.append(f"parallelism={parallelism!r} is not one of {', '.join(WORKER_TYPES)}")
+        lines.append(problems[-1])
     stuck = False  # the agent is busy in setup() or describe() still: close() could wait for it as well
     try:
         if callable(getattr(agent, "setup", None)):
@@ -744,5 +751,9 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
     finally:
         thread.stop()
         if not stuck and callable(getattr(agent, "close", None)):
-            agent.close()
+            try:
+                agent.close()
+            except Exception as e:  # noqa: BLE001 - the check's finding, as a run records it, not a traceback
+                problems.append(f"close() raised {error_text(e)}")
+                lines.append(problems[-1])
     return CheckReport(name, tuple(lines), tuple(problems))

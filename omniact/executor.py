@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from omniact.actions import MAX_SCRIPT_CHARS
-from omniact.errors import DataError, ParseError, UserError
+from omniact.errors import DataError, ParseError, UserError, escape_controls
 from omniact.store import TaskResult
 
 __all__ = [
@@ -142,10 +142,17 @@ def _seed_everything(seed: int) -> None:
 
 
 def error_text(e: BaseException) -> str:
-    """An agent's exception in one line: its type, its message and the file and line that raised it."""
+    """An agent's exception in one line: its type, its message and the file and line that raised it. The message
+    is the agent's text: its line breaks become spaces and its control characters escapes (an ESC would recolour
+    the terminal), and a message that cannot be made (a ``__str__`` that raises) is said to be so."""
     tb = traceback.extract_tb(e.__traceback__)
     where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
-    return f"{type(e).__name__}: {e}{where}"
+    try:
+        message = str(e)
+    except Exception as inner:  # noqa: BLE001 - the agent's own __str__, whatever it raises
+        message = f"<its message cannot be shown: {type(inner).__name__} in __str__>"
+    message = escape_controls(" ".join(message.splitlines()))
+    return f"{type(e).__name__}: {message}{where}"
 
 
 def start_error(e: BaseException) -> str:

@@ -526,7 +526,14 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     """
     import multiprocessing
 
-    from omniact.agent import _agent_file, _bind_kwargs, read_agent_config, resolve_agent_class, resolved_spec
+    from omniact.agent import (
+        _agent_file,
+        _bind_kwargs,
+        agent_name,
+        read_agent_config,
+        resolve_agent_class,
+        resolved_spec,
+    )
     from omniact.dataset import load_split, resolve_data_root
     from omniact.executor import MAIN_GUARD_HINT, WORKER_TYPES, WorkerSpec, make_executor, share_dataset
 
@@ -548,7 +555,10 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     uses_gold = bool(getattr(cls, "uses_gold", False))
     wtype = worker_type or getattr(cls, "parallelism", "threads")
     if wtype not in WORKER_TYPES:
-        raise UserError(f"worker type must be one of {', '.join(WORKER_TYPES)}, not {wtype!r}")
+        if worker_type:
+            raise UserError(f"worker type must be one of {', '.join(WORKER_TYPES)}, not {wtype!r}")
+        raise UserError(f"agent {agent_name(cls)} declares parallelism={wtype!r}; use one of "
+                        f"{', '.join(WORKER_TYPES)} (or pass --worker-type)")
     if limit is not None and limit < 1:
         raise UserError(f"--limit must be at least 1, not {limit}")
     setup_timeout = seconds_or_none(setup_timeout, "--setup-timeout")

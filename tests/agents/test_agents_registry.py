@@ -113,6 +113,59 @@ def test_check_says_when_an_agents_points_are_not_in_the_space_it_declares(tmp_p
                                                   f"{task.screen.height / 2})")  # in pixels, as a run records it
 
 
+
+HOSTILE = """
+class Weird(Exception):
+    def __str__(self):
+        raise RuntimeError("str boom")
+class ActRaisesWeird:
+    def act(self, view):
+        raise Weird()
+class CloseRaises:
+    def act(self, view):
+        return "pyautogui.press('enter')"
+    def close(self):
+        raise RuntimeError("close boom")
+class ActMultiline:
+    def act(self, view):
+        raise ValueError("line1\\nline2\\x1b[31mRED")
+class ParBad:
+    parallelism = "gpu"
+    def act(self, view):
+        return "pyautogui.press('enter')"
+def make_agent():
+    return CloseRaises.__new__(ParBad)
+"""
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("ActRaisesWeird", "act raised Weird: <its message cannot be shown: RuntimeError in __str__> (hostile.py:7)"),
+    ("CloseRaises", "close() raised RuntimeError: close boom (hostile.py:12)"),
+    ("ActMultiline", "act raised ValueError: line1 line2\\x1b[31mRED (hostile.py:15)"),
+    ("ParBad", "parallelism='gpu' is not one of threads, processes"),
+])
+def test_check_reports_hostile_agents_in_one_line_each_never_a_traceback(tmp_path, name, problem):
+    (tmp_path / "hostile.py").write_text(HOSTILE)
+    r = CliRunner().invoke(main, ["agents", "--check", f"{tmp_path / 'hostile.py'}:{name}", "-n", "1", "--data",
+                                  str(DATA)])
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and "\x1b" not in r.output
+    assert any(line.endswith(problem) for line in r.output.splitlines()), r.output
+
+
+def test_check_takes_a_factory_function_as_a_run_does(tmp_path):
+    (tmp_path / "fac.py").write_text("from agents.noop import NoopAgent\ndef make_agent():\n    return NoopAgent()\n")
+    assert check_agent(f"{tmp_path / 'fac.py'}:make_agent", n=1, data=DATA).ok
+
+
+def test_a_run_names_the_agents_parallelism_when_it_is_wrong(tmp_path):
+    from omniact.runner import run
+
+    (tmp_path / "hostile.py").write_text(HOSTILE)
+    with pytest.raises(UserError, match=r"agent \S*ParBad declares parallelism='gpu'; use one of threads, processes "
+                                        r"\(or pass --worker-type\)"):
+        run(f"{tmp_path / 'hostile.py'}:ParBad", out=tmp_path / "r", data=DATA)
+
 def test_check_of_a_hanging_agent_waits_as_long_as_asked(tmp_path):
     r = CliRunner().invoke(main, ["agents", "--check", f"{AGENTS}:Faulty", "--data", str(DATA), "--task-timeout",
                                   "1", "-n", "2"])
