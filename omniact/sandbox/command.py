@@ -50,10 +50,12 @@ def parse_seeds(text: str) -> list[int]:
     out: list[int] = []
     for part in (text or "").split(","):
         part = part.strip()
-        m = re.fullmatch(r"(\d+)\s*-\s*(\d+)", part)
-        if m and int(m.group(1)) <= int(m.group(2)) and int(m.group(2)) - int(m.group(1)) < 10_000:
+        m = re.fullmatch(r"([0-9]+)\s*-\s*([0-9]+)", part)  # ASCII digits: "²" is a digit to isdigit, not to int
+        if m and int(m.group(1)) <= int(m.group(2)):
+            if int(m.group(2)) - int(m.group(1)) >= 10_000:
+                raise UserError(f"--seeds {part} is more than 10,000 seeds: give a smaller range")
             out.extend(range(int(m.group(1)), int(m.group(2)) + 1))
-        elif part.isdigit():
+        elif re.fullmatch(r"[0-9]+", part):
             out.append(int(part))
         else:
             raise UserError(f"--seeds must look like 0-4 or 1,3,7 (got {text!r})")
@@ -104,7 +106,14 @@ def _load_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False) 
         )
     setup = getattr(agent, "setup", None)
     if callable(setup):
-        setup()
+        try:
+            setup()
+        except UserError:
+            raise
+        except Exception as e:  # noqa: BLE001 - as a run says it: one line, before any browser starts
+            from omniact.executor import error_text
+
+            raise UserError(f"agent could not be started: setup() raised {error_text(e)}") from None
     return agent
 
 
@@ -121,22 +130,24 @@ def agent_scripts(
     scripts: dict[str, str] = {}
     errors: dict[str, str] = {}
     for view, gold in items:
+        if getattr(agent, "uses_gold", False) and gold is None:
+            errors[view.id] = "agent error: RuntimeError: this agent answers from gold scripts, and this task has none"
+            continue
         try:
-            if getattr(agent, "uses_gold", False):
-                if gold is None:
-                    raise RuntimeError("this agent answers from gold scripts, and this task has none")
-                out = agent.act_with_gold(view, gold)
-            else:
-                out = agent.act(view)
-            if not isinstance(out, str):
-                raise TypeError(f"act() returned {type(out).__name__}, not str")
-            try:
-                out = to_pixels(out, getattr(agent, "coordinates", "pixels"), view.width, view.height)
-            except ParseError:
-                pass  # replayed as written: the replay records the parse error
-            scripts[view.id] = out
-        except Exception as e:  # noqa: BLE001 - an agent's failure is a score
-            errors[view.id] = f"agent error: {type(e).__name__}: {e}"
+            out = agent.act_with_gold(view, gold) if getattr(agent, "uses_gold", False) else agent.act(view)
+        except (Exception, SystemExit) as e:  # noqa: BLE001 - an agent's failure is a score (sys.exit in act too)
+            from omniact.executor import error_text
+
+            errors[view.id] = f"agent error: {error_text(e)}"
+            continue
+        if not isinstance(out, str):
+            errors[view.id] = f"agent error: TypeError: act() returned {type(out).__name__}, not str"
+            continue
+        try:
+            out = to_pixels(out, getattr(agent, "coordinates", "pixels"), view.width, view.height)
+        except ParseError:
+            pass  # replayed as written: the replay records the parse error
+        scripts[view.id] = out
     return scripts, errors
 
 

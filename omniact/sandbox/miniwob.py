@@ -271,6 +271,7 @@ def replay_miniwob_suite(
     Returns ``{"mean_reward", "success_rate", "n_episodes", "per_env": {env: mean reward}, "episodes":
     [ReplayResult.to_json(), ...]}``. Observation and replay both run in worker processes.
     """
+    from omniact.sandbox.command import agent_scripts
     from omniact.sandbox.replay import ReplayResult, run_job
     from omniact.sandbox.workers import LocalPool, WorkerLost
 
@@ -322,18 +323,18 @@ def replay_miniwob_suite(
                 )
                 continue
             task = _view_from(e, s, dpr, obs, image, None)
-            try:
-                script = agent.act(task.view)
-            except Exception as ex:  # noqa: BLE001 - an agent's failure is a score, not a crash
-                results[tid] = ReplayResult(
-                    tid, False, reward=0.0, reason=f"agent error: {type(ex).__name__}: {ex}"
-                )
+            # As a single episode asks it: the agent's coordinate space converted to pixels, an answer that is not
+            # text or an exception the episode's failure (`normalized` agents clicked at (0.5, 0.6) here before).
+            scripts, errors = agent_scripts(agent, [(task.view, None)])
+            if task.view.id in errors:
+                results[tid] = ReplayResult(tid, False, reward=0.0, reason=errors[task.view.id])
                 continue
+            script = scripts[task.view.id]
             replay_jobs.append(
                 _job(
                     e,
                     s,
-                    script if isinstance(script, str) else "",
+                    script,
                     dpr=dpr,
                     out_dir=Path(out_dir) / e / str(s) if out_dir else None,
                     step_images=bool(out_dir),

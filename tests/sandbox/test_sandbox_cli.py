@@ -237,6 +237,56 @@ def test_miniwob_suite_evaluates_an_agent_by_mean_reward(tmp_path):
     assert out["episodes"][0]["steps"][0]["point"] == [80.0, 105.0]
 
 
+
+NORMALIZED_AGENT = '''
+import sys
+
+
+class Centre:
+    coordinates = "normalized"
+
+    def act(self, view):
+        return "pyautogui.click(0.5, 0.5)"
+
+
+class Exits:
+    def act(self, view):
+        sys.exit(4)
+
+
+class SetupBoom:
+    def setup(self):
+        raise RuntimeError("setup boom")
+
+    def act(self, view):
+        return ""
+'''
+
+
+@pytest.mark.browser
+def test_miniwob_suite_asks_an_agent_as_a_single_episode_does(tmp_path):
+    """The suite clicked a normalized agent's (0.5, 0.5) as pixels, and an agent's sys.exit ended the command
+    silently; a setup() that raises was a traceback."""
+    agent = tmp_path / "agent.py"
+    agent.write_text(NORMALIZED_AGENT)
+    suite = ("--miniwob-suite", "--miniwob-envs", "click-test", "--seeds", "0", "--workers", "1", "--json", *T)
+    r = invoke(*suite, "--agent", f"{agent}:Centre")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["episodes"][0]["steps"][0]["point"] == [80.0, 105.0]  # (0.5, 0.5) of 160x210
+    r = invoke(*suite, "--agent", f"{agent}:Exits")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["episodes"][0]["reason"].startswith("agent error: SystemExit: 4")
+    r = invoke(*suite, "--agent", f"{agent}:SetupBoom")
+    assert r.exit_code == 2 and r.output.count("\n") == 1
+    assert "agent could not be started: setup() raised RuntimeError: setup boom" in r.output
+
+
+@pytest.mark.parametrize("seeds, says", [("\u00b2", "--seeds must look like 0-4"),
+                                         ("0-100000", "--seeds 0-100000 is more than 10,000 seeds")])
+def test_seeds_that_are_not_ascii_or_too_many_are_one_line(seeds, says):
+    r = invoke("--miniwob-suite", "--agent", "noop", "--miniwob-envs", "click-button", "--seeds", seeds, *T)
+    assert r.exit_code == 2 and says in r.output and "Traceback" not in r.output
+
 @pytest.mark.browser
 def test_workers_redirects_and_webrtc_reach_nothing_beyond_the_origin(tmp_path):
     """What the request filter does not see (a SharedWorker's fetch and socket, a worker's socket, a redirect from
