@@ -96,15 +96,37 @@ def connect(address: str | None = "auto") -> None:
         raise UserError("the ray executor needs Ray: pip install 'omniact[ray]'") from None
     if ray.is_initialized():
         return
+    _check_reachable(address)
     with _sigterm_kept():
         try:
             ray.init(address=None if address in (None, "", "local") else address, ignore_reinit_error=True,
                      log_to_driver=False, include_dashboard=False, logging_level="ERROR")
-        except ConnectionError as e:
+        except (ConnectionError, RuntimeError) as e:  # RuntimeError: Ray's GCS client gave up on the address
             raise UserError(f"cannot reach a Ray cluster at {address!r} ({e}); start one with `ray start --head` "
                             "or pass --ray-address") from None
     atexit.unregister(_shutdown_at_exit)  # once, however often a process connects again after a shutdown
     atexit.register(_shutdown_at_exit)  # runs before Ray's own (registered earlier), which then has nothing to do
+
+
+#: seconds to wait for a TCP connection to a given cluster address before saying nothing answers there
+_REACH_TIMEOUT = 5.0
+
+
+def _check_reachable(address: str | None) -> None:
+    """A ``host:port`` address where nothing listens is refused at once: Ray's own client retries such an address
+    for over ten minutes, printing a warning line each time, before it gives up."""
+    import socket
+
+    if not address or address in ("auto", "local") or "://" in address:
+        return  # auto: the local cluster's own record; ray://: Ray Client, which says so itself
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdecimal() or not host:
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=_REACH_TIMEOUT).close()
+    except OSError as e:
+        raise UserError(f"cannot reach a Ray cluster at {address!r} (nothing answers there: {e.strerror or e}); "
+                        "start one with `ray start --head` or pass --ray-address") from None
 
 
 def _shutdown_at_exit() -> None:

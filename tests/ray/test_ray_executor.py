@@ -418,3 +418,21 @@ def test_a_sigterm_while_ray_shuts_down_at_exit_lets_the_shutdown_finish_quietly
                           timeout=60, check=False)
     assert (done.returncode, done.stdout.splitlines()) == (0, ["done", "shut down"]), done.stderr
     assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_an_address_where_no_cluster_listens_is_one_line_at_once(tmp_path):
+    """Ray's client retried such an address for over ten minutes, printing a warning line each time."""
+    import socket
+
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    with socket.socket() as s:  # a port nothing listens on once this is closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    r = CliRunner().invoke(main, ["run", "--agent", "noop", "--data", str(RUNNER_DATA), "--out", str(tmp_path / "r"),
+                                  "-q", "--executor", "ray", "--ray-address", f"127.0.0.1:{port}"])
+    assert r.exit_code == 2, r.output
+    assert r.output.startswith(f"omniact: cannot reach a Ray cluster at '127.0.0.1:{port}' (nothing answers there")
+    assert r.output.count("\n") == 1 and not (tmp_path / "r").exists()
