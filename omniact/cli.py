@@ -804,6 +804,9 @@ def replay_cmd(executor: str, ray_address: str, **options: Any) -> None:
     from omniact.sandbox.command import replay_command
 
     pool = None
+    if executor == "ray" and options.get("miniwob_suite"):
+        # The suite's episodes run on local workers; a Ray pool was connected to and then not used.
+        raise UserError("--executor ray replays --split runs; the MiniWoB suite runs on local workers (--workers N)")
     if executor == "ray":
         from omniact.ray_executor import RayPool
         from omniact.sandbox.workers import WorkerLost

@@ -471,3 +471,9 @@ def test_a_task_folder_stays_inside_the_output_folder_whatever_the_task_id(tmp_p
     folder = task_folder(out, task_id)
     assert folder.parent == out and folder.name not in (".", "..")
     assert folder.resolve().parent == out.resolve()
+
+
+
+def test_the_miniwob_suite_refuses_the_ray_executor_it_would_not_use():
+    r = invoke("--miniwob-suite", "--agent", "noop", "--miniwob-envs", "click-button", "--executor", "ray", *T)
+    assert r.exit_code == 2 and "the MiniWoB suite runs on local workers" in r.output and r.output.count("\n") == 1
