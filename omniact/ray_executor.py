@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import atexit
 import math
+import os
 import signal
 import threading
 import time
@@ -276,7 +277,7 @@ class _TaskActor:
             steps.put((step, handed))
             handed.wait(_PHASE_HANDOFF)
 
-        name = f"ray-{_node_name()}"
+        name = f"ray-{_node_name()}-{os.getpid()}"  # node and process: two actors on one node are two workers
 
         def build() -> Any:
             try:
@@ -357,10 +358,8 @@ def _node_name() -> str:
         import ray
 
         return ray.get_runtime_context().get_node_id()[:8]
-    except Exception:  # noqa: BLE001 - not inside a Ray worker: name the process instead
-        import os
-
-        return f"pid{os.getpid()}"
+    except Exception:  # noqa: BLE001 - not inside a Ray worker: the process id follows in the name
+        return "local"
 
 
 class RayExecutor:
@@ -520,6 +519,7 @@ class RayExecutor:
                         idle.append(actor)
                         continue
                     except errors as e:
+                        started = tasks.get(gen)  # (began, task id, worker) of the task it was running, if it said
                         end(gen)
                         self.replaced_workers += 1
                         _kill_all([actor])
@@ -528,7 +528,8 @@ class RayExecutor:
                             if attempts[tid] >= self.max_attempts:
                                 done.add(tid)
                                 yield TaskResult(tid, error=f"worker died {attempts[tid]} times: "
-                                                 f"{type(e).__name__}", error_kind="crash")
+                                                 f"{type(e).__name__}", error_kind="crash",
+                                                 worker=started[2] if started is not None else "")
                             else:
                                 self.retried_tasks += 1
                                 todo.appendleft(tid)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import sqlite3
 import sys
@@ -67,6 +68,10 @@ def test_ray_run_gives_the_same_predictions_as_a_local_run(cluster, data, tmp_pa
     # the actors' start() brings each worker's description to the driver, as the local workers do
     describe = [json.loads((tmp_path / r / "manifest.json").read_text())["agent_description"] for r in ("local", "ray")]
     assert describe[0] == describe[1] == {"delay": 0.0, "seed": 5}
+    # each actor its own worker name (node and process), as proc1 and proc2 are locally: they all read ray-<node>
+    with sqlite3.connect(tmp_path / "ray" / STORE_NAME) as db:
+        workers = {w for (w,) in db.execute("SELECT worker FROM results")}
+    assert all(re.fullmatch(r"ray-[0-9a-f]{8}-\d+", w) for w in workers), workers
 
 
 def test_an_actor_whose_setup_hangs_stops_the_run_in_one_line_and_leaves_a_resumed_run_as_it_was(cluster, tmp_path):
@@ -423,16 +428,15 @@ def test_a_sigterm_while_ray_shuts_down_at_exit_lets_the_shutdown_finish_quietly
 def test_an_address_where_no_cluster_listens_is_one_line_at_once(tmp_path):
     """Ray's client retried such an address for over ten minutes, printing a warning line each time."""
     import socket
-
-    from click.testing import CliRunner
-
-    from omniact.cli import main
+    import subprocess
 
     with socket.socket() as s:  # a port nothing listens on once this is closed
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    r = CliRunner().invoke(main, ["run", "--agent", "noop", "--data", str(RUNNER_DATA), "--out", str(tmp_path / "r"),
-                                  "-q", "--executor", "ray", "--ray-address", f"127.0.0.1:{port}"])
-    assert r.exit_code == 2, r.output
-    assert r.output.startswith(f"omniact: cannot reach a Ray cluster at '127.0.0.1:{port}' (nothing answers there")
-    assert r.output.count("\n") == 1 and not (tmp_path / "r").exists()
+    # In a process of its own: this one is connected to the module's cluster already.
+    r = subprocess.run([sys.executable, "-c", "from omniact.console import run; run()", "run", "--agent", "noop",
+                        "--data", str(RUNNER_DATA), "--out", str(tmp_path / "r"), "-q", "--executor", "ray",
+                        "--ray-address", f"127.0.0.1:{port}"], capture_output=True, text=True, timeout=300, check=False)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith(f"omniact: cannot reach a Ray cluster at '127.0.0.1:{port}' (nothing answers there")
+    assert r.stderr.count("\n") == 1 and not (tmp_path / "r").exists()
