@@ -141,11 +141,16 @@ def _seed_everything(seed: int) -> None:
         pass
 
 
+_OUR_FILES = str(Path(__file__).resolve().parent) + os.sep
+
+
 def error_text(e: BaseException) -> str:
     """An agent's exception in one line: its type, its message and the file and line that raised it. The message
     is the agent's text: its line breaks become spaces and its control characters escapes (an ESC would recolour
     the terminal), and a message that cannot be made (a ``__str__`` that raises) is said to be so."""
-    tb = traceback.extract_tb(e.__traceback__)
+    # The innermost frame outside omniact: the agent's own line (an act() with the wrong signature raises in our
+    # call to it, which is no place for the user to look; then no place is named).
+    tb = [f for f in traceback.extract_tb(e.__traceback__) if not f.filename.startswith(_OUR_FILES)]
     where = f" ({Path(tb[-1].filename).name}:{tb[-1].lineno})" if tb else ""
     try:
         message = str(e)

@@ -135,6 +135,9 @@ class ParBad:
         return "pyautogui.press('enter')"
 def make_agent():
     return CloseRaises.__new__(ParBad)
+class NoViewParameter:
+    def act(self):
+        return ""
 """
 
 
@@ -143,6 +146,8 @@ def make_agent():
     ("CloseRaises", "close() raised RuntimeError: close boom (hostile.py:12)"),
     ("ActMultiline", "act raised ValueError: line1 line2\\x1b[31mRED (hostile.py:15)"),
     ("ParBad", "parallelism='gpu' is not one of threads, processes"),
+    # raised in omniact's call to it: no line of omniact's is named as the place ("(agent.py:706)")
+    ("NoViewParameter", "act raised TypeError: NoViewParameter.act() takes 1 positional argument but 2 were given"),
 ])
 def test_check_reports_hostile_agents_in_one_line_each_never_a_traceback(tmp_path, name, problem):
     (tmp_path / "hostile.py").write_text(HOSTILE)
