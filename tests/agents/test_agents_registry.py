@@ -133,8 +133,6 @@ class ParBad:
     parallelism = "gpu"
     def act(self, view):
         return "pyautogui.press('enter')"
-def make_agent():
-    return CloseRaises.__new__(ParBad)
 class NoViewParameter:
     def act(self):
         return ""
