@@ -94,7 +94,32 @@ def _read_script(path: Path) -> str:
     return text
 
 
-def _load_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False) -> Any:
+class _AgentThread:
+    """An agent built, set up and asked on a thread of its own, as a run's thread worker asks it (what it keeps per
+    thread is there at every call): an ``act()`` that has not returned within `timeout` seconds is given up on, as
+    a run gives up on it, instead of holding the command for ever. Its attributes are the agent's."""
+
+    def __init__(self, build: Any, timeout: float | None) -> None:
+        from omniact.executor import CallThread
+
+        self.thread = CallThread("omniact-replay-agent")
+        self.timeout = timeout
+        self.agent = self.thread.call(build)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.agent, name)
+
+    def ask(self, fn: Any) -> Any:
+        """``fn()`` on the agent's thread; `CallTimedOut` past the timeout (the thread is then given up on)."""
+        return self.thread.call(fn, self.timeout)
+
+
+def _load_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False,
+                timeout: float | None = None) -> _AgentThread:
+    return _AgentThread(lambda: _built_agent(spec, agent_args, miniwob=miniwob), timeout)
+
+
+def _built_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False) -> Any:
     from omniact.agent import load_agent
 
     agent = load_agent(spec, parse_agent_args(agent_args))
@@ -126,15 +151,28 @@ def agent_scripts(
     coordinates are converted to pixels, and an agent's exception is that task's failure, not a crash.
     """
     from omniact.agent import to_pixels
+    from omniact.executor import CallTimedOut
 
     scripts: dict[str, str] = {}
     errors: dict[str, str] = {}
+    ask = agent.ask if isinstance(agent, _AgentThread) else (lambda fn: fn())
+    given_up: str | None = None  # the agent did not answer in time: it is not asked again
     for view, gold in items:
+        if given_up is not None:
+            errors[view.id] = given_up
+            continue
         if getattr(agent, "uses_gold", False) and gold is None:
             errors[view.id] = "agent error: RuntimeError: this agent answers from gold scripts, and this task has none"
             continue
         try:
-            out = agent.act_with_gold(view, gold) if getattr(agent, "uses_gold", False) else agent.act(view)
+            if getattr(agent, "uses_gold", False):
+                out = ask(lambda view=view, gold=gold: agent.act_with_gold(view, gold))
+            else:
+                out = ask(lambda view=view: agent.act(view))
+        except CallTimedOut:
+            errors[view.id] = f"agent error: act() did not return within {agent.timeout:g} s"
+            given_up = f"agent error: not asked: an earlier act() did not return within {agent.timeout:g} s"
+            continue
         except (Exception, SystemExit) as e:  # noqa: BLE001 - an agent's failure is a score (sys.exit in act too)
             from omniact.executor import error_text
 
@@ -310,7 +348,7 @@ def replay_command(
             [e.strip() for e in miniwob_envs.split(",") if e.strip()] if miniwob_envs else list(DEFAULT_SUITE)
         )
         summary = replay_miniwob_suite(
-            _load_agent(agent, agent_args, miniwob=True),
+            _load_agent(agent, agent_args, miniwob=True, timeout=task_timeout),
             envs,
             parse_seeds(seeds),
             limit=limit,
@@ -342,7 +380,8 @@ def replay_command(
     if target == "--task":
         task, root = _find_task(data, split, task_id)  # type: ignore[arg-type]
         if text is None:
-            scripts, errors = agent_scripts(_load_agent(agent, agent_args), [(task.view(), task.gold_script)])
+            scripts, errors = agent_scripts(_load_agent(agent, agent_args, timeout=task_timeout),
+                                            [(task.view(), task.gold_script)])
             if task.id in errors:
                 from omniact.sandbox.replay import ReplayResult
 
@@ -366,7 +405,7 @@ def replay_command(
         from omniact.sandbox.miniwob import miniwob_task, replay_miniwob
 
         if text is None:
-            the_agent = _load_agent(agent, agent_args, miniwob=True)  # type: ignore[arg-type]
+            the_agent = _load_agent(agent, agent_args, miniwob=True, timeout=task_timeout)  # type: ignore[arg-type]
             with miniwob_task(miniwob, seed, dpr=dpr or 1.0, task_timeout=task_timeout) as mt:  # type: ignore[arg-type]
                 scripts, errors = agent_scripts(the_agent, [(mt.view, None)])
             if mt.id in errors:
@@ -469,7 +508,8 @@ def _split_mode(
                 agent_errors[k] = f"prediction is not text ({type(p.script).__name__})"
     else:
         scripts, agent_errors = agent_scripts(
-            _load_agent(opts.agent, opts.agent_args), [(t.view(), t.gold_script) for t in tasks]
+            _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout),
+            [(t.view(), t.gold_script) for t in tasks],
         )
     finished: dict[str, Any] = {}
 

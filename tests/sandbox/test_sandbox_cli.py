@@ -477,3 +477,41 @@ def test_a_task_folder_stays_inside_the_output_folder_whatever_the_task_id(tmp_p
 def test_the_miniwob_suite_refuses_the_ray_executor_it_would_not_use():
     r = invoke("--miniwob-suite", "--agent", "noop", "--miniwob-envs", "click-button", "--executor", "ray", *T)
     assert r.exit_code == 2 and "the MiniWoB suite runs on local workers" in r.output and r.output.count("\n") == 1
+
+
+THREADED_AGENTS = '''
+import threading
+import time
+
+
+class Hang:
+    def act(self, view):
+        time.sleep(60)
+        return ""
+
+
+class ThreadBound:
+    """Says whether act() runs on the thread setup() ran on (a sync browser, an event loop are bound to it)."""
+
+    def setup(self):
+        self.thread = threading.get_ident()
+
+    def act(self, view):
+        raise RuntimeError(f"same thread: {threading.get_ident() == self.thread}")
+'''
+
+
+def test_replay_gives_up_on_an_agent_that_does_not_answer_within_the_task_timeout(tmp_path):
+    """--task-timeout bounded the browser only: an act() that never returned held the command for ever."""
+    import time
+
+    agent = tmp_path / "agents.py"
+    agent.write_text(THREADED_AGENTS)
+    t0 = time.monotonic()
+    r = invoke("--task", "9", "--agent", f"{agent}:Hang", "--task-timeout", "2", "--json")
+    assert time.monotonic() - t0 < 30
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["reason"] == "agent error: act() did not return within 2 s"
+    # setup() and act() run on one thread, as in a run's thread worker
+    r = invoke("--task", "9", "--agent", f"{agent}:ThreadBound", "--json", *T)
+    assert json.loads(r.output)["reason"].startswith("agent error: RuntimeError: same thread: True")
