@@ -7,7 +7,7 @@ from pathlib import Path
 
 from omniact.actions import Action, format_action, parse_script
 from omniact.atomic import atomic_file
-from omniact.errors import ParseError, UserError
+from omniact.errors import ParseError, UserError, shorten
 from omniact.task import Task
 
 __all__ = ["draw_task", "target_box"]
@@ -85,7 +85,7 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
                          width=scale)
             draw.text((x, y), str(i), fill=(255, 255, 255), font=font, anchor="mm")
     goal = " ".join(task.goal.split())  # one line: a newline in the goal would draw over the next
-    legend = [_cut(f"Task {task.id}: {goal}"), "gold:", *_listed(gold)]
+    legend = [shorten(f"Task {task.id}: {goal}", LEGEND_CHARS), "gold:", *_listed(gold)]
     if predicted is not None:
         legend += ["predicted:", *_listed(predicted)]
     # The legend goes in a panel under the screenshot: drawn over it, it hid the top-left corner's elements
@@ -114,12 +114,9 @@ def _clamp(v: float, span: float) -> float | None:
     return min(max(v, -span), span)
 
 
-def _cut(text: str) -> str:
-    return text if len(text) <= LEGEND_CHARS else text[:LEGEND_CHARS - 1] + "\u2026"
-
-
 def _listed(actions: Sequence[Action]) -> list[str]:
-    lines = [_cut(f"  {i}. {format_action(a)}") for i, a in enumerate(actions[:LEGEND_ACTIONS], 1)]
+    lines = [shorten(f"  {i}. {format_action(a)}", LEGEND_CHARS)
+             for i, a in enumerate(actions[:LEGEND_ACTIONS], 1)]
     if len(actions) > LEGEND_ACTIONS:
         lines.append(f"  ... and {len(actions) - LEGEND_ACTIONS} more")
     return lines

@@ -74,6 +74,11 @@ def escape_controls(text: str, *, newlines: bool = False) -> str:
     return (_CONTROL_BUT_NEWLINE if newlines else _CONTROL).sub(_escape, text)
 
 
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, its last an ellipsis where it was cut."""
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
+
+
 def escape_bidi(text: str) -> str:
     """`text` with its bidi controls as their escapes (``\\u202e``), for a page or file that shows submitted text
     beside other text (a leaderboard row): shown literally, they cannot reorder what follows them."""

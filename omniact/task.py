@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from omniact import json_text
-from omniact.errors import DataError
+from omniact.errors import DataError, shorten
 
 if TYPE_CHECKING:  # PIL loads only when an image is asked for
     from PIL.Image import Image
@@ -353,7 +353,7 @@ def _shown(value: Any) -> str:
         text = json.dumps(value)
     except ValueError:  # an integer of more digits than Python converts
         text = f"a {type(value).__name__} too large to show"
-    return text if len(text) <= 60 else text[:59] + "\u2026"
+    return shorten(text, 60)
 
 
 @lru_cache(maxsize=4096)

@@ -17,7 +17,7 @@ from typing import Any
 from omniact.actions import Action, format_action, parse_script
 from omniact.atomic import atomic_file
 from omniact.dataset import Dataset
-from omniact.errors import ParseError, escape_bidi
+from omniact.errors import ParseError, escape_bidi, shorten
 from omniact.report.compare import Comparison, compare
 from omniact.report.escape import script_json, write_text
 from omniact.report.leaderboard import METRICS, SITE_MARKER, Entry, Leaderboard, site_marker
@@ -1073,9 +1073,7 @@ def _with_messages(why: Mapping[int, str], ds: Dataset, failures: Mapping[str, A
     for i in why:
         failed = failures.get(ds.tasks[i].id)
         if failed is not None:
-            message = " ".join(str(failed[1]).split())
-            cut = message if len(message) <= _ROW_MESSAGE_CHARS else message[:_ROW_MESSAGE_CHARS - 1] + "\u2026"
-            out[i] = f"{why[i]}: {cut}"
+            out[i] = f"{why[i]}: {shorten(' '.join(str(failed[1]).split()), _ROW_MESSAGE_CHARS)}"
     return out
 
 
