@@ -41,19 +41,19 @@ def _say_once(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-_OWN_ARGUMENTS = ("llm", "top_k", "ocr", "detect", "embeddings", "icons")
-
-
 def _unknown_arguments(names: list[str]) -> str:
     """Arguments the offline planner does not take: a misspelling of its own (topk) is named as one; the rest go
     to a model planner (llm=openai|local|vlm: model, base_url, ...), which checks them itself."""
     import difflib
+    import inspect
 
+    # Its own arguments, as its constructor names them (all but **llm_args).
+    own = [p.name for p in inspect.signature(DetactAgent).parameters.values() if p.kind is not p.VAR_KEYWORD]
     said = []
     for name in names:
-        close = difflib.get_close_matches(name, _OWN_ARGUMENTS, n=1)
+        close = difflib.get_close_matches(name, own, n=1)
         said.append(f"{name} (did you mean {close[0]}?)" if close else name)
-    return (f"detact: unknown argument {', '.join(said)}; detact takes {', '.join(_OWN_ARGUMENTS)}, and a model "
+    return (f"detact: unknown argument {', '.join(said)}; detact takes {', '.join(own)}, and a model "
             "planner's arguments (model, base_url, ...) with llm=openai|local|vlm")
 
 
