@@ -335,9 +335,8 @@ def _parse_task_text(text: str, where: str) -> tuple[str, str]:
 def header_action(task_file: str | os.PathLike) -> str | None:
     """The text after ``Output Script:`` on that line of a task file (an action written there, which is not part
     of the gold script), or None; for `omniact validate`."""
-    try:
-        text = _plain_task_text(_decode_task(Path(task_file).read_bytes(), str(task_file)))
-    except (OSError, DataError):
+    text = _task_file_text(task_file)
+    if text is None:
         return None
     lines = text.strip().split("\n")
     head = lines[1].strip() if len(lines) > 1 else ""
@@ -350,9 +349,8 @@ def gold_line_offset(task_file: str | os.PathLike) -> int:
     """How many lines of a task file come before the line its gold script's line 1 is on (2 for the usual
     ``Task:`` and ``Output Script:`` lines, also when the file cannot be read), so that a gold-script problem can
     name the file's own line. The file is read again: only a gold script with a problem needs this."""
-    try:
-        text = _plain_task_text(_decode_task(Path(task_file).read_bytes(), str(task_file)))
-    except (OSError, DataError):
+    text = _task_file_text(task_file)
+    if text is None:
         return 2
     lines = text.split("\n")
     n = len(lines) - len(text.lstrip().split("\n"))  # blank lines before 'Task:' (the parser strips them)
@@ -361,6 +359,15 @@ def gold_line_offset(task_file: str | os.PathLike) -> int:
     if head.startswith("output script"):  # with or without an action after it: the line is not gold
         n += 1
     return n
+
+
+def _task_file_text(task_file: str | os.PathLike) -> str | None:
+    """A task file's text read again, as loading reads it, for `validate`'s closer look; None when it cannot be
+    read (loading has said why)."""
+    try:
+        return _plain_task_text(_decode_task(Path(task_file).read_bytes(), str(task_file)))
+    except (OSError, DataError):
+        return None
 
 
 def _plain_task_text(text: str) -> str:
