@@ -402,6 +402,8 @@ class _Slot:
     def __init__(self, key: int, spec: WorkerSpec, kind: str, events: queue.Queue[tuple]) -> None:
         self.key = key
         self.kind = kind
+        #: the worker's name in the run's records (thread1, proc2): of every task it runs, times out or loses
+        self.name = f"{_WORKER_NAME[kind]}{key}"
         self.events = events
         self.task_id: str | None = None
         self.started_at: float | None = None
@@ -425,7 +427,7 @@ class _Slot:
             self.agent_in_main = getattr(spec.agent, "__module__", None) == "__main__"
             ctx = mp.get_context("spawn")  # the driver has threads (progress bar): never fork it
             self.conn, child = ctx.Pipe()
-            self.process = ctx.Process(target=_process_main, args=(child, spec, f"{_WORKER_NAME[kind]}{key}"),
+            self.process = ctx.Process(target=_process_main, args=(child, spec, self.name),
                                        daemon=True, name=f"omniact-worker-{key}")
             self.process.start()
             child.close()
@@ -436,7 +438,7 @@ class _Slot:
     def _thread_main(self, spec: WorkerSpec) -> None:
         worker = None
         try:
-            worker = Worker(spec, name=f"thread{self.key}", on_phase=self._set_phase)
+            worker = Worker(spec, name=self.name, on_phase=self._set_phase)
         except BaseException as e:  # noqa: BLE001 - even SystemExit in an agent's constructor: each task reports it
             err = start_error(e)
         if worker is not None and worker.ready:
@@ -448,8 +450,7 @@ class _Slot:
             cancel = self.cancel = threading.Event()
             self.events.put(("started", self, task_id))
             if worker is None:
-                self.events.put(("done", self, TaskResult(task_id, error=err, error_kind="setup",
-                                                           worker=f"thread{self.key}")))
+                self.events.put(("done", self, TaskResult(task_id, error=err, error_kind="setup", worker=self.name)))
                 continue
             try:
                 result = worker.run(task_id, cancel)
@@ -651,8 +652,7 @@ class LocalExecutor:
                         hung.task_id = None
                         pending.clear()
                         for tid in stranded:
-                            yield TaskResult(tid, error=message, error_kind="setup",
-                                             worker=f"{_WORKER_NAME[self.worker_type]}{hung.key}")
+                            yield TaskResult(tid, error=message, error_kind="setup", worker=hung.name)
                         continue
                     for s in slots:
                         if s.task_id is not None and s.started_at is not None and self.task_timeout is not None \
@@ -661,7 +661,7 @@ class LocalExecutor:
                             s.task_id = None
                             yield TaskResult(tid, error=f"timed out after {self.task_timeout:g} s",
                                              error_kind="timeout", seconds=now - s.started_at,
-                                             worker=f"{_WORKER_NAME[self.worker_type]}{s.key}")
+                                             worker=s.name)
                             replace(s)
                     continue
                 if slot.retired or slot not in slots:
@@ -685,7 +685,7 @@ class LocalExecutor:
                     slot.task_id = None
                     if tid is not None:
                         yield TaskResult(tid, error=f"worker crashed: {payload}", error_kind="crash",
-                                         worker=f"{_WORKER_NAME[self.worker_type]}{slot.key}")
+                                         worker=slot.name)
                     replace(slot)
         finally:
             for s in slots:
