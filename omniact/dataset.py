@@ -221,18 +221,20 @@ class Dataset:
 
 def _split_path(root: Path, split: str) -> Path:
     p = Path(split)
-    if p.suffix == ".json" and "/" not in split and os.sep not in split and (root / split).is_file():
-        # A bare name is the root's own split, whatever the working folder holds (`./test.json` is that file).
-        return (root / split).resolve()
-    if p.suffix == ".json" and p.is_file():
-        return p.resolve()
-    if p.suffix == ".json" and not (root / split).is_file():
+    if p.suffix == ".json":
+        own = root / split  # "test.json": the root's test split
+        own_is_file = own.is_file()
+        if own_is_file and "/" not in split and os.sep not in split:
+            # A bare name is the root's own split, whatever the working folder holds (`./test.json` is that file).
+            return own.resolve()
+        if p.is_file():
+            return p.resolve()
+        if own_is_file:
+            return own.resolve()
         # A split file the user named that is not there: not "no split file test.json.json".
         what = ("is a folder, not a split file" if p.is_dir() else "is not a regular file (a FIFO or a device)"
                 if p.exists() else f"split file does not exist (here or in {root})")
         raise UserError(f"{what}; give a split name such as test, or a split .json file", file=split)
-    if p.suffix == ".json":  # "test.json" for the root's test split
-        return (root / split).resolve()
     if p.suffix in (".jsonl", ".txt", ".csv"):
         raise UserError(f"--split takes a split name (test) or a split .json file, not {split} (a predictions "
                         "file goes to --predictions)")
