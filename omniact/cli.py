@@ -7,7 +7,6 @@ Heavy modules (scoring, agents, playwright) are imported inside the verbs that u
 from __future__ import annotations
 
 import errno
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -205,10 +204,9 @@ def json_option(f):
 
 
 def echo_json(obj: Any) -> None:
-    from omniact.errors import escape_json_controls
+    from omniact.errors import terminal_json
 
-    # Readable non-ASCII text, but no raw C1 or bidi control from a data set or a prediction reaches the terminal.
-    click.echo(escape_json_controls(json.dumps(obj, indent=2, ensure_ascii=False)))
+    click.echo(terminal_json(obj))
 
 
 def _load(data: Path | None, split: str):

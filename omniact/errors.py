@@ -9,6 +9,7 @@ Anything else that escapes is a bug of ours and keeps its traceback.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 __all__ = ["DataError", "OmniactError", "ParseError", "UserError", "escape_controls"]
 
@@ -92,10 +93,14 @@ def escape_bidi(text: str) -> str:
 _JSON_RAW_CONTROL = re.compile(f"[\\x7f-\\x9f\\u2028\\u2029{_BIDI}]")
 
 
-def escape_json_controls(text: str) -> str:
-    """JSON text (`json.dumps(..., ensure_ascii=False)`) for a terminal: the control characters it kept written
-    as ``\\uXXXX`` escapes, which mean the same in JSON (they occur only inside strings), so the values a program
-    reads are unchanged and a hostile goal cannot act on the terminal or reorder the line."""
+def terminal_json(obj: Any) -> str:
+    """`obj` as the indented JSON a ``--json`` option prints: non-ASCII text readable, but the control characters
+    ``json.dumps(..., ensure_ascii=False)`` keeps written as ``\\uXXXX`` escapes, which mean the same in JSON (they
+    occur only inside strings), so the values a program reads are unchanged and a hostile goal cannot act on the
+    terminal or reorder the line."""
+    import json
+
+    text = json.dumps(obj, indent=2, ensure_ascii=False)
     if text.isascii() and "\x7f" not in text:
         return text
     return _JSON_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

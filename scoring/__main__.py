@@ -6,7 +6,6 @@ Exit code 2 with one ``FILE:LINE: problem`` line when the input is wrong.
 
 from __future__ import annotations
 
-import json
 import sys
 
 
@@ -29,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     from omniact.dataset import load_split
-    from omniact.errors import UserError, escape_json_controls
+    from omniact.errors import UserError, terminal_json
     from omniact.predictions import read_predictions
     from scoring import score
 
@@ -40,8 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as e:
         print(f"scoring: {e}", file=sys.stderr)
         return 2
-    sys.stdout.write(escape_json_controls(json.dumps(result.to_json(include_tasks=include_tasks), indent=2,
-                                                          ensure_ascii=False)))
+    sys.stdout.write(terminal_json(result.to_json(include_tasks=include_tasks)))
     sys.stdout.write("\n")
     return 0
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from omniact.errors import ParseError, UserError, escape_json_controls
+from omniact.errors import ParseError, UserError, terminal_json
 
 __all__ = ["agent_scripts", "parse_agent_args", "parse_seeds", "parse_viewport", "replay_command"]
 
@@ -360,7 +360,7 @@ def replay_command(
         summary = {"agent": agent, "envs": list(summary["per_env"]), **summary}  # --limit may cut envs
         _write_out(out, summary)
         if as_json:
-            echo(escape_json_controls(json.dumps(summary, indent=2, ensure_ascii=False)))
+            echo(terminal_json(summary))
         else:
             for env, r in summary["per_env"].items():
                 echo(f"{env:<24} mean reward {r:+.3f}")
@@ -442,7 +442,7 @@ def replay_command(
     obj = result.to_json()
     _write_out(out, obj)
     if as_json:
-        echo(escape_json_controls(json.dumps(obj, indent=2, ensure_ascii=False)))
+        echo(terminal_json(obj))
     else:
         from omniact.sandbox.replay import task_folder
 
@@ -572,7 +572,7 @@ def _split_mode(
     }
     _write_out(out, obj)
     if as_json:
-        echo(escape_json_controls(json.dumps(obj, indent=2, ensure_ascii=False)))
+        echo(terminal_json(obj))
     else:
         for r in results:
             if r.reason in (NOT_REPLAYED, "no prediction"):  # counted in the summary line, not listed one by one
