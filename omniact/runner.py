@@ -595,8 +595,12 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 if old is not None and not len(store):
                     store.restart()  # recorded nothing: its settings bind no one (see the check above)
                     old = None
+                moved = False  # the run's data, found now in another folder (moved or copied, every byte the same)
                 if old is not None:
                     diff = [k for k in _IDENTITY if not _same_setting(k, old, identity)]
+                    if "data_root" in diff and "dataset_sha256" not in diff:
+                        diff.remove("data_root")
+                        moved = True
                     if diff:
                         raise UserError("cannot resume: this run was made with other settings ("
                                         + "; ".join(_setting_change(k, old, identity) for k in diff)
@@ -647,6 +651,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                     executor_stats = dict(stats()) if callable(stats) else {}
                     if not session.refused:  # a refused resume leaves the run as it found it
                         session.begin()  # a session that ran no task (nothing pending, Ctrl-C at once) counts too
+                        if moved:  # where the data is now: the next --resume and `score --predictions RUN` look there
+                            store.set_meta("config", {**old, "data_root": identity["data_root"]})
                         manifest["executor_stats"] = executor_stats
                         manifest["status"] = status
                         manifest["ended"] = _now()

@@ -93,6 +93,27 @@ def test_an_existing_run_needs_resume_and_the_same_settings(tmp_path):
     assert json.loads((out / "manifest.json").read_text())["sessions"] == 2
 
 
+def test_a_run_resumes_on_its_data_moved_to_another_folder_and_records_where_it_is_now(tmp_path):
+    import shutil
+
+    shutil.copytree(DATA, tmp_path / "d1")
+    out = tmp_path / "r"
+    run("noop", out=out, data=tmp_path / "d1", limit=2)
+    (tmp_path / "d1").rename(tmp_path / "d2")  # every byte the same: the same run's data
+    s = run("noop", out=out, data=tmp_path / "d2", resume=True)
+    assert s.n_done == 6 and s.n_run == 4
+    assert json.loads((out / "manifest.json").read_text())["dataset"]["root"] == str(tmp_path / "d2")
+    # the next resume and `score --predictions RUN` read the data where it is now
+    assert run("noop", out=out, data=tmp_path / "d2", resume=True).n_run == 0
+    result = CliRunner().invoke(main, ["score", "--predictions", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    # other data in the new folder is still another run
+    task = load_split(tmp_path / "d2", "test").tasks[0].task_path
+    task.write_text(task.read_text() + "\n")
+    with pytest.raises(UserError, match="dataset_sha256"):
+        run("noop", out=out, data=tmp_path / "d2", resume=True)
+
+
 def test_normalized_coordinates_are_converted_to_pixels(tmp_path):
     s = run(f"{AGENTS}:Normalized", out=tmp_path / "r", data=DATA)
     assert not s.errors
