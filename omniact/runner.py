@@ -303,6 +303,29 @@ def _setting_change(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) ->
     return f"{key}: {old.get(key)!r} now {new.get(key)!r}"
 
 
+def _resume_hint(diff: list[str], old: Mapping[str, Any]) -> str:
+    """The options that continue a run whose resume was refused for its data, split or seed only, as happens when
+    the command is typed again without them (the built-in suite, test, seed 0 are the defaults); empty else."""
+    if not set(diff) & {"data_root", "split", "seed"} or not set(diff) <= {"data_root", "dataset_sha256", "split", "seed"}:
+        return ""
+    from shlex import quote
+
+    from omniact.dataset import builtin_root
+
+    options = []
+    if "data_root" in diff:
+        root = str(old.get("data_root"))
+        if not Path(root).is_dir():
+            return ""
+        if root != str(builtin_root()):
+            options.append(f"--data {quote(root)}")
+    if "split" in diff:
+        options.append(f"--split {quote(str(old.get('split')))}")
+    if "seed" in diff:
+        options.append(f"--seed {old.get('seed')}")
+    return f"continue it with {' '.join(options)}, or " if options else "continue it without --data, or "
+
+
 def _git_commit() -> str | None:
     here = Path(__file__).resolve().parent.parent
     try:
@@ -604,8 +627,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                     if diff:
                         raise UserError("cannot resume: this run was made with other settings ("
                                         + "; ".join(_setting_change(k, old, identity) for k in diff)
-                                        + "); a run keeps the settings it started with: run the new ones in another "
-                                        "--out", file=str(out))
+                                        + "); a run keeps the settings it started with: " + _resume_hint(diff, old)
+                                        + "run the new ones in another --out", file=str(out))
                 else:
                     store.set_meta("config", identity)
                     store.set_meta("started", _now())

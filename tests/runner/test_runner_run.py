@@ -114,6 +114,19 @@ def test_a_run_resumes_on_its_data_moved_to_another_folder_and_records_where_it_
         run("noop", out=out, data=tmp_path / "d2", resume=True)
 
 
+def test_a_resume_typed_without_the_runs_data_or_seed_says_which_options_continue_it(tmp_path):
+    from shlex import quote
+
+    out = tmp_path / "r"
+    run("noop", out=out, data=DATA, limit=2, seed=4)
+    with pytest.raises(UserError, match=f"continue it with --data {quote(str(DATA.resolve()))} --seed 4, or run"):
+        run("noop", out=out, resume=True)  # the built-in suite and seed 0: the defaults
+    with pytest.raises(UserError, match="continue it with --seed 4, or run"):
+        run("noop", out=out, data=DATA, resume=True, seed=0)
+    with pytest.raises(UserError, match="keeps the settings it started with: run the new ones"):
+        run("random", out=out, data=DATA, resume=True, seed=0)  # another agent: nothing to continue with
+
+
 def test_normalized_coordinates_are_converted_to_pixels(tmp_path):
     s = run(f"{AGENTS}:Normalized", out=tmp_path / "r", data=DATA)
     assert not s.errors
