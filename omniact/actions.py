@@ -800,6 +800,8 @@ def format_action(action: Action) -> str:
         if p.name not in given:
             positional_ok = False
             continue
+        if p.name == "tween":  # read only as a keyword: `pyautogui.easeInQuad` is a name, not a literal
+            positional_ok = False
         v = _format_value(given[p.name])
         parts.append(v if positional_ok else f"{p.name}={v}")
     return f"pyautogui.{action.alias or action.name}({', '.join(parts)})"

@@ -13,6 +13,7 @@ from omniact.actions import (
     ACTIONS,
     Action,
     _certainly_invalid,
+    _Tween,
     _parse_ast,
     _parse_simple,
     api_stubs,
@@ -149,6 +150,8 @@ def _actions(draw):
                 kw[p.name] = draw(st.sampled_from(["left", "right", "middle"]))
             elif p.kind == "bool":
                 kw[p.name] = draw(st.booleans())
+            elif p.kind == "tween":
+                kw[p.name] = _Tween(draw(st.sampled_from(["linear", "easeInQuad", "easeOutElastic"])))
     return Action.make(name, **kw)
 
 
@@ -158,6 +161,12 @@ def test_format_then_parse_round_trips(actions):
     text = format_script(actions)
     assert parse_script(text) == actions
     assert format_script(parse_script(text)) == text
+
+
+def test_a_tween_after_every_earlier_argument_is_written_as_the_keyword_the_parser_reads():
+    text = "pyautogui.moveTo(100, 200, duration=0.5, tween=pyautogui.easeInQuad)"
+    assert format_script(parse_script(text)) == "pyautogui.moveTo(100, 200, 0.5, tween=pyautogui.easeInQuad)"
+    assert parse_script(format_script(parse_script(text))) == parse_script(text)
 
 
 # The fast paths must never disagree with the ast parser.
