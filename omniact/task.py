@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from omniact import json_text
@@ -356,10 +357,23 @@ def _shown(value: Any) -> str:
     return shorten(text, 60)
 
 
-@lru_cache(maxsize=4096)
 def _read_detections(path: Path | None, kind: str) -> tuple[Detection, ...]:
-    if path is None or not path.is_file():
+    """A detection file's detections; none when it is missing (or not a file). Read once while it is unchanged:
+    a screen's tasks share one file, and a file written again (`omniact detect` run anew, in one notebook
+    session) is read again."""
+    if path is None:
         return ()
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    if not S_ISREG(st.st_mode):
+        return ()
+    return _read_detection_file(path, kind, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev))
+
+
+@lru_cache(maxsize=4096)
+def _read_detection_file(path: Path, kind: str, _version: tuple[int, ...]) -> tuple[Detection, ...]:
     try:
         raw = path.read_bytes()
     except OSError as e:

@@ -56,6 +56,19 @@ def test_detections_are_optional(omniact_data):
     assert not ds["0"].view().detections  # no files for the desktop screens: no detections, no error
 
 
+def test_detection_files_written_again_in_one_process_are_read_again(omniact_data, tmp_path):
+    """`omniact detect` run anew (or a notebook rewriting a file) between two loads in one session."""
+    import json
+
+    omniact_data = shutil.copytree(omniact_data, tmp_path / "d")
+    ocr = load_split(omniact_data, "test")["10"].ocr_path
+    assert "See deals" in {d.label for d in load_split(omniact_data, "test")["10"].view().detections.ocr}
+    ocr.write_text(json.dumps({"Cart": [1300, 88]}))
+    assert [d.label for d in load_split(omniact_data, "test")["10"].view().detections.ocr] == ["Cart"]
+    ocr.unlink()
+    assert not load_split(omniact_data, "test")["10"].view().detections.ocr
+
+
 def test_agent_view_has_no_gold(omniact_data):
     view = load_split(omniact_data, "test")["1"].view()
     assert not hasattr(view, "gold_script") and not hasattr(view, "elements")
