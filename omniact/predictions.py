@@ -190,7 +190,8 @@ def manifest_dataset(manifest: Mapping[str, Any], where: str | os.PathLike) -> t
 
 def read_predictions(path: str | os.PathLike, known_ids: Collection[str] | None = None, *,
                      split: str | None = None) -> dict[str, Prediction]:
-    """Read a predictions file (JSON Lines, or one JSON object ``{id: script}``) into ``{id: Prediction}``.
+    """Read a predictions file (JSON Lines, or one JSON object ``{id: script}``) or a run folder's into
+    ``{id: Prediction}``.
 
     With `known_ids` (the split's task ids), an id outside it is refused: scoring a run against the wrong
     split must not silently report a low score (`split`, the split's name, goes in that message). Raises
@@ -219,6 +220,9 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None, extras:
     if where == "-":
         where, data = "<stdin>", sys.stdin.buffer.read()
     else:
+        if os.path.isdir(path):  # a run folder: its predictions.jsonl, as --predictions RUN reads it
+            path = predictions_path(path)
+            where = str(path)
         data = read_user_file(path, "predictions file", text=True)
     text = _decode(where, data)
     # A list would make every lookup linear; anything else with `in` (a set, a Dataset) is used as it is.
