@@ -92,6 +92,8 @@ def builtin_root() -> Path:
 
 def resolve_data_root(data: str | os.PathLike | None) -> Path:
     """`--data` as given, or the built-in suite when it is left out."""
+    if isinstance(data, str) and not data:  # an unset variable's "", which Path would read as the working folder
+        raise UserError("the data directory is empty: give a folder, or None for the built-in suite")
     root = builtin_root() if data is None else Path(data).expanduser()
     if not root.is_dir():
         if data is None:

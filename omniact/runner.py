@@ -558,6 +558,9 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         resolved_spec,
     )
     from omniact.dataset import load_split, resolve_data_root
+
+    if isinstance(out, str) and not out:  # `os.environ.get("RUN_DIR", "")`: never read as the working folder
+        raise UserError("out is empty: give the run's folder")
     from omniact.executor import MAIN_GUARD_HINT, WORKER_TYPES, WorkerSpec, make_executor, share_dataset
 
     if getattr(multiprocessing.current_process(), "_inheriting", False):

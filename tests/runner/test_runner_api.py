@@ -67,3 +67,20 @@ def test_the_readme_example_of_a_run_from_python_works_as_written(tmp_path):
     assert manifest["n_done"] == 30 and manifest["agent_args"] == {"k": 5}
     # scored again from its folder: the numbers the run printed, not its 30 tasks diluted by the split's rest
     assert float(again) == float(summary.split()[0]) > 0
+
+
+def test_an_empty_out_or_data_from_an_unset_variable_is_refused_not_read_as_the_working_folder(tmp_path, monkeypatch):
+    import pytest
+
+    import omniact
+    from omniact.errors import UserError
+    from omniact.runner import run
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UserError, match="out is empty"):
+        run("noop", out="", data=DATA, limit=1)
+    with pytest.raises(UserError, match="data directory is empty"):
+        omniact.load_split("", "test")
+    with pytest.raises(UserError, match="data directory is empty"):
+        run("noop", out="r", data="", limit=1)
+    assert not list(tmp_path.iterdir())  # nothing written in the working folder
