@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from omniact import json_text
@@ -186,8 +187,12 @@ class Dataset:
     tasks: Sequence[Task]
     #: sha256 over the split file and every task and box file it names, in split order
     sha256: str
-    #: task id -> position in `tasks`
+    #: task id -> position in `tasks` (built from `tasks` when left out)
     _by_id: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self._by_id and len(self.tasks):  # a Dataset made by hand from its tasks
+            object.__setattr__(self, "_by_id", {t.id: i for i, t in enumerate(self.tasks)})
 
     def __len__(self) -> int:
         return len(self.tasks)
@@ -207,8 +212,9 @@ class Dataset:
 
     @property
     def ids(self) -> Mapping[str, int]:
-        """Task id -> position in `tasks` (a dict: the fastest membership test for many ids)."""
-        return self._by_id
+        """Task id -> position in `tasks` (read-only: the data set's own index, the fastest membership test for
+        many ids)."""
+        return MappingProxyType(self._by_id)
 
     def subset(self, ids: Iterable[str]) -> Dataset:
         """The same data set restricted to `ids` (kept in split order); its hash still names the whole split."""

@@ -247,7 +247,7 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
                  action_score=t.action_score, click_penalty=t.click_penalty, key_penalty=t.key_penalty,
                  write_penalty=t.write_penalty, ideal_score=t.ideal_score, n_scored=n_tasks - n_missing,
                  n_missing=n_missing, n_parse_errors=len(parse_errors), breakdown=breakdown,
-                 tasks=results, dataset=gold.dataset)
+                 tasks=results, dataset=None if gold.dataset is None else dict(gold.dataset))  # each its own
 
 
 def gold_problems(tasks: Iterable[Task]) -> list[str]:

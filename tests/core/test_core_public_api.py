@@ -94,3 +94,20 @@ def test_the_console_script_is_the_interrupt_safe_entry_point():
 
     project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
     assert project["project"]["scripts"] == {"omniact": "omniact.console:run"}
+
+
+def test_scores_and_data_sets_do_not_share_state_a_caller_can_change(omniact_data):
+    """Prepare once, score many (the README's pattern): one result changed by its caller leaves the others as
+    they were; a data set's index is read-only; a Dataset made by hand from its tasks finds them by id."""
+    import scoring
+
+    ds = omniact.load_split(omniact_data, "test")
+    gold = scoring.prepare(ds)
+    first = scoring.score(gold, {})
+    first.dataset["n_tasks"] = 1
+    assert scoring.score(gold, {}).to_json()["dataset"]["n_tasks"] == len(ds) == 12
+    with pytest.raises((TypeError, AttributeError)):
+        ds.ids.pop("0")
+    assert "0" in ds
+    mine = omniact.Dataset(ds.root, ds.split, ds.split_path, tuple(ds.tasks[:3]), ds.sha256)
+    assert "0" in mine and mine["2"].id == "2" and "5" not in mine and dict(mine.ids) == {"0": 0, "1": 1, "2": 2}
