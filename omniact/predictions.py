@@ -29,7 +29,7 @@ from typing import Any
 
 from omniact import json_text
 from omniact.atomic import atomic_file
-from omniact.errors import UserError
+from omniact.errors import UserError, shorten
 from omniact.user_file import UTF16_MARKS, decode_user_text, read_user_file
 
 __all__ = ["Prediction", "agent_failures", "failure_reason", "manifest_dataset", "predictions_path", "read_predictions",
@@ -313,12 +313,20 @@ def _whole_object(text: str) -> list[tuple[str, object]] | None:
     return pairs
 
 
-def write_predictions(path: str | os.PathLike, records: Iterable[Mapping[str, Any] | Prediction]) -> None:
-    """Write records as JSON Lines, atomically: readers see the old file or the new one, never half of one."""
+def write_predictions(path: str | os.PathLike,
+                      records: Iterable[Mapping[str, Any] | Prediction] | Mapping[str, Any]) -> None:
+    """Write records (``{"id", "script", ...}`` objects or Predictions), or one ``{id: script}`` or ``{id:
+    Prediction}`` mapping (what `read_predictions` returns), as JSON Lines, atomically: readers see the old file or
+    the new one, never half of one. A record of another shape is a TypeError, and nothing is written."""
+    if isinstance(records, Mapping):
+        records = [v if isinstance(v, Prediction) else {"id": k, "script": v} for k, v in records.items()]
     with atomic_file(path, "w", encoding="utf-8", newline="\n") as f:
-        for rec in records:
+        for n, rec in enumerate(records, 1):
             if isinstance(rec, Prediction):
                 rec = {"id": rec.id, "script": rec.script, **rec.extra}
+            elif not isinstance(rec, Mapping) or "id" not in rec:
+                raise TypeError(f"record {n} is {shorten(repr(rec), 60)}: write_predictions takes "
+                                "{'id': ..., 'script': ...} records, Predictions, or one {id: script} mapping")
             try:
                 line = json.dumps(rec, ensure_ascii=False)
                 line.encode("utf-8")

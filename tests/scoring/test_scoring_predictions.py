@@ -151,3 +151,15 @@ def test_any_file_reads_the_same_on_both_json_paths_or_is_one_user_error(tmp_pat
             return ("error", str(e))
 
     assert read(json_text.exact_loads) == read(json_text.std_loads)
+
+
+def test_write_predictions_takes_the_mapping_read_predictions_gives_and_refuses_other_shapes(tmp_path):
+    p = tmp_path / "p.jsonl"
+    write_predictions(p, {"9": "pyautogui.click(1,2)", "10": 'pyautogui.press("enter")'})
+    assert {k: v.script for k, v in read_predictions(p).items()} == {"9": "pyautogui.click(1,2)",
+                                                                     "10": 'pyautogui.press("enter")'}
+    write_predictions(tmp_path / "q.jsonl", read_predictions(p))  # the round trip
+    assert (tmp_path / "q.jsonl").read_text() == p.read_text()
+    with pytest.raises(TypeError, match="record 1 is"):
+        write_predictions(p, [("9", "pyautogui.click(1,2)")])
+    assert len(read_predictions(p)) == 2  # the file was left as it was
