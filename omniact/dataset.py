@@ -166,7 +166,7 @@ def source_files(ds: Dataset) -> tuple[list[str], list[str]]:
 
 def find_split_file(root: str | os.PathLike | None, split: str) -> Path:
     """The split file `load_split(root, split)` reads (a split name or a JSON file); UserError when missing."""
-    return _split_path(resolve_data_root(root), split)
+    return _split_path(resolve_data_root(root), os.fspath(split))
 
 
 def gold_rows(tasks: Iterable[Task]) -> Iterator[tuple[str, str, str, str, Any]]:
@@ -496,6 +496,7 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
     detections.
     """
     root = resolve_data_root(root)
+    split = os.fspath(split)  # a Path to a split file too; the Dataset's split is its name
     split_path = _split_path(root, split)
     try:
         raw = split_path.read_bytes()

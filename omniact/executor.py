@@ -770,4 +770,10 @@ def make_executor(name: str, *, workers: int = 1, worker_type: str = "threads",
         params = {}
     if "setup_timeout" in params:
         options["setup_timeout"] = setup_timeout
+    if params and not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        for key in options:
+            if key not in params:
+                close = difflib.get_close_matches(key, [k for k in params if k not in ("workers", "worker_type")], n=1)
+                raise UserError(f"the {name} executor takes no option {key!r}"
+                                + (f"; did you mean {close[0]}?" if close else ""))
     return factory(workers=workers, worker_type=worker_type, task_timeout=task_timeout, **options)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -225,8 +225,10 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None, extras:
             where = str(path)
         data = read_user_file(path, "predictions file", text=True)
     text = _decode(where, data)
-    # A list would make every lookup linear; anything else with `in` (a set, a Dataset) is used as it is.
-    known = set(known_ids) if isinstance(known_ids, (list, tuple)) else known_ids
+    # A list would make every lookup linear, and a sequence of Tasks (`ds.tasks`) holds no id as such; anything
+    # else with `in` (a set, a Dataset, its `ids`) is used as it is.
+    known = {getattr(k, "id", k) for k in known_ids} if isinstance(known_ids, Sequence) \
+        and not isinstance(known_ids, str) else known_ids
 
     whole = _whole_object(text)
     if whole is not None:

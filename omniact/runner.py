@@ -573,6 +573,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     # Thread workers in this process use this very copy instead of reading the split again.
     share_dataset(str(root), split, dataset)
     cls = resolve_agent_class(agent)
+    if agent_args is not None and not isinstance(agent_args, Mapping):  # ["k=5"], the command line's spelling
+        raise UserError(f"agent_args must be a mapping such as {{'k': 5}}, not {type(agent_args).__name__}")
     args = dict(agent_args or {})
     config_values = read_agent_config(agent_config) if agent_config is not None else {}
     defaults = {"seed": seed, "cache": cache, "data_root": str(root)}

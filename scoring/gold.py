@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
 from omniact.actions import ACTIONS, ALIASES
 from omniact.dataset import gold_rows, paused_gc
-from omniact.errors import ParseError
+from omniact.errors import ParseError, shorten
 from omniact.lazy import LazySequence
 from scoring import reference, strict
 from scoring.boxes import BoxIndex
@@ -122,6 +123,9 @@ def prepare(tasks: Iterable[Any]) -> PreparedGold:
     """Prepare a Dataset, a TaskList or any iterable of Tasks for scoring (a PreparedGold is returned as is)."""
     if isinstance(tasks, PreparedGold):
         return tasks
+    if isinstance(tasks, (str, bytes, PathLike)):  # a split's name or folder: its tasks are what scoring takes
+        raise TypeError(f"scoring takes the tasks (omniact.load_split(root, split), or scoring.prepare's gold), not "
+                        f"the {type(tasks).__name__} {shorten(repr(tasks), 60)}")
     with paused_gc():
         return _prepare(tasks)
 

@@ -121,6 +121,9 @@ def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object
     """
     if mode not in MODES:
         raise UserError(f"unknown scoring mode {mode!r} (choose {' or '.join(MODES)})")
+    if not isinstance(predictions, Mapping):
+        raise TypeError(f"predictions must be a mapping {{task id: script}} (read_predictions gives one), not "
+                        f"{type(predictions).__name__}")
     gold = prepare(tasks)
     seen = gold.__dict__.setdefault(f"_answers_{mode}", {}) if remember else None
     with paused_gc():

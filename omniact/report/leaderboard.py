@@ -435,6 +435,12 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
     """
     import scoring
 
+    if isinstance(sources, (str, os.PathLike)):  # one submission, not the characters of its name
+        sources = [sources]
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise UserError(f"samples must be a whole number of bootstrap resamples of at least 1, not {samples!r}")
+    if not 0 < confidence < 1:
+        raise UserError(f"confidence must be a fraction between 0 and 1 (0.95), not {confidence!r}")
     version = scoring.SCORER_VERSION
     subs: list[Submission] = []
     rejected: list[Rejected] = []
@@ -650,9 +656,10 @@ def check_report_out(out: Path) -> None:
                         f"--out, or remove {out} first", file=str(out / "index.html"))
 
 
-def write_tables(board: Leaderboard, out: Path) -> list[Path]:
+def write_tables(board: Leaderboard, out: str | os.PathLike) -> list[Path]:
     """leaderboard.json, leaderboard.csv and leaderboard.md, each written atomically, whatever text the entries
     hold (see `omniact.report.escape`)."""
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     write_json(out / "leaderboard.json", board.to_json(), indent=2)
     write_text(out / "leaderboard.csv", board.to_csv())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import replace
@@ -946,7 +947,7 @@ def _script_points(script: object, known: dict[str, list[list[float]]]) -> list[
     return pts
 
 
-def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool = True, report: bool = False,
+def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_pages: bool = True, report: bool = False,
                baseline: str | None = None, progress: Callable[[int, int], None] | None = None,
                workers: int = 1) -> Path:
     """Write index.html, entries/<entry>.html and (by default) tasks/<id>.html under `out`.
@@ -957,6 +958,7 @@ def write_site(board: Leaderboard, ds: Dataset, out: Path, *, task_pages: bool =
     written; `workers` processes write the pages and convert the screenshots where the system can fork (elsewhere,
     this process does).
     """
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     # Everything per entry is a list in the order of board.entries, never a map keyed by name: two entries of
     # one name (a Leaderboard not from build_leaderboard) must not share a page or show each other's scripts.

@@ -111,3 +111,36 @@ def test_scores_and_data_sets_do_not_share_state_a_caller_can_change(omniact_dat
     assert "0" in ds
     mine = omniact.Dataset(ds.root, ds.split, ds.split_path, tuple(ds.tasks[:3]), ds.sha256)
     assert "0" in mine and mine["2"].id == "2" and "5" not in mine and dict(mine.ids) == {"0": 0, "1": 1, "2": 2}
+
+
+def test_plain_mistakes_in_library_calls_say_what_to_pass(omniact_data, tmp_path):
+    import scoring
+    from omniact.errors import UserError
+    from omniact.predictions import read_predictions, write_predictions
+    from omniact.report.leaderboard import build_leaderboard, write_tables
+    from omniact.runner import run
+
+    ds = omniact.load_split(omniact_data, "test")
+    with pytest.raises(TypeError, match="scoring takes the tasks"):
+        scoring.score("test", {})
+    with pytest.raises(TypeError, match="predictions must be a mapping"):
+        scoring.score(ds, [("0", "pyautogui.click(1,2)")])
+    # a split file given as a Path, as the README allows a path; its Dataset is named by the file
+    assert omniact.load_split(omniact_data, omniact_data / "test.json").split == "test"
+    # Tasks, not ids: their ids are the split's
+    p = tmp_path / "p.jsonl"
+    write_predictions(p, {"0": "pyautogui.click(170.0,330.0)"})
+    assert list(read_predictions(p, ds.tasks)) == ["0"]
+    # one submission as a str is one submission, and the board is written under a str folder
+    board = build_leaderboard(ds, str(p), samples=10)
+    assert [e.name for e in board.entries] == ["p"] and not board.rejected
+    assert [f.name for f in write_tables(board, str(tmp_path / "site"))][0] == "leaderboard.json"
+    with pytest.raises(UserError, match="samples must be"):
+        build_leaderboard(ds, [p], samples=0)
+    with pytest.raises(UserError, match="confidence must be a fraction"):
+        build_leaderboard(ds, [p], confidence=95)
+    with pytest.raises(UserError, match="takes no option 'foo'"):
+        run("noop", out=tmp_path / "r", data=omniact_data, executor_options={"foo": 1})
+    with pytest.raises(UserError, match="agent_args must be a mapping"):
+        run("noop", out=tmp_path / "r", data=omniact_data, agent_args=["k=5"])
+    assert not (tmp_path / "r").exists()
