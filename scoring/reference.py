@@ -243,7 +243,7 @@ def score_task(gold: GoldLines, boxes: BoxIndex, script: str) -> Outcome:
 def _penalties(gold: GoldLines, boxes: BoxIndex, pred: list[tuple[int, str, str]], offset: int,
                notes: list[str]) -> tuple[float, float, float]:
     n = gold.n
-    click = key = write = 0
+    click = key = write = 0.0
     for i in range(n):
         name = gold.names[i]
         g_orig, g = gold.lines[i]
@@ -455,7 +455,7 @@ def score_plan(prepared: Plan, script: str) -> tuple[bool, float, float, float] 
         return _NO_MATCH
     # One pass: a line whose name differs ends it (the penalties summed so far are dropped, as the released
     # scorer only adds them for a match).
-    click = key = write = 0
+    click = key = write = 0.0
     try:
         for line, (prefix, name, kind, value) in zip(kept, steps):
             if not line.startswith(prefix):  # the released comparison, for a line without "pyautogui.<name>("

@@ -112,7 +112,8 @@ def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object
     """Score `predictions` (task id -> script text, or `Prediction`) on `tasks` (a Dataset, Tasks, or the
     `PreparedGold` of `scoring.prepare`, which saves preparing the gold again for every prediction set).
 
-    Ids in `predictions` that are not among `tasks` are ignored (`read_predictions` refuses them earlier).
+    Ids in `predictions` that are not among `tasks` are ignored (`read_predictions` refuses them earlier); an int
+    id is read as its text, as a predictions file's ``"id": 9`` is.
     Never raises on a prediction, whatever it holds: an unreadable one scores 0 and is counted.
 
     With `remember`, each (task, script) outcome is kept on the PreparedGold, so that scoring more prediction
@@ -212,7 +213,11 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
     for task_id, script in predictions.items():
         i = index.get(task_id)
         if i is None:
-            continue
+            if type(task_id) is not int:
+                continue
+            i = index.get(str(task_id))  # {9: ...}: the id a predictions file's 9 reads as
+            if i is None:
+                continue
         if isinstance(script, Prediction):
             script = script.script
         missing[i] = False

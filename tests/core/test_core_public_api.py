@@ -144,3 +144,19 @@ def test_plain_mistakes_in_library_calls_say_what_to_pass(omniact_data, tmp_path
     with pytest.raises(UserError, match="agent_args must be a mapping"):
         run("noop", out=tmp_path / "r", data=omniact_data, agent_args=["k=5"])
     assert not (tmp_path / "r").exists()
+
+
+def test_an_int_id_scores_as_in_a_predictions_file_and_penalties_are_floats_in_both_modes(omniact_data, tmp_path):
+    import scoring
+    from omniact.predictions import read_predictions
+
+    ds = omniact.load_split(omniact_data, "test")
+    p = tmp_path / "p.jsonl"
+    p.write_text('{"id": 0, "script": "pyautogui.click(170.0,330.0)"}\n')
+    from_file = {k: v.script for k, v in read_predictions(p).items()}
+    for mode in ("reference", "strict"):
+        a = scoring.score(ds, {0: "pyautogui.click(170.0,330.0)"}, mode).to_json(include_tasks=True)
+        assert a == scoring.score(ds, from_file, mode).to_json(include_tasks=True)
+        assert a["n_missing"] == len(ds) - 1
+        row = next(t for t in a["tasks"] if t["id"] == "0")
+        assert row["matched"] and all(type(row[k]) is float for k in ("click", "key", "write", "score"))
