@@ -351,7 +351,7 @@ def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, se
     if not entries:
         return [], []
     keys = ("sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty")
-    columns = []
+    columns, floor, ceiling = [], [], []
     w = None
     for e in entries:
         t = e["tasks"]
@@ -359,8 +359,12 @@ def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, se
         ew = np.where(ew > 0, ew, 0.0)  # a task with no gold actions carries no weight, as in scoring
         w = ew if w is None else w
         m = np.asarray(t["m"], dtype=float)
-        columns += [ew * m, ew * np.asarray(t["s"], dtype=float), ew * m * np.asarray(t["c"], dtype=float),
-                    ew * m * np.asarray(t["k"], dtype=float), ew * m * np.asarray(t["x"], dtype=float)]
+        for value in (m, np.asarray(t["s"], dtype=float), m * np.asarray(t["c"], dtype=float),
+                      m * np.asarray(t["k"], dtype=float), m * np.asarray(t["x"], dtype=float)):
+            columns.append(ew * value)
+            weighed = value[ew > 0]
+            floor.append(weighed.min() if weighed.size else 0.0)
+            ceiling.append(weighed.max() if weighed.size else 1.0)
     per_task = np.stack(columns, axis=1)  # tasks x (entries * metrics)
     rng = np.random.default_rng(seed)
     sums = np.empty((samples, per_task.shape[1]))
@@ -377,9 +381,10 @@ def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, se
         sums[start:start + rows] = counts @ per_task
         denom[start:start + rows] = counts @ w
     denom[denom == 0] = 1.0
-    # Every metric is a weighted mean of per-task values in [0, 1]; the clip only removes float noise
-    # (1.0000000000000009 for an entry that solves every task), so that intervals stay inside [0, 1].
-    stats = np.clip(sums / denom[:, None], 0.0, 1.0)
+    # Every metric is a weighted mean of its per-task values, so it lies between their least and greatest: the clip
+    # only removes float noise (0.9999999999999987 for an entry that solves every task, whose interval must be
+    # [1, 1] and hold its score).
+    stats = np.clip(sums / denom[:, None], np.asarray(floor), np.asarray(ceiling))
     lo_q, hi_q = 100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2
     lows = np.percentile(stats, lo_q, axis=0)
     highs = np.percentile(stats, hi_q, axis=0)

@@ -307,6 +307,8 @@ def test_intervals_of_a_perfect_entry_stay_inside_0_and_1(tmp_path):
     entry = build_leaderboard(ds, [p], samples=300).entries[0]
     for key, (lo, hi) in entry.ci.items():
         assert 0.0 <= lo <= hi <= 1.0, (key, lo, hi)
+    # the sequence score of an entry that matches every task is 1 in every resample: its interval holds its score
+    assert entry.score["sequence_score"] == 1.0 and entry.ci["sequence_score"] == (1.0, 1.0)
     r = CliRunner().invoke(main, ["leaderboard", str(p), "--out", str(tmp_path / "site"), "--bootstrap", "0"])
     assert r.exit_code == 2 and "--bootstrap" in r.output and not (tmp_path / "site").exists()
 
