@@ -1,5 +1,7 @@
 """omniact's built-in agents, registered under the entry-point group ``omniact.agents``.
 
+- ``detact`` (agents.detact): DetACT's detection (OCR, icon matching, colour) filtered by the goal, then a
+  heuristic planner, offline; ``llm=openai|local|vlm`` hands the filtered elements to a model instead.
 - ``oracle`` (agents.oracle): the gold script; a reference that must score 1.0 (runs are flagged uses_gold).
 - ``noop`` (agents.noop): an empty script.
 - ``random`` (agents.random_agent): random actions, seeded per task.
