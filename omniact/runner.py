@@ -26,6 +26,7 @@ holds no task (a run whose agent never started) holds nothing to protect: the ne
 from __future__ import annotations
 
 import json
+import os
 import platform
 import re
 import subprocess
@@ -587,6 +588,11 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
             raise UserError(f"worker type must be one of {', '.join(WORKER_TYPES)}, not {wtype!r}")
         raise UserError(f"agent {agent_name(cls)} declares parallelism={wtype!r}; use one of "
                         f"{', '.join(WORKER_TYPES)} (or pass --worker-type)")
+    if wtype == "processes" and executor == "local" and getattr(cls, "__module__", None) == "__main__" \
+            and not os.path.isfile(getattr(sys.modules.get("__main__"), "__file__", None) or ""):
+        # A worker process imports the class's module again, and `python -c`, standard input or a notebook has none.
+        raise UserError(f"agent {agent_name(cls)} is defined where worker processes cannot import it again (a notebook, "
+                        "python -c or standard input): put it in a file of its own, or use worker threads")
     if limit is not None and limit < 1:
         raise UserError(f"--limit must be at least 1, not {limit}")
     setup_timeout = seconds_or_none(setup_timeout, "--setup-timeout")

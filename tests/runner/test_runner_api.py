@@ -84,3 +84,16 @@ def test_an_empty_out_or_data_from_an_unset_variable_is_refused_not_read_as_the_
     with pytest.raises(UserError, match="data directory is empty"):
         run("noop", out="r", data="", limit=1)
     assert not list(tmp_path.iterdir())  # nothing written in the working folder
+
+
+def test_an_agent_defined_on_standard_input_with_worker_processes_is_refused_saying_why(tmp_path):
+    """Worker processes import the agent's module again; `python -` (or -c, a notebook) has no file to import."""
+    code = SCRIPT.format(call=f"run(Inline, out='r', data={str(DATA)!r}, limit=2, worker_type='processes')")
+    p = subprocess.run([sys.executable, "-"], input=code, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       check=False)
+    assert "put it in a file of its own, or use worker threads" in p.stderr.strip().splitlines()[-1]
+    assert not (tmp_path / "r").exists()
+    code = SCRIPT.format(call=f"print(run(Inline, out='r', data={str(DATA)!r}, limit=2).n_done)")  # threads: fine
+    p = subprocess.run([sys.executable, "-"], input=code, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       check=False)
+    assert p.returncode == 0 and p.stdout.strip() == "2", p.stderr
