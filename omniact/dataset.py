@@ -264,14 +264,17 @@ def _resolve(root: str, rel: str, quirk: re.Pattern | None, replacement: str | N
     p = os.path.join(root, rel)
     if os.path.isfile(p):
         return p
-    if quirk is not None and replacement is not None:
-        alt = os.path.join(root, quirk.sub(replacement, rel))
-        if os.path.isfile(alt):
-            return alt
-    for other in _spellings(rel):  # only for a path that is not there as written
-        found = _resolve(root, other, quirk, replacement)
-        if found is not None:
-            return found
+    # Then each spelling (as written first, other ones only for a path that is not there as written) and its
+    # renamed file. Not recursive: two Unicode forms are each other's other spelling.
+    for spelling in (rel, *_spellings(rel)):
+        if spelling != rel:
+            p = os.path.join(root, spelling)
+            if os.path.isfile(p):
+                return p
+        if quirk is not None and replacement is not None:
+            alt = os.path.join(root, quirk.sub(replacement, spelling))
+            if os.path.isfile(alt):
+                return alt
     return None
 
 

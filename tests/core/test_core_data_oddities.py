@@ -13,8 +13,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 
+from omniact.cli import main
 from omniact.dataset import load_split
 from omniact.errors import DataError
 from omniact.validate import validate_data
@@ -165,6 +167,19 @@ def test_a_file_name_in_the_other_unicode_normal_form_is_found(omniact_data, tmp
     index["6"]["task"] = str(Path(NOTEPAD_TASK).with_name(nfc))
     _write_split(root, index)
     assert load_split(root, "test")["6"].goal == "Write Hello, World! and save it"
+
+
+def test_a_missing_file_with_a_non_ascii_name_is_named_as_missing(omniact_data, tmp_path):
+    """Each Unicode form is the other's other spelling: neither there must end the search, not recurse for ever."""
+    root = _copy(omniact_data, tmp_path)
+    index = _split(root)
+    index["1"]["image"] = "data/data/desktop/finder/écran.png"
+    index["10"]["ocr"] = "ocr/web/amazon/écran.json"  # an optional file: no detections
+    _write_split(root, index)
+    with pytest.raises(DataError, match="écran.png: screenshot is missing"):
+        load_split(root, "test")
+    r = CliRunner().invoke(main, ["manifest", "--data", str(root)])
+    assert r.exit_code == 0, r.output
 
 
 # ---------------------------------------------------------------------------------------------------------
