@@ -10,7 +10,7 @@ import errno
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -348,11 +348,11 @@ def tasks(data: Path | None, split: str, as_json: bool) -> None:
               default=None, help="Also draw this predicted script (PyAutoGUI text) in another colour.")
 def show(data: Path | None, split: str | None, task_id: str, out: Path, script_file: Path | None) -> None:
     """Draw a task's screenshot with its boxes and gold actions (and optionally a predicted script)."""
-    from omniact.dataset import find_task
+    from omniact.dataset import find_task, resolve_data_root
     from omniact.draw import draw_task
 
     task = find_task(data, task_id, split)
-    _refuse_own_file(out, task)
+    _refuse_own_file(out, task, resolve_data_root(data))
     predicted = None
     if script_file is not None:
         from omniact.actions import parse_script
@@ -378,7 +378,7 @@ def show(data: Path | None, split: str | None, task_id: str, out: Path, script_f
     click.echo(str(out))
 
 
-def _refuse_own_file(out: Path, task: Any) -> None:
+def _refuse_own_file(out: Path, task: Any, root: Path) -> None:
     """`show --out` naming one of the task's own files (its screenshot, a typo away from `screen_1.png`) would
     replace the data set's file with the drawing: refuse it before anything is drawn."""
     if not out.exists():
@@ -391,6 +391,14 @@ def _refuse_own_file(out: Path, task: Any) -> None:
         if same:
             raise UserError(f"--out is the task's own file ({Path(own).name}), which the drawing would replace: give "
                             "another path, e.g. task.png", file=str(out))
+    from omniact.dataset import named_files
+
+    # Another task's screenshot, a split file: any file the data set reads.
+    for named in named_files(root):
+        with suppress(OSError):
+            if os.path.samefile(out, named):
+                raise UserError(f"--out is a file of the data set in {root} ({Path(named).name}), which the drawing "
+                                "would replace: give another path, e.g. task.png", file=str(out))
 
 
 def _undecodable(path: Path) -> str | None:

@@ -799,8 +799,16 @@ def _manifest_files(root: Path) -> list[Path]:
                 continue
             out.append(Path(dirpath) / name)
     inside = os.path.join(os.path.normpath(root), "")
+    outside = {Path(os.path.normpath(found)) for found in named_files(root)
+               if not os.path.normpath(found).startswith(inside)}
+    return out + sorted(outside)
+
+
+def named_files(root: Path) -> Iterator[str]:
+    """Every file the split files of `root` name (task, screenshot, box and detection files), found as loading
+    finds them: the path as written, the web quirk's renamed file, or another spelling. Unreadable split files
+    and entries are passed over (`validate` names them)."""
     quirks = {"image": (_QUIRK_IMAGE, r"screen\1.png"), "box": (_QUIRK_BOX, r"screen\1_boxes.json")}
-    outside: set[Path] = set()
     for split_file in sorted(root.glob("*.json")):
         if not split_file.is_file():  # a FIFO or device named *.json would block or never end
             continue
@@ -810,17 +818,16 @@ def _manifest_files(root: Path) -> list[Path]:
             continue
         if not isinstance(index, dict):
             continue
+        yield str(split_file)
         for entry in index.values():
             if not isinstance(entry, dict):
                 continue
             for key, rel in entry.items():
                 if not isinstance(rel, str) or not rel:
                     continue
-                # The file loading reads: the path as written, the web quirk's renamed file, or another spelling.
                 found = _resolve(str(root), rel, *quirks.get(key, (None, None)))
-                if found is not None and not os.path.normpath(found).startswith(inside):
-                    outside.add(Path(os.path.normpath(found)))
-    return out + sorted(outside)
+                if found is not None:
+                    yield found
 
 
 def _rel(root: Path, p: Path) -> str:

@@ -176,7 +176,7 @@ def test_a_missing_file_with_a_non_ascii_name_is_named_as_missing(omniact_data, 
     index["1"]["image"] = "data/data/desktop/finder/écran.png"
     index["10"]["ocr"] = "ocr/web/amazon/écran.json"  # an optional file: no detections
     _write_split(root, index)
-    with pytest.raises(DataError, match="écran.png: screenshot is missing"):
+    with pytest.raises(DataError, match=r"écran\.png: screenshot is missing"):
         load_split(root, "test")
     r = CliRunner().invoke(main, ["manifest", "--data", str(root)])
     assert r.exit_code == 0, r.output

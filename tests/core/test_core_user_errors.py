@@ -94,6 +94,22 @@ def test_show_refuses_to_draw_over_the_tasks_own_screenshot(omniact_data, tmp_pa
     assert screenshot.read_bytes() == before
 
 
+def test_show_refuses_to_draw_over_another_tasks_screenshot_or_a_split_file(omniact_data, tmp_path):
+    from omniact.dataset import load_split
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    other = load_split(root, "test")["6"].image_path  # notepad's screen, not task 1's
+    for target in (other, root / "train.json"):
+        before = target.read_bytes()
+        r = cli("show", "--data", root, "1", "--out", target)
+        assert r.exit_code == 2
+        assert r.output == (f"omniact: {target}: --out is a file of the data set in {root} ({target.name}), which the "
+                            "drawing would replace: give another path, e.g. task.png\n")
+        assert target.read_bytes() == before
+    r = cli("show", "--data", root, "1", "--out", tmp_path / "task.png")  # a drawing of its own: drawn again
+    assert r.exit_code == 0 and cli("show", "--data", root, "1", "--out", tmp_path / "task.png").exit_code == 0
+
+
 def test_run_into_the_data_root_is_refused_and_adds_nothing_to_it(omniact_data, tmp_path):
     root = shutil.copytree(omniact_data, tmp_path / "d")
     before = sorted(p.name for p in root.iterdir())
