@@ -625,6 +625,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
             store = RunStore(store_path, new_session=False)  # a session once the settings are known to be the run's
             opened = True
             try:
+                store.check_writable()  # before a session changes the folder (its manifest, scores.json)
                 old = store.get_meta("config")
                 if old is not None and not len(store):
                     store.restart()  # recorded nothing: its settings bind no one (see the check above)

@@ -126,6 +126,7 @@ def _read(value: object) -> object:
 
 # SQLite's primary result codes for a disk that is full (or a quota reached) and for one that fails to read or write.
 _SQLITE_FULL, _SQLITE_IOERR = 13, 10
+_SQLITE_READONLY = 8
 
 
 def _disk_error(path: Path, e: sqlite3.Error) -> OSError | None:
@@ -189,6 +190,22 @@ class RunStore:
             if problem is None:
                 raise
             raise problem from None
+
+    def check_writable(self) -> None:
+        """UserError, before a run changes anything, when the store cannot be written (a read-only file, or its
+        -wal/-shm files left read-only); a write is tried and rolled back."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN")
+                try:
+                    self._set_meta("schema_version", SCHEMA_VERSION)
+                finally:
+                    self._db.execute("ROLLBACK")
+            except sqlite3.OperationalError as e:
+                if (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF != _SQLITE_READONLY:
+                    raise
+                raise UserError("is read-only, so the run cannot go on in it: check its permissions (and those of its "
+                                "-wal and -shm files beside it)", file=str(self.path)) from None
 
     # -- metadata ------------------------------------------------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:

@@ -301,3 +301,22 @@ def test_secrets_given_on_the_command_line_never_reach_the_manifest(tmp_path, mo
     assert "sk-SECRET-123456" not in text and "tok-XYZ-987654" not in text
     manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
     assert manifest["command"][4:7] == ["--agent-arg", "api_key=***", "--agent-arg=token=***"]
+
+
+def test_a_resume_into_a_read_only_store_is_one_line_and_leaves_the_run_as_it_was(tmp_path, monkeypatch):
+    """As SQLite opens a run.sqlite its user may not write (chmod 444, a read-only mount): read-only."""
+    import sqlite3
+
+    import omniact.store
+
+    out = tmp_path / "r"
+    run("noop", out=out, data=DATA, limit=2)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.name != "run.sqlite"}
+    connect = sqlite3.connect
+    monkeypatch.setattr(omniact.store.sqlite3, "connect",
+                        lambda path, **kw: connect(f"file:{path}?mode=ro", uri=True, **kw))
+    with pytest.raises(UserError, match="run.sqlite: is read-only, so the run cannot go on in it"):
+        run("noop", out=out, data=DATA, resume=True)
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name in before} == before  # scores.json, manifest
+    assert run("noop", out=out, data=DATA, resume=True).n_done == 6
