@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any
 from omniact import json_text
 from omniact.atomic import atomic_file
 from omniact.errors import UserError, shorten
-from omniact.user_file import UTF16_MARKS, decode_user_text, read_user_file
+from omniact.user_file import UTF16_MARKS, decode_user_text, read_user_file, read_user_stdin
 
 __all__ = ["Prediction", "agent_failures", "failure_reason", "manifest_dataset", "predictions_path", "read_predictions",
            "read_scripts", "recorded_dataset", "recorded_limit", "run_tasks", "write_predictions"]
@@ -218,7 +217,7 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None, extras:
     """(id, script, line, other fields) per record; `extras` False leaves the other fields out (faster)."""
     where = str(path)
     if where == "-":
-        where, data = "<stdin>", sys.stdin.buffer.read()
+        where, data = "<stdin>", read_user_stdin("predictions file", text=True)
     else:
         if os.path.isdir(path):  # a run folder: its predictions.jsonl, as --predictions RUN reads it
             path = predictions_path(path)

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
+from typing import BinaryIO
 
 from omniact.errors import UserError
 
-__all__ = ["UTF16_MARKS", "bad_byte", "decode_user_text", "read_user_file", "read_user_text", "user_file_sha256"]
+__all__ = ["UTF16_MARKS", "bad_byte", "decode_user_text", "read_user_file", "read_user_stdin", "read_user_text",
+           "user_file_sha256"]
 
 _UTF8_MARK = b"\xef\xbb\xbf"
 UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
@@ -39,19 +43,59 @@ def user_file_sha256(path: str | os.PathLike, what: str, *, text: bool = False) 
     return h.hexdigest()
 
 
+def read_user_stdin(what: str, *, limit: int | None = None, text: bool = False) -> bytes:
+    """Standard input (``--predictions -``), read as `read_user_file` reads a file: a pipe or a redirected file is
+    read; closed, a terminal or a device (``< /dev/zero``, read until memory ran out) is one line."""
+    import stat
+
+    stream = sys.stdin
+    if stream is None:
+        raise UserError(f"standard input is closed: pipe the {what} in, or give its path", file="<stdin>")
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):  # no descriptor: a stream put in its place (a test harness, an embedding program)
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:
+            return stream.read().encode("utf-8", "surrogateescape")
+        return b"".join(_read(buffer, "<stdin>", what, limit, text, close=False))
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        raise UserError(f"standard input is closed: pipe the {what} in, or give its path", file="<stdin>") from None
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a terminal" if os.isatty(fd) else "a device"
+        raise UserError(f"standard input is {kind}, not a {what}: pipe one in, or give its path", file="<stdin>")
+    # A descriptor of its own: closing it leaves sys.stdin open.
+    return b"".join(_read(os.fdopen(os.dup(fd), "rb"), "<stdin>", what, limit, text))
+
+
 def _chunks(path: str | os.PathLike, what: str, limit: int | None, text: bool) -> Iterator[bytes]:
     """`read_user_file`'s reading, a chunk at a time."""
+    import fcntl
     import stat
 
     where = str(path)
     try:
-        f = open(path, "rb")  # noqa: SIM115 - closed below; open() itself is what fails for most mistakes
+        # Without blocking: a FIFO with no writer (mkfifo, nothing writing) would wait for one for ever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
         raise UserError(f"{what} {_cannot_open(Path(path), e)}", file=where) from None
-    with f:
-        mode = os.fstat(f.fileno()).st_mode
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-            raise UserError(f"{what} is a device, not a file: give a file", file=where)
+    f = os.fdopen(fd, "rb")
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):  # os.open opens a folder, where open() refused it
+        f.close()
+        raise UserError(f"{what} {_cannot_open(Path(path), IsADirectoryError())}", file=where)
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        f.close()
+        raise UserError(f"{what} is a device, not a file: give a file", file=where)
+    # Blocking again, so a pipe's reads wait for its writer (`<(zcat run.jsonl.gz)`); one with none ends at once.
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+    yield from _read(f, where, what, limit, text)
+
+
+def _read(f: BinaryIO, where: str, what: str, limit: int | None, text: bool, *, close: bool = True) -> Iterator[bytes]:
+    """An open file's chunks, with `read_user_file`'s checks (closed at the end unless `close` is False)."""
+    with f if close else nullcontext(f):
         size = lines = 0
         try:
             while chunk := f.read(1 << 22):

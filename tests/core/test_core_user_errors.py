@@ -9,6 +9,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,48 @@ def test_replay_script_from_a_device_is_refused_before_any_browser(omniact_data,
     proc = bounded("replay", "--data", omniact_data, "--task", "1", "--script", "/dev/zero", memory=2 << 30)
     assert proc.returncode == 2
     assert one_line(proc.stderr) == "omniact: /dev/zero: script file is a device, not a file: give a file"
+
+
+def test_standard_input_that_is_a_device_or_closed_is_one_line_not_read_for_ever(omniact_data):
+    with open("/dev/zero", "rb") as zero:
+        proc = subprocess.run([sys.executable, "-c", "from omniact.cli import run; run()", "score", "--data",
+                               str(omniact_data), "--predictions", "-"], stdin=zero, capture_output=True, text=True,
+                              timeout=120, preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (1 << 30,) * 2),
+                              check=False)
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == ("omniact: <stdin>: standard input is a device, not a predictions file: pipe one "
+                                     "in, or give its path")
+    proc = subprocess.run(f"{sys.executable} -c 'from omniact.cli import run; run()' score --data {omniact_data} "
+                          "--predictions - <&-", shell=True, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2
+    assert one_line(proc.stderr) == ("omniact: <stdin>: standard input is closed: pipe the predictions file in, or "
+                                     "give its path")
+
+
+@pytest.mark.parametrize("verb", [
+    ["score", "--predictions"], ["validate", "--predictions"], ["show", "1", "--out", "{tmp}/t.png", "--script"],
+    ["run", "--agent", "noop", "--out", "{tmp}/r", "--limit", "1", "--agent-config"],
+])
+def test_a_fifo_nothing_writes_into_reads_as_empty_never_waited_on(omniact_data, tmp_path, verb):
+    fifo = tmp_path / "in.fifo"
+    os.mkfifo(fifo)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in verb]
+    proc = subprocess.run([sys.executable, "-c", "from omniact.cli import run; run()", args[0], "--data",
+                           str(omniact_data), *args[1:], str(fifo)], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    if args[0] != "validate":
+        return
+    # and a FIFO a program writes into is read as a pipe is
+    line = json.dumps({"id": "1", "script": "pyautogui.click(1, 2)"})
+    # The writer opens first (its open waits for a reader), as a program writing into a FIFO does.
+    writer = subprocess.Popen(["sh", "-c", f"printf '%s\\n' '{line}' > {fifo}"])
+    time.sleep(0.3)
+    proc = subprocess.run([sys.executable, "-c", "from omniact.cli import run; run()", "validate", "--data",
+                           str(omniact_data), "--predictions", str(fifo)], capture_output=True, text=True, timeout=60,
+                          check=False)
+    writer.wait(10)
+    assert proc.returncode == 0 and "1 prediction for 12 tasks" in proc.stdout, proc.stdout + proc.stderr
 
 
 # --- nothing the user wrote is lost ----------------------------------------------------------------------------
