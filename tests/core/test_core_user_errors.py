@@ -88,8 +88,9 @@ def test_standard_input_that_is_a_device_or_closed_is_one_line_not_read_for_ever
     assert proc.returncode == 2
     assert one_line(proc.stderr) == ("omniact: <stdin>: standard input is a device, not a predictions file: pipe one "
                                      "in, or give its path")
-    proc = subprocess.run(f"{sys.executable} -c 'from omniact.cli import run; run()' score --data {omniact_data} "
-                          "--predictions - <&-", shell=True, capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run([sys.executable, "-c", "from omniact.cli import run; run()", "score", "--data",
+                           str(omniact_data), "--predictions", "-"], preexec_fn=lambda: os.close(0),  # `<&-`
+                          capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 2
     assert one_line(proc.stderr) == ("omniact: <stdin>: standard input is closed: pipe the predictions file in, or "
                                      "give its path")

@@ -315,7 +315,7 @@ def test_a_resume_into_a_read_only_store_is_one_line_and_leaves_the_run_as_it_wa
     connect = sqlite3.connect
     monkeypatch.setattr(omniact.store.sqlite3, "connect",
                         lambda path, **kw: connect(f"file:{path}?mode=ro", uri=True, **kw))
-    with pytest.raises(UserError, match="run.sqlite: is read-only, so the run cannot go on in it"):
+    with pytest.raises(UserError, match=r"run\.sqlite: is read-only, so the run cannot go on in it"):
         run("noop", out=out, data=DATA, resume=True)
     monkeypatch.undo()
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.name in before} == before  # scores.json, manifest
