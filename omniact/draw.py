@@ -7,7 +7,7 @@ from pathlib import Path
 
 from omniact.actions import Action, format_action, parse_script
 from omniact.atomic import atomic_file
-from omniact.errors import ParseError, UserError, shorten
+from omniact.errors import ParseError, UserError, escape_controls, shorten
 from omniact.task import Task
 
 __all__ = ["draw_task", "target_box"]
@@ -85,7 +85,8 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
                          width=scale)
             draw.text((x, y), str(i), fill=(255, 255, 255), font=font, anchor="mm")
     goal = " ".join(task.goal.split())  # one line: a newline in the goal would draw over the next
-    legend = [shorten(f"Task {task.id}: {goal}", LEGEND_CHARS), "gold:", *_listed(gold)]
+    # The id escaped: a split key may hold a newline (valid JSON), which Pillow cannot measure on one line.
+    legend = [shorten(f"Task {escape_controls(task.id)}: {goal}", LEGEND_CHARS), "gold:", *_listed(gold)]
     if predicted is not None:
         legend += ["predicted:", *_listed(predicted)]
     # The legend goes in a panel under the screenshot: drawn over it, it hid the top-left corner's elements

@@ -154,6 +154,16 @@ def test_show_refuses_to_draw_over_another_tasks_screenshot_or_a_split_file(omni
     assert r.exit_code == 0 and cli("show", "--data", root, "1", "--out", tmp_path / "task.png").exit_code == 0
 
 
+def test_show_draws_a_task_whose_id_holds_a_newline(omniact_data, tmp_path):
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    index = json.loads((root / "test.json").read_text())
+    index["line\nbreak"] = index.pop("1")  # a valid JSON key
+    (root / "test.json").write_text(json.dumps(index))
+    r = cli("show", "--data", root, "--split", "test", "line\nbreak", "--out", tmp_path / "t.png")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "t.png").read_bytes().startswith(b"\x89PNG")
+
+
 def test_run_into_the_data_root_is_refused_and_adds_nothing_to_it(omniact_data, tmp_path):
     root = shutil.copytree(omniact_data, tmp_path / "d")
     before = sorted(p.name for p in root.iterdir())
