@@ -106,7 +106,8 @@ class _Group(click.Group):
         except OSError as e:
             if e.errno in _NO_ROOM:
                 # A full or failing disk is not ours to fix: one line, not a traceback.
-                click.echo(f"omniact: cannot write{f' {e.filename}' if e.filename else ''}: {e.strerror}", err=True)
+                where = f" {escape_controls(os.fsdecode(e.filename))}" if e.filename else ""
+                click.echo(f"omniact: cannot write{where}: {e.strerror}", err=True)
                 sys.exit(1)
             if e.errno in _BAD_PATH and e.filename:
                 # A path the user gave that cannot be made or written (`--out run.jsonl/sub`, a read-only folder).
@@ -115,7 +116,7 @@ class _Group(click.Group):
                 why = e.strerror
                 if e.errno in (errno.EEXIST, errno.ELOOP) and os.path.islink(e.filename):  # mkdir says "File exists"
                     why = "is a symbolic link to nothing (or a loop)"
-                click.echo(f"omniact: {e.filename}: {why}: {what}", err=True)
+                click.echo(f"omniact: {escape_controls(os.fsdecode(e.filename))}: {why}: {what}", err=True)
                 sys.exit(2)
             raise
 
@@ -550,7 +551,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
             raise
         # A full disk mid-run: each finished task was committed to run.sqlite before, so say how to go on (a run
         # that recorded nothing took its folder away: see omniact.runner).
-        where = f"cannot write{f' {e.filename}' if e.filename else ''}: {e.strerror}"
+        where = f"cannot write{f' {escape_controls(os.fsdecode(e.filename))}' if e.filename else ''}: {e.strerror}"
         if (out / STORE_NAME).exists():
             click.echo(f"omniact: {where}; finished tasks are saved: free some space and continue with: omniact run "
                        f"... --out {out} --resume", err=True)

@@ -517,6 +517,17 @@ def test_validate_lists_a_broken_split_file_and_goes_on_to_the_others(omniact_da
     assert lines[-1].startswith(f"FAILED: {root}: 4 split(s), ") and "; 2 problem(s)" in lines[-1]
 
 
+def test_an_out_path_with_a_newline_that_cannot_be_made_is_named_on_one_line(omniact_data, tmp_path):
+    (tmp_path / "file").write_text("")
+    preds = gold_file(omniact_data, tmp_path / "p.jsonl")
+    for verb in (["run", "--agent", "noop", "--limit", "1"], ["report", str(preds)]):
+        proc = subprocess.run([sys.executable, "-c", "from omniact.cli import run; run()", *verb, "--data",
+                               str(omniact_data), "--out", str(tmp_path / "file" / "x\ny")], capture_output=True,
+                              text=True, check=False)
+        assert proc.returncode == 2
+        assert one_line(proc.stderr).startswith(f"omniact: {tmp_path}/file/x\\ny: ")
+
+
 def test_an_out_folder_that_is_a_dangling_link_says_so_not_file_exists(omniact_data, tmp_path):
     link = tmp_path / "out"
     link.symlink_to(tmp_path / "gone" / "away")
