@@ -300,8 +300,15 @@ class BrowserHost:
             return self._browser
         self._drop_browser()
         if self._pw is None:
+            import tempfile
+
             from playwright.sync_api import sync_playwright
 
+            # The Playwright driver (Node) makes its folders in TMPDIR as it is; Python skips one it cannot write
+            # (missing, read-only) for the next usable folder, which the driver is given too.
+            usable = tempfile.gettempdir()
+            if os.environ.get("TMPDIR") and os.path.realpath(os.environ["TMPDIR"]) != os.path.realpath(usable):
+                os.environ["TMPDIR"] = usable
             self._pw = sync_playwright().start()
         before = _browser_pids()
         self._browser = self._pw.chromium.launch(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -180,6 +183,19 @@ def test_one_task_with_a_script_writes_step_images_and_a_table(tmp_path):
     assert r.output.startswith("PASS 103")
     assert (tmp_path / "o" / "103" / "step_02.png").is_file()
     assert f"step images: {tmp_path / 'o' / '103' / 'index.html'}" in r.output
+
+
+@pytest.mark.browser
+def test_one_task_replays_where_tmpdir_names_no_usable_folder(tmp_path):
+    """Python skips a TMPDIR it cannot write; the Playwright driver, given it as it was, could not start Chromium."""
+    s = tmp_path / "s.py"
+    s.write_text("pyautogui.click(100, 100)\n")
+    env = {**os.environ, "TMPDIR": str(tmp_path / "gone")}
+    proc = subprocess.run([sys.executable, "-c", "from omniact.cli import run; run()", "replay", "--data", str(SUITE),
+                           "--task", "103", "--script", str(s), *T], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stdout.startswith(("PASS 103", "FAIL 103")), proc.stdout
 
 
 @pytest.mark.browser
