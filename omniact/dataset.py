@@ -10,6 +10,7 @@ Loading reads task and box files and each screenshot's 24-byte PNG header, never
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import json
@@ -296,9 +297,25 @@ def _spellings(rel: str) -> list[str]:
     return out
 
 
+def _unresolved(root: str, rel: str, quirk: re.Pattern | None, replacement: str, what: str) -> DataError:
+    """Why `_resolve` found no file: about the path as written, or, for a web entry with nothing there, about the
+    renamed file where something is in its place (a folder, a FIFO, a dangling link)."""
+    written = os.path.join(root, rel)
+    if quirk is not None and not os.path.lexists(written):
+        renamed = os.path.join(root, quirk.sub(replacement, rel))
+        if os.path.lexists(renamed):
+            return DataError(_missing(renamed, what), file=renamed)
+    return DataError(_missing(written, what), file=written)
+
+
 def _missing(path: str, what: str) -> str:
     """Why `path` could not be read as a file, in words a user can act on."""
     if os.path.islink(path) and not os.path.exists(path):
+        try:
+            os.stat(path)
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                return f"{what} is a symbolic link loop (to {os.readlink(path)})"
         return f"{what} is a symbolic link to {os.readlink(path)}, which does not exist"
     if os.path.isdir(path):
         return f"{what} is a folder, not a file"
@@ -705,7 +722,7 @@ class _LoadContext:
         written_image = os.path.join(root, entry["image"])
         image = _resolve(root, entry["image"], _QUIRK_IMAGE if web else None, r"screen\1.png")
         if image is None:
-            raise DataError(_missing(written_image, "screenshot"), file=written_image)
+            raise _unresolved(root, entry["image"], _QUIRK_IMAGE if web else None, r"screen\1.png", "screenshot")
         width, height = read_png_size(image)
         box = written_box = None
         elements: Any = ()
@@ -714,7 +731,7 @@ class _LoadContext:
             written_box = os.path.join(root, rel_box)
             box = _resolve(root, rel_box, _QUIRK_BOX if web else None, r"screen\1_boxes.json")
             if box is None:
-                raise DataError(_missing(written_box, "box file"), file=written_box)
+                raise _unresolved(root, rel_box, _QUIRK_BOX if web else None, r"screen\1_boxes.json", "box file")
             # Keyed by Path, so that two spellings of one file ("a//b.json", "./a/b.json") are read and hashed once.
             key = Path(box)
             elements = self.boxes.get(key)

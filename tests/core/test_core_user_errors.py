@@ -613,6 +613,26 @@ def test_a_box_file_or_screenshot_that_is_a_fifo_is_named_as_such_not_missing(om
     assert r.output.startswith(f"omniact: {root / 'pipe'}: {what} is not a regular file (a FIFO, socket or device)")
 
 
+@pytest.mark.parametrize("key, what", [("box", "box file"), ("image", "screenshot")])
+def test_a_web_entrys_renamed_file_that_is_not_a_file_is_named_not_the_missing_spelling(omniact_data, tmp_path, key,
+                                                                                         what):
+    """The web quirk: the split says screen_1.png, the disk holds screen1.png; a folder or loop there is the cause."""
+    from omniact.dataset import load_split
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    task = load_split(root, "test")["10"]
+    real = task.image_path if key == "image" else task.box_path
+    real.unlink()
+    real.mkdir()
+    r = cli("tasks", "--data", root)
+    assert r.exit_code == 2
+    assert r.output.startswith(f"omniact: {real}: {what} is a folder, not a file"), r.output
+    real.rmdir()
+    real.symlink_to(real.name)  # a link to itself
+    r = cli("tasks", "--data", root)
+    assert r.output.startswith(f"omniact: {real}: {what} is a symbolic link loop (to {real.name})"), r.output
+
+
 def test_manifest_and_validate_with_a_fifo_or_device_under_the_root_say_so_instead_of_hanging(omniact_data,
                                                                                                tmp_path):
     root = shutil.copytree(omniact_data, tmp_path / "d")
