@@ -614,6 +614,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                        setup_timeout=setup_timeout, **dict(executor_options or {}))
     created = _absent_dirs(out)
     opened = False  # whether this run's store opened: until then, a folder this run created holds no task
+    locked = False  # whether this run held the folder's lock: until then, the run files there are another run's
     try:
         identity = {"agent": spec_text(agent), "agent_resolved": resolved_spec(agent),
                     _AGENT_CLASS: _class_identity(cls),
@@ -622,6 +623,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         out.mkdir(parents=True, exist_ok=True)
         # One run at a time here: a second --resume would run the same tasks again (run_lock.py).
         with run_lock(out):
+            locked = True
             store = RunStore(store_path, new_session=False)  # a session once the settings are known to be the run's
             opened = True
             try:
@@ -698,7 +700,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 store.close()
     except BaseException:
         if created:
-            _remove_empty_run(out, created, opened)
+            _remove_empty_run(out, created, opened, locked)
         raise
     finally:
         ex.close()
@@ -722,15 +724,17 @@ def _absent_dirs(out: Path) -> list[Path]:
     return absent
 
 
-def _remove_empty_run(out: Path, created: list[Path], opened: bool = True) -> None:
+def _remove_empty_run(out: Path, created: list[Path], opened: bool = True, locked: bool = True) -> None:
     """After a run that failed in a folder it created: when no task was recorded, take away what it made, so
     that no empty run folder is left behind. Only our own files, and folders only once empty: anything else
     found there (someone else's) stays, and so does the folder holding it. A store that never `opened` (a disk
-    too full to make it) holds no task, and is not asked, as it may not be readable either."""
+    too full to make it) holds no task, and is not asked, as it may not be readable either. A run that never
+    `locked` the folder made no run file there: those are the run that won the lock (two runs started at once in
+    one new folder), and stay."""
     try:
         if opened and recorded_tasks(out / STORE_NAME):
             return
-        for name in _RUN_FILES:
+        for name in _RUN_FILES if locked else ():
             (out / name).unlink(missing_ok=True)
         for d in created:  # deepest first; rmdir refuses a folder that is not empty
             d.rmdir()

@@ -111,3 +111,25 @@ def test_a_run_lock_that_is_not_a_runs_is_left_as_it_is(tmp_path):
         assert r.exit_code == 2 and r.output.startswith(f"omniact: {out / 'run.lock'}: {words}"), r.output
         assert sorted(p.name for p in out.iterdir()) == ["run.lock"]
     assert diary.read_text() == "dear diary" and (mine / "run.lock").read_text() == "my notes"
+
+
+def test_a_run_that_loses_the_lock_of_a_folder_both_created_leaves_the_winners_files(tmp_path, monkeypatch):
+    """Two runs started at once on a new --out: both saw it absent (so both 'created' it); the one refused the lock
+    must not tidy away the run files, which are the winner's."""
+    import pytest
+
+    import omniact.runner as runner_module
+    from omniact.errors import UserError
+    from omniact.run_lock import run_lock
+    from omniact.runner import run
+    from omniact.store import RunStore
+
+    out = tmp_path / "new"
+    out.mkdir()
+    monkeypatch.setattr(runner_module, "_absent_dirs", lambda path: [out])  # as it was when this run looked
+    with run_lock(out):  # the winner, going
+        RunStore(out / "run.sqlite").close()
+        (out / "manifest.json").write_text("{}")
+        with pytest.raises(UserError, match="another omniact run is writing this folder"):
+            run("noop", out=out, data=DATA)
+        assert {"manifest.json", "run.lock", "run.sqlite"} <= {p.name for p in out.iterdir()}
