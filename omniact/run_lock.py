@@ -24,6 +24,8 @@ from omniact.errors import UserError
 __all__ = ["LOCK_NAME", "holder", "run_lock"]
 
 LOCK_NAME = "run.lock"
+#: tries to take the lock, 50 ms apart, before another holder is taken for a run
+_TRIES = 6
 
 
 def _who() -> str:
@@ -58,11 +60,17 @@ def run_lock(out: Path) -> Iterator[None]:
         raise UserError(f"{LOCK_NAME} is a symbolic link, where a run keeps its lock: remove it, or choose another "
                         "--out", file=str(path)) from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UserError(f"another omniact run is writing this folder ({_describe(_read(fd))}); wait for it to "
-                            "end, or stop it, then --resume", file=str(out)) from None
+        # A few tries: `holder` (a `score` of the run, a dashboard polling it) holds a shared lock for an instant,
+        # where a run holds the lock for as long as it goes.
+        for attempt in range(_TRIES):
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if attempt == _TRIES - 1:
+                    raise UserError(f"another omniact run is writing this folder ({_describe(_read(fd))}); wait for "
+                                    "it to end, or stop it, then --resume", file=str(out)) from None
+                time.sleep(0.05)
         held = _read(fd)
         if held.strip() and _describe(held) == "another process":
             # Not a lock a run left (they hold {"pid", "host", "since"}): someone's file of that name, kept.

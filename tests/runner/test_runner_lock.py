@@ -133,3 +133,26 @@ def test_a_run_that_loses_the_lock_of_a_folder_both_created_leaves_the_winners_f
         with pytest.raises(UserError, match="another omniact run is writing this folder"):
             run("noop", out=out, data=DATA)
         assert {"manifest.json", "run.lock", "run.sqlite"} <= {p.name for p in out.iterdir()}
+
+
+def test_a_glance_at_the_lock_does_not_refuse_a_starting_run_and_a_run_going_is_named_without_resume(tmp_path):
+    import fcntl
+    import threading
+
+    import pytest
+
+    from omniact.errors import UserError
+    from omniact.run_lock import LOCK_NAME, holder, run_lock
+    from omniact.runner import run
+
+    out = tmp_path / "r"
+    run("noop", out=out, data=DATA, limit=1)
+    # `holder` (what `score` asks of a run folder) holds a shared lock for an instant: a run starting then goes on
+    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    threading.Timer(0.1, os.close, (fd,)).start()
+    with run_lock(out):
+        assert holder(out) is not None
+        # a second run typed without --resume while this one goes: told that one is going, not to --resume
+        with pytest.raises(UserError, match=r"another omniact run is writing this folder \(pid \d+"):
+            run("noop", out=out, data=DATA)
