@@ -542,14 +542,21 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
     # stops the workers); a worker that took it too would die mid-task with a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _end_with_driver(os.getppid())
+
+    def send(message: tuple) -> None:
+        try:
+            conn.send(message)
+        except OSError:  # the driver is gone (kill -9): no one to tell, and no traceback for its terminal
+            os._exit(1)
+
     worker = None
     err = None
     try:
-        worker = Worker(spec, name=name, on_phase=lambda phase: conn.send(("phase", phase)))
+        worker = Worker(spec, name=name, on_phase=lambda phase: send(("phase", phase)))
     except BaseException as e:  # noqa: BLE001 - even SystemExit in an agent's constructor: each task reports it
         err = start_error(e)
     if worker is not None and worker.ready:
-        conn.send(("ready", worker.description))  # ahead of any result, in the pipe the results take
+        send(("ready", worker.description))  # ahead of any result, in the pipe the results take
     while True:
         try:
             task_id = conn.recv()
@@ -557,7 +564,7 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
             break
         if task_id is None:
             break
-        conn.send(("started", task_id))
+        send(("started", task_id))
         if worker is None:
             result = TaskResult(task_id, error=err, error_kind="setup", worker=name)
         else:
@@ -565,9 +572,9 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
                 result = worker.run(task_id)
             except BaseException as e:  # noqa: BLE001 - an agent's own SystemExit, KeyboardInterrupt, GeneratorExit
                 # As in a thread worker: the worker is gone, and says why in one line (not a traceback per task).
-                conn.send(("died", f"{type(e).__name__}: {e}"))
+                send(("died", f"{type(e).__name__}: {e}"))
                 os._exit(1)
-        conn.send(("done", result.to_json()))
+        send(("done", result.to_json()))
     if worker is not None:
         worker.close()
 

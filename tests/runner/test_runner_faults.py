@@ -404,3 +404,19 @@ def test_a_malformed_detection_file_fails_its_own_tasks_as_data_errors_not_worke
         assert preds[task_id].extra["error_kind"] == "data"
         assert preds[task_id].extra["error"].startswith(f"{broken}:1: ocr detection file is not valid JSON")
     assert all("error" not in preds[k].extra for k in set(split) - on_screen)
+
+
+def test_a_process_worker_whose_driver_is_gone_ends_without_a_traceback(tmp_path):
+    """After `kill -9` of the driver, a worker's next message meets a closed pipe: it ends, printing nothing."""
+    code = f"""
+from omniact.executor import WorkerSpec, _process_main
+
+class GonePipe:  # the driver's end, closed: a task arrives, no answer can be sent
+    def __init__(self): self.ids = ["0"]
+    def recv(self): return self.ids.pop() if self.ids else None
+    def send(self, message): raise BrokenPipeError(32, "Broken pipe")
+
+_process_main(GonePipe(), WorkerSpec(agent="noop", data_root={str(DATA)!r}, split="test"), "proc1")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 1 and proc.stderr == "", proc.stderr
