@@ -40,6 +40,7 @@ from typing import Any, Protocol
 
 from omniact.actions import MAX_SCRIPT_CHARS
 from omniact.errors import DataError, ParseError, UserError, escape_controls
+from omniact.process_pool import end_with_driver
 from omniact.store import TaskResult
 
 __all__ = [
@@ -520,20 +521,6 @@ class _Slot:
         self.conn.close()
 
 
-def _end_with_driver(driver: int) -> None:
-    """End this worker process when the driver that started it is gone (kill -9, a crash): an idle worker notices its
-    pipe close, but one inside act() would run on, its --task-timeout with nobody to apply it, holding memory (a
-    local model's) while a --resume starts workers of its own. Checked each second, from a thread."""
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != driver:  # the orphan was adopted by init (or a subreaper)
-                os._exit(1)
-
-    threading.Thread(target=watch, name="omniact-driver-watch", daemon=True).start()
-
-
 def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
     """A worker process: build the worker once, then run the task ids that arrive until told to stop."""
     import signal
@@ -541,7 +528,7 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
     # Ctrl-C reaches the terminal's whole process group. The driver alone answers it (it keeps what finished and
     # stops the workers); a worker that took it too would die mid-task with a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _end_with_driver(os.getppid())
+    end_with_driver(os.getppid())
 
     def send(message: tuple) -> None:
         try:

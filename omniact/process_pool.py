@@ -3,13 +3,15 @@ ends its workers at once, instead of waiting for every job already submitted."""
 
 from __future__ import annotations
 
+import os
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from typing import Any
 
-__all__ = ["stopping"]
+__all__ = ["end_with_driver", "process_pool", "stopping"]
 
 # Seconds to wait for a stopped pool's own thread (it ends as soon as it sees the workers gone).
 _MANAGER_WAIT = 10.0
@@ -54,3 +56,32 @@ def _kill_survivors(workers: list[Any]) -> None:
             if worker.exitcode is None:
                 worker.kill()
                 worker.join(_TERM_GRACE)
+
+
+def process_pool(max_workers: int, *, mp_context: Any = None, initializer: Callable[..., Any] | None = None,
+                 initargs: Iterable[Any] = ()) -> ProcessPoolExecutor:
+    """A ProcessPoolExecutor whose workers end when this process is gone (`end_with_driver`): `kill -9` of a
+    leaderboard build or a detection left its workers running on, holding an OCR model each."""
+    return ProcessPoolExecutor(max_workers=max_workers, mp_context=mp_context, initializer=_start_worker,
+                               initargs=(os.getpid(), initializer, tuple(initargs)))
+
+
+def _start_worker(driver: int, initializer: Callable[..., Any] | None, initargs: tuple[Any, ...]) -> None:
+    end_with_driver(driver)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def end_with_driver(driver: int) -> None:
+    """End this worker process when the driver that started it is gone (kill -9, a crash): an idle worker notices its
+    pipe close, but one inside a job (an agent's act(), a screenshot's OCR) would run on with nobody to take its
+    result, holding memory (a local model's) while a --resume starts workers of its own. Checked each second,
+    from a thread."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != driver:  # the orphan was adopted by init (or a subreaper)
+                os._exit(1)
+
+    threading.Thread(target=watch, name="omniact-driver-watch", daemon=True).start()

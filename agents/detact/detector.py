@@ -435,14 +435,13 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
             record(_detect_one(job))
     else:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
 
-        from omniact.process_pool import stopping
+        from omniact.process_pool import process_pool, stopping
 
         # spawn: onnxruntime's thread pools do not survive fork.
         ctx = multiprocessing.get_context("spawn")
-        with stopping(ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
-                                          initargs=(max(1, (os.cpu_count() or 1) // workers),))) as pool:
+        with stopping(process_pool(workers, mp_context=ctx, initializer=_worker_init,
+                                   initargs=(max(1, (os.cpu_count() or 1) // workers),))) as pool:
             for r in pool.map(_detect_one, todo):
                 record(r)
     return {"split": ",".join(ds.split for ds in datasets), "tasks": sum(len(ds.tasks) for ds in datasets),

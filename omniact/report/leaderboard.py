@@ -246,15 +246,14 @@ class _ProcessPool:
 
     def map_unordered(self, fn: Any, items: Iterable[Any]) -> Iterator[Any]:
         # Here, not at the top: a board scored in this process (the default) does without loading multiprocessing.
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import as_completed
 
         import scoring
-        from omniact.process_pool import stopping
+        from omniact.process_pool import process_pool, stopping
 
         # Prepared here once; forked workers inherit it (other start methods receive it pickled, once each).
         gold = scoring.prepare(self.ds)
-        with stopping(ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
-                                          initargs=(self.ds, gold))) as pool:
+        with stopping(process_pool(self.workers, initializer=_init_worker, initargs=(self.ds, gold))) as pool:
             for fut in as_completed([pool.submit(fn, item) for item in items]):
                 yield fut.result()
 

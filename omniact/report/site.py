@@ -1124,14 +1124,14 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
 
     if workers > 1 and len(chunks) > 1 and _can_fork():
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import as_completed
 
-        from omniact.process_pool import stopping
+        from omniact.process_pool import process_pool, stopping
 
         global _PAGES_JOB  # noqa: PLW0603 - read by forked workers, which inherit it instead of unpickling it
         _PAGES_JOB = {kind: write for kind, (write, _) in jobs.items()}
         try:
-            with stopping(ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))) as pool:
+            with stopping(process_pool(workers, mp_context=multiprocessing.get_context("fork"))) as pool:
                 futures = {pool.submit(_forked_pages, *c): c[0] for c in chunks}
                 for fut in as_completed(futures):
                     settled(futures[fut], fut.result())

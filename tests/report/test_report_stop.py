@@ -113,3 +113,46 @@ def test_a_worker_that_outlives_sigterm_is_killed_so_the_stop_is_still_at_once()
     assert left == []
     assert len(workers) == 2 and all(w.exitcode is not None for w in workers)
     assert seconds < 20  # not the 30 s of a second job
+
+
+def test_pool_workers_end_when_the_process_that_started_them_is_killed(tmp_path):
+    """`kill -9` of a leaderboard build or a detection: its pool's workers, busy with a long job, end with it."""
+    pids = tmp_path / "pids"
+    code = f"""
+import os, time
+from omniact.process_pool import process_pool, stopping
+
+def job(_):
+    with open({str(pids)!r}, "a") as f:
+        f.write(f"{{os.getpid()}}\\n")
+    time.sleep(60)
+
+if __name__ == "__main__":
+    with stopping(process_pool(2)) as pool:
+        list(pool.map(job, range(2)))
+"""
+    script = tmp_path / "driver.py"
+    script.write_text(code)
+    driver = subprocess.Popen([sys.executable, str(script)])
+    deadline = time.monotonic() + 60
+    while (not pids.exists() or len(pids.read_text().split()) < 2) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    workers = [int(p) for p in pids.read_text().split()]
+    driver.kill()
+    driver.wait()
+    deadline = time.monotonic() + 15
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(p) for p in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as f:  # a zombie (ended, not yet reaped by init) is not running
+            return f.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:  # reaped since
+        return False
