@@ -646,6 +646,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
     """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
     from omniact.report import build_leaderboard, write_site, write_tables
     from omniact.report.leaderboard import check_out, prune_cache
+    from omniact.run_lock import SITE_LOCK, refuse_if_busy, run_lock
     from omniact.runner import check_output_folder
     from omniact.tables import plural
 
@@ -653,6 +654,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
     ds = _load(data, split)
     check_output_folder(out, ds.root, "leaderboard")  # not the data root, not a run's folder
     check_out(out, ds)  # nor a report, a folder of the user's own files, or another split's board
+    refuse_if_busy(out, name=SITE_LOCK, kind="site build")  # before the scoring, which it would waste
     pool = None
     if executor == "ray":
         from omniact.ray_executor import RayPool
@@ -663,10 +665,12 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
                                   cache_dir=out / ".cache", pool=pool,
                                   progress=steps.counter("submissions", len(sources)))
         if board.entries:
-            write_tables(board, out)
-            index = write_site(board, ds, out, task_pages=task_pages, workers=workers,
-                               progress=lambda done, total: steps.update("task pages", done, total))
-            prune_cache(board)  # published: results of submissions edited or left out since go (never before)
+            out.mkdir(parents=True, exist_ok=True)
+            with run_lock(out, name=SITE_LOCK, kind="site build"):  # two builds at once would mix their pages
+                write_tables(board, out)
+                index = write_site(board, ds, out, task_pages=task_pages, workers=workers,
+                                   progress=lambda done, total: steps.update("task pages", done, total))
+                prune_cache(board)  # published: results of submissions edited or left out since go (never before)
     for r in board.rejected:
         click.echo(f"omniact: rejected {escape_controls(r.message)}", err=True)
     if not board.entries:
@@ -702,6 +706,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     from omniact.report import build_leaderboard, find_submission, write_site, write_tables
     from omniact.report.leaderboard import check_report_out, prune_cache
     from omniact.report.submission import restrict
+    from omniact.run_lock import SITE_LOCK, refuse_if_busy, run_lock
 
     sub = find_submission(run)
     whole = _load(*_run_dataset(run, data, split))
@@ -709,6 +714,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
 
     check_output_folder(out, whole.root, "report")  # not the data root, not a run's folder (the run's own, say)
     check_report_out(out)  # nor a published leaderboard, nor a folder of the user's own files
+    refuse_if_busy(out, name=SITE_LOCK, kind="site build")
     # A run made with --limit is reported on its own tasks (the numbers it printed), and so is its baseline.
     ds = run_tasks(run, whole) if run.is_dir() else whole
     cache = out / ".cache" if ds is whole else out / ".cache" / f"first-{len(ds.tasks)}"
@@ -728,11 +734,12 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
             raise UserError(f"{r.message}; a baseline must be on the run's split, {ds.split!r}")
         raise UserError(r.message)
     base_name = None if base is None else next(e.name for e in board.entries if e.submission.source == base.source)
-    write_tables(board, out)
-    with _Steps() as steps:
+    out.mkdir(parents=True, exist_ok=True)
+    with run_lock(out, name=SITE_LOCK, kind="site build"), _Steps() as steps:  # two at once would mix their pages
+        write_tables(board, out)
         index = write_site(board, ds, out, report=True, baseline=base_name, workers=workers,
                            progress=lambda done, total: steps.update("task pages", done, total))
-    prune_cache(board, out / ".cache")  # written: earlier baselines' results go, and earlier reports' beside them
+        prune_cache(board, out / ".cache")  # written: earlier baselines' results go, and earlier reports' beside them
     click.echo(str(index))
 
 

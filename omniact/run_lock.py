@@ -21,9 +21,11 @@ from pathlib import Path
 
 from omniact.errors import UserError
 
-__all__ = ["LOCK_NAME", "holder", "run_lock"]
+__all__ = ["LOCK_NAME", "SITE_LOCK", "holder", "refuse_if_busy", "run_lock"]
 
 LOCK_NAME = "run.lock"
+#: the lock of a leaderboard or report folder while it is written (a dotfile: not one of the site's files)
+SITE_LOCK = ".omniact-site.lock"
 #: tries to take the lock, 50 ms apart, before another holder is taken for a run
 _TRIES = 6
 
@@ -42,22 +44,23 @@ def _describe(text: str) -> str:
 
 
 @contextlib.contextmanager
-def run_lock(out: Path) -> Iterator[None]:
+def run_lock(out: Path, *, name: str = LOCK_NAME, kind: str = "run") -> Iterator[None]:
     """Hold the folder's lock for the duration of the block; a `UserError` naming the holder when another run
-    has it. The lock file is removed on the way out, while still held."""
+    has it. The lock file is removed on the way out, while still held. `name` and `kind` lock a folder that
+    another command writes (`SITE_LOCK`, "leaderboard": two builds into one site would mix their pages)."""
     try:
         import fcntl
     except ImportError:  # no flock here: run without the guard
         yield
         return
-    path = out / LOCK_NAME
+    path = out / name
     try:
         # O_NOFOLLOW: a run.lock that is a link to a file elsewhere would have that file emptied and removed.
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0), 0o644)
     except OSError as e:
         if e.errno != errno.ELOOP:
             raise
-        raise UserError(f"{LOCK_NAME} is a symbolic link, where a run keeps its lock: remove it, or choose another "
+        raise UserError(f"{name} is a symbolic link, where a {kind} keeps its lock: remove it, or choose another "
                         "--out", file=str(path)) from None
     try:
         # A few tries: `holder` (a `score` of the run, a dashboard polling it) holds a shared lock for an instant,
@@ -68,13 +71,12 @@ def run_lock(out: Path) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if attempt == _TRIES - 1:
-                    raise UserError(f"another omniact run is writing this folder ({_describe(_read(fd))}); wait for "
-                                    "it to end, or stop it, then --resume", file=str(out)) from None
+                    raise UserError(_busy(kind, _describe(_read(fd))), file=str(out)) from None
                 time.sleep(0.05)
         held = _read(fd)
         if held.strip() and _describe(held) == "another process":
             # Not a lock a run left (they hold {"pid", "host", "since"}): someone's file of that name, kept.
-            raise UserError(f"this folder holds a {LOCK_NAME} that is not an omniact run's lock: move it, or choose "
+            raise UserError(f"this folder holds a {name} that is not an omniact {kind}'s lock: move it, or choose "
                             "another --out", file=str(path))
         os.ftruncate(fd, 0)
         os.pwrite(fd, _who().encode(), 0)
@@ -87,7 +89,19 @@ def run_lock(out: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def holder(out: Path) -> str | None:
+def _busy(kind: str, who: str) -> str:
+    then = ", then --resume" if kind == "run" else ", then build it again"
+    return f"another omniact {kind} is writing this folder ({who}); wait for it to end, or stop it{then}"
+
+
+def refuse_if_busy(out: Path, *, name: str = LOCK_NAME, kind: str = "run") -> None:
+    """`run_lock`'s refusal now, when another command holds the folder, before any work that would be lost."""
+    who = holder(out, name=name)
+    if who is not None:
+        raise UserError(_busy(kind, who), file=str(out))
+
+
+def holder(out: Path, *, name: str = LOCK_NAME) -> str | None:
     """Who is running in `out` now ("pid N on HOST, since T"), or None when no run holds it (or there is no
     lock to ask)."""
     try:
@@ -95,7 +109,7 @@ def holder(out: Path) -> str | None:
     except ImportError:
         return None
     try:
-        fd = os.open(out / LOCK_NAME, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(out / name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
     try:

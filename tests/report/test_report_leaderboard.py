@@ -460,3 +460,20 @@ def test_the_readme_documents_every_field_of_the_published_files(omniact_data, s
     keys |= set(j["entries"][0]) | set(j["entries"][0]["provenance"])
     assert [k for k in sorted(keys) if f"`{k}`" not in section] == []
     assert f"`{board.to_csv().splitlines()[0]}`" in section  # the CSV header as it is
+
+
+def test_a_second_build_into_a_site_being_written_is_refused_and_leaves_it_to_the_first(omniact_data, subs, tmp_path):
+    """Two leaderboards (or reports) into one --out at once mixed their pages, and both said they succeeded."""
+    from omniact.run_lock import SITE_LOCK, run_lock
+
+    out = tmp_path / "site"
+    out.mkdir()
+    with run_lock(out, name=SITE_LOCK, kind="site build"):  # the first build, writing
+        for verb in (["leaderboard", str(subs / "perfect.jsonl")], ["report", str(subs / "half.jsonl")]):
+            r = CliRunner().invoke(main, [*verb, "--data", str(omniact_data), "--split", "test", "--out", str(out)])
+            assert r.exit_code == 2
+            assert r.output.startswith(f"omniact: {out}: another omniact site build is writing this folder (pid ")
+        assert sorted(p.name for p in out.iterdir()) == [SITE_LOCK]
+    r = CliRunner().invoke(main, ["leaderboard", str(subs / "perfect.jsonl"), "--data", str(omniact_data), "--split",
+                                  "test", "--out", str(out), "--no-task-pages"])
+    assert r.exit_code == 0 and not (out / SITE_LOCK).exists()
