@@ -29,13 +29,17 @@ import json
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -628,6 +632,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         # One run at a time here: a second --resume would run the same tasks again (run_lock.py).
         with run_lock(out):
             locked = True
+            _sweep_temporaries(out)
             store = RunStore(store_path, new_session=False)  # a session once the settings are known to be the run's
             opened = True
             try:
@@ -698,7 +703,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                         manifest["status"] = status
                         manifest["ended"] = _now()
                         manifest["versions"] = _versions()
-                        _finish(out, store, dataset, ids, manifest, score=(status == "finished"))
+                        with _signals_held():  # a manifest half-way to "finished" must not be left "running"
+                            _finish(out, store, dataset, ids, manifest, score=(status == "finished"))
                 results = store.results(ids)
             finally:
                 store.close()
@@ -760,6 +766,38 @@ def _error_summary(results: Iterable[TaskResult]) -> tuple[dict[str, int], dict[
             text = text[:ERROR_EXAMPLE_CHARS - 3].rstrip() + "..."
         examples[k] = text
     return counts, examples
+
+
+def _sweep_temporaries(out: Path) -> None:
+    """Remove what a session killed while it wrote the run's files left (`.scores.json.<random>.tmp`): with the
+    folder's lock held, no one else writes them."""
+    for name in (PREDICTIONS_FILE, SCORES_FILE, MANIFEST_FILE):
+        for tmp in out.glob(f".{glob_escape(name)}.*.tmp"):
+            with suppress(OSError):
+                tmp.unlink()
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait for the block to end, then act as they would have (the CLI ends the run as
+    interrupted). In the main thread only, where Python runs signal handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in held}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+        if caught:
+            handler = previous[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler != signal.SIG_IGN:
+                os.kill(os.getpid(), caught[0])  # the default action, now
 
 
 def _finish(out: Path, store: RunStore, dataset: Any, ids: list[str], manifest: dict[str, Any],

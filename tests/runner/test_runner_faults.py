@@ -420,3 +420,36 @@ _process_main(GonePipe(), WorkerSpec(agent="noop", data_root={str(DATA)!r}, spli
 """
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 1 and proc.stderr == "", proc.stderr
+
+
+def test_temporaries_of_a_session_killed_while_writing_the_run_files_go_at_the_next_resume(tmp_path):
+    out = tmp_path / "r"
+    run("noop", out=out, data=DATA, limit=2)
+    left = [out / ".scores.json.1381_pup.tmp", out / ".manifest.json.77_x1.tmp", out / ".predictions.jsonl.5_a.tmp"]
+    for p in left:
+        p.write_text("")  # what kill -9 during the final export leaves
+    (out / ".notes.tmp").write_text("mine")
+    run("noop", out=out, data=DATA, resume=True)
+    assert not any(p.exists() for p in left) and (out / ".notes.tmp").read_text() == "mine"
+
+
+def test_a_signal_while_the_run_files_are_written_acts_once_they_are(tmp_path):
+    """SIGTERM (the CLI turns it into KeyboardInterrupt) in the middle of the final export left a manifest saying
+    "running" beside 492 finished tasks; it now waits for the export and ends the run as it would have."""
+    from omniact.runner import _signals_held
+
+    steps = []
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        with pytest.raises(KeyboardInterrupt), _signals_held():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.1)  # the handler would have run here
+            steps.append("manifest written")
+        assert steps == ["manifest written"]
+        assert signal.getsignal(signal.SIGTERM) is on_term
+    finally:
+        signal.signal(signal.SIGTERM, previous)
