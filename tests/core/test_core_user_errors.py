@@ -125,30 +125,20 @@ def test_a_fifo_nothing_writes_into_reads_as_empty_never_waited_on(omniact_data,
 # --- nothing the user wrote is lost ----------------------------------------------------------------------------
 
 
-def test_show_refuses_to_draw_over_the_tasks_own_screenshot(omniact_data, tmp_path):
+def test_show_refuses_to_draw_over_any_file_of_the_data_set(omniact_data, tmp_path):
     from omniact.dataset import load_split
 
     root = shutil.copytree(omniact_data, tmp_path / "d")
-    screenshot = load_split(root, "test")["1"].image_path
-    before = screenshot.read_bytes()
-    r = cli("show", "--data", root, "1", "--out", screenshot)
-    assert r.exit_code == 2
-    assert r.output == (f"omniact: {screenshot}: --out is the task's own file ({screenshot.name}), which the drawing "
-                        "would replace: give another path, e.g. task.png\n")
-    assert screenshot.read_bytes() == before
-
-
-def test_show_refuses_to_draw_over_another_tasks_screenshot_or_a_split_file(omniact_data, tmp_path):
-    from omniact.dataset import load_split
-
-    root = shutil.copytree(omniact_data, tmp_path / "d")
-    other = load_split(root, "test")["6"].image_path  # notepad's screen, not task 1's
-    for target in (other, root / "train.json"):
+    ds = load_split(root, "test")
+    own, other = ds["1"].image_path, ds["6"].image_path  # task 1's screenshot; notepad's, another task's
+    for target, what in ((own, f"the task's own file ({own.name})"),
+                         (other, f"a file of the data set in {root} ({other.name})"),
+                         (root / "train.json", f"a file of the data set in {root} (train.json)")):
         before = target.read_bytes()
         r = cli("show", "--data", root, "1", "--out", target)
         assert r.exit_code == 2
-        assert r.output == (f"omniact: {target}: --out is a file of the data set in {root} ({target.name}), which the "
-                            "drawing would replace: give another path, e.g. task.png\n")
+        assert r.output == (f"omniact: {target}: --out is {what}, which the drawing would replace: give another "
+                            "path, e.g. task.png\n")
         assert target.read_bytes() == before
     r = cli("show", "--data", root, "1", "--out", tmp_path / "task.png")  # a drawing of its own: drawn again
     assert r.exit_code == 0 and cli("show", "--data", root, "1", "--out", tmp_path / "task.png").exit_code == 0
