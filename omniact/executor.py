@@ -40,7 +40,6 @@ from typing import Any, Protocol
 
 from omniact.actions import MAX_SCRIPT_CHARS
 from omniact.errors import DataError, ParseError, UserError, escape_controls
-from omniact.process_pool import end_with_driver
 from omniact.store import TaskResult
 
 __all__ = [
@@ -524,6 +523,8 @@ class _Slot:
 def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
     """A worker process: build the worker once, then run the task ids that arrive until told to stop."""
     import signal
+
+    from omniact.process_pool import end_with_driver  # here: a run on threads does without multiprocessing
 
     # Ctrl-C reaches the terminal's whole process group. The driver alone answers it (it keeps what finished and
     # stops the workers); a worker that took it too would die mid-task with a KeyboardInterrupt traceback.
