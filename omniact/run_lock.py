@@ -47,7 +47,7 @@ def _describe(text: str) -> str:
 def run_lock(out: Path, *, name: str = LOCK_NAME, kind: str = "run") -> Iterator[None]:
     """Hold the folder's lock for the duration of the block; a `UserError` naming the holder when another run
     has it. The lock file is removed on the way out, while still held. `name` and `kind` lock a folder that
-    another command writes (`SITE_LOCK`, "leaderboard": two builds into one site would mix their pages)."""
+    another command writes (`SITE_LOCK`, "site build": two builds into one site would mix their pages)."""
     try:
         import fcntl
     except ImportError:  # no flock here: run without the guard

@@ -71,13 +71,13 @@ def read_user_stdin(what: str, *, limit: int | None = None, text: bool = False) 
 
 def _chunks(path: str | os.PathLike, what: str, limit: int | None, text: bool) -> Iterator[bytes]:
     """`read_user_file`'s reading, a chunk at a time."""
-    import fcntl
     import stat
 
     where = str(path)
+    nonblock = getattr(os, "O_NONBLOCK", 0)  # (none on Windows, which has no FIFO to wait on either)
     try:
         # Without blocking: a FIFO with no writer (mkfifo, nothing writing) would wait for one for ever.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
         raise UserError(f"{what} {_cannot_open(Path(path), e)}", file=where) from None
     f = os.fdopen(fd, "rb")
@@ -88,8 +88,10 @@ def _chunks(path: str | os.PathLike, what: str, limit: int | None, text: bool) -
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         f.close()
         raise UserError(f"{what} is a device, not a file: give a file", file=where)
-    # Blocking again, so a pipe's reads wait for its writer (`<(zcat run.jsonl.gz)`); one with none ends at once.
-    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+    if nonblock:  # blocking again, so a pipe's reads wait for its writer (`<(zcat run.jsonl.gz)`); none: at once
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~nonblock)
     yield from _read(f, where, what, limit, text)
 
 
