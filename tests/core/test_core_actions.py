@@ -249,3 +249,25 @@ def test_huge_scripts_are_read_but_not_remembered():
     assert text not in actions._PARSED and text not in actions._PLAIN_OK and text not in actions._LINES
     small = 'pyautogui.write("abc")'
     assert parse_script(small) and small in actions._PARSED
+
+
+def test_a_refused_script_keeps_nothing_of_its_parse_while_the_collector_is_paused():
+    """Scoring pauses the cyclic collector; a refused 200 kB answer kept its whole ast (39 MB) until the end, so a
+    10 MB submission of them took 2 GB."""
+    import gc
+    import tracemalloc
+
+    scripts = [f"pyautogui.click({i}," + "1," * 60_000 + ")" for i in range(3)]  # too many arguments: refused
+    gc.collect()
+    gc.disable()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for s in scripts:
+            with pytest.raises(ParseError, match="arguments"):
+                parse_script(s)
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+        gc.enable()
+    assert kept < 2_000_000, f"{kept:,} bytes kept by three refused scripts"
