@@ -553,14 +553,18 @@ def _unique_names(subs: Sequence[Submission]) -> list[Submission]:
     must not take the second one's name (and with it, the place of its row, page and scripts)."""
     given = {sub.name for sub in subs}
     taken: set[str] = set()
+    # Per name, the k to try next: names are only ever added to `taken`, so the smallest free k of a name never
+    # goes down, and each repeat starts where the last one stopped (a thousand "dup" were a million tries).
+    next_k: dict[str, int] = {}
     out = []
     for sub in subs:
         name = sub.name
         if name in taken:
-            k = 2
-            while f"{sub.name} ({k})" in given or f"{sub.name} ({k})" in taken:
+            k = next_k.get(name, 2)
+            while (candidate := f"{sub.name} ({k})") in given or candidate in taken:
                 k += 1
-            name = f"{sub.name} ({k})"
+            next_k[name] = k + 1
+            name = candidate
             sub = replace(sub, name=name)
         taken.add(name)
         out.append(sub)

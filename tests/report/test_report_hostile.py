@@ -312,3 +312,26 @@ def test_markdown_shows_emphasis_code_and_strike_through_marks_as_typed(omniact_
     write_tables(build_leaderboard(load_split(omniact_data, "test"), [a], samples=10), tmp_path / "out")
     md = (tmp_path / "out/leaderboard.md").read_text()
     assert "| \\*best\\* \\~\\~old\\~\\~ \\`&lt;b&gt;\\` my\\_agent |" in md
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_names_made_unique_are_the_smallest_free_ones_and_all_distinct(seed):
+    """Each repeat of a name takes the smallest " (k)" no submission is called, as given or renamed before it."""
+    import random
+
+    from omniact.report.leaderboard import _unique_names
+    from omniact.report.submission import Submission
+
+    rng = random.Random(seed)
+    names = [rng.choice(["dup", "dup (2)", "dup (3)", "x", "x (2)", "dup (2) (2)"]) for _ in range(40)]
+    out = [s.name for s in _unique_names([Submission(name=n, source=f"s{i}", predictions=Path(f"s{i}"))
+                                          for i, n in enumerate(names)])]
+    assert len(set(out)) == len(out)
+    taken: set[str] = set()
+    for given, got in zip(names, out):
+        if given not in taken:
+            assert got == given
+        else:
+            free = next(k for k in range(2, 100) if f"{given} ({k})" not in set(names) | taken)
+            assert got == f"{given} ({free})"
+        taken.add(got)
