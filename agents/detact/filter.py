@@ -86,6 +86,9 @@ def _stem(w: str) -> str:
 
 #: Below this similarity a fuzzy match is chance resemblance between unrelated words and counts as 0.
 FUZZY_FLOOR = 0.75
+#: The words of a goal and of a label that fuzzy matching compares: a UI label, and the instruction naming it,
+#: are a few words; a goal (or an OCR line) of thousands made every step quadratic in its length (30 s a task).
+FUZZY_WORDS = 64
 
 
 def _fuzzy(phrase_words: Sequence[str], label: str) -> float:
@@ -94,7 +97,8 @@ def _fuzzy(phrase_words: Sequence[str], label: str) -> float:
     Only values of at least `FUZZY_FLOOR` matter to the caller, so a window whose upper bound (difflib's quick
     ratios) cannot reach the floor or the best so far is never fully compared, and a window repeated in the
     phrase is compared once: a 100-word goal on a screen of 200 elements took 10 s a step without that."""
-    lab = " ".join(tokens(label, drop_stopwords=False))
+    lab = " ".join(tokens(label, drop_stopwords=False)[:FUZZY_WORDS])
+    phrase_words = phrase_words[:FUZZY_WORDS]
     if not lab or not phrase_words:
         return 0.0
     n = max(len(lab.split()), 1)
@@ -135,10 +139,17 @@ def _icon_terms() -> dict[str, tuple[str, ...]]:
         return {}
 
 
-def relevance(phrase: str, detection: Detection) -> float:
-    """Lexical and fuzzy relevance of one detection to a phrase, in [0, 1] (no embeddings)."""
+@lru_cache(maxsize=64)
+def _phrase_terms(phrase: str) -> tuple[list[str], list[str], frozenset[str]]:
+    """A phrase's words, those that are not stopwords, and their stems: read once for all of a screen's detections."""
     p_all = tokens(phrase, drop_stopwords=False)
     p_words = [w for w in p_all if w not in STOPWORDS]
+    return p_all, p_words, frozenset(_stem(w) for w in p_words)
+
+
+def relevance(phrase: str, detection: Detection) -> float:
+    """Lexical and fuzzy relevance of one detection to a phrase, in [0, 1] (no embeddings)."""
+    p_all, p_words, p_stems = _phrase_terms(phrase)
     if detection.kind == "color":
         colour = detection.label.lower()
         named = {"gray": "grey", "purple": "violet"}
@@ -146,11 +157,11 @@ def relevance(phrase: str, detection: Detection) -> float:
     label_words = tokens(detection.label, drop_stopwords=False)
     if not label_words:
         return 0.0
-    p_stems = {_stem(w) for w in p_words}
     l_stems = [_stem(w) for w in label_words]
     hit = sum(1 for w in l_stems if w in p_stems)
     label_cov = hit / len(l_stems)
-    phrase_cov = (sum(1 for w in p_stems if w in set(l_stems)) / len(p_stems)) if p_stems else 0.0
+    label_set = set(l_stems)
+    phrase_cov = (sum(1 for w in p_stems if w in label_set) / len(p_stems)) if p_stems else 0.0
     lexical = 0.0 if hit == 0 else 2 * label_cov * phrase_cov / (label_cov + phrase_cov)
     if detection.kind == "icon":
         terms = _icon_terms().get(detection.label.lower(), ())

@@ -214,3 +214,24 @@ def test_two_lines_a_cut_reading_overlaps_stay_two_lines():
     for w in found:
         lines.setdefault(w.line, []).append(w.text)
     assert sorted(lines.values()) == [["Annual", "budget", "for", "Norway"], ["Travel", "costs", "of", "Sweden"]]
+
+
+def test_a_goal_and_an_ocr_line_of_thousands_of_words_are_compared_in_bounded_work(monkeypatch):
+    """Fuzzy matching compared every run of a goal's words with a label: a 4,000-word goal (a 26 kB task file) on a
+    2,000-word OCR line took 30 s a task. It reads the first FUZZY_WORDS words of each."""
+    import difflib
+    import sys
+
+    from agents.detact.filter import FUZZY_WORDS, relevance
+    from omniact.task import Detection
+
+    monkeypatch.setitem(sys.modules, "rapidfuzz", None)  # difflib's path, as where rapidfuzz is not installed
+    compared = []
+    set_seq1 = difflib.SequenceMatcher.set_seq1
+    monkeypatch.setattr(difflib.SequenceMatcher, "set_seq1", lambda self, a: (compared.append(a), set_seq1(self, a)))
+    words = [f"word{i}" for i in range(4000)]
+    goal = "click " + " ".join(words)
+    label = " ".join(words[:2000])
+    assert relevance(goal, Detection("ocr", label, 10.0, 10.0)) > 0.5  # the label is in the goal: still found
+    assert 0 < len(compared) <= 3 * FUZZY_WORDS
+    assert all(len(w.split()) <= FUZZY_WORDS + 1 for w in compared)
