@@ -164,3 +164,27 @@ def test_smallest_containing_box_is_the_scans_answer(rects, points):
         assert (got is None) == (want is None)
         if got is not None:
             assert (got.left, got.top, got.right, got.bottom) == want
+
+
+_coord = st.one_of(st.integers(-5, 70).map(float), st.floats(-5, 70, allow_nan=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_coord, _coord, _coord, _coord), min_size=1, max_size=40),
+       st.lists(st.tuples(_coord, _coord), min_size=1, max_size=8), st.integers(1, 4))
+def test_a_screen_of_many_boxes_looked_up_through_its_grid_gives_the_scans_answer(rects, points, wide):
+    """Large screens look containment up through a grid (a point inside no box scanned every box); here every
+    screen gets one, with a few cells and boxes over more than `wide` of them kept apart."""
+    import scoring.boxes as boxes
+
+    saved = boxes._GRID_MIN, boxes._GRID_CELLS, boxes._WIDE_CELLS
+    boxes._GRID_MIN, boxes._GRID_CELLS, boxes._WIDE_CELLS = 0, 8, wide
+    try:
+        index = boxes.BoxIndex.from_rects(tuple(rects))
+        corners = [(r[0], r[1]) for r in rects] + [(r[2], r[3]) for r in rects]  # edges are inside
+        for x, y in [*points, *corners, (float("nan"), 1.0)]:
+            want = _smallest_by_scan(rects, x, y)
+            got = index.smallest_containing_rect(x, y)
+            assert got == want, (x, y)
+    finally:
+        boxes._GRID_MIN, boxes._GRID_CELLS, boxes._WIDE_CELLS = saved
