@@ -18,17 +18,26 @@ from typing import Any
 from scoring.reference import gold_lines, kept_lines, safe_parse
 from scoring.strict import action_names
 
-__all__ = ["reasons", "unmatched_reasons", "why_no_match"]
+__all__ = ["SAME_NAMES", "reasons", "unmatched_reasons", "why_no_match"]
+
+#: `why_no_match` of a pair whose action names all agree
+SAME_NAMES = "no difference in the names"
+_UNREADABLE_VALUE = "a value the released rules cannot read"
 
 
 def unmatched_reasons(gold_scripts: Sequence[str], scripts: Sequence[object], weight: Sequence[float],
                       matched: Sequence[Any], missing: Sequence[Any], refused: Sequence[Any],
                       mode: str) -> dict[int, str]:
-    """Task position -> `why_no_match`, for the tasks a run left unmatched that have gold actions, a prediction and
-    no parse error (columns in split order; `scripts` holds each task's prediction, or None)."""
-    return {i: why_no_match(gold_scripts[i], getattr(scripts[i], "script", scripts[i]), mode)
-            for i in range(len(gold_scripts))
-            if weight[i] > 0 and not matched[i] and not missing[i] and not refused[i]}
+    """Task position -> `why_no_match`, for the tasks a run left unmatched that have gold actions and a prediction
+    (columns in split order; `scripts` holds each task's prediction, or None). In strict mode a prediction the
+    parser refuses is not among them (its reason is the refusal); the released rules of reference mode read lines,
+    not calls, and such a prediction has a first difference like any other."""
+    out = {i: why_no_match(gold_scripts[i], getattr(scripts[i], "script", scripts[i]), mode)
+           for i in range(len(gold_scripts))
+           if weight[i] > 0 and not matched[i] and not missing[i] and (mode == "reference" or not refused[i])}
+    # Unmatched with every name agreeing: a value the released rules cannot read failed it (a gold click with no
+    # point, a key without quotes), which the task's scoring note names.
+    return {i: _UNREADABLE_VALUE if why == SAME_NAMES else why for i, why in out.items()}
 
 
 def reasons(gold_scripts: Sequence[str], ids: Sequence[str], predictions: Mapping[str, object],
@@ -44,10 +53,14 @@ def why_no_match(gold_script: str, script: object, mode: str) -> str:
     """The first difference between the predicted and the gold action sequence, as the `mode`'s sequence match
     reads them: the released scorer's lower-cased names in ``reference`` mode, in ``strict`` mode the names
     `scoring.strict.action_name` gives the parsed actions (``click(clicks=2)`` is ``doubleClick``), sleeps
-    dropped. Meant for unmatched tasks; a pair that does match gets ``"no difference in the names"``."""
+    dropped. A pair whose names all agree gets ``"no difference in the names"`` (`SAME_NAMES`)."""
     if not isinstance(script, str):
         return "not a script"
-    gold = list(gold_lines(gold_script).names) if mode == "reference" else _parsed_names(gold_script)
+    if mode == "reference":
+        read = gold_lines(gold_script)
+        gold: list[str] | None = None if read.problem is not None else list(read.names)
+    else:
+        gold = _parsed_names(gold_script)
     if gold is None:
         return "the gold script cannot be read"
     if mode == "reference":
@@ -66,7 +79,7 @@ def why_no_match(gold_script: str, script: object, mode: str) -> str:
             return "a pyautogui line indented or prefixed"
         if p != g:
             return f"{p or '(no name)'} for {g or '(no name)'}"
-    return "no difference in the names"
+    return SAME_NAMES
 
 
 def _parsed_names(script: str) -> list[str] | None:

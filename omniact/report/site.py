@@ -628,8 +628,8 @@ def _status(missing: object, matched: object, parse_error: object, why: str | No
         return "missing"
     if matched:
         return "match, parse error" if parse_error else "match"
-    if parse_error:
-        return "parse error"
+    if parse_error:  # (in reference mode, an unmatched one has a first difference too)
+        return f"no match: {why}; parse error" if why else "parse error"
     return f"no match: {why}" if why else "no match"
 
 
@@ -1052,7 +1052,7 @@ def _drop_stale(out: Path, pages: Mapping[str, set[str]], kind: str) -> None:
 
 def _reasons(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str,
              failures: Mapping[str, tuple[str, str]] | None = None) -> dict[int, str]:
-    """Why each of an entry's unmatched tasks did not match (tasks with a prediction the parser reads): the agent's
+    """Why each of an entry's unmatched tasks did not match (`unmatched_reasons`' tasks): the agent's
     failure for a task it gave no script for (`failures`, from the run's records), else the first difference."""
     from omniact.predictions import failure_reason
     from scoring.mismatch import unmatched_reasons
@@ -1093,7 +1093,7 @@ def _why_card(reasons: Mapping[int, str]) -> str:
     rows = "".join(f"<tr><td class=l>{_e(r)}</td><td>{n}</td></tr>" for r, n in counts.most_common(10))
     more = f"<p class=muted>and {len(counts) - 10} more</p>" if len(counts) > 10 else ""
     return (f"<div class=card id=why><h3>Why no match</h3><p class=muted>The first difference from the gold "
-            f"actions (or the agent's failure), over the {len(reasons)} unmatched tasks the parser reads.</p>"
+            f"actions (or the agent's failure), over {len(reasons)} unmatched tasks with a prediction.</p>"
             f"<table>{rows}</table>{more}</div>")
 
 

@@ -46,3 +46,19 @@ def test_a_matched_prediction_shows_no_difference_in_either_mode(run):
                 assert why_no_match(task.gold_script, pred, mode) == "no difference in the names"
             elif not t.parse_error and mode == "strict":
                 assert why_no_match(task.gold_script, pred, mode) != "no difference in the names"
+
+
+def test_reference_reasons_cover_refused_predictions_and_say_when_a_value_or_the_gold_cannot_be_read():
+    """Reference mode: the released rules read lines, so a prediction the parser refuses has a first difference
+    like any other; a gold whose names agree with the prediction but whose values cannot be read is said so, not
+    'no difference'."""
+    from scoring.mismatch import unmatched_reasons
+
+    golds = ["pyautogui.click()", "pyautogui click(10, 10)", "pyautogui.click(1.0,2.0)"]
+    preds = ["pyautogui.click()", "pyautogui.click(10, 10)",
+             "Sure:\npyautogui.click(1.0,2.0)\npyautogui.press('enter')\npyautogui.click(3, "]  # refused, 3 lines
+    got = unmatched_reasons(golds, preds, [0.1] * 3, [False] * 3, [False] * 3, [False, False, True], "reference")
+    assert got == {0: "a value the released rules cannot read", 1: "the gold script cannot be read",
+                   2: "two actions too many"}
+    strict = unmatched_reasons(golds, preds, [0.1] * 3, [False] * 3, [False] * 3, [False, False, True], "strict")
+    assert 2 not in strict  # strict: a refused prediction's reason is its parse error
