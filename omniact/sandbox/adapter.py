@@ -44,6 +44,8 @@ MAX_SCROLL_CLICKS = 10_000
 #: Longest single pyautogui.sleep honoured: waiting helps nothing in a replay, and a script of sleeps must
 #: not eat the task's time budget.
 SLEEP_CAP_S = 2.0
+#: clicks at least this far apart are separate clicks (Windows' default double-click time; GTK's is 0.4 s)
+DOUBLE_CLICK_S = 0.5
 #: Intermediate mousemove events in a drag; pages that track pointermove need more than one.
 DRAG_STEPS = 10
 #: Most repetitions one call may ask for (press(presses=...), click(clicks=...)).
@@ -334,7 +336,17 @@ class Adapter:
         # Playwright's click (and dblclick) moves to the point itself first: no separate move, which would
         # be a second mousemove event and a second round trip to the page.
         self.x, self.y, self.placed = x, y, True
-        if dbl:
+        interval = max(0.0, min(float(action.get("interval") or 0.0), SLEEP_CAP_S))
+        if (2 if dbl else n) > 1 and interval >= DOUBLE_CLICK_S:
+            # Clicks further apart than an OS's double-click time are separate clicks (detail 1 each, no dblclick),
+            # as PyAutoGUI's, which sleeps `interval` between them, are.
+            for k in range(2 if dbl else n):
+                if k:
+                    self.page.wait_for_timeout(interval * 1000)
+                    calls.append(f"wait {_fmt(interval)} s")
+                self.page.mouse.click(x, y, button=btn)  # type: ignore[arg-type]
+                calls.append(f'mouse.click({_fmt(x)}, {_fmt(y)}, button="{btn}")')
+        elif dbl:
             self.page.mouse.dblclick(x, y, button=btn)  # type: ignore[arg-type]
             calls.append(f'mouse.dblclick({_fmt(x)}, {_fmt(y)}, button="{btn}")')
         else:

@@ -97,6 +97,18 @@ def test_click_variants_map_to_buttons_and_counts():
     ]
 
 
+def test_clicks_an_interval_apart_past_a_double_click_time_are_separate_clicks():
+    """PyAutoGUI sleeps `interval` between clicks: a second apart, a page sees two clicks, not a double-click."""
+    log, _, _ = run("pyautogui.click(5, 5, clicks=2, interval=1.0)\npyautogui.doubleClick(5, 5, interval=0.6)\n"
+                    "pyautogui.click(5, 5, clicks=2, interval=0.1)")
+    calls = [(n, a if n == "wait" else k) for n, a, k in log if n != "mouse.move"]
+    assert calls == [
+        ("mouse.click", {"button": "left"}), ("wait", (1000.0,)), ("mouse.click", {"button": "left"}),
+        ("mouse.click", {"button": "left"}), ("wait", (600.0,)), ("mouse.click", {"button": "left"}),
+        ("mouse.click", {"button": "left", "click_count": 2}),  # fast clicks: a double-click, as an OS counts them
+    ]
+
+
 def test_points_off_screen_are_clamped_like_the_os_cursor():
     _, outs, _ = run("pyautogui.click(-50, 99999)")
     x, y = outs[0].point
