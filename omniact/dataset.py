@@ -44,6 +44,7 @@ __all__ = [
     "gold_rows",
     "infer_os",
     "load_split",
+    "named_files",
     "open_regular",
     "paused_gc",
     "read_box_file",
@@ -51,6 +52,7 @@ __all__ = [
     "source_files",
     "split_names",
     "verify_manifest",
+    "why_missing",
     "write_manifest",
 ]
 
@@ -304,11 +306,11 @@ def _unresolved(root: str, rel: str, quirk: re.Pattern | None, replacement: str,
     if quirk is not None and not os.path.lexists(written):
         renamed = os.path.join(root, quirk.sub(replacement, rel))
         if os.path.lexists(renamed):
-            return DataError(_missing(renamed, what), file=renamed)
-    return DataError(_missing(written, what), file=written)
+            return DataError(why_missing(renamed, what), file=renamed)
+    return DataError(why_missing(written, what), file=written)
 
 
-def _missing(path: str, what: str) -> str:
+def why_missing(path: str, what: str) -> str:
     """Why `path` could not be read as a file, in words a user can act on."""
     if os.path.islink(path) and not os.path.exists(path):
         try:
@@ -681,7 +683,7 @@ class _LoadContext:
             path = os.path.join(self.root_str, other)
             if os.path.isfile(path):
                 return other, path, self._read_task(task_id, path)
-        why = _missing(task_file, "task file") if isinstance(error, (FileNotFoundError, IsADirectoryError)) \
+        why = why_missing(task_file, "task file") if isinstance(error, (FileNotFoundError, IsADirectoryError)) \
             else f"task file is unreadable: {error.strerror}"
         raise DataError(f"{why} (task {task_id} in {self.split_path.name})", file=task_file)
 
@@ -876,7 +878,7 @@ def _manifest_digest(p: Path) -> str:
     try:
         return _sha256_file(p)
     except OSError as e:  # a dangling symlink or an unreadable file: the manifest would not cover it
-        why = _missing(str(p), "file") if isinstance(e, FileNotFoundError) else f"file is unreadable: {e.strerror}"
+        why = why_missing(str(p), "file") if isinstance(e, FileNotFoundError) else f"file is unreadable: {e.strerror}"
         raise DataError(f"{why}; the manifest lists every file under the root: restore or remove it",
                         file=str(p)) from None
 
@@ -957,7 +959,7 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
     for p in _manifest_files(root):
         rel = _rel(root, p)
         if not p.is_file():  # a dangling symlink, a FIFO, a device: `omniact manifest` could not add it either
-            problems.append(f"{p}: {_missing(str(p), 'file')}")
+            problems.append(f"{p}: {why_missing(str(p), 'file')}")
         elif rel not in listed:
             problems.append(f"{p}: not in {MANIFEST_NAME} (run `omniact manifest --data {root}` to add it)")
     return problems

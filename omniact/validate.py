@@ -18,6 +18,7 @@ from omniact.dataset import (
     resolve_data_root,
     split_names,
     verify_manifest,
+    why_missing,
 )
 from omniact.errors import DataError, ParseError, UserError
 from omniact.tables import plural
@@ -131,6 +132,9 @@ class _Files:
             if path is not None and os.path.exists(path) and not os.path.isfile(path):
                 self.problems.append(f"{path}: detection file is not a regular file (a FIFO, socket or device) or a "
                                      "folder: an agent would see no detections from it")
+            elif path is not None and os.path.islink(path) and not os.path.exists(path):  # `manifest` refuses it
+                self.problems.append(f"{path}: {why_missing(str(path), 'detection file')}: an agent would see no "
+                                     "detections from it")
         try:
             task.detections()
         except DataError as e:

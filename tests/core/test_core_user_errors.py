@@ -658,14 +658,19 @@ def test_validate_fails_where_the_test_split_is_a_folder_or_a_fifo(omniact_data,
     assert r.exit_code == 2
     assert f"{root / 'test.json'}: " in r.output and "not a split file (--split test refuses it)" in r.output
 
-def test_validate_names_a_detection_file_that_is_a_fifo(omniact_data, tmp_path):
+@pytest.mark.parametrize("make, why", [
+    (os.mkfifo, "is not a regular file (a FIFO, socket or device) or a folder"),
+    (lambda p: p.symlink_to("/nonexistent/ocr.json"), "is a symbolic link to /nonexistent/ocr.json, which does not exist"),
+])
+def test_validate_names_a_detection_file_that_is_a_fifo_or_a_dangling_link(omniact_data, tmp_path, make, why):
+    """Loading reads neither (no detections, as for a missing file); `manifest` refuses the dangling link."""
     root = shutil.copytree(omniact_data, tmp_path / "d")
-    os.mkfifo(root / "ocr.json")
+    make(root / "ocr.json")
     _entry_pointing_at(root, "ocr", "ocr.json")
     r = cli("validate", "--data", root, "--split", "test", "--only-split")
     assert r.exit_code == 2
-    assert (f"{root / 'ocr.json'}: detection file is not a regular file (a FIFO, socket or device) or a folder: an "
-            "agent would see no detections from it") in r.output.splitlines()
+    assert (f"{root / 'ocr.json'}: detection file {why}: an agent would see no detections from it"
+            in r.output.splitlines()), r.output
 
 
 def test_score_with_standard_output_closed_by_the_shell_is_no_traceback(omniact_data, tmp_path):
