@@ -162,7 +162,10 @@ def test_requests_outside_the_page_origin_are_blocked_and_logged():
 
 
 def test_popups_dialogs_and_downloads_do_not_stop_the_replay():
-    script = "\n".join(f"pyautogui.click(100, {y})" for y in (25, 85, 145, 205))
+    # The browser announces a download a moment after its click: a second's sleep lets it arrive before the end,
+    # which on a loaded machine came first now and then.
+    script = "\n".join(f"pyautogui.click(100, {y})" + ("\npyautogui.sleep(1)" if y == 145 else "")
+                        for y in (25, 85, 145, 205))
     r = replay_page(
         html=PAGES / "popups.html", script=script, check="window.omni.state", task_timeout=TIMEOUT
     )
