@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from omniact.actions import ACTIONS, Action, format_action, normalize_key
@@ -189,6 +190,8 @@ _SHIFTED = {
     **{c: c.upper() for c in "abcdefghijklmnopqrstuvwxyz"},
     **dict(zip("`1234567890-=[]\\;',./", '~!@#$%^&*()_+{}|:"<>?', strict=True)),
 }
+#: the characters a US keyboard types with Shift held (PyAutoGUI presses it for them)
+_NEEDS_SHIFT = frozenset(_SHIFTED.values())
 
 
 def playwright_key(key: str) -> str | None:
@@ -466,15 +469,25 @@ class Adapter:
         if self._shift_held():  # keyDown("shift") then write("abc") types "ABC" on a desktop
             text = "".join(_SHIFTED.get(c, c) for c in text)
         calls = []
+        shift_down = "Shift" in self.held_keys
         # PyAutoGUI presses the Tab key for "\t" (focus moves on); Playwright's type() would insert a tab
         # character into the field. Newlines are Enter in both.
         for i, part in enumerate(text.split("\t")):
             if i:
                 self.page.keyboard.press("Tab")
                 calls.append('keyboard.press("Tab")')
-            if part:
-                self.page.keyboard.type(part)
-                calls.append(f"keyboard.type({part!r})")
+            # PyAutoGUI holds Shift for a capital or a shifted symbol (a page sees shiftKey, and a Shift keydown);
+            # Playwright's type() sends "B" without it.
+            for shifted, chars in groupby(part, key=_NEEDS_SHIFT.__contains__):
+                run = "".join(chars)
+                if shifted and not shift_down:
+                    self.page.keyboard.down("Shift")
+                    self.page.keyboard.type(run)
+                    self.page.keyboard.up("Shift")
+                    calls.append(f'keyboard.down("Shift"); keyboard.type({run!r}); keyboard.up("Shift")')
+                else:
+                    self.page.keyboard.type(run)
+                    calls.append(f"keyboard.type({run!r})")
         return StepOutcome("; ".join(calls), "ok")
 
     def do_press(self, a: Action) -> StepOutcome:

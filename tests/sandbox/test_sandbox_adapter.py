@@ -146,6 +146,19 @@ def test_press_write_and_key_synonyms():
     assert all(o.outcome == "ok" for o in outs)
 
 
+def test_write_holds_shift_for_capitals_and_shifted_symbols_as_pyautogui_does():
+    """A page sees a Shift keydown and shiftKey on "B" and "!"; Playwright's type() alone sent them without."""
+    log, _, _ = run('pyautogui.write("aB1!x")\npyautogui.keyDown("shift")\npyautogui.write("q")')
+    assert [(n, a[0]) for n, a, _ in log] == [
+        ("keyboard.type", "a"),
+        ("keyboard.down", "Shift"), ("keyboard.type", "B"), ("keyboard.up", "Shift"),
+        ("keyboard.type", "1"),
+        ("keyboard.down", "Shift"), ("keyboard.type", "!"), ("keyboard.up", "Shift"),
+        ("keyboard.type", "x"),
+        ("keyboard.down", "Shift"), ("keyboard.type", "Q"),  # Shift held already: not pressed again
+    ]
+
+
 @pytest.mark.parametrize(
     "script",
     [
