@@ -340,10 +340,11 @@ class Adapter:
         # be a second mousemove event and a second round trip to the page.
         self.x, self.y, self.placed = x, y, True
         interval = max(0.0, min(float(action.get("interval") or 0.0), SLEEP_CAP_S))
-        if (2 if dbl else n) > 1 and interval >= DOUBLE_CLICK_S:
+        clicks = 2 if dbl else n
+        if clicks > 1 and interval >= DOUBLE_CLICK_S:
             # Clicks further apart than an OS's double-click time are separate clicks (detail 1 each, no dblclick),
             # as PyAutoGUI's, which sleeps `interval` between them, are.
-            for k in range(2 if dbl else n):
+            for k in range(clicks):
                 if k:
                     self.page.wait_for_timeout(interval * 1000)
                     calls.append(f"wait {_fmt(interval)} s")
