@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from omniact.errors import UserError, escape_controls
+from omniact.errors import UserError, escape_controls, shell_quote
 
 __all__ = ["main", "run"]
 
@@ -514,7 +514,6 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
             quiet: bool, as_json: bool) -> None:
     """Run an agent over a split; write predictions, manifest and scores to --out."""
     import signal
-    from shlex import quote
 
     from omniact.runner import run
     from omniact.sandbox.command import parse_agent_args
@@ -541,8 +540,8 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
     except KeyboardInterrupt:
         how = "stopped" if stopped else "interrupted"
         if out.exists():
-            click.echo(f"omniact: {how}; finished tasks are saved. Continue with: omniact run ... --out {out} --resume",
-                       err=True)
+            click.echo(f"omniact: {how}; finished tasks are saved. Continue with: omniact run ... "
+                       f"--out {shell_quote(str(out))} --resume", err=True)
         else:  # stopped before any task was recorded: the run took away the folder it had made (see omniact.runner)
             click.echo(f"omniact: {how} before any task finished; nothing was kept: run the command again", err=True)
         sys.exit(128 + (stopped[0] if stopped else signal.SIGINT))
@@ -554,7 +553,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         where = f"cannot write{f' {escape_controls(os.fsdecode(e.filename))}' if e.filename else ''}: {e.strerror}"
         if (out / STORE_NAME).exists():
             click.echo(f"omniact: {where}; finished tasks are saved: free some space and continue with: omniact run "
-                       f"... --out {out} --resume", err=True)
+                       f"... --out {shell_quote(str(out))} --resume", err=True)
         else:
             click.echo(f"omniact: {where}; no task had finished and nothing was kept: free some space and run the "
                        "command again", err=True)
@@ -568,7 +567,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
                    "error_examples": dict(s.error_examples)})
         return
     errs = ", ".join(f"{k} {v}" for k, v in sorted(s.errors.items())) or "none"
-    click.echo(f"{s.out}: {s.n_done}/{s.n_tasks} tasks ({s.n_run} run now), errors: {errs}"
+    click.echo(f"{escape_controls(str(s.out))}: {s.n_done}/{s.n_tasks} tasks ({s.n_run} run now), errors: {errs}"
                + (", agent used gold scripts" if s.uses_gold else ""))
     for kind, message in sorted(s.error_examples.items()):  # the cause, not only a count
         click.echo(f"  {kind}: {message}")
@@ -576,10 +575,10 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         click.echo(f"  {mode:<9} SS {100 * sc['sequence_score']:6.2f}  AS {100 * sc['action_score']:6.2f}")
     if s.prompt_tokens or s.completion_tokens:
         click.echo(f"  tokens {s.prompt_tokens} in / {s.completion_tokens} out, cost ${s.cost:.4f}")
-    where = (f" --data {quote(str(data))}" if data is not None else "") + (
-        f" --split {quote(split)}" if split != "test" else "")
-    click.echo(f"  breakdowns and misses: omniact score{where} --predictions {quote(str(s.out))}\n"
-               f"  task by task: omniact report {quote(str(s.out))} --out {quote(str(s.out / 'report'))}")
+    where = (f" --data {shell_quote(str(data))}" if data is not None else "") + (
+        f" --split {shell_quote(split)}" if split != "test" else "")
+    click.echo(f"  breakdowns and misses: omniact score{where} --predictions {shell_quote(str(s.out))}\n"
+               f"  task by task: omniact report {shell_quote(str(s.out))} --out {shell_quote(str(s.out / 'report'))}")
 
 
 class _Steps:

@@ -27,7 +27,7 @@ from typing import Any
 
 from omniact import json_text
 from omniact.atomic import atomic_file
-from omniact.errors import DataError, OmniactError, UserError
+from omniact.errors import DataError, OmniactError, UserError, shell_quote
 from omniact.lazy import LazySequence
 from omniact.task import LazyElements, Screen, Task, read_png_size
 from omniact.user_file import bad_byte
@@ -961,5 +961,6 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
         if not p.is_file():  # a dangling symlink, a FIFO, a device: `omniact manifest` could not add it either
             problems.append(f"{p}: {why_missing(str(p), 'file')}")
         elif rel not in listed:
-            problems.append(f"{p}: not in {MANIFEST_NAME} (run `omniact manifest --data {root}` to add it)")
+            problems.append(f"{p}: not in {MANIFEST_NAME} "
+                            f"(run `omniact manifest --data {shell_quote(str(root))}` to add it)")
     return problems

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["DataError", "OmniactError", "ParseError", "UserError", "escape_controls"]
+__all__ = ["DataError", "OmniactError", "ParseError", "UserError", "escape_controls", "shell_quote"]
 
 
 class OmniactError(Exception):
@@ -73,6 +73,35 @@ def escape_controls(text: str, *, newlines: bool = False) -> str:
     """`text` as a terminal shows it literally: control characters (a newline, an escape sequence in a path or in
     a line quoted from a hostile data set) as their escapes (``\\n``, ``\\x1b``). `newlines` keeps line breaks."""
     return (_CONTROL_BUT_NEWLINE if newlines else _CONTROL).sub(_escape, text)
+
+
+def shell_quote(text: str) -> str:
+    """`text` (a path, as os.fsdecode gives it) as one shell word a user can paste into a command: shlex's
+    quoting where every character prints, else bash's ``$'...'`` form with the rest as escapes (``\\n``, and
+    ``\\xff`` for a byte that is not UTF-8), which names the same file. shlex alone put a raw newline inside the
+    quotes of a command printed as a hint, and wrote an undecodable byte as ``\\udcff``, another file's name."""
+    from shlex import quote
+
+    if text.isprintable():  # (a lone surrogate is not)
+        return quote(text)
+    out = []
+    for ch in text:
+        if ch in "\\'":
+            out.append("\\" + ch)
+        elif ch.isprintable():
+            out.append(ch)
+        elif ch in _C_ESCAPES:
+            out.append(_C_ESCAPES[ch])
+        else:  # a control, a bidi control, or an undecodable byte (a lone surrogate from os.fsdecode)
+            try:
+                raw = ch.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:  # a surrogate no file name decodes to (a JSON escape in a record)
+                raw = ch.encode("utf-8", "surrogatepass")
+            out.extend(f"\\x{b:02x}" for b in raw)
+    return "$'" + "".join(out) + "'"
+
+
+_C_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
 def shorten(text: str, limit: int) -> str:

@@ -28,7 +28,7 @@ from typing import Any
 
 from omniact import json_text
 from omniact.atomic import atomic_file
-from omniact.errors import UserError, shorten
+from omniact.errors import UserError, shell_quote, shorten
 from omniact.user_file import UTF16_MARKS, decode_user_text, read_user_file, read_user_stdin
 
 __all__ = ["Prediction", "agent_failures", "failure_reason", "manifest_dataset", "predictions_path", "read_predictions",
@@ -105,11 +105,11 @@ def predictions_path(path: str | os.PathLike) -> Path:
                                 file=str(p))
             if not pred.is_file():
                 raise UserError("this run has no predictions.jsonl yet: it was stopped before it ended; finish it "
-                                f"with `omniact run ... --out {p} --resume`", file=str(p))
+                                f"with `omniact run ... --out {shell_quote(str(p))} --resume`", file=str(p))
             if _killed(p):
                 raise UserError("this run's last session was stopped before it ended (killed?), so its "
                                 "predictions.jsonl is an earlier session's, short of the tasks finished since; finish "
-                                f"it with `omniact run ... --out {p} --resume`", file=str(p))
+                                f"it with `omniact run ... --out {shell_quote(str(p))} --resume`", file=str(p))
         if pred.is_file():
             return pred
         raise UserError("is a folder, and not a run folder (no predictions.jsonl in it): give a predictions "

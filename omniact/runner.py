@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from omniact.atomic import write_json
-from omniact.errors import UserError
+from omniact.errors import UserError, shell_quote
 from omniact.executor import DEFAULT_SETUP_TIMEOUT, SERVED_KEYS, seconds_or_none, spec_text
 from omniact.run_lock import LOCK_NAME, holder, run_lock
 from omniact.store import STORE_NAME, RunStore, TaskResult, recorded_tasks
@@ -313,8 +313,6 @@ def _resume_hint(diff: list[str], old: Mapping[str, Any]) -> str:
     the command is typed again without them (the built-in suite, test, seed 0 are the defaults); empty else."""
     if not set(diff) & {"data_root", "split", "seed"} or not set(diff) <= {"data_root", "dataset_sha256", "split", "seed"}:
         return ""
-    from shlex import quote
-
     from omniact.dataset import builtin_root
 
     options = []
@@ -323,9 +321,9 @@ def _resume_hint(diff: list[str], old: Mapping[str, Any]) -> str:
         if not Path(root).is_dir():
             return ""
         if root != str(builtin_root()):
-            options.append(f"--data {quote(root)}")
+            options.append(f"--data {shell_quote(root)}")
     if "split" in diff:
-        options.append(f"--split {quote(str(old.get('split')))}")
+        options.append(f"--split {shell_quote(str(old.get('split')))}")
     if "seed" in diff:
         options.append(f"--seed {old.get('seed')}")
     return f"continue it with {' '.join(options)}, or " if options else "continue it without --data, or "
@@ -520,7 +518,7 @@ def check_output_folder(out: str | Path, data_root: str | Path, kind: str) -> No
                         "own with --out", file=str(out))
     if kind != "run" and (out / STORE_NAME).is_file():
         raise UserError(f"this folder holds a run ({STORE_NAME}): give the {kind} a folder of its own, e.g. "
-                        f"--out {out / kind}", file=str(out))
+                        f"--out {shell_quote(str(out / kind))}", file=str(out))
     if kind == "run" and not os.path.lexists(out / STORE_NAME):
         # A folder of the user's may take a run (their own files stay as they are), but not one whose files a
         # run would replace: someone's predictions.jsonl is not a run's to overwrite.

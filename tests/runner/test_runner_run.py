@@ -127,6 +127,24 @@ def test_a_resume_typed_without_the_runs_data_or_seed_says_which_options_continu
         run("random", out=out, data=DATA, resume=True, seed=0)  # another agent: nothing to continue with
 
 
+@pytest.mark.parametrize("name", ["two\nlines", os.fsdecode(b"latin-1 caf\xe9"), "tab\there's"])
+def test_the_commands_a_run_prints_to_go_on_name_its_folder_when_pasted_into_a_shell(tmp_path, name):
+    import subprocess
+
+    out = tmp_path / name
+    # the console script, which prints a byte that is not UTF-8 as its escape on any terminal
+    result = subprocess.run([sys.executable, "-m", "omniact.cli", "run", "--agent", "noop", "--data", str(DATA),
+                             "--limit", "2", "--out", out, "--quiet"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(str(tmp_path)) and " tasks (2 run now)" in lines[0]  # one line, however named
+    hint = next(line for line in lines if "omniact report " in line)
+    words = hint.split("omniact report ", 1)[1]
+    # what bash makes of the printed words: the run folder and its report folder, byte for byte
+    shown = subprocess.run(["bash", "-c", f"printf '%s\\0' {words}"], capture_output=True, check=True).stdout
+    assert shown.split(b"\0")[:3] == [os.fsencode(out), b"--out", os.fsencode(out / "report")]
+
+
 def test_normalized_coordinates_are_converted_to_pixels(tmp_path):
     s = run(f"{AGENTS}:Normalized", out=tmp_path / "r", data=DATA)
     assert not s.errors
