@@ -135,8 +135,9 @@ def task_seed(seed: int, task_id: str) -> int:
 def to_pixels(script: str, coordinates: str, width: int, height: int) -> str:
     """Rewrite an agent's script from its declared coordinate space to screenshot pixels.
 
-    Scripts in pixels are returned unchanged. Others go through the shared parser and formatter, so the
-    result is canonical; a script the parser rejects raises `ParseError`.
+    Scripts in pixels are returned unchanged. Otherwise only the points change (`map_points`): the rest stays as
+    the agent wrote it, since the released scorer reads a line's spelling, so an answer scores the same in
+    whichever space its agent answers. A call the parser refuses is kept as written.
 
     >>> to_pixels("pyautogui.click(0.5, 0.25)", "normalized", 200, 100)
     'pyautogui.click(100.0, 25.0)'
@@ -145,17 +146,14 @@ def to_pixels(script: str, coordinates: str, width: int, height: int) -> str:
         return script
     if coordinates not in COORDINATE_SPACES:
         raise UserError(f"unknown coordinate space {coordinates!r}; use one of {', '.join(COORDINATE_SPACES)}")
-    from omniact.actions import Action, format_script, parse_script
+    from omniact.actions import map_points
 
     scale = 1.0 if coordinates == "normalized" else 1000.0
-    out = []
-    for a in parse_script(script):
-        args = dict(a.args)
-        if isinstance(args.get("x"), (int, float)) and isinstance(args.get("y"), (int, float)):
-            args["x"] = round(float(args["x"]) / scale * width, 2)
-            args["y"] = round(float(args["y"]) / scale * height, 2)
-        out.append(Action(a.name, tuple(args.items()), a.line, a.col, a.alias))
-    return format_script(out)
+
+    def convert(x: float, y: float) -> tuple[float, float]:
+        return round(x / scale * width, 2), round(y / scale * height, 2)
+
+    return map_points(script, convert)
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -328,17 +328,17 @@ class Worker:
             return fail("exception", error_text(e), **self._usage(agent))
         if not isinstance(out, str):
             return fail("bad_output", f"act() returned {type(out).__name__}, not str", **self._usage(agent))
-        coords = getattr(agent, "coordinates", "pixels")
+        script = to_pixels(out, getattr(agent, "coordinates", "pixels"), view.width, view.height)
         try:
-            script = to_pixels(out, coords, view.width, view.height)
             parse_script(script)
         except ParseError as e:
-            # Kept as written, so re-scoring the exported predictions counts the same parse error; past the parser's
+            # Kept as written (its points in pixels), so re-scoring the exported predictions counts the same parse
+            # error, and reference mode, which reads the lines it can, reads the same points; past the parser's
             # limit only its first characters (still over the limit), or a runaway answer fills the disk.
-            if len(out) > MAX_SCRIPT_CHARS:
+            if len(script) > MAX_SCRIPT_CHARS:
                 return fail("parse", f"script does not parse: {e} (its first {MAX_SCRIPT_CHARS + 1:,} characters are "
-                            "kept)", script=out[:MAX_SCRIPT_CHARS + 1], **self._usage(agent))
-            return fail("parse", f"script does not parse: {e}", script=out, **self._usage(agent))
+                            "kept)", script=script[:MAX_SCRIPT_CHARS + 1], **self._usage(agent))
+            return fail("parse", f"script does not parse: {e}", script=script, **self._usage(agent))
         return TaskResult(task_id, script, seconds=time.perf_counter() - t0, worker=self.name,
                           **self._usage(agent))
 

@@ -181,11 +181,8 @@ def agent_scripts(
         if not isinstance(out, str):
             errors[view.id] = f"agent error: TypeError: act() returned {type(out).__name__}, not str"
             continue
-        try:
-            out = to_pixels(out, getattr(agent, "coordinates", "pixels"), view.width, view.height)
-        except ParseError:
-            pass  # replayed as written: the replay records the parse error
-        scripts[view.id] = out
+        # (a script the parser refuses keeps its points, converted where they can be read: the replay records it)
+        scripts[view.id] = to_pixels(out, getattr(agent, "coordinates", "pixels"), view.width, view.height)
     return scripts, errors
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from omniact.agent import check_agent, list_agents, load_agent, to_pixels
 from omniact.cli import main
 from omniact.dataset import load_split
-from omniact.errors import ParseError, UserError
+from omniact.errors import UserError
 from omniact.task import Detection, Detections
 
 RUNNER = Path(__file__).resolve().parent.parent / "runner"
@@ -277,8 +277,24 @@ def test_coordinates_are_converted_to_pixels():
     assert to_pixels('pyautogui.dragTo(500, 1000, button="left")\npyautogui.press("enter")', "normalized_1000",
                      300, 200) == 'pyautogui.dragTo(150.0, 200.0, button="left")\npyautogui.press("enter")'
     assert to_pixels("anything", "pixels", 1, 1) == "anything"
-    with pytest.raises(ParseError):
-        to_pixels("click(1, 2)", "normalized", 10, 10)
+    assert to_pixels("click(1, 2)", "normalized", 10, 10) == "click(1, 2)"  # refused: kept as written
+
+
+@pytest.mark.parametrize(("answer", "pixels"), [
+    # the released scorer reads a hotkey's spacing and a string's quotes: only the points may change
+    ('pyautogui.hotkey("command","c")\npyautogui.write(\'don\\\'t\')\npyautogui.click(0.5,0.25)',
+     'pyautogui.hotkey("command","c")\npyautogui.write(\'don\\\'t\')\npyautogui.click(100.0,25.0)'),
+    # prose around the calls (which reference mode skips): each call's line is still converted
+    ("Sure, here is the script:\npyautogui.click(0.85, 0.07)\nDone.",
+     "Sure, here is the script:\npyautogui.click(170.0, 7.0)\nDone."),
+    # every way of giving the point, and a call that spans lines
+    ("pyautogui.moveTo(x=0.1, y=0.2, duration=1); pyautogui.click((0.5, 0.5))\npyautogui.scroll(3, 0.5,\n 1)",
+     "pyautogui.moveTo(x=20.0, y=20.0, duration=1); pyautogui.click((100.0, 50.0))\npyautogui.scroll(3, 100.0,\n 100.0)"),
+    ('pyautogui.write("日本\ud83d"); pyautogui.click(0.25, y=0.5)  # ü',
+     'pyautogui.write("日本\ud83d"); pyautogui.click(50.0, y=50.0)  # ü'),
+])
+def test_only_the_points_of_a_normalized_answer_change(answer, pixels):
+    assert to_pixels(answer, "normalized", 200, 100) == pixels
 
 
 def test_script_extraction_keeps_only_accepted_calls():

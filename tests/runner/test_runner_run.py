@@ -153,6 +153,25 @@ def test_normalized_coordinates_are_converted_to_pixels(tmp_path):
     assert preds["104"].script == "pyautogui.click(70.0, 200.0)"
 
 
+def test_an_answer_in_normalized_coordinates_is_recorded_and_scored_as_the_same_answer_in_pixels(tmp_path):
+    agent = tmp_path / "spaces.py"
+    agent.write_text(
+        "ANSWER = 'Sure, here is the script:\\npyautogui.click({x}, {y})\\npyautogui.hotkey(\"ctrl\",\"c\")'\n"
+        "class Pixels:\n"
+        "    def act(self, view):\n"
+        "        return ANSWER.format(x=view.width * 0.5, y=view.height * 0.25)\n"
+        "class Normalized:\n"
+        "    coordinates = 'normalized'\n"
+        "    def act(self, view):\n"
+        "        return ANSWER.format(x=0.5, y=0.25)\n")
+    runs = {name: run(f"{agent}:{name}", out=tmp_path / name, data=DATA) for name in ("Pixels", "Normalized")}
+    scripts = {name: {k: p.script for k, p in read_predictions(tmp_path / name / "predictions.jsonl").items()}
+               for name in runs}
+    assert scripts["Normalized"] == scripts["Pixels"]
+    assert "pyautogui.click(0.5" not in "".join(scripts["Normalized"].values())
+    assert runs["Normalized"].scores == runs["Pixels"].scores
+
+
 def test_seeded_results_do_not_depend_on_workers_or_their_kind(tmp_path):
     def scripts(out):
         return {k: p.script for k, p in read_predictions(out / "predictions.jsonl").items()}
