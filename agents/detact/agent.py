@@ -67,7 +67,8 @@ class DetactAgent:
     parallelism = "threads"
 
     def __init__(self, llm: str = "", top_k: int = 20, ocr: str = "rapidocr", detect: str = "auto",
-                 embeddings: bool = True, icons: bool = True, **llm_args: Any) -> None:
+                 embeddings: bool = True, icons: bool = True, cache: bool = True, data_root: str = "",
+                 **llm_args: Any) -> None:
         if llm and llm not in _LLM_KINDS:
             raise UserError(f"detact: llm={llm!r} is not one of {', '.join(_LLM_KINDS)} (or leave it out for "
                             "the offline planner)")
@@ -88,6 +89,10 @@ class DetactAgent:
         self.embeddings = embeddings
         self.icons = icons
         self.llm_args = dict(llm_args)
+        # The run's own settings, which the runner gives to an agent that names them, passed on to the planner
+        # model: its in-context examples come from the run's data set (not the built-in suite's), and --no-cache
+        # reaches its answer cache.
+        self.run_settings = {"cache": cache, "data_root": data_root}
         self._planner_llm: Any = None
         self._detected: OrderedDict[str, Detections] = OrderedDict()
         self._lock = threading.Lock()
@@ -118,7 +123,7 @@ class DetactAgent:
                 from agents.llm import LLMAgent as cls
             from omniact.agent import load_agent
 
-            self._planner_llm = load_agent(cls, self.llm_args)
+            self._planner_llm = load_agent(cls, self.llm_args, defaults=self.run_settings)
             self._planner_llm.setup()
 
     def describe(self) -> dict[str, Any]:

@@ -124,13 +124,10 @@ def test_detection_recall_counts_boxes_holding_a_detection(omniact_data):
     assert 0 < r["overall"]["recall"] < 1
 
 
-def test_llm_mode_sends_only_the_filtered_elements(omniact_data, tmp_path):
-    """llm=openai: the llm agent's prompt, with the top-k elements for the goal, to an OpenAI-style server."""
+def _fake_server(requests: list):
+    """An OpenAI-style chat server on localhost that records each request and answers one click."""
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    pytest.importorskip("openai")
-    requests = []
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -150,6 +147,14 @@ def test_llm_mode_sends_only_the_filtered_elements(omniact_data, tmp_path):
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_llm_mode_sends_only_the_filtered_elements(omniact_data, tmp_path):
+    """llm=openai: the llm agent's prompt, with the top-k elements for the goal, to an OpenAI-style server."""
+    pytest.importorskip("openai")
+    requests = []
+    server = _fake_server(requests)
     try:
         from omniact.agent import load_agent
         from omniact.dataset import load_split
@@ -168,6 +173,33 @@ def test_llm_mode_sends_only_the_filtered_elements(omniact_data, tmp_path):
     assert '"See deals": <x: 412, y: 826>' in prompt
     # top_k=2 of the screen's 6 detections reached the model.
     assert prompt.count("<x: ") == 2
+
+
+def test_llm_mode_takes_its_examples_from_the_runs_data_and_obeys_no_cache(omniact_data, tmp_path, monkeypatch):
+    """The planner model's in-context examples come from the train split of the run's --data (not the built-in
+    suite's), and a run with --no-cache asks the model every time, as the llm agent alone does."""
+    pytest.importorskip("openai")
+    import numpy as np
+
+    import agents.prompt
+    from omniact.runner import run
+
+    monkeypatch.setenv("OMNIACT_CACHE_DIR", str(tmp_path / "cache"))
+    # (any sentence encoder picks both of the fixture's two train tasks; MiniLM would only take seconds to load)
+    monkeypatch.setattr(agents.prompt, "_encode", lambda texts: np.ones((len(texts), 4), np.float32))
+    requests = []
+    server = _fake_server(requests)
+    args = {"llm": "openai", "model": "m", "api_key": "k", "n_examples": "2", "embeddings": "false",
+            "detect": "never", "base_url": f"http://127.0.0.1:{server.server_address[1]}/v1"}
+    try:
+        for out in ("r1", "r2"):
+            run("detact", out=tmp_path / out, data=omniact_data, agent_args=args, limit=1, cache=False)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(requests) == 2  # the second run asked again
+    examples = requests[0]["messages"][-1]["content"]
+    assert "Open the cart" in examples and "Go back" in examples  # the fixture's two train tasks
 
 
 def _detect(root: Path, out: Path):
