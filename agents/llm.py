@@ -64,7 +64,7 @@ class LLMAgent:
                  backoff: float = 1.0, n_examples: int = 5, examples_data: str = "", examples_split: str = "train",
                  max_elements: int = 200, price_prompt: float = 0.0, price_completion: float = 0.0,
                  prices: str = "", cache: bool = True, cache_path: str = "", data_root: str = "",
-                 device: str = "cpu", dtype: str = "auto") -> None:
+                 device: str = "cpu", dtype: str = "auto", run_split: str = "") -> None:
         if not model and not model_path:
             raise UserError(f"the {self.name} agent needs --agent-arg model=NAME (with base_url=URL for a "
                             "server) or --agent-arg model_path=DIR (a local transformers model)")
@@ -93,6 +93,8 @@ class LLMAgent:
         self.n_examples = n_examples
         self.examples_data = examples_data or data_root
         self.examples_split = examples_split
+        # The split the run scores (set by the runner, with data_root): never the examples' own.
+        self._run_split = (data_root, run_split)
         self.max_elements = max_elements
         self.price = (price_prompt, price_completion)
         if prices:
@@ -146,11 +148,31 @@ class LLMAgent:
                     raise UserError(f"examples_split={self.examples_split!r}: {root} has no such split (pass "
                                     "examples_data=DIR for another data set's, or n_examples=0 for none)")
                 if found:
+                    self._check_not_the_runs_split(root)
                     key = (str(root), self.examples_split, self.n_examples)
                     with _SELECTORS_LOCK:  # one per process: the worker threads share the train split
                         if key not in _SELECTORS:
                             _SELECTORS[key] = ExampleSelector(root, self.examples_split, self.n_examples)
                         self.selector = _SELECTORS[key]
+
+    def _check_not_the_runs_split(self, root: Any) -> None:
+        """Refuse in-context examples drawn from the split being run: each task's own answer would be among them,
+        under another phrasing of its goal (only an identical goal is skipped), and the run would score it as the
+        agent's own work."""
+        from omniact.dataset import find_split_file
+
+        run_root, run_split = self._run_split
+        if not run_split:
+            return
+        try:
+            same = find_split_file(root, self.examples_split).resolve() == \
+                find_split_file(run_root or None, run_split).resolve()
+        except (UserError, OSError):
+            return
+        if same:
+            raise UserError(f"examples_split={self.examples_split!r} is the split of the tasks being run: its examples "
+                            "would show the agent each task's own answer; take them from another split "
+                            "(examples_split=val, or examples_data=DIR) or pass n_examples=0")
 
     def close(self) -> None:
         if self.backend is not None:

@@ -580,7 +580,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         raise UserError(f"agent_args must be a mapping such as {{'k': 5}}, not {type(agent_args).__name__}")
     args = dict(agent_args or {})
     config_values = read_agent_config(agent_config) if agent_config is not None else {}
-    defaults = {"seed": seed, "cache": cache, "data_root": str(root)}
+    defaults = {"seed": seed, "cache": cache, "data_root": str(root), "run_split": split}
     # Checks argument names and types now, in the driver, instead of failing in every worker.
     _bind_kwargs(cls, {**config_values, **args}, defaults)
     uses_gold = bool(getattr(cls, "uses_gold", False))

@@ -68,7 +68,7 @@ class DetactAgent:
 
     def __init__(self, llm: str = "", top_k: int = 20, ocr: str = "rapidocr", detect: str = "auto",
                  embeddings: bool = True, icons: bool = True, cache: bool = True, data_root: str = "",
-                 **llm_args: Any) -> None:
+                 run_split: str = "", **llm_args: Any) -> None:
         if llm and llm not in _LLM_KINDS:
             raise UserError(f"detact: llm={llm!r} is not one of {', '.join(_LLM_KINDS)} (or leave it out for "
                             "the offline planner)")
@@ -92,7 +92,7 @@ class DetactAgent:
         # The run's own settings, which the runner gives to an agent that names them, passed on to the planner
         # model: its in-context examples come from the run's data set (not the built-in suite's), and --no-cache
         # reaches its answer cache.
-        self.run_settings = {"cache": cache, "data_root": data_root}
+        self.run_settings = {"cache": cache, "data_root": data_root, "run_split": run_split}
         self._planner_llm: Any = None
         self._detected: OrderedDict[str, Detections] = OrderedDict()
         self._lock = threading.Lock()

@@ -114,15 +114,18 @@ class _AgentThread:
         return self.thread.call(fn, self.timeout)
 
 
-def _load_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False,
-                timeout: float | None = None) -> _AgentThread:
-    return _AgentThread(lambda: _built_agent(spec, agent_args, miniwob=miniwob), timeout)
+def _load_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False, timeout: float | None = None,
+                defaults: Mapping[str, Any] | None = None) -> _AgentThread:
+    """The agent, built and set up in its own thread. `defaults`: the data root and split replayed, which an agent
+    naming them takes as in a run (the llm agent's in-context examples come from that data set)."""
+    return _AgentThread(lambda: _built_agent(spec, agent_args, miniwob=miniwob, defaults=defaults), timeout)
 
 
-def _built_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False) -> Any:
+def _built_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False,
+                 defaults: Mapping[str, Any] | None = None) -> Any:
     from omniact.agent import load_agent
 
-    agent = load_agent(spec, parse_agent_args(agent_args))
+    agent = load_agent(spec, parse_agent_args(agent_args), defaults=defaults)
     if miniwob and getattr(agent, "uses_gold", False):
         # Every episode would fail with the same agent error: say it once, before any browser starts.
         raise UserError(
@@ -201,7 +204,7 @@ def _find_task(data: Path | None, split: str | None, task_id: str):
             continue
         tried.append(name)
         if task_id in ds:
-            return ds[task_id], root
+            return ds[task_id], root, name
     import difflib
 
     known = sorted({t.id for name in tried for t in load_split(root, name).tasks})
@@ -375,10 +378,12 @@ def replay_command(
     text = _read_script(script) if script is not None else None
 
     if target == "--task":
-        task, root = _find_task(data, split, task_id)  # type: ignore[arg-type]
+        task, root, found_in = _find_task(data, split, task_id)  # type: ignore[arg-type]
         if text is None:
-            scripts, errors = agent_scripts(_load_agent(agent, agent_args, timeout=task_timeout),
-                                            [(task.view(), task.gold_script)])
+            scripts, errors = agent_scripts(
+                _load_agent(agent, agent_args, timeout=task_timeout,
+                            defaults={"data_root": str(root), "run_split": found_in}),
+                [(task.view(), task.gold_script)])
             if task.id in errors:
                 from omniact.sandbox.replay import ReplayResult
 
@@ -505,7 +510,8 @@ def _split_mode(
                 agent_errors[k] = f"prediction is not text ({type(p.script).__name__})"
     else:
         scripts, agent_errors = agent_scripts(
-            _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout),
+            _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout,
+                        defaults={"data_root": str(ds.root), "run_split": opts.split or "test"}),
             [(t.view(), t.gold_script) for t in tasks],
         )
     finished: dict[str, Any] = {}

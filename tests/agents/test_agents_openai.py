@@ -308,6 +308,34 @@ def test_a_mistyped_examples_split_or_a_negative_count_stops_the_run_in_one_line
     assert server.requests == []
 
 
+@pytest.mark.parametrize("agent", ["llm", "detact"])
+def test_in_context_examples_from_the_split_being_run_are_refused_before_any_task(server, tmp_path, agent,
+                                                                                  monkeypatch):
+    """Drawn from the split the run scores, the examples held each task's own answer under another phrasing of its
+    goal, and the run scored it as the agent's own work (uses_gold: false)."""
+    import numpy as np
+
+    import agents.llm
+    import agents.prompt
+    from omniact.errors import UserError
+
+    # (any sentence encoder will do here, and MiniLM takes seconds to load; the examples' embeddings are its own)
+    monkeypatch.setattr(agents.prompt, "_encode", lambda texts: np.ones((len(texts), 4), np.float32))
+    monkeypatch.setattr(agents.llm, "_SELECTORS", {})
+    monkeypatch.setenv("OMNIACT_CACHE_DIR", str(tmp_path / "cache"))
+
+    args = {**_args(server, tmp_path), "examples_split": "test"}
+    if agent == "detact":
+        args = {**args, "llm": "openai", "embeddings": "false", "detect": "never"}
+    with pytest.raises(UserError, match="examples_split='test' is the split of the tasks being run"):
+        run(agent, agent_args=args, out=tmp_path / "r", data=DATA, split="test")
+    assert server.requests == [] and not (tmp_path / "r").exists()
+    # the same examples for a run of another split are the agent's to use
+    s = run(agent, agent_args=args, out=tmp_path / "r", data=DATA, split="train", limit=1)
+    assert s.n_done == 1, s.error_examples
+    assert server.requests, s.error_examples  # the model was asked
+
+
 def test_max_elements_0_puts_no_element_in_the_prompt():
     from agents.prompt import format_elements
     from omniact.task import Detection
