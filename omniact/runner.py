@@ -893,12 +893,15 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
                 session.begin()
                 store.record(r)
                 n += 1
-                # an agent that raises, or whose worker dies, the same way on every task
+                # An agent that raises, or whose worker dies, the same way on every task: checked on a run's first
+                # tasks only. A resume that leaves those failures as they are goes on past them (an agent may fail
+                # on one app, and a split is ordered by app, so its first tasks can all be that app's).
                 first_errors.append(r.error if r.error_kind in ("exception", "crash") else None)
-                if n == FAIL_FAST and len(set(first_errors)) == 1 and first_errors[0] is not None:
+                if n == FAIL_FAST and not done_before and len(set(first_errors)) == 1 and first_errors[0] is not None:
                     raise UserError(f"the first {n} tasks all failed with: {first_errors[0]}; fix the cause, "
                                     f"then continue with --resume --retry-errors (if the fix is an agent argument, "
-                                    f"such as a key, model or base_url, run it in another --out)")
+                                    f"such as a key, model or base_url, run it in another --out), or go on with "
+                                    f"the other tasks as it is with --resume")
                 errors += r.error is not None
                 tokens += r.prompt_tokens + r.completion_tokens
                 cost += r.cost

@@ -221,6 +221,23 @@ def test_a_run_whose_first_tasks_all_fail_alike_stops_early_and_resumes(tmp_path
     assert s.n_done == 6 and not s.errors
 
 
+def test_a_resume_that_leaves_the_first_failures_as_they_are_goes_on_past_them(tmp_path, monkeypatch):
+    """An agent that fails on one app fails a whole run's first tasks (a split is ordered by app): the early stop
+    said to resume, and every resume stopped on the next tasks alike."""
+    from omniact import runner
+
+    monkeypatch.setattr(runner, "FAIL_FAST", 2)
+    marker = tmp_path / "down"
+    marker.write_text("")
+    out = tmp_path / "r"
+    with pytest.raises(runner.UserError, match="or go on with the other tasks as it is with --resume"):
+        run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA)
+    s = run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA, resume=True)
+    assert s.n_done == 6 and s.errors == {"exception": 6}
+    with pytest.raises(runner.UserError, match="first 2 tasks all failed"):  # retried, and failing alike again
+        run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA, resume=True, retry_errors=True)
+
+
 def test_a_runaway_answer_costs_its_task_not_the_disk(tmp_path):
     agent = tmp_path / "runaway.py"
     agent.write_text("class Agent:\n    def act(self, view):\n        self.last_raw = 'x' * 3_000_000\n"
