@@ -371,17 +371,20 @@ def read_agent_config(path: str | Path) -> dict[str, Any]:
 
 
 def _coerce(value: Any, default: Any, annotation: Any, name: str) -> Any:
-    """CLI arguments arrive as text; convert them to the type the constructor's default or hint says."""
+    """CLI arguments arrive as text; convert them to the type the constructor's default or hint says (``int``,
+    ``Optional[int]``, ``int | None``, written or as a string under ``from __future__ import annotations``; ``none``
+    gives None where the hint allows it). A list, tuple or dict cannot be typed on the command line: it is refused
+    with where to give it, instead of reaching the agent as text."""
     if not isinstance(value, str):
         return value
-    kind = type(default) if default is not inspect.Parameter.empty and default is not None else None
-    ann = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
-    ann = str(ann).replace(" ", "")
-    if kind is None:
-        for t, names in ((bool, ("bool",)), (int, ("int",)), (float, ("float",))):
-            if ann in names or ann in (n + "|None" for n in names) or ann in ("None|" + n for n in names):
-                kind = t
-                break
+    kind, optional = _hinted_kind(annotation)
+    if kind is None and default is not inspect.Parameter.empty and default is not None:
+        kind = type(default)
+    if optional and value.strip().lower() in ("none", "null"):
+        return None
+    if kind in (list, tuple, dict, set, frozenset):
+        raise UserError(f"agent argument {name}={value!r}: expected a {kind.__name__}, which --agent-arg cannot give; "
+                        "set it in an --agent-config TOML file")
     try:
         if kind is bool:
             low = value.strip().lower()
@@ -397,6 +400,47 @@ def _coerce(value: Any, default: Any, annotation: Any, name: str) -> Any:
     except ValueError:
         raise UserError(f"agent argument {name}={value!r}: expected {kind.__name__}") from None
     return value
+
+
+def _top_level(text: str, sep: str) -> list[str]:
+    """`text` split at each `sep` outside brackets (``dict[str,int]|None`` is two parts)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "[") - (ch == "]")
+        if ch == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return [*parts, text[start:]]
+
+
+_KINDS = {"bool": bool, "int": int, "float": float, "str": str, "list": list, "tuple": tuple, "dict": dict,
+          "set": set, "frozenset": frozenset}
+
+
+def _hinted_kind(annotation: Any) -> tuple[type | None, bool]:
+    """The one type a parameter's hint names (None when it names none, or several) and whether it allows None."""
+    import types
+    import typing
+
+    if annotation is inspect.Parameter.empty:
+        return None, False
+    if isinstance(annotation, str):  # from __future__ import annotations: read the text
+        text = annotation.replace(" ", "").replace("typing.", "")
+        if text.startswith("Optional[") and text.endswith("]"):
+            parts = [*_top_level(text[9:-1], ","), "None"]
+        elif text.startswith("Union[") and text.endswith("]"):
+            parts = _top_level(text[6:-1], ",")
+        else:
+            parts = _top_level(text, "|")
+        named = [p.split("[")[0].lower() for p in parts if p != "None"]
+        return (_KINDS.get(named[0]) if len(named) == 1 else None), len(named) < len(parts)
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or origin is types.UnionType:
+        named = [a for a in typing.get_args(annotation) if a is not type(None)]
+        optional = len(named) < len(typing.get_args(annotation))
+        return (_hinted_kind(named[0])[0] if len(named) == 1 else None), optional
+    base = origin or annotation
+    return (base if base in _KINDS.values() else None), False
 
 
 def _init_params(cls: type) -> dict[str, inspect.Parameter] | None:

@@ -41,6 +41,29 @@ def test_unknown_agents_get_one_clear_line_with_suggestions(spec, message):
         load_agent(spec)
 
 
+@pytest.mark.parametrize("future", [False, True])
+def test_arguments_are_converted_by_optional_and_union_hints_and_lists_are_refused(tmp_path, future):
+    """`Optional[int]` and `int | None` hints gave the agent the text "3" (and "none" as text); a list reached it as
+    the text typed. With `from __future__ import annotations` the hints are strings, read the same way."""
+    agent = tmp_path / f"typed{int(future)}.py"
+    agent.write_text(("from __future__ import annotations\n" if future else "")
+                     + "from typing import Optional\n"
+                       "class Agent:\n"
+                       "    def __init__(self, n: Optional[int] = None, k: int | None = None, r: float | None = None,\n"
+                       "                 names: list = (), label: str = 'x'):\n"
+                       "        self.n, self.k, self.r, self.names, self.label = n, k, r, names, label\n"
+                       "    def act(self, view):\n        return ''\n")
+    a = load_agent(f"{agent}:Agent", {"n": "3", "k": "none", "r": "0.5", "label": "none"})
+    assert (a.n, a.k, a.r, a.label) == (3, None, 0.5, "none")
+    with pytest.raises(UserError, match=r"agent argument n='three': expected int"):
+        load_agent(f"{agent}:Agent", {"n": "three"})
+    with pytest.raises(UserError, match=r"names='a,b': expected a list, which --agent-arg cannot give; set it in an"):
+        load_agent(f"{agent}:Agent", {"names": "a,b"})
+    config = tmp_path / "agent.toml"
+    config.write_text('[agent]\nnames = ["a", "b"]\n')
+    assert load_agent(f"{agent}:Agent", {}, config).names == ["a", "b"]
+
+
 def test_arguments_are_converted_and_checked(tmp_path):
     a = load_agent("random", {"seed": "42", "max_actions": "2"})
     assert a.seed == 42 and a.max_actions == 2
