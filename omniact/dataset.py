@@ -69,9 +69,14 @@ _OS_WORDS = {
               "facetime", "itunes", "launchpad", "textedit", "quicktime", "xcode", "appstore", "app_store",
               "system_preferences", "systempreferences", "system_settings", "iphoto", "ibooks", "preview"),
     "windows": ("windows", "win", "win10", "win11", "notepad", "mspaint", "paint", "wordpad", "explorer",
-                "file_explorer", "edge", "powershell", "cmd", "control_panel", "outlook"),
-    "linux": ("linux", "ubuntu", "gnome", "kde", "gedit", "nautilus", "thunderbird", "rhythmbox", "libreoffice",
-              "gimp", "vlc"),
+                "file_explorer", "powershell", "cmd", "control_panel"),
+    "linux": ("linux", "ubuntu", "gnome", "kde", "gedit", "nautilus", "rhythmbox"),
+}
+# Apps that run on macOS too: their OS is the one their name suggests only where the screenshot's size is not a
+# Retina Mac's (a 2880x1800 VLC is macOS; a 4K Notepad is still Windows).
+_ANY_OS_WORDS = {
+    "windows": ("edge", "outlook"),
+    "linux": ("thunderbird", "libreoffice", "gimp", "vlc"),
 }
 
 
@@ -80,10 +85,13 @@ def infer_os(platform: str, app: str, width: int) -> str | None:
     """The OS a screenshot shows, where its app name or its size says; None for the web and unknown apps."""
     if platform != "desktop":
         return None
-    if width >= 2560:  # only macOS ships Retina screenshots (2880x1800, 3360x2100), whatever the app (VLC, GIMP)
-        return "macos"
     words = set(re.split(r"[^a-z0-9]+", app.lower())) | {app.lower()}
     for os_name, names in _OS_WORDS.items():
+        if words & set(names):
+            return os_name
+    if width >= 2560:  # only macOS ships Retina screenshots (2880x1800, 3360x2100), whatever the app (VLC, GIMP)
+        return "macos"
+    for os_name, names in _ANY_OS_WORDS.items():
         if words & set(names):
             return os_name
     return None

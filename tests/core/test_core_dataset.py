@@ -33,6 +33,30 @@ def test_a_retina_screenshot_is_macos_at_two_device_pixels_whatever_its_app(app)
     assert infer_os("desktop", app, 2880) == "macos" and infer_os("desktop", app, 3360) == "macos"
     assert infer_os("desktop", app, 1920) in ("windows", "linux")
 
+
+@pytest.mark.parametrize(("app", "os_name"), [("notepad", "windows"), ("windows_paint", "windows"),
+                                              ("gedit", "linux"), ("ubuntu_files", "linux")])
+def test_an_app_only_one_os_has_names_its_os_on_a_large_screen_too(app, os_name):
+    from omniact.dataset import infer_os
+
+    assert infer_os("desktop", app, 2560) == os_name and infer_os("desktop", app, 3840) == os_name
+
+
+def test_a_4k_windows_screenshot_is_read_at_one_device_pixel_per_point(omniact_data, tmp_path):
+    """It was read as a Retina Mac's, at two device pixels per point, which halves every point a replay clicks."""
+    import json
+    import shutil
+
+    from PIL import Image
+
+    root = tmp_path / "d"
+    shutil.copytree(omniact_data, root)
+    entry = json.loads((root / "test.json").read_text())["6"]  # the notepad task
+    Image.new("RGB", (3840, 2160)).save(root / entry["image"])
+    task = load_split(root, "test")["6"]
+    assert (task.screen.width, task.screen.os, task.screen.dpr) == (3840, "windows", 1.0)
+
+
 def test_web_file_name_quirk_is_resolved_for_screenshots_and_boxes(omniact_data):
     t = load_split(omniact_data, "test")["10"]
     assert t.image_path.name == "screen1.png"
