@@ -574,6 +574,8 @@ def _split_mode(
         "tasks": [r.to_json() for r in results],
     }
     _write_out(out, obj)
+    # (with --json too: the index is a file the user asked for, not part of what is printed)
+    paged = out is not None and opts.step_images and _write_split_page(out, results)
     if as_json:
         echo(terminal_json(obj))
     else:
@@ -592,7 +594,7 @@ def _split_mode(
             + (f", {obj['n_not_replayed']} not replayed" if obj["n_not_replayed"] else "")
         )
         if out is not None:
-            if opts.step_images and _write_split_page(out, results):
+            if paged:
                 echo(f"step images: {out / 'index.html'}")
             echo(f"results: {out / 'replay.json'}")
     if interrupted:

@@ -172,6 +172,11 @@ def test_a_split_writes_step_images_on_request(tmp_path):
     assert "pyautogui.click(100.0, 40.0)" in (out_dir / "101" / "index.html").read_text()
     r = invoke(*args, "--step-images")
     assert r.exit_code == 2 and "--out" in r.output
+    # with --json the same files are written, and only the JSON is printed
+    r = invoke(*args, "--out", str(tmp_path / "json"), "--step-images", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["tasks"][0]["task_id"] == "101"
+    assert 'href="101/index.html"' in (tmp_path / "json" / "index.html").read_text()
 
 
 @pytest.mark.browser
