@@ -714,8 +714,15 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     check_output_folder(out, whole.root, "report")  # not the data root, not a run's folder (the run's own, say)
     check_report_out(out)  # nor a published leaderboard, nor a folder of the user's own files
     refuse_if_busy(out, name=SITE_LOCK, kind="site build")
-    # A run made with --limit is reported on its own tasks (the numbers it printed), and so is its baseline.
+    # A run made with --limit is reported on its own tasks (the numbers it printed), and so is its baseline; a
+    # baseline made with a smaller --limit, on the tasks both ran (the others would count as fixed).
     ds = run_tasks(run, whole) if run.is_dir() else whole
+    if baseline is not None and baseline.is_dir():
+        ran = run_tasks(baseline, whole)
+        if len(ran.tasks) < len(ds.tasks):
+            ds = ran
+            click.echo(f"omniact: the baseline was run with --limit: compared on the tasks it ran, the first "
+                       f"{len(ds.tasks)} of {len(whole.tasks)}", err=True)
     cache = out / ".cache" if ds is whole else out / ".cache" / f"first-{len(ds.tasks)}"
     base = None if baseline is None else find_submission(baseline)
     if base is not None and base.file_sha256 == sub.file_sha256:
@@ -723,8 +730,10 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     if base is not None and base.meta.get("_split", ds.split) != ds.split:  # --split would not help: say so
         raise UserError(f"the baseline is a run on split {base.meta['_split']!r}, the run on {ds.split!r}: compare "
                         "two runs of one split", file=str(baseline))
-    if base is not None and ds is not whole:
-        base = restrict(base, set(ds.ids), whole.ids, cache)
+    if ds is not whole:
+        sub = restrict(sub, set(ds.ids), whole.ids, cache)
+        if base is not None:
+            base = restrict(base, set(ds.ids), whole.ids, cache)
     board = build_leaderboard(ds, [sub] if base is None else [sub, base], mode=mode, samples=1000,
                               cache_dir=cache)
     if board.rejected:

@@ -41,3 +41,24 @@ def test_standard_input_is_no_submission_and_says_so(omniact_data, tmp_path):
     assert r.exit_code == 0, r.output
     assert ("rejected -: standard input cannot be a submission (it is read twice, to hash and to score): save the "
             "predictions to a file and give that") in r.output
+
+
+def test_a_baseline_run_with_a_smaller_limit_is_compared_on_the_tasks_it_ran(tmp_path):
+    """The baseline's tasks past its --limit counted as missing there, so every one the run matched was "fixed"."""
+    import json
+    from pathlib import Path
+
+    from omniact.runner import run
+
+    data = Path(__file__).resolve().parents[1] / "runner" / "fixtures" / "data"
+    run("oracle", out=tmp_path / "whole", data=data)
+    run("noop", out=tmp_path / "first2", data=data, limit=2)
+    out = tmp_path / "rep"
+    r = CliRunner().invoke(main, ["report", str(tmp_path / "whole"), "--baseline",
+                                  str(tmp_path / "first2"), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert r.stderr == "omniact: the baseline was run with --limit: compared on the tasks it ran, the first 2 of 6\n"
+    board = json.loads((out / "leaderboard.json").read_text())
+    assert [(e["n_scored"], e["n_missing"]) for e in board["entries"]] == [(2, 0), (2, 0)]
+    assert board["entries"][0]["action_score"] == 1.0
+    assert "<td class=l>fixed (matched now, not before)</td><td>2</td>" in (out / "index.html").read_text()
