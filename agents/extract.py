@@ -1,4 +1,5 @@
-"""Getting the script out of a model's answer: code fences, numbered lists, prose around the calls.
+"""Getting the script out of a model's answer: code fences, numbered lists, prose around the calls, and calls
+named through an import (``import pyautogui as pg``, ``from pyautogui import click``).
 
 Only lines the shared parser accepts are kept; nothing is executed.
 
@@ -21,6 +22,10 @@ __all__ = ["extract_script", "without_thinking"]
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _CALL = re.compile(r"pyautogui\s*\.\s*[A-Za-z_]\w*\s*\(")
+# How else a model names PyAutoGUI's calls: ``import pyautogui as pg`` then ``pg.click(...)``, or
+# ``from pyautogui import click`` (or ``*``) then ``click(...)``. Such calls are read as ``pyautogui.click(...)``.
+_IMPORT_AS = re.compile(r"^\s*import\s+pyautogui\s+as\s+([A-Za-z_]\w*)\s*$", re.MULTILINE)
+_FROM_IMPORT = re.compile(r"^\s*from\s+pyautogui\s+import\s+\(?([\w\s,*]+?)\)?\s*$", re.MULTILINE)
 # Reasoning models (DeepSeek-R1, Qwen3) think aloud before answering, and try out calls while they do.
 _THINK_BLOCK = re.compile(r"<(think|thinking)>.*?</\1>", re.DOTALL | re.IGNORECASE)
 _THINK_CLOSE = re.compile(r"</(?:think|thinking)>", re.IGNORECASE)
@@ -34,11 +39,30 @@ _SCAN_STEPS_PER_CHAR = 8
 _SCAN_STEPS_MIN = 10_000
 
 
-def _calls_in(line: str) -> list[str]:
-    """Each ``pyautogui.name(...)`` call in a line, cut at its balanced closing parenthesis."""
+def _call_pattern(answer: str) -> tuple[re.Pattern, bool]:
+    """The calls to look for in `answer`: ``pyautogui.name(``, and the other spellings its imports set up (see
+    `_IMPORT_AS`); and whether any such import was found (the calls found are then written ``pyautogui.name``)."""
+    from omniact.actions import ACTIONS, ALIASES
+
+    prefixes = ["pyautogui", *_IMPORT_AS.findall(answer)]
+    bare: set[str] = set()
+    for names in _FROM_IMPORT.findall(answer):
+        for name in (n.strip() for n in names.split(",")):
+            bare |= set(ACTIONS) | set(ALIASES) if name == "*" else {name}
+    if len(prefixes) == 1 and not bare:
+        return _CALL, False
+    alternatives = [r"(?:" + "|".join(map(re.escape, prefixes)) + r")\s*\.\s*(?P<name>[A-Za-z_]\w*)"]
+    if bare:
+        alternatives.append(r"(?<![\w.])(?P<bare>" + "|".join(map(re.escape, sorted(bare))) + r")")
+    return re.compile("(?:" + "|".join(alternatives) + r")\s*\("), True
+
+
+def _calls_in(line: str, pattern: re.Pattern = _CALL, renamed: bool = False) -> list[str]:
+    """Each ``pyautogui.name(...)`` call in a line (or a call `pattern` finds, then written so), cut at its
+    balanced closing parenthesis."""
     out = []
     budget = _SCAN_STEPS_PER_CHAR * len(line) + _SCAN_STEPS_MIN
-    for m in _CALL.finditer(line):
+    for m in pattern.finditer(line):
         depth = 0
         quote: str | None = None
         i = m.end() - 1
@@ -66,7 +90,10 @@ def _calls_in(line: str) -> list[str]:
             i += 1
         budget -= i - start
         if end is not None:
-            out.append(line[m.start():end])
+            if renamed:
+                out.append(f"pyautogui.{m.group('name') or m.group('bare')}{line[m.end() - 1:end]}")
+            else:
+                out.append(line[m.start():end])
     return out
 
 
@@ -77,14 +104,14 @@ def _accepted(candidate: str) -> bool:
         return False
 
 
-def _scan(text: str) -> list[str]:
+def _scan(text: str, pattern: re.Pattern = _CALL, renamed: bool = False) -> list[str]:
     lines = []
     for raw in text.splitlines():
         stripped = raw.strip().strip("`").strip()
         if not stripped:
             continue
         # Each call cut at its closing parenthesis: comments and prose around it are dropped.
-        for call in _calls_in(stripped):
+        for call in _calls_in(stripped, pattern, renamed):
             if _accepted(call):
                 lines.append(call)
     return lines
@@ -115,9 +142,10 @@ def extract_script(answer: str) -> str:
     if not isinstance(answer, str) or not answer:
         return ""
     answer = without_thinking(answer)
+    pattern, renamed = _call_pattern(answer)
     fenced = [m.group(2) for m in _FENCE.finditer(answer)]
     if fenced:
-        lines = _scan("\n".join(fenced))
+        lines = _scan("\n".join(fenced), pattern, renamed)
         if lines:
             return "\n".join(lines)
-    return "\n".join(_scan(answer))
+    return "\n".join(_scan(answer, pattern, renamed))

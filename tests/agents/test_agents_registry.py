@@ -332,6 +332,24 @@ def test_script_extraction_keeps_only_accepted_calls():
     assert extract_script("") == ""
 
 
+@pytest.mark.parametrize(("answer", "script"), [
+    ("```python\nimport pyautogui as pg\npg.click(10, 20)\npg.write('hi')\n```",
+     "pyautogui.click(10, 20)\npyautogui.write('hi')"),
+    ("from pyautogui import click, press\nclick(10, 20)\npress('enter')\nprint('done')",
+     "pyautogui.click(10, 20)\npyautogui.press('enter')"),
+    ("from pyautogui import *\nhotkey('ctrl', 'c')", "pyautogui.hotkey('ctrl', 'c')"),
+    # only what the import named, and only as a call of its own
+    ("from pyautogui import click\nmyclick(1, 2)\nobj.click(3, 4)\nclick(5, 6)\npress('a')", "pyautogui.click(5, 6)"),
+    ("click(10, 20)", ""),  # no import says it is PyAutoGUI's
+])
+def test_calls_named_through_an_import_are_read_as_pyautogui_calls(answer, script):
+    """A model that writes `import pyautogui as pg` and `pg.click(...)` answered with valid PyAutoGUI code, which
+    was read as no script at all (a parse error for the task)."""
+    from agents.extract import extract_script
+
+    assert extract_script(answer) == script
+
+
 def test_elements_are_formatted_as_in_the_paper():
     from agents.prompt import build_messages, format_elements
 
