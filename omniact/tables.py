@@ -123,8 +123,12 @@ def why_no_match(gold: Any, scripts: Mapping[str, object], result: Any, mode: st
     from scoring.mismatch import unmatched_reasons
 
     t = result.tasks
-    per_task = unmatched_reasons(gold.texts, [scripts.get(i) for i in gold.ids], t.column("weight"),
-                                 t.column("matched"), t.column("missing"), t.column("parse_failed"), mode)
+    weight, matched, missing, refused = (t.column(c) for c in ("weight", "matched", "missing", "parse_failed"))
+    per_task = unmatched_reasons(gold.texts, [scripts.get(i) for i in gold.ids], weight, matched, missing, refused,
+                                 mode)
+    if mode != "reference":  # strict mode reads no call of a refused prediction: the refusal is its reason
+        per_task.update({i: "refused by the parser" for i in range(len(gold.ids))
+                         if weight[i] > 0 and not matched[i] and not missing[i] and refused[i]})
     for i in per_task:
         failed = (failures or {}).get(gold.ids[i])
         if failed is not None:

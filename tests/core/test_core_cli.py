@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -90,6 +91,15 @@ def test_score_table_says_why_unmatched_tasks_did_not_match(omniact_data, tmp_pa
     assert "one action too few" in why and "doubleclick for click" in why
     gold = run("score", "--data", omniact_data, "--split", "test", "--predictions", gold_predictions(tmp_path / "g.jsonl"))
     assert "why no match" not in gold.output  # nothing unmatched, nothing to explain
+
+
+def test_strict_modes_why_no_match_counts_a_refused_prediction_as_refused(omniact_data, tmp_path):
+    """Strict mode left a prose answer out of the table, whose rows then did not add up to the unmatched tasks."""
+    preds = gold_predictions(tmp_path / "p.jsonl", mutate=lambda i, s: "I cannot do that." if i == "1" else s)
+    r = run("score", "--data", omniact_data, "--split", "test", "--predictions", preds, "--mode", "strict")
+    assert r.exit_code == 0
+    why = r.output[r.output.index("why no match"):]
+    assert re.search(r"refused by the parser\s*\S*\s*1\b", why), why
 
 
 @pytest.mark.parametrize("content, line, words", [
