@@ -16,8 +16,11 @@ __version__ = "0.1.0"
 # interrupt while the command starts is one line and exit 130, not a traceback from this file's imports.
 _EXPORTS = {
     "omniact.actions": ("ACTIONS", "Action", "ActionSpec", "format_script", "normalize_key", "parse_script"),
+    "omniact.agent": ("check_agent", "load_agent", "task_cancel_event", "to_pixels"),
     "omniact.dataset": ("Dataset", "builtin_root", "load_split"),
     "omniact.errors": ("DataError", "OmniactError", "ParseError", "UserError"),
+    "omniact.predictions": ("read_predictions", "run_tasks", "write_predictions"),
+    "omniact.runner": ("run",),
     "omniact.task": ("Box", "Detection", "Detections", "Screen", "Task", "TaskView", "UIElement"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
@@ -25,13 +28,17 @@ _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in nam
 __all__ = [  # the names of _EXPORTS (a literal, as tools that read `__all__` without running this file expect)
     "ACTIONS", "Action", "ActionSpec", "Box", "DataError", "Dataset", "Detection", "Detections",
     "OmniactError", "ParseError", "Screen", "Task", "TaskView", "UIElement", "UserError", "builtin_root",
-    "format_script", "load_split", "normalize_key", "parse_script",
+    "check_agent", "format_script", "load_agent", "load_split", "normalize_key", "parse_script", "read_predictions",
+    "run", "run_tasks", "task_cancel_event", "to_pixels", "write_predictions",
 ]
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time `__getattr__` imports these
     from omniact.actions import ACTIONS, Action, ActionSpec, format_script, normalize_key, parse_script
+    from omniact.agent import check_agent, load_agent, task_cancel_event, to_pixels
     from omniact.dataset import Dataset, builtin_root, load_split
     from omniact.errors import DataError, OmniactError, ParseError, UserError
+    from omniact.predictions import read_predictions, run_tasks, write_predictions
+    from omniact.runner import run
     from omniact.task import Box, Detection, Detections, Screen, Task, TaskView, UIElement
 
 

@@ -18,10 +18,16 @@ def test_public_names_are_pinned():
     assert sorted(omniact.__all__) == sorted([
         "ACTIONS", "Action", "ActionSpec", "Box", "DataError", "Dataset", "Detection", "Detections",
         "OmniactError", "ParseError", "Screen", "Task", "TaskView", "UIElement", "UserError", "builtin_root",
-        "format_script", "load_split", "normalize_key", "parse_script",
+        "check_agent", "format_script", "load_agent", "load_split", "normalize_key", "parse_script",
+        "read_predictions", "run", "run_tasks", "task_cancel_event", "to_pixels", "write_predictions",
     ])
     for name in omniact.__all__:
         assert getattr(omniact, name) is not None
+    # what the README's Python examples call, from the package as the design says
+    from omniact.predictions import read_predictions
+    from omniact.runner import run
+
+    assert omniact.run is run and omniact.read_predictions is read_predictions
 
 
 def test_import_omniact_loads_nothing_heavy():
