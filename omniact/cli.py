@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -77,7 +77,7 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except UserError as e:
             click.echo(f"omniact: {escape_controls(str(e))}", err=True)
-            sys.exit(2)
+            _exit(2)
         except click.exceptions.NoArgsIsHelpError:
             raise  # `omniact run` alone: its help
         except click.UsageError as e:
@@ -85,14 +85,14 @@ class _Group(click.Group):
             where = e.ctx.command_path if e.ctx is not None else "omniact"
             message = e.format_message().strip().removesuffix(".")
             click.echo(f"{where}: {escape_controls(message)} (see {where} --help)", err=True)
-            sys.exit(2)
+            _exit(2)
         except ModuleNotFoundError as e:
             extra = _EXTRAS.get((e.name or "").partition(".")[0])
             if extra is None:
                 raise
             click.echo(f"omniact: this needs {e.name}, which is not installed: pip install 'omniact[{extra}]' "
                        f"(or `make setup`, which installs every extra)", err=True)
-            sys.exit(2)
+            _exit(2)
         except BrokenPipeError:  # `omniact tasks | head`
             sys.exit(0)
         except KeyboardInterrupt as e:
@@ -100,15 +100,15 @@ class _Group(click.Group):
             # of a bug of ours); SIGTERM likewise, 143. `run` and `replay` catch them and say what they kept.
             if isinstance(e, _Terminated):
                 click.echo("omniact: stopped (SIGTERM)", err=True)
-                sys.exit(143)
+                _exit(143)
             click.echo("omniact: interrupted (Ctrl-C)", err=True)
-            sys.exit(130)
+            _exit(130)
         except OSError as e:
             if e.errno in _NO_ROOM:
                 # A full or failing disk is not ours to fix: one line, not a traceback.
                 where = f" {escape_controls(os.fsdecode(e.filename))}" if e.filename else ""
                 click.echo(f"omniact: cannot write{where}: {e.strerror}", err=True)
-                sys.exit(1)
+                _exit(1)
             if e.errno in _BAD_PATH and e.filename:
                 # A path the user gave that cannot be made or written (`--out run.jsonl/sub`, a read-only folder).
                 what = ("check its permissions, or choose another path" if e.errno in (errno.EACCES, errno.EPERM)
@@ -117,7 +117,7 @@ class _Group(click.Group):
                 if e.errno in (errno.EEXIST, errno.ELOOP) and os.path.islink(e.filename):  # mkdir says "File exists"
                     why = "is a symbolic link to nothing (or a loop)"
                 click.echo(f"omniact: {escape_controls(os.fsdecode(e.filename))}: {why}: {what}", err=True)
-                sys.exit(2)
+                _exit(2)
             raise
 
 
@@ -168,6 +168,20 @@ def _bulk_process() -> None:
         import gc
 
         gc.disable()
+
+
+def _exit(code: int) -> NoReturn:
+    """End a failed verb with `code`. The console script's process ends at once, as `_end_process` ends a verb
+    that succeeded: a native thread pool still busy in a worker thread (torch's, under a model agent whose run was
+    stopped) made the interpreter's shutdown abort with "terminate called without an active exception", exit 134,
+    after the one line had been printed."""
+    if _ONE_SHOT:
+        for stream in (sys.stdout, sys.stderr):
+            with suppress(OSError, ValueError):  # a closed or broken stream: the line was all there was
+                if stream is not None:
+                    stream.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _end_process() -> None:

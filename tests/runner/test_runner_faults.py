@@ -238,6 +238,32 @@ def test_a_resume_that_leaves_the_first_failures_as_they_are_goes_on_past_them(t
         run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA, resume=True, retry_errors=True)
 
 
+def test_a_run_stopped_in_one_line_exits_2_while_a_native_thread_pool_is_busy(tmp_path):
+    """A model agent's torch threads still computing when the run stopped made the interpreter's shutdown abort
+    ("terminate called without an active exception", exit 134) after the one line had been printed."""
+    pytest.importorskip("torch")
+    agent = tmp_path / "busy.py"
+    agent.write_text("import threading\n"
+                     "import torch\n"
+                     "from omniact.errors import UserError\n"
+                     "def spin():\n"
+                     "    a = torch.randn(1000, 1000)\n"
+                     "    while True:\n"
+                     "        a @ a\n"
+                     "class Agent:\n"
+                     "    def setup(self):\n"
+                     "        for _ in range(2):\n"
+                     "            threading.Thread(target=spin, daemon=True).start()\n"
+                     "    def act(self, view):\n"
+                     "        raise UserError('the server refused the key')\n")
+    proc = subprocess.run([sys.executable, "-m", "omniact.cli", "run", "--agent", f"{agent}:Agent", "--data",
+                           str(DATA), "--out", str(tmp_path / "r"), "-q"], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert proc.stderr.strip().splitlines() == [
+        "omniact: the run stopped before any task finished, and nothing was kept: the server refused the key"]
+    assert proc.returncode == 2
+
+
 def test_a_runaway_answer_costs_its_task_not_the_disk(tmp_path):
     agent = tmp_path / "runaway.py"
     agent.write_text("class Agent:\n    def act(self, view):\n        self.last_raw = 'x' * 3_000_000\n"
