@@ -558,7 +558,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
                        f"--out {shell_quote(str(out))} --resume", err=True)
         else:  # stopped before any task was recorded: the run took away the folder it had made (see omniact.runner)
             click.echo(f"omniact: {how} before any task finished; nothing was kept: run the command again", err=True)
-        sys.exit(128 + (stopped[0] if stopped else signal.SIGINT))
+        _exit(128 + (stopped[0] if stopped else signal.SIGINT))  # (a model agent's threads may still be busy)
     except OSError as e:
         if e.errno not in _NO_ROOM:
             raise
@@ -571,7 +571,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         else:
             click.echo(f"omniact: {where}; no task had finished and nothing was kept: free some space and run the "
                        "command again", err=True)
-        sys.exit(1)
+        _exit(1)
     finally:
         signal.signal(signal.SIGTERM, previous)
     if as_json:
