@@ -90,7 +90,6 @@ def _parsed_names(script: str) -> list[str] | None:
 
 
 def _count_difference(extra: int) -> str:
-    words = {1: "one", 2: "two", 3: "three"}
     n = abs(extra)
-    amount = words.get(n, str(n))
+    amount = "one" if n == 1 else str(n)  # "2 actions too few" sorts and reads beside "5 actions too few"
     return f"{amount} action{'s' if n > 1 else ''} too {'many' if extra > 0 else 'few'}"

@@ -123,7 +123,7 @@ def test_task_page_shows_screenshot_overlays_and_scripts(site, browser, served, 
     page.select_option("#entry", label="blank")
     assert page.locator("#pred-layer circle").count() == 0
     # the per-entry table says why blank's empty answer does not match the three gold actions
-    assert "no match: three actions too few" in page.locator("tr", has_text="blank").inner_text()
+    assert "no match: 3 actions too few" in page.locator("tr", has_text="blank").inner_text()
     assert errors == []
     page.close()
 

@@ -50,6 +50,6 @@ def test_why_no_match_names_the_agents_failure_instead_of_an_empty_script(tmp_pa
     why = r.output.split("why no match", 1)[1]
     assert re.search(r"the agent failed \(exception\) +│ +2 │", why), why
     # the failed tasks' empty scripts are not read as answers: task 100 (one gold action) is not "one action too
-    # few", and 101 (three) is not among the "two actions too few" of the one-click answers to 102 and 103
+    # few", and 101 (three) is not among the "2 actions too few" of the one-click answers to 102 and 103
     assert "one action too few" not in why
-    assert re.search(r"two actions too few +│ +2 │", why), why
+    assert re.search(r"2 actions too few +│ +2 │", why), why

@@ -14,7 +14,7 @@ GOLD = 'pyautogui.click(100.0,50.0)\npyautogui.write("hi")\npyautogui.press("ent
 
 @pytest.mark.parametrize(("pred", "mode", "why"), [
     ('pyautogui.click(100.0,50.0)\npyautogui.write("hi")', "reference", "one action too few"),
-    ("pyautogui.click(100.0,50.0)", "strict", "two actions too few"),
+    ("pyautogui.click(100.0,50.0)", "strict", "2 actions too few"),
     (GOLD + '\npyautogui.press("tab")', "reference", "one action too many"),
     (GOLD + "\n" + "\n".join(["pyautogui.press('a')"] * 4), "strict", "4 actions too many"),
     (GOLD.replace("click", "doubleClick"), "reference", "doubleclick for click"),  # released names are lower-case
@@ -59,6 +59,6 @@ def test_reference_reasons_cover_refused_predictions_and_say_when_a_value_or_the
              "Sure:\npyautogui.click(1.0,2.0)\npyautogui.press('enter')\npyautogui.click(3, "]  # refused, 3 lines
     got = unmatched_reasons(golds, preds, [0.1] * 3, [False] * 3, [False] * 3, [False, False, True], "reference")
     assert got == {0: "a value the released rules cannot read", 1: "the gold script cannot be read",
-                   2: "two actions too many"}
+                   2: "2 actions too many"}
     strict = unmatched_reasons(golds, preds, [0.1] * 3, [False] * 3, [False] * 3, [False, False, True], "strict")
     assert 2 not in strict  # strict: a refused prediction's reason is its parse error
