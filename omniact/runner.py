@@ -25,6 +25,7 @@ holds no task (a run whose agent never started) holds nothing to protect: the ne
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -88,6 +89,20 @@ ERROR_EXAMPLE_CHARS = 120
 _DESCRIPTION = "agent_description"
 _DESCRIPTION_SESSION = "agent_description_session"
 _VARIANTS = "agent_description_variants"
+_SOURCES = "agent_source_sha256s"  # the sha256 of the agent's file, each version in the order sessions ran it
+
+
+def _agent_sources(recorded: list[str], cls: type) -> list[str]:
+    """`recorded` with the sha256 of the file that defines `cls` added when it is not the last one recorded (an
+    agent defined at a prompt, or whose file cannot be read, adds nothing)."""
+    file = getattr(sys.modules.get(cls.__module__), "__file__", None)
+    try:
+        digest = hashlib.sha256(Path(file).read_bytes()).hexdigest() if isinstance(file, str) else None
+    except OSError:
+        digest = None
+    if digest is None or (recorded and recorded[-1] == digest):
+        return list(recorded)
+    return [*recorded, digest]
 #: a refused resume names at most this many of the changed values
 _SHOWN_CHANGES = 3
 #: how many distinct served models and system fingerprints the manifest counts (a provider may rotate fingerprints)
@@ -658,6 +673,12 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 done = store.finished_ids(include_errors=not retry_errors)
                 pending = [i for i in ids if i not in done]
                 retried = len([i for i in pending if i in store.finished_ids()])
+                sources = _agent_sources(store.get_meta(_SOURCES, []), cls)
+                if len(sources) > len(store.get_meta(_SOURCES, [])) > 0 and done:
+                    # Not refused: the fix a failing run asks for is often an edit of the agent. But said, and kept.
+                    sys.stderr.write(f"omniact: note: the agent's file has changed since this run's last session; "
+                                     f"the {len(done)} tasks finished before keep that version's answers "
+                                     "(--retry-errors runs failed ones again; another --out starts afresh)\n")
 
                 manifest = {
                     "format_version": RUN_FORMAT_VERSION,
@@ -673,7 +694,12 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                     "setup_timeout": getattr(ex, "setup_timeout", None),  # the limit that applies
                     "versions": _versions(), "git_commit": _git_commit(), "command": _redacted_command(sys.argv, args, config_values),
                     "started": started, "ended": None, "status": "running", "sessions": store.session,
+                    "agent_source_sha256": sources[-1] if sources else None,
                 }
+                if len(sources) > 1:
+                    manifest["agent_source_versions"] = sources
+                    manifest["agent_source_warning"] = (f"the agent's file changed between sessions ({len(sources)} "
+                                                        "versions): the run's results mix them")
                 # Counted and written once the first worker says which agent it runs (or at the first result).
                 session = _Session(out, store, manifest)
 
@@ -695,6 +721,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                     executor_stats = dict(stats()) if callable(stats) else {}
                     if not session.refused:  # a refused resume leaves the run as it found it
                         session.begin()  # a session that ran no task (nothing pending, Ctrl-C at once) counts too
+                        store.set_meta(_SOURCES, sources)
                         if moved:  # where the data is now: the next --resume and `score --predictions RUN` look there
                             store.set_meta("config", {**old, "data_root": identity["data_root"]})
                         manifest["executor_stats"] = executor_stats

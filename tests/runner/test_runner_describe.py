@@ -129,3 +129,26 @@ def test_secrets_a_key_name_does_not_give_away_are_redacted_too(tmp_path):
     assert "sk-live" not in text
     assert _manifest(tmp_path / "r")["agent_description"] == {
         "backend": {"url": "https://***@example.com/v1", "headers": {"X-Api-Key": "***"}}, "api-key": "***"}
+
+
+def test_a_resume_after_the_agents_file_was_edited_says_so_and_the_manifest_keeps_both_versions(tmp_path, capsys):
+    """The edit is what a failing run asks for, so the resume goes on; but the run's results now mix two versions,
+    which the manifest says (it recorded neither)."""
+    agent = tmp_path / "mine.py"
+    agent.write_text("class A:\n    def act(self, view):\n        return 'pyautogui.click(1, 1)'\n")
+    out = tmp_path / "r"
+    run(f"{agent}:A", out=out, data=DATA, limit=2)
+    first = _manifest(out)
+    assert first["agent_source_sha256"] and "agent_source_warning" not in first
+    agent.write_text("class A:\n    def act(self, view):\n        return 'pyautogui.press(\"enter\")'\n")
+    capsys.readouterr()
+    run(f"{agent}:A", out=out, data=DATA, limit=4, resume=True)
+    assert capsys.readouterr().err == (
+        "omniact: note: the agent's file has changed since this run's last session; the 2 tasks finished before "
+        "keep that version's answers (--retry-errors runs failed ones again; another --out starts afresh)\n")
+    m = _manifest(out)
+    assert m["agent_source_versions"] == [first["agent_source_sha256"], m["agent_source_sha256"]]
+    assert m["agent_source_warning"] == "the agent's file changed between sessions (2 versions): the run's results mix them"
+    run(f"{agent}:A", out=out, data=DATA, resume=True)  # the same version again: nothing more to say
+    assert "note" not in capsys.readouterr().err
+    assert _manifest(out)["agent_source_versions"] == m["agent_source_versions"]
