@@ -75,7 +75,7 @@ def format_elements(detections: Iterable[Any], scale: float = 1.0, limit: int | 
             label = d.label.replace('"', "'")
             out.append(f'"{label}": {where}')
         elif d.kind == "icon":
-            out.append(f"Icon: {d.label}: {where}")
+            out.append(f"Icon: {d.label[:1].upper()}{d.label[1:]}: {where}")  # "Icon: Mail", as the paper shows
         else:
             out.append(f"Color: {d.label.capitalize()}: {where}")
         if limit is not None and len(out) >= limit:

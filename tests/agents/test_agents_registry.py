@@ -358,6 +358,9 @@ def test_elements_are_formatted_as_in_the_paper():
     assert format_elements(dets) == ['"See deals": <x: 412, y: 826>', "Icon: Mail: <x: 21, y: 654>",
                                      "Color: Blue: <x: 412, y: 826>"]
     assert format_elements(dets, scale=0.5)[1] == "Icon: Mail: <x: 10, y: 327>"
+    # icon names as the detector and data sets write them (lower case) are shown as the paper shows them
+    lower = Detections(icons=(Detection("icon", "mail", 21, 654), Detection("icon", "iPhone", 1, 2)))
+    assert format_elements(lower) == ["Icon: Mail: <x: 21, y: 654>", "Icon: IPhone: <x: 1, y: 2>"]
     msgs = build_messages("Open mail", [], format_elements(dets))
     assert msgs[1]["content"].endswith("Task: Open mail\nOutput Script:")
     assert "pyautogui.hotkey(*keys" in msgs[1]["content"]
