@@ -233,10 +233,34 @@ def _import_file(path: Path) -> Any:
     except UserError:  # the module's own one-line message for the user
         del sys.modules[name]
         raise
+    except ImportError as e:
+        del sys.modules[name]
+        dotted = _package_module(path)
+        if dotted is None or "relative import" not in str(e):
+            raise _import_failed(e, str(path), path) from None
+        # A module of a package (`from .helpers import x`): imported as the package's module, as `pkg.mod:A` is.
+        return _import_module(dotted, f"{dotted}:")
     except (Exception, SystemExit) as e:  # noqa: BLE001 - whatever the user's module raises, said in one line
         del sys.modules[name]
         raise _import_failed(e, str(path), path) from None
     return module
+
+
+def _package_module(path: Path) -> str | None:
+    """The dotted name of a file inside a package (folders with ``__init__.py`` above it), with the folder above
+    the package put on ``sys.path`` to import it from; None for a file that is in no package."""
+    path = path.resolve()
+    parts = [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    if len(parts) == 1:
+        return None
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))  # kept: worker processes start with this process's sys.path
+        importlib.invalidate_caches()
+    return ".".join(parts)
 
 
 def _not_found(e: ModuleNotFoundError, target: str) -> bool:

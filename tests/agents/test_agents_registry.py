@@ -64,6 +64,25 @@ def test_arguments_are_converted_by_optional_and_union_hints_and_lists_are_refus
     assert load_agent(f"{agent}:Agent", {}, config).names == ["a", "b"]
 
 
+def test_a_package_module_with_relative_imports_loads_by_its_file_path(tmp_path, monkeypatch):
+    """`pkg.mod:A` worked and `pkg/mod.py:A` failed with "attempted relative import with no known parent package",
+    though the README gives the two spellings as one."""
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    pkg = tmp_path / "omniact_test_relpkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "helpers.py").write_text("ANSWER = 'pyautogui.click(1, 2)'\n")
+    (pkg / "policy.py").write_text("from .helpers import ANSWER\nclass Rel:\n    def act(self, view):\n"
+                                   "        return ANSWER\n")
+    agent = load_agent(f"{pkg / 'policy.py'}:Rel")
+    assert agent.act(None) == "pyautogui.click(1, 2)"
+    assert type(agent).__module__ == "omniact_test_relpkg.policy"
+    # a plain file's failing import is still said as it was
+    (tmp_path / "alone.py").write_text("from .nothing import x\n")
+    with pytest.raises(UserError, match="relative import"):
+        load_agent(f"{tmp_path / 'alone.py'}:A")
+
+
 def test_arguments_are_converted_and_checked(tmp_path):
     a = load_agent("random", {"seed": "42", "max_actions": "2"})
     assert a.seed == 42 and a.max_actions == 2
