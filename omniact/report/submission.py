@@ -35,8 +35,11 @@ class Submission:
     file_sha256: str = ""
 
     @property
-    def uses_gold(self) -> bool:
-        return bool(self.meta.get("uses_gold"))
+    def uses_gold(self) -> bool | None:
+        """Whether the predictions came from gold scripts, as the submission's metadata or run says; None when it
+        does not say (a prediction file without metadata), which is unknown, not false."""
+        said = self.meta.get("uses_gold")
+        return None if said is None else bool(said)
 
     @property
     def dataset_sha256(self) -> str | None:

@@ -134,8 +134,11 @@ def test_table_files(omniact_data, subs, tmp_path):
     assert {"name", "source", "sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty",
             "ci", "rank", "tied_with_above", "exact_solved", "provenance", "breakdown"} <= set(e0)
     assert e0["provenance"]["uses_gold"] is True
+    # a prediction file without metadata does not say: unknown, not false
+    assert [e["provenance"]["uses_gold"] for e in j["entries"][1:]] == [None] * (len(j["entries"]) - 1)
     rows = list(csv.DictReader(io.StringIO((tmp_path / "out/leaderboard.csv").read_text())))
     assert [r["name"] for r in rows] == [e.name for e in board.entries] and rows[0]["AS"] == "100.00"
+    assert [r["uses_gold"] for r in rows] == ["True"] + [""] * (len(rows) - 1)
     md = (tmp_path / "out/leaderboard.md").read_text()
     assert "| 1 | Perfect agent | 100.00 [100.00, 100.00]" in md and "broken.jsonl" in md
 
