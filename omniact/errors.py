@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["DataError", "OmniactError", "ParseError", "UserError", "escape_controls", "shell_quote"]
+__all__ = ["DataError", "OmniactError", "ParseError", "UserError", "escape_bidi", "escape_controls", "shell_quote", "shorten",
+           "terminal_json"]
 
 
 class OmniactError(Exception):

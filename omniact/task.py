@@ -19,7 +19,8 @@ from omniact.errors import DataError, shorten
 if TYPE_CHECKING:  # PIL loads only when an image is asked for
     from PIL.Image import Image
 
-__all__ = ["Box", "Detection", "Detections", "LazyElements", "Screen", "Task", "TaskView", "UIElement", "read_png_size"]
+__all__ = ["Box", "Detection", "Detections", "LazyElements", "Screen", "Task", "TaskView", "UIElement", "load_detections",
+           "read_png_size"]
 
 
 @dataclass(frozen=True)

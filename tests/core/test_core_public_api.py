@@ -30,6 +30,24 @@ def test_public_names_are_pinned():
     assert omniact.run is run and omniact.read_predictions is read_predictions
 
 
+def test_scoring_and_agents_import_only_names_omniact_exports():
+    """The design's layering: `agents` and `scoring` use omniact as a third party would, through the names each
+    module lists in `__all__` (scoring imported `shorten` and `terminal_json`, which errors.py did not list)."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    unlisted = []
+    for package in ("scoring", "agents"):
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "omniact":
+                    module = importlib.import_module(node.module)
+                    listed = set(getattr(module, "__all__", ()))
+                    unlisted += [f"{path.relative_to(root)}: {node.module}.{a.name}" for a in node.names
+                                 if a.name not in listed and not hasattr(module, "__path__")]
+    assert unlisted == []
+
+
 def test_import_omniact_loads_nothing_heavy():
     code = "import sys, json, omniact, omniact.cli; print(json.dumps(sorted(sys.modules)))"
     mods = set(json.loads(subprocess.check_output([sys.executable, "-c", code], text=True)))
