@@ -136,24 +136,28 @@ class LLMAgent:
 
             backend = self._make_backend()
             self.backend = CachedBackend(backend, ResponseCache(self.cache_path or None), read=self.cache)
-            if self.n_examples > 0:
-                from agents.prompt import ExampleSelector
-                from omniact.dataset import resolve_data_root
+            self._setup_examples()
 
-                root = resolve_data_root(self.examples_data or None)
-                found = (root / f"{self.examples_split}.json").is_file() or self.examples_split.endswith(".json")
-                if not found and self.examples_split != "train":
-                    # Named by the user (a typo, "trian"): not silently a prompt without examples. A data set
-                    # without the default train split is prompted without them, as its describe() records.
-                    raise UserError(f"examples_split={self.examples_split!r}: {root} has no such split (pass "
-                                    "examples_data=DIR for another data set's, or n_examples=0 for none)")
-                if found:
-                    self._check_not_the_runs_split(root)
-                    key = (str(root), self.examples_split, self.n_examples)
-                    with _SELECTORS_LOCK:  # one per process: the worker threads share the train split
-                        if key not in _SELECTORS:
-                            _SELECTORS[key] = ExampleSelector(root, self.examples_split, self.n_examples)
-                        self.selector = _SELECTORS[key]
+    def _setup_examples(self) -> None:
+        """The in-context example selector (its train split and their embeddings), once."""
+        if self.selector is None and self.n_examples > 0:
+            from agents.prompt import ExampleSelector
+            from omniact.dataset import resolve_data_root
+
+            root = resolve_data_root(self.examples_data or None)
+            found = (root / f"{self.examples_split}.json").is_file() or self.examples_split.endswith(".json")
+            if not found and self.examples_split != "train":
+                # Named by the user (a typo, "trian"): not silently a prompt without examples. A data set
+                # without the default train split is prompted without them, as its describe() records.
+                raise UserError(f"examples_split={self.examples_split!r}: {root} has no such split (pass "
+                                "examples_data=DIR for another data set's, or n_examples=0 for none)")
+            if found:
+                self._check_not_the_runs_split(root)
+                key = (str(root), self.examples_split, self.n_examples)
+                with _SELECTORS_LOCK:  # one per process: the worker threads share the train split
+                    if key not in _SELECTORS:
+                        _SELECTORS[key] = ExampleSelector(root, self.examples_split, self.n_examples)
+                    self.selector = _SELECTORS[key]
 
     def _check_not_the_runs_split(self, root: Any) -> None:
         """Refuse in-context examples drawn from the split being run: each task's own answer would be among them,
@@ -211,6 +215,12 @@ class LLMAgent:
 
         elements = format_elements(view.detections, 1.0, self.max_elements)
         return build_messages(view.goal, self.examples(view.goal), elements), 1.0
+
+    def prompt(self, view: Any) -> list[dict[str, Any]]:
+        """The chat messages `act` would send for `view`, without a model: neither the server nor a local model is
+        touched (`omniact agents --prompt` prints them)."""
+        self._setup_examples()
+        return self.messages(view)[0]
 
     def act(self, view: Any) -> str:
         if self.backend is None:

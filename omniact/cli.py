@@ -451,11 +451,23 @@ def manifest(data: Path) -> None:
 @click.option("--setup-timeout", default="1800", show_default=True, metavar="SECONDS|none",
               help="Seconds --check gives the agent to start (built, setup() and describe() done) before it reports "
                    "it as hanging, as a run would stop. none: no limit.")
+@click.option("--prompt", "prompt_agent", default=None, metavar="AGENT",
+              help="Print the messages AGENT (llm, vlm, or detact with --agent-arg llm=...) would send its model for "
+                   "one task, without calling any model.")
+@click.option("--task", "task_id", default=None, help="The task for --prompt (default: the split's first).")
 def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None, split: str, n: int,
-               task_timeout: float, setup_timeout: str) -> None:
-    """List the registered agents, one line each (or --check one: exit code 2 when it finds a problem)."""
+               task_timeout: float, setup_timeout: str, prompt_agent: str | None, task_id: str | None) -> None:
+    """List the registered agents, one line each (or --check one: exit code 2 when it finds a problem; or show
+    the --prompt one would send)."""
     from omniact.agent import check_agent, list_agents
 
+    if prompt_agent is not None:
+        if check is not None:
+            raise UserError("give --check AGENT or --prompt AGENT, not both")
+        _print_prompt(prompt_agent, agent_args, data, split, task_id)
+        return
+    if task_id is not None:
+        raise UserError("--task goes with --prompt AGENT")
     if check is None:
         for name, target, desc in list_agents():
             click.echo(f"{name:<12} {desc}  [{target}]")
@@ -467,6 +479,38 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
     click.echo(str(report))
     if not report.ok:
         sys.exit(2)  # the agent is the user's input: 1 is kept for a bug of ours
+
+
+def _print_prompt(spec: str, agent_args: tuple[str, ...], data: Path | None, split: str, task_id: str | None) -> None:
+    """The chat messages an agent that prompts a model would send for one task, as text (an image as its size)."""
+    import difflib
+
+    from omniact.agent import load_agent
+    from omniact.dataset import load_split
+    from omniact.sandbox.command import parse_agent_args
+
+    ds = load_split(data, split)
+    if task_id is not None and task_id not in ds:
+        close = difflib.get_close_matches(task_id, list(ds.ids), n=3, cutoff=0.5)
+        raise UserError(f"no task {task_id!r} in split {ds.split}" + (f" (did you mean {', '.join(close)}?)"
+                                                                      if close else ""))
+    task = ds[task_id] if task_id is not None else ds.tasks[0]
+    agent = load_agent(spec, parse_agent_args(agent_args),
+                       defaults={"data_root": str(ds.root), "run_split": split, "cache": True, "seed": 0})
+    show = getattr(agent, "prompt", None)
+    if not callable(show):
+        raise UserError(f"agent {spec} has no prompt to show: only agents that prompt a model have one (llm, vlm, "
+                        "detact with --agent-arg llm=...)")
+    click.echo(f"# task {escape_controls(task.id)}: {escape_controls(task.goal)}")
+    for message in show(task.view()):
+        click.echo(f"\n## {message['role']}")
+        content = message["content"]
+        for part in [content] if isinstance(content, str) else content:
+            if isinstance(part, str) or part.get("type") == "text":
+                click.echo(escape_controls(part if isinstance(part, str) else part["text"], newlines=True))
+            else:  # an image, sent as a data URL
+                url = (part.get("image_url") or {}).get("url", "")
+                click.echo(f"[image: {len(url):,} characters of data URL]")
 
 
 @contextmanager

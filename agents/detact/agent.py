@@ -116,14 +116,11 @@ class DetactAgent:
                           "similarity only (pip install 'omniact[local-models]', or pass embeddings=false)")
                 self.embeddings = False
                 self.embeddings_off = why
-        if self.llm and self._planner_llm is None:
-            if self.llm == "vlm":
-                from agents.vlm import VLMAgent as cls
-            else:
-                from agents.llm import LLMAgent as cls
-            from omniact.agent import load_agent
+        if self.llm and (self._planner_llm is None or self._planner_llm.backend is None):
+            if self._planner_llm is None:
+                from omniact.agent import load_agent
 
-            self._planner_llm = load_agent(cls, self.llm_args, defaults=self.run_settings)
+                self._planner_llm = load_agent(self._planner_class(), self.llm_args, defaults=self.run_settings)
             self._planner_llm.setup()
 
     def describe(self) -> dict[str, Any]:
@@ -222,14 +219,38 @@ class DetactAgent:
         return [r.detection for r in rank_elements(view.goal, self.elements(view), k=self.top_k,
                                                    embeddings=self.embeddings)]
 
+    def _narrowed(self, view: Any) -> Any:
+        """`view` with only the goal's top-k elements (the filter's), as the planner model sees it."""
+        kept = self.filtered(view)
+        narrowed = Detections(tuple(d for d in kept if d.kind == "ocr"), tuple(d for d in kept if d.kind == "icon"),
+                              tuple(d for d in kept if d.kind == "color"))
+        return dataclasses.replace(view, detections=narrowed)
+
+    def prompt(self, view: Any) -> list[dict[str, Any]]:
+        """The messages the planner model would be sent for `view` (llm=openai|local|vlm), without a model."""
+        if not self.llm:
+            raise UserError("detact plans offline, with no prompt: pass --agent-arg llm=openai (or local, vlm) to "
+                            "see the one a model would be sent")
+        if self._planner_llm is None:
+            from omniact.agent import load_agent
+
+            self._planner_llm = load_agent(self._planner_class(), self.llm_args, defaults=self.run_settings)
+        return self._planner_llm.prompt(self._narrowed(view))
+
+    def _planner_class(self) -> type:
+        if self.llm == "vlm":
+            from agents.vlm import VLMAgent
+
+            return VLMAgent
+        from agents.llm import LLMAgent
+
+        return LLMAgent
+
     def act(self, view: Any) -> str:
         if self.llm:
-            if self._planner_llm is None:
+            if self._planner_llm is None or self._planner_llm.backend is None:
                 self.setup()
-            kept = self.filtered(view)
-            narrowed = Detections(tuple(d for d in kept if d.kind == "ocr"), tuple(d for d in kept if d.kind == "icon"),
-                                  tuple(d for d in kept if d.kind == "color"))
-            script = self._planner_llm.act(dataclasses.replace(view, detections=narrowed))
+            script = self._planner_llm.act(self._narrowed(view))
             self.last_usage = getattr(self._planner_llm, "last_usage", None)
             self.last_raw = getattr(self._planner_llm, "last_raw", None)
             self.last_served = getattr(self._planner_llm, "last_served", None)

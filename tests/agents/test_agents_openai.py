@@ -342,3 +342,39 @@ def test_max_elements_0_puts_no_element_in_the_prompt():
 
     assert format_elements([Detection("ocr", "Send", 1.0, 2.0)], limit=0) == []
     assert format_elements([Detection("ocr", "Send", 1.0, 2.0)] * 3, limit=2) == ['"Send": <x: 1, y: 2>'] * 2
+
+
+def test_agents_prompt_prints_what_a_model_would_be_sent_without_calling_one(tmp_path, monkeypatch):
+    """Seeing the prompt took a server (or reading the code): `agents --prompt` prints it, for llm and for detact's
+    planner model alike, with the run's data set's examples."""
+    import numpy as np
+    from click.testing import CliRunner
+
+    import agents.llm
+    import agents.prompt
+    from omniact.cli import main
+
+    monkeypatch.setattr(agents.prompt, "_encode", lambda texts: np.ones((len(texts), 4), np.float32))
+    monkeypatch.setattr(agents.llm, "_SELECTORS", {})
+    monkeypatch.setenv("OMNIACT_CACHE_DIR", str(tmp_path / "cache"))
+    unused = ["--agent-arg", "model=m", "--agent-arg", "base_url=http://127.0.0.1:9/v1"]  # never reached
+
+    def prompt(*args):
+        return CliRunner().invoke(main, ["agents", "--data", str(DATA), "--split", "test", *args])
+
+    r = prompt("--prompt", "llm", *unused, "--task", "101", "--agent-arg", "n_examples=1")
+    assert r.exit_code == 0, r.output
+    head, system, user = r.output.split("\n## ")
+    task = load_split(DATA, "test")["101"]
+    assert head.startswith(f"# task 101: {task.goal}") and system.startswith("system\nYou are")
+    train = {t.goal for t in load_split(DATA, "train").tasks}
+    assert any(f"Task: {goal}\nOutput Script:" in user for goal in train)  # an example from the run's data
+    assert user.endswith(f"Task: {task.goal}\nOutput Script:\n")
+    r = prompt("--prompt", "detact", *unused, "--agent-arg", "llm=openai", "--agent-arg", "top_k=1",
+               "--agent-arg", "embeddings=false", "--agent-arg", "detect=never", "--agent-arg", "n_examples=0")
+    assert r.exit_code == 0, r.output
+    assert r.output.split("The UI elements on the screen:\n")[1].count("<x: ") == 1  # the filter's top 1
+    r = prompt("--prompt", "noop")
+    assert r.exit_code == 2 and "has no prompt to show" in r.output
+    r = prompt("--prompt", "llm", *unused, "--task", "1O1")
+    assert r.exit_code == 2 and "no task '1O1' in split test (did you mean 101" in r.output
