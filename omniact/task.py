@@ -181,6 +181,9 @@ class Detections:
     def __iter__(self):
         return iter(self.ocr + self.icons + self.colors)
 
+    def __len__(self) -> int:
+        return len(self.ocr) + len(self.icons) + len(self.colors)
+
 
 @dataclass(frozen=True)
 class Screen:

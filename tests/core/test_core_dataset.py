@@ -77,7 +77,9 @@ def test_detections_are_optional(omniact_data):
     assert {(d.label, d.x, d.y) for d in det.ocr} == {("See deals", 412.0, 826.0), ("Search Amazon", 412.0, 88.0)}
     assert [(d.label, d.x) for d in det.icons] == [("cart", 1300.0), ("search", 510.0)]
     assert len(det.colors) == 3
+    assert len(det) == len(list(det)) == 7  # all three kinds (len raised a TypeError)
     assert not ds["0"].view().detections  # no files for the desktop screens: no detections, no error
+    assert len(ds["0"].view().detections) == 0
 
 
 def test_detection_files_written_again_in_one_process_are_read_again(omniact_data, tmp_path):
