@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from omniact.cli import main
+from omniact.errors import UserError
 from omniact.predictions import read_predictions
 from omniact.runner import run
 from omniact.store import RunStore
@@ -204,15 +205,21 @@ def test_ctrl_c_in_a_terminal_stops_a_process_run_with_one_line(tmp_path):
     assert err.strip().splitlines() == [line]
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
 
-def test_a_run_whose_first_tasks_all_fail_alike_stops_early_and_resumes(tmp_path, monkeypatch):
+def _stopped_early(tmp_path: Path, monkeypatch, n: int, says: str) -> tuple[Path, Path]:
+    """A run of an agent failing alike on every task (while its `marker` file exists), stopped after `n` tasks."""
     from omniact import runner
 
-    monkeypatch.setattr(runner, "FAIL_FAST", 3)
+    monkeypatch.setattr(runner, "FAIL_FAST", n)
     marker = tmp_path / "down"
     marker.write_text("")
     out = tmp_path / "r"
-    with pytest.raises(runner.UserError, match="first 3 tasks all failed with: RuntimeError: flaky backend"):
+    with pytest.raises(runner.UserError, match=says):
         run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA)
+    return marker, out
+
+
+def test_a_run_whose_first_tasks_all_fail_alike_stops_early_and_resumes(tmp_path, monkeypatch):
+    marker, out = _stopped_early(tmp_path, monkeypatch, 3, "first 3 tasks all failed with: RuntimeError: flaky backend")
     with RunStore(out / "run.sqlite") as store:
         assert len(store) == 3
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
@@ -224,17 +231,10 @@ def test_a_run_whose_first_tasks_all_fail_alike_stops_early_and_resumes(tmp_path
 def test_a_resume_that_leaves_the_first_failures_as_they_are_goes_on_past_them(tmp_path, monkeypatch):
     """An agent that fails on one app fails a whole run's first tasks (a split is ordered by app): the early stop
     said to resume, and every resume stopped on the next tasks alike."""
-    from omniact import runner
-
-    monkeypatch.setattr(runner, "FAIL_FAST", 2)
-    marker = tmp_path / "down"
-    marker.write_text("")
-    out = tmp_path / "r"
-    with pytest.raises(runner.UserError, match="or go on with the other tasks as it is with --resume"):
-        run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA)
+    marker, out = _stopped_early(tmp_path, monkeypatch, 2, "or go on with the other tasks as it is with --resume")
     s = run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA, resume=True)
     assert s.n_done == 6 and s.errors == {"exception": 6}
-    with pytest.raises(runner.UserError, match="first 2 tasks all failed"):  # retried, and failing alike again
+    with pytest.raises(UserError, match="first 2 tasks all failed"):  # retried, and failing alike again
         run(f"{AGENTS}:Flaky", agent_args={"marker": str(marker)}, out=out, data=DATA, resume=True, retry_errors=True)
 
 
