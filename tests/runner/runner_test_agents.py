@@ -58,17 +58,24 @@ class Normalized:
 
 
 class Slow:
-    """Logs each task it starts to `log`, then sleeps `delay` seconds and answers right."""
+    """Logs each task it starts to `log`, then sleeps `delay` seconds and answers right; after its first task, it
+    also waits while the file `hold` exists (a run kept going for as long as a test needs, however loaded the
+    machine)."""
 
-    def __init__(self, log: str = "", delay: float = 0.3) -> None:
+    def __init__(self, log: str = "", delay: float = 0.3, hold: str = "") -> None:
         self.log = log
         self.delay = delay
+        self.hold = hold
+        self.acted = 0
 
     def act(self, view):
         if self.log:
             with open(self.log, "a") as f:
                 f.write(view.id + "\n")
         time.sleep(self.delay)
+        self.acted += 1
+        while self.hold and self.acted > 1 and Path(self.hold).exists():
+            time.sleep(0.05)
         return ANSWERS.get(view.id, "")
 
 

@@ -30,9 +30,10 @@ def _omniact(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_a_second_run_in_a_folder_a_run_is_writing_is_refused_and_scoring_it_says_it_is_still_going(tmp_path):
-    out, log = tmp_path / "r", tmp_path / "log.txt"
-    args = ["run", "--agent", f"{AGENTS}:Slow", "--agent-arg", f"log={log}", "--agent-arg", "delay=1.0",
-            "--data", str(DATA), "--out", str(out), "-q"]
+    out, log, hold = tmp_path / "r", tmp_path / "log.txt", tmp_path / "hold"
+    hold.write_text("")  # the first run waits on its second task until the checks below are done
+    args = ["run", "--agent", f"{AGENTS}:Slow", "--agent-arg", f"log={log}", "--agent-arg", "delay=0.3",
+            "--agent-arg", f"hold={hold}", "--data", str(DATA), "--out", str(out), "-q"]
     first = subprocess.Popen([sys.executable, "-m", "omniact.cli", *args], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
@@ -61,6 +62,7 @@ def test_a_second_run_in_a_folder_a_run_is_writing_is_refused_and_scoring_it_say
             os.killpg(first.pid, signal.SIGKILL)
     scored = _omniact("score", "--predictions", str(out))
     assert scored.returncode == 2 and "it was stopped before it ended" in scored.stderr
+    hold.unlink()
     resumed = _omniact(*args, "--resume")
     assert resumed.returncode == 0, resumed.stderr
     assert not (out / "run.lock").exists()  # gone once the run ended
