@@ -9,11 +9,12 @@
   let pending = null;      // mousedown on a draggable, not yet moved far enough to count as a drag
   let dragging = null;     // {id, ghost}
   let sliding = null;      // {name, el}
-  let suppressClick = false;
+  let suppressClickAt = null;  // the timeStamp of a drag's or slide's mouseup
   let hoverLabel = null;
-  // The click that follows a drag's mouseup (dispatched in the same input task) must not count as a click;
-  // clearing the flag on the next task keeps a click that never came from swallowing a later real one.
-  function suppressNextClick() { suppressClick = true; setTimeout(() => { suppressClick = false; }, 0); }
+  // The click Chrome dispatches from a drag's mouseup must not count as a click. It carries that mouseup's
+  // timeStamp, which no later click does: a flag cleared by a timer let a real click that came before the timer
+  // (a replay's next action on a loaded machine) be swallowed too.
+  function suppressNextClick(e) { suppressClickAt = e.timeStamp; }
 
   Kit.esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
   Kit.params = new URLSearchParams(location.search);
@@ -109,14 +110,14 @@
       }
     });
     document.addEventListener('mouseup', (e) => {
-      if (sliding) { opts.slide(sliding.name, sliderValue(sliding.el, e.clientX), true); sliding = null; suppressNextClick(); Kit.render(); return; }
+      if (sliding) { opts.slide(sliding.name, sliderValue(sliding.el, e.clientX), true); sliding = null; suppressNextClick(e); Kit.render(); return; }
       if (dragging) {
         dragging.ghost.remove();
         const t = document.elementFromPoint(e.clientX, e.clientY);
         const d = t && t.closest('[data-drop]');
         const src = dragging.id;
         dragging = null; pending = null; opts.state.dragging = null;
-        suppressNextClick();
+        suppressNextClick(e);
         if (d) opts.drop(src, d.getAttribute('data-drop'));
         Kit.render();
         return;
@@ -124,7 +125,7 @@
       pending = null;
     });
     document.addEventListener('click', (e) => {
-      if (suppressClick) { suppressClick = false; return; }
+      if (suppressClickAt !== null && e.timeStamp === suppressClickAt) { suppressClickAt = null; return; }
       const [label, el] = labelOf(e.target);
       if (e.detail === 2 && opts.dbl && label) { opts.dbl(label, el, e); Kit.render(); return; }
       if (e.detail > 2) return;

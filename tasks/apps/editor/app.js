@@ -414,12 +414,12 @@ TODO: add the regional breakdown.`;
         if (to < 0) to = tabs.length - 1; }
       const from = tabDrag.i; const cur = S.tabs[S.active]; const [t] = S.tabs.splice(from, 1);
       S.tabs.splice(to, 0, t); S.active = S.tabs.indexOf(cur);
-      S.suppressClick = true; render();
+      S.suppressClickAt = e.timeStamp; render();  // the click from this mouseup shares its timeStamp
     }
     tabDrag = null;
   });
   document.addEventListener('click', (e) => {
-    if (S.suppressClick) { S.suppressClick = false; return; }
+    if (S.suppressClickAt !== undefined && e.timeStamp === S.suppressClickAt) { S.suppressClickAt = undefined; return; }
     if (e.detail === 2 && !S.dialog && !S.popover && !S.contextMenu && !e.target.closest('button,input')) { onDouble(e); return; }
     const t = e.target;
     const hadPop = S.popover || S.contextMenu;
