@@ -789,7 +789,7 @@ def map_points(text: str, convert: Callable[[float, float], tuple[float, float]]
         return text  # refused by the parser whatever its points
     try:
         return _map_points(text, convert)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+    except _NOT_READ:
         pass
     lines = _source_lines(text)
     if len(lines) < 2:
@@ -805,10 +805,14 @@ def _source_lines(text: str) -> list[str]:
 _SOURCE_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
+# What `ast.parse` raises for a text that is not Python, or too deep or big for it: such a text keeps its points.
+_NOT_READ = (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError)
+
+
 def _map_line(line: str, convert: Callable[[float, float], tuple[float, float]]) -> str:
     try:
         return _map_points(line, convert)
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+    except _NOT_READ:
         return line
 
 

@@ -86,15 +86,14 @@ def infer_os(platform: str, app: str, width: int) -> str | None:
     if platform != "desktop":
         return None
     words = set(re.split(r"[^a-z0-9]+", app.lower())) | {app.lower()}
-    for os_name, names in _OS_WORDS.items():
-        if words & set(names):
-            return os_name
     if width >= 2560:  # only macOS ships Retina screenshots (2880x1800, 3360x2100), whatever the app (VLC, GIMP)
-        return "macos"
-    for os_name, names in _ANY_OS_WORDS.items():
-        if words & set(names):
-            return os_name
-    return None
+        return _named_os(words, _OS_WORDS) or "macos"
+    return _named_os(words, _OS_WORDS) or _named_os(words, _ANY_OS_WORDS)
+
+
+def _named_os(words: set[str], table: dict[str, tuple[str, ...]]) -> str | None:
+    """The first OS of `table` one of whose names is among an app name's `words`."""
+    return next((os_name for os_name, names in table.items() if words & set(names)), None)
 
 
 def builtin_root() -> Path:

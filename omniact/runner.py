@@ -91,18 +91,6 @@ _DESCRIPTION_SESSION = "agent_description_session"
 _VARIANTS = "agent_description_variants"
 _SOURCES = "agent_source_sha256s"  # the sha256 of the agent's file, each version in the order sessions ran it
 
-
-def _agent_sources(recorded: list[str], cls: type) -> list[str]:
-    """`recorded` with the sha256 of the file that defines `cls` added when it is not the last one recorded (an
-    agent defined at a prompt, or whose file cannot be read, adds nothing)."""
-    file = getattr(sys.modules.get(cls.__module__), "__file__", None)
-    try:
-        digest = hashlib.sha256(Path(file).read_bytes()).hexdigest() if isinstance(file, str) else None
-    except OSError:
-        digest = None
-    if digest is None or (recorded and recorded[-1] == digest):
-        return list(recorded)
-    return [*recorded, digest]
 #: a refused resume names at most this many of the changed values
 _SHOWN_CHANGES = 3
 #: how many distinct served models and system fingerprints the manifest counts (a provider may rotate fingerprints)
@@ -275,13 +263,32 @@ class _Session:
             self.on_begin()
 
 
+def _class_file(cls: type) -> str | None:
+    """The file of the module that defines `cls`; None for a class with no file (made at a prompt)."""
+    file = getattr(sys.modules.get(cls.__module__), "__file__", None)
+    return file if isinstance(file, str) and file else None
+
+
+def _agent_sources(recorded: list[str], cls: type) -> list[str]:
+    """`recorded` with the sha256 of the file that defines `cls` added when it is not the last one recorded (an
+    agent defined at a prompt, or whose file cannot be read, adds nothing)."""
+    file = _class_file(cls)
+    try:
+        digest = hashlib.sha256(Path(file).read_bytes()).hexdigest() if file is not None else None
+    except OSError:
+        digest = None
+    if digest is None or (recorded and recorded[-1] == digest):
+        return list(recorded)
+    return [*recorded, digest]
+
+
 def _class_identity(cls: type) -> str | None:
     """The class an agent spec resolved to, as its module's file (absolute, links resolved) and its qualified name:
     the same wherever and however it is named (``pkg.mod:A``, ``pkg/mod.py:A``, a registered name for it, a
     re-export from another module), and different for another class named alike (``pkg.mod:A`` imported from
     another folder). None for a class with no file (made at a prompt)."""
-    file = getattr(sys.modules.get(cls.__module__), "__file__", None)
-    if not isinstance(file, str) or not file:
+    file = _class_file(cls)
+    if file is None:
         return None
     try:
         path = Path(file).resolve()
@@ -673,8 +680,9 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 done = store.finished_ids(include_errors=not retry_errors)
                 pending = [i for i in ids if i not in done]
                 retried = len([i for i in pending if i in store.finished_ids()])
-                sources = _agent_sources(store.get_meta(_SOURCES, []), cls)
-                if len(sources) > len(store.get_meta(_SOURCES, [])) > 0 and done:
+                recorded_sources = store.get_meta(_SOURCES, [])
+                sources = _agent_sources(recorded_sources, cls)
+                if len(sources) > len(recorded_sources) > 0 and done:
                     # Not refused: the fix a failing run asks for is often an edit of the agent. But said, and kept.
                     sys.stderr.write(f"omniact: note: the agent's file has changed since this run's last session; "
                                      f"the {len(done)} tasks finished before keep that version's answers "

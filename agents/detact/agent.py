@@ -117,11 +117,7 @@ class DetactAgent:
                 self.embeddings = False
                 self.embeddings_off = why
         if self.llm and (self._planner_llm is None or self._planner_llm.backend is None):
-            if self._planner_llm is None:
-                from omniact.agent import load_agent
-
-                self._planner_llm = load_agent(self._planner_class(), self.llm_args, defaults=self.run_settings)
-            self._planner_llm.setup()
+            self._planner().setup()
 
     def describe(self) -> dict[str, Any]:
         """Its pipeline for the run's record: the detector's OCR engine and icon matching (used on screens the
@@ -231,20 +227,19 @@ class DetactAgent:
         if not self.llm:
             raise UserError("detact plans offline, with no prompt: pass --agent-arg llm=openai (or local, vlm) to "
                             "see the one a model would be sent")
+        return self._planner().prompt(self._narrowed(view))
+
+    def _planner(self) -> Any:
+        """The planner model's agent (`llm` or `vlm`), built once with the run's settings; set up by `setup`."""
         if self._planner_llm is None:
+            if self.llm == "vlm":
+                from agents.vlm import VLMAgent as cls
+            else:
+                from agents.llm import LLMAgent as cls
             from omniact.agent import load_agent
 
-            self._planner_llm = load_agent(self._planner_class(), self.llm_args, defaults=self.run_settings)
-        return self._planner_llm.prompt(self._narrowed(view))
-
-    def _planner_class(self) -> type:
-        if self.llm == "vlm":
-            from agents.vlm import VLMAgent
-
-            return VLMAgent
-        from agents.llm import LLMAgent
-
-        return LLMAgent
+            self._planner_llm = load_agent(cls, self.llm_args, defaults=self.run_settings)
+        return self._planner_llm
 
     def act(self, view: Any) -> str:
         if self.llm:
