@@ -575,7 +575,10 @@ def _split_mode(
     }
     _write_out(out, obj)
     # (with --json too: the index is a file the user asked for, not part of what is printed)
-    paged = out is not None and opts.step_images and _write_split_page(out, results)
+    paged = False
+    if out is not None and opts.step_images:
+        _write_split_page(out, results)
+        paged = True
     if as_json:
         echo(terminal_json(obj))
     else:
@@ -609,8 +612,9 @@ def _split_mode(
     return obj
 
 
-def _write_split_page(out: Path, results: Sequence[Any]) -> bool:
-    """Write ``out/index.html``, a line per task linking to its step-image page; False when no task has one."""
+def _write_split_page(out: Path, results: Sequence[Any]) -> None:
+    """Write ``out/index.html``, a line per task linking to its step-image page where it has one (written also when
+    none has: an earlier replay's page must not stay as this one's)."""
     import html
 
     from omniact.atomic import write_text
@@ -624,8 +628,6 @@ def _write_split_page(out: Path, results: Sequence[Any]) -> bool:
         link = f'<a href="{html.escape(page.relative_to(out).as_posix())}">{name}</a>' if page.is_file() else name
         why = "" if r.success else f" {html.escape(str(r.reason))}"
         rows.append(f'<li><span class="{mark}">{mark}</span> {link}{why}</li>')
-    if not any("<a " in row for row in rows):
-        return False
     n_ok = sum(r.success for r in results)
     text = (
         '<!doctype html><meta charset="utf-8"><title>replay</title><style>body{font:14px/1.5 system-ui,sans-serif;'
@@ -633,7 +635,6 @@ def _write_split_page(out: Path, results: Sequence[Any]) -> bool:
         f"<h1>{n_ok}/{len(results)} tasks succeeded</h1>\n<ul>\n" + "\n".join(rows) + "\n</ul>\n"
     )
     write_text(out / "index.html", text)
-    return True
 
 
 #: The reason of a task a Ctrl-C (or SIGTERM) kept from being replayed.

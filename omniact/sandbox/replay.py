@@ -662,6 +662,20 @@ def _clear_images(folder: Path) -> None:
             f.unlink(missing_ok=True)
 
 
+def _clear_earlier(out_root: Path, folder: Path, *, images: bool, trace: bool) -> None:
+    """Remove what an earlier replay wrote in a task's folder that this one writes again: the step images and
+    their index.html, and the trace. A folder reached through a symbolic link is left alone."""
+    if not folder.is_dir() or linked_folder(out_root, folder) is not None:
+        return
+    if images:
+        _clear_images(folder)
+    names = ("index.html",) * images + ("trace.zip",) * trace
+    for name in names:
+        f = folder / name
+        if f.is_symlink() or f.is_file():
+            f.unlink(missing_ok=True)
+
+
 def _save_png(
     png: bytes,
     path: Path,
@@ -945,6 +959,10 @@ def replay_tasks(
     jobs: list[ReplayJob] = []
     if out_dir is not None and (step_images or trace):
         refuse_linked_folders(Path(out_dir), [task_folder(out_dir, t.id) for t in tasks if t.id in scripts and t.env])
+        for t in tasks:
+            # An earlier replay's pages of a task this one does not get to replay (no prediction, a parse error)
+            # would otherwise be linked from the new index.html and show the old script's steps.
+            _clear_earlier(Path(out_dir), task_folder(out_dir, t.id), images=step_images, trace=trace)
     for t in tasks:
         if t.id not in scripts:
             results[t.id] = ReplayResult(t.id, False, reason="no prediction")

@@ -180,6 +180,24 @@ def test_a_split_writes_step_images_on_request(tmp_path):
 
 
 @pytest.mark.browser
+def test_a_second_split_replay_links_no_steps_of_the_first(tmp_path):
+    out_dir = tmp_path / "out"
+    args = ("--data", str(SUITE), "--split", "test", "--limit", "1", "--workers", "1", "--step-images",
+            "--out", str(out_dir), *T)
+    r = invoke(*args, "--agent", "oracle")
+    assert r.exit_code == 0 and 'href="101/index.html"' in (out_dir / "index.html").read_text()
+    # The same folder again, with an answer that does not parse: task 101 is not replayed this time, so the page
+    # must not link the first replay's steps (which show the gold script succeeding), nor keep them.
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "101", "script": "pyautogui.click(("}) + "\n")
+    r = invoke(*args, "--predictions", str(bad))
+    assert r.exit_code == 0, r.output
+    index = (out_dir / "index.html").read_text()
+    assert "parse error" in index and "href=" not in index
+    assert not list((out_dir / "101").glob("*.png")) and not (out_dir / "101" / "index.html").exists()
+
+
+@pytest.mark.browser
 def test_one_task_with_a_script_writes_step_images_and_a_table(tmp_path):
     s = tmp_path / "s.py"
     s.write_text("pyautogui.moveTo(120, 360)\npyautogui.dragTo(720, 400)\n")  # task 103 is dpr 2
