@@ -4,7 +4,7 @@ Scoring is a pure function of (prediction file, data set, scorer mode and versio
 per-task results are cached under that key: adding one submission to a board of fifty scores only that one.
 Intervals resample tasks with replacement (seeded); every entry sees the same resamples, so the difference of
 two entries is a paired bootstrap. An entry's rank is one more than the number of entries significantly better
-than it (their difference interval lies above 0); entries that share a rank are tied.
+than it (their difference interval lies above 0); neighbours whose difference interval includes 0 are tied.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ class Leaderboard:
         lines += ["", (f"Scores x100 with {int(b['confidence'] * 100)}% bootstrap intervals ({b['samples']} task "
                   f"resamples, seed {b['seed']}). Ranked by action score (AS); rank = 1 + the number of entries "
                   "significantly better (paired bootstrap interval of the AS difference above 0); `=` marks an entry "
-                  "that shares the rank of the entry above (tied).")]
+                  "tied with the entry above (the interval of their AS difference includes 0).")]
         return "\n".join(lines) + "\n"
 
 
@@ -395,15 +395,19 @@ def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, se
     return cis, as_samples
 
 
-def _ranks(as_samples: Sequence[Any], confidence: float) -> list[int]:
-    """Each entry's rank, the entries in board order (AS, best first): one more than the number of entries above it
-    that are significantly better (the paired bootstrap interval of the AS difference lies above 0), and never
-    better than the rank above it. Neighbour ties would chain: on a long board every entry is within noise of the
-    next, and the last would share the first one's rank."""
+def _ranks(as_samples: Sequence[Any], confidence: float) -> tuple[list[int], list[bool]]:
+    """Each entry's rank and whether it is tied with the entry above, the entries in board order (AS, best first).
+
+    The rank is one more than the number of entries above it that are significantly better (the paired bootstrap
+    interval of the AS difference lies above 0), and never better than the rank above it: ranks made from neighbour
+    ties would chain, as on a long board every entry is within noise of the next, and the last would share the
+    first one's rank. Tied means what it says of the two neighbours only: the paired interval of their AS
+    difference includes 0 (so an entry can be tied with the one above and still ranked below it, when an entry
+    higher up is significantly better than it but not than its neighbour)."""
     import numpy as np
 
     if not as_samples:
-        return []
+        return [], []
     stats = np.stack(as_samples, axis=1)  # samples x entries
     q = 100 * (1 - confidence) / 2
     low = int(np.floor(q / 100 * (stats.shape[0] - 1)))  # the order statistic np.percentile starts from
@@ -418,7 +422,10 @@ def _ranks(as_samples: Sequence[Any], confidence: float) -> list[int]:
             diff = stats[:, edge] - stats[:, pos:pos + 1]
             better += int(np.count_nonzero(np.percentile(diff, q, axis=0) > 0))
         ranks.append(max(ranks[-1], 1 + better))
-    return ranks
+    diff = stats[:, :-1] - stats[:, 1:]  # each entry's neighbour above minus the entry
+    low_end, high_end = np.percentile(diff, [q, 100 - q], axis=0) if diff.size else ([], [])
+    tied = [False, *(bool(lo <= 0 <= hi) for lo, hi in zip(low_end, high_end))]
+    return ranks, tied
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -527,9 +534,8 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
             raw.append((sub, s, ci, exact, r["tasks"], samp, match))
         raw.sort(key=lambda t: (-t[1]["action_score"], -t[1]["sequence_score"], t[0].name))
         entries: list[Entry] = []
-        ranks = _ranks([t[5] for t in raw], confidence)
-        for pos, ((sub, s, ci, exact, tasks, _, match), rank) in enumerate(zip(raw, ranks)):
-            tied = pos > 0 and rank == ranks[pos - 1]
+        ranks, ties = _ranks([t[5] for t in raw], confidence)
+        for (sub, s, ci, exact, tasks, _, match), rank, tied in zip(raw, ranks, ties):
             entries.append(Entry(sub.name, sub, s, ci, exact, tasks, rank, tied, match))
         used: set[str] = set()
         if cache_dir is not None:

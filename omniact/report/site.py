@@ -602,8 +602,8 @@ def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
             f"<code>{_e(str(ds.get('sha256'))[:16])}</code>; scorer {_e(board.scorer_version)} in "
             f"<b>{_e(board.mode)}</b> mode. Scores x100, intervals from {b['samples']} task resamples (seed "
             f"{b['seed']}); ranked by AS; rank = 1 + the number of entries significantly better (paired "
-            f"bootstrap interval of the AS difference above 0); <span class=tie>=</span> marks a tie: the same rank "
-            f"as the entry above. M, K and W are the click (mouse), key and write penalties. Click a column to sort.</p>"
+            f"bootstrap interval of the AS difference above 0); <span class=tie>=</span> marks a tie with the entry "
+            f"above (the interval of their AS difference includes 0). M, K and W are the click (mouse), key and write penalties. Click a column to sort.</p>"
             f"<table id=leaderboard class=sortable><thead><tr><th aria-sort=ascending>#</th><th class=l>entry</th>"
             f"{head}<th{_DESC}>exact</th><th>parse errors</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<div class=grid><div class=card>{chart_as}</div><div class=card>{chart_ss}</div></div>{rejected}")
