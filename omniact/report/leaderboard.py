@@ -26,7 +26,7 @@ from omniact.atomic import atomic_file
 from omniact.dataset import Dataset, paused_gc
 from omniact.errors import UserError
 from omniact.report.escape import csv_cell, md_cell, write_json, write_text
-from omniact.report.submission import Submission, find_submission
+from omniact.report.submission import Submission, find_submission, meta_beside
 
 __all__ = ["METRICS", "SCHEMA_VERSION", "Entry", "Leaderboard", "Rejected", "build_leaderboard", "check_out",
            "check_report_out", "prune_cache"]
@@ -395,6 +395,19 @@ def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, se
     return cis, as_samples
 
 
+def _metadata_of(sources: Sequence[Any]) -> set[str]:
+    """The real paths of the metadata files that speak for the prediction files among `sources`."""
+    out = set()
+    for src in sources:
+        if isinstance(src, Submission) or str(src).endswith(".meta.json") or not os.path.isfile(src):
+            continue
+        with suppress(UserError, OSError):  # (what is wrong with it is reported when the source is read)
+            meta = meta_beside(Path(src))
+            if meta is not None:
+                out.add(os.path.realpath(meta))
+    return out
+
+
 def _ranks(as_samples: Sequence[Any], confidence: float) -> tuple[list[int], list[bool]]:
     """Each entry's rank and whether it is tied with the entry above, the entries in board order (AS, best first).
 
@@ -456,7 +469,17 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
     subs: list[Submission] = []
     rejected: list[Rejected] = []
     given: dict[str, str] = {}  # each prediction file's real path -> the source that named it first
+    sources = list(sources)
+    beside = _metadata_of(sources)
     for src in sources:
+        if not isinstance(src, Submission) and str(src).endswith(".meta.json") and os.path.isfile(src):
+            # `subs/*.json*` also matches the metadata files: each is read with its prediction file, not ranked
+            if os.path.realpath(src) not in beside:
+                rejected.append(Rejected(str(src), "a metadata file, not predictions: give the prediction file it "
+                                                   "describes (beside it, of the same name), which is read with it"))
+            if progress:
+                progress(src)
+            continue
         try:
             sub = src if isinstance(src, Submission) else find_submission(Path(src))
         except UserError as e:

@@ -14,7 +14,7 @@ from omniact.errors import UserError
 from omniact.predictions import manifest_dataset, predictions_path
 from omniact.user_file import user_file_sha256
 
-__all__ = ["META_FIELDS", "Submission", "find_submission", "restrict"]
+__all__ = ["META_FIELDS", "Submission", "find_submission", "meta_beside", "restrict"]
 
 #: What a metadata file may say about an entry. All optional.
 META_FIELDS = ("name", "team", "agent", "model", "date", "link", "uses_gold", "dataset_sha256", "notes")
@@ -85,7 +85,7 @@ def _checked_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _meta_beside(pred: Path, run_dir: Path | None = None) -> Path | None:
+def meta_beside(pred: Path, run_dir: Path | None = None) -> Path | None:
     """The metadata file that speaks for `pred`: its own ``NAME.jsonl.meta.json`` or ``NAME.meta.json``, and for
     a run directory (whose folder is its own) also ``meta.json`` there. A folder's ``meta.json`` never speaks for a
     plain prediction file: in a shared submissions folder it is one submitter's, and would name everyone's."""
@@ -164,7 +164,7 @@ def _find(path: Path) -> Submission:
                         file=str(path))
     else:
         raise UserError("no such file or directory: check the path", file=str(path))
-    side = _meta_beside(pred, run_dir)
+    side = meta_beside(pred, run_dir)
     if side is not None:
         meta.update(_checked_meta(side, _read_json(side)))
     meta = {k: v for k, v in meta.items() if v is not None}

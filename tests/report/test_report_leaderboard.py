@@ -337,6 +337,19 @@ def test_metadata_with_a_typo_or_a_wrong_type_is_rejected(omniact_data, tmp_path
     assert not board.entries and len(board.rejected) == 1 and words in board.rejected[0].message
 
 
+def test_metadata_files_a_glob_takes_are_read_with_their_predictions_not_ranked(omniact_data, tmp_path):
+    # `subs/*.json*` (prediction files may be .json) also names every metadata file
+    write_sub(tmp_path / "mine.jsonl", meta={"name": "Mine"})
+    write_sub(tmp_path / "yours.jsonl")
+    (tmp_path / "yours.meta.json").write_text(json.dumps({"name": "Yours"}))
+    (tmp_path / "lost.meta.json").write_text(json.dumps({"name": "Lost"}))  # its predictions are not given
+    board = build_leaderboard(load_split(omniact_data, "test"), sorted(tmp_path.glob("*.json*")), samples=10)
+    assert sorted(e.name for e in board.entries) == ["Mine", "Yours"]
+    assert [(Path(r.source).name, r.message) for r in board.rejected] == [
+        ("lost.meta.json", ("a metadata file, not predictions: give the prediction file it describes (beside it, "
+                            "of the same name), which is read with it"))]
+
+
 def test_metadata_fields_the_board_does_not_know_are_left_out(omniact_data, tmp_path):
     p = write_sub(tmp_path / "mine.jsonl", meta={"name": "Mine", "email": "me@example.com"})
     entry = build_leaderboard(load_split(omniact_data, "test"), [p], samples=10).entries[0]
