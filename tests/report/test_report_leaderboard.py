@@ -345,9 +345,9 @@ def test_metadata_files_a_glob_takes_are_read_with_their_predictions_not_ranked(
     (tmp_path / "lost.meta.json").write_text(json.dumps({"name": "Lost"}))  # its predictions are not given
     board = build_leaderboard(load_split(omniact_data, "test"), sorted(tmp_path.glob("*.json*")), samples=10)
     assert sorted(e.name for e in board.entries) == ["Mine", "Yours"]
-    assert [(Path(r.source).name, r.message) for r in board.rejected] == [
-        ("lost.meta.json", ("a metadata file, not predictions: give the prediction file it describes (beside it, "
-                            "of the same name), which is read with it"))]
+    lost = tmp_path / "lost.meta.json"
+    words = "a metadata file, not predictions: give the prediction file it describes (beside it, of the same name)"
+    assert [r.message for r in board.rejected] == [f"{lost}: {words}, which is read with it"]
 
 
 def test_metadata_fields_the_board_does_not_know_are_left_out(omniact_data, tmp_path):
