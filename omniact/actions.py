@@ -179,6 +179,7 @@ _KEY_SYNONYMS: dict[str, str] = {
     "arrowup": "up", "arrowdown": "down", "arrowleft": "left", "arrowright": "right",
     "spacebar": "space", " ": "space", "\t": "tab",
     "capslock": "capslock", "caps_lock": "capslock",
+    "prtsc": "printscreen", "prtscr": "printscreen", "prntscrn": "printscreen", "print": "printscreen",
 }
 
 

@@ -73,6 +73,11 @@ def test_press_normalised_keys_and_presses(pred, penalised):
     assert t.matched and t.key == (1.0 if penalised else 0.0)
 
 
+@pytest.mark.parametrize("name", ["prtsc", "prtscr", "prntscrn", "print", "PrintScreen"])
+def test_pyautoguis_print_screen_names_are_one_key(name):
+    assert one('pyautogui.press("printscreen")', f'pyautogui.press("{name}")', "strict")[1].key == 0.0
+
+
 def test_key_down_and_up_normalised():
     assert one('pyautogui.keyDown("control")', 'pyautogui.keyDown("ctrl")', "strict")[1].key == 0.0
     assert one('pyautogui.keyUp("esc")', 'pyautogui.keyUp("escape")', "strict")[1].key == 0.0
