@@ -214,8 +214,10 @@ def split_option(f):
                         help="Split name (train, val, test, ...) or a split JSON file.")(f)
 
 
-def json_option(f):
-    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")(f)
+def json_option(f=None, *, what: str = "one JSON object"):
+    if f is None:  # @json_option(what=...)
+        return lambda g: json_option(g, what=what)
+    return click.option("--json", "as_json", is_flag=True, help=f"Print {what} instead of a table.")(f)
 
 
 def echo_json(obj: Any) -> None:
@@ -340,7 +342,7 @@ def validate(data: Path | None, split: str | None, predictions: Path | None, all
 @main.command()
 @data_option
 @split_option
-@json_option
+@json_option(what="a JSON array, an object per task,")
 def tasks(data: Path | None, split: str, as_json: bool) -> None:
     """List a split's tasks: id, platform, app, goal, gold actions, screenshot and its size."""
     from omniact.tables import print_tasks, task_rows

@@ -315,6 +315,8 @@ def test_a_split_json_file_that_is_not_one_says_what_it_is(omniact_data, tmp_pat
 def test_a_split_given_as_the_roots_own_file_name_is_that_split(omniact_data):
     r = cli("tasks", "--data", omniact_data, "--split", "test.json", "--json")
     assert r.exit_code == 0 and len(json.loads(r.output)) == 12
+    assert isinstance(json.loads(r.output), list)  # a list, as its help says (not "one JSON object")
+    assert "Print a JSON array, an object per task," in " ".join(cli("tasks", "--help").output.split())
 
 
 
