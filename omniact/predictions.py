@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -229,14 +230,16 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None, extras:
     known = {getattr(k, "id", k) for k in known_ids} if isinstance(known_ids, Sequence) \
         and not isinstance(known_ids, str) else known_ids
 
-    whole = _whole_object(text)
+    whole = _whole_object(text, where)
     if whole is not None:
         seen: set[str] = set()
         for key, script in whole:
             if key in seen:
-                raise UserError(f"duplicate id {key!r}", file=where, line=1)
+                first = _key_line(text, key)
+                raise UserError(f"duplicate id {key!r}" + (f" (first on line {first})" if first else ""), file=where,
+                                line=_key_line(text, key, 2))
             if known is not None and key not in known:
-                raise UserError(_not_in_split(key, split), file=where, line=1)
+                raise UserError(_not_in_split(key, split), file=where, line=_key_line(text, key))
             seen.add(key)
             yield key, script, 1, {}
         return
@@ -293,10 +296,13 @@ def _spread_value(text: str) -> str | None:
     return "array" if isinstance(value, list) else "object" if isinstance(value, dict) else None
 
 
-def _whole_object(text: str) -> list[tuple[str, object]] | None:
+def _whole_object(text: str, where: str) -> list[tuple[str, object]] | None:
     """The pairs of a ``{id: script}`` file, or None when the file is JSON Lines.
 
-    A one-line JSONL file is also one JSON object; it is told apart by its ``"id"`` key.
+    A one-line JSONL file is also one JSON object; it is told apart by its ``"id"`` key. A file whose first line is
+    not a JSON value of its own, and which is not JSON as a whole either, is a ``{id: script}`` object written over
+    several lines with a mistake in it: UserError at the mistake's line and column (read line by line, its first
+    line ``{`` would be named instead).
     """
     stripped = text.lstrip()
     if not stripped.startswith("{"):
@@ -305,13 +311,36 @@ def _whole_object(text: str) -> list[tuple[str, object]] | None:
     try:
         # Keeps every pair, so a duplicate key is seen instead of silently overwritten.
         obj = json.loads(text, object_pairs_hook=lambda kv: kv)
-    except (ValueError, RecursionError):
-        return None  # "Extra data" after the first line: JSON Lines (read line by line, where errors are worded)
+    except RecursionError:
+        return None  # read line by line, where it is worded
+    except ValueError as e:
+        if not isinstance(e, json.JSONDecodeError) or _is_json(stripped.partition("\n")[0]):
+            return None  # "Extra data" after the first line: JSON Lines (read line by line, where errors are worded)
+        raise UserError(f"not valid JSON: {e.msg} (column {e.colno})", file=where, line=e.lineno) from None
     if not isinstance(obj, list) or any(k == "id" or k == "script" for k, _ in obj):
         return None  # a JSON Lines record (one with no "id" is refused as such, not read as {id: script})
     for k, v in obj:
         pairs.append((k, v))
     return pairs
+
+
+def _is_json(line: str) -> bool:
+    try:
+        json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _key_line(text: str, key: str, occurrence: int = 1) -> int | None:
+    """The line of a ``{id: script}`` file where `key` is written the `occurrence`-th time (None when it is spelt with
+    escapes that its JSON form does not have)."""
+    for ascii_only in (False, True):
+        found = re.finditer(re.escape(json.dumps(key, ensure_ascii=ascii_only)) + r"\s*:", text)
+        for k, m in enumerate(found, 1):
+            if k == occurrence:
+                return text.count("\n", 0, m.start()) + 1
+    return None
 
 
 def write_predictions(path: str | os.PathLike,

@@ -76,6 +76,20 @@ def test_duplicate_key_in_object_file(tmp_path):
         read_predictions(p)
 
 
+@pytest.mark.parametrize("text,line,words", [
+    ('{\n "1": "a",\n "2": "x",\n "99": "x"\n}\n', 4, "'99' is not a task of this split"),
+    ('{\n "1": "a",\n "2": "x",\n "1": "y"\n}\n', 4, "duplicate id '1' (first on line 2)"),
+    ('{\n "1": "a",\n "2": \n}\n', 4, "not valid JSON: Expecting value (column 1)"),
+    ('{\n "1": "a"\n "2": "b"\n}\n', 3, "not valid JSON: Expecting ',' delimiter (column 2)"),
+])
+def test_an_object_file_over_several_lines_is_refused_at_the_line_of_the_mistake(tmp_path, text, line, words):
+    # {id: script} written over several lines: the line of the id (or of the JSON mistake), not line 1
+    p = _write(tmp_path, text, "run.json")
+    with pytest.raises(UserError) as e:
+        read_predictions(p, known_ids=["1", "2"])
+    assert e.value.line == line and words in str(e.value), str(e.value)
+
+
 @pytest.mark.parametrize("data,line", [(b'{"id": "1", "script": "x"}\n{"id": "2", "script": "\x00"}\n', 2),
                                        (b'{"id": "1", "script": "x"}\n{"id": "2", "script": "\xff\xfe"}\n', 2)])
 def test_nul_and_non_utf8_bytes_are_refused(tmp_path, data, line):
