@@ -633,6 +633,18 @@ def _status(missing: object, matched: object, parse_error: object, why: str | No
     return f"no match: {why}" if why else "no match"
 
 
+def _refusal(script: object) -> str:
+    """What the shared parser says of a prediction it refuses."""
+    from omniact.errors import ParseError
+    from scoring.reference import safe_parse
+
+    try:
+        safe_parse(script)
+    except ParseError as e:
+        return str(e)
+    return "refused"  # (the parser refuses it whenever its task's parse_error column says so)
+
+
 _STATUS_CELLS: dict[str, str] = {}
 
 
@@ -887,6 +899,8 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
         status = _status(t["missing"][index], t["m"][index], t["parse_error"][index], why.get(index))
         if failed is not None:  # the agent's own message: what to fix
             status += f": {failed[1]}"
+        elif t["parse_error"][index] and not t["missing"][index]:  # the parser's, for the same reason
+            status += f" ({_refusal(sc)})"
         rows.append(f"<tr><td class=l><div class=name>{_e(e.name)}</div></td><td class=l>{_e(status)}</td>"
                     + "".join(f"<td>{t[k][index]:.3f}</td>" for k in ("c", "k", "x", "s")) + "</tr>")
     options = "".join(f"<option>{_e(e.name)}</option>" for e in board.entries)

@@ -371,3 +371,15 @@ def test_chart_labels_of_long_names_stay_distinct(omniact_data, tmp_path):
     chart = text[text.index("<div class=chart"):text.index("<details class=numbers")]
     labels = re.findall(r"<span class=bar-label>(.*?)</span>", chart)
     assert labels == [long + "version one", long + "version two"]  # whole: a chart's label wraps, never cut short
+
+
+def test_a_task_page_says_what_the_parser_refused_in_a_prediction(omniact_data, tmp_path):
+    # Reference mode reads lines, so a refused answer also has a first difference; the page must still show the
+    # parser's own message, which is what the agent's author has to fix.
+    bad = write_sub(tmp_path / "bad.jsonl", mutate=lambda i, s: "pyautogui.click(600, 300" if i == "10" else s)
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, [bad], samples=10)
+    write_site(board, ds, tmp_path / "out")
+    text = (tmp_path / "out" / "tasks" / "10.html").read_text()
+    row = re.search(r"<div class=name>bad</div></td><td class=l>([^<]*)</td>", text)
+    assert row is not None and "parse error (line 1, column " in row[1] and "never closed" in row[1], row
