@@ -147,7 +147,8 @@ ACTIONS: dict[str, ActionSpec] = {s.name: s for s in (
                "Scroll vertically by `clicks` notches (positive is up), at (x, y) if given."),
     ActionSpec("hscroll", (Param("clicks", "int"), Param("x", "coord", None), Param("y", "coord", None)),
                "Scroll horizontally by `clicks` notches (positive is right), at (x, y) if given."),
-    ActionSpec("write", (Param("message", "text"), _INTERVAL), "Type the text `message`."),
+    ActionSpec("write", (Param("message", "text"), _INTERVAL),
+               "Type the text `message` (a list of key names, write([\"a\", \"enter\"]), presses each in turn)."),
     ActionSpec("press", (Param("keys", "keys"), Param("presses", "int", 1), _INTERVAL),
                "Press and release a key (or each key of a list in turn), e.g. press(\"enter\")."),
     ActionSpec("hotkey", (_INTERVAL,), "Press keys together, e.g. hotkey(\"ctrl\", \"c\").",
@@ -732,6 +733,8 @@ def _check(spec: ActionSpec, p: Param, v: Value, line: int, col: int) -> Value:
 
 def _bind(name: str, pos: Sequence[Value], kw: Mapping[str, Value], *, alias: str | None,
           line: int, col: int) -> Action:
+    if name == "write" and isinstance(pos[0] if pos else kw.get("message"), tuple):
+        return _write_keys(pos, kw, alias or name, line, col)
     spec = ACTIONS.get(name)
     if spec is None:
         raise ParseError(f"pyautogui.{name} is not a supported action{_suggest(name)}", line=line, col=col)
@@ -775,6 +778,19 @@ def _bind(name: str, pos: Sequence[Value], kw: Mapping[str, Value], *, alias: st
         raise ParseError(f"pyautogui.{name}: give both x and y, or neither", line=line, col=col)
     args = tuple([(n, bound[n]) for n in spec.order if n in bound])
     return Action(name, args, line, col, alias)
+
+
+def _write_keys(pos: Sequence[Value], kw: Mapping[str, Value], alias: str, line: int, col: int) -> Action:
+    """``write(["a", "enter"])``, PyAutoGUI's way to type key names: the ``press(["a", "enter"])`` it is (each key
+    pressed in turn, `interval` apart), with the name as written kept in `alias`."""
+    keys = pos[0] if pos else kw["message"]
+    # The other arguments are checked as write's, and worded so.
+    rest = _bind("write", ["", *pos[1:]] if pos else [], {**kw, "message": ""} if not pos else kw, alias=alias,
+                 line=line, col=col)
+    if not (keys and all(isinstance(k, str) and k for k in keys)):  # type: ignore[union-attr]
+        raise ParseError(f"pyautogui.{alias}: message must be a string or a list of key names, not {list(keys)!r:.40}",
+                         line=line, col=col)
+    return Action("press", (("keys", keys), *((k, v) for k, v in rest.args if k == "interval")), line, col, alias)
 
 
 def map_points(text: str, convert: Callable[[float, float], tuple[float, float]]) -> str:

@@ -11,7 +11,8 @@ Rules (the README's "`strict` mode" section states them for users; keep the two 
   the number of gold actions compared (the same n unless a gold line holds two calls or a sleep).
 - Waiting is not an action: ``pyautogui.sleep`` is dropped on both sides, as the parser drops ``time.sleep``.
 - Sequence match: the same number of actions and the same action at each position, an action being named by
-  what it does (`action_name`): ``typewrite`` is ``write``; ``click(clicks=2)`` is ``doubleClick``,
+  what it does (`action_name`): ``typewrite`` is ``write``, and a ``write`` of a list of key names the ``press``
+  the parser reads it as; ``click(clicks=2)`` is ``doubleClick``,
   ``click(clicks=3)`` ``tripleClick``, ``click(button="right")`` ``rightClick``, ``click(button="middle")``
   ``middleClick`` (``primary``/``secondary`` are left/right); a ``hotkey`` of one key is ``press``. Other
   button/click-count combinations match only themselves. Names are case-sensitive, as in PyAutoGUI (the parser

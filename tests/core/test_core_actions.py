@@ -49,6 +49,29 @@ def test_keyword_and_positional_arguments_bind_alike():
     assert a.get("button") == b.get("button") == c.get("button") == "right"
 
 
+@pytest.mark.parametrize("text,keys,interval", [
+    ('pyautogui.typewrite(["a", "b", "left", "X"])', ("a", "b", "left", "X"), None),
+    ("pyautogui.write(['tab', 'enter'], 0.25)", ("tab", "enter"), 0.25),
+    ('pyautogui.write(message=("esc",), interval=0.5)', ("esc",), 0.5),
+])
+def test_write_of_key_names_is_the_press_it_is_in_pyautogui(text, keys, interval):
+    (a,) = parse_script(text)
+    assert a.name == "press" and a.get("keys") == keys and dict(a.args).get("interval") == interval
+    assert a.keys == tuple(normalize_key(k) for k in keys) and a.text is None
+    written = format_script([a])
+    assert written.startswith(f"pyautogui.{text[10:].split('(')[0]}(") and parse_script(written) == [a]
+
+
+@pytest.mark.parametrize("text,words", [
+    ("pyautogui.write([])", "pyautogui.write: message must be a string or a list of key names, not []"),
+    ('pyautogui.typewrite(["a", 3])', "pyautogui.typewrite: message must be a string or a list of key names"),
+    ('pyautogui.write(["a"], speed=2)', "pyautogui.write has no argument 'speed'"),
+])
+def test_a_write_of_a_bad_list_is_refused_as_writes(text, words):
+    with pytest.raises(ParseError, match=re.escape(words)):
+        parse_script(text)
+
+
 def test_typewrite_is_an_alias_of_write_and_keeps_its_name():
     (a,) = parse_script("pyautogui.typewrite('hi')")
     assert a.name == "write" and a.alias == "typewrite" and a.text == "hi"

@@ -146,6 +146,13 @@ def test_press_write_and_key_synonyms():
     assert all(o.outcome == "ok" for o in outs)
 
 
+def test_a_write_of_key_names_presses_each_key_as_pyautogui_does():
+    log, outs, _ = run('pyautogui.typewrite(["a", "b", "left", "left", "X", "enter"])')
+    assert [(n, a[0]) for n, a, _ in log] == [("keyboard.press", k) for k in
+                                              ("a", "b", "ArrowLeft", "ArrowLeft", "X", "Enter")]
+    assert [o.outcome for o in outs] == ["ok"]
+
+
 def test_write_holds_shift_for_capitals_and_shifted_symbols_as_pyautogui_does():
     """A page sees a Shift keydown and shiftKey on "B" and "!"; Playwright's type() alone sent them without."""
     log, _, _ = run('pyautogui.write("aB1!x")\npyautogui.keyDown("shift")\npyautogui.write("q")')

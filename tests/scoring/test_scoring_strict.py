@@ -73,6 +73,16 @@ def test_press_normalised_keys_and_presses(pred, penalised):
     assert t.matched and t.key == (1.0 if penalised else 0.0)
 
 
+def test_a_write_of_key_names_is_scored_as_the_press_it_is():
+    t = one('pyautogui.press(["tab", "enter"])', 'pyautogui.typewrite(["tab", "return"])', "strict")[1]
+    assert t.matched and t.key == 0.0
+    for mode in ("strict", "reference"):  # PyAutoGUI's own form: not a parse error in either mode
+        assert one('pyautogui.press("enter")', 'pyautogui.write(["enter"])', mode)[0].n_parse_errors == 0
+    t = one('pyautogui.write("hi")\npyautogui.press("enter")', 'pyautogui.write("hi")\npyautogui.write(["enter"])',
+            "strict")[1]
+    assert t.matched and t.key == 0.0 and t.write == 0.0
+
+
 @pytest.mark.parametrize("name", ["prtsc", "prtscr", "prntscrn", "print", "PrintScreen"])
 def test_pyautoguis_print_screen_names_are_one_key(name):
     assert one('pyautogui.press("printscreen")', f'pyautogui.press("{name}")', "strict")[1].key == 0.0
