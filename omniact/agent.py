@@ -200,7 +200,7 @@ def _import_failed(e: BaseException, what: str, given: Path | None = None) -> Us
         if frame.filename.startswith("<"):  # <frozen importlib._bootstrap>
             continue
         here = Path(frame.filename).resolve()
-        if here == ours[0] or here.parent == ours[1]:
+        if here == ours[0] or ours[1] in here.parents:  # (importlib.metadata's too, for a registered agent)
             continue
         file, line = _shown(frame.filename, given), frame.lineno
         break
@@ -363,7 +363,12 @@ def resolve_agent_class(spec: str | type) -> type:
             hint = f"; did you mean {', '.join(close)}?" if close else (
                 f"; registered: {', '.join(sorted(eps))}" if eps else "")
             raise UserError(f"unknown agent {spec!r}{hint} (or give module:Class or path/file.py:Class)")
-        obj = ep.load()
+        try:
+            obj = ep.load()
+        except UserError:
+            raise
+        except (Exception, SystemExit) as e:  # noqa: BLE001 - the registering package's import failed, in one line
+            raise _import_failed(e, f"agent {spec!r} (registered as {ep.value})") from None
     if not (inspect.isclass(obj) or callable(obj)):
         raise UserError(f"{spec!r} is not a class")
     if inspect.isclass(obj) and not callable(getattr(obj, "act", None)):
@@ -729,7 +734,7 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
         except Exception as e:  # noqa: BLE001 - a constructor that fails is the check's finding, not a crash
             thread.stop()
             msg = f"cannot build: {error_text(e)}"
-            return CheckReport(agent_name(built["cls"]), (msg,), (msg,))
+            return CheckReport(agent_name(built["cls"]) if "cls" in built else str(agent_or_class), (msg,), (msg,))
     else:
         agent = agent_or_class
     name = agent_name(agent)

@@ -267,6 +267,25 @@ def test_naming_a_wrong_agent_in_a_check_is_a_user_error(in_tmp_cwd):
     assert r.exit_code == 2 and "act raised ValueError: model exploded" in r.output
 
 
+def test_a_registered_agent_whose_package_fails_to_import_is_one_line(in_tmp_cwd, monkeypatch):
+    # A third-party package's entry point (group omniact.agents) naming a module or class that is not there.
+    from importlib.metadata import EntryPoint
+
+    import omniact.agent
+
+    eps = {name: EntryPoint(name=name, value=value, group="omniact.agents")
+           for name, value in (("gone", "nonexistent_mod_ep:X"), ("noclass", "json:NoSuchAgent"))}
+    monkeypatch.setattr(omniact.agent, "_EP_CACHE", eps)
+    gone = "agent 'gone' (registered as nonexistent_mod_ep:X): cannot import the agent: No module named"
+    noclass = "agent 'noclass' (registered as json:NoSuchAgent): cannot import the agent: AttributeError"
+    for name, words in (("gone", gone), ("noclass", noclass)):
+        for args in (["run", "--agent", name, "--data", str(DATA), "--out", "r", "-q"],
+                     ["agents", "--check", name, "--data", str(DATA)]):
+            r = CliRunner().invoke(main, args)
+            assert r.exit_code == 2 and r.output.startswith(f"omniact: {words}"), (args, r.output)
+            assert r.output.count("\n") == 1 and not (in_tmp_cwd / "r").exists()
+
+
 @pytest.mark.parametrize("spec", ["brokenpkg/broken.py:A", "brokenpkg.broken:A"])
 def test_an_agent_module_that_fails_to_import_is_one_line_naming_it_and_why(in_tmp_cwd, spec):
     broken = _write(in_tmp_cwd / "brokenpkg" / "broken.py", '"""An agent."""\nimport nonexistent_mod_xyz\n')
