@@ -253,6 +253,7 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
     """Score predictions with the OmniACT metrics (sequence score, action score and penalties)."""
     import scoring
     from omniact.predictions import (
+        as_run_folder,
         predictions_path,
         read_predictions,
         read_scripts,
@@ -262,6 +263,7 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
     from scoring.gold_cache import load_prepared, update
 
     _bulk_process()
+    predictions = as_run_folder(predictions)
     path = predictions_path(predictions)
     data, split = _run_dataset(predictions, data, split)
     note = None
@@ -761,12 +763,13 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str, baseline: Path | None,
            workers: int) -> None:
     """An HTML report of one run (or prediction file): scores, breakdowns, and a page per task."""
-    from omniact.predictions import run_tasks
+    from omniact.predictions import as_run_folder, run_tasks
     from omniact.report import build_leaderboard, find_submission, write_site, write_tables
     from omniact.report.leaderboard import check_report_out, prune_cache
     from omniact.report.submission import restrict
     from omniact.run_lock import SITE_LOCK, refuse_if_busy, run_lock
 
+    run = as_run_folder(run)
     sub = find_submission(run)
     whole = _load(*_run_dataset(run, data, split))
     from omniact.runner import check_output_folder

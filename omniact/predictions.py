@@ -32,8 +32,8 @@ from omniact.atomic import atomic_file
 from omniact.errors import UserError, shell_quote, shorten
 from omniact.user_file import UTF16_MARKS, decode_user_text, read_user_file, read_user_stdin
 
-__all__ = ["Prediction", "agent_failures", "failure_reason", "manifest_dataset", "predictions_path", "read_predictions",
-           "read_scripts", "recorded_dataset", "recorded_limit", "run_tasks", "write_predictions"]
+__all__ = ["Prediction", "agent_failures", "as_run_folder", "failure_reason", "manifest_dataset", "predictions_path",
+           "read_predictions", "read_scripts", "recorded_dataset", "recorded_limit", "run_tasks", "write_predictions"]
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,15 @@ def predictions_path(path: str | os.PathLike) -> Path:
         problem = "is a symbolic link to nothing (or a loop)" if p.is_symlink() else "does not exist"
         raise UserError(f"predictions file {problem}", file=str(p))
     return p  # a file, or a pipe such as <(zcat run.jsonl.gz)
+
+
+def as_run_folder(path: Path) -> Path:
+    """`path`, or the run folder whose own ``predictions.jsonl`` it is: that file is the run's record, scored as
+    the run is (on the data it was made on, a run made with ``--limit`` on its own tasks; a stopped session said)."""
+    p = Path(path)
+    if p.name == "predictions.jsonl" and (p.parent / "run.sqlite").is_file() and p.is_file():
+        return p.parent
+    return p
 
 
 def _killed(run: Path) -> bool:

@@ -25,6 +25,9 @@ def test_a_run_made_with_limit_is_scored_and_reported_on_its_own_tasks(tmp_path)
     assert json.loads(r.output) == json.loads((out / "scores.json").read_text())["reference"]
     r = CliRunner().invoke(main, ["score", "--predictions", str(out)])
     assert r.exit_code == 0 and "the first 2 of 6" in r.output and "--limit" in r.output
+    # the run's own predictions.jsonl is the run's record: scored as the run is
+    r = CliRunner().invoke(main, ["score", "--predictions", str(out / "predictions.jsonl"), "--json"])
+    assert r.exit_code == 0 and json.loads(r.output) == json.loads((out / "scores.json").read_text())["reference"]
 
     run("noop", out=tmp_path / "full", data=DATA)
     site = tmp_path / "rep"
