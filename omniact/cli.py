@@ -259,6 +259,7 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
         read_scripts,
         recorded_limit,
         run_tasks,
+        stopped_note,
     )
     from scoring.gold_cache import load_prepared, update
 
@@ -286,10 +287,14 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
         update(gold)  # the gold side is good, only the predictions are not: the run after the fix reads the cache
         raise
     result = scoring.score(gold, scripts, mode=mode)
+    stopped = stopped_note(predictions) if predictions.is_dir() else None
     try:
         if as_json:
             echo_json(result.to_json())
+            if stopped:
+                click.echo(f"omniact: note: {stopped}", err=True)
         else:
+            note = "\n".join(n for n in (note, stopped) if n) or None
             from omniact.predictions import agent_failures
             from omniact.tables import print_score, why_no_match
 

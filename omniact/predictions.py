@@ -33,7 +33,8 @@ from omniact.errors import UserError, shell_quote, shorten
 from omniact.user_file import UTF16_MARKS, decode_user_text, read_user_file, read_user_stdin
 
 __all__ = ["Prediction", "agent_failures", "as_run_folder", "failure_reason", "manifest_dataset", "predictions_path",
-           "read_predictions", "read_scripts", "recorded_dataset", "recorded_limit", "run_tasks", "write_predictions"]
+           "read_predictions", "read_scripts", "recorded_dataset", "recorded_limit", "run_tasks", "stopped_note",
+           "write_predictions"]
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,21 @@ def as_run_folder(path: Path) -> Path:
     if p.name == "predictions.jsonl" and (p.parent / "run.sqlite").is_file() and p.is_file():
         return p.parent
     return p
+
+
+def stopped_note(run: Path) -> str | None:
+    """A line saying that the run folder `run` holds a run stopped before it ended (Ctrl-C, SIGTERM, an agent's
+    UserError), whose tasks not done count missing; None for a finished run, or a path that is not a run folder."""
+    try:
+        manifest = json.loads((Path(run) / "manifest.json").read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("status") != "interrupted":
+        return None
+    done, total = manifest.get("n_done"), manifest.get("n_tasks")
+    of = f" after {done} of {total} tasks" if isinstance(done, int) and isinstance(total, int) else ""
+    return (f"the run was stopped before it ended{of}; the tasks it did not do count as missing (finish it with "
+            f"`omniact run ... --out {shell_quote(str(run))} --resume`)")
 
 
 def _killed(run: Path) -> bool:

@@ -56,3 +56,23 @@ def test_why_no_match_names_the_agents_failure_instead_of_an_empty_script(tmp_pa
     # few", and 101 (three) is not among the "2 actions too few" of the one-click answers to 102 and 103
     assert "one action too few" not in why
     assert re.search(r"2 actions too few +│ +2 │", why), why
+
+
+def test_scoring_a_run_that_was_stopped_says_so(tmp_path):
+    # An agent's UserError (an expired key, say) stops the run, finished tasks kept; scoring it later must not pass
+    # its missing tasks off as the agent's misses without a word.
+    agent = tmp_path / "expiring.py"
+    agent.write_text("from omniact import UserError\n\nclass Agent:\n    def act(self, view):\n"
+                     "        if view.id == '102':\n            raise UserError('the model key expired')\n"
+                     "        return 'pyautogui.click(1, 1)'\n")
+    out = tmp_path / "r"
+    r = CliRunner().invoke(main, ["run", "--agent", f"{agent}:Agent", "--data", str(DATA), "--out", str(out), "-q"])
+    assert r.exit_code == 2 and "the model key expired" in r.output
+    said = "the run was stopped before it ended after 2 of 6 tasks; the tasks it did not do count as missing"
+    r = CliRunner().invoke(main, ["score", "--predictions", str(out)])
+    assert r.exit_code == 0 and said in " ".join(r.output.split()), r.output
+    r = CliRunner().invoke(main, ["score", "--predictions", str(out), "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["n_missing"] == 4 and said in r.stderr
+    run("oracle", out=tmp_path / "done", data=DATA)  # a finished run: nothing said
+    r = CliRunner().invoke(main, ["score", "--predictions", str(tmp_path / "done"), "--json"])
+    assert r.exit_code == 0 and r.stderr == ""
