@@ -37,6 +37,7 @@ import importlib
 import importlib.util
 import inspect
 import os
+import re
 import sys
 import threading
 import traceback
@@ -392,8 +393,11 @@ def read_agent_config(path: str | Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        line = getattr(e, "lineno", None)
-        raise UserError(f"not valid TOML: {e}", file=str(p), line=line) from None
+        # Python 3.14 gives the place as attributes; before, only in the message: "... (at line 3, column 7)".
+        where = re.search(r" \(at line (\d+), column (\d+)\)$", str(e))
+        line = getattr(e, "lineno", None) or (int(where[1]) if where else None)
+        message = str(e)[:where.start()] + f" (column {where[2]})" if where else str(e)
+        raise UserError(f"not valid TOML: {message}", file=str(p), line=line) from None
     if isinstance(data.get("agent"), dict):
         data = data["agent"]
     return dict(data)

@@ -451,7 +451,10 @@ def manifest(data: Path) -> None:
 @main.command("agents")
 @click.option("--check", "check", default=None, metavar="AGENT",
               help="Run AGENT (name, module:Class or file.py:Class) on a few tasks and report problems.")
-@click.option("--agent-arg", "agent_args", multiple=True, metavar="KEY=VALUE", help="Argument for --check.")
+@click.option("--agent-arg", "agent_args", multiple=True, metavar="KEY=VALUE",
+              help="Argument for the agent of --check or --prompt (repeatable).")
+@click.option("--agent-config", type=_Path(dir_okay=False, path_type=Path), default=None,
+              help="TOML file of agent arguments, as for run (--agent-arg values override it).")
 @data_option
 @split_option
 @click.option("-n", "n", type=click.IntRange(1), default=3, show_default=True, help="Tasks to try with --check.")
@@ -464,16 +467,22 @@ def manifest(data: Path) -> None:
               help="Print the messages AGENT (llm, vlm, or detact with --agent-arg llm=...) would send its model for "
                    "one task, without calling any model.")
 @click.option("--task", "task_id", default=None, help="The task for --prompt (default: the split's first).")
-def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None, split: str, n: int,
-               task_timeout: float, setup_timeout: str, prompt_agent: str | None, task_id: str | None) -> None:
+def agents_cmd(check: str | None, agent_args: tuple[str, ...], agent_config: Path | None, data: Path | None,
+               split: str, n: int, task_timeout: float, setup_timeout: str, prompt_agent: str | None,
+               task_id: str | None) -> None:
     """List the registered agents, one line each (or --check one: exit code 2 when it finds a problem; or show
     the --prompt one would send)."""
-    from omniact.agent import check_agent, list_agents
+    from omniact.agent import check_agent, list_agents, read_agent_config
+    from omniact.sandbox.command import parse_agent_args
 
+    if (agent_args or agent_config is not None) and check is None and prompt_agent is None:
+        raise UserError("--agent-arg and --agent-config go with --check AGENT or --prompt AGENT")
+    # As a run takes them: the config file's values, and each --agent-arg over them.
+    args = {**(read_agent_config(agent_config) if agent_config is not None else {}), **parse_agent_args(agent_args)}
     if prompt_agent is not None:
         if check is not None:
             raise UserError("give --check AGENT or --prompt AGENT, not both")
-        _print_prompt(prompt_agent, agent_args, data, split, task_id)
+        _print_prompt(prompt_agent, args, data, split, task_id)
         return
     if task_id is not None:
         raise UserError("--task goes with --prompt AGENT")
@@ -481,22 +490,19 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], data: Path | None
         for name, target, desc in list_agents():
             click.echo(f"{name:<12} {desc}  [{target}]")
         return
-    from omniact.sandbox.command import parse_agent_args
-
-    report = check_agent(check, n=n, data=data, split=split, args=parse_agent_args(agent_args), timeout=task_timeout,
+    report = check_agent(check, n=n, data=data, split=split, args=args, timeout=task_timeout,
                          setup_timeout=setup_timeout)
     click.echo(str(report))
     if not report.ok:
         sys.exit(2)  # the agent is the user's input: 1 is kept for a bug of ours
 
 
-def _print_prompt(spec: str, agent_args: tuple[str, ...], data: Path | None, split: str, task_id: str | None) -> None:
+def _print_prompt(spec: str, args: dict[str, Any], data: Path | None, split: str, task_id: str | None) -> None:
     """The chat messages an agent that prompts a model would send for one task, as text (an image as its size)."""
     import difflib
 
     from omniact.agent import load_agent
     from omniact.dataset import load_split
-    from omniact.sandbox.command import parse_agent_args
 
     ds = load_split(data, split)
     if task_id is not None and task_id not in ds:
@@ -504,7 +510,7 @@ def _print_prompt(spec: str, agent_args: tuple[str, ...], data: Path | None, spl
         raise UserError(f"no task {task_id!r} in split {ds.split}" + (f" (did you mean {', '.join(close)}?)"
                                                                       if close else ""))
     task = ds[task_id] if task_id is not None else ds.tasks[0]
-    agent = load_agent(spec, parse_agent_args(agent_args),
+    agent = load_agent(spec, args,
                        defaults={"data_root": str(ds.root), "run_split": split, "cache": True, "seed": 0})
     show = getattr(agent, "prompt", None)
     if not callable(show):

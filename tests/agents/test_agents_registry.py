@@ -99,14 +99,30 @@ def test_arguments_are_converted_and_checked(tmp_path):
     config.write_text('[agent]\nseed = 5\nmax_actions = 1\n')
     a = load_agent("random", {"max_actions": "3"}, config)
     assert (a.seed, a.max_actions) == (5, 3)  # --agent-arg overrides the file
-    config.write_text("seed = [")
-    with pytest.raises(UserError, match="not valid TOML"):
+    config.write_text("seed = 1\nmax_actions = ]\n")
+    with pytest.raises(UserError) as e:
         load_agent("random", None, config)
+    assert (e.value.line, str(e.value)) == (2, f"{config}:2: not valid TOML: Invalid value (column 15)")
     # run-wide settings go only to agents that take them, and never over the user's value
     assert load_agent("random", {"seed": "9"}, defaults={"seed": 1, "cache": False}).seed == 9
     assert load_agent("random", defaults={"seed": 1, "data_root": "/x"}).seed == 1
     with pytest.raises(UserError, match="model=NAME"):
         load_agent("llm")
+
+
+def test_check_and_prompt_take_an_agent_config_as_a_run_does(tmp_path):
+    config = tmp_path / "agent.toml"
+    config.write_text('[agent]\nmax_actions = "many"\n')
+    for extra in ([], ["--agent-arg", "seed=2"]):  # the file's values, and --agent-arg over them
+        r = CliRunner().invoke(main, ["agents", "--check", "random", "--agent-config", str(config), "-n", "1",
+                                      "--data", str(DATA), *extra])
+        assert r.exit_code == 2 and "max_actions" in r.output and "many" in r.output, r.output
+    config.write_text("max_actions = 2\n")
+    r = CliRunner().invoke(main, ["agents", "--check", "random", "--agent-config", str(config), "--agent-arg",
+                                  "max_actions=0", "-n", "1", "--data", str(DATA)])
+    assert r.exit_code == 2 and "max_actions must be a whole number of at least 1, not 0" in r.output
+    r = CliRunner().invoke(main, ["agents", "--agent-config", str(config)])  # nothing to give it to
+    assert r.exit_code == 2 and "go with --check AGENT or --prompt AGENT" in r.output
 
 
 def test_check_agent_reports_what_a_run_would_hold_against_an_agent(tmp_path):
