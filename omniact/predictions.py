@@ -205,12 +205,15 @@ def manifest_dataset(manifest: Mapping[str, Any], where: str | os.PathLike) -> t
     if not isinstance(ds, dict):
         return None, None
     out = []
-    for key, what in (("root", "a path string"), ("split", "a split name (a string)")):
+    for key, what in (("root", "a path string"), ("split", "a split name (a string)"),
+                      ("split_file", "a path string")):
         value = ds.get(key)
         if value is not None and not isinstance(value, str):
             raise UserError(f"dataset.{key} must be {what}, not {json.dumps(value)[:40]}", file=str(where))
         out.append(value or None)
-    return out[0], out[1]
+    # A run made with --split FILE is scored on that file (while it is there), not on the root's split of its name.
+    split_file = out[2]
+    return out[0], split_file if split_file is not None and os.path.isfile(split_file) else out[1]
 
 
 def read_predictions(path: str | os.PathLike, known_ids: Collection[str] | None = None, *,

@@ -696,7 +696,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                     "agent_config_values": _redact(config_values),
                     "coordinates": getattr(cls, "coordinates", "pixels"),
                     "uses_gold": uses_gold,
-                    "dataset": dataset.describe(), "limit": limit, "n_tasks": len(ids),
+                    "dataset": _recorded_dataset(dataset, split), "limit": limit, "n_tasks": len(ids),
                     "seed": seed, "cache": cache,
                     "executor": executor, "workers": workers, "worker_type": wtype, "task_timeout": task_timeout,
                     "setup_timeout": getattr(ex, "setup_timeout", None),  # the limit that applies
@@ -831,6 +831,15 @@ def _signals_held() -> Iterator[None]:
                 handler(caught[0], None)
             elif handler != signal.SIG_IGN:
                 os.kill(os.getpid(), caught[0])  # the default action, now
+
+
+def _recorded_dataset(dataset: Any, split: str) -> dict[str, Any]:
+    """The manifest's ``dataset``: the score contract's, and for a split given as a file (``--split my.json``) that
+    file, which scoring the run again reads (the split's name alone would be looked for in the data root)."""
+    out = dataset.describe()
+    if os.fspath(split).endswith(".json"):
+        out["split_file"] = str(dataset.split_path)
+    return out
 
 
 def _finish(out: Path, store: RunStore, dataset: Any, ids: list[str], manifest: dict[str, Any],

@@ -76,3 +76,18 @@ def test_scoring_a_run_that_was_stopped_says_so(tmp_path):
     run("oracle", out=tmp_path / "done", data=DATA)  # a finished run: nothing said
     r = CliRunner().invoke(main, ["score", "--predictions", str(tmp_path / "done"), "--json"])
     assert r.exit_code == 0 and r.stderr == ""
+
+
+def test_a_run_made_on_a_split_file_is_scored_again_on_that_file(tmp_path):
+    split = json.loads((DATA / "test.json").read_text())
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps(dict(list(split.items())[:2])))
+    out = tmp_path / "r"
+    s = run("oracle", out=out, data=DATA, split=str(mine))
+    assert s.scores["reference"]["action_score"] == 1.0
+    r = CliRunner().invoke(main, ["score", "--predictions", str(out), "--json"])
+    assert r.exit_code == 0, r.output  # (it looked for mine.json in the data root)
+    assert json.loads(r.output) == json.loads((out / "scores.json").read_text())["reference"]
+    site = tmp_path / "rep"
+    r = CliRunner().invoke(main, ["report", str(out), "--out", str(site)])
+    assert r.exit_code == 0 and sorted(p.name for p in (site / "tasks").iterdir()) == ["100.html", "101.html"]
