@@ -296,7 +296,8 @@ def test_an_interrupted_run_exports_only_finished_tasks_so_the_rest_score_as_mis
     ref = scoring.score(ds, {k: p.script for k, p in preds.items()}, "reference").to_json()
     assert ref["n_missing"] == 4 and ref["n_scored"] == 2
     r = CliRunner().invoke(main, ["score", "--data", str(DATA), "--predictions", str(out), "--json"])
-    assert r.exit_code == 0 and json.loads(r.output)["n_missing"] == 4
+    assert r.exit_code == 0 and json.loads(r.stdout)["n_missing"] == 4
+    assert "the run was stopped before it ended after 2 of 6 tasks" in r.stderr  # (not passed off as misses)
     s = run("oracle", out=out, data=DATA, resume=True)  # the rest, then scored in full
     assert s.n_run == 4 and s.scores["reference"]["n_missing"] == 0
     assert s.scores["reference"]["action_score"] == 1.0
