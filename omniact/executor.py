@@ -34,6 +34,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -429,7 +430,8 @@ class _Slot:
             self.conn, child = ctx.Pipe()
             self.process = ctx.Process(target=_process_main, args=(child, spec, self.name),
                                        daemon=True, name=f"omniact-worker-{key}")
-            self.process.start()
+            with _ctrl_c_ignored_by_children():
+                self.process.start()
             child.close()
             self.reader = threading.Thread(target=self._read, daemon=True, name=f"omniact-reader-{key}")
             self.reader.start()
@@ -518,6 +520,24 @@ class _Slot:
                 self.process.kill()
         self.process.join(5)
         self.conn.close()
+
+
+@contextmanager
+def _ctrl_c_ignored_by_children() -> Iterator[None]:
+    """SIGINT ignored while a worker process is spawned, so that it starts ignoring it (Python keeps an inherited
+    SIG_IGN): Ctrl-C reaches the terminal's whole process group, the driver alone answers it, and a worker still
+    importing (the agent's module, to unpickle its class) would die of it with a traceback. A Ctrl-C in these few
+    milliseconds of the driver's is lost. (Only the main thread may set a handler; elsewhere nothing changes.)"""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is None:
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:

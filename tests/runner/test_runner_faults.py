@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -496,3 +497,40 @@ def test_a_signal_while_the_run_files_are_written_acts_once_they_are(tmp_path):
         assert signal.getsignal(signal.SIGTERM) is on_term
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_worker_process_ignores_ctrl_c_from_its_first_instruction(tmp_path):
+    # Ctrl-C reaches the terminal's whole process group, and the driver alone answers it. A spawned worker still
+    # importing (the agent's module, imported to unpickle the class it is given, before the worker's own code runs
+    # and could ignore SIGINT) took it too, and printed "Process omniact-worker-1: Traceback ... KeyboardInterrupt"
+    # above the run's own words whenever the driver's stop came a moment late. It must start with SIGINT ignored.
+    marker = tmp_path / "importing"
+    (tmp_path / "slow_import.py").write_text(
+        "import multiprocessing, os, pathlib, time\n"
+        "if multiprocessing.current_process().name.startswith('omniact-worker'):\n"
+        f"    pathlib.Path({str(marker)!r}).write_text(str(os.getpid()))\n"
+        "    time.sleep(5)\n"
+        "class Agent:\n    def act(self, view):\n        return 'pyautogui.click(1, 1)'\n")
+    script = tmp_path / "run_it.py"
+    script.write_text(
+        "import sys\nimport omniact\nfrom slow_import import Agent\n\nif __name__ == '__main__':\n"
+        "    try:\n"
+        f"        omniact.run(Agent, out={str(tmp_path / 'r')!r}, data={str(DATA)!r}, worker_type='processes')\n"
+        "    except KeyboardInterrupt:\n        sys.exit(130)\n")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists() or not marker.read_text():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        status = Path(f"/proc/{marker.read_text()}/status").read_text()
+        ignored = int(re.search(r"SigIgn:\s*([0-9a-f]+)", status)[1], 16)
+        assert ignored & (1 << (signal.SIGINT - 1)), status  # SIGINT ignored while the worker imports
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
