@@ -773,7 +773,8 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
         except Exception as e:  # noqa: BLE001 - reported as a run would report it
             problems.append(f"describe(): {e}" if isinstance(e, TypeError) else f"describe() raised {error_text(e)}")
             lines.append(problems[-1])
-        for task in ds.tasks[:n]:
+        tried = ds.tasks[:n]
+        for k, task in enumerate(tried):
             view = task.view()
             box: dict[str, Any] = {}
             cancel = threading.Event()
@@ -795,6 +796,10 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
                 cancel.set()  # as a run gives up on it: an agent that heeds the event (a local model) stops
                 problems.append(f"task {task.id}: act did not return within {timeout:g} s")
                 lines.append(problems[-1])
+                if k + 1 < len(tried):
+                    rest = len(tried) - k - 1
+                    lines.append(f"(the other {rest} task{'s' if rest > 1 else ''} not tried: the agent is still busy "
+                                 "with this one)")
                 break  # the agent is stuck in that call; asking it again would not be a fair test
             if "error" in box:
                 err = box["error"]

@@ -229,8 +229,10 @@ def test_a_run_names_the_agents_parallelism_when_it_is_wrong(tmp_path):
 
 def test_check_of_a_hanging_agent_waits_as_long_as_asked(tmp_path):
     r = CliRunner().invoke(main, ["agents", "--check", f"{AGENTS}:Faulty", "--data", str(DATA), "--task-timeout",
-                                  "1", "-n", "2"])
+                                  "1", "-n", "4"])
     assert r.exit_code == 2 and "task 101: act did not return within 1 s" in r.output
+    # the check stops there (the agent is still in that call), and says the tasks after it were not tried
+    assert "(the other 2 tasks not tried: the agent is still busy with this one)" in r.output
 
 
 def test_an_agent_whose_constructor_needs_arguments_names_them_before_anything_runs(tmp_path):
