@@ -692,7 +692,9 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                     "format_version": RUN_FORMAT_VERSION,
                     "agent": identity["agent"], "agent_class": f"{cls.__module__}:{cls.__qualname__}",
                     "agent_name": getattr(cls, "name", None) or cls.__qualname__,
-                    "agent_args": _redact(args), "agent_config": None if agent_config is None else str(agent_config),
+                    "agent_args": _redact(args),
+                    # where it is, whatever folder the run was started from (the command line keeps it as typed)
+                    "agent_config": None if agent_config is None else str(Path(agent_config).expanduser().resolve()),
                     "agent_config_values": _redact(config_values),
                     "coordinates": getattr(cls, "coordinates", "pixels"),
                     "uses_gold": uses_gold,

@@ -281,6 +281,16 @@ def test_agent_config_saved_with_a_byte_order_mark_is_read(omniact_data, tmp_pat
     assert json.loads((out / "manifest.json").read_text())["agent_description"] == {"max_actions": 1}  # default 3
 
 
+def test_the_manifest_names_the_agent_config_where_it_is_not_as_typed(omniact_data, tmp_path, monkeypatch):
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "agent.toml").write_text("max_actions = 1\n")
+    monkeypatch.chdir(tmp_path / "cfg")
+    out = tmp_path / "r"
+    r = cli("run", "--agent", "random", "--data", omniact_data, "--out", out, "--agent-config", "agent.toml", "--quiet")
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "manifest.json").read_text())["agent_config"] == str(tmp_path / "cfg" / "agent.toml")
+
+
 def test_agent_file_that_is_a_device_or_folder_is_named_so_not_missing(omniact_data, tmp_path):
     r = cli("agents", "--check", "/dev/zero:A", "--data", omniact_data)
     assert r.exit_code == 2
