@@ -497,6 +497,11 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
         key = os.path.realpath(sub.predictions)
         if key in given:
             # Overlapping globs (`subs/*.jsonl subs/mine.jsonl`): one submission, ranked once, not tied with itself.
+            # The file itself is kept over a symbolic link to it named first: its metadata file is beside it.
+            first = next(i for i, s in enumerate(subs) if os.path.realpath(s.predictions) == key)
+            if os.path.islink(subs[first].predictions) and not os.path.islink(sub.predictions):
+                sub, subs[first] = subs[first], sub
+                given[key] = subs[first].source
             rejected.append(Rejected(sub.source, f"the same predictions as {given[key]}, given again: ranked once"))
             if progress:
                 progress(src)

@@ -337,6 +337,15 @@ def test_metadata_with_a_typo_or_a_wrong_type_is_rejected(omniact_data, tmp_path
     assert not board.entries and len(board.rejected) == 1 and words in board.rejected[0].message
 
 
+def test_a_symbolic_link_named_before_its_file_does_not_take_the_files_name(omniact_data, tmp_path):
+    mine = write_sub(tmp_path / "mine.jsonl", meta={"name": "Mine"})
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(mine)
+    board = build_leaderboard(load_split(omniact_data, "test"), [link, mine], samples=10)
+    assert [e.name for e in board.entries] == ["Mine"]  # the file's own metadata, beside it
+    assert [r.message for r in board.rejected] == [f"{link}: the same predictions as {mine}, given again: ranked once"]
+
+
 def test_metadata_files_a_glob_takes_are_read_with_their_predictions_not_ranked(omniact_data, tmp_path):
     # `subs/*.json*` (prediction files may be .json) also names every metadata file
     write_sub(tmp_path / "mine.jsonl", meta={"name": "Mine"})
