@@ -372,7 +372,8 @@ def replay_command(
 
     # Single replays: the script comes from --script or from the agent.
     if script is None and agent is None:
-        raise UserError(f"{target} needs --script FILE (or --agent NAME)")
+        page = target in ("--html", "--url")  # a page has no task for an agent to act on
+        raise UserError(f"{target} needs --script FILE" + ("" if page else " (or --agent NAME)"))
     if agent is not None and target in ("--html", "--url"):
         raise UserError(f"{target} replays a --script FILE; agents act on tasks (--task, --split, --miniwob)")
     text = _read_script(script) if script is not None else None

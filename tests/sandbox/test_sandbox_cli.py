@@ -41,6 +41,9 @@ def test_user_errors_are_one_line_with_exit_2(tmp_path):
     assert r.exit_code == 2 and "--viewport" in r.output
     r = invoke("--data", str(SUITE))
     assert r.exit_code == 2 and "--predictions" in r.output
+    # a page takes a script only: the line must not suggest the agent it then refuses
+    r = invoke("--html", str(PLAYGROUND))
+    assert r.exit_code == 2 and r.output == "omniact: --html needs --script FILE\n"
     # URLs Python and Chromium read differently, or cannot read at all; timeouts that are not durations
     for url in ("http://[::1", "http://127.0.0.1:99999/", "http://127.0.0.1:abc/", "http://evil.com\\@127.0.0.1:1/",
                 "http://me@127.0.0.1:1/"):
