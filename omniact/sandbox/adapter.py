@@ -84,7 +84,9 @@ _KEYS: dict[str, str] = {
     "subtract": "NumpadSubtract",
     "multiply": "NumpadMultiply",
     "divide": "NumpadDivide",
-    "decimal": "NumpadDecimal",
+    # The keypad as with NumLock on, as PyAutoGUI's users find it: Chromium's Numpad5 without NumLock is "Clear", and
+    # NumpadDecimal is Delete, so they are sent as the characters they type (the page sees key "5", code Digit5).
+    "decimal": ".",
     "volumemute": "AudioVolumeMute",
     "volumedown": "AudioVolumeDown",
     "volumeup": "AudioVolumeUp",
@@ -92,7 +94,7 @@ _KEYS: dict[str, str] = {
     "prevtrack": "MediaTrackPrevious",
     "playpause": "MediaPlayPause",
     **{f"f{i}": f"F{i}" for i in range(1, 13)},
-    **{f"num{i}": f"Numpad{i}" for i in range(10)},
+    **{f"num{i}": str(i) for i in range(10)},
 }
 # Keys the operating system keeps for itself: no page ever sees them.
 _OS_KEYS = frozenset(
