@@ -342,8 +342,11 @@ def _whole_object(text: str, where: str) -> list[tuple[str, object]] | None:
     except RecursionError:
         return None  # read line by line, where it is worded
     except ValueError as e:
-        if not isinstance(e, json.JSONDecodeError) or _is_json(stripped.partition("\n")[0]):
-            return None  # "Extra data" after the first line: JSON Lines (read line by line, where errors are worded)
+        first = stripped.partition("\n")[0]
+        # "Extra data" after a first line of its own, or a first record (its "id") with a mistake: JSON Lines, read
+        # line by line, where errors are worded
+        if not isinstance(e, json.JSONDecodeError) or _is_json(first) or '"id"' in first:
+            return None
         raise UserError(f"not valid JSON: {e.msg} (column {e.colno})", file=where, line=e.lineno) from None
     if not isinstance(obj, list) or any(k == "id" or k == "script" for k, _ in obj):
         return None  # a JSON Lines record (one with no "id" is refused as such, not read as {id: script})

@@ -46,6 +46,7 @@ def test_one_line_jsonl_is_not_mistaken_for_an_object_file(tmp_path):
 
 @pytest.mark.parametrize("text,line,words", [
     ('{"id": "1", "script": "x"}\n{"id": "2", "script": \n', 2, "not valid JSON"),
+    ('{"id": "1", "script": \n{"id": "2", "script": "y"}\n', 1, "not valid JSON"),  # JSON Lines, its first line broken
     ('{"id": "1", "script": "x"}\n\n["1", "x"]\n', 3, "expected a JSON object"),
     ('{"id": "1", "script": "x"}\n{"script": "y"}\n', 2, 'no "id"'),
     ('{"id": "1", "script": "x"}\n{"id": true, "script": "y"}\n', 2, '"id" must be'),
