@@ -33,7 +33,7 @@ from scoring.bleu import bleu
 from scoring.boxes import BoxIndex
 
 __all__ = ["GoldLines", "Outcome", "Plan", "gold_lines", "gold_plan", "kept_lines", "penalty_released", "plan",
-           "plan_boxes", "safe_parse", "score_plan", "score_task"]
+           "plan_boxes", "refusal", "safe_parse", "score_plan", "score_task"]
 
 _QUOTES = re.compile("\"|'")
 
@@ -119,6 +119,15 @@ def safe_parse(script: object) -> list[Action]:
         raise
     except (ValueError, RecursionError, MemoryError, OverflowError, TypeError) as e:
         raise ParseError(f"script cannot be read ({type(e).__name__})") from None
+
+
+def refusal(script: object) -> str | None:
+    """What the shared parser says of `script` when it refuses it (its ParseError's message), else None."""
+    try:
+        safe_parse(script)
+    except ParseError as e:
+        return str(e)
+    return None
 
 
 def _parse_line(orig: str) -> Action:

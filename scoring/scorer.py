@@ -46,11 +46,8 @@ def _group(n_tasks: int, rows: Sequence[int] | None, terms: Sequence[Sequence[fl
 
 def _refusal(script: object) -> str:
     """The parser's message for a prediction it refuses (one that is not text, or one found refused earlier)."""
-    try:
-        reference.safe_parse(script)
-    except ParseError as e:
-        return str(e)
-    return "the shared parser refuses this script"  # unreachable: only refused scripts come here
+    # (the fallback is unreachable: only refused scripts come here)
+    return reference.refusal(script) or "the shared parser refuses this script"
 
 
 _REFUSED = ParseError("refused")  # a script the parser certainly refuses, its message worked out when read

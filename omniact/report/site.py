@@ -603,7 +603,8 @@ def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
             f"<b>{_e(board.mode)}</b> mode. Scores x100, intervals from {b['samples']} task resamples (seed "
             f"{b['seed']}); ranked by AS; rank = 1 + the number of entries significantly better (paired "
             f"bootstrap interval of the AS difference above 0); <span class=tie>=</span> marks a tie with the entry "
-            f"above (the interval of their AS difference includes 0). M, K and W are the click (mouse), key and write penalties. Click a column to sort.</p>"
+            f"above (the interval of their AS difference includes 0). M, K and W are the click (mouse), key and "
+            f"write penalties. Click a column to sort.</p>"
             f"<table id=leaderboard class=sortable><thead><tr><th aria-sort=ascending>#</th><th class=l>entry</th>"
             f"{head}<th{_DESC}>exact</th><th>parse errors</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<div class=grid><div class=card>{chart_as}</div><div class=card>{chart_ss}</div></div>{rejected}")
@@ -631,18 +632,6 @@ def _status(missing: object, matched: object, parse_error: object, why: str | No
     if parse_error:  # (in reference mode, an unmatched one has a first difference too)
         return f"no match: {why}; parse error" if why else "parse error"
     return f"no match: {why}" if why else "no match"
-
-
-def _refusal(script: object) -> str:
-    """What the shared parser says of a prediction it refuses."""
-    from omniact.errors import ParseError
-    from scoring.reference import safe_parse
-
-    try:
-        safe_parse(script)
-    except ParseError as e:
-        return str(e)
-    return "refused"  # (the parser refuses it whenever its task's parse_error column says so)
 
 
 _STATUS_CELLS: dict[str, str] = {}
@@ -900,7 +889,9 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
         if failed is not None:  # the agent's own message: what to fix
             status += f": {failed[1]}"
         elif t["parse_error"][index] and not t["missing"][index]:  # the parser's, for the same reason
-            status += f" ({_refusal(sc)})"
+            from scoring.reference import refusal
+
+            status += f" ({refusal(sc) or 'refused'})"
         rows.append(f"<tr><td class=l><div class=name>{_e(e.name)}</div></td><td class=l>{_e(status)}</td>"
                     + "".join(f"<td>{t[k][index]:.3f}</td>" for k in ("c", "k", "x", "s")) + "</tr>")
     options = "".join(f"<option>{_e(e.name)}</option>" for e in board.entries)
