@@ -507,12 +507,20 @@ class Adapter:
             keys.extend(mapped)
         if self._shift_held():
             keys = [_SHIFTED.get(k, k) for k in keys]
+        shift_down = "Shift" in self.held_keys
         for _ in range(n):
             if self._out_of_time():
                 return StepOutcome("; ".join(calls), "error: task time ran out")
             for k in keys:
-                self.page.keyboard.press(k)
-                calls.append(f'keyboard.press("{k}")')
+                if k in _NEEDS_SHIFT and not shift_down:
+                    # PyAutoGUI holds Shift for a capital or a shifted symbol, as write() does (a page sees shiftKey)
+                    self.page.keyboard.down("Shift")
+                    self.page.keyboard.press(k)
+                    self.page.keyboard.up("Shift")
+                    calls.append(f'keyboard.down("Shift"); keyboard.press("{k}"); keyboard.up("Shift")')
+                else:
+                    self.page.keyboard.press(k)
+                    calls.append(f'keyboard.press("{k}")')
         return StepOutcome("; ".join(calls), "ok")
 
     def do_hotkey(self, a: Action) -> StepOutcome:

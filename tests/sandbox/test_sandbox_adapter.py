@@ -148,9 +148,21 @@ def test_press_write_and_key_synonyms():
 
 def test_a_write_of_key_names_presses_each_key_as_pyautogui_does():
     log, outs, _ = run('pyautogui.typewrite(["a", "b", "left", "left", "X", "enter"])')
-    assert [(n, a[0]) for n, a, _ in log] == [("keyboard.press", k) for k in
-                                              ("a", "b", "ArrowLeft", "ArrowLeft", "X", "Enter")]
+    assert [(n, a[0]) for n, a, _ in log] == [
+        *(("keyboard.press", k) for k in ("a", "b", "ArrowLeft", "ArrowLeft")),
+        ("keyboard.down", "Shift"), ("keyboard.press", "X"), ("keyboard.up", "Shift"),  # a capital, as in write()
+        ("keyboard.press", "Enter")]
     assert [o.outcome for o in outs] == ["ok"]
+
+
+def test_press_holds_shift_for_a_shifted_symbol_unless_it_is_held():
+    """A page saw press("!") with shiftKey false; PyAutoGUI holds Shift for it, as write("!") does here."""
+    log, _, _ = run('pyautogui.press("!")\npyautogui.press("1")\npyautogui.keyDown("shift")\npyautogui.press("?")')
+    assert [(n, a[0]) for n, a, _ in log] == [
+        ("keyboard.down", "Shift"), ("keyboard.press", "!"), ("keyboard.up", "Shift"),
+        ("keyboard.press", "1"),
+        ("keyboard.down", "Shift"), ("keyboard.press", "?"),  # Shift held already: not pressed again
+    ]
 
 
 def test_write_holds_shift_for_capitals_and_shifted_symbols_as_pyautogui_does():
