@@ -479,19 +479,22 @@ class Adapter:
             if i:
                 self.page.keyboard.press("Tab")
                 calls.append('keyboard.press("Tab")')
-            # PyAutoGUI holds Shift for a capital or a shifted symbol (a page sees shiftKey, and a Shift keydown);
-            # Playwright's type() sends "B" without it.
+            # Playwright's type() sends "B" without Shift: each run of shifted characters goes inside one.
             for shifted, chars in groupby(part, key=_NEEDS_SHIFT.__contains__):
                 run = "".join(chars)
-                if shifted and not shift_down:
-                    self.page.keyboard.down("Shift")
-                    self.page.keyboard.type(run)
-                    self.page.keyboard.up("Shift")
-                    calls.append(f'keyboard.down("Shift"); keyboard.type({run!r}); keyboard.up("Shift")')
-                else:
-                    self.page.keyboard.type(run)
-                    calls.append(f"keyboard.type({run!r})")
+                self._keyboard("type", run, f"keyboard.type({run!r})", shifted and not shift_down, calls)
         return StepOutcome("; ".join(calls), "ok")
+
+    def _keyboard(self, method: str, arg: str, shown: str, shifted: bool, calls: list[str]) -> None:
+        """``keyboard.type(arg)`` or ``keyboard.press(arg)``; `shifted` (a capital or a shifted symbol, Shift not
+        held) inside a Shift press, as PyAutoGUI holds Shift for one (a page sees shiftKey and a Shift keydown)."""
+        if shifted:
+            self.page.keyboard.down("Shift")
+        getattr(self.page.keyboard, method)(arg)
+        if shifted:
+            self.page.keyboard.up("Shift")
+            shown = f'keyboard.down("Shift"); {shown}; keyboard.up("Shift")'
+        calls.append(shown)
 
     def do_press(self, a: Action) -> StepOutcome:
         raw = a.get("keys")
@@ -512,15 +515,7 @@ class Adapter:
             if self._out_of_time():
                 return StepOutcome("; ".join(calls), "error: task time ran out")
             for k in keys:
-                if k in _NEEDS_SHIFT and not shift_down:
-                    # PyAutoGUI holds Shift for a capital or a shifted symbol, as write() does (a page sees shiftKey)
-                    self.page.keyboard.down("Shift")
-                    self.page.keyboard.press(k)
-                    self.page.keyboard.up("Shift")
-                    calls.append(f'keyboard.down("Shift"); keyboard.press("{k}"); keyboard.up("Shift")')
-                else:
-                    self.page.keyboard.press(k)
-                    calls.append(f'keyboard.press("{k}")')
+                self._keyboard("press", k, f'keyboard.press("{k}")', k in _NEEDS_SHIFT and not shift_down, calls)
         return StepOutcome("; ".join(calls), "ok")
 
     def do_hotkey(self, a: Action) -> StepOutcome:
