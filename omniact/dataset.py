@@ -600,8 +600,7 @@ def _duplicate_id(split_path: Path, raw: bytes) -> DataError | None:
     for task_id, _ in objects[-1]:  # the outermost object is parsed last
         if task_id in seen:
             text = raw.decode(json.detect_encoding(raw), "replace")
-            keys = [m.start() for m in re.finditer(re.escape(json.dumps(task_id)) + r"\s*:", text)]
-            line = text.count("\n", 0, keys[1]) + 1 if len(keys) > 1 else None
+            line = json_text.key_line(text, task_id, 2)
             return DataError(f"task id {task_id!r} is given twice; json keeps only the last entry, so give each "
                              "task its own id", file=str(split_path), line=line)
         seen.add(task_id)

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import json
 import json.scanner
+import re
 import sys
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-__all__ = ["dumps_indented", "exact_loads", "loads", "reader", "std_loads"]
+__all__ = ["dumps_indented", "exact_loads", "key_line", "loads", "reader", "std_loads"]
 
 #: JSON read with the standard library before msgspec is imported (characters or bytes, in this process).
 SWITCH_AFTER = 1 << 20
@@ -127,3 +128,14 @@ def dumps_indented(obj: Any, indent: int, default: Callable[[Any], Any] | None =
             except _decoder()[1]:
                 pass
     return json.dumps(obj, ensure_ascii=False, indent=indent, default=default)
+
+
+def key_line(text: str, key: str, occurrence: int = 1) -> int | None:
+    """The line of the JSON text `text` where the object key `key` is written the `occurrence`-th time, found by its
+    JSON spelling (raw or ``\\u`` escaped); None when it is not there so spelt. For naming the line of a repeated or
+    unknown key, which the parsed value no longer knows."""
+    for ascii_only in (False, True):
+        for k, m in enumerate(re.finditer(re.escape(json.dumps(key, ensure_ascii=ascii_only)) + r"\s*:", text), 1):
+            if k == occurrence:
+                return text.count("\n", 0, m.start()) + 1
+    return None

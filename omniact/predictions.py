@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,14 +130,20 @@ def as_run_folder(path: Path) -> Path:
     return p
 
 
-def stopped_note(run: Path) -> str | None:
-    """A line saying that the run folder `run` holds a run stopped before it ended (Ctrl-C, SIGTERM, an agent's
-    UserError), whose tasks not done count missing; None for a finished run, or a path that is not a run folder."""
+def _manifest(run: str | os.PathLike) -> dict[str, Any] | None:
+    """A run folder's manifest.json, or None when it is missing, unreadable or not a JSON object."""
     try:
         manifest = json.loads((Path(run) / "manifest.json").read_bytes())
     except (OSError, ValueError, RecursionError):
         return None
-    if not isinstance(manifest, dict) or manifest.get("status") != "interrupted":
+    return manifest if isinstance(manifest, dict) else None
+
+
+def stopped_note(run: Path) -> str | None:
+    """A line saying that the run folder `run` holds a run stopped before it ended (Ctrl-C, SIGTERM, an agent's
+    UserError), whose tasks not done count missing; None for a finished run, or a path that is not a run folder."""
+    manifest = _manifest(run)
+    if manifest is None or manifest.get("status") != "interrupted":
         return None
     done, total = manifest.get("n_done"), manifest.get("n_tasks")
     of = f" after {done} of {total} tasks" if isinstance(done, int) and isinstance(total, int) else ""
@@ -150,11 +155,8 @@ def _killed(run: Path) -> bool:
     """Whether the last session of the run folder `run` (which no one runs now) ended without saying how: its
     manifest still says "running", as written when the session began, so the session was killed (kill -9, a power
     cut) before it could write its predictions."""
-    try:
-        manifest = json.loads((run / "manifest.json").read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return False  # none, or unreadable: whoever reads the run next says so
-    return isinstance(manifest, dict) and manifest.get("status") == "running"
+    manifest = _manifest(run)  # (none, or unreadable: whoever reads the run next says so)
+    return manifest is not None and manifest.get("status") == "running"
 
 
 def recorded_dataset(path: str | os.PathLike) -> tuple[str | None, str | None]:
@@ -185,11 +187,8 @@ def run_tasks(path: str | os.PathLike, dataset: Any) -> Any:
 def recorded_limit(path: str | os.PathLike) -> tuple[int, str] | None:
     """(limit, data sha256) a run folder's manifest records for a run made with ``--limit``, else None (cheap: the
     split is loaded only for a run that has a limit)."""
-    try:
-        manifest = json.loads((Path(path) / "manifest.json").read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return None
-    if not isinstance(manifest, dict):
+    manifest = _manifest(path)
+    if manifest is None:
         return None
     limit, ds = manifest.get("limit"), manifest.get("dataset")
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1 or not isinstance(ds, dict) \
@@ -263,11 +262,11 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None, extras:
         seen: set[str] = set()
         for key, script in whole:
             if key in seen:
-                first = _key_line(text, key)
+                first = json_text.key_line(text, key)
                 raise UserError(f"duplicate id {key!r}" + (f" (first on line {first})" if first else ""), file=where,
-                                line=_key_line(text, key, 2))
+                                line=json_text.key_line(text, key, 2))
             if known is not None and key not in known:
-                raise UserError(_not_in_split(key, split), file=where, line=_key_line(text, key))
+                raise UserError(_not_in_split(key, split), file=where, line=json_text.key_line(text, key))
             seen.add(key)
             yield key, script, 1, {}
         return
@@ -361,17 +360,6 @@ def _is_json(line: str) -> bool:
     except (ValueError, RecursionError):
         return False
     return True
-
-
-def _key_line(text: str, key: str, occurrence: int = 1) -> int | None:
-    """The line of a ``{id: script}`` file where `key` is written the `occurrence`-th time (None when it is spelt with
-    escapes that its JSON form does not have)."""
-    for ascii_only in (False, True):
-        found = re.finditer(re.escape(json.dumps(key, ensure_ascii=ascii_only)) + r"\s*:", text)
-        for k, m in enumerate(found, 1):
-            if k == occurrence:
-                return text.count("\n", 0, m.start()) + 1
-    return None
 
 
 def write_predictions(path: str | os.PathLike,
