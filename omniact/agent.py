@@ -14,6 +14,8 @@ gold script) and answers with a PyAutoGUI script. Optional parts:
   ...}`` (the reply's ``model`` and ``system_fingerprint``). The runner records them per task; the last goes
   into the task's predictions record and, counted, into the manifest's ``served``.
 - ``parallelism``: ``"threads"`` (default; I/O-bound agents) or ``"processes"`` (CPU-bound ones).
+- ``resources``: what one worker of the agent needs, ``{"cpus": 1, "memory_mb": 1500}``, reserved for each
+  worker on a Ray cluster (``--worker-cpus`` / ``--worker-memory`` override it).
 - ``describe() -> dict``: what this agent actually is once ``setup()`` has run, as JSON (the model's name and
   server, or its folder, weights fingerprint, dtype and device; the effective generation settings; a hash of
   the prompt). Called once per worker after ``setup()``; the run records it in its manifest

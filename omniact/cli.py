@@ -220,6 +220,39 @@ def json_option(f=None, *, what: str = "one JSON object"):
     return click.option("--json", "as_json", is_flag=True, help=f"Print {what} instead of a table.")(f)
 
 
+def ray_options(f):
+    """--ray-address, --worker-cpus and --worker-memory: which Ray cluster, and what each worker reserves on it."""
+    # (at most 16 TiB: Ray keeps a reservation in a fixed-point int64, and a larger one wraps round to fit anywhere)
+    f = click.option("--worker-memory", type=click.IntRange(1, 2**24), default=None, metavar="MIB",
+                     help="Memory Ray reserves for each worker, in MiB (--executor ray).  [default: what the agent "
+                          "declares; 1024 for a replay's browser]")(f)
+    f = click.option("--worker-cpus", type=click.FloatRange(0, min_open=True), default=None,
+                     help="CPUs Ray reserves for each worker (--executor ray).  [default: what the agent declares, "
+                          "else 1]")(f)
+    return click.option("--ray-address", "ray_address", default="auto", show_default=True,
+                        help="Ray cluster to join (--executor ray): auto, HOST:PORT or ray://HOST:PORT.")(f)
+
+
+def _ray_settings(executor: str, ray_address: str, worker_cpus: float | None,
+                  worker_memory: int | None) -> dict[str, Any]:
+    """The Ray options given on the command line, as the Ray executor takes them; a Ray option given with another
+    executor is a mistake (it would be ignored without a word)."""
+    if executor != "ray":
+        ctx = click.get_current_context()
+        for option, name in (("--ray-address", "ray_address"), ("--worker-cpus", "worker_cpus"),
+                             ("--worker-memory", "worker_memory")):
+            if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT, None):
+                raise UserError(f"{option} is for --executor ray; add --executor ray, or leave {option} out "
+                                f"(this command runs on the {executor} executor)")
+        return {}
+    settings: dict[str, Any] = {"address": ray_address}
+    if worker_cpus is not None:
+        settings["num_cpus"] = worker_cpus
+    if worker_memory is not None:
+        settings["memory_mb"] = worker_memory
+    return settings
+
+
 def echo_json(obj: Any) -> None:
     from omniact.errors import terminal_json
 
@@ -562,8 +595,7 @@ def _printed_to_stderr(active: bool) -> Iterator[None]:
 @split_option
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Tasks run at the same time.")
 @click.option("--executor", default="local", show_default=True, help="Where tasks run: local (or ray).")
-@click.option("--ray-address", "ray_address", default="auto", show_default=True,
-              help="Ray cluster to join (with --executor ray).")
+@ray_options
 @click.option("--worker-type", type=click.Choice(["threads", "processes"]), default=None,
               help="Threads (I/O-bound agents) or processes (CPU-bound); default: what the agent declares.")
 @click.option("--out", type=_Path(file_okay=False, path_type=Path), required=True,
@@ -581,7 +613,8 @@ def _printed_to_stderr(active: bool) -> Iterator[None]:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @json_option
 def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, data: Path | None, split: str,
-            workers: int, executor: str, ray_address: str, worker_type: str | None, out: Path, resume: bool,
+            workers: int, executor: str, ray_address: str, worker_cpus: float | None, worker_memory: int | None,
+            worker_type: str | None, out: Path, resume: bool,
             retry_errors: bool,
             limit: int | None, task_timeout: float | None, setup_timeout: str, no_cache: bool, seed: int,
             quiet: bool, as_json: bool) -> None:
@@ -593,6 +626,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
     from omniact.store import STORE_NAME
 
     args = parse_agent_args(agent_args)
+    executor_options = _ray_settings(executor, ray_address, worker_cpus, worker_memory)
     stopped: list[int] = []
 
     def on_term(signum: int, frame: Any) -> None:
@@ -608,7 +642,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
                     workers=workers, executor=executor, worker_type=worker_type, resume=resume,
                     retry_errors=retry_errors, limit=limit, task_timeout=task_timeout, cache=not no_cache,
                     seed=seed, progress=not quiet and not as_json,
-                    executor_options={"address": ray_address} if executor == "ray" else None,
+                    executor_options=executor_options or None,
                     setup_timeout=setup_timeout)
     except KeyboardInterrupt:
         how = "stopped" if stopped else "interrupted"
@@ -637,13 +671,18 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         echo_json({"out": str(s.out), "n_tasks": s.n_tasks, "n_done": s.n_done, "n_run": s.n_run,
                    "errors": dict(s.errors), "uses_gold": s.uses_gold, "prompt_tokens": s.prompt_tokens,
                    "completion_tokens": s.completion_tokens, "cost": s.cost, "scores": dict(s.scores),
-                   "error_examples": dict(s.error_examples)})
+                   "error_examples": dict(s.error_examples), "executor_stats": dict(s.executor_stats)})
         return
     errs = ", ".join(f"{k} {v}" for k, v in sorted(s.errors.items())) or "none"
     click.echo(f"{escape_controls(str(s.out))}: {s.n_done}/{s.n_tasks} tasks ({s.n_run} run now), errors: {errs}"
                + (", agent used gold scripts" if s.uses_gold else ""))
     for kind, message in sorted(s.error_examples.items()):  # the cause, not only a count
         click.echo(f"  {kind}: {message}")
+    from omniact.executor import workers_lost
+
+    lost = workers_lost(s.executor_stats)
+    if lost:
+        click.echo(f"  {lost}")
     for mode, sc in s.scores.items():
         click.echo(f"  {mode:<9} SS {100 * sc['sequence_score']:6.2f}  AS {100 * sc['action_score']:6.2f}")
     if s.prompt_tokens or s.completion_tokens:
@@ -712,9 +751,10 @@ class _Steps:
               help="Write a page per task (screenshot, overlays, every entry's script).")
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Score on local processes or on a Ray cluster.")
-@click.option("--ray-address", default="auto", show_default=True, help="Ray cluster to join (--executor ray).")
+@ray_options
 def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Path, mode: str, workers: int,
-                samples: int, seed: int, task_pages: bool, executor: str, ray_address: str) -> None:
+                samples: int, seed: int, task_pages: bool, executor: str, ray_address: str, worker_cpus: float | None,
+                worker_memory: int | None) -> None:
     """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
     from omniact.report import build_leaderboard, write_site, write_tables
     from omniact.report.leaderboard import check_out, prune_cache
@@ -723,6 +763,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
     from omniact.tables import plural
 
     sources = tuple(os.path.expanduser(s) if s.startswith("~") else s for s in sources)  # as _Path does
+    ray_settings = _ray_settings(executor, ray_address, worker_cpus, worker_memory)
     ds = _load(data, split)
     check_output_folder(out, ds.root, "leaderboard")  # not the data root, not a run's folder
     check_out(out, ds)  # nor a report, a folder of the user's own files, or another split's board
@@ -731,7 +772,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
     if executor == "ray":
         from omniact.ray_executor import RayPool
 
-        pool = RayPool(workers, address=ray_address)
+        pool = RayPool(workers, **ray_settings)
     with _Steps() as steps:
         board = build_leaderboard(ds, sources, mode=mode, samples=samples, seed=seed, workers=workers,
                                   cache_dir=out / ".cache", pool=pool,
@@ -758,6 +799,11 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
         scored = scored[:-1] + ": " + ", ".join(shown) + (f" and {more} more;" if more else ";")
     click.echo(f"{n} entr{'y' if n == 1 else 'ies'} ranked ({scored} {board.from_cache} from cache), "
                f"{len(board.rejected)} rejected -> {index}")
+    if pool is not None:
+        from omniact.executor import workers_lost
+
+        if lost := workers_lost(pool.stats()):
+            click.echo(lost)
 
 
 @main.command()
@@ -894,21 +940,25 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @json_option
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Replay a split on local worker processes or on a Ray cluster.")
-@click.option("--ray-address", default="auto", show_default=True, help="Ray cluster to join (--executor ray).")
-def replay_cmd(executor: str, ray_address: str, **options: Any) -> None:
+@ray_options
+def replay_cmd(executor: str, ray_address: str, worker_cpus: float | None, worker_memory: int | None,
+               **options: Any) -> None:
     """Replay PyAutoGUI scripts in Chromium and check what they achieved (success per task, MiniWoB++ reward)."""
     from omniact.sandbox.command import replay_command
 
     pool = None
+    ray_settings = _ray_settings(executor, ray_address, worker_cpus, worker_memory)
     if executor == "ray" and options.get("miniwob_suite"):
         # The suite's episodes run on local workers; a Ray pool was connected to and then not used.
         raise UserError("--executor ray replays --split runs; the MiniWoB suite runs on local workers (--workers N)")
     if executor == "ray":
         from omniact.ray_executor import RayPool
-        from omniact.sandbox.workers import WorkerLost
+        from omniact.sandbox.workers import REPLAY_WORKER_MEMORY_MB, WorkerLost, warm_browser
 
         # Each Ray actor keeps its browser warm across tasks, as a local worker does.
-        pool = RayPool(options["workers"], address=ray_address, on_lost=WorkerLost)
+        # Reserved so that Ray does not pack more browsers on a node than its memory holds.
+        pool = RayPool(options["workers"], on_lost=WorkerLost, warmup=warm_browser,
+                       **{"memory_mb": REPLAY_WORKER_MEMORY_MB, **ray_settings})
     replay_command(echo=click.echo, executor=pool, **options)
 
 

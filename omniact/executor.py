@@ -752,6 +752,16 @@ def setup_timeout_or_none(value: float | str | None) -> float | None:
 
 
 #: Executors by name: "module:Class" targets imported on demand, so the local default never imports Ray.
+def workers_lost(stats: Mapping[str, Any]) -> str:
+    """What an executor's ``stats()`` says it did about workers that died or were killed (a lost Ray node), for a
+    verb's summary; "" when nothing happened."""
+    replaced, retried = stats.get("replaced_workers", 0), stats.get("retried_tasks", 0)
+    if not replaced and not retried:
+        return ""
+    tasks = "1 task" if retried == 1 else f"{retried} tasks"
+    return (f"workers lost: {replaced} replaced, {tasks} run again on another worker (every task recorded once)")
+
+
 EXECUTORS: dict[str, str] = {
     "local": "omniact.executor:LocalExecutor",
     "ray": "omniact.ray_executor:RayExecutor",
@@ -760,9 +770,10 @@ EXECUTORS: dict[str, str] = {
 
 def make_executor(name: str, *, workers: int = 1, worker_type: str = "threads",
                   task_timeout: float | None = None, setup_timeout: float | None = DEFAULT_SETUP_TIMEOUT,
-                  **options: Any) -> Executor:
+                  agent_resources: Mapping[str, Any] | None = None, **options: Any) -> Executor:
     """Build an executor by name (``local``, ``ray``...). Extra `options` go to the executor's constructor, and
-    `setup_timeout` to one that takes it (both built-in ones do; a plug-in may start its workers its own way)."""
+    `setup_timeout` and `agent_resources` (what the agent declares one worker needs) to one that takes them (a
+    plug-in may start its workers its own way; the local executor takes no reservations)."""
     import difflib
     import importlib
     import inspect
@@ -785,6 +796,8 @@ def make_executor(name: str, *, workers: int = 1, worker_type: str = "threads",
         params = {}
     if "setup_timeout" in params:
         options["setup_timeout"] = setup_timeout
+    if "agent_resources" in params and agent_resources is not None:
+        options["agent_resources"] = agent_resources
     if params and not any(p.kind is p.VAR_KEYWORD for p in params.values()):
         for key in options:
             if key not in params:

@@ -23,9 +23,11 @@ Nothing here schedules: Ray places the workers. What this module adds is what om
   it, the batch's tasks it had not begun go to the other actors, and a new actor takes the killed one's place.
 - Faults: when an actor or its node dies, the tasks of its batch that had not come back are sent to another
   actor (a new one, placed by Ray on a live node); tasks that already came back are never run again and never
-  recorded twice. `retried_tasks` counts the tasks sent again. A task that fails for its own reasons (the
+  recorded twice. Only the task the actor was running when it died is counted as tried (`retried_tasks`
+  counts those sent again); the batch's others had not begun. A task that fails for its own reasons (the
   agent raised, timed out, answered garbage) is a result, never retried; a task whose worker died
-  `max_attempts` times is recorded as a crash.
+  `max_attempts` times (a task that ends its own process, which Ray cannot tell from a lost node) is recorded
+  as a crash.
 - Resources: each actor declares its CPUs and memory (browsers and OCR are heavy) and, when the cluster has
   GPUs and the agent loads a local model, one GPU.
 - Randomness is seeded per task by `Worker.run` from (run seed, task id), so results never depend on which
@@ -102,9 +104,11 @@ def connect(address: str | None = "auto") -> None:
         try:
             ray.init(address=None if address in (None, "", "local") else address, ignore_reinit_error=True,
                      log_to_driver=False, include_dashboard=False, logging_level="ERROR")
-        except (ConnectionError, RuntimeError) as e:  # RuntimeError: Ray's GCS client gave up on the address
+        except (ConnectionError, RuntimeError, ValueError) as e:
+            # RuntimeError: Ray's GCS client gave up on the address; ValueError: an address it cannot read
             raise UserError(f"cannot reach a Ray cluster at {address!r} ({e}); start one with `ray start --head` "
                             "or pass --ray-address") from None
+    _notices_to_stderr()
     atexit.unregister(_shutdown_at_exit)  # once, however often a process connects again after a shutdown
     atexit.register(_shutdown_at_exit)  # runs before Ray's own (registered earlier), which then has nothing to do
 
@@ -121,13 +125,32 @@ def _check_reachable(address: str | None) -> None:
     if not address or address in ("auto", "local") or "://" in address:
         return  # auto: the local cluster's own record; ray://: Ray Client, which says so itself
     host, sep, port = address.rpartition(":")
-    if not sep or not port.isdecimal() or not host:
-        return
+    if not sep or not port.isdecimal() or not host.strip("[]"):
+        # Ray would fail with a traceback ("Invalid address format", "Malformed host").
+        raise UserError(f"--ray-address {address!r} is not a cluster address: give HOST:PORT (the head's, as "
+                        "`ray start --head` prints it, e.g. 127.0.0.1:6379), auto (the cluster started on this "
+                        "machine) or ray://HOST:PORT")
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=_REACH_TIMEOUT).close()
     except OSError as e:
         raise UserError(f"cannot reach a Ray cluster at {address!r} (nothing answers there: {e.strerror or e}); "
                         "start one with `ray start --head` or pass --ray-address") from None
+
+
+def _notices_to_stderr() -> None:
+    """Ray prints the cluster's notices to the driver's stdout ("(raylet) A worker died...", a dying node's state
+    dump), where they would land in the middle of a command's output: they go to stderr, with the progress bar."""
+    import ray._private.worker as ray_worker
+
+    show = getattr(ray_worker, "print_to_stdstream", None)
+    if show is None or getattr(show, "_omniact", False):
+        return
+
+    def to_stderr(data: dict[str, Any], ignore_prefix: bool) -> None:
+        show({**data, "is_err": True} if data.get("pid") == "raylet" else data, ignore_prefix)
+
+    to_stderr._omniact = True  # type: ignore[attr-defined]
+    ray_worker.print_to_stdstream = to_stderr
 
 
 def _shutdown_at_exit() -> None:
@@ -206,6 +229,19 @@ def _admit(ref: Any, starting: dict[Any, Any], idle: list[Any], errors: tuple[ty
     return True
 
 
+def _declared_resources(resources: Any) -> dict[str, Any]:
+    """An agent's ``resources`` attribute (``{"cpus": 1, "memory_mb": 1500}``, what one of its workers needs),
+    checked: a wrong one is the agent author's mistake, said in one line."""
+    if resources is None:
+        return {}
+    if not isinstance(resources, Mapping) or set(resources) - {"cpus", "memory_mb"}:
+        raise UserError(f"an agent's resources must be a dict with the keys cpus and memory_mb, not {resources!r}")
+    for key, value in resources.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+            raise UserError(f"an agent's resources[{key!r}] must be a positive number, not {value!r}")
+    return dict(resources)
+
+
 def _actor_options(num_cpus: float, memory_mb: int | None) -> dict[str, Any]:
     """Ray actor options: the declared resources, and no restarts or retries by Ray (we resend the work of a
     dead actor ourselves, so that a task that already came back is never run again)."""
@@ -213,6 +249,41 @@ def _actor_options(num_cpus: float, memory_mb: int | None) -> dict[str, Any]:
     if memory_mb:
         options["memory"] = int(memory_mb) * 1024 * 1024
     return options
+
+
+#: seconds without any worker placed before the run says what it is waiting for
+_UNPLACED_NOTE_AFTER = 10.0
+
+
+class _PlacementWatch:
+    """Says once, on stderr, when no worker has been placed `_UNPLACED_NOTE_AFTER` seconds after the first was asked
+    for: Ray waits silently for room (a head started with ``--num-cpus=0``, a cluster busy with other jobs, more
+    memory asked for than a node has), and the run would sit at 0 tasks without a word."""
+
+    def __init__(self, num_cpus: float, memory_mb: int | None) -> None:
+        self.num_cpus, self.memory_mb = num_cpus, memory_mb
+        self.since = time.monotonic()
+        self.placed = False
+        self.said = False
+
+    def check(self) -> None:
+        if self.placed or self.said or time.monotonic() - self.since < _UNPLACED_NOTE_AFTER:
+            return
+        self.said = True
+        import sys
+
+        import ray
+
+        free = total = {}
+        with suppress(Exception):  # what the cluster has is a help to the reader, not needed for the note
+            free, total = ray.available_resources(), ray.cluster_resources()
+        need = f"{self.num_cpus:g} CPU" + (f" and {self.memory_mb:,} MiB of memory" if self.memory_mb else "")
+        has = (f"{free.get('CPU', 0):g} of {total.get('CPU', 0):g} CPUs and "
+               f"{free.get('memory', 0) / 2**20:,.0f} of {total.get('memory', 0) / 2**20:,.0f} MiB of memory free")
+        sys.stderr.write(f"omniact: no Ray worker has started after {_UNPLACED_NOTE_AFTER:g} s: each needs {need}, "
+                         f"and the cluster has {has} (`ray status` says more); still waiting for room, Ctrl-C to "
+                         "stop (--worker-cpus and --worker-memory set what a worker asks for)\n")
+        sys.stderr.flush()
 
 
 def _stranded(todo: Sized, running: Sized, idle: Sized, starting: Sized) -> bool:
@@ -370,8 +441,9 @@ class RayExecutor:
 
     def __init__(self, workers: int = 2, worker_type: str = "processes", task_timeout: float | None = None, *,
                  setup_timeout: float | None = DEFAULT_SETUP_TIMEOUT, address: str | None = "auto",
-                 batch_size: int | None = None, num_cpus: float = 1.0, memory_mb: int | None = None,
-                 num_gpus: float | str = "auto", max_attempts: int = MAX_ATTEMPTS) -> None:
+                 batch_size: int | None = None, num_cpus: float | None = None, memory_mb: int | None = None,
+                 num_gpus: float | str = "auto", max_attempts: int = MAX_ATTEMPTS,
+                 agent_resources: Mapping[str, Any] | None = None) -> None:
         if workers < 1:
             raise UserError(f"--workers must be at least 1, not {workers}")
         self.workers = workers
@@ -379,14 +451,21 @@ class RayExecutor:
         self.setup_timeout = setup_timeout_or_none(setup_timeout)
         self.address = address
         self.batch_size = batch_size
-        self.num_cpus = num_cpus
-        self.memory_mb = memory_mb
+        # What each actor reserves: as given (--worker-cpus, --worker-memory), else what the agent declares.
+        declared = _declared_resources(agent_resources)
+        self.num_cpus = num_cpus if num_cpus is not None else declared.get("cpus", 1.0)
+        self.memory_mb = memory_mb if memory_mb is not None else declared.get("memory_mb")
         self.num_gpus = num_gpus
         self.max_attempts = max_attempts
-        #: tasks sent again because the actor running them died
+        #: tasks sent again because the actor died while running them
         self.retried_tasks = 0
         #: actors replaced after dying
         self.replaced_workers = 0
+
+    def connect(self) -> None:
+        """Join the cluster now (`map` would): the runner calls this before it starts, so that a cluster it cannot
+        reach is one line before anything is shown or written."""
+        connect(self.address)
 
     def _gpus(self, spec: Any) -> float:
         if self.num_gpus != "auto":
@@ -466,6 +545,7 @@ class RayExecutor:
                 deadlines += [began + self.task_timeout + GRACE for began, *_ in tasks.values()]
             return max(0.0, min([time.monotonic() + 5.0, *deadlines]) - time.monotonic())
 
+        watch = _PlacementWatch(self.num_cpus, self.memory_mb)
         for _ in range(min(self.workers, math.ceil(len(todo) / batch))):
             start()
         running: dict[Any, tuple[Any, list[str]]] = {}  # generator -> (actor, ids not yet returned)
@@ -494,6 +574,7 @@ class RayExecutor:
                 return
             except Exception as e:  # noqa: BLE001 - the actor could not even be made (killed below)
                 raise _not_made(e) from None
+            watch.placed = True
             if _PHASE in answer:
                 step(gen, answer[_PHASE])
                 return
@@ -505,6 +586,7 @@ class RayExecutor:
         try:
             while running or (todo and starting):
                 ready, _ = ray.wait(list(running) + list(starting), num_returns=1, timeout=wait_for())
+                watch.check()
                 for ref in ready:
                     if ref in starting:
                         admit(ref)
@@ -523,7 +605,13 @@ class RayExecutor:
                         end(gen)
                         self.replaced_workers += 1
                         _kill_all([actor])
-                        for tid in left:
+                        # An actor runs its batch in order, so the first task not back is the one it died in (its
+                        # own doing, or its node's): only that one has an attempt counted. The rest never began;
+                        # they go back first in line, in order, as they were.
+                        pending = [t for t in left if t not in done]
+                        todo.extendleft(reversed(pending[1:]))
+                        if pending:
+                            tid = pending[0]
                             attempts[tid] = attempts.get(tid, 0) + 1
                             if attempts[tid] >= self.max_attempts:
                                 done.add(tid)
@@ -599,7 +687,15 @@ class RayExecutor:
 class _FnActor:
     """Calls module-level functions for the driver; module state (a warm browser) lives as long as the actor."""
 
+    def __init__(self, warmup: Callable[[], None] | None = None) -> None:
+        self.warmup = warmup
+
     def ready(self) -> bool:
+        """Warm up (launch the browser, which then keeps the next task's context ready), before any item's clock
+        starts; a warm-up that fails is left for the first item to retry and report as its own failure."""
+        if self.warmup is not None:
+            with suppress(Exception):
+                self.warmup()
         return True
 
     def call(self, fn: Callable[[Any], Any], item: Any) -> Any:
@@ -611,13 +707,15 @@ class RayPool:
 
     `timeout_of(item)` gives an item's time limit; an actor that has not answered by then plus `grace` is
     killed and replaced. An item whose actor died is sent again (at most `max_attempts` times in all); after
-    that `on_lost(item, reason)` gives its result (by default the error is raised).
+    that `on_lost(item, reason)` gives its result (by default the error is raised). `warmup` (a module-level
+    function) runs in each actor once, before its first item.
     """
 
     def __init__(self, workers: int = 2, *, address: str | None = "auto", num_cpus: float = 1.0,
                  memory_mb: int | None = None, timeout_of: Callable[[Any], float | None] | None = None,
                  grace: float = 20.0, max_attempts: int = MAX_ATTEMPTS,
-                 on_lost: Callable[[Any, str], Any] | None = None) -> None:
+                 on_lost: Callable[[Any, str], Any] | None = None,
+                 warmup: Callable[[], None] | None = None) -> None:
         self.workers = max(1, int(workers))
         self.address = address
         self.num_cpus = num_cpus
@@ -626,7 +724,15 @@ class RayPool:
         self.grace = grace
         self.max_attempts = max_attempts
         self.on_lost = on_lost
+        self.warmup = warmup
+        #: items sent again because the actor running them died
         self.retried_tasks = 0
+        #: actors replaced after dying, or killed for not answering in time
+        self.replaced_workers = 0
+
+    def stats(self) -> dict[str, Any]:
+        """What the pool had to do about lost workers (`omniact.executor.workers_lost` words it)."""
+        return {"retried_tasks": self.retried_tasks, "replaced_workers": self.replaced_workers}
 
     def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         import ray
@@ -641,9 +747,10 @@ class RayPool:
         starting: dict[Any, Any] = {}
 
         def start() -> None:
-            actor = actor_cls.remote()
+            actor = actor_cls.remote(self.warmup)
             starting[actor.ready.remote()] = actor
 
+        watch = _PlacementWatch(self.num_cpus, self.memory_mb)
         for _ in range(min(self.workers, len(todo))):
             start()
         running: dict[Any, tuple[Any, int, Any, float | None]] = {}
@@ -669,8 +776,10 @@ class RayPool:
                 deadlines = [d for *_, d in running.values() if d is not None]
                 wait = 5.0 if not deadlines else max(0.0, min(min(deadlines) - time.monotonic(), 5.0))
                 ready, _ = ray.wait(list(running) + list(starting), num_returns=1, timeout=wait)
+                watch.check()
                 for ref in ready:
                     if ref in starting:
+                        watch.placed = True
                         _admit_or_replace(ref, starting, idle, errors, todo=todo, running=running, start=start)
                         continue
                     actor, key, item, _ = running.pop(ref)
@@ -678,6 +787,7 @@ class RayPool:
                         value = ray.get(ref)
                     except errors as e:
                         _kill_all([actor])
+                        self.replaced_workers += 1
                         yield from lost(key, item, f"worker died ({type(e).__name__})")
                         if _stranded(todo, running, idle, starting):
                             start()
@@ -690,6 +800,7 @@ class RayPool:
                         # The item's own fault (a hung page): replaced, never sent again.
                         running.pop(ref)
                         ray.kill(actor)
+                        self.replaced_workers += 1
                         attempts[key] = self.max_attempts
                         yield from lost(key, item, "worker did not answer in time and was killed")
                         start()  # the killed actor's CPU is free again

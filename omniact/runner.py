@@ -639,7 +639,11 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                         "(add --retry-errors to re-run failed tasks) or choose another --out", file=str(out))
     # Before anything is written: a wrong executor name or option must not leave a half-made run folder.
     ex = make_executor(executor, workers=workers, worker_type=wtype, task_timeout=task_timeout,
-                       setup_timeout=setup_timeout, **dict(executor_options or {}))
+                       setup_timeout=setup_timeout, agent_resources=getattr(cls, "resources", None),
+                       **dict(executor_options or {}))
+    connect = getattr(ex, "connect", None)
+    if callable(connect):  # a cluster that cannot be reached: one line, before the progress bar and the run folder
+        connect()
     created = _absent_dirs(out)
     opened = False  # whether this run's store opened: until then, a folder this run created holds no task
     locked = False  # whether this run held the folder's lock: until then, the run files there are another run's

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict
-from typing import Any
+from typing import Any, ClassVar
 
 from omniact.errors import UserError
 from omniact.task import Detections
@@ -65,6 +65,9 @@ class DetactAgent:
     # Thread workers (the runner's default): RapidOCR's onnxruntime and the embedding model work outside the GIL,
     # and threads share one copy of the OCR, icon and (with llm=local|vlm) language models.
     parallelism = "threads"
+    # Reserved per worker on a Ray cluster: the embedding model and a run's process take about 500 MiB, the OCR
+    # model (for screens without detection files) another 500.
+    resources: ClassVar[dict[str, float]] = {"cpus": 1, "memory_mb": 1024}
 
     def __init__(self, llm: str = "", top_k: int = 20, ocr: str = "rapidocr", detect: str = "auto",
                  embeddings: bool = True, icons: bool = True, cache: bool = True, data_root: str = "",

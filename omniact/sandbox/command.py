@@ -574,6 +574,9 @@ def _split_mode(
         "n_not_replayed": sum(r.reason == NOT_REPLAYED for r in results),
         "tasks": [r.to_json() for r in results],
     }
+    stats = getattr(executor, "stats", None)
+    if callable(stats):  # a Ray pool: what it did about lost workers
+        obj["executor_stats"] = dict(stats())
     _write_out(out, obj)
     # (with --json too: the index is a file the user asked for, not part of what is printed)
     paged = False
@@ -597,6 +600,10 @@ def _split_mode(
             + (f", {obj['n_timeouts']} timed out" if obj["n_timeouts"] else "")
             + (f", {obj['n_not_replayed']} not replayed" if obj["n_not_replayed"] else "")
         )
+        from omniact.executor import workers_lost
+
+        if lost := workers_lost(obj.get("executor_stats", {})):
+            echo(lost)
         if out is not None:
             if paged:
                 echo(f"step images: {out / 'index.html'}")

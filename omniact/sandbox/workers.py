@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-__all__ = ["LocalPool", "WorkerLost"]
+__all__ = ["REPLAY_WORKER_MEMORY_MB", "LocalPool", "WorkerLost"]
 
 #: Seconds a worker may overrun an item's own time limit before the pool kills it. Generous: the browser
 #: watchdog normally ends a hung task at its limit, and relaunching Chromium on a loaded machine is slow.
@@ -28,6 +28,9 @@ _GRACE_S = 60.0
 #: Seconds a new worker may take to start and warm up (launch its browser).
 _STARTUP_S = 180.0
 _DEFAULT = object()
+#: Memory a replay worker asks a Ray cluster to reserve (MiB): Chromium with one page of a task's app, its spare
+#: context and the Playwright driver take 300-600 MiB; a replay of a heavy page may take more.
+REPLAY_WORKER_MEMORY_MB = 1024
 #: Longest worker temporary folder: Chromium's socket at <folder>/org.chromium.Chromium.XXXXXX/SingletonSocket must
 #: fit in a socket address (107 bytes).
 _TMP_MAX = 60

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from pathlib import Path
+from typing import ClassVar
 
 from omniact.agent import task_seed
 
@@ -84,4 +85,21 @@ class HoldsTheGilInAct:
             if self.pidfile:
                 Path(self.pidfile).write_text(str(os.getpid()))
             sum(range(self.n))
+        return 'pyautogui.press("enter")'
+
+
+class EndsItsProcess:
+    """Ends its own process (`os._exit`, as a crashing native library would) on the tasks listed in `on`
+    (comma-separated ids); answers every other task at once."""
+
+    resources: ClassVar[dict[str, float]] = {"cpus": 1, "memory_mb": 64}
+
+    def __init__(self, on: str = "") -> None:
+        self.on = set(on.split(","))
+
+    def act(self, view):
+        import os
+
+        if view.id in self.on:
+            os._exit(3)
         return 'pyautogui.press("enter")'

@@ -440,3 +440,78 @@ def test_an_address_where_no_cluster_listens_is_one_line_at_once(tmp_path):
     assert r.returncode == 2, r.stderr
     assert r.stderr.startswith(f"omniact: cannot reach a Ray cluster at '127.0.0.1:{port}' (nothing answers there")
     assert r.stderr.count("\n") == 1 and not (tmp_path / "r").exists()
+
+
+def test_a_task_that_ends_its_worker_costs_only_itself_and_the_summary_counts_the_retries(cluster, data, tmp_path):
+    """Two tasks of one batch end their actor's process. Every task of the batch not back yet was charged an
+    attempt each time, so the tasks between the two (never at fault) ran out of attempts too and were recorded as
+    crashes, unlike a local run; and the run's summary never said that tasks were run again."""
+    ids = list(json.loads((data / "test.json").read_text()))
+    bad = [ids[1], ids[4]]  # one worker, 40 tasks: batches of 10, so both are in the first
+    out = tmp_path / "r"
+    r, interrupted = _run_or_interrupt(
+        ["run", "--agent", f"{HERE / 'ray_test_agents.py'}:EndsItsProcess", "--agent-arg", f"on={','.join(bad)}",
+         "--data", str(data), "--out", str(out), "-q", "--workers", "1", "--executor", "ray",
+         "--ray-address", cluster[0].address], bound=300)
+    assert not interrupted and r.exit_code == 0, r.output
+    with sqlite3.connect(out / STORE_NAME) as db:
+        kinds = dict(db.execute("SELECT task_id, error_kind FROM results"))
+    assert sorted(kinds) == sorted(ids)  # every task recorded once
+    assert {t for t, kind in kinds.items() if kind} == set(bad)
+    assert {kinds[t] for t in bad} == {"crash"}
+    # each of the two is tried three times (Ray cannot tell its own exit from a lost node): two runs again each
+    assert "  workers lost: 6 replaced, 4 tasks run again on another worker (every task recorded once)" in \
+        r.output.splitlines(), r.output
+    stats = json.loads((out / "manifest.json").read_text())["executor_stats"]
+    assert stats == {"retried_tasks": 4, "replaced_workers": 6}
+
+
+def test_a_worker_the_cluster_has_no_room_for_is_said_while_the_run_waits(cluster, tmp_path):
+    """Ray waits silently for room: the run sat at 0 tasks without a word."""
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-c", "from omniact.console import run; run()", "run", "--agent", "noop",
+                             "--data", str(RUNNER_DATA), "--out", str(tmp_path / "r"), "-q", "--executor", "ray",
+                             "--ray-address", cluster[0].address, "--worker-memory", str(2**24)],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()  # the run prints nothing else on stderr with -q
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=120)
+    assert line.startswith("omniact: no Ray worker has started after 10 s: each needs 1 CPU and "
+                           "16,777,216 MiB of memory, and the cluster has "), line
+    assert "still waiting for room, Ctrl-C to stop" in line
+
+
+@pytest.mark.parametrize("address", ["nonsense", "localhost", ":6379"])
+def test_an_address_that_is_not_one_is_one_line(address, tmp_path):
+    """Ray's own reading of it ended in a traceback and exit 1 (`ValueError: Invalid address format`)."""
+    import subprocess
+
+    r = subprocess.run([sys.executable, "-c", "from omniact.console import run; run()", "run", "--agent", "noop",
+                        "--data", str(RUNNER_DATA), "--out", str(tmp_path / "r"), "--executor", "ray",
+                        "--ray-address", address], capture_output=True, text=True, timeout=300, check=False)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr == (f"omniact: --ray-address {address!r} is not a cluster address: give HOST:PORT (the head's, "
+                        "as `ray start --head` prints it, e.g. 127.0.0.1:6379), auto (the cluster started on this "
+                        "machine) or ray://HOST:PORT\n")
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_ray_replay_keeps_each_workers_browser_warm_as_a_local_one_does(cluster, tmp_path):
+    """Each task's browser context was made inside its own clock (`open` 0.6-2 s of the task's time limit), where
+    a local worker has the next one ready."""
+    pytest.importorskip("playwright")
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    r = CliRunner().invoke(main, ["replay", "--split", "test", "--agent", "oracle", "--limit", "3", "--workers", "1",
+                                  "--executor", "ray", "--ray-address", cluster[0].address, "--out",
+                                  str(tmp_path / "rep"), "--json"])
+    assert r.exit_code == 0, r.output
+    tasks = json.loads((tmp_path / "rep" / "replay.json").read_text())["tasks"]
+    assert [t["success"] for t in tasks] == [True] * 3
+    # one worker: after the first task, each found its context made while the one before settled
+    assert all(t["info"]["timings"]["open"] < 0.05 for t in tasks[1:]), [t["info"]["timings"] for t in tasks]

@@ -95,3 +95,33 @@ def test_the_local_and_the_ray_executor_refuse_a_bad_setup_timeout_alike(bad):
     assert said == [f"--setup-timeout must be a number of seconds above 0, or none (no limit), not {bad!r}"] * 3
     assert LocalExecutor(setup_timeout="none").setup_timeout is None
     assert RayExecutor(setup_timeout=2).setup_timeout == 2
+
+
+def test_ray_options_with_the_local_executor_are_one_line_not_ignored(tmp_path):
+    """`--ray-address` (or a Ray reservation) given without `--executor ray` ran locally without a word."""
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    for option, value in (("--ray-address", "10.0.0.1:6379"), ("--worker-memory", "512"), ("--worker-cpus", "2")):
+        r = CliRunner().invoke(main, ["run", "--agent", "noop", "--out", str(tmp_path / "r"), option, value])
+        assert r.exit_code == 2, r.output
+        assert r.output == (f"omniact: {option} is for --executor ray; add --executor ray, or leave {option} out (this "
+                            "command runs on the local executor)\n")
+        assert not (tmp_path / "r").exists()
+
+
+def test_what_an_agent_declares_a_worker_needs_is_what_a_ray_worker_reserves():
+    from omniact.errors import UserError
+    from omniact.executor import make_executor
+
+    declared = {"cpus": 2, "memory_mb": 1500}
+    ex = make_executor("ray", agent_resources=declared)
+    assert (ex.num_cpus, ex.memory_mb) == (2, 1500)
+    ex = make_executor("ray", agent_resources=declared, num_cpus=0.5, memory_mb=300)  # --worker-cpus/--worker-memory
+    assert (ex.num_cpus, ex.memory_mb) == (0.5, 300)
+    assert (make_executor("ray").num_cpus, make_executor("ray").memory_mb) == (1.0, None)
+    with pytest.raises(UserError, match=r"resources\['memory_mb'\] must be a positive number, not '1G'"):
+        make_executor("ray", agent_resources={"memory_mb": "1G"})
+    with pytest.raises(UserError, match="keys cpus and memory_mb"):
+        make_executor("ray", agent_resources={"gpus": 1})
