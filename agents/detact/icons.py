@@ -178,8 +178,12 @@ class IconMatcher:
         if path.is_file():
             try:
                 data = dict(np.load(path, allow_pickle=False))
-            except (OSError, ValueError):
-                data = None  # a torn cache file is rebuilt
+            except Exception:  # noqa: BLE001 - torn or foreign (BadZipFile, zlib.error, EOFError...): rebuilt
+                data = None
+            needed = ("names", "styles", "labels", "aspects", *(f"size{s}" for s in self.sizes))
+            if data is not None and (any(k not in data for k in needed)
+                                     or len({len(data[k]) for k in needed}) != 1):
+                data = None  # a file of another layout, or arrays of different lengths: rebuilt too
         if data is None:
             data = self._build()
             tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")

@@ -317,6 +317,29 @@ def test_icon_templates_work_without_a_writable_cache(tmp_path, capsys):
     assert "cannot keep the icon templates in" in capsys.readouterr().err
 
 
+def test_a_torn_or_foreign_icon_template_cache_is_built_again(tmp_path):
+    """A cache file cut short (a full disk, a copy stopped half-way) is a zip without its end: every screen
+    without detection files failed with `BadZipFile: File is not a zip file`, naming no file, and `omniact detect`
+    ended in a traceback; a zip without one of the arrays, in `KeyError: 'aspects'`."""
+    import numpy as np
+
+    from agents.detact.icons import IconMatcher
+
+    cache = tmp_path / "icons"
+    first = IconMatcher(styles=("regular",), sizes=(16,), cache=cache)
+    (path,) = cache.glob("fa-templates-*.npz")
+    whole = path.read_bytes()
+    for broken in (whole[: len(whole) // 2], None):
+        if broken is None:  # a valid zip of another layout
+            np.savez(path.with_suffix(""), names=np.array(["x"]))
+        else:
+            path.write_bytes(broken)
+        again = IconMatcher(styles=("regular",), sizes=(16,), cache=cache)
+        assert len(again) == len(first)
+        assert path.read_bytes() != broken  # and written whole again for the next process
+        assert len(IconMatcher(styles=("regular",), sizes=(16,), cache=cache)) == len(first)
+
+
 def test_a_goal_holding_nul_characters_gets_a_script():
     """NUL marks the planner's placeholders for quoted text: a goal with NULs of its own (a corrupt task file)
     raised IndexError, so that task had no answer."""
