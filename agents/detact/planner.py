@@ -104,7 +104,9 @@ _VERB_START = re.compile(
     r"type|write|enter|input|fill|search|look|find|scroll|drag|move|hover|copy|paste|cut|undo|redo|save|"
     r"print|refresh|reload|zoom|delete|remove|add|create|reply|forward|send|sort|filter|set|change|rename|"
     r"download|upload|share|like|follow|sign|log|book|buy|subscribe|mark|star|archive|compose|clear|"
-    r"submit|confirm|cancel|apply|minimi[sz]e|maximi[sz]e|put|insert|use|bookmark|quit)\b", re.IGNORECASE)
+    r"submit|confirm|cancel|apply|minimi[sz]e|maximi[sz]e|put|insert|use|bookmark|quit|post|publish|store|"
+    r"take|rate|name|call|dial|hold|release|pause|resume|stop|mute|unmute|skip|rewind|shuffle|repeat)\b",
+    re.IGNORECASE)
 
 
 def modifier_for(os: str | None, platform: str = "desktop", width: int = 0) -> str:
@@ -138,20 +140,54 @@ def _restore(text: str, quoted: Sequence[str], keep_quotes: bool = False) -> str
                                                else quoted[int(m.group(1))]), text)
 
 
+_SEPARATOR = re.compile(r"\s*(?:,\s*and then\s+|,\s*then\s+|\s+and then\s+|\s+then\s+|;\s*|,\s*and\s+|\s+and\s+|"
+                        r",\s*|\.\s+)")
+
+
 def _split_clauses(goal: str) -> list[str]:
-    """Split a goal at "and"/"then"/commas that start a new action (the next words begin with a verb)."""
-    parts = re.split(r"\s*(?:,\s*and then\s+|,\s*then\s+|\s+and then\s+|\s+then\s+|;\s*|,\s*and\s+|\s+and\s+|,\s*"
-                     r"|\.\s+)", goal)
+    """Split a goal at "and"/commas that start a new action (the next words begin with a verb), and at "then",
+    which always does: words there without a verb of their own take the previous action's ("Click Deals then Gift
+    cards", "Scroll right, then back a bit to the left")."""
+    parts = _SEPARATOR.split(goal)
     clauses: list[str] = []
-    seps = re.findall(r"\s*(?:,\s*and then\s+|,\s*then\s+|\s+and then\s+|\s+then\s+|;\s*|,\s*and\s+|\s+and\s+|,\s*"
-                      r"|\.\s+)", goal)
+    seps = _SEPARATOR.findall(goal)
     for i, part in enumerate(parts):
         if not clauses or _VERB_START.match(part.strip()):
             clauses.append(part)
+        elif re.search(r"\bthen\s*$", seps[i - 1]) and part.strip() and not _joins_text(clauses[-1]):
+            verb = _NAV_VERB.match(clauses[-1].strip()) or re.match(r"^\S+", clauses[-1].strip())
+            if verb and verb.group(0).lower().startswith("scroll") and not re.search(
+                    r"\b(?:up|down|left|right|top|bottom|start|end|back|forward)\b", part, re.IGNORECASE):
+                verb = None  # "Scroll right, then the Recently Played shelf": no direction, no scroll
+            clauses.append(f"{verb.group(0).strip()} {part.strip()}" if verb else part)
         else:  # "Search for salt and pepper": the "and" joins words, not actions
             clauses[-1] += seps[i - 1] + part
     # Only a full stop ends a clause: "!" and "?" may belong to the text to type.
     return [c.strip().rstrip(".").strip() for c in clauses if c.strip().rstrip(".").strip()]
+
+
+def _joins_text(clause: str) -> bool:
+    """Whether words after "then" would still be this clause's text: typed, or searched for."""
+    return bool(re.match(r"^(?:type|write|enter|input|search|look|find|fill)\b", clause.strip(), re.IGNORECASE))
+
+
+# Words that end the keys after "press" and start what the key press is for: "Press Esc to close the menu".
+_KEYS_END = {"to", "so", "for", "in", "on", "and", "which", "that", "until", "when", "while", "again", "from",
+             "at", "inside", "within", "if"}
+
+
+def _pressed(phrase: str) -> tuple[tuple[str, ...], int] | None:
+    """The keys and how often, from what follows "press": "enter", "esc to close the menu", "ctrl+z twice to
+    undo it", "the tab key 3 times"; None when it names no key ("press Save")."""
+    words = phrase.split()
+    for end in range(len(words), 0, -1):
+        if end < len(words) and words[end] not in _KEYS_END:
+            continue
+        head, n = _times(" ".join(words[:end]))
+        keys = _keys_from(head)
+        if keys is not None:
+            return keys, n
+    return None
 
 
 def _keys_from(phrase: str) -> tuple[str, ...] | None:
@@ -221,12 +257,28 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
     # press K
     m = re.match(r"^(?:press|hit|strike|tap|push)\s+(?:on\s+)?(?P<k>.+)$", low)
     if m:
-        k, n = _times(m.group("k"))
-        keys = _keys_from(k)
-        if keys is not None:
-            if len(keys) > 1:
-                return [Intent("hotkey", keys=keys)]
-            return [Intent("press", keys=keys, amount=n)]
+        pressed = _pressed(_restore(m.group("k"), quoted).lower())  # Press "Enter": the quoted key too
+        if pressed is not None:
+            keys, n = pressed
+            return [Intent("hotkey" if len(keys) > 1 else "press", keys=keys, amount=n)]
+
+    # "... with Ctrl+S", "save it using Command-S": the goal names its shortcut (a combination with a modifier;
+    # "fill X with T" is text)
+    m = re.search(r"\s+(?:with|using|via|by pressing)\s+(?P<k>[^,]+?)(?:\s+(?:keyboard\s+)?(?:shortcut|"
+                  r"key combination|keys))?$", low)
+    if m:
+        keys = _keys_from(_restore(m.group("k"), quoted))
+        if keys is not None and len(keys) > 1:
+            # "Leave a review, Great grip, submitted with Ctrl Enter": what comes before the last comma is done first
+            before, comma, _ = c[: m.start()].rpartition(",")
+            return [*(_parse_clause(before, quoted) if comma and before.strip() else []), Intent("hotkey", keys=keys)]
+
+    # "name it X", "call the event X": what was just made gets its name, typed and confirmed
+    m = re.match(r"^(?:name|call|title)\s+(?:it|them|this|that|(?:the|this|that|a|my)\s+(?:new\s+)?(?:event|file|"
+                 r"folder|playlist|document|item|list|tab|page|project|album|note|board|group|meeting|task|"
+                 r"channel|chat|sheet|copy|draft|entry|appointment|reminder))\s+(?P<t>.+)$", c, re.IGNORECASE)
+    if m:
+        return [Intent("type", text=_strip_text(text_of(m.group("t")))), Intent("press", keys=("enter",), amount=1)]
 
     # named shortcuts
     for pattern, keys in SHORTCUTS:
@@ -399,7 +451,11 @@ def parse_goal(goal: str) -> list[Intent]:
     text = re.sub(r"\s+", " ", text)
     intents: list[Intent] = []
     for clause in _split_clauses(text):
-        intents.extend(_parse_clause(clause, quoted))
+        for it in _parse_clause(clause, quoted):
+            if it.kind == "press" and it.keys == ("enter",) and it.amount <= 1 and intents \
+                    and intents[-1].kind == "search":
+                continue  # "Search for X and press Enter": the search presses it already
+            intents.append(it)
     return intents or [Intent("click", target=goal.strip())]
 
 
@@ -508,7 +564,8 @@ def plan_actions(goal: str, detections: Iterable[Detection], *, os: str | None =
             for _ in range(it.amount or 1):
                 out.append(Action.make("press", keys=key))
         elif it.kind == "hotkey":
-            out.append(Action.make("hotkey", keys=tuple(mod if k == "mod" else k for k in it.keys)))
+            for _ in range(it.amount or 1):
+                out.append(Action.make("hotkey", keys=tuple(mod if k == "mod" else k for k in it.keys)))
         elif it.kind == "shortcut":
             button = _button_for(it.target, dets)
             if button is not None:  # a visible "Save" / "Save changes" button beats the keyboard shortcut

@@ -153,3 +153,54 @@ def test_a_repeated_icon_is_grounded_next_to_the_text_the_goal_names():
             Detection("icon", "Bookmark", 870, 330), Detection("icon", "Bookmark", 870, 470)]
     assert run("Bookmark the battery story", dets=dets) == [("click", (870, 470))]
     assert run("Bookmark the central bank story", dets=dets) == [("click", (870, 330))]
+
+
+@pytest.mark.parametrize(("goal", "expected"), [
+    # a quoted key, and a key followed by what it is for, were clicks on the best text match
+    ('Press "Enter"', [("press", ("enter",))]),
+    ("Hit the 'Tab' key", [("press", ("tab",))]),
+    ("Press Esc to close the menu", [("press", ("esc",))]),
+    ("Press Ctrl+B to bookmark the report", [("hotkey", ("ctrl", "b"))]),
+    ("Press Delete to remove the email", [("press", ("delete",))]),
+    # "twice" was dropped for a combination
+    ("Press Ctrl+Z twice to undo both edits", [("hotkey", ("ctrl", "z"))] * 2),
+    ("Press Compose to start a message", [("click", (610.0, 22.0))]),  # no key named: a control
+])
+def test_press_names_its_keys_quoted_or_followed_by_their_purpose(goal, expected):
+    assert run(goal) == expected
+
+
+def test_a_goal_that_names_its_shortcut_gets_it():
+    """"Save the form with Ctrl+S" clicked a button that starts with "Save"; "post it with Ctrl+Enter" was typed
+    as part of the text before it."""
+    assert run("Save the draft with Ctrl+S") == [("hotkey", ("ctrl", "s"))]
+    assert run('Write "hello" and post it with Ctrl+Enter') == [("write", "hello"), ("hotkey", ("ctrl", "enter"))]
+    assert run("Archive the report, then send it using Command+Enter", os="macos") == [
+        ("click", (60.0, 300.0)), ("hotkey", ("command", "enter"))]
+    # "fill X with T" is text, not a shortcut; what comes before the last comma is done first
+    assert run("Fill Email address with J") == [("click", (300.0, 500.0)), ("write", "J")]
+    assert run("Open Compose, a short note, sent with Ctrl Enter")[-1] == ("hotkey", ("ctrl", "enter"))
+    assert run("Open Compose, a short note, sent with Ctrl Enter")[0] == ("click", (610.0, 22.0))
+
+
+def test_then_starts_an_action_with_the_verb_before_it_when_it_has_none():
+    """"Click Archive then Delete" dropped the second click; "Scroll right, then back a bit to the left" typed
+    nothing and scrolled once."""
+    assert run("Click Archive then Delete") == [("click", (60.0, 300.0)), ("click", (720.0, 22.0))]
+    assert run("Click Archive and then Compose") == [("click", (60.0, 300.0)), ("click", (610.0, 22.0))]
+    assert run("Scroll right, then back a bit to the left") == [("hscroll", 10), ("hscroll", -10)]
+    assert run("Press the down arrow, then Return to open it") == [("press", ("down",)), ("press", ("enter",))]
+    # typed or searched text keeps its "then"
+    assert run("Search for shoes then socks")[1] == ("write", "shoes then socks")
+
+
+def test_typed_text_ends_where_the_next_action_begins():
+    assert run("Type 75 and store it in the archive")[0] == ("write", "75")
+    assert run("Search for weekly report and press Enter") == [
+        ("click", (380.0, 22.0)), ("write", "weekly report"), ("press", ("enter",))]  # one Enter, not two
+
+
+def test_naming_what_was_just_made_types_the_name_and_confirms_it():
+    assert run("Compose a message and name it Plans") == [("click", (610.0, 22.0)), ("write", "Plans"),
+                                                          ("press", ("enter",))]
+    assert run("Name the new playlist Dinner Party") == [("write", "Dinner Party"), ("press", ("enter",))]
