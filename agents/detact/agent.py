@@ -5,8 +5,9 @@
 
 Elements come from the task view's detections (the data set's OCR/icon/colour files) when it has them, and
 from running the detector on the screenshot otherwise (``detect=always`` forces that). The filter keeps the
-`top_k` elements most relevant to the goal; the heuristic planner grounds each step of the goal on them, or
-with ``llm=...`` the `llm` (or ``llm=vlm``: `vlm`) agent gets them as its screen element list.
+`top_k` elements most relevant to the goal, which the `llm` (or ``llm=vlm``: `vlm`) agent gets as its screen
+element list with ``llm=...``. The heuristic planner instead ranks the elements for each step's own target (the
+goal's top k would drop a later step's target) and takes the best, so `top_k` rarely changes its answers.
 """
 
 from __future__ import annotations

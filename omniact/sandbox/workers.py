@@ -28,8 +28,9 @@ _GRACE_S = 60.0
 #: Seconds a new worker may take to start and warm up (launch its browser).
 _STARTUP_S = 180.0
 _DEFAULT = object()
-#: Memory a replay worker asks a Ray cluster to reserve (MiB): Chromium with one page of a task's app, its spare
-#: context and the Playwright driver take 300-600 MiB; a replay of a heavy page may take more.
+#: Memory a replay worker asks a Ray cluster to reserve (MiB): the worker, its Playwright driver and Chromium (a
+#: task's page and the spare context) peaked at about 650 MiB (proportional set size) over eight built-in tasks;
+#: a heavier page takes more.
 REPLAY_WORKER_MEMORY_MB = 1024
 #: Longest worker temporary folder: Chromium's socket at <folder>/org.chromium.Chromium.XXXXXX/SingletonSocket must
 #: fit in a socket address (107 bytes).
