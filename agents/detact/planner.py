@@ -104,8 +104,10 @@ _VERB_START = re.compile(
     r"type|write|enter|input|fill|search|look|find|scroll|drag|move|hover|copy|paste|cut|undo|redo|save|"
     r"print|refresh|reload|zoom|delete|remove|add|create|reply|forward|send|sort|filter|set|change|rename|"
     r"download|upload|share|like|follow|sign|log|book|buy|subscribe|mark|star|archive|compose|clear|"
-    r"submit|confirm|cancel|apply|minimi[sz]e|maximi[sz]e|put|insert|use|bookmark|quit|post|publish|store|"
-    r"take|rate|name|call|dial|hold|release|pause|resume|stop|mute|unmute|skip|rewind|shuffle|repeat)\b",
+    r"submit|confirm|cancel|apply|minimi[sz]e|maximi[sz]e|put|insert|use|bookmark|quit|"
+    # verbs that are as often nouns ("Catch and Release", "buy and hold", "email and name"): only with an object
+    r"(?:post|publish|store|take|rate|name|call|dial|hold|release|pause|resume|stop|mute|unmute|skip|rewind|"
+    r"shuffle|repeat)(?=\s+(?:it|them|this|that|these|those|its|their|the|a|an|my|your|\d|\x00)))\b",
     re.IGNORECASE)
 
 
@@ -155,10 +157,14 @@ def _split_clauses(goal: str) -> list[str]:
         if not clauses or _VERB_START.match(part.strip()):
             clauses.append(part)
         elif re.search(r"\bthen\s*$", seps[i - 1]) and part.strip() and not _joins_text(clauses[-1]):
-            verb = _NAV_VERB.match(clauses[-1].strip()) or re.match(r"^\S+", clauses[-1].strip())
-            if verb and verb.group(0).lower().startswith("scroll") and not re.search(
+            # The previous verb carries over when it only says how ("Click Deals then Gift cards", "press the down
+            # arrow, then Return"); a verb that is a control's label ("Delete the file then Empty Trash") does not.
+            prev = clauses[-1].strip()
+            verb = _NAV_VERB.match(prev) or re.match(r"^(?:press|hit|double[- ]click|right[- ]click)\b", prev,
+                                                      re.IGNORECASE)
+            if verb is None and re.match(r"^scroll\b", prev, re.IGNORECASE) and re.search(
                     r"\b(?:up|down|left|right|top|bottom|start|end|back|forward)\b", part, re.IGNORECASE):
-                verb = None  # "Scroll right, then the Recently Played shelf": no direction, no scroll
+                verb = re.match(r"^scroll\b", prev, re.IGNORECASE)  # "Scroll right, then back a bit to the left"
             clauses.append(f"{verb.group(0).strip()} {part.strip()}" if verb else part)
         else:  # "Search for salt and pepper": the "and" joins words, not actions
             clauses[-1] += seps[i - 1] + part
@@ -168,25 +174,36 @@ def _split_clauses(goal: str) -> list[str]:
 
 def _joins_text(clause: str) -> bool:
     """Whether words after "then" would still be this clause's text: typed, or searched for."""
-    return bool(re.match(r"^(?:type|write|enter|input|search|look|find|fill)\b", clause.strip(), re.IGNORECASE))
+    return bool(re.match(r"^(?:type|write|enter|input|insert|put|key in|add|search|look|find|fill|set|rename|name)\b",
+                         clause.strip(), re.IGNORECASE))
 
 
-# Words that end the keys after "press" and start what the key press is for: "Press Esc to close the menu".
-_KEYS_END = {"to", "so", "for", "in", "on", "and", "which", "that", "until", "when", "while", "again", "from",
-             "at", "inside", "within", "if"}
+# Words that end the keys after "press" and start what the key press is for: "Press Esc to close the menu". (Not
+# "in", "on" or "at": "Press Home in the menu" names a control.)
+_KEYS_END = {"to", "so", "for", "and", "which", "until", "when", "while", "again", "if"}
 
 
 def _pressed(phrase: str) -> tuple[tuple[str, ...], int] | None:
-    """The keys and how often, from what follows "press": "enter", "esc to close the menu", "ctrl+z twice to
-    undo it", "the tab key 3 times"; None when it names no key ("press Save")."""
+    """The keys and how often, from what follows "press" (as written): "Enter", "Esc to close the menu",
+    "Ctrl+Z twice to undo it", "the Tab key 3 times", "Ctrl and C together"; None when it names a control rather
+    than a key ("Save", "the Delete button", "X to close the ad", "Return to Shop", "Home in the menu")."""
+    if re.search(r"\bbutton\b", phrase, re.IGNORECASE):
+        return None
+    phrase = re.sub(r"\s+(?:together|simultaneously|at (?:the same time|once))\b", "", phrase, flags=re.IGNORECASE)
     words = phrase.split()
     for end in range(len(words), 0, -1):
-        if end < len(words) and words[end] not in _KEYS_END:
-            continue
-        head, n = _times(" ".join(words[:end]))
+        if end < len(words):
+            if words[end].lower() not in _KEYS_END:
+                continue
+            if words[end].lower() == "to" and (end + 1 >= len(words) or not words[end + 1][:1].islower()):
+                continue  # "Return to Shop": a label; "Esc to close" says what for
+        head, n = _times(" ".join(words[:end]).lower())
         keys = _keys_from(head)
-        if keys is not None:
-            return keys, n
+        if keys is None:
+            continue
+        if end < len(words) and len(keys) == 1 and len(keys[0]) == 1 and keys[0].isalnum():
+            return None  # "Press X to close the ad": a letter with a purpose is a control's label
+        return keys, n
     return None
 
 
@@ -255,12 +272,13 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
         return [Intent("scroll", text=d)]
 
     # press K
-    m = re.match(r"^(?:press|hit|strike|tap|push)\s+(?:on\s+)?(?P<k>.+)$", low)
+    m = re.match(r"^(?:press|hit|strike|tap|push)\s+(?!on\b)(?P<k>.+)$", c, re.IGNORECASE)  # "press on X": a click
     if m:
-        pressed = _pressed(_restore(m.group("k"), quoted).lower())  # Press "Enter": the quoted key too
+        pressed = _pressed(_restore(m.group("k"), quoted))  # Press "Enter": the quoted key too
         if pressed is not None:
             keys, n = pressed
-            return [Intent("hotkey" if len(keys) > 1 else "press", keys=keys, amount=n)]
+            again = "again" if re.search(r"\bagain\b", m.group("k"), re.IGNORECASE) else ""
+            return [Intent("hotkey" if len(keys) > 1 else "press", keys=keys, amount=n, text=again)]
 
     # "... with Ctrl+S", "save it using Command-S": the goal names its shortcut (a combination with a modifier;
     # "fill X with T" is text)
@@ -270,15 +288,21 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
         keys = _keys_from(_restore(m.group("k"), quoted))
         if keys is not None and len(keys) > 1:
             # "Leave a review, Great grip, submitted with Ctrl Enter": what comes before the last comma is done first
-            before, comma, _ = c[: m.start()].rpartition(",")
-            return [*(_parse_clause(before, quoted) if comma and before.strip() else []), Intent("hotkey", keys=keys)]
+            before, comma, last = c[: m.start()].rpartition(",")
+            first = _parse_clause(before, quoted) if comma and before.strip() else []
+            # "Copy the second paragraph with Ctrl+C": what is copied, cut or selected is clicked first
+            obj = re.match(r"^\s*(?:copy|cut|select)\s+(?P<o>.+)$", last, re.IGNORECASE)
+            if obj and keys[-1] in ("c", "x", "a") and not _GENERIC_OBJECTS.match(obj.group("o").strip().lower()):
+                first.append(Intent("click", target=_clean_target(text_of(obj.group("o")))))
+            return [*first, Intent("hotkey", keys=keys)]
 
     # "name it X", "call the event X": what was just made gets its name, typed and confirmed
     m = re.match(r"^(?:name|call|title)\s+(?:it|them|this|that|(?:the|this|that|a|my)\s+(?:new\s+)?(?:event|file|"
                  r"folder|playlist|document|item|list|tab|page|project|album|note|board|group|meeting|task|"
                  r"channel|chat|sheet|copy|draft|entry|appointment|reminder))\s+(?P<t>.+)$", c, re.IGNORECASE)
     if m:
-        return [Intent("type", text=_strip_text(text_of(m.group("t")))), Intent("press", keys=("enter",), amount=1)]
+        return [Intent("type", text=_strip_text(text_of(m.group("t")))),
+                Intent("press", keys=("enter",), amount=1, text="implied")]
 
     # named shortcuts
     for pattern, keys in SHORTCUTS:
@@ -452,9 +476,9 @@ def parse_goal(goal: str) -> list[Intent]:
     intents: list[Intent] = []
     for clause in _split_clauses(text):
         for it in _parse_clause(clause, quoted):
-            if it.kind == "press" and it.keys == ("enter",) and it.amount <= 1 and intents \
-                    and intents[-1].kind == "search":
-                continue  # "Search for X and press Enter": the search presses it already
+            if it.kind == "press" and it.keys == ("enter",) and it.amount <= 1 and it.text != "again" and intents \
+                    and (intents[-1].kind == "search" or intents[-1].text == "implied"):
+                continue  # "Search for X and press Enter", "name it X and press Enter": Enter is pressed already
             intents.append(it)
     return intents or [Intent("click", target=goal.strip())]
 

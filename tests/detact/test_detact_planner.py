@@ -204,3 +204,27 @@ def test_naming_what_was_just_made_types_the_name_and_confirms_it():
     assert run("Compose a message and name it Plans") == [("click", (610.0, 22.0)), ("write", "Plans"),
                                                           ("press", ("enter",))]
     assert run("Name the new playlist Dinner Party") == [("write", "Dinner Party"), ("press", ("enter",))]
+
+
+@pytest.mark.parametrize(("goal", "expected"), [
+    # a control's label after "press" stays a click: a button, "press on", a place, a letter with a purpose
+    ("Press the Delete button to remove the report", [("click", (720.0, 22.0))]),
+    ("Press on Archive in the menu", [("click", (60.0, 300.0))]),
+    ("Press Home in the menu", [("click", (27.0, 20.0))]),  # the screen has no Home: the best text match
+    ("Press X to close the ad", [("click", (27.0, 20.0))]),
+    ("Press Ctrl and C together", [("hotkey", ("ctrl", "c"))]),
+    # words that are also verbs do not cut typed or searched text
+    ("Type Catch and Release in the Search mail box", [("click", (380.0, 22.0)), ("write", "Catch and Release")]),
+    ("Search for buy and hold strategy", [("click", (380.0, 22.0)), ("write", "buy and hold strategy"),
+                                         ("press", ("enter",))]),
+    # a verb that is a control's label is not carried over "then"
+    ("Delete the report then Archive", [("click", (720.0, 22.0)), ("click", (60.0, 300.0))]),
+    # an Enter pressed after one the goal implies is pressed once, unless "again"
+    ("Name it Budget and press Enter", [("write", "Budget"), ("press", ("enter",))]),
+    ("Search for shoes then press Enter again", [("click", (380.0, 22.0)), ("write", "shoes"),
+                                                 ("press", ("enter",)), ("press", ("enter",))]),
+    # what is copied is clicked first, as "Copy the report" does
+    ("Copy the Weekly report from Alice with Ctrl+C", [("click", (125.0, 90.0)), ("hotkey", ("ctrl", "c"))]),
+])
+def test_what_the_new_phrasings_leave_as_it_was(goal, expected):
+    assert run(goal) == expected
