@@ -220,17 +220,20 @@ def json_option(f=None, *, what: str = "one JSON object"):
     return click.option("--json", "as_json", is_flag=True, help=f"Print {what} instead of a table.")(f)
 
 
-def ray_options(f):
-    """--ray-address, --worker-cpus and --worker-memory: which Ray cluster, and what each worker reserves on it."""
-    # (at most 16 TiB: Ray keeps a reservation in a fixed-point int64, and a larger one wraps round to fit anywhere)
-    f = click.option("--worker-memory", type=click.IntRange(1, 2**24), default=None, metavar="MIB",
-                     help="Memory Ray reserves for each worker, in MiB (--executor ray).  [default: what the agent "
-                          "declares; 1024 for a replay's browser]")(f)
-    f = click.option("--worker-cpus", type=click.FloatRange(0, min_open=True), default=None,
-                     help="CPUs Ray reserves for each worker (--executor ray).  [default: what the agent declares, "
-                          "else 1]")(f)
-    return click.option("--ray-address", "ray_address", default="auto", show_default=True,
-                        help="Ray cluster to join (--executor ray): auto, HOST:PORT or ray://HOST:PORT.")(f)
+def ray_options(cpus: str = "1", memory: str = "none"):
+    """--ray-address, --worker-cpus and --worker-memory: which Ray cluster, and what each worker reserves on it
+    (`cpus` and `memory`: the verb's defaults, as its help shows them)."""
+
+    def add(f):
+        # (at most 16 TiB: Ray keeps a reservation in a fixed-point int64, and a larger one wraps round to fit)
+        f = click.option("--worker-memory", type=click.IntRange(1, 2**24), default=None, metavar="MIB",
+                         help=f"Memory Ray reserves for each worker, in MiB (--executor ray).  [default: {memory}]")(f)
+        f = click.option("--worker-cpus", type=click.FloatRange(0, min_open=True), default=None,
+                         help=f"CPUs Ray reserves for each worker (--executor ray).  [default: {cpus}]")(f)
+        return click.option("--ray-address", "ray_address", default="auto", show_default=True,
+                            help="Ray cluster to join (--executor ray): auto, HOST:PORT or ray://HOST:PORT.")(f)
+
+    return add
 
 
 def _ray_settings(executor: str, ray_address: str, worker_cpus: float | None,
@@ -595,7 +598,7 @@ def _printed_to_stderr(active: bool) -> Iterator[None]:
 @split_option
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True, help="Tasks run at the same time.")
 @click.option("--executor", default="local", show_default=True, help="Where tasks run: local (or ray).")
-@ray_options
+@ray_options(cpus="what the agent declares, else 1", memory="what the agent declares, else none")
 @click.option("--worker-type", type=click.Choice(["threads", "processes"]), default=None,
               help="Threads (I/O-bound agents) or processes (CPU-bound); default: what the agent declares.")
 @click.option("--out", type=_Path(file_okay=False, path_type=Path), required=True,
@@ -751,7 +754,7 @@ class _Steps:
               help="Write a page per task (screenshot, overlays, every entry's script).")
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Score on local processes or on a Ray cluster.")
-@ray_options
+@ray_options()
 def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Path, mode: str, workers: int,
                 samples: int, seed: int, task_pages: bool, executor: str, ray_address: str, worker_cpus: float | None,
                 worker_memory: int | None) -> None:
@@ -940,7 +943,7 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @json_option
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Replay a split on local worker processes or on a Ray cluster.")
-@ray_options
+@ray_options(memory="1024, for the browser")
 def replay_cmd(executor: str, ray_address: str, worker_cpus: float | None, worker_memory: int | None,
                **options: Any) -> None:
     """Replay PyAutoGUI scripts in Chromium and check what they achieved (success per task, MiniWoB++ reward)."""

@@ -256,8 +256,8 @@ _UNPLACED_NOTE_AFTER = 10.0
 
 
 class _PlacementWatch:
-    """Says once, on stderr, when no worker has been placed `_UNPLACED_NOTE_AFTER` seconds after the first was asked
-    for: Ray waits silently for room (a head started with ``--num-cpus=0``, a cluster busy with other jobs, more
+    """Says once, on stderr, when no worker is ready `_UNPLACED_NOTE_AFTER` seconds after the first was asked for
+    (not placed, or still starting: a replay worker launches its browser first): Ray waits silently for room (a head started with ``--num-cpus=0``, a cluster busy with other jobs, more
     memory asked for than a node has), and the run would sit at 0 tasks without a word."""
 
     def __init__(self, num_cpus: float, memory_mb: int | None) -> None:
@@ -280,9 +280,10 @@ class _PlacementWatch:
         need = f"{self.num_cpus:g} CPU" + (f" and {self.memory_mb:,} MiB of memory" if self.memory_mb else "")
         has = (f"{free.get('CPU', 0):g} of {total.get('CPU', 0):g} CPUs and "
                f"{free.get('memory', 0) / 2**20:,.0f} of {total.get('memory', 0) / 2**20:,.0f} MiB of memory free")
-        sys.stderr.write(f"omniact: no Ray worker has started after {_UNPLACED_NOTE_AFTER:g} s: each needs {need}, "
-                         f"and the cluster has {has} (`ray status` says more); still waiting for room, Ctrl-C to "
-                         "stop (--worker-cpus and --worker-memory set what a worker asks for)\n")
+        sys.stderr.write(f"omniact: no Ray worker is ready after {_UNPLACED_NOTE_AFTER:g} s: each needs {need}, and "
+                         f"the cluster has {has} (`ray status` says more); still waiting, for room or for a worker "
+                         "slow to start, Ctrl-C to stop (--worker-cpus and --worker-memory set what a worker asks "
+                         "for)\n")
         sys.stderr.flush()
 
 
@@ -605,13 +606,17 @@ class RayExecutor:
                         end(gen)
                         self.replaced_workers += 1
                         _kill_all([actor])
-                        # An actor runs its batch in order, so the first task not back is the one it died in (its
-                        # own doing, or its node's): only that one has an attempt counted. The rest never began;
-                        # they go back first in line, in order, as they were.
+                        # Only the task it died in (its own doing, or its node's) has an attempt counted: the one it
+                        # said it began (with a task time limit it says so before each), else the first not back (it
+                        # runs its batch in order). The rest never began; they go back first in line, in order.
                         pending = [t for t in left if t not in done]
-                        todo.extendleft(reversed(pending[1:]))
-                        if pending:
-                            tid = pending[0]
+                        if self.task_timeout is not None:
+                            began = [started[1]] if started is not None and started[1] in pending else []
+                        else:
+                            began = pending[:1]
+                        todo.extendleft(reversed([t for t in pending if t not in began]))
+                        if began:
+                            tid = began[0]
                             attempts[tid] = attempts.get(tid, 0) + 1
                             if attempts[tid] >= self.max_attempts:
                                 done.add(tid)
@@ -621,9 +626,8 @@ class RayExecutor:
                             else:
                                 self.retried_tasks += 1
                                 todo.appendleft(tid)
-                        # The surviving actors take the tasks back; a new actor only when none is left.
-                        if _stranded(todo, running, idle, starting):
-                            start()
+                        if todo:
+                            start()  # a new actor in its place (Ray puts it on a live node; until then the others work)
                         continue
                     if _PHASE in payload:
                         step(gen, payload[_PHASE])
@@ -789,8 +793,8 @@ class RayPool:
                         _kill_all([actor])
                         self.replaced_workers += 1
                         yield from lost(key, item, f"worker died ({type(e).__name__})")
-                        if _stranded(todo, running, idle, starting):
-                            start()
+                        if todo:
+                            start()  # a new actor in its place
                         continue
                     idle.append(actor)
                     yield value
