@@ -882,16 +882,19 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Screenshots detected in parallel (processes).")
 @click.option("--ocr", type=click.Choice(["rapidocr", "tesseract"]), default="rapidocr", show_default=True)
-@click.option("--skip-existing", is_flag=True, help="Leave screens whose three files exist and are newer than "
+@click.option("--skip-existing", is_flag=True, help="Leave screens whose files exist and are newer than "
               "the screenshot.")
+@click.option("--elements", is_flag=True,
+              help="Also write each screen's full element list (kind, label, box, score, colour) under "
+                   "detact_elements/<platform>/<app>/.")
 @json_option
-def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, skip_existing: bool,
+def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, skip_existing: bool, elements: bool,
            as_json: bool) -> None:
     """DetACT detection (OCR, icons, colours) of a split's screenshots, written in OmniACT's file layout."""
     from agents.detact.detector import detect_split
 
     with _Steps() as steps:  # a bar on a terminal only: a log gets the summary, not a line of carriage returns
-        summary = detect_split(data, split, out, workers, ocr=ocr, skip_existing=skip_existing,
+        summary = detect_split(data, split, out, workers, ocr=ocr, skip_existing=skip_existing, elements=elements,
                                progress=lambda done, total: steps.update("screens", done, total))
     if as_json:
         echo_json(summary)

@@ -302,11 +302,14 @@ def detect(image: Any, scale: float | None = None, **options: Any) -> DetectionR
 
 
 _FOLDERS = {"ocr": "ocr", "icon": "detact_icon", "color": "detact_color"}
+#: where `omniact detect --elements` writes each screen's full element list (no published counterpart)
+ELEMENTS_FOLDER = "detact_elements"
 
 
-def detection_paths(task: Any, root: Path) -> dict[str, str]:
+def detection_paths(task: Any, root: Path, *, elements: bool = False) -> dict[str, str]:
     """The split entry's ocr/icon/color paths relative to the data root; where an entry has none, OmniACT's
-    default (``ocr/<platform>/<app>/screen_<k>.json``, beside the image's name)."""
+    default (``ocr/<platform>/<app>/screen_<k>.json``, beside the image's name). With `elements`, also where the
+    screen's full element list goes (``detact_elements/<platform>/<app>/screen_<k>.json``)."""
     out: dict[str, str] = {}
     stem = Path(task.image_path).stem
     if task.platform == "web" and not stem.startswith("screen_") and stem.startswith("screen"):
@@ -322,6 +325,8 @@ def detection_paths(task: Any, root: Path) -> dict[str, str]:
             out[kind] = Path(p).resolve().relative_to(root).as_posix()
         else:
             out[kind] = f"{_FOLDERS[kind]}/{task.platform}/{task.app}/{stem}.json"
+    if elements:
+        out["elements"] = f"{ELEMENTS_FOLDER}/{task.platform}/{task.app}/{stem}.json"
     return out
 
 
@@ -339,6 +344,8 @@ def _detect_one(job: tuple[str, dict[str, str], str, dict[str, Any], float]) -> 
         return image, 0, {}, f"{image}: cannot read the screenshot ({type(cause).__name__}: {str(cause)[:120]})"
     base = Path(out)
     result.write(base / rels["ocr"], base / rels["icon"], base / rels["color"])
+    if "elements" in rels:
+        write_json(base / rels["elements"], result.to_json())
     return image, len(result.elements), dict(result.timings), None
 
 
@@ -366,9 +373,10 @@ def _check_inside(out: Path, rel: str) -> None:
 
 
 def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int = 1, *, ocr: str = "rapidocr",
-                 skip_existing: bool = False, progress: Any = None) -> dict[str, Any]:
+                 skip_existing: bool = False, elements: bool = False, progress: Any = None) -> dict[str, Any]:
     """Run the detector on every screenshot of a split (each screen once) and write OCR/icon/colour files
-    under `out` at the split entries' own relative paths. Returns a summary (screens, elements, seconds).
+    under `out` at the split entries' own relative paths (with `elements`, each screen's full element list
+    too: `DetectionResult.to_json`). Returns a summary (screens, elements, seconds).
 
     `split` may be a list of splits: screens they share are detected once.
 
@@ -393,7 +401,7 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
         key = str(Path(task.image_path).resolve())
         if key in jobs:
             continue
-        rels = detection_paths(task, root)
+        rels = detection_paths(task, root, elements=elements)
         for rel in rels.values():
             other = writers.setdefault(rel, key)
             if other != key:  # the last one written would win, and one task would get the other screen's

@@ -85,6 +85,30 @@ def test_detect_verb_writes_omniact_layout(drawn):
     assert "Compose" in json.loads((out / "ocr/desktop/mailer/screen_1.json").read_text())
 
 
+def test_detect_writes_the_full_element_list_on_request(drawn, tmp_path):
+    """The richer list (boxes, scores, kinds) was only reachable from Python."""
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    root, out, _ = drawn
+    rich = tmp_path / "rich"
+    r = CliRunner().invoke(main, ["detect", "--data", str(root), "--split", "test", "--out", str(rich), "--elements"])
+    assert r.exit_code == 0, r.output
+    listing = json.loads((rich / "detact_elements/desktop/mailer/screen_1.json").read_text())
+    compose = [e for e in listing["elements"] if e["kind"] == "text" and e["label"] == "Compose"]
+    assert len(compose) == 1 and set(compose[0]) == {"kind", "label", "box", "score", "color"}
+    left, top, right, bottom = compose[0]["box"]
+    x, y = json.loads((out / "ocr/desktop/mailer/screen_1.json").read_text())["Compose"]
+    assert left <= x <= right and top <= y <= bottom  # the element the OCR file gives the centre of
+    assert 0 < compose[0]["score"] <= 1 and {e["kind"] for e in listing["elements"]} >= {"text", "icon"}
+    # a screen whose element list is missing is not "up to date"
+    (rich / "detact_elements/desktop/mailer/screen_1.json").unlink()
+    r = CliRunner().invoke(main, ["detect", "--data", str(root), "--split", "test", "--out", str(rich), "--elements",
+                                  "--skip-existing", "--json"])
+    assert json.loads(r.output)["screens"] == 1 and (rich / "detact_elements/desktop/mailer/screen_1.json").is_file()
+
+
 def test_agent_with_precomputed_files_and_on_the_fly_agree(drawn, tmp_path):
     """Detect-on-the-fly and the written files give the agent the same elements, and it finds its targets."""
     from agents.detact.agent import DetactAgent
