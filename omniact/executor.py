@@ -758,8 +758,8 @@ def workers_lost(stats: Mapping[str, Any]) -> str:
     replaced, retried = stats.get("replaced_workers", 0), stats.get("retried_tasks", 0)
     if not replaced and not retried:
         return ""
-    tasks = "1 task" if retried == 1 else f"{retried} tasks"
-    return (f"workers lost: {replaced} replaced, {tasks} run again on another worker (every task recorded once)")
+    again = f", {'1 task' if retried == 1 else f'{retried} tasks'} run again on another worker" if retried else ""
+    return f"workers lost: {replaced} replaced{again} (every task recorded once)"
 
 
 EXECUTORS: dict[str, str] = {

@@ -251,14 +251,15 @@ def _actor_options(num_cpus: float, memory_mb: int | None) -> dict[str, Any]:
     return options
 
 
-#: seconds without any worker placed before the run says what it is waiting for
+#: seconds without any worker ready before the run says what it is waiting for
 _UNPLACED_NOTE_AFTER = 10.0
 
 
 class _PlacementWatch:
     """Says once, on stderr, when no worker is ready `_UNPLACED_NOTE_AFTER` seconds after the first was asked for
-    (not placed, or still starting: a replay worker launches its browser first): Ray waits silently for room (a head started with ``--num-cpus=0``, a cluster busy with other jobs, more
-    memory asked for than a node has), and the run would sit at 0 tasks without a word."""
+    (not placed, or still starting: a replay worker launches its browser first). Ray waits silently for room (a
+    head started with ``--num-cpus=0``, a cluster busy with other jobs, more memory asked for than a node has),
+    and the run would sit at 0 tasks without a word."""
 
     def __init__(self, num_cpus: float, memory_mb: int | None) -> None:
         self.num_cpus, self.memory_mb = num_cpus, memory_mb
