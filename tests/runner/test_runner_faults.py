@@ -534,3 +534,19 @@ def test_a_worker_process_ignores_ctrl_c_from_its_first_instruction(tmp_path):
         proc.kill()
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+
+
+def test_a_run_whose_workers_were_replaced_says_so_under_its_errors(tmp_path):
+    """The executor's count of workers replaced (a crashed process, one killed at its task's time limit) was only
+    in the manifest."""
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    r = CliRunner().invoke(main, ["run", "--agent", f"{AGENTS}:Faulty", "--agent-arg", "crash=exit", "--data",
+                                  str(DATA), "--out", str(tmp_path / "r"), "--workers", "2", "--worker-type",
+                                  "processes", "--task-timeout", "3", "-q"])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert "  workers lost: 2 replaced (every task recorded once)" in lines, r.stdout
+    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["executor_stats"] == {"replaced_workers": 2}
