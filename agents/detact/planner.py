@@ -7,13 +7,14 @@ intent             example goals                                     script
 =================  ================================================  =========================================
 click              click/open/select/choose/go to X, tick X          ``click(X)``
 double_click       double-click X; open a file or folder on desktop  ``doubleClick(X)``
-right_click        right-click X; show the context menu/options of X ``rightClick(X)``
+right_click        right-click X; show the context/shortcut menu of X ``rightClick(X)``
 hover              hover over X; move the mouse to X                 ``moveTo(X)``
 drag               drag X onto/into/to Y; move X to Y                ``moveTo(X)``, ``dragTo(Y, button="left")``
 type               type/write/enter T in X; fill X with T; set X to T ``click(X)``, ``write(T)``
 search             search for T [in X]                               ``click(search field)``, ``write(T)``,
                                                                      ``press("enter")``
-press              press/hit K [twice]                               ``press(K)`` (``hotkey`` for ctrl+K)
+press              press/hit K [twice] [to ...]; ... with Ctrl+K     ``press(K)`` (``hotkey`` for ctrl+K)
+name               name it X; call the new playlist X                ``write(X)``, ``press("enter")``
 shortcut           copy, paste, cut, undo, redo, save, select all,   ``hotkey(mod, key)``; mod is command on
                    find, print, new tab/window, close tab, refresh   macOS, ctrl elsewhere
 scroll             scroll up/down/left/right, to the top/bottom      ``scroll(+-10)`` / ``hscroll(+-10)``
@@ -333,7 +334,7 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
 
     # right-click / context menu
     m = re.match(r"^right[- ]?click(?:\s+on)?\s+(?P<t>.+)$", c, re.IGNORECASE) or \
-        re.match(r"^(?:open|show|display|bring up)\s+(?:the\s+)?(?:context\s+menu|right[- ]click\s+menu|"
+        re.match(r"^(?:open|show|display|bring up)\s+(?:the\s+)?(?:context\s+menu|shortcut\s+menu|right[- ]click\s+menu|"
                  r"(?:more\s+)?options|menu)\s+(?:of|for|on)\s+(?P<t>.+)$", c, re.IGNORECASE)
     if m:
         return [Intent("right_click", target=_clean_target(text_of(m.group("t"))))]
@@ -378,7 +379,7 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
 
     # open a file/folder on a desktop: double-click, decided later (needs the platform)
     m = re.match(r"^(?:open|launch|run|start)\s+(?P<t>.+)$", c, re.IGNORECASE)
-    if m and re.search(r"\.\w{2,4}\b|\b(?:file|document|project|spreadsheet|presentation)\b",
+    if m and re.search(r"\.\w{2,4}\b|\b(?:file|folder|directory|document|project|spreadsheet|presentation)\b",
                        m.group("t"), re.IGNORECASE):
         return [Intent("open_item", target=_clean_target(text_of(m.group("t"))))]
 

@@ -228,3 +228,8 @@ def test_naming_what_was_just_made_types_the_name_and_confirms_it():
 ])
 def test_what_the_new_phrasings_leave_as_it_was(goal, expected):
     assert run(goal) == expected
+
+
+def test_a_folder_opens_with_a_double_click_and_a_shortcut_menu_is_a_right_click():
+    assert run("Open the Archive folder") == [("doubleClick", (60.0, 300.0))]
+    assert run("Show the shortcut menu for report.pdf") == [("rightClick", (500.0, 400.0))]
