@@ -401,6 +401,10 @@ def read_agent_config(path: str | Path) -> dict[str, Any]:
         message = str(e)[:where.start()] + f" (column {where[2]})" if where else str(e)
         raise UserError(f"not valid TOML: {message}", file=str(p), line=line) from None
     if isinstance(data.get("agent"), dict):
+        others = [k for k in data if k != "agent"]
+        if others:  # which of them are arguments? Dropping them without a word ran the agent on its defaults
+            raise UserError(f"has an [agent] table and also {', '.join(others)} outside it: put every agent argument "
+                            "in the [agent] table (or none of them in one)", file=str(p))
         data = data["agent"]
     return dict(data)
 

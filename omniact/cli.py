@@ -294,6 +294,7 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
         read_predictions,
         read_scripts,
         recorded_limit,
+        run_dataset,
         run_tasks,
         stopped_note,
     )
@@ -302,7 +303,7 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
     _bulk_process()
     predictions = as_run_folder(predictions)
     path = predictions_path(predictions)
-    data, split = _run_dataset(predictions, data, split)
+    data, split = run_dataset(predictions, data, split)
     note = None
     if predictions.is_dir() and recorded_limit(predictions) is not None:
         # A run made with --limit is scored on its own tasks, as the run scored itself (scores.json).
@@ -344,20 +345,6 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
     _end_process()
 
 
-def _run_dataset(predictions: Path, data: Path | None, split: str | None) -> tuple[Path | None, str]:
-    """--data and --split as given; for a run folder, what its manifest records in their place (the run is
-    scored on the data it ran on); else the built-in suite's test split."""
-    from omniact.predictions import recorded_dataset
-
-    root, recorded = recorded_dataset(predictions) if predictions.is_dir() else (None, None)
-    if data is None and root is not None:
-        if not Path(root).is_dir():
-            raise UserError(f"the run was made on the data in {root}, which is not here: give its copy with --data",
-                            file=str(predictions))
-        data = Path(root)
-    return data, split or recorded or "test"
-
-
 @main.command()
 @data_option
 @run_split_option
@@ -365,18 +352,21 @@ def _run_dataset(predictions: Path, data: Path | None, split: str | None) -> tup
               help="Check a prediction file (or run folder, or - for standard input) against the split instead "
                    "of checking the data set.")
 @click.option("--all-splits/--only-split", default=True,
-              help="Without --predictions: check every split file in the data root (default) or only --split.")
+              help="Without --predictions: check every split file in the data root (default) or only --split "
+                   "(giving --split checks only that one).")
 def validate(data: Path | None, split: str | None, predictions: Path | None, all_splits: bool) -> None:
     """Check a data set (files, gold scripts, boxes, manifest) or a prediction file; exit 0 or 2."""
-    from omniact.predictions import predictions_path
+    from omniact.predictions import as_run_folder, predictions_path, run_dataset
     from omniact.validate import validate_data, validate_predictions
 
     if predictions is not None:
+        predictions = as_run_folder(predictions)  # a run's own predictions.jsonl is checked as its run folder is
         path = predictions_path(predictions)
-        data, split = _run_dataset(predictions, data, split)
-        lines, ok = validate_predictions(data, split, path)
+        data, split = run_dataset(predictions, data, split)
+        lines, ok = validate_predictions(data, split, path, run=predictions if predictions.is_dir() else None)
     else:
-        lines, ok = validate_data(data, None if all_splits else split or "test")
+        # --split names the one split to check (it was ignored without --only-split: every split was checked)
+        lines, ok = validate_data(data, split if split is not None else None if all_splits else "test")
     for line in lines:
         click.echo(escape_controls(line), err=not ok)  # a line may quote a hostile data set's path or text
     sys.exit(0 if ok else 2)
@@ -403,7 +393,7 @@ def tasks(data: Path | None, split: str, as_json: bool) -> None:
 @click.option("--split", default=None, help="Split to look in (default: every split of the data root).")
 @click.argument("task_id")
 @click.option("--out", type=_Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the PNG.")
+              help="Where to write the image: PNG, JPEG or WebP, by its suffix.")
 @click.option("--script", "script_file", type=_Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="Also draw this predicted script (PyAutoGUI text) in another colour.")
 def show(data: Path | None, split: str | None, task_id: str, out: Path, script_file: Path | None) -> None:
@@ -690,9 +680,9 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         click.echo(f"  {mode:<9} SS {100 * sc['sequence_score']:6.2f}  AS {100 * sc['action_score']:6.2f}")
     if s.prompt_tokens or s.completion_tokens:
         click.echo(f"  tokens {s.prompt_tokens} in / {s.completion_tokens} out, cost ${s.cost:.4f}")
-    where = (f" --data {shell_quote(str(data))}" if data is not None else "") + (
-        f" --split {shell_quote(split)}" if split != "test" else "")
-    click.echo(f"  breakdowns and misses: omniact score{where} --predictions {shell_quote(str(s.out))}\n"
+    # No --data or --split: the run folder records both (as absolute paths), so the command works from anywhere;
+    # a relative --split FILE repeated here failed from another folder.
+    click.echo(f"  breakdowns and misses: omniact score --predictions {shell_quote(str(s.out))}\n"
                f"  task by task: omniact report {shell_quote(str(s.out))} --out {shell_quote(str(s.out / 'report'))}")
 
 
@@ -823,7 +813,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str, baseline: Path | None,
            workers: int) -> None:
     """An HTML report of one run (or prediction file): scores, breakdowns, and a page per task."""
-    from omniact.predictions import as_run_folder, run_tasks
+    from omniact.predictions import as_run_folder, run_dataset, run_tasks
     from omniact.report import build_leaderboard, find_submission, write_site, write_tables
     from omniact.report.leaderboard import check_report_out, prune_cache
     from omniact.report.submission import restrict
@@ -831,7 +821,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
 
     run = as_run_folder(run)
     sub = find_submission(run)
-    whole = _load(*_run_dataset(run, data, split))
+    whole = _load(*run_dataset(run, data, split))
     from omniact.runner import check_output_folder
 
     check_output_folder(out, whole.root, "report")  # not the data root, not a run's folder (the run's own, say)

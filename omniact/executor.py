@@ -728,6 +728,10 @@ def spec_text(agent: Any) -> str:
     return agent if isinstance(agent, str) else f"{agent.__module__}:{agent.__qualname__}"
 
 
+#: the longest time limit a user may give (a year); ``none`` is no limit at all
+MAX_LIMIT_SECONDS = 365 * 86400
+
+
 def seconds_or_none(value: float | str | None, option: str) -> float | None:
     """A time limit given as seconds (a number or its text) or as None / ``"none"``: no limit. Anything else is
     the user's mistake, named by `option`."""
@@ -739,8 +743,10 @@ def seconds_or_none(value: float | str | None, option: str) -> float | None:
         seconds = float(value)
     except (TypeError, ValueError):
         seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise UserError(f"{option} must be a number of seconds above 0, or none (no limit), not {value!r}")
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_LIMIT_SECONDS):
+        # (a larger one overflowed the clocks a deadline is set on: OverflowError, "timestamp out of range")
+        raise UserError(f"{option} must be a number of seconds above 0 and at most {MAX_LIMIT_SECONDS:,} (a year), "
+                        f"or none (no limit), not {value!r}")
     return seconds
 
 

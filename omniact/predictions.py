@@ -32,8 +32,8 @@ from omniact.errors import UserError, shell_quote, shorten
 from omniact.user_file import UTF16_MARKS, decode_user_text, read_user_file, read_user_stdin
 
 __all__ = ["Prediction", "agent_failures", "as_run_folder", "failure_reason", "manifest_dataset", "predictions_path",
-           "read_predictions", "read_scripts", "recorded_dataset", "recorded_limit", "run_tasks", "stopped_note",
-           "write_predictions"]
+           "read_predictions", "read_scripts", "recorded_dataset", "recorded_limit", "run_dataset", "run_tasks",
+           "stopped_note", "write_predictions"]
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,18 @@ def recorded_dataset(path: str | os.PathLike) -> tuple[str | None, str | None]:
         raise UserError(f"cannot be read ({e.strerror or e}); it records the run's data and split: check its "
                         "permissions", file=str(where)) from None
     return manifest_dataset(manifest, where) if isinstance(manifest, dict) else (None, None)
+
+
+def run_dataset(predictions: Path, data: Path | None, split: str | None) -> tuple[Path | None, str]:
+    """--data and --split as given; for a run folder, what its manifest records in their place (the run is
+    scored, checked and replayed on the data it ran on); else the built-in suite's test split."""
+    root, recorded = recorded_dataset(predictions) if predictions.is_dir() else (None, None)
+    if data is None and root is not None:
+        if not Path(root).is_dir():
+            raise UserError(f"the run was made on the data in {root}, which is not here: give its copy with --data",
+                            file=str(predictions))
+        data = Path(root)
+    return data, split or recorded or "test"
 
 
 def run_tasks(path: str | os.PathLike, dataset: Any) -> Any:

@@ -242,17 +242,20 @@ def _png_cut(fd: int, size: int) -> str | None:
     return f"PNG is damaged: more than {_MAX_CHUNKS:,} chunks and no IEND chunk (its end); save it again"
 
 
-def validate_predictions(data: Path | None, split: str, path: Path) -> tuple[list[str], bool]:
-    """Check a prediction file against a split.
+def validate_predictions(data: Path | None, split: str, path: Path, *, run: Path | None = None) -> tuple[list[str], bool]:
+    """Check a prediction file against a split (with `run`, a run folder: against the tasks it was made on, the
+    first N of the split for a run made with ``--limit``).
 
     A broken file (bad JSON line, duplicate or unknown id) raises UserError (exit 2). Scripts the parser
     refuses are agent mistakes, not file errors: they are listed and counted as parse errors, and validation
     passes. Strict mode scores them 0; reference mode, like the released scorer, still reads their pyautogui
     lines (a script wrapped in prose or a code fence can match).
     """
-    from omniact.predictions import read_predictions
+    from omniact.predictions import read_predictions, run_tasks
 
     ds = load_split(data, split)
+    if run is not None:
+        ds = run_tasks(run, ds)
     preds = read_predictions(path, known_ids=ds, split=ds.split)
     lines = []
     n_bad = 0

@@ -290,6 +290,8 @@ def replay_command(
         raise UserError("--settle-ms must be 0 or more")
     if step_images and out is None:
         raise UserError("--step-images writes the images into --out DIR: add --out")
+    if trace and out is None:  # the trace was recorded and then written nowhere
+        raise UserError("--trace writes trace.zip into --out DIR: add --out")
     if dpr is not None and not (0.25 <= dpr <= 8):
         raise UserError("--dpr must be between 0.25 and 8")
     targets = [
@@ -306,6 +308,8 @@ def replay_command(
     if len(targets) > 1:
         raise UserError(f"choose one of {', '.join(targets)}")
     target = targets[0] if targets else "--split"
+    if executor is not None and target != "--split":  # one page replays here; the Ray pool would go unused
+        raise UserError(f"--executor ray replays --split runs; {target} replays on this machine (leave --executor out)")
     if predictions is not None and target != "--split":
         raise UserError(f"--predictions goes with --split, not with {target}")
     if predictions is not None and agent is not None:
@@ -489,7 +493,19 @@ def _split_mode(
             "replay needs something to replay: --predictions FILE or --agent NAME for a split, "
             "--task ID --script FILE, --html/--url FILE, or --miniwob ENV"
         )
-    ds = load_split(opts.data, opts.split or "test")
+    data, split, run = opts.data, opts.split, None
+    if predictions is not None:
+        from omniact.predictions import as_run_folder, run_dataset
+
+        predictions = as_run_folder(Path(predictions))
+        if predictions.is_dir():  # a run folder: replayed on the data and split it ran on, as `score` scores it
+            run = predictions
+            data, split = run_dataset(run, data, split)
+    ds = load_split(data, split or "test")
+    if run is not None and opts.limit is None:
+        from omniact.predictions import run_tasks
+
+        ds = run_tasks(run, ds)  # a run made with --limit: its own tasks, not the rest counted as missing
     tasks = list(ds.tasks[: opts.limit] if opts.limit is not None else ds.tasks)
     if not any(t.env for t in tasks):
         raise UserError(
@@ -503,7 +519,7 @@ def _split_mode(
 
         if Path(predictions).is_dir():  # a run folder
             predictions = Path(predictions) / "predictions.jsonl"
-        preds = read_predictions(predictions, known_ids={t.id for t in ds.tasks})
+        preds = read_predictions(predictions, known_ids={t.id for t in ds.tasks}, split=ds.split)
         # A non-text script is the agent's mistake: replayed as "" it fails, and we say why below.
         scripts = {k: p.script if isinstance(p.script, str) else "" for k, p in preds.items()}
         for k, p in preds.items():

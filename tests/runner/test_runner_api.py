@@ -8,6 +8,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+from omniact.runner import run
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "fixtures" / "data"
 
@@ -97,3 +101,50 @@ def test_an_agent_defined_on_standard_input_with_worker_processes_is_refused_say
     p = subprocess.run([sys.executable, "-"], input=code, cwd=tmp_path, capture_output=True, text=True, timeout=120,
                        check=False)
     assert p.returncode == 0 and p.stdout.strip() == "2", p.stderr
+
+
+def test_a_config_with_arguments_inside_and_outside_its_agent_table_is_refused(tmp_path):
+    """`k = 5` above an `[agent]` table was dropped without a word: the agent ran with k at its default."""
+    from omniact.agent import read_agent_config
+    from omniact.errors import UserError
+
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text("k = 5\n[agent]\nflag = true\n")
+    with pytest.raises(UserError) as e:
+        read_agent_config(cfg)
+    assert str(e.value) == (f"{cfg}: has an [agent] table and also k outside it: put every agent argument in the "
+                            "[agent] table (or none of them in one)")
+    cfg.write_text("[agent]\nk = 5\nflag = true\n")
+    assert read_agent_config(cfg) == {"k": 5, "flag": True}
+
+
+def test_validate_checks_the_split_it_is_given_and_a_runs_own_tasks(tmp_path):
+    """`validate --split val` checked every split; `validate --predictions RUN/predictions.jsonl` of a run on val
+    refused its ids as not of the test split."""
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    r = CliRunner().invoke(main, ["validate", "--split", "val"])
+    assert r.exit_code == 0 and ": 1 split(s), " in r.output, r.output
+    run("oracle", out=tmp_path / "r", split="val", limit=2)
+    r = CliRunner().invoke(main, ["validate", "--predictions", str(tmp_path / "r" / "predictions.jsonl")])
+    assert r.exit_code == 0, r.output
+    assert r.output.endswith("2 predictions for 2 tasks of val; 0 missing, 0 refused by the parser\n"), r.output
+
+
+def test_the_closing_hint_of_a_run_on_a_split_file_works_from_any_folder(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+    from omniact.dataset import builtin_root
+
+    monkeypatch.chdir(builtin_root())
+    r = CliRunner().invoke(main, ["run", "--agent", "oracle", "--split", "val.json", "--limit", "2", "--out",
+                                  str(tmp_path / "r"), "-q"])
+    assert r.exit_code == 0, r.output
+    hint = next(line for line in r.output.splitlines() if "breakdowns and misses" in line)
+    assert hint == f"  breakdowns and misses: omniact score --predictions {tmp_path / 'r'}"
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, hint.split(": ", 1)[1].split()[1:])
+    assert r.exit_code == 0, r.output

@@ -41,8 +41,8 @@ def test_a_hanging_describe_is_named(hang):
 def test_setup_timeout_of_check_takes_seconds_or_none():
     r = _check("--setup-timeout", "soon")
     assert r.exit_code == 2
-    assert r.output == ("omniact: --setup-timeout must be a number of seconds above 0, or none (no limit), "
-                        "not 'soon'\n")
+    assert r.output == ("omniact: --setup-timeout must be a number of seconds above 0 and at most 31,536,000 (a "
+                        "year), or none (no limit), not 'soon'\n")
     r = _check("--setup-timeout", "none")
     assert r.exit_code == 0, r.output
     assert r.output.startswith(f"{AGENTS}:SlowStart: OK\n")

@@ -69,10 +69,14 @@ def test_a_resume_whose_agent_hangs_starting_leaves_the_run_as_it_was(tmp_path, 
 
 
 def test_setup_timeout_takes_seconds_or_none(tmp_path):
+    # a limit past the clocks' range was a traceback (OverflowError: timestamp out of range for platform time_t)
+    r = _run(tmp_path / "bad", "--setup-timeout", "1e10")
+    assert r.exit_code == 2 and r.output.startswith("omniact: --setup-timeout must be a number of seconds above 0 "
+                                                    "and at most 31,536,000 (a year)"), r.output
     r = _run(tmp_path / "bad", "--setup-timeout", "soon")
     assert r.exit_code == 2
-    assert r.output == ("omniact: --setup-timeout must be a number of seconds above 0, or none (no limit), "
-                        "not 'soon'\n")
+    assert r.output == ("omniact: --setup-timeout must be a number of seconds above 0 and at most 31,536,000 (a "
+                        "year), or none (no limit), not 'soon'\n")
     assert not (tmp_path / "bad").exists()
     r = _run(tmp_path / "r", "--setup-timeout", "none", "--limit", "1")
     assert r.exit_code == 0, r.output
@@ -92,7 +96,9 @@ def test_the_local_and_the_ray_executor_refuse_a_bad_setup_timeout_alike(bad):
         with pytest.raises(UserError) as e:
             make(bad)
         said.append(str(e.value))
-    assert said == [f"--setup-timeout must be a number of seconds above 0, or none (no limit), not {bad!r}"] * 3
+    expected = (f"--setup-timeout must be a number of seconds above 0 and at most 31,536,000 (a year), or none "
+                f"(no limit), not {bad!r}")
+    assert said == [expected] * 3
     assert LocalExecutor(setup_timeout="none").setup_timeout is None
     assert RayExecutor(setup_timeout=2).setup_timeout == 2
 

@@ -557,3 +557,25 @@ def test_replay_gives_up_on_an_agent_that_does_not_answer_within_the_task_timeou
     # setup() and act() run on one thread, as in a run's thread worker
     r = invoke("--task", "9", "--agent", f"{agent}:ThreadBound", "--json", *T)
     assert json.loads(r.output)["reason"].startswith("agent error: RuntimeError: same thread: True")
+
+
+def test_a_run_folder_is_replayed_on_the_split_and_tasks_it_ran(tmp_path):
+    """`replay --predictions RUN` replayed the built-in test split whatever the run was made on: a run on val was
+    refused (its ids "not a task of this split"), a --limit run replayed as 3 of 492 with 489 without prediction."""
+    from omniact.runner import run
+
+    run("oracle", out=tmp_path / "r", split="val", limit=2)
+    for source in (tmp_path / "r", tmp_path / "r" / "predictions.jsonl"):
+        r = invoke("--predictions", str(source), "--workers", "1", *T)
+        assert r.exit_code == 0, r.output
+        assert r.output.splitlines()[-1] == "2/2 tasks succeeded (100.0%)", r.output
+
+
+def test_one_page_options_that_would_go_unused_are_refused(tmp_path):
+    script = tmp_path / "s.py"
+    script.write_text("pyautogui.click(1, 2)\n")
+    r = invoke("--task", "9", "--script", str(script), "--trace")  # the trace was recorded, then written nowhere
+    assert (r.exit_code, r.output) == (2, "omniact: --trace writes trace.zip into --out DIR: add --out\n")
+    r = invoke("--task", "9", "--script", str(script), "--executor", "ray", "--ray-address", "127.0.0.1:1")
+    assert r.exit_code == 2
+    assert r.output == "omniact: --executor ray replays --split runs; --task replays on this machine (leave --executor out)\n"
