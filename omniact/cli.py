@@ -542,8 +542,9 @@ def _print_prompt(spec: str, args: dict[str, Any], data: Path | None, split: str
     if not callable(show):
         raise UserError(f"agent {spec} has no prompt to show: only agents that prompt a model have one (llm, vlm, "
                         "detact with --agent-arg llm=...)")
+    messages = list(show(task.view()))  # built first: a refusal (a bad argument) comes alone, not after a header
     click.echo(f"# task {escape_controls(task.id)}: {escape_controls(task.goal)}")
-    for message in show(task.view()):
+    for message in messages:
         click.echo(f"\n## {message['role']}")
         content = message["content"]
         for part in [content] if isinstance(content, str) else content:

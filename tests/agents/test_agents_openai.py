@@ -378,3 +378,7 @@ def test_agents_prompt_prints_what_a_model_would_be_sent_without_calling_one(tmp
     assert r.exit_code == 2 and "has no prompt to show" in r.output
     r = prompt("--prompt", "llm", *unused, "--task", "1O1")
     assert r.exit_code == 2 and "no task '1O1' in split test (did you mean 101" in r.output
+    # a prompt that cannot be built is one line, not the task's header on stdout and then the line
+    r = CliRunner().invoke(main, ["agents", "--data", str(DATA), "--split", "train", "--prompt", "llm", *unused])
+    assert r.exit_code == 2 and r.stdout == "", r.stdout
+    assert r.stderr.startswith("omniact: examples_split='train' is the split of the tasks being run"), r.stderr
