@@ -284,7 +284,7 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
     # "... with Ctrl+S", "save it using Command-S": the goal names its shortcut (a combination with a modifier;
     # "fill X with T" is text)
     m = re.search(r"\s+(?:with|using|via|by pressing)\s+(?P<k>[^,]+?)(?:\s+(?:keyboard\s+)?(?:shortcut|"
-                  r"key combination|keys))?$", low)
+                  r"key combination|keys))?$", c, re.IGNORECASE)  # on `c`: its positions cut `c` below
     if m:
         keys = _keys_from(_restore(m.group("k"), quoted))
         if keys is not None and len(keys) > 1:
