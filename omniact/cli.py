@@ -236,17 +236,23 @@ def ray_options(cpus: str = "1", memory: str = "none"):
     return add
 
 
+def _given_options(*options: tuple[str, str]) -> list[str]:
+    """Which of `options` ((spelling, parameter name) pairs) the user gave on the command line (not defaults)."""
+    ctx = click.get_current_context()
+    return [spelling for spelling, name in options
+            if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT, None)]
+
+
 def _ray_settings(executor: str, ray_address: str, worker_cpus: float | None,
                   worker_memory: int | None) -> dict[str, Any]:
     """The Ray options given on the command line, as the Ray executor takes them; a Ray option given with another
     executor is a mistake (it would be ignored without a word)."""
     if executor != "ray":
-        ctx = click.get_current_context()
-        for option, name in (("--ray-address", "ray_address"), ("--worker-cpus", "worker_cpus"),
-                             ("--worker-memory", "worker_memory")):
-            if ctx.get_parameter_source(name) not in (click.core.ParameterSource.DEFAULT, None):
-                raise UserError(f"{option} is for --executor ray; add --executor ray, or leave {option} out "
-                                f"(this command runs on the {executor} executor)")
+        given = _given_options(("--ray-address", "ray_address"), ("--worker-cpus", "worker_cpus"),
+                               ("--worker-memory", "worker_memory"))
+        if given:
+            raise UserError(f"{given[0]} is for --executor ray; add --executor ray, or leave {given[0]} out "
+                            f"(this command runs on the {executor} executor)")
         return {}
     settings: dict[str, Any] = {"address": ray_address}
     if worker_cpus is not None:
@@ -505,6 +511,13 @@ def agents_cmd(check: str | None, agent_args: tuple[str, ...], agent_config: Pat
         raise UserError("--agent-arg and --agent-config go with --check AGENT or --prompt AGENT")
     # As a run takes them: the config file's values, and each --agent-arg over them.
     args = {**(read_agent_config(agent_config) if agent_config is not None else {}), **parse_agent_args(agent_args)}
+    if check is None:  # what only a check uses would be ignored without a word (a forgotten --check, most likely)
+        given = _given_options(("-n", "n"), ("--task-timeout", "task_timeout"), ("--setup-timeout", "setup_timeout"))
+        if not given and prompt_agent is None:
+            given = _given_options(("--split", "split"), ("--data", "data"))
+        if given:
+            also = "" if given[0] in ("-n", "--task-timeout", "--setup-timeout") else " (or --prompt AGENT)"
+            raise UserError(f"{given[0]} goes with --check AGENT{also}")
     if prompt_agent is not None:
         if check is not None:
             raise UserError("give --check AGENT or --prompt AGENT, not both")
@@ -945,6 +958,8 @@ def replay_cmd(executor: str, ray_address: str, worker_cpus: float | None, worke
 
     pool = None
     ray_settings = _ray_settings(executor, ray_address, worker_cpus, worker_memory)
+    if _given_options(("--seed", "seed")) and not options.get("miniwob"):  # ignored elsewhere, without a word
+        raise UserError("--seed goes with --miniwob ENV (one episode; --miniwob-suite takes --seeds)")
     if executor == "ray" and options.get("miniwob_suite"):
         # The suite's episodes run on local workers; a Ray pool was connected to and then not used.
         raise UserError("--executor ray replays --split runs; the MiniWoB suite runs on local workers (--workers N)")

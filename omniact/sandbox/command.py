@@ -314,6 +314,8 @@ def replay_command(
         raise UserError(f"--predictions goes with --split, not with {target}")
     if predictions is not None and agent is not None:
         raise UserError("give --predictions or --agent, not both")
+    if agent_args and agent is None:  # they were ignored: the scripts came from --predictions or --script
+        raise UserError("--agent-arg goes with --agent NAME")
     if script is not None and agent is not None:
         raise UserError("give --script or --agent, not both")
     if wait_for and target not in ("--html", "--url"):

@@ -439,3 +439,17 @@ def test_extracting_from_a_degenerate_answer_takes_steps_in_proportion_to_its_le
     assert Counted.steps <= extract._SCAN_STEPS_PER_CHAR * len(line) + extract._SCAN_STEPS_MIN + 4000
     # a real answer's calls on one line are all read
     assert extract.extract_script("Do: " + "pyautogui.click(1, 2) " * 500).count("\n") == 499
+
+
+def test_check_options_without_check_are_refused_not_ignored():
+    """`omniact agents -n 5` listed the agents, as if the check had been asked for and found nothing."""
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+
+    for args, line in ((["-n", "5"], "-n goes with --check AGENT"),
+                       (["--split", "val"], "--split goes with --check AGENT (or --prompt AGENT)"),
+                       (["--prompt", "llm", "--task-timeout", "5"], "--task-timeout goes with --check AGENT")):
+        r = CliRunner().invoke(main, ["agents", *args])
+        assert (r.exit_code, r.output) == (2, f"omniact: {line}\n"), args
+    assert CliRunner().invoke(main, ["agents"]).exit_code == 0

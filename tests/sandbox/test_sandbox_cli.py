@@ -579,3 +579,13 @@ def test_one_page_options_that_would_go_unused_are_refused(tmp_path):
     r = invoke("--task", "9", "--script", str(script), "--executor", "ray", "--ray-address", "127.0.0.1:1")
     assert r.exit_code == 2
     assert r.output == "omniact: --executor ray replays --split runs; --task replays on this machine (leave --executor out)\n"
+
+
+def test_seed_and_agent_arguments_where_they_would_be_ignored_are_refused(tmp_path):
+    script = tmp_path / "s.py"
+    script.write_text("pyautogui.click(1, 2)\n")
+    r = invoke("--task", "9", "--script", str(script), "--seed", "5")
+    assert r.exit_code == 2
+    assert r.output == "omniact: --seed goes with --miniwob ENV (one episode; --miniwob-suite takes --seeds)\n"
+    r = invoke("--task", "9", "--script", str(script), "--agent-arg", "x=1")
+    assert (r.exit_code, r.output) == (2, "omniact: --agent-arg goes with --agent NAME\n")
