@@ -757,17 +757,19 @@ def setup_timeout_or_none(value: float | str | None) -> float | None:
     return seconds_or_none(value, "--setup-timeout")
 
 
-#: Executors by name: "module:Class" targets imported on demand, so the local default never imports Ray.
 def workers_lost(stats: Mapping[str, Any]) -> str:
     """What an executor's ``stats()`` says it did about workers that died or were killed (a lost Ray node), for a
     verb's summary; "" when nothing happened."""
+    from omniact.tables import plural
+
     replaced, retried = stats.get("replaced_workers", 0), stats.get("retried_tasks", 0)
     if not replaced and not retried:
         return ""
-    again = f", {'1 task' if retried == 1 else f'{retried} tasks'} run again on another worker" if retried else ""
+    again = f", {plural(retried, 'task')} run again on another worker" if retried else ""
     return f"workers lost: {replaced} replaced{again} (every task recorded once)"
 
 
+#: Executors by name: "module:Class" targets imported on demand, so the local default never imports Ray.
 EXECUTORS: dict[str, str] = {
     "local": "omniact.executor:LocalExecutor",
     "ray": "omniact.ray_executor:RayExecutor",
