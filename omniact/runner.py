@@ -677,6 +677,9 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                                         + "); a run keeps the settings it started with: " + _resume_hint(diff, old)
                                         + "run the new ones in another --out", file=str(out))
                 else:
+                    if resume:  # a mistyped --out would start afresh unseen; said, not refused (a restarted job's
+                        # command keeps its --resume)
+                        sys.stderr.write(f"omniact: note: no run to resume in {out}: starting a new one\n")
                     store.set_meta("config", identity)
                     store.set_meta("started", _now())
                 started = store.get_meta("started") or _now()

@@ -93,6 +93,15 @@ def test_an_existing_run_needs_resume_and_the_same_settings(tmp_path):
     assert json.loads((out / "manifest.json").read_text())["sessions"] == 2
 
 
+def test_a_resume_where_no_run_is_says_it_starts_a_new_one(tmp_path, capsys):
+    # A mistyped --out with --resume starts afresh; said once, so that the user notices before the run is long.
+    s = run("noop", out=tmp_path / "typo", data=DATA, resume=True, limit=2)
+    assert s.n_done == s.n_run == 2
+    assert f"no run to resume in {tmp_path / 'typo'}: starting a new one" in capsys.readouterr().err
+    s = run("noop", out=tmp_path / "typo", data=DATA, resume=True)
+    assert s.n_run == 4 and "no run to resume" not in capsys.readouterr().err
+
+
 def test_a_run_resumes_on_its_data_moved_to_another_folder_and_records_where_it_is_now(tmp_path):
     import shutil
 
