@@ -355,11 +355,10 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
         return [Intent("search", target=target, text=_strip_text(text))]
 
     # type T into X / fill X with T / set X to T
-    m = re.match(r"^(?:type|write|enter|input|insert|put|key in|add)\s+(?P<t>.+?)\s+(?:in|into|inside|in to|on|as|to|"
-                 r"under|for)\s+(?P<x>(?:the\s+)?.+)$", c, re.IGNORECASE)
-    if m and (re.search(r"\x00\d+\x00", m.group("t")) or re.match(r"^(?:type|write|input|key in|insert)\b", c, re.IGNORECASE)
-              or re.search(r"\b(?:field|box|bar|input|area|form|column|cell|editor|document)\b", m.group("x"), re.IGNORECASE)):
-        return [Intent("type", target=_clean_target(text_of(m.group("x"))), text=_strip_text(text_of(m.group("t"))))]
+    into = _type_into(c)
+    if into and (re.search(r"\x00\d+\x00", into[0]) or re.match(r"^(?:type|write|input|key in|insert)\b", c, re.IGNORECASE)
+                 or _FIELD_WORD.search(into[1])):
+        return [Intent("type", target=_clean_target(text_of(into[1])), text=_strip_text(text_of(into[0])))]
     m = re.match(r"^(?:set|change|update|switch)\s+(?P<x>.+?)\s+to\s+(?P<t>.+)$", c, re.IGNORECASE)
     if m and not re.search(r"\x00\d+\x00|^\s*[\d.,:/-]+\s*$", m.group("t")) and not re.search(
             r"\b(?:name|title|field|box|text|value|amount|number|address|email address|subject|label|password)\b",
@@ -397,6 +396,30 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
     if len(items) >= 2 and (verb or "," in body) and all(len(x.split()) <= 6 for x in items):
         return [Intent("click", target=_clean_target(text_of(f"{verb} {x}".strip()))) for x in items]
     return [Intent("click", target=_clean_target(text_of(target)) or text_of(c))]
+
+
+_TYPE_VERB = re.compile(r"^(?:type|write|enter|input|insert|put|key in|add)\s+", re.IGNORECASE)
+_INTO_WORD = re.compile(r"\s+(?:in|into|inside|in to|on|as|to|under|for)\s+", re.IGNORECASE)
+#: what a place text is typed into is called by (a field's own name, "the first name", is one)
+_FIELD_WORD = re.compile(r"\b(?:field|box|bar|input|area|form|column|cell|editor|document|name|title|subject|"
+                         r"address|password|username)\b", re.IGNORECASE)
+
+
+def _type_into(c: str) -> tuple[str, str] | None:
+    """"Type T into X" as (T, X): cut before the first preposition whose X names a field with no preposition
+    before that name, so that text with a preposition of its own stays whole ("Type meet me in Austin into the
+    Occupation field" types "meet me in Austin"); else at the first preposition (a short text is the common case)."""
+    verb = _TYPE_VERB.match(c)
+    if verb is None:
+        return None
+    cuts = [m for m in _INTO_WORD.finditer(c, verb.end()) if m.start() > verb.end() and m.end() < len(c)]
+    if not cuts:
+        return None
+    for cut in cuts:
+        field = _FIELD_WORD.search(c, cut.end())
+        if field is not None and not _INTO_WORD.search(c[cut.end():field.start()]):
+            return c[verb.end():cut.start()], c[cut.end():]
+    return c[verb.end():cuts[0].start()], c[cuts[0].end():]
 
 
 _PRONOUN = re.compile(r"^(?:it|them|this|that|there|its|their)$", re.IGNORECASE)

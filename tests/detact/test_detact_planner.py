@@ -200,6 +200,16 @@ def test_typed_text_ends_where_the_next_action_begins():
         ("click", (380.0, 22.0)), ("write", "weekly report"), ("press", ("enter",))]  # one Enter, not two
 
 
+def test_text_with_a_preposition_of_its_own_is_typed_whole_into_the_field_named_after_it():
+    # the text is cut before the field, not at its own first "in"
+    assert run("Type meet me in Austin into the Email address field") == [("click", (300.0, 500.0)),
+                                                                          ("write", "meet me in Austin")]
+    assert run("Enter Paris in the Email address field in the form") == [("click", (300.0, 500.0)),
+                                                                        ("write", "Paris")]
+    # a field called by its own name ("as the email address") is clicked before the text goes in
+    assert run("Enter bob as the email address") == [("click", (300.0, 500.0)), ("write", "bob")]
+
+
 def test_naming_what_was_just_made_types_the_name_and_confirms_it():
     assert run("Compose a message and name it Plans") == [("click", (610.0, 22.0)), ("write", "Plans"),
                                                           ("press", ("enter",))]
