@@ -208,10 +208,15 @@ def playwright_key(key: str) -> str | None:
     if k in _KEYS:
         return _KEYS[k]
     if len(key) == 1:  # a character: keep its case ("A" types a capital)
-        return key
+        return key if key.isprintable() else ""  # a control character names no key
     if len(k) == 1:
         return k
     return ""  # not a key PyAutoGUI knows
+
+
+def _off_layout(key: str) -> bool:
+    """A character Playwright's keyboard (a US layout) has no key for: it can only be typed (as text input)."""
+    return len(key) == 1 and not key.isascii()
 
 
 def unsupported_combo(keys: tuple[str, ...], platform: str) -> str | None:
@@ -446,7 +451,9 @@ class Adapter:
 
     # -- keyboard -----------------------------------------------------------------------------------
 
-    def _keys_or_reason(self, raw: tuple[str, ...]) -> tuple[list[str], str | None]:
+    def _keys_or_reason(self, raw: tuple[str, ...], typed: bool = False) -> tuple[list[str], str | None]:
+        """Playwright's names for `raw`, or why they cannot be pressed. A character off the browser's US keyboard
+        ("ä", "ö") has no key to hold: with `typed` (a press) it is typed, as `write` types it; else unsupported."""
         norm = tuple(normalize_key(k) for k in raw)
         why = unsupported_combo(norm, self.platform)
         if why:
@@ -457,6 +464,8 @@ class Adapter:
             if pk == "":
                 return [], f"error: unknown key name {k!r}"
             assert pk is not None  # noqa: S101 - OS keys were caught above (narrows the type)
+            if _off_layout(pk) and not typed:
+                return [], f"unsupported: {pk!r} is not a key of the replay's US keyboard (only typed, as text)"
             out.append(pk)
         return out, None
 
@@ -504,7 +513,7 @@ class Adapter:
         # Each key of a list is pressed on its own (PyAutoGUI's press(["a", "b"])), so check them one by one.
         keys: list[str] = []
         for k in seq:
-            mapped, why = self._keys_or_reason((str(k),))
+            mapped, why = self._keys_or_reason((str(k),), typed=True)
             if why:
                 return StepOutcome("", why)
             keys.extend(mapped)
@@ -515,7 +524,10 @@ class Adapter:
             if self._out_of_time():
                 return StepOutcome("; ".join(calls), "error: task time ran out")
             for k in keys:
-                self._keyboard("press", k, f'keyboard.press("{k}")', k in _NEEDS_SHIFT and not shift_down, calls)
+                if _off_layout(k):
+                    self._keyboard("type", k, f"keyboard.type({k!r})", False, calls)
+                else:
+                    self._keyboard("press", k, f'keyboard.press("{k}")', k in _NEEDS_SHIFT and not shift_down, calls)
         return StepOutcome("; ".join(calls), "ok")
 
     def do_hotkey(self, a: Action) -> StepOutcome:
@@ -524,14 +536,19 @@ class Adapter:
         if why:
             return StepOutcome("", why)
         calls = []
-        for i, k in enumerate(keys):  # press all in order, release in reverse, as PyAutoGUI does
-            if self._shift_held(keys[:i]):  # a character after Shift alone is its shifted one: "A" for "a"
-                keys[i] = k = _SHIFTED.get(k, k)
-            self.page.keyboard.down(k)
-            calls.append(f'keyboard.down("{k}")')
-        for k in reversed(keys):
-            self.page.keyboard.up(k)
-            calls.append(f'keyboard.up("{k}")')
+        down: list[str] = []
+        try:
+            for i, k in enumerate(keys):  # press all in order, release in reverse, as PyAutoGUI does
+                if self._shift_held(keys[:i]):  # a character after Shift alone is its shifted one: "A" for "a"
+                    keys[i] = k = _SHIFTED.get(k, k)
+                self.page.keyboard.down(k)
+                down.append(k)
+                calls.append(f'keyboard.down("{k}")')
+        finally:
+            # Released even when a press failed: a Control left down would turn every later write into shortcuts.
+            for k in reversed(down):
+                self.page.keyboard.up(k)
+                calls.append(f'keyboard.up("{k}")')
         return StepOutcome("; ".join(calls), "ok")
 
     def do_keyDown(self, a: Action) -> StepOutcome:

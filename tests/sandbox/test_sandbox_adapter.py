@@ -209,6 +209,33 @@ def test_unknown_key_is_an_error_step():
     assert log == [] and outs[0].outcome.startswith("error: unknown key")
 
 
+def test_a_character_off_the_us_keyboard_is_typed_by_press_and_never_held():
+    # Playwright's keyboard is a US layout: "ä" has no key. A press types it (as write does); a hotkey or keyDown
+    # cannot hold it and says so, pressing nothing (before, Control stayed down after the failed "ö").
+    log, outs, _ = run('pyautogui.press("ä")\npyautogui.hotkey("ctrl", "ö")\npyautogui.keyDown("é")\n'
+                       'pyautogui.press("\\x01")')
+    assert log == [("keyboard.type", ("ä",), {})]
+    assert [o.outcome.split(":")[0] for o in outs] == ["ok", "unsupported", "unsupported", "error"]
+    assert "not a key of the replay's US keyboard" in outs[1].outcome
+    assert outs[3].outcome.startswith("error: unknown key name")
+
+
+def test_a_hotkey_whose_press_fails_releases_what_it_held():
+    page = FakePage()
+
+    def down(key: str) -> None:
+        if key == "c":
+            raise RuntimeError("Keyboard.down: the page is gone")
+        page.log.append(("keyboard.down", (key,), {}))
+
+    page.keyboard.down = down  # type: ignore[method-assign]
+    ad = Adapter(page, viewport=(800, 600), dpr=1.0, platform="web")  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError):
+        ad.perform(parse_script('pyautogui.hotkey("ctrl", "shift", "c")')[0])
+    assert [(n, a[0]) for n, a, _ in page.log] == [("keyboard.down", "Control"), ("keyboard.down", "Shift"),
+                                                  ("keyboard.up", "Shift"), ("keyboard.up", "Control")]
+
+
 def test_sleep_is_capped():
     log, _, _ = run("pyautogui.sleep(3600)")
     assert log == [("wait", (SLEEP_CAP_S * 1000,), {})]
