@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import replace
@@ -490,10 +491,16 @@ def _slugs(names: Sequence[str]) -> list[str]:
     return out
 
 
+#: task ids kept as their page's name: lower-case ASCII, short, not hidden, not spelt like a hashed name
+_PLAIN_ID = re.compile(r"(?!t-)[a-z0-9_-][a-z0-9._-]{0,99}")
+
+
 def task_file(task_id: str) -> str:
-    """A task id as a safe file name (ids come from the split file: never let one climb out of the site, nor be
-    longer than a file name may be)."""
-    if task_id and len(task_id) <= 100 and all(c.isalnum() or c in "-_." for c in task_id) and not task_id.startswith("."):
+    """A task id as a safe file name. Ids come from the split file: none may climb out of the site, be longer
+    than a file name may be (100 CJK characters are 300 bytes), or share a page with another where a file system
+    folds case ("A" and "a" on macOS and Windows) or Unicode forms (NFC and NFD "é"): any id but a short
+    lower-case ASCII one is named by its hash."""
+    if _PLAIN_ID.fullmatch(task_id):
         return f"{task_id}.html"
     return f"t-{hashlib.sha256(task_id.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.html"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import json
 import os
@@ -233,6 +234,22 @@ def test_a_task_id_too_long_for_a_file_name_gets_a_short_page_name():
     long_id = "x" * 5000  # safe characters, but no file system takes a name that long
     assert task_file(long_id).startswith("t-") and len(task_file(long_id)) < 40
     assert task_file(long_id) != task_file(long_id + "y")
+
+
+@pytest.mark.parametrize("ids", [
+    ("日" * 90,),  # 90 characters, 270 bytes: over a file name's 255 (a report stopped at "File name too long")
+    ("A", "a"),  # one file where a file system folds case (macOS, Windows)
+    ("\u00e9", "e\u0301"),  # NFC and NFD "é": one file where a file system normalises names (macOS)
+    ("\u0661", "1"),  # an Arabic-Indic digit is alphanumeric too
+    ("t-" + hashlib.sha256("日".encode()).hexdigest()[:16], "日"),  # an id spelt like another's hashed name
+])
+def test_task_pages_of_different_ids_never_share_a_file_on_any_file_system(ids):
+    from omniact.report.site import task_file
+
+    names = [task_file(i) for i in ids]
+    assert all(len(n.encode()) <= 40 and n.isascii() and n == n.lower() for n in names)
+    assert len({n.lower() for n in names}) == len(ids)
+    assert task_file("9") == "9.html" and task_file("abc-1.2") == "abc-1.2.html"  # plain ids keep their name
 
 
 def test_a_prediction_file_that_cannot_be_read_is_left_out_not_fatal(omniact_data, tmp_path):
