@@ -755,6 +755,11 @@ class _LoadContext:
             rel = entry.get(key)
             if not isinstance(rel, str) or not rel:
                 return None
+            if not rel.isascii() or "\\" in rel:  # another spelling (Windows separators, a macOS copy's NFD
+                # names), as for the screenshot: a detection file missed for it would leave the agent blind unsaid
+                found = _resolve(root, rel, None, None)
+                if found is not None:
+                    return found
             if os.sep == "/" and "\\" in rel:  # a split file written on Windows: its optional files too
                 rel = rel.replace("\\", "/")
             return os.path.join(root, rel)

@@ -169,6 +169,18 @@ def test_a_file_name_in_the_other_unicode_normal_form_is_found(omniact_data, tmp
     assert load_split(root, "test")["6"].goal == "Write Hello, World! and save it"
 
 
+def test_a_detection_file_in_the_other_unicode_normal_form_is_found(omniact_data, tmp_path):
+    # A missing detection file means no detections, so one missed for its spelling left the agent blind unsaid.
+    root = _copy(omniact_data, tmp_path)
+    index = _split(root)
+    ocr = root / index["10"]["ocr"]
+    nfc = unicodedata.normalize("NFC", "écran_ocr.json")
+    shutil.move(ocr, ocr.with_name(unicodedata.normalize("NFD", nfc)))  # as a copy made on macOS names it
+    index["10"]["ocr"] = str(Path(index["10"]["ocr"]).with_name(nfc))
+    _write_split(root, index)
+    assert [d.label for d in load_split(root, "test")["10"].view().detections.ocr] == ["See deals", "Search Amazon"]
+
+
 def test_a_missing_file_with_a_non_ascii_name_is_named_as_missing(omniact_data, tmp_path):
     """Each Unicode form is the other's other spelling: neither there must end the search, not recurse for ever."""
     root = _copy(omniact_data, tmp_path)
