@@ -65,8 +65,9 @@ class ParseError(UserError):
 _BIDI = "\u202a-\u202e\u2066-\u2069"
 # C0 and C1 control characters (an escape sequence could retitle or recolour the user's terminal) and the bidi
 # controls, and the same but a newline, for text printed as several lines.
-_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
-_CONTROL_BUT_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
+# (and lone surrogates: a terminal cannot show one, and the encoder's replacement would be another width)
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}\\ud800-\\udfff]")
+_CONTROL_BUT_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_BIDI}\\ud800-\\udfff]")
 _BIDI_CONTROL = re.compile(f"[{_BIDI}]")
 
 

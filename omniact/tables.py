@@ -77,15 +77,24 @@ def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> N
         table.append(tuple(map(escape_controls, (
             str(r["id"]), r["platform"] + (f"/{r['os']}" if r["os"] else ""), r["app"], size,
             " ".join(r["actions"]), shot, " ".join(str(r["goal"]).split())))))
-    widths = [max([len(h)] + [len(t[k]) for t in table]) for k, h in enumerate(head[:-1])]
+    widths = [max([len(h)] + [_cells(t[k]) for t in table]) for k, h in enumerate(head[:-1])]
 
     def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + cells[-1]
+        return "  ".join(c + " " * (w - _cells(c)) for c, w in zip(cells, widths)) + "  " + cells[-1]
 
     click.echo(click.style(line(head), bold=True))
     for start in range(0, len(table), 2000):  # in chunks: one write per 2,000 lines
         click.echo("\n".join(line(t) for t in table[start:start + 2000]))
     click.echo(plural(len(table), "task"))
+
+
+def _cells(text: str) -> int:
+    """How many terminal columns `text` takes: CJK and emoji take two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def _plain(text: object) -> str:

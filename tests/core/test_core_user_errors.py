@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -765,6 +766,23 @@ def test_tasks_rows_cannot_be_forged_by_a_newline_in_a_split_key(omniact_data, t
     assert len(lines) == 1 + len(split) + 1  # the header, a line per task, the count
     assert not any(line.startswith("9999") for line in lines)
     assert any(line.startswith("1\\n9999  web") for line in lines)
+
+
+def test_tasks_columns_line_up_with_wide_characters_and_a_lone_surrogate_in_ids(omniact_data, tmp_path):
+    from rich.cells import cell_len
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    split = json.loads((root / "test.json").read_text())
+    renamed = {"1": "タスク1", "2": "😀2", "3": "e\u0301", "4": "\ud800"}
+    split = {renamed.get(k, k): v for k, v in split.items()}
+    (root / "test.json").write_text(json.dumps(split))
+    r = CliRunner().invoke(main, ["tasks", "--data", str(root)])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()[:-1]
+    assert any(line.startswith("\\ud800 ") for line in lines)  # shown as its escape, and measured as shown
+    # the size column starts at the same terminal column on every line, CJK and emoji being two columns wide
+    starts = {cell_len(line[:re.search(r"  (size|\d+x\d+)", line).start()]) for line in lines}
+    assert len(starts) == 1, lines
 
 
 def test_json_output_writes_c1_and_bidi_controls_as_escapes_with_the_same_values(omniact_data, tmp_path):
