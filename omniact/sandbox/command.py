@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from omniact.errors import ParseError, UserError, terminal_json
+from omniact.errors import ParseError, UserError, escape_controls, terminal_json
 
 __all__ = ["agent_scripts", "parse_agent_args", "parse_seeds", "parse_viewport", "replay_command"]
 
@@ -225,27 +225,33 @@ def _write_out(out: Path | None, obj: Mapping[str, Any]) -> None:
 def _echo_result(echo: Callable[[str], None], r: Any, folder: Path | None = None) -> None:
     """One replay as text: the verdict, a line per step (status, the script's call, then why it was not done or
     the browser calls made), what the sandbox blocked, and where the step images are."""
+
+    def say(line: str) -> None:
+        # The script's text and the page's messages as a terminal shows them literally: a bidi control in them
+        # would reorder the rest of the line, an escape sequence act on the terminal.
+        echo(escape_controls(line))
+
     mark = "PASS" if r.success else "FAIL"
     extra = f" reward {r.reward:g}" if r.reward is not None else ""
-    echo(f"{mark} {r.task_id}{extra} ({r.elapsed:.1f}s)" + ("" if r.success else f": {r.reason}"))
+    say(f"{mark} {r.task_id}{extra} ({r.elapsed:.1f}s)" + ("" if r.success else f": {r.reason}"))
     if r.info.get("utterance"):
-        echo(f"  goal: {r.info['utterance']}")
+        say(f"  goal: {r.info['utterance']}")
     for s in r.steps:
         status, _, why = s.outcome.partition(":")
         detail = f"  ({why.strip()})" if why.strip() else (f"  ->  {s.call}" if s.call else "")
-        echo(f"  {s.index:>2} {status.upper() if status != 'ok' else status:<11} {s.action}{detail}")
+        say(f"  {s.index:>2} {status.upper() if status != 'ok' else status:<11} {s.action}{detail}")
     if "check_value" in r.info:
         value = json.dumps(r.info["check_value"], ensure_ascii=False)
-        echo(
+        say(
             f"  note: the check gave {value[:120]}{'...' if len(value) > 120 else ''}, not true or false "
             f"(success means the value is truthy)"
         )
     for b in r.blocked_requests:
-        echo(f"  blocked: {b}")
+        say(f"  blocked: {b}")
     for e in r.events:
-        echo(f"  {e}")
+        say(f"  {e}")
     if folder is not None and (folder / "index.html").is_file():
-        echo(f"step images: {folder / 'index.html'}")
+        say(f"step images: {folder / 'index.html'}")
 
 
 def replay_command(

@@ -589,3 +589,19 @@ def test_seed_and_agent_arguments_where_they_would_be_ignored_are_refused(tmp_pa
     assert r.output == "omniact: --seed goes with --miniwob ENV (one episode; --miniwob-suite takes --seeds)\n"
     r = invoke("--task", "9", "--script", str(script), "--agent-arg", "x=1")
     assert (r.exit_code, r.output) == (2, "omniact: --agent-arg goes with --agent NAME\n")
+
+
+def test_a_replays_lines_show_bidi_and_escape_characters_of_the_script_and_page_as_escapes():
+    from types import SimpleNamespace
+
+    from omniact.sandbox.command import _echo_result
+
+    step = SimpleNamespace(index=1, outcome="ok", action='pyautogui.write("abc\u202eX")', call="keyboard.type('abc')")
+    r = SimpleNamespace(success=False, reward=None, task_id="t\u202e1", elapsed=1.0, reason="check was false",
+                        info={"utterance": "goal \x1b]0;x\x07"}, steps=[step], blocked_requests=["http://x/\u2066"],
+                        events=["console: \x1b[31mred"])
+    lines: list[str] = []
+    _echo_result(lines.append, r)
+    text = "\n".join(lines)
+    assert not any(c in text for c in "\u202e\u2066\x1b\x07")  # a terminal would reorder or act on them
+    assert 'write("abc\\u202eX")' in text and "console: \\x1b[31mred" in text
