@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from omniact.actions import Action, format_action, parse_script
@@ -23,6 +25,32 @@ LEGEND_CHARS = 240
 LEGEND_ACTIONS = 60
 
 
+#: fonts tried for text, by file name (Pillow looks in the system's font folders): DejaVu Sans has Latin, Greek and
+#: Cyrillic letters (Pillow's own default font drew "ö" as a box); text with CJK characters takes a CJK font when
+#: the machine has one. The first found is used; Pillow's default when none is.
+_FONTS = ("DejaVuSans.ttf",)
+_CJK_FONTS = ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansCJKjp-Regular.otf",
+              "wqy-microhei.ttc", "wqy-zenhei.ttc", "DroidSansFallbackFull.ttf")
+_CJK = re.compile("[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def font_for(text: str, size: int):
+    """The font that draws `text` best at `size` pixels (see _FONTS)."""
+    return _font(size, _CJK.search(text) is not None)
+
+
+@lru_cache(maxsize=None)
+def _font(size: int, cjk: bool):
+    from PIL import ImageFont
+
+    for name in (*(_CJK_FONTS if cjk else ()), *_FONTS):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:  # not installed
+            continue
+    return ImageFont.load_default(size=size)
+
+
 def target_box(task: Task, x: float, y: float):
     """The element a point lands on: the smallest box of the screen that contains it (None if none)."""
     inside = [e for e in task.elements if e.box.contains(x, y)]
@@ -33,7 +61,7 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
     """Write an image (PNG, JPEG or WebP, by `out`'s suffix) of the task's screenshot with every box, the gold
     actions numbered in green and, when given, the predicted ones in magenta; a legend under it lists the goal
     and both scripts."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     out = Path(out)
     fmt = _FORMATS.get(out.suffix.lower())
@@ -44,8 +72,7 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
         image = im.convert("RGB")
     scale = max(1, round(task.screen.dpr))
     draw = ImageDraw.Draw(image, "RGBA")
-    font = ImageFont.load_default(size=13 * scale)
-    small = ImageFont.load_default(size=9 * scale)
+    font = font_for("", 13 * scale)
     # Boxes and points as drawn: corners in order, within a margin of the image (a box file may hold swapped
     # corners, NaN or 1e308, which validate only warns about, and Pillow draws none of them).
     span = 4 * max(image.width, image.height)
@@ -63,7 +90,9 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
         colour = BOX if e.valid is not False else INVALID
         draw.rectangle(corners, outline=colour + (200,), width=scale)
         if e.label and e.label != "NA":
-            draw.text((corners[0] + 2 * scale, corners[1] + scale), e.label[:28], fill=colour + (230,), font=small)
+            label = e.label[:28]
+            draw.text((corners[0] + 2 * scale, corners[1] + scale), label, fill=colour + (230,),
+                      font=font_for(label, 9 * scale))
     try:
         gold = parse_script(task.gold_script)
     except ParseError:
@@ -92,7 +121,7 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
     # The legend goes in a panel under the screenshot: drawn over it, it hid the top-left corner's elements
     # and any action point there.
     line_h = 17 * scale
-    width = max(image.width, int(max(draw.textlength(t, font=font) for t in legend) + 16 * scale))
+    width = max(image.width, int(max(draw.textlength(t, font=font_for(t, 13 * scale)) for t in legend) + 16 * scale))
     canvas = Image.new("RGB", (width, image.height + line_h * len(legend) + 8 * scale), (24, 24, 24))
     canvas.paste(image, (0, 0))
     draw = ImageDraw.Draw(canvas)
@@ -102,7 +131,7 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
             fill = (120, 255, 160)
         elif t == "predicted:" or t.startswith("  "):
             fill = (255, 150, 200)
-        draw.text((8 * scale, image.height + 4 * scale + i * line_h), t, fill=fill, font=font)
+        draw.text((8 * scale, image.height + 4 * scale + i * line_h), t, fill=fill, font=font_for(t, 13 * scale))
     with atomic_file(out, "wb") as f:
         canvas.save(f, format=fmt)
     return out

@@ -287,6 +287,20 @@ def test_show_writes_the_format_its_name_says(omniact_data, tmp_path, name, fmt)
         assert im.format == fmt
 
 
+def test_show_draws_accented_letters_not_boxes():
+    # Pillow's own default font has no "ö": a legend's hotkey("ctrl", "ö") showed a box. (CJK text takes a CJK
+    # font when the machine has one; `make setup` installs none.)
+    from omniact.draw import font_for
+
+    def glyph(font, ch):
+        mask = font.getmask(ch)
+        return mask.size, bytes(mask)
+
+    font = font_for('pyautogui.hotkey("ctrl", "ö")', 13)
+    missing = glyph(font, "\U0010fffd")  # a code point no font has: the box
+    assert all(glyph(font, ch) != missing for ch in "öäßéñçøЖΩ")
+
+
 def test_show_refuses_a_name_with_no_image_format_and_a_binary_script(omniact_data, tmp_path):
     r = CliRunner().invoke(main, ["show", "--data", str(omniact_data), "10", "--out", str(tmp_path / "t.txt")])
     assert r.exit_code == 2 and "cannot tell the image format" in r.output and not (tmp_path / "t.txt").exists()
