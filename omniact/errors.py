@@ -68,7 +68,9 @@ _BIDI = "\u202a-\u202e\u2066-\u2069"
 # (and lone surrogates: a terminal cannot show one, and the encoder's replacement would be another width)
 _CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}\\ud800-\\udfff]")
 _CONTROL_BUT_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_BIDI}\\ud800-\\udfff]")
-_BIDI_CONTROL = re.compile(f"[{_BIDI}]")
+# What a page or file of submitted text shows as escapes (escape_bidi): the bidi controls, and the control characters
+# but the tab and line breaks (a NUL is a parse error in HTML, and makes grep call a CSV file binary).
+_BIDI_CONTROL = re.compile(f"[{_BIDI}\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]")
 
 
 def escape_controls(text: str, *, newlines: bool = False) -> str:
@@ -113,8 +115,9 @@ def shorten(text: str, limit: int) -> str:
 
 def escape_bidi(text: str) -> str:
     """`text` with its bidi controls as their escapes (``\\u202e``), for a page or file that shows submitted text
-    beside other text (a leaderboard row): shown literally, they cannot reorder what follows them."""
-    if text.isascii():  # almost all text: a site's pages call this for every cell
+    beside other text (a leaderboard row): shown literally, they cannot reorder what follows them. Other control
+    characters but tabs and line breaks are escaped too (``\\x00``)."""
+    if text.isprintable():  # almost all text: a site's pages call this for every cell
         return text
     return _BIDI_CONTROL.sub(_escape, text)
 

@@ -221,6 +221,23 @@ def test_bidi_controls_in_a_name_are_shown_as_escapes_everywhere(omniact_data, t
     assert "x\\u202e.jsonl" in r.output and "\u202e" not in r.output
 
 
+def test_control_characters_in_metadata_are_escaped_in_pages_and_tables(omniact_data, tmp_path):
+    # A NUL is a parse error in HTML and made grep call the page binary; an escape sequence acts on a terminal
+    # that shows the Markdown or CSV file.
+    evil = write_sub(tmp_path / "evil.jsonl", meta={"name": "nul\x00name", "notes": "x\x00y\x1b[31m"})
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, [evil], samples=10)
+    out = tmp_path / "out"
+    write_tables(board, out)
+    write_site(board, ds, out)
+    for p in _site_files(out):
+        if p.suffix != ".json":
+            text = p.read_text(encoding="utf-8")
+            assert "\x00" not in text and "\x1b" not in text, p
+    assert "nul\\x00name" in (out / "index.html").read_text()
+    assert json.loads((out / "leaderboard.json").read_text())["entries"][0]["name"] == "nul\x00name"
+
+
 def test_an_entry_is_named_after_its_whole_file_name_but_the_extension(omniact_data, tmp_path):
     subs = [write_sub(tmp_path / n) for n in ("gpt-4.1.jsonl", "gpt-4.5-preview.jsonl", "claude-3.5.JSONL", "plain")]
     board = build_leaderboard(load_split(omniact_data, "test"), subs, samples=10)
