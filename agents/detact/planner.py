@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from omniact.actions import Action, format_script, normalize_key
 from omniact.task import Detection
@@ -143,8 +143,15 @@ def _restore(text: str, quoted: Sequence[str], keep_quotes: bool = False) -> str
                                                else quoted[int(m.group(1))]), text)
 
 
-_SEPARATOR = re.compile(r"\s*(?:,\s*and then\s+|,\s*then\s+|\s+and then\s+|\s+then\s+|;\s*|,\s*and\s+|\s+and\s+|"
-                        r",\s*|\.\s+)")
+_SEPARATOR = re.compile(r"\s*(?:,\s*and then\s+|,\s*then\s+|\s+and then\s+|[.?!]?\s+then\s+|;\s*|,\s*and\s+|\s+and\s+|"
+                        r",\s*|[.?!]\s+)", re.IGNORECASE)
+# A question before what to do ("What is seat 13E like? Right-click it") asks nothing of the screen: what it asks
+# about is what "it" names next. Its question words, stripped to leave that.
+_QUESTION = re.compile(r"^(?:what|which|who|where|when|why|how)\b|^(?:is|are|does|do|can)\s+(?:there|the|my|this|it)\b",
+                       re.IGNORECASE)
+_QUESTION_WORDS = re.compile(r"^(?:what|which|who|where|when|why|how)(?:'s)?(?:\s+(?:is|are|was|were|does|do|did|can))?"
+                             r"(?:\s+(?:there|the|my|a|an))?\s+|^(?:is|are|does|do|can)\s+(?:there\s+)?(?:the\s+|my\s+|a\s+)?|"
+                             r"\s+(?:like|mean|cost|have|look like)$", re.IGNORECASE)
 
 
 def _split_clauses(goal: str) -> list[str]:
@@ -155,9 +162,11 @@ def _split_clauses(goal: str) -> list[str]:
     clauses: list[str] = []
     seps = _SEPARATOR.findall(goal)
     for i, part in enumerate(parts):
-        if not clauses or _VERB_START.match(part.strip()):
+        if clauses and re.search(r"[?!]", seps[i - 1]) and _joins_text(clauses[-1]):
+            clauses[-1] += seps[i - 1] + part  # "Type Ready? Go": the text it types
+        elif not clauses or _VERB_START.match(part.strip()):
             clauses.append(part)
-        elif re.search(r"\bthen\s*$", seps[i - 1]) and part.strip() and not _joins_text(clauses[-1]):
+        elif re.search(r"\bthen\s*$", seps[i - 1], re.IGNORECASE) and part.strip() and not _joins_text(clauses[-1]):
             # The previous verb carries over when it only says how ("Click Deals then Gift cards", "press the down
             # arrow, then Return"); a verb that is a control's label ("Delete the file then Empty Trash") does not.
             prev = clauses[-1].strip()
@@ -169,7 +178,7 @@ def _split_clauses(goal: str) -> list[str]:
             clauses.append(f"{verb.group(0).strip()} {part.strip()}" if verb else part)
         else:  # "Search for salt and pepper": the "and" joins words, not actions
             clauses[-1] += seps[i - 1] + part
-    # Only a full stop ends a clause: "!" and "?" may belong to the text to type.
+    # "!" and "?" end a clause only before an action (above); else they may belong to the text to type.
     return [c.strip().rstrip(".").strip() for c in clauses if c.strip().rstrip(".").strip()]
 
 
@@ -498,12 +507,23 @@ def parse_goal(goal: str) -> list[Intent]:
     # long run of spaces or newlines took minutes (cubic in the run's length). Quoted text is kept as written.
     text = re.sub(r"\s+", " ", text)
     intents: list[Intent] = []
-    for clause in _split_clauses(text):
+    clauses = _split_clauses(text)
+    asked = ""  # what a question before this clause asked about
+    for n, clause in enumerate(clauses):
+        if n + 1 < len(clauses) and _QUESTION.match(clause):
+            asked = _clean_target(_restore(_QUESTION_WORDS.sub("", clause), quoted))
+            continue
         for it in _parse_clause(clause, quoted):
+            if asked and it.target:  # "it" is what was asked about; "the value", "its definition" belong to it
+                if _PRONOUN.match(it.target):
+                    it = replace(it, target=asked)
+                elif len(it.target.split()) == 1 or re.match(r"^(?:its|their|that)\s", it.target, re.IGNORECASE):
+                    it = replace(it, target=f"{asked} {it.target}")
             if it.kind == "press" and it.keys == ("enter",) and it.amount <= 1 and it.text != "again" and intents \
                     and (intents[-1].kind == "search" or intents[-1].text == "implied"):
                 continue  # "Search for X and press Enter", "name it X and press Enter": Enter is pressed already
             intents.append(it)
+        asked = ""
     return intents or [Intent("click", target=goal.strip())]
 
 

@@ -210,6 +210,15 @@ def test_text_with_a_preposition_of_its_own_is_typed_whole_into_the_field_named_
     assert run("Enter bob as the email address") == [("click", (300.0, 500.0)), ("write", "bob")]
 
 
+def test_a_question_before_an_action_names_what_it_acts_on():
+    # "it" is what the question asked about; the question itself is no click
+    assert run("What is in Archive? Right-click it") == [("rightClick", (60.0, 300.0))]
+    assert run("Is there a Compose button? Click it") == [("click", (610.0, 22.0))]
+    # a sentence starting "Then" continues the goal; "?" in text to type stays text
+    assert run("Open Archive. Then Compose") == [("click", (60.0, 300.0)), ("click", (610.0, 22.0))]
+    assert run("Type Ready? Go") == [("write", "Ready? Go")]
+
+
 def test_naming_what_was_just_made_types_the_name_and_confirms_it():
     assert run("Compose a message and name it Plans") == [("click", (610.0, 22.0)), ("write", "Plans"),
                                                           ("press", ("enter",))]
