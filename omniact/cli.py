@@ -337,11 +337,11 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
             if stopped:
                 click.echo(f"omniact: note: {stopped}", err=True)
         else:
-            note = "\n".join(n for n in (note, stopped) if n) or None
             from omniact.predictions import agent_failures
             from omniact.tables import print_score, why_no_match
 
-            print_score(result, why=why_no_match(gold, scripts, result, mode, agent_failures(preds)), note=note)
+            print_score(result, why=why_no_match(gold, scripts, result, mode, agent_failures(preds)),
+                        notes=[n for n in (note, stopped) if n])
         if sys.stdout is not None:  # (None: closed by the shell, `>&-`)
             sys.stdout.flush()  # the score is shown before the cache is written, which only the next run needs
     except BrokenPipeError:  # `omniact score ... | head -1`: the reader has gone, the work is still good for the cache

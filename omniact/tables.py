@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from omniact.actions import parse_script
@@ -145,9 +145,9 @@ def why_no_match(gold: Any, scripts: Mapping[str, object], result: Any, mode: st
     return dict(Counter(per_task.values()))
 
 
-def print_score(result: Any, why: Mapping[str, int] | None = None, note: str | None = None) -> None:
+def print_score(result: Any, why: Mapping[str, int] | None = None, notes: Sequence[str] = ()) -> None:
     """The score as tables: totals, then the breakdowns by platform, app and gold action type, then (given `why`,
-    reason -> count) why the unmatched tasks did not match. `note` is a line under the data set's (which tasks)."""
+    reason -> count) why the unmatched tasks did not match. `notes` are lines under the data set's (which tasks)."""
     from rich.table import Table
 
     d = result.to_json()
@@ -157,7 +157,7 @@ def print_score(result: Any, why: Mapping[str, int] | None = None, note: str | N
     if ds:
         head += (f"\ndata {_plain(ds['root'])}  split {_plain(ds['split'])}  {plural(ds['n_tasks'], 'task')}  "
                  f"sha256 {ds['sha256'][:12]}")
-    if note:
+    for note in notes:
         head += f"\n{_plain(note)}"
     console.print(head)
     table = Table(header_style="bold")

@@ -73,6 +73,14 @@ def test_scoring_a_run_that_was_stopped_says_so(tmp_path):
     assert r.exit_code == 0 and said in " ".join(r.output.split()), r.output
     r = CliRunner().invoke(main, ["score", "--predictions", str(out), "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout)["n_missing"] == 4 and said in r.stderr
+    # with --limit too: each note on its own line (they were joined by a "\n" shown as those two characters)
+    r = CliRunner().invoke(main, ["run", "--agent", f"{agent}:Agent", "--data", str(DATA), "--out",
+                                  str(tmp_path / "r4"), "-q", "--limit", "4"])
+    r = CliRunner().invoke(main, ["score", "--predictions", str(tmp_path / "r4")])
+    lines = [line.strip() for line in r.output.splitlines()]
+    assert r.exit_code == 0 and "\\n" not in r.output, r.output
+    assert any(line.startswith("the run's tasks: the first 4 of 6") for line in lines), r.output
+    assert any(line.startswith("the run was stopped before it ended after 2 of 4 tasks") for line in lines)
     run("oracle", out=tmp_path / "done", data=DATA)  # a finished run: nothing said
     r = CliRunner().invoke(main, ["score", "--predictions", str(tmp_path / "done"), "--json"])
     assert r.exit_code == 0 and r.stderr == ""
