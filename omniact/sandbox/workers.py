@@ -76,7 +76,10 @@ def _worker_main(conn: Connection, warmup: Callable[[], None] | None, tmp: str |
                 warmup()
             except Exception:  # noqa: BLE001, S110 - the first task will retry and report the failure as its own
                 pass
-        conn.send(("ready", None))
+        try:
+            conn.send(("ready", None))
+        except OSError:  # the parent died while this worker started (kill -9): nobody to tell, nothing to print
+            return
         while True:
             try:
                 msg = conn.recv()

@@ -102,3 +102,14 @@ def _sleep_forever(item):
     import time
 
     time.sleep(3600)
+
+
+def test_a_replay_worker_whose_parent_died_while_it_started_ends_without_a_traceback(tmp_path):
+    # kill -9 of `omniact replay` while its workers start: each orphan printed a BrokenPipeError traceback.
+    import subprocess
+    import sys
+
+    code = ("from multiprocessing import Pipe\nfrom omniact.sandbox.workers import _worker_main\n"
+            "mine, parents = Pipe()\nparents.close()\n_worker_main(mine, None)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
