@@ -523,10 +523,11 @@ def _split_mode(
         )
     agent_errors: dict[str, str] = {}
     if predictions is not None:
-        from omniact.predictions import read_predictions
+        from omniact.predictions import predictions_path, read_predictions
 
-        if Path(predictions).is_dir():  # a run folder
-            predictions = Path(predictions) / "predictions.jsonl"
+        # A run folder's predictions.jsonl, refused as `score` refuses it while the run goes on or after a session
+        # was killed (the file is then an earlier session's, short of the tasks finished since)
+        predictions = predictions_path(predictions)
         preds = read_predictions(predictions, known_ids={t.id for t in ds.tasks}, split=ds.split)
         # A non-text script is the agent's mistake: replayed as "" it fails, and we say why below.
         scripts = {k: p.script if isinstance(p.script, str) else "" for k, p in preds.items()}

@@ -571,6 +571,20 @@ def test_a_run_folder_is_replayed_on_the_split_and_tasks_it_ran(tmp_path):
         assert r.output.splitlines()[-1] == "2/2 tasks succeeded (100.0%)", r.output
 
 
+def test_a_run_whose_last_session_was_killed_is_refused_as_score_refuses_it(tmp_path):
+    # Its predictions.jsonl is an earlier session's: replayed without a word, the tasks finished since counted as
+    # having no prediction.
+    from omniact.runner import run
+
+    run("oracle", out=tmp_path / "r", split="val", limit=2)
+    manifest = tmp_path / "r" / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "status": "running"}))  # as kill -9 leaves it
+    for source in (tmp_path / "r", tmp_path / "r" / "predictions.jsonl"):
+        r = invoke("--predictions", str(source), "--workers", "1", *T)
+        assert r.exit_code == 2 and "last session was stopped before it ended (killed?)" in r.output, r.output
+        assert r.output.count("\n") == 1
+
+
 def test_one_page_options_that_would_go_unused_are_refused(tmp_path):
     script = tmp_path / "s.py"
     script.write_text("pyautogui.click(1, 2)\n")
