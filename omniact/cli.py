@@ -653,10 +653,10 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
                     setup_timeout=setup_timeout)
     except KeyboardInterrupt:
         how = "stopped" if stopped else "interrupted"
-        if out.exists():
+        if (out / STORE_NAME).exists():
             click.echo(f"omniact: {how}; finished tasks are saved. Continue with: omniact run ... "
                        f"--out {shell_quote(str(out))} --resume", err=True)
-        else:  # stopped before any task was recorded: the run took away the folder it had made (see omniact.runner)
+        else:  # stopped before any task was recorded: the run took away what it had made (see omniact.runner)
             click.echo(f"omniact: {how} before any task finished; nothing was kept: run the command again", err=True)
         _exit(128 + (stopped[0] if stopped else signal.SIGINT))  # (a model agent's threads may still be busy)
     except OSError as e:

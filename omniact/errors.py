@@ -65,9 +65,8 @@ class ParseError(UserError):
 _BIDI = "\u202a-\u202e\u2066-\u2069"
 # C0 and C1 control characters (an escape sequence could retitle or recolour the user's terminal) and the bidi
 # controls, and the same but a newline, for text printed as several lines.
-# (and lone surrogates: a terminal cannot show one, and the encoder's replacement would be another width)
-_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}\\ud800-\\udfff]")
-_CONTROL_BUT_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_BIDI}\\ud800-\\udfff]")
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
+_CONTROL_BUT_NEWLINE = re.compile(f"[\\x00-\\x09\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
 # What a page or file of submitted text shows as escapes (escape_bidi): the bidi controls, and the control characters
 # but the tab and line breaks (a NUL is a parse error in HTML, and makes grep call a CSV file binary).
 _BIDI_CONTROL = re.compile(f"[{_BIDI}\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]")

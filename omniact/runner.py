@@ -630,7 +630,14 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     store_path = out / STORE_NAME
     # Only a store with a recorded task is a run to protect: one whose agent never started holds nothing,
     # and the corrected command must be able to start there again (with or without --resume).
-    if not resume and recorded_tasks(store_path):
+    if resume:
+        try:
+            had_run = bool(recorded_tasks(store_path))
+        except UserError:  # a damaged store or someone else's file: said when the store opens, and never tidied
+            had_run = True
+    else:
+        had_run = bool(recorded_tasks(store_path))
+    if not resume and had_run:
         going = holder(out)
         if going is not None:  # --resume would only be refused next: say what is there
             raise UserError(f"another omniact run is writing this folder ({going}); wait for it to end, or stop it",
@@ -645,6 +652,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     if callable(connect):  # a cluster that cannot be reached: one line, before the progress bar and the run folder
         connect()
     created = _absent_dirs(out)
+    found = {name for name in _RUN_FILES if os.path.lexists(out / name)}  # not this run's to take away
     opened = False  # whether this run's store opened: until then, a folder this run created holds no task
     locked = False  # whether this run held the folder's lock: until then, the run files there are another run's
     try:
@@ -751,8 +759,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
             finally:
                 store.close()
     except BaseException:
-        if created:
-            _remove_empty_run(out, created, opened, locked)
+        if created or not had_run:  # (a folder made beforehand, `mkdir runs/x`, is left as it was found too)
+            _remove_empty_run(out, created, opened, locked, found)
         raise
     finally:
         ex.close()
@@ -776,18 +784,21 @@ def _absent_dirs(out: Path) -> list[Path]:
     return absent
 
 
-def _remove_empty_run(out: Path, created: list[Path], opened: bool = True, locked: bool = True) -> None:
-    """After a run that failed in a folder it created: when no task was recorded, take away what it made, so
-    that no empty run folder is left behind. Only our own files, and folders only once empty: anything else
+def _remove_empty_run(out: Path, created: list[Path], opened: bool = True, locked: bool = True,
+                      found: Iterable[str] = ()) -> None:
+    """After a run that failed in a folder it created or that held no run: when no task was recorded, take away what
+    it made, so that no empty run folder is left behind. Only our own files, and folders only once empty: anything else
     found there (someone else's) stays, and so does the folder holding it. A store that never `opened` (a disk
     too full to make it) holds no task, and is not asked, as it may not be readable either. A run that never
     `locked` the folder made no run file there: those are the run that won the lock (two runs started at once in
-    one new folder), and stay."""
+    one new folder), and stay; so do the run files `found` there before the run began (an empty run's, or a file
+    of someone else's that only has the name)."""
     try:
         if opened and recorded_tasks(out / STORE_NAME):
             return
         for name in _RUN_FILES if locked else ():
-            (out / name).unlink(missing_ok=True)
+            if name not in found:
+                (out / name).unlink(missing_ok=True)
         for d in created:  # deepest first; rmdir refuses a folder that is not empty
             d.rmdir()
     except (OSError, UserError):  # never hide the error that ended the run behind one of tidying up

@@ -74,7 +74,7 @@ def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> N
         # Each cell's control characters as escapes, before the columns are laid out: a newline inside an id, an
         # app or a path (a split key from a hostile data set) would otherwise start a row that looks like a task,
         # and an ANSI sequence retitle or recolour the terminal (click strips ANSI only in a pipe).
-        table.append(tuple(map(escape_controls, (
+        table.append(tuple(map(_shown, (
             str(r["id"]), r["platform"] + (f"/{r['os']}" if r["os"] else ""), r["app"], size,
             " ".join(r["actions"]), shot, " ".join(str(r["goal"]).split())))))
     widths = [max([len(h)] + [_cells(t[k]) for t in table]) for k, h in enumerate(head[:-1])]
@@ -86,6 +86,13 @@ def print_tasks(rows: Iterable[Mapping[str, Any]], root: str | None = None) -> N
     for start in range(0, len(table), 2000):  # in chunks: one write per 2,000 lines
         click.echo("\n".join(line(t) for t in table[start:start + 2000]))
     click.echo(plural(len(table), "task"))
+
+
+def _shown(text: str) -> str:
+    """`text` as a terminal shows it: control characters as escapes, and a lone surrogate (a split key's "\\ud800") as
+    the escape the output's encoder writes for it, so that a column is measured as it is shown."""
+    text = escape_controls(text)
+    return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _cells(text: str) -> int:

@@ -172,10 +172,16 @@ def test_sigterm_ends_a_run_as_ctrl_c_does(tmp_path):
 
 
 
-def test_sigterm_before_any_task_finished_says_nothing_was_kept_not_how_to_resume(tmp_path):
+@pytest.mark.parametrize("made_before", [False, True])
+def test_sigterm_before_any_task_finished_says_nothing_was_kept_not_how_to_resume(tmp_path, made_before):
     # A run that recorded nothing takes away the folder it made: "continue with --resume" named a folder that was gone.
+    # In a folder made beforehand (`mkdir runs/x`, with a user's notes in it), it takes away its own files only: it
+    # said "finished tasks are saved" and left an empty run that a leaderboard then ranked.
     out, hang, pidfile = tmp_path / "r", tmp_path / "hang", tmp_path / "pid"
     hang.write_text("")
+    if made_before:
+        out.mkdir()
+        (out / "notes.txt").write_text("mine")
     cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{HERE / 'runner_hang_agents.py'}:SlowStart",
            "--agent-arg", f"hang={hang}", "--agent-arg", f"pidfile={pidfile}", "--data", str(DATA), "--out", str(out),
            "-q"]
@@ -191,7 +197,10 @@ def test_sigterm_before_any_task_finished_says_nothing_was_kept_not_how_to_resum
         proc.kill()
     assert proc.returncode == 128 + signal.SIGTERM, err
     assert err == "omniact: stopped before any task finished; nothing was kept: run the command again\n"
-    assert not out.exists()
+    if made_before:
+        assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    else:
+        assert not out.exists()
 
 
 def test_ctrl_c_in_a_terminal_stops_a_process_run_with_one_line(tmp_path):
