@@ -7,7 +7,6 @@ import errno
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
@@ -22,11 +21,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> 
     """Open a fresh temporary file beside `path`; on a clean exit it replaces `path`, on an error it is removed."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
-    except OSError as e:  # name the file the user asked for, not our temporary name beside it
-        raise type(e)(e.errno, e.strerror, str(target)) from None
-    _OPEN.add(tmp)
+    fd, tmp = _create_beside(target)
     try:
         # mkstemp makes the file private (0600); the result should carry the permissions a plain open() would
         # give it (or keep those of the file it replaces), so that a site or run record stays readable to the
@@ -57,6 +52,24 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> 
 
 # The temporary files of the `atomic_file` calls under way in this process (in any thread).
 _OPEN: set[str] = set()
+
+
+def _create_beside(target: Path) -> tuple[int, str]:
+    """A new private file ``.<name>.<random>.tmp`` beside `target`, open for writing, as mkstemp makes one; its
+    name is in `_OPEN` before the file exists, so that a signal arriving just after it is made (a page worker
+    stopped by SIGTERM) finds it to remove (with mkstemp, the file could exist unlisted for a moment, and stay)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = os.path.join(str(target.parent), f".{target.name}.{os.urandom(6).hex()}.tmp")
+        _OPEN.add(tmp)
+        try:
+            return os.open(tmp, flags, 0o600), tmp
+        except FileExistsError:
+            _OPEN.discard(tmp)
+        except OSError as e:  # name the file the user asked for, not our temporary name beside it
+            _OPEN.discard(tmp)
+            raise type(e)(e.errno, e.strerror, str(target)) from None
+    raise FileExistsError(errno.EEXIST, "no free temporary name beside it", str(target))
 
 
 def remove_unfinished() -> None:

@@ -469,17 +469,18 @@ def test_ctrl_c_is_one_line_and_exit_130(omniact_data, monkeypatch):
 
 
 def test_a_refused_write_names_the_users_file_not_our_temporary_one(tmp_path, monkeypatch):
-    import tempfile
-
+    import omniact.atomic
     from omniact.atomic import atomic_file
 
-    def refused(*args: object, **kwargs: object):
-        raise PermissionError(13, "Permission denied", os.path.join(str(kwargs["dir"]), ".x.png.abc123.tmp"))
+    def refused(path: str, *args: object):
+        raise PermissionError(13, "Permission denied", path)  # as a folder one may not write in refuses it
 
-    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    monkeypatch.setattr(omniact.atomic.os, "open", refused)
     with pytest.raises(PermissionError) as e, atomic_file(tmp_path / "x.png"):
         pass
+    monkeypatch.undo()
     assert e.value.filename == str(tmp_path / "x.png")
+    assert not omniact.atomic._OPEN  # nothing left listed to remove
 
 
 # --- a quoted "~" ------------------------------------------------------------------------------------------------
