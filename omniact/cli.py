@@ -787,9 +787,9 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
         if board.entries:
             out.mkdir(parents=True, exist_ok=True)
             with run_lock(out, name=SITE_LOCK, kind="site build"):  # two builds at once would mix their pages
-                write_tables(board, out)
                 index = write_site(board, ds, out, task_pages=task_pages, workers=workers,
                                    progress=lambda done, total: steps.update("task pages", done, total))
+                write_tables(board, out)  # after the index: a build stopped on the way leaves the earlier board whole
                 prune_cache(board)  # published: results of submissions edited or left out since go (never before)
     for r in board.rejected:
         click.echo(f"omniact: rejected {escape_controls(r.message)}", err=True)
@@ -871,9 +871,9 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     base_name = None if base is None else next(e.name for e in board.entries if e.submission.source == base.source)
     out.mkdir(parents=True, exist_ok=True)
     with run_lock(out, name=SITE_LOCK, kind="site build"), _Steps() as steps:  # two at once would mix their pages
-        write_tables(board, out)
         index = write_site(board, ds, out, report=True, baseline=base_name, workers=workers,
                            progress=lambda done, total: steps.update("task pages", done, total))
+        write_tables(board, out)  # after the index, as for a leaderboard
         prune_cache(board, out / ".cache")  # written: earlier baselines' results go, and earlier reports' beside them
     click.echo(str(index))
 

@@ -1028,38 +1028,73 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
             return stop - start
 
         jobs["tasks"] = (write_task_pages, len(ds.tasks))
+    kind = "report" if report else "leaderboard"
+    # Claimed before a page is written: a build stopped on the way (Ctrl-C) leaves a marker listing every page it
+    # may have written, so that the next build removes those no entry owns (a withdrawn submission's page stayed).
+    _mark(out, _earlier_files(out, pages) | {(folder, name) for folder, names in pages.items() for name in names},
+          kind)
     _write_pages(jobs, workers, progress)
     # The index last: a write that fails on the way (a full disk, Ctrl-C) leaves the earlier index, or none, and
     # never a new index linking to pages not yet written.
     write_text(out / "index.html", index)
-    _drop_stale(out, pages, "report" if report else "leaderboard")
+    _drop_stale(out, pages, kind)
     return out / "index.html"
 
 
 def _drop_stale(out: Path, pages: Mapping[str, set[str]], kind: str) -> None:
     """Remove the earlier site's pages and screenshots that this one does not have (entries that left the board,
     tasks that left the split, screenshots that changed): only files the earlier site's marker lists as its own,
-    never anything else found there. Then mark `out` as this site, listing what it wrote."""
-    import json
-
-    marker = site_marker(out)
-    if marker is not None:
-        listed = marker.get("files")
-        if isinstance(listed, list):
-            earlier = {tuple(f.split("/", 1)) for f in listed if isinstance(f, str) and "/" in f}
-        else:  # an earlier version's marker, which listed nothing: its folders held only its own pages
-            earlier = {(folder, old.name) for folder in pages if (out / folder).is_dir()
-                       for old in (out / folder).glob("*.jpg" if folder == "img" else "*.html")}
-        for folder, name in sorted(earlier):
-            if folder in pages and name not in pages[folder] and "/" not in name and name not in ("", ".", ".."):
+    never anything else found there, and temporary files a build stopped twice left beside them (a minute old: no
+    page takes that long to write). Then mark `out` as this site, listing what it wrote."""
+    if site_marker(out) is not None:
+        for folder, name in sorted(_earlier_files(out, pages)):
+            if folder in pages and name not in pages[folder]:
                 with suppress(FileNotFoundError):
                     (out / folder / name).unlink()
+        for folder in (".", *pages):
+            _drop_temporaries(out / folder)
         for folder, keep in pages.items():
             if not keep:
                 with suppress(OSError):  # left as it is if anything else is in it
                     (out / folder).rmdir()
-    files = sorted(f"{folder}/{name}" for folder, names in pages.items() for name in names)
-    write_text(out / SITE_MARKER, json.dumps({"written_by": "omniact's site writer", "kind": kind, "files": files}))
+    _mark(out, {(folder, name) for folder, names in pages.items() for name in names}, kind)
+
+
+def _earlier_files(out: Path, pages: Mapping[str, set[str]]) -> set[tuple[str, str]]:
+    """(folder, name) of each page or screenshot the earlier site's marker lists as its own (none without one)."""
+    marker = site_marker(out)
+    if marker is None:
+        return set()
+    listed = marker.get("files")
+    if isinstance(listed, list):
+        earlier = {tuple(f.split("/", 1)) for f in listed if isinstance(f, str) and "/" in f}
+    else:  # an earlier version's marker, which listed nothing: its folders held only its own pages
+        earlier = {(folder, old.name) for folder in pages if (out / folder).is_dir()
+                   for old in (out / folder).glob("*.jpg" if folder == "img" else "*.html")}
+    return {(folder, name) for folder, name in earlier  # type: ignore[misc]
+            if folder in pages and "/" not in name and name not in ("", ".", "..")}
+
+
+def _mark(out: Path, files: set[tuple[str, str]], kind: str) -> None:
+    import json
+
+    listed = sorted(f"{folder}/{name}" for folder, name in files)
+    write_text(out / SITE_MARKER, json.dumps({"written_by": "omniact's site writer", "kind": kind, "files": listed}))
+
+
+#: `atomic_file`'s temporary names (``.page.html.<random>.tmp``; mkstemp's eight characters before)
+_TEMPORARY = re.compile(r"\..+\.[0-9a-z_]{8,12}\.tmp")
+
+
+def _drop_temporaries(folder: Path, age: float = 60.0) -> None:
+    import time
+
+    with suppress(OSError):
+        for p in folder.iterdir():
+            if _TEMPORARY.fullmatch(p.name):
+                with suppress(OSError):
+                    if p.is_file() and not p.is_symlink() and time.time() - p.lstat().st_mtime > age:
+                        p.unlink()
 
 
 def _reasons(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str,

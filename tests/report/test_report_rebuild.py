@@ -6,6 +6,7 @@ from click.testing import CliRunner
 from test_report_leaderboard import write_sub
 
 from omniact.cli import main
+from omniact.report.leaderboard import SITE_MARKER
 
 
 def test_a_withdrawn_entry_leaves_no_page_behind_when_task_pages_are_turned_off(omniact_data, tmp_path):
@@ -56,7 +57,8 @@ def test_a_disk_that_fills_while_pages_are_written_leaves_no_index_linking_to_mi
         if "tasks" in path.parts and len(written) > 3:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         real(path, text)
-        written.append(path.name)
+        if path.name != SITE_MARKER:  # (claimed before the pages, rewritten after them)
+            written.append(path.name)
 
     monkeypatch.setattr(site_module, "write_text", filling)
     site = tmp_path / "site"
@@ -124,3 +126,38 @@ def test_a_leaderboard_is_not_written_over_a_report_nor_a_replay_over_either(omn
     r = CliRunner().invoke(main, ["replay", "--html", str(page), "--script", str(script), "--out", str(rep)])
     assert r.exit_code == 2 and "this folder holds a leaderboard or report (leaderboard.json): give the replay" in r.output
     assert _files(rep) == kept
+
+
+def test_a_build_stopped_on_the_way_leaves_no_page_the_next_build_keeps_for_good(omniact_data, tmp_path, monkeypatch):
+    # A rebuild with a new submission stopped after its entry page was written, then the submission withdrawn:
+    # its page (scores and all) stayed in the site, listed by no marker, removed by no later build.
+    import os
+    import time
+
+    import omniact.report.site as site_module
+
+    site = tmp_path / "site"
+    kept, withdrawn = write_sub(tmp_path / "kept.jsonl"), write_sub(tmp_path / "withdrawn.jsonl")
+    args = ["leaderboard", "--data", str(omniact_data), "--split", "test", "--out", str(site), "--bootstrap", "10",
+            "--workers", "1"]
+    assert CliRunner().invoke(main, [*args, str(kept)]).exit_code == 0
+    real = site_module.write_text
+
+    def stopped(path, text):
+        if "tasks" in path.parts:
+            raise KeyboardInterrupt
+        real(path, text)
+
+    monkeypatch.setattr(site_module, "write_text", stopped)
+    assert CliRunner().invoke(main, [*args, str(kept), str(withdrawn)]).exit_code == 130
+    monkeypatch.undo()
+    assert (site / "entries" / "withdrawn.html").exists()  # written before the stop
+    assert "withdrawn" not in (site / "leaderboard.json").read_text()  # the tables stay the published board's
+    # a temporary left by a build stopped twice (a minute old), and one a build under way is writing now
+    old, new = site / "tasks" / ".3.html.0a1b2c3d4e5f.tmp", site / "tasks" / ".4.html.9a8b7c6d5e4f.tmp"
+    old.write_text("")
+    new.write_text("")
+    os.utime(old, (time.time() - 120, time.time() - 120))
+    assert CliRunner().invoke(main, [*args, str(kept)]).exit_code == 0
+    assert not (site / "entries" / "withdrawn.html").exists() and "withdrawn" not in (site / "index.html").read_text()
+    assert not old.exists() and new.exists()
