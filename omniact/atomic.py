@@ -7,13 +7,14 @@ import errno
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_file", "json_bytes", "text_bytes", "write_json", "write_text"]
+__all__ = ["atomic_file", "json_bytes", "remove_stale_temporaries", "text_bytes", "write_json", "write_text"]
 
 
 @contextmanager
@@ -79,6 +80,25 @@ def remove_unfinished() -> None:
     for tmp in list(_OPEN):
         with suppress(OSError):
             os.unlink(tmp)
+
+
+#: `atomic_file`'s temporary names (``.page.html.<random>.tmp``; mkstemp's eight characters before)
+_TEMPORARY = re.compile(r"\..+\.[0-9a-z_]{8,12}\.tmp")
+
+
+def remove_stale_temporaries(folder: Path, age: float) -> None:
+    """Remove from `folder` the temporary files of `atomic_file` calls whose process was killed (kill -9, a second
+    Ctrl-C) before it could: those not written to for `age` seconds, longer than any write takes, so that another
+    process's write under way is never touched."""
+    import time
+
+    with suppress(OSError):
+        for p in folder.iterdir():
+            if _TEMPORARY.fullmatch(p.name):
+                with suppress(OSError):
+                    st = p.lstat()
+                    if stat.S_ISREG(st.st_mode) and time.time() - st.st_mtime > age:
+                        p.unlink()
 
 
 _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)

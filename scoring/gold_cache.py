@@ -23,7 +23,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from omniact.atomic import atomic_file
+from omniact.atomic import atomic_file, remove_stale_temporaries
 from omniact.dataset import (
     find_split_file,
     load_split,
@@ -117,6 +117,7 @@ def update(gold: PreparedGold) -> None:
 
 
 def _dump(entry: Path, raw: dict[str, Any], gold: PreparedGold) -> None:
+    remove_stale_temporaries(entry.parent, 600.0)  # of a `score` killed while it wrote (the folder is shared)
     with atomic_file(entry) as f:
         marshal.dump(raw, f)
     _remember(gold, entry, raw)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from omniact.actions import Action, format_action, parse_script
-from omniact.atomic import atomic_file
+from omniact.atomic import atomic_file, remove_stale_temporaries
 from omniact.dataset import Dataset
 from omniact.errors import ParseError, escape_bidi, shorten
 from omniact.report.compare import Comparison, compare
@@ -1052,7 +1052,7 @@ def _drop_stale(out: Path, pages: Mapping[str, set[str]], kind: str) -> None:
                 with suppress(FileNotFoundError):
                     (out / folder / name).unlink()
         for folder in (".", *pages):
-            _drop_temporaries(out / folder)
+            remove_stale_temporaries(out / folder, 60.0)
         for folder, keep in pages.items():
             if not keep:
                 with suppress(OSError):  # left as it is if anything else is in it
@@ -1081,20 +1081,6 @@ def _mark(out: Path, files: set[tuple[str, str]], kind: str) -> None:
     listed = sorted(f"{folder}/{name}" for folder, name in files)
     write_text(out / SITE_MARKER, json.dumps({"written_by": "omniact's site writer", "kind": kind, "files": listed}))
 
-
-#: `atomic_file`'s temporary names (``.page.html.<random>.tmp``; mkstemp's eight characters before)
-_TEMPORARY = re.compile(r"\..+\.[0-9a-z_]{8,12}\.tmp")
-
-
-def _drop_temporaries(folder: Path, age: float = 60.0) -> None:
-    import time
-
-    with suppress(OSError):
-        for p in folder.iterdir():
-            if _TEMPORARY.fullmatch(p.name):
-                with suppress(OSError):
-                    if p.is_file() and not p.is_symlink() and time.time() - p.lstat().st_mtime > age:
-                        p.unlink()
 
 
 def _reasons(e: Entry, ds: Dataset, scripts: Mapping[str, Any], mode: str,

@@ -213,3 +213,18 @@ def test_a_refused_predictions_file_still_leaves_the_gold_cached(data, tmp_path)
     r = CliRunner().invoke(main, ["score", "--data", str(data), "--split", "test", "--predictions", str(bad)])
     assert r.exit_code == 2 and "duplicate id" in r.output
     assert list((tmp_path / "cache" / "gold").glob("*.marshal"))
+
+
+def test_a_temporary_file_of_a_killed_write_is_removed_by_a_later_write_not_one_under_way(data, tmp_path):
+    # kill -9 of `omniact score` while it wrote its entry left `.<entry>.marshal.<random>.tmp` for ever.
+    import time
+
+    folder = gold_cache.cache_dir()
+    folder.mkdir(parents=True)
+    killed, writing = folder / ".0a1b.marshal.0123456789ab.tmp", folder / ".0a1b.marshal.ba9876543210.tmp"
+    killed.write_bytes(b"x" * 100)
+    writing.write_bytes(b"x")  # another `score` writing now (the folder is shared)
+    os.utime(killed, (time.time() - 3600, time.time() - 3600))
+    _score(data, _preds(data))
+    assert not killed.exists() and writing.exists()
+    assert len(list(folder.glob("*.marshal"))) == 1
