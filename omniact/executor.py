@@ -34,7 +34,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -509,6 +509,7 @@ class _Slot:
             self.inbox.put(None)
             return
         if kill:
+            _kill_group(self.process.pid)
             self.process.kill()
         else:
             try:
@@ -518,8 +519,20 @@ class _Slot:
             self.process.join(10)
             if self.process.is_alive():
                 self.process.kill()
+            _kill_group(self.process.pid)
         self.process.join(5)
         self.conn.close()
+
+
+def _kill_group(pid: int | None) -> None:
+    """End what a worker process's agent started and left running (a helper server, a `subprocess.Popen` never
+    waited for): the worker leads its own process group (`_process_main`), which its children are in. They outlived
+    a worker killed at its task's time limit, and the run."""
+    import signal
+
+    if pid is not None and hasattr(os, "killpg"):
+        with suppress(OSError):  # none left, or the worker died before it made its group
+            os.killpg(pid, signal.SIGKILL)
 
 
 @contextmanager
@@ -550,6 +563,9 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
     # stops the workers); a worker that took it too would die mid-task with a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     end_with_driver(os.getppid())
+    # Its own process group, which what the agent starts joins: the driver ends them all together (_kill_group).
+    with suppress(OSError):
+        os.setsid()
 
     def send(message: tuple) -> None:
         try:

@@ -54,3 +54,23 @@ class HeedsCancel:
         part.write_text(saw)
         os.replace(part, self.seen)
         return 'pyautogui.press("enter")'
+
+
+class Spawns:
+    """Starts a child process (a helper it never waits for) and writes its pid to `pidfile`; with `hang`, then
+    sleeps past any task time limit."""
+
+    def __init__(self, pidfile: str = "", hang: bool = False) -> None:
+        self.pidfile = pidfile
+        self.hang = hang
+
+    def act(self, view):
+        import subprocess
+        import sys
+
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+        with open(self.pidfile, "a") as f:
+            f.write(f"{child.pid}\n")
+        if self.hang:
+            time.sleep(60)
+        return 'pyautogui.press("enter")'

@@ -559,3 +559,26 @@ def test_a_run_whose_workers_were_replaced_says_so_under_its_errors(tmp_path):
     lines = r.stdout.splitlines()
     assert "  workers lost: 2 replaced (every task recorded once)" in lines, r.stdout
     assert json.loads((tmp_path / "r" / "manifest.json").read_text())["executor_stats"] == {"replaced_workers": 2}
+
+
+@pytest.mark.parametrize("hang", [False, True])
+def test_what_an_agent_starts_in_a_worker_process_ends_with_the_worker(tmp_path, hang):
+    # A worker killed at its task's time limit (or ended with the run) left the agent's children running on.
+    pidfile = tmp_path / "pids"
+    s = run(f"{HERE / 'runner_hang_agents.py'}:Spawns", agent_args={"pidfile": str(pidfile), "hang": hang},
+            out=tmp_path / "r", data=DATA, limit=2, worker_type="processes", task_timeout=3 if hang else None)
+    assert s.n_done == 2 and s.errors == ({"timeout": 2} if hang else {})
+    pids = [int(p) for p in pidfile.read_text().split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ", 1)[1][0] != "Z"  # a zombie has ended (its parent, init, reaps it)
+    except FileNotFoundError:
+        return False
