@@ -397,6 +397,10 @@ class Executor(Protocol):
 # The local pool
 
 
+#: a run says once that this many given-up threads are still running (each holding its agent's memory)
+ABANDONED_NOTE = 8
+
+
 class _Slot:
     """One worker in a thread or a process; reports ("ready"|"started"|"done"|"died", slot, payload) to `events`."""
 
@@ -654,11 +658,23 @@ class LocalExecutor:
                 s.stop(kill=False)
                 slots.remove(s)
 
+        abandoned: list[_Slot] = []
+        noted = False
+
         def replace(s: _Slot) -> None:
+            nonlocal noted
             self.replaced_workers += 1
             if s in slots:
                 slots.remove(s)
             s.stop(kill=True)
+            if s.kind == "threads":
+                abandoned.append(s)
+                stuck = sum(x.thread.is_alive() for x in abandoned)
+                if stuck >= ABANDONED_NOTE and not noted:
+                    noted = True
+                    sys.stderr.write(f"omniact: note: {stuck} threads of tasks that ran out of time are still running "
+                                     "(a thread cannot be stopped, and each keeps what its agent holds): with "
+                                     "--worker-type processes, a task out of time is killed with its worker\n")
             if pending:
                 dispatch(new_slot())
 

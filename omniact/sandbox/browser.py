@@ -291,6 +291,8 @@ class BrowserHost:
         self.spares = False
         self._spare: tuple[tuple, Session] | None = None
         self.spares_used = 0
+        #: this host's own temporary folder: the driver's and Chromium's (profiles, sockets) and the browser's HOME
+        self._tmp: str | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
@@ -309,10 +311,24 @@ class BrowserHost:
             usable = tempfile.gettempdir()
             if os.environ.get("TMPDIR") and os.path.realpath(os.environ["TMPDIR"]) != os.path.realpath(usable):
                 os.environ["TMPDIR"] = usable
-            self._pw = sync_playwright().start()
+            # The driver and the browsers it launches get a folder of this host's, removed when it closes: a
+            # browser the watchdog kills leaves its profile and sockets behind, in the user's TMPDIR otherwise.
+            self._tmp = tempfile.mkdtemp(prefix="omniact-browser-")
+            previous = os.environ.get("TMPDIR")
+            os.environ["TMPDIR"] = self._tmp
+            try:
+                self._pw = sync_playwright().start()
+            finally:
+                if previous is None:
+                    del os.environ["TMPDIR"]
+                else:
+                    os.environ["TMPDIR"] = previous
         before = _browser_pids()
+        # Its HOME there too: Chromium keeps crash-report settings and a dconf cache under the user's otherwise.
+        home = {"HOME": self._tmp, "XDG_CONFIG_HOME": f"{self._tmp}/.config", "XDG_CACHE_HOME": f"{self._tmp}/.cache"}
         self._browser = self._pw.chromium.launch(
-            executable_path=self.executable, args=REPLAY_ARGS, headless=True
+            executable_path=self.executable, args=REPLAY_ARGS, headless=True,
+            env={**os.environ, "TMPDIR": self._tmp, **home},  # type: ignore[arg-type]
         )
         new = _browser_pids() - before
         self._browser_pid = max(new) if new else None
@@ -355,6 +371,11 @@ class BrowserHost:
             except Exception:  # noqa: BLE001, S110 - best-effort shutdown: the driver may be gone already
                 pass
             self._pw = None
+        if self._tmp is not None:
+            import shutil
+
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
 
     def server_for(self, root: Path) -> LoopbackServer:
         """A loopback server for `root`, started once and reused by later tasks of the same data root."""

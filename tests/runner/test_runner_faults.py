@@ -582,3 +582,15 @@ def _alive(pid: int) -> bool:
             return f.read().split(") ", 1)[1][0] != "Z"  # a zombie has ended (its parent, init, reaps it)
     except FileNotFoundError:
         return False
+
+
+def test_a_run_says_once_when_threads_given_up_on_pile_up(tmp_path, monkeypatch, capsys):
+    # Each timed-out thread keeps running, holding its agent's memory: a run of hanging tasks grew without a word.
+    from omniact import executor
+
+    monkeypatch.setattr(executor, "ABANDONED_NOTE", 3)
+    s = run(f"{AGENTS}:Slow", agent_args={"delay": 2.0}, out=tmp_path / "r", data=DATA, workers=2, task_timeout=0.5)
+    assert s.errors == {"timeout": 6}
+    err = capsys.readouterr().err
+    assert err.count("threads of tasks that ran out of time are still running") == 1
+    assert "--worker-type processes" in err

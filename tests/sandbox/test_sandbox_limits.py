@@ -280,3 +280,25 @@ def test_a_miniwob_observations_temporary_folder_is_private():
 
     with miniwob_task("click-button", 0, task_timeout=60) as t:
         assert stat.S_IMODE(os.stat(t.view.image_path.parent).st_mode) == 0o700
+
+
+@pytest.mark.browser
+def test_a_one_page_replay_killed_at_its_time_limit_leaves_nothing_in_tmpdir_or_home(tmp_path):
+    # The watchdog's kill left Chromium's socket folders (and now and then a whole profile) in the user's TMPDIR,
+    # and every replay wrote Chromium's crash-report settings under ~/.config.
+    import subprocess
+    import sys
+
+    page, script = tmp_path / "spin.html", tmp_path / "s.py"
+    page.write_text("<p>busy</p><script>setTimeout(() => { while (true) {} }, 50)</script>")
+    script.write_text("pyautogui.click(10, 10)\npyautogui.sleep(2)\npyautogui.click(20, 20)\n")
+    tmp, home = tmp_path / "tmp", tmp_path / "home"
+    tmp.mkdir()
+    home.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp), "HOME": str(home)}
+    env.pop("XDG_CONFIG_HOME", None)
+    env.pop("XDG_CACHE_HOME", None)
+    r = subprocess.run([sys.executable, "-m", "omniact.cli", "replay", "--html", str(page), "--script", str(script),
+                        "--task-timeout", "3"], capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert "time" in r.stdout + r.stderr, r.stdout + r.stderr  # it did hit its limit
+    assert list(tmp.iterdir()) == [] and list(home.iterdir()) == []
