@@ -535,11 +535,18 @@ def _split_mode(
             if not isinstance(p.script, str):
                 agent_errors[k] = f"prediction is not text ({type(p.script).__name__})"
     else:
-        scripts, agent_errors = agent_scripts(
-            _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout,
-                        defaults={"data_root": str(ds.root), "run_split": opts.split or "test"}),
-            [(t.view(), t.gold_script) for t in tasks],
-        )
+        try:
+            scripts, agent_errors = agent_scripts(
+                _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout,
+                            defaults={"data_root": str(ds.root), "run_split": opts.split or "test"}),
+                [(t.view(), t.gold_script) for t in tasks],
+            )
+        except KeyboardInterrupt:  # (SIGTERM too) what was asked is lost: say how to keep a long agent's answers
+            sys.stderr.write("omniact: note: stopped while the agent answered; replay --agent asks it for every task "
+                             "first and keeps no answer: for an agent that takes long, `omniact run --agent ... --out "
+                             "RUN` keeps each one (in parallel, and --resume continues), then `omniact replay "
+                             "--predictions RUN`\n")
+            raise
     finished: dict[str, Any] = {}
 
     def progress(r: Any) -> None:

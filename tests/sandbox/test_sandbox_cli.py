@@ -619,3 +619,15 @@ def test_a_replays_lines_show_bidi_and_escape_characters_of_the_script_and_page_
     text = "\n".join(lines)
     assert not any(c in text for c in "\u202e\u2066\x1b\x07")  # a terminal would reorder or act on them
     assert 'write("abc\\u202eX")' in text and "console: \\x1b[31mred" in text
+
+
+def test_stopped_while_the_agent_answers_it_says_no_answer_was_kept_and_how_to_keep_them(tmp_path, monkeypatch):
+    import omniact.sandbox.command as command
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(command, "agent_scripts", stopped)
+    r = CliRunner().invoke(main, ["replay", "--agent", "noop", "--workers", "1", *T, "--limit", "2"])
+    assert r.exit_code == 130
+    assert "stopped while the agent answered" in r.output and "omniact replay --predictions RUN" in r.output
