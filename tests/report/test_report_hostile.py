@@ -197,18 +197,28 @@ def test_markdown_shows_a_bare_address_as_text(omniact_data, tmp_path):
     assert "| see https\\://phish.example/login or WWW\\.evil.example (www\\.x.y) awww.ok C:\\\\x |" in md
 
 
-def test_bidi_controls_in_a_name_are_shown_as_escapes_everywhere(omniact_data, tmp_path, capsys):
-    # A right-to-left override at the end of a name shows the rest of its row backwards (AS 0.02 reads "20.0").
-    evil = write_sub(tmp_path / "evil.jsonl", meta={"name": "evil\u202e", "team": "ACME\u2067"})
+def _published(omniact_data, tmp_path, meta: dict) -> tuple:
+    """(the submission, the folder) of a board of one submission with `meta`, its tables and site written."""
+    sub = write_sub(tmp_path / "evil.jsonl", meta=meta)
     ds = load_split(omniact_data, "test")
-    board = build_leaderboard(ds, [evil], samples=10)
+    board = build_leaderboard(ds, [sub], samples=10)
     out = tmp_path / "out"
     write_tables(board, out)
     write_site(board, ds, out)
-    for p in _site_files(out):
-        if p.suffix != ".json":  # the JSON keeps the data as it is (its readers are programs)
-            text = p.read_text(encoding="utf-8")
-            assert "\u202e" not in text and "\u2067" not in text, p
+    return sub, out
+
+
+def _shown(out) -> list:
+    """(path, text) of each file of a written board that shows its text to people: the JSON keeps the data as it
+    is (its readers are programs)."""
+    return [(p, p.read_text(encoding="utf-8")) for p in _site_files(out) if p.suffix != ".json"]
+
+
+def test_bidi_controls_in_a_name_are_shown_as_escapes_everywhere(omniact_data, tmp_path, capsys):
+    # A right-to-left override at the end of a name shows the rest of its row backwards (AS 0.02 reads "20.0").
+    evil, out = _published(omniact_data, tmp_path, {"name": "evil\u202e", "team": "ACME\u2067"})
+    for p, text in _shown(out):
+        assert "\u202e" not in text and "\u2067" not in text, p
     assert "evil\\u202e" in (out / "index.html").read_text() and "ACME\\u2067" in (out / "index.html").read_text()
     assert "| evil\\\\u202e |" in (out / "leaderboard.md").read_text()
     assert json.loads((out / "leaderboard.json").read_text())["entries"][0]["name"] == "evil\u202e"
@@ -224,16 +234,9 @@ def test_bidi_controls_in_a_name_are_shown_as_escapes_everywhere(omniact_data, t
 def test_control_characters_in_metadata_are_escaped_in_pages_and_tables(omniact_data, tmp_path):
     # A NUL is a parse error in HTML and made grep call the page binary; an escape sequence acts on a terminal
     # that shows the Markdown or CSV file.
-    evil = write_sub(tmp_path / "evil.jsonl", meta={"name": "nul\x00name", "notes": "x\x00y\x1b[31m"})
-    ds = load_split(omniact_data, "test")
-    board = build_leaderboard(ds, [evil], samples=10)
-    out = tmp_path / "out"
-    write_tables(board, out)
-    write_site(board, ds, out)
-    for p in _site_files(out):
-        if p.suffix != ".json":
-            text = p.read_text(encoding="utf-8")
-            assert "\x00" not in text and "\x1b" not in text, p
+    _, out = _published(omniact_data, tmp_path, {"name": "nul\x00name", "notes": "x\x00y\x1b[31m"})
+    for p, text in _shown(out):
+        assert "\x00" not in text and "\x1b" not in text, p
     assert "nul\\x00name" in (out / "index.html").read_text()
     assert json.loads((out / "leaderboard.json").read_text())["entries"][0]["name"] == "nul\x00name"
 
