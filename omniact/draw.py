@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from omniact.actions import Action, format_action, parse_script
@@ -39,7 +39,7 @@ def font_for(text: str, size: int):
     return _font(size, _CJK.search(text) is not None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font(size: int, cjk: bool):
     from PIL import ImageFont
 
