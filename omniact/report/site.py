@@ -167,6 +167,8 @@ SORT_JS = """
 // it the way a reader looks first: a score best first (its header says data-first=desc), anything else (names,
 // ranks, penalties: lower is better) ascending; the next click reverses. Ties keep the page's own order.
 function key(cell) { var v = cell.getAttribute('data-v'); return v === null ? cell.textContent : v; }
+// Names with numbers in them in number order: "Agent 2" before "Agent 10".
+var collate = new Intl.Collator(undefined, {numeric: true}).compare;
 document.querySelectorAll('table.sortable').forEach(function (table) {
   var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
   var body = table.tBodies[0];
@@ -188,7 +190,7 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
       rows.sort(function (a, b) {
         var x = key(a.cells[col]), y = key(b.cells[col]);
         var nx = parseFloat(x), ny = parseFloat(y);
-        var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : String(x).localeCompare(String(y));
+        var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : collate(String(x), String(y));
         return (asc ? c : -c) || a.getAttribute('data-i') - b.getAttribute('data-i');
       });
       rows.forEach(function (r) { body.appendChild(r); });
@@ -647,7 +649,9 @@ _STATUS_CELLS: dict[str, str] = {}
 def _status_cell(status: str) -> str:
     cell = _STATUS_CELLS.get(status)
     if cell is None:
-        cell = _STATUS_CELLS[status] = f"<td class='l nw'>{_e(status)}</td>"
+        # Kept on one line while short; a long one (an agent's error) wraps, as a goal does: unwrapped, it made the
+        # table twice the window's width, its scores out of sight.
+        cell = _STATUS_CELLS[status] = f"<td class='{'l nw' if len(status) <= 32 else 'l'}'>{_e(status)}</td>"
     return cell
 
 

@@ -372,3 +372,11 @@ def test_names_made_unique_are_the_smallest_free_ones_and_all_distinct(seed):
             free = next(k for k in range(2, 100) if f"{given} ({k})" not in set(names) | taken)
             assert got == f"{given} ({free})"
         taken.add(got)
+
+
+def test_a_long_result_wraps_and_a_short_one_stays_on_one_line():
+    # An agent's long error kept on one line made an entry's task table twice the window's width.
+    from omniact.report.site import _status_cell
+
+    assert "nw" in _status_cell("match") and "nw" in _status_cell("no match: one action too few")
+    assert "nw" not in _status_cell("no match: the agent failed (exception: ValueError: " + "x" * 150 + ")")

@@ -106,3 +106,19 @@ def test_a_comparison_on_a_phone_keeps_its_words_whole(omniact_data, tmp_path, r
         assert cell.evaluate("c => c.getBoundingClientRect().height - parseFloat(getComputedStyle(c).paddingTop) "
                              "- parseFloat(getComputedStyle(c).paddingBottom)") < 1.5 * line
     pg.close()
+
+
+def test_names_with_numbers_sort_in_number_order(omniact_data, tmp_path, browser):  # noqa: F811 - the fixture
+    for name in ("Agent 10", "Agent 2", "Agent 1"):
+        write_sub(tmp_path / f"{name.replace(' ', '_')}.jsonl", meta={"name": name})
+    ds = load_split(omniact_data, "test")
+    write_site(build_leaderboard(ds, sorted(tmp_path.glob("*.jsonl")), samples=10), ds, tmp_path / "out",
+               task_pages=False)
+    pg = browser.new_page()
+    try:
+        pg.goto((tmp_path / "out" / "index.html").as_uri())
+        header(pg, "entry").click()
+        shown = pg.locator("#leaderboard tbody td:nth-child(2) a").all_inner_texts()
+        assert [" ".join(n.split()[:2]) for n in shown] == ["Agent 1", "Agent 2", "Agent 10"]  # not 1, 10, 2
+    finally:
+        pg.close()
