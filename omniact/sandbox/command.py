@@ -658,7 +658,7 @@ def _write_split_page(out: Path, results: Sequence[Any]) -> None:
     import html
 
     from omniact.atomic import write_text
-    from omniact.sandbox.replay import task_folder
+    from omniact.sandbox.replay import PAGE_VIEWPORT, task_folder
 
     rows = []
     for r in results:
@@ -670,7 +670,8 @@ def _write_split_page(out: Path, results: Sequence[Any]) -> None:
         rows.append(f'<li><span class="{mark}">{mark}</span> {link}{why}</li>')
     n_ok = sum(r.success for r in results)
     text = (
-        '<!doctype html><meta charset="utf-8"><title>replay</title><style>body{font:14px/1.5 system-ui,sans-serif;'
+        f'<!doctype html><html lang="en"><meta charset="utf-8">{PAGE_VIEWPORT}'
+        f"<title>replay: {n_ok}/{len(results)} tasks succeeded</title><style>body{{font:14px/1.5 system-ui,sans-serif;"
         "margin:1.5em}.PASS{color:#080}.FAIL{color:#c00}</style>\n"
         f"<h1>{n_ok}/{len(results)} tasks succeeded</h1>\n<ul>\n" + "\n".join(rows) + "\n</ul>\n"
     )

@@ -717,7 +717,9 @@ def _save_png(
 _PAGE_CSS = """body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 h1{font-size:1.3em}.PASS{color:#080}.FAIL{color:#c00}code{background:#f3f3f3;padding:0 .2em}
 figure{margin:1.2em 0;border-top:1px solid #ddd;padding-top:.6em}figcaption{margin-bottom:.4em}
-img{max-width:100%;border:1px solid #999}.bad{color:#c00}.unsupported{color:#b60}"""
+img{max-width:100%;border:1px solid #999}.bad{color:#c00}.unsupported{color:#8a4b00}"""
+#: phones show the page at their width, not as a desktop page shrunk to a fifth
+PAGE_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
 
 
 def write_steps_page(
@@ -731,8 +733,8 @@ def write_steps_page(
 
     e = html.escape
 
-    def img(name: str) -> str:
-        return f'<img src="{e(name)}" alt="{e(name)}">' if (folder / name).is_file() else ""
+    def img(name: str, alt: str) -> str:
+        return f'<img src="{e(name)}" alt="{e(alt)}" loading="lazy">' if (folder / name).is_file() else ""
 
     verdict = "PASS" if result.success else "FAIL"
     goal = goal or result.info.get("utterance")
@@ -746,7 +748,7 @@ def write_steps_page(
     ]
     rows += [f"<p class=\"bad\">blocked: {e(b)}</p>" for b in result.blocked_requests]
     rows += [f"<p>{e(ev)}</p>" for ev in result.events]
-    rows.append(f"<figure><figcaption>before the first step</figcaption>{img('step_00_initial.png')}</figure>")
+    rows.append(f"<figure><figcaption>before the first step</figcaption>{img('step_00_initial.png', 'the screen before the first step')}</figure>")
     for st in result.steps:
         kind = "" if st.outcome == "ok" else ("unsupported" if st.outcome.startswith("unsupported") else "bad")
         name = Path(st.image).name if st.image else ""
@@ -754,11 +756,12 @@ def write_steps_page(
             f'<figure id="step-{st.index}"><figcaption><b>step {st.index}</b> (line {st.line}) '
             f"<code>{e(st.action)}</code> <span class=\"{kind}\">{e(st.outcome)}</span>"
             + (f"<br><small>{e(st.call)}</small>" if st.call else "")
-            + f"</figcaption>{img(name) if name else ''}</figure>"
+            + f"</figcaption>{img(name, f'the screen after step {st.index}') if name else ''}</figure>"
         )
-    rows.append(f"<figure><figcaption>after the script (what the check saw)</figcaption>{img('final.png')}</figure>")
+    rows.append(f"<figure><figcaption>after the script (what the check saw)</figcaption>{img('final.png', 'the screen after the script')}</figure>")
     text = (
-        f"<!doctype html><meta charset=\"utf-8\"><title>{e(verdict)} {e(result.task_id)}</title>"
+        f"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">{PAGE_VIEWPORT}"
+        f"<title>{e(verdict)} {e(result.task_id)}{e(f': {goal}' if goal else '')} (replay)</title>"
         f"<style>{_PAGE_CSS}</style>\n" + "\n".join(r for r in rows if r) + "\n"
     )
     path = folder / "index.html"

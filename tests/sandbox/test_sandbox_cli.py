@@ -173,6 +173,11 @@ def test_a_split_writes_step_images_on_request(tmp_path):
     assert f"step images: {out_dir / 'index.html'}" in r.output
     assert 'href="101/index.html"' in (out_dir / "index.html").read_text()
     assert "pyautogui.click(100.0, 40.0)" in (out_dir / "101" / "index.html").read_text()
+    # readable on a phone (laid out at its width, not at 980 px and shrunk), with images described
+    for page in (out_dir / "index.html", out_dir / "101" / "index.html"):
+        text = page.read_text()
+        assert 'name="viewport" content="width=device-width' in text and '<html lang="en">' in text, page
+    assert 'alt="the screen after step 1"' in (out_dir / "101" / "index.html").read_text()
     r = invoke(*args, "--step-images")
     assert r.exit_code == 2 and "--out" in r.output
     # with --json the same files are written, and only the JSON is printed
