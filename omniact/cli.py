@@ -844,12 +844,18 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     # A run made with --limit is reported on its own tasks (the numbers it printed), and so is its baseline; a
     # baseline made with a smaller --limit, on the tasks both ran (the others would count as fixed).
     ds = run_tasks(run, whole) if run.is_dir() else whole
+    why_fewer = "the run was made with --limit"
     if baseline is not None and baseline.is_dir():
         ran = run_tasks(baseline, whole)
         if len(ran.tasks) < len(ds.tasks):
             ds = ran
+            why_fewer = ("the baseline was run with --limit (the run's scores on all its tasks are in its report "
+                         "without --baseline)")
             click.echo(f"omniact: the baseline was run with --limit: compared on the tasks it ran, the first "
                        f"{len(ds.tasks)} of {len(whole.tasks)}", err=True)
+    # said on the page too: read later, its scores would pass for the run's on the whole split
+    subset = (f"Scored on the first {len(ds.tasks)} of the {len(whole.tasks)} tasks of split {whole.split}: "
+              f"{why_fewer}.") if len(ds.tasks) < len(whole.tasks) else None
     cache = out / ".cache" if ds is whole else out / ".cache" / f"first-{len(ds.tasks)}"
     base = None if baseline is None else find_submission(baseline)
     if base is not None and base.file_sha256 == sub.file_sha256:
@@ -871,7 +877,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     base_name = None if base is None else next(e.name for e in board.entries if e.submission.source == base.source)
     out.mkdir(parents=True, exist_ok=True)
     with run_lock(out, name=SITE_LOCK, kind="site build"), _Steps() as steps:  # two at once would mix their pages
-        index = write_site(board, ds, out, report=True, baseline=base_name, workers=workers,
+        index = write_site(board, ds, out, report=True, baseline=base_name, workers=workers, note=subset,
                            progress=lambda done, total: steps.update("task pages", done, total))
         write_tables(board, out)  # after the index, as for a leaderboard
         prune_cache(board, out / ".cache")  # written: earlier baselines' results go, and earlier reports' beside them

@@ -703,11 +703,14 @@ _NO_META = ("<p class=muted id=no-meta>None given: a <code>NAME.jsonl.meta.json<
             "(or a run's <code>meta.json</code>) names its team, model, date and link.</p>")
 
 
-def _nothing_scored(counts: Mapping[str, int]) -> str:
+def _nothing_scored(counts: Mapping[str, int], failed: int = 0) -> str:
     """A warning above the scores when they are 0 because nothing could be scored, not because the agent missed:
-    no task has a prediction (the wrong file, a run stopped before its first task), or the parser refused each
-    (`counts` from `_task_counts`)."""
+    no task has a prediction (the wrong file, a run stopped before its first task), the parser refused each
+    (`counts` from `_task_counts`), or the agent failed on each (`failed` tasks, from the run's records)."""
     scored, missing, refused = counts["scored"], counts["missing"], counts["parse error"]
+    if scored and failed >= scored:
+        return (f"<p class='card warn' id=nothing-scored>The agent failed on every one of the {scored} tasks (no "
+                "answer): the scores are 0 because it gave none. Each task's error is in the table below.</p>")
     if not scored:
         return ("<p class='card warn' id=nothing-scored>No task here has gold actions: there is nothing to "
                 "score.</p>")
@@ -724,7 +727,7 @@ def _nothing_scored(counts: Mapping[str, int]) -> str:
 
 def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None, why_card: str = "",
                 reasons: Mapping[int, str] | None = None, comparison: Comparison | None = None,
-                slug: str | None = None) -> str:
+                slug: str | None = None, note: str | None = None, failed: int = 0) -> str:
     s = e.score
     charts = []
     for key, title in (("platform", "by platform"), ("app", "by app"), ("action", "by gold action type")):
@@ -767,7 +770,8 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
         compare_note = (f"<p class=muted id=vs-note>The last column, vs {_e(comparison.baseline)}: each task's score "
                         f"minus {_e(comparison.baseline)}'s, or fixed (matched now, not before) or broken (matched "
                         f"before, not now).</p>")
-    body = (f"{_nothing_scored(counts)}<table id=scores><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}"
+    subset = f"<p class='card warn' id=subset>{_e(note)}</p>" if note else ""
+    body = (f"{subset}{_nothing_scored(counts, failed)}<table id=scores><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}"
             f"<th>exact</th><th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
             f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
             f"</table>{f'<div class=grid>{compare_card}</div>' if compare_card else ''}"
@@ -784,7 +788,10 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
 def _change_cell(kind: str, delta: float) -> str:
     """A task's change from the baseline: fixed or broken (the match changed), else the score difference."""
     text = {"fixed": "fixed", "broken": "broken", "better": f"+{delta:.3f}", "worse": f"{delta:.3f}"}.get(kind, "")
-    return f"<td class=nw data-v='{delta:.10f}'>{text}</td>"
+    # Sorted on the change's kind first: what broke before any lower score (a broken task's difference can be
+    # smaller than a worse one's), what was fixed after any higher one. Differences are within [-1, 1].
+    key = delta + {"broken": -4.0, "fixed": 4.0}.get(kind, 0.0)
+    return f"<td class=nw data-v='{key:.10f}'>{text}</td>"
 
 
 def _compare_card(c: Comparison) -> str:
@@ -965,12 +972,13 @@ def _script_points(script: object, known: dict[str, list[list[float]]]) -> list[
 
 def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_pages: bool = True, report: bool = False,
                baseline: str | None = None, progress: Callable[[int, int], None] | None = None,
-               workers: int = 1) -> Path:
+               workers: int = 1, note: str | None = None) -> Path:
     """Write index.html, entries/<entry>.html and (by default) tasks/<id>.html under `out`.
 
     With `report` (one run's report, `omniact report`), index.html is the run's own page (scores, breakdowns and
     its task table) rather than a leaderboard of one; `baseline` names a second entry of `board` that the run is
-    compared with, task by task (the task pages show both). `progress(done, total)` is called as task pages are
+    compared with, task by task (the task pages show both), and `note` is said above its scores (which tasks they
+    are on, when not the whole split). `progress(done, total)` is called as task pages are
     written; `workers` processes write the pages and convert the screenshots where the system can fork (elsewhere,
     this process does).
     """
@@ -986,6 +994,9 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     cards = [_why_card(r) for r in reasons]
     # An entry page's task rows also give a failed agent's own message (the card counts the kinds of failure).
     row_reasons = [_with_messages(r, ds, f) for r, f in zip(reasons, failures or [{} for _ in reasons])]
+    # how many of the split's tasks each entry's agent failed on (gave no answer), from its run's records
+    ids = [task.id for task in ds.tasks] if failures else []
+    failed = [sum(i in f for i in ids) for f in failures] if failures else [0] * len(board.entries)
     others = [i for i, e in enumerate(board.entries) if e.name != baseline]
     if report and len(others) == 1:
         run = others[0]
@@ -1002,9 +1013,11 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
             row_reasons = [row_reasons[run], row_reasons[b]]
             if scripts is not None:
                 scripts, failures = [scripts[run], scripts[b]], [failures[run], failures[b]]
+            failed = [failed[run], failed[b]]
             run = 0
         index = _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0, page_title=title, why_card=cards[run],
-                            reasons=row_reasons[run], comparison=comparison, slug=slugs[run])
+                            reasons=row_reasons[run], comparison=comparison, slug=slugs[run], note=note,
+                            failed=failed[run])
     else:
         index = _index(board, slugs)
     heads = _row_heads(ds, task_pages) if board.entries else []
@@ -1013,7 +1026,8 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     def write_entry_pages(start: int, stop: int) -> int:
         for i in range(start, stop):
             write_text(out / "entries" / f"{slugs[i]}.html",
-                       _entry_page(entries[i], heads, why_card=cards[i], reasons=row_reasons[i], slug=slugs[i]))
+                       _entry_page(entries[i], heads, why_card=cards[i], reasons=row_reasons[i], slug=slugs[i],
+                                   failed=failed[i]))
         return stop - start
 
     jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}

@@ -46,3 +46,22 @@ def test_the_board_marks_an_entry_whose_scripts_the_parser_refused(omniact_data,
     index = text(tmp_path / "out" / "index.html")
     assert "garbled 2 parse errors" in index  # beside its name, as leaderboard.md notes it
     assert re.search(r"good (\d+ )?parse error", index) is None
+
+
+def test_a_run_whose_agent_failed_on_every_task_says_so(tmp_path):
+    # Plain zeros, "no match" for every task: only the "why" card said the agent had failed.
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+    from omniact.runner import run
+
+    data = Path(__file__).resolve().parents[1] / "runner" / "fixtures" / "data"
+    agent = tmp_path / "failing.py"
+    agent.write_text("class Agent:\n    def act(self, view):\n        raise ValueError('the model is down')\n")
+    run(f"{agent}:Agent", out=tmp_path / "r", data=data)
+    r = CliRunner().invoke(main, ["report", str(tmp_path / "r"), "--out", str(tmp_path / "rep")])
+    assert r.exit_code == 0, r.output
+    assert "The agent failed on every one of the 6 tasks (no answer): the scores are 0" in text(
+        tmp_path / "rep" / "index.html")

@@ -380,3 +380,12 @@ def test_a_long_result_wraps_and_a_short_one_stays_on_one_line():
 
     assert "nw" in _status_cell("match") and "nw" in _status_cell("no match: one action too few")
     assert "nw" not in _status_cell("no match: the agent failed (exception: ValueError: " + "x" * 150 + ")")
+
+
+def test_the_change_column_sorts_what_broke_before_any_lower_score_and_fixed_after_any_higher():
+    from omniact.report.site import _change_cell
+
+    def key(kind, delta):
+        return float(re.search(r"data-v='([-0-9.]+)'", _change_cell(kind, delta)).group(1))
+
+    assert key("broken", -0.3) < key("worse", -0.9) < key("same", 0.0) < key("better", 0.9) < key("fixed", 0.2)
