@@ -28,7 +28,7 @@ from omniact.task import Task
 __all__ = ["write_site"]
 
 CSS = """
-:root { --fg:#1d2330; --muted:#667085; --line:#e4e7ec; --accent:#2f6fed; --gold:#12a150; --pred:#d6246e; }
+:root { --fg:#1d2330; --muted:#667085; --line:#e4e7ec; --accent:#2563d9; --gold:#12a150; --pred:#d6246e; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: var(--fg);
        margin: 0; background: #f7f8fa; }
@@ -135,7 +135,7 @@ pre { background: #0b1020; color: #e6edf3; padding: 10px; border-radius: 6px; ov
 .all-label { position: absolute; max-width: 100%; padding: 0 3px; font-size: 11px; line-height: 15px;
              white-space: nowrap; overflow: hidden; text-overflow: ellipsis; border-radius: 3px;
              background: rgba(16, 24, 40, .85); color: #fff; }
-.all-label.target { background: #0b6e37; }
+.all-label.target { background: #0b6e37; z-index: 1; }  /* placed first, drawn over the labels placed after */
 dialog#zoom { width: min(720px, calc(100vw - 16px)); max-width: none; padding: 8px; border: 0; border-radius: 8px;
               box-shadow: 0 8px 30px rgba(0, 0, 0, .4); }
 dialog#zoom::backdrop { background: rgba(16, 24, 40, .6); }
@@ -188,6 +188,9 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
       th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
       var rows = Array.prototype.slice.call(body.rows);
       rows.sort(function (a, b) {
+        // a cell with no value (data-v empty: a penalty of a task that did not match) goes last either way
+        var ex = a.cells[col].getAttribute('data-v') === '', ey = b.cells[col].getAttribute('data-v') === '';
+        if (ex !== ey) return ex ? 1 : -1;
         var x = key(a.cells[col]), y = key(b.cells[col]);
         var nx = parseFloat(x), ny = parseFloat(y);
         var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : collate(String(x), String(y));
@@ -655,6 +658,9 @@ def _status_cell(status: str) -> str:
     return cell
 
 
+_NO_PENALTIES = "<td data-v='' title='no match: no penalty'>\u2014</td>" * 3
+
+
 class _Cells(dict):
     """A penalty or score -> its table cell. A leaderboard writes a row per task per entry; most values are 0 or a
     few fractions 1/n, so each distinct value's cell is formatted once, when first asked for."""
@@ -761,7 +767,9 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
         else:
             status = _status_cell(_status(missing, matched, refused, reason))
         end = "</tr>" if comparison is None else f"{_change_cell(comparison.kinds[i], comparison.deltas[i])}</tr>"
-        rows.append(f"{head}{status}{cells[c]}{cells[k]}{cells[x]}{cells[sc]}{end}")
+        # A penalty is charged only on a match: a task that did not match has none, shown as such, not as 0.
+        penalties = f"{cells[c]}{cells[k]}{cells[x]}" if matched and not missing else _NO_PENALTIES
+        rows.append(f"{head}{status}{penalties}{cells[sc]}{end}")
     compare_card, compare_head, compare_note = "", "", ""
     if comparison is not None:
         compare_card = _compare_card(comparison)
@@ -888,7 +896,7 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
                      f"width='{b.width}' height='{b.height}' {style}></rect>")
         listed.append((b.top, b.left, f"<li><button type=button class=zoom-open data-box={k}>{_e(name)}</button></li>"))
     for k, (x, y) in enumerate(gold_pts, 1):
-        boxes.append(f"<circle class=gold-point cx='{x}' cy='{y}' r='{r}' fill='#12a150' stroke='#fff' "
+        boxes.append(f"<circle class=gold-point cx='{x}' cy='{y}' r='{r}' fill='#0b7a3b' stroke='#fff' "
                      f"stroke-width='{r / 6}'/><text x='{x}' y='{y}' fill='#fff' font-size='{r * 1.2}' "
                      f"text-anchor='middle' dominant-baseline='central'>{k}</text>")
     entries_data = []

@@ -270,6 +270,25 @@ def test_an_entry_pages_task_table_sorts_by_text_and_by_number(site, browser):
     page.close()
 
 
+def test_a_task_that_did_not_match_shows_no_penalty_and_sorts_after_those_with_one(site, browser):
+    # Its penalties read 0.000 and sorted among the exact matches.
+    out, _ = site
+    page, errors = open_page(browser, f"{out.as_uri()}/entries/blank.html")  # no task matched
+    cells = page.locator("#tasks tbody tr td:nth-child(5)")
+    assert set(cells.all_inner_texts()) == {"\u2014"}
+    page.close()
+    page, errors = open_page(browser, f"{out.as_uri()}/entries/sloppy.html")  # every task matched
+    assert "\u2014" not in page.locator("#tasks tbody tr td:nth-child(5)").all_inner_texts()
+    # and in a mixed table, the rows without a value go last whichever way the column is sorted
+    page.evaluate("""() => { const r = document.querySelector('#tasks tbody tr');
+                             for (const i of [4, 5, 6]) { r.cells[i].dataset.v = ''; r.cells[i].textContent = '\u2014'; } }""")
+    for _ in range(2):
+        page.locator("#tasks thead th", has_text="click pen.").click()
+        assert page.locator("#tasks tbody tr td:nth-child(5)").all_inner_texts()[-1] == "\u2014"
+    assert errors == []
+    page.close()
+
+
 def _results(page) -> dict[str, int]:
     labels = (c.strip() for c in page.locator("#results td.l").all_inner_texts())
     return dict(zip(labels, map(int, page.locator("#results td:not(.l)").all_inner_texts())))

@@ -501,6 +501,10 @@ def test_show_all_labels_shows_each_boxs_label_beside_it_and_hides_them(site, op
         rects.append([r["x"], r["y"], r["x"] + r["width"], r["y"] + r["height"]])
     # this screen has room for every label: none covers another
     assert not any(overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    # where a screen has not, a gold target's label stays on top of those placed after it (it was covered)
+    stacks = page.locator(".all-label").evaluate_all(
+        "ls => ls.map(l => [l.classList.contains('target'), getComputedStyle(l).zIndex])")
+    assert {z for target, z in stacks if target} == {"1"} and {z for target, z in stacks if not target} == {"auto"}
     toggle.tap()
     assert toggle.get_attribute("aria-pressed") == "false"
     assert not any(lb.is_visible() for lb in labels.all())
