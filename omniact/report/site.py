@@ -510,12 +510,13 @@ def task_file(task_id: str) -> str:
     return f"t-{hashlib.sha256(task_id.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.html"
 
 
-def _page(title: str, body: str, depth: int, scripts: Sequence[str] = ()) -> str:
+def _page(title: str, body: str, depth: int, scripts: Sequence[str] = (), tab_title: str | None = None) -> str:
+    """A page of the site: `title` its heading, and its window's title unless `tab_title` says more."""
     up = "../" * depth
     # `scripts` are this module's own code; data for them goes in the body, through `script_json`.
     # One element for all of them (a page's scripts are only ever its own: a test counts them).
     js = f"<script>{''.join(scripts)}{FIT_JS}</script>"
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{_e(title)}</title>"
+    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{_e(tab_title or title)}</title>"
             f"<meta name=viewport content='width=device-width, initial-scale=1'>"
             f"<link rel=icon href='data:,'><style>{CSS}</style></head><body>"
             f"<header><h1><a href='{up}index.html'>omniact</a> &rsaquo; {_e(title)}</h1></header>"
@@ -923,6 +924,7 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
     options = "".join(f"<option>{_e(e.name)}</option>" for e in board.entries)
     data = script_json({"r": r, "entries": entries_data})
     gold_text = "\n".join(format_action(a) for a in gold) if gold else task.gold_script
+    shot_alt = f"the screenshot of task {task.id}: {task.goal}"
     body = (f"<p><b>Goal:</b> {_e(task.goal)} <span class=muted>({_e(task.platform)}, {_e(task.app)}, "
             f"{w}x{h}, task {_e(task.id)})</span></p>"
             f"<p><label for=entry>Prediction of</label> <select id=entry>{options}</select> <span class=muted "
@@ -938,7 +940,7 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
                if listed else "")
             # Every box is a Tab stop (its label on focus): a link first lets a keyboard skip a busy screen's.
             + f"<a class=skip href='#gold-script'>Skip the screenshot's {len(task.elements)} boxes</a>"
-            f"<div class=shot><img id=screenshot src='../img/{image}' width='{w}' height='{h}' alt='screenshot'>"
+            f"<div class=shot><img id=screenshot src='../img/{image}' width='{w}' height='{h}' alt='{_e(shot_alt)}'>"
             f"<svg viewBox='0 0 {w} {h}' xmlns='http://www.w3.org/2000/svg' preserveAspectRatio='none'>"
             f"{''.join(boxes)}<g id=pred-layer></g></svg><div id=all-labels-layer class=all-labels aria-hidden=true "
             f"hidden></div><div id=box-label class=box-label hidden><span id=box-label-text aria-hidden=true></span>"
@@ -949,7 +951,7 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
             f"<h3>Per entry</h3><table id=per-entry><thead><tr><th class=l>entry</th><th class=l>result</th><th>click pen.</th>"
             f"<th>key pen.</th><th>write pen.</th><th>score</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<script type='application/json' id=task-data>{data}</script>")
-    return _page(f"Task {task.id}", body, 1, [TASK_JS])
+    return _page(f"Task {task.id}", body, 1, [TASK_JS], tab_title=f"Task {task.id}: {shorten(task.goal, 80)}")
 
 
 def _read_scripts(board: Leaderboard) -> tuple[list[dict[str, Any]], list[dict[str, tuple[str, str]]]]:

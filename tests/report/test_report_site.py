@@ -402,3 +402,12 @@ def test_a_task_page_says_what_the_parser_refused_in_a_prediction(omniact_data, 
     text = (tmp_path / "out" / "tasks" / "10.html").read_text()
     row = re.search(r"<div class=name>bad</div></td><td class=l>([^<]*)</td>", text)
     assert row is not None and "parse error (line 1, column " in row[1] and "never closed" in row[1], row
+
+
+def test_a_task_pages_title_and_screenshot_say_which_task_it_is(site):
+    # "Task 9" in a list of tabs or of search results, and a screenshot described as "screenshot"
+    out, _ = site
+    text = (out / "tasks" / "0.html").read_text()
+    goal = re.search(r"<title>Task 0: ([^<]+)</title>", text)
+    assert goal is not None and len(goal.group(1)) > 3
+    assert f"alt='the screenshot of task 0: {goal.group(1)}" in text
