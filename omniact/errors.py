@@ -112,11 +112,17 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
+#: the ASCII characters escape_bidi leaves as they are: the printable ones, tabs and line breaks
+_ASCII_SHOWN = bytes(range(32, 127)) + b"\t\n\r"
+
+
 def escape_bidi(text: str) -> str:
     """`text` with its bidi controls as their escapes (``\\u202e``), for a page or file that shows submitted text
     beside other text (a leaderboard row): shown literally, they cannot reorder what follows them. Other control
     characters but tabs and line breaks are escaped too (``\\x00``)."""
-    if text.isprintable():  # almost all text: a site's pages call this for every cell
+    # Almost all text is ASCII with nothing to escape but perhaps line breaks: a site's pages call this for every
+    # cell and every script, so that case is told by C string methods (a regex scan was ten times slower).
+    if text.isascii() and not text.encode("ascii").translate(None, _ASCII_SHOWN):
         return text
     return _BIDI_CONTROL.sub(_escape, text)
 

@@ -143,12 +143,14 @@ def _restore(text: str, quoted: Sequence[str], keep_quotes: bool = False) -> str
                                                else quoted[int(m.group(1))]), text)
 
 
-_SEPARATOR = re.compile(r"\s*(?:,\s*and then\s+|,\s*then\s+|\s+and then\s+|[.?!]?\s+then\s+|;\s*|,\s*and\s+|\s+and\s+|"
-                        r",\s*|[.?!]\s+)", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s*(?:,\s*and then\s+|,\s*then\s+|\s+and then\s+|[.?!]?\s+then\s+|[.?!]\s+Then\s+|;\s*|"
+                        r",\s*and\s+|\s+and\s+|,\s*|[.?!]\s+)")  # ("Then" only after a sentence: "Save Then Exit" is a label)
 # A question before what to do ("What is seat 13E like? Right-click it") asks nothing of the screen: what it asks
-# about is what "it" names next. Its question words, stripped to leave that.
+# about is what "it" (or "the value", "its definition") names next. Its question words, stripped to leave that.
 _QUESTION = re.compile(r"^(?:what|which|who|where|when|why|how)\b|^(?:is|are|does|do|can)\s+(?:there|the|my|this|it)\b",
                        re.IGNORECASE)
+_ASKED_ABOUT = re.compile(r"^(?:(?:its|their|that|the)\s+)?(?:value|definition|answer|result|details?|info(?:rmation)?|"
+                          r"price|cost|help|tooltip|hint|meaning)$", re.IGNORECASE)
 _QUESTION_WORDS = re.compile(r"^(?:what|which|who|where|when|why|how)(?:'s)?(?:\s+(?:is|are|was|were|does|do|did|can))?"
                              r"(?:\s+(?:there|the|my|a|an))?\s+|^(?:is|are|does|do|can)\s+(?:there\s+)?(?:the\s+|my\s+|a\s+)?|"
                              r"\s+(?:like|mean|cost|have|look like)$", re.IGNORECASE)
@@ -165,6 +167,8 @@ def _split_clauses(goal: str) -> list[str]:
         if clauses and re.search(r"[?!]", seps[i - 1]) and _joins_text(clauses[-1]):
             clauses[-1] += seps[i - 1] + part  # "Type Ready? Go": the text it types
         elif not clauses or _VERB_START.match(part.strip()):
+            if clauses and "?" in seps[i - 1]:
+                clauses[-1] += "?"  # a question: what it asks about is what the next action names (parse_goal)
             clauses.append(part)
         elif re.search(r"\bthen\s*$", seps[i - 1], re.IGNORECASE) and part.strip() and not _joins_text(clauses[-1]):
             # The previous verb carries over when it only says how ("Click Deals then Gift cards", "press the down
@@ -510,14 +514,14 @@ def parse_goal(goal: str) -> list[Intent]:
     clauses = _split_clauses(text)
     asked = ""  # what a question before this clause asked about
     for n, clause in enumerate(clauses):
-        if n + 1 < len(clauses) and _QUESTION.match(clause):
-            asked = _clean_target(_restore(_QUESTION_WORDS.sub("", clause), quoted))
+        if n + 1 < len(clauses) and clause.endswith("?") and _QUESTION.match(clause):
+            asked = _clean_target(_restore(_QUESTION_WORDS.sub("", clause[:-1]), quoted))
             continue
         for it in _parse_clause(clause, quoted):
             if asked and it.target:  # "it" is what was asked about; "the value", "its definition" belong to it
                 if _PRONOUN.match(it.target):
                     it = replace(it, target=asked)
-                elif len(it.target.split()) == 1 or re.match(r"^(?:its|their|that)\s", it.target, re.IGNORECASE):
+                elif _ASKED_ABOUT.match(it.target):
                     it = replace(it, target=f"{asked} {it.target}")
             if it.kind == "press" and it.keys == ("enter",) and it.amount <= 1 and it.text != "again" and intents \
                     and (intents[-1].kind == "search" or intents[-1].text == "implied"):

@@ -217,6 +217,12 @@ def test_a_question_before_an_action_names_what_it_acts_on():
     # a sentence starting "Then" continues the goal; "?" in text to type stays text
     assert run("Open Archive. Then Compose") == [("click", (60.0, 300.0)), ("click", (610.0, 22.0))]
     assert run("Type Ready? Go") == [("write", "Ready? Go")]
+    # (review) a clause starting "When" is no question; what a question asked is not glued to another control's name;
+    # a label with a capital "Then" in it stays one
+    assert run("When Archive shows, click Compose")[-1] == ("click", (610.0, 22.0))
+    assert len(run("When Archive shows, click Compose")) == 2
+    assert run("What is in Archive? Click Compose") == [("click", (610.0, 22.0))]
+    assert run("Click the Archive Then Delete button") == run("Click the Archive Then Delete button")[:1]
 
 
 def test_naming_what_was_just_made_types_the_name_and_confirms_it():
