@@ -488,6 +488,8 @@ class _Slot:
                     why = msg[1]
         except (EOFError, OSError):
             pass
+        _wait_exit(self.process.pid, 5)
+        _kill_group(self.process.pid)  # before the join reaps the worker (see _kill_group)
         self.process.join(5)
         code = self.process.exitcode
         if why is None:
@@ -520,23 +522,42 @@ class _Slot:
                 self.conn.send(None)
             except OSError:
                 pass
-            self.process.join(10)
-            if self.process.is_alive():
-                self.process.kill()
+            _wait_exit(self.process.pid, 10)  # (not join: the group is killed before the worker is reaped)
             _kill_group(self.process.pid)
+            self.process.kill()  # (if it did not end in time; nothing otherwise)
         self.process.join(5)
         self.conn.close()
+
+
+def _unreaped(pid: int) -> bool | None:
+    """Whether the child `pid` has ended but is not yet reaped (True), still runs (False), or is reaped, its pid
+    free for any process (None). Asked without reaping it."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return None
+
+
+def _wait_exit(pid: int | None, timeout: float) -> None:
+    """Wait up to `timeout` seconds for the child `pid` to end, leaving it unreaped."""
+    if pid is None or not hasattr(os, "waitid"):
+        return
+    deadline = time.monotonic() + timeout
+    while _unreaped(pid) is False and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _kill_group(pid: int | None) -> None:
     """End what a worker process's agent started and left running (a helper server, a `subprocess.Popen` never
     waited for): the worker leads its own process group (`_process_main`), which its children are in. They outlived
-    a worker killed at its task's time limit, and the run."""
+    a worker killed at its task's time limit, and the run. Only while the worker is not yet reaped: its pid, and so
+    the group's id, is then still ours (a reaped one may be another process's, leading a group of its own)."""
     import signal
 
-    if pid is not None and hasattr(os, "killpg"):
-        with suppress(OSError):  # none left, or the worker died before it made its group
-            os.killpg(pid, signal.SIGKILL)
+    if pid is None or not hasattr(os, "killpg") or not hasattr(os, "waitid") or _unreaped(pid) is None:
+        return
+    with suppress(OSError):  # none left, or the worker died before it made its group
+        os.killpg(pid, signal.SIGKILL)
 
 
 @contextmanager

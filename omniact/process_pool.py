@@ -4,6 +4,7 @@ ends its workers at once, instead of waiting for every job already submitted."""
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -82,6 +83,11 @@ def end_with_driver(driver: int) -> None:
         while True:
             time.sleep(1.0)
             if os.getppid() != driver:  # the orphan was adopted by init (or a subreaper)
+                if hasattr(os, "killpg") and os.getpgid(0) == os.getpid():
+                    # A worker leading its own group (a run's process worker): what its agent started goes too,
+                    # as when the driver ends it (the driver's hangup or kill -9 reaches neither).
+                    with suppress(OSError):
+                        os.killpg(0, signal.SIGKILL)
                 os._exit(1)
 
     threading.Thread(target=watch, name="omniact-driver-watch", daemon=True).start()

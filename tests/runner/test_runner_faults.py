@@ -594,3 +594,42 @@ def test_a_run_says_once_when_threads_given_up_on_pile_up(tmp_path, monkeypatch,
     err = capsys.readouterr().err
     assert err.count("threads of tasks that ran out of time are still running") == 1
     assert "--worker-type processes" in err
+
+
+def test_a_worker_group_is_killed_only_while_its_pid_is_still_the_workers(tmp_path, monkeypatch):
+    # (review) The group was killed after the worker had been reaped: its pid, free again, could be another
+    # process's, leading a group of its own.
+    from omniact import executor
+
+    real, calls = os.killpg, []
+
+    def spy(pgid, sig):
+        calls.append(os.path.exists(f"/proc/{pgid}"))  # a reaped child's pid is gone from /proc
+        real(pgid, sig)
+
+    monkeypatch.setattr(executor.os, "killpg", spy)
+    s = run("noop", out=tmp_path / "r", data=DATA, limit=2, worker_type="processes")
+    assert s.n_done == 2 and calls and all(calls)
+
+
+def test_what_an_agent_started_ends_when_the_driver_is_killed(tmp_path):
+    # kill -9 (or a terminal's hangup) ends the driver with no chance to kill its workers' groups: each worker
+    # ends itself within a second, and now takes its group with it.
+    pidfile = tmp_path / "pids"
+    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{HERE / 'runner_hang_agents.py'}:Spawns",
+           "--agent-arg", f"pidfile={pidfile}", "--agent-arg", "hang=true", "--data", str(DATA), "--out",
+           str(tmp_path / "r"), "-q", "--worker-type", "processes", "--limit", "1"]
+    driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (pidfile.exists() and pidfile.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        child = int(pidfile.read_text().split()[0])
+        assert _alive(child)
+    finally:
+        driver.kill()
+        driver.wait()
+    deadline = time.monotonic() + 15
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(child)
