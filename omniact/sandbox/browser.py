@@ -313,11 +313,16 @@ class BrowserHost:
                 os.environ["TMPDIR"] = usable
             # The driver and the browsers it launches get a folder of this host's, removed when it closes: a
             # browser the watchdog kills leaves its profile and sockets behind, in the user's TMPDIR otherwise.
-            self._tmp = tempfile.mkdtemp(prefix="omniact-browser-")
+            # (One folder for the host's life: a driver killed with its browser is started again in the same one.)
+            if self._tmp is None:
+                self._tmp = tempfile.mkdtemp(prefix="omniact-browser-")
             previous = os.environ.get("TMPDIR")
             os.environ["TMPDIR"] = self._tmp
             try:
                 self._pw = sync_playwright().start()
+            except BaseException:
+                self._remove_tmp()
+                raise
             finally:
                 if previous is None:
                     del os.environ["TMPDIR"]
@@ -371,6 +376,9 @@ class BrowserHost:
             except Exception:  # noqa: BLE001, S110 - best-effort shutdown: the driver may be gone already
                 pass
             self._pw = None
+        self._remove_tmp()
+
+    def _remove_tmp(self) -> None:
         if self._tmp is not None:
             import shutil
 

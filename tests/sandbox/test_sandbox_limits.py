@@ -302,3 +302,4 @@ def test_a_one_page_replay_killed_at_its_time_limit_leaves_nothing_in_tmpdir_or_
                         "--task-timeout", "3"], capture_output=True, text=True, env=env, timeout=120, check=False)
     assert "time" in r.stdout + r.stderr, r.stdout + r.stderr  # it did hit its limit
     assert list(tmp.iterdir()) == [] and list(home.iterdir()) == []
+
