@@ -1005,7 +1005,8 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     # An entry page's task rows also give a failed agent's own message (the card counts the kinds of failure).
     row_reasons = [_with_messages(r, ds, f) for r, f in zip(reasons, failures or [{} for _ in reasons])]
     # how many of the split's tasks each entry's agent failed on (gave no answer), from its run's records
-    ids = [task.id for task in ds.tasks] if failures else []
+    # (tasks with gold actions only: those are the ones scored)
+    ids = [task.id for task, w in zip(ds.tasks, board.entries[0].tasks["w"]) if w > 0] if failures else []
     failed = [sum(i in f for i in ids) for f in failures] if failures else [0] * len(board.entries)
     others = [i for i, e in enumerate(board.entries) if e.name != baseline]
     if report and len(others) == 1:

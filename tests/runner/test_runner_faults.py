@@ -172,7 +172,7 @@ def test_sigterm_ends_a_run_as_ctrl_c_does(tmp_path):
 
 
 
-@pytest.mark.parametrize("made_before", [False, True])
+@pytest.mark.parametrize("made_before", [False, True, "with an empty run"])
 def test_sigterm_before_any_task_finished_says_nothing_was_kept_not_how_to_resume(tmp_path, made_before):
     # A run that recorded nothing takes away the folder it made: "continue with --resume" named a folder that was gone.
     # In a folder made beforehand (`mkdir runs/x`, with a user's notes in it), it takes away its own files only: it
@@ -182,6 +182,9 @@ def test_sigterm_before_any_task_finished_says_nothing_was_kept_not_how_to_resum
     if made_before:
         out.mkdir()
         (out / "notes.txt").write_text("mine")
+    if made_before == "with an empty run":  # a session killed while it started: its store holds no task
+        with RunStore(out / "run.sqlite"):
+            pass
     cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{HERE / 'runner_hang_agents.py'}:SlowStart",
            "--agent-arg", f"hang={hang}", "--agent-arg", f"pidfile={pidfile}", "--data", str(DATA), "--out", str(out),
            "-q"]
@@ -197,7 +200,9 @@ def test_sigterm_before_any_task_finished_says_nothing_was_kept_not_how_to_resum
         proc.kill()
     assert proc.returncode == 128 + signal.SIGTERM, err
     assert err == "omniact: stopped before any task finished; nothing was kept: run the command again\n"
-    if made_before:
+    if made_before == "with an empty run":
+        assert {p.name for p in out.iterdir()} >= {"notes.txt", "run.sqlite"}  # found there: not this run's to take
+    elif made_before:
         assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
     else:
         assert not out.exists()
