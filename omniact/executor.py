@@ -488,7 +488,7 @@ class _Slot:
                     why = msg[1]
         except (EOFError, OSError):
             pass
-        _wait_exit(self.process.pid, 5)
+        _wait_exit(self.process, 5)
         _kill_group(self.process.pid)  # before the join reaps the worker (see _kill_group)
         self.process.join(5)
         code = self.process.exitcode
@@ -522,7 +522,7 @@ class _Slot:
                 self.conn.send(None)
             except OSError:
                 pass
-            _wait_exit(self.process.pid, 10)  # (not join: the group is killed before the worker is reaped)
+            _wait_exit(self.process, 10)  # (not join: the group is killed before the worker is reaped)
             _kill_group(self.process.pid)
             self.process.kill()  # (if it did not end in time; nothing otherwise)
         self.process.join(5)
@@ -538,9 +538,12 @@ def _unreaped(pid: int) -> bool | None:
         return None
 
 
-def _wait_exit(pid: int | None, timeout: float) -> None:
-    """Wait up to `timeout` seconds for the child `pid` to end, leaving it unreaped."""
+def _wait_exit(process: Any, timeout: float) -> None:
+    """Wait up to `timeout` seconds for the worker `process` to end, leaving it unreaped where the system can tell
+    (elsewhere, joined: its group is then not killed, see _kill_group)."""
+    pid = process.pid
     if pid is None or not hasattr(os, "waitid"):
+        process.join(timeout)
         return
     deadline = time.monotonic() + timeout
     while _unreaped(pid) is False and time.monotonic() < deadline:
