@@ -630,13 +630,12 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     store_path = out / STORE_NAME
     # Only a store with a recorded task is a run to protect: one whose agent never started holds nothing,
     # and the corrected command must be able to start there again (with or without --resume).
-    if resume:
-        try:
-            had_run = bool(recorded_tasks(store_path))
-        except UserError:  # a damaged store or someone else's file: said when the store opens, and never tidied
-            had_run = True
-    else:
+    try:
         had_run = bool(recorded_tasks(store_path))
+    except UserError:
+        if not resume:
+            raise
+        had_run = True  # a damaged store or someone else's file: a resume says so when the store opens; never tidied
     if not resume and had_run:
         going = holder(out)
         if going is not None:  # --resume would only be refused next: say what is there
