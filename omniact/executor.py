@@ -41,6 +41,7 @@ from typing import Any, Protocol
 
 from omniact.actions import MAX_SCRIPT_CHARS
 from omniact.errors import DataError, ParseError, UserError, escape_controls
+from omniact.job_control import stopped_together
 from omniact.store import TaskResult
 
 __all__ = [
@@ -592,8 +593,10 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     end_with_driver(os.getppid())
     # Its own process group, which what the agent starts joins: the driver ends them all together (_kill_group).
-    with suppress(OSError):
-        os.setsid()
+    # In the driver's session (not setsid): should the driver die while Ctrl-Z has the group stopped
+    # (job_control), the system hangs up the group, which it does only for a group of the session left orphaned.
+    with suppress(OSError, AttributeError):
+        os.setpgid(0, 0)
 
     def send(message: tuple) -> None:
         try:
@@ -702,65 +705,78 @@ class LocalExecutor:
             if pending:
                 dispatch(new_slot())
 
-        try:
-            for _ in range(n):
-                dispatch(new_slot())
-            while slots:
-                deadlines = self._deadlines(slots)
-                wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-                try:
-                    kind, slot, payload = events.get(timeout=wait)
-                except queue.Empty:
-                    now = time.monotonic()
-                    hung = next((s for s in slots if not s.up and self.setup_timeout is not None
-                                 and now - s.created_at >= self.setup_timeout), None)
-                    if hung is not None:
-                        # Another worker would hang alike: the run ends, with what hung, in one line.
-                        message = f"{spec_text(spec.agent)}: {start_timeout_text(hung.phase, self.setup_timeout)}"
-                        slots.remove(hung)
-                        hung.stop(kill=True)
-                        stranded = ([hung.task_id] if hung.task_id is not None else []) + list(pending)
-                        hung.task_id = None
-                        pending.clear()
-                        for tid in stranded:
-                            yield TaskResult(tid, error=message, error_kind="setup", worker=hung.name)
-                        continue
-                    for s in slots:
-                        if s.task_id is not None and s.started_at is not None and self.task_timeout is not None \
-                                and now - s.started_at >= self.task_timeout:
-                            tid = s.task_id
-                            s.task_id = None
-                            yield TaskResult(tid, error=f"timed out after {self.task_timeout:g} s",
-                                             error_kind="timeout", seconds=now - s.started_at,
-                                             worker=s.name)
-                            replace(s)
-                    continue
-                if slot.retired or slot not in slots:
-                    continue  # a late message from a slot we already gave up on
-                if kind in ("ready", "started"):
-                    slot.up = True
-                if kind == "ready":
-                    if on_ready is not None:
-                        on_ready(payload)
-                elif kind == "started":
-                    if payload == slot.task_id:
-                        slot.started_at = time.monotonic()
-                elif kind == "done":
-                    if payload.task_id != slot.task_id:
-                        continue
-                    slot.task_id = None
-                    yield payload
-                    dispatch(slot)
-                elif kind == "died":
-                    tid = slot.task_id
-                    slot.task_id = None
-                    if tid is not None:
-                        yield TaskResult(tid, error=f"worker crashed: {payload}", error_kind="crash",
-                                         worker=slot.name)
-                    replace(slot)
-        finally:
+        def worker_groups() -> list[int]:
+            # Only workers still running: a reaped one's pid, and so its group id, may be another process's.
+            return [s.process.pid for s in slots if s.kind == "processes" and s.process.pid is not None
+                    and hasattr(os, "waitid") and _unreaped(s.process.pid) is False]
+
+        def resumed(seconds: float) -> None:
+            # Time stopped (Ctrl-Z, then fg or bg) counts against no task's or start's time limit.
             for s in slots:
-                s.stop(kill=s.task_id is not None)
+                s.created_at += seconds
+                if s.started_at is not None:
+                    s.started_at += seconds
+
+        with stopped_together(worker_groups, resumed):
+            try:
+                for _ in range(n):
+                    dispatch(new_slot())
+                while slots:
+                    deadlines = self._deadlines(slots)
+                    wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+                    try:
+                        kind, slot, payload = events.get(timeout=wait)
+                    except queue.Empty:
+                        now = time.monotonic()
+                        hung = next((s for s in slots if not s.up and self.setup_timeout is not None
+                                     and now - s.created_at >= self.setup_timeout), None)
+                        if hung is not None:
+                            # Another worker would hang alike: the run ends, with what hung, in one line.
+                            message = f"{spec_text(spec.agent)}: {start_timeout_text(hung.phase, self.setup_timeout)}"
+                            slots.remove(hung)
+                            hung.stop(kill=True)
+                            stranded = ([hung.task_id] if hung.task_id is not None else []) + list(pending)
+                            hung.task_id = None
+                            pending.clear()
+                            for tid in stranded:
+                                yield TaskResult(tid, error=message, error_kind="setup", worker=hung.name)
+                            continue
+                        for s in slots:
+                            if s.task_id is not None and s.started_at is not None and self.task_timeout is not None \
+                                    and now - s.started_at >= self.task_timeout:
+                                tid = s.task_id
+                                s.task_id = None
+                                yield TaskResult(tid, error=f"timed out after {self.task_timeout:g} s",
+                                                 error_kind="timeout", seconds=now - s.started_at,
+                                                 worker=s.name)
+                                replace(s)
+                        continue
+                    if slot.retired or slot not in slots:
+                        continue  # a late message from a slot we already gave up on
+                    if kind in ("ready", "started"):
+                        slot.up = True
+                    if kind == "ready":
+                        if on_ready is not None:
+                            on_ready(payload)
+                    elif kind == "started":
+                        if payload == slot.task_id:
+                            slot.started_at = time.monotonic()
+                    elif kind == "done":
+                        if payload.task_id != slot.task_id:
+                            continue
+                        slot.task_id = None
+                        yield payload
+                        dispatch(slot)
+                    elif kind == "died":
+                        tid = slot.task_id
+                        slot.task_id = None
+                        if tid is not None:
+                            yield TaskResult(tid, error=f"worker crashed: {payload}", error_kind="crash",
+                                             worker=slot.name)
+                        replace(slot)
+            finally:
+                for s in slots:
+                    s.stop(kill=s.task_id is not None)
 
     def _deadlines(self, slots: Sequence[_Slot]) -> list[float]:
         """When each running task times out, and each worker still starting runs out of time to start."""
