@@ -97,8 +97,12 @@ def _named_os(words: set[str], table: dict[str, tuple[str, ...]]) -> str | None:
 
 
 def builtin_root() -> Path:
-    """The built-in suite's data root (``tasks/`` beside the packages)."""
-    return Path(__file__).resolve().parent.parent / "tasks"
+    """The built-in suite's data root: in the package where it was installed from a wheel (which carries it, see
+    setup.py), else ``tasks/`` beside the packages (a checkout, or an editable install of one)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_suite" / "tasks"
+    # The installed copy first: beside an installed package is site-packages, where a `tasks` folder is anyone's.
+    return installed if installed.is_dir() else here.parent / "tasks"
 
 
 def resolve_data_root(data: str | os.PathLike | None) -> Path:
