@@ -352,15 +352,22 @@ def _resume_hint(diff: list[str], old: Mapping[str, Any]) -> str:
 
 
 def _git_commit() -> str | None:
+    """omniact's commit, when it runs from a checkout. Installed, its folder is site-packages, which may sit in
+    someone else's repository (a project's .venv): that repository's commit is not ours."""
     here = Path(__file__).resolve().parent.parent
     try:
-        out = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=5, check=False)
+        out = subprocess.run(["git", "-C", str(here), "rev-parse", "--show-toplevel", "HEAD"], capture_output=True,
+                             text=True, timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
-    if out.returncode != 0:
+    lines = out.stdout.split("\n")
+    if out.returncode != 0 or len(lines) < 2 or not lines[1].strip():
         return None
-    return out.stdout.strip() or None
+    try:
+        ours = Path(lines[0]).resolve() == here
+    except OSError:
+        return None
+    return lines[1].strip() if ours else None
 
 
 def _versions() -> dict[str, str]:

@@ -78,3 +78,19 @@ def test_every_page_the_installed_suite_replays_on_is_in_the_wheel(installed):
         for entry in entries.values():
             assert (root / entry["env"].split("?")[0]).is_file(), entry["env"]
             assert (root / entry["image"]).resolve().is_file(), entry["image"]
+
+
+@pytest.mark.slow
+def test_a_run_from_an_install_inside_another_repository_records_no_commit_of_it(installed, tmp_path):
+    # A project's .venv sits in the project's repository: runs recorded the project's commit as omniact's.
+    project = tmp_path / "project"
+    site = project / ".venv" / "site-packages"
+    shutil.copytree(installed, site, ignore=shutil.ignore_patterns("_suite"))
+    git = ["git", "-C", str(project), "-c", "user.email=a@b", "-c", "user.name=a"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "the project's"], check=True)
+    data = REPO / "tests" / "runner" / "fixtures" / "data"
+    run = _omniact(site, "run", "--agent", "noop", "--data", str(data), "--out", str(tmp_path / "run"), "-q",
+                   cwd=project)
+    assert run.returncode == 0, run.stderr
+    assert json.loads((tmp_path / "run" / "manifest.json").read_text())["git_commit"] is None
