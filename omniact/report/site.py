@@ -1100,12 +1100,14 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
 
 
 def _drop_stale(out: Path, pages: Mapping[str, set[str]], kind: str) -> None:
-    """Remove the earlier site's pages and screenshots that this one does not have (entries that left the board,
-    tasks that left the split, screenshots that changed): only files the earlier site's marker lists as its own,
+    """Remove the earlier site's pages, screenshots and shared files that this one does not have (entries that left
+    the board, tasks that left the split, screenshots that changed, CSS and JS of an earlier omniact): only files the earlier site's marker lists as its own,
     never anything else found there, and temporary files a build stopped twice left beside them (a minute old: no
     page takes that long to write). Then mark `out` as this site, listing what it wrote."""
     if site_marker(out) is not None:
-        for folder, name in sorted(_earlier_files(out, pages)):
+        # The shared CSS and JS last: a removal stopped on the way leaves no page of the earlier site (one still
+        # there, to be removed) without the files it refers to.
+        for folder, name in sorted(_earlier_files(out, pages), key=lambda f: (f[0] == ASSETS, f)):
             if folder in pages and name not in pages[folder]:
                 with suppress(FileNotFoundError):
                     (out / folder / name).unlink()
