@@ -610,9 +610,10 @@ def _unique_names(subs: Sequence[Submission]) -> list[Submission]:
 SITE_MARKER = ".omniact-site"
 # What a site folder holds besides its marker: a build stopped before the marker was written leaves some of these.
 _SITE_NAMES = frozenset({"index.html", "leaderboard.json", "leaderboard.csv", "leaderboard.md", "entries", "tasks",
-                         "img"})
-# The folders a site writes into and removes stale files from (and the score cache).
-_SITE_FOLDERS = ("entries", "tasks", "img", ".cache")
+                         "img", "assets"})
+# The folders a site writes into and removes stale files from (and the score cache); assets/ holds its shared CSS
+# and JS (omniact.report.assets).
+_SITE_FOLDERS = ("entries", "tasks", "img", "assets", ".cache")
 
 
 def site_marker(out: Path) -> dict[str, Any] | None:

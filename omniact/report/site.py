@@ -1,7 +1,7 @@
 """The static site: an index with a sortable table and a chart, a page per entry, a page per task.
 
-Self-contained (inline CSS/JS/SVG, screenshots copied in), with relative links only, so it works opened from
-disk and served by any static server.
+Self-contained (the shared CSS and JS written once under assets/, SVG inline, screenshots copied in), with relative
+links only, so it works opened from disk and served by any static server.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from omniact.actions import Action, format_action, parse_script
 from omniact.atomic import atomic_file, remove_stale_temporaries
 from omniact.dataset import Dataset
 from omniact.errors import ParseError, escape_bidi, shorten
+from omniact.report.assets import ASSETS, SiteAssets, asset, write_assets
 from omniact.report.compare import Comparison, compare
 from omniact.report.escape import script_json, write_text
 from omniact.report.leaderboard import METRICS, SITE_MARKER, Entry, Leaderboard, site_marker
@@ -77,6 +79,9 @@ select { max-width: min(100%, 40em); min-height: 32px; }
 .name { min-width: 9em; max-width: 26em; overflow-wrap: anywhere; }
 #rejected code { overflow-wrap: anywhere; }  /* a long path or message wraps on the page, not past it */
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
+/* A card's and a script's heading is a section of the page (h2, after the page's h1: no level skipped for a screen
+   reader's list of headings), drawn at the size of the h3 it was. */
+.card h2, .scripts h2, h2.sub { font-size: 1.17em; margin: 1em 0; }
 /* A chart (_chart): a grid of label, bar track and value; the track's lines mark 0, 25, 50, 75 and 100. */
 .chart { font-size: 12px; }
 .chart-title { font-weight: 600; margin-bottom: 6px; }
@@ -163,6 +168,7 @@ a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: un
 """
 
 SORT_JS = """
+(function () {
 // A cell sorts by its data-v (numbers at full precision) or, without one, by its text. A column's first click sorts
 // it the way a reader looks first: a score best first (its header says data-first=desc), anything else (names,
 // ranks, penalties: lower is better) ascending; the next click reverses. Ties keep the page's own order.
@@ -200,11 +206,15 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
     });
   });
 });
+})();
 """
 
 TASK_JS = """
 (function () {
-  var data = JSON.parse(document.getElementById('task-data').textContent);
+  // The site's one script runs on every page: this part only where a task page's data is.
+  var holder = document.getElementById('task-data');
+  if (!holder) return;
+  var data = JSON.parse(holder.textContent);
   var select = document.getElementById('entry');
   var layer = document.getElementById('pred-layer');
   var script = document.getElementById('pred-script');
@@ -510,17 +520,30 @@ def task_file(task_id: str) -> str:
     return f"t-{hashlib.sha256(task_id.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}.html"
 
 
-def _page(title: str, body: str, depth: int, scripts: Sequence[str] = (), tab_title: str | None = None) -> str:
-    """A page of the site: `title` its heading, and its window's title unless `tab_title` says more."""
+def _page(title: str, body: str, depth: int, tab_title: str | None = None) -> str:
+    """A page of the site: `title` its heading, and its window's title unless `tab_title` says more. `depth` is how
+    many folders below the site's root the page is (0: index.html; 1: entries/, tasks/)."""
     up = "../" * depth
-    # `scripts` are this module's own code; data for them goes in the body, through `script_json`.
-    # One element for all of them (a page's scripts are only ever its own: a test counts them).
-    js = f"<script>{''.join(scripts)}{FIT_JS}</script>"
+    assets = _site_assets()
+    # The shared CSS and JS are files (`assets`), referred to relatively; data for the script goes in the body,
+    # through `script_json`. One script element (a page's scripts are only ever its own: a test counts them).
     return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{_e(tab_title or title)}</title>"
             f"<meta name=viewport content='width=device-width, initial-scale=1'>"
-            f"<link rel=icon href='data:,'><style>{CSS}</style></head><body>"
+            f"<link rel=icon href='data:,'>{assets.head(up)}</head><body>"
             f"<header><h1><a href='{up}index.html'>omniact</a> &rsaquo; {_e(title)}</h1></header>"
-            f"<main>{body}</main>{js}</body></html>")
+            f"<main>{body}</main>{assets.tail(up)}</body></html>")
+
+
+def _site_assets() -> SiteAssets:
+    """The site's shared stylesheet and script, from this module's current text (a test may change it)."""
+    return _assets_of(CSS, (SORT_JS, ENTRY_JS, TASK_JS, FIT_JS))
+
+
+@lru_cache(maxsize=4)
+def _assets_of(css: str, scripts: tuple[str, ...]) -> SiteAssets:
+    # One script for every page kind (each part finds its own elements, or does nothing): one file to fetch and
+    # cache for the whole site. Each part is a function of its own, run in the order a page ran them inline.
+    return SiteAssets(asset("site", "css", css), asset("site", "js", "".join(scripts)))
 
 
 def _pct(v: float) -> str:
@@ -555,8 +578,8 @@ def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title:
     table = "".join(f"<tr><td class=l>{_e(label)}</td><td>{_pct(value)}</td>"
                     + (f"<td>{'' if ci is None else f'[{_pct(ci[0])}, {_pct(ci[1])}]'}</td>" if with_ci else "")
                     + "</tr>" for label, value, ci in rows)
-    parts.append(f"<details class=numbers><summary>The numbers</summary><table><thead><tr><th class=l></th>"
-                 f"<th>{_e(metric)}</th>{'<th>95% interval</th>' if with_ci else ''}</tr></thead>"
+    parts.append(f"<details class=numbers><summary>The numbers</summary><table><thead><tr><th scope=col class=l></th>"
+                 f"<th scope=col>{_e(metric)}</th>{'<th scope=col>95% interval</th>' if with_ci else ''}</tr></thead>"
                  f"<tbody>{table}</tbody></table></details>")
     return "".join(parts)
 
@@ -586,7 +609,7 @@ def _notes(e: Entry) -> str:
 
 def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
     ds = board.dataset
-    head = "".join(f"<th{_FIRST[key]}>{s}</th>" for s, key in METRICS)
+    head = "".join(f"<th scope=col{_FIRST[key]}>{s}</th>" for s, key in METRICS)
     rows = []
     for e, slug in zip(board.entries, slugs):
         # "=" explained in the page's text above the table, for a finger that cannot hover, and to a screen reader
@@ -618,10 +641,10 @@ def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
             f"bootstrap interval of the AS difference above 0); <span class=tie>=</span> marks a tie with the entry "
             f"above (the interval of their AS difference includes 0). M, K and W are the click (mouse), key and "
             f"write penalties. Click a column to sort.</p>"
-            f"<table id=leaderboard class=sortable><thead><tr><th aria-sort=ascending>#</th><th class=l>entry</th>"
-            f"{head}<th{_DESC}>exact</th><th>parse errors</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<table id=leaderboard class=sortable><thead><tr><th scope=col aria-sort=ascending>#</th><th scope=col class=l>entry</th>"
+            f"{head}<th scope=col{_DESC}>exact</th><th scope=col>parse errors</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<div class=grid><div class=card>{chart_as}</div><div class=card>{chart_ss}</div></div>{rejected}")
-    return _page(f"Leaderboard: {ds.get('split')}", body, 0, [SORT_JS])
+    return _page(f"Leaderboard: {ds.get('split')}", body, 0)
 
 
 def _row_heads(ds: Dataset, task_pages: bool, up: str = "../") -> list[str]:
@@ -703,7 +726,7 @@ def _results_card(counts: Mapping[str, int]) -> str:
             ("&nbsp; with a write penalty", counts["write"]), ("no match", counts["no match"]),
             ("refused by the parser", counts["parse error"]), ("no prediction", counts["missing"])]
     cells = "".join(f"<tr><td class=l>{k}</td><td>{v}</td></tr>" for k, v in rows)
-    return f"<div class=card id=results><h3>Results</h3><table>{cells}</table></div>"
+    return f"<div class=card id=results><h2>Results</h2><table>{cells}</table></div>"
 
 
 _NO_META = ("<p class=muted id=no-meta>None given: a <code>NAME.jsonl.meta.json</code> beside a prediction file "
@@ -774,24 +797,24 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
     compare_card, compare_head, compare_note = "", "", ""
     if comparison is not None:
         compare_card = _compare_card(comparison)
-        compare_head = f"<th title='task score minus the baseline&#39;s'>vs {_e(comparison.baseline)}</th>"
+        compare_head = f"<th scope=col title='task score minus the baseline&#39;s'>vs {_e(comparison.baseline)}</th>"
         # what the header's hover says, on the page: a phone has no hover
         compare_note = (f"<p class=muted id=vs-note>The last column, vs {_e(comparison.baseline)}: each task's score "
                         f"minus {_e(comparison.baseline)}'s, or fixed (matched now, not before) or broken (matched "
                         f"before, not now).</p>")
     subset = f"<p class='card warn' id=subset>{_e(note)}</p>" if note else ""
-    body = (f"{subset}{_nothing_scored(counts, failed)}<table id=scores><thead><tr>{''.join(f'<th>{n}</th>' for n, _ in METRICS)}"
-            f"<th>exact</th><th>missing</th><th>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
+    body = (f"{subset}{_nothing_scored(counts, failed)}<table id=scores><thead><tr>{''.join(f'<th scope=col>{n}</th>' for n, _ in METRICS)}"
+            f"<th scope=col>exact</th><th scope=col>missing</th><th scope=col>parse errors</th></tr></thead><tbody><tr>{_metric_cells(e)}"
             f"<td>{_pct(e.exact_solved)}</td><td>{s['n_missing']}</td><td>{s['n_parse_errors']}</td></tr></tbody>"
             f"</table>{f'<div class=grid>{compare_card}</div>' if compare_card else ''}"
             f"<div class=grid>{''.join(charts)}</div>"
-            f"<div class=grid>{results}{why_card}<div class=card><h3>Provenance</h3><table>{prov_rows}</table></div>"
-            f"<div class=card><h3>Submission</h3>"
+            f"<div class=grid>{results}{why_card}<div class=card><h2>Provenance</h2><table>{prov_rows}</table></div>"
+            f"<div class=card><h2>Submission</h2>"
             f"{f'<table>{meta_rows}</table>' if meta_rows else _NO_META}</div></div>"
-            f"<h2>Tasks</h2>{compare_note}<table class=sortable id=tasks{'' if slug is None else f' data-entry={slug}'}><thead><tr><th class=l>task</th><th class=l>app</th>"
-            f"<th class=l>goal</th><th class=l>result</th><th>click pen.</th><th>key pen.</th><th>write pen.</th>"
-            f"<th{_DESC}>score</th>{compare_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
-    return _page(e.name if page_title is None else page_title, body, depth, [SORT_JS, ENTRY_JS])
+            f"<h2>Tasks</h2>{compare_note}<table class=sortable id=tasks{'' if slug is None else f' data-entry={slug}'}><thead><tr><th scope=col class=l>task</th><th scope=col class=l>app</th>"
+            f"<th scope=col class=l>goal</th><th scope=col class=l>result</th><th scope=col>click pen.</th><th scope=col>key pen.</th><th scope=col>write pen.</th>"
+            f"<th scope=col{_DESC}>score</th>{compare_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return _page(e.name if page_title is None else page_title, body, depth)
 
 
 def _change_cell(kind: str, delta: float) -> str:
@@ -818,16 +841,16 @@ def _compare_card(c: Comparison) -> str:
                      f"<td data-v='{now:.10f}'>{_pct(now)}</td><td data-v='{before:.10f}'>{_pct(before)}</td>"
                      f"<td data-v='{now - before:.10f}'>{100 * (now - before):+.2f}</td></tr>"
                      for kind, name, n, now, before in c.groups)
-    return (f"<div class=card id=compare><h3>Compared with {_e(c.baseline)}</h3>"
+    return (f"<div class=card id=compare><h2>Compared with {_e(c.baseline)}</h2>"
             f"<p>AS <b>{100 * c.action_score:+.2f}</b> [{100 * lo:+.2f}, {100 * hi:+.2f}]: {verdict} "
             f"<span class=muted>({round(100 * c.confidence)}% paired bootstrap interval: both runs on the same task "
             f"resamples)</span></p><table>{cells}</table>"
             f"<p class=muted>Sort the task table by its last column to list them.</p></div>"
-            f"<div class=card id=compare-groups><h3>AS by group, against {_e(c.baseline)}</h3>"
+            f"<div class=card id=compare-groups><h2>AS by group, against {_e(c.baseline)}</h2>"
             f"<p class=muted>The largest loss first; click a column to sort.</p>"
             f"<table class=sortable style='table-layout:auto'><thead><tr>"
-            f"<th class=l>by</th><th class=l>group</th><th{_DESC}>tasks</th><th class=wrap{_DESC}>{_e(c.run)}</th>"
-            f"<th class=wrap{_DESC}>{_e(c.baseline)}</th><th aria-sort=ascending>change</th></tr></thead>"
+            f"<th scope=col class=l>by</th><th scope=col class=l>group</th><th scope=col{_DESC}>tasks</th><th scope=col class=wrap{_DESC}>{_e(c.run)}</th>"
+            f"<th scope=col class=wrap{_DESC}>{_e(c.baseline)}</th><th scope=col aria-sort=ascending>change</th></tr></thead>"
             f"<tbody>{groups}</tbody></table></div>")
 
 
@@ -946,12 +969,12 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
             f"hidden></div><div id=box-label class=box-label hidden><span id=box-label-text aria-hidden=true></span>"
             f"<button type=button id=box-zoom tabindex=-1 aria-label='See it up close'></button></div></div>"
             + ZOOM_DIALOG +
-            f"<div class=scripts><div><h3>Gold</h3><pre id=gold-script tabindex=-1>{_e(gold_text)}</pre></div>"
-            f"<div><h3>Predicted</h3><pre id=pred-script></pre></div></div>"
-            f"<h3>Per entry</h3><table id=per-entry><thead><tr><th class=l>entry</th><th class=l>result</th><th>click pen.</th>"
-            f"<th>key pen.</th><th>write pen.</th><th>score</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<div class=scripts><div><h2>Gold</h2><pre id=gold-script tabindex=-1>{_e(gold_text)}</pre></div>"
+            f"<div><h2>Predicted</h2><pre id=pred-script></pre></div></div>"
+            f"<h2 class=sub>Per entry</h2><table id=per-entry><thead><tr><th scope=col class=l>entry</th><th scope=col class=l>result</th><th scope=col>click pen.</th>"
+            f"<th scope=col>key pen.</th><th scope=col>write pen.</th><th scope=col>score</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<script type='application/json' id=task-data>{data}</script>")
-    return _page(f"Task {task.id}", body, 1, [TASK_JS], tab_title=f"Task {task.id}: {shorten(task.goal, 80)}")
+    return _page(f"Task {task.id}", body, 1, tab_title=f"Task {task.id}: {shorten(task.goal, 80)}")
 
 
 def _read_scripts(board: Leaderboard) -> tuple[list[dict[str, Any]], list[dict[str, tuple[str, str]]]]:
@@ -997,10 +1020,11 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     # Everything per entry is a list in the order of board.entries, never a map keyed by name: two entries of
     # one name (a Leaderboard not from build_leaderboard) must not share a page or show each other's scripts.
     slugs = _slugs([e.name for e in board.entries])
-    # Every entry's scripts, for the task pages (and, read anyway then, the "why no match" cards).
-    scripts, failures = _read_scripts(board) if task_pages and board.entries else (None, [])
-    reasons = ([_reasons(e, ds, sc, board.mode, f) for e, sc, f in zip(board.entries, scripts, failures)] if scripts
-               else [{} for _ in board.entries])
+    # Every entry's scripts and its agent's failures, with task pages or without: an entry page's "why no match"
+    # card, its rows' reasons and its "the agent failed on every task" banner are the same either way (without
+    # task pages, the banner was missing and its "each task's error is in the table" untrue).
+    scripts, failures = _read_scripts(board)
+    reasons = [_reasons(e, ds, sc, board.mode, f) for e, sc, f in zip(board.entries, scripts, failures)]
     cards = [_why_card(r) for r in reasons]
     # An entry page's task rows also give a failed agent's own message (the card counts the kinds of failure).
     row_reasons = [_with_messages(r, ds, f) for r, f in zip(reasons, failures or [{} for _ in reasons])]
@@ -1022,8 +1046,7 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
             board = replace(board, entries=(e, board.entries[b]))
             slugs, reasons, cards = [slugs[run], slugs[b]], [reasons[run], reasons[b]], [cards[run], cards[b]]
             row_reasons = [row_reasons[run], row_reasons[b]]
-            if scripts is not None:
-                scripts, failures = [scripts[run], scripts[b]], [failures[run], failures[b]]
+            scripts, failures = [scripts[run], scripts[b]], [failures[run], failures[b]]
             failed = [failed[run], failed[b]]
             run = 0
         index = _entry_page(e, _row_heads(ds, task_pages, up=""), depth=0, page_title=title, why_card=cards[run],
@@ -1043,8 +1066,11 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
 
     jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}
     # Without task pages, an earlier site's go too: they would still show the scripts of entries withdrawn since.
-    pages = {"entries": {f"{slug}.html" for slug in slugs}, "tasks": set(), "img": set()}
-    if scripts is not None:  # no entry, nothing to show on a task page
+    # The shared stylesheet and script go through the same claims and removal as the pages: a rebuild with other
+    # CSS or JS (a new omniact) writes new names, and the old ones go once no page of the site refers to them.
+    assets = _site_assets()
+    pages = {"entries": {f"{slug}.html" for slug in slugs}, "tasks": set(), "img": set(), ASSETS: assets.names}
+    if task_pages and board.entries:  # no entry, nothing to show on a task page
         names, jobs["images"] = _screenshots(ds, out / "img")
         pages["tasks"] = {task_file(task.id) for task in ds.tasks}
         pages["img"] = set(names)
@@ -1062,6 +1088,9 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     # may have written, so that the next build removes those no entry owns (a withdrawn submission's page stayed).
     _mark(out, _earlier_files(out, pages) | {(folder, name) for folder, names in pages.items() for name in names},
           kind)
+    # Before any page that refers to them; the earlier build's stay until `_drop_stale`, after the index: a build
+    # stopped on the way leaves the earlier pages with the files they refer to.
+    write_assets(out, assets)
     _write_pages(jobs, workers, progress)
     # The index last: a write that fails on the way (a full disk, Ctrl-C) leaves the earlier index, or none, and
     # never a new index linking to pages not yet written.
@@ -1071,12 +1100,14 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
 
 
 def _drop_stale(out: Path, pages: Mapping[str, set[str]], kind: str) -> None:
-    """Remove the earlier site's pages and screenshots that this one does not have (entries that left the board,
-    tasks that left the split, screenshots that changed): only files the earlier site's marker lists as its own,
+    """Remove the earlier site's pages, screenshots and shared files that this one does not have (entries that left
+    the board, tasks that left the split, screenshots that changed, CSS and JS of an earlier omniact): only files the earlier site's marker lists as its own,
     never anything else found there, and temporary files a build stopped twice left beside them (a minute old: no
     page takes that long to write). Then mark `out` as this site, listing what it wrote."""
     if site_marker(out) is not None:
-        for folder, name in sorted(_earlier_files(out, pages)):
+        # The shared CSS and JS last: a removal stopped on the way leaves no page of the earlier site (one still
+        # there, to be removed) without the files it refers to.
+        for folder, name in sorted(_earlier_files(out, pages), key=lambda f: (f[0] == ASSETS, f)):
             if folder in pages and name not in pages[folder]:
                 with suppress(FileNotFoundError):
                     (out / folder / name).unlink()
@@ -1097,8 +1128,9 @@ def _earlier_files(out: Path, pages: Mapping[str, set[str]]) -> set[tuple[str, s
     listed = marker.get("files")
     if isinstance(listed, list):
         earlier = {tuple(f.split("/", 1)) for f in listed if isinstance(f, str) and "/" in f}
-    else:  # an earlier version's marker, which listed nothing: its folders held only its own pages
-        earlier = {(folder, old.name) for folder in pages if (out / folder).is_dir()
+    else:  # an earlier version's marker, which listed nothing: its folders held only its own pages (and it had no
+        # assets/: what is there is not its own)
+        earlier = {(folder, old.name) for folder in pages if folder in ("entries", "tasks", "img") and (out / folder).is_dir()
                    for old in (out / folder).glob("*.jpg" if folder == "img" else "*.html")}
     return {(folder, name) for folder, name in earlier  # type: ignore[misc]
             if folder in pages and "/" not in name and name not in ("", ".", "..")}
@@ -1154,7 +1186,7 @@ def _why_card(reasons: Mapping[int, str]) -> str:
         return ""
     rows = "".join(f"<tr><td class=l>{_e(r)}</td><td>{n}</td></tr>" for r, n in counts.most_common(10))
     more = f"<p class=muted>and {len(counts) - 10} more</p>" if len(counts) > 10 else ""
-    return (f"<div class=card id=why><h3>Why no match</h3><p class=muted>The first difference from the gold "
+    return (f"<div class=card id=why><h2>Why no match</h2><p class=muted>The first difference from the gold "
             f"actions (or the agent's failure), over {len(reasons)} unmatched tasks with a prediction.</p>"
             f"<table>{rows}</table>{more}</div>")
 

@@ -124,6 +124,15 @@ def test_task_page_shows_screenshot_overlays_and_scripts(site, browser, served, 
     assert page.locator("#pred-layer circle").count() == 0
     # the per-entry table says why blank's empty answer does not match the three gold actions
     assert "no match: 3 actions too few" in page.locator("tr", has_text="blank").inner_text()
+    # styled and scripted by the site's shared files (assets/, one level up), loaded from disk as served: no
+    # stylesheet inlined, and the page's own CSS applied (the header's colour, the boxes' label hidden)
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
+    sheets = page.evaluate("Array.from(document.styleSheets, s => s.href)")
+    assert len(sheets) == 1 and re.fullmatch(rf"{re.escape(base)}/assets/site\.[0-9a-f]{{12}}\.css", sheets[0])
+    assert page.locator("header").evaluate("h => getComputedStyle(h).backgroundColor") == "rgb(16, 24, 40)"
+    assert page.locator("#box-label").is_hidden()
+    assert re.fullmatch(rf"{re.escape(base)}/assets/site\.[0-9a-f]{{12}}\.js", page.evaluate(
+        "Array.from(document.scripts, s => s.src).filter(Boolean).join()"))
     assert errors == []
     page.close()
 

@@ -336,7 +336,8 @@ def test_chart_labels_are_whole_and_nothing_overlaps_on_a_phone(site, open_page)
 
 def test_a_chart_of_long_unbroken_app_names_stays_on_a_phones_screen(open_page, tmp_path):
     """App names come from the data: a bundle id is one long word, with nowhere to break but anywhere."""
-    from omniact.report.site import _chart, _page
+    from omniact.report.assets import write_assets
+    from omniact.report.site import _chart, _page, _site_assets
 
     rows = [("com.example.enterprise.documentmanagement.desktopclient.preferences (12)", 0.42, (0.3, 0.55)),
             ("Microsoft Visual Studio Code - Insiders Edition with Extensions (3)", 0.9, (0.8, 1.0)),
@@ -344,6 +345,7 @@ def test_a_chart_of_long_unbroken_app_names_stays_on_a_phones_screen(open_page, 
     page_file = tmp_path / "chart.html"
     page_file.write_text(_page("charts", f"<div class=grid><div class=card>{_chart(rows, 'AS by app')}</div></div>",
                                0), encoding="utf-8")
+    write_assets(tmp_path, _site_assets())  # the page's stylesheet and script, as a site has them beside its index
     page, errors = open_page(PHONE, page_file)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     (texts,) = chart_texts(page)
