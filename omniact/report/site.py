@@ -977,12 +977,18 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
     return _page(f"Task {task.id}", body, 1, tab_title=f"Task {task.id}: {shorten(task.goal, 80)}")
 
 
-def _read_scripts(board: Leaderboard) -> tuple[list[dict[str, Any]], list[dict[str, tuple[str, str]]]]:
-    """Each entry's ``{id: script}``, and ``{id: (error kind, message)}`` of its tasks whose agent failed."""
+def _read_scripts(board: Leaderboard, read: Sequence[bool] | None = None) -> tuple[list[dict[str, Any]],
+                                                                                 list[dict[str, tuple[str, str]]]]:
+    """Each entry's ``{id: script}``, and ``{id: (error kind, message)}`` of its tasks whose agent failed (both
+    empty for an entry whose `read` is False)."""
     from omniact.predictions import agent_failures, read_predictions
 
     scripts, failures = [], []
-    for e in board.entries:
+    for k, e in enumerate(board.entries):
+        if read is not None and not read[k]:
+            scripts.append({})
+            failures.append({})
+            continue
         preds = read_predictions(e.submission.predictions)
         scripts.append({key: p.script for key, p in preds.items()})
         failures.append(agent_failures(preds))
@@ -1020,11 +1026,15 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     # Everything per entry is a list in the order of board.entries, never a map keyed by name: two entries of
     # one name (a Leaderboard not from build_leaderboard) must not share a page or show each other's scripts.
     slugs = _slugs([e.name for e in board.entries])
-    # Every entry's scripts and its agent's failures, with task pages or without: an entry page's "why no match"
-    # card, its rows' reasons and its "the agent failed on every task" banner are the same either way (without
-    # task pages, the banner was missing and its "each task's error is in the table" untrue).
-    scripts, failures = _read_scripts(board)
-    reasons = [_reasons(e, ds, sc, board.mode, f) for e, sc, f in zip(board.entries, scripts, failures)]
+    # Every entry's scripts and its agent's failures, for the task pages and for an entry page's "why no match"
+    # card, its rows' reasons and its "the agent failed on every task" banner. Without task pages (a big
+    # leaderboard's quick build: reading and explaining every entry's tasks tripled a cached build's time), only
+    # for entries that matched nothing, the ones the banner may be about (without them, it was missing, and its
+    # "each task's error is in the table" untrue).
+    read = [task_pages or not e.score["sequence_score"] for e in board.entries]
+    scripts, failures = _read_scripts(board, read)
+    reasons = [_reasons(e, ds, sc, board.mode, f) if r else {}
+               for e, sc, f, r in zip(board.entries, scripts, failures, read)]
     cards = [_why_card(r) for r in reasons]
     # An entry page's task rows also give a failed agent's own message (the card counts the kinds of failure).
     row_reasons = [_with_messages(r, ds, f) for r, f in zip(reasons, failures or [{} for _ in reasons])]
