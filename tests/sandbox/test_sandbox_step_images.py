@@ -46,6 +46,7 @@ def test_step_images_show_the_page_at_its_screenshot_size(replayed):
     task, r, folder = replayed
     shot = np.asarray(Image.open(task.image_path).convert("RGB"), dtype=np.int16)
     with Image.open(_one(folder, "step_00_initial")) as im:
+        assert (im.format, _one(folder, "step_00_initial").suffix) == ("WEBP", ".webp")  # named as it is
         assert im.size == (task.screen.width, task.screen.height) == (2880, 1800)
         seen = np.asarray(im.convert("RGB"), dtype=np.int16)
     diff = np.abs(seen - shot).max(axis=2)
