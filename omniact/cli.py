@@ -960,9 +960,9 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
               help="Only the first N tasks of the split (or the first N episodes of --miniwob-suite).")
 @click.option("--trace", is_flag=True, help="Save a Playwright trace (trace.zip) per task in --out.")
 @click.option("--step-images", is_flag=True,
-              help="With --split: also write a PNG per step of every task in --out (--task always does).")
+              help="With --split: also write an image (WebP) per step of every task in --out (--task always does).")
 @click.option("--out", type=_Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for replay.json, step images (PNG per step, action point drawn) and traces.")
+              help="Folder for replay.json, step images (WebP per step, action point drawn) and traces.")
 @json_option
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Replay a split on local worker processes or on a Ray cluster.")

@@ -288,7 +288,7 @@ def replay_command(
     """Run the replay the options ask for, print the outcome, and return the JSON object.
 
     `executor` (anything with ``map_unordered``, e.g. a Ray pool) runs a split's replays instead of the local
-    worker processes. `step_images`: for a split, also write a PNG per step of every task into `out` (one
+    worker processes. `step_images`: for a split, also write an image (WebP) per step of every task into `out` (one
     task's replay, --task, always writes them)."""
     if task_timeout <= 0:
         raise UserError("--task-timeout must be positive")
@@ -571,7 +571,7 @@ def _split_mode(
             out_dir=out,
             task_timeout=opts.task_timeout,
             executor=executor,
-            # A PNG per step of every task is costly (a screenshot per action) and rarely looked at for a
+            # An image per step of every task is costly (a screenshot per action) and rarely looked at for a
             # whole split: only on request (--step-images). Single-task replays always write them.
             step_images=opts.step_images and out is not None,
             trace=opts.trace,

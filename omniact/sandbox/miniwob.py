@@ -45,6 +45,9 @@ __all__ = [
 
 #: The task area MiniWoB++ agents see, in CSS pixels (#wrap in core.css).
 VIEWPORT = (160, 210)
+#: An episode's observation (``step_00_initial.png``, what the agent is shown) stays Chromium's PNG, pixel for
+#: pixel as before; only the replay's step images are WebP.
+OBSERVATION_FORMAT = "png"
 #: Single-screen tasks an OmniACT-style one-shot script can solve: the default `--miniwob-suite`.
 DEFAULT_SUITE = (
     "click-button",
@@ -123,6 +126,7 @@ def _job(
     trace: bool,
     settle_ms: int = 100,
     out_root: Path | None = None,
+    image_format: str = "webp",
 ):
     from omniact.sandbox.replay import ReplayJob
 
@@ -142,6 +146,7 @@ def _job(
         miniwob_seed=int(seed),
         trusted_page=True,
         out_root=str(out_root) if (out_root is not None and out_dir) else None,
+        image_format=image_format,
     )
 
 
@@ -217,6 +222,7 @@ def miniwob_task(
             task_timeout=task_timeout,
             trace=False,
             settle_ms=0,
+            image_format=OBSERVATION_FORMAT,
         )
     )
     return _view_from(env, seed, dpr, result, out_dir / "step_00_initial.png", tmp)
@@ -303,6 +309,7 @@ def replay_miniwob_suite(
                 trace=False,
                 settle_ms=0,
                 out_root=Path(out_dir) if out_dir else None,
+                image_format=OBSERVATION_FORMAT,
             )
             for e, s in pairs
         ]

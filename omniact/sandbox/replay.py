@@ -57,6 +57,12 @@ SPARE_MIN_REMAINING_S = 5.0
 #: Most seconds of a task's clock given back for taking step images (a screenshot per step is the sandbox's
 #: cost, not the script's); capped so that a replay still ends well within the worker pool's grace period.
 IMAGE_CREDIT_MAX_S = 20.0
+#: Step images are lossy WebP at this quality: a fifth of Chromium's PNG (1.5 MB a step on a 2880x1800 screen
+#: becomes about 0.3 MB), in less time than the PNG re-encode it replaces, and no difference a person sees at
+#: full size (text, hover shades and the red point stay as they were; measured on the built-in suite's pages).
+STEP_IMAGE_QUALITY = 90
+#: The largest side WebP can hold; a larger screenshot's step images stay PNG.
+_WEBP_MAX_SIDE = 16383
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class StepRecord:
 
     `action` is the canonical text of the parsed call, `call` the Playwright calls made (text), `outcome`
     ``ok``, ``unsupported: why`` or ``error: why``; `point` is where the pointer acted in CSS pixels;
-    `image` the PNG written for this step (the screen after it, with the point drawn), if any.
+    `image` the image written for this step (the screen after it, with the point drawn; ``step_NN.webp``), if any.
     """
 
     index: int
@@ -154,6 +160,8 @@ class ReplayJob:
     miniwob_seed: int | None = None
     #: the page ships with omniact or MiniWoB++ (see BrowserHost.open): lighter isolation, same filter
     trusted_page: bool = False
+    #: ``webp`` (lossy, a fifth of the size) or ``png`` (Chromium's pixels exactly, for an agent's observation)
+    image_format: str = "webp"
     #: the task's goal, shown on the step-image page (index.html) beside the steps
     goal: str | None = None
     #: the output folder `out_dir` lies in (``--out``; a task's folder is ``<out_root>/<task id>``): when a folder
@@ -295,8 +303,8 @@ class _Run:
         self.adapter = adapter
         if self.out and job.step_images:
             self.out.mkdir(parents=True, exist_ok=True)
-            _clear_images(self.out)  # a longer earlier replay's step_07.png must not pass for this one's
-            self._image(self.out / "step_00_initial.png")
+            _clear_images(self.out)  # a longer earlier replay's step_07.webp must not pass for this one's
+            self._image(self._image_path("step_00_initial"))
         self.started = True
         for i, action in enumerate(self.actions, 1):
             if self.watch.remaining <= 0:
@@ -313,7 +321,7 @@ class _Run:
                 call, outcome, point = "", f"error: {_first_line(e)}", None
             image = None
             if self.out and job.step_images and not self.watch.expired:
-                p = self.out / f"step_{i:02d}.png"
+                p = self._image_path(f"step_{i:02d}")
                 # A drag is drawn as a line from where the button went down to where it came up.
                 dragged = action.name in ("dragTo", "mouseUp") and point is not None and start != point
                 self._image(p, point, start if dragged else None)
@@ -346,7 +354,7 @@ class _Run:
         self._lap("check")
         self._await_popups()
         if self.out and job.step_images:
-            self._image(self.out / "final.png")
+            self._image(self._image_path("final"))
 
     def _image(
         self, path: Path, point: tuple[float, float] | None = None, start: tuple[float, float] | None = None
@@ -355,7 +363,7 @@ class _Run:
         all): with --step-images a script must not time out where it would not without. A page that hangs
         the screenshot itself is still ended by the watchdog, which is only moved once the image is taken."""
         t = time.monotonic()
-        _save_png(self._screenshot(), path, point, self.job.dpr, start=start)
+        _save_image(self._screenshot(), path, point, self.job.dpr, start=start)
         spent = min(time.monotonic() - t, IMAGE_CREDIT_MAX_S - self.image_credit)
         if spent > 0 and not self.watch.expired:
             self.image_credit += spent
@@ -364,6 +372,10 @@ class _Run:
                 self.adapter.deadline = self.watch.deadline
         self.info.setdefault("timings", {})
         self.info["timings"]["images"] = round(self.info["timings"].get("images", 0.0) + time.monotonic() - t, 3)
+
+    def _image_path(self, stem: str) -> Path:
+        """Where the step image `stem` (``step_01``, ``final``) goes in the task's folder (only called with one)."""
+        return Path(self.out or ".") / (stem + image_suffix(self.job.image_format, self.job.viewport, self.job.dpr))
 
     def _screenshot(self) -> bytes:
         """The viewport as PNG. At device pixel ratio 1, through the DevTools protocol with optimizeForSpeed
@@ -650,7 +662,16 @@ def _origin_of(url: str) -> str:
     return f"{u.scheme}://{u.netloc}"
 
 
-_IMAGE_NAME = re.compile(r"step_\d+(?:_initial)?\.png|final\.png")
+#: Step image names, of either format: a replay clears an earlier one's images whichever format they have.
+_IMAGE_NAME = re.compile(r"(?:step_\d+(?:_initial)?|final)\.(?:png|webp)")
+
+
+def image_suffix(image_format: str, viewport: tuple[int, int], dpr: float) -> str:
+    """The file suffix of a replay's step images: ``.webp``, or ``.png`` when asked for or when the screenshot
+    has a side WebP cannot hold (over 16383 device pixels)."""
+    if image_format == "png" or max(viewport) * dpr > _WEBP_MAX_SIDE:
+        return ".png"
+    return ".webp"
 
 
 def _clear_images(folder: Path) -> None:
@@ -676,21 +697,23 @@ def _clear_earlier(out_root: Path, folder: Path, *, images: bool, trace: bool) -
             f.unlink(missing_ok=True)
 
 
-def _save_png(
+def _save_image(
     png: bytes,
     path: Path,
     point: tuple[float, float] | None,
     dpr: float,
     start: tuple[float, float] | None = None,
 ) -> None:
-    """Write a screenshot, with the action point (CSS pixels) drawn as a red ring and cross, and for a drag a
-    line from `start` with a small ring there. Written atomically: the image replaces whatever has its name, a
-    symbolic link included, instead of being written through it to wherever the link points."""
+    """Write a screenshot (Chromium's PNG bytes) to `path`, as WebP or PNG after its suffix, with the action
+    point (CSS pixels) drawn as a red ring and cross, and for a drag a line from `start` with a small ring there.
+    Written atomically: the image replaces whatever has its name, a symbolic link included, instead of being
+    written through it to wherever the link points."""
     from omniact.atomic import atomic_file
 
-    if point is None:
+    webp = path.suffix == ".webp"
+    if point is None and not webp:
         with atomic_file(path) as f:
-            f.write(png)
+            f.write(png)  # Chromium's pixels exactly (a MiniWoB++ observation is this file)
         return
     import io
 
@@ -698,6 +721,10 @@ def _save_png(
 
     with Image.open(io.BytesIO(png)) as im:
         im = im.convert("RGB")
+        if point is None:
+            with atomic_file(path) as f:
+                im.save(f, format="WEBP", quality=STEP_IMAGE_QUALITY, method=0)
+            return
         d = ImageDraw.Draw(im)
         x, y = point[0] * dpr, point[1] * dpr
         r = 12 * dpr
@@ -711,7 +738,11 @@ def _save_png(
         d.line((x - r * 1.6, y, x + r * 1.6, y), fill=red, width=max(1, w // 2))
         d.line((x, y - r * 1.6, x, y + r * 1.6), fill=red, width=max(1, w // 2))
         with atomic_file(path) as f:
-            im.save(f, format="PNG", compress_level=1)  # level 6 (the default) takes 4x as long, for 20% less
+            if webp:
+                # method 0: the fastest; higher methods save a further third for twice the time or more
+                im.save(f, format="WEBP", quality=STEP_IMAGE_QUALITY, method=0)
+            else:
+                im.save(f, format="PNG", compress_level=1)  # level 6 (the default) takes 4x as long, for 20% less
 
 
 _PAGE_CSS = """body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
@@ -736,6 +767,9 @@ def write_steps_page(
     def img(name: str, alt: str) -> str:
         return f'<img src="{e(name)}" alt="{e(alt)}" loading="lazy">' if (folder / name).is_file() else ""
 
+    def named(stem: str) -> str:  # the one this replay wrote: the earlier replay's, of either format, are cleared
+        return next((stem + x for x in (".webp", ".png") if (folder / (stem + x)).is_file()), "")
+
     verdict = "PASS" if result.success else "FAIL"
     goal = goal or result.info.get("utterance")
     rows = [
@@ -748,7 +782,7 @@ def write_steps_page(
     ]
     rows += [f"<p class=\"bad\">blocked: {e(b)}</p>" for b in result.blocked_requests]
     rows += [f"<p>{e(ev)}</p>" for ev in result.events]
-    rows.append(f"<figure><figcaption>before the first step</figcaption>{img('step_00_initial.png', 'the screen before the first step')}</figure>")
+    rows.append(f"<figure><figcaption>before the first step</figcaption>{img(named('step_00_initial'), 'the screen before the first step')}</figure>")
     for st in result.steps:
         kind = "" if st.outcome == "ok" else ("unsupported" if st.outcome.startswith("unsupported") else "bad")
         name = Path(st.image).name if st.image else ""
@@ -758,7 +792,7 @@ def write_steps_page(
             + (f"<br><small>{e(st.call)}</small>" if st.call else "")
             + f"</figcaption>{img(name, f'the screen after step {st.index}') if name else ''}</figure>"
         )
-    rows.append(f"<figure><figcaption>after the script (what the check saw)</figcaption>{img('final.png', 'the screen after the script')}</figure>")
+    rows.append(f"<figure><figcaption>after the script (what the check saw)</figcaption>{img(named('final'), 'the screen after the script')}</figure>")
     text = (
         f"<!doctype html><html lang=\"en\"><meta charset=\"utf-8\">{PAGE_VIEWPORT}"
         f"<title>{e(verdict)} {e(result.task_id)}{e(f': {goal}' if goal else '')} (replay)</title>"
@@ -912,7 +946,7 @@ def replay_task(
 ) -> ReplayResult:
     """Replay `script` on a built-in-suite task in this process and evaluate the task's check.
 
-    `out_dir` receives ``<task id>/step_NN.png`` (with `step_images`) and ``trace.zip`` (with `trace`).
+    `out_dir` receives ``<task id>/step_NN.webp`` (with `step_images`) and ``trace.zip`` (with `trace`).
     A script the parser rejects gives ``success=False`` with `parse_error` set. `root` is the data root
     (found from the task's paths when left out).
     """

@@ -167,7 +167,7 @@ def test_a_split_writes_step_images_on_request(tmp_path):
     )
     r = invoke(*args, "--out", str(out_dir), "--step-images")
     assert r.exit_code == 0, r.output
-    with Image.open(out_dir / "101" / "step_01.png") as im:
+    with Image.open(out_dir / "101" / "step_01.webp") as im:
         assert im.size == (1440, 900)  # the task's screenshot size (dpr 1)
     # where to look is printed, and one page links every task's steps
     assert f"step images: {out_dir / 'index.html'}" in r.output
@@ -202,7 +202,7 @@ def test_a_second_split_replay_links_no_steps_of_the_first(tmp_path):
     assert r.exit_code == 0, r.output
     index = (out_dir / "index.html").read_text()
     assert "parse error" in index and "href=" not in index
-    assert not list((out_dir / "101").glob("*.png")) and not (out_dir / "101" / "index.html").exists()
+    assert not list((out_dir / "101").glob("step_*")) and not (out_dir / "101" / "index.html").exists()
 
 
 @pytest.mark.browser
@@ -212,7 +212,7 @@ def test_one_task_with_a_script_writes_step_images_and_a_table(tmp_path):
     r = invoke("--data", str(SUITE), "--task", "103", "--script", str(s), "--out", str(tmp_path / "o"), *T)
     assert r.exit_code == 0, r.output
     assert r.output.startswith("PASS 103")
-    assert (tmp_path / "o" / "103" / "step_02.png").is_file()
+    assert (tmp_path / "o" / "103" / "step_02.webp").is_file()
     assert f"step images: {tmp_path / 'o' / '103' / 'index.html'}" in r.output
 
 

@@ -125,6 +125,8 @@ def test_a_symlink_named_like_a_step_image_is_removed_not_written_through(tmp_pa
     (elsewhere / "keep.txt").write_text("mine")
     (folder / "step_01.png").symlink_to(elsewhere / "keep.txt")
     (folder / "final.png").symlink_to(elsewhere / "new.png")  # dangling: writing it would create new.png
+    (folder / "step_02.webp").symlink_to(elsewhere / "keep.txt")
+    (folder / "final.webp").symlink_to(elsewhere / "new.webp")
     _clear_images(folder)
     assert list(folder.iterdir()) == []
     assert (elsewhere / "keep.txt").read_text() == "mine"

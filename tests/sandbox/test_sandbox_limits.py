@@ -215,19 +215,21 @@ def test_the_miniwob_suite_refuses_a_symlinked_episode_folder(tmp_path):
 def test_a_step_image_is_never_written_through_a_link(tmp_path):
     from PIL import Image
 
-    from omniact.sandbox.replay import _save_png
+    from omniact.sandbox.replay import _save_image
 
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
-    os.symlink(victim, tmp_path / "step_01.png")
     buf = io.BytesIO()
     Image.new("RGB", (20, 10), "white").save(buf, format="PNG")
-    for point in (None, (5.0, 5.0)):
-        _save_png(buf.getvalue(), tmp_path / "step_01.png", point, 1.0)
-        assert victim.read_bytes() == b"keep me"
-        assert not (tmp_path / "step_01.png").is_symlink() and Image.open(tmp_path / "step_01.png").size == (20, 10)
-        (tmp_path / "step_01.png").unlink()
-        os.symlink(victim, tmp_path / "step_01.png")
+    for name in ("step_01.png", "step_01.webp"):
+        step = tmp_path / name
+        os.symlink(victim, step)
+        for point in (None, (5.0, 5.0)):
+            _save_image(buf.getvalue(), step, point, 1.0)
+            assert victim.read_bytes() == b"keep me"
+            assert not step.is_symlink() and Image.open(step).size == (20, 10)
+            step.unlink()
+            os.symlink(victim, step)
 
 
 @pytest.mark.browser
@@ -257,7 +259,7 @@ def test_a_real_task_folder_inside_a_linked_out_is_written_as_before(tmp_path):
     task = load_split(SUITE, "test")["101"]
     r = replay_task(task, task.gold_script, out_dir=tmp_path / "out", step_images=True, root=SUITE, task_timeout=60)
     assert r.success is True and "out_refused" not in r.info
-    assert (real / "101" / "index.html").is_file() and (real / "101" / "step_01.png").is_file()
+    assert (real / "101" / "index.html").is_file() and (real / "101" / "step_01.webp").is_file()
 
 
 # -- the folders the sandbox makes for itself are its user's alone ----------------------------------------------
