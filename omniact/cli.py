@@ -30,14 +30,6 @@ _BAD_PATH = (errno.ENOTDIR, errno.EISDIR, errno.ENOENT, errno.EACCES, errno.EPER
 _ONE_SHOT = False
 
 
-# Modules of the optional extras (pyproject.toml) -> the extra that installs them: a verb that needs one which is
-# not installed says so in one line instead of a traceback.
-_EXTRAS = {"playwright": "sandbox", "miniwob": "sandbox", "openai": "agents", "torch": "local-models",
-           "transformers": "local-models", "rapidocr": "detact", "onnxruntime": "detact", "cv2": "detact",
-           "skimage": "detact", "fontawesomefree": "detact", "resvg_py": "detact", "pytesseract": "tesseract",
-           "ray": "ray"}
-
-
 class _Seconds(click.ParamType):
     """A duration in seconds: a finite number above 0, at most a day (FloatRange lets nan and inf through)."""
 
@@ -87,11 +79,12 @@ class _Group(click.Group):
             click.echo(f"{where}: {escape_controls(message)} (see {where} --help)", err=True)
             _exit(2)
         except ModuleNotFoundError as e:
-            extra = _EXTRAS.get((e.name or "").partition(".")[0])
-            if extra is None:
+            from omniact.extras import install_hint
+
+            hint = install_hint(e)
+            if hint is None:
                 raise
-            click.echo(f"omniact: this needs {e.name}, which is not installed: pip install 'omniact[{extra}]' "
-                       f"(or `make setup`, which installs every extra)", err=True)
+            click.echo(f"omniact: this needs {e.name}, which is not installed: {hint}", err=True)
             _exit(2)
         except BrokenPipeError:  # `omniact tasks | head`
             sys.exit(0)

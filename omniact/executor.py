@@ -41,6 +41,7 @@ from typing import Any, Protocol
 
 from omniact.actions import MAX_SCRIPT_CHARS
 from omniact.errors import DataError, ParseError, UserError, escape_controls
+from omniact.extras import install_hint
 from omniact.job_control import stopped_together
 from omniact.store import TaskResult
 
@@ -159,7 +160,8 @@ def error_text(e: BaseException) -> str:
     except Exception as inner:  # noqa: BLE001 - the agent's own __str__, whatever it raises
         message = f"<its message cannot be shown: {type(inner).__name__} in __str__>"
     message = escape_controls(" ".join(message.splitlines()))
-    return f"{type(e).__name__}: {message}{where}"
+    hint = install_hint(e)  # an agent that needs an extra not installed (openai, torch, cv2): which one
+    return f"{type(e).__name__}: {message}{where}{f': {hint}' if hint else ''}"
 
 
 def start_error(e: BaseException) -> str:

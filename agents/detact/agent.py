@@ -104,6 +104,8 @@ class DetactAgent:
         self._detecting: dict[str, threading.Lock] = {}  # screens being detected now -> held while at it
         #: why embeddings were asked for but are off (a package not installed), or None
         self.embeddings_off: str | None = None
+        #: why icons are matched on their labels alone, without Font Awesome's names for them, or None
+        self.icon_names_off: str | None = None
         self.last_usage: Any = None
         self.last_raw: str | None = None
         self.last_served: dict[str, str] | None = None  # the planner model server's word on what answered
@@ -120,6 +122,15 @@ class DetactAgent:
                           "similarity only (pip install 'omniact[local-models]', or pass embeddings=false)")
                 self.embeddings = False
                 self.embeddings_off = why
+        from agents.detact.filter import icon_names_unavailable
+
+        why = icon_names_unavailable()
+        if why is not None:
+            # The goal filter knows a "Magnifying Glass" icon as what a goal calls "search" from Font Awesome's
+            # names: without them, other elements win on some tasks (23 of the 492 test answers). Said and recorded,
+            # so that a run made without them is not taken for one made with them.
+            _say_once(f"detact: {why}; icons are matched on their labels only (pip install 'omniact[detact]')")
+            self.icon_names_off = why
         if self.llm and (self._planner_llm is None or self._planner_llm.backend is None):
             self._planner().setup()
 
@@ -135,6 +146,7 @@ class DetactAgent:
         return {"detect": self.detect, "ocr": self.ocr, "icons": self.icons,
                 "icon_threshold": THRESHOLD if self.icons else None, "top_k": self.top_k,
                 "embeddings": self.embeddings, **({"embeddings_off": self.embeddings_off} if self.embeddings_off else {}),
+                **({"icon_names_off": self.icon_names_off} if self.icon_names_off else {}),
                 "planner": self.llm or "heuristic",
                 "llm": describe_agent(self._planner_llm) if self._planner_llm is not None else None}
 

@@ -176,6 +176,17 @@ def relevance(phrase: str, detection: Detection) -> float:
     return max(lexical, fuzzy_part)
 
 
+def icon_names_unavailable() -> str | None:
+    """Why Font Awesome's names and search terms for icons (`_icon_terms`) cannot be read here, or None."""
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec("fontawesomefree") is not None
+    except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules
+        found = False
+    return None if found else "fontawesomefree is not installed"
+
+
 def embeddings_unavailable() -> str | None:
     """Why the MiniLM embeddings cannot run on this machine (a package that is not installed), or None.
 

@@ -41,6 +41,7 @@ __all__ = [
     "Watch",
     "chromium_path",
     "memory_limit_mb",
+    "require_browser",
     "same_origin",
     "shared_host",
 ]
@@ -84,9 +85,58 @@ LOG_MAX = 200
 URL_MAX = 500
 
 
-def chromium_path() -> str:
-    """The Chromium binary: $OMNIACT_CHROMIUM, else Debian's /usr/bin/chromium."""
-    return os.environ.get("OMNIACT_CHROMIUM", "/usr/bin/chromium")
+#: Browsers replay drives, looked for on PATH in this order: Debian's and Arch's Chromium, Fedora's, then Chrome.
+_BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+#: What to do when no browser is found (or the one named does not run).
+_BROWSER_HINT = ("install Chromium (Debian and Ubuntu: apt-get install chromium; or `playwright install chromium`), "
+                 "or name its binary with OMNIACT_CHROMIUM=/path/to/chromium")
+
+
+def chromium_path() -> str | None:
+    """The browser replay launches: $OMNIACT_CHROMIUM; else the first of `_BROWSER_NAMES` on PATH (a snap's
+    excepted: its confinement keeps it out of the folders the replay gives it); else None, Playwright's own browser
+    (`playwright install chromium`)."""
+    import shutil
+
+    named = os.environ.get("OMNIACT_CHROMIUM")
+    if named:
+        return named
+    for name in _BROWSER_NAMES:
+        found = shutil.which(name)
+        if found and not os.path.realpath(found).startswith("/snap/"):
+            return found
+    return None
+
+
+def require_browser() -> None:
+    """Stop in one line, before any replay starts, when none could run here: Playwright missing (a
+    ModuleNotFoundError, which the CLI words as the extra to install), $OMNIACT_CHROMIUM naming no program, or
+    no browser at all (a UserError saying what to install). Before, each task of a split failed on its own, with
+    a traceback, and the replay exited 0."""
+    import playwright  # noqa: F401 - whether it is installed (the package alone: its API loads where it is used)
+
+    from omniact.errors import UserError
+
+    named = os.environ.get("OMNIACT_CHROMIUM")
+    if named:
+        if not (os.path.isfile(named) and os.access(named, os.X_OK)):
+            raise UserError(f"OMNIACT_CHROMIUM is {named!r}, which is no program here: {_BROWSER_HINT}")
+        return
+    if chromium_path() is None and not _playwright_browser():
+        raise UserError(f"replay needs Chromium, and none was found on PATH or installed by Playwright: "
+                        f"{_BROWSER_HINT}")
+
+
+def _playwright_browser() -> bool:
+    """Whether Playwright has its own Chromium installed (`playwright install chromium`): asked of its driver,
+    which alone knows where its version keeps browsers."""
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as pw:
+            return os.path.isfile(pw.chromium.executable_path)
+    except Exception:  # noqa: BLE001 - a driver that cannot start has no browser to offer either
+        return False
 
 
 def same_origin(url: str, origin: str) -> bool:

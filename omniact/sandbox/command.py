@@ -316,6 +316,10 @@ def replay_command(
     target = targets[0] if targets else "--split"
     if executor is not None and target != "--split":  # one page replays here; the Ray pool would go unused
         raise UserError(f"--executor ray replays --split runs; {target} replays on this machine (leave --executor out)")
+    if executor is None:  # (a cluster's nodes have browsers of their own)
+        from omniact.sandbox.browser import require_browser
+
+        require_browser()
     if predictions is not None and target != "--split":
         raise UserError(f"--predictions goes with --split, not with {target}")
     if predictions is not None and agent is not None:

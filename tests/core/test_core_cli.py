@@ -364,5 +364,19 @@ def test_a_verb_whose_extra_is_not_installed_says_which_in_one_line(monkeypatch,
     monkeypatch.setitem(sys.modules, "cv2", None)
     r = CliRunner().invoke(main, ["detect", "--split", "test", "--out", str(tmp_path / "det")])
     assert r.exit_code == 2
-    assert r.output.strip() == ("omniact: this needs cv2, which is not installed: pip install 'omniact[detact]' "
-                                "(or `make setup`, which installs every extra)")
+    assert r.output.strip() == "omniact: this needs cv2, which is not installed: pip install 'omniact[detact]'"
+
+
+def test_an_agent_that_needs_an_extra_not_installed_says_which(monkeypatch, tmp_path):
+    # Before: "setup() raised ModuleNotFoundError: No module named 'openai' (backends.py:242)", and nothing said
+    # that the agents extra installs it.
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openai", None)  # as if the agents extra were not installed
+    r = CliRunner().invoke(main, ["run", "--agent", "llm", "--agent-arg", "model=m", "--agent-arg",
+                                  "base_url=http://127.0.0.1:9/v1", "--agent-arg", "n_examples=0", "--split", "test",
+                                  "--limit", "2", "--out", str(tmp_path / "r")])
+    assert r.exit_code == 2, r.output
+    last = r.output.rstrip().splitlines()[-1]  # (above it, the progress line)
+    assert last.startswith("omniact: agent could not be started: setup() raised ModuleNotFoundError")
+    assert last.endswith(": pip install 'omniact[agents]'")

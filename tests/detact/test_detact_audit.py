@@ -176,6 +176,20 @@ def test_embeddings_that_cannot_run_are_said_and_recorded(monkeypatch, capsys):
     assert DetactAgent(embeddings=False).describe()["embeddings"] is False  # asked off: nothing to say
 
 
+def test_icon_names_that_cannot_be_read_are_said_and_recorded(monkeypatch, capsys):
+    """Without fontawesomefree the filter matched icons on their labels alone in silence: 23 of the 492 test
+    answers changed under the same description, so a resume or a leaderboard could not tell the runs apart."""
+    from agents.detact.agent import DetactAgent
+
+    assert "icon_names_off" not in DetactAgent(embeddings=False).describe()  # installed here: nothing recorded
+    monkeypatch.setitem(sys.modules, "fontawesomefree", None)  # as if not installed
+    agent = DetactAgent(embeddings=False)
+    agent.setup()
+    assert agent.describe()["icon_names_off"] == "fontawesomefree is not installed"
+    err = capsys.readouterr().err
+    assert "fontawesomefree is not installed" in err and "pip install 'omniact[detact]'" in err
+
+
 def test_a_model_that_fails_to_load_is_said_once(monkeypatch, capsys):
     """A model that is installed but cannot load (a broken download) turns embeddings off with one line."""
     import agents.prompt
