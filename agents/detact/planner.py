@@ -217,10 +217,6 @@ def _pressed(phrase: str) -> tuple[tuple[str, ...], int] | None:
             continue
         if end < len(words) and len(keys) == 1 and len(keys[0]) == 1 and keys[0].isalnum():
             return None  # "Press X to close the ad": a letter with a purpose is a control's label
-        if end + 1 < len(words) and words[end].lower() == "to" and head.strip() == words[end + 1].lower():
-            # "Press End to end the call", "Press Enter to enter the room": a word whose purpose is itself is a
-            # control's label (a key's purpose says what it does: "Press End to go to the end"; "the End key")
-            return None
         return keys, n
     return None
 
