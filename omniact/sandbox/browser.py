@@ -189,6 +189,17 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
+def _naming(folder: str) -> list[int]:
+    """Processes whose command line names a path inside `folder`: Chromium's crash reporter, which it starts
+    detached (outside its group, a child of init), with its database in the browser's temporary folder."""
+    inside = folder.rstrip(os.sep) + os.sep
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit() and int(d) != os.getpid() and any(inside in a for a in _cmdline(int(d))):
+            out.append(int(d))
+    return out
+
+
 def _cmdline(pid: int) -> list[str]:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:

@@ -129,13 +129,13 @@ class _Worker:
     def kill(self) -> None:
         pid = self.proc.pid
         if pid is not None:
-            from omniact.sandbox.browser import _descendants
+            from omniact.sandbox.browser import _descendants, _naming
 
             # The driver launches Chromium in a process group of its own: its processes are found before the kill
             # (they are then reparented), so that a wedged browser dies with its worker instead of living on,
-            # writing its profile.
+            # writing its profile; and its crash reporter, detached from the start, by its database's folder.
             try:
-                browser = _descendants(pid)
+                browser = _descendants(pid) + (_naming(self.tmp) if self.tmp is not None else [])
             except OSError:  # no /proc (not Linux): the group kill is all there is
                 browser = []
             for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL),
