@@ -541,6 +541,15 @@ def _unreaped(pid: int) -> bool | None:
         return None
 
 
+def _running(process: Any) -> bool:
+    """Whether the worker `process` still runs, asked without reaping it where the system can (reaped, its pid
+    could be another process's). Elsewhere (macOS before Python 3.13 has no os.waitid) its exit code is polled,
+    which reaps it if it has ended: only a running worker, whose pid is still its own, says None."""
+    if hasattr(os, "waitid"):
+        return _unreaped(process.pid) is False
+    return process.exitcode is None
+
+
 def _wait_exit(process: Any, timeout: float) -> None:
     """Wait up to `timeout` seconds for the worker `process` to end, leaving it unreaped where the system can tell
     (elsewhere, joined: its group is then not killed, see _kill_group)."""
@@ -599,6 +608,13 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
     # (job_control), the system hangs up the group, which it does only for a group of the session left orphaned.
     with suppress(OSError, AttributeError):
         os.setpgid(0, 0)
+    # A group in the terminal's session but never in its foreground: the terminal would stop it, as it stops a
+    # background job, on a write under `stty tostop` or an agent setting or reading it (getpass, a tool reading fd 0),
+    # and nobody would continue it (a run without --task-timeout waited for ever). Ignored, as what the agent starts
+    # inherits, a write goes through and a read fails (EIO): the task then fails, with that error, as before.
+    for name in ("SIGTTOU", "SIGTTIN"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
 
     def send(message: tuple) -> None:
         try:
@@ -710,7 +726,7 @@ class LocalExecutor:
         def worker_groups() -> list[int]:
             # Only workers still running: a reaped one's pid, and so its group id, may be another process's.
             return [s.process.pid for s in slots if s.kind == "processes" and s.process.pid is not None
-                    and hasattr(os, "waitid") and _unreaped(s.process.pid) is False]
+                    and _running(s.process)]
 
         def resumed(seconds: float) -> None:
             # Time stopped (Ctrl-Z, then fg or bg) counts against no task's or start's time limit.

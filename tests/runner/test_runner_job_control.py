@@ -46,14 +46,16 @@ def _wait(cond, seconds: float) -> bool:
 
 @pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
                     reason="job control and /proc (Linux)")
-@pytest.mark.parametrize("worker_type", ["processes", "threads"])
-def test_ctrl_z_stops_the_workers_too_and_the_pause_times_no_task_out(tmp_path, worker_type):
+@pytest.mark.parametrize("worker_type,waitid", [("processes", True), ("threads", True), ("processes", False)])
+def test_ctrl_z_stops_the_workers_too_and_the_pause_times_no_task_out(tmp_path, worker_type, waitid):
     # Process workers lead groups of their own, so a terminal's Ctrl-Z stopped only the driver: the workers ran on,
     # and on `fg` the driver found the tasks it was timing past their limit (threads too: the clock ran on).
+    # Without os.waitid (macOS before Python 3.13), the workers ran on still.
     log = tmp_path / "log"
     log.touch()
     (tmp_path / "ticker.py").write_text(AGENT)
-    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'ticker.py'}:Ticker",
+    start = ["-m", "omniact.cli"] if waitid else ["-c", "import os; del os.waitid; from omniact.cli import run; run()"]
+    cmd = [sys.executable, *start, "run", "--agent", f"{tmp_path / 'ticker.py'}:Ticker",
            "--agent-arg", f"log={log}", "--data", str(DATA), "--out", str(tmp_path / "r"), "-q", "--json",
            "--worker-type", worker_type, "--workers", "2", "--task-timeout", "4"]
     # Its own group in this session, as a shell's job is (in a session of its own, an orphaned group, the system
@@ -116,3 +118,49 @@ def test_workers_stopped_with_their_run_end_when_the_stopped_run_is_killed(tmp_p
         if driver.poll() is None:
             driver.kill()
             driver.wait()
+
+
+ASKER = """
+import getpass
+class Asker:
+    def act(self, view):
+        getpass.getpass("API key: ")  # as an agent might when its key is not set
+        return "pyautogui.press('enter')"
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty") or not Path("/proc/self/stat").exists(), reason="a terminal (pty)")
+def test_a_worker_that_reads_the_terminal_fails_its_task_instead_of_stopping_the_run(tmp_path):
+    # (review) A process worker is a group of the terminal's session, never in its foreground: an agent asking for a
+    # key (getpass) was stopped by the terminal (SIGTTOU/SIGTTIN), and the run, with no --task-timeout, hung for ever.
+    import pty
+    import select
+
+    (tmp_path / "asker.py").write_text(ASKER)
+    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'asker.py'}:Asker", "--data",
+           str(DATA), "--out", str(tmp_path / "r"), "--worker-type", "processes", "--limit", "1", "--json"]
+    pid, fd = pty.fork()  # the run as a terminal's foreground job
+    if pid == 0:
+        os.execv(sys.executable, cmd)  # noqa: S606 - our own command line, no shell
+    status = None
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    os.read(fd, 65536)
+                except OSError:
+                    pass
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+        else:
+            pytest.fail("the run still waits on its stopped worker after 120 s")
+    finally:
+        if status is None:
+            subprocess.run(["pkill", "-KILL", "-s", str(pid)], check=False)  # the pty's session: the run's
+            os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    record = json.loads((tmp_path / "r" / "predictions.jsonl").read_text().splitlines()[0])
+    assert record["error_kind"] == "exception" and record["script"] in (None, "")
