@@ -127,10 +127,11 @@ def render_icon_page(path: Path, names: Sequence[tuple[str, str]], seed: int = 0
     page_file.write_text(html, encoding="utf-8")
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--allow-file-access-from-files"]
+    from omniact.sandbox.browser import LAUNCH_ARGS, chromium_path
+
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=args, headless=True)
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=[*LAUNCH_ARGS, "--allow-file-access-from-files"],
+                                     headless=True)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900}, device_scale_factor=dpr)
             page.goto(page_file.as_uri())

@@ -103,9 +103,22 @@ def chromium_path() -> str | None:
         return named
     for name in _BROWSER_NAMES:
         found = shutil.which(name)
-        if found and not os.path.realpath(found).startswith("/snap/"):
+        if found and not _is_snap(found):
             return found
     return None
+
+
+def _is_snap(path: str) -> bool:
+    """Whether `path` runs a snap: a link to /usr/bin/snap (/snap/bin/chromium), or Ubuntu's chromium-browser, a
+    script that starts the snap."""
+    if path.startswith("/snap/") or os.path.basename(os.path.realpath(path)) == "snap":
+        return True
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and b"/snap/" in head
 
 
 def require_browser() -> None:
@@ -128,15 +141,25 @@ def require_browser() -> None:
 
 
 def _playwright_browser() -> bool:
-    """Whether Playwright has its own Chromium installed (`playwright install chromium`): asked of its driver,
-    which alone knows where its version keeps browsers."""
+    """Whether Playwright has a Chromium of its own installed (`playwright install chromium`): its full browser
+    (which `BrowserHost` then launches), or else whatever its headless launch takes (its headless shell, which
+    `--only-shell` installs alone), tried. Asked of its driver, which alone knows where its version keeps them."""
     from playwright.sync_api import sync_playwright
 
     try:
         with sync_playwright() as pw:
-            return os.path.isfile(pw.chromium.executable_path)
-    except Exception:  # noqa: BLE001 - a driver that cannot start has no browser to offer either
+            if _playwright_chromium(pw) is not None:
+                return True
+            pw.chromium.launch(headless=True, args=LAUNCH_ARGS).close()
+            return True
+    except Exception:  # noqa: BLE001 - no browser of its own, or a driver that cannot start: nothing to offer
         return False
+
+
+def _playwright_chromium(pw: Any) -> str | None:
+    """Playwright's full Chromium, when installed (None: only its headless shell, or nothing)."""
+    path = pw.chromium.executable_path
+    return path if path and os.path.isfile(path) else None
 
 
 def same_origin(url: str, origin: str) -> bool:
@@ -392,8 +415,11 @@ class BrowserHost:
         before = _browser_pids()
         # Its HOME there too: Chromium keeps crash-report settings and a dconf cache under the user's otherwise.
         home = {"HOME": self._tmp, "XDG_CONFIG_HOME": f"{self._tmp}/.config", "XDG_CACHE_HOME": f"{self._tmp}/.cache"}
+        # No browser of the machine's: Playwright's full Chromium if installed (its headless launch takes the
+        # headless shell, which `playwright install --no-shell` leaves out), else its own choice.
+        executable = self.executable or _playwright_chromium(self._pw)
         self._browser = self._pw.chromium.launch(
-            executable_path=self.executable, args=REPLAY_ARGS, headless=True,
+            executable_path=executable, args=REPLAY_ARGS, headless=True,
             env={**os.environ, "TMPDIR": self._tmp, **home},  # type: ignore[arg-type]
         )
         new = _browser_pids() - before

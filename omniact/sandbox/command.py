@@ -316,10 +316,6 @@ def replay_command(
     target = targets[0] if targets else "--split"
     if executor is not None and target != "--split":  # one page replays here; the Ray pool would go unused
         raise UserError(f"--executor ray replays --split runs; {target} replays on this machine (leave --executor out)")
-    if executor is None:  # (a cluster's nodes have browsers of their own)
-        from omniact.sandbox.browser import require_browser
-
-        require_browser()
     if predictions is not None and target != "--split":
         raise UserError(f"--predictions goes with --split, not with {target}")
     if predictions is not None and agent is not None:
@@ -344,6 +340,10 @@ def replay_command(
 
         # Not the data root (its replay.json would be read as a split), not a run's folder: one of its own.
         check_output_folder(out, resolve_data_root(data if target in ("--split", "--task") else None), "replay")
+    if executor is None:  # after the options' own mistakes; a cluster's nodes have browsers of their own
+        from omniact.sandbox.browser import require_browser
+
+        require_browser()
 
     if target == "--split":
         if script is not None:

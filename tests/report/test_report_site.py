@@ -41,8 +41,10 @@ def site(omniact_data, tmp_path_factory):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    from omniact.sandbox.browser import chromium_path
+
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        b = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
         yield b
         b.close()
 

@@ -71,3 +71,22 @@ def test_the_browser_is_found_on_path_under_its_other_names(tmp_path, monkeypatc
     assert chromium_path() == str(chrome)
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     assert chromium_path() is None  # Playwright's own, if it has one
+
+
+def test_a_snap_on_path_is_passed_over(tmp_path, monkeypatch):
+    # (review) /snap/bin/chromium is a link to /usr/bin/snap, and Ubuntu's chromium-browser a script that starts
+    # the snap: neither was told apart, and a snap's confinement keeps it out of the replay's folders.
+    from omniact.sandbox.browser import chromium_path
+
+    monkeypatch.delenv("OMNIACT_CHROMIUM", raising=False)
+    snap_bin, script_bin, real_bin = (tmp_path / d for d in ("snapbin", "scriptbin", "realbin"))
+    for d in (snap_bin, script_bin, real_bin):
+        d.mkdir()
+    (tmp_path / "snap").write_text("#!/bin/sh\n")
+    (snap_bin / "chromium").symlink_to(tmp_path / "snap")
+    (script_bin / "chromium-browser").write_text("#!/bin/sh\nexec /snap/bin/chromium \"$@\"\n")
+    (real_bin / "google-chrome").write_text("#!/bin/sh\nexec /opt/google/chrome/chrome \"$@\"\n")
+    for f in ((tmp_path / "snap"), script_bin / "chromium-browser", real_bin / "google-chrome"):
+        f.chmod(0o755)
+    monkeypatch.setenv("PATH", os.pathsep.join(map(str, (snap_bin, script_bin, real_bin))))
+    assert chromium_path() == str(real_bin / "google-chrome")
