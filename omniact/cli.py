@@ -477,9 +477,15 @@ def _undecodable(path: Path) -> str | None:
               help="Data root in OmniACT's layout.")
 def manifest(data: Path) -> None:
     """Write MANIFEST.sha256 (sha256sum format) of every file of a data set; `validate` verifies it."""
-    from omniact.dataset import resolve_data_root, write_manifest
+    from omniact.dataset import builtin_root, resolve_data_root, write_manifest
 
-    path, n = write_manifest(resolve_data_root(data))
+    root = resolve_data_root(data)
+    if root == builtin_root().resolve() and root.parent.name == "_suite":
+        # The suite of an installed omniact is the package's: pip's record lists (and uninstalls) its files, and
+        # a manifest written there would stay behind in site-packages.
+        raise UserError("the built-in suite of an installed omniact is part of the package (pip checks its files); "
+                        "copy it to a folder of yours to make a manifest of it", file=str(root))
+    path, n = write_manifest(root)
     click.echo(f"{path}: {n} files")
 
 

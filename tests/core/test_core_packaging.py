@@ -94,3 +94,11 @@ def test_a_run_from_an_install_inside_another_repository_records_no_commit_of_it
                    cwd=project)
     assert run.returncode == 0, run.stderr
     assert json.loads((tmp_path / "run" / "manifest.json").read_text())["git_commit"] is None
+
+
+@pytest.mark.slow
+def test_a_manifest_is_not_written_into_the_installed_suite(installed, tmp_path):
+    # (pip audit) It went into site-packages, and `pip uninstall` left it there.
+    r = _omniact(installed, "manifest", "--data", str(installed / "omniact" / "_suite" / "tasks"), cwd=tmp_path)
+    assert r.returncode == 2 and "part of the package" in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    assert not list(installed.rglob("MANIFEST.sha256"))
