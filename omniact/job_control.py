@@ -51,4 +51,7 @@ def stopped_together(groups: Callable[[], Iterable[int]], on_resume: Callable[[f
     try:
         yield
     finally:
-        signal.signal(tstp, signal.SIG_DFL)
+        # (a generator closed by the garbage collector may end this in another thread, where no handler can be set:
+        # the one left stops this process as the default would, the workers it names having ended)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(tstp, signal.SIG_DFL)
