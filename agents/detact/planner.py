@@ -292,7 +292,12 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
         if pressed is not None:
             keys, n = pressed
             again = "again" if re.search(r"\bagain\b", m.group("k"), re.IGNORECASE) else ""
-            return [Intent("hotkey" if len(keys) > 1 else "press", keys=keys, amount=n, text=again)]
+            # "Press End to end the call": a key word whose purpose is the same word may be a control's label; the
+            # screen decides (see plan_actions), so the word goes along as the target
+            said = m.group("k").split()
+            label = said[0] if len(keys) == 1 and len(said) > 2 and said[1].lower() == "to" \
+                and said[2].lower() == said[0].lower() else ""
+            return [Intent("hotkey" if len(keys) > 1 else "press", keys=keys, amount=n, text=again, target=label)]
 
     # "... with Ctrl+S", "save it using Command-S": the goal names its shortcut (a combination with a modifier;
     # "fill X with T" is text)
@@ -597,6 +602,14 @@ def _button_for(verb_phrase: str, detections: Sequence[Detection]) -> Detection 
     return None
 
 
+def _labelled(word: str, detections: Sequence[Detection]) -> Detection | None:
+    """A text element whose whole label is `word` ("End", "Delete."), if the screen shows one."""
+    for d in detections:
+        if d.kind == "ocr" and re.findall(r"[a-z]+", d.label.lower()) == [word.lower()]:
+            return d
+    return None
+
+
 def plan_actions(goal: str, detections: Iterable[Detection], *, os: str | None = None, platform: str = "desktop",
                  width: int = 1920, height: int = 1080, k: int = 20, embeddings: bool = True) -> list[Action]:
     """The actions for a goal on a screen described by `detections` (OCR, icon and colour detections)."""
@@ -632,6 +645,10 @@ def plan_actions(goal: str, detections: Iterable[Detection], *, os: str | None =
             out.append(Action.make("write", message=it.text))
             out.append(Action.make("press", keys="enter"))
         elif it.kind == "press":
+            control = _labelled(it.target, dets) if it.target else None
+            if control is not None:  # "Press End to end the call" where an End button is on the screen
+                out.append(Action.make("click", x=round(float(control.x), 1), y=round(float(control.y), 1)))
+                continue
             key = normalize_key(it.keys[0])
             for _ in range(it.amount or 1):
                 out.append(Action.make("press", keys=key))

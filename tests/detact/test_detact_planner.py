@@ -258,3 +258,18 @@ def test_what_the_new_phrasings_leave_as_it_was(goal, expected):
 def test_a_folder_opens_with_a_double_click_and_a_shortcut_menu_is_a_right_click():
     assert run("Open the Archive folder") == [("doubleClick", (60.0, 300.0))]
     assert run("Show the shortcut menu for report.pdf") == [("rightClick", (500.0, 400.0))]
+
+
+def test_a_key_word_whose_purpose_is_itself_is_the_control_when_the_screen_shows_it():
+    # "Press End to end the call" pressed the End key on a call screen with an End button; read as a label
+    # whatever the screen, "Press Delete to delete the selected email" clicked the best text match (File) on a
+    # screen with no Delete button (the review), where the key was right.
+    call = [*SCREEN, Detection("ocr", "End", 900, 600)]
+    assert run("Press End to end the call", dets=call) == [("click", (900.0, 600.0))]
+    assert run("Press End to end the call") == [("press", ("end",))]  # no End on this screen: the key
+    no_delete = [d for d in SCREEN if d.label != "Delete"]
+    assert run("Press Delete to delete the selected email", dets=no_delete) == [("press", ("delete",))]
+    assert run("Press Delete to delete the report") == [("click", (720.0, 22.0))]
+    # a purpose in other words, or "the ... key", is the key whatever the screen shows
+    assert run("Press End to go to the end", dets=call) == [("press", ("end",))]
+    assert run("Press the End key to end the call", dets=call) == [("press", ("end",))]
