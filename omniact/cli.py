@@ -477,10 +477,10 @@ def _undecodable(path: Path) -> str | None:
               help="Data root in OmniACT's layout.")
 def manifest(data: Path) -> None:
     """Write MANIFEST.sha256 (sha256sum format) of every file of a data set; `validate` verifies it."""
-    from omniact.dataset import builtin_root, resolve_data_root, write_manifest
+    from omniact.dataset import is_installed_suite, resolve_data_root, write_manifest
 
     root = resolve_data_root(data)
-    if root == builtin_root().resolve() and root.parent.name == "_suite":
+    if is_installed_suite(root):
         # The suite of an installed omniact is the package's: pip's record lists (and uninstalls) its files, and
         # a manifest written there would stay behind in site-packages.
         raise UserError("the built-in suite of an installed omniact is part of the package (pip checks its files); "

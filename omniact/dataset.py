@@ -43,6 +43,7 @@ __all__ = [
     "gold_line_offset",
     "gold_rows",
     "infer_os",
+    "is_installed_suite",
     "load_split",
     "named_files",
     "open_regular",
@@ -99,10 +100,18 @@ def _named_os(words: set[str], table: dict[str, tuple[str, ...]]) -> str | None:
 def builtin_root() -> Path:
     """The built-in suite's data root: in the package where it was installed from a wheel (which carries it, see
     setup.py), else ``tasks/`` beside the packages (a checkout, or an editable install of one)."""
-    here = Path(__file__).resolve().parent
-    installed = here / "_suite" / "tasks"
+    installed = _installed_suite()
     # The installed copy first: beside an installed package is site-packages, where a `tasks` folder is anyone's.
-    return installed if installed.is_dir() else here.parent / "tasks"
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "tasks"
+
+
+def _installed_suite() -> Path:
+    return Path(__file__).resolve().parent / "_suite" / "tasks"
+
+
+def is_installed_suite(root: Path) -> bool:
+    """Whether the data root `root` (resolved) is the suite of an installed omniact: the package's own files."""
+    return root == _installed_suite()
 
 
 def resolve_data_root(data: str | os.PathLike | None) -> Path:
