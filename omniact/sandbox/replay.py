@@ -721,28 +721,29 @@ def _save_image(
 
     with Image.open(io.BytesIO(png)) as im:
         im = im.convert("RGB")
-        if point is None:
-            with atomic_file(path) as f:
-                im.save(f, format="WEBP", quality=STEP_IMAGE_QUALITY, method=0)
-            return
-        d = ImageDraw.Draw(im)
-        x, y = point[0] * dpr, point[1] * dpr
-        r = 12 * dpr
-        w = max(2, int(2 * dpr))
-        red = (255, 0, 0)
-        if start is not None:
-            sx, sy = start[0] * dpr, start[1] * dpr
-            d.line((sx, sy, x, y), fill=red, width=w)
-            d.ellipse((sx - r / 2, sy - r / 2, sx + r / 2, sy + r / 2), outline=red, width=w)
-        d.ellipse((x - r, y - r, x + r, y + r), outline=red, width=w)
-        d.line((x - r * 1.6, y, x + r * 1.6, y), fill=red, width=max(1, w // 2))
-        d.line((x, y - r * 1.6, x, y + r * 1.6), fill=red, width=max(1, w // 2))
+        if point is not None:
+            _draw_point(ImageDraw.Draw(im), point, dpr, start)
         with atomic_file(path) as f:
             if webp:
                 # method 0: the fastest; higher methods save a further third for twice the time or more
                 im.save(f, format="WEBP", quality=STEP_IMAGE_QUALITY, method=0)
             else:
                 im.save(f, format="PNG", compress_level=1)  # level 6 (the default) takes 4x as long, for 20% less
+
+
+def _draw_point(d: Any, point: tuple[float, float], dpr: float, start: tuple[float, float] | None) -> None:
+    """The action point (CSS pixels) as a red ring and cross on the screen, and a drag's line from `start`."""
+    x, y = point[0] * dpr, point[1] * dpr
+    r = 12 * dpr
+    w = max(2, int(2 * dpr))
+    red = (255, 0, 0)
+    if start is not None:
+        sx, sy = start[0] * dpr, start[1] * dpr
+        d.line((sx, sy, x, y), fill=red, width=w)
+        d.ellipse((sx - r / 2, sy - r / 2, sx + r / 2, sy + r / 2), outline=red, width=w)
+    d.ellipse((x - r, y - r, x + r, y + r), outline=red, width=w)
+    d.line((x - r * 1.6, y, x + r * 1.6, y), fill=red, width=max(1, w // 2))
+    d.line((x, y - r * 1.6, x, y + r * 1.6), fill=red, width=max(1, w // 2))
 
 
 _PAGE_CSS = """body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
