@@ -52,6 +52,8 @@ th button.sort:focus-visible { outline: 2px solid var(--accent); outline-offset:
 th[aria-sort=ascending] button.sort::after { content: " \\25B2"; }
 th[aria-sort=descending] button.sort::after { content: " \\25BC"; }
 td.l, th.l { text-align: left; white-space: normal; }
+/* A key/value table's key (a row header for screen readers) looks like the value beside it. */
+th[scope=row] { background: none; position: static; font-weight: normal; }
 td.nw { white-space: nowrap; }
 .card table { width: 100%; table-layout: fixed; margin-bottom: 0; }
 .card td { overflow-wrap: anywhere; }
@@ -575,7 +577,7 @@ def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title:
     parts = [(f"<div class=chart role=img aria-label='{_e(title)}'><div class=chart-title>{_e(title)}</div>"
               f"<div class=bars>{''.join(cells)}</div></div>")]
     with_ci = any(ci is not None for _, _, ci in rows)
-    table = "".join(f"<tr><td class=l>{_e(label)}</td><td>{_pct(value)}</td>"
+    table = "".join(f"<tr>{_row_label(_e(label))}<td>{_pct(value)}</td>"
                     + (f"<td>{'' if ci is None else f'[{_pct(ci[0])}, {_pct(ci[1])}]'}</td>" if with_ci else "")
                     + "</tr>" for label, value, ci in rows)
     parts.append(f"<details class=numbers><summary>The numbers</summary><table><thead><tr><th scope=col class=l></th>"
@@ -719,13 +721,18 @@ def _task_counts(t: Mapping[str, Sequence[Any]]) -> dict[str, int]:
             "key": key, "write": write, "no match": no_match, "parse error": refused, "missing": missing}
 
 
+def _row_label(html: str) -> str:
+    """A key/value table's key cell (already escaped): a row header, so that a screen reader names each value."""
+    return f"<th scope=row class=l>{html}</th>"
+
+
 def _results_card(counts: Mapping[str, int]) -> str:
     """The entry page's "Results" card, from `_task_counts`."""
     rows = [("tasks", counts["scored"]), ("matched", counts["matched"]), ("&nbsp; exactly (no penalty)", counts["exact"]),
             ("&nbsp; with a click penalty", counts["click"]), ("&nbsp; with a key penalty", counts["key"]),
             ("&nbsp; with a write penalty", counts["write"]), ("no match", counts["no match"]),
             ("refused by the parser", counts["parse error"]), ("no prediction", counts["missing"])]
-    cells = "".join(f"<tr><td class=l>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    cells = "".join(f"<tr>{_row_label(k)}<td>{v}</td></tr>" for k, v in rows)
     return f"<div class=card id=results><h2>Results</h2><table>{cells}</table></div>"
 
 
@@ -766,10 +773,10 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
         bars = [(f"{k} ({g['n_tasks']})", g["action_score"], None) for k, g in rows]
         charts.append(f"<div class=card>{_chart(bars, f'AS {title}')}</div>")
     prov = e.to_json()["provenance"]
-    prov_rows = "".join(f"<tr><td class=l>{_e(k)}</td><td class=l>"
+    prov_rows = "".join(f"<tr>{_row_label(_e(k))}<td class=l>"
                         f"{'<span class=muted>not recorded</span>' if v is None else _e(v)}</td></tr>"
                         for k, v in prov.items())
-    meta_rows = "".join(f"<tr><td class=l>{_e(k)}</td><td class=l>{_e(v)}</td></tr>"
+    meta_rows = "".join(f"<tr>{_row_label(_e(k))}<td class=l>{_e(v)}</td></tr>"
                         for k, v in e.submission.meta.items() if k not in ("dataset_sha256", "uses_gold")
                         and not k.startswith("_"))
     t = e.tasks
@@ -836,7 +843,7 @@ def _compare_card(c: Comparison) -> str:
     rows = [("fixed (matched now, not before)", c.count("fixed")), ("broken (matched before, not now)",
             c.count("broken")), ("matched, higher score", c.count("better")), ("matched, lower score", c.count("worse")),
             ("unchanged", c.count("same"))]
-    cells = "".join(f"<tr><td class=l>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    cells = "".join(f"<tr>{_row_label(k)}<td>{v}</td></tr>" for k, v in rows)
     groups = "".join(f"<tr><td class=l>{_e(kind)}</td><td class=l>{_e(name)}</td><td>{n}</td>"
                      f"<td data-v='{now:.10f}'>{_pct(now)}</td><td data-v='{before:.10f}'>{_pct(before)}</td>"
                      f"<td data-v='{now - before:.10f}'>{100 * (now - before):+.2f}</td></tr>"
@@ -1194,7 +1201,7 @@ def _why_card(reasons: Mapping[int, str]) -> str:
     counts = Counter(reasons.values())
     if not counts:
         return ""
-    rows = "".join(f"<tr><td class=l>{_e(r)}</td><td>{n}</td></tr>" for r, n in counts.most_common(10))
+    rows = "".join(f"<tr>{_row_label(_e(r))}<td>{n}</td></tr>" for r, n in counts.most_common(10))
     more = f"<p class=muted>and {len(counts) - 10} more</p>" if len(counts) > 10 else ""
     return (f"<div class=card id=why><h2>Why no match</h2><p class=muted>The first difference from the gold "
             f"actions (or the agent's failure), over {len(reasons)} unmatched tasks with a prediction.</p>"

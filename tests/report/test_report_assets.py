@@ -140,19 +140,34 @@ class _Outline(html.parser.HTMLParser):
         super().__init__()
         self.levels: list[int] = []
         self.row_heads: list[tuple[bool, str | None]] = []  # (in thead, scope) of each th
+        self.key_value_rows: list[str] = []  # the first cell's tag of each row of a table with no thead
         self._thead = False
+        self._tables: list[list[str]] = []  # per open table: its rows' first cells ("thead" once one is met)
+        self._row_open = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if re.fullmatch(r"h[1-6]", tag):
             self.levels.append(int(tag[1]))
+        elif tag == "table":
+            self._tables.append([])
         elif tag == "thead":
             self._thead = True
-        elif tag == "th":
+            self._tables[-1].append("thead")
+        elif tag == "tr":
+            self._row_open = True
+        if tag in ("th", "td") and self._row_open:
+            self._tables[-1].append(tag)
+            self._row_open = False
+        if tag == "th":
             self.row_heads.append((self._thead, dict(attrs).get("scope")))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "thead":
             self._thead = False
+        elif tag == "table":
+            firsts = self._tables.pop()
+            if "thead" not in firsts:
+                self.key_value_rows.extend(firsts)
 
 
 def _parsed(page: Path) -> _Outline:
@@ -179,6 +194,9 @@ def test_header_cells_say_what_they_head(sites):
             heads = _parsed(page).row_heads
             # a column's header says so; a header cell of a row (none in a thead) says that
             assert heads and all(scope == ("col" if in_head else "row") for in_head, scope in heads), (page, heads)
+            # a table of names and values (a card's) heads each row with its name, which a screen reader then
+            # reads with the value: every such row starts with a th
+            assert set(_parsed(page).key_value_rows) <= {"th"}, page
 
 
 def test_without_task_pages_a_run_whose_agent_failed_on_every_task_says_so(tmp_path):

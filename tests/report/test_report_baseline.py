@@ -62,7 +62,7 @@ def test_a_baseline_run_with_a_smaller_limit_is_compared_on_the_tasks_it_ran(tmp
     assert [(e["n_scored"], e["n_missing"]) for e in board["entries"]] == [(2, 0), (2, 0)]
     assert board["entries"][0]["action_score"] == 1.0
     page = (out / "index.html").read_text()
-    assert "<td class=l>fixed (matched now, not before)</td><td>2</td>" in page
+    assert "<th scope=row class=l>fixed (matched now, not before)</th><td>2</td>" in page
     # the page says which tasks its scores are on: read later, they passed for the run's on the whole split
     assert ("Scored on the first 2 of the 6 tasks of split test: the baseline was run with --limit" in
             page.replace("&#x27;", "'"))

@@ -71,7 +71,7 @@ def test_a_report_of_a_run_whose_agent_name_is_a_lone_surrogate(omniact_data, tm
     for p in _site_files(out):
         p.read_bytes().decode("utf-8")
     assert json.loads((out / "leaderboard.json").read_text())["entries"][0]["agent"] == "\ud800"
-    assert "<td class=l>agent</td><td class=l>\ufffd</td>" in (out / "index.html").read_text()
+    assert "<th scope=row class=l>agent</th><td class=l>\ufffd</td>" in (out / "index.html").read_text()
 
 
 def test_every_entry_has_its_own_name_page_and_scripts(omniact_data, tmp_path):

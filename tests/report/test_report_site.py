@@ -239,8 +239,7 @@ def test_a_report_with_a_baseline_says_what_changed_task_by_task(omniact_data, b
     page, errors = open_page(browser, (out / "index.html").as_uri())
     assert page.title() == "Report: After on test, compared with Before"
     card = page.locator("#compare")
-    labels = [c.strip() for c in card.locator("td.l").all_inner_texts()]
-    counts = dict(zip(labels, map(int, card.locator("td:not(.l)").all_inner_texts())))
+    counts = _key_values(page, "#compare")
     assert counts == {"fixed (matched now, not before)": 1, "broken (matched before, not now)": 1,
                       "matched, higher score": 0, "matched, lower score": 2, "unchanged": 8}
     scores = {e["name"]: e["action_score"] for e in json.loads((out / "leaderboard.json").read_text())["entries"]}
@@ -300,9 +299,14 @@ def test_a_task_that_did_not_match_shows_no_penalty_and_sorts_after_those_with_o
     page.close()
 
 
+def _key_values(page, card: str) -> dict[str, int]:
+    """A card's key/value table: each count named by its row header (th scope=row), as a screen reader reads it."""
+    labels = (c.strip() for c in page.locator(f"{card} th[scope=row]").all_inner_texts())
+    return dict(zip(labels, map(int, page.locator(f"{card} th[scope=row] + td").all_inner_texts())))
+
+
 def _results(page) -> dict[str, int]:
-    labels = (c.strip() for c in page.locator("#results td.l").all_inner_texts())
-    return dict(zip(labels, map(int, page.locator("#results td:not(.l)").all_inner_texts())))
+    return _key_values(page, "#results")
 
 
 def test_an_entry_page_says_where_its_tasks_went(site, browser):
@@ -325,8 +329,7 @@ def test_an_entry_page_says_where_its_tasks_went(site, browser):
     page, more_errors = open_page(browser, f"{out.as_uri()}/entries/blank.html")
     assert (_results(page)["no match"], _results(page)["matched"]) == (12, 0)  # empty answers match nothing
     # ... and the card says why: every gold action is missing
-    why = dict(zip(page.locator("#why td.l").all_inner_texts(),
-                   map(int, page.locator("#why td:not(.l)").all_inner_texts())))
+    why = _key_values(page, "#why")
     lengths = [len(lines) for _, _, _, _, lines in TASKS[:12]]
     words = {n: f"{'one' if n == 1 else n} action{'s' if n > 1 else ''} too few" for n in set(lengths)}
     assert why == {words[n]: lengths.count(n) for n in set(lengths)}
