@@ -435,7 +435,21 @@ def _node_name() -> str:
         return "local"
 
 
-class RayExecutor:
+class _LostWorkers:
+    """What a Ray executor or pool had to do about lost workers: the runner puts it in the manifest, and
+    `omniact.executor.workers_lost` words it."""
+
+    def __init__(self) -> None:
+        #: tasks sent again because the actor running them died
+        self.retried_tasks = 0
+        #: actors replaced after dying (a pool's also after not answering in time)
+        self.replaced_workers = 0
+
+    def stats(self) -> dict[str, Any]:
+        return {"retried_tasks": self.retried_tasks, "replaced_workers": self.replaced_workers}
+
+
+class RayExecutor(_LostWorkers):
     """The runner's executor on a Ray cluster (see the module docstring). `setup_timeout` (None: no limit) bounds
     each actor's start as `omniact.executor.LocalExecutor`'s bounds its workers'."""
 
@@ -459,10 +473,7 @@ class RayExecutor:
         self.memory_mb = memory_mb if memory_mb is not None else declared.get("memory_mb")
         self.num_gpus = num_gpus
         self.max_attempts = max_attempts
-        #: tasks sent again because the actor died while running them
-        self.retried_tasks = 0
-        #: actors replaced after dying
-        self.replaced_workers = 0
+        super().__init__()
 
     def connect(self) -> None:
         """Join the cluster now (`map` would): the runner calls this before it starts, so that a cluster it cannot
@@ -677,10 +688,6 @@ class RayExecutor:
         finally:
             _kill_all([a for a, _ in running.values()] + idle + list(starting.values()))
 
-    def stats(self) -> dict[str, Any]:
-        """What the run had to do about lost workers; the runner puts it in the manifest."""
-        return {"retried_tasks": self.retried_tasks, "replaced_workers": self.replaced_workers}
-
     def close(self) -> None:
         pass
 
@@ -707,7 +714,7 @@ class _FnActor:
         return fn(item)
 
 
-class RayPool:
+class RayPool(_LostWorkers):
     """``map_unordered(fn, items)`` on Ray actors, one item in flight per actor.
 
     `timeout_of(item)` gives an item's time limit; an actor that has not answered by then plus `grace` is
@@ -730,14 +737,7 @@ class RayPool:
         self.max_attempts = max_attempts
         self.on_lost = on_lost
         self.warmup = warmup
-        #: items sent again because the actor running them died
-        self.retried_tasks = 0
-        #: actors replaced after dying, or killed for not answering in time
-        self.replaced_workers = 0
-
-    def stats(self) -> dict[str, Any]:
-        """What the pool had to do about lost workers (`omniact.executor.workers_lost` words it)."""
-        return {"retried_tasks": self.retried_tasks, "replaced_workers": self.replaced_workers}
+        super().__init__()
 
     def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         import ray
