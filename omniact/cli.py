@@ -931,7 +931,10 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @click.option("--split", default=None, help="Split name or split JSON file (default: test).")
 @click.option("--predictions", type=_Path(path_type=Path), default=None,
               help="Predictions to replay on the split (JSON Lines of {id, script}, or a run folder).")
-@click.option("--agent", default=None, help="Agent whose scripts to replay (oracle = gold scripts).")
+@click.option("--agent", default=None,
+              help="Agent whose scripts to replay (oracle = gold scripts). With --split and --out, its answers are "
+                   "kept in OUT/run as they come (a run folder), and the same command run again asks it only for "
+                   "the tasks not answered yet.")
 @click.option("--agent-arg", "agent_args", multiple=True, metavar="KEY=VALUE",
               help="Agent argument (repeatable).")
 @click.option("--task", "task_id", default=None, help="Replay one task of the data set (step images in --out).")
@@ -954,17 +957,21 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
               help="Pause after the script, before the check.")
 @click.option("--task-timeout", type=_Seconds(), default=30.0, show_default=True,
               help="Seconds per task; then it fails.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Replay worker processes.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Replay worker processes (a browser each); with --split --agent --out, also the agent's workers "
+                   "(answers asked at once).")
 @click.option("--limit", type=click.IntRange(1), default=None,
               help="Only the first N tasks of the split (or the first N episodes of --miniwob-suite).")
 @click.option("--trace", is_flag=True, help="Save a Playwright trace (trace.zip) per task in --out.")
 @click.option("--step-images", is_flag=True,
               help="With --split: also write an image (WebP) per step of every task in --out (--task always does).")
 @click.option("--out", type=_Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for replay.json, step images (WebP per step, action point drawn) and traces.")
+              help="Folder for replay.json, step images (WebP per step, action point drawn) and traces; with "
+                   "--split --agent, also the agent's answers (OUT/run, a run folder).")
 @json_option
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="Replay a split on local worker processes or on a Ray cluster.")
+              help="Replay a split on local worker processes or on a Ray cluster (an --agent answers on this "
+                   "machine).")
 @ray_options(memory="1024, for the browser")
 def replay_cmd(executor: str, ray_address: str, worker_cpus: float | None, worker_memory: int | None,
                **options: Any) -> None:

@@ -55,6 +55,8 @@ __all__ = [
     "PREDICTIONS_FILE",
     "RUN_FORMAT_VERSION",
     "SCORES_FILE",
+    "ResumeRefused",
+    "RunStopped",
     "RunSummary",
     "check_output_folder",
     "export_run",
@@ -127,6 +129,36 @@ class RunSummary:
     @property
     def predictions_path(self) -> Path:
         return self.out / PREDICTIONS_FILE
+
+
+class ResumeRefused(UserError):
+    """A resume refused: the folder's run was made with other settings, or its agent describes itself otherwise.
+
+    The message is worded for ``omniact run``; a caller with options of its own (``replay --agent --out``) words
+    its own from `changes` (what differs, ``"; "``-joined), `keys` (the settings that differ) and `hint` (the
+    options that continue the run when only its data, split or seed differ, else empty).
+    """
+
+    def __init__(self, message: str, *, changes: str, keys: list[str], hint: str = "",
+                 file: str | None = None) -> None:
+        super().__init__(message, file=file)
+        self.changes = changes
+        self.keys = keys
+        self.hint = hint
+
+
+class RunStopped(UserError):
+    """The run stopped on the agent's account: a `UserError` raised in ``act()`` (`kind` ``"fatal"``: a setting
+    every task would fail on) or its first `FAIL_FAST` tasks failing alike (``"fail_fast"``). `cause` is the agent's
+    message, `kept` whether finished tasks stay recorded and `count` how many failed alike (``"fail_fast"``); the
+    message, like `ResumeRefused`'s, is ``run``'s."""
+
+    def __init__(self, message: str, *, kind: str, cause: str, kept: bool, count: int = 0) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.cause = cause
+        self.kept = kept
+        self.count = count
 
 
 def _redact(args: Mapping[str, Any]) -> dict[str, Any]:
@@ -216,7 +248,7 @@ class _Session:
             self.described = True
             if self.recorded is not None and description != self.recorded:
                 self.refused = True
-                raise UserError(self._refusal(description), file=str(self.out))
+                raise self._refusal(description)
             self.begin()
             if self.recorded is None and description is not None:
                 self.recorded = description
@@ -229,13 +261,14 @@ class _Session:
             self.store.set_meta(_VARIANTS, self.variants)
             self._write_manifest()  # now: a kill -9 later must not lose it
 
-    def _refusal(self, description: dict[str, Any] | None) -> str:
+    def _refusal(self, description: dict[str, Any] | None) -> ResumeRefused:
         changes = _description_changes(self.recorded, description)
         shown = "; ".join(changes[:_SHOWN_CHANGES])
         if len(changes) > _SHOWN_CHANGES:
             shown += f"; and {len(changes) - _SHOWN_CHANGES} more"
-        return (f"cannot resume: the agent is not the one this run was made with ({shown}); a run keeps one "
-                "agent: run this one in another --out")
+        return ResumeRefused(f"cannot resume: the agent is not the one this run was made with ({shown}); a run keeps "
+                             "one agent: run this one in another --out", changes=shown, keys=[_DESCRIPTION],
+                             file=str(self.out))
 
     def _write_manifest(self) -> None:
         self._describe_manifest()
@@ -686,10 +719,11 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                         diff.remove("data_root")
                         moved = True
                     if diff:
-                        raise UserError("cannot resume: this run was made with other settings ("
-                                        + "; ".join(_setting_change(k, old, identity) for k in diff)
-                                        + "); a run keeps the settings it started with: " + _resume_hint(diff, old)
-                                        + "run the new ones in another --out", file=str(out))
+                        changes = "; ".join(_setting_change(k, old, identity) for k in diff)
+                        hint = _resume_hint(diff, old)
+                        raise ResumeRefused(f"cannot resume: this run was made with other settings ({changes}); a run "
+                                            f"keeps the settings it started with: {hint}run the new ones in another "
+                                            "--out", changes=changes, keys=diff, hint=hint, file=str(out))
                 else:
                     if resume:  # a mistyped --out would start afresh unseen; said, not refused (a restarted job's
                         # command keeps its --resume)
@@ -957,9 +991,11 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
                     raise UserError(f"agent could not be started: {r.error}")
                 if r.error_kind == "fatal":  # a UserError from act(): a setting every task would fail on
                     if not n and not done_before:  # nothing recorded: the folder is removed, there is no run
-                        raise UserError(f"the run stopped before any task finished, and nothing was kept: {r.error}")
-                    raise UserError(f"the run stopped: {r.error} (finished tasks are saved; after the fix, continue "
-                                    "with --resume, or run in another --out if the fix is an agent argument)")
+                        raise RunStopped(f"the run stopped before any task finished, and nothing was kept: {r.error}",
+                                         kind="fatal", cause=str(r.error), kept=False)
+                    raise RunStopped(f"the run stopped: {r.error} (finished tasks are saved; after the fix, continue "
+                                     "with --resume, or run in another --out if the fix is an agent argument)",
+                                     kind="fatal", cause=str(r.error), kept=True)
                 session.begin()
                 store.record(r)
                 n += 1
@@ -968,10 +1004,11 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
                 # on one app, and a split is ordered by app, so its first tasks can all be that app's).
                 first_errors.append(r.error if r.error_kind in ("exception", "crash") else None)
                 if n == FAIL_FAST and not done_before and len(set(first_errors)) == 1 and first_errors[0] is not None:
-                    raise UserError(f"the first {n} tasks all failed with: {first_errors[0]}; fix the cause, "
-                                    f"then continue with --resume --retry-errors (if the fix is an agent argument, "
-                                    f"such as a key, model or base_url, run it in another --out), or go on with "
-                                    f"the other tasks as it is with --resume")
+                    raise RunStopped(f"the first {n} tasks all failed with: {first_errors[0]}; fix the cause, "
+                                     f"then continue with --resume --retry-errors (if the fix is an agent argument, "
+                                     f"such as a key, model or base_url, run it in another --out), or go on with "
+                                     f"the other tasks as it is with --resume", kind="fail_fast",
+                                     cause=str(first_errors[0]), kept=True, count=n)
                 errors += r.error is not None
                 tokens += r.prompt_tokens + r.completion_tokens
                 cost += r.cost

@@ -1,7 +1,9 @@
 """The `omniact replay` verb's logic (cli.py declares the options and calls `replay_command`).
 
 Modes, chosen by the options given:
-  --split/--data with --predictions FILE or --agent NAME   every task of the split, success per task
+  --split/--data with --predictions FILE or --agent NAME   every task of the split, success per task (with --out,
+                                                           the agent's answers are kept in OUT/run: see
+                                                           `_answers_into_run`)
   --task ID with --script FILE or --agent NAME             one task, step images
   --html FILE | --url URL with --script FILE              any page, optional --check
   --miniwob ENV --seed N with --script FILE or --agent     one MiniWoB++ episode, reward
@@ -16,9 +18,12 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from omniact.errors import ParseError, UserError, escape_controls, terminal_json
+from omniact.errors import ParseError, UserError, escape_controls, shell_quote, terminal_json
+
+if TYPE_CHECKING:
+    from omniact.runner import RunStopped
 
 __all__ = ["agent_scripts", "parse_agent_args", "parse_seeds", "parse_viewport", "replay_command"]
 
@@ -495,62 +500,28 @@ class _SplitReplay:
 def _split_mode(
     opts: _SplitReplay, *, as_json: bool, echo: Callable[[str], None], executor: Any = None
 ) -> dict:
-    from omniact.dataset import load_split
     from omniact.sandbox.replay import ReplayResult, replay_tasks
 
     out = opts.out
-    predictions = opts.predictions  # a run folder is read through its predictions.jsonl, below
-    if predictions is None and opts.agent is None:
+    if opts.predictions is None and opts.agent is None:
         raise UserError(
             "replay needs something to replay: --predictions FILE or --agent NAME for a split, "
             "--task ID --script FILE, --html/--url FILE, or --miniwob ENV"
         )
-    data, split, run = opts.data, opts.split, None
+    ds, tasks, predictions = _split_tasks(opts)
+    answers: Path | None = None  # the run folder in --out that keeps an agent's answers
+    if opts.agent is not None and out is not None:
+        answers = _answers_into_run(opts, show_progress=not as_json and sys.stderr.isatty())
+        predictions = answers
     if predictions is not None:
-        from omniact.predictions import as_run_folder, run_dataset
-
-        predictions = as_run_folder(Path(predictions))
-        if predictions.is_dir():  # a run folder: replayed on the data and split it ran on, as `score` scores it
-            run = predictions
-            data, split = run_dataset(run, data, split)
-    ds = load_split(data, split or "test")
-    if run is not None and opts.limit is None:
-        from omniact.predictions import run_tasks
-
-        ds = run_tasks(run, ds)  # a run made with --limit: its own tasks, not the rest counted as missing
-    tasks = list(ds.tasks[: opts.limit] if opts.limit is not None else ds.tasks)
-    if not any(t.env for t in tasks):
-        raise UserError(
-            f"no task of split {ds.split} can be replayed: its entries have no 'env' page "
-            "(only the built-in suite and data sets like it carry env and check)",
-            file=str(ds.split_path),
-        )
-    agent_errors: dict[str, str] = {}
-    if predictions is not None:
-        from omniact.predictions import predictions_path, read_predictions
+        from omniact.predictions import predictions_path
 
         # A run folder's predictions.jsonl, refused as `score` refuses it while the run goes on or after a session
         # was killed (the file is then an earlier session's, short of the tasks finished since)
         predictions = predictions_path(predictions)
-        preds = read_predictions(predictions, known_ids={t.id for t in ds.tasks}, split=ds.split)
-        # A non-text script is the agent's mistake: replayed as "" it fails, and we say why below.
-        scripts = {k: p.script if isinstance(p.script, str) else "" for k, p in preds.items()}
-        for k, p in preds.items():
-            if not isinstance(p.script, str):
-                agent_errors[k] = f"prediction is not text ({type(p.script).__name__})"
+        scripts, agent_errors = _read_answers(predictions, ds)
     else:
-        try:
-            scripts, agent_errors = agent_scripts(
-                _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout,
-                            defaults={"data_root": str(ds.root), "run_split": opts.split or "test"}),
-                [(t.view(), t.gold_script) for t in tasks],
-            )
-        except KeyboardInterrupt:  # (SIGTERM too) what was asked is lost: say how to keep a long agent's answers
-            sys.stderr.write("omniact: note: stopped while the agent answered; replay --agent asks it for every task "
-                             "first and keeps no answer: for an agent that takes long, `omniact run --agent ... --out "
-                             "RUN` keeps each one (in parallel, and --resume continues), then `omniact replay "
-                             "--predictions RUN`\n")
-            raise
+        scripts, agent_errors = _ask_in_memory(opts, ds, tasks)
     finished: dict[str, Any] = {}
 
     def progress(r: Any) -> None:
@@ -599,7 +570,7 @@ def _split_mode(
     n_ok = sum(r.success for r in results)
     obj = {
         "dataset": ds.describe(),
-        "source": str(predictions) if predictions is not None else f"agent:{opts.agent}",
+        "source": f"agent:{opts.agent}" if opts.agent is not None else str(predictions),
         "interrupted": interrupted,
         "n_tasks": len(results),
         "n_success": n_ok,
@@ -610,6 +581,8 @@ def _split_mode(
         "n_not_replayed": sum(r.reason == NOT_REPLAYED for r in results),
         "tasks": [r.to_json() for r in results],
     }
+    if answers is not None:  # where the agent's answers are kept (a run folder: `score`, `report` read it too)
+        obj["run"] = str(answers)
     stats = getattr(executor, "stats", None)
     if callable(stats):  # a Ray pool: what it did about lost workers
         obj["executor_stats"] = dict(stats())
@@ -643,6 +616,8 @@ def _split_mode(
         if out is not None:
             if paged:
                 echo(f"step images: {out / 'index.html'}")
+            if answers is not None:
+                echo(escape_controls(f"agent's answers: {answers}"))
             echo(f"results: {out / 'replay.json'}")
     if interrupted:
         import signal
@@ -651,9 +626,141 @@ def _split_mode(
         echo_err(
             f"omniact: {'stopped' if stopped else 'interrupted'} after {len(tasks) - obj['n_not_replayed']} of "
             f"{len(tasks)} tasks" + (f"; their results are in {out / 'replay.json'}" if out is not None else "")
+            # (run again, the command replays every task from these answers, asking the agent for none of them)
+            + (escape_controls(f"; the agent's answers are kept in {answers}") if answers is not None else "")
         )
         raise SystemExit(128 + (stopped[0] if stopped else signal.SIGINT))
     return obj
+
+
+def _split_tasks(opts: _SplitReplay) -> tuple[Any, list[Any], Path | None]:
+    """(data set, the tasks to replay, the predictions given): a run folder given as --predictions is replayed on
+    the data and split it ran on, and on its own tasks when it was made with --limit (as `score` scores it)."""
+    from omniact.dataset import load_split
+
+    data, split, run, predictions = opts.data, opts.split, None, opts.predictions
+    if predictions is not None:
+        from omniact.predictions import as_run_folder, run_dataset
+
+        predictions = as_run_folder(Path(predictions))
+        if predictions.is_dir():
+            run = predictions
+            data, split = run_dataset(run, data, split)
+    ds = load_split(data, split or "test")
+    if run is not None and opts.limit is None:
+        from omniact.predictions import run_tasks
+
+        ds = run_tasks(run, ds)  # a run made with --limit: its own tasks, not the rest counted as missing
+    tasks = list(ds.tasks[: opts.limit] if opts.limit is not None else ds.tasks)
+    if not any(t.env for t in tasks):  # said before any agent is asked
+        raise UserError(
+            f"no task of split {ds.split} can be replayed: its entries have no 'env' page "
+            "(only the built-in suite and data sets like it carry env and check)",
+            file=str(ds.split_path),
+        )
+    return ds, tasks, predictions
+
+
+def _read_answers(path: Path, ds: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """({id: script}, {id: why it has none}) of a predictions file. A script that is not text, and a task the agent
+    failed on (the record's "error", as a run folder's predictions.jsonl has it), are that task's failure with its
+    reason: not an empty script replayed to fail for no reason shown."""
+    from omniact.predictions import agent_failures, read_predictions
+
+    preds = read_predictions(path, known_ids={t.id for t in ds.tasks}, split=ds.split)
+    # A non-text script is the agent's mistake: replayed as "" it fails, and we say why.
+    scripts = {k: p.script if isinstance(p.script, str) else "" for k, p in preds.items()}
+    errors = {k: f"prediction is not text ({type(p.script).__name__})"
+              for k, p in preds.items() if not isinstance(p.script, str)}
+    for k, (kind, message) in agent_failures(preds).items():
+        # (an unparseable answer keeps its script and is replayed: the replay says where it does not parse)
+        text = escape_controls(" ".join(message.split()))  # a file's text, printed on the task's line
+        errors[k] = text if kind == "data" else f"agent error: {text}"
+    return scripts, errors
+
+
+def _ask_in_memory(opts: _SplitReplay, ds: Any, tasks: Sequence[Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """The agent's answers, asked one task at a time in this process and kept in memory only (no --out to keep
+    them in): a stop loses them, and the note says how to keep them."""
+    try:
+        return agent_scripts(
+            _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout,  # type: ignore[arg-type]
+                        defaults={"data_root": str(ds.root), "run_split": opts.split or "test"}),
+            [(t.view(), t.gold_script) for t in tasks],
+        )
+    except KeyboardInterrupt:  # (SIGTERM too) what was asked is lost: say how to keep a long agent's answers
+        sys.stderr.write(f"omniact: note: stopped while the agent answered; without --out no answer is kept: with "
+                         f"--out DIR the answers are kept in DIR/{ANSWERS_FOLDER} as they come, and the same command "
+                         "run again asks only for the tasks not answered yet\n")
+        raise
+
+
+#: The folder inside replay's --out that keeps an agent's answers: a run folder, as `omniact run --out` writes one.
+ANSWERS_FOLDER = "run"
+
+
+def _answers_into_run(opts: _SplitReplay, *, show_progress: bool) -> Path:
+    """Ask the agent for the split's answers through the runner, into ``--out/run``: as `omniact run` asks (in
+    parallel, each answer committed as it comes), so that a stop keeps what was answered, and the same command
+    run again continues the run there (only the tasks not answered yet are asked; a failed task stays failed).
+    The runner works on this machine whatever --executor says: a Ray pool replays, with the browser's resources.
+    """
+    from omniact.runner import ResumeRefused, RunStopped, run
+
+    folder = opts.out / ANSWERS_FOLDER  # type: ignore[operator]
+    try:
+        # --workers is the number of answers asked at once too (threads or processes, as the agent declares): one
+        # number for a split's two stages, which take turns
+        run(opts.agent, out=folder, data=opts.data, split=opts.split or "test",  # type: ignore[arg-type]
+            agent_args=parse_agent_args(opts.agent_args), workers=opts.workers, resume=_kept_answers(folder) > 0,
+            limit=opts.limit, task_timeout=opts.task_timeout, progress=show_progress)
+    except ResumeRefused as e:
+        # run()'s words advise --resume and another --out for `omniact run`; replay continues by itself
+        hint = e.hint if "seed" not in e.keys else ""  # (replay has no --seed)
+        raise UserError(f"cannot continue the agent's answers kept here: they were made with other settings "
+                        f"({e.changes}); {hint}give the replay a fresh --out, or remove this folder to ask the agent "
+                        "afresh", file=str(folder)) from None
+    except RunStopped as e:
+        raise UserError(_stopped_text(e, folder)) from None
+    except KeyboardInterrupt:  # (SIGTERM too) the answers committed so far are in the run folder: say so
+        sys.stderr.write(_kept_note(folder))
+        raise
+    return folder
+
+
+def _kept_answers(folder: Path) -> int:
+    """How many answers the run folder `folder` keeps (0: none, or no run there); a file there that is not a run
+    store counts as kept, so that the runner, resuming, says what is wrong with it instead of replacing it."""
+    from omniact.store import STORE_NAME, recorded_tasks
+
+    try:
+        return recorded_tasks(folder / STORE_NAME)
+    except UserError:
+        return 1
+
+
+def _kept_note(folder: Path) -> str:
+    where = escape_controls(str(folder))
+    n = _kept_answers(folder)
+    if n == 0:  # the runner took away the folder it had made: there is nothing to continue
+        return "omniact: note: stopped before the agent finished any task; nothing was kept: run the command again\n"
+    kept = "the answer given so far is" if n == 1 else f"the {n} answers given so far are"
+    return (f"omniact: note: stopped while the agent answered; {kept} kept in {where}: run the same command again to "
+            "continue (only the tasks not answered yet are asked)\n")
+
+
+def _stopped_text(e: RunStopped, folder: Path) -> str:
+    """The runner's stop on the agent's account (`omniact.runner.RunStopped`), in replay's terms."""
+    where = shell_quote(str(folder))
+    if e.kind == "fail_fast":
+        return (f"the agent's first {e.count} answers all failed with: {e.cause}; fix the cause, then remove {where} "
+                "(or give a fresh --out) and run the command again; or run it again as it is to go on with the "
+                "other tasks")
+    if not e.kept:
+        return f"the agent stopped before any task was answered, and nothing was kept: {e.cause}"
+    return (f"the agent stopped: {e.cause} (the answers given so far are kept in {where}: after the fix, run the "
+            "same command again; if the fix is an agent argument, give a fresh --out)")
+
 
 
 def _write_split_page(out: Path, results: Sequence[Any]) -> None:
