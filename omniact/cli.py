@@ -958,8 +958,10 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @click.option("--task-timeout", type=_Seconds(), default=30.0, show_default=True,
               help="Seconds per task; then it fails.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Replay worker processes (a browser each); with --split --agent --out, also the agent's workers "
-                   "(answers asked at once).")
+              help="Replay worker processes (a browser each).")
+@click.option("--agent-workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="With --split --agent --out: answers asked at once (each worker builds its own agent, a model "
+                   "agent its own copy of the model), as `omniact run --workers`.")
 @click.option("--limit", type=click.IntRange(1), default=None,
               help="Only the first N tasks of the split (or the first N episodes of --miniwob-suite).")
 @click.option("--trace", is_flag=True, help="Save a Playwright trace (trace.zip) per task in --out.")

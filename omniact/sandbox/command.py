@@ -289,12 +289,14 @@ def replay_command(
     echo: Callable[[str], None],
     executor: Any = None,
     step_images: bool = False,
+    agent_workers: int = 1,
 ) -> dict:
     """Run the replay the options ask for, print the outcome, and return the JSON object.
 
     `executor` (anything with ``map_unordered``, e.g. a Ray pool) runs a split's replays instead of the local
     worker processes. `step_images`: for a split, also write an image (WebP) per step of every task into `out` (one
-    task's replay, --task, always writes them)."""
+    task's replay, --task, always writes them). `agent_workers`: with a split, an agent and `out`, the answers asked at
+    once (`_answers_into_run`)."""
     if task_timeout <= 0:
         raise UserError("--task-timeout must be positive")
     if settle_ms < 0:
@@ -335,6 +337,9 @@ def replay_command(
         raise UserError("--check goes with --html or --url (built-in tasks carry their own checks)")
     if limit is not None and target not in ("--split", "--miniwob-suite"):
         raise UserError(f"--limit goes with --split or --miniwob-suite; {target} replays one page")
+    if agent_workers != 1 and not (target == "--split" and agent is not None and out is not None):
+        # the agent is asked through a run only then (in memory, one task at a time, otherwise)
+        raise UserError("--agent-workers goes with --split --agent NAME --out DIR (the answers kept in DIR/run)")
     if (miniwob_envs is not None or seeds != "0-4") and target != "--miniwob-suite":
         raise UserError("--miniwob-envs and --seeds go with --miniwob-suite (one episode: --miniwob ENV --seed N)")
     if target in ("--html", "--url"):
@@ -357,7 +362,7 @@ def replay_command(
         # fmt: off
         opts = _SplitReplay(data=data, split=split, predictions=predictions, agent=agent, agent_args=agent_args,
                             settle_ms=settle_ms, task_timeout=task_timeout, workers=workers, trace=trace,
-                            out=out, limit=limit, step_images=step_images)
+                            out=out, limit=limit, step_images=step_images, agent_workers=agent_workers)
         # fmt: on
         return _split_mode(opts, as_json=as_json, echo=echo, executor=executor)
     if target == "--miniwob-suite":
@@ -495,6 +500,7 @@ class _SplitReplay:
     out: Path | None
     limit: int | None
     step_images: bool
+    agent_workers: int = 1
 
 
 def _split_mode(
@@ -709,10 +715,10 @@ def _answers_into_run(opts: _SplitReplay, *, show_progress: bool) -> Path:
 
     folder = opts.out / ANSWERS_FOLDER  # type: ignore[operator]
     try:
-        # --workers is the number of answers asked at once too (threads or processes, as the agent declares): one
-        # number for a split's two stages, which take turns
+        # --agent-workers, not --workers: each worker builds its own agent (a model agent loads its model again),
+        # which `omniact run` also does only when asked
         run(opts.agent, out=folder, data=opts.data, split=opts.split or "test",  # type: ignore[arg-type]
-            agent_args=parse_agent_args(opts.agent_args), workers=opts.workers, resume=_kept_answers(folder) > 0,
+            agent_args=parse_agent_args(opts.agent_args), workers=opts.agent_workers, resume=_kept_answers(folder) > 0,
             limit=opts.limit, task_timeout=opts.task_timeout, progress=show_progress)
     except ResumeRefused as e:
         # run()'s words advise --resume and another --out for `omniact run`; replay continues by itself

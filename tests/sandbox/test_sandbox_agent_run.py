@@ -184,3 +184,24 @@ def test_a_run_the_agent_stops_is_said_in_replays_terms_not_runs(tmp_path, monke
     assert r.output.startswith("omniact: the agent's first 2 answers all failed with: RuntimeError: backend down ")
     assert f"remove {tmp_path / 'b' / 'run'} (or give a fresh --out) and run the command again" in r.output
     assert "--resume" not in r.output
+
+
+@pytest.mark.browser
+def test_answers_are_asked_one_at_a_time_unless_agent_workers_says_otherwise(tmp_path):
+    # Each worker builds its own agent (a model agent its own copy of the model): replay's two browsers by
+    # default must not also mean two agents, as `omniact run` asks one unless told.
+    agent = _agent(tmp_path)
+    for given, expected in (((), 1), (("--agent-workers", "2"), 2)):
+        out = tmp_path / f"o{expected}"
+        r = invoke("--agent", f"{agent}:Counting", "--out", str(out), "--limit", "2", "--json", *given,
+                   "--task-timeout", "90")
+        assert r.exit_code == 0, r.output
+        assert json.loads((out / "run" / "manifest.json").read_text())["workers"] == expected
+
+
+def test_agent_workers_where_no_run_asks_the_agent_is_refused(tmp_path):
+    agent = _agent(tmp_path)
+    for where in (("--predictions", str(tmp_path / "p.jsonl")), ("--agent", f"{agent}:Counting")):
+        r = invoke(*where, "--agent-workers", "2")
+        assert r.exit_code == 2
+        assert r.output == "omniact: --agent-workers goes with --split --agent NAME --out DIR (the answers kept in DIR/run)\n"
