@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from omniact.errors import ParseError, UserError, escape_controls, shell_quote, terminal_json
+from omniact.sandbox.replay import ANSWERS_FOLDER
 
 if TYPE_CHECKING:
     from omniact.runner import RunStopped
@@ -700,9 +701,6 @@ def _ask_in_memory(opts: _SplitReplay, ds: Any, tasks: Sequence[Any]) -> tuple[d
                          "run again asks only for the tasks not answered yet\n")
         raise
 
-
-#: The folder inside replay's --out that keeps an agent's answers: a run folder, as `omniact run --out` writes one.
-ANSWERS_FOLDER = "run"
 
 
 def _answers_into_run(opts: _SplitReplay, *, show_progress: bool) -> Path:

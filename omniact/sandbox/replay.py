@@ -810,6 +810,11 @@ def write_steps_page(
 
 #: Longest task folder name kept as it is (file systems refuse names over 255 bytes).
 _NAME_MAX = 64
+#: The folder inside a split replay's --out that keeps an agent's answers: a run folder, as `omniact run --out` writes
+#: one (`omniact.sandbox.command`).
+ANSWERS_FOLDER = "run"
+#: What a split replay writes into --out besides the tasks' folders: a task's folder must never be one of them.
+_SPLIT_NAMES = frozenset({"replay.json", "index.html", ANSWERS_FOLDER})
 
 
 def _safe_name(task_id: str) -> str:
@@ -821,7 +826,8 @@ def _safe_name(task_id: str) -> str:
     # Two ids must never share a folder (one task's replay would clear the other's step images): an id the
     # replacement above changed ("a b" and "a_b", "é" and "è", NFC and NFD forms), one with capitals (a
     # case-insensitive file system has "A" and "a" as one folder) or a long one gets a hash of the id itself.
-    if name != task_id or len(name) > _NAME_MAX or name != name.lower():
+    # So does an id that names one of the split replay's own files or folders ("replay.json", "run").
+    if name != task_id or len(name) > _NAME_MAX or name != name.lower() or name in _SPLIT_NAMES:
         import hashlib
 
         digest = hashlib.sha256(task_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]
@@ -834,8 +840,8 @@ def task_folder(out_dir: Path, task_id: str) -> Path:
 
     Always a direct child of `out_dir`, and a different one for every id (see _safe_name):
 
-    >>> [task_folder(Path("out"), i).name for i in ("12", "a_b", "a b", "..")]
-    ['12', 'a_b', 'a_b-c8687a08aa', '__-5ec1f7e700']
+    >>> [task_folder(Path("out"), i).name for i in ("12", "a_b", "a b", "..", "run")]
+    ['12', 'a_b', 'a_b-c8687a08aa', '__-5ec1f7e700', 'run-acba255121']
     """
     return Path(out_dir) / _safe_name(task_id)
 

@@ -114,6 +114,15 @@ def test_every_task_id_gets_its_own_folder_inside_the_output_folder(tmp_path):
     assert task_folder(tmp_path, "12").name == "12"  # a plain id keeps its name
 
 
+def test_a_task_id_naming_a_split_replays_own_file_gets_a_folder_of_its_own(tmp_path):
+    """A split replay writes replay.json, index.html and (with --agent) the run folder `run` into --out: a task
+    with such an id had its step images put into the agent's run folder, or its folder where replay.json goes."""
+    from omniact.sandbox.replay import task_folder
+
+    for task_id in ("run", "replay.json", "index.html", "RUN"):
+        assert task_folder(tmp_path, task_id).name.lower() not in ("run", "replay.json", "index.html"), task_id
+
+
 def test_a_symlink_named_like_a_step_image_is_removed_not_written_through(tmp_path):
     """The folder's old step images are cleared before a replay writes new ones; a link named step_01.png
     (dangling or not) must go too, or the new image is written wherever it points."""
