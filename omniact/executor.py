@@ -42,7 +42,7 @@ from typing import Any, Protocol
 from omniact.actions import MAX_SCRIPT_CHARS
 from omniact.errors import DataError, ParseError, UserError, escape_controls
 from omniact.extras import install_hint
-from omniact.job_control import stopped_together
+from omniact.job_control import active_clock, follow_pauses, shared_pauses, stopped_together, stops_deferred
 from omniact.store import TaskResult
 
 __all__ = [
@@ -295,11 +295,12 @@ class Worker:
         from omniact.actions import parse_script
         from omniact.agent import _cancel_scope, task_seed, to_pixels
 
-        t0 = time.perf_counter()
+        # Not the wall clock: a run stopped with Ctrl-Z would record the pause as the agent's time.
+        t0 = active_clock()
 
         def fail(kind: str, message: str, **kw: Any) -> TaskResult:
             return TaskResult(task_id, kw.pop("script", ""), error=message, error_kind=kind,
-                              seconds=time.perf_counter() - t0, worker=self.name, **kw)
+                              seconds=active_clock() - t0, worker=self.name, **kw)
 
         if self.setup_error is not None:
             return fail("setup", self.setup_error)
@@ -343,7 +344,7 @@ class Worker:
                 return fail("parse", f"script does not parse: {e} (its first {MAX_SCRIPT_CHARS + 1:,} characters are "
                             "kept)", script=script[:MAX_SCRIPT_CHARS + 1], **self._usage(agent))
             return fail("parse", f"script does not parse: {e}", script=script, **self._usage(agent))
-        return TaskResult(task_id, script, seconds=time.perf_counter() - t0, worker=self.name,
+        return TaskResult(task_id, script, seconds=active_clock() - t0, worker=self.name,
                           **self._usage(agent))
 
     @staticmethod
@@ -418,7 +419,7 @@ class _Slot:
         self.retired = False
         #: when the worker began starting, whether it has finished (its first "ready" or "started"), and what it
         #: is doing meanwhile (set from its thread, or from the reader of its process's messages)
-        self.created_at = time.monotonic()
+        self.created_at = active_clock()
         self.up = False
         self.phase = "starting the worker process" if kind == "processes" else "starting the worker"
         #: the running task's cancel event (threads): set when the task is given up on
@@ -435,7 +436,7 @@ class _Slot:
             self.agent_in_main = getattr(spec.agent, "__module__", None) == "__main__"
             ctx = mp.get_context("spawn")  # the driver has threads (progress bar): never fork it
             self.conn, child = ctx.Pipe()
-            self.process = ctx.Process(target=_process_main, args=(child, spec, self.name),
+            self.process = ctx.Process(target=_process_main, args=(child, spec, self.name, shared_pauses()),
                                        daemon=True, name=f"omniact-worker-{key}")
             with _ctrl_c_ignored_by_children():
                 self.process.start()
@@ -593,8 +594,9 @@ def _ctrl_c_ignored_by_children() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
-    """A worker process: build the worker once, then run the task ids that arrive until told to stop."""
+def _process_main(conn: Any, spec: WorkerSpec, name: str, pauses: Any = None) -> None:
+    """A worker process: build the worker once, then run the task ids that arrive until told to stop. `pauses` is
+    the driver's count of time stopped (`omniact.job_control.shared_pauses`), which the tasks' clock leaves out."""
     import signal
 
     from omniact.process_pool import end_with_driver  # here: a run on threads does without multiprocessing
@@ -603,6 +605,7 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str) -> None:
     # stops the workers); a worker that took it too would die mid-task with a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     end_with_driver(os.getppid())
+    follow_pauses(pauses)
     # Its own process group, which what the agent starts joins: the driver ends them all together (_kill_group).
     # In the driver's session (not setsid): should the driver die while Ctrl-Z has the group stopped
     # (job_control), the system hangs up the group, which it does only for a group of the session left orphaned.
@@ -691,8 +694,9 @@ class LocalExecutor:
         def new_slot() -> _Slot:
             nonlocal counter
             counter += 1
-            s = _Slot(counter, spec, self.worker_type, events)
-            slots.append(s)
+            with stops_deferred():  # a Ctrl-Z finds the new worker in `slots` (job_control)
+                s = _Slot(counter, spec, self.worker_type, events)
+                slots.append(s)
             return s
 
         def dispatch(s: _Slot) -> None:
@@ -728,24 +732,19 @@ class LocalExecutor:
             return [s.process.pid for s in slots if s.kind == "processes" and s.process.pid is not None
                     and _running(s.process)]
 
-        def resumed(seconds: float) -> None:
-            # Time stopped (Ctrl-Z, then fg or bg) counts against no task's or start's time limit.
-            for s in slots:
-                s.created_at += seconds
-                if s.started_at is not None:
-                    s.started_at += seconds
-
-        with stopped_together(worker_groups, resumed):
+        # Time stopped (Ctrl-Z, then fg or bg) counts against no task's or start's time limit: they are timed on
+        # the active clock.
+        with stopped_together(worker_groups):
             try:
                 for _ in range(n):
                     dispatch(new_slot())
                 while slots:
                     deadlines = self._deadlines(slots)
-                    wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+                    wait = max(0.0, min(deadlines) - active_clock()) if deadlines else None
                     try:
                         kind, slot, payload = events.get(timeout=wait)
                     except queue.Empty:
-                        now = time.monotonic()
+                        now = active_clock()
                         hung = next((s for s in slots if not s.up and self.setup_timeout is not None
                                      and now - s.created_at >= self.setup_timeout), None)
                         if hung is not None:
@@ -778,7 +777,7 @@ class LocalExecutor:
                             on_ready(payload)
                     elif kind == "started":
                         if payload == slot.task_id:
-                            slot.started_at = time.monotonic()
+                            slot.started_at = active_clock()
                     elif kind == "done":
                         if payload.task_id != slot.task_id:
                             continue

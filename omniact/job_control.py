@@ -3,8 +3,10 @@
 A terminal's Ctrl-Z (SIGTSTP) stops its foreground process group. Process workers leave that group (each leads its
 own, so that what an agent starts ends with its worker), so they ran on while the command they belong to was
 stopped, and on `fg` the command found its tasks past their time limits. While `stopped_together` is in force,
-Ctrl-Z stops the workers' groups first, then the command; `fg` or `bg` (SIGCONT) continues them, and the caller
-is told how long the pause lasted, so that its clocks leave it out.
+Ctrl-Z stops the workers' groups first, then the command; `fg` or `bg` (SIGCONT) continues them.
+
+The pause is counted, so that time measured on `active_clock` leaves it out: a task's recorded seconds and every time
+limit, in the command and in the worker processes that follow its count (`shared_pauses`, `follow_pauses`).
 """
 
 from __future__ import annotations
@@ -15,37 +17,98 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from typing import Any
 
-__all__ = ["stopped_together"]
+__all__ = ["active_clock", "follow_pauses", "shared_pauses", "stopped_together", "stops_deferred"]
+
+
+class _Seconds:
+    """A count of seconds stopped, private to this process until `shared_pauses` moves it into shared memory."""
+
+    def __init__(self) -> None:
+        self.value = 0.0
+
+
+class _State:
+    """What this process knows of its job's stops."""
+
+    def __init__(self) -> None:
+        #: the seconds this process's job has been stopped (`.value`): counted by `stopped_together` (the command),
+        #: or the command's count followed (a worker)
+        self.paused: Any = _Seconds()
+        #: `stops_deferred` blocks open, and whether a Ctrl-Z came meanwhile
+        self.deferring = 0
+        self.deferred = False
+
+
+_STATE = _State()
+_SHARING = threading.Lock()
+#: how many times a Ctrl-Z asks `groups()` again for groups started while it stopped the others (see _stop_all)
+_MAX_ROUNDS = 5
+
+
+def active_clock() -> float:
+    """Seconds on a monotonic clock that stands still while the job is stopped (Ctrl-Z until fg or bg), as far as
+    `stopped_together` counts it here or in the command this worker follows. A task timed on it, or a time limit set
+    on it, leaves the pause out. Elsewhere (no pause counted) it is `time.monotonic()`."""
+    paused = _STATE.paused
+    while True:
+        before = paused.value
+        now = time.monotonic()
+        # A pause counted between the two reads (this process was stopped there): `now` may be from either side of
+        # it, so read again.
+        if paused.value == before:
+            return now - before
+
+
+def shared_pauses() -> Any:
+    """This process's count of seconds stopped, in memory that a process it spawns can share: pass it in the
+    worker's arguments, and the worker calls `follow_pauses` with it first. A worker stopped with SIGSTOP cannot tell
+    that it was; the command that stopped it counts the pause for both."""
+    with _SHARING:
+        if isinstance(_STATE.paused, _Seconds):
+            from multiprocessing.sharedctypes import RawValue
+
+            # (no lock: only the command writes it, while the workers that read it are stopped, see on_tstp)
+            _STATE.paused = RawValue("d", _STATE.paused.value)
+        return _STATE.paused
+
+
+def follow_pauses(shared: Any) -> None:
+    """In a worker process: count as stopped what the command that started it counts (`shared_pauses`)."""
+    if shared is not None:
+        _STATE.paused = shared
 
 
 @contextmanager
-def stopped_together(groups: Callable[[], Iterable[int]], on_resume: Callable[[float], None]) -> Iterator[None]:
+def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
     """While inside, SIGTSTP stops the process groups `groups()` names, then this process; on SIGCONT they go
-    on, and `on_resume(seconds stopped)` is called. Nothing changes where the system has no job control, off the
-    main thread (only it may set a handler), or where SIGTSTP is not at its default (ignored, or someone else's).
-    A stop that is not a SIGTSTP (SIGSTOP, which no process can catch) still stops this process alone."""
+    on, and the time stopped is counted (see `active_clock`). Nothing changes where the system has no job control,
+    off the main thread (only it may set a handler), or where SIGTSTP is not at its default (ignored, or someone
+    else's). A stop that is not a SIGTSTP (SIGSTOP, which no process can catch) still stops this process alone.
+
+    `groups()` may name a worker that has not made its own group yet: it is then stopped alone (see `_signal`)."""
     tstp = getattr(signal, "SIGTSTP", None)
     if tstp is None or not hasattr(os, "killpg") or threading.current_thread() is not threading.main_thread() \
             or signal.getsignal(tstp) is not signal.SIG_DFL:
         yield
         return
 
-    def send(sig: int) -> None:
-        for group in groups():
-            with suppress(OSError):  # a worker that ended meanwhile
-                os.killpg(group, sig)
-
     def on_tstp(signum: int, frame: object) -> None:
+        if _STATE.deferring:
+            _STATE.deferred = True  # acted on once the worker being started is listed (stops_deferred)
+            return
         began = time.monotonic()
-        send(signal.SIGSTOP)
+        stopped = _stop_all(groups)
         signal.signal(tstp, signal.SIG_DFL)
         try:
             os.kill(os.getpid(), tstp)  # stops here, as the default action, until SIGCONT
         finally:
+            # Counted before the workers go on, so that each finds the pause counted as it wakes.
+            _STATE.paused.value += time.monotonic() - began
             signal.signal(tstp, on_tstp)
-            send(signal.SIGCONT)
-        on_resume(time.monotonic() - began)
+            for group in stopped:
+                _signal(group, signal.SIGCONT)
 
     signal.signal(tstp, on_tstp)
     try:
@@ -55,3 +118,46 @@ def stopped_together(groups: Callable[[], Iterable[int]], on_resume: Callable[[f
         # the one left stops this process as the default would, the workers it names having ended)
         if threading.current_thread() is threading.main_thread():
             signal.signal(tstp, signal.SIG_DFL)
+
+
+@contextmanager
+def stops_deferred() -> Iterator[None]:
+    """A Ctrl-Z that comes while inside is acted on as the block ends. Start a worker, and put it where `groups()`
+    finds it, inside: a Ctrl-Z between the two would miss the new worker, which would run on alone."""
+    _STATE.deferring += 1
+    try:
+        yield
+    finally:
+        _STATE.deferring -= 1
+        if not _STATE.deferring and _STATE.deferred:
+            _STATE.deferred = False
+            os.kill(os.getpid(), signal.SIGTSTP)  # to the handler, now that it can see every worker
+
+
+def _stop_all(groups: Callable[[], Iterable[int]]) -> list[int]:
+    """SIGSTOP the groups `groups()` names, then ask again, until it names no group not stopped yet: one that a
+    worker started as the others were being stopped (a browser, in a session of its own) is stopped too."""
+    stopped: list[int] = []
+    own = os.getpgrp()  # (the terminal's job: stopping it is the terminal's doing, and SIGCONT the shell's)
+    for _ in range(_MAX_ROUNDS):
+        new = [g for g in dict.fromkeys(groups()) if g not in stopped and g != own]
+        if not new:
+            break
+        for group in new:
+            _signal(group, signal.SIGSTOP)
+        stopped += new
+    return stopped
+
+
+def _signal(group: int, sig: int) -> None:
+    """Send `sig` to the process group `group`. No such group, but a process of that id still in this process's
+    group: a worker that has not made its own group yet (the first thing it does, but starting Python takes a
+    moment), which has started nothing yet; it is signalled alone."""
+    try:
+        os.killpg(group, sig)
+    except ProcessLookupError:
+        with suppress(OSError):  # ended meanwhile
+            if os.getpgid(group) == os.getpgrp():
+                os.kill(group, sig)
+    except OSError:  # a worker that ended meanwhile
+        pass

@@ -14,13 +14,13 @@ Desktop-style apps (a mail client drawn in a page) do get ``ctrl+n``: on a real 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from omniact.actions import ACTIONS, Action, format_action, normalize_key
+from omniact.job_control import active_clock
 
 if TYPE_CHECKING:  # playwright loads only inside the sandbox's worker
     from playwright.sync_api import Page
@@ -251,7 +251,7 @@ def _fmt(v: float) -> str:
 class Adapter:
     """Performs actions on one page, keeping the mouse position between them as PyAutoGUI's screen does.
 
-    `deadline` (a `time.monotonic()` value) stops long repetitions early; the hard per-task limit is the
+    `deadline` (an `omniact.job_control.active_clock()` value) stops long repetitions early; the hard per-task limit is the
     browser watchdog's job.
     """
 
@@ -318,7 +318,7 @@ class Adapter:
         return max(0, min(int(n), MAX_REPEAT))
 
     def _out_of_time(self) -> bool:
-        return self.deadline is not None and time.monotonic() > self.deadline
+        return self.deadline is not None and active_clock() > self.deadline
 
     # -- entry point --------------------------------------------------------------------------------
 
@@ -571,7 +571,7 @@ class Adapter:
     def do_sleep(self, a: Action) -> StepOutcome:
         seconds = max(0.0, min(float(a.get("seconds")), SLEEP_CAP_S))  # type: ignore[arg-type]
         if self.deadline is not None:
-            seconds = max(0.0, min(seconds, self.deadline - time.monotonic()))
+            seconds = max(0.0, min(seconds, self.deadline - active_clock()))
         self.page.wait_for_timeout(seconds * 1000)
         return StepOutcome(f"page.wait_for_timeout({_fmt(seconds * 1000)})", "ok")
 

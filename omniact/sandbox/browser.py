@@ -19,7 +19,6 @@ import os
 import re
 import signal
 import threading
-import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from omniact.job_control import active_clock
 from omniact.sandbox.server import LoopbackServer
 
 if TYPE_CHECKING:
@@ -202,8 +202,9 @@ def _children_map() -> dict[int, list[int]]:
     return kids
 
 
-def _descendants(pid: int) -> list[int]:
-    kids = _children_map()
+def _descendants(pid: int, kids: dict[int, list[int]] | None = None) -> list[int]:
+    """The processes below `pid`, in `kids` (a `_children_map()`; made afresh if not given)."""
+    kids = _children_map() if kids is None else kids
     out, stack = [], [pid]
     while stack:
         for c in kids.get(stack.pop(), []):
@@ -335,8 +336,9 @@ class Session:
 
 @dataclass
 class Watch:
-    """A running deadline. `expired` turns True when the watchdog had to kill the browser; `memory_mb` is set
-    (to what the browser held) when the kill was for memory rather than time."""
+    """A running deadline, on `omniact.job_control.active_clock` (time the replay was stopped, Ctrl-Z until fg,
+    does not count). `expired` turns True when the watchdog had to kill the browser; `memory_mb` is set (to what the
+    browser held) when the kill was for memory rather than time."""
 
     seconds: float
     deadline: float
@@ -344,20 +346,46 @@ class Watch:
     memory_mb: float | None = None
     _timer: Any = None
     _fire: Any = None
+    _lock: Any = field(default_factory=threading.Lock)
 
     @property
     def remaining(self) -> float:
-        return self.deadline - time.monotonic()
+        return self.deadline - active_clock()
 
     def restart(self, seconds: float) -> None:
         """Give `seconds` from now (e.g. the task's own budget once the sandbox's set-up is done)."""
         if self.expired:
             return
-        self._timer.cancel()
-        self.seconds, self.deadline = seconds, time.monotonic() + seconds
-        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
+        self.seconds, self.deadline = seconds, active_clock() + seconds
+        self._arm()
+
+    def _arm(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._start_timer()
+
+    def _start_timer(self) -> None:
+        self._timer = threading.Timer(max(self.remaining, 0.0), self._due)
         self._timer.daemon = True
         self._timer.start()
+
+    def _due(self) -> None:
+        with self._lock:
+            if threading.current_thread() is not self._timer:
+                return  # replaced (restart) or stopped as it went off
+            if self.remaining > 0:
+                # Early by the active clock: the replay was stopped meanwhile (Ctrl-Z), and the timer's wait, on the
+                # system's clock, ran on.
+                self._start_timer()
+                return
+        self._fire()
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = None
 
 
 class BrowserHost:
@@ -492,7 +520,7 @@ class BrowserHost:
     def watchdog(self, seconds: float) -> Iterator[Watch]:
         """Within the block, kill the browser if `seconds` pass or it holds more than `memory_limit_mb()`;
         `Watch.expired` (and `Watch.memory_mb`) tell afterwards."""
-        watch = Watch(seconds, time.monotonic() + seconds)
+        watch = Watch(seconds, active_clock() + seconds)
 
         def fire() -> None:
             watch.expired = True
@@ -513,9 +541,7 @@ class BrowserHost:
                     return
 
         watch._fire = fire
-        watch._timer = threading.Timer(max(seconds, 0.0), fire)
-        watch._timer.daemon = True
-        watch._timer.start()
+        watch._arm()
         memory = threading.Thread(target=guard, name="omniact-memory-guard", daemon=True)
         memory.start()
         try:
@@ -523,7 +549,7 @@ class BrowserHost:
         finally:
             stop.set()
             memory.join(5)
-            watch._timer.cancel()
+            watch.stop()
             if watch.expired:
                 self._browser = None  # dead; relaunch on next use
                 self._browser_pid = None

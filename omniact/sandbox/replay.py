@@ -16,15 +16,15 @@ executed as Python: it goes through `omniact.actions.parse_script`.
 from __future__ import annotations
 
 import re
-import time
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from omniact.actions import format_action, parse_script
 from omniact.errors import ParseError, UserError
+from omniact.job_control import active_clock
 
 if TYPE_CHECKING:
     from omniact.sandbox.browser import BrowserHost, Session
@@ -44,6 +44,8 @@ __all__ = [
     "run_job",
 ]
 
+_T = TypeVar("_T")
+
 DEFAULT_SETTLE_MS = 300
 DEFAULT_TASK_TIMEOUT = 30.0
 #: Seconds allowed for opening a fresh browser context and page, on top of the task's own timeout.
@@ -57,6 +59,9 @@ SPARE_MIN_REMAINING_S = 5.0
 #: Most seconds of a task's clock given back for taking step images (a screenshot per step is the sandbox's
 #: cost, not the script's); capped so that a replay still ends well within the worker pool's grace period.
 IMAGE_CREDIT_MAX_S = 20.0
+#: Seconds a task must still have, by its own clock, when a Playwright wait times out, for the wait to be tried again
+#: (see _Run._patiently).
+_EARLY_TIMEOUT_LEFT_S = 2.0
 #: Step images are lossy WebP at this quality: a fifth of Chromium's PNG (1.5 MB a step on a 2880x1800 screen
 #: becomes about 0.3 MB), in less time than the PNG re-encode it replaces, and no difference a person sees at
 #: full size (text, hover shades and the red point stay as they were; measured on the built-in suite's pages).
@@ -175,12 +180,12 @@ class ReplayJob:
 
 def run_job(job: ReplayJob, host: BrowserHost | None = None) -> ReplayResult:
     """Replay one job with this process's warm browser. Never raises for a page's or script's misdeeds."""
-    t0 = time.monotonic()
+    t0 = active_clock()
     try:
         actions = parse_script(job.script)
     except ParseError as e:
         return ReplayResult(
-            job.task_id, False, reason=f"parse error: {e}", parse_error=str(e), elapsed=time.monotonic() - t0
+            job.task_id, False, reason=f"parse error: {e}", parse_error=str(e), elapsed=active_clock() - t0
         )
     from omniact.sandbox.browser import shared_host
 
@@ -188,7 +193,7 @@ def run_job(job: ReplayJob, host: BrowserHost | None = None) -> ReplayResult:
     # Launching (or relaunching after a kill) is the sandbox's cost, not the task's: keep it out of the
     # budget and out of `elapsed`.
     host.browser()
-    t0 = time.monotonic()
+    t0 = active_clock()
     run = _Run(job, actions, host)
     # The sandbox's own set-up (a fresh context and page) gets its own allowance; the task's budget starts
     # when the page is about to load, so a loaded machine does not eat into it.
@@ -217,7 +222,7 @@ def run_job(job: ReplayJob, host: BrowserHost | None = None) -> ReplayResult:
         reason=None if run.success else run.reason,
         steps=tuple(run.steps),
         blocked_requests=tuple(run.blocked),
-        elapsed=time.monotonic() - t0,
+        elapsed=active_clock() - t0,
         events=tuple(run.events),
         info=run.info,
     )
@@ -276,9 +281,8 @@ class _Run:
         if trace_path is not None:
             self.info["trace"] = str(trace_path)
         page = s.page
-        ms = self._wait_ms
         self._lap("open")
-        resp = page.goto(url, wait_until="load", timeout=ms())
+        resp = self._patiently(lambda ms: page.goto(url, wait_until="load", timeout=ms))
         self._lap("load")
         if resp is not None and resp.status >= 400:
             self.reason = f"page answered HTTP {resp.status}: {url}"
@@ -362,16 +366,16 @@ class _Run:
         """Write a step image, and give the task's clock back the time it took (up to IMAGE_CREDIT_MAX_S in
         all): with --step-images a script must not time out where it would not without. A page that hangs
         the screenshot itself is still ended by the watchdog, which is only moved once the image is taken."""
-        t = time.monotonic()
+        t = active_clock()
         _save_image(self._screenshot(), path, point, self.job.dpr, start=start)
-        spent = min(time.monotonic() - t, IMAGE_CREDIT_MAX_S - self.image_credit)
+        spent = min(active_clock() - t, IMAGE_CREDIT_MAX_S - self.image_credit)
         if spent > 0 and not self.watch.expired:
             self.image_credit += spent
             self.watch.restart(self.watch.remaining + spent)
             if self.adapter is not None:
                 self.adapter.deadline = self.watch.deadline
         self.info.setdefault("timings", {})
-        self.info["timings"]["images"] = round(self.info["timings"].get("images", 0.0) + time.monotonic() - t, 3)
+        self.info["timings"]["images"] = round(self.info["timings"].get("images", 0.0) + active_clock() - t, 3)
 
     def _image_path(self, stem: str) -> Path:
         """Where the step image `stem` (``step_01``, ``final``) goes in the task's folder (only called with one)."""
@@ -411,9 +415,22 @@ class _Run:
         slow fails with its own reason instead of costing a browser."""
         return max(1, int((self.watch.remaining - 1.0) * 1000))
 
+    def _patiently(self, call: Callable[[int], _T]) -> _T:
+        """``call(timeout_ms)`` with `_wait_ms`, and again for the time left should Playwright's timeout end early:
+        the replay was stopped meanwhile (Ctrl-Z), and the browser's timers, on the system's clock, ran on while the
+        task's stood still. (A timeout that came in time leaves a second or less.)"""
+        from playwright.sync_api import TimeoutError as PWTimeout
+
+        while True:
+            try:
+                return call(self._wait_ms())
+            except PWTimeout:
+                if self.watch.remaining < _EARLY_TIMEOUT_LEFT_S:
+                    raise
+
     def _lap(self, name: str) -> None:
         """Record how long the phase that just ended took (info["timings"], seconds)."""
-        now = time.monotonic()
+        now = active_clock()
         if name != "start":
             self.info.setdefault("timings", {})[name] = round(now - self._t, 3)
         self._t = now
@@ -422,7 +439,7 @@ class _Run:
         from playwright.sync_api import TimeoutError as PWTimeout
 
         try:
-            self.session.page.wait_for_function(expr, timeout=self._wait_ms())
+            self._patiently(lambda ms: self.session.page.wait_for_function(expr, timeout=ms))
             return True
         except PWTimeout:
             self.reason = (
@@ -435,7 +452,7 @@ class _Run:
         from playwright.sync_api import TimeoutError as PWTimeout
 
         try:
-            self.session.page.wait_for_selector(css, state="visible", timeout=self._wait_ms())
+            self._patiently(lambda ms: self.session.page.wait_for_selector(css, state="visible", timeout=ms))
             return True
         except PWTimeout:
             self.reason = (
@@ -467,14 +484,14 @@ class _Run:
         poll = job.check if (job.miniwob_seed is None and job.settle_ms > 0) else None
         stable = min(job.settle_ms, STABLE_MS)
         s.page.evaluate(_SETTLE_JS, {"quiet": quiet, "check": poll})
-        t = time.monotonic()
+        t = active_clock()
         # No spare for a traced task (a trace starts with its context) or when the task's own time is short.
         if not job.trace and self.watch.remaining > SPARE_MIN_REMAINING_S:
             self.host.prepare_spare(
                 viewport=job.viewport, dpr=job.dpr, origin=s.origin, trusted_page=job.trusted_page
             )
-            self.info.setdefault("timings", {})["spare"] = round(time.monotonic() - t, 3)
-        left = job.settle_ms - (time.monotonic() - t) * 1000
+            self.info.setdefault("timings", {})["spare"] = round(active_clock() - t, 3)
+        left = job.settle_ms - (active_clock() - t) * 1000
         left = int(min(left, (self.watch.remaining - 1) * 1000))
         if poll is not None:
             s.page.evaluate(_SETTLE_WAIT_JS, {"left": max(left, 0), "stable": stable})
@@ -490,8 +507,8 @@ class _Run:
             opened = int(s.page.evaluate("() => window.__omniOpened || 0"))
         except Exception:  # noqa: BLE001 - a closed or trusted page: nothing counted, nothing to wait for
             return
-        deadline = time.monotonic() + min(2.0, max(0.0, self.watch.remaining - 1.5))
-        while s.popups < opened and time.monotonic() < deadline:
+        deadline = active_clock() + min(2.0, max(0.0, self.watch.remaining - 1.5))
+        while s.popups < opened and active_clock() < deadline:
             s.page.wait_for_timeout(20)  # lets Playwright deliver the browser's pending events
 
     def _check(self, check: str) -> None:

@@ -5,6 +5,9 @@ for every item as it completes. Inside a worker, the browser watchdog ends a hun
 still not answer within the task's timeout plus a grace period (the Playwright driver itself wedged), the
 pool kills the worker's process group (the worker and its Playwright driver) and Chromium's, yields a
 `WorkerLost` for that item and starts a fresh worker, so a batch never stalls.
+
+Ctrl-Z stops the workers and their browsers with the pool's process, as it does a run's workers
+(`omniact.job_control`), and the pause counts against no time limit, the pool's or a worker's own.
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
+
+from omniact.job_control import active_clock, follow_pauses, shared_pauses, stopped_together, stops_deferred
 
 __all__ = ["REPLAY_WORKER_MEMORY_MB", "LocalPool", "WorkerLost"]
 
@@ -56,12 +62,12 @@ class WorkerLost:
     elapsed: float = 0.0
 
 
-def _worker_main(conn: Connection, warmup: Callable[[], None] | None, tmp: str | None = None) -> None:
-    # Own process group: the pool can then kill this worker together with the driver and browser it spawns.
-    try:
-        os.setsid()
-    except OSError:
-        pass
+def _worker_main(conn: Connection, warmup: Callable[[], None] | None, tmp: str | None = None,
+                 pauses: Any = None) -> None:
+    """A replay worker: warm up, then answer ``(fn, item)`` with ``fn(item)`` until told to stop. `pauses` is the
+    pool's count of time stopped (`omniact.job_control.shared_pauses`), which the tasks' clocks leave out."""
+    _own_group()
+    follow_pauses(pauses)
     if tmp is not None:
         # The Playwright driver makes Chromium's profile (5 MB) and artifact folders under TMPDIR and removes them
         # when the browser closes; a worker killed with its driver never does, so they go in a folder of this
@@ -103,6 +109,22 @@ def _worker_main(conn: Connection, warmup: Callable[[], None] | None, tmp: str |
             browser._SHARED.close()
 
 
+def _own_group() -> None:
+    """Make the worker a process group of its own, which its Playwright driver joins: the pool kills them together,
+    and Ctrl-Z stops them together (Chromium, in a session of its own, by its group: `LocalPool._groups`)."""
+    # In the pool's session (not setsid): should the pool's process die while Ctrl-Z has the group stopped, the
+    # system hangs up the group and continues it, which it does only for a group of the session left orphaned; the
+    # Playwright driver, hung up, kills its browser (launch's handleSIGHUP), which it stopped too.
+    with suppress(OSError):
+        os.setpgid(0, 0)
+    # A group in the terminal's session but never in its foreground: the terminal would stop it, as it stops a
+    # background job, should it (or its driver, which inherits this) write under `stty tostop` or read; and nobody
+    # would continue it. Ignored, a write goes through and a read fails.
+    for name in ("SIGTTOU", "SIGTTIN"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+
+
 class _Worker:
     def __init__(self, ctx: Any, warmup: Callable[[], None] | None) -> None:
         import tempfile
@@ -116,18 +138,21 @@ class _Worker:
         self.tmp = tmp
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(
-            target=_worker_main, args=(child, warmup, self.tmp), daemon=True, name="omniact-replay"
+            target=_worker_main, args=(child, warmup, self.tmp, shared_pauses()), daemon=True, name="omniact-replay"
         )
         self.proc.start()
         child.close()
         self.ready = False
-        self.born = time.monotonic()
+        #: set as the worker is killed: it is soon reaped, and its pid (its group's id) may then be another process's
+        self.ended = False
+        self.born = active_clock()
         self.item: Any = None
         self.started = 0.0
         self.limit: float | None = None
 
     def kill(self) -> None:
         pid = self.proc.pid
+        self.ended = True
         if pid is not None:
             from omniact.sandbox.browser import _descendants, _naming
 
@@ -162,6 +187,21 @@ class _Worker:
             time.sleep(0.1)
 
 
+def _groups_below(pids: list[int]) -> list[int]:
+    """The process groups of the processes below `pids` (none where there is no /proc)."""
+    from omniact.sandbox.browser import _children_map, _descendants
+
+    try:
+        kids = _children_map()
+    except OSError:
+        return []
+    groups = []
+    for p in (d for pid in pids for d in _descendants(pid, kids)):
+        with suppress(OSError):  # ended meanwhile
+            groups.append(os.getpgid(p))
+    return groups
+
+
 class LocalPool:
     """`workers` processes (spawned, so the parent's threads and state stay out of them).
 
@@ -188,15 +228,20 @@ class LocalPool:
 
     def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         """Yield fn(item) for every item, in completion order; a lost item yields a `WorkerLost`."""
-        todo = deque(items)
+        # Time stopped (Ctrl-Z, then fg or bg) counts against no limit: they are set on the active clock.
+        with stopped_together(self._groups):
+            yield from self._map(fn, deque(items))
+
+    def _map(self, fn: Callable[[Any], Any], todo: deque[Any]) -> Iterator[Any]:
         while len(self._workers) < min(self.size, max(len(todo), 1)):
-            self._workers.append(_Worker(self._ctx, self.warmup))
+            with stops_deferred():  # a Ctrl-Z finds the new worker in the list (omniact.job_control)
+                self._workers.append(_Worker(self._ctx, self.warmup))
         busy: dict[Connection, _Worker] = {}
         self._await_ready()
 
         def dispatch(w: _Worker) -> None:
             item = todo.popleft()
-            w.item, w.started = item, time.monotonic()
+            w.item, w.started = item, active_clock()
             t = self.timeout_of(item)
             w.limit = None if t is None else w.started + float(t) + self.grace
             w.conn.send((fn, item))
@@ -207,9 +252,9 @@ class LocalPool:
                 dispatch(w)
         while busy:
             limits = [w.limit for w in busy.values() if w.limit is not None]
-            timeout = None if not limits else max(0.0, min(limits) - time.monotonic())
+            timeout = None if not limits else max(0.0, min(limits) - active_clock())
             ready = wait(list(busy), timeout=timeout)
-            now = time.monotonic()
+            now = active_clock()
             for conn in ready:
                 w = busy.pop(conn)
                 try:
@@ -242,20 +287,27 @@ class LocalPool:
     def _replace(self, w: _Worker) -> _Worker:
         w.kill()
         self.restarts += 1
-        fresh = _Worker(self._ctx, self.warmup)
-        self._workers[self._workers.index(w)] = fresh
+        with stops_deferred():
+            fresh = _Worker(self._ctx, self.warmup)
+            self._workers[self._workers.index(w)] = fresh
         self._await_ready([fresh])
         return fresh
+
+    def _groups(self) -> list[int]:
+        """What Ctrl-Z stops (`omniact.job_control`): each worker's process group (the worker and its Playwright
+        driver), then the groups of the processes below them: Chromium's, which the driver launches in a session of
+        its own. (Not its crash reporter, which Chromium starts detached: it idles until a crash.)"""
+        workers = [w.proc.pid for w in self._workers if w.proc.pid is not None and not w.ended]
+        return workers + _groups_below(workers)
 
     def _await_ready(self, workers: list[_Worker] | None = None) -> None:
         """Wait for new workers' warm-up, so no task's clock includes a browser launch."""
         pending = {w.conn: w for w in (workers or self._workers) if not w.ready}
         while pending:
-            left = min(w.born for w in pending.values()) + _STARTUP_S - time.monotonic()
-            ready = wait(list(pending), timeout=max(left, 0))
-            if not ready:
+            left = min(w.born for w in pending.values()) + _STARTUP_S - active_clock()
+            if left <= 0:
                 raise RuntimeError(f"a replay worker did not start within {_STARTUP_S:g}s")
-            for conn in ready:
+            for conn in wait(list(pending), timeout=left):
                 w = pending.pop(conn)
                 try:
                     conn.recv()

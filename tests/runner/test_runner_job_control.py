@@ -83,6 +83,97 @@ def test_ctrl_z_stops_the_workers_too_and_the_pause_times_no_task_out(tmp_path, 
     assert summary["n_done"] == 6 and summary["errors"] == {}, summary["errors"]
 
 
+SLEEPER = """
+import time
+class Sleeper:
+    def __init__(self, log):
+        self.log = log
+    def act(self, view):
+        with open(self.log, "a") as f:
+            f.write("started\\n")
+        time.sleep(2)
+        return "pyautogui.press('enter')"
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+@pytest.mark.parametrize("worker_type", ["processes", "threads"])
+def test_a_task_paused_by_ctrl_z_records_its_own_time_not_the_pause(tmp_path, worker_type):
+    # A task running as the run was stopped recorded the pause as its own time (its clock ran on, in the worker
+    # and in the stopped process alike): an 8 s Ctrl-Z made a 2 s task take 10 s in the run's records.
+    import sqlite3
+
+    log = tmp_path / "log"
+    log.touch()
+    (tmp_path / "sleeper.py").write_text(SLEEPER)
+    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'sleeper.py'}:Sleeper",
+           "--agent-arg", f"log={log}", "--data", str(DATA), "--out", str(tmp_path / "r"), "-q", "--json",
+           "--worker-type", worker_type, "--limit", "1"]
+    driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
+    try:
+        assert _wait(lambda: "started" in log.read_text(), 120), "the task did not start"
+        os.kill(driver.pid, signal.SIGTSTP)
+        assert _wait(lambda: _state(driver.pid) == "T", 10)
+        time.sleep(8)
+        os.kill(driver.pid, signal.SIGCONT)
+        _, err = driver.communicate(timeout=120)
+    finally:
+        if driver.poll() is None:
+            os.killpg(driver.pid, signal.SIGKILL)
+            driver.wait()
+    assert driver.returncode == 0, err
+    with sqlite3.connect(tmp_path / "r" / "run.sqlite") as db:
+        (seconds,), = db.execute("SELECT seconds FROM results").fetchall()
+    assert seconds < 5, f"the task recorded {seconds:.1f} s, the 8 s pause included"
+
+
+STARTING = """
+import os, signal, subprocess, sys, time
+from omniact.job_control import stopped_together, stops_deferred
+log, pid_file = sys.argv[1:]
+workers = []
+with stopped_together(lambda: workers):
+    with stops_deferred():
+        ticker = f"import time\\nwhile True:\\n    open({log!r}, 'a').write('t\\\\n')\\n    time.sleep(0.1)"
+        worker = subprocess.Popen([sys.executable, "-c", ticker])  # in this group, as a worker is until it makes its own
+        with open(pid_file, "w") as f:
+            f.write(str(worker.pid))
+        # `kill -TSTP` as the worker starts, before it is listed
+        os.kill(os.getpid(), signal.SIGTSTP)
+        time.sleep(0.5)
+        workers.append(worker.pid)
+    time.sleep(1)
+worker.kill()
+worker.wait()
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+def test_a_ctrl_z_as_a_worker_starts_stops_that_worker_too(tmp_path):
+    # `kill -TSTP` of a run just as it started a worker missed that worker, which ran on: it was not listed yet, or
+    # had not made its own process group yet (a spawned worker does so once Python has started).
+    log, pid_file = tmp_path / "log", tmp_path / "pid"
+    log.touch()
+    driver = subprocess.Popen([sys.executable, "-c", STARTING, str(log), str(pid_file)], stderr=subprocess.PIPE,
+                              text=True, process_group=0)
+    try:
+        assert _wait(lambda: _state(driver.pid) == "T", 60)
+        worker = int(pid_file.read_text())
+        assert _wait(lambda: _state(worker) == "T", 10), "the worker runs on while its driver is stopped"
+        lines = len(log.read_text().split())
+        time.sleep(1)
+        assert len(log.read_text().split()) == lines, "the worker went on while its driver was stopped"
+        os.kill(driver.pid, signal.SIGCONT)
+        _, err = driver.communicate(timeout=60)
+    finally:
+        if driver.poll() is None:
+            os.killpg(driver.pid, signal.SIGKILL)
+            driver.wait()
+    assert driver.returncode == 0, err
+
+
 def _gone(pid: int) -> bool:
     try:
         return _state(pid) == "Z"  # a zombie has ended (init reaps it)

@@ -1,0 +1,173 @@
+"""Ctrl-Z pauses a split's replay, its workers and their browsers included, and the pause times no task out."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from omniact import job_control
+from omniact.dataset import load_split
+from omniact.sandbox.browser import shared_host
+from omniact.sandbox.replay import ReplayJob, run_job
+
+HERE = Path(__file__).parent
+SUITE = HERE / "fixtures" / "suite"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                       reason="job control and /proc (Linux)"),
+]
+
+
+def _stat(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(") ", 1)[1].split()
+
+
+def _state(pid: int) -> str:
+    try:
+        return _stat(pid)[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return "gone"
+
+
+def _below(pid: int) -> list[int]:
+    """The processes below `pid`, except those in its own group (multiprocessing's resource tracker)."""
+    parents = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                parents[int(d)] = int(_stat(int(d))[1])
+            except (OSError, IndexError):
+                pass
+    out, stack = [], [pid]
+    while stack:
+        above = stack.pop()
+        kids = [p for p, parent in parents.items() if parent == above]
+        out += kids
+        stack += kids
+    own = os.getpgid(pid)
+    return [p for p in out if _state(p) != "gone" and int(_stat(p)[2]) != own]
+
+
+def _is_browser(pid: int) -> bool:
+    try:
+        return "chrom" in os.path.basename(os.readlink(f"/proc/{pid}/exe"))
+    except OSError:
+        return False
+
+
+def _wait(cond, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not cond():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _start_replay(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
+    """A replay of two tasks, one at a time, each sleeping 4 s in its script before the gold one, started as a
+    shell starts a job (a group of its own in this session)."""
+    dataset = load_split(SUITE, "test")
+    preds = tmp_path / "preds.jsonl"
+    preds.write_text("".join(json.dumps({"id": t.id, "script": "pyautogui.sleep(2)\npyautogui.sleep(2)\n"
+                                         + t.gold_script}) + "\n" for t in dataset.tasks[:2]))
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "omniact.cli", "replay", "--data", str(SUITE), "--split", "test", "--predictions",
+           str(preds), "--limit", "2", "--workers", "1", "--task-timeout", "10", "--step-images", "--out", str(out),
+           "--json"]
+    driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
+    return driver, out
+
+
+def _stop_mid_task(driver: subprocess.Popen, out: Path) -> list[int]:
+    """Send the replay the SIGTSTP a terminal's Ctrl-Z would once its first task's script runs (its first step image
+    is written); the processes below it, once the replay has stopped."""
+    assert _wait(lambda: any(out.glob("*/step_00_initial.*")), 300), "no task started"
+    os.kill(driver.pid, signal.SIGTSTP)
+    assert _wait(lambda: _state(driver.pid) == "T", 10)
+    return _below(driver.pid)
+
+
+def _end(driver: subprocess.Popen) -> None:
+    if driver.poll() is None:
+        os.killpg(driver.pid, signal.SIGKILL)
+        driver.wait()
+
+
+def test_ctrl_z_stops_the_replay_workers_and_browsers_and_the_pause_times_no_task_out(tmp_path):
+    # Replay workers led sessions of their own: Ctrl-Z stopped the command alone, and the workers and their browsers
+    # ran on (a busy page kept a core). Stopped with it, a worker's own watchdog, on the system's clock, would then
+    # have killed the browser on `fg` ("timed out after 10s"), as would the pool's limits.
+    driver, out = _start_replay(tmp_path)
+    try:
+        below = _stop_mid_task(driver, out)
+        assert any(_is_browser(p) for p in below), "no browser below the replay"
+        assert _wait(lambda: all(_state(p) == "T" for p in below), 10), \
+            f"run on while the replay is stopped: {[p for p in below if _state(p) != 'T']}"
+        time.sleep(14)  # longer than --task-timeout
+        os.kill(driver.pid, signal.SIGCONT)
+        stdout, err = driver.communicate(timeout=300)
+    finally:
+        _end(driver)
+    assert driver.returncode == 0, err
+    tasks = json.loads(stdout)["tasks"]
+    assert [(t["success"], t["reason"]) for t in tasks] == [(True, None), (True, None)]
+    # what a task took, without the pause
+    assert all(t["elapsed"] < 14 for t in tasks), [t["elapsed"] for t in tasks]
+
+
+def test_a_stopped_replay_killed_takes_its_workers_and_browsers_with_it(tmp_path):
+    # Ctrl-Z, then `kill -9 %1`: the system hangs up the workers' groups, orphaned and stopped, and continues them;
+    # their browsers, in sessions of their own, would have stayed stopped for good.
+    driver, out = _start_replay(tmp_path)
+    below: list[int] = []
+    try:
+        below = _stop_mid_task(driver, out)
+        assert _wait(lambda: all(_state(p) == "T" for p in below), 10)
+        driver.kill()
+        driver.wait(30)
+        assert _wait(lambda: all(_state(p) in ("Z", "gone") for p in below), 30), \
+            f"outlived the killed replay: {[(p, _state(p)) for p in below if _state(p) not in ('Z', 'gone')]}"
+    finally:
+        for p in below:
+            if _state(p) not in ("Z", "gone"):
+                os.kill(p, signal.SIGKILL)
+        _end(driver)
+
+
+LATE = """<!doctype html><body><script>
+setTimeout(() => { const d = document.createElement("div"); d.id = "late"; d.textContent = "late"; document.body.append(d); }, 12000);
+</script></body>"""
+
+
+def _count_a_pause(seconds: float) -> None:
+    """What `stopped_together` counts when the replay has been stopped for `seconds` (the browser is not stopped)."""
+    job_control._STATE.paused.value += seconds
+
+
+def test_a_wait_for_the_page_that_a_pause_cut_short_goes_on_for_the_time_the_task_has_left(tmp_path):
+    # Playwright's waits time out on the system's clock: after a Ctrl-Z longer than a task had left, a wait for the page
+    # in progress ended at once on `fg` ("timed out after 12s waiting for --wait-for '#late' to be visible"), though
+    # the task, its clock stopped, had nearly all of its time left.
+    (tmp_path / "late.html").write_text(LATE)
+    job = ReplayJob(task_id="late", script="pyautogui.click(10, 10)", root=str(tmp_path), path="late.html",
+                    wait_for="#late", check="true", task_timeout=12)
+    shared_host().browser()  # launched before the task starts
+    pause = threading.Timer(5, _count_a_pause, (12,))  # as the task waits for #late, which comes at 12 s
+    pause.start()
+    try:
+        result = run_job(job)
+    finally:
+        pause.cancel()
+    assert (result.success, result.reason) == (True, None)
