@@ -38,7 +38,7 @@ def test_a_run_made_with_limit_is_scored_and_reported_on_its_own_tasks(tmp_path)
     task_table = page.split("id=tasks", 1)[1]
     assert task_table.count("<tr><td class=l>") == 2 and ">missing<" not in task_table
     # the comparison is on the run's two tasks: both fixed against the full noop run, none "unchanged"
-    counts = dict(re.findall(r"<tr><td class=l>([^<]+)</td><td>(\d+)</td></tr>", page.split("id=compare", 1)[1]))
+    counts = dict(re.findall(r"<tr><th scope=row class=l>([^<]+)</th><td>(\d+)</td></tr>", page.split("id=compare", 1)[1]))
     assert counts["fixed (matched now, not before)"] == "2" and counts["unchanged"] == "0"
 
 
