@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn
@@ -578,11 +578,13 @@ def _print_prompt(spec: str, args: dict[str, Any], data: Path | None, split: str
 
 
 @contextmanager
-def _printed_to_stderr(active: bool) -> Iterator[None]:
+def _printed_to_stderr(active: bool) -> Iterator[Callable[[str], None]]:
     """While it is `active`, what is printed goes to stderr: an agent's print() (from a thread worker) and a worker
-    process's output, which would otherwise land in the one JSON object `run --json` promises on stdout."""
+    process's output, which would otherwise land in the one JSON object `run --json` and `replay --json` promise on
+    stdout. Yields the echo that still writes a line to the command's stdout (replay prints its JSON in the block)."""
+    original = sys.stdout
     if not active or sys.stdout is None or sys.stderr is None:
-        yield
+        yield click.echo
         return
     import contextlib
 
@@ -593,12 +595,29 @@ def _printed_to_stderr(active: bool) -> Iterator[None]:
     except (OSError, ValueError):  # no descriptor 1 (closed by the shell)
         saved = None
     try:
+        # The command's stdout: descriptor 1 as it was, where sys.stdout wrote to it (not where a test's runner
+        # stands in for it)
+        real = original
+        if saved is not None and _writes_to_descriptor_1(original):
+            real = open(saved, "w", encoding=original.encoding, errors=original.errors, closefd=False)  # noqa: SIM115
+
+        def echo(text: str) -> None:
+            click.echo(text, file=real)
+            real.flush()
+
         with contextlib.redirect_stdout(sys.stderr):
-            yield
+            yield echo
     finally:
         if saved is not None:
             os.dup2(saved, 1)
             os.close(saved)
+
+
+def _writes_to_descriptor_1(stream: Any) -> bool:
+    try:
+        return stream.fileno() == 1
+    except (AttributeError, OSError, ValueError):  # (io.UnsupportedOperation is an OSError and a ValueError)
+        return False
 
 
 @main.command("run")
@@ -995,7 +1014,9 @@ def replay_cmd(executor: str, ray_address: str, worker_cpus: float | None, worke
         # Reserved so that Ray does not pack more browsers on a node than its memory holds.
         pool = RayPool(options["workers"], on_lost=WorkerLost, warmup=warm_browser,
                        **{"memory_mb": REPLAY_WORKER_MEMORY_MB, **ray_settings})
-    replay_command(echo=click.echo, executor=pool, **options)
+    # An agent asked for scripts prints where it likes: under --json, not into the one JSON object on stdout.
+    with _printed_to_stderr(options["as_json"]) as echo:
+        replay_command(echo=echo, executor=pool, **options)
 
 
 # --- verbs added by area owners go above this line ---

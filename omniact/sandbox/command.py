@@ -298,6 +298,10 @@ def replay_command(
     worker processes. `step_images`: for a split, also write an image (WebP) per step of every task into `out` (one
     task's replay, --task, always writes them). `agent_workers`: with a split, an agent and `out`, the answers asked at
     once (`_answers_into_run`)."""
+    if out is not None:
+        # An agent may change the working folder in act() (the runner allows it): the answers it gave into OUT/run,
+        # and everything else under --out, are found where they were written.
+        out = out.absolute()
     if task_timeout <= 0:
         raise UserError("--task-timeout must be positive")
     if settle_ms < 0:

@@ -205,3 +205,34 @@ def test_agent_workers_where_no_run_asks_the_agent_is_refused(tmp_path):
         r = invoke(*where, "--agent-workers", "2")
         assert r.exit_code == 2
         assert r.output == "omniact: --agent-workers goes with --split --agent NAME --out DIR (the answers kept in DIR/run)\n"
+
+
+PRINTING = '''
+import os
+
+
+class Printer:
+    """Prints as it answers, and moves to another folder, as an agent may."""
+
+    def act(self, view):
+        print("AGENT SAYS HELLO", view.id, flush=True)
+        os.chdir("/")
+        return ""
+'''
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kept", [True, False])
+def test_under_json_an_agents_prints_go_to_stderr_and_a_relative_out_survives_its_chdir(tmp_path, kept):
+    # `replay --json` promises one JSON object on stdout: an agent's print() made it unreadable. And with a relative
+    # --out, an agent that changed folder left its answers where the replay did not look for them.
+    (tmp_path / "agent.py").write_text(PRINTING)
+    out = ["--out", "o"] if kept else []
+    r = subprocess.run([sys.executable, "-m", "omniact.cli", "replay", "--data", str(SUITE), "--agent",
+                        f"{tmp_path / 'agent.py'}:Printer", *out, "--limit", "1", "--json", *T],
+                       capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["n_tasks"] == 1
+    assert "AGENT SAYS HELLO" in r.stderr
+    if kept:
+        assert (tmp_path / "o" / "run" / "predictions.jsonl").is_file() and (tmp_path / "o" / "replay.json").is_file()
