@@ -56,7 +56,7 @@ td.l, th.l { text-align: left; white-space: normal; }
 th[scope=row] { background: none; position: static; font-weight: normal; }
 td.nw { white-space: nowrap; }
 .card table { width: 100%; table-layout: fixed; margin-bottom: 0; }
-.card td { overflow-wrap: anywhere; }
+.card td, .card th[scope=row] { overflow-wrap: anywhere; }
 #compare-groups td { overflow-wrap: normal; }  /* "action", not "ac ti o n": on a phone the card scrolls instead */
 th.wrap { white-space: normal; overflow-wrap: anywhere; min-width: 6em; }
 /* A table wider than its place (FIT_JS marks it) scrolls sideways in a box of its own, so that the page keeps the

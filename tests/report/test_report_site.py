@@ -425,3 +425,18 @@ def test_a_task_pages_title_and_screenshot_say_which_task_it_is(site):
     goal = re.search(r"<title>Task 0: ([^<]+)</title>", text)
     assert goal is not None and len(goal.group(1)) > 3
     assert f"alt='the screenshot of task 0: {goal.group(1)}" in text
+
+
+def test_a_long_name_in_a_card_wraps_inside_its_column(browser):
+    # A card's names are row headers (th), which the rule that wraps a card's cells (td) did not reach: a long
+    # unbroken reason ran on past its fixed-width column, over the count beside it.
+    from omniact.report.site import CSS, _why_card
+
+    reason = "agent error: FileNotFoundError: /very/long/path/" + "x" * 120 + ".json"
+    page = browser.new_page(viewport={"width": 800, "height": 600})
+    page.set_content(f"<!doctype html><style>{CSS}</style><main><div style='width:400px'>"
+                     f"{_why_card({1: reason, 2: 'short'})}</div></main>")
+    widths = page.evaluate("() => [...document.querySelectorAll('#why th[scope=row]')]"
+                           ".map(c => [c.clientWidth, c.scrollWidth])")
+    page.close()
+    assert widths and all(scroll <= client for client, scroll in widths), widths
