@@ -42,7 +42,14 @@ from typing import Any, Protocol
 from omniact.actions import MAX_SCRIPT_CHARS
 from omniact.errors import DataError, ParseError, UserError, escape_controls
 from omniact.extras import install_hint
-from omniact.job_control import active_clock, follow_pauses, shared_pauses, stopped_together, stops_deferred
+from omniact.job_control import (
+    active_clock,
+    follow_pauses,
+    shared_pauses,
+    stopped_together,
+    stops_deferred,
+    worker_group,
+)
 from omniact.store import TaskResult
 
 __all__ = [
@@ -606,18 +613,9 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str, pauses: Any = None) ->
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     end_with_driver(os.getppid())
     follow_pauses(pauses)
-    # Its own process group, which what the agent starts joins: the driver ends them all together (_kill_group).
-    # In the driver's session (not setsid): should the driver die while Ctrl-Z has the group stopped
-    # (job_control), the system hangs up the group, which it does only for a group of the session left orphaned.
-    with suppress(OSError, AttributeError):
-        os.setpgid(0, 0)
-    # A group in the terminal's session but never in its foreground: the terminal would stop it, as it stops a
-    # background job, on a write under `stty tostop` or an agent setting or reading it (getpass, a tool reading fd 0),
-    # and nobody would continue it (a run without --task-timeout waited for ever). Ignored, as what the agent starts
-    # inherits, a write goes through and a read fails (EIO): the task then fails, with that error, as before.
-    for name in ("SIGTTOU", "SIGTTIN"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    # Its own process group, which what the agent starts joins: the driver ends them all together (_kill_group),
+    # and Ctrl-Z stops them together; the terminal stops none of them (job_control.worker_group).
+    worker_group()
 
     def send(message: tuple) -> None:
         try:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
-__all__ = ["active_clock", "follow_pauses", "shared_pauses", "stopped_together", "stops_deferred"]
+__all__ = ["active_clock", "follow_pauses", "shared_pauses", "stopped_together", "stops_deferred", "worker_group"]
 
 
 class _Seconds:
@@ -161,3 +161,47 @@ def _signal(group: int, sig: int) -> None:
                 os.kill(group, sig)
     except OSError:  # a worker that ended meanwhile
         pass
+
+
+def worker_group() -> None:
+    """Make this worker process a process group of its own in its command's session, which what it starts joins (the
+    command then ends them, and Ctrl-Z stops them, together), and keep the terminal from stopping any of them.
+
+    In the command's session, not a new one (setsid): should the command die while Ctrl-Z has the group stopped, the
+    system hangs up the group and continues it, which it does only for a group of the session left orphaned. But a
+    group of the terminal's session that is never in its foreground is stopped by the terminal, as a background job
+    is, on a write under `stty tostop` or a read, and nobody would continue it. This process ignores SIGTTOU and
+    SIGTTIN (a write goes through, a read fails with EIO); a program it starts may not keep that (Node, Playwright's
+    driver, resets every signal), so its terminal output goes through a pipe that a thread of this process writes
+    to the terminal (`_relay_terminal`).
+    """
+    with suppress(OSError, AttributeError):
+        os.setpgid(0, 0)
+    for name in ("SIGTTOU", "SIGTTIN"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    for fd in (1, 2):
+        _relay_terminal(fd)
+
+
+def _relay_terminal(fd: int) -> None:
+    """Where descriptor `fd` is a terminal, put a pipe in its place, and write what comes through it to the terminal
+    from a thread of this process (which the terminal does not stop)."""
+    try:
+        if not os.isatty(fd):
+            return
+        terminal = os.dup(fd)
+        read, write = os.pipe()
+    except OSError:
+        return
+    os.set_inheritable(terminal, False)
+    os.dup2(write, fd)  # (inheritable, as the descriptor it replaces was)
+    os.close(write)
+
+    def pump() -> None:
+        with suppress(OSError):  # the terminal gone: what is left is dropped, as a write to it would be
+            while data := os.read(read, 65536):
+                while data:
+                    data = data[os.write(terminal, data):]
+
+    threading.Thread(target=pump, name=f"omniact-terminal-{fd}", daemon=True).start()

@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from omniact.job_control import active_clock, follow_pauses, shared_pauses, stopped_together, stops_deferred
+from omniact.job_control import (
+    active_clock,
+    follow_pauses,
+    shared_pauses,
+    stopped_together,
+    stops_deferred,
+    worker_group,
+)
 
 __all__ = ["REPLAY_WORKER_MEMORY_MB", "LocalPool", "WorkerLost"]
 
@@ -66,7 +73,10 @@ def _worker_main(conn: Connection, warmup: Callable[[], None] | None, tmp: str |
                  pauses: Any = None) -> None:
     """A replay worker: warm up, then answer ``(fn, item)`` with ``fn(item)`` until told to stop. `pauses` is the
     pool's count of time stopped (`omniact.job_control.shared_pauses`), which the tasks' clocks leave out."""
-    _own_group()
+    # Its own group, which its Playwright driver joins: the pool kills them together, and Ctrl-Z stops them together
+    # (Chromium, in a session of its own, by its group: `LocalPool._groups`); should the pool's process die while they
+    # are stopped, the driver, hung up, kills its browser (launch's handleSIGHUP). The terminal stops none of them.
+    worker_group()
     follow_pauses(pauses)
     if tmp is not None:
         # The Playwright driver makes Chromium's profile (5 MB) and artifact folders under TMPDIR and removes them
@@ -107,22 +117,6 @@ def _worker_main(conn: Connection, warmup: Callable[[], None] | None, tmp: str |
 
         if browser._SHARED is not None:
             browser._SHARED.close()
-
-
-def _own_group() -> None:
-    """Make the worker a process group of its own, which its Playwright driver joins: the pool kills them together,
-    and Ctrl-Z stops them together (Chromium, in a session of its own, by its group: `LocalPool._groups`)."""
-    # In the pool's session (not setsid): should the pool's process die while Ctrl-Z has the group stopped, the
-    # system hangs up the group and continues it, which it does only for a group of the session left orphaned; the
-    # Playwright driver, hung up, kills its browser (launch's handleSIGHUP), which it stopped too.
-    with suppress(OSError):
-        os.setpgid(0, 0)
-    # A group in the terminal's session but never in its foreground: the terminal would stop it, as it stops a
-    # background job, should it (or its driver, which inherits this) write under `stty tostop` or read; and nobody
-    # would continue it. Ignored, a write goes through and a read fails.
-    for name in ("SIGTTOU", "SIGTTIN"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
 
 
 class _Worker:

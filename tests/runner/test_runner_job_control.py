@@ -224,34 +224,44 @@ class Asker:
 def test_a_worker_that_reads_the_terminal_fails_its_task_instead_of_stopping_the_run(tmp_path):
     # (review) A process worker is a group of the terminal's session, never in its foreground: an agent asking for a
     # key (getpass) was stopped by the terminal (SIGTTOU/SIGTTIN), and the run, with no --task-timeout, hung for ever.
-    import pty
-    import select
+    from terminal_job import in_terminal
 
     (tmp_path / "asker.py").write_text(ASKER)
     cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'asker.py'}:Asker", "--data",
            str(DATA), "--out", str(tmp_path / "r"), "--worker-type", "processes", "--limit", "1", "--json"]
-    pid, fd = pty.fork()  # the run as a terminal's foreground job
-    if pid == 0:
-        os.execv(sys.executable, cmd)  # noqa: S606 - our own command line, no shell
-    status = None
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            if select.select([fd], [], [], 0.2)[0]:
-                try:
-                    os.read(fd, 65536)
-                except OSError:
-                    pass
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
-        else:
-            pytest.fail("the run still waits on its stopped worker after 120 s")
-    finally:
-        if status is None:
-            subprocess.run(["pkill", "-KILL", "-s", str(pid)], check=False)  # the pty's session: the run's
-            os.waitpid(pid, 0)
-        os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 0
+    code, out = in_terminal(cmd)  # the run as a terminal's foreground job
+    assert code is not None, "the run still waits on its stopped worker after 120 s"
+    assert code == 0, out[-2000:]
     record = json.loads((tmp_path / "r" / "predictions.jsonl").read_text().splitlines()[0])
     assert record["error_kind"] == "exception" and record["script"] in (None, "")
+
+
+PRINTER = """
+import subprocess
+import sys
+
+CHILD = "import signal; signal.signal(signal.SIGTTOU, signal.SIG_DFL); print('TOOL SAYS HI', flush=True)"
+
+
+class ToolUser:
+    def act(self, view):
+        # a tool that puts its signals back to their defaults, as Node does, and writes to the terminal
+        subprocess.run([sys.executable, "-c", CHILD], check=True)
+        return "pyautogui.press('enter')"
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty") or not Path("/proc/self/stat").exists(), reason="a terminal (pty)")
+def test_under_stty_tostop_a_tool_the_agent_starts_writes_to_the_terminal_instead_of_stopping(tmp_path):
+    # A process worker's group is never the terminal's foreground job: a program it starts that does not keep its
+    # ignored SIGTTOU (Node, Playwright's driver) was stopped by its first write under `stty tostop`, for good.
+    from terminal_job import in_terminal
+
+    (tmp_path / "tool.py").write_text(PRINTER)
+    code, out = in_terminal([sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'tool.py'}:ToolUser",
+                             "--data", str(DATA), "--out", str(tmp_path / "r"), "--worker-type", "processes",
+                             "--limit", "2", "--task-timeout", "60", "-q"], tostop=True, timeout=150)
+    assert code == 0, out[-2000:]
+    records = [json.loads(line) for line in (tmp_path / "r" / "predictions.jsonl").read_text().splitlines()]
+    assert [r.get("error_kind") for r in records] == [None, None], records
+    assert out.count("TOOL SAYS HI") == 2

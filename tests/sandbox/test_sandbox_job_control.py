@@ -173,3 +173,19 @@ def test_a_wait_for_the_page_that_a_pause_cut_short_goes_on_for_the_time_the_tas
         pause.cancel()
         job_control._STATE.paused.value = counted  # the next test in this process starts with no pause counted
     assert (result.success, result.reason) == (True, None)
+
+
+def test_a_replay_under_stty_tostop_does_not_stop_when_its_browser_driver_writes_to_the_terminal(tmp_path):
+    # (review) Replay workers are groups of the terminal's session, never in its foreground. They ignore SIGTTOU, but
+    # Playwright's driver (Node) puts every signal back to its default: its first write to the terminal (here its
+    # debug log) under `stty tostop` stopped it for good, and the replay failed after 180 s with a traceback.
+    from terminal_job import in_terminal
+
+    dataset = load_split(SUITE, "test")
+    preds = tmp_path / "preds.jsonl"
+    preds.write_text("".join(json.dumps({"id": t.id, "script": t.gold_script}) + "\n" for t in dataset.tasks[:2]))
+    code, out = in_terminal([sys.executable, "-m", "omniact.cli", "replay", "--data", str(SUITE), "--split", "test",
+                             "--predictions", str(preds), "--limit", "2", "--workers", "1", "--task-timeout", "30"],
+                            tostop=True, timeout=150, env={"DEBUG": "pw:browser"})
+    assert code == 0, out[-2000:]
+    assert "2/2 tasks succeeded" in out and "pw:browser" in out  # the driver's log reached the terminal
