@@ -832,6 +832,8 @@ _NAME_MAX = 64
 ANSWERS_FOLDER = "run"
 #: What a split replay writes into --out besides the tasks' folders: a task's folder must never be one of them.
 _SPLIT_NAMES = frozenset({"replay.json", "index.html", ANSWERS_FOLDER})
+#: How a hashed folder name ends (see _safe_name)
+_HASHED = re.compile(r"-[0-9a-f]{10}\Z")
 
 
 def _safe_name(task_id: str) -> str:
@@ -843,8 +845,10 @@ def _safe_name(task_id: str) -> str:
     # Two ids must never share a folder (one task's replay would clear the other's step images): an id the
     # replacement above changed ("a b" and "a_b", "é" and "è", NFC and NFD forms), one with capitals (a
     # case-insensitive file system has "A" and "a" as one folder) or a long one gets a hash of the id itself.
-    # So does an id that names one of the split replay's own files or folders ("replay.json", "run").
-    if name != task_id or len(name) > _NAME_MAX or name != name.lower() or name in _SPLIT_NAMES:
+    # So does an id that names one of the split replay's own files or folders ("replay.json", "run"), and one that
+    # looks like such a hashed name ("run-acba255121", which the id "run" gets).
+    if (name != task_id or len(name) > _NAME_MAX or name != name.lower() or name in _SPLIT_NAMES
+            or _HASHED.search(name)):
         import hashlib
 
         digest = hashlib.sha256(task_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]

@@ -123,6 +123,16 @@ def test_a_task_id_naming_a_split_replays_own_file_gets_a_folder_of_its_own(tmp_
         assert task_folder(tmp_path, task_id).name.lower() not in ("run", "replay.json", "index.html"), task_id
 
 
+def test_an_id_that_looks_like_a_hashed_folder_name_does_not_share_that_folder(tmp_path):
+    # "run" gets the folder run-<hash>: a task whose id is that very name had the same one, and each task's replay
+    # cleared the other's step images (and "a b" and the id "a_b-<its hash>" alike).
+    from omniact.sandbox.replay import task_folder
+
+    for task_id in ("run", "a b", "x" * 300):
+        hashed = task_folder(tmp_path, task_id).name
+        assert task_folder(tmp_path, hashed).name != hashed, task_id
+
+
 def test_a_symlink_named_like_a_step_image_is_removed_not_written_through(tmp_path):
     """The folder's old step images are cleared before a replay writes new ones; a link named step_01.png
     (dangling or not) must go too, or the new image is written wherever it points."""
