@@ -1,11 +1,14 @@
-"""Run a command as a terminal's foreground job (a pty of its own), as a user at a shell would."""
+"""Helpers for tests of job control: a command run as a terminal's foreground job (a pty of its own), as a user at
+a shell would; waiting for a condition; ending a job started in a group of its own."""
 
 from __future__ import annotations
 
 import os
 import select
+import signal
 import subprocess
 import time
+from collections.abc import Callable
 
 
 def in_terminal(cmd: list[str], *, tostop: bool = False, timeout: float = 120,
@@ -43,3 +46,20 @@ def in_terminal(cmd: list[str], *, tostop: bool = False, timeout: float = 120,
         os.close(fd)
     return (None if status is None else os.waitstatus_to_exitcode(status)), out.decode(errors="replace")
 
+
+
+def wait_until(cond: Callable[[], bool], seconds: float) -> bool:
+    """Whether `cond()` came true within `seconds` (polled every 50 ms)."""
+    deadline = time.monotonic() + seconds
+    while not cond():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def end_job(driver: subprocess.Popen) -> None:
+    """Kill what is left of a job started with ``process_group=0`` (its whole group), and reap it."""
+    if driver.poll() is None:
+        os.killpg(driver.pid, signal.SIGKILL)
+        driver.wait()

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from terminal_job import end_job, wait_until
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "fixtures" / "data"
@@ -35,13 +36,6 @@ def _state(pid: int) -> str:
         return f.read().rsplit(") ", 1)[1][0]
 
 
-def _wait(cond, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while not cond():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
@@ -62,12 +56,12 @@ def test_ctrl_z_stops_the_workers_too_and_the_pause_times_no_task_out(tmp_path, 
     # discards a SIGTSTP): the test sends the driver the SIGTSTP a terminal's Ctrl-Z would.
     driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
     try:
-        assert _wait(lambda: len(log.read_text().split()) >= 2, 120), "no task started"
+        assert wait_until(lambda: len(log.read_text().split()) >= 2, 120), "no task started"
         os.kill(driver.pid, signal.SIGTSTP)
-        assert _wait(lambda: _state(driver.pid) == "T", 10)
+        assert wait_until(lambda: _state(driver.pid) == "T", 10)
         workers = {int(p) for p in log.read_text().split()} - {driver.pid}
         assert (worker_type == "processes") == bool(workers)
-        assert _wait(lambda: all(_state(p) == "T" for p in workers), 10), "a worker runs on while its run is stopped"
+        assert wait_until(lambda: all(_state(p) == "T" for p in workers), 10), "a worker runs on while its run is stopped"
         time.sleep(0.5)  # a line being written as the stop came is in
         lines = len(log.read_text().split())
         time.sleep(5)  # longer than --task-timeout
@@ -75,9 +69,7 @@ def test_ctrl_z_stops_the_workers_too_and_the_pause_times_no_task_out(tmp_path, 
         os.kill(driver.pid, signal.SIGCONT)
         out, err = driver.communicate(timeout=120)
     finally:
-        if driver.poll() is None:
-            os.killpg(driver.pid, signal.SIGKILL)
-            driver.wait()
+        end_job(driver)
     assert driver.returncode == 0, err
     summary = json.loads(out)
     assert summary["n_done"] == 6 and summary["errors"] == {}, summary["errors"]
@@ -112,16 +104,14 @@ def test_a_task_paused_by_ctrl_z_records_its_own_time_not_the_pause(tmp_path, wo
            "--worker-type", worker_type, "--limit", "1"]
     driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
     try:
-        assert _wait(lambda: "started" in log.read_text(), 120), "the task did not start"
+        assert wait_until(lambda: "started" in log.read_text(), 120), "the task did not start"
         os.kill(driver.pid, signal.SIGTSTP)
-        assert _wait(lambda: _state(driver.pid) == "T", 10)
+        assert wait_until(lambda: _state(driver.pid) == "T", 10)
         time.sleep(8)
         os.kill(driver.pid, signal.SIGCONT)
         _, err = driver.communicate(timeout=120)
     finally:
-        if driver.poll() is None:
-            os.killpg(driver.pid, signal.SIGKILL)
-            driver.wait()
+        end_job(driver)
     assert driver.returncode == 0, err
     with sqlite3.connect(tmp_path / "r" / "run.sqlite") as db:
         (seconds,), = db.execute("SELECT seconds FROM results").fetchall()
@@ -159,18 +149,16 @@ def test_a_ctrl_z_as_a_worker_starts_stops_that_worker_too(tmp_path):
     driver = subprocess.Popen([sys.executable, "-c", STARTING, str(log), str(pid_file)], stderr=subprocess.PIPE,
                               text=True, process_group=0)
     try:
-        assert _wait(lambda: _state(driver.pid) == "T", 60)
+        assert wait_until(lambda: _state(driver.pid) == "T", 60)
         worker = int(pid_file.read_text())
-        assert _wait(lambda: _state(worker) == "T", 10), "the worker runs on while its driver is stopped"
+        assert wait_until(lambda: _state(worker) == "T", 10), "the worker runs on while its driver is stopped"
         lines = len(log.read_text().split())
         time.sleep(1)
         assert len(log.read_text().split()) == lines, "the worker went on while its driver was stopped"
         os.kill(driver.pid, signal.SIGCONT)
         _, err = driver.communicate(timeout=60)
     finally:
-        if driver.poll() is None:
-            os.killpg(driver.pid, signal.SIGKILL)
-            driver.wait()
+        end_job(driver)
     assert driver.returncode == 0, err
 
 
@@ -195,13 +183,13 @@ def test_workers_stopped_with_their_run_end_when_the_stopped_run_is_killed(tmp_p
     driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
     workers: set[int] = set()
     try:
-        assert _wait(lambda: len(set(log.read_text().split())) >= 2, 120), "no task started"
+        assert wait_until(lambda: len(set(log.read_text().split())) >= 2, 120), "no task started"
         workers = {int(p) for p in log.read_text().split()}
         os.kill(driver.pid, signal.SIGTSTP)
-        assert _wait(lambda: all(_state(p) == "T" for p in workers), 10)
+        assert wait_until(lambda: all(_state(p) == "T" for p in workers), 10)
         driver.kill()
         driver.wait(30)
-        assert _wait(lambda: all(_gone(p) for p in workers), 20), "stopped workers outlived their killed run"
+        assert wait_until(lambda: all(_gone(p) for p in workers), 20), "stopped workers outlived their killed run"
     finally:
         for p in workers:
             if not _gone(p):

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from terminal_job import end_job, wait_until
 
 from omniact import job_control
 from omniact.dataset import load_split
@@ -66,13 +67,6 @@ def _is_browser(pid: int) -> bool:
         return False
 
 
-def _wait(cond, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while not cond():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def _start_replay(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
@@ -93,16 +87,12 @@ def _start_replay(tmp_path: Path) -> tuple[subprocess.Popen, Path]:
 def _stop_mid_task(driver: subprocess.Popen, out: Path) -> list[int]:
     """Send the replay the SIGTSTP a terminal's Ctrl-Z would once its first task's script runs (its first step image
     is written); the processes below it, once the replay has stopped."""
-    assert _wait(lambda: any(out.glob("*/step_00_initial.*")), 300), "no task started"
+    assert wait_until(lambda: any(out.glob("*/step_00_initial.*")), 300), "no task started"
     os.kill(driver.pid, signal.SIGTSTP)
-    assert _wait(lambda: _state(driver.pid) == "T", 10)
+    assert wait_until(lambda: _state(driver.pid) == "T", 10)
     return _below(driver.pid)
 
 
-def _end(driver: subprocess.Popen) -> None:
-    if driver.poll() is None:
-        os.killpg(driver.pid, signal.SIGKILL)
-        driver.wait()
 
 
 def test_ctrl_z_stops_the_replay_workers_and_browsers_and_the_pause_times_no_task_out(tmp_path):
@@ -113,13 +103,13 @@ def test_ctrl_z_stops_the_replay_workers_and_browsers_and_the_pause_times_no_tas
     try:
         below = _stop_mid_task(driver, out)
         assert any(_is_browser(p) for p in below), "no browser below the replay"
-        assert _wait(lambda: all(_state(p) == "T" for p in below), 10), \
+        assert wait_until(lambda: all(_state(p) == "T" for p in below), 10), \
             f"run on while the replay is stopped: {[p for p in below if _state(p) != 'T']}"
         time.sleep(14)  # longer than --task-timeout
         os.kill(driver.pid, signal.SIGCONT)
         stdout, err = driver.communicate(timeout=300)
     finally:
-        _end(driver)
+        end_job(driver)
     assert driver.returncode == 0, err
     tasks = json.loads(stdout)["tasks"]
     assert [(t["success"], t["reason"]) for t in tasks] == [(True, None), (True, None)]
@@ -134,16 +124,16 @@ def test_a_stopped_replay_killed_takes_its_workers_and_browsers_with_it(tmp_path
     below: list[int] = []
     try:
         below = _stop_mid_task(driver, out)
-        assert _wait(lambda: all(_state(p) == "T" for p in below), 10)
+        assert wait_until(lambda: all(_state(p) == "T" for p in below), 10)
         driver.kill()
         driver.wait(30)
-        assert _wait(lambda: all(_state(p) in ("Z", "gone") for p in below), 30), \
+        assert wait_until(lambda: all(_state(p) in ("Z", "gone") for p in below), 30), \
             f"outlived the killed replay: {[(p, _state(p)) for p in below if _state(p) not in ('Z', 'gone')]}"
     finally:
         for p in below:
             if _state(p) not in ("Z", "gone"):
                 os.kill(p, signal.SIGKILL)
-        _end(driver)
+        end_job(driver)
 
 
 LATE = """<!doctype html><body><script>
