@@ -11,8 +11,10 @@ limit, in the command and in the worker processes that follow its count (`shared
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -45,6 +47,8 @@ _STATE = _State()
 _SHARING = threading.Lock()
 #: how many times a Ctrl-Z asks `groups()` again for groups started while it stopped the others (see _stop_all)
 _MAX_ROUNDS = 5
+#: most seconds a worker's exit waits for its terminal relay to pass on what it wrote last (see _drain)
+_DRAIN_S = 0.5
 
 
 def active_clock() -> float:
@@ -194,8 +198,7 @@ def _relay_terminal(fd: int) -> None:
         read, write = os.pipe()
     except OSError:
         return
-    os.set_inheritable(terminal, False)
-    os.dup2(write, fd)  # (inheritable, as the descriptor it replaces was)
+    os.dup2(write, fd)  # (inheritable, as the descriptor it replaces was; `terminal` and `read` are not)
     os.close(write)
 
     def pump() -> None:
@@ -204,4 +207,19 @@ def _relay_terminal(fd: int) -> None:
                 while data:
                     data = data[os.write(terminal, data):]
 
-    threading.Thread(target=pump, name=f"omniact-terminal-{fd}", daemon=True).start()
+    relay = threading.Thread(target=pump, name=f"omniact-terminal-{fd}", daemon=True)
+    relay.start()
+    atexit.register(_drain, fd, terminal, relay)
+
+
+def _drain(fd: int, terminal: int, relay: threading.Thread) -> None:
+    """At exit, what this process wrote last reaches the terminal (a daemon thread dies with the process, with what
+    the pipe still held): the descriptor goes back to the terminal, which ends the pipe unless a process this one
+    started still holds it, and the relay gets a moment to pass on the rest."""
+    with suppress(OSError, ValueError):  # (a stream closed or detached)
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    with suppress(OSError):
+        os.dup2(terminal, fd)
+    relay.join(_DRAIN_S)

@@ -253,3 +253,36 @@ def test_under_stty_tostop_a_tool_the_agent_starts_writes_to_the_terminal_instea
     records = [json.loads(line) for line in (tmp_path / "r" / "predictions.jsonl").read_text().splitlines()]
     assert [r.get("error_kind") for r in records] == [None, None], records
     assert out.count("TOOL SAYS HI") == 2
+
+
+LAST_WORDS = """
+import multiprocessing as mp
+import sys
+
+
+def worker(n):
+    from omniact.job_control import worker_group
+
+    worker_group()
+    print("line", n, "x" * 200)
+    sys.stderr.write(f"last words of worker {n}\\n")  # as the process ends
+
+
+if __name__ == "__main__":
+    for n in range(6):
+        p = mp.get_context("spawn").Process(target=worker, args=(n,))
+        p.start()
+        p.join()
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="a terminal (pty)")
+def test_what_a_worker_writes_as_it_ends_reaches_the_terminal(tmp_path):
+    # A worker's terminal output goes through a pipe that a thread of the worker relays (job_control.worker_group):
+    # the thread died with the process, and what the worker wrote last, still in the pipe, was lost (4 times in 5 for each worker).
+    from terminal_job import in_terminal
+
+    (tmp_path / "last.py").write_text(LAST_WORDS)
+    code, out = in_terminal([sys.executable, str(tmp_path / "last.py")], timeout=120)
+    assert code == 0, out[-2000:]
+    assert [f"last words of worker {n}" in out for n in range(6)] == [True] * 6, out[-2000:]
