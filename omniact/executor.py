@@ -45,9 +45,11 @@ from omniact.extras import install_hint
 from omniact.job_control import (
     active_clock,
     follow_pauses,
+    running,
     shared_pauses,
     stopped_together,
     stops_deferred,
+    unreaped,
     worker_group,
 )
 from omniact.store import TaskResult
@@ -540,24 +542,6 @@ class _Slot:
         self.conn.close()
 
 
-def _unreaped(pid: int) -> bool | None:
-    """Whether the child `pid` has ended but is not yet reaped (True), still runs (False), or is reaped, its pid
-    free for any process (None). Asked without reaping it."""
-    try:
-        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
-    except ChildProcessError:
-        return None
-
-
-def _running(process: Any) -> bool:
-    """Whether the worker `process` still runs, asked without reaping it where the system can (reaped, its pid
-    could be another process's). Elsewhere (macOS before Python 3.13 has no os.waitid) its exit code is polled,
-    which reaps it if it has ended: only a running worker, whose pid is still its own, says None."""
-    if hasattr(os, "waitid"):
-        return _unreaped(process.pid) is False
-    return process.exitcode is None
-
-
 def _wait_exit(process: Any, timeout: float) -> None:
     """Wait up to `timeout` seconds for the worker `process` to end, leaving it unreaped where the system can tell
     (elsewhere, joined: its group is then not killed, see _kill_group)."""
@@ -566,7 +550,7 @@ def _wait_exit(process: Any, timeout: float) -> None:
         process.join(timeout)
         return
     deadline = time.monotonic() + timeout
-    while _unreaped(pid) is False and time.monotonic() < deadline:
+    while unreaped(pid) is False and time.monotonic() < deadline:
         time.sleep(0.02)
 
 
@@ -577,7 +561,7 @@ def _kill_group(pid: int | None) -> None:
     the group's id, is then still ours (a reaped one may be another process's, leading a group of its own)."""
     import signal
 
-    if pid is None or not hasattr(os, "killpg") or not hasattr(os, "waitid") or _unreaped(pid) is None:
+    if pid is None or not hasattr(os, "killpg") or not hasattr(os, "waitid") or unreaped(pid) is None:
         return
     with suppress(OSError):  # none left, or the worker died before it made its group
         os.killpg(pid, signal.SIGKILL)
@@ -728,7 +712,7 @@ class LocalExecutor:
         def worker_groups() -> list[int]:
             # Only workers still running: a reaped one's pid, and so its group id, may be another process's.
             return [s.process.pid for s in slots if s.kind == "processes" and s.process.pid is not None
-                    and _running(s.process)]
+                    and running(s.process)]
 
         # Time stopped (Ctrl-Z, then fg or bg) counts against no task's or start's time limit: they are timed on
         # the active clock.

@@ -21,7 +21,16 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
-__all__ = ["active_clock", "follow_pauses", "shared_pauses", "stopped_together", "stops_deferred", "worker_group"]
+__all__ = [
+    "active_clock",
+    "follow_pauses",
+    "running",
+    "shared_pauses",
+    "stopped_together",
+    "stops_deferred",
+    "unreaped",
+    "worker_group",
+]
 
 
 class _Seconds:
@@ -165,6 +174,24 @@ def _signal(group: int, sig: int) -> None:
                 os.kill(group, sig)
     except OSError:  # a worker that ended meanwhile
         pass
+
+
+def unreaped(pid: int) -> bool | None:
+    """Whether the child `pid` has ended but is not yet reaped (True), still runs (False), or is reaped, its pid
+    free for any process (None). Asked without reaping it."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return None
+
+
+def running(process: Any) -> bool:
+    """Whether the worker `process` (a multiprocessing Process) still runs, asked without reaping it where the
+    system can (reaped, its pid could be another process's). Elsewhere (macOS before Python 3.13 has no os.waitid) its exit code is polled,
+    which reaps it if it has ended: only a running worker, whose pid is still its own, says None."""
+    if hasattr(os, "waitid"):
+        return unreaped(process.pid) is False
+    return process.exitcode is None
 
 
 def worker_group() -> None:

@@ -27,6 +27,7 @@ from typing import Any
 from omniact.job_control import (
     active_clock,
     follow_pauses,
+    running,
     shared_pauses,
     stopped_together,
     stops_deferred,
@@ -137,8 +138,6 @@ class _Worker:
         self.proc.start()
         child.close()
         self.ready = False
-        #: set as the worker is killed: it is soon reaped, and its pid (its group's id) may then be another process's
-        self.ended = False
         self.born = active_clock()
         self.item: Any = None
         self.started = 0.0
@@ -146,7 +145,6 @@ class _Worker:
 
     def kill(self) -> None:
         pid = self.proc.pid
-        self.ended = True
         if pid is not None:
             from omniact.sandbox.browser import _descendants, _naming
 
@@ -291,7 +289,8 @@ class LocalPool:
         """What Ctrl-Z stops (`omniact.job_control`): each worker's process group (the worker and its Playwright
         driver), then the groups of the processes below them: Chromium's, which the driver launches in a session of
         its own. (Not its crash reporter, which Chromium starts detached: it idles until a crash.)"""
-        workers = [w.proc.pid for w in self._workers if w.proc.pid is not None and not w.ended]
+        # Only workers still running: a reaped one's pid, and so its group's id, may be another process's.
+        workers = [w.proc.pid for w in self._workers if w.proc.pid is not None and running(w.proc)]
         return workers + _groups_below(workers)
 
     def _await_ready(self, workers: list[_Worker] | None = None) -> None:
