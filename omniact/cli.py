@@ -163,16 +163,6 @@ def _bulk_process() -> None:
         gc.disable()
 
 
-def _kept_tasks(store: Path) -> bool:
-    """Whether a stopped run's store holds a finished task (an empty store found in the folder before is none)."""
-    from omniact.store import recorded_tasks
-
-    try:
-        return recorded_tasks(store) > 0
-    except UserError:  # not readable as a store: say what the file's presence says
-        return store.exists()
-
-
 def _exit(code: int) -> NoReturn:
     """End a failed verb with `code`. The console script's process ends at once, as `_end_process` ends a verb
     that succeeded: a native thread pool still busy in a worker thread (torch's, under a model agent whose run was
@@ -658,7 +648,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
 
     from omniact.runner import run
     from omniact.sandbox.command import parse_agent_args
-    from omniact.store import STORE_NAME
+    from omniact.store import STORE_NAME, kept_tasks
 
     args = parse_agent_args(agent_args)
     executor_options = _ray_settings(executor, ray_address, worker_cpus, worker_memory)
@@ -681,7 +671,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
                     setup_timeout=setup_timeout)
     except KeyboardInterrupt:
         how = "stopped" if stopped else "interrupted"
-        if _kept_tasks(out / STORE_NAME):
+        if kept_tasks(out / STORE_NAME):
             click.echo(f"omniact: {how}; finished tasks are saved. Continue with: omniact run ... "
                        f"--out {shell_quote(str(out))} --resume", err=True)
         else:  # stopped before any task was recorded: the run took away what it had made (see omniact.runner)
@@ -693,7 +683,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         # A full disk mid-run: each finished task was committed to run.sqlite before, so say how to go on (a run
         # that recorded nothing took its folder away: see omniact.runner).
         where = f"cannot write{f' {escape_controls(os.fsdecode(e.filename))}' if e.filename else ''}: {e.strerror}"
-        if _kept_tasks(out / STORE_NAME):
+        if kept_tasks(out / STORE_NAME):
             click.echo(f"omniact: {where}; finished tasks are saved: free some space and continue with: omniact run "
                        f"... --out {shell_quote(str(out))} --resume", err=True)
         else:

@@ -29,7 +29,7 @@ from omniact.errors import UserError
 
 _T = TypeVar("_T")
 
-__all__ = ["ERROR_KINDS", "SCHEMA_VERSION", "STORE_NAME", "RunStore", "TaskResult", "recorded_tasks"]
+__all__ = ["ERROR_KINDS", "SCHEMA_VERSION", "STORE_NAME", "RunStore", "TaskResult", "kept_tasks", "recorded_tasks"]
 
 STORE_NAME = "run.sqlite"
 SCHEMA_VERSION = 1
@@ -364,3 +364,13 @@ def recorded_tasks(path: str | Path) -> int:
         raise UserError(f"not a run store ({e}); choose another --out", file=str(path)) from None
     finally:
         db.close()
+
+
+def kept_tasks(path: str | Path) -> int:
+    """`recorded_tasks`, for a caller asking whether a stopped run kept anything to continue: a file at `path` that
+    is not readable as a store counts as one (its presence says a run was there; the run, resuming, says what is
+    wrong with it, instead of the folder being made afresh)."""
+    try:
+        return recorded_tasks(path)
+    except UserError:
+        return 1

@@ -737,14 +737,10 @@ def _answers_into_run(opts: _SplitReplay, *, show_progress: bool) -> Path:
 
 
 def _kept_answers(folder: Path) -> int:
-    """How many answers the run folder `folder` keeps (0: none, or no run there); a file there that is not a run
-    store counts as kept, so that the runner, resuming, says what is wrong with it instead of replacing it."""
-    from omniact.store import STORE_NAME, recorded_tasks
+    """How many answers the run folder `folder` keeps (0: none, or no run there)."""
+    from omniact.store import STORE_NAME, kept_tasks
 
-    try:
-        return recorded_tasks(folder / STORE_NAME)
-    except UserError:
-        return 1
+    return kept_tasks(folder / STORE_NAME)
 
 
 def _kept_note(folder: Path) -> str:
