@@ -282,9 +282,12 @@ def run_split_option(f):
               help="reference reproduces the released OmniACT scorer; strict is the corrected metric.")
 @click.option("--no-cache", is_flag=True,
               help="Read and prepare the gold side afresh instead of using the cached copy of unchanged files.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that read and prepare a split the cache does not hold (default: 2 where there are "
+                   "two cores, for 4,000 tasks or more; 1 reads it in this process).")
 @json_option
 def score(data: Path | None, split: str | None, predictions: Path, mode: str, no_cache: bool,
-          as_json: bool) -> None:
+          workers: int | None, as_json: bool) -> None:
     """Score predictions with the OmniACT metrics (sequence score, action score and penalties)."""
     import scoring
     from omniact.predictions import (
@@ -297,7 +300,8 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
         run_tasks,
         stopped_note,
     )
-    from scoring.gold_cache import load_prepared, update
+    from scoring.gold_cache import begin, update
+    from scoring.split_parts import Ready
 
     _bulk_process()
     predictions = as_run_folder(predictions)
@@ -311,18 +315,23 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
         if tasks is not whole:
             note = f"the run's tasks: the first {len(tasks.tasks)} of {len(whole.tasks)} (it was run with --limit)"
             gold = scoring.prepare(tasks)
-    if note is None:
-        gold = load_prepared(data, split, use_cache=not no_cache, write_later=True)
+    # The gold side loads (on every core, for a big split read afresh) while the predictions are read.
+    pending = begin(data, split, use_cache=not no_cache, workers=workers) if note is None else Ready(gold)
     try:
-        if as_json:
-            scripts = read_scripts(path, known_ids=gold.index, split=split)
-        else:  # the table also says which tasks the agent failed on (a run's "error" fields)
-            preds = read_predictions(path, known_ids=gold.index, split=split)
-            scripts = {key: p.script for key, p in preds.items()}
-    except UserError:
-        update(gold)  # the gold side is good, only the predictions are not: the run after the fix reads the cache
-        raise
-    result = scoring.score(gold, scripts, mode=mode)
+        try:
+            if as_json:
+                scripts = read_scripts(path, known_ids=pending.ids, split=split)
+            else:  # the table also says which tasks the agent failed on (a run's "error" fields)
+                preds = read_predictions(path, known_ids=pending.ids, split=split)
+                scripts = {key: p.script for key, p in preds.items()}
+        except UserError:
+            # A data problem is reported first; else the gold side is good, only the predictions are not: the run
+            # after the fix reads the cache.
+            update(pending.gold())
+            raise
+        gold, result = pending.score(scripts, mode)
+    finally:
+        pending.close()
     stopped = stopped_note(predictions) if predictions.is_dir() else None
     try:
         if as_json:

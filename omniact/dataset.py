@@ -537,6 +537,99 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
     data set can be reported at once. OCR, icon and colour files are optional: a missing one means no
     detections.
     """
+    root, split_path, raw, index = read_split_file(root, split, problems)
+    h = hashlib.sha256()
+    _file_digest(h, split_path.name, raw)
+    rows = _load_rows(_LoadContext(root, str(root), split_path, h), index.items(), problems)
+    by_id = {row[0]: i for i, row in enumerate(rows)}
+    return Dataset(root, split_name(split, split_path), split_path, TaskList(rows), h.hexdigest(), by_id)
+
+
+def _load_rows(ctx: _LoadContext, entries: Iterable[tuple[str, Any]],
+               problems: list[DataError] | None = None) -> list[tuple]:
+    rows = []
+    load = ctx.load
+    reported: set[int] = set()
+    with paused_gc():
+        for task_id, entry in entries:
+            try:
+                rows.append(load(task_id if isinstance(task_id, str) else str(task_id), entry))
+            except DataError as e:
+                if problems is None:
+                    raise
+                if id(e) not in reported:  # a broken screen raises one error for all its tasks
+                    reported.add(id(e))
+                    problems.append(e)
+    return rows
+
+
+@dataclass
+class SplitPart:
+    """Some entries of a split file, loaded as `load_split` loads them, by one of several processes that load a
+    split together (`scoring.split_parts`).
+
+    The split's hash runs over its files in split order, which no part sees whole: a part logs what it read
+    instead (`log`: the task or box path as the split file names it, the bytes, and for a box file its resolved
+    path; `starts[j]`: where entry j's items begin), and `hash_in_order` hashes the parts' logs in split order.
+    Loading stops at the first broken entry: `error` is its DataError, and `rows` the entries before it.
+    """
+
+    root: Path
+    split_path: Path
+    rows: list[tuple]
+    log: list[tuple[str, bytes, str | None]]
+    starts: list[int]
+    error: DataError | None = None
+
+    @classmethod
+    def load(cls, root: Path, split_path: Path, entries: Iterable[tuple[str, Any]]) -> SplitPart:
+        ctx = _LoadContext(root, str(root), split_path, None)
+        log: list[tuple[str, bytes, str | None]] = ctx.log  # type: ignore[assignment]
+        rows: list[tuple] = []
+        starts: list[int] = []
+        load = ctx.load
+        with paused_gc():
+            for task_id, entry in entries:
+                starts.append(len(log))
+                try:
+                    rows.append(load(task_id if isinstance(task_id, str) else str(task_id), entry))
+                except DataError as e:
+                    del starts[-1]
+                    return cls(root, split_path, rows, log, starts, e)
+        return cls(root, split_path, rows, log, starts)
+
+    def dataset(self, split: str | os.PathLike, sha256: str = "") -> Dataset:
+        """The part's tasks as a Dataset (its hash is the whole split's, when known)."""
+        by_id = {row[0]: i for i, row in enumerate(self.rows)}
+        return Dataset(self.root, split_name(split, self.split_path), self.split_path, TaskList(self.rows), sha256,
+                       by_id)
+
+    @staticmethod
+    def hash_in_order(h: hashlib._Hash, parts: Sequence[tuple[Sequence[int], Sequence[tuple[str, bytes, str | None]],
+                                                               Sequence[int]]]) -> None:
+        """Add the parts' files to the split's hash `h` (which holds the split file) as one load would have:
+        task by task in split order, each box file the first time it is read. `parts`: (the split positions of
+        the part's entries, its `log`, its `starts`)."""
+        where: dict[int, tuple[int, int]] = {}
+        for p, (positions, _, _) in enumerate(parts):
+            for j, g in enumerate(positions):
+                where[g] = (p, j)
+        boxes: set[str] = set()
+        for g in sorted(where):
+            p, j = where[g]
+            _, log, starts = parts[p]
+            end = starts[j + 1] if j + 1 < len(starts) else len(log)
+            for rel, data, box in log[starts[j]:end]:
+                if box is not None:
+                    if box in boxes:
+                        continue
+                    boxes.add(box)
+                _file_digest(h, rel, data)
+
+def read_split_file(root: str | os.PathLike | None, split: str | os.PathLike,
+                    problems: list[DataError] | None = None) -> tuple[Path, Path, bytes, dict[str, Any]]:
+    """(data root, split file, its bytes, its entries by task id) as `load_split` reads them: DataError for a
+    split file that is unreadable, not JSON, not an object, or (without a `problems` list) gives an id twice."""
     root = resolve_data_root(root)
     split = os.fspath(split)  # a Path to a split file too; the Dataset's split is its name
     split_path = _split_path(root, split)
@@ -559,26 +652,13 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
             if problems is None:
                 raise duplicate
             problems.append(duplicate)
+    return root, split_path, raw, index
 
-    h = hashlib.sha256()
-    _file_digest(h, split_path.name, raw)
-    ctx = _LoadContext(root, str(root), split_path, h)
-    rows = []
-    load = ctx.load
-    reported: set[int] = set()
-    with paused_gc():
-        for task_id, entry in index.items():
-            try:
-                rows.append(load(task_id if isinstance(task_id, str) else str(task_id), entry))
-            except DataError as e:
-                if problems is None:
-                    raise
-                if id(e) not in reported:  # a broken screen raises one error for all its tasks
-                    reported.add(id(e))
-                    problems.append(e)
-    by_id = {row[0]: i for i, row in enumerate(rows)}
-    name = split_path.stem if Path(split).suffix == ".json" else split
-    return Dataset(root, name, split_path, TaskList(rows), h.hexdigest(), by_id)
+
+def split_name(split: str | os.PathLike, split_path: Path) -> str:
+    """The Dataset's split name: the split given, or its file's stem when a file was given."""
+    split = os.fspath(split)
+    return split_path.stem if Path(split).suffix == ".json" else split
 
 
 def _json_error(what: str, path: Path | str, data: bytes, e: Exception) -> DataError:
@@ -650,8 +730,10 @@ class _LoadContext:
     """One split's load. Tasks of a screen (about ten, as phrasings and siblings) share a `_ScreenInfo`; only
     the task file is read per task, once, for both its text and the hash."""
 
-    def __init__(self, root: Path, root_str: str, split_path: Path, h: hashlib._Hash) -> None:
+    def __init__(self, root: Path, root_str: str, split_path: Path, h: hashlib._Hash | None) -> None:
         self.root, self.root_str, self.split_path, self.h = root, root_str, split_path, h
+        #: without a hash, what would have gone into it (see `SplitPart`)
+        self.log: list[tuple[str, bytes, str | None]] | None = [] if h is None else None
         # os.path.join(root, rel) for a relative POSIX path, written out: it runs once per task.
         self.prefix = (root_str if root_str.endswith("/") else root_str + "/") if os.sep == "/" else None
         self.screens: dict[tuple, _ScreenInfo] = {}
@@ -675,7 +757,10 @@ class _LoadContext:
             rel_task, task_file, task_bytes = self._task_elsewhere(task_id, rel_task, task_file, e)
         except _TooLarge as e:
             raise self._too_large(task_id, task_file, e.args[0]) from None
-        _file_digest(self.h, entry["task"], task_bytes)
+        if self.log is None:
+            _file_digest(self.h, entry["task"], task_bytes)  # type: ignore[arg-type]
+        else:
+            self.log.append((entry["task"], task_bytes, None))
         try:
             text = task_bytes.decode("utf-8")
         except UnicodeDecodeError:
@@ -761,7 +846,10 @@ class _LoadContext:
                     data = _read_file(box)
                 except OSError as e:
                     raise DataError(f"box file is unreadable: {e.strerror}", file=box) from None
-                _file_digest(self.h, rel_box, data)
+                if self.log is None:
+                    _file_digest(self.h, rel_box, data)  # type: ignore[arg-type]
+                else:
+                    self.log.append((rel_box, data, str(key)))
                 elements = self.boxes[key] = _read_boxes(box, data)
 
         def optional(key: str) -> str | None:

@@ -23,7 +23,7 @@ from scoring import reference, strict
 from scoring.boxes import BoxIndex
 from scoring.reference import GoldLines, Plan
 
-__all__ = ["BoxesByTask", "GoldLinesByTask", "PreparedGold", "prepare"]
+__all__ = ["BoxesByTask", "GoldLinesByTask", "PreparedGold", "joined", "prepare"]
 
 # Gold line names are lower-cased by the released rules; the breakdown names them as the ACTIONS table does.
 _CANONICAL = {name.lower(): name for name in ACTIONS}
@@ -41,6 +41,10 @@ class GoldLinesByTask(LazySequence[GoldLines]):
 
     def __len__(self) -> int:
         return len(self._texts)
+
+    def known(self) -> Mapping[str, GoldLines]:
+        """The readings worked out so far, by gold text."""
+        return self._cache
 
     def _item(self, i: int) -> GoldLines:
         text = self._texts[i]
@@ -117,6 +121,51 @@ class PreparedGold:
                 hit = str(e)
             known[key] = hit
         return hit
+
+
+def joined(parts: Sequence[tuple[PreparedGold, Sequence[int]]], dataset: Mapping[str, Any] | None) -> PreparedGold:
+    """The prepared gold of a split from its parts' (`scoring.split_parts`): each part's PreparedGold with the
+    split positions of its tasks (between them, every position once); described by `dataset`.
+
+    Equal to preparing the whole split at once, except that a screen whose tasks fall in two parts is indexed
+    twice."""
+    n = sum(len(g) for g, _ in parts)
+    ids: list[Any] = [None] * n
+    texts: list[Any] = [None] * n
+    task_screen: list[int] = [0] * n
+    weights: list[float] = [0.0] * n
+    n_gold: list[int] = [0] * n
+    plans: list[Plan | None] = [None] * n
+    screens: list[BoxIndex | str] = []
+    counts: dict[tuple[str, str], int] = {}
+    rows: dict[tuple[str, str], list[int]] = {}
+    known: dict[str, GoldLines] = {}
+    strict_plans: dict[tuple[int, str], Any] = {}
+    for part, positions in parts:
+        screens_at = len(screens)
+        screen_of = part.boxes.screen_of
+        for j, g in enumerate(positions):
+            ids[g] = part.ids[j]
+            texts[g] = part.texts[j]
+            weights[g] = part.weights[j]
+            n_gold[g] = part.n_gold[j]
+            plans[g] = part.plans[j]
+            task_screen[g] = screen_of(j) + screens_at
+        screens += part.boxes.screens()
+        known.update(part.lines.known())
+        for key, r, count in part.groups:
+            counts[key] = counts.get(key, 0) + count
+            rows.setdefault(key, []).extend(positions[j] for j in r)
+        strict_plans.update(((k + screens_at, text), v) for (k, text), v in part.__dict__.get("_strict", {}).items())
+    # Each group's positions in split order, as `_groups` gives them (the sums are made in that order).
+    groups = tuple((key, tuple(sorted(rows[key])), counts[key]) for key in sorted(counts))
+    texts_t = tuple(texts)
+    gold = PreparedGold(tuple(ids), {t: i for i, t in enumerate(ids)}, tuple(weights), tuple(n_gold), tuple(plans),
+                        groups, texts_t, GoldLinesByTask(texts_t, known), BoxesByTask(task_screen, screens),
+                        None if dataset is None else dict(dataset))
+    if strict_plans:
+        gold.__dict__["_strict"] = strict_plans
+    return gold
 
 
 def prepare(tasks: Iterable[Any]) -> PreparedGold:

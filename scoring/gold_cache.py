@@ -21,7 +21,7 @@ import sys
 import time
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from omniact.atomic import atomic_file, remove_stale_temporaries
 from omniact.dataset import (
@@ -36,7 +36,10 @@ from scoring.boxes import BoxIndex
 from scoring.gold import BoxesByTask, GoldLinesByTask, PreparedGold, prepare
 from scoring.result import SCORER_VERSION
 
-__all__ = ["cache_dir", "load_prepared", "update"]
+if TYPE_CHECKING:
+    from scoring.split_parts import Pending
+
+__all__ = ["begin", "cache_dir", "freeze", "load_prepared", "stats", "thaw", "update"]
 
 _FORMAT = 5  # 5: entries are keyed and checked by data root as well as split file
 _RACY_NS = 2_000_000_000
@@ -57,7 +60,7 @@ def _entry_path(root: Path, split_file: Path) -> Path:
     return cache_dir() / (hashlib.sha256(key).hexdigest()[:32] + ".marshal")
 
 
-def _stats(files: list[str]) -> list[tuple[int, int, int, int, int]] | None:
+def stats(files: list[str]) -> list[tuple[int, int, int, int, int]] | None:
     out = []
     stat = os.stat
     try:
@@ -97,6 +100,23 @@ def load_prepared(root: str | os.PathLike | None, split: str, *, use_cache: bool
     return gold
 
 
+def begin(root: str | os.PathLike | None, split: str, *, use_cache: bool = True,
+          workers: int | None = None) -> Pending:
+    """`load_prepared` for a command that reads predictions next: the gold side from the cache, or on its way
+    (`scoring.split_parts`: a big split is loaded on every core while the caller reads the predictions). The
+    prepared gold, once made, carries the cache entry to write for `update`. `workers` 1 loads in one process."""
+    from scoring.split_parts import Ready, SplitParts
+
+    split_file = find_split_file(root, split)
+    where = {"root": str(resolve_data_root(root)), "split_file": str(split_file)}
+    entry = _entry_path(Path(where["root"]), split_file)
+    if use_cache:
+        hit = _read(entry, where)
+        if hit is not None:
+            return Ready(hit)
+    return SplitParts(root, split, workers, cache=(entry, where) if use_cache else None)
+
+
 def update(gold: PreparedGold) -> None:
     """Write the cache entry `load_prepared(..., write_later=True)` left to write, or rewrite the entry `gold` came
     from (or was written to) when scoring added to it since: strict mode's gold plans are worked out on first use,
@@ -113,7 +133,7 @@ def update(gold: PreparedGold) -> None:
     if len(gold.__dict__.get("_strict", ())) <= n_strict:
         return
     with suppress(*_CANNOT_WRITE):
-        _dump(entry, {**header, **_freeze(gold)}, gold)
+        _dump(entry, {**header, **freeze(gold)}, gold)
 
 
 def _dump(entry: Path, raw: dict[str, Any], gold: PreparedGold) -> None:
@@ -152,25 +172,27 @@ def _read(entry: Path, where: dict[str, str]) -> PreparedGold | None:
         return None
     if not isinstance(raw, dict) or raw.get("stamp") != _STAMP or any(raw.get(k) != v for k, v in where.items()):
         return None
-    if _stats(raw["files"]) != raw["stats"] or any(map(os.path.lexists, raw["absent"])):
+    if stats(raw["files"]) != raw["stats"] or any(map(os.path.lexists, raw["absent"])):
         return None
     with paused_gc():
-        gold = _thaw(raw)
+        gold = thaw(raw)
     _remember(gold, entry, raw)
     return gold
 
 
 def _write(gold: PreparedGold, entry: Path, where: dict[str, str], files: list[str], absent: list[str],
-           started: int) -> None:
-    stats = _stats(files)
-    if stats is None or any(max(s[1], s[2]) >= started - _RACY_NS for s in stats):
+           started: int, known: list[tuple[int, int, int, int, int]] | None = None) -> None:
+    """Write the entry, unless a file changed too recently; `known`: the files' states, taken after they were
+    read (else taken now)."""
+    states = known if known is not None else stats(files)
+    if states is None or any(max(s[1], s[2]) >= started - _RACY_NS for s in states):
         return  # a file changed just now: it could change again within the same clock tick
-    raw = {"stamp": _STAMP, **where, "files": files, "stats": stats, "absent": absent,
-           **_freeze(gold)}
+    raw = {"stamp": _STAMP, **where, "files": files, "stats": states, "absent": absent,
+           **freeze(gold)}
     _dump(entry, raw, gold)
 
 
-def _freeze(gold: PreparedGold) -> dict[str, Any]:
+def freeze(gold: PreparedGold) -> dict[str, Any]:
     """PreparedGold as marshal-able values. The gold texts are kept (their readings are rebuilt when a task needs
     the general rule); screens are kept as their box file's path, read again only when a task needs them."""
     screens = []
@@ -187,7 +209,7 @@ def _freeze(gold: PreparedGold) -> dict[str, Any]:
             "strict": dict(gold.__dict__.get("_strict", {}))}
 
 
-def _thaw(raw: dict[str, Any]) -> PreparedGold:
+def thaw(raw: dict[str, Any]) -> PreparedGold:
     screens = [s if isinstance(s, str) else BoxIndex.from_rects(s) for s in raw["screens"]]
     ids, texts = raw["ids"], raw["texts"]
     gold = PreparedGold(ids, {t: i for i, t in enumerate(ids)}, raw["weights"], raw["n_gold"], raw["plans"],

@@ -9,6 +9,7 @@ predictions the shared parser rejects). They differ in how a prediction is compa
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 
 from omniact.actions import Action, is_plain_script, parse_unless_refused, script_is_valid
@@ -22,7 +23,7 @@ from scoring.gold import PreparedGold, prepare
 from scoring.reference import GoldLines
 from scoring.result import MODES, SCORER_VERSION, GroupScore, Score, TaskScores
 
-__all__ = ["gold_problems", "score"]
+__all__ = ["Judged", "gold_problems", "judge", "score", "total"]
 
 
 def _group(n_tasks: int, rows: Sequence[int] | None, terms: Sequence[Sequence[float]]) -> GroupScore:
@@ -143,6 +144,54 @@ _ZERO_ROW = (0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
            seen: dict[tuple[int, str], _Outcome] | None = None) -> Score:
+    return total(gold, mode, judge(gold, predictions, mode, seen))
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One prediction set judged task by task against a PreparedGold, before any sum: per task in split order its
+    row (see `_Outcome`; `_ZERO_ROW` when missing or unmatched) and whether its prediction is missing, and the
+    parse errors and notes by task position. `total` makes the Score; `joined` puts the judgements of a split's
+    consecutive parts together (`scoring.split_parts`)."""
+
+    rows: list[tuple[float, ...]]
+    missing: list[bool]
+    parse_errors: _ParseErrors
+    notes: dict[int, str]
+
+    def to_raw(self) -> tuple:
+        """Marshal-able values (`from_raw` reads them back)."""
+        pe = self.parse_errors
+        return self.rows, self.missing, pe._messages, pe._scripts, self.notes
+
+    @classmethod
+    def from_raw(cls, raw: tuple) -> Judged:
+        rows, missing, messages, scripts, notes = raw
+        pe = _ParseErrors()
+        pe._messages, pe._scripts = messages, scripts
+        return cls(rows, missing, pe, notes)
+
+    @classmethod
+    def joined(cls, parts: Sequence[tuple[Judged, Sequence[int]]]) -> Judged:
+        """The judgement of a split from its parts': each with the split positions of its tasks."""
+        n = sum(len(p.rows) for p, _ in parts)
+        rows: list[tuple[float, ...]] = [_ZERO_ROW] * n
+        missing = [True] * n
+        pe = _ParseErrors()
+        notes: dict[int, str] = {}
+        for part, positions in parts:
+            for j, g in enumerate(positions):
+                rows[g] = part.rows[j]
+                missing[g] = part.missing[j]
+            pe._messages.update((positions[i], m) for i, m in part.parse_errors._messages.items())
+            pe._scripts.update((positions[i], m) for i, m in part.parse_errors._scripts.items())
+            notes.update((positions[i], m) for i, m in part.notes.items())
+        return cls(rows, missing, pe, notes)
+
+
+def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
+          seen: dict[tuple[int, str], _Outcome] | None = None) -> Judged:
+    """Each task's prediction judged against its gold (see `score`; `mode` checked by it)."""
     n_tasks = len(gold.ids)
     weights = gold.weights
     # One row per task in split order, turned into columns at the end: a matched task's row (its values and the
@@ -239,7 +288,14 @@ def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
             notes[i] = note
         if row is not None:
             rows[i] = row
+    return Judged(rows, missing, parse_errors, notes)
 
+
+def total(gold: PreparedGold, mode: str, judged: Judged) -> Score:
+    """The Score of a judgement: its sums, over the whole split and each breakdown group, in task order."""
+    n_tasks = len(gold.ids)
+    weights = gold.weights
+    rows, missing, parse_errors, notes = judged.rows, judged.missing, judged.parse_errors, judged.notes
     m_, s_, c_, k_, wr_, wm_, ws_, wc_, wk_, ww_ = (list(col) for col in zip(*rows)) if rows else ([],) * 10
     n_missing = sum(missing)
     terms = (weights, wm_, ws_, wc_, wk_, ww_)

@@ -1,0 +1,357 @@
+"""Scoring a split afresh on every core: the split's tasks are dealt into parts by screen, each part loaded,
+prepared and judged by a process of its own, and the parts put together in split order.
+
+A first run (no gold cache yet) spends most of its time reading 20,000 task files and working out their gold
+plans, one task after another: work that splits cleanly, since a task's result depends on its own files only. The
+first part is done by the command's process, each other part by a child forked from it once the split file is read
+(the children share the imported modules and the split's entries, and start at once). A child sends back its part
+of the prepared gold (the values the gold cache keeps), its judgement, what it read for the split's hash and the
+state of its files; the sums are then made over the whole split, in task order, so the result is the one a single
+process gets, to the last digit (tests/scoring/test_split_parts.py). A child that fails in any way other than
+a problem with the data has its part done again by the command's process.
+
+Only on systems with fork, on splits of `MIN_TASKS` or more, and never in a process that runs threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from omniact.dataset import SplitPart, _file_digest, paused_gc, read_split_file, source_files, split_name
+from omniact.errors import DataError, UserError
+from scoring.gold import PreparedGold, joined, prepare
+from scoring.result import MODES, Score
+from scoring.scorer import Judged, judge, total
+
+__all__ = ["MIN_TASKS", "Pending", "Ready", "SplitParts", "parts_for"]
+
+#: Below this many tasks a split is loaded in one process: a fork and the results' round trip cost more than
+#: the part saves (a 2,000-task split loads in about 0.05 s).
+MIN_TASKS = 4000
+#: Cut a split no finer than this many tasks a part.
+_MIN_PART = 2000
+
+
+def parts_for(n_tasks: int, workers: int | None) -> int:
+    """How many processes load a split of `n_tasks`: `workers` when given (at most one per `_MIN_PART` tasks),
+    else one per usable core (at most 2) on a split of `MIN_TASKS` or more; 1 without fork or beside threads."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1  # a fork copies one thread: a lock another thread held would stay locked in the child
+    if workers is None:
+        if n_tasks < MIN_TASKS:
+            return 1
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            cores = os.cpu_count() or 1
+        workers = min(cores, 2)
+    return max(1, min(workers, n_tasks // _MIN_PART))
+
+
+class Pending:
+    """A split's gold side on its way: `ids` are its task ids (known as soon as the split file is read), `gold()`
+    the prepared gold, `score()` a prediction set's Score with it."""
+
+    ids: Collection[str]
+
+    def gold(self) -> PreparedGold:
+        raise NotImplementedError
+
+    def score(self, scripts: Mapping[str, object], mode: str) -> tuple[PreparedGold, Score]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop what is still running (the children of a command that stops early)."""
+
+
+class Ready(Pending):
+    """Gold already prepared (read from the cache, or loaded in one process)."""
+
+    def __init__(self, gold: PreparedGold) -> None:
+        self._gold = gold
+        self.ids = gold.index
+
+    def gold(self) -> PreparedGold:
+        return self._gold
+
+    def score(self, scripts: Mapping[str, object], mode: str) -> tuple[PreparedGold, Score]:
+        import scoring
+
+        return self._gold, scoring.score(self._gold, scripts, mode)
+
+
+@dataclass
+class _Child:
+    pid: int
+    results: int  # read end of the pipe the child writes its results to
+    scripts: int  # write end of the pipe the parent sends the predictions down
+    positions: list[int]
+    sender: threading.Thread | None = None
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One part's results, however they were made (`error`: the first broken entry's, with the others None)."""
+
+    positions: list[int]
+    error: UserError | None
+    gold: PreparedGold | None = None
+    judged: Judged | None = None
+    log: list[tuple[str, bytes, str | None]] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    stats: list | None = None
+
+
+class SplitParts(Pending):
+    """A split loaded, prepared and judged in `n` consecutive parts: the first by this process, the others by
+    children started here, which load their parts while this process reads the predictions."""
+
+    def __init__(self, root: str | os.PathLike | None, split: str | os.PathLike, n: int | None = None, *,
+                 cache: tuple[Path, dict[str, str]] | None = None) -> None:
+        """`n` processes (None: `parts_for`); `cache`: the gold cache entry (and its header) the prepared gold is
+        to be written to by `scoring.gold_cache.update`."""
+        self._started = time.time_ns()
+        self.root, self.split_path, raw, index = read_split_file(root, split)
+        self._split = split
+        self._raw = raw
+        self.ids = index
+        self._cache = cache
+        self._items = list(index.items())
+        self._positions = _deal(self._items, parts_for(len(self._items), n))
+        self._children: list[_Child] = []
+        self._result: tuple[PreparedGold, Judged | None] | None = None
+        for positions in self._positions[1:]:
+            child = self._fork(positions)
+            if child is None:
+                break  # no process could be started: this one does the rest
+            self._children.append(child)
+
+    def _fork(self, positions: list[int]) -> _Child | None:
+        results_r, results_w = os.pipe()
+        scripts_r, scripts_w = os.pipe()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                try:
+                    stream.flush()  # or the child's copy of a buffer could be written twice
+                except (OSError, ValueError):
+                    pass
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (results_r, results_w, scripts_r, scripts_w):
+                os.close(fd)
+            return None
+        if pid == 0:  # the child: never returns
+            os.close(results_r)
+            os.close(scripts_w)
+            for other in self._children:  # or an earlier child would never see the end of its predictions
+                os.close(other.results)
+                os.close(other.scripts)
+            _child_main(self, positions, scripts_r, results_w)
+        os.close(results_w)
+        os.close(scripts_r)
+        return _Child(pid, results_r, scripts_w, positions)
+
+    def _part(self, positions: list[int], scripts: Mapping[str, object] | None, mode: str) -> _Part:
+        """Load, prepare and judge the entries at `positions` (in this process)."""
+        items = self._items
+        with paused_gc():
+            part = SplitPart.load(self.root, self.split_path, [items[g] for g in positions])
+            if part.error is not None:
+                return _Part(positions[len(part.rows):], part.error)
+            ds = part.dataset(self._split)
+            gold = prepare(ds)
+            files, absent = source_files(ds)
+            files = files[1:]  # the split file, named once for all parts
+            stats = _stats(files) if self._cache is not None else None
+            judged = None if scripts is None else judge(gold, scripts, mode)
+        return _Part(positions, None, gold, judged, part.log, part.starts, files, absent, stats)
+
+    def gold(self) -> PreparedGold:
+        return self._finish(None, "reference")[0]
+
+    def score(self, scripts: Mapping[str, object], mode: str) -> tuple[PreparedGold, Score]:
+        if mode not in MODES:
+            raise UserError(f"unknown scoring mode {mode!r} (choose {' or '.join(MODES)})")
+        gold, judged = self._finish(scripts, mode)
+        with paused_gc():
+            if judged is None:  # the gold was asked for before, without predictions: judged here, in one process
+                judged = judge(gold, scripts, mode)
+            return gold, total(gold, mode, judged)
+
+    def _finish(self, scripts: Mapping[str, object] | None, mode: str) -> tuple[PreparedGold, Judged | None]:
+        if self._result is not None:
+            return self._result
+        for child in self._children:
+            child.sender = _send(child.scripts, marshal.dumps(None if scripts is None else (dict(scripts), mode)))
+        try:
+            parts = [self._part(self._positions[0], scripts, mode)]
+            parts += (self._collect(child, scripts, mode) for child in self._children)
+            # parts no child could be started for
+            parts += (self._part(pos, scripts, mode) for pos in self._positions[len(self._children) + 1:])
+        finally:
+            self.close()
+        failed = [p for p in parts if p.error is not None]
+        if failed:  # the first broken entry in split order, as one load would have stopped at
+            raise min(failed, key=lambda p: p.positions[0]).error  # type: ignore[misc]
+        h = hashlib.sha256()
+        _file_digest(h, self.split_path.name, self._raw)
+        SplitPart.hash_in_order(h, [(p.positions, p.log, p.starts) for p in parts])
+        dataset = {"root": str(self.root), "split": split_name(self._split, self.split_path),
+                   "n_tasks": len(self._items), "sha256": h.hexdigest()}
+        with paused_gc():
+            gold = joined([(p.gold, p.positions) for p in parts], dataset)  # type: ignore[misc]
+            judged = None if scripts is None else Judged.joined([(p.judged, p.positions) for p in parts])  # type: ignore[misc]
+        if self._cache is not None:
+            files = [str(self.split_path)] + [f for p in parts for f in p.files]
+            states = None
+            if all(p.stats is not None for p in parts):
+                split_state = _stats([str(self.split_path)])
+                if split_state is not None:
+                    states = split_state + [s for p in parts for s in p.stats]  # type: ignore[union-attr]
+            if states is not None:  # (else a file is gone: no entry is written)
+                gold.__dict__["_cache_pending"] = (*self._cache, files, [a for p in parts for a in p.absent],
+                                                   self._started, states)
+        self._result = (gold, judged)
+        return self._result
+
+    def _collect(self, child: _Child, scripts: Mapping[str, object] | None, mode: str) -> _Part:
+        data = _read_all(child.results)
+        os.close(child.results)
+        child.results = -1
+        _, status = os.waitpid(child.pid, 0)
+        child.pid = 0
+        outcome = None
+        if status == 0 and data:
+            try:
+                with paused_gc():  # a few hundred thousand tuples: collecting as they come cost 4 times the read
+                    outcome = marshal.loads(data)  # noqa: S302 - from our own child, over a pipe of ours
+            except (ValueError, EOFError, TypeError):
+                outcome = None
+        if not isinstance(outcome, tuple) or not outcome:
+            return self._part(child.positions, scripts, mode)  # killed, out of memory, a bug: its part is done here
+        if outcome[0] == "error":
+            kind, message, file, line, task_id, at = outcome[1:]
+            error = (DataError if kind == "DataError" else UserError)(message, file=file, line=line, task_id=task_id)
+            return _Part(child.positions[at:], error)
+        frozen, judged, log, starts, files, absent, stats = outcome[1:]
+        from scoring.gold_cache import thaw
+
+        with paused_gc():
+            return _Part(child.positions, None, thaw(frozen), None if judged is None else Judged.from_raw(judged),
+                         log, starts, files, absent, stats)
+
+    def close(self) -> None:
+        for child in self._children:
+            if child.pid:
+                try:
+                    os.kill(child.pid, signal.SIGKILL)
+                    os.waitpid(child.pid, 0)
+                except OSError:
+                    pass
+                child.pid = 0
+            if child.results >= 0:
+                os.close(child.results)
+                child.results = -1
+            if child.sender is not None:
+                child.sender.join()
+                child.sender = None
+
+
+def _deal(items: list[tuple[str, Any]], n: int) -> list[list[int]]:
+    """The split positions of each of `n` parts: whole screens (the tasks of one screenshot), each to the part
+    with the fewest tasks so far, so that a screen's files are read by one process."""
+    if n <= 1:
+        return [list(range(len(items)))]
+    by_screen: dict[object, list[int]] = {}
+    for g, item in enumerate(items):
+        by_screen.setdefault(_image(item), []).append(g)
+    parts: list[list[int]] = [[] for _ in range(n)]
+    for group in by_screen.values():
+        min(parts, key=len).extend(group)
+    return [sorted(p) for p in parts if p]
+
+
+def _image(item: tuple[str, Any]) -> object:
+    e = item[1]
+    image = e.get("image") if isinstance(e, dict) else None
+    return image if isinstance(image, str) else (None, item[0])  # an entry without a screenshot: on its own
+
+
+def _stats(files: list[str]) -> list | None:
+    from scoring.gold_cache import stats
+
+    return stats(files)  # type: ignore[no-any-return]
+
+
+def _send(fd: int, data: bytes) -> threading.Thread:
+    """Write `data` down the pipe `fd` and close it, from a thread: the child reads it only when its part is loaded,
+    and a pipe holds 64 kB."""
+    def run() -> None:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError:
+            pass  # the child has gone: its part is done here
+        finally:
+            os.close(fd)
+
+    t = threading.Thread(target=run, name="omniact-split-parts", daemon=True)
+    t.start()
+    return t
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _child_main(parts: SplitParts, positions: list[int], scripts_fd: int, results_fd: int) -> None:
+    """A child's whole life: load, prepare and judge its part, send the results, and leave without running any of
+    the parent's exit handlers or flushing its buffers."""
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it kills the children
+        try:
+            asked: Any = None
+            loaded = parts._part(positions, None, "reference")  # judged below, once the predictions are here
+            if loaded.error is not None:
+                e = loaded.error
+                out = marshal.dumps(("error", type(e).__name__, e.message, e.file, e.line, e.task_id,
+                                     len(positions) - len(loaded.positions)))
+            else:
+                asked = marshal.loads(_read_all(scripts_fd))  # noqa: S302 - from our own parent
+                judged = None
+                if asked is not None:
+                    with paused_gc():
+                        judged = judge(loaded.gold, asked[0], asked[1]).to_raw()  # type: ignore[arg-type]
+                from scoring.gold_cache import freeze
+
+                with paused_gc():
+                    out = marshal.dumps(("ok", freeze(loaded.gold), judged, loaded.log, loaded.starts, loaded.files,
+                                         loaded.absent, loaded.stats))
+        except UserError as e:
+            out = marshal.dumps(("error", type(e).__name__, e.message, e.file, e.line, e.task_id, 0))
+        view = memoryview(out)
+        while view:
+            view = view[os.write(results_fd, view):]
+        status = 0
+    except BaseException:  # noqa: BLE001 - whatever it was, the parent does this part itself
+        status = 1
+    finally:
+        os._exit(status)

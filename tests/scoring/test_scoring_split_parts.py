@@ -1,0 +1,174 @@
+"""Scoring a split afresh in several processes gives what one process gives, to the last digit, and the same
+errors; a child that fails costs time, never a result."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from omniact_fixture import make_dataset
+from scoring_helpers import _ROOT
+
+import scoring
+from omniact.dataset import load_split
+from omniact.errors import DataError
+from scoring import gold_cache, split_parts
+from scoring.split_parts import SplitParts
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from gen_data import generate
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """600 tasks on 60 screens (every action type, web file-name quirk), with the generator's predictions."""
+    root, preds = generate(tmp_path_factory.mktemp("gen"), 600, n_screens=60, seed=3)
+    scripts = {}
+    for line in preds.read_text().splitlines():
+        rec = json.loads(line)
+        scripts[rec["id"]] = rec["script"]
+    ids = list(scripts)
+    # Some answers missing, some not scripts at all, some the parser refuses, some nothing like the gold.
+    for k, task_id in enumerate(ids[:40]):
+        if k % 4 == 0:
+            del scripts[task_id]
+        elif k % 4 == 1:
+            scripts[task_id] = ["pyautogui.click(1, 1)"]
+        elif k % 4 == 2:
+            scripts[task_id] = "import os; os.system('x')\npyautogui.click(1, 1)"
+        else:
+            scripts[task_id] = "pyautogui.click(5000, 5000)\npyautogui.press('f13')"
+    return root, scripts
+
+
+@pytest.fixture(autouse=True)
+def small_parts(monkeypatch, tmp_path):
+    monkeypatch.setattr(split_parts, "_MIN_PART", 1)  # parts of any size, so that small splits are cut too
+    monkeypatch.setenv("OMNIACT_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def _alone(root, scripts, mode):
+    return scoring.score(load_split(root, "test"), scripts, mode).to_json(include_tasks=True)
+
+
+@pytest.mark.parametrize("n", [2, 3])
+@pytest.mark.parametrize("mode", ["reference", "strict"])
+def test_parts_score_exactly_as_one_process_and_hash_the_same_files(generated, n, mode):
+    root, scripts = generated
+    parts = SplitParts(root, "test", n)
+    assert len(parts._children) == n - 1  # the parts really were loaded by other processes
+    gold, result = parts.score(scripts, mode)
+    assert result.to_json(include_tasks=True) == _alone(root, scripts, mode)
+    one = scoring.prepare(load_split(root, "test"))
+    for field in ("ids", "weights", "n_gold", "plans", "texts", "groups", "dataset"):
+        assert getattr(gold, field) == getattr(one, field), field
+    assert [gold.boxes[i].rects for i in range(len(gold))] == [one.boxes[i].rects for i in range(len(one))]
+    assert result.n_missing >= 10 and result.n_parse_errors >= 20
+
+
+def test_a_split_whose_screens_are_interleaved_is_dealt_by_screen():
+    items = [(str(i), {"image": f"s{i % 3}.png"}) for i in range(9)] + [("x", "not an entry")]
+    parts = split_parts._deal(items, 2)
+    assert sorted(g for p in parts for g in p) == list(range(10))
+    screens = [{split_parts._image(items[g]) for g in p} for p in parts]
+    assert not screens[0] & screens[1]  # no screen is read by both processes
+    assert all(p == sorted(p) for p in parts)
+
+
+def test_the_published_layout_fixture_scores_the_same_in_parts(tmp_path):
+    root = make_dataset(tmp_path / "data")
+    ds = load_split(root, "test")
+    scripts = {t.id: t.gold_script for t in ds.tasks}
+    scripts[ds.tasks[1].id] = "pyautogui.click(0, 0)"
+    for mode in ("reference", "strict"):
+        _, result = SplitParts(root, "test", 3).score(scripts, mode)
+        assert result.to_json(include_tasks=True) == _alone(root, scripts, mode)
+
+
+def _break(root: Path, task_id: str) -> None:
+    split = json.loads((root / "test.json").read_text())
+    (root / split[task_id]["task"]).unlink()
+
+
+def _load_error(root) -> str:
+    with pytest.raises(DataError) as e:
+        load_split(root, "test")
+    return str(e.value)
+
+
+def test_a_broken_file_in_another_process_part_is_reported_as_one_load_reports_it(tmp_path, generated):
+    root = make_dataset(tmp_path / "data")
+    parts = SplitParts(root, "test", 2)
+    later = list(json.loads((root / "test.json").read_text()))[parts._positions[1][0]]
+    parts.close()
+    _break(root, later)
+    expected = _load_error(root)
+    with pytest.raises(DataError) as e:
+        SplitParts(root, "test", 2).score({}, "reference")
+    assert str(e.value) == expected and later in expected
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind
+
+
+def test_of_two_broken_entries_the_first_in_split_order_is_reported(tmp_path):
+    root = make_dataset(tmp_path / "data")
+    ids = list(json.loads((root / "test.json").read_text()))
+    probe = SplitParts(root, "test", 2)
+    child, here = probe._positions[1], probe._positions[0]
+    probe.close()
+    # One in the child's part, one in this process's; whichever comes first in the split is the one reported.
+    first, second = (ids[g] for g in sorted((child[-1], here[-1])))
+    _break(root, first)
+    _break(root, second)
+    with pytest.raises(DataError) as e:
+        SplitParts(root, "test", 2).gold()
+    assert str(e.value) == _load_error(root) and first in str(e.value)
+
+
+def test_a_child_that_dies_leaves_its_part_to_this_process(generated, monkeypatch):
+    root, scripts = generated
+    monkeypatch.setattr(split_parts, "_child_main", lambda *a: os._exit(3))
+    parts = SplitParts(root, "test", 2)
+    assert len(parts._children) == 1
+    _, result = parts.score(scripts, "reference")
+    assert result.to_json(include_tasks=True) == _alone(root, scripts, "reference")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_gold_asked_before_the_predictions_then_scored(generated):
+    """A predictions file the command refuses still leaves the gold to cache; scoring after it works too."""
+    root, scripts = generated
+    parts = SplitParts(root, "test", 2)
+    gold = parts.gold()
+    assert gold.dataset == load_split(root, "test").describe()
+    _, result = parts.score(scripts, "strict")
+    assert result.to_json(include_tasks=True) == _alone(root, scripts, "strict")
+
+
+def _cli(root, preds, *args, cache):
+    env = {**os.environ, "OMNIACT_CACHE_DIR": str(cache)}
+    cmd = [sys.executable, "-m", "omniact.cli", "score", "--data", str(root), "--split", "test", "--predictions",
+           str(preds), "--json", *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False, cwd=_ROOT)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_the_score_command_on_two_processes_prints_and_caches_what_one_prints(tmp_path, monkeypatch):
+    root, preds = generate(tmp_path / "gen", split_parts.MIN_TASKS, n_screens=200, seed=5)
+    time.sleep(2.1)  # no entry is written for files changed in the last two seconds
+    one = _cli(root, preds, "--workers", "1", cache=tmp_path / "c1")
+    two = _cli(root, preds, cache=tmp_path / "c2")  # the default: 2 processes for this many tasks (where 2 cores)
+    assert two == one
+    assert list((tmp_path / "c2" / "gold").glob("*.marshal"))
+    again = _cli(root, preds, cache=tmp_path / "c2")  # read from the entry the parts wrote
+    assert again == one
+    monkeypatch.setenv("OMNIACT_CACHE_DIR", str(tmp_path / "c2"))
+    cached = gold_cache.begin(root, "test")
+    assert isinstance(cached, split_parts.Ready)
