@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -788,24 +789,23 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
     # and each status's cell formatted once, and a row is one f-string.
     cells = _Cells()
     statuses: dict[tuple[object, object, object], str] = {}  # (missing, matched, parse error) -> status cell
-    values = zip(t["missing"], t["m"], t["parse_error"], t["c"], t["k"], t["x"], t["s"])
+    values: Iterable[tuple[object, ...]] = zip(t["missing"], t["m"], t["parse_error"], t["c"], t["k"], t["x"], t["s"])
     if not why and comparison is None:
         # Most pages: a row after its task's cells depends on these seven values alone, and an entry's tasks take
-        # few distinct ones (a match without penalty, a miss, ...), so each distinct row end is made once. Equal
-        # values make equal cells as `cells` and `statuses` already have it (one formatting per equal value).
-        ends: dict[tuple[object, ...], str] = {}
-        for head, key in zip(heads, values):
-            end = ends.get(key)
-            if end is None:
-                missing, matched, refused, c, k, x, sc = key
-                status = statuses.get((missing, matched, refused))
-                if status is None:
-                    status = statuses[missing, matched, refused] = _status_cell(_status(missing, matched, refused))
-                penalties = f"{cells[c]}{cells[k]}{cells[x]}" if matched and not missing else _NO_PENALTIES
-                end = ends[key] = f"{status}{penalties}{cells[sc]}</tr>"
-            rows.append(head)
-            rows.append(end)
-        values = iter(())  # (every row is made)
+        # few distinct ones (a match without penalty, a miss, ...): each distinct row end is made once, in the
+        # order the rows first show it (equal values make equal cells, as `cells` and `statuses` have it), and
+        # the rows are put together without a Python loop per task.
+        keys = list(values)
+        ends = dict.fromkeys(keys, "")
+        for key in ends:
+            missing, matched, refused, c, k, x, sc = key
+            status = statuses.get((missing, matched, refused))
+            if status is None:
+                status = statuses[missing, matched, refused] = _status_cell(_status(missing, matched, refused))
+            penalties = f"{cells[c]}{cells[k]}{cells[x]}" if matched and not missing else _NO_PENALTIES
+            ends[key] = f"{status}{penalties}{cells[sc]}</tr>"
+        rows = list(map(operator.add, heads, map(ends.__getitem__, keys)))
+        values = ()  # (every row is made)
     for i, (head, (missing, matched, refused, c, k, x, sc)) in enumerate(zip(heads, values)):
         reason = why.get(i) if why else None
         if reason is None:  # most rows: the cell depends on the three flags alone
