@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import nullcontext, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -570,14 +570,15 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
         outputs: Iterable[tuple[int, dict[str, Any]]] = map(_score_job, jobs)
     else:
         outputs = pool.map_unordered(_score_job, jobs)
-    # Scored in this process, the cyclic collector is paused until the board is built: it would start after each
-    # submission and walk everything kept so far (the prepared gold, every answer remembered, every result) again
-    # and again, for nothing (no cycles among them: reference counting frees what goes). A pool's forked workers
-    # would inherit the pause, so with one nothing changes.
+    # The cyclic collector is paused until the board is built: it would start after each submission and walk
+    # everything kept so far (the prepared gold, every answer remembered, every result) again and again, for
+    # nothing (no cycles among them: reference counting frees what goes). A pool's forked workers inherit the
+    # pause, and so score as this process would (their collections also wrote to every inherited page they
+    # walked, copying it).
     n_tasks = len(ds.tasks)
     resamples = _Resamples(n_tasks, samples, seed)
     columns: dict[int, Any] = {}  # each good result's `_entry_columns`, made as it arrives
-    with paused_gc() if pool is None else nullcontext():
+    with paused_gc():
         for i, result in outputs:
             results[i] = result
             # Each result is cached, and its part of the bootstrap made, as it arrives: while other processes (a

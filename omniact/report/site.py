@@ -1251,6 +1251,7 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
                 progress(done, total)
 
     if workers > 1 and len(chunks) > 1 and _can_fork():
+        import gc
         import multiprocessing
         from concurrent.futures import as_completed
 
@@ -1258,12 +1259,18 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
 
         global _PAGES_JOB  # noqa: PLW0603 - read by forked workers, which inherit it instead of unpickling it
         _PAGES_JOB = {kind: write for kind, (write, _) in jobs.items()}
+        # What the workers inherit (the board, the split) is left out of their collections: each would walk all of
+        # it, and write to (so copy) every page of it that it walked. Given back to the collector once they end.
+        frozen = gc.get_freeze_count()
+        gc.freeze()
         try:
             with stopping(process_pool(workers, mp_context=multiprocessing.get_context("fork"))) as pool:
                 futures = {pool.submit(_forked_pages, *c): c[0] for c in chunks}
                 for fut in as_completed(futures):
                     settled(futures[fut], fut.result())
         finally:
+            if not frozen:  # (what was frozen before is left so)
+                gc.unfreeze()
             _PAGES_JOB = None
         return
     for kind, start, stop in chunks:
