@@ -798,6 +798,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 
     sources = tuple(os.path.expanduser(s) if s.startswith("~") else s for s in sources)  # as _Path does
     ray_settings = _ray_settings(executor, ray_address, worker_cpus, worker_memory)
+    _bulk_process()  # the split, every answer remembered and every result: long-lived, no cycles among them
     ds = _load(data, split)
     check_output_folder(out, ds.root, "leaderboard")  # not the data root, not a run's folder
     check_out(out, ds)  # nor a report, a folder of the user's own files, or another split's board
@@ -838,6 +839,8 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 
         if lost := workers_lost(pool.stats()):
             click.echo(lost)
+    else:  # (a Ray driver is left to end as Ray has it, at exit)
+        _end_process()  # not a tenth of a second freeing the board, the split and the gold one object at a time
 
 
 @main.command()

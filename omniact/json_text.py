@@ -25,7 +25,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-__all__ = ["dumps_indented", "exact_loads", "key_line", "loads", "reader", "std_loads"]
+__all__ = ["dumps_indented", "exact_loads", "key_line", "loaded_decoder", "loads", "reader", "std_loads"]
 
 #: JSON read with the standard library before msgspec is imported (characters or bytes, in this process).
 SWITCH_AFTER = 1 << 20
@@ -58,6 +58,16 @@ def reader(size: int) -> Callable[[bytes | str], Any]:
             return std_loads
         budget.left = 0
     return exact_loads
+
+
+def loaded_decoder() -> Callable[[bytes | str], Any] | None:
+    """msgspec's decoder when `reader` would give `exact_loads` now (msgspec is loaded already, or this process has
+    read `SWITCH_AFTER`), without counting anything against the budget; else None. Where it raises, `exact_loads`
+    would have json read the text: a caller reading many values at once reads them one by one instead."""
+    if _BUDGET.left > 0 and "msgspec" not in sys.modules:
+        return None
+    ms = _msgspec()
+    return None if ms is None else _decoder()[0]
 
 
 def exact_loads(data: bytes | str) -> Any:

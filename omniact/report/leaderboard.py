@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import nullcontext, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -338,45 +338,87 @@ def _prune(folder: Path, used: frozenset[str]) -> int:
 _BOOTSTRAP_BLOCK = 1 << 21
 
 
-def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, seed: int,
-               confidence: float) -> tuple[list[dict[str, tuple[float, float]]], list[Any]]:
+class _Resamples:
+    """The bootstrap's task resamples, as counts (resamples x tasks), a block at a time: drawn in order from one
+    seeded generator, so the same draws whenever they are made. `draw_ahead` draws the first block (and imports
+    numpy) early, while the submissions are being scored in other processes, instead of after the last one."""
+
+    def __init__(self, n_tasks: int, samples: int, seed: int) -> None:
+        self.n_tasks, self.samples, self.seed = n_tasks, samples, seed
+        self._rng: Any = None
+        self._ahead: list[tuple[int, Any]] = []  # (first resample, counts) drawn before they were asked for
+        self._next = 0  # the first resample not drawn yet
+
+    def draw_ahead(self) -> None:
+        if self._next == 0 and self.samples:
+            self._ahead.append(self._draw())
+
+    def _draw(self) -> tuple[int, Any]:
+        import numpy as np
+
+        if self._rng is None:
+            self._rng = np.random.default_rng(self.seed)
+        n_tasks, start = self.n_tasks, self._next
+        # Drawn a block at a time (the same draws, in the same order, as all at once): their counts take
+        # samples x tasks numbers, gigabytes for 100,000 resamples of a 2,000-task split.
+        rows = min(max(1, _BOOTSTRAP_BLOCK // max(n_tasks, 1)), self.samples - start)
+        idx = self._rng.integers(0, n_tasks, size=(rows, n_tasks)) if n_tasks else np.zeros((rows, 0), dtype=np.int64)
+        offsets = (np.arange(rows, dtype=np.int64) * n_tasks)[:, None]
+        counts = np.bincount((idx + offsets).ravel(), minlength=rows * n_tasks).reshape(rows, n_tasks)
+        self._next = start + rows
+        return start, counts.astype(np.float64)
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        """(first resample, counts) per block, each block once."""
+        while self._ahead:
+            yield self._ahead.pop(0)
+        while self._next < self.samples:
+            yield self._draw()
+
+
+def _entry_columns(tasks: Mapping[str, Sequence[Any]]) -> tuple[Any, list[Any], list[Any], Any]:
+    """An entry's per-task contributions to each metric (tasks x metrics: the weight times the match, the task
+    score and each penalty of a match), each metric's least and greatest per-task value over the weighed tasks,
+    and the weights. Made once per entry, as its result arrives."""
+    import numpy as np
+
+    ew = np.asarray(tasks["w"], dtype=float)
+    ew = np.where(ew > 0, ew, 0.0)  # a task with no gold actions carries no weight, as in scoring
+    m = np.asarray(tasks["m"], dtype=float)
+    columns, floor, ceiling = [], [], []
+    for value in (m, np.asarray(tasks["s"], dtype=float), m * np.asarray(tasks["c"], dtype=float),
+                  m * np.asarray(tasks["k"], dtype=float), m * np.asarray(tasks["x"], dtype=float)):
+        columns.append(ew * value)
+        weighed = value[ew > 0]
+        floor.append(weighed.min() if weighed.size else 0.0)
+        ceiling.append(weighed.max() if weighed.size else 1.0)
+    return np.stack(columns, axis=1), floor, ceiling, ew
+
+
+def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, seed: int, confidence: float, *,
+               columns: Sequence[Any] | None = None,
+               resamples: _Resamples | None = None) -> tuple[list[dict[str, tuple[float, float]]], list[Any]]:
     """Per-entry metric intervals and each entry's resampled AS (for paired differences).
 
     A resample is a vector of task counts, so every weighted sum over every resample of every entry is one
-    matrix product: counts (samples x tasks) @ per-task contributions (tasks x entries*metrics).
+    matrix product: counts (samples x tasks) @ per-task contributions (tasks x entries*metrics). `columns` (each
+    entry's `_entry_columns`) and `resamples` (of these `n_tasks`, `samples` and `seed`) may be made beforehand.
     """
     import numpy as np
 
     if not entries:
         return [], []
     keys = ("sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty")
-    columns, floor, ceiling = [], [], []
-    w = None
-    for e in entries:
-        t = e["tasks"]
-        ew = np.asarray(t["w"], dtype=float)
-        ew = np.where(ew > 0, ew, 0.0)  # a task with no gold actions carries no weight, as in scoring
-        w = ew if w is None else w
-        m = np.asarray(t["m"], dtype=float)
-        for value in (m, np.asarray(t["s"], dtype=float), m * np.asarray(t["c"], dtype=float),
-                      m * np.asarray(t["k"], dtype=float), m * np.asarray(t["x"], dtype=float)):
-            columns.append(ew * value)
-            weighed = value[ew > 0]
-            floor.append(weighed.min() if weighed.size else 0.0)
-            ceiling.append(weighed.max() if weighed.size else 1.0)
-    per_task = np.stack(columns, axis=1)  # tasks x (entries * metrics)
-    rng = np.random.default_rng(seed)
+    if columns is None:
+        columns = [_entry_columns(e["tasks"]) for e in entries]
+    floor = [v for c in columns for v in c[1]]
+    ceiling = [v for c in columns for v in c[2]]
+    w = columns[0][3]
+    per_task = np.concatenate([c[0] for c in columns], axis=1)  # tasks x (entries * metrics)
     sums = np.empty((samples, per_task.shape[1]))
     denom = np.empty(samples)
-    # Resamples are drawn a block at a time (the same draws, in the same order, as all at once): their counts take
-    # samples x tasks numbers, gigabytes for 100,000 resamples of a 2,000-task split.
-    block = max(1, _BOOTSTRAP_BLOCK // max(n_tasks, 1))
-    for start in range(0, samples, block):
-        rows = min(block, samples - start)
-        idx = rng.integers(0, n_tasks, size=(rows, n_tasks)) if n_tasks else np.zeros((rows, 0), dtype=np.int64)
-        offsets = (np.arange(rows, dtype=np.int64) * n_tasks)[:, None]
-        counts = np.bincount((idx + offsets).ravel(), minlength=rows * n_tasks).reshape(rows, n_tasks)
-        counts = counts.astype(np.float64)
+    for start, counts in resamples if resamples is not None else _Resamples(n_tasks, samples, seed):
+        rows = counts.shape[0]
         sums[start:start + rows] = counts @ per_task
         denom[start:start + rows] = counts @ w
     denom[denom == 0] = 1.0
@@ -384,9 +426,7 @@ def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, se
     # only removes float noise (0.9999999999999987 for an entry that solves every task, whose interval must be
     # [1, 1] and hold its score).
     stats = np.clip(sums / denom[:, None], np.asarray(floor), np.asarray(ceiling))
-    lo_q, hi_q = 100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2
-    lows = np.percentile(stats, lo_q, axis=0)
-    highs = np.percentile(stats, hi_q, axis=0)
+    lows, highs = np.percentile(stats, [100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2], axis=0)
     cis, as_samples = [], []
     for i in range(len(entries)):
         base = i * len(keys)
@@ -530,29 +570,38 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
         outputs: Iterable[tuple[int, dict[str, Any]]] = map(_score_job, jobs)
     else:
         outputs = pool.map_unordered(_score_job, jobs)
-    # Scored in this process, the cyclic collector is paused until the board is built: it would start after each
-    # submission and walk everything kept so far (the prepared gold, every answer remembered, every result) again
-    # and again, for nothing (no cycles among them: reference counting frees what goes). A pool's forked workers
-    # would inherit the pause, so with one nothing changes.
-    with paused_gc() if pool is None else nullcontext():
+    # The cyclic collector is paused until the board is built: it would start after each submission and walk
+    # everything kept so far (the prepared gold, every answer remembered, every result) again and again, for
+    # nothing (no cycles among them: reference counting frees what goes). A pool's forked workers inherit the
+    # pause, and so score as this process would (their collections also wrote to every inherited page they
+    # walked, copying it).
+    n_tasks = len(ds.tasks)
+    resamples = _Resamples(n_tasks, samples, seed)
+    columns: dict[int, Any] = {}  # each good result's `_entry_columns`, made as it arrives
+    with paused_gc():
         for i, result in outputs:
             results[i] = result
+            # Each result is cached, and its part of the bootstrap made, as it arrives: while other processes (a
+            # pool) score the rest, this one has nothing else to do. (Scored here, the work is the same.)
+            if "error" not in result:
+                if cache_dir is not None:
+                    _store_cached(_cache_path(cache_dir, subs[i], ds.sha256, mode, version), result)
+                columns[i] = _entry_columns(result["tasks"])
+            resamples.draw_ahead()
             if progress:
                 progress(subs[i])
-        if cache_dir is not None:
-            for i in todo:
-                if "error" not in results[i]:
-                    _store_cached(_cache_path(cache_dir, subs[i], ds.sha256, mode, version), results[i])
 
         good: list[tuple[Submission, dict[str, Any]]] = []
+        good_columns = []
         for i, sub in enumerate(subs):
             r = results[i]
             if "error" in r:
                 rejected.append(Rejected(sub.source, r["error"]))
             else:
                 good.append((sub, r))
-        n_tasks = len(ds.tasks)
-        cis, as_samples = _bootstrap([r for _, r in good], n_tasks, samples, seed, confidence)
+                good_columns.append(columns[i] if i in columns else _entry_columns(r["tasks"]))  # else: cached
+        cis, as_samples = _bootstrap([r for _, r in good], n_tasks, samples, seed, confidence, columns=good_columns,
+                                     resamples=resamples)
         raw = []
         for (sub, r), ci, samp in zip(good, cis, as_samples):
             s = r["score"]

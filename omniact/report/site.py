@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -788,8 +789,24 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
     # and each status's cell formatted once, and a row is one f-string.
     cells = _Cells()
     statuses: dict[tuple[object, object, object], str] = {}  # (missing, matched, parse error) -> status cell
-    columns = zip(heads, t["missing"], t["m"], t["parse_error"], t["c"], t["k"], t["x"], t["s"])
-    for i, (head, missing, matched, refused, c, k, x, sc) in enumerate(columns):
+    values: Iterable[tuple[object, ...]] = zip(t["missing"], t["m"], t["parse_error"], t["c"], t["k"], t["x"], t["s"])
+    if not why and comparison is None:
+        # Most pages: a row after its task's cells depends on these seven values alone, and an entry's tasks take
+        # few distinct ones (a match without penalty, a miss, ...): each distinct row end is made once, in the
+        # order the rows first show it (equal values make equal cells, as `cells` and `statuses` have it), and
+        # the rows are put together without a Python loop per task.
+        keys = list(values)
+        ends = dict.fromkeys(keys, "")
+        for key in ends:
+            missing, matched, refused, c, k, x, sc = key
+            status = statuses.get((missing, matched, refused))
+            if status is None:
+                status = statuses[missing, matched, refused] = _status_cell(_status(missing, matched, refused))
+            penalties = f"{cells[c]}{cells[k]}{cells[x]}" if matched and not missing else _NO_PENALTIES
+            ends[key] = f"{status}{penalties}{cells[sc]}</tr>"
+        rows = list(map(operator.add, heads, map(ends.__getitem__, keys)))
+        values = ()  # (every row is made)
+    for i, (head, (missing, matched, refused, c, k, x, sc)) in enumerate(zip(heads, values)):
         reason = why.get(i) if why else None
         if reason is None:  # most rows: the cell depends on the three flags alone
             status = statuses.get((missing, matched, refused))
@@ -1234,6 +1251,7 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
                 progress(done, total)
 
     if workers > 1 and len(chunks) > 1 and _can_fork():
+        import gc
         import multiprocessing
         from concurrent.futures import as_completed
 
@@ -1241,12 +1259,18 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
 
         global _PAGES_JOB  # noqa: PLW0603 - read by forked workers, which inherit it instead of unpickling it
         _PAGES_JOB = {kind: write for kind, (write, _) in jobs.items()}
+        # What the workers inherit (the board, the split) is left out of their collections: each would walk all of
+        # it, and write to (so copy) every page of it that it walked. Given back to the collector once they end.
+        frozen = gc.get_freeze_count()
+        gc.freeze()
         try:
             with stopping(process_pool(workers, mp_context=multiprocessing.get_context("fork"))) as pool:
                 futures = {pool.submit(_forked_pages, *c): c[0] for c in chunks}
                 for fut in as_completed(futures):
                     settled(futures[fut], fut.result())
         finally:
+            if not frozen:  # (what was frozen before is left so)
+                gc.unfreeze()
             _PAGES_JOB = None
         return
     for kind, start, stop in chunks:

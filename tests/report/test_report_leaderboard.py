@@ -503,3 +503,89 @@ def test_a_second_build_into_a_site_being_written_is_refused_and_leaves_it_to_th
     r = CliRunner().invoke(main, ["leaderboard", str(subs / "perfect.jsonl"), "--data", str(omniact_data), "--split",
                                   "test", "--out", str(out), "--no-task-pages"])
     assert r.exit_code == 0 and not (out / SITE_LOCK).exists()
+
+
+def test_a_board_scored_by_two_workers_is_the_one_one_process_makes(omniact_data, subs, tmp_path):
+    # With a pool, results arrive in the order they finish, and each is cached and readied for the bootstrap as it
+    # arrives: the intervals, ranks and every file written must still be those of the board scored in order here.
+    import marshal
+
+    sources = [str(p) for p in sorted(subs.glob("*.jsonl"))]
+    (subs / "copy").mkdir()
+    sources.append(str(shutil.copy(subs / "sloppy.jsonl", subs / "copy" / "sloppy.jsonl")))  # a tie, by intervals
+    outs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"site{workers}"
+        r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test", *sources,
+                                      "--out", str(out), "--no-task-pages", "--bootstrap", "300", "--seed", "5",
+                                      "--workers", str(workers)])
+        assert r.exit_code == 0, r.output
+        outs[workers] = out
+    files = {w: {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+                 if p.is_file() and ".cache" not in p.parts} for w, out in outs.items()}
+    assert "leaderboard.json" in files[1] and len([f for f in files[1] if f.startswith("entries/")]) == 5
+    assert files[1] == files[2]
+    cached = {w: {p.name: marshal.loads(p.read_bytes()) for p in (out / ".cache").iterdir()}  # noqa: S302 - ours
+              for w, out in outs.items()}
+    assert len(cached[1]) == 4 and cached[1] == cached[2]  # (the copy is cached under its content, as sloppy)
+
+
+def test_a_build_stopped_on_the_way_keeps_the_results_scored_so_far(omniact_data, subs, tmp_path):
+    # Each result is cached as it arrives: a build stopped (Ctrl-C) after two submissions does not score them again.
+    ds = load_split(omniact_data, "test")
+    sources = [subs / "perfect.jsonl", subs / "sloppy.jsonl", subs / "half.jsonl"]
+    settled = []
+
+    def stop_after_two(source):
+        settled.append(source)
+        if len(settled) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_leaderboard(ds, sources, samples=20, cache_dir=tmp_path / "cache", progress=stop_after_two)
+    assert len(list((tmp_path / "cache").iterdir())) == 2
+    again = build_leaderboard(ds, sources, samples=20, cache_dir=tmp_path / "cache")
+    assert (again.scored_now, again.from_cache) == (1, 2)
+    fresh = build_leaderboard(ds, sources, samples=20)
+    assert [(e.name, e.score, e.ci) for e in again.entries] == [(e.name, e.score, e.ci) for e in fresh.entries]
+
+
+def test_an_entry_pages_rows_are_the_same_made_once_per_distinct_end_or_one_by_one(omniact_data, subs):
+    # An entry page makes each distinct row end once (most pages), or row by row when a row may say why it did
+    # not match: the same cells either way, including values that are equal but written differently (-0.0 and
+    # 0.0, 1 and 1.0 and True: the first one shown is how every equal one is shown, as before), and NaN.
+    from dataclasses import replace
+
+    from omniact.report import site
+
+    ds = load_split(omniact_data, "test")
+    entry = build_leaderboard(ds, [subs / "sloppy.jsonl"], samples=10).entries[0]
+    n = len(ds.tasks)
+    nan = float("nan")
+    column = {"c": [-0.0, 0.0, 0.25, 0, nan, 0.25, 1.0 / 3, 0.0] * n, "k": [0.0, -0.0, 0, 0.5, 0.0, nan, 0.0, 0.5] * n,
+              "x": [0, 0.0, -0.0, 0.0, 0.0, 0.0, nan, 0.0] * n, "s": [1.0, 1, True, 0.75, nan, 0.5, -0.0, 0.0] * n,
+              "m": [1.0, True, 1, 1.0, 1.0, 0.0, 1.0, 0.0] * n, "missing": [False, 0, False, True, False, False, 0, 0] * n,
+              "parse_error": [False, False, 0, False, True, True, False, None] * n}
+    tasks = {**entry.tasks, **{key: values[:n] for key, values in column.items()}}
+    entry = replace(entry, tasks=tasks)
+    heads = site._row_heads(ds, False)
+    once = site._entry_page(entry, heads)
+    one_by_one = site._entry_page(entry, heads, reasons={10 * n: "beyond the last task: asked, never shown"})
+    assert "<td data-v='-0.0000000000'>-0.000</td>" in once and "nan" in once
+    assert once == one_by_one
+
+
+def test_results_arriving_in_any_order_make_the_same_board(omniact_data, subs, tmp_path):
+    # A pool hands results back as they finish (here: last first); each is cached and readied for the bootstrap as
+    # it arrives, and the board is still the one of the submissions in the order given.
+    class LastFirst:
+        def map_unordered(self, fn, items):
+            return reversed([fn(item) for item in items])
+
+    ds = load_split(omniact_data, "test")
+    sources = [subs / "perfect.jsonl", subs / "sloppy.jsonl", subs / "half.jsonl"]
+    here = build_leaderboard(ds, sources, samples=200, seed=2, cache_dir=tmp_path / "a")
+    pooled = build_leaderboard(ds, sources, samples=200, seed=2, cache_dir=tmp_path / "b", pool=LastFirst())
+    assert [(e.name, e.rank, e.tied_with_above, e.ci) for e in pooled.entries] == \
+        [(e.name, e.rank, e.tied_with_above, e.ci) for e in here.entries]
+    assert {p.name for p in (tmp_path / "a").iterdir()} == {p.name for p in (tmp_path / "b").iterdir()}

@@ -178,3 +178,30 @@ def test_write_predictions_takes_the_mapping_read_predictions_gives_and_refuses_
     with pytest.raises(TypeError, match="record 1 is"):
         write_predictions(p, [("9", "pyautogui.click(1,2)")])
     assert len(read_predictions(p)) == 2  # the file was left as it was
+
+
+_RECORDS = [b'\n{"id": "1", "script": "pyautogui.press(\\"tab\\")"}\n', b'{"id": "2", "script": null, "agent": "a"}\n',
+            b'{"id": 5, "script": ["x"]}\n', b'{"id": "9", "script": "y"}\n', b'{"id": true, "script": "z"}\n',
+            b'[{"id": "1"}]\n', b'{"script": "no id"}\n', b'{"id": "3", "script": "s"} {"id": "4"}\n']
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.sampled_from(_JSONISH + _RECORDS * 3), max_size=12),
+       known=st.sampled_from([None, {"1", "2", "3", "4", "5"}]))
+def test_scripts_read_at_once_are_the_ones_read_line_by_line(tmp_path, monkeypatch, pieces, known):
+    # Scoring reads a file's scripts all at once where every record is good (msgspec reads each line, no Python step
+    # of ours per line): the same {id: script}, in the same order, as read line by line, or the same one-line error.
+    from omniact import json_text
+    from omniact.predictions import read_scripts
+
+    p = _write(tmp_path, b"".join(pieces), "fuzz.jsonl")
+
+    def read(at_once):
+        with monkeypatch.context() as m:
+            m.setattr(json_text, "loaded_decoder", (lambda: json_text._decoder()[0]) if at_once else (lambda: None))
+            try:
+                return ("ok", repr(list(read_scripts(p, known_ids=known, split="test").items())))
+            except UserError as e:
+                return ("error", str(e))
+
+    assert read(True) == read(False)
