@@ -4,8 +4,10 @@ The floor reads and JSON-parses the split file, every task file, every box file 
 web file-name quirk's renamed path like every consumer) and the predictions file. Ours is the whole
 ``omniact score ... --json`` process (``python -m scoring`` when the CLI verb is not there), imports
 included, measured three ways: on a first run (no gold cache yet: every file read, parsed and prepared, and the
-prepared gold written to the cache), the same with ``--no-cache`` (nothing written), and on a repeat run over
-unchanged data (the prepared gold side read from its cache, only the predictions parsed).
+prepared gold written to the cache), the same with ``--no-cache`` (nothing written), on a repeat run over
+unchanged data (the prepared gold side read from its cache, only the predictions parsed), and on a first run in
+one process (``--workers 1``: by default a split this big is read by a process per core, up to 2, see
+`scoring.split_parts`; the CPU time printed beside the wall time shows what the second core adds).
 Both run several times, interleaved, on a generated 20,000-task data set; the best of each is compared (the
 machine is shared, so the minimum is the least noisy estimate), and CPU time (user + sys) is reported beside
 the wall time.
@@ -100,9 +102,12 @@ def main(repeats: int = 3) -> None:
         for mode in ("reference", "strict"):
             warm_cmd = _command(root, preds, mode)
             cold = tmp / "cold-cache"  # emptied before each first run
+            cli = warm_cmd[1] == "score"
             runs = {"first run": (warm_cmd, cold),
-                    "first run, --no-cache": (warm_cmd + (["--no-cache"] if warm_cmd[1] == "score" else []), None),
+                    "first run, --no-cache": (warm_cmd + (["--no-cache"] if cli else []), None),
                     "repeat run": (warm_cmd, None)}
+            if cli:  # the first run in one process (the default uses a process per core, up to 2)
+                runs["first run, --workers 1"] = (warm_cmd + ["--workers", "1"], cold)
             _run(floor_cmd)  # warm the page cache so neither side pays for the first read
             _run(warm_cmd)  # and write the gold cache the repeat runs read
             for label, (cmd, cache) in runs.items():

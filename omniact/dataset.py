@@ -36,6 +36,7 @@ __all__ = [
     "MANIFEST_NAME",
     "SPLITS",
     "Dataset",
+    "SplitPart",
     "TaskList",
     "builtin_root",
     "find_split_file",
@@ -49,8 +50,10 @@ __all__ = [
     "open_regular",
     "paused_gc",
     "read_box_file",
+    "read_split_file",
     "resolve_data_root",
     "source_files",
+    "split_name",
     "split_names",
     "verify_manifest",
     "why_missing",
@@ -605,11 +608,13 @@ class SplitPart:
                        by_id)
 
     @staticmethod
-    def hash_in_order(h: hashlib._Hash, parts: Sequence[tuple[Sequence[int], Sequence[tuple[str, bytes, str | None]],
-                                                               Sequence[int]]]) -> None:
-        """Add the parts' files to the split's hash `h` (which holds the split file) as one load would have:
-        task by task in split order, each box file the first time it is read. `parts`: (the split positions of
-        the part's entries, its `log`, its `starts`)."""
+    def split_hash(split_path: Path, raw: bytes,
+                   parts: Sequence[tuple[Sequence[int], Sequence[tuple[str, bytes, str | None]], Sequence[int]]]) -> str:
+        """The split's hash (`Dataset.sha256`) from its file's bytes `raw` and its parts' logs, as one load makes
+        it: task by task in split order, each box file the first time it is read. `parts`: (the split positions
+        of the part's entries, its `log`, its `starts`)."""
+        h = hashlib.sha256()
+        _file_digest(h, split_path.name, raw)
         where: dict[int, tuple[int, int]] = {}
         for p, (positions, _, _) in enumerate(parts):
             for j, g in enumerate(positions):
@@ -625,6 +630,7 @@ class SplitPart:
                         continue
                     boxes.add(box)
                 _file_digest(h, rel, data)
+        return h.hexdigest()
 
 def read_split_file(root: str | os.PathLike | None, split: str | os.PathLike,
                     problems: list[DataError] | None = None) -> tuple[Path, Path, bytes, dict[str, Any]]:

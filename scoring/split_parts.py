@@ -15,7 +15,6 @@ Only on systems with fork, on splits of `MIN_TASKS` or more, and never in a proc
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import signal
@@ -27,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from omniact.dataset import SplitPart, _file_digest, paused_gc, read_split_file, source_files, split_name
+from omniact.dataset import SplitPart, paused_gc, read_split_file, source_files, split_name
 from omniact.errors import DataError, UserError
 from scoring.gold import PreparedGold, joined, prepare
 from scoring.result import MODES, Score
@@ -45,7 +44,7 @@ _MIN_PART = 2000
 def parts_for(n_tasks: int, workers: int | None) -> int:
     """How many processes load a split of `n_tasks`: `workers` when given (at most one per `_MIN_PART` tasks),
     else one per usable core (at most 2) on a split of `MIN_TASKS` or more; 1 without fork or beside threads."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    if not hasattr(os, "fork") or _threads() > 1:
         return 1  # a fork copies one thread: a lock another thread held would stay locked in the child
     if workers is None:
         if n_tasks < MIN_TASKS:
@@ -206,11 +205,9 @@ class SplitParts(Pending):
         failed = [p for p in parts if p.error is not None]
         if failed:  # the first broken entry in split order, as one load would have stopped at
             raise min(failed, key=lambda p: p.positions[0]).error  # type: ignore[misc]
-        h = hashlib.sha256()
-        _file_digest(h, self.split_path.name, self._raw)
-        SplitPart.hash_in_order(h, [(p.positions, p.log, p.starts) for p in parts])
+        sha256 = SplitPart.split_hash(self.split_path, self._raw, [(p.positions, p.log, p.starts) for p in parts])
         dataset = {"root": str(self.root), "split": split_name(self._split, self.split_path),
-                   "n_tasks": len(self._items), "sha256": h.hexdigest()}
+                   "n_tasks": len(self._items), "sha256": sha256}
         with paused_gc():
             gold = joined([(p.gold, p.positions) for p in parts], dataset)  # type: ignore[misc]
             judged = None if scripts is None else Judged.joined([(p.judged, p.positions) for p in parts])  # type: ignore[misc]
@@ -268,6 +265,10 @@ class SplitParts(Pending):
             if child.sender is not None:
                 child.sender.join()
                 child.sender = None
+
+
+def _threads() -> int:
+    return threading.active_count()
 
 
 def _deal(items: list[tuple[str, Any]], n: int) -> list[list[int]]:

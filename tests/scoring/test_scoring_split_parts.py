@@ -49,6 +49,9 @@ def generated(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def small_parts(monkeypatch, tmp_path):
     monkeypatch.setattr(split_parts, "_MIN_PART", 1)  # parts of any size, so that small splits are cut too
+    # A thread another test of this process left running (a pool's) would keep every split in one process; the
+    # children here use no lock a leftover thread could hold.
+    monkeypatch.setattr(split_parts, "_threads", lambda: 1)
     monkeypatch.setenv("OMNIACT_CACHE_DIR", str(tmp_path / "cache"))
 
 
@@ -172,3 +175,14 @@ def test_the_score_command_on_two_processes_prints_and_caches_what_one_prints(tm
     monkeypatch.setenv("OMNIACT_CACHE_DIR", str(tmp_path / "c2"))
     cached = gold_cache.begin(root, "test")
     assert isinstance(cached, split_parts.Ready)
+
+
+def test_a_process_running_threads_loads_in_one_process(monkeypatch):
+    """A fork copies one thread: a lock another thread held would stay locked in the child."""
+    monkeypatch.setattr(split_parts, "_threads", lambda: 2)
+    assert split_parts.parts_for(20_000, None) == 1
+    assert split_parts.parts_for(20_000, 2) == 1
+    monkeypatch.setattr(split_parts, "_threads", lambda: 1)
+    monkeypatch.setattr(split_parts, "_MIN_PART", 2000)
+    assert split_parts.parts_for(20_000, 4) == 4
+    assert split_parts.parts_for(3_000, None) == 1  # below MIN_TASKS: a fork costs more than it saves
