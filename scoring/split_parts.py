@@ -7,7 +7,7 @@ first part is done by the command's process, each other part by a child forked f
 (the children share the imported modules and the split's entries, and start at once). A child sends back its part
 of the prepared gold (the values the gold cache keeps), its judgement, what it read for the split's hash and the
 state of its files; the sums are then made over the whole split, in task order, so the result is the one a single
-process gets, to the last digit (tests/scoring/test_split_parts.py). A child that fails in any way other than
+process gets, to the last digit (tests/scoring/test_scoring_split_parts.py). A child that fails in any way other than
 a problem with the data has its part done again by the command's process.
 
 Only on systems with fork, on splits of `MIN_TASKS` or more, and never in a process that runs threads.
@@ -114,8 +114,8 @@ class _Part:
 
 
 class SplitParts(Pending):
-    """A split loaded, prepared and judged in `n` consecutive parts: the first by this process, the others by
-    children started here, which load their parts while this process reads the predictions."""
+    """A split loaded, prepared and judged in `n` parts (whole screens each, see `_deal`): the first by this process,
+    the others by children started here, which load their parts while this process reads the predictions."""
 
     def __init__(self, root: str | os.PathLike | None, split: str | os.PathLike, n: int | None = None, *,
                  cache: tuple[Path, dict[str, str]] | None = None) -> None:
@@ -193,8 +193,12 @@ class SplitParts(Pending):
     def _finish(self, scripts: Mapping[str, object] | None, mode: str) -> tuple[PreparedGold, Judged | None]:
         if self._result is not None:
             return self._result
+        try:
+            payload = marshal.dumps(None if scripts is None else (dict(scripts), mode))
+        except ValueError:  # a value marshal cannot write (nested too deeply): every part is judged here, after
+            payload, scripts = marshal.dumps(None), None
         for child in self._children:
-            child.sender = _send(child.scripts, marshal.dumps(None if scripts is None else (dict(scripts), mode)))
+            child.sender = _send(child.scripts, payload)
         try:
             parts = [self._part(self._positions[0], scripts, mode)]
             parts += (self._collect(child, scripts, mode) for child in self._children)

@@ -186,3 +186,15 @@ def test_a_process_running_threads_loads_in_one_process(monkeypatch):
     monkeypatch.setattr(split_parts, "_MIN_PART", 2000)
     assert split_parts.parts_for(20_000, 4) == 4
     assert split_parts.parts_for(3_000, None) == 1  # below MIN_TASKS: a fork costs more than it saves
+
+
+def test_an_answer_too_deep_to_send_to_a_child_is_judged_here(generated):
+    root, scripts = generated
+    deep: list = []
+    for _ in range(3000):  # marshal writes at most 2,000 levels
+        deep = [deep]
+    scripts = {**scripts, next(iter(scripts)): deep}
+    parts = SplitParts(root, "test", 2)
+    assert len(parts._children) == 1
+    _, result = parts.score(scripts, "reference")
+    assert result.to_json(include_tasks=True) == _alone(root, scripts, "reference")
