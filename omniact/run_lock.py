@@ -21,7 +21,7 @@ from pathlib import Path
 
 from omniact.errors import UserError
 
-__all__ = ["LOCK_NAME", "SITE_LOCK", "holder", "refuse_if_busy", "run_lock"]
+__all__ = ["LOCK_NAME", "SITE_LOCK", "FolderBusy", "holder", "refuse_if_busy", "run_lock"]
 
 LOCK_NAME = "run.lock"
 #: the lock of a leaderboard or report folder while it is written (a dotfile: not one of the site's files)
@@ -71,7 +71,8 @@ def run_lock(out: Path, *, name: str = LOCK_NAME, kind: str = "run") -> Iterator
                 break
             except BlockingIOError:
                 if attempt == _TRIES - 1:
-                    raise UserError(_busy(kind, _describe(_read(fd))), file=str(out)) from None
+                    who = _describe(_read(fd))
+                    raise FolderBusy(_busy(kind, who), who=who, file=str(out)) from None
                 time.sleep(0.05)
         held = _read(fd)
         if held.strip() and _describe(held) == "another process":
@@ -89,6 +90,16 @@ def run_lock(out: Path, *, name: str = LOCK_NAME, kind: str = "run") -> Iterator
         os.close(fd)
 
 
+class FolderBusy(UserError):
+    """Another omniact command holds the folder's lock: `who` says which ("pid N on HOST, since T"). The message
+    is worded for the command that locks (`omniact run`'s says "then --resume"); a caller with other options (replay
+    asking its agent through the runner) words its own."""
+
+    def __init__(self, message: str, *, who: str, file: str) -> None:
+        super().__init__(message, file=file)
+        self.who = who
+
+
 def _busy(kind: str, who: str) -> str:
     then = ", then --resume" if kind == "run" else ", then build it again"
     return f"another omniact {kind} is writing this folder ({who}); wait for it to end, or stop it{then}"
@@ -98,7 +109,7 @@ def refuse_if_busy(out: Path, *, name: str = LOCK_NAME, kind: str = "run") -> No
     """`run_lock`'s refusal now, when another command holds the folder, before any work that would be lost."""
     who = holder(out, name=name)
     if who is not None:
-        raise UserError(_busy(kind, who), file=str(out))
+        raise FolderBusy(_busy(kind, who), who=who, file=str(out))
 
 
 def holder(out: Path, *, name: str = LOCK_NAME) -> str | None:

@@ -47,7 +47,7 @@ from typing import Any
 from omniact.atomic import write_json
 from omniact.errors import UserError, shell_quote
 from omniact.executor import DEFAULT_SETUP_TIMEOUT, SERVED_KEYS, seconds_or_none, spec_text
-from omniact.run_lock import LOCK_NAME, holder, run_lock
+from omniact.run_lock import LOCK_NAME, FolderBusy, holder, run_lock
 from omniact.store import STORE_NAME, RunStore, TaskResult, recorded_tasks
 
 __all__ = [
@@ -679,8 +679,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     if not resume and had_run:
         going = holder(out)
         if going is not None:  # --resume would only be refused next: say what is there
-            raise UserError(f"another omniact run is writing this folder ({going}); wait for it to end, or stop it",
-                            file=str(out))
+            raise FolderBusy(f"another omniact run is writing this folder ({going}); wait for it to end, or stop it",
+                             who=going, file=str(out))
         raise UserError("this folder already holds a run; pass --resume to continue it "
                         "(add --retry-errors to re-run failed tasks) or choose another --out", file=str(out))
     # Before anything is written: a wrong executor name or option must not leave a half-made run folder.

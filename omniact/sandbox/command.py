@@ -713,6 +713,7 @@ def _answers_into_run(opts: _SplitReplay, *, show_progress: bool) -> Path:
     run again continues the run there (only the tasks not answered yet are asked; a failed task stays failed).
     The runner works on this machine whatever --executor says: a Ray pool replays, with the browser's resources.
     """
+    from omniact.run_lock import FolderBusy
     from omniact.runner import ResumeRefused, RunStopped, run
 
     folder = opts.out / ANSWERS_FOLDER  # type: ignore[operator]
@@ -730,6 +731,9 @@ def _answers_into_run(opts: _SplitReplay, *, show_progress: bool) -> Path:
                         "afresh", file=str(folder)) from None
     except RunStopped as e:
         raise UserError(_stopped_text(e, folder)) from None
+    except FolderBusy as e:  # run()'s words say "then --resume", an option replay does not have
+        raise UserError(f"another omniact command is writing the agent's answers here ({e.who}); wait for it to "
+                        "end, or stop it, then run this command again", file=str(folder)) from None
     except KeyboardInterrupt:  # (SIGTERM too) the answers committed so far are in the run folder: say so
         sys.stderr.write(_kept_note(folder))
         raise

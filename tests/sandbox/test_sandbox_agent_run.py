@@ -236,3 +236,17 @@ def test_under_json_an_agents_prints_go_to_stderr_and_a_relative_out_survives_it
     assert "AGENT SAYS HELLO" in r.stderr
     if kept:
         assert (tmp_path / "o" / "run" / "predictions.jsonl").is_file() and (tmp_path / "o" / "replay.json").is_file()
+
+
+def test_a_folder_another_command_is_answering_into_is_refused_in_replays_terms(tmp_path):
+    from omniact.run_lock import run_lock
+
+    agent, out = _agent(tmp_path), tmp_path / "o"
+    (out / "run").mkdir(parents=True)
+    with run_lock(out / "run"):  # another replay (or run) asking an agent into the same folder
+        result = invoke("--agent", f"{agent}:Counting", "--out", str(out), "--limit", "1", *T)
+    assert result.exit_code == 2
+    line = result.output.strip()
+    assert "\n" not in line and "another omniact command is writing the agent's answers here (pid" in line
+    assert "run this command again" in line and "--resume" not in line
+    assert _asked(tmp_path) == []
