@@ -111,11 +111,12 @@ def test_a_broken_file_in_another_process_part_is_reported_as_one_load_reports_i
     parts.close()
     _break(root, later)
     expected = _load_error(root)
+    parts = SplitParts(root, "test", 2)
+    pids = [c.pid for c in parts._children]
     with pytest.raises(DataError) as e:
-        SplitParts(root, "test", 2).score({}, "reference")
+        parts.score({}, "reference")
     assert str(e.value) == expected and later in expected
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left behind
+    _reaped(pids)
 
 
 def test_of_two_broken_entries_the_first_in_split_order_is_reported(tmp_path):
@@ -137,11 +138,19 @@ def test_a_child_that_dies_leaves_its_part_to_this_process(generated, monkeypatc
     root, scripts = generated
     monkeypatch.setattr(split_parts, "_child_main", lambda *a: os._exit(3))
     parts = SplitParts(root, "test", 2)
-    assert len(parts._children) == 1
+    pids = [c.pid for c in parts._children]
+    assert len(pids) == 1
     _, result = parts.score(scripts, "reference")
     assert result.to_json(include_tasks=True) == _alone(root, scripts, "reference")
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    _reaped(pids)
+
+
+def _reaped(pids: list[int]) -> None:
+    """No child left behind: each has ended and been waited for (another test's children may still be about)."""
+    assert pids
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 def test_gold_asked_before_the_predictions_then_scored(generated):
