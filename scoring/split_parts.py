@@ -267,8 +267,11 @@ class SplitParts(Pending):
                 os.close(child.results)
                 child.results = -1
             if child.sender is not None:
-                child.sender.join()
+                child.sender.join()  # (it closes the predictions' pipe)
                 child.sender = None
+            elif child.scripts >= 0:  # closed before the predictions were sent: the pipe is closed here
+                os.close(child.scripts)
+            child.scripts = -1
 
 
 def _threads() -> int:

@@ -207,3 +207,24 @@ def test_an_answer_too_deep_to_send_to_a_child_is_judged_here(generated):
     assert len(parts._children) == 1
     _, result = parts.score(scripts, "reference")
     assert result.to_json(include_tasks=True) == _alone(root, scripts, "reference")
+
+
+def test_closed_before_the_predictions_are_sent_leaves_no_descriptor_open(generated):
+    """A command that stops while reading the predictions (a refused file, Ctrl-C) closes the parts: each child's
+    pipes are closed with it, not left open for the life of the process."""
+    root, _ = generated
+
+    def open_fds() -> set[str]:
+        return set(os.listdir("/proc/self/fd"))
+
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("no /proc/self/fd")
+    before = open_fds()
+    for _ in range(3):
+        parts = SplitParts(root, "test", 3)
+        pids = [c.pid for c in parts._children]
+        assert len(pids) == 2
+        parts.close()
+        parts.close()  # twice: nothing closed again
+        _reaped(pids)
+    assert open_fds() - before == set()
