@@ -131,11 +131,15 @@ class SplitParts(Pending):
         self._positions = _deal(self._items, parts_for(len(self._items), n))
         self._children: list[_Child] = []
         self._result: tuple[PreparedGold, Judged | None] | None = None
-        for positions in self._positions[1:]:
-            child = self._fork(positions)
-            if child is None:
-                break  # no process could be started: this one does the rest
-            self._children.append(child)
+        try:
+            for positions in self._positions[1:]:
+                child = self._fork(positions)
+                if child is None:
+                    break  # no process could be started: this one does the rest
+                self._children.append(child)
+        except BaseException:  # Ctrl-C while children start: the caller has no object yet to close
+            self.close()
+            raise
 
     def _fork(self, positions: list[int]) -> _Child | None:
         results_r, results_w = os.pipe()
@@ -225,8 +229,9 @@ class SplitParts(Pending):
             if states is not None:  # (else a file is gone: no entry is written)
                 gold.__dict__["_cache_pending"] = (*self._cache, files, [a for p in parts for a in p.absent],
                                                    self._started, states)
-        self._result = (gold, judged)
-        return self._result
+        # The parts' judgement is of these predictions only: another `score` call is judged here, on the whole gold.
+        self._result = (gold, None)
+        return gold, judged
 
     def _collect(self, child: _Child, scripts: Mapping[str, object] | None, mode: str) -> _Part:
         data = _read_all(child.results)

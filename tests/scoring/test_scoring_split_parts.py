@@ -228,3 +228,13 @@ def test_closed_before_the_predictions_are_sent_leaves_no_descriptor_open(genera
         parts.close()  # twice: nothing closed again
         _reaped(pids)
     assert open_fds() - before == set()
+
+
+def test_scoring_a_second_prediction_set_judges_that_one(generated):
+    root, scripts = generated
+    parts = SplitParts(root, "test", 2)
+    assert len(parts._children) == 1
+    parts.score(scripts, "reference")
+    other = dict.fromkeys(scripts, "pyautogui.press('enter')")
+    _, result = parts.score(other, "strict")
+    assert result.to_json(include_tasks=True) == _alone(root, other, "strict")
