@@ -78,15 +78,9 @@ def load_prepared(root: str | os.PathLike | None, split: str, *, use_cache: bool
     (`load_split`, whose DataErrors propagate) and prepared, and the cache refreshed: now, or with
     `write_later` when `update` is called after scoring (a strict run then writes its gold plans in the same
     entry, once)."""
-    split_file = find_split_file(root, split)
-    # The files a split file names are relative to the data root: the same split file under another root is
-    # other data, whose files the entry's stat check would never look at.
-    where = {"root": str(resolve_data_root(root)), "split_file": str(split_file)}
-    entry = _entry_path(Path(where["root"]), split_file)
-    if use_cache:
-        hit = _read(entry, where)
-        if hit is not None:
-            return hit
+    entry, where, hit = _lookup(root, split, use_cache)
+    if hit is not None:
+        return hit
     started = time.time_ns()
     ds = load_split(root, split)
     gold = prepare(ds)
@@ -107,14 +101,21 @@ def begin(root: str | os.PathLike | None, split: str, *, use_cache: bool = True,
     prepared gold, once made, carries the cache entry to write for `update`. `workers` 1 loads in one process."""
     from scoring.split_parts import Ready, SplitParts
 
+    entry, where, hit = _lookup(root, split, use_cache)
+    if hit is not None:
+        return Ready(hit)
+    return SplitParts(root, split, workers, cache=(entry, where) if use_cache else None)
+
+
+def _lookup(root: str | os.PathLike | None, split: str,
+            use_cache: bool) -> tuple[Path, dict[str, str], PreparedGold | None]:
+    """The split's cache entry, its header, and the prepared gold it holds (None: a miss, or `use_cache` off)."""
     split_file = find_split_file(root, split)
+    # The files a split file names are relative to the data root: the same split file under another root is
+    # other data, whose files the entry's stat check would never look at.
     where = {"root": str(resolve_data_root(root)), "split_file": str(split_file)}
     entry = _entry_path(Path(where["root"]), split_file)
-    if use_cache:
-        hit = _read(entry, where)
-        if hit is not None:
-            return Ready(hit)
-    return SplitParts(root, split, workers, cache=(entry, where) if use_cache else None)
+    return entry, where, _read(entry, where) if use_cache else None
 
 
 def update(gold: PreparedGold) -> None:
