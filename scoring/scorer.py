@@ -152,7 +152,7 @@ class Judged:
     """One prediction set judged task by task against a PreparedGold, before any sum: per task in split order its
     row (see `_Outcome`; `_ZERO_ROW` when missing or unmatched) and whether its prediction is missing, and the
     parse errors and notes by task position. `total` makes the Score; `joined` puts the judgements of a split's
-    consecutive parts together (`scoring.split_parts`)."""
+    parts together (`scoring.split_parts`)."""
 
     rows: list[tuple[float, ...]]
     missing: list[bool]
