@@ -554,8 +554,9 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
 
 
 def _load_rows(ctx: _LoadContext, entries: Iterable[tuple[str, Any]],
-               problems: list[DataError] | None = None) -> list[tuple]:
-    rows = []
+               problems: list[DataError] | None = None, rows: list[tuple] | None = None) -> list[tuple]:
+    """The rows of `entries`, appended to `rows` (so that a caller stopped by a DataError keeps those before it)."""
+    rows = [] if rows is None else rows
     load = ctx.load
     reported: set[int] = set()
     with paused_gc():
@@ -578,7 +579,7 @@ class SplitPart:
 
     The split's hash runs over its files in split order, which no part sees whole: a part logs what it read
     instead (`log`: the task or box path as the split file names it, the bytes, and for a box file its resolved
-    path; `starts[j]`: where entry j's items begin), and `hash_in_order` hashes the parts' logs in split order.
+    path; each entry's items start with its task file), and `split_hash` hashes the parts' logs in split order.
     Loading stops at the first broken entry: `error` is its DataError, and `rows` the entries before it.
     """
 
@@ -586,42 +587,41 @@ class SplitPart:
     split_path: Path
     rows: list[tuple]
     log: list[tuple[str, bytes, str | None]]
-    starts: list[int]
     error: DataError | None = None
 
     @classmethod
     def load(cls, root: Path, split_path: Path, entries: Iterable[tuple[str, Any]]) -> SplitPart:
         ctx = _LoadContext(root, str(root), split_path, None)
-        log: list[tuple[str, bytes, str | None]] = ctx.log  # type: ignore[assignment]
         rows: list[tuple] = []
-        starts: list[int] = []
-        load = ctx.load
-        with paused_gc():
-            for task_id, entry in entries:
-                starts.append(len(log))
-                try:
-                    rows.append(load(task_id if isinstance(task_id, str) else str(task_id), entry))
-                except DataError as e:
-                    del starts[-1]
-                    return cls(root, split_path, rows, log, starts, e)
-        return cls(root, split_path, rows, log, starts)
+        try:
+            _load_rows(ctx, entries, rows=rows)
+        except DataError as e:
+            return cls(root, split_path, rows, ctx.log, e)  # type: ignore[arg-type]
+        return cls(root, split_path, rows, ctx.log)  # type: ignore[arg-type]
 
-    def dataset(self, split: str | os.PathLike, sha256: str = "") -> Dataset:
-        """The part's tasks as a Dataset (its hash is the whole split's, when known)."""
+    def dataset(self, split: str | os.PathLike) -> Dataset:
+        """The part's tasks as a Dataset (with no hash: that is the whole split's)."""
         by_id = {row[0]: i for i, row in enumerate(self.rows)}
-        return Dataset(self.root, split_name(split, self.split_path), self.split_path, TaskList(self.rows), sha256,
-                       by_id)
+        return Dataset(self.root, split_name(split, self.split_path), self.split_path, TaskList(self.rows), "", by_id)
 
     @staticmethod
     def split_hash(split_path: Path, raw: bytes,
-                   parts: Sequence[tuple[Sequence[int], Sequence[tuple[str, bytes, str | None]], Sequence[int]]]) -> str:
+                   parts: Sequence[tuple[Sequence[int], Sequence[tuple[str, bytes, str | None]]]]) -> str:
         """The split's hash (`Dataset.sha256`) from its file's bytes `raw` and its parts' logs, as one load makes
         it: task by task in split order, each box file the first time it is read. `parts`: (the split positions
-        of the part's entries, its `log`, its `starts`)."""
-        order: list[tuple[int, int] | None] = [None] * (max((g for pos, _, _ in parts for g in pos), default=-1) + 1)
-        for p, (positions, _, _) in enumerate(parts):
+        of the part's entries, its `log`)."""
+        order: list[tuple[int, int] | None] = [None] * (max((g for pos, _ in parts for g in pos), default=-1) + 1)
+        by_entry: list[list[list[tuple[str, bytes, str | None]]]] = []  # per part, per entry: its log items
+        for p, (positions, log) in enumerate(parts):
             for j, g in enumerate(positions):
                 order[g] = (p, j)
+            items: list[list[tuple[str, bytes, str | None]]] = []
+            for item in log:
+                if item[2] is None:  # a task file: the next entry's first item
+                    items.append([item])
+                else:
+                    items[-1].append(item)
+            by_entry.append(items)
         # One update over the whole stream: two per file (as `_file_digest`) cost more than the hashing.
         pieces = [_digest_header(split_path.name, raw), raw]
         boxes: set[str] = set()
@@ -629,15 +629,14 @@ class SplitPart:
             if at is None:
                 continue
             p, j = at
-            _, log, starts = parts[p]
-            end = starts[j + 1] if j + 1 < len(starts) else len(log)
-            for rel, data, box in log[starts[j]:end]:
+            for rel, data, box in by_entry[p][j]:
                 if box is not None:
                     if box in boxes:
                         continue
                     boxes.add(box)
                 pieces += (_digest_header(rel, data), data)
         return hashlib.sha256(b"".join(pieces)).hexdigest()
+
 
 def read_split_file(root: str | os.PathLike | None, split: str | os.PathLike,
                     problems: list[DataError] | None = None) -> tuple[Path, Path, bytes, dict[str, Any]]:

@@ -29,6 +29,8 @@ from typing import Any
 from omniact.dataset import SplitPart, paused_gc, read_split_file, source_files, split_name
 from omniact.errors import DataError, UserError
 from scoring.gold import PreparedGold, joined, prepare
+from scoring.gold_cache import freeze, thaw
+from scoring.gold_cache import stats as gold_stats
 from scoring.result import MODES, Score
 from scoring.scorer import Judged, judge, total
 
@@ -107,7 +109,6 @@ class _Part:
     gold: PreparedGold | None = None
     judged: Judged | None = None
     log: list[tuple[str, bytes, str | None]] = field(default_factory=list)
-    starts: list[int] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     stats: list | None = None
@@ -178,9 +179,9 @@ class SplitParts(Pending):
             gold = prepare(ds)
             files, absent = source_files(ds)
             files = files[1:]  # the split file, named once for all parts
-            stats = _stats(files) if self._cache is not None else None
+            stats = gold_stats(files) if self._cache is not None else None
             judged = None if scripts is None else judge(gold, scripts, mode)
-        return _Part(positions, None, gold, judged, part.log, part.starts, files, absent, stats)
+        return _Part(positions, None, gold, judged, part.log, files, absent, stats)
 
     def gold(self) -> PreparedGold:
         return self._finish(None, "reference")[0]
@@ -213,7 +214,7 @@ class SplitParts(Pending):
         failed = [p for p in parts if p.error is not None]
         if failed:  # the first broken entry in split order, as one load would have stopped at
             raise min(failed, key=lambda p: p.positions[0]).error  # type: ignore[misc]
-        sha256 = SplitPart.split_hash(self.split_path, self._raw, [(p.positions, p.log, p.starts) for p in parts])
+        sha256 = SplitPart.split_hash(self.split_path, self._raw, [(p.positions, p.log) for p in parts])
         dataset = {"root": str(self.root), "split": split_name(self._split, self.split_path),
                    "n_tasks": len(self._items), "sha256": sha256}
         with paused_gc():
@@ -223,7 +224,7 @@ class SplitParts(Pending):
             files = [str(self.split_path)] + [f for p in parts for f in p.files]
             states = None
             if all(p.stats is not None for p in parts):
-                split_state = _stats([str(self.split_path)])
+                split_state = gold_stats([str(self.split_path)])
                 if split_state is not None:
                     states = split_state + [s for p in parts for s in p.stats]  # type: ignore[union-attr]
             if states is not None:  # (else a file is gone: no entry is written)
@@ -252,12 +253,10 @@ class SplitParts(Pending):
             kind, message, file, line, task_id, at = outcome[1:]
             error = (DataError if kind == "DataError" else UserError)(message, file=file, line=line, task_id=task_id)
             return _Part(child.positions[at:], error)
-        frozen, judged, log, starts, files, absent, stats = outcome[1:]
-        from scoring.gold_cache import thaw
-
+        frozen, judged, log, files, absent, stats = outcome[1:]
         with paused_gc():
             return _Part(child.positions, None, thaw(frozen), None if judged is None else Judged.from_raw(judged),
-                         log, starts, files, absent, stats)
+                         log, files, absent, stats)
 
     def close(self) -> None:
         for child in self._children:
@@ -301,12 +300,6 @@ def _image(item: tuple[str, Any]) -> object:
     e = item[1]
     image = e.get("image") if isinstance(e, dict) else None
     return image if isinstance(image, str) else (None, item[0])  # an entry without a screenshot: on its own
-
-
-def _stats(files: list[str]) -> list | None:
-    from scoring.gold_cache import stats
-
-    return stats(files)  # type: ignore[no-any-return]
 
 
 def _send(fd: int, data: bytes) -> threading.Thread:
@@ -353,10 +346,8 @@ def _child_main(parts: SplitParts, positions: list[int], scripts_fd: int, result
                 if asked is not None:
                     with paused_gc():
                         judged = judge(loaded.gold, asked[0], asked[1]).to_raw()  # type: ignore[arg-type]
-                from scoring.gold_cache import freeze
-
                 with paused_gc():
-                    out = marshal.dumps(("ok", freeze(loaded.gold), judged, loaded.log, loaded.starts, loaded.files,
+                    out = marshal.dumps(("ok", freeze(loaded.gold), judged, loaded.log, loaded.files,
                                          loaded.absent, loaded.stats))
         except UserError as e:
             out = marshal.dumps(("error", type(e).__name__, e.message, e.file, e.line, e.task_id, 0))
