@@ -27,7 +27,9 @@ Nothing here schedules: Ray places the workers. What this module adds is what om
   counts those sent again); the batch's others had not begun. A task that fails for its own reasons (the
   agent raised, timed out, answered garbage) is a result, never retried; a task whose worker died
   `max_attempts` times (a task that ends its own process, which Ray cannot tell from a lost node) is recorded
-  as a crash.
+  as a crash. Ray can lose the end of an actor's result stream (the driver would wait for it for ever), so the
+  driver also asks each busy actor, every `PROBE_EVERY` seconds, whether it is alive and done (`_Liveness`): a
+  batch whose stream was lost is treated as its actor's death.
 - Resources: each actor declares its CPUs and memory (browsers and OCR are heavy) and, when the cluster has
   GPUs and the agent loads a local model, one GPU.
 - Randomness is seeded per task by `Worker.run` from (run seed, task id), so results never depend on which
@@ -77,6 +79,8 @@ _STARTED = "__started__"
 #: worker did not start or its task timed out before it kills the actor: the actor's timer is a thread, which
 #: cannot run while the agent holds the GIL
 GRACE = 5.0
+#: seconds between the driver's questions to each busy actor whether it is still alive (see `_Liveness`)
+PROBE_EVERY = 5.0
 #: seconds a starting worker waits for a step's name to be on its way to the driver before it begins the step
 _PHASE_HANDOFF = 5.0
 
@@ -286,6 +290,66 @@ class _PlacementWatch:
                          "slow to start, Ctrl-C to stop (--worker-cpus and --worker-memory set what a worker asks "
                          "for)\n")
         sys.stderr.flush()
+
+
+class _StreamLost(RuntimeError):
+    """A live actor's batch ended and its result stream never said so (see `_Liveness`)."""
+
+
+class _Liveness:
+    """Finds the running batches whose result stream Ray lost, so that the driver does not wait for them for ever.
+
+    Ray (2.60 here) can lose the end of a streaming generator: after a node is lost, one of an actor that died
+    there (``ray.wait`` never returns it, ``next()`` never raises: a test run waited for ever, once in six), and
+    after a lost message, one of a live actor (ray-project/ray#44357). Every `PROBE_EVERY` seconds each running
+    batch's actor is sent ``__ray_ready__`` (every Ray actor has it):
+
+    - a probe that fails means the actor is dead; its batch is, once its stream has nothing more to read;
+    - an actor runs its calls in order (one at a time), so a probe answered means its batch has ended: a stream
+      with nothing to read after two answered probes (`PROBE_EVERY` apart) has lost its end."""
+
+    def __init__(self, errors: tuple[type[BaseException], ...], every: float = PROBE_EVERY) -> None:
+        self.errors, self.every = errors, every
+        self.probes: dict[Any, Any] = {}  # run_batch() generator -> its actor's __ray_ready__ reference
+        self.answered: dict[Any, int] = {}  # generator -> probes answered in a row while it had nothing to read
+        self.next = time.monotonic() + every
+
+    def dead(self, running: Mapping[Any, tuple[Any, Any]]) -> list[tuple[Any, BaseException]]:
+        """The generators in `running` (generator -> (actor, ...)) whose stream will never end, each with why
+        (the error of its actor's probe, or `_StreamLost`); sends the next probes."""
+        import ray
+
+        now = time.monotonic()
+        if now < self.next:
+            return []
+        self.next = now + self.every
+        for gen in [g for g in self.probes if g not in running]:  # batches ended since
+            del self.probes[gen]
+            self.answered.pop(gen, None)
+        found: list[tuple[Any, BaseException]] = []
+        answered = set(ray.wait(list(self.probes.values()), num_returns=len(self.probes), timeout=0)[0]
+                       ) if self.probes else set()
+        for gen, probe in list(self.probes.items()):
+            if probe not in answered:
+                continue  # busy, or its node not known dead yet
+            del self.probes[gen]  # asked again below
+            if ray.wait([gen], timeout=0)[0]:  # its results (or its error) are read first
+                self.answered.pop(gen, None)
+                continue
+            try:
+                ray.get(probe)
+            except self.errors as e:
+                found.append((gen, e))
+                continue
+            self.answered[gen] = self.answered.get(gen, 0) + 1
+            if self.answered[gen] >= 2:
+                found.append((gen, _StreamLost("its batch ended without its stream's end")))
+        for gen, _ in found:
+            self.answered.pop(gen, None)
+        for gen, (actor, *_) in running.items():
+            if gen not in self.probes and all(gen is not g for g, _ in found):
+                self.probes[gen] = actor.__ray_ready__.remote()
+        return found
 
 
 def _stranded(todo: Sized, running: Sized, idle: Sized, starting: Sized) -> bool:
@@ -596,6 +660,34 @@ class RayExecutor(_LostWorkers):
             building.pop(gen, None)
             idle.append(actor)
 
+        def died(gen: Any, e: BaseException) -> Iterator[TaskResult]:  # a batch's actor died (or its node did)
+            started = tasks.get(gen)  # (began, task id, worker) of the task it was running, if it said
+            actor, left = end(gen)
+            self.replaced_workers += 1
+            _kill_all([actor])
+            # Only the task it died in (its own doing, or its node's) has an attempt counted: the one it said it
+            # began (with a task time limit it says so before each), else the first not back (it runs its batch in
+            # order). The rest never began; they go back first in line, in order.
+            pending = [t for t in left if t not in done]
+            if self.task_timeout is not None:
+                began = [started[1]] if started is not None and started[1] in pending else []
+            else:
+                began = pending[:1]
+            todo.extendleft(reversed([t for t in pending if t not in began]))
+            if began:
+                tid = began[0]
+                attempts[tid] = attempts.get(tid, 0) + 1
+                if attempts[tid] >= self.max_attempts:
+                    done.add(tid)
+                    yield TaskResult(tid, error=f"worker died {attempts[tid]} times: {type(e).__name__}",
+                                     error_kind="crash", worker=started[2] if started is not None else "")
+                else:
+                    self.retried_tasks += 1
+                    todo.appendleft(tid)
+            if todo:
+                start()  # a new actor in its place (Ray puts it on a live node; until then the others work)
+
+        liveness = _Liveness(errors)
         try:
             while running or (todo and starting):
                 ready, _ = ray.wait(list(running) + list(starting), num_returns=1, timeout=wait_for())
@@ -614,32 +706,7 @@ class RayExecutor(_LostWorkers):
                         idle.append(actor)
                         continue
                     except errors as e:
-                        started = tasks.get(gen)  # (began, task id, worker) of the task it was running, if it said
-                        end(gen)
-                        self.replaced_workers += 1
-                        _kill_all([actor])
-                        # Only the task it died in (its own doing, or its node's) has an attempt counted: the one it
-                        # said it began (with a task time limit it says so before each), else the first not back (it
-                        # runs its batch in order). The rest never began; they go back first in line, in order.
-                        pending = [t for t in left if t not in done]
-                        if self.task_timeout is not None:
-                            began = [started[1]] if started is not None and started[1] in pending else []
-                        else:
-                            began = pending[:1]
-                        todo.extendleft(reversed([t for t in pending if t not in began]))
-                        if began:
-                            tid = began[0]
-                            attempts[tid] = attempts.get(tid, 0) + 1
-                            if attempts[tid] >= self.max_attempts:
-                                done.add(tid)
-                                yield TaskResult(tid, error=f"worker died {attempts[tid]} times: "
-                                                 f"{type(e).__name__}", error_kind="crash",
-                                                 worker=started[2] if started is not None else "")
-                            else:
-                                self.retried_tasks += 1
-                                todo.appendleft(tid)
-                        if todo:
-                            start()  # a new actor in its place (Ray puts it on a live node; until then the others work)
+                        yield from died(gen, e)
                         continue
                     if _PHASE in payload:
                         step(gen, payload[_PHASE])
@@ -658,6 +725,8 @@ class RayExecutor(_LostWorkers):
                     if result.task_id not in done:  # a result is recorded once, whatever happened
                         done.add(result.task_id)
                         yield result
+                for gen, e in liveness.dead(running):
+                    yield from died(gen, e)
                 if (phase := hung()) is not None:
                     # Silent past its limit: hung where the actor's own timer cannot run (the GIL held).
                     raise _NotStarted(f"{spec_text(spec.agent)}: {start_timeout_text(phase, self.setup_timeout)}")

@@ -90,16 +90,49 @@ class HoldsTheGilInAct:
 
 class EndsItsProcess:
     """Ends its own process (`os._exit`, as a crashing native library would) on the tasks listed in `on`
-    (comma-separated ids); answers every other task at once."""
+    (comma-separated ids); answers every other task at once. With `once` (a file's path), only the agent that
+    creates that file ends its process, after writing its Ray actor's id into it; the task sent again is answered."""
 
     resources: ClassVar[dict[str, float]] = {"cpus": 1, "memory_mb": 64}
 
-    def __init__(self, on: str = "") -> None:
+    def __init__(self, on: str = "", once: str = "") -> None:
         self.on = set(on.split(","))
+        self.once = once
 
     def act(self, view):
         import os
 
         if view.id in self.on:
+            if not self.once:
+                os._exit(3)
+            try:
+                fd = os.open(self.once, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+            except FileExistsError:
+                return 'pyautogui.press("enter")'
+            import ray
+
+            os.write(fd, ray.get_runtime_context().get_actor_id().encode())
+            os.close(fd)
             os._exit(3)
+        return 'pyautogui.press("enter")'
+
+
+class NamesItsActor:
+    """Answers every task at once. The first agent to create the file `once` writes its Ray actor's id into it
+    (a test hides that actor's result stream from the driver, as Ray sometimes loses one)."""
+
+    def __init__(self, once: str = "") -> None:
+        self.once = once
+
+    def act(self, view):
+        import os
+
+        try:
+            fd = os.open(self.once, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+        except FileExistsError:
+            return 'pyautogui.press("enter")'
+        import ray
+
+        os.write(fd, ray.get_runtime_context().get_actor_id().encode())
+        os.close(fd)
         return 'pyautogui.press("enter")'
