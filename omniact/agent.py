@@ -754,7 +754,7 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
     from omniact.executor import WORKER_TYPES
 
     parallelism = getattr(agent, "parallelism", "threads")
-    if parallelism not in WORKER_TYPES:  # a run refuses it (unless --worker-type is given)
+    if parallelism not in WORKER_TYPES:  # a run refuses it (unless `run --worker-type` is given)
         problems.append(f"parallelism={parallelism!r} is not one of {', '.join(WORKER_TYPES)}")
         lines.append(problems[-1])
     stuck = False  # the agent is busy in setup() or describe() still: close() could wait for it as well

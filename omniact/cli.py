@@ -983,6 +983,12 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
 @click.option("--agent-workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="With --split --agent --out: answers asked at once (each worker builds its own agent, a model "
                    "agent its own copy of the model), as `omniact run --workers`.")
+@click.option("--setup-timeout", default="1800", show_default=True, metavar="SECONDS|none",
+              help="Seconds the --agent gets to start (built, setup() done) before the command stops, as a run "
+                   "stops. none: no limit.")
+@click.option("--retry-errors", is_flag=True,
+              help="With --split --agent --out: also ask the agent again for the tasks it failed before, as "
+                   "`omniact run --retry-errors` does.")
 @click.option("--limit", type=click.IntRange(1), default=None,
               help="Only the first N tasks of the split (or the first N episodes of --miniwob-suite).")
 @click.option("--trace", is_flag=True, help="Save a Playwright trace (trace.zip) per task in --out.")

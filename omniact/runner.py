@@ -650,8 +650,9 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     if wtype not in WORKER_TYPES:
         if worker_type:
             raise UserError(f"worker type must be one of {', '.join(WORKER_TYPES)}, not {wtype!r}")
-        raise UserError(f"agent {agent_name(cls)} declares parallelism={wtype!r}; use one of "
-                        f"{', '.join(WORKER_TYPES)} (or pass --worker-type)")
+        # (named as `omniact run`'s option: replay's agent stage meets this too, and has no such option)
+        raise UserError(f"agent {agent_name(cls)} declares parallelism={wtype!r}; it must be one of "
+                        f"{', '.join(WORKER_TYPES)} (`omniact run --worker-type` overrides it)")
     if wtype == "processes" and executor == "local" and getattr(cls, "__module__", None) == "__main__" \
             and not os.path.isfile(getattr(sys.modules.get("__main__"), "__file__", None) or ""):
         # A worker process imports the class's module again, and `python -c`, standard input or a notebook has none.

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from omniact.errors import ParseError, UserError, escape_controls, shell_quote, terminal_json
+from omniact.executor import DEFAULT_SETUP_TIMEOUT, seconds_or_none
 from omniact.sandbox.replay import ANSWERS_FOLDER
 
 if TYPE_CHECKING:
@@ -103,14 +104,19 @@ def _read_script(path: Path) -> str:
 class _AgentThread:
     """An agent built, set up and asked on a thread of its own, as a run's thread worker asks it (what it keeps per
     thread is there at every call): an ``act()`` that has not returned within `timeout` seconds is given up on, as
-    a run gives up on it, instead of holding the command for ever. Its attributes are the agent's."""
+    a run gives up on it, instead of holding the command for ever; nor a start (built and ``setup()``) past
+    `setup_timeout` (None: no limit), which ends the command as a run's would. Its attributes are the agent's."""
 
-    def __init__(self, build: Any, timeout: float | None) -> None:
-        from omniact.executor import CallThread
+    def __init__(self, build: Any, timeout: float | None, setup_timeout: float | None = None) -> None:
+        from omniact.executor import CallThread, CallTimedOut, start_timeout_text
 
         self.thread = CallThread("omniact-replay-agent")
         self.timeout = timeout
-        self.agent = self.thread.call(build)
+        try:
+            self.agent = self.thread.call(build, setup_timeout)
+        except CallTimedOut:
+            raise UserError(f"the agent could not be started: "
+                            f"{start_timeout_text('building it and its setup()', setup_timeout or 0.0)}") from None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.agent, name)
@@ -121,10 +127,12 @@ class _AgentThread:
 
 
 def _load_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False, timeout: float | None = None,
-                defaults: Mapping[str, Any] | None = None) -> _AgentThread:
-    """The agent, built and set up in its own thread. `defaults`: the data root and split replayed, which an agent
-    naming them takes as in a run (the llm agent's in-context examples come from that data set)."""
-    return _AgentThread(lambda: _built_agent(spec, agent_args, miniwob=miniwob, defaults=defaults), timeout)
+                defaults: Mapping[str, Any] | None = None, setup_timeout: float | None = None) -> _AgentThread:
+    """The agent, built and set up in its own thread (within `setup_timeout` seconds, None: no limit). `defaults`:
+    the data root and split replayed, which an agent naming them takes as in a run (the llm agent's in-context
+    examples come from that data set)."""
+    return _AgentThread(lambda: _built_agent(spec, agent_args, miniwob=miniwob, defaults=defaults), timeout,
+                        setup_timeout)
 
 
 def _built_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False,
@@ -291,19 +299,24 @@ def replay_command(
     executor: Any = None,
     step_images: bool = False,
     agent_workers: int = 1,
+    setup_timeout: float | str | None = DEFAULT_SETUP_TIMEOUT,
+    retry_errors: bool = False,
 ) -> dict:
     """Run the replay the options ask for, print the outcome, and return the JSON object.
 
     `executor` (anything with ``map_unordered``, e.g. a Ray pool) runs a split's replays instead of the local
     worker processes. `step_images`: for a split, also write an image (WebP) per step of every task into `out` (one
     task's replay, --task, always writes them). `agent_workers`: with a split, an agent and `out`, the answers asked at
-    once (`_answers_into_run`)."""
+    once (`_answers_into_run`). `setup_timeout`: seconds (None or "none": no limit) the agent gets to start, as a
+    run's. `retry_errors`: with a split, an agent and `out`, the tasks the agent failed in an earlier session are
+    asked again (a run's ``--retry-errors``)."""
     if out is not None:
         # An agent may change the working folder in act() (the runner allows it): the answers it gave into OUT/run,
         # and everything else under --out, are found where they were written.
         out = out.absolute()
     if task_timeout <= 0:
         raise UserError("--task-timeout must be positive")
+    start_limit = seconds_or_none(setup_timeout, "--setup-timeout")
     if settle_ms < 0:
         raise UserError("--settle-ms must be 0 or more")
     if step_images and out is None:
@@ -345,6 +358,10 @@ def replay_command(
     if agent_workers != 1 and not (target == "--split" and agent is not None and out is not None):
         # the agent is asked through a run only then (in memory, one task at a time, otherwise)
         raise UserError("--agent-workers goes with --split --agent NAME --out DIR (the answers kept in DIR/run)")
+    if retry_errors and not (target == "--split" and agent is not None and out is not None):
+        raise UserError("--retry-errors goes with --split --agent NAME --out DIR (the answers kept in DIR/run)")
+    if start_limit != DEFAULT_SETUP_TIMEOUT and agent is None:  # it bounds an agent's start, and none is built
+        raise UserError("--setup-timeout goes with --agent NAME")
     if (miniwob_envs is not None or seeds != "0-4") and target != "--miniwob-suite":
         raise UserError("--miniwob-envs and --seeds go with --miniwob-suite (one episode: --miniwob ENV --seed N)")
     if target in ("--html", "--url"):
@@ -367,7 +384,8 @@ def replay_command(
         # fmt: off
         opts = _SplitReplay(data=data, split=split, predictions=predictions, agent=agent, agent_args=agent_args,
                             settle_ms=settle_ms, task_timeout=task_timeout, workers=workers, trace=trace,
-                            out=out, limit=limit, step_images=step_images, agent_workers=agent_workers)
+                            out=out, limit=limit, step_images=step_images, agent_workers=agent_workers,
+                            setup_timeout=start_limit, retry_errors=retry_errors)
         # fmt: on
         return _split_mode(opts, as_json=as_json, echo=echo, executor=executor)
     if target == "--miniwob-suite":
@@ -379,7 +397,7 @@ def replay_command(
             [e.strip() for e in miniwob_envs.split(",") if e.strip()] if miniwob_envs else list(DEFAULT_SUITE)
         )
         summary = replay_miniwob_suite(
-            _load_agent(agent, agent_args, miniwob=True, timeout=task_timeout),
+            _load_agent(agent, agent_args, miniwob=True, timeout=task_timeout, setup_timeout=start_limit),
             envs,
             parse_seeds(seeds),
             limit=limit,
@@ -413,7 +431,7 @@ def replay_command(
         task, root, found_in = _find_task(data, split, task_id)  # type: ignore[arg-type]
         if text is None:
             scripts, errors = agent_scripts(
-                _load_agent(agent, agent_args, timeout=task_timeout,
+                _load_agent(agent, agent_args, timeout=task_timeout, setup_timeout=start_limit,
                             defaults={"data_root": str(root), "run_split": found_in}),
                 [(task.view(), task.gold_script)])
             if task.id in errors:
@@ -439,7 +457,7 @@ def replay_command(
         from omniact.sandbox.miniwob import miniwob_task, replay_miniwob
 
         if text is None:
-            the_agent = _load_agent(agent, agent_args, miniwob=True, timeout=task_timeout)  # type: ignore[arg-type]
+            the_agent = _load_agent(agent, agent_args, miniwob=True, timeout=task_timeout, setup_timeout=start_limit)  # type: ignore[arg-type]
             with miniwob_task(miniwob, seed, dpr=dpr or 1.0, task_timeout=task_timeout) as mt:  # type: ignore[arg-type]
                 scripts, errors = agent_scripts(the_agent, [(mt.view, None)])
             if mt.id in errors:
@@ -506,6 +524,8 @@ class _SplitReplay:
     limit: int | None
     step_images: bool
     agent_workers: int = 1
+    setup_timeout: float | None = DEFAULT_SETUP_TIMEOUT
+    retry_errors: bool = False
 
 
 def _split_mode(
@@ -695,7 +715,7 @@ def _ask_in_memory(opts: _SplitReplay, ds: Any, tasks: Sequence[Any]) -> tuple[d
     them in): a stop loses them, and the note says how to keep them."""
     try:
         return agent_scripts(
-            _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout,  # type: ignore[arg-type]
+            _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout, setup_timeout=opts.setup_timeout,  # type: ignore[arg-type]
                         defaults={"data_root": str(ds.root), "run_split": opts.split or "test"}),
             [(t.view(), t.gold_script) for t in tasks],
         )
@@ -717,12 +737,14 @@ def _answers_into_run(opts: _SplitReplay, *, show_progress: bool) -> Path:
     from omniact.runner import ResumeRefused, RunStopped, run
 
     folder = opts.out / ANSWERS_FOLDER  # type: ignore[operator]
+    kept = _kept_answers(folder)
     try:
         # --agent-workers, not --workers: each worker builds its own agent (a model agent loads its model again),
         # which `omniact run` also does only when asked
         run(opts.agent, out=folder, data=opts.data, split=opts.split or "test",  # type: ignore[arg-type]
-            agent_args=parse_agent_args(opts.agent_args), workers=opts.agent_workers, resume=_kept_answers(folder) > 0,
-            limit=opts.limit, task_timeout=opts.task_timeout, progress=show_progress)
+            agent_args=parse_agent_args(opts.agent_args), workers=opts.agent_workers, resume=kept > 0,
+            retry_errors=opts.retry_errors and kept > 0, limit=opts.limit, task_timeout=opts.task_timeout,
+            setup_timeout=opts.setup_timeout, progress=show_progress)
     except ResumeRefused as e:
         # run()'s words advise --resume and another --out for `omniact run`; replay continues by itself
         hint = e.hint if "seed" not in e.keys else ""  # (replay has no --seed)
@@ -761,9 +783,9 @@ def _stopped_text(e: RunStopped, folder: Path) -> str:
     """The runner's stop on the agent's account (`omniact.runner.RunStopped`), in replay's terms."""
     where = shell_quote(str(folder))
     if e.kind == "fail_fast":
-        return (f"the agent's first {e.count} answers all failed with: {e.cause}; fix the cause, then remove {where} "
-                "(or give a fresh --out) and run the command again; or run it again as it is to go on with the "
-                "other tasks")
+        return (f"the agent's first {e.count} answers all failed with: {e.cause}; fix the cause, then run the command "
+                f"again with --retry-errors (if the fix is an agent argument, give a fresh --out, or remove {where}); "
+                "or run it again as it is to go on with the other tasks")
     if not e.kept:
         return f"the agent stopped before any task was answered, and nothing was kept: {e.cause}"
     return (f"the agent stopped: {e.cause} (the answers given so far are kept in {where}: after the fix, run the "

@@ -223,8 +223,8 @@ def test_a_run_names_the_agents_parallelism_when_it_is_wrong(tmp_path):
     from omniact.runner import run
 
     (tmp_path / "hostile.py").write_text(HOSTILE)
-    with pytest.raises(UserError, match=r"agent \S*ParBad declares parallelism='gpu'; use one of threads, processes "
-                                        r"\(or pass --worker-type\)"):
+    with pytest.raises(UserError, match=r"agent \S*ParBad declares parallelism='gpu'; it must be one of threads, "
+                                        r"processes \(`omniact run --worker-type` overrides it\)"):
         run(f"{tmp_path / 'hostile.py'}:ParBad", out=tmp_path / "r", data=DATA)
 
 def test_check_of_a_hanging_agent_waits_as_long_as_asked(tmp_path):

@@ -145,6 +145,49 @@ def test_a_task_the_agent_failed_on_is_reported_with_the_agents_error(tmp_path):
     assert "2/3 tasks succeeded (66.7%)" in r.output
 
 
+@pytest.mark.browser
+def test_retry_errors_asks_the_agent_again_for_the_tasks_it_failed_and_only_those(tmp_path):
+    # The runner's words name --retry-errors (a changed agent file's note, a run stopped after failing alike):
+    # replay has it, as `omniact run` does.
+    agent, out = _agent(tmp_path), tmp_path / "o"
+    args = ("--agent", f"{agent}:Counting", "--out", str(out), "--limit", "3", "--json", *T)
+    r = invoke(*args)
+    assert r.exit_code == 0, r.output
+    assert [(i, ok) for i, ok, _ in _verdicts(r.stdout)] == [("101", True), ("102", True), ("103", False)]
+    r = invoke(*args)  # as it is: the failure stays, and the agent is not asked
+    assert r.exit_code == 0 and _asked(tmp_path) == ["101", "102", "103"], r.output
+    agent.write_text(AGENT.replace('raise RuntimeError("no idea")', 'return "pyautogui.click(1.0, 1.0)"'))  # a fix
+    # (a process of its own, as a user's next command: this one has imported the agent's file before the fix)
+    r = subprocess.run([sys.executable, "-m", "omniact.cli", "replay", "--data", str(SUITE), *args, "--retry-errors"],
+                       capture_output=True, text=True, timeout=300, check=False)
+    assert r.returncode == 0, r.stderr
+    assert _asked(tmp_path) == ["101", "102", "103", "103"]  # only the failed task, once more
+    why = {i: reason for i, _, reason in _verdicts(r.stdout)}
+    assert why["101"] is None and not (why["103"] or "").startswith("agent error"), why  # the fixed answer replayed
+    assert "the agent's file has changed since this run's last session" in r.stderr
+    assert "--retry-errors runs failed ones again" in r.stderr
+
+
+@pytest.mark.parametrize("given", [("--retry-errors",), ("--setup-timeout", "5")])
+def test_agent_start_options_without_an_agent_are_refused_in_one_line(tmp_path, given):
+    r = invoke("--predictions", str(tmp_path / "none.jsonl"), *given)
+    assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
+    assert f"{given[0]} goes with" in r.output and "--agent NAME" in r.output
+
+
+@pytest.mark.browser
+def test_an_agent_that_does_not_start_within_setup_timeout_ends_the_replay_in_one_line(tmp_path):
+    agent = tmp_path / "slow.py"
+    agent.write_text("import time\n\nclass SlowStart:\n    def setup(self):\n        time.sleep(60)\n\n"
+                     "    def act(self, view):\n        return ''\n")
+    started = time.monotonic()
+    r = invoke("--agent", f"{agent}:SlowStart", "--task", "101", "--setup-timeout", "1", *T)
+    assert time.monotonic() - started < 30
+    assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
+    assert r.output == ("omniact: the agent could not be started: building it and its setup() did not finish within "
+                        "1 s (give it longer with --setup-timeout SECONDS, or none)\n")
+
+
 STOPPING = '''
 from omniact.errors import UserError
 
@@ -182,7 +225,8 @@ def test_a_run_the_agent_stops_is_said_in_replays_terms_not_runs(tmp_path, monke
     r = invoke("--agent", f"{agent}:Broken", "--out", str(tmp_path / "b"), *T)
     assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
     assert r.output.startswith("omniact: the agent's first 2 answers all failed with: RuntimeError: backend down ")
-    assert f"remove {tmp_path / 'b' / 'run'} (or give a fresh --out) and run the command again" in r.output
+    assert ("fix the cause, then run the command again with --retry-errors (if the fix is an agent argument, give a "
+            f"fresh --out, or remove {tmp_path / 'b' / 'run'}); or run it again as it is") in r.output
     assert "--resume" not in r.output
 
 
