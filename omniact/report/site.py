@@ -1261,15 +1261,18 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
         _PAGES_JOB = {kind: write for kind, (write, _) in jobs.items()}
         # What the workers inherit (the board, the split) is left out of their collections: each would walk all of
         # it, and write to (so copy) every page of it that it walked. Given back to the collector once they end.
+        # Not where the caller had frozen objects of its own (a server that froze its start-up before forking):
+        # gc.unfreeze() gives back all or nothing, so ours would stay frozen, and held, for the process's life.
         frozen = gc.get_freeze_count()
-        gc.freeze()
+        if not frozen:
+            gc.freeze()
         try:
             with stopping(process_pool(workers, mp_context=multiprocessing.get_context("fork"))) as pool:
                 futures = {pool.submit(_forked_pages, *c): c[0] for c in chunks}
                 for fut in as_completed(futures):
                     settled(futures[fut], fut.result())
         finally:
-            if not frozen:  # (what was frozen before is left so)
+            if not frozen:
                 gc.unfreeze()
             _PAGES_JOB = None
         return

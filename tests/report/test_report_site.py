@@ -440,3 +440,26 @@ def test_a_long_name_in_a_card_wraps_inside_its_column(browser):
                            ".map(c => [c.clientWidth, c.scrollWidth])")
     page.close()
     assert widths and all(scroll <= client for client, scroll in widths), widths
+
+
+@pytest.mark.parametrize("frozen_before", [False, True])
+def test_pages_written_by_forked_workers_leave_the_collectors_frozen_objects_as_they_were(frozen_before):
+    # The workers' inherited objects are frozen while they write. A caller's own frozen objects (a server that froze
+    # its start-up before forking) must not pin ours for the process's life: gc.unfreeze() is all or nothing.
+    import gc
+
+    from omniact.report.site import _write_pages
+
+    gc.collect()
+    if frozen_before:
+        gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        kept = [[i] for i in range(1000)]  # made after the caller's freeze
+        done: list[int] = []
+        _write_pages({"tasks": (lambda start, stop: stop - start, 10)}, 2, lambda n, total: done.append(n))
+        assert done[-1] == 10  # every page written, by forked workers
+        assert gc.get_freeze_count() == before
+        assert len(kept) == 1000
+    finally:
+        gc.unfreeze()
