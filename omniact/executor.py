@@ -209,9 +209,18 @@ class CallResult:
     def get(self, timeout: float | None = None) -> Any:
         """The call's value, or its exception raised here; `CallTimedOut` when it has not returned within
         `timeout` seconds (None: no limit), and its thread is then given up on (no later call runs there)."""
-        if not self._done.wait(None if timeout is None else max(0.0, timeout)):
-            self._thread.abandon()
-            raise CallTimedOut(f"no answer within {timeout:g} s")
+        if timeout is None:
+            self._done.wait()
+        else:
+            from omniact.job_control import active_clock
+
+            # On the clock a Ctrl-Z stops: the time the command was paused is not the call's. (A wait that ends
+            # after a pause finds its time not up yet, and waits for the rest.)
+            deadline = active_clock() + max(0.0, timeout)
+            while not self._done.wait(max(0.0, deadline - active_clock())):
+                if active_clock() >= deadline:
+                    self._thread.abandon()
+                    raise CallTimedOut(f"no answer within {timeout:g} s")
         if "error" in self._box:
             raise self._box["error"]
         return self._box.get("value")

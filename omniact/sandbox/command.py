@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from omniact.errors import ParseError, UserError, escape_controls, shell_quote, terminal_json
 from omniact.executor import DEFAULT_SETUP_TIMEOUT, seconds_or_none
+from omniact.job_control import stopped_together
 from omniact.sandbox.replay import ANSWERS_FOLDER
 
 if TYPE_CHECKING:
@@ -124,6 +125,16 @@ class _AgentThread:
     def ask(self, fn: Any) -> Any:
         """``fn()`` on the agent's thread; `CallTimedOut` past the timeout (the thread is then given up on)."""
         return self.thread.call(fn, self.timeout)
+
+
+def _groups_below_us() -> list[int]:
+    """What Ctrl-Z stops besides this process (`omniact.job_control.stopped_together`): the process groups below it,
+    Chromium's (Playwright launches it in a session of its own) and those of what an agent started."""
+    import os
+
+    from omniact.sandbox.workers import _groups_below
+
+    return _groups_below([os.getpid()])
 
 
 def _load_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False, timeout: float | None = None,
@@ -425,85 +436,88 @@ def replay_command(
         raise UserError(f"{target} needs --script FILE" + ("" if page else " (or --agent NAME)"))
     if agent is not None and target in ("--html", "--url"):
         raise UserError(f"{target} replays a --script FILE; agents act on tasks (--task, --split, --miniwob)")
-    text = _read_script(script) if script is not None else None
+    # Ctrl-Z stops the browser (Chromium leads a session of its own) and the agent's processes with this one, and
+    # the pause counts against no time limit (job_control.active_clock), as in a split's replay.
+    with stopped_together(_groups_below_us):
+        text = _read_script(script) if script is not None else None
 
-    if target == "--task":
-        task, root, found_in = _find_task(data, split, task_id)  # type: ignore[arg-type]
-        if text is None:
-            scripts, errors = agent_scripts(
-                _load_agent(agent, agent_args, timeout=task_timeout, setup_timeout=start_limit,
-                            defaults={"data_root": str(root), "run_split": found_in}),
-                [(task.view(), task.gold_script)])
-            if task.id in errors:
-                from omniact.sandbox.replay import ReplayResult
+        if target == "--task":
+            task, root, found_in = _find_task(data, split, task_id)  # type: ignore[arg-type]
+            if text is None:
+                scripts, errors = agent_scripts(
+                    _load_agent(agent, agent_args, timeout=task_timeout, setup_timeout=start_limit,
+                                defaults={"data_root": str(root), "run_split": found_in}),
+                    [(task.view(), task.gold_script)])
+                if task.id in errors:
+                    from omniact.sandbox.replay import ReplayResult
 
-                result = ReplayResult(task.id, False, reason=errors[task.id])
-            else:
-                text = scripts[task.id]
-        if text is not None:
-            from omniact.sandbox.replay import replay_task
+                    result = ReplayResult(task.id, False, reason=errors[task.id])
+                else:
+                    text = scripts[task.id]
+            if text is not None:
+                from omniact.sandbox.replay import replay_task
 
-            result = replay_task(
-                task,
-                text,
-                out_dir=out,
-                step_images=out is not None,
-                task_timeout=task_timeout,
-                trace=trace,
-                root=root,
-                settle_ms=settle_ms,
-            )
-    elif target == "--miniwob":
-        from omniact.sandbox.miniwob import miniwob_task, replay_miniwob
+                result = replay_task(
+                    task,
+                    text,
+                    out_dir=out,
+                    step_images=out is not None,
+                    task_timeout=task_timeout,
+                    trace=trace,
+                    root=root,
+                    settle_ms=settle_ms,
+                )
+        elif target == "--miniwob":
+            from omniact.sandbox.miniwob import miniwob_task, replay_miniwob
 
-        if text is None:
-            the_agent = _load_agent(agent, agent_args, miniwob=True, timeout=task_timeout, setup_timeout=start_limit)  # type: ignore[arg-type]
-            with miniwob_task(miniwob, seed, dpr=dpr or 1.0, task_timeout=task_timeout) as mt:  # type: ignore[arg-type]
-                scripts, errors = agent_scripts(the_agent, [(mt.view, None)])
-            if mt.id in errors:
-                from omniact.sandbox.replay import ReplayResult
+            if text is None:
+                the_agent = _load_agent(agent, agent_args, miniwob=True, timeout=task_timeout, setup_timeout=start_limit)  # type: ignore[arg-type]
+                with miniwob_task(miniwob, seed, dpr=dpr or 1.0, task_timeout=task_timeout) as mt:  # type: ignore[arg-type]
+                    scripts, errors = agent_scripts(the_agent, [(mt.view, None)])
+                if mt.id in errors:
+                    from omniact.sandbox.replay import ReplayResult
 
-                result = ReplayResult(mt.id, False, reward=0.0, reason=errors[mt.id])
-            text = scripts.get(mt.id)
-        if text is not None:
-            result = replay_miniwob(
-                miniwob,
-                seed,
-                text,
-                dpr=dpr or 1.0,
-                out_dir=out,  # type: ignore[arg-type]
-                task_timeout=task_timeout,
-                trace=trace,
-            )
-    else:
-        from omniact.sandbox.replay import replay_page
-
-        result = replay_page(
-            html=html,
-            url=url,
-            script=text,
-            viewport=parse_viewport(viewport, dpr or 1.0),
-            dpr=dpr or 1.0,
-            check=check,
-            wait_for=wait_for,
-            settle_ms=settle_ms,
-            out_dir=out,
-            task_timeout=task_timeout,
-            trace=trace,
-        )
-    obj = result.to_json()
-    _write_out(out, obj)
-    if as_json:
-        echo(terminal_json(obj))
-    else:
-        from omniact.sandbox.replay import task_folder
-
-        folder = None if out is None else task_folder(out, result.task_id) if target == "--task" else out
-        _echo_result(echo, result, folder)
-        if out is not None:
-            echo(f"results: {out / 'replay.json'}")
+                    result = ReplayResult(mt.id, False, reward=0.0, reason=errors[mt.id])
+                text = scripts.get(mt.id)
+            if text is not None:
+                result = replay_miniwob(
+                    miniwob,
+                    seed,
+                    text,
+                    dpr=dpr or 1.0,
+                    out_dir=out,  # type: ignore[arg-type]
+                    task_timeout=task_timeout,
+                    trace=trace,
+                )
         else:
-            echo("(add --out DIR for step images: the screen after each step, with its point drawn)")
+            from omniact.sandbox.replay import replay_page
+
+            result = replay_page(
+                html=html,
+                url=url,
+                script=text,
+                viewport=parse_viewport(viewport, dpr or 1.0),
+                dpr=dpr or 1.0,
+                check=check,
+                wait_for=wait_for,
+                settle_ms=settle_ms,
+                out_dir=out,
+                task_timeout=task_timeout,
+                trace=trace,
+            )
+        obj = result.to_json()
+        _write_out(out, obj)
+        if as_json:
+            echo(terminal_json(obj))
+        else:
+            from omniact.sandbox.replay import task_folder
+
+            folder = None if out is None else task_folder(out, result.task_id) if target == "--task" else out
+            _echo_result(echo, result, folder)
+            if out is not None:
+                echo(f"results: {out / 'replay.json'}")
+            else:
+                echo("(add --out DIR for step images: the screen after each step, with its point drawn)")
     return obj
 
 
@@ -712,19 +726,21 @@ def _read_answers(path: Path, ds: Any) -> tuple[dict[str, str], dict[str, str]]:
 
 def _ask_in_memory(opts: _SplitReplay, ds: Any, tasks: Sequence[Any]) -> tuple[dict[str, str], dict[str, str]]:
     """The agent's answers, asked one task at a time in this process and kept in memory only (no --out to keep
-    them in): a stop loses them, and the note says how to keep them."""
+    them in): a stop loses them, and the note says how to keep them. Ctrl-Z stops what the agent started too, and
+    the pause counts against no ``act()``'s time limit."""
     try:
-        return agent_scripts(
-            _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout, setup_timeout=opts.setup_timeout,  # type: ignore[arg-type]
-                        defaults={"data_root": str(ds.root), "run_split": opts.split or "test"}),
-            [(t.view(), t.gold_script) for t in tasks],
-        )
+        with stopped_together(_groups_below_us):
+            return agent_scripts(
+                _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout,  # type: ignore[arg-type]
+                            setup_timeout=opts.setup_timeout,
+                            defaults={"data_root": str(ds.root), "run_split": opts.split or "test"}),
+                [(t.view(), t.gold_script) for t in tasks],
+            )
     except KeyboardInterrupt:  # (SIGTERM too) what was asked is lost: say how to keep a long agent's answers
         sys.stderr.write(f"omniact: note: stopped while the agent answered; without --out no answer is kept: with "
                          f"--out DIR the answers are kept in DIR/{ANSWERS_FOLDER} as they come, and the same command "
                          "run again asks only for the tasks not answered yet\n")
         raise
-
 
 
 def _answers_into_run(opts: _SplitReplay, *, show_progress: bool) -> Path:

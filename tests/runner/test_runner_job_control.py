@@ -286,3 +286,25 @@ def test_what_a_worker_writes_as_it_ends_reaches_the_terminal(tmp_path):
     code, out = in_terminal([sys.executable, str(tmp_path / "last.py")], timeout=120)
     assert code == 0, out[-2000:]
     assert [f"last words of worker {n}" in out for n in range(6)] == [True] * 6, out[-2000:]
+
+
+def test_a_call_on_an_agents_own_thread_leaves_a_ctrl_z_pause_out_of_its_time_limit(monkeypatch):
+    # `replay` without --out (and a run's thread workers) ask the agent on a thread of their own
+    # (executor.CallThread): a Ctrl-Z pause, counted by job_control, is not the call's time.
+    import threading
+
+    from omniact import job_control
+    from omniact.executor import CallThread, CallTimedOut
+
+    monkeypatch.setattr(job_control._STATE, "paused", job_control._Seconds())
+
+    def paused_for_two_seconds() -> None:  # as the Ctrl-Z handler counts a stop of 2 s, once it is continued
+        time.sleep(0.3)
+        job_control._STATE.paused.value += 2.0
+
+    threading.Thread(target=paused_for_two_seconds).start()
+    assert CallThread("t1").call(lambda: time.sleep(1.5) or "answered", timeout=1.0) == "answered"
+    started = time.monotonic()
+    with pytest.raises(CallTimedOut):  # no pause: the limit holds
+        CallThread("t2").call(lambda: time.sleep(30), timeout=1.0)
+    assert time.monotonic() - started >= 1.0

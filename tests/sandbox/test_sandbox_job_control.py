@@ -179,3 +179,32 @@ def test_a_replay_under_stty_tostop_does_not_stop_when_its_browser_driver_writes
                             tostop=True, timeout=150, env={"DEBUG": "pw:browser"})
     assert code == 0, out[-2000:]
     assert "2/2 tasks succeeded" in out and "pw:browser" in out  # the driver's log reached the terminal
+
+
+def test_ctrl_z_stops_one_tasks_replay_with_its_browser_and_the_pause_times_it_not_out(tmp_path):
+    # One task's replay drives its browser from the command's own process: Chromium leads a session of its own, so
+    # a Ctrl-Z stopped the command and left the browser running, and on fg the pause had used up the task's time.
+    task = load_split(SUITE, "test").tasks[0]
+    script = tmp_path / "s.py"
+    script.write_text("pyautogui.sleep(2)\npyautogui.sleep(2)\n" + task.gold_script)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "omniact.cli", "replay", "--data", str(SUITE), "--task", task.id, "--script",
+           str(script), "--task-timeout", "10", "--out", str(out), "--json"]
+    driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
+    try:
+        assert wait_until(lambda: any(out.glob("*/step_00_initial.*")), 300), "the task did not start"
+        os.killpg(driver.pid, signal.SIGTSTP)  # as a terminal's Ctrl-Z: to the whole job
+        assert wait_until(lambda: _state(driver.pid) == "T", 10)
+        below = _below(driver.pid)
+        assert any(_is_browser(p) for p in below), "no browser in a group of its own below the replay"
+        assert wait_until(lambda: all(_state(p) == "T" for p in below), 10), \
+            f"run on while the replay is stopped: {[p for p in below if _state(p) != 'T']}"
+        time.sleep(14)  # longer than --task-timeout
+        os.killpg(driver.pid, signal.SIGCONT)  # as `fg` does
+        stdout, err = driver.communicate(timeout=300)
+    finally:
+        end_job(driver)
+    assert driver.returncode == 0, err
+    result = json.loads(stdout)
+    assert (result["success"], result["reason"]) == (True, None)
+    assert result["elapsed"] < 14, result["elapsed"]  # what the task took, without the pause
