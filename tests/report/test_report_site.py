@@ -459,7 +459,8 @@ def test_pages_written_by_forked_workers_leave_the_collectors_frozen_objects_as_
         done: list[int] = []
         _write_pages({"tasks": (lambda start, stop: stop - start, 10)}, 2, lambda n, total: done.append(n))
         assert done[-1] == 10  # every page written, by forked workers
-        assert gc.get_freeze_count() == before
+        # (not ==: a frozen object that is freed leaves the count; ours frozen and kept would add 1,000 at least)
+        assert gc.get_freeze_count() <= before
         assert len(kept) == 1000
     finally:
         gc.unfreeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -169,6 +170,25 @@ def _gone(pid: int) -> bool:
         return True
 
 
+def _orphans_seen(pids: set[int]) -> str:
+    """What the kernel saw of workers it should have hung up: each one's state, parent, group and session. Their group
+    is hung up only when orphaned: no member's parent may be in another group of the same session (a parent that is
+    a child subreaper in this session, as a test process could have become, keeps it from being orphaned)."""
+    import ctypes
+
+    seen = []
+    for p in sorted(pids):
+        try:
+            fields = open(f"/proc/{p}/stat").read().rsplit(") ", 1)[1].split()  # noqa: SIM115 - read at once
+            seen.append(f"{p}: state {fields[0]}, parent {fields[1]}, group {fields[2]}, session {fields[3]}")
+        except OSError:
+            seen.append(f"{p}: gone")
+    flag = ctypes.c_int(0)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(37, ctypes.byref(flag), 0, 0, 0)  # PR_GET_CHILD_SUBREAPER
+    return f"{'; '.join(seen)}; this test process (session {os.getsid(0)}) is a subreaper: {bool(flag.value)}"
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
                     reason="job control and /proc (Linux)")
 def test_workers_stopped_with_their_run_end_when_the_stopped_run_is_killed(tmp_path):
@@ -189,7 +209,8 @@ def test_workers_stopped_with_their_run_end_when_the_stopped_run_is_killed(tmp_p
         assert wait_until(lambda: all(_state(p) == "T" for p in workers), 10)
         driver.kill()
         driver.wait(30)
-        assert wait_until(lambda: all(_gone(p) for p in workers), 20), "stopped workers outlived their killed run"
+        assert wait_until(lambda: all(_gone(p) for p in workers), 20), \
+            f"stopped workers outlived their killed run: {_orphans_seen(workers)}"
     finally:
         for p in workers:
             if not _gone(p):
