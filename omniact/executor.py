@@ -45,6 +45,7 @@ from omniact.extras import install_hint
 from omniact.job_control import (
     active_clock,
     follow_pauses,
+    groups_below,
     running,
     shared_pauses,
     stopped_together,
@@ -719,9 +720,13 @@ class LocalExecutor:
                 dispatch(new_slot())
 
         def worker_groups() -> list[int]:
-            # Only workers still running: a reaped one's pid, and so its group id, may be another process's.
-            return [s.process.pid for s in slots if s.kind == "processes" and s.process.pid is not None
-                    and running(s.process)]
+            # Only workers still running: a reaped one's pid, and so its group id, may be another process's (named
+            # even before it has made its group: job_control then stops it alone). Then every group below this
+            # process: what an agent (in a thread or a process worker) started in a session of its own, which
+            # neither the terminal's Ctrl-Z nor a worker's group reaches.
+            workers = [s.process.pid for s in slots if s.kind == "processes" and s.process.pid is not None
+                       and running(s.process)]
+            return workers + groups_below([os.getpid()])
 
         # Time stopped (Ctrl-Z, then fg or bg) counts against no task's or start's time limit: they are timed on
         # the active clock.

@@ -23,7 +23,10 @@ from typing import Any
 
 __all__ = [
     "active_clock",
+    "children_map",
+    "descendants",
     "follow_pauses",
+    "groups_below",
     "running",
     "shared_pauses",
     "stopped_together",
@@ -174,6 +177,48 @@ def _signal(group: int, sig: int) -> None:
                 os.kill(group, sig)
     except OSError:  # a worker that ended meanwhile
         pass
+
+
+def children_map() -> dict[int, list[int]]:
+    """Every process's children, from /proc (OSError where there is none): ``{parent pid: [child pids]}``."""
+    kids: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat", "rb") as f:
+                stat = f.read().decode("latin-1")
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        kids.setdefault(ppid, []).append(int(d))
+    return kids
+
+
+def descendants(pid: int, kids: dict[int, list[int]] | None = None) -> list[int]:
+    """The processes below `pid`, in `kids` (a `children_map()`; made afresh if not given)."""
+    kids = children_map() if kids is None else kids
+    out, stack = [], [pid]
+    while stack:
+        for c in kids.get(stack.pop(), []):
+            out.append(c)
+            stack.append(c)
+    return out
+
+
+def groups_below(pids: Iterable[int]) -> list[int]:
+    """The process groups of the processes below `pids` (none where there is no /proc): for `stopped_together`, the
+    groups of what a command's workers or agents started in sessions of their own (Chromium, which Playwright
+    launches so, a server an agent started with ``start_new_session``), which no terminal's Ctrl-Z reaches."""
+    try:
+        kids = children_map()
+    except OSError:
+        return []
+    groups = []
+    for p in (d for pid in pids for d in descendants(pid, kids)):
+        with suppress(OSError):  # ended meanwhile
+            groups.append(os.getpgid(p))
+    return list(dict.fromkeys(groups))
 
 
 def unreaped(pid: int) -> bool | None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from omniact.job_control import active_clock
+from omniact.job_control import active_clock, children_map, descendants
 from omniact.sandbox.server import LoopbackServer
 
 if TYPE_CHECKING:
@@ -187,32 +187,6 @@ def same_origin(url: str, origin: str) -> bool:
 # Processes
 
 
-def _children_map() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat", "rb") as f:
-                stat = f.read().decode("latin-1")
-            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        kids.setdefault(ppid, []).append(int(d))
-    return kids
-
-
-def _descendants(pid: int, kids: dict[int, list[int]] | None = None) -> list[int]:
-    """The processes below `pid`, in `kids` (a `_children_map()`; made afresh if not given)."""
-    kids = _children_map() if kids is None else kids
-    out, stack = [], [pid]
-    while stack:
-        for c in kids.get(stack.pop(), []):
-            out.append(c)
-            stack.append(c)
-    return out
-
-
 def _naming(folder: str) -> list[int]:
     """Processes whose command line names a path inside `folder`: Chromium's crash reporter, which it starts
     detached (outside its group, a child of init), with its database in the browser's temporary folder."""
@@ -251,7 +225,7 @@ def _browser_pids() -> set[int]:
     Told by the program, not the command line: Debian's Chromium rewrites its helpers' titles into one string
     without a separate ``--type=`` argument, so a helper passed for the browser, and a task timeout killed the
     helper while the browser and the spinning page went on."""
-    kids = _children_map()
+    kids = children_map()
     out, stack = set(), [(os.getpid(), False)]
     while stack:
         pid, parent_is_chromium = stack.pop()
@@ -286,7 +260,7 @@ def _private_mb(pids: list[int]) -> float:
 
 
 def _kill_tree(pid: int) -> None:
-    victims = [pid] + _descendants(pid)
+    victims = [pid] + descendants(pid)
     for p in victims:
         try:
             os.kill(p, signal.SIGKILL)
@@ -475,7 +449,7 @@ class BrowserHost:
                 _kill_tree(pid)
             elif self._pw is not None:
                 # No browser pid known: kill the Playwright driver instead (and with it the browser).
-                for p in _descendants(os.getpid()):
+                for p in descendants(os.getpid()):
                     if any("playwright" in a for a in _cmdline(p)[:2]):
                         _kill_tree(p)
                 self._pw = None
@@ -534,7 +508,7 @@ class BrowserHost:
                 pid = self._browser_pid
                 if pid is None:
                     continue
-                used = _private_mb([pid, *_descendants(pid)])
+                used = _private_mb([pid, *descendants(pid)])
                 if used > limit and not stop.is_set():
                     watch.memory_mb = used
                     fire()

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from omniact.errors import ParseError, UserError, escape_controls, shell_quote, terminal_json
 from omniact.executor import DEFAULT_SETUP_TIMEOUT, seconds_or_none
-from omniact.job_control import stopped_together
+from omniact.job_control import groups_below, stopped_together
 from omniact.sandbox.replay import ANSWERS_FOLDER
 
 if TYPE_CHECKING:
@@ -132,9 +132,7 @@ def _groups_below_us() -> list[int]:
     Chromium's (Playwright launches it in a session of its own) and those of what an agent started."""
     import os
 
-    from omniact.sandbox.workers import _groups_below
-
-    return _groups_below([os.getpid()])
+    return groups_below([os.getpid()])
 
 
 def _load_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False, timeout: float | None = None,

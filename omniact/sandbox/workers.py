@@ -19,14 +19,15 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from omniact.job_control import (
     active_clock,
+    descendants,
     follow_pauses,
+    groups_below,
     running,
     shared_pauses,
     stopped_together,
@@ -146,13 +147,13 @@ class _Worker:
     def kill(self) -> None:
         pid = self.proc.pid
         if pid is not None:
-            from omniact.sandbox.browser import _descendants, _naming
+            from omniact.sandbox.browser import _naming
 
             # The driver launches Chromium in a process group of its own: its processes are found before the kill
             # (they are then reparented), so that a wedged browser dies with its worker instead of living on,
             # writing its profile; and its crash reporter, detached from the start, by its database's folder.
             try:
-                browser = _descendants(pid) + (_naming(self.tmp) if self.tmp is not None else [])
+                browser = descendants(pid) + (_naming(self.tmp) if self.tmp is not None else [])
             except OSError:  # no /proc (not Linux): the group kill is all there is
                 browser = []
             for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL),
@@ -177,21 +178,6 @@ class _Worker:
             if not os.path.lexists(self.tmp):
                 return
             time.sleep(0.1)
-
-
-def _groups_below(pids: list[int]) -> list[int]:
-    """The process groups of the processes below `pids` (none where there is no /proc)."""
-    from omniact.sandbox.browser import _children_map, _descendants
-
-    try:
-        kids = _children_map()
-    except OSError:
-        return []
-    groups = []
-    for p in (d for pid in pids for d in _descendants(pid, kids)):
-        with suppress(OSError):  # ended meanwhile
-            groups.append(os.getpgid(p))
-    return groups
 
 
 class LocalPool:
@@ -291,7 +277,7 @@ class LocalPool:
         its own. (Not its crash reporter, which Chromium starts detached: it idles until a crash.)"""
         # Only workers still running: a reaped one's pid, and so its group's id, may be another process's.
         workers = [w.proc.pid for w in self._workers if w.proc.pid is not None and running(w.proc)]
-        return workers + _groups_below(workers)
+        return workers + groups_below(workers)
 
     def _await_ready(self, workers: list[_Worker] | None = None) -> None:
         """Wait for new workers' warm-up, so no task's clock includes a browser launch."""

@@ -329,3 +329,69 @@ def test_a_call_on_an_agents_own_thread_leaves_a_ctrl_z_pause_out_of_its_time_li
     with pytest.raises(CallTimedOut):  # no pause: the limit holds
         CallThread("t2").call(lambda: time.sleep(30), timeout=1.0)
     assert time.monotonic() - started >= 1.0
+
+
+SERVER = """
+import sys, time
+while True:
+    with open(sys.argv[1], "a") as f:
+        f.write(".")
+    time.sleep(0.1)
+"""
+
+SERVER_STARTER = """
+import subprocess, sys, time
+class StartsAServer:
+    # Starts, once per worker, `server` in a session of its own (as an agent may start a local model's server),
+    # which writes a dot every 0.1 s to `log`; its pid goes into the file `pids`.
+    def __init__(self, server, log, pids):
+        self.cmd, self.pids, self.server = [sys.executable, server, log], pids, None
+    def act(self, view):
+        if self.server is None:
+            # (its output not the run's: it would hold the test's pipes open after the run)
+            self.server = subprocess.Popen(self.cmd, start_new_session=True, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL)
+            with open(self.pids, "a") as f:
+                f.write(f"{self.server.pid} ")
+        time.sleep(1)
+        return "pyautogui.press('enter')"
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+@pytest.mark.parametrize("worker_type", ["threads", "processes"])
+def test_ctrl_z_stops_what_an_agent_started_in_a_session_of_its_own(tmp_path, worker_type):
+    # A process an agent starts with start_new_session (a local model's server) is in no group that the terminal or
+    # the run stopped: it ran on, at full speed, while the run was stopped.
+    log, pids = tmp_path / "log", tmp_path / "pids"
+    log.touch()
+    (tmp_path / "starter.py").write_text(SERVER_STARTER)
+    (tmp_path / "server.py").write_text(SERVER)
+    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'starter.py'}:StartsAServer",
+           "--agent-arg", f"server={tmp_path / 'server.py'}", "--agent-arg", f"log={log}", "--agent-arg",
+           f"pids={pids}", "--data", str(DATA), "--out",
+           str(tmp_path / "r"), "-q", "--json", "--worker-type", worker_type, "--workers", "1"]
+    driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
+    servers: list[int] = []
+    try:
+        assert wait_until(lambda: pids.exists() and len(log.read_text()) >= 3, 60), "no server started"
+        servers = [int(p) for p in pids.read_text().split()]
+        os.killpg(driver.pid, signal.SIGTSTP)  # as a terminal's Ctrl-Z: to the whole job
+        assert wait_until(lambda: _state(driver.pid) == "T", 10)
+        assert wait_until(lambda: all(_state(p) == "T" for p in servers), 10), "the agent's server runs on"
+        time.sleep(0.5)
+        ticks = len(log.read_text())
+        time.sleep(1.5)
+        assert len(log.read_text()) == ticks, "the agent's server went on while its run was stopped"
+        os.killpg(driver.pid, signal.SIGCONT)  # as `fg` does
+        assert wait_until(lambda: len(log.read_text()) > ticks, 10), "the agent's server was not continued"
+        out, err = driver.communicate(timeout=120)
+    finally:
+        end_job(driver)
+        for p in servers:
+            with contextlib.suppress(OSError):
+                os.kill(p, signal.SIGKILL)
+    assert driver.returncode == 0, err
+    summary = json.loads(out)
+    assert summary["n_done"] == 6 and summary["errors"] == {}, summary["errors"]
