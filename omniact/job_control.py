@@ -117,6 +117,11 @@ def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
         began = time.monotonic()
         stopped = _stop_all(groups)
         signal.signal(tstp, signal.SIG_DFL)
+        # A hang-up (the terminal closed) or SIGTERM at its default would end this process while it is stopped,
+        # before it continues the groups it stopped: nobody else continues a group in a session of its own (an
+        # agent's server, a browser), which stayed stopped for ever. Held until they go on (the shell, or the
+        # kernel for an orphaned job, sends SIGCONT with it), then acted on as the default would.
+        held = _hold_ending()
         try:
             os.kill(os.getpid(), tstp)  # stops here, as the default action, until SIGCONT
         finally:
@@ -125,6 +130,7 @@ def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
             signal.signal(tstp, on_tstp)
             for group in stopped:
                 _signal(group, signal.SIGCONT)
+            _release_ending(held)
 
     signal.signal(tstp, on_tstp)
     try:
@@ -148,6 +154,27 @@ def stops_deferred() -> Iterator[None]:
         if not _STATE.deferring and _STATE.deferred:
             _STATE.deferred = False
             os.kill(os.getpid(), signal.SIGTSTP)  # to the handler, now that it can see every worker
+
+
+def _hold_ending() -> tuple[dict[int, Any], list[int]]:
+    """While this process is stopped: SIGHUP and SIGTERM that are at their default action are recorded instead
+    (`_release_ending` acts on them). Returns (the handlers replaced, the signals recorded)."""
+    caught: list[int] = []
+    replaced: dict[int, Any] = {}
+    for name in ("SIGHUP", "SIGTERM"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+            replaced[sig] = signal.signal(sig, lambda signum, frame: caught.append(signum))
+    return replaced, caught
+
+
+def _release_ending(held: tuple[dict[int, Any], list[int]]) -> None:
+    """Put back what `_hold_ending` replaced, then end this process by the first signal it recorded, if any."""
+    replaced, caught = held
+    for sig, handler in replaced.items():
+        signal.signal(sig, handler)  # (runs a recorder still pending first: signal.signal checks for signals)
+    if caught:
+        os.kill(os.getpid(), caught[0])  # its default action, now that what was stopped goes on
 
 
 def _stop_all(groups: Callable[[], Iterable[int]]) -> list[int]:

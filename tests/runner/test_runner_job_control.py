@@ -395,3 +395,38 @@ def test_ctrl_z_stops_what_an_agent_started_in_a_session_of_its_own(tmp_path, wo
     assert driver.returncode == 0, err
     summary = json.loads(out)
     assert summary["n_done"] == 6 and summary["errors"] == {}, summary["errors"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+def test_a_stopped_run_hung_up_continues_what_an_agent_started_in_a_session_of_its_own(tmp_path):
+    # Ctrl-Z stops an agent's server (a session of its own) with the run. A terminal closed then hangs the job up
+    # (SIGHUP, then SIGCONT): the run ended at the SIGHUP, before it continued the server, and nothing else ever
+    # does (its group is no orphan of the run's session): the server stayed stopped for ever, holding its port.
+    log, pids = tmp_path / "log", tmp_path / "pids"
+    log.touch()
+    (tmp_path / "starter.py").write_text(SERVER_STARTER)
+    (tmp_path / "server.py").write_text(SERVER)
+    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'starter.py'}:StartsAServer",
+           "--agent-arg", f"server={tmp_path / 'server.py'}", "--agent-arg", f"log={log}", "--agent-arg",
+           f"pids={pids}", "--data", str(DATA), "--out", str(tmp_path / "r"), "-q", "--json", "--worker-type",
+           "threads", "--workers", "1"]
+    driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
+    servers: list[int] = []
+    try:
+        assert wait_until(lambda: pids.exists() and len(log.read_text()) >= 3, 60), "no server started"
+        servers = [int(p) for p in pids.read_text().split()]
+        os.killpg(driver.pid, signal.SIGTSTP)  # as a terminal's Ctrl-Z
+        assert wait_until(lambda: all(_state(p) == "T" for p in servers), 10), "the agent's server runs on"
+        os.killpg(driver.pid, signal.SIGHUP)  # as the shell hangs up a stopped job when its terminal closes
+        os.killpg(driver.pid, signal.SIGCONT)
+        driver.wait(30)
+        assert driver.returncode == -signal.SIGHUP  # it ends as a hang-up ends it
+        ticks = len(log.read_text())
+        assert wait_until(lambda: len(log.read_text()) > ticks, 10), \
+            f"the agent's server was left stopped: {[_state(p) for p in servers]}"
+    finally:
+        end_job(driver)
+        for p in servers:
+            with contextlib.suppress(OSError):
+                os.kill(p, signal.SIGKILL)
