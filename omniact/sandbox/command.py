@@ -114,7 +114,9 @@ class _AgentThread:
         self.thread = CallThread("omniact-replay-agent")
         self.timeout = timeout
         try:
-            self.agent = self.thread.call(build, setup_timeout)
+            # (Ctrl-Z: see `ask`)
+            with stopped_together(_groups_below_us):
+                self.agent = self.thread.call(build, setup_timeout)
         except CallTimedOut:
             raise UserError(f"the agent could not be started: "
                             f"{start_timeout_text('building it and its setup()', setup_timeout or 0.0)}") from None
@@ -124,7 +126,10 @@ class _AgentThread:
 
     def ask(self, fn: Any) -> Any:
         """``fn()`` on the agent's thread; `CallTimedOut` past the timeout (the thread is then given up on)."""
-        return self.thread.call(fn, self.timeout)
+        # Ctrl-Z stops what the agent started with this process, and the pause counts against no time limit, where
+        # no caller has seen to it already (the --miniwob-suite asks between its pool's runs; a no-op inside one).
+        with stopped_together(_groups_below_us):
+            return self.thread.call(fn, self.timeout)
 
 
 def _groups_below_us() -> list[int]:

@@ -208,3 +208,38 @@ def test_ctrl_z_stops_one_tasks_replay_with_its_browser_and_the_pause_times_it_n
     result = json.loads(stdout)
     assert (result["success"], result["reason"]) == (True, None)
     assert result["elapsed"] < 14, result["elapsed"]  # what the task took, without the pause
+
+
+SLOW_AGENT = """
+import time
+class Slow:
+    def __init__(self, mark):
+        self.mark = mark
+    def act(self, view):
+        open(self.mark, "a").write("x")
+        time.sleep(3)
+        return "pyautogui.click(80, 105)"
+"""
+
+
+def test_ctrl_z_while_the_miniwob_suite_asks_its_agent_times_no_act_out(tmp_path):
+    # The suite asks its agent in the command's own process, between its pool's runs, where no Ctrl-Z handler was
+    # in force: the pause counted against act()'s --task-timeout, and the episode failed as the agent's time-out.
+    (tmp_path / "slow.py").write_text(SLOW_AGENT)
+    mark = tmp_path / "asked"
+    cmd = [sys.executable, "-m", "omniact.cli", "replay", "--miniwob-suite", "--miniwob-envs", "click-test", "--seeds",
+           "0", "--workers", "1", "--agent", f"{tmp_path / 'slow.py'}:Slow", "--agent-arg", f"mark={mark}",
+           "--task-timeout", "6", "--json"]
+    driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
+    try:
+        assert wait_until(mark.exists, 300), "the agent was not asked"
+        os.killpg(driver.pid, signal.SIGTSTP)  # as a terminal's Ctrl-Z, while act() sleeps its 3 s
+        assert wait_until(lambda: _state(driver.pid) == "T", 10)
+        time.sleep(8)  # longer than --task-timeout
+        os.killpg(driver.pid, signal.SIGCONT)  # as `fg` does
+        stdout, err = driver.communicate(timeout=300)
+    finally:
+        end_job(driver)
+    assert driver.returncode == 0, err
+    reason = json.loads(stdout)["episodes"][0]["reason"] or ""
+    assert not reason.startswith("agent error"), reason
