@@ -1011,6 +1011,8 @@ def replay_cmd(executor: str, ray_address: str, worker_cpus: float | None, worke
     ray_settings = _ray_settings(executor, ray_address, worker_cpus, worker_memory)
     if _given_options(("--seed", "seed")) and not options.get("miniwob"):  # ignored elsewhere, without a word
         raise UserError("--seed goes with --miniwob ENV (one episode; --miniwob-suite takes --seeds)")
+    if _given_options(("--setup-timeout", "setup_timeout")) and not options.get("agent"):  # it bounds an agent's start
+        raise UserError("--setup-timeout goes with --agent NAME")
     if executor == "ray" and options.get("miniwob_suite"):
         # The suite's episodes run on local workers; a Ray pool was connected to and then not used.
         raise UserError("--executor ray replays --split runs; the MiniWoB suite runs on local workers (--workers N)")

@@ -209,12 +209,11 @@ class CallResult:
 
     def get(self, timeout: float | None = None) -> Any:
         """The call's value, or its exception raised here; `CallTimedOut` when it has not returned within
-        `timeout` seconds (None: no limit), and its thread is then given up on (no later call runs there)."""
+        `timeout` seconds (None: no limit; a Ctrl-Z pause not counted, see `active_clock`), and its thread is then
+        given up on (no later call runs there)."""
         if timeout is None:
             self._done.wait()
         else:
-            from omniact.job_control import active_clock
-
             # On the clock a Ctrl-Z stops: the time the command was paused is not the call's. (A wait that ends
             # after a pause finds its time not up yet, and waits for the rest.)
             deadline = active_clock() + max(0.0, timeout)

@@ -667,9 +667,12 @@ class RayExecutor(_LostWorkers):
             _kill_all([actor])
             # Only the task it died in (its own doing, or its node's) has an attempt counted: the one it said it
             # began (with a task time limit it says so before each), else the first not back (it runs its batch in
-            # order). The rest never began; they go back first in line, in order.
+            # order). The rest never began; they go back first in line, in order. A batch whose stream Ray lost
+            # ended without a death: none of its tasks is charged (their answers were lost, not their workers).
             pending = [t for t in left if t not in done]
-            if self.task_timeout is not None:
+            if isinstance(e, _StreamLost):
+                began = []
+            elif self.task_timeout is not None:
                 began = [started[1]] if started is not None and started[1] in pending else []
             else:
                 began = pending[:1]

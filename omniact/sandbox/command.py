@@ -108,7 +108,7 @@ class _AgentThread:
     a run gives up on it, instead of holding the command for ever; nor a start (built and ``setup()``) past
     `setup_timeout` (None: no limit), which ends the command as a run's would. Its attributes are the agent's."""
 
-    def __init__(self, build: Any, timeout: float | None, setup_timeout: float | None = None) -> None:
+    def __init__(self, build: Any, timeout: float | None, setup_timeout: float | None = None, name: str = "") -> None:
         from omniact.executor import CallThread, CallTimedOut, start_timeout_text
 
         self.thread = CallThread("omniact-replay-agent")
@@ -118,8 +118,10 @@ class _AgentThread:
             with stopped_together(_groups_below_us):
                 self.agent = self.thread.call(build, setup_timeout)
         except CallTimedOut:
-            raise UserError(f"the agent could not be started: "
-                            f"{start_timeout_text('building it and its setup()', setup_timeout or 0.0)}") from None
+            # (in the words of a run's start that did not finish: "agent could not be started: NAME: ...")
+            phase = start_timeout_text("importing and building the agent, or setup()", setup_timeout or 0.0)
+            raise UserError(f"agent could not be started: {name}: {phase}" if name else
+                            f"agent could not be started: {phase}") from None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.agent, name)
@@ -146,7 +148,7 @@ def _load_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False, 
     the data root and split replayed, which an agent naming them takes as in a run (the llm agent's in-context
     examples come from that data set)."""
     return _AgentThread(lambda: _built_agent(spec, agent_args, miniwob=miniwob, defaults=defaults), timeout,
-                        setup_timeout)
+                        setup_timeout, spec)
 
 
 def _built_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False,
@@ -374,8 +376,6 @@ def replay_command(
         raise UserError("--agent-workers goes with --split --agent NAME --out DIR (the answers kept in DIR/run)")
     if retry_errors and not (target == "--split" and agent is not None and out is not None):
         raise UserError("--retry-errors goes with --split --agent NAME --out DIR (the answers kept in DIR/run)")
-    if start_limit != DEFAULT_SETUP_TIMEOUT and agent is None:  # it bounds an agent's start, and none is built
-        raise UserError("--setup-timeout goes with --agent NAME")
     if (miniwob_envs is not None or seeds != "0-4") and target != "--miniwob-suite":
         raise UserError("--miniwob-envs and --seeds go with --miniwob-suite (one episode: --miniwob ENV --seed N)")
     if target in ("--html", "--url"):

@@ -320,7 +320,9 @@ def test_a_batch_whose_stream_ray_never_ends_is_found_and_sent_again(cluster, da
     assert sorted(got) == sorted(json.loads((data / "test.json").read_text()))
     assert set(got.values()) == {'pyautogui.press("enter")'}  # the lost batch's tasks answered again
     assert summary[0].n_done == 40
-    assert summary[0].executor_stats["retried_tasks"] == 1
+    # the task it died in is charged an attempt; a lost stream of a live actor charges none
+    assert summary[0].executor_stats["retried_tasks"] == (1 if agent == "EndsItsProcess" else 0)
+    assert summary[0].executor_stats["replaced_workers"] >= 1
 
 
 def test_leaderboard_on_ray_equals_local(cluster, data, tmp_path):

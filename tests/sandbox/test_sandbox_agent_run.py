@@ -168,7 +168,7 @@ def test_retry_errors_asks_the_agent_again_for_the_tasks_it_failed_and_only_thos
     assert "--retry-errors runs failed ones again" in r.stderr
 
 
-@pytest.mark.parametrize("given", [("--retry-errors",), ("--setup-timeout", "5")])
+@pytest.mark.parametrize("given", [("--retry-errors",), ("--setup-timeout", "5"), ("--setup-timeout", "1800")])
 def test_agent_start_options_without_an_agent_are_refused_in_one_line(tmp_path, given):
     r = invoke("--predictions", str(tmp_path / "none.jsonl"), *given)
     assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
@@ -184,8 +184,8 @@ def test_an_agent_that_does_not_start_within_setup_timeout_ends_the_replay_in_on
     r = invoke("--agent", f"{agent}:SlowStart", "--task", "101", "--setup-timeout", "1", *T)
     assert time.monotonic() - started < 30
     assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
-    assert r.output == ("omniact: the agent could not be started: building it and its setup() did not finish within "
-                        "1 s (give it longer with --setup-timeout SECONDS, or none)\n")
+    assert r.output == (f"omniact: agent could not be started: {agent}:SlowStart: importing and building the agent, "
+                        "or setup() did not finish within 1 s (give it longer with --setup-timeout SECONDS, or none)\n")
 
 
 STOPPING = '''
