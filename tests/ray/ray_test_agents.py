@@ -102,17 +102,7 @@ class EndsItsProcess:
     def act(self, view):
         import os
 
-        if view.id in self.on:
-            if not self.once:
-                os._exit(3)
-            try:
-                fd = os.open(self.once, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
-            except FileExistsError:
-                return 'pyautogui.press("enter")'
-            import ray
-
-            os.write(fd, ray.get_runtime_context().get_actor_id().encode())
-            os.close(fd)
+        if view.id in self.on and (not self.once or _named_first(self.once)):
             os._exit(3)
         return 'pyautogui.press("enter")'
 
@@ -125,14 +115,20 @@ class NamesItsActor:
         self.once = once
 
     def act(self, view):
-        import os
-
-        try:
-            fd = os.open(self.once, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
-        except FileExistsError:
-            return 'pyautogui.press("enter")'
-        import ray
-
-        os.write(fd, ray.get_runtime_context().get_actor_id().encode())
-        os.close(fd)
+        _named_first(self.once)
         return 'pyautogui.press("enter")'
+
+
+def _named_first(path: str) -> bool:
+    """Whether this call created the file `path` (the first of all agents to try), writing its Ray actor's id there."""
+    import os
+
+    import ray
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+    except FileExistsError:
+        return False
+    os.write(fd, ray.get_runtime_context().get_actor_id().encode())
+    os.close(fd)
+    return True
