@@ -50,6 +50,12 @@ class _State:
         #: the seconds this process's job has been stopped (`.value`): counted by `stopped_together` (the command),
         #: or the command's count followed (a worker)
         self.paused: Any = _Seconds()
+        #: when the stop under way here began (monotonic), until it is counted in `paused`; None: none under way.
+        #: A thread of this process (a thread worker's task) may wake from the stop before the handler has counted
+        #: it: its clock stands still from here instead of taking the pause as its own time.
+        self.stopped_at: float | None = None
+        #: odd while the handler changes `paused` and `stopped_at` (readers then read again: a sequence lock)
+        self.seq = 0
         #: `stops_deferred` blocks open, and whether a Ctrl-Z came meanwhile
         self.deferring = 0
         self.deferred = False
@@ -69,12 +75,31 @@ def active_clock() -> float:
     on it, leaves the pause out. Elsewhere (no pause counted) it is `time.monotonic()`."""
     paused = _STATE.paused
     while True:
-        before = paused.value
+        seq = _STATE.seq
+        if seq % 2:  # the handler is between its writes (in the main thread: this is another)
+            time.sleep(0)
+            continue
+        since, before = _STATE.stopped_at, paused.value
         now = time.monotonic()
-        # A pause counted between the two reads (this process was stopped there): `now` may be from either side of
-        # it, so read again.
-        if paused.value == before:
-            return now - before
+        # A pause counted or begun between the reads (this process was stopped there): `now` may be from either side
+        # of it, so read again.
+        if _STATE.seq == seq and paused.value == before:
+            return (now if since is None else min(now, since)) - before
+
+
+def _stop_begins(began: float) -> None:
+    """The handler's first word on a stop: the clocks of this process stand still from `began` (`active_clock`)."""
+    _STATE.seq += 1
+    _STATE.stopped_at = began
+    _STATE.seq += 1
+
+
+def _stop_ends(began: float) -> None:
+    """The handler's last word on a stop that began at `began`: its length counted, and the clocks go on."""
+    _STATE.seq += 1
+    _STATE.paused.value += time.monotonic() - began
+    _STATE.stopped_at = None
+    _STATE.seq += 1
 
 
 def shared_pauses() -> Any:
@@ -115,22 +140,28 @@ def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
             _STATE.deferred = True  # acted on once the worker being started is listed (stops_deferred)
             return
         began = time.monotonic()
-        stopped = _stop_all(groups)
-        signal.signal(tstp, signal.SIG_DFL)
-        # A hang-up (the terminal closed) or SIGTERM at its default would end this process while it is stopped,
-        # before it continues the groups it stopped: nobody else continues a group in a session of its own (an
-        # agent's server, a browser), which stayed stopped for ever. Held until they go on (the shell, or the
-        # kernel for an orphaned job, sends SIGCONT with it), then acted on as the default would.
-        held = _hold_ending()
+        _stop_begins(began)
+        stopped: list[int] = []
+        held = None
         try:
+            stopped = _stop_all(groups)
+            signal.signal(tstp, signal.SIG_DFL)
+            # A hang-up (the terminal closed) or SIGTERM at its default would end this process while it is stopped,
+            # before it continues the groups it stopped: nobody else continues a group in a session of its own (an
+            # agent's server, a browser), which stayed stopped for ever. Held until they go on (the shell, or the
+            # kernel for an orphaned job, sends SIGCONT with it), then acted on as the default would.
+            held = _hold_ending()
             os.kill(os.getpid(), tstp)  # stops here, as the default action, until SIGCONT
         finally:
-            # Counted before the workers go on, so that each finds the pause counted as it wakes.
-            _STATE.paused.value += time.monotonic() - began
+            # Counted before the workers go on, so that each finds the pause counted as it wakes (this process's
+            # threads, woken with it, found the clock standing still since `began`). Always: a clock left standing
+            # would let no time limit of this process expire.
+            _stop_ends(began)
             signal.signal(tstp, on_tstp)
             for group in stopped:
                 _signal(group, signal.SIGCONT)
-            _release_ending(held)
+            if held is not None:
+                _release_ending(held)
 
     signal.signal(tstp, on_tstp)
     try:

@@ -430,3 +430,27 @@ def test_a_stopped_run_hung_up_continues_what_an_agent_started_in_a_session_of_i
         for p in servers:
             with contextlib.suppress(OSError):
                 os.kill(p, signal.SIGKILL)
+
+
+def test_a_thread_that_wakes_from_a_stop_before_it_is_counted_finds_its_clock_standing_still(monkeypatch):
+    # SIGCONT wakes every thread of the stopped command at once: a thread worker's task could read the clock before
+    # the handler, in the main thread, had counted the pause, and recorded the pause as its own time (a full test
+    # run saw 8.2 s for a 2 s task stopped 8 s). The clock stands still from the stop's start until it is counted.
+    import threading
+
+    from omniact import job_control
+
+    monkeypatch.setattr(job_control._STATE, "paused", job_control._Seconds())
+    start = job_control.active_clock()
+    began = time.monotonic()
+    job_control._stop_begins(began)  # the handler's first step, before it stops the process
+    read: list[float] = []
+    reader = threading.Thread(target=lambda: [read.append(job_control.active_clock()), time.sleep(0.5),
+                                              read.append(job_control.active_clock())])
+    reader.start()
+    reader.join()  # (woken "before the count": the stop's 0.5 s have passed, and nothing is counted yet)
+    assert read[0] == read[1] and read[0] - start < 0.1  # standing still, from the stop's start
+    job_control._stop_ends(began)  # the handler counts the pause once it goes on
+    after = job_control.active_clock()
+    assert read[1] <= after < read[1] + 0.1  # going on from where it stood: no jump back, no pause taken in
+    assert job_control._STATE.stopped_at is None and job_control._STATE.seq % 2 == 0
