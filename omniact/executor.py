@@ -725,7 +725,7 @@ class LocalExecutor:
             # neither the terminal's Ctrl-Z nor a worker's group reaches.
             workers = [s.process.pid for s in slots if s.kind == "processes" and s.process.pid is not None
                        and running(s.process)]
-            return workers + groups_below([os.getpid()])
+            return workers + groups_below()
 
         # Time stopped (Ctrl-Z, then fg or bg) counts against no task's or start's time limit: they are timed on
         # the active clock.

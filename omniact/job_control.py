@@ -264,10 +264,12 @@ def descendants(pid: int, kids: dict[int, list[int]] | None = None) -> list[int]
     return out
 
 
-def groups_below(pids: Iterable[int]) -> list[int]:
-    """The process groups of the processes below `pids` (none where there is no /proc): for `stopped_together`, the
-    groups of what a command's workers or agents started in sessions of their own (Chromium, which Playwright
-    launches so, a server an agent started with ``start_new_session``), which no terminal's Ctrl-Z reaches."""
+def groups_below(pids: Iterable[int] | None = None) -> list[int]:
+    """The process groups of the processes below `pids` (default: this process; none where there is no /proc): for
+    `stopped_together`, the groups of what a command's workers or agents started in sessions of their own
+    (Chromium, which Playwright launches so, a server an agent started with ``start_new_session``), which no
+    terminal's Ctrl-Z reaches."""
+    pids = [os.getpid()] if pids is None else pids
     try:
         kids = children_map()
     except OSError:

@@ -115,7 +115,7 @@ class _AgentThread:
         self.timeout = timeout
         try:
             # (Ctrl-Z: see `ask`)
-            with stopped_together(_groups_below_us):
+            with stopped_together(groups_below):
                 self.agent = self.thread.call(build, setup_timeout)
         except CallTimedOut:
             # (in the words of a run's start that did not finish: "agent could not be started: NAME: ...")
@@ -130,16 +130,8 @@ class _AgentThread:
         """``fn()`` on the agent's thread; `CallTimedOut` past the timeout (the thread is then given up on)."""
         # Ctrl-Z stops what the agent started with this process, and the pause counts against no time limit, where
         # no caller has seen to it already (the --miniwob-suite asks between its pool's runs; a no-op inside one).
-        with stopped_together(_groups_below_us):
+        with stopped_together(groups_below):
             return self.thread.call(fn, self.timeout)
-
-
-def _groups_below_us() -> list[int]:
-    """What Ctrl-Z stops besides this process (`omniact.job_control.stopped_together`): the process groups below it,
-    Chromium's (Playwright launches it in a session of its own) and those of what an agent started."""
-    import os
-
-    return groups_below([os.getpid()])
 
 
 def _load_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False, timeout: float | None = None,
@@ -441,7 +433,7 @@ def replay_command(
         raise UserError(f"{target} replays a --script FILE; agents act on tasks (--task, --split, --miniwob)")
     # Ctrl-Z stops the browser (Chromium leads a session of its own) and the agent's processes with this one, and
     # the pause counts against no time limit (job_control.active_clock), as in a split's replay.
-    with stopped_together(_groups_below_us):
+    with stopped_together(groups_below):
         text = _read_script(script) if script is not None else None
 
         if target == "--task":
@@ -729,16 +721,15 @@ def _read_answers(path: Path, ds: Any) -> tuple[dict[str, str], dict[str, str]]:
 
 def _ask_in_memory(opts: _SplitReplay, ds: Any, tasks: Sequence[Any]) -> tuple[dict[str, str], dict[str, str]]:
     """The agent's answers, asked one task at a time in this process and kept in memory only (no --out to keep
-    them in): a stop loses them, and the note says how to keep them. Ctrl-Z stops what the agent started too, and
-    the pause counts against no ``act()``'s time limit."""
+    them in): a stop loses them, and the note says how to keep them. (Ctrl-Z: `_AgentThread` stops what the agent
+    started with this process, and leaves the pause out of each ``act()``'s time limit.)"""
     try:
-        with stopped_together(_groups_below_us):
-            return agent_scripts(
-                _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout,  # type: ignore[arg-type]
-                            setup_timeout=opts.setup_timeout,
-                            defaults={"data_root": str(ds.root), "run_split": opts.split or "test"}),
-                [(t.view(), t.gold_script) for t in tasks],
-            )
+        return agent_scripts(
+            _load_agent(opts.agent, opts.agent_args, timeout=opts.task_timeout,  # type: ignore[arg-type]
+                        setup_timeout=opts.setup_timeout,
+                        defaults={"data_root": str(ds.root), "run_split": opts.split or "test"}),
+            [(t.view(), t.gold_script) for t in tasks],
+        )
     except KeyboardInterrupt:  # (SIGTERM too) what was asked is lost: say how to keep a long agent's answers
         sys.stderr.write(f"omniact: note: stopped while the agent answered; without --out no answer is kept: with "
                          f"--out DIR the answers are kept in DIR/{ANSWERS_FOLDER} as they come, and the same command "
