@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -181,6 +182,19 @@ def test_a_replay_under_stty_tostop_does_not_stop_when_its_browser_driver_writes
     assert "2/2 tasks succeeded" in out and "pw:browser" in out  # the driver's log reached the terminal
 
 
+def _ctrl_z_then_fg(driver: subprocess.Popen, seconds: float,
+                    while_stopped: Callable[[], None] = lambda: None) -> tuple[str, str]:
+    """Stop the job `driver` leads as a terminal's Ctrl-Z does (SIGTSTP to its whole group), run `while_stopped()` once
+    it is stopped, keep it stopped `seconds` in all, continue it as `fg` does, and return what it printed."""
+    os.killpg(driver.pid, signal.SIGTSTP)
+    assert wait_until(lambda: _state(driver.pid) == "T", 10)
+    stopped = time.monotonic()
+    while_stopped()
+    time.sleep(max(0.0, seconds - (time.monotonic() - stopped)))
+    os.killpg(driver.pid, signal.SIGCONT)
+    return driver.communicate(timeout=300)
+
+
 def test_ctrl_z_stops_one_tasks_replay_with_its_browser_and_the_pause_times_it_not_out(tmp_path):
     # One task's replay drives its browser from the command's own process: Chromium leads a session of its own, so
     # a Ctrl-Z stopped the command and left the browser running, and on fg the pause had used up the task's time.
@@ -193,15 +207,14 @@ def test_ctrl_z_stops_one_tasks_replay_with_its_browser_and_the_pause_times_it_n
     driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
     try:
         assert wait_until(lambda: any(out.glob("*/step_00_initial.*")), 300), "the task did not start"
-        os.killpg(driver.pid, signal.SIGTSTP)  # as a terminal's Ctrl-Z: to the whole job
-        assert wait_until(lambda: _state(driver.pid) == "T", 10)
-        below = _below(driver.pid)
-        assert any(_is_browser(p) for p in below), "no browser in a group of its own below the replay"
-        assert wait_until(lambda: all(_state(p) == "T" for p in below), 10), \
-            f"run on while the replay is stopped: {[p for p in below if _state(p) != 'T']}"
-        time.sleep(14)  # longer than --task-timeout
-        os.killpg(driver.pid, signal.SIGCONT)  # as `fg` does
-        stdout, err = driver.communicate(timeout=300)
+
+        def all_below_stopped() -> None:
+            below = _below(driver.pid)
+            assert any(_is_browser(p) for p in below), "no browser in a group of its own below the replay"
+            assert wait_until(lambda: all(_state(p) == "T" for p in below), 10), \
+                f"run on while the replay is stopped: {[p for p in below if _state(p) != 'T']}"
+
+        stdout, err = _ctrl_z_then_fg(driver, 14, all_below_stopped)  # longer than --task-timeout
     finally:
         end_job(driver)
     assert driver.returncode == 0, err
@@ -233,11 +246,7 @@ def test_ctrl_z_while_the_miniwob_suite_asks_its_agent_times_no_act_out(tmp_path
     driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
     try:
         assert wait_until(mark.exists, 300), "the agent was not asked"
-        os.killpg(driver.pid, signal.SIGTSTP)  # as a terminal's Ctrl-Z, while act() sleeps its 3 s
-        assert wait_until(lambda: _state(driver.pid) == "T", 10)
-        time.sleep(8)  # longer than --task-timeout
-        os.killpg(driver.pid, signal.SIGCONT)  # as `fg` does
-        stdout, err = driver.communicate(timeout=300)
+        stdout, err = _ctrl_z_then_fg(driver, 8)  # while act() sleeps its 3 s; longer than --task-timeout
     finally:
         end_job(driver)
     assert driver.returncode == 0, err
