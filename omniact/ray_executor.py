@@ -327,10 +327,10 @@ class _Liveness:
             del self.probes[gen]
             self.answered.pop(gen, None)
         found: list[tuple[Any, BaseException]] = []
-        answered = set(ray.wait(list(self.probes.values()), num_returns=len(self.probes), timeout=0)[0]
-                       ) if self.probes else set()
+        replied = set(ray.wait(list(self.probes.values()), num_returns=len(self.probes), timeout=0)[0]
+                      ) if self.probes else set()
         for gen, probe in list(self.probes.items()):
-            if probe not in answered:
+            if probe not in replied:
                 continue  # busy, or its node not known dead yet
             del self.probes[gen]  # asked again below
             if ray.wait([gen], timeout=0)[0]:  # its results (or its error) are read first
