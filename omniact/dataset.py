@@ -578,15 +578,14 @@ class SplitPart:
     split together (`scoring.split_parts`).
 
     The split's hash runs over its files in split order, which no part sees whole: a part logs what it read
-    instead (`log`: the task or box path as the split file names it, the bytes, and for a box file its resolved
-    path; each entry's items start with its task file), and `split_hash` hashes the parts' logs in split order.
+    instead, one `LogItem` per entry, and `split_hash` hashes the parts' logs in split order.
     Loading stops at the first broken entry: `error` is its DataError, and `rows` the entries before it.
     """
 
     root: Path
     split_path: Path
     rows: list[tuple]
-    log: list[tuple[str, bytes, str | None]]
+    log: list[LogItem]
     error: DataError | None = None
 
     @classmethod
@@ -605,37 +604,33 @@ class SplitPart:
         return Dataset(self.root, split_name(split, self.split_path), self.split_path, TaskList(self.rows), "", by_id)
 
     @staticmethod
-    def split_hash(split_path: Path, raw: bytes,
-                   parts: Sequence[tuple[Sequence[int], Sequence[tuple[str, bytes, str | None]]]]) -> str:
+    def split_hash(split_path: Path, raw: bytes, parts: Sequence[tuple[Sequence[int], Sequence[LogItem]]]) -> str:
         """The split's hash (`Dataset.sha256`) from its file's bytes `raw` and its parts' logs, as one load makes
         it: task by task in split order, each box file the first time it is read. `parts`: (the split positions
         of the part's entries, its `log`)."""
-        order: list[tuple[int, int] | None] = [None] * (max((g for pos, _ in parts for g in pos), default=-1) + 1)
-        by_entry: list[list[list[tuple[str, bytes, str | None]]]] = []  # per part, per entry: its log items
-        for p, (positions, log) in enumerate(parts):
-            for j, g in enumerate(positions):
-                order[g] = (p, j)
-            items: list[list[tuple[str, bytes, str | None]]] = []
-            for item in log:
-                if item[2] is None:  # a task file: the next entry's first item
-                    items.append([item])
-                else:
-                    items[-1].append(item)
-            by_entry.append(items)
-        # One update over the whole stream: two per file (as `_file_digest`) cost more than the hashing.
+        logs: list[LogItem | None] = [None] * (max((g for pos, _ in parts for g in pos), default=-1) + 1)
+        for positions, log in parts:
+            for g, item in zip(positions, log):
+                logs[g] = item
+        # One update over the whole stream: one per file (as `_file_digest`) costs more than the hashing.
         pieces = [_digest_header(split_path.name, raw), raw]
         boxes: set[str] = set()
-        for at in order:
-            if at is None:
+        for item in logs:
+            if item is None:
                 continue
-            p, j = at
-            for rel, data, box in by_entry[p][j]:
-                if box is not None:
-                    if box in boxes:
-                        continue
+            blob, box, cut = item
+            if box is not None:
+                if box in boxes:  # read by another part first, in split order: hashed there
+                    blob = blob[:cut]
+                else:
                     boxes.add(box)
-                pieces += (_digest_header(rel, data), data)
+            pieces.append(blob)
         return hashlib.sha256(b"".join(pieces)).hexdigest()
+
+
+#: What one entry of a `SplitPart` put into the split's hash: (the bytes hashed, for a box file it read first
+#: the box file's resolved path, else None, and where in the bytes the box file's part starts).
+LogItem = tuple[bytes, str | None, int]
 
 
 def read_split_file(root: str | os.PathLike | None, split: str | os.PathLike,
@@ -744,8 +739,10 @@ class _LoadContext:
 
     def __init__(self, root: Path, root_str: str, split_path: Path, h: hashlib._Hash | None) -> None:
         self.root, self.root_str, self.split_path, self.h = root, root_str, split_path, h
-        #: without a hash, what would have gone into it (see `SplitPart`)
-        self.log: list[tuple[str, bytes, str | None]] | None = [] if h is None else None
+        #: without a hash, what would have gone into it (see `SplitPart`), an item per entry: as one `bytes`,
+        #: made as each entry is read, so that putting a split's parts together is one join, not one per file
+        self.log: list[LogItem] | None = [] if h is None else None
+        self._box_read: tuple[str, bytes] | None = None  # (resolved path, hashed bytes) of the entry's new box file
         # os.path.join(root, rel) for a relative POSIX path, written out: it runs once per task.
         self.prefix = (root_str if root_str.endswith("/") else root_str + "/") if os.sep == "/" else None
         self.screens: dict[tuple, _ScreenInfo] = {}
@@ -769,10 +766,9 @@ class _LoadContext:
             rel_task, task_file, task_bytes = self._task_elsewhere(task_id, rel_task, task_file, e)
         except _TooLarge as e:
             raise self._too_large(task_id, task_file, e.args[0]) from None
-        if self.log is None:
+        log = self.log
+        if log is None:
             _file_digest(self.h, entry["task"], task_bytes)  # type: ignore[arg-type]
-        else:
-            self.log.append((entry["task"], task_bytes, None))
         try:
             text = task_bytes.decode("utf-8")
         except UnicodeDecodeError:
@@ -787,6 +783,13 @@ class _LoadContext:
         info = self.screens.get(key)
         if info is None:
             info = self._new_screen(key, task_id, entry, pa)
+        if log is not None:
+            hashed = _digest_header(entry["task"], task_bytes) + task_bytes
+            box_read, self._box_read = self._box_read, None
+            if box_read is None:
+                log.append((hashed, None, 0))
+            else:
+                log.append((hashed + box_read[1], box_read[0], len(hashed)))
         check, env = get("check"), get("env")
         extra = {k: v for k, v in entry.items() if k not in _KNOWN_KEYS} if len(entry) > 6 else {}
         return (task_id, goal, gold, info, task_file, check if isinstance(check, str) else None,
@@ -861,7 +864,7 @@ class _LoadContext:
                 if self.log is None:
                     _file_digest(self.h, rel_box, data)  # type: ignore[arg-type]
                 else:
-                    self.log.append((rel_box, data, str(key)))
+                    self._box_read = (str(key), _digest_header(rel_box, data) + data)
                 elements = self.boxes[key] = _read_boxes(box, data)
 
         def optional(key: str) -> str | None:
