@@ -474,13 +474,17 @@ class _TooLarge(Exception):
     pass
 
 
-def _read_file(path: str, limit: int | None = None) -> bytes:
+def _read_file(path: str, limit: int | None = None, states: dict[str, os.stat_result] | None = None) -> bytes:
     """A whole small file. os.read on a descriptor costs a third of open().read(): no buffered file object.
-    With `limit`, a file bigger than that many bytes raises _TooLarge without being read to its end."""
+    With `limit`, a file bigger than that many bytes raises _TooLarge without being read to its end. With `states`,
+    the file's state as it was opened is kept there under `path` (an fstat of the open file costs a fraction of a
+    stat of its path afterwards)."""
     # O_NONBLOCK: a FIFO named like a task file (a hostile data set) opens at once and reads as nothing, instead
     # of blocking the load for ever; it changes nothing for a regular file.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
+        if states is not None:
+            states[path] = os.fstat(fd)
         data = os.read(fd, 65536)
         if not data:
             _regular(fd, path)
@@ -587,16 +591,22 @@ class SplitPart:
     rows: list[tuple]
     log: list[LogItem]
     error: DataError | None = None
+    states: dict[str, os.stat_result] | None = None
 
     @classmethod
-    def load(cls, root: Path, split_path: Path, entries: Iterable[tuple[str, Any]]) -> SplitPart:
+    def load(cls, root: Path, split_path: Path, entries: Iterable[tuple[str, Any]], *,
+             states: bool = False) -> SplitPart:
+        """With `states`, the state of each file as it was opened is kept in `states` (by the path it was read by,
+        as `source_files` names it)."""
         ctx = _LoadContext(root, str(root), split_path, None)
+        if states:
+            ctx.states = {}
         rows: list[tuple] = []
         try:
             _load_rows(ctx, entries, rows=rows)
         except DataError as e:
-            return cls(root, split_path, rows, ctx.log, e)  # type: ignore[arg-type]
-        return cls(root, split_path, rows, ctx.log)  # type: ignore[arg-type]
+            return cls(root, split_path, rows, ctx.log, e, ctx.states)  # type: ignore[arg-type]
+        return cls(root, split_path, rows, ctx.log, None, ctx.states)  # type: ignore[arg-type]
 
     def dataset(self, split: str | os.PathLike) -> Dataset:
         """The part's tasks as a Dataset (with no hash: that is the whole split's)."""
@@ -743,6 +753,8 @@ class _LoadContext:
         #: made as each entry is read, so that putting a split's parts together is one join, not one per file
         self.log: list[LogItem] | None = [] if h is None else None
         self._box_read: tuple[str, bytes] | None = None  # (resolved path, hashed bytes) of the entry's new box file
+        #: with a dict, each file's state as it was opened (see `SplitPart.load`)
+        self.states: dict[str, os.stat_result] | None = None
         # os.path.join(root, rel) for a relative POSIX path, written out: it runs once per task.
         self.prefix = (root_str if root_str.endswith("/") else root_str + "/") if os.sep == "/" else None
         self.screens: dict[tuple, _ScreenInfo] = {}
@@ -761,7 +773,7 @@ class _LoadContext:
         task_file = (prefix + rel_task if prefix is not None and not rel_task.startswith("/")
                      else os.path.join(self.root_str, rel_task))
         try:
-            task_bytes = _read_file(task_file, MAX_TASK_FILE)
+            task_bytes = _read_file(task_file, MAX_TASK_FILE, self.states)
         except OSError as e:
             rel_task, task_file, task_bytes = self._task_elsewhere(task_id, rel_task, task_file, e)
         except _TooLarge as e:
@@ -813,7 +825,7 @@ class _LoadContext:
 
     def _read_task(self, task_id: str, path: str) -> bytes:
         try:
-            return _read_file(path, MAX_TASK_FILE)
+            return _read_file(path, MAX_TASK_FILE, self.states)
         except _TooLarge as e:
             raise self._too_large(task_id, path, e.args[0]) from None
         except OSError as e:
@@ -844,7 +856,7 @@ class _LoadContext:
         image = _resolve(root, entry["image"], _QUIRK_IMAGE if web else None, r"screen\1.png")
         if image is None:
             raise _unresolved(root, entry["image"], _QUIRK_IMAGE if web else None, r"screen\1.png", "screenshot")
-        width, height = read_png_size(image)
+        width, height = read_png_size(image, self.states)
         box = written_box = None
         elements: Any = ()
         rel_box = entry.get("box")
@@ -858,7 +870,7 @@ class _LoadContext:
             elements = self.boxes.get(key)
             if elements is None:
                 try:
-                    data = _read_file(box)
+                    data = _read_file(box, None, self.states)
                 except OSError as e:
                     raise DataError(f"box file is unreadable: {e.strerror}", file=box) from None
                 if self.log is None:

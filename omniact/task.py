@@ -283,8 +283,9 @@ class TaskView:
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def read_png_size(path: Path | str) -> tuple[int, int]:
-    """Width and height from a PNG's IHDR chunk: 24 bytes read, no pixels decoded.
+def read_png_size(path: Path | str, states: dict[str, os.stat_result] | None = None) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk: 24 bytes read, no pixels decoded. With `states`, the file's state
+    as it was opened is kept there under `path` (a str).
 
     A screenshot in another format under a ``.png`` name (copies of the data set re-encoded to JPEG or WebP to
     save space) is measured from its own header by Pillow instead; Pillow is imported only then.
@@ -292,6 +293,8 @@ def read_png_size(path: Path | str) -> tuple[int, int]:
     try:  # os.read on a descriptor: a third of what a buffered open().read() costs, once per screen of a split
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         try:
+            if states is not None:
+                states[str(path)] = os.fstat(fd)
             head = os.read(fd, 24)
         finally:
             os.close(fd)

@@ -19,6 +19,7 @@ import marshal
 import os
 import sys
 import time
+from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,12 +61,16 @@ def _entry_path(root: Path, split_file: Path) -> Path:
     return cache_dir() / (hashlib.sha256(key).hexdigest()[:32] + ".marshal")
 
 
-def stats(files: list[str]) -> list[tuple[int, int, int, int, int]] | None:
+def stats(files: list[str],
+          known: Mapping[str, os.stat_result] | None = None) -> list[tuple[int, int, int, int, int]] | None:
+    """The state of each file (None when one is gone): from `known` (each file's state as a load opened it), else
+    a stat of its path now."""
     out = []
     stat = os.stat
+    get = (known or {}).get
     try:
         for f in files:
-            st = stat(f)
+            st = get(f) or stat(f)
             out.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev))
     except OSError:
         return None

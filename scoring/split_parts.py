@@ -172,14 +172,15 @@ class SplitParts(Pending):
         """Load, prepare and judge the entries at `positions` (in this process)."""
         items = self._items
         with paused_gc():
-            part = SplitPart.load(self.root, self.split_path, [items[g] for g in positions])
+            part = SplitPart.load(self.root, self.split_path, [items[g] for g in positions],
+                                  states=self._cache is not None)
             if part.error is not None:
                 return _Part(positions[len(part.rows):], part.error)
             ds = part.dataset(self._split)
             gold = prepare(ds)
             files, absent = source_files(ds)
             files = files[1:]  # the split file, named once for all parts
-            stats = gold_stats(files) if self._cache is not None else None
+            stats = gold_stats(files, part.states) if self._cache is not None else None
             judged = None if scripts is None else judge(gold, scripts, mode)
         return _Part(positions, None, gold, judged, part.log, files, absent, stats)
 
