@@ -208,11 +208,33 @@ def _import_failed(e: BaseException, what: str, given: Path | None = None) -> Us
         file, line = _shown(frame.filename, given), frame.lineno
         break
     if isinstance(e, ModuleNotFoundError):
+        why = _shadowed(e.name, [Path.cwd(), *(given.resolve().parents if given is not None else ())])
+        if why is not None:
+            return UserError(f"cannot import the agent: {e}: {why}", file=file, line=line)
         return UserError(f"cannot import the agent: {e} (install it, or fix the import)", file=file, line=line)
     if isinstance(e, SystemExit):  # a script's sys.exit() or argparse, run at import: it would end omniact
         return UserError(f"cannot import the agent: importing it exits (SystemExit: {e.code!r}); put the code that "
                          "runs it as a script under `if __name__ == \"__main__\":`", file=file, line=line)
     return UserError(f"cannot import the agent: {type(e).__name__}: {e}", file=file, line=line)
+
+
+#: The import packages omniact installs. A user's folder of one of these names cannot be imported by that name:
+#: Python finds ours first (and `omniact` has imported `agents` and `scoring` already).
+_OUR_PACKAGES = ("agents", "scoring", "omniact")
+
+
+def _shadowed(name: str | None, folders: list[Path]) -> str | None:
+    """Why the module `name`, not found, cannot be the user's own: its top package has the name of one of ours and
+    one of `folders` holds a folder of that name (the user's, which that name never reaches). None otherwise."""
+    top = (name or "").partition(".")[0]
+    if top not in _OUR_PACKAGES:
+        return None
+    for folder in folders:
+        mine = folder / top
+        if mine.is_dir() and mine.resolve() != Path(__file__).resolve().parents[1] / top:
+            return (f"{top!r} is the name of omniact's own package, which Python finds before your folder "
+                    f"{_shown(str(mine))}/; rename your folder")
+    return None
 
 
 def _import_file(path: Path) -> Any:
@@ -297,6 +319,9 @@ def _import_module(target: str, spec: str) -> Any:
             raise _import_failed(e, f"module {target}") from None
     cls = spec.rpartition(":")[2]
     hint = target.replace(".", "/") + f".py:{cls}"
+    why = _shadowed(target, [Path(cwd)])
+    if why is not None:
+        raise UserError(f"cannot import module {target!r}: {why}, or give the file path, like {hint}")
     raise UserError(f"cannot import module {target!r} (not found from the current directory or the installed "
                     f"packages; give a file path like {hint})")
 

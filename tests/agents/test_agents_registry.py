@@ -351,6 +351,26 @@ def test_a_module_class_agent_is_found_from_the_current_directory(in_tmp_cwd):
         load_agent("nosuchpkg_xyz.policy:MyAgent")
 
 
+def test_a_folder_named_like_omniacts_own_agents_package_is_told_to_be_renamed(in_tmp_cwd):
+    # Agent developers often keep their agents in a folder called agents/: that name is omniact's package.
+    _write(in_tmp_cwd / "agents" / "mine.py", "class MyAgent:\n    def act(self, view):\n        return ''\n")
+    _write(in_tmp_cwd / "agents" / "uses_its_package.py", "from agents.helpers import x\n")
+    with pytest.raises(UserError) as e:
+        load_agent("agents.mine:MyAgent")
+    assert str(e.value) == ("cannot import module 'agents.mine': 'agents' is the name of omniact's own package, "
+                            "which Python finds before your folder agents/; rename your folder, or give the file "
+                            "path, like agents/mine.py:MyAgent")
+    assert type(load_agent("agents/mine.py:MyAgent")).__name__ == "MyAgent"  # as the message says
+    with pytest.raises(UserError) as e:
+        load_agent("agents/uses_its_package.py:A")
+    assert str(e.value) == ("agents/uses_its_package.py:1: cannot import the agent: No module named 'agents.helpers': "
+                            "'agents' is the name of omniact's own package, which Python finds before your folder "
+                            "agents/; rename your folder")
+    with pytest.raises(UserError) as e:  # a module of ours that does not exist, with no folder of the user's
+        load_agent("scoring.nosuch:A")
+    assert "(not found from the current directory" in str(e.value)
+
+
 def test_coordinates_are_converted_to_pixels():
     assert to_pixels("pyautogui.click(0.5, 0.25)", "normalized", 200, 100) == "pyautogui.click(100.0, 25.0)"
     assert to_pixels('pyautogui.dragTo(500, 1000, button="left")\npyautogui.press("enter")', "normalized_1000",
