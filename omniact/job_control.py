@@ -142,16 +142,18 @@ def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
         began = time.monotonic()
         _stop_begins(began)
         stopped: list[int] = []
-        held = None
+        watch = None
+        # A hang-up (the terminal closed) or SIGTERM at its default would end this process while it is stopped (or
+        # stopping the others), before it continues the groups it stopped: nobody else continues a group in a session
+        # of its own (an agent's server, a browser), which stayed stopped for ever. Held until they go on (the shell,
+        # or the kernel for an orphaned job, sends SIGCONT with it), then acted on as the default would.
+        held = _hold_ending()
         try:
             stopped = _stop_all(groups)
+            watch = _Watch.start(stopped)
             signal.signal(tstp, signal.SIG_DFL)
-            # A hang-up (the terminal closed) or SIGTERM at its default would end this process while it is stopped,
-            # before it continues the groups it stopped: nobody else continues a group in a session of its own (an
-            # agent's server, a browser), which stayed stopped for ever. Held until they go on (the shell, or the
-            # kernel for an orphaned job, sends SIGCONT with it), then acted on as the default would.
-            held = _hold_ending()
-            os.kill(os.getpid(), tstp)  # stops here, as the default action, until SIGCONT
+            if not held[1]:  # (one that came meanwhile ends the job now, not after a stop it would wait out)
+                os.kill(os.getpid(), tstp)  # stops here, as the default action, until SIGCONT
         finally:
             # Counted before the workers go on, so that each finds the pause counted as it wakes (this process's
             # threads, woken with it, found the clock standing still since `began`). Always: a clock left standing
@@ -160,8 +162,9 @@ def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
             signal.signal(tstp, on_tstp)
             for group in stopped:
                 _signal(group, signal.SIGCONT)
-            if held is not None:
-                _release_ending(held)
+            if watch is not None:
+                watch.done()
+            _release_ending(held)
 
     signal.signal(tstp, on_tstp)
     try:
@@ -206,6 +209,96 @@ def _release_ending(held: tuple[dict[int, Any], list[int]]) -> None:
         signal.signal(sig, handler)  # (runs a recorder still pending first: signal.signal checks for signals)
     if caught:
         os.kill(os.getpid(), caught[0])  # its default action, now that what was stopped goes on
+
+
+#: The watch over a stopped job (`_Watch`), run as ``python -c`` in a session of its own, and not as a child of the
+#: job's (a job's processes all stop with it, and a child left would be the job's to reap): it reads the pipe the job
+#: holds the other end of. A byte: the job went on, and continued its groups itself. The end of the pipe with no
+#: byte: the job was killed while stopped (`kill -9 %1`), and the groups are ended here (SIGTERM, then SIGKILL for
+#: what is left after 5 s; SIGCONT, or a stopped process would never act on the SIGTERM).
+_WATCH = r"""
+import os, signal, sys, time
+if os.fork():  # the watch is no process of the job's (it runs while the job is stopped): its starter ends at once
+    os._exit(0)
+fd, groups = int(sys.argv[1]), [int(g) for g in sys.argv[2:]]
+try:
+    went_on = os.read(fd, 1)
+except OSError:
+    went_on = b""
+if not went_on:
+    def send(group, sig):
+        try:
+            os.killpg(group, sig)
+            return True
+        except OSError:
+            return False
+    for g in groups:
+        send(g, signal.SIGTERM)
+        send(g, signal.SIGCONT)
+    end = time.monotonic() + 5
+    while groups and time.monotonic() < end:
+        time.sleep(0.1)
+        groups = [g for g in groups if send(g, 0)]
+    for g in groups:
+        send(g, signal.SIGKILL)
+"""
+
+
+class _Watch:
+    """What ends the groups a stopped job stopped in sessions of their own, if the job is killed while stopped.
+
+    A group in this process's session (a process worker's) is the system's to end: orphaned and stopped when the
+    job is killed, it is hung up and continued. One in a session of its own (Chromium, which Playwright starts so;
+    a server an agent started so) is never orphaned in that sense, and nothing else would ever continue it."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    @classmethod
+    def start(cls, stopped: list[int]) -> _Watch | None:
+        try:
+            own = os.getsid(0)
+            apart = [g for g in stopped if _session(g) != own]
+        except OSError:
+            return None
+        if not apart or not sys.executable:
+            return None
+        import subprocess
+
+        r, w = os.pipe()
+        watch = cls(w)
+        try:
+            starter = subprocess.Popen([sys.executable, "-c", _WATCH, str(r), *map(str, apart)], pass_fds=(r,),
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError:
+            watch.done()
+            return None
+        finally:
+            os.close(r)
+        try:
+            starter.wait(10)  # it forks the watch and ends
+        except subprocess.TimeoutExpired:  # a machine too busy to start Python: the job stops unwatched
+            starter.kill()
+            starter.wait()
+            watch.done()  # (a watch forked all the same is told the job went on)
+            return None
+        return watch
+
+    def done(self) -> None:
+        """The job went on: the watch ends without acting."""
+        with suppress(OSError):
+            os.write(self._fd, b"c")
+        os.close(self._fd)
+
+
+def _session(group: int) -> int | None:
+    """The session of the process group `group`; None when its leader has ended (its session is then unknown, and
+    the group is watched: ending it after the job is what the system does to one in the job's session too)."""
+    try:
+        return os.getsid(group)
+    except OSError:
+        return None
 
 
 def _stop_all(groups: Callable[[], Iterable[int]]) -> list[int]:

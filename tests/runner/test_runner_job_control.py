@@ -432,6 +432,38 @@ def test_a_stopped_run_hung_up_continues_what_an_agent_started_in_a_session_of_i
                 os.kill(p, signal.SIGKILL)
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+@pytest.mark.parametrize("worker_type", ["threads", "processes"])
+def test_a_stopped_run_killed_ends_what_an_agent_started_in_a_session_of_its_own(tmp_path, worker_type):
+    # Ctrl-Z, then `kill -9 %1`: nothing of the run is left to continue the agent's server, stopped in a session of
+    # its own, which the system neither hangs up nor continues: it stayed stopped for good, holding its port.
+    log, pids = tmp_path / "log", tmp_path / "pids"
+    log.touch()
+    (tmp_path / "starter.py").write_text(SERVER_STARTER)
+    (tmp_path / "server.py").write_text(SERVER)
+    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'starter.py'}:StartsAServer",
+           "--agent-arg", f"server={tmp_path / 'server.py'}", "--agent-arg", f"log={log}", "--agent-arg",
+           f"pids={pids}", "--data", str(DATA), "--out", str(tmp_path / "r"), "-q", "--json", "--worker-type",
+           worker_type, "--workers", "1"]
+    driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
+    servers: list[int] = []
+    try:
+        assert wait_until(lambda: pids.exists() and len(log.read_text()) >= 3, 60), "no server started"
+        servers = [int(p) for p in pids.read_text().split()]
+        os.killpg(driver.pid, signal.SIGTSTP)  # as a terminal's Ctrl-Z
+        assert wait_until(lambda: all(_state(p) == "T" for p in servers), 10), "the agent's server runs on"
+        os.killpg(driver.pid, signal.SIGKILL)  # as `kill -9 %1`
+        driver.wait(30)
+        assert wait_until(lambda: all(_state(p) in ("Z", "gone") for p in servers), 30), \
+            f"the agent's server outlived its killed run: {[_state(p) for p in servers]}"
+    finally:
+        end_job(driver)
+        for p in servers:
+            with contextlib.suppress(OSError):
+                os.kill(p, signal.SIGKILL)
+
+
 def test_a_thread_that_wakes_from_a_stop_before_it_is_counted_finds_its_clock_standing_still(monkeypatch):
     # SIGCONT wakes every thread of the stopped command at once: a thread worker's task could read the clock before
     # the handler, in the main thread, had counted the pause, and recorded the pause as its own time (a full test

@@ -223,6 +223,36 @@ def test_ctrl_z_stops_one_tasks_replay_with_its_browser_and_the_pause_times_it_n
     assert result["elapsed"] < 14, result["elapsed"]  # what the task took, without the pause
 
 
+def test_one_tasks_replay_killed_while_stopped_takes_its_browser_with_it(tmp_path):
+    # `kill -9 %1` of a stopped one-task replay: its Chromium, in a session of its own and stopped with it, was
+    # orphaned stopped for good (nothing the system does reaches another session). The job's watch ends it.
+    task = load_split(SUITE, "test").tasks[0]
+    script = tmp_path / "s.py"
+    script.write_text("pyautogui.sleep(2)\npyautogui.sleep(2)\n" + task.gold_script)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "omniact.cli", "replay", "--data", str(SUITE), "--task", task.id, "--script",
+           str(script), "--task-timeout", "30", "--out", str(out), "--json"]
+    driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
+    below: list[int] = []
+    try:
+        assert wait_until(lambda: any(out.glob("*/step_00_initial.*")), 300), "the task did not start"
+        os.killpg(driver.pid, signal.SIGTSTP)
+        assert wait_until(lambda: _state(driver.pid) == "T", 10)
+        below = _below(driver.pid)
+        browsers = [p for p in below if _is_browser(p)]
+        assert browsers, "no browser below the replay"
+        assert wait_until(lambda: all(_state(p) == "T" for p in browsers), 10)
+        os.killpg(driver.pid, signal.SIGKILL)
+        driver.wait(30)
+        assert wait_until(lambda: all(_state(p) in ("Z", "gone") for p in browsers), 30), \
+            f"outlived the killed replay: {[(p, _state(p)) for p in browsers if _state(p) not in ('Z', 'gone')]}"
+    finally:
+        for p in below:
+            if _state(p) not in ("Z", "gone"):
+                os.kill(p, signal.SIGKILL)
+        end_job(driver)
+
+
 SLOW_AGENT = """
 import time
 class Slow:
