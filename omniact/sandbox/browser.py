@@ -19,6 +19,7 @@ import os
 import re
 import signal
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -743,16 +744,27 @@ def _isolate(s: Session, untrusted: bool = True) -> None:
 
 
 def _failed_url(context: Any, page: Any) -> str | None:
-    """The address an error page stands for (its navigation entry's URL), or None."""
-    try:
-        cdp = context.new_cdp_session(page)
+    """The address an error page stands for (its navigation entry's URL, or the one typed for it), or None.
+
+    Asked up to three times: on a busy machine the tab's first DevTools session could fail, or find the entry not
+    made yet, and the tab was then listed as Chromium's error page alone (seen once in a full test run)."""
+    for attempt in range(3):
+        if attempt:
+            time.sleep(0.05 * attempt)
         try:
-            entries = cdp.send("Page.getNavigationHistory")["entries"]
-        finally:
-            cdp.detach()
-        return str(entries[-1]["url"]) if entries else None
-    except Exception:  # noqa: BLE001 - the tab closed itself, or no DevTools session: the event says less
-        return None
+            cdp = context.new_cdp_session(page)
+            try:
+                entries = cdp.send("Page.getNavigationHistory")["entries"]
+            finally:
+                cdp.detach()
+        except Exception:  # noqa: BLE001, S112 - the tab closed itself, or no DevTools session yet: asked again
+            continue
+        for entry in reversed(entries):
+            for key in ("url", "userTypedURL"):
+                url = entry.get(key)
+                if isinstance(url, str) and url and not url.startswith(("chrome-error:", "about:")):
+                    return url
+    return None
 
 
 _PENDING_JS = """(() => {
