@@ -245,30 +245,26 @@ if not went_on:
 
 
 class _Watch:
-    """What ends the groups a stopped job stopped in sessions of their own, if the job is killed while stopped.
+    """What ends the groups a stopped job stopped, if the job is killed while stopped.
 
-    A group in this process's session (a process worker's) is the system's to end: orphaned and stopped when the
-    job is killed, it is hung up and continued. One in a session of its own (Chromium, which Playwright starts so;
-    a server an agent started so) is never orphaned in that sense, and nothing else would ever continue it."""
+    The system hangs up and continues a stopped group that the job's death leaves orphaned, but only one in the
+    job's session, and only when no member's parent is in another group of that session (a child subreaper there, as
+    an init or a test process may be, takes the orphans in and keeps them from counting as such). One in a session of
+    its own (Chromium, which Playwright starts so; a server an agent started so) is never continued by anyone."""
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
 
     @classmethod
     def start(cls, stopped: list[int]) -> _Watch | None:
-        try:
-            own = os.getsid(0)
-            apart = [g for g in stopped if _session(g) != own]
-        except OSError:
-            return None
-        if not apart or not sys.executable:
+        if not stopped or not sys.executable:
             return None
         import subprocess
 
         r, w = os.pipe()
         watch = cls(w)
         try:
-            starter = subprocess.Popen([sys.executable, "-c", _WATCH, str(r), *map(str, apart)], pass_fds=(r,),
+            starter = subprocess.Popen([sys.executable, "-c", _WATCH, str(r), *map(str, stopped)], pass_fds=(r,),
                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL, start_new_session=True)
         except OSError:
@@ -290,15 +286,6 @@ class _Watch:
         with suppress(OSError):
             os.write(self._fd, b"c")
         os.close(self._fd)
-
-
-def _session(group: int) -> int | None:
-    """The session of the process group `group`; None when its leader has ended (its session is then unknown, and
-    the group is watched: ending it after the job is what the system does to one in the job's session too)."""
-    try:
-        return os.getsid(group)
-    except OSError:
-        return None
 
 
 def _stop_all(groups: Callable[[], Iterable[int]]) -> list[int]:

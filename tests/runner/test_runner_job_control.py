@@ -220,6 +220,68 @@ def test_workers_stopped_with_their_run_end_when_the_stopped_run_is_killed(tmp_p
             driver.wait()
 
 
+UNDER_A_SUBREAPER = r"""
+import ctypes, json, os, signal, subprocess, sys, time
+# PR_SET_CHILD_SUBREAPER, as an init (tini -s, systemd) may be: the run's orphans become this process's children,
+# in the run's session, so the system never counts their groups as orphaned, and never hangs them up.
+if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:
+    print(json.dumps("no subreaper")); sys.exit()
+log, cmd = sys.argv[1], sys.argv[2:]
+def state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(") ", 1)[1][0]
+    except OSError:
+        return "gone"
+def until(cond, seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        while True:  # reap the orphans that end: this process took them in
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    break
+            except ChildProcessError:
+                break
+        if cond():
+            return True
+        time.sleep(0.1)
+    return cond()
+driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
+until(lambda: len(set(open(log).read().split())) >= 2, 120)
+workers = {int(p) for p in open(log).read().split()}
+os.kill(driver.pid, signal.SIGTSTP)
+until(lambda: all(state(p) == "T" for p in workers), 10)
+driver.kill()
+driver.wait()
+until(lambda: all(state(p) in ("Z", "gone") for p in workers), 20)
+states = {p: state(p) for p in workers}
+for p, st in states.items():
+    if st not in ("Z", "gone"):
+        os.kill(p, signal.SIGKILL)
+until(lambda: False, 0.5)
+print(json.dumps(states))
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+def test_workers_stopped_with_their_run_end_when_it_is_killed_under_a_child_subreaper(tmp_path):
+    # Under a child subreaper of the run's own session, the system does not hang up the stopped workers of a killed
+    # run: they stayed stopped for good. The stop's watch ends them.
+    log = tmp_path / "log"
+    log.touch()
+    (tmp_path / "ticker.py").write_text(AGENT.replace("range(8)", "range(10**6)"))
+    run = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'ticker.py'}:Ticker",
+           "--agent-arg", f"log={log}", "--data", str(DATA), "--out", str(tmp_path / "r"), "-q",
+           "--worker-type", "processes", "--workers", "2"]
+    out = subprocess.run([sys.executable, "-c", UNDER_A_SUBREAPER, str(log), *run], capture_output=True, text=True,
+                         timeout=300, check=True).stdout
+    states = json.loads(out)
+    if states == "no subreaper":
+        pytest.skip("this system has no PR_SET_CHILD_SUBREAPER")
+    assert len(states) == 2 and set(states.values()) <= {"Z", "gone"}, states
+
+
 ASKER = """
 import getpass
 class Asker:
