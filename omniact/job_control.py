@@ -59,6 +59,10 @@ class _State:
         #: `stops_deferred` blocks open, and whether a Ctrl-Z came meanwhile
         self.deferring = 0
         self.deferred = False
+        #: where `stopped_together`'s handler is: 0 not in it, 1 stopping the job, 2 gone on; and whether a Ctrl-Z came
+        #: after the job went on, while the handler still ran (acted on as it ends)
+        self.stopping = 0
+        self.again = False
 
 
 _STATE = _State()
@@ -139,6 +143,12 @@ def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
         if _STATE.deferring:
             _STATE.deferred = True  # acted on once the worker being started is listed (stops_deferred)
             return
+        if _STATE.stopping:  # a second Ctrl-Z as this handler runs (starting the watch takes a moment): the handler
+            # run again inside this one stopped the job, and this one stopped it again after `fg`, with the pause
+            # counted twice. One before the stop is the same stop; one after it, another, once this one is done.
+            _STATE.again = _STATE.again or _STATE.stopping == 2
+            return
+        _STATE.stopping = 1
         began = time.monotonic()
         _stop_begins(began)
         stopped: list[int] = []
@@ -155,6 +165,7 @@ def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
             if not held[1]:  # (one that came meanwhile ends the job now, not after a stop it would wait out)
                 os.kill(os.getpid(), tstp)  # stops here, as the default action, until SIGCONT
         finally:
+            _STATE.stopping = 2
             # Counted before the workers go on, so that each finds the pause counted as it wakes (this process's
             # threads, woken with it, found the clock standing still since `began`). Always: a clock left standing
             # would let no time limit of this process expire.
@@ -164,7 +175,10 @@ def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
                 _signal(group, signal.SIGCONT)
             if watch is not None:
                 watch.done()
+            again, _STATE.stopping, _STATE.again = _STATE.again, 0, False
             _release_ending(held)
+            if again:
+                os.kill(os.getpid(), tstp)  # to the handler, for a stop of its own
 
     signal.signal(tstp, on_tstp)
     try:
@@ -261,7 +275,10 @@ class _Watch:
             return None
         import subprocess
 
-        r, w = os.pipe()
+        try:
+            r, w = os.pipe()
+        except OSError:  # no descriptor left (at the limit): the job stops unwatched, instead of the handler raising
+            return None
         watch = cls(w)
         try:
             starter = subprocess.Popen([sys.executable, "-c", _WATCH, str(r), *map(str, stopped)], pass_fds=(r,),

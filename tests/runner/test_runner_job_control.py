@@ -548,3 +548,84 @@ def test_a_thread_that_wakes_from_a_stop_before_it_is_counted_finds_its_clock_st
     after = job_control.active_clock()
     assert read[1] <= after < read[1] + 0.1  # going on from where it stood: no jump back, no pause taken in
     assert job_control._STATE.stopped_at is None and job_control._STATE.seq % 2 == 0
+
+
+TWICE = r"""
+import os, signal, subprocess, sys, time
+from omniact import job_control
+kid = subprocess.Popen(["sleep", "60"], process_group=0)
+start, pressed = job_control._Watch.start, []
+def second_ctrl_z_as_the_watch_starts(stopped):
+    if not pressed:
+        pressed.append(1)
+        os.kill(os.getpid(), signal.SIGTSTP)  # Ctrl-Z pressed again, while the first stop starts its watch
+    return start(stopped)
+job_control._Watch.start = second_ctrl_z_as_the_watch_starts
+try:
+    with job_control.stopped_together(lambda: [kid.pid]):
+        before = job_control.active_clock()
+        print("ready", flush=True)
+        sys.stdin.readline()  # until the test has stopped and continued the job
+        print(job_control.active_clock() - before, flush=True)
+finally:
+    kid.kill()
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+def test_ctrl_z_pressed_twice_stops_the_job_once(tmp_path):
+    # A second Ctrl-Z while the first stop started its watch ran the handler again inside the first: the job stopped
+    # again after `fg` (on its own, with its workers running), and the pause was counted twice (its clock went back).
+    job = subprocess.Popen([sys.executable, "-c", TWICE], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                           process_group=0, env={**os.environ, "PYTHONPATH": str(HERE.parents[1])})
+    try:
+        assert job.stdout.readline() == "ready\n"
+        os.killpg(job.pid, signal.SIGTSTP)
+        assert wait_until(lambda: _state(job.pid) == "T", 30), "the job did not stop"
+        time.sleep(1)
+        os.killpg(job.pid, signal.SIGCONT)  # fg
+        time.sleep(1)
+        stopped_again = _state(job.pid) == "T"
+        if stopped_again:
+            os.killpg(job.pid, signal.SIGCONT)
+        out, _ = job.communicate("\n", timeout=60)
+        assert not stopped_again, "the job stopped again after fg"
+        assert float(out) >= 0.5, f"active time {out.strip()} s: the pause was counted twice"
+    finally:
+        end_job(job)
+
+
+AT_THE_LIMIT = r"""
+import os, resource, signal, subprocess, time
+from omniact import job_control
+kid = subprocess.Popen(["sleep", "60"], process_group=0)
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+used = []
+try:
+    while True:
+        used.append(os.open(os.devnull, os.O_RDONLY))
+except OSError:
+    os.close(used.pop())  # one descriptor left: not enough for the watch's pipe
+try:
+    with job_control.stopped_together(lambda: [kid.pid]):
+        if os.fork() == 0:  # the shell's fg, a moment later
+            time.sleep(1)
+            os.kill(os.getppid(), signal.SIGCONT)
+            os._exit(0)
+        os.kill(os.getpid(), signal.SIGTSTP)  # Ctrl-Z
+        time.sleep(0.2)
+    print("went on")
+except OSError as e:
+    print(f"raised {e}")
+finally:
+    kid.kill()
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+def test_ctrl_z_at_the_descriptor_limit_stops_the_job_unwatched_instead_of_raising():
+    out = subprocess.run([sys.executable, "-c", AT_THE_LIMIT], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(HERE.parents[1])}, process_group=0, check=False)
+    assert out.stdout == "went on\n", out
