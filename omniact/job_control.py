@@ -281,21 +281,25 @@ class _Watch:
             return None
         watch = cls(w)
         try:
-            starter = subprocess.Popen([sys.executable, "-c", _WATCH, str(r), *map(str, stopped)], pass_fds=(r,),
-                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL, start_new_session=True)
-        except OSError:
-            watch.done()
-            return None
-        finally:
-            os.close(r)
-        try:
-            starter.wait(10)  # it forks the watch and ends
-        except subprocess.TimeoutExpired:  # a machine too busy to start Python: the job stops unwatched
-            starter.kill()
-            starter.wait()
-            watch.done()  # (a watch forked all the same is told the job went on)
-            return None
+            try:
+                # -I -S: the standard library only (a module of the user's named like one it imports, in the
+                # current folder or on PYTHONPATH, is not run), and a faster start
+                starter = subprocess.Popen([sys.executable, "-I", "-S", "-c", _WATCH, str(r), *map(str, stopped)],
+                                           pass_fds=(r,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL, start_new_session=True)
+            finally:
+                os.close(r)
+            try:
+                starter.wait(10)  # it forks the watch and ends
+            except subprocess.TimeoutExpired:  # a machine too busy to start Python: the job stops unwatched
+                starter.kill()
+                starter.wait()
+                raise
+        except BaseException as e:  # (Ctrl-C meanwhile too: the pipe would stay open, and end the groups later)
+            watch.done()  # a watch started all the same is told the job went on
+            if isinstance(e, (OSError, subprocess.TimeoutExpired)):
+                return None
+            raise
         return watch
 
     def done(self) -> None:

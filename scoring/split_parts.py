@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from omniact.dataset import SplitPart, paused_gc, read_split_file, source_files, split_name
+from omniact.dataset import LogItem, SplitPart, paused_gc, read_split_file, source_files, split_name
 from omniact.errors import DataError, UserError
 from scoring.gold import PreparedGold, joined, prepare
 from scoring.gold_cache import freeze, thaw
@@ -108,7 +108,7 @@ class _Part:
     error: UserError | None
     gold: PreparedGold | None = None
     judged: Judged | None = None
-    log: list[tuple[str, bytes, str | None]] = field(default_factory=list)
+    log: list[LogItem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     stats: list | None = None
