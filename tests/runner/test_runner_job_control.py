@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -189,17 +190,23 @@ def _orphans_seen(pids: set[int]) -> str:
     return f"{'; '.join(seen)}; this test process (session {os.getsid(0)}) is a subreaper: {bool(flag.value)}"
 
 
+def _endless_run(tmp_path: Path) -> tuple[Path, list[str]]:
+    """(the log, the command) of a run on two process workers whose agent writes its pid to the log every 0.1 s
+    and never answers."""
+    log = tmp_path / "log"
+    log.touch()
+    (tmp_path / "ticker.py").write_text(AGENT.replace("range(8)", "range(10**6)"))
+    return log, [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'ticker.py'}:Ticker",
+                 "--agent-arg", f"log={log}", "--data", str(DATA), "--out", str(tmp_path / "r"), "-q",
+                 "--worker-type", "processes", "--workers", "2"]
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
                     reason="job control and /proc (Linux)")
 def test_workers_stopped_with_their_run_end_when_the_stopped_run_is_killed(tmp_path):
     # Ctrl-Z, then `kill -9 %1`: a stopped worker cannot notice that its driver is gone, and would stay stopped
     # for good, holding its agent's memory. The system hangs up its group instead.
-    log = tmp_path / "log"
-    log.touch()
-    (tmp_path / "ticker.py").write_text(AGENT.replace("range(8)", "range(10**6)"))
-    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'ticker.py'}:Ticker",
-           "--agent-arg", f"log={log}", "--data", str(DATA), "--out", str(tmp_path / "r"), "-q",
-           "--worker-type", "processes", "--workers", "2"]
+    log, cmd = _endless_run(tmp_path)
     driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
     workers: set[int] = set()
     try:
@@ -268,12 +275,7 @@ print(json.dumps(states))
 def test_workers_stopped_with_their_run_end_when_it_is_killed_under_a_child_subreaper(tmp_path):
     # Under a child subreaper of the run's own session, the system does not hang up the stopped workers of a killed
     # run: they stayed stopped for good. The stop's watch ends them.
-    log = tmp_path / "log"
-    log.touch()
-    (tmp_path / "ticker.py").write_text(AGENT.replace("range(8)", "range(10**6)"))
-    run = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'ticker.py'}:Ticker",
-           "--agent-arg", f"log={log}", "--data", str(DATA), "--out", str(tmp_path / "r"), "-q",
-           "--worker-type", "processes", "--workers", "2"]
+    log, run = _endless_run(tmp_path)
     out = subprocess.run([sys.executable, "-c", UNDER_A_SUBREAPER, str(log), *run], capture_output=True, text=True,
                          timeout=300, check=True).stdout
     states = json.loads(out)
@@ -420,25 +422,39 @@ class StartsAServer:
 """
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
-                    reason="job control and /proc (Linux)")
-@pytest.mark.parametrize("worker_type", ["threads", "processes"])
-def test_ctrl_z_stops_what_an_agent_started_in_a_session_of_its_own(tmp_path, worker_type):
-    # A process an agent starts with start_new_session (a local model's server) is in no group that the terminal or
-    # the run stopped: it ran on, at full speed, while the run was stopped.
+@contextlib.contextmanager
+def _server_run(tmp_path: Path, worker_type: str, output: int) -> Iterator[tuple[subprocess.Popen, Path, list[int]]]:
+    """A run of `StartsAServer`, started as a shell starts a job, once its agent's server writes: (the run, the
+    server's log, the servers' pids). The run and the servers are ended on the way out. `output`: where the run's
+    stdout and stderr go (subprocess.PIPE or DEVNULL)."""
     log, pids = tmp_path / "log", tmp_path / "pids"
     log.touch()
     (tmp_path / "starter.py").write_text(SERVER_STARTER)
     (tmp_path / "server.py").write_text(SERVER)
     cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'starter.py'}:StartsAServer",
            "--agent-arg", f"server={tmp_path / 'server.py'}", "--agent-arg", f"log={log}", "--agent-arg",
-           f"pids={pids}", "--data", str(DATA), "--out",
-           str(tmp_path / "r"), "-q", "--json", "--worker-type", worker_type, "--workers", "1"]
-    driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
+           f"pids={pids}", "--data", str(DATA), "--out", str(tmp_path / "r"), "-q", "--json", "--worker-type",
+           worker_type, "--workers", "1"]
+    driver = subprocess.Popen(cmd, stdout=output, stderr=output, text=True, process_group=0)
     servers: list[int] = []
     try:
         assert wait_until(lambda: pids.exists() and len(log.read_text()) >= 3, 60), "no server started"
-        servers = [int(p) for p in pids.read_text().split()]
+        servers += [int(p) for p in pids.read_text().split()]
+        yield driver, log, servers
+    finally:
+        end_job(driver)
+        for p in servers:
+            with contextlib.suppress(OSError):
+                os.kill(p, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+@pytest.mark.parametrize("worker_type", ["threads", "processes"])
+def test_ctrl_z_stops_what_an_agent_started_in_a_session_of_its_own(tmp_path, worker_type):
+    # A process an agent starts with start_new_session (a local model's server) is in no group that the terminal or
+    # the run stopped: it ran on, at full speed, while the run was stopped.
+    with _server_run(tmp_path, worker_type, subprocess.PIPE) as (driver, log, servers):
         os.killpg(driver.pid, signal.SIGTSTP)  # as a terminal's Ctrl-Z: to the whole job
         assert wait_until(lambda: _state(driver.pid) == "T", 10)
         assert wait_until(lambda: all(_state(p) == "T" for p in servers), 10), "the agent's server runs on"
@@ -449,11 +465,6 @@ def test_ctrl_z_stops_what_an_agent_started_in_a_session_of_its_own(tmp_path, wo
         os.killpg(driver.pid, signal.SIGCONT)  # as `fg` does
         assert wait_until(lambda: len(log.read_text()) > ticks, 10), "the agent's server was not continued"
         out, err = driver.communicate(timeout=120)
-    finally:
-        end_job(driver)
-        for p in servers:
-            with contextlib.suppress(OSError):
-                os.kill(p, signal.SIGKILL)
     assert driver.returncode == 0, err
     summary = json.loads(out)
     assert summary["n_done"] == 6 and summary["errors"] == {}, summary["errors"]
@@ -465,19 +476,7 @@ def test_a_stopped_run_hung_up_continues_what_an_agent_started_in_a_session_of_i
     # Ctrl-Z stops an agent's server (a session of its own) with the run. A terminal closed then hangs the job up
     # (SIGHUP, then SIGCONT): the run ended at the SIGHUP, before it continued the server, and nothing else ever
     # does (its group is no orphan of the run's session): the server stayed stopped for ever, holding its port.
-    log, pids = tmp_path / "log", tmp_path / "pids"
-    log.touch()
-    (tmp_path / "starter.py").write_text(SERVER_STARTER)
-    (tmp_path / "server.py").write_text(SERVER)
-    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'starter.py'}:StartsAServer",
-           "--agent-arg", f"server={tmp_path / 'server.py'}", "--agent-arg", f"log={log}", "--agent-arg",
-           f"pids={pids}", "--data", str(DATA), "--out", str(tmp_path / "r"), "-q", "--json", "--worker-type",
-           "threads", "--workers", "1"]
-    driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
-    servers: list[int] = []
-    try:
-        assert wait_until(lambda: pids.exists() and len(log.read_text()) >= 3, 60), "no server started"
-        servers = [int(p) for p in pids.read_text().split()]
+    with _server_run(tmp_path, "threads", subprocess.DEVNULL) as (driver, log, servers):
         os.killpg(driver.pid, signal.SIGTSTP)  # as a terminal's Ctrl-Z
         assert wait_until(lambda: all(_state(p) == "T" for p in servers), 10), "the agent's server runs on"
         os.killpg(driver.pid, signal.SIGHUP)  # as the shell hangs up a stopped job when its terminal closes
@@ -487,11 +486,6 @@ def test_a_stopped_run_hung_up_continues_what_an_agent_started_in_a_session_of_i
         ticks = len(log.read_text())
         assert wait_until(lambda: len(log.read_text()) > ticks, 10), \
             f"the agent's server was left stopped: {[_state(p) for p in servers]}"
-    finally:
-        end_job(driver)
-        for p in servers:
-            with contextlib.suppress(OSError):
-                os.kill(p, signal.SIGKILL)
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
@@ -500,30 +494,13 @@ def test_a_stopped_run_hung_up_continues_what_an_agent_started_in_a_session_of_i
 def test_a_stopped_run_killed_ends_what_an_agent_started_in_a_session_of_its_own(tmp_path, worker_type):
     # Ctrl-Z, then `kill -9 %1`: nothing of the run is left to continue the agent's server, stopped in a session of
     # its own, which the system neither hangs up nor continues: it stayed stopped for good, holding its port.
-    log, pids = tmp_path / "log", tmp_path / "pids"
-    log.touch()
-    (tmp_path / "starter.py").write_text(SERVER_STARTER)
-    (tmp_path / "server.py").write_text(SERVER)
-    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{tmp_path / 'starter.py'}:StartsAServer",
-           "--agent-arg", f"server={tmp_path / 'server.py'}", "--agent-arg", f"log={log}", "--agent-arg",
-           f"pids={pids}", "--data", str(DATA), "--out", str(tmp_path / "r"), "-q", "--json", "--worker-type",
-           worker_type, "--workers", "1"]
-    driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
-    servers: list[int] = []
-    try:
-        assert wait_until(lambda: pids.exists() and len(log.read_text()) >= 3, 60), "no server started"
-        servers = [int(p) for p in pids.read_text().split()]
+    with _server_run(tmp_path, worker_type, subprocess.DEVNULL) as (driver, _, servers):
         os.killpg(driver.pid, signal.SIGTSTP)  # as a terminal's Ctrl-Z
         assert wait_until(lambda: all(_state(p) == "T" for p in servers), 10), "the agent's server runs on"
         os.killpg(driver.pid, signal.SIGKILL)  # as `kill -9 %1`
         driver.wait(30)
         assert wait_until(lambda: all(_state(p) in ("Z", "gone") for p in servers), 30), \
             f"the agent's server outlived its killed run: {[_state(p) for p in servers]}"
-    finally:
-        end_job(driver)
-        for p in servers:
-            with contextlib.suppress(OSError):
-                os.kill(p, signal.SIGKILL)
 
 
 def test_a_thread_that_wakes_from_a_stop_before_it_is_counted_finds_its_clock_standing_still(monkeypatch):

@@ -96,6 +96,22 @@ def _stop_mid_task(driver: subprocess.Popen, out: Path) -> list[int]:
 
 
 
+def _killed_takes_with_it(driver: subprocess.Popen, stopped: list[int]) -> None:
+    """`kill -9 %1` of the stopped job `driver` leads: the processes `stopped`, stopped with it, end too."""
+    assert wait_until(lambda: all(_state(p) == "T" for p in stopped), 10)
+    os.killpg(driver.pid, signal.SIGKILL)
+    driver.wait(30)
+    assert wait_until(lambda: all(_state(p) in ("Z", "gone") for p in stopped), 30), \
+        f"outlived the killed replay: {[(p, _state(p)) for p in stopped if _state(p) not in ('Z', 'gone')]}"
+
+
+def _end_all(driver: subprocess.Popen, pids: list[int]) -> None:
+    for p in pids:
+        if _state(p) not in ("Z", "gone"):
+            os.kill(p, signal.SIGKILL)
+    end_job(driver)
+
+
 def test_ctrl_z_stops_the_replay_workers_and_browsers_and_the_pause_times_no_task_out(tmp_path):
     # Replay workers led sessions of their own: Ctrl-Z stopped the command alone, and the workers and their browsers
     # ran on (a busy page kept a core). Stopped with it, a worker's own watchdog, on the system's clock, would then
@@ -125,16 +141,9 @@ def test_a_stopped_replay_killed_takes_its_workers_and_browsers_with_it(tmp_path
     below: list[int] = []
     try:
         below = _stop_mid_task(driver, out)
-        assert wait_until(lambda: all(_state(p) == "T" for p in below), 10)
-        driver.kill()
-        driver.wait(30)
-        assert wait_until(lambda: all(_state(p) in ("Z", "gone") for p in below), 30), \
-            f"outlived the killed replay: {[(p, _state(p)) for p in below if _state(p) not in ('Z', 'gone')]}"
+        _killed_takes_with_it(driver, below)
     finally:
-        for p in below:
-            if _state(p) not in ("Z", "gone"):
-                os.kill(p, signal.SIGKILL)
-        end_job(driver)
+        _end_all(driver, below)
 
 
 LATE = """<!doctype html><body><script>
@@ -195,19 +204,27 @@ def _ctrl_z_then_fg(driver: subprocess.Popen, seconds: float,
     return driver.communicate(timeout=300)
 
 
-def test_ctrl_z_stops_one_tasks_replay_with_its_browser_and_the_pause_times_it_not_out(tmp_path):
-    # One task's replay drives its browser from the command's own process: Chromium leads a session of its own, so
-    # a Ctrl-Z stopped the command and left the browser running, and on fg the pause had used up the task's time.
+def _one_task_replay(tmp_path: Path, task_timeout: int) -> subprocess.Popen:
+    """A replay of one task (the command drives its browser itself) whose script sleeps 4 s before the gold one,
+    started as a shell starts a job, once its task has started."""
     task = load_split(SUITE, "test").tasks[0]
     script = tmp_path / "s.py"
     script.write_text("pyautogui.sleep(2)\npyautogui.sleep(2)\n" + task.gold_script)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "omniact.cli", "replay", "--data", str(SUITE), "--task", task.id, "--script",
-           str(script), "--task-timeout", "10", "--out", str(out), "--json"]
+           str(script), "--task-timeout", str(task_timeout), "--out", str(out), "--json"]
     driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
-    try:
-        assert wait_until(lambda: any(out.glob("*/step_00_initial.*")), 300), "the task did not start"
+    if not wait_until(lambda: any(out.glob("*/step_00_initial.*")), 300):
+        end_job(driver)
+        pytest.fail("the task did not start")
+    return driver
 
+
+def test_ctrl_z_stops_one_tasks_replay_with_its_browser_and_the_pause_times_it_not_out(tmp_path):
+    # One task's replay drives its browser from the command's own process: Chromium leads a session of its own, so
+    # a Ctrl-Z stopped the command and left the browser running, and on fg the pause had used up the task's time.
+    driver = _one_task_replay(tmp_path, 10)
+    try:
         def all_below_stopped() -> None:
             below = _below(driver.pid)
             assert any(_is_browser(p) for p in below), "no browser in a group of its own below the replay"
@@ -226,31 +243,17 @@ def test_ctrl_z_stops_one_tasks_replay_with_its_browser_and_the_pause_times_it_n
 def test_one_tasks_replay_killed_while_stopped_takes_its_browser_with_it(tmp_path):
     # `kill -9 %1` of a stopped one-task replay: its Chromium, in a session of its own and stopped with it, was
     # orphaned stopped for good (nothing the system does reaches another session). The job's watch ends it.
-    task = load_split(SUITE, "test").tasks[0]
-    script = tmp_path / "s.py"
-    script.write_text("pyautogui.sleep(2)\npyautogui.sleep(2)\n" + task.gold_script)
-    out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "omniact.cli", "replay", "--data", str(SUITE), "--task", task.id, "--script",
-           str(script), "--task-timeout", "30", "--out", str(out), "--json"]
-    driver = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, process_group=0)
+    driver = _one_task_replay(tmp_path, 30)
     below: list[int] = []
     try:
-        assert wait_until(lambda: any(out.glob("*/step_00_initial.*")), 300), "the task did not start"
         os.killpg(driver.pid, signal.SIGTSTP)
         assert wait_until(lambda: _state(driver.pid) == "T", 10)
         below = _below(driver.pid)
         browsers = [p for p in below if _is_browser(p)]
         assert browsers, "no browser below the replay"
-        assert wait_until(lambda: all(_state(p) == "T" for p in browsers), 10)
-        os.killpg(driver.pid, signal.SIGKILL)
-        driver.wait(30)
-        assert wait_until(lambda: all(_state(p) in ("Z", "gone") for p in browsers), 30), \
-            f"outlived the killed replay: {[(p, _state(p)) for p in browsers if _state(p) not in ('Z', 'gone')]}"
+        _killed_takes_with_it(driver, browsers)
     finally:
-        for p in below:
-            if _state(p) not in ("Z", "gone"):
-                os.kill(p, signal.SIGKILL)
-        end_job(driver)
+        _end_all(driver, below)
 
 
 SLOW_AGENT = """
