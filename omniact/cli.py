@@ -1032,5 +1032,18 @@ def replay_cmd(executor: str, ray_address: str, worker_cpus: float | None, worke
 # --- verbs added by area owners go above this line ---
 
 
+def _current_folder_last() -> None:
+    """Under ``python -m omniact.cli`` the current folder is first on sys.path, where a folder of the user's named
+    `agents` or `scoring` stood in for omniact's own packages (`score` ran the user's `scoring`). It goes last, as
+    the `omniact` command has it: a module of the user's there (``--agent my_pkg.policy:MyAgent``) is still found."""
+    if not sys.path:
+        return
+    first = os.path.realpath(sys.path[0] or os.curdir)
+    ours = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    if first == os.path.realpath(os.curdir) and first != ours:
+        sys.path.append(sys.path.pop(0))
+
+
 if __name__ == "__main__":  # pragma: no cover
+    _current_folder_last()
     run()

@@ -36,6 +36,7 @@ __all__ = [
     "MANIFEST_NAME",
     "SPLITS",
     "Dataset",
+    "LogItem",
     "SplitPart",
     "TaskList",
     "builtin_root",

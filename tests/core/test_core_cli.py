@@ -311,6 +311,24 @@ def test_show_refuses_a_name_with_no_image_format_and_a_binary_script(omniact_da
     assert r.exit_code == 2 and r.output.strip() == f"omniact: {script}:1: script file is UTF-16 text: save it as UTF-8"
 
 
+def test_python_m_omniact_cli_beside_a_users_agents_and_scoring_folders_uses_omniacts_own(omniact_data, tmp_path):
+    # `python -m` puts the current folder first on sys.path: a folder of the user's called scoring/ or agents/ there
+    # was imported instead of omniact's packages of those names, and `score` ran (here: exited in) the user's code.
+    for name in ("agents", "scoring"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text(f"raise SystemExit('the user\\'s {name} was imported')\n")
+    (tmp_path / "mine.py").write_text("class Mine:\n    def act(self, view):\n        return ''\n")
+    p = tmp_path / "run.jsonl"
+    p.write_text('{"id": "10", "script": "pyautogui.click(1, 2)"}\n')
+    env = {**os.environ, "OMNIACT_CACHE_DIR": str(tmp_path / "cache")}
+    for args in (["score", "--predictions", str(p), "--json"], ["agents", "--check", "oracle"],
+                 ["agents", "--check", "mine:Mine"]):  # the user's own module is still found
+        proc = subprocess.run([sys.executable, "-m", "omniact.cli", *args, "--data", str(omniact_data)], cwd=tmp_path,
+                              capture_output=True, text=True, check=False, env=env)
+        assert proc.returncode == 0 and "was imported" not in proc.stderr + proc.stdout, (args, proc.stderr)
+        assert args[0] != "score" or "sequence_score" in json.loads(proc.stdout)
+
+
 def test_user_errors_are_one_line_and_exit_2(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "omniact.cli", "score", "--data", str(tmp_path / "nope"),
                            "--predictions", str(tmp_path / "p.jsonl")], capture_output=True, text=True, check=False)
