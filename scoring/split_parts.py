@@ -16,12 +16,15 @@ Only on systems with fork, on splits of `MIN_TASKS` or more, and never in a proc
 from __future__ import annotations
 
 import marshal
+import mmap
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Collection, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,7 +97,7 @@ class Ready(Pending):
 @dataclass
 class _Child:
     pid: int
-    results: int  # read end of the pipe the child writes its results to
+    results: int  # the file (in memory where it can be) the child writes its results to, read once it has ended
     scripts: int  # write end of the pipe the parent sends the predictions down
     positions: list[int]
     sender: threading.Thread | None = None
@@ -143,8 +146,14 @@ class SplitParts(Pending):
             raise
 
     def _fork(self, positions: list[int]) -> _Child | None:
-        results_r, results_w = os.pipe()
-        scripts_r, scripts_w = os.pipe()
+        results = _results_file()
+        if results is None:
+            return None
+        try:
+            scripts_r, scripts_w = os.pipe()
+        except OSError:
+            os.close(results)
+            return None
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 try:
@@ -154,19 +163,17 @@ class SplitParts(Pending):
         try:
             pid = os.fork()
         except OSError:
-            for fd in (results_r, results_w, scripts_r, scripts_w):
+            for fd in (results, scripts_r, scripts_w):
                 os.close(fd)
             return None
         if pid == 0:  # the child: never returns
-            os.close(results_r)
             os.close(scripts_w)
             for other in self._children:  # or an earlier child would never see the end of its predictions
                 os.close(other.results)
                 os.close(other.scripts)
-            _child_main(self, positions, scripts_r, results_w)
-        os.close(results_w)
+            _child_main(self, positions, scripts_r, results)
         os.close(scripts_r)
-        return _Child(pid, results_r, scripts_w, positions)
+        return _Child(pid, results, scripts_w, positions)
 
     def _part(self, positions: list[int], scripts: Mapping[str, object] | None, mode: str) -> _Part:
         """Load, prepare and judge the entries at `positions` (in this process)."""
@@ -236,18 +243,20 @@ class SplitParts(Pending):
         return gold, judged
 
     def _collect(self, child: _Child, scripts: Mapping[str, object] | None, mode: str) -> _Part:
-        data = _read_all(child.results)
-        os.close(child.results)
-        child.results = -1
         _, status = os.waitpid(child.pid, 0)
         child.pid = 0
         outcome = None
-        if status == 0 and data:
+        if status == 0:
             try:
-                with paused_gc():  # a few hundred thousand tuples: collecting as they come cost 4 times the read
-                    outcome = marshal.loads(data)  # noqa: S302 - from our own child, over a pipe of ours
-            except (ValueError, EOFError, TypeError):
+                # Read where the child wrote it, without a copy (and without a pipe's 64 kB at a time, each a wait
+                # for the child to write the next).
+                with mmap.mmap(child.results, 0, access=mmap.ACCESS_READ) as data, paused_gc():
+                    # a few hundred thousand tuples: collecting as they come cost 4 times the read
+                    outcome = marshal.loads(data)  # noqa: S302 - from our own child, in a file of ours
+            except (OSError, ValueError, EOFError, TypeError):  # (ValueError: an empty file, the child wrote nothing)
                 outcome = None
+        os.close(child.results)
+        child.results = -1
         if not isinstance(outcome, tuple) or not outcome:
             return self._part(child.positions, scripts, mode)  # killed, out of memory, a bug: its part is done here
         if outcome[0] == "error":
@@ -319,6 +328,23 @@ def _send(fd: int, data: bytes) -> threading.Thread:
     t = threading.Thread(target=run, name="omniact-split-parts", daemon=True)
     t.start()
     return t
+
+
+def _results_file() -> int | None:
+    """A new file for a child's results, read by this process once the child has ended: in memory where the
+    system has such files, else an unnamed temporary file; None when neither can be made."""
+    try:
+        if hasattr(os, "memfd_create"):
+            return os.memfd_create("omniact-split-part", os.MFD_CLOEXEC)
+    except OSError:
+        pass  # (a kernel without it, or a sandbox that refuses it)
+    try:
+        fd, path = tempfile.mkstemp(prefix="omniact-split-part-")
+    except OSError:
+        return None
+    with suppress(OSError):
+        os.unlink(path)  # the open file stays readable; nothing is left behind, whatever happens next
+    return fd
 
 
 def _read_all(fd: int) -> bytes:

@@ -173,6 +173,18 @@ def test_a_child_that_dies_leaves_its_part_to_this_process(generated, monkeypatc
     _reaped(pids)
 
 
+def test_without_in_memory_files_the_parts_results_go_through_a_temporary_file_left_nowhere(generated, monkeypatch,
+                                                                                             tmp_path):
+    root, scripts = generated
+    monkeypatch.delattr(os, "memfd_create", raising=False)
+    monkeypatch.setattr(split_parts.tempfile, "tempdir", str(tmp_path))
+    parts = SplitParts(root, "test", 3)
+    assert len(parts._children) == 2
+    _, result = parts.score(scripts, "strict")
+    assert result.to_json(include_tasks=True) == _alone(root, scripts, "strict")
+    assert [p.name for p in tmp_path.iterdir() if p.name != "cache"] == []
+
+
 def _reaped(pids: list[int]) -> None:
     """No child left behind: each has ended and been waited for (another test's children may still be about)."""
     assert pids
