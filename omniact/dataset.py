@@ -619,12 +619,27 @@ class SplitPart:
         """The split's hash (`Dataset.sha256`) from its file's bytes `raw` and its parts' logs, as one load makes
         it: task by task in split order, each box file the first time it is read. `parts`: (the split positions
         of the part's entries, its `log`)."""
+        h = SplitPart.split_file_hash(split_path, raw)
+        h.update(b"".join(SplitPart.entry_pieces(parts)))
+        return h.hexdigest()
+
+    @staticmethod
+    def split_file_hash(split_path: Path, raw: bytes) -> Any:
+        """The split's hash object fed its split file (`raw`, its bytes); `entry_pieces` follow, joined."""
+        h = hashlib.sha256(_digest_header(split_path.name, raw))
+        h.update(raw)
+        return h
+
+    @staticmethod
+    def entry_pieces(parts: Sequence[tuple[Sequence[int], Sequence[LogItem]]]) -> list[bytes]:
+        """What the split's hash takes after its split file, in pieces to join: the parts' logs (see `split_hash`)
+        in split order."""
         logs: list[LogItem | None] = [None] * (max((g for pos, _ in parts for g in pos), default=-1) + 1)
         for positions, log in parts:
             for g, item in zip(positions, log):
                 logs[g] = item
-        # One update over the whole stream: one per file (as `_file_digest`) costs more than the hashing.
-        pieces = [_digest_header(split_path.name, raw), raw]
+        # To be hashed in one update: one per file (as `_file_digest`) costs more than the hashing.
+        pieces = []
         boxes: set[str] = set()
         for item in logs:
             if item is None:
@@ -636,7 +651,7 @@ class SplitPart:
                 else:
                     boxes.add(box)
             pieces.append(blob)
-        return hashlib.sha256(b"".join(pieces)).hexdigest()
+        return pieces
 
 
 #: What one entry of a `SplitPart` put into the split's hash: (the bytes hashed, for a box file it read first

@@ -34,7 +34,7 @@ from omniact.dataset import (
     source_files,
 )
 from scoring.boxes import BoxIndex
-from scoring.gold import BoxesByTask, GoldLinesByTask, PreparedGold, prepare
+from scoring.gold import BoxesByTask, GoldLinesByTask, PreparedGold, joined, prepare
 from scoring.result import SCORER_VERSION
 
 if TYPE_CHECKING:
@@ -194,8 +194,21 @@ def _write(gold: PreparedGold, entry: Path, where: dict[str, str], files: list[s
     if states is None or any(max(s[1], s[2]) >= started - _RACY_NS for s in states):
         return  # a file changed just now: it could change again within the same clock tick
     raw = {"stamp": _STAMP, **where, "files": files, "stats": states, "absent": absent,
-           **freeze(gold)}
+           **(_frozen_parts(gold) or freeze(gold))}
     _dump(entry, raw, gold)
+
+
+def _frozen_parts(gold: PreparedGold) -> dict[str, Any] | None:
+    """The entry's body for a split read in parts (`scoring.split_parts`): each part's `freeze` as the marshal
+    bytes its process made, with the part's split positions, written as they are instead of frozen and encoded
+    again here. None when the gold was not read in parts, or has changed since (strict plans worked out after)."""
+    frozen = gold.__dict__.get("_frozen_parts")
+    if frozen is None:
+        return None
+    n_strict, parts = frozen
+    if len(gold.__dict__.get("_strict", ())) != n_strict:
+        return None
+    return {"parts": parts, "dataset": dict(gold.dataset) if gold.dataset is not None else None}
 
 
 def freeze(gold: PreparedGold) -> dict[str, Any]:
@@ -216,6 +229,9 @@ def freeze(gold: PreparedGold) -> dict[str, Any]:
 
 
 def thaw(raw: dict[str, Any]) -> PreparedGold:
+    parts = raw.get("parts")
+    if parts is not None:  # written by `_frozen_parts`: put together as the parts were when they were made
+        return joined([(thaw(marshal.loads(frozen)), positions) for positions, frozen in parts], raw["dataset"])
     screens = [s if isinstance(s, str) else BoxIndex.from_rects(s) for s in raw["screens"]]
     ids, texts = raw["ids"], raw["texts"]
     gold = PreparedGold(ids, {t: i for i, t in enumerate(ids)}, raw["weights"], raw["n_gold"], raw["plans"],

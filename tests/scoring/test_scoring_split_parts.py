@@ -102,6 +102,40 @@ def test_a_box_file_two_screens_share_is_hashed_once_whichever_part_reads_it_fir
         assert gold.dataset["sha256"] == expected
 
 
+@pytest.mark.parametrize("gold_first", [False, True])
+def test_the_cache_entry_of_a_split_read_in_parts_reads_back_as_one_process_prepares_it(generated, monkeypatch,
+                                                                                        gold_first):
+    """The parts' frozen gold goes into the entry as their processes froze it (or, with strict plans worked out
+    on the whole gold after, frozen whole): either reads back as one process prepares the split, strict plans
+    included, so that the next strict run reads no task or box file."""
+    import marshal
+
+    from scoring import boxes
+
+    root, scripts = generated
+    monkeypatch.setattr(gold_cache, "_RACY_NS", 0)  # the generated files are new
+    parts = gold_cache.begin(root, "test", workers=3)
+    assert isinstance(parts, SplitParts) and len(parts._children) == 2
+    if gold_first:
+        parts.gold()  # as `omniact score` asks when the predictions file is refused
+    gold, result = parts.score(scripts, "strict")
+    gold_cache.update(gold)
+    (entry,) = (Path(os.environ["OMNIACT_CACHE_DIR"]) / "gold").glob("*.marshal")
+    assert ("parts" in marshal.loads(entry.read_bytes())) is not gold_first
+    one = scoring.prepare(load_split(root, "test"))
+
+    def no_read(*a, **k):
+        raise AssertionError("a task or box file was read although the entry holds the prepared gold")
+
+    monkeypatch.setattr(gold_cache, "load_split", no_read)
+    monkeypatch.setattr(boxes.BoxIndex, "from_file", no_read)
+    again = gold_cache.load_prepared(root, "test")
+    for name in ("ids", "weights", "n_gold", "plans", "texts", "groups", "dataset"):
+        assert getattr(again, name) == getattr(one, name), name
+    assert scoring.score(again, scripts, "strict").to_json(include_tasks=True) == _alone(root, scripts, "strict")
+    assert result.to_json(include_tasks=True) == _alone(root, scripts, "strict")
+
+
 def test_a_split_whose_screens_are_interleaved_is_dealt_by_screen():
     items = [(str(i), {"image": f"s{i % 3}.png"}) for i in range(9)] + [("x", "not an entry")]
     parts = split_parts._deal(items, 2)
