@@ -300,7 +300,7 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
         run_tasks,
         stopped_note,
     )
-    from scoring.gold_cache import begin, update
+    from scoring.gold_cache import begin
     from scoring.split_parts import Ready
 
     _bulk_process()
@@ -327,9 +327,9 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
         except UserError:
             # A data problem is reported first; else the gold side is good, only the predictions are not: the run
             # after the fix reads the cache.
-            update(pending.gold())
+            pending.update()
             raise
-        gold, result = pending.score(scripts, mode)
+        result = pending.score(scripts, mode)
     finally:
         pending.close()
     stopped = stopped_note(predictions) if predictions.is_dir() else None
@@ -342,14 +342,14 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
             from omniact.predictions import agent_failures
             from omniact.tables import print_score, why_no_match
 
-            print_score(result, why=why_no_match(gold, scripts, result, mode, agent_failures(preds)),
+            print_score(result, why=why_no_match(pending.gold(), scripts, result, mode, agent_failures(preds)),
                         notes=[n for n in (note, stopped) if n])
         if sys.stdout is not None:  # (None: closed by the shell, `>&-`)
             sys.stdout.flush()  # the score is shown before the cache is written, which only the next run needs
     except BrokenPipeError:  # `omniact score ... | head -1`: the reader has gone, the work is still good for the cache
-        update(gold)
+        pending.update()
         raise
-    update(gold)  # writes the cache entry, with what this run worked out (strict mode's gold plans)
+    pending.update()  # writes the cache entry, with what this run worked out (strict mode's gold plans)
     _end_process()
 
 

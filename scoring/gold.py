@@ -23,7 +23,7 @@ from scoring import reference, strict
 from scoring.boxes import BoxIndex
 from scoring.reference import GoldLines, Plan
 
-__all__ = ["BoxesByTask", "GoldLinesByTask", "PreparedGold", "joined", "prepare"]
+__all__ = ["BoxesByTask", "GoldLinesByTask", "GoldSums", "PreparedGold", "joined", "joined_sums", "prepare"]
 
 # Gold line names are lower-cased by the released rules; the breakdown names them as the ACTIONS table does.
 _CANONICAL = {name.lower(): name for name in ACTIONS}
@@ -123,45 +123,78 @@ class PreparedGold:
         return hit
 
 
-def joined(parts: Sequence[tuple[PreparedGold, Sequence[int]]], dataset: Mapping[str, Any] | None) -> PreparedGold:
+@dataclass(frozen=True, eq=False)
+class GoldSums:
+    """What `scoring.scorer.total` takes of a split's gold side (a PreparedGold has it all too): per task in split
+    order its id, weight and number of gold lines, the breakdown groups (see `PreparedGold`), and the data set."""
+
+    ids: tuple[str, ...]
+    weights: tuple[float, ...]
+    n_gold: tuple[int, ...]
+    groups: tuple[tuple[tuple[str, str], tuple[int, ...], int], ...]
+    dataset: Mapping[str, Any] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def of(cls, gold: PreparedGold) -> GoldSums:
+        return cls(gold.ids, gold.weights, gold.n_gold, gold.groups, gold.dataset)
+
+
+def joined_sums(parts: Sequence[tuple[GoldSums | PreparedGold, Sequence[int]]],
+                dataset: Mapping[str, Any] | None) -> GoldSums:
+    """`joined(parts, dataset)`'s `GoldSums`, without the rest of the gold: all that totals need."""
+    n = sum(len(g.ids) for g, _ in parts)
+    ids: list[Any] = [None] * n
+    weights: list[float] = [0.0] * n
+    n_gold: list[int] = [0] * n
+    counts: dict[tuple[str, str], int] = {}
+    rows: dict[tuple[str, str], list[int]] = {}
+    for part, positions in parts:
+        for g, task_id, weight, lines in zip(positions, part.ids, part.weights, part.n_gold):
+            ids[g] = task_id
+            weights[g] = weight
+            n_gold[g] = lines
+        for key, r, count in part.groups:
+            counts[key] = counts.get(key, 0) + count
+            rows.setdefault(key, []).extend(positions[j] for j in r)
+    # Each group's positions in split order, as `_groups` gives them (the sums are made in that order).
+    groups = tuple((key, tuple(sorted(rows[key])), counts[key]) for key in sorted(counts))
+    return GoldSums(tuple(ids), tuple(weights), tuple(n_gold), groups, None if dataset is None else dict(dataset))
+
+
+def joined(parts: Sequence[tuple[PreparedGold, Sequence[int]]], dataset: Mapping[str, Any] | None, *,
+           sums: GoldSums | None = None) -> PreparedGold:
     """The prepared gold of a split from its parts' (`scoring.split_parts`): each part's PreparedGold with the
-    split positions of its tasks (between them, every position once); described by `dataset`.
+    split positions of its tasks (between them, every position once); described by `dataset`. `sums`: the parts'
+    `joined_sums`, when already made.
 
     Equal to preparing the whole split at once, except that a screen whose tasks fall in two parts is indexed
     twice."""
-    n = sum(len(g) for g, _ in parts)
-    ids: list[Any] = [None] * n
+    if sums is None:
+        sums = joined_sums(parts, dataset)
+    n = len(sums.ids)
     texts: list[Any] = [None] * n
     task_screen: list[int] = [0] * n
-    weights: list[float] = [0.0] * n
-    n_gold: list[int] = [0] * n
     plans: list[Plan | None] = [None] * n
     screens: list[BoxIndex | str] = []
-    counts: dict[tuple[str, str], int] = {}
-    rows: dict[tuple[str, str], list[int]] = {}
     known: dict[str, GoldLines] = {}
     strict_plans: dict[tuple[int, str], Any] = {}
     for part, positions in parts:
         screens_at = len(screens)
         screen_of = part.boxes.screen_of
-        for j, g in enumerate(positions):
-            ids[g] = part.ids[j]
-            texts[g] = part.texts[j]
-            weights[g] = part.weights[j]
-            n_gold[g] = part.n_gold[j]
-            plans[g] = part.plans[j]
+        for j, (g, text, plan) in enumerate(zip(positions, part.texts, part.plans)):
+            texts[g] = text
+            plans[g] = plan
             task_screen[g] = screen_of(j) + screens_at
         screens += part.boxes.screens()
         known.update(part.lines.known())
-        for key, r, count in part.groups:
-            counts[key] = counts.get(key, 0) + count
-            rows.setdefault(key, []).extend(positions[j] for j in r)
         strict_plans.update(((k + screens_at, text), v) for (k, text), v in part.__dict__.get("_strict", {}).items())
-    # Each group's positions in split order, as `_groups` gives them (the sums are made in that order).
-    groups = tuple((key, tuple(sorted(rows[key])), counts[key]) for key in sorted(counts))
     texts_t = tuple(texts)
-    gold = PreparedGold(tuple(ids), {t: i for i, t in enumerate(ids)}, tuple(weights), tuple(n_gold), tuple(plans),
-                        groups, texts_t, GoldLinesByTask(texts_t, known), BoxesByTask(task_screen, screens),
+    ids = sums.ids
+    gold = PreparedGold(ids, {t: i for i, t in enumerate(ids)}, sums.weights, sums.n_gold, tuple(plans), sums.groups,
+                        texts_t, GoldLinesByTask(texts_t, known), BoxesByTask(task_screen, screens),
                         None if dataset is None else dict(dataset))
     if strict_plans:
         gold.__dict__["_strict"] = strict_plans

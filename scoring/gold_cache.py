@@ -40,9 +40,9 @@ from scoring.result import SCORER_VERSION
 if TYPE_CHECKING:
     from scoring.split_parts import Pending
 
-__all__ = ["begin", "cache_dir", "freeze", "load_prepared", "stats", "thaw", "update"]
+__all__ = ["begin", "cache_dir", "freeze", "load_prepared", "stats", "thaw", "update", "write", "write_parts"]
 
-_FORMAT = 5  # 5: entries are keyed and checked by data root as well as split file
+_FORMAT = 6  # 5: entries are keyed and checked by data root as well as split file; 6: a split read in parts is kept in parts
 _RACY_NS = 2_000_000_000
 # A cache entry that cannot be written (a full disk, a read-only home, a value marshal refuses) only costs time.
 _CANNOT_WRITE = (OSError, ValueError, TypeError)
@@ -143,10 +143,14 @@ def update(gold: PreparedGold) -> None:
 
 
 def _dump(entry: Path, raw: dict[str, Any], gold: PreparedGold) -> None:
+    _store(entry, raw)
+    _remember(gold, entry, raw)
+
+
+def _store(entry: Path, raw: dict[str, Any]) -> None:
     remove_stale_temporaries(entry.parent, 600.0)  # of a `score` killed while it wrote (the folder is shared)
     with atomic_file(entry) as f:
         marshal.dump(raw, f)
-    _remember(gold, entry, raw)
 
 
 def _remember(gold: PreparedGold, entry: Path, raw: dict[str, Any]) -> None:
@@ -190,25 +194,38 @@ def _write(gold: PreparedGold, entry: Path, where: dict[str, str], files: list[s
            started: int, known: list[tuple[int, int, int, int, int]] | None = None) -> None:
     """Write the entry, unless a file changed too recently; `known`: the files' states, taken after they were
     read (else taken now)."""
+    header = _header(where, files, absent, started, known)
+    if header is not None:
+        _dump(entry, {**header, **freeze(gold)}, gold)
+
+
+def write(gold: PreparedGold, entry: Path, where: dict[str, str], files: list[str], absent: list[str],
+          started: int, known: list[tuple[int, int, int, int, int]] | None = None) -> None:
+    """`_write`, where an entry that cannot be written (a full disk, a read-only home) only costs time."""
+    with suppress(*_CANNOT_WRITE):
+        _write(gold, entry, where, files, absent, started, known)
+
+
+def write_parts(entry: Path, where: dict[str, str], files: list[str], absent: list[str], started: int,
+                known: list[tuple[int, int, int, int, int]] | None, parts: list[tuple[list[int], bytes]],
+                dataset: Mapping[str, Any]) -> None:
+    """`_write` for a split read in parts (`scoring.split_parts`), from each part's `freeze` as the marshal bytes its
+    process made, with the part's split positions: written as they are, not thawed, joined, frozen and encoded
+    again (`thaw` joins them when the entry is read)."""
+    header = _header(where, files, absent, started, known)
+    if header is not None:
+        with suppress(*_CANNOT_WRITE):
+            _store(entry, {**header, "parts": parts, "dataset": dict(dataset)})
+
+
+def _header(where: dict[str, str], files: list[str], absent: list[str], started: int,
+            known: list[tuple[int, int, int, int, int]] | None) -> dict[str, Any] | None:
+    """An entry's header (what it was made from, and how each file was), or None when a file changed too recently
+    for the entry to be trusted (it could change again within the same clock tick), or is gone."""
     states = known if known is not None else stats(files)
     if states is None or any(max(s[1], s[2]) >= started - _RACY_NS for s in states):
-        return  # a file changed just now: it could change again within the same clock tick
-    raw = {"stamp": _STAMP, **where, "files": files, "stats": states, "absent": absent,
-           **(_frozen_parts(gold) or freeze(gold))}
-    _dump(entry, raw, gold)
-
-
-def _frozen_parts(gold: PreparedGold) -> dict[str, Any] | None:
-    """The entry's body for a split read in parts (`scoring.split_parts`): each part's `freeze` as the marshal
-    bytes its process made, with the part's split positions, written as they are instead of frozen and encoded
-    again here. None when the gold was not read in parts, or has changed since (strict plans worked out after)."""
-    frozen = gold.__dict__.get("_frozen_parts")
-    if frozen is None:
         return None
-    n_strict, parts = frozen
-    if len(gold.__dict__.get("_strict", ())) != n_strict:
-        return None
-    return {"parts": parts, "dataset": dict(gold.dataset) if gold.dataset is not None else None}
+    return {"stamp": _STAMP, **where, "files": files, "stats": states, "absent": absent}
 
 
 def freeze(gold: PreparedGold) -> dict[str, Any]:
@@ -230,7 +247,7 @@ def freeze(gold: PreparedGold) -> dict[str, Any]:
 
 def thaw(raw: dict[str, Any]) -> PreparedGold:
     parts = raw.get("parts")
-    if parts is not None:  # written by `_frozen_parts`: put together as the parts were when they were made
+    if parts is not None:  # written by `write_parts`: put together as the parts were when they were made
         return joined([(thaw(marshal.loads(frozen)), positions) for positions, frozen in parts], raw["dataset"])
     screens = [s if isinstance(s, str) else BoxIndex.from_rects(s) for s in raw["screens"]]
     ids, texts = raw["ids"], raw["texts"]

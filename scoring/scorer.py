@@ -19,7 +19,7 @@ from omniact.predictions import Prediction
 from omniact.task import Task
 from scoring import reference, strict
 from scoring.boxes import BoxIndex
-from scoring.gold import PreparedGold, prepare
+from scoring.gold import GoldSums, PreparedGold, prepare
 from scoring.reference import GoldLines
 from scoring.result import MODES, SCORER_VERSION, GroupScore, Score, TaskScores
 
@@ -291,7 +291,7 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
     return Judged(rows, missing, parse_errors, notes)
 
 
-def total(gold: PreparedGold, mode: str, judged: Judged) -> Score:
+def total(gold: PreparedGold | GoldSums, mode: str, judged: Judged) -> Score:
     """The Score of a judgement: its sums, over the whole split and each breakdown group, in task order."""
     n_tasks = len(gold.ids)
     weights = gold.weights

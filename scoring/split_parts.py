@@ -10,6 +10,11 @@ state of its files; the sums are then made over the whole split, in task order, 
 process gets, to the last digit (tests/scoring/test_scoring_split_parts.py). A child that fails in any way other than
 a problem with the data has its part done again by the command's process.
 
+The score needs little of the gold (each task's id, weight and groups): a part's prepared gold travels frozen, as
+marshal bytes, and stays so. The gold cache's entry keeps each part as its process froze it, and the whole gold
+is joined only when asked for (`gold()`: the score's table, which says why tasks did not match). The split's hash is
+made in a thread while the totals are summed.
+
 Only on systems with fork, on splits of `MIN_TASKS` or more, and never in a process that runs threads.
 """
 
@@ -31,7 +36,8 @@ from typing import Any
 
 from omniact.dataset import LogItem, SplitPart, paused_gc, read_split_file, source_files, split_name
 from omniact.errors import DataError, UserError
-from scoring.gold import PreparedGold, joined, prepare
+from scoring import gold_cache
+from scoring.gold import GoldSums, PreparedGold, joined, joined_sums, prepare
 from scoring.gold_cache import freeze, thaw
 from scoring.gold_cache import stats as gold_stats
 from scoring.result import MODES, Score
@@ -69,15 +75,18 @@ def parts_for(n_tasks: int, workers: int | None) -> int:
 
 class Pending:
     """A split's gold side on its way: `ids` are its task ids (known as soon as the split file is read), `gold()`
-    the prepared gold, `score()` a prediction set's Score with it."""
+    the prepared gold, `score()` a prediction set's Score with it, `update()` the gold cache's entry written."""
 
     ids: Collection[str]
 
     def gold(self) -> PreparedGold:
         raise NotImplementedError
 
-    def score(self, scripts: Mapping[str, object], mode: str) -> tuple[PreparedGold, Score]:
+    def score(self, scripts: Mapping[str, object], mode: str) -> Score:
         raise NotImplementedError
+
+    def update(self) -> None:
+        """Write the gold cache's entry for the split, with what scoring worked out (see `gold_cache.update`)."""
 
     def close(self) -> None:
         """Stop what is still running (the children of a command that stops early)."""
@@ -93,10 +102,13 @@ class Ready(Pending):
     def gold(self) -> PreparedGold:
         return self._gold
 
-    def score(self, scripts: Mapping[str, object], mode: str) -> tuple[PreparedGold, Score]:
+    def score(self, scripts: Mapping[str, object], mode: str) -> Score:
         import scoring
 
-        return self._gold, scoring.score(self._gold, scripts, mode)
+        return scoring.score(self._gold, scripts, mode)
+
+    def update(self) -> None:
+        gold_cache.update(self._gold)
 
 
 @dataclass
@@ -114,13 +126,20 @@ class _Part:
 
     positions: list[int]
     error: UserError | None
-    gold: PreparedGold | None = None
+    sums: GoldSums | None = None  # what the totals take of the part's gold
+    gold: PreparedGold | None = None  # None for a child's part until `prepared()` thaws it from `frozen`
     judged: Judged | None = None
     log: list[LogItem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
     stats: list | None = None
     frozen: bytes | None = None  # `freeze(gold)` as marshal bytes, for the gold cache's entry
+
+    def prepared(self) -> PreparedGold:
+        if self.gold is not None:
+            return self.gold
+        with paused_gc():
+            return thaw(marshal.loads(self.frozen))  # type: ignore[arg-type]  # noqa: S302 - our own child's
 
 
 class SplitParts(Pending):
@@ -140,7 +159,14 @@ class SplitParts(Pending):
         self._items = list(index.items())
         self._positions = _deal(self._items, parts_for(len(self._items), n))
         self._children: list[_Child] = []
-        self._result: tuple[PreparedGold, Judged | None] | None = None
+        # Once the parts are in: their totals' side joined, the parts, the gold joined whole (when asked for), the
+        # gold cache's entry to write and how many strict plans the parts had worked out.
+        self._sums: GoldSums | None = None
+        self._parts: list[_Part] = []
+        self._gold: PreparedGold | None = None
+        self._pending: tuple | None = None
+        self._n_strict = 0
+        self._hasher: _SplitHash | None = None  # the split's hash, still being made once the parts are in
         try:
             for positions in self._positions[1:]:
                 child = self._fork(positions)
@@ -195,23 +221,47 @@ class SplitParts(Pending):
             files = files[1:]  # the split file, named once for all parts
             stats = gold_stats(files, part.states) if self._cache is not None else None
             judged = None if scripts is None else judge(gold, scripts, mode)
-        return _Part(positions, None, gold, judged, part.log, files, absent, stats)
+        return _Part(positions, None, GoldSums.of(gold), gold, judged, part.log, files, absent, stats)
 
     def gold(self) -> PreparedGold:
-        return self._finish(None, "reference")[0]
+        """The split's prepared gold, joined from the parts' when first asked for (the score needs less)."""
+        if self._gold is None:
+            sums = self._finish(None, "reference")[0]
+            self._hashed()
+            with paused_gc():
+                self._gold = joined([(p.prepared(), p.positions) for p in self._parts], sums.dataset, sums=sums)
+            self._n_strict = len(self._gold.__dict__.get("_strict", ()))
+        return self._gold
 
-    def score(self, scripts: Mapping[str, object], mode: str) -> tuple[PreparedGold, Score]:
+    def score(self, scripts: Mapping[str, object], mode: str) -> Score:
         if mode not in MODES:
             raise UserError(f"unknown scoring mode {mode!r} (choose {' or '.join(MODES)})")
-        gold, judged = self._finish(scripts, mode)
+        sums, judged = self._finish(scripts, mode)
         with paused_gc():
             if judged is None:  # the gold was asked for before, without predictions: judged here, in one process
-                judged = judge(gold, scripts, mode)
-            return gold, total(gold, mode, judged)
+                gold = self.gold()
+                return total(gold, mode, judge(gold, scripts, mode))
+            result = total(sums, mode, judged)  # while the split's hash is made
+        self._hashed()
+        return replace(result, dataset=dict(sums.dataset))  # type: ignore[arg-type]
 
-    def _finish(self, scripts: Mapping[str, object] | None, mode: str) -> tuple[PreparedGold, Judged | None]:
-        if self._result is not None:
-            return self._result
+    def update(self) -> None:
+        self._finish(None, "reference")  # (the parts, when nothing was scored: a DataError is raised here)
+        self._hashed()
+        pending, self._pending = self._pending, None
+        gold = self._gold
+        if pending is None:  # written already (or not to be): rewritten when scoring added strict plans since
+            if gold is not None:
+                gold_cache.update(gold)
+        elif gold is not None and len(gold.__dict__.get("_strict", ())) > self._n_strict:
+            gold_cache.write(gold, *pending)  # strict plans worked out on the whole gold: it is written whole
+        else:
+            gold_cache.write_parts(*pending, [(p.positions, p.frozen) for p in self._parts],  # type: ignore[misc]
+                        self._sums.dataset)  # type: ignore[union-attr]
+
+    def _finish(self, scripts: Mapping[str, object] | None, mode: str) -> tuple[GoldSums, Judged | None]:
+        if self._sums is not None:
+            return self._sums, None
         try:
             payload = marshal.dumps(None if scripts is None else (dict(scripts), mode))
         except ValueError:  # a value marshal cannot write (nested too deeply): every part is judged here, after
@@ -219,6 +269,7 @@ class SplitParts(Pending):
         for child in self._children:
             child.sender = _send(child.scripts, payload)
         hasher = _SplitHash(self.split_path, self._raw)
+        hashing = False
         try:
             parts = [self._part(self._positions[0], scripts, mode)]
             if self._cache is not None:  # (frozen now, while the children may still be at work)
@@ -233,12 +284,13 @@ class SplitParts(Pending):
             dataset = {"root": str(self.root), "split": split_name(self._split, self.split_path),
                        "n_tasks": len(self._items), "sha256": ""}  # the hash, once made
             with paused_gc():
-                gold = joined([(p.gold, p.positions) for p in parts], dataset)  # type: ignore[misc]
+                sums = joined_sums([(p.sums, p.positions) for p in parts], dataset)  # type: ignore[misc]
                 judged = None if scripts is None else Judged.joined([(p.judged, p.positions) for p in parts])  # type: ignore[misc]
-            gold.dataset["sha256"] = hasher.result()  # type: ignore[index]
+            hashing = True
         finally:
-            hasher.cancel()
-            self.close()
+            if not hashing:
+                hasher.cancel()
+            self._end_children()
         if self._cache is not None:
             files = [str(self.split_path)] + [f for p in parts for f in p.files]
             states = None
@@ -247,14 +299,17 @@ class SplitParts(Pending):
                 if split_state is not None:
                     states = split_state + [s for p in parts for s in p.stats]  # type: ignore[union-attr]
             if states is not None:  # (else a file is gone: no entry is written)
-                gold.__dict__["_cache_pending"] = (*self._cache, files, [a for p in parts for a in p.absent],
-                                                   self._started, states)
+                self._pending = (*self._cache, files, [a for p in parts for a in p.absent], self._started, states)
                 parts = [_frozen(p) for p in parts]  # (a part done here for a child that failed)
-                gold.__dict__["_frozen_parts"] = (len(gold.__dict__.get("_strict", ())),
-                                                  [(p.positions, p.frozen) for p in parts])
         # The parts' judgement is of these predictions only: another `score` call is judged here, on the whole gold.
-        self._result = (gold, None)
-        return gold, judged
+        self._sums, self._parts, self._hasher = sums, parts, hasher
+        return sums, judged
+
+    def _hashed(self) -> None:
+        """Wait for the split's hash, and put it in the data set's description (where it is "" until then)."""
+        if self._hasher is not None:
+            self._sums.dataset["sha256"] = self._hasher.result()  # type: ignore[index, union-attr]
+            self._hasher = None
 
     def _collect(self, child: _Child, scripts: Mapping[str, object] | None, mode: str) -> _Part:
         _, status = os.waitpid(child.pid, 0)
@@ -277,12 +332,17 @@ class SplitParts(Pending):
             kind, message, file, line, task_id, at = outcome[1:]
             error = (DataError if kind == "DataError" else UserError)(message, file=file, line=line, task_id=task_id)
             return _Part(child.positions[at:], error)
-        frozen, judged, log, files, absent, stats = outcome[1:]
-        with paused_gc():
-            return _Part(child.positions, None, thaw(marshal.loads(frozen)),  # noqa: S302 - from our own child
+        sums, frozen, judged, log, files, absent, stats = outcome[1:]
+        with paused_gc():  # (the part's gold stays frozen until the whole gold is asked for)
+            return _Part(child.positions, None, GoldSums(*sums), None,
                          None if judged is None else Judged.from_raw(judged), log, files, absent, stats, frozen)
 
     def close(self) -> None:
+        self._end_children()
+        if self._hasher is not None:
+            self._hashed()  # (no thread outlives the parts: it ends soon, as the hash is all it does)
+
+    def _end_children(self) -> None:
         for child in self._children:
             if child.pid:
                 try:
@@ -435,9 +495,12 @@ def _child_main(parts: SplitParts, positions: list[int], scripts_fd: int, result
                     with paused_gc():
                         judged = judge(loaded.gold, asked[0], asked[1]).to_raw()  # type: ignore[arg-type]
                 with paused_gc():
-                    # The frozen gold as bytes of its own: the gold cache's entry holds them as they are.
-                    out = marshal.dumps(("ok", marshal.dumps(freeze(loaded.gold)), judged, loaded.log, loaded.files,
-                                         loaded.absent, loaded.stats))
+                    # What the totals take of the part's gold, and the whole of it frozen as bytes of its own: the
+                    # gold cache's entry holds them as they are, and they are thawed only if the gold is asked for.
+                    g = loaded.gold
+                    sums = (g.ids, g.weights, g.n_gold, g.groups, None)  # type: ignore[union-attr]
+                    out = marshal.dumps(("ok", sums, marshal.dumps(freeze(g)), judged, loaded.log,  # type: ignore[arg-type]
+                                         loaded.files, loaded.absent, loaded.stats))
         except UserError as e:
             out = marshal.dumps(("error", type(e).__name__, e.message, e.file, e.line, e.task_id, 0))
         view = memoryview(out)

@@ -65,8 +65,9 @@ def test_parts_score_exactly_as_one_process_and_hash_the_same_files(generated, n
     root, scripts = generated
     parts = SplitParts(root, "test", n)
     assert len(parts._children) == n - 1  # the parts really were loaded by other processes
-    gold, result = parts.score(scripts, mode)
+    result = parts.score(scripts, mode)
     assert result.to_json(include_tasks=True) == _alone(root, scripts, mode)
+    gold = parts.gold()
     one = scoring.prepare(load_split(root, "test"))
     for field in ("ids", "weights", "n_gold", "plans", "texts", "groups", "dataset"):
         assert getattr(gold, field) == getattr(one, field), field
@@ -118,8 +119,8 @@ def test_the_cache_entry_of_a_split_read_in_parts_reads_back_as_one_process_prep
     assert isinstance(parts, SplitParts) and len(parts._children) == 2
     if gold_first:
         parts.gold()  # as `omniact score` asks when the predictions file is refused
-    gold, result = parts.score(scripts, "strict")
-    gold_cache.update(gold)
+    result = parts.score(scripts, "strict")
+    parts.update()
     (entry,) = (Path(os.environ["OMNIACT_CACHE_DIR"]) / "gold").glob("*.marshal")
     assert ("parts" in marshal.loads(entry.read_bytes())) is not gold_first  # noqa: S302 - the entry this test wrote
     one = scoring.prepare(load_split(root, "test"))
@@ -151,7 +152,7 @@ def test_the_published_layout_fixture_scores_the_same_in_parts(tmp_path):
     scripts = {t.id: t.gold_script for t in ds.tasks}
     scripts[ds.tasks[1].id] = "pyautogui.click(0, 0)"
     for mode in ("reference", "strict"):
-        _, result = SplitParts(root, "test", 3).score(scripts, mode)
+        result = SplitParts(root, "test", 3).score(scripts, mode)
         assert result.to_json(include_tasks=True) == _alone(root, scripts, mode)
 
 
@@ -202,7 +203,7 @@ def test_a_child_that_dies_leaves_its_part_to_this_process(generated, monkeypatc
     parts = SplitParts(root, "test", 2)
     pids = [c.pid for c in parts._children]
     assert len(pids) == 1
-    _, result = parts.score(scripts, "reference")
+    result = parts.score(scripts, "reference")
     assert result.to_json(include_tasks=True) == _alone(root, scripts, "reference")
     _reaped(pids)
 
@@ -214,7 +215,7 @@ def test_without_in_memory_files_the_parts_results_go_through_a_temporary_file_l
     monkeypatch.setattr(split_parts.tempfile, "tempdir", str(tmp_path))
     parts = SplitParts(root, "test", 3)
     assert len(parts._children) == 2
-    _, result = parts.score(scripts, "strict")
+    result = parts.score(scripts, "strict")
     assert result.to_json(include_tasks=True) == _alone(root, scripts, "strict")
     assert [p.name for p in tmp_path.iterdir() if p.name != "cache"] == []
 
@@ -233,7 +234,7 @@ def test_gold_asked_before_the_predictions_then_scored(generated):
     parts = SplitParts(root, "test", 2)
     gold = parts.gold()
     assert gold.dataset == load_split(root, "test").describe()
-    _, result = parts.score(scripts, "strict")
+    result = parts.score(scripts, "strict")
     assert result.to_json(include_tasks=True) == _alone(root, scripts, "strict")
 
 
@@ -279,7 +280,7 @@ def test_an_answer_too_deep_to_send_to_a_child_is_judged_here(generated):
     scripts = {**scripts, next(iter(scripts)): deep}
     parts = SplitParts(root, "test", 2)
     assert len(parts._children) == 1
-    _, result = parts.score(scripts, "reference")
+    result = parts.score(scripts, "reference")
     assert result.to_json(include_tasks=True) == _alone(root, scripts, "reference")
 
 
@@ -310,5 +311,5 @@ def test_scoring_a_second_prediction_set_judges_that_one(generated):
     assert len(parts._children) == 1
     parts.score(scripts, "reference")
     other = dict.fromkeys(scripts, "pyautogui.press('enter')")
-    _, result = parts.score(other, "strict")
+    result = parts.score(other, "strict")
     assert result.to_json(include_tasks=True) == _alone(root, other, "strict")
