@@ -19,6 +19,8 @@ import ast
 import json
 import math
 import re
+import threading
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -442,6 +444,20 @@ def _plain_lines(lines: list[str]) -> int:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# The file name compiler warnings about a script are attributed to, so that only those are silenced.
+_SCRIPT_FILE = "<omniact script>"
+_SCRIPT_WARNINGS = re.escape(_SCRIPT_FILE) + r"\Z"
+_PARSING = threading.Lock()  # `catch_warnings` swaps the process's filters: one parse at a time does
+
+
+def _ast_parse(text: str) -> ast.Module:
+    """`ast.parse`, with the compiler's warnings about the script ignored (``"C:\\help"``: invalid escape sequence).
+    Under ``-W error`` (or PYTHONWARNINGS=error, as some CI sets) such a warning becomes a SyntaxError, and the script
+    would be refused where it is read everywhere else: what a script parses to must not depend on the interpreter's
+    warning settings. (Python 3.12 also prints them, once per script, as SyntaxWarning.)"""
+    with _PARSING, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=_SCRIPT_WARNINGS)
+        return ast.parse(text, filename=_SCRIPT_FILE, mode="exec")
 
 
 def _parse_with_surrogates(text: str) -> ast.Module:
@@ -452,7 +468,7 @@ def _parse_with_surrogates(text: str) -> ast.Module:
     free = (chr(c) for c in range(0xF0000, 0x10FFFE) if chr(c) not in text)
     stand_in = {ord(c): next(free) for c in found}
     try:
-        tree = ast.parse(text.translate(stand_in), mode="exec")
+        tree = _ast_parse(text.translate(stand_in))
     except SyntaxError as e:  # "invalid non-printable character U+F0000": say which character was there
         for k, v in stand_in.items():
             e.msg = e.msg.replace(f"U+{ord(v):04X}", f"U+{k:04X}")
@@ -468,7 +484,7 @@ def _parse_ast(text: str) -> list[Action]:
     """The parser proper: `ast`, then the whitelist. `_parse_simple` must agree with it wherever it answers."""
     try:
         try:
-            tree = ast.parse(text, mode="exec")
+            tree = _ast_parse(text)
         except UnicodeEncodeError:
             tree = _parse_with_surrogates(text)
     except SyntaxError as e:
@@ -835,7 +851,7 @@ def _map_line(line: str, convert: Callable[[float, float], tuple[float, float]])
 
 def _map_points(text: str, convert: Callable[[float, float], tuple[float, float]]) -> str:
     try:
-        tree = ast.parse(text, mode="exec")
+        tree = _ast_parse(text)
     except UnicodeEncodeError:
         tree = _parse_with_surrogates(text)  # (its stand-ins are one character each: offsets are the same)
     lines = _source_lines(text)

@@ -294,3 +294,17 @@ def test_a_refused_script_keeps_nothing_of_its_parse_while_the_collector_is_paus
         tracemalloc.stop()
         gc.enable()
     assert kept < 2_000_000, f"{kept:,} bytes kept by three refused scripts"
+
+
+def test_a_script_parses_the_same_whatever_the_interpreters_warning_settings():
+    """``"C:\\help"`` holds an invalid escape sequence, which the compiler warns about: under ``-W error`` (as some CI
+    sets PYTHONWARNINGS) that warning was a SyntaxError, and the script was refused there while read everywhere
+    else. Nor is anything printed about it."""
+    import subprocess
+    import sys
+
+    script = 'pyautogui.write("C:\\\\help")\\npyautogui.press("enter")'
+    code = f"from omniact.actions import parse_script; print([a.name for a in parse_script('{script}')])"
+    for flag in ("error", "default", "ignore"):
+        proc = subprocess.run([sys.executable, "-W", flag, "-c", code], capture_output=True, text=True, check=False)
+        assert (proc.returncode, proc.stdout.strip(), proc.stderr) == (0, "['write', 'press']", ""), flag
