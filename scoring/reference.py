@@ -33,7 +33,7 @@ from scoring.bleu import bleu
 from scoring.boxes import BoxIndex
 
 __all__ = ["GoldLines", "Outcome", "Plan", "gold_lines", "gold_plan", "kept_lines", "penalty_released", "plan",
-           "plan_boxes", "refusal", "safe_parse", "score_plan", "score_task"]
+           "plan_boxes", "plan_click_penalty", "plan_click_steps", "plan_lines", "refusal", "safe_parse", "score_plan", "score_task"]
 
 _QUOTES = re.compile("\"|'")
 
@@ -453,6 +453,30 @@ _sqrt = math.sqrt
 _quote_split = _QUOTES.split
 
 
+def plan_click_steps(prepared: Plan) -> tuple[tuple[int, tuple[float, ...]], ...]:
+    """(line position, value for `plan_click_penalty`) of each of a plan's click steps, in line order."""
+    return tuple((j, value) for j, (_, _, kind, value) in enumerate(prepared[1]) if kind == _CLICK)
+
+
+def plan_lines(script: str) -> list[str]:
+    """The lines of an ASCII script that `score_plan` compares with a plan's steps, one by one."""
+    return _KEPT_LINES(script.strip().lower())
+
+
+def plan_click_penalty(value: tuple[float, ...], px: float, py: float) -> float:
+    """`penalty_released` for the point (px, py) against a plan's click step (`_click_constants` of its box)."""
+    tl0, tl1, br0, br1, cx, cy, hx, hy, mu = value
+    dx = abs(cx - px) - hx
+    dy = abs(cy - py) - hy
+    try:
+        penalty = 1 - mu / (_sqrt((dx * (dx > 0)) ** 2 + (dy * (dy > 0)) ** 2) + mu)
+    except (ZeroDivisionError, OverflowError):
+        return penalty_released(tl0, tl1, br0, br1, px, py)
+    if not 0.0 <= penalty <= 1.0:
+        return penalty_released(tl0, tl1, br0, br1, px, py)
+    return penalty
+
+
 def score_plan(prepared: Plan, script: str) -> tuple[bool, float, float, float] | None:
     """(matched, click, key, write) for `script` with the released rules, or None when `score_task` must decide."""
     if not script.isascii():
@@ -482,17 +506,7 @@ def score_plan(prepared: Plan, script: str) -> tuple[bool, float, float, float] 
                 py = float(fields[1].split(")")[0])
                 if px != px or py != py:  # noqa: PLR0124  (NaN: the general rule reports it)
                     return None
-                tl0, tl1, br0, br1, cx, cy, hx, hy, mu = value
-                dx = abs(cx - px) - hx
-                dy = abs(cy - py) - hy
-                try:
-                    penalty = 1 - mu / (_sqrt((dx * (dx > 0)) ** 2 + (dy * (dy > 0)) ** 2) + mu)
-                except (ZeroDivisionError, OverflowError):
-                    penalty = penalty_released(tl0, tl1, br0, br1, px, py)
-                else:
-                    if not 0.0 <= penalty <= 1.0:
-                        penalty = penalty_released(tl0, tl1, br0, br1, px, py)
-                click += (1.0 / n) * penalty
+                click += (1.0 / n) * plan_click_penalty(value, px, py)
             elif kind == _PRESS:
                 if value != _quote_split(line)[1].strip():
                     key += 1 / n

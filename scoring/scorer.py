@@ -8,6 +8,7 @@ predictions the shared parser rejects). They differ in how a prediction is compa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -126,7 +127,7 @@ def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object
     gold = prepare(tasks)
     seen = gold.__dict__.setdefault(f"_answers_{mode}", {}) if remember else None
     with paused_gc():
-        return _score(gold, predictions, mode, seen)
+        return total(gold, mode, judge(gold, predictions, mode, seen))
 
 
 #: (parse error: None, `_REFUSED` or the message; (matched, click, key, write) or None when unmatched; note)
@@ -140,11 +141,6 @@ _SEEN_MAX = 1 << 18
 _SEEN_CHARS = 2048
 # The row of a missing or unmatched task (see `_Outcome`): matched 0, every value and weighted term 0.0.
 _ZERO_ROW = (0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-
-
-def _score(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
-           seen: dict[tuple[int, str], _Outcome] | None = None) -> Score:
-    return total(gold, mode, judge(gold, predictions, mode, seen))
 
 
 @dataclass(frozen=True)
@@ -248,13 +244,34 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
 
     def judge(i: int, script: str) -> _Outcome:
         error, r, note = judge_script(i, script)
-        if r is None:
-            return error, note, None
+        return error, note, None if r is None else row_of(i, r)
+
+    def row_of(i: int, r: tuple[bool, float, float, float]) -> tuple[float, ...]:
         _, c, k, w = r
         s = float(max(1 - c - k - w, 0))
         wi = weights[i]
         # (matched, score, click, key, write, then weighted: weight, score, click, key, write)
-        return error, note, (1, s, c, k, w, wi, s * wi, c * wi, k * wi, w * wi)
+        return (1, s, c, k, w, wi, s * wi, c * wi, k * wi, w * wi)
+
+    # Answers that differ only in the points they click (every agent on a leaderboard clicks near, not at, the same
+    # element) are judged once per shape: each click's penalty is then all that is worked out (see `_Shapes`).
+    shapes = None if seen is None or is_strict else gold.__dict__.setdefault("_click_shapes", _Shapes())
+
+    def judge_shape(i: int, script: str) -> _Outcome:
+        pieces = _split_clicks(script)
+        if len(pieces) == 1:
+            return judge(i, script)
+        key = (i, *pieces[::3])
+        recipe = shapes.get(key)  # type: ignore[union-attr]
+        if recipe is None:
+            outcome = judge(i, script)
+            shapes.learn(key, _recipe(plans[i], weights[i], script, pieces, outcome))  # type: ignore[union-attr]
+            return outcome
+        if recipe is False:
+            return judge(i, script)
+        if recipe[0] is None:  # the same outcome whatever the points
+            return recipe[1]
+        return None, None, row_of(i, _clicked(recipe, pieces))
 
     for task_id, script in predictions.items():
         i = index.get(task_id)
@@ -275,7 +292,7 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
         else:
             outcome = seen.get((i, script))
             if outcome is None:
-                outcome = judge(i, script)
+                outcome = judge(i, script) if shapes is None else judge_shape(i, script)
                 if len(seen) < _SEEN_MAX:
                     seen[(i, script)] = outcome
         error, note, row = outcome
@@ -289,6 +306,70 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
         if row is not None:
             rows[i] = row
     return Judged(rows, missing, parse_errors, notes)
+
+
+# A plain click, whose point the released rule reads as these two numbers (the plain-script pattern's numbers: a
+# script whose clicks are all plain stays plain whatever numbers they hold).
+_NUM = r"(-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{0,15})?)"
+_split_clicks = re.compile(rf"pyautogui\.click\([ \t]*{_NUM}[ \t]*,[ \t]*{_NUM}[ \t]*\)").split
+_click_line = re.compile(rf"pyautogui\.click\([ \t]*{_NUM}[ \t]*,[ \t]*{_NUM}[ \t]*\)").match
+#: (None, the outcome) for a shape whose outcome does not depend on its points; else (the plan's click values in
+#: line order, key penalty, write penalty, n); False for a shape judged in full every time.
+_Recipe = tuple[None, _Outcome] | tuple[tuple[tuple[float, ...], ...], float, float, int] | bool
+
+
+class _Shapes(dict):
+    """(task position, an answer's text around its plain clicks' points) -> its `_Recipe`; bounded as `seen`."""
+
+    def learn(self, key: tuple, recipe: _Recipe) -> None:
+        if len(self) < _SEEN_MAX:
+            self[key] = recipe
+
+
+def _clicked(recipe: tuple, pieces: list[str]) -> tuple[bool, float, float, float]:
+    """(matched, click, key, write) of an answer of a recipe's shape: its clicks' penalties summed in line order,
+    with the float operations of `reference.score_plan`."""
+    values, key, write, n = recipe
+    click = 0.0
+    penalty = reference.plan_click_penalty
+    for value, x, y in zip(values, pieces[1::3], pieces[2::3]):
+        click += (1.0 / n) * penalty(value, float(x), float(y))
+    return True, click, key, write
+
+
+def _recipe(plan: reference.Plan | None, weight: float, script: str, pieces: list[str], outcome: _Outcome) -> _Recipe:
+    """How to judge any answer of `script`'s shape (`pieces`: it split around its plain clicks' points), learnt from
+    `script` and its `outcome`; False unless it is certain to give what judging in full gives.
+
+    Only for a plain script (so its parse-error count is 0 whatever its points) judged by its plan (the released
+    rules, which read a plain click's point as its two numbers) with no note. Every line the plan reads as a click
+    must start with a plain click, and there must be no plain click elsewhere: each point is then exactly the one
+    the released rule reads on that line, and nothing else in the answer depends on the points (the lines kept,
+    their names, keys and texts are the same for every answer of the shape)."""
+    error, note, _ = outcome
+    if error is not None or note is not None or not is_plain_script(script):
+        return False
+    if not weight:
+        return None, outcome  # a skipped task
+    if plan is None:
+        return False
+    r = reference.score_plan(plan, script)
+    if r is None:
+        return False  # judged by the general rule
+    if not r[0]:
+        return None, outcome  # unmatched: the line count or a name differs, whatever the points
+    lines = reference.plan_lines(script)
+    steps = reference.plan_click_steps(plan)
+    points = list(zip(pieces[1::3], pieces[2::3]))
+    if len(steps) != len(points):
+        return False
+    for (j, _), point in zip(steps, points):
+        m = _click_line(lines[j])
+        if m is None or m.groups() != point:
+            return False
+    recipe = (tuple(value for _, value in steps), r[2], r[3], plan[0])
+    # The shape's own answer, judged by the recipe, is judged as in full: a check that costs one answer.
+    return recipe if _clicked(recipe, pieces) == r else False
 
 
 def total(gold: PreparedGold | GoldSums, mode: str, judged: Judged) -> Score:

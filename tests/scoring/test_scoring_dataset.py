@@ -109,6 +109,48 @@ def test_prediction_objects_and_plain_strings_score_the_same(ds):
     assert score(ds, plain).to_json() == score(ds, objs).to_json()
 
 
+def test_answers_that_differ_only_in_their_click_points_score_exactly_as_fresh_ones(ds):
+    """A leaderboard's answers to a task mostly differ only in where they click: an answer of a shape seen before is
+    scored from its points alone (reference mode). Whatever the points, and in answers built so that a point could be
+    misread (a click in a comment or a string, two on a line, one indented, one with a button), the score is exactly
+    the one scoring it afresh gives."""
+    import random
+
+    from scoring import prepare
+
+    rng = random.Random(7)
+    numbers = ["0", "-0", "1.", "0.5", "-3", "123456789012345", "1234567890123456", "1e3", "007", "2.000"]
+
+    def point() -> str:
+        if rng.random() < 0.3:
+            return rng.choice(numbers)
+        return f"{rng.uniform(-50, 1400):.{rng.randint(0, 3)}f}"
+
+    def shapes(g: str) -> list[str]:
+        """The gold answer, and answers like it whose points a shortcut could read from the wrong place."""
+        first = g.split("\n")[0]
+        return [g, g.replace(")", ", button='left')", 1) + "\n# " + first, "  " + g,
+                g.replace("\n", "pyautogui.click(1,2)\n", 1) if "\n" in g else g + "pyautogui.click(1,2)",
+                f'pyautogui.write("{first}")\n' + g, g.replace(")", ", button='left')", 1),
+                g.replace("(", "( ", 1).replace(",", " ,\t", 1), g + "  # there", g.replace("pyautogui", "PyAutoGUI", 1)]
+
+    tasks = list(ds)
+    gold = prepare(ds)
+    for k in range(9):
+        # Each shape as it is first (its points the gold's: a point read from the wrong place gives the same score
+        # there), then with every number after "(" or "," moved, then with some of them.
+        for moved in (0.0, 1.0, 0.5, 0.5, 0.5):
+            run = {}
+            for t in tasks:
+                base = shapes(t.gold_script)[k]
+                run[t.id] = re.sub(r"(?<=[(,])([ \t]*)(-?[0-9]+(?:\.[0-9]+)?)",
+                                   lambda m: m[1] + (point() if rng.random() < moved else m[2]), base)  # noqa: B023
+            assert score(gold, run, "reference", remember=True).to_json(include_tasks=True) == \
+                score(ds, run, "reference").to_json(include_tasks=True), (k, moved)
+    learnt = [r for r in gold.__dict__["_click_shapes"].values() if r and r[0] is not None]
+    assert len(learnt) >= 3  # the shapes of the answers with clicks really were scored from their points
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_remembered_answers_score_exactly_as_fresh_ones(ds, mode):
     """A leaderboard scores many runs against one PreparedGold with `remember`: an answer seen in an earlier run

@@ -121,3 +121,28 @@ def test_remembered_answers_equal_fresh_ones_across_prediction_sets(run, data):
         for mode in ("reference", "strict"):
             remembered = score(gold, answers, mode, remember=True).to_json(include_tasks=True)
             assert remembered == score(tasks, answers, mode).to_json(include_tasks=True), mode
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_runs(), st.data())
+def test_answers_differing_only_in_their_points_equal_fresh_ones(run, data):
+    """Reference mode scores an answer of a shape seen before (the same text around its plain clicks' points) from
+    its points: whatever the text around them and the points drawn, it scores exactly as it does afresh."""
+    import re
+
+    from scoring import prepare
+
+    _, box_files, golds, preds = run
+    tasks = _tasks(golds, box_files)
+    gold = prepare(tasks)
+    number = st.one_of(_NUMBERS, st.integers(-200, 1e6).map(str), st.floats(-200, 200).map(lambda f: f"{f:.2f}"))
+    bases = [data.draw(st.sampled_from([p, g])) for p, g in zip(preds, golds)]
+    for moved in (0.0, 1.0, 0.5, 0.5):
+        answers = {
+            str(i): re.sub(r"(?<=[(,])( ?)(-?[0-9]+(?:\.[0-9]+)?)",
+                           lambda m: m[1] + (data.draw(number) if data.draw(st.floats(0, 1)) < moved else m[2]),  # noqa: B023
+                           base)
+            for i, base in enumerate(bases)
+        }
+        remembered = score(gold, answers, "reference", remember=True).to_json(include_tasks=True)
+        assert remembered == score(tasks, answers, "reference").to_json(include_tasks=True)
