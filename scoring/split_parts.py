@@ -268,7 +268,8 @@ class SplitParts(Pending):
             payload, scripts = marshal.dumps(None), None
         for child in self._children:
             child.sender = _send(child.scripts, payload)
-        hasher = _SplitHash(self.split_path, self._raw)
+        # Kept here at once, so that `close` waits for it whatever stops this (Ctrl-C once the hash is under way).
+        hasher = self._hasher = _SplitHash(self.split_path, self._raw)
         hashing = False
         try:
             parts = [self._part(self._positions[0], scripts, mode)]
@@ -290,6 +291,7 @@ class SplitParts(Pending):
         finally:
             if not hashing:
                 hasher.cancel()
+                self._hasher = None
             self._end_children()
         if self._cache is not None:
             files = [str(self.split_path)] + [f for p in parts for f in p.files]
@@ -302,14 +304,14 @@ class SplitParts(Pending):
                 self._pending = (*self._cache, files, [a for p in parts for a in p.absent], self._started, states)
                 parts = [_frozen(p) for p in parts]  # (a part done here for a child that failed)
         # The parts' judgement is of these predictions only: another `score` call is judged here, on the whole gold.
-        self._sums, self._parts, self._hasher = sums, parts, hasher
+        self._sums, self._parts = sums, parts
         return sums, judged
 
     def _hashed(self) -> None:
         """Wait for the split's hash, and put it in the data set's description (where it is "" until then)."""
         if self._hasher is not None:
             self._sums.dataset["sha256"] = self._hasher.result()  # type: ignore[index, union-attr]
-            self._hasher = None
+            self._hasher = None  # (kept while the hash raises: asked again, it raises again)
 
     def _collect(self, child: _Child, scripts: Mapping[str, object] | None, mode: str) -> _Part:
         _, status = os.waitpid(child.pid, 0)
@@ -340,7 +342,9 @@ class SplitParts(Pending):
     def close(self) -> None:
         self._end_children()
         if self._hasher is not None:
-            self._hashed()  # (no thread outlives the parts: it ends soon, as the hash is all it does)
+            # No thread outlives the parts: it ends soon, as the hash is all it does. (Only waited for: what it
+            # raised is raised where the hash is asked for, not over an error `close` is called after.)
+            self._hasher.join()
 
     def _end_children(self) -> None:
         for child in self._children:
@@ -371,22 +375,34 @@ class _SplitHash:
         self._pieces: list[bytes] | None = None
         self._given = threading.Event()
         self._hexdigest = ""
+        self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="omniact-split-hash", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        h = SplitPart.split_file_hash(*self._args)
-        self._given.wait()
-        if self._pieces is not None:
-            h.update(b"".join(self._pieces))
-            self._hexdigest = h.hexdigest()
+        try:
+            h = SplitPart.split_file_hash(*self._args)
+            self._given.wait()
+            if self._pieces is not None:
+                h.update(b"".join(self._pieces))
+                self._hexdigest = h.hexdigest()
+        except BaseException as e:  # noqa: BLE001 - raised by `result`, where one load would have raised it
+            self._error = e
 
     def add(self, pieces: list[bytes]) -> None:
         self._pieces = pieces
         self._given.set()
 
-    def result(self) -> str:
+    def join(self) -> None:
+        """Wait for the thread to end (the hash, or its error, is kept for `result`)."""
         self._thread.join()
+
+    def result(self) -> str:
+        """The hash; what the thread raised, raised here (a split file name that is not UTF-8), never an empty
+        hash in its place."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
         return self._hexdigest
 
     def cancel(self) -> None:

@@ -313,3 +313,65 @@ def test_scoring_a_second_prediction_set_judges_that_one(generated):
     other = dict.fromkeys(scripts, "pyautogui.press('enter')")
     result = parts.score(other, "strict")
     assert result.to_json(include_tasks=True) == _alone(root, other, "strict")
+
+
+def test_a_split_hash_that_cannot_be_made_is_raised_as_one_load_raises_it_never_reported_empty(tmp_path,
+                                                                                                 monkeypatch):
+    """The split's hash is made in a thread: what it raises (a split file name that is not UTF-8) is raised where
+    the score or the gold is asked for, as one load raises it, not swallowed into an empty sha256 that the score
+    reports and the gold cache keeps."""
+    import shutil
+
+    monkeypatch.setattr(gold_cache, "_RACY_NS", 0)  # the files are new: an entry would be written
+    root = make_dataset(tmp_path / "data")
+    split = root / os.fsdecode(b"t\xe9st.json")
+    try:
+        shutil.copy(root / "test.json", split)
+    except (OSError, UnicodeError):
+        pytest.skip("the file system refuses a file name that is not UTF-8")
+    with pytest.raises(Exception) as one:  # whatever one load raises
+        load_split(root, str(split))
+    for n in (1, 2):
+        parts = gold_cache.begin(root, str(split), workers=n)
+        try:
+            with pytest.raises(type(one.value)):
+                parts.score({}, "reference")
+            with pytest.raises(type(one.value)):
+                parts.gold()
+            with pytest.raises(type(one.value)):
+                parts.update()
+        finally:
+            parts.close()
+    assert list((Path(os.environ["OMNIACT_CACHE_DIR"]) / "gold").glob("*.marshal")) == []
+
+
+def test_interrupted_once_the_hash_is_under_way_close_leaves_no_thread(generated, monkeypatch):
+    """Ctrl-C after the parts are in (while the cache's side is put together) stops `score`: `close` then waits
+    for the hash's thread too, as after any other stop, so that no thread outlives the parts (a later split would
+    be read in one process)."""
+    import threading
+
+    root, scripts = generated
+    run = split_parts._SplitHash._run
+
+    def slow(self):
+        time.sleep(0.5)  # a big split's hash, still being made
+        run(self)
+
+    monkeypatch.setattr(split_parts._SplitHash, "_run", slow)
+    stats = split_parts.gold_stats
+
+    def interrupted(files, *known):
+        if not known:  # the split file's state, taken once the parts are in
+            raise KeyboardInterrupt
+        return stats(files, *known)
+
+    monkeypatch.setattr(split_parts, "gold_stats", interrupted)
+    parts = gold_cache.begin(root, "test", workers=2)
+    assert isinstance(parts, SplitParts)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            parts.score(scripts, "reference")
+    finally:
+        parts.close()
+    assert [t for t in threading.enumerate() if t.name == "omniact-split-hash"] == []
