@@ -267,7 +267,8 @@ class SplitParts(Pending):
         except ValueError:  # a value marshal cannot write (nested too deeply): every part is judged here, after
             payload, scripts = marshal.dumps(None), None
         for child in self._children:
-            child.sender = _send(child.scripts, payload)
+            if child.pid:  # (not a child `close` ended: its part is done here)
+                child.sender = _send(child.scripts, payload)
         # Kept here at once, so that `close` waits for it whatever stops this (Ctrl-C once the hash is under way).
         hasher = self._hasher = _SplitHash(self.split_path, self._raw)
         hashing = False
@@ -314,6 +315,8 @@ class SplitParts(Pending):
             self._hasher = None  # (kept while the hash raises: asked again, it raises again)
 
     def _collect(self, child: _Child, scripts: Mapping[str, object] | None, mode: str) -> _Part:
+        if not child.pid:  # ended by `close` (and waited for): waiting on pid 0 would wait for any child at all
+            return self._part(child.positions, scripts, mode)
         _, status = os.waitpid(child.pid, 0)
         child.pid = 0
         outcome = None

@@ -375,3 +375,26 @@ def test_interrupted_once_the_hash_is_under_way_close_leaves_no_thread(generated
     finally:
         parts.close()
     assert [t for t in threading.enumerate() if t.name == "omniact-split-hash"] == []
+
+
+def test_asked_for_the_gold_after_close_its_parts_are_loaded_here_and_no_other_child_is_waited_for(generated):
+    """`close` ends the children; the gold asked for after it is loaded here, part by part. A child already ended
+    is not waited for again: its pid is gone, and a wait on pid 0 would wait for (and reap) any child of the
+    process's group, here a sleeping one the test started."""
+    root, scripts = generated
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])  # none of the parts
+    try:
+        parts = SplitParts(root, "test", 3)
+        pids = [c.pid for c in parts._children]
+        parts.close()
+        _reaped(pids)
+        started = time.monotonic()
+        gold = parts.gold()
+        assert time.monotonic() - started < 20  # not waiting for `sleep`
+        assert other.poll() is None  # still running, and still this test's to wait for
+        assert gold.dataset == load_split(root, "test").describe()
+        result = parts.score(scripts, "reference")
+        assert result.to_json(include_tasks=True) == _alone(root, scripts, "reference")
+    finally:
+        other.kill()
+        other.wait()
