@@ -19,7 +19,6 @@ import ast
 import json
 import math
 import re
-import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -446,18 +445,23 @@ def _plain_lines(lines: list[str]) -> int:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # The file name compiler warnings about a script are attributed to, so that only those are silenced.
 _SCRIPT_FILE = "<omniact script>"
-_SCRIPT_WARNINGS = re.escape(_SCRIPT_FILE) + r"\Z"
-_PARSING = threading.Lock()  # `catch_warnings` swaps the process's filters: one parse at a time does
+# The filter `warnings.filterwarnings("ignore", module=...)` keeps for them, as it keeps it.
+_IGNORED = ("ignore", None, Warning, re.compile(re.escape(_SCRIPT_FILE) + r"\Z"), 0)
 
 
 def _ast_parse(text: str) -> ast.Module:
     """`ast.parse`, with the compiler's warnings about the script ignored (``"C:\\help"``: invalid escape sequence).
     Under ``-W error`` (or PYTHONWARNINGS=error, as some CI sets) such a warning becomes a SyntaxError, and the script
     would be refused where it is read everywhere else: what a script parses to must not depend on the interpreter's
-    warning settings. (Python 3.12 also prints them, once per script, as SyntaxWarning.)"""
-    with _PARSING, warnings.catch_warnings():
-        warnings.filterwarnings("ignore", module=_SCRIPT_WARNINGS)
-        return ast.parse(text, filename=_SCRIPT_FILE, mode="exec")
+    warning settings. (Python 3.12 also prints them, once per script, as SyntaxWarning.)
+
+    The filter is the process's, first in its list, and only for warnings about scripts (`_SCRIPT_FILE`): a
+    `catch_warnings` block around each parse would swap the process's filters under other threads (worker threads
+    parse at once; see `omniact.screenshot`). It is put first again only when another filter was put before it."""
+    filters = warnings.filters
+    if not filters or filters[0] != _IGNORED:
+        warnings.filterwarnings(_IGNORED[0], category=_IGNORED[2], module=_IGNORED[3].pattern)
+    return ast.parse(text, filename=_SCRIPT_FILE, mode="exec")
 
 
 def _parse_with_surrogates(text: str) -> ast.Module:
