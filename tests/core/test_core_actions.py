@@ -306,8 +306,8 @@ def test_a_script_parses_the_same_whatever_the_interpreters_warning_settings():
     script = 'pyautogui.write("C:\\\\help")\\npyautogui.press("enter")'
     code = f"from omniact.actions import parse_script; print([a.name for a in parse_script('{script}')])"
     # (the last: a program that makes every warning an error once omniact has parsed a script already)
-    later = "import warnings; from omniact.actions import parse_script; parse_script('pyautogui.write(\"x\\\\qy\")'); " \
-            "warnings.simplefilter('error'); " + code
+    first = "import warnings; from omniact.actions import parse_script; parse_script('pyautogui.write(\"x\\\\qy\")'); "
+    later = first + "warnings.simplefilter('error'); " + code
     for flag, program in (("error", code), ("default", code), ("ignore", code), ("default", later)):
         proc = subprocess.run([sys.executable, "-W", flag, "-c", program], capture_output=True, text=True,
                               check=False)
