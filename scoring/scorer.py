@@ -311,8 +311,9 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
 # A plain click, whose point the released rule reads as these two numbers (the plain-script pattern's numbers: a
 # script whose clicks are all plain stays plain whatever numbers they hold).
 _NUM = r"(-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{0,15})?)"
-_split_clicks = re.compile(rf"pyautogui\.click\([ \t]*{_NUM}[ \t]*,[ \t]*{_NUM}[ \t]*\)").split
-_click_line = re.compile(rf"pyautogui\.click\([ \t]*{_NUM}[ \t]*,[ \t]*{_NUM}[ \t]*\)").match
+_PLAIN_CLICK = re.compile(rf"pyautogui\.click\([ \t]*{_NUM}[ \t]*,[ \t]*{_NUM}[ \t]*\)")
+_split_clicks = _PLAIN_CLICK.split
+_click_line = _PLAIN_CLICK.match
 #: (None, the outcome) for a shape whose outcome does not depend on its points; else (the plan's click values in
 #: line order, key penalty, write penalty, n); False for a shape judged in full every time.
 _Recipe = tuple[None, _Outcome] | tuple[tuple[tuple[float, ...], ...], float, float, int] | bool

@@ -256,8 +256,8 @@ class SplitParts(Pending):
         elif gold is not None and len(gold.__dict__.get("_strict", ())) > self._n_strict:
             gold_cache.write(gold, *pending)  # strict plans worked out on the whole gold: it is written whole
         else:
-            gold_cache.write_parts(*pending, [(p.positions, p.frozen) for p in self._parts],  # type: ignore[misc]
-                        self._sums.dataset)  # type: ignore[union-attr]
+            parts = [(p.positions, p.frozen) for p in self._parts]
+            gold_cache.write_parts(*pending, parts, self._sums.dataset)  # type: ignore[misc, union-attr]
 
     def _finish(self, scripts: Mapping[str, object] | None, mode: str) -> tuple[GoldSums, Judged | None]:
         if self._sums is not None:
