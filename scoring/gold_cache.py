@@ -40,7 +40,7 @@ from scoring.result import SCORER_VERSION
 if TYPE_CHECKING:
     from scoring.split_parts import Pending
 
-__all__ = ["begin", "cache_dir", "freeze", "load_prepared", "stats", "thaw", "update", "write", "write_parts"]
+__all__ = ["begin", "cache_dir", "freeze", "load_prepared", "stats", "remember_entry", "thaw", "update", "write", "write_parts"]
 
 _FORMAT = 6  # 5: entries are keyed and checked by data root as well as split file; 6: a split read in parts is kept in parts
 _RACY_NS = 2_000_000_000
@@ -208,14 +208,25 @@ def write(gold: PreparedGold, entry: Path, where: dict[str, str], files: list[st
 
 def write_parts(entry: Path, where: dict[str, str], files: list[str], absent: list[str], started: int,
                 known: list[tuple[int, int, int, int, int]] | None, parts: list[tuple[list[int], bytes]],
-                dataset: Mapping[str, Any]) -> None:
+                dataset: Mapping[str, Any]) -> dict[str, Any] | None:
     """`_write` for a split read in parts (`scoring.split_parts`), from each part's `freeze` as the marshal bytes its
     process made, with the part's split positions: written as they are, not thawed, joined, frozen and encoded
-    again (`thaw` joins them when the entry is read)."""
+    again (`thaw` joins them when the entry is read). Returns the entry's header when it was written (see
+    `remember_entry`)."""
     header = _header(where, files, absent, started, known)
-    if header is not None:
-        with suppress(*_CANNOT_WRITE):
-            _store(entry, {**header, "parts": parts, "dataset": dict(dataset)})
+    if header is None:
+        return None
+    try:
+        _store(entry, {**header, "parts": parts, "dataset": dict(dataset)})
+    except _CANNOT_WRITE:
+        return None
+    return header
+
+
+def remember_entry(gold: PreparedGold, entry: Path, header: dict[str, Any], n_strict: int) -> None:
+    """Note on `gold` the entry (and its header) that `write_parts` wrote for it with `n_strict` strict plans, so that
+    `update` rewrites it when scoring works out more."""
+    gold.__dict__["_cache_origin"] = (entry, header, n_strict)
 
 
 def _header(where: dict[str, str], files: list[str], absent: list[str], started: int,

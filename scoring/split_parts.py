@@ -167,6 +167,7 @@ class SplitParts(Pending):
         self._pending: tuple | None = None
         self._n_strict = 0
         self._hasher: _SplitHash | None = None  # the split's hash, still being made once the parts are in
+        self._written: tuple[Path, dict[str, Any]] | None = None  # the parts' cache entry and its header, once written
         try:
             for positions in self._positions[1:]:
                 child = self._fork(positions)
@@ -231,6 +232,8 @@ class SplitParts(Pending):
             with paused_gc():
                 self._gold = joined([(p.prepared(), p.positions) for p in self._parts], sums.dataset, sums=sums)
             self._n_strict = len(self._gold.__dict__.get("_strict", ()))
+            if self._written is not None:  # the parts' entry, written before the gold was asked for
+                gold_cache.remember_entry(self._gold, *self._written, self._n_strict)
         return self._gold
 
     def score(self, scripts: Mapping[str, object], mode: str) -> Score:
@@ -257,7 +260,11 @@ class SplitParts(Pending):
             gold_cache.write(gold, *pending)  # strict plans worked out on the whole gold: it is written whole
         else:
             parts = [(p.positions, p.frozen) for p in self._parts]
-            gold_cache.write_parts(*pending, parts, self._sums.dataset)  # type: ignore[misc, union-attr]
+            header = gold_cache.write_parts(*pending, parts, self._sums.dataset)  # type: ignore[misc, union-attr]
+            if header is not None:  # rewritten by a later `update` if scoring on the whole gold adds strict plans
+                self._written = (pending[0], header)
+                if gold is not None:
+                    gold_cache.remember_entry(gold, *self._written, self._n_strict)
 
     def _finish(self, scripts: Mapping[str, object] | None, mode: str) -> tuple[GoldSums, Judged | None]:
         if self._sums is not None:

@@ -137,6 +137,31 @@ def test_the_cache_entry_of_a_split_read_in_parts_reads_back_as_one_process_prep
     assert result.to_json(include_tasks=True) == _alone(root, scripts, "strict")
 
 
+@pytest.mark.parametrize("gold_between", [False, True])
+def test_strict_plans_worked_out_after_the_parts_entry_was_written_are_written_by_the_next_update(
+        generated, monkeypatch, gold_between):
+    from scoring import boxes
+
+    root, scripts = generated
+    monkeypatch.setattr(gold_cache, "_RACY_NS", 0)  # the generated files are new
+    parts = gold_cache.begin(root, "test", workers=3)
+    parts.score(scripts, "reference")
+    parts.update()  # the parts' entry, without strict plans
+    if gold_between:
+        parts.gold()
+    parts.score(scripts, "strict")  # judged on the whole gold: its strict plans are worked out here
+    parts.update()
+    expected = _alone(root, scripts, "strict")
+
+    def no_read(*a, **k):
+        raise AssertionError("a task or box file was read although the entry holds the strict plans")
+
+    monkeypatch.setattr(gold_cache, "load_split", no_read)
+    monkeypatch.setattr(boxes.BoxIndex, "from_file", no_read)
+    again = gold_cache.load_prepared(root, "test")
+    assert scoring.score(again, scripts, "strict").to_json(include_tasks=True) == expected
+
+
 def test_a_split_whose_screens_are_interleaved_is_dealt_by_screen():
     items = [(str(i), {"image": f"s{i % 3}.png"}) for i in range(9)] + [("x", "not an entry")]
     parts = split_parts._deal(items, 2)
