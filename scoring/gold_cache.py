@@ -40,9 +40,11 @@ from scoring.result import SCORER_VERSION
 if TYPE_CHECKING:
     from scoring.split_parts import Pending
 
-__all__ = ["begin", "cache_dir", "freeze", "load_prepared", "stats", "remember_entry", "thaw", "update", "write", "write_parts"]
+__all__ = ["begin", "cache_dir", "freeze", "load_prepared", "remember_entry", "stats", "thaw", "update", "write",
+           "write_parts"]
 
-_FORMAT = 6  # 5: entries are keyed and checked by data root as well as split file; 6: a split read in parts is kept in parts
+# 5: entries are keyed and checked by data root as well as split file; 6: a split read in parts is kept in parts
+_FORMAT = 6
 _RACY_NS = 2_000_000_000
 # A cache entry that cannot be written (a full disk, a read-only home, a value marshal refuses) only costs time.
 _CANNOT_WRITE = (OSError, ValueError, TypeError)
