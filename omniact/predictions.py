@@ -243,7 +243,12 @@ def read_predictions(path: str | os.PathLike, known_ids: Collection[str] | None 
 def read_scripts(path: str | os.PathLike, known_ids: Collection[str] | None = None, *,
                  split: str | None = None) -> dict[str, object]:
     """``{id: script}`` of a predictions file, checked exactly like `read_predictions` (what scoring needs)."""
-    return {key: script for key, script, _, _ in _records(path, known_ids, False, split)}
+    where, text, known = _opened(path, known_ids)
+    if _whole_object(text, where) is None:  # JSON Lines, every record good: the dict msgspec's reading made
+        scripts = _scripts_at_once(text, known)
+        if scripts is not None:
+            return scripts
+    return {key: script for key, script, _, _ in _records_in(where, text, known, False, split, at_once=False)}
 
 
 def _not_in_split(key: str, split: str | None) -> str:
@@ -256,6 +261,12 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None, extras:
              split: str | None = None) -> Iterator[tuple[str, object, int, dict[str, Any]]]:
     """(id, script, line, other fields) per record; `extras` False leaves the other fields out, and the line (0)
     where every record is good (faster)."""
+    yield from _records_in(*_opened(path, known_ids), extras, split)
+
+
+def _opened(path: str | os.PathLike, known_ids: Collection[str] | None) -> tuple[str, str, Collection[str] | None]:
+    """(the name errors give the file, its text, the known ids as `_records_in` looks them up) of a predictions
+    file, a run folder's, or standard input's (``-``)."""
     where = str(path)
     if where == "-":
         where, data = "<stdin>", read_user_stdin("predictions file", text=True)
@@ -269,7 +280,12 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None, extras:
     # else with `in` (a set, a Dataset, its `ids`) is used as it is.
     known = {getattr(k, "id", k) for k in known_ids} if isinstance(known_ids, Sequence) \
         and not isinstance(known_ids, str) else known_ids
+    return where, text, known
 
+
+def _records_in(where: str, text: str, known: Collection[str] | None, extras: bool, split: str | None = None, *,
+                at_once: bool = True) -> Iterator[tuple[str, object, int, dict[str, Any]]]:
+    """`_records` of a file's text; `at_once` False: `_scripts_at_once` was tried already."""
     whole = _whole_object(text, where)
     if whole is not None:
         seen: set[str] = set()
@@ -285,7 +301,7 @@ def _records(path: str | os.PathLike, known_ids: Collection[str] | None, extras:
         return
 
     no_extra: dict[str, Any] = {}
-    if not extras:
+    if not extras and at_once:
         scripts = _scripts_at_once(text, known)
         if scripts is not None:
             for key, script in scripts.items():
