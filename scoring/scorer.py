@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
-from omniact.actions import Action, is_plain_script, parse_unless_refused, script_is_valid
+from omniact.actions import Action, certainly_refused, is_plain_script, parse_unless_refused, script_is_valid
 from omniact.dataset import paused_gc
 from omniact.errors import ParseError, UserError
 from omniact.predictions import Prediction
@@ -269,9 +269,12 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
             return outcome
         if recipe is False:
             return judge(i, script)
+        refused = recipe[-1]
+        if refused and not certainly_refused(script):
+            return judge(i, script)  # (a shape of prose around code: this answer's text must still be refused)
         if recipe[0] is None:  # the same outcome whatever the points
             return recipe[1]
-        return None, None, row_of(i, _clicked(recipe, pieces))
+        return _REFUSED if refused else None, None, row_of(i, _clicked(recipe, pieces))
 
     for task_id, script in predictions.items():
         i = index.get(task_id)
@@ -314,9 +317,11 @@ _NUM = r"(-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{0,15})?)"
 _PLAIN_CLICK = re.compile(rf"pyautogui\.click\([ \t]*{_NUM}[ \t]*,[ \t]*{_NUM}[ \t]*\)")
 _split_clicks = _PLAIN_CLICK.split
 _click_line = _PLAIN_CLICK.match
-#: (None, the outcome) for a shape whose outcome does not depend on its points; else (the plan's click values in
-#: line order, key penalty, write penalty, n); False for a shape judged in full every time.
-_Recipe = tuple[None, _Outcome] | tuple[tuple[tuple[float, ...], ...], float, float, int] | bool
+#: (None, the outcome, refused) for a shape whose outcome does not depend on its points; else (the plan's click
+#: values in line order, key penalty, write penalty, n, refused); False for a shape judged in full every time.
+#: `refused`: the shape's answers are prose around code, which the parser refuses (`certainly_refused` says so
+#: of each answer before the recipe is used for it).
+_Recipe = tuple[None, _Outcome, bool] | tuple[tuple[tuple[float, ...], ...], float, float, int, bool] | bool
 
 
 class _Shapes(dict):
@@ -330,7 +335,7 @@ class _Shapes(dict):
 def _clicked(recipe: tuple, pieces: list[str]) -> tuple[bool, float, float, float]:
     """(matched, click, key, write) of an answer of a recipe's shape: its clicks' penalties summed in line order,
     with the float operations of `reference.score_plan`."""
-    values, key, write, n = recipe
+    values, key, write, n, _ = recipe
     click = 0.0
     penalty = reference.plan_click_penalty
     for value, x, y in zip(values, pieces[1::3], pieces[2::3]):
@@ -342,23 +347,33 @@ def _recipe(plan: reference.Plan | None, weight: float, script: str, pieces: lis
     """How to judge any answer of `script`'s shape (`pieces`: it split around its plain clicks' points), learnt from
     `script` and its `outcome`; False unless it is certain to give what judging in full gives.
 
-    Only for a plain script (so its parse-error count is 0 whatever its points) judged by its plan (the released
-    rules, which read a plain click's point as its two numbers) with no note. Every line the plan reads as a click
-    must start with a plain click, and there must be no plain click elsewhere: each point is then exactly the one
-    the released rule reads on that line, and nothing else in the answer depends on the points (the lines kept,
-    their names, keys and texts are the same for every answer of the shape)."""
+    Only for a plain script (so its parse-error count is 0 whatever its points) or one the parser certainly
+    refuses (prose around the code, a large share of model answers: such a recipe is used only for an answer that
+    `certainly_refused` also says so of), judged by its plan (the released rules, which read a plain click's point
+    as its two numbers) with no note. Every line the plan reads as a click must start with a plain click, and there
+    must be no plain click elsewhere: each point is then exactly the one the released rule reads on that line, and
+    nothing else in the answer depends on the points (the lines kept, their names, keys and texts are the same for
+    every answer of the shape)."""
     error, note, _ = outcome
-    if error is not None or note is not None or not is_plain_script(script):
+    if note is not None:
+        return False
+    if error is None:
+        if not is_plain_script(script):
+            return False
+        refused = False
+    elif error is _REFUSED and certainly_refused(script):
+        refused = True
+    else:
         return False
     if not weight:
-        return None, outcome  # a skipped task
+        return None, outcome, refused  # a skipped task
     if plan is None:
         return False
     r = reference.score_plan(plan, script)
     if r is None:
         return False  # judged by the general rule
     if not r[0]:
-        return None, outcome  # unmatched: the line count or a name differs, whatever the points
+        return None, outcome, refused  # unmatched: the line count or a name differs, whatever the points
     lines = reference.plan_lines(script)
     steps = reference.plan_click_steps(plan)
     points = list(zip(pieces[1::3], pieces[2::3]))
@@ -368,7 +383,7 @@ def _recipe(plan: reference.Plan | None, weight: float, script: str, pieces: lis
         m = _click_line(lines[j])
         if m is None or m.groups() != point:
             return False
-    recipe = (tuple(value for _, value in steps), r[2], r[3], plan[0])
+    recipe = (tuple(value for _, value in steps), r[2], r[3], plan[0], refused)
     # The shape's own answer, judged by the recipe, is judged as in full: a check that costs one answer.
     return recipe if _clicked(recipe, pieces) == r else False
 

@@ -132,11 +132,15 @@ def test_answers_that_differ_only_in_their_click_points_score_exactly_as_fresh_o
         return [g, g.replace(")", ", button='left')", 1) + "\n# " + first, "  " + g,
                 g.replace("\n", "pyautogui.click(1,2)\n", 1) if "\n" in g else g + "pyautogui.click(1,2)",
                 f'pyautogui.write("{first}")\n' + g, g.replace(")", ", button='left')", 1),
-                g.replace("(", "( ", 1).replace(",", " ,\t", 1), g + "  # there", g.replace("pyautogui", "PyAutoGUI", 1)]
+                g.replace("(", "( ", 1).replace(",", " ,\t", 1), g + "  # there", g.replace("pyautogui", "PyAutoGUI", 1),
+                # prose around the code, which the parser refuses (and the released rules read): as models answer
+                f"Here is the script:\n```python\nimport pyautogui\n{g}\n```\nDone.", g + "\nThat is all (",
+                # refused or not by the points alone: "007" is no Python number
+                g.replace("\n", "\npyautogui.click(007, 1)\n", 1) if "\n" in g else "Sure " + g]
 
     tasks = list(ds)
     gold = prepare(ds)
-    for k in range(9):
+    for k in range(len(shapes(tasks[0].gold_script))):
         # Each shape as it is first (its points the gold's: a point read from the wrong place gives the same score
         # there), then with every number after "(" or "," moved, then with some of them.
         for moved in (0.0, 1.0, 0.5, 0.5, 0.5):
@@ -149,6 +153,7 @@ def test_answers_that_differ_only_in_their_click_points_score_exactly_as_fresh_o
                 score(ds, run, "reference").to_json(include_tasks=True), (k, moved)
     learnt = [r for r in gold.__dict__["_click_shapes"].values() if r and r[0] is not None]
     assert len(learnt) >= 3  # the shapes of the answers with clicks really were scored from their points
+    assert any(r[-1] is True for r in learnt)  # prose around code too
 
 
 @pytest.mark.parametrize("mode", MODES)
