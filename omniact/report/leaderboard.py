@@ -16,6 +16,7 @@ import marshal
 import os
 import re
 import sys
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,7 @@ SCHEMA_VERSION = 1
 METRICS = (("SS", "sequence_score"), ("AS", "action_score"), ("M", "click_penalty"), ("K", "key_penalty"),
            ("W", "write_penalty"))
 _VECTORS = ("w", "m", "c", "k", "x", "s")  # weight, matched, click, key, write (x), task score
+_FLAGS = ("parse_error", "missing")
 
 
 @dataclass(frozen=True)
@@ -170,26 +172,36 @@ def _cache_key(sub: Submission, dataset_sha: str, mode: str, version: str) -> st
     return hashlib.sha256(f"{sub.file_sha256}|{dataset_sha}|{mode}|{version}".encode()).hexdigest()
 
 
-def _vectors(result: Any) -> dict[str, list]:
+def _packed(result: Any) -> dict[str, bytes]:
+    """A Score's per-task vectors, packed: each float column as the bytes of a C double array, each flag column as
+    one byte per task. A result crosses from a pool's process to this one and into the cache in this form:
+    pickling, caching and reading back then copy memory, instead of making and reading a Python object per task
+    (that was most of what this process did per submission while a pool scored)."""
     tasks = result.tasks
     column = getattr(tasks, "column", None)
     if callable(column):  # scoring's per-task columns, read as they are
-        return {"w": list(column("weight")), "m": list(map(float, column("matched"))), "c": list(column("click")),
-                "k": list(column("key")), "x": list(column("write")), "s": list(column("score")),
-                "parse_error": list(column("parse_failed")), "missing": list(map(bool, column("missing")))}
-    v: dict[str, list] = {k: [] for k in _VECTORS}
-    v["parse_error"] = []
-    v["missing"] = []
-    for t in tasks:
-        v["w"].append(t.weight)
-        v["m"].append(1.0 if t.matched else 0.0)
-        v["c"].append(t.click)
-        v["k"].append(t.key)
-        v["x"].append(t.write)
-        v["s"].append(t.score)
-        v["parse_error"].append(t.parse_error)
-        v["missing"].append(bool(t.missing))
-    return v
+        floats = [column("weight"), column("matched"), column("click"), column("key"), column("write"),
+                  column("score")]
+        flags = [column("parse_failed"), column("missing")]
+    else:
+        rows = list(tasks)
+        floats = [[t.weight for t in rows], [t.matched for t in rows], [t.click for t in rows],
+                  [t.key for t in rows], [t.write for t in rows], [t.score for t in rows]]
+        flags = [[t.parse_error for t in rows], [t.missing for t in rows]]
+    out = {k: array("d", v).tobytes() for k, v in zip(_VECTORS, floats)}
+    out.update((k, bytes(map(bool, v))) for k, v in zip(_FLAGS, flags))
+    return out
+
+
+def _unpacked(packed: Mapping[str, bytes]) -> dict[str, list]:
+    """`_packed`'s vectors as lists (floats, and bools for the flags): an Entry's `tasks`."""
+    out: dict[str, list] = {}
+    for k in _VECTORS:
+        a = array("d")
+        a.frombytes(packed[k])
+        out[k] = a.tolist()
+    out.update((k, list(map(bool, packed[k]))) for k in _FLAGS)
+    return out
 
 
 # One loaded and prepared split per worker process (local pool or Ray actor): the gold side is read and
@@ -216,11 +228,16 @@ def _worker_dataset(root: str, split: str, sha: str) -> tuple[Dataset, Any]:
     return hit
 
 
-def _score_job(job: tuple[int, Submission, str, str, str, str]) -> tuple[int, dict[str, Any]]:
-    """Pool entry point: (index, submission, mode, data root, split, data sha256) -> (index, result)."""
-    i, sub, mode, root, split, sha = job
+def _score_job(job: tuple[int, Submission, str, str, str, str, str | None]) -> tuple[int, dict[str, Any]]:
+    """Pool entry point: (index, submission, mode, data root, split, data sha256, cache file or None) -> (index,
+    result). A good result is cached here, where there is a cache file to write: beside the other workers, not
+    after them in the process that waits for them all."""
+    i, sub, mode, root, split, sha, cache = job
     ds, gold = _worker_dataset(root, split, sha)
-    return i, _score_one(sub, mode, ds, gold)
+    result = _score_one(sub, mode, ds, gold)
+    if cache is not None and "error" not in result:
+        _store_cached(Path(cache), result)
+    return i, result
 
 
 def _score_one(sub: Submission, mode: str, ds: Dataset, gold: Any = None) -> dict[str, Any]:
@@ -234,7 +251,7 @@ def _score_one(sub: Submission, mode: str, ds: Dataset, gold: Any = None) -> dic
         return {"error": str(e)}
     # The gold is this worker's for every submission it scores: answers seen in an earlier one are not scored again.
     result = scoring.score(ds if gold is None else gold, scripts, mode=mode, remember=gold is not None)
-    return {"score": result.to_json(), "tasks": _vectors(result)}
+    return {"score": result.to_json(), "tasks": _packed(result)}
 
 
 class _ProcessPool:
@@ -258,9 +275,10 @@ class _ProcessPool:
                 yield fut.result()
 
 
-# Cached results are marshal files: per-task columns of floats are stored as bytes, not as decimal text (JSON
-# encoding was a tenth of scoring a submission). Marshal's format is this Python's, so the stamp says which.
-_CACHE_STAMP = ("omniact-leaderboard", 1, sys.version_info[:2], marshal.version)
+# Cached results are marshal files: per-task columns of floats are stored as bytes (`_packed`), not as decimal
+# text (JSON encoding was a tenth of scoring a submission). Marshal's format is this Python's, and the doubles'
+# bytes this machine's, so the stamp says which.
+_CACHE_STAMP = ("omniact-leaderboard", 2, sys.version_info[:2], marshal.version, sys.byteorder)
 
 
 def _cache_path(cache_dir: Path, sub: Submission, dataset_sha: str, mode: str, version: str) -> Path:
@@ -376,18 +394,21 @@ class _Resamples:
             yield self._draw()
 
 
-def _entry_columns(tasks: Mapping[str, Sequence[Any]]) -> tuple[Any, list[Any], list[Any], Any]:
+def _entry_columns(tasks: Mapping[str, Sequence[Any] | bytes]) -> tuple[Any, list[Any], list[Any], Any]:
     """An entry's per-task contributions to each metric (tasks x metrics: the weight times the match, the task
     score and each penalty of a match), each metric's least and greatest per-task value over the weighed tasks,
-    and the weights. Made once per entry, as its result arrives."""
+    and the weights. Made once per entry, as its result arrives, from its vectors (packed or not)."""
     import numpy as np
 
-    ew = np.asarray(tasks["w"], dtype=float)
+    def col(k: str) -> Any:
+        v = tasks[k]
+        return np.frombuffer(v, dtype=np.float64) if isinstance(v, bytes) else np.asarray(v, dtype=float)
+
+    ew = col("w")
     ew = np.where(ew > 0, ew, 0.0)  # a task with no gold actions carries no weight, as in scoring
-    m = np.asarray(tasks["m"], dtype=float)
+    m = col("m")
     columns, floor, ceiling = [], [], []
-    for value in (m, np.asarray(tasks["s"], dtype=float), m * np.asarray(tasks["c"], dtype=float),
-                  m * np.asarray(tasks["k"], dtype=float), m * np.asarray(tasks["x"], dtype=float)):
+    for value in (m, col("s"), m * col("c"), m * col("k"), m * col("x")):
         columns.append(ew * value)
         weighed = value[ew > 0]
         floor.append(weighed.min() if weighed.size else 0.0)
@@ -561,7 +582,16 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
                 progress(sub)
         else:
             todo.append(i)
-    jobs = [(i, subs[i], mode, str(ds.root), ds.split, ds.sha256) for i in todo]
+    # A result is cached by the process that scores it, unless that is a caller's pool (a Ray cluster's machines
+    # need not see this one's files): this process caches those as they arrive.
+    cache_here = pool is not None and cache_dir is not None
+
+    def cache_file(i: int) -> str | None:
+        if cache_dir is None or cache_here:
+            return None
+        return str(_cache_path(cache_dir, subs[i], ds.sha256, mode, version))
+
+    jobs = [(i, subs[i], mode, str(ds.root), ds.split, ds.sha256, cache_file(i)) for i in todo]
     if pool is None and workers > 1 and len(todo) > 1:
         pool = _ProcessPool(workers, ds)
     if pool is None:
@@ -581,11 +611,11 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
     with paused_gc():
         for i, result in outputs:
             results[i] = result
-            # Each result is cached, and its part of the bootstrap made, as it arrives: while other processes (a
-            # pool) score the rest, this one has nothing else to do. (Scored here, the work is the same.)
+            # Each result's part of the bootstrap is made as it arrives: while other processes (a pool) score the
+            # rest, this one has little else to do. (Scored here, the work is the same.)
             if "error" not in result:
-                if cache_dir is not None:
-                    _store_cached(_cache_path(cache_dir, subs[i], ds.sha256, mode, version), result)
+                if cache_here:
+                    _store_cached(_cache_path(cache_dir, subs[i], ds.sha256, mode, version), result)  # type: ignore[arg-type]
                 columns[i] = _entry_columns(result["tasks"])
             resamples.draw_ahead()
             if progress:
@@ -605,10 +635,11 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
         raw = []
         for (sub, r), ci, samp in zip(good, cis, as_samples):
             s = r["score"]
-            scored = [x for x, w in zip(r["tasks"]["s"], r["tasks"]["w"]) if w > 0]
+            tasks = _unpacked(r["tasks"])
+            scored = [x for x, w in zip(tasks["s"], tasks["w"]) if w > 0]
             exact = sum(1 for x in scored if x >= 1.0 - 1e-12) / len(scored) if scored else 0.0
             match = None if sub.dataset_sha256 is None else sub.dataset_sha256 == ds.sha256
-            raw.append((sub, s, ci, exact, r["tasks"], samp, match))
+            raw.append((sub, s, ci, exact, tasks, samp, match))
         raw.sort(key=lambda t: (-t[1]["action_score"], -t[1]["sequence_score"], t[0].name))
         entries: list[Entry] = []
         ranks, ties = _ranks([t[5] for t in raw], confidence)

@@ -122,6 +122,39 @@ def test_adding_a_submission_scores_only_that_one(omniact_data, subs, tmp_path):
     assert third.scored_now == 1  # the changed file, found by its content hash
 
 
+@pytest.mark.parametrize("how", ["workers", "pool"])
+def test_results_scored_elsewhere_are_cached_and_read_back_the_same(omniact_data, subs, tmp_path, how):
+    """A local pool's workers cache the results they score; a caller's pool (Ray: its machines need not share this
+    one's files) hands them back to be cached here. Either way a rebuild scores nothing and ranks the same entries,
+    task values and all."""
+    from omniact.report import leaderboard as lb
+
+    stored_by_job: list[str | None] = []  # each job's cache file: a job of a caller's pool is given none
+
+    class Here:  # a caller's pool that scores in this process, as Ray's pool would elsewhere
+        def map_unordered(self, fn, items):
+            for item in items:
+                stored_by_job.append(item[-1])
+                yield fn(item)
+
+    ds = load_split(omniact_data, "test")
+    files = [subs / "perfect.jsonl", subs / "sloppy.jsonl", subs / "half.jsonl"]
+    cache = tmp_path / "cache"
+    args = {"workers": 2} if how == "workers" else {"pool": Here()}
+    first = build_leaderboard(ds, files, samples=50, cache_dir=cache, **args)
+    assert first.scored_now == 3 and len(list(cache.glob("*.marshal"))) == 3
+    if how == "pool":
+        assert stored_by_job == [None] * 3  # not written by the pool's jobs: by this process
+    again = build_leaderboard(ds, files, samples=50, cache_dir=cache, **args)
+    assert (again.scored_now, again.from_cache) == (0, 3)
+    fresh = build_leaderboard(ds, files, samples=50)
+    for a, b, c in zip(first.entries, again.entries, fresh.entries):
+        assert a.name == b.name == c.name and a.score == b.score == c.score and a.ci == b.ci == c.ci
+        assert a.tasks == b.tasks == c.tasks
+        assert all(type(v) is bool for v in a.tasks["missing"] + a.tasks["parse_error"])
+    assert lb._load_cached(next(cache.glob("*.marshal"))) is not None
+
+
 def test_table_files(omniact_data, subs, tmp_path):
     ds = load_split(omniact_data, "test")
     board = build_leaderboard(ds, sorted(subs.glob("*.jsonl")), samples=100)
