@@ -255,7 +255,10 @@ def _score_one(sub: Submission, mode: str, ds: Dataset, gold: Any = None) -> dic
 
 
 class _ProcessPool:
-    """``map_unordered`` over local processes, each given the loaded split once."""
+    """``map_unordered`` over `workers` local processes, each given the loaded split once: this one and
+    ``workers - 1`` others. The others take the jobs from the first, this process from the last: it would
+    otherwise only wait for them, and what it did to take their results (reading each, readying it for the
+    bootstrap) ran beside them, on one of their cores."""
 
     def __init__(self, workers: int, ds: Dataset) -> None:
         self.workers = workers
@@ -270,9 +273,35 @@ class _ProcessPool:
 
         # Prepared here once; forked workers inherit it (other start methods receive it pickled, once each).
         gold = scoring.prepare(self.ds)
-        with stopping(process_pool(self.workers, initializer=_init_worker, initargs=(self.ds, gold))) as pool:
-            for fut in as_completed([pool.submit(fn, item) for item in items]):
+        items = list(items)
+        with stopping(process_pool(self.workers - 1, initializer=_init_worker, initargs=(self.ds, gold))) as pool:
+            futures = [pool.submit(fn, item) for item in items]
+            _init_worker(self.ds, gold)
+            waiting = set(futures)
+            # The pool's own thread hands the workers their next jobs: while this thread scores, it must get the
+            # interpreter's lock within a fraction of a job (at the default 5 ms, the workers waited a tenth of
+            # the time for their next job).
+            interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(interval, _HANDOFF))
+            try:
+                # From the last job back: a job the pool has not begun is cancelled there and done here. The
+                # pool's queue holds only the jobs its workers are doing and one more, so the two meet between.
+                for k in range(len(items) - 1, -1, -1):
+                    for fut in [f for f in waiting if f.done()]:
+                        waiting.discard(fut)
+                        yield fut.result()
+                    if not futures[k].cancel():
+                        break  # begun (or done) in the pool, and so is every job before it
+                    waiting.discard(futures[k])
+                    yield fn(items[k])
+            finally:
+                sys.setswitchinterval(interval)
+            for fut in as_completed(waiting):
                 yield fut.result()
+
+
+#: Seconds this process's scoring thread holds the interpreter's lock before the pool's thread may take it.
+_HANDOFF = 0.0002
 
 
 # Cached results are marshal files: per-task columns of floats are stored as bytes (`_packed`), not as decimal
