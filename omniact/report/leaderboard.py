@@ -467,15 +467,10 @@ def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, se
     per_task = np.concatenate([c[0] for c in columns], axis=1)  # tasks x (entries * metrics)
     sums = np.empty((samples, per_task.shape[1]))
     denom = np.empty(samples)
-    # On one thread: a product takes a few hundredths of a second, and OpenBLAS's other threads then spin for as
-    # long again waiting for more, on the cores where the page writers (or another build's pool) were working.
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(1, user_api="blas"):
-        for start, counts in resamples if resamples is not None else _Resamples(n_tasks, samples, seed):
-            rows = counts.shape[0]
-            sums[start:start + rows] = counts @ per_task
-            denom[start:start + rows] = counts @ w
+    for start, counts in resamples if resamples is not None else _Resamples(n_tasks, samples, seed):
+        rows = counts.shape[0]
+        sums[start:start + rows] = counts @ per_task
+        denom[start:start + rows] = counts @ w
     denom[denom == 0] = 1.0
     # Every metric is a weighted mean of its per-task values, so it lies between their least and greatest: the clip
     # only removes float noise (0.9999999999999987 for an entry that solves every task, whose interval must be
