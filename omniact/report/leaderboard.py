@@ -193,15 +193,42 @@ def _packed(result: Any) -> dict[str, bytes]:
     return out
 
 
-def _unpacked(packed: Mapping[str, bytes]) -> dict[str, list]:
-    """`_packed`'s vectors as lists (floats, and bools for the flags): an Entry's `tasks`."""
-    out: dict[str, list] = {}
-    for k in _VECTORS:
-        a = array("d")
-        a.frombytes(packed[k])
-        out[k] = a.tolist()
-    out.update((k, list(map(bool, packed[k]))) for k in _FLAGS)
-    return out
+class TaskColumns(Mapping[str, list]):
+    """An entry's per-task vectors (`Entry.tasks`) from their `_packed` bytes: each a list (of floats, or bools for the
+    flags) when first read, so that what only sums them (`array`) never makes one. A leaderboard's entry pages are
+    written by other processes where they can: each makes the lists of its own pages."""
+
+    __slots__ = ("_lists", "_packed")
+
+    def __init__(self, packed: Mapping[str, bytes]) -> None:
+        self._packed = packed
+        self._lists: dict[str, list] = {}
+
+    def __getitem__(self, key: str) -> list:
+        got = self._lists.get(key)
+        if got is None:
+            raw = self._packed[key]
+            if key in _FLAGS:
+                got = list(map(bool, raw))
+            else:
+                a = array("d")
+                a.frombytes(raw)
+                got = a.tolist()
+            self._lists[key] = got
+        return got
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def array(self, key: str) -> Any:
+        """The vector as a numpy array (float64, or bool for a flag), read from its bytes without a copy."""
+        import numpy as np
+
+        raw = self._packed[key]
+        return np.frombuffer(raw, dtype=np.bool_ if key in _FLAGS else np.float64)
 
 
 # One loaded and prepared split per worker process (local pool or Ray actor): the gold side is read and
@@ -661,12 +688,14 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
                 good_columns.append(columns[i] if i in columns else _entry_columns(r["tasks"]))  # else: cached
         cis, as_samples = _bootstrap([r for _, r in good], n_tasks, samples, seed, confidence, columns=good_columns,
                                      resamples=resamples)
+        import numpy as np
+
         raw = []
         for (sub, r), ci, samp in zip(good, cis, as_samples):
             s = r["score"]
-            tasks = _unpacked(r["tasks"])
-            scored = [x for x, w in zip(tasks["s"], tasks["w"]) if w > 0]
-            exact = sum(1 for x in scored if x >= 1.0 - 1e-12) / len(scored) if scored else 0.0
+            tasks = TaskColumns(r["tasks"])
+            scored = tasks.array("s")[tasks.array("w") > 0]
+            exact = int(np.count_nonzero(scored >= 1.0 - 1e-12)) / scored.size if scored.size else 0.0
             match = None if sub.dataset_sha256 is None else sub.dataset_sha256 == ds.sha256
             raw.append((sub, s, ci, exact, tasks, samp, match))
         raw.sort(key=lambda t: (-t[1]["action_score"], -t[1]["sequence_score"], t[0].name))

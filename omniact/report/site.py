@@ -25,7 +25,7 @@ from omniact.errors import ParseError, escape_bidi, shorten
 from omniact.report.assets import ASSETS, SiteAssets, asset, write_assets
 from omniact.report.compare import Comparison, compare
 from omniact.report.escape import script_json, write_text
-from omniact.report.leaderboard import METRICS, SITE_MARKER, Entry, Leaderboard, site_marker
+from omniact.report.leaderboard import METRICS, SITE_MARKER, Entry, Leaderboard, TaskColumns, site_marker
 from omniact.task import Task
 
 __all__ = ["write_site"]
@@ -704,26 +704,34 @@ class _Cells(dict):
 def _task_counts(t: Mapping[str, Sequence[Any]]) -> dict[str, int]:
     """Where an entry's tasks went: how many matched (and of those, how many lost points to which penalty), did
     not match, were refused by the parser or had no prediction. Tasks without gold actions are left out."""
-    # Column by column in one zip, counting in locals: a leaderboard does this for every task of every entry.
-    matched = exact = click = key = write = no_match = refused = missing = 0
-    for w, absent, m, failed, sc, c, k, x in zip(t["w"], t["missing"], t["m"], t["parse_error"], t["s"], t["c"],
-                                                t["k"], t["x"]):
-        if w <= 0:
-            continue
-        if absent:
-            missing += 1
-        elif m:
-            matched += 1
-            exact += sc >= 1.0 - 1e-12
-            click += c > 0
-            key += k > 0
-            write += x > 0
-        elif failed:
-            refused += 1
-        else:
-            no_match += 1
-    return {"scored": matched + no_match + refused + missing, "matched": matched, "exact": exact, "click": click,
-            "key": key, "write": write, "no match": no_match, "parse error": refused, "missing": missing}
+    import numpy as np
+
+    # Whole columns at once (a leaderboard counts every task of every entry), read from their bytes where the
+    # entry has them. A value is true as Python has it: a NaN is, a None is not.
+    if isinstance(t, TaskColumns):
+        col, flag = t.array, t.array
+    else:
+        def col(k: str) -> Any:
+            return np.asarray(t[k], dtype=float)
+
+        def flag(k: str) -> Any:
+            return np.fromiter(map(bool, t[k]), dtype=bool, count=len(t[k]))
+
+    scored = ~(col("w") <= 0)
+    missing = scored & flag("missing")
+    m = col("m")
+    matched = scored & ~missing & (m != 0)
+    refused = scored & ~missing & (m == 0) & flag("parse_error")
+
+    def count(mask: Any) -> int:
+        return int(np.count_nonzero(mask))
+
+    n_missing, n_matched, n_refused = count(missing), count(matched), count(refused)
+    no_match = count(scored) - n_missing - n_matched - n_refused
+    return {"scored": count(scored), "matched": n_matched, "exact": count(matched & (col("s") >= 1.0 - 1e-12)),
+            "click": count(matched & (col("c") > 0)), "key": count(matched & (col("k") > 0)),
+            "write": count(matched & (col("x") > 0)), "no match": no_match, "parse error": n_refused,
+            "missing": n_missing}
 
 
 def _row_label(html: str) -> str:
@@ -1069,7 +1077,7 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     # how many of the split's tasks each entry's agent failed on (gave no answer), from its run's records
     # (tasks with gold actions only: those are the ones scored)
     ids = [task.id for task, w in zip(ds.tasks, board.entries[0].tasks["w"]) if w > 0] if failures else []
-    failed = [sum(i in f for i in ids) for f in failures] if failures else [0] * len(board.entries)
+    failed = [sum(i in f for i in ids) if f else 0 for f in failures] if failures else [0] * len(board.entries)
     others = [i for i, e in enumerate(board.entries) if e.name != baseline]
     if report and len(others) == 1:
         run = others[0]

@@ -624,3 +624,29 @@ def test_results_arriving_in_any_order_make_the_same_board(omniact_data, subs, t
     assert [(e.name, e.rank, e.tied_with_above, e.ci) for e in pooled.entries] == \
         [(e.name, e.rank, e.tied_with_above, e.ci) for e in here.entries]
     assert {p.name for p in (tmp_path / "a").iterdir()} == {p.name for p in (tmp_path / "b").iterdir()}
+
+
+def test_an_entrys_results_card_counts_each_task_once_as_its_values_say():
+    """Where an entry's tasks went, worked out by hand for odd values (NaN, -0.0, True, None, a weight of 0), the same
+    whether the entry's vectors are lists or the packed bytes a scored result carries."""
+    from array import array
+
+    from omniact.report.leaderboard import TaskColumns
+    from omniact.report.site import _task_counts
+
+    nan = float("nan")
+    t = {"w": [1.1, 2.1, 0.0, 1.1, nan, 1.1, 1.1, 1.1],
+         "missing": [False, 0, False, True, False, False, 0, None],
+         "m": [1.0, True, 1, 1.0, 1.0, 0.0, nan, 0.0],
+         "parse_error": [False, False, 0, False, True, True, False, None],
+         "s": [1.0, 0.75, 1, 0.0, nan, 0.0, 0.9999999999999, 0.0],
+         "c": [0, 0.25, 0, 0, nan, 0, 0, 0], "k": [0, 0, 0, 0, 0.5, 0, -0.0, 0], "x": [0, 0, 0, 0, 0, 0, 1e-9, 0]}
+    # 0 matched exactly; 1 matched with a click penalty; 2 weighs nothing (left out); 3 missing; 4 (NaN weight:
+    # counted) matched with a key penalty; 5 refused; 6 (NaN match: true) matched exactly (within 1e-12) with a write
+    # penalty; 7 no match.
+    want = {"scored": 7, "matched": 4, "exact": 2, "click": 1, "key": 1, "write": 1, "no match": 1, "parse error": 1,
+            "missing": 1}
+    packed = {k: bytes(map(bool, v)) if k in ("missing", "parse_error") else array("d", v).tobytes()
+              for k, v in t.items()}
+    assert _task_counts(t) == want
+    assert _task_counts(TaskColumns(packed)) == want
