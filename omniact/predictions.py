@@ -23,6 +23,7 @@ import json
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -353,26 +354,40 @@ def _scripts_at_once(text: str, known: Collection[str] | None) -> dict[str, obje
     `known`), each line read by msgspec without a Python step of ours per line (a leaderboard reads a million); None
     for anything else (or where json reads the text, see `json_text.loaded_decoder`): `_records` then reads it line
     by line, with its values and its error for the line at fault."""
-    decode = json_text.loaded_decoder()
-    if decode is None:
+    if json_text.loaded_decoder() is None:
         return None
     try:
-        records = list(map(decode, [raw for raw in text.split("\n") if raw and not raw.isspace()]))
-    except Exception:  # noqa: BLE001 - anything msgspec refuses is read line by line, which words it
+        # Each line decoded alone (one JSON value a line, as `_records` reads them) into its id and script.
+        records = list(map(_record_decoder(), [raw for raw in text.split("\n") if raw and not raw.isspace()]))
+        out = {rec.id: rec.script for rec in records}
+    except Exception:  # noqa: BLE001 - anything msgspec refuses (a line not an object), or an id a list: line by line
         return None
-    out: dict[str, object] = {}
-    for rec in records:
-        if type(rec) is not dict:
+    if len(out) != len(records):
+        return None  # an id given twice
+    if not all(type(key) is str for key in out):
+        ids = [_task_id(key) for key in out]  # a number names the task of its text
+        if None in ids:
             return None
-        key = rec.get("id")
-        if type(key) is not str:
-            key = _task_id(key)
-            if key is None:
-                return None
-        if key in out or (known is not None and key not in known):
-            return None
-        out[key] = rec.get("script")
+        out = dict(zip(ids, out.values()))
+        if len(out) != len(records):
+            return None  # 9 and "9"
+    if known is not None and not (out.keys() <= known.keys() if isinstance(known, Mapping) else
+                                  all(key in known for key in out)):
+        return None
     return out
+
+
+@cache
+def _record_decoder() -> Any:
+    """msgspec's decoder of one predictions record: the values of its "id" and "script" (None when absent, the last
+    of a repeated key, as json has them), the rest skipped. Refuses what is not a JSON object."""
+    import msgspec.json
+
+    class Record(msgspec.Struct):
+        id: Any = None
+        script: Any = None
+
+    return msgspec.json.Decoder(Record).decode
 
 
 def _spread_value(text: str) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import MappingProxyType
 
 import pytest
 import scoring_helpers  # noqa: F401  (the real `scoring` package, not this folder)
@@ -182,12 +183,14 @@ def test_write_predictions_takes_the_mapping_read_predictions_gives_and_refuses_
 
 _RECORDS = [b'\n{"id": "1", "script": "pyautogui.press(\\"tab\\")"}\n', b'{"id": "2", "script": null, "agent": "a"}\n',
             b'{"id": 5, "script": ["x"]}\n', b'{"id": "9", "script": "y"}\n', b'{"id": true, "script": "z"}\n',
-            b'[{"id": "1"}]\n', b'{"script": "no id"}\n', b'{"id": "3", "script": "s"} {"id": "4"}\n']
+            b'[{"id": "1"}]\n', b'{"script": "no id"}\n', b'{"id": "3", "script": "s"} {"id": "4"}\n',
+            b'{"id": "1", "script": "a", "id": "6"}\n', b'{"id": 9, "script": "n"}\n', b'{"id": ["x"], "script": 1}\n',
+            b'{"\\u0069d": "4", "script": "escaped key"}\n']
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pieces=st.lists(st.sampled_from(_JSONISH + _RECORDS * 3), max_size=12),
-       known=st.sampled_from([None, {"1", "2", "3", "4", "5"}]))
+       known=st.sampled_from([None, {"1", "2", "3", "4", "5"}, MappingProxyType(dict.fromkeys("1234569", 0))]))
 def test_scripts_read_at_once_are_the_ones_read_line_by_line(tmp_path, monkeypatch, pieces, known):
     # Scoring reads a file's scripts all at once where every record is good (msgspec reads each line, no Python step
     # of ours per line): the same {id: script}, in the same order, as read line by line, or the same one-line error.
