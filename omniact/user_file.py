@@ -99,8 +99,10 @@ def _read(f: BinaryIO, where: str, what: str, limit: int | None, text: bool, *, 
     """An open file's chunks, with `read_user_file`'s checks (closed at the end unless `close` is False)."""
     with f if close else nullcontext(f):
         size = lines = 0
+        before = b""  # the chunk before this one, its lines counted only once another follows (most files are one)
         try:
             while chunk := f.read(1 << 22):
+                lines += before.count(b"\n")
                 if limit is not None and size + len(chunk) > limit:
                     raise UserError(f"{what} is larger than {limit:,} bytes: is it the right file?", file=where)
                 if not size and chunk.startswith(UTF16_MARKS):
@@ -110,7 +112,7 @@ def _read(f: BinaryIO, where: str, what: str, limit: int | None, text: bool, *, 
                     raise UserError(f"{what} contains a NUL byte: it is not a text file", file=where, line=line)
                 size += len(chunk)
                 if text:
-                    lines += chunk.count(b"\n")
+                    before = chunk
                 yield chunk
         except OSError as e:  # EIO, or a folder on a system where open() takes one
             raise UserError(f"{what} cannot be read ({e.strerror or e})", file=where) from None

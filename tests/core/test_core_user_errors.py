@@ -67,6 +67,20 @@ def test_a_huge_sparse_predictions_file_is_refused_at_its_first_nul_not_read_who
     assert one_line(proc.stderr) == f"omniact: {sparse}:1: predictions file contains a NUL byte: it is not a text file"
 
 
+@pytest.mark.parametrize("lines_before", [3, 300_000])
+def test_a_nul_byte_is_reported_at_its_line_in_any_part_of_a_big_file(tmp_path, lines_before):
+    """A file is read in 4 MB pieces: a NUL byte in a later one is reported at its line all the same."""
+    from omniact.errors import UserError
+    from omniact.user_file import read_user_file
+
+    p = tmp_path / "preds.jsonl"
+    line = b'{"id": "1", "script": "pyautogui.press(\'enter\')"}\n'  # 51 bytes: 300,000 of them span four pieces
+    p.write_bytes(line * lines_before + b'{"id": "2", "script": "a\x00"}\n' + line)
+    with pytest.raises(UserError) as e:
+        read_user_file(p, "predictions file", text=True)
+    assert str(e.value) == f"{p}:{lines_before + 1}: predictions file contains a NUL byte: it is not a text file"
+
+
 def test_show_script_from_a_device_is_refused(omniact_data, tmp_path):
     proc = bounded("show", "--data", omniact_data, "1", "--out", tmp_path / "t.png", "--script", "/dev/zero")
     assert proc.returncode == 2
