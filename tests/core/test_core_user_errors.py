@@ -74,7 +74,7 @@ def test_a_nul_byte_is_reported_at_its_line_in_any_part_of_a_big_file(tmp_path, 
     from omniact.user_file import read_user_file
 
     p = tmp_path / "preds.jsonl"
-    line = b'{"id": "1", "script": "pyautogui.press(\'enter\')"}\n'  # 51 bytes: 300,000 of them span four pieces
+    line = b'{"id": "1", "script": "pyautogui.press(\'enter\')"}\n'  # 50 bytes: 300,000 of them span four pieces
     p.write_bytes(line * lines_before + b'{"id": "2", "script": "a\x00"}\n' + line)
     with pytest.raises(UserError) as e:
         read_user_file(p, "predictions file", text=True)
