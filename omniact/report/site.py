@@ -11,6 +11,7 @@ import html
 import operator
 import os
 import re
+import struct
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import replace
@@ -701,27 +702,34 @@ class _Cells(dict):
         return cell
 
 
+def _arrays(t: Mapping[str, Sequence[Any]]) -> tuple[Callable[[str], Any], Callable[[str], Any]]:
+    """(a column of an entry's task vectors as float64, one as bool) as numpy arrays: read from their bytes where
+    the entry has them (a leaderboard's), else converted. A value is true as Python has it: a NaN is, a None is not."""
+    import numpy as np
+
+    if isinstance(t, TaskColumns):
+        return t.array, lambda k: t.array(k) if k in ("missing", "parse_error") else t.array(k) != 0
+
+    def col(k: str) -> Any:
+        return np.asarray(t[k], dtype=float)
+
+    def flag(k: str) -> Any:
+        return np.fromiter(map(bool, t[k]), dtype=bool, count=len(t[k]))
+
+    return col, flag
+
+
 def _task_counts(t: Mapping[str, Sequence[Any]]) -> dict[str, int]:
     """Where an entry's tasks went: how many matched (and of those, how many lost points to which penalty), did
     not match, were refused by the parser or had no prediction. Tasks without gold actions are left out."""
     import numpy as np
 
-    # Whole columns at once (a leaderboard counts every task of every entry), read from their bytes where the
-    # entry has them. A value is true as Python has it: a NaN is, a None is not.
-    if isinstance(t, TaskColumns):
-        col, flag = t.array, t.array
-    else:
-        def col(k: str) -> Any:
-            return np.asarray(t[k], dtype=float)
-
-        def flag(k: str) -> Any:
-            return np.fromiter(map(bool, t[k]), dtype=bool, count=len(t[k]))
-
+    # Whole columns at once: a leaderboard counts every task of every entry.
+    col, flag = _arrays(t)
     scored = ~(col("w") <= 0)
     missing = scored & flag("missing")
-    m = col("m")
-    matched = scored & ~missing & (m != 0)
-    refused = scored & ~missing & (m == 0) & flag("parse_error")
+    matched = scored & ~missing & flag("m")
+    refused = scored & ~missing & ~flag("m") & flag("parse_error")
 
     def count(mask: Any) -> int:
         return int(np.count_nonzero(mask))
@@ -732,6 +740,39 @@ def _task_counts(t: Mapping[str, Sequence[Any]]) -> dict[str, int]:
             "click": count(matched & (col("c") > 0)), "key": count(matched & (col("k") > 0)),
             "write": count(matched & (col("x") > 0)), "no match": no_match, "parse error": n_refused,
             "missing": n_missing}
+
+
+#: A task row's values after its first three cells, as its key in `_row_keys`: whether its prediction is missing,
+#: matched and refused (0 or 1), its click, key and write penalties and its score.
+_ROW = struct.Struct("7d")
+
+
+def _row_keys(t: Mapping[str, Sequence[Any]]) -> tuple[list[bytes], bool]:
+    """Each task's `_ROW` values packed (a key that hashes fast, equal only for the same values to the bit: -0.0 is
+    not 0.0, and each still takes the cell the page first shows for its value), and whether no value is -0.0 (the
+    one value shown in two ways: "-0.000", or "0.000" where the page showed 0.0 first)."""
+    import numpy as np
+
+    col, flag = _arrays(t)
+    n = len(t["w"])
+    rows = np.empty((n, 7))
+    for j, k in enumerate(("missing", "m", "parse_error")):
+        rows[:, j] = flag(k)
+    for j, k in enumerate(("c", "k", "x", "s"), 3):
+        rows[:, j] = col(k)
+    values = rows[:, 3:]
+    return rows.view(f"V{_ROW.size}").ravel().tolist(), not np.any(np.signbit(values) & (values == 0))
+
+
+class _RowEnds:
+    """Row ends (a row's cells after its first three, by `_row_keys` key) and value cells, shared by the entry pages
+    of a site: a hundred entries share most of them (a match without penalty, a miss, a key penalty of 1/n). Only
+    for pages with no -0.0, on which each cell depends on its value alone."""
+
+    def __init__(self) -> None:
+        self.ends: dict[bytes, str] = {}
+        self.cells = _Cells()
+        self.statuses: dict[tuple[object, object, object], str] = {}
 
 
 def _row_label(html: str) -> str:
@@ -777,7 +818,9 @@ def _nothing_scored(counts: Mapping[str, int], failed: int = 0) -> str:
 
 def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None, why_card: str = "",
                 reasons: Mapping[int, str] | None = None, comparison: Comparison | None = None,
-                slug: str | None = None, note: str | None = None, failed: int = 0) -> str:
+                slug: str | None = None, note: str | None = None, failed: int = 0,
+                shared: _RowEnds | None = None) -> str:
+    """An entry's page (`shared`: what the site's other entry pages made of their rows, see `_RowEnds`)."""
     s = e.score
     charts = []
     for key, title in (("platform", "by platform"), ("app", "by app"), ("action", "by gold action type")):
@@ -807,15 +850,21 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
         # few distinct ones (a match without penalty, a miss, ...): each distinct row end is made once, in the
         # order the rows first show it (equal values make equal cells, as `cells` and `statuses` have it), and
         # the rows are put together without a Python loop per task.
-        keys = list(values)
+        keys, plain = _row_keys(t)
+        made: dict[bytes, str] = {}
+        if plain and shared is not None:
+            made, cells, statuses = shared.ends, shared.cells, shared.statuses
         ends = dict.fromkeys(keys, "")
         for key in ends:
-            missing, matched, refused, c, k, x, sc = key
-            status = statuses.get((missing, matched, refused))
-            if status is None:
-                status = statuses[missing, matched, refused] = _status_cell(_status(missing, matched, refused))
-            penalties = f"{cells[c]}{cells[k]}{cells[x]}" if matched and not missing else _NO_PENALTIES
-            ends[key] = f"{status}{penalties}{cells[sc]}</tr>"
+            end = made.get(key)
+            if end is None:
+                missing, matched, refused, c, k, x, sc = _ROW.unpack(key)
+                status = statuses.get((missing, matched, refused))
+                if status is None:
+                    status = statuses[missing, matched, refused] = _status_cell(_status(missing, matched, refused))
+                penalties = f"{cells[c]}{cells[k]}{cells[x]}" if matched and not missing else _NO_PENALTIES
+                end = made[key] = f"{status}{penalties}{cells[sc]}</tr>"
+            ends[key] = end
         rows = list(map(operator.add, heads, map(ends.__getitem__, keys)))
         values = ()  # (every row is made)
     for i, (head, (missing, matched, refused, c, k, x, sc)) in enumerate(zip(heads, values)):
@@ -1103,11 +1152,13 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     heads = _row_heads(ds, task_pages) if board.entries else []
     entries = board.entries
 
+    shared = _RowEnds()
+
     def write_entry_pages(start: int, stop: int) -> int:
         for i in range(start, stop):
             write_text(out / "entries" / f"{slugs[i]}.html",
                        _entry_page(entries[i], heads, why_card=cards[i], reasons=row_reasons[i], slug=slugs[i],
-                                   failed=failed[i]))
+                                   failed=failed[i], shared=shared))
         return stop - start
 
     jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}

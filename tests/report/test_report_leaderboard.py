@@ -608,6 +608,14 @@ def test_an_entry_pages_rows_are_the_same_made_once_per_distinct_end_or_one_by_o
     assert "<td>-0.000</td>" in once and "<td data-v='0.3333333333333333'>0.333</td>" in once
     assert "<td data-v='nan'>nan</td>" in once
     assert once == one_by_one
+    # Entry pages share the rows they have in common (a site's hundred pages repeat most): each page is still the
+    # one it is alone, whichever pages came before it, with -0.0 (shown as itself, or as the 0.0 shown first) or not.
+    zero_first = replace(entry, tasks={**tasks, "c": ([0.0, -0.0, 0.25, 0.0, 0.5, 0.25, 0.0, 0.0] * n)[:n]})
+    board = build_leaderboard(ds, sorted(subs.glob("*.jsonl")), samples=10)
+    pages = [*board.entries, entry, zero_first, *board.entries, entry]
+    shared = site._RowEnds()
+    assert [site._entry_page(e, heads, shared=shared) for e in pages] == [site._entry_page(e, heads) for e in pages]
+    assert len(shared.ends) > 1
 
 
 def test_results_arriving_in_any_order_make_the_same_board(omniact_data, subs, tmp_path):
