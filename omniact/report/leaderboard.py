@@ -293,42 +293,14 @@ class _ProcessPool:
 
     def map_unordered(self, fn: Any, items: Iterable[Any]) -> Iterator[Any]:
         # Here, not at the top: a board scored in this process (the default) does without loading multiprocessing.
-        from concurrent.futures import as_completed
-
         import scoring
-        from omniact.process_pool import process_pool, stopping
+        from omniact.process_pool import process_pool, shared_map, stopping
 
         # Prepared here once; forked workers inherit it (other start methods receive it pickled, once each).
         gold = scoring.prepare(self.ds)
-        items = list(items)
         with stopping(process_pool(self.workers - 1, initializer=_init_worker, initargs=(self.ds, gold))) as pool:
-            futures = [pool.submit(fn, item) for item in items]
             _init_worker(self.ds, gold)
-            waiting = set(futures)
-            # The pool's own thread hands the workers their next jobs: while this thread scores, it must get the
-            # interpreter's lock within a fraction of a job (at the default 5 ms, the workers waited a tenth of
-            # the time for their next job).
-            interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(interval, _HANDOFF))
-            try:
-                # From the last job back: a job the pool has not begun is cancelled there and done here. The
-                # pool's queue holds only the jobs its workers are doing and one more, so the two meet between.
-                for k in range(len(items) - 1, -1, -1):
-                    for fut in [f for f in waiting if f.done()]:
-                        waiting.discard(fut)
-                        yield fut.result()
-                    if not futures[k].cancel():
-                        break  # begun (or done) in the pool, and so is every job before it
-                    waiting.discard(futures[k])
-                    yield fn(items[k])
-            finally:
-                sys.setswitchinterval(interval)
-            for fut in as_completed(waiting):
-                yield fut.result()
-
-
-#: Seconds this process's scoring thread holds the interpreter's lock before the pool's thread may take it.
-_HANDOFF = 0.0002
+            yield from shared_map(pool, fn, items)
 
 
 # Cached results are marshal files: per-task columns of floats are stored as bytes (`_packed`), not as decimal

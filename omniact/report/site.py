@@ -1316,9 +1316,8 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
     if workers > 1 and len(chunks) > 1 and _can_fork():
         import gc
         import multiprocessing
-        from concurrent.futures import as_completed
 
-        from omniact.process_pool import process_pool, stopping
+        from omniact.process_pool import process_pool, shared_map, stopping
 
         global _PAGES_JOB  # noqa: PLW0603 - read by forked workers, which inherit it instead of unpickling it
         _PAGES_JOB = {kind: write for kind, (write, _) in jobs.items()}
@@ -1330,10 +1329,10 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
         if not frozen:
             gc.freeze()
         try:
-            with stopping(process_pool(workers, mp_context=multiprocessing.get_context("fork"))) as pool:
-                futures = {pool.submit(_forked_pages, *c): c[0] for c in chunks}
-                for fut in as_completed(futures):
-                    settled(futures[fut], fut.result())
+            # This process writes pages too (`shared_map`): one worker fewer to fork, and none of them idle.
+            with stopping(process_pool(workers - 1, mp_context=multiprocessing.get_context("fork"))) as pool:
+                for kind, count in shared_map(pool, _chunk_pages, chunks):
+                    settled(kind, count)
         finally:
             if not frozen:
                 gc.unfreeze()
@@ -1347,5 +1346,7 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
 _PAGES_JOB: dict[str, Callable[[int, int], int]] | None = None
 
 
-def _forked_pages(kind: str, start: int, stop: int) -> int:
-    return _PAGES_JOB[kind](start, stop)  # type: ignore[index]
+def _chunk_pages(chunk: tuple[str, int, int]) -> tuple[str, int]:
+    """(kind, pages written) of a chunk (kind, start, stop) of `_PAGES_JOB`'s pages."""
+    kind, start, stop = chunk
+    return kind, _PAGES_JOB[kind](start, stop)  # type: ignore[index]

@@ -156,3 +156,25 @@ def _alive(pid: int) -> bool:
             return f.read().split(") ", 1)[1][0] != "Z"
     except FileNotFoundError:  # reaped since
         return False
+
+
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_a_shared_map_does_each_item_once_in_the_pool_and_in_this_process():
+    """`shared_map`: the pool's worker takes items from the first, this process from the last; each item is done
+    once, by one of them, and both do some (a pool of one worker and this process: two at work)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from omniact.process_pool import shared_map, stopping
+
+    interval = sys.getswitchinterval()
+    items = [0.02] * 24
+    with stopping(ProcessPoolExecutor(max_workers=1)) as pool:
+        done = list(shared_map(pool, _pid_after, items))
+    assert len(done) == len(items)
+    by = {pid: done.count(pid) for pid in done}
+    assert set(by) - {os.getpid()} and by.get(os.getpid(), 0) >= 4, by
+    assert sys.getswitchinterval() == interval  # given back
