@@ -56,6 +56,7 @@ __all__ = [
     "source_files",
     "split_name",
     "split_names",
+    "task_labels",
     "verify_manifest",
     "why_missing",
     "write_manifest",
@@ -164,6 +165,11 @@ class TaskList(LazySequence[Task]):
         for task_id, _, gold, info, _, _, _, _ in self._rows:
             yield task_id, gold, info.screen.platform, info.screen.app, info.elements
 
+    def labels(self) -> Iterator[tuple[str, str, str]]:
+        """(id, app, goal) per task, without building Task objects."""
+        for task_id, goal, _, info, _, _, _, _ in self._rows:
+            yield task_id, info.screen.app, goal
+
 
 def source_files(ds: Dataset) -> tuple[list[str], list[str]]:
     """What a loaded split was read from: (files, absent). `files` are the split file, then per task its task
@@ -194,6 +200,15 @@ def source_files(ds: Dataset) -> tuple[list[str], list[str]]:
 def find_split_file(root: str | os.PathLike | None, split: str) -> Path:
     """The split file `load_split(root, split)` reads (a split name or a JSON file); UserError when missing."""
     return _split_path(resolve_data_root(root), os.fspath(split))
+
+
+def task_labels(tasks: Iterable[Task]) -> Iterator[tuple[str, str, str]]:
+    """(id, app, goal) per task of a Dataset, a TaskList or any iterable of Tasks: what a table of tasks shows (a
+    leaderboard's entry pages), without building Task objects where they are not yet."""
+    rows = getattr(getattr(tasks, "tasks", tasks), "labels", None)
+    if callable(rows):
+        return rows()
+    return ((t.id, t.app, t.goal) for t in tasks)
 
 
 def gold_rows(tasks: Iterable[Task]) -> Iterator[tuple[str, str, str, str, Any]]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from omniact.atomic import atomic_file
-from omniact.dataset import Dataset, paused_gc
+from omniact.dataset import Dataset, paused_gc, task_labels
 from omniact.errors import UserError
 from omniact.report.escape import csv_cell, md_cell, write_json, write_text
 from omniact.report.submission import Submission, find_submission, meta_beside
@@ -685,7 +685,7 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
         return Leaderboard(dataset=ds.describe(), mode=mode, scorer_version=version, entries=tuple(entries),
                            rejected=tuple(rejected),
                            bootstrap={"samples": samples, "seed": seed, "confidence": confidence},
-                           task_ids=tuple(t.id for t in ds.tasks), scored_now=sum("error" not in results[i] for i in todo),
+                           task_ids=tuple(task_id for task_id, _, _ in task_labels(ds)), scored_now=sum("error" not in results[i] for i in todo),
                            from_cache=len(subs) - len(todo),
                            scored_sources=tuple(subs[i].source for i in todo if "error" not in results[i]),
                            cache_dir=cache_dir, cache_used=frozenset(used))

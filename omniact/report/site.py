@@ -21,7 +21,7 @@ from typing import Any
 
 from omniact.actions import Action, format_action, parse_script
 from omniact.atomic import atomic_file, remove_stale_temporaries
-from omniact.dataset import Dataset
+from omniact.dataset import Dataset, task_labels
 from omniact.errors import ParseError, escape_bidi, shorten
 from omniact.report.assets import ASSETS, SiteAssets, asset, write_assets
 from omniact.report.compare import Comparison, compare
@@ -655,10 +655,10 @@ def _row_heads(ds: Dataset, task_pages: bool, up: str = "../") -> list[str]:
     """Each task's first three cells (id, app, goal): the same on every entry page, so escaped once. `up` leads
     from the page to the site's root."""
     heads = []
-    for task in ds.tasks:
-        cell = (f"<a href='{up}tasks/{task_file(task.id)}'>{_e(task.id)}</a>" if task_pages else _e(task.id))
+    for task_id, app, goal in task_labels(ds):
+        cell = (f"<a href='{up}tasks/{task_file(task_id)}'>{_e(task_id)}</a>" if task_pages else _e(task_id))
         # Text cells sort by their text (no data-v): a leaderboard repeats these cells on every entry page.
-        heads.append(f"<tr><td class=l>{cell}</td><td class=l>{_e(task.app)}</td><td class=l>{_e(task.goal)}</td>")
+        heads.append(f"<tr><td class=l>{cell}</td><td class=l>{_e(app)}</td><td class=l>{_e(goal)}</td>")
     return heads
 
 

@@ -95,6 +95,21 @@ def test_detection_files_written_again_in_one_process_are_read_again(omniact_dat
     assert not load_split(omniact_data, "test")["10"].view().detections.ocr
 
 
+def test_a_table_of_tasks_reads_their_labels_without_building_them(omniact_data):
+    """A leaderboard's entry pages list every task's id, app and goal: the same as the tasks say, read from the
+    loaded rows (no Task built, as scoring builds none), from a subset, or from plain Tasks."""
+    from omniact.dataset import task_labels
+
+    ds = load_split(omniact_data, "test")
+    labels = list(task_labels(ds))
+    assert ds.tasks._built == [None] * len(ds)  # none built by reading them
+    assert labels == [(t.id, t.app, t.goal) for t in ds.tasks]
+    assert {app for _, app, _ in labels} >= {"amazon", "notepad"} and all(goal for _, _, goal in labels)
+    sub = ds.subset([labels[3][0], labels[1][0]])
+    assert list(task_labels(sub)) == [labels[1], labels[3]]
+    assert list(task_labels(list(ds.tasks)[:2])) == labels[:2]
+
+
 def test_agent_view_has_no_gold(omniact_data):
     view = load_split(omniact_data, "test")["1"].view()
     assert not hasattr(view, "gold_script") and not hasattr(view, "elements")
