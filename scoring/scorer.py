@@ -379,6 +379,10 @@ def _recipe(plan: reference.Plan | None, weight: float, script: str, pieces: lis
     points = list(zip(pieces[1::3], pieces[2::3]))
     if len(steps) != len(points):
         return False
+    # The plan reads lower-cased lines: a click it reads as "pyautogui.Click(5,6)" is no plain click of the answer
+    # (prose, unlike a plain script, may have one), and a plain click in the prose could stand in for it below.
+    if refused and len(_split_clicks(script.lower())) != len(pieces):
+        return False
     for (j, _), point in zip(steps, points):
         m = _click_line(lines[j])
         if m is None or m.groups() != point:

@@ -156,6 +156,27 @@ def test_answers_that_differ_only_in_their_click_points_score_exactly_as_fresh_o
     assert any(r[-1] is True for r in learnt)  # prose around code too
 
 
+def test_a_click_the_released_rules_read_in_another_case_is_never_taken_for_a_plain_one(ds):
+    # The released rules lower-case the answer, so "pyautogui.Click(5,6)" is the kept line's click; a plain click in
+    # the prose below it is not read at all. Learnt from an answer where both hold the same point, a shape must not
+    # then score the prose's point.
+    from scoring import prepare
+
+    def run(point: str | None) -> dict[str, str]:
+        out = {}
+        for t in ds:
+            first = t.gold_script.split("\n")[0]
+            if first.startswith("pyautogui.click("):
+                said = first if point is None else f"pyautogui.click({point})"
+                out[t.id] = f"Sure:\n{t.gold_script.replace('.click(', '.Click(', 1)}\nI used {said} there."
+        return out
+
+    gold = prepare(ds)
+    for point in (None, "5000, 5000", "0,0"):
+        assert score(gold, run(point), "reference", remember=True).to_json(include_tasks=True) == \
+            score(ds, run(point), "reference").to_json(include_tasks=True), point
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_remembered_answers_score_exactly_as_fresh_ones(ds, mode):
     """A leaderboard scores many runs against one PreparedGold with `remember`: an answer seen in an earlier run
