@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -356,9 +358,17 @@ def _scripts_at_once(text: str, known: Collection[str] | None) -> dict[str, obje
     by line, with its values and its error for the line at fault."""
     if json_text.loaded_decoder() is None:
         return None
+    lines = [raw for raw in text.split("\n") if raw and not raw.isspace()]
+    # The decoder skips the other fields without reading their numbers: an integer longer than Python reads, which
+    # json refuses ("a number longer than Python reads"), is left to `_records`. Only a line that long can hold one.
+    limit = _int_digits()
+    if limit and max(map(len, lines), default=0) > limit:
+        longer = _digits_over(limit)
+        if any(longer(raw) for raw in lines if len(raw) > limit):
+            return None
     try:
         # Each line decoded alone (one JSON value a line, as `_records` reads them) into its id and script.
-        records = list(map(_record_decoder(), [raw for raw in text.split("\n") if raw and not raw.isspace()]))
+        records = list(map(_record_decoder(), lines))
         out = {rec.id: rec.script for rec in records}
     except Exception:  # noqa: BLE001 - anything msgspec refuses (a line not an object), or an id a list: line by line
         return None
@@ -375,6 +385,17 @@ def _scripts_at_once(text: str, known: Collection[str] | None) -> dict[str, obje
                                   all(key in known for key in out)):
         return None
     return out
+
+
+# The most digits Python reads as an integer (json's limit too; 0: none); Pythons before 3.11 have no limit.
+_int_digits = getattr(sys, "get_int_max_str_digits", lambda: 0)
+
+
+@cache
+def _digits_over(limit: int) -> Any:
+    """A search for a run of more than `limit` digits."""
+    # (from a run's first digit only: a search from every digit of a run took its length squared)
+    return re.compile(f"(?<![0-9])[0-9]{{{limit + 1}}}").search
 
 
 @cache

@@ -208,3 +208,24 @@ def test_scripts_read_at_once_are_the_ones_read_line_by_line(tmp_path, monkeypat
                 return ("error", str(e))
 
     assert read(True) == read(False)
+
+
+@pytest.mark.parametrize("sign, digits, tail", [("", 4301, ""), ("-", 4301, ""), ("", 4300, ""), ("", 4301, ".5")])
+def test_a_field_scoring_does_not_read_is_still_read_as_json_reads_it(tmp_path, monkeypatch, sign, digits, tail):
+    # An integer longer than Python reads (4,301 digits), in a field other than the id and the script: read at once,
+    # msgspec skipped it, and scoring took a file that every other reader refuses as not valid JSON.
+    from omniact import json_text
+    from omniact.predictions import read_scripts
+
+    number = sign + "1" + "0" * (digits - 1) + tail
+    p = _write(tmp_path, f'{{"id": "1", "script": "x", "n": {number}}}\n'.encode(), "big.jsonl")
+
+    def read(at_once):
+        with monkeypatch.context() as m:
+            m.setattr(json_text, "loaded_decoder", (lambda: json_text._decoder()[0]) if at_once else (lambda: None))
+            try:
+                return ("ok", read_scripts(p, known_ids={"1"}))
+            except UserError as e:
+                return ("error", str(e))
+
+    assert read(True) == read(False)
