@@ -54,11 +54,15 @@ def shared_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Itera
     the items from the first, this process from the last. A process that would only wait for its pool works
     instead, and what it does with each result (read it, show progress) it does between its own items, not on a
     core a worker needs. Give a pool of one worker fewer than the processes wanted."""
+    from collections import deque
     from concurrent.futures import as_completed
 
     items = list(items)
     futures = [pool.submit(fn, item) for item in items]
     waiting = set(futures)
+    finished: deque = deque()  # futures as they end (the pool's thread appends them), read between own items
+    for fut in futures:
+        fut.add_done_callback(finished.append)
     # The pool's own thread hands the workers their next items: while this thread works, it must get the
     # interpreter's lock within a fraction of an item (at the default 5 ms, workers waited a tenth of the time).
     interval = sys.getswitchinterval()
@@ -67,9 +71,11 @@ def shared_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Itera
         # From the last item back: one the pool has not begun is cancelled there and done here. The pool's queue
         # holds only the items its workers are doing and one more, so the two meet between.
         for k in range(len(items) - 1, -1, -1):
-            for fut in [f for f in waiting if f.done()]:
-                waiting.discard(fut)
-                yield fut.result()
+            while finished:
+                fut = finished.popleft()
+                if fut in waiting:  # (not one cancelled here)
+                    waiting.discard(fut)
+                    yield fut.result()
             if not futures[k].cancel():
                 break  # begun (or done) in the pool, and so is every item before it
             waiting.discard(futures[k])

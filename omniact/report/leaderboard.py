@@ -637,17 +637,24 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
     resamples = _Resamples(n_tasks, samples, seed)
     columns: dict[int, Any] = {}  # each good result's `_entry_columns`, made as it arrives
     with paused_gc():
-        for i, result in outputs:
-            results[i] = result
-            # Each result's part of the bootstrap is made as it arrives: while other processes (a pool) score the
-            # rest, this one has little else to do. (Scored here, the work is the same.)
-            if "error" not in result:
-                if cache_here:
-                    _store_cached(_cache_path(cache_dir, subs[i], ds.sha256, mode, version), result)  # type: ignore[arg-type]
-                columns[i] = _entry_columns(result["tasks"])
-            resamples.draw_ahead()
-            if progress:
-                progress(subs[i])
+        try:
+            for i, result in outputs:
+                results[i] = result
+                # Each result's part of the bootstrap is made as it arrives: while other processes (a pool) score
+                # the rest, this one has little else to do. (Scored here, the work is the same.)
+                if "error" not in result:
+                    if cache_here:
+                        _store_cached(_cache_path(cache_dir, subs[i], ds.sha256, mode, version), result)  # type: ignore[arg-type]
+                    columns[i] = _entry_columns(result["tasks"])
+                resamples.draw_ahead()
+                if progress:
+                    progress(subs[i])
+        finally:
+            # Stopped between two results (Ctrl-C, a progress callback's error): a pool's generator ends its workers
+            # now, not when the traceback that holds it is collected.
+            close = getattr(outputs, "close", None)
+            if close is not None:
+                close()
 
         good: list[tuple[Submission, dict[str, Any]]] = []
         good_columns = []

@@ -178,3 +178,29 @@ def test_a_shared_map_does_each_item_once_in_the_pool_and_in_this_process():
     by = {pid: done.count(pid) for pid in done}
     assert set(by) - {os.getpid()} and by.get(os.getpid(), 0) >= 4, by
     assert sys.getswitchinterval() == interval  # given back
+
+
+def test_a_build_stopped_between_two_results_ends_its_workers_at_once(omniact_data, tmp_path):
+    """A progress callback that raises (or Ctrl-C) between two results: the error goes on, and the pool's workers
+    are ended and the interpreter's switch interval given back then, not when the traceback is collected."""
+    import multiprocessing
+
+    import pytest
+
+    from omniact.dataset import load_split
+    from omniact.report import build_leaderboard
+
+    files = [write_sub(tmp_path / f"s{k}.jsonl", lambda _, script, k=k: script.replace("(", f"({k}", 1))
+             for k in range(6)]
+    interval = sys.getswitchinterval()
+
+    def progress(_source: object) -> None:
+        if progress.calls == 2:
+            raise RuntimeError("stop here")
+        progress.calls += 1
+
+    progress.calls = 0
+    with pytest.raises(RuntimeError, match="stop here") as stopped:
+        build_leaderboard(load_split(omniact_data, "test"), files, samples=10, workers=2, progress=progress)
+    assert multiprocessing.active_children() == [] and sys.getswitchinterval() == interval
+    assert stopped.value.__traceback__ is not None  # (still held here: the workers did not wait for it to go)
