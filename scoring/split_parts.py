@@ -114,10 +114,13 @@ class Ready(Pending):
 @dataclass
 class _Child:
     pid: int
-    results: int  # the file (in memory where it can be) the child writes its results to, read once it has ended
+    results: int  # the file (in memory where it can be) the child writes its results to, read once it says so
     scripts: int  # write end of the pipe the parent sends the predictions down
     positions: list[int]
+    ready: int  # read end of a pipe the child writes a byte down once its results are in `results`
+    frozen: int  # the file the child then writes its part's gold to, frozen for the cache, read once it has ended
     sender: threading.Thread | None = None
+    collected: bool = False  # its results read: it is freezing its gold, or has ended
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ class _Part:
     absent: list[str] = field(default_factory=list)
     stats: list | None = None
     frozen: bytes | None = None  # `freeze(gold)` as marshal bytes, for the gold cache's entry
+    child: _Child | None = None  # the child still freezing this part's gold (see `SplitParts._frozen_by`)
 
     def prepared(self) -> PreparedGold:
         if self.gold is not None:
@@ -179,13 +183,26 @@ class SplitParts(Pending):
             raise
 
     def _fork(self, positions: list[int]) -> _Child | None:
-        results = _results_file()
-        if results is None:
-            return None
+        files: list[int] = []
+        for _ in range(2):
+            fd = _results_file()
+            if fd is None:
+                for opened in files:
+                    os.close(opened)
+                return None
+            files.append(fd)
+        results, frozen = files
         try:
             scripts_r, scripts_w = os.pipe()
         except OSError:
             os.close(results)
+            os.close(frozen)
+            return None
+        try:
+            ready_r, ready_w = os.pipe()
+        except OSError:
+            for fd in (results, frozen, scripts_r, scripts_w):
+                os.close(fd)
             return None
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
@@ -196,17 +213,19 @@ class SplitParts(Pending):
         try:
             pid = os.fork()
         except OSError:
-            for fd in (results, scripts_r, scripts_w):
+            for fd in (results, frozen, scripts_r, scripts_w, ready_r, ready_w):
                 os.close(fd)
             return None
         if pid == 0:  # the child: never returns
             os.close(scripts_w)
+            os.close(ready_r)
             for other in self._children:  # or an earlier child would never see the end of its predictions
-                os.close(other.results)
-                os.close(other.scripts)
-            _child_main(self, positions, scripts_r, results)
+                for fd in (other.results, other.scripts, other.ready, other.frozen):
+                    os.close(fd)
+            _child_main(self, positions, scripts_r, results, ready_w, frozen)
         os.close(scripts_r)
-        return _Child(pid, results, scripts_w, positions)
+        os.close(ready_w)  # (so that a child that dies is seen: the pipe ends with no byte)
+        return _Child(pid, results, scripts_w, positions, ready_r, frozen)
 
     def _part(self, positions: list[int], scripts: Mapping[str, object] | None, mode: str) -> _Part:
         """Load, prepare and judge the entries at `positions` (in this process)."""
@@ -229,6 +248,9 @@ class SplitParts(Pending):
         if self._gold is None:
             sums = self._finish(None, "reference")[0]
             self._hashed()
+            if not self._all_frozen():  # a child that could not freeze its part's gold: the part is loaded here
+                self._parts = [p if p.frozen is not None else self._part(p.positions, None, "reference")
+                               for p in self._parts]
             with paused_gc():
                 self._gold = joined([(p.prepared(), p.positions) for p in self._parts], sums.dataset, sums=sums)
             self._n_strict = len(self._gold.__dict__.get("_strict", ()))
@@ -258,7 +280,7 @@ class SplitParts(Pending):
                 gold_cache.update(gold)
         elif gold is not None and len(gold.__dict__.get("_strict", ())) > self._n_strict:
             gold_cache.write(gold, *pending)  # strict plans worked out on the whole gold: it is written whole
-        else:
+        elif self._all_frozen():  # (else a child could not freeze its part: no entry, the next run makes one)
             parts = [(p.positions, p.frozen) for p in self._parts]
             header = gold_cache.write_parts(*pending, parts, self._sums.dataset)  # type: ignore[misc, union-attr]
             if header is not None:  # rewritten by a later `update` if scoring on the whole gold adds strict plans
@@ -300,7 +322,7 @@ class SplitParts(Pending):
             if not hashing:
                 hasher.cancel()
                 self._hasher = None
-            self._end_children()
+            self._end_children(keep_collected=hashing)
         if self._cache is not None:
             files = [str(self.split_path)] + [f for p in parts for f in p.files]
             states = None
@@ -324,10 +346,13 @@ class SplitParts(Pending):
     def _collect(self, child: _Child, scripts: Mapping[str, object] | None, mode: str) -> _Part:
         if not child.pid:  # ended by `close` (and waited for): waiting on pid 0 would wait for any child at all
             return self._part(child.positions, scripts, mode)
-        _, status = os.waitpid(child.pid, 0)
-        child.pid = 0
+        said = b""
+        with suppress(OSError):
+            said = os.read(child.ready, 1)  # its results are in; no byte: it ended without them
+        os.close(child.ready)
+        child.ready = -1
         outcome = None
-        if status == 0:
+        if said:
             try:
                 # Read where the child wrote it, without a copy (and without a pipe's 64 kB at a time, each a wait
                 # for the child to write the next).
@@ -338,42 +363,84 @@ class SplitParts(Pending):
                 outcome = None
         os.close(child.results)
         child.results = -1
-        if not isinstance(outcome, tuple) or not outcome:
-            return self._part(child.positions, scripts, mode)  # killed, out of memory, a bug: its part is done here
-        if outcome[0] == "error":
-            kind, message, file, line, task_id, at = outcome[1:]
-            error = (DataError if kind == "DataError" else UserError)(message, file=file, line=line, task_id=task_id)
-            return _Part(child.positions[at:], error)
-        sums, frozen, judged, log, files, absent, stats = outcome[1:]
+        if not isinstance(outcome, tuple) or not outcome or outcome[0] != "ok":
+            _end_child(child)  # (an error is its last word; anything else: killed, out of memory, a bug)
+            if isinstance(outcome, tuple) and outcome and outcome[0] == "error":
+                kind, message, file, line, task_id, at = outcome[1:]
+                error = (DataError if kind == "DataError" else UserError)(message, file=file, line=line,
+                                                                          task_id=task_id)
+                return _Part(child.positions[at:], error)
+            return self._part(child.positions, scripts, mode)  # its part is done here
+        # The child goes on to freeze its part's gold for the cache, while the score is summed here.
+        child.collected = True
+        sums, judged, log, files, absent, stats = outcome[1:]
         with paused_gc():  # (the part's gold stays frozen until the whole gold is asked for)
             return _Part(child.positions, None, GoldSums(*sums), None,
-                         None if judged is None else Judged.from_raw(judged), log, files, absent, stats, frozen)
+                         None if judged is None else Judged.from_raw(judged), log, files, absent, stats, None,
+                         child)
+
+    def _frozen_by(self, part: _Part) -> _Part:
+        """`part`, with its gold as its child froze it once the child has ended (`frozen` None: it failed to)."""
+        child = part.child
+        if child is None:
+            return part
+        frozen = None
+        if child.pid:
+            _, status = os.waitpid(child.pid, 0)
+            child.pid = 0
+            if status == 0:
+                try:
+                    with mmap.mmap(child.frozen, 0, access=mmap.ACCESS_READ) as data:
+                        frozen = bytes(data)
+                except (OSError, ValueError):  # (ValueError: an empty file)
+                    frozen = None
+        _end_child(child)  # (its file closed)
+        return replace(part, frozen=frozen, child=None)
+
+    def _all_frozen(self) -> bool:
+        """Every part's gold frozen for the cache, each child's read once it has ended: False when one failed to."""
+        self._parts = [self._frozen_by(p) for p in self._parts]
+        return all(p.frozen is not None for p in self._parts)
 
     def close(self) -> None:
+        self._all_frozen()  # children freezing their parts' gold: waited for (a few hundredths of a second)
         self._end_children()
         if self._hasher is not None:
             # No thread outlives the parts: it ends soon, as the hash is all it does. (Only waited for: what it
             # raised is raised where the hash is asked for, not over an error `close` is called after.)
             self._hasher.join()
 
-    def _end_children(self) -> None:
+    def _end_children(self, keep_collected: bool = False) -> None:
+        """Kill the children still at work (with `keep_collected`, not those whose results are in: they are
+        freezing their gold for the cache, read by `_frozen_by`), and close what each was given."""
         for child in self._children:
-            if child.pid:
-                try:
-                    os.kill(child.pid, signal.SIGKILL)
-                    os.waitpid(child.pid, 0)
-                except OSError:
-                    pass
-                child.pid = 0
-            if child.results >= 0:
-                os.close(child.results)
-                child.results = -1
+            if not (keep_collected and child.collected):
+                _end_child(child)
+            for name in ("results", "ready"):
+                fd = getattr(child, name)
+                if fd >= 0:
+                    os.close(fd)
+                    setattr(child, name, -1)
             if child.sender is not None:
                 child.sender.join()  # (it closes the predictions' pipe)
                 child.sender = None
             elif child.scripts >= 0:  # closed before the predictions were sent: the pipe is closed here
                 os.close(child.scripts)
             child.scripts = -1
+
+
+def _end_child(child: _Child) -> None:
+    """Kill `child` if it is still running (and wait for it), and close the file it freezes its gold to."""
+    if child.pid:
+        try:
+            os.kill(child.pid, signal.SIGKILL)
+            os.waitpid(child.pid, 0)
+        except OSError:
+            pass
+        child.pid = 0
+    if child.frozen >= 0:
+        os.close(child.frozen)
+        child.frozen = -1
 
 
 class _SplitHash:
@@ -501,12 +568,21 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _child_main(parts: SplitParts, positions: list[int], scripts_fd: int, results_fd: int) -> None:
-    """A child's whole life: load, prepare and judge its part, send the results, and leave without running any of
-    the parent's exit handlers or flushing its buffers."""
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _child_main(parts: SplitParts, positions: list[int], scripts_fd: int, results_fd: int, ready_fd: int,
+                frozen_fd: int) -> None:
+    """A child's whole life: load, prepare and judge its part, send the results (and say so down `ready_fd`), then
+    freeze its part's gold for the cache while the parent sums the score, and leave without running any of the
+    parent's exit handlers or flushing its buffers."""
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it kills the children
+        gold = None
         try:
             asked: Any = None
             loaded = parts._part(positions, None, "reference")  # judged below, once the predictions are here
@@ -521,17 +597,18 @@ def _child_main(parts: SplitParts, positions: list[int], scripts_fd: int, result
                     with paused_gc():
                         judged = judge(loaded.gold, asked[0], asked[1]).to_raw()  # type: ignore[arg-type]
                 with paused_gc():
-                    # What the totals take of the part's gold, and the whole of it frozen as bytes of its own: the
-                    # gold cache's entry holds them as they are, and they are thawed only if the gold is asked for.
-                    g = loaded.gold
-                    sums = (g.ids, g.weights, g.n_gold, g.groups, None)  # type: ignore[union-attr]
-                    out = marshal.dumps(("ok", sums, marshal.dumps(freeze(g)), judged, loaded.log,  # type: ignore[arg-type]
-                                         loaded.files, loaded.absent, loaded.stats))
+                    # What the totals take of the part's gold; the whole of it follows, frozen as bytes of its own
+                    # (the gold cache's entry holds them as they are; thawed only if the gold is asked for).
+                    gold = loaded.gold
+                    sums = (gold.ids, gold.weights, gold.n_gold, gold.groups, None)  # type: ignore[union-attr]
+                    out = marshal.dumps(("ok", sums, judged, loaded.log, loaded.files, loaded.absent, loaded.stats))
         except UserError as e:
             out = marshal.dumps(("error", type(e).__name__, e.message, e.file, e.line, e.task_id, 0))
-        view = memoryview(out)
-        while view:
-            view = view[os.write(results_fd, view):]
+        _write(results_fd, out)
+        os.write(ready_fd, b"1")
+        if gold is not None:
+            with paused_gc():
+                _write(frozen_fd, marshal.dumps(freeze(gold)))
         status = 0
     except BaseException:  # noqa: BLE001 - whatever it was, the parent does this part itself
         status = 1

@@ -233,6 +233,35 @@ def test_a_child_that_dies_leaves_its_part_to_this_process(generated, monkeypatc
     _reaped(pids)
 
 
+@pytest.mark.parametrize("gold_asked", [False, True])
+def test_a_child_that_dies_freezing_its_gold_leaves_the_score_whole_and_writes_no_entry(generated, monkeypatch,
+                                                                                          gold_asked):
+    """A child sends its part's results, then freezes its gold for the cache while the score is summed here. One
+    that dies then: the score (and the gold, asked for after) is what one process gives, and no cache entry is
+    written (the next run makes one); nothing is left running."""
+    root, scripts = generated
+    monkeypatch.setattr(gold_cache, "_RACY_NS", 0)  # the generated files are new
+    here, real = os.getpid(), split_parts.freeze
+
+    def freeze(gold):
+        if os.getpid() != here:
+            os._exit(7)  # the child, after its results
+        return real(gold)
+
+    monkeypatch.setattr(split_parts, "freeze", freeze)
+    parts = gold_cache.begin(root, "test", workers=2)
+    assert isinstance(parts, SplitParts)
+    pids = [c.pid for c in parts._children]
+    result = parts.score(scripts, "reference")
+    parts.close()
+    assert result.to_json(include_tasks=True) == _alone(root, scripts, "reference")
+    if gold_asked:
+        assert parts.gold().dataset == load_split(root, "test").describe()
+    parts.update()
+    assert not list((Path(os.environ["OMNIACT_CACHE_DIR"]) / "gold").glob("*.marshal"))
+    _reaped(pids)
+
+
 def test_without_in_memory_files_the_parts_results_go_through_a_temporary_file_left_nowhere(generated, monkeypatch,
                                                                                              tmp_path):
     root, scripts = generated
