@@ -4,11 +4,13 @@ prepared and judged by a process of its own, and the parts put together in split
 A first run (no gold cache yet) spends most of its time reading 20,000 task files and working out their gold
 plans, one task after another: work that splits cleanly, since a task's result depends on its own files only. The
 first part is done by the command's process, each other part by a child forked from it once the split file is read
-(the children share the imported modules and the split's entries, and start at once). A child sends back its part
-of the prepared gold (the values the gold cache keeps), its judgement, what it read for the split's hash and the
-state of its files; the sums are then made over the whole split, in task order, so the result is the one a single
-process gets, to the last digit (tests/scoring/test_scoring_split_parts.py). A child that fails in any way other than
-a problem with the data has its part done again by the command's process.
+(the children share the imported modules and the split's entries, and start at once). A child sends back its
+judgement, what it read for the split's hash and the state of its files as soon as its part is judged (and says so
+down a pipe); the sums are then made over the whole split, in task order, so the result is the one a single process
+gets, to the last digit (tests/scoring/test_scoring_split_parts.py). Meanwhile the child freezes its part of the
+prepared gold (the values the gold cache keeps), read once it has ended. A child that fails in any way other than a
+problem with the data before its results are in has its part done again by the command's process; one that fails
+freezing its gold costs the cache entry, not the score.
 
 The score needs little of the gold (each task's id, weight and groups): a part's prepared gold travels frozen, as
 marshal bytes, and stays so. The gold cache's entry keeps each part as its process froze it, and the whole gold
