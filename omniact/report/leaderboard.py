@@ -640,8 +640,8 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
         try:
             for i, result in outputs:
                 results[i] = result
-                # Each result's part of the bootstrap is made as it arrives: while other processes (a pool) score
-                # the rest, this one has little else to do. (Scored here, the work is the same.)
+                # Each result's part of the bootstrap is made as it arrives, between the submissions this process
+                # scores itself (all of them without a pool).
                 if "error" not in result:
                     if cache_here:
                         _store_cached(_cache_path(cache_dir, subs[i], ds.sha256, mode, version), result)  # type: ignore[arg-type]
