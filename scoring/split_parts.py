@@ -405,12 +405,14 @@ class SplitParts(Pending):
         return all(p.frozen is not None for p in self._parts)
 
     def close(self) -> None:
-        self._all_frozen()  # children freezing their parts' gold: waited for (a few hundredths of a second)
-        self._end_children()
-        if self._hasher is not None:
-            # No thread outlives the parts: it ends soon, as the hash is all it does. (Only waited for: what it
-            # raised is raised where the hash is asked for, not over an error `close` is called after.)
-            self._hasher.join()
+        try:
+            self._all_frozen()  # children freezing their parts' gold: waited for (a few hundredths of a second)
+        finally:  # (Ctrl-C while waiting: they are killed and waited for all the same, their files closed)
+            self._end_children()
+            if self._hasher is not None:
+                # No thread outlives the parts: it ends soon, as the hash is all it does. (Only waited for: what it
+                # raised is raised where the hash is asked for, not over an error `close` is called after.)
+                self._hasher.join()
 
     def _end_children(self, keep_collected: bool = False) -> None:
         """Kill the children still at work (with `keep_collected`, not those whose results are in: they are

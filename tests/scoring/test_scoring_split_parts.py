@@ -452,3 +452,32 @@ def test_asked_for_the_gold_after_close_its_parts_are_loaded_here_and_no_other_c
     finally:
         other.kill()
         other.wait()
+
+
+def test_interrupted_while_close_waits_for_a_child_freezing_its_gold_the_child_is_ended(generated, monkeypatch):
+    """Ctrl-C while `close` waits for a child that is freezing its part's gold: the child is still killed and
+    waited for, and its file closed, as after any other stop (not left a zombie with its file open)."""
+    root, scripts = generated
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("no /proc/self/fd")
+    before = set(os.listdir("/proc/self/fd"))
+    parts = SplitParts(root, "test", 2)
+    pids = [c.pid for c in parts._children]
+    assert len(pids) == 1
+    parts.score(scripts, "reference")
+    real, hit = os.waitpid, []
+
+    def waitpid(pid, options):
+        if pid in pids and options == 0 and not hit:  # the wait for the child's frozen gold
+            hit.append(pid)
+            raise KeyboardInterrupt
+        return real(pid, options)
+
+    monkeypatch.setattr(os, "waitpid", waitpid)
+    with pytest.raises(KeyboardInterrupt):
+        parts.close()
+    monkeypatch.setattr(os, "waitpid", real)
+    assert hit
+    _reaped(pids)
+    assert set(os.listdir("/proc/self/fd")) - before == set()
+
