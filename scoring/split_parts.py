@@ -250,9 +250,11 @@ class SplitParts(Pending):
         if self._gold is None:
             sums = self._finish(None, "reference")[0]
             self._hashed()
-            if not self._all_frozen():  # a child that could not freeze its part's gold: the part is loaded here
-                self._parts = [p if p.frozen is not None else self._part(p.positions, None, "reference")
-                               for p in self._parts]
+            self._all_frozen()
+            # A child that could not freeze its part's gold: the part is loaded here. (A part this process holds
+            # is not frozen without a cache, nor one done here for a failed child without an entry to write.)
+            self._parts = [p if p.gold is not None or p.frozen is not None
+                           else self._part(p.positions, None, "reference") for p in self._parts]
             with paused_gc():
                 self._gold = joined([(p.prepared(), p.positions) for p in self._parts], sums.dataset, sums=sums)
             self._n_strict = len(self._gold.__dict__.get("_strict", ()))

@@ -481,3 +481,21 @@ def test_interrupted_while_close_waits_for_a_child_freezing_its_gold_the_child_i
     _reaped(pids)
     assert set(os.listdir("/proc/self/fd")) - before == set()
 
+
+def test_the_gold_asked_for_without_a_cache_is_joined_from_the_parts_never_loaded_again(generated, monkeypatch):
+    """Without a cache (--no-cache) this process's part is not frozen: the gold asked for after the score (the
+    score's table) is joined from the part it holds and the child's frozen one, not read again from the files."""
+    root, scripts = generated
+    parts = SplitParts(root, "test", 2)
+    assert len(parts._children) == 1
+    parts.score(scripts, "reference")
+    parts.close()
+
+    def again(*args):
+        raise AssertionError("a part loaded again")
+
+    monkeypatch.setattr(parts, "_part", again)
+    gold = parts.gold()
+    one = scoring.prepare(load_split(root, "test"))
+    for name in ("ids", "weights", "n_gold", "plans", "texts", "groups", "dataset"):
+        assert getattr(gold, name) == getattr(one, name), name
