@@ -300,6 +300,8 @@ class SplitParts(Pending):
         except ValueError:  # a value marshal cannot write (nested too deeply): every part is judged here, after
             payload, scripts = marshal.dumps(None), None
         for child in self._children:
+            if child.collected:  # its results read by a call stopped after (Ctrl-C): gone with it, done here
+                _end_child(child)
             if child.pid:  # (not a child `close` ended: its part is done here)
                 child.sender = _send(child.scripts, payload)
         # Kept here at once, so that `close` waits for it whatever stops this (Ctrl-C once the hash is under way).

@@ -499,3 +499,30 @@ def test_the_gold_asked_for_without_a_cache_is_joined_from_the_parts_never_loade
     one = scoring.prepare(load_split(root, "test"))
     for name in ("ids", "weights", "n_gold", "plans", "texts", "groups", "dataset"):
         assert getattr(gold, name) == getattr(one, name), name
+
+
+def test_scored_again_after_a_stop_once_the_parts_were_in_the_score_is_whole(generated, monkeypatch):
+    """Ctrl-C once the parts are in (a child's results read, the child left freezing its gold) stops `score`; a
+    `score` called again (without `close`) ends that child and does its part here, as after a stop before the
+    parts were in: not a read of the closed pipe the child said it was done down."""
+    root, scripts = generated
+    stats, hit = split_parts.gold_stats, []
+
+    def interrupted(files, *known):
+        if not known and not hit:  # the split file's state, taken once the parts are in: the first time only
+            hit.append(files)
+            raise KeyboardInterrupt
+        return stats(files, *known)
+
+    monkeypatch.setattr(split_parts, "gold_stats", interrupted)
+    parts = gold_cache.begin(root, "test", workers=2)
+    assert isinstance(parts, SplitParts)
+    pids = [c.pid for c in parts._children]
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            parts.score(scripts, "reference")
+        result = parts.score(scripts, "reference")
+    finally:
+        parts.close()
+    assert result.to_json(include_tasks=True) == _alone(root, scripts, "reference")
+    _reaped(pids)
