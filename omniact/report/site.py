@@ -754,8 +754,7 @@ def _row_keys(t: Mapping[str, Sequence[Any]]) -> tuple[list[bytes], bool]:
     import numpy as np
 
     col, flag = _arrays(t)
-    n = len(t["w"])
-    rows = np.empty((n, 7))
+    rows = np.empty((len(col("w")), 7))
     for j, k in enumerate(("missing", "m", "parse_error")):
         rows[:, j] = flag(k)
     for j, k in enumerate(("c", "k", "x", "s"), 3):
