@@ -276,53 +276,53 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
             return recipe[1]
         return _REFUSED if refused else None, None, row_of(i, _clicked(recipe, pieces))
 
-    if seen is not None and type(predictions) is dict and predictions:
+    # Each text answer's task position, text and outcome, applied to the columns below in this order.
+    positions: list[int] = []
+    scripts: list[str] = []
+    outcomes: list[_Outcome | None] = []
+    batch = seen is not None and type(predictions) is dict and predictions
+    if batch:
         positions = list(map(index.get, predictions))
         scripts = list(predictions.values())
-        if None not in positions and set(map(type, scripts)) == {str} and max(map(len, scripts)) <= _SEEN_CHARS:
-            # A leaderboard's answers, most of them seen before: looked up in one pass of C, the rest judged. (Any
-            # other set of answers takes the loop below, one answer at a time.)
-            outcomes = list(map(seen.get, zip(positions, scripts)))
-            for k in [k for k, outcome in enumerate(outcomes) if outcome is None]:
-                i, script = positions[k], scripts[k]
-                outcome = outcomes[k] = judge(i, script) if shapes is None else judge_shape(i, script)
-                if len(seen) < _SEEN_MAX:
-                    seen[(i, script)] = outcome
-            for i, script, (error, note, row) in zip(positions, scripts, outcomes):
-                missing[i] = False
-                if error is not None:
-                    if error is _REFUSED:
-                        parse_errors.refused(i, script)
-                    else:
-                        parse_errors[i] = error
-                if note is not None:
-                    notes[i] = note
-                if row is not None:
-                    rows[i] = row
-            return Judged(rows, missing, parse_errors, notes)
-    for task_id, script in predictions.items():
-        i = index.get(task_id)
-        if i is None:
-            if type(task_id) is not int:
-                continue
-            i = index.get(str(task_id))  # {9: ...}: the id a predictions file's 9 reads as
+        batch = None not in positions and set(map(type, scripts)) == {str} and max(map(len, scripts)) <= _SEEN_CHARS
+    if batch:
+        # A leaderboard's answers, most of them seen before: looked up in one pass of C, the new ones judged in
+        # order. (Any other set of answers takes the loop below, one answer at a time.)
+        outcomes = list(map(seen.get, zip(positions, scripts)))  # type: ignore[union-attr]
+        for k in [k for k, outcome in enumerate(outcomes) if outcome is None]:
+            i, script = positions[k], scripts[k]
+            outcome = outcomes[k] = judge(i, script) if shapes is None else judge_shape(i, script)
+            if len(seen) < _SEEN_MAX:  # type: ignore[arg-type]
+                seen[(i, script)] = outcome  # type: ignore[index]
+    else:
+        positions, scripts = [], []
+        for task_id, script in predictions.items():
+            i = index.get(task_id)
             if i is None:
+                if type(task_id) is not int:
+                    continue
+                i = index.get(str(task_id))  # {9: ...}: the id a predictions file's 9 reads as
+                if i is None:
+                    continue
+            if isinstance(script, Prediction):
+                script = script.script
+            if not isinstance(script, str):
+                missing[i] = False
+                parse_errors[i] = _refusal(script)
                 continue
-        if isinstance(script, Prediction):
-            script = script.script
+            if seen is None or len(script) > _SEEN_CHARS:
+                outcome = judge(i, script)
+            else:
+                outcome = seen.get((i, script))
+                if outcome is None:
+                    outcome = judge(i, script) if shapes is None else judge_shape(i, script)
+                    if len(seen) < _SEEN_MAX:
+                        seen[(i, script)] = outcome
+            positions.append(i)
+            scripts.append(script)
+            outcomes.append(outcome)
+    for i, script, (error, note, row) in zip(positions, scripts, outcomes):  # type: ignore[misc]
         missing[i] = False
-        if not isinstance(script, str):
-            parse_errors[i] = _refusal(script)
-            continue
-        if seen is None or len(script) > _SEEN_CHARS:
-            outcome = judge(i, script)
-        else:
-            outcome = seen.get((i, script))
-            if outcome is None:
-                outcome = judge(i, script) if shapes is None else judge_shape(i, script)
-                if len(seen) < _SEEN_MAX:
-                    seen[(i, script)] = outcome
-        error, note, row = outcome
         if error is not None:
             if error is _REFUSED:
                 parse_errors.refused(i, script)
