@@ -156,8 +156,7 @@ def _store(entry: Path, raw: dict[str, Any]) -> None:
 
 
 def _remember(gold: PreparedGold, entry: Path, raw: dict[str, Any]) -> None:
-    header = {k: raw[k] for k in _HEADER}
-    gold.__dict__["_cache_origin"] = (entry, header, len(gold.__dict__.get("_strict", ())))
+    remember_entry(gold, entry, {k: raw[k] for k in _HEADER}, len(gold.__dict__.get("_strict", ())))
 
 
 _HEADER = ("stamp", "root", "split_file", "files", "stats", "absent")

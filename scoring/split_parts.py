@@ -539,9 +539,7 @@ def _send(fd: int, data: bytes) -> threading.Thread:
     and a pipe holds 64 kB."""
     def run() -> None:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            _write(fd, data)
         except OSError:
             pass  # the child has gone: its part is done here
         finally:

@@ -708,7 +708,7 @@ def _arrays(t: Mapping[str, Sequence[Any]]) -> tuple[Callable[[str], Any], Calla
     import numpy as np
 
     if isinstance(t, TaskColumns):
-        return t.array, lambda k: t.array(k) if k in ("missing", "parse_error") else t.array(k) != 0
+        return t.array, lambda k: t.array(k) != 0  # (a flag's array is bool already; a float's is compared)
 
     def col(k: str) -> Any:
         return np.asarray(t[k], dtype=float)
