@@ -8,10 +8,12 @@ predictions the shared parser rejects). They differ in how a prediction is compa
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Any
 
 from omniact.actions import Action, certainly_refused, is_plain_script, parse_unless_refused, script_is_valid
 from omniact.dataset import paused_gc
@@ -341,11 +343,12 @@ _NUM = r"(-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{0,15})?)"
 _PLAIN_CLICK = re.compile(rf"pyautogui\.click\([ \t]*{_NUM}[ \t]*,[ \t]*{_NUM}[ \t]*\)")
 _split_clicks = _PLAIN_CLICK.split
 _click_line = _PLAIN_CLICK.match
-#: (None, the outcome, refused) for a shape whose outcome does not depend on its points; else (the plan's click
-#: values in line order, key penalty, write penalty, n, refused); False for a shape judged in full every time.
+#: (None, the outcome, refused) for a shape whose outcome does not depend on its points; else (the plan's
+#: click steps in line order as `_inside` gives them, key penalty, write penalty, n, refused); False for a shape
+#: judged in full every time.
 #: `refused`: the shape's answers are prose around code, which the parser refuses (`certainly_refused` says so
 #: of each answer before the recipe is used for it).
-_Recipe = tuple[None, _Outcome, bool] | tuple[tuple[tuple[float, ...], ...], float, float, int, bool] | bool
+_Recipe = tuple[None, _Outcome, bool] | tuple[tuple[tuple[Any, ...], ...], float, float, int, bool] | bool
 
 
 class _Shapes(dict):
@@ -359,12 +362,26 @@ class _Shapes(dict):
 def _clicked(recipe: tuple, pieces: list[str]) -> tuple[bool, float, float, float]:
     """(matched, click, key, write) of an answer of a recipe's shape: its clicks' penalties summed in line order,
     with the float operations of `reference.score_plan`."""
-    values, key, write, n, _ = recipe
+    clicks, key, write, n, _ = recipe
     click = 0.0
     penalty = reference.plan_click_penalty
-    for value, x, y in zip(values, pieces[1::3], pieces[2::3]):
-        click += (1.0 / n) * penalty(value, float(x), float(y))
+    for (cx, cy, hx, hy, value), x, y in zip(clicks, pieces[1::3], pieces[2::3]):
+        px, py = float(x), float(y)
+        # A point on its box (most are) costs nothing: the released formula gives it exactly 0.0, and adding
+        # (1/n) * 0.0 leaves the sum as it is (never -0.0). See `_inside`.
+        if not (abs(cx - px) <= hx and abs(cy - py) <= hy):
+            click += (1.0 / n) * penalty(value, px, py)
     return True, click, key, write
+
+
+def _inside(value: tuple[float, ...]) -> tuple[float, float, float, float, tuple[float, ...]]:
+    """A plan's click step (`reference.plan_click_steps`) as `_clicked` takes it: (centre x, centre y, half width,
+    half height, the step's value). A point within the half sizes of the centre scores 1 - mu / (0 + mu), exactly
+    0.0 for a positive finite diagonal mu; for any other box the half sizes are -1, which no point is within."""
+    _, _, _, _, cx, cy, hx, hy, mu = value
+    if not 0.0 < mu < math.inf:
+        hx = hy = -1.0
+    return cx, cy, hx, hy, value
 
 
 def _recipe(plan: reference.Plan | None, weight: float, script: str, pieces: list[str], outcome: _Outcome) -> _Recipe:
@@ -411,7 +428,7 @@ def _recipe(plan: reference.Plan | None, weight: float, script: str, pieces: lis
         m = _click_line(lines[j])
         if m is None or m.groups() != point:
             return False
-    recipe = (tuple(value for _, value in steps), r[2], r[3], plan[0], refused)
+    recipe = (tuple(_inside(value) for _, value in steps), r[2], r[3], plan[0], refused)
     # The shape's own answer, judged by the recipe, is judged as in full: a check that costs one answer.
     return recipe if _clicked(recipe, pieces) == r else False
 
