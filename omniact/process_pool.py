@@ -58,31 +58,56 @@ def shared_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Itera
     from concurrent.futures import as_completed
 
     items = list(items)
-    futures = [pool.submit(fn, item) for item in items]
-    waiting = set(futures)
-    finished: deque = deque()  # futures as they end (the pool's thread appends them), read between own items
-    for fut in futures:
-        fut.add_done_callback(finished.append)
+    lock = threading.Lock()
+    # The pool has been given items[:low], this process takes items[high:]; they meet between. The pool is given
+    # one item more than it has workers (each at work on one, one waiting), a new one as each ends: an item given
+    # to a pool cannot be taken back once it is queued for a worker (ProcessPoolExecutor queues one more per
+    # worker), and given all at once, the process that ran out first waited for up to three of them.
+    low, high = 0, len(items)
+    stopped = False
+    given: set = set()  # the pool's futures not yet yielded
+    finished: deque = deque()  # the pool's futures as they end (its thread appends them), read between own items
+
+    def give(done: Any = None) -> None:
+        nonlocal low
+        if done is not None:
+            finished.append(done)
+        with lock:
+            if stopped or low >= high:
+                return
+            try:
+                fut = pool.submit(fn, items[low])
+            except RuntimeError:  # shut down (a stop on the way), or broken: the error is this process's to see
+                return
+            low += 1
+            given.add(fut)
+        fut.add_done_callback(give)  # (called here at once if it is done already)
+
     # The pool's own thread hands the workers their next items: while this thread works, it must get the
     # interpreter's lock within a fraction of an item (at the default 5 ms, workers waited a tenth of the time).
     interval = sys.getswitchinterval()
     sys.setswitchinterval(min(interval, _HANDOFF))
     try:
-        # From the last item back: one the pool has not begun is cancelled there and done here. The pool's queue
-        # holds only the items its workers are doing and one more, so the two meet between.
-        for k in range(len(items) - 1, -1, -1):
+        for _ in range((getattr(pool, "_max_workers", None) or 1) + 1):
+            give()
+        while True:
             while finished:
                 fut = finished.popleft()
-                if fut in waiting:  # (not one cancelled here)
-                    waiting.discard(fut)
-                    yield fut.result()
-            if not futures[k].cancel():
-                break  # begun (or done) in the pool, and so is every item before it
-            waiting.discard(futures[k])
-            yield fn(items[k])
+                with lock:
+                    given.discard(fut)
+                yield fut.result()
+            with lock:
+                if low >= high:
+                    stopped = True
+                    rest = list(given)
+                    break
+                high -= 1
+            yield fn(items[high])
     finally:
+        with lock:
+            stopped = True
         sys.setswitchinterval(interval)
-    for fut in as_completed(waiting):
+    for fut in as_completed(rest):
         yield fut.result()
 
 

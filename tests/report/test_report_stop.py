@@ -180,6 +180,42 @@ def test_a_shared_map_does_each_item_once_in_the_pool_and_in_this_process():
     assert sys.getswitchinterval() == interval  # given back
 
 
+def test_a_shared_map_gives_the_pool_one_item_more_than_it_has_workers():
+    """An item given to a pool cannot be taken back once queued for a worker: `shared_map` gives the pool its items
+    as it needs them (one at work per worker, one waiting), so the process that runs out first waits for little
+    (given all at once, it waited for up to three: a tenth of a site's page writing)."""
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    from omniact.process_pool import shared_map, stopping
+
+    class Counting(ProcessPoolExecutor):
+        def __init__(self) -> None:
+            super().__init__(max_workers=1)
+            self.lock = threading.Lock()
+            self.out = self.most = self.given = 0
+
+        def submit(self, fn, /, *args, **kwargs):
+            fut = super().submit(fn, *args, **kwargs)
+            with self.lock:
+                self.out += 1
+                self.given += 1
+                self.most = max(self.most, self.out)
+            fut.add_done_callback(self.done)
+            return fut
+
+        def done(self, _fut) -> None:
+            with self.lock:
+                self.out -= 1
+
+    items = [0.01] * 30
+    with stopping(Counting()) as pool:
+        done = list(shared_map(pool, _pid_after, items))
+    assert len(done) == len(items)
+    assert pool.most <= 2, pool.most  # its one worker's item and one waiting
+    assert pool.given == done.count(next(p for p in done if p != os.getpid())) >= 5  # every item given was done there
+
+
 def test_a_build_stopped_between_two_results_ends_its_workers_at_once(omniact_data, tmp_path):
     """A progress callback that raises (or Ctrl-C) between two results: the error goes on, and the pool's workers
     are ended and the interpreter's switch interval given back then, not when the traceback is collected."""
