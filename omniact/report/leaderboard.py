@@ -17,7 +17,7 @@ import os
 import re
 import sys
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -283,24 +283,52 @@ def _score_one(sub: Submission, mode: str, ds: Dataset, gold: Any = None) -> dic
 
 class _ProcessPool:
     """``map_unordered`` over `workers` local processes, each given the loaded split once: this one and
-    ``workers - 1`` others. The others take the jobs from the first, this process from the last: it would
-    otherwise only wait for them, and what it did to take their results (reading each, readying it for the
-    bootstrap) ran beside them, on one of their cores."""
+    ``workers - 1`` others, forked as the pool is made (as a board's build begins). Each of them prepares the
+    gold for itself meanwhile, while this process reads and hashes the submissions: they are at work the moment
+    the jobs come. The others take the jobs from the first, this process from the last: it would otherwise only
+    wait for them, and what it did to take their results (reading each, readying it for the bootstrap) ran beside
+    them, on one of their cores. `close` ends them (at once when called on an exception)."""
 
     def __init__(self, workers: int, ds: Dataset) -> None:
-        self.workers = workers
+        from omniact.process_pool import process_pool, stopping
+
         self.ds = ds
+        self._stop: Any = stopping(process_pool(workers - 1, initializer=_start_pool_worker, initargs=(ds,)))
+        self._pool = self._stop.__enter__()
+        self._pool.submit(int)  # a fork-context pool forks its workers at its first job: now, not once jobs come
 
     def map_unordered(self, fn: Any, items: Iterable[Any]) -> Iterator[Any]:
-        # Here, not at the top: a board scored in this process (the default) does without loading multiprocessing.
-        import scoring
-        from omniact.process_pool import process_pool, shared_map, stopping
+        from omniact.process_pool import shared_map
 
-        # Prepared here once; forked workers inherit it (other start methods receive it pickled, once each).
-        gold = scoring.prepare(self.ds)
-        with stopping(process_pool(self.workers - 1, initializer=_init_worker, initargs=(self.ds, gold))) as pool:
-            _init_worker(self.ds, gold)
-            yield from shared_map(pool, fn, items)
+        try:
+            _init_worker(self.ds)
+            yield from shared_map(self._pool, fn, items)
+        except BaseException as e:  # (GeneratorExit too: the caller stopped between two results)
+            self.close(e)
+            raise
+        self.close()  # once the last result is in, while the board is made of them
+
+    def close(self, error: BaseException | None = None) -> None:
+        """Shut the pool down (once: later calls do nothing); with `error` (what stopped the build), its workers
+        are ended at once."""
+        if self._stop is None:
+            return
+        stop, self._stop = self._stop, None
+        if error is None:
+            stop.__exit__(None, None, None)
+        else:
+            with suppress(BaseException):  # (`stopping` raises `error` again once it has ended the workers)
+                stop.__exit__(type(error), error, error.__traceback__)
+
+
+def _start_pool_worker(ds: Dataset) -> None:
+    """A `_ProcessPool` worker's start: the cyclic collector off for its life (it holds the split, the gold and
+    every answer remembered, none in a cycle: each collection would walk them all, and copy every inherited page it
+    walked), then the split's gold prepared."""
+    import gc
+
+    gc.disable()
+    _init_worker(ds)
 
 
 # Cached results are marshal files: per-task columns of floats are stored as bytes (`_packed`), not as decimal
@@ -546,19 +574,43 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
     `rejected` and left out; it never stops the others. `progress(source)` is called once per source when it is
     settled: left out, read from the cache, or scored.
     """
-    import scoring
-
     if isinstance(sources, (str, os.PathLike)):  # one submission, not the characters of its name
         sources = [sources]
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         raise UserError(f"samples must be a whole number of bootstrap resamples of at least 1, not {samples!r}")
     if not 0 < confidence < 1:
         raise UserError(f"confidence must be a fraction between 0 and 1 (0.95), not {confidence!r}")
+    own: list[_ProcessPool] = []
+
+    def start_pool() -> _ProcessPool:
+        own.append(_ProcessPool(workers, ds))
+        return own[0]
+
+    try:
+        return _scored_board(ds, list(sources), mode, samples, seed, confidence, cache_dir, progress, pool,
+                             start_pool=start_pool if pool is None and workers > 1 else None,
+                             cache_here=pool is not None and cache_dir is not None)
+    except BaseException as e:
+        for p in own:
+            p.close(e)
+        raise
+    finally:
+        for p in own:
+            p.close()  # (ended already, once the last result was in, unless nothing was scored)
+
+
+def _scored_board(ds: Dataset, sources: list[Any], mode: str, samples: int, seed: int, confidence: float,
+                  cache_dir: Path | None, progress: Any, pool: Any, *, start_pool: Callable[[], Any] | None,
+                  cache_here: bool) -> Leaderboard:
+    """`build_leaderboard`'s work, its arguments checked, on `pool` if any (`cache_here`: a caller's pool, whose
+    results are cached by this process). `start_pool()` makes a local pool, at the first submission that is not
+    in the cache: its workers prepare the gold while the rest are read and hashed here."""
+    import scoring
+
     version = scoring.SCORER_VERSION
     subs: list[Submission] = []
     rejected: list[Rejected] = []
     given: dict[str, str] = {}  # each prediction file's real path -> the source that named it first
-    sources = list(sources)
     beside = _metadata_of(sources)
     for src in sources:
         if not isinstance(src, Submission) and str(src).endswith(".meta.json") and os.path.isfile(src):
@@ -597,6 +649,9 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
             continue
         given[key] = sub.source
         subs.append(sub)
+        if pool is None and start_pool is not None and (
+                cache_dir is None or not _cache_path(cache_dir, sub, ds.sha256, mode, version).is_file()):
+            pool = start_pool()
     subs = _unique_names(subs)
     results: dict[int, dict[str, Any]] = {}
     todo: list[int] = []
@@ -611,8 +666,7 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
         else:
             todo.append(i)
     # A result is cached by the process that scores it, unless that is a caller's pool (a Ray cluster's machines
-    # need not see this one's files): this process caches those as they arrive.
-    cache_here = pool is not None and cache_dir is not None
+    # need not see this one's files): this process caches those as they arrive (`cache_here`).
 
     def cache_file(i: int) -> str | None:
         if cache_dir is None or cache_here:
@@ -620,8 +674,6 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
         return str(_cache_path(cache_dir, subs[i], ds.sha256, mode, version))
 
     jobs = [(i, subs[i], mode, str(ds.root), ds.split, ds.sha256, cache_file(i)) for i in todo]
-    if pool is None and workers > 1 and len(todo) > 1:
-        pool = _ProcessPool(workers, ds)
     if pool is None:
         if jobs:  # (every submission cached: the gold side is not prepared for nothing)
             _init_worker(ds)

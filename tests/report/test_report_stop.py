@@ -163,6 +163,49 @@ def _pid_after(seconds: float) -> int:
     return os.getpid()
 
 
+def test_a_build_stopped_while_it_reads_the_submissions_ends_the_workers_it_started(omniact_data, tmp_path):
+    """With workers, the pool is forked at the first submission not in the cache, to prepare the gold while the
+    rest are read: a stop on the way (here a progress callback's error, at a source left out) ends them."""
+    import multiprocessing
+
+    import pytest
+
+    from omniact.dataset import load_split
+    from omniact.report import build_leaderboard
+
+    files = [write_sub(tmp_path / f"s{k}.jsonl", lambda _, script, k=k: script.replace("(", f"({k}", 1))
+             for k in range(3)]
+
+    def progress(_source: object) -> None:
+        raise RuntimeError("stop here")
+
+    with pytest.raises(RuntimeError, match="stop here"):
+        build_leaderboard(load_split(omniact_data, "test"), [*files, tmp_path / "missing.jsonl"], samples=10,
+                          workers=2, progress=progress)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_board_read_whole_from_the_cache_starts_no_pool(omniact_data, tmp_path, monkeypatch):
+    """Every submission's result cached: no worker is forked (nor the gold prepared) for nothing."""
+    import omniact.report.leaderboard as lb
+    from omniact.dataset import load_split
+
+    ds = load_split(omniact_data, "test")
+    files = [write_sub(tmp_path / f"s{k}.jsonl", lambda _, script, k=k: script.replace("(", f"({k}", 1))
+             for k in range(3)]
+    first = lb.build_leaderboard(ds, files, samples=10, workers=2, cache_dir=tmp_path / "cache")
+    assert first.scored_now == 3
+
+    class NoPool:
+        def __init__(self, *_: object) -> None:
+            raise AssertionError("a pool was started")
+
+    monkeypatch.setattr(lb, "_ProcessPool", NoPool)
+    again = lb.build_leaderboard(ds, files, samples=10, workers=2, cache_dir=tmp_path / "cache")
+    assert (again.scored_now, again.from_cache) == (0, 3)
+    assert [e.score for e in again.entries] == [e.score for e in first.entries]
+
+
 def test_a_shared_map_does_each_item_once_in_the_pool_and_in_this_process():
     """`shared_map`: the pool's worker takes items from the first, this process from the last; each item is done
     once, by one of them, and both do some (a pool of one worker and this process: two at work)."""
