@@ -374,7 +374,7 @@ def _scripts_at_once(text: str, known: Collection[str] | None) -> dict[str, obje
         return None
     if len(out) != len(records):
         return None  # an id given twice
-    if not all(type(key) is str for key in out):
+    if not set(map(type, out)) <= {str}:
         ids = [_task_id(key) for key in out]  # a number names the task of its text
         if None in ids:
             return None
