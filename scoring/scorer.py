@@ -109,7 +109,7 @@ class _ParseErrors(Mapping[int, str]):
 
 
 def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object], mode: str = "reference", *,
-          remember: bool = False) -> Score:
+          remember: bool = False, breakdown: bool = True) -> Score:
     """Score `predictions` (task id -> script text, or `Prediction`) on `tasks` (a Dataset, Tasks, or the
     `PreparedGold` of `scoring.prepare`, which saves preparing the gold again for every prediction set).
 
@@ -119,7 +119,8 @@ def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object
 
     With `remember`, each (task, script) outcome is kept on the PreparedGold, so that scoring more prediction
     sets against it works out an answer seen before only once: a leaderboard's submissions share many answers
-    (a key press, the element centre every agent on the same detector clicks).
+    (a key press, the element centre every agent on the same detector clicks). Without `breakdown`, the Score's
+    breakdown groups are left empty (a leaderboard sums them for all its entries at once, see `total`).
     """
     if mode not in MODES:
         raise UserError(f"unknown scoring mode {mode!r} (choose {' or '.join(MODES)})")
@@ -129,7 +130,7 @@ def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object
     gold = prepare(tasks)
     seen = gold.__dict__.setdefault(f"_answers_{mode}", {}) if remember else None
     with paused_gc():
-        return total(gold, mode, judge(gold, predictions, mode, seen))
+        return total(gold, mode, judge(gold, predictions, mode, seen), breakdown=breakdown)
 
 
 #: (parse error: None, `_REFUSED` or the message; (matched, click, key, write) or None when unmatched; note)
@@ -433,8 +434,10 @@ def _recipe(plan: reference.Plan | None, weight: float, script: str, pieces: lis
     return recipe if _clicked(recipe, pieces) == r else False
 
 
-def total(gold: PreparedGold | GoldSums, mode: str, judged: Judged) -> Score:
-    """The Score of a judgement: its sums, over the whole split and each breakdown group, in task order."""
+def total(gold: PreparedGold | GoldSums, mode: str, judged: Judged, *, breakdown: bool = True) -> Score:
+    """The Score of a judgement: its sums, over the whole split and (with `breakdown`) each breakdown group, in
+    task order. A group's sums are its task terms, the weight and the weight times the match, the task score and
+    each penalty, added in split order (`omniact.report.leaderboard` adds them so for many judgements at once)."""
     n_tasks = len(gold.ids)
     weights = gold.weights
     rows, missing, parse_errors, notes = judged.rows, judged.missing, judged.parse_errors, judged.notes
@@ -442,14 +445,14 @@ def total(gold: PreparedGold | GoldSums, mode: str, judged: Judged) -> Score:
     n_missing = sum(missing)
     terms = (weights, wm_, ws_, wc_, wk_, ww_)
     t = _group(n_tasks, None, terms)
-    breakdown: dict[str, dict[str, GroupScore]] = {"platform": {}, "app": {}, "action": {}}
-    for (kind, name), rows, count in gold.groups:
-        breakdown[kind][name] = _group(count, rows, terms)
+    groups: dict[str, dict[str, GroupScore]] = {"platform": {}, "app": {}, "action": {}}
+    for (kind, name), rows, count in gold.groups if breakdown else ():
+        groups[kind][name] = _group(count, rows, terms)
     results = TaskScores(gold.ids, weights, gold.n_gold, m_, c_, k_, wr_, s_, missing, parse_errors, notes)
     return Score(mode=mode, scorer_version=SCORER_VERSION, sequence_score=t.sequence_score,
                  action_score=t.action_score, click_penalty=t.click_penalty, key_penalty=t.key_penalty,
                  write_penalty=t.write_penalty, ideal_score=t.ideal_score, n_scored=n_tasks - n_missing,
-                 n_missing=n_missing, n_parse_errors=len(parse_errors), breakdown=breakdown,
+                 n_missing=n_missing, n_parse_errors=len(parse_errors), breakdown=groups,
                  tasks=results, dataset=None if gold.dataset is None else dict(gold.dataset))  # each its own
 
 

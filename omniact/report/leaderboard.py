@@ -277,8 +277,79 @@ def _score_one(sub: Submission, mode: str, ds: Dataset, gold: Any = None) -> dic
     except UserError as e:
         return {"error": str(e)}
     # The gold is this worker's for every submission it scores: answers seen in an earlier one are not scored again.
-    result = scoring.score(ds if gold is None else gold, scripts, mode=mode, remember=gold is not None)
-    return {"score": result.to_json(), "tasks": _packed(result)}
+    # The breakdown is left to the process that makes the board, which sums it for every entry at once
+    # (`_fill_breakdowns`): task by task, it was a tenth of scoring a submission.
+    result = scoring.score(ds if gold is None else gold, scripts, mode=mode, remember=gold is not None,
+                           breakdown=False)
+    return {"score": {**result.to_json(), "breakdown": None}, "tasks": _packed(result)}
+
+
+#: Bytes of task terms `_fill_breakdowns` holds at once (6 x 8 bytes a task and entry): all entries of a
+#: leaderboard of 2,000 tasks, 64 at a time on 20,000.
+_BREAKDOWN_BYTES = 64 << 20
+_GROUP_FIELDS = ("sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty")
+
+
+def _fill_breakdowns(results: Sequence[dict[str, Any]], groups: Sequence[Any], n_tasks: int) -> None:
+    """Put in each result's breakdown (by platform, app and gold action type) where its process left it out: the
+    sums `scoring.total` makes for one judgement, made for many at once from their per-task vectors. A group's sums
+    add its tasks' terms (the weight, and the weight times the match, the task score and each penalty) one task
+    after another in split order, as `total` does (to the last digit: Python's sum of floats adds so up to 3.11;
+    3.12's compensates, within 1e-15 of it), each step for every entry and term at once. `groups`: the split's
+    (`scoring.PreparedGold.groups`, see `_breakdown_groups`)."""
+    todo = [r for r in results if r["score"].get("breakdown") is None]
+    if not todo:
+        return
+    import numpy as np
+
+    size = max(1, _BREAKDOWN_BYTES // (48 * max(n_tasks, 1)))
+    for start in range(0, len(todo), size):
+        block = todo[start:start + size]
+
+        def col(key: str, block: list[dict[str, Any]] = block) -> Any:  # tasks x entries
+            return np.stack([np.frombuffer(r["tasks"][key], dtype=np.float64) for r in block], axis=1)
+
+        w, s = col("w"), col("s")
+        # tasks x terms x entries: the terms as `scoring.scorer.judge` makes them for a matched task (0 otherwise)
+        terms = np.stack([w, w * col("m"), s * w, col("c") * w, col("k") * w, col("x") * w], axis=1)
+        out: list[dict[str, dict[str, Any]]] = [{"platform": {}, "app": {}, "action": {}} for _ in block]
+        for (kind, name), rows, count in groups:
+            sums = np.zeros(terms.shape[1:])  # (Python's sum starts from 0: 0 + -0.0 is 0.0)
+            for row in terms[list(rows)] if rows else ():
+                sums += row
+            ideal = sums[0].tolist()
+            with np.errstate(divide="ignore", invalid="ignore"):
+                fractions = list(zip(*(sums[1:] / sums[0]).tolist()))  # per entry
+            for breakdown, weight, values in zip(out, ideal, fractions):
+                # as `GroupScore.to_json` has it (a group of no weight scores 0, not 0/0)
+                breakdown[kind][name] = {"n_tasks": count, **dict(zip(_GROUP_FIELDS, values if weight else
+                                                                           (0.0,) * len(_GROUP_FIELDS))),
+                                         "ideal_score": weight}
+        for r, breakdown in zip(block, out):
+            r["score"]["breakdown"] = breakdown
+
+
+def _breakdown_groups(ds: Dataset, cache_dir: Path | None, version: str) -> Any:
+    """The split's breakdown groups: from the gold this process prepared to score, else from the cache folder, where
+    the first build that prepared it keeps them (a board read whole from the cache prepares no gold: that read every
+    box file, a sixth of such a build)."""
+    hit = _WORKER_DS.get((str(ds.root), ds.split, ds.sha256))
+    path = None if cache_dir is None else _groups_path(Path(cache_dir), ds.sha256, version)
+    if hit is None and path is not None:
+        cached = _load_cached(path)
+        if cached is not None:
+            return cached["groups"]
+    if hit is None:
+        _init_worker(ds)
+        hit = _WORKER_DS[(str(ds.root), ds.split, ds.sha256)]
+    groups = hit[1].groups
+    if path is not None and not path.is_file():
+        _store_cached(path, {"groups": groups})
+    return groups
+
+
+def _groups_path(cache_dir: Path, dataset_sha: str, version: str) -> Path:
+    return cache_dir / f"groups-{hashlib.sha256(f'groups|{dataset_sha}|{version}'.encode()).hexdigest()}.marshal"
 
 
 class _ProcessPool:
@@ -333,8 +404,8 @@ def _start_pool_worker(ds: Dataset) -> None:
 
 # Cached results are marshal files: per-task columns of floats are stored as bytes (`_packed`), not as decimal
 # text (JSON encoding was a tenth of scoring a submission). Marshal's format is this Python's, and the doubles'
-# bytes this machine's, so the stamp says which.
-_CACHE_STAMP = ("omniact-leaderboard", 2, sys.version_info[:2], marshal.version, sys.byteorder)
+# bytes this machine's, so the stamp says which. (3: a result's breakdown is not in it, see `_fill_breakdowns`.)
+_CACHE_STAMP = ("omniact-leaderboard", 3, sys.version_info[:2], marshal.version, sys.byteorder)
 
 
 def _cache_path(cache_dir: Path, sub: Submission, dataset_sha: str, mode: str, version: str) -> Path:
@@ -357,9 +428,10 @@ def _store_cached(path: Path, data: dict[str, Any]) -> None:
         pass  # a result that cannot be cached is scored again next time
 
 
-# What a cache folder may hold, and so all that pruning may remove: results (`_cache_path`), a report's predictions
+# What a cache folder may hold, and so all that pruning may remove: results (`_cache_path`), the split's breakdown
+# groups (`_groups_path`), a report's predictions
 # restricted to a run's tasks (`submission.restrict`), and the temporary files of either that a killed process left.
-_CACHE_NAME = r"(?:[0-9a-f]{64}\.marshal|[0-9a-f]{16}-[0-9]+\.jsonl)"
+_CACHE_NAME = r"(?:(?:groups-)?[0-9a-f]{64}\.marshal|[0-9a-f]{16}-[0-9]+\.jsonl)"
 _CACHE_FILE = re.compile(rf"{_CACHE_NAME}|\.{_CACHE_NAME}\..+\.tmp")  # the second: `atomic_file`'s temporary
 
 
@@ -717,6 +789,8 @@ def _scored_board(ds: Dataset, sources: list[Any], mode: str, samples: int, seed
             else:
                 good.append((sub, r))
                 good_columns.append(columns[i] if i in columns else _entry_columns(r["tasks"]))  # else: cached
+        if any(r["score"].get("breakdown") is None for _, r in good):
+            _fill_breakdowns([r for _, r in good], _breakdown_groups(ds, cache_dir, version), len(ds.ids))
         cis, as_samples = _bootstrap([r for _, r in good], n_tasks, samples, seed, confidence, columns=good_columns,
                                      resamples=resamples)
         import numpy as np
@@ -738,6 +812,7 @@ def _scored_board(ds: Dataset, sources: list[Any], mode: str, samples: int, seed
         if cache_dir is not None:
             cache_dir = Path(cache_dir)
             used = {_cache_path(cache_dir, sub, ds.sha256, mode, version).name for sub in subs}
+            used.add(_groups_path(cache_dir, ds.sha256, version).name)
             # a report's restricted predictions live in its cache folder: used while the run's report uses them
             here = os.path.abspath(cache_dir)
             used |= {sub.predictions.name for sub in subs if os.path.abspath(sub.predictions.parent) == here}

@@ -23,7 +23,8 @@ def leaderboard(omniact_data, site, *sources):
 
 
 def cached(site):
-    return sorted(p.name for p in (site / ".cache").iterdir())
+    """The cached results (the split's breakdown groups, kept beside them, aside)."""
+    return sorted(p.name for p in (site / ".cache").iterdir() if not p.name.startswith("groups-"))
 
 
 def test_an_edited_submission_leaves_no_dead_cache_entry(omniact_data, two, tmp_path):
@@ -40,6 +41,7 @@ def test_an_edited_submission_leaves_no_dead_cache_entry(omniact_data, two, tmp_
     # a submission that leaves the board leaves the cache too; one that stays is still read from it
     r = leaderboard(omniact_data, site, perfect)
     assert "0 scored now, 1 from cache" in r.output and len(cached(site)) == 1
+    assert len(list((site / ".cache").glob("groups-*"))) == 1  # the split's, used by every build: kept
 
 
 def test_a_failed_or_interrupted_build_prunes_nothing(omniact_data, two, tmp_path, monkeypatch):
