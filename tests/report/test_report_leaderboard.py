@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -659,3 +660,30 @@ def test_an_entrys_results_card_counts_each_task_once_as_its_values_say():
               for k, v in t.items()}
     assert _task_counts(t) == want
     assert _task_counts(TaskColumns(packed)) == want
+
+
+def test_each_entry_scores_as_omniact_score_scores_it_breakdown_too(omniact_data, subs, tmp_path):
+    """An entry's numbers are `scoring.score`'s for its predictions, every field, its breakdown by platform, app and
+    action type too (the board sums that for all entries at once, in task order as scoring does): with one
+    process or two, afresh or from the cache."""
+    import scoring
+    from omniact.dataset import load_split
+    from omniact.predictions import read_scripts
+    from omniact.report import build_leaderboard
+
+    ds = load_split(omniact_data, "test")
+    files = sorted(p for p in subs.glob("*.jsonl") if p.name != "broken.jsonl")
+    for k in range(3):  # clicks off their boxes by more each time: penalties of every size in every group
+        files.append(write_sub(tmp_path / f"off{k}.jsonl", mutate=lambda i, s, k=k: s.replace(".0,", f".{k}7,", 1)))
+    boards = [build_leaderboard(ds, files, samples=10, workers=w, cache_dir=tmp_path / "cache") for w in (1, 2, 1)]
+    assert (boards[0].scored_now, boards[2].from_cache) == (len(files), len(files))
+    for board in boards:
+        assert len(board.entries) == len(files)
+        for e in board.entries:
+            expected = scoring.score(ds, read_scripts(e.submission.predictions, known_ids=ds.ids)).to_json()
+            expected["dataset"] = e.score["dataset"]  # (the board's scores name the split as its gold has it)
+            if sys.version_info < (3, 12):  # Python's sum of floats adds in order there, as the board does
+                assert e.score == expected, e.name
+            else:
+                assert e.score == pytest.approx(expected, abs=1e-14), e.name
+            assert json.dumps(e.score["breakdown"]) == json.dumps(expected["breakdown"])  # (the same order too)
