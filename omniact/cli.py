@@ -799,10 +799,10 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
                 samples: int, seed: int, task_pages: bool, executor: str, ray_address: str, worker_cpus: float | None,
                 worker_memory: int | None) -> None:
     """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
+    from omniact.output_folder import check_output_folder
     from omniact.report import build_leaderboard, write_site, write_tables
     from omniact.report.leaderboard import check_out, prune_cache
     from omniact.run_lock import SITE_LOCK, refuse_if_busy, run_lock
-    from omniact.runner import check_output_folder
     from omniact.tables import plural
 
     sources = tuple(os.path.expanduser(s) if s.startswith("~") else s for s in sources)  # as _Path does
@@ -877,7 +877,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     run = as_run_folder(run)
     sub = find_submission(run)
     whole = _load(*run_dataset(run, data, split))
-    from omniact.runner import check_output_folder
+    from omniact.output_folder import check_output_folder
 
     check_output_folder(out, whole.root, "report")  # not the data root, not a run's folder (the run's own, say)
     check_report_out(out)  # nor a published leaderboard, nor a folder of the user's own files

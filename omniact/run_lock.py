@@ -14,7 +14,6 @@ import contextlib
 import errno
 import json
 import os
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,8 +29,18 @@ SITE_LOCK = ".omniact-site.lock"
 _TRIES = 6
 
 
+def _host() -> str:
+    """This machine's name, as socket.gethostname() gives it (without importing socket: every leaderboard's start)."""
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
 def _who() -> str:
-    return json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+    return json.dumps({"pid": os.getpid(), "host": _host(),
                        "since": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())})
 
 

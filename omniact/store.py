@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from omniact.errors import UserError
+from omniact.output_folder import STORE_NAME
 
 _T = TypeVar("_T")
 
 __all__ = ["ERROR_KINDS", "SCHEMA_VERSION", "STORE_NAME", "RunStore", "TaskResult", "kept_tasks", "recorded_tasks"]
 
-STORE_NAME = "run.sqlite"
 SCHEMA_VERSION = 1
 #: Why a task failed. ``parse``: the agent answered but the shared parser rejects the script. ``data``: the task's
 #: own files could not be read for its view (a malformed OCR/icon/colour file); the agent was not asked. (``setup``,

@@ -374,7 +374,7 @@ def replay_command(
         parse_viewport(viewport, dpr or 1.0)  # a malformed size is refused before the script is read
     if out is not None:
         from omniact.dataset import resolve_data_root
-        from omniact.runner import check_output_folder
+        from omniact.output_folder import check_output_folder
 
         # Not the data root (its replay.json would be read as a split), not a run's folder: one of its own.
         check_output_folder(out, resolve_data_root(data if target in ("--split", "--task") else None), "replay")
