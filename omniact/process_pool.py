@@ -72,6 +72,11 @@ def shared_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Itera
         nonlocal low
         if done is not None:
             finished.append(done)
+            if done.cancelled() or done.exception() is not None:
+                # Failed or cancelled: this process raises it, the pool is given nothing more. (A broken pool fails
+                # its futures holding the lock `submit` takes, on Python 3.12 and later: a submission here, in
+                # its thread, would wait for it for ever, and the map with it.)
+                return
         with lock:
             if stopped or low >= high:
                 return

@@ -283,3 +283,58 @@ def test_a_build_stopped_between_two_results_ends_its_workers_at_once(omniact_da
         build_leaderboard(load_split(omniact_data, "test"), files, samples=10, workers=2, progress=progress)
     assert multiprocessing.active_children() == [] and sys.getswitchinterval() == interval
     assert stopped.value.__traceback__ is not None  # (still held here: the workers did not wait for it to go)
+
+
+# A shared_map whose pool loses a worker (OOM-killed, a crash) mid-way. Python 3.12 and later fail a broken pool's
+# futures while holding the lock `submit` takes (`_ExecutorManagerThread.terminate_broken`); on 3.11 it is done so
+# here, as they do.
+_BROKEN_POOL = """
+import multiprocessing, os, sys, time
+import concurrent.futures.process as cfp
+from omniact.process_pool import process_pool, shared_map, stopping
+
+if sys.version_info < (3, 12):
+    plain = cfp._ExecutorManagerThread.terminate_broken
+
+    def terminate_broken(self, cause):
+        with self.shutdown_lock:
+            executor = self.executor_reference()
+            if executor is not None:
+                executor._broken, executor._shutdown_thread = "a worker ended", True
+            error = cfp.BrokenProcessPool("a worker ended")
+            for item in list(self.pending_work_items.values()):
+                item.future.set_exception(error)
+            self.pending_work_items.clear()
+        plain(self, cause)
+
+    cfp._ExecutorManagerThread.terminate_broken = terminate_broken
+
+MAIN = os.getpid()
+
+def work(x):
+    if x == 3 and os.getpid() != MAIN:
+        os._exit(9)
+    time.sleep(0.02)
+    return x
+
+try:
+    with stopping(process_pool(2, mp_context=multiprocessing.get_context("fork"))) as pool:
+        list(shared_map(pool, work, range(60)))
+except cfp.BrokenProcessPool:
+    print("broken")
+"""
+
+
+def test_a_shared_map_whose_pool_breaks_raises_instead_of_hanging():
+    """A worker that dies: the pool's error comes to this process, as it did when every item was given at once. Given
+    as the pool needs them, from its futures' done-callbacks, the next item was given while the pool failed its
+    futures holding its lock: on Python 3.12+ the build then waited for ever."""
+    import pytest
+
+    if not hasattr(os, "fork"):
+        pytest.skip("forks its pool")
+    try:
+        out = subprocess.run([sys.executable, "-c", _BROKEN_POOL], capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("shared_map hung when its pool broke")
+    assert out.stdout == "broken\n", out.stderr
