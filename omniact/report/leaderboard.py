@@ -737,6 +737,10 @@ def _scored_board(ds: Dataset, sources: list[Any], mode: str, samples: int, seed
                 progress(sub)
         else:
             todo.append(i)
+    if pool is None and start_pool is not None and todo:
+        # A cache file there but not this version's (an earlier format's, another Python's, truncated): scored
+        # again, by the pool too.
+        pool = start_pool()
     # A result is cached by the process that scores it, unless that is a caller's pool (a Ray cluster's machines
     # need not see this one's files): this process caches those as they arrive (`cache_here`).
 

@@ -338,3 +338,34 @@ def test_a_shared_map_whose_pool_breaks_raises_instead_of_hanging():
     except subprocess.TimeoutExpired:
         pytest.fail("shared_map hung when its pool broke")
     assert out.stdout == "broken\n", out.stderr
+
+
+def test_a_board_whose_cache_files_are_stale_is_scored_by_its_workers(omniact_data, tmp_path, monkeypatch):
+    """A cache file there but not readable as this version's (an earlier format's, another Python's, truncated): the
+    submission is scored again, and with workers, by the pool (the pool was started only for a submission with no
+    cache file, and every one had: the first build after an upgrade scored them all in this process)."""
+    import marshal
+
+    import omniact.report.leaderboard as lb
+    from omniact.dataset import load_split
+
+    ds = load_split(omniact_data, "test")
+    files = [write_sub(tmp_path / f"s{k}.jsonl", lambda _, script, k=k: script.replace("(", f"({k}", 1))
+             for k in range(3)]
+    cache = tmp_path / "cache"
+    first = lb.build_leaderboard(ds, files, samples=10, workers=2, cache_dir=cache)
+    for path in cache.glob("[0-9a-f]*.marshal"):
+        _, data = marshal.loads(path.read_bytes())  # noqa: S302 - ours
+        path.write_bytes(marshal.dumps((("omniact-leaderboard", 2), data)))
+    started = []
+
+    class Recorded(lb._ProcessPool):
+        def __init__(self, *args: object) -> None:
+            started.append(args)
+            super().__init__(*args)
+
+    monkeypatch.setattr(lb, "_ProcessPool", Recorded)
+    again = lb.build_leaderboard(ds, files, samples=10, workers=2, cache_dir=cache)
+    assert (again.scored_now, again.from_cache) == (3, 0)
+    assert len(started) == 1
+    assert [e.score for e in again.entries] == [e.score for e in first.entries]
