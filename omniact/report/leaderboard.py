@@ -333,17 +333,16 @@ def _breakdown_groups(ds: Dataset, cache_dir: Path | None, version: str) -> Any:
     """The split's breakdown groups: from the gold this process prepared to score, else from the cache folder, where
     the first build that prepared it keeps them (a board read whole from the cache prepares no gold: that read every
     box file, a sixth of such a build)."""
-    hit = _WORKER_DS.get((str(ds.root), ds.split, ds.sha256))
     path = None if cache_dir is None else _groups_path(Path(cache_dir), ds.sha256, version)
-    if hit is None and path is not None:
+    if path is not None:
         cached = _load_cached(path)
         if cached is not None:
             return cached["groups"]
-    if hit is None:
+    key = (str(ds.root), ds.split, ds.sha256)
+    if key not in _WORKER_DS:
         _init_worker(ds)
-        hit = _WORKER_DS[(str(ds.root), ds.split, ds.sha256)]
-    groups = hit[1].groups
-    if path is not None and not path.is_file():
+    groups = _WORKER_DS[key][1].groups
+    if path is not None:  # (missing, or not this version's: written again)
         _store_cached(path, {"groups": groups})
     return groups
 
@@ -366,7 +365,11 @@ class _ProcessPool:
         self.ds = ds
         self._stop: Any = stopping(process_pool(workers - 1, initializer=_start_pool_worker, initargs=(ds,)))
         self._pool = self._stop.__enter__()
-        self._pool.submit(int)  # a fork-context pool forks its workers at its first job: now, not once jobs come
+        try:
+            self._pool.submit(int)  # a fork-context pool forks its workers at its first job: now, not once jobs come
+        except BaseException as e:  # (no process could be forked: those that were are ended)
+            self.close(e)
+            raise
 
     def map_unordered(self, fn: Any, items: Iterable[Any]) -> Iterator[Any]:
         from omniact.process_pool import shared_map

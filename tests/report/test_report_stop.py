@@ -334,7 +334,8 @@ def test_a_shared_map_whose_pool_breaks_raises_instead_of_hanging():
     if not hasattr(os, "fork"):
         pytest.skip("forks its pool")
     try:
-        out = subprocess.run([sys.executable, "-c", _BROKEN_POOL], capture_output=True, text=True, timeout=30)
+        out = subprocess.run([sys.executable, "-c", _BROKEN_POOL], capture_output=True, text=True, timeout=30,
+                             check=False)
     except subprocess.TimeoutExpired:
         pytest.fail("shared_map hung when its pool broke")
     assert out.stdout == "broken\n", out.stderr
@@ -369,3 +370,24 @@ def test_a_board_whose_cache_files_are_stale_is_scored_by_its_workers(omniact_da
     assert (again.scored_now, again.from_cache) == (3, 0)
     assert len(started) == 1
     assert [e.score for e in again.entries] == [e.score for e in first.entries]
+
+
+def test_a_stale_groups_file_is_written_again(omniact_data, tmp_path):
+    """The split's breakdown groups, kept in the cache folder so that a board read whole from it prepares no gold:
+    a file there that is not this version's is replaced, not left to make every later build prepare the gold."""
+    import marshal
+
+    import omniact.report.leaderboard as lb
+    from omniact.dataset import load_split
+
+    ds = load_split(omniact_data, "test")
+    files = [write_sub(tmp_path / f"s{k}.jsonl", lambda _, script, k=k: script.replace("(", f"({k}", 1))
+             for k in range(2)]
+    cache = tmp_path / "cache"
+    first = lb.build_leaderboard(ds, files, samples=10, cache_dir=cache)
+    (groups,) = cache.glob("groups-*.marshal")
+    stamp, data = marshal.loads(groups.read_bytes())  # noqa: S302 - ours
+    groups.write_bytes(marshal.dumps((("omniact-leaderboard", 2, *stamp[2:]), data)))  # an earlier version's
+    again = lb.build_leaderboard(ds, files, samples=10, cache_dir=cache)
+    assert again.from_cache == 2 and [e.score for e in again.entries] == [e.score for e in first.entries]
+    assert marshal.loads(groups.read_bytes())[0] == lb._CACHE_STAMP  # noqa: S302
