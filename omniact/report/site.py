@@ -843,7 +843,7 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
     # and each status's cell formatted once, and a row is one f-string.
     cells = _Cells()
     statuses: dict[tuple[object, object, object], str] = {}  # (missing, matched, parse error) -> status cell
-    values: Iterable[tuple[object, ...]] = zip(t["missing"], t["m"], t["parse_error"], t["c"], t["k"], t["x"], t["s"])
+    values: Iterable[tuple[object, ...]] = ()  # each task's, where its row is made below (a list per column: lazily)
     if not why and comparison is None:
         # Most pages: a row after its task's cells depends on these seven values alone, and an entry's tasks take
         # few distinct ones (a match without penalty, a miss, ...): each distinct row end is made once, in the
@@ -865,7 +865,8 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
                 end = made[key] = f"{status}{penalties}{cells[sc]}</tr>"
             ends[key] = end
         rows = list(map(operator.add, heads, map(ends.__getitem__, keys)))
-        values = ()  # (every row is made)
+    else:
+        values = zip(t["missing"], t["m"], t["parse_error"], t["c"], t["k"], t["x"], t["s"])
     for i, (head, (missing, matched, refused, c, k, x, sc)) in enumerate(zip(heads, values)):
         reason = why.get(i) if why else None
         if reason is None:  # most rows: the cell depends on the three flags alone
