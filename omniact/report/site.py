@@ -481,8 +481,18 @@ _FIRST = {key: _DESC if key in ("sequence_score", "action_score") else "" for _,
 
 
 def _e(text: Any) -> str:
+    text = "" if text is None else str(text)
+    # A short text is escaped once (every entry page of a board escapes the same group names and metadata keys);
+    # a long one (a task page's scripts) each time, not kept.
+    return _escaped(text) if len(text) <= 200 else _escape(text)
+
+
+def _escape(text: str) -> str:
     # Bidi controls shown as escapes: a name's right-to-left override would reorder the rest of its row.
-    return html.escape(escape_bidi("" if text is None else str(text)), quote=True)
+    return html.escape(escape_bidi(text), quote=True)
+
+
+_escaped = lru_cache(maxsize=1 << 14)(_escape)
 
 
 def _slugs(names: Sequence[str]) -> list[str]:
