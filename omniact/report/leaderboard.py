@@ -501,6 +501,9 @@ class _Resamples:
     def draw_ahead(self) -> None:
         if self._next == 0 and self.samples:
             self._ahead.append(self._draw())
+            # np.percentile (the intervals, once every result is in) imports numpy.ma on its first call, a tenth of
+            # the bootstrap: imported now, while the workers score.
+            import numpy.ma  # noqa: F401
 
     def _draw(self) -> tuple[int, Any]:
         import numpy as np
