@@ -288,6 +288,7 @@ def _score_one(sub: Submission, mode: str, ds: Dataset, gold: Any = None) -> dic
 #: leaderboard of 2,000 tasks, 64 at a time on 20,000.
 _BREAKDOWN_BYTES = 64 << 20
 _GROUP_FIELDS = ("sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty")
+_NO_SCORES = (0.0,) * len(_GROUP_FIELDS)
 
 
 def _fill_breakdowns(results: Sequence[dict[str, Any]], groups: Sequence[Any], n_tasks: int) -> None:
@@ -322,9 +323,8 @@ def _fill_breakdowns(results: Sequence[dict[str, Any]], groups: Sequence[Any], n
                 fractions = list(zip(*(sums[1:] / sums[0]).tolist()))  # per entry
             for breakdown, weight, values in zip(out, ideal, fractions):
                 # as `GroupScore.to_json` has it (a group of no weight scores 0, not 0/0)
-                breakdown[kind][name] = {"n_tasks": count, **dict(zip(_GROUP_FIELDS, values if weight else
-                                                                           (0.0,) * len(_GROUP_FIELDS))),
-                                         "ideal_score": weight}
+                scores = dict(zip(_GROUP_FIELDS, values if weight else _NO_SCORES))
+                breakdown[kind][name] = {"n_tasks": count, **scores, "ideal_score": weight}
         for r, breakdown in zip(block, out):
             r["score"]["breakdown"] = breakdown
 
