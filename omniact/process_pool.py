@@ -103,7 +103,6 @@ def shared_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Itera
                 yield fut.result()
             with lock:
                 if low >= high:
-                    stopped = True
                     rest = list(given)
                     break
                 high -= 1

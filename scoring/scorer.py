@@ -279,6 +279,13 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
             return recipe[1]
         return _REFUSED if refused else None, None, row_of(i, _clicked(recipe, pieces))
 
+    def judge_new(i: int, script: str) -> _Outcome:
+        # An answer not seen before: judged, and remembered while there is room.
+        outcome = judge(i, script) if shapes is None else judge_shape(i, script)
+        if len(seen) < _SEEN_MAX:  # type: ignore[arg-type]
+            seen[(i, script)] = outcome  # type: ignore[index]
+        return outcome
+
     # Each text answer's task position, text and outcome, applied to the columns below in this order.
     positions: list[int] = []
     scripts: list[str] = []
@@ -293,10 +300,7 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
         # order. (Any other set of answers takes the loop below, one answer at a time.)
         outcomes = list(map(seen.get, zip(positions, scripts)))  # type: ignore[union-attr]
         for k in [k for k, outcome in enumerate(outcomes) if outcome is None]:
-            i, script = positions[k], scripts[k]
-            outcome = outcomes[k] = judge(i, script) if shapes is None else judge_shape(i, script)
-            if len(seen) < _SEEN_MAX:  # type: ignore[arg-type]
-                seen[(i, script)] = outcome  # type: ignore[index]
+            outcomes[k] = judge_new(positions[k], scripts[k])
     else:
         positions, scripts = [], []
         for task_id, script in predictions.items():
@@ -318,9 +322,7 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
             else:
                 outcome = seen.get((i, script))
                 if outcome is None:
-                    outcome = judge(i, script) if shapes is None else judge_shape(i, script)
-                    if len(seen) < _SEEN_MAX:
-                        seen[(i, script)] = outcome
+                    outcome = judge_new(i, script)
             positions.append(i)
             scripts.append(script)
             outcomes.append(outcome)

@@ -236,10 +236,10 @@ class TaskColumns(Mapping[str, list]):
 _WORKER_DS: dict[tuple[str, str, str], tuple[Dataset, Any]] = {}
 
 
-def _init_worker(ds: Dataset, gold: Any = None) -> None:
+def _init_worker(ds: Dataset) -> None:
     import scoring
 
-    _WORKER_DS[(str(ds.root), ds.split, ds.sha256)] = (ds, scoring.prepare(ds if gold is None else gold))
+    _WORKER_DS[(str(ds.root), ds.split, ds.sha256)] = (ds, scoring.prepare(ds))
 
 
 def _worker_dataset(root: str, split: str, sha: str) -> tuple[Dataset, Any]:

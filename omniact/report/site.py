@@ -1135,10 +1135,12 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     row_reasons = [_with_messages(r, ds, f) for r, f in zip(reasons, failures or [{} for _ in reasons])]
     # how many of the split's tasks each entry's agent failed on (gave no answer), from its run's records
     # (tasks with gold actions only: those are the ones scored)
-    # (Only where an entry has failures: a leaderboard of prediction files has none, and its tasks' ids need no
-    # Task objects built, a quarter of a cached build's time.)
-    ids = [label[0] for label, w in zip(task_labels(ds), board.entries[0].tasks["w"]) if w > 0] if any(failures) else []
-    failed = [sum(i in f for i in ids) if f else 0 for f in failures] if any(failures) else [0] * len(board.entries)
+    # (Only where an entry has failures, a run's: a leaderboard of prediction files has none. The ids are read
+    # without building the split's Task objects.)
+    failed = [0] * len(board.entries)
+    if any(failures):
+        ids = [label[0] for label, w in zip(task_labels(ds), board.entries[0].tasks["w"]) if w > 0]
+        failed = [sum(i in f for i in ids) if f else 0 for f in failures]
     others = [i for i, e in enumerate(board.entries) if e.name != baseline]
     if report and len(others) == 1:
         run = others[0]
@@ -1313,8 +1315,8 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
     forked processes where the system can fork, else here. `progress(done, total)` follows the task pages."""
     chunks = []
     for kind, (_, n) in jobs.items():
-        # Small chunks, many per worker: the two processes of `shared_map` meet on a chunk the pool has queued, and
-        # the one that finishes first waits for it (with 13 entry pages a chunk, 0.07 s of a 0.2 s write).
+        # Small chunks, many per worker: the process that runs out of chunks first waits for those the others are
+        # on (see `shared_map`), which with 13 entry pages a chunk was a third of the write's tail.
         size = max(1, min(16, -(-n // (16 * max(workers, 1)))))
         chunks += [(kind, k, min(k + size, n)) for k in range(0, n, size)]
     total = jobs["tasks"][1] if "tasks" in jobs else 0
