@@ -313,11 +313,15 @@ def _fill_breakdowns(results: Sequence[dict[str, Any]], groups: Sequence[Any], n
         w, s = col("w"), col("s")
         # tasks x terms x entries: the terms as `scoring.scorer.judge` makes them for a matched task (0 otherwise)
         terms = np.stack([w, w * col("m"), s * w, col("c") * w, col("k") * w, col("x") * w], axis=1)
+        flat = terms.reshape(len(terms), -1)  # a task's terms in one row, contiguous
         out: list[dict[str, dict[str, Any]]] = [{"platform": {}, "app": {}, "action": {}} for _ in block]
         for (kind, name), rows, count in groups:
-            sums = np.zeros(terms.shape[1:])  # (Python's sum starts from 0: 0 + -0.0 is 0.0)
-            for row in terms[list(rows)] if rows else ():
-                sums += row
+            # Summed down the rows: numpy adds row after row into the running sums (its pairwise summation is only
+            # along the contiguous axis, here each row's terms), so each term's sum is made in task order. Python's
+            # sum starts from 0, where this starts from the first row: the two differ only in a sum of -0.0s (0 +
+            # -0.0 is 0.0), which adding 0.0 makes 0.0 and changes nothing else.
+            sums = np.add.reduce(flat[list(rows)], axis=0) + 0.0 if rows else np.zeros(flat.shape[1])
+            sums = sums.reshape(terms.shape[1:])
             ideal = sums[0].tolist()
             with np.errstate(divide="ignore", invalid="ignore"):
                 fractions = list(zip(*(sums[1:] / sums[0]).tolist()))  # per entry
@@ -617,13 +621,14 @@ def _ranks(as_samples: Sequence[Any], confidence: float) -> tuple[list[int], lis
     if not as_samples:
         return [], []
     stats = np.stack(as_samples, axis=1)  # samples x entries
+    by_entry = np.ascontiguousarray(stats.T)  # (each entry's resamples side by side in memory: counted a third faster)
     q = 100 * (1 - confidence) / 2
     low = int(np.floor(q / 100 * (stats.shape[0] - 1)))  # the order statistic np.percentile starts from
     ranks = [1]
     for pos in range(1, stats.shape[1]):
         # The interval's low end (np.percentile's, interpolated) is above 0 when at most `low` resamples have a
         # difference <= 0; with exactly one more, only the interpolation can tell. Counting needs no sort.
-        not_above = np.count_nonzero(stats[:, :pos] <= stats[:, pos:pos + 1], axis=0)
+        not_above = np.count_nonzero(by_entry[:pos] <= by_entry[pos], axis=1)
         better = int(np.count_nonzero(not_above <= low))
         edge = np.flatnonzero(not_above == low + 1)
         if edge.size:

@@ -687,3 +687,43 @@ def test_each_entry_scores_as_omniact_score_scores_it_breakdown_too(omniact_data
             else:
                 assert e.score == pytest.approx(expected, abs=1e-14), e.name
             assert json.dumps(e.score["breakdown"]) == json.dumps(expected["breakdown"])  # (the same order too)
+
+
+def test_breakdown_sums_add_task_after_task_for_every_magnitude():
+    """The board's breakdown sums each group's terms one task after another, in split order, for every entry at once
+    (numpy, down the rows): on values of many magnitudes, where summing in any other order (numpy's pairwise
+    summation along a row, say) changes the last digits, every sum equals the one-by-one sum, and a group whose
+    terms are all -0.0 sums to 0.0 as Python's sum does."""
+    import random
+    from array import array
+
+    from omniact.report.leaderboard import _fill_breakdowns
+
+    rng = random.Random(7)
+    n = 600
+
+    def column(flag: bool = False) -> list[float]:
+        if flag:
+            return [float(rng.random() < 0.6) for _ in range(n)]
+        return [rng.choice([-0.0, 0.0, rng.random() * 10.0 ** rng.randint(-9, 4)]) for _ in range(n)]
+
+    entries = [{k: column(k == "m") for k in ("w", "s", "m", "c", "k", "x")} for _ in range(5)]
+    entries[0]["w"] = [-0.0] * n  # every term of this entry's groups is -0.0 or 0.0
+    groups = [(("app", f"g{g}"), tuple(sorted(rng.sample(range(n), size))), size)
+              for g, size in enumerate((0, 1, 2, 57, 400, n))]
+    results = [{"score": {"breakdown": None}, "tasks": {k: array("d", v).tobytes() for k, v in e.items()}}
+               for e in entries]
+    _fill_breakdowns(results, groups, n)
+    for e, r in zip(entries, results):
+        w = e["w"]
+        terms = list(zip(w, [a * b for a, b in zip(w, e["m"])], [a * b for a, b in zip(e["s"], w)],
+                         *([a * b for a, b in zip(e[k], w)] for k in ("c", "k", "x"))))
+        for (kind, name), rows, count in groups:
+            sums = [0] * 6
+            for i in rows:  # one task after another, from 0, as Python's sum (up to 3.11) and `scoring.total` add
+                sums = [acc + t for acc, t in zip(sums, terms[i])]
+            got = r["score"]["breakdown"][kind][name]
+            assert got["ideal_score"] == sums[0] and str(got["ideal_score"]) == str(float(sums[0])), name
+            keys = ("sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty")
+            want = [v / sums[0] if sums[0] else 0.0 for v in sums[1:]]
+            assert [got[k] for k in keys] == want and got["n_tasks"] == count, name
