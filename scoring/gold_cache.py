@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Mapping
 from contextlib import suppress
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -235,7 +236,10 @@ def _header(where: dict[str, str], files: list[str], absent: list[str], started:
     """An entry's header (what it was made from, and how each file was), or None when a file changed too recently
     for the entry to be trusted (it could change again within the same clock tick), or is gone."""
     states = known if known is not None else stats(files)
-    if states is None or any(max(s[1], s[2]) >= started - _RACY_NS for s in states):
+    if states is None:
+        return None
+    # (the latest modification and change times, each found in one pass of C: a generator was 6 ms a 20,000-task split)
+    if states and max(max(map(itemgetter(1), states)), max(map(itemgetter(2), states))) >= started - _RACY_NS:
         return None
     return {"stamp": _STAMP, **where, "files": files, "stats": states, "absent": absent}
 
