@@ -214,6 +214,9 @@ def test_workers_stopped_with_their_run_end_when_the_stopped_run_is_killed(tmp_p
         workers = {int(p) for p in log.read_text().split()}
         os.kill(driver.pid, signal.SIGTSTP)
         assert wait_until(lambda: all(_state(p) == "T" for p in workers), 10)
+        # Killed once it is stopped itself, as a shell's `kill -9 %1` after its "Stopped": the workers stop first, and
+        # a kill between the two (under load, a while) would come before the run has set its watch up.
+        assert wait_until(lambda: _state(driver.pid) == "T", 10)
         driver.kill()
         driver.wait(30)
         assert wait_until(lambda: all(_gone(p) for p in workers), 20), \
@@ -258,6 +261,7 @@ until(lambda: len(set(open(log).read().split())) >= 2, 120)
 workers = {int(p) for p in open(log).read().split()}
 os.kill(driver.pid, signal.SIGTSTP)
 until(lambda: all(state(p) == "T" for p in workers), 10)
+until(lambda: state(driver.pid) == "T", 10)  # stopped itself, its watch set up (as a shell's "Stopped" says)
 driver.kill()
 driver.wait()
 until(lambda: all(state(p) in ("Z", "gone") for p in workers), 20)
@@ -497,6 +501,9 @@ def test_a_stopped_run_killed_ends_what_an_agent_started_in_a_session_of_its_own
     with _server_run(tmp_path, worker_type, subprocess.DEVNULL) as (driver, _, servers):
         os.killpg(driver.pid, signal.SIGTSTP)  # as a terminal's Ctrl-Z
         assert wait_until(lambda: all(_state(p) == "T" for p in servers), 10), "the agent's server runs on"
+        # (the run stops its groups, sets up its watch, then stops itself: `kill -9 %1` comes after the shell's
+        # "Stopped", not between the two, which under load is a while)
+        assert wait_until(lambda: _state(driver.pid) == "T", 10)
         os.killpg(driver.pid, signal.SIGKILL)  # as `kill -9 %1`
         driver.wait(30)
         assert wait_until(lambda: all(_state(p) in ("Z", "gone") for p in servers), 30), \
