@@ -10,7 +10,6 @@ import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,17 +20,8 @@ __all__ = ["atomic_file", "json_bytes", "remove_stale_temporaries", "text_bytes"
 def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> Iterator[IO[Any]]:
     """Open a fresh temporary file beside `path`; on a clean exit it replaces `path`, on an error it is removed."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _create_beside(target)
     try:
-        # mkstemp makes the file private (0600); the result should carry the permissions a plain open() would
-        # give it (or keep those of the file it replaces), so that a site or run record stays readable to the
-        # web server or the teammate it is for.
-        try:
-            perms = os.stat(target).st_mode & 0o7777
-        except OSError:
-            perms = 0o666 & ~_umask()
-        os.chmod(tmp, perms)
         try:
             with os.fdopen(fd, mode, **open_args) as f:
                 yield f
@@ -56,20 +46,46 @@ _OPEN: set[str] = set()
 
 
 def _create_beside(target: Path) -> tuple[int, str]:
-    """A new private file ``.<name>.<random>.tmp`` beside `target`, open for writing, as mkstemp makes one; its
-    name is in `_OPEN` before the file exists, so that a signal arriving just after it is made (a page worker
-    stopped by SIGTERM) finds it to remove (with mkstemp, the file could exist unlisted for a moment, and stay)."""
+    """A new file ``.<name>.<random>.tmp`` beside `target` (its folder made if need be), open for writing, with the
+    permissions `target` has, or (a new file) those a plain open() gives it: 0666 less the umask, or as the folder's
+    default ACL has it, so that a site or run record stays readable to the web server or the teammate it is for.
+    (One replacing a file is private until it has that file's permissions.) Its name is in `_OPEN` before the file
+    exists, so that a signal arriving just after it is made (a page worker stopped by SIGTERM) finds it to remove."""
+    try:
+        perms: int | None = os.stat(target).st_mode & 0o7777
+    except OSError:
+        perms = None
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    folder_made = False
     for _ in range(100):
         tmp = os.path.join(str(target.parent), f".{target.name}.{os.urandom(6).hex()}.tmp")
         _OPEN.add(tmp)
         try:
-            return os.open(tmp, flags, 0o600), tmp
+            fd = os.open(tmp, flags, 0o666 if perms is None else 0o600)
         except FileExistsError:
             _OPEN.discard(tmp)
+            continue
+        except (FileNotFoundError, NotADirectoryError) as e:
+            _OPEN.discard(tmp)
+            if folder_made:
+                raise type(e)(e.errno, e.strerror, str(target)) from None
+            # (made only when missing: checking for it first cost every page of a site a system call or two)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folder_made = True
+            continue
         except OSError as e:  # name the file the user asked for, not our temporary name beside it
             _OPEN.discard(tmp)
             raise type(e)(e.errno, e.strerror, str(target)) from None
+        if perms is not None:
+            try:
+                os.fchmod(fd, perms)
+            except BaseException:
+                os.close(fd)
+                with suppress(OSError):
+                    os.unlink(tmp)
+                _OPEN.discard(tmp)
+                raise
+        return fd, tmp
     raise FileExistsError(errno.EEXIST, "no free temporary name beside it", str(target))
 
 
@@ -102,27 +118,6 @@ def remove_stale_temporaries(folder: Path, age: float) -> None:
 
 
 _NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
-
-
-def _umask() -> int:
-    """The process's umask, read without changing it where the kernel tells it (Linux 4.7 and later). Elsewhere
-    it is set and restored once per process (a file another thread creates meanwhile would get 022), and that
-    value is kept."""
-    try:
-        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return _umask_once()
-
-
-@cache
-def _umask_once() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
