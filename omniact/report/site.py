@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import operator
 import os
 import re
 import struct
@@ -874,7 +873,10 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
                 penalties = f"{cells[c]}{cells[k]}{cells[x]}" if matched and not missing else _NO_PENALTIES
                 end = made[key] = f"{status}{penalties}{cells[sc]}</tr>"
             ends[key] = end
-        rows = list(map(operator.add, heads, map(ends.__getitem__, keys)))
+        # (each row's head and end side by side, joined once with the page: no string made per row)
+        rows = [""] * (2 * len(keys))
+        rows[0::2] = heads
+        rows[1::2] = list(map(ends.__getitem__, keys))
     else:
         values = zip(t["missing"], t["m"], t["parse_error"], t["c"], t["k"], t["x"], t["s"])
     for i, (head, (missing, matched, refused, c, k, x, sc)) in enumerate(zip(heads, values)):
