@@ -49,11 +49,13 @@ def stopping(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
             raise
 
 
-def shared_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+def shared_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Iterable[Any],
+               before_own: Callable[[], object] | None = None) -> Iterator[Any]:
     """`fn` of each of `items`, in the order they are done, by `pool`'s workers and by this process: the workers take
     the items from the first, this process from the last. A process that would only wait for its pool works
     instead, and what it does with each result (read it, show progress) it does between its own items, not on a
-    core a worker needs. Give a pool of one worker fewer than the processes wanted."""
+    core a worker needs. Give a pool of one worker fewer than the processes wanted. `before_own()` readies this
+    process for its items (what each worker did as it started): called once the workers have theirs, not before."""
     from collections import deque
     from concurrent.futures import as_completed
 
@@ -95,6 +97,8 @@ def shared_map(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Itera
     try:
         for _ in range((getattr(pool, "_max_workers", None) or 1) + 1):
             give()
+        if before_own is not None:
+            before_own()
         while True:
             while finished:
                 fut = finished.popleft()

@@ -379,8 +379,8 @@ class _ProcessPool:
         from omniact.process_pool import shared_map
 
         try:
-            _init_worker(self.ds)
-            yield from shared_map(self._pool, fn, items)
+            # This process prepares its gold once its workers have their first submissions: they waited for it.
+            yield from shared_map(self._pool, fn, items, before_own=lambda: _init_worker(self.ds))
         except BaseException as e:  # (GeneratorExit too: the caller stopped between two results)
             self.close(e)
             raise

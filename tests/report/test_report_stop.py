@@ -259,6 +259,40 @@ def test_a_shared_map_gives_the_pool_one_item_more_than_it_has_workers():
     assert pool.given == done.count(next(p for p in done if p != os.getpid())) >= 5  # every item given was done there
 
 
+_CALLS: list[str] = []
+
+
+def _noted_pid_after(item: float) -> int:
+    _CALLS.append("own")  # (noted in this process's list only: a forked worker appends to its own copy)
+    return _pid_after(item)
+
+
+def test_a_shared_map_readies_this_process_once_the_pool_has_its_first_items():
+    """`before_own` (a leaderboard's gold, prepared in this process too) runs after the pool's workers are given
+    their first items, which they start on meanwhile, and before this process takes its first: it used to run
+    first, the workers waiting for it (a fortieth of a board's build)."""
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    from omniact.process_pool import shared_map, stopping
+
+    calls = _CALLS
+    calls.clear()
+    lock = threading.Lock()
+
+    class Seen(ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            with lock:
+                calls.append("given")
+            return super().submit(fn, *args, **kwargs)
+
+    items = [0.01] * 12
+    with stopping(Seen(max_workers=1)) as pool:
+        done = list(shared_map(pool, _noted_pid_after, items, before_own=lambda: calls.append("ready")))
+    assert len(done) == len(items) and calls.count("ready") == 1
+    assert calls[:3] == ["given", "given", "ready"] and calls.index("own") > calls.index("ready"), calls
+
+
 def test_a_build_stopped_between_two_results_ends_its_workers_at_once(omniact_data, tmp_path):
     """A progress callback that raises (or Ctrl-C) between two results: the error goes on, and the pool's workers
     are ended and the interpreter's switch interval given back then, not when the traceback is collected."""
