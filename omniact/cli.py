@@ -800,7 +800,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
                 worker_memory: int | None) -> None:
     """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
     from omniact.output_folder import check_output_folder
-    from omniact.report import build_leaderboard, write_site, write_tables
+    from omniact.report import build_leaderboard, write_site
     from omniact.report.leaderboard import check_out, prune_cache
     from omniact.run_lock import SITE_LOCK, refuse_if_busy, run_lock
     from omniact.tables import plural
@@ -825,9 +825,9 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
         if board.entries:
             out.mkdir(parents=True, exist_ok=True)
             with run_lock(out, name=SITE_LOCK, kind="site build"):  # two builds at once would mix their pages
-                index = write_site(board, ds, out, task_pages=task_pages, workers=workers,
+                # (the tables too, after the index: a build stopped on the way leaves the earlier board whole)
+                index = write_site(board, ds, out, task_pages=task_pages, workers=workers, tables=True,
                                    progress=lambda done, total: steps.update("task pages", done, total))
-                write_tables(board, out)  # after the index: a build stopped on the way leaves the earlier board whole
                 prune_cache(board)  # published: results of submissions edited or left out since go (never before)
     for r in board.rejected:
         click.echo(f"omniact: rejected {escape_controls(r.message)}", err=True)
@@ -868,7 +868,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
            workers: int) -> None:
     """An HTML report of one run (or prediction file): scores, breakdowns, and a page per task."""
     from omniact.predictions import as_run_folder, run_dataset, run_tasks
-    from omniact.report import build_leaderboard, find_submission, write_site, write_tables
+    from omniact.report import build_leaderboard, find_submission, write_site
     from omniact.report.leaderboard import check_report_out, prune_cache
     from omniact.report.submission import restrict
     from omniact.run_lock import SITE_LOCK, refuse_if_busy, run_lock
@@ -918,9 +918,8 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     base_name = None if base is None else next(e.name for e in board.entries if e.submission.source == base.source)
     out.mkdir(parents=True, exist_ok=True)
     with run_lock(out, name=SITE_LOCK, kind="site build"), _Steps() as steps:  # two at once would mix their pages
-        index = write_site(board, ds, out, report=True, baseline=base_name, workers=workers, note=subset,
+        index = write_site(board, ds, out, report=True, baseline=base_name, workers=workers, note=subset, tables=True,
                            progress=lambda done, total: steps.update("task pages", done, total))
-        write_tables(board, out)  # after the index, as for a leaderboard
         prune_cache(board, out / ".cache")  # written: earlier baselines' results go, and earlier reports' beside them
     click.echo(str(index))
 

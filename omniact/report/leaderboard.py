@@ -23,10 +23,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from omniact.atomic import atomic_file
+from omniact.atomic import atomic_file, json_bytes, text_bytes
 from omniact.dataset import Dataset, paused_gc, task_labels
 from omniact.errors import UserError
-from omniact.report.escape import csv_cell, md_cell, write_json, write_text
+from omniact.report.escape import csv_cell, md_cell
 from omniact.report.submission import Submission, find_submission, meta_beside
 
 __all__ = ["METRICS", "SCHEMA_VERSION", "Entry", "Leaderboard", "Rejected", "build_leaderboard", "check_out",
@@ -958,13 +958,22 @@ def check_report_out(out: Path) -> None:
                         f"--out, or remove {out} first", file=str(out / "index.html"))
 
 
-def write_tables(board: Leaderboard, out: str | os.PathLike) -> list[Path]:
-    """leaderboard.json, leaderboard.csv and leaderboard.md, each written atomically, whatever text the entries
+def table_texts(board: Leaderboard) -> list[tuple[str, bytes]]:
+    """leaderboard.json, leaderboard.csv and leaderboard.md: each file's name and bytes, whatever text the entries
     hold (see `omniact.report.escape`)."""
+    return [("leaderboard.json", json_bytes(board.to_json(), indent=2) + b"\n"),
+            ("leaderboard.csv", text_bytes(board.to_csv())), ("leaderboard.md", text_bytes(board.to_markdown()))]
+
+
+def write_tables(board: Leaderboard, out: str | os.PathLike,
+                 texts: Sequence[tuple[str, bytes]] | None = None) -> list[Path]:
+    """leaderboard.json, leaderboard.csv and leaderboard.md, each written atomically (`texts`: their
+    `table_texts`, when made already)."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    write_json(out / "leaderboard.json", board.to_json(), indent=2)
-    write_text(out / "leaderboard.csv", board.to_csv())
-    write_text(out / "leaderboard.md", board.to_markdown())
-    return [out / "leaderboard.json", out / "leaderboard.csv", out / "leaderboard.md"]
+    paths = []
+    for name, data in table_texts(board) if texts is None else texts:
+        with atomic_file(out / name) as f:
+            f.write(data)
+        paths.append(out / name)
+    return paths
 

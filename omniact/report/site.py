@@ -25,7 +25,16 @@ from omniact.errors import ParseError, escape_bidi, shorten
 from omniact.report.assets import ASSETS, SiteAssets, asset, write_assets
 from omniact.report.compare import Comparison, compare
 from omniact.report.escape import script_json, write_text
-from omniact.report.leaderboard import METRICS, SITE_MARKER, Entry, Leaderboard, TaskColumns, site_marker
+from omniact.report.leaderboard import (
+    METRICS,
+    SITE_MARKER,
+    Entry,
+    Leaderboard,
+    TaskColumns,
+    site_marker,
+    table_texts,
+    write_tables,
+)
 from omniact.task import Task
 
 __all__ = ["write_site"]
@@ -1108,7 +1117,7 @@ def _script_points(script: object, known: dict[str, list[list[float]]]) -> list[
 
 def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_pages: bool = True, report: bool = False,
                baseline: str | None = None, progress: Callable[[int, int], None] | None = None,
-               workers: int = 1, note: str | None = None) -> Path:
+               workers: int = 1, note: str | None = None, tables: bool = False) -> Path:
     """Write index.html, entries/<entry>.html and (by default) tasks/<id>.html under `out`.
 
     With `report` (one run's report, `omniact report`), index.html is the run's own page (scores, breakdowns and
@@ -1116,7 +1125,8 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     compared with, task by task (the task pages show both), and `note` is said above its scores (which tasks they
     are on, when not the whole split). `progress(done, total)` is called as task pages are
     written; `workers` processes write the pages and convert the screenshots where the system can fork (elsewhere,
-    this process does).
+    this process does). With `tables`, leaderboard.json, .csv and .md (`write_tables`) too: made beside the pages,
+    written after the index.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -1204,10 +1214,14 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     # Before any page that refers to them; the earlier build's stay until `_drop_stale`, after the index: a build
     # stopped on the way leaves the earlier pages with the files they refer to.
     write_assets(out, assets)
-    _write_pages(jobs, workers, progress)
+    # The tables are made by a page worker (a tenth of a 100-entry board's pages, on one process), first: the pool's
+    # workers take the first chunks, this process the last.
+    made = _write_pages(jobs, workers, progress, {"tables": lambda: table_texts(board)} if tables else {})
     # The index last: a write that fails on the way (a full disk, Ctrl-C) leaves the earlier index, or none, and
     # never a new index linking to pages not yet written.
     write_text(out / "index.html", index)
+    if tables:  # after the index: a build stopped on the way leaves the earlier board whole
+        write_tables(board, out, made["tables"])
     _drop_stale(out, pages, kind)
     return out / "index.html"
 
@@ -1312,26 +1326,36 @@ def _can_fork() -> bool:
 
 
 def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], workers: int,
-                 progress: Callable[[int, int], None] | None) -> None:
+                 progress: Callable[[int, int], None] | None,
+                 made: Mapping[str, Callable[[], Any]] | None = None) -> dict[str, Any]:
     """Run each job, ``kind -> (write(start, stop) -> pages written, number of pages)``, in chunks: in `workers`
-    forked processes where the system can fork, else here. `progress(done, total)` follows the task pages."""
-    chunks = []
+    forked processes where the system can fork, else here. `progress(done, total)` follows the task pages.
+    `made`: things to make beside them (``name -> make()``, before the pages), returned as ``name -> made``."""
+    made = made or {}
+    chunks = [(name, 0, 1) for name in made]
+    jobs = {**{name: (lambda start, stop, make=make: make(), 1) for name, make in made.items()}, **jobs}
+    n_made = len(chunks)
     for kind, (_, n) in jobs.items():
+        if kind in made:
+            continue
         # Small chunks, many per worker: the process that runs out of chunks first waits for those the others are
         # on (see `shared_map`), which with 13 entry pages a chunk was a third of the write's tail.
         size = max(1, min(16, -(-n // (16 * max(workers, 1)))))
         chunks += [(kind, k, min(k + size, n)) for k in range(0, n, size)]
     total = jobs["tasks"][1] if "tasks" in jobs else 0
     done = 0
+    out: dict[str, Any] = {}
 
-    def settled(kind: str, count: int) -> None:
+    def settled(kind: str, count: Any) -> None:
         nonlocal done
-        if kind == "tasks":
+        if kind in made:
+            out[kind] = count
+        elif kind == "tasks":
             done += count
             if progress is not None:
                 progress(done, total)
 
-    if workers > 1 and len(chunks) > 1 and _can_fork():
+    if workers > 1 and len(chunks) - n_made > 1 and _can_fork():
         import gc
         import multiprocessing
 
@@ -1355,16 +1379,17 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
             if not frozen:
                 gc.unfreeze()
             _PAGES_JOB = None
-        return
+        return out
     for kind, start, stop in chunks:
         settled(kind, jobs[kind][0](start, stop))
+    return out
 
 
 # The page writers, set while forked workers run them.
 _PAGES_JOB: dict[str, Callable[[int, int], int]] | None = None
 
 
-def _chunk_pages(chunk: tuple[str, int, int]) -> tuple[str, int]:
-    """(kind, pages written) of a chunk (kind, start, stop) of `_PAGES_JOB`'s pages."""
+def _chunk_pages(chunk: tuple[str, int, int]) -> tuple[str, Any]:
+    """(kind, pages written, or what was made) of a chunk (kind, start, stop) of `_PAGES_JOB`'s pages."""
     kind, start, stop = chunk
     return kind, _PAGES_JOB[kind](start, stop)  # type: ignore[index]

@@ -727,3 +727,36 @@ def test_breakdown_sums_add_task_after_task_for_every_magnitude():
             keys = ("sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty")
             want = [v / sums[0] if sums[0] else 0.0 for v in sums[1:]]
             assert [got[k] for k in keys] == want and got["n_tasks"] == count, name
+
+
+def test_the_site_writes_the_tables_after_its_index_with_the_bytes_write_tables_gives(omniact_data, subs, tmp_path,
+                                                                                       monkeypatch):
+    """`write_site(..., tables=True)`, as `omniact leaderboard` and `omniact report` call it: a page worker makes the
+    tables beside the pages, and they are written after the index, the same bytes `write_tables` writes; a build
+    stopped at its index leaves the earlier tables, as it leaves the earlier index."""
+    import omniact.report.site as site_module
+    from omniact.report import write_site
+
+    ds = load_split(omniact_data, "test")
+    files = sorted(p for p in subs.glob("*.jsonl") if p.name != "broken.jsonl")
+    board = build_leaderboard(ds, files, samples=10)
+    names = ("leaderboard.json", "leaderboard.csv", "leaderboard.md")
+    write_tables(board, tmp_path / "alone")
+    for workers in (1, 2):
+        write_site(board, ds, tmp_path / str(workers), task_pages=False, workers=workers, tables=True)
+        for name in names:
+            assert (tmp_path / str(workers) / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name
+    out = tmp_path / "1"
+    for name in names:
+        (out / name).write_text("the earlier board's")
+    real = site_module.write_text
+
+    def stopped_at_the_index(path, text):
+        if path.name == "index.html":
+            raise KeyboardInterrupt
+        real(path, text)
+
+    monkeypatch.setattr(site_module, "write_text", stopped_at_the_index)
+    with pytest.raises(KeyboardInterrupt):
+        write_site(board, ds, out, task_pages=False, workers=2, tables=True)
+    assert all((out / name).read_text() == "the earlier board's" for name in names)
