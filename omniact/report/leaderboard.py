@@ -284,6 +284,9 @@ def _score_one(sub: Submission, mode: str, ds: Dataset, gold: Any = None) -> dic
     return {"score": {**result.to_json(), "breakdown": None}, "tasks": _packed(result)}
 
 
+#: Results whose breakdowns `_scored_board` sums at once as they arrive: most of a board's are summed while
+#: submissions are still being scored (on one core, the work of a hundred was a fiftieth of the build).
+_FILL_BLOCK = 25
 #: Bytes of task terms `_fill_breakdowns` holds at once (6 x 8 bytes a task and entry): all entries of a
 #: leaderboard of 2,000 tasks, 64 at a time on 20,000.
 _BREAKDOWN_BYTES = 64 << 20
@@ -775,16 +778,29 @@ def _scored_board(ds: Dataset, sources: list[Any], mode: str, samples: int, seed
     n_tasks = len(ds.tasks)
     resamples = _Resamples(n_tasks, samples, seed)
     columns: dict[int, Any] = {}  # each good result's `_entry_columns`, made as it arrives
+    unsummed: list[dict[str, Any]] = []  # results whose breakdown is summed once `_FILL_BLOCK` are in
+    groups: list[Any] = []  # the split's breakdown groups, once needed
+
+    def fill(todo: list[dict[str, Any]]) -> None:
+        if not groups:
+            groups.append(_breakdown_groups(ds, cache_dir, version))
+        _fill_breakdowns(todo, groups[0], n_tasks)
+
     with paused_gc():
         try:
             for i, result in outputs:
                 results[i] = result
                 # Each result's part of the bootstrap is made as it arrives, between the submissions this process
-                # scores itself (all of them without a pool).
+                # scores itself (all of them without a pool), and its breakdown with the others of its block.
                 if "error" not in result:
                     if cache_here:
                         _store_cached(_cache_path(cache_dir, subs[i], ds.sha256, mode, version), result)  # type: ignore[arg-type]
                     columns[i] = _entry_columns(result["tasks"])
+                    if result["score"].get("breakdown") is None:
+                        unsummed.append(result)
+                        if len(unsummed) == _FILL_BLOCK:
+                            fill(unsummed)
+                            unsummed.clear()
                 resamples.draw_ahead()
                 if progress:
                     progress(subs[i])
@@ -804,8 +820,8 @@ def _scored_board(ds: Dataset, sources: list[Any], mode: str, samples: int, seed
             else:
                 good.append((sub, r))
                 good_columns.append(columns[i] if i in columns else _entry_columns(r["tasks"]))  # else: cached
-        if any(r["score"].get("breakdown") is None for _, r in good):
-            _fill_breakdowns([r for _, r in good], _breakdown_groups(ds, cache_dir, version), len(ds.ids))
+        if any(r["score"].get("breakdown") is None for _, r in good):  # (the last block, and those from the cache)
+            fill([r for _, r in good])
         cis, as_samples = _bootstrap([r for _, r in good], n_tasks, samples, seed, confidence, columns=good_columns,
                                      resamples=resamples)
         import numpy as np

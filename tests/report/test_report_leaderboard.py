@@ -662,14 +662,18 @@ def test_an_entrys_results_card_counts_each_task_once_as_its_values_say():
     assert _task_counts(TaskColumns(packed)) == want
 
 
-def test_each_entry_scores_as_omniact_score_scores_it_breakdown_too(omniact_data, subs, tmp_path):
+@pytest.mark.parametrize("block", [25, 2])
+def test_each_entry_scores_as_omniact_score_scores_it_breakdown_too(omniact_data, subs, tmp_path, monkeypatch, block):
     """An entry's numbers are `scoring.score`'s for its predictions, every field, its breakdown by platform, app and
-    action type too (the board sums that for all entries at once, in task order as scoring does): with one
-    process or two, afresh or from the cache."""
+    action type too (the board sums that for many entries at once, in task order as scoring does, a block at a
+    time as they arrive and the rest at the end): with one process or two, afresh or from the cache."""
     import scoring
     from omniact.dataset import load_split
     from omniact.predictions import read_scripts
     from omniact.report import build_leaderboard
+    from omniact.report import leaderboard as lb
+
+    monkeypatch.setattr(lb, "_FILL_BLOCK", block)
 
     ds = load_split(omniact_data, "test")
     files = sorted(p for p in subs.glob("*.jsonl") if p.name != "broken.jsonl")
