@@ -247,14 +247,7 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
 
     def judge(i: int, script: str) -> _Outcome:
         error, r, note = judge_script(i, script)
-        return error, note, None if r is None else row_of(i, r)
-
-    def row_of(i: int, r: tuple[bool, float, float, float]) -> tuple[float, ...]:
-        _, c, k, w = r
-        s = float(max(1 - c - k - w, 0))
-        wi = weights[i]
-        # (matched, score, click, key, write, then weighted: weight, score, click, key, write)
-        return (1, s, c, k, w, wi, s * wi, c * wi, k * wi, w * wi)
+        return error, note, None if r is None else _row(weights[i], r)
 
     # Answers that differ only in the points they click (every agent on a leaderboard clicks near, not at, the same
     # element) are judged once per shape: each click's penalty is then all that is worked out (see `_Shapes`).
@@ -277,7 +270,9 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
             return judge(i, script)  # (a shape of prose around code: this answer's text must still be refused)
         if recipe[0] is None:  # the same outcome whatever the points
             return recipe[1]
-        return _REFUSED if refused else None, None, row_of(i, _clicked(recipe, pieces))
+        if _on_boxes(recipe[0], pieces):  # (most answers: the outcome of the shape's answers that click no penalty)
+            return recipe[4]
+        return _REFUSED if refused else None, None, _row(weights[i], _clicked(recipe, pieces))
 
     def judge_new(i: int, script: str) -> _Outcome:
         # An answer not seen before: judged, and remembered while there is room.
@@ -347,11 +342,11 @@ _PLAIN_CLICK = re.compile(rf"pyautogui\.click\([ \t]*{_NUM}[ \t]*,[ \t]*{_NUM}[ 
 _split_clicks = _PLAIN_CLICK.split
 _click_line = _PLAIN_CLICK.match
 #: (None, the outcome, refused) for a shape whose outcome does not depend on its points; else (the plan's
-#: click steps in line order as `_inside` gives them, key penalty, write penalty, n, refused); False for a shape
-#: judged in full every time.
+#: click steps in line order as `_inside` gives them, key penalty, write penalty, n, the outcome of an answer whose
+#: clicks are all on their boxes, refused); False for a shape judged in full every time.
 #: `refused`: the shape's answers are prose around code, which the parser refuses (`certainly_refused` says so
 #: of each answer before the recipe is used for it).
-_Recipe = tuple[None, _Outcome, bool] | tuple[tuple[tuple[Any, ...], ...], float, float, int, bool] | bool
+_Recipe = tuple[None, _Outcome, bool] | tuple[tuple[tuple[Any, ...], ...], float, float, int, _Outcome, bool] | bool
 
 
 class _Shapes(dict):
@@ -362,10 +357,31 @@ class _Shapes(dict):
             self[key] = recipe
 
 
+def _row(weight: float, r: tuple[bool, float, float, float]) -> tuple[float, ...]:
+    """A matched task's row of `Judged` from its (matched, click, key, write): (matched, score, click, key, write, then
+    weighted: weight, score, click, key, write)."""
+    _, c, k, w = r
+    s = float(max(1 - c - k - w, 0))
+    return (1, s, c, k, w, weight, s * weight, c * weight, k * weight, w * weight)
+
+
+def _on_boxes(clicks: tuple[tuple[Any, ...], ...], pieces: list[str]) -> bool:
+    """Whether every click of an answer of a recipe's shape (`clicks`, `pieces` as `_clicked` takes them) is on its
+    box, where the released formula gives exactly 0.0: the answer's outcome is then the recipe's own (its click
+    penalty is 0.0, as `_clicked` leaves it, never -0.0)."""
+    if len(clicks) == 1:  # (most answers: one click, no list made)
+        cx, cy, hx, hy, _ = clicks[0]
+        return abs(cx - float(pieces[1])) <= hx and abs(cy - float(pieces[2])) <= hy
+    for (cx, cy, hx, hy, _), x, y in zip(clicks, pieces[1::3], pieces[2::3]):
+        if not (abs(cx - float(x)) <= hx and abs(cy - float(y)) <= hy):
+            return False
+    return True
+
+
 def _clicked(recipe: tuple, pieces: list[str]) -> tuple[bool, float, float, float]:
     """(matched, click, key, write) of an answer of a recipe's shape: its clicks' penalties summed in line order,
     with the float operations of `reference.score_plan`."""
-    clicks, key, write, n, _ = recipe
+    clicks, key, write, n, _, _ = recipe
     click = 0.0
     penalty = reference.plan_click_penalty
     for (cx, cy, hx, hy, value), x, y in zip(clicks, pieces[1::3], pieces[2::3]):
@@ -431,7 +447,8 @@ def _recipe(plan: reference.Plan | None, weight: float, script: str, pieces: lis
         m = _click_line(lines[j])
         if m is None or m.groups() != point:
             return False
-    recipe = (tuple(_inside(value) for _, value in steps), r[2], r[3], plan[0], refused)
+    on_boxes = (_REFUSED if refused else None, None, _row(weight, (True, 0.0, r[2], r[3])))
+    recipe = (tuple(_inside(value) for _, value in steps), r[2], r[3], plan[0], on_boxes, refused)
     # The shape's own answer, judged by the recipe, is judged as in full: a check that costs one answer.
     return recipe if _clicked(recipe, pieces) == r else False
 
