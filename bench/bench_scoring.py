@@ -56,6 +56,9 @@ with open(sys.argv[2], encoding='utf-8') as f:
 """
 
 
+_WARNED: list[str] = []
+
+
 def _command(root: Path, preds: Path, mode: str) -> list[str]:
     # The console script next to this interpreter (a pyenv shim in PATH would add its own start-up to ours).
     local = Path(sys.executable).parent / "omniact"
@@ -65,10 +68,12 @@ def _command(root: Path, preds: Path, mode: str) -> list[str]:
         if probe.returncode == 0:
             return [exe, "score", "--data", str(root), "--split", "test", "--predictions", str(preds),
                     "--mode", mode, "--json"]
-        # Said, not only noted on each line: the figures are then another program's (one process, no cache).
-        last = (probe.stderr.strip().splitlines() or ["no message"])[-1]
-        print(f"bench: {exe} score --help fails ({last}): the install is broken (run make setup); measuring "
-              "python -m scoring instead", file=sys.stderr, flush=True)
+        # Said once, not only noted on each line: the figures are then another program's (one process, no cache).
+        if not _WARNED:
+            _WARNED.append(exe)
+            last = (probe.stderr.strip().splitlines() or ["no message"])[-1]
+            print(f"bench: {exe} score --help fails ({last}): the install is broken (run make setup); measuring "
+                  "python -m scoring instead", file=sys.stderr, flush=True)
     return [sys.executable, "-m", "scoring", str(root), "test", str(preds), "--mode", mode]
 
 
