@@ -1130,6 +1130,7 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    ranked = board  # the tables' board, ranked: a report with a baseline shows its run first (`board` below)
     # Everything per entry is a list in the order of board.entries, never a map keyed by name: two entries of
     # one name (a Leaderboard not from build_leaderboard) must not share a page or show each other's scripts.
     slugs = _slugs([e.name for e in board.entries])
@@ -1216,12 +1217,12 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     write_assets(out, assets)
     # The tables are made by a page worker (a tenth of a 100-entry board's pages, on one process), first: the pool's
     # workers take the first chunks, this process the last.
-    made = _write_pages(jobs, workers, progress, {"tables": lambda: table_texts(board)} if tables else {})
+    made = _write_pages(jobs, workers, progress, {"tables": lambda: table_texts(ranked)} if tables else {})
     # The index last: a write that fails on the way (a full disk, Ctrl-C) leaves the earlier index, or none, and
     # never a new index linking to pages not yet written.
     write_text(out / "index.html", index)
     if tables:  # after the index: a build stopped on the way leaves the earlier board whole
-        write_tables(board, out, made["tables"])
+        write_tables(ranked, out, made["tables"])
     _drop_stale(out, pages, kind)
     return out / "index.html"
 

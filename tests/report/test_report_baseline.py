@@ -66,3 +66,24 @@ def test_a_baseline_run_with_a_smaller_limit_is_compared_on_the_tasks_it_ran(tmp
     # the page says which tasks its scores are on: read later, they passed for the run's on the whole split
     assert ("Scored on the first 2 of the 6 tasks of split test: the baseline was run with --limit" in
             page.replace("&#x27;", "'"))
+
+
+def test_a_reports_tables_rank_the_run_and_its_baseline_as_the_board_does(omniact_data, tmp_path):
+    """`omniact report --baseline`: leaderboard.json, .csv and .md are the board's, ranked as `write_tables` writes
+    them, even where the baseline ranks above the run (the pages show the run first; the tables do not)."""
+    from omniact.dataset import load_split
+    from omniact.report import build_leaderboard, write_tables
+
+    run = write_sub(tmp_path / "sloppy.jsonl", mutate=lambda i, s: s.replace('"enter"', '"tab"').replace(
+        "412.0,826.0", "5,5"))
+    base = write_sub(tmp_path / "perfect.jsonl")
+    out = tmp_path / "rep"
+    r = CliRunner().invoke(main, ["report", str(run), "--baseline", str(base), "--data", str(omniact_data),
+                                  "--split", "test", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, [run, base], samples=1000)
+    assert [e.name for e in board.entries] == ["perfect", "sloppy"]  # the baseline ranks first
+    write_tables(board, tmp_path / "alone")
+    for name in ("leaderboard.json", "leaderboard.csv", "leaderboard.md"):
+        assert (out / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name
