@@ -214,9 +214,8 @@ def test_workers_stopped_with_their_run_end_when_the_stopped_run_is_killed(tmp_p
         workers = {int(p) for p in log.read_text().split()}
         os.kill(driver.pid, signal.SIGTSTP)
         assert wait_until(lambda: all(_state(p) == "T" for p in workers), 10)
-        # Killed once it is stopped itself, as a shell's `kill -9 %1` after its "Stopped": the workers stop first, and
-        # a kill between the two (under load, a while) would come before the run has set its watch up.
-        assert wait_until(lambda: _state(driver.pid) == "T", 10)
+        # (Killed as soon as the workers are stopped, maybe before the run has set its watch up: the system's hang-up
+        # of the orphaned group is what ends them then.)
         driver.kill()
         driver.wait(30)
         assert wait_until(lambda: all(_gone(p) for p in workers), 20), \
