@@ -781,10 +781,10 @@ def _scored_board(ds: Dataset, sources: list[Any], mode: str, samples: int, seed
     unsummed: list[dict[str, Any]] = []  # results whose breakdown is summed once `_FILL_BLOCK` are in
     groups: list[Any] = []  # the split's breakdown groups, once needed
 
-    def fill(todo: list[dict[str, Any]]) -> None:
+    def fill(block: list[dict[str, Any]]) -> None:
         if not groups:
             groups.append(_breakdown_groups(ds, cache_dir, version))
-        _fill_breakdowns(todo, groups[0], n_tasks)
+        _fill_breakdowns(block, groups[0], n_tasks)
 
     with paused_gc():
         try:

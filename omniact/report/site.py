@@ -1215,7 +1215,7 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     # Before any page that refers to them; the earlier build's stay until `_drop_stale`, after the index: a build
     # stopped on the way leaves the earlier pages with the files they refer to.
     write_assets(out, assets)
-    # The tables are made by a page worker (a tenth of a 100-entry board's pages, on one process), first: the pool's
+    # The tables are made by a page worker (22 ms of a 100-entry board, on one process otherwise), first: the pool's
     # workers take the first chunks, this process the last.
     made = _write_pages(jobs, workers, progress, {"tables": lambda: table_texts(ranked)} if tables else {})
     # The index last: a write that fails on the way (a full disk, Ctrl-C) leaves the earlier index, or none, and
