@@ -247,11 +247,13 @@ def read_scripts(path: str | os.PathLike, known_ids: Collection[str] | None = No
                  split: str | None = None) -> dict[str, object]:
     """``{id: script}`` of a predictions file, checked exactly like `read_predictions` (what scoring needs)."""
     where, text, known = _opened(path, known_ids)
-    if _whole_object(text, where) is None:  # JSON Lines, every record good: the dict msgspec's reading made
+    whole = _whole_object(text, where)
+    if whole is None:  # JSON Lines, every record good: the dict msgspec's reading made
         scripts = _scripts_at_once(text, known)
         if scripts is not None:
             return scripts
-    return {key: script for key, script, _, _ in _records_in(where, text, known, False, split, at_once=False)}
+    return {key: script for key, script, _, _ in _records_in(where, text, known, False, split, at_once=False,
+                                                             whole=whole)}
 
 
 def _not_in_split(key: str, split: str | None) -> str:
@@ -287,9 +289,11 @@ def _opened(path: str | os.PathLike, known_ids: Collection[str] | None) -> tuple
 
 
 def _records_in(where: str, text: str, known: Collection[str] | None, extras: bool, split: str | None = None, *,
-                at_once: bool = True) -> Iterator[tuple[str, object, int, dict[str, Any]]]:
-    """`_records` of a file's text; `at_once` False: `_scripts_at_once` was tried already."""
-    whole = _whole_object(text, where)
+                at_once: bool = True, whole: Any = ...) -> Iterator[tuple[str, object, int, dict[str, Any]]]:
+    """`_records` of a file's text; `at_once` False: `_scripts_at_once` was tried already; `whole`: the file's
+    `_whole_object`, when read already (a ``{id: script}`` file was parsed twice)."""
+    if whole is ...:
+        whole = _whole_object(text, where)
     if whole is not None:
         seen: set[str] = set()
         for key, script in whole:
