@@ -295,6 +295,12 @@ def _records_in(where: str, text: str, known: Collection[str] | None, extras: bo
     if whole is ...:
         whole = _whole_object(text, where)
     if whole is not None:
+        keys = [key for key, _ in whole]
+        if len(set(keys)) == len(keys) and (known is None or all(key in known for key in keys)):
+            # (every id once and known, checked with sets: the loop below finds the first problem where there is one)
+            for key, script in whole:
+                yield key, script, 1, {}
+            return
         seen: set[str] = set()
         for key, script in whole:
             if key in seen:
@@ -436,7 +442,6 @@ def _whole_object(text: str, where: str) -> list[tuple[str, object]] | None:
     stripped = text.lstrip()
     if not stripped.startswith("{"):
         return None
-    pairs: list[tuple[str, object]] = []
     try:
         # Keeps every pair, so a duplicate key is seen instead of silently overwritten.
         obj = json.loads(text, object_pairs_hook=lambda kv: kv)
@@ -451,9 +456,7 @@ def _whole_object(text: str, where: str) -> list[tuple[str, object]] | None:
         raise UserError(f"not valid JSON: {e.msg} (column {e.colno})", file=where, line=e.lineno) from None
     if not isinstance(obj, list) or any(k == "id" or k == "script" for k, _ in obj):
         return None  # a JSON Lines record (one with no "id" is refused as such, not read as {id: script})
-    for k, v in obj:
-        pairs.append((k, v))
-    return pairs
+    return obj  # (the hook's list of (key, value) pairs)
 
 
 def _is_json(line: str) -> bool:
