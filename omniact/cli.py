@@ -91,6 +91,11 @@ class _Group(click.Group):
         except KeyboardInterrupt as e:
             # Ctrl-C: one line and 130, as the shell counts it (click would print "Aborted!" and exit 1, the code
             # of a bug of ours); SIGTERM likewise, 143. `run` and `replay` catch them and say what they kept.
+            from omniact.atomic import remove_unfinished
+
+            # A file being written is removed as the exception unwinds its write; one whose temporary file had just
+            # been made (the stop came as its open returned, before the write could know of it) is removed here.
+            remove_unfinished()
             if isinstance(e, _Terminated):
                 click.echo("omniact: stopped (SIGTERM)", err=True)
                 _exit(143)

@@ -72,3 +72,41 @@ def test_a_signal_just_after_the_temporary_file_is_made_leaves_nothing_behind(tm
     monkeypatch.undo()
     remove_unfinished()  # what the worker's SIGTERM handler does
     assert list(tmp_path.iterdir()) == []
+
+
+
+@pytest.mark.parametrize(("stop", "code", "said"), [("ctrl-c", 130, "interrupted (Ctrl-C)"),
+                                                     ("sigterm", 143, "stopped (SIGTERM)")])
+def test_a_command_stopped_just_after_a_temporary_file_is_made_leaves_nothing_behind(omniact_data, tmp_path,
+                                                                                    monkeypatch, capsys, stop, code,
+                                                                                    said):
+    """The command's own process (not a page worker): a Ctrl-C or SIGTERM that arrives as the temporary file's open
+    returns, before the write knows of the file, is caught where the command says it stopped, and the file removed
+    there (a report stopped so left one in its tasks/ folder)."""
+    import shutil
+
+    import omniact.atomic
+    import omniact.cli as cli
+
+    data = tmp_path / "data"
+    shutil.copytree(omniact_data, data)
+    real_open = os.open
+    made: list[str] = []
+
+    def open_then_stop(path, *args):
+        fd = real_open(path, *args)  # (the temporary file's descriptor is lost with the stop, as it would be)
+        if not str(path).endswith(".tmp"):  # (the data's files, read for the manifest)
+            return fd
+        made.append(path)
+        raise cli._Terminated() if stop == "sigterm" else KeyboardInterrupt()  # the handler's, as the open returns
+
+    def exit_now(c: int) -> None:
+        raise SystemExit(c)
+
+    monkeypatch.setattr(omniact.atomic.os, "open", open_then_stop)
+    monkeypatch.setattr(cli, "_exit", exit_now)
+    with pytest.raises(SystemExit) as e:
+        cli.main.main(["manifest", "--data", str(data)], standalone_mode=False)
+    monkeypatch.undo()
+    assert e.value.code == code and said in capsys.readouterr().err and len(made) == 1
+    assert not os.path.exists(made[0])  # the temporary file, removed
