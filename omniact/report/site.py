@@ -1334,15 +1334,13 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
     `made`: things to make beside them (``name -> make()``, before the pages), returned as ``name -> made``."""
     made = made or {}
     chunks = [(name, 0, 1) for name in made]
-    jobs = {**{name: (lambda start, stop, make=make: make(), 1) for name, make in made.items()}, **jobs}
-    n_made = len(chunks)
     for kind, (_, n) in jobs.items():
-        if kind in made:
-            continue
         # Small chunks, many per worker: the process that runs out of chunks first waits for those the others are
         # on (see `shared_map`), which with 13 entry pages a chunk was a third of the write's tail.
         size = max(1, min(16, -(-n // (16 * max(workers, 1)))))
         chunks += [(kind, k, min(k + size, n)) for k in range(0, n, size)]
+    n_pages = len(chunks) - len(made)
+    jobs = {**{name: (lambda start, stop, make=make: make(), 1) for name, make in made.items()}, **jobs}
     total = jobs["tasks"][1] if "tasks" in jobs else 0
     done = 0
     out: dict[str, Any] = {}
@@ -1356,7 +1354,7 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
             if progress is not None:
                 progress(done, total)
 
-    if workers > 1 and len(chunks) - n_made > 1 and _can_fork():
+    if workers > 1 and n_pages > 1 and _can_fork():
         import gc
         import multiprocessing
 
