@@ -337,9 +337,10 @@ def _fill_breakdowns(results: Sequence[dict[str, Any]], groups: Sequence[Any], n
 
 
 def _breakdown_groups(ds: Dataset, cache_dir: Path | None, version: str) -> Any:
-    """The split's breakdown groups: from the gold this process prepared to score, else from the cache folder, where
-    the first build that prepared it keeps them (a board read whole from the cache prepares no gold: that read every
-    box file, a sixth of such a build)."""
+    """The split's breakdown groups: from the cache folder, where the first build that prepared the gold keeps them (a
+    board read whole from the cache prepares no gold: that read every box file, a sixth of such a build), else from
+    the gold this process prepared to score (prepared here if it has none), and kept there (a missing file, or one
+    not of this version)."""
     path = None if cache_dir is None else _groups_path(Path(cache_dir), ds.sha256, version)
     if path is not None:
         cached = _load_cached(path)
