@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -56,25 +57,30 @@ with open(sys.argv[2], encoding='utf-8') as f:
 """
 
 
-_WARNED: list[str] = []
-
-
 def _command(root: Path, preds: Path, mode: str) -> list[str]:
+    exe = _console_script()
+    if exe is not None:
+        return [exe, "score", "--data", str(root), "--split", "test", "--predictions", str(preds), "--mode", mode,
+                "--json"]
+    return [sys.executable, "-m", "scoring", str(root), "test", str(preds), "--mode", mode]
+
+
+@cache
+def _console_script() -> str | None:
+    """The `omniact` console script, when it runs (asked once a bench run); else None, and why said on stderr: the
+    figures are then `python -m scoring`'s (one process, no cache), not only noted on each line."""
     # The console script next to this interpreter (a pyenv shim in PATH would add its own start-up to ours).
     local = Path(sys.executable).parent / "omniact"
     exe = str(local) if local.is_file() else shutil.which("omniact")
-    if exe is not None:
-        probe = subprocess.run([exe, "score", "--help"], capture_output=True, text=True, check=False)
-        if probe.returncode == 0:
-            return [exe, "score", "--data", str(root), "--split", "test", "--predictions", str(preds),
-                    "--mode", mode, "--json"]
-        # Said once, not only noted on each line: the figures are then another program's (one process, no cache).
-        if not _WARNED:
-            _WARNED.append(exe)
-            last = (probe.stderr.strip().splitlines() or ["no message"])[-1]
-            print(f"bench: {exe} score --help fails ({last}): the install is broken (run make setup); measuring "
-                  "python -m scoring instead", file=sys.stderr, flush=True)
-    return [sys.executable, "-m", "scoring", str(root), "test", str(preds), "--mode", mode]
+    if exe is None:
+        return None
+    probe = subprocess.run([exe, "score", "--help"], capture_output=True, text=True, check=False)
+    if probe.returncode == 0:
+        return exe
+    last = (probe.stderr.strip().splitlines() or ["no message"])[-1]
+    print(f"bench: {exe} score --help fails ({last}): the install is broken (run make setup); measuring "
+          "python -m scoring instead", file=sys.stderr, flush=True)
+    return None
 
 
 def _run(cmd: list[str], cache: Path | None = None) -> tuple[float, float]:
