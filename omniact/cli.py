@@ -177,6 +177,20 @@ def _idle_blas_sleeps() -> None:
         os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 
 
+#: --workers of `leaderboard` and `report` when not given: one per usable core up to this many (each process holds
+#: the split's gold; a build's pages and screenshots gain little past it).
+_DEFAULT_WORKERS = 8
+
+
+def _workers(given: int | None) -> int:
+    """A verb's --workers: as given, else one per usable core (see `_DEFAULT_WORKERS`), 1 where it cannot fork."""
+    if given is not None:
+        return given
+    from omniact.process_pool import default_workers
+
+    return default_workers(_DEFAULT_WORKERS)
+
+
 def _exit(code: int) -> NoReturn:
     """End a failed verb with `code`. The console script's process ends at once, as `_end_process` ends a verb
     that succeeded: a native thread pool still busy in a worker thread (torch's, under a model agent whose run was
@@ -789,8 +803,9 @@ class _Steps:
 @click.option("--out", type=_Path(path_type=Path), required=True,
               help="Directory for leaderboard.json/.csv/.md and the static site.")
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Processes scoring submissions and writing the site's pages and screenshots.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help=f"Processes scoring submissions and writing the site's pages and screenshots (default: one per "
+                   f"usable core, at most {_DEFAULT_WORKERS}).")
 @click.option("--bootstrap", "samples", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="Task resamples for the 95% intervals (at most 100,000: each entry keeps every resample's scores).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
@@ -800,7 +815,7 @@ class _Steps:
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Score on local processes or on a Ray cluster.")
 @ray_options()
-def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Path, mode: str, workers: int,
+def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Path, mode: str, workers: int | None,
                 samples: int, seed: int, task_pages: bool, executor: str, ray_address: str, worker_cpus: float | None,
                 worker_memory: int | None) -> None:
     """Score many submissions (prediction files or run directories) and publish a ranked leaderboard."""
@@ -812,6 +827,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 
     sources = tuple(os.path.expanduser(s) if s.startswith("~") else s for s in sources)  # as _Path does
     ray_settings = _ray_settings(executor, ray_address, worker_cpus, worker_memory)
+    workers = _workers(workers)
     _bulk_process()  # the split, every answer remembered and every result: long-lived, no cycles among them
     _idle_blas_sleeps()
     ds = _load(data, split)
@@ -867,10 +883,11 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
 @click.option("--baseline", type=_Path(exists=True, path_type=Path), default=None,
               help="Another run (or prediction file) on the same split to compare with, task by task.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Processes writing the task pages and screenshots.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help=f"Processes writing the task pages and screenshots (default: one per usable core, at most "
+                   f"{_DEFAULT_WORKERS}).")
 def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str, baseline: Path | None,
-           workers: int) -> None:
+           workers: int | None) -> None:
     """An HTML report of one run (or prediction file): scores, breakdowns, and a page per task."""
     from omniact.predictions import as_run_folder, run_dataset, run_tasks
     from omniact.report import build_leaderboard, find_submission, write_site
@@ -879,6 +896,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     from omniact.run_lock import SITE_LOCK, refuse_if_busy, run_lock
 
     _idle_blas_sleeps()
+    workers = _workers(workers)
     run = as_run_folder(run)
     sub = find_submission(run)
     whole = _load(*run_dataset(run, data, split))

@@ -9,11 +9,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["end_with_driver", "process_pool", "shared_map", "stopping"]
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+__all__ = ["default_workers", "end_with_driver", "process_pool", "shared_map", "stopping", "usable_cores"]
 
 # Seconds to wait for a stopped pool's own thread (it ends as soon as it sees the workers gone).
 _MANAGER_WAIT = 10.0
@@ -134,10 +136,31 @@ def _kill_survivors(workers: list[Any]) -> None:
                 worker.join(_TERM_GRACE)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity where the system keeps one (a container's or `taskset`'s
+    share of the machine), else every core."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def default_workers(limit: int) -> int:
+    """Processes for a verb whose --workers was not given: one per usable core, at most `limit` (each holds the
+    split's gold). 1 where this process cannot fork, or runs other threads: a fork copies only the calling thread,
+    and a lock another one held (the allocator's, a logger's) would stay locked in the child for ever."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
+    return max(1, min(usable_cores(), limit))
+
+
 def process_pool(max_workers: int, *, mp_context: Any = None, initializer: Callable[..., Any] | None = None,
                  initargs: Iterable[Any] = ()) -> ProcessPoolExecutor:
     """A ProcessPoolExecutor whose workers end when this process is gone (`end_with_driver`): `kill -9` of a
     leaderboard build or a detection left its workers running on, holding an OCR model each."""
+    # (imported here: `usable_cores` is on the path of every `omniact score`, which needs no pool)
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(max_workers=max_workers, mp_context=mp_context, initializer=_start_worker,
                                initargs=(os.getpid(), initializer, tuple(initargs)))
 

@@ -67,11 +67,9 @@ def parts_for(n_tasks: int, workers: int | None) -> int:
     if workers is None:
         if n_tasks < MIN_TASKS:
             return 1
-        try:
-            cores = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):
-            cores = os.cpu_count() or 1
-        workers = min(cores, 2)
+        from omniact.process_pool import usable_cores
+
+        workers = min(usable_cores(), 2)
     return max(1, min(workers, n_tasks // _MIN_PART))
 
 

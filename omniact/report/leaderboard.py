@@ -668,14 +668,16 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
     if not 0 < confidence < 1:
         raise UserError(f"confidence must be a fraction between 0 and 1 (0.95), not {confidence!r}")
     own: list[_ProcessPool] = []
+    sources = list(sources)
 
     def start_pool() -> _ProcessPool:
-        own.append(_ProcessPool(workers, ds))
+        # (no more processes than submissions: each prepares the gold, for nothing without one to score)
+        own.append(_ProcessPool(min(workers, len(sources)), ds))
         return own[0]
 
     try:
-        return _scored_board(ds, list(sources), mode, samples, seed, confidence, cache_dir, progress, pool,
-                             start_pool=start_pool if pool is None and workers > 1 else None,
+        return _scored_board(ds, sources, mode, samples, seed, confidence, cache_dir, progress, pool,
+                             start_pool=start_pool if pool is None and min(workers, len(sources)) > 1 else None,
                              cache_here=pool is not None and cache_dir is not None)
     except BaseException as e:
         for p in own:

@@ -1371,7 +1371,9 @@ def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], work
             gc.freeze()
         try:
             # This process writes pages too (`shared_map`): one worker fewer to fork, and none of them idle.
-            with stopping(process_pool(workers - 1, mp_context=multiprocessing.get_context("fork"))) as pool:
+            # (no more workers than chunks they could take: a fork-context pool starts them all at once)
+            with stopping(process_pool(min(workers, len(chunks)) - 1,
+                                       mp_context=multiprocessing.get_context("fork"))) as pool:
                 for kind, count in shared_map(pool, _chunk_pages, chunks):
                     settled(kind, count)
         finally:

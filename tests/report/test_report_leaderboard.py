@@ -764,3 +764,56 @@ def test_the_site_writes_the_tables_after_its_index_with_the_bytes_write_tables_
     with pytest.raises(KeyboardInterrupt):
         write_site(board, ds, out, task_pages=False, workers=2, tables=True)
     assert all((out / name).read_text() == "the earlier board's" for name in names)
+
+
+def test_a_leaderboard_scores_on_every_usable_core_unless_told_otherwise(omniact_data, subs, tmp_path, monkeypatch):
+    # Without --workers, one process per usable core scores the submissions (two here); with --workers 1, or where
+    # this process runs another thread (a fork copies only the calling one), this process alone.
+    import os
+    import threading
+
+    from omniact import process_pool
+    from omniact.report import leaderboard
+
+    pids = tmp_path / "pids"
+    score_job = leaderboard._score_job
+
+    def recorded(job):  # (forked workers inherit it, and find it by the name the pool sends)
+        with open(pids, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return score_job(job)
+
+    recorded.__qualname__ = recorded.__name__ = "_score_job"
+    recorded.__module__ = leaderboard.__name__
+    monkeypatch.setattr(leaderboard, "_score_job", recorded)
+    monkeypatch.setattr(process_pool, "usable_cores", lambda: 2)
+    sources = [str(p) for p in sorted(subs.glob("*.jsonl"))]
+
+    def processes(*args: str) -> int:
+        pids.unlink(missing_ok=True)
+        out = tmp_path / f"site{len(list(tmp_path.glob('site*')))}"
+        r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test", *sources,
+                                      "--out", str(out), "--no-task-pages", "--bootstrap", "20", *args])
+        assert r.exit_code == 0, r.output
+        scored_by = pids.read_text().split()
+        assert len(scored_by) == len(sources)  # each scored once (the build's own cache folder is new)
+        return len(set(scored_by))
+
+    assert processes() == 2
+    assert processes("--workers", "1") == 1
+    waiting = threading.Event()
+    other = threading.Thread(target=waiting.wait)
+    other.start()
+    try:
+        assert processes() == 1
+    finally:
+        waiting.set()
+        other.join()
+
+
+def test_the_default_number_of_workers_is_the_usable_cores_up_to_a_limit(monkeypatch):
+    from omniact import process_pool
+
+    for cores, limit, expected in ((1, 8, 1), (2, 8, 2), (16, 8, 8), (3, 2, 2)):
+        monkeypatch.setattr(process_pool, "usable_cores", lambda cores=cores: cores)
+        assert process_pool.default_workers(limit) == expected
