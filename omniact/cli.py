@@ -183,7 +183,8 @@ _DEFAULT_WORKERS = 8
 
 
 def _workers(given: int | None) -> int:
-    """A verb's --workers: as given, else one per usable core (see `_DEFAULT_WORKERS`), 1 where it cannot fork."""
+    """A verb's --workers: as given, else one per usable core (`usable_cores`: its affinity and CPU quota), at most
+    `_DEFAULT_WORKERS`. (Where this process cannot fork safely, its pools are not started: it works alone.)"""
     if given is not None:
         return given
     from omniact.process_pool import default_workers
@@ -761,12 +762,15 @@ class _Steps:
     def __init__(self) -> None:
         self._bar: Any = None
         self._tasks: dict[str, Any] = {}
+        self._drawn = 0.0  # when the bar was last drawn (monotonic)
         if sys.stderr.isatty():
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+            # Drawn as it moves, not by a thread of rich's: the verbs fork workers, and a fork beside another thread
+            # copies a lock it may hold (stderr's, as it draws) locked for ever.
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True, auto_refresh=False)
 
     def __enter__(self) -> _Steps:
         if self._bar is not None:
@@ -783,7 +787,14 @@ class _Steps:
         task = self._tasks.get(label)
         if task is None:
             task = self._tasks[label] = self._bar.add_task(label, total=total)
-        self._bar.update(task, completed=done, total=total)
+        # (drawn ten times a second at most, and at the end of each step: a site's pages come by the hundred)
+        import time
+
+        now = time.monotonic()
+        draw = (total is not None and done >= total) or now - self._drawn >= 0.1
+        if draw:
+            self._drawn = now
+        self._bar.update(task, completed=done, total=total, refresh=draw)
 
     def counter(self, label: str, total: int | None) -> Any:
         """A callback for `build_leaderboard`'s `progress` (one call per source settled)."""

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["default_workers", "end_with_driver", "process_pool", "shared_map", "stopping", "usable_cores"]
+__all__ = ["cgroup_cpus", "default_workers", "end_with_driver", "fork_is_safe", "process_pool", "shared_map",
+           "stopping", "usable_cores"]
 
 # Seconds to wait for a stopped pool's own thread (it ends as soon as it sees the workers gone).
 _MANAGER_WAIT = 10.0
@@ -137,21 +138,74 @@ def _kill_survivors(workers: list[Any]) -> None:
 
 
 def usable_cores() -> int:
-    """The cores this process may run on: its CPU affinity where the system keeps one (a container's or `taskset`'s
-    share of the machine), else every core."""
+    """The cores this process may use: those its CPU affinity allows (`taskset`, a cpuset), or fewer where a cgroup's
+    CPU quota gives it less time (a container's `--cpus`, a Kubernetes CPU limit: the affinity still shows every
+    core of the machine). At least 1."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = cgroup_cpus()
+    return max(1, cores if quota is None else min(cores, quota))
+
+
+def cgroup_cpus(root: str = "/sys/fs/cgroup", own: str = "/proc/self/cgroup") -> int | None:
+    """The CPUs the CPU quotas of this process's cgroup and its parents allow, rounded up (cgroup v2's ``cpu.max``,
+    v1's ``cpu.cfs_quota_us`` over ``cpu.cfs_period_us``); None where none is set or there is none to read."""
+    try:
+        with open(own) as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    least: int | None = None
+    for line in lines:
+        controllers, _, path = line.partition(":")[2].partition(":")
+        if controllers:
+            if "cpu" not in controllers.split(","):
+                continue
+            mounts, files = [os.path.join(root, "cpu")], ("cpu.cfs_quota_us", "cpu.cfs_period_us")
+        else:  # v2, mounted at the root, or beside v1 as "unified"
+            mounts, files = [root, os.path.join(root, "unified")], ("cpu.max",)
+        for mount in mounts:
+            folder = os.path.join(mount, path.strip("/"))
+            while True:  # the cgroup's own quota and each parent's, up to the mount: the least applies
+                cpus = _quota(folder, files)
+                if cpus is not None:
+                    least = cpus if least is None else min(least, cpus)
+                if os.path.normpath(folder) == os.path.normpath(mount):
+                    break
+                folder = os.path.dirname(folder)
+    return least
+
+
+def _quota(folder: str, files: tuple[str, ...]) -> int | None:
+    """The CPUs one cgroup folder's quota allows, rounded up (None: no quota, or no file)."""
+    words: list[str] = []
+    try:
+        for name in files:  # (v2: "QUOTA PERIOD" in one file, "max" for none; v1: one number each, -1 for none)
+            with open(os.path.join(folder, name)) as f:
+                words += f.read().split()
+        quota, period = int(words[0]), int(words[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return -(-quota // period) if quota > 0 and period > 0 else None
 
 
 def default_workers(limit: int) -> int:
-    """Processes for a verb whose --workers was not given: one per usable core, at most `limit` (each holds the
-    split's gold). 1 where this process cannot fork, or runs other threads: a fork copies only the calling thread,
-    and a lock another one held (the allocator's, a logger's) would stay locked in the child for ever."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        return 1
+    """Processes for a verb whose --workers was not given: one per usable core (`usable_cores`), at most `limit`
+    (each holds the split's gold)."""
     return max(1, min(usable_cores(), limit))
+
+
+def fork_is_safe() -> bool:
+    """Whether this process may fork workers: the system can, and no other thread runs. A fork copies only the
+    calling thread: a lock another one held (a stream's, as a progress display wrote; Ray's) would stay locked in the
+    child for ever."""
+    return hasattr(os, "fork") and _threads() == 1
+
+
+def _threads() -> int:
+    return threading.active_count()
 
 
 def process_pool(max_workers: int, *, mp_context: Any = None, initializer: Callable[..., Any] | None = None,

@@ -373,7 +373,11 @@ class _ProcessPool:
         from omniact.process_pool import process_pool, stopping
 
         self.ds = ds
-        self._stop: Any = stopping(process_pool(workers - 1, initializer=_start_pool_worker, initargs=(ds,)))
+        import multiprocessing
+
+        # (forked: each worker inherits the split, unpickled by none; Python 3.14 starts them otherwise by default)
+        self._stop: Any = stopping(process_pool(workers - 1, mp_context=multiprocessing.get_context("fork"),
+                                                initializer=_start_pool_worker, initargs=(ds,)))
         self._pool = self._stop.__enter__()
         try:
             self._pool.submit(int)  # a fork-context pool forks its workers at its first job: now, not once jobs come
@@ -669,6 +673,8 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
         raise UserError(f"samples must be a whole number of bootstrap resamples of at least 1, not {samples!r}")
     if not 0 < confidence < 1:
         raise UserError(f"confidence must be a fraction between 0 and 1 (0.95), not {confidence!r}")
+    from omniact.process_pool import fork_is_safe
+
     own: list[_ProcessPool] = []
     sources = list(sources)
 
@@ -679,7 +685,8 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
 
     try:
         return _scored_board(ds, sources, mode, samples, seed, confidence, cache_dir, progress, pool,
-                             start_pool=start_pool if pool is None and min(workers, len(sources)) > 1 else None,
+                             start_pool=start_pool if pool is None and min(workers, len(sources)) > 1
+                             and fork_is_safe() else None,
                              cache_here=pool is not None and cache_dir is not None)
     except BaseException as e:
         for p in own:

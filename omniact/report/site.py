@@ -1323,7 +1323,10 @@ def _can_fork() -> bool:
     # multiprocessing is loaded only here: a site written by this process alone (one worker) does without it.
     import multiprocessing
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    from omniact.process_pool import fork_is_safe
+
+    # (not beside other threads: a build on a Ray cluster writes its pages here, its driver's threads running)
+    return fork_is_safe() and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _write_pages(jobs: Mapping[str, tuple[Callable[[int, int], int], int]], workers: int,

@@ -770,7 +770,6 @@ def test_a_leaderboard_scores_on_every_usable_core_unless_told_otherwise(omniact
     # Without --workers, one process per usable core scores the submissions (two here); with --workers 1, or where
     # this process runs another thread (a fork copies only the calling one), this process alone.
     import os
-    import threading
 
     from omniact import process_pool
     from omniact.report import leaderboard
@@ -787,6 +786,8 @@ def test_a_leaderboard_scores_on_every_usable_core_unless_told_otherwise(omniact
     recorded.__module__ = leaderboard.__name__
     monkeypatch.setattr(leaderboard, "_score_job", recorded)
     monkeypatch.setattr(process_pool, "usable_cores", lambda: 2)
+    # (a thread another test of this process left running would keep the build in one process)
+    monkeypatch.setattr(process_pool, "_threads", lambda: 1)
     sources = [str(p) for p in sorted(subs.glob("*.jsonl"))]
 
     def processes(*args: str) -> int:
@@ -801,14 +802,9 @@ def test_a_leaderboard_scores_on_every_usable_core_unless_told_otherwise(omniact
 
     assert processes() == 2
     assert processes("--workers", "1") == 1
-    waiting = threading.Event()
-    other = threading.Thread(target=waiting.wait)
-    other.start()
-    try:
-        assert processes() == 1
-    finally:
-        waiting.set()
-        other.join()
+    monkeypatch.setattr(process_pool, "_threads", lambda: 2)
+    assert processes() == 1
+    assert processes("--workers", "2") == 1  # (asked for, but not safe to fork)
 
 
 def test_the_default_number_of_workers_is_the_usable_cores_up_to_a_limit(monkeypatch):
@@ -817,3 +813,39 @@ def test_the_default_number_of_workers_is_the_usable_cores_up_to_a_limit(monkeyp
     for cores, limit, expected in ((1, 8, 1), (2, 8, 2), (16, 8, 8), (3, 2, 2)):
         monkeypatch.setattr(process_pool, "usable_cores", lambda cores=cores: cores)
         assert process_pool.default_workers(limit) == expected
+
+
+def test_the_usable_cores_are_as_few_as_a_cgroup_cpu_quota_allows(monkeypatch, tmp_path):
+    # A container limited to 1.5 CPUs (docker --cpus, a Kubernetes limit) still sees every core in its affinity:
+    # its quota, rounded up, is what the default number of workers is made of.
+    from omniact import process_pool
+
+    def tree(own: str, files: dict[str, str]) -> tuple[str, str]:
+        root = tmp_path / f"cg{len(list(tmp_path.iterdir()))}"
+        root.mkdir()
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        (root / "self").write_text(own)
+        return str(root), str(root / "self")
+
+    # cgroup v2: the process's own cgroup and its parents, the least quota applies; "max" is none
+    assert process_pool.cgroup_cpus(*tree("0::/\n", {"cpu.max": "150000 100000\n"})) == 2
+    assert process_pool.cgroup_cpus(*tree("0::/\n", {"cpu.max": "max 100000\n"})) is None
+    assert process_pool.cgroup_cpus(*tree("0::/app/job\n", {"app/job/cpu.max": "max 100000\n",
+                                                             "app/cpu.max": "300000 100000\n",
+                                                             "cpu.max": "800000 100000\n"})) == 3
+    # beside cgroup v1, as this machine mounts it ("unified")
+    assert process_pool.cgroup_cpus(*tree("1:cpu:/\n0::/\n", {"unified/cpu.max": "50000 100000\n"})) == 1
+    # cgroup v1: quota over period, -1 for none
+    v1 = {"cpu/cpu.cfs_quota_us": "250000\n", "cpu/cpu.cfs_period_us": "100000\n"}
+    assert process_pool.cgroup_cpus(*tree("4:memory:/x\n3:cpu,cpuacct:/\n", v1)) == 3
+    assert process_pool.cgroup_cpus(*tree("3:cpu,cpuacct:/\n", {"cpu/cpu.cfs_quota_us": "-1\n",
+                                                                "cpu/cpu.cfs_period_us": "100000\n"})) is None
+    # nothing to read: no quota
+    assert process_pool.cgroup_cpus(str(tmp_path / "none"), str(tmp_path / "none" / "self")) is None
+    assert process_pool.cgroup_cpus(*tree("garbage\n", {})) is None
+    monkeypatch.setattr(process_pool, "cgroup_cpus", lambda: 1)
+    assert process_pool.usable_cores() == 1
+    monkeypatch.setattr(process_pool, "cgroup_cpus", lambda: None)
+    assert process_pool.usable_cores() >= 1
