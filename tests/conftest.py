@@ -35,3 +35,13 @@ def _close_shared_browser():
     if browser is not None and getattr(browser, "_SHARED", None) is not None:
         browser._SHARED.close()
         browser._SHARED = None
+
+
+@pytest.fixture(autouse=True)
+def _pools_start_beside_leftover_threads(monkeypatch):
+    """A command forks its workers only where no other thread runs (`process_pool.fork_is_safe`). In this test
+    process a thread an earlier test left finishing (a pool's, a server's) would keep the next test's pools from
+    starting, which no command would see: the count is one here, unless a test sets it (`process_pool._threads`)."""
+    from omniact import process_pool
+
+    monkeypatch.setattr(process_pool, "_threads", lambda: 1)

@@ -786,8 +786,6 @@ def test_a_leaderboard_scores_on_every_usable_core_unless_told_otherwise(omniact
     recorded.__module__ = leaderboard.__name__
     monkeypatch.setattr(leaderboard, "_score_job", recorded)
     monkeypatch.setattr(process_pool, "usable_cores", lambda: 2)
-    # (a thread another test of this process left running would keep the build in one process)
-    monkeypatch.setattr(process_pool, "_threads", lambda: 1)
     sources = [str(p) for p in sorted(subs.glob("*.jsonl"))]
 
     def processes(*args: str) -> int:
@@ -802,7 +800,7 @@ def test_a_leaderboard_scores_on_every_usable_core_unless_told_otherwise(omniact
 
     assert processes() == 2
     assert processes("--workers", "1") == 1
-    monkeypatch.setattr(process_pool, "_threads", lambda: 2)
+    monkeypatch.setattr(process_pool, "_threads", lambda: 2)  # (one here otherwise, see conftest.py)
     assert processes() == 1
     assert processes("--workers", "2") == 1  # (asked for, but not safe to fork)
 
