@@ -149,27 +149,34 @@ def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
             _STATE.again = _STATE.again or _STATE.stopping == 2
             return
         _STATE.stopping = 1
-        began = time.monotonic()
-        _stop_begins(began)
         stopped: list[int] = []
         watch = None
+        began: float | None = None
         # A hang-up (the terminal closed) or SIGTERM at its default would end this process while it is stopped (or
         # stopping the others), before it continues the groups it stopped: nobody else continues a group in a session
         # of its own (an agent's server, a browser), which stayed stopped for ever. Held until they go on (the shell,
         # or the kernel for an orphaned job, sends SIGCONT with it), then acted on as the default would.
         held = _hold_ending()
         try:
-            stopped = _stop_all(groups)
-            watch = _Watch.start(stopped)
+            # The watch first, told of each group before it is stopped: this process killed at any moment after
+            # leaves no group stopped that the watch does not end. (Started once they were stopped, it left them
+            # stopped for good when the kill came while it started, under a child subreaper.) Before the pause
+            # begins: the workers run on while it starts.
+            if any(True for _ in groups()):
+                watch = _Watch.start()
+            began = time.monotonic()
+            _stop_begins(began)
+            stopped = _stop_all(groups, None if watch is None else watch.tell)
             signal.signal(tstp, signal.SIG_DFL)
             if not held[1]:  # (one that came meanwhile ends the job now, not after a stop it would wait out)
                 os.kill(os.getpid(), tstp)  # stops here, as the default action, until SIGCONT
         finally:
             _STATE.stopping = 2
             # Counted before the workers go on, so that each finds the pause counted as it wakes (this process's
-            # threads, woken with it, found the clock standing still since `began`). Always: a clock left standing
-            # would let no time limit of this process expire.
-            _stop_ends(began)
+            # threads, woken with it, found the clock standing still since `began`). Always, once begun: a clock left
+            # standing would let no time limit of this process expire.
+            if began is not None:
+                _stop_ends(began)
             signal.signal(tstp, on_tstp)
             for group in stopped:
                 _signal(group, signal.SIGCONT)
@@ -227,19 +234,24 @@ def _release_ending(held: tuple[dict[int, Any], list[int]]) -> None:
 
 #: The watch over a stopped job (`_Watch`), run as ``python -c`` in a session of its own, and not as a child of the
 #: job's (a job's processes all stop with it, and a child left would be the job's to reap): it reads the pipe the job
-#: holds the other end of. A byte: the job went on, and continued its groups itself. The end of the pipe with no
-#: byte: the job was killed while stopped (`kill -9 %1`), and the groups are ended here (SIGTERM, then SIGKILL for
-#: what is left after 5 s; SIGCONT, or a stopped process would never act on the SIGTERM).
+#: holds the other end of. A line "g GROUP...": groups about to be stopped. "c": the job went on, and continued its
+#: groups itself. The end of the pipe without it: the job was killed (`kill -9 %1`), and the groups are ended here
+#: (SIGTERM, then SIGKILL for what is left after 5 s; SIGCONT, or a stopped process would never act on the SIGTERM).
 _WATCH = r"""
 import os, signal, sys, time
 if os.fork():  # the watch is no process of the job's (it runs while the job is stopped): its starter ends at once
     os._exit(0)
-fd, groups = int(sys.argv[1]), [int(g) for g in sys.argv[2:]]
-try:
-    went_on = os.read(fd, 1)
-except OSError:
-    went_on = b""
-if not went_on:
+fd, said = int(sys.argv[1]), b""
+while not said.endswith(b"c"):
+    try:
+        more = os.read(fd, 4096)
+    except OSError:
+        more = b""
+    if not more:
+        break
+    said += more
+groups = [int(g) for g in said.split() if g.isdigit()]
+if not said.endswith(b"c"):
     def send(group, sig):
         try:
             os.killpg(group, sig)
@@ -259,7 +271,8 @@ if not went_on:
 
 
 class _Watch:
-    """What ends the groups a stopped job stopped, if the job is killed while stopped.
+    """What ends the groups a stopped job stopped, if the job is killed while stopped (or while it stops them: it is
+    told of each group before the group is stopped).
 
     The system hangs up and continues a stopped group that the job's death leaves orphaned, but only one in the
     job's session, and only when no member's parent is in another group of that session (a child subreaper there, as
@@ -270,8 +283,9 @@ class _Watch:
         self._fd = fd
 
     @classmethod
-    def start(cls, stopped: list[int]) -> _Watch | None:
-        if not stopped or not sys.executable:
+    def start(cls) -> _Watch | None:
+        """A watch told of no group yet (`tell`), or None where none can be started (the job then stops unwatched)."""
+        if not sys.executable:
             return None
         import subprocess
 
@@ -284,7 +298,7 @@ class _Watch:
             try:
                 # -I -S: the standard library only (a module of the user's named like one it imports, in the
                 # current folder or on PYTHONPATH, is not run), and a faster start
-                starter = subprocess.Popen([sys.executable, "-I", "-S", "-c", _WATCH, str(r), *map(str, stopped)],
+                starter = subprocess.Popen([sys.executable, "-I", "-S", "-c", _WATCH, str(r)],
                                            pass_fds=(r,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL, start_new_session=True)
             finally:
@@ -302,6 +316,11 @@ class _Watch:
             raise
         return watch
 
+    def tell(self, groups: list[int]) -> None:
+        """`groups` are about to be stopped: the watch ends them if this process is killed before `done`."""
+        with suppress(OSError):  # (a watch that has gone: the job stops unwatched, as where none could start)
+            os.write(self._fd, ("g " + " ".join(map(str, groups)) + "\n").encode())
+
     def done(self) -> None:
         """The job went on: the watch ends without acting."""
         with suppress(OSError):
@@ -309,15 +328,18 @@ class _Watch:
         os.close(self._fd)
 
 
-def _stop_all(groups: Callable[[], Iterable[int]]) -> list[int]:
+def _stop_all(groups: Callable[[], Iterable[int]], tell: Callable[[list[int]], None] | None = None) -> list[int]:
     """SIGSTOP the groups `groups()` names, then ask again, until it names no group not stopped yet: one that a
-    worker started as the others were being stopped (a browser, in a session of its own) is stopped too."""
+    worker started as the others were being stopped (a browser, in a session of its own) is stopped too. `tell(new)`
+    is called before the groups `new` are stopped."""
     stopped: list[int] = []
     own = os.getpgrp()  # (the terminal's job: stopping it is the terminal's doing, and SIGCONT the shell's)
     for _ in range(_MAX_ROUNDS):
         new = [g for g in dict.fromkeys(groups()) if g not in stopped and g != own]
         if not new:
             break
+        if tell is not None:
+            tell(new)
         for group in new:
             _signal(group, signal.SIGSTOP)
         stopped += new

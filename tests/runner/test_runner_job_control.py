@@ -260,7 +260,8 @@ until(lambda: len(set(open(log).read().split())) >= 2, 120)
 workers = {int(p) for p in open(log).read().split()}
 os.kill(driver.pid, signal.SIGTSTP)
 until(lambda: all(state(p) == "T" for p in workers), 10)
-until(lambda: state(driver.pid) == "T", 10)  # stopped itself, its watch set up (as a shell's "Stopped" says)
+if os.environ.get("KILL_AT_ONCE") != "1":
+    until(lambda: state(driver.pid) == "T", 10)  # stopped itself, its watch set up (as a shell's "Stopped" says)
 driver.kill()
 driver.wait()
 until(lambda: all(state(p) in ("Z", "gone") for p in workers), 20)
@@ -281,6 +282,40 @@ def test_workers_stopped_with_their_run_end_when_it_is_killed_under_a_child_subr
     log, run = _endless_run(tmp_path)
     out = subprocess.run([sys.executable, "-c", UNDER_A_SUBREAPER, str(log), *run], capture_output=True, text=True,
                          timeout=300, check=True).stdout
+    states = json.loads(out)
+    if states == "no subreaper":
+        pytest.skip("this system has no PR_SET_CHILD_SUBREAPER")
+    assert len(states) == 2 and set(states.values()) <= {"Z", "gone"}, states
+
+
+# The run, on a machine too busy to stop itself at once once its workers' groups are stopped.
+SLOW_TO_STOP = r"""
+import sys, time
+from omniact import job_control
+stop_all = job_control._stop_all
+def slow(*args, **kwargs):
+    stopped = stop_all(*args, **kwargs)
+    time.sleep(3)
+    return stopped
+job_control._stop_all = slow
+sys.argv = ["omniact", *sys.argv[1:]]
+from omniact.cli import run
+run()
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+def test_workers_end_when_their_run_is_killed_as_it_stops_them_under_a_child_subreaper(tmp_path):
+    # Killed once its workers are stopped, before it has stopped itself: the watch that ends them was set up only
+    # after they were stopped, and under a subreaper they stayed stopped for good when the kill came first. It is
+    # now told of each group before it is stopped.
+    log, run = _endless_run(tmp_path)
+    assert run[1:3] == ["-m", "omniact.cli"]
+    run = [run[0], "-c", SLOW_TO_STOP, *run[3:]]
+    out = subprocess.run([sys.executable, "-c", UNDER_A_SUBREAPER, str(log), *run], capture_output=True, text=True,
+                         timeout=300, check=True, env={**os.environ, "KILL_AT_ONCE": "1",
+                                                       "PYTHONPATH": str(HERE.parents[1])}).stdout
     states = json.loads(out)
     if states == "no subreaper":
         pytest.skip("this system has no PR_SET_CHILD_SUBREAPER")
@@ -538,11 +573,11 @@ import os, signal, subprocess, sys, time
 from omniact import job_control
 kid = subprocess.Popen(["sleep", "60"], process_group=0)
 start, pressed = job_control._Watch.start, []
-def second_ctrl_z_as_the_watch_starts(stopped):
+def second_ctrl_z_as_the_watch_starts():
     if not pressed:
         pressed.append(1)
         os.kill(os.getpid(), signal.SIGTSTP)  # Ctrl-Z pressed again, while the first stop starts its watch
-    return start(stopped)
+    return start()
 job_control._Watch.start = second_ctrl_z_as_the_watch_starts
 try:
     with job_control.stopped_together(lambda: [kid.pid]):
