@@ -149,24 +149,32 @@ def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
             _STATE.again = _STATE.again or _STATE.stopping == 2
             return
         _STATE.stopping = 1
-        stopped: list[int] = []
-        watch = None
+        stopped: list[int] = []  # (each group listed before it is stopped: continued whatever stops this handler)
+        watch: list[_Watch | None] = []  # the watch, once started (None in it: none could be)
         began: float | None = None
+
+        def tell(new: list[int]) -> None:
+            if not watch:  # (a group named only now: its watch starts late, but before it is stopped)
+                watch.append(_Watch.start())
+            if watch[0] is not None:
+                watch[0].tell(new)
+
         # A hang-up (the terminal closed) or SIGTERM at its default would end this process while it is stopped (or
         # stopping the others), before it continues the groups it stopped: nobody else continues a group in a session
         # of its own (an agent's server, a browser), which stayed stopped for ever. Held until they go on (the shell,
         # or the kernel for an orphaned job, sends SIGCONT with it), then acted on as the default would.
         held = _hold_ending()
         try:
-            # The watch first, told of each group before it is stopped: this process killed at any moment after
-            # leaves no group stopped that the watch does not end. (Started once they were stopped, it left them
+            # The watch first, told of each group before it is stopped, so that this process killed while it stops
+            # them leaves none stopped that the watch does not end. (Started once they were stopped, it left them
             # stopped for good when the kill came while it started, under a child subreaper.) Before the pause
-            # begins: the workers run on while it starts.
-            if any(True for _ in groups()):
-                watch = _Watch.start()
+            # begins where it can: the workers run on while it starts.
+            own = os.getpgrp()
+            if any(g != own for g in groups()):
+                watch.append(_Watch.start())
             began = time.monotonic()
             _stop_begins(began)
-            stopped = _stop_all(groups, None if watch is None else watch.tell)
+            _stop_all(groups, tell, stopped)
             signal.signal(tstp, signal.SIG_DFL)
             if not held[1]:  # (one that came meanwhile ends the job now, not after a stop it would wait out)
                 os.kill(os.getpid(), tstp)  # stops here, as the default action, until SIGCONT
@@ -180,8 +188,8 @@ def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
             signal.signal(tstp, on_tstp)
             for group in stopped:
                 _signal(group, signal.SIGCONT)
-            if watch is not None:
-                watch.done()
+            if watch and watch[0] is not None:
+                watch[0].done()
             again, _STATE.stopping, _STATE.again = _STATE.again, 0, False
             _release_ending(held)
             if again:
@@ -241,7 +249,7 @@ _WATCH = r"""
 import os, signal, sys, time
 if os.fork():  # the watch is no process of the job's (it runs while the job is stopped): its starter ends at once
     os._exit(0)
-fd, said = int(sys.argv[1]), b""
+fd, own, said = int(sys.argv[1]), int(sys.argv[2]), b""
 while not said.endswith(b"c"):
     try:
         more = os.read(fd, 4096)
@@ -250,12 +258,21 @@ while not said.endswith(b"c"):
     if not more:
         break
     said += more
-groups = [int(g) for g in said.split() if g.isdigit()]
 if not said.endswith(b"c"):
+    said = said[:said.rfind(b"\n") + 1]  # (a line the kill cut short: its last number may be part of one)
+    groups = [int(g) for g in said.split() if g.isdigit()]
     def send(group, sig):
         try:
             os.killpg(group, sig)
             return True
+        except ProcessLookupError:
+            try:  # a worker that had not made its own group yet, stopped alone in the job's
+                if os.getpgid(group) == own:
+                    os.kill(group, sig)
+                    return True
+            except OSError:
+                pass
+            return False
         except OSError:
             return False
     for g in groups:
@@ -298,7 +315,7 @@ class _Watch:
             try:
                 # -I -S: the standard library only (a module of the user's named like one it imports, in the
                 # current folder or on PYTHONPATH, is not run), and a faster start
-                starter = subprocess.Popen([sys.executable, "-I", "-S", "-c", _WATCH, str(r)],
+                starter = subprocess.Popen([sys.executable, "-I", "-S", "-c", _WATCH, str(r), str(os.getpgrp())],
                                            pass_fds=(r,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL, start_new_session=True)
             finally:
@@ -328,22 +345,20 @@ class _Watch:
         os.close(self._fd)
 
 
-def _stop_all(groups: Callable[[], Iterable[int]], tell: Callable[[list[int]], None] | None = None) -> list[int]:
+def _stop_all(groups: Callable[[], Iterable[int]], tell: Callable[[list[int]], None], stopped: list[int]) -> None:
     """SIGSTOP the groups `groups()` names, then ask again, until it names no group not stopped yet: one that a
     worker started as the others were being stopped (a browser, in a session of its own) is stopped too. `tell(new)`
-    is called before the groups `new` are stopped."""
-    stopped: list[int] = []
+    is called before the groups `new` are stopped, and each is added to `stopped` before it is (Ctrl-C on the way:
+    the caller continues every group that may be stopped)."""
     own = os.getpgrp()  # (the terminal's job: stopping it is the terminal's doing, and SIGCONT the shell's)
     for _ in range(_MAX_ROUNDS):
         new = [g for g in dict.fromkeys(groups()) if g not in stopped and g != own]
         if not new:
             break
-        if tell is not None:
-            tell(new)
+        tell(new)
         for group in new:
+            stopped.append(group)
             _signal(group, signal.SIGSTOP)
-        stopped += new
-    return stopped
 
 
 def _signal(group: int, sig: int) -> None:

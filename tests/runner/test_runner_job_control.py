@@ -322,6 +322,120 @@ def test_workers_end_when_their_run_is_killed_as_it_stops_them_under_a_child_sub
     assert len(states) == 2 and set(states.values()) <= {"Z", "gone"}, states
 
 
+# A command whose groups() names a worker that has not made its group of its own yet (a spawned worker before
+# `worker_group`: stopped alone, in the command's group), or a group only after its first answer (a browser an
+# agent's thread launches as Ctrl-Z comes). It writes the worker's pid to the file KIDFILE names, then waits.
+STOPPED_TOGETHER = {
+    "alone": r"""
+import os, subprocess, time
+from omniact import job_control
+kid = subprocess.Popen(["sleep", "60"])
+with job_control.stopped_together(lambda: [kid.pid]):
+    open(os.environ["KIDFILE"], "w").write(f"{kid.pid}\n")
+    time.sleep(60)
+""",
+    "late": r"""
+import os, subprocess, time
+from omniact import job_control
+kid = subprocess.Popen(["sleep", "60"], process_group=0)
+calls = []
+def groups():
+    calls.append(1)
+    return [] if len(calls) == 1 else [kid.pid]
+with job_control.stopped_together(groups):
+    open(os.environ["KIDFILE"], "w").write(f"{kid.pid}\n")
+    time.sleep(60)
+"""}
+
+# Under a child subreaper: Ctrl-Z to the command (argv[1]), kill -9 once it has stopped itself, then the worker's state.
+KILLED_WHEN_STOPPED = r"""
+import ctypes, json, os, signal, subprocess, sys, time
+if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:
+    print(json.dumps("no subreaper")); sys.exit()
+def state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(") ", 1)[1][0]
+    except OSError:
+        return "gone"
+def until(cond, seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        while True:
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    break
+            except ChildProcessError:
+                break
+        if cond():
+            return True
+        time.sleep(0.05)
+    return cond()
+kidfile = os.environ["KIDFILE"]
+command = subprocess.Popen([sys.executable, "-c", sys.argv[1]], process_group=0)
+until(lambda: os.path.exists(kidfile) and open(kidfile).read().endswith("\n"), 30)
+kid = int(open(kidfile).read())
+os.kill(command.pid, signal.SIGTSTP)
+until(lambda: state(command.pid) == "T", 10)
+command.kill()
+command.wait()
+until(lambda: state(kid) in ("Z", "gone"), 10)
+st = state(kid)
+if st not in ("Z", "gone"):
+    os.kill(kid, signal.SIGKILL)
+until(lambda: False, 0.3)
+print(json.dumps(st))
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+@pytest.mark.parametrize("case", sorted(STOPPED_TOGETHER))
+def test_a_stopped_command_killed_ends_a_worker_alone_in_its_group_or_named_late(tmp_path, case):
+    # alone: the watch signalled groups only, and a worker stopped alone (no group of its own yet) has none.
+    # late: no watch was started where groups() named nothing at first, and the worker it named next was stopped.
+    out = subprocess.run([sys.executable, "-c", KILLED_WHEN_STOPPED, STOPPED_TOGETHER[case]], capture_output=True,
+                         text=True, timeout=120, check=True,
+                         env={**os.environ, "KIDFILE": str(tmp_path / "kid"), "PYTHONPATH": str(HERE.parents[1])})
+    state = json.loads(out.stdout)
+    if state == "no subreaper":
+        pytest.skip("this system has no PR_SET_CHILD_SUBREAPER")
+    assert state in ("Z", "gone"), f"{case}: the worker was left {state!r}"
+
+
+CTRL_C_WHILE_STOPPING = r"""
+import os, signal, subprocess, time
+from omniact import job_control
+kid = subprocess.Popen(["sleep", "60"], process_group=0)
+calls = []
+def groups():
+    calls.append(1)
+    if len(calls) == 3:  # asked again once the first round is stopped: Ctrl-C pressed just after Ctrl-Z
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(100000))
+    return [kid.pid]
+def state(pid):
+    return open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1][0]
+try:
+    with job_control.stopped_together(groups):
+        os.kill(os.getpid(), signal.SIGTSTP)
+        time.sleep(1)
+except KeyboardInterrupt:
+    time.sleep(0.3)
+    print(state(kid.pid))
+finally:
+    kid.kill()
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+def test_ctrl_c_while_ctrl_z_stops_the_groups_leaves_none_stopped():
+    out = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_STOPPING], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(HERE.parents[1])}, process_group=0, check=False)
+    assert out.stdout.strip() in ("S", "R"), out
+
+
 ASKER = """
 import getpass
 class Asker:
