@@ -229,13 +229,14 @@ def test_workers_stopped_with_their_run_end_when_the_stopped_run_is_killed(tmp_p
             driver.wait()
 
 
-UNDER_A_SUBREAPER = r"""
+# What each script run under a child subreaper starts with: the subreaper (PR_SET_CHILD_SUBREAPER, as an init such
+# as tini -s or systemd may be: a killed command's orphans become this process's children, in the command's session,
+# so the system never counts their groups as orphaned, and never hangs them up), a process's state, and a wait that
+# reaps the orphans that end.
+SUBREAPER = r"""
 import ctypes, json, os, signal, subprocess, sys, time
-# PR_SET_CHILD_SUBREAPER, as an init (tini -s, systemd) may be: the run's orphans become this process's children,
-# in the run's session, so the system never counts their groups as orphaned, and never hangs them up.
 if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:
     print(json.dumps("no subreaper")); sys.exit()
-log, cmd = sys.argv[1], sys.argv[2:]
 def state(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
@@ -245,7 +246,7 @@ def state(pid):
 def until(cond, seconds):
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        while True:  # reap the orphans that end: this process took them in
+        while True:
             try:
                 if os.waitpid(-1, os.WNOHANG)[0] == 0:
                     break
@@ -253,8 +254,12 @@ def until(cond, seconds):
                 break
         if cond():
             return True
-        time.sleep(0.1)
+        time.sleep(0.05)
     return cond()
+"""
+
+UNDER_A_SUBREAPER = SUBREAPER + r"""
+log, cmd = sys.argv[1], sys.argv[2:]
 driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
 until(lambda: len(set(open(log).read().split())) >= 2, 120)
 workers = {int(p) for p in open(log).read().split()}
@@ -348,29 +353,7 @@ with job_control.stopped_together(groups):
 """}
 
 # Under a child subreaper: Ctrl-Z to the command (argv[1]), kill -9 once it has stopped itself, then the worker's state.
-KILLED_WHEN_STOPPED = r"""
-import ctypes, json, os, signal, subprocess, sys, time
-if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:
-    print(json.dumps("no subreaper")); sys.exit()
-def state(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(") ", 1)[1][0]
-    except OSError:
-        return "gone"
-def until(cond, seconds):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        while True:
-            try:
-                if os.waitpid(-1, os.WNOHANG)[0] == 0:
-                    break
-            except ChildProcessError:
-                break
-        if cond():
-            return True
-        time.sleep(0.05)
-    return cond()
+KILLED_WHEN_STOPPED = SUBREAPER + r"""
 kidfile = os.environ["KIDFILE"]
 command = subprocess.Popen([sys.executable, "-c", sys.argv[1]], process_group=0)
 until(lambda: os.path.exists(kidfile) and open(kidfile).read().endswith("\n"), 30)
@@ -431,9 +414,14 @@ finally:
 @pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
                     reason="job control and /proc (Linux)")
 def test_ctrl_c_while_ctrl_z_stops_the_groups_leaves_none_stopped():
-    out = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_STOPPING], capture_output=True, text=True, timeout=60,
-                         env={**os.environ, "PYTHONPATH": str(HERE.parents[1])}, process_group=0, check=False)
+    out = _job(CTRL_C_WHILE_STOPPING)
     assert out.stdout.strip() in ("S", "R"), out
+
+
+def _job(script: str) -> subprocess.CompletedProcess:
+    """`script` run as a job of its own (a process group, as a shell makes one), with this checkout's omniact."""
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(HERE.parents[1])}, process_group=0, check=False)
 
 
 ASKER = """
@@ -758,6 +746,5 @@ finally:
 @pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
                     reason="job control and /proc (Linux)")
 def test_ctrl_z_at_the_descriptor_limit_stops_the_job_unwatched_instead_of_raising():
-    out = subprocess.run([sys.executable, "-c", AT_THE_LIMIT], capture_output=True, text=True, timeout=60,
-                         env={**os.environ, "PYTHONPATH": str(HERE.parents[1])}, process_group=0, check=False)
+    out = _job(AT_THE_LIMIT)
     assert out.stdout == "went on\n", out
