@@ -231,8 +231,8 @@ def test_workers_stopped_with_their_run_end_when_the_stopped_run_is_killed(tmp_p
 
 # What each script run under a child subreaper starts with: the subreaper (PR_SET_CHILD_SUBREAPER, as an init such
 # as tini -s or systemd may be: a killed command's orphans become this process's children, in the command's session,
-# so the system never counts their groups as orphaned, and never hangs them up), a process's state, and a wait that
-# reaps the orphans that end.
+# so the system never counts their groups as orphaned, and never hangs them up), a process's state, a wait that
+# reaps the orphans that end, and the stop and kill of a command whose workers are then looked at.
 SUBREAPER = r"""
 import ctypes, json, os, signal, subprocess, sys, time
 if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:
@@ -256,6 +256,22 @@ def until(cond, seconds):
             return True
         time.sleep(0.05)
     return cond()
+def killed_when_stopped(command, workers, at_once=False):
+    # Ctrl-Z to the command, kill -9 once its workers are stopped and (unless at once) it has stopped itself, its
+    # watch set up (as a shell's "Stopped" says); then each worker's state, a worker still there killed.
+    os.kill(command.pid, signal.SIGTSTP)
+    until(lambda: all(state(p) == "T" for p in workers), 10)
+    if not at_once:
+        until(lambda: state(command.pid) == "T", 10)
+    command.kill()
+    command.wait()
+    until(lambda: all(state(p) in ("Z", "gone") for p in workers), 20)
+    states = {p: state(p) for p in workers}
+    for p, st in states.items():
+        if st not in ("Z", "gone"):
+            os.kill(p, signal.SIGKILL)
+    until(lambda: False, 0.5)
+    return states
 """
 
 UNDER_A_SUBREAPER = SUBREAPER + r"""
@@ -263,19 +279,7 @@ log, cmd = sys.argv[1], sys.argv[2:]
 driver = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
 until(lambda: len(set(open(log).read().split())) >= 2, 120)
 workers = {int(p) for p in open(log).read().split()}
-os.kill(driver.pid, signal.SIGTSTP)
-until(lambda: all(state(p) == "T" for p in workers), 10)
-if os.environ.get("KILL_AT_ONCE") != "1":
-    until(lambda: state(driver.pid) == "T", 10)  # stopped itself, its watch set up (as a shell's "Stopped" says)
-driver.kill()
-driver.wait()
-until(lambda: all(state(p) in ("Z", "gone") for p in workers), 20)
-states = {p: state(p) for p in workers}
-for p, st in states.items():
-    if st not in ("Z", "gone"):
-        os.kill(p, signal.SIGKILL)
-until(lambda: False, 0.5)
-print(json.dumps(states))
+print(json.dumps(killed_when_stopped(driver, workers, at_once=os.environ.get("KILL_AT_ONCE") == "1")))
 """
 
 
@@ -352,22 +356,13 @@ with job_control.stopped_together(groups):
     time.sleep(60)
 """}
 
-# Under a child subreaper: Ctrl-Z to the command (argv[1]), kill -9 once it has stopped itself, then the worker's state.
+# Under a child subreaper: the command (argv[1]) stopped and killed, then its worker's state.
 KILLED_WHEN_STOPPED = SUBREAPER + r"""
 kidfile = os.environ["KIDFILE"]
 command = subprocess.Popen([sys.executable, "-c", sys.argv[1]], process_group=0)
 until(lambda: os.path.exists(kidfile) and open(kidfile).read().endswith("\n"), 30)
 kid = int(open(kidfile).read())
-os.kill(command.pid, signal.SIGTSTP)
-until(lambda: state(command.pid) == "T", 10)
-command.kill()
-command.wait()
-until(lambda: state(kid) in ("Z", "gone"), 10)
-st = state(kid)
-if st not in ("Z", "gone"):
-    os.kill(kid, signal.SIGKILL)
-until(lambda: False, 0.3)
-print(json.dumps(st))
+print(json.dumps(killed_when_stopped(command, [kid])[kid]))
 """
 
 
