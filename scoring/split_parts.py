@@ -62,13 +62,13 @@ _HEAD_START = 0.02
 def parts_for(n_tasks: int, workers: int | None) -> int:
     """How many processes load a split of `n_tasks`: `workers` when given (at most one per `_MIN_PART` tasks),
     else one per usable core (at most 2) on a split of `MIN_TASKS` or more; 1 without fork or beside threads."""
-    if not hasattr(os, "fork") or _threads() > 1:
-        return 1  # a fork copies one thread: a lock another thread held would stay locked in the child
+    from omniact.process_pool import fork_is_safe, usable_cores
+
+    if not fork_is_safe():
+        return 1
     if workers is None:
         if n_tasks < MIN_TASKS:
             return 1
-        from omniact.process_pool import usable_cores
-
         workers = min(usable_cores(), 2)
     return max(1, min(workers, n_tasks // _MIN_PART))
 
@@ -500,10 +500,6 @@ def _frozen(part: _Part) -> _Part:
         return part
     with paused_gc():
         return replace(part, frozen=marshal.dumps(freeze(part.gold)))
-
-
-def _threads() -> int:
-    return threading.active_count()
 
 
 def _deal(items: list[tuple[str, Any]], n: int) -> list[list[int]]:

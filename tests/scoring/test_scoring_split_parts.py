@@ -15,6 +15,7 @@ from omniact_fixture import make_dataset
 from scoring_helpers import _ROOT
 
 import scoring
+from omniact import process_pool
 from omniact.dataset import load_split
 from omniact.errors import DataError
 from scoring import gold_cache, split_parts
@@ -51,7 +52,7 @@ def small_parts(monkeypatch, tmp_path):
     monkeypatch.setattr(split_parts, "_MIN_PART", 1)  # parts of any size, so that small splits are cut too
     # A thread another test of this process left running (a pool's) would keep every split in one process; the
     # children here use no lock a leftover thread could hold.
-    monkeypatch.setattr(split_parts, "_threads", lambda: 1)
+    monkeypatch.setattr(process_pool, "_threads", lambda: 1)
     monkeypatch.setenv("OMNIACT_CACHE_DIR", str(tmp_path / "cache"))
 
 
@@ -321,10 +322,10 @@ def test_the_score_command_on_two_processes_prints_and_caches_what_one_prints(tm
 
 def test_a_process_running_threads_loads_in_one_process(monkeypatch):
     """A fork copies one thread: a lock another thread held would stay locked in the child."""
-    monkeypatch.setattr(split_parts, "_threads", lambda: 2)
+    monkeypatch.setattr(process_pool, "_threads", lambda: 2)
     assert split_parts.parts_for(20_000, None) == 1
     assert split_parts.parts_for(20_000, 2) == 1
-    monkeypatch.setattr(split_parts, "_threads", lambda: 1)
+    monkeypatch.setattr(process_pool, "_threads", lambda: 1)
     monkeypatch.setattr(split_parts, "_MIN_PART", 2000)
     assert split_parts.parts_for(20_000, 4) == 4
     assert split_parts.parts_for(3_000, None) == 1  # below MIN_TASKS: a fork costs more than it saves
