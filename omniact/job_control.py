@@ -162,7 +162,8 @@ def stopped_together(groups: Callable[[], Iterable[int]]) -> Iterator[None]:
         # A hang-up (the terminal closed) or SIGTERM at its default would end this process while it is stopped (or
         # stopping the others), before it continues the groups it stopped: nobody else continues a group in a session
         # of its own (an agent's server, a browser), which stayed stopped for ever. Held until they go on (the shell,
-        # or the kernel for an orphaned job, sends SIGCONT with it), then acted on as the default would.
+        # or the kernel for an orphaned job, sends SIGCONT with it), then acted on as the default would. A Ctrl-C
+        # too, so that its KeyboardInterrupt comes once every group stopped goes on, never between two of them.
         held = _hold_ending()
         try:
             # The watch first, told of each group before it is stopped, so that this process killed while it stops
@@ -220,19 +221,24 @@ def stops_deferred() -> Iterator[None]:
 
 
 def _hold_ending() -> tuple[dict[int, Any], list[int]]:
-    """While this process is stopped: SIGHUP and SIGTERM that are at their default action are recorded instead
-    (`_release_ending` acts on them). Returns (the handlers replaced, the signals recorded)."""
+    """While this process is stopped: SIGHUP and SIGTERM that are at their default action, and a Ctrl-C (SIGINT) that
+    would raise KeyboardInterrupt, are recorded instead (`_release_ending` acts on them). Returns (the handlers
+    replaced, the signals recorded).
+
+    (A KeyboardInterrupt raised in the handler's clean-up, after it continued the first group, left the others
+    stopped for good; recorded, it is raised once every group goes on.)"""
     caught: list[int] = []
     replaced: dict[int, Any] = {}
-    for name in ("SIGHUP", "SIGTERM"):
+    for name, held in (("SIGHUP", signal.SIG_DFL), ("SIGTERM", signal.SIG_DFL), ("SIGINT", signal.default_int_handler)):
         sig = getattr(signal, name, None)
-        if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+        if sig is not None and signal.getsignal(sig) is held:
             replaced[sig] = signal.signal(sig, lambda signum, frame: caught.append(signum))
     return replaced, caught
 
 
 def _release_ending(held: tuple[dict[int, Any], list[int]]) -> None:
-    """Put back what `_hold_ending` replaced, then end this process by the first signal it recorded, if any."""
+    """Put back what `_hold_ending` replaced, then end this process by the first signal it recorded, if any (a
+    Ctrl-C: the KeyboardInterrupt it raises)."""
     replaced, caught = held
     for sig, handler in replaced.items():
         signal.signal(sig, handler)  # (runs a recorder still pending first: signal.signal checks for signals)

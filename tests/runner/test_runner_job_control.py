@@ -413,6 +413,45 @@ def test_ctrl_c_while_ctrl_z_stops_the_groups_leaves_none_stopped():
     assert out.stdout.strip() in ("S", "R"), out
 
 
+CTRL_C_WHILE_CONTINUING = r"""
+import os, signal, subprocess, sys, time
+from omniact import job_control
+kids = [subprocess.Popen(["sleep", "60"], process_group=0) for _ in range(3)]
+# what a shell's `fg` does: the job continued once it has stopped itself
+subprocess.Popen(["sh", "-c", f"sleep 1; kill -CONT {os.getpid()}"])
+signal_group, pressed = job_control._signal, []
+def continued_then_ctrl_c(group, sig):
+    signal_group(group, sig)
+    if sig == signal.SIGCONT and not pressed:  # Ctrl-C pressed as the first group goes on
+        pressed.append(group)
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(100000))
+job_control._signal = continued_then_ctrl_c
+def state(pid):
+    return open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1][0]
+try:
+    with job_control.stopped_together(lambda: [k.pid for k in kids]):
+        os.kill(os.getpid(), signal.SIGTSTP)
+        time.sleep(2)
+    print("no KeyboardInterrupt")
+except KeyboardInterrupt:
+    time.sleep(0.3)
+    print(" ".join(state(k.pid) for k in kids), "pressed" if pressed else "not pressed")
+finally:
+    for k in kids:
+        k.kill()
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTSTP") or not Path("/proc/self/stat").exists(),
+                    reason="job control and /proc (Linux)")
+def test_ctrl_c_while_the_stopped_groups_are_continued_leaves_none_stopped_and_still_interrupts():
+    out = _job(CTRL_C_WHILE_CONTINUING)
+    *states, pressed = out.stdout.split()
+    assert pressed == "pressed" and len(states) == 3, out
+    assert all(s in ("S", "R") for s in states), out
+
+
 def _job(script: str) -> subprocess.CompletedProcess:
     """`script` run as a job of its own (a process group, as a shell makes one), with this checkout's omniact."""
     return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
