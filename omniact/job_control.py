@@ -255,7 +255,13 @@ _WATCH = r"""
 import os, signal, sys, time
 if os.fork():  # the watch is no process of the job's (it runs while the job is stopped): its starter ends at once
     os._exit(0)
-fd, own, said = int(sys.argv[1]), int(sys.argv[2]), b""
+def born(pid):  # a process's start time (field 22 of its stat), None where there is none (gone, or no /proc)
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b") ", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+fd, own, said, births = int(sys.argv[1]), int(sys.argv[2]), b"", {}
 while not said.endswith(b"c"):
     try:
         more = os.read(fd, 4096)
@@ -264,10 +270,19 @@ while not said.endswith(b"c"):
     if not more:
         break
     said += more
+    # Each group's leader as the job named it (a line's numbers, the line whole), looked at now, while it runs: an id
+    # whose process differs when the groups are ended was taken anew (Linux gives a group's id to no other process
+    # while the group has one), by a process that is not the job's.
+    for g in said[:said.rfind(b"\n") + 1].split():
+        if g.isdigit() and int(g) not in births:
+            births[int(g)] = born(int(g))
 if not said.endswith(b"c"):
     said = said[:said.rfind(b"\n") + 1]  # (a line the kill cut short: its last number may be part of one)
     groups = [int(g) for g in said.split() if g.isdigit()]
     def send(group, sig):
+        now = born(group)
+        if now is not None and now != births.get(group):
+            return False  # every process of the group ended (killed as it was stopped), and its id is another's
         try:
             os.killpg(group, sig)
             return True

@@ -452,6 +452,51 @@ def test_ctrl_c_while_the_stopped_groups_are_continued_leaves_none_stopped_and_s
     assert all(s in ("S", "R") for s in states), out
 
 
+GROUP_ID_TAKEN = r"""
+import os, subprocess, time
+from omniact import job_control
+def state(pid):
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1][0]
+    except OSError:
+        return "gone"
+kid = subprocess.Popen(["sleep", "60"], process_group=0)
+watch = job_control._Watch.start()
+watch.tell([kid.pid])  # about to be stopped, as Ctrl-Z's handler says
+time.sleep(0.5)
+kid.kill()  # the whole group ended while the job was stopped (kill -9 of the worker)
+kid.wait()
+other = None
+for _ in range(20):  # another process takes the group's id: the next pid is made to be the kid's
+    try:
+        with open("/proc/sys/kernel/ns_last_pid", "w") as f:
+            f.write(str(kid.pid - 1))
+    except OSError:
+        break
+    other = subprocess.Popen(["sleep", "60"], process_group=0)
+    if other.pid == kid.pid:
+        break
+    other.kill()
+    other.wait()
+    other = None
+if other is None:
+    print("no pid reuse")
+else:
+    os.close(watch._fd)  # the job killed while stopped: the pipe's end, without "c"
+    time.sleep(1)
+    print(state(other.pid))
+    other.kill()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/sys/kernel/ns_last_pid").exists(), reason="choosing the next pid (Linux)")
+def test_the_watch_of_a_killed_job_leaves_alone_a_process_that_took_an_ended_groups_id():
+    out = _job(GROUP_ID_TAKEN)
+    if out.stdout.strip() == "no pid reuse":
+        pytest.skip("the next pid cannot be chosen here (ns_last_pid needs CAP_SYS_ADMIN)")
+    assert out.stdout.strip() in ("S", "R"), out
+
+
 def _job(script: str) -> subprocess.CompletedProcess:
     """`script` run as a job of its own (a process group, as a shell makes one), with this checkout's omniact."""
     return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
