@@ -816,7 +816,8 @@ class _Steps:
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help=f"Processes scoring submissions and writing the site's pages and screenshots (default: one per "
-                   f"usable core, at most {_DEFAULT_WORKERS}).")
+                   f"usable core, at most {_DEFAULT_WORKERS}); with --executor ray, the Ray workers scoring "
+                   f"(default: as many as the cluster's CPUs hold at --worker-cpus each, at most 64).")
 @click.option("--bootstrap", "samples", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="Task resamples for the 95% intervals (at most 100,000: each entry keeps every resample's scores).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
@@ -838,7 +839,8 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 
     sources = tuple(os.path.expanduser(s) if s.startswith("~") else s for s in sources)  # as _Path does
     ray_settings = _ray_settings(executor, ray_address, worker_cpus, worker_memory)
-    workers = _workers(workers)
+    ray_workers = workers  # None: the pool asks the cluster how many it holds (this machine's cores say nothing of it)
+    workers = _workers(workers)  # this machine's processes: the pages are written here
     _bulk_process()  # the split, every answer remembered and every result: long-lived, no cycles among them
     _idle_blas_sleeps()
     ds = _load(data, split)
@@ -849,7 +851,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
     if executor == "ray":
         from omniact.ray_executor import RayPool
 
-        pool = RayPool(workers, **ray_settings)
+        pool = RayPool(ray_workers, **ray_settings)
     with _Steps() as steps:
         board = build_leaderboard(ds, sources, mode=mode, samples=samples, seed=seed, workers=workers,
                                   cache_dir=out / ".cache", pool=pool,

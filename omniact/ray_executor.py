@@ -786,21 +786,38 @@ class _FnActor:
         return fn(item)
 
 
+#: Ray counts resources in ten-thousandths of a unit: the cluster's room is counted in those, as a float division
+#: would not (``2 // 0.2`` is 9.0, a worker's room left unused).
+_RESOURCE_UNITS = 10_000
+#: The most workers a pool takes on when it goes by the cluster's size: as many as ``--workers`` can ask for.
+MAX_CLUSTER_WORKERS = 64
+
+
+def workers_the_cluster_holds(cluster_cpus: float, num_cpus: float) -> int:
+    """How many workers reserving `num_cpus` CPUs each a cluster of `cluster_cpus` CPUs holds at once, at most
+    `MAX_CLUSTER_WORKERS`, and at least 1: a cluster with less room than one worker asks for (or no CPU yet, one an
+    autoscaler grows on demand) still gets one, which waits for room as any worker does (`_PlacementWatch` says so)."""
+    need = max(1, round(num_cpus * _RESOURCE_UNITS))  # (Ray refuses less than one unit as the actor starts)
+    return max(1, min(MAX_CLUSTER_WORKERS, round(cluster_cpus * _RESOURCE_UNITS) // need))
+
+
 class RayPool(_LostWorkers):
     """``map_unordered(fn, items)`` on Ray actors, one item in flight per actor.
 
+    `workers` actors; None: as many as the cluster's CPUs hold at `num_cpus` each, worked out as the pool is used
+    (`workers_the_cluster_holds`), since the size of the machine the driver runs on says nothing of the cluster's.
     `timeout_of(item)` gives an item's time limit; an actor that has not answered by then plus `grace` is
     killed and replaced. An item whose actor died is sent again (at most `max_attempts` times in all); after
     that `on_lost(item, reason)` gives its result (by default the error is raised). `warmup` (a module-level
     function) runs in each actor once, before its first item.
     """
 
-    def __init__(self, workers: int = 2, *, address: str | None = "auto", num_cpus: float = 1.0,
+    def __init__(self, workers: int | None = 2, *, address: str | None = "auto", num_cpus: float = 1.0,
                  memory_mb: int | None = None, timeout_of: Callable[[Any], float | None] | None = None,
                  grace: float = 20.0, max_attempts: int = MAX_ATTEMPTS,
                  on_lost: Callable[[Any, str], Any] | None = None,
                  warmup: Callable[[], None] | None = None) -> None:
-        self.workers = max(1, int(workers))
+        self.workers = None if workers is None else max(1, int(workers))
         self.address = address
         self.num_cpus = num_cpus
         self.memory_mb = memory_mb
@@ -815,6 +832,9 @@ class RayPool(_LostWorkers):
         import ray
 
         connect(self.address)
+        workers = self.workers
+        if workers is None:  # asked of the cluster at each use: nodes come and go between a pool's uses
+            workers = workers_the_cluster_holds(ray.cluster_resources().get("CPU", 0), self.num_cpus)
         errors = _actor_errors()
         options = _actor_options(self.num_cpus, self.memory_mb)
         actor_cls = ray.remote(_FnActor).options(**options)
@@ -828,7 +848,7 @@ class RayPool(_LostWorkers):
             starting[actor.ready.remote()] = actor
 
         watch = _PlacementWatch(self.num_cpus, self.memory_mb)
-        for _ in range(min(self.workers, len(todo))):
+        for _ in range(min(workers, len(todo))):
             start()
         running: dict[Any, tuple[Any, int, Any, float | None]] = {}
 

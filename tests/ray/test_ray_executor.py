@@ -74,6 +74,46 @@ def test_ray_run_gives_the_same_predictions_as_a_local_run(cluster, data, tmp_pa
     assert all(re.fullmatch(r"ray-[0-9a-f]{8}-\d+", w) for w in workers), workers
 
 
+@pytest.mark.parametrize("num_cpus", [1, 0.5])
+def test_a_pool_told_no_number_of_workers_works_on_as_many_as_the_clusters_cpus_hold(cluster, tmp_path, num_cpus):
+    """`leaderboard --executor ray` without --workers took this machine's cores (at most 8) for the number of Ray
+    workers: a cluster of many nodes was left mostly idle, a small one sent actors to wait for room."""
+    import os
+
+    from omniact.ray_executor import RayPool
+
+    # Two CPUs (before the node test below takes the second node away): two workers at 1 CPU each, four at half a
+    # CPU, more than the old default on a machine of two or three cores. (Asked, should the cluster ever change.)
+    expected = int(ray.cluster_resources()["CPU"] / num_cpus)
+    arrived = tmp_path / "arrived"
+    arrived.mkdir()
+    deadline = time.time() + 60  # (one for all: the workers' clock is this machine's)
+
+    def work(item: int) -> int:
+        # Each item waits until `expected` workers have one (or the minute is up): the first worker to start
+        # cannot take every item before the last is placed, and a pool of fewer workers is seen to be one.
+        (arrived / str(os.getpid())).touch()
+        while len(os.listdir(arrived)) < expected and time.time() < deadline:
+            time.sleep(0.05)
+        return os.getpid()
+
+    pool = RayPool(None, address=cluster[0].address, num_cpus=num_cpus)
+    pids = list(pool.map_unordered(work, range(3 * expected)))
+    assert len(pids) == 3 * expected
+    assert len(set(pids)) == expected
+
+
+def test_the_workers_a_cluster_holds_are_counted_as_ray_counts_cpus_at_least_one_and_at_most_64():
+    from omniact.ray_executor import workers_the_cluster_holds
+
+    assert workers_the_cluster_holds(2, 1) == 2
+    assert workers_the_cluster_holds(2, 0.2) == 10  # (2 // 0.2 is 9.0)
+    assert workers_the_cluster_holds(3, 1.5) == 2
+    assert workers_the_cluster_holds(0.5, 1) == 1  # less room than a worker asks for: one, which waits for room
+    assert workers_the_cluster_holds(0, 1) == 1  # no CPU yet (a head started with --num-cpus=0, an autoscaler's)
+    assert workers_the_cluster_holds(1000, 1) == workers_the_cluster_holds(64, 0.5) == 64  # as --workers allows
+
+
 def test_an_actor_whose_setup_hangs_stops_the_run_in_one_line_and_leaves_a_resumed_run_as_it_was(cluster, tmp_path):
     # Before the node test below takes the second node away: two actors, one per node, both hang in setup().
     from click.testing import CliRunner
