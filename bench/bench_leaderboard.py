@@ -89,6 +89,9 @@ def _time(cmd: list[str]) -> float:
 
 
 def main() -> None:
+    from bytecode import compile_packages
+
+    compile_packages()
     tmp = Path(tempfile.mkdtemp(prefix="omniact-bench-lb-"))
     try:
         data, preds = generate(tmp / "data", N_TASKS, 200, seed=1)

@@ -101,12 +101,10 @@ def _run(cmd: list[str], cache: Path | None = None) -> tuple[float, float]:
 
 
 def main(repeats: int = 3) -> None:
+    from bytecode import compile_packages
     from gen_data import generate
 
-    # Bytecode for our packages, as any install leaves it (`make setup` does this too): where
-    # PYTHONDONTWRITEBYTECODE is set, an editable install would otherwise compile every module on every start.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", *(str(HERE.parent / p) for p in ("omniact", "scoring"))],
-                   stdout=subprocess.DEVNULL, check=False)
+    compile_packages()
     tmp = Path(tempfile.mkdtemp(prefix="omniact-bench-"))
     os.environ["OMNIACT_CACHE_DIR"] = str(tmp / "cache")  # the gold cache of this run only
     try:
