@@ -33,12 +33,13 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_args: Any) -> 
             os.replace(tmp, target)
         except OSError as e:  # a folder where the file goes: name the file asked for, not our temporary one
             raise type(e)(e.errno, e.strerror, str(target)) from None
+        _OPEN.discard(tmp)
     except BaseException:
         with suppress(OSError):
             os.unlink(tmp)
-        raise
-    finally:
+        # (only once it is gone: a second stop before the unlink leaves the name for `remove_unfinished`)
         _OPEN.discard(tmp)
+        raise
 
 
 # The temporary files of the `atomic_file` calls under way in this process (in any thread).

@@ -89,18 +89,7 @@ class _Group(click.Group):
         except BrokenPipeError:  # `omniact tasks | head`
             sys.exit(0)
         except KeyboardInterrupt as e:
-            # Ctrl-C: one line and 130, as the shell counts it (click would print "Aborted!" and exit 1, the code
-            # of a bug of ours); SIGTERM likewise, 143. `run` and `replay` catch them and say what they kept.
-            from omniact.atomic import remove_unfinished
-
-            # A file being written is removed as the exception unwinds its write; one whose temporary file had just
-            # been made (the stop came as its open returned, before the write could know of it) is removed here.
-            remove_unfinished()
-            if isinstance(e, _Terminated):
-                click.echo("omniact: stopped (SIGTERM)", err=True)
-                _exit(143)
-            click.echo("omniact: interrupted (Ctrl-C)", err=True)
-            _exit(130)
+            _stopped(e)
         except OSError as e:
             if e.errno in _NO_ROOM:
                 # A full or failing disk is not ours to fix: one line, not a traceback.
@@ -118,20 +107,44 @@ class _Group(click.Group):
                 _exit(2)
             raise
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt as e:  # while the command line is parsed (click: "Aborted!", exit 1)
+            _stopped(e)
+
+
+def _stopped(e: KeyboardInterrupt) -> NoReturn:
+    # Ctrl-C: one line and 130, as the shell counts it (click would print "Aborted!" and exit 1, the code
+    # of a bug of ours); SIGTERM likewise, 143. `run` and `replay` catch them and say what they kept.
+    from omniact.atomic import remove_unfinished
+
+    # A file being written is removed as the exception unwinds its write; one whose temporary file had just
+    # been made (the stop came as its open returned, before the write could know of it) is removed here.
+    remove_unfinished()
+    if isinstance(e, _Terminated):
+        click.echo("omniact: stopped (SIGTERM)", err=True)
+        _exit(143)
+    click.echo("omniact: interrupted (Ctrl-C)", err=True)
+    _exit(130)
+
 
 def run() -> None:
     """The console script's entry point: `main`, in a process that ends when the verb does."""
     global _ONE_SHOT  # noqa: PLW0603 - set once, by the console entry point, before any verb runs
     _ONE_SHOT = True
-    for stream in (sys.stdout, sys.stderr):
-        # A prediction's text can hold a lone surrogate (a JSON "\\ud800" escape, or a script's), which no UTF-8
-        # terminal or pipe can take (surrogateescape, a UTF-8 locale's default, takes only U+DC80-U+DCFF): printed
-        # as its escape, it costs a character, never the command.
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and stream.errors in ("strict", "surrogateescape"):
-            reconfigure(errors="backslashreplace")
-    _stop_on_sigterm()
-    main()
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            # A prediction's text can hold a lone surrogate (a JSON "\\ud800" escape, or a script's), which no UTF-8
+            # terminal or pipe can take (surrogateescape, a UTF-8 locale's default, takes only U+DC80-U+DCFF):
+            # printed as its escape, it costs a character, never the command.
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None and stream.errors in ("strict", "surrogateescape"):
+                reconfigure(errors="backslashreplace")
+        _stop_on_sigterm()
+        main()
+    except KeyboardInterrupt as e:  # before click runs the verb (once a verb runs, `_Group.invoke` says it)
+        _stopped(e)
 
 
 class _Terminated(KeyboardInterrupt):
@@ -166,6 +179,28 @@ def _bulk_process() -> None:
         import gc
 
         gc.disable()
+
+
+def _stop_once() -> None:
+    """For a verb whose clean-up after a stop is short and bounded (`score`: its children killed, the cache's
+    temporary file removed): the first Ctrl-C or SIGTERM stops it, and later ones are ignored instead of being raised
+    again inside that clean-up (a second Ctrl-C had left a temporary file in the cache, or printed "Exception ignored
+    in ... KeyboardInterrupt" from a weakref callback). Only in the console script's process, which the verb ends."""
+    if not _ONE_SHOT:
+        return
+    import signal
+
+    on_term = signal.getsignal(signal.SIGTERM)
+
+    def once(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if signum == signal.SIGTERM and callable(on_term):
+            on_term(signum, frame)  # raises _Terminated (a forked worker: ends as SIGTERM ends it)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, once)
+    signal.signal(signal.SIGTERM, once)
 
 
 def _idle_blas_sleeps() -> None:
@@ -333,6 +368,7 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
     from scoring.split_parts import Ready
 
     _bulk_process()
+    _stop_once()
     predictions = as_run_folder(predictions)
     path = predictions_path(predictions)
     data, split = run_dataset(predictions, data, split)

@@ -15,7 +15,8 @@ __all__ = ["run"]
 def run() -> None:
     try:
         from omniact.cli import run as run_cli
+
+        run_cli()  # (its own handling says a stop once it runs; this covers the call's first bytecodes)
     except KeyboardInterrupt:
         sys.stderr.write("omniact: interrupted (Ctrl-C)\n")
         sys.exit(130)
-    run_cli()

@@ -174,22 +174,22 @@ class SplitParts(Pending):
         self._written: tuple[Path, dict[str, Any]] | None = None  # the parts' cache entry and its header, once written
         try:
             for positions in self._positions[1:]:
-                child = self._fork(positions)
-                if child is None:
+                if not self._fork(positions):
                     break  # no process could be started: this one does the rest
-                self._children.append(child)
         except BaseException:  # Ctrl-C while children start: the caller has no object yet to close
             self.close()
             raise
 
-    def _fork(self, positions: list[int]) -> _Child | None:
+    def _fork(self, positions: list[int]) -> bool:
+        """Start a child for the part at `positions`, in `_children` before Ctrl-C or SIGTERM can stop this process
+        (False: no process could be started)."""
         files: list[int] = []
         for _ in range(2):
             fd = _results_file()
             if fd is None:
                 for opened in files:
                     os.close(opened)
-                return None
+                return False
             files.append(fd)
         results, frozen = files
         try:
@@ -197,35 +197,49 @@ class SplitParts(Pending):
         except OSError:
             os.close(results)
             os.close(frozen)
-            return None
+            return False
         try:
             ready_r, ready_w = os.pipe()
         except OSError:
             for fd in (results, frozen, scripts_r, scripts_w):
                 os.close(fd)
-            return None
+            return False
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 try:
                     stream.flush()  # or the child's copy of a buffer could be written twice
                 except (OSError, ValueError):
                     pass
+        # Ctrl-C and SIGTERM are held from before the fork until the child is in `_children`: one that came while
+        # the fork ran was handled as it returned, losing the pid (the child, never killed, loaded its part after
+        # the command had ended); and the child ignores Ctrl-C before it can see one.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, ())  # the mask as it is (nothing to undo if a stop comes now)
         try:
-            pid = os.fork()
-        except OSError:
-            for fd in (results, frozen, scripts_r, scripts_w, ready_r, ready_w):
-                os.close(fd)
-            return None
-        if pid == 0:  # the child: never returns
-            os.close(scripts_w)
-            os.close(ready_r)
-            for other in self._children:  # or an earlier child would never see the end of its predictions
-                for fd in (other.results, other.scripts, other.ready, other.frozen):
+            signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+            try:
+                pid = os.fork()
+            except OSError:
+                for fd in (results, frozen, scripts_r, scripts_w, ready_r, ready_w):
                     os.close(fd)
-            _child_main(self, positions, scripts_r, results, ready_w, frozen)
-        os.close(scripts_r)
-        os.close(ready_w)  # (so that a child that dies is seen: the pipe ends with no byte)
-        return _Child(pid, results, scripts_w, positions, ready_r, frozen)
+                return False
+            if pid == 0:  # the child: never returns
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it kills the children
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                    os.close(scripts_w)
+                    os.close(ready_r)
+                    for other in self._children:  # or an earlier child would never see the end of its predictions
+                        for fd in (other.results, other.scripts, other.ready, other.frozen):
+                            os.close(fd)
+                    _child_main(self, positions, scripts_r, results, ready_w, frozen)
+                finally:
+                    os._exit(1)  # (never the parent's clean-up, nor its line on stderr)
+            os.close(scripts_r)
+            os.close(ready_w)  # (so that a child that dies is seen: the pipe ends with no byte)
+            self._children.append(_Child(pid, results, scripts_w, positions, ready_r, frozen))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a stop that came meanwhile is raised here
+        return True
 
     def _part(self, positions: list[int], scripts: Mapping[str, object] | None, mode: str) -> _Part:
         """Load, prepare and judge the entries at `positions` (in this process)."""
@@ -353,8 +367,7 @@ class SplitParts(Pending):
         said = b""
         with suppress(OSError):
             said = os.read(child.ready, 1)  # its results are in; no byte: it ended without them
-        os.close(child.ready)
-        child.ready = -1
+        _close(child, "ready")
         outcome = None
         if said:
             try:
@@ -365,8 +378,7 @@ class SplitParts(Pending):
                     outcome = marshal.loads(data)  # noqa: S302 - from our own child, in a file of ours
             except (OSError, ValueError, EOFError, TypeError):  # (ValueError: an empty file, the child wrote nothing)
                 outcome = None
-        os.close(child.results)
-        child.results = -1
+        _close(child, "results")
         if not isinstance(outcome, tuple) or not outcome or outcome[0] != "ok":
             _end_child(child)  # (an error is its last word; anything else: killed, out of memory, a bug)
             if isinstance(outcome, tuple) and outcome and outcome[0] == "error":
@@ -422,17 +434,18 @@ class SplitParts(Pending):
         for child in self._children:
             if not (keep_collected and child.collected):
                 _end_child(child)
-            for name in ("results", "ready"):
-                fd = getattr(child, name)
-                if fd >= 0:
-                    os.close(fd)
-                    setattr(child, name, -1)
+            _close(child, "results")
+            _close(child, "ready")
             if child.sender is not None:
                 child.sender.join()  # (it closes the predictions' pipe)
                 child.sender = None
-            elif child.scripts >= 0:  # closed before the predictions were sent: the pipe is closed here
-                os.close(child.scripts)
-            child.scripts = -1
+                child.scripts = -1
+            else:  # closed before the predictions were sent: the pipe is closed here
+                _close(child, "scripts")
+
+
+#: What stops the command (Ctrl-C, SIGTERM): held while a child is started.
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _end_child(child: _Child) -> None:
@@ -444,9 +457,16 @@ def _end_child(child: _Child) -> None:
         except OSError:
             pass
         child.pid = 0
-    if child.frozen >= 0:
-        os.close(child.frozen)
-        child.frozen = -1
+    _close(child, "frozen")
+
+
+def _close(child: _Child, name: str) -> None:
+    """Close the child's descriptor `name`, forgotten first: a Ctrl-C raised as the close returns must not leave it
+    to the next clean-up, whose second close failed with EBADF (a traceback instead of the one line)."""
+    fd = getattr(child, name)
+    if fd >= 0:
+        setattr(child, name, -1)
+        os.close(fd)
 
 
 class _SplitHash:
@@ -576,7 +596,6 @@ def _child_main(parts: SplitParts, positions: list[int], scripts_fd: int, result
     parent's exit handlers or flushing its buffers."""
     status = 1
     try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it kills the children
         gold = None
         try:
             asked: Any = None

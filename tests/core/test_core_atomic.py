@@ -110,3 +110,26 @@ def test_a_command_stopped_just_after_a_temporary_file_is_made_leaves_nothing_be
     monkeypatch.undo()
     assert e.value.code == code and said in capsys.readouterr().err and len(made) == 1
     assert not os.path.exists(made[0])  # the temporary file, removed
+
+
+def test_a_second_stop_before_the_clean_up_removes_the_temporary_file_leaves_it_to_the_command(tmp_path, monkeypatch):
+    """Ctrl-C during a write, then Ctrl-C again as the write's clean-up is about to remove its temporary file: the
+    file stays known, and the command's own clean-up (`remove_unfinished`, where it says it stopped) removes it (it
+    was forgotten, and left in the folder)."""
+    import omniact.atomic
+    from omniact.atomic import remove_unfinished
+
+    real_unlink = os.unlink
+
+    def second_ctrl_c(path, *args, **kwargs):
+        monkeypatch.setattr(omniact.atomic.os, "unlink", real_unlink)
+        raise KeyboardInterrupt  # before the file is removed
+
+    monkeypatch.setattr(omniact.atomic.os, "unlink", second_ctrl_c)
+    with pytest.raises(KeyboardInterrupt), atomic_file(tmp_path / "entry.marshal") as f:
+        f.write(b"x")
+        raise KeyboardInterrupt  # the first, as the file is written
+    monkeypatch.undo()
+    assert len(list(tmp_path.iterdir())) == 1  # (the temporary file, not removed yet)
+    remove_unfinished()
+    assert list(tmp_path.iterdir()) == []

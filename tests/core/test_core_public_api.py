@@ -113,6 +113,39 @@ def test_ctrl_c_while_the_command_starts_is_one_line_and_130(tmp_path, module):
     assert proc.stdout == ""
 
 
+# Ctrl-C landing once the CLI is imported, before the verb runs: as click parses the command line (it said
+# "Aborted!" and exited 1), or in the console script's own start before click is called (a traceback).
+_INTERRUPT_AT = r"""
+import os, signal, sys
+import click
+import omniact.cli as cli
+if sys.argv.pop(1) == "parsing":
+    parse = click.Group.parse_args
+    def parse_args(*a, **k):
+        os.kill(os.getpid(), signal.SIGINT)
+        return parse(*a, **k)
+    click.Group.parse_args = parse_args
+else:
+    handler = cli._stop_on_sigterm
+    def then_ctrl_c():
+        handler()
+        os.kill(os.getpid(), signal.SIGINT)
+    cli._stop_on_sigterm = then_ctrl_c
+sys.argv = ["omniact", "tasks"]
+from omniact.console import run
+run()
+"""
+
+
+@pytest.mark.parametrize("where", ["parsing", "starting"])
+def test_ctrl_c_before_the_verb_runs_is_one_line_and_130(where):
+    proc = subprocess.run([sys.executable, "-c", _INTERRUPT_AT, where], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr == "omniact: interrupted (Ctrl-C)\n"
+    assert proc.stdout == ""
+
+
 def test_the_console_script_is_the_interrupt_safe_entry_point():
     import tomllib
 

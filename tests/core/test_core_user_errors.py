@@ -482,6 +482,39 @@ def test_ctrl_c_is_one_line_and_exit_130(omniact_data, monkeypatch):
     assert r.output == "omniact: interrupted (Ctrl-C)\n"
 
 
+_CTRL_C_TWICE = r"""
+import os, signal, sys
+from scoring import split_parts
+split_parts._MIN_PART = 1  # the small split in two processes, as a big one is read
+collect, close = split_parts.SplitParts._collect, split_parts.SplitParts.close
+def collect_then_ctrl_c(self, *args):
+    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, as the other process's results are read
+    return collect(self, *args)
+def ctrl_c_again_then_close(self):
+    os.kill(os.getpid(), signal.SIGINT)  # pressed again as the command cleans up
+    close(self)
+    open(os.environ["CLOSED"], "w").close()
+split_parts.SplitParts._collect = collect_then_ctrl_c
+split_parts.SplitParts.close = ctrl_c_again_then_close
+sys.argv = ["omniact", *sys.argv[1:]]
+from omniact.console import run
+run()
+"""
+
+
+def test_ctrl_c_pressed_again_while_score_cleans_up_lets_it_finish_and_is_one_line(omniact_data, tmp_path):
+    """The first Ctrl-C stops `omniact score`; another while it ends the process that reads half the split (and
+    removes what it was writing) is ignored, instead of stopping that clean-up half-way."""
+    preds = tmp_path / "predictions.jsonl"
+    preds.write_text("")
+    env = {**os.environ, "CLOSED": str(tmp_path / "closed"), "OMNIACT_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, "-c", _CTRL_C_TWICE, "score", "--data", str(omniact_data), "--split", "test",
+                           "--predictions", str(preds), "--workers", "2"], capture_output=True, text=True, env=env,
+                          timeout=60, check=False)
+    assert (proc.returncode, proc.stderr) == (130, "omniact: interrupted (Ctrl-C)\n")
+    assert (tmp_path / "closed").exists()  # the clean-up ran to its end
+
+
 def test_a_refused_write_names_the_users_file_not_our_temporary_one(tmp_path, monkeypatch):
     import omniact.atomic
     from omniact.atomic import atomic_file

@@ -487,6 +487,47 @@ def test_interrupted_while_close_waits_for_a_child_freezing_its_gold_the_child_i
     assert set(os.listdir("/proc/self/fd")) - before == set()
 
 
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_a_stop_that_comes_as_a_child_is_forked_ends_that_child_too(generated, monkeypatch, stop):
+    """Ctrl-C (or SIGTERM, which the console script raises as an exception too) landing as the fork returns, before
+    the child is recorded: the child is killed and waited for with the others (it was lost, and loaded its part for
+    nothing after the command had ended, its descriptors open here)."""
+    import signal
+
+    root, _ = generated
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("no /proc/self/fd")
+    before = set(os.listdir("/proc/self/fd"))
+    sig = getattr(signal, stop)
+
+    def stopped(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(sig, stopped)  # (SIGTERM as the console script's handler raises it)
+    real, forked = os.fork, []
+
+    def fork():
+        pid = real()
+        if pid:
+            forked.append(pid)
+            os.kill(os.getpid(), sig)  # pressed as the fork returns
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            SplitParts(root, "test", 3)
+    finally:
+        monkeypatch.setattr(os, "fork", real)
+        signal.signal(sig, previous)
+        for pid in forked:  # (before the fix: still running; not to outlive the test)
+            with __import__("contextlib").suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    assert len(forked) == 1  # the stop came with the first child: no second one was started
+    _reaped(forked)
+    assert set(os.listdir("/proc/self/fd")) - before == set()
+
+
 def test_the_gold_asked_for_without_a_cache_is_joined_from_the_parts_never_loaded_again(generated, monkeypatch):
     """Without a cache (--no-cache) this process's part is not frozen: the gold asked for after the score (the
     score's table) is joined from the part it holds and the child's frozen one, not read again from the files."""
