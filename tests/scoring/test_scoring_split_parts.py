@@ -487,45 +487,57 @@ def test_interrupted_while_close_waits_for_a_child_freezing_its_gold_the_child_i
     assert set(os.listdir("/proc/self/fd")) - before == set()
 
 
+# Run in a process of its own: one with other threads (a pytest-xdist worker's) may take a signal sent to the process
+# on a thread that does not hold it, which the command's process never has when it forks (`fork_is_safe`).
+_STOP_AS_FORKED = r"""
+import json, os, signal, sys
+from scoring import split_parts
+from scoring.split_parts import SplitParts
+split_parts._MIN_PART = 1  # parts of any size
+root, sig = sys.argv[1], getattr(signal, sys.argv[2])
+def stopped(signum, frame):
+    raise KeyboardInterrupt  # (SIGTERM as the console script's handler raises it)
+signal.signal(sig, stopped)
+before = set(os.listdir("/proc/self/fd"))
+real, forked = os.fork, []
+def fork():
+    pid = real()
+    if pid:
+        forked.append(pid)
+        os.kill(os.getpid(), sig)  # pressed as the fork returns
+    return pid
+os.fork = fork
+try:
+    SplitParts(root, "test", 3)
+    stop = "no stop"
+except KeyboardInterrupt:
+    stop = "stopped"
+os.fork = real
+reaped = []
+for pid in forked:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+        reaped.append(False)
+        os.kill(pid, signal.SIGKILL)  # (before the fix: still running)
+    except ChildProcessError:
+        reaped.append(True)
+print(json.dumps([stop, reaped, sorted(set(os.listdir("/proc/self/fd")) - before)]))
+"""
+
+
 @pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
-def test_a_stop_that_comes_as_a_child_is_forked_ends_that_child_too(generated, monkeypatch, stop):
+def test_a_stop_that_comes_as_a_child_is_forked_ends_that_child_too(generated, stop):
     """Ctrl-C (or SIGTERM, which the console script raises as an exception too) landing as the fork returns, before
     the child is recorded: the child is killed and waited for with the others (it was lost, and loaded its part for
     nothing after the command had ended, its descriptors open here)."""
-    import signal
-
     root, _ = generated
     if not os.path.isdir("/proc/self/fd"):
         pytest.skip("no /proc/self/fd")
-    before = set(os.listdir("/proc/self/fd"))
-    sig = getattr(signal, stop)
-
-    def stopped(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(sig, stopped)  # (SIGTERM as the console script's handler raises it)
-    real, forked = os.fork, []
-
-    def fork():
-        pid = real()
-        if pid:
-            forked.append(pid)
-            os.kill(os.getpid(), sig)  # pressed as the fork returns
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            SplitParts(root, "test", 3)
-    finally:
-        monkeypatch.setattr(os, "fork", real)
-        signal.signal(sig, previous)
-        for pid in forked:  # (before the fix: still running; not to outlive the test)
-            with __import__("contextlib").suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-    assert len(forked) == 1  # the stop came with the first child: no second one was started
-    _reaped(forked)
-    assert set(os.listdir("/proc/self/fd")) - before == set()
+    out = subprocess.run([sys.executable, "-c", _STOP_AS_FORKED, str(root), stop], capture_output=True, text=True,
+                         timeout=60, check=False, env={**os.environ, "PYTHONPATH": str(_ROOT)})
+    assert out.returncode == 0, out.stderr
+    # stopped with the first child (no second one started), which is killed and waited for, no descriptor left open
+    assert json.loads(out.stdout) == ["stopped", [True], []], out
 
 
 def test_the_gold_asked_for_without_a_cache_is_joined_from_the_parts_never_loaded_again(generated, monkeypatch):
