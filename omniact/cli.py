@@ -185,12 +185,16 @@ def _stop_once() -> None:
     """For a verb whose clean-up after a stop is short and bounded (`score`: its children killed, the cache's
     temporary file removed): the first Ctrl-C or SIGTERM stops it, and later ones are ignored instead of being raised
     again inside that clean-up (a second Ctrl-C had left a temporary file in the cache, or printed "Exception ignored
-    in ... KeyboardInterrupt" from a weakref callback). Only in the console script's process, which the verb ends."""
+    in ... KeyboardInterrupt" from a weakref callback). A stop that Python drops, raised while a weakref callback or
+    `__del__` ran (importlib's module locks, threading's WeakSet), is raised again a moment later outside it, where
+    it stops the verb (it was printed as "Exception ignored", and the verb went on). Only in the console script's
+    process, which the verb ends."""
     if not _ONE_SHOT:
         return
     import signal
 
     on_term = signal.getsignal(signal.SIGTERM)
+    dropped: list[int] = []
 
     def once(signum: int, frame: Any) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -199,6 +203,20 @@ def _stop_once() -> None:
             on_term(signum, frame)  # raises _Terminated (a forked worker: ends as SIGTERM ends it)
         raise KeyboardInterrupt
 
+    def again(signum: int, frame: Any) -> None:
+        once(dropped.pop(), frame)
+
+    hook = sys.unraisablehook
+
+    def unraisable(u: Any) -> None:
+        if not isinstance(u.exc_value, KeyboardInterrupt):
+            hook(u)
+        elif not dropped:  # (not raised from here: Python drops what this hook raises too; the alarm's runs after)
+            dropped.append(signal.SIGTERM if isinstance(u.exc_value, _Terminated) else signal.SIGINT)
+            signal.signal(signal.SIGALRM, again)
+            signal.setitimer(signal.ITIMER_REAL, 0.001)
+
+    sys.unraisablehook = unraisable
     signal.signal(signal.SIGINT, once)
     signal.signal(signal.SIGTERM, once)
 

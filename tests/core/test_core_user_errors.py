@@ -515,6 +515,37 @@ def test_ctrl_c_pressed_again_while_score_cleans_up_lets_it_finish_and_is_one_li
     assert (tmp_path / "closed").exists()  # the clean-up ran to its end
 
 
+_CTRL_C_IN_A_WEAKREF_CALLBACK = r"""
+import signal, sys, weakref
+import omniact.cli as cli
+stop_once = cli._stop_once
+def then_ctrl_c_as_a_callback_runs():
+    stop_once()
+    class Held:
+        pass
+    held = Held()
+    def callback(ref):  # Ctrl-C as a weakref callback runs (importlib's module locks, threading's): its handler
+        signal.getsignal(signal.SIGINT)(signal.SIGINT, None)  # raises there, and Python drops what it raises
+    ref = weakref.ref(held, callback)
+    del held
+cli._stop_once = then_ctrl_c_as_a_callback_runs
+sys.argv = ["omniact", *sys.argv[1:]]
+from omniact.console import run
+run()
+"""
+
+
+def test_ctrl_c_that_python_drops_in_a_weakref_callback_still_stops_score(omniact_data, tmp_path):
+    """A Ctrl-C raised while a weakref callback runs is printed by Python as "Exception ignored" and dropped: `score`
+    went on to the end (exit 0), later Ctrl-Cs ignored. It is raised again outside the callback: one line, 130."""
+    preds = tmp_path / "predictions.jsonl"
+    preds.write_text("")
+    proc = subprocess.run([sys.executable, "-c", _CTRL_C_IN_A_WEAKREF_CALLBACK, "score", "--data", str(omniact_data),
+                           "--split", "test", "--predictions", str(preds)], capture_output=True, text=True,
+                          env={**os.environ, "OMNIACT_CACHE_DIR": str(tmp_path / "cache")}, timeout=60, check=False)
+    assert (proc.returncode, proc.stderr, proc.stdout) == (130, "omniact: interrupted (Ctrl-C)\n", "")
+
+
 def test_a_refused_write_names_the_users_file_not_our_temporary_one(tmp_path, monkeypatch):
     import omniact.atomic
     from omniact.atomic import atomic_file
