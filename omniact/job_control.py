@@ -270,15 +270,15 @@ while not said.endswith(b"c"):
     if not more:
         break
     said += more
-    # Each group's leader as the job named it (a line's numbers, the line whole), looked at now, while it runs: an id
-    # whose process differs when the groups are ended was taken anew (Linux gives a group's id to no other process
-    # while the group has one), by a process that is not the job's.
+    # The groups named so far (whole lines only: a line the kill cut short, its last number may be part of one), each
+    # with its leader as the job named it, looked at now, while it runs: an id whose process differs when the groups
+    # are ended was taken anew (Linux gives a group's id to no other process while the group has one), by a process
+    # that is not the job's.
     for g in said[:said.rfind(b"\n") + 1].split():
         if g.isdigit() and int(g) not in births:
             births[int(g)] = born(int(g))
 if not said.endswith(b"c"):
-    said = said[:said.rfind(b"\n") + 1]  # (a line the kill cut short: its last number may be part of one)
-    groups = [int(g) for g in said.split() if g.isdigit()]
+    groups = list(births)  # (in the order named)
     def send(group, sig):
         now = born(group)
         if now is not None and now != births.get(group):

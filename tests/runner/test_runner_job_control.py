@@ -229,20 +229,24 @@ def test_workers_stopped_with_their_run_end_when_the_stopped_run_is_killed(tmp_p
             driver.wait()
 
 
-# What each script run under a child subreaper starts with: the subreaper (PR_SET_CHILD_SUBREAPER, as an init such
-# as tini -s or systemd may be: a killed command's orphans become this process's children, in the command's session,
-# so the system never counts their groups as orphaned, and never hangs them up), a process's state, a wait that
-# reaps the orphans that end, and the stop and kill of a command whose workers are then looked at.
-SUBREAPER = r"""
-import ctypes, json, os, signal, subprocess, sys, time
-if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:
-    print(json.dumps("no subreaper")); sys.exit()
+# A process's state letter (R, S, T, Z...), or "gone": what the job scripts below look at.
+PROCESS_STATE = r"""
 def state(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
             return f.read().rsplit(") ", 1)[1][0]
     except OSError:
         return "gone"
+"""
+
+# What each script run under a child subreaper starts with: the subreaper (PR_SET_CHILD_SUBREAPER, as an init such
+# as tini -s or systemd may be: a killed command's orphans become this process's children, in the command's session,
+# so the system never counts their groups as orphaned, and never hangs them up), a process's state, a wait that
+# reaps the orphans that end, and the stop and kill of a command whose workers are then looked at.
+SUBREAPER = PROCESS_STATE + r"""
+import ctypes, json, os, signal, subprocess, sys, time
+if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:
+    print(json.dumps("no subreaper")); sys.exit()
 def until(cond, seconds):
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -381,7 +385,7 @@ def test_a_stopped_command_killed_ends_a_worker_alone_in_its_group_or_named_late
     assert state in ("Z", "gone"), f"{case}: the worker was left {state!r}"
 
 
-CTRL_C_WHILE_STOPPING = r"""
+CTRL_C_WHILE_STOPPING = PROCESS_STATE + r"""
 import os, signal, subprocess, time
 from omniact import job_control
 kid = subprocess.Popen(["sleep", "60"], process_group=0)
@@ -392,8 +396,6 @@ def groups():
         os.kill(os.getpid(), signal.SIGINT)
         sum(range(100000))
     return [kid.pid]
-def state(pid):
-    return open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1][0]
 try:
     with job_control.stopped_together(groups):
         os.kill(os.getpid(), signal.SIGTSTP)
@@ -413,7 +415,7 @@ def test_ctrl_c_while_ctrl_z_stops_the_groups_leaves_none_stopped():
     assert out.stdout.strip() in ("S", "R"), out
 
 
-CTRL_C_WHILE_CONTINUING = r"""
+CTRL_C_WHILE_CONTINUING = PROCESS_STATE + r"""
 import os, signal, subprocess, sys, time
 from omniact import job_control
 kids = [subprocess.Popen(["sleep", "60"], process_group=0) for _ in range(3)]
@@ -427,8 +429,6 @@ def continued_then_ctrl_c(group, sig):
         os.kill(os.getpid(), signal.SIGINT)
         sum(range(100000))
 job_control._signal = continued_then_ctrl_c
-def state(pid):
-    return open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1][0]
 try:
     with job_control.stopped_together(lambda: [k.pid for k in kids]):
         os.kill(os.getpid(), signal.SIGTSTP)
@@ -452,14 +452,9 @@ def test_ctrl_c_while_the_stopped_groups_are_continued_leaves_none_stopped_and_s
     assert all(s in ("S", "R") for s in states), out
 
 
-GROUP_ID_TAKEN = r"""
+GROUP_ID_TAKEN = PROCESS_STATE + r"""
 import os, subprocess, time
 from omniact import job_control
-def state(pid):
-    try:
-        return open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1][0]
-    except OSError:
-        return "gone"
 kid = subprocess.Popen(["sleep", "60"], process_group=0)
 watch = job_control._Watch.start()
 watch.tell([kid.pid])  # about to be stopped, as Ctrl-Z's handler says
