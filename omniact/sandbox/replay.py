@@ -270,6 +270,7 @@ class _Run:
             url, origin = server.url(job.path), server.origin
         trace_path = self.out / "trace.zip" if (self.out and job.trace) else None
         self._lap("start")
+        spares_used = self.host.spares_used
         self.session = s = self.host.open(
             viewport=job.viewport,
             dpr=job.dpr,
@@ -281,6 +282,8 @@ class _Run:
         if trace_path is not None:
             self.info["trace"] = str(trace_path)
         page = s.page
+        # Whether the context was the one made during the previous task's pause (a warm worker's), or made now.
+        self.info["warm_context"] = self.host.spares_used > spares_used
         self._lap("open")
         resp = self._patiently(lambda ms: page.goto(url, wait_until="load", timeout=ms))
         self._lap("load")

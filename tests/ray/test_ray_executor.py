@@ -582,8 +582,8 @@ def test_an_address_that_is_not_one_is_one_line(address, tmp_path):
 
 
 def test_a_ray_replay_keeps_each_workers_browser_warm_as_a_local_one_does(cluster, tmp_path):
-    """Each task's browser context was made inside its own clock (`open` 0.6-2 s of the task's time limit), where
-    a local worker has the next one ready."""
+    """Each task's browser context was made inside its own clock (0.6-2 s of the task's time limit), where a local
+    worker has the next one ready."""
     pytest.importorskip("playwright")
     from click.testing import CliRunner
 
@@ -595,5 +595,6 @@ def test_a_ray_replay_keeps_each_workers_browser_warm_as_a_local_one_does(cluste
     assert r.exit_code == 0, r.output
     tasks = json.loads((tmp_path / "rep" / "replay.json").read_text())["tasks"]
     assert [t["success"] for t in tasks] == [True] * 3
-    # one worker: after the first task, each found its context made while the one before settled
-    assert all(t["info"]["timings"]["open"] < 0.05 for t in tasks[1:]), [t["info"]["timings"] for t in tasks]
+    # one worker: after the first task, each found its context made while the one before settled (not its time to
+    # open, which a loaded machine stretches: a timer thread's start took 0.14 s once in CI)
+    assert [t["info"]["warm_context"] for t in tasks] == [False, True, True], [t["info"] for t in tasks]
