@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from omniact.errors import UserError, escape_controls, shell_quote
+from omniact.process_pool import MAX_WORKERS
 
 __all__ = ["main", "run"]
 
@@ -868,10 +869,10 @@ class _Steps:
 @click.option("--out", type=_Path(path_type=Path), required=True,
               help="Directory for leaderboard.json/.csv/.md and the static site.")
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
+@click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=None,
               help=f"Processes scoring submissions and writing the site's pages and screenshots (default: one per "
                    f"usable core, at most {_DEFAULT_WORKERS}); with --executor ray, the Ray workers scoring "
-                   f"(default: as many as the cluster's CPUs hold at --worker-cpus each, at most 64).")
+                   f"(default: as many as the cluster's CPUs hold at --worker-cpus each, at most {MAX_WORKERS}).")
 @click.option("--bootstrap", "samples", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="Task resamples for the 95% intervals (at most 100,000: each entry keeps every resample's scores).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
@@ -950,7 +951,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 @click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
 @click.option("--baseline", type=_Path(exists=True, path_type=Path), default=None,
               help="Another run (or prediction file) on the same split to compare with, task by task.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
+@click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=None,
               help=f"Processes writing the task pages and screenshots (default: one per usable core, at most "
                    f"{_DEFAULT_WORKERS}).")
 def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str, baseline: Path | None,
@@ -1019,7 +1020,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
 @split_option
 @click.option("--out", type=_Path(file_okay=False, path_type=Path), required=True,
               help="Output root: files go to the split entries' ocr/icon/color paths under it.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+@click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=1, show_default=True,
               help="Screenshots detected in parallel (processes).")
 @click.option("--ocr", type=click.Choice(["rapidocr", "tesseract"]), default="rapidocr", show_default=True)
 @click.option("--skip-existing", is_flag=True, help="Leave screens whose files exist and are newer than "
@@ -1078,9 +1079,9 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
               help="Pause after the script, before the check.")
 @click.option("--task-timeout", type=_Seconds(), default=30.0, show_default=True,
               help="Seconds per task; then it fails.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+@click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=2, show_default=True,
               help="Replay worker processes (a browser each).")
-@click.option("--agent-workers", type=click.IntRange(1, 64), default=1, show_default=True,
+@click.option("--agent-workers", type=click.IntRange(1, MAX_WORKERS), default=1, show_default=True,
               help="With --split --agent --out: answers asked at once (each worker builds its own agent, a model "
                    "agent its own copy of the model), as `omniact run --workers`.")
 @click.option("--setup-timeout", default="1800", show_default=True, metavar="SECONDS|none",

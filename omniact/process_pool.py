@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["cgroup_cpus", "default_workers", "end_with_driver", "fork_is_safe", "process_pool", "shared_map",
+__all__ = ["MAX_WORKERS", "cgroup_cpus", "default_workers", "end_with_driver", "fork_is_safe", "process_pool", "shared_map",
            "stopping", "usable_cores"]
 
+#: The most worker processes (or Ray workers) a verb's --workers takes, and a Ray pool sized by its cluster takes on.
+MAX_WORKERS = 64
 # Seconds to wait for a stopped pool's own thread (it ends as soon as it sees the workers gone).
 _MANAGER_WAIT = 10.0
 # Seconds a worker has to end after SIGTERM before it is killed. A forked worker inherits its parent's SIGTERM

@@ -62,6 +62,7 @@ from omniact.executor import (
     start_error,
     start_timeout_text,
 )
+from omniact.process_pool import MAX_WORKERS
 from omniact.store import TaskResult
 
 __all__ = ["RayExecutor", "RayPool", "connect"]
@@ -790,7 +791,7 @@ class _FnActor:
 #: would not (``2 // 0.2`` is 9.0, a worker's room left unused).
 _RESOURCE_UNITS = 10_000
 #: The most workers a pool takes on when it goes by the cluster's size: as many as ``--workers`` can ask for.
-MAX_CLUSTER_WORKERS = 64
+MAX_CLUSTER_WORKERS = MAX_WORKERS
 
 
 def workers_the_cluster_holds(cluster_cpus: float, num_cpus: float) -> int:

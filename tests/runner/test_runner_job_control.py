@@ -117,7 +117,8 @@ def test_a_task_paused_by_ctrl_z_records_its_own_time_not_the_pause(tmp_path, wo
     assert driver.returncode == 0, err
     with sqlite3.connect(tmp_path / "r" / "run.sqlite") as db:
         (seconds,), = db.execute("SELECT seconds FROM results").fetchall()
-    assert seconds < 5, f"the task recorded {seconds:.1f} s, the 8 s pause included"
+    # 2 s of its own (more on a loaded machine); with the pause it would be 10 s or more
+    assert seconds < 9, f"the task recorded {seconds:.1f} s, the 8 s pause included"
 
 
 STARTING = """
