@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-__all__ = ["MAX_WORKERS", "cgroup_cpus", "default_workers", "end_with_driver", "fork_is_safe", "process_pool", "shared_map",
-           "stopping", "usable_cores"]
+__all__ = ["MAX_WORKERS", "cgroup_cpus", "default_workers", "end_with_driver", "fork_is_safe", "process_pool",
+           "shared_map", "stopping", "usable_cores"]
 
 #: The most worker processes (or Ray workers) a verb's --workers takes, and a Ray pool sized by its cluster takes on.
 MAX_WORKERS = 64
