@@ -116,8 +116,9 @@ class _Group(click.Group):
 
 
 def _stopped(e: KeyboardInterrupt) -> NoReturn:
-    # Ctrl-C: one line and 130, as the shell counts it (click would print "Aborted!" and exit 1, the code
-    # of a bug of ours); SIGTERM likewise, 143. `run` and `replay` catch them and say what they kept.
+    """End the command a Ctrl-C stopped with one line and 130, as the shell counts it (click would print "Aborted!"
+    and exit 1, the code of a bug of ours); SIGTERM likewise, 143. `run` and `replay` catch them first and say what
+    they kept."""
     from omniact.atomic import remove_unfinished
 
     # A file being written is removed as the exception unwinds its write; one whose temporary file had just

@@ -790,16 +790,15 @@ class _FnActor:
 #: Ray counts resources in ten-thousandths of a unit: the cluster's room is counted in those, as a float division
 #: would not (``2 // 0.2`` is 9.0, a worker's room left unused).
 _RESOURCE_UNITS = 10_000
-#: The most workers a pool takes on when it goes by the cluster's size: as many as ``--workers`` can ask for.
-MAX_CLUSTER_WORKERS = MAX_WORKERS
 
 
 def workers_the_cluster_holds(cluster_cpus: float, num_cpus: float) -> int:
     """How many workers reserving `num_cpus` CPUs each a cluster of `cluster_cpus` CPUs holds at once, at most
-    `MAX_CLUSTER_WORKERS`, and at least 1: a cluster with less room than one worker asks for (or no CPU yet, one an
-    autoscaler grows on demand) still gets one, which waits for room as any worker does (`_PlacementWatch` says so)."""
+    `MAX_WORKERS` (as many as ``--workers`` can ask for), and at least 1: a cluster with less room than one worker
+    asks for (or no CPU yet, one an autoscaler grows on demand) still gets one, which waits for room as any worker
+    does (`_PlacementWatch` says so)."""
     need = max(1, round(num_cpus * _RESOURCE_UNITS))  # (Ray refuses less than one unit as the actor starts)
-    return max(1, min(MAX_CLUSTER_WORKERS, round(cluster_cpus * _RESOURCE_UNITS) // need))
+    return max(1, min(MAX_WORKERS, round(cluster_cpus * _RESOURCE_UNITS) // need))
 
 
 class RayPool(_LostWorkers):
