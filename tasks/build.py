@@ -88,7 +88,7 @@ class Paths:
 
 def render_apps(apps: list[AppSpec], paths: Paths, log, png_level: int | None = None) -> tuple[dict, list[str]]:
     """Screenshots and box files of `apps`. Returns ({(app, k): (elements, why-missing)}, problems)."""
-    from buildlib.render import browser, render_screen, serve
+    from buildlib.render import ScreenPage, browser, serve
 
     out: dict = {}
     problems: list[str] = []
@@ -100,10 +100,11 @@ def render_apps(apps: list[AppSpec], paths: Paths, log, png_level: int | None = 
             ctx = b.new_context(viewport={"width": app.viewport[0], "height": app.viewport[1]},
                                 device_scale_factor=app.dpr, locale="en-US", timezone_id="UTC",
                                 color_scheme="light", reduced_motion="reduce")
+            screens = ScreenPage(ctx, app.viewport, app.dpr)
             try:
                 for k, screen in enumerate(app.screens, 1):
                     try:
-                        raw = render_screen(ctx, base + app.env(screen), paths.png(app, k), png_level)
+                        raw = screens.render(base + app.env(screen), paths.png(app, k), png_level)
                     except Exception as e:  # noqa: BLE001 - a page that fails to render is the app's problem
                         problems.append(f"{app.name} screen {screen!r}: failed to render: "
                                         f"{type(e).__name__}: {str(e).splitlines()[0][:300]}")
@@ -122,6 +123,7 @@ def render_apps(apps: list[AppSpec], paths: Paths, log, png_level: int | None = 
                     out[(app.name, k)] = (elements, why)
                     log(f"  {app.name} screen_{k} ({screen}): {sum(e.valid for e in elements)} elements")
             finally:
+                screens.close()
                 ctx.close()
     return out, problems
 

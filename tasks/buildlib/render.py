@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import io
@@ -108,30 +109,91 @@ class RawBox:
     covered: str | None
 
 
-def render_screen(context, url: str, png_path: Path | None, png_level: int | None = None) -> list[RawBox]:
-    """Open `url` in a fresh page of `context`, wait until the app is ready, save the screenshot (re-encoded
-    with Pillow, see `save_png`) and return the element boxes."""
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-    page.on("console", lambda m: errors.append(f"console error: {m.text}") if m.type == "error" else None)
-    try:
+# What Playwright's page.screenshot(animations="disabled", caret="hide") does before it captures: finite
+# animations jump to their end, endless ones stop, and no text caret is drawn.
+_STILL_JS = r"""
+() => {
+  const style = document.createElement('style');
+  style.textContent = '*, *::before, *::after { caret-color: transparent !important; }';
+  document.documentElement.appendChild(style);
+  for (const a of document.getAnimations()) {
+    const end = a.effect ? a.effect.getComputedTiming().endTime : Infinity;
+    if (Number.isFinite(end)) a.finish(); else a.cancel();
+  }
+  return true;
+}
+"""
+
+
+class ScreenPage:
+    """One page of a browser context that renders an app's screens one after another.
+
+    One page for all of an app's screens, each loaded by navigation: a new page costs a fifth of a second
+    (most of a screen's time besides loading it), and the apps keep no state a new document would not reset
+    (no web storage). A page that fails to render a screen is replaced, so the next screen starts clean."""
+
+    def __init__(self, context, viewport: tuple[int, int], dpr: int) -> None:
+        self._context = context
+        self._viewport, self._dpr = viewport, dpr
+        self._clip = {"x": 0, "y": 0, "width": viewport[0], "height": viewport[1], "scale": 1}
+        self._page = None
+        self._cdp = None
+        self._errors: list[str] = []
+
+    def _open(self) -> None:
+        page = self._context.new_page()
+        page.on("pageerror", lambda e: self._errors.append(f"page error: {e}"))
+        page.on("console", lambda m: self._errors.append(f"console error: {m.text}") if m.type == "error" else None)
+        cdp = self._context.new_cdp_session(page)
+        # Our own session has no device metrics of its own: captured through it, a dpr-2 page comes out at CSS size,
+        # or, scaled up by the clip, with its text drawn slightly differently now and then. The same metrics as
+        # Playwright's session gives the page make the capture the one page.screenshot would take.
+        width, height = self._viewport
+        cdp.send("Emulation.setDeviceMetricsOverride", {
+            "mobile": False, "width": width, "height": height, "screenWidth": width, "screenHeight": height,
+            "deviceScaleFactor": self._dpr, "screenOrientation": {"angle": 0, "type": "landscapePrimary"}})
+        self._page, self._cdp = page, cdp
+
+    def close(self) -> None:
+        if self._page is not None:
+            page, self._page, self._cdp = self._page, None, None
+            page.close()
+
+    def render(self, url: str, png_path: Path | None, png_level: int | None = None) -> list[RawBox]:
+        """Load `url`, wait until the app is ready, save the screenshot (re-encoded with Pillow, see `save_png`)
+        and return the element boxes."""
+        if self._page is None:
+            self._open()
+        self._errors.clear()
+        try:
+            raw = self._render(url, png_path, png_level)
+        except BaseException:
+            with contextlib.suppress(Exception):  # a crashed page may not close; the error to report is above
+                self.close()
+            raise
+        return [RawBox(str(r["label"]), int(r["valid"]), tuple(int(v) for v in r["box"]), r["covered"]) for r in raw]
+
+    def _render(self, url: str, png_path: Path | None, png_level: int | None) -> list:
+        page = self._page
         page.goto(url, wait_until="load")
         try:
             page.wait_for_function("() => window.omni && window.omni.ready === true", timeout=READY_TIMEOUT_MS)
         except Exception:  # noqa: BLE001 - any failure to get ready is reported the same way
             raise RuntimeError("window.omni.ready never became true"
-                               + (f"; {errors[0][:300]}" if errors else "")) from None
+                               + (f"; {self._errors[0][:300]}" if self._errors else "")) from None
         page.evaluate("() => document.fonts.ready.then(() => true)")
         # Two frames so that layout caused by late fonts or ready-time DOM changes is painted.
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
         raw = page.evaluate(_BOXES_JS)
         if png_path is not None:
-            data = page.screenshot(type="png", animations="disabled", caret="hide", full_page=False)
-            save_png(data, png_path, png_level)
-    finally:
-        page.close()
-    return [RawBox(str(r["label"]), int(r["valid"]), tuple(int(v) for v in r["box"]), r["covered"]) for r in raw]
+            page.evaluate(_STILL_JS)
+            # Chromium's own capture call rather than page.screenshot, for optimizeForSpeed (which Playwright does
+            # not pass): its fast PNG encoding takes a third of the time, and save_png re-encodes the same pixels.
+            # The capture draws a new frame, so the style added above is in it.
+            shot = self._cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True,
+                                                             "clip": self._clip})
+            save_png(base64.b64decode(shot["data"]), png_path, png_level)
+        return raw
 
 
 def save_png(data: bytes, path: Path, level: int | None = None) -> None:
