@@ -30,42 +30,63 @@ _PIECES = st.sampled_from(["pyautogui", ".", "click", "Click", "CLICK", "press",
 _TEXT = "abc\u0130\u1e9e\u00df \u00e9,\"'K\u212a"  # İ, ẞ, ß, é and the Kelvin sign: case mapping changes lengths
 
 
+# Strategies are made once, here: one made inside a composite is made and validated again at every draw, which was
+# most of these tests' time.
+_KIND = st.integers(0, 3)
+_CLICK_NAME = st.sampled_from(["click", "Click", "doubleClick", "moveTo", "rightClick"])
+_SPACE = st.sampled_from(["", " "])
+_CLICK_END = st.sampled_from([")", ")", ', button="left")', ""])
+_QUOTE = st.sampled_from(['"', "'"])
+_KEY_NAME = st.sampled_from(["press", "write", "typewrite", "hotkey"])
+_KEY_TEXT = st.text(alphabet=_TEXT, max_size=6)
+_JUMBLE = st.lists(_PIECES, max_size=12)
+
+
 @st.composite
 def _line(draw):
-    kind = draw(st.integers(0, 3))
+    kind = draw(_KIND)
     if kind == 0:
-        name = draw(st.sampled_from(["click", "Click", "doubleClick", "moveTo", "rightClick"]))
-        space = draw(st.sampled_from(["", " "]))
-        end = draw(st.sampled_from([")", ")", ', button="left")', ""]))
+        name, space, end = draw(_CLICK_NAME), draw(_SPACE), draw(_CLICK_END)
         return f"pyautogui.{name}({draw(_NUMBERS)},{space}{draw(_NUMBERS)}{end}"
     if kind == 1:
-        quote = draw(st.sampled_from(['"', "'"]))
-        name = draw(st.sampled_from(["press", "write", "typewrite", "hotkey"]))
-        return f"pyautogui.{name}({quote}{draw(st.text(alphabet=_TEXT, max_size=6))}{quote})"
-    return "".join(draw(st.lists(_PIECES, max_size=12)))
+        quote, name = draw(_QUOTE), draw(_KEY_NAME)
+        return f"pyautogui.{name}({quote}{draw(_KEY_TEXT)}{quote})"
+    return "".join(draw(_JUMBLE))
+
+
+_LINE = _line()
+_BOX_COUNT = st.integers(0, 4)
+_BOX_X, _BOX_Y = st.sampled_from([50, 0, -10, 75.5, 1e300, 99.5]), st.sampled_from([25, 0, 50, 1e-300])
+_BOX_W, _BOX_H = st.sampled_from([100, 0, 1, 51, 1e308]), st.sampled_from([50, 0, 1])
 
 
 @st.composite
 def _screen(draw):
     boxes = {}
-    for i in range(draw(st.integers(0, 4))):
-        x, y = draw(st.sampled_from([50, 0, -10, 75.5, 1e300, 99.5])), draw(st.sampled_from([25, 0, 50, 1e-300]))
-        w, h = draw(st.sampled_from([100, 0, 1, 51, 1e308])), draw(st.sampled_from([50, 0, 1]))
+    for i in range(draw(_BOX_COUNT)):
+        x, y = draw(_BOX_X), draw(_BOX_Y)
+        w, h = draw(_BOX_W), draw(_BOX_H)
         boxes[str(i)] = {"top_left": [x, y], "bottom_right": [x + w, y + h]}
     return boxes
+
+
+_SCREEN = _screen()
+_TASK_COUNT = st.integers(1, 4)
+_GOLD = st.lists(_LINE, max_size=3)
+_NEWLINE = st.sampled_from(["\n", "\r\n", "\n\n"])
 
 
 @st.composite
 def _runs(draw):
     task_files, box_files, golds, preds = [], [], [], []
-    for _ in range(draw(st.integers(1, 4))):
-        boxes = draw(_screen())
-        gold = draw(st.lists(_line(), max_size=3))
-        pred = draw(st.lists(st.one_of(_line(), st.sampled_from(gold or ["x"])), max_size=4))
+    for _ in range(draw(_TASK_COUNT)):
+        boxes = draw(_SCREEN)
+        gold = draw(_GOLD)
+        pred = draw(st.lists(st.one_of(_LINE, st.sampled_from(gold or ["x"])), max_size=4))
         task_files.append("Task: t\nOutput Script:\n" + "\n".join(gold))
         box_files.append(boxes)
         golds.append("\n".join(gold))
-        preds.append(draw(st.sampled_from(["\n", "\r\n", "\n\n"])).join(pred))
+        preds.append(draw(_NEWLINE).join(pred))
     return task_files, box_files, golds, preds
 
 
