@@ -135,7 +135,6 @@ class ScreenPage:
     def __init__(self, context, viewport: tuple[int, int], dpr: int) -> None:
         self._context = context
         self._viewport, self._dpr = viewport, dpr
-        self._clip = {"x": 0, "y": 0, "width": viewport[0], "height": viewport[1], "scale": 1}
         self._page = None
         self._cdp = None
         self._errors: list[str] = []
@@ -146,8 +145,9 @@ class ScreenPage:
         page.on("console", lambda m: self._errors.append(f"console error: {m.text}") if m.type == "error" else None)
         cdp = self._context.new_cdp_session(page)
         # Our own session has no device metrics of its own: captured through it, a dpr-2 page comes out at CSS size,
-        # or, scaled up by the clip, with its text drawn slightly differently now and then. The same metrics as
-        # Playwright's session gives the page make the capture the one page.screenshot would take.
+        # or, scaled up by the clip, with its text drawn slightly differently now and then in the screens after it
+        # (the replay's _screenshot found such a capture leaves the page at ratio 1, and takes Playwright's at dpr 2).
+        # The same metrics as Playwright's session gives the page make the capture the one page.screenshot would take.
         width, height = self._viewport
         cdp.send("Emulation.setDeviceMetricsOverride", {
             "mobile": False, "width": width, "height": height, "screenWidth": width, "screenHeight": height,
@@ -190,8 +190,10 @@ class ScreenPage:
             # Chromium's own capture call rather than page.screenshot, for optimizeForSpeed (which Playwright does
             # not pass): its fast PNG encoding takes a third of the time, and save_png re-encodes the same pixels.
             # The capture draws a new frame, so the style added above is in it.
-            shot = self._cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True,
-                                                             "clip": self._clip})
+            width, height = self._viewport  # scale 1: device pixels, given the metrics set in _open
+            shot = self._cdp.send("Page.captureScreenshot", {
+                "format": "png", "optimizeForSpeed": True,
+                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
             save_png(base64.b64decode(shot["data"]), png_path, png_level)
         return raw
 
