@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import functools
 import io
@@ -11,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from omniact.sandbox.capture import ViewportCapture
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -136,27 +137,19 @@ class ScreenPage:
         self._context = context
         self._viewport, self._dpr = viewport, dpr
         self._page = None
-        self._cdp = None
+        self._capture = None
         self._errors: list[str] = []
 
     def _open(self) -> None:
         page = self._context.new_page()
         page.on("pageerror", lambda e: self._errors.append(f"page error: {e}"))
         page.on("console", lambda m: self._errors.append(f"console error: {m.text}") if m.type == "error" else None)
-        cdp = self._context.new_cdp_session(page)
-        # Our own session has no device metrics of its own: captured through it, a dpr-2 page comes out at CSS size,
-        # or, scaled up by the clip, with its text drawn slightly differently now and then in the screens after it
-        # (the replay's _screenshot found such a capture leaves the page at ratio 1, and takes Playwright's at dpr 2).
-        # The same metrics as Playwright's session gives the page make the capture the one page.screenshot would take.
-        width, height = self._viewport
-        cdp.send("Emulation.setDeviceMetricsOverride", {
-            "mobile": False, "width": width, "height": height, "screenWidth": width, "screenHeight": height,
-            "deviceScaleFactor": self._dpr, "screenOrientation": {"angle": 0, "type": "landscapePrimary"}})
-        self._page, self._cdp = page, cdp
+        # Captured through Chromium's own call (see ViewportCapture: optimizeForSpeed, Playwright's pixels).
+        self._page, self._capture = page, ViewportCapture(page, self._viewport, self._dpr)
 
     def close(self) -> None:
         if self._page is not None:
-            page, self._page, self._cdp = self._page, None, None
+            page, self._page, self._capture = self._page, None, None
             page.close()
 
     def render(self, url: str, png_path: Path | None, png_level: int | None = None) -> list[RawBox]:
@@ -190,11 +183,8 @@ class ScreenPage:
             # Chromium's own capture call rather than page.screenshot, for optimizeForSpeed (which Playwright does
             # not pass): its fast PNG encoding takes a third of the time, and save_png re-encodes the same pixels.
             # The capture draws a new frame, so the style added above is in it.
-            width, height = self._viewport  # scale 1: device pixels, given the metrics set in _open
-            shot = self._cdp.send("Page.captureScreenshot", {
-                "format": "png", "optimizeForSpeed": True,
-                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})
-            save_png(base64.b64decode(shot["data"]), png_path, png_level)
+            shot = self._capture.png()
+            save_png(shot, png_path, png_level)
         return raw
 
 
