@@ -26,6 +26,19 @@ def omniact_data(tmp_path_factory) -> Path:
     return make_dataset(tmp_path_factory.mktemp("omniact"))
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium under Playwright of the test's own, launched as the sandbox launches it (tests marked `browser`)."""
+    from playwright.sync_api import sync_playwright
+
+    from omniact.sandbox.browser import LAUNCH_ARGS, chromium_path
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _close_shared_browser():
     """A test module that replays in-process leaves the sandbox's warm browser (and its Playwright event loop)

@@ -18,9 +18,6 @@ from omniact.report import build_leaderboard, write_site, write_tables
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
 
 @pytest.fixture(scope="module")
 def site(omniact_data, tmp_path_factory):
@@ -35,18 +32,6 @@ def site(omniact_data, tmp_path_factory):
     write_tables(board, out)
     write_site(board, ds, out)
     return out, board
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from omniact.sandbox.browser import chromium_path
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
-        yield b
-        b.close()
 
 
 @contextlib.contextmanager

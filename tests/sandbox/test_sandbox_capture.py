@@ -13,9 +13,6 @@ from omniact.sandbox.capture import ViewportCapture, png_size
 
 pytestmark = pytest.mark.browser
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
 # Text, inputs and borders, taller than any viewport below: anti-aliased text is where a capture at another scale
 # would differ.
 PAGE = ("<body style='font-family:sans-serif;margin:0'>"
@@ -23,18 +20,6 @@ PAGE = ("<body style='font-family:sans-serif;margin:0'>"
                   f"<input value='x{i}'> <button id='b{i}' onclick='window.hit={i}'>Reply</button></div>"
                   for i in range(120))
         + "</body>")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from omniact.sandbox.browser import chromium_path
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
-        yield b
-        b.close()
 
 
 def _pixels(png: bytes) -> np.ndarray:
