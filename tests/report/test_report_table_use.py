@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from test_report_leaderboard import write_sub
-from test_report_site import browser  # noqa: F401 - the fixture: one Chromium for both files
 
 from omniact.dataset import load_split
 from omniact.report import build_leaderboard, write_site
@@ -108,7 +107,7 @@ def test_a_comparison_on_a_phone_keeps_its_words_whole(omniact_data, tmp_path, r
     pg.close()
 
 
-def test_names_with_numbers_sort_in_number_order(omniact_data, tmp_path, browser):  # noqa: F811 - the fixture
+def test_names_with_numbers_sort_in_number_order(omniact_data, tmp_path, browser):
     for name in ("Agent 10", "Agent 2", "Agent 1"):
         write_sub(tmp_path / f"{name.replace(' ', '_')}.jsonl", meta={"name": name})
     ds = load_split(omniact_data, "test")

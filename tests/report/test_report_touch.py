@@ -7,7 +7,6 @@ import json
 
 import pytest
 from test_report_leaderboard import write_sub
-from test_report_site import browser  # noqa: F401 - the fixture: one Chromium per module
 
 from omniact.dataset import load_split
 from omniact.report import build_leaderboard, write_site
@@ -37,7 +36,7 @@ def site(omniact_data, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def open_page(browser):  # noqa: F811 - the fixture imported above
+def open_page(browser):
     """open_page(kind, path or URL) -> (page, errors): a page in a context of that kind, collecting console errors
     and failed requests."""
     made = {}
