@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from omniact.report.leaderboard import Entry, _bootstrap
+from omniact.report.leaderboard import Entry, _bootstrap, interval_percents
 
 __all__ = ["KINDS", "Comparison", "compare"]
 
@@ -61,7 +61,7 @@ def compare(run: Entry, baseline: Entry, bootstrap: Mapping[str, Any]) -> Compar
     confidence = bootstrap["confidence"]
     _, (sa, sb) = _bootstrap([{"tasks": a}, {"tasks": b}], len(deltas), bootstrap["samples"], bootstrap["seed"],
                              confidence)
-    lo, hi = np.percentile(sa - sb, [100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2])
+    lo, hi = np.percentile(sa - sb, interval_percents(confidence))
     diff = run.score["action_score"] - baseline.score["action_score"]
     groups = []
     for kind in ("platform", "app", "action"):

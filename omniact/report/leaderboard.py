@@ -564,6 +564,15 @@ def _entry_columns(tasks: Mapping[str, Sequence[Any] | bytes]) -> tuple[Any, lis
     return np.stack(columns, axis=1), floor, ceiling, ew
 
 
+def interval_percents(confidence: float) -> tuple[float, float]:
+    """The percentiles of a two-sided `confidence` interval: (2.5, 97.5) for 0.95. Rounded, as float arithmetic
+    gives 2.500000000000002 for 100 * (1 - 0.95) / 2: np.percentile then blends a sliver of the next resample into
+    a low end that should be one resample exactly (with 1001 resamples, or 41), and a paired difference of exactly 0
+    there came out as 7e-17, above 0, ranking two tied entries apart."""
+    low = round(100 * (1 - confidence) / 2, 9)
+    return low, round(100 - low, 9)
+
+
 def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, seed: int, confidence: float, *,
                columns: Sequence[Any] | None = None,
                resamples: _Resamples | None = None) -> tuple[list[dict[str, tuple[float, float]]], list[Any]]:
@@ -595,7 +604,7 @@ def _bootstrap(entries: Sequence[dict[str, Any]], n_tasks: int, samples: int, se
     # only removes float noise (0.9999999999999987 for an entry that solves every task, whose interval must be
     # [1, 1] and hold its score).
     stats = np.clip(sums / denom[:, None], np.asarray(floor), np.asarray(ceiling))
-    lows, highs = np.percentile(stats, [100 * (1 - confidence) / 2, 100 * (1 + confidence) / 2], axis=0)
+    lows, highs = np.percentile(stats, interval_percents(confidence), axis=0)
     cis, as_samples = [], []
     for i in range(len(entries)):
         base = i * len(keys)
@@ -632,7 +641,7 @@ def _ranks(as_samples: Sequence[Any], confidence: float) -> tuple[list[int], lis
         return [], []
     stats = np.stack(as_samples, axis=1)  # samples x entries
     by_entry = np.ascontiguousarray(stats.T)  # (each entry's resamples side by side in memory: counted a third faster)
-    q = 100 * (1 - confidence) / 2
+    q, high_q = interval_percents(confidence)
     low = int(np.floor(q / 100 * (stats.shape[0] - 1)))  # the order statistic np.percentile starts from
     ranks = [1]
     for pos in range(1, stats.shape[1]):
@@ -646,7 +655,7 @@ def _ranks(as_samples: Sequence[Any], confidence: float) -> tuple[list[int], lis
             better += int(np.count_nonzero(np.percentile(diff, q, axis=0) > 0))
         ranks.append(max(ranks[-1], 1 + better))
     diff = stats[:, :-1] - stats[:, 1:]  # each entry's neighbour above minus the entry
-    low_end, high_end = np.percentile(diff, [q, 100 - q], axis=0) if diff.size else ([], [])
+    low_end, high_end = np.percentile(diff, [q, high_q], axis=0) if diff.size else ([], [])
     tied = [False, *(bool(lo <= 0 <= hi) for lo, hi in zip(low_end, high_end))]
     return ranks, tied
 

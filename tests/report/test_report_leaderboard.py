@@ -418,6 +418,22 @@ def test_ties_do_not_chain_down_a_long_board(omniact_data, tmp_path):
     assert f"| {ranks[-1]}{'=' if board.entries[-1].tied_with_above else ''} | solves00 |" in md
 
 
+@pytest.mark.parametrize("n", [41, 1001])
+def test_a_paired_difference_of_exactly_0_at_the_intervals_end_is_a_tie(n):
+    # The 2.5th percentile of n resamples, n - 1 a multiple of 40, is one resample exactly: here the difference 0.
+    # Computed as 100 * (1 - 0.95) / 2 = 2.500000000000002, it took a sliver of the next one (0.5) and ranked the
+    # two apart, though the interval includes 0.
+    from omniact.report.leaderboard import _ranks, interval_percents
+
+    np = pytest.importorskip("numpy")
+    k = (n - 1) // 40  # resamples below the low end
+    diff = np.array([-0.1] * k + [0.0] + [0.5] * (n - k - 1))
+    below = np.full(n, 0.3)
+    assert interval_percents(0.95) == (2.5, 97.5)
+    assert np.percentile(diff, interval_percents(0.95)[0]) == 0.0
+    assert _ranks([below + diff, below], 0.95) == ([1, 1], [False, True])
+
+
 def test_markdown_says_which_entries_miss_tasks_or_fail_the_parser(omniact_data, subs, tmp_path):
     # A pasted table must not show a half-empty submission's score as if it answered every task.
     ds = load_split(omniact_data, "test")
