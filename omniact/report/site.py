@@ -185,6 +185,10 @@ SORT_JS = """
 // it the way a reader looks first: a score best first (its header says data-first=desc), anything else (names,
 // ranks, penalties: lower is better) ascending; the next click reverses. Ties keep the page's own order.
 function key(cell) { var v = cell.getAttribute('data-v'); return v === null ? cell.textContent : v; }
+// A key is a number only when all of it is one: parseFloat reads "7B-zeta" and "7B-alpha" both as 7, and names that
+// start with the same number never sorted.
+var NUMBER = /^\\s*[-+]?(\\d+\\.?\\d*|\\.\\d+)(e[-+]?\\d+)?\\s*$/i;
+function number(k) { return NUMBER.test(k) ? parseFloat(k) : NaN; }
 // Names with numbers in them in number order: "Agent 2" before "Agent 10".
 var collate = new Intl.Collator(undefined, {numeric: true}).compare;
 document.querySelectorAll('table.sortable').forEach(function (table) {
@@ -210,7 +214,7 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
         var ex = a.cells[col].getAttribute('data-v') === '', ey = b.cells[col].getAttribute('data-v') === '';
         if (ex !== ey) return ex ? 1 : -1;
         var x = key(a.cells[col]), y = key(b.cells[col]);
-        var nx = parseFloat(x), ny = parseFloat(y);
+        var nx = number(x), ny = number(y);
         var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : collate(String(x), String(y));
         return (asc ? c : -c) || a.getAttribute('data-i') - b.getAttribute('data-i');
       });

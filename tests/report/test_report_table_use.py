@@ -121,3 +121,23 @@ def test_names_with_numbers_sort_in_number_order(omniact_data, tmp_path, browser
         assert [" ".join(n.split()[:2]) for n in shown] == ["Agent 1", "Agent 2", "Agent 10"]  # not 1, 10, 2
     finally:
         pg.close()
+
+
+def test_names_that_start_with_the_same_number_sort_by_the_rest(omniact_data, tmp_path, browser):
+    # Read as numbers from their first digits, 7B-zeta, 7B-alpha and 7B-mid were all 7: neither click moved a row.
+    for name in ("7B-zeta", "7B-alpha", "7B-mid"):
+        write_sub(tmp_path / f"{name}.jsonl", mutate=lambda i, s, name=name: s if int(i) % 3 else "",
+                  meta={"name": name})
+    ds = load_split(omniact_data, "test")
+    write_site(build_leaderboard(ds, sorted(tmp_path.glob("*.jsonl")), samples=10), ds, tmp_path / "out",
+               task_pages=False)
+    pg = browser.new_page()
+    try:
+        pg.goto((tmp_path / "out" / "index.html").as_uri())
+        shown = lambda: [n.split()[0] for n in pg.locator("#leaderboard tbody td:nth-child(2) a").all_inner_texts()]  # noqa: E731
+        header(pg, "entry").click()
+        assert shown() == ["7B-alpha", "7B-mid", "7B-zeta"]
+        header(pg, "entry").click()
+        assert shown() == ["7B-zeta", "7B-mid", "7B-alpha"]
+    finally:
+        pg.close()
