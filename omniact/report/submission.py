@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from omniact.errors import UserError
-from omniact.predictions import manifest_dataset, predictions_path
+from omniact.predictions import as_run_folder, manifest_dataset, predictions_path
 from omniact.user_file import user_file_sha256
 
 __all__ = ["META_FIELDS", "Submission", "find_submission", "meta_beside", "restrict"]
@@ -73,11 +73,7 @@ def _checked_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key in META_FIELDS:
-            want = bool if key == "uses_gold" else str
-            if value is not None and not isinstance(value, want):
-                raise UserError(f"metadata field {key!r} must be {'true or false' if want is bool else 'a string'}, "
-                                f"not {json.dumps(value)[:40]}", file=str(path))
-            out[key] = value
+            out[key] = _typed(path, "metadata", key, value)
             continue
         close = difflib.get_close_matches(key, META_FIELDS, n=1, cutoff=0.75)
         if close:
@@ -85,11 +81,24 @@ def _checked_meta(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _typed(path: Path, what: str, key: str, value: Any) -> Any:
+    """`value` of the field `key` of a metadata file or run manifest at `path`, or a UserError saying what type it
+    must be: taken as it is, "false" would read as using gold, and a number or object would stand in a name's place
+    in leaderboard.json, whose schema says string."""
+    want = bool if key == "uses_gold" else str
+    if value is not None and not isinstance(value, want):
+        raise UserError(f"{what} field {key!r} must be {'true or false' if want is bool else 'a string'}, "
+                        f"not {json.dumps(value)[:40]}", file=str(path))
+    return value
+
+
 def meta_beside(pred: Path, run_dir: Path | None = None) -> Path | None:
     """The metadata file that speaks for `pred`: its own ``NAME.jsonl.meta.json`` or ``NAME.meta.json``, and for
     a run directory (whose folder is its own) also ``meta.json`` there. A folder's ``meta.json`` never speaks for a
     plain prediction file: in a shared submissions folder it is one submitter's, and would name everyone's."""
-    cands = [pred.with_name(pred.name + ".meta.json"), pred.with_suffix(".meta.json")]
+    # NAME by the known suffixes only (`_stem`): with any suffix taken off, "model-v1.2" read "model-v1.meta.json",
+    # another file's.
+    cands = list(dict.fromkeys([pred.with_name(pred.name + ".meta.json"), pred.with_name(_stem(pred.name) + ".meta.json")]))
     if run_dir is not None:
         cands.append(run_dir / "meta.json")
     for cand in cands:
@@ -118,6 +127,13 @@ def _from_manifest(manifest: dict[str, Any], path: Path) -> dict[str, Any]:
     for key in ("model", "uses_gold"):
         if key in manifest:
             out[key] = manifest[key]
+    for key in ("agent", "model"):  # a name as `--agent-arg model=7` may have made it (a number): shown as text
+        value = out.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[key] = str(value)
+        elif not isinstance(value, str):
+            out.pop(key, None)
+    _typed(path, "manifest", "uses_gold", out.get("uses_gold"))
     ds = manifest.get("dataset")
     if isinstance(ds, dict) and ds.get("sha256"):
         out["dataset_sha256"] = ds["sha256"]
@@ -142,6 +158,9 @@ def find_submission(path: Path) -> Submission:
 
 
 def _find(path: Path) -> Submission:
+    # A run's own predictions.jsonl is the run (as `score`, `validate`, `report` and `replay` take it): its name, its
+    # manifest's agent, model, data and gold use, not "predictions" and nothing else.
+    path = as_run_folder(path)
     meta: dict[str, Any] = {}
     run_dir = None
     if path.is_dir():

@@ -393,6 +393,45 @@ def test_metadata_files_a_glob_takes_are_read_with_their_predictions_not_ranked(
     assert [r.message for r in board.rejected] == [f"{lost}: {words}, which is read with it"]
 
 
+def test_a_file_whose_name_has_a_dot_but_no_known_suffix_keeps_its_own_name(omniact_data, tmp_path):
+    # "model-v1.2" with any suffix taken off is "model-v1": it read model-v1.jsonl's metadata and took its name.
+    mine = write_sub(tmp_path / "model-v1.jsonl", meta={"name": "Model V1", "team": "Team One"})
+    (tmp_path / "model-v1.meta.json").write_text(mine.with_name(mine.name + ".meta.json").read_text())
+    mine.with_name(mine.name + ".meta.json").unlink()
+    other = write_sub(tmp_path / "model-v1.2", mutate=lambda i, s: s if int(i) % 2 else "")
+    board = build_leaderboard(load_split(omniact_data, "test"), [mine, other], samples=10)
+    by_name = {e.name: e.submission.meta for e in board.entries}
+    assert by_name == {"Model V1": {"name": "Model V1", "team": "Team One"}, "model-v1.2": {}}
+
+
+def write_run(run: Path, manifest: dict) -> Path:
+    """A run folder as `omniact run` leaves it: its predictions (the gold, every task), manifest and database."""
+    run.mkdir(parents=True)
+    write_sub(run / "predictions.jsonl")
+    (run / "manifest.json").write_text(json.dumps(manifest))
+    (run / "run.sqlite").write_bytes(b"")
+    return run
+
+
+def test_a_runs_own_predictions_file_is_the_run(omniact_data, tmp_path):
+    # as score, validate, report and replay take it: the run's name and manifest, not an entry named "predictions"
+    run = write_run(tmp_path / "runs" / "oracle", {"agent": "oracle", "agent_args": {"model": 7}, "uses_gold": True})
+    board = build_leaderboard(load_split(omniact_data, "test"), [run / "predictions.jsonl"], samples=10)
+    (entry,) = board.entries
+    assert entry.name == "oracle"
+    assert {k: entry.submission.meta.get(k) for k in ("agent", "model", "uses_gold")} == {
+        "agent": "oracle", "model": "7", "uses_gold": True}  # (a model named by a number is shown as text)
+
+
+def test_a_manifest_that_says_uses_gold_in_words_is_rejected(omniact_data, tmp_path):
+    # "false" is true to Python: the entry would have been published as using the gold scripts
+    run = write_run(tmp_path / "runs" / "edited", {"agent": "llm", "uses_gold": "false"})
+    board = build_leaderboard(load_split(omniact_data, "test"), [run], samples=10)
+    assert not board.entries
+    assert [r.message for r in board.rejected] == [
+        f"{run / 'manifest.json'}: manifest field 'uses_gold' must be true or false, not \"false\""]
+
+
 def test_metadata_fields_the_board_does_not_know_are_left_out(omniact_data, tmp_path):
     p = write_sub(tmp_path / "mine.jsonl", meta={"name": "Mine", "email": "me@example.com"})
     entry = build_leaderboard(load_split(omniact_data, "test"), [p], samples=10).entries[0]
