@@ -958,7 +958,7 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str, baseline: Path | None,
            workers: int | None) -> None:
     """An HTML report of one run (or prediction file): scores, breakdowns, and a page per task."""
-    from omniact.predictions import as_run_folder, run_dataset, run_tasks
+    from omniact.predictions import as_run_folder, run_dataset, run_tasks, stopped_note
     from omniact.report import build_leaderboard, find_submission, write_site
     from omniact.report.leaderboard import check_report_out, prune_cache
     from omniact.report.submission import restrict
@@ -967,6 +967,7 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     _idle_blas_sleeps()
     workers = _workers(workers)
     run = as_run_folder(run)
+    baseline = None if baseline is None else as_run_folder(baseline)  # its own predictions.jsonl is the run too
     sub = find_submission(run)
     whole = _load(*run_dataset(run, data, split))
     from omniact.output_folder import check_output_folder
@@ -990,6 +991,33 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     subset = (f"Scored on the first {len(ds.tasks)} of the {len(whole.tasks)} tasks of split {whole.split}: "
               f"{why_fewer}.") if len(ds.tasks) < len(whole.tasks) else None
     cache = out / ".cache" if ds is whole else out / ".cache" / f"first-{len(ds.tasks)}"
+    # A run stopped before it ended (Ctrl-C, an agent that kept failing): alone, scored as `omniact score` scores it
+    # (the tasks it did not do count missing), and said; compared, on the tasks both did: the others would count as
+    # fixed (or broken) though one of the two never tried them.
+    stopped = {who: note for who, path in (("run", run), ("baseline", baseline))
+               if path is not None and path.is_dir() and (note := stopped_note(path)) is not None}
+    for who, note in stopped.items():
+        click.echo(f"omniact: note: {note.replace('the run', f'the {who}', 1)}", err=True)
+    if baseline is not None and stopped:
+        import hashlib
+
+        from omniact.predictions import read_predictions
+
+        did = set(ds.ids)
+        for who in stopped:
+            did &= set(read_predictions(run if who == "run" else baseline, known_ids=whole.ids))
+        if len(did) < len(ds.tasks):
+            ds = ds.subset(did)
+            whom = "the run and the baseline were" if len(stopped) == 2 else f"the {next(iter(stopped))} was"
+            subset = (f"Compared on the {len(ds.tasks)} of the {len(whole.tasks)} tasks of split {whole.split} that "
+                      f"both runs did: {whom} stopped before it ended.")
+            click.echo(f"omniact: {whom} stopped before it ended: compared on the {len(ds.tasks)} tasks both did",
+                       err=True)
+            digest = hashlib.sha256("\n".join(sorted(did)).encode()).hexdigest()[:16]
+            cache = out / ".cache" / f"tasks-{digest}"
+    elif "run" in stopped:
+        said = "The run was stopped before it ended: the tasks it did not do count as missing (finish it with --resume)."
+        subset = said if subset is None else f"{subset} {said}"
     base = None if baseline is None else find_submission(baseline)
     if base is not None and base.file_sha256 == sub.file_sha256:
         raise UserError("the baseline holds the same predictions as the run: give another run", file=str(baseline))

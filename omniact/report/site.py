@@ -21,7 +21,7 @@ from typing import Any
 from omniact.actions import Action, format_action, parse_script
 from omniact.atomic import atomic_file, remove_stale_temporaries
 from omniact.dataset import Dataset, task_labels
-from omniact.errors import ParseError, escape_bidi, shorten
+from omniact.errors import ParseError, UserError, escape_bidi, shorten
 from omniact.report.assets import ASSETS, SiteAssets, asset, write_assets
 from omniact.report.compare import Comparison, compare
 from omniact.report.escape import script_json, write_text
@@ -830,6 +830,10 @@ def _nothing_scored(counts: Mapping[str, int], failed: int = 0) -> str:
         return (f"<p class='card warn' id=nothing-scored>No prediction for any of the {scored} tasks: the "
                 "scores are 0 because nothing was answered. Is this the right file (and split), or a run that "
                 "stopped before its first task?</p>")
+    if failed and failed + missing >= scored:  # (a run stopped after its first tasks all failed)
+        return (f"<p class='card warn' id=nothing-scored>The agent failed on each of the {failed} tasks it did, and "
+                f"the other {missing} have no prediction (the run stopped before them): the scores are 0 because it "
+                "gave no answer. Each task's error is in the table below.</p>")
     if missing + refused == scored:
         return (f"<p class='card warn' id=nothing-scored>The parser refused every prediction ({refused} of "
                 f"{scored} tasks{f', the other {missing} have none' if missing else ''}): the scores are 0 "
@@ -999,8 +1003,14 @@ def _convert(source: Path, target: Path) -> None:
     from PIL import Image
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    with Image.open(source) as im, atomic_file(target) as f:
-        im.convert("RGB").save(f, format="JPEG", quality=85)
+    try:
+        with Image.open(source) as im, atomic_file(target) as f:
+            im.convert("RGB").save(f, format="JPEG", quality=85)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
+        if not isinstance(e, OSError) or e.errno is None:  # Pillow's, on the pixels (a cut-off file); not the disk's
+            raise UserError(f"screenshot cannot be read ({e}): replace it with a good copy", file=str(source)) \
+                from None
+        raise
 
 
 def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Mapping[str, Any]],

@@ -87,3 +87,72 @@ def test_a_reports_tables_rank_the_run_and_its_baseline_as_the_board_does(omniac
     write_tables(board, tmp_path / "alone")
     for name in ("leaderboard.json", "leaderboard.csv", "leaderboard.md"):
         assert (out / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name
+
+
+def _stops_at_third_task(tmp_path):
+    """An agent file whose act() answers the first two tasks as the oracle would and stops the run at the third (a
+    UserError: a key gone, say), as Ctrl-C or a run of failures stops one."""
+    agent = tmp_path / "stopper.py"
+    agent.write_text(
+        "from omniact.errors import UserError\n"
+        "class Stopper:\n"
+        "    seen = 0\n"
+        "    def act(self, view):\n"
+        "        Stopper.seen += 1\n"
+        "        if Stopper.seen > 2:\n"
+        "            raise UserError('the key was revoked')\n"
+        "        return 'pyautogui.press(\"enter\")'\n")
+    return f"{agent}:Stopper"
+
+
+def _runs(tmp_path):
+    from pathlib import Path
+
+    from omniact.errors import UserError
+    from omniact.runner import run
+
+    data = Path(__file__).resolve().parents[1] / "runner" / "fixtures" / "data"
+    run("oracle", out=tmp_path / "whole", data=data)
+    try:
+        run(_stops_at_third_task(tmp_path), out=tmp_path / "stopped", data=data)
+    except UserError:
+        pass
+    return tmp_path / "whole", tmp_path / "stopped"
+
+
+def test_a_stopped_baseline_is_compared_on_the_tasks_both_did(tmp_path):
+    """Its tasks not done counted missing, so each one the run matched was "fixed" and the run "better than the
+    baseline", significantly, with no word said."""
+    import json
+
+    whole, stopped = _runs(tmp_path)
+    assert json.loads((stopped / "manifest.json").read_text())["status"] == "interrupted"
+    out = tmp_path / "rep"
+    r = CliRunner().invoke(main, ["report", str(whole), "--baseline", str(stopped), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "omniact: note: the baseline was stopped before it ended after 2 of 6 tasks" in r.stderr
+    assert "omniact: the baseline was stopped before it ended: compared on the 2 tasks both did\n" in r.stderr
+    board = json.loads((out / "leaderboard.json").read_text())
+    assert [(e["n_scored"], e["n_missing"]) for e in board["entries"]] == [(2, 0), (2, 0)]
+    page = (out / "index.html").read_text().replace("&#x27;", "'")
+    assert "Compared on the 2 of the 6 tasks of split test that both runs did: the baseline was stopped" in page
+
+
+def test_a_stopped_run_is_said_to_be_stopped_alone_and_its_own_predictions_file_is_the_run(tmp_path):
+    """A baseline given as a run's own predictions.jsonl is that run (its --limit, its stop), as score takes it."""
+    import json
+
+    whole, stopped = _runs(tmp_path)
+    out = tmp_path / "rep"
+    r = CliRunner().invoke(main, ["report", str(stopped), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert r.stderr.startswith("omniact: note: the run was stopped before it ended after 2 of 6 tasks; the tasks it "
+                               "did not do count as missing")
+    assert [(e["n_scored"], e["n_missing"]) for e in json.loads((out / "leaderboard.json").read_text())["entries"]] \
+        == [(2, 4)]
+    assert "The run was stopped before it ended: the tasks it did not do count as missing" in \
+        (out / "index.html").read_text()
+    r = CliRunner().invoke(main, ["report", str(whole), "--baseline", str(stopped / "predictions.jsonl"),
+                                  "--out", str(tmp_path / "rep2")])
+    assert r.exit_code == 0, r.output
+    assert "compared on the 2 tasks both did" in r.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from test_report_leaderboard import write_sub
 
 from omniact.dataset import load_split
@@ -65,3 +66,32 @@ def test_a_run_whose_agent_failed_on_every_task_says_so(tmp_path):
     assert r.exit_code == 0, r.output
     assert "The agent failed on every one of the 6 tasks (no answer): the scores are 0" in text(
         tmp_path / "rep" / "index.html")
+
+
+def test_a_run_stopped_after_its_tasks_all_failed_says_so(tmp_path):
+    # Failed on every task it did, the rest not done (the runner stops a run whose first ten tasks all fail): no
+    # banner said why the scores were 0.
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from omniact.cli import main
+    from omniact.errors import UserError
+    from omniact.runner import run
+
+    data = Path(__file__).resolve().parents[1] / "runner" / "fixtures" / "data"
+    agent = tmp_path / "failing.py"
+    agent.write_text("from omniact.errors import UserError\n"
+                     "class Agent:\n"
+                     "    seen = 0\n"
+                     "    def act(self, view):\n"
+                     "        Agent.seen += 1\n"
+                     "        if Agent.seen > 2:\n"
+                     "            raise UserError('the key was revoked')\n"
+                     "        raise ValueError('the model is down')\n")
+    with pytest.raises(UserError):
+        run(f"{agent}:Agent", out=tmp_path / "r", data=data)
+    r = CliRunner().invoke(main, ["report", str(tmp_path / "r"), "--out", str(tmp_path / "rep")])
+    assert r.exit_code == 0, r.output
+    assert ("The agent failed on each of the 2 tasks it did, and the other 4 have no prediction (the run stopped "
+            "before them): the scores are 0") in text(tmp_path / "rep" / "index.html")

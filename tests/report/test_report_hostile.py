@@ -389,3 +389,22 @@ def test_the_change_column_sorts_what_broke_before_any_lower_score_and_fixed_aft
         return float(re.search(r"data-v='([-0-9.]+)'", _change_cell(kind, delta)).group(1))
 
     assert key("broken", -0.3) < key("worse", -0.9) < key("same", 0.0) < key("better", 0.9) < key("fixed", 0.2)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_cut_off_screenshot_stops_the_site_in_one_line_naming_it(omniact_data, tmp_path, workers):
+    # Its header is whole, so the data loads and scores; its pixels end early, and converting it for the site raised
+    # a traceback (exit 1) from a writer process.
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(omniact_data, data)
+    ds = load_split(data, "test")
+    shot = Path(ds.tasks[0].image_path)
+    shot.write_bytes(shot.read_bytes()[: shot.stat().st_size // 3])
+    sub = write_sub(tmp_path / "mine.jsonl")
+    r = CliRunner().invoke(main, ["report", str(sub), "--data", str(data), "--split", "test", "--workers", workers,
+                                  "--out", str(tmp_path / "rep")])
+    assert r.exit_code == 2, r.output
+    assert r.output == (f"omniact: {shot}: screenshot cannot be read (image file is truncated): replace it with a "
+                        "good copy\n")
