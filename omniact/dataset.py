@@ -751,6 +751,8 @@ def _duplicate_id(split_path: Path, raw: bytes) -> DataError | None:
 
 
 _KNOWN_KEYS = frozenset({"task", "image", "box", "ocr", "icon", "color", "os", "dpr", "check", "env"})
+#: An entry's optional files, each a path relative to the data root (or null).
+_PATH_FIELDS = ("box", "ocr", "icon", "color")
 
 
 @dataclass(frozen=True)
@@ -825,7 +827,11 @@ class _LoadContext:
             pa = self.dirs[folder] = _platform_app(rel_task)
         get = entry.get
         key = (entry["image"], get("box"), get("ocr"), get("icon"), get("color"), get("os"), get("dpr"), pa)
-        info = self.screens.get(key)
+        try:
+            info = self.screens.get(key)
+        except TypeError:  # a list or object where a path or number goes (checked for every new screen below)
+            raise self._mistyped(task_id, entry) or DataError(f"entry {task_id!r} is malformed",
+                                                              file=str(self.split_path)) from None
         if info is None:
             info = self._new_screen(key, task_id, entry, pa)
         if log is not None:
@@ -865,9 +871,31 @@ class _LoadContext:
             raise DataError(f"task file is unreadable: {e.strerror} (task {task_id} in {self.split_path.name})",
                             file=path) from None
 
+    def _mistyped(self, task_id: str, entry: dict) -> DataError | None:
+        """The DataError of an entry with an optional field of the wrong type; None when it has none."""
+        for key in _PATH_FIELDS + ("os", "dpr"):
+            value = entry.get(key)
+            if value is None:
+                continue
+            if key == "dpr":
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    continue
+                want = "a number (the device pixel ratio, 2 for Retina)"
+            elif isinstance(value, str):
+                continue
+            else:
+                want = "a path (a string)" if key != "os" else "a name (a string: macos, windows, linux)"
+            got = "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else \
+                json.dumps(value)[:40]
+            return DataError(f"entry {task_id!r}: {key!r} must be {want}, not {got}", file=str(self.split_path))
+        return None
+
     def _new_screen(self, key: tuple, task_id: str, entry: dict, pa: tuple[str, str]) -> _ScreenInfo:
         """The first task of a screen resolves it; a screen that fails fails once, as one problem naming all
         its tasks (a missing screenshot is one file to fix, not one problem per phrasing of every task)."""
+        mistyped = self._mistyped(task_id, entry)
+        if mistyped is not None:  # not one screen's problem to name its tasks: this entry's own
+            raise mistyped
         failed = self.failed.get(key)
         if failed is not None:
             failed[1].append(task_id)

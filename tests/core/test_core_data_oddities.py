@@ -628,3 +628,28 @@ def test_a_large_screenshot_the_loader_accepts_opens_without_pillows_bomb_warnin
         warnings.simplefilter("error")
         view = TaskView(id="1", goal="g", image_path=path, width=40, height=40)
         assert view.image.size == (40, 40)
+
+
+def test_an_entry_whose_optional_fields_have_the_wrong_type_is_named_not_a_traceback(omniact_data, tmp_path):
+    # A list or object as a box, detection file, OS or ratio made every verb (validate too) end in a TypeError; a
+    # number as a path or OS went through unsaid ("desktop/5" in `omniact tasks`).
+    root = _copy(omniact_data, tmp_path)
+    index = _split(root)
+    ids = list(index)
+    index[ids[3]]["ocr"] = ["screen_3.json"]
+    index[ids[5]]["os"] = 5
+    index[ids[6]]["dpr"] = "2"
+    index[ids[7]]["box"] = {"path": "x.json"}
+    _write_split(root, index)
+    split = str(root / "test.json")
+    r = CliRunner().invoke(main, ["validate", "--data", str(root)])
+    assert r.exit_code == 2
+    for line in (f"{split}: entry '{ids[3]}': 'ocr' must be a path (a string), not a list",
+                 f"{split}: entry '{ids[5]}': 'os' must be a name (a string: macos, windows, linux), not 5",
+                 f"{split}: entry '{ids[6]}': 'dpr' must be a number (the device pixel ratio, 2 for Retina), not \"2\"",
+                 f"{split}: entry '{ids[7]}': 'box' must be a path (a string), not an object"):
+        assert line in r.output.splitlines(), r.output
+    for verb in (["tasks", "--json"], ["score", "--predictions", str(tmp_path / "none.jsonl")]):
+        (tmp_path / "none.jsonl").write_text("")
+        r = CliRunner().invoke(main, [*verb, "--data", str(root), "--split", "test"])
+        assert r.exit_code == 2 and r.output.count("\n") == 1 and "must be" in r.output, r.output
