@@ -1001,12 +1001,20 @@ def find_task(root: str | os.PathLike | None, task_id: str, split: str | None = 
 # Manifest: a sha256sum-compatible list of every file under the root, so a copy can be verified.
 
 
-def _manifest_files(root: Path) -> list[Path]:
+def _manifest_files(root: Path, unlisted: list[OSError] | None = None) -> list[Path]:
     """Every file under `root` (through symlinked folders: a data set whose `data/` lives on another disk), then
-    every file its split files name outside it, found as loading finds them (sorted, deduplicated)."""
+    every file its split files name outside it, found as loading finds them (sorted, deduplicated). A folder that
+    cannot be listed goes into `unlisted` (raised at once without it): its files would be left out unsaid."""
+
+    def cannot_list(e: OSError) -> None:
+        if unlisted is None:
+            raise UserError(f"folder cannot be read ({e.strerror or e}): check its permissions; its files would be "
+                            "left out", file=e.filename)
+        unlisted.append(e)
+
     out = []
     seen_dirs: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=cannot_list):
         st = os.stat(dirpath)
         if (st.st_dev, st.st_ino) in seen_dirs:  # a link back to a folder walked already: a loop, or a second name
             dirnames[:] = []
@@ -1142,7 +1150,11 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
         return []
     problems: list[str] = []
     listed: set[str] = set()
-    for n, line in enumerate(mpath.read_bytes().split(b"\n"), 1):
+    try:
+        text = mpath.read_bytes()
+    except OSError as e:  # one problem of the data set's, listed with the others (`validate` lists them all)
+        return [f"{mpath}: cannot be read ({e.strerror or e}): check its permissions"]
+    for n, line in enumerate(text.split(b"\n"), 1):
         if not line.strip():
             continue
         entry = _manifest_entry(line.removesuffix(b"\r"))  # (a manifest saved on Windows)
@@ -1154,9 +1166,18 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
         p = Path(os.path.normpath(root / rel))
         if not p.is_file():
             problems.append(f"{mpath}:{n}: {rel} is missing")
-        elif _sha256_file(p) != digest:
+            continue
+        try:
+            changed = _sha256_file(p) != digest
+        except OSError as e:
+            problems.append(f"{mpath}:{n}: {rel} cannot be read ({e.strerror or e}): check its permissions")
+            continue
+        if changed:
             problems.append(f"{mpath}:{n}: {rel} has changed (sha256 differs)")
-    for p in _manifest_files(root):
+    unlisted: list[OSError] = []
+    files = _manifest_files(root, unlisted)
+    problems += [f"{e.filename}: folder cannot be read ({e.strerror or e}): its files are not checked" for e in unlisted]
+    for p in files:
         rel = _rel(root, p)
         if not p.is_file():  # a dangling symlink, a FIFO, a device: `omniact manifest` could not add it either
             problems.append(f"{p}: {why_missing(str(p), 'file')}")

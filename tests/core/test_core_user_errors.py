@@ -467,6 +467,56 @@ def test_a_runs_unreadable_manifest_is_not_passed_over(omniact_data, tmp_path, m
                         "split: check its permissions\n")
 
 
+
+def test_validate_with_a_manifest_lists_an_unreadable_file_beside_every_other_problem(omniact_data, tmp_path,
+                                                                                     monkeypatch):
+    # The manifest check stopped at the first file it could not read, and that one line hid the rest.
+    from omniact import dataset
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    assert cli("manifest", "--data", root).exit_code == 0
+    (root / "data/tasks/desktop/finder/task_1.0.txt").unlink()
+    shot = root / "data/data/desktop/notepad/screen_2.png"
+    real = dataset._sha256_file
+
+    def sha256_file(path: Path) -> str:
+        if Path(path) == shot:
+            raise PermissionError(13, "Permission denied", str(path))  # root reads any file: chmod 000 proves nothing
+        return real(path)
+
+    monkeypatch.setattr(dataset, "_sha256_file", sha256_file)
+    r = cli("validate", "--data", root)
+    assert r.exit_code == 2
+    lines = r.output.splitlines()
+    assert any(line.endswith("data/data/desktop/notepad/screen_2.png cannot be read (Permission denied): check its "
+                             "permissions") for line in lines), r.output
+    assert any("task_1.0.txt" in line and "missing" in line for line in lines), r.output
+
+
+def test_a_folder_the_manifest_cannot_list_is_named_not_left_out(omniact_data, tmp_path, monkeypatch):
+    # os.walk passed over a folder it could not list: the manifest left its files out and said "26 files", exit 0.
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    folder = root / "data/data/desktop/notepad"
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(os.fsdecode(path)) == folder:
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    r = cli("manifest", "--data", root)
+    assert r.exit_code == 2
+    assert r.output == (f"omniact: {folder}: folder cannot be read (Permission denied): check its permissions; its "
+                        "files would be left out\n")
+    assert not (root / "MANIFEST.sha256").exists()
+    monkeypatch.setattr(os, "scandir", real)
+    assert cli("manifest", "--data", root).exit_code == 0
+    monkeypatch.setattr(os, "scandir", scandir)
+    r = cli("validate", "--data", root)
+    assert r.exit_code == 2
+    assert f"{folder}: folder cannot be read (Permission denied): its files are not checked" in r.output
+
 # --- interruptions and refused writes --------------------------------------------------------------------------
 
 
