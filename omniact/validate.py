@@ -69,7 +69,8 @@ def validate_data(data: Path | None, split: str | None = None) -> tuple[list[str
         readable = []
         for t in ds.tasks:
             if t.id in seen and seen[t.id] != name:
-                warnings.append(f"{ds.split_path}: task id {t.id} is also in {seen[t.id]}.json")
+                # (`show ID` without --split takes the first split that holds it: name the split there)
+                warnings.append(f"warning: {ds.split_path}: task id {t.id} is also in {seen[t.id]}.json")
             seen.setdefault(t.id, name)
             action = header_action(t.task_path)
             if action is not None:

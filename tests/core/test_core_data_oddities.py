@@ -653,3 +653,14 @@ def test_an_entry_whose_optional_fields_have_the_wrong_type_is_named_not_a_trace
         (tmp_path / "none.jsonl").write_text("")
         r = CliRunner().invoke(main, [*verb, "--data", str(root), "--split", "test"])
         assert r.exit_code == 2 and r.output.count("\n") == 1 and "must be" in r.output, r.output
+
+
+def test_an_id_in_two_splits_is_a_warning_said_as_one(omniact_data, tmp_path):
+    root = _copy(omniact_data, tmp_path)
+    test, train = _split(root), _split(root, "train")
+    some = next(iter(test))
+    train[some] = test[some]
+    _write_split(root, train, "train")
+    r = CliRunner().invoke(main, ["validate", "--data", str(root)])
+    assert f"warning: {root / 'train.json'}: task id {some} is also in " in r.output or \
+        f"warning: {root / 'test.json'}: task id {some} is also in " in r.output, r.output
