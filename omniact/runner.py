@@ -38,7 +38,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from glob import escape as glob_escape
 from pathlib import Path
@@ -70,6 +70,13 @@ SCORE_MODES = ("reference", "strict")
 # Argument names that hold secrets: api_key, token, hf_token, secret, password, auth (not max_tokens).
 _SECRET = re.compile(r"(^|[-_.])(api[-_]?key|key|token|secret|password|passwd|auth|authorization|credentials?)$",
                      re.IGNORECASE)
+# ... but not the keys and tokens of sorting, caching and tokenisers (sort_key, eos_token, pad_token): blanked out,
+# a resume with another value of one passed for the same run, and its value was blanked wherever it was written.
+_NOT_SECRET = re.compile(r"(^|[-_.])(sort|group|order|primary|partition|cache|hash|dict|eos|bos|pad|unk|sep|cls|mask|"
+                         r"stop|start|end|special|image|vision|audio|video)[-_.]?(key|token)$", re.IGNORECASE)
+#: A secret's value shorter than this is blanked only where it is given (``api_key=...``), not wherever it appears
+#: in a command line or an error: "test" would blank ``--split test`` too. Real keys are far longer.
+_SECRET_MIN_CHARS = 8
 #: the user:password of a URL (``https://user:sk-...@host``), kept out of what a run records
 _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]+@")
 #: the run stops (everything recorded so far kept) when its first this-many tasks all fail with one message:
@@ -159,10 +166,32 @@ class RunStopped(UserError):
         self.count = count
 
 
+def _is_secret(name: str, value: Any) -> bool:
+    """Whether the argument `name` = `value` holds a secret: a secret's name and a value (a flag, ``use_auth=true``,
+    holds none)."""
+    return bool(value) and not isinstance(value, bool) and _SECRET.search(name) is not None \
+        and _NOT_SECRET.search(name) is None
+
+
 def _redact(args: Mapping[str, Any]) -> dict[str, Any]:
     """Arguments fit for a record anyone may read: ``api_key``, ``token``... shown as ``***``, and so is a URL's
     ``user:password`` (``base_url=https://user:sk-...@host``)."""
-    return {k: ("***" if _SECRET.search(k) and v else _no_userinfo(v)) for k, v in args.items()}
+    return {k: ("***" if _is_secret(k, v) else _no_userinfo(v)) for k, v in args.items()}
+
+
+def _secret_values(*secret_args: Mapping[str, Any]) -> frozenset[str]:
+    """The values of the secret arguments among `secret_args` long enough to blank wherever they appear."""
+    return frozenset(str(v) for args in secret_args for k, v in args.items()
+                     if _is_secret(k, v) and len(str(v)) >= _SECRET_MIN_CHARS)
+
+
+def _scrubbed(text: str, secrets: frozenset[str]) -> str:
+    """`text` (an error an agent raised, a command line's word) with every secret value in it and a URL's
+    ``user:password`` shown as ``***``: an agent's error may quote its key ("401 for key sk-..."), and errors are
+    written to predictions.jsonl, the manifest and the terminal."""
+    for value in secrets:
+        text = text.replace(value, "***")
+    return _no_userinfo(text)
 
 
 def _no_userinfo(value: Any) -> Any:
@@ -170,15 +199,17 @@ def _no_userinfo(value: Any) -> Any:
 
 
 def _redacted_command(argv: list[str], *secret_args: Mapping[str, Any]) -> list[str]:
-    """The command line for the manifest, with the value of every secret argument (``--agent-arg api_key=...``,
-    an api_key in the agent config) shown as ``***`` wherever it appears, in whatever form it was given, and a
-    URL's ``user:password`` too."""
-    secrets = {str(v) for args in secret_args for k, v in args.items() if _SECRET.search(k) and v and len(str(v)) >= 4}
+    """The command line for the manifest, with the value of every secret argument shown as ``***``: where it is
+    given (``--agent-arg api_key=...``) and, when long enough to be told from ordinary words, wherever else it
+    appears (an api_key of the agent config quoted in another argument); a URL's ``user:password`` too."""
+    secrets = _secret_values(*secret_args)
+    # by the values as parsed: use_auth=true is a flag, api_key=... a key
+    names = {k for args in secret_args for k, v in args.items() if _is_secret(k, v)}
     out = []
     for a in argv:
-        for value in secrets:
-            a = a.replace(value, "***")
-        out.append(_no_userinfo(a))
+        flag, eq, given = a.partition("=") if a.startswith("--agent-arg=") else ("", "", a)
+        name, is_pair, _ = given.partition("=")
+        out.append(f"{flag}{eq}{name}=***" if is_pair and name in names else _scrubbed(a, secrets))
     return out
 
 
@@ -186,7 +217,7 @@ def _redact_deep(value: Any) -> Any:
     """A description fit for the record: the value of every secret-named key, at any depth, shown as ``***``
     (an agent's ``describe()`` should hold none; this is the guard for one that forgot)."""
     if isinstance(value, Mapping):
-        return {k: ("***" if _SECRET.search(str(k)) and v else _redact_deep(v)) for k, v in value.items()}
+        return {k: ("***" if _is_secret(str(k), v) else _redact_deep(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [_redact_deep(v) for v in value]
     return _no_userinfo(value)
@@ -728,7 +759,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 status = "interrupted"
                 n_run = 0
                 try:
-                    n_run = _drive(ex, spec, pending, store, dataset, len(ids), progress, session)
+                    n_run = _drive(ex, spec, pending, store, dataset, len(ids), progress, session,
+                                   _secret_values(args, config_values))
                     status = "finished"
                 finally:
                     # Executors may report what they had to do (workers replaced, tasks retried on other nodes).
@@ -887,8 +919,9 @@ def _map(ex: Any, spec: Any, pending: list[str], session: _Session) -> Iterable[
 
 
 def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any, total: int,
-           show: bool, session: _Session) -> int:
-    """Feed results from the executor into the store, one transaction each, updating the progress bar."""
+           show: bool, session: _Session, secrets: frozenset[str] = frozenset()) -> int:
+    """Feed results from the executor into the store, one transaction each, updating the progress bar. An error's
+    text is recorded and said with the `secrets` (the agent's key, say) blanked out."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -935,6 +968,8 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
         results = _map(ex, spec, pending, session)
         try:
             for r in results:
+                if r.error is not None:
+                    r = replace(r, error=_scrubbed(r.error, secrets))  # (the result as recorded and said)
                 if r.error_kind == "setup":
                     if not session.begun:  # nothing of this session was recorded: leave the run as it was
                         session.refused = True

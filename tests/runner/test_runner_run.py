@@ -351,6 +351,45 @@ def test_secrets_given_on_the_command_line_never_reach_the_manifest(tmp_path, mo
     assert manifest["command"][4:7] == ["--agent-arg", "api_key=***", "--agent-arg=token=***"]
 
 
+
+def test_an_error_that_quotes_the_agents_key_is_written_without_it(tmp_path, monkeypatch):
+    # The key was kept out of the arguments and the command line, but an agent's error ("401 for key sk-...") went
+    # whole into every task's error in predictions.jsonl and the manifest's error examples.
+    agent = tmp_path / "leaky.py"
+    agent.write_text("class Leaky:\n"
+                     "    def __init__(self, api_key='', base_url=''):\n"
+                     "        self.api_key, self.base_url = api_key, base_url\n"
+                     "    def act(self, view):\n"
+                     "        raise RuntimeError(f'401 for key {self.api_key} at {self.base_url}')\n")
+    monkeypatch.setattr(sys, "argv", ["omniact", "run"])
+    s = run(f"{agent}:Leaky", out=tmp_path / "r", data=DATA,
+            agent_args={"api_key": "sk-SECRET-123456", "base_url": "https://bob:pw-98765@host/v1"})
+    assert s.errors
+    text = "".join(p.read_text(errors="replace") for p in (tmp_path / "r").iterdir() if p.suffix in (".json", ".jsonl"))
+    assert "sk-SECRET-123456" not in text and "pw-98765" not in text
+    assert "401 for key *** at https://***@host/v1" in text
+
+
+def test_keys_and_tokens_that_are_no_secrets_are_recorded_and_a_resume_must_keep_them(tmp_path, monkeypatch):
+    # sort_key and eos_token were blanked as secrets: a resume with another value passed for the same run, and the
+    # value "test" blanked `--split test` in the recorded command line.
+    agent = tmp_path / "keyed.py"
+    agent.write_text("class Keyed:\n"
+                     "    def __init__(self, sort_key='x', eos_token='', use_auth=False):\n"
+                     "        pass\n"
+                     "    def act(self, view):\n"
+                     "        return 'pyautogui.press(\"enter\")'\n")
+    argv = ["omniact", "run", "--agent", f"{agent}:Keyed", "--agent-arg", "sort_key=x", "--agent-arg", "eos_token=test",
+            "--agent-arg", "use_auth=true", "--split", "test", "--out", str(tmp_path / "r")]
+    monkeypatch.setattr(sys, "argv", argv)
+    args = {"sort_key": "x", "eos_token": "test", "use_auth": True}
+    run(f"{agent}:Keyed", out=tmp_path / "r", data=DATA, agent_args=args, limit=2)
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["agent_args"] == args
+    assert manifest["command"] == argv
+    with pytest.raises(UserError, match="other settings"):
+        run(f"{agent}:Keyed", out=tmp_path / "r", data=DATA, agent_args={**args, "sort_key": "y"}, resume=True)
+
 def test_a_resume_into_a_read_only_store_is_one_line_and_leaves_the_run_as_it_was(tmp_path, monkeypatch):
     """As SQLite opens a run.sqlite its user may not write (chmod 444, a read-only mount): read-only."""
     import sqlite3
