@@ -286,6 +286,10 @@ class _Run:
         # Whether the context was the one made during the previous task's pause (a warm worker's), or made now.
         self.info["warm_context"] = self.host.spares_used > spares_used
         self._lap("open")
+        if self.out and job.step_images and self.out.is_dir():
+            # First, before anything can fail: a replay that stops before its first step (a page not ready, an
+            # HTTP error) showed the earlier replay's images on its own index.html.
+            _clear_images(self.out)
         resp = self._patiently(lambda ms: page.goto(url, wait_until="load", timeout=ms))
         self._lap("load")
         if resp is not None and resp.status >= 400:
@@ -310,8 +314,7 @@ class _Run:
         adapter.start()
         self.adapter = adapter
         if self.out and job.step_images:
-            self.out.mkdir(parents=True, exist_ok=True)
-            _clear_images(self.out)  # a longer earlier replay's step_07.webp must not pass for this one's
+            self.out.mkdir(parents=True, exist_ok=True)  # (an earlier replay's images were removed above)
             self._image(self._image_path("step_00_initial"))
         self.started = True
         for i, action in enumerate(self.actions, 1):
@@ -478,7 +481,7 @@ class _Run:
         quiet = min(NETWORK_QUIET_MAX_MS, self._wait_ms())
         poll = job.check if (job.miniwob_seed is None and job.settle_ms > 0) else None
         stable = min(job.settle_ms, STABLE_MS)
-        s.page.evaluate(_SETTLE_JS, {"quiet": quiet, "check": poll})
+        self._evaluate(_SETTLE_JS, {"quiet": quiet, "check": poll})
         t = active_clock()
         # No spare for a traced task (a trace starts with its context) or when the task's own time is short.
         if not job.trace and self.watch.remaining > SPARE_MIN_REMAINING_S:
@@ -489,9 +492,24 @@ class _Run:
         left = job.settle_ms - (active_clock() - t) * 1000
         left = int(min(left, (self.watch.remaining - 1) * 1000))
         if poll is not None:
-            s.page.evaluate(_SETTLE_WAIT_JS, {"left": max(left, 0), "stable": stable})
+            self._evaluate(_SETTLE_WAIT_JS, {"left": max(left, 0), "stable": stable})
         elif left > 0:
             s.page.wait_for_timeout(left)
+
+    def _evaluate(self, expression: str, arg: Any = None) -> Any:
+        """`page.evaluate`, through a navigation the script's last steps started (a link clicked, a form sent with
+        Enter): the document it ran in is replaced, which Playwright reports as an error ("Execution context was
+        destroyed"), and the replay failed as a browser error though nothing went wrong. It waits for the new
+        document to load and evaluates there, as long as the task's time allows."""
+        page = self.session.page
+        for _ in range(_NAVIGATIONS_FOLLOWED):
+            try:
+                return page.evaluate(expression, arg)
+            except Exception as e:
+                if self.watch.expired or not _navigated_away(e):
+                    raise
+            page.wait_for_load_state("load", timeout=self._wait_ms())
+        return page.evaluate(expression, arg)
 
     def _await_popups(self) -> None:
         """Give the browser a moment to report the popups the page opened (the isolation layer closes and logs
@@ -509,7 +527,7 @@ class _Run:
     def _check(self, check: str) -> None:
         try:
             # The expression is the data set's (or the user's) own JavaScript, evaluated in the page.
-            got = self.session.page.evaluate(_CHECK_JS.replace("%CHECK%", check))
+            got = self._evaluate(_CHECK_JS.replace("%CHECK%", check))
         except Exception as e:
             if self.watch.expired:
                 raise
@@ -599,6 +617,16 @@ class _Run:
 # two animation frames, then (given a check) a poller in the page that notes since when the check has
 # been true. The check is compiled with new Function inside a try: a page whose CSP forbids that, or a
 # check that does not compile, simply gets no early end (the final check below reports its error).
+#: Navigations one evaluation follows (a page that redirects for ever is the watchdog's).
+_NAVIGATIONS_FOLLOWED = 5
+
+
+def _navigated_away(e: BaseException) -> bool:
+    """Whether Playwright's error says the page's document was replaced while it evaluated (a navigation)."""
+    text = str(e)
+    return "Execution context was destroyed" in text or "because of a navigation" in text
+
+
 _SETTLE_JS = """async ({quiet, check}) => {
   const t0 = performance.now();
   while (!(document.readyState === 'complete' && !window.__omniPending) && performance.now() - t0 < quiet)

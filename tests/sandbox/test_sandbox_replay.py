@@ -248,3 +248,35 @@ def test_shift_and_tab_type_what_they_would_on_a_desktop():
     r = replay_page(html=PLAYGROUND, script=script, task_timeout=TIMEOUT,
                     check="({text: window.omni.state.text, focus: document.activeElement.id})")
     assert r.info["check_value"]["text"] == "A!Xb" and r.info["check_value"]["focus"] != "field", r.info
+
+
+@pytest.mark.parametrize("script, check", [
+    ("pyautogui.click(50, 50)", None),  # a link as the last step, no check: every step ok, so it passes
+    ("pyautogui.click(50, 50)", 'location.pathname.endsWith("next.html")'),
+    ("pyautogui.click(60, 215)\npyautogui.write('abc')\npyautogui.press('enter')", 'location.search === "?q=abc"'),
+])
+def test_a_script_whose_last_step_loads_another_page_is_judged_on_that_page(tmp_path, script, check):
+    # The settle and the check evaluated in the document the step had just replaced: "browser error: Execution
+    # context was destroyed", a failure though nothing went wrong (a gold script that follows a link, too).
+    (tmp_path / "start.html").write_text(
+        "<!doctype html><title>start</title>"
+        "<a href='next.html' style='display:block;width:100px;height:100px'>go</a>"
+        "<form action='next.html'><input name=q style='position:absolute;left:0;top:200px;width:200px'></form>")
+    (tmp_path / "next.html").write_text("<!doctype html><title>next</title><p>arrived</p>")
+    r = replay_page(html=tmp_path / "start.html", script=script, check=check, task_timeout=TIMEOUT)
+    assert r.success, r.reason
+    assert all(st.outcome == "ok" for st in r.steps)
+
+
+def test_a_replay_that_stops_before_its_first_step_leaves_no_earlier_images(tmp_path):
+    # Its index.html showed the earlier replay's "before" and "after" images, of steps it never made.
+    page = tmp_path / "p.html"
+    page.write_text("<!doctype html><title>p</title><input style='width:300px'>")
+    out = tmp_path / "out"
+    r = replay_page(html=page, script="pyautogui.click(100, 10)\npyautogui.write('abc')", out_dir=out,
+                    task_timeout=TIMEOUT)
+    assert r.success and sorted(p.name for p in out.glob("*.webp")) == [
+        "final.webp", "step_00_initial.webp", "step_01.webp", "step_02.webp"]
+    r = replay_page(html=page, script="pyautogui.click(100, 10)", out_dir=out, wait_for="#never", task_timeout=3)
+    assert not r.success and "#never" in r.reason
+    assert not list(out.glob("*.webp")) and "<img" not in (out / "index.html").read_text()
