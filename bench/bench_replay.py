@@ -77,12 +77,12 @@ class _Bare:
     def __init__(self, root) -> None:
         from playwright.sync_api import sync_playwright
 
-        from omniact.sandbox.browser import REPLAY_ARGS, chromium_path
+        from omniact.sandbox.browser import chromium_path, replay_args
         from omniact.sandbox.server import LoopbackServer
 
         self.server = LoopbackServer(root)
         self.pw = sync_playwright().start()
-        self.browser = self.pw.chromium.launch(executable_path=chromium_path(), args=REPLAY_ARGS)
+        self.browser = self.pw.chromium.launch(executable_path=chromium_path(), args=replay_args())
         self.page = None
         self.dpr: float | None = None
 

@@ -59,9 +59,20 @@ LAUNCH_ARGS = [
 #: replay: the spare renderer Chromium keeps for the next navigation, and the WebUI omnibox pop-up that
 #: every new (headless) window preloads. Measured: 3 renderer processes per new context -> 1, about 10-25%
 #: less CPU per task. Page rendering is unchanged.
+#: Our own features to disable (above). Chromium takes only the last --disable-features it is given, and Playwright
+#: gives one of its own before ours: passed alone, ours turned Playwright's back on (HttpsUpgrades among them, so a
+#: page's http:// link to another host was tried as https://; PaintHolding; startup queries to Google's servers,
+#: which the resolver rules below refuse). `replay_args` passes both lists in one.
+OWN_DISABLED_FEATURES = ("WebUIOmniboxPopup", "SpareRendererForSitePerProcess")
+#: Playwright's list (1.65), for a Playwright whose own cannot be read (`_playwright_disabled_features`).
+_PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding", "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect", "TcpPortRandomizationWin", "OptimizationHints",
+    "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch",
+)
 REPLAY_ARGS = [
     *LAUNCH_ARGS,
-    "--disable-features=WebUIOmniboxPopup,SpareRendererForSitePerProcess",
     # WebRTC may only use proxied connections: its STUN/TURN traffic (UDP, or TCP to any port) is not a request
     # the request filter or the proxy fence (see `_fence`) would see otherwise.
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
@@ -71,6 +82,40 @@ REPLAY_ARGS = [
     # update and account servers.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE ::1",
 ]
+
+
+def replay_args() -> list[str]:
+    """REPLAY_ARGS with the one --disable-features Chromium reads: Playwright's features and ours."""
+    features = dict.fromkeys([*_playwright_disabled_features(), *OWN_DISABLED_FEATURES])
+    return [*REPLAY_ARGS, "--disable-features=" + ",".join(features)]
+
+
+_PW_FEATURES: tuple[str, ...] | None = None
+
+
+def _playwright_disabled_features() -> tuple[str, ...]:
+    """The features the installed Playwright disables in Chromium, read from its driver's source (its list changes
+    from release to release); the list of the release we were written against where it cannot be read."""
+    global _PW_FEATURES  # noqa: PLW0603 - read once per process
+    if _PW_FEATURES is None:
+        _PW_FEATURES = _PLAYWRIGHT_DISABLED_FEATURES
+        try:
+            import playwright
+
+            lib = Path(playwright.__file__).parent / "driver" / "package" / "lib"
+            for source in (lib / "coreBundle.js", lib / "server" / "chromium" / "chromiumSwitches.js"):
+                if source.is_file():
+                    m = re.search(r"disabledFeatures\s*=\s*\[(.*?)\]", source.read_text("utf-8", "replace"), re.S)
+                    if m:
+                        found = tuple(re.findall(r"""^\s*["']([A-Za-z0-9]+)["']""", m[1], re.M))
+                        if found:
+                            _PW_FEATURES = found
+                    break
+        except (ImportError, OSError):
+            pass
+    return _PW_FEATURES
+
+
 #: Playwright calls that take a timeout (waits, navigation) give up after this long.
 ACTION_TIMEOUT_MS = 5_000
 #: Most memory a task's browser may hold (MB of private resident memory, summed over Chromium's processes;
@@ -422,7 +467,7 @@ class BrowserHost:
         # headless shell, which `playwright install --no-shell` leaves out), else its own choice.
         executable = self.executable or _playwright_chromium(self._pw)
         self._browser = self._pw.chromium.launch(
-            executable_path=executable, args=REPLAY_ARGS, headless=True,
+            executable_path=executable, args=replay_args(), headless=True,
             env={**os.environ, "TMPDIR": self._tmp, **home},  # type: ignore[arg-type]
         )
         new = _browser_pids() - before

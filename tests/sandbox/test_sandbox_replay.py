@@ -280,3 +280,20 @@ def test_a_replay_that_stops_before_its_first_step_leaves_no_earlier_images(tmp_
     r = replay_page(html=page, script="pyautogui.click(100, 10)", out_dir=out, wait_for="#never", task_timeout=3)
     assert not r.success and "#never" in r.reason
     assert not list(out.glob("*.webp")) and "<img" not in (out / "index.html").read_text()
+
+
+def test_a_link_to_another_host_is_blocked_as_written_not_upgraded_to_https(tmp_path):
+    # Our --disable-features replaced Playwright's (Chromium reads only the last), which turned HTTPS upgrades back
+    # on: the blocked request read https://example.net/page, an address the page never asked for, and the
+    # fallback navigation that followed made the check fail as a browser error.
+    page = tmp_path / "p.html"
+    page.write_text("<!doctype html><a href='http://example.net/page' style='display:block;width:100px;"
+                    "height:100px'>out</a>")
+    r = replay_page(html=page, script="pyautogui.click(50, 50)", check="location.href.length > 0",
+                    task_timeout=TIMEOUT)
+    assert r.success, r.reason
+    assert list(r.blocked_requests) == ["GET http://example.net/page"]
+    from omniact.sandbox.browser import OWN_DISABLED_FEATURES, replay_args
+
+    (features,) = [a for a in replay_args() if a.startswith("--disable-features=")]
+    assert {"HttpsUpgrades", "PaintHolding", *OWN_DISABLED_FEATURES} <= set(features.split("=", 1)[1].split(","))
