@@ -382,9 +382,9 @@ class Worker:
         u = getattr(agent, "last_usage", None)
         if u is not None:
             get = (lambda k: u.get(k, 0)) if isinstance(u, Mapping) else (lambda k: getattr(u, k, 0))
-            out.update(prompt_tokens=int(get("prompt_tokens") or 0),
-                       completion_tokens=int(get("completion_tokens") or 0),
-                       cost=float(get("cost") or 0.0), cached=bool(get("cached") or False))
+            out.update(prompt_tokens=int(_count(get("prompt_tokens"))),
+                       completion_tokens=int(_count(get("completion_tokens"))),
+                       cost=_count(get("cost")), cached=bool(get("cached") or False))
         return out
 
     def close(self) -> None:
@@ -897,3 +897,18 @@ def make_executor(name: str, *, workers: int = 1, worker_type: str = "threads",
                 raise UserError(f"the {name} executor takes no option {key!r}"
                                 + (f"; did you mean {close[0]}?" if close else ""))
     return factory(workers=workers, worker_type=worker_type, task_timeout=task_timeout, **options)
+
+
+#: More than any real token count or bill of one task; a larger one counts 0 (a run's sum of them stays finite).
+_MOST_USAGE = 1e12
+
+
+def _count(value: Any) -> float:
+    """A token count or cost an agent reported, as a number from 0 to _MOST_USAGE; anything else (None, "lots", NaN,
+    infinity, -5) counts 0: it is the agent's bookkeeping, not its answer, which it must not cost (a ValueError here
+    lost the task's script as a worker crash), and an infinite cost made the run's JSON files invalid (`Infinity`)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0.0
+    return number if 0.0 <= number <= _MOST_USAGE else 0.0  # (NaN compares false)

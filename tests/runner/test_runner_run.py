@@ -407,3 +407,23 @@ def test_a_resume_into_a_read_only_store_is_one_line_and_leaves_the_run_as_it_wa
     monkeypatch.undo()
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.name in before} == before  # scores.json, manifest
     assert run("noop", out=out, data=DATA, resume=True).n_done == 6
+
+
+@pytest.mark.parametrize("usage", [
+    {"prompt_tokens": "lots", "completion_tokens": 3, "cost": 0.5},  # a ValueError lost the answer as a crash
+    {"prompt_tokens": 10, "completion_tokens": 3, "cost": float("inf")},  # written as Infinity: not JSON
+    {"prompt_tokens": float("nan"), "completion_tokens": -4, "cost": 1e308},  # summed, infinity again
+])
+def test_usage_an_agent_reports_badly_counts_0_and_never_costs_its_answer(tmp_path, usage):
+    agent = tmp_path / "counting.py"
+    agent.write_text("class Counting:\n"
+                     "    def act(self, view):\n"
+                     + f"        self.last_usage = {usage!r}\n".replace("inf", "float('inf')").replace("nan", "float('nan')")
+                     + "        return 'pyautogui.press(\"enter\")'\n")
+    s = run(f"{agent}:Counting", out=tmp_path / "r", data=DATA)
+    assert s.n_done == 6 and not s.errors
+    for name in ("manifest.json", "predictions.jsonl", "scores.json"):
+        text = (tmp_path / "r" / name).read_text()
+        assert "Infinity" not in text and "NaN" not in text, name
+    records = list(read_predictions(tmp_path / "r" / "predictions.jsonl").values())
+    assert all(p.script == 'pyautogui.press("enter")' for p in records)
