@@ -713,6 +713,13 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                     store.set_meta("started", _now())
                 started = store.get_meta("started") or _now()
 
+                beyond = store.finished_ids() - set(ids)
+                if beyond:  # a smaller --limit than the run's: its exports would leave finished tasks out, unsaid
+                    order = {t.id: k for k, t in enumerate(dataset.tasks)}
+                    need = 1 + max(order.get(i, -1) for i in beyond)
+                    raise UserError(f"this run has finished tasks past --limit {limit} ({len(beyond)} of them): a resume "
+                                    f"with it would leave them out of predictions.jsonl and the scores; give --limit "
+                                    f"{need} or more, or leave it out", file=str(out))
                 done = store.finished_ids(include_errors=not retry_errors)
                 pending = [i for i in ids if i not in done]
                 retried = len([i for i in pending if i in store.finished_ids()])

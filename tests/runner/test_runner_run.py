@@ -427,3 +427,15 @@ def test_usage_an_agent_reports_badly_counts_0_and_never_costs_its_answer(tmp_pa
         assert "Infinity" not in text and "NaN" not in text, name
     records = list(read_predictions(tmp_path / "r" / "predictions.jsonl").values())
     assert all(p.script == 'pyautogui.press("enter")' for p in records)
+
+
+def test_a_resume_with_a_smaller_limit_is_refused_and_keeps_every_finished_task(tmp_path):
+    # It rewrote predictions.jsonl and scores.json with the first 2 tasks only, and said the run had finished.
+    out = tmp_path / "r"
+    run("noop", out=out, data=DATA, limit=4)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in (".json", ".jsonl")}
+    with pytest.raises(UserError, match=r"finished tasks past --limit 2 \(2 of them\).*give --limit 4 or more"):
+        run("noop", out=out, data=DATA, resume=True, limit=2)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in (".json", ".jsonl")} == before
+    s = run("noop", out=out, data=DATA, resume=True, limit=5)  # a larger one goes on
+    assert s.n_done == 5 and s.n_run == 1
