@@ -1141,6 +1141,11 @@ def replay_cmd(executor: str, ray_address: str, worker_cpus: float | None, worke
     ray_settings = _ray_settings(executor, ray_address, worker_cpus, worker_memory)
     if _given_options(("--seed", "seed")) and not options.get("miniwob"):  # ignored elsewhere, without a word
         raise UserError("--seed goes with --miniwob ENV (one episode; --miniwob-suite takes --seeds)")
+    page = options.get("html") is not None or options.get("url") is not None
+    if _given_options(("--viewport", "viewport")) and not page:  # a task's screen, and MiniWoB's page, set their own
+        raise UserError("--viewport goes with --html or --url (a task's screen and a MiniWoB++ page have their own)")
+    if _given_options(("--dpr", "dpr")) and not (page or options.get("miniwob")):
+        raise UserError("--dpr goes with --html, --url or --miniwob (a task's screen has its own)")
     if _given_options(("--setup-timeout", "setup_timeout")) and not options.get("agent"):  # it bounds an agent's start
         raise UserError("--setup-timeout goes with --agent NAME")
     if executor == "ray" and options.get("miniwob_suite"):

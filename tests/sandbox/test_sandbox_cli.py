@@ -608,6 +608,14 @@ def test_seed_and_agent_arguments_where_they_would_be_ignored_are_refused(tmp_pa
     assert r.output == "omniact: --seed goes with --miniwob ENV (one episode; --miniwob-suite takes --seeds)\n"
     r = invoke("--task", "9", "--script", str(script), "--agent-arg", "x=1")
     assert (r.exit_code, r.output) == (2, "omniact: --agent-arg goes with --agent NAME\n")
+    # a task's screen sets its own size and ratio: a dpr-2 task replayed at dpr 2 whatever --dpr 1 said
+    r = invoke("--task", "9", "--script", str(script), "--dpr", "1")
+    assert r.exit_code == 2
+    assert r.output == "omniact: --dpr goes with --html, --url or --miniwob (a task's screen has its own)\n"
+    r = invoke("--task", "9", "--script", str(script), "--viewport", "800x600")
+    assert r.exit_code == 2
+    assert r.output == ("omniact: --viewport goes with --html or --url (a task's screen and a MiniWoB++ page have "
+                        "their own)\n")
 
 
 def test_a_replays_lines_show_bidi_and_escape_characters_of_the_script_and_page_as_escapes():
