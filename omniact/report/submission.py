@@ -98,7 +98,8 @@ def meta_beside(pred: Path, run_dir: Path | None = None) -> Path | None:
     plain prediction file: in a shared submissions folder it is one submitter's, and would name everyone's."""
     # NAME by the known suffixes only (`_stem`): with any suffix taken off, "model-v1.2" read "model-v1.meta.json",
     # another file's.
-    cands = list(dict.fromkeys([pred.with_name(pred.name + ".meta.json"), pred.with_name(_stem(pred.name) + ".meta.json")]))
+    own, stem = pred.with_name(pred.name + ".meta.json"), pred.with_name(_stem(pred.name) + ".meta.json")
+    cands = [own] if stem == own else [own, stem]
     if run_dir is not None:
         cands.append(run_dir / "meta.json")
     for cand in cands:
