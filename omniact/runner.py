@@ -713,7 +713,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                     store.set_meta("started", _now())
                 started = store.get_meta("started") or _now()
 
-                beyond = store.finished_ids() - set(ids)
+                finished = store.finished_ids()
+                beyond = finished - set(ids)
                 if beyond:  # a smaller --limit than the run's: its exports would leave finished tasks out, unsaid
                     order = {t.id: k for k, t in enumerate(dataset.tasks)}
                     need = 1 + max(order.get(i, -1) for i in beyond)
@@ -722,7 +723,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                                     f"{need} or more, or leave it out", file=str(out))
                 done = store.finished_ids(include_errors=not retry_errors)
                 pending = [i for i in ids if i not in done]
-                retried = len([i for i in pending if i in store.finished_ids()])
+                retried = len([i for i in pending if i in finished])
                 recorded_sources = store.get_meta(_SOURCES, [])
                 sources = _agent_sources(recorded_sources, cls)
                 if len(sources) > len(recorded_sources) > 0 and done:

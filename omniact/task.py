@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # PIL loads only when an image is asked for
     from PIL.Image import Image
 
 __all__ = ["Box", "Detection", "Detections", "LazyElements", "Screen", "Task", "TaskView", "UIElement", "load_detections",
-           "read_png_size"]
+           "png_header_size", "read_png_size"]
 
 
 @dataclass(frozen=True)
@@ -283,6 +283,11 @@ class TaskView:
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+def png_header_size(head: bytes) -> tuple[int, int]:
+    """(width, height) from the IHDR chunk at the start of a PNG's bytes (at least its first 24)."""
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
 def read_png_size(path: Path | str, states: dict[str, os.stat_result] | None = None) -> tuple[int, int]:
     """Width and height from a PNG's IHDR chunk: 24 bytes read, no pixels decoded. With `states`, the file's state
     as it was opened is kept there under `path` (a str).
@@ -301,7 +306,7 @@ def read_png_size(path: Path | str, states: dict[str, os.stat_result] | None = N
     except OSError as e:
         raise DataError(f"cannot read screenshot: {e.strerror or e}", file=str(path)) from None
     if len(head) == 24 and head[:8] == _PNG_SIGNATURE and head[12:16] == b"IHDR":
-        return _checked_size(path, int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"))
+        return _checked_size(path, *png_header_size(head))
     return _other_image_size(path, head)
 
 

@@ -15,16 +15,13 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-__all__ = ["CaptureError", "ViewportCapture", "png_size"]
+from omniact.task import png_header_size
+
+__all__ = ["CaptureError", "ViewportCapture"]
 
 
 class CaptureError(RuntimeError):
     """A capture that is not the viewport at its device size (the caller takes Playwright's instead)."""
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    """(width, height) from a PNG's IHDR chunk."""
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 class ViewportCapture:
@@ -47,12 +44,8 @@ class ViewportCapture:
         viewport's device size (Chromium rounds a fractional size, so within a pixel)."""
         png = base64.b64decode(self._cdp.send("Page.captureScreenshot",
                                               {"format": "png", "optimizeForSpeed": True})["data"])
-        width, height = png_size(png)
+        width, height = png_header_size(png)
         if abs(width - self._viewport[0] * self._dpr) >= 1 or abs(height - self._viewport[1] * self._dpr) >= 1:
             raise CaptureError(f"captured {width}x{height}, not the viewport's {self._viewport[0]}x"
                                f"{self._viewport[1]} at ratio {self._dpr:g}")
         return png
-
-    def detach(self) -> None:
-        """End the DevTools session (the page keeps the metrics, which are Playwright's own)."""
-        self._cdp.detach()

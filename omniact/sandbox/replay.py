@@ -613,10 +613,6 @@ class _Run:
             pass
 
 
-# Settling, part 1: network quiet (readyState complete, no counted fetch/XHR pending; at most `quiet` ms),
-# two animation frames, then (given a check) a poller in the page that notes since when the check has
-# been true. The check is compiled with new Function inside a try: a page whose CSP forbids that, or a
-# check that does not compile, simply gets no early end (the final check below reports its error).
 #: Navigations one evaluation follows (a page that redirects for ever is the watchdog's).
 _NAVIGATIONS_FOLLOWED = 5
 
@@ -627,6 +623,10 @@ def _navigated_away(e: BaseException) -> bool:
     return "Execution context was destroyed" in text or "because of a navigation" in text
 
 
+# Settling, part 1: network quiet (readyState complete, no counted fetch/XHR pending; at most `quiet` ms),
+# two animation frames, then (given a check) a poller in the page that notes since when the check has
+# been true. The check is compiled with new Function inside a try: a page whose CSP forbids that, or a
+# check that does not compile, simply gets no early end (the final check below reports its error).
 _SETTLE_JS = """async ({quiet, check}) => {
   const t0 = performance.now();
   while (!(document.readyState === 'complete' && !window.__omniPending) && performance.now() - t0 < quiet)

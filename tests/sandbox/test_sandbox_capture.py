@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from omniact.sandbox.capture import ViewportCapture, png_size
+from omniact.sandbox.capture import ViewportCapture
+from omniact.task import png_header_size
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +44,7 @@ def test_a_capture_is_playwrights_screenshot_pixel_for_pixel(browser, viewport, 
                 page.mouse.wheel(0, 900)
                 page.wait_for_function("() => window.scrollY >= 900")
             ours = capture.png()
-            assert png_size(ours) == device
+            assert png_header_size(ours) == device
             assert np.array_equal(_pixels(ours), _pixels(page.screenshot())), f"scrolled={scrolled}"
     finally:
         context.close()
