@@ -434,16 +434,23 @@ def test_a_split_entrys_non_finite_dpr_is_not_taken(omniact_data, tmp_path, valu
     assert 0 < dpr < float("inf")
 
 
+def _denied(monkeypatch, owner: object, name: str, path: Path) -> object:
+    """`owner.name` (Path.read_bytes, os.scandir...) made to refuse `path` as a file or folder without permission
+    refuses it: root reads any file, so chmod 000 proves nothing here. Returns the real one."""
+    real = getattr(owner, name)
+
+    def refusing(first=".", *args, **kwargs):  # (a method's self, a function's path)
+        if Path(os.fsdecode(first)) == path:
+            raise PermissionError(13, "Permission denied", os.fsdecode(first))
+        return real(first, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, refusing)
+    return real
+
+
 def test_an_unreadable_split_file_says_check_its_permissions(omniact_data, monkeypatch):
     split = (omniact_data / "test.json").resolve()
-    real = Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        if self == split:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)  # root reads any file, so chmod 000 proves nothing here
+    _denied(monkeypatch, Path, "read_bytes", split)
     r = cli("tasks", "--data", omniact_data)
     assert r.exit_code == 2
     assert r.output == f"omniact: {split}: split file cannot be read (Permission denied): check its permissions\n"
@@ -453,14 +460,7 @@ def test_a_runs_unreadable_manifest_is_not_passed_over(omniact_data, tmp_path, m
     run_dir = tmp_path / "run"
     assert cli("run", "--agent", "oracle", "--data", omniact_data, "--out", run_dir).exit_code == 0
     manifest = run_dir / "manifest.json"
-    real = Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        if self == manifest:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    _denied(monkeypatch, Path, "read_bytes", manifest)
     r = cli("score", "--predictions", run_dir)
     assert r.exit_code == 2
     assert r.output == (f"omniact: {manifest}: cannot be read (Permission denied); it records the run's data and "
@@ -476,15 +476,7 @@ def test_validate_with_a_manifest_lists_an_unreadable_file_beside_every_other_pr
     root = shutil.copytree(omniact_data, tmp_path / "d")
     assert cli("manifest", "--data", root).exit_code == 0
     (root / "data/tasks/desktop/finder/task_1.0.txt").unlink()
-    shot = root / "data/data/desktop/notepad/screen_2.png"
-    real = dataset._sha256_file
-
-    def sha256_file(path: Path) -> str:
-        if Path(path) == shot:
-            raise PermissionError(13, "Permission denied", str(path))  # root reads any file: chmod 000 proves nothing
-        return real(path)
-
-    monkeypatch.setattr(dataset, "_sha256_file", sha256_file)
+    _denied(monkeypatch, dataset, "_sha256_file", root / "data/data/desktop/notepad/screen_2.png")
     r = cli("validate", "--data", root)
     assert r.exit_code == 2
     lines = r.output.splitlines()
@@ -497,14 +489,7 @@ def test_a_folder_the_manifest_cannot_list_is_named_not_left_out(omniact_data, t
     # os.walk passed over a folder it could not list: the manifest left its files out and said "26 files", exit 0.
     root = shutil.copytree(omniact_data, tmp_path / "d")
     folder = root / "data/data/desktop/notepad"
-    real = os.scandir
-
-    def scandir(path="."):
-        if Path(os.fsdecode(path)) == folder:
-            raise PermissionError(13, "Permission denied", os.fsdecode(path))
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    real = _denied(monkeypatch, os, "scandir", folder)
     r = cli("manifest", "--data", root)
     assert r.exit_code == 2
     assert r.output == (f"omniact: {folder}: folder cannot be read (Permission denied): check its permissions; its "
@@ -512,7 +497,7 @@ def test_a_folder_the_manifest_cannot_list_is_named_not_left_out(omniact_data, t
     assert not (root / "MANIFEST.sha256").exists()
     monkeypatch.setattr(os, "scandir", real)
     assert cli("manifest", "--data", root).exit_code == 0
-    monkeypatch.setattr(os, "scandir", scandir)
+    _denied(monkeypatch, os, "scandir", folder)
     r = cli("validate", "--data", root)
     assert r.exit_code == 2
     assert f"{folder}: folder cannot be read (Permission denied): its files are not checked" in r.output
