@@ -42,6 +42,7 @@ __all__ = [
     "builtin_root",
     "find_split_file",
     "find_task",
+    "locate_task",
     "gold_line_offset",
     "gold_rows",
     "infer_os",
@@ -979,8 +980,16 @@ def split_names(root: str | os.PathLike | None) -> list[str]:
 
 
 def find_task(root: str | os.PathLike | None, task_id: str, split: str | None = None) -> Task:
-    """One task by id, from `split` or else from whichever split holds it."""
+    """One task by id, from `split` or else from the one split that holds it (see `locate_task`)."""
+    return locate_task(root, task_id, split)[0]
+
+
+def locate_task(root: str | os.PathLike | None, task_id: str, split: str | None = None) -> tuple[Task, str]:
+    """One task by id and the split it is in: `split`, or else the one split that holds it (an id in two splits,
+    which `validate` warns of, is refused: only `split` can say which of the two tasks is meant)."""
     broken: list[OmniactError] = []
+    found: dict[str, Task] = {}
+    known: list[str] = []
     for name in [split] if split else split_names(root):
         try:
             ds = load_split(root, name)
@@ -990,11 +999,22 @@ def find_task(root: str | os.PathLike | None, task_id: str, split: str | None = 
             broken.append(e)  # another split's problem (a missing train task file) need not hide a test task
             continue
         if task_id in ds:
-            return ds[task_id]
+            found[name] = ds[task_id]
+        known.extend(t.id for t in ds.tasks)
+    if len(found) > 1:
+        raise UserError(f"task {task_id!r} is in more than one split ({', '.join(found)}): give --split to choose "
+                        "one", file=str(resolve_data_root(root)))
+    if found:
+        name, task = next(iter(found.items()))
+        return task, name
     if broken:  # it may be in the split that could not be read: that split's problem is the one to fix
         raise broken[0]
+    import difflib
+
+    close = difflib.get_close_matches(task_id, sorted(set(known)), n=3, cutoff=0.5)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
     where = f"split {split}" if split else "any split"
-    raise UserError(f"no task {task_id!r} in {where}", file=str(resolve_data_root(root)))
+    raise UserError(f"no task {task_id!r} in {where}{hint}", file=str(resolve_data_root(root)))
 
 
 # --------------------------------------------------------------------------------------------------------

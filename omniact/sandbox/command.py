@@ -211,30 +211,6 @@ def agent_scripts(
     return scripts, errors
 
 
-def _find_task(data: Path | None, split: str | None, task_id: str):
-    from omniact.dataset import load_split, resolve_data_root
-
-    root = resolve_data_root(data)
-    tried = []
-    names = [split or "test"]
-    if split is None:  # look through the other splits too: ids are unique across a data set
-        names += sorted({p.stem for p in root.glob("*.json") if p.stem not in names and p.name[0] != "."})
-    for name in names:
-        try:
-            ds = load_split(root, name)
-        except UserError:
-            continue
-        tried.append(name)
-        if task_id in ds:
-            return ds[task_id], root, name
-    import difflib
-
-    known = sorted({t.id for name in tried for t in load_split(root, name).tasks})
-    close = difflib.get_close_matches(task_id, known, n=3, cutoff=0.5)
-    hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    raise UserError(f"no task {task_id!r} in split(s) {', '.join(tried) or '(none)'}{hint}", file=str(root))
-
-
 def _write_out(out: Path | None, obj: Mapping[str, Any]) -> None:
     """Write replay.json atomically: an earlier replay's file stays whole until the new one replaces it."""
     if out is None:
@@ -437,7 +413,10 @@ def replay_command(
         text = _read_script(script) if script is not None else None
 
         if target == "--task":
-            task, root, found_in = _find_task(data, split, task_id)  # type: ignore[arg-type]
+            from omniact.dataset import locate_task, resolve_data_root
+
+            root = resolve_data_root(data)
+            task, found_in = locate_task(root, task_id, split)  # type: ignore[arg-type]
             if text is None:
                 scripts, errors = agent_scripts(
                     _load_agent(agent, agent_args, timeout=task_timeout, setup_timeout=start_limit,

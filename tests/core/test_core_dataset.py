@@ -191,6 +191,22 @@ def test_find_task_searches_every_split(omniact_data):
         find_task(omniact_data, "99")
 
 
+def test_find_task_refuses_an_id_two_splits_hold_unless_a_split_is_given(omniact_data, tmp_path):
+    """`omniact show 14` took whichever split came first when train.json also had a task 14."""
+    import json
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    train = json.loads((root / "train.json").read_text())
+    train["14"] = {**next(iter(train.values()))}  # task 14 is val's
+    (root / "train.json").write_text(json.dumps(train))
+    with pytest.raises(UserError, match=r"task '14' is in more than one split \(train, val\): give --split"):
+        find_task(root, "14")
+    assert find_task(root, "14", "val").goal == "Open the File menu"
+    assert find_task(root, "14", "train").goal != "Open the File menu"
+    with pytest.raises(UserError, match=r"no task '144' in any split \(did you mean 14"):  # close ids offered
+        find_task(root, "144")
+
+
 def test_manifest_detects_changed_missing_and_new_files(omniact_data, tmp_path):
     root = shutil.copytree(omniact_data, tmp_path / "d")
     path, n = write_manifest(root)

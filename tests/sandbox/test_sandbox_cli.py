@@ -465,7 +465,7 @@ def test_more_user_mistakes_are_one_line_with_exit_2_before_any_browser(tmp_path
         port = free.getsockname()[1]
     cases = {
         ("--url", f"http://127.0.0.1:{port}/", "--script", str(ok)): f"nothing listens on 127.0.0.1:{port}",
-        ("--data", str(SUITE), "--task", "1011", "--script", str(ok)): "no task '1011' in split(s) test (did you mean 101",
+        ("--data", str(SUITE), "--task", "1011", "--script", str(ok)): "no task '1011' in any split (did you mean 101",
         ("--html", str(PLAYGROUND), "--script", str(ok), "--viewport", "99999x99999"): "--viewport sides must be",
         ("--html", str(PLAYGROUND), "--script", str(ok), "--viewport", "8000x8000", "--dpr", "4"): "32000x32000",
         ("--html", str(PLAYGROUND), "--script", str(ok), "--limit", "2"): "--limit goes with --split",
