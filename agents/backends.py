@@ -253,7 +253,7 @@ class OpenAIBackend:
         self.backoff = float(backoff)
         self.max_backoff = float(max_backoff)
         key = api_key or os.environ.get("OPENAI_API_KEY") or "EMPTY"
-        self._secret = key if len(key) > _MIN_SECRET_CHARS else None
+        self._secret = key if len(key) >= _MIN_SECRET_CHARS else None
         # What messages name: the URL without a user:password (or a query) that a key can hide in, which a
         # message would otherwise carry into predictions records and the one line a run stops with.
         self.shown_endpoint = _public_url(self.endpoint)

@@ -543,3 +543,12 @@ def test_a_key_refused_on_the_first_task_says_nothing_was_kept_not_how_to_resume
         run_llm(server, tmp_path, limit=2, workers=1, progress=False)
     assert str(e.value).startswith("the run stopped before any task finished, and nothing was kept: ")
     assert "--resume" not in str(e.value) and not (tmp_path / "r").exists()
+
+
+def test_a_key_of_exactly_8_characters_from_the_environment_is_not_recorded(server, monkeypatch):
+    """The README promises a key of 8 characters or more is redacted wherever it appears: one of exactly 8 was not."""
+    monkeypatch.setenv("OPENAI_API_KEY", "k8chars1")
+    server.plan = [echo_key(400)]
+    with pytest.raises((UserError, BackendError)) as e:
+        backend(server, api_key="", retries=0).complete(HI)
+    assert "k8chars1" not in str(e.value) and "Bearer ***" in str(e.value)
