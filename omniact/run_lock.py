@@ -17,6 +17,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from omniact.errors import UserError
 
@@ -63,26 +64,8 @@ def run_lock(out: Path, *, name: str = LOCK_NAME, kind: str = "run") -> Iterator
         yield
         return
     path = out / name
+    fd = _locked(path, fcntl, name, kind, out)
     try:
-        # O_NOFOLLOW: a run.lock that is a link to a file elsewhere would have that file emptied and removed.
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    except OSError as e:
-        if e.errno != errno.ELOOP:
-            raise
-        raise UserError(f"{name} is a symbolic link, where a {kind} keeps its lock: remove it, or choose another "
-                        "--out", file=str(path)) from None
-    try:
-        # A few tries: `holder` (a `score` of the run, a dashboard polling it) holds a shared lock for an instant,
-        # where a run holds the lock for as long as it goes.
-        for attempt in range(_TRIES):
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if attempt == _TRIES - 1:
-                    who = _describe(_read(fd))
-                    raise FolderBusy(_busy(kind, who), who=who, file=str(out)) from None
-                time.sleep(0.05)
         held = _read(fd)
         if held.strip() and _describe(held) == "another process":
             # Not a lock a run left (they hold {"pid", "host", "since"}): someone's file of that name, kept.
@@ -97,6 +80,54 @@ def run_lock(out: Path, *, name: str = LOCK_NAME, kind: str = "run") -> Iterator
                 path.unlink()  # still ours: a run that starts after this creates and locks a new file
     finally:
         os.close(fd)
+
+
+def _locked(path: Path, fcntl: Any, name: str, kind: str, out: Path) -> int:
+    """`path` opened (created when missing) and locked exclusively: its descriptor."""
+    while True:
+        fd = _open(path, name, kind)
+        try:
+            # A few tries: `holder` (a `score` of the run, a dashboard polling it) holds a shared lock for an
+            # instant, where a run holds the lock for as long as it goes.
+            for attempt in range(_TRIES):
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if attempt == _TRIES - 1:
+                        who = _describe(_read(fd))
+                        raise FolderBusy(_busy(kind, who), who=who, file=str(out)) from None
+                    time.sleep(0.05)
+            # The holder we waited for removes the file as it ends (still holding it), and a third command may have
+            # made and locked a new one since: a lock on the removed file guards nothing. Locked is ours only while
+            # the name still leads to it.
+            if _same_file(fd, path):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+
+
+def _open(path: Path, name: str, kind: str) -> int:
+    try:
+        # O_NOFOLLOW: a run.lock that is a link to a file elsewhere would have that file emptied and removed.
+        return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0),
+                       0o644)
+    except OSError as e:
+        if e.errno != errno.ELOOP:
+            raise
+        raise UserError(f"{name} is a symbolic link, where a {kind} keeps its lock: remove it, or choose another "
+                        "--out", file=str(path)) from None
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 class FolderBusy(UserError):

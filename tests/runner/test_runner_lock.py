@@ -11,6 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from omniact.run_lock import FolderBusy, holder, run_lock
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "fixtures" / "data"
 AGENTS = HERE / "runner_test_agents.py"
@@ -158,3 +162,33 @@ def test_a_glance_at_the_lock_does_not_refuse_a_starting_run_and_a_run_going_is_
         # a second run typed without --resume while this one goes: told that one is going, not to --resume
         with pytest.raises(UserError, match=r"another omniact run is writing this folder \(pid \d+"):
             run("noop", out=out, data=DATA)
+
+
+def test_a_lock_file_removed_while_a_run_waited_on_it_is_not_taken_for_the_folders_lock(tmp_path, monkeypatch):
+    """The run it waited for ends and removes run.lock; a third run makes and locks a new one. Locking the removed
+    file let two runs write one folder at once (each pending task run twice)."""
+    import fcntl
+
+    import omniact.run_lock as rl
+
+    opened = rl._open
+    third: list[int] = []
+
+    def open_then_replace(path, name, kind):
+        fd = opened(path, name, kind)
+        if not third:  # between this run's open and its lock: the holder ends, and another run starts
+            path.unlink()
+            third.append(os.open(path, os.O_RDWR | os.O_CREAT))
+            fcntl.flock(third[0], fcntl.LOCK_EX)
+            os.write(third[0], b'{"pid": 4242, "host": "h", "since": "now"}')
+        return fd
+
+    monkeypatch.setattr(rl, "_open", open_then_replace)
+    monkeypatch.setattr(rl.time, "sleep", lambda s: None)
+    try:
+        with pytest.raises(FolderBusy, match="pid 4242"), run_lock(tmp_path):
+            pass
+    finally:
+        os.close(third[0])
+    with run_lock(tmp_path):  # the third run gone: the folder is free again
+        assert holder(tmp_path) is not None
