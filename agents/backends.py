@@ -918,7 +918,9 @@ class CachedBackend:
         from agents.cache import cache_key
 
         # A local model adds its folder's fingerprint and dtype: new weights at the same path are a new model.
-        params = {"temperature": temperature, "max_tokens": max_tokens, **getattr(self.backend, "cache_params", {})}
+        # Normalised: `temperature = 0` from a TOML --agent-config is an int, and must find what 0.0 cached.
+        params = {"temperature": float(temperature), "max_tokens": int(max_tokens),
+                  **getattr(self.backend, "cache_params", {})}
         key = cache_key(self.model, self.endpoint, messages, params)
         if self.read:
             hit = self.cache.get(key)
