@@ -185,6 +185,10 @@ def run_dataset(predictions: Path, data: Path | None, split: str | None) -> tupl
             raise UserError(f"the run was made on the data in {root}, which is not here: give its copy with --data",
                             file=str(predictions))
         data = Path(root)
+    if split is None and recorded is not None and recorded.endswith(".json") and not os.path.isfile(recorded):
+        # The data root's split of the same name is other tasks: the run would be scored as mostly missing.
+        raise UserError(f"the run was made on the split file {recorded}, which is not there: give it (or its copy) "
+                        "with --split FILE", file=str(Path(predictions) / "manifest.json"))
     return data, split or recorded or "test"
 
 
@@ -225,9 +229,9 @@ def manifest_dataset(manifest: Mapping[str, Any], where: str | os.PathLike) -> t
         if value is not None and not isinstance(value, str):
             raise UserError(f"dataset.{key} must be {what}, not {json.dumps(value)[:40]}", file=str(where))
         out.append(value or None)
-    # A run made with --split FILE is scored on that file (while it is there), not on the root's split of its name.
-    split_file = out[2]
-    return out[0], split_file if split_file is not None and os.path.isfile(split_file) else out[1]
+    # A run made with --split FILE is scored on that file, not on the root's split of its name (a file that has
+    # gone is refused where the split is read: see `run_dataset`).
+    return out[0], out[2] if out[2] is not None else out[1]
 
 
 def read_predictions(path: str | os.PathLike, known_ids: Collection[str] | None = None, *,

@@ -99,3 +99,12 @@ def test_a_run_made_on_a_split_file_is_scored_again_on_that_file(tmp_path):
     site = tmp_path / "rep"
     r = CliRunner().invoke(main, ["report", str(out), "--out", str(site)])
     assert r.exit_code == 0 and sorted(p.name for p in (site / "tasks").iterdir()) == ["100.html", "101.html"]
+    # The file moved away: refused, where the data root's test.json was scored in its place (2 of 6 tasks done)
+    mine.rename(tmp_path / "elsewhere.json")
+    for verb in (["score", "--predictions", str(out)], ["validate", "--predictions", str(out)],
+                 ["report", str(out), "--out", str(site)]):
+        r = CliRunner().invoke(main, verb)
+        assert r.exit_code == 2 and f"the run was made on the split file {mine}, which is not there" in r.output, \
+            r.output
+    r = CliRunner().invoke(main, ["score", "--predictions", str(out), "--split", str(tmp_path / "elsewhere.json")])
+    assert r.exit_code == 0, r.output
