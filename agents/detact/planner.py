@@ -91,6 +91,11 @@ _KEY_WORDS = {
     **{f"f{i}": f"f{i}" for i in range(1, 13)},
 }
 _MODIFIERS = {"ctrl", "alt", "shift", "command", "win", "fn"}
+# macOS menus write keys as symbols ("⌘S", "⌘+Shift+T"): spelled out as the key names PyAutoGUI knows, since a
+# symbol passed through would be a key no machine has (⌥ is "alt", as omniact.actions.normalize_key folds "option").
+_KEY_SYMBOLS = {"⌘": "command", "⌥": "alt", "⇧": "shift", "⌃": "ctrl", "⏎": "enter", "↩": "enter", "⎋": "esc",
+                "⇥": "tab", "⌫": "backspace", "⌦": "delete"}
+_KEY_SYMBOL_RE = re.compile("[" + "".join(_KEY_SYMBOLS) + "]")
 
 _CLICK_VERBS = (r"click(?: on)?|left[- ]click(?: on)?|tap(?: on)?|press(?: on)?|select|choose|pick|open|go to|"
                 r"navigate to|visit|check|uncheck|tick|untick|toggle|enable|disable|turn on|turn off|"
@@ -223,7 +228,8 @@ def _pressed(phrase: str) -> tuple[tuple[str, ...], int] | None:
 
 def _keys_from(phrase: str) -> tuple[str, ...] | None:
     """Key names from "enter", "the escape key", "ctrl+c", "command shift t"; None when it is no key."""
-    p = re.sub(r"^(?:the|a)\s+", "", phrase.strip().lower())
+    p = _KEY_SYMBOL_RE.sub(lambda m: f" {_KEY_SYMBOLS[m.group()]} ", phrase).strip().lower()
+    p = re.sub(r"^(?:the|a)\s+", "", p)
     p = re.sub(r"\s+(?:key|keys|button)$", "", p).strip()
     if p in _KEY_WORDS:
         return (_KEY_WORDS[p],)

@@ -36,6 +36,16 @@ def run(goal: str, os: str | None = None, platform: str = "desktop", dets=SCREEN
     return out
 
 
+@pytest.mark.parametrize("goal, keys", [
+    ("Press ⌘+S", ("command", "s")), ("Press ⌘S", ("command", "s")),
+    ("Press ⌘+Shift+T", ("command", "shift", "t")), ("Press ⌥⇧⌘V", ("alt", "shift", "command", "v")),
+    ("Press ⌃+C", ("ctrl", "c")),
+])
+def test_mac_key_symbols_are_pressed_as_the_keys_they_name(goal, keys):
+    # A goal copied from a macOS menu writes the modifiers as symbols: a key press, never a click, never "⌘".
+    assert run(goal, os="macos") == [("hotkey", keys)]
+
+
 def test_filter_ranks_the_relevant_element_first():
     from agents.detact.filter import rank_elements
 
