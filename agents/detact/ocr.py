@@ -165,7 +165,8 @@ def _join(group: Sequence[Word]) -> TextBox:
 
 
 def _is_cjk(text: str) -> bool:
-    return any("\u3000" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
+    # Chinese and Japanese only: Korean (Hangul, U+AC00-D7AF) spaces its words as Latin does.
+    return any("\u3000" <= ch <= "\u9fff" for ch in text)
 
 
 def _quad_box(quad: Any) -> Box:

@@ -135,6 +135,16 @@ def test_word_merging_splits_menu_items_but_not_phrases():
     assert [t.text for t in merge_words(words)] == ["File", "Edit", "Save draft"]
 
 
+def test_korean_words_keep_their_space_when_merged():
+    from agents.detact.ocr import Word, merge_words
+    from omniact.task import Box
+
+    # Korean spaces its words (Chinese and Japanese do not): "설정 열기" must not come back as "설정열기".
+    words = [Word("설정", Box(0, 0, 30, 20), 0.99, 0), Word("열기", Box(36, 0, 66, 20), 0.99, 0),
+             Word("打开", Box(0, 40, 30, 60), 0.99, 1), Word("设置", Box(34, 40, 64, 60), 0.99, 1)]
+    assert [t.text for t in merge_words(words)] == ["설정 열기", "打开设置"]
+
+
 def test_tesseract_engine_reads_the_same_labels(tmp_path):
     import shutil
 
