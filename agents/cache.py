@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from omniact.atomic import json_bytes
+from omniact.errors import UserError
 
 __all__ = ["ResponseCache", "cache_dir", "cache_key"]
 
@@ -44,7 +45,16 @@ class ResponseCache:
         self.path = Path(path) if path else cache_dir() / "responses.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None, check_same_thread=False)
+        try:
+            self._db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None, check_same_thread=False)
+            self._set_up()
+        except sqlite3.DatabaseError as e:
+            # A damaged file (or another program's) stops every run, --no-cache ones too (fresh answers are still
+            # stored): the user must be told which file it is and how to get past it.
+            raise UserError(f"cannot use the response cache ({e}): move this file away, or pass "
+                            "--agent-arg cache_path=FILE for another", file=str(self.path)) from None
+
+    def _set_up(self) -> None:
         # Workers opening a new cache file together: SQLite answers "database is locked" at once, without waiting
         # out the timeout, to one of two connections switching the file to WAL. Both statements may run again.
         for attempt in range(_SETUP_TRIES):
