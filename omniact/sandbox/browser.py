@@ -447,7 +447,7 @@ class BrowserHost:
             # browser the watchdog kills leaves its profile and sockets behind, in the user's TMPDIR otherwise.
             # (One folder for the host's life: a driver killed with its browser is started again in the same one.)
             if self._tmp is None:
-                self._tmp = tempfile.mkdtemp(prefix="omniact-browser-")
+                self._tmp = host_tmpdir()
             previous = os.environ.get("TMPDIR")
             os.environ["TMPDIR"] = self._tmp
             try:
@@ -856,6 +856,25 @@ def _guard_page(s: Session, page: Page) -> None:
 
     page.on("dialog", on_dialog)
     page.on("download", on_download)
+
+
+#: What Chromium adds below its TMPDIR for its singleton socket, whose whole path must fit in a Unix socket address
+#: (107 bytes on Linux): past it, every launch fails ("Socket path too long") and so does every replay.
+_SOCKET_TAIL = "/org.chromium.Chromium.XXXXXX/SingletonSocket"
+_SOCKET_MAX = 100
+_HOST_PREFIX = "omniact-b-"
+
+
+def host_tmpdir(parent: str | None = None) -> str:
+    """A new 0700 folder for a host's driver and browser: in `parent` (TMPDIR) when Chromium's socket path fits
+    there, else in /tmp, so that a long TMPDIR (a job scheduler's, a worker's own folder) cannot stop the launch."""
+    import tempfile
+
+    parent = parent or tempfile.gettempdir()
+    probe = os.path.join(parent, _HOST_PREFIX + "X" * 8) + _SOCKET_TAIL  # mkdtemp adds 8 characters
+    if len(os.fsencode(probe)) > _SOCKET_MAX:
+        parent = "/tmp"
+    return tempfile.mkdtemp(prefix=_HOST_PREFIX, dir=parent)
 
 
 _SHARED: BrowserHost | None = None

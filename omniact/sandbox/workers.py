@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from omniact.errors import UserError
 from omniact.job_control import (
     active_clock,
     descendants,
@@ -89,13 +90,14 @@ def _worker_main(conn: Connection, warmup: Callable[[], None] | None, tmp: str |
         os.environ["TMPDIR"] = tempfile.tempdir = tmp
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
+        failed: str | None = None
         if warmup is not None:
             try:
                 warmup()
-            except Exception:  # noqa: BLE001, S110 - the first task will retry and report the failure as its own
-                pass
+            except Exception as e:  # noqa: BLE001 - the pool decides: a browser that never launches stops the batch
+                failed = _first_line(e)
         try:
-            conn.send(("ready", None))
+            conn.send(("ready", failed))
         except OSError:  # the parent died while this worker started (kill -9): nobody to tell, nothing to print
             return
         while True:
@@ -121,6 +123,16 @@ def _worker_main(conn: Connection, warmup: Callable[[], None] | None, tmp: str |
             browser._SHARED.close()
 
 
+class BrowserUnavailable(UserError):
+    """No replay worker could launch its browser: every task would fail alike, so the batch stops in one line."""
+
+
+def _first_line(e: BaseException) -> str:
+    """An exception's first line: Playwright's launch errors go on with the browser's whole log."""
+    text = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {text[0] if text else ''}".strip()
+
+
 class _Worker:
     def __init__(self, ctx: Any, warmup: Callable[[], None] | None) -> None:
         import tempfile
@@ -139,6 +151,8 @@ class _Worker:
         self.proc.start()
         child.close()
         self.ready = False
+        #: why its warm-up could not launch the browser (None: it did, or there was no warm-up)
+        self.launch_error: str | None = None
         self.born = active_clock()
         self.item: Any = None
         self.started = 0.0
@@ -216,6 +230,10 @@ class LocalPool:
                 self._workers.append(_Worker(self._ctx, self.warmup))
         busy: dict[Connection, _Worker] = {}
         self._await_ready()
+        failures = [w.launch_error for w in self._workers]
+        if all(failures):
+            # Not one browser launched: replayed, every task would be "internal error" and the summary 0/N.
+            raise BrowserUnavailable(f"the browser could not be launched, so no task was replayed: {failures[0]}")
 
         def dispatch(w: _Worker) -> None:
             item = todo.popleft()
@@ -289,7 +307,7 @@ class LocalPool:
             for conn in wait(list(pending), timeout=left):
                 w = pending.pop(conn)
                 try:
-                    conn.recv()
+                    _, w.launch_error = conn.recv()
                 except (EOFError, OSError):
                     raise RuntimeError(
                         "a replay worker died while starting (is Chromium installed?)"

@@ -646,3 +646,39 @@ def test_stopped_while_the_agent_answers_it_says_no_answer_was_kept_and_how_to_k
     # (with --out the answers are kept as they come: test_sandbox_agent_run.py)
     assert "stopped while the agent answered; without --out no answer is kept: with --out DIR" in r.output
     assert "the same command run again asks only for the tasks not answered yet" in r.output
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from omniact.cli import run; run()", "replay", *args], env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.mark.browser
+def test_a_long_tmpdir_does_not_stop_the_browser_from_launching(tmp_path):
+    """Chromium's singleton socket sits below the browser's folder in TMPDIR: past 107 bytes every launch failed."""
+    long = Path("/tmp") / ("omniact-test-long-" + "y" * 40)
+    long.mkdir(exist_ok=True)
+    try:
+        s = tmp_path / "s.py"
+        s.write_text("pyautogui.click(100, 100)\n")
+        proc = _cli("--html", str(PLAYGROUND), "--script", str(s), *T, env={**os.environ, "TMPDIR": str(long)})
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stdout.startswith("PASS"), proc.stdout
+        assert not list(long.iterdir())  # its folder, made in /tmp instead, is gone too
+    finally:
+        import shutil
+
+        shutil.rmtree(long, ignore_errors=True)
+
+
+@pytest.mark.browser
+def test_a_browser_that_cannot_launch_stops_a_split_in_one_line_not_as_every_task_failing(tmp_path):
+    bogus = tmp_path / "chromium"
+    bogus.write_text("#!/bin/sh\nexit 1\n")
+    bogus.chmod(0o755)
+    proc = _cli("--data", str(SUITE), "--agent", "oracle", "--workers", "1", *T,
+                env={**os.environ, "OMNIACT_CHROMIUM": str(bogus)})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "FAIL" not in proc.stdout and "tasks succeeded" not in proc.stdout, proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("omniact: the browser could not be launched"), proc.stderr
