@@ -42,12 +42,35 @@ def load_prices(path: str | Path) -> dict[str, tuple[float, float]]:
             data = tomllib.loads(text)
     except ValueError as e:
         raise UserError(f"cannot read the price table: {e}", file=str(p)) from None
+    if not isinstance(data, dict):
+        raise UserError("a price table must map model names to {prompt, completion}", file=str(p))
     out = {}
     for model, v in data.items():
-        if not isinstance(v, dict):
-            raise UserError(f"price of {model!r} must be a table with prompt and completion", file=str(p))
-        out[model] = (float(v.get("prompt", 0.0)), float(v.get("completion", 0.0)))
+        # A missing price would cost 0 without a word; so would a TOML name with dots left unquoted
+        # (qwen2.5-7b = {...} is the table "qwen2" holding "5-7b"), which lands here without prompt/completion.
+        prices = [v.get(k) for k in ("prompt", "completion")] if isinstance(v, dict) else [None]
+        if not all(_is_price(x) for x in prices):
+            raise UserError(f"price of {model!r} must be a table of two numbers, prompt and completion (USD per 1M "
+                            f"tokens), not {v!r}; {_QUOTE_DOTS}", file=str(p))
+        out[model] = (float(v["prompt"]), float(v["completion"]))
     return out
+
+
+#: said with each price table refusal: the mistake TOML makes easy
+_QUOTE_DOTS = 'a model name with dots must be quoted in TOML: "qwen2.5-7b" = {prompt = 0.1, completion = 0.2}'
+
+
+def _is_price(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) and x >= 0
+
+
+def price_of(table: dict[str, tuple[float, float]], model: str, path: str | Path) -> tuple[float, float]:
+    """`model`'s prices in `table` (read from `path`); a model the table does not list is refused, not free."""
+    if model not in table:
+        listed = ", ".join(map(repr, sorted(table))) or "none"
+        raise UserError(f"the price table has no entry for model {model!r} (it lists: {listed}); "
+                        f"{_QUOTE_DOTS}", file=str(Path(path).expanduser()))
+    return table[model]
 
 
 class LLMAgent:
@@ -98,10 +121,7 @@ class LLMAgent:
         self.max_elements = max_elements
         self.price = (price_prompt, price_completion)
         if prices:
-            table = load_prices(prices)
-            key = model or Path(model_path).name
-            if key in table:
-                self.price = table[key]
+            self.price = price_of(load_prices(prices), model or Path(model_path).name, prices)
         self.cache = cache
         self.cache_path = cache_path
         self.device = device
