@@ -317,12 +317,7 @@ def detection_paths(task: Any, root: Path, *, elements: bool = False) -> dict[st
     for kind, attr in (("ocr", "ocr_path"), ("icon", "icon_path"), ("color", "color_path")):
         p = getattr(task, attr)
         if p is not None:
-            if not Path(p).resolve().is_relative_to(root):
-                # Written under --out at this path, it would land outside --out (an absolute or "../" path), over
-                # whatever is there: a data set's published files, say.
-                raise UserError(f"task {task.id}: its {kind} path {p} is outside the data root, so its file "
-                                f"would be written outside --out; give it a path inside {root}")
-            out[kind] = Path(p).resolve().relative_to(root).as_posix()
+            out[kind] = _inside_root(task, kind, p, root)
         else:
             out[kind] = f"{_FOLDERS[kind]}/{task.platform}/{task.app}/{stem}.json"
     if elements:
@@ -330,11 +325,28 @@ def detection_paths(task: Any, root: Path, *, elements: bool = False) -> dict[st
     return out
 
 
-def _detect_one(job: tuple[str, dict[str, str], str, dict[str, Any], float]) -> tuple[str, int, dict[str, float],
-                                                                                  str | None]:
+def _inside_root(task: Any, kind: str, path: str | os.PathLike, root: Path) -> str:
+    """`path` relative to the data root, judged by its spelling: a symbolic link inside the root (``ocr/`` kept on
+    another disk) is still inside, which `Path.resolve` would deny by following it."""
+    rel = os.path.normpath(os.path.relpath(os.path.abspath(path), root))
+    if rel == os.curdir or rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        # Written under --out at this path, it would land outside --out (an absolute or "../" path), over
+        # whatever is there: a data set's published files, say.
+        raise UserError(f"task {task.id}: its {kind} path {path} is outside the data root, so its file "
+                        f"would be written outside --out; give it a path inside {root}")
+    return Path(rel).as_posix()
+
+
+_Job = tuple[str, tuple[dict[str, str], ...], str, dict[str, Any], float]
+
+
+def _detect_one(job: _Job) -> tuple[str, int, dict[str, float], str | None]:
     """(image, elements found, stage timings, None), or with the last item saying why this screenshot could not
-    be read: one broken file (truncated, too large to decode) fails its own screen, not the split."""
-    image, rels, out, options, dpr = job
+    be read: one broken file (truncated, too large to decode) fails its own screen, not the split.
+
+    The job names every set of files the screen's split entries ask for (entries sharing a screenshot may each
+    name their own): the one detection is written to all of them."""
+    image, rel_sets, out, options, dpr = job
     try:
         # A dpr above 1 is the data set's word (1 is also what it says when it says nothing: then guess).
         scale = dpr if dpr > 1 else None
@@ -343,10 +355,20 @@ def _detect_one(job: tuple[str, dict[str, str], str, dict[str, Any], float]) -> 
         cause = e.__cause__ if isinstance(e, UnreadableScreenshot) and e.__cause__ is not None else e
         return image, 0, {}, f"{image}: cannot read the screenshot ({type(cause).__name__}: {str(cause)[:120]})"
     base = Path(out)
-    result.write(base / rels["ocr"], base / rels["icon"], base / rels["color"])
-    if "elements" in rels:
-        write_json(base / rels["elements"], result.to_json())
+    written: set[str] = set()
+    for rels in rel_sets:
+        for kind, rel in rels.items():
+            if rel not in written:
+                _write_kind(result, kind, base / rel)
+                written.add(rel)
     return image, len(result.elements), dict(result.timings), None
+
+
+def _write_kind(result: DetectionResult, kind: str, path: Path) -> None:
+    if kind == "elements":
+        write_json(path, result.to_json())
+    else:
+        result.write(**{kind: path})
 
 
 def _up_to_date(image: Path, files: list[Path]) -> bool:
@@ -394,14 +416,15 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
     # What the data set is read from (split, task, screenshot and box files): a detection path naming one of them
     # (`--out` is the data root, as usual) would replace it with detections.
     inputs = {os.path.realpath(f) for ds in datasets for f in source_files(ds)[0]}
-    jobs: dict[str, tuple[str, dict[str, str], str, dict[str, Any], float]] = {}
     options = {} if ocr == "rapidocr" else {"ocr": ocr}
     writers: dict[str, str] = {}  # each output file -> the screenshot that writes it
+    screens: dict[str, list[dict[str, str]]] = {}  # each screenshot -> the file sets its entries name
+    dprs: dict[str, float] = {}
     for task in (t for ds in datasets for t in ds.tasks):
         key = str(Path(task.image_path).resolve())
-        if key in jobs:
-            continue
         rels = detection_paths(task, root, elements=elements)
+        if rels in screens.get(key, ()):
+            continue
         for rel in rels.values():
             other = writers.setdefault(rel, key)
             if other != key:  # the last one written would win, and one task would get the other screen's
@@ -416,10 +439,13 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
                 raise UserError(f"task {task.id}: its {kind} detections would be written over {rel}, a file the "
                                 "data set is read from; give the split entry's "
                                 f"{kind} another path (or choose another --out)", file=str(Path(out) / rel))
-        if skip_existing and _up_to_date(Path(key), [Path(out) / r for r in rels.values()]):
+        screens.setdefault(key, []).append(rels)
+        dprs.setdefault(key, float(task.screen.dpr or 1.0))
+    todo: list[_Job] = []
+    for key, rel_sets in screens.items():
+        if skip_existing and _up_to_date(Path(key), [Path(out) / r for rels in rel_sets for r in rels.values()]):
             continue
-        jobs[key] = (key, rels, str(out), options, float(task.screen.dpr or 1.0))
-    todo = list(jobs.values())
+        todo.append((key, tuple(rel_sets), str(out), options, dprs[key]))
     t0 = time.perf_counter()
     n_elements = 0
     done = 0

@@ -270,6 +270,40 @@ def test_detect_never_writes_outside_out_nor_two_screens_to_one_file(tmp_path):
 
 
 
+def test_detect_accepts_an_ocr_folder_the_data_root_links_to_elsewhere(tmp_path):
+    """The data set's ocr/ is a symbolic link (its files kept on another disk): its paths are inside the data root
+    as written, so `detect --out det` writes det/ocr/...; a "../" path is still refused."""
+    pytest.importorskip("rapidocr")
+    root = _one_screen_dataset(tmp_path / "d")
+    (tmp_path / "elsewhere").mkdir()
+    (root / "ocr").symlink_to(tmp_path / "elsewhere")
+    r = _detect(root, tmp_path / "det")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "det/ocr/desktop/mailer/screen_1.json").is_file()
+    entries = json.loads((root / "test.json").read_text())
+    entries["0"]["ocr"] = "ocr/../../published.json"
+    (root / "test.json").write_text(json.dumps(entries))
+    r = _detect(root, tmp_path / "det2")
+    assert r.exit_code == 2 and "outside the data root" in r.output
+
+
+def test_detect_writes_each_entrys_own_files_for_a_shared_screenshot(tmp_path):
+    """Two entries on one screenshot naming their own detection files: the screen is detected once and both
+    entries' files are written (the second's were missing though the command said it was done)."""
+    pytest.importorskip("rapidocr")
+    root = _one_screen_dataset(tmp_path / "d")
+    entries = json.loads((root / "test.json").read_text())
+    for kind in ("ocr", "icon", "color"):
+        entries["1"][kind] = entries["1"][kind].replace("screen_1", "screen_1_task_1")
+    (root / "test.json").write_text(json.dumps(entries))
+    r = _detect(root, tmp_path / "det")
+    assert r.exit_code == 0, r.output
+    for kind in ("ocr", "icon", "color"):
+        first, second = (tmp_path / "det" / entries[k][kind] for k in ("0", "1"))
+        assert first.is_file() and second.is_file(), kind
+        assert first.read_text() == second.read_text()
+
+
 @pytest.mark.parametrize("target", ["test.json", "task", "image", "box", "shared"])
 def test_detect_into_the_data_root_never_writes_over_a_file_the_data_set_is_read_from(tmp_path, target):
     """`detect --out <data root>` (the README's use) with an entry's ocr path naming its split, task, screenshot or
