@@ -264,12 +264,19 @@ class LLMAgent:
                                  "script (raise --agent-arg max_tokens)")
             if not c.text.strip():
                 raise ParseError("the model's answer is empty")
-            # Kept as written: the runner records it as a parse error and scoring sees what the model said.
-            return c.text.strip()
+            return self._unextracted(c.text.strip(), scale)
         if c.finish_reason == "length":  # kept, but its last action may be cut short or missing
             self.last_note = (f"the answer was cut off at max_tokens={self.max_tokens}: its script may be incomplete "
                               "(raise --agent-arg max_tokens)")
         return self.to_screen(script, scale)
+
+    def _unextracted(self, raw: str, scale: float) -> str:
+        """An answer no script was read from. One that parses is still a script, in the model's coordinates like any
+        other, so it is mapped back (else a vlm's would be scored in the resized image's pixels); any other is kept
+        as written: the runner records it as a parse error and scoring sees what the model said."""
+        from omniact.actions import script_is_valid
+
+        return self.to_screen(raw, scale) if script_is_valid(raw) else raw
 
     def to_screen(self, script: str, scale: float) -> str:
         """Map the model's coordinates back to screenshot pixels (a no-op for text models)."""
