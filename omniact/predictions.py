@@ -357,6 +357,10 @@ def _records_in(where: str, text: str, known: Collection[str] | None, extras: bo
             raise UserError(f"duplicate id {key!r} (first on line {first})", file=where, line=n)
         if known is not None and key not in known:
             raise UserError(_not_in_split(key, split), file=where, line=n)
+        if "script" not in rec:  # a misnamed field ("prediction", "scirpt"): every task would score 0 unsaid
+            fields = ", ".join(json.dumps(k, ensure_ascii=False)[:40] for k in rec)
+            raise UserError(f'record has no "script" (its fields: {fields}); a record is {{"id": ..., "script": ...}}',
+                            file=where, line=n)
         lines[key] = n
         if not extras:
             extra = no_extra
@@ -414,13 +418,13 @@ def _digits_over(limit: int) -> Any:
 
 @cache
 def _record_decoder() -> Any:
-    """msgspec's decoder of one predictions record: the values of its "id" and "script" (None when absent, the last
+    """msgspec's decoder of one predictions record: the values of its "id" (None when absent) and "script" (the last
     of a repeated key, as json has them), the rest skipped. Refuses what is not a JSON object."""
     import msgspec.json
 
     class Record(msgspec.Struct):
+        script: Any  # (required: a record without one is refused, by `_records`, with its line)
         id: Any = None
-        script: Any = None
 
     return msgspec.json.Decoder(Record).decode
 

@@ -24,14 +24,13 @@ def test_jsonl_with_blank_lines_extra_fields_and_non_string_scripts(tmp_path):
     p = _write(tmp_path, '{"id": "1", "script": "pyautogui.click(1, 2)", "agent": "a", "usage": {"tokens": 3}}\n'
                          '\n   \n'
                          '{"id": 2, "script": null}\n'
-                         '{"id": "3", "script": [1, 2]}\n'
-                         '{"id": "4"}\n')
+                         '{"id": "3", "script": [1, 2]}\n')
     preds = read_predictions(p)
-    assert list(preds) == ["1", "2", "3", "4"]
+    assert list(preds) == ["1", "2", "3"]
     assert preds["1"] == Prediction("1", "pyautogui.click(1, 2)", 1, {"agent": "a", "usage": {"tokens": 3}})
     assert preds["1"].extra == {"agent": "a", "usage": {"tokens": 3}}
     assert preds["2"].script is None and preds["2"].line == 4
-    assert preds["3"].script == [1, 2] and preds["4"].script is None
+    assert preds["3"].script == [1, 2]
 
 
 def test_single_json_object_file(tmp_path):
@@ -59,6 +58,7 @@ def test_one_line_jsonl_is_not_mistaken_for_an_object_file(tmp_path):
     ('{"id": "1", "script": "x"} \t\n{"id": "2", "script": "y"} {}\n', 2, "Extra data"),
     (' {"id": "1", "script": "x"}\r\n{"id": "2", "script": "y"}x\r\n', 2, "Extra data"),
     ('{"script": "x"}', 1, 'no "id"'),  # one record with no id is not an {id: script} file
+    ('{"id": "1", "script": "x"}\n{"id": "2", "scirpt": "y"}\n', 2, 'no "script" (its fields: "id", "scirpt")'),
     ('{"id": "1", "script": ' + "9" * 5000 + "}\n", 1, "a number longer than Python reads (over 4,300 digits)"),
     ('[\n  {"id": "1", "script": "x"}\n]\n', 1, "one JSON array over several lines"),
     ('{\n  "id": "1",\n  "script": "x"\n}\n', 1, "one JSON object over several lines"),
@@ -70,6 +70,18 @@ def test_bad_files_are_refused_with_file_and_line(tmp_path, text, line, words):
     assert e.value.file == str(p) and e.value.line == line
     assert words in str(e.value) and str(e.value).startswith(f"{p}:{line}: ")
     assert "did you mean" not in str(e.value)
+
+
+def test_a_big_file_with_a_record_whose_script_field_is_misnamed_is_refused_at_its_line(tmp_path):
+    """Past a megabyte, records are read by msgspec, which took a missing "script" for null: a submission whose
+    field was misnamed passed `validate` and scored 0 on every task."""
+    ids = [str(i) for i in range(40_000)]
+    lines = [json.dumps({"id": i, "script": "pyautogui.click(1, 2)"}) for i in ids]
+    lines[30_000] = json.dumps({"id": ids[30_000], "prediction": "pyautogui.click(1, 2)"})
+    p = _write(tmp_path, "\n".join(lines) + "\n")
+    assert p.stat().st_size > 1 << 20
+    with pytest.raises(UserError, match=r'^.*:30001: record has no "script" \(its fields: "id", "prediction"\)'):
+        read_predictions(p, known_ids=ids)
 
 
 def test_duplicate_key_in_object_file(tmp_path):
