@@ -652,7 +652,9 @@ class LocalExecutor:
     A worker that has not started (split loaded, agent built, ``setup()`` and ``describe()`` returned) within
     `setup_timeout` seconds (None: no limit) ends the run: its task and every task not yet given out come back
     as ``setup`` errors naming the agent and the step that hung, and its process is killed (a thread, which
-    cannot be, is abandoned and runs no task).
+    cannot be, is abandoned and runs no task). A worker process that dies before it has started (a segfault or the
+    OOM killer in ``setup()``) ends the run alike, naming the step it died in: another would load the model to die
+    again, task after task.
     """
 
     name = "local"
@@ -745,13 +747,7 @@ class LocalExecutor:
                         if hung is not None:
                             # Another worker would hang alike: the run ends, with what hung, in one line.
                             message = f"{spec_text(spec.agent)}: {start_timeout_text(hung.phase, self.setup_timeout)}"
-                            slots.remove(hung)
-                            hung.stop(kill=True)
-                            stranded = ([hung.task_id] if hung.task_id is not None else []) + list(pending)
-                            hung.task_id = None
-                            pending.clear()
-                            for tid in stranded:
-                                yield TaskResult(tid, error=message, error_kind="setup", worker=hung.name)
+                            yield from self._end_at_start(hung, slots, pending, message)
                             continue
                         for s in slots:
                             if s.task_id is not None and s.started_at is not None and self.task_timeout is not None \
@@ -779,6 +775,11 @@ class LocalExecutor:
                         slot.task_id = None
                         yield payload
                         dispatch(slot)
+                    elif kind == "died" and not slot.up:
+                        # It died starting (a native loader's segfault, the OOM killer in setup()): every new worker
+                        # would load the model to die alike, so the run ends as on any start failure, in one line.
+                        message = f"{spec_text(spec.agent)}: the worker died in {slot.phase} ({payload})"
+                        yield from self._end_at_start(slot, slots, pending, message)
                     elif kind == "died":
                         tid = slot.task_id
                         slot.task_id = None
@@ -789,6 +790,18 @@ class LocalExecutor:
             finally:
                 for s in slots:
                     s.stop(kill=s.task_id is not None)
+
+    @staticmethod
+    def _end_at_start(slot: _Slot, slots: list[_Slot], pending: deque[str], message: str) -> Iterator[TaskResult]:
+        """`slot`'s worker did not start (hung, or died): its task and every task not yet given out come back as
+        ``setup`` errors saying why, which end the run."""
+        slots.remove(slot)
+        slot.stop(kill=True)
+        stranded = ([slot.task_id] if slot.task_id is not None else []) + list(pending)
+        slot.task_id = None
+        pending.clear()
+        for tid in stranded:
+            yield TaskResult(tid, error=message, error_kind="setup", worker=slot.name)
 
     def _deadlines(self, slots: Sequence[_Slot]) -> list[float]:
         """When each running task times out, and each worker still starting runs out of time to start."""

@@ -1,0 +1,33 @@
+"""A worker's life: one that dies starting ends the run as a start failure; a task past its limit does not slow the
+tasks after it; the agent's close() runs to its end; what an agent started in a session of its own ends with it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from omniact.cli import main
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "fixtures" / "data"
+AGENTS = HERE / "lifecycle_agents.py"
+
+
+def _run(agent: str, out: Path, *more: str):
+    return CliRunner().invoke(main, ["run", "--agent", f"{AGENTS}:{agent}", "--data", str(DATA), "--out", str(out),
+                                     "-q", *more])
+
+
+def test_a_process_worker_that_dies_in_setup_ends_the_run_as_a_start_failure(tmp_path):
+    # It was a crash recorded per task, each with a new worker loading the model again (and dying again).
+    setups = tmp_path / "setups"
+    setups.mkdir()
+    r = _run("DiesInSetup", tmp_path / "r", "--agent-arg", f"setups={setups}", "--worker-type", "processes")
+    assert r.exit_code == 2, r.output
+    assert r.output.startswith(f"omniact: agent could not be started: {AGENTS}:DiesInSetup: the worker died in "
+                               "setup() (worker process died (exit code -9))")
+    assert r.output.count("\n") == 1
+    assert len(list(setups.iterdir())) == 1  # the model was loaded once, not once per task
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").glob("predictions*"))
