@@ -84,6 +84,8 @@ _URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]+@")
 FAIL_FAST = 10
 # Settings that make two sessions the same run; a resume with other values would mix two runs in one record.
 _IDENTITY = ("agent", "agent_args", "agent_config_values", "data_root", "split", "dataset_sha256", "seed")
+#: the same, with the agent's arguments compared as it gets them (recorded since runs have "agent_kwargs")
+_IDENTITY_BY_VALUE = ("agent", "agent_kwargs", "data_root", "split", "dataset_sha256", "seed")
 # What a run writes in its folder (besides the store's -wal/-shm/-journal companions): all that a run which
 # recorded nothing removes again from a folder it created.
 _RUN_FILES = (STORE_NAME, f"{STORE_NAME}-wal", f"{STORE_NAME}-shm", f"{STORE_NAME}-journal",
@@ -624,7 +626,11 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
     config_values = read_agent_config(agent_config) if agent_config is not None else {}
     defaults = {"seed": seed, "cache": cache, "data_root": str(root), "run_split": split}
     # Checks argument names and types now, in the driver, instead of failing in every worker.
-    _bind_kwargs(cls, {**config_values, **args}, defaults)
+    given = {**config_values, **args}
+    bound = _bind_kwargs(cls, given, defaults)
+    # What a resume compares: the values the agent gets (`k=5` typed or `{"k": 5}` in Python, `verbose=true` or
+    # `True`, from --agent-config or --agent-arg), not their spelling.
+    agent_kwargs = json.loads(json.dumps(_redact({k: bound.get(k, v) for k, v in given.items()}), default=repr))
     uses_gold = bool(getattr(cls, "uses_gold", False))
     wtype = worker_type or getattr(cls, "parallelism", "threads")
     if wtype not in WORKER_TYPES:
@@ -679,7 +685,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         identity = {"agent": spec_text(agent), "agent_resolved": resolved_spec(agent),
                     _AGENT_CLASS: _class_identity(cls),
                     "agent_args": _redact(args), "agent_config_values": _redact(config_values),
-                    "data_root": str(root), "split": dataset.split, "dataset_sha256": dataset.sha256, "seed": seed}
+                    "agent_kwargs": agent_kwargs, "data_root": str(root), "split": dataset.split, "dataset_sha256": dataset.sha256, "seed": seed}
         out.mkdir(parents=True, exist_ok=True)
         # One run at a time here: a second --resume would run the same tasks again (run_lock.py).
         with run_lock(out):
@@ -695,7 +701,8 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                     old = None
                 moved = False  # the run's data, found now in another folder (moved or copied, every byte the same)
                 if old is not None:
-                    diff = [k for k in _IDENTITY if not _same_setting(k, old, identity)]
+                    compared = _IDENTITY_BY_VALUE if "agent_kwargs" in old else _IDENTITY  # (older runs: as typed)
+                    diff = [k for k in compared if not _same_setting(k, old, identity)]
                     if "data_root" in diff and "dataset_sha256" not in diff:
                         diff.remove("data_root")
                         moved = True

@@ -93,6 +93,26 @@ def test_an_existing_run_needs_resume_and_the_same_settings(tmp_path):
     assert json.loads((out / "manifest.json").read_text())["sessions"] == 2
 
 
+def test_a_resume_compares_the_values_the_agent_gets_not_how_they_were_typed(tmp_path):
+    """`verbose=true` resumed as `verbose=True`, `k=5` as a config file's `k = 5`, and a run made from Python with
+    {"k": 5} resumed from the command line's "5" were refused as other settings."""
+    agent = tmp_path / "typed.py"
+    agent.write_text("class Typed:\n"
+                     "    def __init__(self, k: int = 3, verbose: bool = False, secs: float = 0.0):\n"
+                     "        pass\n"
+                     "    def act(self, view):\n"
+                     "        return ''\n")
+    config = tmp_path / "k.toml"
+    config.write_text("k = 5\nsecs = 0.05\n")
+    spec, out = f"{agent}:Typed", tmp_path / "r"
+    run(spec, out=out, data=DATA, agent_args={"k": 5, "verbose": "true", "secs": "0.05"}, limit=1)
+    for n, (args, cfg) in enumerate([({"k": "5", "verbose": "True", "secs": "0.050"}, None),
+                                     ({"verbose": True}, config), ({"k": "+5", "verbose": "1"}, config)], start=2):
+        assert run(spec, out=out, data=DATA, agent_args=args, agent_config=cfg, resume=True, limit=n).n_run == 1
+    with pytest.raises(UserError, match=r"other settings \(agent_kwargs: .*'k': 5.* now .*'k': 6"):
+        run(spec, out=out, data=DATA, agent_args={"k": "6", "verbose": "true", "secs": "0.05"}, resume=True)
+
+
 def test_a_resume_where_no_run_is_says_it_starts_a_new_one(tmp_path, capsys):
     # A mistyped --out with --resume starts afresh; said once, so that the user notices before the run is long.
     s = run("noop", out=tmp_path / "typo", data=DATA, resume=True, limit=2)
