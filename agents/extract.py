@@ -1,7 +1,9 @@
 """Getting the script out of a model's answer: code fences, numbered lists, prose around the calls, and calls
 named through an import (``import pyautogui as pg``, ``from pyautogui import click``).
 
-Only lines the shared parser accepts are kept; nothing is executed.
+A fenced block (or the whole answer) that the shared parser accepts is read as the script it is: a call written
+over several lines is kept, and calls in comments or strings are not calls. Elsewhere calls are found line by line,
+each accepted on its own; a ``#`` comment ends the line. Nothing is executed.
 
 >>> extract_script("Sure! First click the box:\\n```python\\npyautogui.click(10, 20)\\n```\\nThen type.")
 'pyautogui.click(10, 20)'
@@ -13,9 +15,11 @@ Only lines the shared parser accepts are kept; nothing is executed.
 
 from __future__ import annotations
 
+import ast
 import re
+import textwrap
 
-from omniact.actions import parse_script
+from omniact.actions import format_script, parse_script
 from omniact.errors import ParseError
 
 __all__ = ["extract_script", "without_thinking"]
@@ -62,7 +66,11 @@ def _calls_in(line: str, pattern: re.Pattern = _CALL, renamed: bool = False) -> 
     balanced closing parenthesis."""
     out = []
     budget = _SCAN_STEPS_PER_CHAR * len(line) + _SCAN_STEPS_MIN
-    for m in pattern.finditer(line):
+    pos = 0
+    while (m := pattern.search(line, pos)) is not None:
+        if _comment_starts(line, pos, m.start()):  # `# pyautogui.click(...)`, `...)  # or pyautogui.x(...)`
+            break
+        pos = m.end()  # an unclosed call: the next is looked for after its name
         depth = 0
         quote: str | None = None
         i = m.end() - 1
@@ -90,11 +98,23 @@ def _calls_in(line: str, pattern: re.Pattern = _CALL, renamed: bool = False) -> 
             i += 1
         budget -= i - start
         if end is not None:
+            pos = end  # past its arguments: a call named in one of its strings is not another call
             if renamed:
                 out.append(f"pyautogui.{m.group('name') or m.group('bare')}{line[m.end() - 1:end]}")
             else:
                 out.append(line[m.start():end])
     return out
+
+
+def _comment_starts(line: str, start: int, stop: int) -> bool:
+    """Whether a ``#`` opens a comment in ``line[start:stop]``, the prose or code between two calls: one at the
+    gap's start or after a space, not before a digit (``Step #2:`` in prose is not one). Calls' own strings are
+    never looked in: the scan resumes after each call's closing parenthesis."""
+    gap = line[start:stop]
+    if "#" not in gap:
+        return False
+    return any(c == "#" and (i == 0 or gap[i - 1].isspace()) and not gap[i + 1:i + 2].isdigit()
+               for i, c in enumerate(gap))
 
 
 def _accepted(candidate: str) -> bool:
@@ -143,9 +163,31 @@ def extract_script(answer: str) -> str:
         return ""
     answer = without_thinking(answer)
     pattern, renamed = _call_pattern(answer)
-    fenced = [m.group(2) for m in _FENCE.finditer(answer)]
-    if fenced:
-        lines = _scan("\n".join(fenced), pattern, renamed)
-        if lines:
-            return "\n".join(lines)
-    return "\n".join(_scan(answer, pattern, renamed))
+    # Each block read as a script first (a call written over several lines, comments, a call named in a string
+    # are then what Python makes of them); the line scan is for blocks with prose or other code among the calls.
+    lines = [line for m in _FENCE.finditer(answer)
+             for line in _script_calls(m.group(2)) or _scan(m.group(2), pattern, renamed)]
+    if lines:
+        return "\n".join(lines)
+    return "\n".join(_script_calls(answer) or _scan(answer, pattern, renamed))
+
+
+def _script_calls(text: str) -> list[str]:
+    """The ``pyautogui`` calls of `text` when the shared parser accepts it whole, each as written (one written
+    over several lines in its canonical one-line form); ``[]`` when it is refused or holds none."""
+    text = textwrap.dedent(text)
+    try:
+        if not parse_script(text):
+            return []
+        tree = ast.parse(text)
+    except (ParseError, SyntaxError, ValueError):  # ValueError: text Python cannot read (a lone surrogate)
+        return []
+    out = []
+    for node in tree.body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        func = call.func if isinstance(call, ast.Call) else None
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "pyautogui"):
+            continue  # import pyautogui, time.sleep(...): accepted, and not actions
+        source = ast.get_source_segment(text, node) or ""
+        out.append(source if "\n" not in source else format_script(parse_script(source)))
+    return out
