@@ -124,11 +124,22 @@ def _stopped(e: KeyboardInterrupt) -> NoReturn:
     # A file being written is removed as the exception unwinds its write; one whose temporary file had just
     # been made (the stop came as its open returned, before the write could know of it) is removed here.
     remove_unfinished()
+    _close_shared_browser()
     if isinstance(e, _Terminated):
         click.echo("omniact: stopped (SIGTERM)", err=True)
         _exit(143)
     click.echo("omniact: interrupted (Ctrl-C)", err=True)
     _exit(130)
+
+
+def _close_shared_browser() -> None:
+    """Close a replay's browser host, if this process started one: `_exit` skips atexit, where it is closed
+    otherwise, and its temporary folder (the browser's profile and HOME) would stay in TMPDIR."""
+    browser = sys.modules.get("omniact.sandbox.browser")  # not imported: no browser to close
+    host = getattr(browser, "_SHARED", None)
+    if host is not None:
+        with suppress(Exception):  # best effort: the driver may have gone with the signal
+            host.close()
 
 
 def run() -> None:
