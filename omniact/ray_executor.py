@@ -4,7 +4,7 @@ Nothing here schedules: Ray places the workers. What this module adds is what om
 
 - Workers are actors. Each builds its `Worker` (data set loaded once, agent built and set up once) or keeps its
   browser warm, and serves many tasks. An actor's ``start()`` ends with its agent's description (a worker
-  it builds again later, after a timeout, sends its own at the head of its results), for the runner's record.
+  it builds again later, after an agent crash, sends its own at the head of its results), for the runner's record.
   Task ids go out in batches sized for throughput; an actor streams one result per task back as it finishes (a
   Ray generator), and the driver alone writes the store, so resume, exports and scores are exactly those of a
   local run.
@@ -15,9 +15,10 @@ Nothing here schedules: Ray places the workers. What this module adds is what om
   waits for Ray to find it a free CPU is not taken for a hung one. The actor enforces it with a thread, which
   cannot run while the agent holds the GIL (a long call into C): so the driver, which hears each step as it
   begins, enforces it too, and kills an actor still silent `GRACE` seconds past the limit.
-- A task over its time limit is recorded as ``timeout``; its thread in the actor is abandoned with its cancel
-  event set (`omniact.agent.task_cancel_event`: a local model stops at its next token) and the actor builds a
-  fresh agent for its next task. That timer is a thread of the actor too, so with a limit the actor tells the
+- A task over its time limit is recorded as ``timeout``; its thread in the actor cannot be stopped (its cancel
+  event is set, `omniact.agent.task_cancel_event`: a local model stops at its next token), so the actor ends its
+  batch there and the driver kills it, as a local process worker is killed; a new actor takes its place and the
+  batch's tasks it had not begun. That timer is a thread of the actor too, so with a limit the actor tells the
   driver as it begins each task, and the driver kills an actor whose task has not come back `GRACE` seconds
   past the limit (an agent holding the GIL in ``act()``): the task is recorded as the actor would have recorded
   it, the batch's tasks it had not begun go to the other actors, and a new actor takes the killed one's place.
@@ -27,7 +28,9 @@ Nothing here schedules: Ray places the workers. What this module adds is what om
   counts those sent again); the batch's others had not begun. A task that fails for its own reasons (the
   agent raised, timed out, answered garbage) is a result, never retried; a task whose worker died
   `max_attempts` times (a task that ends its own process, which Ray cannot tell from a lost node) is recorded
-  as a crash. Ray can lose the end of an actor's result stream (the driver would wait for it for ever), so the
+  as a crash. Actors that die before they are ready are replaced too, but `max_attempts` such deaths end the run
+  as a start failure (a model whose load kills its process would be loaded again for ever).
+- At the run's end each idle actor's agent's ``close()`` runs (`CLOSE_WAIT` seconds at most) before it is killed. Ray can lose the end of an actor's result stream (the driver would wait for it for ever), so the
   driver also asks each busy actor, every `PROBE_EVERY` seconds, whether it is alive and done (`_Liveness`): a
   batch whose stream was lost is treated as its actor's death.
 - Resources: each actor declares its CPUs and memory (browsers and OCR are heavy) and, when the cluster has
@@ -367,6 +370,23 @@ def _admit_or_replace(ref: Any, starting: dict[Any, Any], idle: list[Any],
         start()
 
 
+#: seconds the agents' ``close()`` may take, all together, at the end of a run before their actors are killed (as
+#: long as a local process worker is given to end)
+CLOSE_WAIT = 10.0
+
+
+def _close_agents(actors: Sequence[Any]) -> None:
+    """Call each idle actor's agent's ``close()`` and wait for them (at most `CLOSE_WAIT` seconds): killing an actor
+    skips it, and an agent's cache or log was never saved under Ray."""
+    import ray
+
+    if not actors:
+        return
+    refs = [actor.close.remote() for actor in actors]
+    with suppress(Exception):  # a dead actor has nothing to close; the kill that follows is what matters
+        ray.wait(refs, num_returns=len(refs), timeout=CLOSE_WAIT)
+
+
 def _kill_all(actors: Iterable[Any]) -> None:
     import ray
 
@@ -456,12 +476,12 @@ class _TaskActor:
 
     def run_batch(self, task_ids: Sequence[str]) -> Iterator[dict[str, Any]]:
         for task_id in task_ids:
-            if self.worker is None:  # built again after a timeout, its steps told as at the start
+            if self.worker is None:  # built again after a crash, its steps told as at the start
                 error = yield from self._build()
                 if error is not None:
                     yield {_READY: {"ready": False, "error": error}}
                     return
-            if not self.described:  # a worker built again after a timeout: its description leads its results
+            if not self.described:  # a worker built again after a crash: its description leads its results
                 self.described = True
                 yield {_READY: {"ready": self.worker.ready, "description": self.worker.description}}
             if self.task_timeout is not None:
@@ -469,7 +489,18 @@ class _TaskActor:
                 # actor if no result comes: the timer in _run_one cannot run while the agent holds the GIL. The task
                 # begins only once the driver is on its way to hear this (the generator resumes after the yield).
                 yield {_STARTED: task_id, "worker": self.worker.name}
-            yield self._run_one(task_id).to_json()
+            result = self._run_one(task_id)
+            yield result.to_json()
+            if result.error_kind == "timeout":
+                return  # its task's thread still runs (it may spin for ever): the driver kills this actor
+
+    def close(self) -> bool:
+        """The agent's ``close()`` (it saves a cache, ends a server), in the agent's own thread, before the driver
+        kills this actor. False when there is no agent to close, or its thread is stuck in a task."""
+        if self.worker is None or self.thread is None or self.thread.stuck:
+            return False
+        self.thread.call(self.worker.close)
+        return True
 
     def _run_one(self, task_id: str) -> TaskResult:
         worker = self.worker
@@ -478,8 +509,9 @@ class _TaskActor:
         try:
             return self.thread.call(lambda: worker.run(task_id, cancel), self.task_timeout)
         except CallTimedOut:
-            # The agent is stuck in this task: abandon its thread (an agent that heeds the cancel event, a local
-            # model's generate(), stops at its next step and frees the CPU) and build a fresh agent for the next one.
+            # The agent is stuck in this task: its thread cannot be stopped (an agent that heeds the cancel event, a
+            # local model's generate(), stops at its next step), so the driver kills this actor once it has this
+            # result, as a local process worker is killed: a thread left spinning here slowed every later task.
             cancel.set()
             self.worker = None
             return TaskResult(task_id, error=f"timed out after {self.task_timeout:g} s", error_kind="timeout",
@@ -587,7 +619,7 @@ class RayExecutor(_LostWorkers):
         # Actors get work only once Ray has placed them and they are ready: one that cannot be placed (no
         # free CPU after a node died) must never hold a batch. Keys: their start() generators.
         starting: dict[Any, Any] = {}
-        # Workers building now (an actor's start(), or a run_batch() building a fresh agent after a timeout):
+        # Workers building now (an actor's start(), or a run_batch() building a fresh agent after a crash):
         # generator -> (when the driver heard the first step, the latest step). The actor bounds its start with a
         # thread that an agent holding the GIL stops too; the driver bounds it as well, from the same moment (so
         # an actor waiting for Ray to find it a CPU is not counted), and kills an actor silent past the limit.
@@ -595,6 +627,9 @@ class RayExecutor(_LostWorkers):
         # Tasks running now, with a task time limit: run_batch() generator -> (when the driver heard the actor begin
         # it, its id, the worker's name). Bounded from the driver too, for the same reason, past the limit + GRACE.
         tasks: dict[Any, tuple[float, str, str]] = {}
+        # Why each actor that died before it was ready died: past `max_attempts` of them the run ends as a start
+        # failure.
+        setup_deaths: list[str] = []
 
         def start() -> None:
             actor = actor_cls.remote(spec, self.task_timeout, self.setup_timeout)
@@ -643,10 +678,16 @@ class RayExecutor(_LostWorkers):
             actor = starting[gen]
             try:
                 answer = ray.get(next(gen))
-            except (StopIteration, *errors):  # died before it was ready
+            except (StopIteration, *errors) as e:  # died before it was ready
                 del starting[gen]
-                building.pop(gen, None)
+                _, phase = building.pop(gen, (0.0, "starting the worker"))
                 _kill_all([actor])
+                # A lost node is worth another actor; a death in the agent's own start (a segfault or the OOM killer
+                # in setup()) would repeat for ever, each one loading the model again: bounded as a task's deaths.
+                setup_deaths.append(f"{type(e).__name__}")
+                if len(setup_deaths) >= self.max_attempts:
+                    raise _NotStarted(f"{spec_text(spec.agent)}: the worker died in {phase} {len(setup_deaths)} "
+                                      f"times ({setup_deaths[-1]})") from None
                 if _stranded(todo, running, idle, starting):
                     start()
                 return
@@ -660,6 +701,14 @@ class RayExecutor(_LostWorkers):
             del starting[gen]
             building.pop(gen, None)
             idle.append(actor)
+
+        def retire(gen: Any) -> None:  # an actor that timed out a task: killed, its batch's rest sent elsewhere
+            actor, left = end(gen)
+            _kill_all([actor])
+            self.replaced_workers += 1
+            todo.extendleft(reversed([t for t in left if t not in done]))  # never begun: no attempt counted
+            if todo:
+                start()  # the killed actor's CPU is free again
 
         def died(gen: Any, e: BaseException) -> Iterator[TaskResult]:  # a batch's actor died (or its node did)
             started = tasks.get(gen)  # (began, task id, worker) of the task it was running, if it said
@@ -726,6 +775,8 @@ class RayExecutor(_LostWorkers):
                     result = TaskResult(**payload)
                     if result.task_id in left:
                         left.remove(result.task_id)
+                    if result.error_kind == "timeout":
+                        retire(gen)  # its task's thread still runs in it
                     if result.task_id not in done:  # a result is recorded once, whatever happened
                         done.add(result.task_id)
                         yield result
@@ -759,7 +810,10 @@ class RayExecutor(_LostWorkers):
                 if tid not in done:
                     yield TaskResult(tid, error=e.reason, error_kind="setup")
         finally:
-            _kill_all([a for a, _ in running.values()] + idle + list(starting.values()))
+            try:
+                _close_agents(idle)
+            finally:
+                _kill_all([a for a, _ in running.values()] + idle + list(starting.values()))
 
     def close(self) -> None:
         pass
