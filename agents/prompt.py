@@ -83,11 +83,13 @@ def format_elements(detections: Iterable[Any], scale: float = 1.0, limit: int | 
     return out
 
 
-def build_prompt(goal: str, examples: Sequence[Example], elements: Sequence[str]) -> str:
-    """The user message: API, examples, elements, rules, task. The role goes in the system message."""
+def build_prompt(goal: str, examples: Sequence[Example], elements: Sequence[str], image: bool = False) -> str:
+    """The user message: API, examples, elements, rules, task. The role goes in the system message. With `image`
+    (a screenshot is shown, maybe resized) coordinates are said to be the image's pixels, as its elements' are."""
     from omniact.actions import api_stubs
 
-    parts = ["You can use the following PyAutoGUI API (coordinates are screen pixels):", api_stubs(), ""]
+    space = "pixels of the image shown" if image else "screen pixels"
+    parts = [f"You can use the following PyAutoGUI API (coordinates are {space}):", api_stubs(), ""]
     if examples:
         parts.append("Here are some examples of tasks and their scripts:")
         for ex in examples:
@@ -105,7 +107,7 @@ def build_prompt(goal: str, examples: Sequence[Example], elements: Sequence[str]
 def build_messages(goal: str, examples: Sequence[Example], elements: Sequence[str],
                    image_url: str | None = None) -> list[dict[str, Any]]:
     """OpenAI-style chat messages; with `image_url` the user message also carries the screenshot."""
-    text = build_prompt(goal, examples, elements)
+    text = build_prompt(goal, examples, elements, image=image_url is not None)
     if image_url is None:
         user: Any = text
     else:

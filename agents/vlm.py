@@ -48,4 +48,17 @@ class VLMAgent(LLMAgent):
             # the exact factor of the rounded size, so mapping back lands on the same pixels
             scale = image.width / view.width
         elements = format_elements(view.detections, scale, self.max_elements)
-        return build_messages(view.goal, self.examples(view.goal), elements, image_data_url(image)), scale
+        examples = [scaled_example(ex, scale) for ex in self.examples(view.goal)]
+        return build_messages(view.goal, examples, elements, image_data_url(image)), scale
+
+
+def scaled_example(example: Any, scale: float) -> Any:
+    """An in-context example with its script's points multiplied by `scale`, as the screen's elements are: in
+    full-size pixels they taught the model a space other than the image it is shown (and answers in)."""
+    if scale == 1.0:
+        return example
+    from dataclasses import replace
+
+    from omniact.actions import map_points
+
+    return replace(example, script=map_points(example.script, lambda x, y: (round(x * scale), round(y * scale))))
