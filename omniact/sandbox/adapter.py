@@ -8,7 +8,7 @@ by the device pixel ratio. Keys go through `normalize_key` first, so ``Return``/
 
 What a browser cannot do is recorded as ``unsupported`` rather than crashing the replay: OS-level keys
 (``win``, ``command+space``, ``alt+tab``, ``printscreen``) everywhere, and on web pages the browser's own
-shortcuts (``ctrl+t``, ``ctrl+w``, ``ctrl+n``, ``cmd+q``...), which a real browser keeps from the page.
+shortcuts (``ctrl+t``, ``ctrl+w``, ``ctrl+n``, ``cmd+q``, reload ``f5``/``ctrl+r``, back ``alt+left``...), which a real browser keeps from the page.
 Desktop-style apps (a mail client drawn in a page) do get ``ctrl+n``: on a real desktop it is theirs.
 """
 
@@ -181,7 +181,18 @@ _BROWSER_COMBOS = [
         ("pageup",),
         ("pagedown",),
         ("f4",),
+        ("r",),  # reload
+        ("shift", "r"),
         *((str(d),) for d in range(1, 10)),
+    )
+] + [
+    # Reload and history: a real browser reloads or goes back/forward; the replay's key events never reach its
+    # chrome, so they did nothing while reported ok (a script relying on them would fail without saying why).
+    frozenset(keys)
+    for keys in (
+        ("f5",), ("ctrl", "f5"), ("shift", "f5"),
+        ("alt", "left"), ("alt", "right"),
+        ("command", "left"), ("command", "right"), ("command", "["), ("command", "]"),
     )
 ]
 

@@ -196,6 +196,26 @@ def test_browser_and_os_shortcuts_are_unsupported_on_the_web_not_crashes(script)
     assert log == [] and outs[0].outcome.startswith("unsupported")
 
 
+@pytest.mark.parametrize(
+    "script",
+    [
+        'pyautogui.press("f5")',
+        'pyautogui.hotkey("ctrl", "r")',
+        'pyautogui.hotkey("ctrl", "shift", "r")',
+        'pyautogui.hotkey("command", "r")',
+        'pyautogui.hotkey("alt", "left")',
+        'pyautogui.hotkey("alt", "right")',
+        'pyautogui.hotkey("command", "[")',
+        'pyautogui.press("browserrefresh")',
+        'pyautogui.press("browserback")',
+    ],
+)
+def test_reload_and_history_shortcuts_are_unsupported_on_the_web_not_ok(script):
+    """The replay's key events never reach the browser's chrome: reported ok, they reloaded and went back nowhere."""
+    log, outs, _ = run(script, platform="web")
+    assert log == [] and outs[0].outcome.startswith("unsupported")
+
+
 def test_desktop_apps_receive_their_own_shortcuts_but_not_the_os_ones():
     _, outs, _ = run(
         'pyautogui.hotkey("ctrl", "n")\npyautogui.hotkey("alt", "tab")\npyautogui.press("win")',
