@@ -551,6 +551,20 @@ class _Slot:
         self.conn.close()
 
 
+#: seconds the workers' agents may take to ``close()`` at the end of a run, all together (a worker process is given
+#: as long to end)
+CLOSE_WAIT = 10.0
+
+
+def _join_threads(slots: Sequence[_Slot], timeout: float) -> None:
+    """Wait (`timeout` seconds at most, all together) for the thread slots among `slots` to end: each calls its
+    agent's ``close()`` as it ends, in a daemon thread that the process's exit would otherwise cut short."""
+    deadline = time.monotonic() + timeout
+    for s in slots:
+        if s.kind == "threads":
+            s.thread.join(max(0.0, deadline - time.monotonic()))
+
+
 def _wait_exit(process: Any, timeout: float) -> None:
     """Wait up to `timeout` seconds for the worker `process` to end, leaving it unreaped where the system can tell
     (elsewhere, joined: its group is then not killed, see _kill_group)."""
@@ -692,6 +706,8 @@ class LocalExecutor:
                 slots.append(s)
             return s
 
+        closing: list[_Slot] = []  # thread slots told to stop: their agents' close() runs as they end
+
         def dispatch(s: _Slot) -> None:
             if pending:
                 s.send(pending.popleft())
@@ -699,6 +715,7 @@ class LocalExecutor:
                 s.task_id = None
                 s.stop(kill=False)
                 slots.remove(s)
+                closing.append(s)
 
         abandoned: list[_Slot] = []
         noted = False
@@ -790,6 +807,9 @@ class LocalExecutor:
             finally:
                 for s in slots:
                     s.stop(kill=s.task_id is not None)
+                    if s.task_id is None:
+                        closing.append(s)
+                _join_threads(closing, CLOSE_WAIT)
 
     @staticmethod
     def _end_at_start(slot: _Slot, slots: list[_Slot], pending: deque[str], message: str) -> Iterator[TaskResult]:

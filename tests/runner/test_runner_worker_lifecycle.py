@@ -31,3 +31,13 @@ def test_a_process_worker_that_dies_in_setup_ends_the_run_as_a_start_failure(tmp
     assert r.output.count("\n") == 1
     assert len(list(setups.iterdir())) == 1  # the model was loaded once, not once per task
     assert not (tmp_path / "r").exists() or not any((tmp_path / "r").glob("predictions*"))
+
+
+def test_the_agents_close_runs_to_its_end_in_thread_workers(tmp_path):
+    # It ran in a daemon thread nobody waited for: the command ended first, and what close() saves was lost.
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    r = _run("ClosesSlowly", tmp_path / "r", "--agent-arg", f"closed={closed}", "--agent-arg", "secs=1",
+             "--workers", "2", "--limit", "4")
+    assert r.exit_code == 0, r.output
+    assert len(list(closed.iterdir())) == 2  # each worker's agent, as soon as the run has ended
