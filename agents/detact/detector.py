@@ -226,7 +226,7 @@ class Detector:
         # One or two characters are as often an icon read as a letter ("Q" for a magnifier) as a real
         # label; they go to the icon matcher too, and a confident icon match replaces them.
         short = [t for t in texts if len(t.text.strip()) <= 2]
-        regions = propose_regions(grey, [t.box for t in texts if t not in short], scale)
+        regions = propose_regions(grey, [t.box for t in texts if len(t.text.strip()) > 2], scale)
         t3 = time.perf_counter()
         timings["regions"] = t3 - t2
 
@@ -251,25 +251,43 @@ class Detector:
                 elements.append(Element("icon", m.label, b, m.score,
                                         region_colour(rgb, b) if self.colors else None))
         for t in texts:
-            if t in short and any(overlap(t.box, o) > 0.3 for o in icon_boxes):
+            if len(t.text.strip()) <= 2 and any(overlap(t.box, o) > 0.3 for o in icon_boxes):  # one of `short`
                 continue  # the letters were an icon
             elements.append(Element("text", t.text, t.box, t.score))
-        text_boxes = [t.box for t in texts]
+        inside_of = _TextsByCentre(texts)
         for i, r in enumerate(regions):
             if r.kind == "blob" and (matches[i] if i < n_blobs else None) is not None:
                 continue
             if any(overlap(r.box, o) > 0.5 for o in icon_boxes):
                 continue
             # A container's label is the text inside it (a button's caption, a field's placeholder).
-            inside = [t for t in texts if r.box.contains(*t.box.center)]
+            inside = inside_of(r.box)
             tight = inside and sum(t.box.area for t in inside) * 12 >= r.box.area
             label = " ".join(t.text for t in sorted(inside, key=lambda t: (t.box.top, t.box.left))) if tight else ""
             elements.append(Element("region", label, r.box, r.score,
                                     region_colour(rgb, r.box) if self.colors else None))
-        del text_boxes
         timings["colour"] = time.perf_counter() - t4
         timings["total"] = time.perf_counter() - t0
         return DetectionResult(w, h, tuple(elements), timings)
+
+
+class _TextsByCentre:
+    """The texts whose centre lies in a box, found through the centres sorted by x: a spreadsheet has thousands
+    of cells and texts, and testing every text against every cell took longer than the detection itself."""
+
+    def __init__(self, texts: Sequence[Any]) -> None:
+        self._texts = texts
+        centres = sorted((t.box.center[0], i) for i, t in enumerate(texts))
+        self._xs = [x for x, _ in centres]
+        self._order = [i for _, i in centres]
+
+    def __call__(self, box: Box) -> list[Any]:
+        import bisect
+
+        lo, hi = bisect.bisect_left(self._xs, box.left), bisect.bisect_right(self._xs, box.right)
+        # In the texts' own order, as the scan over all of them gave: the label's word order and ties depend on it.
+        hits = sorted(i for i in self._order[lo:hi] if box.contains(*self._texts[i].box.center))
+        return [self._texts[i] for i in hits]
 
 
 def _crop(grey: Any, box: Box, margin: int) -> Any:
