@@ -423,6 +423,8 @@ class BrowserHost:
         self.spares = False
         self._spare: tuple[tuple, Session] | None = None
         self.spares_used = 0
+        #: a page of the host's own context that empties the clipboard (see clear_clipboard)
+        self._clipboard_page: Page | None = None
         #: this host's own temporary folder: the driver's and Chromium's (profiles, sockets) and the browser's HOME
         self._tmp: str | None = None
 
@@ -477,6 +479,7 @@ class BrowserHost:
 
     def _drop_browser(self) -> None:
         self.discard_spare()
+        self._clipboard_page = None  # closed with its browser
         b, self._browser = self._browser, None
         if b is not None:
             try:
@@ -639,6 +642,22 @@ class BrowserHost:
             self._spare = (key, self._new_session(viewport, dpr, origin, None, timeout_ms, trusted_page))
         except Exception:  # noqa: BLE001 - the browser is going down; the next open() relaunches it
             self._spare = None
+
+    def clear_clipboard(self) -> bool:
+        """Empty the browser's clipboard, which all its contexts share (what one task copied, the next pasted);
+        True when it reads back empty. From a private page of a context of the host's, never the task's page: a
+        page can refuse the clipboard to itself (Permissions-Policy: clipboard-write=()) or replace
+        navigator.clipboard, and so keep the text for the task after it."""
+        page = self._clipboard_page
+        if page is None or page.is_closed():
+            context = self.browser().new_context()
+            context.grant_permissions(["clipboard-read", "clipboard-write"])
+            page = context.new_page()
+            # A secure origin (the Clipboard API's condition) served by the route itself: nothing leaves the page.
+            page.route("**/*", lambda route: route.fulfill(body="", content_type="text/html"))
+            page.goto(_CLIPBOARD_URL)
+            self._clipboard_page = page
+        return page.evaluate(_CLEAR_CLIPBOARD_JS) == ""
 
     def discard_spare(self) -> None:
         """Close the spare context, if any (its task will not come)."""
@@ -875,6 +894,10 @@ def host_tmpdir(parent: str | None = None) -> str:
     if len(os.fsencode(probe)) > _SOCKET_MAX:
         parent = "/tmp"
     return tempfile.mkdtemp(prefix=_HOST_PREFIX, dir=parent)
+
+
+_CLIPBOARD_URL = "http://127.0.0.1/omniact-clipboard"
+_CLEAR_CLIPBOARD_JS = "async () => { await navigator.clipboard.writeText(''); return navigator.clipboard.readText(); }"
 
 
 _SHARED: BrowserHost | None = None

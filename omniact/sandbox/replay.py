@@ -542,13 +542,16 @@ class _Run:
     def _clear_clipboard(self) -> None:
         """Empty the clipboard before the script runs. It belongs to the browser, not to a task's context: what
         one task copied (ctrl+c, or its page's copy button) was pasted by the next task its worker replayed, so
-        a verdict depended on which task ran before it. A page that refuses (or never answers) is left as it is
-        after at most half a second."""
+        a verdict depended on which task ran before it. The host empties it from a page of its own (the task's
+        page could refuse); a clipboard that does not read back empty is noted in the task's events."""
         try:
-            self.session.page.evaluate(_CLEAR_CLIPBOARD_JS)
-        except Exception:  # not a secure context, or no page: nothing to clear there
+            cleared = self.host.clear_clipboard()
+        except Exception:  # noqa: BLE001 - the browser is gone (the watchdog's kill): the task's own failure says so
             if self.watch.expired:
                 raise
+            cleared = False
+        if not cleared:
+            self.session.note(self.session.events, "the clipboard could not be emptied before the script")
 
     def _check_compiles(self, check: str) -> bool:
         """False (with the reason, and info["check_error"] = "syntax") when `check` is not a JavaScript
@@ -659,13 +662,6 @@ _SETTLE_WAIT_JS = """async ({left, stable}) => {
     await new Promise(r => setTimeout(r, Math.min(10, Math.max(1, end - now))));
   }
   if (st) st.stop = true;
-}"""
-
-# Clipboard.writeText needs a secure context (a loopback origin is one) and the page's focus (Playwright emulates it).
-_CLEAR_CLIPBOARD_JS = """async () => {
-  const c = navigator.clipboard;
-  if (!c || !c.writeText) return;
-  await Promise.race([c.writeText('').catch(() => {}), new Promise(r => setTimeout(r, 500))]);
 }"""
 
 # Whether a check compiles as the expression _CHECK_JS wraps it in: the SyntaxError's text, or null.

@@ -200,6 +200,24 @@ def test_what_one_task_copied_is_not_pasted_by_the_next(tmp_path):
     assert b.info["check_value"] == ""
 
 
+@pytest.mark.browser
+def test_a_page_that_takes_over_navigator_clipboard_still_gets_an_empty_clipboard(tmp_path):
+    """The clipboard was emptied through the task's own page, which could keep it full (replacing
+    navigator.clipboard, or a Permissions-Policy header): it then pasted what the previous task copied."""
+    (tmp_path / "copy.html").write_text("<input id=i autofocus value='from task A' style='width:300px'>")
+    (tmp_path / "paste.html").write_text(
+        "<script>Object.defineProperty(navigator, 'clipboard', {value: {writeText: () => new Promise(() => {})}});"
+        "</script><input id=i autofocus style='width:300px'>"
+    )
+    common = {"root": str(tmp_path), "task_timeout": 60, "viewport": (400, 300)}
+    copy = 'pyautogui.click(50, 10)\npyautogui.hotkey("ctrl", "a")\npyautogui.hotkey("ctrl", "c")'
+    assert run_job(ReplayJob(task_id="a", script=copy, path="copy.html", check="true", **common)).success
+    paste = 'pyautogui.click(50, 10)\npyautogui.hotkey("ctrl", "v")'
+    b = run_job(ReplayJob(task_id="b", script=paste, path="paste.html", check="document.getElementById('i').value",
+                          **common))
+    assert b.info["check_value"] == "", b.info
+
+
 def _spared(tmp: str) -> list[int]:
     """Processes started with `tmp` in their command line that are alive and not being killed (no SIGKILL pending)."""
     out = []
