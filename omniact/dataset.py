@@ -41,6 +41,8 @@ __all__ = [
     "TaskList",
     "builtin_root",
     "find_split_file",
+    "DETECTION_FOLDERS",
+    "default_detection_path",
     "find_task",
     "locate_task",
     "gold_line_offset",
@@ -944,7 +946,9 @@ class _LoadContext:
         def optional(key: str) -> str | None:
             rel = entry.get(key)
             if not isinstance(rel, str) or not rel:
-                return None
+                # None named: OmniACT's place for it, where `omniact detect --out ROOT` writes it, when it is there
+                default = os.path.join(root, default_detection_path(key, platform, app, image))
+                return default if os.path.isfile(default) else None
             if not rel.isascii() or "\\" in rel:  # another spelling (Windows separators, a macOS copy's NFD
                 # names), as for the screenshot: a detection file missed for it would leave the agent blind unsaid
                 found = _resolve(root, rel, None, None)
@@ -963,6 +967,20 @@ class _LoadContext:
         absent = tuple(w for w, used in ((written_image, image), (written_box, box)) if w != used)
         return _ScreenInfo(Screen(width, height, float(dpr), platform, app, os_name), image, box,
                            elements, optional("ocr"), optional("icon"), optional("color"), screen_id, absent)
+
+
+#: the folders of a screen's detection files in OmniACT's layout, by the split entry's key for each
+DETECTION_FOLDERS = {"ocr": "ocr", "icon": "detact_icon", "color": "detact_color"}
+
+
+def default_detection_path(kind: str, platform: str, app: str, image: str | os.PathLike) -> str:
+    """Where a screen's `kind` ("ocr", "icon", "color") detection file goes, relative to the data root, when its
+    split entry names none: ``ocr/<platform>/<app>/screen_<k>.json``, beside the screenshot's name (the web
+    file-name quirk undone)."""
+    stem = Path(image).stem
+    if platform == "web" and not stem.startswith("screen_") and stem.startswith("screen"):
+        stem = "screen_" + stem[len("screen"):]
+    return f"{DETECTION_FOLDERS[kind]}/{platform}/{app}/{stem}.json"
 
 
 def _task_list(ids: list[str]) -> str:

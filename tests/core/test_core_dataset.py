@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -205,6 +206,29 @@ def test_find_task_refuses_an_id_two_splits_hold_unless_a_split_is_given(omniact
     assert find_task(root, "14", "train").goal != "Open the File menu"
     with pytest.raises(UserError, match=r"no task '144' in any split \(did you mean 14"):  # close ids offered
         find_task(root, "144")
+
+
+def test_an_entry_naming_no_detection_files_reads_them_from_omniacts_place_for_them(omniact_data, tmp_path):
+    """`omniact detect --out ROOT` writes them there for such an entry; the loader read none, so the agents worked
+    without them (the detact agent detected every screen again)."""
+    import json
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    split = json.loads((root / "test.json").read_text())
+    task_id, entry = next((k, e) for k, e in split.items() if "web" in e["image"])
+    for key in ("ocr", "icon", "color"):
+        named = entry.pop(key, None)
+        if named:
+            (root / named).unlink()
+    (root / "test.json").write_text(json.dumps(split))
+    task = load_split(root, "test")[task_id]
+    assert (task.ocr_path, task.icon_path, task.color_path) == (None, None, None)  # none there: no detections
+    ocr = root / "ocr" / "web" / task.app / "screen_1.json"  # (the screenshot is screen1.png: the web quirk)
+    assert Path(task.image_path).name == "screen1.png"
+    ocr.write_text(json.dumps({"Search": [10, 20]}))
+    task = load_split(root, "test")[task_id]
+    assert Path(task.ocr_path) == ocr and (task.icon_path, task.color_path) == (None, None)
+    assert [d.label for d in task.view().detections.ocr] == ["Search"]
 
 
 def test_manifest_detects_changed_missing_and_new_files(omniact_data, tmp_path):
