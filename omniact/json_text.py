@@ -141,11 +141,24 @@ def dumps_indented(obj: Any, indent: int, default: Callable[[Any], Any] | None =
 
 
 def key_line(text: str, key: str, occurrence: int = 1) -> int | None:
-    """The line of the JSON text `text` where the object key `key` is written the `occurrence`-th time, found by its
-    JSON spelling (raw or ``\\u`` escaped); None when it is not there so spelt. For naming the line of a repeated or
-    unknown key, which the parsed value no longer knows."""
-    for ascii_only in (False, True):
-        for k, m in enumerate(re.finditer(re.escape(json.dumps(key, ensure_ascii=ascii_only)) + r"\s*:", text), 1):
+    """The line of the JSON text `text` where the object key `key` is written the `occurrence`-th time, however it
+    is spelt (raw, or with any character ``\\u`` escaped); None when it is not there. For naming the line of a
+    repeated or unknown key, which the parsed value no longer knows."""
+    k = 0
+    # Every string of the text in turn (no quote stands outside one in JSON), each a key when a colon follows.
+    for m in _STRING_TOKEN.finditer(text):
+        if m.group(1) is None:
+            continue
+        spelt = m.group(0)[:m.start(1) - m.start()]
+        try:
+            same = spelt[1:-1] == key if "\\" not in spelt else json.loads(spelt) == key
+        except ValueError:
+            continue
+        if same:
+            k += 1
             if k == occurrence:
                 return text.count("\n", 0, m.start()) + 1
     return None
+
+
+_STRING_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?')

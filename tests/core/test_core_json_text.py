@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omniact.atomic import json_bytes
-from omniact.json_text import dumps_indented, exact_loads, std_loads
+from omniact.json_text import dumps_indented, exact_loads, key_line, std_loads
 
 
 def _outcome(f, data):
@@ -143,3 +143,11 @@ def test_msgspec_is_imported_only_after_a_megabyte_of_json():
     # Its import costs what json loses on about 1.5 MB: a small split or run file is read as fast as before.
     out = subprocess.run([sys.executable, "-c", _SWITCH], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
+
+
+def test_key_line_finds_a_key_however_its_characters_are_escaped():
+    """An id written `"\\u0039"` (9) in a {id: script} file was refused without its line."""
+    text = '{\n "0": "pyautogui.click(1, 2)",\n "x\\": 9": 1,\n "\\u0039": "a \\"9\\": b",\n "\\u0030": 2\n}\n'
+    assert key_line(text, "9") == 4
+    assert key_line(text, "0") == 2 and key_line(text, "0", 2) == 5
+    assert key_line(text, 'x": 9') == 3 and key_line(text, "a") is None
