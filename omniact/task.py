@@ -166,6 +166,10 @@ class Detection:
     x: float
     y: float
 
+    def __iter__(self) -> Iterator[Any]:
+        """``kind, label, x, y = detection``, as the README's ``Detection(kind, label, x, y)`` reads."""
+        return iter((self.kind, self.label, self.x, self.y))
+
 
 @dataclass(frozen=True)
 class Detections:

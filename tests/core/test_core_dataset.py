@@ -229,6 +229,8 @@ def test_an_entry_naming_no_detection_files_reads_them_from_omniacts_place_for_t
     task = load_split(root, "test")[task_id]
     assert Path(task.ocr_path) == ocr and (task.icon_path, task.color_path) == (None, None)
     assert [d.label for d in task.view().detections.ocr] == ["Search"]
+    kind, label, x, y = task.view().detections.ocr[0]  # as the README writes it: Detection(kind, label, x, y)
+    assert (kind, label, x, y) == ("ocr", "Search", 10, 20)
 
 
 def test_manifest_detects_changed_missing_and_new_files(omniact_data, tmp_path):
