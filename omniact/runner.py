@@ -645,7 +645,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         raise UserError(f"agent {agent_name(cls)} is defined where worker processes cannot import it again (a notebook, "
                         "python -c or standard input): put it in a file of its own, or use worker threads")
     if limit is not None and limit < 1:
-        raise UserError(f"--limit must be at least 1, not {limit}")
+        raise UserError(f"--limit (limit=) must be at least 1, not {limit}")
     setup_timeout = seconds_or_none(setup_timeout, "--setup-timeout")
     ids = [t.id for t in dataset.tasks][: limit if limit is not None else None]
 
@@ -668,8 +668,9 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         if going is not None:  # --resume would only be refused next: say what is there
             raise FolderBusy(f"another omniact run is writing this folder ({going}); wait for it to end, or stop it",
                              who=going, file=str(out))
-        raise UserError("this folder already holds a run; pass --resume to continue it "
-                        "(add --retry-errors to re-run failed tasks) or choose another --out", file=str(out))
+        # (worded for both callers: the command line's options, and omniact.run's parameters beside them)
+        raise UserError("this folder already holds a run; pass --resume (resume=True) to continue it (add "
+                        "--retry-errors to re-run failed tasks) or choose another --out (out=)", file=str(out))
     # Before anything is written: a wrong executor name or option must not leave a half-made run folder.
     ex = make_executor(executor, workers=workers, worker_type=wtype, task_timeout=task_timeout,
                        setup_timeout=setup_timeout, agent_resources=getattr(cls, "resources", None),

@@ -78,7 +78,7 @@ def test_an_existing_run_needs_resume_and_the_same_settings(tmp_path):
     out = tmp_path / "r"
     s = run("noop", out=out, data=DATA, limit=2)
     assert s.n_done == 2 and s.scores["reference"]["n_scored"] == 2
-    with pytest.raises(UserError, match="--resume"):
+    with pytest.raises(UserError, match=r"pass --resume \(resume=True\) to continue it"):  # (Python's word too)
         run("noop", out=out, data=DATA)
     with pytest.raises(UserError, match="other settings"):
         run("random", out=out, data=DATA, resume=True)
@@ -335,7 +335,7 @@ def test_an_interrupted_run_exports_only_finished_tasks_so_the_rest_score_as_mis
 
 def test_limit_must_be_at_least_one(tmp_path):
     for limit in (0, -1):
-        with pytest.raises(UserError, match=f"--limit must be at least 1, not {limit}"):
+        with pytest.raises(UserError, match=f"--limit \\(limit=\\) must be at least 1, not {limit}"):
             run("noop", out=tmp_path / "r", data=DATA, limit=limit)
     assert not (tmp_path / "r").exists()
 
