@@ -28,6 +28,8 @@ from omniact.job_control import active_clock
 from omniact.sandbox.capture import ViewportCapture
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
     from omniact.sandbox.browser import BrowserHost, Session
     from omniact.task import Task
 
@@ -290,7 +292,18 @@ class _Run:
             # First, before anything can fail: a replay that stops before its first step (a page not ready, an
             # HTTP error) showed the earlier replay's images on its own index.html.
             _clear_images(self.out)
-        resp = self._patiently(lambda ms: page.goto(url, wait_until="load", timeout=ms))
+        refused: list[str] = []  # where the page's server redirected off its origin (the fence refused it)
+        page.on("requestfailed", lambda req: _note_redirect_off(req, page, origin, refused))
+        try:
+            resp = self._patiently(lambda ms: page.goto(url, wait_until="load", timeout=ms))
+        except Exception:
+            if not refused or self.watch.expired:
+                raise
+            # The fence's refusal reads "net::ERR_PROXY_CONNECTION_FAILED", which names neither the redirect nor
+            # where it led.
+            s.note(s.blocked, f"GET {refused[-1]}")
+            self.reason = f"redirected off the page's origin to {refused[-1]} (blocked by the sandbox)"
+            return
         self._lap("load")
         if resp is not None and resp.status >= 400:
             self.reason = f"page answered HTTP {resp.status}: {url}"
@@ -546,7 +559,7 @@ class _Run:
         page could refuse); a clipboard that does not read back empty is noted in the task's events."""
         try:
             cleared = self.host.clear_clipboard()
-        except Exception:  # noqa: BLE001 - the browser is gone (the watchdog's kill): the task's own failure says so
+        except Exception:  # the browser is gone (the watchdog's kill): the task's own failure says so
             if self.watch.expired:
                 raise
             cleared = False
@@ -663,6 +676,19 @@ _SETTLE_WAIT_JS = """async ({left, stable}) => {
   }
   if (st) st.stop = true;
 }"""
+
+def _note_redirect_off(request: Any, page: Page, origin: str | None, refused: list[str]) -> None:
+    """Add to `refused` the URL of a failed main-frame navigation that a redirect sent off `origin`."""
+    try:
+        off = request.redirected_from is not None and request.is_navigation_request() \
+            and request.frame == page.main_frame
+    except Exception:  # noqa: BLE001 - a frame gone with its page: not the task's navigation
+        return
+    from omniact.sandbox.browser import same_origin
+
+    if off and not (origin and same_origin(request.url, origin)):
+        refused.append(request.url)
+
 
 # Whether a check compiles as the expression _CHECK_JS wraps it in: the SyntaxError's text, or null.
 _COMPILE_JS = """(check) => {

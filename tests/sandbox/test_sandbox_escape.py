@@ -290,3 +290,32 @@ def test_no_host_name_a_page_chooses_is_looked_up(tmp_path, monkeypatch):
     text = log.read_text()
     assert "http://secret-data.leak.example/x" in text  # the worker did ask for it
     assert '"host":"http://secret-data.leak.example"' not in text  # ... and the name was never looked up
+
+
+@pytest.mark.browser
+def test_a_url_whose_server_redirects_off_its_origin_names_where_it_was_sent():
+    """The fence's refusal read "browser error: Page.goto: net::ERR_PROXY_CONNECTION_FAILED", no blocked request."""
+    import http.server
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # to the same port by another name: off the page's origin
+            self.send_response(302)
+            self.send_header("Location", f"http://localhost:{self.server.server_address[1]}/app")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        r = run_job(ReplayJob(task_id="redirect", script="pyautogui.click(10, 10)", url=f"http://127.0.0.1:{port}/",
+                              check="true", task_timeout=60, viewport=(400, 300)))
+    finally:
+        server.shutdown()
+    target = f"http://localhost:{port}/app"
+    assert not r.success
+    assert r.reason == f"redirected off the page's origin to {target} (blocked by the sandbox)", r.reason
+    assert list(r.blocked_requests) == [f"GET {target}"]
