@@ -8,7 +8,8 @@ by the device pixel ratio. Keys go through `normalize_key` first, so ``Return``/
 
 What a browser cannot do is recorded as ``unsupported`` rather than crashing the replay: OS-level keys
 (``win``, ``command+space``, ``alt+tab``, ``printscreen``) everywhere, and on web pages the browser's own
-shortcuts (``ctrl+t``, ``ctrl+w``, ``ctrl+n``, ``cmd+q``, reload ``f5``/``ctrl+r``, back ``alt+left``...), which a real browser keeps from the page.
+shortcuts (``ctrl+t``, ``ctrl+w``, ``ctrl+n``, ``cmd+q``, reload ``f5``/``ctrl+r``, back ``alt+left``...), which a
+real browser keeps from the page.
 Desktop-style apps (a mail client drawn in a page) do get ``ctrl+n``: on a real desktop it is theirs.
 """
 

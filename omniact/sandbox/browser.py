@@ -892,7 +892,7 @@ def host_tmpdir(parent: str | None = None) -> str:
     parent = parent or tempfile.gettempdir()
     probe = os.path.join(parent, _HOST_PREFIX + "X" * 8) + _SOCKET_TAIL  # mkdtemp adds 8 characters
     if len(os.fsencode(probe)) > _SOCKET_MAX:
-        parent = "/tmp"
+        parent = "/tmp"  # noqa: S108 - mkdtemp makes it 0700 with a random name
     return tempfile.mkdtemp(prefix=_HOST_PREFIX, dir=parent)
 
 

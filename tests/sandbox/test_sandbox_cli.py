@@ -689,17 +689,15 @@ def test_a_browser_that_cannot_launch_stops_a_split_in_one_line_not_as_every_tas
 def test_a_single_replay_stopped_by_a_signal_leaves_nothing_in_tmpdir(tmp_path, sig, code):
     """The command ends with os._exit, which skips atexit, where the browser's folder was removed."""
     import signal
-    import time
-
     import tempfile
+    import time
 
     tmp = Path(tempfile.mkdtemp(prefix="sig-", dir="/tmp"))  # short: the browser's folder is made in it
     s = tmp_path / "s.py"
     s.write_text("pyautogui.sleep(2)\n" * 20)
     proc = subprocess.Popen([sys.executable, "-c", "from omniact.cli import run; run()", "replay", "--html",
                              str(PLAYGROUND), "--script", str(s), *T], env={**os.environ, "TMPDIR": str(tmp)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not any(tmp.glob("*/.config")) and time.monotonic() < deadline:  # the browser has launched
         time.sleep(0.2)
