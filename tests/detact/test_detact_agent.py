@@ -367,3 +367,25 @@ def test_a_misspelt_detact_argument_is_named_with_its_close_match(tmp_path):
     assert r.output.splitlines()[-1].startswith("omniact: agent could not be started: detact: unknown argument topk "
                                                 "(did you mean top_k?)")
     assert not (tmp_path / "r").exists()
+
+
+def test_empty_detection_files_are_the_data_sets_answer_not_a_reason_to_detect(tmp_path, monkeypatch):
+    """A blank screen's detection files hold no detections ({}, as `omniact detect` writes them): in a run the
+    agent takes them as they are, instead of running the detector on the screen as if it had no files."""
+    from agents.detact.agent import DetactAgent
+    from omniact.dataset import load_split
+    from omniact.task import Detections
+
+    root = _one_screen_dataset(tmp_path / "d")
+    entries = json.loads((root / "test.json").read_text())
+    detected = []
+    monkeypatch.setattr(DetactAgent, "_detect_now", lambda self, view: detected.append(view.id) or Detections())
+    agent = DetactAgent(embeddings=False, data_root=str(root), run_split="test")
+    view = load_split(root, "test")["0"].view()
+    agent.elements(view)
+    assert detected == ["0"]  # no files: detected on the fly
+    for kind in ("ocr", "icon", "color"):
+        (root / entries["0"][kind]).parent.mkdir(parents=True, exist_ok=True)
+        (root / entries["0"][kind]).write_text("{}\n")
+    agent = DetactAgent(embeddings=False, data_root=str(root), run_split="test")
+    assert not agent.elements(view) and detected == ["0"]  # empty files: the answer, not detected again
