@@ -540,12 +540,15 @@ class _Slot:
             _kill_group(self.process.pid)
             self.process.kill()
         else:
+            # Found now: once the worker has ended, what its agent started in sessions of their own is no longer
+            # below it (the system gives orphans to init), and would outlive the run.
+            sessions = _sessions_below(self.process.pid)
             try:
                 self.conn.send(None)
             except OSError:
                 pass
             _wait_exit(self.process, 10)  # (not join: the group is killed before the worker is reaped)
-            _kill_group(self.process.pid)
+            _kill_group(self.process.pid, sessions)
             self.process.kill()  # (if it did not end in time; nothing otherwise)
         self.process.join(5)
         self.conn.close()
@@ -577,17 +580,32 @@ def _wait_exit(process: Any, timeout: float) -> None:
         time.sleep(0.02)
 
 
-def _kill_group(pid: int | None) -> None:
+def _sessions_below(pid: int | None) -> list[int]:
+    """The process groups of what the worker process `pid` started in sessions (or groups) of their own (a server
+    started with ``start_new_session``, Playwright's Chromium), which its own group does not hold; none once it is
+    reaped (its pid may be another process's) or where there is no /proc."""
+    if pid is None or not hasattr(os, "waitid") or unreaped(pid) is None:
+        return []
+    return [g for g in groups_below([pid]) if g not in (pid, os.getpgrp())]
+
+
+def _kill_group(pid: int | None, sessions: Sequence[int] | None = None) -> None:
     """End what a worker process's agent started and left running (a helper server, a `subprocess.Popen` never
-    waited for): the worker leads its own process group (`_process_main`), which its children are in. They outlived
-    a worker killed at its task's time limit, and the run. Only while the worker is not yet reaped: its pid, and so
-    the group's id, is then still ours (a reaped one may be another process's, leading a group of its own)."""
+    waited for): the worker leads its own process group (`_process_main`), which its children are in, and the
+    groups of what it started in sessions of their own (`sessions`, found a moment ago while it ran: the reader of
+    its pipe may have reaped it since; else those below it now). They outlived a worker killed at its task's time
+    limit, and the run. The worker's group only while the worker is not yet reaped: its pid, and so the group's id,
+    is then still ours (a reaped one may be another process's, leading a group of its own)."""
     import signal
 
-    if pid is None or not hasattr(os, "killpg") or not hasattr(os, "waitid") or unreaped(pid) is None:
+    if not hasattr(os, "killpg") or not hasattr(os, "waitid"):
         return
-    with suppress(OSError):  # none left, or the worker died before it made its group
-        os.killpg(pid, signal.SIGKILL)
+    groups = list(_sessions_below(pid) if sessions is None else sessions)
+    if pid is not None and unreaped(pid) is not None:
+        groups.append(pid)
+    for group in groups:
+        with suppress(OSError):  # none left, or the worker died before it made its group
+            os.killpg(group, signal.SIGKILL)
 
 
 @contextmanager

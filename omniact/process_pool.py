@@ -239,9 +239,13 @@ def end_with_driver(driver: int) -> None:
             if os.getppid() != driver:  # the orphan was adopted by init (or a subreaper)
                 if hasattr(os, "killpg") and os.getpgid(0) == os.getpid():
                     # A worker leading its own group (a run's process worker): what its agent started goes too,
-                    # as when the driver ends it (the driver's hangup or kill -9 reaches neither).
-                    with suppress(OSError):
-                        os.killpg(0, signal.SIGKILL)
+                    # as when the driver ends it (the driver's hangup or kill -9 reaches neither), in its group
+                    # and in sessions of their own (a server started with start_new_session), found first.
+                    from omniact.job_control import groups_below
+
+                    for group in [g for g in groups_below() if g != os.getpid()] + [0]:
+                        with suppress(OSError):
+                            os.killpg(group, signal.SIGKILL)
                 os._exit(1)
 
     threading.Thread(target=watch, name="omniact-driver-watch", daemon=True).start()
