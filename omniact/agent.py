@@ -374,6 +374,9 @@ def resolve_agent_class(spec: str | type) -> type:
     spec = spec.strip()
     if ":" in spec:
         target, _, attr = spec.rpartition(":")
+        drive = re.match(r"[A-Za-z]:[\\/]", target)  # (C:\\agents\\a.py:A has a colon of its own)
+        if not target or not attr or ":" in target[drive.end() if drive else 0:]:
+            raise UserError(f"agent {spec!r}: give module:Class or path/file.py:Class (one colon, the class after it)")
         found = _agent_file(spec)
         if found is not None:
             path = found[0]
@@ -399,6 +402,10 @@ def resolve_agent_class(spec: str | type) -> type:
             raise _import_failed(e, f"agent {spec!r} (registered as {ep.value})") from None
     if not (inspect.isclass(obj) or callable(obj)):
         raise UserError(f"{spec!r} is not a class")
+    qualname = getattr(obj, "__qualname__", "")
+    if inspect.isfunction(obj) and "." in qualname and "<locals>" not in qualname:
+        owner = spec.rpartition(":")[0] + ":" + qualname.rpartition(".")[0]
+        raise UserError(f"{spec!r} is a method of a class, not an agent: give the class ({owner})")
     if inspect.isclass(obj) and not callable(getattr(obj, "act", None)):
         raise UserError(f"{spec!r} has no act(view) method, so it is not an agent")
     return obj

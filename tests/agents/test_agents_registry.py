@@ -35,6 +35,11 @@ def test_builtin_names_module_class_and_file_class_all_load():
     ("agents.random_agent:RandomAgnet", "did you mean RandomAgent"),
     ("no_such_module_xyz:Agent", "cannot import module"),
     ("missing/file.py:Agent", "does not exist"),
+    # (these were a garbled path hint, "needs self and view", and "ValueError: Empty module name")
+    ("agents.random_agent:RandomAgent:extra", r"one colon, the class after it"),
+    (":", r"one colon, the class after it"),
+    ("agents.random_agent:RandomAgent.act",
+     r"is a method of a class, not an agent: give the class \(agents.random_agent:RandomAgent\)"),
 ])
 def test_unknown_agents_get_one_clear_line_with_suggestions(spec, message):
     with pytest.raises(UserError, match=message):
