@@ -319,7 +319,6 @@ def detect(image: Any, scale: float | None = None, **options: Any) -> DetectionR
 # A whole split
 
 
-_FOLDERS = {"ocr": "ocr", "icon": "detact_icon", "color": "detact_color"}
 #: where `omniact detect --elements` writes each screen's full element list (no published counterpart)
 ELEMENTS_FOLDER = "detact_elements"
 
@@ -328,18 +327,18 @@ def detection_paths(task: Any, root: Path, *, elements: bool = False) -> dict[st
     """The split entry's ocr/icon/color paths relative to the data root; where an entry has none, OmniACT's
     default (``ocr/<platform>/<app>/screen_<k>.json``, beside the image's name). With `elements`, also where the
     screen's full element list goes (``detact_elements/<platform>/<app>/screen_<k>.json``)."""
+    from omniact.dataset import default_detection_path  # (the place the loader looks for them too)
+
     out: dict[str, str] = {}
-    stem = Path(task.image_path).stem
-    if task.platform == "web" and not stem.startswith("screen_") and stem.startswith("screen"):
-        stem = "screen_" + stem[len("screen"):]  # the web file-name quirk, undone
     for kind, attr in (("ocr", "ocr_path"), ("icon", "icon_path"), ("color", "color_path")):
         p = getattr(task, attr)
         if p is not None:
             out[kind] = _inside_root(task, kind, p, root)
         else:
-            out[kind] = f"{_FOLDERS[kind]}/{task.platform}/{task.app}/{stem}.json"
+            out[kind] = default_detection_path(kind, task.platform, task.app, task.image_path)
     if elements:
-        out["elements"] = f"{ELEMENTS_FOLDER}/{task.platform}/{task.app}/{stem}.json"
+        stem = Path(default_detection_path("ocr", task.platform, task.app, task.image_path)).name
+        out["elements"] = f"{ELEMENTS_FOLDER}/{task.platform}/{task.app}/{stem}"
     return out
 
 
