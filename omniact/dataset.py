@@ -33,6 +33,7 @@ from omniact.task import LazyElements, Screen, Task, read_png_size
 from omniact.user_file import bad_byte
 
 __all__ = [
+    "DETECTION_FOLDERS",
     "MANIFEST_NAME",
     "SPLITS",
     "Dataset",
@@ -40,16 +41,15 @@ __all__ = [
     "SplitPart",
     "TaskList",
     "builtin_root",
-    "find_split_file",
-    "DETECTION_FOLDERS",
     "default_detection_path",
+    "find_split_file",
     "find_task",
-    "locate_task",
     "gold_line_offset",
     "gold_rows",
     "infer_os",
     "is_installed_suite",
     "load_split",
+    "locate_task",
     "named_files",
     "open_regular",
     "paused_gc",
