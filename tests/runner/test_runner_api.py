@@ -40,11 +40,13 @@ def test_worker_processes_of_a_script_without_a_main_guard_say_what_to_do(tmp_pa
         s = run(Inline, out="r", data={str(DATA)!r}, limit=2, worker_type="processes")
         print(json.dumps(s.error_examples))
     """)
-    assert p.returncode == 0, p.stderr
-    examples = json.loads(p.stdout.strip().splitlines()[-1])
-    assert 'call run() under `if __name__ == "__main__":`' in examples["crash"]
-    # the workers' own attempts to run were refused before they touched the run folder
-    assert json.loads((tmp_path / "r" / "manifest.json").read_text())["sessions"] == 1
+    # Every worker would die as it starts: the run stops as a failed start, at once and saying what to do (each
+    # task was recorded as a crash before, a worker started again for each)
+    assert p.returncode == 1 and p.stderr.rstrip().splitlines()[-1].startswith(
+        "omniact.errors.UserError: agent could not be started: __main__:Inline: the worker died in starting the "
+        "worker process"), p.stderr
+    assert 'call run() under `if __name__ == "__main__":`' in p.stderr
+    assert not (tmp_path / "r" / "predictions.jsonl").exists()  # nothing recorded
 
 
 def test_the_same_script_with_a_main_guard_runs_in_worker_processes(tmp_path):
