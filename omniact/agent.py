@@ -723,7 +723,8 @@ class CheckReport:
 
 def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = None, split: str = "test",
                 args: Mapping[str, Any] | None = None, timeout: float = 60.0,
-                setup_timeout: float | str | None = DEFAULT_SETUP_TIMEOUT) -> CheckReport:
+                setup_timeout: float | str | None = DEFAULT_SETUP_TIMEOUT,
+                agent_args: Mapping[str, Any] | None = None) -> CheckReport:
     """Run an agent on the first `n` tasks of a split and report what a run would hold against it.
 
     Reports an agent whose constructor or ``setup()`` fails, or that raises, hangs (no answer within `timeout`
@@ -734,10 +735,17 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
     user's, not the agent's: a `UserError`, as for a run. Uses the built-in suite unless `data` names another
     root (the tests pass a fixture set).
 
+    `agent_args` is `args` under `omniact.run`'s name for it (give one of them).
+
     >>> print(check_agent("noop", n=1, data="tests/runner/fixtures/data"))  # doctest: +SKIP
     noop: OK
     """
     import time
+
+    if agent_args is not None:
+        if args is not None:
+            raise UserError("give the agent's arguments once: args or agent_args, not both")
+        args = agent_args
 
     from omniact.dataset import load_split
     from omniact.executor import CallThread, CallTimedOut, error_text, seconds_or_none, start_timeout_text

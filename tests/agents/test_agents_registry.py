@@ -144,6 +144,10 @@ def test_check_agent_reports_what_a_run_would_hold_against_an_agent(tmp_path):
     assert [line.split(":", 1)[0] for line in bad.problems] == ["task 102", "task 103"]
     assert "does not parse" in bad.problems[0] and "returned int, not str" in bad.problems[1]
     assert check_agent("oracle", n=6, data=DATA).ok
+    # omniact.run's name for the arguments works too (a TypeError before)
+    assert check_agent("random", n=1, data=DATA, agent_args={"max_actions": 2}).ok
+    with pytest.raises(UserError, match="max_actions must be a whole number of at least 1, not 0"):
+        check_agent("random", n=1, data=DATA, agent_args={"max_actions": 0})
     # an agent whose constructor fails is the check's finding, as is one whose setup() fails: with the line to fix
     source = AGENTS.read_text().splitlines()
     line = {text: next(i for i, x in enumerate(source, 1) if text in x) for text in ("weights not", "GPU on")}
