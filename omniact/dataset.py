@@ -1007,7 +1007,7 @@ def locate_task(root: str | os.PathLike | None, task_id: str, split: str | None 
     which `validate` warns of, is refused: only `split` can say which of the two tasks is meant)."""
     broken: list[OmniactError] = []
     found: dict[str, Task] = {}
-    known: list[str] = []
+    read: list[Any] = []  # the splits looked in, for the ids close to a missing one
     for name in [split] if split else split_names(root):
         try:
             ds = load_split(root, name)
@@ -1018,7 +1018,7 @@ def locate_task(root: str | os.PathLike | None, task_id: str, split: str | None 
             continue
         if task_id in ds:
             found[name] = ds[task_id]
-        known.extend(t.id for t in ds.tasks)
+        read.append(ds)
     if len(found) > 1:
         raise UserError(f"task {task_id!r} is in more than one split ({', '.join(found)}): give --split to choose "
                         "one", file=str(resolve_data_root(root)))
@@ -1029,7 +1029,8 @@ def locate_task(root: str | os.PathLike | None, task_id: str, split: str | None 
         raise broken[0]
     import difflib
 
-    close = difflib.get_close_matches(task_id, sorted(set(known)), n=3, cutoff=0.5)
+    known = sorted({t.id for ds in read for t in ds.tasks})
+    close = difflib.get_close_matches(task_id, known, n=3, cutoff=0.5)
     hint = f" (did you mean {', '.join(close)}?)" if close else ""
     where = f"split {split}" if split else "any split"
     raise UserError(f"no task {task_id!r} in {where}{hint}", file=str(resolve_data_root(root)))

@@ -56,6 +56,7 @@ from typing import Any
 
 from omniact.errors import UserError
 from omniact.executor import (
+    CLOSE_WAIT,
     DEFAULT_SETUP_TIMEOUT,
     CallThread,
     CallTimedOut,
@@ -368,11 +369,6 @@ def _admit_or_replace(ref: Any, starting: dict[Any, Any], idle: list[Any],
     the waiting work, start another."""
     if not _admit(ref, starting, idle, errors) and _stranded(todo, running, idle, starting):
         start()
-
-
-#: seconds the agents' ``close()`` may take, all together, at the end of a run before their actors are killed (as
-#: long as a local process worker is given to end)
-CLOSE_WAIT = 10.0
 
 
 def _close_agents(actors: Sequence[Any]) -> None:
