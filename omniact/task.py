@@ -178,6 +178,9 @@ class Detections:
     ocr: tuple[Detection, ...] = ()
     icons: tuple[Detection, ...] = ()
     colors: tuple[Detection, ...] = ()
+    #: whether the data set has a detection file for the screen: then no detections is its answer (a blank screen,
+    #: as `omniact detect` writes it), not a sign that the screen was never detected
+    from_files: bool = field(default=False, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.ocr or self.icons or self.colors)
@@ -373,18 +376,18 @@ def _shown(value: Any) -> str:
     return shorten(text, 60)
 
 
-def _read_detections(path: Path | None, kind: str) -> tuple[Detection, ...]:
-    """A detection file's detections; none when it is missing (or not a file). Read once while it is unchanged:
+def _read_detections(path: Path | None, kind: str) -> tuple[Detection, ...] | None:
+    """A detection file's detections; None when it is missing (or not a file). Read once while it is unchanged:
     a screen's tasks share one file, and a file written again (`omniact detect` run anew, in one notebook
     session) is read again."""
     if path is None:
-        return ()
+        return None
     try:
         st = path.stat()
     except OSError:
-        return ()
+        return None
     if not S_ISREG(st.st_mode):
-        return ()
+        return None
     return _read_detection_file(path, kind, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev))
 
 
@@ -406,5 +409,5 @@ def _read_detection_file(path: Path, kind: str, _version: tuple[int, ...]) -> tu
 
 
 def load_detections(ocr: Path | None, icon: Path | None, color: Path | None) -> Detections:
-    return Detections(_read_detections(ocr, "ocr"), _read_detections(icon, "icon"),
-                      _read_detections(color, "color"))
+    found = (_read_detections(ocr, "ocr"), _read_detections(icon, "icon"), _read_detections(color, "color"))
+    return Detections(*(f or () for f in found), from_files=any(f is not None for f in found))

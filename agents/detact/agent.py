@@ -13,7 +13,6 @@ goal's top k would drop a later step's target) and takes the best, so `top_k` ra
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 from collections import OrderedDict
 from typing import Any, ClassVar
@@ -103,8 +102,6 @@ class DetactAgent:
         self._lock = threading.Lock()
         self._warned: set[str] = set()  # screens whose detections were reported as off the screen
         self._detecting: dict[str, threading.Lock] = {}  # screens being detected now -> held while at it
-        self._split_files: dict[str, tuple[str, ...]] | None = None  # task id -> its detection files, on first need
-        self._split_lock = threading.Lock()
         #: why embeddings were asked for but are off (a package not installed), or None
         self.embeddings_off: str | None = None
         #: why icons are matched on their labels alone, without Font Awesome's names for them, or None
@@ -164,7 +161,8 @@ class DetactAgent:
         A data set's detection outside the screenshot is left out (with one line on stderr per screen): acting on it
         would click off the screen, and it means the files are in another coordinate space than the screenshot
         (CSS pixels for a dpr-2 capture, or the other way round)."""
-        if self.detect != "always" and (view.detections or self._has_files(view)):
+        # (files that hold nothing are the data set's answer too: a blank screen is not detected again)
+        if self.detect != "always" and (view.detections or getattr(view.detections, "from_files", False)):
             return self._on_screen(view)
         if self.detect == "never":
             return Detections()
@@ -193,31 +191,6 @@ class DetactAgent:
                 while len(self._detected) > 64:  # tasks of one screen come together; a few screens suffice
                     self._detected.popitem(last=False)
         return result
-
-    def _has_files(self, view: Any) -> bool:
-        """Whether the run's split entry for `view` names a detection file that exists: then empty detections
-        are the data set's answer (a blank screen, as `omniact detect` writes it), not a sign of no files, and
-        the screen is not detected again. The view carries no paths, so they come from the run's split (which the
-        runner names to the agent); without it, empty detections count as no files."""
-        with self._split_lock:  # its own lock: loading a large split must not hold up the detection cache
-            if self._split_files is None:
-                self._split_files = self._load_split_files()
-        paths = self._split_files.get(str(view.id), ())
-        return any(os.path.isfile(p) for p in paths)
-
-    def _load_split_files(self) -> dict[str, tuple[str, ...]]:
-        """Each task id of the run's split -> its ocr/icon/color paths ({} when the agent runs outside a run)."""
-        root, split = self.run_settings["data_root"], self.run_settings["run_split"]
-        if not root or not split:
-            return {}
-        from omniact.dataset import load_split
-
-        try:
-            tasks = load_split(root, split).tasks
-        except (UserError, OSError):  # not this agent's to report: the run read the split itself
-            return {}
-        return {t.id: tuple(str(p) for p in (t.ocr_path, t.icon_path, t.color_path) if p is not None)
-                for t in tasks}
 
     def _detect_now(self, view: Any) -> Detections:
         from agents.detact.detector import Detector

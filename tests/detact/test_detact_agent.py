@@ -387,5 +387,8 @@ def test_empty_detection_files_are_the_data_sets_answer_not_a_reason_to_detect(t
     for kind in ("ocr", "icon", "color"):
         (root / entries["0"][kind]).parent.mkdir(parents=True, exist_ok=True)
         (root / entries["0"][kind]).write_text("{}\n")
+    view = load_split(root, "test")["0"].view()
     agent = DetactAgent(embeddings=False, data_root=str(root), run_split="test")
     assert not agent.elements(view) and detected == ["0"]  # empty files: the answer, not detected again
+    agent = DetactAgent(embeddings=False)  # outside a run too: the view says its files are there
+    assert not agent.elements(view) and detected == ["0"]
