@@ -643,8 +643,8 @@ def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
                 f"entry above)</span>" if e.tied_with_above else str(e.rank))
         meta = e.submission.meta
         who = " &middot; ".join(_e(meta[k]) for k in ("team", "model", "date") if meta.get(k))
-        link = f" <a href='{_e(meta['link'])}' rel=noopener>link</a>" if str(meta.get("link", "")).startswith(
-            ("http://", "https://")) else ""
+        href = _http_link(meta.get("link"))
+        link = f" <a href='{_e(href)}' rel=noopener>link</a>" if href else ""
         rows.append(
             f"<tr class=entry><td data-v='{e.rank}'>{rank}</td>"
             f"<td class=l data-v='{_e(e.name)}'><div class=name><a href='entries/{slug}.html'>{_e(e.name)}</a>"
@@ -671,6 +671,22 @@ def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
             f"{head}<th scope=col{_DESC}>exact</th><th scope=col>parse errors</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<div class=grid><div class=card>{chart_as}</div><div class=card>{chart_ss}</div></div>{rejected}")
     return _page(f"Leaderboard: {ds.get('split')}", body, 0)
+
+
+def _http_link(link: object) -> str | None:
+    """A metadata `link` as the index's anchor takes it: an http(s) address, without the spaces around it; None for
+    anything else (``javascript:`` runs a script). A scheme is case-insensitive (``HTTPS://`` is one) and a space
+    pasted in with the address is not part of it: leaderboard.json keeps both, and the index dropped them unsaid."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(link, str):
+        return None
+    link = link.strip()
+    try:
+        scheme = urlsplit(link).scheme
+    except ValueError:  # a malformed address ("http://[::1"): no link, as any other that is not one
+        return None
+    return link if scheme.lower() in ("http", "https") else None
 
 
 def _row_heads(ds: Dataset, task_pages: bool, up: str = "../") -> list[str]:
