@@ -1078,8 +1078,11 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
             from scoring.reference import refusal
 
             status += f" ({refusal(sc) or 'refused'})"
+        # As on the entry pages: a task that did not match (or has no prediction) has no penalty, not one of 0.
+        matched = t["m"][index] and not t["missing"][index]
+        penalties = "".join(f"<td>{t[p][index]:.3f}</td>" for p in ("c", "k", "x")) if matched else _NO_PENALTIES
         rows.append(f"<tr><td class=l><div class=name>{_e(e.name)}</div></td><td class=l>{_e(status)}</td>"
-                    + "".join(f"<td>{t[k][index]:.3f}</td>" for k in ("c", "k", "x", "s")) + "</tr>")
+                    f"{penalties}<td>{t['s'][index]:.3f}</td></tr>")
     options = "".join(f"<option>{_e(e.name)}</option>" for e in board.entries)
     data = script_json({"r": r, "entries": entries_data})
     gold_text = "\n".join(format_action(a) for a in gold) if gold else task.gold_script
