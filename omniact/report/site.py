@@ -1071,10 +1071,13 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
         entries_data.append({"name": e.name, "slug": slug, "script": escape_bidi(sc) if isinstance(sc, str) else None,
                              "points": _script_points(sc, known),
                              "error": None if failed is None else escape_bidi(f"{failed[0]}: {failed[1]}")})
-        status = _status(t["missing"][index], t["m"][index], t["parse_error"][index], why.get(index))
-        if failed is not None:  # the agent's own message: what to fix
-            status += f": {failed[1]}"
-        elif t["parse_error"][index] and not t["missing"][index]:  # the parser's, for the same reason
+        reason = why.get(index)
+        if failed is not None:  # the agent's own message, whole: what to fix (the reason's, not the parser's)
+            from omniact.predictions import failure_reason
+
+            reason = _with_message(reason or failure_reason(failed[0]), failed)
+        status = _status(t["missing"][index], t["m"][index], t["parse_error"][index], reason)
+        if failed is None and t["parse_error"][index] and not t["missing"][index]:  # the parser's, for the same reason
             from scoring.reference import refusal
 
             status += f" ({refusal(sc) or 'refused'})"
@@ -1330,8 +1333,16 @@ def _with_messages(why: Mapping[int, str], ds: Dataset, failures: Mapping[str, A
     for i in why:
         failed = failures.get(ds.tasks[i].id)
         if failed is not None:
-            out[i] = f"{why[i]}: {shorten(' '.join(str(failed[1]).split()), _ROW_MESSAGE_CHARS)}"
+            out[i] = _with_message(why[i], failed, _ROW_MESSAGE_CHARS)
     return out
+
+
+def _with_message(reason: str, failed: tuple[str, str], limit: int | None = None) -> str:
+    """A failed task's `reason` followed by the agent's message (`failed`: kind, message), on one line and cut to
+    `limit` characters if given. Joined to the reason before `_status` adds "; parse error": after it, the agent's
+    message read as the parser's."""
+    message = " ".join(str(failed[1]).split())
+    return f"{reason}: {message if limit is None else shorten(message, limit)}"
 
 
 #: an agent's message in a task table's row is cut to this many characters (its task page has it whole)
