@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import threading
 import time
@@ -18,14 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from omniact.atomic import json_bytes
+from omniact.cache_home import cache_home
 from omniact.errors import UserError
 
-__all__ = ["ResponseCache", "cache_dir", "cache_key"]
-
-
-def cache_dir() -> Path:
-    """Where omniact keeps caches (responses, goal embeddings)."""
-    return Path(os.environ.get("OMNIACT_CACHE_DIR") or Path.home() / ".cache" / "omniact").expanduser()
+__all__ = ["ResponseCache", "cache_key"]
 
 
 def cache_key(model: str, endpoint: str, messages: Any, params: Mapping[str, Any]) -> str:
@@ -42,7 +37,7 @@ class ResponseCache:
     """``get(key) -> dict | None`` and ``put(key, value)`` over one SQLite file."""
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path else cache_dir() / "responses.sqlite"
+        self.path = Path(path) if path else cache_home() / "responses.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         try:

@@ -211,9 +211,9 @@ class ExampleSelector:
 
         with self._lock:
             if self._emb is None:
-                from agents.cache import cache_dir
+                from omniact.cache_home import cache_home
 
-                d = self._cache_dir or cache_dir() / "embeddings"
+                d = self._cache_dir or cache_home() / "embeddings"
                 d.mkdir(parents=True, exist_ok=True)
                 key = hashlib.sha256(f"{EMBEDDING_MODEL_NAME}\0{self.sha256}".encode()).hexdigest()[:24]
                 path = d / f"goals-{key}.npy"

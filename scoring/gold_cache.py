@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from omniact.atomic import atomic_file, remove_stale_temporaries
+from omniact.cache_home import cache_home
 from omniact.dataset import (
     find_split_file,
     load_split,
@@ -54,9 +55,7 @@ _STAMP = (_FORMAT, SCORER_VERSION, sys.version_info[:3], marshal.version)
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("OMNIACT_CACHE_DIR")
-    root = Path(base).expanduser() if base else Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "omniact"
-    return root / "gold"
+    return cache_home() / "gold"
 
 
 def _entry_path(root: Path, split_file: Path) -> Path:

@@ -65,9 +65,9 @@ class IconMatch:
 
 def cache_dir() -> Path:
     """Where rasterised templates are kept: ``$OMNIACT_CACHE_DIR/icons`` or ``~/.cache/omniact/icons``."""
-    base = os.environ.get("OMNIACT_CACHE_DIR")
-    root = Path(base).expanduser() if base else Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "omniact"
-    return root / "icons"
+    from omniact.cache_home import cache_home
+
+    return cache_home() / "icons"
 
 
 def _fa_root() -> Path:
