@@ -60,6 +60,7 @@ __all__ = [
     "Usage",
     "agent_name",
     "check_agent",
+    "class_spec",
     "describe_agent",
     "list_agents",
     "load_agent",
@@ -237,6 +238,10 @@ def _shadowed(name: str | None, folders: list[Path]) -> str | None:
     return None
 
 
+#: The start of the module name a file given as ``path/file.py:Class`` is imported under (see `_import_file`).
+_FILE_MODULE = "omniact_agentfile_"
+
+
 def _import_file(path: Path) -> Any:
     if not path.is_file():
         if path.exists():  # a folder, /dev/zero, a FIFO: "does not exist" would send the user looking for a typo
@@ -245,7 +250,7 @@ def _import_file(path: Path) -> Any:
         raise UserError("agent file does not exist", file=str(path))
     # A stable module name per file, so that classes pickle by reference in worker processes. fsencode: a file
     # name that is not UTF-8 (bytes kept as surrogates) has bytes all the same.
-    name = "omniact_agentfile_" + hashlib.sha1(os.fsencode(path.resolve())).hexdigest()[:12]  # noqa: S324 - a name, not a secret
+    name = _FILE_MODULE + hashlib.sha1(os.fsencode(path.resolve())).hexdigest()[:12]  # noqa: S324 - a name, not a secret
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
@@ -651,12 +656,17 @@ def _depth(value: Any) -> int:
 
 
 def agent_name(obj: Any) -> str:
-    """A readable name: the agent's `name` attribute, else ``module:Class``."""
-    cls = obj if inspect.isclass(obj) else type(obj)
+    """A readable name: the agent's `name` attribute, else its class as `class_spec` writes it."""
     name = getattr(obj, "name", None)
     if isinstance(name, str) and name:
         return name
-    if cls.__module__.startswith("omniact_agentfile_"):  # loaded from path/file.py:Class
+    return class_spec(obj if inspect.isclass(obj) else type(obj))
+
+
+def class_spec(cls: type) -> str:
+    """``module:Class``, or ``path/file.py:Class`` for a class loaded from a file (whose module's name is one
+    omniact made up, which names nothing a user could give again)."""
+    if cls.__module__.startswith(_FILE_MODULE):
         path = getattr(sys.modules.get(cls.__module__), "__file__", None)
         if path:
             return f"{path}:{cls.__qualname__}"

@@ -600,6 +600,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
         _agent_file,
         _bind_kwargs,
         agent_name,
+        class_spec,
         read_agent_config,
         resolve_agent_class,
         resolved_spec,
@@ -742,7 +743,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
 
                 manifest = {
                     "format_version": RUN_FORMAT_VERSION,
-                    "agent": identity["agent"], "agent_class": f"{cls.__module__}:{cls.__qualname__}",
+                    "agent": identity["agent"], "agent_class": class_spec(cls),
                     "agent_name": getattr(cls, "name", None) or cls.__qualname__,
                     "agent_args": _redact(args),
                     # where it is, whatever folder the run was started from (the command line keeps it as typed)

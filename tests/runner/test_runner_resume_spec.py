@@ -150,3 +150,20 @@ def test_a_run_recorded_before_classes_were_compared_resumes_as_before(tmp_path,
     r = _run(out, f"{tmp_path.name}/my_agent.py:MyAgent", "--resume")
     assert r.exit_code == 0, r.output
     assert json.loads((out / "manifest.json").read_text())["n_done"] == 6
+
+
+def test_the_manifest_names_a_file_agents_class_by_its_file(tmp_path, monkeypatch):
+    # Not by the module name omniact imports the file under (omniact_agentfile_<hash>), which names nothing.
+    (tmp_path / "my_agent.py").write_text(AGENT.format(answer='pyautogui.press("enter")'))
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "run"
+    assert _run(out, "my_agent.py:Other", "--limit", "1").exit_code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["agent_class"] == f"{tmp_path.resolve() / 'my_agent.py'}:Other"
+    assert manifest["agent"] == "my_agent.py:Other"
+
+
+def test_the_manifest_names_a_packaged_agents_class_by_its_module(tmp_path):
+    out = tmp_path / "run"
+    assert _run(out, "noop", "--limit", "1").exit_code == 0
+    assert json.loads((out / "manifest.json").read_text())["agent_class"] == "agents.noop:NoopAgent"
