@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from omniact.errors import UserError
 from omniact.job_control import active_clock, children_map, descendants
 from omniact.sandbox.server import LoopbackServer
 
@@ -38,9 +39,12 @@ __all__ = [
     "MEMORY_LIMIT_MB",
     "REPLAY_ARGS",
     "BrowserHost",
+    "BrowserUnavailable",
     "Session",
     "Watch",
+    "browser_unavailable",
     "chromium_path",
+    "launch_failure",
     "memory_limit_mb",
     "require_browser",
     "same_origin",
@@ -174,8 +178,6 @@ def require_browser() -> None:
     a traceback, and the replay exited 0."""
     import playwright  # noqa: F401 - whether it is installed (the package alone: its API loads where it is used)
 
-    from omniact.errors import UserError
-
     named = os.environ.get("OMNIACT_CHROMIUM")
     if named:
         if not (os.path.isfile(named) and os.access(named, os.X_OK)):
@@ -184,6 +186,40 @@ def require_browser() -> None:
     if chromium_path() is None and not _playwright_browser():
         raise UserError(f"replay needs Chromium, and none was found on PATH or installed by Playwright: "
                         f"{_BROWSER_HINT}")
+
+
+class BrowserUnavailable(UserError):
+    """The browser could not be launched: every replay would fail alike, so the command stops in one line."""
+
+
+def browser_unavailable(reason: str, lost: str = "nothing was replayed") -> BrowserUnavailable:
+    """The one line for a browser that did not launch: which browser, why (`launch_failure`), what `lost`, and what
+    to do. A program that is there but does not run (a missing library, another machine's build) passes
+    `require_browser` and fails only here."""
+    exe = chromium_path()
+    if exe:
+        todo = f"check that `{exe} --headless --version` runs, or name another with OMNIACT_CHROMIUM=/path/to/chromium"
+    else:
+        todo = f"reinstall it with `playwright install chromium`, or {_BROWSER_HINT}"
+    which = exe or "Playwright's Chromium"
+    return BrowserUnavailable(f"the browser could not be launched, so {lost}: {which}: {reason}; {todo}")
+
+
+#: The line of Playwright's launch log that says how the browser ended (its first line, the error, does not).
+_EXITED = re.compile(r"process did exit: exitCode=(\w+), signal=(\w+)")
+
+
+def launch_failure(e: BaseException) -> str:
+    """Why a launch failed, in one line: the error's first line (Playwright's goes on with the browser's whole
+    command line and log), and how the browser ended, when the log says."""
+    lines = str(e).strip().splitlines()
+    why = f"{type(e).__name__}: {lines[0] if lines else ''}".strip()
+    m = _EXITED.search(str(e))
+    if m is not None and m.group(2) != "null":
+        why += f"; the browser was killed by {m.group(2)}"
+    elif m is not None and m.group(1) != "null":
+        why += f"; the browser exited with code {m.group(1)}"
+    return why
 
 
 def _playwright_browser() -> bool:

@@ -195,7 +195,7 @@ def run_job(job: ReplayJob, host: BrowserHost | None = None) -> ReplayResult:
     host = host or shared_host()
     # Launching (or relaunching after a kill) is the sandbox's cost, not the task's: keep it out of the
     # budget and out of `elapsed`.
-    host.browser()
+    _launch(host)
     t0 = active_clock()
     run = _Run(job, actions, host)
     # The sandbox's own set-up (a fresh context and page) gets its own allowance; the task's budget starts
@@ -232,6 +232,19 @@ def run_job(job: ReplayJob, host: BrowserHost | None = None) -> ReplayResult:
     if run.out is not None and job.step_images and run.out.is_dir():
         write_steps_page(run.out, result, goal=job.goal, check=job.check)
     return result
+
+
+def _launch(host: BrowserHost) -> None:
+    """Launch the host's browser, or stop in one line (`BrowserUnavailable`): a browser that does not start is
+    no task's failure, and its error is Playwright's traceback with the browser's whole log."""
+    from omniact.sandbox.browser import browser_unavailable, launch_failure
+
+    try:
+        host.browser()
+    except Exception as e:  # noqa: BLE001 - any launch error: the program fails, or the driver cannot start
+        # Its temporary folder goes now: the one line ends the command with os._exit, which skips atexit.
+        host.close()
+        raise browser_unavailable(launch_failure(e)) from None
 
 
 class _Run:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from omniact.errors import UserError
 from omniact.job_control import (
     active_clock,
     descendants,
@@ -35,8 +34,9 @@ from omniact.job_control import (
     stops_deferred,
     worker_group,
 )
+from omniact.sandbox.browser import BrowserUnavailable, browser_unavailable, launch_failure
 
-__all__ = ["REPLAY_WORKER_MEMORY_MB", "LocalPool", "WorkerLost"]
+__all__ = ["REPLAY_WORKER_MEMORY_MB", "BrowserUnavailable", "LocalPool", "WorkerLost"]
 
 #: Seconds a worker may overrun an item's own time limit before the pool kills it. Generous: the browser
 #: watchdog normally ends a hung task at its limit, and relaunching Chromium on a loaded machine is slow.
@@ -95,7 +95,7 @@ def _worker_main(conn: Connection, warmup: Callable[[], None] | None, tmp: str |
             try:
                 warmup()
             except Exception as e:  # noqa: BLE001 - the pool decides: a browser that never launches stops the batch
-                failed = _first_line(e)
+                failed = launch_failure(e)
         try:
             conn.send(("ready", failed))
         except OSError:  # the parent died while this worker started (kill -9): nobody to tell, nothing to print
@@ -121,16 +121,6 @@ def _worker_main(conn: Connection, warmup: Callable[[], None] | None, tmp: str |
 
         if browser._SHARED is not None:
             browser._SHARED.close()
-
-
-class BrowserUnavailable(UserError):
-    """No replay worker could launch its browser: every task would fail alike, so the batch stops in one line."""
-
-
-def _first_line(e: BaseException) -> str:
-    """An exception's first line: Playwright's launch errors go on with the browser's whole log."""
-    text = str(e).strip().splitlines()
-    return f"{type(e).__name__}: {text[0] if text else ''}".strip()
 
 
 class _Worker:
@@ -233,7 +223,7 @@ class LocalPool:
         failures = [w.launch_error for w in self._workers]
         if all(failures):
             # Not one browser launched: replayed, every task would be "internal error" and the summary 0/N.
-            raise BrowserUnavailable(f"the browser could not be launched, so no task was replayed: {failures[0]}")
+            raise browser_unavailable(failures[0], "no task was replayed")  # type: ignore[arg-type]
 
         def dispatch(w: _Worker) -> None:
             item = todo.popleft()

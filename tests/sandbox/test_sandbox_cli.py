@@ -709,3 +709,38 @@ def test_a_single_replay_stopped_by_a_signal_leaves_nothing_in_tmpdir(tmp_path, 
     left = list(tmp.iterdir())
     tmp.rmdir() if not left else None
     assert left == []
+
+
+def _failing_browser(folder: Path) -> Path:
+    """A "browser" that exits at once, as one missing a library or built for another machine does."""
+    bogus = folder / "chromium"
+    bogus.write_text("#!/bin/sh\nexit 1\n")
+    bogus.chmod(0o755)
+    return bogus
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("target", [["--html", str(PLAYGROUND)], ["--data", str(SUITE), "--task", "103"]])
+def test_a_browser_that_cannot_launch_stops_a_single_replay_in_one_line(tmp_path, target):
+    """It printed Playwright's traceback, with the browser's whole log, and exited 1 (the split said one line)."""
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="nolaunch-", dir="/tmp"))  # short: the browser's folder is made in it
+    s = tmp_path / "s.py"
+    s.write_text("pyautogui.click(100, 100)\n")
+    bogus = _failing_browser(tmp_path)
+    try:
+        proc = _cli(*target, "--script", str(s), *T,
+                    env={**os.environ, "OMNIACT_CHROMIUM": str(bogus), "TMPDIR": str(tmp)})
+        left = list(tmp.iterdir())
+    finally:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == "", proc.stdout + proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("omniact: the browser could not be launched, so nothing was replayed"), proc.stderr
+    assert str(bogus) in lines[0] and "OMNIACT_CHROMIUM" in lines[0], lines[0]  # which one, and what to do
+    assert left == []  # its temporary folder too: the one line ends the process without atexit
