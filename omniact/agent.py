@@ -43,7 +43,7 @@ import re
 import sys
 import threading
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -449,33 +449,44 @@ def read_agent_config(path: str | Path) -> dict[str, Any]:
 def _coerce(value: Any, default: Any, annotation: Any, name: str) -> Any:
     """CLI arguments arrive as text; convert them to the type the constructor's default or hint says (``int``,
     ``Optional[int]``, ``int | None``, written or as a string under ``from __future__ import annotations``; ``none``
-    gives None where the hint allows it). A list, tuple or dict cannot be typed on the command line: it is refused
-    with where to give it, instead of reaching the agent as text."""
+    gives None where the hint allows it). A hint of several types (``int | str``) takes the first, in its order,
+    that reads the text. A list, tuple or dict cannot be typed on the command line: it is refused with where to
+    give it, instead of reaching the agent as text."""
     if not isinstance(value, str):
         return value
-    kind, optional = _hinted_kind(annotation)
-    if kind is None and default is not inspect.Parameter.empty and default is not None:
-        kind = type(default)
+    kinds, optional = _hinted_kinds(annotation)
+    if not any(kinds) and default is not inspect.Parameter.empty and default is not None:
+        kinds = (type(default),)
     if optional and value.strip().lower() in ("none", "null"):
         return None
-    if kind in (list, tuple, dict, set, frozenset):
-        raise UserError(f"agent argument {name}={value!r}: expected a {kind.__name__}, which --agent-arg cannot give; "
-                        "set it in an --agent-config TOML file")
-    try:
-        if kind is bool:
-            low = value.strip().lower()
-            if low in ("1", "true", "yes", "on"):
-                return True
-            if low in ("0", "false", "no", "off"):
-                return False
-            raise ValueError(value)
-        if kind is int:
-            return int(value)
-        if kind is float:
-            return float(value)
-    except ValueError:
-        raise UserError(f"agent argument {name}={value!r}: expected {kind.__name__}") from None
-    return value
+    if kinds and all(k in _COLLECTIONS for k in kinds):
+        raise UserError(f"agent argument {name}={value!r}: expected a {kinds[0].__name__}, which --agent-arg cannot "
+                        "give; set it in an --agent-config TOML file")
+    for kind in kinds:
+        if kind in _READERS:
+            try:
+                return _READERS[kind](value)
+            except ValueError:
+                continue
+        if kind not in _COLLECTIONS:  # str, or a type of the agent's own: the text as it is
+            return value
+    if not kinds:
+        return value
+    expected = " or ".join(k.__name__ for k in kinds if k is not None)
+    raise UserError(f"agent argument {name}={value!r}: expected {expected}")
+
+
+def _read_bool(value: str) -> bool:
+    low = value.strip().lower()
+    if low in ("1", "true", "yes", "on"):
+        return True
+    if low in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)
+
+
+_READERS: dict[type, Callable[[str], Any]] = {bool: _read_bool, int: int, float: float}
+_COLLECTIONS = (list, tuple, dict, set, frozenset)
 
 
 def _top_level(text: str, sep: str) -> list[str]:
@@ -493,13 +504,14 @@ _KINDS = {"bool": bool, "int": int, "float": float, "str": str, "list": list, "t
           "set": set, "frozenset": frozenset}
 
 
-def _hinted_kind(annotation: Any) -> tuple[type | None, bool]:
-    """The one type a parameter's hint names (None when it names none, or several) and whether it allows None."""
+def _hinted_kinds(annotation: Any) -> tuple[tuple[type | None, ...], bool]:
+    """The types a parameter's hint names, in its order (None for one that is not a plain type: Any, a class of the
+    agent's own), and whether it allows None."""
     import types
     import typing
 
     if annotation is inspect.Parameter.empty:
-        return None, False
+        return (), False
     if isinstance(annotation, str):  # from __future__ import annotations: read the text
         text = annotation.replace(" ", "").replace("typing.", "")
         if text.startswith("Optional[") and text.endswith("]"):
@@ -508,15 +520,17 @@ def _hinted_kind(annotation: Any) -> tuple[type | None, bool]:
             parts = _top_level(text[6:-1], ",")
         else:
             parts = _top_level(text, "|")
-        named = [p.split("[")[0].lower() for p in parts if p != "None"]
-        return (_KINDS.get(named[0]) if len(named) == 1 else None), len(named) < len(parts)
+        if len(parts) == 1 and parts[0] == text:  # one type: the name before its brackets (list[int] is a list)
+            return (_KINDS.get(text.split("[")[0].lower()),), False
+        read = [_hinted_kinds(part) for part in parts if part != "None"]
+        return tuple(k for kinds, _ in read for k in kinds), len(read) < len(parts) or any(o for _, o in read)
     origin = typing.get_origin(annotation)
     if origin is typing.Union or origin is types.UnionType:
         named = [a for a in typing.get_args(annotation) if a is not type(None)]
         optional = len(named) < len(typing.get_args(annotation))
-        return (_hinted_kind(named[0])[0] if len(named) == 1 else None), optional
+        return tuple(k for a in named for k in _hinted_kinds(a)[0]), optional
     base = origin or annotation
-    return (base if base in _KINDS.values() else None), False
+    return (base if base in _KINDS.values() else None,), False
 
 
 def _init_params(cls: type) -> dict[str, inspect.Parameter] | None:

@@ -69,6 +69,25 @@ def test_arguments_are_converted_by_optional_and_union_hints_and_lists_are_refus
     assert load_agent(f"{agent}:Agent", {}, config).names == ["a", "b"]
 
 
+@pytest.mark.parametrize("future", [False, True])
+def test_an_argument_hinted_with_several_types_takes_the_first_that_reads_the_text(tmp_path, future):
+    """`int | str` with an int default refused any text that is not a number ("expected int")."""
+    agent = tmp_path / f"union{int(future)}.py"
+    agent.write_text(("from __future__ import annotations\n" if future else "")
+                     + "from typing import Optional, Union\n"
+                       "class Agent:\n"
+                       "    def __init__(self, u: int | str = 5, v: Union[str, int] = 1, w: Optional[Union[int, float]] = 2,\n"
+                       "                 z: list | str = ()):\n"
+                       "        self.u, self.v, self.w, self.z = u, v, w, z\n"
+                       "    def act(self, view):\n        return ''\n")
+    a = load_agent(f"{agent}:Agent", {"u": "abc", "v": "7", "w": "none", "z": "a,b"})
+    assert (a.u, a.v, a.w, a.z) == ("abc", "7", None, "a,b")
+    a = load_agent(f"{agent}:Agent", {"u": "7", "w": "2.5"})
+    assert (a.u, a.w) == (7, 2.5)
+    with pytest.raises(UserError, match=r"agent argument w='x': expected int or float$"):
+        load_agent(f"{agent}:Agent", {"w": "x"})
+
+
 def test_a_package_module_with_relative_imports_loads_by_its_file_path(tmp_path, monkeypatch):
     """`pkg.mod:A` worked and `pkg/mod.py:A` failed with "attempted relative import with no known parent package",
     though the README gives the two spellings as one."""
