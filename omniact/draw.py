@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from omniact.actions import Action, format_action, parse_script
 from omniact.atomic import atomic_file
+from omniact.dataset import gold_line_offset
 from omniact.errors import ParseError, UserError, escape_controls, shorten
+from omniact.screenshot import open_screenshot, to_rgb
 from omniact.task import Task
 
 __all__ = ["draw_task", "target_box"]
@@ -68,8 +71,10 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
     if fmt is None:  # before any work: PNG bytes under a .jpg name open nowhere
         raise UserError(f"cannot tell the image format from the name: end it in {', '.join(_FORMATS)}",
                         file=str(out))
-    with Image.open(task.image_path) as im:
-        image = im.convert("RGB")
+    # As agents and the detector see it (a transparent screenshot on white, a 16-bit one scaled to 8 bits), and
+    # without Pillow's decompression-bomb warning for a large screenshot the loader accepted.
+    with open_screenshot(task.image_path) as im:
+        image = to_rgb(im)
     scale = max(1, round(task.screen.dpr))
     draw = ImageDraw.Draw(image, "RGBA")
     font = font_for("", 13 * scale)
@@ -93,10 +98,7 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
             label = e.label[:28]
             draw.text((corners[0] + 2 * scale, corners[1] + scale), label, fill=colour + (230,),
                       font=font_for(label, 9 * scale))
-    try:
-        gold = parse_script(task.gold_script)
-    except ParseError:
-        gold = []
+    gold, not_parsed = _gold(task)
     for actions, colour in ((gold, GOLD), (predicted or [], PREDICTED)):
         for i, a in enumerate(actions, 1):
             if a.point is None:
@@ -115,7 +117,9 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
             draw.text((x, y), str(i), fill=(255, 255, 255), font=font, anchor="mm")
     goal = " ".join(task.goal.split())  # one line: a newline in the goal would draw over the next
     # The id escaped: a split key may hold a newline (valid JSON), which Pillow cannot measure on one line.
-    legend = [shorten(f"Task {escape_controls(task.id)}: {goal}", LEGEND_CHARS), "gold:", *_listed(gold)]
+    gold_lines = ["gold:", *_listed(gold)] if not_parsed is None else \
+        [shorten(f"gold: not parsed ({escape_controls(not_parsed)}); omniact validate lists it", LEGEND_CHARS)]
+    legend = [shorten(f"Task {escape_controls(task.id)}: {goal}", LEGEND_CHARS), *gold_lines]
     if predicted is not None:
         legend += ["predicted:", *_listed(predicted)]
     # The legend goes in a panel under the screenshot: drawn over it, it hid the top-left corner's elements
@@ -127,7 +131,7 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
     draw = ImageDraw.Draw(canvas)
     for i, t in enumerate(legend):
         fill = (255, 255, 255)
-        if t == "gold:" or (t.startswith("  ") and "predicted:" not in legend[:i]):
+        if t.startswith("gold:") or (t.startswith("  ") and "predicted:" not in legend[:i]):
             fill = (120, 255, 160)
         elif t == "predicted:" or t.startswith("  "):
             fill = (255, 150, 200)
@@ -135,6 +139,20 @@ def draw_task(task: Task, out: Path, predicted: Sequence[Action] | None = None) 
     with atomic_file(out, "wb") as f:
         canvas.save(f, format=fmt)
     return out
+
+
+def _gold(task: Task) -> tuple[list[Action], str | None]:
+    """The task's gold actions, or none and ``LINE:COL: reason`` (the task file's line, as `validate` names it)
+    when the parser refuses the script. Said on stderr too: an empty gold list alone read as a task without
+    actions, where `omniact tasks` lists some."""
+    try:
+        return parse_script(task.gold_script), None
+    except ParseError as e:
+        where = f"{e.line + gold_line_offset(task.task_path)}:{e.col}"
+        sys.stderr.write(escape_controls(
+            f"omniact: note: {task.task_path}:{where}: gold script not parsed ({e.message}): drawn without its "
+            "gold actions; `omniact validate` lists it") + "\n")
+        return [], f"{where}: {e.message}"
 
 
 def _clamp(v: float, span: float) -> float | None:
