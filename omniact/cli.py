@@ -536,6 +536,9 @@ def _refuse_own_file(out: Path, task: Any, root: Path) -> None:
     """`show --out` naming one of the task's own files (its screenshot, a typo away from `screen_1.png`) would
     replace the data set's file with the drawing: refuse it before anything is drawn."""
     if not out.exists():
+        # Nothing there yet, but loading tries the path a split entry names as written before the web quirk's
+        # renamed file (`screen_1.png` before `screen1.png`): a drawing written there became the task's screenshot.
+        _refuse_written_path(out, task, root)
         return
     for own in (task.image_path, task.task_path, task.box_path, task.ocr_path, task.icon_path, task.color_path):
         try:
@@ -552,6 +555,38 @@ def _refuse_own_file(out: Path, task: Any, root: Path) -> None:
         with suppress(OSError):
             if os.path.samefile(out, named):
                 raise UserError(f"--out is a file of the data set in {root} ({Path(named).name}), which the drawing "
+                                "would replace: give another path, e.g. task.png", file=str(out))
+
+
+def _refuse_written_path(out: Path, task: Any, root: Path) -> None:
+    """`_refuse_own_file` for an `out` not on disk: refuse it when it is a path, under the data root, that a split
+    entry names as written (compared after normalising, links resolved, as opening it would). Only the split files'
+    JSON is read, and only for an `out` under the root."""
+    import json
+
+    here = os.path.join(os.path.realpath(root), "")
+    target = os.path.realpath(out)
+    if not target.startswith(here):
+        return
+    for split_file in sorted(root.glob("*.json")):
+        if not split_file.is_file():  # a FIFO named *.json would block
+            continue
+        try:
+            index = json.loads(split_file.read_bytes())
+        except (OSError, ValueError, RecursionError):
+            continue  # `validate` names it
+        if not isinstance(index, dict):
+            continue
+        for task_id, entry in index.items():
+            if not isinstance(entry, dict):
+                continue
+            for rel in entry.values():
+                if not isinstance(rel, str) or not rel or os.path.realpath(os.path.join(root, rel)) != target:
+                    continue
+                if task_id == task.id:
+                    raise UserError(f"--out is the task's own file ({Path(rel).name}), which the drawing would "
+                                    "replace: give another path, e.g. task.png", file=str(out))
+                raise UserError(f"--out is a file of the data set in {root} ({Path(rel).name}), which the drawing "
                                 "would replace: give another path, e.g. task.png", file=str(out))
 
 
