@@ -1171,9 +1171,14 @@ def _manifest_line(digest: str, rel: str) -> bytes:
 
 
 def _manifest_entry(line: bytes) -> tuple[str, str] | None:
-    """(digest, relative path) of a manifest line (`_manifest_line`'s, or one ``sha256sum`` wrote), or None."""
+    """(digest, relative path) of a manifest line (`_manifest_line`'s, or one ``sha256sum`` wrote), or None.
+    The digest and the name are split by two spaces, or by `` *`` (``sha256sum -b``'s binary mode, the same
+    digest: ``sha256sum -c`` accepts both)."""
     escaped = line.startswith(b"\\")
-    digest, sep, name = line[escaped:].partition(b"  ")
+    digest, sep, name = line[escaped:].partition(b" ")
+    if sep:
+        mode, name = name[:1], name[1:]
+        sep = mode in (b" ", b"*")
     if not sep or len(digest) != 64 or not all(c in b"0123456789abcdefABCDEF" for c in digest):
         return None
     if escaped:
@@ -1201,7 +1206,8 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
             problems.append(f"{mpath}:{n}: not a 'SHA256  PATH' line")
             continue
         digest, rel = entry
-        listed.add(rel)
+        # As `_rel` spells the files found below: `sha256sum` run on `find .` writes "./data/...", and "a//b" is "a/b"
+        listed.add(Path(os.path.normpath(rel)).as_posix())
         p = Path(os.path.normpath(root / rel))
         if not p.is_file():
             problems.append(f"{mpath}:{n}: {rel} is missing")
