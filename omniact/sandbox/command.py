@@ -13,9 +13,13 @@ Modes, chosen by the options given:
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import sys
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -409,7 +413,7 @@ def replay_command(
         raise UserError(f"{target} replays a --script FILE; agents act on tasks (--task, --split, --miniwob)")
     # Ctrl-Z stops the browser (Chromium leads a session of its own) and the agent's processes with this one, and
     # the pause counts against no time limit (job_control.active_clock), as in a split's replay.
-    with stopped_together(groups_below):
+    with _hangup_closes_browser(), stopped_together(groups_below):
         text = _read_script(script) if script is not None else None
 
         if target == "--task":
@@ -822,6 +826,54 @@ def _set_sigterm(handler: Any) -> Any:
     if handler is None:
         return None
     return signal.signal(signal.SIGTERM, handler)
+
+
+class _HungUp(KeyboardInterrupt):
+    """SIGHUP (the terminal closed) during a single replay. A KeyboardInterrupt, so that it leaves Playwright's
+    event loop and whatever waits as a Ctrl-C does (asyncio keeps other exceptions in the task they hit)."""
+
+
+@contextmanager
+def _hangup_closes_browser() -> Iterator[None]:
+    """While inside, a hang-up closes this process's browser host (the browser, its driver and its temporary folder)
+    before the process ends as the hang-up would have ended it. At its default, SIGHUP ended the process at once, and
+    the host's folder, removed at exit, stayed in TMPDIR (Ctrl-C and SIGTERM close it: `cli._stopped`).
+
+    Only a SIGHUP at its default is taken over: one ignored (`nohup`) must let the replay run on, and one handled
+    by someone else is theirs. Off the main thread no handler can be set: nothing changes."""
+    hup = getattr(signal, "SIGHUP", None)
+    if hup is None or threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(hup) is not signal.SIG_DFL:
+        yield
+        return
+
+    def on_hup(signum: int, frame: Any) -> None:
+        raise _HungUp
+
+    signal.signal(hup, on_hup)
+    try:
+        yield
+    except _HungUp:
+        signal.signal(hup, signal.SIG_DFL)  # a second hang-up, as the host closes, ends the process at once
+        _end_hung_up()
+    finally:
+        signal.signal(hup, signal.SIG_DFL)
+
+
+def _end_hung_up() -> None:
+    """Close what the replay holds, say so (stderr may be a file: `cmd >log 2>&1 &`), and end by SIGHUP, as the
+    default action would have (the shell reports 129; no atexit handler runs, as before)."""
+    from omniact.atomic import remove_unfinished
+    from omniact.sandbox import browser
+
+    remove_unfinished()
+    if browser._SHARED is not None:
+        with suppress(Exception):  # best effort: the driver may have been hung up too
+            browser._SHARED.close()
+    with suppress(OSError, ValueError):  # the terminal that closed, or a closed stream: nobody to tell
+        sys.stdout.flush()
+        print("omniact: stopped (SIGHUP)", file=sys.stderr, flush=True)
+    os.kill(os.getpid(), signal.SIGHUP)
 
 
 def _stderr_echo() -> Callable[[str], None]:

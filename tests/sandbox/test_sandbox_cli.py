@@ -744,3 +744,64 @@ def test_a_browser_that_cannot_launch_stops_a_single_replay_in_one_line(tmp_path
     assert lines[0].startswith("omniact: the browser could not be launched, so nothing was replayed"), proc.stderr
     assert str(bogus) in lines[0] and "OMNIACT_CHROMIUM" in lines[0], lines[0]  # which one, and what to do
     assert left == []  # its temporary folder too: the one line ends the process without atexit
+
+
+def _replay_waiting(tmp: Path, script: Path, *, ignore_hangup: bool = False) -> subprocess.Popen:
+    """`replay --html` of a script that waits, in a process of its own, returned once its browser has launched."""
+    import signal
+    import time
+
+    def hangups_ignored() -> None:  # as `nohup` leaves them
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+    proc = subprocess.Popen([sys.executable, "-c", "from omniact.cli import run; run()", "replay", "--html",
+                             str(PLAYGROUND), "--script", str(script), *T], env={**os.environ, "TMPDIR": str(tmp)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=hangups_ignored if ignore_hangup else None)
+    deadline = time.monotonic() + 60
+    while not any(tmp.glob("*/.config")) and time.monotonic() < deadline:  # the browser has launched
+        time.sleep(0.2)
+    time.sleep(1)
+    return proc
+
+
+@pytest.mark.browser
+def test_a_single_replay_hung_up_leaves_nothing_in_tmpdir(tmp_path):
+    """The terminal closed (SIGHUP at its default) ended the process at once: the browser's folder stayed."""
+    import signal
+    import tempfile
+    import time
+
+    tmp = Path(tempfile.mkdtemp(prefix="hup-", dir="/tmp"))  # short: the browser's folder is made in it
+    s = tmp_path / "s.py"
+    s.write_text("pyautogui.sleep(2)\n" * 20)
+    proc = _replay_waiting(tmp, s)
+    proc.send_signal(signal.SIGHUP)
+    out, err = proc.communicate(timeout=60)
+    time.sleep(1)
+    left = list(tmp.iterdir())
+    tmp.rmdir() if not left else None
+    assert proc.returncode == -signal.SIGHUP, (proc.returncode, err)  # ended as a hang-up ends it, not a success
+    assert err.strip() == "omniact: stopped (SIGHUP)" and "PASS" not in out, out + err
+    assert left == []
+
+
+@pytest.mark.browser
+def test_a_single_replay_goes_on_when_hang_ups_are_ignored(tmp_path):
+    """Under `nohup` (SIGHUP ignored) the replay must not end when the terminal closes: its handler is not set."""
+    import signal
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="nohup-", dir="/tmp"))
+    s = tmp_path / "s.py"
+    s.write_text("pyautogui.sleep(2)\n" * 3 + "pyautogui.click(100, 100)\n")
+    try:
+        proc = _replay_waiting(tmp, s, ignore_hangup=True)
+        proc.send_signal(signal.SIGHUP)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    assert proc.returncode == 0 and "Traceback" not in err, (proc.returncode, err)
+    assert out.startswith("PASS"), out
