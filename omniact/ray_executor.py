@@ -837,6 +837,13 @@ class _FnActor:
         return fn(item)
 
 
+def _users_error(e: Exception) -> UserError | None:
+    """The UserError an actor's function raised (a browser that cannot launch: `BrowserUnavailable`), unwrapped:
+    Ray raises it as a RayTaskError, whose text is the remote traceback. None for any other error."""
+    cause = getattr(e, "cause", None)
+    return cause if isinstance(cause, UserError) else None
+
+
 #: Ray counts resources in ten-thousandths of a unit: the cluster's room is counted in those, as a float division
 #: would not (``2 // 0.2`` is 9.0, a worker's room left unused).
 _RESOURCE_UNITS = 10_000
@@ -901,6 +908,7 @@ class RayPool(_LostWorkers):
         for _ in range(min(workers, len(todo))):
             start()
         running: dict[Any, tuple[Any, int, Any, float | None]] = {}
+        answered = 0  # items whose function returned
 
         def lost(key: int, item: Any, reason: str) -> Iterator[Any]:
             attempts[key] = attempts.get(key, 0) + 1
@@ -939,6 +947,22 @@ class RayPool(_LostWorkers):
                         if todo:
                             start()  # a new actor in its place
                         continue
+                    except Exception as e:
+                        refused = _users_error(e)
+                        if refused is None:
+                            raise
+                        if not answered:
+                            # Nothing done yet (a browser that cannot launch): every item would fail alike, so the
+                            # pool stops in the error's one line, as the local workers do (`BrowserUnavailable`).
+                            raise refused from None
+                        # Others did: this actor's node lacks it. Replaced, a new actor may land on another node.
+                        _kill_all([actor])
+                        self.replaced_workers += 1
+                        yield from lost(key, item, str(refused))
+                        if todo:
+                            start()
+                        continue
+                    answered += 1
                     idle.append(actor)
                     yield value
                 now = time.monotonic()

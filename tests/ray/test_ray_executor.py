@@ -576,3 +576,17 @@ def test_a_ray_replay_keeps_each_workers_browser_warm_as_a_local_one_does(cluste
     # one worker: after the first task, each found its context made while the one before settled (not its time to
     # open, which a loaded machine stretches: a timer thread's start took 0.14 s once in CI)
     assert [t["info"]["warm_context"] for t in tasks] == [False, True, True], [t["info"] for t in tasks]
+
+
+def test_a_users_error_before_any_item_is_done_stops_a_ray_pool_in_its_own_line(cluster):
+    """A replay whose browsers cannot launch raised BrowserUnavailable in every actor: as a RayTaskError (the remote
+    traceback as its text), or every task failed alike, where local workers stop in the error's one line."""
+    from omniact.dataset import resolve_data_root
+    from omniact.errors import UserError
+    from omniact.ray_executor import RayPool
+
+    pool = RayPool(1, address=cluster[0].address, num_cpus=0.5)
+    with pytest.raises(UserError) as e:
+        list(pool.map_unordered(resolve_data_root, [Path("/nonexistent-omniact-data")] * 2))
+    assert "Traceback" not in str(e.value) and "ray::" not in str(e.value), str(e.value)
+    assert type(e.value) is UserError and "data directory" in str(e.value)
