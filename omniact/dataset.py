@@ -143,11 +143,13 @@ class TaskList(LazySequence[Task]):
     of `omniact score`'s time. Compares equal to the tuple of the same tasks.
     """
 
-    __slots__ = ("_built", "_rows")
+    __slots__ = ("_built", "_rows", "absent")
 
-    def __init__(self, rows: list[tuple]) -> None:
+    def __init__(self, rows: list[tuple], absent: tuple[str, ...] = ()) -> None:
         self._rows = rows
         self._built: list[Task | None] = [None] * len(rows)
+        #: the paths tried for task files that were not there as the split names them (see `source_files`)
+        self.absent = absent
 
     def _item(self, i: int) -> Task:
         t = self._built[i]
@@ -177,8 +179,8 @@ class TaskList(LazySequence[Task]):
 def source_files(ds: Dataset) -> tuple[list[str], list[str]]:
     """What a loaded split was read from: (files, absent). `files` are the split file, then per task its task
     file and, the first time they appear, its screenshot and box file; `absent` the paths the split file names
-    that did not exist (the web file-name quirk's renamed files were read instead: creating one would change
-    what is read)."""
+    that did not exist, and each spelling tried before the one read (the web file-name quirk's renamed files, another
+    Unicode form or Windows separators were read instead: creating one would change what is read)."""
     out = [str(ds.split_path)]
     absent: list[str] = []
     seen: set[int] = set()
@@ -197,6 +199,7 @@ def source_files(ds: Dataset) -> tuple[list[str], list[str]]:
                 shared.add(str(p))
                 out.append(str(p))
         absent.extend(getattr(info, "absent", ()))
+    absent.extend(getattr(ds.tasks, "absent", ()))
     return out, absent
 
 
@@ -303,24 +306,34 @@ def _split_path(root: Path, split: str) -> Path:
     return cand
 
 
-def _resolve(root: str, rel: str, quirk: re.Pattern | None, replacement: str | None) -> str | None:
+def _resolve(root: str, rel: str, quirk: re.Pattern | None, replacement: str | None,
+             tried: list[str] | None = None) -> str | None:
     """The path as written, or for web entries the renamed file on disk; None when neither exists. Strings, not
-    Paths: a split resolves two files per screen, and pathlib's parsing was a tenth of a 20,000-task load."""
+    Paths: a split resolves two files per screen, and pathlib's parsing was a tenth of a 20,000-task load. With
+    `tried`, the paths tried before the one found are added to it (a file made at one later would be read
+    instead)."""
     p = os.path.join(root, rel)
     if os.path.isfile(p):
         return p
     # Then each spelling (as written first, other ones only for a path that is not there as written) and its
     # renamed file. Not recursive: two Unicode forms are each other's other spelling.
+    candidates = [p]
     for spelling in (rel, *_spellings(rel)):
         if spelling != rel:
             p = os.path.join(root, spelling)
             if os.path.isfile(p):
-                return p
+                break
+            candidates.append(p)
         if quirk is not None and replacement is not None:
-            alt = os.path.join(root, quirk.sub(replacement, spelling))
-            if os.path.isfile(alt):
-                return alt
-    return None
+            p = os.path.join(root, quirk.sub(replacement, spelling))
+            if os.path.isfile(p):
+                break
+            candidates.append(p)
+    else:
+        return None
+    if tried is not None:
+        tried.extend(candidates)
+    return p
 
 
 def _spellings(rel: str) -> list[str]:
@@ -571,9 +584,11 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
     root, split_path, raw, index = read_split_file(root, split, problems)
     h = hashlib.sha256()
     _file_digest(h, split_path.name, raw)
-    rows = _load_rows(_LoadContext(root, str(root), split_path, h), index.items(), problems)
+    ctx = _LoadContext(root, str(root), split_path, h)
+    rows = _load_rows(ctx, index.items(), problems)
     by_id = {row[0]: i for i, row in enumerate(rows)}
-    return Dataset(root, split_name(split, split_path), split_path, TaskList(rows), h.hexdigest(), by_id)
+    return Dataset(root, split_name(split, split_path), split_path, TaskList(rows, tuple(ctx.absent)), h.hexdigest(),
+                   by_id)
 
 
 def _load_rows(ctx: _LoadContext, entries: Iterable[tuple[str, Any]],
@@ -611,6 +626,7 @@ class SplitPart:
     log: list[LogItem]
     error: DataError | None = None
     states: dict[str, os.stat_result] | None = None
+    absent: tuple[str, ...] = ()  # see `TaskList.absent`
 
     @classmethod
     def load(cls, root: Path, split_path: Path, entries: Iterable[tuple[str, Any]], *,
@@ -624,13 +640,14 @@ class SplitPart:
         try:
             _load_rows(ctx, entries, rows=rows)
         except DataError as e:
-            return cls(root, split_path, rows, ctx.log, e, ctx.states)  # type: ignore[arg-type]
-        return cls(root, split_path, rows, ctx.log, None, ctx.states)  # type: ignore[arg-type]
+            return cls(root, split_path, rows, ctx.log, e, ctx.states, tuple(ctx.absent))  # type: ignore[arg-type]
+        return cls(root, split_path, rows, ctx.log, None, ctx.states, tuple(ctx.absent))  # type: ignore[arg-type]
 
     def dataset(self, split: str | os.PathLike) -> Dataset:
         """The part's tasks as a Dataset (with no hash: that is the whole split's)."""
         by_id = {row[0]: i for i, row in enumerate(self.rows)}
-        return Dataset(self.root, split_name(split, self.split_path), self.split_path, TaskList(self.rows), "", by_id)
+        return Dataset(self.root, split_name(split, self.split_path), self.split_path, TaskList(self.rows, self.absent),
+                       "", by_id)
 
     @staticmethod
     def split_hash(split_path: Path, raw: bytes, parts: Sequence[tuple[Sequence[int], Sequence[LogItem]]]) -> str:
@@ -800,6 +817,8 @@ class _LoadContext:
         self.dirs: dict[str, tuple[str, str]] = {}
         #: screen key -> (the DataError it failed with, its task ids, the error's own message)
         self.failed: dict[tuple, tuple[DataError, list[str], str]] = {}
+        #: the paths tried for task files not there as the split names them (see `TaskList.absent`)
+        self.absent: list[str] = []
 
     def load(self, task_id: str, entry: Any) -> tuple:
         """One task's row for `TaskList`: (id, goal, gold script, screen info, task file, check, env, extra)."""
@@ -852,10 +871,13 @@ class _LoadContext:
     def _task_elsewhere(self, task_id: str, rel_task: str, task_file: str, error: OSError) -> tuple[str, str, bytes]:
         """(relative path, path, bytes) of a task file that is not readable as written: found under another
         spelling of its path, or a DataError saying why not."""
+        tried = [task_file]
         for other in _spellings(rel_task):
             path = os.path.join(self.root_str, other)
             if os.path.isfile(path):
+                self.absent.extend(tried)  # a file made at one of these later would be read instead
                 return other, path, self._read_task(task_id, path)
+            tried.append(path)
         why = why_missing(task_file, "task file") if isinstance(error, (FileNotFoundError, IsADirectoryError)) \
             else f"task file is unreadable: {error.strerror}"
         raise DataError(f"{why} (task {task_id} in {self.split_path.name})", file=task_file)
@@ -916,17 +938,16 @@ class _LoadContext:
     def _screen(self, entry: dict, platform: str, app: str) -> _ScreenInfo:
         root = self.root_str
         web = platform == "web"
-        written_image = os.path.join(root, entry["image"])
-        image = _resolve(root, entry["image"], _QUIRK_IMAGE if web else None, r"screen\1.png")
+        absent: list[str] = []
+        image = _resolve(root, entry["image"], _QUIRK_IMAGE if web else None, r"screen\1.png", absent)
         if image is None:
             raise _unresolved(root, entry["image"], _QUIRK_IMAGE if web else None, r"screen\1.png", "screenshot")
         width, height = read_png_size(image, self.states)
-        box = written_box = None
+        box = None
         elements: Any = ()
         rel_box = entry.get("box")
         if isinstance(rel_box, str) and rel_box:
-            written_box = os.path.join(root, rel_box)
-            box = _resolve(root, rel_box, _QUIRK_BOX if web else None, r"screen\1_boxes.json")
+            box = _resolve(root, rel_box, _QUIRK_BOX if web else None, r"screen\1_boxes.json", absent)
             if box is None:
                 raise _unresolved(root, rel_box, _QUIRK_BOX if web else None, r"screen\1_boxes.json", "box file")
             # Keyed by Path, so that two spellings of one file ("a//b.json", "./a/b.json") are read and hashed once.
@@ -964,9 +985,8 @@ class _LoadContext:
         if not isinstance(dpr, (int, float)) or isinstance(dpr, bool) or not 0 < dpr < math.inf:
             dpr = 2.0 if os_name == "macos" and width >= 2560 else 1.0
         screen_id = re.sub(r"\.(png|jpe?g|webp)$", "", entry["image"].replace("\\", "/"))
-        absent = tuple(w for w, used in ((written_image, image), (written_box, box)) if w != used)
         return _ScreenInfo(Screen(width, height, float(dpr), platform, app, os_name), image, box,
-                           elements, optional("ocr"), optional("icon"), optional("color"), screen_id, absent)
+                           elements, optional("ocr"), optional("icon"), optional("color"), screen_id, tuple(absent))
 
 
 #: the folders of a screen's detection files in OmniACT's layout, by the split entry's key for each

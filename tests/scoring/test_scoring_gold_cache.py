@@ -228,3 +228,37 @@ def test_a_temporary_file_of_a_killed_write_is_removed_by_a_later_write_not_one_
     _score(data, _preds(data))
     assert not killed.exists() and writing.exists()
     assert len(list(folder.glob("*.marshal"))) == 1
+
+
+@pytest.mark.parametrize("key", ["task", "box"])
+def test_creating_the_file_at_the_spelling_a_split_names_invalidates_the_cache(data, key):
+    """A task or box file the split names in one Unicode form and the disk holds in the other (a copy made on macOS)
+    is read under the other; a file made later at the name as written is read instead, so the entry must not be
+    used (it was: only the web file-name quirk's paths were checked)."""
+    import unicodedata
+
+    split_path = data / "test.json"
+    split = json.loads(split_path.read_text())
+    task_id = next(t.id for t in load_split(data, "test").tasks if t.box_path and "click(" in t.gold_script)
+    old = data / split[task_id][key]
+    nfc = unicodedata.normalize("NFC", f"{old.stem}_é{old.suffix}")
+    nfd = unicodedata.normalize("NFD", nfc)
+    os.rename(old, old.with_name(nfd))
+    shared = [i for i, e in split.items() if e.get(key) == split[task_id][key]]
+    for i in shared:
+        split[i][key] = str(old.with_name(nfc).relative_to(data))
+    split_path.write_text(json.dumps(split, ensure_ascii=False))
+    preds = _preds(data)
+    before = _score(data, preds)  # read under the other form, and cached
+    text = (old.with_name(nfd)).read_text()
+    if key == "task":
+        changed = text.replace("pyautogui.", "pyautogui.rightClick(1, 1)\npyautogui.", 1)
+    else:
+        boxes = json.loads(text)
+        for b in boxes.values():  # every box far from every gold point
+            b["top_left"], b["bottom_right"] = [5000, 5000], [5002, 5002]
+        changed = json.dumps(boxes)
+    old.with_name(nfc).write_text(changed)
+    fresh = scoring.score(load_split(data, "test"), preds).to_json()
+    assert fresh["dataset"]["sha256"] != before["dataset"]["sha256"]  # another file read: other data
+    assert _score(data, preds) == fresh
