@@ -25,6 +25,8 @@ from omniact.errors import ParseError
 __all__ = ["extract_script", "without_thinking"]
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:```|\Z)", re.DOTALL)
+#: fence labels that mark a block as Python, the language of the script the prompt asks for
+_PYTHON_LABELS = frozenset({"python", "python3", "py", "py3", "pyautogui"})
 _CALL = re.compile(r"pyautogui\s*\.\s*[A-Za-z_]\w*\s*\(")
 # How else a model names PyAutoGUI's calls: ``import pyautogui as pg`` then ``pg.click(...)``, or
 # ``from pyautogui import click`` (or ``*``) then ``click(...)``. Such calls are read as ``pyautogui.click(...)``.
@@ -157,19 +159,38 @@ def extract_script(answer: str) -> str:
 
     A reasoning model's thinking is dropped first (see `without_thinking`): calls it tries out there are
     not its answer. Code fences are preferred: when any fenced block holds an accepted call, only fenced
-    blocks are read (models often repeat or discuss calls in their prose).
+    blocks are read (models often repeat or discuss calls in their prose), and of several blocks those that
+    are the script (see `_block_calls`).
     """
     if not isinstance(answer, str) or not answer:
         return ""
     answer = without_thinking(answer)
     pattern, renamed = _call_pattern(answer)
-    # Each block read as a script first (a call written over several lines, comments, a call named in a string
-    # are then what Python makes of them); the line scan is for blocks with prose or other code among the calls.
-    lines = [line for m in _FENCE.finditer(answer)
-             for line in _script_calls(m.group(2)) or _scan(m.group(2), pattern, renamed)]
+    lines = _block_calls([(m.group(1).lower(), m.group(2)) for m in _FENCE.finditer(answer)], pattern, renamed)
     if lines:
         return "\n".join(lines)
     return "\n".join(_script_calls(answer) or _scan(answer, pattern, renamed))
+
+
+def _block_calls(blocks: list[tuple[str, str]], pattern: re.Pattern, renamed: bool) -> list[str]:
+    """The calls of an answer's fenced blocks, given as (language label, lowercased; body), in order.
+
+    The script's blocks are read first: those labelled Python and unlabelled ones the parser accepts whole. A
+    block of prose beside them (a plan in a bare fence) or of another language (a shell command, JSON) only
+    mentions calls, which are not the script's actions, so the other blocks are read only when the script's
+    hold no call (a model that fenced its script as ``text``, or numbered its calls in a bare fence).
+    """
+    script: list[str] = []
+    for label, body in blocks:
+        if label in _PYTHON_LABELS:
+            # Read as a script first (a call written over several lines, comments, a call named in a string are
+            # then what Python makes of them); the line scan is for prose or other code among the calls.
+            script += _script_calls(body) or _scan(body, pattern, renamed)
+        elif not label:
+            script += _script_calls(body)
+    if script:
+        return script
+    return [line for _, body in blocks for line in _script_calls(body) or _scan(body, pattern, renamed)]
 
 
 def _script_calls(text: str) -> list[str]:

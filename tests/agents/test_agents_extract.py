@@ -72,3 +72,50 @@ def test_the_module_examples_hold():
     from agents import extract
 
     assert doctest.testmod(extract).failed == 0
+
+
+# --------------------------------------------------------------------------------------------------------
+# Answers with several fenced blocks: the script's blocks are read, a plan in prose or a shell command beside
+# them is not (its calls are mentions, not actions)
+
+F = "```"
+
+
+@pytest.mark.parametrize(("answer", "script"), [
+    # a plan in an unlabelled block, then the script: the plan's mention was the script's first action
+    ((f"{F}\nFirst I click the search box, then type with pyautogui.write('x').\n{F}\n"
+      f"{F}python\npyautogui.click(300, 400)\n{F}"), "pyautogui.click(300, 400)"),
+    ((f"{F}\nPlan: click the box (like pyautogui.click(5, 5)), then press enter\n{F}\n"
+      f"{F}\npyautogui.click(300, 400)\npyautogui.press('enter')\n{F}"),
+     "pyautogui.click(300, 400)\npyautogui.press('enter')"),
+    # a block in another language: a shell command is not an action of the script
+    (f"{F}bash\npython -c \"import pyautogui; pyautogui.click(9, 9)\"\n{F}\n{F}python\npyautogui.click(300, 400)\n{F}",
+     "pyautogui.click(300, 400)"),
+    (f"{F}json\n{{\"action\": \"pyautogui.press('tab')\"}}\n{F}\n{F}Python\npyautogui.press('enter')\n{F}",
+     "pyautogui.press('enter')"),
+])
+def test_a_block_of_prose_or_another_language_beside_the_script_adds_no_call(answer, script):
+    from agents.extract import extract_script
+
+    assert extract_script(answer) == script
+
+
+@pytest.mark.parametrize(("answer", "script"), [
+    # the script's steps in blocks of their own, labelled or not: all kept, in order
+    (f"Step 1:\n{F}python\npyautogui.click(300, 400)\n{F}\nStep 2:\n{F}\npyautogui.write('hi')\n{F}",
+     "pyautogui.click(300, 400)\npyautogui.write('hi')"),
+    # the imports in one block, the actions in the next
+    (f"{F}python\nimport pyautogui\nimport time\n{F}\n{F}python\npyautogui.click(300, 400)\n{F}", "pyautogui.click(300, 400)"),
+    # a python block with prose among its calls is still read line by line
+    (f"{F}\nnotes\n{F}\n{F}python\nStep 1: pyautogui.click(1, 2)\nStep 2: pyautogui.press('enter')\n{F}",
+     "pyautogui.click(1, 2)\npyautogui.press('enter')"),
+    # only blocks without a Python label: read as before (the model's script in ```text, or numbered)
+    (f"{F}text\n1. pyautogui.click(1, 2)\n2. pyautogui.press('enter')\n{F}", "pyautogui.click(1, 2)\npyautogui.press('enter')"),
+    (f"{F}bash\npython -c \"import pyautogui; pyautogui.click(9, 9)\"\n{F}", "pyautogui.click(9, 9)"),
+    # calls in the prose after the last block are commentary, as before
+    (f"{F}python\npyautogui.click(300, 400)\n{F}\nThen press enter: pyautogui.press('enter')", "pyautogui.click(300, 400)"),
+])
+def test_the_script_blocks_of_an_answer_with_several_are_all_kept(answer, script):
+    from agents.extract import extract_script
+
+    assert extract_script(answer) == script
