@@ -107,6 +107,7 @@ base = peak()""").replace("Detector()", "Detector(icons=False)")
 # (freed memory is given back to the system after each read; before, each tile took fresh memory beside it).
 _TILES_CHILD = _MEMORY_CHILD.split("base = peak()")[0] + """
 from PIL import Image, ImageDraw, ImageFont
+base = peak()
 from agents.detact.ocr import get_engine
 
 engine, peaks = get_engine(), []
@@ -118,7 +119,7 @@ for k in range(2):
         d.text((10 + 7 * k, y), f"Row {y} of tile {k} with some words", font=font, fill=(20, 20, 20))
     engine.words(numpy.ascontiguousarray(numpy.asarray(im)[:, :, ::-1]))
     peaks.append(peak())
-print(peaks[0], peaks[1])
+print(base, peaks[0], peaks[1])
 """
 
 
@@ -142,8 +143,9 @@ def detector_memory(width: int = 4000, height: int = 3000) -> float:
     return int(done.stdout.split()[-1]) / (width * height)
 
 
-def tile_memory() -> tuple[int, int]:
-    """(peak after the OCR model read one 2,000-pixel tile, peak after a second), bytes, in a fresh process."""
+def tile_memory() -> tuple[int, int, int]:
+    """(peak after the imports, after the OCR model read one 2,000-pixel tile, after a second), bytes, in a fresh
+    process."""
     import subprocess
 
     sys.path.insert(0, str(ROOT / "tests" / "detact"))
@@ -151,8 +153,8 @@ def tile_memory() -> tuple[int, int]:
 
     done = subprocess.run([sys.executable, "-c", _TILES_CHILD, FONT], capture_output=True, text=True, cwd=ROOT,
                           check=True)
-    first, second = map(int, done.stdout.split()[-2:])
-    return first, second
+    base, first, second = map(int, done.stdout.split()[-3:])
+    return base, first, second
 
 
 def main() -> None:
@@ -201,16 +203,19 @@ def main() -> None:
     print(f"detact icon matcher share: {share['icons']:.2f}x (icon matching time / DetACT time per screenshot)",
           flush=True)
 
-    per_pixel, mib = peak_memory()
-    print(f"detact peak memory 8K: {per_pixel / 3:.1f}x the decoded screenshot ({per_pixel:.1f} bytes/pixel, {mib:.0f} "
-          "MiB over imports, one detection of a 7680x4320 screenshot in a fresh process; most of it is the OCR "
-          "model reading one 2,000-pixel tile, about 660 MiB at any screen size)", flush=True)
+    base, first, second = tile_memory()
+    tile_mib = (first - base) / 2**20
+    for name, (width, height) in (("4K", (3840, 2160)), ("8K", (7680, 4320))):
+        per_pixel, mib = peak_memory(width, height)
+        print(f"detact peak memory {name}: {per_pixel / 3:.1f}x the decoded screenshot ({per_pixel:.1f} bytes/pixel, "
+              f"{mib:.0f} MiB over imports, one detection of a {width}x{height} screenshot in a fresh process; the OCR "
+              f"model reading one 2,000-pixel tile takes {tile_mib:.0f} MiB of it, measured below)", flush=True)
     held = detector_memory()
     print(f"detact detector memory 4000x3000 without the OCR model: {held / 3:.1f}x the decoded screenshot "
           f"({held:.1f} bytes/pixel at the peak)", flush=True)
-    first, second = tile_memory()
-    print(f"detact OCR second tile: {second / first:.2f}x the peak after the first (+{(second - first) / 2**20:.0f} MiB; "
-          "two 2,000-pixel tiles read one after the other in a fresh process)", flush=True)
+    print(f"detact OCR tiles: {tile_mib:.0f} MiB over imports after one 2,000-pixel tile; the second adds "
+          f"{(second - first) / 2**20:.0f} MiB ({second / first:.2f}x the peak after the first; two tiles read one "
+          "after the other in a fresh process)", flush=True)
 
     if Path("/usr/bin/chromium").exists():
         from agents.detact.evaluate import icon_precision

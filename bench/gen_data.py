@@ -87,7 +87,7 @@ def _gold(rng: random.Random, boxes: dict[str, dict], names: list[str], weights:
     return lines
 
 
-def _predict(rng: random.Random, gold: list[str]) -> str | None:
+def predict(rng: random.Random, gold: list[str]) -> str | None:
     r = rng.random()
     lines = list(gold)
     if r < 0.05:
@@ -133,10 +133,12 @@ def generate(out: str | Path, n_tasks: int = 20_000, n_screens: int = 2_000, see
     screens = []
     for s in range(n_screens):
         web = s % 4 == 0
+        # Each platform's apps in turn (by the screen's rank among its platform's screens: indexing both lists by
+        # `s` left three desktop apps and half the sites out)
         if web:
-            app, size, platform = WEB_SITES[s % len(WEB_SITES)], (1440, 900), "web"
+            app, size, platform = WEB_SITES[(s // 4) % len(WEB_SITES)], (1440, 900), "web"
         else:
-            (app, size), platform = DESKTOP_APPS[s % len(DESKTOP_APPS)], "desktop"
+            (app, size), platform = DESKTOP_APPS[(s - s // 4 - 1) % len(DESKTOP_APPS)], "desktop"
         k = s
         img_rel = f"data/data/{platform}/{app}/screen_{k}.png"
         box_rel = f"data/metadata/{platform}/boxes/{app}/screen_{k}.json"
@@ -165,7 +167,7 @@ def generate(out: str | Path, n_tasks: int = 20_000, n_screens: int = 2_000, see
                          "ocr": f"ocr/{platform}/{app}/screen_{k}.json",
                          "color": f"detact_color/{platform}/{app}/screen_{k}.json",
                          "icon": f"detact_icon/{platform}/{app}/screen_{k}.json"}
-        script = _predict(rng, gold)
+        script = predict(rng, gold)
         if script is not None:
             preds.append({"id": str(i), "script": script, "agent": "bench", "model": "synthetic"})
     (root / "test.json").write_text(json.dumps(split, indent=1))
