@@ -209,11 +209,12 @@ def main() -> None:
         per_pixel, mib = peak_memory(width, height)
         print(f"detact peak memory {name}: {per_pixel / 3:.1f}x the decoded screenshot ({per_pixel:.1f} bytes/pixel, "
               f"{mib:.0f} MiB over imports, one detection of a {width}x{height} screenshot in a fresh process; the OCR "
-              f"model reading one 2,000-pixel tile takes {tile_mib:.0f} MiB of it, measured below)", flush=True)
+              f"model loaded and reading one 2,000-pixel tile takes {tile_mib:.0f} MiB by itself, below)", flush=True)
     held = detector_memory()
     print(f"detact detector memory 4000x3000 without the OCR model: {held / 3:.1f}x the decoded screenshot "
           f"({held:.1f} bytes/pixel at the peak)", flush=True)
-    print(f"detact OCR tiles: {tile_mib:.0f} MiB over imports after one 2,000-pixel tile; the second adds "
+    print(f"detact OCR tiles: {tile_mib:.0f} MiB over imports once the model is loaded and has read one 2,000-pixel "
+          f"tile; the second adds "
           f"{(second - first) / 2**20:.0f} MiB ({second / first:.2f}x the peak after the first; two tiles read one "
           "after the other in a fresh process)", flush=True)
 
