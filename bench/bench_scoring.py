@@ -131,6 +131,10 @@ def main(repeats: int = 3) -> None:
                 print(f"scoring ({mode}, 20k tasks, {label}): {ow / fw:.2f}x floor (ours {ow:.2f}s, floor {fw:.2f}s;"
                       f" CPU {oc / fc:.2f}x: ours {oc:.2f}s, floor {fc:.2f}s; best of {repeats}{env_note})",
                       flush=True)
+        # Both sides pay the interpreter's start-up (site-packages' .pth files included), which pulls every ratio
+        # towards 1: said, so that ratios from machines that start Python faster or slower can be compared.
+        start = min(_run([sys.executable, "-c", "pass"])[0] for _ in range(repeats))
+        print(f"python start-up here: {start:.3f}s (in both sides' times above)", flush=True)
         released_cmd = [sys.executable, str(RELEASED), str(root), "test", str(preds)]
         floors, theirs = [], []
         for _ in range(repeats):
