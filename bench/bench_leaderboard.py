@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -54,10 +55,22 @@ for sub in sys.argv[2:]:
 """
 
 
+_CLICK = re.compile(r"(click\(\s*)(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)")
+
+
+def _jittered(rng: random.Random, script: str) -> str:
+    """`script` with each click's point moved by up to 3 pixels either way."""
+    def move(m: re.Match) -> str:
+        return f"{m[1]}{float(m[2]) + rng.randint(-3, 3)}, {float(m[3]) + rng.randint(-3, 3)}"
+
+    return _CLICK.sub(move, script)
+
+
 def _submissions(data: Path, out: Path) -> tuple[list[Path], float]:
     """100 submissions as 100 agents would make them: each drawn on its own from the generator's model of answers
     (`gen_data.predict`: exact, near-miss clicks, wrong keys or text, prose around the code, ...) for every task's
-    gold script, so that what they share is what independent agents would share, not copies of one file (answers
+    gold script, each click then moved by a few pixels (two agents that click the same element do not write the
+    same numbers), so that what they share is what independent agents would share, not copies of one file (answers
     seen in an earlier submission are judged once). Returns the files and the share of answers that are distinct."""
     split = json.loads((data / "test.json").read_text())
     golds = []
@@ -73,6 +86,7 @@ def _submissions(data: Path, out: Path) -> tuple[list[Path], float]:
                 script = predict(rng, gold)
                 if script is None:
                     continue
+                script = _jittered(rng, script)
                 total += 1
                 seen.add((task_id, script))
                 f.write(json.dumps({"id": task_id, "script": script, "agent": f"bench{k}", "model": "synthetic"}) + "\n")
