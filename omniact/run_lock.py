@@ -71,15 +71,24 @@ def run_lock(out: Path, *, name: str = LOCK_NAME, kind: str = "run") -> Iterator
             # Not a lock a run left (they hold {"pid", "host", "since"}): someone's file of that name, kept.
             raise UserError(f"this folder holds a {name} that is not an omniact {kind}'s lock: move it, or choose "
                             "another --out", file=str(path))
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, _who().encode(), 0)
         try:
+            _write_holder(fd, path)
             yield
         finally:
             with contextlib.suppress(OSError):
                 path.unlink()  # still ours: a run that starts after this creates and locks a new file
     finally:
         os.close(fd)
+
+
+def _write_holder(fd: int, path: Path) -> None:
+    """Name this process in the lock file. A full disk fails here, the first write of a run or a site build: the
+    OSError names the lock file (os.pwrite's names none), so the command says which file it could not write."""
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, _who().encode(), 0)
+    except OSError as e:
+        raise OSError(e.errno, e.strerror, str(path)) from None
 
 
 def _locked(path: Path, fcntl: Any, name: str, kind: str, out: Path) -> int:

@@ -192,3 +192,43 @@ def test_a_lock_file_removed_while_a_run_waited_on_it_is_not_taken_for_the_folde
         os.close(third[0])
     with run_lock(tmp_path):  # the third run gone: the folder is free again
         assert holder(tmp_path) is not None
+
+
+@pytest.mark.parametrize("call", ["ftruncate", "pwrite"])
+def test_a_full_disk_as_the_lock_is_taken_names_the_lock_file_and_leaves_nothing_behind(tmp_path, monkeypatch, call):
+    """The lock's write is a command's first: a full disk there said "cannot write: No space left on device" (no
+    file), and left run.lock (and the run's new folder, a replay's run folder, a site's .omniact-site.lock)."""
+    import errno
+
+    from click.testing import CliRunner
+
+    import omniact.run_lock as rl
+    from omniact.cli import main
+    from omniact.runner import run
+
+    done = tmp_path / "done"
+    run("oracle", out=done, data=DATA, limit=2)  # (written before the disk fills: the report's run)
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # as the kernel's: no file named
+
+    monkeypatch.setattr(rl.os, call, full)
+    nothing_kept = "; no task had finished and nothing was kept: free some space and run the command again\n"
+    out = tmp_path / "new" / "R"
+    r = CliRunner().invoke(main, ["run", "--agent", "oracle", "--data", str(DATA), "--out", str(out), "-q"])
+    assert r.exit_code == 1 and r.output == f"omniact: cannot write {out / 'run.lock'}: No space left on device" + \
+        nothing_kept, r.output
+    assert not (tmp_path / "new").exists()  # the folders the run made, gone with it
+
+    site = tmp_path / "site"
+    r = CliRunner().invoke(main, ["report", str(done), "--out", str(site)])
+    assert r.exit_code == 1 and r.output == f"omniact: cannot write {site / '.omniact-site.lock'}: No space left on " \
+                                            "device\n", r.output
+    assert not (site / ".omniact-site.lock").exists()
+
+    rp = tmp_path / "rp"
+    # (the built-in suite: the fixtures' tasks have no page to replay)
+    r = CliRunner().invoke(main, ["replay", "--split", "test", "--agent", "oracle", "--limit", "1", "--out", str(rp)])
+    assert r.exit_code == 1 and r.output.startswith(f"omniact: cannot write {rp / 'run' / 'run.lock'}: No space left "
+                                                     "on device"), r.output
+    assert r.output.count("\n") == 1 and not (rp / "run").exists()
