@@ -11,8 +11,8 @@ import html
 import os
 import re
 import struct
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -1216,10 +1216,14 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
     entries = board.entries
 
     shared = _RowEnds()
+    # The pages, index and tables are written into a staging folder inside `out` and moved into place only once
+    # every one is written (`_move_in`): a build stopped or failing on the way (Ctrl-C, kill, a full disk) leaves
+    # the published site as it was, not the earlier index over some of the new pages.
+    stage = out / f"{_STAGING_PREFIX}{os.urandom(6).hex()}"
 
     def write_entry_pages(start: int, stop: int) -> int:
         for i in range(start, stop):
-            write_text(out / "entries" / f"{slugs[i]}.html",
+            write_text(stage / "entries" / f"{slugs[i]}.html",
                        _entry_page(entries[i], heads, why_card=cards[i], reasons=row_reasons[i], slug=slugs[i],
                                    failed=failed[i], shared=shared))
         return stop - start
@@ -1238,36 +1242,135 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
         def write_task_pages(start: int, stop: int) -> int:
             for i in range(start, stop):
                 task = ds.tasks[i]
-                write_text(out / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i], reasons,
-                                                                                failures, slugs))
+                write_text(stage / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i],
+                                                                                  reasons, failures, slugs))
             return stop - start
 
         jobs["tasks"] = (write_task_pages, len(ds.tasks))
     kind = "report" if report else "leaderboard"
+    # A staging folder a killed build left (listed in its marker) goes first; one that cannot be removed stays
+    # listed, for the next build to try again.
+    leftover = _remove_staging(out, _earlier_staging(out))
     # Claimed before a page is written: a build stopped on the way (Ctrl-C) leaves a marker listing every page it
-    # may have written, so that the next build removes those no entry owns (a withdrawn submission's page stayed).
+    # may have written, and its staging folder, so that the next build removes those no entry owns (a withdrawn
+    # submission's page stayed) and the folder.
     _mark(out, _earlier_files(out, pages) | {(folder, name) for folder, names in pages.items() for name in names},
-          kind)
-    # Before any page that refers to them; the earlier build's stay until `_drop_stale`, after the index: a build
-    # stopped on the way leaves the earlier pages with the files they refer to.
-    write_assets(out, assets)
-    # The tables are made by a page worker (22 ms of a 100-entry board, on one process otherwise), first: the pool's
-    # workers take the first chunks, this process the last.
-    made = _write_pages(jobs, workers, progress, {"tables": lambda: table_texts(ranked)} if tables else {})
-    # The index last: a write that fails on the way (a full disk, Ctrl-C) leaves the earlier index, or none, and
-    # never a new index linking to pages not yet written.
-    write_text(out / "index.html", index)
-    if tables:  # after the index: a build stopped on the way leaves the earlier board whole
-        write_tables(ranked, out, made["tables"])
-    _drop_stale(out, pages, kind)
+          kind, [*leftover, stage.name])
+    try:
+        with _named_in_site(stage, out):
+            for folder in ("entries", "tasks"):  # made here once: not raced for by the page workers
+                if pages[folder]:
+                    (stage / folder).mkdir(parents=True, exist_ok=True)
+            # Before any page that refers to them; the earlier build's stay until `_drop_stale`, after the index: a
+            # build stopped on the way leaves the earlier pages with the files they refer to. (Named by their
+            # content, as the screenshots are, so written in place: no page of the earlier site names a new one.)
+            write_assets(out, assets)
+            # The tables are made by a page worker (22 ms of a 100-entry board, on one process otherwise), first:
+            # the pool's workers take the first chunks, this process the last.
+            made = _write_pages(jobs, workers, progress, {"tables": lambda: table_texts(ranked)} if tables else {})
+            write_text(stage / "index.html", index)
+            staged = [Path(folder, name) for folder in ("entries", "tasks") for name in sorted(pages[folder])]
+            staged.append(Path("index.html"))
+            if tables:
+                write_tables(ranked, stage, made["tables"])
+                staged += [Path(name) for name, _ in made["tables"]]
+            _keep_modes(stage, out, staged)
+    except BaseException:
+        # (the page workers are stopped by now: `_write_pages` ends them before its error gets here)
+        _remove_staging(out, [stage.name])
+        raise
+    # The index after the pages, the tables after the index: a build stopped among these moves never leaves an
+    # index linking to pages not there.
+    _move_in(stage, out, staged)
+    _remove_staging(out, [stage.name])
+    _drop_stale(out, pages, kind, leftover)
     return out / "index.html"
 
 
-def _drop_stale(out: Path, pages: Mapping[str, set[str]], kind: str) -> None:
+#: a build's staging folder in its --out: `_STAGING_PREFIX` and 12 random hex digits
+_STAGING_PREFIX = ".omniact-next-"
+_STAGING = re.compile(re.escape(_STAGING_PREFIX) + "[0-9a-f]{12}")
+
+
+def _earlier_staging(out: Path) -> list[str]:
+    """The staging folders the earlier build's marker lists: left by a build killed before it could remove its own
+    (only names a build gives: a marker edited by hand names no other folder to remove)."""
+    listed = (site_marker(out) or {}).get("staging")
+    return [n for n in listed if isinstance(n, str) and _STAGING.fullmatch(n)] if isinstance(listed, list) else []
+
+
+def _remove_staging(out: Path, names: Iterable[str]) -> list[str]:
+    """Remove the staging folders `names` from `out`, with what they hold (a build's staged pages and temporary
+    files, nothing else); return those still there (a removal the system refused)."""
+    import shutil
+
+    left = []
+    for name in names:
+        try:
+            shutil.rmtree(out / name)  # (refuses a symbolic link, never follows one)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            left.append(name)
+    return left
+
+
+@contextmanager
+def _named_in_site(stage: Path, out: Path) -> Iterator[None]:
+    """An error writing a staged file (a full disk) names the file's place in the site, the one the user knows,
+    not its staging folder's name for it."""
+    try:
+        yield
+    except OSError as e:
+        name = e.filename if isinstance(e.filename, str) else None
+        if name is not None and name.startswith(str(stage) + os.sep):
+            raise type(e)(e.errno, e.strerror, str(out / os.path.relpath(name, stage))) from None
+        raise
+
+
+def _keep_modes(stage: Path, out: Path, staged: Sequence[Path]) -> None:
+    """Give each staged file the permissions of the file it replaces, as a write in place kept them (a site made
+    readable to a web server stays so). Done before `_move_in`, whose renames should take no longer than they
+    must."""
+    for rel in staged:
+        try:
+            want = os.stat(out / rel).st_mode & 0o7777
+        except OSError:
+            continue  # a new page: the permissions a new file gets
+        if os.stat(stage / rel).st_mode & 0o7777 != want:
+            os.chmod(stage / rel, want)
+
+
+def _move_in(stage: Path, out: Path, staged: Sequence[Path]) -> None:
+    """Move each staged file (a path under `stage`) to its place in `out`, in order. Renames in one file system:
+    each is atomic, needs no room on the disk, and all of a site's take milliseconds.
+
+    A stop among them (Ctrl-C, SIGTERM) finishes them first, then goes on: left half done they would leave the
+    mix of two builds that staging is there to prevent. What remains is a kill -9, a second Ctrl-C in those
+    milliseconds or a power cut: then the site is part new pages, part old, under the earlier index (the next
+    build makes it whole)."""
+    for folder in {rel.parent for rel in staged} - {Path(".")}:
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    done = 0
+    try:
+        for rel in staged:
+            os.replace(stage / rel, out / rel)
+            done += 1
+    except BaseException as e:
+        for rel in staged[done:]:  # (the one under way may be moved already: not found, then)
+            with suppress(OSError):
+                os.replace(stage / rel, out / rel)
+        if isinstance(e, OSError):  # (a folder where a page goes): named as the site's file, not the staged one
+            raise type(e)(e.errno, e.strerror, str(out / staged[done])) from None
+        raise
+
+
+def _drop_stale(out: Path, pages: Mapping[str, set[str]], kind: str, staging: Sequence[str] = ()) -> None:
     """Remove the earlier site's pages, screenshots and shared files that this one does not have (entries that left
     the board, tasks that left the split, screenshots that changed, CSS and JS of an earlier omniact): only files the earlier site's marker lists as its own,
     never anything else found there, and temporary files a build stopped twice left beside them (a minute old: no
-    page takes that long to write). Then mark `out` as this site, listing what it wrote."""
+    page takes that long to write). Then mark `out` as this site, listing what it wrote (and `staging`, earlier
+    builds' staging folders that could not be removed)."""
     if site_marker(out) is not None:
         # The shared CSS and JS last: a removal stopped on the way leaves no page of the earlier site (one still
         # there, to be removed) without the files it refers to.
@@ -1281,7 +1384,7 @@ def _drop_stale(out: Path, pages: Mapping[str, set[str]], kind: str) -> None:
             if not keep:
                 with suppress(OSError):  # left as it is if anything else is in it
                     (out / folder).rmdir()
-    _mark(out, {(folder, name) for folder, names in pages.items() for name in names}, kind)
+    _mark(out, {(folder, name) for folder, names in pages.items() for name in names}, kind, staging)
 
 
 def _earlier_files(out: Path, pages: Mapping[str, set[str]]) -> set[tuple[str, str]]:
@@ -1300,11 +1403,16 @@ def _earlier_files(out: Path, pages: Mapping[str, set[str]]) -> set[tuple[str, s
             if folder in pages and "/" not in name and name not in ("", ".", "..")}
 
 
-def _mark(out: Path, files: set[tuple[str, str]], kind: str) -> None:
+def _mark(out: Path, files: set[tuple[str, str]], kind: str, staging: Sequence[str] = ()) -> None:
+    """Write the marker: the site's kind, the files it owns and its staging folders (for the next build to remove,
+    when a killed build left one)."""
     import json
 
     listed = sorted(f"{folder}/{name}" for folder, name in files)
-    write_text(out / SITE_MARKER, json.dumps({"written_by": "omniact's site writer", "kind": kind, "files": listed}))
+    marker: dict[str, Any] = {"written_by": "omniact's site writer", "kind": kind, "files": listed}
+    if staging:
+        marker["staging"] = list(staging)
+    write_text(out / SITE_MARKER, json.dumps(marker))
 
 
 

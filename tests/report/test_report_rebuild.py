@@ -150,8 +150,21 @@ def test_a_build_stopped_on_the_way_leaves_no_page_the_next_build_keeps_for_good
 
     monkeypatch.setattr(site_module, "write_text", stopped)
     assert CliRunner().invoke(main, [*args, str(kept), str(withdrawn)]).exit_code == 130
+    # Stopped while staging: its entry page, written before the stop, never reached the site.
+    assert not (site / "entries" / "withdrawn.html").exists()
+    assert not list(site.glob(".omniact-next-*"))
+    # Killed (as by kill -9) among the final moves, after the entry pages: the page is in the site now.
+    monkeypatch.setattr(site_module, "write_text", real)
+    real_move = site_module._move_in
+
+    def killed(stage, out, staged):
+        real_move(stage, out, [rel for rel in staged if rel.parts[0] == "entries"])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(site_module, "_move_in", killed)
+    assert CliRunner().invoke(main, [*args, str(kept), str(withdrawn)]).exit_code == 130
     monkeypatch.undo()
-    assert (site / "entries" / "withdrawn.html").exists()  # written before the stop
+    assert (site / "entries" / "withdrawn.html").exists()
     assert "withdrawn" not in (site / "leaderboard.json").read_text()  # the tables stay the published board's
     # a temporary left by a build stopped twice (a minute old), and one a build under way is writing now
     old, new = site / "tasks" / ".3.html.0a1b2c3d4e5f.tmp", site / "tasks" / ".4.html.9a8b7c6d5e4f.tmp"
@@ -161,3 +174,4 @@ def test_a_build_stopped_on_the_way_leaves_no_page_the_next_build_keeps_for_good
     assert CliRunner().invoke(main, [*args, str(kept)]).exit_code == 0
     assert not (site / "entries" / "withdrawn.html").exists() and "withdrawn" not in (site / "index.html").read_text()
     assert not old.exists() and new.exists()
+    assert not list(site.glob(".omniact-next-*"))  # the killed build's staging folder too

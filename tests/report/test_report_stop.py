@@ -37,7 +37,8 @@ def _start(omniact_data: Path, tmp_path: Path) -> tuple[subprocess.Popen, Path]:
                              "--split", "test", "--out", str(out), "--workers", "2"],
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 60
-    while not list((out / "entries").glob(".*.tmp")) and not list((out / "tasks").glob(".*.tmp")):
+    # (pages are written into the build's staging folder, moved into the site once all are written)
+    while not list(out.glob(".omniact-next-*/entries/.*.tmp")) and not list(out.glob(".omniact-next-*/tasks/.*.tmp")):
         assert proc.poll() is None and time.monotonic() < deadline, "the report ended before any page was begun"
         time.sleep(0.01)
     return proc, out
@@ -55,6 +56,7 @@ def test_sigterm_to_the_command_stops_its_page_workers_instead_of_waiting_for_ev
     # 12 task pages at 0.4 s each on two workers: the old pool wrote every one before the command ended
     assert len(list((out / "tasks").glob("*.html"))) < 12
     assert _temporaries(out) == [] and not (out / "index.html").exists()
+    assert not list(out.glob(".omniact-next-*"))  # the staging folder goes with the stop
 
 
 def test_sigterm_to_the_process_group_leaves_no_temporary_file_of_a_worker(omniact_data, tmp_path):
@@ -63,6 +65,7 @@ def test_sigterm_to_the_process_group_leaves_no_temporary_file_of_a_worker(omnia
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 143 and err == "omniact: stopped (SIGTERM)\n"
     assert _temporaries(out) == []
+    assert not list(out.glob(".omniact-next-*"))
 
 
 def _sleep(seconds: float) -> float:
