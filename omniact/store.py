@@ -127,17 +127,35 @@ def _read(value: object) -> object:
 # SQLite's primary result codes for a disk that is full (or a quota reached) and for one that fails to read or write.
 _SQLITE_FULL, _SQLITE_IOERR = 13, 10
 _SQLITE_READONLY = 8
+# SQLite's extended codes of a write that failed: it says SQLITE_IOERR ("disk I/O error") where the OS said ENOSPC.
+# SHMSIZE is growing the -shm file a WAL store's reader makes beside it (a write of one byte a page): a full disk.
+_SQLITE_IOERR_SHMSIZE = _SQLITE_IOERR | (19 << 8)
+_SQLITE_IOERR_WRITES = (_SQLITE_IOERR | (3 << 8), _SQLITE_IOERR | (4 << 8), _SQLITE_IOERR | (6 << 8))  # write, fsync,
+# truncate
+#: Free space below which a write SQLite could not make was the disk filling up (its WAL grows a page or more at once).
+_NO_ROOM_BYTES = 1 << 20
 
 
 def _disk_error(path: Path, e: sqlite3.Error) -> OSError | None:
     """The OSError (ENOSPC, EIO) that a SQLite error stands for when the disk is full or failing, naming the store: the
     command says so in one line, as it does for any file it cannot write; None for any other error."""
-    code = (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF
-    if code == _SQLITE_FULL:
+    extended = getattr(e, "sqlite_errorcode", None) or 0
+    code = extended & 0xFF
+    if code == _SQLITE_FULL or extended == _SQLITE_IOERR_SHMSIZE or (
+            extended in _SQLITE_IOERR_WRITES and _no_room(path)):
         return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
     if code == _SQLITE_IOERR:
         return OSError(errno.EIO, os.strerror(errno.EIO), str(path))
     return None
+
+
+def _no_room(path: Path) -> bool:
+    """Whether the disk holding `path` is (all but) full: a failed write there was no room, not a failing disk."""
+    try:
+        st = os.statvfs(path.parent)
+    except (AttributeError, OSError):  # (no statvfs on Windows)
+        return False
+    return st.f_bavail * st.f_frsize < _NO_ROOM_BYTES
 
 
 def _disk_errors(method: Callable[..., _T]) -> Callable[..., _T]:
@@ -348,7 +366,30 @@ def recorded_tasks(path: str | Path) -> int:
     if not path.exists():
         return 0
     try:
-        db = sqlite3.connect(str(path), timeout=30)
+        return _count_results(path, str(path), uri=False)
+    except OSError as e:
+        if e.errno != errno.ENOSPC or not _wal_empty(path):
+            raise
+        # A reader of a WAL store makes its -shm file, which a full disk has no room for; with no WAL content the
+        # file alone holds every task, and is read as it is (nothing made beside it): a resume then says its finished
+        # tasks are kept, and how to go on once there is room.
+        return _count_results(path, path.absolute().as_uri() + "?immutable=1", uri=True)
+
+
+def _wal_empty(path: Path) -> bool:
+    """Whether the store's write-ahead log holds nothing (or is not there): no commit waits in it for the file."""
+    try:
+        return os.stat(f"{path}-wal").st_size == 0
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _count_results(path: Path, where: str, *, uri: bool) -> int:
+    """`recorded_tasks` of the store at `path`, opened as `where` (its name, or a file: URI when `uri`)."""
+    try:
+        db = sqlite3.connect(where, timeout=30, uri=uri)
     except sqlite3.Error as e:
         raise UserError(f"cannot open the run store: {e}", file=str(path)) from None
     try:
@@ -369,8 +410,9 @@ def recorded_tasks(path: str | Path) -> int:
 def kept_tasks(path: str | Path) -> int:
     """`recorded_tasks`, for a caller asking whether a stopped run kept anything to continue: a file at `path` that
     is not readable as a store counts as one (its presence says a run was there; the run, resuming, says what is
-    wrong with it, instead of the folder being made afresh)."""
+    wrong with it, instead of the folder being made afresh). So does one the disk cannot read or make room to read
+    (a full disk's error said, the advice to --resume must not be lost to a second error)."""
     try:
         return recorded_tasks(path)
-    except UserError:
+    except (UserError, OSError):
         return 1

@@ -344,6 +344,66 @@ def test_a_disk_that_fills_up_under_the_run_store_ends_the_run_in_one_line(tmp_p
     assert f"6/6 tasks ({6 - len(kept)} run now)" in r.output
 
 
+def _sqlite_error(code: int) -> sqlite3.OperationalError:
+    e = sqlite3.OperationalError("disk I/O error")
+    e.sqlite_errorcode = code  # (as SQLite sets it: the extended result code)
+    return e
+
+
+@pytest.mark.parametrize("code, free, said", [(4874, 10 << 30, "No space left on device"),  # IOERR_SHMSIZE
+                                              (778, 0, "No space left on device"),  # IOERR_WRITE, a full disk
+                                              (1034, 4096, "No space left on device"),  # IOERR_FSYNC, a full disk
+                                              (778, 10 << 30, "Input/output error"),  # a write failing with room left
+                                              (13, 10 << 30, "No space left on device")])  # SQLITE_FULL
+def test_a_sqlite_write_that_found_no_room_is_said_as_a_full_disk(tmp_path, monkeypatch, code, free, said):
+    """SQLite says "disk I/O error" (SQLITE_IOERR) for a write the OS refused with ENOSPC: a full disk was said as
+    "Input/output error", a failing one."""
+    from omniact import store
+
+    monkeypatch.setattr(store.os, "statvfs", lambda p: os.statvfs_result((4096, 4096, 1 << 20, free // 4096,
+                                                                          free // 4096, 0, 0, 0, 0, 255)))
+    e = store._disk_error(tmp_path / "run.sqlite", _sqlite_error(code))
+    assert (e.strerror, e.filename) == (said, str(tmp_path / "run.sqlite"))
+
+
+class _FullDiskConnection:
+    """A connection to a store on a disk with no room for the -shm file a WAL store's reader makes (SQLite's
+    SQLITE_IOERR_SHMSIZE on every statement); only a read of the file alone (immutable=1) makes nothing."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def __getattr__(self, name: str) -> object:
+        if name in ("execute", "executescript", "executemany", "cursor"):
+            def fails(*args: object, **kwargs: object) -> None:
+                raise _sqlite_error(4874)
+            return fails
+        return getattr(self._connection, name)
+
+
+def test_resuming_a_run_on_a_full_disk_says_no_space_and_that_the_finished_tasks_are_kept(tmp_path, monkeypatch):
+    """The resume's first look at the store (its count of tasks) failed making the -shm file: "cannot write
+    run.sqlite: Input/output error", and the advice to --resume once there is room was lost to a second error."""
+    out = tmp_path / "run"
+    command = ["run", "--agent", "oracle", "--data", str(DATA), "--out", str(out), "-q", "--resume"]
+    assert CliRunner().invoke(main, command).exit_code == 0
+    connect = sqlite3.connect
+
+    def full_disk(where: str, *args: object, **kwargs: object) -> object:
+        db = connect(where, *args, **kwargs)
+        return db if "immutable=1" in str(where) else _FullDiskConnection(db)
+
+    monkeypatch.setattr(sqlite3, "connect", full_disk)
+    r = CliRunner().invoke(main, command)
+    assert r.exit_code == 1, r.output
+    assert r.output == (f"omniact: cannot write {out / 'run.sqlite'}: No space left on device; finished tasks are "
+                        f"saved: free some space and continue with: omniact run ... --out {out} --resume\n")
+    assert not (out / "run.lock").exists()
+    monkeypatch.undo()  # space freed: the resume finds every task done
+    r = CliRunner().invoke(main, command)
+    assert r.exit_code == 0 and "6/6 tasks (0 run now)" in r.output, r.output
+
+
 def test_an_agent_that_changes_the_working_folder_does_not_move_the_run(tmp_path, monkeypatch):
     # The run was given a relative --out; the agent's os.chdir sent its files into another run's folder of that name.
     monkeypatch.chdir(tmp_path)
