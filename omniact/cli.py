@@ -101,10 +101,12 @@ class _Group(click.Group):
                 # A path the user gave that cannot be made or written (`--out run.jsonl/sub`, a read-only folder).
                 what = ("check its permissions, or choose another path" if e.errno in (errno.EACCES, errno.EPERM)
                         else "choose another path")
-                why = e.strerror
+                why, where = e.strerror, os.fsdecode(e.filename)
                 if e.errno in (errno.EEXIST, errno.ELOOP) and os.path.islink(e.filename):  # mkdir says "File exists"
                     why = "is a symbolic link to nothing (or a loop)"
-                click.echo(f"omniact: {escape_controls(os.fsdecode(e.filename))}: {why}: {what}", err=True)
+                elif (file := _file_in_the_way(e)) is not None:  # mkdir's "File exists", open's "Not a directory"
+                    why, where = "is a file, not a folder", file
+                click.echo(f"omniact: {escape_controls(where)}: {why}: {what}", err=True)
                 _exit(2)
             raise
 
@@ -113,6 +115,18 @@ class _Group(click.Group):
             return super().make_context(*args, **kwargs)
         except KeyboardInterrupt as e:  # while the command line is parsed (click: "Aborted!", exit 1)
             _stopped(e)
+
+
+def _file_in_the_way(e: OSError) -> str | None:
+    """The file where a folder must be, when `e` is the OS refusing a path for it (mkdir's "File exists" on the path,
+    "Not a directory" on a path below it): named, as `run --out FILE` and `leaderboard --out FILE` are named."""
+    if e.errno not in (errno.EEXIST, errno.ENOTDIR) or e.strerror != os.strerror(e.errno):
+        return None  # (one of ours, such as atomic_file's "no free temporary name": not about a folder)
+    path = Path(os.fsdecode(e.filename))
+    for p in (path, *path.parents):  # the deepest that exists decides: a file there is the one in the way
+        if p.exists():
+            return None if p.is_dir() else str(p)
+    return None
 
 
 def _stopped(e: KeyboardInterrupt) -> NoReturn:

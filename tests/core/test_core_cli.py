@@ -218,8 +218,8 @@ def test_split_given_a_predictions_file_says_where_it_goes(omniact_data):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["run", "--agent", "oracle", "--out", "{f}/sub"], "Not a directory"),
-    (["detect", "--out", "{f}/sub"], "Not a directory"),
+    (["run", "--agent", "oracle", "--out", "{f}/sub"], "file.jsonl: is a file, not a folder: choose another path"),
+    (["detect", "--out", "{f}/sub"], "file.jsonl: is a file, not a folder: choose another path"),
     (["manifest", "--data", "{d}"], "Is a directory"),
 ])
 def test_a_path_that_cannot_be_written_is_one_line_and_exit_2(omniact_data, tmp_path, args, words):

@@ -636,14 +636,35 @@ def test_validate_lists_a_broken_split_file_and_goes_on_to_the_others(omniact_da
 
 
 def test_an_out_path_with_a_newline_that_cannot_be_made_is_named_on_one_line(omniact_data, tmp_path):
-    (tmp_path / "file").write_text("")
+    (tmp_path / "fi\nle").write_text("")  # (the file in the way is the path named)
     preds = gold_file(omniact_data, tmp_path / "p.jsonl")
     for verb in (["run", "--agent", "noop", "--limit", "1"], ["report", str(preds)]):
         proc = subprocess.run([sys.executable, "-c", "from omniact.cli import run; run()", *verb, "--data",
-                               str(omniact_data), "--out", str(tmp_path / "file" / "x\ny")], capture_output=True,
+                               str(omniact_data), "--out", str(tmp_path / "fi\nle" / "x")], capture_output=True,
                               text=True, check=False)
         assert proc.returncode == 2
-        assert one_line(proc.stderr).startswith(f"omniact: {tmp_path}/file/x\\ny: ")
+        assert one_line(proc.stderr).startswith(f"omniact: {tmp_path}/fi\\nle: ")
+
+
+def test_a_file_where_an_out_folder_must_be_is_named_as_a_file_not_as_file_exists(omniact_data, tmp_path):
+    """mkdir's "File exists" (a file where a folder of --out must be) and "Not a directory" (one below it) were
+    printed as they came, naming the path being made; `run --out FILE` and `leaderboard --out FILE` name the file."""
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    run_dir = tmp_path / "run"
+    assert cli("run", "--agent", "oracle", "--data", omniact_data, "--out", run_dir, "--limit", "2").exit_code == 0
+    site = tmp_path / "site"
+    assert cli("report", run_dir, "--out", site).exit_code == 0
+    shutil.rmtree(site / "tasks")
+    (site / "tasks").write_text("")  # where the report writes its task pages, again
+    said = "is a file, not a folder: choose another path"
+    for args, file in ((["show", "10", "--data", omniact_data, "--out", afile / "t.png"], afile),  # File exists
+                       (["show", "10", "--data", omniact_data, "--out", afile / "a" / "t.png"], afile),  # Not a dir.
+                       (["run", "--agent", "noop", "--data", omniact_data, "--out", afile / "r"], afile),
+                       (["report", run_dir, "--out", site], site / "tasks")):
+        r = cli(*args)
+        assert r.exit_code == 2 and r.output == f"omniact: {file}: {said}\n", r.output
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".omniact-site.lock")) == []
 
 
 def test_an_out_folder_that_is_a_dangling_link_says_so_not_file_exists(omniact_data, tmp_path):
