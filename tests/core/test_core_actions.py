@@ -312,3 +312,14 @@ def test_a_script_parses_the_same_whatever_the_interpreters_warning_settings():
         proc = subprocess.run([sys.executable, "-W", flag, "-c", program], capture_output=True, text=True,
                               check=False)
         assert (proc.returncode, proc.stdout.strip(), proc.stderr) == (0, "['write', 'press']", ""), (flag, program)
+
+
+@pytest.mark.parametrize("name", ["rightClick", "middleClick"])
+def test_right_and_middle_click_take_interval_third_as_pyautogui_does(name):
+    """PyAutoGUI's rightClick(x, y, interval, duration, tween): `interval=` was refused ("has no argument") and a
+    third positional number was read as the duration, the fourth as the tween."""
+    by_keyword = parse_script(f"pyautogui.{name}(250, 120, interval=0.1)")[0]
+    assert dict(by_keyword.args)["interval"] == 0.1
+    by_position = parse_script(f"pyautogui.{name}(250, 120, 0.1, 0.2)")[0]
+    assert dict(by_position.args) == {"x": 250, "y": 120, "interval": 0.1, "duration": 0.2}
+    assert format_script([by_position]) == f"pyautogui.{name}(250, 120, 0.1, 0.2)"
