@@ -15,7 +15,7 @@ Desktop-style apps (a mail client drawn in a page) do get ``ctrl+n``: on a real 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
@@ -96,7 +96,16 @@ _KEYS: dict[str, str] = {
     "playpause": "MediaPlayPause",
     **{f"f{i}": f"F{i}" for i in range(1, 13)},
     **{f"num{i}": str(i) for i in range(10)},
+    # A JIS keyboard's yen key (PyAutoGUI maps it on macOS only, kVK_JIS_Yen, which types "¥"). Playwright's US
+    # layout has no IntlYen, so the adapter sends it to Chromium itself (see _RAW_KEYS).
+    "yen": "IntlYen",
 }
+# Keys Playwright's keyboard does not know, sent as CDP key events: name -> (code, key, windowsVirtualKeyCode).
+_RAW_KEYS: dict[str, tuple[str, str, int]] = {"IntlYen": ("IntlYen", "¥", 220)}
+# Playwright's name of a modifier -> normalize_key()'s, to check held keys with a key (unsupported_combo).
+_MODIFIER_NAMES = {"Control": "ctrl", "Meta": "command", "Alt": "alt", "Shift": "shift", "AltGraph": "altgr"}
+# CDP Input.dispatchKeyEvent's modifier bits.
+_MODIFIER_BITS = {"Alt": 1, "Control": 2, "Meta": 4, "Shift": 8}
 # Keys the operating system keeps for itself: no page ever sees them.
 _OS_KEYS = frozenset(
     {
@@ -207,6 +216,54 @@ _SHIFTED = {
 #: the characters a US keyboard types with Shift held (PyAutoGUI presses it for them)
 _NEEDS_SHIFT = frozenset(_SHIFTED.values())
 
+# What a Mac's text fields do for Command keys: the Meta rows of Playwright's macEditingCommands table (Cocoa's key
+# bindings). Chromium on Linux binds nothing to Meta, and Playwright sends these commands only on a Mac host, so
+# hotkey("command", "a") selected nothing. Keys: modifiers held + the key (letters lower-case); values: the CDP
+# `commands` a keydown carries, which Chromium performs unless the page's keydown handler prevents it.
+_MAC_EDITING: dict[tuple[frozenset[str], str], tuple[str, ...]] = {
+    (frozenset(mods), key): (cmd,)
+    for mods, key, cmd in (
+        (("Meta",), "a", "selectAll"),
+        (("Meta",), "c", "copy"),
+        (("Meta",), "x", "cut"),
+        (("Meta",), "v", "paste"),
+        (("Meta",), "z", "undo"),
+        (("Meta", "Shift"), "z", "redo"),
+        (("Meta",), "Backspace", "deleteToBeginningOfLine"),
+        (("Meta", "Shift"), "Backspace", "deleteToBeginningOfLine"),
+        (("Meta",), "ArrowUp", "moveToBeginningOfDocument"),
+        (("Meta",), "ArrowDown", "moveToEndOfDocument"),
+        (("Meta",), "ArrowLeft", "moveToLeftEndOfLine"),
+        (("Meta",), "ArrowRight", "moveToRightEndOfLine"),
+        (("Meta", "Shift"), "ArrowUp", "moveToBeginningOfDocumentAndModifySelection"),
+        (("Meta", "Shift"), "ArrowDown", "moveToEndOfDocumentAndModifySelection"),
+        (("Meta", "Shift"), "ArrowLeft", "moveToLeftEndOfLineAndModifySelection"),
+        (("Meta", "Shift"), "ArrowRight", "moveToRightEndOfLineAndModifySelection"),
+    )
+}
+# DOM codes and Windows key codes of the keys in _MAC_EDITING that are not letters.
+_KEY_CODES = {"Backspace": 8, "ArrowLeft": 37, "ArrowUp": 38, "ArrowRight": 39, "ArrowDown": 40}
+
+
+def mac_editing_commands(mods: frozenset[str], key: str) -> tuple[str, ...]:
+    """The editing commands a Mac performs for `key` pressed with the Playwright modifiers `mods` (none: ())."""
+    k = key.lower() if len(key) == 1 else key
+    return _MAC_EDITING.get((frozenset(mods & _MODIFIER_BITS.keys()), k), ())
+
+
+def _cdp_key(key: str) -> tuple[str, str, int]:
+    """(code, key, windowsVirtualKeyCode) of a key the adapter sends as a CDP event itself."""
+    if key in _RAW_KEYS:
+        return _RAW_KEYS[key]
+    if len(key) == 1 and key.isascii() and key.isalpha():
+        return f"Key{key.upper()}", key, ord(key.upper())
+    return key, key, _KEY_CODES[key]
+
+
+def _swap_case(text: str) -> str:
+    """What Caps Lock makes of typed letters: capitals for small ones, and small for the ones typed with Shift."""
+    return "".join(c.swapcase() if c.isascii() and c.isalpha() else c for c in text)
+
 
 def playwright_key(key: str) -> str | None:
     """The Playwright name of a PyAutoGUI key, or None when no page can receive it.
@@ -285,7 +342,10 @@ class Adapter:
         self.x, self.y = viewport[0] / 2, viewport[1] / 2
         # Whether the page has been told where the mouse is (see start()).
         self.placed = False
-        self.held_keys: list[str] = []
+        self.held_keys: list[str] = []  # Playwright names, in the order keyDown pressed them
+        # Caps Lock's toggle: PyAutoGUI's press("capslock") turns it on, and then write("abc") types "ABC".
+        self.caps_lock = False
+        self._cdp: Any = None  # a CDP session of the page, opened for the first key Playwright cannot send as needed
 
     # -- helpers ------------------------------------------------------------------------------------
 
@@ -463,11 +523,27 @@ class Adapter:
 
     # -- keyboard -----------------------------------------------------------------------------------
 
-    def _keys_or_reason(self, raw: tuple[str, ...], typed: bool = False) -> tuple[list[str], str | None]:
+    def _held_names(self) -> tuple[str, ...]:
+        """The keys keyDown holds, as normalize_key() names (for unsupported_combo)."""
+        return tuple(_MODIFIER_NAMES.get(k, normalize_key(k)) for k in self.held_keys)
+
+    def _mods(self, more: Sequence[str] = ()) -> frozenset[str]:
+        """The modifiers down: held by keyDown, or pressed earlier in this hotkey (`more`)."""
+        return frozenset({*self.held_keys, *more} & _MODIFIER_BITS.keys())
+
+    def _typing(self) -> bool:
+        """No Control, Meta or Alt is held: a character key types (Caps Lock applies) rather than being a shortcut."""
+        return not self._mods() & {"Control", "Meta", "Alt"}
+
+    def _keys_or_reason(
+        self, raw: tuple[str, ...], typed: bool = False, with_held: bool = True
+    ) -> tuple[list[str], str | None]:
         """Playwright's names for `raw`, or why they cannot be pressed. A character off the browser's US keyboard
-        ("ä", "ö") has no key to hold: with `typed` (a press) it is typed, as `write` types it; else unsupported."""
+        ("ä", "ö") has no key to hold: with `typed` (a press) it is typed, as `write` types it; else unsupported.
+        `with_held`: the keys keyDown holds count too (keyDown("ctrl") then press("w") is ctrl+w, which closes the
+        tab of a real browser as hotkey("ctrl", "w") does)."""
         norm = tuple(normalize_key(k) for k in raw)
-        why = unsupported_combo(norm, self.platform)
+        why = unsupported_combo((self._held_names() if with_held else ()) + norm, self.platform)
         if why:
             return [], f"unsupported: {why}"
         out = []
@@ -488,12 +564,75 @@ class Adapter:
         down = {*self.held_keys, *more}
         return "Shift" in down and not down & {"Control", "Meta", "Alt", "AltGraph"}
 
+    def _send_key(self, kind: str, key: str, mods: frozenset[str], commands: tuple[str, ...] = ()) -> None:
+        """A key event sent to Chromium as Playwright sends one, for what Playwright's keyboard cannot do: a key its
+        US layout lacks (IntlYen), or a Mac's editing `commands` (Playwright adds them only on a Mac host)."""
+        code, dom_key, vk = _cdp_key(key)
+        if len(dom_key) == 1 and dom_key.isascii() and dom_key.isalpha():  # as Playwright: "Z" while Shift is down
+            dom_key = dom_key.upper() if "Shift" in mods else dom_key.lower()
+        params: dict[str, Any] = {
+            "type": kind,
+            "modifiers": sum(_MODIFIER_BITS[m] for m in mods),
+            "key": dom_key,
+            "code": code,
+            "windowsVirtualKeyCode": vk,
+        }
+        if kind == "keyDown":
+            if key in _RAW_KEYS and not mods & {"Control", "Meta", "Alt"}:  # it types its character
+                params.update(text=dom_key, unmodifiedText=dom_key)
+            else:
+                params["type"] = "rawKeyDown"
+            params["commands"] = list(commands)
+        if self._cdp is None:
+            self._cdp = self.page.context.new_cdp_session(self.page)
+        self._cdp.send("Input.dispatchKeyEvent", params)
+
+    def _down(self, key: str, calls: list[str], more: Sequence[str] = ()) -> None:
+        """keyboard.down(key), carrying a Mac's editing commands when Meta makes the key one (hotkey("command", "a")
+        selects all; the page still sees its keydown with metaKey and can prevent the command)."""
+        mods = self._mods(more)
+        commands = mac_editing_commands(mods, key)
+        if commands or key in _RAW_KEYS:
+            self._send_key("keyDown", key, mods, commands)
+            calls.append(f'keyboard.down("{key}")' + (f" [CDP, commands {list(commands)}]" if commands else " [CDP]"))
+        else:
+            self.page.keyboard.down(key)
+            calls.append(f'keyboard.down("{key}")')
+
+    def _up(self, key: str, calls: list[str], more: Sequence[str] = ()) -> None:
+        if key in _RAW_KEYS:
+            self._send_key("keyUp", key, self._mods(more))
+        else:
+            self.page.keyboard.up(key)
+        calls.append(f'keyboard.up("{key}")')
+
+    def _caps(self, text: str) -> str:
+        """`text` as typed with Caps Lock as it is: swapped case while on and no shortcut modifier is held."""
+        return _swap_case(text) if self.caps_lock and self._typing() else text
+
+    def _write_refused(self, text: str) -> str | None:
+        """Why a write cannot be performed with the keys keyDown holds (keyDown("ctrl") then write("w") is ctrl+w)."""
+        held = self._held_names()
+        if not held:
+            return None
+        for c in dict.fromkeys(text):
+            why = unsupported_combo((*held, normalize_key(c)), self.platform)
+            if why:
+                return f"unsupported: {why}"
+        return None
+
     def do_write(self, a: Action) -> StepOutcome:
         text = str(a.get("message"))
+        why = self._write_refused(text)
+        if why:
+            return StepOutcome("", why)
         if self._shift_held():  # keyDown("shift") then write("abc") types "ABC" on a desktop
             text = "".join(_SHIFTED.get(c, c) for c in text)
-        calls = []
+        calls: list[str] = []
         shift_down = "Shift" in self.held_keys
+        # With Meta held each character is a Mac shortcut (keyDown("command") then write("a") selects all): pressed
+        # one by one, as Playwright's type() would, but with their editing commands.
+        per_key = "Meta" in self.held_keys
         # PyAutoGUI presses the Tab key for "\t" (focus moves on); Playwright's type() would insert a tab
         # character into the field. Newlines are Enter in both.
         for i, part in enumerate(text.split("\t")):
@@ -501,9 +640,15 @@ class Adapter:
                 self.page.keyboard.press("Tab")
                 calls.append('keyboard.press("Tab")')
             # Playwright's type() sends "B" without Shift: each run of shifted characters goes inside one.
+            # PyAutoGUI presses Shift for "B" whether Caps Lock is on or not (it then types "b").
             for shifted, chars in groupby(part, key=_NEEDS_SHIFT.__contains__):
-                run = "".join(chars)
-                self._keyboard("type", run, f"keyboard.type({run!r})", shifted and not shift_down, calls)
+                run = self._caps("".join(chars))
+                if per_key:
+                    for c in run:
+                        method = "type" if _off_layout(c) else "press"
+                        self._keyboard(method, c, f"keyboard.{method}({c!r})", shifted and not shift_down, calls)
+                else:
+                    self._keyboard("type", run, f"keyboard.type({run!r})", shifted and not shift_down, calls)
         return StepOutcome("; ".join(calls), "ok")
 
     def _keyboard(self, method: str, arg: str, shown: str, shifted: bool, calls: list[str]) -> None:
@@ -511,7 +656,14 @@ class Adapter:
         held) inside a Shift press, as PyAutoGUI holds Shift for one (a page sees shiftKey and a Shift keydown)."""
         if shifted:
             self.page.keyboard.down("Shift")
-        getattr(self.page.keyboard, method)(arg)
+        more = ("Shift",) if shifted else ()
+        if method == "press" and (arg in _RAW_KEYS or mac_editing_commands(self._mods(more), arg)):
+            inner: list[str] = []  # a key Playwright cannot press as it must: down and up by the adapter
+            self._down(arg, inner, more)
+            self._up(arg, inner, more)
+            shown = "; ".join(inner)
+        else:
+            getattr(self.page.keyboard, method)(arg)
         if shifted:
             self.page.keyboard.up("Shift")
             shown = f'keyboard.down("Shift"); {shown}; keyboard.up("Shift")'
@@ -522,7 +674,8 @@ class Adapter:
         seq = (raw,) if isinstance(raw, str) else tuple(raw or ())  # type: ignore[arg-type]
         n = self._repeat(a.get("presses", 1))
         calls: list[str] = []
-        # Each key of a list is pressed on its own (PyAutoGUI's press(["a", "b"])), so check them one by one.
+        # Each key of a list is pressed on its own (PyAutoGUI's press(["a", "b"])), so check them one by one
+        # (with the keys keyDown holds).
         keys: list[str] = []
         for k in seq:
             mapped, why = self._keys_or_reason((str(k),), typed=True)
@@ -536,49 +689,71 @@ class Adapter:
             if self._out_of_time():
                 return StepOutcome("; ".join(calls), "error: task time ran out")
             for k in keys:
+                sent = self._caps(k) if len(k) == 1 else k
                 if _off_layout(k):
-                    self._keyboard("type", k, f"keyboard.type({k!r})", False, calls)
+                    self._keyboard("type", sent, f"keyboard.type({sent!r})", False, calls)
                 else:
-                    self._keyboard("press", k, f'keyboard.press("{k}")', k in _NEEDS_SHIFT and not shift_down, calls)
+                    shifted = k in _NEEDS_SHIFT and not shift_down
+                    self._keyboard("press", sent, f'keyboard.press("{sent}")', shifted, calls)
+                if k == "CapsLock":
+                    self.caps_lock = not self.caps_lock
         return StepOutcome("; ".join(calls), "ok")
+
+    def _down_shifted(self, key: str, calls: list[str], more: Sequence[str] = ()) -> None:
+        """Press `key` down as PyAutoGUI's keyDown does: a capital or shifted symbol with Shift pressed around its
+        keydown when Shift is not down already (hotkey("ctrl", "Z") is Control+Shift+Z, redo, not undo)."""
+        shift = key in _NEEDS_SHIFT and "Shift" not in {*self.held_keys, *more}
+        if shift:
+            self.page.keyboard.down("Shift")
+            calls.append('keyboard.down("Shift")')
+        try:
+            self._down(key, calls, (*more, "Shift") if shift else more)
+        finally:
+            if shift:  # PyAutoGUI releases it at once (X11 and Windows _keyDown), before the key's keyUp
+                self.page.keyboard.up("Shift")
+                calls.append('keyboard.up("Shift")')
+        if key == "CapsLock":
+            self.caps_lock = not self.caps_lock
 
     def do_hotkey(self, a: Action) -> StepOutcome:
         raw = tuple(str(k) for k in a.get("keys") or ())  # type: ignore[union-attr]
         keys, why = self._keys_or_reason(raw)
         if why:
             return StepOutcome("", why)
-        calls = []
+        calls: list[str] = []
         down: list[str] = []
         try:
             for i, k in enumerate(keys):  # press all in order, release in reverse, as PyAutoGUI does
                 if self._shift_held(keys[:i]):  # a character after Shift alone is its shifted one: "A" for "a"
                     keys[i] = k = _SHIFTED.get(k, k)
-                self.page.keyboard.down(k)
+                self._down_shifted(k, calls, down)
                 down.append(k)
-                calls.append(f'keyboard.down("{k}")')
         finally:
             # Released even when a press failed: a Control left down would turn every later write into shortcuts.
-            for k in reversed(down):
-                self.page.keyboard.up(k)
-                calls.append(f'keyboard.up("{k}")')
+            while down:
+                k = down.pop()
+                self._up(k, calls, down)
         return StepOutcome("; ".join(calls), "ok")
 
     def do_keyDown(self, a: Action) -> StepOutcome:
         keys, why = self._keys_or_reason((str(a.get("key")),))
         if why:
             return StepOutcome("", why)
-        self.page.keyboard.down(keys[0])
+        calls: list[str] = []
+        self._down_shifted(keys[0], calls)
         self.held_keys.append(keys[0])
-        return StepOutcome(f'keyboard.down("{keys[0]}")', "ok")
+        return StepOutcome("; ".join(calls), "ok")
 
     def do_keyUp(self, a: Action) -> StepOutcome:
-        keys, why = self._keys_or_reason((str(a.get("key")),))
+        # Releasing is always possible: the held keys do not make it a shortcut.
+        keys, why = self._keys_or_reason((str(a.get("key")),), with_held=False)
         if why:
             return StepOutcome("", why)
-        self.page.keyboard.up(keys[0])
         if keys[0] in self.held_keys:
             self.held_keys.remove(keys[0])
-        return StepOutcome(f'keyboard.up("{keys[0]}")', "ok")
+        calls: list[str] = []
+        self._up(keys[0], calls)
+        return StepOutcome("; ".join(calls), "ok")
 
     def do_sleep(self, a: Action) -> StepOutcome:
         seconds = max(0.0, min(float(a.get("seconds")), SLEEP_CAP_S))  # type: ignore[arg-type]

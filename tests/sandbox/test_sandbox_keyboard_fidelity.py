@@ -1,0 +1,177 @@
+"""Keys as a real desktop types them under PyAutoGUI, checked on what a page in Chromium sees: a field's value and
+its keydown events with their modifiers (a review compared replays with PyAutoGUI on a desktop)."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from omniact.actions import parse_script
+from omniact.sandbox.adapter import Adapter, playwright_key
+
+# A field that logs every keydown as key+modifiers (C ctrl, S shift, M meta, A alt), and a second one whose page
+# handles Command+A itself, as the built-in macOS apps handle their shortcuts.
+FIELD = """<!doctype html><meta charset="utf-8">
+<input id="t" style="position:absolute;left:100px;top:100px;width:300px;height:40px">
+<input id="own" style="position:absolute;left:100px;top:200px;width:300px;height:40px">
+<script>
+window.K = [];
+document.addEventListener('keydown', e => K.push(e.key + (e.ctrlKey ? '+C' : '') + (e.shiftKey ? '+S' : '')
+  + (e.metaKey ? '+M' : '') + (e.altKey ? '+A' : '')), true);
+document.getElementById('own').addEventListener('keydown', e => {
+  if (e.metaKey && e.key === 'a') { e.preventDefault(); e.target.value += '[mine]'; }
+});
+</script>"""
+CLICK = "pyautogui.click(250, 120)\n"
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 800, "height": 600})
+    p = context.new_page()
+    p.set_content(FIELD)
+    yield p
+    context.close()
+
+
+def replay(page, script: str, platform: str = "web") -> tuple[list[str], str, str]:
+    """Each step's outcome, the field's value and the page's keydowns (space separated)."""
+    ad = Adapter(page, viewport=(800, 600), platform=platform)
+    outs = [ad.perform(a).outcome for a in parse_script(script)]
+    value, keys = page.evaluate("[document.getElementById('t').value, K.join(' ')]")
+    return outs, value, keys
+
+
+
+@pytest.mark.parametrize("platform", ["web", "desktop"])
+@pytest.mark.browser
+def test_command_a_selects_all_in_a_text_field_as_on_a_mac(page, platform):
+    # Before: Chromium on Linux binds nothing to Meta, so "hello worldX" (a Mac gives "X"); every step said ok.
+    outs, value, keys = replay(page, CLICK + 'pyautogui.write("hello world")\npyautogui.hotkey("command", "a")\n'
+                               'pyautogui.write("X")', platform)
+    assert outs == ["ok"] * 4
+    assert value == "X"
+    assert keys.endswith("Meta+M a+M Shift+S X+S")  # the page's own events are as before: keydown "a" with metaKey
+
+
+@pytest.mark.browser
+def test_command_c_v_x_z_and_shift_z_copy_paste_cut_undo_redo(page):
+    outs, value, _ = replay(page, CLICK + 'pyautogui.write("ab")\npyautogui.hotkey("command", "a")\n'
+                            'pyautogui.hotkey("command", "c")\npyautogui.press("end")\npyautogui.hotkey("command", "v")\n')
+    assert value == "abab" and set(outs) == {"ok"}
+    _, value, _ = replay(page, 'pyautogui.hotkey("command", "a")\npyautogui.hotkey("command", "x")')
+    assert value == ""
+    _, value, _ = replay(page, 'pyautogui.hotkey("command", "z")')
+    assert value == "abab"
+    _, value, _ = replay(page, 'pyautogui.hotkey("command", "shift", "z")')
+    assert value == ""
+
+
+@pytest.mark.browser
+def test_held_command_and_line_moves_edit_as_on_a_mac(page):
+    # keyDown("command") then press("a"): the same select-all; Command+Left (desktop: on the web it is the browser's
+    # back) goes to the line's start, Shift+Command+Right selects to its end, Command+Backspace deletes to the start.
+    outs, value, _ = replay(page, CLICK + 'pyautogui.write("one two")\npyautogui.keyDown("command")\n'
+                            'pyautogui.press("a")\npyautogui.keyUp("command")\npyautogui.write("x y")\n'
+                            'pyautogui.hotkey("command", "left")\npyautogui.write(">")\n'
+                            'pyautogui.hotkey("command", "shift", "right")\npyautogui.write("z")\n'
+                            'pyautogui.hotkey("command", "backspace")\npyautogui.write("w")', "desktop")
+    assert set(outs) == {"ok"}
+    assert value == "w"
+    sel = page.evaluate("(() => { const t = document.getElementById('t'); t.value = 'abc def';"
+                        " t.setSelectionRange(7, 7); return 0; })()")
+    assert sel == 0
+    replay(page, 'pyautogui.hotkey("command", "shift", "left")', "desktop")
+    assert page.evaluate("[document.getElementById('t').selectionStart, document.getElementById('t').selectionEnd]") \
+        == [0, 7]
+
+
+@pytest.mark.browser
+def test_a_page_that_handles_command_a_itself_keeps_it(page):
+    # The editing command yields to the page: a handler that prevents the keydown (as the built-in apps do) wins.
+    replay(page, 'pyautogui.click(250, 220)\npyautogui.write("hi")\npyautogui.hotkey("command", "a")\n'
+           'pyautogui.write("!")')
+    assert page.evaluate("document.getElementById('own').value") == "hi[mine]!"
+
+
+@pytest.mark.browser
+def test_a_capital_in_hotkey_and_keydown_gets_shift_as_pyautogui_presses_it(page):
+    # Before: hotkey("ctrl", "Z") was Control+Z (undo), "" here; PyAutoGUI presses Shift for "Z": redo.
+    outs, value, keys = replay(page, CLICK + 'pyautogui.write("ok")\npyautogui.hotkey("ctrl", "z")\n'
+                               'pyautogui.hotkey("ctrl", "Z")')
+    assert outs == ["ok"] * 4 and value == "ok"
+    assert keys.split()[-3:] == ["Control+C", "Shift+C+S", "Z+C+S"]
+    outs, value, keys = replay(page, 'pyautogui.hotkey("ctrl", "z")\npyautogui.keyDown("ctrl")\npyautogui.keyDown("Z")\n'
+                               'pyautogui.keyUp("Z")\npyautogui.keyUp("ctrl")')
+    assert set(outs) == {"ok"} and value == "ok"
+    assert keys.split()[-2:] == ["Shift+C+S", "Z+C+S"]
+    # Shift already down: not pressed again
+    _, _, keys = replay(page, 'pyautogui.hotkey("ctrl", "shift", "Z")')
+    assert keys.split()[-3:] == ["Control+C", "Shift+C+S", "Z+C+S"]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        'pyautogui.keyDown("ctrl")\npyautogui.press("w")',
+        'pyautogui.keyDown("alt")\npyautogui.press("left")',
+        'pyautogui.keyDown("ctrl")\npyautogui.write("w")',
+        'pyautogui.keyDown("ctrl")\npyautogui.keyDown("t")',
+        'pyautogui.keyDown("ctrl")\npyautogui.hotkey("shift", "t")',
+        'pyautogui.keyDown("alt")\npyautogui.press("tab")',
+    ],
+)
+@pytest.mark.browser
+def test_a_browser_or_os_shortcut_made_with_a_held_modifier_is_unsupported(page, script):
+    # Before: ok, and the page saw Control+w, while hotkey("ctrl", "w") was unsupported.
+    outs, _, keys = replay(page, script)
+    assert outs[0] == "ok" and outs[1].startswith("unsupported: ")
+    assert keys == keys.split()[0]  # the page saw the modifier only
+
+
+@pytest.mark.browser
+def test_a_held_modifier_with_other_keys_still_reaches_the_page(page):
+    outs, value, keys = replay(page, CLICK + 'pyautogui.write("ab")\npyautogui.keyDown("ctrl")\npyautogui.press("a")\n'
+                               'pyautogui.keyUp("ctrl")\npyautogui.write("c")')
+    assert set(outs) == {"ok"} and value == "c" and "a+C" in keys
+
+
+@pytest.mark.browser
+def test_caps_lock_turns_typed_letters_to_capitals_until_pressed_again(page):
+    # Before: "abc". Caps Lock with Shift types small letters (PyAutoGUI presses Shift for "D"); shortcuts stay.
+    outs, value, keys = replay(page, CLICK + 'pyautogui.press("capslock")\npyautogui.write("abc1D")\n'
+                               'pyautogui.press("e")\npyautogui.press("capslock")\npyautogui.write("f")')
+    assert set(outs) == {"ok"}
+    assert value == "ABC1dEf"
+    assert keys.split()[:3] == ["CapsLock", "A", "B"]
+
+
+@pytest.mark.browser
+def test_yen_is_a_key(page):
+    # Before: ERROR (unknown key name 'yen'). PyAutoGUI maps it on macOS (kVK_JIS_Yen), which types "¥".
+    outs, value, keys = replay(page, CLICK + 'pyautogui.press("yen")')
+    assert outs == ["ok", "ok"] and value == "¥" and keys == "¥"
+    outs, _, _ = replay(page, 'pyautogui.hotkey("ctrl", "yen")\npyautogui.keyDown("yen")\npyautogui.keyUp("yen")')
+    assert outs == ["ok"] * 3
+    assert page.evaluate("document.getElementById('t').value") == "¥¥"  # keyDown types one; with Control it types nothing
+
+
+# pyautogui.KEY_NAMES (0.9.54), read from its source: importing pyautogui needs a display.
+PYAUTOGUI_KEY_NAMES = [
+    *"\t\n\r ", *(c for c in string.printable[:95] if c not in " \t\n\r\x0b\x0c"),
+    *"""accept add alt altleft altright apps backspace browserback browserfavorites browserforward browserhome
+    browserrefresh browsersearch browserstop capslock clear convert ctrl ctrlleft ctrlright decimal del delete divide
+    down end enter esc escape execute f1 f10 f11 f12 f13 f14 f15 f16 f17 f18 f19 f2 f20 f21 f22 f23 f24 f3 f4 f5 f6
+    f7 f8 f9 final fn hanguel hangul hanja help home insert junja kana kanji launchapp1 launchapp2 launchmail
+    launchmediaselect left modechange multiply nexttrack nonconvert num0 num1 num2 num3 num4 num5 num6 num7 num8 num9
+    numlock pagedown pageup pause pgdn pgup playpause prevtrack print printscreen prntscrn prtsc prtscr return right
+    scrolllock select separator shift shiftleft shiftright sleep space stop subtract tab up volumedown volumemute
+    volumeup win winleft winright yen command option optionleft optionright""".split(),
+]
+
+
+@pytest.mark.parametrize("name", PYAUTOGUI_KEY_NAMES)
+def test_every_pyautogui_key_name_is_known(name):
+    # "" is an unknown key (an ERROR step); None an OS key (UNSUPPORTED); yen was the one unknown before.
+    assert playwright_key(name) != ""
