@@ -158,7 +158,7 @@ class Leaderboard:
             lines += ["", "Rejected submissions:", ""]
             lines += [f"- {md_cell(r.message)}" for r in self.rejected]
         b = self.bootstrap
-        lines += ["", (f"Scores x100 with {int(b['confidence'] * 100)}% bootstrap intervals ({b['samples']} task "
+        lines += ["", (f"Scores x100 with {round(b['confidence'] * 100)}% bootstrap intervals ({b['samples']} task "
                   f"resamples, seed {b['seed']}). Ranked by action score (AS); rank = 1 + the number of entries "
                   "significantly better (paired bootstrap interval of the AS difference above 0); `=` marks an entry "
                   "tied with the entry above (the interval of their AS difference includes 0).")]

@@ -577,7 +577,7 @@ def _pct(v: float) -> str:
 
 
 def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title: str,
-           metric: str = "AS") -> str:
+           metric: str = "AS", interval: str = "interval") -> str:
     """A horizontal bar chart (x100) with interval whiskers, and under it its numbers as a table (folded): each
     label, value and interval, for the keyboard and screen readers.
 
@@ -605,7 +605,7 @@ def _chart(rows: Sequence[tuple[str, float, tuple[float, float] | None]], title:
                     + (f"<td>{'' if ci is None else f'[{_pct(ci[0])}, {_pct(ci[1])}]'}</td>" if with_ci else "")
                     + "</tr>" for label, value, ci in rows)
     parts.append(f"<details class=numbers><summary>The numbers</summary><table><thead><tr><th scope=col class=l></th>"
-                 f"<th scope=col>{_e(metric)}</th>{'<th scope=col>95% interval</th>' if with_ci else ''}</tr></thead>"
+                 f"<th scope=col>{_e(metric)}</th>{f'<th scope=col>{_e(interval)}</th>' if with_ci else ''}</tr></thead>"
                  f"<tbody>{table}</tbody></table></details>")
     return "".join(parts)
 
@@ -651,10 +651,12 @@ def _index(board: Leaderboard, slugs: Sequence[str]) -> str:
             f"{_notes(e)}<div class=muted>{who}{link}</div></div></td>{_metric_cells(e)}"
             f"<td data-v='{e.exact_solved:.10f}'>{_pct(e.exact_solved)}</td>"
             f"<td data-v='{e.score['n_parse_errors']}'>{e.score['n_parse_errors']}</td></tr>")
+    # (the level the board was built with, which `build_leaderboard` takes: 95% from the command line)
+    interval = f"{round(100 * board.bootstrap['confidence'])}% interval"
     chart_as = _chart([(e.name, e.score["action_score"], e.ci["action_score"]) for e in board.entries],
-                      "Action score (AS) with 95% interval")
+                      f"Action score (AS) with {interval}", interval=interval)
     chart_ss = _chart([(e.name, e.score["sequence_score"], e.ci["sequence_score"]) for e in board.entries],
-                      "Sequence score (SS) with 95% interval", metric="SS")
+                      f"Sequence score (SS) with {interval}", metric="SS", interval=interval)
     rejected = ""
     if board.rejected:
         items = "".join(f"<li><code>{_e(r.message)}</code></li>" for r in board.rejected)
