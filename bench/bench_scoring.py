@@ -100,8 +100,11 @@ def _run(cmd: list[str], cache: Path | None = None) -> tuple[float, float]:
     return wall, cpu
 
 
-def main(repeats: int = 3) -> None:
+def main(repeats: int | None = None) -> None:
     from gen_data import generate
+
+    if repeats is None:  # (`make bench` calls main() with no argument: BENCH_REPEATS counts there too)
+        repeats = int(os.environ.get("BENCH_REPEATS", "3"))
 
     tmp = Path(tempfile.mkdtemp(prefix="omniact-bench-"))
     os.environ["OMNIACT_CACHE_DIR"] = str(tmp / "cache")  # the gold cache of this run only
@@ -151,4 +154,4 @@ if __name__ == "__main__":
     from bytecode import compile_packages
 
     compile_packages()  # (run alone; `make bench` compiles once before every benchmark)
-    main(int(os.environ.get("BENCH_REPEATS", "3")))
+    main()
