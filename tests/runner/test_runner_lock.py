@@ -222,8 +222,8 @@ def test_a_full_disk_as_the_lock_is_taken_names_the_lock_file_and_leaves_nothing
 
     site = tmp_path / "site"
     r = CliRunner().invoke(main, ["report", str(done), "--out", str(site)])
-    assert r.exit_code == 1 and r.output == f"omniact: cannot write {site / '.omniact-site.lock'}: No space left on " \
-                                            "device\n", r.output
+    lock = site / ".omniact-site.lock"
+    assert r.exit_code == 1 and r.output == f"omniact: cannot write {lock}: No space left on device\n", r.output
     assert not (site / ".omniact-site.lock").exists()
 
     rp = tmp_path / "rp"

@@ -748,16 +748,13 @@ def test_a_browser_that_cannot_launch_stops_a_single_replay_in_one_line(tmp_path
 
 def _replay_waiting(tmp: Path, script: Path, *, ignore_hangup: bool = False) -> subprocess.Popen:
     """`replay --html` of a script that waits, in a process of its own, returned once its browser has launched."""
-    import signal
     import time
 
-    def hangups_ignored() -> None:  # as `nohup` leaves them
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
-
-    proc = subprocess.Popen([sys.executable, "-c", "from omniact.cli import run; run()", "replay", "--html",
+    # With hang-ups ignored before omniact starts, as `nohup` leaves them (not by a preexec_fn: unsafe beside threads)
+    ignore = "import signal; signal.signal(signal.SIGHUP, signal.SIG_IGN); " if ignore_hangup else ""
+    proc = subprocess.Popen([sys.executable, "-c", f"{ignore}from omniact.cli import run; run()", "replay", "--html",
                              str(PLAYGROUND), "--script", str(script), *T], env={**os.environ, "TMPDIR": str(tmp)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=hangups_ignored if ignore_hangup else None)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not any(tmp.glob("*/.config")) and time.monotonic() < deadline:  # the browser has launched
         time.sleep(0.2)

@@ -167,7 +167,7 @@ PYAUTOGUI_KEY_NAMES = [
     launchmediaselect left modechange multiply nexttrack nonconvert num0 num1 num2 num3 num4 num5 num6 num7 num8 num9
     numlock pagedown pageup pause pgdn pgup playpause prevtrack print printscreen prntscrn prtsc prtscr return right
     scrolllock select separator shift shiftleft shiftright sleep space stop subtract tab up volumedown volumemute
-    volumeup win winleft winright yen command option optionleft optionright""".split(),
+    volumeup win winleft winright yen command option optionleft optionright""".split(),  # noqa: SIM905 - the list as its source prints
 ]
 
 
