@@ -420,8 +420,10 @@ def test_a_resume_into_a_read_only_store_is_one_line_and_leaves_the_run_as_it_wa
     run("noop", out=out, data=DATA, limit=2)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.name != "run.sqlite"}
     connect = sqlite3.connect
-    monkeypatch.setattr(omniact.store.sqlite3, "connect",
-                        lambda path, **kw: connect(f"file:{path}?mode=ro", uri=True, **kw))
+    def read_only(path, **kw):  # (a path given as a URI already is opened as given)
+        return connect(path, **kw) if kw.get("uri") else connect(f"file:{path}?mode=ro", **{**kw, "uri": True})
+
+    monkeypatch.setattr(omniact.store.sqlite3, "connect", read_only)
     with pytest.raises(UserError, match=r"run\.sqlite: is read-only, so the run cannot go on in it"):
         run("noop", out=out, data=DATA, resume=True)
     monkeypatch.undo()
