@@ -695,13 +695,7 @@ def test_a_single_replay_stopped_by_a_signal_leaves_nothing_in_tmpdir(tmp_path, 
     tmp = Path(tempfile.mkdtemp(prefix="sig-", dir="/tmp"))  # short: the browser's folder is made in it
     s = tmp_path / "s.py"
     s.write_text("pyautogui.sleep(2)\n" * 20)
-    proc = subprocess.Popen([sys.executable, "-c", "from omniact.cli import run; run()", "replay", "--html",
-                             str(PLAYGROUND), "--script", str(s), *T], env={**os.environ, "TMPDIR": str(tmp)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not any(tmp.glob("*/.config")) and time.monotonic() < deadline:  # the browser has launched
-        time.sleep(0.2)
-    time.sleep(1)
+    proc = _replay_waiting(tmp, s)
     proc.send_signal(getattr(signal, sig))
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == code, err
@@ -755,7 +749,7 @@ def _replay_waiting(tmp: Path, script: Path, *, ignore_hangup: bool = False) -> 
     proc = subprocess.Popen([sys.executable, "-c", f"{ignore}from omniact.cli import run; run()", "replay", "--html",
                              str(PLAYGROUND), "--script", str(script), *T], env={**os.environ, "TMPDIR": str(tmp)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # (a loaded machine: a signal sent before the launch would test nothing)
     while not any(tmp.glob("*/.config")) and time.monotonic() < deadline:  # the browser has launched
         time.sleep(0.2)
     time.sleep(1)
