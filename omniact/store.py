@@ -130,8 +130,8 @@ _SQLITE_READONLY = 8
 # SQLite's extended codes of a write that failed: it says SQLITE_IOERR ("disk I/O error") where the OS said ENOSPC.
 # SHMSIZE is growing the -shm file a WAL store's reader makes beside it (a write of one byte a page): a full disk.
 _SQLITE_IOERR_SHMSIZE = _SQLITE_IOERR | (19 << 8)
-_SQLITE_IOERR_WRITES = (_SQLITE_IOERR | (3 << 8), _SQLITE_IOERR | (4 << 8), _SQLITE_IOERR | (6 << 8))  # write, fsync,
-# truncate
+# IOERR_WRITE, IOERR_FSYNC and IOERR_TRUNCATE:
+_SQLITE_IOERR_WRITES = (_SQLITE_IOERR | (3 << 8), _SQLITE_IOERR | (4 << 8), _SQLITE_IOERR | (6 << 8))
 #: Free space below which a write SQLite could not make was the disk filling up (its WAL grows a page or more at once).
 _NO_ROOM_BYTES = 1 << 20
 
