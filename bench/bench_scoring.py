@@ -3,11 +3,12 @@
 The floor reads and JSON-parses the split file, every task file, every box file (once each, trying the
 web file-name quirk's renamed path like every consumer) and the predictions file. Ours is the whole
 ``omniact score ... --json`` process (``python -m scoring`` when the CLI verb is not there), imports
-included, measured three ways: on a first run (no gold cache yet: every file read, parsed and prepared, and the
-prepared gold written to the cache), the same with ``--no-cache`` (nothing written), on a repeat run over
-unchanged data (the prepared gold side read from its cache, only the predictions parsed), and on a first run in
-one process (``--workers 1``: by default a split this big is read by a process per core, up to 2, see
-`scoring.split_parts`; the CPU time printed beside the wall time shows what the second core adds).
+included, measured five ways: on a first run (no gold cache yet: every file read, parsed and prepared; the split
+only marked as seen), the same with ``--no-cache`` (nothing written), on a second run (the prepared gold also
+written to the cache: `scoring.gold_cache.SIGHTINGS_BEFORE_WRITE`), on a repeat run over unchanged data (the
+prepared gold side read from its cache, only the predictions parsed), and on a first run in one process
+(``--workers 1``: by default a split this big is read by a process per core, up to 2, see `scoring.split_parts`;
+the CPU time printed beside the wall time shows what the second core adds).
 Both run several times, interleaved, on a generated 20,000-task data set; the best of each is compared (the
 machine is shared, so the minimum is the least noisy estimate), and CPU time (user + sys) is reported beside
 the wall time.
@@ -83,11 +84,14 @@ def _console_script() -> str | None:
     return None
 
 
-def _run(cmd: list[str], cache: Path | None = None) -> tuple[float, float]:
-    """Wall and CPU (user + sys) seconds of one child process (with `cache`: a gold cache of its own, empty)."""
+def _run(cmd: list[str], cache: Path | None = None, template: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU (user + sys) seconds of one child process (with `cache`: a gold cache of its own, empty, or a
+    copy of `template`)."""
     env = None
     if cache is not None:
         shutil.rmtree(cache, ignore_errors=True)
+        if template is not None:
+            shutil.copytree(template, cache)
         env = {**os.environ, "OMNIACT_CACHE_DIR": str(cache)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
@@ -116,19 +120,25 @@ def main(repeats: int | None = None) -> None:
         for mode in ("reference", "strict"):
             warm_cmd = _command(root, preds, mode)
             cold = tmp / "cold-cache"  # emptied before each first run
+            seen = tmp / "seen"  # what a first run leaves: the split marked as seen, no entry
             cli = warm_cmd[1] == "score"
-            runs = {"first run": (warm_cmd, cold),
-                    "first run, --no-cache": (warm_cmd + (["--no-cache"] if cli else []), None),
-                    "repeat run": (warm_cmd, None)}
+            runs = {"first run": (warm_cmd, cold, None),
+                    "first run, --no-cache": (warm_cmd + (["--no-cache"] if cli else []), None, None)}
+            if cli:
+                runs["second run, cache written"] = (warm_cmd, cold, seen)
+            runs["repeat run"] = (warm_cmd, None, None)
             if cli:  # the first run in one process (the default uses a process per core, up to 2)
-                runs["first run, --workers 1"] = (warm_cmd + ["--workers", "1"], cold)
+                runs["first run, --workers 1"] = (warm_cmd + ["--workers", "1"], cold, None)
             _run(floor_cmd)  # warm the page cache so neither side pays for the first read
-            _run(warm_cmd)  # and write the gold cache the repeat runs read
-            for label, (cmd, cache) in runs.items():
+            shutil.rmtree(seen, ignore_errors=True)
+            _run(warm_cmd, seen)  # (the mark only)
+            _run(warm_cmd)  # and write the gold cache the repeat runs read (the second time the split is seen)
+            _run(warm_cmd)
+            for label, (cmd, cache, template) in runs.items():
                 floors, ours = [], []
                 for _ in range(repeats):
                     floors.append(_run(floor_cmd))
-                    ours.append(_run(cmd, cache))
+                    ours.append(_run(cmd, cache, template))
                 fw, fc = min(w for w, _ in floors), min(c for _, c in floors)
                 ow, oc = min(w for w, _ in ours), min(c for _, c in ours)
                 print(f"scoring ({mode}, 20k tasks, {label}): {ow / fw:.2f}x floor (ours {ow:.2f}s, floor {fw:.2f}s;"

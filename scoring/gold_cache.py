@@ -7,7 +7,8 @@ modification time, change time, inode and device for the split file, every task 
 paths the web file-name quirk stepped around still do not exist. An entry is not
 written when a file changed in the two seconds before the load began (a second write in the same clock tick
 could otherwise go unseen). Anything unexpected (a missing, truncated or foreign file, another scorer or Python
-version) is a miss: the split is loaded and prepared as usual. Entries live in ``$OMNIACT_CACHE_DIR/gold``
+version) is a miss: the split is loaded and prepared as usual. `omniact score` writes a split's entry the second
+time it scores the split (see `SIGHTINGS_BEFORE_WRITE`); `load_prepared` at once. Entries live in ``$OMNIACT_CACHE_DIR/gold``
 (default ``~/.cache/omniact/gold``), one per data root and split file (one split file can serve two roots:
 ``--split my_split.json`` names task files relative to each ``--data``); `omniact score --no-cache` bypasses them.
 """
@@ -42,8 +43,8 @@ from scoring.result import SCORER_VERSION
 if TYPE_CHECKING:
     from scoring.split_parts import Pending
 
-__all__ = ["begin", "cache_dir", "freeze", "load_prepared", "remember_entry", "stats", "thaw", "update", "write",
-           "write_parts"]
+__all__ = ["SIGHTINGS_BEFORE_WRITE", "begin", "cache_dir", "freeze", "load_prepared", "remember_entry", "seen_before",
+           "stats", "thaw", "update", "write", "write_parts"]
 
 # 5: entries are keyed and checked by data root as well as split file; 6: a split read in parts is kept in parts
 _FORMAT = 6
@@ -105,13 +106,38 @@ def begin(root: str | os.PathLike | None, split: str, *, use_cache: bool = True,
           workers: int | None = None) -> Pending:
     """`load_prepared` for a command that reads predictions next: the gold side from the cache, or on its way
     (`scoring.split_parts`: a big split is loaded on every core while the caller reads the predictions). The
-    prepared gold, once made, carries the cache entry to write for `update`. `workers` 1 loads in one process."""
+    prepared gold, once made, carries the cache entry to write for `update`, from the second time the split is
+    scored on (see `seen_before`). `workers` 1 loads in one process."""
     from scoring.split_parts import Ready, SplitParts
 
     entry, where, hit = _lookup(root, split, use_cache)
     if hit is not None:
         return Ready(hit)
-    return SplitParts(root, split, workers, cache=(entry, where) if use_cache else None)
+    write = use_cache and seen_before(entry)
+    return SplitParts(root, split, workers, cache=(entry, where) if write else None)
+
+
+#: How many times a split is scored (by `begin`) before its entry is written: a split scored once (a one-off check,
+#: a leaderboard's data copy) costs no entry (8.6 MB for 20,000 tasks) and its first run does not pay for writing
+#: one (a fifth of the run: each part's gold frozen and the entry written); one scored again, as an agent's
+#: developer scores a split run after run, is written on its second run and read from the third on.
+SIGHTINGS_BEFORE_WRITE = 1
+
+
+def seen_before(entry: Path) -> bool:
+    """Whether the split of `entry` was scored `SIGHTINGS_BEFORE_WRITE` times before (counted by a mark beside the
+    entry, an empty file, left by the first); marks it now if not. A mark that cannot be made (a read-only cache
+    folder) only means no entry is written, as no entry could be."""
+    if SIGHTINGS_BEFORE_WRITE <= 0:
+        return True
+    mark = entry.with_suffix(".seen")
+    if os.path.lexists(mark) or os.path.lexists(entry):  # (an entry gone stale: the split is scored again)
+        return True
+    with suppress(OSError):
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(mark, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0),
+                         0o644))
+    return False
 
 
 def _lookup(root: str | os.PathLike | None, split: str,

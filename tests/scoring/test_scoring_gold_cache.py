@@ -22,6 +22,8 @@ def data(tmp_path, monkeypatch):
     # The fixture's files were written a moment ago; a cache is normally not written for files that changed
     # in the last two seconds (see the module). The tests below change files on purpose and check each change.
     monkeypatch.setattr(gold_cache, "_RACY_NS", 0)
+    # `omniact score` writes a split's entry the second time it scores it; these tests check each entry as written.
+    monkeypatch.setattr(gold_cache, "SIGHTINGS_BEFORE_WRITE", 0)
     return make_dataset(tmp_path / "data")
 
 
@@ -262,3 +264,53 @@ def test_creating_the_file_at_the_spelling_a_split_names_invalidates_the_cache(d
     fresh = scoring.score(load_split(data, "test"), preds).to_json()
     assert fresh["dataset"]["sha256"] != before["dataset"]["sha256"]  # another file read: other data
     assert _score(data, preds) == fresh
+
+
+def test_the_score_command_writes_a_splits_entry_the_second_time_it_scores_it_and_reads_it_from_the_third(
+        data, tmp_path, monkeypatch):
+    """A split scored once costs no entry (nor the time to write one); scored again, its entry is written; the
+    third run reads the gold side from it (no task file read). The mark the first run leaves is an empty file."""
+    monkeypatch.setattr(gold_cache, "SIGHTINGS_BEFORE_WRITE", 1)
+    preds = _preds(data)
+    folder = tmp_path / "cache" / "gold"
+
+    def run() -> dict:
+        parts = gold_cache.begin(data, "test")
+        try:
+            result = parts.score(preds, "reference").to_json()
+        finally:
+            parts.close()
+        parts.update()
+        return result
+
+    fresh = scoring.score(load_split(data, "test"), preds).to_json()
+    assert run() == fresh
+    assert [(p.suffix, p.stat().st_size) for p in folder.iterdir()] == [(".seen", 0)]
+    assert run() == fresh
+    assert sorted(p.suffix for p in folder.iterdir()) == [".marshal", ".seen"]
+
+    def no_load(*a, **k):
+        raise AssertionError("the split was loaded again although its entry was written")
+
+    monkeypatch.setattr("scoring.split_parts.SplitParts", no_load)
+    cached = gold_cache.begin(data, "test")
+    assert cached.score(preds, "reference").to_json() == fresh
+
+
+def test_a_stale_entry_is_rewritten_at_once_and_no_cache_leaves_no_mark(data, tmp_path, monkeypatch):
+    monkeypatch.setattr(gold_cache, "SIGHTINGS_BEFORE_WRITE", 1)
+    folder = tmp_path / "cache" / "gold"
+    parts = gold_cache.begin(data, "test", use_cache=False)
+    parts.close()
+    parts.update()
+    assert not folder.exists()  # --no-cache: not a sighting
+    gold_cache.load_prepared(data, "test")  # (the Python API writes at once)
+    (entry,) = folder.glob("*.marshal")
+    before = entry.stat().st_mtime_ns
+    task = sorted(data.rglob("task_*.txt"))[0]
+    task.write_text(task.read_text() + "\n")  # the entry is stale: the split is scored again, so it is rewritten
+    parts = gold_cache.begin(data, "test")
+    parts.close()
+    parts.update()
+    assert entry.stat().st_mtime_ns != before
+    assert not list(folder.glob("*.seen"))  # (an entry counts as a sighting)

@@ -54,6 +54,7 @@ def small_parts(monkeypatch, tmp_path):
     # children here use no lock a leftover thread could hold.
     monkeypatch.setattr(process_pool, "_threads", lambda: 1)
     monkeypatch.setenv("OMNIACT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(gold_cache, "SIGHTINGS_BEFORE_WRITE", 0)  # entries written at once, not on a second run
 
 
 def _alone(root, scripts, mode):
@@ -312,6 +313,8 @@ def test_the_score_command_on_two_processes_prints_and_caches_what_one_prints(tm
     one = _cli(root, preds, "--workers", "1", cache=tmp_path / "c1")
     two = _cli(root, preds, cache=tmp_path / "c2")  # the default: 2 processes for this many tasks (where 2 cores)
     assert two == one
+    assert not list((tmp_path / "c2" / "gold").glob("*.marshal"))  # scored once: no entry yet
+    assert _cli(root, preds, cache=tmp_path / "c2") == one  # the second run writes it
     assert list((tmp_path / "c2" / "gold").glob("*.marshal"))
     again = _cli(root, preds, cache=tmp_path / "c2")  # read from the entry the parts wrote
     assert again == one
