@@ -48,6 +48,15 @@ MAX_SCROLL_CLICKS = 10_000
 SLEEP_CAP_S = 2.0
 #: clicks at least this far apart are separate clicks (Windows' default double-click time; GTK's is 0.4 s)
 DOUBLE_CLICK_S = 0.5
+#: How far apart (CSS pixels, either way) two clicks may land and still count as one double-click (Windows' default
+#: double-click rectangle is 4 pixels wide; GTK's distance is 5).
+DOUBLE_CLICK_PX = 2.0
+#: PyAutoGUI's pause after every call (`pyautogui.PAUSE`): two `click()` calls in a row are 0.1 s apart, which an OS
+#: counts as a double-click.
+PYAUTOGUI_PAUSE_S = 0.1
+#: The click families whose single clicks carry on a count (`Adapter._streak`).
+_CLICKS = frozenset({"click", "doubleClick", "tripleClick", "rightClick", "middleClick"})
+_PRESSES = frozenset({"dragTo", "mouseDown", "mouseUp"})
 #: Intermediate mousemove events in a drag; pages that track pointermove need more than one.
 DRAG_STEPS = 10
 #: Most repetitions one call may ask for (press(presses=...), click(clicks=...)).
@@ -346,6 +355,11 @@ class Adapter:
         # Caps Lock's toggle: PyAutoGUI's press("capslock") turns it on, and then write("abc") types "ABC".
         self.caps_lock = False
         self._cdp: Any = None  # a CDP session of the page, opened for the first key Playwright cannot send as needed
+        # The last click, as an OS counts clicks: (button, x, y, count), and the seconds PyAutoGUI would have taken
+        # since (its pause after each call, sleeps, durations). A single click of the same button at the same spot
+        # within the double-click time carries the count on: two `click(x, y)` calls make a double-click.
+        self._streak: tuple[str, float, float, int] | None = None
+        self._since = 0.0
 
     # -- helpers ------------------------------------------------------------------------------------
 
@@ -399,6 +413,10 @@ class Adapter:
         handler = _HANDLERS.get(action.name)
         if handler is None:  # a new table entry nobody taught the sandbox yet
             return StepOutcome("", f"unsupported: no browser mapping for pyautogui.{action.name}")
+        if action.name not in _CLICKS:
+            self._since += _seconds(action)
+            if action.name in _PRESSES:  # a button pressed otherwise: counted by no click after it
+                self._streak = None
         return handler(self, action)
 
     # -- pointer ------------------------------------------------------------------------------------
@@ -411,6 +429,7 @@ class Adapter:
         btn = button or self._button(action)
         n = count if count is not None else self._repeat(action.get("clicks", 1))
         if not dbl and n == 0:  # PyAutoGUI still moves the mouse
+            self._since += PYAUTOGUI_PAUSE_S
             self._move(x, y, calls)
             return StepOutcome("; ".join(calls), "ok", (x, y))
         if action.get("x") is None or action.get("y") is None:
@@ -420,7 +439,19 @@ class Adapter:
         self.x, self.y, self.placed = x, y, True
         interval = max(0.0, min(float(action.get("interval") or 0.0), SLEEP_CAP_S))
         clicks = 2 if dbl else n
-        if clicks > 1 and interval >= DOUBLE_CLICK_S:
+        count = self._carried(btn, x, y) if clicks == 1 else 0
+        # (clicks an interval apart past the double-click time end a count of 1: the last starts one)
+        last = 1 if clicks > 1 and interval >= DOUBLE_CLICK_S else count or clicks
+        self._streak, self._since = (btn, x, y, last), PYAUTOGUI_PAUSE_S
+        if count:
+            # The second (or third) click of a double-click the OS sees: one press and release carrying the count,
+            # so the page gets detail 2 and a dblclick, as from PyAutoGUI's two clicks 0.1 s apart.
+            self.page.mouse.move(x, y)
+            self.page.mouse.down(button=btn, click_count=count)  # type: ignore[arg-type]
+            self.page.mouse.up(button=btn, click_count=count)  # type: ignore[arg-type]
+            calls.append(f'mouse.move({_fmt(x)}, {_fmt(y)}); mouse.down(button="{btn}", click_count={count}); '
+                         f'mouse.up(button="{btn}", click_count={count})')
+        elif clicks > 1 and interval >= DOUBLE_CLICK_S:
             # Clicks further apart than an OS's double-click time are separate clicks (detail 1 each, no dblclick),
             # as PyAutoGUI's, which sleeps `interval` between them, are.
             for k in range(clicks):
@@ -441,6 +472,16 @@ class Adapter:
                 + (f", click_count={n})" if n != 1 else ")")
             )
         return StepOutcome("; ".join(calls), "ok", (x, y))
+
+    def _carried(self, button: str, x: float, y: float) -> int:
+        """The count a single click gets as the next of the last click's (2 for a double-click, at most 3, as
+        Chromium counts), or 0 when it starts a count of its own: another button, another spot, or too late."""
+        last = self._streak
+        if last is None or last[0] != button or self._since >= DOUBLE_CLICK_S:
+            return 0
+        if abs(last[1] - x) > DOUBLE_CLICK_PX or abs(last[2] - y) > DOUBLE_CLICK_PX:
+            return 0
+        return min(last[3] + 1, 3)
 
     def do_click(self, a: Action) -> StepOutcome:
         return self._click(a)
@@ -761,6 +802,21 @@ class Adapter:
             seconds = max(0.0, min(seconds, self.deadline - active_clock()))
         self.page.wait_for_timeout(seconds * 1000)
         return StepOutcome(f"page.wait_for_timeout({_fmt(seconds * 1000)})", "ok")
+
+
+def _seconds(action: Action) -> float:
+    """The seconds PyAutoGUI takes over an action other than a click, its pause after the call included: a sleep's,
+    a move's or drag's `duration`, the `interval` between keys or presses."""
+    taken = PYAUTOGUI_PAUSE_S
+    for param in ("seconds", "duration", "interval"):
+        if action.spec.param(param) is not None:
+            try:
+                value = float(action.get(param) or 0.0)  # type: ignore[arg-type]
+            except (TypeError, ValueError, OverflowError):
+                continue
+            if value > 0:  # (NaN is not)
+                taken += value
+    return taken
 
 
 _HANDLERS: dict[str, Callable[[Adapter, Action], StepOutcome]] = {

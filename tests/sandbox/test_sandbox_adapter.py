@@ -118,6 +118,35 @@ def test_clicks_an_interval_apart_past_a_double_click_time_are_separate_clicks()
     ]
 
 
+def test_two_click_calls_at_one_spot_are_a_double_click_as_an_os_counts_them():
+    """PyAutoGUI pauses 0.1 s after each call: `click(x, y)` twice is a double-click to the OS (detail 2, dblclick),
+    a third a triple-click; another spot, another button, a sleep or a drag in between starts a new count."""
+    log, _, _ = run("pyautogui.click(50, 50)\npyautogui.click(51, 50)\npyautogui.click(50, 50)\n"
+                    "pyautogui.click(50, 50)\n"  # Chromium counts to 3 at most
+                    "pyautogui.click(80, 50)\n"  # another spot
+                    "pyautogui.rightClick(80, 50)\n"  # another button
+                    "pyautogui.rightClick(80, 50)\n"
+                    "pyautogui.sleep(0.5)\npyautogui.rightClick(80, 50)\n"  # too late
+                    "pyautogui.press('a')\npyautogui.rightClick(80, 50)\n"  # 0.2 s later: still a double-click
+                    "pyautogui.moveTo(80, 50, duration=0.4)\npyautogui.rightClick(80, 50)\n"  # 0.5 s later
+                    "pyautogui.doubleClick(80, 50)\npyautogui.click(80, 50)\n"  # the third click of a triple
+                    "pyautogui.mouseDown(80, 50)\npyautogui.mouseUp()\npyautogui.click(80, 50)")
+    presses = [(n, k.get("click_count", 2 if n == "mouse.dblclick" else None), k.get("button"))
+               for n, _, k in log if n in ("mouse.click", "mouse.down", "mouse.dblclick")]
+    assert presses == [
+        ("mouse.click", 1, "left"), ("mouse.down", 2, "left"), ("mouse.down", 3, "left"), ("mouse.down", 3, "left"),
+        ("mouse.click", 1, "left"),
+        ("mouse.click", 1, "right"), ("mouse.down", 2, "right"),
+        ("mouse.click", 1, "right"),
+        ("mouse.down", 2, "right"),
+        ("mouse.click", 1, "right"),
+        ("mouse.dblclick", 2, "left"), ("mouse.down", 3, "left"),
+        ("mouse.down", None, "left"), ("mouse.click", 1, "left"),
+    ]
+    ups = [k.get("click_count") for n, _, k in log if n == "mouse.up"]
+    assert ups == [2, 3, 3, 2, 2, 3, None]  # each release carries its press's count
+
+
 def test_points_off_screen_are_clamped_like_the_os_cursor():
     _, outs, _ = run("pyautogui.click(-50, 99999)")
     x, y = outs[0].point
