@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -1218,6 +1218,10 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
         text = mpath.read_bytes()
     except OSError as e:  # one problem of the data set's, listed with the others (`validate` lists them all)
         return [f"{mpath}: cannot be read ({e.strerror or e}): check its permissions"]
+    unlisted: list[OSError] = []
+    files = _manifest_files(root, unlisted)
+    # Files outside the folder a manifest may list: those its split files name (see `_manifest_files`).
+    named_outside = {rel for rel in map(partial(_rel, root), files) if rel.startswith("../")}
     for n, line in enumerate(text.split(b"\n"), 1):
         if not line.strip():
             continue
@@ -1226,9 +1230,16 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
             problems.append(f"{mpath}:{n}: not a 'SHA256  PATH' line")
             continue
         digest, rel = entry
-        # As `_rel` spells the files found below: `sha256sum` run on `find .` writes "./data/...", and "a//b" is "a/b"
-        listed.add(Path(os.path.normpath(rel)).as_posix())
         p = Path(os.path.normpath(root / rel))
+        # As `_rel` spells the files found below: `sha256sum` run on `find .` writes "./data/...", and "a//b" is "a/b"
+        spelt = _rel(root, p)
+        if spelt.startswith("../") and spelt not in named_outside:
+            # A manifest comes with the data: a line of it must not have this command read a file elsewhere on the
+            # machine and say whether it matches. (Files outside the folder that the split files name are the data's.)
+            problems.append(f"{mpath}:{n}: {rel} is outside the data folder and no split file names it: a manifest "
+                            "lists the data set's own files (remove the line, or run `omniact manifest` again)")
+            continue
+        listed.add(spelt)
         if not p.is_file():
             problems.append(f"{mpath}:{n}: {rel} is missing")
             continue
@@ -1239,8 +1250,6 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
             continue
         if changed:
             problems.append(f"{mpath}:{n}: {rel} has changed (sha256 differs)")
-    unlisted: list[OSError] = []
-    files = _manifest_files(root, unlisted)
     problems += [f"{e.filename}: folder cannot be read ({e.strerror or e}): its files are not checked" for e in unlisted]
     for p in files:
         rel = _rel(root, p)

@@ -250,6 +250,31 @@ def test_manifest_detects_changed_missing_and_new_files(omniact_data, tmp_path):
     assert len(line.split("  ")[0]) == 64
 
 
+def test_a_manifest_line_naming_a_file_outside_the_data_folder_is_refused_unread(omniact_data, tmp_path, monkeypatch):
+    """A manifest comes with the data: one line of it must not have `validate` read a file elsewhere and say whether
+    it matches (by an absolute path, by a path climbing out, and by one going in and out again). Files outside that
+    the split files name are the data's (the next test)."""
+    import hashlib
+
+    import omniact.dataset
+
+    root = shutil.copytree(omniact_data, tmp_path / "d")
+    path, _ = write_manifest(root)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("elsewhere")
+    digest = hashlib.sha256(b"elsewhere").hexdigest()
+    with path.open("a") as f:
+        f.write(f"{digest}  {secret}\n{digest}  ../secret.txt\n{digest}  data/../../secret.txt\n")
+    read = []
+    real = omniact.dataset._sha256_file
+    monkeypatch.setattr(omniact.dataset, "_sha256_file", lambda p: read.append(str(p)) or real(p))
+    problems = verify_manifest(root)
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        f"{rel} is outside the data folder and no split file names it: a manifest lists the data set's own files "
+        "(remove the line, or run `omniact manifest` again)" for rel in (secret, "../secret.txt", "data/../../secret.txt")]
+    assert not any("secret" in p for p in read)
+
+
 def test_manifest_of_file_names_with_a_newline_a_backslash_or_bytes_that_are_not_utf8(omniact_data, tmp_path):
     import os
     import subprocess
