@@ -576,8 +576,9 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
                problems: list[DataError] | None = None) -> Dataset:
     """Load one split of an OmniACT-layout data set (the built-in suite when `root` is None).
 
-    Raises `DataError` (``FILE: problem``) for a missing or unreadable split, task, box or screenshot file;
-    with a `problems` list, a broken entry is recorded there and left out instead, so that every problem of a
+    Raises `DataError` (``FILE: problem``) for a missing or unreadable split, task, box or screenshot file, and
+    `UserError` (DataError's base class: catch that for both) for a split name the data set does not have or a data
+    root that is not there; with a `problems` list, a broken entry is recorded there and left out instead, so that every problem of a
     data set can be reported at once. OCR, icon and colour files are optional: a missing one means no
     detections.
     """

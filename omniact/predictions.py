@@ -486,7 +486,7 @@ def write_predictions(path: str | os.PathLike,
         for n, rec in enumerate(records, 1):
             if isinstance(rec, Prediction):
                 rec = {"id": rec.id, "script": rec.script, **rec.extra}
-            elif not isinstance(rec, Mapping) or "id" not in rec:
+            elif not isinstance(rec, Mapping) or "id" not in rec or "script" not in rec:  # (read back, refused)
                 raise TypeError(f"record {n} is {shorten(repr(rec), 60)}: write_predictions takes "
                                 "{'id': ..., 'script': ...} records, Predictions, or one {id: script} mapping")
             try:

@@ -17,7 +17,7 @@ from typing import Any
 
 from omniact.actions import ACTIONS, ALIASES
 from omniact.dataset import gold_rows, paused_gc
-from omniact.errors import ParseError, shorten
+from omniact.errors import ParseError, UserError, shorten
 from omniact.lazy import LazySequence
 from scoring import reference, strict
 from scoring.boxes import BoxIndex
@@ -205,11 +205,19 @@ def prepare(tasks: Iterable[Any]) -> PreparedGold:
     """Prepare a Dataset, a TaskList or any iterable of Tasks for scoring (a PreparedGold is returned as is)."""
     if isinstance(tasks, PreparedGold):
         return tasks
-    if isinstance(tasks, (str, bytes, PathLike)):  # a split's name or folder: its tasks are what scoring takes
+    if isinstance(tasks, (str, bytes, PathLike)) or tasks is None or hasattr(tasks, "gold_script"):
+        # (a split's name or folder, nothing, or one Task: the tasks are what scoring takes)
+        what = "one Task: give a list of them" if hasattr(tasks, "gold_script") else \
+            f"the {type(tasks).__name__} {shorten(repr(tasks), 60)}"
         raise TypeError(f"scoring takes the tasks (omniact.load_split(root, split), or scoring.prepare's gold), not "
-                        f"the {type(tasks).__name__} {shorten(repr(tasks), 60)}")
+                        f"{what}")
     with paused_gc():
-        return _prepare(tasks)
+        gold = _prepare(tasks)
+    if len(gold.index) != len(gold.ids):  # a task given twice: one of its rows would never be scored
+        seen: set[str] = set()
+        twice = next(t for t in gold.ids if t in seen or seen.add(t))  # type: ignore[func-returns-value]
+        raise UserError(f"task id {twice!r} is given twice in the tasks to score: give each task once")
+    return gold
 
 
 def _prepare(tasks: Iterable[Any]) -> PreparedGold:

@@ -17,7 +17,7 @@ from typing import Any
 
 from omniact.actions import Action, certainly_refused, is_plain_script, parse_unless_refused, script_is_valid
 from omniact.dataset import paused_gc
-from omniact.errors import ParseError, UserError
+from omniact.errors import ParseError, UserError, shorten
 from omniact.predictions import Prediction
 from omniact.task import Task
 from scoring import reference, strict
@@ -113,8 +113,9 @@ def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object
     """Score `predictions` (task id -> script text, or `Prediction`) on `tasks` (a Dataset, Tasks, or the
     `PreparedGold` of `scoring.prepare`, which saves preparing the gold again for every prediction set).
 
-    Ids in `predictions` that are not among `tasks` are ignored (`read_predictions` refuses them earlier); an int
-    id is read as its text, as a predictions file's ``"id": 9`` is.
+    Ids in `predictions` that are not among `tasks` are ignored (`read_predictions` refuses them earlier), unless
+    none is: predictions for other tasks altogether (another split's) are a UserError, not a score of 0. An int id
+    is read as its text, as a predictions file's ``"id": 9`` is (both 9 and "9" given: a UserError).
     Never raises on a prediction, whatever it holds: an unreadable one scores 0 and is counted.
 
     With `remember`, each (task, script) outcome is kept on the PreparedGold, so that scoring more prediction
@@ -130,7 +131,14 @@ def score(tasks: Iterable[Task] | PreparedGold, predictions: Mapping[str, object
     gold = prepare(tasks)
     seen = gold.__dict__.setdefault(f"_answers_{mode}", {}) if remember else None
     with paused_gc():
-        return total(gold, mode, judge(gold, predictions, mode, seen), breakdown=breakdown)
+        judged = judge(gold, predictions, mode, seen)
+    if predictions and gold.ids and all(judged.missing):
+        first = shorten(repr(next(iter(predictions))), 40)
+        raise UserError(f"none of the {len(predictions):,} predictions is for a task given (the first's id is "
+                        f"{first}; the tasks' ids run {shorten(repr(gold.ids[0]), 40)}, ...): predictions for "
+                        "another split?")
+    with paused_gc():
+        return total(gold, mode, judged, breakdown=breakdown)
 
 
 #: (parse error: None, `_REFUSED` or the message; (matched, click, key, write) or None when unmatched; note)
@@ -306,6 +314,9 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
                 i = index.get(str(task_id))  # {9: ...}: the id a predictions file's 9 reads as
                 if i is None:
                     continue
+                if str(task_id) in predictions:  # which one is the task's would depend on the mapping's order
+                    raise UserError(f"task {str(task_id)!r} has two predictions, under the id {task_id} and under "
+                                    f"{str(task_id)!r}: give each task one")
             if isinstance(script, Prediction):
                 script = script.script
             if not isinstance(script, str):

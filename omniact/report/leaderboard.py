@@ -87,6 +87,10 @@ class Rejected:
 
 @dataclass(frozen=True)
 class Leaderboard:
+    """A built leaderboard (`build_leaderboard`): its entries in rank order, the submissions left out with why, the
+    bootstrap's settings and the data it was scored on. `to_json`, `to_csv` and `to_markdown` give its tables
+    (`write_tables` writes them); `write_site` its pages."""
+
     dataset: Mapping[str, Any]
     mode: str
     scorer_version: str
@@ -452,7 +456,7 @@ _CACHE_NAME = r"(?:(?:groups-)?[0-9a-f]{64}\.marshal|[0-9a-f]{16}-[0-9]+\.jsonl)
 _CACHE_FILE = re.compile(rf"{_CACHE_NAME}|\.{_CACHE_NAME}\..+\.tmp")  # the second: `atomic_file`'s temporary
 
 
-def prune_cache(board: Leaderboard, root: Path | None = None) -> int:
+def prune_cache(board: Leaderboard, root: str | os.PathLike | None = None) -> int:
     """Remove the files of `board.cache_dir` that building `board` did not use (the results of submissions since
     edited or left out) and return how many. Call it once the board is published: a failed or interrupted build
     never gets here, so it prunes nothing. Each file goes in one unlink, so the cache holds whole results only,
@@ -466,6 +470,7 @@ def prune_cache(board: Leaderboard, root: Path | None = None) -> int:
         return 0
     removed = _prune(folder, board.cache_used)
     if root is not None:
+        root = Path(root)
         for other in (root, *sorted(root.glob("first-*"))):
             if os.path.abspath(other) == os.path.abspath(folder):
                 continue
@@ -665,7 +670,7 @@ def _ranks(as_samples: Sequence[Any], confidence: float) -> tuple[list[int], lis
 
 def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submission], *, mode: str = "reference",
                       samples: int = 1000, seed: int = 0, confidence: float = 0.95, workers: int = 1,
-                      cache_dir: Path | None = None, progress: Any = None, pool: Any = None) -> Leaderboard:
+                      cache_dir: str | os.PathLike | None = None, progress: Any = None, pool: Any = None) -> Leaderboard:
     """Score every submission (from the cache where it can) and rank them by action score.
 
     A source is a prediction file or run directory, or a `Submission` already found. Submissions are scored in
@@ -684,10 +689,17 @@ def build_leaderboard(ds: Dataset, sources: Iterable[str | os.PathLike | Submiss
         raise UserError(f"confidence must be a fraction between 0 and 1 (0.95), not {confidence!r}")
     from omniact.process_pool import fork_is_safe
 
+    if cache_dir is not None:
+        cache_dir = Path(cache_dir)  # (a string too, as every other path of this API)
     own: list[_ProcessPool] = []
     sources = list(sources)
 
-    def start_pool() -> _ProcessPool:
+    def start_pool() -> _ProcessPool | None:
+        # Checked again as the pool starts: a thread started since the call began (a `progress` callback's, such
+        # as a progress bar's refresh thread) would be forked beside, its locks held in every worker. Then every
+        # submission is scored in this process.
+        if not fork_is_safe():
+            return None
         # (no more processes than submissions: each prepares the gold, for nothing without one to score)
         own.append(_ProcessPool(min(workers, len(sources)), ds))
         return own[0]

@@ -577,6 +577,24 @@ def test_the_readme_documents_every_field_of_the_published_files(omniact_data, s
     assert f"`{board.to_csv().splitlines()[0]}`" in section  # the CSV header as it is
 
 
+def test_the_readme_example_of_a_leaderboard_from_python_works_as_written(omniact_data, subs, tmp_path):
+    import subprocess
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("A leaderboard from Python is", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    assert '"~/omniact"' in block and '["submissions/a.jsonl", "runs/qwen"]' in block
+    block = block.replace('"~/omniact"', repr(str(omniact_data))).replace(
+        '["submissions/a.jsonl", "runs/qwen"]', repr([str(subs / "perfect.jsonl"), str(subs / "sloppy.jsonl")]))
+    (tmp_path / "example.py").write_text(block)
+    p = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                       check=False)
+    assert p.returncode == 0, p.stderr
+    first, second, rejected = p.stdout.strip().splitlines()
+    assert first.startswith("1 Perfect agent 1.0 (1.0, 1.0)") and second.startswith("2 ") and rejected == "[]"
+    assert json.loads((tmp_path / "site" / "leaderboard.json").read_text())["entries"][0]["action_score"] == 1.0
+    assert (tmp_path / "site" / "index.html").is_file() and list((tmp_path / "lb-cache").glob("*.marshal"))
+
+
 def test_a_second_build_into_a_site_being_written_is_refused_and_leaves_it_to_the_first(omniact_data, subs, tmp_path):
     """Two leaderboards (or reports) into one --out at once mixed their pages, and both said they succeeded."""
     from omniact.run_lock import SITE_LOCK, run_lock
@@ -858,6 +876,36 @@ def test_a_leaderboard_scores_on_every_usable_core_unless_told_otherwise(omniact
     monkeypatch.setattr(process_pool, "_threads", lambda: 2)  # (one here otherwise, see conftest.py)
     assert processes() == 1
     assert processes("--workers", "2") == 1  # (asked for, but not safe to fork)
+
+
+def test_a_thread_started_by_the_progress_callback_keeps_the_build_from_forking(omniact_data, subs, tmp_path,
+                                                                               monkeypatch):
+    """From Python: a `progress` callback that starts a thread (a progress bar's refresh) before the first submission
+    to score is seen: the pool, checked as it starts, is not forked beside it, and every submission is scored here.
+    Path arguments may be strings, as elsewhere in the API."""
+    import os
+
+    from omniact import process_pool
+    from omniact.report import leaderboard, prune_cache
+
+    threads = [1]
+    monkeypatch.setattr(process_pool, "_threads", lambda: threads[0])
+    monkeypatch.setattr(leaderboard, "_ProcessPool", None)  # (a pool started would fail: None is not callable)
+    by = []
+    score_job = leaderboard._score_job
+    monkeypatch.setattr(leaderboard, "_score_job", lambda job: by.append(os.getpid()) or score_job(job))
+    sources = [str(tmp_path / "not-there.jsonl")] + [str(p) for p in sorted(subs.glob("*.jsonl"))]
+
+    def progress(source):
+        threads[0] = 2  # the first source (left out) has started a thread
+
+    ds = load_split(omniact_data, "test")
+    board = build_leaderboard(ds, sources, workers=2, samples=10, cache_dir=str(tmp_path / "cache"),
+                              progress=progress)
+    assert set(by) == {os.getpid()} and len(by) >= len(board.entries) > 1
+    alone = build_leaderboard(ds, sources, samples=10)
+    assert board.to_json() == alone.to_json() and len(board.rejected) >= 1
+    assert prune_cache(board, root=str(tmp_path / "cache")) == 0
 
 
 def test_the_default_number_of_workers_is_the_usable_cores_up_to_a_limit(monkeypatch):

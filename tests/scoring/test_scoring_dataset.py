@@ -101,6 +101,31 @@ def test_unknown_mode_is_a_user_error(ds):
         score(ds, {}, "lenient")
 
 
+def test_mistakes_through_the_python_api_are_said_not_scored_as_zero(ds, tmp_path):
+    """Predictions for another split's tasks, a task given twice, one id given as 9 and as "9", a single Task or
+    nothing where the tasks go, a record with no script: each a clear error, never a quiet wrong score."""
+    from omniact.errors import UserError
+
+    gold = {t.id: t.gold_script for t in ds}
+    with pytest.raises(UserError, match=r"none of the 2 predictions is for a task given .*another split"):
+        score(ds, {"val-1": "pyautogui.press('a')", "val-2": ""})
+    assert score(ds, {**gold, "val-1": ""}).action_score == 1.0  # some for other tasks: those are left out
+    assert score(ds, {}).n_missing == len(ds)  # none at all: all missing, as before
+    with pytest.raises(UserError, match=r"task id '.+' is given twice in the tasks to score"):
+        score(list(ds) + list(ds), gold)
+    first = ds.tasks[0].id
+    assert first.isdigit()
+    with pytest.raises(UserError, match=rf"task '{first}' has two predictions, under the id {first} and under "):
+        score(ds, {**gold, int(first): "pyautogui.press('a')"})
+    assert score(ds, {int(k) if k.isdigit() else k: v for k, v in gold.items()}).action_score == 1.0
+    for wrong, words in ((None, "not the NoneType None"), (ds.tasks[0], "not one Task: give a list of them")):
+        with pytest.raises(TypeError, match=words):
+            score(wrong, gold)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="write_predictions takes"):
+        write_predictions(tmp_path / "p.jsonl", [{"id": first}])
+    assert not (tmp_path / "p.jsonl").exists()
+
+
 def test_prediction_objects_and_plain_strings_score_the_same(ds):
     from omniact.predictions import Prediction
 
