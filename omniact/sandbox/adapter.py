@@ -40,6 +40,28 @@ __all__ = [
 
 #: CSS pixels one PyAutoGUI scroll "click" moves (a typical wheel notch in Chromium is 100 px).
 SCROLL_PX_PER_CLICK = 100
+#: Longest wait (ms) for a wheel's scroll to land in the page (see _SCROLL_LANDED_JS).
+SCROLL_LAND_MAX_MS = 300
+#: Waits two animation frames (Chromium applies a wheel's scroll at a frame), then until the scroll offsets of the
+#: element under the pointer, its ancestors and the document are the same two frames running, at most `cap` ms.
+_SCROLL_LANDED_JS = """async ({x, y, cap}) => {
+  const t0 = performance.now();
+  // (a timer too: a page that draws no frames, or replaced requestAnimationFrame, must not hold the replay)
+  const frame = () => new Promise((resolve) => { requestAnimationFrame(() => resolve()); setTimeout(resolve, 50); });
+  const boxes = [];
+  for (let e = document.elementFromPoint(x, y); e; e = e.parentElement) boxes.push(e);
+  if (document.scrollingElement) boxes.push(document.scrollingElement);
+  const offsets = () => boxes.map((e) => e.scrollTop + ',' + e.scrollLeft).join(';') + ';' + scrollX + ',' + scrollY;
+  await frame();
+  await frame();
+  let last = offsets();
+  while (performance.now() - t0 < cap) {
+    await frame();
+    const now = offsets();
+    if (now === last) return;
+    last = now;
+  }
+}"""
 #: Wheel clicks a scroll turns at most, either way: a million pixels, past the end of any page (a wheel event of
 #: 1e17 pixels, from ``scroll(-999999999999999)``, is no further, only a number that pages handle badly).
 MAX_SCROLL_CLICKS = 10_000
@@ -554,6 +576,14 @@ class Adapter:
         if clicks:
             self.page.mouse.wheel(dx, dy)
             calls.append(f"mouse.wheel({dx}, {dy})")
+            # Playwright's wheel returns before Chromium applies the scroll: a click right after it landed on the
+            # page as it was (a correct scroll-then-click failed). PyAutoGUI pauses 0.1 s after every call, in
+            # which an OS's scroll lands; here the page is asked until it has.
+            try:
+                self.page.evaluate(_SCROLL_LANDED_JS, {"x": x, "y": y, "cap": SCROLL_LAND_MAX_MS})
+            except Exception:  # noqa: BLE001, S110 - the scroll was made; a page gone or navigating says so at the next step
+                pass
+            calls.append(f"wait for the scroll to land (<= {SCROLL_LAND_MAX_MS} ms)")
         return StepOutcome("; ".join(calls), "ok", (x, y))
 
     def do_scroll(self, a: Action) -> StepOutcome:

@@ -41,6 +41,9 @@ class FakePage:
     def wait_for_timeout(self, ms: float) -> None:
         self.log.append(("wait", (ms,), {}))
 
+    def evaluate(self, expression: str, arg=None) -> None:
+        self.log.append(("evaluate", (arg,), {}))
+
 
 def run(script: str, *, dpr: float = 1.0, platform: str = "web", viewport=(1440, 900)):
     page = FakePage()
@@ -74,6 +77,16 @@ def test_scroll_positive_is_up_and_hscroll_positive_is_right():
         (4 * SCROLL_PX_PER_CLICK, 0),
     ]
     assert ("mouse.move", (10.0, 20.0), {"steps": 1}) in log  # scroll at (x, y) moves there first
+
+
+def test_a_scroll_waits_for_its_scroll_to_land_and_other_actions_do_not_wait():
+    """A click right after a scroll met the page unscrolled (Playwright's wheel returns first)."""
+    log, outs, _ = run("pyautogui.scroll(-3, x=10, y=20)\npyautogui.click(30, 40)\npyautogui.scroll(0)")
+    names = [name for name, _, _ in log]
+    assert names == ["mouse.move", "mouse.wheel", "evaluate", "mouse.click"]  # a scroll of 0 turns nothing
+    assert log[2][1] == ({"x": 10.0, "y": 20.0, "cap": 300},)  # where the wheel turned
+    assert outs[0].call.endswith("mouse.wheel(0, 300); wait for the scroll to land (<= 300 ms)")
+    assert "wait for the scroll" not in outs[1].call + outs[2].call
 
 
 def test_a_huge_scroll_is_clamped_to_a_million_pixels_either_way():
