@@ -188,7 +188,13 @@ def run_job(job: ReplayJob, host: BrowserHost | None = None) -> ReplayResult:
         actions = parse_script(job.script)
     except ParseError as e:
         return ReplayResult(
-            job.task_id, False, reason=f"parse error: {e}", parse_error=str(e), elapsed=active_clock() - t0
+            job.task_id,
+            False,
+            # An episode nothing was done in earned nothing (replay_miniwob promises a number, never null).
+            reward=None if job.miniwob_seed is None else 0.0,
+            reason=f"parse error: {e}",
+            parse_error=str(e),
+            elapsed=active_clock() - t0,
         )
     from omniact.sandbox.browser import shared_host
 
@@ -208,7 +214,7 @@ def run_job(job: ReplayJob, host: BrowserHost | None = None) -> ReplayResult:
             run.fail_with(e)
         finally:
             run.close()
-    if watch.expired:
+    if watch.expired or run.out_of_time:
         at = f" at step {len(run.steps) + 1}" if run.started and len(run.steps) < len(actions) else ""
         run.reason = f"timed out after {job.task_timeout:g}s{at}"
         if watch.memory_mb is not None:
@@ -217,7 +223,9 @@ def run_job(job: ReplayJob, host: BrowserHost | None = None) -> ReplayResult:
             run.reason = (f"the page used more than {memory_limit_mb():g} MB of memory{at} "
                           f"({watch.memory_mb:.0f} MB); the browser was killed")
         run.success = False
-        run.reward = None if job.miniwob_seed is None else (run.reward or 0.0)
+        run.cut_short = True
+    if job.miniwob_seed is not None:
+        run.miniwob_verdict()
     result = ReplayResult(
         job.task_id,
         run.success,
@@ -260,6 +268,10 @@ class _Run:
         self.reason: str | None = None
         self.reward: float | None = None
         self.started = False
+        #: the replay stopped before its verdict (a timeout, a browser error); `out_of_time`: the task's time ran out
+        #: between two steps (the watchdog has not fired yet: the page is still there)
+        self.cut_short = False
+        self.out_of_time = False
         self.session: Session | None = None
         self.watch: Any = None
         self.out = Path(job.out_dir) if job.out_dir else None
@@ -345,8 +357,7 @@ class _Run:
         self.started = True
         for i, action in enumerate(self.actions, 1):
             if self.watch.remaining <= 0:
-                self.reason = f"timed out after {job.task_timeout:g}s at step {i}"
-                self.success = False
+                self.out_of_time = True  # run_job words it
                 return
             start = (adapter.x, adapter.y)
             try:
@@ -366,6 +377,10 @@ class _Run:
             self.steps.append(StepRecord(i, action.line, format_action(action), call, outcome, point, image))
             if outcome.startswith("error") and "page" in outcome.lower() and "closed" in outcome.lower():
                 break  # the page is gone: nothing further can happen
+            if job.miniwob_seed is not None and not self.info.get("done"):
+                # After every step until the episode ends: a later step may run into the time limit, whose watchdog
+                # kills the browser, and the reward the episode earned would go with it.
+                self._read_miniwob(quietly=True)
 
         self._lap("script")
         if job.miniwob_seed is not None:
@@ -606,19 +621,47 @@ class _Run:
         )
         return True
 
-    def _read_miniwob(self) -> None:
+    def _read_miniwob(self, *, quietly: bool = False) -> None:
+        """Record the episode's end (done, rewards, reason) once it has ended; the first end read is kept. With
+        `quietly`, a page that cannot be read (gone, navigated) leaves the record as it was."""
         from omniact.sandbox.miniwob import READ_REWARD_JS
 
-        got = self.session.page.evaluate(READ_REWARD_JS)
+        if self.info.get("done"):
+            return  # the episode's first end is its reward (a later click may start and end another)
+        try:
+            got = self.session.page.evaluate(READ_REWARD_JS)
+        except Exception:
+            if not quietly or self.watch.expired:
+                raise
+            return
         self.info.update(got)
         self.reward = float(got.get("raw_reward") or 0.0) if got.get("done") else 0.0
+
+    def miniwob_verdict(self) -> None:
+        """The episode's reward on every path (0.0 when it never ended or never started, never None). A replay cut
+        short (a timeout, a browser error) after the episode ended keeps the reward it had earned: the script ran
+        on past the end, and nothing it did then counts in MiniWoB++ either."""
+        if self.reward is None:
+            self.reward = 0.0
+        if not (self.cut_short and self.info.get("done")):
+            return
+        why = self.reason or "stopped"
+        then = why if why.startswith("timed out") else f"failed ({why})"
+        self.success = self.reward > 0
+        if self.success:
+            self.info["note"] = f"the script ran on past the episode's end (reward {self.reward:g}) and then {then}"
+        else:
+            self.reason = f"reward {self.reward:g}: the script ran on past the episode's end and then {then}"
 
     # -- errors and cleanup -------------------------------------------------------------------------
 
     def fail_with(self, e: BaseException) -> None:
         self.success = False
+        self.cut_short = True
         if self.watch is not None and self.watch.expired:
             return  # run_job words the timeout
+        if self.job.miniwob_seed is not None and self.started:
+            self._read_miniwob(quietly=True)  # the page may still be there: an episode that ended keeps its reward
         if type(e).__name__ == "TimeoutError" and self.watch is not None and self.watch.remaining < 1.5:
             # A Playwright wait cut short by the task's own budget: that is the task timing out.
             phase = "loading the page" if not self.started else "running the script"
