@@ -32,7 +32,7 @@ from omniact.sandbox.replay import ANSWERS_FOLDER
 if TYPE_CHECKING:
     from omniact.runner import RunStopped
 
-__all__ = ["agent_scripts", "parse_agent_args", "parse_seeds", "parse_viewport", "replay_command"]
+__all__ = ["agent_scripts", "check_seed", "parse_agent_args", "parse_seeds", "parse_viewport", "replay_command"]
 
 
 #: The largest --viewport side in CSS pixels, and the largest screenshot side in device pixels (Chromium's
@@ -57,8 +57,20 @@ def parse_viewport(text: str, dpr: float = 1.0) -> tuple[int, int]:
     return w, h
 
 
+#: Seeds reach the page as JavaScript numbers: from 2**53 on, two different seeds can be one number (one episode).
+MAX_SEED = 2**53 - 1
+
+
+def check_seed(seed: int, option: str = "--seed") -> int:
+    """`seed`, or a UserError when the page could not tell it from another (magnitude above MAX_SEED)."""
+    if abs(seed) > MAX_SEED:
+        raise UserError(f"{option} {seed} is out of range: a MiniWoB++ seed is at most 2**53 - 1 ({MAX_SEED}) either way")
+    return seed
+
+
 def parse_seeds(text: str) -> list[int]:
-    """``0-4`` or ``1,3,7`` or ``0-2,9`` -> a list of seeds."""
+    """``0-4`` or ``1,3,7`` or ``0-2,9`` -> a list of seeds, each once (a seed given twice would be counted twice
+    in the mean, and its two episodes would write one folder at once)."""
     out: list[int] = []
     for part in (text or "").split(","):
         part = part.strip()
@@ -66,11 +78,17 @@ def parse_seeds(text: str) -> list[int]:
         if m and int(m.group(1)) <= int(m.group(2)):
             if int(m.group(2)) - int(m.group(1)) >= 10_000:
                 raise UserError(f"--seeds {part} is more than 10,000 seeds: give a smaller range")
+            check_seed(int(m.group(2)), "--seeds")
             out.extend(range(int(m.group(1)), int(m.group(2)) + 1))
         elif re.fullmatch(r"[0-9]+", part):
-            out.append(int(part))
+            out.append(check_seed(int(part), "--seeds"))
         else:
             raise UserError(f"--seeds must look like 0-4 or 1,3,7 (got {text!r})")
+    seen: set[int] = set()
+    for seed in out:
+        if seed in seen:
+            raise UserError(f"--seeds gives seed {seed} twice: give each seed once")
+        seen.add(seed)
     return out
 
 
@@ -242,6 +260,8 @@ def _echo_result(echo: Callable[[str], None], r: Any, folder: Path | None = None
         status, _, why = s.outcome.partition(":")
         detail = f"  ({why.strip()})" if why.strip() else (f"  ->  {s.call}" if s.call else "")
         say(f"  {s.index:>2} {status.upper() if status != 'ok' else status:<11} {s.action}{detail}")
+    if r.info.get("note"):  # e.g. a MiniWoB++ episode that ended with its reward before the replay timed out
+        say(f"  note: {r.info['note']}")
     if "check_value" in r.info:
         value = json.dumps(r.info["check_value"], ensure_ascii=False)
         say(
@@ -254,6 +274,18 @@ def _echo_result(echo: Callable[[str], None], r: Any, folder: Path | None = None
         say(f"  {e}")
     if folder is not None and (folder / "index.html").is_file():
         say(f"step images: {folder / 'index.html'}")
+
+
+def _given_settle_ms(settle_ms: int) -> int | None:
+    """`settle_ms` when the user gave --settle-ms, None when it is the option's default: a MiniWoB++ episode's own
+    default pause is shorter than a page's (miniwob.MINIWOB_SETTLE_MS). Called from Python (no command line), the
+    value is taken as given."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.get_parameter_source("settle_ms") == click.core.ParameterSource.DEFAULT:
+        return None
+    return settle_ms
 
 
 def replay_command(
@@ -352,6 +384,13 @@ def replay_command(
         raise UserError("--miniwob-envs and --seeds go with --miniwob-suite (one episode: --miniwob ENV --seed N)")
     if target in ("--html", "--url"):
         parse_viewport(viewport, dpr or 1.0)  # a malformed size is refused before the script is read
+    if target == "--miniwob":
+        check_seed(seed)
+    # Refused before the browser is started and the agent loaded:
+    seed_list = parse_seeds(seeds) if target == "--miniwob-suite" else []
+    env_list = [e.strip() for e in (miniwob_envs or "").split(",") if e.strip()]
+    if miniwob_envs is not None and not env_list:  # "--miniwob-envs ," scored no episode and passed
+        raise UserError("--miniwob-envs names no env: give one or more, e.g. click-button,enter-text")
     if out is not None:
         from omniact.dataset import resolve_data_root
         from omniact.output_folder import check_output_folder
@@ -379,18 +418,17 @@ def replay_command(
             raise UserError("--miniwob-suite needs --agent NAME")
         from omniact.sandbox.miniwob import DEFAULT_SUITE, replay_miniwob_suite
 
-        envs = (
-            [e.strip() for e in miniwob_envs.split(",") if e.strip()] if miniwob_envs else list(DEFAULT_SUITE)
-        )
+        envs = env_list if miniwob_envs is not None else list(DEFAULT_SUITE)
         summary = replay_miniwob_suite(
             _load_agent(agent, agent_args, miniwob=True, timeout=task_timeout, setup_timeout=start_limit),
             envs,
-            parse_seeds(seeds),
+            seed_list,
             limit=limit,
             dpr=dpr or 1.0,
             workers=workers,
             out_dir=out,
             task_timeout=task_timeout,
+            settle_ms=_given_settle_ms(settle_ms),
         )
         summary = {"agent": agent, "envs": list(summary["per_env"]), **summary}  # --limit may cut envs
         _write_out(out, summary)
@@ -446,17 +484,23 @@ def replay_command(
                     settle_ms=settle_ms,
                 )
         elif target == "--miniwob":
-            from omniact.sandbox.miniwob import miniwob_task, replay_miniwob
+            from omniact.sandbox.miniwob import EpisodeNotStarted, miniwob_task, replay_miniwob
+            from omniact.sandbox.replay import ReplayResult
 
             if text is None:
                 the_agent = _load_agent(agent, agent_args, miniwob=True, timeout=task_timeout, setup_timeout=start_limit)  # type: ignore[arg-type]
-                with miniwob_task(miniwob, seed, dpr=dpr or 1.0, task_timeout=task_timeout) as mt:  # type: ignore[arg-type]
-                    scripts, errors = agent_scripts(the_agent, [(mt.view, None)])
-                if mt.id in errors:
-                    from omniact.sandbox.replay import ReplayResult
-
-                    result = ReplayResult(mt.id, False, reward=0.0, reason=errors[mt.id])
-                text = scripts.get(mt.id)
+                try:
+                    with miniwob_task(miniwob, seed, dpr=dpr or 1.0, task_timeout=task_timeout) as mt:  # type: ignore[arg-type]
+                        scripts, errors = agent_scripts(the_agent, [(mt.view, None)])
+                except EpisodeNotStarted as e:
+                    # The episode's failure, worded as --miniwob-suite words it: no observation, nothing to act on.
+                    mt_id = e.task_id
+                    scripts, errors = {}, {mt_id: f"could not start the episode: {e.reason}"}
+                else:
+                    mt_id = mt.id
+                if mt_id in errors:
+                    result = ReplayResult(mt_id, False, reward=0.0, reason=errors[mt_id])
+                text = scripts.get(mt_id)
             if text is not None:
                 result = replay_miniwob(
                     miniwob,
@@ -466,6 +510,7 @@ def replay_command(
                     out_dir=out,  # type: ignore[arg-type]
                     task_timeout=task_timeout,
                     trace=trace,
+                    settle_ms=_given_settle_ms(settle_ms),
                 )
         else:
             from omniact.sandbox.replay import replay_page

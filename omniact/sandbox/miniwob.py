@@ -32,9 +32,11 @@ from omniact.errors import UserError
 
 __all__ = [
     "DEFAULT_SUITE",
+    "MINIWOB_SETTLE_MS",
     "READ_REWARD_JS",
     "START_EPISODE_JS",
     "VIEWPORT",
+    "EpisodeNotStarted",
     "MiniwobTask",
     "miniwob_envs",
     "miniwob_html",
@@ -61,6 +63,10 @@ DEFAULT_SUITE = (
     "focus-text",
     "click-tab",
 )
+
+#: The pause after a MiniWoB++ script (ms) unless one is given: shorter than a page's (300), since the reward is
+#: fixed the moment the episode ends and is read before the pause; it is for an episode that ends a moment later.
+MINIWOB_SETTLE_MS = 100
 
 START_EPISODE_JS = """(seed) => {
   if (!window.__omniHooked) {
@@ -124,7 +130,7 @@ def _job(
     step_images: bool,
     task_timeout: float,
     trace: bool,
-    settle_ms: int = 100,
+    settle_ms: int = MINIWOB_SETTLE_MS,
     out_root: Path | None = None,
     image_format: str = "webp",
 ):
@@ -148,6 +154,17 @@ def _job(
         out_root=str(out_root) if (out_root is not None and out_dir) else None,
         image_format=image_format,
     )
+
+
+class EpisodeNotStarted(RuntimeError):
+    """An episode whose observation could not be taken (the page did not load or start within the time allowed).
+    `reason` is the replay's own reason: callers that score episodes make it the episode's failure; `task_id` is
+    the episode's (``miniwob/ENV/SEED``)."""
+
+    def __init__(self, env: str, seed: int, reason: str | None) -> None:
+        self.task_id = f"miniwob/{env}/{seed}"
+        self.reason = reason or "no screenshot"
+        super().__init__(f"MiniWoB++ {env} seed {seed}: no screenshot ({self.reason})")
 
 
 @dataclass
@@ -182,7 +199,7 @@ def _view_from(env: str, seed: int, dpr: float, result: Any, image: Path, tmp: P
 
     utterance = str(result.info.get("utterance") or "")
     if not image.is_file():
-        raise RuntimeError(f"MiniWoB++ {env} seed {seed}: no screenshot ({result.reason})")
+        raise EpisodeNotStarted(env, seed, result.reason)
     view = TaskView(
         id=f"miniwob/{env}/{seed}",
         goal=utterance,
@@ -202,7 +219,8 @@ def miniwob_task(
 ) -> MiniwobTask:
     """Start episode `seed` of MiniWoB++ task `env` and capture it as a task an agent can act on.
 
-    The screenshot goes to `out_dir` (kept) or to a temporary folder removed by `close()`.
+    The screenshot goes to `out_dir` (kept) or to a temporary folder removed by `close()`. An episode that could not
+    be started within `task_timeout` raises `EpisodeNotStarted`.
     """
     from omniact.sandbox.replay import run_job
 
@@ -225,7 +243,12 @@ def miniwob_task(
             image_format=OBSERVATION_FORMAT,
         )
     )
-    return _view_from(env, seed, dpr, result, out_dir / "step_00_initial.png", tmp)
+    try:
+        return _view_from(env, seed, dpr, result, out_dir / "step_00_initial.png", tmp)
+    except EpisodeNotStarted:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)  # no task holds it to remove it later
+        raise
 
 
 def replay_miniwob(
@@ -238,9 +261,11 @@ def replay_miniwob(
     task_timeout: float = 30.0,
     trace: bool = False,
     step_images: bool | None = None,
+    settle_ms: int | None = None,
 ):
     """Replay `script` on episode `seed` of `env`; `ReplayResult.reward` is the episode's raw reward
-    (0.0 when the script did not end the episode), `success` is reward > 0."""
+    (0.0 when the script did not end the episode), `success` is reward > 0. `settle_ms`: the pause after the
+    script (None: MINIWOB_SETTLE_MS)."""
     from omniact.sandbox.replay import run_job
 
     env = _check_env(env)
@@ -255,6 +280,7 @@ def replay_miniwob(
             step_images=bool(out) if step_images is None else step_images,
             task_timeout=task_timeout,
             trace=trace,
+            settle_ms=MINIWOB_SETTLE_MS if settle_ms is None else int(settle_ms),
         )
     )
 
@@ -270,9 +296,11 @@ def replay_miniwob_suite(
     task_timeout: float = 30.0,
     executor: Any = None,
     limit: int | None = None,
+    settle_ms: int | None = None,
 ) -> dict[str, Any]:
     """Evaluate `agent` (anything with ``act(task_view) -> script``) on every env x seed by execution (only the
-    first `limit` episodes of that list, env by env, when given).
+    first `limit` episodes of that list, env by env, when given). `settle_ms`: the pause after each script (None:
+    MINIWOB_SETTLE_MS).
 
     Returns ``{"mean_reward", "success_rate", "n_episodes", "per_env": {env: mean reward}, "episodes":
     [ReplayResult.to_json(), ...]}``. Observation and replay both run in worker processes.
@@ -283,6 +311,13 @@ def replay_miniwob_suite(
 
     envs = [_check_env(e) for e in envs]
     seeds = list(seeds)
+    # An env or seed given twice was two episodes of one: counted twice in the means, writing one folder at once.
+    for what, items in (("env", envs), ("seed", seeds)):
+        if not items:
+            raise UserError(f"no MiniWoB++ {what} to evaluate on: give one or more")
+        twice = next((x for i, x in enumerate(items) if x in items[:i]), None)
+        if twice is not None:
+            raise UserError(f"MiniWoB++ {what} {twice} is given twice: give each {what} once")
     pairs = [(e, s) for e in envs for s in seeds][:limit]
     envs = [e for e in envs if any(pe == e for pe, _ in pairs)]
     if out_dir is not None:
@@ -347,6 +382,7 @@ def replay_miniwob_suite(
                     step_images=bool(out_dir),
                     task_timeout=task_timeout,
                     trace=False,
+                    settle_ms=MINIWOB_SETTLE_MS if settle_ms is None else int(settle_ms),
                     out_root=Path(out_dir) if out_dir else None,
                 )
             )
