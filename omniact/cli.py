@@ -1104,37 +1104,72 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
     click.echo(str(index))
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  omniact detect --split test --out det/
+  omniact detect --split test --out DATA_ROOT --skip-existing
+      (into the data set itself; --skip-existing fills in the screens
+      missing, or resumes a stopped run)""")
 @data_option
 @split_option
 @click.option("--out", type=_Path(file_okay=False, path_type=Path), required=True,
               help="Output root: files go to the split entries' ocr/icon/color paths under it.")
 @click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=1, show_default=True,
               help="Screenshots detected in parallel (processes).")
-@click.option("--ocr", type=click.Choice(["rapidocr", "tesseract"]), default="rapidocr", show_default=True)
-@click.option("--skip-existing", is_flag=True, help="Leave screens whose files exist and are newer than "
-              "the screenshot.")
+@click.option("--ocr", type=click.Choice(["rapidocr", "tesseract"]), default="rapidocr", show_default=True,
+              help="OCR engine. rapidocr ships its models with the package; tesseract needs the pytesseract "
+                   "package and the tesseract program.")
+@click.option("--skip-existing", is_flag=True,
+              help="Leave screens whose files exist and are newer than the screenshot: how to resume a stopped "
+                   "run. Up to date is judged by the files' dates only, not by the OCR engine that made them.")
 @click.option("--elements", is_flag=True,
               help="Also write each screen's full element list (kind, label, box, score, colour) under "
                    "detact_elements/<platform>/<app>/.")
-@json_option
+@json_option(what="the summary as one JSON object")
 def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, skip_existing: bool, elements: bool,
            as_json: bool) -> None:
     """DetACT detection (OCR, icons, colours) of a split's screenshots, written in OmniACT's file layout."""
-    from agents.detact.detector import detect_split
+    from agents.detact.detector import plan_detection, run_detection
+    from agents.detact.ocr import check_engine
 
-    with _Steps() as steps:  # a bar on a terminal only: a log gets the summary, not a line of carriage returns
-        summary = detect_split(data, split, out, workers, ocr=ocr, skip_existing=skip_existing, elements=elements,
-                               progress=lambda done, total: steps.update("screens", done, total))
+    # Planned first: a bad split entry or --out is refused in a moment, before any screen is read.
+    plan = plan_detection(data, split, out, ocr=ocr, skip_existing=skip_existing, elements=elements)
+    if plan.jobs:
+        check_engine(ocr, "--ocr {}")  # a missing tesseract is said as the option the user typed
+    try:
+        with _Steps() as steps:  # a bar on a terminal only: a log gets the summary, not a line of carriage returns
+            summary = run_detection(plan, workers,
+                                    progress=lambda done, total: steps.update("screens", done, total))
+    except (KeyboardInterrupt, OSError):
+        # What is kept and how to go on; then the stop is said as for any verb (130, or the full disk's line).
+        click.echo(f"omniact: {plan.written()} of {_detect_count(len(plan.jobs), 'screen')} written under "
+                   f"{escape_controls(str(plan.out))}; run the same command with --skip-existing to continue",
+                   err=True)
+        raise
     if as_json:
         echo_json(summary)
     else:
-        click.echo(f"{summary['screens']} screens ({summary['tasks']} tasks), {summary['elements']} elements, "
-                   f"{summary['seconds']} s -> {summary['out']}")
-    for line in summary["failed"]:
+        click.echo(_detect_summary(summary))
+    for line in summary["failures"]:
         click.echo(f"omniact: {escape_controls(line)}", err=True)
-    if summary["failed"]:  # the other screens' files are written; these screenshots need fixing
+    if summary["failures"]:  # the other screens' files are written; these screenshots need fixing
         sys.exit(2)
+
+
+def _detect_count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _detect_summary(s: dict[str, Any]) -> str:
+    """`detect`'s line: what was detected, what failed, what --skip-existing left; then the work and where it went."""
+    if s["failed"]:
+        head = f"{s['screens']} of {_detect_count(s['screens'] + s['failed'], 'screen')} detected, {s['failed']} failed"
+    else:
+        head = f"{_detect_count(s['screens'], 'screen')} detected"
+    if s["skipped"]:
+        head += f", {s['skipped']} up to date (--skip-existing)"
+    return (f"{head}; {_detect_count(s['tasks'], 'task')}, {_detect_count(s['elements'], 'element')}, "
+            f"{s['seconds']} s -> {escape_controls(s['out'])}")
 
 
 @main.command("replay")

@@ -25,8 +25,8 @@ from omniact.errors import UserError
 from omniact.screenshot import has_alpha, open_screenshot, to_rgb
 from omniact.task import Box, Detection, Detections
 
-__all__ = ["DetectionResult", "Detector", "UnreadableScreenshot", "detect", "detect_split", "detection_paths",
-           "load_image", "write_json"]
+__all__ = ["DetectionPlan", "DetectionResult", "Detector", "UnreadableScreenshot", "detect", "detect_split",
+           "detection_paths", "load_image", "plan_detection", "run_detection", "write_json"]
 
 
 @dataclass(frozen=True)
@@ -369,8 +369,9 @@ def _detect_one(job: _Job) -> tuple[str, int, dict[str, float], str | None]:
         scale = dpr if dpr > 1 else None
         result = (Detector(**options) if options else _default()).detect(image, scale=scale)
     except (OSError, ValueError, SyntaxError, MemoryError) as e:  # what PIL raises on a file it cannot decode
-        cause = e.__cause__ if isinstance(e, UnreadableScreenshot) and e.__cause__ is not None else e
-        return image, 0, {}, f"{image}: cannot read the screenshot ({type(cause).__name__}: {str(cause)[:120]})"
+        if isinstance(e, UnreadableScreenshot):  # `load_image`'s line: the cause, the file, and what to do
+            return image, 0, {}, str(e)
+        return image, 0, {}, f"{image}: cannot read the screenshot ({type(e).__name__}: {str(e)[:120]})"
     base = Path(out)
     written: set[str] = set()
     for rels in rel_sets:
@@ -411,22 +412,59 @@ def _check_inside(out: Path, rel: str) -> None:
                         "a folder, or choose another --out", file=str(link))
 
 
-def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int = 1, *, ocr: str = "rapidocr",
-                 skip_existing: bool = False, elements: bool = False, progress: Any = None) -> dict[str, Any]:
-    """Run the detector on every screenshot of a split (each screen once) and write OCR/icon/colour files
-    under `out` at the split entries' own relative paths (with `elements`, each screen's full element list
-    too: `DetectionResult.to_json`). Returns a summary (screens, elements, seconds).
+@dataclass(frozen=True)
+class DetectionPlan:
+    """What `detect_split` is to do, settled before any screen is read: the screens to detect (`jobs`), the ones
+    `skip_existing` left (up to date), and when the output folder was found writable, by its own disk's clock
+    (`started`): a file written since is this run's."""
 
-    `split` may be a list of splits: screens they share are detected once.
+    split: str
+    tasks: int
+    out: Path
+    jobs: tuple[_Job, ...]
+    skipped: int
+    started: float
 
-    `workers` > 1 runs screenshots in that many processes; `progress` is called with (done, total) after
-    each screenshot. With `skip_existing`, screens whose three files exist and are newer than the
-    screenshot are left alone.
-    """
-    import time
+    def written(self) -> int:
+        """How many of `jobs` have all their files written by this run: a stopped run's count of what it kept (each
+        file is renamed into place whole, so one that is there is complete; a screen missing one is not counted)."""
+        done = 0
+        for _image, rel_sets, out, _options, _dpr in self.jobs:
+            try:
+                if all((Path(out) / rel).stat().st_mtime >= self.started for rels in rel_sets for rel in rels.values()):
+                    done += 1
+            except OSError:  # not written (yet)
+                pass
+        return done
 
+
+def _writable_folder(out: Path) -> float:
+    """Make `out` and check a file can be made in it, before any detection (a screen takes seconds, and a bad
+    --out was found only when the first was written). Returns the new file's modification time: the folder's
+    disk's clock now, against which `DetectionPlan.written` tells this run's files."""
+    import tempfile
+
+    out.mkdir(parents=True, exist_ok=True)  # a file in the way, a read-only disk: the OSError names the path
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".omniact-detect-", suffix=".tmp", dir=out)
+    except OSError as e:
+        # mkstemp names the random file it tried; the user knows only --out.
+        raise OSError(e.errno, e.strerror, str(out)) from None
+    try:
+        return os.fstat(fd).st_mtime
+    finally:
+        os.close(fd)
+        os.unlink(probe)
+
+
+def plan_detection(data: Any, split: str | Sequence[str], out: Path, *, ocr: str = "rapidocr",
+                   skip_existing: bool = False, elements: bool = False) -> DetectionPlan:
+    """The first half of `detect_split`: load the split(s), refuse detection paths that would land outside `out`,
+    on a file the data set is read from, or two screens on one file; make `out` and check it is writable; and list
+    the screens to detect. Nothing is detected, so a mistake is said in a moment."""
     from omniact.dataset import load_split, source_files
 
+    given, out = Path(out), Path(out).absolute()  # absolute in the summary and the resume line, as `run` says it
     splits = [split] if isinstance(split, str) else list(split)
     datasets = [load_split(data, s) for s in splits]
     root = datasets[0].root.resolve()
@@ -451,29 +489,40 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
             raise UserError(f"task {task.id}: its ocr, icon and color detections share one path "
                             f"({', '.join(f'{k}={v}' for k, v in rels.items())}); give each kind its own file")
         for kind, rel in rels.items():
-            _check_inside(Path(out), rel)
-            if os.path.realpath(Path(out) / rel) in inputs:
+            _check_inside(out, rel)
+            if os.path.realpath(out / rel) in inputs:
                 raise UserError(f"task {task.id}: its {kind} detections would be written over {rel}, a file the "
                                 "data set is read from; give the split entry's "
-                                f"{kind} another path (or choose another --out)", file=str(Path(out) / rel))
+                                f"{kind} another path (or choose another --out)", file=str(out / rel))
         screens.setdefault(key, []).append(rels)
         dprs.setdefault(key, float(task.screen.dpr or 1.0))
-    todo: list[_Job] = []
+    started = _writable_folder(given)  # (a refusal names --out as the user spelt it)
+    jobs: list[_Job] = []
     for key, rel_sets in screens.items():
-        if skip_existing and _up_to_date(Path(key), [Path(out) / r for rels in rel_sets for r in rels.values()]):
+        if skip_existing and _up_to_date(Path(key), [out / r for rels in rel_sets for r in rels.values()]):
             continue
-        todo.append((key, tuple(rel_sets), str(out), options, dprs[key]))
+        jobs.append((key, tuple(rel_sets), str(out), options, dprs[key]))
+    return DetectionPlan(split=",".join(ds.split for ds in datasets), tasks=sum(len(ds.tasks) for ds in datasets),
+                         out=out, jobs=tuple(jobs), skipped=len(screens) - len(jobs), started=started)
+
+
+def run_detection(plan: DetectionPlan, workers: int = 1, progress: Any = None) -> dict[str, Any]:
+    """The second half of `detect_split`: detect the plan's screens and write their files. Returns the summary
+    (see `detect_split`)."""
+    import time
+
+    todo = plan.jobs
     t0 = time.perf_counter()
     n_elements = 0
     done = 0
     timings: dict[str, float] = {}
 
-    failed: list[str] = []
+    failures: list[str] = []
 
     def record(r: tuple[str, int, dict[str, float], str | None]) -> None:
         nonlocal n_elements, done
         if r[3] is not None:
-            failed.append(r[3])
+            failures.append(r[3])
         n_elements += r[1]
         for k, v in r[2].items():
             timings[k] = timings.get(k, 0.0) + v
@@ -495,7 +544,31 @@ def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int 
                                    initargs=(max(1, (os.cpu_count() or 1) // workers),))) as pool:
             for r in pool.map(_detect_one, todo):
                 record(r)
-    return {"split": ",".join(ds.split for ds in datasets), "tasks": sum(len(ds.tasks) for ds in datasets),
-            "screens": len(todo), "elements": n_elements,
+    # "screens" counts the screens whose files were written: a failed one is not done (its old files, if any,
+    # are as they were), and a skipped one was done before.
+    return {"split": plan.split, "tasks": plan.tasks, "screens": len(todo) - len(failures),
+            "failed": len(failures), "skipped": plan.skipped, "elements": n_elements,
             "seconds": round(time.perf_counter() - t0, 2), "stage_seconds": {k: round(v, 2) for k, v in timings.items()},
-            "out": str(out), "failed": failed}
+            "out": str(plan.out), "failures": failures}
+
+
+def detect_split(data: Any, split: str | Sequence[str], out: Path, workers: int = 1, *, ocr: str = "rapidocr",
+                 skip_existing: bool = False, elements: bool = False, progress: Any = None) -> dict[str, Any]:
+    """Run the detector on every screenshot of a split (each screen once) and write OCR/icon/colour files
+    under `out` at the split entries' own relative paths (with `elements`, each screen's full element list
+    too: `DetectionResult.to_json`). Returns a summary: screens (detected and written), failed (screenshots that
+    could not be read; `failures` says why, one line each), skipped (up to date), tasks, elements, seconds, and
+    `out` (absolute).
+
+    `split` may be a list of splits: screens they share are detected once.
+
+    `workers` > 1 runs screenshots in that many processes; `progress` is called with (done, total) after
+    each screenshot. With `skip_existing`, screens whose files exist and are newer than the screenshot are left
+    alone (judged by the files' dates only: files another OCR engine wrote count as up to date).
+    """
+    from agents.detact.ocr import check_engine
+
+    plan = plan_detection(data, split, out, ocr=ocr, skip_existing=skip_existing, elements=elements)
+    if plan.jobs:
+        check_engine(ocr)  # a missing program is said once, before the first screen
+    return run_detection(plan, workers, progress)

@@ -19,7 +19,7 @@ from typing import Any
 
 from omniact.task import Box
 
-__all__ = ["ENGINES", "TextBox", "Word", "get_engine", "merge_words", "read_text"]
+__all__ = ["ENGINES", "TextBox", "Word", "check_engine", "get_engine", "merge_words", "read_text"]
 
 ENGINES = ("rapidocr", "tesseract")
 
@@ -477,21 +477,24 @@ class _Tesseract:
 
     name = "tesseract"
 
-    def __init__(self) -> None:
+    def __init__(self, spelling: str = "ocr={}") -> None:
+        """`spelling` is how the user chose an engine, for the message: ``ocr={}`` (the agent argument, the
+        default) or ``--ocr {}`` (`omniact detect`'s option), so the line names what they typed and its way out."""
         from omniact.errors import UserError
 
+        this, other = spelling.format("tesseract"), spelling.format("rapidocr")
         # A UserError: every screen would fail alike, so a run or `omniact detect` stops at once with this line.
         try:
             import pytesseract
         except ImportError:
-            raise UserError("ocr=tesseract needs pytesseract and the tesseract program: pip install pytesseract "
-                            "and install tesseract-ocr, or use ocr=rapidocr") from None
+            raise UserError(f"{this} needs pytesseract and the tesseract program: pip install pytesseract "
+                            f"and install tesseract-ocr, or use {other}") from None
         self._tess = pytesseract
         try:
             pytesseract.get_tesseract_version()
         except Exception as e:  # noqa: BLE001 - the binary is a system package; any failure means it cannot run
-            raise UserError(f"ocr=tesseract: the tesseract program cannot run ({str(e)[:160]}); install tesseract-ocr "
-                            "or use ocr=rapidocr") from None
+            raise UserError(f"{this}: the tesseract program cannot run ({str(e)[:160]}); install tesseract-ocr "
+                            f"or use {other}") from None
 
     def words(self, bgr: Any, scale: float = 1.0) -> list[Word]:
         import cv2
@@ -529,6 +532,20 @@ def get_engine(name: str = "rapidocr") -> Any:
         if engine is None:
             engine = _ENGINES[name] = _RapidOCR() if name == "rapidocr" else _Tesseract()
     return engine
+
+
+def check_engine(name: str, spelling: str = "ocr={}") -> None:
+    """Make sure the engine `name` can run, before any screen is read: a missing program stops a command with one
+    line at once, not after the first screen's other stages (or in each worker). `spelling` is how the user chose
+    it (see `_Tesseract`). RapidOCR ships its models with the package: nothing to check, and nothing loaded (a
+    parent process handing screens to workers would hold a copy for nothing)."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown OCR engine {name!r}; use one of {', '.join(ENGINES)}")
+    if name == "rapidocr":
+        return
+    with _ENGINES_LOCK:
+        if name not in _ENGINES:
+            _ENGINES[name] = _Tesseract(spelling)
 
 
 def read_text(bgr: Any, engine: str = "rapidocr", min_score: float = MIN_SCORE,

@@ -338,7 +338,9 @@ def test_a_broken_screenshot_fails_its_own_screen_and_the_rest_are_written(tmp_p
     (root / "test.json").write_text(json.dumps(entries))
     r = _detect(root, tmp_path / "det")
     assert r.exit_code == 2, r.output
-    assert f"omniact: {broken}: cannot read the screenshot (OSError: image file is truncated" in r.output
+    assert r.stdout.startswith("1 of 2 screens detected, 1 failed; 2 tasks, ")
+    assert r.stderr == (f"omniact: cannot read the screenshot (OSError: image file is truncated): {broken}; the file "
+                        "is damaged or unreadable: copy it again\n")
     assert "\r" not in r.output  # no progress counter in a log: a bar shows on a terminal only
     assert (tmp_path / "det/ocr/desktop/mailer/screen_1.json").is_file()  # the good screen is done
     assert not (tmp_path / "det/ocr/desktop/mailer/screen_2.json").exists()
