@@ -935,7 +935,8 @@ class _Steps:
                    f"usable core, at most {_DEFAULT_WORKERS}); with --executor ray, the Ray workers scoring "
                    f"(default: as many as the cluster's CPUs hold at --worker-cpus each, at most {MAX_WORKERS}).")
 @click.option("--bootstrap", "samples", type=click.IntRange(1, 100_000), default=1000, show_default=True,
-              help="Task resamples for the 95% intervals (at most 100,000: each entry keeps every resample's scores).")
+              help="Task resamples for the 95% intervals (at most 100,000: each entry keeps every resample's scores, "
+                   "about 4 MB an entry at 100,000).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
               help="Seed of the bootstrap resamples.")
 @click.option("--task-pages/--no-task-pages", default=True, show_default=True,

@@ -908,6 +908,39 @@ def test_a_thread_started_by_the_progress_callback_keeps_the_build_from_forking(
     assert prune_cache(board, root=str(tmp_path / "cache")) == 0
 
 
+def test_interval_ends_taken_a_block_of_columns_at_a_time_are_those_of_the_whole_matrix():
+    """The bootstrap divides and clips its sums in place and takes percentiles 50 columns at a time (its memory at
+    100,000 resamples): 13 entries (65 columns) get exactly the ends of one np.percentile over the whole matrix."""
+    import random
+
+    import numpy as np
+
+    from omniact.report import leaderboard
+
+    rng = random.Random(7)
+    n, samples = 40, 300
+    entries = []
+    for _ in range(13):
+        m = [float(rng.random() < 0.6) for _ in range(n)]
+        c, k, x = ([rng.random() * 0.3 * mi for mi in m] for _ in range(3))
+        entries.append({"tasks": {"w": [rng.choice([0.0, 0.1, 1.1, 2.1]) for _ in range(n)], "m": m,
+                                  "s": [max(1 - a - b - d, 0) * mi for a, b, d, mi in zip(c, k, x, m)],
+                                  "c": c, "k": k, "x": x}})
+    cis, as_samples = leaderboard._bootstrap(entries, n, samples, 11, 0.95)
+    columns = [leaderboard._entry_columns(e["tasks"]) for e in entries]
+    per_task = np.concatenate([col[0] for col in columns], axis=1)
+    counts = np.concatenate([block for _, block in leaderboard._Resamples(n, samples, 11)])
+    denom = counts @ columns[0][3]
+    denom[denom == 0] = 1.0
+    stats = np.clip((counts @ per_task) / denom[:, None], [v for col in columns for v in col[1]],
+                    [v for col in columns for v in col[2]])
+    lows, highs = np.percentile(stats, leaderboard.interval_percents(0.95), axis=0)
+    keys = ("sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty")
+    assert cis == [{key: (float(lows[5 * i + j]), float(highs[5 * i + j])) for j, key in enumerate(keys)}
+                   for i in range(13)]
+    assert all(np.array_equal(a, stats[:, 5 * i + 1]) for i, a in enumerate(as_samples))
+
+
 def test_the_default_number_of_workers_is_the_usable_cores_up_to_a_limit(monkeypatch):
     from omniact import process_pool
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_scoring_released import _tasks, runs
 
 from scoring import score
@@ -28,6 +29,29 @@ GOLD = 'pyautogui.click(100.0,50.0)\npyautogui.write("hi")\npyautogui.press("ent
 ])
 def test_the_first_difference_is_named(pred, mode, why):
     assert why_no_match(GOLD, pred, mode) == why
+
+
+@given(st.lists(st.sampled_from(["pyautogui.click(1,2)", "  pyautogui.write('x')", "PyAutoGUI.Press('a')", "",
+                                  "note: pyautogui.click(3,4)", "pyautogui.typewrite('y')\r", "pyautoguix()",
+                                  "\tpyautogui.press('enter')", "İ pyautogui.click(5,6)"]), max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_reference_reasons_read_lines_one_at_a_time_as_the_released_filter_reads_them_all(lines):
+    """The reference reading goes through a prediction's lines one at a time (a 50 MB answer of a million lines was a
+    million lower-cased copies at once): the reason is the one the released filter over every line gives."""
+    from scoring.mismatch import _count_difference
+    from scoring.reference import gold_lines, kept_lines
+
+    script = "\n".join(lines)
+    gold = list(gold_lines(GOLD).names)
+    names = [low.split("pyautogui.")[1].split("(")[0] if low.startswith("pyautogui.") else None
+             for _, _, low in kept_lines(script.strip().split("\n"))]
+    if len(names) != len(gold):
+        expected = _count_difference(len(names) - len(gold))
+    else:
+        bad = [(g, p) for g, p in zip(gold, names) if p != g]
+        expected = "no difference in the names" if not bad else \
+            "a pyautogui line indented or prefixed" if bad[0][1] is None else f"{bad[0][1] or '(no name)'} for {bad[0][0]}"
+    assert why_no_match(GOLD, script, "reference") == expected
 
 
 def test_a_gold_script_the_parser_refuses_is_said_so_in_strict_mode():
