@@ -8,9 +8,10 @@ paths the web file-name quirk stepped around still do not exist. An entry is not
 written when a file changed in the two seconds before the load began (a second write in the same clock tick
 could otherwise go unseen). Anything unexpected (a missing, truncated or foreign file, another scorer or Python
 version) is a miss: the split is loaded and prepared as usual. `omniact score` writes a split's entry the second
-time it scores the split (see `SIGHTINGS_BEFORE_WRITE`); `load_prepared` at once. Entries live in ``$OMNIACT_CACHE_DIR/gold``
-(default ``~/.cache/omniact/gold``), one per data root and split file (one split file can serve two roots:
-``--split my_split.json`` names task files relative to each ``--data``); `omniact score --no-cache` bypasses them.
+time it scores the split (see `SIGHTINGS_BEFORE_WRITE`); `load_prepared` at once. Entries live in
+``$OMNIACT_CACHE_DIR/gold`` (default ``~/.cache/omniact/gold``), one per data root and split file (one split file
+can serve two roots: ``--split my_split.json`` names task files relative to each ``--data``); `omniact score
+--no-cache` bypasses them.
 """
 
 from __future__ import annotations
@@ -117,10 +118,11 @@ def begin(root: str | os.PathLike | None, split: str, *, use_cache: bool = True,
     return SplitParts(root, split, workers, cache=(entry, where) if write else None)
 
 
-#: How many times a split is scored (by `begin`) before its entry is written: a split scored once (a one-off check,
-#: a leaderboard's data copy) costs no entry (8.6 MB for 20,000 tasks) and its first run does not pay for writing
-#: one (a fifth of the run: each part's gold frozen and the entry written); one scored again, as an agent's
-#: developer scores a split run after run, is written on its second run and read from the third on.
+#: Runs of `begin` on a split before one writes its entry: 1, the second run writes it (0, the first: tests). A split
+#: scored once (a one-off check, a leaderboard's data copy) costs no entry (8.6 MB for 20,000 tasks), and its first
+#: run does not pay for writing one (a fifth of the run: each part's gold frozen and the entry written); one scored
+#: again, as an agent's developer scores a split run after run, is written on its second run and read from the third
+#: on. (A mark counts the first run: no higher count is kept.)
 SIGHTINGS_BEFORE_WRITE = 1
 
 
