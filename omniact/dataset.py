@@ -578,9 +578,9 @@ def load_split(root: str | os.PathLike | None, split: str = "test", *,
 
     Raises `DataError` (``FILE: problem``) for a missing or unreadable split, task, box or screenshot file, and
     `UserError` (DataError's base class: catch that for both) for a split name the data set does not have or a data
-    root that is not there; with a `problems` list, a broken entry is recorded there and left out instead, so that every problem of a
-    data set can be reported at once. OCR, icon and colour files are optional: a missing one means no
-    detections.
+    root that is not there; with a `problems` list, a broken entry is recorded there and left out instead, so that
+    every problem of a data set can be reported at once. OCR, icon and colour files are optional: a missing one
+    means no detections.
     """
     root, split_path, raw, index = read_split_file(root, split, problems)
     h = hashlib.sha256()
