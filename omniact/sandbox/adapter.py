@@ -272,14 +272,45 @@ _MAC_EDITING: dict[tuple[frozenset[str], str], tuple[str, ...]] = {
         (("Meta", "Shift"), "ArrowRight", "moveToRightEndOfLineAndModifySelection"),
     )
 }
-# DOM codes and Windows key codes of the keys in _MAC_EDITING that are not letters.
-_KEY_CODES = {"Backspace": 8, "ArrowLeft": 37, "ArrowUp": 38, "ArrowRight": 39, "ArrowDown": 40}
+# What a Mac's text fields do for Option and Control keys, where Linux Chromium does otherwise (Option+Left is word
+# left on a Mac, nothing in a Linux text field; Control+A is the line's start, not select all): the Alt and Control
+# rows of the same table, for macOS tasks only (on Windows and Linux, Alt and Control keep Chromium's own meaning).
+# Control+C, V, X and Z, which a Mac's text fields ignore, still copy, paste, cut and undo here: Chromium performs
+# them whatever commands the key event carries.
+_MAC_OPTION_CONTROL: dict[tuple[frozenset[str], str], tuple[str, ...]] = {
+    (frozenset(mods), key): cmds
+    for mods, key, cmds in (
+        (("Alt",), "ArrowLeft", ("moveWordLeft",)),
+        (("Alt",), "ArrowRight", ("moveWordRight",)),
+        (("Alt", "Shift"), "ArrowLeft", ("moveWordLeftAndModifySelection",)),
+        (("Alt", "Shift"), "ArrowRight", ("moveWordRightAndModifySelection",)),
+        (("Alt",), "ArrowUp", ("moveBackward", "moveToBeginningOfParagraph")),
+        (("Alt",), "ArrowDown", ("moveForward", "moveToEndOfParagraph")),
+        (("Alt",), "Backspace", ("deleteWordBackward",)),
+        (("Alt",), "Delete", ("deleteWordForward",)),
+        (("Control",), "a", ("moveToBeginningOfParagraph",)),
+        (("Control",), "e", ("moveToEndOfParagraph",)),
+        (("Control", "Shift"), "a", ("moveToBeginningOfParagraphAndModifySelection",)),
+        (("Control", "Shift"), "e", ("moveToEndOfParagraphAndModifySelection",)),
+        (("Control",), "b", ("moveBackward",)),
+        (("Control",), "f", ("moveForward",)),
+        (("Control",), "p", ("moveUp",)),
+        (("Control",), "n", ("moveDown",)),
+        (("Control",), "d", ("deleteForward",)),
+        (("Control",), "h", ("deleteBackward",)),
+        (("Control",), "k", ("deleteToEndOfParagraph",)),
+    )
+}
+# DOM codes and Windows key codes of the keys in the tables above that are not letters.
+_KEY_CODES = {"Backspace": 8, "Delete": 46, "ArrowLeft": 37, "ArrowUp": 38, "ArrowRight": 39, "ArrowDown": 40}
 
 
-def mac_editing_commands(mods: frozenset[str], key: str) -> tuple[str, ...]:
-    """The editing commands a Mac performs for `key` pressed with the Playwright modifiers `mods` (none: ())."""
+def mac_editing_commands(mods: frozenset[str], key: str, *, macos: bool = False) -> tuple[str, ...]:
+    """The editing commands a Mac performs for `key` pressed with the Playwright modifiers `mods` (none: ()):
+    Command's keys always (only a Mac has it), Option's and Control's on a macOS task (`macos`)."""
     k = key.lower() if len(key) == 1 else key
-    return _MAC_EDITING.get((frozenset(mods & _MODIFIER_BITS.keys()), k), ())
+    held = frozenset(mods & _MODIFIER_BITS.keys())
+    return _MAC_EDITING.get((held, k), ()) or (_MAC_OPTION_CONTROL.get((held, k), ()) if macos else ())
 
 
 def _cdp_key(key: str) -> tuple[str, str, int]:
@@ -363,11 +394,14 @@ class Adapter:
         dpr: float = 1.0,
         platform: str = "web",
         deadline: float | None = None,
+        os_name: str | None = None,
     ) -> None:
         self.page = page
         self.viewport = viewport
         self.dpr = float(dpr)
         self.platform = platform
+        # A macOS task's text fields move and delete as a Mac's do for Option and Control keys (see _MAC_OPTION_CONTROL)
+        self.macos = os_name == "macos"
         self.deadline = deadline
         # The mouse starts at the centre of the screen (suite contract).
         self.x, self.y = viewport[0] / 2, viewport[1] / 2
@@ -662,7 +696,7 @@ class Adapter:
         """keyboard.down(key), carrying a Mac's editing commands when Meta makes the key one (hotkey("command", "a")
         selects all; the page still sees its keydown with metaKey and can prevent the command)."""
         mods = self._mods(more)
-        commands = mac_editing_commands(mods, key)
+        commands = mac_editing_commands(mods, key, macos=self.macos)
         if commands or key in _RAW_KEYS:
             self._send_key("keyDown", key, mods, commands)
             calls.append(f'keyboard.down("{key}")' + (f" [CDP, commands {list(commands)}]" if commands else " [CDP]"))
@@ -728,7 +762,7 @@ class Adapter:
         if shifted:
             self.page.keyboard.down("Shift")
         more = ("Shift",) if shifted else ()
-        if method == "press" and (arg in _RAW_KEYS or mac_editing_commands(self._mods(more), arg)):
+        if method == "press" and (arg in _RAW_KEYS or mac_editing_commands(self._mods(more), arg, macos=self.macos)):
             inner: list[str] = []  # a key Playwright cannot press as it must: down and up by the adapter
             self._down(arg, inner, more)
             self._up(arg, inner, more)

@@ -157,6 +157,9 @@ class ReplayJob:
     viewport: tuple[int, int] = (1440, 900)
     dpr: float = 1.0
     platform: str = "web"
+    #: the task's OS (``macos``, ``windows``, ``linux``) when known: a macOS task's text fields take a Mac's Option and
+    #: Control keys (see omniact.sandbox.adapter)
+    os_name: str | None = None
     check: str | None = None
     wait_ready: bool = False
     wait_for: str | None = None
@@ -347,7 +350,8 @@ class _Run:
         from omniact.sandbox.adapter import Adapter
 
         adapter = Adapter(
-            page, viewport=job.viewport, dpr=job.dpr, platform=job.platform, deadline=self.watch.deadline
+            page, viewport=job.viewport, dpr=job.dpr, platform=job.platform, deadline=self.watch.deadline,
+            os_name=job.os_name,
         )
         adapter.start()
         self.adapter = adapter
@@ -1047,6 +1051,7 @@ def job_for_task(
         viewport=viewport,
         dpr=dpr,
         platform=task.screen.platform,
+        os_name=task.screen.os,
         check=task.check,
         wait_ready=True,
         # Only the suite that ships with omniact is known code; another data set's pages (--data) are anyone's

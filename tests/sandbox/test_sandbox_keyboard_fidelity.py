@@ -35,9 +35,9 @@ def page(browser):
     context.close()
 
 
-def replay(page, script: str, platform: str = "web") -> tuple[list[str], str, str]:
+def replay(page, script: str, platform: str = "web", os_name: str | None = None) -> tuple[list[str], str, str]:
     """Each step's outcome, the field's value and the page's keydowns (space separated)."""
-    ad = Adapter(page, viewport=(800, 600), platform=platform)
+    ad = Adapter(page, viewport=(800, 600), platform=platform, os_name=os_name)
     outs = [ad.perform(a).outcome for a in parse_script(script)]
     value, keys = page.evaluate("[document.getElementById('t').value, K.join(' ')]")
     return outs, value, keys
@@ -53,6 +53,33 @@ def test_command_a_selects_all_in_a_text_field_as_on_a_mac(page, platform):
     assert outs == ["ok"] * 4
     assert value == "X"
     assert keys.endswith("Meta+M a+M Shift+S X+S")  # the page's own events are as before: keydown "a" with metaKey
+
+
+@pytest.mark.parametrize("os_name", ["macos", "windows", None])
+@pytest.mark.browser
+def test_option_and_control_keys_move_and_delete_as_on_a_mac_on_a_macos_task(page, os_name):
+    """On a Mac, Option+Left moves a word left, Control+A and Control+E go to the line's ends, Option+Backspace
+    deletes a word: a macOS task's replay does so (Linux Chromium does not: Control+A selects all there, as on
+    Windows, whose tasks keep it). The page still sees each keydown with its modifier."""
+    outs, value, keys = replay(page, CLICK + 'pyautogui.write("hello world")\npyautogui.hotkey("option", "left")\n'
+                               'pyautogui.write("big ")\npyautogui.hotkey("ctrl", "a")\npyautogui.write(">")\n'
+                               'pyautogui.hotkey("ctrl", "e")\npyautogui.hotkey("option", "backspace")\n'
+                               'pyautogui.write("!")', "desktop", os_name)
+    assert set(outs) == {"ok"}
+    if os_name == "macos":
+        assert value == ">hello big !"
+    else:
+        assert value.startswith(">") and "hello" not in value  # Control+A selected all, and ">" replaced it
+    assert "ArrowLeft+A" in keys and "a+C" in keys and "Backspace+A" in keys
+
+
+def test_a_suite_tasks_replay_knows_its_os():
+    import omniact
+    from omniact.sandbox.replay import job_for_task
+
+    ds = omniact.load_split(None, "test")
+    by_os = {t.screen.os: job_for_task(t, "").os_name for t in ds.tasks if t.env}
+    assert by_os == {"macos": "macos", "windows": "windows", "linux": "linux", None: None}
 
 
 @pytest.mark.browser
