@@ -1200,6 +1200,10 @@ def _detect_summary(s: dict[str, Any]) -> str:
 @click.option("--seeds", default="0-4", show_default=True, help="Seeds for --miniwob-suite, e.g. 0-4 or 1,3,7.")
 @click.option("--viewport", default="1440x900", show_default=True, help="CSS size for --html/--url.")
 @click.option("--dpr", type=float, default=None, help="Device pixel ratio for --html/--url/--miniwob (default 1).")
+@click.option("--os", "os_name", type=click.Choice(["macos", "windows", "linux"]), default=None,
+              help="With --html/--url: the page is a desktop app of this OS, as the suite's desktop tasks are (the "
+                   "browser's shortcuts, ctrl+n or alt+left, reach it; on macos, text fields take a Mac's Option and "
+                   "Control keys). Default: a web page in a browser.")
 @click.option("--settle-ms", type=int, default=300, show_default=True,
               help="Pause after the script, before the check.")
 @click.option("--task-timeout", type=_Seconds(), default=30.0, show_default=True,
@@ -1240,6 +1244,8 @@ def replay_cmd(executor: str, ray_address: str, worker_cpus: float | None, worke
     page = options.get("html") is not None or options.get("url") is not None
     if _given_options(("--viewport", "viewport")) and not page:  # a task's screen, and MiniWoB's page, set their own
         raise UserError("--viewport goes with --html or --url (a task's screen and a MiniWoB++ page have their own)")
+    if options.get("os_name") is not None and not page:  # a task knows its OS; a MiniWoB++ page is a web page
+        raise UserError("--os goes with --html or --url (a task's screen says its OS)")
     if _given_options(("--dpr", "dpr")) and not (page or options.get("miniwob")):
         raise UserError("--dpr goes with --html, --url or --miniwob (a task's screen has its own)")
     if _given_options(("--setup-timeout", "setup_timeout")) and not options.get("agent"):  # it bounds an agent's start

@@ -321,6 +321,7 @@ def replay_command(
     agent_workers: int = 1,
     setup_timeout: float | str | None = DEFAULT_SETUP_TIMEOUT,
     retry_errors: bool = False,
+    os_name: str | None = None,
 ) -> dict:
     """Run the replay the options ask for, print the outcome, and return the JSON object.
 
@@ -527,6 +528,7 @@ def replay_command(
                 out_dir=out,
                 task_timeout=task_timeout,
                 trace=trace,
+                os_name=os_name,
             )
         obj = result.to_json()
         _write_out(out, obj)

@@ -1202,13 +1202,19 @@ def replay_page(
     trace: bool = False,
     step_images: bool | None = None,
     task_id: str = "page",
+    os_name: str | None = None,
 ) -> ReplayResult:
     """Replay `script` on a local HTML file (served from a loopback server over its folder) or on a page
     the user serves at a loopback `url`; `check` is a JavaScript expression evaluated afterwards.
 
     Only the page's own origin is reachable: every other request is aborted and listed in
-    `blocked_requests`. With `out_dir`, step images are written there (unless `step_images=False`).
+    `blocked_requests`. With `out_dir`, step images are written there (unless `step_images=False`). With `os_name`
+    (``macos``, ``windows``, ``linux``) the page is a desktop app of that OS, as the suite's desktop tasks are: the
+    browser's own shortcuts (ctrl+n, alt+left) reach it, and on ``macos`` its text fields take a Mac's Option and
+    Control keys; without, a web page in a browser.
     """
+    if os_name is not None and os_name not in ("macos", "windows", "linux"):
+        raise UserError(f"os_name must be macos, windows or linux, not {os_name!r}")
     if (html is None) == (url is None):
         raise UserError("give exactly one of an HTML file and a URL")
     out = Path(out_dir) if out_dir else None
@@ -1224,6 +1230,8 @@ def replay_page(
         "out_dir": str(out) if out else None,
         "step_images": bool(out) if step_images is None else (step_images and out is not None),
         "trace": trace and out is not None,
+        "platform": "web" if os_name is None else "desktop",
+        "os_name": os_name,
     }
     if html is not None:
         html = Path(html).resolve()

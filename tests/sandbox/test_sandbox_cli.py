@@ -26,6 +26,30 @@ def invoke(*args: str):
     return CliRunner().invoke(main, ["replay", *args], catch_exceptions=False)
 
 
+@pytest.mark.parametrize(("os_name", "value"), [("macos", "hello big world"), (None, "hello worldbig ")])
+@pytest.mark.browser
+def test_a_page_replayed_as_a_macos_app_takes_a_macs_option_keys(tmp_path, os_name, value):
+    """--os macos: the page is a Mac desktop app (Option+Left moves a word left in its field); without, a web page in
+    Linux Chromium, whose fields do nothing for Alt+Left, and where a browser's back is not the page's to take."""
+    page = tmp_path / "field.html"
+    page.write_text('<!doctype html><textarea id="t" style="position:absolute;left:0;top:0;width:400px;height:100px">'
+                    "</textarea>")
+    script = tmp_path / "s.py"
+    script.write_text('pyautogui.click(100, 50)\npyautogui.write("hello world")\npyautogui.hotkey("option", "left")\n'
+                      'pyautogui.write("big ")\n')
+    args = ["--html", str(page), "--script", str(script), "--check", "document.getElementById('t').value", "--json",
+            *T, *(["--os", os_name] if os_name else [])]
+    r = invoke(*args)
+    assert r.exit_code == 0, r.output
+    result = json.loads(r.output)
+    assert result["info"]["check_value"] == value and result["success"] is True
+    said = [step["outcome"] for step in result["steps"]]
+    # (on a web page Alt+Left is the browser's back: not the page's, said so, and not performed)
+    assert said[2] == ("ok" if os_name else "unsupported: alt+left is a browser shortcut the page never receives")
+    r = invoke("--task", "9", "--os", "macos")
+    assert r.exit_code == 2 and r.output == "omniact: --os goes with --html or --url (a task's screen says its OS)\n"
+
+
 def test_user_errors_are_one_line_with_exit_2(tmp_path):
     bad = tmp_path / "s.py"
     bad.write_text("pyautogui.click(1, 2)\nimport os; os.remove('x')\n")
