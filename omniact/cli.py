@@ -1143,7 +1143,9 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
                                     progress=lambda done, total: steps.update("screens", done, total))
     except (KeyboardInterrupt, OSError):
         # What is kept and how to go on; then the stop is said as for any verb (130, or the full disk's line).
-        click.echo(f"omniact: {plan.written()} of {_detect_count(len(plan.jobs), 'screen')} written under "
+        from omniact.tables import plural
+
+        click.echo(f"omniact: {plan.written()} of {plural(len(plan.jobs), 'screen')} written under "
                    f"{escape_controls(str(plan.out))}; run the same command with --skip-existing to continue",
                    err=True)
         raise
@@ -1157,19 +1159,17 @@ def detect(data: Path | None, split: str, out: Path, workers: int, ocr: str, ski
         sys.exit(2)
 
 
-def _detect_count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
 def _detect_summary(s: dict[str, Any]) -> str:
     """`detect`'s line: what was detected, what failed, what --skip-existing left; then the work and where it went."""
+    from omniact.tables import plural
+
     if s["failed"]:
-        head = f"{s['screens']} of {_detect_count(s['screens'] + s['failed'], 'screen')} detected, {s['failed']} failed"
+        head = f"{s['screens']} of {plural(s['screens'] + s['failed'], 'screen')} detected, {s['failed']} failed"
     else:
-        head = f"{_detect_count(s['screens'], 'screen')} detected"
+        head = f"{plural(s['screens'], 'screen')} detected"
     if s["skipped"]:
         head += f", {s['skipped']} up to date (--skip-existing)"
-    return (f"{head}; {_detect_count(s['tasks'], 'task')}, {_detect_count(s['elements'], 'element')}, "
+    return (f"{head}; {plural(s['tasks'], 'task')}, {plural(s['elements'], 'element')}, "
             f"{s['seconds']} s -> {escape_controls(s['out'])}")
 
 
@@ -1204,8 +1204,9 @@ def _detect_summary(s: dict[str, Any]) -> str:
               help="With --html/--url: the page is a desktop app of this OS, as the suite's desktop tasks are (the "
                    "browser's shortcuts, ctrl+n or alt+left, reach it; on macos, text fields take a Mac's Option and "
                    "Control keys). Default: a web page in a browser.")
-@click.option("--settle-ms", type=int, default=300, show_default=True,
-              help="Pause after the script, before the check.")
+@click.option("--settle-ms", type=int, default=None,
+              help="Pause after the script, before the check, in ms (default: 300; 100 for a MiniWoB++ episode, whose "
+                   "reward is fixed when it ends).")
 @click.option("--task-timeout", type=_Seconds(), default=30.0, show_default=True,
               help="Seconds per task; then it fails.")
 @click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=2, show_default=True,

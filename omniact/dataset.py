@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache, partial
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -1222,7 +1222,8 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
     unlisted: list[OSError] = []
     files = _manifest_files(root, unlisted)
     # Files outside the folder a manifest may list: those its split files name (see `_manifest_files`).
-    named_outside = {rel for rel in map(partial(_rel, root), files) if rel.startswith("../")}
+    rels = [_rel(root, f) for f in files]  # (each spelt once: the loop below the lines' uses them too)
+    named_outside = {rel for rel in rels if rel.startswith("../")}
     for n, line in enumerate(text.split(b"\n"), 1):
         if not line.strip():
             continue
@@ -1252,8 +1253,7 @@ def verify_manifest(root: str | os.PathLike) -> list[str]:
         if changed:
             problems.append(f"{mpath}:{n}: {rel} has changed (sha256 differs)")
     problems += [f"{e.filename}: folder cannot be read ({e.strerror or e}): its files are not checked" for e in unlisted]
-    for p in files:
-        rel = _rel(root, p)
+    for p, rel in zip(files, rels):
         if not p.is_file():  # a dangling symlink, a FIFO, a device: `omniact manifest` could not add it either
             problems.append(f"{p}: {why_missing(str(p), 'file')}")
         elif rel not in listed:

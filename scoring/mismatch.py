@@ -12,10 +12,10 @@ what to fix first ("writes typewrite for write", "one action too few") rather th
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from scoring.reference import gold_lines, safe_parse
+from scoring.reference import gold_lines, kept_lower, safe_parse
 from scoring.strict import action_names
 
 __all__ = ["SAME_NAMES", "reasons", "unmatched_reasons", "why_no_match"]
@@ -69,7 +69,7 @@ def why_no_match(gold_script: str, script: object, mode: str) -> str:
         # million lines was a million lower-cased copies at once (ten times its size).
         names: list[str | None] = []
         n_kept = 0
-        for low in _kept_lower(script.strip()):
+        for low in kept_lower(script.strip()):
             n_kept += 1
             if len(names) <= len(gold):
                 names.append(low.split("pyautogui.")[1].split("(")[0] if low.startswith("pyautogui.") else None)
@@ -88,20 +88,6 @@ def why_no_match(gold_script: str, script: object, mode: str) -> str:
         if p != g:
             return f"{p or '(no name)'} for {g or '(no name)'}"
     return SAME_NAMES
-
-
-def _kept_lower(text: str) -> Iterator[str]:
-    """`kept_lines(text.split("\n"))`'s lower-cased lines, one at a time (each line's copy made only as it is read)."""
-    start = 0
-    while True:
-        end = text.find("\n", start)
-        line = text[start:] if end < 0 else text[start:end]
-        low = line.lower()
-        if low.strip().startswith("pyautogui"):
-            yield low
-        if end < 0:
-            return
-        start = end + 1
 
 
 def _parsed_names(script: str) -> list[str] | None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,7 @@ from omniact.errors import ParseError
 from scoring.bleu import bleu
 from scoring.boxes import BoxIndex
 
-__all__ = ["GoldLines", "Outcome", "Plan", "gold_lines", "gold_plan", "kept_lines", "penalty_released", "plan",
+__all__ = ["GoldLines", "Outcome", "Plan", "gold_lines", "gold_plan", "kept_lines", "kept_lower", "penalty_released", "plan",
            "plan_boxes", "plan_click_penalty", "plan_click_steps", "plan_lines", "refusal", "safe_parse", "score_plan", "score_task"]
 
 _QUOTES = re.compile("\"|'")
@@ -86,6 +86,20 @@ def kept_lines(lines: list[str]) -> list[tuple[int, str, str]]:
         if low.strip().startswith("pyautogui"):
             out.append((i, x, low))
     return out
+
+
+def kept_lower(text: str) -> Iterator[str]:
+    """`kept_lines(text.split("\n"))`'s lower-cased lines, one at a time: each line's copy is made only as it is
+    read (a 50 MB answer of a million lines was a million lower-cased copies at once)."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        low = (text[start:] if end < 0 else text[start:end]).lower()
+        if low.strip().startswith("pyautogui"):
+            yield low
+        if end < 0:
+            return
+        start = end + 1
 
 
 def gold_lines(gold_script: str) -> GoldLines:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from omniact.errors import ParseError, UserError, escape_controls, shell_quote, terminal_json
 from omniact.executor import DEFAULT_SETUP_TIMEOUT, seconds_or_none
 from omniact.job_control import groups_below, stopped_together
-from omniact.sandbox.replay import ANSWERS_FOLDER
+from omniact.sandbox.replay import ANSWERS_FOLDER, DEFAULT_SETTLE_MS
 
 if TYPE_CHECKING:
     from omniact.runner import RunStopped
@@ -276,18 +276,6 @@ def _echo_result(echo: Callable[[str], None], r: Any, folder: Path | None = None
         say(f"step images: {folder / 'index.html'}")
 
 
-def _given_settle_ms(settle_ms: int) -> int | None:
-    """`settle_ms` when the user gave --settle-ms, None when it is the option's default: a MiniWoB++ episode's own
-    default pause is shorter than a page's (miniwob.MINIWOB_SETTLE_MS). Called from Python (no command line), the
-    value is taken as given."""
-    import click
-
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None and ctx.get_parameter_source("settle_ms") == click.core.ParameterSource.DEFAULT:
-        return None
-    return settle_ms
-
-
 def replay_command(
     *,
     data: Path | None,
@@ -306,7 +294,7 @@ def replay_command(
     seeds: str,
     seed: int,
     check: str | None,
-    settle_ms: int,
+    settle_ms: int | None,
     task_timeout: float,
     workers: int,
     trace: bool,
@@ -338,8 +326,10 @@ def replay_command(
     if task_timeout <= 0:
         raise UserError("--task-timeout must be positive")
     start_limit = seconds_or_none(setup_timeout, "--setup-timeout")
-    if settle_ms < 0:
+    if settle_ms is not None and settle_ms < 0:
         raise UserError("--settle-ms must be 0 or more")
+    # Not given: a page's or task's pause; a MiniWoB++ episode takes its own shorter one (it gets `settle_ms` as is).
+    page_settle = DEFAULT_SETTLE_MS if settle_ms is None else settle_ms
     if step_images and out is None:
         raise UserError("--step-images writes the images into --out DIR: add --out")
     if trace and out is None:  # the trace was recorded and then written nowhere
@@ -409,7 +399,7 @@ def replay_command(
         # Kept compact: a keyword a line would be a dozen lines of x=x.
         # fmt: off
         opts = _SplitReplay(data=data, split=split, predictions=predictions, agent=agent, agent_args=agent_args,
-                            settle_ms=settle_ms, task_timeout=task_timeout, workers=workers, trace=trace,
+                            settle_ms=page_settle, task_timeout=task_timeout, workers=workers, trace=trace,
                             out=out, limit=limit, step_images=step_images, agent_workers=agent_workers,
                             setup_timeout=start_limit, retry_errors=retry_errors)
         # fmt: on
@@ -429,7 +419,7 @@ def replay_command(
             workers=workers,
             out_dir=out,
             task_timeout=task_timeout,
-            settle_ms=_given_settle_ms(settle_ms),
+            settle_ms=settle_ms,
         )
         summary = {"agent": agent, "envs": list(summary["per_env"]), **summary}  # --limit may cut envs
         _write_out(out, summary)
@@ -482,7 +472,7 @@ def replay_command(
                     task_timeout=task_timeout,
                     trace=trace,
                     root=root,
-                    settle_ms=settle_ms,
+                    settle_ms=page_settle,
                 )
         elif target == "--miniwob":
             from omniact.sandbox.miniwob import EpisodeNotStarted, miniwob_task, replay_miniwob
@@ -511,7 +501,7 @@ def replay_command(
                     out_dir=out,  # type: ignore[arg-type]
                     task_timeout=task_timeout,
                     trace=trace,
-                    settle_ms=_given_settle_ms(settle_ms),
+                    settle_ms=settle_ms,
                 )
         else:
             from omniact.sandbox.replay import replay_page
@@ -524,7 +514,7 @@ def replay_command(
                 dpr=dpr or 1.0,
                 check=check,
                 wait_for=wait_for,
-                settle_ms=settle_ms,
+                settle_ms=page_settle,
                 out_dir=out,
                 task_timeout=task_timeout,
                 trace=trace,

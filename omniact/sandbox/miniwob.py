@@ -315,9 +315,11 @@ def replay_miniwob_suite(
     for what, items in (("env", envs), ("seed", seeds)):
         if not items:
             raise UserError(f"no MiniWoB++ {what} to evaluate on: give one or more")
-        twice = next((x for i, x in enumerate(items) if x in items[:i]), None)
-        if twice is not None:
-            raise UserError(f"MiniWoB++ {what} {twice} is given twice: give each {what} once")
+        seen: set[Any] = set()
+        for x in items:  # (a set: --seeds takes up to 10,000 a range, where a scan of the ones before was quadratic)
+            if x in seen:
+                raise UserError(f"MiniWoB++ {what} {x} is given twice: give each {what} once")
+            seen.add(x)
     pairs = [(e, s) for e in envs for s in seeds][:limit]
     envs = [e for e in envs if any(pe == e for pe, _ in pairs)]
     if out_dir is not None:

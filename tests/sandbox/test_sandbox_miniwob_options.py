@@ -42,3 +42,15 @@ def test_parse_seeds_keeps_distinct_seeds_in_order():
     assert parse_seeds("3,0-2,9007199254740991") == [3, 0, 1, 2, 9007199254740991]
     with pytest.raises(UserError, match="seed 1 twice"):
         parse_seeds("0-2,1")
+
+
+@pytest.mark.parametrize(("envs", "seeds", "words"), [
+    (["click-button", "click-button"], [0], "env click-button is given twice"),
+    (["click-button"], [0, 1, 0], "seed 0 is given twice"),
+    (["click-button"], [], "no MiniWoB\\+\\+ seed to evaluate on"),
+])
+def test_the_python_suite_refuses_an_env_or_seed_twice_or_none_before_any_episode(envs, seeds, words):
+    from omniact.sandbox.miniwob import replay_miniwob_suite
+
+    with pytest.raises(UserError, match=words):
+        replay_miniwob_suite(object(), envs, seeds)
