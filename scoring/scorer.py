@@ -218,18 +218,25 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
 
     # A prediction's judgement, (parse error, (matched, click, key, write) or None when unmatched, note): the parse
     # error is None, _REFUSED (its message worked out when read) or the message.
-    def judge_reference(i: int, script: str) -> _Judged:
+    def judge_reference_in_full(i: int, script: str) -> tuple[Any, Any, str | None, bool, Any]:
+        # (the judgement, whether the script is plain, and what its plan made of it: None when it had to take the
+        # general rule) - the last two for `_recipe`, which would otherwise work them out again.
         # Only whether the parser accepts the script is needed (`script_is_valid`; the plain-script pattern
         # answers for most).
-        error = None if plain(script) or _valid(script) else _REFUSED
+        is_plain = plain(script)
+        error = None if is_plain or _valid(script) else _REFUSED
         if not weights[i]:
-            return error, None, None  # skipped task: no gold pyautogui line
+            return error, None, None, is_plain, None  # skipped task: no gold pyautogui line
         plan = plans[i]
         r = None if plan is None else score_plan(plan, script)
         if r is None:
             out = score_task(lines[i], boxes[i] if plan is None else plan_boxes(plan), script)
-            return error, (True, out.click, out.key, out.write) if out.matched else None, out.note or None
-        return error, r if r[0] else None, None
+            return error, (True, out.click, out.key, out.write) if out.matched else None, out.note or None, \
+                is_plain, None
+        return error, r if r[0] else None, None, is_plain, r
+
+    def judge_reference(i: int, script: str) -> _Judged:
+        return judge_reference_in_full(i, script)[:3]  # type: ignore[return-value]
 
     def judge_strict(i: int, script: str) -> _Judged:
         # Parsed unless certainly refused; a refusal's message is worked out when someone reads it.
@@ -268,8 +275,10 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
         key = (i, *pieces[::3])
         recipe = shapes.get(key)  # type: ignore[union-attr]
         if recipe is None:
-            outcome = judge(i, script)
-            shapes.learn(key, _recipe(plans[i], weights[i], script, pieces, outcome))  # type: ignore[union-attr]
+            error, r, note, is_plain, planned = judge_reference_in_full(i, script)
+            outcome = error, note, None if r is None else _row(weights[i], r)
+            shapes.learn(key, _recipe(plans[i], weights[i], script, pieces, outcome,  # type: ignore[union-attr]
+                                      is_plain, planned))
             return outcome
         if recipe is False:
             return judge(i, script)
@@ -414,9 +423,12 @@ def _inside(value: tuple[float, ...]) -> tuple[float, float, float, float, tuple
     return cx, cy, hx, hy, value
 
 
-def _recipe(plan: reference.Plan | None, weight: float, script: str, pieces: list[str], outcome: _Outcome) -> _Recipe:
+def _recipe(plan: reference.Plan | None, weight: float, script: str, pieces: list[str], outcome: _Outcome,
+            is_plain: bool, r: tuple[bool, float, float, float] | None) -> _Recipe:
     """How to judge any answer of `script`'s shape (`pieces`: it split around its plain clicks' points), learnt from
-    `script` and its `outcome`; False unless it is certain to give what judging in full gives.
+    `script` and its `outcome`; False unless it is certain to give what judging in full gives. `is_plain`: whether
+    `script` is plain (`is_plain_script`); `r`: `reference.score_plan(plan, script)` as its judgement worked it out
+    (None when it did not: no plan, no weight, or the general rule).
 
     Only for a plain script (so its parse-error count is 0 whatever its points) or one the parser certainly
     refuses (prose around the code, a large share of model answers: such a recipe is used only for an answer that
@@ -429,7 +441,7 @@ def _recipe(plan: reference.Plan | None, weight: float, script: str, pieces: lis
     if note is not None:
         return False
     if error is None:
-        if not is_plain_script(script):
+        if not is_plain:
             return False
         refused = False
     elif error is _REFUSED and certainly_refused(script):
@@ -440,7 +452,6 @@ def _recipe(plan: reference.Plan | None, weight: float, script: str, pieces: lis
         return None, outcome, refused  # a skipped task
     if plan is None:
         return False
-    r = reference.score_plan(plan, script)
     if r is None:
         return False  # judged by the general rule
     if not r[0]:
