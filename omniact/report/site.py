@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from omniact.actions import Action, format_action, parse_script
+from omniact.actions import Action, format_action, parse_script, script_points
 from omniact.atomic import atomic_file, remove_stale_temporaries
 from omniact.dataset import Dataset, task_labels
 from omniact.errors import ParseError, UserError, escape_bidi, shorten
@@ -987,7 +988,7 @@ def _compare_card(c: Comparison) -> str:
 
 
 def _points(actions: Iterable[Action]) -> list[list[float]]:
-    return [list(a.point) for a in actions if a.point is not None]
+    return [list(point) for a in actions if (point := a.point) is not None]
 
 
 def _image_name(path: Path, names: dict[Path, str]) -> str:
@@ -1031,11 +1032,22 @@ def _convert(source: Path, target: Path) -> None:
         raise
 
 
+#: An entry's per-task columns a task page reads: missing, matched, parse error, the three penalties, the score.
+_PAGE_COLUMNS = ("missing", "m", "parse_error", "c", "k", "x", "s")
+
+
+def _page_entries(board: Leaderboard) -> list[tuple[str, tuple[list, ...]]]:
+    """Each entry's name as HTML and its `_PAGE_COLUMNS`, made once for many task pages (ten column lookups and two
+    escapes per entry on each of 2,000 pages of a 100-entry board were a sixth of writing them)."""
+    return [(_e(e.name), tuple(e.tasks[key] for key in _PAGE_COLUMNS)) for e in board.entries]
+
+
 def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Mapping[str, Any]],
                image: str, reasons: Sequence[Mapping[int, str]],
-               failures: Sequence[Mapping[str, tuple[str, str]]] = (), slugs: Sequence[str] = ()) -> str:
-    """`scripts`, `reasons`, `failures` and `slugs` (the entries' page names) are each entry's, in the order of
-    `board.entries`."""
+               failures: Sequence[Mapping[str, tuple[str, str]]] = (), slugs: Sequence[str] = (),
+               page_entries: Sequence[tuple[str, tuple[list, ...]]] | None = None) -> str:
+    """`scripts`, `reasons`, `failures`, `slugs` (the entries' page names) and `page_entries` (`_page_entries`) are
+    each entry's, in the order of `board.entries`."""
     w, h = task.screen.width, task.screen.height
     r = 10 * max(1.0, task.screen.dpr)
     try:
@@ -1064,8 +1076,11 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
     entries_data = []
     rows = []
     known: dict[str, list[list[float]]] = {}  # entries often give the same answer: each is parsed once
-    for k, (e, entry_scripts, why) in enumerate(zip(board.entries, scripts, reasons)):
-        t = e.tasks
+    if page_entries is None:
+        page_entries = _page_entries(board)
+    at = itemgetter(index)
+    for k, (e, entry_scripts, why, (name_html, cols)) in enumerate(zip(board.entries, scripts, reasons, page_entries)):
+        missing, m, parse_error, c, key, x, score = map(at, cols)
         sc = entry_scripts.get(task.id)
         failed = failures[k].get(task.id) if k < len(failures) else None
         slug = slugs[k] if k < len(slugs) else None
@@ -1078,17 +1093,16 @@ def _task_page(task: Task, board: Leaderboard, index: int, scripts: Sequence[Map
             from omniact.predictions import failure_reason
 
             reason = _with_message(reason or failure_reason(failed[0]), failed)
-        status = _status(t["missing"][index], t["m"][index], t["parse_error"][index], reason)
-        if failed is None and t["parse_error"][index] and not t["missing"][index]:  # the parser's, for the same reason
+        status = _status(missing, m, parse_error, reason)
+        if failed is None and parse_error and not missing:  # the parser's, for the same reason
             from scoring.reference import refusal
 
             status += f" ({refusal(sc) or 'refused'})"
         # As on the entry pages: a task that did not match (or has no prediction) has no penalty, not one of 0.
-        matched = t["m"][index] and not t["missing"][index]
-        penalties = "".join(f"<td>{t[p][index]:.3f}</td>" for p in ("c", "k", "x")) if matched else _NO_PENALTIES
-        rows.append(f"<tr><td class=l><div class=name>{_e(e.name)}</div></td><td class=l>{_e(status)}</td>"
-                    f"{penalties}<td>{t['s'][index]:.3f}</td></tr>")
-    options = "".join(f"<option>{_e(e.name)}</option>" for e in board.entries)
+        penalties = f"<td>{c:.3f}</td><td>{key:.3f}</td><td>{x:.3f}</td>" if m and not missing else _NO_PENALTIES
+        rows.append(f"<tr><td class=l><div class=name>{name_html}</div></td><td class=l>{_e(status)}</td>"
+                    f"{penalties}<td>{score:.3f}</td></tr>")
+    options = "".join(f"<option>{name}</option>" for name, _ in page_entries)
     data = script_json({"r": r, "entries": entries_data})
     gold_text = "\n".join(format_action(a) for a in gold) if gold else task.gold_script
     shot_alt = f"the screenshot of task {task.id}: {task.goal}"
@@ -1145,10 +1159,8 @@ def _script_points(script: object, known: dict[str, list[list[float]]]) -> list[
         return []
     pts = known.get(script)
     if pts is None:
-        try:
-            pts = _points(parse_script(script))
-        except ParseError:
-            pts = []
+        points = script_points(script)
+        pts = [] if points is None else [list(point) for point in points]
         known[script] = pts
     return pts
 
@@ -1242,10 +1254,12 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
         pages["img"] = set(names)
 
         def write_task_pages(start: int, stop: int) -> int:
+            page_entries = _page_entries(board)
             for i in range(start, stop):
                 task = ds.tasks[i]
                 write_text(stage / "tasks" / task_file(task.id), _task_page(task, board, i, scripts, names[i],
-                                                                                  reasons, failures, slugs))
+                                                                                  reasons, failures, slugs,
+                                                                                  page_entries))
             return stop - start
 
         jobs["tasks"] = (write_task_pages, len(ds.tasks))

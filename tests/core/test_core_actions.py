@@ -23,6 +23,7 @@ from omniact.actions import (
     parse_script,
     parse_unless_refused,
     script_is_valid,
+    script_points,
 )
 from omniact.errors import ParseError
 
@@ -219,6 +220,8 @@ _fragments = st.sampled_from([
     "pyautogui.click(1., .5)", "pyautogui.moveTo(+1, -2e3)", "pyautogui.click(1e5,2E-3)", "pyautogui.mouseDown(0, 0)",
     "pyautogui.click(0000, 1)", "pyautogui.click(99999999999999999, 1)", "pyautogui.click(1 , 2 )",
     "pyautogui.click(1,\t2)", "pyautogui.typewrite(1, 2)", "pyautogui.scroll(1, 2)", "pyautogui.tripleClick(-0, 1.0)",
+    # Points by keyword and a scroll's point (`script_points` reads them from plain lines without parsing).
+    "pyautogui.scroll(-3, x=5, y=-0)", "pyautogui.hscroll(2, -0.0, 7.)", "pyautogui.click( x=0 ,y = -0 , button='right')",
     # Lone surrogates (a JSON "\ud800" escape in an answer), which Python cannot compile: in strings, comments, names.
     'pyautogui.write("\ud800")', "pyautogui.write('a\udc80b')  # note", "# \udfff", 'pyautogui.press(["\ud800"])',
     "pyautogui.write(r'\ud800')", "x\ud800 = 1",
@@ -242,6 +245,9 @@ def test_fast_paths_agree_with_the_ast_parser(lines, sep):
     if _certainly_invalid(text):
         assert expected is None, "the quick invalidity check refused a script the parser accepts"
     assert script_is_valid(text) == (expected is not None)
+    # The points drawn on a task page: each action's point, -0.0 and all (repr tells it from 0.0); None if refused.
+    points = None if expected is None else [a.point for a in expected if a.point is not None]
+    assert repr(script_points(text)) == repr(points)
     try:
         assert parse_script(text) == expected
     except ParseError:
