@@ -179,9 +179,13 @@ def test_an_answer_without_a_script_is_a_parse_error(server, tmp_path, monkeypat
     monkeypatch.setattr(sys.modules[__name__], "_answer", lambda body: "I am sorry, I cannot see the screen.")
     s = run("llm", agent_args=_args(server, tmp_path, n_examples="0"), out=tmp_path / "r", data=DATA, limit=1)
     assert s.errors == {"parse": 1}
-    assert s.scores["reference"]["n_parse_errors"] == 0 or s.scores["reference"]["sequence_score"] == 0
+    for mode in ("reference", "strict"):  # the answer is kept as given, scored, and counted as a parse error
+        got = s.scores[mode]
+        assert (got["n_scored"], got["n_parse_errors"], got["sequence_score"], got["action_score"]) == (1, 1, 0, 0)
     rec = read_predictions(tmp_path / "r" / "predictions.jsonl")["100"]
     assert rec.extra["error_kind"] == "parse"
+    assert rec.script == "I am sorry, I cannot see the screen."
+    assert rec.extra["error"].startswith("script does not parse: line 1, ")
 
 
 def _refused_url() -> str:

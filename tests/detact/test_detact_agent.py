@@ -20,10 +20,13 @@ def test_registered_and_arguments_are_typed():
     assert agent.top_k == 5 and agent.embeddings is False
     from omniact.errors import UserError
 
-    with pytest.raises(UserError):
+    with pytest.raises(UserError, match=r"^detact: llm='nonsense' is not one of openai, llm, local, transformers, "
+                                        r"vlm \(or leave it out for the offline planner\)$"):
         load_agent("detact", {"llm": "nonsense"})
-    with pytest.raises(UserError):
-        load_agent("detact", {"model": "x"})  # a model without llm= would be silently ignored
+    # a model without llm= would be silently ignored
+    with pytest.raises(UserError, match=r"^detact: unknown argument model; .* a model planner's arguments "
+                                        r"\(model, base_url, \.\.\.\) with llm=openai\|local\|vlm$"):
+        load_agent("detact", {"model": "x"})
 
 
 def test_uses_the_data_sets_detections(omniact_data):

@@ -268,21 +268,27 @@ def test_vectorised_nms_keeps_the_same_boxes_in_the_same_order(seed):
         assert nms(boxes, scores, threshold) == _pairwise_nms(boxes, scores, threshold)
 
 
-def test_a_spreadsheet_grid_of_thousands_of_cells_gets_its_regions_in_seconds():
-    """A 4K spreadsheet screenshot: ~7,700 cell regions, which the pairwise NMS took 105 s to thin."""
-    import time
-
+def test_a_spreadsheet_grid_of_thousands_of_cells_gets_its_regions_in_seconds(monkeypatch):
+    """A 4K spreadsheet screenshot: ~7,700 cell regions, which the pairwise NMS took 105 s to thin. Speed is not
+    asserted (a loaded machine): what is, is that every cell is one region and no box is compared pair by pair."""
     import numpy as np
 
+    from agents.detact import element
     from agents.detact.regions import propose_regions
 
+    pairs = []
+    iou = element.iou
+    monkeypatch.setattr(element, "iou", lambda a, b: (pairs.append((a, b)), iou(a, b))[1])
     grid = np.full((2160, 3840), 255, np.uint8)
     grid[::22, :] = 160
     grid[:, ::48] = 160
-    t = time.perf_counter()
     regions = propose_regions(grid, [], 1.0)
-    assert len(regions) > 7000
-    assert time.perf_counter() - t < 30
+    assert pairs == []  # the vectorised NMS, not the pairwise one
+    # 98 rows of 79 whole cells (the last column has no right edge): each cell once, as a container its size
+    assert len(regions) == 98 * 79
+    assert {r.kind for r in regions} == {"container"}
+    assert all(47 <= r.box.right - r.box.left <= 48 and 21 <= r.box.bottom - r.box.top <= 22 for r in regions)
+    assert len({(r.box.left // 48, r.box.top // 22) for r in regions}) == len(regions)
 
 
 def test_texts_inside_each_region_are_found_without_testing_every_text(monkeypatch):

@@ -73,10 +73,15 @@ def test_filter_with_minilm_embeddings():
     pytest.importorskip("sentence_transformers")
     from agents.detact.filter import rank_elements
 
-    ranked = rank_elements("write a new message", [Detection("ocr", "Compose", 1, 1),
-                                                    Detection("ocr", "Archive", 2, 2),
-                                                    Detection("ocr", "Sign out", 3, 3)], embeddings=True)
+    # "Compose" shares no word with the phrase and comes last in reading order: only the embeddings rank it first
+    # (were the model silently off, every score would tie at 0 and reading order would win).
+    screen = [Detection("ocr", "Sign out", 1, 1), Detection("ocr", "Archive", 2, 2), Detection("ocr", "Compose", 3, 3)]
+    lexical = rank_elements("write a new message", screen, embeddings=False)
+    assert [r.detection.label for r in lexical] == ["Sign out", "Archive", "Compose"]
+    assert [r.score for r in lexical] == [0.0, 0.0, 0.0]
+    ranked = rank_elements("write a new message", screen, embeddings=True)
     assert ranked[0].detection.label == "Compose"
+    assert ranked[0].score > 0.0
 
 
 def test_click_open_select():

@@ -317,7 +317,11 @@ def test_an_entry_page_keeps_its_address_when_ranks_change_between_names_alike(o
         out = tmp_path / f"site-{better}"
         write_site(board, ds, out, task_pages=False)
         links = re.findall(r"<a href='entries/([^']+)'>([^<]*)</a>", (out / "index.html").read_text())
-        return {name: page for page, name in links}
+        found = {name: page for page, name in links}
+        # both entries linked, each to a page of its own (an empty dict, links not found, would compare equal)
+        assert sorted(found) == ["Agent", "agent"] and len(set(found.values())) == 2, links
+        assert all((out / "entries" / page).is_file() for page in found.values()), found
+        return found
 
     assert pages("Agent") == pages("agent")
 

@@ -141,6 +141,7 @@ if __name__ == "__main__":
     while (not pids.exists() or len(pids.read_text().split()) < 2) and time.monotonic() < deadline:
         time.sleep(0.1)
     workers = [int(p) for p in pids.read_text().split()]
+    assert len(workers) == 2 and all(_alive(p) for p in workers), workers  # both busy in their job before the kill
     driver.kill()
     driver.wait()
     deadline = time.monotonic() + 15

@@ -13,6 +13,7 @@ from scoring_helpers import _ROOT  # noqa: F401  (puts the repository's `scoring
 
 import scoring
 from omniact.dataset import load_split
+from omniact.errors import DataError
 from scoring import gold_cache
 
 
@@ -111,10 +112,12 @@ def test_changing_a_gold_script_invalidates_the_cache(data):
 def test_a_deleted_screenshot_is_reported_not_served_from_the_cache(data):
     preds = _preds(data)
     _score(data, preds)
-    image = load_split(data, "test").tasks[0].image_path
+    task = load_split(data, "test").tasks[0]
+    image = task.image_path
     os.unlink(image)
-    with pytest.raises(Exception, match="screenshot"):
+    with pytest.raises(DataError) as e:
         _score(data, preds)
+    assert str(e.value) == f"{image}: screenshot is missing (task {task.id} in test.json)"
 
 
 def test_a_corrupt_or_foreign_entry_is_a_miss(data):
@@ -181,8 +184,12 @@ def test_one_split_file_given_with_two_data_roots_scores_each_roots_own_files(da
 
 def test_files_changed_just_before_the_load_are_not_cached(data, monkeypatch):
     monkeypatch.setattr(gold_cache, "_RACY_NS", 60_000_000_000)  # everything here changed within a minute
-    _score(data, _preds(data))
+    good = _score(data, _preds(data))
     assert not list((data.parent / "cache" / "gold").glob("*.marshal"))
+    # the files no longer as recent: the same load writes its entry (nothing else kept it from being cached)
+    monkeypatch.setattr(gold_cache, "_RACY_NS", 0)
+    assert _score(data, _preds(data)) == good
+    assert len(list((data.parent / "cache" / "gold").glob("*.marshal"))) == 1
 
 
 def test_creating_the_file_a_web_entry_names_invalidates_the_cache(data):
