@@ -495,19 +495,29 @@ class Adapter:
         self.x, self.y, self.placed = x, y, True
         interval = max(0.0, min(float(action.get("interval") or 0.0), SLEEP_CAP_S))
         clicks = 2 if dbl else n
-        count = self._carried(btn, x, y) if clicks == 1 else 0
-        # (clicks an interval apart past the double-click time end a count of 1: the last starts one)
-        last = 1 if clicks > 1 and interval >= DOUBLE_CLICK_S else count or clicks
+        slow = clicks > 1 and interval >= DOUBLE_CLICK_S
+        carried = self._carried(btn, x, y)
+        # The count of each press where the first carries on the last click's: clicks an interval apart past the
+        # double-click time each start a count of 1, fast ones count on (at most 3, as Chromium counts).
+        counts = ([carried] + ([1] * (clicks - 1) if slow else [min(carried + k, 3) for k in range(1, clicks)])
+                  if carried else [])
+        last = 1 if slow else counts[-1] if counts else clicks
         self._streak, self._since = (btn, x, y, last), PYAUTOGUI_PAUSE_S
-        if count:
-            # The second (or third) click of a double-click the OS sees: one press and release carrying the count,
-            # so the page gets detail 2 and a dblclick, as from PyAutoGUI's two clicks 0.1 s apart.
+        if counts:
+            # The next click of a double-click the OS sees (a `click` 0.1 s after one at this spot, or the first of
+            # a `doubleClick` after it): presses and releases carrying the count, so the page gets detail 2 and a
+            # dblclick, as from PyAutoGUI's two clicks 0.1 s apart, and a triple-click's 3 after.
             self.page.mouse.move(x, y)
-            self.page.mouse.down(button=btn, click_count=count)  # type: ignore[arg-type]
-            self.page.mouse.up(button=btn, click_count=count)  # type: ignore[arg-type]
-            calls.append(f'mouse.move({_fmt(x)}, {_fmt(y)}); mouse.down(button="{btn}", click_count={count}); '
-                         f'mouse.up(button="{btn}", click_count={count})')
-        elif clicks > 1 and interval >= DOUBLE_CLICK_S:
+            calls.append(f"mouse.move({_fmt(x)}, {_fmt(y)})")
+            for k, count in enumerate(counts):
+                if k and slow:
+                    self.page.wait_for_timeout(interval * 1000)
+                    calls.append(f"wait {_fmt(interval)} s")
+                self.page.mouse.down(button=btn, click_count=count)  # type: ignore[arg-type]
+                self.page.mouse.up(button=btn, click_count=count)  # type: ignore[arg-type]
+                calls.append(f'mouse.down(button="{btn}", click_count={count}); '
+                             f'mouse.up(button="{btn}", click_count={count})')
+        elif slow:
             # Clicks further apart than an OS's double-click time are separate clicks (detail 1 each, no dblclick),
             # as PyAutoGUI's, which sleeps `interval` between them, are.
             for k in range(clicks):

@@ -106,8 +106,9 @@ def test_drag_presses_moves_in_steps_and_releases_from_the_current_position():
 
 def test_click_variants_map_to_buttons_and_counts():
     log, _, _ = run(
-        "pyautogui.rightClick(5, 5)\npyautogui.doubleClick(5, 5)\npyautogui.tripleClick(5, 5)\n"
-        "pyautogui.middleClick(5, 5)\npyautogui.click(5, 5, clicks=2, button='secondary')"
+        # (each at its own spot: calls at one spot 0.1 s apart count on, as an OS counts them; see below)
+        "pyautogui.rightClick(5, 5)\npyautogui.doubleClick(50, 5)\npyautogui.tripleClick(95, 5)\n"
+        "pyautogui.middleClick(140, 5)\npyautogui.click(185, 5, clicks=2, button='secondary')"
     )
     calls = [(n, k) for n, _, k in log if n != "mouse.move"]
     assert calls == [
@@ -121,8 +122,8 @@ def test_click_variants_map_to_buttons_and_counts():
 
 def test_clicks_an_interval_apart_past_a_double_click_time_are_separate_clicks():
     """PyAutoGUI sleeps `interval` between clicks: a second apart, a page sees two clicks, not a double-click."""
-    log, _, _ = run("pyautogui.click(5, 5, clicks=2, interval=1.0)\npyautogui.doubleClick(5, 5, interval=0.6)\n"
-                    "pyautogui.click(5, 5, clicks=2, interval=0.1)")
+    log, _, _ = run("pyautogui.click(5, 5, clicks=2, interval=1.0)\npyautogui.doubleClick(50, 5, interval=0.6)\n"
+                    "pyautogui.click(95, 5, clicks=2, interval=0.1)")
     calls = [(n, a if n == "wait" else k) for n, a, k in log if n != "mouse.move"]
     assert calls == [
         ("mouse.click", {"button": "left"}), ("wait", (1000.0,)), ("mouse.click", {"button": "left"}),
@@ -143,7 +144,10 @@ def test_two_click_calls_at_one_spot_are_a_double_click_as_an_os_counts_them():
                     "pyautogui.press('a')\npyautogui.rightClick(80, 50)\n"  # 0.2 s later: still a double-click
                     "pyautogui.moveTo(80, 50, duration=0.4)\npyautogui.rightClick(80, 50)\n"  # 0.5 s later
                     "pyautogui.doubleClick(80, 50)\npyautogui.click(80, 50)\n"  # the third click of a triple
-                    "pyautogui.mouseDown(80, 50)\npyautogui.mouseUp()\npyautogui.click(80, 50)")
+                    "pyautogui.mouseDown(80, 50)\npyautogui.mouseUp()\npyautogui.click(80, 50)\n"
+                    "pyautogui.doubleClick(80, 50)\n"  # right after a click: its second and third clicks
+                    "pyautogui.click(20, 20)\npyautogui.tripleClick(20, 20)\n"  # counted on, at most 3
+                    "pyautogui.click(60, 60)\npyautogui.click(60, 60, clicks=2, interval=0.6)")  # slow: 2, then 1
     presses = [(n, k.get("click_count", 2 if n == "mouse.dblclick" else None), k.get("button"))
                for n, _, k in log if n in ("mouse.click", "mouse.down", "mouse.dblclick")]
     assert presses == [
@@ -155,9 +159,14 @@ def test_two_click_calls_at_one_spot_are_a_double_click_as_an_os_counts_them():
         ("mouse.click", 1, "right"),
         ("mouse.dblclick", 2, "left"), ("mouse.down", 3, "left"),
         ("mouse.down", None, "left"), ("mouse.click", 1, "left"),
+        ("mouse.down", 2, "left"), ("mouse.down", 3, "left"),
+        ("mouse.click", 1, "left"), ("mouse.down", 2, "left"), ("mouse.down", 3, "left"), ("mouse.down", 3, "left"),
+        ("mouse.click", 1, "left"), ("mouse.down", 2, "left"), ("mouse.down", 1, "left"),
     ]
     ups = [k.get("click_count") for n, _, k in log if n == "mouse.up"]
-    assert ups == [2, 3, 3, 2, 2, 3, None]  # each release carries its press's count
+    assert ups == [2, 3, 3, 2, 2, 3, None, 2, 3, 2, 3, 3, 2, 1]  # each release carries its press's count
+    waits = [a[0] for n, a, _ in log if n == "wait"]
+    assert waits == [500.0, 600.0]  # the sleep, and the slow clicks' interval
 
 
 def test_points_off_screen_are_clamped_like_the_os_cursor():
