@@ -1139,7 +1139,7 @@ def _read_scripts(board: Leaderboard, read: Sequence[bool] | None = None) -> tup
                                                                                  list[dict[str, tuple[str, str]]]]:
     """Each entry's ``{id: script}``, and ``{id: (error kind, message)}`` of its tasks whose agent failed (both
     empty for an entry whose `read` is False)."""
-    from omniact.predictions import agent_failures, read_predictions
+    from omniact.predictions import read_scripts_and_failures
 
     scripts, failures = [], []
     for k, e in enumerate(board.entries):
@@ -1147,9 +1147,9 @@ def _read_scripts(board: Leaderboard, read: Sequence[bool] | None = None) -> tup
             scripts.append({})
             failures.append({})
             continue
-        preds = read_predictions(e.submission.predictions)
-        scripts.append({key: p.script for key, p in preds.items()})
-        failures.append(agent_failures(preds))
+        entry_scripts, entry_failures = read_scripts_and_failures(e.submission.predictions)
+        scripts.append(entry_scripts)
+        failures.append(entry_failures)
     return scripts, failures
 
 

@@ -222,6 +222,40 @@ def test_scripts_read_at_once_are_the_ones_read_line_by_line(tmp_path, monkeypat
     assert read(True) == read(False)
 
 
+# Records of a run whose agent failed (`agent_failures` reports those with an error and no script kept).
+_FAILED = [b'{"id": "7", "script": null, "error": "timed out after 3 s", "error_kind": "timeout"}\n',
+           b'{"id": "8", "script": "  ", "error": "boom"}\n', b'{"id": "6", "script": "kept", "error": "parse"}\n',
+           b'{"id": "5", "script": null, "error": "", "error_kind": "x"}\n', b'{"id": 4, "script": null, "error": 3}\n',
+           b'{"id": "3", "script": null, "error": "e", "error_kind": ""}\n', b'{"id": "2", "error": "no script"}\n']
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.sampled_from(_JSONISH + _RECORDS + _FAILED * 3), max_size=12),
+       known=st.sampled_from([None, set("12345678"), MappingProxyType(dict.fromkeys("1234569", 0))]))
+def test_scripts_and_failures_read_at_once_are_the_ones_read_line_by_line(tmp_path, monkeypatch, pieces, known):
+    # A leaderboard's task pages read each entry's scripts and its agent's failures in one reading: the same as
+    # `read_scripts` and `agent_failures(read_predictions(...))` give, or the same one-line error, on either path.
+    from omniact import json_text
+    from omniact.predictions import agent_failures, read_scripts, read_scripts_and_failures
+
+    p = _write(tmp_path, b"".join(pieces), "fuzz.jsonl")
+
+    def read(at_once, together):
+        with monkeypatch.context() as m:
+            m.setattr(json_text, "loaded_decoder", (lambda: json_text._decoder()[0]) if at_once else (lambda: None))
+            try:
+                if together:
+                    scripts, failures = read_scripts_and_failures(p, known_ids=known, split="test")
+                else:
+                    scripts = read_scripts(p, known_ids=known, split="test")
+                    failures = agent_failures(read_predictions(p, known_ids=known, split="test"))
+                return ("ok", repr(list(scripts.items())), repr(list(failures.items())))
+            except UserError as e:
+                return ("error", str(e))
+
+    assert read(True, True) == read(False, True) == read(False, False)
+
+
 @pytest.mark.parametrize("sign, digits, tail", [("", 4301, ""), ("-", 4301, ""), ("", 4300, ""), ("", 4301, ".5")])
 def test_a_field_scoring_does_not_read_is_still_read_as_json_reads_it(tmp_path, monkeypatch, sign, digits, tail):
     # An integer longer than Python reads (4,301 digits), in a field other than the id and the script: read at once,
