@@ -204,8 +204,10 @@ def embeddings_unavailable() -> str | None:
     return None
 
 
-#: Label embeddings kept per process (about 1.5 KiB each); the cache starts afresh when full.
+#: Phrase embeddings kept per process (about 1.5 KiB each), and screens' label embeddings (a screen's ~50 labels,
+#: about 75 KiB); each cache starts afresh when full.
 _CACHE_LIMIT = 50_000
+_SCREENS_LIMIT = 2_000
 
 
 class _Embedder:
@@ -215,7 +217,8 @@ class _Embedder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._failed = False
-        self._cache: dict[str, Any] = {}
+        self._phrases: dict[str, Any] = {}  # a phrase's vector, made alone
+        self._screens: dict[tuple[str, ...], dict[str, Any]] = {}  # a screen's texts (sorted, distinct) -> vectors
 
     def _give_up(self, why: str) -> None:
         with self._lock:
@@ -227,7 +230,12 @@ class _Embedder:
         print(f"detact: MiniLM embeddings are off from here on ({why}); elements are ranked by lexical and fuzzy "
               "similarity only (pass embeddings=false to choose that)", file=sys.stderr)
 
-    def encode(self, texts: Sequence[str]) -> Any | None:
+    def encode(self, phrase: str, texts: Sequence[str]) -> Any | None:
+        """The vectors of `phrase` and of each of `texts` (a matrix, the phrase's row first), each made the same way
+        whatever was encoded before: the phrase alone, and a screen's texts as one batch of their distinct values in
+        sorted order. (A vector's last digits depend on what else is in its batch, by about 1e-7: enough to flip a
+        near-tie, so that a run resumed after a stop, whose cache started empty, answered two tasks otherwise than
+        the same run made straight through.)"""
         if self._failed:
             return None
         try:
@@ -237,24 +245,27 @@ class _Embedder:
         except ImportError as e:
             self._give_up(f"{type(e).__name__}: {e}")
             return None
-        # The answer is built from this call's own copy: the shared cache may be emptied meanwhile (by this call
-        # or another thread) when it is full, which made the lookup below a KeyError once a long run had seen
-        # 50,000 distinct labels.
+        batch = tuple(sorted(set(texts)))
+        # Read into this call's own references: the shared caches may be emptied meanwhile (by this call or another
+        # thread) when full, which made a lookup a KeyError once a long run had seen 50,000 distinct labels.
         with self._lock:
-            known = {t: self._cache[t] for t in texts if t in self._cache}
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
-        if missing:
-            try:
-                vecs = _encode(missing)
-            except Exception as e:  # noqa: BLE001 - no model on this machine: lexical and fuzzy signals only
-                self._give_up(f"{type(e).__name__}: {str(e)[:200]}")
-                return None
-            known.update(zip(missing, vecs))
-            with self._lock:
-                if len(self._cache) + len(missing) > _CACHE_LIMIT:
-                    self._cache.clear()
-                self._cache.update(zip(missing, vecs))
-        return np.stack([known[t] for t in texts])
+            head, known = self._phrases.get(phrase), self._screens.get(batch)
+        try:
+            if head is None:
+                head = _encode([phrase])[0]
+            if known is None:
+                known = dict(zip(batch, _encode(batch))) if batch else {}
+        except Exception as e:  # noqa: BLE001 - no model on this machine: lexical and fuzzy signals only
+            self._give_up(f"{type(e).__name__}: {str(e)[:200]}")
+            return None
+        with self._lock:
+            if len(self._phrases) >= _CACHE_LIMIT:
+                self._phrases.clear()
+            self._phrases[phrase] = head
+            if len(self._screens) >= _SCREENS_LIMIT:
+                self._screens.clear()
+            self._screens[batch] = known
+        return np.stack([head] + [known[t] for t in texts])
 
 
 _EMBEDDER = _Embedder()
@@ -274,7 +285,7 @@ def rank_elements(phrase: str, detections: Iterable[Detection], k: int | None = 
     scores = base
     if embeddings:
         texts = [d.label if d.kind != "color" else f"{d.label} colour" for d in dets]
-        vecs = _EMBEDDER.encode([phrase] + texts)
+        vecs = _EMBEDDER.encode(phrase, texts)
         if vecs is not None:
             sims = (vecs[1:] @ vecs[0]).tolist()
             scores = [0.7 * b + 0.3 * max(float(s), 0.0) if d.kind != "color" else b

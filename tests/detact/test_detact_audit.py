@@ -200,7 +200,7 @@ def test_a_model_that_fails_to_load_is_said_once(monkeypatch, capsys):
 
     monkeypatch.setattr(agents.prompt, "_encode", broken)
     embedder = detact_filter._Embedder()
-    assert embedder.encode(["a", "b"]) is None and embedder.encode(["c"]) is None
+    assert embedder.encode("a", ["b"]) is None and embedder.encode("c", ["d"]) is None
     err = capsys.readouterr().err
     assert err.count("MiniLM embeddings are off") == 1 and "file is truncated" in err
 
@@ -292,10 +292,37 @@ def test_the_embedding_cache_filling_up_costs_no_task(monkeypatch):
     from agents.detact import filter as detact_filter
 
     monkeypatch.setattr(agents.prompt, "_encode", lambda texts: np.ones((len(texts), 4), np.float32))
+    monkeypatch.setattr(detact_filter, "_CACHE_LIMIT", 3)
+    monkeypatch.setattr(detact_filter, "_SCREENS_LIMIT", 2)
     embedder = detact_filter._Embedder()
-    embedder.encode([f"label {i}" for i in range(50_000)])
-    vecs = embedder.encode(["label 7", "Compose", "Inbox", "label 9"])  # two known, two new: over the limit
-    assert vecs is not None and vecs.shape == (4, 4)
+    for i in range(5):
+        embedder.encode(f"goal {i}", [f"label {i}", f"label {i + 1}"])
+    vecs = embedder.encode("goal 4", ["label 4", "Compose", "Inbox", "label 5"])  # a known phrase, a new screen
+    assert vecs is not None and vecs.shape == (5, 4)
+
+
+def test_a_labels_embedding_is_the_same_whatever_was_embedded_before(monkeypatch):
+    """A vector's last digits depend on what else is in its batch (1e-7 on MiniLM): a run resumed after a stop, whose
+    cache started empty, ranked two near-tied elements otherwise than the same run made straight through, and
+    answered two tasks differently. The phrase is embedded alone and a screen's labels as one sorted batch, so the
+    numbers each call ranks by do not depend on the calls before it."""
+    import numpy as np
+
+    import agents.prompt
+    from agents.detact import filter as detact_filter
+
+    def batch_dependent(texts):  # each vector carries a trace of its whole batch, as a real model's last digits do
+        trace = sum(map(len, texts)) * 1e-7
+        return np.array([[len(t), t.count("a") + trace, 1.0] for t in texts], dtype=np.float64)
+
+    monkeypatch.setattr(agents.prompt, "_encode", batch_dependent)
+    screen = ["Compose", "Inbox", "Archive", "Inbox"]
+    fresh = detact_filter._Embedder().encode("archive the mail", screen)
+    used = detact_filter._Embedder()
+    used.encode("open the inbox", ["Inbox", "Spam"])  # earlier calls: other phrases, other screens
+    used.encode("archive the mail", ["Archive", "Sent", "Drafts"])
+    assert np.array_equal(used.encode("archive the mail", screen), fresh)
+    assert np.array_equal(used.encode("archive the mail", list(reversed(screen)))[1:], fresh[1:][::-1])
 
 
 def test_a_transparent_background_is_read_as_white(tmp_path):
