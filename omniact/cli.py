@@ -980,6 +980,8 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
                 index = write_site(board, ds, out, task_pages=task_pages, workers=workers, tables=True,
                                    progress=lambda done, total: steps.update("task pages", done, total))
                 prune_cache(board)  # published: results of submissions edited or left out since go (never before)
+    for r in board.repeated:
+        click.echo(f"omniact: note: {escape_controls(r.message)}", err=True)
     for r in board.rejected:
         click.echo(f"omniact: rejected {escape_controls(r.message)}", err=True)
     if not board.entries:

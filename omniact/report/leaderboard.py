@@ -103,6 +103,9 @@ class Leaderboard:
     scored_sources: tuple[str, ...] = ()  # the sources of the `scored_now` submissions, in the order given
     cache_dir: Path | None = None  # where results were cached, and which files there this build used (`prune_cache`)
     cache_used: frozenset[str] = frozenset()
+    #: sources naming a prediction file given before under another name (a link, another spelling): ranked once, under
+    #: the first; said to whoever builds the board, not published (a valid submission is not a rejected one)
+    repeated: tuple[Rejected, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -743,6 +746,7 @@ def _scored_board(ds: Dataset, sources: list[Any], mode: str, samples: int, seed
     version = scoring.SCORER_VERSION
     subs: list[Submission] = []
     rejected: list[Rejected] = []
+    repeated: list[Rejected] = []
     given: dict[str, str] = {}  # each prediction file's real path -> the source that named it first
     beside = _metadata_of(sources)
     for src in sources:
@@ -776,7 +780,8 @@ def _scored_board(ds: Dataset, sources: list[Any], mode: str, samples: int, seed
             if os.path.islink(subs[first].predictions) and not os.path.islink(sub.predictions):
                 sub, subs[first] = subs[first], sub
                 given[key] = subs[first].source
-            rejected.append(Rejected(sub.source, f"the same predictions as {given[key]}, given again: ranked once"))
+            if sub.source != given[key]:  # (the very same name twice, overlapping globs: nothing to say)
+                repeated.append(Rejected(sub.source, f"the same predictions as {given[key]}, given again: ranked once"))
             if progress:
                 progress(src)
             continue
@@ -900,7 +905,7 @@ def _scored_board(ds: Dataset, sources: list[Any], mode: str, samples: int, seed
                            task_ids=tuple(task_id for task_id, _, _ in task_labels(ds)), scored_now=sum("error" not in results[i] for i in todo),
                            from_cache=len(subs) - len(todo),
                            scored_sources=tuple(subs[i].source for i in todo if "error" not in results[i]),
-                           cache_dir=cache_dir, cache_used=frozenset(used))
+                           cache_dir=cache_dir, cache_used=frozenset(used), repeated=tuple(repeated))
 
 
 def _unique_names(subs: Sequence[Submission]) -> list[Submission]:

@@ -356,8 +356,23 @@ def test_a_submission_given_twice_is_ranked_once(omniact_data, subs):
                               samples=10)
     assert [e.name for e in board.entries] == ["Perfect agent", "half"]
     again = subs / ".." / "subs" / "perfect.jsonl"
-    assert [r.message for r in board.rejected] == [
+    # Said to whoever builds the board, not published as a rejected submission (it is a valid one, ranked).
+    assert not board.rejected and "rejected" not in board.to_markdown().lower()
+    assert board.to_json()["rejected"] == []
+    assert [r.message for r in board.repeated] == [
         f"{again}: the same predictions as {subs / 'perfect.jsonl'}, given again: ranked once"]
+
+
+def test_the_same_file_named_twice_by_overlapping_globs_is_ranked_once_without_a_word(omniact_data, subs, tmp_path):
+    """`subs/*.json* subs/*.jsonl` names each file twice: the board was published with "perfect.jsonl: the same
+    predictions as perfect.jsonl, given again" under its rejected submissions."""
+    perfect, half = str(subs / "perfect.jsonl"), str(subs / "half.jsonl")
+    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test", perfect, half, perfect,
+                                  "--out", str(tmp_path / "site"), "--bootstrap", "10", "--no-task-pages"])
+    assert r.exit_code == 0, r.output
+    assert "2 entries ranked" in r.output and "0 rejected" in r.output and "given again" not in r.output
+    board = json.loads((tmp_path / "site" / "leaderboard.json").read_text())
+    assert [e["source"] for e in board["entries"]] == [perfect, half] and board["rejected"] == []
 
 
 @pytest.mark.parametrize("meta, words", [
@@ -377,7 +392,7 @@ def test_a_symbolic_link_named_before_its_file_does_not_take_the_files_name(omni
     link.symlink_to(mine)
     board = build_leaderboard(load_split(omniact_data, "test"), [link, mine], samples=10)
     assert [e.name for e in board.entries] == ["Mine"]  # the file's own metadata, beside it
-    assert [r.message for r in board.rejected] == [f"{link}: the same predictions as {mine}, given again: ranked once"]
+    assert [r.message for r in board.repeated] == [f"{link}: the same predictions as {mine}, given again: ranked once"]
 
 
 def test_metadata_files_a_glob_takes_are_read_with_their_predictions_not_ranked(omniact_data, tmp_path):
