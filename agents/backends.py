@@ -252,7 +252,13 @@ class OpenAIBackend:
         self.retries = max(0, int(retries))
         self.backoff = float(backoff)
         self.max_backoff = float(max_backoff)
-        key = api_key or os.environ.get("OPENAI_API_KEY") or "EMPTY"
+        key = api_key or os.environ.get("OPENAI_API_KEY")
+        if not key and _is_openai(self.endpoint):
+            # (else every task would be sent, refused or unreachable, before the run stopped with a generic line)
+            raise UserError("the llm/vlm agent calls OpenAI's API, which needs a key: set OPENAI_API_KEY or give "
+                            "--agent-arg api_key=...; for a local OpenAI-compatible server give --agent-arg "
+                            "base_url=http://HOST:PORT/v1")
+        key = key or "EMPTY"  # (local servers accept any key)
         self._secret = key if len(key) >= _MIN_SECRET_CHARS else None
         # What messages name: the URL without a user:password (or a query) that a key can hide in, which a
         # message would otherwise carry into predictions records and the one line a run stops with.
@@ -497,6 +503,14 @@ def _url_secrets(url: str) -> tuple[str, ...]:
         basic = f"{unquote(parts.username or '')}:{unquote(parts.password)}".encode()
         found.add(base64.b64encode(basic).decode("ascii"))
     return tuple(sorted((f for f in found if len(f) >= _MIN_SECRET_CHARS), key=len, reverse=True))
+
+
+def _is_openai(url: str) -> bool:
+    """Whether `url` is OpenAI's own API (which refuses a request without a key), not a server of another."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host == "openai.com" or host.endswith(".openai.com")
 
 
 def _public_url(url: str) -> str:

@@ -780,7 +780,9 @@ def _writes_to_descriptor_1(stream: Any) -> bool:
 @click.option("--out", type=_Path(file_okay=False, path_type=Path), required=True,
               help="Run folder: run.sqlite, predictions.jsonl, manifest.json, scores.json.")
 @click.option("--resume", is_flag=True, help="Continue the run in --out (after a crash or Ctrl-C).")
-@click.option("--retry-errors", is_flag=True, help="With --resume, also re-run the tasks that failed.")
+@click.option("--retry-errors", is_flag=True,
+              help="Continue the run in --out as --resume does, and also re-run the tasks that failed (implies "
+                   "--resume).")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N tasks of the split.")
 @click.option("--task-timeout", type=_Seconds(), default=None,
               help="Seconds a task may take; then it scores 0.  [default: no limit]")

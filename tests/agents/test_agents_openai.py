@@ -386,3 +386,23 @@ def test_agents_prompt_prints_what_a_model_would_be_sent_without_calling_one(tmp
     r = CliRunner().invoke(main, ["agents", "--data", str(DATA), "--split", "train", "--prompt", "llm", *unused])
     assert r.exit_code == 2 and r.stdout == "", r.stdout
     assert r.stderr.startswith("omniact: examples_split='train' is the split of the tasks being run"), r.stderr
+
+
+def test_openais_api_without_a_key_stops_the_run_at_once_with_one_line(monkeypatch, tmp_path):
+    """Without OPENAI_API_KEY the llm agent sent every task to api.openai.com with the key "EMPTY" (refused, or
+    unreachable offline) and stopped after ten failures with a generic line; a local server needs no key."""
+    from click.testing import CliRunner
+
+    from agents.backends import OpenAIBackend
+    from omniact.cli import main
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    r = CliRunner().invoke(main, ["run", "--agent", "llm", "--agent-arg", "model=gpt-4o", "--agent-arg", "n_examples=0",
+                                  "--split", "test", "--limit", "2", "--out", str(tmp_path / "r")])
+    assert r.exit_code == 2, r.output
+    last = r.output.rstrip().splitlines()[-1]
+    assert "calls OpenAI's API, which needs a key: set OPENAI_API_KEY or give --agent-arg api_key=..." in last
+    assert OpenAIBackend("m", base_url="http://127.0.0.1:9/v1").endpoint == "http://127.0.0.1:9/v1"  # no key needed
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-key-123")
+    assert OpenAIBackend("m").model == "m"
