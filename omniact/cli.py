@@ -376,9 +376,13 @@ def _load(data: Path | None, split: str):
     return load_split(data, split)
 
 
-def run_split_option(f):
-    return click.option("--split", default=None,
-                        help="Split name or a split JSON file (default: the run's, for a run folder; else test).")(f)
+def run_split_option(f=None, *, more: str = ""):
+    """--split for a verb that takes a run folder (`more`: what else its default depends on)."""
+    def option(f):
+        return click.option("--split", default=None,
+                            help=f"Split name or a split JSON file (default: the run's, for a run folder; {more}"
+                                 "else test).")(f)
+    return option if f is None else option(f)
 
 
 @main.command()
@@ -402,8 +406,8 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
     from omniact.predictions import (
         as_run_folder,
         predictions_path,
-        read_predictions,
         read_scripts,
+        read_scripts_and_failures,
         recorded_limit,
         run_dataset,
         run_tasks,
@@ -429,11 +433,11 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
     pending = begin(data, split, use_cache=not no_cache, workers=workers) if note is None else Ready(gold)
     try:
         try:
+            failures: dict[str, tuple[str, str]] = {}
             if as_json:
                 scripts = read_scripts(path, known_ids=pending.ids, split=split)
             else:  # the table also says which tasks the agent failed on (a run's "error" fields)
-                preds = read_predictions(path, known_ids=pending.ids, split=split)
-                scripts = {key: p.script for key, p in preds.items()}
+                scripts, failures = read_scripts_and_failures(path, known_ids=pending.ids, split=split)
         except UserError:
             # A data problem is reported first; else the gold side is good, only the predictions are not: the run
             # after the fix reads the cache.
@@ -443,17 +447,19 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
     finally:
         pending.close()
     stopped = stopped_note(predictions) if predictions.is_dir() else None
+    # (an empty file, or a run stopped before its first answer: a score of 0 that says why)
+    empty = None if scripts else f"{path} holds no predictions: every task is scored as missing"
     try:
         if as_json:
             echo_json(result.to_json())
-            if stopped:
-                click.echo(f"omniact: note: {stopped}", err=True)
+            for said in (stopped, empty):
+                if said:
+                    click.echo(f"omniact: note: {said}", err=True)
         else:
-            from omniact.predictions import agent_failures
             from omniact.tables import print_score, why_no_match
 
-            print_score(result, why=why_no_match(pending.gold(), scripts, result, mode, agent_failures(preds)),
-                        notes=[n for n in (note, stopped) if n])
+            print_score(result, why=why_no_match(pending.gold(), scripts, result, mode, failures),
+                        notes=[n for n in (note, stopped, empty) if n])
         if sys.stdout is not None:  # (None: closed by the shell, `>&-`)
             sys.stdout.flush()  # the score is shown before the cache is written, which only the next run needs
     except BrokenPipeError:  # `omniact score ... | head -1`: the reader has gone, the work is still good for the cache
@@ -465,7 +471,7 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
 
 @main.command()
 @data_option
-@run_split_option
+@run_split_option(more="without --predictions, every split: see --all-splits; ")
 @click.option("--predictions", type=_Path(path_type=Path), default=None,
               help="Check a prediction file (or run folder, or - for standard input) against the split instead "
                    "of checking the data set.")
@@ -931,7 +937,8 @@ class _Steps:
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--out", type=_Path(path_type=Path), required=True,
               help="Directory for leaderboard.json/.csv/.md and the static site.")
-@click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
+@click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True,
+              help="reference reproduces the released OmniACT scorer; strict is the corrected metric.")
 @click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=None,
               help=f"Processes scoring submissions and writing the site's pages and screenshots (default: one per "
                    f"usable core, at most {_DEFAULT_WORKERS}); with --executor ray, the Ray workers scoring "
@@ -1010,11 +1017,13 @@ def leaderboard(data: Path | None, split: str, sources: tuple[str, ...], out: Pa
 
 @main.command()
 @click.argument("run", type=_Path(exists=True, path_type=Path))
-@click.option("--out", type=_Path(file_okay=False, path_type=Path), required=True)
+@click.option("--out", type=_Path(file_okay=False, path_type=Path), required=True,
+              help="Directory for the report: index.html, a page per task and the screenshots they show.")
 @click.option("--data", "data", type=_Path(file_okay=False, path_type=Path), default=None,
               help="Data root (default: the one recorded in the run's manifest, else the built-in suite).")
 @click.option("--split", default=None, help="Split (default: the run's).")
-@click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True)
+@click.option("--mode", type=click.Choice(["reference", "strict"]), default="reference", show_default=True,
+              help="reference reproduces the released OmniACT scorer; strict is the corrected metric.")
 @click.option("--baseline", type=_Path(exists=True, path_type=Path), default=None,
               help="Another run (or prediction file) on the same split to compare with, task by task.")
 @click.option("--workers", type=click.IntRange(1, MAX_WORKERS), default=None,

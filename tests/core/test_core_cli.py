@@ -69,6 +69,17 @@ def test_missing_and_unreadable_predictions_score_zero_and_are_counted(omniact_d
     assert d["sequence_score"] == pytest.approx((2.1 + 2.1) / ideal)  # tasks 1 and 10 (3 actions each)
 
 
+def test_an_empty_predictions_file_scores_zero_and_says_why(omniact_data, tmp_path):
+    """An empty file (a run stopped before its first answer, a redirect gone wrong) scored 0 without a word."""
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    note = f"{empty} holds no predictions: every task is scored as missing"
+    r = run("score", "--data", omniact_data, "--split", "test", "--predictions", empty)
+    assert r.exit_code == 0 and "holds no predictions: every task is scored as missing" in " ".join(r.output.split())
+    r = run("score", "--data", omniact_data, "--split", "test", "--predictions", empty, "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["n_missing"] == 12 and f"omniact: note: {note}" in r.stderr
+
+
 def test_score_table_shows_x100_and_breakdowns(omniact_data, tmp_path):
     preds = gold_predictions(tmp_path / "p.jsonl", mutate=lambda i, s: s.replace("running shoes", "running shoe"))
     r = run("score", "--data", omniact_data, "--split", "test", "--predictions", preds)
