@@ -218,7 +218,9 @@ def main() -> None:
           f"{(second - first) / 2**20:.0f} MiB ({second / first:.2f}x the peak after the first; two tiles read one "
           "after the other in a fresh process)", flush=True)
 
-    if Path("/usr/bin/chromium").exists():
+    from omniact.sandbox.browser import chromium_path
+
+    if chromium_path() is not None:  # ($OMNIACT_CHROMIUM, else a Chromium on PATH, as replay finds it)
         from agents.detact.evaluate import icon_precision
         from agents.detact.icons import THRESHOLD
 
@@ -229,7 +231,7 @@ def main() -> None:
                 if row is None:
                     continue
                 curve = ", ".join(f"{th}: P {v['precision']} R {v['recall']}" for th, v in r["thresholds"].items())
-                print(f"detact icon precision {dpr}x: {row['precision']:.2f}x (recall {row['recall']:.2f} at SSIM >= "
+                print(f"detact icon precision {dpr}x: {row['precision']:.1%} (recall {row['recall']:.1%} at SSIM >= "
                       f"{THRESHOLD}, {r['icons']} Chromium-rendered icons; {curve})", flush=True)
 
 

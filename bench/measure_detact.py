@@ -255,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     p.add_argument("--agent-arg", action="append", type=_agent_arg, default=[], metavar="KEY=VALUE",
                    help="extra argument for the detact agent (e.g. embeddings=false)")
     p.add_argument("--worker-type", choices=("threads", "processes"), default=None,
-                   help="agent worker type (default: the agent's own, processes)")
+                   help="agent worker type (default: the agent's own, threads for detact)")
     a = p.parse_args(argv)
     splits = [s.strip() for s in a.splits.split(",") if s.strip()]
     t0 = time.monotonic()

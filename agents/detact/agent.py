@@ -74,8 +74,8 @@ class DetactAgent:
                  embeddings: bool = True, icons: bool = True, cache: bool = True, data_root: str = "",
                  run_split: str = "", **llm_args: Any) -> None:
         if llm and llm not in _LLM_KINDS:
-            raise UserError(f"detact: llm={llm!r} is not one of {', '.join(_LLM_KINDS)} (or leave it out for "
-                            "the offline planner)")
+            raise UserError(f"detact: llm={llm!r} is not one of openai, local or vlm (also accepted: llm, "
+                            "transformers; or leave it out for the offline planner)")
         if detect not in ("auto", "always", "never"):
             raise UserError("detact: detect must be auto (use the data set's files when present), always or never")
         if llm_args and not llm:

@@ -20,8 +20,8 @@ def test_registered_and_arguments_are_typed():
     assert agent.top_k == 5 and agent.embeddings is False
     from omniact.errors import UserError
 
-    with pytest.raises(UserError, match=r"^detact: llm='nonsense' is not one of openai, llm, local, transformers, "
-                                        r"vlm \(or leave it out for the offline planner\)$"):
+    with pytest.raises(UserError, match=r"^detact: llm='nonsense' is not one of openai, local or vlm \(also "
+                                        r"accepted: llm, transformers; or leave it out for the offline planner\)$"):
         load_agent("detact", {"llm": "nonsense"})
     # a model without llm= would be silently ignored
     with pytest.raises(UserError, match=r"^detact: unknown argument model; .* a model planner's arguments "
