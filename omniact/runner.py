@@ -391,7 +391,12 @@ def _setting_change(key: str, old: Mapping[str, Any], new: Mapping[str, Any]) ->
     (their files)."""
     if key == "agent" and old.get(key) == new.get(key):
         key = _agent_key(old)
-    return f"{key}: {old.get(key)!r} now {new.get(key)!r}"
+    return f"{_SETTING_NAMES.get(key, key)}: {old.get(key)!r} now {new.get(key)!r}"
+
+
+#: A run's recorded settings as a refused resume names them (the options that give them, where the key is not one).
+_SETTING_NAMES = {"agent_kwargs": "agent arguments (--agent-arg)", "agent_args": "agent arguments (--agent-arg)",
+                  "data_root": "data root (--data)", "dataset_sha256": "the data's sha256 (its files changed)"}
 
 
 def _resume_hint(diff: list[str], old: Mapping[str, Any]) -> str:

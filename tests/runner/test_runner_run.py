@@ -109,7 +109,7 @@ def test_a_resume_compares_the_values_the_agent_gets_not_how_they_were_typed(tmp
     for n, (args, cfg) in enumerate([({"k": "5", "verbose": "True", "secs": "0.050"}, None),
                                      ({"verbose": True}, config), ({"k": "+5", "verbose": "1"}, config)], start=2):
         assert run(spec, out=out, data=DATA, agent_args=args, agent_config=cfg, resume=True, limit=n).n_run == 1
-    with pytest.raises(UserError, match=r"other settings \(agent_kwargs: .*'k': 5.* now .*'k': 6"):
+    with pytest.raises(UserError, match=r"other settings \(agent arguments \(--agent-arg\): .*'k': 5.* now .*'k': 6"):
         run(spec, out=out, data=DATA, agent_args={"k": "6", "verbose": "true", "secs": "0.05"}, resume=True)
 
 
@@ -139,7 +139,7 @@ def test_a_run_resumes_on_its_data_moved_to_another_folder_and_records_where_it_
     # other data in the new folder is still another run
     task = load_split(tmp_path / "d2", "test").tasks[0].task_path
     task.write_text(task.read_text() + "\n")
-    with pytest.raises(UserError, match="dataset_sha256"):
+    with pytest.raises(UserError, match=r"the data.s sha256 \(its files changed\): .[0-9a-f]{64}. now .[0-9a-f]{64}."):
         run("noop", out=out, data=tmp_path / "d2", resume=True)
 
 
