@@ -463,8 +463,12 @@ def plan_detection(data: Any, split: str | Sequence[str], out: Path, *, ocr: str
     on a file the data set is read from, or two screens on one file; make `out` and check it is writable; and list
     the screens to detect. Nothing is detected, so a mistake is said in a moment."""
     from omniact.dataset import load_split, source_files
+    from omniact.output_folder import STORE_NAME
 
     given, out = Path(out), Path(out).absolute()  # absolute in the summary and the resume line, as `run` says it
+    if (out / STORE_NAME).is_file():  # (a data root is a usual --out; a run's folder is no data set's)
+        raise UserError(f"this folder holds a run ({STORE_NAME}): detections go in a data root or a folder of their "
+                        "own; choose another --out", file=str(given))
     splits = [split] if isinstance(split, str) else list(split)
     datasets = [load_split(data, s) for s in splits]
     root = datasets[0].root.resolve()

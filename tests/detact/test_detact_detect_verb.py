@@ -149,6 +149,17 @@ def test_a_file_in_the_way_of_out_is_refused_before_any_detection(data, no_detec
     assert r.exit_code == 2 and r.output == f"omniact: {tmp_path / 'afile'}: is a file, not a folder: choose another path\n"
 
 
+def test_a_run_folder_is_refused_as_out_before_any_detection(data, no_detection, tmp_path):
+    """Every other verb refuses a run's folder as --out; detect wrote ocr/, detact_icon/ and detact_color/ into it."""
+    run = tmp_path / "runs" / "detact"
+    run.mkdir(parents=True)
+    (run / "run.sqlite").write_bytes(b"")
+    r = _detect(data, run)
+    assert r.exit_code == 2 and r.output == (f"omniact: {run}: this folder holds a run (run.sqlite): detections go in a "
+                                             "data root or a folder of their own; choose another --out\n")
+    assert sorted(p.name for p in run.iterdir()) == ["run.sqlite"]
+
+
 def test_an_unwritable_out_is_refused_before_any_detection(data, no_detection, monkeypatch, tmp_path):
     import tempfile
 
