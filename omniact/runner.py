@@ -1010,18 +1010,18 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
                 # tasks only. A resume that leaves those failures as they are goes on past them (an agent may fail
                 # on one app, and a split is ordered by app, so its first tasks can all be that app's).
                 first_errors.append(r.error if r.error_kind in ("exception", "crash") else None)
+                errors += r.error is not None
+                tokens += r.prompt_tokens + r.completion_tokens
+                cost += r.cost
+                if running is not None:
+                    running.add(r.task_id, r.script)
+                progress.update(bar, advance=1, stats=stats())  # (before a stop below: the bar shows the task)
                 if n == FAIL_FAST and not done_before and len(set(first_errors)) == 1 and first_errors[0] is not None:
                     raise RunStopped(f"the first {n} tasks all failed with: {first_errors[0]}; fix the cause, "
                                      f"then continue with --resume --retry-errors (if the fix is an agent argument, "
                                      f"such as a key, model or base_url, run it in another --out), or go on with "
                                      f"the other tasks as it is with --resume", kind="fail_fast",
                                      cause=str(first_errors[0]), kept=True, count=n)
-                errors += r.error is not None
-                tokens += r.prompt_tokens + r.completion_tokens
-                cost += r.cost
-                if running is not None:
-                    running.add(r.task_id, r.script)
-                progress.update(bar, advance=1, stats=stats())
         finally:
             close = getattr(results, "close", None)
             if close is not None:
