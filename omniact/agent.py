@@ -373,7 +373,12 @@ def resolve_agent_class(spec: str | type) -> type:
     """The class a spec names: a registered name, ``module:Class`` or ``path/file.py:Class``; a class, or a factory
     function a spec named (``file.py:make_agent``), is itself."""
     if inspect.isclass(spec) or (callable(spec) and not isinstance(spec, str)):
+        if inspect.isclass(spec) and not callable(getattr(spec, "act", None)):  # as for a spec naming it, below
+            raise UserError(f"{agent_name(spec)} has no act(view) method, so it is not an agent")
         return spec
+    if not isinstance(spec, str) and callable(getattr(spec, "act", None)):
+        raise UserError(f"give the agent's class ({type(spec).__name__}), not an instance of it: a run builds one "
+                        "agent per worker")
     if not isinstance(spec, str) or not spec.strip():
         raise UserError("an agent spec must be a name, module:Class or path/file.py:Class")
     spec = spec.strip()

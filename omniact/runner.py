@@ -772,11 +772,13 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 session = _Session(out, store, manifest)
 
                 # Paths absolute: an agent may change the working folder (os.chdir in act), and a worker started
-                # after that (to replace one that timed out) must still find the agent file and its config.
+                # after that (to replace one that timed out) must still find the agent file. The config's values
+                # go to the workers as read here, not its path: a pipe (`--agent-config <(...)`) is read once, and
+                # each worker read it again, empty, so the agents got their defaults while the run recorded the
+                # pipe's values (a file edited during the run would have split the workers likewise).
                 by_file = isinstance(agent, str) and _agent_file(agent) is not None
                 spec = WorkerSpec(agent=resolved_spec(agent) if by_file else agent, data_root=str(root),
-                                  split=split, agent_args=args,
-                                  agent_config=None if agent_config is None else str(Path(agent_config).absolute()),
+                                  split=split, agent_args={**config_values, **args}, agent_config=None,
                                   agent_defaults=defaults, seed=seed)
                 status = "interrupted"
                 n_run = 0

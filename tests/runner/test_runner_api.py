@@ -150,3 +150,22 @@ def test_the_closing_hint_of_a_run_on_a_split_file_works_from_any_folder(tmp_pat
     monkeypatch.chdir(tmp_path)
     r = CliRunner().invoke(main, hint.split(": ", 1)[1].split()[1:])
     assert r.exit_code == 0, r.output
+
+
+def test_a_class_without_act_or_an_instance_is_refused_before_any_folder_is_made(tmp_path):
+    """`omniact.run(NoAct)` recorded every task as AttributeError (the command line refuses the class at once), and
+    `omniact.run(MyAgent())` was refused as "an agent spec must be a name, ..."."""
+    from omniact.errors import UserError
+
+    class NoAct:
+        pass
+
+    class Fine:
+        def act(self, view):
+            return ""
+
+    with pytest.raises(UserError, match=r":NoAct has no act\(view\) method, so it is not an agent$"):
+        run(NoAct, out=tmp_path / "a", data=DATA, limit=2)
+    with pytest.raises(UserError, match=r"^give the agent's class \(Fine\), not an instance of it"):
+        run(Fine(), out=tmp_path / "b", data=DATA, limit=2)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

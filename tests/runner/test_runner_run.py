@@ -113,6 +113,29 @@ def test_a_resume_compares_the_values_the_agent_gets_not_how_they_were_typed(tmp
         run(spec, out=out, data=DATA, agent_args={"k": "6", "verbose": "true", "secs": "0.05"}, resume=True)
 
 
+@pytest.mark.parametrize("worker_type", ["threads", "processes"])
+def test_an_agent_config_read_from_a_pipe_reaches_every_worker(tmp_path, worker_type):
+    """`--agent-config <(printf 'offset = 3')`: each worker read the pipe again, found it empty and built its agent
+    with the defaults, while the run recorded the pipe's values (and a resume was then refused as another agent)."""
+    agent = tmp_path / "offset.py"
+    agent.write_text("class Offset:\n"
+                     "    def __init__(self, offset: int = 0, keys: list | None = None):\n"
+                     "        self.offset, self.keys = offset, keys\n"
+                     "    def act(self, view):\n"
+                     "        return f'pyautogui.click({self.offset}, {len(self.keys or ())})'\n")
+    r, w = os.pipe()
+    os.write(w, b'offset = 3\nkeys = ["q", "r"]\n')
+    os.close(w)
+    try:
+        s = run(f"{agent}:Offset", out=tmp_path / "r", data=DATA, agent_config=f"/dev/fd/{r}", workers=2,
+                worker_type=worker_type)
+    finally:
+        os.close(r)
+    assert s.n_done == 6 and not s.errors
+    scripts = {p.script for p in read_predictions(tmp_path / "r" / "predictions.jsonl").values()}
+    assert scripts == {"pyautogui.click(3, 2)"}
+
+
 def test_a_resume_where_no_run_is_says_it_starts_a_new_one(tmp_path, capsys):
     # A mistyped --out with --resume starts afresh; said once, so that the user notices before the run is long.
     s = run("noop", out=tmp_path / "typo", data=DATA, resume=True, limit=2)
