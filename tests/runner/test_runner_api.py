@@ -164,7 +164,7 @@ def test_a_class_without_act_or_an_instance_is_refused_before_any_folder_is_made
         def act(self, view):
             return ""
 
-    with pytest.raises(UserError, match=r":NoAct has no act\(view\) method, so it is not an agent$"):
+    with pytest.raises(UserError, match=r"[:.]NoAct has no act\(view\) method, so it is not an agent$"):
         run(NoAct, out=tmp_path / "a", data=DATA, limit=2)
     with pytest.raises(UserError, match=r"^give the agent's class \(Fine\), not an instance of it"):
         run(Fine(), out=tmp_path / "b", data=DATA, limit=2)
