@@ -26,7 +26,7 @@ from typing import Any
 
 from omniact.atomic import atomic_file, json_bytes, text_bytes
 from omniact.dataset import Dataset, paused_gc, task_labels
-from omniact.errors import UserError
+from omniact.errors import UserError, shell_quote
 from omniact.report.escape import csv_cell, md_cell
 from omniact.report.submission import Submission, find_submission, meta_beside
 
@@ -768,7 +768,7 @@ def _scored_board(ds: Dataset, sources: list[Any], mode: str, samples: int, seed
         split = sub.meta.get("_split")
         if split is not None and split != ds.split:
             rejected.append(Rejected(sub.source, f"a run on split {split!r}, not {ds.split!r}: give it with --split "
-                                                 f"{split}"))
+                                                 f"{shell_quote(str(sub.meta.get('_split_given') or split))}"))
             if progress:
                 progress(src)
             continue

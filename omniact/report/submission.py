@@ -139,9 +139,10 @@ def _from_manifest(manifest: dict[str, Any], path: Path) -> dict[str, Any]:
     if isinstance(ds, dict) and ds.get("sha256"):
         out["dataset_sha256"] = ds["sha256"]
     # A run whose data is named by anything but strings is refused, as `omniact score` and `report` refuse it.
-    manifest_dataset(manifest, path)
+    _, given = manifest_dataset(manifest, path)
     if isinstance(ds, dict) and isinstance(ds.get("split"), str):
         out["_split"] = ds["split"]  # "_": the board's own, not shown as the submission's
+        out["_split_given"] = given  # what --split takes for it: the split's name, or the file a run was made on
     if manifest.get("started"):
         out["date"] = str(manifest["started"])[:10]
     return out

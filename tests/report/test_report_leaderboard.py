@@ -527,6 +527,20 @@ def test_a_submission_for_another_split_is_rejected_saying_which_split(omniact_d
                for line in lines), r.output
 
 
+def test_a_run_made_on_a_split_file_is_rejected_with_the_file_to_give(omniact_data, subs, tmp_path):
+    """A run made with --split search.json was rejected with "give it with --split search", which then failed: the
+    data root has no split of that name."""
+    run = write_train_run(omniact_data, tmp_path / "runs" / "on-file")
+    manifest = json.loads((run / "manifest.json").read_text())
+    manifest["dataset"].update(split="my split", split_file=str(tmp_path / "my split.json"))
+    (run / "manifest.json").write_text(json.dumps(manifest))
+    r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test", "--bootstrap", "10",
+                                  str(subs / "perfect.jsonl"), str(run), "--out", str(tmp_path / "site")])
+    assert r.exit_code == 0, r.output
+    assert (f"omniact: rejected {run}: a run on split 'my split', not 'test': give it with --split "
+            f"'{tmp_path / 'my split.json'}'") in r.output.splitlines()
+
+
 def test_a_board_of_another_split_is_not_written_over_a_published_one(omniact_data, subs, tmp_path):
     site = tmp_path / "site"
     args = ["leaderboard", "--data", str(omniact_data), "--out", str(site), "--bootstrap", "10"]
