@@ -258,6 +258,11 @@ def _import_file(path: Path) -> Any:
         raise UserError("cannot import this file as Python", file=str(path))
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    # The file's folder is searched for its imports (`from helpers import x` beside it), as `python file.py` does;
+    # after everything else, so that a file of it named like a module (json.py) hides none of the process's.
+    folder = str(path.resolve().parent)
+    if folder not in sys.path:
+        sys.path.append(folder)
     try:
         spec.loader.exec_module(module)
     except UserError:  # the module's own one-line message for the user
@@ -727,7 +732,9 @@ def _odd_points(actions: Any, coords: str, width: int, height: int) -> str | Non
     bad = next(((x, y) for x, y in points if not (0 <= x <= width and 0 <= y <= height)), None)
     if bad is not None:
         return f"a point at ({bad[0]:g}, {bad[1]:g}) is outside the {width}x{height} screenshot"
-    if all(x <= 1 and y <= 1 for x, y in points) and width > 100 and height > 100:
+    # (a fraction among them: a pixel point such as (1, 1) or (0, 0) is an answer a screen can have)
+    if all(x <= 1 and y <= 1 for x, y in points) and any(v % 1 for pt in points for v in pt) and width > 100 \
+            and height > 100:
         return (f"every point is within 0-1 on a {width}x{height} screenshot: if the agent answers in 0-1, declare "
                 "coordinates = \"normalized\" on its class")
     return None

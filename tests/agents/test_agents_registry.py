@@ -187,12 +187,15 @@ def test_check_says_when_an_agents_points_are_not_in_the_space_it_declares(tmp_p
         "class NormalizedUndeclared:\n    def act(self, view):\n        return 'pyautogui.click(0.5, 0.5)'\n"
         "class OffScreen:\n    def act(self, view):\n        return 'pyautogui.click(50000, 10)'\n"
         "class Right:\n    coordinates = 'normalized'\n    def act(self, view):\n"
-        "        return 'pyautogui.click(0.5, 0.5)'\n")
+        "        return 'pyautogui.click(0.5, 0.5)'\n"
+        "class Corner:\n    def act(self, view):\n        return 'pyautogui.click(1, 1)'\n")
     for name, problem in (("PixelsAsNormalized", "is outside 0-1, the agent's coordinates='normalized'"),
                           ("NormalizedUndeclared", 'declare coordinates = "normalized"'),
                           ("OffScreen", "a point at (50000, 10) is outside the")):
         report = check_agent(f"{agent}:{name}", n=1, data=DATA)
         assert not report.ok and problem in report.problems[0], report
+    # a pixel point near the corner is an answer a screen can have, not a 0-1 one (--check failed it)
+    assert check_agent(f"{agent}:Corner", n=1, data=DATA).ok
     report = check_agent(f"{agent}:Right", n=1, data=DATA)
     task = load_split(DATA, "test").tasks[0]
     assert report.ok and report.lines[0].endswith(f"pyautogui.click({task.screen.width / 2}, "
@@ -501,3 +504,18 @@ def test_check_options_without_check_are_refused_not_ignored():
         r = CliRunner().invoke(main, ["agents", *args])
         assert (r.exit_code, r.output) == (2, f"omniact: {line}\n"), args
     assert CliRunner().invoke(main, ["agents"]).exit_code == 0
+
+
+def test_an_agent_file_imports_a_module_beside_it(tmp_path):
+    """`path/agent.py:A` whose file does `from helpers import centre` (helpers.py beside it) failed with "No module
+    named 'helpers'", though `python agent.py` finds it; a module of the process is not hidden by one there."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "helpers.py").write_text("def centre(view):\n    return view.width / 2, view.height / 2\n")
+    (folder / "json.py").write_text("raise RuntimeError('the json beside the agent was imported')\n")
+    (folder / "agent.py").write_text("import json\nfrom helpers import centre\n"
+                                     "class A:\n    def act(self, view):\n"
+                                     "        return 'pyautogui.click(%s, %s)' % centre(view)\n")
+    report = check_agent(f"{folder / 'agent.py'}:A", n=1, data=DATA)
+    task = load_split(DATA, "test").tasks[0]
+    assert report.ok and report.lines[0].endswith(f"pyautogui.click({task.screen.width / 2}, {task.screen.height / 2})")
