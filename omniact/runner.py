@@ -962,11 +962,14 @@ def _drive(ex: Any, spec: Any, pending: list[str], store: RunStore, dataset: Any
     tokens = 0
     cost = 0.0
     if show and running is not None:
+        again = set(pending)  # (--retry-errors: failed tasks run again, counted once their new result comes)
         for r in store.results([t.id for t in dataset.tasks]):  # a resumed run shows its whole score
+            tokens += r.prompt_tokens + r.completion_tokens  # (spent, whatever comes of a task run again)
+            cost += r.cost
+            if r.task_id in again:
+                continue
             running.add(r.task_id, r.script)
             errors += r.error is not None
-            tokens += r.prompt_tokens + r.completion_tokens
-            cost += r.cost
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
                         TextColumn("{task.fields[stats]}"),

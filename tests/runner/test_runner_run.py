@@ -484,3 +484,19 @@ def test_a_resume_with_a_smaller_limit_is_refused_and_keeps_every_finished_task(
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in (".json", ".jsonl")} == before
     s = run("noop", out=out, data=DATA, resume=True, limit=5)  # a larger one goes on
     assert s.n_done == 5 and s.n_run == 1
+
+
+def test_the_progress_bar_of_a_retry_counts_each_retried_task_once(tmp_path, capsys):
+    """After `--resume --retry-errors` fixed every failed task the bar read "SS 50.0 AS 50.0 errors 6": the old
+    failures were counted beside the new answers."""
+    marker = tmp_path / "broken"
+    marker.write_text("")
+    spec, out = f"{AGENTS}:Flaky", tmp_path / "r"
+    run(spec, out=out, data=DATA, agent_args={"marker": str(marker)}, progress=True)
+    assert "SS 0.0 AS 0.0  errors 6" in capsys.readouterr().err
+    marker.unlink()
+    s = run(spec, out=out, data=DATA, agent_args={"marker": str(marker)}, progress=True, resume=True,
+            retry_errors=True)
+    assert s.n_run == 6 and not s.errors
+    bar = [line for line in capsys.readouterr().err.splitlines() if line.startswith("run ")][-1]
+    assert bar.endswith("SS 100.0 AS 100.0  errors 0"), bar
