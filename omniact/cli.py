@@ -834,8 +834,10 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
     except KeyboardInterrupt:
         how = "stopped" if stopped else "interrupted"
         if kept_tasks(out / STORE_NAME):
+            # (with its --limit: a resume without one goes on to the whole split)
             click.echo(f"omniact: {how}; finished tasks are saved. Continue with: omniact run ... "
-                       f"--out {shell_quote(str(out))} --resume", err=True)
+                       f"--out {shell_quote(str(out))}{'' if limit is None else f' --limit {limit}'} --resume",
+                       err=True)
         else:  # stopped before any task was recorded: the run took away what it had made (see omniact.runner)
             click.echo(f"omniact: {how} before any task finished; nothing was kept: run the command again", err=True)
         _exit(128 + (stopped[0] if stopped else signal.SIGINT))  # (a model agent's threads may still be busy)

@@ -213,10 +213,12 @@ def test_ctrl_c_in_a_terminal_stops_a_process_run_with_one_line(tmp_path):
     (one line, exit 130, what finished kept), with no KeyboardInterrupt traceback from each worker."""
     out = tmp_path / "r"
     cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{AGENTS}:Slow", "--agent-arg", "delay=0.6",
-           "--data", str(DATA), "--out", str(out), "-q", "--worker-type", "processes", "--workers", "2"]
+           "--data", str(DATA), "--out", str(out), "-q", "--worker-type", "processes", "--workers", "2", "--limit", "5"]
     returncode, err = _stop_mid_run(cmd, out, signal.SIGINT, group=True)
     assert returncode == 130, err
-    line = f"omniact: interrupted; finished tasks are saved. Continue with: omniact run ... --out {out} --resume"
+    # (with the run's --limit: a resume without it goes on to the whole split)
+    line = (f"omniact: interrupted; finished tasks are saved. Continue with: omniact run ... --out {out} --limit 5 "
+            "--resume")
     assert err.strip().splitlines() == [line]
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
 

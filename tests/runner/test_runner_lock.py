@@ -93,7 +93,7 @@ def test_scoring_a_resumed_run_still_going_or_killed_says_its_predictions_are_an
     (out / "manifest.json").write_text(json.dumps(manifest))
     r = CliRunner().invoke(main, ["score", "--predictions", str(out)])
     assert r.exit_code == 2 and "last session was stopped before it ended (killed?)" in r.output
-    assert f"finish it with `omniact run ... --out {out} --resume`" in r.output
+    assert f"finish it with `omniact run ... --out {out} --limit 2 --resume`" in r.output
     assert CliRunner().invoke(main, [*run, "--resume"]).exit_code == 0
     r = CliRunner().invoke(main, ["score", "--predictions", str(out), "--json"])
     assert r.exit_code == 0 and json.loads(r.output)["n_scored"] == 6
