@@ -34,9 +34,9 @@ from omniact.atomic import atomic_file
 from omniact.errors import UserError, shell_quote, shorten
 from omniact.user_file import UTF16_MARKS, decode_user_text, read_user_file, read_user_stdin
 
-__all__ = ["Prediction", "agent_failures", "as_run_folder", "failure_reason", "manifest_dataset", "predictions_path",
-           "read_predictions", "read_scripts", "read_scripts_and_failures", "recorded_dataset", "recorded_limit", "run_dataset", "run_tasks",
-           "stopped_note", "write_predictions"]
+__all__ = ["Prediction", "agent_failures", "as_run_folder", "failure_reason", "finish_command", "manifest_dataset",
+           "predictions_path", "read_predictions", "read_scripts", "read_scripts_and_failures", "recorded_dataset",
+           "recorded_limit", "run_dataset", "run_tasks", "stopped_note", "write_predictions"]
 
 
 @dataclass(frozen=True)
