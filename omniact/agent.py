@@ -622,6 +622,11 @@ def load_agent(spec: str | type, args: Mapping[str, Any] | None = None, config: 
     return agent
 
 
+class BadDescription(TypeError):
+    """What `describe_agent` says of a description it cannot record (not a dict, not JSON, too large or deep): its
+    message is whole (``describe() returned ...``), nothing raised in the agent."""
+
+
 def describe_agent(agent: Any) -> dict[str, Any] | None:
     """The agent's ``describe()`` (after ``setup()``) as plain JSON, or None when it has no such method.
 
@@ -642,21 +647,21 @@ def describe_agent(agent: Any) -> dict[str, Any] | None:
         return None
     out = describe()
     if not isinstance(out, Mapping):
-        raise TypeError(f"describe() returned {type(out).__name__}, not a dict")
+        raise BadDescription(f"describe() returned {type(out).__name__}, not a dict")
     try:
         text = json.dumps(dict(out), allow_nan=False)
     except (TypeError, ValueError, RecursionError) as e:
-        raise TypeError(f"describe() returned a dict that is not JSON: {e}") from None
+        raise BadDescription(f"describe() returned a dict that is not JSON: {e}") from None
     # The driver walks, compares and rewrites the description (manifest, store, resume check): one nested
     # hundreds deep overflowed its stack (a traceback, exit 1), one of megabytes would be copied into every
     # manifest write.
     if len(text) > MAX_DESCRIPTION_CHARS:
-        raise TypeError(f"describe() returned {len(text):,} characters of JSON; a description is at most "
+        raise BadDescription(f"describe() returned {len(text):,} characters of JSON; a description is at most "
                         f"{MAX_DESCRIPTION_CHARS:,}: name the model and settings, do not embed them")
     value = json.loads(text)
     depth = _depth(value)
     if depth > MAX_DESCRIPTION_DEPTH:
-        raise TypeError(f"describe() returned a dict nested {depth} levels deep; a description is at most "
+        raise BadDescription(f"describe() returned a dict nested {depth} levels deep; a description is at most "
                         f"{MAX_DESCRIPTION_DEPTH}")
     return value
 
@@ -853,7 +858,7 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
             stuck = True
             return hung(name, "describe()")
         except Exception as e:  # noqa: BLE001 - reported as a run would report it
-            problems.append(f"describe(): {e}" if isinstance(e, TypeError) else f"describe() raised {error_text(e)}")
+            problems.append(str(e) if isinstance(e, BadDescription) else f"describe() raised {error_text(e)}")
             lines.append(problems[-1])
         tried = ds.tasks[:n]
         for k, task in enumerate(tried):

@@ -295,10 +295,12 @@ class Worker:
             self._describe()
 
     def _describe(self) -> None:
-        from omniact.agent import describe_agent
+        from omniact.agent import BadDescription, describe_agent
 
         try:
             self.description = describe_agent(self.agent)
+        except BadDescription as e:  # (its own words: "describe() returned a list, not a dict")
+            self.setup_error = str(e)
         except Exception as e:  # noqa: BLE001 - an agent that cannot say what it is would make an unrecordable run
             self.setup_error = f"describe() raised {start_error(e)}"
 

@@ -100,8 +100,8 @@ def test_workers_that_describe_different_agents_are_flagged_in_the_manifest(tmp_
 
 
 def test_an_agent_whose_description_is_not_json_cannot_start(tmp_path):
-    with pytest.raises(UserError, match=r"describe\(\) raised TypeError: describe\(\) returned a dict that is not "
-                                        "JSON"):
+    # (said as it is: nothing raised in the agent, as "describe() raised TypeError: describe() returned ..." had it)
+    with pytest.raises(UserError, match=r"agent could not be started: describe\(\) returned a dict that is not JSON"):
         run(f"{AGENTS}:BadDescribe", out=tmp_path / "r", data=DATA, limit=1)
 
 
