@@ -303,8 +303,9 @@ def test_a_one_page_replay_killed_at_its_time_limit_leaves_nothing_in_tmpdir_or_
     env.pop("XDG_CACHE_HOME", None)
     r = subprocess.run([sys.executable, "-m", "omniact.cli", "replay", "--html", str(page), "--script", str(script),
                         "--task-timeout", "3"], capture_output=True, text=True, env=env, timeout=120, check=False)
-    # it did hit its limit ("time" anywhere in the output, a usage error's "--task-timeout" too, was taken for that)
-    assert r.returncode == 0 and re.match(r"FAIL page \([0-9.]+s\): timed out after 3s at step [1-3]\n", r.stdout), \
-        r.stdout + r.stderr
+    # it did hit its limit ("time" anywhere in the output, a usage error's "--task-timeout" too, was taken for that);
+    # on a loaded machine the spinning page can use up the 3 s before the first step starts
+    assert r.returncode == 0 and re.match(r"FAIL page \([0-9.]+s\): timed out after 3s( at step [1-3])?\n",
+                                          r.stdout), r.stdout + r.stderr
     assert list(tmp.iterdir()) == [] and list(home.iterdir()) == []
 
