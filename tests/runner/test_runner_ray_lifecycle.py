@@ -3,6 +3,7 @@ limit does not slow the tasks after it; the agent's close() runs before the acto
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -51,8 +52,11 @@ def test_an_actor_that_dies_in_setup_ends_the_run_as_a_start_failure(cluster, tm
     assert r.exit_code == 2, r.output
     # (Ray's own notice of each dead worker goes to stderr, which the test's runner mixes in: the run's line is last)
     said = [line for line in r.output.splitlines() if line.startswith("omniact:")]
-    assert len(said) == 1 and said[0].startswith(f"omniact: agent could not be started: {AGENTS}:DiesInSetup: the "
-                                                 "worker died in setup() 3 times (")
+    # (the step named is the last one the driver heard of: Ray streams "setup()" on its way while setup() runs, and
+    # an actor killed at once can take the message with it on a loaded machine, leaving the step before it)
+    assert len(said) == 1 and re.match(rf"omniact: agent could not be started: {re.escape(str(AGENTS))}:DiesInSetup: the "
+                                       r"worker died in (setup\(\)|importing and building the agent) 3 times \(",
+                                       said[0]), said
     assert len(list(setups.iterdir())) == 3
     assert not (tmp_path / "r" / STORE_NAME).exists() or not _results(tmp_path / "r")
 
