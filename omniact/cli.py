@@ -808,6 +808,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
     """Run an agent over a split; write predictions, manifest and scores to --out."""
     import signal
 
+    from omniact.predictions import finish_command
     from omniact.runner import run
     from omniact.sandbox.command import parse_agent_args
     from omniact.store import STORE_NAME, kept_tasks
@@ -834,10 +835,7 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
     except KeyboardInterrupt:
         how = "stopped" if stopped else "interrupted"
         if kept_tasks(out / STORE_NAME):
-            # (with its --limit: a resume without one goes on to the whole split)
-            click.echo(f"omniact: {how}; finished tasks are saved. Continue with: omniact run ... "
-                       f"--out {shell_quote(str(out))}{'' if limit is None else f' --limit {limit}'} --resume",
-                       err=True)
+            click.echo(f"omniact: {how}; finished tasks are saved. Continue with: {finish_command(out)}", err=True)
         else:  # stopped before any task was recorded: the run took away what it had made (see omniact.runner)
             click.echo(f"omniact: {how} before any task finished; nothing was kept: run the command again", err=True)
         _exit(128 + (stopped[0] if stopped else signal.SIGINT))  # (a model agent's threads may still be busy)
@@ -848,8 +846,8 @@ def run_cmd(agent: str, agent_args: tuple[str, ...], agent_config: Path | None, 
         # that recorded nothing took its folder away: see omniact.runner).
         where = f"cannot write{f' {escape_controls(os.fsdecode(e.filename))}' if e.filename else ''}: {e.strerror}"
         if kept_tasks(out / STORE_NAME):
-            click.echo(f"omniact: {where}; finished tasks are saved: free some space and continue with: omniact run "
-                       f"... --out {shell_quote(str(out))} --resume", err=True)
+            click.echo(f"omniact: {where}; finished tasks are saved: free some space and continue with: "
+                       f"{finish_command(out)}", err=True)
         else:
             click.echo(f"omniact: {where}; no task had finished and nothing was kept: free some space and run the "
                        "command again", err=True)

@@ -109,11 +109,11 @@ def predictions_path(path: str | os.PathLike) -> Path:
                                 file=str(p))
             if not pred.is_file():
                 raise UserError("this run has no predictions.jsonl yet: it was stopped before it ended; finish it "
-                                f"with {finish_command(p)}", file=str(p))
+                                f"with `{finish_command(p)}`", file=str(p))
             if _killed(p):
                 raise UserError("this run's last session was stopped before it ended (killed?), so its "
                                 "predictions.jsonl is an earlier session's, short of the tasks finished since; finish "
-                                f"it with {finish_command(p)}", file=str(p))
+                                f"it with `{finish_command(p)}`", file=str(p))
         if pred.is_file():
             return pred
         raise UserError("is a folder, and not a run folder (no predictions.jsonl in it): give a predictions "
@@ -151,7 +151,7 @@ def stopped_note(run: Path) -> str | None:
     done, total = manifest.get("n_done"), manifest.get("n_tasks")
     of = f" after {done} of {total} tasks" if isinstance(done, int) and isinstance(total, int) else ""
     return (f"the run was stopped before it ended{of}; the tasks it did not do count as missing (finish it with "
-            f"{finish_command(run)})")
+            f"`{finish_command(run)}`)")
 
 
 def finish_command(run: Path) -> str:
@@ -159,7 +159,7 @@ def finish_command(run: Path) -> str:
     one goes on to the whole split)."""
     limited = recorded_limit(run)
     limit = f" --limit {limited[0]}" if limited else ""
-    return f"`omniact run ... --out {shell_quote(str(run))}{limit} --resume`"
+    return f"omniact run ... --out {shell_quote(str(run))}{limit} --resume"
 
 
 def _killed(run: Path) -> bool:
