@@ -778,7 +778,7 @@ def run(agent: str | type, *, out: str | Path, data: str | Path | None = None, s
                 # pipe's values (a file edited during the run would have split the workers likewise).
                 by_file = isinstance(agent, str) and _agent_file(agent) is not None
                 spec = WorkerSpec(agent=resolved_spec(agent) if by_file else agent, data_root=str(root),
-                                  split=split, agent_args={**config_values, **args}, agent_config=None,
+                                  split=split, agent_args=given, agent_config=None,
                                   agent_defaults=defaults, seed=seed)
                 status = "interrupted"
                 n_run = 0
