@@ -165,6 +165,8 @@ def to_pixels(script: str, coordinates: str, width: int, height: int) -> str:
 
 
 _EP_CACHE: dict[str, Any] | None = None
+#: Names two packages register for different classes: name -> every registration ("package: module:Class").
+_EP_CLASHES: dict[str, list[str]] = {}
 
 
 def _entry_points() -> dict[str, Any]:
@@ -173,8 +175,24 @@ def _entry_points() -> dict[str, Any]:
     if _EP_CACHE is None:
         from importlib.metadata import entry_points
 
-        _EP_CACHE = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+        found: dict[str, Any] = {}
+        clashes: dict[str, list[str]] = {}
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            first = found.setdefault(ep.name, ep)
+            if first is not ep and first.value != ep.value:  # (one package seen twice names the same class)
+                seen = clashes.setdefault(ep.name, [_registration(first)])
+                if _registration(ep) not in seen:
+                    seen.append(_registration(ep))
+        _EP_CLASHES.clear()
+        _EP_CLASHES.update(clashes)
+        _EP_CACHE = found
     return _EP_CACHE
+
+
+def _registration(ep: Any) -> str:
+    """An entry point as `omniact agents` names it: ``package: module:Class``."""
+    dist = getattr(ep, "dist", None)
+    return f"{getattr(dist, 'name', None) or 'a package'}: {ep.value}"
 
 
 def _shown(filename: str, given: Path | None = None) -> str:
@@ -409,6 +427,11 @@ def resolve_agent_class(spec: str | type) -> type:
             hint = f"; did you mean {', '.join(close)}?" if close else (
                 f"; registered: {', '.join(sorted(eps))}" if eps else "")
             raise UserError(f"unknown agent {spec!r}{hint} (or give module:Class or path/file.py:Class)")
+        if spec in _EP_CLASHES:
+            # Which one an entry-point scan meets first depends on the order packages were installed in: the
+            # user says which they mean, rather than run one they did not.
+            raise UserError(f"agent {spec!r} is registered by more than one package ("
+                            f"{'; '.join(_EP_CLASHES[spec])}): give the one you mean as module:Class")
         try:
             obj = ep.load()
         except UserError:
@@ -706,6 +729,10 @@ def list_agents() -> list[tuple[str, str, str]]:
     """Registered agents as ``(name, target, one-line description)``, sorted by name."""
     out = []
     for name, ep in sorted(_entry_points().items()):
+        if name in _EP_CLASHES:
+            out.append((name, " | ".join(_EP_CLASHES[name]),
+                        "(registered by more than one package: give the one you mean as module:Class)"))
+            continue
         try:
             obj = ep.load()
             doc = (inspect.getdoc(obj) or "").strip().splitlines()

@@ -335,6 +335,36 @@ def test_a_registered_agent_whose_package_fails_to_import_is_one_line(in_tmp_cwd
             assert r.output.count("\n") == 1 and not (in_tmp_cwd / "r").exists()
 
 
+def test_a_name_two_packages_register_is_refused_naming_both(tmp_path, monkeypatch):
+    # A package installed beside omniact that registers "oracle" too (and a name of its own): which registration an
+    # entry-point scan met first depended on install order, and the other was ignored without a word.
+    import omniact.agent
+
+    (tmp_path / "clashpkg.py").write_text('class Mine:\n    """Theirs."""\n    def act(self, view):\n'
+                                          '        return ""\n')
+    info = tmp_path / "clashpkg-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: clashpkg\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[omniact.agents]\noracle = clashpkg:Mine\nclashfree = clashpkg:Mine\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(omniact.agent, "_EP_CACHE", None)
+    monkeypatch.setattr(omniact.agent, "_EP_CLASHES", {})
+    with pytest.raises(UserError) as e:
+        load_agent("oracle")
+    # (both named, in the order the scan met them)
+    said = re.fullmatch(r"agent 'oracle' is registered by more than one package \((.*)\): give the one you mean as "
+                        r"module:Class", str(e.value))
+    assert said and sorted(said[1].split("; ")) == ["clashpkg: clashpkg:Mine", "omniact: agents.oracle:OracleAgent"]
+    assert type(load_agent("clashfree")).__name__ == "Mine"  # (its own name: found as before)
+    assert type(load_agent("agents.oracle:OracleAgent")).__name__ == "OracleAgent"
+    listed = {name: (target, desc) for name, target, desc in list_agents()}
+    assert "clashpkg: clashpkg:Mine" in listed["oracle"][0] and "more than one package" in listed["oracle"][1]
+    assert listed["clashfree"] == ("clashpkg:Mine", "Theirs.")
+    r = CliRunner().invoke(main, ["run", "--agent", "oracle", "--data", str(DATA), "--out", str(tmp_path / "r"), "-q"])
+    assert r.exit_code == 2 and r.output.startswith("omniact: agent 'oracle' is registered by more than one package")
+    assert r.output.count("\n") == 1 and not (tmp_path / "r").exists()
+
+
 @pytest.mark.parametrize("spec", ["brokenpkg/broken.py:A", "brokenpkg.broken:A"])
 def test_an_agent_module_that_fails_to_import_is_one_line_naming_it_and_why(in_tmp_cwd, spec):
     broken = _write(in_tmp_cwd / "brokenpkg" / "broken.py", '"""An agent."""\nimport nonexistent_mod_xyz\n')
