@@ -1061,6 +1061,9 @@ def report(run: Path, out: Path, data: Path | None, split: str | None, mode: str
                          "without --baseline)")
             click.echo(f"omniact: the baseline was run with --limit: compared on the tasks it ran, the first "
                        f"{len(ds.tasks)} of {len(whole.tasks)}", err=True)
+        elif len(ds.tasks) < len(whole.tasks):  # the baseline's scores on the page are then not its own report's
+            click.echo(f"omniact: the run was made with --limit: compared on the tasks it ran, the first "
+                       f"{len(ds.tasks)} of {len(whole.tasks)}", err=True)
     # said on the page too: read later, its scores would pass for the run's on the whole split
     subset = (f"Scored on the first {len(ds.tasks)} of the {len(whole.tasks)} tasks of split {whole.split}: "
               f"{why_fewer}.") if len(ds.tasks) < len(whole.tasks) else None

@@ -68,6 +68,27 @@ def test_a_baseline_run_with_a_smaller_limit_is_compared_on_the_tasks_it_ran(tmp
             page.replace("&#x27;", "'"))
 
 
+def test_a_run_made_with_a_limit_compares_its_baseline_on_its_tasks_and_says_so(tmp_path):
+    """The baseline's scores on the page are on the run's first tasks, not its own report's: said on stderr too."""
+    import json
+    from pathlib import Path
+
+    from omniact.runner import run
+
+    data = Path(__file__).resolve().parents[1] / "runner" / "fixtures" / "data"
+    run("oracle", out=tmp_path / "first3", data=data, limit=3)
+    run("noop", out=tmp_path / "whole", data=data)
+    out = tmp_path / "rep"
+    r = CliRunner().invoke(main, ["report", str(tmp_path / "first3"), "--baseline", str(tmp_path / "whole"),
+                                  "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert r.stderr == "omniact: the run was made with --limit: compared on the tasks it ran, the first 3 of 6\n"
+    board = json.loads((out / "leaderboard.json").read_text())
+    assert [(e["n_scored"], e["n_missing"]) for e in board["entries"]] == [(3, 0), (3, 0)]
+    assert "Scored on the first 3 of the 6 tasks of split test: the run was made with --limit" in (
+        (out / "index.html").read_text())
+
+
 def test_a_reports_tables_rank_the_run_and_its_baseline_as_the_board_does(omniact_data, tmp_path):
     """`omniact report --baseline`: leaderboard.json, .csv and .md are the board's, ranked as `write_tables` writes
     them, even where the baseline ranks above the run (the pages show the run first; the tables do not)."""
