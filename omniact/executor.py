@@ -18,7 +18,8 @@ agents or the store noticing:
 What an executor adds on top: per-task timeouts and surviving dead workers. The local executor runs N slots,
 each a thread (I/O-bound agents: model servers) or a process (CPU-bound agents); a task over its time limit is
 recorded as ``timeout`` and its slot is abandoned (thread: its task's cancel event is set, which the agent may
-heed, see `omniact.agent.task_cancel_event`) or killed (process) and replaced; a process that dies mid-task is
+heed, see `omniact.agent.task_cancel_event`: one whose act returns within `CANCEL_GRACE` seconds goes on to the
+next task, its agent kept) or killed (process) and replaced; a process that dies mid-task is
 recorded as ``crash``. The run goes on either way. A worker that does not start within the setup timeout ends
 the run (see `LocalExecutor`).
 """
@@ -423,6 +424,10 @@ class Executor(Protocol):
 
 #: a run says once that this many given-up threads are still running (each holding its agent's memory)
 ABANDONED_NOTE = 8
+#: Seconds a thread worker's agent has, once its task's cancel event is set (the task out of time), to return from
+#: act: one that heeds the event (a local model's generate() checks it between tokens) keeps its thread and its
+#: agent, which is not built and started again; past it the thread is abandoned and replaced.
+CANCEL_GRACE = 2.0
 
 
 class _Slot:
@@ -444,6 +449,9 @@ class _Slot:
         self.phase = "starting the worker process" if kind == "processes" else "starting the worker"
         #: the running task's cancel event (threads): set when the task is given up on
         self.cancel: threading.Event | None = None
+        #: (threads) the task given up on whose act has until `grace_until` (active clock) to return, else None
+        self.cancelled: str | None = None
+        self.grace_until = 0.0
         if kind == "threads":
             self.inbox: queue.Queue[str | None] = queue.Queue()
             self.thread = threading.Thread(target=self._thread_main, args=(spec,), daemon=True,
@@ -786,15 +794,23 @@ class LocalExecutor:
                             message = f"{spec_text(spec.agent)}: {start_timeout_text(hung.phase, self.setup_timeout)}"
                             yield from self._end_at_start(hung, slots, pending, message)
                             continue
-                        for s in slots:
-                            if s.task_id is not None and s.started_at is not None and self.task_timeout is not None \
+                        for s in list(slots):
+                            if s.cancelled is not None:
+                                if now >= s.grace_until:  # its act did not return: the thread is given up on
+                                    s.cancelled = None
+                                    replace(s)
+                            elif s.task_id is not None and s.started_at is not None and self.task_timeout is not None \
                                     and now - s.started_at >= self.task_timeout:
                                 tid = s.task_id
                                 s.task_id = None
                                 yield TaskResult(tid, error=f"timed out after {self.task_timeout:g} s",
                                                  error_kind="timeout", seconds=now - s.started_at,
                                                  worker=s.name)
-                                replace(s)
+                                if s.kind == "threads" and s.cancel is not None:
+                                    s.cancel.set()  # (an agent that heeds it returns, and its thread runs on)
+                                    s.cancelled, s.grace_until = tid, now + CANCEL_GRACE
+                                else:
+                                    replace(s)
                         continue
                     if slot.retired or slot not in slots:
                         continue  # a late message from a slot we already gave up on
@@ -807,6 +823,12 @@ class LocalExecutor:
                         if payload == slot.task_id:
                             slot.started_at = active_clock()
                     elif kind == "done":
+                        if slot.cancelled is not None and payload.task_id == slot.cancelled:
+                            # The agent heeded the cancel event: its answer came too late (the task is recorded as
+                            # timed out), and the worker goes on to the next task.
+                            slot.cancelled = None
+                            dispatch(slot)
+                            continue
                         if payload.task_id != slot.task_id:
                             continue
                         slot.task_id = None
@@ -819,15 +841,16 @@ class LocalExecutor:
                         yield from self._end_at_start(slot, slots, pending, message)
                     elif kind == "died":
                         tid = slot.task_id
-                        slot.task_id = None
+                        slot.task_id = slot.cancelled = None
                         if tid is not None:
                             yield TaskResult(tid, error=f"worker crashed: {payload}", error_kind="crash",
                                              worker=slot.name)
                         replace(slot)
             finally:
                 for s in slots:
-                    s.stop(kill=s.task_id is not None)
-                    if s.task_id is None:
+                    busy = s.task_id is not None or s.cancelled is not None  # (one in its grace: still in act)
+                    s.stop(kill=busy)
+                    if not busy:
                         closing.append(s)
                 _join_threads(closing, CLOSE_WAIT)
 
@@ -851,6 +874,8 @@ class LocalExecutor:
                 out.append(s.started_at + self.task_timeout)
             if self.setup_timeout is not None and not s.up:
                 out.append(s.created_at + self.setup_timeout)
+            if s.cancelled is not None:
+                out.append(s.grace_until)
         return out
 
     def stats(self) -> dict[str, Any]:

@@ -56,6 +56,21 @@ class HeedsCancel:
         return 'pyautogui.press("enter")'
 
 
+class ReturnsOnCancel:
+    """Appends a line to `built` when it is built; act() returns as soon as its task's cancel event is set (at most
+    a minute), as a local model's generate() that checks it between tokens does."""
+
+    def __init__(self, built: str = "") -> None:
+        with open(built, "a") as f:
+            f.write("built\n")
+
+    def act(self, view):
+        from omniact.agent import task_cancel_event
+
+        task_cancel_event().wait(60)
+        return 'pyautogui.press("enter")'
+
+
 class Spawns:
     """Starts a child process (a helper it never waits for) and writes its pid to `pidfile`; with `hang`, then
     sleeps past any task time limit."""

@@ -656,11 +656,28 @@ def test_a_run_says_once_when_threads_given_up_on_pile_up(tmp_path, monkeypatch,
     from omniact import executor
 
     monkeypatch.setattr(executor, "ABANDONED_NOTE", 3)
+    monkeypatch.setattr(executor, "CANCEL_GRACE", 0.2)  # (Slow's act does not heed the cancel event)
     s = run(f"{AGENTS}:Slow", agent_args={"delay": 2.0}, out=tmp_path / "r", data=DATA, workers=2, task_timeout=0.5)
     assert s.errors == {"timeout": 6}
     err = capsys.readouterr().err
     assert err.count("threads of tasks that ran out of time are still running") == 1
     assert "--worker-type processes" in err
+
+
+def test_a_thread_whose_agent_heeds_the_cancel_event_goes_on_with_the_same_agent(tmp_path):
+    # An agent that returns once its task is given up on was treated as one that hangs: its thread abandoned, the
+    # agent built and started again for the next task, and the run's summary said "workers lost".
+    built = tmp_path / "built"
+    r = CliRunner().invoke(main, ["run", "--agent", f"{HERE / 'runner_hang_agents.py'}:ReturnsOnCancel", "--agent-arg",
+                                  f"built={built}", "--data", str(DATA), "--out", str(tmp_path / "r"), "--limit", "3",
+                                  "--task-timeout", "0.5"])
+    assert r.exit_code == 0, r.output
+    assert built.read_text() == "built\n"
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["n_done"] == 3 and not manifest["executor_stats"].get("replaced_workers"), manifest
+    assert "workers lost" not in r.output and r.output.count("timeout") >= 1
+    preds = read_predictions(tmp_path / "r" / "predictions.jsonl")
+    assert {p.extra["error_kind"] for p in preds.values()} == {"timeout"}
 
 
 def test_a_worker_group_is_killed_only_while_its_pid_is_still_the_workers(tmp_path, monkeypatch):
