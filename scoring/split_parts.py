@@ -251,9 +251,11 @@ class SplitParts(Pending):
                 return _Part(positions[len(part.rows):], part.error)
             ds = part.dataset(self._split)
             gold = prepare(ds)
-            files, absent = source_files(ds)
-            files = files[1:]  # the split file, named once for all parts
-            stats = gold_stats(files, part.states) if self._cache is not None else None
+            files, absent, stats = [], [], None
+            if self._cache is not None:  # (what the cache entry is checked against: nothing to send without one)
+                files, absent = source_files(ds)
+                files = files[1:]  # the split file, named once for all parts
+                stats = gold_stats(files, part.states)
             judged = None if scripts is None else judge(gold, scripts, mode)
         return _Part(positions, None, GoldSums.of(gold), gold, judged, part.log, files, absent, stats)
 
