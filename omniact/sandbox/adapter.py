@@ -272,11 +272,15 @@ _MAC_EDITING: dict[tuple[frozenset[str], str], tuple[str, ...]] = {
         (("Meta", "Shift"), "ArrowRight", "moveToRightEndOfLineAndModifySelection"),
     )
 }
+# An editing command that does nothing (without a value it leaves the paragraph separator as it is) and succeeds in
+# any frame, editable or not. Chromium skips its own binding for a keydown whose commands ran, so a Control+V carrying
+# it pastes nothing, as on a Mac; the page still gets the keydown (ctrlKey, not defaultPrevented), as on a Mac.
+_MAC_NO_OP = ("defaultParagraphSeparator",)
 # What a Mac's text fields do for Option and Control keys, where Linux Chromium does otherwise (Option+Left is word
 # left on a Mac, nothing in a Linux text field; Control+A is the line's start, not select all): the Alt and Control
 # rows of the same table, for macOS tasks only (on Windows and Linux, Alt and Control keep Chromium's own meaning).
-# Control+C, V, X and Z, which a Mac's text fields ignore, still copy, paste, cut and undo here: Chromium performs
-# them whatever commands the key event carries.
+# Control+C, V, X and Z (and Control+Shift+Z), which a Mac's text fields ignore, copy, paste, cut, undo and redo in
+# Linux Chromium, which binds them itself when a keydown carries no commands: on a macOS task they carry _MAC_NO_OP.
 _MAC_OPTION_CONTROL: dict[tuple[frozenset[str], str], tuple[str, ...]] = {
     (frozenset(mods), key): cmds
     for mods, key, cmds in (
@@ -299,6 +303,8 @@ _MAC_OPTION_CONTROL: dict[tuple[frozenset[str], str], tuple[str, ...]] = {
         (("Control",), "d", ("deleteForward",)),
         (("Control",), "h", ("deleteBackward",)),
         (("Control",), "k", ("deleteToEndOfParagraph",)),
+        *((("Control",), key, _MAC_NO_OP) for key in "cvxz"),
+        (("Control", "Shift"), "z", _MAC_NO_OP),
     )
 }
 # DOM codes and Windows key codes of the keys in the tables above that are not letters.
@@ -400,7 +406,7 @@ class Adapter:
         self.viewport = viewport
         self.dpr = float(dpr)
         self.platform = platform
-        # A macOS task's text fields move and delete as a Mac's do for Option and Control keys (see _MAC_OPTION_CONTROL)
+        # A macOS task's text fields take Option and Control keys as a Mac's do (see _MAC_OPTION_CONTROL)
         self.macos = os_name == "macos"
         self.deadline = deadline
         # The mouse starts at the centre of the screen (suite contract).
@@ -683,7 +689,10 @@ class Adapter:
         """A key event sent to Chromium as Playwright sends one, for what Playwright's keyboard cannot do: a key its
         US layout lacks (IntlYen), or a Mac's editing `commands` (Playwright adds them only on a Mac host)."""
         code, dom_key, vk = _cdp_key(key)
-        if len(dom_key) == 1 and dom_key.isascii() and dom_key.isalpha():  # as Playwright: "Z" while Shift is down
+        # A key a Mac ignores keeps the name it has (Playwright's keyboard.down("z") with Shift held is "z"): its page
+        # sees the keydown it saw when Playwright sent it.
+        keep_case = commands == _MAC_NO_OP
+        if len(dom_key) == 1 and dom_key.isascii() and dom_key.isalpha() and not keep_case:  # "Z" while Shift is down
             dom_key = dom_key.upper() if "Shift" in mods else dom_key.lower()
         params: dict[str, Any] = {
             "type": kind,
@@ -709,7 +718,10 @@ class Adapter:
         commands = mac_editing_commands(mods, key, macos=self.macos)
         if commands or key in _RAW_KEYS:
             self._send_key("keyDown", key, mods, commands)
-            calls.append(f'keyboard.down("{key}")' + (f" [CDP, commands {list(commands)}]" if commands else " [CDP]"))
+            sent = f" [CDP, commands {list(commands)}" if commands else " [CDP"
+            if commands == _MAC_NO_OP:  # the log says why a Control+V the page saw pasted nothing
+                sent += ": a no-op, a Mac's text fields ignore this key"
+            calls.append(f'keyboard.down("{key}")' + sent + "]")
         else:
             self.page.keyboard.down(key)
             calls.append(f'keyboard.down("{key}")')
@@ -758,13 +770,22 @@ class Adapter:
             # PyAutoGUI presses Shift for "B" whether Caps Lock is on or not (it then types "b").
             for shifted, chars in groupby(part, key=_NEEDS_SHIFT.__contains__):
                 run = self._caps("".join(chars))
-                if per_key:
-                    for c in run:
-                        method = "type" if _off_layout(c) else "press"
-                        self._keyboard(method, c, f"keyboard.{method}({c!r})", shifted and not shift_down, calls)
-                else:
-                    self._keyboard("type", run, f"keyboard.type({run!r})", shifted and not shift_down, calls)
+                # On a macOS task keyDown("ctrl") then write("v") must not paste either: such a key is pressed alone,
+                # with its no-op command, where type() would send a plain Control+V.
+                for alone, seg in groupby(run, key=lambda c, s=shifted: per_key or self._mac_ignores(c, s)):
+                    if alone:
+                        for c in seg:
+                            method = "type" if _off_layout(c) else "press"
+                            self._keyboard(method, c, f"keyboard.{method}({c!r})", shifted and not shift_down, calls)
+                    else:
+                        typed = "".join(seg)
+                        self._keyboard("type", typed, f"keyboard.type({typed!r})", shifted and not shift_down, calls)
         return StepOutcome("; ".join(calls), "ok")
+
+    def _mac_ignores(self, c: str, shifted: bool) -> bool:
+        """`c` with the modifiers down (and Shift, when `shifted`) is a key a Mac's text fields ignore on this task
+        (Control+V on a macOS task; see _MAC_NO_OP)."""
+        return mac_editing_commands(self._mods(("Shift",) if shifted else ()), c, macos=self.macos) == _MAC_NO_OP
 
     def _keyboard(self, method: str, arg: str, shown: str, shifted: bool, calls: list[str]) -> None:
         """``keyboard.type(arg)`` or ``keyboard.press(arg)``; `shifted` (a capital or a shifted symbol, Shift not

@@ -190,6 +190,30 @@ def test_hotkey_presses_in_order_and_releases_in_reverse_with_command_as_meta():
     assert outs[0].outcome == "ok"
 
 
+@pytest.mark.parametrize("os_name", ["macos", "linux"])
+def test_control_v_on_a_macos_task_carries_a_no_op_command_and_says_so(os_name):
+    # Linux Chromium pastes on Control+V unless the keydown's commands ran; a Mac's text field ignores it.
+    page = FakePage()
+    ad = Adapter(page, viewport=(1440, 900), platform="desktop", os_name=os_name)  # type: ignore[arg-type]
+    outs = [ad.perform(a) for a in parse_script('pyautogui.hotkey("ctrl", "v")\npyautogui.keyDown("ctrl")\n'
+                                                'pyautogui.write("ava")\npyautogui.keyUp("ctrl")')]
+    sent = [a[1] for n, a, _ in page.log if n == "cdp.send"]
+    if os_name == "macos":
+        assert outs[0].call == ('keyboard.down("Control"); keyboard.down("v") [CDP, commands '
+                                "['defaultParagraphSeparator']: a no-op, a Mac's text fields ignore this key]; "
+                                'keyboard.up("v"); keyboard.up("Control")')
+        assert sent[0] == {"type": "rawKeyDown", "modifiers": 2, "key": "v", "code": "KeyV",
+                           "windowsVirtualKeyCode": 86, "commands": ["defaultParagraphSeparator"]}
+        # the "v" of a write with Control held too; the letters around it are typed as before
+        assert outs[2].call.startswith("keyboard.type('a'); keyboard.down(\"v\") [CDP, commands")
+        assert outs[2].call.endswith("keyboard.up(\"v\"); keyboard.type('a')")
+        assert len(sent) == 2
+    else:
+        assert outs[0].call == 'keyboard.down("Control"); keyboard.down("v"); keyboard.up("v"); keyboard.up("Control")'
+        assert outs[2].call == "keyboard.type('ava')"
+        assert sent == []
+
+
 def test_press_write_and_key_synonyms():
     log, outs, _ = run(
         'pyautogui.press("Return")\npyautogui.press(["esc", "tab"], presses=2)\n'

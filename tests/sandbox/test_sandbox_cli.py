@@ -51,6 +51,28 @@ def test_a_page_replayed_as_a_macos_app_takes_a_macs_option_keys(tmp_path, os_na
     assert r.exit_code == 2 and r.output == "omniact: --os goes with --html or --url (a task's screen says its OS)\n"
 
 
+@pytest.mark.parametrize(("os_name", "value"), [("macos", ""), ("linux", "paste-me")])
+@pytest.mark.browser
+def test_control_v_pastes_nothing_in_a_macos_app_even_on_a_page_it_navigated_to(tmp_path, os_name, value):
+    """A Mac's text fields ignore Control+V (Command+V pastes): --os macos replays it so, on the page the first one
+    sends the browser to as well; --os linux pastes."""
+    (tmp_path / "start.html").write_text("<!doctype html><script>location.replace('field.html')</script>")
+    (tmp_path / "field.html").write_text(
+        '<!doctype html><input id="a" style="position:absolute;left:0;top:0;width:300px;height:40px">'
+        '<input id="b" style="position:absolute;left:0;top:100px;width:300px;height:40px">')
+    script = tmp_path / "s.py"
+    script.write_text('pyautogui.sleep(1)\npyautogui.click(100, 20)\npyautogui.write("paste-me")\n'
+                      'pyautogui.hotkey("command", "a")\npyautogui.hotkey("command", "c")\npyautogui.click(100, 120)\n'
+                      'pyautogui.hotkey("ctrl", "v")\n')
+    r = invoke("--html", str(tmp_path / "start.html"), "--script", str(script), "--check",
+               "location.pathname.endsWith('field.html') && document.getElementById('b').value", "--json", *T,
+               "--os", os_name)
+    assert r.exit_code == 0, r.output
+    result = json.loads(r.output)
+    assert result["info"]["check_value"] == value
+    assert [step["outcome"] for step in result["steps"]] == ["ok"] * 7
+
+
 def test_user_errors_are_one_line_with_exit_2(tmp_path):
     bad = tmp_path / "s.py"
     bad.write_text("pyautogui.click(1, 2)\nimport os; os.remove('x')\n")

@@ -82,17 +82,67 @@ def test_a_suite_tasks_replay_knows_its_os():
     assert by_os == {"macos": "macos", "windows": "windows", "linux": "linux", None: None}
 
 
+@pytest.mark.parametrize("os_name", [None, "macos"])
 @pytest.mark.browser
-def test_command_c_v_x_z_and_shift_z_copy_paste_cut_undo_redo(page):
+def test_command_c_v_x_z_and_shift_z_copy_paste_cut_undo_redo(page, os_name):
+    platform = "web" if os_name is None else "desktop"
     outs, value, _ = replay(page, CLICK + 'pyautogui.write("ab")\npyautogui.hotkey("command", "a")\n'
-                            'pyautogui.hotkey("command", "c")\npyautogui.press("end")\npyautogui.hotkey("command", "v")\n')
+                            'pyautogui.hotkey("command", "c")\npyautogui.press("end")\npyautogui.hotkey("command", "v")\n',
+                            platform, os_name)
     assert value == "abab" and set(outs) == {"ok"}
-    _, value, _ = replay(page, 'pyautogui.hotkey("command", "a")\npyautogui.hotkey("command", "x")')
+    _, value, _ = replay(page, 'pyautogui.hotkey("command", "a")\npyautogui.hotkey("command", "x")', platform, os_name)
     assert value == ""
-    _, value, _ = replay(page, 'pyautogui.hotkey("command", "z")')
+    _, value, _ = replay(page, 'pyautogui.hotkey("command", "z")', platform, os_name)
     assert value == "abab"
-    _, value, _ = replay(page, 'pyautogui.hotkey("command", "shift", "z")')
+    _, value, _ = replay(page, 'pyautogui.hotkey("command", "shift", "z")', platform, os_name)
     assert value == ""
+
+
+OWN = "pyautogui.click(250, 220)\n"  # the second field
+
+
+def _own(page) -> str:
+    return page.evaluate("document.getElementById('own').value")
+
+
+@pytest.mark.parametrize("os_name", ["macos", "linux", "windows", None])
+@pytest.mark.browser
+def test_control_c_v_x_z_edit_text_except_on_a_macos_task(page, os_name):
+    """A Mac's text fields ignore Control+C, V, X, Z and Control+Shift+Z (Command edits): a macOS task's replay copied,
+    pasted, cut, undid and redid with them as Linux Chromium does, so hotkey("ctrl", "v") passed where a Mac fails.
+    Other tasks keep them. The page sees every keydown with ctrlKey, its default not prevented, either way."""
+    mac = os_name == "macos"
+    platform = "web" if os_name is None else "desktop"
+    page.evaluate("window.P = []; addEventListener('keydown', e => { if (e.ctrlKey) P.push(e.defaultPrevented); })")
+    word = f"copied-{os_name}"  # the clipboard is the browser's: another test's copy may be in it
+    outs, value, _ = replay(page, CLICK + f'pyautogui.write("{word}")\npyautogui.hotkey("command", "a")\n'
+                            'pyautogui.hotkey("ctrl", "c")\n' + OWN + 'pyautogui.hotkey("ctrl", "v")', platform, os_name)
+    assert set(outs) == {"ok"} and value == word
+    assert _own(page) == ("" if mac else word)
+    replay(page, 'pyautogui.hotkey("command", "v")', platform, os_name)  # what Control+C left in the clipboard
+    assert (word in _own(page)) is not mac
+    steps = ['pyautogui.hotkey("command", "a")\npyautogui.hotkey("ctrl", "x")', 'pyautogui.write("X")',
+             'pyautogui.hotkey("ctrl", "z")', 'pyautogui.hotkey("command", "z")', 'pyautogui.hotkey("ctrl", "shift", "z")']
+    values = [replay(page, (CLICK if i == 0 else "") + step, platform, os_name)[1] for i, step in enumerate(steps)]
+    # cut, typed over the selection, undo, Command's undo (of the typing on a Mac, of the cut elsewhere), redo
+    assert values == ([word, "X", "X", word, word] if mac else ["", "X", "", word, ""])
+    keys = page.evaluate("K.join(' ')")
+    assert all(k in keys.split() for k in ("c+C", "v+C", "x+C", "z+C", "z+C+S"))  # as Playwright sends them
+    assert page.evaluate("P.length") >= 10 and not any(page.evaluate("P"))
+
+
+@pytest.mark.parametrize("os_name", ["macos", "linux"])
+@pytest.mark.browser
+def test_a_held_control_with_v_pastes_except_on_a_macos_task(page, os_name):
+    # keyDown("ctrl") then write("v"), press("v") or keyDown("v"): each a Control+V, which a Mac ignores.
+    word = f"held-{os_name}"
+    replay(page, CLICK + f'pyautogui.write("{word}")\npyautogui.hotkey("command", "a")\npyautogui.hotkey("command", "c")',
+           "desktop", os_name)
+    outs, _, keys = replay(page, OWN + 'pyautogui.keyDown("ctrl")\npyautogui.write("v")\npyautogui.press("v")\n'
+                           'pyautogui.keyDown("v")\npyautogui.keyUp("v")\npyautogui.keyUp("ctrl")', "desktop", os_name)
+    assert set(outs) == {"ok"}
+    assert _own(page) == ("" if os_name == "macos" else word * 3)
+    assert keys.split()[-4:] == ["Control+C", "v+C", "v+C", "v+C"]
 
 
 @pytest.mark.browser
