@@ -190,7 +190,12 @@ def start_timeout_text(phase: str, seconds: float) -> str:
 
 
 class CallTimedOut(Exception):
-    """A `CallThread` call that did not return in time."""
+    """A `CallThread` call that did not return in time. `kept`: it returned within the grace it was given once its
+    time was up (see `CallResult.get`), so its thread takes later calls; else the thread is given up on."""
+
+    def __init__(self, message: str, kept: bool = False) -> None:
+        super().__init__(message)
+        self.kept = kept
 
 
 class CallResult:
@@ -208,23 +213,33 @@ class CallResult:
             self._box["error"] = e
         self._done.set()
 
-    def get(self, timeout: float | None = None) -> Any:
+    def get(self, timeout: float | None = None, *, on_timeout: Callable[[], object] | None = None,
+            grace: float = 0.0) -> Any:
         """The call's value, or its exception raised here; `CallTimedOut` when it has not returned within
-        `timeout` seconds (None: no limit; a Ctrl-Z pause not counted, see `active_clock`), and its thread is then
-        given up on (no later call runs there)."""
+        `timeout` seconds (None: no limit; a Ctrl-Z pause not counted, see `active_clock`). Then `on_timeout()` is
+        called (it sets the call's cancel event) and the call has `grace` seconds more to return: if it does, the
+        thread takes later calls (`CallTimedOut.kept`), else it is given up on (no later call runs there)."""
         if timeout is None:
             self._done.wait()
-        else:
-            # On the clock a Ctrl-Z stops: the time the command was paused is not the call's. (A wait that ends
-            # after a pause finds its time not up yet, and waits for the rest.)
-            deadline = active_clock() + max(0.0, timeout)
-            while not self._done.wait(max(0.0, deadline - active_clock())):
-                if active_clock() >= deadline:
-                    self._thread.abandon()
-                    raise CallTimedOut(f"no answer within {timeout:g} s")
+        elif not self._wait(timeout):
+            if on_timeout is not None:
+                on_timeout()
+            if grace > 0 and self._wait(grace):
+                raise CallTimedOut(f"no answer within {timeout:g} s", kept=True)
+            self._thread.abandon()
+            raise CallTimedOut(f"no answer within {timeout:g} s")
         if "error" in self._box:
             raise self._box["error"]
         return self._box.get("value")
+
+    def _wait(self, seconds: float) -> bool:
+        """Whether the call returns within `seconds` on the clock a Ctrl-Z stops: the time the command was paused is
+        not the call's (a wait that ends after a pause finds its time not up yet, and waits for the rest)."""
+        deadline = active_clock() + max(0.0, seconds)
+        while not self._done.wait(max(0.0, deadline - active_clock())):
+            if active_clock() >= deadline:
+                return False
+        return True
 
 
 class CallThread:
@@ -250,10 +265,11 @@ class CallThread:
         self._inbox.put((fn, result))
         return result
 
-    def call(self, fn: Callable[[], Any], timeout: float | None = None) -> Any:
+    def call(self, fn: Callable[[], Any], timeout: float | None = None, *,
+             on_timeout: Callable[[], object] | None = None, grace: float = 0.0) -> Any:
         """``fn()`` in this thread: its value, or its exception raised here; `CallTimedOut` when it has not
-        returned within `timeout` seconds (None: no limit)."""
-        return self.submit(fn).get(timeout)
+        returned within `timeout` seconds (None: no limit; `on_timeout` and `grace` as for `CallResult.get`)."""
+        return self.submit(fn).get(timeout, on_timeout=on_timeout, grace=grace)
 
     def abandon(self) -> None:
         """Give up on the call in progress: no later call runs here, and the thread ends if it ever returns."""

@@ -15,10 +15,11 @@ Nothing here schedules: Ray places the workers. What this module adds is what om
   waits for Ray to find it a free CPU is not taken for a hung one. The actor enforces it with a thread, which
   cannot run while the agent holds the GIL (a long call into C): so the driver, which hears each step as it
   begins, enforces it too, and kills an actor still silent `GRACE` seconds past the limit.
-- A task over its time limit is recorded as ``timeout``; its thread in the actor cannot be stopped (its cancel
-  event is set, `omniact.agent.task_cancel_event`: a local model stops at its next token), so the actor ends its
-  batch there and the driver kills it, as a local process worker is killed; a new actor takes its place and the
-  batch's tasks it had not begun. That timer is a thread of the actor too, so with a limit the actor tells the
+- A task over its time limit is recorded as ``timeout``, and its cancel event is set
+  (`omniact.agent.task_cancel_event`: a local model stops at its next token). An agent that returns within
+  `omniact.executor.CANCEL_GRACE` seconds goes on with the batch; otherwise its thread cannot be stopped, so the
+  actor ends its batch there and the driver kills it, as a local process worker is killed; a new actor takes its
+  place and the batch's tasks it had not begun. That timer is a thread of the actor too, so with a limit the actor tells the
   driver as it begins each task, and the driver kills an actor whose task has not come back `GRACE` seconds
   past the limit (an agent holding the GIL in ``act()``): the task is recorded as the actor would have recorded
   it, the batch's tasks it had not begun go to the other actors, and a new actor takes the killed one's place.
@@ -56,6 +57,7 @@ from typing import Any
 
 from omniact.errors import UserError
 from omniact.executor import (
+    CANCEL_GRACE,
     CLOSE_WAIT,
     DEFAULT_SETUP_TIMEOUT,
     CallThread,
@@ -80,6 +82,9 @@ _PHASE = "__phase__"
 # The key of the task an actor begins, streamed to the driver as it begins it (with a task time limit only), with
 # "worker": the name its result would carry.
 _STARTED = "__started__"
+# The key an actor adds to a timed-out task's result when its agent heeded the cancel event within `CANCEL_GRACE`:
+# the actor goes on with its batch, and is not killed.
+_KEPT = "__kept__"
 #: seconds past the setup timeout, or a task's time limit, that the driver waits for an actor's own word that its
 #: worker did not start or its task timed out before it kills the actor: the actor's timer is a thread, which
 #: cannot run while the agent holds the GIL
@@ -486,6 +491,10 @@ class _TaskActor:
                 # begins only once the driver is on its way to hear this (the generator resumes after the yield).
                 yield {_STARTED: task_id, "worker": self.worker.name}
             result = self._run_one(task_id)
+            if result.error_kind == "timeout" and self.worker is not None:
+                # Its agent heeded the cancel event: this actor goes on with its batch, its agent kept.
+                yield {**result.to_json(), _KEPT: True}
+                continue
             yield result.to_json()
             if result.error_kind == "timeout":
                 return  # its task's thread still runs (it may spin for ever): the driver kills this actor
@@ -503,13 +512,16 @@ class _TaskActor:
         cancel = threading.Event()
         t0 = time.perf_counter()
         try:
-            return self.thread.call(lambda: worker.run(task_id, cancel), self.task_timeout)
-        except CallTimedOut:
-            # The agent is stuck in this task: its thread cannot be stopped (an agent that heeds the cancel event, a
-            # local model's generate(), stops at its next step), so the driver kills this actor once it has this
-            # result, as a local process worker is killed: a thread left spinning here slowed every later task.
+            return self.thread.call(lambda: worker.run(task_id, cancel), self.task_timeout, on_timeout=cancel.set,
+                                    grace=CANCEL_GRACE)
+        except CallTimedOut as e:
+            # The agent is stuck in this task unless it heeded the cancel event (a local model's generate() stops at
+            # its next step) within the grace: its thread cannot be stopped, so the driver kills this actor once it
+            # has this result, as a local process worker is killed (a thread left spinning here slowed every later
+            # task). One that did goes on to the next task.
             cancel.set()
-            self.worker = None
+            if not e.kept:
+                self.worker = None
             return TaskResult(task_id, error=f"timed out after {self.task_timeout:g} s", error_kind="timeout",
                               seconds=time.perf_counter() - t0, worker=worker.name)
         except BaseException as e:  # noqa: BLE001 - SystemExit and friends from an agent: a fresh one for the next task
@@ -768,10 +780,11 @@ class RayExecutor(_LostWorkers):
                         tasks[gen] = (time.monotonic(), payload[_STARTED], payload["worker"])
                         continue
                     tasks.pop(gen, None)
+                    kept = payload.pop(_KEPT, False)
                     result = TaskResult(**payload)
                     if result.task_id in left:
                         left.remove(result.task_id)
-                    if result.error_kind == "timeout":
+                    if result.error_kind == "timeout" and not kept:
                         retire(gen)  # its task's thread still runs in it
                     if result.task_id not in done:  # a result is recorded once, whatever happened
                         done.add(result.task_id)

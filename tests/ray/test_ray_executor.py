@@ -359,11 +359,14 @@ def test_leaderboard_on_ray_equals_local(cluster, data, tmp_path):
     assert [e.to_json() for e in far.entries] == [e.to_json() for e in local.entries]
 
 
-def test_an_actor_ends_its_batch_at_a_timeout_for_the_driver_to_replace_it():
+def test_an_actor_ends_its_batch_at_a_timeout_for_the_driver_to_replace_it(monkeypatch):
     # The timed-out task's thread cannot be stopped: the actor runs nothing more beside it (a spinning task slowed
     # the next ones into timeouts of their own); the driver kills it and gives the rest to a new actor.
+    from omniact import ray_executor
     from omniact.executor import WorkerSpec
     from omniact.ray_executor import _PHASE, _STARTED, _TaskActor
+
+    monkeypatch.setattr(ray_executor, "CANCEL_GRACE", 0.1)  # (Slow's act does not heed the cancel event)
 
     agents = HERE.parent / "runner" / "runner_test_agents.py"
     spec = WorkerSpec(agent=f"{agents}:Slow", data_root=str(HERE.parent / "runner" / "fixtures" / "data"),
@@ -391,6 +394,32 @@ def test_a_task_timed_out_in_an_actor_has_its_cancel_event_set(tmp_path):
     while not seen.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert seen.read_text() == "cancelled"
+
+
+def test_an_actor_whose_agent_heeds_the_cancel_event_goes_on_with_its_batch(tmp_path):
+    # It returned once its task was given up on, yet the actor ended its batch and was killed: the agent (a local
+    # model, say) loaded again for the next task.
+    from omniact.executor import WorkerSpec
+    from omniact.ray_executor import _KEPT, _PHASE, _STARTED, _TaskActor
+
+    built = tmp_path / "built"
+    spec = WorkerSpec(agent=f"{HANG_AGENTS}:ReturnsOnCancel", data_root=str(RUNNER_DATA), split="test",
+                      agent_args={"built": str(built)})
+    actor = _TaskActor(spec, task_timeout=0.3)
+    assert [*actor.start()][-1] == {"ready": True, "description": None}
+    out = [o for o in actor.run_batch(["100", "101"]) if _PHASE not in o and _STARTED not in o]
+    assert [(o["task_id"], o["error_kind"], o[_KEPT]) for o in out] == [("100", "timeout", True),
+                                                                         ("101", "timeout", True)]
+    assert built.read_text() == "built\n"
+
+
+def test_a_ray_run_keeps_an_actor_whose_agent_heeds_the_cancel_event(cluster, tmp_path):
+    built = tmp_path / "built"
+    s = run(f"{HANG_AGENTS}:ReturnsOnCancel", out=tmp_path / "r", data=RUNNER_DATA, limit=3, task_timeout=0.5,
+            agent_args={"built": str(built)}, executor="ray", executor_options={"address": cluster[0].address}, workers=1)
+    assert s.n_done == 3 and s.errors == {"timeout": 3}
+    assert not s.executor_stats.get("replaced_workers"), s.executor_stats
+    assert built.read_text() == "built\n"
 
 
 def test_an_actor_tells_each_step_of_its_start_as_it_begins_and_the_step_that_hung(tmp_path):
