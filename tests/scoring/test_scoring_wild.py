@@ -43,8 +43,8 @@ _JUMBLE = st.lists(_PIECES, max_size=12)
 
 
 @st.composite
-def _line(draw):
-    kind = draw(_KIND)
+def _line(draw, pyautogui_only=False):
+    kind = draw(_KIND if not pyautogui_only else st.integers(0, 1))
     if kind == 0:
         name, space, end = draw(_CLICK_NAME), draw(_SPACE), draw(_CLICK_END)
         return f"pyautogui.{name}({draw(_NUMBERS)},{space}{draw(_NUMBERS)}{end}"
@@ -55,6 +55,7 @@ def _line(draw):
 
 
 _LINE = _line()
+_PYAUTOGUI_LINE = _line(pyautogui_only=True)
 _BOX_COUNT = st.integers(0, 4)
 _BOX_X, _BOX_Y = st.sampled_from([50, 0, -10, 75.5, 1e300, 99.5]), st.sampled_from([25, 0, 50, 1e-300])
 _BOX_W, _BOX_H = st.sampled_from([100, 0, 1, 51, 1e308]), st.sampled_from([50, 0, 1])
@@ -77,11 +78,14 @@ _NEWLINE = st.sampled_from(["\n", "\r\n", "\n\n"])
 
 
 @st.composite
-def _runs(draw):
+def _runs(draw, scored=False):
+    """`scored`: each gold script has a pyautogui line (the release weighs a task without one -0.9; we skip it)."""
     task_files, box_files, golds, preds = [], [], [], []
     for _ in range(draw(_TASK_COUNT)):
         boxes = draw(_SCREEN)
         gold = draw(_GOLD)
+        if scored and not any(x.lower().strip().startswith("pyautogui") for x in gold):
+            gold.insert(draw(st.integers(0, len(gold))), draw(_PYAUTOGUI_LINE))
         pred = draw(st.lists(st.one_of(_LINE, st.sampled_from(gold or ["x"])), max_size=4))
         task_files.append("Task: t\nOutput Script:\n" + "\n".join(gold))
         box_files.append(boxes)
@@ -110,7 +114,7 @@ def test_scoring_never_raises_keeps_the_identity_and_both_paths_agree(run):
 
 
 @_SETTINGS
-@given(_runs())
+@given(_runs(scored=True))
 def test_reference_mode_equals_the_released_scorer_wherever_it_runs(run):
     task_files, box_files, golds, preds = run
     # A gold script with no pyautogui line weighs -0.9 in the release; we skip such a task (see the README).
@@ -122,7 +126,7 @@ def test_reference_mode_equals_the_released_scorer_wherever_it_runs(run):
     assume(all(math.isfinite(v) for v in expected.values()))
     ours = score(_tasks(golds, box_files), {str(i): p for i, p in enumerate(preds)}).to_json()
     for k in KEYS_OF_SCORE:
-        assert ours[k] == pytest.approx(expected[k], abs=1e-9, rel=0), k
+        assert ours[k] == expected[k], k  # to the last digit (the issue asks 1e-9)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
