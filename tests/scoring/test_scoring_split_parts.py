@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from omniact_fixture import make_dataset
 from scoring_helpers import _ROOT
 
@@ -75,6 +77,37 @@ def test_parts_score_exactly_as_one_process_and_hash_the_same_files(generated, n
         assert getattr(gold, field) == getattr(one, field), field
     assert [gold.boxes[i].rects for i in range(len(gold))] == [one.boxes[i].rects for i in range(len(one))]
     assert result.n_missing >= 10 and result.n_parse_errors >= 20
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(n_tasks=st.integers(1, 120), n_screens=st.integers(1, 40), n=st.integers(2, 4), seed=st.integers(0, 10**6),
+       mode=st.sampled_from(["reference", "strict"]), shuffled=st.booleans())
+def test_any_layout_cut_into_any_number_of_parts_scores_as_one_process(tmp_path_factory, n_tasks, n_screens, n, seed,
+                                                                       mode, shuffled):
+    # Splits of a few tasks or a few screens (fewer screens than parts: some parts empty), screens interleaved or in
+    # runs, answers missing or refused: each part's positions put back where one process has them.
+    import random
+
+    root, preds = generate(tmp_path_factory.mktemp("layout"), n_tasks, n_screens=n_screens, seed=seed)
+    rng = random.Random(seed)
+    if shuffled:  # the split file's entries in another order (screens no longer in runs, or in runs: drawn)
+        split = json.loads((root / "test.json").read_text())
+        items = list(split.items())
+        rng.shuffle(items)
+        (root / "test.json").write_text(json.dumps(dict(items)))
+    scripts = {}
+    for line in preds.read_text().splitlines():
+        rec = json.loads(line)
+        roll = rng.random()
+        if roll < 0.1:
+            continue
+        scripts[rec["id"]] = rec["script"] if roll > 0.2 else ("I would click\npyautogui.click(1, 1)" if roll > 0.15
+                                                              else ["pyautogui.click(1, 1)"])
+    parts = SplitParts(root, "test", n)
+    try:
+        assert parts.score(scripts, mode).to_json(include_tasks=True) == _alone(root, scripts, mode)
+    finally:
+        parts.close()
 
 
 @pytest.mark.parametrize("reverse", [False, True])
