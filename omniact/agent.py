@@ -816,7 +816,14 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
         args = agent_args
 
     from omniact.dataset import load_split
-    from omniact.executor import CallThread, CallTimedOut, error_text, seconds_or_none, start_timeout_text
+    from omniact.executor import (
+        CANCEL_GRACE,
+        CallThread,
+        CallTimedOut,
+        error_text,
+        seconds_or_none,
+        start_timeout_text,
+    )
 
     lines: list[str] = []
     problems: list[str] = []
@@ -905,11 +912,15 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
                     box["error"] = e
 
             try:
-                thread.call(call, timeout)
-            except CallTimedOut:
-                cancel.set()  # as a run gives up on it: an agent that heeds the event (a local model) stops
+                # As a run gives up on it: the cancel event set, which an agent that heeds it (a local model) stops on
+                # within CANCEL_GRACE, and is then asked the next task, as a run asks it.
+                thread.call(call, timeout, on_timeout=cancel.set, grace=CANCEL_GRACE)
+            except CallTimedOut as e:
+                cancel.set()
                 problems.append(f"task {task.id}: act did not return within {timeout:g} s")
                 lines.append(problems[-1])
+                if e.kept:
+                    continue
                 if k + 1 < len(tried):
                     rest = len(tried) - k - 1
                     lines.append(f"(the other {rest} task{'s' if rest > 1 else ''} not tried: the agent is still busy "

@@ -3,7 +3,6 @@ up on."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import test_runner_setup_timeout
@@ -48,13 +47,20 @@ def test_setup_timeout_of_check_takes_seconds_or_none():
     assert r.output.startswith(f"{AGENTS}:SlowStart: OK\n")
 
 
-def test_an_answer_check_gave_up_on_has_its_cancel_event_set(tmp_path):
+def test_an_answer_check_gave_up_on_has_its_cancel_event_set_and_one_that_heeds_it_is_asked_on(tmp_path):
     seen = tmp_path / "seen"
     report = check_agent(f"{AGENTS}:HeedsCancel", n=2, data=DATA, args={"seen": str(seen)}, timeout=0.5)
+    assert seen.read_text() == "cancelled"  # (written as act returned, before the check went on)
+    # it returned once the event was set, so the check asked it the next task, as a run would (it stopped there)
+    assert len(report.problems) == 2 and all(p.endswith(": act did not return within 0.5 s") for p in report.problems)
+    assert report.lines == report.problems
+
+
+def test_a_check_stops_at_an_answer_that_does_not_return_once_cancelled(monkeypatch):
+    from omniact import executor
+
+    monkeypatch.setattr(executor, "CANCEL_GRACE", 0.1)
+    report = check_agent(f"{HERE / 'runner_test_agents.py'}:Slow", n=2, data=DATA, args={"delay": 3.0}, timeout=0.5)
     assert len(report.problems) == 1 and report.problems[0].endswith(": act did not return within 0.5 s")
     # the check stops at the agent that hung, and says so
     assert report.lines == (*report.problems, "(the other 1 task not tried: the agent is still busy with this one)")
-    deadline = time.monotonic() + 60  # the abandoned call writes what it saw once the event is set
-    while not seen.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert seen.read_text() == "cancelled"
