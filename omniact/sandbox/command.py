@@ -149,11 +149,22 @@ class _AgentThread:
         return getattr(self.agent, name)
 
     def ask(self, fn: Any) -> Any:
-        """``fn()`` on the agent's thread; `CallTimedOut` past the timeout (the thread is then given up on)."""
+        """``fn()`` on the agent's thread, with a cancel event as `omniact.agent.task_cancel_event`; `CallTimedOut`
+        past the timeout: the event is set then, and an agent that returns within `CANCEL_GRACE` is asked again
+        (`CallTimedOut.kept`), as a run asks it; else the thread is given up on."""
+        from omniact.agent import _cancel_scope
+        from omniact.executor import CANCEL_GRACE
+
+        cancel = threading.Event()
+
+        def scoped() -> Any:
+            with _cancel_scope(cancel):
+                return fn()
+
         # Ctrl-Z stops what the agent started with this process, and the pause counts against no time limit, where
         # no caller has seen to it already (the --miniwob-suite asks between its pool's runs; a no-op inside one).
         with stopped_together(groups_below):
-            return self.thread.call(fn, self.timeout)
+            return self.thread.call(scoped, self.timeout, on_timeout=cancel.set, grace=CANCEL_GRACE)
 
 
 def _load_agent(spec: str, agent_args: Sequence[str], *, miniwob: bool = False, timeout: float | None = None,
@@ -216,9 +227,10 @@ def agent_scripts(
                 out = ask(lambda view=view, gold=gold: agent.act_with_gold(view, gold))
             else:
                 out = ask(lambda view=view: agent.act(view))
-        except CallTimedOut:
+        except CallTimedOut as e:
             errors[view.id] = f"agent error: act() did not return within {agent.timeout:g} s"
-            given_up = f"agent error: not asked: an earlier act() did not return within {agent.timeout:g} s"
+            if not e.kept:  # (one that returned once its cancel event was set is asked the next task)
+                given_up = f"agent error: not asked: an earlier act() did not return within {agent.timeout:g} s"
             continue
         except (Exception, SystemExit) as e:  # noqa: BLE001 - an agent's failure is a score (sys.exit in act too)
             from omniact.executor import error_text

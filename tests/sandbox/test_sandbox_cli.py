@@ -615,6 +615,21 @@ def test_replay_gives_up_on_an_agent_that_does_not_answer_within_the_task_timeou
     assert json.loads(r.output)["reason"].startswith("agent error: RuntimeError: same thread: True")
 
 
+def test_replay_asks_the_next_task_of_an_agent_that_heeds_its_cancel_event(tmp_path):
+    # act() ran without a cancel event, and the first timeout left every later task "not asked", as for an agent
+    # that never returns; a run's workers and `agents --check` ask such an agent on.
+    from omniact.dataset import load_split
+    from omniact.sandbox.command import _load_agent, agent_scripts
+
+    hang_agents = Path(__file__).resolve().parents[1] / "runner" / "runner_hang_agents.py"
+    built = tmp_path / "built"
+    agent = _load_agent(f"{hang_agents}:ReturnsOnCancel", [f"built={built}"], timeout=0.5)
+    ds = load_split(Path(__file__).resolve().parents[1] / "runner" / "fixtures" / "data", "test")
+    scripts, errors = agent_scripts(agent, [(t.view(), None) for t in ds.tasks[:2]])
+    assert scripts == {} and built.read_text() == "built\n"
+    assert errors == {t.id: "agent error: act() did not return within 0.5 s" for t in ds.tasks[:2]}
+
+
 def test_a_run_folder_is_replayed_on_the_split_and_tasks_it_ran(tmp_path):
     """`replay --predictions RUN` replayed the built-in test split whatever the run was made on: a run on val was
     refused (its ids "not a task of this split"), a --limit run replayed as 3 of 492 with 489 without prediction."""
