@@ -19,10 +19,11 @@ Nothing here schedules: Ray places the workers. What this module adds is what om
   (`omniact.agent.task_cancel_event`: a local model stops at its next token). An agent that returns within
   `omniact.executor.CANCEL_GRACE` seconds goes on with the batch; otherwise its thread cannot be stopped, so the
   actor ends its batch there and the driver kills it, as a local process worker is killed; a new actor takes its
-  place and the batch's tasks it had not begun. That timer is a thread of the actor too, so with a limit the actor tells the
-  driver as it begins each task, and the driver kills an actor whose task has not come back `GRACE` seconds
-  past the limit (an agent holding the GIL in ``act()``): the task is recorded as the actor would have recorded
-  it, the batch's tasks it had not begun go to the other actors, and a new actor takes the killed one's place.
+  place and the batch's tasks it had not begun. That timer is a thread of the actor too, so with a limit the
+  actor tells the driver as it begins each task, and the driver kills an actor whose task has not come back
+  `GRACE` seconds past the limit (an agent holding the GIL in ``act()``): the task is recorded as the actor would
+  have recorded it, the batch's tasks it had not begun go to the other actors, and a new actor takes the killed
+  one's place.
 - Faults: when an actor or its node dies, the tasks of its batch that had not come back are sent to another
   actor (a new one, placed by Ray on a live node); tasks that already came back are never run again and never
   recorded twice. Only the task the actor was running when it died is counted as tried (`retried_tasks`
