@@ -59,11 +59,17 @@ def agent_failures(predictions: Mapping[str, Prediction]) -> dict[str, tuple[str
     script is kept (an unparseable answer) is left out: its script explains itself."""
     out: dict[str, tuple[str, str]] = {}
     for key, p in predictions.items():
-        error = p.extra.get("error")
-        if isinstance(error, str) and error and (not isinstance(p.script, str) or not p.script.strip()):
-            kind = p.extra.get("error_kind")
-            out[key] = (kind if isinstance(kind, str) and kind else "error", error)
+        failed = _failure(p.script, p.extra.get("error"), p.extra.get("error_kind"))
+        if failed is not None:
+            out[key] = failed
     return out
+
+
+def _failure(script: object, error: object, kind: object) -> tuple[str, str] | None:
+    """(error kind, message) of a record whose agent failed (`agent_failures`), from its fields; else None."""
+    if isinstance(error, str) and error and (not isinstance(script, str) or not script.strip()):
+        return kind if isinstance(kind, str) and kind else "error", error
+    return None
 
 
 def failure_reason(kind: str) -> str:
@@ -430,10 +436,9 @@ def _scripts_at_once(text: str, known: Collection[str] | None,
         return None
     if failures is not None:  # (as `agent_failures` finds them; `out` holds the records' ids in their order)
         for key, rec in zip(out, records):
-            error, script = rec.error, rec.script
-            if isinstance(error, str) and error and (not isinstance(script, str) or not script.strip()):
-                kind = rec.error_kind
-                failures[key] = (kind if isinstance(kind, str) and kind else "error", error)
+            failed = _failure(rec.script, rec.error, rec.error_kind)
+            if failed is not None:
+                failures[key] = failed
     return out
 
 
