@@ -915,8 +915,7 @@ def check_agent(agent_or_class: Any, n: int = 3, *, data: str | Path | None = No
                 # As a run gives up on it: the cancel event set, which an agent that heeds it (a local model) stops on
                 # within CANCEL_GRACE, and is then asked the next task, as a run asks it.
                 thread.call(call, timeout, on_timeout=cancel.set, grace=CANCEL_GRACE)
-            except CallTimedOut as e:
-                cancel.set()
+            except CallTimedOut as e:  # (its cancel event set by the call: `on_timeout`)
                 problems.append(f"task {task.id}: act did not return within {timeout:g} s")
                 lines.append(problems[-1])
                 if e.kept:

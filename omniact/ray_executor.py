@@ -519,8 +519,7 @@ class _TaskActor:
             # The agent is stuck in this task unless it heeded the cancel event (a local model's generate() stops at
             # its next step) within the grace: its thread cannot be stopped, so the driver kills this actor once it
             # has this result, as a local process worker is killed (a thread left spinning here slowed every later
-            # task). One that did goes on to the next task.
-            cancel.set()
+            # task). One that did goes on to the next task. (The cancel event was set by the call: `on_timeout`.)
             if not e.kept:
                 self.worker = None
             return TaskResult(task_id, error=f"timed out after {self.task_timeout:g} s", error_kind="timeout",
