@@ -22,7 +22,11 @@ from omniact.task import Detections
 
 __all__ = ["DetactAgent"]
 
-_LLM_KINDS = ("openai", "llm", "local", "transformers", "vlm")
+#: The llm= values the planner takes: the names it is documented with, and others it accepts as well (all but vlm
+#: hand the plan to the llm agent, whose own arguments say which model and server).
+_LLM_NAMES = ("openai", "local", "vlm")
+_LLM_ALIASES = ("llm", "transformers")
+_LLM_KINDS = _LLM_NAMES + _LLM_ALIASES
 
 
 #: stderr lines already printed by this process: every thread worker sets up an agent of its own, and a run with
@@ -74,8 +78,8 @@ class DetactAgent:
                  embeddings: bool = True, icons: bool = True, cache: bool = True, data_root: str = "",
                  run_split: str = "", **llm_args: Any) -> None:
         if llm and llm not in _LLM_KINDS:
-            raise UserError(f"detact: llm={llm!r} is not one of openai, local or vlm (also accepted: llm, "
-                            "transformers; or leave it out for the offline planner)")
+            raise UserError(f"detact: llm={llm!r} is not one of {', '.join(_LLM_NAMES[:-1])} or {_LLM_NAMES[-1]} "
+                            f"(also accepted: {', '.join(_LLM_ALIASES)}; or leave it out for the offline planner)")
         if detect not in ("auto", "always", "never"):
             raise UserError("detact: detect must be auto (use the data set's files when present), always or never")
         if llm_args and not llm:
