@@ -443,7 +443,7 @@ def score(data: Path | None, split: str | None, predictions: Path, mode: str, no
             # after the fix reads the cache.
             pending.update()
             raise
-        result = pending.score(scripts, mode)
+        result = pending.score(scripts, mode, gold_after=not as_json)  # (the table says why tasks did not match)
     finally:
         pending.close()
     stopped = stopped_note(predictions) if predictions.is_dir() else None

@@ -82,7 +82,10 @@ class Pending:
     def gold(self) -> PreparedGold:
         raise NotImplementedError
 
-    def score(self, scripts: Mapping[str, object], mode: str) -> Score:
+    def score(self, scripts: Mapping[str, object], mode: str, *, gold_after: bool = True) -> Score:
+        """The Score of `scripts`. `gold_after` False: `gold()` will not be asked for after (a child then leaves
+        its part's gold unkept when no cache entry is to be written; asked for all the same, the part is loaded
+        again)."""
         raise NotImplementedError
 
     def update(self) -> None:
@@ -102,7 +105,7 @@ class Ready(Pending):
     def gold(self) -> PreparedGold:
         return self._gold
 
-    def score(self, scripts: Mapping[str, object], mode: str) -> Score:
+    def score(self, scripts: Mapping[str, object], mode: str, *, gold_after: bool = True) -> Score:
         import scoring
 
         return scoring.score(self._gold, scripts, mode)
@@ -276,10 +279,10 @@ class SplitParts(Pending):
                 gold_cache.remember_entry(self._gold, *self._written, self._n_strict)
         return self._gold
 
-    def score(self, scripts: Mapping[str, object], mode: str) -> Score:
+    def score(self, scripts: Mapping[str, object], mode: str, *, gold_after: bool = True) -> Score:
         if mode not in MODES:
             raise UserError(f"unknown scoring mode {mode!r} (choose {' or '.join(MODES)})")
-        sums, judged = self._finish(scripts, mode)
+        sums, judged = self._finish(scripts, mode, gold_after)
         with paused_gc():
             if judged is None:  # the gold was asked for before, without predictions: judged here, in one process
                 gold = self.gold()
@@ -306,11 +309,12 @@ class SplitParts(Pending):
                 if gold is not None:
                     gold_cache.remember_entry(gold, *self._written, self._n_strict)
 
-    def _finish(self, scripts: Mapping[str, object] | None, mode: str) -> tuple[GoldSums, Judged | None]:
+    def _finish(self, scripts: Mapping[str, object] | None, mode: str,
+                gold_after: bool = True) -> tuple[GoldSums, Judged | None]:
         if self._sums is not None:
             return self._sums, None
         try:
-            payload = marshal.dumps(None if scripts is None else (dict(scripts), mode))
+            payload = marshal.dumps(None if scripts is None else (dict(scripts), mode, gold_after))
         except ValueError:  # a value marshal cannot write (nested too deeply): every part is judged here, after
             payload, scripts = marshal.dumps(None), None
         for child in self._children:
@@ -622,7 +626,9 @@ def _child_main(parts: SplitParts, positions: list[int], scripts_fd: int, result
             out = marshal.dumps(("error", type(e).__name__, e.message, e.file, e.line, e.task_id, 0))
         _write(results_fd, out)
         os.write(ready_fd, b"1")
-        if gold is not None:
+        # Frozen for the cache's entry, or for the parent's `gold()`; else left (the parent sums the score meanwhile:
+        # freezing took the core its hash and sums would have had).
+        if gold is not None and (parts._cache is not None or asked is None or asked[2]):
             with paused_gc():
                 _write(frozen_fd, marshal.dumps(freeze(gold)))
         status = 0

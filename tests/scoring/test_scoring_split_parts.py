@@ -595,6 +595,29 @@ def test_the_gold_asked_for_without_a_cache_is_joined_from_the_parts_never_loade
         assert getattr(gold, name) == getattr(one, name), name
 
 
+def test_a_score_that_needs_no_gold_after_leaves_the_childs_part_unfrozen_and_a_late_gold_loads_it_here(
+        generated, monkeypatch):
+    """`omniact score --json` shows no table: scored with `gold_after=False` and no cache entry to write, the child
+    ends once its results are in, without freezing its part's gold (which took the core the sums were made on).
+    The score is the same; the gold asked for all the same is whole, the child's part loaded in this process."""
+    root, scripts = generated
+    monkeypatch.setattr(gold_cache, "SIGHTINGS_BEFORE_WRITE", 1)  # a first run: no entry to write
+    parts = SplitParts(root, "test", 2, cache=None)
+    assert len(parts._children) == 1
+    assert parts.score(scripts, "reference", gold_after=False).to_json(include_tasks=True) == \
+        _alone(root, scripts, "reference")
+    parts.close()
+    assert [p.frozen for p in parts._parts] == [None, None]  # neither part frozen: nothing asked for it
+    loaded = []
+    part_here = parts._part
+    monkeypatch.setattr(parts, "_part", lambda *a: loaded.append(a[0]) or part_here(*a))
+    gold = parts.gold()
+    assert loaded == [parts._positions[1]]  # the child's part, loaded here
+    one = scoring.prepare(load_split(root, "test"))
+    for name in ("ids", "weights", "n_gold", "plans", "texts", "groups", "dataset"):
+        assert getattr(gold, name) == getattr(one, name), name
+
+
 def test_scored_again_after_a_stop_once_the_parts_were_in_the_score_is_whole(generated, monkeypatch):
     """Ctrl-C once the parts are in (a child's results read, the child left freezing its gold) stops `score`; a
     `score` called again (without `close`) ends that child and does its part here, as after a stop before the
