@@ -110,7 +110,8 @@ def task_cancel_event() -> threading.Event | None:
     """The event the runner sets when it gives up on the task this thread is running (its ``--task-timeout``
     passed, or the run is ending); None outside a task. A thread worker cannot be stopped from outside: an agent
     whose ``act()`` waits or computes for long checks it (the built-in local models stop generating at the next
-    token) so that its worker is freed for the next task instead of finishing an answer nobody will read."""
+    token) so that its worker is freed for the next task instead of finishing an answer nobody will read. (A
+    process worker's agent gets it too: returning in time keeps the process, and the model it loaded.)"""
     return getattr(_TASK, "cancel", None)
 
 

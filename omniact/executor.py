@@ -17,10 +17,10 @@ agents or the store noticing:
 
 What an executor adds on top: per-task timeouts and surviving dead workers. The local executor runs N slots,
 each a thread (I/O-bound agents: model servers) or a process (CPU-bound agents); a task over its time limit is
-recorded as ``timeout`` and its slot is abandoned (thread: its task's cancel event is set, which the agent may
-heed, see `omniact.agent.task_cancel_event`: one whose act returns within `CANCEL_GRACE` seconds goes on to the
-next task, its agent kept) or killed (process) and replaced; a process that dies mid-task is
-recorded as ``crash``. The run goes on either way. A worker that does not start within the setup timeout ends
+recorded as ``timeout`` and its task's cancel event is set (in a process worker, by a message down its pipe), which
+the agent may heed, see `omniact.agent.task_cancel_event`: one whose act returns within `CANCEL_GRACE` seconds goes
+on to the next task, its agent kept; otherwise the slot is abandoned (a thread) or killed (a process) and replaced.
+A process that dies mid-task is recorded as ``crash``. The run goes on either way. A worker that does not start within the setup timeout ends
 the run (see `LocalExecutor`).
 """
 
@@ -440,9 +440,10 @@ class Executor(Protocol):
 
 #: a run says once that this many given-up threads are still running (each holding its agent's memory)
 ABANDONED_NOTE = 8
-#: Seconds a thread worker's agent has, once its task's cancel event is set (the task out of time), to return from
-#: act: one that heeds the event (a local model's generate() checks it between tokens) keeps its thread and its
-#: agent, which is not built and started again; past it the thread is abandoned and replaced.
+#: Seconds a worker's agent has, once its task's cancel event is set (the task out of time), to return from act:
+#: one that heeds the event (a local model's generate() checks it between tokens) keeps its thread or process and
+#: its agent, which is not built and started again; past it the thread is abandoned, the process killed, and the
+#: slot replaced.
 CANCEL_GRACE = 2.0
 
 
@@ -463,9 +464,9 @@ class _Slot:
         self.created_at = active_clock()
         self.up = False
         self.phase = "starting the worker process" if kind == "processes" else "starting the worker"
-        #: the running task's cancel event (threads): set when the task is given up on
+        #: the running task's cancel event (threads; a process worker keeps its own): set when the task is given up on
         self.cancel: threading.Event | None = None
-        #: (threads) the task given up on whose act has until `grace_until` (active clock) to return, else None
+        #: the task given up on whose act has until `grace_until` (active clock) to return, else None
         self.cancelled: str | None = None
         self.grace_until = 0.0
         if kind == "threads":
@@ -553,6 +554,20 @@ class _Slot:
             self.inbox.put(task_id)
         else:
             self.conn.send(task_id)
+
+    def give_up(self, task_id: str) -> bool:
+        """Set the cancel event of `task_id`, the task the worker is running (False: the worker cannot be told, as a
+        process whose pipe is gone)."""
+        if self.kind == "threads":
+            if self.cancel is None:
+                return False
+            self.cancel.set()
+            return True
+        try:
+            self.conn.send(("cancel", task_id))
+        except (OSError, ValueError):  # (ValueError: the pipe closed)
+            return False
+        return True
 
     def stop(self, kill: bool) -> None:
         """Retire the slot: a thread is told to stop (or abandoned if stuck); a process is ended."""
@@ -674,6 +689,27 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str, pauses: Any = None) ->
         except OSError:  # the driver is gone (kill -9): no one to tell, and no traceback for its terminal
             os._exit(1)
 
+    # The driver's messages are read by a thread of their own, so that a task given up on (("cancel", task id))
+    # has its cancel event set while act() runs; task ids and the stop (None) go to the loop below.
+    inbox: queue.Queue[str | None] = queue.Queue()
+    running_task: list[Any] = [None, None]  # (task id, its cancel event) while its act() runs
+    lock = threading.Lock()
+
+    def listen() -> None:
+        try:
+            while True:
+                msg = conn.recv()
+                if isinstance(msg, tuple):
+                    with lock:  # (a late word for a task that has ended meanwhile is for no one)
+                        if running_task[0] == msg[1]:
+                            running_task[1].set()
+                    continue
+                inbox.put(msg)
+                if msg is None:
+                    return
+        except (EOFError, OSError):
+            inbox.put(None)
+
     worker = None
     err = None
     try:
@@ -682,23 +718,26 @@ def _process_main(conn: Any, spec: WorkerSpec, name: str, pauses: Any = None) ->
         err = start_error(e)
     if worker is not None and worker.ready:
         send(("ready", worker.description))  # ahead of any result, in the pipe the results take
+    threading.Thread(target=listen, daemon=True, name="omniact-worker-inbox").start()
     while True:
-        try:
-            task_id = conn.recv()
-        except (EOFError, OSError):
-            break
+        task_id = inbox.get()
         if task_id is None:
             break
+        cancel = threading.Event()
+        with lock:
+            running_task[:] = [task_id, cancel]  # before "started": the driver's clock, and so a cancel, follow it
         send(("started", task_id))
         if worker is None:
             result = TaskResult(task_id, error=err, error_kind="setup", worker=name)
         else:
             try:
-                result = worker.run(task_id)
+                result = worker.run(task_id, cancel)
             except BaseException as e:  # noqa: BLE001 - an agent's own SystemExit, KeyboardInterrupt, GeneratorExit
                 # As in a thread worker: the worker is gone, and says why in one line (not a traceback per task).
                 send(("died", f"{type(e).__name__}: {e}"))
                 os._exit(1)
+        with lock:
+            running_task[:] = [None, None]
         send(("done", result.to_json()))
     if worker is not None:
         worker.close()
@@ -812,7 +851,7 @@ class LocalExecutor:
                             continue
                         for s in list(slots):
                             if s.cancelled is not None:
-                                if now >= s.grace_until:  # its act did not return: the thread is given up on
+                                if now >= s.grace_until:  # its act did not return: the worker is given up on
                                     s.cancelled = None
                                     replace(s)
                             elif s.task_id is not None and s.started_at is not None and self.task_timeout is not None \
@@ -822,8 +861,7 @@ class LocalExecutor:
                                 yield TaskResult(tid, error=f"timed out after {self.task_timeout:g} s",
                                                  error_kind="timeout", seconds=now - s.started_at,
                                                  worker=s.name)
-                                if s.kind == "threads" and s.cancel is not None:
-                                    s.cancel.set()  # (an agent that heeds it returns, and its thread runs on)
+                                if s.give_up(tid):  # (an agent that heeds it returns, and its worker runs on)
                                     s.cancelled, s.grace_until = tid, now + CANCEL_GRACE
                                 else:
                                     replace(s)

@@ -664,13 +664,15 @@ def test_a_run_says_once_when_threads_given_up_on_pile_up(tmp_path, monkeypatch,
     assert "--worker-type processes" in err
 
 
-def test_a_thread_whose_agent_heeds_the_cancel_event_goes_on_with_the_same_agent(tmp_path):
+@pytest.mark.parametrize("worker_type", ["threads", "processes"])
+def test_a_worker_whose_agent_heeds_the_cancel_event_goes_on_with_the_same_agent(tmp_path, worker_type):
     # An agent that returns once its task is given up on was treated as one that hangs: its thread abandoned, the
-    # agent built and started again for the next task, and the run's summary said "workers lost".
+    # agent built and started again for the next task, and the run's summary said "workers lost". A process
+    # worker's agent had no cancel event at all (None): its process was killed at the limit, the model loaded again.
     built = tmp_path / "built"
     r = CliRunner().invoke(main, ["run", "--agent", f"{HERE / 'runner_hang_agents.py'}:ReturnsOnCancel", "--agent-arg",
                                   f"built={built}", "--data", str(DATA), "--out", str(tmp_path / "r"), "--limit", "3",
-                                  "--task-timeout", "0.5"])
+                                  "--task-timeout", "0.5", "--worker-type", worker_type])
     assert r.exit_code == 0, r.output
     assert built.read_text() == "built\n"
     manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
