@@ -281,6 +281,11 @@ _MAC_NO_OP = ("defaultParagraphSeparator",)
 # rows of the same table, for macOS tasks only (on Windows and Linux, Alt and Control keep Chromium's own meaning).
 # Control+C, V, X and Z (and Control+Shift+Z), which a Mac's text fields ignore, copy, paste, cut, undo and redo in
 # Linux Chromium, which binds them itself when a keydown carries no commands: on a macOS task they carry _MAC_NO_OP.
+# So do Linux's other editing keys a Mac lacks: Control+Shift+V (paste as plain text), Control+Insert and
+# Shift+Insert (copy, paste: PyAutoGUI's "insert" is a Mac's Help key), Control+I and Control+U (italic and underline
+# in rich text). Shift+Delete, cut on Linux, deletes forward on a Mac (the clipboard kept); Control+Y, redo on Linux,
+# is a Mac's yank (of the text Control+K deleted: Chromium keeps no kill ring off a Mac, so it inserts nothing), and
+# Control+T transposes the characters around the caret.
 _MAC_OPTION_CONTROL: dict[tuple[frozenset[str], str], tuple[str, ...]] = {
     (frozenset(mods), key): cmds
     for mods, key, cmds in (
@@ -303,12 +308,18 @@ _MAC_OPTION_CONTROL: dict[tuple[frozenset[str], str], tuple[str, ...]] = {
         (("Control",), "d", ("deleteForward",)),
         (("Control",), "h", ("deleteBackward",)),
         (("Control",), "k", ("deleteToEndOfParagraph",)),
-        *((("Control",), key, _MAC_NO_OP) for key in "cvxz"),
+        (("Control",), "t", ("transpose",)),
+        (("Control",), "y", ("yank",)),
+        (("Shift",), "Delete", ("deleteForward",)),
+        *((("Control",), key, _MAC_NO_OP) for key in ("c", "v", "x", "z", "i", "u", "Insert")),
         (("Control", "Shift"), "z", _MAC_NO_OP),
+        (("Control", "Shift"), "v", _MAC_NO_OP),
+        (("Shift",), "Insert", _MAC_NO_OP),
     )
 }
 # DOM codes and Windows key codes of the keys in the tables above that are not letters.
-_KEY_CODES = {"Backspace": 8, "Delete": 46, "ArrowLeft": 37, "ArrowUp": 38, "ArrowRight": 39, "ArrowDown": 40}
+_KEY_CODES = {"Backspace": 8, "Delete": 46, "Insert": 45, "ArrowLeft": 37, "ArrowUp": 38, "ArrowRight": 39,
+              "ArrowDown": 40}
 
 
 def mac_editing_commands(mods: frozenset[str], key: str, *, macos: bool = False) -> tuple[str, ...]:
@@ -770,9 +781,9 @@ class Adapter:
             # PyAutoGUI presses Shift for "B" whether Caps Lock is on or not (it then types "b").
             for shifted, chars in groupby(part, key=_NEEDS_SHIFT.__contains__):
                 run = self._caps("".join(chars))
-                # On a macOS task keyDown("ctrl") then write("v") must not paste either: such a key is pressed alone,
-                # with its no-op command, where type() would send a plain Control+V.
-                for alone, seg in groupby(run, key=lambda c, s=shifted: per_key or self._mac_ignores(c, s)):
+                # On a macOS task keyDown("ctrl") then write("v") must not paste either, nor write("a") select all:
+                # such a key is pressed alone, with a Mac's commands, where type() would send a plain Control+V.
+                for alone, seg in groupby(run, key=lambda c, s=shifted: per_key or self._mac_command(c, s)):
                     if alone:
                         for c in seg:
                             method = "type" if _off_layout(c) else "press"
@@ -782,10 +793,11 @@ class Adapter:
                         self._keyboard("type", typed, f"keyboard.type({typed!r})", shifted and not shift_down, calls)
         return StepOutcome("; ".join(calls), "ok")
 
-    def _mac_ignores(self, c: str, shifted: bool) -> bool:
-        """`c` with the modifiers down (and Shift, when `shifted`) is a key a Mac's text fields ignore on this task
-        (Control+V on a macOS task; see _MAC_NO_OP)."""
-        return mac_editing_commands(self._mods(("Shift",) if shifted else ()), c, macos=self.macos) == _MAC_NO_OP
+    def _mac_command(self, c: str, shifted: bool) -> bool:
+        """`c` with the modifiers down (and Shift, when `shifted`) is a key a Mac's text fields give editing commands
+        of their own on this task (Control+A on a macOS task moves to the line's start; Control+V does nothing, see
+        _MAC_NO_OP)."""
+        return bool(mac_editing_commands(self._mods(("Shift",) if shifted else ()), c, macos=self.macos))
 
     def _keyboard(self, method: str, arg: str, shown: str, shifted: bool, calls: list[str]) -> None:
         """``keyboard.type(arg)`` or ``keyboard.press(arg)``; `shifted` (a capital or a shifted symbol, Shift not

@@ -133,6 +133,61 @@ def test_control_c_v_x_z_edit_text_except_on_a_macos_task(page, os_name):
 
 @pytest.mark.parametrize("os_name", ["macos", "linux"])
 @pytest.mark.browser
+def test_linuxs_other_editing_keys_do_as_a_mac_does_on_a_macos_task(page, os_name):
+    """Linux Chromium's editing keys a Mac lacks acted as on Linux on a macOS task: Control+Shift+V and Shift+Insert
+    pasted, Control+Insert copied and Shift+Delete cut (a Mac's "insert" is its Help key, Shift+Delete deletes
+    forward), Control+Y redid (a Mac's yank), Control+I and U set italic and underline; Control+T, a Mac's
+    transpose, did nothing. Other tasks keep Linux's meaning."""
+    mac = os_name == "macos"
+    word = f"clip-{os_name}"  # the clipboard is the browser's: another test's copy may be in it
+    replay(page, CLICK + f'pyautogui.write("{word}")\npyautogui.hotkey("command", "a")\npyautogui.hotkey("command", "c")',
+           "desktop", os_name)
+    pasted = []
+    for combo in ('"ctrl", "shift", "v"', '"shift", "insert"'):
+        page.evaluate("document.getElementById('own').value = ''")
+        outs, _, _ = replay(page, OWN + f"pyautogui.hotkey({combo})", "desktop", os_name)
+        assert set(outs) == {"ok"}
+        pasted.append(_own(page))
+    assert pasted == (["", ""] if mac else [word, word])
+    # Control+Insert on other text, then Command+V: the clipboard as Control+Insert left it
+    page.evaluate("document.getElementById('own').value = ''")
+    replay(page, CLICK + 'pyautogui.hotkey("command", "a")\npyautogui.write("other")\npyautogui.hotkey("command", "a")\n'
+           'pyautogui.hotkey("ctrl", "insert")\n' + OWN + 'pyautogui.hotkey("command", "v")', "desktop", os_name)
+    assert _own(page) == (word if mac else "other")
+    # Shift+Delete on the selection: gone either way; in the clipboard only where it is a cut
+    _, value, _ = replay(page, CLICK + 'pyautogui.hotkey("command", "a")\npyautogui.hotkey("shift", "delete")', "desktop",
+                         os_name)
+    assert value == ""
+    replay(page, 'pyautogui.hotkey("command", "v")', "desktop", os_name)
+    assert page.evaluate("document.getElementById('t').value") == (word if mac else "other")
+    # Control+K (a Mac deletes to the line's end), Command+Z (undone), then Control+Y: a redo on Linux; on a Mac a
+    # yank, of nothing here (it would redo the deletion as a redo)
+    page.evaluate("document.getElementById('own').value = ''")
+    replay(page, OWN + 'pyautogui.write("abcdef")\npyautogui.press(["left", "left", "left"])\n'
+           'pyautogui.hotkey("ctrl", "k")', "desktop", os_name)
+    killed = _own(page)
+    replay(page, 'pyautogui.hotkey("command", "z")', "desktop", os_name)
+    undone = _own(page)
+    replay(page, 'pyautogui.hotkey("ctrl", "y")', "desktop", os_name)
+    assert (killed, undone, _own(page)) == (("abc", "abcdef", "abcdef") if mac else ("abcdef", "", "abcdef"))
+    page.evaluate("document.getElementById('own').value = ''")
+    replay(page, OWN + 'pyautogui.write("abc")\npyautogui.press("left")\npyautogui.hotkey("ctrl", "t")', "desktop",
+           os_name)
+    assert _own(page) == ("acb" if mac else "abc")
+    # keyDown("ctrl") then write("a"): Control+A, the line's start on a Mac (select all on Linux)
+    page.evaluate("document.getElementById('own').value = ''")
+    replay(page, OWN + 'pyautogui.write("abc")\npyautogui.keyDown("ctrl")\npyautogui.write("a")\npyautogui.keyUp("ctrl")\n'
+           'pyautogui.write("X")', "desktop", os_name)
+    assert _own(page) == ("Xabc" if mac else "X")
+    page.evaluate("""document.body.insertAdjacentHTML('beforeend', '<div id="ce" contenteditable '
+                  + 'style="position:absolute;left:100px;top:300px;width:300px;height:40px">hello</div>')""")
+    replay(page, 'pyautogui.click(250, 320)\npyautogui.hotkey("command", "a")\npyautogui.hotkey("ctrl", "i")\n'
+           'pyautogui.hotkey("ctrl", "u")', "desktop", os_name)
+    assert page.evaluate("document.getElementById('ce').innerHTML") == ("hello" if mac else "<i><u>hello</u></i>")
+
+
+@pytest.mark.parametrize("os_name", ["macos", "linux"])
+@pytest.mark.browser
 def test_a_held_control_with_v_pastes_except_on_a_macos_task(page, os_name):
     # keyDown("ctrl") then write("v"), press("v") or keyDown("v"): each a Control+V, which a Mac ignores.
     word = f"held-{os_name}"
