@@ -20,8 +20,8 @@ each a thread (I/O-bound agents: model servers) or a process (CPU-bound agents);
 recorded as ``timeout`` and its task's cancel event is set (in a process worker, by a message down its pipe), which
 the agent may heed, see `omniact.agent.task_cancel_event`: one whose act returns within `CANCEL_GRACE` seconds goes
 on to the next task, its agent kept; otherwise the slot is abandoned (a thread) or killed (a process) and replaced.
-A process that dies mid-task is recorded as ``crash``. The run goes on either way. A worker that does not start within the setup timeout ends
-the run (see `LocalExecutor`).
+A process that dies mid-task is recorded as ``crash``. The run goes on either way. A worker that does not start
+within the setup timeout ends the run (see `LocalExecutor`).
 """
 
 from __future__ import annotations
