@@ -95,6 +95,11 @@ class LazyElements(Sequence[UIElement]):
             self._path = Path(self._path)
         return self._path
 
+    @property
+    def path_as_given(self) -> Path | str:
+        """`path` as the loader gave it (a str until `path` is asked for)."""
+        return self._path
+
     def _rect(self, key: str, v: Any) -> tuple[float, float, float, float]:
         try:
             (x0, y0), (x1, y1) = v["top_left"], v["bottom_right"]

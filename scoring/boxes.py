@@ -26,11 +26,12 @@ class BoxIndex:
     than scoring the clicks.
     """
 
-    __slots__ = ("_by_area", "_centres", "_elements", "_grid", "_rects")
+    __slots__ = ("_by_area", "_centres", "_elements", "_grid", "_rects", "_source")
 
     def __init__(self, elements: Sequence[UIElement]) -> None:
         # Built on first use: most tasks never look a box up (no match, or no click).
         self._elements = elements
+        self._source: Path | str | None = None  # the box file, once `_elements` (its parsed JSON) is let go
         self._rects: tuple[Rect, ...] | None = None
         self._centres: dict[tuple[float, float], Rect] | None = None
         self._by_area: list[Rect] | bool | None = None
@@ -39,7 +40,11 @@ class BoxIndex:
     @property
     def source(self) -> Path | None:
         """The box file the boxes were read from, when they came from one."""
-        return getattr(self._elements, "path", None)
+        if self._source is None:
+            return getattr(self._elements, "path", None)
+        if not isinstance(self._source, Path):
+            self._source = Path(self._source)
+        return self._source
 
     @classmethod
     def from_file(cls, path: Path) -> BoxIndex:
@@ -61,6 +66,9 @@ class BoxIndex:
             els = self._elements
             if isinstance(els, LazyElements):
                 self._rects = els.rects()
+                # The parsed box file is let go (its elements, their labels, the JSON's lists: ten times the rects'
+                # memory) for whoever else holds it: a split scored drops its tasks once prepared.
+                self._source, self._elements = els.path_as_given, ()
             else:
                 self._rects = tuple((e.box.left, e.box.top, e.box.right, e.box.bottom) for e in els)
         return self._rects

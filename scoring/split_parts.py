@@ -36,7 +36,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from omniact.dataset import LogItem, SplitPart, paused_gc, read_split_file, source_files, split_name
+from omniact.dataset import (
+    LogItem,
+    SplitPart,
+    hash_pieces,
+    paused_gc,
+    read_split_file,
+    source_files,
+    split_name,
+)
 from omniact.errors import DataError, UserError
 from scoring import gold_cache
 from scoring.gold import GoldSums, PreparedGold, joined, joined_sums, prepare
@@ -259,8 +267,12 @@ class SplitParts(Pending):
                 files, absent = source_files(ds)
                 files = files[1:]  # the split file, named once for all parts
                 stats = gold_stats(files, part.states)
+            log = part.log
+            # The tasks go before the judging (the gold holds what scoring needs of them): their memory, the parsed
+            # box files' above all, is then the judging's, instead of pages new to this process.
+            del part, ds
             judged = None if scripts is None else judge(gold, scripts, mode)
-        return _Part(positions, None, GoldSums.of(gold), gold, judged, part.log, files, absent, stats)
+        return _Part(positions, None, GoldSums.of(gold), gold, judged, log, files, absent, stats)
 
     def gold(self) -> PreparedGold:
         """The split's prepared gold, joined from the parts' when first asked for (the score needs less)."""
@@ -493,7 +505,7 @@ class _SplitHash:
             h = SplitPart.split_file_hash(*self._args)
             self._given.wait()
             if self._pieces is not None:
-                h.update(b"".join(self._pieces))
+                hash_pieces(h, self._pieces)
                 self._hexdigest = h.hexdigest()
         except BaseException as e:  # noqa: BLE001 - raised by `result`, where one load would have raised it
             self._error = e

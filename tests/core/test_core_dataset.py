@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from omniact.dataset import find_task, load_split, verify_manifest, write_manifest
 from omniact.errors import DataError, UserError
@@ -373,3 +375,38 @@ def test_find_task_looks_past_a_broken_split_to_the_one_holding_the_task(omniact
     assert find_task(root, "14").goal == "Open the File menu"
     with pytest.raises(DataError, match=r"gone\.txt"):  # a task in no readable split: the broken split is named
         find_task(root, "99")
+
+
+@settings(max_examples=200, deadline=None)
+@given(pieces=st.lists(st.binary(max_size=40), max_size=30), chunk=st.integers(1, 64))
+def test_the_split_hash_fed_in_chunks_is_the_hash_of_the_pieces_joined(pieces, chunk):
+    # The split's hash is fed its task and box files a quarter of a megabyte at a time (the whole join was 12 MB
+    # paged in at once): any cut of any pieces gives the one hash of all of them joined.
+    import hashlib
+
+    from omniact import dataset
+
+    saved = dataset.HASH_CHUNK
+    dataset.HASH_CHUNK = chunk  # (a fixture's monkeypatch would span every example of the property)
+    try:
+        h = hashlib.sha256(b"split")
+        dataset.hash_pieces(h, pieces)
+    finally:
+        dataset.HASH_CHUNK = saved
+    assert h.hexdigest() == hashlib.sha256(b"split" + b"".join(pieces)).hexdigest()
+
+
+def test_the_split_hash_is_fed_in_chunks_of_about_hash_chunk_bytes():
+    from omniact import dataset
+
+    fed = []
+
+    class Spy:
+        def update(self, data):
+            fed.append(len(data))
+
+    pieces = [b"x" * 1000] * 1000 + [b"y" * (3 * dataset.HASH_CHUNK)] + [b"z" * 10] * 5
+    dataset.hash_pieces(Spy(), pieces)
+    assert sum(fed) == sum(map(len, pieces)) and len(fed) >= 4
+    assert all(n <= dataset.HASH_CHUNK + 1000 for n in fed[:-2])  # each chunk stops at the piece that fills it
+    assert fed[-2] >= 3 * dataset.HASH_CHUNK  # a piece bigger than a chunk goes in whole

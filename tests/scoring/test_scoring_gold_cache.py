@@ -321,3 +321,22 @@ def test_a_stale_entry_is_rewritten_at_once_and_no_cache_leaves_no_mark(data, tm
     parts.update()
     assert entry.stat().st_mtime_ns != before
     assert not list(folder.glob("*.seen"))  # (an entry counts as a sighting)
+
+
+def test_a_screens_index_lets_its_parsed_box_file_go_once_it_has_the_boxes_and_still_names_the_file(tmp_path):
+    # The parsed box file (elements, labels, the JSON's lists: ten times the boxes' memory) stayed alive with the
+    # prepared gold; once the index has its boxes it keeps only them and the file's name, which the cache's entry
+    # and a task that needs the screen again read the file by.
+    from omniact.dataset import read_box_file
+    from scoring.boxes import BoxIndex
+
+    path = tmp_path / "screen_1.json"
+    path.write_text(json.dumps({"0": {"top_left": [0, 0], "bottom_right": [10, 20], "label": "OK"},
+                                "1": {"top_left": [5, 5], "bottom_right": [7, 9], "label": "x", "valid": 0}}))
+    elements = read_box_file(path)
+    index = BoxIndex(elements)
+    assert index.source == path
+    assert index.exact_rect(5.0, 10.0) == (0.0, 0.0, 10.0, 20.0)
+    assert index.source == path and index.rects == ((0.0, 0.0, 10.0, 20.0), (5.0, 5.0, 7.0, 9.0))
+    assert not any(getattr(index, slot, None) is elements for slot in BoxIndex.__slots__)
+    assert [e.label for e in elements] == ["OK", "x"]  # (whoever else holds the elements still has them)
