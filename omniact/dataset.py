@@ -634,10 +634,12 @@ class SplitPart:
 
     @classmethod
     def load(cls, root: Path, split_path: Path, entries: Iterable[tuple[str, Any]], *,
-             states: bool = False) -> SplitPart:
+             states: bool = False, boxes_only: bool = False) -> SplitPart:
         """With `states`, the state of each file as it was opened is kept in `states` (by the path it was read by,
-        as `source_files` names it)."""
+        as `source_files` names it). With `boxes_only` (scoring), each box file keeps only its boxes once read (see
+        `LazyElements.keep_rects_only`)."""
         ctx = _LoadContext(root, str(root), split_path, None)
+        ctx.boxes_only = boxes_only
         if states:
             ctx.states = {}
         rows: list[tuple] = []
@@ -832,6 +834,8 @@ class _LoadContext:
         self._box_read: tuple[str, bytes] | None = None  # (resolved path, hashed bytes) of the entry's new box file
         #: with a dict, each file's state as it was opened (see `SplitPart.load`)
         self.states: dict[str, os.stat_result] | None = None
+        #: each box file's boxes worked out as it is read, and the rest of it let go (see `SplitPart.load`)
+        self.boxes_only = False
         # os.path.join(root, rel) for a relative POSIX path, written out: it runs once per task.
         self.prefix = (root_str if root_str.endswith("/") else root_str + "/") if os.sep == "/" else None
         self.screens: dict[tuple, _ScreenInfo] = {}
@@ -985,6 +989,8 @@ class _LoadContext:
                 else:
                     self._box_read = (str(key), _digest_header(rel_box, data) + data)
                 elements = self.boxes[key] = _read_boxes(box, data)
+                if self.boxes_only:
+                    elements.keep_rects_only()
 
         def optional(key: str) -> str | None:
             rel = entry.get(key)

@@ -81,12 +81,13 @@ class LazyElements(Sequence[UIElement]):
     the tuple of the same elements.
     """
 
-    __slots__ = ("_built", "_path", "_raw")
+    __slots__ = ("_built", "_path", "_raw", "_rects")
 
     def __init__(self, path: Path | str, raw: Mapping[str, Any]) -> None:
         self._path = path  # a Path is made when asked for: loading a split makes thousands of these
-        self._raw = raw
+        self._raw: Mapping[str, Any] | None = raw  # None: let go by `keep_rects_only`
         self._built: tuple[UIElement, ...] | None = None
+        self._rects: tuple[tuple[float, float, float, float], ...] | None = None
 
     @property
     def path(self) -> Path:
@@ -110,20 +111,42 @@ class LazyElements(Sequence[UIElement]):
 
     def rects(self) -> tuple[tuple[float, float, float, float], ...]:
         """Every element's (left, top, right, bottom), in file order, without building the elements."""
+        if self._rects is not None:
+            return self._rects
         if self._built is not None:
             return tuple((e.box.left, e.box.top, e.box.right, e.box.bottom) for e in self._built)
+        raw = self._parsed()
         try:  # one comprehension for the whole file (a 20,000-task split has about 80,000 boxes)
-            return tuple([(float(x0), float(y0), float(x1), float(y1)) for v in self._raw.values()
+            return tuple([(float(x0), float(y0), float(x1), float(y1)) for v in raw.values()
                           for (x0, y0), (x1, y1) in [(v["top_left"], v["bottom_right"])]])
         except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: an integer past float range
-            for key, v in self._raw.items():
+            for key, v in raw.items():
                 self._rect(key, v)  # raises the error that names the element
             raise
+
+    def keep_rects_only(self) -> None:
+        """Work the boxes out now and let the parsed file go: scoring needs only the boxes, and a split's box files
+        parsed whole were most of the memory its load takes (each page of it new to the process). The elements,
+        if asked for after all, are read from the file again. A file whose boxes cannot be read keeps what was
+        parsed, to say so where its boxes are asked for, as before."""
+        if self._rects is None and self._built is None:
+            try:
+                self._rects = self.rects()
+            except DataError:
+                return
+            self._raw = None
+
+    def _parsed(self) -> Mapping[str, Any]:
+        if self._raw is None:  # (let go by keep_rects_only: read again)
+            from omniact.dataset import read_box_file
+
+            self._raw = read_box_file(self.path)._parsed()
+        return self._raw
 
     def _elements(self) -> tuple[UIElement, ...]:
         if self._built is None:
             out = []
-            for key, v in self._raw.items():
+            for key, v in self._parsed().items():
                 box = Box(*self._rect(key, v))
                 label = v.get("label")
                 out.append(UIElement(str(key), box, "" if label is None else str(label), _validity(v.get("valid"))))

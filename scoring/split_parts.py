@@ -257,7 +257,7 @@ class SplitParts(Pending):
         items = self._items
         with paused_gc():
             part = SplitPart.load(self.root, self.split_path, [items[g] for g in positions],
-                                  states=self._cache is not None)
+                                  states=self._cache is not None, boxes_only=True)
             if part.error is not None:
                 return _Part(positions[len(part.rows):], part.error)
             ds = part.dataset(self._split)

@@ -340,3 +340,27 @@ def test_a_screens_index_lets_its_parsed_box_file_go_once_it_has_the_boxes_and_s
     assert index.source == path and index.rects == ((0.0, 0.0, 10.0, 20.0), (5.0, 5.0, 7.0, 9.0))
     assert not any(getattr(index, slot, None) is elements for slot in BoxIndex.__slots__)
     assert [e.label for e in elements] == ["OK", "x"]  # (whoever else holds the elements still has them)
+
+
+def test_a_box_file_kept_as_its_boxes_only_reads_its_elements_again_when_asked_and_keeps_a_broken_ones_error(
+        tmp_path):
+    # A split scored in parts keeps each box file as its boxes only (the parsed file was most of the load's memory);
+    # the elements, asked for all the same, are the file's; a file with an element that has no box says so where
+    # its boxes are asked for, as before, not when it is read.
+    from omniact.dataset import read_box_file
+    from omniact.errors import DataError
+
+    path = tmp_path / "screen_1.json"
+    path.write_text(json.dumps({"0": {"top_left": [0, 0], "bottom_right": [10, 20], "label": "OK"},
+                                "1": {"top_left": [5, 5], "bottom_right": [7, 9], "label": "x", "valid": 0}}))
+    whole = read_box_file(path)
+    kept = read_box_file(path)
+    kept.keep_rects_only()
+    assert kept.rects() == whole.rects() == ((0.0, 0.0, 10.0, 20.0), (5.0, 5.0, 7.0, 9.0))
+    assert kept == whole and [(e.label, e.valid) for e in kept] == [("OK", None), ("x", False)]
+    broken = tmp_path / "screen_2.json"
+    broken.write_text(json.dumps({"0": {"top_left": [0, 0], "bottom_right": [1, 1]}, "b": {"top_left": [0, 0]}}))
+    elements = read_box_file(broken)
+    elements.keep_rects_only()  # (no error here)
+    with pytest.raises(DataError, match="element 'b' needs top_left and bottom_right"):
+        elements.rects()
