@@ -60,10 +60,12 @@ __all__ = ["MIN_TASKS", "Pending", "Ready", "SplitParts", "parts_for"]
 MIN_TASKS = 4000
 #: Cut a split no finer than this many tasks a part.
 _MIN_PART = 2000
-#: What this process does besides its part, as a share of the split's tasks: its part is smaller by as much (with
-#: two processes on 20,000 tasks, 9,800 against 10,200), so that the parts end together. This process reads the
-#: predictions while the children start, and freezes its part for the cache; a child sends its results, which
-#: takes about as long (measured on the bench's split: 2% was the share at which both ended together).
+#: What this process does besides its part when a cache entry is to be written, as a share of the split's tasks:
+#: its part is smaller by as much (with two processes on 20,000 tasks, 9,800 against 10,200), so that the parts end
+#: together. This process reads the predictions while the children start, and freezes its part for the cache; a
+#: child sends its results, and freezes its part after. Without an entry to write (a first run, --no-cache), reading
+#: the predictions here takes about as long as a child's sending its results: the parts are even. (Measured on the
+#: bench's split, by when this process had the child's results: 2% and 0 were the shares at which it waited least.)
 _HEAD_START = 0.02
 
 
@@ -172,7 +174,7 @@ class SplitParts(Pending):
         self.ids = index
         self._cache = cache
         self._items = list(index.items())
-        self._positions = _deal(self._items, parts_for(len(self._items), n))
+        self._positions = _deal(self._items, parts_for(len(self._items), n), _HEAD_START if cache is not None else 0.0)
         self._children: list[_Child] = []
         # Once the parts are in: their totals' side joined, the parts, the gold joined whole (when asked for), the
         # gold cache's entry to write and how many strict plans the parts had worked out.
@@ -540,9 +542,10 @@ def _frozen(part: _Part) -> _Part:
         return replace(part, frozen=marshal.dumps(freeze(part.gold)))
 
 
-def _deal(items: list[tuple[str, Any]], n: int) -> list[list[int]]:
+def _deal(items: list[tuple[str, Any]], n: int, head_start: float = 0.0) -> list[list[int]]:
     """The split positions of each of `n` parts: whole screens (the tasks of one screenshot), each to the part
-    with the fewest tasks so far, so that a screen's files are read by one process."""
+    with the fewest tasks so far, so that a screen's files are read by one process. The first part counts as
+    `head_start` of the split bigger than it is (see `_HEAD_START`)."""
     if n <= 1:
         return [list(range(len(items)))]
     by_screen: dict[object, list[int]] = {}
@@ -550,10 +553,8 @@ def _deal(items: list[tuple[str, Any]], n: int) -> list[list[int]]:
         image = entry.get("image") if type(entry) is dict else None
         by_screen.setdefault(image if type(image) is str else (None, task_id), []).append(g)
     parts: list[list[int]] = [[] for _ in range(n)]
-    # The first part, this process's, counts as `_HEAD_START` of the split bigger than it is: this process reads
-    # the predictions while the children start on their parts, and puts the parts together at the end.
     load = [0.0] * n
-    load[0] = len(items) * _HEAD_START
+    load[0] = len(items) * head_start
     for group in by_screen.values():
         k = load.index(min(load))
         parts[k].extend(group)

@@ -210,6 +210,24 @@ def test_a_split_whose_screens_are_interleaved_is_dealt_by_screen():
     assert all(p == sorted(p) for p in parts)
 
 
+def test_this_process_takes_a_smaller_part_only_when_it_freezes_its_part_for_a_cache_entry(generated, tmp_path,
+                                                                                             monkeypatch):
+    # A first run reads the predictions here while a child sends its results, about as long: even parts. Writing a
+    # cache entry, this process also freezes its part: its part is smaller by `_HEAD_START` of the split.
+    items = [(str(i), {"image": f"s{i % 400}.png"}) for i in range(4000)]
+    assert [len(p) for p in split_parts._deal(items, 2)] == [2000, 2000]
+    smaller, bigger = (len(p) for p in split_parts._deal(items, 2, split_parts._HEAD_START))
+    assert bigger - smaller == pytest.approx(4000 * split_parts._HEAD_START, abs=10)
+    monkeypatch.setattr(split_parts, "_HEAD_START", 0.1)  # (60 tasks of the 600: a screen holds 10)
+    root, _ = generated
+    sizes = {}
+    for cache in (None, (tmp_path / "entry", {})):
+        parts = SplitParts(root, "test", 2, cache=cache)
+        sizes[cache is None] = [len(p) for p in parts._positions]
+        parts.close()
+    assert sizes[True] == [300, 300] and sizes[False][1] - sizes[False][0] >= 50, sizes
+
+
 def test_the_published_layout_fixture_scores_the_same_in_parts(tmp_path):
     root = make_dataset(tmp_path / "data")
     ds = load_split(root, "test")
