@@ -294,7 +294,8 @@ def test_a_shared_map_readies_this_process_once_the_pool_has_its_first_items():
     with stopping(Seen(max_workers=1)) as pool:
         done = list(shared_map(pool, _noted_pid_after, items, before_own=lambda: calls.append("ready")))
     assert len(done) == len(items) and calls.count("ready") == 1
-    assert calls[:3] == ["given", "given", "ready"] and calls.index("own") > calls.index("ready"), calls
+    # (the pool's thread may give a third item meanwhile, as the first one ends: on a loaded machine it did)
+    assert calls[:2] == ["given", "given"] and calls.index("own") > calls.index("ready"), calls
 
 
 def test_a_build_stopped_between_two_results_ends_its_workers_at_once(omniact_data, tmp_path):
