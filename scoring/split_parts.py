@@ -8,7 +8,8 @@ first part is done by the command's process, each other part by a child forked f
 judgement, what it read for the split's hash and the state of its files as soon as its part is judged (and says so
 down a pipe); the sums are then made over the whole split, in task order, so the result is the one a single process
 gets, to the last digit (tests/scoring/test_scoring_split_parts.py). Meanwhile the child freezes its part of the
-prepared gold (the values the gold cache keeps), read once it has ended. A child that fails in any way other than a
+prepared gold (the values the gold cache keeps), read once it has ended, when a cache entry is to be written or the
+gold may be asked for (`score(..., gold_after=False)`: neither, the child ends at once). A child that fails in any way other than a
 problem with the data before its results are in has its part done again by the command's process; one that fails
 freezing its gold costs the cache entry, not the score.
 
