@@ -54,6 +54,28 @@ for sub in sys.argv[2:]:
                 json.loads(line)
 """
 
+# What judging itself costs, in one process: the split loaded and its gold prepared, every submission read, then
+# every submission judged against the one prepared gold (each distinct answer once, as a worker judges them). Prints
+# the seconds of reading and of judging, and how many distinct answers were judged.
+JUDGING = r"""
+import sys, time
+from omniact.dataset import load_split, paused_gc
+from omniact.predictions import read_scripts
+import scoring
+from scoring.scorer import judge
+ds = load_split(sys.argv[1], "test")
+gold = scoring.prepare(ds)
+with paused_gc():
+    t = time.perf_counter()
+    scripts = [read_scripts(sub, known_ids=ds.ids, split="test") for sub in sys.argv[2:]]
+    t1 = time.perf_counter()
+    seen = {}
+    for s in scripts:
+        judge(gold, s, "reference", seen)
+    t2 = time.perf_counter()
+print(t1 - t, t2 - t1, len(seen))
+"""
+
 
 _CLICK = re.compile(r"(click\(\s*)(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)")
 
@@ -138,6 +160,16 @@ def main() -> None:
                   f"{'s' if workers > 1 else ''}{', the default here' if workers == default else ''}): "
                   f"{ow / fw:.2f}x floor (ours {ow:.2f}s, floor {fw:.2f}s; CPU {oc / fc:.2f}x: ours {oc:.2f}s, floor "
                   f"{fc:.2f}s; best of {REPEATS}; {distinct:.0%} of the answers distinct)", flush=True)
+        # Where the time goes: judging alone, in one process, against the same floor (what two cores shared perfectly
+        # would halve; the rest of a build is reading, the bootstrap, the pages and starting up).
+        judging = [subprocess.run([sys.executable, "-c", JUDGING, str(data), *map(str, subs)], check=True,
+                                  capture_output=True, text=True).stdout.split() for _ in range(REPEATS)]
+        read, judged = min(float(r) for r, _, _ in judging), min(float(j) for _, j, _ in judging)
+        n_judged = int(judging[0][2])
+        fw = results[1][1]
+        print(f"leaderboard, judging alone ({n_judged:,} distinct answers, one process): {judged / fw:.2f}x floor "
+              f"({judged:.2f}s, {judged / n_judged * 1e6:.1f} us an answer; {judged / 2 / fw:.2f}x on two cores "
+              f"shared perfectly; reading the submissions {read:.2f}s; best of {REPEATS})", flush=True)
         # The lines below are single runs, each against the best floor of the one-worker runs above.
         cached_out = tmp / "site1"
         t, _ = _time([*board, "--out", str(cached_out), "--no-task-pages"])
