@@ -5,8 +5,10 @@ line of every submission. Ours is the whole `omniact leaderboard` process (no ta
 bootstrap resamples), with 1 and with 2 workers, and with the default (one per usable core, at most 8); wall and CPU
 time (of every process) are both compared. The gold side must be loaded and parsed once per worker, not once per
 submission, so ours should stay close to the floor. Each submission is drawn on its own from the generator's model
-of an agent's answers, as a hundred agents would answer (the share of distinct answers is printed). For scale, the
-default leaderboard (a page per task too) is timed once, with its size.
+of an agent's answers, as a hundred agents would answer (the share of distinct answers is printed). Where the time
+goes: judging alone (every distinct answer once, in one process, as `scoring.judge` does for a worker) against the
+same floor, and what it would be on two cores shared perfectly. For scale, the default leaderboard (a page per task
+too) is timed once, with its size.
 """
 
 from __future__ import annotations
