@@ -28,6 +28,7 @@ from omniact.store import STORE_NAME  # noqa: E402 - after the skip without ray
 
 AGENT = f"{HERE / 'ray_test_agents.py'}:SlowSeeded"
 HANG_AGENTS = HERE.parent / "runner" / "runner_hang_agents.py"
+TEST_AGENTS = HERE.parent / "runner" / "runner_test_agents.py"
 RUNNER_DATA = HERE.parent / "runner" / "fixtures" / "data"
 
 
@@ -253,7 +254,7 @@ def test_sigterm_ends_a_ray_run_as_it_ends_a_local_one(cluster, tmp_path):
     from test_runner_faults import _stop_mid_run
 
     out = tmp_path / "r"
-    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{RUNNER_DATA.parent.parent / 'runner_test_agents.py'}:Slow",
+    cmd = [sys.executable, "-m", "omniact.cli", "run", "--agent", f"{TEST_AGENTS}:Slow",
            "--agent-arg", "delay=0.4", "--data", str(RUNNER_DATA), "--out", str(out), "-q", "--workers", "1",
            "--executor", "ray", "--ray-address", cluster[0].address]
     returncode, err = _stop_mid_run(cmd, out, signal.SIGTERM)
@@ -359,34 +360,37 @@ def test_leaderboard_on_ray_equals_local(cluster, data, tmp_path):
     assert [e.to_json() for e in far.entries] == [e.to_json() for e in local.entries]
 
 
+def _ready_actor(agent: str, task_timeout: float | None, **agent_args: str):
+    """A task actor (made here, not on a cluster) of `agent` on the runner's test split, started: it said it is
+    ready."""
+    from omniact.executor import WorkerSpec
+    from omniact.ray_executor import _TaskActor
+
+    spec = WorkerSpec(agent=agent, data_root=str(RUNNER_DATA), split="test", agent_args=agent_args)
+    actor = _TaskActor(spec, task_timeout=task_timeout)
+    assert [*actor.start()][-1] == {"ready": True, "description": None}
+    return actor
+
+
 def test_an_actor_ends_its_batch_at_a_timeout_for_the_driver_to_replace_it(monkeypatch):
     # The timed-out task's thread cannot be stopped: the actor runs nothing more beside it (a spinning task slowed
     # the next ones into timeouts of their own); the driver kills it and gives the rest to a new actor.
     from omniact import ray_executor
-    from omniact.executor import WorkerSpec
-    from omniact.ray_executor import _PHASE, _STARTED, _TaskActor
+    from omniact.ray_executor import _PHASE, _STARTED
 
     monkeypatch.setattr(ray_executor, "CANCEL_GRACE", 0.1)  # (Slow's act does not heed the cancel event)
 
-    agents = HERE.parent / "runner" / "runner_test_agents.py"
-    spec = WorkerSpec(agent=f"{agents}:Slow", data_root=str(HERE.parent / "runner" / "fixtures" / "data"),
-                      split="test", agent_args={"delay": "0.5"})
-    actor = _TaskActor(spec, task_timeout=0.2)
-    assert [*actor.start()][-1] == {"ready": True, "description": None}
+    actor = _ready_actor(f"{TEST_AGENTS}:Slow", 0.2, delay="0.5")
     out = [o for o in actor.run_batch(["100", "101"]) if _PHASE not in o and _STARTED not in o]
     assert [(o.get("task_id"), o.get("error_kind")) for o in out] == [("100", "timeout")]
 
 
 def test_a_task_timed_out_in_an_actor_has_its_cancel_event_set(tmp_path):
     # A local model there stops at its next token instead of holding the CPU for an answer nobody reads.
-    from omniact.executor import WorkerSpec
-    from omniact.ray_executor import _STARTED, _TaskActor
+    from omniact.ray_executor import _STARTED
 
     seen = tmp_path / "seen"
-    spec = WorkerSpec(agent=f"{HANG_AGENTS}:HeedsCancel", data_root=str(RUNNER_DATA), split="test",
-                      agent_args={"seen": str(seen)})
-    actor = _TaskActor(spec, task_timeout=0.5)
-    assert [*actor.start()][-1] == {"ready": True, "description": None}
+    actor = _ready_actor(f"{HANG_AGENTS}:HeedsCancel", 0.5, seen=str(seen))
     out = list(actor.run_batch(["100"]))
     assert out[0][_STARTED] == "100" and out[0]["worker"] == out[1]["worker"]  # the driver's clock starts here
     assert [o.get("error_kind") for o in out[1:]] == ["timeout"]
@@ -399,14 +403,10 @@ def test_a_task_timed_out_in_an_actor_has_its_cancel_event_set(tmp_path):
 def test_an_actor_whose_agent_heeds_the_cancel_event_goes_on_with_its_batch(tmp_path):
     # It returned once its task was given up on, yet the actor ended its batch and was killed: the agent (a local
     # model, say) loaded again for the next task.
-    from omniact.executor import WorkerSpec
-    from omniact.ray_executor import _KEPT, _PHASE, _STARTED, _TaskActor
+    from omniact.ray_executor import _KEPT, _PHASE, _STARTED
 
     built = tmp_path / "built"
-    spec = WorkerSpec(agent=f"{HANG_AGENTS}:ReturnsOnCancel", data_root=str(RUNNER_DATA), split="test",
-                      agent_args={"built": str(built)})
-    actor = _TaskActor(spec, task_timeout=0.3)
-    assert [*actor.start()][-1] == {"ready": True, "description": None}
+    actor = _ready_actor(f"{HANG_AGENTS}:ReturnsOnCancel", 0.3, built=str(built))
     out = [o for o in actor.run_batch(["100", "101"]) if _PHASE not in o and _STARTED not in o]
     assert [(o["task_id"], o["error_kind"], o[_KEPT]) for o in out] == [("100", "timeout", True),
                                                                          ("101", "timeout", True)]
@@ -444,13 +444,7 @@ def test_an_actor_tells_each_step_of_its_start_as_it_begins_and_the_step_that_hu
 
 def test_without_a_task_time_limit_an_actor_sends_only_its_results():
     # No limit, no clock: the driver hears nothing more than before.
-    from omniact.executor import WorkerSpec
-    from omniact.ray_executor import _TaskActor
-
-    spec = WorkerSpec(agent=f"{HERE.parent / 'runner' / 'runner_test_agents.py'}:Slow", data_root=str(RUNNER_DATA),
-                      split="test", agent_args={"delay": "0"})
-    actor = _TaskActor(spec, task_timeout=None)
-    assert [*actor.start()][-1] == {"ready": True, "description": None}
+    actor = _ready_actor(f"{TEST_AGENTS}:Slow", None, delay="0")
     assert [o["task_id"] for o in actor.run_batch(["100", "101"])] == ["100", "101"]
 
 
