@@ -80,7 +80,7 @@ with paused_gc():
 print(t1 - t, t2 - t1, len(seen))
 """
 
-# The whole 2-worker build with a judge that costs nothing but a look-up: every answer of every submission judged
+# The default build (a worker per usable core) with a judge that costs nothing but a look-up: every answer of every submission judged
 # before the clock starts, into the prepared gold the build's workers are given (forked, they inherit it), so that
 # each answer is found among those judged. With "judged" as its first argument, the same build with its judge
 # instead (the same preparation, timed the same way: the calibration). Prints the seconds of the imports and of the
@@ -105,7 +105,8 @@ if kind == "free":
 exit_now, me, told = os._exit, os.getpid(), []
 def tell():  # once, from this process (a forked worker inherits the patched os._exit)
     if os.getpid() == me and not told:
-        told.append(print(imports, time.perf_counter() - start, flush=True))
+        told.append(True)
+        print(imports, time.perf_counter() - start, flush=True)
 def timed_exit(code):  # (the command ends with os._exit, past the interpreter's own clean-up)
     tell()
     exit_now(code)
