@@ -80,11 +80,11 @@ with paused_gc():
 print(t1 - t, t2 - t1, len(seen))
 """
 
-# The default build (a worker per usable core) with a judge that costs nothing but a look-up: every answer of every submission judged
-# before the clock starts, into the prepared gold the build's workers are given (forked, they inherit it), so that
-# each answer is found among those judged. With "judged" as its first argument, the same build with its judge
-# instead (the same preparation, timed the same way: the calibration). Prints the seconds of the imports and of the
-# build (from the command's start to its exit); the interpreter's own start-up is not in them.
+# The default build (a worker per usable core) with a judge that costs nothing but a look-up: every answer of every
+# submission judged before the clock starts, into the prepared gold the build's workers are given (forked, they
+# inherit it), so that each answer is found among those judged. With "judged" as its first argument, the same build
+# with its judge instead (the same preparation, timed the same way: the calibration). Prints the seconds of the
+# imports and of the build (from the command's start to its exit); the interpreter's own start-up is not in them.
 FREE_JUDGE = r"""
 import os, sys, time
 t0 = time.perf_counter()
@@ -224,9 +224,10 @@ def main() -> None:
             for kind in timed:
                 out = tmp / f"site-{kind}"
                 shutil.rmtree(out, ignore_errors=True)
-                imports, build = map(float, subprocess.run(
+                printed = subprocess.run(
                     [sys.executable, "-c", FREE_JUDGE, kind, str(data), str(out), str(default), *map(str, subs)],
-                    check=True, capture_output=True, text=True).stdout.splitlines()[-1].split())  # (after the command's)
+                    check=True, capture_output=True, text=True).stdout
+                imports, build = map(float, printed.splitlines()[-1].split())  # (the line after the command's own)
                 timed[kind].append(start_up + imports + build)
         fw = min(floors)
         free, judged_build = min(timed["free"]), min(timed["judged"])
