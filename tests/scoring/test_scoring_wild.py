@@ -10,6 +10,7 @@ does not crash.
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -153,8 +154,6 @@ def test_remembered_answers_equal_fresh_ones_across_prediction_sets(run, data):
 def test_answers_differing_only_in_their_points_equal_fresh_ones(run, data):
     """Reference mode scores an answer of a shape seen before (the same text around its plain clicks' points) from
     its points: whatever the text around them and the points drawn, it scores exactly as it does afresh."""
-    import re
-
     from scoring import prepare
 
     _, box_files, golds, preds = run
@@ -171,3 +170,54 @@ def test_answers_differing_only_in_their_points_equal_fresh_ones(run, data):
         }
         remembered = score(gold, answers, "reference", remember=True).to_json(include_tasks=True)
         assert remembered == score(tasks, answers, "reference").to_json(include_tasks=True)
+
+
+# Boxes whose edges and centres are awkward floats (tenths, a third, a 1e-11 sliver, a point-sized box, one far out),
+# of sizes whose neighbouring floats are written with at most 15 decimals: the digits of a plain click, the answers
+# a leaderboard judges from a shape it has seen (longer numbers are judged in full).
+_EDGE_BOXES = [((100.1, 200.2), (700.7, 1000 / 3)), ((100.0, 50.0), (100.00000000001, 50.5)), ((7.0, 7.0), (7.0, 7.0)),
+               ((-20.25, 1e6), (1e6 / 3, 1e6 + 0.1)), ((2879.5, 1799.5), (2880.0, 1800.0))]
+
+
+def _edge_points(lo: float, hi: float) -> list[float]:
+    """Each edge, the floats either side of it and the centre: where a box test written with the half sizes rounded
+    otherwise than the released formula's would tell a different penalty."""
+    mid = (hi + lo) / 2
+    points = {lo, hi, mid, math.nextafter(lo, -math.inf), math.nextafter(lo, math.inf), math.nextafter(hi, -math.inf),
+              math.nextafter(hi, math.inf), math.nextafter(mid, math.inf), -0.0, lo - 0.5, hi + 0.5}
+    return sorted(x for x in points if re.fullmatch(r"-?[0-9]+\.[0-9]{1,15}", repr(x)))
+
+
+def test_points_at_box_edges_score_alike_from_a_remembered_shape_afresh_and_in_the_release():
+    """An answer of a shape remembered by the leaderboard (its clicks' points aside) is told on its box or not by its
+    points alone: at each edge of awkward boxes, one float inside or outside it, it scores exactly as it does
+    afresh, and as the released scorer does, task by task."""
+    from scoring import prepare
+
+    boxes = {str(k): {"top_left": list(tl), "bottom_right": list(br)} for k, (tl, br) in enumerate(_EDGE_BOXES)}
+    golds = [f'pyautogui.click({(br[0] + tl[0]) / 2!r}, {(br[1] + tl[1]) / 2!r})\npyautogui.press("enter")'
+             for tl, br in _EDGE_BOXES]
+    tasks = _tasks(golds, [boxes] * len(golds))
+    gold = prepare(tasks)
+    points = [[(x, y) for x in _edge_points(tl[0], br[0]) for y in _edge_points(tl[1], br[1])]
+              for tl, br in _EDGE_BOXES]
+    n_sets = max(map(len, points))
+    on_box = released_runs = 0
+    for k in range(n_sets):  # the first set teaches each task its shape; the others are scored from it
+        answers = {}
+        for i, task_points in enumerate(points):
+            x, y = task_points[k % len(task_points)]
+            answers[str(i)] = f'pyautogui.click({x!r}, {y!r})\npyautogui.press("enter")'
+        remembered = score(gold, answers, "reference", remember=True).to_json(include_tasks=True)
+        assert remembered == score(tasks, answers, "reference").to_json(include_tasks=True), answers
+        for i, answer in answers.items():
+            try:
+                expected = released([f"Task: t\nOutput Script:\n{golds[int(i)]}"], [boxes], [answer])
+            except ZeroDivisionError:
+                continue  # the point-sized box hit exactly: the release divides 0 by 0 (we score it 0.0)
+            alone = score([tasks[int(i)]], {i: answer}, "reference").to_json()
+            assert [alone[key] for key in KEYS_OF_SCORE] == [expected[key] for key in KEYS_OF_SCORE], answer
+            released_runs += 1
+        on_box += sum(t["matched"] and t["click"] == 0.0 for t in remembered["tasks"])
+    assert 0 < on_box < n_sets * len(_EDGE_BOXES)  # both sides of the edges were drawn
+    assert released_runs > n_sets * (len(_EDGE_BOXES) - 1)
