@@ -190,24 +190,34 @@ def _edge_points(lo: float, hi: float) -> list[float]:
 
 def test_points_at_box_edges_score_alike_from_a_remembered_shape_afresh_and_in_the_release():
     """An answer of a shape remembered by the leaderboard (its clicks' points aside) is told on its box or not by its
-    points alone: at each edge of awkward boxes, one float inside or outside it, it scores exactly as it does
-    afresh, and as the released scorer does, task by task."""
+    points alone: with one click or two, each at an edge of awkward boxes, one float inside or outside it, it scores
+    exactly as it does afresh, and as the released scorer does, task by task."""
     from scoring import prepare
 
     boxes = {str(k): {"top_left": list(tl), "bottom_right": list(br)} for k, (tl, br) in enumerate(_EDGE_BOXES)}
-    golds = [f'pyautogui.click({(br[0] + tl[0]) / 2!r}, {(br[1] + tl[1]) / 2!r})\npyautogui.press("enter")'
-             for tl, br in _EDGE_BOXES]
+    centres = [f"{(br[0] + tl[0]) / 2!r}, {(br[1] + tl[1]) / 2!r}" for tl, br in _EDGE_BOXES]
+    # Each box's centre first (the shapes are learnt from answers on their boxes), then its edges' points.
+    points = [[((br[0] + tl[0]) / 2, (br[1] + tl[1]) / 2),
+               *((x, y) for x in _edge_points(tl[0], br[0]) for y in _edge_points(tl[1], br[1]))]
+              for tl, br in _EDGE_BOXES]
+    # Tasks with one click, then tasks with two (on the next box too), whose answers' second points are drawn in
+    # another order than their first: one click on its box and the other off it, as often as both on or both off.
+    both = range(len(_EDGE_BOXES))
+    golds = [f'pyautogui.click({centres[b]})\npyautogui.press("enter")' for b in both]
+    golds += [f'pyautogui.click({centres[b]})\npyautogui.press("enter")\npyautogui.click({centres[(b + 1) % len(both)]})'
+              for b in both]
     tasks = _tasks(golds, [boxes] * len(golds))
     gold = prepare(tasks)
-    points = [[(x, y) for x in _edge_points(tl[0], br[0]) for y in _edge_points(tl[1], br[1])]
-              for tl, br in _EDGE_BOXES]
     n_sets = max(map(len, points))
     on_box = released_runs = 0
     for k in range(n_sets):  # the first set teaches each task its shape; the others are scored from it
         answers = {}
-        for i, task_points in enumerate(points):
-            x, y = task_points[k % len(task_points)]
-            answers[str(i)] = f'pyautogui.click({x!r}, {y!r})\npyautogui.press("enter")'
+        for b in both:
+            x, y = points[b][k % len(points[b])]
+            answers[str(b)] = f'pyautogui.click({x!r}, {y!r})\npyautogui.press("enter")'
+            second = points[(b + 1) % len(both)]
+            x2, y2 = second[(k * 5) % len(second)]
+            answers[str(len(both) + b)] = f'{answers[str(b)]}\npyautogui.click({x2!r}, {y2!r})'
         remembered = score(gold, answers, "reference", remember=True).to_json(include_tasks=True)
         assert remembered == score(tasks, answers, "reference").to_json(include_tasks=True), answers
         for i, answer in answers.items():
@@ -219,5 +229,5 @@ def test_points_at_box_edges_score_alike_from_a_remembered_shape_afresh_and_in_t
             assert [alone[key] for key in KEYS_OF_SCORE] == [expected[key] for key in KEYS_OF_SCORE], answer
             released_runs += 1
         on_box += sum(t["matched"] and t["click"] == 0.0 for t in remembered["tasks"])
-    assert 0 < on_box < n_sets * len(_EDGE_BOXES)  # both sides of the edges were drawn
-    assert released_runs > n_sets * (len(_EDGE_BOXES) - 1)
+    assert 0 < on_box < n_sets * len(golds)  # both sides of the edges were drawn
+    assert released_runs > n_sets * (len(golds) - 3)
