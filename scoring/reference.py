@@ -207,7 +207,8 @@ def penalty_released(tl0: float, tl1: float, br0: float, br1: float, px: float, 
     """The released scorer's click penalty ``1 - mu / (dist + mu)``, in its float operation order.
 
     Where it would raise (a zero-size box hit exactly: 0/0; a coordinate too large to square) the same
-    quantity is computed safely: 0 for an exact hit, else with hypot, so a far point gets (almost) 1.
+    quantity is computed safely: 0 for an exact hit, else with hypot on coordinates scaled down so that nothing
+    overflows (a point at an infinite coordinate gets 1).
     """
     try:
         len_x = br0 - tl0
@@ -225,8 +226,12 @@ def penalty_released(tl0: float, tl1: float, br0: float, br1: float, px: float, 
         penalty = float("nan")
     if 0.0 <= penalty <= 1.0:  # False for NaN too
         return penalty
-    # Overflow or inf arithmetic: the distance-to-box formulation without squaring.
-    cx, cy = tl0 / 2 + br0 / 2, tl1 / 2 + br1 / 2
+    # Overflow or inf arithmetic: the distance-to-box formulation without squaring, on coordinates scaled by 1/8, a
+    # power of two (exact), where no centre, size, distance or their sum of finite coordinates can overflow (a
+    # width that overflowed put a click outside the box inside it). The penalty is a ratio of lengths: the scale
+    # does not change it.
+    tl0, tl1, br0, br1, px, py = tl0 * 0.125, tl1 * 0.125, br0 * 0.125, br1 * 0.125, px * 0.125, py * 0.125
+    cx, cy = (br0 + tl0) / 2, (br1 + tl1) / 2
     dx = max(abs(cx - px) - (br0 - tl0) * 0.5, 0.0)
     dy = max(abs(cy - py) - (br1 - tl1) * 0.5, 0.0)
     dist, mu = math.hypot(dx, dy), math.hypot(br0 - tl0, br1 - tl1)

@@ -10,7 +10,7 @@ from omniact.lazy import LazySequence
 
 __all__ = ["MODES", "SCORER_VERSION", "GroupScore", "Score", "TaskScore", "TaskScores"]
 
-SCORER_VERSION = "1.1.3"
+SCORER_VERSION = "1.1.4"
 MODES = ("reference", "strict")
 
 

@@ -61,6 +61,13 @@ def click_penalty(box_left: float, box_top: float, box_right: float, box_bottom:
     if d == 0:
         return 0.0
     big_d = math.hypot(box_right - box_left, box_bottom - box_top)
+    if not math.isfinite(d + big_d):
+        values = (box_left, box_top, box_right, box_bottom, px, py)
+        if all(map(math.isfinite, values)):
+            # Coordinates near the largest float (a box file's 1e308): a difference, a length or their sum
+            # overflowed (d + D = inf made a far click cost 0). The ratio is the same with every coordinate scaled
+            # by 1/8, a power of two (exact), where none of them can overflow.
+            return click_penalty(*(v * 0.125 for v in values))
     if not math.isfinite(d):
         return 1.0
     return d / (d + big_d)
@@ -122,9 +129,11 @@ def _presses(keys: tuple[str, ...], presses: Any) -> tuple[tuple[str, ...], int]
 
 
 def _usable(r: tuple[float, float, float, float]) -> bool:
-    """A box that can be an element: positive, finite width and height."""
-    w, h = r[2] - r[0], r[3] - r[1]
-    return 0 < w < math.inf and 0 < h < math.inf and math.isfinite(r[0]) and math.isfinite(r[1])
+    """A box that can be an element: finite edges, positive width and height (compared, not subtracted: the width
+    of a box whose edges are near the largest float overflows, and it is still a box)."""
+    left, top, right, bottom = r
+    return left < right and top < bottom and math.isfinite(left) and math.isfinite(top) and math.isfinite(right) \
+        and math.isfinite(bottom)
 
 
 def gold_rect(boxes: BoxIndex, x: float, y: float) -> tuple[tuple[float, float, float, float], str | None]:

@@ -31,7 +31,7 @@ def test_gold_answers_score_perfectly_and_json_has_exactly_the_contract_keys(ds,
     s = score(ds, {t.id: t.gold_script for t in ds}, mode)
     j = s.to_json()
     assert list(j) == CONTRACT
-    assert j["mode"] == mode and j["scorer_version"] == SCORER_VERSION == "1.1.3"
+    assert j["mode"] == mode and j["scorer_version"] == SCORER_VERSION == "1.1.4"
     assert j["dataset"] == ds.describe() and j["dataset"]["n_tasks"] == 12
     assert j["sequence_score"] == j["action_score"] == 1.0 and j["n_missing"] == j["n_parse_errors"] == 0
     assert set(j["breakdown"]) == {"platform", "app", "action"}

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from released_scorer import released
+from scoring_helpers import make_task
 from test_scoring_released import KEYS_OF_SCORE, _both_paths, _tasks
 
 from scoring import score
@@ -231,3 +232,47 @@ def test_points_at_box_edges_score_alike_from_a_remembered_shape_afresh_and_in_t
         on_box += sum(t["matched"] and t["click"] == 0.0 for t in remembered["tasks"])
     assert 0 < on_box < n_sets * len(golds)  # both sides of the edges were drawn
     assert released_runs > n_sets * (len(golds) - 3)
+
+
+# Boxes and points near the largest float, where the released formula overflows (the release cannot score them) and
+# a plain d / (d + D) did too: a far click cost 0 in strict mode, and a click past the edge of a box whose width
+# overflowed was inside it in reference mode.
+_HUGE = [((0.0, 0.0, 1e308, 1e308), (-1.5e308, 0.0)), ((-1e308, 0.0, 1e308, 10.0), (1.5e308, 5.0)),
+         ((1e307, 0.0, 1.6e308, 10.0), (-1.79e308, 5.0)), ((0.0, 0.0, 1e308, 1e308), (-1e308, -1e308)),
+         ((0.0, 0.0, 1e308, 1e308), (5e307, 2e307)), ((-1.7e308, -1.7e308, 1.7e308, 1.7e308), (1.75e308, -1.79e308))]
+
+
+def _true_penalty(box: tuple[float, ...], point: tuple[float, float]) -> float:
+    """1 - D / (d + D) = d / (d + D) in 60-digit decimal arithmetic, where nothing overflows."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 60
+        left, top, right, bottom = map(Decimal, box)
+        px, py = map(Decimal, point)
+        dx = max(left - px, Decimal(0), px - right)
+        dy = max(top - py, Decimal(0), py - bottom)
+        d = (dx * dx + dy * dy).sqrt()
+        big_d = ((right - left) ** 2 + (bottom - top) ** 2).sqrt()
+        return float(d / (d + big_d))
+
+
+@pytest.mark.parametrize(("box", "point"), _HUGE)
+def test_a_click_near_the_largest_float_costs_its_true_penalty_in_both_modes(box, point):
+    """A task whose box and click lie near the largest float scores, in each mode, the penalty of the true distances
+    (to 1e-12; 0 inside the box), where lengths and their sums overflow."""
+    left, top, right, bottom = box
+    gold = f"pyautogui.click({(left + right) / 2!r}, {(top + bottom) / 2!r})"
+    task = make_task(gold, [((left, top), (right, bottom), True)])
+    answer = f"pyautogui.click({point[0]!r}, {point[1]!r})"
+    try:  # the released formula squares the box's sides (too large), or takes inf - inf (a NaN total)
+        by_release = released([f"Task: t\nOutput Script:\n{gold}"],
+                              [{"0": {"top_left": [left, top], "bottom_right": [right, bottom]}}], [answer])
+    except OverflowError:
+        pass
+    else:
+        assert math.isnan(by_release["action_score"])
+    expected = _true_penalty(box, point)
+    for mode in ("reference", "strict"):
+        t = score([task], {"t1": answer}, mode).tasks[0]
+        assert t.matched and math.isclose(t.click, expected, rel_tol=1e-12), (mode, t.click, expected)
