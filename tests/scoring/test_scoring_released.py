@@ -191,6 +191,30 @@ def test_unusual_predictions_take_the_general_rule_and_score_the_same(pred, fast
     assert (t.matched, t.click, t.note) == (out.matched, out.click, out.note)
 
 
+# Points all around a box: off it in x only, in y only or in both, on its edges, and far away.
+_AROUND = [(x, y) for x in (-3.0, 10.25, 10.5, 60.5, 110.75, 111.0, 5e6) for y in (-1e-3, 20.1, 45.2, 70.3, 70.5, 333.0)]
+
+
+@pytest.mark.parametrize("general", [False, True], ids=["prepared gold", "general rule"])
+def test_a_click_anywhere_around_its_box_costs_the_released_penalty_on_either_path(general):
+    """A click off its box in x only, in y only or in both, on its edges or far away costs exactly the released
+    penalty, whether the prepared gold's path scores it or the general rule does (a non-ASCII line beside it)."""
+    tl, br = (10.25, 20.1), (110.75, 70.3)
+    boxes = {"0": {"top_left": list(tl), "bottom_right": list(br)}}
+    gold = f"pyautogui.click({(br[0] + tl[0]) / 2!r}, {(br[1] + tl[1]) / 2!r})"
+    task = make_task(gold, [(tl, br, True)])
+    penalties = set()
+    for x, y in _AROUND:
+        answer = f"pyautogui.click({x!r}, {y!r})" + ("\n# pr\u00e8s" if general else "")
+        fast, _ = _both_paths(gold, answer, task.elements)
+        assert (fast is None) == general
+        expected = released([f"Task: t\nOutput Script:\n{gold}"], [boxes], [answer])
+        ours = score([task], {"t1": answer}).to_json()
+        assert [ours[k] for k in KEYS_OF_SCORE] == [expected[k] for k in KEYS_OF_SCORE], answer
+        penalties.add(ours["click_penalty"])
+    assert len(penalties) > 10  # (points off the box in x, in y and in both cost penalties of their own)
+
+
 _PIECES = st.sampled_from(["pyautogui", ".click(", "PyAutoGUI.", "press(", '"a"', ")", ",", "1.5", "\n", " ", "\t",
                            "\r", "\x0b", "\x0c", "\x1c", "#", "import pyautogui", "x", "(", "pyautogui.write(\"Hi\")"])
 
