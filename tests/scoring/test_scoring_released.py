@@ -191,6 +191,21 @@ def test_unusual_predictions_take_the_general_rule_and_score_the_same(pred, fast
     assert (t.matched, t.click, t.note) == (out.matched, out.click, out.note)
 
 
+@pytest.mark.parametrize("pred", ['pyautogui.hotkey("ctrl","c","")', "pyautogui.hotkey('ctrl','c','')",
+                                  'pyautogui.hotkey("ctrl","c",ab)', 'pyautogui.hotkey("ctrl","c",)',
+                                  'pyautogui.hotkey("ctrl", "c", "")', 'pyautogui.hotkey("ctrl","c", x)',
+                                  'pyautogui.hotkey("ctrl", "c ")', 'pyautogui.hotkey("c","ctrl")',
+                                  'pyautogui.hotkey("ctrl")', 'pyautogui.hotkey(ctrl, c)'])
+def test_hotkey_pieces_of_two_characters_or_fewer_are_left_out_as_the_release_leaves_them(pred):
+    """The released hotkey rule keeps only comma-separated pieces longer than two characters (``""``, ``ab`` and a
+    trailing comma's empty piece are no key; `` ""`` with its space is one): each prediction's key penalty is the
+    released one."""
+    gold = 'pyautogui.hotkey("ctrl","c")'
+    expected = released([f"Task: t\nOutput Script:\n{gold}"], [{}], [pred])
+    ours = score([make_task(gold)], {"t1": pred}).to_json()
+    assert [ours[k] for k in KEYS_OF_SCORE] == [expected[k] for k in KEYS_OF_SCORE]
+
+
 # Points all around a box: off it in x only, in y only or in both, on its edges, and far away.
 _AROUND = [(x, y) for x in (-3.0, 10.25, 10.5, 60.5, 110.75, 111.0, 5e6) for y in (-1e-3, 20.1, 45.2, 70.3, 70.5, 333.0)]
 
