@@ -129,11 +129,9 @@ def _presses(keys: tuple[str, ...], presses: Any) -> tuple[tuple[str, ...], int]
 
 
 def _usable(r: tuple[float, float, float, float]) -> bool:
-    """A box that can be an element: finite edges, positive width and height (compared, not subtracted: the width
-    of a box whose edges are near the largest float overflows, and it is still a box)."""
-    left, top, right, bottom = r
-    return left < right and top < bottom and math.isfinite(left) and math.isfinite(top) and math.isfinite(right) \
-        and math.isfinite(bottom)
+    """A box that can be an element: positive, finite width and height."""
+    w, h = r[2] - r[0], r[3] - r[1]
+    return 0 < w < math.inf and 0 < h < math.inf and math.isfinite(r[0]) and math.isfinite(r[1])
 
 
 def gold_rect(boxes: BoxIndex, x: float, y: float) -> tuple[tuple[float, float, float, float], str | None]:
