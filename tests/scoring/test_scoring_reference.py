@@ -194,6 +194,29 @@ def test_keyword_click_is_read_by_the_parser():
     assert "shared parser" in t.note and s.n_parse_errors == 0
 
 
+@pytest.mark.parametrize(("pred", "line", "penalty"), [
+    ('\n\npyautogui.press("enter")\npyautogui.click(x=150, y=75)', 4, 0.0),  # on the box's corner; blank lines count
+    ('pyautogui.press("enter")\n# then\npyautogui.click(x=400, y=75)', 3, 0.5 * (1 - math.sqrt(12500) / (250 + math.sqrt(12500)))),
+    ('pyautogui.press("enter")\npyautogui.click(400,75)', None, 0.5 * (1 - math.sqrt(12500) / (250 + math.sqrt(12500)))),
+])
+def test_a_gold_keyword_click_is_read_by_the_parser_and_the_notes_name_the_lines_as_written(pred, line, penalty):
+    # Gold click(x=150.0, y=75.0): float("x=150.0") fails in the release; the parser reads the point, no box is
+    # centred on it, and the smallest box holding it (50..150, 25..75) is used. A note names each line read so, the
+    # predicted one as the file has it (the lines before the script and the lines the filter drops counted).
+    gold = 'pyautogui.press("enter")\npyautogui.click(x=150.0, y=75.0)'
+    _, t = one(gold, pred)
+    notes = ["gold line 2: point read by the shared parser (the released string rule fails)",
+             "gold line 2: no gold box centre matched; used containment"]
+    if line is not None:
+        notes.append(f"predicted line {line}: point read by the shared parser (the released string rule fails)")
+    assert t.matched and t.click == pytest.approx(penalty, abs=1e-15) and t.note == "; ".join(notes)
+
+
+def test_a_gold_click_with_no_point_leaves_its_task_unmatched_with_a_note():
+    _, t = one("pyautogui.click()", "pyautogui.click(150, 75)")
+    assert not t.matched and t.note.endswith("gold line 1: the click has no point")
+
+
 def test_click_without_point_gets_the_full_penalty():
     # click(): the parser accepts it (clicks where the mouse is) but there is no point -> full 1/n.
     _, t = one(f"{CLICK}\n{CLICK}", f"{CLICK}\npyautogui.click()")
