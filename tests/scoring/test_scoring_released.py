@@ -230,6 +230,22 @@ def test_a_click_anywhere_around_its_box_costs_the_released_penalty_on_either_pa
     assert len(penalties) > 10  # (points off the box in x, in y and in both cost penalties of their own)
 
 
+@pytest.mark.parametrize("lead", ["\x85", "\u3000", "\xa0", "\u2028", "\t\x85 "])
+def test_a_gold_line_led_by_unicode_whitespace_is_kept_as_the_release_keeps_it(lead):
+    """The released filter strips a line with str.strip(), which removes Unicode whitespace too: a gold line led by
+    NEL, an ideographic or a no-break space is kept, on the prepared path as on the general rule."""
+    from scoring_helpers import DEFAULT_BOXES
+
+    gold = f'pyautogui.press("enter")\n{lead}pyautogui.click(100.0,50.0)'
+    boxes = {str(k): {"top_left": list(tl), "bottom_right": list(br)} for k, (tl, br, _) in enumerate(DEFAULT_BOXES)}
+    for pred in ('pyautogui.press("enter")\npyautogui.click(120.0,80.0)', 'pyautogui.press("enter")'):
+        _both_paths(gold, pred, make_task(gold).elements)  # (asserts the quick gold reading gives what the rule gives)
+        expected = released([f"Task: t\nOutput Script:\n{gold}"], [boxes], [pred])
+        ours = score([make_task(gold)], {"t1": pred}).to_json()
+        assert [ours[k] for k in KEYS_OF_SCORE] == [expected[k] for k in KEYS_OF_SCORE]
+        assert ours["sequence_score"] == (1.0 if "click" in pred else 0.0)
+
+
 _PIECES = st.sampled_from(["pyautogui", ".click(", "PyAutoGUI.", "press(", '"a"', ")", ",", "1.5", "\n", " ", "\t",
                            "\r", "\x0b", "\x0c", "\x1c", "#", "import pyautogui", "x", "(", "pyautogui.write(\"Hi\")"])
 
@@ -293,6 +309,7 @@ _FIELDS = st.sampled_from(["100.0", "50.0", " 100", "50 ", "1e2", "+100", "-0", 
 @given(st.lists(_FIELDS, min_size=1, max_size=4).map("".join), st.lists(_FIELDS, min_size=1, max_size=4).map("".join),
        st.sampled_from(["", ")", ",1)", ")x", ") "]))
 @example(x="-0", y="-0pyautogui.", tail=")")  # the released rule cuts at the second "pyautogui." (found once)
+@example(x="0", y="0pyautogui.", tail=")")  # ... found as early as it can be, within the quick reading's own text
 def test_the_quick_gold_click_reading_equals_the_released_point_rule(x, y, tail):
     from scoring_helpers import DEFAULT_BOXES
 
