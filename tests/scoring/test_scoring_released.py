@@ -207,7 +207,8 @@ def test_hotkey_pieces_of_two_characters_or_fewer_are_left_out_as_the_release_le
 
 
 # Points all around a box: off it in x only, in y only or in both, on its edges, and far away.
-_AROUND = [(x, y) for x in (-3.0, 10.25, 10.5, 60.5, 110.75, 111.0, 5e6) for y in (-1e-3, 20.1, 45.2, 70.3, 70.5, 333.0)]
+_AROUND = [(x, y) for x in (-3.0, 10.25, 10.5, 60.5, 110.75, 111.0, 5e6)
+           for y in (-1e-3, 20.1, 45.2, 70.3, 70.5, 333.0)]
 
 
 @pytest.mark.parametrize("general", [False, True], ids=["prepared gold", "general rule"])

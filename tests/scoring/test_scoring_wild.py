@@ -205,8 +205,8 @@ def test_points_at_box_edges_score_alike_from_a_remembered_shape_afresh_and_in_t
     # another order than their first: one click on its box and the other off it, as often as both on or both off.
     both = range(len(_EDGE_BOXES))
     golds = [f'pyautogui.click({centres[b]})\npyautogui.press("enter")' for b in both]
-    golds += [f'pyautogui.click({centres[b]})\npyautogui.press("enter")\npyautogui.click({centres[(b + 1) % len(both)]})'
-              for b in both]
+    golds += [f'pyautogui.click({centres[b]})\npyautogui.press("enter")\n'
+              f'pyautogui.click({centres[(b + 1) % len(both)]})' for b in both]
     tasks = _tasks(golds, [boxes] * len(golds))
     gold = prepare(tasks)
     n_sets = max(map(len, points))
