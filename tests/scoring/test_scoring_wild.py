@@ -202,23 +202,23 @@ def test_points_at_box_edges_score_alike_from_a_remembered_shape_afresh_and_in_t
                *((x, y) for x in _edge_points(tl[0], br[0]) for y in _edge_points(tl[1], br[1]))]
               for tl, br in _EDGE_BOXES]
     # Tasks with one click, then tasks with two (on the next box too), whose answers' second points are drawn in
-    # another order than their first: one click on its box and the other off it, as often as both on or both off.
-    both = range(len(_EDGE_BOXES))
-    golds = [f'pyautogui.click({centres[b]})\npyautogui.press("enter")' for b in both]
+    # another order than their first: many answers have one click on its box and the other off it.
+    numbers = range(len(_EDGE_BOXES))
+    golds = [f'pyautogui.click({centres[b]})\npyautogui.press("enter")' for b in numbers]
     golds += [f'pyautogui.click({centres[b]})\npyautogui.press("enter")\n'
-              f'pyautogui.click({centres[(b + 1) % len(both)]})' for b in both]
+              f'pyautogui.click({centres[(b + 1) % len(numbers)]})' for b in numbers]
     tasks = _tasks(golds, [boxes] * len(golds))
     gold = prepare(tasks)
     n_sets = max(map(len, points))
     on_box = released_runs = 0
     for k in range(n_sets):  # the first set teaches each task its shape; the others are scored from it
         answers = {}
-        for b in both:
+        for b in numbers:
             x, y = points[b][k % len(points[b])]
             answers[str(b)] = f'pyautogui.click({x!r}, {y!r})\npyautogui.press("enter")'
-            second = points[(b + 1) % len(both)]
+            second = points[(b + 1) % len(numbers)]
             x2, y2 = second[(k * 5) % len(second)]
-            answers[str(len(both) + b)] = f'{answers[str(b)]}\npyautogui.click({x2!r}, {y2!r})'
+            answers[str(len(numbers) + b)] = f'{answers[str(b)]}\npyautogui.click({x2!r}, {y2!r})'
         remembered = score(gold, answers, "reference", remember=True).to_json(include_tasks=True)
         assert remembered == score(tasks, answers, "reference").to_json(include_tasks=True), answers
         for i, answer in answers.items():
