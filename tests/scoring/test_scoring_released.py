@@ -112,6 +112,23 @@ def _tasks(golds, box_files):
 KEYS_OF_SCORE = ("sequence_score", "action_score", "click_penalty", "key_penalty", "write_penalty", "ideal_score")
 
 
+def released_one(task, answer: str) -> dict[str, float]:
+    """The released scorer's scores of one task made by `make_task`: its gold script and boxes written as the
+    release reads a task file and a box file."""
+    boxes = {e.id: {"top_left": [e.box.left, e.box.top], "bottom_right": [e.box.right, e.box.bottom]}
+             for e in task.elements}
+    return released([f"Task: t\nOutput Script:\n{task.gold_script}"], [boxes], [answer])
+
+
+def scored_as_released(task, answer: str) -> dict:
+    """Our reference scores of one task's answer (as JSON), asserted equal to the released scorer's to the last
+    digit."""
+    expected = released_one(task, answer)
+    ours = score([task], {task.id: answer}).to_json()
+    assert [ours[k] for k in KEYS_OF_SCORE] == [expected[k] for k in KEYS_OF_SCORE], answer
+    return ours
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(runs())
 def test_reference_mode_equals_the_released_scorer(run):
@@ -200,10 +217,7 @@ def test_hotkey_pieces_of_two_characters_or_fewer_are_left_out_as_the_release_le
     """The released hotkey rule keeps only comma-separated pieces longer than two characters (``""``, ``ab`` and a
     trailing comma's empty piece are no key; `` ""`` with its space is one): each prediction's key penalty is the
     released one."""
-    gold = 'pyautogui.hotkey("ctrl","c")'
-    expected = released([f"Task: t\nOutput Script:\n{gold}"], [{}], [pred])
-    ours = score([make_task(gold)], {"t1": pred}).to_json()
-    assert [ours[k] for k in KEYS_OF_SCORE] == [expected[k] for k in KEYS_OF_SCORE]
+    scored_as_released(make_task('pyautogui.hotkey("ctrl","c")', []), pred)
 
 
 # Points all around a box: off it in x only, in y only or in both, on its edges, and far away.
@@ -216,7 +230,6 @@ def test_a_click_anywhere_around_its_box_costs_the_released_penalty_on_either_pa
     """A click off its box in x only, in y only or in both, on its edges or far away costs exactly the released
     penalty, whether the prepared gold's path scores it or the general rule does (a non-ASCII line beside it)."""
     tl, br = (10.25, 20.1), (110.75, 70.3)
-    boxes = {"0": {"top_left": list(tl), "bottom_right": list(br)}}
     gold = f"pyautogui.click({(br[0] + tl[0]) / 2!r}, {(br[1] + tl[1]) / 2!r})"
     task = make_task(gold, [(tl, br, True)])
     penalties = set()
@@ -224,10 +237,7 @@ def test_a_click_anywhere_around_its_box_costs_the_released_penalty_on_either_pa
         answer = f"pyautogui.click({x!r}, {y!r})" + ("\n# pr\u00e8s" if general else "")
         fast, _ = _both_paths(gold, answer, task.elements)
         assert (fast is None) == general
-        expected = released([f"Task: t\nOutput Script:\n{gold}"], [boxes], [answer])
-        ours = score([task], {"t1": answer}).to_json()
-        assert [ours[k] for k in KEYS_OF_SCORE] == [expected[k] for k in KEYS_OF_SCORE], answer
-        penalties.add(ours["click_penalty"])
+        penalties.add(scored_as_released(task, answer)["click_penalty"])
     assert len(penalties) > 10  # (points off the box in x, in y and in both cost penalties of their own)
 
 
@@ -235,16 +245,10 @@ def test_a_click_anywhere_around_its_box_costs_the_released_penalty_on_either_pa
 def test_a_gold_line_led_by_unicode_whitespace_is_kept_as_the_release_keeps_it(lead):
     """The released filter strips a line with str.strip(), which removes Unicode whitespace too: a gold line led by
     NEL, an ideographic or a no-break space is kept, on the prepared path as on the general rule."""
-    from scoring_helpers import DEFAULT_BOXES
-
-    gold = f'pyautogui.press("enter")\n{lead}pyautogui.click(100.0,50.0)'
-    boxes = {str(k): {"top_left": list(tl), "bottom_right": list(br)} for k, (tl, br, _) in enumerate(DEFAULT_BOXES)}
+    task = make_task(f'pyautogui.press("enter")\n{lead}pyautogui.click(100.0,50.0)')
     for pred in ('pyautogui.press("enter")\npyautogui.click(120.0,80.0)', 'pyautogui.press("enter")'):
-        _both_paths(gold, pred, make_task(gold).elements)  # (asserts the quick gold reading gives what the rule gives)
-        expected = released([f"Task: t\nOutput Script:\n{gold}"], [boxes], [pred])
-        ours = score([make_task(gold)], {"t1": pred}).to_json()
-        assert [ours[k] for k in KEYS_OF_SCORE] == [expected[k] for k in KEYS_OF_SCORE]
-        assert ours["sequence_score"] == (1.0 if "click" in pred else 0.0)
+        _both_paths(task.gold_script, pred, task.elements)  # (asserts the quick gold reading gives what the rule gives)
+        assert scored_as_released(task, pred)["sequence_score"] == (1.0 if "click" in pred else 0.0)
 
 
 _PIECES = st.sampled_from(["pyautogui", ".click(", "PyAutoGUI.", "press(", '"a"', ")", ",", "1.5", "\n", " ", "\t",

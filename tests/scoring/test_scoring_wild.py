@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from released_scorer import released
 from scoring_helpers import make_task
-from test_scoring_released import KEYS_OF_SCORE, _both_paths, _tasks
+from test_scoring_released import KEYS_OF_SCORE, _both_paths, _tasks, released_one, scored_as_released
 
 from scoring import score
 
@@ -195,7 +195,6 @@ def test_points_at_box_edges_score_alike_from_a_remembered_shape_afresh_and_in_t
     exactly as it does afresh, and as the released scorer does, task by task."""
     from scoring import prepare
 
-    boxes = {str(k): {"top_left": list(tl), "bottom_right": list(br)} for k, (tl, br) in enumerate(_EDGE_BOXES)}
     centres = [f"{(br[0] + tl[0]) / 2!r}, {(br[1] + tl[1]) / 2!r}" for tl, br in _EDGE_BOXES]
     # Each box's centre first (the shapes are learnt from answers on their boxes), then its edges' points.
     points = [[((br[0] + tl[0]) / 2, (br[1] + tl[1]) / 2),
@@ -207,7 +206,7 @@ def test_points_at_box_edges_score_alike_from_a_remembered_shape_afresh_and_in_t
     golds = [f'pyautogui.click({centres[b]})\npyautogui.press("enter")' for b in numbers]
     golds += [f'pyautogui.click({centres[b]})\npyautogui.press("enter")\n'
               f'pyautogui.click({centres[(b + 1) % len(numbers)]})' for b in numbers]
-    tasks = _tasks(golds, [boxes] * len(golds))
+    tasks = [make_task(g, [(tl, br, True) for tl, br in _EDGE_BOXES], str(k)) for k, g in enumerate(golds)]
     gold = prepare(tasks)
     n_sets = max(map(len, points))
     on_box = released_runs = 0
@@ -223,11 +222,9 @@ def test_points_at_box_edges_score_alike_from_a_remembered_shape_afresh_and_in_t
         assert remembered == score(tasks, answers, "reference").to_json(include_tasks=True), answers
         for i, answer in answers.items():
             try:
-                expected = released([f"Task: t\nOutput Script:\n{golds[int(i)]}"], [boxes], [answer])
+                scored_as_released(tasks[int(i)], answer)
             except ZeroDivisionError:
                 continue  # the point-sized box hit exactly: the release divides 0 by 0 (we score it 0.0)
-            alone = score([tasks[int(i)]], {i: answer}, "reference").to_json()
-            assert [alone[key] for key in KEYS_OF_SCORE] == [expected[key] for key in KEYS_OF_SCORE], answer
             released_runs += 1
         on_box += sum(t["matched"] and t["click"] == 0.0 for t in remembered["tasks"])
     assert 0 < on_box < n_sets * len(golds)  # both sides of the edges were drawn
@@ -266,8 +263,7 @@ def test_a_click_near_the_largest_float_costs_its_true_penalty_in_both_modes(box
     task = make_task(gold, [((left, top), (right, bottom), True)])
     answer = f"pyautogui.click({point[0]!r}, {point[1]!r})"
     try:  # the released formula squares the box's sides (too large), or takes inf - inf (a NaN total)
-        by_release = released([f"Task: t\nOutput Script:\n{gold}"],
-                              [{"0": {"top_left": [left, top], "bottom_right": [right, bottom]}}], [answer])
+        by_release = released_one(task, answer)
     except OverflowError:
         pass
     else:
