@@ -61,16 +61,17 @@ def click_penalty(box_left: float, box_top: float, box_right: float, box_bottom:
     if d == 0:
         return 0.0
     big_d = math.hypot(box_right - box_left, box_bottom - box_top)
-    if not math.isfinite(d + big_d):
+    total = d + big_d
+    if not math.isfinite(total):
         values = (box_left, box_top, box_right, box_bottom, px, py)
         if all(map(math.isfinite, values)):
             # Coordinates near the largest float (a box file's 1e308): a difference, a length or their sum
             # overflowed (d + D = inf made a far click cost 0). The ratio is the same with every coordinate scaled
             # by 1/8, a power of two (exact), where none of them can overflow.
             return click_penalty(*(v * 0.125 for v in values))
-    if not math.isfinite(d):
-        return 1.0
-    return d / (d + big_d)
+        if not math.isfinite(d):
+            return 1.0
+    return d / total
 
 
 # What a click-family call does, (button, number of clicks), named by the action that does just that.
