@@ -9,9 +9,9 @@ judgement, what it read for the split's hash and the state of its files as soon 
 down a pipe); the sums are then made over the whole split, in task order, so the result is the one a single process
 gets, to the last digit (tests/scoring/test_scoring_split_parts.py). Meanwhile the child freezes its part of the
 prepared gold (the values the gold cache keeps), read once it has ended, when a cache entry is to be written or the
-gold may be asked for (`score(..., gold_after=False)`: neither, the child ends at once). A child that fails in any way other than a
-problem with the data before its results are in has its part done again by the command's process; one that fails
-freezing its gold costs the cache entry, not the score.
+gold may be asked for (`score(..., gold_after=False)`: neither, the child ends at once). A child that fails in any
+way other than a problem with the data before its results are in has its part done again by the command's process;
+one that fails freezing its gold costs the cache entry, not the score.
 
 The score needs little of the gold (each task's id, weight and groups): a part's prepared gold travels frozen, as
 marshal bytes, and stays so. The gold cache's entry keeps each part as its process froze it, and the whole gold
