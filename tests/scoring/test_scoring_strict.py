@@ -203,3 +203,64 @@ def test_a_screen_of_many_boxes_looked_up_through_its_grid_gives_the_scans_answe
             assert got == want, (x, y)
     finally:
         boxes._GRID_MIN, boxes._GRID_CELLS, boxes._WIDE_CELLS = saved
+
+
+def _strict_box_by_scan(rects, x, y):
+    """Strict mode's gold box as the README states it: the smallest box holding the point, edges included, that
+    has a positive, finite width and height (first in file order on a tie); None when there is none."""
+    best, best_area = None, 0.0
+    for r in rects:
+        w, h = r[2] - r[0], r[3] - r[1]
+        proper = 0 < w < math.inf and 0 < h < math.inf
+        if proper and r[0] <= x <= r[2] and r[1] <= y <= r[3] and (best is None or w * h < best_area):
+            best, best_area = r, w * h
+    return best
+
+
+# Boxes by a corner and a size (corners close together, so that boxes overlap): less than a pixel wide, zero,
+# negative (inverted), unbounded; and some by any four edges.
+_strict_corner = st.integers(-2, 8).map(lambda v: v / 2)
+_strict_size = st.sampled_from([-3.0, 0.0, 0.5, 1.0, 2.5, 4.0, 7.0, math.inf])
+_by_size = st.builds(lambda x, y, w, h: (x, y, x + w, y + h),
+                     _strict_corner, _strict_corner, _strict_size, _strict_size)
+_strict_rect = st.one_of(_by_size, _by_size, _by_size,
+                         st.tuples(*[st.one_of(_strict_corner, st.sampled_from([math.inf, -math.inf, 1e308]))] * 4))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_strict_rect, max_size=8), st.lists(st.tuples(_strict_corner, _strict_corner), min_size=1, max_size=4))
+def test_strict_gold_box_is_the_smallest_proper_box_holding_the_point(rects, points):
+    from scoring.boxes import BoxIndex
+    from scoring.strict import gold_rect
+
+    index = BoxIndex.from_rects(tuple(rects))
+    xs = {r[i] for r in rects for i in (0, 2)}
+    ys = {r[i] for r in rects for i in (1, 3)}
+    for x, y in [*points, *((x, y) for x in xs for y in ys)]:  # every edge and corner: edges are inside
+        want = _strict_box_by_scan(rects, x, y)
+        got, note = gold_rect(index, x, y)
+        if want is None:  # no proper box: a zero-size one at the point, and the task's note says so
+            assert got == (x, y, x, y) and "zero-size box" in note, (x, y)
+        else:
+            assert got == want and note is None, (x, y)
+
+
+_reach = st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0])  # how far a box reaches from the point: 0 puts it on an edge
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([(10.0, 20.0, 10.0, 20.0), (10.0, 19.0, 10.0, 25.0), (5.0, 20.0, 12.0, 20.0)]),
+       st.lists(st.tuples(_reach, _reach, _reach, _reach).filter(lambda r: r[0] + r[2] > 0 and r[1] + r[3] > 0),
+                min_size=1, max_size=5), st.randoms(use_true_random=False))
+def test_strict_mode_passes_over_a_box_of_no_area_for_the_smallest_proper_one(degenerate, reaches, order):
+    # The smallest box holding the gold point (10, 20) is a point or a line, wherever it is in the file; the
+    # proper boxes that hold the point too (on their edges too, with equal areas too) are scanned for the
+    # smallest, the first in file order on a tie.
+    from scoring.boxes import BoxIndex
+    from scoring.strict import gold_rect
+
+    x, y = 10.0, 20.0
+    rects = [(x - left, y - top, x + right, y + bottom) for left, top, right, bottom in reaches]
+    order.shuffle(rects)
+    rects.insert(order.randrange(len(rects) + 1), degenerate)
+    assert gold_rect(BoxIndex.from_rects(tuple(rects)), x, y) == (_strict_box_by_scan(rects, x, y), None)

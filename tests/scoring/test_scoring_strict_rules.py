@@ -94,6 +94,8 @@ def test_calls_are_counted_as_written():
     ('pyautogui.press(["tab", "tab"])', 'pyautogui.press("tab", 2)', 0.0),  # positional presses
     ('pyautogui.press("a", presses=2)', 'pyautogui.press("a", presses=2.0)', 0.0),
     ('pyautogui.press("a")', 'pyautogui.press("a", presses=0)', 1.0),  # presses nothing
+    ('pyautogui.press("a", presses=0)', 'pyautogui.press("b", presses=0)', 0.0),  # both press nothing
+    ('pyautogui.press(["a", "b"])', 'pyautogui.press("a", presses=2)', 1.0),  # a, b is not a repeated a
     ('pyautogui.press(["a", "b"])', 'pyautogui.press(["b", "a"])', 1.0),  # a press list is in order
     ('pyautogui.press("enter")', 'pyautogui.hotkey("tab")', 1.0),
     ('pyautogui.hotkey("enter")', 'pyautogui.press("enter", presses=2)', 1.0),
@@ -133,6 +135,14 @@ def test_a_huge_presses_count_is_compared_without_building_it():
 def test_point_rules(gold, pred, click):
     t = strict(gold, pred)
     assert t.matched and t.click == pytest.approx(click, abs=1e-15) and t.score == pytest.approx(1 - click, abs=1e-15)
+
+
+def test_a_point_that_is_no_number_costs_the_whole_penalty():
+    # The parser refuses such points; a caller of `click_penalty` may not, and gets 1, never NaN or 0.
+    from scoring.strict import click_penalty
+
+    for px, py in [(math.inf, 50), (100, -math.inf), (math.nan, 50), (math.inf, math.nan)]:
+        assert click_penalty(50, 25, 150, 75, px, py) == 1.0, (px, py)
 
 
 def test_the_invalid_box_still_counts():
