@@ -130,9 +130,10 @@ def _presses(keys: tuple[str, ...], presses: Any) -> tuple[tuple[str, ...], int]
 
 
 def _usable(r: tuple[float, float, float, float]) -> bool:
-    """A box that can be an element: positive, finite width and height."""
+    """A box that can be an element: positive, finite width and height (so finite edges: an infinite or NaN edge
+    makes its width or height infinite or NaN)."""
     w, h = r[2] - r[0], r[3] - r[1]
-    return 0 < w < math.inf and 0 < h < math.inf and math.isfinite(r[0]) and math.isfinite(r[1])
+    return 0 < w < math.inf and 0 < h < math.inf
 
 
 def gold_rect(boxes: BoxIndex, x: float, y: float) -> tuple[tuple[float, float, float, float], str | None]:
