@@ -99,6 +99,7 @@ def test_calls_are_counted_as_written():
     ('pyautogui.press(["a", "b"])', 'pyautogui.press(["b", "a"])', 1.0),  # a press list is in order
     ('pyautogui.press("enter")', 'pyautogui.hotkey("tab")', 1.0),
     ('pyautogui.hotkey("enter")', 'pyautogui.press("enter", presses=2)', 1.0),
+    ('pyautogui.hotkey("enter")', 'pyautogui.press("Return")', 0.0),  # a one-key hotkey is that key's press
     ('pyautogui.press("Ä")', 'pyautogui.press("ä")', 0.0),  # case ignored, Unicode too
     ('pyautogui.press("esc")', "pyautogui.press(' ESCAPE ')", 0.0),
     ('pyautogui.keyDown("ctrl")', 'pyautogui.keyDown(key="ctrlleft")', 0.0),
