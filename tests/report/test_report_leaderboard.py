@@ -102,6 +102,36 @@ def test_resamples_drawn_in_blocks_give_the_same_intervals(omniact_data, subs, m
             assert a.ci[key] == pytest.approx(b.ci[key], abs=1e-12)
 
 
+def test_intervals_are_the_percentile_bootstrap_of_tasks_drawn_from_the_seed(omniact_data, subs):
+    # Written out plainly: each resample draws the split's n tasks with replacement (numpy's default_rng(seed),
+    # n integers in [0, n) a resample), each metric is the resampled tasks' weighted mean, and its interval runs
+    # from the 2.5th to the 97.5th percentile of those means. Every entry, every metric, to float noise.
+    import numpy as np
+
+    from omniact.predictions import read_predictions
+    from scoring import score
+
+    ds = load_split(omniact_data, "test")
+    # (none that matches every task, whose SS interval is (1, 1) whatever is wrong)
+    thirds = write_sub(subs / "thirds.jsonl", mutate=lambda i, s: s if int(i) % 3 else None)
+    board = build_leaderboard(ds, [thirds, subs / "half.jsonl", subs / "blank.jsonl"], samples=400, seed=5)
+    n = len(ds.tasks)
+    draws = np.random.default_rng(5).integers(0, n, size=(400, n))
+    for e in board.entries:
+        tasks = score(ds, read_predictions(e.submission.source)).tasks
+        w = np.array([max(t.weight, 0.0) for t in tasks])[draws]
+        m = np.array([float(t.matched) for t in tasks])[draws]
+        per_task = {"sequence_score": m, "action_score": np.array([t.score for t in tasks])[draws],
+                    "click_penalty": m * np.array([t.click for t in tasks])[draws],
+                    "key_penalty": m * np.array([t.key for t in tasks])[draws],
+                    "write_penalty": m * np.array([t.write for t in tasks])[draws]}
+        assert set(e.ci) == set(per_task)
+        for key, values in per_task.items():
+            means = (w * values).sum(axis=1) / w.sum(axis=1)
+            assert e.ci[key] == pytest.approx(tuple(np.percentile(means, [2.5, 97.5])), abs=1e-12), (e.name, key)
+    assert len({e.ci["action_score"] for e in board.entries}) == 3  # three entries that score apart
+
+
 def test_more_resamples_than_the_board_can_hold_are_refused(omniact_data, subs, tmp_path):
     r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test",
                                   str(subs / "perfect.jsonl"), "--out", str(tmp_path / "out"), "--bootstrap", "1000000"])
