@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from omniact_fixture import TASKS
 
 from omniact.cli import main
@@ -516,6 +518,35 @@ def test_a_paired_difference_of_exactly_0_at_the_intervals_end_is_a_tie(n):
     assert interval_percents(0.95) == (2.5, 97.5)
     assert np.percentile(diff, interval_percents(0.95)[0]) == 0.0
     assert _ranks([below + diff, below], 0.95) == ([1, 1], [False, True])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([40, 41, 81, 120]), st.lists(st.integers(-1, 2), min_size=1, max_size=4),
+       st.randoms(use_true_random=False))
+def test_ranks_and_ties_are_the_paired_intervals_as_defined(n, offsets, rnd):
+    # The README's rule written out plainly: an entry's rank is one more than the number of entries above it whose
+    # paired AS difference interval (np.percentile of the resampled differences) lies above 0, never better than
+    # the rank above it; tied: its paired interval with the entry above holds 0. Each entry is the one above less a
+    # difference with a chosen count of resamples at or below 0, around the count where the interval's low end
+    # crosses 0 (where np.percentile interpolates: a very negative difference can pull it below 0).
+    np = pytest.importorskip("numpy")
+    from omniact.report.leaderboard import _ranks, interval_percents
+
+    low_q, high_q = interval_percents(0.95)
+    at_end = int(low_q / 100 * (n - 1))  # resamples below the low end's order statistic
+    samples = [np.full(n, 30.0)]
+    for offset in offsets:
+        k = min(max(at_end + offset, 0), n)  # differences at or below 0
+        diff = [rnd.choice((-20.0, -0.25, 0.0)) for _ in range(k)] + [rnd.choice((0.25, 0.5)) for _ in range(n - k)]
+        rnd.shuffle(diff)
+        samples.append(samples[-1] - np.array(diff))
+    ranks, tied = [1], [False]
+    for pos in range(1, len(samples)):
+        better = sum(np.percentile(samples[a] - samples[pos], low_q) > 0 for a in range(pos))
+        ranks.append(max(ranks[-1], 1 + better))
+        lo, hi = np.percentile(samples[pos - 1] - samples[pos], [low_q, high_q])
+        tied.append(bool(lo <= 0 <= hi))
+    assert _ranks(samples, 0.95) == (ranks, tied)
 
 
 def test_markdown_says_which_entries_miss_tasks_or_fail_the_parser(omniact_data, subs, tmp_path):
