@@ -116,7 +116,9 @@ def test_intervals_are_the_percentile_bootstrap_of_tasks_drawn_from_the_seed(omn
     ds = load_split(omniact_data, "test")
     # (none that matches every task, whose SS interval is (1, 1) whatever is wrong)
     thirds = write_sub(subs / "thirds.jsonl", mutate=lambda i, s: s if int(i) % 3 else None)
-    board = build_leaderboard(ds, [thirds, subs / "half.jsonl", subs / "blank.jsonl"], samples=400, seed=5)
+    # every task of two or more lines solved, none of one line: intervals that no single weight's tasks bound
+    long = write_sub(subs / "long.jsonl", mutate=lambda i, s: s if "\n" in s else None)
+    board = build_leaderboard(ds, [thirds, long, subs / "half.jsonl", subs / "blank.jsonl"], samples=400, seed=5)
     n = len(ds.tasks)
     draws = np.random.default_rng(5).integers(0, n, size=(400, n))
     for e in board.entries:
@@ -131,7 +133,7 @@ def test_intervals_are_the_percentile_bootstrap_of_tasks_drawn_from_the_seed(omn
         for key, values in per_task.items():
             means = (w * values).sum(axis=1) / w.sum(axis=1)
             assert e.ci[key] == pytest.approx(tuple(np.percentile(means, [2.5, 97.5])), abs=1e-12), (e.name, key)
-    assert len({e.ci["action_score"] for e in board.entries}) == 3  # three entries that score apart
+    assert len({e.ci["action_score"] for e in board.entries}) == 4  # four entries that score apart
 
 
 def test_more_resamples_than_the_board_can_hold_are_refused(omniact_data, subs, tmp_path):
