@@ -98,7 +98,8 @@ def test_python_m_scoring_refuses_a_bad_file_with_exit_2(omniact_data, tmp_path)
 def test_no_tasks_score_zero_not_an_error(ds, mode):
     # A filter that leaves no task (a platform the split lacks): every score 0 of an ideal of 0, nothing missing.
     s = score([t for t in ds.tasks if t.screen.platform == "no such platform"], {}, mode)
-    assert (s.sequence_score, s.action_score, s.ideal_score, s.n_scored, s.n_missing, len(s.tasks)) == (0, 0, 0, 0, 0, 0)
+    got = (s.sequence_score, s.action_score, s.ideal_score, s.n_scored, s.n_missing, len(s.tasks))
+    assert got == (0, 0, 0, 0, 0, 0)
     assert json.loads(json.dumps(s.to_json()))["breakdown"] == {"platform": {}, "app": {}, "action": {}}
 
 
