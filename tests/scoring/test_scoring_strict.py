@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scoring_helpers import make_task, one
 
@@ -191,6 +191,9 @@ _coord = st.one_of(st.integers(-5, 70).map(float), st.floats(-5, 70, allow_nan=F
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(_coord, _coord, _coord, _coord), min_size=1, max_size=40),
        st.lists(st.tuples(_coord, _coord), min_size=1, max_size=8), st.integers(1, 4))
+# a line of a box (no width) alone at the screen's edge; an edge at infinity (no grid can be laid: the scan)
+@example([(0.0, 0.0, 10.0, 10.0), (-5.0, 0.0, -5.0, 10.0)], [(-5.0, 5.0)], 1)
+@example([(0.0, 0.0, 10.0, 10.0), (2.0, 2.0, math.inf, 3.0)], [(50.0, 2.5), (5.0, 2.5)], 1)
 def test_a_screen_of_many_boxes_looked_up_through_its_grid_gives_the_scans_answer(rects, points, wide):
     """Large screens look containment up through a grid (a point inside no box scanned every box); here every
     screen gets one, with a few cells and boxes over more than `wide` of them kept apart."""
