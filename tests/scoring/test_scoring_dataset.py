@@ -71,6 +71,15 @@ def test_gold_problems_list_clicks_without_an_exact_centre(ds, omniact_data):
     assert "task a: gold line 1: no box has its centre at the click point (60, 30)" in probs[0]
     assert "task b" in probs[1] and "no pyautogui line" in probs[1]
     assert "no box contains it either" in probs[2]
+    # Points the released rule cannot read are read by the shared parser (keywords: the centre of box 0, fine).
+    probs = gold_problems([make_task(script, task_id=i) for i, script in
+                           [("d", "pyautogui.click()"), ("e", "pyautogui.click(x=100, y=50)"),
+                            ("f", "pyautogui.click(x=101, y=50)"), ("g", "pyautogui.click(x=)")]])
+    assert [p.split(": ", 1)[1] for p in probs] == [
+        "task d: gold line 1: the click has no point",
+        "task f: gold line 1: no box has its centre at the click point (101, 50); the smallest box containing it is "
+        "used",
+        "task g: gold line 1: the click's point cannot be read (line 1, column 19: not valid Python: invalid syntax)"]
 
 
 def test_python_m_scoring_prints_the_contract(omniact_data, tmp_path):
