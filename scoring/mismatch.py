@@ -65,13 +65,13 @@ def why_no_match(gold_script: str, script: object, mode: str) -> str:
         return "the gold script cannot be read"
     if mode == "reference":
         # As `reference.score_task` reads a prediction: an indented or prefixed line has no name to compare. Only
-        # the first len(gold) + 1 kept lines' names are needed, and the count of the rest: a 50 MB answer of a
-        # million lines was a million lower-cased copies at once (ten times its size).
+        # the first len(gold) kept lines' names are needed (a count that differs is the answer), and the count of
+        # the rest: a 50 MB answer of a million lines was a million lower-cased copies at once (ten times its size).
         names: list[str | None] = []
         n_kept = 0
         for low in kept_lower(script.strip()):
             n_kept += 1
-            if len(names) <= len(gold):
+            if len(names) < len(gold):
                 names.append(low.split("pyautogui.")[1].split("(")[0] if low.startswith("pyautogui.") else None)
         if n_kept != len(gold):
             return _count_difference(n_kept - len(gold))

@@ -77,8 +77,8 @@ def test_gold_problems_list_clicks_without_an_exact_centre(ds, omniact_data):
                             ("f", "pyautogui.click(x=101, y=50)"), ("g", "pyautogui.click(x=)")]])
     assert [p.split(": ", 1)[1] for p in probs] == [
         "task d: gold line 1: the click has no point",
-        "task f: gold line 1: no box has its centre at the click point (101, 50); the smallest box containing it is "
-        "used",
+        ("task f: gold line 1: no box has its centre at the click point (101, 50); the smallest box containing it "
+         "is used"),
         "task g: gold line 1: the click's point cannot be read (line 1, column 19: not valid Python: invalid syntax)"]
 
 

@@ -86,3 +86,16 @@ def test_reference_reasons_cover_refused_predictions_and_say_when_a_value_or_the
                    2: "2 actions too many"}
     strict = unmatched_reasons(golds, preds, [0.1] * 3, [False] * 3, [False] * 3, [False, False, True], "strict")
     assert 2 not in strict  # strict: a refused prediction's reason is its parse error
+
+
+@pytest.mark.parametrize("mode", ["reference", "strict"])
+def test_a_task_skipped_for_having_no_gold_action_is_not_among_the_misses(mode):
+    # Its prediction is not scored (the task weighs 0), so it has no first difference to count.
+    from scoring_helpers import make_task
+
+    from scoring.mismatch import reasons
+
+    tasks = [make_task("# nothing", task_id="a"), make_task("pyautogui.click(100.0,50.0)", task_id="b")]
+    preds = {"a": "pyautogui.click(1, 2)", "b": "pyautogui.press('enter')"}
+    s = score(tasks, preds, mode)
+    assert reasons([t.gold_script for t in tasks], ["a", "b"], preds, s.tasks, mode) == {"press for click": 1}
