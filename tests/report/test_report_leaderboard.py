@@ -472,6 +472,21 @@ def test_a_runs_own_predictions_file_is_the_run(omniact_data, tmp_path):
         "agent": "oracle", "model": "7", "uses_gold": True}  # (a model named by a number is shown as text)
 
 
+def test_an_entry_from_a_run_is_named_and_dated_by_its_manifest(omniact_data, tmp_path):
+    # As `omniact run` writes it (the agent's spec, its name, its arguments, the start); an older shape with the
+    # agent as an object; a run with no model names none (not "None"); a file called just ".jsonl" keeps its name.
+    runs = [write_run(tmp_path / "llm", {"agent": "agents.llm:LLMAgent", "agent_name": "llm", "uses_gold": False,
+                                         "agent_args": {"model": "qwen2.5-7b"}, "started": "2026-12-04T23:19:44Z"}),
+            write_run(tmp_path / "old", {"agent": {"name": "mine", "config": {"model": "m1"}}}),
+            write_run(tmp_path / "detact", {"agent": "detact", "agent_args": {}})]
+    board = build_leaderboard(load_split(omniact_data, "test"), [*runs, write_sub(tmp_path / ".jsonl")], samples=10)
+    meta = {e.name: {k: e.submission.meta.get(k, "-") for k in ("agent", "model", "date")} for e in board.entries}
+    assert meta == {"llm": {"agent": "llm", "model": "qwen2.5-7b", "date": "2026-12-04"},
+                    "old": {"agent": "mine", "model": "m1", "date": "-"},
+                    "detact": {"agent": "detact", "model": "-", "date": "-"},
+                    ".jsonl": {"agent": "-", "model": "-", "date": "-"}}
+
+
 def test_a_manifest_that_says_uses_gold_in_words_is_rejected(omniact_data, tmp_path):
     # "false" is true to Python: the entry would have been published as using the gold scripts
     run = write_run(tmp_path / "runs" / "edited", {"agent": "llm", "uses_gold": "false"})
