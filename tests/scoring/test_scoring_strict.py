@@ -56,7 +56,8 @@ def test_no_box_zero_size_box_at_the_gold_point():
     # The note names the gold action as written (the sleep counts in its number, though it is not compared).
     gold = 'pyautogui.press("a")\npyautogui.sleep(1)\npyautogui.click(500,500)'
     t = one(gold, 'pyautogui.press("a")\npyautogui.click(500, 500)', "strict")[1]
-    assert t.score == 1.0 and t.note == "gold action 3: no box holds the gold point (500, 500); used a zero-size box there"
+    assert t.score == 1.0
+    assert t.note == "gold action 3: no box holds the gold point (500, 500); used a zero-size box there"
 
 
 def test_predicted_action_without_point_gets_full_penalty():
