@@ -192,6 +192,38 @@ def test_files_changed_just_before_the_load_are_not_cached(data, monkeypatch):
     assert len(list((data.parent / "cache" / "gold").glob("*.marshal"))) == 1
 
 
+def test_files_restored_with_old_modification_times_are_not_cached_until_their_change_time_is_old(data, monkeypatch):
+    # cp -p, tar and rsync -t put back a file's old modification time; its change time says it was just written.
+    import time
+
+    monkeypatch.setattr(gold_cache, "_RACY_NS", 60_000_000_000)
+    hour_ago = time.time() - 3600
+    for f in data.rglob("*"):
+        if f.is_file():
+            os.utime(f, (hour_ago, hour_ago))
+    good = _score(data, _preds(data))
+    assert not list((data.parent / "cache" / "gold").glob("*.marshal"))
+    monkeypatch.setattr(gold_cache, "_RACY_NS", 0)
+    assert _score(data, _preds(data)) == good
+    assert len(list((data.parent / "cache" / "gold").glob("*.marshal"))) == 1
+
+
+def test_an_entry_another_scorer_or_python_wrote_is_a_miss(data, monkeypatch):
+    # Entries are found by data root and split file alone: the stamp inside (scorer version, Python, marshal format)
+    # is what keeps an upgraded omniact from scoring with an older one's gold plans.
+    preds = _preds(data)
+    good = _score(data, preds)
+    assert len(list((data.parent / "cache" / "gold").glob("*.marshal"))) == 1  # this omniact's entry
+    loads = []
+    real = gold_cache.load_split
+    monkeypatch.setattr(gold_cache, "load_split", lambda *a, **k: loads.append(1) or real(*a, **k))
+    stamp = gold_cache._STAMP
+    for k in range(len(stamp)):
+        monkeypatch.setattr(gold_cache, "_STAMP", (*stamp[:k], "another", *stamp[k + 1:]))
+        assert _score(data, preds) == good
+    assert len(loads) == len(stamp)  # the split read again each time, not served from the entry
+
+
 def test_creating_the_file_a_web_entry_names_invalidates_the_cache(data):
     """The published web entries name files that are on disk under another name; if the named file appears,
     the loader reads it instead, so the cached entry must not be used."""
