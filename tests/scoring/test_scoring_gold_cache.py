@@ -182,27 +182,19 @@ def test_one_split_file_given_with_two_data_roots_scores_each_roots_own_files(da
     assert score_with(data) == a  # and each root keeps its own entry
 
 
-def test_files_changed_just_before_the_load_are_not_cached(data, monkeypatch):
+@pytest.mark.parametrize("restored", [False, True])
+def test_files_changed_just_before_the_load_are_not_cached(data, monkeypatch, restored):
     monkeypatch.setattr(gold_cache, "_RACY_NS", 60_000_000_000)  # everything here changed within a minute
+    if restored:  # cp -p, tar and rsync -t put back old modification times; the change times are still new
+        import time
+
+        hour_ago = time.time() - 3600
+        for f in data.rglob("*"):
+            if f.is_file():
+                os.utime(f, (hour_ago, hour_ago))
     good = _score(data, _preds(data))
     assert not list((data.parent / "cache" / "gold").glob("*.marshal"))
     # the files no longer as recent: the same load writes its entry (nothing else kept it from being cached)
-    monkeypatch.setattr(gold_cache, "_RACY_NS", 0)
-    assert _score(data, _preds(data)) == good
-    assert len(list((data.parent / "cache" / "gold").glob("*.marshal"))) == 1
-
-
-def test_files_restored_with_old_modification_times_are_not_cached_until_their_change_time_is_old(data, monkeypatch):
-    # cp -p, tar and rsync -t put back a file's old modification time; its change time says it was just written.
-    import time
-
-    monkeypatch.setattr(gold_cache, "_RACY_NS", 60_000_000_000)
-    hour_ago = time.time() - 3600
-    for f in data.rglob("*"):
-        if f.is_file():
-            os.utime(f, (hour_ago, hour_ago))
-    good = _score(data, _preds(data))
-    assert not list((data.parent / "cache" / "gold").glob("*.marshal"))
     monkeypatch.setattr(gold_cache, "_RACY_NS", 0)
     assert _score(data, _preds(data)) == good
     assert len(list((data.parent / "cache" / "gold").glob("*.marshal"))) == 1
