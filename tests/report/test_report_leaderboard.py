@@ -123,12 +123,13 @@ def test_intervals_are_the_percentile_bootstrap_of_tasks_drawn_from_the_seed(omn
     draws = np.random.default_rng(5).integers(0, n, size=(400, n))
     for e in board.entries:
         tasks = score(ds, read_predictions(e.submission.source)).tasks
-        w = np.array([max(t.weight, 0.0) for t in tasks])[draws]
-        m = np.array([float(t.matched) for t in tasks])[draws]
-        per_task = {"sequence_score": m, "action_score": np.array([t.score for t in tasks])[draws],
-                    "click_penalty": m * np.array([t.click for t in tasks])[draws],
-                    "key_penalty": m * np.array([t.key for t in tasks])[draws],
-                    "write_penalty": m * np.array([t.write for t in tasks])[draws]}
+
+        def resampled(field: str, tasks=tasks) -> np.ndarray:  # resamples x tasks
+            return np.array([float(getattr(t, field)) for t in tasks])[draws]
+
+        w, m = np.maximum(resampled("weight"), 0.0), resampled("matched")
+        per_task = {"sequence_score": m, "action_score": resampled("score"), "click_penalty": m * resampled("click"),
+                    "key_penalty": m * resampled("key"), "write_penalty": m * resampled("write")}
         assert set(e.ci) == set(per_task)
         for key, values in per_task.items():
             means = (w * values).sum(axis=1) / w.sum(axis=1)

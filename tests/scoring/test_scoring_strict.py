@@ -216,13 +216,8 @@ def test_a_screen_of_many_boxes_looked_up_through_its_grid_gives_the_scans_answe
 def _strict_box_by_scan(rects, x, y):
     """Strict mode's gold box as the README states it: the smallest box holding the point, edges included, that
     has a positive, finite width and height (first in file order on a tie); None when there is none."""
-    best, best_area = None, 0.0
-    for r in rects:
-        w, h = r[2] - r[0], r[3] - r[1]
-        proper = 0 < w < math.inf and 0 < h < math.inf
-        if proper and r[0] <= x <= r[2] and r[1] <= y <= r[3] and (best is None or w * h < best_area):
-            best, best_area = r, w * h
-    return best
+    proper = [r for r in rects if 0 < r[2] - r[0] < math.inf and 0 < r[3] - r[1] < math.inf]
+    return _smallest_by_scan(proper, x, y)
 
 
 # Boxes by a corner and a size (corners close together, so that boxes overlap): less than a pixel wide, zero,
