@@ -18,7 +18,7 @@ from scoring_helpers import _ROOT
 
 import scoring
 from omniact import process_pool
-from omniact.dataset import load_split
+from omniact.dataset import load_split, source_files
 from omniact.errors import DataError
 from scoring import gold_cache, split_parts
 from scoring.split_parts import SplitParts
@@ -157,8 +157,15 @@ def test_the_cache_entry_of_a_split_read_in_parts_reads_back_as_one_process_prep
     result = parts.score(scripts, "strict")
     parts.update()
     (entry,) = (Path(os.environ["OMNIACT_CACHE_DIR"]) / "gold").glob("*.marshal")
-    assert ("parts" in marshal.loads(entry.read_bytes())) is not gold_first  # noqa: S302 - the entry this test wrote
-    one = scoring.prepare(load_split(root, "test"))
+    written = marshal.loads(entry.read_bytes())  # noqa: S302 - the entry this test wrote
+    assert ("parts" in written) is not gold_first
+    # Checked against every file one process reads, each once (the split file named once for all parts): a change
+    # to any of them, the first task file of a part too, is then a miss.
+    ds = load_split(root, "test")
+    files, absent = source_files(ds)
+    assert sorted(written["files"]) == sorted(files) and len(set(written["files"])) == len(files)
+    assert sorted(written["absent"]) == sorted(absent)
+    one = scoring.prepare(ds)
 
     def no_read(*a, **k):
         raise AssertionError("a task or box file was read although the entry holds the prepared gold")
@@ -249,7 +256,7 @@ def _load_error(root) -> str:
     return str(e.value)
 
 
-def test_a_broken_file_in_another_process_part_is_reported_as_one_load_reports_it(tmp_path, generated):
+def test_a_broken_file_in_another_process_part_is_reported_as_one_load_reports_it(tmp_path, generated, monkeypatch):
     root = make_dataset(tmp_path / "data")
     parts = SplitParts(root, "test", 2)
     later = list(json.loads((root / "test.json").read_text()))[parts._positions[1][0]]
@@ -258,9 +265,15 @@ def test_a_broken_file_in_another_process_part_is_reported_as_one_load_reports_i
     expected = _load_error(root)
     parts = SplitParts(root, "test", 2)
     pids = [c.pid for c in parts._children]
+    loaded_here = []
+    part = SplitParts._part
+    monkeypatch.setattr(SplitParts, "_part", lambda self, positions, *a: loaded_here.append(positions)
+                        or part(self, positions, *a))
     with pytest.raises(DataError) as e:
         parts.score({}, "reference")
     assert str(e.value) == expected and later in expected
+    # the child's own report of the error: its part is not loaded a second time here to find it again
+    assert loaded_here == [parts._positions[0]]
     _reaped(pids)
 
 
@@ -383,6 +396,21 @@ def test_a_process_running_threads_loads_in_one_process(monkeypatch):
     monkeypatch.setattr(split_parts, "_MIN_PART", 2000)
     assert split_parts.parts_for(20_000, 4) == 4
     assert split_parts.parts_for(3_000, None) == 1  # below MIN_TASKS: a fork costs more than it saves
+
+
+def test_a_split_of_min_tasks_or_more_is_loaded_by_a_process_per_core_up_to_two(monkeypatch):
+    monkeypatch.setattr(process_pool, "_threads", lambda: 1)
+    monkeypatch.setattr(process_pool, "usable_cores", lambda: 8)
+    monkeypatch.setattr(split_parts, "_MIN_PART", 2000)
+    assert split_parts.parts_for(split_parts.MIN_TASKS - 1, None) == 1
+    assert split_parts.parts_for(split_parts.MIN_TASKS, None) == 2
+    assert split_parts.parts_for(20_000, None) == 2  # at most 2 by default, however many cores
+    monkeypatch.setattr(process_pool, "usable_cores", lambda: 1)
+    assert split_parts.parts_for(split_parts.MIN_TASKS, None) == 1
+    # --workers is followed up to one process per _MIN_PART tasks, and never gives none
+    assert split_parts.parts_for(2 * split_parts._MIN_PART, 3) == 2
+    assert split_parts.parts_for(2 * split_parts._MIN_PART - 1, 3) == 1
+    assert split_parts.parts_for(10, 3) == 1
 
 
 def test_an_answer_too_deep_to_send_to_a_child_is_judged_here(generated):
