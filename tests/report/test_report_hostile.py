@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from test_report_leaderboard import write_sub
 
 from omniact.cli import main
@@ -270,6 +272,29 @@ def test_task_pages_of_different_ids_never_share_a_file_on_any_file_system(ids):
     assert all(len(n.encode()) <= 40 and n.isascii() and n == n.lower() for n in names)
     assert len({n.lower() for n in names}) == len(ids)
     assert task_file("9") == "9.html" and task_file("abc-1.2") == "abc-1.2.html"  # plain ids keep their name
+
+
+_NAMES = st.lists(st.sampled_from(["", "entry", "Agent", "agent", "a b", "a-b", "gpt-4.1", "x" * 200, "日本"])
+                  | st.text(max_size=300), max_size=12)
+
+
+@given(_NAMES)
+def test_entry_page_names_are_distinct_short_lower_case_ascii_on_any_file_system(names):
+    """An entry page's file name (without .html), for any names a board can have, repeated ones too: one file each
+    where a file system folds case, and short enough for any (a 200-character name is no 200-character file)."""
+    from omniact.report.site import _slugs
+
+    slugs = _slugs(names)
+    assert len({s.lower() for s in slugs}) == len(names)
+    for name, slug in zip(names, slugs):
+        assert slug and slug.isascii() and slug == slug.lower() and len(slug) <= 72, (name, slug)
+        assert re.fullmatch(r"[a-z0-9_-]+", slug) and not slug.startswith("-"), (name, slug)
+    for k, (name, slug) in enumerate(zip(names, slugs)):
+        # A short plain name keeps it as its page's name, unless another name reads as it too (kept are lower-case
+        # letters, digits, "-" and "_"), or it is the name of an entry whose name has none of those ("entry").
+        others = [re.sub(r"[^a-z0-9_]", "", n.lower()) for j, n in enumerate(names) if j != k]
+        if re.fullmatch(r"[a-z0-9_]{1,60}", name) and name not in others and name != "entry":
+            assert slug == name, (names, slugs)
 
 
 def test_a_prediction_file_that_cannot_be_read_is_left_out_not_fatal(omniact_data, tmp_path):

@@ -120,3 +120,23 @@ def test_a_task_page_gives_an_agents_failure_message_after_its_reason_as_the_ent
     want = "no match: the agent failed (error): ValueError: boom (agent.py:12); parse error"
     assert _per_entry(out, TASK)["failed"][0] == want
     assert _entry_row(out, "failed", TASK)[0] == want
+
+
+def test_the_why_card_lists_the_ten_commonest_differences_and_counts_the_rest():
+    """Of an entry's unmatched tasks, the card shows the ten commonest first differences, most common first, each
+    with its count, and says how many other differences there are."""
+    import re
+
+    from omniact.report.site import _why_card
+
+    # difference k is the first difference of 13 - k tasks: 13 differences, over 91 tasks
+    reasons = dict(enumerate(f"difference {k}" for k in range(13) for _ in range(13 - k)))
+    card = _why_card(reasons)
+    assert _Page(f"<table id=why>{card.split('<table>')[1]}").tables["why"] == [
+        [f"difference {k}", str(13 - k)] for k in range(10)]
+    assert "over 91 unmatched tasks" in card and re.findall(r"and (\d+) more", card) == ["3"]
+    ten = {k: r for k, r in reasons.items() if r not in ("difference 10", "difference 11", "difference 12")}
+    assert "more" not in _why_card(ten) and _Page(_why_card(ten)).tables[""][9] == ["difference 9", "4"]
+    eleven = {k: r for k, r in reasons.items() if r not in ("difference 11", "difference 12")}
+    assert re.findall(r"and (\d+) more", _why_card(eleven)) == ["1"]
+    assert _why_card({}) == ""  # every task matched: no card
