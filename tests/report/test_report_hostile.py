@@ -10,9 +10,9 @@ import os
 import re
 from pathlib import Path
 
+import hypothesis
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
 from hypothesis import strategies as st
 from test_report_leaderboard import write_sub
 
@@ -278,7 +278,7 @@ _NAMES = st.lists(st.sampled_from(["", "entry", "Agent", "agent", "a b", "a-b", 
                   | st.text(max_size=300), max_size=12)
 
 
-@given(_NAMES)
+@hypothesis.given(_NAMES)
 def test_entry_page_names_are_distinct_short_lower_case_ascii_on_any_file_system(names):
     """An entry page's file name (without .html), for any names a board can have, repeated ones too: one file each
     where a file system folds case, and short enough for any (a 200-character name is no 200-character file)."""
