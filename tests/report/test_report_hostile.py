@@ -290,8 +290,9 @@ def test_entry_page_names_are_distinct_short_lower_case_ascii_on_any_file_system
         assert slug and slug.isascii() and slug == slug.lower() and len(slug) <= 72, (name, slug)
         assert re.fullmatch(r"[a-z0-9_-]+", slug) and not slug.startswith("-"), (name, slug)
     for k, (name, slug) in enumerate(zip(names, slugs)):
-        # A short plain name keeps it as its page's name, unless another name reads as it too (kept are lower-case
-        # letters, digits, "-" and "_"), or it is the name of an entry whose name has none of those ("entry").
+        # A short plain name keeps it as its page's name, unless another name could read as it (that name with all
+        # but lower-case letters, digits and "_" taken out: more names than can), or it is "entry" (the page name of
+        # a name with none of those).
         others = [re.sub(r"[^a-z0-9_]", "", n.lower()) for j, n in enumerate(names) if j != k]
         if re.fullmatch(r"[a-z0-9_]{1,60}", name) and name not in others and name != "entry":
             assert slug == name, (names, slugs)

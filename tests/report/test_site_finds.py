@@ -4,6 +4,7 @@ page's per-entry rows agreeing with the entry pages on penalties and on an agent
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -125,14 +126,12 @@ def test_a_task_page_gives_an_agents_failure_message_after_its_reason_as_the_ent
 def test_the_why_card_lists_the_ten_commonest_differences_and_counts_the_rest():
     """Of an entry's unmatched tasks, the card shows the ten commonest first differences, most common first, each
     with its count, and says how many other differences there are."""
-    import re
-
     from omniact.report.site import _why_card
 
     # difference k is the first difference of 13 - k tasks: 13 differences, over 91 tasks
     reasons = dict(enumerate(f"difference {k}" for k in range(13) for _ in range(13 - k)))
     card = _why_card(reasons)
-    assert _Page(f"<table id=why>{card.split('<table>')[1]}").tables["why"] == [
+    assert _Page(card).tables[""] == [
         [f"difference {k}", str(13 - k)] for k in range(10)]
     assert "over 91 unmatched tasks" in card and re.findall(r"and (\d+) more", card) == ["3"]
     ten = {k: r for k, r in reasons.items() if r not in ("difference 10", "difference 11", "difference 12")}
