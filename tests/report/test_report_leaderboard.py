@@ -527,9 +527,10 @@ def test_a_paired_difference_of_exactly_0_at_the_intervals_end_is_a_tie(n):
     # The 2.5th percentile of n resamples, n - 1 a multiple of 40, is one resample exactly: here the difference 0.
     # Computed as 100 * (1 - 0.95) / 2 = 2.500000000000002, it took a sliver of the next one (0.5) and ranked the
     # two apart, though the interval includes 0.
+    import numpy as np
+
     from omniact.report.leaderboard import _ranks, interval_percents
 
-    np = pytest.importorskip("numpy")
     k = (n - 1) // 40  # resamples below the low end
     diff = np.array([-0.1] * k + [0.0] + [0.5] * (n - k - 1))
     below = np.full(n, 0.3)
@@ -547,7 +548,8 @@ def test_ranks_and_ties_are_the_paired_intervals_as_defined(n, offsets, rnd):
     # the rank above it; tied: its paired interval with the entry above holds 0. Each entry is the one above less a
     # difference with a chosen count of resamples at or below 0, around the count where the interval's low end
     # crosses 0 (where np.percentile interpolates: a very negative difference can pull it below 0).
-    np = pytest.importorskip("numpy")
+    import numpy as np
+
     from omniact.report.leaderboard import _ranks, interval_percents
 
     low_q, high_q = interval_percents(0.95)
