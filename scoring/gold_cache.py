@@ -47,8 +47,9 @@ if TYPE_CHECKING:
 __all__ = ["SIGHTINGS_BEFORE_WRITE", "begin", "cache_dir", "freeze", "load_prepared", "remember_entry", "seen_before",
            "stats", "thaw", "update", "write", "write_parts"]
 
-# 5: entries are keyed and checked by data root as well as split file; 6: a split read in parts is kept in parts
-_FORMAT = 6
+# 5: entries are keyed and checked by data root as well as split file; 6: a split read in parts is kept in parts;
+# 7: a task file directly in a platform folder is of that platform (its breakdown group changed)
+_FORMAT = 7
 _RACY_NS = 2_000_000_000
 # A cache entry that cannot be written (a full disk, a read-only home, a value marshal refuses) only costs time.
 _CANNOT_WRITE = (OSError, ValueError, TypeError)

@@ -364,8 +364,14 @@ def _breakdown_groups(ds: Dataset, cache_dir: Path | None, version: str) -> Any:
     return groups
 
 
+# Bumped when the groups a split's tasks fall in change for the same files (2: a task file directly in a platform
+# folder is of that platform): groups kept by an earlier omniact are then made again, not read.
+_GROUPS_FORMAT = 2
+
+
 def _groups_path(cache_dir: Path, dataset_sha: str, version: str) -> Path:
-    return cache_dir / f"groups-{hashlib.sha256(f'groups|{dataset_sha}|{version}'.encode()).hexdigest()}.marshal"
+    key = f"groups|{dataset_sha}|{version}|{_GROUPS_FORMAT}"
+    return cache_dir / f"groups-{hashlib.sha256(key.encode()).hexdigest()}.marshal"
 
 
 class _ProcessPool:

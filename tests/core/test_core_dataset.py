@@ -61,6 +61,38 @@ def test_a_4k_windows_screenshot_is_read_at_one_device_pixel_per_point(omniact_d
     assert (task.screen.width, task.screen.os, task.screen.dpr) == (3840, "windows", 1.0)
 
 
+def test_a_retina_width_begins_at_2560():
+    """A 13-inch MacBook's Retina screenshot is 2560 wide: macOS at two device pixels, whatever its app; one pixel
+    narrower, the app's usual OS."""
+    from omniact.dataset import infer_os
+
+    assert infer_os("desktop", "vlc", 2560) == "macos" and infer_os("desktop", "vlc", 2559) == "linux"
+
+
+def test_a_task_file_takes_its_platform_and_app_from_its_folders(omniact_data, tmp_path):
+    """OmniACT's layout is tasks/{desktop|web}/<app>/task_*.txt. A task file directly in the web folder is a web task
+    of no app known (it was read as a desktop app called "web"); one in a folder of no platform is a desktop app's,
+    named by its folder."""
+    import json
+    import shutil
+
+    root = tmp_path / "d"
+    shutil.copytree(omniact_data, root)
+    split = json.loads((root / "test.json").read_text())
+    assert load_split(root, "test")["10"].screen.platform == "web"
+    moves = {"10": "data/tasks/web/task_flat.txt", "6": "data/tasks/desktop/task_flat.txt",
+             "0": "data/mine/finder/task_flat.txt", "2": "task_top.txt"}
+    for task_id, rel in moves.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / split[task_id]["task"], root / rel)
+        split[task_id]["task"] = rel
+    (root / "test.json").write_text(json.dumps(split))
+    ds = load_split(root, "test")
+    assert [(ds[k].screen.platform, ds[k].screen.app) for k in moves] == \
+        [("web", ""), ("desktop", ""), ("desktop", "finder"), ("desktop", "")]
+    assert ds["10"].screen.os is None  # a web page's: no desktop OS read into it
+
+
 def test_web_file_name_quirk_is_resolved_for_screenshots_and_boxes(omniact_data):
     t = load_split(omniact_data, "test")["10"]
     assert t.image_path.name == "screen1.png"
@@ -155,6 +187,9 @@ def test_content_hash_covers_split_task_and_box_files(omniact_data, tmp_path):
      "screen_2.png: screenshot is not an image"),
     (lambda r: (r / "data/tasks/web/amazon/task_1.0.txt").write_text("Search\npyautogui.click(1,2)"),
      "task_1.0.txt:1: line 1 must be 'Task: <goal>'"),
+    # (the line quoted cut at 40 characters: a goal pasted without its 'Task:' can be a paragraph)
+    (lambda r: (r / "data/tasks/web/amazon/task_1.0.txt").write_text("Search " + "x" * 100 + "\npyautogui.click(1,2)"),
+     f"line 1 must be 'Task: <goal>', not 'Search {'x' * 33}'\n"),
     (lambda r: (r / "test.json").write_text("[1, 2]"), "test.json: split file must hold a JSON object"),
 ])
 def test_broken_files_are_reported_as_file_and_problem(omniact_data, tmp_path, breakage, expected):
@@ -162,7 +197,18 @@ def test_broken_files_are_reported_as_file_and_problem(omniact_data, tmp_path, b
     breakage(root)
     with pytest.raises(DataError) as e:
         load_split(root, "test")
-    assert expected in str(e.value)
+    assert expected in str(e.value) + "\n"
+
+
+def test_an_action_on_the_output_script_line_is_found_in_a_file_of_two_lines(tmp_path):
+    """`omniact validate` warns of an action written after 'Output Script:' (not part of the gold), also where
+    it is the file's last line; a file of one line has none."""
+    from omniact.dataset import header_action
+
+    two, one = tmp_path / "two.txt", tmp_path / "one.txt"
+    two.write_text("Task: Open it\nOutput Script: pyautogui.click(1,2)\n")
+    one.write_text("Task: Open it\n")
+    assert (header_action(two), header_action(one)) == ("pyautogui.click(1,2)", None)
 
 
 def test_problems_can_be_collected_instead_of_raised(omniact_data, tmp_path):
