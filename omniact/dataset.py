@@ -386,8 +386,8 @@ def why_missing(path: str, what: str) -> str:
 
 def _platform_app(rel_task: str) -> tuple[str, str]:
     """(platform, app) of a task file from its folders, ``{desktop|web}/<app>/task_*.txt`` in OmniACT's layout. A file
-    directly in a platform folder is that platform's, of no app known (it was read as a desktop app named "web");
-    with no platform folder, a desktop app named by the file's folder."""
+    directly in a platform folder is that platform's, of no app known (""); with no platform folder, a desktop app's,
+    named by the file's folder."""
     parts = rel_task.replace("\\", "/").split("/")
     for i, part in enumerate(parts[:-1]):  # (folders only: a file named "web" says nothing)
         if part in ("desktop", "web"):
