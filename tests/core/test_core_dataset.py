@@ -203,12 +203,15 @@ def test_broken_files_are_reported_as_file_and_problem(omniact_data, tmp_path, b
 def test_an_action_on_the_output_script_line_is_found_in_a_file_of_two_lines(tmp_path):
     """`omniact validate` warns of an action written after 'Output Script:' (not part of the gold), also where
     it is the file's last line; a file of one line has none."""
-    from omniact.dataset import header_action
+    from omniact.dataset import gold_line_offset, header_action
 
     two, one = tmp_path / "two.txt", tmp_path / "one.txt"
     two.write_text("Task: Open it\nOutput Script: pyautogui.click(1,2)\n")
-    one.write_text("Task: Open it\n")
+    one.write_text("Task: Open it")  # (no line end: no second line at all)
     assert (header_action(two), header_action(one)) == ("pyautogui.click(1,2)", None)
+    # Where a gold problem's line is counted from (validate names the file's line): after both header lines, after
+    # the one line a one-line file has.
+    assert (gold_line_offset(two), gold_line_offset(one)) == (2, 1)
 
 
 def test_problems_can_be_collected_instead_of_raised(omniact_data, tmp_path):
