@@ -388,11 +388,11 @@ def _platform_app(rel_task: str) -> tuple[str, str]:
     """(platform, app) of a task file from its folders, ``{desktop|web}/<app>/task_*.txt`` in OmniACT's layout. A file
     directly in a platform folder is that platform's, of no app known (""); with no platform folder, a desktop app's,
     named by the file's folder."""
-    parts = rel_task.replace("\\", "/").split("/")
-    for i, part in enumerate(parts[:-1]):  # (folders only: a file named "web" says nothing)
-        if part in ("desktop", "web"):
-            return part, parts[i + 1] if i + 1 < len(parts) - 1 else ""
-    return "desktop", parts[-2] if len(parts) >= 2 else ""
+    folders = rel_task.replace("\\", "/").split("/")[:-1]  # (a file named "web" says nothing)
+    for i, folder in enumerate(folders):
+        if folder in ("desktop", "web"):
+            return folder, folders[i + 1] if i + 1 < len(folders) else ""
+    return "desktop", folders[-1] if folders else ""
 
 
 def _parse_task_text(text: str, where: str) -> tuple[str, str]:

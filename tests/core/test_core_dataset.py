@@ -189,7 +189,7 @@ def test_content_hash_covers_split_task_and_box_files(omniact_data, tmp_path):
      "task_1.0.txt:1: line 1 must be 'Task: <goal>'"),
     # (the line quoted cut at 40 characters: a goal pasted without its 'Task:' can be a paragraph)
     (lambda r: (r / "data/tasks/web/amazon/task_1.0.txt").write_text("Search " + "x" * 100 + "\npyautogui.click(1,2)"),
-     f"line 1 must be 'Task: <goal>', not 'Search {'x' * 33}'\n"),
+     f"line 1 must be 'Task: <goal>', not 'Search {'x' * 33}'"),
     (lambda r: (r / "test.json").write_text("[1, 2]"), "test.json: split file must hold a JSON object"),
 ])
 def test_broken_files_are_reported_as_file_and_problem(omniact_data, tmp_path, breakage, expected):
@@ -197,7 +197,7 @@ def test_broken_files_are_reported_as_file_and_problem(omniact_data, tmp_path, b
     breakage(root)
     with pytest.raises(DataError) as e:
         load_split(root, "test")
-    assert expected in str(e.value) + "\n"
+    assert expected in str(e.value)
 
 
 def test_an_action_on_the_output_script_line_is_found_in_a_file_of_two_lines(tmp_path):
