@@ -62,3 +62,25 @@ def test_nothing_outside_the_root_is_reachable(served, path):
 def test_no_directory_listing(served):
     status, body = _get(served, "/sub/")
     assert status == 404 and b"a.js" not in body
+
+
+def test_a_reader_gone_mid_file_prints_nothing(tmp_path, capsys):
+    # The watchdog kills a hung browser mid-response: the server's write then fails (broken pipe, reset). That is
+    # expected, and must not print a traceback into the user's terminal beside the replay's own output.
+    import socket
+    import struct
+    import threading
+
+    (tmp_path / "big.bin").write_bytes(b"x" * (32 << 20))  # far beyond the socket buffers: the writes must fail
+    with LoopbackServer(tmp_path) as s:
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        sock.sendall(b"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert sock.recv(1024).startswith(b"HTTP/1.0 200")  # the file is being sent
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+        sock.close()
+        for t in threading.enumerate():  # the request's thread ends once its write has failed
+            if "process_request" in t.name:
+                t.join(30)
+                assert not t.is_alive()
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Exception occurred" not in err, err
