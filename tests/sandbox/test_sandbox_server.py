@@ -71,7 +71,8 @@ def test_a_reader_gone_mid_file_prints_nothing(tmp_path, capsys):
     import struct
     import threading
 
-    (tmp_path / "big.bin").write_bytes(b"x" * (32 << 20))  # far beyond the socket buffers: the writes must fail
+    # Far beyond the socket buffers: the server's writes must fail.
+    (tmp_path / "big.bin").write_bytes(b"x" * (32 << 20))
     with LoopbackServer(tmp_path) as s:
         sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
         sock.sendall(b"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
