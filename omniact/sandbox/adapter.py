@@ -420,9 +420,12 @@ class Adapter:
         # A macOS task's text fields take Option and Control keys as a Mac's do (see _MAC_OPTION_CONTROL)
         self.macos = os_name == "macos"
         self.deadline = deadline
-        # The mouse starts at the centre of the screen (suite contract).
+        # The mouse starts at the centre of the screen (suite contract); Playwright's starts at 0, 0. The page is
+        # told lazily (`placed`), by a move to the centre just before the first action that acts where the mouse
+        # already is (a drag, a scroll or a click without a point, mouseDown). An action with its own point goes
+        # straight there, as PyAutoGUI's cursor jumps from the centre in one move. This saves the first input event
+        # of a fresh page, the slowest one (it waits for the page's first frames), on almost every task.
         self.x, self.y = viewport[0] / 2, viewport[1] / 2
-        # Whether the page has been told where the mouse is (see start()).
         self.placed = False
         self.held_keys: list[str] = []  # Playwright names, in the order keyDown pressed them
         # Caps Lock's toggle: PyAutoGUI's press("capslock") turns it on, and then write("abc") types "ABC".
@@ -436,20 +439,8 @@ class Adapter:
 
     # -- helpers ------------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """The mouse is at the viewport centre (Playwright's starts at 0, 0).
-
-        The page is told lazily, by a move to the centre just before the first action that acts where the
-        mouse already is (a drag, a scroll or a click without a point, mouseDown). An action with its own
-        point goes straight there, as PyAutoGUI's cursor jumps from the centre in one move. This saves the
-        first input event of a fresh page, the slowest one (it waits for the page's first frames), on
-        almost every task.
-        """
-        self.x, self.y = self.viewport[0] / 2, self.viewport[1] / 2
-        self.placed = False
-
     def _place(self, calls: list[str]) -> None:
-        """Make sure the page has seen the mouse at its current position (see start())."""
+        """Make sure the page has seen the mouse at its current position (see `placed`)."""
         if not self.placed:
             self._move(self.x, self.y, calls)
 

@@ -353,7 +353,6 @@ class _Run:
             page, viewport=job.viewport, dpr=job.dpr, platform=job.platform, deadline=self.watch.deadline,
             os_name=job.os_name,
         )
-        adapter.start()
         self.adapter = adapter
         if self.out and job.step_images:
             self.out.mkdir(parents=True, exist_ok=True)  # (an earlier replay's images were removed above)

@@ -173,6 +173,58 @@ def test_points_off_screen_are_clamped_like_the_os_cursor():
     _, outs, _ = run("pyautogui.click(-50, 99999)")
     x, y = outs[0].point
     assert x == 0.0 and 899 <= y < 900
+    # At 2 device pixels per CSS pixel the last pixel of the screen is half a CSS pixel from its edge.
+    _, outs, _ = run("pyautogui.click(99999, -50)\npyautogui.click(-50, 99999)", dpr=2)
+    assert [o.point for o in outs] == [(1439.5, 0.0), (0.0, 899.5)]
+
+
+def test_each_step_says_which_playwright_calls_it_made():
+    """The replay's report shows each step's calls: points to 2 decimals, a drag's steps, a click's count."""
+    _, outs, _ = run("pyautogui.click(100.456, 7)\npyautogui.click(300, 7, clicks=3)\n"
+                     "pyautogui.dragTo(20, 40)\npyautogui.moveTo(5, 6)")
+    assert [o.call for o in outs] == [
+        'mouse.click(100.46, 7, button="left")',
+        'mouse.click(300, 7, button="left", click_count=3)',
+        'mouse.down(button="left"); mouse.move(20, 40, steps=10); mouse.up(button="left")',
+        "mouse.move(5, 6)",
+    ]
+
+
+@pytest.mark.parametrize("clicks", [0, -3])
+def test_a_click_of_no_clicks_only_moves_the_mouse_as_pyautogui_does(clicks):
+    log, outs, ad = run(f"pyautogui.click(30, 40, clicks={clicks})")
+    assert log == [("mouse.move", (30.0, 40.0), {"steps": 1})]
+    assert outs[0].point == (30.0, 40.0) and (ad.x, ad.y) == (30.0, 40.0)
+
+
+def test_a_quick_click_after_slow_clicks_is_the_second_of_a_double_click():
+    """Slow clicks are separate to the OS, but the last of them starts a count: one more click 0.1 s later makes a
+    double-click with it."""
+    log, _, _ = run("pyautogui.click(60, 60, clicks=2, interval=0.6)\npyautogui.click(60, 60)")
+    presses = [(n, k.get("click_count")) for n, _, k in log if n in ("mouse.click", "mouse.down")]
+    assert presses == [("mouse.click", None), ("mouse.click", None), ("mouse.down", 2)]
+
+
+@pytest.mark.parametrize("action", ["mouseDown", "mouseUp"])
+def test_a_press_or_release_at_a_point_moves_there_first(action):
+    log, outs, ad = run(f"pyautogui.moveTo(10, 10)\npyautogui.{action}(100, 200)")
+    moves = [a for n, a, _ in log if n == "mouse.move"]
+    assert moves == [(10.0, 10.0), (100.0, 200.0)]
+    assert log[-1][0] == ("mouse.down" if action == "mouseDown" else "mouse.up")
+    assert outs[1].point == (100.0, 200.0) and (ad.x, ad.y) == (100.0, 200.0)
+
+
+def test_a_sleep_ends_at_the_task_deadline(monkeypatch):
+    """A sleep past the task's time limit waits only until the limit (then the watchdog's stop comes in time)."""
+    import omniact.sandbox.adapter as adapter_module
+
+    monkeypatch.setattr(adapter_module, "active_clock", lambda: 99.75)
+    page = FakePage()
+    ad = Adapter(page, viewport=(800, 600), deadline=100.0)  # type: ignore[arg-type]
+    out = ad.perform(parse_script("pyautogui.sleep(1.5)")[0])
+    assert page.log == [("wait", (250.0,), {})] and out.call == "page.wait_for_timeout(250)"
+    monkeypatch.setattr(adapter_module, "active_clock", lambda: 101.0)  # past it: no wait at all
+    assert ad.perform(parse_script("pyautogui.sleep(1.5)")[0]).call == "page.wait_for_timeout(0)"
 
 
 def test_hotkey_presses_in_order_and_releases_in_reverse_with_command_as_meta():
