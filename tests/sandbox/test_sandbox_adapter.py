@@ -242,6 +242,34 @@ def test_hotkey_presses_in_order_and_releases_in_reverse_with_command_as_meta():
     assert outs[0].outcome == "ok"
 
 
+def test_a_capital_in_a_hotkey_is_its_shifted_key_with_the_same_mac_command():
+    """hotkey("cmd", "Z") holds Shift for the capital, as PyAutoGUI does: Command+Shift+Z, redo, like the spelled-out
+    hotkey("cmd", "shift", "z")."""
+    log, outs, _ = run('pyautogui.hotkey("cmd", "Z")', platform="desktop")
+    sent = [a[1] for n, a, _ in log if n == "cdp.send"]
+    assert sent == [{"type": "rawKeyDown", "modifiers": 4 | 8, "key": "Z", "code": "KeyZ",
+                     "windowsVirtualKeyCode": 90, "commands": ["redo"]}]
+    assert outs[0].outcome == "ok"
+
+
+def test_a_write_with_command_held_presses_each_key_with_its_mac_command_and_shift_for_a_capital():
+    """keyDown("command") then write("aZ"): Command+A (select all), then Command+Shift+Z (redo), Shift held around
+    the capital as PyAutoGUI's write holds it."""
+    log, outs, _ = run('pyautogui.keyDown("command")\npyautogui.write("aZ")\npyautogui.keyUp("command")',
+                       platform="desktop")
+    assert outs[1].call == ("keyboard.down(\"a\") [CDP, commands ['selectAll']]; keyboard.up(\"a\"); "
+                            "keyboard.down(\"Shift\"); keyboard.down(\"Z\") [CDP, commands ['redo']]; "
+                            "keyboard.up(\"Z\"); keyboard.up(\"Shift\")")
+    sent = [a[1]["modifiers"] for n, a, _ in log if n == "cdp.send"]
+    assert sent == [4, 4 | 8]
+
+
+def test_caps_lock_pressed_by_keydown_or_a_hotkey_toggles_what_write_types():
+    _, outs, _ = run('pyautogui.keyDown("capslock")\npyautogui.keyUp("capslock")\npyautogui.write("ab")\n'
+                     'pyautogui.hotkey("capslock")\npyautogui.write("ab")')
+    assert [o.call for o in outs[2::2]] == ["keyboard.type('AB')", "keyboard.type('ab')"]
+
+
 @pytest.mark.parametrize("os_name", ["macos", "linux"])
 def test_control_v_on_a_macos_task_carries_a_no_op_command_and_says_so(os_name):
     # Linux Chromium pastes on Control+V unless the keydown's commands ran; a Mac's text field ignores it.
@@ -392,7 +420,7 @@ def test_sleep_is_capped():
 
 
 def test_key_names():
-    assert [playwright_key(k) for k in ("enter", "ESC", "pgdn", "num5", "f12", "A", "volumeup")] == [
+    assert [playwright_key(k) for k in ("enter", "ESC", "pgdn", "num5", "f12", "A", "volumeup", " q ")] == [
         "Enter",
         "Escape",
         "PageDown",
@@ -400,5 +428,6 @@ def test_key_names():
         "F12",
         "A",
         "AudioVolumeUp",
+        "q",  # trimmed, as the scorer reads key names
     ]
     assert unsupported_combo(("ctrl", "s"), "web") is None
