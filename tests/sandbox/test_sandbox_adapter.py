@@ -68,6 +68,13 @@ def test_mouse_starts_at_the_viewport_centre_for_actions_without_a_point():
     assert outs[1].point == (720.0, 450.0)
 
 
+def test_an_action_with_its_own_point_goes_straight_there():
+    """No move to the centre first: PyAutoGUI's cursor jumps there in one move, and a fresh page's first input event
+    is the slowest one to send."""
+    log, _, _ = run("pyautogui.click(10, 20)")
+    assert log == [("mouse.click", (10.0, 20.0), {"button": "left", "click_count": 1})]
+
+
 def test_scroll_positive_is_up_and_hscroll_positive_is_right():
     log, _, _ = run("pyautogui.scroll(3)\npyautogui.scroll(-2, x=10, y=20)\npyautogui.hscroll(4)")
     wheels = [a for name, a, _ in log if name == "mouse.wheel"]
