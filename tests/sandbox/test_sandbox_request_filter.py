@@ -6,6 +6,9 @@ reaching the network, or a task's own files refused. The browser tests (test_san
 
 from __future__ import annotations
 
+import socket
+import urllib.parse
+
 import pytest
 
 from omniact.sandbox.browser import _fence, _others, same_origin
@@ -63,6 +66,8 @@ def test_with_no_origin_every_request_is_blocked_but_inline_content():
         ("wss://example.com/x", "https://example.com", True),  # the default ports: 443 both
         ("https://example.com:443/x", "https://example.com", True),
         ("http://example.com:80/x", "http://example.com", True),
+        ("http://example.com/x", "http://example.com:80", True),
+        ("https://example.com/x", "https://example.com:443", True),
         ("http://127.0.0.1:9999/x", "http://127.0.0.1:8888", False),
         ("https://127.0.0.1:8888/x", "http://127.0.0.1:8888", False),  # secure and not are two origins
         ("ws://127.0.0.1:8888/x", "https://127.0.0.1:8888", False),
@@ -78,7 +83,12 @@ def test_same_origin(url, origin, same):
 
 def test_the_fence_lets_through_only_the_task_origin():
     fence = _fence("http://127.0.0.1:8888")
-    assert fence["server"].startswith("http://127.0.0.1:") and fence["bypass"] == "127.0.0.1:8888"
+    assert fence["bypass"] == "127.0.0.1:8888"
+    # The proxy everything else goes to is a loopback port held by no server: every connection to it is refused.
+    proxy = urllib.parse.urlsplit(fence["server"])
+    assert (proxy.scheme, proxy.hostname) == ("http", "127.0.0.1") and proxy.port
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", proxy.port), timeout=5)
     assert _fence("https://example.com")["bypass"] == "example.com:443"
     assert _fence("http://example.com")["bypass"] == "example.com:80"
     assert _fence("http://[::1]:9000")["bypass"] == "[::1]:9000"
