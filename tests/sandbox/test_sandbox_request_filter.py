@@ -49,6 +49,9 @@ def test_the_filter_of_a_default_port_and_of_an_ipv6_origin():
     https = _others("https://[::1]", ("https",))
     assert not https.match("https://[::1]/x") and not https.match("https://[::1]:443/x")
     assert https.match("https://[::1]:444/x") and https.match("https://::1/x") and https.match("http://[::1]/x")
+    http = _others("http://example.com", ("http",))
+    assert not http.match("http://example.com/x") and not http.match("http://example.com:80/x")
+    assert http.match("http://example.com:81/x")
     ws = _others("http://127.0.0.1:8888", ("ws",))  # the WebSocket filter: the same origin over ws://
     assert not ws.match("ws://127.0.0.1:8888/socket") and ws.match("ws://127.0.0.1:9999/socket")
 
