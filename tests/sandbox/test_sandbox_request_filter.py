@@ -97,3 +97,150 @@ def test_the_fence_lets_through_only_the_task_origin():
     assert _fence("http://[::1]:9000")["bypass"] == "[::1]:9000"
     assert "bypass" not in _fence(None)  # no origin: every connection goes to the dead end
     assert _fence(None)["server"] == fence["server"]  # one reserved port for the life of the process
+
+
+# -- the isolation layer's handlers, on a fake context ------------------------------------------------------------
+
+
+class _Request:
+    def __init__(self, url: str, method: str = "GET") -> None:
+        self.url, self.method = url, method
+
+
+class _Route:
+    def __init__(self, url: str) -> None:
+        self.request, self.aborted = _Request(url), None
+
+    def abort(self, reason: str) -> None:
+        self.aborted = reason
+
+
+class _Socket:
+    def __init__(self, url: str) -> None:
+        self.url, self.closed = url, None
+
+    def close(self, code: int, reason: str) -> None:
+        self.closed = (code, reason)
+
+
+class _Page:
+    def __init__(self, url: str, history: list[dict] | None = None, fails: int = 0) -> None:
+        self.url, self.history, self.fails, self.closed, self.asked = url, history or [], fails, False, 0
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class _CDP:
+    def __init__(self, page: _Page) -> None:
+        self.page = page
+
+    def send(self, method: str) -> dict:
+        assert method == "Page.getNavigationHistory"
+        self.page.asked += 1
+        if self.page.asked <= self.page.fails:  # a busy machine: the tab's DevTools session not ready yet
+            raise RuntimeError("Target closed")
+        return {"entries": self.page.history}
+
+    def detach(self) -> None:
+        pass
+
+
+class _Context:
+    def __init__(self) -> None:
+        self.routes, self.socket_routes, self.handlers, self.scripts = [], [], {}, []
+
+    def route(self, pattern, handler) -> None:
+        self.routes.append((pattern, handler))
+
+    def route_web_socket(self, pattern, handler) -> None:
+        self.socket_routes.append((pattern, handler))
+
+    def on(self, event: str, handler) -> None:
+        self.handlers[event] = handler
+
+    def add_init_script(self, script: str) -> None:
+        self.scripts.append(script)
+
+    def new_cdp_session(self, page: _Page) -> _CDP:
+        return _CDP(page)
+
+
+def _isolated(origin: str | None = ORIGIN, untrusted: bool = True):
+    from omniact.sandbox.browser import Session, _isolate
+
+    ctx, page = _Context(), _Page(f"{origin}/index.html")
+    s = Session(context=ctx, page=page, origin=origin)  # type: ignore[arg-type]
+    _isolate(s, untrusted=untrusted)
+    return s, ctx
+
+
+def test_a_request_off_the_origin_is_aborted_and_listed():
+    s, ctx = _isolated()
+    (pattern, on_route), = ctx.routes
+    assert pattern.match("https://example.com/") and not pattern.match(f"{ORIGIN}/app.js")
+    route = _Route("https://example.com/track.gif")
+    on_route(route)
+    assert route.aborted == "blockedbyclient" and s.blocked == ["GET https://example.com/track.gif"]
+
+
+def test_an_https_task_passes_its_own_https_requests_and_sockets():
+    s, ctx = _isolated("https://example.com")
+    (pattern, _), = ctx.routes
+    assert not pattern.match("https://example.com/app.js") and pattern.match("http://example.com/app.js")
+    (sockets, _), = ctx.socket_routes
+    assert not sockets.match("wss://example.com/live") and sockets.match("ws://example.com/live")
+
+
+def test_a_websocket_off_the_origin_is_closed_as_a_policy_violation_and_listed():
+    s, ctx = _isolated()
+    (pattern, on_ws), = ctx.socket_routes
+    assert pattern.match("ws://example.com/") and not pattern.match("ws://127.0.0.1:8888/live")
+    ws = _Socket("ws://example.com/live")
+    on_ws(ws)
+    assert ws.closed == (1008, "blocked by the omniact sandbox") and s.blocked == ["WEBSOCKET ws://example.com/live"]
+
+
+def test_a_trusted_page_keeps_its_sockets_and_its_own_scripts():
+    # A built-in task's page (trusted): its requests are still filtered, its sockets and scripts left alone.
+    _, ctx = _isolated(untrusted=False)
+    assert len(ctx.routes) == 1 and ctx.socket_routes == [] and ctx.scripts == []
+    _, ctx = _isolated()
+    assert len(ctx.scripts) == 1 and "__omniPending" in ctx.scripts[0]
+
+
+def test_a_popup_is_closed_and_counted_and_the_task_page_left_alone():
+    s, ctx = _isolated()
+    on_page = ctx.handlers["page"]
+    on_page(s.page)
+    assert not s.page.closed and s.popups == 0 and s.events == []
+    popup = _Page(f"{ORIGIN}/other.html")
+    on_page(popup)
+    assert popup.closed and s.popups == 1 and s.events == [f"popup closed: {ORIGIN}/other.html"] and s.blocked == []
+
+
+def test_a_tab_the_fence_refused_is_listed_by_the_address_it_was_sent_to():
+    s, ctx = _isolated()
+    on_page = ctx.handlers["page"]
+    history = [{"url": "chrome-error://chromewebdata/", "userTypedURL": "https://evil.example/x"}]
+    tab = _Page("chrome-error://chromewebdata/", history, fails=2)  # found on the third asking
+    on_page(tab)
+    assert tab.closed and s.blocked == ["GET https://evil.example/x"] and s.popups == 1
+    assert s.events == ["popup closed: https://evil.example/x"]
+    on_page(_Page("chrome-error://chromewebdata/", history))  # the same address again: listed once
+    assert s.blocked == ["GET https://evil.example/x"] and s.popups == 2
+    # a tab of the task's own origin that failed is no blocked request; one never named is listed as it shows
+    on_page(_Page("chrome-error://chromewebdata/", [{"url": f"{ORIGIN}/gone.html"}]))
+    never = _Page("chrome-error://chromewebdata/", history, fails=99)
+    on_page(never)
+    assert s.blocked == ["GET https://evil.example/x"] and never.asked == 3
+    assert s.events[-2:] == [f"popup closed: {ORIGIN}/gone.html", "popup closed: chrome-error://chromewebdata/"]
+
+
+def test_a_failed_tab_is_named_by_its_latest_real_address():
+    from omniact.sandbox.browser import _failed_url
+
+    history = [{"url": "https://first.example/"}, {"url": "about:blank", "userTypedURL": "https://typed.example/"},
+               {"url": "chrome-error://chromewebdata/", "userTypedURL": ""}]
+    assert _failed_url(_Context(), _Page("chrome-error://chromewebdata/", history)) == "https://typed.example/"
+    assert _failed_url(_Context(), _Page("chrome-error://chromewebdata/", [{"url": "about:blank"}])) is None
