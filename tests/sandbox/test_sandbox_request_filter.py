@@ -185,8 +185,8 @@ def test_a_request_off_the_origin_is_aborted_and_listed():
 
 
 def test_an_https_task_passes_its_own_https_requests_and_sockets():
-    s, ctx = _isolated("https://example.com")
-    (pattern, _), = ctx.routes
+    _, ctx = _isolated("https://example.com")
+    (pattern, _handler), = ctx.routes
     assert not pattern.match("https://example.com/app.js") and pattern.match("http://example.com/app.js")
     (sockets, _), = ctx.socket_routes
     assert not sockets.match("wss://example.com/live") and sockets.match("ws://example.com/live")
@@ -244,3 +244,31 @@ def test_a_failed_tab_is_named_by_its_latest_real_address():
                {"url": "chrome-error://chromewebdata/", "userTypedURL": ""}]
     assert _failed_url(_Context(), _Page("chrome-error://chromewebdata/", history)) == "https://typed.example/"
     assert _failed_url(_Context(), _Page("chrome-error://chromewebdata/", [{"url": "about:blank"}])) is None
+
+
+class _Dialog:
+    type, dismissed = "alert", False
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def dismiss(self) -> None:
+        self.dismissed = True
+
+
+class _Download:
+    url = "http://127.0.0.1:8888/report.pdf"
+
+
+def test_a_dialog_is_dismissed_and_a_download_refused_each_noted():
+    from omniact.sandbox.browser import _guard_page
+
+    s, _ = _isolated()
+    handlers: dict = {}
+    page = type("P", (), {"on": lambda self, event, handler: handlers.__setitem__(event, handler)})()
+    _guard_page(s, page)  # type: ignore[arg-type]
+    dialog = _Dialog("x" * 300)
+    handlers["dialog"](dialog)
+    handlers["download"](_Download())
+    assert dialog.dismissed
+    assert s.events == [f"dialog dismissed: alert {'x' * 200!r}", "download refused: http://127.0.0.1:8888/report.pdf"]
