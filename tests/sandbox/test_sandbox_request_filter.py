@@ -272,3 +272,33 @@ def test_a_dialog_is_dismissed_and_a_download_refused_each_noted():
     handlers["download"](_Download())
     assert dialog.dismissed
     assert s.events == [f"dialog dismissed: alert {'x' * 200!r}", "download refused: http://127.0.0.1:8888/report.pdf"]
+
+
+class _Redirected:
+    """A failed request as Playwright reports it: where it went, whether a redirect led there, of which frame."""
+
+    def __init__(self, url: str, *, redirected: bool = True, navigation: bool = True, frame: str = "main") -> None:
+        self.url, self.frame, self._navigation = url, frame, navigation
+        self.redirected_from = object() if redirected else None
+
+    def is_navigation_request(self) -> bool:
+        if self.frame == "gone":
+            raise RuntimeError("Frame was detached")
+        return self._navigation
+
+
+def test_a_redirect_off_the_origin_is_listed_as_refused():
+    from omniact.sandbox.replay import _note_redirect_off
+
+    page = type("P", (), {"main_frame": "main"})()
+    refused: list[str] = []
+    for request in (_Redirected("https://evil.example/landing"),
+                    _Redirected(f"{ORIGIN}/moved.html"),  # a redirect within the task's own server
+                    _Redirected("https://evil.example/a", redirected=False),  # a plain failed load, not a redirect
+                    _Redirected("https://evil.example/b", navigation=False),  # a script or image
+                    _Redirected("https://evil.example/c", frame="iframe"),  # a frame's, not the page's
+                    _Redirected("https://evil.example/d", frame="gone")):
+        _note_redirect_off(request, page, ORIGIN, refused)  # type: ignore[arg-type]
+    assert refused == ["https://evil.example/landing"]
+    _note_redirect_off(_Redirected(f"{ORIGIN}/x"), page, None, refused)  # type: ignore[arg-type]
+    assert refused[-1] == f"{ORIGIN}/x"  # with no origin every redirect leads off it
