@@ -59,6 +59,12 @@ def test_a_call_written_over_several_lines_in_a_fenced_block_is_kept():
     ("```python\nimport pyautogui as pg\n# pg.click(1, 1)\npg.click(2, 2)  # pg.press('a')\n```",
      "pyautogui.click(2, 2)"),
     ("Step #2: pyautogui.press('enter')", "pyautogui.press('enter')"),  # a # in prose is not a comment
+    # a comment right after a call, or after a space, ends the line however it goes on
+    ("Then pyautogui.click(1, 2)#or:pyautogui.press('a')", "pyautogui.click(1, 2)"),
+    ("Then pyautogui.click(1, 2) #or:pyautogui.press('a')", "pyautogui.click(1, 2)"),
+    # an escaped quote does not end a call's string: the call after it is found too
+    ("Type: pyautogui.write('it\\'s') then pyautogui.press('enter')",
+     "pyautogui.write('it\\'s')\npyautogui.press('enter')"),
 ])
 def test_calls_in_comments_or_strings_are_not_added_to_the_script(answer, script):
     from agents.extract import extract_script
@@ -119,3 +125,11 @@ def test_the_script_blocks_of_an_answer_with_several_are_all_kept(answer, script
     from agents.extract import extract_script
 
     assert extract_script(answer) == script
+
+
+def test_everything_up_to_the_last_unopened_think_close_is_thinking():
+    """A chat template that opens the thinking block in the prompt: the answer is what follows the last close."""
+    from agents.extract import extract_script
+
+    answer = "maybe </think> or pyautogui.click(1, 1)? </think>\npyautogui.click(2, 2)"
+    assert extract_script(answer) == "pyautogui.click(2, 2)"
