@@ -117,6 +117,8 @@ def test_a_block_of_prose_or_another_language_beside_the_script_adds_no_call(ans
      "pyautogui.click(1, 2)\npyautogui.press('enter')"),
     # only blocks without a Python label: read as before (the model's script in ```text, or numbered)
     (f"{F}text\n1. pyautogui.click(1, 2)\n2. pyautogui.press('enter')\n{F}", "pyautogui.click(1, 2)\npyautogui.press('enter')"),
+    # ... and preferred to calls in the prose around them
+    (f"First pyautogui.click(5, 5)?\n{F}text\n1. pyautogui.click(1, 2)\n{F}", "pyautogui.click(1, 2)"),
     (f"{F}bash\npython -c \"import pyautogui; pyautogui.click(9, 9)\"\n{F}", "pyautogui.click(9, 9)"),
     # calls in the prose after the last block are commentary, as before
     (f"{F}python\npyautogui.click(300, 400)\n{F}\nThen press enter: pyautogui.press('enter')", "pyautogui.click(300, 400)"),
