@@ -289,3 +289,12 @@ def test_a_key_word_whose_purpose_is_itself_is_the_control_when_the_screen_shows
     # a purpose in other words, or "the ... key", is the key whatever the screen shows
     assert run("Press End to go to the end", dets=call) == [("press", ("end",))]
     assert run("Press the End key to end the call", dets=call) == [("press", ("end",))]
+
+
+def test_the_shortcut_modifier_is_command_on_a_mac_and_on_a_retina_sized_desktop_of_no_known_os():
+    from agents.detact.planner import modifier_for
+
+    assert modifier_for("macos") == "command" and modifier_for("macos", "web") == "command"
+    assert modifier_for(None, "desktop", 2560) == "command"  # a Retina screenshot's width, as the data's OS rule
+    assert [modifier_for(None, "desktop", 2559), modifier_for(None, "web", 2560), modifier_for("linux", "desktop", 2880),
+            modifier_for(None)] == ["ctrl"] * 4
