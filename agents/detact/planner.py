@@ -143,9 +143,9 @@ def _protect_quotes(goal: str) -> tuple[str, list[str]]:
     return text, quoted
 
 
-def _restore(text: str, quoted: Sequence[str], keep_quotes: bool = False) -> str:
-    return re.sub(r"\x00(\d+)\x00", lambda m: (f'"{quoted[int(m.group(1))]}"' if keep_quotes
-                                               else quoted[int(m.group(1))]), text)
+def _restore(text: str, quoted: Sequence[str]) -> str:
+    """`text` with the quoted strings `_protect_quotes` took out put back (without their quotes)."""
+    return re.sub(r"\x00(\d+)\x00", lambda m: quoted[int(m.group(1))], text)
 
 
 _SEPARATOR = re.compile(r"\s*(?:,\s*and then\s+|,\s*then\s+|\s+and then\s+|[.?!]?\s+then\s+|[.?!]\s+Then\s+|;\s*|"

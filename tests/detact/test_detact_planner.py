@@ -233,6 +233,8 @@ def test_a_question_before_an_action_names_what_it_acts_on():
     # a sentence starting "Then" continues the goal; "?" in text to type stays text
     assert run("Open Archive. Then Compose") == [("click", (60.0, 300.0)), ("click", (610.0, 22.0))]
     assert run("Type Ready? Go") == [("write", "Ready? Go")]
+    # (the clause before the "?" decides, not the goal's first)
+    assert run("Open Archive and type Ready? Go") == [("click", (60.0, 300.0)), ("write", "Ready? Go")]
     # (review) a clause starting "When" is no question; what a question asked is not glued to another control's name;
     # a label with a capital "Then" in it stays one
     assert run("When Archive shows, click Compose")[-1] == ("click", (610.0, 22.0))
