@@ -1,4 +1,6 @@
-"""The replay's request filter and proxy fence, without a browser: which addresses count as the task's own origin.
+"""The replay's isolation layer without a browser: which addresses count as the task's own origin (the request
+filter, the proxy fence), and, on a fake context, what its handlers do and list (requests and sockets off the origin,
+popups, tabs the fence refused, dialogs, downloads, redirects off the origin).
 
 Everything else a replayed page asks for is aborted (the filter) or refused (the fence); a mistake here is a page
 reaching the network, or a task's own files refused. The browser tests (test_sandbox_escape.py) show both at work.
