@@ -115,6 +115,11 @@ def test_press_keys():
     assert run("Press enter") == [("press", ("enter",))]
     assert run("Hit the escape key") == [("press", ("esc",))]
     assert run("Press tab twice") == [("press", ("tab",)), ("press", ("tab",))]
+    # how many times, in words or digits; at least once, at most 10 (a goal's "100 times" is no script of 100 lines)
+    counts = {goal: len(run(goal)) for goal in ("Press tab once", "Press tab thrice", "Press tab 4 times",
+                                                "Press tab 25 times", "Press tab 0 times")}
+    assert counts == {"Press tab once": 1, "Press tab thrice": 3, "Press tab 4 times": 4, "Press tab 25 times": 10,
+                      "Press tab 0 times": 1}
     assert run("Press ctrl+shift+t") == [("hotkey", ("ctrl", "shift", "t"))]
 
 
