@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import http.client
 import os
+import socket
+import struct
+import threading
 
 import pytest
 
@@ -67,10 +70,6 @@ def test_no_directory_listing(served):
 def test_a_reader_gone_mid_file_prints_nothing(tmp_path, capsys):
     # The watchdog kills a hung browser mid-response: the server's write then fails (broken pipe, reset). That is
     # expected, and must not print a traceback into the user's terminal beside the replay's own output.
-    import socket
-    import struct
-    import threading
-
     # Far beyond the socket buffers: the server's writes must fail.
     (tmp_path / "big.bin").write_bytes(b"x" * (32 << 20))
     with LoopbackServer(tmp_path) as s:
