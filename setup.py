@@ -5,14 +5,20 @@ The suite lives beside the packages in a checkout (``tasks/``, and ``screenshots
 has no checkout beside it, so the build copies both folders into the package, as ``omniact/_suite/tasks`` and
 ``omniact/_suite/screenshots`` (`omniact.dataset.builtin_root` looks there first). The suite's generator and its
 Python helpers stay behind: they rebuild the suite from a checkout and are no data.
+
+It also builds `scoring._judge` (scoring/_judge.c), reference mode's judgement of the common answer in C. The build
+is optional: without a C compiler, the install goes on and the Python judge does all the work (the same scores,
+slower). Floating-point contraction is off, so that no compiler fuses a multiply and an add into one rounding where
+Python rounds twice: the compiled judge must give Python's floats to the last bit.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
@@ -31,4 +37,7 @@ class build_py_with_suite(build_py):  # named like the setuptools command it ext
                             ignore=shutil.ignore_patterns("*.py", "__pycache__", "buildlib", "*.pyc"))
 
 
-setup(cmdclass={"build_py": build_py_with_suite})
+_JUDGE = Extension("scoring._judge", ["scoring/_judge.c"], optional=True,
+                   extra_compile_args=[] if os.name == "nt" else ["-ffp-contract=off", "-fno-fast-math"])
+
+setup(cmdclass={"build_py": build_py_with_suite}, ext_modules=[_JUDGE])

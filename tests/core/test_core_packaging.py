@@ -26,7 +26,7 @@ def installed(tmp_path_factory) -> Path:
     for name in _SOURCES:  # a copy: the build writes build/ and *.egg-info beside its sources
         p = REPO / name
         if p.is_dir():
-            shutil.copytree(p, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "_suite"))
+            shutil.copytree(p, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "_suite", "*.so", "*.pyd"))
         else:
             shutil.copy2(p, src / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
@@ -43,6 +43,16 @@ def _omniact(site: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(site)}
     return subprocess.run([sys.executable, "-m", "omniact.cli", *args], capture_output=True, text=True, env=env, check=False,
                           cwd=cwd, timeout=300)
+
+
+def test_the_wheel_carries_the_compiled_judge_built_from_its_sources(installed, tmp_path):
+    """The wheel's build compiles scoring/_judge.c (the checkout's own build is left behind by the copy above), and
+    the installed scorer uses it."""
+    out = subprocess.run([sys.executable, "-c", "from scoring import scorer; print(scorer._compiled.__file__)"],
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(installed)},
+                         cwd=tmp_path, timeout=60, check=False)
+    assert out.returncode == 0, out.stderr
+    assert Path(out.stdout.strip()).parent == installed / "scoring"
 
 
 @pytest.mark.slow

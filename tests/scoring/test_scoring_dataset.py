@@ -152,14 +152,18 @@ def test_prediction_objects_and_plain_strings_score_the_same(ds):
     assert score(ds, plain).to_json() == score(ds, objs).to_json()
 
 
-def test_answers_that_differ_only_in_their_click_points_score_exactly_as_fresh_ones(ds):
+@pytest.mark.parametrize("compiled", [False, True], ids=["python judge", "compiled judge"])
+def test_answers_that_differ_only_in_their_click_points_score_exactly_as_fresh_ones(ds, compiled, monkeypatch):
     """A leaderboard's answers to a task mostly differ only in where they click: an answer of a shape seen before is
-    scored from its points alone (reference mode). Whatever the points, and in answers built so that a point could be
-    misread (a click in a comment or a string, two on a line, one indented, one with a button), the score is exactly
-    the one scoring it afresh gives."""
+    scored from its points alone (reference mode) by the Python judge, and the compiled judge answers most of them
+    itself. Whatever the points, and in answers built so that a point could be misread (a click in a comment or a
+    string, two on a line, one indented, one with a button), the score is exactly the one scoring it afresh gives."""
     import random
 
-    from scoring import prepare
+    from scoring import prepare, scorer
+
+    if not compiled:
+        monkeypatch.setattr(scorer, "_compiled", None)
 
     rng = random.Random(7)
     numbers = ["0", "-0", "1.", "0.5", "-3", "123456789012345", "1234567890123456", "1e3", "007", "2.000"]
@@ -194,6 +198,8 @@ def test_answers_that_differ_only_in_their_click_points_score_exactly_as_fresh_o
                                    lambda m: m[1] + (point() if rng.random() < moved else m[2]), base)  # noqa: B023
             assert score(gold, run, "reference", remember=True).to_json(include_tasks=True) == \
                 score(ds, run, "reference").to_json(include_tasks=True), (k, moved)
+    if compiled:
+        return
     learnt = [r for r in gold.__dict__["_click_shapes"].values() if r and r[0] is not None]
     assert len(learnt) >= 3  # the shapes of the answers with clicks really were scored from their points
     assert any(r[-1] is True for r in learnt)  # prose around code too
