@@ -20,6 +20,7 @@
 #include <Python.h>
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_SCRIPT_CHARS 200000
@@ -396,8 +397,72 @@ static int click_penalty(PyObject *value, double px, double py, double *out) {
 }
 
 typedef struct {
-    PyObject *bleu; /* scoring.bleu.bleu */
+    PyObject *bleu; /* scoring.bleu.bleu, for texts this file does not take (non-ASCII) */
 } Ctx;
+
+/* ------------------------------------------------------------------------------------------------------------
+   scoring.bleu.bleu(reference, candidate) for ASCII texts: character BLEU-2 as NLTK's sentence_bleu gets it, in the
+   same float operations (each precision a correctly rounded quotient of its counts, libm's log and exp, the two
+   weighted logs added once: what math.fsum of two numbers is). */
+
+static int code_order(const void *a, const void *b) {
+    unsigned x = *(const unsigned short *)a, y = *(const unsigned short *)b;
+    return (x > y) - (x < y);
+}
+
+/* the character pairs of [p, p + n) as sorted codes in out (n - 1 of them) */
+static void pairs(const char *p, Py_ssize_t n, unsigned short *out) {
+    for (Py_ssize_t j = 0; j + 1 < n; j++) out[j] = (unsigned short)(((unsigned char)p[j] << 7) | (unsigned char)p[j + 1]);
+    if (n > 2) qsort(out, (size_t)(n - 1), sizeof *out, code_order);
+}
+
+#define BLEU_MAX 4096 /* longer texts: the Python BLEU */
+
+/* 0 and BLEU in *out; UNKNOWN for a text this does not take */
+static int bleu_ascii(const char *ref, Py_ssize_t rl, const char *cand, Py_ssize_t cl, double *out) {
+    if (rl > BLEU_MAX || cl > BLEU_MAX) return UNKNOWN;
+    if (rl == cl && cl >= 2 && memcmp(ref, cand, (size_t)cl) == 0) {
+        *out = 1.0; /* every precision 1, no brevity penalty: exp(fsum(w * log(1))) is exactly 1.0 */
+        return 0;
+    }
+    /* unigrams: min(candidate count, reference count) summed over the candidate's characters */
+    Py_ssize_t rc[128] = {0}, cc[128] = {0};
+    for (Py_ssize_t j = 0; j < rl; j++) rc[(unsigned char)ref[j] & 127]++;
+    for (Py_ssize_t j = 0; j < cl; j++) cc[(unsigned char)cand[j] & 127]++;
+    Py_ssize_t num1 = 0;
+    for (int c = 0; c < 128; c++) num1 += cc[c] < rc[c] ? cc[c] : rc[c];
+    if (num1 == 0) {
+        *out = 0.0;
+        return 0;
+    }
+    Py_ssize_t den1 = cl > 1 ? cl : 1;
+    /* bigrams, as sorted codes, their runs matched */
+    Py_ssize_t num2 = 0, den2 = cl - 1 > 1 ? cl - 1 : 1;
+    if (cl >= 2 && rl >= 2) {
+        unsigned short a[BLEU_MAX], b[BLEU_MAX];
+        pairs(cand, cl, a);
+        pairs(ref, rl, b);
+        Py_ssize_t i = 0, j = 0, na = cl - 1, nb = rl - 1;
+        while (i < na && j < nb) {
+            if (a[i] < b[j]) {
+                i++;
+            } else if (a[i] > b[j]) {
+                j++;
+            } else {
+                unsigned short v = a[i];
+                Py_ssize_t ka = 0, kb = 0;
+                while (i < na && a[i] == v) i++, ka++;
+                while (j < nb && b[j] == v) j++, kb++;
+                num2 += ka < kb ? ka : kb;
+            }
+        }
+    }
+    double bp = cl > rl ? 1.0 : exp(1 - (double)rl / (double)cl); /* (cl > 0: a character matched) */
+    double l1 = 0.5 * log((double)num1 / (double)den1);
+    double l2 = 0.5 * log(num2 ? (double)num2 / (double)den2 : DBL_MIN);
+    *out = bp * exp(l1 + l2);
+    return 0;
+}
 
 /* Whether [p, stop) is a kept line of the released filter (`_KEPT_LINE`): its first characters other than these
    blanks are "pyautogui". */
@@ -544,9 +609,9 @@ static int score_plan(Ctx *ctx, PyObject *plan, const char *s, const char *end, 
             if (after_quote(line, stop, &a, &b) != 0) return UNKNOWN;
             double score;
             Py_ssize_t vlen = PyUnicode_GET_LENGTH(value);
-            if (PyUnicode_IS_ASCII(value) && b - a == vlen && vlen >= 2 &&
-                memcmp(a, PyUnicode_DATA(value), (size_t)vlen) == 0) {
-                score = 1.0; /* `bleu`'s own first answer: the same text, long enough for each n-gram order */
+            if (PyUnicode_IS_ASCII(value) &&
+                bleu_ascii((const char *)PyUnicode_DATA(value), vlen, a, b - a, &score) == 0) {
+                /* (ASCII: worked out here) */
             } else {
                 PyObject *candidate = PyUnicode_FromStringAndSize(a, b - a);
                 if (!candidate) return -2;
@@ -652,6 +717,7 @@ static PyObject *judge_one(Ctx *ctx, PyObject *script, PyObject *plan, PyObject 
 }
 
 static PyObject *judge_batch(PyObject *self, PyObject *args) {
+    (void)self;
     PyObject *outcomes, *positions, *scripts, *plans, *weights, *refused, *bleu, *seen;
     Py_ssize_t seen_max;
     if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOO!n", &PyList_Type, &outcomes, &PyList_Type, &positions, &PyList_Type,
@@ -718,7 +784,66 @@ static PyObject *judge_batch(PyObject *self, PyObject *args) {
     return PyLong_FromSsize_t(judged);
 }
 
+/* apply(positions, scripts, outcomes, rows, missing, messages, refused_scripts, notes, refused): each answer's
+   outcome put in the judgement's columns, as `scoring.scorer.judge`'s last loop does. */
+static PyObject *apply(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *positions, *scripts, *outcomes, *rows, *missing, *messages, *refused_scripts, *notes, *refused;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!O!O!O!O", &PyList_Type, &positions, &PyList_Type, &scripts, &PyList_Type,
+                          &outcomes, &PyList_Type, &rows, &PyList_Type, &missing, &PyDict_Type, &messages,
+                          &PyDict_Type, &refused_scripts, &PyDict_Type, &notes, &refused))
+        return NULL;
+    Py_ssize_t total = PyList_GET_SIZE(outcomes), n_tasks = PyList_GET_SIZE(rows);
+    if (PyList_GET_SIZE(positions) != total || PyList_GET_SIZE(scripts) != total ||
+        PyList_GET_SIZE(missing) != n_tasks) {
+        PyErr_SetString(PyExc_ValueError, "apply: the lists differ in length");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < total; k++) {
+        PyObject *pos = PyList_GET_ITEM(positions, k), *outcome = PyList_GET_ITEM(outcomes, k);
+        Py_ssize_t i = PyLong_AsSsize_t(pos);
+        if (i == -1 && PyErr_Occurred()) return NULL;
+        if (i < 0 || i >= n_tasks || !PyTuple_CheckExact(outcome) || PyTuple_GET_SIZE(outcome) != 3) {
+            PyErr_SetString(PyExc_ValueError, "apply: a position out of range or an outcome not a triple");
+            return NULL;
+        }
+        PyObject *error = PyTuple_GET_ITEM(outcome, 0), *note = PyTuple_GET_ITEM(outcome, 1);
+        PyObject *row = PyTuple_GET_ITEM(outcome, 2);
+        Py_INCREF(Py_False);
+        PyList_SetItem(missing, i, Py_False); /* (steals the reference, drops the old item's) */
+        if (error != Py_None) {
+            if (PyDict_SetItem(error == refused ? refused_scripts : messages, pos,
+                               error == refused ? PyList_GET_ITEM(scripts, k) : error) < 0)
+                return NULL;
+        }
+        if (note != Py_None && PyDict_SetItem(notes, pos, note) < 0) return NULL;
+        if (row != Py_None) {
+            Py_INCREF(row);
+            PyList_SetItem(rows, i, row);
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *bleu(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *ref, *cand;
+    if (!PyArg_ParseTuple(args, "UU", &ref, &cand)) return NULL;
+    double score;
+    if (!PyUnicode_IS_ASCII(ref) || !PyUnicode_IS_ASCII(cand) ||
+        bleu_ascii((const char *)PyUnicode_DATA(ref), PyUnicode_GET_LENGTH(ref), (const char *)PyUnicode_DATA(cand),
+                   PyUnicode_GET_LENGTH(cand), &score) != 0)
+        Py_RETURN_NONE;
+    return PyFloat_FromDouble(score);
+}
+
 static PyMethodDef methods[] = {
+    {"apply", apply, METH_VARARGS,
+     "apply(positions, scripts, outcomes, rows, missing, messages, refused_scripts, notes, refused): the outcomes put "
+     "in a judgement's columns (scoring.scorer.judge's last loop)."},
+    {"bleu", bleu, METH_VARARGS,
+     "bleu(reference, candidate) -> float or None: scoring.bleu.bleu as the compiled judge works it out (None: a text "
+     "it leaves to Python, non-ASCII or too long)."},
     {"judge_batch", judge_batch, METH_VARARGS,
      "judge_batch(outcomes, positions, scripts, plans, weights, refused, bleu, seen, seen_max) -> int: fill in the "
      "outcomes (None) of the answers the released rules judge on their plan without Python's help."},

@@ -355,6 +355,10 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
             positions.append(i)
             scripts.append(script)
             outcomes.append(outcome)
+    if _compiled is not None and batch:
+        _compiled.apply(positions, scripts, outcomes, rows, missing, parse_errors._messages, parse_errors._scripts,
+                        notes, _REFUSED)
+        return Judged(rows, missing, parse_errors, notes)
     for i, script, (error, note, row) in zip(positions, scripts, outcomes):  # type: ignore[misc]
         missing[i] = False
         if error is not None:

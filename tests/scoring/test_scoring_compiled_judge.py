@@ -33,6 +33,8 @@ def _judged_both_ways(golds: list[str], answers: list[object]):
     answered = []
 
     class Counting:  # the compiled judge, counting the answers it gives
+        apply = staticmethod(compiled.apply)
+
         @staticmethod
         def judge_batch(*args):
             answered.append(compiled.judge_batch(*args))
@@ -152,6 +154,28 @@ def test_a_keyword_click_gets_the_general_rules_note_and_penalty():
     assert (matched, key, write) == (1, 0.0, 0.0)
     assert click == (1.0 / 2) * (1 - mu / (20.0 + mu))
     assert score == 1 - click
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab c\x00\x7f"), max_size=40), st.text(alphabet="ab cd", max_size=40))
+@example("a", "a")  # one character: no pair to match, its precision is the smallest float
+@example("ab", "ab")
+@example("", "ab")
+@example("aaaa", "aa")
+def test_the_compiled_bleu_is_the_python_bleu(reference, candidate):
+    """(scoring.bleu.bleu is held to NLTK's sentence_bleu by tests/scoring/test_scoring_bleu.py)"""
+    from scoring import _judge
+    from scoring.bleu import bleu
+
+    assert repr(_judge.bleu(reference, candidate)) == repr(bleu(reference, candidate))
+
+
+def test_texts_the_compiled_bleu_does_not_take_are_left_to_python():
+    from scoring import _judge
+
+    assert _judge.bleu("é", "e") is None
+    assert _judge.bleu("a" * 5000, "a") is None
+    assert _judge.bleu("a" * 4096, "a") is not None
 
 
 # ----------------------------------------------------------------------------------------------------------------
