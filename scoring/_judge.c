@@ -232,8 +232,8 @@ static int script_verdict(const char *s, Py_ssize_t len) {
         const char *nl = memchr(line, '\n', (size_t)(end - line));
         const char *stop = nl ? nl : end;
         if (!plain_line(line, stop)) {
-            /* `_certainly_invalid`: the first line not plain starts with a name other than import, pyautogui or time.
-               (No line that starts with such a name is plain, so Python's first such line is this one too.) */
+            /* `_certainly_invalid`: the first line not plain starts with a name other than import, pyautogui or time
+               (no line that starts with such a name is plain, so Python's first such line is this one too), */
             const char *q = line;
             if (q < stop && ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || *q == '_')) {
                 while (q < stop && ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
@@ -244,7 +244,24 @@ static int script_verdict(const char *s, Py_ssize_t len) {
                       (n == 4 && memcmp(line, "time", 4) == 0)))
                     return 0;
             }
-            return UNKNOWN;
+            /* Else: the rest of the script, from this line, has no quote, comment or backslash, and its brackets do
+               not pair up (a call cut off). Python's rest may start lines later (at a line plain to its pattern and
+               not to this one's), but such lines without a quote or comment are calls of numbers, each one "(" and
+               one ")": the counts differ alike. */
+            long round = 0, square = 0, curly = 0;
+            for (const char *q = line; q < end; q++) {
+                switch (*q) {
+                case '"': case '\'': case '#': case '\\': return UNKNOWN;
+                case '(': round++; break;
+                case ')': round--; break;
+                case '[': square++; break;
+                case ']': square--; break;
+                case '{': curly++; break;
+                case '}': curly--; break;
+                default: break;
+                }
+            }
+            return round || square || curly ? 0 : UNKNOWN;
         }
         if (!nl) return 1;
         line = nl + 1;

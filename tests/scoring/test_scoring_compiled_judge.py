@@ -72,7 +72,16 @@ def test_the_compiled_judge_is_built_and_used():
     ("pyautogui.click(x=130.0, y=90.5)", True),  # the point read by the parser, with its note
     ('pyautogui.click(x=130, y=-0, button="right")', True),
     ("pyautogui.click()", True),  # no point: the penalty is 1, with a note
-    ("pyautogui.click(10, ", False),  # cut off: the parser's own message is Python's to word
+    ("pyautogui.click(10, ", False),  # cut off: the general rule's note words the parser's message, Python's
+    ("pyautogui.click(100.0, 50.0)\npyautogui.click(10, ", True),  # a line cut off after: refused, no match
+    ("pyautogui.click(100.0, 50.0)\npyautogui.click(1, [2)", True),  # a bracket not closed
+    ("pyautogui.click(100.0, 50.0)\npyautogui.click(1, {2)", True),
+    ("pyautogui.click(100.0, 50.0)\npyautogui.click(1, 2))", True),  # one closed too many
+    ("pyautogui.click(100.0, 50.0)\npyautogui.click(1, [2])", False),  # paired: only the parser knows
+    ("pyautogui.click(100.0, 50.0)\npyautogui.click(10, # x", False),  # a comment: the parser decides
+    ("pyautogui.click(100.0, 50.0)\npyautogui.write('a", False),  # a quote: the parser decides
+    ('pyautogui.click(100.0, 50.0)\npyautogui.press("a', False),
+    ("pyautogui.click(100.0, 50.0)\npyautogui.click(10, \\", False),  # a backslash: the parser decides
     ("Here it is:\n```python\npyautogui.click(100.0,50.0)\n```", True),  # prose around code: refused, still scored
     ("pyautogui.click(1e3, 50)", False),  # not the plain pattern's number: Python decides
     ("pyautogui.click(inf, 50)", False),
