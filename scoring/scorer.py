@@ -315,6 +315,8 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
     scripts: list[str] = []
     outcomes: list[_Outcome | None] = []
     batch = seen is not None and type(predictions) is dict and predictions
+    # Reference mode's answers go to the compiled judge first, all at once; those it leaves are judged here.
+    compiled = _compiled if not is_strict and type(plans) is tuple and type(weights) is tuple else None
     if batch:
         positions = list(map(index.get, predictions))
         scripts = list(predictions.values())
@@ -323,8 +325,9 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
         # A leaderboard's answers, most of them seen before: looked up in one pass of C, the new ones judged in
         # order. (Any other set of answers takes the loop below, one answer at a time.)
         outcomes = list(map(seen.get, zip(positions, scripts)))  # type: ignore[union-attr]
-        if _compiled is not None and not is_strict and type(plans) is tuple and type(weights) is tuple:
-            _compiled.judge_batch(outcomes, positions, scripts, plans, weights, _REFUSED, bleu, seen, _SEEN_MAX)
+        if compiled is not None:
+            compiled.judge_batch(outcomes, positions, scripts, plans, weights, _REFUSED, bleu, seen, _SEEN_MAX,
+                                 _SEEN_CHARS)
         for k in [k for k, outcome in enumerate(outcomes) if outcome is None]:
             outcomes[k] = judge_new(positions[k], scripts[k])
     else:
@@ -347,16 +350,22 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
                 parse_errors[i] = _refusal(script)
                 continue
             if seen is None or len(script) > _SEEN_CHARS:
-                outcome = judge(i, script)
+                outcome = None if compiled is not None else judge(i, script)  # (None: judged below)
             else:
                 outcome = seen.get((i, script))
-                if outcome is None:
+                if outcome is None and compiled is None:
                     outcome = judge_new(i, script)
             positions.append(i)
             scripts.append(script)
             outcomes.append(outcome)
-    if _compiled is not None and batch:
-        _compiled.apply(positions, scripts, outcomes, rows, missing, parse_errors._messages, parse_errors._scripts,
+        if compiled is not None and outcomes:
+            compiled.judge_batch(outcomes, positions, scripts, plans, weights, _REFUSED, bleu,
+                                 {} if seen is None else seen, _SEEN_MAX, _SEEN_CHARS)
+            for k in [k for k, outcome in enumerate(outcomes) if outcome is None]:
+                i, script = positions[k], scripts[k]
+                outcomes[k] = judge(i, script) if seen is None or len(script) > _SEEN_CHARS else judge_new(i, script)
+    if compiled is not None and batch:
+        compiled.apply(positions, scripts, outcomes, rows, missing, parse_errors._messages, parse_errors._scripts,
                         notes, _REFUSED)
         return Judged(rows, missing, parse_errors, notes)
     for i, script, (error, note, row) in zip(positions, scripts, outcomes):  # type: ignore[misc]

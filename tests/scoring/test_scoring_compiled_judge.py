@@ -25,7 +25,8 @@ CENTRES = [((left + right) / 2, (top + bottom) / 2) for (left, top), (right, bot
 
 def _judged_both_ways(golds: list[str], answers: list[object]):
     """(the compiled judge's Judged, the Python judge's Judged, how many answers the compiled judge answered) for
-    one answer per gold script (task i gets answers[i]), each judged as a leaderboard's worker judges them."""
+    one answer per gold script (task i gets answers[i]), each judged as a leaderboard's worker judges them (and
+    checked to be judged alike as `omniact score` judges them)."""
     tasks = [make_task(g, BOXES, task_id=str(i)) for i, g in enumerate(golds)]
     predictions = {str(i): a for i, a in enumerate(answers)}
     compiled = scorer._compiled
@@ -43,11 +44,15 @@ def _judged_both_ways(golds: list[str], answers: list[object]):
     try:
         scorer._compiled = Counting
         fast = judge(scoring.prepare(tasks), predictions, "reference", {})
+        # (without `seen`, as `omniact score` judges one prediction set: the answers go to the compiled judge too)
+        once = judge(scoring.prepare(tasks), predictions, "reference", None)
         scorer._compiled = None
         slow = judge(scoring.prepare(tasks), predictions, "reference", {})
     finally:
         scorer._compiled = compiled
-    return fast, slow, sum(answered)
+    _same(once, slow)
+    assert sum(answered[1::2]) == sum(answered[0::2])  # each answer the batch judged, the other path judged in C too
+    return fast, slow, sum(answered[0::2])
 
 
 def _same(fast, slow) -> None:
