@@ -11,10 +11,9 @@
    subset of what the Python pattern accepts, and its refusals a subset of `certainly_refused`'s, so where it
    answers, it answers as Python does; tests hold the two together on generated answers.
 
-   judge_batch(outcomes, positions, scripts, plans, weights, refused, bleu, seen, seen_max, seen_chars) -> int
+   judge_batch(outcomes, positions, scripts, plans, weights, refused, bleu) -> int
      For each k with outcomes[k] None: the outcome (error, note, row) of scripts[k] on task positions[k], as
-     `scoring.scorer.judge` makes it in reference mode, stored in outcomes[k], and in seen[(i, script)] while seen
-     holds fewer than seen_max and for a script of at most seen_chars characters; returns how many were judged. */
+     `scoring.scorer.judge` makes it in reference mode, stored in outcomes[k]; returns how many were judged. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -735,11 +734,9 @@ static PyObject *judge_one(Ctx *ctx, PyObject *script, PyObject *plan, PyObject 
 
 static PyObject *judge_batch(PyObject *self, PyObject *args) {
     (void)self;
-    PyObject *outcomes, *positions, *scripts, *plans, *weights, *refused, *bleu, *seen;
-    Py_ssize_t seen_max, seen_chars;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OOO!nn", &PyList_Type, &outcomes, &PyList_Type, &positions, &PyList_Type,
-                          &scripts, &PyTuple_Type, &plans, &PyTuple_Type, &weights, &refused, &bleu, &PyDict_Type,
-                          &seen, &seen_max, &seen_chars))
+    PyObject *outcomes, *positions, *scripts, *plans, *weights, *refused, *bleu;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!O!OO", &PyList_Type, &outcomes, &PyList_Type, &positions, &PyList_Type,
+                          &scripts, &PyTuple_Type, &plans, &PyTuple_Type, &weights, &refused, &bleu))
         return NULL;
     Py_ssize_t total = PyList_GET_SIZE(outcomes);
     if (PyList_GET_SIZE(positions) != total || PyList_GET_SIZE(scripts) != total ||
@@ -787,15 +784,6 @@ static PyObject *judge_batch(PyObject *self, PyObject *args) {
         PyList_SET_ITEM(outcomes, k, out);
         Py_DECREF(Py_None); /* the list's reference to the None it held */
         judged++;
-        if (PyDict_GET_SIZE(seen) < seen_max && len <= seen_chars) {
-            PyObject *key = PyTuple_Pack(2, pos, script);
-            if (!key || PyDict_SetItem(seen, key, out) < 0) {
-                Py_XDECREF(key);
-                PyMem_Free(buf);
-                return NULL;
-            }
-            Py_DECREF(key);
-        }
     }
     PyMem_Free(buf);
     return PyLong_FromSsize_t(judged);
@@ -862,8 +850,8 @@ static PyMethodDef methods[] = {
      "bleu(reference, candidate) -> float or None: scoring.bleu.bleu as the compiled judge works it out (None: a text "
      "it leaves to Python, non-ASCII or too long)."},
     {"judge_batch", judge_batch, METH_VARARGS,
-     "judge_batch(outcomes, positions, scripts, plans, weights, refused, bleu, seen, seen_max, seen_chars) -> int: "
-     "fill in the outcomes (None) of the answers the released rules judge on their plan without Python's help."},
+     "judge_batch(outcomes, positions, scripts, plans, weights, refused, bleu) -> int: fill in the outcomes (None) of "
+     "the answers the released rules judge on their plan without Python's help."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "scoring._judge",

@@ -315,21 +315,33 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
     scripts: list[str] = []
     outcomes: list[_Outcome | None] = []
     batch = seen is not None and type(predictions) is dict and predictions
-    # Reference mode's answers go to the compiled judge first, all at once; those it leaves are judged here.
+    # Reference mode's answers go to the compiled judge first, all at once; those it leaves are judged here, and only
+    # those are remembered in `seen`: judging an answer again in C costs less than holding every outcome (a hundred
+    # submissions' were a third of a leaderboard's page faults).
     compiled = _compiled if not is_strict and type(plans) is tuple and type(weights) is tuple else None
+
+    def judge_left() -> None:
+        # The answers the compiled judge left (None), judged in order.
+        for k in [k for k, outcome in enumerate(outcomes) if outcome is None]:
+            i, script = positions[k], scripts[k]
+            if seen is None or len(script) > _SEEN_CHARS:
+                outcomes[k] = judge(i, script)
+            else:
+                outcomes[k] = seen.get((i, script)) or judge_new(i, script)
+
     if batch:
         positions = list(map(index.get, predictions))
         scripts = list(predictions.values())
         batch = None not in positions and set(map(type, scripts)) == {str} and max(map(len, scripts)) <= _SEEN_CHARS
     if batch:
-        # A leaderboard's answers, most of them seen before: looked up in one pass of C, the new ones judged in
-        # order. (Any other set of answers takes the loop below, one answer at a time.)
-        outcomes = list(map(seen.get, zip(positions, scripts)))  # type: ignore[union-attr]
+        # A leaderboard's answers: judged in C, or else looked up among those seen before in one pass of C, the new
+        # ones judged in order. (Any other set of answers takes the loop below, one answer at a time.)
         if compiled is not None:
-            compiled.judge_batch(outcomes, positions, scripts, plans, weights, _REFUSED, bleu, seen, _SEEN_MAX,
-                                 _SEEN_CHARS)
-        for k in [k for k, outcome in enumerate(outcomes) if outcome is None]:
-            outcomes[k] = judge_new(positions[k], scripts[k])
+            outcomes = [None] * len(scripts)
+            compiled.judge_batch(outcomes, positions, scripts, plans, weights, _REFUSED, bleu)
+        else:
+            outcomes = list(map(seen.get, zip(positions, scripts)))  # type: ignore[union-attr]
+        judge_left()
     else:
         positions, scripts = [], []
         for task_id, script in predictions.items():
@@ -349,21 +361,12 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
                 missing[i] = False
                 parse_errors[i] = _refusal(script)
                 continue
-            if seen is None or len(script) > _SEEN_CHARS:
-                outcome = None if compiled is not None else judge(i, script)  # (None: judged below)
-            else:
-                outcome = seen.get((i, script))
-                if outcome is None and compiled is None:
-                    outcome = judge_new(i, script)
             positions.append(i)
             scripts.append(script)
-            outcomes.append(outcome)
+        outcomes = [None] * len(scripts)
         if compiled is not None and outcomes:
-            compiled.judge_batch(outcomes, positions, scripts, plans, weights, _REFUSED, bleu,
-                                 {} if seen is None else seen, _SEEN_MAX, _SEEN_CHARS)
-            for k in [k for k, outcome in enumerate(outcomes) if outcome is None]:
-                i, script = positions[k], scripts[k]
-                outcomes[k] = judge(i, script) if seen is None or len(script) > _SEEN_CHARS else judge_new(i, script)
+            compiled.judge_batch(outcomes, positions, scripts, plans, weights, _REFUSED, bleu)
+        judge_left()
     if compiled is not None and batch:
         compiled.apply(positions, scripts, outcomes, rows, missing, parse_errors._messages, parse_errors._scripts,
                         notes, _REFUSED)
