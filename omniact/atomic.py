@@ -8,7 +8,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
@@ -157,3 +157,10 @@ def write_text(path: str | os.PathLike, text: str) -> None:
     """`text` as UTF-8 (see `text_bytes`), written atomically."""
     with atomic_file(path) as f:
         f.write(text_bytes(text))
+
+
+def write_text_parts(path: str | os.PathLike, parts: Iterable[str]) -> None:
+    """`write_text` of the parts' text, put together in the file: a big page's text is not copied whole first."""
+    with atomic_file(path) as f:
+        for part in parts:
+            f.write(text_bytes(part))

@@ -14,10 +14,11 @@ import re
 from typing import Any
 
 # The writers live with atomic_file, for every part of omniact that writes what a submission or an agent said.
-from omniact.atomic import json_bytes, text_bytes, write_json, write_text
+from omniact.atomic import json_bytes, text_bytes, write_json, write_text, write_text_parts
 from omniact.errors import escape_bidi
 
-__all__ = ["csv_cell", "json_bytes", "md_cell", "script_json", "text_bytes", "write_json", "write_text"]
+__all__ = ["csv_cell", "json_bytes", "md_cell", "script_json", "text_bytes", "write_json", "write_text",
+           "write_text_parts"]
 
 # Inside <script>, the HTML parser ends the element at "</script", and after "<!--<script" it no longer does (the
 # "double escaped" state: the element then runs on over the page's own scripts). With no "<" left, neither can

@@ -25,7 +25,7 @@ from omniact.dataset import Dataset, task_labels
 from omniact.errors import ParseError, UserError, escape_bidi, shorten
 from omniact.report.assets import ASSETS, SiteAssets, asset, write_assets
 from omniact.report.compare import Comparison, compare
-from omniact.report.escape import script_json, write_text
+from omniact.report.escape import script_json, write_text, write_text_parts
 from omniact.report.leaderboard import (
     METRICS,
     SITE_MARKER,
@@ -865,6 +865,21 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
                 slug: str | None = None, note: str | None = None, failed: int = 0,
                 shared: _RowEnds | None = None) -> str:
     """An entry's page (`shared`: what the site's other entry pages made of their rows, see `_RowEnds`)."""
+    return "".join(_entry_page_parts(e, heads, depth, page_title, why_card, reasons, comparison, slug, note, failed,
+                                     shared))
+
+
+#: Where an entry page's task rows go, in the text made around them: its last NUL (what follows the rows is the
+#: page's own text, with none; a name or a note shown before them may hold one)
+_ROWS_GO_HERE = "\x00"
+
+
+def _entry_page_parts(e: Entry, heads: list[str], depth: int = 1, page_title: str | None = None,
+                      why_card: str = "", reasons: Mapping[int, str] | None = None,
+                      comparison: Comparison | None = None, slug: str | None = None, note: str | None = None,
+                      failed: int = 0, shared: _RowEnds | None = None) -> tuple[str, str, str]:
+    """`_entry_page` in three parts, the page before its task rows, the rows, and the page after them: a leaderboard
+    writes a hundred such pages of 2,000 rows, and a page's text made whole was the rows copied twice more."""
     s = e.score
     charts = []
     for key, title in (("platform", "by platform"), ("app", "by app"), ("action", "by gold action type")):
@@ -946,8 +961,9 @@ def _entry_page(e: Entry, heads: list[str], depth: int = 1, page_title: str | No
             f"{f'<table>{meta_rows}</table>' if meta_rows else _NO_META}</div></div>"
             f"<h2>Tasks</h2>{compare_note}<table class=sortable id=tasks{'' if slug is None else f' data-entry={slug}'}><thead><tr><th scope=col class=l>task</th><th scope=col class=l>app</th>"
             f"<th scope=col class=l>goal</th><th scope=col class=l>result</th><th scope=col>click pen.</th><th scope=col>key pen.</th><th scope=col>write pen.</th>"
-            f"<th scope=col{_DESC}>score</th>{compare_head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
-    return _page(e.name if page_title is None else page_title, body, depth)
+            f"<th scope=col{_DESC}>score</th>{compare_head}</tr></thead><tbody>{_ROWS_GO_HERE}</tbody></table>")
+    before, _, after = _page(e.name if page_title is None else page_title, body, depth).rpartition(_ROWS_GO_HERE)
+    return before, "".join(rows), after
 
 
 def _change_cell(kind: str, delta: float) -> str:
@@ -1237,9 +1253,9 @@ def write_site(board: Leaderboard, ds: Dataset, out: str | os.PathLike, *, task_
 
     def write_entry_pages(start: int, stop: int) -> int:
         for i in range(start, stop):
-            write_text(stage / "entries" / f"{slugs[i]}.html",
-                       _entry_page(entries[i], heads, why_card=cards[i], reasons=row_reasons[i], slug=slugs[i],
-                                   failed=failed[i], shared=shared))
+            write_text_parts(stage / "entries" / f"{slugs[i]}.html",
+                             _entry_page_parts(entries[i], heads, why_card=cards[i], reasons=row_reasons[i],
+                                               slug=slugs[i], failed=failed[i], shared=shared))
         return stop - start
 
     jobs: dict[str, tuple[Callable[[int, int], int], int]] = {"entries": (write_entry_pages, len(entries))}

@@ -118,10 +118,13 @@ def test_a_build_stopped_on_the_way_leaves_every_page_with_the_files_it_refers_t
             written.append(path)
         real(path, text)
 
+    real_parts = site_module.write_text_parts
     monkeypatch.setattr(site_module, "write_text", stopping)
+    monkeypatch.setattr(site_module, "write_text_parts", lambda path, parts: stopping(path, "".join(parts)))
     with pytest.raises(KeyboardInterrupt):
         write_site(board, ds, site)
     monkeypatch.setattr(site_module, "write_text", real)
+    monkeypatch.setattr(site_module, "write_text_parts", real_parts)
     assert old_css in (site / "index.html").read_text()  # the earlier index, still the site's
     for page in _pages(site):
         assert all(p.exists() for p in _assets_of(page)), page

@@ -944,6 +944,7 @@ def test_the_site_writes_the_tables_after_its_index_with_the_bytes_write_tables_
         real(path, text)
 
     monkeypatch.setattr(site_module, "write_text", stopped_at_the_index)
+    monkeypatch.setattr(site_module, "write_text_parts", lambda path, parts: stopped_at_the_index(path, "".join(parts)))
     with pytest.raises(KeyboardInterrupt):
         write_site(board, ds, out, task_pages=False, workers=2, tables=True)
     assert all((out / name).read_text() == "the earlier board's" for name in names)

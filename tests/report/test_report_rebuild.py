@@ -61,6 +61,7 @@ def test_a_disk_that_fills_while_pages_are_written_leaves_no_index_linking_to_mi
             written.append(path.name)
 
     monkeypatch.setattr(site_module, "write_text", filling)
+    monkeypatch.setattr(site_module, "write_text_parts", lambda path, parts: filling(path, "".join(parts)))
     site = tmp_path / "site"
     r = CliRunner().invoke(main, ["leaderboard", "--data", str(omniact_data), "--split", "test", "--out", str(site),
                                   "--bootstrap", "10", "--workers", "1", str(write_sub(tmp_path / "a.jsonl"))])
@@ -148,13 +149,16 @@ def test_a_build_stopped_on_the_way_leaves_no_page_the_next_build_keeps_for_good
             raise KeyboardInterrupt
         real(path, text)
 
+    real_parts = site_module.write_text_parts
     monkeypatch.setattr(site_module, "write_text", stopped)
+    monkeypatch.setattr(site_module, "write_text_parts", lambda path, parts: stopped(path, "".join(parts)))
     assert CliRunner().invoke(main, [*args, str(kept), str(withdrawn)]).exit_code == 130
     # Stopped while staging: its entry page, written before the stop, never reached the site.
     assert not (site / "entries" / "withdrawn.html").exists()
     assert not list(site.glob(".omniact-next-*"))
     # Killed (as by kill -9) among the final moves, after the entry pages: the page is in the site now.
     monkeypatch.setattr(site_module, "write_text", real)
+    monkeypatch.setattr(site_module, "write_text_parts", real_parts)
     real_move = site_module._move_in
 
     def killed(stage, out, staged):
