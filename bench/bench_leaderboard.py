@@ -4,7 +4,8 @@ The floor is a bare Python process that reads and JSON-parses the split, every t
 line of every submission. Ours is the whole `omniact leaderboard` process (no task pages, fresh cache, 1000
 bootstrap resamples), with 1 and with 2 workers, and with the default (one per usable core, at most 8); wall and CPU
 time (of every process) are both compared. The gold side must be loaded and parsed once per worker, not once per
-submission, so ours should stay close to the floor. Each submission is drawn on its own from the generator's model
+submission, so ours should stay close to the floor. Beside the default build, the same build with the Python judge
+alone (OMNIACT_PURE_PYTHON=1), to show what the compiled judge (scoring/_judge.c) gives. Each submission is drawn on its own from the generator's model
 of an agent's answers, as a hundred agents would answer (the share of distinct answers is printed). Where the time
 goes: judging alone (every distinct answer once, in one process, as `scoring.judge` does for a worker) against the
 same floor, and what it would be on two cores shared perfectly; and the rest of the build: the default build with a
@@ -59,8 +60,9 @@ for sub in sys.argv[2:]:
 """
 
 # What judging itself costs, in one process: the split loaded and its gold prepared, every submission read, then
-# every submission judged against the one prepared gold (each distinct answer once, as a worker judges them). Prints
-# the seconds of reading and of judging, and how many distinct answers were judged.
+# every submission judged against the one prepared gold, as a worker judges them (an answer the compiled judge
+# answers, each time; any other, once). Prints the seconds of reading and of judging, and how many distinct answers
+# there were.
 JUDGING = r"""
 import sys, time
 from omniact.dataset import load_split, paused_gc
@@ -77,7 +79,7 @@ with paused_gc():
     for s in scripts:
         judge(gold, s, "reference", seen)
     t2 = time.perf_counter()
-print(t1 - t, t2 - t1, len(seen))
+print(t1 - t, t2 - t1, len({(k, v) for s in scripts for k, v in s.items()}))
 """
 
 # The default build (a worker per usable core) with a judge that costs nothing but a look-up: every answer of every
@@ -97,6 +99,8 @@ kind, data, out, workers, *subs = sys.argv[1:]
 ds = load_split(data, "test")
 gold = scoring.prepare(ds)
 if kind == "free":
+    import scoring.scorer
+    scoring.scorer._compiled = None  # every answer looked up among those judged (the compiled judge keeps none)
     seen = gold.__dict__.setdefault("_answers_reference", {})  # where `score(..., remember=True)` keeps outcomes
     for sub in subs:
         judge(gold, read_scripts(sub, known_ids=ds.ids, split="test"), "reference", seen)
@@ -167,11 +171,11 @@ def _default_workers() -> int:
     return default_workers(_DEFAULT_WORKERS)
 
 
-def _time(cmd: list[str]) -> tuple[float, float]:
+def _time(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall and CPU (user + sys, of the process and every process it waited for) seconds of one run of `cmd`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -204,6 +208,21 @@ def main() -> None:
                   f"{'s' if workers > 1 else ''}{', the default here' if workers == default else ''}): "
                   f"{ow / fw:.2f}x floor (ours {ow:.2f}s, floor {fw:.2f}s; CPU {oc / fc:.2f}x: ours {oc:.2f}s, floor "
                   f"{fc:.2f}s; best of {REPEATS}; {distinct:.0%} of the answers distinct)", flush=True)
+        # The same default build with the Python judge alone (OMNIACT_PURE_PYTHON=1: scoring/_judge.c not used),
+        # interleaved with the compiled one's and a floor: what the compiled judge gives.
+        out = tmp / "site-python"
+        timed_py: dict[str, list[float]] = {"python": [], "compiled": [], "floor": []}
+        cmd = [*board, "--out", str(out), "--no-task-pages", "--workers", str(default)]
+        for _ in range(REPEATS):
+            timed_py["floor"].append(_time(floor_cmd)[0])
+            for kind in ("python", "compiled"):
+                shutil.rmtree(out, ignore_errors=True)
+                env = {**os.environ, "OMNIACT_PURE_PYTHON": "1" if kind == "python" else "0"}
+                timed_py[kind].append(_time(cmd, env)[0])
+        fw, py, cj = (min(timed_py[k]) for k in ("floor", "python", "compiled"))
+        print(f"leaderboard with the Python judge alone ({default} worker{'s' if default > 1 else ''}): {py / fw:.2f}x "
+              f"floor (ours {py:.2f}s, floor {fw:.2f}s), against {cj / fw:.2f}x ({cj:.2f}s) with the compiled judge, "
+              f"timed beside it; best of {REPEATS}", flush=True)
         # Where the time goes: judging alone, in one process, against the same floor (what two cores shared perfectly
         # would halve; the rest of a build is reading, the bootstrap, the pages and starting up).
         judging = [subprocess.run([sys.executable, "-c", JUDGING, str(data), *map(str, subs)], check=True,
@@ -212,7 +231,7 @@ def main() -> None:
         n_judged = int(judging[0][2])
         fw = results[1][1]
         print(f"leaderboard, judging alone ({n_judged:,} distinct answers, one process): {judged / fw:.2f}x floor "
-              f"({judged:.2f}s, {judged / n_judged * 1e6:.1f} us an answer; {judged / 2 / fw:.2f}x on two cores "
+              f"({judged:.2f}s, {judged / n_judged * 1e6:.1f} us a distinct answer; {judged / 2 / fw:.2f}x on two cores "
               f"shared perfectly; reading the submissions {read:.2f}s; best of {REPEATS})", flush=True)
         # And the rest: the same build with a judge for free (every outcome found by a look-up), against its own
         # calibration (the same build with its judge, timed the same way), each against a floor run beside it.
