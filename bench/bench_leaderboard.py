@@ -5,13 +5,11 @@ line of every submission. Ours is the whole `omniact leaderboard` process (no ta
 bootstrap resamples), with 1 and with 2 workers, and with the default (one per usable core, at most 8); wall and CPU
 time (of every process) are both compared. The gold side must be loaded and parsed once per worker, not once per
 submission, so ours should stay close to the floor. Beside the default build, the same build with the Python judge
-alone (OMNIACT_PURE_PYTHON=1), to show what the compiled judge (scoring/_judge.c) gives. Each submission is drawn on its own from the generator's model
-of an agent's answers, as a hundred agents would answer (the share of distinct answers is printed). Where the time
-goes: judging alone (every distinct answer once, in one process, as `scoring.judge` does for a worker) against the
-same floor, and what it would be on two cores shared perfectly; and the rest of the build: the default build with a
-judge for free (every answer judged before the clock starts, each then found by a look-up), beside the same build
-timed the same way with its judge. For scale, the default leaderboard (a page per task too) is timed once, with its
-size.
+alone (OMNIACT_PURE_PYTHON=1), to show what the compiled judge (scoring/_judge.c) gives. Each submission is drawn on
+its own from the generator's model of an agent's answers, as a hundred agents would answer (the share of distinct
+answers is printed). Where the time goes: judging alone (every submission judged in one process, as `scoring.judge`
+does for a worker) against the same floor, and what it would be on two cores shared perfectly. For scale, the default
+leaderboard (a page per task too) is timed once, with its size.
 """
 
 from __future__ import annotations
@@ -81,49 +79,6 @@ with paused_gc():
     t2 = time.perf_counter()
 print(t1 - t, t2 - t1, len({(k, v) for s in scripts for k, v in s.items()}))
 """
-
-# The default build (a worker per usable core) with a judge that costs nothing but a look-up: every answer of every
-# submission judged before the clock starts, into the prepared gold the build's workers are given (forked, they
-# inherit it), so that each answer is found among those judged. With "judged" as its first argument, the same build
-# with its judge instead (the same preparation, timed the same way: the calibration). Prints the seconds of the
-# imports and of the build (from the command's start to its exit); the interpreter's own start-up is not in them.
-FREE_JUDGE = r"""
-import os, sys, time
-t0 = time.perf_counter()
-import omniact.cli, omniact.console, scoring
-from omniact.dataset import load_split
-from omniact.predictions import read_scripts
-from scoring.scorer import judge
-imports = time.perf_counter() - t0
-kind, data, out, workers, *subs = sys.argv[1:]
-ds = load_split(data, "test")
-gold = scoring.prepare(ds)
-if kind == "free":
-    import scoring.scorer
-    scoring.scorer._compiled = None  # every answer looked up among those judged (the compiled judge keeps none)
-    seen = gold.__dict__.setdefault("_answers_reference", {})  # where `score(..., remember=True)` keeps outcomes
-    for sub in subs:
-        judge(gold, read_scripts(sub, known_ids=ds.ids, split="test"), "reference", seen)
-    prepare = scoring.prepare
-    scoring.prepare = lambda d, *a, **k: gold if getattr(d, "sha256", None) == ds.sha256 else prepare(d, *a, **k)
-exit_now, me, told = os._exit, os.getpid(), []
-def tell():  # once, from this process (a forked worker inherits the patched os._exit)
-    if os.getpid() == me and not told:
-        told.append(True)
-        print(imports, time.perf_counter() - start, flush=True)
-def timed_exit(code):  # (the command ends with os._exit, past the interpreter's own clean-up)
-    tell()
-    exit_now(code)
-os._exit = timed_exit
-sys.argv = ["omniact", "leaderboard", "--data", data, "--split", "test", *subs, "--out", out, "--no-task-pages",
-            "--workers", workers]
-start = time.perf_counter()
-try:
-    omniact.console.run()
-finally:
-    tell()
-"""
-
 
 _CLICK = re.compile(r"(click\(\s*)(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)")
 
@@ -233,26 +188,6 @@ def main() -> None:
         print(f"leaderboard, judging alone ({n_judged:,} distinct answers, one process): {judged / fw:.2f}x floor "
               f"({judged:.2f}s, {judged / n_judged * 1e6:.1f} us a distinct answer; {judged / 2 / fw:.2f}x on two cores "
               f"shared perfectly; reading the submissions {read:.2f}s; best of {REPEATS})", flush=True)
-        # And the rest: the same build with a judge for free (every outcome found by a look-up), against its own
-        # calibration (the same build with its judge, timed the same way), each against a floor run beside it.
-        start_up = min(_time([sys.executable, "-c", "pass"])[0] for _ in range(REPEATS))
-        timed: dict[str, list[float]] = {"free": [], "judged": []}
-        floors = []
-        for _ in range(REPEATS):
-            floors.append(_time(floor_cmd)[0])
-            for kind in timed:
-                out = tmp / f"site-{kind}"
-                shutil.rmtree(out, ignore_errors=True)
-                printed = subprocess.run(
-                    [sys.executable, "-c", FREE_JUDGE, kind, str(data), str(out), str(default), *map(str, subs)],
-                    check=True, capture_output=True, text=True).stdout
-                imports, build = map(float, printed.splitlines()[-1].split())  # (the line after the command's own)
-                timed[kind].append(start_up + imports + build)
-        fw = min(floors)
-        free, judged_build = min(timed["free"]), min(timed["judged"])
-        print(f"leaderboard with a judge for free ({default} worker{'s' if default > 1 else ''}; every answer judged "
-              f"before the clock starts): {free / fw:.2f}x floor (ours {free:.2f}s, floor {fw:.2f}s; timed the same "
-              f"way with its judge: {judged_build / fw:.2f}x, {judged_build:.2f}s; best of {REPEATS})", flush=True)
         # The lines below are single runs, each against the best floor of the one-worker runs above.
         cached_out = tmp / "site1"
         t, _ = _time([*board, "--out", str(cached_out), "--no-task-pages"])
