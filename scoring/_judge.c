@@ -290,8 +290,9 @@ static const char *find_char(const char *p, const char *end, char ch) {
 /* float(text) for [p, end), where it is a decimal number that float() reads as PyOS_string_to_double does:
    0 and the value in *out, else UNKNOWN (a spelling float() reads otherwise or refuses: inf, nan, 1_0, ...). */
 static int read_float(const char *p, const char *end, double *out) {
-    while (p < end && space(*p)) p++;
-    while (end > p && space(end[-1])) end--;
+    /* float() strips what C's isspace() calls space, which \x1c-\x1f (str.isspace()'s too) are not */
+    while (p < end && (*p == ' ' || (*p >= '\t' && *p <= '\r'))) p++;
+    while (end > p && (end[-1] == ' ' || (end[-1] >= '\t' && end[-1] <= '\r'))) end--;
     if (p == end || end - p > 64) return UNKNOWN;
     char buf[72];
     for (const char *q = p; q < end; q++) {

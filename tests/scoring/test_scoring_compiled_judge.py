@@ -91,6 +91,9 @@ def test_the_compiled_judge_is_built_and_used():
     ("pyautogui.click(1e3, 50)", False),  # not the plain pattern's number: Python decides
     ("pyautogui.click(inf, 50)", False),
     ("pyautogui.click(1_00, 50)", False),
+    ("Sure:\npyautogui.click(100.0, 50.\x1c)", False),  # float() keeps \x1c (str.strip() drops it): Python's note
+    ("Sure:\npyautogui.click(\x1f100.0, 50.0)", False),
+    ("Sure:\npyautogui.click(\x0b100.0, 50.0\x0c)", True),  # it strips these
     ("pyautogui.click(100.0, 50.0)\npyautogui.press('enter')", True),  # a line too many: no match
     ("pyautogui.rightClick(100.0, 50.0)", True),  # another name: no match
     ("Sure:\npyautogui.click", False),  # the name without its parenthesis: the general rule's note is Python's
@@ -313,3 +316,37 @@ def test_the_plain_answers_were_judged_in_c():
         test_plain_answers_are_judged_in_c_as_python_judges_them()
     total, answered = map(sum, zip(*_ANSWERED))
     assert answered >= 0.8 * total
+
+
+# Pieces of answers, put together at random: anything an answer could hold near the rules' edges (control
+# characters str.strip() drops and float() keeps, brackets, quotes, keywords, numbers of every spelling).
+_PIECES = ["pyautogui.", "click(", "press(", "write(", "hotkey(", "x=", "y=", ",", " ", "\t", ")", "(", "\n", "'", '"',
+           "1", "0", ".", "-", "e", "5", "enter", "Here", "import pyautogui", "#", "\r", "\x0b", "\x1c", "\x1f",
+           "button=", "'left'", "\\", "pyautogui", "9999999999999999", "inf", "[", "{", "100.0", "50.0", "é"]
+
+
+@st.composite
+def mangled(draw, gold: str) -> str:
+    if draw(st.booleans()):
+        return "".join(draw(st.lists(st.sampled_from(_PIECES), max_size=30)))
+    lines = gold.split("\n")
+    k = draw(st.integers(0, len(lines) - 1))
+    j = draw(st.integers(0, len(lines[k])))
+    cut = draw(st.integers(0, 3))
+    lines[k] = lines[k][:j] + "".join(draw(st.lists(st.sampled_from(_PIECES), max_size=3))) + lines[k][j + cut:]
+    # (prose first: refused whatever the rest, so the rules read every line that follows)
+    return draw(st.sampled_from(["", "", "Here:\n"])) + "\n".join(lines)
+
+
+_MANGLED_GOLDS = ["pyautogui.click(100.0, 50.0)",
+                  'pyautogui.click(100.0, 50.0)\npyautogui.press("enter")\npyautogui.write("ab c")',
+                  'pyautogui.hotkey("ctrl", "c")\npyautogui.click(320.5, 316.5)']
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.tuples(*(mangled(g) for g in _MANGLED_GOLDS)))
+@example(("pyautogui.click(100.0, 50.\x1c,inf", "", ""))
+def test_mangled_answers_are_judged_as_python_judges_them(answers):
+    """(found by such a run: float() keeps a \\x1c around a number, where the compiled judge had stripped it)"""
+    fast, slow, _ = _judged_both_ways(_MANGLED_GOLDS, list(answers))
+    _same(fast, slow)
