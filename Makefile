@@ -1,7 +1,8 @@
 # omniact: set-up, tests, benchmarks and the built-in suite.
 PYTHON ?= python3
 PIP ?= $(PYTHON) -m pip
-APT_PACKAGES = chromium fonts-dejavu-core fonts-liberation2 fonts-noto-core tesseract-ocr xvfb
+# gcc and python3-dev: the compiled judge (scoring/_judge.c), built by the install below.
+APT_PACKAGES = chromium fonts-dejavu-core fonts-liberation2 fonts-noto-core tesseract-ocr xvfb gcc python3-dev
 # torch is pinned in the same install as transformers: an unpinned torch pulls a multi-GB CUDA build.
 EXTRAS = test,sandbox,agents,local-models,detact,tesseract,ray,dev
 
@@ -16,7 +17,7 @@ setup: system-packages
 	$(PIP) install -q -e ".[$(EXTRAS)]" --config-settings editable_mode=compat
 	$(PYTHON) -m compileall -q omniact scoring agents >/dev/null
 
-# System packages (Chromium for replay, fonts for deterministic rendering, Tesseract, Xvfb). Needs root;
+# System packages (Chromium for replay, fonts for deterministic rendering, Tesseract, Xvfb, a C compiler). Needs root;
 # skipped with a note when apt-get is unavailable.
 system-packages:
 	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
