@@ -91,37 +91,55 @@ static int quoted(Cur *c, int nonempty) {
     return 1;
 }
 
-/* {s}(?:{num}{s},{s}{num}|x{s}={s}{num}{s},{s}y{s}={s}{num}){s} */
-static int point(Cur *c) {
+/* whether [p, p + n) is the text s */
+static int same(const char *p, size_t n, const char *s) { return strlen(s) == n && memcmp(p, s, n) == 0; }
+
+/* {s}(?:{num}{s},{s}{num}|x{s}={s}{num}{s},{s}y{s}={s}{num}){s}; each number's text in spans[j] (start, end) */
+static int point(Cur *c, const char *spans[2][2]) {
     blanks(c);
-    if (c->p < c->end && *c->p == 'x') {
-        c->p++;
-        blanks(c);
-        if (!lit(c, "=")) return 0;
-        blanks(c);
+    int keywords = c->p < c->end && *c->p == 'x';
+    for (int j = 0; j < 2; j++) {
+        if (j) {
+            blanks(c);
+            if (!lit(c, ",")) return 0;
+            blanks(c);
+        }
+        if (keywords) {
+            if (!lit(c, j ? "y" : "x")) return 0;
+            blanks(c);
+            if (!lit(c, "=")) return 0;
+            blanks(c);
+        }
+        spans[j][0] = c->p;
         if (!number(c, 1)) return 0;
-        blanks(c);
-        if (!lit(c, ",")) return 0;
-        blanks(c);
-        if (!lit(c, "y")) return 0;
-        blanks(c);
-        if (!lit(c, "=")) return 0;
-        blanks(c);
-        if (!number(c, 1)) return 0;
-    } else {
-        if (!number(c, 1)) return 0;
-        blanks(c);
-        if (!lit(c, ",")) return 0;
-        blanks(c);
-        if (!number(c, 1)) return 0;
+        spans[j][1] = c->p;
     }
+    blanks(c);
+    return 1;
+}
+
+/* {s},{s}button{s}={s}(?:"left"|"right"|"middle", in either quotes){s}, after a point: 1 read, 0 none there, -2 not
+   the pattern */
+static int button(Cur *c) {
+    if (c->p >= c->end || *c->p != ',') return 0;
+    c->p++;
+    blanks(c);
+    if (!lit(c, "button")) return -2;
+    blanks(c);
+    if (!lit(c, "=")) return -2;
+    blanks(c);
+    const char *q = c->p;
+    if (!quoted(c, 1)) return -2;
+    const char *b = q + 1;
+    size_t n = (size_t)(c->p - q) - 2;
+    if (!(same(b, n, "left") || same(b, n, "right") || same(b, n, "middle"))) return -2;
     blanks(c);
     return 1;
 }
 
 static int is_name(const char *p, size_t n, const char *const *names) {
     for (; *names; names++)
-        if (strlen(*names) == n && memcmp(p, *names, n) == 0) return 1;
+        if (same(p, n, *names)) return 1;
     return 0;
 }
 
@@ -135,42 +153,24 @@ static int plain_call(Cur *c) {
     while (c->p < c->end && ((*c->p >= 'a' && *c->p <= 'z') || (*c->p >= 'A' && *c->p <= 'Z'))) c->p++;
     size_t n = (size_t)(c->p - name);
     if (!lit(c, "(")) return 0;
+    const char *spans[2][2];
     int with_button = is_name(name, n, WITH_BUTTON);
     if (with_button || is_name(name, n, WITHOUT_BUTTON)) {
         blanks(c);
-        if (c->p < c->end && *c->p == ')') {
-            c->p++;
-        } else {
-            if (!point(c)) return 0;
-            if (with_button && c->p < c->end && *c->p == ',') {
-                c->p++;
-                blanks(c);
-                if (!lit(c, "button")) return 0;
-                blanks(c);
-                if (!lit(c, "=")) return 0;
-                blanks(c);
-                const char *q = c->p;
-                if (!quoted(c, 1)) return 0;
-                size_t len = (size_t)(c->p - q) - 2;
-                if (!((len == 4 && memcmp(q + 1, "left", 4) == 0) || (len == 5 && memcmp(q + 1, "right", 5) == 0) ||
-                      (len == 6 && memcmp(q + 1, "middle", 6) == 0)))
-                    return 0;
-                blanks(c);
-            }
-            if (!lit(c, ")")) return 0;
+        if (!lit(c, ")")) {
+            if (!point(c, spans) || (with_button && button(c) < 0) || !lit(c, ")")) return 0;
         }
-    } else if ((n == 5 && memcmp(name, "write", 5) == 0) || (n == 9 && memcmp(name, "typewrite", 9) == 0)) {
+    } else if (same(name, n, "write") || same(name, n, "typewrite")) {
         blanks(c);
         if (!quoted(c, 0)) return 0;
         blanks(c);
         if (!lit(c, ")")) return 0;
-    } else if ((n == 5 && memcmp(name, "press", 5) == 0) || (n == 7 && memcmp(name, "keyDown", 7) == 0) ||
-               (n == 5 && memcmp(name, "keyUp", 5) == 0)) {
+    } else if (same(name, n, "press") || same(name, n, "keyDown") || same(name, n, "keyUp")) {
         blanks(c);
         if (!quoted(c, 1)) return 0;
         blanks(c);
         if (!lit(c, ")")) return 0;
-    } else if (n == 6 && memcmp(name, "hotkey", 6) == 0) {
+    } else if (same(name, n, "hotkey")) {
         blanks(c);
         if (!quoted(c, 1)) return 0;
         blanks(c);
@@ -181,17 +181,17 @@ static int plain_call(Cur *c) {
             blanks(c);
         }
         if (!lit(c, ")")) return 0;
-    } else if ((n == 6 && memcmp(name, "scroll", 6) == 0) || (n == 7 && memcmp(name, "hscroll", 7) == 0)) {
+    } else if (same(name, n, "scroll") || same(name, n, "hscroll")) {
         blanks(c);
         if (!number(c, 0)) return 0;
         blanks(c);
         if (c->p < c->end && *c->p == ',') {
             c->p++;
-            if (!point(c)) return 0;
+            if (!point(c, spans)) return 0;
         }
         blanks(c);
         if (!lit(c, ")")) return 0;
-    } else if (n == 5 && memcmp(name, "sleep", 5) == 0) {
+    } else if (same(name, n, "sleep")) {
         blanks(c);
         if (!number(c, 1)) return 0;
         blanks(c);
@@ -297,7 +297,8 @@ static int read_float(const char *p, const char *end, double *out) {
     char buf[72];
     for (const char *q = p; q < end; q++) {
         char ch = *q;
-        if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == 'e' || ch == 'E' || ch == '+' || ch == '-')) return UNKNOWN;
+        if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == 'e' || ch == 'E' || ch == '+' || ch == '-'))
+            return UNKNOWN;
     }
     memcpy(buf, p, (size_t)(end - p));
     buf[end - p] = '\0';
@@ -333,58 +334,18 @@ static int keyword_click(const char *p, const char *end, double *x, double *y) {
     Cur c = {p, end};
     if (!lit(&c, "pyautogui.click(")) return UNKNOWN;
     blanks(&c);
-    if (c.p < c.end && *c.p == ')') {
-        c.p++;
-        blanks(&c);
-        return c.p == c.end ? 0 : UNKNOWN;
-    }
-    const char *spans[2][2];
-    if (!lit(&c, "x")) return UNKNOWN;
-    blanks(&c);
-    if (!lit(&c, "=")) return UNKNOWN;
-    blanks(&c);
-    spans[0][0] = c.p;
-    if (!number(&c, 1)) return UNKNOWN;
-    spans[0][1] = c.p;
-    blanks(&c);
-    if (!lit(&c, ",")) return UNKNOWN;
-    blanks(&c);
-    if (!lit(&c, "y")) return UNKNOWN;
-    blanks(&c);
-    if (!lit(&c, "=")) return UNKNOWN;
-    blanks(&c);
-    spans[1][0] = c.p;
-    if (!number(&c, 1)) return UNKNOWN;
-    spans[1][1] = c.p;
-    /* the rest as the plain pattern has it: blanks, an optional button, blanks, ")" and blanks to the end */
-    Cur rest = {spans[1][1], end};
-    blanks(&rest);
-    if (rest.p < rest.end && *rest.p == ',') {
-        rest.p++;
-        blanks(&rest);
-        if (!lit(&rest, "button")) return UNKNOWN;
-        blanks(&rest);
-        if (!lit(&rest, "=")) return UNKNOWN;
-        blanks(&rest);
-        const char *q = rest.p;
-        if (!quoted(&rest, 1)) return UNKNOWN;
-        size_t len = (size_t)(rest.p - q) - 2;
-        if (!((len == 4 && memcmp(q + 1, "left", 4) == 0) || (len == 5 && memcmp(q + 1, "right", 5) == 0) ||
-              (len == 6 && memcmp(q + 1, "middle", 6) == 0)))
-            return UNKNOWN;
-        blanks(&rest);
-    }
-    if (!lit(&rest, ")")) return UNKNOWN;
-    blanks(&rest);
-    if (rest.p != rest.end) return UNKNOWN;
-    double v[2];
-    for (int j = 0; j < 2; j++) {
+    int got = 0;
+    if (!lit(&c, ")")) {
+        /* (a point by position that `point` reads, the rule reads too: only one by keywords comes here) */
+        const char *spans[2][2];
+        if (!point(&c, spans) || button(&c) < 0 || !lit(&c, ")")) return UNKNOWN;
         /* (the parser reads "-0" as the int 0, float() as -0.0: the penalty only takes |centre - point|) */
-        if (read_float(spans[j][0], spans[j][1], &v[j]) != 0) return UNKNOWN;
+        if (read_float(spans[0][0], spans[0][1], x) != 0 || read_float(spans[1][0], spans[1][1], y) != 0)
+            return UNKNOWN;
+        got = 1;
     }
-    *x = v[0];
-    *y = v[1];
-    return 1;
+    blanks(&c);
+    return c.p == c.end ? got : UNKNOWN;
 }
 
 /* plan_click_penalty: 0 and the penalty, or UNKNOWN where Python would raise or take penalty_released */
@@ -429,7 +390,8 @@ static int code_order(const void *a, const void *b) {
 
 /* the character pairs of [p, p + n) as sorted codes in out (n - 1 of them) */
 static void pairs(const char *p, Py_ssize_t n, unsigned short *out) {
-    for (Py_ssize_t j = 0; j + 1 < n; j++) out[j] = (unsigned short)(((unsigned char)p[j] << 7) | (unsigned char)p[j + 1]);
+    for (Py_ssize_t j = 0; j + 1 < n; j++)
+        out[j] = (unsigned short)(((unsigned char)p[j] << 7) | (unsigned char)p[j + 1]);
     if (n > 2) qsort(out, (size_t)(n - 1), sizeof *out, code_order);
 }
 

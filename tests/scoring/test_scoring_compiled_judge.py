@@ -76,6 +76,9 @@ def test_the_compiled_judge_is_built_and_used():
     ("PYAUTOGUI.CLICK(160, 50)", True),  # no statement starts with that name: refused, and scored lower-cased
     ("pyautogui.click(x=130.0, y=90.5)", True),  # the point read by the parser, with its note
     ('pyautogui.click(x=130, y=-0, button="right")', True),
+    ("pyautogui.click(x=130, y=60,button = 'middle' )", True),
+    ('pyautogui.click(x=130, y=60, button="up")', False),  # no button pyautogui has: not the plain pattern
+    ("Sure:\npyautogui.click(x=130.0, y=50.0) ok", False),  # more after the call: the parser's message, Python's
     ("pyautogui.click()", True),  # no point: the penalty is 1, with a note
     ("pyautogui.click(10, ", False),  # cut off: the general rule's note words the parser's message, Python's
     ("pyautogui.click(100.0, 50.0)\npyautogui.click(10, ", True),  # a line cut off after: refused, no match
