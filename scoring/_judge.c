@@ -147,6 +147,16 @@ static const char *const WITH_BUTTON[] = {"click", "doubleClick", "tripleClick",
                                           NULL};
 static const char *const WITHOUT_BUTTON[] = {"rightClick", "middleClick", "moveTo", NULL};
 
+/* {s}ARG{s}\) for one argument: a text (quoted, maybe empty), a key (quoted, not empty) or a number */
+enum { ARG_TEXT, ARG_KEY, ARG_NUMBER };
+
+static int single(Cur *c, int arg) {
+    blanks(c);
+    if (!(arg == ARG_NUMBER ? number(c, 1) : quoted(c, arg == ARG_KEY))) return 0;
+    blanks(c);
+    return lit(c, ")");
+}
+
 /* What follows "pyautogui." on a plain line: one call, then blanks to the line's end. */
 static int plain_call(Cur *c) {
     const char *name = c->p;
@@ -161,23 +171,15 @@ static int plain_call(Cur *c) {
             if (!point(c, spans) || (with_button && button(c) < 0) || !lit(c, ")")) return 0;
         }
     } else if (same(name, n, "write") || same(name, n, "typewrite")) {
-        blanks(c);
-        if (!quoted(c, 0)) return 0;
-        blanks(c);
-        if (!lit(c, ")")) return 0;
+        if (!single(c, ARG_TEXT)) return 0;
     } else if (same(name, n, "press") || same(name, n, "keyDown") || same(name, n, "keyUp")) {
-        blanks(c);
-        if (!quoted(c, 1)) return 0;
-        blanks(c);
-        if (!lit(c, ")")) return 0;
+        if (!single(c, ARG_KEY)) return 0;
     } else if (same(name, n, "hotkey")) {
         blanks(c);
-        if (!quoted(c, 1)) return 0;
-        blanks(c);
-        while (c->p < c->end && *c->p == ',') {
-            c->p++;
-            blanks(c);
+        for (;;) { /* keys, comma-separated */
             if (!quoted(c, 1)) return 0;
+            blanks(c);
+            if (!lit(c, ",")) break;
             blanks(c);
         }
         if (!lit(c, ")")) return 0;
@@ -192,10 +194,7 @@ static int plain_call(Cur *c) {
         blanks(c);
         if (!lit(c, ")")) return 0;
     } else if (same(name, n, "sleep")) {
-        blanks(c);
-        if (!number(c, 1)) return 0;
-        blanks(c);
-        if (!lit(c, ")")) return 0;
+        if (!single(c, ARG_NUMBER)) return 0;
     } else {
         return 0;
     }

@@ -99,6 +99,8 @@ def test_the_compiled_judge_is_built_and_used():
     ("Sure:\npyautogui.click(\x0b100.0, 50.0\x0c)", True),  # it strips these
     ("pyautogui.click(100.0, 50.0)\npyautogui.press('enter')", True),  # a line too many: no match
     ("pyautogui.rightClick(100.0, 50.0)", True),  # another name: no match
+    ("pyautogui.click(100.0, 50.0)\npyautogui.sleep(0.5)", True),  # a line too many: no match
+    ('pyautogui.press("")', False),  # no key: the parser refuses it, in its words
     ("Sure:\npyautogui.click", False),  # the name without its parenthesis: the general rule's note is Python's
     ("pyautogui.click(100.0, 50.0)  # the button", False),  # a comment after a call is not the plain pattern
     ("\n\n  pyautogui.click(x=1, y=2)", False),  # indented: not plain, not prose
