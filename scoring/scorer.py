@@ -31,7 +31,7 @@ from scoring.result import MODES, SCORER_VERSION, GroupScore, Score, TaskScores
 __all__ = ["Judged", "gold_problems", "judge", "score", "total"]
 
 # The common answer's judgement in reference mode, compiled (scoring/_judge.c, built by `make setup` where there is
-# a C compiler): the same outcome as the Python judge below, to the last digit, in a tenth of the time; answers it
+# a C compiler): the same outcome as the Python judge below, to the last digit, in a sixth of the time; answers it
 # does not know are left to the Python judge. OMNIACT_PURE_PYTHON=1 leaves every answer to it (the bench compares).
 try:
     from scoring import _judge as _compiled
@@ -367,7 +367,7 @@ def judge(gold: PreparedGold, predictions: Mapping[str, object], mode: str,
         if compiled is not None and outcomes:
             compiled.judge_batch(outcomes, positions, scripts, plans, weights, _REFUSED, bleu)
         judge_left()
-    if compiled is not None and batch:
+    if compiled is not None:
         compiled.apply(positions, scripts, outcomes, rows, missing, parse_errors._messages, parse_errors._scripts,
                         notes, _REFUSED)
         return Judged(rows, missing, parse_errors, notes)
