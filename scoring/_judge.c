@@ -238,9 +238,7 @@ static int script_verdict(const char *s, Py_ssize_t len) {
                                     *q == '_'))
                     q++;
                 size_t n = (size_t)(q - line);
-                if (!((n == 6 && memcmp(line, "import", 6) == 0) || (n == 9 && memcmp(line, "pyautogui", 9) == 0) ||
-                      (n == 4 && memcmp(line, "time", 4) == 0)))
-                    return 0;
+                if (!(same(line, n, "import") || same(line, n, "pyautogui") || same(line, n, "time"))) return 0;
             }
             /* Else: the rest of the script, from this line, has no quote, comment or backslash, and its brackets do
                not pair up (a call cut off). Python's rest may start lines later (at a line plain to its pattern and
@@ -281,10 +279,7 @@ static const char *find(const char *p, const char *end, const char *s) {
     return NULL;
 }
 
-static const char *find_char(const char *p, const char *end, char ch) {
-    const char *q = memchr(p, ch, (size_t)(end - p));
-    return q;
-}
+static const char *find_char(const char *p, const char *end, char ch) { return memchr(p, ch, (size_t)(end - p)); }
 
 /* float(text) for [p, end), where it is a decimal number that float() reads as PyOS_string_to_double does:
    0 and the value in *out, else UNKNOWN (a spelling float() reads otherwise or refuses: inf, nan, 1_0, ...). */
