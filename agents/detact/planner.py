@@ -246,7 +246,7 @@ def _keys_from(phrase: str) -> tuple[str, ...] | None:
         if any(k in _MODIFIERS for k in out[:-1]):
             return tuple(out)
         return None
-    if len(p) == 1 and not p.isspace():
+    if len(p) == 1:  # (stripped: never a space)
         return (p,)
     return None
 

@@ -305,3 +305,42 @@ def test_the_shortcut_modifier_is_command_on_a_mac_and_on_a_retina_sized_desktop
     assert modifier_for(None, "desktop", 2560) == "command"  # a Retina screenshot's width, as the data's OS rule
     assert [modifier_for(None, "desktop", 2559), modifier_for(None, "web", 2560), modifier_for("linux", "desktop", 2880),
             modifier_for(None)] == ["ctrl"] * 4
+
+
+@pytest.mark.parametrize(("goal", "clauses"), [
+    # a question ends its own clause, not an earlier one
+    ("Click File, click Edit? Click Save", ["Click File", "click Edit?", "Click Save"]),
+    # words after "then" with no verb take the verb of the clause just before, whatever came earlier
+    ("Type hello, click Deals then Gift cards", ["Type hello", "click Deals", "click Gift cards"]),
+    ("Scroll down, click Deals then Gift cards", ["Scroll down", "click Deals", "click Gift cards"]),
+    ("Press the down arrow, then Return", ["Press the down arrow", "Press Return"]),  # a key press carries over
+    ("Click Next then Back", ["Click Next", "Click Back"]),  # "back" is no scroll after a click
+    # an "and" that joins words belongs to the clause just before
+    ("Click Search, type salt and pepper", ["Click Search", "type salt and pepper"]),
+])
+def test_a_goal_is_split_into_its_actions_each_clause_taking_what_belongs_to_it(goal, clauses):
+    from agents.detact.planner import _split_clauses
+
+    assert _split_clauses(goal) == clauses
+
+
+@pytest.mark.parametrize(("phrase", "pressed"), [
+    ("Esc to close the menu", (("esc",), 1)),  # "to" and a verb: what the key is for
+    ("Esc to close", (("esc",), 1)),
+    ("Return to Shop", None),  # "to" and a name: a control's label
+    ("Enter to", None),  # "to" and nothing after it: no purpose said
+    ("X", (("x",), 1)),  # a letter alone is a key
+    ("X to close the ad", None),  # a letter with a purpose is a control's label
+    ("Ctrl+Z twice to undo it", (("ctrl", "z"), 2)),
+])
+def test_what_follows_press_is_read_as_keys_or_as_a_control(phrase, pressed):
+    from agents.detact.planner import _pressed
+
+    assert _pressed(phrase) == pressed
+
+
+def test_a_single_character_is_a_key_and_a_phrase_with_no_count_is_pressed_once():
+    from agents.detact.planner import _keys_from, _times
+
+    assert _keys_from("x") == ("x",) and _keys_from("ab") is None
+    assert _times("enter") == ("enter", 1) and _times("enter twice") == ("enter", 2)
