@@ -344,3 +344,22 @@ def test_a_single_character_is_a_key_and_a_phrase_with_no_count_is_pressed_once(
 
     assert _keys_from("x") == ("x",) and _keys_from("ab") is None
     assert _times("enter") == ("enter", 1) and _times("enter twice") == ("enter", 2)
+
+
+@pytest.mark.parametrize(("goal", "intents"), [
+    # a scroll's direction from its words when no "scroll down"/"scroll to the top" says it: bottom and top before
+    # the sides
+    ("Scroll the sidebar to the bottom left corner", [("scroll", "", "down", (), 0)]),
+    ("Scroll the sidebar to the top right", [("scroll", "", "up", (), 0)]),
+    # "Press End to end": a key whose purpose is its own word may be a control's label, which goes along
+    ("Press End to end", [("press", "End", "", ("end",), 1)]),
+    # "name it X": typed, and confirmed with one Enter
+    ("Name it Budget", [("type", "", "Budget", (), 0), ("press", "", "implied", ("enter",), 1)]),
+    # what is copied is clicked first
+    ("Copy the second paragraph", [("click", "second paragraph", "", (), 0),
+                                   ("shortcut", "", "the second paragraph", ("mod", "c"), 0)]),
+])
+def test_scroll_direction_press_label_naming_and_copying_are_read_from_the_goal(goal, intents):
+    from agents.detact.planner import parse_goal
+
+    assert [(i.kind, i.target, i.text, i.keys, i.amount) for i in parse_goal(goal)] == intents
