@@ -358,6 +358,10 @@ def test_a_single_character_is_a_key_and_a_phrase_with_no_count_is_pressed_once(
     # what is copied is clicked first
     ("Copy the second paragraph", [("click", "second paragraph", "", (), 0),
                                    ("shortcut", "", "the second paragraph", ("mod", "c"), 0)]),
+    # saving or printing a named thing: a control more likely than the shortcut; the document itself: the shortcut
+    ("Save the draft", [("click", "Save the draft", "", (), 0)]),
+    ("Save this", [("shortcut", "Save", "this", ("mod", "s"), 0)]),
+    ("Save the document", [("shortcut", "Save", "the document", ("mod", "s"), 0)]),
 ])
 def test_scroll_direction_press_label_naming_and_copying_are_read_from_the_goal(goal, intents):
     from agents.detact.planner import parse_goal
