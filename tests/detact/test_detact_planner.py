@@ -362,6 +362,14 @@ def test_a_single_character_is_a_key_and_a_phrase_with_no_count_is_pressed_once(
     ("Save the draft", [("click", "Save the draft", "", (), 0)]),
     ("Save this", [("shortcut", "Save", "this", ("mod", "s"), 0)]),
     ("Save the document", [("shortcut", "Save", "the document", ("mod", "s"), 0)]),
+    # quoted text put on something is typed there, whatever that is called
+    ('Put "milk" on the list', [("type", "list", "milk", (), 0)]),
+    # choices set "to" a value: one click each
+    ("Change the frequency to weekly and the format to plain text", [("click", "weekly", "", (), 0),
+                                                                      ("click", "plain text", "", (), 0)]),
+    ("Enter Tab", [("press", "", "", ("tab",), 1)]),  # "enter" and a key's name: that key, once
+    # two things after a verb that acts on things: one click each, the verb with each
+    ("Like Alpha and Beta", [("click", "Like Alpha", "", (), 0), ("click", "Like Beta", "", (), 0)]),
 ])
 def test_scroll_direction_press_label_naming_and_copying_are_read_from_the_goal(goal, intents):
     from agents.detact.planner import parse_goal
