@@ -370,6 +370,9 @@ def test_a_single_character_is_a_key_and_a_phrase_with_no_count_is_pressed_once(
     ("Enter Tab", [("press", "", "", ("tab",), 1)]),  # "enter" and a key's name: that key, once
     # two things after a verb that acts on things: one click each, the verb with each
     ("Like Alpha and Beta", [("click", "Like Alpha", "", (), 0), ("click", "Like Beta", "", (), 0)]),
+    # after "go to" or "open", a comma splits the things, a bare "and" does not ("Terms and Conditions")
+    ("Go to Alpha, Beta", [("click", "Alpha", "", (), 0), ("click", "Beta", "", (), 0)]),
+    ("Open Terms and Conditions", [("click", "Terms and Conditions", "", (), 0)]),
 ])
 def test_scroll_direction_press_label_naming_and_copying_are_read_from_the_goal(goal, intents):
     from agents.detact.planner import parse_goal
