@@ -412,7 +412,8 @@ def _parse_clause(clause: str, quoted: Sequence[str]) -> list[Intent]:
     # "Follow the Celtics, the Knicks and the Heat": one click per item. A bare "and" splits only after
     # a verb that acts on things ("like A and B"), not after open/go to ("Open Terms and Conditions").
     vm = None if nav else _VERB_START.match(c)
-    verb = "" if vm is None else re.match(r"^\S+(?:\s+(?:up|in|out|on|off|down))?(?:\s+(?:for|to|from|with))?",
+    # (each particle a word of its own: "Like one and two" is liked, not "liked on")
+    verb = "" if vm is None else re.match(r"^\S+(?:\s+(?:up|in|out|on|off|down)\b)?(?:\s+(?:for|to|from|with)\b)?",
                                           c, re.IGNORECASE).group(0)
     body = target[len(verb):].strip() if verb and target.lower().startswith(verb.lower()) else target
     pattern = r",\s*(?:and\s+|or\s+)?" if nav else r",\s*(?:and\s+|or\s+)?|\s+and\s+"

@@ -370,6 +370,13 @@ def test_a_single_character_is_a_key_and_a_phrase_with_no_count_is_pressed_once(
     ("Enter Tab", [("press", "", "", ("tab",), 1)]),  # "enter" and a key's name: that key, once
     # two things after a verb that acts on things: one click each, the verb with each
     ("Like Alpha and Beta", [("click", "Like Alpha", "", (), 0), ("click", "Like Beta", "", (), 0)]),
+    # each thing at most six words (a longer one is a name with "and" in it); a particle is a whole word ("Like one"
+    # was read as "Like on" "e ...")
+    ("Like one two three four five six and Beta", [("click", "Like one two three four five six", "", (), 0),
+                                                   ("click", "Like Beta", "", (), 0)]),
+    ("Like one two three four five six seven and Beta",
+     [("click", "Like one two three four five six seven and Beta", "", (), 0)]),
+    ("Sign up for Alpha and Beta", [("click", "Sign up for Alpha", "", (), 0), ("click", "Sign up for Beta", "", (), 0)]),
     # after "go to" or "open", a comma splits the things, a bare "and" does not ("Terms and Conditions")
     ("Go to Alpha, Beta", [("click", "Alpha", "", (), 0), ("click", "Beta", "", (), 0)]),
     ("Open Terms and Conditions", [("click", "Terms and Conditions", "", (), 0)]),
