@@ -437,7 +437,8 @@ def _type_into(c: str) -> tuple[str, str] | None:
     verb = _TYPE_VERB.match(c)
     if verb is None:
         return None
-    cuts = [m for m in _INTO_WORD.finditer(c, verb.end()) if m.start() > verb.end() and m.end() < len(c)]
+    # (`c` is stripped and the verb takes its spaces: each preposition found has words on both sides)
+    cuts = list(_INTO_WORD.finditer(c, verb.end()))
     if not cuts:
         return None
     for cut in cuts:
