@@ -385,3 +385,28 @@ def test_scroll_direction_press_label_naming_and_copying_are_read_from_the_goal(
     from agents.detact.planner import parse_goal
 
     assert [(i.kind, i.target, i.text, i.keys, i.amount) for i in parse_goal(goal)] == intents
+
+
+@pytest.mark.parametrize(("goal", "intent"), [
+    # a drag: its destination after the manner, or in the main clause; "with a drag" too
+    ("Move notes.txt to the Trash with a drag", ("drag", "notes.txt", "", "Trash")),
+    ("Put report.pdf away by dragging it onto Archive", ("drag", "report.pdf", "", "Archive")),
+    ("Put the photo on Album by dragging it there", ("drag", "photo", "", "Album")),  # "there": the main clause's
+    ("Delete draft.txt by dragging it", ("click", "Delete draft.txt by dragging it", "", "")),  # nowhere to drop it
+    # a scroll: its direction, sideways backwards when the goal goes back, else forwards
+    ("Go back by scrolling left", ("scroll", "", "left", "")),
+    ("Go back a week by scrolling sideways", ("scroll", "", "left", "")),
+    ("See the next week by scrolling sideways", ("scroll", "", "right", "")),
+    ("See more by scrolling", ("click", "more by scrolling", "", "")),  # no direction: no scroll
+    # hover, double- and right-click: what the manner names, else (a pronoun) the main clause's object
+    ("Open the menu by hovering on the stars", ("hover", "stars", "", "")),
+    ("Show the menu by hovering over it", ("hover", "menu", "", "")),
+    ("Show the tooltip by pointing at the icon", ("hover", "icon", "", "")),
+    ("Maximize the window by double-clicking its title bar", ("double_click", "title bar", "", "")),
+    ("Open Settings by double-clicking it", ("double_click", "Settings", "", "")),
+    ("Check the box with a right-click", ("right_click", "box", "", "")),
+])
+def test_the_manner_a_goal_names_decides_the_action(goal, intent):
+    from agents.detact.planner import parse_goal
+
+    assert [(i.kind, i.target, i.text, i.dest) for i in parse_goal(goal)] == [intent]
