@@ -410,3 +410,18 @@ def test_the_manner_a_goal_names_decides_the_action(goal, intent):
     from agents.detact.planner import parse_goal
 
     assert [(i.kind, i.target, i.text, i.dest) for i in parse_goal(goal)] == [intent]
+
+
+@pytest.mark.parametrize(("goal", "intents"), [
+    ("Is there a draft?", [("click", "Is there a draft", "", ())]),  # a question last is what to click
+    # a question before an action says what the action is about: not an action of its own
+    ("What is the price of milk? Add it to the cart", [("click", "Add it to the cart", "", ())]),
+    ("Select it", [("click", "it", "", ())]),  # no question before: "it" stays
+    # Enter after a search is pressed by the search already, unless "again"
+    ("Search for shoes and press Enter", [("search", "search", "shoes", ())]),
+    ("Search for shoes and press Enter again", [("search", "search", "shoes", ()), ("press", "", "again", ("enter",))]),
+])
+def test_questions_and_the_enter_after_a_search_are_read_in_context(goal, intents):
+    from agents.detact.planner import parse_goal
+
+    assert [(i.kind, i.target, i.text, i.keys) for i in parse_goal(goal)] == intents
