@@ -425,3 +425,16 @@ def test_questions_and_the_enter_after_a_search_are_read_in_context(goal, intent
     from agents.detact.planner import parse_goal
 
     assert [(i.kind, i.target, i.text, i.keys) for i in parse_goal(goal)] == intents
+
+
+def test_text_to_type_goes_to_a_text_field_rather_than_the_icon_beside_it():
+    """Grounding where text is typed: a field shows its label as text, and a text match nearly as good as the best
+    (an icon, the search button) wins; too far below it, the best stays. With nothing on the screen: its centre."""
+    from agents.detact.planner import _ground
+
+    icon, field = Detection("icon", "search", 500, 22), Detection("ocr", "Search mail", 380, 22)
+    other = Detection("ocr", "Compose", 610, 22)
+    assert _ground("search", [icon, field, other], 1280, 720, 20, False, prefer="input") == (380, 22)
+    assert _ground("search", [icon, field, other], 1280, 720, 20, False) == (500, 22)  # a click: the best match
+    assert _ground("search", [icon, other], 1280, 720, 20, False, prefer="input") == (500, 22)
+    assert _ground("search", [], 1280, 721, 20, False) == (640.0, 360.5)
