@@ -438,3 +438,19 @@ def test_text_to_type_goes_to_a_text_field_rather_than_the_icon_beside_it():
     assert _ground("search", [icon, field, other], 1280, 720, 20, False) == (500, 22)  # a click: the best match
     assert _ground("search", [icon, other], 1280, 720, 20, False, prefer="input") == (500, 22)
     assert _ground("search", [], 1280, 721, 20, False) == (640.0, 360.5)
+
+
+def test_an_icon_shown_many_times_is_the_one_beside_the_text_the_goal_names():
+    """"Bookmark the solar power article" on a list of articles, each with its bookmark icon: the icon next to that
+    article's title; a goal that names no text, or an icon shown once, takes the best match as it is."""
+    from agents.detact.planner import _ground, _icon_near_text
+
+    methane, solar = Detection("ocr", "Methane levels rise", 100, 100), Detection("ocr", "Solar power news", 100, 200)
+    first, second = Detection("icon", "bookmark", 300, 100), Detection("icon", "bookmark", 300, 200)
+    # another article that matches less, with its own bookmark, and another icon nearer the solar one
+    power, third = Detection("ocr", "Power cuts expected", 100, 300), Detection("icon", "bookmark", 300, 300)
+    screen = [methane, first, solar, second, power, third, Detection("icon", "share", 250, 200)]
+    assert _ground("bookmark the solar power article", screen, 1280, 720, 20, False) == (300, 200)
+    assert _ground("bookmark the methane article", screen, 1280, 720, 20, False) == (300, 100)
+    assert _ground("bookmark", screen, 1280, 720, 20, False) == (300, 100)
+    assert _icon_near_text("bookmark the solar article", first, [methane, first, solar], False) is None  # one icon
