@@ -454,3 +454,23 @@ def test_an_icon_shown_many_times_is_the_one_beside_the_text_the_goal_names():
     assert _ground("bookmark the methane article", screen, 1280, 720, 20, False) == (300, 100)
     assert _ground("bookmark", screen, 1280, 720, 20, False) == (300, 100)
     assert _icon_near_text("bookmark the solar article", first, [methane, first, solar], False) is None  # one icon
+
+
+def test_points_are_written_to_a_tenth_of_a_pixel():
+    from agents.detact.planner import plan
+
+    assert plan("Click Compose", [Detection("ocr", "Compose", 610.25, 22.75)], embeddings=False) == \
+        "pyautogui.click(610.2, 22.8)"
+    # a key press whose word is a control on the screen clicks that control
+    assert plan("Press End to end the call", [Detection("ocr", "End", 10.25, 20.75)], embeddings=False) == \
+        "pyautogui.click(10.2, 20.8)"
+
+
+def test_a_shortcuts_button_is_a_short_text_that_starts_with_its_verb():
+    from agents.detact.planner import _button_for
+
+    icon, button = Detection("icon", "save", 1, 1), Detection("ocr", "Save changes", 5, 5)
+    assert _button_for("save", [icon, button]) is button  # text, not an icon
+    assert _button_for("save", [Detection("ocr", "Save and close", 5, 5)]) is not None  # three words at most
+    assert _button_for("save", [Detection("ocr", "Save as new copy", 5, 5)]) is None
+    assert _button_for("", [button]) is None
