@@ -461,8 +461,10 @@ def test_points_are_written_to_a_tenth_of_a_pixel():
 
     assert plan("Click Compose", [Detection("ocr", "Compose", 610.25, 22.75)], embeddings=False) == \
         "pyautogui.click(610.2, 22.8)"
-    # a key press whose word is a control on the screen clicks that control
+    # a key press whose word is a control on the screen clicks that control; so does a shortcut with its button
     assert plan("Press End to end the call", [Detection("ocr", "End", 10.25, 20.75)], embeddings=False) == \
+        "pyautogui.click(10.2, 20.8)"
+    assert plan("Save the document", [Detection("ocr", "Save", 10.25, 20.75)], embeddings=False) == \
         "pyautogui.click(10.2, 20.8)"
 
 
