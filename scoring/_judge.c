@@ -272,6 +272,12 @@ static int space(char ch) {
     return ch == ' ' || (ch >= '\t' && ch <= '\r') || (ch >= '\x1c' && ch <= '\x1f');
 }
 
+/* str.strip() of the text [*a, *b) */
+static void strip(const char **a, const char **b) {
+    while (*a < *b && space(**a)) (*a)++;
+    while (*b > *a && space((*b)[-1])) (*b)--;
+}
+
 static const char *find(const char *p, const char *end, const char *s) {
     size_t n = strlen(s);
     for (; (size_t)(end - p) >= n; p++)
@@ -437,12 +443,10 @@ static int bleu_ascii(const char *ref, Py_ssize_t rl, const char *cand, Py_ssize
     return 0;
 }
 
-/* Whether [p, stop) is a kept line of the released filter (`_KEPT_LINE`): its first characters other than these
-   blanks are "pyautogui". */
+/* Whether [p, stop) is a kept line of the released filter (`_KEPT_LINE`): its first characters other than blanks
+   are "pyautogui" (the filter's blanks are str.isspace()'s but the line end, which no line holds). */
 static int kept_line(const char *p, const char *stop) {
-    while (p < stop && (*p == '\t' || *p == '\x0b' || *p == '\x0c' || *p == '\r' || (*p >= '\x1c' && *p <= '\x1f') ||
-                        *p == ' '))
-        p++;
+    while (p < stop && space(*p)) p++;
     return (size_t)(stop - p) >= 9 && memcmp(p, "pyautogui", 9) == 0;
 }
 
@@ -541,8 +545,7 @@ static int score_plan(Ctx *ctx, PyObject *plan, const char *s, const char *end, 
             const char *a, *b;
             if (!PyUnicode_CheckExact(value) || !PyUnicode_IS_ASCII(value)) return UNKNOWN;
             if (after_quote(line, stop, &a, &b) != 0) return UNKNOWN;
-            while (a < b && space(*a)) a++;
-            while (b > a && space(b[-1])) b--;
+            strip(&a, &b);
             Py_ssize_t vlen = PyUnicode_GET_LENGTH(value);
             if (!(b - a == vlen && memcmp(a, PyUnicode_DATA(value), (size_t)vlen) == 0)) key += 1.0 / (double)n;
         } else if (kind == K_HOTKEY) {
@@ -581,11 +584,9 @@ static int score_plan(Ctx *ctx, PyObject *plan, const char *s, const char *end, 
             if (!PyUnicode_CheckExact(value)) return UNKNOWN;
             if (after_quote(line, stop, &a, &b) != 0) return UNKNOWN;
             double score;
-            Py_ssize_t vlen = PyUnicode_GET_LENGTH(value);
-            if (PyUnicode_IS_ASCII(value) &&
-                bleu_ascii((const char *)PyUnicode_DATA(value), vlen, a, b - a, &score) == 0) {
-                /* (ASCII: worked out here) */
-            } else {
+            if (!PyUnicode_IS_ASCII(value) ||
+                bleu_ascii((const char *)PyUnicode_DATA(value), PyUnicode_GET_LENGTH(value), a, b - a, &score) != 0) {
+                /* (a text bleu_ascii does not take: scoring.bleu.bleu) */
                 PyObject *candidate = PyUnicode_FromStringAndSize(a, b - a);
                 if (!candidate) return -2;
                 PyObject *got = PyObject_CallFunctionObjArgs(ctx->bleu, value, candidate, NULL);
@@ -633,8 +634,7 @@ static PyObject *judge_one(Ctx *ctx, PyObject *script, PyObject *plan, PyObject 
     if (plan == Py_None) return Py_None;
     /* script.strip().lower() */
     const char *a = text, *b = text + len;
-    while (a < b && space(*a)) a++;
-    while (b > a && space(b[-1])) b--;
+    strip(&a, &b);
     Py_ssize_t m = b - a;
     for (Py_ssize_t j = 0; j < m; j++) {
         char ch = a[j];
